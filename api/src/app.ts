@@ -1,0 +1,56 @@
+import { bodyLimit } from "hono/body-limit";
+import { ApiError } from "../../sdk/errors";
+import { createRouter } from "./lib/app";
+import { errorResponse, onError } from "./lib/errors";
+import { requestId } from "./middleware/request-id";
+import admin from "./routes/admin";
+import audit from "./routes/audit";
+import auth from "./routes/auth";
+import builds from "./routes/builds";
+import cliDevice from "./routes/cli-device";
+import health from "./routes/health";
+import { mountOpenAPI } from "./routes/openapi";
+import runtime from "./routes/runtime";
+import sessions from "./routes/sessions";
+import shares from "./routes/shares";
+import snapshots from "./routes/snapshots";
+import templates from "./routes/templates";
+import uploads from "./routes/uploads";
+import workspaces from "./routes/workspaces";
+
+/** JSON bodies are small; bundle uploads (/api/uploads) stream and enforce their own grant limit. */
+const JSON_BODY_LIMIT = 256 * 1024;
+
+export function buildApp() {
+  const app = createRouter();
+  app.use("*", requestId);
+  app.use("/api/*", async (c, next) => {
+    if (c.req.path.startsWith("/api/uploads/")) return next();
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => errorResponse(new ApiError("payload_too_large", `request body over ${JSON_BODY_LIMIT} bytes`)),
+    })(c, next);
+  });
+  app.onError(onError);
+  app.notFound((c) => errorResponse(new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+
+  for (const router of [
+    health,
+    auth,
+    cliDevice,
+    workspaces,
+    audit,
+    templates,
+    uploads,
+    builds,
+    sessions,
+    snapshots,
+    shares,
+    admin,
+    runtime,
+  ]) {
+    app.route("/", router);
+  }
+  mountOpenAPI(app);
+  return app;
+}

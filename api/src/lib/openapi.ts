@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { errorBodySchema } from "../../../sdk/schemas/common";
+
+/** Shorthands for createRoute(): a JSON request body and JSON responses with the shared error shape. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { content: { "application/json": { schema } }, required: true } };
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description = "OK") {
+  return { content: { "application/json": { schema } }, description };
+}
+
+export const errorResponses = {
+  400: jsonResponse(errorBodySchema, "Invalid input"),
+  401: jsonResponse(errorBodySchema, "Not signed in"),
+  403: jsonResponse(errorBodySchema, "Not allowed"),
+  404: jsonResponse(errorBodySchema, "Not found"),
+} as const;
+
+export const anyJSON = z.record(z.string(), z.unknown());

@@ -1,0 +1,148 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { ApiError } from "../../../sdk/errors";
+import { type Action, can } from "../../../sdk/permissions";
+import type { Role } from "../../../sdk/states";
+import { CSRF_COOKIE, hashToken, SESSION_COOKIE, TOKEN_PREFIX } from "../auth/tokens";
+import type { AppBindings, AppEnv } from "../env";
+import { timingSafeEqual } from "../lib/crypto";
+import { now } from "../lib/time";
+
+export interface AuthContext {
+  userId: string;
+  email: string;
+  isOperator: boolean;
+  /** The auth_sessions row behind the request; null for API tokens. */
+  authSessionId: string | null;
+  via: "cookie" | "bearer" | "api_token";
+  workspaceId: string;
+  role: Role;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function isOperatorEmail(env: AppBindings, email: string): boolean {
+  return (env.OPERATOR_EMAILS ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)
+    .includes(email.toLowerCase());
+}
+
+interface Principal {
+  userId: string;
+  email: string;
+  authSessionId: string | null;
+  workspaceId: string | null;
+  via: AuthContext["via"];
+}
+
+async function principalFromToken(env: AppBindings, token: string, via: AuthContext["via"]): Promise<Principal | null> {
+  const tokenHash = await hashToken(token);
+  const t = now();
+  if (token.startsWith(TOKEN_PREFIX.api)) {
+    const row = await env.DB.prepare(
+      `SELECT t.id, t.user_id, t.workspace_id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL`,
+    )
+      .bind(tokenHash, t)
+      .first<{ id: string; user_id: string; workspace_id: string | null; email: string }>();
+    if (!row) return null;
+    await env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(t, row.id).run();
+    return { userId: row.user_id, email: row.email, authSessionId: null, workspaceId: row.workspace_id, via: "api_token" };
+  }
+  const row = await env.DB.prepare(
+    `SELECT s.id, s.user_id, s.workspace_id, s.last_seen_at, u.email FROM auth_sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL`,
+  )
+    .bind(tokenHash, t)
+    .first<{ id: string; user_id: string; workspace_id: string | null; last_seen_at: number; email: string }>();
+  if (!row) return null;
+  // Touch at most once a minute so reads do not turn into writes.
+  if (t - row.last_seen_at > 60_000) {
+    await env.DB.prepare("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?").bind(t, row.id).run();
+  }
+  return { userId: row.user_id, email: row.email, authSessionId: row.id, workspaceId: row.workspace_id, via };
+}
+
+/** Finds the caller's workspace and role; falls back to the user's current, then any membership. */
+export async function resolveMembership(
+  env: AppBindings,
+  userId: string,
+  preferred: string | null,
+): Promise<{ workspaceId: string; role: Role } | null> {
+  const rows = await env.DB.prepare(
+    `SELECT m.workspace_id, m.role, u.current_workspace_id FROM memberships m
+     JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
+     JOIN users u ON u.id = m.user_id
+     WHERE m.user_id = ? ORDER BY w.personal DESC, m.created_at ASC`,
+  )
+    .bind(userId)
+    .all<{ workspace_id: string; role: Role; current_workspace_id: string | null }>();
+  const list = rows.results;
+  if (list.length === 0) return null;
+  const pick =
+    list.find((r) => r.workspace_id === preferred) ?? list.find((r) => r.workspace_id === list[0]?.current_workspace_id) ?? list[0];
+  return pick ? { workspaceId: pick.workspace_id, role: pick.role } : null;
+}
+
+export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | null> {
+  const header = c.req.header("authorization");
+  let principal: Principal | null = null;
+  if (header?.toLowerCase().startsWith("bearer ")) {
+    principal = await principalFromToken(c.env, header.slice(7).trim(), "bearer");
+    if (!principal) return null;
+  } else {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (!cookie) return null;
+    principal = await principalFromToken(c.env, cookie, "cookie");
+    if (!principal) return null;
+  }
+  const membership = await resolveMembership(c.env, principal.userId, principal.workspaceId);
+  if (!membership) return null;
+  return {
+    userId: principal.userId,
+    email: principal.email,
+    isOperator: isOperatorEmail(c.env, principal.email),
+    authSessionId: principal.authSessionId,
+    via: principal.via,
+    workspaceId: membership.workspaceId,
+    role: membership.role,
+  };
+}
+
+/** Cookie-authenticated mutations must echo the CSRF cookie in `x-csrf-token`. */
+export function checkCSRF(c: Context<AppEnv>, auth: AuthContext): void {
+  if (auth.via !== "cookie" || SAFE_METHODS.has(c.req.method)) return;
+  const cookie = getCookie(c, CSRF_COOKIE);
+  const header = c.req.header("x-csrf-token");
+  if (!cookie || !header || !timingSafeEqual(cookie, header)) {
+    throw new ApiError("csrf_failed", "missing or wrong x-csrf-token header");
+  }
+}
+
+export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const auth = await authenticate(c);
+  if (!auth) throw new ApiError("unauthorized", "sign in first");
+  checkCSRF(c, auth);
+  c.set("auth", auth);
+  await next();
+};
+
+/** Role check against the permission table for the caller's current workspace. */
+export function requirePermission(action: Action): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const auth = c.get("auth");
+    if (!auth) throw new ApiError("unauthorized", "sign in first");
+    if (!can(auth.role, action)) {
+      throw new ApiError("forbidden", `your role (${auth.role}) cannot ${action}`);
+    }
+    await next();
+  };
+}
+
+export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const auth = c.get("auth");
+  if (!auth?.isOperator) throw new ApiError("forbidden", "operators only");
+  await next();
+};

@@ -1,0 +1,5 @@
+import { createRouter } from "../lib/app";
+
+const router = createRouter();
+
+export default router;

@@ -1,0 +1,65 @@
+import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import type { AppBindings } from "../env";
+import { randomToken } from "../lib/crypto";
+import type { RuntimeDriver } from "./types";
+
+const WORKSPACE_DIR = "/workspace";
+const infoKey = (runtimeId: string) => `runtime-info:${runtimeId}`;
+
+/**
+ * Cloudflare Containers: one WorkspaceContainer instance per runtime id. The agent inside
+ * listens on AGENT_PORT; requests reach it through the container's Durable Object stub.
+ */
+export class ContainersRuntimeDriver implements RuntimeDriver {
+  readonly name = "containers" as const;
+  constructor(private readonly env: AppBindings) {}
+
+  private stub(runtimeId: string) {
+    return this.env.WORKSPACE_CONTAINER.get(this.env.WORKSPACE_CONTAINER.idFromName(runtimeId));
+  }
+
+  async ping(): Promise<boolean> {
+    return typeof this.env.WORKSPACE_CONTAINER?.idFromName === "function";
+  }
+
+  async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
+    const agentToken = randomToken();
+    await this.stub(body.runtimeId).boot({
+      ...body.env,
+      BURSTFLARE_AGENT_TOKEN: agentToken,
+      BURSTFLARE_RUNTIME_ID: body.runtimeId,
+      BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
+      BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
+      BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
+    });
+    const info: RuntimeInfo = {
+      runtimeId: body.runtimeId,
+      agentURL: "http://container.internal/",
+      agentToken,
+      pid: 1,
+      workspaceDir: WORKSPACE_DIR,
+      startedAt: new Date().toISOString(),
+    };
+    await this.env.KV.put(infoKey(body.runtimeId), JSON.stringify(info));
+    return info;
+  }
+
+  async get(runtimeId: string): Promise<RuntimeInfo | null> {
+    const raw = await this.env.KV.get(infoKey(runtimeId));
+    if (!raw) return null;
+    if (!(await this.stub(runtimeId).running())) return null;
+    return JSON.parse(raw) as RuntimeInfo;
+  }
+
+  async stop(runtimeId: string): Promise<void> {
+    await this.stub(runtimeId).shutdown();
+    await this.env.KV.delete(infoKey(runtimeId));
+  }
+
+  fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response> {
+    const url = new URL(path, info.agentURL);
+    const request = init instanceof Request ? new Request(url, init) : new Request(url, init);
+    request.headers.set(AGENT_TOKEN_HEADER, info.agentToken);
+    return this.stub(info.runtimeId).fetch(request);
+  }
+}

@@ -1,0 +1,16 @@
+import type { RuntimeInfo, StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+
+/**
+ * What the control plane needs from a place that runs runtime agents. Both drivers
+ * speak the same agent protocol once the runtime is up; they differ in how it is started.
+ */
+export interface RuntimeDriver {
+  readonly name: "local" | "containers";
+  ping(): Promise<boolean>;
+  start(body: StartRuntimeBody): Promise<RuntimeInfo>;
+  /** The running runtime or null when it is gone (crashed, stopped, never started). */
+  get(runtimeId: string): Promise<RuntimeInfo | null>;
+  stop(runtimeId: string): Promise<void>;
+  /** Sends a request to the runtime's agent; WebSocket upgrades pass through untouched. */
+  fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response>;
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from "@playwright/test";
+
+export const E2E_PORT = 8788;
+export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  outputDir: "./output/test-results",
+  fullyParallel: false,
+  workers: 1,
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { outputFolder: "./output/report", open: "never" }]],
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? "/usr/bin/chromium",
+      args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  webServer: {
+    command: `node scripts/test-stack.mjs --name e2e --port ${E2E_PORT} --runtime-port 8791`,
+    cwd: "..",
+    url: `${E2E_BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+  },
+});

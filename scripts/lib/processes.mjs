@@ -1,0 +1,158 @@
+// Starting and stopping the pieces of the local stack. Every child runs in its own
+// process group so it can be stopped with everything it spawned, by pid, never by name.
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN_DIR = path.join(ROOT, "node_modules/.bin");
+const bin = (name) => path.join(BIN_DIR, name);
+/** Children find the Node 22 of the `node` devDependency first, whatever shell started us. */
+const childEnv = (extra = {}) => ({ ...process.env, PATH: `${BIN_DIR}${path.delimiter}${process.env.PATH ?? ""}`, ...extra });
+
+/** Spawns a detached child (own process group); output to a log file or inherited. */
+export function spawnGroup(command, args, { env = {}, logFile, cwd = ROOT, label = command } = {}) {
+  let stdio = "inherit";
+  if (logFile) {
+    mkdirSync(path.dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, "a");
+    stdio = ["ignore", fd, fd];
+  }
+  const child = spawn(command, args, { cwd, env: childEnv(env), stdio, detached: true });
+  let exited = false;
+  const exitPromise = new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    }),
+  );
+  return {
+    child,
+    label,
+    exited: exitPromise,
+    get running() {
+      return !exited;
+    },
+    async stop(timeoutMs = 5000) {
+      if (exited) return;
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {}
+      }, timeoutMs);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function run(command, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit", env: childEnv(opts.env) });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${output}`)),
+    );
+  });
+}
+
+/** Polls until fn() resolves truthy; fails with the last error after timeoutMs. */
+export async function waitFor(fn, { timeoutMs = 60_000, intervalMs = 200, what = "condition", proc } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (proc && !proc.running) throw new Error(`${proc.label} exited while waiting for ${what}`);
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
+}
+
+export async function startRuntimeHost({ port, secret, dataDir, logFile }) {
+  const proc = spawnGroup(process.execPath, ["--import", "tsx", "runtime/src/host/main.ts"], {
+    env: {
+      BURSTFLARE_HOST_PORT: String(port),
+      BURSTFLARE_HOST_SECRET: secret,
+      BURSTFLARE_DATA_DIR: path.resolve(ROOT, dataDir),
+    },
+    logFile,
+    label: "runtime host",
+  });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, { what: "runtime host", proc });
+  return proc;
+}
+
+export async function applyMigrations({ persistTo }) {
+  await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    quiet: true,
+    env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+}
+
+export async function buildWeb({ quiet = true } = {}) {
+  await run(bin("vite"), ["build"], { quiet });
+}
+
+/**
+ * The whole product on one origin: D1 migrations, the runtime host and wrangler dev
+ * (Worker + static SPA + DOs + Queues + Workflows). Returns a handle whose stop() ends all.
+ */
+export async function startStack({
+  port = 8787,
+  runtimePort = 8790,
+  persistTo = ".wrangler/state",
+  runtimeDataDir = ".wrangler/runtimes",
+  secret,
+  vars = {},
+  logDir,
+  inheritOutput = false,
+}) {
+  const runtimeSecret = secret ?? `dev-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  await applyMigrations({ persistTo });
+  const host = await startRuntimeHost({
+    port: runtimePort,
+    secret: runtimeSecret,
+    dataDir: runtimeDataDir,
+    logFile: inheritOutput ? undefined : logDir && path.join(logDir, "runtime-host.log"),
+  });
+  const allVars = {
+    LOCAL_RUNTIME_URL: `http://127.0.0.1:${runtimePort}`,
+    LOCAL_RUNTIME_SECRET: runtimeSecret,
+    APP_ORIGIN: `http://localhost:${port}`,
+    ...vars,
+  };
+  const args = ["dev", "--port", String(port), "--ip", "localhost", "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
+  const wrangler = spawnGroup(bin("wrangler"), args, {
+    env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    logFile: inheritOutput ? undefined : logDir && path.join(logDir, "wrangler.log"),
+    label: "wrangler dev",
+  });
+  const baseURL = `http://localhost:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${baseURL}/api/health`)).ok, { what: "wrangler dev", proc: wrangler, timeoutMs: 120_000 });
+  } catch (err) {
+    await wrangler.stop();
+    await host.stop();
+    throw err;
+  }
+  return {
+    baseURL,
+    runtimeSecret,
+    async stop() {
+      await wrangler.stop();
+      await host.stop();
+    },
+  };
+}

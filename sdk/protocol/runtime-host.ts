@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/**
+ * The local driver's host (runtime/src/host) listens on 127.0.0.1 and is called by the
+ * Worker with the shared secret in RUNTIME_SECRET_HEADER. It spawns one agent per runtime.
+ * Agents are called with the per-runtime token in AGENT_TOKEN_HEADER.
+ */
+export const RUNTIME_SECRET_HEADER = "x-runtime-secret";
+export const AGENT_TOKEN_HEADER = "x-agent-token";
+
+export const startRuntimeBody = z.object({
+  /** Session id, or `build-<id>` for a build runtime. */
+  runtimeId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+  env: z.record(z.string(), z.string()).default({}),
+  persistedPaths: z.array(z.string()).default([]),
+  previewPort: z.number().int().optional(),
+  /** Remove the runtime's workspace folder first (fresh runtime). */
+  fresh: z.boolean().default(true),
+});
+export type StartRuntimeBody = z.infer<typeof startRuntimeBody>;
+
+export const runtimeInfo = z.object({
+  runtimeId: z.string(),
+  agentURL: z.string(),
+  agentToken: z.string(),
+  pid: z.number().int(),
+  workspaceDir: z.string(),
+  startedAt: z.string(),
+});
+export type RuntimeInfo = z.infer<typeof runtimeInfo>;
+
+/** Agent GET /health: what keeps the runtime awake. */
+export const agentHealth = z.object({
+  ok: z.boolean(),
+  runtimeId: z.string(),
+  uptimeMs: z.number(),
+  lastActivity: z.object({
+    terminal: z.number().nullable(),
+    ssh: z.number().nullable(),
+    preview: z.number().nullable(),
+    files: z.number().nullable(),
+  }),
+  connections: z.object({ terminal: z.number(), ssh: z.number(), preview: z.number() }),
+});
+export type AgentHealth = z.infer<typeof agentHealth>;

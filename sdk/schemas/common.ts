@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "must be an id");
+export const emailSchema = z.string().trim().toLowerCase().email().max(254);
+export const nameSchema = z.string().trim().min(1).max(80);
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+export const bindingNames = [
+  "DB",
+  "KV",
+  "BUCKET",
+  "BUILD_QUEUE",
+  "RECONCILE_QUEUE",
+  "BUILD_WORKFLOW",
+  "SESSION",
+  "WORKSPACE_CONTAINER",
+] as const;
+export type BindingName = (typeof bindingNames)[number];
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  bindings: z.record(z.enum(bindingNames), z.boolean()),
+  runtimeDriver: z.enum(["local", "containers"]),
+  runtimeReachable: z.boolean(),
+  turnstileEnabled: z.boolean(),
+  signupPolicy: z.enum(["open", "invite-only", "closed"]),
+  time: z.string(),
+});
+export type Health = z.infer<typeof healthSchema>;

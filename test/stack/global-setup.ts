@@ -1,0 +1,35 @@
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { STACK_PORT, STACK_RUNTIME_PORT } from "./ports";
+
+/** One fresh stack for all stack tests; stopped by process group afterwards. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const { startStack, buildWeb, ROOT } = await import("../../scripts/lib/processes.mjs");
+  const { rmSync, existsSync } = await import("node:fs");
+  const state = path.join(ROOT, ".wrangler/stack-state");
+  const runtimes = path.join(ROOT, ".wrangler/stack-runtimes");
+  rmSync(state, { recursive: true, force: true });
+  rmSync(runtimes, { recursive: true, force: true });
+  if (!existsSync(path.join(ROOT, "dist/web/index.html"))) await buildWeb();
+  const stack = await startStack({
+    port: STACK_PORT,
+    runtimePort: STACK_RUNTIME_PORT,
+    persistTo: state,
+    runtimeDataDir: runtimes,
+    logDir: path.join(ROOT, ".wrangler/logs/stack"),
+    vars: {
+      SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
+      OPERATOR_EMAILS: "operator@example.com",
+    },
+  });
+  project.provide("baseURL", stack.baseURL);
+  project.provide("runtimeSecret", stack.runtimeSecret);
+  return async () => stack.stop();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseURL: string;
+    runtimeSecret: string;
+  }
+}

@@ -1,0 +1,52 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+import { WORKERS_TEST_RUNTIME_PORT, WORKERS_TEST_RUNTIME_SECRET } from "./test/ports";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["sdk/**/*.test.ts", "runtime/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                LOCAL_RUNTIME_URL: `http://127.0.0.1:${WORKERS_TEST_RUNTIME_PORT}`,
+                LOCAL_RUNTIME_SECRET: WORKERS_TEST_RUNTIME_SECRET,
+                SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
+                OPERATOR_EMAILS: "operator@example.com",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["api/test/**/*.test.ts"],
+          setupFiles: ["./api/test/setup.ts"],
+          globalSetup: ["./test/runtime-host-setup.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: "web",
+          environment: "jsdom",
+          include: ["web/src/**/*.test.{ts,tsx}"],
+        },
+      },
+    ],
+  },
+});

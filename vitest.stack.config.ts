@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests against a real local stack (wrangler dev + runtime host + real agents, PTYs and
+ * ssh clients), started once by test/stack/global-setup.ts on its own ports.
+ */
+export default defineConfig({
+  test: {
+    name: "stack",
+    environment: "node",
+    include: ["test/stack/**/*.test.ts"],
+    globalSetup: ["./test/stack/global-setup.ts"],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
