@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
+import { E2E_PORT, E2E_RUNTIME_PORT } from "../test/ports";
 
-export const E2E_PORT = 8788;
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 
 export default defineConfig({
@@ -21,7 +21,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/test-stack.mjs --name e2e --port ${E2E_PORT} --runtime-port 8791`,
+    command: `node scripts/test-stack.mjs --name e2e-${E2E_PORT} --port ${E2E_PORT} --runtime-port ${E2E_RUNTIME_PORT}`,
     cwd: "..",
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,

@@ -55,10 +55,14 @@ const COLUMNS_SQL =
 async function actualSchema() {
   const wranglerBin = path.join(ROOT, "node_modules/.bin/wrangler");
   const where = remote ? ["--remote"] : ["--local", "--persist-to", persistTo];
-  const out = await run(wranglerBin, ["d1", "execute", "DB", ...where, "-c", config, "--json", "--command", `${OBJECTS_SQL}; ${COLUMNS_SQL}`], {
-    quiet: true,
-    env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
-  });
+  const out = await run(
+    wranglerBin,
+    ["d1", "execute", "DB", ...where, "-c", config, "--json", "--command", `${OBJECTS_SQL}; ${COLUMNS_SQL}`],
+    {
+      quiet: true,
+      env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
+    },
+  );
   const [objects, columns] = JSON.parse(out.slice(out.indexOf("["))).map((r) => r.results);
   return readSchema((sql) => (sql.startsWith("PRAGMA") ? columns.filter((c) => c.tbl === sql.match(/"(.+)"/)[1]) : objects));
 }

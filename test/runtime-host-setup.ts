@@ -12,7 +12,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const host = await startRuntimeHost({
     port: WORKERS_TEST_RUNTIME_PORT,
     secret: WORKERS_TEST_RUNTIME_SECRET,
-    dataDir: ".wrangler/test-runtimes",
+    dataDir: `.wrangler/workers-${WORKERS_TEST_RUNTIME_PORT}-runtimes`,
   });
   return async () => host.stop();
 }

@@ -132,7 +132,18 @@ export async function startStack({
     APP_ORIGIN: `http://localhost:${port}`,
     ...vars,
   };
-  const args = ["dev", "--port", String(port), "--ip", "localhost", "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "localhost",
+    "--persist-to",
+    persistTo,
+    "--inspector-port",
+    String(port + 10000),
+    "--show-interactive-dev-session=false",
+  ];
   for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
   const wrangler = spawnGroup(bin("wrangler"), args, {
     env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },

@@ -1,13 +1,13 @@
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { STACK_PORT, STACK_RUNTIME_PORT } from "./ports";
+import { STACK_PORT, STACK_RUNTIME_PORT, TEST_RUN_TAG } from "../ports";
 
 /** One fresh stack for all stack tests; stopped by process group afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { startStack, buildWeb, ROOT } = await import("../../scripts/lib/processes.mjs");
   const { rmSync, existsSync } = await import("node:fs");
-  const state = path.join(ROOT, ".wrangler/stack-state");
-  const runtimes = path.join(ROOT, ".wrangler/stack-runtimes");
+  const state = path.join(ROOT, `.wrangler/stack-${TEST_RUN_TAG}-state`);
+  const runtimes = path.join(ROOT, `.wrangler/stack-${TEST_RUN_TAG}-runtimes`);
   rmSync(state, { recursive: true, force: true });
   rmSync(runtimes, { recursive: true, force: true });
   if (!existsSync(path.join(ROOT, "dist/web/index.html"))) await buildWeb();
@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     runtimePort: STACK_RUNTIME_PORT,
     persistTo: state,
     runtimeDataDir: runtimes,
-    logDir: path.join(ROOT, ".wrangler/logs/stack"),
+    logDir: path.join(ROOT, `.wrangler/logs/stack-${TEST_RUN_TAG}`),
     vars: {
       SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
       OPERATOR_EMAILS: "operator@example.com",

@@ -23,7 +23,18 @@ export async function issueAuthSession(
     `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, ip, created_at, last_seen_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-    .bind(id, opts.userId, opts.kind, await hashToken(token), opts.workspaceId ?? null, opts.userAgent ?? null, opts.ip ?? null, t, t, expiresAt)
+    .bind(
+      id,
+      opts.userId,
+      opts.kind,
+      await hashToken(token),
+      opts.workspaceId ?? null,
+      opts.userAgent ?? null,
+      opts.ip ?? null,
+      t,
+      t,
+      expiresAt,
+    )
     .run();
   return { id, token, expiresAt };
 }

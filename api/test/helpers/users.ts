@@ -19,7 +19,9 @@ export async function createTestUser(opts: { email?: string; workspaceId?: strin
   const userId = newId("usr");
   const email = opts.email ?? `${userId.toLowerCase()}@example.com`;
   const t = Date.now();
-  await env.DB.prepare("INSERT INTO users (id, email, name, created_at) VALUES (?, ?, ?, ?)").bind(userId, email, email.split("@")[0], t).run();
+  await env.DB.prepare("INSERT INTO users (id, email, name, created_at) VALUES (?, ?, ?, ?)")
+    .bind(userId, email, email.split("@")[0], t)
+    .run();
   let workspaceId = opts.workspaceId;
   if (!workspaceId) {
     workspaceId = newId("ws");
