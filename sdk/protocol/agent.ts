@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/**
+ * The runtime agent's HTTP/WebSocket surface (runtime/src/agent). Every request carries
+ * AGENT_TOKEN_HEADER (sdk/protocol/runtime-host.ts). The control plane reaches it through
+ * the session Durable Object (local driver: loopback URL; containers driver: container port).
+ *
+ *   GET  /health                         → AgentHealth
+ *   GET  /terminal?terminal=&cols=&rows=   WebSocket, frames of sdk/protocol/terminal.ts;
+ *                                          a reconnect to the same terminal id replays recent output
+ *   GET  /terminals                      → { terminals: TerminalInfo[] }
+ *   GET  /files/tree?path=               → { entries: FileEntry[] }  (one level)
+ *   GET  /files/content?path=            → raw bytes (x-file-mtime header)
+ *   PUT  /files/content?path=              raw bytes → FileEntry   (creates parents)
+ *   POST /files/mkdir      { path }      → FileEntry
+ *   POST /files/rename     { from, to }  → FileEntry
+ *   DELETE /files?path=                  → { ok: true }
+ *   ANY  /preview/*                        proxied to 127.0.0.1:previewPort (HTTP and WebSocket)
+ *   GET  /ssh                              WebSocket of raw SSH bytes; SSH_AUTHORIZED_KEYS_HEADER lists
+ *                                          the OpenSSH public keys allowed for this connection
+ *   POST /snapshot/export                → tar.gz of the persisted paths; headers SHA256_HEADER, content-length
+ *   POST /snapshot/import?sha256=          tar.gz body; verified before any file is touched; replaces
+ *                                          the persisted paths' contents → { files, bytes }
+ *   POST /bundle/import?sha256=            tar.gz template bundle, unpacked into the workspace root
+ *   POST /exec             ExecBody      → NDJSON stream of ExecEvent lines, last one `exit`
+ */
+export const SHA256_HEADER = "x-content-sha256";
+export const SSH_AUTHORIZED_KEYS_HEADER = "x-ssh-authorized-keys";
+export const SSH_USER_HEADER = "x-ssh-user";
+
+export const fileEntry = z.object({
+  path: z.string(),
+  name: z.string(),
+  type: z.enum(["file", "directory", "symlink"]),
+  size: z.number(),
+  mtimeMs: z.number(),
+});
+export type FileEntry = z.infer<typeof fileEntry>;
+
+export const filePathBody = z.object({ path: z.string().min(1).max(1024) });
+export const renameBody = z.object({ from: z.string().min(1).max(1024), to: z.string().min(1).max(1024) });
+
+export const terminalInfo = z.object({ id: z.string(), pid: z.number(), cols: z.number(), rows: z.number(), clients: z.number() });
+export type TerminalInfo = z.infer<typeof terminalInfo>;
+
+export const execBody = z.object({
+  command: z.string().min(1).max(16_000),
+  env: z.record(z.string(), z.string()).default({}),
+  timeoutMs: z.number().int().min(1).max(3_600_000).default(900_000),
+});
+export type ExecBody = z.infer<typeof execBody>;
+
+export const execEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("output"), data: z.string() }),
+  z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable(), durationMs: z.number() }),
+]);
+export type ExecEvent = z.infer<typeof execEvent>;
+
+export const importResult = z.object({ files: z.number().int(), bytes: z.number().int() });
