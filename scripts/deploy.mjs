@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// npm run deploy [-- --dry-run]: the Worker (with its containers) from wrangler.generated.toml,
+// then the SPA to Cloudflare Pages on the same hostname.
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { missingSettings, renderWranglerToml } from "./lib/cloudflare-config.mjs";
+import { readEnvFile } from "./lib/env-file.mjs";
+import { buildWeb, ROOT, run } from "./lib/processes.mjs";
+
+const { values } = parseArgs({
+  options: { settings: { type: "string", default: path.join(ROOT, ".env") }, "dry-run": { type: "boolean", default: false } },
+});
+const settings = readEnvFile(values.settings);
+const missing = missingSettings(settings);
+if (missing.length) {
+  console.error(`Missing settings in ${values.settings}: ${missing.join(", ")} — see .env.example and scripts/cloudflare-provision.mjs`);
+  process.exit(1);
+}
+const config = path.join(ROOT, "wrangler.generated.toml");
+writeFileSync(config, renderWranglerToml(settings));
+const wrangler = path.join(ROOT, "node_modules/.bin/wrangler");
+
+console.log("1/4 verify config");
+await run(process.execPath, [path.join(ROOT, "scripts/cf-verify.mjs"), "-c", config]);
+console.log("2/4 build the SPA");
+await buildWeb({ quiet: false });
+if (!existsSync(path.join(ROOT, "dist/web/index.html"))) throw new Error("SPA build missing");
+if (values["dry-run"]) {
+  console.log("3/4 Worker (dry run)");
+  await run(wrangler, [
+    "deploy",
+    "-c",
+    config,
+    "--dry-run",
+    "--containers-rollout=none",
+    "--outdir",
+    path.join(ROOT, ".wrangler/deploy-dry-run"),
+  ]);
+  console.log(`4/4 would run: wrangler pages deploy dist/web --project-name ${settings.PAGES_PROJECT || "burstflare-web"}`);
+  process.exit(0);
+}
+console.log("3/4 migrations + Worker with containers");
+await run(wrangler, ["d1", "migrations", "apply", "DB", "--remote", "-c", config]);
+await run(wrangler, ["deploy", "-c", config]);
+console.log("4/4 SPA to Cloudflare Pages");
+await run(wrangler, ["pages", "deploy", "dist/web", "--project-name", settings.PAGES_PROJECT || "burstflare-web", "--branch", "main"]);
+console.log(`Deployed. Check: node scripts/smoke.mjs --base-url https://${settings.BURSTFLARE_HOSTNAME}`);
