@@ -1,0 +1,167 @@
+import { ApiError } from "../../../sdk/errors";
+import { SHA256_HEADER } from "../../../sdk/protocol/agent";
+import type { SnapshotKind } from "../../../sdk/states";
+import type { AppBindings } from "../env";
+import { newId } from "../lib/crypto";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { getSnapshot, insertPending, latestReady, markDeleted, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
+import { hex, putVerified, SHA256_HEX } from "./stream";
+
+export type { SnapshotRecord } from "./records";
+
+/** Sends one request to the session's runtime agent (the Session DO supplies it). */
+export type FetchAgent = (path: string, init: RequestInit) => Promise<Response>;
+
+export interface SessionRef {
+  id: string;
+  workspaceId: string;
+}
+
+export interface SaveSnapshotOptions {
+  session: SessionRef;
+  kind: SnapshotKind;
+  label?: string;
+  createdBy?: string | null;
+  fetchAgent: FetchAgent;
+  /**
+   * An export the caller already opened (autosave opens it to compare hashes first).
+   * Without it, saveSnapshot asks the agent for one.
+   */
+  exportResponse?: Response;
+}
+
+/** Hooks run after a snapshot became ready (quota usage, retention). Set by modules that own them. */
+type ReadyHook = (env: AppBindings, record: SnapshotRecord) => Promise<void>;
+const readyHooks: ReadyHook[] = [];
+export function onSnapshotReady(hook: ReadyHook): void {
+  readyHooks.push(hook);
+}
+type BeforeUploadHook = (env: AppBindings, session: SessionRef, bytes: number) => Promise<void>;
+const beforeUploadHooks: BeforeUploadHook[] = [];
+/** A hook that may refuse an upload (throw ApiError) before any byte reaches R2, e.g. the quota. */
+export function onBeforeSnapshotUpload(hook: BeforeUploadHook): void {
+  beforeUploadHooks.push(hook);
+}
+
+/** Opens the agent's export and checks its headers; the body is not read. */
+export async function openExport(fetchAgent: FetchAgent): Promise<{ response: Response; sha256: string; bytes: number }> {
+  let response: Response;
+  try {
+    response = await fetchAgent("/snapshot/export", { method: "POST" });
+  } catch (err) {
+    throw new ApiError("runtime_unavailable", `snapshot export failed: ${String(err)}`);
+  }
+  const sha256 = response.headers.get(SHA256_HEADER)?.toLowerCase() ?? "";
+  const bytes = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (!response.ok || !response.body || !SHA256_HEX.test(sha256) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+    await response.body?.cancel().catch(() => {});
+    throw new ApiError("runtime_unavailable", `agent export answered ${response.status} without a usable archive`);
+  }
+  return { response, sha256, bytes };
+}
+
+/**
+ * Streams the agent's archive into R2 and returns the ready record. The row is `pending` while
+ * bytes flow and becomes `ready` (the new restore point) only once R2 holds the whole object and
+ * its SHA-256 matched. Any failure marks the row `failed`, removes the partial object and throws,
+ * leaving the previous restore point untouched.
+ */
+export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions): Promise<SnapshotRecord> {
+  const id = newId("snap");
+  const record: SnapshotRecord = {
+    id,
+    sessionId: opts.session.id,
+    workspaceId: opts.session.workspaceId,
+    kind: opts.kind,
+    label: opts.label ?? null,
+    status: "pending",
+    r2Key: snapshotKey(opts.session.workspaceId, opts.session.id, id),
+    bytes: null,
+    sha256: null,
+    createdBy: opts.createdBy ?? null,
+    createdAt: now(),
+    completedAt: null,
+  };
+  await insertPending(env, record);
+  let opened: { response: Response; sha256: string; bytes: number } | null = null;
+  try {
+    if (opts.exportResponse) {
+      const sha256 = opts.exportResponse.headers.get(SHA256_HEADER)?.toLowerCase() ?? "";
+      const bytes = Number(opts.exportResponse.headers.get("content-length") ?? Number.NaN);
+      if (!opts.exportResponse.body || !SHA256_HEX.test(sha256) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+        throw new ApiError("runtime_unavailable", "agent export without a usable archive");
+      }
+      opened = { response: opts.exportResponse, sha256, bytes };
+    } else {
+      opened = await openExport(opts.fetchAgent);
+    }
+    for (const hook of beforeUploadHooks) await hook(env, opts.session, opened.bytes);
+    const body = opened.response.body as ReadableStream<Uint8Array>;
+    const uploaded = await putVerified(env.BUCKET, record.r2Key, body, opened.bytes, opened.sha256);
+    const completedAt = now();
+    if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
+      throw new ApiError("conflict", "snapshot was cancelled while uploading");
+    }
+    const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
+    for (const hook of readyHooks) {
+      await hook(env, ready).catch((err) => log("error", "snapshot ready hook failed", { snapshotId: id, error: String(err) }));
+    }
+    log("info", "snapshot ready", { snapshotId: id, sessionId: record.sessionId, kind: record.kind, bytes: uploaded.bytes });
+    return ready;
+  } catch (err) {
+    await opened?.response.body?.cancel().catch(() => {});
+    await env.BUCKET.delete(record.r2Key).catch(() => {});
+    await markFailed(env, id, now());
+    log("warn", "snapshot failed", { snapshotId: id, sessionId: record.sessionId, kind: record.kind, error: String(err) });
+    if (err instanceof ApiError) throw new ApiError(err.code, err.message, { details: { snapshotId: id } });
+    throw new ApiError("runtime_unavailable", `snapshot upload failed: ${String(err)}`, { details: { snapshotId: id } });
+  }
+}
+
+/** The session's restore point: its newest snapshot whose upload completed and verified. */
+export function latestReadySnapshot(env: AppBindings, sessionId: string): Promise<SnapshotRecord | null> {
+  return latestReady(env, sessionId);
+}
+
+export { getSnapshot };
+
+/**
+ * Streams a ready snapshot from R2 into the agent. The SHA-256 recorded when the upload verified
+ * is checked against R2's own checksum and size first, and the agent verifies it again over the
+ * bytes it receives before it touches a file.
+ */
+export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord, fetchAgent: FetchAgent): Promise<void> {
+  if (snapshot.status !== "ready" || !snapshot.sha256 || snapshot.bytes == null) {
+    throw new ApiError("invalid_state", `snapshot ${snapshot.id} is ${snapshot.status}, not ready`);
+  }
+  const object = await env.BUCKET.get(snapshot.r2Key);
+  if (!object) throw new ApiError("gone", `snapshot ${snapshot.id} content is missing`);
+  const stored = object.checksums.sha256 ? hex(object.checksums.sha256) : null;
+  if (object.size !== snapshot.bytes || (stored !== null && stored !== snapshot.sha256)) {
+    await object.body.cancel().catch(() => {});
+    throw new ApiError("unsafe_archive", `snapshot ${snapshot.id} content does not match its recorded size or sha256`);
+  }
+  let res: Response;
+  try {
+    res = await fetchAgent(`/snapshot/import?sha256=${snapshot.sha256}`, {
+      method: "POST",
+      body: object.body,
+      headers: { "content-type": "application/gzip", "content-length": String(object.size) },
+    });
+  } catch (err) {
+    throw new ApiError("runtime_unavailable", `snapshot import failed: ${String(err)}`);
+  }
+  if (!res.ok) {
+    const text = await res.text().catch(() => "");
+    const code = res.status === 400 || res.status === 422 ? "unsafe_archive" : "runtime_unavailable";
+    throw new ApiError(code, `agent refused snapshot ${snapshot.id}: ${res.status} ${text.slice(0, 300)}`);
+  }
+  await res.body?.cancel().catch(() => {});
+}
+
+/** Removes the object first, then hides the row; a missing object is fine (already removed). */
+export async function deleteSnapshot(env: AppBindings, snapshot: SnapshotRecord): Promise<void> {
+  await env.BUCKET.delete(snapshot.r2Key);
+  await markDeleted(env, snapshot.id, now());
+}

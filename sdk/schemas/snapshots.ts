@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { SNAPSHOT_KINDS } from "../states";
+
+export const SNAPSHOT_STATUSES = ["pending", "ready", "failed"] as const;
+export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
+
+export const snapshotLabelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(120)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "no control characters");
+
+/** One snapshot as the API shows it. `bytes` and `sha256` are null until the upload is verified. */
+export const snapshotSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  workspaceId: z.string(),
+  kind: z.enum(SNAPSHOT_KINDS),
+  label: z.string().nullable(),
+  status: z.enum(SNAPSHOT_STATUSES),
+  bytes: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  /** True for the session's restore point: its newest ready snapshot. */
+  restorePoint: z.boolean(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSchema) });
+
+export const createSnapshotBody = z.object({ label: snapshotLabelSchema.optional() });
+export type CreateSnapshotBody = z.infer<typeof createSnapshotBody>;
+
+export const restoreSnapshotResult = z.object({
+  restored: snapshotSchema,
+  /** The automatic snapshot of the state the restore replaced. */
+  safety: snapshotSchema,
+});
+export type RestoreSnapshotResult = z.infer<typeof restoreSnapshotResult>;
+
+export const restoreIntoNewSessionBody = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(48)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes"),
+});
+
+export const workspaceExportSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  /** Authenticated download path (GET). */
+  downloadURL: z.string(),
+});
+export type WorkspaceExport = z.infer<typeof workspaceExportSchema>;
