@@ -9,7 +9,7 @@ export const snapshotLabelSchema = z
   .trim()
   .min(1)
   .max(120)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "no control characters");
+  .refine((label) => !/\p{Cc}/u.test(label), "no control characters");
 
 /** One snapshot as the API shows it. `bytes` and `sha256` are null until the upload is verified. */
 export const snapshotSchema = z.object({
