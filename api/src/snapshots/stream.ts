@@ -24,6 +24,9 @@ export async function putVerified(
 ): Promise<VerifiedUpload> {
   const digest = new crypto.DigestStream("SHA-256");
   const digestWriter = digest.getWriter();
+  // Observed here so an aborted upload does not leave an unhandled rejection behind.
+  const digested = digest.digest.then(hex);
+  digested.catch(() => {});
   let seen = 0;
   const tap = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
@@ -33,6 +36,9 @@ export async function putVerified(
     },
     async flush() {
       await digestWriter.close();
+    },
+    async cancel() {
+      await digestWriter.abort().catch(() => {});
     },
   });
   // FixedLengthStream gives R2 the known length it requires and errors on a short or long body.
@@ -47,7 +53,7 @@ export async function putVerified(
   if (pumped.status === "rejected") throw pumped.reason;
   if (stored.status === "rejected") throw stored.reason;
   if (!stored.value) throw new Error("R2 did not store the object");
-  const sha256 = hex(await digest.digest);
+  const sha256 = await digested;
   if (seen !== length) throw new Error(`stream ended after ${seen} of ${length} bytes`);
   if (sha256 !== expectedSha256) throw new Error(`sha256 mismatch: got ${sha256}, expected ${expectedSha256}`);
   return { bytes: seen, sha256 };
