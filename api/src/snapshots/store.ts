@@ -5,8 +5,11 @@ import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
+import { assertQuota } from "../workspaces/quotas";
 import { getSnapshot, insertPending, latestReady, markDeleted, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
+import { applyRetention } from "./retention";
 import { hex, putVerified, SHA256_HEX } from "./stream";
+import { recordSnapshotBytes } from "./usage";
 
 export type { SnapshotRecord } from "./records";
 
@@ -29,19 +32,6 @@ export interface SaveSnapshotOptions {
    * Without it, saveSnapshot asks the agent for one.
    */
   exportResponse?: Response;
-}
-
-/** Hooks run after a snapshot became ready (quota usage, retention). Set by modules that own them. */
-type ReadyHook = (env: AppBindings, record: SnapshotRecord) => Promise<void>;
-const readyHooks: ReadyHook[] = [];
-export function onSnapshotReady(hook: ReadyHook): void {
-  readyHooks.push(hook);
-}
-type BeforeUploadHook = (env: AppBindings, session: SessionRef, bytes: number) => Promise<void>;
-const beforeUploadHooks: BeforeUploadHook[] = [];
-/** A hook that may refuse an upload (throw ApiError) before any byte reaches R2, e.g. the quota. */
-export function onBeforeSnapshotUpload(hook: BeforeUploadHook): void {
-  beforeUploadHooks.push(hook);
 }
 
 /** Opens the agent's export and checks its headers; the body is not read. */
@@ -96,7 +86,11 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     } else {
       opened = await openExport(opts.fetchAgent);
     }
-    for (const hook of beforeUploadHooks) await hook(env, opts.session, opened.bytes);
+    // A flush on stop or sleep, or a safety copy before a restore, holds the only copy of the
+    // user's work: it is stored even over quota. Manual and autosave snapshots are refused.
+    if (opts.kind === "manual" || opts.kind === "autosave") {
+      await assertQuota(env, opts.session.workspaceId, "snapshotBytes", opened.bytes);
+    }
     const body = opened.response.body as ReadableStream<Uint8Array>;
     const uploaded = await putVerified(env.BUCKET, record.r2Key, body, opened.bytes, opened.sha256);
     const completedAt = now();
@@ -104,9 +98,7 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
       throw new ApiError("conflict", "snapshot was cancelled while uploading");
     }
     const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
-    for (const hook of readyHooks) {
-      await hook(env, ready).catch((err) => log("error", "snapshot ready hook failed", { snapshotId: id, error: String(err) }));
-    }
+    await afterChange(env, ready.sessionId);
     log("info", "snapshot ready", { snapshotId: id, sessionId: record.sessionId, kind: record.kind, bytes: uploaded.bytes });
     return ready;
   } catch (err) {
@@ -164,4 +156,15 @@ export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord
 export async function deleteSnapshot(env: AppBindings, snapshot: SnapshotRecord): Promise<void> {
   await env.BUCKET.delete(snapshot.r2Key);
   await markDeleted(env, snapshot.id, now());
+  await afterChange(env, snapshot.sessionId);
+}
+
+/** Retention and the usage gauge follow every stored or removed snapshot; neither may fail the caller. */
+async function afterChange(env: AppBindings, sessionId: string): Promise<void> {
+  try {
+    await applyRetention(env, sessionId);
+    await recordSnapshotBytes(env, sessionId);
+  } catch (err) {
+    log("error", "snapshot retention or usage failed", { sessionId, error: String(err) });
+  }
 }

@@ -1,0 +1,85 @@
+import { ApiError } from "../../../sdk/errors";
+import type { SnapshotKind } from "../../../sdk/states";
+import type { AppBindings } from "../env";
+import { newId } from "../lib/crypto";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { assertQuota } from "../workspaces/quotas";
+import { insertPending, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
+import { applyRetention } from "./retention";
+import { type FetchAgent, restoreSnapshot, type SessionRef, saveSnapshot } from "./store";
+import { putVerified } from "./stream";
+import { recordSnapshotBytes } from "./usage";
+
+/**
+ * Restores an older snapshot into a running session. The current files are saved first as a
+ * `safety` snapshot; if that save fails nothing is restored, so no state is ever lost.
+ */
+export async function restoreWithSafety(
+  env: AppBindings,
+  session: SessionRef,
+  snapshot: SnapshotRecord,
+  fetchAgent: FetchAgent,
+  createdBy: string | null,
+): Promise<{ restored: SnapshotRecord; safety: SnapshotRecord }> {
+  if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot ${snapshot.id} is ${snapshot.status}, not ready`);
+  const safety = await saveSnapshot(env, {
+    session,
+    kind: "safety",
+    createdBy,
+    fetchAgent,
+  });
+  await restoreSnapshot(env, snapshot, fetchAgent);
+  return { restored: snapshot, safety };
+}
+
+/**
+ * Copies a ready snapshot to another (or the same) session as a new ready snapshot, streamed
+ * R2 → R2 with the SHA-256 verified again. The copy becomes that session's restore point, so its
+ * next start restores it: used to restore a stopped session and to seed a new session.
+ */
+export async function copySnapshot(
+  env: AppBindings,
+  source: SnapshotRecord,
+  target: SessionRef,
+  opts: { kind: SnapshotKind; label: string | null; createdBy: string | null },
+): Promise<SnapshotRecord> {
+  if (source.status !== "ready" || !source.sha256 || source.bytes == null) {
+    throw new ApiError("invalid_state", `snapshot ${source.id} is ${source.status}, not ready`);
+  }
+  await assertQuota(env, target.workspaceId, "snapshotBytes", source.bytes);
+  const id = newId("snap");
+  const record: SnapshotRecord = {
+    id,
+    sessionId: target.id,
+    workspaceId: target.workspaceId,
+    kind: opts.kind,
+    label: opts.label,
+    status: "pending",
+    r2Key: snapshotKey(target.workspaceId, target.id, id),
+    bytes: null,
+    sha256: null,
+    createdBy: opts.createdBy,
+    createdAt: now(),
+    completedAt: null,
+  };
+  await insertPending(env, record);
+  try {
+    const object = await env.BUCKET.get(source.r2Key);
+    if (!object) throw new ApiError("gone", `snapshot ${source.id} content is missing`);
+    const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, source.sha256);
+    const completedAt = now();
+    if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
+      throw new ApiError("conflict", "snapshot copy was cancelled");
+    }
+    const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
+    await applyRetention(env, target.id).catch((err) => log("error", "snapshot retention failed", { error: String(err) }));
+    await recordSnapshotBytes(env, target.id).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
+    return ready;
+  } catch (err) {
+    await env.BUCKET.delete(record.r2Key).catch(() => {});
+    await markFailed(env, id, now());
+    if (err instanceof ApiError) throw err;
+    throw new ApiError("internal", `snapshot copy failed: ${String(err)}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { AppBindings } from "../env";
+import { log } from "../lib/log";
+import { snapshotConfig } from "./config";
+import { listSnapshots, type SnapshotRecord } from "./records";
+
+const AUTOMATIC_KINDS = new Set(["autosave", "stop", "sleep"]);
+
+/**
+ * Which of a session's snapshots retention removes: beyond the newest N unlabelled automatic
+ * ones, beyond the newest M safety ones, and old failed rows. Manual and labelled snapshots,
+ * pending uploads and the restore point are always kept.
+ */
+export function selectExpired(
+  snapshots: SnapshotRecord[],
+  keep: { keepAutomatic: number; keepSafety: number; keepFailed: number },
+): SnapshotRecord[] {
+  const newestFirst = [...snapshots].sort((a, b) => b.createdAt - a.createdAt);
+  const restorePoint = newestFirst.find((s) => s.status === "ready");
+  const expired: SnapshotRecord[] = [];
+  let automatic = 0;
+  let safety = 0;
+  let failed = 0;
+  for (const s of newestFirst) {
+    if (s.status === "pending" || s.id === restorePoint?.id) continue;
+    if (s.status === "failed") {
+      if (++failed > keep.keepFailed) expired.push(s);
+      continue;
+    }
+    if (s.kind === "manual" || s.label !== null) continue;
+    if (AUTOMATIC_KINDS.has(s.kind) && ++automatic > keep.keepAutomatic) expired.push(s);
+    else if (s.kind === "safety" && ++safety > keep.keepSafety) expired.push(s);
+  }
+  return expired;
+}
+
+/** Applies retention to one session: removes the expired objects, then hides their rows. */
+export async function applyRetention(env: AppBindings, sessionId: string): Promise<SnapshotRecord[]> {
+  const expired = selectExpired(await listSnapshots(env, sessionId), snapshotConfig(env));
+  if (expired.length === 0) return [];
+  const keys = expired.filter((s) => s.status === "ready").map((s) => s.r2Key);
+  if (keys.length > 0) await env.BUCKET.delete(keys);
+  const at = Date.now();
+  await env.DB.batch(
+    expired.map((s) => env.DB.prepare("UPDATE snapshots SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL").bind(at, s.id)),
+  );
+  log("info", "snapshot retention", { sessionId, removed: expired.map((s) => s.id) });
+  return expired;
+}
