@@ -10,6 +10,7 @@ export const PERMISSIONS = {
   "workspace.update": ["owner", "admin"],
   "workspace.delete": ["owner"],
   "workspace.transfer": ["owner"],
+  "workspace.leave": ["owner", "admin", "member", "viewer"],
   "members.read": ["owner", "admin", "member", "viewer"],
   "members.manage": ["owner", "admin"],
   "invites.manage": ["owner", "admin"],

@@ -1,5 +1,38 @@
+import { createRoute } from "@hono/zod-openapi";
+import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "../../../sdk/schemas/workspaces";
 import { createRouter } from "../lib/app";
+import { errorResponses, jsonResponse } from "../lib/openapi";
+import { queryAudit } from "../workspaces/audit-query";
+import { guard } from "../workspaces/routes/guard";
+import { usageRollup } from "../workspaces/usage-rollup";
 
+/** The current workspace's audit log and metered usage. */
 const router = createRouter();
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/audit",
+    tags: ["audit"],
+    summary: "Audit log, newest first: filter by action prefix, actor, target, time; cursor-paginated",
+    middleware: guard("audit.read"),
+    request: { query: auditQuery },
+    responses: { 200: jsonResponse(auditPageSchema), ...errorResponses },
+  }),
+  async (c) => c.json(await queryAudit(c.env, c.get("auth").workspaceId, c.req.valid("query")), 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/usage",
+    tags: ["usage"],
+    summary: "Usage per day and per user over the last N days, with the quota alongside",
+    middleware: guard("usage.read"),
+    request: { query: usageQuery },
+    responses: { 200: jsonResponse(usageSchema), ...errorResponses },
+  }),
+  async (c) => c.json(await usageRollup(c.env, c.get("auth").workspaceId, c.req.valid("query").days), 200),
+);
 
 export default router;

@@ -1,0 +1,113 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorBodySchema, idSchema } from "../../../../sdk/schemas/common";
+import {
+  acceptedInviteSchema,
+  acceptInviteBody,
+  createdInviteSchema,
+  createInviteBody,
+  inviteListSchema,
+  inviteSchema,
+} from "../../../../sdk/schemas/workspaces";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { acceptInviteCode, createInvite, listInvites, revokeInvite } from "../invites";
+import { setCurrentWorkspace, toWorkspace } from "../store";
+import { guard, signedIn } from "./guard";
+
+const router = createRouter();
+const tags = ["invites"];
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/current/invites",
+    tags,
+    summary: "Invites of the current workspace (codes are never shown again)",
+    middleware: guard("invites.manage"),
+    responses: { 200: jsonResponse(inviteListSchema), ...errorResponses },
+  }),
+  async (c) => c.json({ invites: await listInvites(c.env, c.get("auth").workspaceId) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/current/invites",
+    tags,
+    summary: "Create a single-use invite code, optionally bound to an email",
+    middleware: guard("invites.manage"),
+    request: jsonBody(createInviteBody),
+    responses: { 201: jsonResponse(createdInviteSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    const created = await createInvite(c.env, {
+      workspaceId: auth.workspaceId,
+      createdBy: auth.userId,
+      creatorRole: auth.role,
+      email: body.email,
+      role: body.role,
+      expiresInHours: body.expiresInHours,
+    });
+    await audit(c, {
+      action: "invite.create",
+      targetType: "invite",
+      targetId: created.invite.id,
+      details: { role: body.role, email: body.email ?? null, expiresAt: created.invite.expiresAt },
+    });
+    return c.json(created, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/workspaces/current/invites/{id}",
+    tags,
+    summary: "Revoke an unused invite",
+    middleware: guard("invites.manage"),
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(z.object({ invite: inviteSchema })), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const invite = await revokeInvite(c.env, c.get("auth").workspaceId, id);
+    await audit(c, { action: "invite.revoke", targetType: "invite", targetId: id });
+    return c.json({ invite }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/invites/accept",
+    tags,
+    summary: "Join a workspace with an invite code; it becomes the current workspace",
+    middleware: signedIn(),
+    request: jsonBody(acceptInviteBody),
+    responses: {
+      200: jsonResponse(acceptedInviteSchema),
+      ...errorResponses,
+      409: jsonResponse(errorBodySchema, "Already a member"),
+      410: jsonResponse(errorBodySchema, "Expired, used or revoked"),
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { code } = c.req.valid("json");
+    const accepted = await acceptInviteCode(c.env, auth.userId, auth.email, code);
+    await setCurrentWorkspace(c.env, auth.userId, accepted.workspace.id, auth.authSessionId);
+    await audit(c, {
+      action: "invite.accept",
+      workspaceId: accepted.workspace.id,
+      targetType: "invite",
+      targetId: accepted.inviteId,
+      details: { role: accepted.role },
+    });
+    return c.json({ workspace: toWorkspace(accepted.workspace, accepted.workspace.id) }, 200);
+  },
+);
+
+export default router;

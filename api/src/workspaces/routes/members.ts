@@ -1,0 +1,68 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { idSchema } from "../../../../sdk/schemas/common";
+import { changeRoleBody, memberListSchema, memberSchema } from "../../../../sdk/schemas/workspaces";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { changeRole, listMembers, removeMember } from "../members";
+import { guard } from "./guard";
+
+const router = createRouter();
+const tags = ["members"];
+const userParam = z.object({ userId: idSchema });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/current/members",
+    tags,
+    summary: "Members of the current workspace",
+    middleware: guard("members.read"),
+    responses: { 200: jsonResponse(memberListSchema), ...errorResponses },
+  }),
+  async (c) => c.json({ members: await listMembers(c.env, c.get("auth").workspaceId) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/workspaces/current/members/{userId}",
+    tags,
+    summary: "Change a member's role",
+    middleware: guard("members.manage"),
+    request: { params: userParam, ...jsonBody(changeRoleBody) },
+    responses: { 200: jsonResponse(z.object({ member: memberSchema })), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { userId } = c.req.valid("param");
+    const { role } = c.req.valid("json");
+    const before = (await listMembers(c.env, auth.workspaceId)).find((m) => m.userId === userId)?.role;
+    const member = await changeRole(c.env, auth.workspaceId, auth, userId, role);
+    if (before !== role) {
+      await audit(c, { action: "member.role_change", targetType: "user", targetId: userId, details: { from: before, to: role } });
+    }
+    return c.json({ member }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/workspaces/current/members/{userId}",
+    tags,
+    summary: "Remove a member from the current workspace",
+    middleware: guard("members.manage"),
+    request: { params: userParam },
+    responses: { 200: jsonResponse(z.object({ member: memberSchema })), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { userId } = c.req.valid("param");
+    const member = await removeMember(c.env, auth.workspaceId, auth, userId);
+    await audit(c, { action: "member.remove", targetType: "user", targetId: userId, details: { role: member.role, email: member.email } });
+    return c.json({ member }, 200);
+  },
+);
+
+export default router;

@@ -1,0 +1,129 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../../sdk/errors";
+import { idSchema } from "../../../../sdk/schemas/common";
+import {
+  PLAN_LIMITS,
+  PLANS,
+  type PlanInfo,
+  planSchema,
+  QUOTA_LIMITS,
+  type QuotaOverridesBody,
+  quotaOverridesBody,
+  setPlanBody,
+} from "../../../../sdk/schemas/workspaces";
+import type { AppBindings } from "../../env";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { currentUsage, getOverrides } from "../quotas";
+import { guard, operatorOnly } from "./guard";
+
+const router = createRouter();
+const tags = ["plan"];
+
+async function planInfo(env: AppBindings, workspaceId: string): Promise<PlanInfo> {
+  const row = await env.DB.prepare("SELECT plan FROM workspaces WHERE id = ? AND deleted_at IS NULL")
+    .bind(workspaceId)
+    .first<{ plan: string }>();
+  if (!row) throw new ApiError("not_found", "workspace not found");
+  const plan = PLANS.find((p) => p === row.plan) ?? "free";
+  const [overrides, usage] = await Promise.all([getOverrides(env, workspaceId), currentUsage(env, workspaceId)]);
+  return { plan, planLimits: PLAN_LIMITS[plan], overrides, limits: { ...PLAN_LIMITS[plan], ...overrides }, usage };
+}
+
+async function applyOverrides(env: AppBindings, workspaceId: string, setBy: string, body: QuotaOverridesBody): Promise<void> {
+  const t = now();
+  const stmts = [];
+  for (const limit of QUOTA_LIMITS) {
+    const value = body.overrides[limit];
+    if (value === undefined) continue;
+    stmts.push(
+      value === null
+        ? env.DB.prepare("DELETE FROM quota_overrides WHERE workspace_id = ? AND limit_name = ?").bind(workspaceId, limit)
+        : env.DB.prepare(
+            `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (workspace_id, limit_name) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, created_at = excluded.created_at`,
+          ).bind(workspaceId, limit, value, setBy, t),
+    );
+  }
+  if (stmts.length > 0) await env.DB.batch(stmts);
+}
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/current/plan",
+    tags,
+    summary: "The current workspace's plan, effective limits and current use",
+    middleware: guard("plan.read"),
+    responses: { 200: jsonResponse(planSchema), ...errorResponses },
+  }),
+  async (c) => c.json(await planInfo(c.env, c.get("auth").workspaceId), 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "put",
+    path: "/api/workspaces/current/plan",
+    tags,
+    summary: "Change the plan (owner)",
+    middleware: guard("plan.write"),
+    request: jsonBody(setPlanBody),
+    responses: { 200: jsonResponse(planSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const { workspaceId } = c.get("auth");
+    const { plan } = c.req.valid("json");
+    const before = await planInfo(c.env, workspaceId);
+    await c.env.DB.prepare("UPDATE workspaces SET plan = ?, updated_at = ? WHERE id = ?").bind(plan, now(), workspaceId).run();
+    await audit(c, { action: "plan.change", targetType: "workspace", targetId: workspaceId, details: { from: before.plan, to: plan } });
+    return c.json(await planInfo(c.env, workspaceId), 200);
+  },
+);
+
+const overrideRoutes = [
+  { path: "/api/workspaces/current/quota-overrides", byId: false },
+  { path: "/api/admin/workspaces/{id}/quota-overrides", byId: true },
+] as const;
+
+for (const { path, byId } of overrideRoutes) {
+  const params = byId ? { params: z.object({ id: idSchema }) } : {};
+  const target = (c: { get: (k: "auth") => { workspaceId: string }; req: { param: (k: string) => string | undefined } }) =>
+    byId ? (c.req.param("id") ?? "") : c.get("auth").workspaceId;
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path,
+      tags: ["admin"],
+      summary: byId ? "A workspace's plan, limits and overrides (operators)" : "The current workspace's quota overrides (operators)",
+      middleware: operatorOnly(),
+      request: params,
+      responses: { 200: jsonResponse(planSchema), ...errorResponses },
+    }),
+    async (c) => c.json(await planInfo(c.env, target(c)), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "put",
+      path,
+      tags: ["admin"],
+      summary: "Set (number) or clear (null) quota overrides (operators)",
+      middleware: operatorOnly(),
+      request: { ...params, ...jsonBody(quotaOverridesBody) },
+      responses: { 200: jsonResponse(planSchema), ...errorResponses },
+    }),
+    async (c) => {
+      const workspaceId = target(c);
+      await planInfo(c.env, workspaceId);
+      const body = c.req.valid("json");
+      await applyOverrides(c.env, workspaceId, c.get("auth").userId, body);
+      await audit(c, { action: "quota.override", workspaceId, targetType: "workspace", targetId: workspaceId, details: body.overrides });
+      return c.json(await planInfo(c.env, workspaceId), 200);
+    },
+  );
+}
+
+export default router;

@@ -1,0 +1,180 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../../sdk/errors";
+import {
+  createWorkspaceBody,
+  switchWorkspaceBody,
+  transferOwnershipBody,
+  updateSettingsBody,
+  workspaceListSchema,
+  workspaceSettingsSchema,
+} from "../../../../sdk/schemas/workspaces";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { removeMember, transferOwnership } from "../members";
+import { createWorkspace, deleteWorkspace, getWorkspaceFor, listWorkspacesFor, setCurrentWorkspace, toWorkspace } from "../store";
+import { guard, signedIn } from "./guard";
+
+const router = createRouter();
+const tags = ["workspaces"];
+const okSchema = z.object({ ok: z.literal(true) });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces",
+    tags,
+    summary: "Workspaces I belong to, with my role",
+    middleware: signedIn(),
+    responses: { 200: jsonResponse(workspaceListSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const rows = await listWorkspacesFor(c.env, auth.userId);
+    return c.json({ workspaces: rows.map((r) => toWorkspace(r, auth.workspaceId)) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces",
+    tags,
+    summary: "Create a workspace; the caller becomes its owner",
+    middleware: signedIn(),
+    request: jsonBody(createWorkspaceBody),
+    responses: { 201: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { name } = c.req.valid("json");
+    const row = await createWorkspace(c.env, { ownerId: auth.userId, name });
+    await audit(c, { action: "workspace.create", workspaceId: row.id, targetType: "workspace", targetId: row.id, details: { name } });
+    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/switch-workspace",
+    tags,
+    summary: "Make another of my workspaces the current one for this sign-in",
+    middleware: signedIn(),
+    request: jsonBody(switchWorkspaceBody),
+    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { workspaceId } = c.req.valid("json");
+    const row = await getWorkspaceFor(c.env, auth.userId, workspaceId);
+    await setCurrentWorkspace(c.env, auth.userId, workspaceId, auth.authSessionId);
+    await audit(c, { action: "workspace.switch", workspaceId, targetType: "workspace", targetId: workspaceId });
+    return c.json({ workspace: toWorkspace(row, workspaceId) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/current/settings",
+    tags,
+    summary: "The current workspace",
+    middleware: guard("workspace.read"),
+    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/workspaces/current/settings",
+    tags,
+    summary: "Rename the current workspace",
+    middleware: guard("workspace.update"),
+    request: jsonBody(updateSettingsBody),
+    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { name } = c.req.valid("json");
+    const before = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    await c.env.DB.prepare("UPDATE workspaces SET name = ?, updated_at = ? WHERE id = ?").bind(name, now(), auth.workspaceId).run();
+    await audit(c, {
+      action: "workspace.rename",
+      targetType: "workspace",
+      targetId: auth.workspaceId,
+      details: { from: before.name, to: name },
+    });
+    return c.json({ workspace: toWorkspace({ ...before, name }, auth.workspaceId) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/current/transfer",
+    tags,
+    summary: "Make another member the owner; the caller stays on as admin",
+    middleware: guard("workspace.transfer"),
+    request: jsonBody(transferOwnershipBody),
+    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { userId } = c.req.valid("json");
+    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    if (ws.personal === 1) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
+    await transferOwnership(c.env, auth.workspaceId, auth.userId, userId);
+    await audit(c, { action: "workspace.transfer", targetType: "user", targetId: userId, details: { from: auth.userId } });
+    const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/current/leave",
+    tags,
+    summary: "Leave the current workspace (not the last owner, not a personal workspace)",
+    middleware: guard("workspace.leave"),
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    if (ws.personal === 1 && ws.owner_id === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
+    await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
+    await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/workspaces/current",
+    tags,
+    summary: "Delete the current workspace and everything in it (owner only)",
+    middleware: guard("workspace.delete"),
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    if (ws.personal === 1) throw new ApiError("invalid_state", "a personal workspace cannot be deleted");
+    // Audited first: once deleted, the workspace's rows stop resolving.
+    await audit(c, { action: "workspace.delete", targetType: "workspace", targetId: ws.id, details: { name: ws.name } });
+    await deleteWorkspace(c.env, ws.id);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+export default router;
