@@ -1,5 +1,196 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { idSchema } from "../../../sdk/schemas/common";
+import { createSnapshotBody, restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "../../../sdk/schemas/snapshots";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { notFound } from "../lib/errors";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { copySnapshot, restoreWithSafety } from "../snapshots/actions";
+import { runningAgent } from "../snapshots/agent";
+import { getSnapshot, latestReady, listSnapshots, toSnapshot } from "../snapshots/records";
+import { requireSnapshotSession } from "../snapshots/session-ref";
+import { deleteSnapshot, saveSnapshot } from "../snapshots/store";
 
 const router = createRouter();
+const tags = ["snapshots"];
+const sessionParams = z.object({ id: idSchema });
+const snapshotParams = z.object({ id: idSchema, sid: idSchema });
+const conflict = { 409: errorResponses[400] };
+const read = [requireAuth, requirePermission("snapshots.read")];
+const write = [requireAuth, requirePermission("snapshots.write")];
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/snapshots",
+    tags,
+    summary: "List a session's snapshots, newest first",
+    middleware: read,
+    request: { params: sessionParams },
+    responses: { 200: jsonResponse(snapshotListSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const [records, restorePoint] = await Promise.all([listSnapshots(c.env, session.id), latestReady(c.env, session.id)]);
+    return c.json({ snapshots: records.map((r) => toSnapshot(r, restorePoint?.id ?? null)) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/snapshots",
+    tags,
+    summary: "Save a manual snapshot of a running session's persisted paths",
+    middleware: write,
+    request: { params: sessionParams, ...jsonBody(createSnapshotBody) },
+    responses: { 201: jsonResponse(snapshotSchema, "Created"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    if (session.state !== "running")
+      throw new ApiError("invalid_state", `session is ${session.state}; snapshots are taken of a running session`);
+    const body = c.req.valid("json");
+    const fetchAgent = await runningAgent(c.env, session.id);
+    const record = await saveSnapshot(c.env, { session, kind: "manual", label: body.label, createdBy: auth.userId, fetchAgent });
+    await audit(c, {
+      action: "snapshot.create",
+      targetType: "snapshot",
+      targetId: record.id,
+      details: { sessionId: session.id, bytes: record.bytes },
+    });
+    return c.json(toSnapshot(record, record.id), 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/snapshots/{sid}",
+    tags,
+    summary: "One snapshot",
+    middleware: read,
+    request: { params: snapshotParams },
+    responses: { 200: jsonResponse(snapshotSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, sid } = c.req.valid("param");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
+    const record = await getSnapshot(c.env, session.id, sid);
+    if (!record) throw notFound("snapshot");
+    const restorePoint = await latestReady(c.env, session.id);
+    return c.json(toSnapshot(record, restorePoint?.id ?? null), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/snapshots/{sid}/restore",
+    tags,
+    summary: "Restore a snapshot into the session",
+    description:
+      "A running session first saves its current files as a `safety` snapshot, then the chosen snapshot replaces the persisted paths. " +
+      "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
+      "the previous restore point stays in the list, so `safety` is that snapshot.",
+    middleware: write,
+    request: { params: snapshotParams },
+    responses: { 200: jsonResponse(restoreSnapshotResult), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, sid } = c.req.valid("param");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
+    const snapshot = await getSnapshot(c.env, session.id, sid);
+    if (!snapshot) throw notFound("snapshot");
+    if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot is ${snapshot.status}, not ready`);
+    let restored = snapshot;
+    let safety: typeof snapshot;
+    if (session.state === "running") {
+      const fetchAgent = await runningAgent(c.env, session.id);
+      ({ safety } = await restoreWithSafety(c.env, session, snapshot, fetchAgent, auth.userId));
+    } else if (session.state === "stopped" || session.state === "sleeping" || session.state === "failed" || session.state === "created") {
+      const previous = await latestReady(c.env, session.id);
+      if (!previous) throw new ApiError("invalid_state", "the session has no restore point to keep");
+      if (previous.id === snapshot.id) throw new ApiError("conflict", "this snapshot is already the restore point");
+      restored = await copySnapshot(c.env, snapshot, session, {
+        kind: "manual",
+        label: `restore of ${snapshot.label ?? snapshot.id}`.slice(0, 120),
+        createdBy: auth.userId,
+      });
+      safety = previous;
+    } else {
+      throw new ApiError("invalid_state", `session is ${session.state}; try again once it is running or stopped`);
+    }
+    await audit(c, {
+      action: "snapshot.restore",
+      targetType: "snapshot",
+      targetId: snapshot.id,
+      details: { sessionId: session.id, safetyId: safety.id },
+    });
+    const restorePoint = await latestReady(c.env, session.id);
+    return c.json({ restored: toSnapshot(restored, restorePoint?.id ?? null), safety: toSnapshot(safety, restorePoint?.id ?? null) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/sessions/{id}/snapshots/{sid}",
+    tags,
+    summary: "Delete a snapshot and its stored archive",
+    middleware: write,
+    request: { params: snapshotParams },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, sid } = c.req.valid("param");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
+    const snapshot = await getSnapshot(c.env, session.id, sid);
+    if (!snapshot) throw notFound("snapshot");
+    if (snapshot.status === "pending") throw new ApiError("invalid_state", "snapshot is still uploading");
+    await deleteSnapshot(c.env, snapshot);
+    await audit(c, { action: "snapshot.delete", targetType: "snapshot", targetId: snapshot.id, details: { sessionId: session.id } });
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/snapshots/{sid}/content",
+    tags,
+    summary: "Download a snapshot archive (tar.gz), streamed from storage",
+    middleware: read,
+    request: { params: snapshotParams },
+    responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } }, ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, sid } = c.req.valid("param");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
+    const snapshot = await getSnapshot(c.env, session.id, sid);
+    if (!snapshot || snapshot.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
+    const object = await c.env.BUCKET.get(snapshot.r2Key);
+    if (!object) throw new ApiError("gone", "snapshot content is missing from storage");
+    const filename = `${session.name}-${snapshot.id}.tar.gz`;
+    return new Response(object.body, {
+      headers: {
+        "content-type": "application/gzip",
+        "content-length": String(object.size),
+        "content-disposition": `attachment; filename="${filename}"`,
+        "x-content-sha256": snapshot.sha256,
+        etag: `"${snapshot.sha256}"`,
+        "cache-control": "private, no-store",
+      },
+    });
+  },
+);
 
 export default router;
