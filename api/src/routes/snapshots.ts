@@ -176,7 +176,7 @@ router.openapi(
     const { id, sid } = c.req.valid("param");
     const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
     const snapshot = await getSnapshot(c.env, session.id, sid);
-    if (!snapshot || snapshot.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
+    if (snapshot?.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
     const object = await c.env.BUCKET.get(snapshot.r2Key);
     if (!object) throw new ApiError("gone", "snapshot content is missing from storage");
     const filename = `${session.name}-${snapshot.id}.tar.gz`;

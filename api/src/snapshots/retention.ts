@@ -21,14 +21,15 @@ export function selectExpired(
   let safety = 0;
   let failed = 0;
   for (const s of newestFirst) {
-    if (s.status === "pending" || s.id === restorePoint?.id) continue;
+    if (s.status === "pending") continue;
     if (s.status === "failed") {
       if (++failed > keep.keepFailed) expired.push(s);
       continue;
     }
     if (s.kind === "manual" || s.label !== null) continue;
-    if (AUTOMATIC_KINDS.has(s.kind) && ++automatic > keep.keepAutomatic) expired.push(s);
-    else if (s.kind === "safety" && ++safety > keep.keepSafety) expired.push(s);
+    // The restore point counts towards its kind's allowance but is never removed.
+    const over = AUTOMATIC_KINDS.has(s.kind) ? ++automatic > keep.keepAutomatic : s.kind === "safety" && ++safety > keep.keepSafety;
+    if (over && s.id !== restorePoint?.id) expired.push(s);
   }
   return expired;
 }
