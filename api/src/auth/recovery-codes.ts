@@ -1,0 +1,55 @@
+import type { AppBindings } from "../env";
+import { newId } from "../lib/crypto";
+import { now } from "../lib/time";
+import { hashToken } from "./tokens";
+
+export const RECOVERY_CODE_COUNT = 10;
+/** No 0/O, 1/I/L: codes are read off paper. */
+const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+function randomCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  // 31 symbols: rejection-free modulo bias is ~0.8% per symbol, acceptable for 60 bits of entropy.
+  const chars = [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join("");
+  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
+}
+
+export const normaliseRecoveryCode = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+
+/** Bound to the user so one leaked hash table row cannot be replayed for another account. */
+const hashCode = (userId: string, code: string) => hashToken(`recovery:${userId}:${normaliseRecoveryCode(code)}`);
+
+/** Statements that replace the user's codes; run them in the caller's batch so replacement is atomic. */
+export async function newRecoveryCodes(env: AppBindings, userId: string): Promise<{ codes: string[]; statements: D1PreparedStatement[] }> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, randomCode);
+  const t = now();
+  const statements = [env.DB.prepare("DELETE FROM recovery_codes WHERE user_id = ?").bind(userId)];
+  for (const code of codes) {
+    statements.push(
+      env.DB.prepare("INSERT INTO recovery_codes (id, user_id, code_hash, created_at) VALUES (?, ?, ?, ?)").bind(
+        newId("rc"),
+        userId,
+        await hashCode(userId, code),
+        t,
+      ),
+    );
+  }
+  return { codes, statements };
+}
+
+/** Marks a matching unused code used; the conditional update makes each code work exactly once. */
+export async function consumeRecoveryCode(env: AppBindings, userId: string, code: string): Promise<boolean> {
+  const row = await env.DB.prepare(
+    "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL RETURNING id",
+  )
+    .bind(now(), userId, await hashCode(userId, code))
+    .first<{ id: string }>();
+  return row !== null;
+}
+
+export async function remainingRecoveryCodes(env: AppBindings, userId: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL")
+    .bind(userId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

@@ -1,0 +1,199 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ApiError } from "../../../../sdk/errors";
+import {
+  ceremonyStartResponseSchema,
+  loginFinishBodySchema,
+  loginFinishResponseSchema,
+  loginStartBodySchema,
+  registerFinishBodySchema,
+  registerFinishResponseSchema,
+  registerStartBodySchema,
+} from "../../../../sdk/schemas/auth";
+import type { AppEnv } from "../../env";
+import { createRouter } from "../../lib/app";
+import { writeAudit } from "../../lib/audit";
+import { base64url, newId } from "../../lib/crypto";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { rateLimit } from "../../middleware/rate-limit";
+import { createAccount } from "../accounts";
+import { consumeChallenge, saveChallenge } from "../challenges";
+import { startBrowserSession } from "../cookies";
+import { sameOriginOnly } from "../origin-guard";
+import { loadUser, loadUserByEmail, loadWorkspace, type PasskeyRow, toUser, toWorkspace } from "../serialize";
+import { checkSignupAllowed, claimInvite, releaseInvite } from "../signup";
+import { verifyTurnstile } from "../turnstile";
+import { authenticationOptions, parseTransports, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
+
+const router = createRouter();
+const tags = ["auth"];
+
+const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? null;
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/passkeys/register/start",
+    tags,
+    summary: "Start sign-up: email (+ invite code) → WebAuthn creation options",
+    middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
+    request: jsonBody(registerStartBodySchema),
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await checkSignupAllowed(c.env, body.email, body.inviteCode);
+    await verifyTurnstile(c, body.turnstileToken, "register");
+    if (await loadUserByEmail(c.env.DB, body.email)) {
+      throw new ApiError("conflict", "an account with this email exists; sign in instead");
+    }
+    // The user id is fixed now because the authenticator stores it as the credential's user handle.
+    const userId = newId("usr");
+    const options = await registrationOptions(c.env, { id: userId, email: body.email, name: body.name ?? null });
+    const challengeId = await saveChallenge(c.env, {
+      kind: "register",
+      challenge: options.challenge,
+      userId,
+      email: body.email,
+      data: { name: body.name ?? null, inviteCode: body.inviteCode ?? null },
+    });
+    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/passkeys/register/finish",
+    tags,
+    summary: "Finish sign-up: verify the new passkey, create the account and sign in",
+    middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
+    request: jsonBody(registerFinishBodySchema),
+    responses: { 200: jsonResponse(registerFinishResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const challenge = await consumeChallenge(c.env, body.challengeId, "register");
+    const userId = challenge.userId!;
+    const email = challenge.email!;
+    const name = typeof challenge.data.name === "string" ? challenge.data.name : null;
+    const inviteCode = typeof challenge.data.inviteCode === "string" ? challenge.data.inviteCode : undefined;
+    const passkey = await verifyRegistration(c.env, body.credential, challenge.challenge, "Passkey 1");
+    // The policy and invite are checked again: either may have changed during the ceremony.
+    const invite = await checkSignupAllowed(c.env, email, inviteCode);
+    if (invite && !(await claimInvite(c.env, invite.id, userId))) {
+      throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
+    }
+    let account: Awaited<ReturnType<typeof createAccount>>;
+    try {
+      account = await createAccount(c.env, { userId, email, name, passkey, invite });
+    } catch (err) {
+      if (invite) await releaseInvite(c.env, invite.id, userId);
+      throw err;
+    }
+    await startBrowserSession(c, userId, account.currentWorkspaceId);
+    const user = (await loadUser(c.env.DB, userId))!;
+    const workspace = (await loadWorkspace(c.env.DB, account.currentWorkspaceId, userId))!;
+    await writeAudit(c.env, {
+      action: "auth.signup",
+      actorId: userId,
+      workspaceId: account.personalWorkspaceId,
+      targetType: "user",
+      targetId: userId,
+      details: { email, inviteId: invite?.id ?? null, joinedWorkspaceId: invite?.workspaceId ?? null },
+      ip: ipOf(c),
+      requestId: c.get("requestId"),
+    });
+    return c.json({ user: toUser(user), workspace: toWorkspace(workspace), recoveryCodes: account.recoveryCodes }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/passkeys/login/start",
+    tags,
+    summary: "Start passkey sign-in (discoverable; email optional)",
+    middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
+    request: jsonBody(loginStartBodySchema),
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const { email } = c.req.valid("json");
+    // With an email, hint that user's credentials; an unknown email gets the same
+    // discoverable options so the answer does not reveal whether an account exists.
+    let allow: { id: string; transports: string[] | undefined }[] = [];
+    const user = email ? await loadUserByEmail(c.env.DB, email) : null;
+    if (user) {
+      const rows = await c.env.DB.prepare("SELECT id, transports FROM passkeys WHERE user_id = ?")
+        .bind(user.id)
+        .all<{ id: string; transports: string | null }>();
+      allow = rows.results.map((r) => ({ id: r.id, transports: parseTransports(r.transports) }));
+    }
+    const options = await authenticationOptions(c.env, allow);
+    const challengeId = await saveChallenge(c.env, { kind: "login", challenge: options.challenge, email: email ?? null });
+    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/passkeys/login/finish",
+    tags,
+    summary: "Finish passkey sign-in; sets the session cookies",
+    middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
+    request: jsonBody(loginFinishBodySchema),
+    responses: { 200: jsonResponse(loginFinishResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const challenge = await consumeChallenge(c.env, body.challengeId, "login");
+    const passkey = await c.env.DB.prepare("SELECT * FROM passkeys WHERE id = ?").bind(body.credential.id).first<PasskeyRow>();
+    const user = passkey ? await loadUser(c.env.DB, passkey.user_id) : null;
+    const fail = async (reason: string): Promise<never> => {
+      await writeAudit(c.env, {
+        action: "auth.signin_failed",
+        actorId: user?.id ?? null,
+        workspaceId: user?.current_workspace_id ?? null,
+        targetType: "passkey",
+        targetId: body.credential.id.slice(0, 64),
+        details: { reason },
+        ip: ipOf(c),
+        requestId: c.get("requestId"),
+      });
+      throw new ApiError("unauthorized", `passkey sign-in rejected: ${reason}`);
+    };
+    if (!passkey || !user) return fail("unknown passkey");
+    const handle = body.credential.response.userHandle;
+    if (handle && handle !== base64url(new TextEncoder().encode(user.id))) return fail("passkey belongs to another user");
+    let verified: { newCounter: number; backedUp: boolean };
+    try {
+      verified = await verifyAuthentication(c.env, body.credential, challenge.challenge, passkey);
+    } catch (err) {
+      return fail(err instanceof Error ? err.message.replace(/^passkey sign-in rejected: /, "") : "verification failed");
+    }
+    // Compare-and-set on the counter: two assertions racing with the same counter cannot both win.
+    const updated = await c.env.DB.prepare(
+      "UPDATE passkeys SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ? AND counter = ? RETURNING id",
+    )
+      .bind(verified.newCounter, verified.backedUp ? 1 : 0, now(), passkey.id, passkey.counter)
+      .first();
+    if (!updated) return fail("signature counter changed concurrently");
+    const sessionId = await startBrowserSession(c, user.id, user.current_workspace_id);
+    await writeAudit(c.env, {
+      action: "auth.signin",
+      actorId: user.id,
+      workspaceId: user.current_workspace_id,
+      targetType: "auth_session",
+      targetId: sessionId,
+      details: { method: "passkey", passkeyId: passkey.id.slice(0, 64) },
+      ip: ipOf(c),
+      requestId: c.get("requestId"),
+    });
+    return c.json({ user: toUser(user) }, 200);
+  },
+);
+
+export default router;

@@ -1,0 +1,231 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getCookie } from "hono/cookie";
+import { ApiError } from "../../../../sdk/errors";
+import {
+  authConfigSchema,
+  authSessionSchema,
+  meResponseSchema,
+  okSchema,
+  recoverBodySchema,
+  recoverResponseSchema,
+  refreshBodySchema,
+  tokenPairSchema,
+} from "../../../../sdk/schemas/auth";
+import { idSchema } from "../../../../sdk/schemas/common";
+import { createRouter } from "../../lib/app";
+import { audit, writeAudit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { requireAuth } from "../../middleware/auth";
+import { rateLimit } from "../../middleware/rate-limit";
+import { authConfig } from "../config";
+import { clearBrowserCookies, setCSRFCookie, startBrowserSession } from "../cookies";
+import { sameOriginOnly } from "../origin-guard";
+import { consumeRecoveryCode, remainingRecoveryCodes } from "../recovery-codes";
+import { revokeSessionStatements, rotateRefreshToken } from "../refresh-tokens";
+import { type AuthSessionRow, loadUser, loadUserByEmail, loadWorkspace, toAuthSession, toUser } from "../serialize";
+import { CSRF_COOKIE } from "../tokens";
+import { verifyTurnstile } from "../turnstile";
+
+const router = createRouter();
+const tags = ["auth"];
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/auth/config",
+    tags,
+    summary: "Public sign-in configuration for the SPA",
+    middleware: [rateLimit("auth.read")] as const,
+    responses: { 200: jsonResponse(authConfigSchema) },
+  }),
+  (c) => {
+    const cfg = authConfig(c.env);
+    return c.json(
+      { signupPolicy: cfg.signupPolicy, turnstileSiteKey: cfg.turnstileSecret ? cfg.turnstileSiteKey : null, rpId: cfg.rpID },
+      200,
+    );
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/auth/me",
+    tags,
+    summary: "The signed-in user, current workspace and role",
+    middleware: [rateLimit("auth.read"), requireAuth] as const,
+    responses: { 200: jsonResponse(meResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const user = await loadUser(c.env.DB, auth.userId);
+    const workspace = await loadWorkspace(c.env.DB, auth.workspaceId, auth.userId);
+    if (!user || !workspace) throw new ApiError("unauthorized", "sign in first");
+    let csrf: "ok" | "reissued" | "not_applicable" = "not_applicable";
+    if (auth.via === "cookie") {
+      csrf = getCookie(c, CSRF_COOKIE) ? "ok" : "reissued";
+      if (csrf === "reissued") setCSRFCookie(c);
+    }
+    return c.json(
+      {
+        user: toUser(user),
+        workspace: { id: workspace.id, name: workspace.name, personal: workspace.personal === 1, role: workspace.role },
+        role: auth.role,
+        isOperator: auth.isOperator,
+        via: auth.via,
+        authSessionId: auth.authSessionId,
+        csrf,
+      },
+      200,
+    );
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/logout",
+    tags,
+    summary: "End this session (cookie or CLI token)",
+    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    if (auth.authSessionId) {
+      await c.env.DB.batch(revokeSessionStatements(c.env, "id = ?", [auth.authSessionId]));
+      await audit(c, { action: "auth.logout", targetType: "auth_session", targetId: auth.authSessionId });
+    }
+    clearBrowserCookies(c);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/logout-all",
+    tags,
+    summary: "End every browser and CLI session of this user",
+    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const results = await c.env.DB.batch(revokeSessionStatements(c.env, "user_id = ?", [auth.userId]));
+    const revoked = results[1]?.meta.changes ?? 0;
+    await audit(c, { action: "auth.logout_all", targetType: "user", targetId: auth.userId, details: { revoked } });
+    clearBrowserCookies(c);
+    return c.json({ ok: true as const, revoked }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/auth/sessions",
+    tags,
+    summary: "Active browser and CLI sessions",
+    middleware: [rateLimit("auth.read"), requireAuth] as const,
+    responses: { 200: jsonResponse(z.object({ sessions: z.array(authSessionSchema) })), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const t = now();
+    // A CLI session whose access token lapsed is still alive while its refresh family is.
+    const rows = await c.env.DB.prepare(
+      `SELECT s.id, s.kind, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM auth_sessions s
+       WHERE s.user_id = ? AND s.revoked_at IS NULL AND (s.expires_at > ? OR EXISTS (
+         SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = s.id AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > ?))
+       ORDER BY s.last_seen_at DESC LIMIT 200`,
+    )
+      .bind(auth.userId, t, t)
+      .all<AuthSessionRow>();
+    return c.json({ sessions: rows.results.map((r) => toAuthSession(r, auth.authSessionId)) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/auth/sessions/{id}",
+    tags,
+    summary: "Revoke one session; it fails on its very next request",
+    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const results = await c.env.DB.batch(revokeSessionStatements(c.env, "id = ? AND user_id = ?", [id, auth.userId]));
+    if ((results[1]?.meta.changes ?? 0) === 0) throw new ApiError("not_found", "session not found");
+    await audit(c, { action: "auth.session_revoke", targetType: "auth_session", targetId: id });
+    if (id === auth.authSessionId) clearBrowserCookies(c);
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/recover",
+    tags,
+    summary: "Sign in with a one-time recovery code",
+    middleware: [sameOriginOnly, rateLimit("auth.recover")] as const,
+    request: jsonBody(recoverBodySchema),
+    responses: { 200: jsonResponse(recoverResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await verifyTurnstile(c, body.turnstileToken, "recover");
+    const user = await loadUserByEmail(c.env.DB, body.email);
+    const ok = user ? await consumeRecoveryCode(c.env, user.id, body.code) : false;
+    const ip = c.req.header("cf-connecting-ip") ?? null;
+    if (!user || !ok) {
+      await writeAudit(c.env, {
+        action: "auth.signin_failed",
+        actorId: user?.id ?? null,
+        workspaceId: user?.current_workspace_id ?? null,
+        targetType: "user",
+        targetId: user?.id ?? null,
+        details: { method: "recovery_code" },
+        ip,
+        requestId: c.get("requestId"),
+      });
+      throw new ApiError("unauthorized", "email or recovery code is wrong (each code works once)");
+    }
+    const sessionId = await startBrowserSession(c, user.id, user.current_workspace_id);
+    const remaining = await remainingRecoveryCodes(c.env, user.id);
+    await writeAudit(c.env, {
+      action: "auth.recover",
+      actorId: user.id,
+      workspaceId: user.current_workspace_id,
+      targetType: "auth_session",
+      targetId: sessionId,
+      details: { remainingRecoveryCodes: remaining },
+      ip,
+      requestId: c.get("requestId"),
+    });
+    return c.json({ user: toUser(user), remainingRecoveryCodes: remaining }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/refresh",
+    tags,
+    summary: "Rotate a CLI refresh token for a new access token",
+    middleware: [rateLimit("auth.refresh")] as const,
+    request: jsonBody(refreshBodySchema),
+    responses: { 200: jsonResponse(tokenPairSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const { refreshToken } = c.req.valid("json");
+    return c.json(await rotateRefreshToken(c.env, refreshToken, c.req.header("cf-connecting-ip") ?? null), 200);
+  },
+);
+
+export default router;
