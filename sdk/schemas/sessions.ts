@@ -13,6 +13,8 @@ export const createSessionBody = z.object({
   name: sessionNameSchema,
   templateId: idSchema.optional(),
   startOnIntent: z.boolean().optional(),
+  /** Start the runtime right away (default). */
+  start: z.boolean().optional(),
 });
 
 export const sessionSchema = z.object({
@@ -40,3 +42,61 @@ export type Session = z.infer<typeof sessionSchema>;
 
 export const sshTokenSchema = z.object({ token: z.string(), expiresAt: z.string(), sshUser: z.string() });
 export type SSHToken = z.infer<typeof sshTokenSchema>;
+
+/** Longest a keep-awake lease may hold a session awake (the plan may lower it). */
+export const MAX_KEEP_AWAKE_MINUTES = 8 * 60;
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 15 * 60;
+
+export const keepAwakeBody = z.object({
+  /** 0 releases every lease. */
+  minutes: z.number().int().min(0).max(MAX_KEEP_AWAKE_MINUTES),
+});
+export type KeepAwakeBody = z.infer<typeof keepAwakeBody>;
+
+export const ACTIVITY_KINDS = ["terminal", "ssh", "preview", "files"] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export const keepAwakeLeaseSchema = z.object({ id: z.string(), until: z.string(), createdBy: z.string().nullable() });
+
+/** Why a running session is awake and when it will sleep; null when it is not running. */
+export const sessionActivitySchema = z.object({
+  idleTimeoutSeconds: z.number().int(),
+  lastActivityAt: z.string().nullable(),
+  lastActivity: z.object({
+    terminal: z.string().nullable(),
+    ssh: z.string().nullable(),
+    preview: z.string().nullable(),
+    files: z.string().nullable(),
+  }),
+  connections: z.object({ terminal: z.number().int(), ssh: z.number().int(), preview: z.number().int() }),
+  leases: z.array(keepAwakeLeaseSchema),
+  sleepsAt: z.string().nullable(),
+  /** Human-readable reasons, most decisive first ("keep-awake lease until …", "terminal activity at …"). */
+  keptAwakeBy: z.array(z.string()),
+});
+export type SessionActivity = z.infer<typeof sessionActivitySchema>;
+
+export const sessionDetailSchema = sessionSchema.extend({ activity: sessionActivitySchema.nullable() });
+export type SessionDetail = z.infer<typeof sessionDetailSchema>;
+
+export const sessionResponse = z.object({ session: sessionSchema });
+export const sessionDetailResponse = z.object({ session: sessionDetailSchema });
+export const sessionListResponse = z.object({ sessions: z.array(sessionSchema) });
+
+export const SESSION_EVENT_TYPES = ["transition", "phase", "warning", "error", "info"] as const;
+
+/**
+ * One entry of GET /api/sessions/:id/events (Server-Sent Events: `id:` is `seq`, `event:` is `type`,
+ * `data:` is this object as JSON). `sleepsAt` is set on the warning before an idle sleep.
+ */
+export const sessionEventSchema = z.object({
+  seq: z.number().int(),
+  type: z.enum(SESSION_EVENT_TYPES),
+  at: z.string(),
+  state: z.enum(SESSION_STATES),
+  stateVersion: z.number().int(),
+  phase: z.enum(LIFECYCLE_PHASES).nullable(),
+  message: z.string().nullable(),
+  sleepsAt: z.string().nullable(),
+});
+export type SessionEvent = z.infer<typeof sessionEventSchema>;

@@ -1,12 +1,123 @@
 import { DurableObject } from "cloudflare:workers";
+import { ApiError, type ErrorCode } from "../../../sdk/errors";
+import type { SessionActivity } from "../../../sdk/schemas/sessions";
 import type { AppBindings } from "../env";
+import { errorResponse } from "../lib/errors";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { describeActivity, keepAwake, onAlarm, scheduleCheck } from "../sessions/awake";
+import { type LifecycleRecord, SessionCore } from "../sessions/core";
+import { type Actor, deleteSession, restartSession, startSession, stopSession } from "../sessions/lifecycle";
+import { INTERNAL_HEADERS, proxyToAgent } from "../sessions/proxy";
+
+/** What lifecycle RPCs return: the DO's record without the runtime's secrets. */
+export type LifecycleView = Omit<LifecycleRecord, "runtime">;
+
+/** RPC drops an error's own fields, so ApiErrors travel as values and are re-thrown by the caller. */
+export type RPCResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+async function asResult<T>(fn: () => Promise<T>): Promise<RPCResult<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, error: { code: err.code, message: err.message } };
+    log("error", "session DO operation failed", { error: String(err), stack: err instanceof Error ? err.stack : undefined });
+    return { ok: false, error: { code: "internal", message: "internal error" } };
+  }
+}
+
+const view = (r: LifecycleRecord): LifecycleView => {
+  const { runtime: _runtime, ...rest } = r;
+  return rest;
+};
 
 /**
- * One per session: owns the lifecycle state machine and proxies runtime traffic.
- * (Filled in by the runtime plane.)
+ * One per session (idFromName(sessionId)): owns the lifecycle state machine, serialises
+ * transitions, runs the idle alarm and passes runtime traffic to the agent. The logic lives
+ * in api/src/sessions/*; this class only routes calls to it.
  */
 export class SessionDO extends DurableObject<AppBindings> {
-  async fetch(_request: Request): Promise<Response> {
-    return Response.json({ error: { code: "not_found", message: "session runtime not implemented" } }, { status: 404 });
+  private readonly core: SessionCore;
+
+  constructor(ctx: DurableObjectState, env: AppBindings) {
+    super(ctx, env);
+    this.core = new SessionCore(ctx.storage, env);
+  }
+
+  private lifecycle(sessionId: string, op: (core: SessionCore) => Promise<void>): Promise<RPCResult<LifecycleView>> {
+    return asResult(async () => {
+      await this.core.load(sessionId);
+      try {
+        await this.core.exclusive(() => op(this.core));
+      } finally {
+        if (this.core.current.state === "running") await scheduleCheck(this.core, now() + 1000);
+      }
+      return view(this.core.current);
+    });
+  }
+
+  start(sessionId: string): Promise<RPCResult<LifecycleView>> {
+    return this.lifecycle(sessionId, (core) => startSession(core));
+  }
+
+  stop(sessionId: string, actor: Actor): Promise<RPCResult<LifecycleView>> {
+    return this.lifecycle(sessionId, (core) => stopSession(core, actor));
+  }
+
+  restart(sessionId: string, actor: Actor): Promise<RPCResult<LifecycleView>> {
+    return this.lifecycle(sessionId, (core) => restartSession(core, actor));
+  }
+
+  remove(sessionId: string, actor: Actor): Promise<RPCResult<LifecycleView>> {
+    return this.lifecycle(sessionId, (core) => deleteSession(core, actor));
+  }
+
+  keepAwake(sessionId: string, minutes: number, userId: string | null): Promise<RPCResult<LifecycleView>> {
+    return asResult(async () => {
+      await this.core.load(sessionId);
+      await keepAwake(this.core, minutes, userId);
+      return view(this.core.current);
+    });
+  }
+
+  describe(sessionId: string): Promise<RPCResult<{ record: LifecycleView; activity: SessionActivity | null }>> {
+    return asResult(async () => {
+      await this.core.load(sessionId);
+      const activity = await describeActivity(this.core);
+      return { record: view(this.core.current), activity };
+    });
+  }
+
+  async alarm(): Promise<void> {
+    try {
+      await onAlarm(this.core);
+    } catch (err) {
+      log("error", "session alarm failed", { error: String(err) });
+      if (this.core.current?.state === "running") await scheduleCheck(this.core, now() + 5000);
+    }
+  }
+
+  /** `/events` (SSE), `/runtime` (user traffic, may wake) and `/agent` (control-plane calls, never wakes). */
+  async fetch(request: Request): Promise<Response> {
+    try {
+      const sessionId = request.headers.get(INTERNAL_HEADERS.sessionId);
+      if (!sessionId) throw new ApiError("bad_request", "missing session id");
+      await this.core.load(sessionId);
+      const { pathname } = new URL(request.url);
+      if (pathname === "/events") {
+        const last = Number(request.headers.get("last-event-id") ?? Number.NaN);
+        return this.core.hub.subscribe(Number.isFinite(last) ? last : null);
+      }
+      const agentPath = request.headers.get(INTERNAL_HEADERS.agentPath);
+      if (!agentPath?.startsWith("/")) throw new ApiError("bad_request", "missing agent path");
+      if (pathname === "/runtime")
+        return await proxyToAgent(this.core, request, agentPath, request.headers.get(INTERNAL_HEADERS.wake) === "1");
+      if (pathname === "/agent") return await proxyToAgent(this.core, request, agentPath, false);
+      throw new ApiError("not_found", "no such session endpoint");
+    } catch (err) {
+      if (err instanceof ApiError) return errorResponse(err);
+      log("error", "session DO request failed", { error: String(err) });
+      return errorResponse(new ApiError("internal", "internal error"));
+    }
   }
 }

@@ -1,5 +1,232 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ApiError } from "../../../sdk/errors";
+import { errorBodySchema, idSchema } from "../../../sdk/schemas/common";
+import {
+  createSessionBody,
+  keepAwakeBody,
+  type SessionDetail,
+  sessionDetailResponse,
+  sessionListResponse,
+  sessionResponse,
+  sshTokenSchema,
+} from "../../../sdk/schemas/sessions";
+import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { newId } from "../lib/crypto";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { now } from "../lib/time";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { getSessionRowById, insertSession, listSessionRows, requireSessionRow, toSession } from "../sessions/records";
+import { issueSSHToken, sshUserFor } from "../sessions/ssh-tokens";
+import { sessionDORequest, sessionStub, unwrap } from "../sessions/stub";
+import { resolveTemplateForSession } from "../templates/resolve";
+import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
+const idParam = z.object({ id: idSchema });
+const tags = ["sessions"];
+
+/** The row as D1 has it after the DO mirrored the operation (deleted rows included). */
+async function currentSession(c: Context<AppEnv>, id: string) {
+  const row = await getSessionRowById(c.env, id);
+  if (!row) throw new ApiError("not_found", "session not found");
+  return toSession(row);
+}
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions",
+    tags,
+    summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
+    middleware: [requireAuth, requirePermission("sessions.write")] as const,
+    request: jsonBody(createSessionBody),
+    responses: { 201: jsonResponse(sessionResponse, "Created"), ...errorResponses, 409: jsonResponse(errorBodySchema, "Name taken") },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    const template = await resolveTemplateForSession(c.env, auth.workspaceId, body.templateId);
+    const start = body.start ?? true;
+    await assertQuota(c.env, auth.workspaceId, "totalSessions");
+    if (start) await assertQuota(c.env, auth.workspaceId, "runningSessions");
+    const id = newId("ses");
+    const inserted = await insertSession(c.env, {
+      id,
+      workspaceId: auth.workspaceId,
+      ownerId: auth.userId,
+      name: body.name,
+      templateId: template.templateId,
+      versionId: template.versionId,
+      startOnIntent: body.startOnIntent ?? false,
+      config: { manifest: template.manifest, artifactKey: template.artifactKey, bundleKey: template.bundleKey },
+      at: now(),
+    });
+    if (!inserted) throw new ApiError("conflict", `a session named ${body.name} already exists`);
+    await audit(c, {
+      action: "session.create",
+      targetType: "session",
+      targetId: id,
+      details: { name: body.name, templateId: template.templateId },
+    });
+    if (start) {
+      // A failed start leaves the session `failed` with its reason; the create itself stands.
+      await sessionStub(c.env, id).start(id);
+      await audit(c, { action: "session.start", targetType: "session", targetId: id });
+    }
+    return c.json({ session: await currentSession(c, id) }, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions",
+    tags,
+    summary: "Sessions of the current workspace",
+    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    responses: { 200: jsonResponse(sessionListResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const rows = await listSessionRows(c.env, c.get("auth").workspaceId);
+    return c.json({ sessions: rows.map(toSession) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}",
+    tags,
+    summary: "One session, with what keeps it awake and when it sleeps",
+    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+    const { activity } = unwrap(await sessionStub(c.env, id).describe(id));
+    const session: SessionDetail = { ...(await currentSession(c, id)), activity };
+    return c.json({ session }, 200);
+  },
+);
+
+const lifecycleActions = ["start", "stop", "restart"] as const;
+for (const action of lifecycleActions) {
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: `/api/sessions/{id}/${action}`,
+      tags,
+      summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
+      middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
+      request: { params: idParam },
+      responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+    }),
+    async (c) => {
+      const auth = c.get("auth");
+      const { id } = c.req.valid("param");
+      await requireSessionRow(c.env, auth.workspaceId, id);
+      const stub = sessionStub(c.env, id);
+      const actor = { userId: auth.userId };
+      const result =
+        action === "start" ? await stub.start(id) : action === "stop" ? await stub.stop(id, actor) : await stub.restart(id, actor);
+      await audit(c, { action: `session.${action}`, targetType: "session", targetId: id, details: { ok: result.ok } });
+      unwrap(result);
+      return c.json({ session: await currentSession(c, id) }, 200);
+    },
+  );
+}
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/sessions/{id}",
+    tags,
+    summary: "Stop (with a final snapshot) and delete the session",
+    middleware: [requireAuth, requirePermission("sessions.write")] as const,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    await requireSessionRow(c.env, auth.workspaceId, id);
+    unwrap(await sessionStub(c.env, id).remove(id, { userId: auth.userId }));
+    await audit(c, { action: "session.delete", targetType: "session", targetId: id });
+    return c.json({ session: await currentSession(c, id) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/keep-awake",
+    tags,
+    summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
+    middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
+    request: { params: idParam, ...jsonBody(keepAwakeBody) },
+    responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const { minutes } = c.req.valid("json");
+    await requireSessionRow(c.env, auth.workspaceId, id);
+    const stub = sessionStub(c.env, id);
+    unwrap(await stub.keepAwake(id, minutes, auth.userId));
+    await audit(c, { action: "session.keep_awake", targetType: "session", targetId: id, details: { minutes } });
+    const { activity } = unwrap(await stub.describe(id));
+    return c.json({ session: { ...(await currentSession(c, id)), activity } }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/events",
+    tags,
+    summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
+    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    request: { params: idParam },
+    responses: { 200: { description: "text/event-stream of SessionEvent" }, ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+    const headers = new Headers();
+    const last = c.req.header("last-event-id");
+    if (last) headers.set("last-event-id", last);
+    return sessionStub(c.env, id).fetch(sessionDORequest(id, "/events", { headers, signal: c.req.raw.signal }));
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/ssh-token",
+    tags,
+    summary: "A single-use, short-lived token for one SSH connection to the session",
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    await requireSessionRow(c.env, auth.workspaceId, id);
+    const token = await issueSSHToken(c.env, {
+      sessionId: id,
+      userId: auth.userId,
+      workspaceId: auth.workspaceId,
+      sshUser: sshUserFor(auth.email),
+    });
+    await audit(c, { action: "session.ssh_token", targetType: "session", targetId: id });
+    return c.json(token, 200);
+  },
+);
 
 export default router;

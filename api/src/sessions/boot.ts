@@ -1,0 +1,110 @@
+import { ApiError } from "../../../sdk/errors";
+import { type ExecEvent, execEvent } from "../../../sdk/protocol/agent";
+import type { LifecyclePhase } from "../../../sdk/states";
+import type { AppBindings } from "../env";
+import { type FetchAgent, latestReadySnapshot, restoreSnapshot, type SessionRef } from "../snapshots/store";
+import type { SessionConfig } from "./records";
+
+export interface BootContext {
+  env: AppBindings;
+  session: SessionRef;
+  config: SessionConfig;
+  fetchAgent: FetchAgent;
+  /** Records and emits a lifecycle phase before its work begins. */
+  phase(phase: LifecyclePhase, message?: string): Promise<void>;
+  warn(message: string): Promise<void>;
+}
+
+const decoder = new TextDecoder();
+const OUTPUT_TAIL_CHARS = 2000;
+
+async function sha256Of(env: AppBindings, table: "artifact" | "bundle", key: string): Promise<string | null> {
+  const row =
+    table === "artifact"
+      ? await env.DB.prepare("SELECT artifact_sha256 AS sha FROM template_builds WHERE artifact_key = ? LIMIT 1")
+          .bind(key)
+          .first<{ sha: string | null }>()
+      : await env.DB.prepare("SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1")
+          .bind(key)
+          .first<{ sha: string | null }>();
+  return row?.sha ?? null;
+}
+
+/** Streams an R2 object into an agent import endpoint; the agent verifies the SHA-256 first. */
+async function importObject(ctx: BootContext, key: string, kind: "artifact" | "bundle"): Promise<void> {
+  const object = await ctx.env.BUCKET.get(key);
+  if (!object) throw new ApiError("gone", `template ${kind} ${key} is missing from storage`);
+  const sha = await sha256Of(ctx.env, kind, key);
+  const path = kind === "artifact" ? "/snapshot/import" : "/bundle/import";
+  const res = await ctx.fetchAgent(sha ? `${path}?sha256=${sha}` : path, {
+    method: "POST",
+    body: object.body,
+    headers: { "content-type": "application/gzip", "content-length": String(object.size) },
+  });
+  if (!res.ok)
+    throw new ApiError("runtime_unavailable", `agent refused the template ${kind}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  await res.body?.cancel().catch(() => {});
+}
+
+/** Runs a command through the agent's /exec and returns its exit and the tail of its output. */
+export async function execInRuntime(
+  fetchAgent: FetchAgent,
+  command: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; signal: string | null; output: string }> {
+  const res = await fetchAgent("/exec", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ command, env }),
+  });
+  if (!res.ok || !res.body) throw new ApiError("runtime_unavailable", `agent refused exec: ${res.status}`);
+  let buffered = "";
+  let output = "";
+  let exit: Extract<ExecEvent, { type: "exit" }> | null = null;
+  const handle = (line: string) => {
+    if (!line.trim()) return;
+    const parsed = execEvent.safeParse(JSON.parse(line));
+    if (!parsed.success) return;
+    if (parsed.data.type === "output") output = (output + parsed.data.data).slice(-OUTPUT_TAIL_CHARS);
+    else exit = parsed.data;
+  };
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let nl = buffered.indexOf("\n");
+    while (nl >= 0) {
+      handle(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+      nl = buffered.indexOf("\n");
+    }
+  }
+  handle(buffered);
+  const done = exit as Extract<ExecEvent, { type: "exit" }> | null;
+  if (!done) throw new ApiError("runtime_unavailable", "agent exec ended without an exit status");
+  return { code: done.code, signal: done.signal, output };
+}
+
+/**
+ * DESIGN.md §4: a session starts from its version's build artifact (or bundle), then the
+ * latest ready snapshot, then the bootstrap step. A bootstrap that exits non-zero leaves the
+ * session usable (the user can fix it in the shell) and is reported as a warning.
+ */
+export async function restoreAndBootstrap(ctx: BootContext): Promise<void> {
+  const { config } = ctx;
+  if (config.artifactKey || config.bundleKey) {
+    await ctx.phase("restoring_artifact");
+    if (config.artifactKey) await importObject(ctx, config.artifactKey, "artifact");
+    else if (config.bundleKey) await importObject(ctx, config.bundleKey, "bundle");
+  }
+  const snapshot = await latestReadySnapshot(ctx.env, ctx.session.id);
+  if (snapshot) {
+    await ctx.phase("restoring_snapshot", `snapshot ${snapshot.id}`);
+    await restoreSnapshot(ctx.env, snapshot, ctx.fetchAgent);
+  }
+  if (config.manifest.bootstrap) {
+    await ctx.phase("bootstrapping");
+    const result = await execInRuntime(ctx.fetchAgent, config.manifest.bootstrap);
+    if (result.code !== 0) {
+      await ctx.warn(`bootstrap exited ${result.code ?? result.signal}: ${result.output.slice(-500)}`);
+    }
+  }
+}

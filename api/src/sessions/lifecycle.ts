@@ -1,0 +1,225 @@
+import { ApiError } from "../../../sdk/errors";
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "../../../sdk/schemas/sessions";
+import type { SnapshotKind } from "../../../sdk/states";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { saveSnapshot } from "../snapshots/store";
+import { assertQuota } from "../workspaces/quotas";
+import { secretsEnvFor } from "../workspaces/secrets";
+import { recordUsage } from "../workspaces/usage";
+import { restoreAndBootstrap } from "./boot";
+import type { SessionCore } from "./core";
+import { getSessionRowById, sessionConfig } from "./records";
+
+export interface Actor {
+  userId: string | null;
+}
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Counts the runtime's lifetime as usage of the session's owner. */
+async function recordRuntimeUsage(core: SessionCore): Promise<void> {
+  const r = core.current;
+  if (r.runtimeStartedAt === null) return;
+  await recordUsage(core.env, {
+    workspaceId: r.workspaceId,
+    userId: r.ownerId,
+    metric: "runtime_seconds",
+    value: (now() - r.runtimeStartedAt) / 1000,
+  }).catch((err) => log("warn", "runtime usage not recorded", { sessionId: r.sessionId, error: String(err) }));
+  await core.patch({ runtimeStartedAt: null });
+}
+
+/** Stops whatever runtime the driver has for this session; absent is fine. */
+async function teardownRuntime(core: SessionCore): Promise<void> {
+  await core.driver.stop(core.current.sessionId).catch((err) => {
+    log("warn", "runtime stop failed", { sessionId: core.current.sessionId, error: String(err) });
+  });
+  await recordRuntimeUsage(core);
+  await core.patch({ runtime: null });
+}
+
+/** Saves the persisted paths to R2 while the runtime is still up. */
+async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promise<void> {
+  const info = core.current.runtime;
+  if (!info) throw new ApiError("runtime_unavailable", "no runtime to flush");
+  await saveSnapshot(core.env, { session: core.ref, kind, createdBy: actor.userId, fetchAgent: core.fetchAgentFor(info) });
+}
+
+/**
+ * Boots a runtime: provisioning → restoring_artifact → restoring_snapshot → bootstrapping → ready.
+ * Any failure tears the runtime down and leaves the session `failed` with the reason.
+ */
+async function boot(core: SessionCore): Promise<void> {
+  const r = core.current;
+  const row = await getSessionRowById(core.env, r.sessionId);
+  if (!row) throw new ApiError("not_found", "session not found");
+  const config = sessionConfig(row);
+  await core.apply({ state: "starting", phase: "provisioning", fields: { runtimeStatus: "provisioning", runtimeState: null } });
+  try {
+    const secrets = await secretsEnvFor(core.env, r.workspaceId);
+    // One runtime per session: whatever an earlier, interrupted start left behind goes first.
+    await core.driver.stop(r.sessionId).catch(() => {});
+    const info = await core.driver.start({
+      runtimeId: r.sessionId,
+      env: {
+        ...config.manifest.env,
+        ...secrets,
+        BURSTFLARE_SESSION_ID: r.sessionId,
+        BURSTFLARE_SESSION_NAME: row.name,
+        BURSTFLARE_WORKSPACE_ID: r.workspaceId,
+        BURSTFLARE_APP_ORIGIN: core.env.APP_ORIGIN ?? "",
+      },
+      persistedPaths: config.manifest.persistedPaths,
+      previewPort: config.manifest.previewPort,
+      fresh: true,
+    });
+    await core.patch({ runtime: info, runtimeStartedAt: now(), runtimeState: `${core.driver.name} pid ${info.pid}` });
+    await restoreAndBootstrap({
+      env: core.env,
+      session: core.ref,
+      config,
+      fetchAgent: core.fetchAgentFor(info),
+      phase: async (phase, message) => {
+        await core.apply({ phase, message, fields: { runtimeStatus: phase } });
+      },
+      warn: (message) => core.emit("warning", message),
+    });
+    const t = now();
+    await core.apply({
+      state: "running",
+      phase: "ready",
+      fields: { runtimeStatus: "healthy", readyAt: t, lastBootstrapAt: t, lastActiveAt: t, warnedFor: null },
+    });
+  } catch (err) {
+    await teardownRuntime(core);
+    await core.apply({ state: "failed", message: `start failed: ${errorMessage(err)}`, fields: { runtimeStatus: "none" } });
+    throw err instanceof ApiError ? err : new ApiError("runtime_unavailable", `start failed: ${errorMessage(err)}`);
+  }
+}
+
+export function idleTimeoutSeconds(manifestIdle: number | undefined): number {
+  return manifestIdle ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
+}
+
+/** Start (or wake) the session; a running session is left as it is. */
+export async function startSession(core: SessionCore): Promise<void> {
+  const r = core.current;
+  if (r.state === "deleted") throw new ApiError("invalid_state", "session is deleted");
+  if (r.state === "running" && r.runtime) return;
+  if (r.state === "failed" || r.state === "starting" || r.state === "stopping") await teardownRuntime(core);
+  await assertQuota(core.env, r.workspaceId, "runningSessions");
+  await boot(core);
+}
+
+/**
+ * Flush, then stop. A flush that fails while the runtime is still up aborts the stop (the
+ * session stays running, nothing is lost); with the runtime already gone the session fails.
+ */
+async function stopRunning(core: SessionCore, actor: Actor, kind: SnapshotKind): Promise<void> {
+  await core.apply({ state: "stopping", phase: "flushing", fields: { runtimeStatus: "flushing" } });
+  try {
+    await flush(core, kind, actor);
+  } catch (err) {
+    const alive = await core.driver.get(core.current.sessionId).catch(() => null);
+    if (alive) {
+      await core.apply({
+        state: "running",
+        phase: "ready",
+        message: `stop aborted, snapshot failed: ${errorMessage(err)}`,
+        fields: { runtimeStatus: "healthy" },
+      });
+      throw new ApiError("runtime_unavailable", `could not save the workspace, session left running: ${errorMessage(err)}`);
+    }
+    await teardownRuntime(core);
+    await core.apply({ state: "failed", message: `runtime lost while stopping: ${errorMessage(err)}`, fields: { runtimeStatus: "lost" } });
+    throw new ApiError("runtime_unavailable", `runtime lost while stopping: ${errorMessage(err)}`);
+  }
+  await teardownRuntime(core);
+  await core.apply({ state: "stopped", phase: "stopped", fields: { runtimeStatus: "stopped", runtimeState: null, leases: [] } });
+}
+
+export async function stopSession(core: SessionCore, actor: Actor): Promise<void> {
+  const r = core.current;
+  switch (r.state) {
+    case "deleted":
+      throw new ApiError("invalid_state", "session is deleted");
+    case "created":
+    case "stopped":
+      return;
+    case "running":
+      return stopRunning(core, actor, "stop");
+    default:
+      // sleeping (already flushed), failed, or a start/stop a crash interrupted.
+      await teardownRuntime(core);
+      if (r.state !== "stopping") await core.apply({ state: "stopping", phase: "stopped" });
+      await core.apply({ state: "stopped", phase: "stopped", fields: { runtimeStatus: "stopped", runtimeState: null, leases: [] } });
+  }
+}
+
+export async function restartSession(core: SessionCore, actor: Actor): Promise<void> {
+  if (core.current.state === "running") await stopRunning(core, actor, "stop");
+  await startSession(core);
+}
+
+/** Deletes the session; a running one is flushed first (best effort) so a later undelete can restore it. */
+export async function deleteSession(core: SessionCore, actor: Actor): Promise<void> {
+  const r = core.current;
+  if (r.state === "deleted") return;
+  if (r.state === "running" && r.runtime) {
+    await flush(core, "stop", actor).catch((err) => core.emit("warning", `final snapshot failed: ${errorMessage(err)}`));
+  }
+  await teardownRuntime(core);
+  await core.apply({ state: "deleted", phase: "stopped", fields: { runtimeStatus: "none", runtimeState: null, leases: [] } });
+}
+
+/**
+ * Idle sleep: flush, re-check that nothing happened meanwhile, stop the runtime. A failed
+ * flush keeps the session running and is retried on the next check.
+ */
+export async function sleepSession(core: SessionCore, stillIdle: () => Promise<boolean>): Promise<boolean> {
+  const r = core.current;
+  if (r.state !== "running" || !r.runtime) return false;
+  await core.apply({ phase: "flushing", fields: { runtimeStatus: "flushing" } });
+  try {
+    await flush(core, "sleep", { userId: null });
+  } catch (err) {
+    await core.apply({
+      phase: "ready",
+      message: `sleep postponed, snapshot failed: ${errorMessage(err)}`,
+      fields: { runtimeStatus: "healthy" },
+    });
+    return false;
+  }
+  if (!(await stillIdle())) {
+    await core.apply({ phase: "ready", message: "sleep cancelled: activity during flush", fields: { runtimeStatus: "healthy" } });
+    return false;
+  }
+  await teardownRuntime(core);
+  await core.apply({ state: "sleeping", phase: "stopped", fields: { runtimeStatus: "stopped", runtimeState: null, warnedFor: null } });
+  return true;
+}
+
+/** The agent went away under a running session: failed, with the reason; restart recovers. */
+export async function failLostRuntime(core: SessionCore, reason: string): Promise<void> {
+  const r = core.current;
+  if (r.state !== "running" || !r.runtime) return;
+  const alive = await core.driver.get(r.sessionId).catch(() => null);
+  if (alive && alive.pid === r.runtime.pid) {
+    const health = await core
+      .fetchAgentFor(alive)("/health", { method: "GET" })
+      .catch(() => null);
+    await health?.body?.cancel().catch(() => {});
+    if (health?.ok) return;
+  }
+  await teardownRuntime(core);
+  await core.apply({ state: "failed", message: reason, fields: { runtimeStatus: "lost", runtimeState: null } });
+}
+
+/** Wakes a sleeping (or never started) session for an incoming connection. */
+export async function wakeSession(core: SessionCore): Promise<void> {
+  const r = core.current;
+  if (r.state === "running" && r.runtime) return;
+  if (r.state === "sleeping" || r.state === "created") return startSession(core);
+  throw new ApiError("invalid_state", `session is ${r.state}; start it first`);
+}

@@ -1,0 +1,40 @@
+import { ApiError } from "../../../sdk/errors";
+import type { SessionCore } from "./core";
+import { failLostRuntime, wakeSession } from "./lifecycle";
+
+/**
+ * Headers the Worker sets on requests it forwards to the Session DO. The runtime routes
+ * strip any client-sent copies, so only the Worker can set them.
+ */
+export const INTERNAL_HEADERS = {
+  sessionId: "x-bf-session-id",
+  agentPath: "x-bf-agent-path",
+  wake: "x-bf-wake",
+} as const;
+
+const isRunning = (core: SessionCore) => core.current.state === "running" && core.current.runtime !== null;
+
+/**
+ * Hands a runtime request to the agent. The response, a WebSocket 101 included, is returned
+ * as it is: frames never pass through JavaScript here (DESIGN.md §1).
+ */
+export async function proxyToAgent(core: SessionCore, request: Request, agentPath: string, wake: boolean): Promise<Response> {
+  if (!isRunning(core)) {
+    // Wait for an operation in flight (a start, a sleep) and then, if asked, wake the session.
+    await core.exclusive(async () => {
+      if (wake) await wakeSession(core);
+    });
+  }
+  const info = core.current.runtime;
+  if (!isRunning(core) || !info) {
+    throw new ApiError("invalid_state", `session is ${core.current.state}; start it first`);
+  }
+  const forwarded = new Request(request);
+  for (const h of Object.values(INTERNAL_HEADERS)) forwarded.headers.delete(h);
+  try {
+    return await core.driver.fetchAgent(info, agentPath, forwarded);
+  } catch (err) {
+    void core.exclusive(() => failLostRuntime(core, `runtime agent unreachable: ${String(err)}`)).catch(() => {});
+    throw new ApiError("runtime_unavailable", "the session's runtime is not reachable");
+  }
+}

@@ -1,0 +1,103 @@
+import type { Context } from "hono";
+import { ApiError } from "../../../sdk/errors";
+import { can } from "../../../sdk/permissions";
+import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
+import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
+import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/tokens";
+import type { AppBindings, AppEnv } from "../env";
+import { authenticate, checkCSRF, resolveMembership } from "../middleware/auth";
+import { INTERNAL_HEADERS } from "./proxy";
+import { consumeSSHToken } from "./ssh-tokens";
+
+export const RUNTIME_KINDS = ["terminal", "files", "preview", "ssh"] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+
+export interface RuntimeCaller {
+  userId: string;
+  workspaceId: string;
+  /** Set for /ssh: the login name the token was issued for. */
+  sshUser: string | null;
+}
+
+const isUpgrade = (req: Request) => req.headers.get("upgrade")?.toLowerCase() === "websocket";
+
+/**
+ * Who is calling a runtime route. Terminal, files and preview take the cookie or a bearer
+ * token; /ssh takes only a single-use ssh token (`Authorization: Bearer bfs_…` or `?token=`).
+ * The role must allow runtime.access. Cookie WebSocket upgrades must come from the app's origin
+ * (a cross-site page cannot open the user's terminal); cookie file writes need the CSRF header.
+ */
+export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, sessionId: string): Promise<RuntimeCaller> {
+  if (kind === "ssh") {
+    const header = c.req.header("authorization");
+    const token = header?.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : (c.req.query("token") ?? "");
+    const grant = await consumeSSHToken(c.env, token);
+    if (!grant) throw new ApiError("unauthorized", "missing, expired or already used ssh token");
+    // A token for another session reveals nothing about this one.
+    if (grant.sessionId !== sessionId) throw new ApiError("not_found", "session not found");
+    const membership = await resolveMembership(c.env, grant.userId, grant.workspaceId);
+    if (!membership || membership.workspaceId !== grant.workspaceId) throw new ApiError("not_found", "session not found");
+    if (!can(membership.role, "runtime.access")) throw new ApiError("forbidden", `your role (${membership.role}) cannot use runtimes`);
+    return { userId: grant.userId, workspaceId: grant.workspaceId, sshUser: grant.sshUser };
+  }
+  const auth = await authenticate(c);
+  if (!auth) throw new ApiError("unauthorized", "sign in first");
+  if (auth.via === "cookie") {
+    if (isUpgrade(c.req.raw) && c.req.header("origin") !== c.env.APP_ORIGIN) {
+      throw new ApiError("forbidden", "WebSocket origin is not the app's origin");
+    }
+    // A previewed app posts its own forms; it cannot know the CSRF token, and reaches only itself.
+    if (kind !== "preview") checkCSRF(c, auth);
+  }
+  if (!can(auth.role, "runtime.access")) throw new ApiError("forbidden", `your role (${auth.role}) cannot use runtimes`);
+  return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null };
+}
+
+/** The user's registered keys as `type base64` pairs joined by commas (comments dropped: they may hold commas). */
+export async function authorizedKeysHeader(env: AppBindings, userId: string): Promise<string> {
+  const { results } = await env.DB.prepare("SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at")
+    .bind(userId)
+    .all<{ public_key: string }>();
+  return results
+    .map((r) => r.public_key.trim().split(/\s+/).slice(0, 2).join(" "))
+    .filter((k) => k.includes(" "))
+    .join(",");
+}
+
+const FORWARD_STRIP = [
+  "authorization",
+  AGENT_TOKEN_HEADER,
+  SSH_AUTHORIZED_KEYS_HEADER,
+  SSH_USER_HEADER,
+  ...Object.values(INTERNAL_HEADERS),
+];
+
+/**
+ * The user's request as the agent may see it: no credentials of ours (the previewed app is
+ * user code), no headers only the control plane may set. Other cookies stay for the app.
+ */
+export function sanitizeForAgent(request: Request, url: string): Request {
+  const out = new Request(url, request);
+  for (const h of FORWARD_STRIP) out.headers.delete(h);
+  const cookie = out.headers.get("cookie");
+  if (cookie) {
+    const kept = cookie
+      .split(";")
+      .map((p) => p.trim())
+      .filter((p) => p && !p.startsWith(`${SESSION_COOKIE}=`) && !p.startsWith(`${CSRF_COOKIE}=`));
+    if (kept.length) out.headers.set("cookie", kept.join("; "));
+    else out.headers.delete("cookie");
+  }
+  return out;
+}
+
+/** Defence in depth for the file API: the agent confines paths too, but `..` and absolute paths never leave the Worker. */
+export function assertSafeFileQuery(url: URL): void {
+  for (const name of ["path", "from", "to"]) {
+    for (const value of url.searchParams.getAll(name)) {
+      if (value.includes("\0") || value.split(/[\\/]/).includes("..")) {
+        throw new ApiError("bad_request", `${name} must stay inside the workspace`);
+      }
+    }
+  }
+}

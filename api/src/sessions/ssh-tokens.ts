@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { SSHToken } from "../../../sdk/schemas/sessions";
+import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";
+import type { AppBindings } from "../env";
+import { iso, now } from "../lib/time";
+
+/** KV's shortest expiry; the token is also single-use. */
+export const SSH_TOKEN_TTL_SECONDS = 60;
+
+const grant = z.object({ sessionId: z.string(), userId: z.string(), workspaceId: z.string(), sshUser: z.string(), expiresAt: z.number() });
+export type SSHGrant = z.infer<typeof grant>;
+
+const kvKey = (hash: string) => `ssh-token:${hash}`;
+
+/** The login name shown to OpenSSH: the email's local part, reduced to a safe user name. */
+export function sshUserFor(email: string): string {
+  const local =
+    email
+      .split("@")[0]
+      ?.toLowerCase()
+      .replace(/[^a-z0-9_-]/g, "") ?? "";
+  return (local || "dev").slice(0, 32);
+}
+
+/** A short-lived token for one SSH connection to one session, bound to the user; only its hash is stored. */
+export async function issueSSHToken(env: AppBindings, g: Omit<SSHGrant, "expiresAt">): Promise<SSHToken> {
+  const token = newSecret(TOKEN_PREFIX.ssh);
+  const expiresAt = now() + SSH_TOKEN_TTL_SECONDS * 1000;
+  await env.KV.put(kvKey(await hashToken(token)), JSON.stringify({ ...g, expiresAt }), { expirationTtl: SSH_TOKEN_TTL_SECONDS });
+  return { token, expiresAt: iso(expiresAt) ?? "", sshUser: g.sshUser };
+}
+
+/** Redeems a token once: a replay, an expired or an unknown token answers null. */
+export async function consumeSSHToken(env: AppBindings, token: string): Promise<SSHGrant | null> {
+  if (!token.startsWith(TOKEN_PREFIX.ssh) || token.length > 200) return null;
+  const key = kvKey(await hashToken(token));
+  const raw = await env.KV.get(key, "json");
+  if (raw === null) return null;
+  await env.KV.delete(key);
+  const parsed = grant.safeParse(raw);
+  if (!parsed.success || parsed.data.expiresAt <= now()) return null;
+  return parsed.data;
+}
