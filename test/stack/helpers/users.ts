@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Role } from "../../../sdk/states";
+import { TEST_RUN_TAG } from "../../ports";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+/** The D1 state of the stack started by test/stack/global-setup.ts. */
+export const STACK_STATE_DIR = path.join(ROOT, `.wrangler/stack-${TEST_RUN_TAG}-state`);
+
+export interface StackUser {
+  userId: string;
+  email: string;
+  workspaceId: string;
+  token: string;
+  headers: Record<string, string>;
+}
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
+const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
+/** Same hashing as api/src/auth/tokens.ts hashToken. */
+const hashToken = (token: string) => createHash("sha256").update(`bf-token:${token}`).digest("hex");
+
+/** Runs SQL against the stack's local D1 (the same sqlite files wrangler dev serves). */
+export async function stackSQL(sql: string): Promise<void> {
+  await run(
+    path.join(ROOT, "node_modules/.bin/wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", STACK_STATE_DIR, "--command", sql],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    },
+  );
+}
+
+/**
+ * Users for stack tests without going through passkeys: a user with a personal workspace (or a
+ * role in an existing one) and a CLI bearer token valid for a day, written with one SQL batch.
+ */
+export async function createStackUser(opts: { workspaceId?: string; role?: Role; email?: string } = {}): Promise<StackUser> {
+  const userId = id("usr");
+  const email = opts.email ?? `${userId.toLowerCase()}@example.com`;
+  const workspaceId = opts.workspaceId ?? id("ws");
+  const token = `bfa_${randomBytes(32).toString("base64url")}`;
+  const t = Date.now();
+  const statements = [
+    `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sqlString(userId)}, ${sqlString(email)}, 'stack', ${sqlString(workspaceId)}, ${t})`,
+    opts.workspaceId
+      ? null
+      : `INSERT INTO workspaces (id, name, owner_id, personal, created_at, updated_at) VALUES (${sqlString(workspaceId)}, 'stack workspace', ${sqlString(userId)}, 1, ${t}, ${t})`,
+    `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sqlString(workspaceId)}, ${sqlString(userId)}, ${sqlString(opts.workspaceId ? (opts.role ?? "member") : "owner")}, ${t})`,
+    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sqlString(id("as"))}, ${sqlString(userId)}, 'cli', ${sqlString(hashToken(token))}, ${sqlString(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
+  ].filter(Boolean);
+  await stackSQL(statements.join("; "));
+  return { userId, email, workspaceId, token, headers: { authorization: `Bearer ${token}` } };
+}
