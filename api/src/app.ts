@@ -8,6 +8,7 @@ import audit from "./routes/audit";
 import auth from "./routes/auth";
 import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
+import exportsRouter from "./routes/exports";
 import health from "./routes/health";
 import { mountOpenAPI } from "./routes/openapi";
 import runtime from "./routes/runtime";
@@ -45,6 +46,7 @@ export function buildApp() {
     builds,
     sessions,
     snapshots,
+    exportsRouter,
     shares,
     admin,
     runtime,

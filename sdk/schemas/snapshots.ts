@@ -56,7 +56,11 @@ export const workspaceExportSchema = z.object({
   bytes: z.number().int(),
   sha256: z.string(),
   createdAt: z.string(),
+  /** Rows per section of the document (members, templates, sessions, auditLog, …). */
+  counts: z.record(z.string(), z.number().int()),
   /** Authenticated download path (GET). */
   downloadURL: z.string(),
 });
 export type WorkspaceExport = z.infer<typeof workspaceExportSchema>;
+
+export const workspaceExportListSchema = z.object({ exports: z.array(workspaceExportSchema) });

@@ -1,0 +1,125 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { idSchema } from "../../../sdk/schemas/common";
+import { workspaceExportListSchema, workspaceExportSchema } from "../../../sdk/schemas/snapshots";
+import type { AppBindings } from "../env";
+import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../exports/workspace-export";
+import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { notFound } from "../lib/errors";
+import { errorResponses, jsonResponse } from "../lib/openapi";
+import { requireAuth, requireOperator, requirePermission } from "../middleware/auth";
+
+const router = createRouter();
+const tags = ["exports"];
+const owners = [requireAuth, requirePermission("export.create")];
+const operators = [requireAuth, requireOperator];
+const exportParams = z.object({ exportId: idSchema });
+const adminParams = z.object({ id: idSchema });
+const adminExportParams = z.object({ id: idSchema, exportId: idSchema });
+const download = { 200: { description: "the export document, a JSON attachment (application/json)" } };
+
+const currentURL = (exportId: string) => `/api/workspaces/current/exports/${exportId}`;
+const adminURL = (workspaceId: string, exportId: string) => `/api/admin/workspaces/${workspaceId}/exports/${exportId}`;
+
+async function streamExport(env: AppBindings, workspaceId: string, exportId: string): Promise<Response> {
+  const meta = await getExportMeta(env, workspaceId, exportId);
+  const object = meta ? await env.BUCKET.get(exportKey(workspaceId, exportId)) : null;
+  if (!meta || !object) throw notFound("export");
+  return new Response(object.body, {
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(object.size),
+      "content-disposition": `attachment; filename="workspace-${workspaceId}-${exportId}.json"`,
+      "x-content-sha256": meta.sha256,
+      "cache-control": "private, no-store",
+    },
+  });
+}
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/workspaces/current/export",
+    tags,
+    summary: "Export the current workspace's records as a JSON document",
+    middleware: owners,
+    responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const meta = await exportWorkspace(c.env, auth.workspaceId, auth.userId);
+    await audit(c, { action: "workspace.export", targetType: "export", targetId: meta.id, details: { bytes: meta.bytes } });
+    return c.json(toWorkspaceExport(meta, currentURL(meta.id)), 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/current/exports",
+    tags,
+    summary: "The current workspace's exports, newest first",
+    middleware: owners,
+    responses: { 200: jsonResponse(workspaceExportListSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const metas = await listExports(c.env, auth.workspaceId);
+    return c.json({ exports: metas.map((m) => toWorkspaceExport(m, currentURL(m.id))) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/workspaces/current/exports/{exportId}",
+    tags,
+    summary: "Download an export document",
+    middleware: owners,
+    request: { params: exportParams },
+    responses: { ...download, ...errorResponses },
+  }),
+  async (c) => streamExport(c.env, c.get("auth").workspaceId, c.req.valid("param").exportId),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/workspaces/{id}/export",
+    tags: ["admin", ...tags],
+    summary: "Operator: export any workspace (do this before a destructive repair)",
+    middleware: operators,
+    request: { params: adminParams },
+    responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
+  }),
+  async (c) => {
+    const workspaceId = c.req.valid("param").id;
+    const meta = await exportWorkspace(c.env, workspaceId, c.get("auth").userId);
+    await audit(c, {
+      action: "admin.workspace.export",
+      workspaceId,
+      targetType: "export",
+      targetId: meta.id,
+      details: { bytes: meta.bytes },
+    });
+    return c.json(toWorkspaceExport(meta, adminURL(workspaceId, meta.id)), 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/workspaces/{id}/exports/{exportId}",
+    tags: ["admin", ...tags],
+    summary: "Operator: download an export of any workspace",
+    middleware: operators,
+    request: { params: adminExportParams },
+    responses: { ...download, ...errorResponses },
+  }),
+  async (c) => {
+    const { id, exportId } = c.req.valid("param");
+    return streamExport(c.env, id, exportId);
+  },
+);
+
+export default router;
