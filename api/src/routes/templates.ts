@@ -1,5 +1,278 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { idSchema } from "../../../sdk/schemas/common";
+import {
+  createTemplateBody,
+  createVersionBody,
+  createVersionResponse,
+  promoteBody,
+  templateDetailSchema,
+  templateListSchema,
+  templateSchema,
+  templateVersionSchema,
+  uploadGrantSchema,
+} from "../../../sdk/schemas/templates";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { newId } from "../lib/crypto";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { now } from "../lib/time";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { deleteTemplate } from "../templates/delete";
+import { createGrant } from "../templates/grants";
+import { promoteVersion, rollback } from "../templates/releases";
+import { toTemplate, toVersion } from "../templates/rows";
+import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../templates/store";
+import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
+const tags = ["templates"];
+const templateParams = z.object({ id: idSchema });
+const versionParams = z.object({ id: idSchema, versionId: idSchema });
+const conflict = { 409: errorResponses[400] };
+const read = [requireAuth, requirePermission("templates.read")];
+const write = [requireAuth, requirePermission("templates.write")];
+const okSchema = z.object({ ok: z.literal(true) });
+
+const isUniqueViolation = (err: unknown) => String(err).includes("UNIQUE constraint failed");
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/templates",
+    tags,
+    summary: "Templates of the current workspace plus the built-in ones",
+    middleware: read,
+    responses: { 200: jsonResponse(templateListSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const rows = await listTemplates(c.env, c.get("auth").workspaceId);
+    return c.json({ templates: rows.map(toTemplate) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/templates",
+    tags,
+    summary: "Create a template (names are unique per workspace)",
+    middleware: write,
+    request: jsonBody(createTemplateBody),
+    responses: { 201: jsonResponse(templateSchema, "Created"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    await assertQuota(c.env, auth.workspaceId, "templates");
+    const id = newId("tpl");
+    const t = now();
+    // One statement, so two concurrent creates of the same name cannot both insert.
+    const inserted = await c.env.DB.prepare(
+      `INSERT INTO templates (id, workspace_id, name, description, builtin, created_by, created_at, updated_at)
+       SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?6
+       WHERE NOT EXISTS (SELECT 1 FROM templates WHERE workspace_id = ?2 AND name = ?3 AND deleted_at IS NULL)`,
+    )
+      .bind(id, auth.workspaceId, body.name, body.description ?? null, auth.userId, t)
+      .run();
+    if (inserted.meta.changes !== 1) throw new ApiError("conflict", `a template named ${body.name} already exists`);
+    await audit(c, { action: "template.create", targetType: "template", targetId: id, details: { name: body.name } });
+    return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, id)), 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/templates/{id}",
+    tags,
+    summary: "A template with its versions, release history, build summary and storage used",
+    middleware: read,
+    request: { params: templateParams },
+    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const row = await loadTemplate(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    return c.json(await templateDetail(c.env, row), 200);
+  },
+);
+
+for (const action of ["archive", "restore"] as const) {
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: `/api/templates/{id}/${action}`,
+      tags,
+      summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
+      middleware: write,
+      request: { params: templateParams },
+      responses: { 200: jsonResponse(templateSchema), ...errorResponses, ...conflict },
+    }),
+    async (c) => {
+      const auth = c.get("auth");
+      const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+      const archived = row.archived_at != null;
+      if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
+      if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
+      const t = now();
+      await c.env.DB.prepare("UPDATE templates SET archived_at = ?, updated_at = ? WHERE id = ?")
+        .bind(action === "archive" ? t : null, t, row.id)
+        .run();
+      await audit(c, { action: `template.${action}`, targetType: "template", targetId: row.id });
+      return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
+    },
+  );
+}
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/templates/{id}",
+    tags,
+    summary: "Delete a template with its versions, builds and every R2 object (bundles, logs, artifacts)",
+    middleware: write,
+    request: { params: templateParams },
+    responses: { 200: jsonResponse(okSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const removed = await deleteTemplate(c.env, row);
+    await audit(c, { action: "template.delete", targetType: "template", targetId: row.id, details: { name: row.name, ...removed } });
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/templates/{id}/versions",
+    tags,
+    summary: "Create an immutable version and get a short-lived grant to upload its bundle",
+    middleware: write,
+    request: { params: templateParams, ...jsonBody(createVersionBody) },
+    responses: { 201: jsonResponse(createVersionResponse, "Created"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    if (row.archived_at != null) throw new ApiError("invalid_state", "template is archived; restore it first");
+    const body = c.req.valid("json");
+    const versionId = newId("tpv");
+    try {
+      await c.env.DB.prepare(
+        `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, 'awaiting_upload', ?, ?)`,
+      )
+        .bind(versionId, row.id, auth.workspaceId, body.version, JSON.stringify(body.manifest), auth.userId, now())
+        .run();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ApiError("conflict", `version ${body.version} already exists; versions are immutable`);
+      throw err;
+    }
+    const uploadGrant = await createGrant(c.env, {
+      workspaceId: auth.workspaceId,
+      versionId,
+      userId: auth.userId,
+      origin: new URL(c.req.url).origin,
+    });
+    await audit(c, {
+      action: "template.version.create",
+      targetType: "template",
+      targetId: row.id,
+      details: { versionId, version: body.version },
+    });
+    const version = toVersion(await loadVersion(c.env, row.id, versionId), row.active_version_id);
+    return c.json({ version, uploadGrant }, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/templates/{id}/versions/{versionId}",
+    tags,
+    summary: "One template version",
+    middleware: read,
+    request: { params: versionParams },
+    responses: { 200: jsonResponse(templateVersionSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const { id, versionId } = c.req.valid("param");
+    const row = await loadTemplate(c.env, c.get("auth").workspaceId, id);
+    return c.json(toVersion(await loadVersion(c.env, row.id, versionId), row.active_version_id), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/templates/{id}/versions/{versionId}/upload-grant",
+    tags,
+    summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
+    middleware: write,
+    request: { params: versionParams },
+    responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, versionId } = c.req.valid("param");
+    const row = await loadTemplate(c.env, auth.workspaceId, id, { write: true });
+    const version = await loadVersion(c.env, row.id, versionId);
+    if (version.status !== "awaiting_upload") throw new ApiError("invalid_state", "this version's bundle is already uploaded");
+    const grant = await createGrant(c.env, {
+      workspaceId: auth.workspaceId,
+      versionId,
+      userId: auth.userId,
+      origin: new URL(c.req.url).origin,
+    });
+    return c.json(grant, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/templates/{id}/promote",
+    tags,
+    summary: "Promote a version with a succeeded build; new sessions start from it",
+    middleware: write,
+    request: { params: templateParams, ...jsonBody(promoteBody) },
+    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const { versionId } = c.req.valid("json");
+    await loadVersion(c.env, row.id, versionId);
+    await promoteVersion(c.env, row.id, versionId, auth.userId);
+    await audit(c, { action: "template.promote", targetType: "template", targetId: row.id, details: { versionId } });
+    return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/templates/{id}/rollback",
+    tags,
+    summary: "Re-promote the release before the current one",
+    middleware: write,
+    request: { params: templateParams },
+    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const target = await rollback(c.env, row.id, auth.userId);
+    await audit(c, {
+      action: "template.rollback",
+      targetType: "template",
+      targetId: row.id,
+      details: { versionId: target.versionId, from: row.active_version_id },
+    });
+    return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
+  },
+);
 
 export default router;

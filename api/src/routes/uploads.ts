@@ -1,5 +1,95 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { can } from "../../../sdk/permissions";
+import { idSchema } from "../../../sdk/schemas/common";
+import { uploadResultSchema } from "../../../sdk/schemas/templates";
+import { enqueueBuild, insertBuildStatement, newBuildId } from "../builds/store";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { errorResponses, jsonResponse } from "../lib/openapi";
+import { requireAuth } from "../middleware/auth";
+import { claimGrant, releaseGrant } from "../templates/grants";
+import { bundleKey } from "../templates/keys";
+import { toVersion } from "../templates/rows";
+import { loadTemplate, loadVersion } from "../templates/store";
+import { receiveBundle } from "../templates/upload";
+import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
+
+router.openapi(
+  createRoute({
+    method: "put",
+    path: "/api/uploads/{grantId}",
+    tags: ["templates"],
+    summary: "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",
+    description:
+      "The body is the raw gzip'd tar with a content-length. Unsafe archives (absolute paths, `..`, links out of the tree, too many files, decompression bombs, non-gzip) are refused with 422 unsafe_archive and nothing is kept.",
+    middleware: [requireAuth],
+    request: { params: z.object({ grantId: idSchema }) },
+    responses: {
+      201: jsonResponse(uploadResultSchema, "Uploaded; build queued"),
+      ...errorResponses,
+      410: errorResponses[404],
+      413: errorResponses[400],
+      422: errorResponses[400],
+    },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const grant = await claimGrant(c.env, c.req.valid("param").grantId, auth.userId);
+    try {
+      // The grant's workspace must be the caller's current one, with write rights still held.
+      if (grant.workspace_id !== auth.workspaceId) throw new ApiError("not_found", "upload grant not found");
+      if (!can(auth.role, "templates.write")) throw new ApiError("forbidden", `your role (${auth.role}) cannot templates.write`);
+      const versionRow = await c.env.DB.prepare("SELECT template_id FROM template_versions WHERE id = ?")
+        .bind(grant.version_id)
+        .first<{ template_id: string }>();
+      if (!versionRow) throw new ApiError("not_found", "template version not found");
+      const template = await loadTemplate(c.env, auth.workspaceId, versionRow.template_id, { write: true });
+      const version = await loadVersion(c.env, template.id, grant.version_id);
+      if (version.status !== "awaiting_upload") throw new ApiError("gone", "this version's bundle is already uploaded");
+      await assertQuota(c.env, auth.workspaceId, "buildMinutes");
+
+      const key = bundleKey(auth.workspaceId, template.id, version.id, grant.id);
+      const bundle = await receiveBundle(c.env.BUCKET, key, c.req.raw, grant.max_bytes);
+
+      const buildId = newBuildId();
+      const [marked] = await c.env.DB.batch([
+        c.env.DB.prepare(
+          `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?
+           WHERE id = ? AND status = 'awaiting_upload'`,
+        ).bind(key, bundle.sha256, bundle.bytes, version.id),
+        insertBuildStatement(c.env, { id: buildId, workspaceId: auth.workspaceId, templateId: template.id, versionId: version.id }),
+      ]);
+      if (marked?.meta.changes !== 1) {
+        await c.env.DB.prepare("DELETE FROM template_builds WHERE id = ?").bind(buildId).run();
+        await c.env.BUCKET.delete(key);
+        throw new ApiError("gone", "this version's bundle is already uploaded");
+      }
+      await enqueueBuild(c.env, buildId, "upload");
+      await audit(c, {
+        action: "template.version.upload",
+        targetType: "template",
+        targetId: template.id,
+        details: { versionId: version.id, buildId, sha256: bundle.sha256, bytes: bundle.bytes, files: bundle.files },
+      });
+      const fresh = await loadVersion(c.env, template.id, version.id);
+      const latest = toVersion(fresh, template.active_version_id);
+      return c.json(
+        {
+          version: latest,
+          build: latest.latestBuild ?? { id: buildId, status: "queued" as const, createdAt: new Date().toISOString(), finishedAt: null },
+          ...bundle,
+        },
+        201,
+      );
+    } catch (err) {
+      // Nothing of a rejected upload stays behind: the bundle is already deleted; the grant is given back.
+      if (!(err instanceof ApiError && err.code === "gone")) await releaseGrant(c.env, grant.id);
+      throw err;
+    }
+  },
+);
 
 export default router;

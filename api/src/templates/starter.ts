@@ -20,9 +20,11 @@ const bootstrap = [
   '    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });',
   '    res.end("<!doctype html><title>BurstFlare starter</title><h1>Hello from BurstFlare</h1><p>Edit server.js to change this page.</p>");',
   "  })",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source written into server.js
   '  .listen(port, "127.0.0.1", () => console.log(`starter listening on ${port}`));',
   "JS",
   // Start the preview server in the background unless one is already listening.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
   'port="${PORT:-3000}"',
   "(node -e \"require('net').connect(Number(process.argv[1]),'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))\" \"$port\" 2>/dev/null) || (PORT=\"$port\" nohup node server.js > .starter-server.log 2>&1 &)",
 ].join("\n");

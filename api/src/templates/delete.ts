@@ -1,0 +1,46 @@
+import { ApiError } from "../../../sdk/errors";
+import type { AppBindings } from "../env";
+import { buildPrefix, templatePrefix } from "./keys";
+import type { TemplateRow } from "./rows";
+
+async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor });
+    if (page.objects.length > 0) {
+      await bucket.delete(page.objects.map((o) => o.key));
+      deleted += page.objects.length;
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}
+
+/**
+ * Removes a template, its versions, releases, builds and grants, and every R2 object they
+ * own. Refused while sessions still use it (they may need its artifact to start again).
+ * A build still running finds its row gone when it finishes and deletes what it wrote.
+ */
+export async function deleteTemplate(env: AppBindings, row: TemplateRow): Promise<{ objects: number }> {
+  const inUse = await env.DB.prepare(
+    "SELECT COUNT(*) AS n FROM sessions WHERE template_id = ? AND deleted_at IS NULL AND state != 'deleted'",
+  )
+    .bind(row.id)
+    .first<{ n: number }>();
+  if (inUse && inUse.n > 0) {
+    throw new ApiError("invalid_state", `${inUse.n} session(s) still use this template; delete them or archive the template instead`);
+  }
+  const workspaceId = row.workspace_id as string;
+  const builds = await env.DB.prepare("SELECT id FROM template_builds WHERE template_id = ?").bind(row.id).all<{ id: string }>();
+  let objects = await deletePrefix(env.BUCKET, templatePrefix(workspaceId, row.id));
+  for (const b of builds.results) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, b.id));
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM upload_grants WHERE version_id IN (SELECT id FROM template_versions WHERE template_id = ?)").bind(row.id),
+    env.DB.prepare("DELETE FROM template_builds WHERE template_id = ?").bind(row.id),
+    env.DB.prepare("DELETE FROM template_releases WHERE template_id = ?").bind(row.id),
+    env.DB.prepare("DELETE FROM template_versions WHERE template_id = ?").bind(row.id),
+    env.DB.prepare("DELETE FROM templates WHERE id = ?").bind(row.id),
+  ]);
+  return { objects };
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { BUILD_STATES } from "../states";
+import { idSchema } from "./common";
+import { manifestSchema } from "./manifest";
+
+// ---- limits shared by the API (enforcement) and the SPA/CLI (early feedback) ----
+
+export const BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
+export const UPLOAD_GRANT_TTL_MS = 15 * 60 * 1000;
+
+export const templateNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(48)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, dots, dashes and underscores");
+
+/** Version strings are labels a person chose ("1.2.0", "2026-11-29"), not semver-enforced. */
+export const versionLabelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "letters, digits, dots, dashes, underscores and plus signs");
+
+export const createTemplateBody = z.object({
+  name: templateNameSchema,
+  description: z.string().trim().max(500).optional(),
+});
+export type CreateTemplateBody = z.infer<typeof createTemplateBody>;
+
+export const createVersionBody = z.object({
+  version: versionLabelSchema,
+  manifest: manifestSchema,
+});
+export type CreateVersionBody = z.infer<typeof createVersionBody>;
+
+export const promoteBody = z.object({ versionId: idSchema });
+export type PromoteBody = z.infer<typeof promoteBody>;
+
+// ---- responses ---------------------------------------------------------------
+
+export const VERSION_STATUSES = ["awaiting_upload", "uploaded"] as const;
+
+export const uploadGrantSchema = z.object({
+  id: z.string(),
+  /** PUT the .tar.gz here (same auth as the API: bearer, or cookie + x-csrf-token). */
+  url: z.string(),
+  expiresAt: z.string(),
+  maxBytes: z.number().int(),
+});
+export type UploadGrant = z.infer<typeof uploadGrantSchema>;
+
+export const buildBriefSchema = z.object({
+  id: z.string(),
+  status: z.enum(BUILD_STATES),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const templateVersionSchema = z.object({
+  id: z.string(),
+  templateId: z.string(),
+  version: z.string(),
+  manifest: manifestSchema,
+  status: z.enum(VERSION_STATUSES),
+  bundleSha256: z.string().nullable(),
+  bundleBytes: z.number().int().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  /** The version's most recent build, if any. */
+  latestBuild: buildBriefSchema.nullable(),
+  /** True when this is the template's promoted (active) version. */
+  active: z.boolean(),
+});
+export type TemplateVersion = z.infer<typeof templateVersionSchema>;
+
+export const templateReleaseSchema = z.object({
+  id: z.string(),
+  versionId: z.string(),
+  version: z.string(),
+  kind: z.enum(["promote", "rollback"]),
+  actorId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TemplateRelease = z.infer<typeof templateReleaseSchema>;
+
+export const templateSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string().nullable(),
+  name: z.string(),
+  description: z.string().nullable(),
+  builtin: z.boolean(),
+  archived: z.boolean(),
+  activeVersionId: z.string().nullable(),
+  activeVersion: z.string().nullable(),
+  previewPort: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+});
+export type Template = z.infer<typeof templateSchema>;
+
+export const buildSummarySchema = z.object(
+  Object.fromEntries(BUILD_STATES.map((s) => [s, z.number().int()])) as Record<(typeof BUILD_STATES)[number], z.ZodNumber>,
+);
+
+export const templateDetailSchema = z.object({
+  template: templateSchema,
+  versions: z.array(templateVersionSchema),
+  releases: z.array(templateReleaseSchema),
+  buildSummary: buildSummarySchema,
+  /** Bytes of bundles plus build artifacts held in R2 for this template. */
+  storageBytes: z.number().int(),
+  /** The version a rollback would re-promote, if any. */
+  rollbackTarget: z.object({ versionId: z.string(), version: z.string() }).nullable(),
+});
+export type TemplateDetail = z.infer<typeof templateDetailSchema>;
+
+export const templateListSchema = z.object({ templates: z.array(templateSchema) });
+
+export const createVersionResponse = z.object({
+  version: templateVersionSchema,
+  uploadGrant: uploadGrantSchema,
+});
+export type CreateVersionResponse = z.infer<typeof createVersionResponse>;
+
+export const uploadResultSchema = z.object({
+  version: templateVersionSchema,
+  build: buildBriefSchema,
+  sha256: z.string(),
+  bytes: z.number().int(),
+  files: z.number().int(),
+});
+export type UploadResult = z.infer<typeof uploadResultSchema>;
