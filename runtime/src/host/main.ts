@@ -1,10 +1,43 @@
-import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { prepareAgentCommand } from "./agent-bundle";
+import { createHostServer } from "./host-server";
+import { RuntimeManager } from "./runtime-manager";
+import { detectSandbox, UidRegistry } from "./sandbox";
 
-// Placeholder host: answers /health so the stack can start; the runtime plane replaces it.
 const port = Number(process.env.BURSTFLARE_HOST_PORT ?? 8790);
-http
-  .createServer((req, res) => {
-    res.writeHead(req.url === "/health" ? 200 : 404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ ok: req.url === "/health" }));
-  })
-  .listen(port, "127.0.0.1");
+const secret = process.env.BURSTFLARE_HOST_SECRET;
+const dataDir = path.resolve(process.env.BURSTFLARE_DATA_DIR ?? ".wrangler/runtimes");
+if (!secret) {
+  console.error("runtime host: BURSTFLARE_HOST_SECRET is required");
+  process.exit(2);
+}
+
+const sandbox = detectSandbox();
+const hostDir = path.join(dataDir, ".host");
+fs.mkdirSync(hostDir, { recursive: true, mode: 0o700 });
+// Runtime uids may pass through the data dir to their own folder but not list it.
+if (sandbox === "uid") fs.chmodSync(dataDir, 0o711);
+const bundleDir = path.join(dataDir, ".agent");
+fs.mkdirSync(bundleDir, { recursive: true, mode: 0o755 });
+fs.chmodSync(bundleDir, 0o755);
+
+const agent = await prepareAgentCommand(bundleDir);
+const manager = new RuntimeManager({ dataDir, agent, sandbox, uids: sandbox === "uid" ? new UidRegistry(hostDir) : null });
+const server = createHostServer({ secret, manager, sandbox });
+server.listen(port, "127.0.0.1", () => {
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  // Tests start the host on port 0 and read the real port from this line.
+  console.log(JSON.stringify({ event: "runtime-host-listening", port: actualPort, dataDir, sandbox, agent: agent.args.at(-1) }));
+});
+
+// Agents die with the host: their groups get SIGKILL on any exit path we can see;
+// on SIGKILL of the host they notice their stdin pipe closing and exit themselves.
+process.on("exit", () => manager.killAll());
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    manager.killAll();
+    process.exit(0);
+  });
+}

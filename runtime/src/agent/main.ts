@@ -1,0 +1,72 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ActivityTracker } from "./activity/activity-tracker";
+import { loadConfig } from "./config";
+import { execRoutes } from "./exec/exec-handler";
+import { FileService } from "./files/file-service";
+import { fileRoutes } from "./files/files-handler";
+import { WorkspacePaths } from "./files/workspace-paths";
+import { createAgentServer, webSockets } from "./server";
+import { snapshotRoutes } from "./snapshot/snapshot-handler";
+import { SnapshotService } from "./snapshot/snapshot-service";
+import { handleTerminalSocket } from "./terminal/terminal-handler";
+import { TerminalManager } from "./terminal/terminal-manager";
+
+const config = loadConfig();
+fs.mkdirSync(config.workspace, { recursive: true });
+fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+const tempDir = path.join(config.dataDir, "tmp");
+fs.rmSync(tempDir, { recursive: true, force: true });
+
+const activity = new ActivityTracker();
+const paths = new WorkspacePaths(config.workspace);
+const terminals = new TerminalManager(config, activity);
+const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
+
+const server = createAgentServer({
+  config,
+  activity,
+  routes: [
+    {
+      method: "GET",
+      path: "/terminals",
+      handle: (_req, res) =>
+        void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ terminals: terminals.list() })),
+    },
+    ...fileRoutes(new FileService(paths, activity)),
+    ...execRoutes(config),
+    ...snapshotRoutes(snapshots, tempDir),
+  ],
+  upgrades: [
+    {
+      path: "/terminal",
+      handle: (req, socket, head, url) =>
+        webSockets.handleUpgrade(req, socket, head, (ws) => handleTerminalSocket(ws, url, terminals, activity)),
+    },
+  ],
+});
+
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  // The local host reads this line to learn the port when it asked for port 0.
+  process.stdout.write(`${JSON.stringify({ event: "listening", port, runtimeId: config.runtimeId })}\n`);
+});
+
+let stopping = false;
+function shutdown(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  terminals.killAll();
+  server.close();
+  setTimeout(() => process.exit(code), 200).unref();
+}
+process.on("SIGTERM", () => shutdown(0));
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGHUP", () => shutdown(0));
+// Started by the local host with stdin as a pipe: when the host dies, the pipe closes and so do we.
+if (process.env.BURSTFLARE_EXIT_WITH_STDIN === "1") {
+  process.stdin.on("end", () => shutdown(0));
+  process.stdin.on("error", () => shutdown(0));
+  process.stdin.resume();
+}

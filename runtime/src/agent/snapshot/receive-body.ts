@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { ApiError } from "../../../../sdk/errors";
+
+export interface ReceivedBody {
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Streams a request body to a temp file in dir while hashing it; nothing is buffered in memory. */
+export async function receiveToTempFile(req: IncomingMessage, dir: string, maxBytes: number): Promise<ReceivedBody> {
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `upload-${Date.now()}-${randomBytes(4).toString("hex")}.tar.gz`);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  try {
+    await pipeline(
+      req,
+      async function* tap(source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
+          hash.update(chunk);
+          yield chunk;
+        }
+      },
+      createWriteStream(file),
+    );
+  } catch (err) {
+    await fs.rm(file, { force: true });
+    throw err;
+  }
+  return { file, sha256: hash.digest("hex"), bytes };
+}
+
+export function expectedSha256(url: URL, required: boolean): string | null {
+  const value = url.searchParams.get("sha256");
+  if (value === null) {
+    if (required) throw new ApiError("validation_failed", "query parameter `sha256` (hex SHA-256 of the body) is required");
+    return null;
+  }
+  if (!/^[0-9a-f]{64}$/i.test(value)) throw new ApiError("validation_failed", "`sha256` must be 64 hex characters");
+  return value.toLowerCase();
+}

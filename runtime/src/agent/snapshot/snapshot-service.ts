@@ -1,0 +1,153 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { gzipSync } from "node:zlib";
+import * as tar from "tar";
+import { ApiError } from "../../../../sdk/errors";
+import type { WorkspacePaths } from "../files/workspace-paths";
+import { type ArchiveLimits, type ArchiveSummary, extractArchive, inspectArchive } from "./archive-safety";
+import type { ReceivedBody } from "./receive-body";
+
+const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
+const BUNDLE_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxTotalBytes: 4 * 1024 ** 3, allowExternalSymlinks: false };
+
+export interface ExportedArchive {
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Persisted paths as tar.gz: export, verified import (replace), and template bundle import.
+ * One operation at a time, so an export never sees a half-restored tree.
+ */
+export class SnapshotService {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly paths: WorkspacePaths,
+    private readonly persisted: string[],
+    private readonly tempDir: string,
+  ) {}
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Normalised persisted paths; "." (whole workspace) swallows the rest, nested paths fold into their parent. */
+  persistedRoots(): string[] {
+    const normal = this.persisted.map((p) => this.paths.lexical(p).rel || ".");
+    if (normal.includes(".")) return ["."];
+    const unique = [...new Set(normal)].sort();
+    return unique.filter((p) => !unique.some((other) => other !== p && p.startsWith(`${other}/`)));
+  }
+
+  private async tempFile(prefix: string): Promise<string> {
+    await fs.mkdir(this.tempDir, { recursive: true });
+    return path.join(this.tempDir, `${prefix}-${Date.now()}-${randomBytes(4).toString("hex")}`);
+  }
+
+  export(): Promise<ExportedArchive> {
+    return this.exclusive(async () => {
+      const roots = this.persistedRoots();
+      const present: string[] = [];
+      for (const root of roots) {
+        if (root === ".") {
+          present.push(...(await fs.readdir(this.paths.root)).map((name) => `./${name}`));
+          continue;
+        }
+        const resolved = await this.paths.resolve(root, { followFinal: false });
+        // "./" keeps node-tar from reading a name that starts with "@" as an archive to merge.
+        if (await fs.lstat(resolved.abs).catch(() => null)) present.push(`./${root}`);
+      }
+      const file = await this.tempFile("export");
+      const hash = createHash("sha256");
+      let bytes = 0;
+      const source = present.length
+        ? tar.c({ gzip: true, cwd: this.paths.root, portable: true, noDirRecurse: false }, present)
+        : Readable.from([gzipSync(Buffer.alloc(1024))]);
+      try {
+        await pipeline(
+          source,
+          async function* tap(chunks: AsyncIterable<Buffer>) {
+            for await (const chunk of chunks) {
+              hash.update(chunk);
+              bytes += chunk.length;
+              yield chunk;
+            }
+          },
+          createWriteStream(file),
+        );
+      } catch (err) {
+        await fs.rm(file, { force: true });
+        throw err;
+      }
+      return { file, sha256: hash.digest("hex"), bytes };
+    });
+  }
+
+  /** Replaces every persisted path with the archive's version of it (absent in the archive → removed). */
+  import(body: ReceivedBody, expectedSha: string): Promise<ArchiveSummary> {
+    return this.exclusive(async () => {
+      if (body.sha256 !== expectedSha) {
+        throw new ApiError("checksum_mismatch", `archive SHA-256 is ${body.sha256}, expected ${expectedSha}; nothing was changed`);
+      }
+      const summary = await inspectArchive(body.file, SNAPSHOT_LIMITS);
+      const roots = this.persistedRoots();
+      const staging = await this.tempFile("staging");
+      const trash = await this.tempFile("trash");
+      await fs.mkdir(staging);
+      await fs.mkdir(trash);
+      try {
+        const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
+        await extractArchive(body.file, staging, (p) => p === "" || under(p));
+        const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
+        for (const rel of swaps) await this.swap(rel, staging, trash);
+      } finally {
+        void fs.rm(staging, { recursive: true, force: true });
+        void fs.rm(trash, { recursive: true, force: true });
+      }
+      return summary;
+    });
+  }
+
+  /** Moves workspace/rel aside and staging/rel into its place. */
+  private async swap(rel: string, staging: string, trash: string): Promise<void> {
+    const target = await this.paths.resolve(rel, { followFinal: false });
+    const staged = path.join(staging, rel);
+    const current = await fs.lstat(target.abs).catch(() => null);
+    if (current) await moveAcross(target.abs, path.join(trash, encodeURIComponent(rel)));
+    if (await fs.lstat(staged).catch(() => null)) {
+      await fs.mkdir(path.dirname(target.abs), { recursive: true });
+      await moveAcross(staged, target.abs);
+    }
+  }
+
+  /** Template bundle: unpacked over the workspace root after every entry has been checked. */
+  importBundle(body: ReceivedBody, expectedSha: string | null): Promise<ArchiveSummary> {
+    return this.exclusive(async () => {
+      if (expectedSha && body.sha256 !== expectedSha) {
+        throw new ApiError("checksum_mismatch", `bundle SHA-256 is ${body.sha256}, expected ${expectedSha}; nothing was changed`);
+      }
+      const summary = await inspectArchive(body.file, BUNDLE_LIMITS);
+      await extractArchive(body.file, this.paths.root);
+      return summary;
+    });
+  }
+}
+
+/** rename(), or copy + remove when the temp dir is on another filesystem than the workspace. */
+async function moveAcross(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+    await fs.cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    await fs.rm(from, { recursive: true, force: true });
+  }
+}

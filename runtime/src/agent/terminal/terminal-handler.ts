@@ -1,0 +1,43 @@
+import type { RawData, WebSocket } from "ws";
+import { terminalClientFrame, terminalQuery } from "../../../../sdk/protocol/terminal";
+import type { ActivityTracker } from "../activity/activity-tracker";
+import { parseWith, queryOf } from "../http/respond";
+import type { TerminalManager } from "./terminal-manager";
+
+/** GET /terminal WebSocket: attaches the socket to a terminal (created on first use) and feeds it validated frames. */
+export function handleTerminalSocket(ws: WebSocket, url: URL, terminals: TerminalManager, activity: ActivityTracker) {
+  let session: ReturnType<TerminalManager["open"]>;
+  try {
+    const query = parseWith(terminalQuery, queryOf(url));
+    session = terminals.open(query.terminal, query.cols, query.rows);
+    // A reconnecting client that states its size gets it; one that does not keeps the current size.
+    if (url.searchParams.has("cols") || url.searchParams.has("rows")) session.resize(query.cols, query.rows);
+  } catch (err) {
+    ws.close(1008, err instanceof Error ? err.message.slice(0, 120) : "bad request");
+    return;
+  }
+  const done = activity.connect("terminal");
+  ws.on("close", done);
+  session.attach(ws);
+  ws.on("message", (raw: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      ws.close(1003, "terminal frames are JSON text");
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.toString());
+    } catch {
+      ws.close(1007, "frame is not JSON");
+      return;
+    }
+    const frame = terminalClientFrame.safeParse(value);
+    if (!frame.success) {
+      ws.close(1008, "invalid terminal frame");
+      return;
+    }
+    activity.touch("terminal");
+    if (frame.data.type === "input") session.write(frame.data.data);
+    else session.resize(frame.data.cols, frame.data.rows);
+  });
+}

@@ -1,0 +1,71 @@
+import { timingSafeEqual } from "node:crypto";
+import http, { type ServerResponse } from "node:http";
+import { ApiError } from "../../../sdk/errors";
+import { RUNTIME_SECRET_HEADER, startRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { readJSON, sendError, sendJSON } from "../agent/http/respond";
+import type { RuntimeManager } from "./runtime-manager";
+import type { SandboxMode } from "./sandbox";
+
+const RUNTIME_PATH = /^\/runtimes\/([^/]+)(\/kill)?$/;
+const RUNTIME_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+function secretMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== "string") return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function noContent(res: ServerResponse): void {
+  res.writeHead(204).end();
+}
+
+/**
+ * The local driver's API (sdk/protocol/runtime-host.ts), loopback only:
+ *   GET    /health                 no secret; { ok, sandbox, runtimes }
+ *   POST   /runtimes               StartRuntimeBody → RuntimeInfo (idempotent per runtimeId)
+ *   GET    /runtimes               { runtimes: RuntimeInfo[] }
+ *   GET    /runtimes/:id           RuntimeInfo, 404 when not running (a dead agent drops out at once)
+ *   DELETE /runtimes/:id           stops the agent (SIGTERM, SIGKILL after 3 s) → 204, also when not running
+ *   POST   /runtimes/:id/kill      SIGKILL the agent, as a crash would → 204, 404 when not running
+ */
+export function createHostServer(opts: { secret: string; manager: RuntimeManager; sandbox: SandboxMode }): http.Server {
+  const { secret, manager, sandbox } = opts;
+  return http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://host");
+      const method = req.method ?? "GET";
+      if (method === "GET" && url.pathname === "/health") {
+        sendJSON(res, 200, { ok: true, sandbox, runtimes: manager.list().length });
+        return;
+      }
+      if (!secretMatches(secret, req.headers[RUNTIME_SECRET_HEADER])) throw new ApiError("unauthorized", "missing or wrong runtime secret");
+      if (url.pathname === "/runtimes") {
+        if (method === "GET") return sendJSON(res, 200, { runtimes: manager.list() });
+        if (method === "POST") return sendJSON(res, 200, await manager.start(await readJSON(req, startRuntimeBody)));
+        throw new ApiError("bad_request", `method ${method} not allowed on /runtimes`);
+      }
+      const match = RUNTIME_PATH.exec(url.pathname);
+      if (!match) throw new ApiError("not_found", `no route for ${method} ${url.pathname}`);
+      const id = decodeURIComponent(match[1]!);
+      if (!RUNTIME_ID.test(id)) throw new ApiError("validation_failed", "runtime id must match [A-Za-z0-9_-]{1,80}");
+      if (match[2]) {
+        if (method !== "POST") throw new ApiError("bad_request", "use POST to kill a runtime");
+        if (!(await manager.stop(id, "SIGKILL"))) throw new ApiError("not_found", `runtime ${id} is not running`);
+        return noContent(res);
+      }
+      if (method === "GET") {
+        const info = manager.get(id);
+        if (!info) throw new ApiError("not_found", `runtime ${id} is not running`);
+        return sendJSON(res, 200, info);
+      }
+      if (method === "DELETE") {
+        await manager.stop(id);
+        return noContent(res);
+      }
+      throw new ApiError("bad_request", `method ${method} not allowed on /runtimes/:id`);
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+}
