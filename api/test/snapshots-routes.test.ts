@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { snapshotListSchema, snapshotSchema } from "../../sdk/schemas/snapshots";
+import { restoreIntoNewSessionResult, snapshotListSchema, snapshotSchema } from "../../sdk/schemas/snapshots";
 import { sha256Hex } from "../src/lib/crypto";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
 import { call, createTestUser } from "./helpers/users";
@@ -158,5 +158,50 @@ describe("snapshot routes: writing", () => {
     await insertReadySnapshot(user.workspaceId, sessionId);
     const failed = await insertReadySnapshot(user.workspaceId, sessionId, { status: "failed" });
     expect((await call("POST", `/api/sessions/${sessionId}/snapshots/${failed.id}/restore`, { user })).status).toBe(409);
+  });
+});
+
+describe("snapshot routes: restore into a new session", () => {
+  it("creates a session whose restore point is a verified copy of the snapshot", async () => {
+    const { user, sessionId } = await owner();
+    const snap = await insertReadySnapshot(user.workspaceId, sessionId, { label: "good state" });
+    const res = await call("POST", `/api/sessions/${sessionId}/snapshots/${snap.id}/new-session`, {
+      user,
+      body: { name: "from-snapshot", start: false },
+    });
+    expect(res.status).toBe(201);
+    const body = restoreIntoNewSessionResult.parse(await res.json());
+    expect(body.session).toMatchObject({ name: "from-snapshot", state: "created", ownerId: user.userId });
+    expect(body.snapshot).toMatchObject({ sessionId: body.session.id, status: "ready", sha256: snap.sha256, restorePoint: true });
+    const list = snapshotListSchema.parse(await (await call("GET", `/api/sessions/${body.session.id}/snapshots`, { user })).json());
+    expect(list.snapshots.map((s) => s.id)).toEqual([body.snapshot.id]);
+    const copied = await env.BUCKET.get(`snapshots/${user.workspaceId}/${body.session.id}/${body.snapshot.id}.tar.gz`);
+    expect(await sha256Hex(await copied!.arrayBuffer())).toBe(snap.sha256);
+    // The source keeps its snapshot.
+    expect(await env.BUCKET.head(snap.key)).not.toBeNull();
+  });
+
+  it("refuses a taken name, a bad name and a viewer, leaving nothing behind", async () => {
+    const { user, sessionId } = await owner();
+    const snap = await insertReadySnapshot(user.workspaceId, sessionId);
+    const taken = await env.DB.prepare("SELECT name FROM sessions WHERE id = ?").bind(sessionId).first<{ name: string }>();
+    const conflict = await call("POST", `/api/sessions/${sessionId}/snapshots/${snap.id}/new-session`, {
+      user,
+      body: { name: taken?.name, start: false },
+    });
+    expect(conflict.status).toBe(409);
+    const bad = await call("POST", `/api/sessions/${sessionId}/snapshots/${snap.id}/new-session`, { user, body: { name: "Bad Name!" } });
+    expect(bad.status).toBe(400);
+    const viewer = await createTestUser({ workspaceId: user.workspaceId, role: "viewer" });
+    const denied = await call("POST", `/api/sessions/${sessionId}/snapshots/${snap.id}/new-session`, { user: viewer, body: { name: "x" } });
+    expect(denied.status).toBe(403);
+    const sessions = await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ?")
+      .bind(user.workspaceId)
+      .first<{ n: number }>();
+    expect(sessions?.n).toBe(1);
+    const snaps = await env.DB.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE workspace_id = ?")
+      .bind(user.workspaceId)
+      .first<{ n: number }>();
+    expect(snaps?.n).toBe(1);
   });
 });

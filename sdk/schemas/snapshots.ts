@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SNAPSHOT_KINDS } from "../states";
+import { sessionNameSchema, sessionSchema } from "./sessions";
 
 export const SNAPSHOT_STATUSES = ["pending", "ready", "failed"] as const;
 export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
@@ -42,13 +43,13 @@ export const restoreSnapshotResult = z.object({
 export type RestoreSnapshotResult = z.infer<typeof restoreSnapshotResult>;
 
 export const restoreIntoNewSessionBody = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(48)
-    .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes"),
+  name: sessionNameSchema,
+  /** Start the new session right away (default); its first start restores the snapshot. */
+  start: z.boolean().optional(),
 });
+export type RestoreIntoNewSessionBody = z.infer<typeof restoreIntoNewSessionBody>;
+
+export const restoreIntoNewSessionResult = z.object({ session: sessionSchema, snapshot: snapshotSchema });
 
 export const workspaceExportSchema = z.object({
   id: z.string(),

@@ -1,14 +1,24 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../sdk/errors";
 import { idSchema } from "../../../sdk/schemas/common";
-import { createSnapshotBody, restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "../../../sdk/schemas/snapshots";
+import {
+  createSnapshotBody,
+  restoreIntoNewSessionBody,
+  restoreIntoNewSessionResult,
+  restoreSnapshotResult,
+  snapshotListSchema,
+  snapshotSchema,
+} from "../../../sdk/schemas/snapshots";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { notFound } from "../lib/errors";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireAuth, requirePermission } from "../middleware/auth";
+import { getSessionRowById, toSession } from "../sessions/records";
+import { sessionStub } from "../sessions/stub";
 import { copySnapshot, restoreWithSafety } from "../snapshots/actions";
 import { runningAgent } from "../snapshots/agent";
+import { createSessionFromSnapshot } from "../snapshots/new-session";
 import { getSnapshot, latestReady, listSnapshots, toSnapshot } from "../snapshots/records";
 import { requireSnapshotSession } from "../snapshots/session-ref";
 import { deleteSnapshot, saveSnapshot } from "../snapshots/store";
@@ -55,7 +65,7 @@ router.openapi(
     if (session.state !== "running")
       throw new ApiError("invalid_state", `session is ${session.state}; snapshots are taken of a running session`);
     const body = c.req.valid("json");
-    const fetchAgent = await runningAgent(c.env, session.id);
+    const fetchAgent = runningAgent(c.env, session.id);
     const record = await saveSnapshot(c.env, { session, kind: "manual", label: body.label, createdBy: auth.userId, fetchAgent });
     await audit(c, {
       action: "snapshot.create",
@@ -112,7 +122,7 @@ router.openapi(
     let restored = snapshot;
     let safety: typeof snapshot;
     if (session.state === "running") {
-      const fetchAgent = await runningAgent(c.env, session.id);
+      const fetchAgent = runningAgent(c.env, session.id);
       ({ safety } = await restoreWithSafety(c.env, session, snapshot, fetchAgent, auth.userId));
     } else if (session.state === "stopped" || session.state === "sleeping" || session.state === "failed" || session.state === "created") {
       const previous = await latestReady(c.env, session.id);
@@ -190,6 +200,52 @@ router.openapi(
         "cache-control": "private, no-store",
       },
     });
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/snapshots/{sid}/new-session",
+    tags,
+    summary: "Create a new session whose first start restores this snapshot",
+    description:
+      "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
+      "as its restore point. With `start` (default true) it is started at once.",
+    middleware: [...write, requirePermission("sessions.write")],
+    request: { params: snapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
+    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, sid } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
+    const snapshot = await getSnapshot(c.env, session.id, sid);
+    if (!snapshot) throw notFound("snapshot");
+    if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot is ${snapshot.status}, not ready`);
+    const start = body.start ?? true;
+    const created = await createSessionFromSnapshot(c.env, {
+      workspaceId: auth.workspaceId,
+      ownerId: auth.userId,
+      name: body.name,
+      snapshot,
+      start,
+    });
+    await audit(c, {
+      action: "session.create",
+      targetType: "session",
+      targetId: created.sessionId,
+      details: { name: body.name, fromSnapshotId: snapshot.id, fromSessionId: session.id },
+    });
+    if (start) {
+      // A failed start leaves the session `failed` with its reason; the create itself stands.
+      await sessionStub(c.env, created.sessionId).start(created.sessionId);
+      await audit(c, { action: "session.start", targetType: "session", targetId: created.sessionId });
+    }
+    const row = await getSessionRowById(c.env, created.sessionId);
+    if (!row) throw notFound("session");
+    return c.json({ session: toSession(row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) }, 201);
   },
 );
 

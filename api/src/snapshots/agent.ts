@@ -1,16 +1,26 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError, isErrorBody } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
-import { getRuntimeDriver } from "../runtime-drivers/select";
+import { sessionAgentFetch } from "../sessions/stub";
 import type { FetchAgent } from "./store";
 
+/** Codes the Session DO answers with itself (not running, runtime lost) rather than the agent. */
+const DO_CODES = new Set(["invalid_state", "runtime_unavailable", "not_found"]);
+
 /**
- * Reaches the agent of a running session for a user-initiated snapshot or restore. The runtime
- * id of a session is its id (sdk/protocol/runtime-host.ts). Lifecycle flushes do not come this
- * way: the Session DO passes its own fetchAgent to the store.
+ * Reaches the agent of a running session for a user-initiated snapshot or restore, through the
+ * session's Durable Object (which never wakes the session for it). The DO's own refusals are
+ * re-thrown as ApiErrors so the caller answers 409 rather than a generic failure.
  */
-export async function runningAgent(env: AppBindings, sessionId: string): Promise<FetchAgent> {
-  const driver = getRuntimeDriver(env);
-  const info = await driver.get(sessionId).catch(() => null);
-  if (!info) throw new ApiError("invalid_state", "the session's runtime is not running; start the session first");
-  return (path, init) => driver.fetchAgent(info, path, init);
+export function runningAgent(env: AppBindings, sessionId: string): FetchAgent {
+  const viaDO = sessionAgentFetch(env, sessionId);
+  return async (path, init) => {
+    const res = await viaDO(path, init);
+    if (res.ok || !res.headers.get("content-type")?.includes("application/json")) return res;
+    const body: unknown = await res
+      .clone()
+      .json()
+      .catch(() => null);
+    if (isErrorBody(body) && DO_CODES.has(body.error.code)) throw new ApiError(body.error.code, body.error.message);
+    return res;
+  };
 }

@@ -40,6 +40,7 @@ export async function openExport(fetchAgent: FetchAgent): Promise<{ response: Re
   try {
     response = await fetchAgent("/snapshot/export", { method: "POST" });
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError("runtime_unavailable", `snapshot export failed: ${String(err)}`);
   }
   const sha256 = response.headers.get(SHA256_HEADER)?.toLowerCase() ?? "";
@@ -142,6 +143,7 @@ export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord
       headers: { "content-type": "application/gzip", "content-length": String(object.size) },
     });
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError("runtime_unavailable", `snapshot import failed: ${String(err)}`);
   }
   if (!res.ok) {
