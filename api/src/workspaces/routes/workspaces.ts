@@ -12,7 +12,7 @@ import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
-import { removeMember, transferOwnership } from "../members";
+import { getMember, removeMember, transferOwnership } from "../members";
 import { createWorkspace, deleteWorkspace, getWorkspaceFor, listWorkspacesFor, setCurrentWorkspace, toWorkspace } from "../store";
 import { guard, signedIn } from "./guard";
 
@@ -130,6 +130,7 @@ router.openapi(
     const auth = c.get("auth");
     const { userId } = c.req.valid("json");
     const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    await getMember(c.env, auth.workspaceId, userId);
     if (ws.personal === 1) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
     await transferOwnership(c.env, auth.workspaceId, auth.userId, userId);
     await audit(c, { action: "workspace.transfer", targetType: "user", targetId: userId, details: { from: auth.userId } });
