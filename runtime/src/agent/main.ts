@@ -6,6 +6,7 @@ import { execRoutes } from "./exec/exec-handler";
 import { FileService } from "./files/file-service";
 import { fileRoutes } from "./files/files-handler";
 import { WorkspacePaths } from "./files/workspace-paths";
+import { PreviewProxy } from "./preview/preview-proxy";
 import { createAgentServer, webSockets } from "./server";
 import { snapshotRoutes } from "./snapshot/snapshot-handler";
 import { SnapshotService } from "./snapshot/snapshot-service";
@@ -22,6 +23,7 @@ const activity = new ActivityTracker();
 const paths = new WorkspacePaths(config.workspace);
 const terminals = new TerminalManager(config, activity);
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
+const preview = new PreviewProxy(config.previewPort, activity);
 
 const server = createAgentServer({
   config,
@@ -36,8 +38,12 @@ const server = createAgentServer({
     ...fileRoutes(new FileService(paths, activity)),
     ...execRoutes(config),
     ...snapshotRoutes(snapshots, tempDir),
+    { method: "*", path: "/preview", handle: (req, res) => preview.handle(req, res) },
+    { method: "*", path: "/preview/*", handle: (req, res) => preview.handle(req, res) },
   ],
   upgrades: [
+    { path: "/preview", handle: (req, socket, head) => preview.upgrade(req, socket, head) },
+    { path: "/preview/*", handle: (req, socket, head) => preview.upgrade(req, socket, head) },
     {
       path: "/terminal",
       handle: (req, socket, head, url) =>

@@ -1,0 +1,135 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import { AGENT_TOKEN_HEADER } from "../../../../sdk/protocol/runtime-host";
+import type { ActivityTracker } from "../activity/activity-tracker";
+import { previewUnavailablePage } from "./preview-page";
+
+const PREFIX = "/preview";
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "host",
+  AGENT_TOKEN_HEADER,
+]);
+
+/** The path the dev server sees: "/preview/a?b" → "/a?b". */
+function upstreamPath(rawURL: string): string {
+  const rest = rawURL.slice(PREFIX.length);
+  return rest.startsWith("/") ? rest : `/${rest}`;
+}
+
+function forwardHeaders(req: IncomingMessage, port: number): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+  // Dev servers (Vite and friends) refuse unknown Host headers; localhost is always allowed.
+  headers.host = `localhost:${port}`;
+  headers["x-forwarded-host"] = req.headers["x-forwarded-host"] ?? req.headers.host ?? "";
+  headers["x-forwarded-proto"] = req.headers["x-forwarded-proto"] ?? "http";
+  return headers;
+}
+
+/** HTTP and WebSocket pass-through from /preview/* to 127.0.0.1:previewPort. */
+export class PreviewProxy {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  constructor(
+    private readonly port: number | null,
+    private readonly activity: ActivityTracker,
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.activity.touch("preview");
+    const port = this.port;
+    if (!port) return this.unavailable(res, "no preview port");
+    const done = this.activity.connect("preview");
+    res.on("close", done);
+    const upstream = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: req.method,
+        path: upstreamPath(req.url ?? PREFIX),
+        headers: forwardHeaders(req, port),
+        agent: this.agent,
+      },
+      (upstreamRes) => {
+        const headers = { ...upstreamRes.headers };
+        delete headers.connection;
+        delete headers["keep-alive"];
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
+        upstreamRes.pipe(res);
+        upstreamRes.on("error", () => res.destroy());
+      },
+    );
+    upstream.on("error", (err: NodeJS.ErrnoException) => {
+      if (!res.headersSent) this.unavailable(res, err.code ?? err.message);
+      else res.destroy();
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  /** Replays the upgrade request to the dev server over a raw TCP socket, then splices the two sockets. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.activity.touch("preview");
+    const port = this.port;
+    if (!port) return rawUnavailable(socket, port, "no preview port");
+    const upstream = net.connect(port, "127.0.0.1");
+    let connected = false;
+    upstream.once("connect", () => {
+      connected = true;
+      const done = this.activity.connect("preview");
+      const headers = forwardHeaders(req, port);
+      headers.connection = "Upgrade";
+      headers.upgrade = req.headers.upgrade ?? "websocket";
+      let head0 = `${req.method ?? "GET"} ${upstreamPath(req.url ?? PREFIX)} HTTP/1.1\r\n`;
+      for (const [name, value] of Object.entries(headers)) {
+        for (const v of Array.isArray(value) ? value : [value]) head0 += `${name}: ${v}\r\n`;
+      }
+      upstream.write(`${head0}\r\n`);
+      if (head.length) upstream.write(head);
+      socket.pipe(upstream);
+      upstream.pipe(socket);
+      const touch = () => this.activity.touch("preview");
+      socket.on("data", touch);
+      upstream.on("data", touch);
+      const close = () => {
+        done();
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on("close", close);
+      upstream.on("close", close);
+    });
+    upstream.on("error", (err: NodeJS.ErrnoException) => {
+      if (!connected) rawUnavailable(socket, port, err.code ?? err.message);
+      else socket.destroy();
+    });
+    socket.on("error", () => upstream.destroy());
+  }
+
+  private unavailable(res: ServerResponse, detail: string): void {
+    const page = previewUnavailablePage(this.port, detail);
+    res.writeHead(502, {
+      "content-type": "text/html; charset=utf-8",
+      "content-length": Buffer.byteLength(page),
+      "cache-control": "no-store",
+    });
+    res.end(page);
+  }
+}
+
+function rawUnavailable(socket: Duplex, port: number | null, detail: string): void {
+  const page = previewUnavailablePage(port, detail);
+  socket.end(
+    `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(page)}\r\nconnection: close\r\n\r\n${page}`,
+  );
+}

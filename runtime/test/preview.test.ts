@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
+import { freePort } from "./helpers/free-port";
+import { agentExec, agentFetch, ROOT, startTestHost, type TestHost } from "./helpers/host";
+import { waitFor } from "./helpers/wait";
+
+/** A dev server as a template would run it: HTTP echo plus a WebSocket echo (hot reload's channel). */
+const devServer = (port: number) => `
+const http = require("node:http");
+const { WebSocketServer } = require(${JSON.stringify(path.join(ROOT, "node_modules/ws"))});
+const server = http.createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    res.writeHead(200, { "content-type": "application/json", "x-dev": "yes" });
+    res.end(JSON.stringify({ method: req.method, url: req.url, host: req.headers.host, token: req.headers["x-agent-token"] ?? null, body }));
+  });
+});
+new WebSocketServer({ server }).on("connection", (ws, req) => ws.on("message", (m) => ws.send("echo:" + req.url + ":" + m)));
+server.listen(${port}, "127.0.0.1");
+`;
+
+describe("preview proxy", () => {
+  let host: TestHost;
+  let info: RuntimeInfo;
+  let port: number;
+  beforeAll(async () => {
+    host = await startTestHost();
+    port = await freePort();
+    info = await host.start("preview", { previewPort: port });
+  });
+  afterAll(async () => {
+    await host.stop();
+  });
+
+  it("shows a clear page naming the port while nothing listens", async () => {
+    const res = await agentFetch(info, "/preview/");
+    expect(res.status).toBe(502);
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    const page = await res.text();
+    expect(page).toContain(`Nothing is listening on port ${port}`);
+    expect(page).toContain(`python3 -m http.server ${port}`);
+    const ws = new WebSocket(`${info.agentURL.replace("http", "ws")}/preview/socket`, { headers: { "x-agent-token": info.agentToken } });
+    const status = await new Promise<number>((resolve) => ws.on("unexpected-response", (_req, r) => resolve(r.statusCode ?? 0)));
+    expect(status).toBe(502);
+  });
+
+  it("proxies HTTP and WebSocket traffic to the dev server inside the runtime", async () => {
+    fs.writeFileSync(path.join(info.workspaceDir, "server.cjs"), devServer(port));
+    await agentExec(info, "nohup node server.cjs > server.log 2>&1 &");
+    await waitFor(async () => (await agentFetch(info, "/preview/")).status === 200, "dev server up");
+
+    const res = await agentFetch(info, "/preview/hello/world?x=1&y=%20", { method: "POST", body: "payload" });
+    expect(res.headers.get("x-dev")).toBe("yes");
+    // The agent token never reaches the user's server; the Host is one dev servers accept.
+    expect(await res.json()).toEqual({
+      method: "POST",
+      url: "/hello/world?x=1&y=%20",
+      host: `localhost:${port}`,
+      token: null,
+      body: "payload",
+    });
+    expect(await (await agentFetch(info, "/preview")).json()).toMatchObject({ url: "/" });
+
+    const ws = new WebSocket(`${info.agentURL.replace("http", "ws")}/preview/hmr?v=2`, { headers: { "x-agent-token": info.agentToken } });
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    const reply = new Promise<string>((resolve) => ws.once("message", (m) => resolve(m.toString())));
+    ws.send("ping");
+    expect(await reply).toBe("echo:/hmr?v=2:ping");
+    const health = (await (await agentFetch(info, "/health")).json()) as {
+      connections: { preview: number };
+      lastActivity: { preview: number };
+    };
+    expect(health.connections.preview).toBe(1);
+    expect(health.lastActivity.preview).toBeGreaterThan(Date.now() - 5000);
+    ws.close();
+    await waitFor(
+      async () => ((await (await agentFetch(info, "/health")).json()) as { connections: { preview: number } }).connections.preview === 0,
+      "preview connection closed",
+    );
+  });
+
+  it("explains how to configure a preview port when the template has none", async () => {
+    const bare = await host.start("no-preview");
+    const res = await agentFetch(bare, "/preview/");
+    expect(res.status).toBe(502);
+    expect(await res.text()).toContain("previewPort");
+  });
+
+  it("requires the agent token", async () => {
+    expect((await fetch(`${info.agentURL}/preview/`)).status).toBe(401);
+  });
+});
