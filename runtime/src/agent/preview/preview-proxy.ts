@@ -46,7 +46,10 @@ export class PreviewProxy {
   handle(req: IncomingMessage, res: ServerResponse): void {
     this.activity.touch("preview");
     const port = this.port;
-    if (!port) return this.unavailable(res, "no preview port");
+    if (!port) {
+      this.unavailable(res, "no preview port");
+      return;
+    }
     const done = this.activity.connect("preview");
     res.on("close", done);
     const upstream = http.request(
@@ -81,7 +84,10 @@ export class PreviewProxy {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.activity.touch("preview");
     const port = this.port;
-    if (!port) return rawUnavailable(socket, port, "no preview port");
+    if (!port) {
+      rawUnavailable(socket, port, "no preview port");
+      return;
+    }
     const upstream = net.connect(port, "127.0.0.1");
     let connected = false;
     upstream.once("connect", () => {
