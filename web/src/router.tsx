@@ -1,14 +1,45 @@
+import { lazy, Suspense } from "react";
 import { createBrowserRouter } from "react-router";
-import { AppShell } from "./components/AppShell";
+import { AppShell, type ShellHandle } from "./components/AppShell";
+import { RouteError } from "./components/RouteError";
+import { Spinner } from "./components/states";
+import { AdminPage } from "./pages/AdminPage/AdminPage";
+import { DashboardPage } from "./pages/DashboardPage/DashboardPage";
 import { HealthPage } from "./pages/HealthPage/HealthPage";
+import { NotFoundPage } from "./pages/NotFoundPage/NotFoundPage";
+import { SessionDetailPage } from "./pages/SessionDetailPage/SessionDetailPage";
+import { SessionsPage } from "./pages/SessionsPage/SessionsPage";
 
+// The workbench pulls in xterm and (lazily again) Monaco: its own chunk, loaded on first visit.
+const WorkbenchPage = lazy(() => import("./pages/WorkbenchPage/WorkbenchPage").then((m) => ({ default: m.WorkbenchPage })));
+
+const fullBleed: ShellHandle = { fullBleed: true };
+
+/**
+ * Route table. Pages inside AppShell get the sidebar and header; each area adds its routes
+ * as single lines in the children list (public pages such as sign-in go beside AppShell).
+ */
 export const router = createBrowserRouter([
   {
     path: "/",
     element: <AppShell />,
+    errorElement: <RouteError />,
     children: [
-      { index: true, element: <HealthPage /> },
+      { index: true, element: <DashboardPage /> },
+      { path: "sessions", element: <SessionsPage /> },
+      { path: "sessions/:id", element: <SessionDetailPage /> },
+      {
+        path: "sessions/:id/workbench",
+        handle: fullBleed,
+        element: (
+          <Suspense fallback={<Spinner label="Loading workbench…" />}>
+            <WorkbenchPage />
+          </Suspense>
+        ),
+      },
+      { path: "admin", element: <AdminPage /> },
       { path: "status", element: <HealthPage /> },
+      { path: "*", element: <NotFoundPage /> },
     ],
   },
 ]);

@@ -1,19 +1,77 @@
-import { Link, Outlet } from "react-router";
+import { useState } from "react";
+import { Link, NavLink, Outlet, useLocation, useMatches } from "react-router";
+import { useIsOperator } from "../api/queries/admin";
+import { ThemeToggle } from "../theme/ThemeToggle";
 import { HealthBadge } from "./HealthBadge";
+import { BoltIcon, MenuIcon } from "./icons";
+import { NAV_ITEMS } from "./nav-items";
+import { useGoShortcuts } from "./use-go-shortcuts";
+
+/** Route `handle` fields the shell understands. */
+export interface ShellHandle {
+  /** The page fills the whole main area with no padding or max width (the workbench). */
+  fullBleed?: boolean;
+}
 
 export function AppShell() {
+  const matches = useMatches();
+  const fullBleed = matches.some((m) => (m.handle as ShellHandle | undefined)?.fullBleed);
+  const isOperator = useIsOperator();
+  const [navOpen, setNavOpen] = useState(false);
+  const location = useLocation();
+  const items = NAV_ITEMS.filter((item) => !item.operatorOnly || isOperator);
+  useGoShortcuts(items);
+
   return (
-    <div className="app-shell">
-      <header className="app-header">
+    <div className={`app-shell${navOpen ? " nav-open" : ""}`}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <div className="app-brand">
         <Link to="/" className="brand">
-          <span className="brand-mark" aria-hidden>
-            ⚡
-          </span>{" "}
+          <span className="brand-mark">
+            <BoltIcon size={20} />
+          </span>
           BurstFlare
         </Link>
-        <HealthBadge />
+      </div>
+      <header className="app-header">
+        <div className="app-header-left">
+          <button
+            type="button"
+            className="icon-btn nav-toggle"
+            aria-label="Toggle navigation"
+            aria-expanded={navOpen}
+            onClick={() => setNavOpen((v) => !v)}
+          >
+            <MenuIcon />
+          </button>
+          <span className="header-slot" data-slot="workspace-switcher" />
+        </div>
+        <div className="app-header-right">
+          <HealthBadge />
+          <ThemeToggle />
+          <span className="header-slot" data-slot="account" />
+        </div>
       </header>
-      <main className="app-main">
+      <nav className="app-nav" aria-label="Main" key={location.pathname}>
+        {items.map((item) => (
+          <div key={item.to} className="nav-item">
+            {item.section && <div className="nav-section">{item.section}</div>}
+            <NavLink
+              to={item.to}
+              end={item.end}
+              className={({ isActive }) => `nav-link${isActive ? " active" : ""}`}
+              onClick={() => setNavOpen(false)}
+              title={item.shortcut ? `${item.label} (g ${item.shortcut})` : item.label}
+            >
+              <item.Icon size={17} />
+              {item.label}
+            </NavLink>
+          </div>
+        ))}
+      </nav>
+      <main id="main" className={`app-main${fullBleed ? " full-bleed" : ""}`} tabIndex={-1}>
         <Outlet />
       </main>
     </div>

@@ -1,0 +1,82 @@
+import type { ReactNode } from "react";
+import { ApiError } from "../../../sdk/errors";
+import { AlertIcon } from "./icons";
+
+/** Loading, empty and error states shared by every page, so they look and read the same everywhere. */
+export function Spinner({ label = "Loading…" }: { label?: string }) {
+  return (
+    <span className="row muted" role="status">
+      <span className="spinner" aria-hidden />
+      {label}
+    </span>
+  );
+}
+
+export function Skeleton({ lines = 3, height = 18 }: { lines?: number; height?: number }) {
+  return (
+    <div className="stack" style={{ gap: 8 }} role="status" aria-busy="true" aria-label="Loading">
+      {Array.from({ length: lines }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
+        <div key={i} className="skeleton" style={{ height, width: `${90 - i * 12}%` }} />
+      ))}
+    </div>
+  );
+}
+
+export function EmptyState({
+  icon,
+  title,
+  children,
+  action,
+}: {
+  icon?: ReactNode;
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
+  return (
+    <div className="empty-state">
+      {icon && <div className="empty-icon">{icon}</div>}
+      <strong>{title}</strong>
+      {children && <div>{children}</div>}
+      {action}
+    </div>
+  );
+}
+
+/** Human wording per error code; the server's message is shown beneath for detail. */
+export function describeError(error: unknown): { title: string; detail: string } {
+  if (error instanceof ApiError) {
+    const titles: Partial<Record<ApiError["code"], string>> = {
+      unauthorized: "You are signed out",
+      forbidden: "Your role does not allow this",
+      not_found: "Not found",
+      quota_exceeded: "Quota reached",
+      invalid_state: "Not possible in the current state",
+      conflict: "Someone changed this at the same time",
+      rate_limited: "Too many requests — try again shortly",
+      runtime_unavailable: "Can't reach the server",
+      internal: "Something went wrong on our side",
+    };
+    return { title: titles[error.code] ?? "Request failed", detail: error.message };
+  }
+  return { title: "Something went wrong", detail: error instanceof Error ? error.message : String(error) };
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { title, detail } = describeError(error);
+  return (
+    <div className="alert alert-error" role="alert">
+      <AlertIcon size={18} style={{ color: "var(--bad)", flex: "none", marginTop: 2 }} />
+      <div className="stack" style={{ gap: 4, flex: 1 }}>
+        <strong>{title}</strong>
+        <span className="small muted">{detail}</span>
+      </div>
+      {onRetry && (
+        <button type="button" className="btn btn-sm" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import { useQueries, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { MAX_EDITABLE_BYTES, parentDir, readFile, treeQuery, useWriteFile } from "../../api/queries/files";
+import { describeError } from "../../components/states";
+
+export interface OpenFile {
+  path: string;
+  text: string;
+  /** Content as last read from or written to disk; dirty = text !== saved. */
+  saved: string;
+  mtimeMs: number;
+  loading: boolean;
+  saving: boolean;
+  binary: boolean;
+  error: string | null;
+  /** Set when the file changed on disk while it had unsaved edits here. */
+  conflict: "changed" | "deleted" | null;
+  /** The disk's mtime when the conflict was seen; "keep mine" accepts up to it. */
+  diskMtimeMs: number;
+  /** A short-lived note after a silent reload. */
+  notice: string | null;
+}
+
+export const isDirty = (f: OpenFile) => !f.loading && !f.binary && f.text !== f.saved;
+
+/**
+ * The editor's open files: loads content, tracks dirty state, saves, and watches each file's
+ * mtime through the (polled) directory listings, so a change made elsewhere — the terminal, another
+ * tab — reloads a clean file and raises a notice on a dirty one instead of silently losing work.
+ */
+export function useOpenFiles(sessionId: string) {
+  const qc = useQueryClient();
+  const [files, setFiles] = useState<OpenFile[]>([]);
+  const [activePath, setActivePath] = useState<string | null>(null);
+  const write = useWriteFile(sessionId);
+  const filesRef = useRef(files);
+  filesRef.current = files;
+
+  const patch = useCallback((path: string, change: Partial<OpenFile>) => {
+    setFiles((prev) => prev.map((f) => (f.path === path ? { ...f, ...change } : f)));
+  }, []);
+
+  const load = useCallback(
+    async (path: string, reason: "open" | "reload") => {
+      try {
+        const content = await readFile(sessionId, path);
+        setFiles((prev) =>
+          prev.map((f) =>
+            f.path === path
+              ? {
+                  ...f,
+                  text: content.text,
+                  saved: content.text,
+                  mtimeMs: content.mtimeMs,
+                  binary: content.binary,
+                  loading: false,
+                  error: null,
+                  conflict: null,
+                  notice: reason === "reload" ? "Reloaded: the file changed on disk." : null,
+                }
+              : f,
+          ),
+        );
+      } catch (err) {
+        patch(path, { loading: false, error: `${describeError(err).title}: ${err instanceof Error ? err.message : ""}` });
+      }
+    },
+    [sessionId, patch],
+  );
+
+  const open = useCallback(
+    (path: string, size?: number) => {
+      setActivePath(path);
+      if (filesRef.current.some((f) => f.path === path)) return;
+      const tooBig = size !== undefined && size > MAX_EDITABLE_BYTES;
+      setFiles((prev) => [
+        ...prev,
+        {
+          path,
+          text: "",
+          saved: "",
+          mtimeMs: 0,
+          loading: !tooBig,
+          saving: false,
+          binary: false,
+          error: tooBig ? "This file is too large to edit in the browser." : null,
+          conflict: null,
+          diskMtimeMs: 0,
+          notice: null,
+        },
+      ]);
+      if (!tooBig) void load(path, "open");
+    },
+    [load],
+  );
+
+  const closeWhere = useCallback((drop: (path: string) => boolean) => {
+    const prev = filesRef.current;
+    const next = prev.filter((f) => !drop(f.path));
+    filesRef.current = next;
+    setFiles(next);
+    setActivePath((active) => {
+      if (!active || !drop(active)) return active;
+      const index = prev.findIndex((f) => f.path === active);
+      return next[Math.max(0, index - 1)]?.path ?? null;
+    });
+  }, []);
+
+  const close = useCallback((path: string) => closeWhere((p) => p === path), [closeWhere]);
+
+  const edit = useCallback((path: string, text: string) => patch(path, { text }), [patch]);
+
+  const save = useCallback(
+    async (path: string) => {
+      const file = filesRef.current.find((f) => f.path === path);
+      if (!file || file.loading || file.binary || file.saving) return;
+      const text = file.text;
+      patch(path, { saving: true });
+      try {
+        const entry = await write.mutateAsync({ path, text });
+        patch(path, { saved: text, mtimeMs: entry.mtimeMs, saving: false, conflict: null, error: null, notice: null });
+      } catch (err) {
+        patch(path, { saving: false, error: `Save failed — ${describeError(err).title}: ${err instanceof Error ? err.message : ""}` });
+      }
+    },
+    [patch, write],
+  );
+
+  const renamed = useCallback((from: string, to: string) => {
+    const move = (p: string) => (p === from ? to : p.startsWith(`${from}/`) ? to + p.slice(from.length) : p);
+    setFiles((prev) => prev.map((f) => ({ ...f, path: move(f.path) })));
+    setActivePath((a) => (a ? move(a) : a));
+  }, []);
+
+  const deleted = useCallback((path: string) => closeWhere((p) => p === path || p.startsWith(`${path}/`)), [closeWhere]);
+
+  // Watch open files through their parent directories' listings (shared with the file tree).
+  const dirs = [...new Set(files.map((f) => parentDir(f.path)))];
+  const listings = useQueries({ queries: dirs.map((dir) => treeQuery(sessionId, dir)) });
+  const stamp = listings.map((l) => l.dataUpdatedAt).join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-check exactly when a listing refreshes
+  useEffect(() => {
+    dirs.forEach((dir, i) => {
+      const entries = listings[i]?.data;
+      if (!entries) return;
+      for (const f of filesRef.current) {
+        if (parentDir(f.path) !== dir || f.loading || f.saving || f.error) continue;
+        const entry = entries.find((e) => e.path === f.path);
+        if (!entry) {
+          if (f.conflict !== "deleted") patch(f.path, { conflict: "deleted" });
+        } else if (entry.mtimeMs > f.mtimeMs) {
+          if (isDirty(f)) {
+            if (f.conflict !== "changed" || f.diskMtimeMs !== entry.mtimeMs)
+              patch(f.path, { conflict: "changed", diskMtimeMs: entry.mtimeMs });
+          } else {
+            // Claim the new mtime first so the next poll does not reload again.
+            patch(f.path, { mtimeMs: entry.mtimeMs });
+            void load(f.path, "reload");
+          }
+        }
+      }
+    });
+  }, [stamp]);
+
+  const refreshListings = useCallback(() => {
+    for (const dir of new Set(filesRef.current.map((f) => parentDir(f.path))))
+      void qc.invalidateQueries({ queryKey: treeQuery(sessionId, dir).queryKey });
+  }, [qc, sessionId]);
+
+  return {
+    files,
+    active: files.find((f) => f.path === activePath) ?? null,
+    activePath,
+    setActivePath,
+    open,
+    close,
+    edit,
+    save,
+    reload: (path: string) => load(path, "reload"),
+    keepMine: (path: string) => {
+      const f = filesRef.current.find((x) => x.path === path);
+      patch(path, { conflict: null, mtimeMs: Math.max(f?.mtimeMs ?? 0, f?.diskMtimeMs ?? 0) });
+    },
+    dismissNotice: (path: string) => patch(path, { notice: null }),
+    renamed,
+    deleted,
+    refreshListings,
+  };
+}

@@ -1,0 +1,59 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import type { Session } from "../../../../sdk/schemas/sessions";
+import { meQuery } from "../../api/queries/admin";
+import { dashboardPlanQuery } from "../../api/queries/dashboard";
+import { sessionsQuery, suggestSessionName, TRANSITIONAL_STATES, useCreateSession } from "../../api/queries/sessions";
+import { useSessionEvents } from "../../api/session-events";
+import { describeError } from "../../components/states";
+import { NewSessionDialog } from "../SessionsPage/NewSessionDialog";
+import { useTemplateChoices } from "../SessionsPage/use-template-choices";
+import { DashboardPageView, DashboardSessionRow } from "./DashboardPageView";
+
+function LiveSessionRow({ session }: { session: Session }) {
+  // Only sessions in motion hold an event stream: browsers allow few connections per origin.
+  useSessionEvents(session.id, { enabled: TRANSITIONAL_STATES.includes(session.state) });
+  return <DashboardSessionRow session={session} />;
+}
+
+export function DashboardPage() {
+  const sessions = useQuery(sessionsQuery());
+  const plan = useQuery(dashboardPlanQuery());
+  const me = useQuery(meQuery());
+  const create = useCreateSession();
+  const templates = useTemplateChoices();
+  const navigate = useNavigate();
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [defaultName, setDefaultName] = useState(suggestSessionName);
+
+  // Created without starting: the workbench starts it and shows every boot phase live.
+  const createAndOpen = (input: { name: string; templateId?: string }) =>
+    create.mutate({ ...input, start: false }, { onSuccess: (s) => navigate(`/sessions/${s.id}/workbench`) });
+
+  return (
+    <>
+      <DashboardPageView
+        userName={me.data?.user.name ?? me.data?.user.email.split("@")[0] ?? null}
+        sessions={{ data: sessions.data, loading: sessions.isPending, error: sessions.error, refetch: () => sessions.refetch() }}
+        plan={plan.data}
+        firstRun={{ busy: create.isPending, error: create.error, start: () => createAndOpen({ name: suggestSessionName() }) }}
+        onNewSession={() => {
+          setDefaultName(suggestSessionName());
+          create.reset();
+          setDialogOpen(true);
+        }}
+        renderSessionRow={(s) => <LiveSessionRow session={s} />}
+      />
+      <NewSessionDialog
+        open={dialogOpen}
+        templates={templates}
+        defaultName={defaultName}
+        busy={create.isPending}
+        error={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}
+        onCancel={() => setDialogOpen(false)}
+        onCreate={createAndOpen}
+      />
+    </>
+  );
+}

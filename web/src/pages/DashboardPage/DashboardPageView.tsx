@@ -1,0 +1,185 @@
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import type { Session } from "../../../../sdk/schemas/sessions";
+import type { PlanInfo } from "../../../../sdk/schemas/workspaces";
+import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { SessionStateBadge } from "../../components/SessionStateBadge";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+import { FirstRunGuide } from "./FirstRunGuide";
+
+interface Props {
+  userName: string | null;
+  sessions: { data: Session[] | undefined; loading: boolean; error: unknown; refetch: () => void };
+  plan: PlanInfo | undefined;
+  firstRun: { busy: boolean; error: unknown; start: () => void };
+  onNewSession: () => void;
+  /** Live rows: each subscribes to its session's events while it is in motion. */
+  renderSessionRow: (session: Session) => ReactNode;
+  /** Cards owned by other areas (templates, builds) slot in here. */
+  extraCards?: ReactNode;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+function Quota({ label, used, limit, format = String }: { label: string; used: number; limit: number; format?: (n: number) => string }) {
+  const pct = limit > 0 ? Math.min(100, Math.round((used / limit) * 100)) : 0;
+  return (
+    <div className="quota" data-quota={label}>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <span className="small">{label}</span>
+        <span className="small muted">
+          {format(used)} / {format(limit)}
+        </span>
+      </div>
+      <div
+        className={`meter${pct >= 90 ? " high" : ""}`}
+        role="meter"
+        aria-label={label}
+        aria-valuenow={used}
+        aria-valuemin={0}
+        aria-valuemax={limit}
+      >
+        <span style={{ width: `${pct}%` }} />
+      </div>
+    </div>
+  );
+}
+
+const ORDER: Record<string, number> = { running: 0, starting: 1, stopping: 2, sleeping: 3, created: 4, failed: 5, stopped: 6 };
+
+export function DashboardPageView({ userName, sessions, plan, firstRun, onNewSession, renderSessionRow, extraCards }: Props) {
+  const list = sessions.data ?? [];
+  const running = list.filter((s) => s.state === "running").length;
+  const sleeping = list.filter((s) => s.state === "sleeping").length;
+  const sorted = [...list].sort(
+    (a, b) =>
+      (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) ||
+      Date.parse(b.lastActiveAt ?? b.updatedAt) - Date.parse(a.lastActiveAt ?? a.updatedAt),
+  );
+  const firstTime = !sessions.loading && !sessions.error && list.length === 0;
+
+  return (
+    <div className="stack" data-testid="dashboard">
+      <div className="page-header" style={{ marginBottom: 0 }}>
+        <div>
+          <h1>{userName ? `Welcome back, ${userName}` : "Dashboard"}</h1>
+          <p className="muted">Your sessions, templates and builds at a glance.</p>
+        </div>
+        {!firstTime && (
+          <button type="button" className="btn btn-primary" onClick={onNewSession}>
+            <PlusIcon /> New session
+          </button>
+        )}
+      </div>
+
+      {firstTime && <FirstRunGuide busy={firstRun.busy} error={firstRun.error} onStart={firstRun.start} />}
+
+      <div className="grid grid-4">
+        <div className="card stat" data-testid="stat-running">
+          <span className="stat-value">{sessions.loading ? "–" : running}</span>
+          <span className="stat-label">Running sessions{plan ? ` of ${plan.limits.runningSessions}` : ""}</span>
+        </div>
+        <div className="card stat">
+          <span className="stat-value">{sessions.loading ? "–" : sleeping}</span>
+          <span className="stat-label">Sleeping</span>
+        </div>
+        <div className="card stat">
+          <span className="stat-value">{sessions.loading ? "–" : list.length}</span>
+          <span className="stat-label">Sessions{plan ? ` of ${plan.limits.totalSessions}` : ""}</span>
+        </div>
+        <div className="card stat">
+          <span className="stat-value">{plan ? formatBytes(plan.usage.snapshotBytes) : "–"}</span>
+          <span className="stat-label">Snapshot storage</span>
+        </div>
+      </div>
+
+      <div className="dashboard-grid">
+        <section className="card" style={{ padding: 0 }}>
+          <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
+            <h2>
+              <ServerIcon size={16} /> Sessions
+            </h2>
+            <Link to="/sessions" className="btn btn-ghost btn-sm">
+              All sessions <ArrowRightIcon size={13} />
+            </Link>
+          </div>
+          {sessions.loading ? (
+            <div style={{ padding: "1rem 1.25rem" }}>
+              <Skeleton lines={3} />
+            </div>
+          ) : sessions.error ? (
+            <div style={{ padding: "1rem 1.25rem" }}>
+              <ErrorState error={sessions.error} onRetry={sessions.refetch} />
+            </div>
+          ) : list.length === 0 ? (
+            <EmptyState icon={<CodeIcon size={28} />} title="No sessions yet">
+              Start one from the guide above.
+            </EmptyState>
+          ) : (
+            <ul className="session-rows" data-testid="dashboard-sessions">
+              {sorted.slice(0, 8).map((s) => (
+                <li key={s.id}>{renderSessionRow(s)}</li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <div className="stack">
+          <section className="card">
+            <div className="card-header">
+              <h2>Quota</h2>
+              <Link to="/workspace/usage" className="btn btn-ghost btn-sm">
+                Usage <ArrowRightIcon size={13} />
+              </Link>
+            </div>
+            {plan ? (
+              <div className="stack" style={{ gap: "0.75rem" }} data-testid="quota">
+                <span className="badge badge-accent" style={{ alignSelf: "flex-start" }}>
+                  {plan.plan} plan
+                </span>
+                <Quota label="Running sessions" used={plan.usage.runningSessions} limit={plan.limits.runningSessions} />
+                <Quota label="Sessions" used={plan.usage.totalSessions} limit={plan.limits.totalSessions} />
+                <Quota label="Templates" used={plan.usage.templates} limit={plan.limits.templates} />
+                <Quota label="Snapshot storage" used={plan.usage.snapshotBytes} limit={plan.limits.snapshotBytes} format={formatBytes} />
+                <Quota label="Build minutes" used={plan.usage.buildMinutes} limit={plan.limits.buildMinutes} />
+              </div>
+            ) : (
+              <Skeleton lines={4} height={14} />
+            )}
+          </section>
+          {extraCards}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** One session line on the dashboard: name, state, when, and a jump into the workbench. */
+export function DashboardSessionRow({ session }: { session: Session }) {
+  return (
+    <div className="session-row" data-session={session.name}>
+      <Link to={`/sessions/${session.id}`} className="session-row-main">
+        <span className="mono strong-link">{session.name}</span>
+        <span className="small subtle">
+          {session.state === "running" || session.state === "sleeping" ? "active" : "updated"}{" "}
+          {timeAgo(session.lastActiveAt ?? session.updatedAt)}
+        </span>
+      </Link>
+      <SessionStateBadge state={session.state} />
+      <Link to={`/sessions/${session.id}/workbench`} className="btn btn-sm">
+        <CodeIcon size={13} /> Open
+      </Link>
+    </div>
+  );
+}

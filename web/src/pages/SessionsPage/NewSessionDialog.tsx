@@ -1,0 +1,95 @@
+import { useEffect, useId, useRef, useState } from "react";
+import { createPortal } from "react-dom";
+import { sessionNameSchema } from "../../../../sdk/schemas/sessions";
+
+export interface TemplateChoice {
+  id: string;
+  name: string;
+  description?: string | null;
+}
+
+interface Props {
+  open: boolean;
+  templates: TemplateChoice[];
+  defaultName: string;
+  busy: boolean;
+  error: string | null;
+  onCreate: (input: { name: string; templateId?: string }) => void;
+  onCancel: () => void;
+}
+
+/** Name + template picker; the empty template choice is the built-in starter. */
+export function NewSessionDialog({ open, templates, defaultName, busy, error, onCreate, onCancel }: Props) {
+  const titleId = useId();
+  const [name, setName] = useState(defaultName);
+  const [templateId, setTemplateId] = useState("");
+  const inputRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (open) {
+      setName(defaultName);
+      setTimeout(() => inputRef.current?.select(), 0);
+    }
+  }, [open, defaultName]);
+  if (!open) return null;
+  const check = sessionNameSchema.safeParse(name);
+  const nameError = name && !check.success ? check.error.issues[0]?.message : null;
+
+  return createPortal(
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={(e) => e.key === "Escape" && onCancel()}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (check.success) onCreate({ name: check.data, templateId: templateId || undefined });
+        }}
+      >
+        <h2 id={titleId}>New session</h2>
+        <label className="field">
+          <span className="field-label">Name</span>
+          <input
+            ref={inputRef}
+            className="input mono"
+            value={name}
+            onChange={(e) => setName(e.target.value.toLowerCase())}
+            aria-invalid={!!nameError}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <span className="field-hint" style={nameError ? { color: "var(--bad)" } : undefined}>
+            {nameError ?? "Lowercase letters, digits and dashes. Used by flare ssh."}
+          </span>
+        </label>
+        <label className="field">
+          <span className="field-label">Template</span>
+          <select className="select" value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
+            <option value="">Starter (built in)</option>
+            {templates.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {error && (
+          <div className="alert alert-error small" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !check.success}>
+            {busy && <span className="spinner" aria-hidden />}
+            Create and start
+          </button>
+        </div>
+      </form>
+    </div>,
+    document.body,
+  );
+}

@@ -1,0 +1,54 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
+import { describeError } from "../../components/states";
+import { NewSessionDialog } from "./NewSessionDialog";
+import { SessionsPageView } from "./SessionsPageView";
+import { useTemplateChoices } from "./use-template-choices";
+
+export function SessionsPage() {
+  const query = useQuery(sessionsQuery());
+  const templates = useTemplateChoices();
+  const create = useCreateSession();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [defaultName, setDefaultName] = useState(suggestSessionName);
+
+  return (
+    <>
+      <SessionsPageView
+        sessions={query.data}
+        loading={query.isPending}
+        error={query.error}
+        templateNames={Object.fromEntries(templates.map((t) => [t.id, t.name]))}
+        canCreate
+        onNew={() => {
+          setDefaultName(suggestSessionName());
+          create.reset();
+          setOpen(true);
+        }}
+        onRetry={() => query.refetch()}
+      />
+      <NewSessionDialog
+        open={open}
+        templates={templates}
+        defaultName={defaultName}
+        busy={create.isPending}
+        error={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}
+        onCancel={() => setOpen(false)}
+        onCreate={(input) =>
+          create.mutate(
+            { ...input, start: false },
+            {
+              onSuccess: (session) => {
+                setOpen(false);
+                navigate(`/sessions/${session.id}/workbench`);
+              },
+            },
+          )
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,98 @@
+import { Link } from "react-router";
+import type { Session } from "../../../../sdk/schemas/sessions";
+import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { SessionControls } from "../../components/SessionControls";
+import { SessionStateBadge } from "../../components/SessionStateBadge";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+
+interface Props {
+  sessions: Session[] | undefined;
+  loading: boolean;
+  error: unknown;
+  templateNames: Record<string, string>;
+  canCreate: boolean;
+  onNew: () => void;
+  onRetry: () => void;
+}
+
+export function SessionsPageView({ sessions, loading, error, templateNames, canCreate, onNew, onRetry }: Props) {
+  return (
+    <div>
+      <div className="page-header">
+        <div>
+          <h1>Sessions</h1>
+          <p className="muted">Isolated dev environments. They sleep when idle and wake where you left off.</p>
+        </div>
+        {canCreate && (
+          <button type="button" className="btn btn-primary" onClick={onNew}>
+            <PlusIcon /> New session
+          </button>
+        )}
+      </div>
+      <section className="card" style={{ padding: 0 }}>
+        {loading ? (
+          <div style={{ padding: "1.25rem" }}>
+            <Skeleton lines={4} />
+          </div>
+        ) : error ? (
+          <div style={{ padding: "1rem" }}>
+            <ErrorState error={error} onRetry={onRetry} />
+          </div>
+        ) : !sessions?.length ? (
+          <EmptyState
+            icon={<ServerIcon size={32} />}
+            title="No sessions yet"
+            action={
+              canCreate && (
+                <button type="button" className="btn btn-primary" onClick={onNew}>
+                  <PlusIcon /> Create your first session
+                </button>
+              )
+            }
+          >
+            A session is a full Linux environment with a terminal, an editor and a live preview.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="sessions-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>State</th>
+                  <th className="hide-sm">Template</th>
+                  <th className="hide-sm">Last active</th>
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {sessions.map((s) => (
+                  <tr key={s.id} data-session={s.name}>
+                    <td>
+                      <Link to={`/sessions/${s.id}`} className="strong-link">
+                        {s.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <SessionStateBadge state={s.state} />
+                    </td>
+                    <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
+                    <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
+                    <td>
+                      <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
+                        <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
+                          <CodeIcon size={14} /> Open
+                        </Link>
+                        <SessionControls session={s} compact />
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Session, SessionEvent } from "../../../../sdk/schemas/sessions";
+import { BoltIcon, PlayIcon } from "../../components/icons";
+import { LifecycleProgress } from "../../components/LifecycleProgress";
+import { describeError } from "../../components/states";
+
+interface Props {
+  session: Session;
+  lastEvent: SessionEvent | undefined;
+  starting: boolean;
+  startError: unknown;
+  onStart: () => void;
+}
+
+/** Shown instead of the IDE while the session is not running: wake progress, or a start button. */
+export function WakeScreen({ session, lastEvent, starting, startError, onStart }: Props) {
+  const phase = lastEvent?.phase ?? session.lastLifecyclePhase;
+  const inProgress = session.state === "starting" || starting;
+  const title =
+    session.state === "stopping"
+      ? "Saving and stopping…"
+      : inProgress
+        ? session.state === "sleeping" || lastEvent?.message?.includes("wake")
+          ? "Waking your session…"
+          : "Starting your session…"
+        : session.state === "failed"
+          ? "This session failed"
+          : `This session is ${session.state}`;
+
+  return (
+    <div className="wake-screen" data-testid="wake-screen">
+      <div className="wake-card card">
+        <div className="wake-icon">
+          <BoltIcon size={22} />
+        </div>
+        <h2>{title}</h2>
+        <p className="muted mono">{session.name}</p>
+        {inProgress ? (
+          <LifecycleProgress phase={phase === "stopped" || phase === "flushing" ? null : phase} />
+        ) : session.state === "stopping" ? (
+          <p className="muted">Your files are being flushed to storage.</p>
+        ) : (
+          <>
+            {session.failureReason && session.state === "failed" && (
+              <p className="small" style={{ color: "var(--bad)" }}>
+                {session.failureReason}
+              </p>
+            )}
+            <button type="button" className="btn btn-primary btn-lg" onClick={onStart} data-testid="workbench-start">
+              <PlayIcon size={16} /> Start session
+            </button>
+          </>
+        )}
+        {lastEvent?.message && inProgress && <p className="small subtle">{lastEvent.message}</p>}
+        {startError ? (
+          <p className="small" role="alert" style={{ color: "var(--bad)" }}>
+            {describeError(startError).title}: {startError instanceof Error ? startError.message : ""}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

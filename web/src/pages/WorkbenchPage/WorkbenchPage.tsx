@@ -1,0 +1,54 @@
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useParams } from "react-router";
+import { sessionQuery, useSessionAction } from "../../api/queries/sessions";
+import { useSessionEvents } from "../../api/session-events";
+import { ErrorState, Spinner } from "../../components/states";
+import { WakeScreen } from "./WakeScreen";
+import { WorkbenchPageView } from "./WorkbenchPageView";
+
+/** States the workbench wakes on its own when opened; a stopped session waits for a click. */
+const AUTO_WAKE = new Set(["sleeping", "created"]);
+
+export function WorkbenchPage() {
+  const { id = "" } = useParams();
+  const query = useQuery(sessionQuery(id));
+  const { lastEvent, status: streamStatus } = useSessionEvents(id, { enabled: query.isSuccess });
+  const action = useSessionAction();
+  const woke = useRef(false);
+  const session = query.data;
+
+  useEffect(() => {
+    if (!session || woke.current || !AUTO_WAKE.has(session.state)) return;
+    woke.current = true;
+    action.mutate({ id: session.id, action: "start" });
+  }, [session, action]);
+
+  if (query.isPending)
+    return (
+      <div className="wake-screen">
+        <Spinner label="Opening workbench…" />
+      </div>
+    );
+  if (query.isError || !session)
+    return (
+      <div style={{ padding: "2rem", maxWidth: 640, margin: "0 auto" }}>
+        <ErrorState error={query.error} onRetry={() => query.refetch()} />
+      </div>
+    );
+
+  const running = session.state === "running";
+  return (
+    <WorkbenchPageView session={session} streamStatus={streamStatus}>
+      {running ? null : (
+        <WakeScreen
+          session={session}
+          lastEvent={lastEvent}
+          starting={action.isPending && action.variables?.action === "start"}
+          startError={action.error}
+          onStart={() => action.mutate({ id: session.id, action: "start" })}
+        />
+      )}
+    </WorkbenchPageView>
+  );
+}

@@ -1,0 +1,195 @@
+import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
+import { Link } from "react-router";
+import type { SessionDetail } from "../../../../sdk/schemas/sessions";
+import type { EventStreamStatus } from "../../api/session-events";
+import { ArrowLeftIcon, CodeIcon, GlobeIcon, InfoIcon, TerminalIcon } from "../../components/icons";
+import { SessionControls } from "../../components/SessionControls";
+import { SessionStateBadge } from "../../components/SessionStateBadge";
+import { SplitPane } from "../../components/SplitPane";
+import { EditorArea } from "../../modules/editor/EditorArea";
+import { FileTree } from "../../modules/editor/FileTree";
+import { useOpenFiles } from "../../modules/editor/use-open-files";
+import { PreviewPane } from "../../modules/preview/PreviewPane";
+
+const TerminalPanel = lazy(() => import("../../modules/terminal/TerminalPanel"));
+
+type PaneName = "files" | "terminal" | "preview";
+
+function usePanes() {
+  const [shown, setShown] = useState<Record<PaneName, boolean>>(() => {
+    try {
+      return { files: true, terminal: true, preview: true, ...JSON.parse(localStorage.getItem("bf-workbench-panes") ?? "{}") };
+    } catch {
+      return { files: true, terminal: true, preview: true };
+    }
+  });
+  useEffect(() => {
+    try {
+      localStorage.setItem("bf-workbench-panes", JSON.stringify(shown));
+    } catch {}
+  }, [shown]);
+  const toggle = (p: PaneName) => setShown((s) => ({ ...s, [p]: !s[p] }));
+  useEffect(() => {
+    // Alt+1/2/3 toggle the panes from anywhere, terminal and editor included.
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const pane = ({ Digit1: "files", Digit2: "terminal", Digit3: "preview" } as const)[e.code as "Digit1"];
+      if (pane) {
+        e.preventDefault();
+        setShown((s) => ({ ...s, [pane]: !s[pane] }));
+      }
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, []);
+  return { shown, toggle };
+}
+
+interface Props {
+  session: SessionDetail;
+  streamStatus: EventStreamStatus;
+  /** The wake screen while the session is not running; null when it runs. */
+  children: ReactNode;
+}
+
+/**
+ * The IDE: files | editor over terminal | preview, every boundary resizable. Once the session has
+ * run during this visit the IDE stays mounted (dimmed under an overlay while it stops or restarts),
+ * so unsaved edits and terminal scrollback are not thrown away by a state change.
+ */
+export function WorkbenchPageView({ session, streamStatus, children }: Props) {
+  const running = session.state === "running";
+  const [everRunning, setEverRunning] = useState(running);
+  useEffect(() => {
+    if (running) setEverRunning(true);
+  }, [running]);
+  const { shown, toggle } = usePanes();
+
+  return (
+    <div className="workbench" data-testid="workbench" data-session-state={session.state}>
+      <div className="workbench-bar">
+        <Link to={`/sessions/${session.id}`} className="icon-btn" aria-label="Session details" title="Session details">
+          <ArrowLeftIcon size={15} />
+        </Link>
+        <span className="workbench-name mono">{session.name}</span>
+        <SessionStateBadge state={session.state} />
+        {streamStatus === "reconnecting" && <span className="badge badge-warn">live updates paused</span>}
+        <span className="spacer" />
+        <div className="segmented" role="group" aria-label="Panes">
+          <PaneToggle label="Files" keys="Alt+1" pressed={shown.files} onClick={() => toggle("files")} icon={<CodeIcon size={14} />} />
+          <PaneToggle
+            label="Terminal"
+            keys="Alt+2"
+            pressed={shown.terminal}
+            onClick={() => toggle("terminal")}
+            icon={<TerminalIcon size={14} />}
+          />
+          <PaneToggle
+            label="Preview"
+            keys="Alt+3"
+            pressed={shown.preview}
+            onClick={() => toggle("preview")}
+            icon={<GlobeIcon size={14} />}
+          />
+        </div>
+        <Link to={`/sessions/${session.id}`} className="icon-btn hide-sm" aria-label="About this session" title="About this session">
+          <InfoIcon size={15} />
+        </Link>
+        <SessionControls session={session} compact />
+      </div>
+      <div className="workbench-body">
+        {everRunning ? <Ide session={session} shown={shown} /> : children}
+        {everRunning && !running && <div className="workbench-overlay">{children}</div>}
+      </div>
+    </div>
+  );
+}
+
+function PaneToggle({
+  label,
+  keys,
+  pressed,
+  onClick,
+  icon,
+}: {
+  label: string;
+  keys: string;
+  pressed: boolean;
+  onClick: () => void;
+  icon: ReactNode;
+}) {
+  return (
+    <button type="button" className="segmented-btn" aria-pressed={pressed} onClick={onClick} title={`${label} (${keys})`}>
+      {icon}
+      <span className="hide-sm">&nbsp;{label}</span>
+    </button>
+  );
+}
+
+function Ide({ session, shown }: { session: SessionDetail; shown: Record<PaneName, boolean> }) {
+  const editor = useOpenFiles(session.id);
+
+  const editorArea = (
+    <EditorArea
+      files={editor.files}
+      active={editor.active}
+      onSelect={editor.setActivePath}
+      onClose={editor.close}
+      onEdit={editor.edit}
+      onSave={editor.save}
+      onReload={editor.reload}
+      onKeepMine={editor.keepMine}
+      onDismissNotice={editor.dismissNotice}
+    />
+  );
+  const terminal = (
+    <Suspense fallback={<div className="pane pane-loading">Loading terminal…</div>}>
+      <TerminalPanel sessionId={session.id} />
+    </Suspense>
+  );
+  return (
+    <SplitPane
+      direction="row"
+      fixed="first"
+      initialSize={240}
+      minSize={160}
+      minRest={480}
+      storageKey="wb-files"
+      label="Resize file tree"
+      collapsed={shown.files ? null : "first"}
+    >
+      <FileTree
+        sessionId={session.id}
+        activePath={editor.activePath}
+        onOpen={(p) => editor.open(p)}
+        onRenamed={editor.renamed}
+        onDeleted={editor.deleted}
+      />
+      <SplitPane
+        direction="row"
+        fixed="second"
+        initialSize={440}
+        minSize={240}
+        minRest={320}
+        storageKey="wb-preview"
+        label="Resize preview"
+        collapsed={shown.preview ? null : "second"}
+      >
+        <SplitPane
+          direction="column"
+          fixed="second"
+          initialSize={300}
+          minSize={120}
+          minRest={120}
+          storageKey="wb-terminal"
+          label="Resize terminal"
+          collapsed={shown.terminal ? null : "second"}
+        >
+          {editorArea}
+          {terminal}
+        </SplitPane>
+        <PreviewPane sessionId={session.id} previewPort={session.previewPort} />
+      </SplitPane>
+    </SplitPane>
+  );
+}
