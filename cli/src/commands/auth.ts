@@ -1,0 +1,165 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { ApiClient, path } from "../../../sdk/client";
+import { ApiError } from "../../../sdk/errors";
+import { authSessionSchema, deviceStartResponseSchema, meResponseSchema, type TokenPair, tokenPairSchema } from "../../../sdk/schemas/auth";
+import { type App, examples } from "../app";
+import { openBrowser } from "../browser";
+import type { Context } from "../context";
+import { CLIError, table } from "../output";
+
+export const authSessionListSchema = z.object({ sessions: z.array(authSessionSchema) });
+
+interface LoginOptions {
+  browser: boolean;
+}
+
+export function registerAuth(program: Command, app: App): void {
+  const auth = program.command("auth").description("Sign in and out, and see who you are");
+
+  auth
+    .command("login")
+    .description("Sign in with the device flow: approve a code in the browser")
+    .option("--no-browser", "only print the URL, do not try to open a browser")
+    .addHelpText(
+      "after",
+      examples(
+        "flare auth login",
+        "flare --url https://burstflare.example.com auth login",
+        "flare --json auth login   # NDJSON: device_code, then logged_in",
+      ),
+    )
+    .action(async (opts: LoginOptions, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      await login(ctx, { openBrowser: opts.browser && ctx.streams.stdout.isTTY === true });
+    });
+
+  auth
+    .command("logout")
+    .description("Sign out: revoke this CLI's session on the server and forget the local credentials")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const creds = ctx.store.get(ctx.baseURL);
+      if (!creds) {
+        ctx.out.result({ loggedOut: false, baseURL: ctx.baseURL }, () => `not signed in to ${ctx.baseURL}`);
+        return;
+      }
+      let revoked = true;
+      try {
+        await ctx.client.post("/api/auth/logout", {});
+      } catch (err) {
+        // Forget locally even when the server cannot be told; say so, since the token may live on until it expires.
+        revoked = err instanceof ApiError && err.code === "unauthorized";
+        if (!revoked) ctx.out.note(`warning: could not revoke the session on the server (${(err as Error).message})`);
+      }
+      ctx.store.delete(ctx.baseURL);
+      ctx.out.result({ loggedOut: true, revoked, baseURL: ctx.baseURL }, () => `signed out of ${ctx.baseURL}`);
+    });
+
+  auth
+    .command("whoami")
+    .description("Show the signed-in user, workspace and role")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+      ctx.out.result(
+        me,
+        () =>
+          `${me.user.email}${me.isOperator ? " (operator)" : ""}\nworkspace: ${me.workspace.name} (${me.workspace.id}) as ${me.role}\nserver: ${ctx.baseURL}`,
+      );
+    });
+
+  const sessions = auth.command("sessions").description("Your signed-in browsers and CLIs");
+  sessions
+    .command("list", { isDefault: true })
+    .description("List signed-in sessions")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const list = await ctx.client.get("/api/auth/sessions", { schema: authSessionListSchema });
+      ctx.out.result(list, () =>
+        table(
+          list.sessions.map((s) => ({ ...s, current: s.current ? "*" : "" })),
+          [
+            { key: "current", label: "" },
+            { key: "id", label: "id" },
+            { key: "kind", label: "kind" },
+            { key: "userAgent", label: "client" },
+            { key: "lastSeenAt", label: "last seen" },
+          ],
+        ),
+      );
+    });
+  sessions
+    .command("revoke")
+    .description("Sign a session out")
+    .argument("<id>", "auth session id (from `flare auth sessions`)")
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      await ctx.client.delete(path`/api/auth/sessions/${id}`);
+      ctx.out.result({ revoked: id }, () => `revoked ${id}`);
+    });
+}
+
+/** The device flow: start, show the code, poll until approved, store the token pair. */
+export async function login(ctx: Context, opts: { openBrowser: boolean }): Promise<void> {
+  if (ctx.usingEnvToken) ctx.out.note("note: BURSTFLARE_TOKEN is set and takes precedence over the login you are about to make");
+  const anon = new ApiClient({ baseURL: ctx.baseURL });
+  const start = await anon.post("/api/cli/device/start", {}, { schema: deviceStartResponseSchema, auth: false });
+  const verificationUri = anon.url(start.verificationUri);
+  const verificationUriComplete = anon.url(start.verificationUriComplete);
+  ctx.out.event(
+    { type: "device_code", userCode: start.userCode, verificationUri, verificationUriComplete, expiresIn: start.expiresIn },
+    () => `To sign in, open ${verificationUri} and enter the code:\n\n    ${start.userCode}\n`,
+  );
+  if (opts.openBrowser) openBrowser(verificationUriComplete);
+
+  const spinner = ctx.spinner("waiting for approval in the browser");
+  let pair: TokenPair;
+  try {
+    pair = await pollExchange(anon, start.deviceCode, start.interval, start.expiresIn);
+  } catch (err) {
+    spinner.fail("not signed in");
+    throw err;
+  }
+  ctx.store.set(ctx.baseURL, {
+    accessToken: pair.accessToken,
+    refreshToken: pair.refreshToken,
+    accessExpiresAt: Date.now() + pair.expiresIn * 1000,
+  });
+  const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+  ctx.store.set(ctx.baseURL, { ...ctx.store.get(ctx.baseURL)!, email: me.user.email, userId: me.user.id });
+  spinner.succeed(`signed in as ${me.user.email}`);
+  ctx.out.event({ type: "logged_in", baseURL: ctx.baseURL, user: me.user, workspace: me.workspace, role: me.role }, () => undefined);
+}
+
+/** Polls the exchange honouring `interval`, adding 5 s on every slow_down (RFC 8628 §3.5). */
+export async function pollExchange(
+  client: ApiClient,
+  deviceCode: string,
+  intervalSeconds: number,
+  expiresInSeconds: number,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<TokenPair> {
+  let interval = Math.max(1, intervalSeconds);
+  const deadline = Date.now() + expiresInSeconds * 1000;
+  for (;;) {
+    await sleep(interval * 1000);
+    try {
+      return await client.post("/api/cli/device/exchange", { deviceCode }, { schema: tokenPairSchema, auth: false });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.code === "authorization_pending") {
+        if (Date.now() > deadline) break;
+        continue;
+      }
+      if (err.code === "slow_down") {
+        interval += 5;
+        continue;
+      }
+      if (err.code === "access_denied") throw new CLIError("access_denied", "the sign-in was denied in the browser");
+      if (err.code === "expired_token") break;
+      throw err;
+    }
+  }
+  throw new CLIError("expired_token", "the code expired before it was approved", { hint: "run `flare auth login` again" });
+}

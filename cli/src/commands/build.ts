@@ -1,0 +1,96 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { buildListSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
+import { BUILD_STATES } from "../../../sdk/states";
+import { type App, examples } from "../app";
+import { buildResponse, FINAL_BUILD_STATES, getBuild, getBuildLog } from "../builds";
+import { CLIError, table } from "../output";
+
+export function registerBuild(program: Command, app: App): void {
+  const build = program.command("build").alias("builds").description("Template builds: list, logs, retries");
+
+  build
+    .command("list")
+    .description("List builds, newest first")
+    .option("--status <status>", `only builds in this state (${BUILD_STATES.join(", ")})`)
+    .option("--template <id>", "only builds of this template id")
+    .option("--limit <n>", "at most this many", "50")
+    .addHelpText("after", examples("flare build list --status failed", "flare --json build list --status dead_lettered"))
+    .action(async (opts: { status?: string; template?: string; limit: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (opts.status && !(BUILD_STATES as readonly string[]).includes(opts.status)) {
+        throw new CLIError("usage", `--status must be one of ${BUILD_STATES.join(", ")}`, { exitCode: 2 });
+      }
+      const data = await ctx.client.get("/api/template-builds", {
+        query: { status: opts.status, templateId: opts.template, limit: opts.limit },
+        schema: buildListSchema,
+      });
+      ctx.out.result(data, () =>
+        table(
+          data.builds.map((b) => ({ ...b, template: `${b.templateName} ${b.version}` })),
+          [
+            { key: "id", label: "id" },
+            { key: "template", label: "template" },
+            { key: "status", label: "status" },
+            { key: "attempts", label: "attempts" },
+            { key: "createdAt", label: "created" },
+            { key: "error", label: "error" },
+          ],
+        ),
+      );
+    });
+
+  build
+    .command("log")
+    .description("Print a build's log")
+    .argument("<buildId>", "build id")
+    .option("-f, --follow", "keep printing as the build runs, until it finishes")
+    .addHelpText("after", examples("flare build log bld_123 --follow"))
+    .action(async (id: string, opts: { follow?: boolean }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (!opts.follow) {
+        const log = await getBuildLog(ctx.client, id);
+        ctx.out.result({ buildId: id, log }, () => log);
+        return;
+      }
+      // The log only grows while the build runs, so printing what is past the last length is exact.
+      let printed = 0;
+      const flush = async () => {
+        const log = await getBuildLog(ctx.client, id);
+        const fresh = log.slice(printed);
+        printed = log.length;
+        if (fresh) ctx.out.event({ type: "log", data: fresh }, () => (fresh.endsWith("\n") ? fresh : `${fresh}\n`));
+      };
+      for (;;) {
+        const b = await getBuild(ctx.client, id);
+        await flush();
+        if (FINAL_BUILD_STATES.includes(b.status)) {
+          await flush();
+          ctx.out.event({ type: "status", status: b.status, error: b.error }, () => undefined);
+          ctx.out.note(`build ${id}: ${b.status}${b.error ? ` (${b.error})` : ""}`);
+          if (b.status !== "succeeded") app.exitCode = 1;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    });
+
+  build
+    .command("retry")
+    .description("Queue a failed or dead-lettered build again")
+    .argument("<buildId>", "build id")
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.post(path`/api/template-builds/${id}/retry`, {}, { schema: buildResponse });
+      ctx.out.result(data, () => `build ${data.build.id}: ${data.build.status}`);
+    });
+
+  build
+    .command("retry-dead-lettered")
+    .description("Operators: queue every dead-lettered build again")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.post("/api/admin/builds/retry-dead-lettered", {}, { schema: retryDeadLetteredSchema });
+      ctx.out.result(data, () => `requeued ${data.count} dead-lettered build${data.count === 1 ? "" : "s"}`);
+    });
+}

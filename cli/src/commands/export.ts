@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { workspaceExportSchema } from "../../../sdk/schemas/snapshots";
+import { type App, examples } from "../app";
+import { downloadTo } from "../download";
+import { formatBytes } from "../output";
+
+export function registerExport(program: Command, app: App): void {
+  program
+    .command("export")
+    .description("Export the current workspace (sessions' snapshots and metadata) and download it as .tar.gz")
+    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.tar.gz)")
+    .addHelpText("after", examples("flare export -o backup.tar.gz"))
+    .action(async (opts: { output?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const spinner = ctx.spinner("preparing the export");
+      let exported: ReturnType<typeof workspaceExportSchema.parse>;
+      try {
+        exported = await ctx.client.post("/api/workspaces/current/export", {}, { schema: workspaceExportSchema });
+        spinner.succeed(`export ${exported.id} ready (${formatBytes(exported.bytes)})`);
+      } catch (err) {
+        spinner.fail();
+        throw err;
+      }
+      const file = opts.output ?? `burstflare-export-${exported.id}.tar.gz`;
+      const res = await ctx.client.raw("GET", exported.downloadURL);
+      const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
+      if (sha256 !== exported.sha256) {
+        throw new Error(`the download of ${exported.id} is corrupt (sha256 ${sha256}, expected ${exported.sha256}); run the export again`);
+      }
+      ctx.out.result({ export: exported, file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
+    });
+}

@@ -1,0 +1,177 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import {
+  type Session,
+  sessionDetailResponse,
+  sessionEventSchema,
+  sessionListResponse,
+  sessionResponse,
+} from "../../../sdk/schemas/sessions";
+import { templateListSchema } from "../../../sdk/schemas/templates";
+import { SESSION_STATES, type SessionState } from "../../../sdk/states";
+import { type App, examples } from "../app";
+import type { Context } from "../context";
+import { CLIError, table } from "../output";
+import { describeState, ensureRunning, resolveSession, waitForState } from "../sessions";
+import { parseSSE } from "../sse";
+
+async function withSpinner<T>(ctx: Context, session: Session, run: (update: (s: Session) => void) => Promise<T>): Promise<T> {
+  const spinner = ctx.spinner(describeState(session));
+  try {
+    const result = await run((s) => spinner.update(describeState(s)));
+    spinner.succeed(describeState(result as Session));
+    return result;
+  } catch (err) {
+    spinner.fail();
+    throw err;
+  }
+}
+
+const sessionColumns = [
+  { key: "name", label: "name" },
+  { key: "id", label: "id" },
+  { key: "state", label: "state" },
+  { key: "lastLifecyclePhase", label: "phase" },
+  { key: "template", label: "template" },
+  { key: "lastActiveAt", label: "last active" },
+];
+
+export function registerSession(program: Command, app: App): void {
+  const s = program.command("session").alias("sessions").description("Dev sessions: create, start, stop, watch");
+
+  s.command("up")
+    .description("Create a session (or reuse the one with this name), start it and wait until it runs")
+    .argument("<name>", "session name (lowercase letters, digits, dashes)")
+    .option("-t, --template <template>", "template id or name (default: the workspace's default)")
+    .option("--no-wait", "return once the start is requested")
+    .addHelpText(
+      "after",
+      examples("flare session up dev", "flare session up api --template node-dev", "flare --json session up ci-1 | jq -r .session.id"),
+    )
+    .action(async (name: string, opts: { template?: string; wait: boolean }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const { sessions } = await ctx.client.get("/api/sessions", { schema: sessionListResponse });
+      let session = sessions.find((x) => x.name === name && x.state !== "deleted");
+      let created = false;
+      if (!session) {
+        let templateId: string | undefined;
+        if (opts.template) {
+          const { templates } = await ctx.client.get("/api/templates", { schema: templateListSchema });
+          const t = templates.find((x) => x.id === opts.template) ?? templates.find((x) => x.name === opts.template);
+          if (!t) throw new CLIError("not_found", `no template "${opts.template}"`, { hint: "list them with `flare template list`" });
+          templateId = t.id;
+        }
+        session = (await ctx.client.post("/api/sessions", { name, templateId }, { schema: sessionResponse })).session;
+        created = true;
+      }
+      if (opts.wait) session = await withSpinner(ctx, session, (onUpdate) => ensureRunning(ctx.client, session!, { onUpdate }));
+      else if (!created && session.state !== "running" && session.state !== "starting") {
+        session = (await ctx.client.post(path`/api/sessions/${session.id}/start`, {}, { schema: sessionResponse })).session;
+      }
+      ctx.out.result(
+        { session, created },
+        () => `${session!.name} (${session!.id}) is ${session!.state}\nconnect: flare ssh ${session!.name}`,
+      );
+    });
+
+  s.command("list")
+    .description("List sessions in the current workspace")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.get("/api/sessions", { schema: sessionListResponse });
+      ctx.out.result(data, () =>
+        table(
+          data.sessions.map((x) => ({ ...x, template: x.templateId })),
+          sessionColumns,
+        ),
+      );
+    });
+
+  s.command("status")
+    .description("Show a session: state, lifecycle phase, runtime, activity")
+    .argument("<session>", "session id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const { id } = await resolveSession(ctx.client, ref);
+      const { session } = await ctx.client.get(path`/api/sessions/${id}`, { schema: sessionDetailResponse });
+      ctx.out.result({ session }, () =>
+        [
+          `${session.name} (${session.id})`,
+          `state:      ${session.state}${session.lastLifecyclePhase ? ` (${session.lastLifecyclePhase})` : ""}`,
+          `runtime:    ${session.runtimeStatus ?? "-"} / ${session.runtimeState ?? "-"}`,
+          `template:   ${session.templateId ?? "-"} version ${session.versionId ?? "-"}${session.newerVersionAvailable ? " (newer version available)" : ""}`,
+          `bootstrap:  ${session.lastBootstrapAt ?? "-"}`,
+          session.failureReason ? `failure:    ${session.failureReason}` : null,
+          session.activity?.sleepsAt ? `sleeps at:  ${session.activity.sleepsAt}` : null,
+          ...(session.activity?.keptAwakeBy.map((r) => `awake:      ${r}`) ?? []),
+        ]
+          .filter((l) => l !== null)
+          .join("\n"),
+      );
+    });
+
+  const actions: [name: "start" | "stop" | "restart", description: string, target: SessionState][] = [
+    ["start", "Start a stopped or sleeping session and wait until it runs", "running"],
+    ["stop", "Stop a session (its persisted paths are saved first) and wait until it is stopped", "stopped"],
+    ["restart", "Stop and start again, e.g. to pick up a newer template version", "running"],
+  ];
+  for (const [name, description, target] of actions) {
+    s.command(name)
+      .description(description)
+      .argument("<session>", "session id or name")
+      .option("--no-wait", "return once the request is accepted")
+      .action(async (ref: string, opts: { wait: boolean }, cmd: Command) => {
+        const ctx = app.ctx(cmd);
+        const found = await resolveSession(ctx.client, ref);
+        let { session } = await ctx.client.post(path`/api/sessions/${found.id}/${name}`, {}, { schema: sessionResponse });
+        if (opts.wait && session.state !== target) {
+          // A restart may still report `running` from before the stop; wait through `starting`.
+          const current = session;
+          session = await withSpinner(ctx, current, (onUpdate) => waitForState(ctx.client, current.id, [target], { onUpdate }));
+        }
+        ctx.out.result({ session }, () => `${session.name}: ${session.state}`);
+      });
+  }
+
+  s.command("delete")
+    .description("Delete a session and its runtime (snapshots are kept per retention)")
+    .argument("<session>", "session id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const found = await resolveSession(ctx.client, ref);
+      await ctx.client.delete(path`/api/sessions/${found.id}`);
+      ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
+    });
+
+  s.command("events")
+    .description("Stream a session's lifecycle events (transitions, phases, idle warnings)")
+    .argument("<session>", "session id or name")
+    .option("--until <state>", `stop once the session reaches this state (${SESSION_STATES.join(", ")})`)
+    .addHelpText("after", examples("flare session events dev", "flare --json session events dev --until running"))
+    .action(async (ref: string, opts: { until?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (opts.until && !(SESSION_STATES as readonly string[]).includes(opts.until)) {
+        throw new CLIError("usage", `--until must be one of ${SESSION_STATES.join(", ")}`, { exitCode: 2 });
+      }
+      const found = await resolveSession(ctx.client, ref);
+      const abort = new AbortController();
+      const res = await ctx.client.raw("GET", path`/api/sessions/${found.id}/events`, {
+        headers: { accept: "text/event-stream" },
+        signal: abort.signal,
+      });
+      if (!res.body) return;
+      for await (const msg of parseSSE(res.body)) {
+        const parsed = sessionEventSchema.safeParse(JSON.parse(msg.data));
+        if (!parsed.success) continue;
+        const e = parsed.data;
+        ctx.out.event(
+          e,
+          () => `${e.at}  ${e.type.padEnd(10)} ${e.state}${e.phase ? ` (${e.phase})` : ""}${e.message ? `  ${e.message}` : ""}`,
+        );
+        if (opts.until && e.state === opts.until) {
+          abort.abort();
+          break;
+        }
+      }
+    });
+}

@@ -1,0 +1,98 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "../../../sdk/schemas/snapshots";
+import { type App, examples } from "../app";
+import { downloadTo } from "../download";
+import { formatBytes, table } from "../output";
+import { resolveSession } from "../sessions";
+
+export function registerSnapshot(program: Command, app: App): void {
+  const snap = program.command("snapshot").alias("snapshots").description("Snapshots of a session's persisted paths");
+
+  snap
+    .command("save")
+    .description("Save a snapshot of a running session now")
+    .argument("<session>", "session id or name")
+    .option("-l, --label <text>", "a label to find it by")
+    .addHelpText("after", examples("flare snapshot save dev -l 'before upgrade'"))
+    .action(async (ref: string, opts: { label?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const spinner = ctx.spinner(`saving a snapshot of ${s.name}`);
+      try {
+        const snapshot = await ctx.client.post(path`/api/sessions/${s.id}/snapshots`, { label: opts.label }, { schema: snapshotSchema });
+        spinner.succeed(`saved ${snapshot.id} (${formatBytes(snapshot.bytes ?? 0)})`);
+        ctx.out.result({ snapshot }, () => undefined);
+      } catch (err) {
+        spinner.fail();
+        throw err;
+      }
+    });
+
+  snap
+    .command("list")
+    .description("List a session's snapshots, newest first")
+    .argument("<session>", "session id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.get(path`/api/sessions/${s.id}/snapshots`, { schema: snapshotListSchema });
+      ctx.out.result(data, () =>
+        table(
+          data.snapshots.map((x) => ({
+            ...x,
+            size: x.bytes === null ? null : formatBytes(x.bytes),
+            restorePoint: x.restorePoint ? "*" : "",
+          })),
+          [
+            { key: "restorePoint", label: "" },
+            { key: "id", label: "id" },
+            { key: "kind", label: "kind" },
+            { key: "label", label: "label" },
+            { key: "status", label: "status" },
+            { key: "size", label: "size" },
+            { key: "createdAt", label: "created" },
+          ],
+        ),
+      );
+    });
+
+  snap
+    .command("restore")
+    .description("Restore a snapshot into its session (the current state is saved first as a safety snapshot)")
+    .argument("<session>", "session id or name")
+    .argument("<snapshotId>", "snapshot id")
+    .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.post(path`/api/sessions/${s.id}/snapshots/${sid}/restore`, {}, { schema: restoreSnapshotResult });
+      ctx.out.result(data, () => `restored ${data.restored.id} into ${s.name}; the previous state is in ${data.safety.id}`);
+    });
+
+  snap
+    .command("delete")
+    .description("Delete a snapshot")
+    .argument("<session>", "session id or name")
+    .argument("<snapshotId>", "snapshot id")
+    .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      await ctx.client.delete(path`/api/sessions/${s.id}/snapshots/${sid}`);
+      ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
+    });
+
+  snap
+    .command("download")
+    .description("Download a snapshot as .tar.gz")
+    .argument("<session>", "session id or name")
+    .argument("<snapshotId>", "snapshot id")
+    .option("-o, --output <file>", "where to write it (default: <snapshotId>.tar.gz)")
+    .action(async (ref: string, sid: string, opts: { output?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const file = opts.output ?? `${sid}.tar.gz`;
+      const res = await ctx.client.raw("GET", path`/api/sessions/${s.id}/snapshots/${sid}/content`);
+      const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
+      ctx.out.result({ file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
+    });
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { sshTokenSchema } from "../../../sdk/schemas/sessions";
+import { type App, examples } from "../app";
+import { CLIError } from "../output";
+import { Spinner } from "../progress";
+import { describeState, ensureRunning, resolveSession } from "../sessions";
+import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError } from "../ssh/tunnel";
+
+/** `flare ssh` hands its freshly minted token to the proxy it spawns through ssh's environment. */
+export const SSH_TOKEN_ENV = "BURSTFLARE_SSH_TOKEN";
+export const SSH_TOKEN_SESSION_ENV = "BURSTFLARE_SSH_TOKEN_SESSION";
+
+export function registerSSHProxy(program: Command, app: App): void {
+  program
+    .command("ssh-proxy")
+    .description("Bridge stdin/stdout to a session's SSH tunnel (used as ssh's ProxyCommand; stdout carries SSH bytes only)")
+    .argument("<session>", "session id, name, or <name>.burstflare")
+    .option("--token-file <file>", "read the ssh token from a file instead of minting one")
+    .addHelpText(
+      "after",
+      examples("ssh -o ProxyCommand='flare ssh-proxy dev' user@dev.burstflare", "flare config-ssh   # writes such entries for you"),
+    )
+    .action(async (ref: string, opts: { tokenFile?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      let sessionId: string;
+      let token: string;
+      const given = opts.tokenFile ? readFileSync(opts.tokenFile, "utf8").trim() : app.env[SSH_TOKEN_ENV];
+      const givenFor = opts.tokenFile ? ref : app.env[SSH_TOKEN_SESSION_ENV];
+      if (given && givenFor === ref) {
+        sessionId = ref;
+        token = given;
+      } else {
+        // Progress goes to stderr, which ssh shows; stdout belongs to the SSH stream.
+        const spinner = new Spinner(ctx.streams.stderr);
+        let session = await resolveSession(ctx.client, ref);
+        if (session.state !== "running") {
+          spinner.start(describeState(session));
+          session = await ensureRunning(ctx.client, session, { onUpdate: (s) => spinner.update(describeState(s)) });
+          spinner.succeed(describeState(session));
+        }
+        sessionId = session.id;
+        token = (await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, {}, { schema: sshTokenSchema })).token;
+      }
+      let tunnel: Tunnel;
+      try {
+        tunnel = await openTunnel(sshTunnelURL(ctx.baseURL, sessionId), token);
+      } catch (err) {
+        if (err instanceof TunnelError) {
+          throw new CLIError(err.code, err.message, {
+            hint:
+              err.code === "unauthorized" || err.code === "expired_token"
+                ? "the ssh token is short-lived; connect again (flare mints a fresh one), or `flare auth login`"
+                : "check the session with `flare session status`, then try again",
+          });
+        }
+        throw err;
+      }
+      await bridge(tunnel, process.stdin, process.stdout);
+    });
+}

@@ -1,0 +1,103 @@
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { sshTokenSchema } from "../../../sdk/schemas/sessions";
+import { type App, examples } from "../app";
+import { CLIError } from "../output";
+import { describeState, ensureRunning, resolveSession } from "../sessions";
+import { ensureKeyRegistered, ensureManagedKey } from "../ssh/keys";
+import { flareSSHArgs } from "../ssh/ssh-args";
+import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "./ssh-proxy";
+
+interface SSHOptions {
+  forwardAgent?: boolean;
+  localForward: string[];
+  tty?: boolean;
+  option: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerSSH(program: Command, app: App): void {
+  program
+    .command("ssh")
+    .description("Open an SSH session (or run a command) in a session, waking it if it sleeps")
+    .argument("<session>", "session id or name")
+    .argument("[command...]", "command to run instead of a login shell (put it after --)")
+    .option("-A, --forward-agent", "forward your local ssh-agent into the session")
+    .option("-L, --local-forward <spec>", "forward a local port, as ssh -L ([bind:]port:host:hostport)", collect, [])
+    .option("-t, --tty", "force a terminal even for a command (ssh -tt)")
+    .option("-T, --no-tty", "never allocate a terminal")
+    .option("-o, --option <ssh_option>", "extra ssh -o option", collect, [])
+    // Everything after the session name belongs to the remote command, as with ssh itself.
+    .passThroughOptions()
+    .addHelpText(
+      "after",
+      examples("flare ssh dev", "flare ssh dev -- ls -la", "flare ssh -L 3000:localhost:3000 dev", "flare ssh -A dev -- git pull"),
+    )
+    .action(async (ref: string, command: string[], opts: SSHOptions, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      let session = await resolveSession(ctx.client, ref);
+      if (session.state !== "running") {
+        const spinner = ctx.spinner(describeState(session));
+        try {
+          session = await ensureRunning(ctx.client, session, { onUpdate: (s) => spinner.update(describeState(s)) });
+          spinner.succeed(describeState(session));
+        } catch (err) {
+          spinner.fail();
+          throw err;
+        }
+      }
+      const { paths, publicKey } = await ensureManagedKey(ctx.configDir, app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen");
+      await ensureKeyRegistered(ctx.client, publicKey);
+      const minted = await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, {}, { schema: sshTokenSchema });
+      const args = flareSSHArgs({
+        self: app.self,
+        baseURL: ctx.baseURL,
+        configDir: ctx.configDir,
+        env: app.env,
+        paths,
+        session,
+        sshUser: minted.sshUser,
+        forwardAgent: opts.forwardAgent,
+        localForwards: opts.localForward,
+        // With both --tty and --no-tty declared, commander leaves tty undefined when neither is given.
+        tty: opts.tty,
+        extraOptions: opts.option,
+        command,
+      });
+      app.exitCode = await runSSH(app.env.BURSTFLARE_SSH ?? "ssh", args, {
+        ...app.env,
+        [SSH_TOKEN_ENV]: minted.token,
+        [SSH_TOKEN_SESSION_ENV]: session.id,
+      });
+    });
+}
+
+/** Runs ssh attached to our terminal and resolves to its exit status (128+n when killed by signal n). */
+function runSSH(ssh: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // Ctrl-C belongs to ssh (and the remote side); we only wait for it to finish.
+    const ignore = () => {};
+    process.on("SIGINT", ignore);
+    process.on("SIGTERM", ignore);
+    const child = spawn(ssh, args, { stdio: "inherit", env });
+    const done = () => {
+      process.off("SIGINT", ignore);
+      process.off("SIGTERM", ignore);
+    };
+    child.on("error", (err) => {
+      done();
+      reject(
+        new CLIError("ssh_not_found", `cannot run ${ssh}: ${err.message}`, {
+          hint: "install the OpenSSH client (`apt-get install openssh-client`, or your OS's package), then `flare doctor`",
+        }),
+      );
+    });
+    child.on("exit", (code, signal) => {
+      done();
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
+    });
+  });
+}

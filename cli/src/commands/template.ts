@@ -1,0 +1,259 @@
+import type { Command } from "commander";
+import { type ApiClient, path } from "../../../sdk/client";
+import { ApiError } from "../../../sdk/errors";
+import {
+  createVersionResponse,
+  type TemplateDetail,
+  templateDetailSchema,
+  templateListSchema,
+  templateSchema,
+  uploadResultSchema,
+} from "../../../sdk/schemas/templates";
+import { type App, examples } from "../app";
+import { waitForBuild } from "../builds";
+import { fileStreamWithProgress, MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
+import { CLIError, formatBytes, table } from "../output";
+import { ProgressBar } from "../progress";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const int = (v: string) => {
+  const n = Number.parseInt(v, 10);
+  if (!Number.isFinite(n)) throw new CLIError("usage", `"${v}" is not a number`, { exitCode: 2 });
+  return n;
+};
+
+/** A template by id or by name (the detail view, with versions). */
+export async function resolveTemplate(client: ApiClient, ref: string): Promise<TemplateDetail> {
+  try {
+    return await client.get(path`/api/templates/${ref}`, { schema: templateDetailSchema });
+  } catch (err) {
+    if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
+  }
+  const { templates } = await client.get("/api/templates", { schema: templateListSchema });
+  const match = templates.find((t) => t.name === ref);
+  if (!match) throw new CLIError("not_found", `no template named or with id "${ref}"`, { hint: "list them with `flare template list`" });
+  return client.get(path`/api/templates/${match.id}`, { schema: templateDetailSchema });
+}
+
+interface UploadOptions extends ManifestFlags {
+  version: string;
+  wait?: boolean;
+  promote?: boolean;
+}
+
+export function registerTemplate(program: Command, app: App): void {
+  const tpl = program.command("template").alias("templates").description("Versioned templates sessions start from");
+
+  tpl
+    .command("create")
+    .description("Create a template")
+    .argument("<name>", "lowercase name")
+    .option("-d, --description <text>", "what it is for")
+    .addHelpText("after", examples("flare template create node-dev -d 'Node 22 with pnpm'"))
+    .action(async (name: string, opts: { description?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const t = await ctx.client.post("/api/templates", { name, description: opts.description }, { schema: templateSchema });
+      ctx.out.result({ template: t }, () => `created template ${t.name} (${t.id})`);
+    });
+
+  tpl
+    .command("list")
+    .description("List templates")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.get("/api/templates", { schema: templateListSchema });
+      ctx.out.result(data, () =>
+        table(
+          data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" })),
+          [
+            { key: "id", label: "id" },
+            { key: "name", label: "name" },
+            { key: "activeVersion", label: "active version" },
+            { key: "state", label: "state" },
+          ],
+        ),
+      );
+    });
+
+  tpl
+    .command("inspect")
+    .description("Show a template with its versions, releases and builds")
+    .argument("<template>", "template id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const d = await resolveTemplate(ctx.client, ref);
+      ctx.out.result(d, () =>
+        [
+          `${d.template.name} (${d.template.id})${d.template.archived ? " [archived]" : ""}`,
+          d.template.description ?? "",
+          `active version: ${d.template.activeVersion ?? "none"}   storage: ${formatBytes(d.storageBytes)}`,
+          "",
+          table(
+            d.versions.map((v) => ({
+              ...v,
+              build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
+              active: v.active ? "*" : "",
+            })),
+            [
+              { key: "active", label: "" },
+              { key: "version", label: "version" },
+              { key: "id", label: "id" },
+              { key: "status", label: "bundle" },
+              { key: "build", label: "latest build" },
+            ],
+          ),
+        ].join("\n"),
+      );
+    });
+
+  tpl
+    .command("upload")
+    .description(`Create a version from a directory (tar+gzipped for you) or a .tar.gz, upload it, and queue its build`)
+    .argument("<template>", "template id or name")
+    .argument("<source>", `a directory (its ${MANIFEST_FILE} is the manifest) or a .tar.gz`)
+    .requiredOption("-V, --version <label>", "version label, e.g. 1.2.0")
+    .option("--manifest <file>", `manifest JSON (default: <dir>/${MANIFEST_FILE})`)
+    .option("--persist <path>", "persisted path (repeatable; overrides the manifest's list)", collect, [])
+    .option("--build <command>", "build step run once per version")
+    .option("--bootstrap <command>", "bootstrap step run at every session start")
+    .option("--preview-port <port>", "port served as the session's preview", int)
+    .option("--idle-timeout <seconds>", "sleep after this many idle seconds", int)
+    .option("--env <NAME=value>", "environment variable (repeatable)", collect, [])
+    .option("--wait", "wait for the build to finish (non-zero exit if it fails)")
+    .option("--promote", "promote the version once its build succeeds (implies --wait)")
+    .addHelpText(
+      "after",
+      examples(
+        "flare template upload node-dev ./template -V 1.0.0 --wait",
+        "flare template upload node-dev bundle.tar.gz -V 1.0.1 --persist src --build 'npm ci' --promote",
+      ),
+    )
+    .action(async (ref: string, source: string, opts: UploadOptions, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      // Everything checkable locally is checked before the server is asked for anything.
+      const manifest = resolveManifest(source, opts);
+      const bundle = await prepareBundle(source);
+      let detail: TemplateDetail;
+      try {
+        detail = await resolveTemplate(ctx.client, ref);
+      } catch (err) {
+        bundle.cleanup();
+        throw err;
+      }
+      try {
+        const created = await ctx.client.post(
+          path`/api/templates/${detail.template.id}/versions`,
+          { version: opts.version, manifest },
+          { schema: createVersionResponse },
+        );
+        if (bundle.bytes > created.uploadGrant.maxBytes) {
+          throw new CLIError(
+            "payload_too_large",
+            `the bundle is ${formatBytes(bundle.bytes)}; the limit is ${formatBytes(created.uploadGrant.maxBytes)}`,
+            {
+              hint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
+            },
+          );
+        }
+        const bar = new ProgressBar(ctx.streams.stderr, "uploading", bundle.bytes, { json: ctx.out.json });
+        const res = await ctx.client.raw("PUT", created.uploadGrant.url, {
+          body: fileStreamWithProgress(bundle.file, (n) => bar.tick(n)),
+          headers: { "content-type": "application/gzip", "content-length": String(bundle.bytes), accept: "application/json" },
+          duplex: "half",
+        });
+        bar.finish();
+        const uploaded = uploadResultSchema.parse(await res.json());
+        let build = uploaded.build;
+        let promoted = false;
+        if (opts.wait || opts.promote) {
+          const spinner = ctx.spinner(`build ${build.id}: ${build.status}`);
+          const final = await waitForBuild(ctx.client, build.id, { onUpdate: (b) => spinner.update(`build ${b.id}: ${b.status}`) });
+          build = { id: final.id, status: final.status, createdAt: final.createdAt, finishedAt: final.finishedAt };
+          if (final.status !== "succeeded") {
+            spinner.fail(`build ${final.id}: ${final.status}${final.error ? ` (${final.error})` : ""}`);
+            throw new CLIError("build_failed", `the build of ${detail.template.name} ${opts.version} ${final.status}`, {
+              hint: `read its log with \`flare build log ${final.id}\`, fix the template, upload a new version (or \`flare build retry ${final.id}\`)`,
+            });
+          }
+          spinner.succeed(`build ${final.id}: succeeded`);
+          if (opts.promote) {
+            await ctx.client.post(path`/api/templates/${detail.template.id}/promote`, { versionId: uploaded.version.id });
+            promoted = true;
+          }
+        }
+        ctx.out.result(
+          { version: uploaded.version, build, sha256: uploaded.sha256, bytes: uploaded.bytes, files: uploaded.files, promoted },
+          () =>
+            `uploaded ${detail.template.name} ${uploaded.version.version} (${uploaded.files} files, ${formatBytes(uploaded.bytes)})\nbuild ${build.id}: ${build.status}${promoted ? "\npromoted" : ""}`,
+        );
+      } finally {
+        bundle.cleanup();
+      }
+    });
+
+  tpl
+    .command("promote")
+    .description("Make a version the active one new sessions start from")
+    .argument("<template>", "template id or name")
+    .option("-V, --version <label>", "version label or id (default: the newest version with a successful build)")
+    .action(async (ref: string, opts: { version?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const d = await resolveTemplate(ctx.client, ref);
+      const v = opts.version
+        ? d.versions.find((x) => x.id === opts.version || x.version === opts.version)
+        : [...d.versions].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).find((x) => x.latestBuild?.status === "succeeded");
+      if (!v) {
+        throw new CLIError(
+          "not_found",
+          opts.version ? `${d.template.name} has no version "${opts.version}"` : `${d.template.name} has no successfully built version`,
+          {
+            hint: `see its versions with \`flare template inspect ${d.template.name}\``,
+          },
+        );
+      }
+      const data = await ctx.client.post(
+        path`/api/templates/${d.template.id}/promote`,
+        { versionId: v.id },
+        { schema: templateDetailSchema },
+      );
+      ctx.out.result(data, () => `${d.template.name}: ${v.version} is now active`);
+    });
+
+  tpl
+    .command("rollback")
+    .description("Re-promote the release before the current one")
+    .argument("<template>", "template id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const d = await resolveTemplate(ctx.client, ref);
+      const data = await ctx.client.post(path`/api/templates/${d.template.id}/rollback`, {}, { schema: templateDetailSchema });
+      ctx.out.result(data, () => `${d.template.name}: ${data.template.activeVersion ?? "no version"} is now active`);
+    });
+
+  for (const [name, description] of [
+    ["archive", "Archive: no new sessions start from it"],
+    ["restore", "Restore an archived template"],
+  ] as const) {
+    tpl
+      .command(name)
+      .description(description)
+      .argument("<template>", "template id or name")
+      .action(async (ref: string, _opts: unknown, cmd: Command) => {
+        const ctx = app.ctx(cmd);
+        const d = await resolveTemplate(ctx.client, ref);
+        const t = await ctx.client.post(path`/api/templates/${d.template.id}/${name}`, {}, { schema: templateSchema });
+        ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
+      });
+  }
+
+  tpl
+    .command("delete")
+    .description("Delete a template and its stored bundles and artifacts")
+    .argument("<template>", "template id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const d = await resolveTemplate(ctx.client, ref);
+      await ctx.client.delete(path`/api/templates/${d.template.id}`);
+      ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
+    });
+}

@@ -1,0 +1,112 @@
+import type { Command } from "commander";
+import {
+  createdInviteSchema,
+  inviteListSchema,
+  memberListSchema,
+  workspaceListSchema,
+  workspaceSettingsSchema,
+} from "../../../sdk/schemas/workspaces";
+import { ROLES, type Role } from "../../../sdk/states";
+import { type App, examples } from "../app";
+import { CLIError, table } from "../output";
+
+export function registerWorkspace(program: Command, app: App): void {
+  const ws = program.command("workspace").alias("ws").description("Workspaces you belong to, their members and invites");
+
+  ws.command("list")
+    .description("List your workspaces (* marks the current one)")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.get("/api/workspaces", { schema: workspaceListSchema });
+      ctx.out.result(data, () =>
+        table(
+          data.workspaces.map((w) => ({ ...w, current: w.current ? "*" : "" })),
+          [
+            { key: "current", label: "" },
+            { key: "id", label: "id" },
+            { key: "name", label: "name" },
+            { key: "role", label: "role" },
+            { key: "plan", label: "plan" },
+          ],
+        ),
+      );
+    });
+
+  ws.command("create")
+    .description("Create a workspace (you become its owner)")
+    .argument("<name>", "workspace name")
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.post("/api/workspaces", { name }, { schema: workspaceSettingsSchema });
+      ctx.out.result(
+        data,
+        () =>
+          `created workspace ${data.workspace.name} (${data.workspace.id}); switch with \`flare workspace switch ${data.workspace.id}\``,
+      );
+    });
+
+  ws.command("switch")
+    .description("Make another workspace current for this sign-in")
+    .argument("<workspace>", "workspace id or name")
+    .addHelpText("after", examples("flare workspace switch team-alpha"))
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const { workspaces } = await ctx.client.get("/api/workspaces", { schema: workspaceListSchema });
+      const target = workspaces.find((w) => w.id === ref) ?? workspaces.filter((w) => w.name === ref)[0];
+      if (!target)
+        throw new CLIError("not_found", `you are not a member of a workspace "${ref}"`, { hint: "see yours with `flare workspace list`" });
+      if (workspaces.filter((w) => w.name === ref).length > 1 && target.id !== ref) {
+        throw new CLIError("ambiguous", `several workspaces are named "${ref}"`, { hint: "use the id from `flare workspace list`" });
+      }
+      const data = await ctx.client.post("/api/auth/switch-workspace", { workspaceId: target.id }, { schema: workspaceSettingsSchema });
+      ctx.out.result(data, () => `current workspace: ${data.workspace.name} (${data.workspace.role})`);
+    });
+
+  ws.command("members")
+    .description("List the current workspace's members")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.get("/api/workspaces/current/members", { schema: memberListSchema });
+      ctx.out.result(data, () =>
+        table(data.members, [
+          { key: "email", label: "email" },
+          { key: "role", label: "role" },
+          { key: "joinedAt", label: "joined" },
+        ]),
+      );
+    });
+
+  ws.command("invite")
+    .description("Create a single-use invite code for the current workspace")
+    .argument("[email]", "bind the invite to this email")
+    .option("--role <role>", `role for the invitee (${ROLES.join(", ")})`, "member")
+    .option("--expires-in-hours <hours>", "hours the code stays valid", (v) => Number.parseInt(v, 10), 72)
+    .option("--list", "list invites instead of creating one")
+    .addHelpText("after", examples("flare workspace invite ana@example.com --role admin", "flare workspace invite --list"))
+    .action(async (email: string | undefined, opts: { role: string; expiresInHours: number; list?: boolean }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (opts.list) {
+        const data = await ctx.client.get("/api/workspaces/current/invites", { schema: inviteListSchema });
+        ctx.out.result(data, () =>
+          table(data.invites, [
+            { key: "id", label: "id" },
+            { key: "email", label: "email" },
+            { key: "role", label: "role" },
+            { key: "status", label: "status" },
+            { key: "expiresAt", label: "expires" },
+          ]),
+        );
+        return;
+      }
+      if (!(ROLES as readonly string[]).includes(opts.role)) {
+        throw new CLIError("usage", `--role must be one of ${ROLES.join(", ")}`, { exitCode: 2 });
+      }
+      const body = { email, role: opts.role as Role, expiresInHours: opts.expiresInHours };
+      const data = await ctx.client.post("/api/workspaces/current/invites", body, { schema: createdInviteSchema });
+      ctx.out.result(
+        data,
+        () =>
+          `invite code (shown once): ${data.code}\nrole ${data.invite.role}, expires ${data.invite.expiresAt}${data.invite.email ? `, only for ${data.invite.email}` : ""}`,
+      );
+    });
+}

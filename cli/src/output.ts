@@ -1,0 +1,142 @@
+import { NetworkError } from "../../sdk/client";
+import { ApiError } from "../../sdk/errors";
+
+/** Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong. `flare ssh` passes ssh's own. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A failure the CLI itself detects, with the same {code, message} shape the API uses. */
+export class CLIError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  readonly exitCode: number;
+  constructor(code: string, message: string, opts: { hint?: string; exitCode?: number } = {}) {
+    super(message);
+    this.name = "CLIError";
+    this.code = code;
+    this.hint = opts.hint;
+    this.exitCode = opts.exitCode ?? EXIT.failed;
+  }
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+export interface ErrorView {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** Every error as {code, message} plus the fix to suggest; unknown throwables become `internal`. */
+export function describeError(err: unknown, ctx: { baseURL: string; usingEnvToken: boolean }): ErrorView {
+  if (err instanceof CLIError) return { code: err.code, message: err.message, hint: err.hint };
+  if (err instanceof NetworkError) {
+    return {
+      code: err.code,
+      message: err.message,
+      hint: `is BurstFlare running at ${ctx.baseURL}? Start it with \`npm run dev\`, or point at another server with --url or BURSTFLARE_URL`,
+    };
+  }
+  if (err instanceof ApiError) return { code: err.code, message: err.message, hint: hintFor(err.code, ctx) };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: "internal", message };
+}
+
+function hintFor(code: string, ctx: { usingEnvToken: boolean }): string | undefined {
+  switch (code) {
+    case "unauthorized":
+    case "token_reused":
+      return ctx.usingEnvToken
+        ? "BURSTFLARE_TOKEN was refused: create a new API token, or unset it and run `flare auth login`"
+        : "run `flare auth login`";
+    case "forbidden":
+      return "your role in this workspace does not allow it; ask an owner or admin, or `flare workspace switch` to another workspace";
+    case "not_found":
+      return "check the name or id (the `list` command of the same group shows what you can see)";
+    case "invalid_state":
+      return "check the current state with `flare session status <session>`";
+    case "quota_exceeded":
+      return "stop or delete something first, or ask an operator to raise the workspace's quota";
+    case "rate_limited":
+      return "wait a moment and try again";
+    case "runtime_unavailable":
+      return "the runtime did not answer; try again, and run `flare doctor` if it persists";
+    case "expired_token":
+    case "access_denied":
+      return "run `flare auth login` again";
+    default:
+      return undefined;
+  }
+}
+
+/** What a command prints: human text or, with --json, one JSON document on stdout. */
+export class Output {
+  readonly json: boolean;
+  readonly streams: Streams;
+
+  constructor(streams: Streams, json: boolean) {
+    this.streams = streams;
+    this.json = json;
+  }
+
+  /** The command's result: `data` as JSON with --json, else what `human` renders. */
+  result(data: unknown, human: () => string | undefined): void {
+    if (this.json) {
+      this.streams.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      return;
+    }
+    const text = human();
+    if (text) this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** One line of a streaming result (NDJSON with --json). */
+  event(data: unknown, human: () => string | undefined): void {
+    if (this.json) {
+      this.streams.stdout.write(`${JSON.stringify(data)}\n`);
+      return;
+    }
+    const text = human();
+    if (text !== undefined) this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** Human-only notes on stderr (never mixed into --json stdout). */
+  note(text: string): void {
+    if (!this.json) this.streams.stderr.write(`${text}\n`);
+  }
+
+  error(view: ErrorView): void {
+    if (this.json) {
+      this.streams.stderr.write(`${JSON.stringify({ error: { code: view.code, message: view.message } })}\n`);
+      return;
+    }
+    this.streams.stderr.write(`error: ${view.message}\n`);
+    if (view.hint) this.streams.stderr.write(`  fix: ${view.hint}\n`);
+  }
+}
+
+/** A plain-text table: one header row, columns padded to the widest cell. */
+export function table(rows: Record<string, unknown>[], columns: { key: string; label: string }[]): string {
+  if (rows.length === 0) return "(none)";
+  const cell = (v: unknown): string => (v === null || v === undefined ? "-" : String(v));
+  const widths = columns.map((c) => Math.max(c.label.length, ...rows.map((r) => cell(r[c.key]).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(columns.map((c) => c.label.toUpperCase())), ...rows.map((r) => line(columns.map((c) => cell(r[c.key]))))].join("\n");
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

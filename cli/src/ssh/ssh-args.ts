@@ -1,0 +1,100 @@
+import { configDir, DEFAULT_URL, type Env } from "../config";
+import { HOST_SUFFIX } from "../sessions";
+import type { HostEntry } from "./config-block";
+import { quoteConfigValue, shellQuote } from "./config-block";
+import type { ManagedPaths } from "./keys";
+
+export interface Self {
+  node: string;
+  bin: string;
+}
+
+/**
+ * The ProxyCommand line that re-invokes this CLI. Node and the bin are absolute paths so it works
+ * from any shell; --url and --config-dir are spelled out only when they differ from the defaults.
+ */
+export function proxyCommand(self: Self, opts: { baseURL: string; configDir: string; env: Env; target: string }): string {
+  const words = [self.node, self.bin];
+  if (opts.baseURL !== DEFAULT_URL) words.push("--url", opts.baseURL);
+  if (opts.configDir !== configDir({ HOME: opts.env.HOME })) words.push("--config-dir", opts.configDir);
+  words.push("ssh-proxy", opts.target);
+  return words.map((w) => (w === "%n" ? w : shellQuote(w))).join(" ");
+}
+
+/** Options every BurstFlare connection uses: the managed key only, the managed known_hosts. */
+export function commonOptions(paths: ManagedPaths, hostKeyAlias: string | null): [string, string][] {
+  const options: [string, string][] = [
+    ["IdentityFile", quoteConfigValue(paths.privateKey)],
+    ["IdentitiesOnly", "yes"],
+    ["UserKnownHostsFile", quoteConfigValue(paths.knownHosts)],
+    ["StrictHostKeyChecking", "accept-new"],
+    ["ServerAliveInterval", "30"],
+  ];
+  // Known-hosts entries are keyed by session id, so renaming a session keeps its host key.
+  if (hostKeyAlias) options.push(["HostKeyAlias", hostKeyAlias]);
+  return options;
+}
+
+export interface FlareSSHArgs {
+  self: Self;
+  baseURL: string;
+  configDir: string;
+  env: Env;
+  paths: ManagedPaths;
+  session: { id: string; name: string };
+  sshUser: string;
+  forwardAgent?: boolean;
+  localForwards?: string[];
+  tty?: boolean | undefined;
+  extraOptions?: string[];
+  command?: string[];
+}
+
+/** argv for the system ssh as `flare ssh` runs it. */
+export function flareSSHArgs(a: FlareSSHArgs): string[] {
+  const args: string[] = [];
+  const proxy = proxyCommand(a.self, { baseURL: a.baseURL, configDir: a.configDir, env: a.env, target: a.session.id });
+  args.push("-o", `ProxyCommand=${proxy}`);
+  for (const [k, v] of commonOptions(a.paths, `${a.session.id}${HOST_SUFFIX}`)) args.push("-o", `${k}=${v}`);
+  args.push("-l", a.sshUser);
+  if (a.forwardAgent) args.push("-A");
+  for (const spec of a.localForwards ?? []) args.push("-L", spec);
+  if (a.tty === true) args.push("-tt");
+  if (a.tty === false) args.push("-T");
+  for (const o of a.extraOptions ?? []) args.push("-o", o);
+  args.push("--", `${a.session.name}${HOST_SUFFIX}`, ...(a.command ?? []));
+  return args;
+}
+
+/** config-ssh's entries: one per session plus a wildcard that resolves other names on the fly. */
+export function hostEntries(opts: {
+  self: Self;
+  baseURL: string;
+  configDir: string;
+  env: Env;
+  paths: ManagedPaths;
+  sessions: { id: string; name: string; sshUser: string | null }[];
+  defaultUser: string | null;
+}): HostEntry[] {
+  const base = { baseURL: opts.baseURL, configDir: opts.configDir, env: opts.env };
+  const entries: HostEntry[] = opts.sessions.map((s) => {
+    const user = s.sshUser ?? opts.defaultUser;
+    return {
+      host: `${s.name}${HOST_SUFFIX}`,
+      options: [
+        ...(user ? ([["User", user]] as [string, string][]) : []),
+        ["ProxyCommand", proxyCommand(opts.self, { ...base, target: s.id })],
+        ...commonOptions(opts.paths, `${s.id}${HOST_SUFFIX}`),
+      ],
+    };
+  });
+  entries.push({
+    host: `*${HOST_SUFFIX}`,
+    options: [
+      ...(opts.defaultUser ? ([["User", opts.defaultUser]] as [string, string][]) : []),
+      ["ProxyCommand", proxyCommand(opts.self, { ...base, target: "%n" })],
+      ...commonOptions(opts.paths, null),
+    ],
+  });
+  return entries;
+}

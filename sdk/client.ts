@@ -1,0 +1,184 @@
+import type { z } from "zod";
+import { ApiError, type ErrorCode, ErrorCode as ErrorCodes, isErrorBody } from "./errors";
+
+/**
+ * A typed client for the BurstFlare API over fetch. It knows paths, bearer auth, error bodies and
+ * one transparent refresh; callers pass the response schema from sdk/schemas. Every non-2xx answer
+ * becomes an ApiError carrying the server's code, so callers match codes, never messages.
+ */
+
+export interface TokenSource {
+  /** The bearer token for the next request, or null to go unauthenticated. */
+  getToken(): Promise<string | null>;
+  /** Called once after a 401; returns a fresh token (refresh flow) or null to give up. */
+  refresh?(rejected: string): Promise<string | null>;
+}
+
+export interface ClientOptions {
+  baseURL: string;
+  tokens?: TokenSource;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export interface RequestOptions<T> {
+  body?: unknown;
+  query?: Query;
+  /** Parses the JSON answer; without it the answer is returned as unknown JSON. */
+  schema?: z.ZodType<T>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** false sends no Authorization header (device start/exchange, refresh, health). */
+  auth?: boolean;
+}
+
+export interface RawRequestOptions {
+  body?: RequestInit["body"];
+  query?: Query;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  auth?: boolean;
+  /** Needed by fetch for streaming request bodies. */
+  duplex?: "half";
+}
+
+/** The server could not be reached at all (nothing listening, DNS, TLS). */
+export class NetworkError extends Error {
+  readonly code = "network_error" as const;
+  readonly url: string;
+  constructor(url: string, cause: unknown) {
+    super(
+      `cannot reach ${url}: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`,
+    );
+    this.name = "NetworkError";
+    this.url = url;
+  }
+}
+
+/** Status → code for answers that carry no error body (a proxy's 502, a plain-text 404). */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status === 409) return "conflict";
+  if (status === 410) return "gone";
+  if (status === 413) return "payload_too_large";
+  if (status === 429) return "rate_limited";
+  if (status === 502 || status === 503 || status === 504) return "runtime_unavailable";
+  if (status >= 400 && status < 500) return "bad_request";
+  return "internal";
+}
+
+/** Turns a non-2xx Response into the ApiError the server meant. */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => "");
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  if (isErrorBody(body)) {
+    const code = (body.error.code in ErrorCodes ? body.error.code : codeForStatus(res.status)) as ErrorCode;
+    return new ApiError(code, body.error.message, { details: body.error.details });
+  }
+  const snippet = text.trim().slice(0, 200);
+  return new ApiError(codeForStatus(res.status), `HTTP ${res.status}${snippet ? `: ${snippet}` : ""}`);
+}
+
+export class ApiClient {
+  readonly baseURL: string;
+  private readonly tokens?: TokenSource;
+  private readonly fetchImpl: typeof fetch;
+  private readonly userAgent?: string;
+
+  constructor(opts: ClientOptions) {
+    this.baseURL = opts.baseURL.replace(/\/+$/, "");
+    this.tokens = opts.tokens;
+    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.userAgent = opts.userAgent;
+  }
+
+  /** Absolute URL for an API path (or a server-given absolute URL, returned as is). */
+  url(pathOrURL: string, query?: Query): string {
+    const url = new URL(/^https?:\/\//.test(pathOrURL) ? pathOrURL : `${this.baseURL}${pathOrURL.startsWith("/") ? "" : "/"}${pathOrURL}`);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    }
+    return url.toString();
+  }
+
+  /** The token the next request would carry (for WebSocket upgrades made outside fetch). */
+  async token(): Promise<string | null> {
+    return (await this.tokens?.getToken()) ?? null;
+  }
+
+  /** A request whose Response is returned as is on 2xx; non-2xx throws ApiError. */
+  async raw(method: string, path: string, opts: RawRequestOptions = {}): Promise<Response> {
+    const url = this.url(path, opts.query);
+    const send = async (token: string | null): Promise<Response> => {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (this.userAgent) headers["user-agent"] = this.userAgent;
+      const init: RequestInit & { duplex?: "half" } = { method, headers, body: opts.body ?? null, signal: opts.signal };
+      if (opts.duplex) init.duplex = opts.duplex;
+      try {
+        return await this.fetchImpl(url, init);
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        throw new NetworkError(this.baseURL, err);
+      }
+    };
+    const useAuth = opts.auth !== false && this.tokens !== undefined;
+    const token = useAuth ? await this.tokens!.getToken() : null;
+    let res = await send(token);
+    // A streamed body cannot be sent twice, so only replayable bodies get the refresh-and-retry.
+    const replayable = !(opts.body instanceof ReadableStream);
+    if (res.status === 401 && token && replayable && this.tokens?.refresh) {
+      const fresh = await this.tokens.refresh(token);
+      if (fresh && fresh !== token) {
+        await res.body?.cancel();
+        res = await send(fresh);
+      }
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    return res;
+  }
+
+  /** A JSON request; the answer is parsed with opts.schema when given. */
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions<T> = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(opts.body);
+    }
+    const res = await this.raw(method, path, { body, query: opts.query, headers, signal: opts.signal, auth: opts.auth });
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : null;
+    if (!opts.schema) return json as T;
+    const parsed = opts.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiError("internal", `unexpected answer from ${method} ${path}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    }
+    return parsed.data;
+  }
+
+  get<T = unknown>(path: string, opts?: RequestOptions<T>): Promise<T> {
+    return this.request("GET", path, opts);
+  }
+  post<T = unknown>(path: string, body?: unknown, opts?: RequestOptions<T>): Promise<T> {
+    return this.request("POST", path, { ...opts, body: body ?? {} });
+  }
+  patch<T = unknown>(path: string, body?: unknown, opts?: RequestOptions<T>): Promise<T> {
+    return this.request("PATCH", path, { ...opts, body: body ?? {} });
+  }
+  delete<T = unknown>(path: string, opts?: RequestOptions<T>): Promise<T> {
+    return this.request("DELETE", path, opts);
+  }
+}
+
+/** Builds a path with every dynamic segment URL-encoded: `path\`/api/sessions/${id}\``. */
+export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
+  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""), "");
+}
