@@ -1,9 +1,12 @@
 import ceremonies from "../auth/routes/ceremonies";
+import credentials from "../auth/routes/credentials";
+import passkeys from "../auth/routes/passkeys";
 import sessions from "../auth/routes/sessions";
+import signupInvites from "../auth/routes/signup-invites";
 import { createRouter } from "../lib/app";
 
 /** Accounts and sign-in. Each concern lives in its own router under api/src/auth/routes. */
 const router = createRouter();
-for (const sub of [ceremonies, sessions]) router.route("/", sub);
+for (const sub of [ceremonies, sessions, passkeys, credentials, signupInvites]) router.route("/", sub);
 
 export default router;

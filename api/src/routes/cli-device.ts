@@ -1,5 +1,126 @@
+import { createRoute } from "@hono/zod-openapi";
+import {
+  deviceApproveBodySchema,
+  deviceDenyBodySchema,
+  deviceExchangeBodySchema,
+  deviceStartResponseSchema,
+  okSchema,
+  tokenPairSchema,
+} from "../../../sdk/schemas/auth";
+import { authConfig } from "../auth/config";
+import { DEVICE_CODE_TTL_SECONDS, decide, formatUserCode, pollDevice, startDeviceAuthorization } from "../auth/device-flow";
+import { requireUserSession } from "../auth/guards";
+import { issueCLITokens } from "../auth/refresh-tokens";
+import { verifyTurnstile } from "../auth/turnstile";
 import { createRouter } from "../lib/app";
+import { audit, writeAudit } from "../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { requireAuth } from "../middleware/auth";
+import { rateLimit } from "../middleware/rate-limit";
 
+/** CLI sign-in by device authorization: the CLI starts and polls, a signed-in browser approves at /device. */
 const router = createRouter();
+const tags = ["auth"];
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/cli/device/start",
+    tags,
+    summary: "Start a CLI sign-in; show userCode and open verificationUri",
+    middleware: [rateLimit("device.start")] as const,
+    responses: { 200: jsonResponse(deviceStartResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const { deviceCode, record } = await startDeviceAuthorization(c.env, c.req.header("user-agent") ?? null);
+    const verificationUri = `${authConfig(c.env).origin}/device`;
+    const userCode = formatUserCode(record.userCode);
+    return c.json(
+      {
+        deviceCode,
+        userCode,
+        verificationUri,
+        verificationUriComplete: `${verificationUri}?code=${userCode}`,
+        interval: record.interval,
+        expiresIn: DEVICE_CODE_TTL_SECONDS,
+      },
+      200,
+    );
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/cli/device/approve",
+    tags,
+    summary: "Approve a CLI sign-in from the signed-in browser",
+    middleware: [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const,
+    request: jsonBody(deviceApproveBodySchema),
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    await verifyTurnstile(c, body.turnstileToken, "device_approve");
+    await decide(c.env, body.userCode, { approve: true, userId: auth.userId, workspaceId: auth.workspaceId });
+    await audit(c, { action: "auth.device_approve", targetType: "device_code", targetId: formatUserCode(body.userCode) });
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/cli/device/deny",
+    tags,
+    summary: "Refuse a CLI sign-in request",
+    middleware: [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const,
+    request: jsonBody(deviceDenyBodySchema),
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await decide(c.env, body.userCode, { approve: false });
+    await audit(c, { action: "auth.device_deny", targetType: "device_code", targetId: formatUserCode(body.userCode) });
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/cli/device/exchange",
+    tags,
+    summary: "Poll: tokens once approved, else authorization_pending / slow_down / expired_token / access_denied",
+    middleware: [rateLimit("device.exchange")] as const,
+    request: jsonBody(deviceExchangeBodySchema),
+    responses: { 200: jsonResponse(tokenPairSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const { deviceCode } = c.req.valid("json");
+    const { record, claim } = await pollDevice(c.env, deviceCode);
+    await claim();
+    const ip = c.req.header("cf-connecting-ip") ?? null;
+    const tokens = await issueCLITokens(c.env, {
+      userId: record.userId!,
+      workspaceId: record.workspaceId,
+      userAgent: record.userAgent,
+      ip,
+    });
+    await writeAudit(c.env, {
+      action: "auth.signin",
+      actorId: record.userId,
+      workspaceId: record.workspaceId,
+      targetType: "auth_session",
+      targetId: tokens.authSessionId,
+      details: { method: "device_code" },
+      ip,
+      requestId: c.get("requestId"),
+    });
+    const { authSessionId: _, ...pair } = tokens;
+    return c.json(pair, 200);
+  },
+);
 
 export default router;

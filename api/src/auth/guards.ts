@@ -1,0 +1,13 @@
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../../../sdk/errors";
+import type { AppEnv } from "../env";
+
+/**
+ * Account credentials (passkeys, recovery codes, tokens, sessions) are managed by
+ * the person, from a browser or CLI session; an automation API token must not be
+ * able to mint more credentials or lock its owner out.
+ */
+export const requireUserSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get("auth")?.via === "api_token") throw new ApiError("forbidden", "API tokens cannot manage account credentials");
+  await next();
+};

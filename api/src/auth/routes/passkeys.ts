@@ -1,0 +1,193 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../../../../sdk/errors";
+import {
+  addPasskeyFinishBodySchema,
+  ceremonyStartResponseSchema,
+  credentialIdSchema,
+  okSchema,
+  passkeySchema,
+  recoveryCodesResponseSchema,
+  recoveryCodesStatusSchema,
+  renamePasskeyBodySchema,
+} from "../../../../sdk/schemas/auth";
+import type { AppEnv } from "../../env";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { requireAuth } from "../../middleware/auth";
+import { rateLimit } from "../../middleware/rate-limit";
+import { passkeyInsert } from "../accounts";
+import { consumeChallenge, saveChallenge } from "../challenges";
+import { requireUserSession } from "../guards";
+import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
+import { loadUser, type PasskeyRow, toPasskey } from "../serialize";
+import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
+
+const router = createRouter();
+const tags = ["auth"];
+const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
+const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
+const passkeyParam = { params: z.object({ id: credentialIdSchema }) };
+
+async function userPasskeys(db: D1Database, userId: string): Promise<PasskeyRow[]> {
+  const rows = await db.prepare("SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at").bind(userId).all<PasskeyRow>();
+  return rows.results;
+}
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/auth/passkeys",
+    tags,
+    summary: "List my passkeys",
+    middleware: reads,
+    responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })), ...errorResponses },
+  }),
+  async (c) => c.json({ passkeys: (await userPasskeys(c.env.DB, c.get("auth").userId)).map(toPasskey) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/passkeys/add/start",
+    tags,
+    summary: "Start adding another passkey to my account",
+    middleware: writes,
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const user = await loadUser(c.env.DB, auth.userId);
+    if (!user) throw new ApiError("unauthorized", "sign in first");
+    const existing = await userPasskeys(c.env.DB, user.id);
+    if (existing.length >= 20) throw new ApiError("quota_exceeded", "at most 20 passkeys per account");
+    const options = await registrationOptions(
+      c.env,
+      user,
+      existing.map((p) => ({ id: p.id, transports: parseTransports(p.transports) })),
+    );
+    const challengeId = await saveChallenge(c.env, { kind: "add_passkey", challenge: options.challenge, userId: user.id });
+    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/passkeys/add/finish",
+    tags,
+    summary: "Finish adding a passkey",
+    middleware: writes,
+    request: jsonBody(addPasskeyFinishBodySchema),
+    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    const challenge = await consumeChallenge(c.env, body.challengeId, "add_passkey");
+    // A challenge started by one user cannot be finished by another.
+    if (challenge.userId !== auth.userId) throw new ApiError("challenge_invalid", "unknown or already used challenge; start again");
+    const count = (await userPasskeys(c.env.DB, auth.userId)).length;
+    const passkey = await verifyRegistration(c.env, body.credential, challenge.challenge, body.name ?? `Passkey ${count + 1}`);
+    try {
+      await passkeyInsert(c.env, auth.userId, passkey, now()).run();
+    } catch (err) {
+      if (String(err).includes("UNIQUE")) throw new ApiError("conflict", "this passkey is already registered");
+      throw err;
+    }
+    await audit(c, {
+      action: "auth.passkey_add",
+      targetType: "passkey",
+      targetId: passkey.id.slice(0, 64),
+      details: { name: passkey.name },
+    });
+    const row = await c.env.DB.prepare("SELECT * FROM passkeys WHERE id = ?").bind(passkey.id).first<PasskeyRow>();
+    return c.json({ passkey: toPasskey(row!) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/auth/passkeys/{id}",
+    tags,
+    summary: "Rename a passkey",
+    middleware: writes,
+    request: { ...passkeyParam, ...jsonBody(renamePasskeyBodySchema) },
+    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const { name } = c.req.valid("json");
+    const row = await c.env.DB.prepare("UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ? RETURNING *")
+      .bind(name, id, auth.userId)
+      .first<PasskeyRow>();
+    if (!row) throw new ApiError("not_found", "passkey not found");
+    await audit(c, { action: "auth.passkey_rename", targetType: "passkey", targetId: id.slice(0, 64), details: { name } });
+    return c.json({ passkey: toPasskey(row) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/auth/passkeys/{id}",
+    tags,
+    summary: "Delete a passkey (never the last one)",
+    middleware: writes,
+    request: passkeyParam,
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    // The guard is in the statement so two concurrent deletes cannot remove the last two.
+    const deleted = await c.env.DB.prepare(
+      "DELETE FROM passkeys WHERE id = ? AND user_id = ? AND (SELECT COUNT(*) FROM passkeys WHERE user_id = ?) > 1 RETURNING id",
+    )
+      .bind(id, auth.userId, auth.userId)
+      .first();
+    if (!deleted) {
+      const exists = await c.env.DB.prepare("SELECT id FROM passkeys WHERE id = ? AND user_id = ?").bind(id, auth.userId).first();
+      if (!exists) throw new ApiError("not_found", "passkey not found");
+      throw new ApiError("invalid_state", "you cannot delete your last passkey; add another one first");
+    }
+    await audit(c, { action: "auth.passkey_delete", targetType: "passkey", targetId: id.slice(0, 64) });
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/auth/recovery-codes",
+    tags,
+    summary: "How many unused recovery codes I have",
+    middleware: reads,
+    responses: { 200: jsonResponse(recoveryCodesStatusSchema), ...errorResponses },
+  }),
+  async (c) => c.json({ remaining: await remainingRecoveryCodes(c.env, c.get("auth").userId) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/auth/recovery-codes",
+    tags,
+    summary: "Replace my recovery codes with 10 new ones (shown once)",
+    middleware: writes,
+    responses: { 200: jsonResponse(recoveryCodesResponseSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { codes, statements } = await newRecoveryCodes(c.env, auth.userId);
+    await c.env.DB.batch(statements);
+    await audit(c, { action: "auth.recovery_codes_regenerate", targetType: "user", targetId: auth.userId });
+    return c.json({ recoveryCodes: codes }, 200);
+  },
+);
+
+export default router;
