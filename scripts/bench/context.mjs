@@ -1,0 +1,82 @@
+// What every bench scenario gets: the stack's URL, an authenticated bench user, session helpers
+// and, when the bench started the stack itself, direct access to the runtime host for baselines.
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+import { ROOT } from "../lib/processes.mjs";
+import { BenchTerminal } from "./terminal.mjs";
+
+const exec = promisify(execFile);
+const sql = (v) => `'${String(v).replace(/'/g, "''")}'`;
+
+/** A bench user with a personal workspace, high quotas and a day-long CLI token, written to local D1. */
+export async function createLocalBenchUser(persistTo) {
+  const userId = `usr_${randomBytes(9).toString("base64url")}`;
+  const workspaceId = `ws_${randomBytes(9).toString("base64url")}`;
+  const token = `bfa_${randomBytes(32).toString("base64url")}`;
+  const hash = createHash("sha256").update(`bf-token:${token}`).digest("hex");
+  const t = Date.now();
+  const statements = [
+    `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sql(userId)}, ${sql(`${userId.toLowerCase()}@bench.local`)}, 'bench', ${sql(workspaceId)}, ${t})`,
+    `INSERT INTO workspaces (id, name, owner_id, personal, created_at, updated_at) VALUES (${sql(workspaceId)}, 'bench', ${sql(userId)}, 1, ${t}, ${t})`,
+    `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sql(workspaceId)}, ${sql(userId)}, 'owner', ${t})`,
+    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sql(`as_${userId}`)}, ${sql(userId)}, 'cli', ${sql(hash)}, ${sql(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
+    ...["runningSessions", "totalSessions"].map(
+      (l) =>
+        `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (${sql(workspaceId)}, ${sql(l)}, 1000, 'bench', ${t})`,
+    ),
+  ];
+  await exec(
+    path.join(ROOT, "node_modules/.bin/wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", statements.join("; ")],
+    { cwd: ROOT, env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
+  );
+  return token;
+}
+
+export function createContext({ baseURL, token, runs, host }) {
+  const headers = { authorization: `Bearer ${token}` };
+  let counter = 0;
+
+  async function api(method, urlPath, body) {
+    const res = await fetch(`${baseURL}${urlPath}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${urlPath} → ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  return {
+    baseURL,
+    headers,
+    runs,
+    /** null against --base-url: no direct baselines. */
+    host,
+    api,
+    async createSession(extra = {}) {
+      const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+      return (await api("POST", "/api/sessions", { name, ...extra })).session;
+    },
+    async deleteSession(id) {
+      await api("DELETE", `/api/sessions/${id}`);
+    },
+    /** The terminal through the Worker and the session DO. */
+    proxiedTerminal(sessionId, terminal = "main") {
+      return BenchTerminal.open(`${baseURL.replace(/^http/, "ws")}/runtime/sessions/${sessionId}/terminal?terminal=${terminal}`, headers);
+    },
+    /** The same agent's terminal, straight to its loopback port (local driver only). */
+    async directTerminal(sessionId, terminal = "direct") {
+      if (!host) throw new Error("no runtime host access for a direct baseline");
+      const res = await fetch(`${host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": host.secret } });
+      if (!res.ok) throw new Error(`runtime host: ${res.status}`);
+      const info = await res.json();
+      const url = new URL(`terminal?terminal=${terminal}`, info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
+      url.protocol = url.protocol.replace("http", "ws");
+      return BenchTerminal.open(url.toString(), { "x-agent-token": info.agentToken });
+    },
+  };
+}
