@@ -1,5 +1,141 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { buildListQuery, buildListSchema, buildSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
+import { idSchema } from "../../../sdk/schemas/common";
+import { getBuild, listBuilds, loadBuild, requeueBuild, toBuild } from "../builds/store";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { errorResponses, jsonResponse } from "../lib/openapi";
+import { requireAuth, requireOperator, requirePermission } from "../middleware/auth";
+import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
+const tags = ["builds"];
+const params = z.object({ id: idSchema });
+const read = [requireAuth, requirePermission("builds.read")];
+const write = [requireAuth, requirePermission("builds.write")];
+const logQuery = z.object({ offset: z.coerce.number().int().min(0).default(0) });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/template-builds",
+    tags,
+    summary: "Builds of the current workspace, newest first; filter by status or template",
+    middleware: read,
+    request: { query: buildListQuery },
+    responses: { 200: jsonResponse(buildListSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const rows = await listBuilds(c.env, c.get("auth").workspaceId, c.req.valid("query"));
+    return c.json({ builds: rows.map(toBuild) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/template-builds/{id}",
+    tags,
+    summary: "One build",
+    middleware: read,
+    request: { params },
+    responses: { 200: jsonResponse(buildSchema), ...errorResponses },
+  }),
+  async (c) => c.json(toBuild(await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id)), 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/template-builds/{id}/log",
+    tags,
+    summary: "The build log as text, live while the build runs; `offset` returns only what follows that byte",
+    description: "Headers: x-build-status (the build's state), x-log-size (bytes in the whole log so far).",
+    middleware: read,
+    request: { params, query: logQuery },
+    responses: { 200: { description: "text/plain log" }, ...errorResponses },
+  }),
+  async (c) => {
+    const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const { offset } = c.req.valid("query");
+    const headers = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-build-status": build.status };
+    const head = build.log_key ? await c.env.BUCKET.head(build.log_key) : null;
+    const size = head?.size ?? 0;
+    if (!build.log_key || !head || offset >= size) return new Response("", { headers: { ...headers, "x-log-size": String(size) } });
+    const object = await c.env.BUCKET.get(build.log_key, { range: { offset } });
+    if (!object) return new Response("", { headers: { ...headers, "x-log-size": "0" } });
+    return new Response(object.body, { headers: { ...headers, "x-log-size": String(object.size) } });
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/template-builds/{id}/artifact",
+    tags,
+    summary: "Download the build's artifact (.tar.gz of the persisted paths)",
+    middleware: read,
+    request: { params },
+    responses: { 200: { description: "application/gzip stream" }, ...errorResponses },
+  }),
+  async (c) => {
+    const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    if (!build.artifact_key) throw new ApiError("not_found", "this build has no artifact");
+    const object = await c.env.BUCKET.get(build.artifact_key);
+    if (!object) throw new ApiError("not_found", "artifact not found");
+    return new Response(object.body, {
+      headers: {
+        "content-type": "application/gzip",
+        "content-length": String(object.size),
+        "content-disposition": `attachment; filename="${build.template_name}-${build.version}-${build.id}.tar.gz"`,
+        ...(build.artifact_sha256 ? { "x-content-sha256": build.artifact_sha256 } : {}),
+      },
+    });
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/template-builds/{id}/retry",
+    tags,
+    summary: "Queue a failed or dead-lettered build again",
+    middleware: write,
+    request: { params },
+    responses: { 200: jsonResponse(buildSchema), ...errorResponses, 409: errorResponses[400] },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const build = await loadBuild(c.env, auth.workspaceId, c.req.valid("param").id);
+    await assertQuota(c.env, auth.workspaceId, "buildMinutes");
+    const requeued = await requeueBuild(c.env, build.id, ["failed", "dead_lettered"], "retry");
+    if (!requeued) throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);
+    await audit(c, { action: "build.retry", targetType: "build", targetId: build.id, details: { from: build.status } });
+    return c.json(toBuild((await getBuild(c.env, build.id)) ?? build), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/builds/retry-dead-lettered",
+    tags: ["admin"],
+    summary: "Operators: queue every dead-lettered build again (all workspaces)",
+    middleware: [requireAuth, requireOperator],
+    responses: { 200: jsonResponse(retryDeadLetteredSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const rows = await c.env.DB.prepare("SELECT id FROM template_builds WHERE status = 'dead_lettered' ORDER BY created_at LIMIT 500").all<{
+      id: string;
+    }>();
+    const buildIds: string[] = [];
+    for (const r of rows.results) {
+      if (await requeueBuild(c.env, r.id, ["dead_lettered"], "retry_dead_lettered")) buildIds.push(r.id);
+    }
+    await audit(c, { action: "build.retry_dead_lettered", targetType: "build", details: { count: buildIds.length, buildIds } });
+    return c.json({ count: buildIds.length, buildIds }, 200);
+  },
+);
 
 export default router;

@@ -1,0 +1,109 @@
+import { type BuildQueueMessage, buildQueueMessage } from "../../../sdk/schemas/builds";
+import type { AppBindings } from "../env";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { parseManifest } from "../templates/rows";
+import { noteLog } from "./log";
+import { type BuildRow, getBuild, setStatus } from "./store";
+import { consumerTestFault } from "./test-hooks";
+
+const FINISHED = new Set(["succeeded", "failed", "dead_lettered"]);
+/** wrangler.toml retry_delay; each further retry doubles it. */
+const BASE_RETRY_DELAY_SECONDS = 2;
+/** How long one delivery waits for its workflow before handing the message back to the queue. */
+const WAIT_FOR_WORKFLOW_MS = 14 * 60 * 1000;
+const POLL_MS = 500;
+const WAITING = new Set(["queued", "running", "waiting", "paused", "waitingForPause", "unknown"]);
+
+async function existingInstance(env: AppBindings, id: string | null): Promise<WorkflowInstance | null> {
+  if (!id) return null;
+  try {
+    const instance = await env.BUILD_WORKFLOW.get(id);
+    const { status } = await instance.status();
+    return WAITING.has(status) ? instance : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs one attempt as a BUILD_WORKFLOW instance (id `<buildId>-<attempt>`) and waits for it,
+ * so the queue message lives exactly as long as the attempt: a redelivery after a crash picks
+ * the running instance up again instead of starting a second one.
+ */
+async function runAttempt(env: AppBindings, build: BuildRow): Promise<InstanceStatus> {
+  let instance = await existingInstance(env, build.workflow_instance_id);
+  if (!instance) {
+    const attempt = build.attempts + 1;
+    const id = `${build.id}-${attempt}`;
+    await env.DB.prepare("UPDATE template_builds SET attempts = ?, workflow_instance_id = ?, updated_at = ? WHERE id = ?")
+      .bind(attempt, id, now(), build.id)
+      .run();
+    instance = await env.BUILD_WORKFLOW.create({ id, params: { buildId: build.id, attempt } });
+  }
+  const deadline = Date.now() + WAIT_FOR_WORKFLOW_MS;
+  for (;;) {
+    const status = await instance.status();
+    if (!WAITING.has(status.status)) return status;
+    if (Date.now() > deadline) throw new Error(`workflow ${instance.id} still ${status.status} after ${WAIT_FOR_WORKFLOW_MS} ms`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+export async function handleBuildMessage(env: AppBindings, message: Message<unknown>): Promise<void> {
+  const parsed = buildQueueMessage.safeParse(message.body);
+  if (!parsed.success) {
+    // Retrying a malformed message cannot help; drop it loudly.
+    log("error", "invalid build queue message dropped", { id: message.id, issues: parsed.error.issues });
+    message.ack();
+    return;
+  }
+  const body: BuildQueueMessage = parsed.data;
+  const build = await getBuild(env, body.buildId);
+  if (!build || FINISHED.has(build.status)) {
+    message.ack();
+    return;
+  }
+  try {
+    consumerTestFault(env, body, parseManifest(await versionManifest(env, build.version_id)));
+    const status = await runAttempt(env, build);
+    if (status.status !== "complete") throw new Error(`workflow ${status.status}: ${status.error?.message ?? "no error message"}`);
+    message.ack();
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    const delaySeconds = BASE_RETRY_DELAY_SECONDS * 2 ** Math.max(0, message.attempts - 1);
+    log("warn", "build attempt failed; queue will retry", { buildId: build.id, delivery: message.attempts, delaySeconds, error });
+    await setStatus(env, build.id, "retrying", { error });
+    await noteLog(env.BUCKET, build.log_key ?? "", `delivery ${message.attempts} failed (${error}); retrying in ${delaySeconds}s`).catch(
+      () => {},
+    );
+    message.retry({ delaySeconds });
+  }
+}
+
+async function versionManifest(env: AppBindings, versionId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT manifest FROM template_versions WHERE id = ?").bind(versionId).first<{ manifest: string }>();
+  return row?.manifest ?? "{}";
+}
+
+/** The dead-letter queue: the build ran out of retries. */
+export async function handleDeadLetter(env: AppBindings, message: Message<unknown>): Promise<void> {
+  const parsed = buildQueueMessage.safeParse(message.body);
+  if (parsed.success) {
+    const t = now();
+    const res = await env.DB.prepare(
+      `UPDATE template_builds SET status = 'dead_lettered', finished_at = ?, updated_at = ?,
+         error = COALESCE(error, 'gave up after the last retry') WHERE id = ? AND status IN ('queued', 'building', 'retrying')`,
+    )
+      .bind(t, t, parsed.data.buildId)
+      .run();
+    if (res.meta.changes === 1) {
+      const build = await getBuild(env, parsed.data.buildId);
+      if (build?.log_key) await noteLog(env.BUCKET, build.log_key, "out of retries: build dead-lettered").catch(() => {});
+      log("warn", "build dead-lettered", { buildId: parsed.data.buildId });
+    }
+  } else {
+    log("error", "invalid dead-lettered build message dropped", { id: message.id });
+  }
+  message.ack();
+}

@@ -1,0 +1,48 @@
+import type { AppBindings } from "../env";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import { buildPrefix } from "../templates/keys";
+import { recordUsage } from "../workspaces/usage";
+import { noteLog } from "./log";
+import type { ArtifactInfo, BuildContext, CommandResult } from "./runner";
+
+export type BuildOutcome = { status: "succeeded"; artifact: ArtifactInfo } | { status: "failed"; error: string };
+
+/** Explains a non-zero exit in the build's `error` field. */
+export function failureMessage(result: CommandResult): string {
+  return result.signal ? `build step killed by ${result.signal}` : `build step exited with code ${result.exitCode}`;
+}
+
+/**
+ * Records the outcome and meters the build's seconds. When the build row vanished meanwhile
+ * (its template was deleted), the objects this build wrote are removed instead.
+ */
+export async function finishBuild(env: AppBindings, ctx: BuildContext, outcome: BuildOutcome): Promise<void> {
+  const t = now();
+  await noteLog(env.BUCKET, ctx.logKey, outcome.status === "succeeded" ? "build succeeded" : `build failed: ${outcome.error}`);
+  const res =
+    outcome.status === "succeeded"
+      ? await env.DB.prepare(
+          `UPDATE template_builds SET status = 'succeeded', artifact_key = ?, artifact_sha256 = ?, artifact_bytes = ?, error = NULL,
+             finished_at = ?, updated_at = ? WHERE id = ?`,
+        )
+          .bind(outcome.artifact.key, outcome.artifact.sha256, outcome.artifact.bytes, t, t, ctx.buildId)
+          .run()
+      : await env.DB.prepare("UPDATE template_builds SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?")
+          .bind(outcome.error, t, t, ctx.buildId)
+          .run();
+  if (res.meta.changes !== 1) {
+    log("info", "build finished after its template was deleted; removing its objects", { buildId: ctx.buildId });
+    const listed = await env.BUCKET.list({ prefix: buildPrefix(ctx.workspaceId, ctx.buildId) });
+    if (listed.objects.length > 0) await env.BUCKET.delete(listed.objects.map((o) => o.key));
+    return;
+  }
+  if (ctx.userId) {
+    await recordUsage(env, {
+      workspaceId: ctx.workspaceId,
+      userId: ctx.userId,
+      metric: "build_seconds",
+      value: (t - ctx.startedAt) / 1000,
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { BUILD_LOG_MAX_BYTES } from "../../../sdk/schemas/builds";
+
+const FLUSH_EVERY_MS = 1000;
+const enc = new TextEncoder();
+
+/**
+ * The build log lives in one R2 object that is rewritten as output arrives (at most once a
+ * second), so `GET …/log` shows it live and the final write is the full log. It is capped;
+ * past the cap the log says so instead of growing.
+ */
+export class BuildLog {
+  private text = "";
+  private bytes = 0;
+  private truncated = false;
+  private dirty = false;
+  private lastFlush = 0;
+  private pending: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly bucket: R2Bucket,
+    private readonly key: string,
+  ) {}
+
+  /** Continues an existing log (an earlier step or attempt wrote to it). */
+  static async open(bucket: R2Bucket, key: string): Promise<BuildLog> {
+    const log = new BuildLog(bucket, key);
+    const existing = await bucket.get(key);
+    if (existing) {
+      log.text = await existing.text();
+      log.bytes = enc.encode(log.text).length;
+      log.truncated = log.bytes >= BUILD_LOG_MAX_BYTES;
+    }
+    return log;
+  }
+
+  append(chunk: string): void {
+    if (this.truncated || chunk === "") return;
+    const size = enc.encode(chunk).length;
+    if (this.bytes + size > BUILD_LOG_MAX_BYTES) {
+      this.text += `\n[burstflare] log truncated at ${BUILD_LOG_MAX_BYTES} bytes\n`;
+      this.truncated = true;
+    } else {
+      this.text += chunk;
+      this.bytes += size;
+    }
+    this.dirty = true;
+    if (Date.now() - this.lastFlush >= FLUSH_EVERY_MS) void this.flush();
+  }
+
+  /** A line from the pipeline itself, marked so it stands apart from the build's output. */
+  note(message: string): void {
+    this.append(`${this.text === "" || this.text.endsWith("\n") ? "" : "\n"}[burstflare] ${message}\n`);
+  }
+
+  async flush(): Promise<void> {
+    this.pending = this.pending.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      this.lastFlush = Date.now();
+      await this.bucket.put(this.key, this.text, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
+    });
+    return this.pending;
+  }
+}
+
+/** Appends pipeline notes to a build's log in one write. */
+export async function noteLog(bucket: R2Bucket, key: string, ...messages: string[]): Promise<void> {
+  const log = await BuildLog.open(bucket, key);
+  for (const m of messages) log.note(m);
+  await log.flush();
+}

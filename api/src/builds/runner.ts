@@ -1,0 +1,202 @@
+import { execEvent, SHA256_HEADER } from "../../../sdk/protocol/agent";
+import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
+import type { Manifest } from "../../../sdk/schemas/manifest";
+import type { AppBindings } from "../env";
+import { now } from "../lib/time";
+import { getRuntimeDriver } from "../runtime-drivers/select";
+import { buildArtifactKey, buildLogKey } from "../templates/keys";
+import { parseManifest } from "../templates/rows";
+import { secretsEnvFor } from "../workspaces/secrets";
+import { BuildLog, noteLog } from "./log";
+
+/** Everything a build's steps need, loaded once in the workflow's first step (JSON-serialisable). */
+export interface BuildContext {
+  buildId: string;
+  attempt: number;
+  workspaceId: string;
+  templateId: string;
+  versionId: string;
+  version: string;
+  /** Who uploaded the version; build minutes are metered to them. */
+  userId: string | null;
+  manifest: Manifest;
+  bundleKey: string;
+  bundleSha256: string | null;
+  logKey: string;
+  startedAt: number;
+}
+
+export interface ArtifactInfo {
+  key: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface CommandResult {
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+}
+
+const BUILD_TIMEOUT_MS = 30 * 60 * 1000;
+export const buildRuntimeId = (buildId: string): string => `build-${buildId}`;
+
+/**
+ * Marks the build `building` and loads its context; null when the build is gone or already
+ * finished (a stale message), which ends the workflow without doing anything.
+ */
+export async function beginBuild(env: AppBindings, buildId: string, attempt: number): Promise<BuildContext | null> {
+  const t = now();
+  const res = await env.DB.prepare(
+    `UPDATE template_builds SET status = 'building', started_at = ?, error = NULL, updated_at = ?
+     WHERE id = ? AND status IN ('queued', 'retrying', 'building')`,
+  )
+    .bind(t, t, buildId)
+    .run();
+  if (res.meta.changes !== 1) return null;
+  const row = await env.DB.prepare(
+    `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.created_by
+     FROM template_builds b JOIN template_versions v ON v.id = b.version_id WHERE b.id = ?`,
+  )
+    .bind(buildId)
+    .first<{
+      workspace_id: string;
+      template_id: string;
+      version_id: string;
+      version: string;
+      manifest: string;
+      bundle_key: string | null;
+      bundle_sha256: string | null;
+      created_by: string | null;
+    }>();
+  if (!row?.bundle_key) return null;
+  const ctx: BuildContext = {
+    buildId,
+    attempt,
+    workspaceId: row.workspace_id,
+    templateId: row.template_id,
+    versionId: row.version_id,
+    version: row.version,
+    userId: row.created_by,
+    manifest: parseManifest(row.manifest),
+    bundleKey: row.bundle_key,
+    bundleSha256: row.bundle_sha256,
+    logKey: buildLogKey(row.workspace_id, buildId),
+    startedAt: t,
+  };
+  await noteLog(env.BUCKET, ctx.logKey, `build ${buildId} attempt ${attempt}: version ${row.version}`);
+  return ctx;
+}
+
+async function runtime(env: AppBindings, ctx: BuildContext): Promise<RuntimeInfo> {
+  const info = await getRuntimeDriver(env).get(buildRuntimeId(ctx.buildId));
+  if (!info) throw new Error("the build runtime is gone");
+  return info;
+}
+
+export async function startBuildRuntime(env: AppBindings, ctx: BuildContext): Promise<void> {
+  const driver = getRuntimeDriver(env);
+  const secrets = await secretsEnvFor(env, ctx.workspaceId);
+  await driver.start({
+    runtimeId: buildRuntimeId(ctx.buildId),
+    env: { ...secrets, ...(ctx.manifest.env ?? {}) },
+    persistedPaths: ctx.manifest.persistedPaths,
+    previewPort: ctx.manifest.previewPort,
+    fresh: true,
+  });
+  await noteLog(env.BUCKET, ctx.logKey, `runtime started (${driver.name})`);
+}
+
+/** Streams the bundle from R2 into the agent, which verifies the SHA-256 before unpacking. */
+export async function importBundle(env: AppBindings, ctx: BuildContext): Promise<{ files: number; bytes: number }> {
+  const info = await runtime(env, ctx);
+  const object = await env.BUCKET.get(ctx.bundleKey);
+  if (!object) throw new Error(`bundle ${ctx.bundleKey} is missing from R2`);
+  const query = ctx.bundleSha256 ? `?sha256=${ctx.bundleSha256}` : "";
+  const res = await getRuntimeDriver(env).fetchAgent(info, `/bundle/import${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/gzip" },
+    body: object.body.pipeThrough(new FixedLengthStream(object.size)),
+  });
+  if (!res.ok) throw new Error(`bundle import failed: ${res.status} ${await res.text()}`);
+  const result = (await res.json()) as { files: number; bytes: number };
+  await noteLog(env.BUCKET, ctx.logKey, `bundle unpacked: ${result.files} files, ${result.bytes} bytes`);
+  return result;
+}
+
+/** Runs the manifest's build step, writing its output to the live log line by line. */
+export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Promise<CommandResult> {
+  const log = await BuildLog.open(env.BUCKET, ctx.logKey);
+  if (!ctx.manifest.build) {
+    log.note("no build step in the manifest");
+    await log.flush();
+    return { exitCode: 0, signal: null, durationMs: 0 };
+  }
+  log.note(`$ ${ctx.manifest.build}`);
+  await log.flush();
+  const info = await runtime(env, ctx);
+  const secrets = await secretsEnvFor(env, ctx.workspaceId);
+  const res = await getRuntimeDriver(env).fetchAgent(info, "/exec", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ command: ctx.manifest.build, env: { ...secrets, ...(ctx.manifest.env ?? {}) }, timeoutMs: BUILD_TIMEOUT_MS }),
+  });
+  if (!res.ok || !res.body) throw new Error(`exec failed: ${res.status} ${await res.text()}`);
+  let result: CommandResult | null = null;
+  let buffered = "";
+  const decoder = new TextDecoder();
+  const handleLine = (line: string) => {
+    if (!line.trim()) return;
+    const event = execEvent.parse(JSON.parse(line));
+    if (event.type === "output") log.append(event.data);
+    else result = { exitCode: event.code, signal: event.signal, durationMs: event.durationMs };
+  };
+  try {
+    for await (const chunk of res.body) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let nl = buffered.indexOf("\n");
+      while (nl >= 0) {
+        handleLine(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+        nl = buffered.indexOf("\n");
+      }
+    }
+    handleLine(buffered + decoder.decode());
+  } finally {
+    await log.flush();
+  }
+  if (!result) throw new Error("the build step's output ended without an exit status");
+  const done: CommandResult = result;
+  log.note(`build step exited with ${done.signal ? `signal ${done.signal}` : `code ${done.exitCode}`} after ${done.durationMs} ms`);
+  await log.flush();
+  return done;
+}
+
+/** Streams the persisted paths from the agent to R2, hashing on the way and checking the agent's hash. */
+export async function exportArtifact(env: AppBindings, ctx: BuildContext): Promise<ArtifactInfo> {
+  const info = await runtime(env, ctx);
+  const res = await getRuntimeDriver(env).fetchAgent(info, "/snapshot/export", { method: "POST" });
+  const length = Number(res.headers.get("content-length"));
+  if (!res.ok || !res.body || !Number.isFinite(length) || length <= 0) {
+    throw new Error(`artifact export failed: ${res.status} ${res.ok ? "(no length)" : await res.text()}`);
+  }
+  const key = buildArtifactKey(ctx.workspaceId, ctx.buildId);
+  const [toR2, toHash] = res.body.tee();
+  const digest = new crypto.DigestStream("SHA-256");
+  const [, hash] = await Promise.all([
+    env.BUCKET.put(key, toR2.pipeThrough(new FixedLengthStream(length)), { httpMetadata: { contentType: "application/gzip" } }),
+    toHash.pipeTo(digest).then(() => digest.digest),
+  ]);
+  const sha256 = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const claimed = res.headers.get(SHA256_HEADER);
+  if (claimed && claimed !== sha256) {
+    await env.BUCKET.delete(key);
+    throw new Error(`artifact hash mismatch: agent said ${claimed}, received ${sha256}`);
+  }
+  await noteLog(env.BUCKET, ctx.logKey, `artifact stored: ${length} bytes, sha256 ${sha256}`);
+  return { key, sha256, bytes: length };
+}
+
+export async function stopBuildRuntime(env: AppBindings, buildId: string): Promise<void> {
+  await getRuntimeDriver(env).stop(buildRuntimeId(buildId));
+}
