@@ -23,16 +23,16 @@ export function AppShell() {
   useGoShortcuts(items);
 
   return (
-    <div className={`app-shell${navOpen ? " nav-open" : ""}`}>
+    <div className={`app-shell${navOpen ? " nav-open" : ""}${fullBleed ? " rail" : ""}`}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <div className="app-brand">
-        <Link to="/" className="brand">
+        <Link to="/" className="brand" aria-label="BurstFlare home">
           <span className="brand-mark">
             <BoltIcon size={20} />
           </span>
-          BurstFlare
+          <span className="brand-text">BurstFlare</span>
         </Link>
       </div>
       <header className="app-header">
@@ -62,11 +62,12 @@ export function AppShell() {
               to={item.to}
               end={item.end}
               className={({ isActive }) => `nav-link${isActive ? " active" : ""}`}
+              aria-label={item.label}
               onClick={() => setNavOpen(false)}
               title={item.shortcut ? `${item.label} (g ${item.shortcut})` : item.label}
             >
               <item.Icon size={17} />
-              {item.label}
+              <span className="nav-label">{item.label}</span>
             </NavLink>
           </div>
         ))}
