@@ -10,6 +10,7 @@ import { PreviewProxy } from "./preview/preview-proxy";
 import { createAgentServer, webSockets } from "./server";
 import { snapshotRoutes } from "./snapshot/snapshot-handler";
 import { SnapshotService } from "./snapshot/snapshot-service";
+import { SSHService } from "./ssh/ssh-service";
 import { handleTerminalSocket } from "./terminal/terminal-handler";
 import { TerminalManager } from "./terminal/terminal-manager";
 
@@ -24,6 +25,7 @@ const paths = new WorkspacePaths(config.workspace);
 const terminals = new TerminalManager(config, activity);
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
 const preview = new PreviewProxy(config.previewPort, activity);
+const ssh = new SSHService(config, activity);
 
 const server = createAgentServer({
   config,
@@ -42,6 +44,7 @@ const server = createAgentServer({
     { method: "*", path: "/preview/*", handle: (req, res) => preview.handle(req, res) },
   ],
   upgrades: [
+    { path: "/ssh", handle: (req, socket, head) => webSockets.handleUpgrade(req, socket, head, (ws) => ssh.accept(ws, req)) },
     { path: "/preview", handle: (req, socket, head) => preview.upgrade(req, socket, head) },
     { path: "/preview/*", handle: (req, socket, head) => preview.upgrade(req, socket, head) },
     {

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { ApiError } from "../../../sdk/errors";
 import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
 import type { AgentCommand } from "./agent-bundle";
-import { type SandboxMode, sandboxed, type UidRegistry } from "./sandbox";
+import { type SandboxMode, sandboxed, type UidRegistry, writeIdentityFiles } from "./sandbox";
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
@@ -23,6 +23,8 @@ interface Entry {
 
 export interface ManagerOptions {
   dataDir: string;
+  /** Root-only folder for the host's own files (uid registry, identity files). */
+  hostDir: string;
   agent: AgentCommand;
   sandbox: SandboxMode;
   uids: UidRegistry | null;
@@ -97,7 +99,8 @@ export class RuntimeManager {
       BURSTFLARE_PREVIEW_PORT: body.previewPort ? String(body.previewPort) : "",
       BURSTFLARE_EXIT_WITH_STDIN: "1",
     });
-    const command = sandboxed(this.opts.sandbox, uid, this.opts.agent.file, this.opts.agent.args);
+    const identity = uid !== null ? writeIdentityFiles(this.opts.hostDir, body.runtimeId, uid, workspaceDir) : null;
+    const command = sandboxed(this.opts.sandbox, uid, this.opts.agent.file, this.opts.agent.args, identity);
     const log = fs.createWriteStream(path.join(dir, "agent.log"), { flags: "a" });
     const child = spawn(command.file, command.args, { cwd: workspaceDir, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     child.stderr?.pipe(log, { end: false });

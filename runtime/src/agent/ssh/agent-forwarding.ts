@@ -1,0 +1,105 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import type { Connection, ServerChannel } from "ssh2";
+
+interface ChannelOpener {
+  _chanMgr: { add(cb: unknown): number };
+  _protocol: { openssh_authAgent(chan: number, window: number, packet: number): void };
+}
+
+const WINDOW = 2 * 1024 * 1024;
+const PACKET = 32 * 1024;
+
+/**
+ * ssh2's server side can accept `auth-agent-req@openssh.com` but has no public call to
+ * open the `auth-agent@openssh.com` channel back to the client; this does what its own
+ * forwardOut() does for other channel types.
+ */
+function openAgentChannel(client: Connection, callback: (err: Error | undefined, channel?: ServerChannel) => void): void {
+  const opener = client as unknown as ChannelOpener;
+  const wrapper = Object.assign((err: Error | undefined, channel?: ServerChannel) => callback(err, channel), {
+    type: "auth-agent@openssh.com",
+  });
+  const id = opener._chanMgr.add(wrapper);
+  if (id === -1) {
+    callback(new Error("no free SSH channels"));
+    return;
+  }
+  opener._protocol.openssh_authAgent(id, WINDOW, PACKET);
+}
+
+/**
+ * Agent forwarding for one SSH connection: a unix socket whose every connection becomes
+ * an auth-agent channel to the client. A stable symlink (the SSH_AUTH_SOCK shells get)
+ * points at the newest forwarding connection, so tmux and long jobs keep a working agent.
+ */
+export class AgentForwarding {
+  private server: net.Server | null = null;
+  readonly socketPath: string;
+
+  constructor(
+    private readonly dir: string,
+    connectionId: string,
+    private readonly client: Connection,
+  ) {
+    this.socketPath = path.join(dir, `agent.${connectionId}.sock`);
+  }
+
+  static stablePath(dir: string): string {
+    return path.join(dir, "agent.sock");
+  }
+
+  async start(): Promise<string> {
+    if (this.server) return AgentForwarding.stablePath(this.dir);
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.rmSync(this.socketPath, { force: true });
+    this.server = net.createServer((local) => {
+      openAgentChannel(this.client, (err, channel) => {
+        if (err || !channel) {
+          local.destroy();
+          return;
+        }
+        local.pipe(channel).pipe(local);
+        local.on("error", () => channel.close());
+        channel.on("close", () => local.destroy());
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.socketPath, () => resolve());
+    });
+    fs.chmodSync(this.socketPath, 0o600);
+    this.pointStableLinkAt(this.socketPath);
+    return AgentForwarding.stablePath(this.dir);
+  }
+
+  close(): void {
+    if (!this.server) return;
+    this.server.close();
+    this.server = null;
+    fs.rmSync(this.socketPath, { force: true });
+    const stable = AgentForwarding.stablePath(this.dir);
+    let current = "";
+    try {
+      current = fs.readlinkSync(stable, "utf8");
+    } catch {}
+    if (path.resolve(this.dir, current) !== this.socketPath) return;
+    // Hand the stable path to another live forwarding connection, if there is one.
+    const other = fs
+      .readdirSync(this.dir)
+      .filter((n) => /^agent\..+\.sock$/.test(n))
+      .map((n) => path.join(this.dir, n))
+      .find((p) => fs.existsSync(p));
+    if (other) this.pointStableLinkAt(other);
+    else fs.rmSync(stable, { force: true });
+  }
+
+  private pointStableLinkAt(target: string): void {
+    const stable = AgentForwarding.stablePath(this.dir);
+    const temp = `${stable}.${process.pid}.tmp`;
+    fs.rmSync(temp, { force: true });
+    fs.symlinkSync(path.basename(target), temp);
+    fs.renameSync(temp, stable);
+  }
+}

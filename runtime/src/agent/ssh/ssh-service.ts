@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import type { IncomingMessage } from "node:http";
+import net from "node:net";
+import path from "node:path";
+import { type Connection, Server } from "ssh2";
+import type { WebSocket } from "ws";
+import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../../sdk/protocol/agent";
+import type { ActivityTracker } from "../activity/activity-tracker";
+import type { AgentConfig } from "../config";
+import { shellEnv } from "../shell";
+import { AgentForwarding } from "./agent-forwarding";
+import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
+import { loadHostKey } from "./host-key";
+import { handleSession } from "./ssh-session";
+import { WebSocketStream } from "./websocket-stream";
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "0.0.0.0", "ip6-localhost"]);
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/i;
+
+/**
+ * The runtime's SSH server. Each /ssh WebSocket gets its own ssh2 Server instance fed
+ * through injectSocket, so per-connection facts (which keys may log in) stay with it.
+ */
+export class SSHService {
+  private readonly hostKey: Buffer;
+  private readonly agentDir: string;
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly activity: ActivityTracker,
+  ) {
+    this.hostKey = loadHostKey(config.dataDir);
+    this.agentDir = path.join(config.dataDir, "ssh-agent");
+    // Sockets of a previous agent process are dead; start clean.
+    fs.rmSync(this.agentDir, { recursive: true, force: true });
+  }
+
+  accept(ws: WebSocket, req: IncomingMessage): void {
+    const allowed = parseAuthorizedKeys(req.headers[SSH_AUTHORIZED_KEYS_HEADER]);
+    const headerUser = req.headers[SSH_USER_HEADER];
+    const done = this.activity.connect("ssh");
+    const stream = new WebSocketStream(ws, () => this.activity.touch("ssh"));
+    stream.on("close", done);
+    stream.on("error", () => {});
+    const server = new Server({ hostKeys: [this.hostKey], ident: "BurstFlare" }, (client) => {
+      let user = typeof headerUser === "string" && USER_NAME.test(headerUser) ? headerUser : "dev";
+      client.on("authentication", (ctx) => {
+        if (ctx.method === "publickey" && publicKeyAllowed(ctx, allowed)) {
+          if (typeof headerUser !== "string" && USER_NAME.test(ctx.username)) user = ctx.username;
+          ctx.accept();
+        } else ctx.reject(["publickey"]);
+      });
+      client.on("ready", () => this.ready(client, user));
+      client.on("error", () => {});
+    });
+    server.on("error", () => {});
+    server.injectSocket(stream as unknown as net.Socket);
+  }
+
+  private ready(client: Connection, user: string): void {
+    const connectionId = randomBytes(6).toString("hex");
+    const forwarding = new AgentForwarding(this.agentDir, connectionId, client);
+    let authSock: string | null = null;
+    const env = () => shellEnv(this.config, { USER: user, LOGNAME: user, ...(authSock ? { SSH_AUTH_SOCK: authSock } : {}) });
+    client.on("close", () => forwarding.close());
+    client.on("session", (accept) => {
+      const session = accept();
+      handleSession(session, {
+        cwd: this.config.workspace,
+        env,
+        enableAgentForwarding: async () => {
+          authSock = await forwarding.start();
+        },
+      });
+    });
+    // direct-tcpip (ssh -L, VS Code): only to services inside the runtime, i.e. on loopback.
+    client.on("tcpip", (accept, reject, info) => {
+      if (!LOOPBACK.has(info.destIP) && !info.destIP.startsWith("127.")) return reject();
+      const host = info.destIP === "localhost" || info.destIP === "0.0.0.0" || info.destIP === "ip6-localhost" ? "127.0.0.1" : info.destIP;
+      const socket = net.connect(info.destPort, host);
+      socket.once("connect", () => {
+        const channel = accept();
+        socket.pipe(channel).pipe(socket);
+        socket.on("error", () => channel.close());
+        channel.on("close", () => socket.destroy());
+      });
+      socket.once("error", () => reject());
+    });
+    client.on("request", (_accept, reject) => reject?.());
+  }
+}
