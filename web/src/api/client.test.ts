@@ -18,6 +18,7 @@ async function caught(promise: Promise<unknown>): Promise<ApiError> {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  // biome-ignore lint/suspicious/noDocumentCookie: the client reads this very cookie
   document.cookie = "bf_csrf=; expires=Thu, 01 Jan 1970 00:00:00 GMT";
 });
 
@@ -76,6 +77,7 @@ describe("api client", () => {
   });
 
   it("sends the CSRF cookie as x-csrf-token on mutations only, and JSON bodies as JSON", async () => {
+    // biome-ignore lint/suspicious/noDocumentCookie: the client reads this very cookie
     document.cookie = "bf_csrf=tok123";
     const fetchMock = respond(200, "{}");
     vi.stubGlobal("fetch", fetchMock);

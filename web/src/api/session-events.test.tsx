@@ -63,6 +63,12 @@ class FakeEventSource {
 
 afterEach(cleanup);
 
+type Seen = ReturnType<typeof useSessionEvents>;
+function Probe({ onRender }: { onRender: (seen: Seen) => void }) {
+  onRender(useSessionEvents("ses_1", { EventSourceImpl: FakeEventSource as unknown as typeof EventSource }));
+  return null;
+}
+
 describe("applySessionEvent", () => {
   it("moves state and phase forward", () => {
     const next = applySessionEvent(base, event({ type: "phase", phase: "restoring_snapshot", seq: 2 }));
@@ -82,14 +88,10 @@ describe("useSessionEvents", () => {
   it("follows the stream into the cache, ignores replays and closes on unmount", () => {
     const qc = new QueryClient();
     qc.setQueryData(sessionKeys.detail("ses_1"), base);
-    let seen: ReturnType<typeof useSessionEvents> | null = null;
-    function Probe() {
-      seen = useSessionEvents("ses_1", { EventSourceImpl: FakeEventSource as unknown as typeof EventSource });
-      return null;
-    }
+    let seen: Seen | null = null;
     const view = render(
       <QueryClientProvider client={qc}>
-        <Probe />
+        <Probe onRender={(s) => (seen = s)} />
       </QueryClientProvider>,
     );
     const source = FakeEventSource.last!;
