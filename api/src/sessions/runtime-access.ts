@@ -5,6 +5,7 @@ import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protoc
 import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
+import { base64url } from "../lib/crypto";
 import { authenticate, checkCSRF, resolveMembership } from "../middleware/auth";
 import { INTERNAL_HEADERS } from "./proxy";
 import { consumeSSHToken } from "./ssh-tokens";
@@ -53,15 +54,13 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
   return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null };
 }
 
-/** The user's registered keys as `type base64` pairs joined by commas (comments dropped: they may hold commas). */
+/** The user's registered OpenSSH public keys, one per line, base64-encoded (the agent's header format). */
 export async function authorizedKeysHeader(env: AppBindings, userId: string): Promise<string> {
   const { results } = await env.DB.prepare("SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at")
     .bind(userId)
     .all<{ public_key: string }>();
-  return results
-    .map((r) => r.public_key.trim().split(/\s+/).slice(0, 2).join(" "))
-    .filter((k) => k.includes(" "))
-    .join(",");
+  const text = results.map((r) => r.public_key.replace(/[\r\n]+/g, " ").trim()).join("\n");
+  return base64url(new TextEncoder().encode(text));
 }
 
 const FORWARD_STRIP = [
