@@ -1,0 +1,151 @@
+import { type FormEvent, useState } from "react";
+import type { AuditEntry, Member } from "../../../../sdk/schemas/workspaces";
+import type { AuditFilters } from "../../api/queries/audit";
+import { ShieldIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+
+interface Props {
+  entries: AuditEntry[] | undefined;
+  loading: boolean;
+  error: unknown;
+  members: Member[] | undefined;
+  filters: AuditFilters;
+  onFilters: (f: AuditFilters) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onMore: () => void;
+}
+
+/** yyyy-mm-dd from a date input → epoch ms at the start of that local day. */
+const dayStart = (value: string): number | undefined => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
+const dayValue = (ms: number | undefined): string => {
+  if (ms === undefined) return "";
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
+
+function summary(details: unknown): string {
+  if (details == null) return "";
+  if (typeof details !== "object") return String(details);
+  return Object.entries(details as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join(" · ");
+}
+
+export function AuditPageView(p: Props) {
+  const [action, setAction] = useState(p.filters.action ?? "");
+  const [actor, setActor] = useState(p.filters.actor ?? "");
+  const [target, setTarget] = useState(p.filters.target ?? "");
+  const [since, setSince] = useState(dayValue(p.filters.since));
+  const [until, setUntil] = useState(dayValue(p.filters.until === undefined ? undefined : p.filters.until - 86_400_000));
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    const untilStart = dayStart(until);
+    p.onFilters({
+      action: action.trim() || undefined,
+      actor: actor || undefined,
+      target: target.trim() || undefined,
+      since: dayStart(since),
+      // The "until" day is included: stop at the start of the next day.
+      until: untilStart === undefined ? undefined : untilStart + 86_400_000,
+    });
+  };
+
+  return (
+    <div className="stack" style={{ gap: "1.25rem" }}>
+      <div className="page-header">
+        <div>
+          <h1>Audit log</h1>
+          <p className="muted">Every high-value action in this workspace: who, what, on which target, and when.</p>
+        </div>
+      </div>
+
+      <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={apply} data-testid="audit-filters">
+        <label className="field" style={{ flex: 1, minWidth: 160 }}>
+          <span className="field-label">Action starts with</span>
+          <input className="input" placeholder="session." value={action} onChange={(e) => setAction(e.target.value)} maxLength={100} />
+        </label>
+        <label className="field" style={{ minWidth: 160 }}>
+          <span className="field-label">Actor</span>
+          <select className="select" value={actor} onChange={(e) => setActor(e.target.value)}>
+            <option value="">Anyone</option>
+            {(p.members ?? []).map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {m.email}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" style={{ flex: 1, minWidth: 140 }}>
+          <span className="field-label">Target (id or type)</span>
+          <input className="input" value={target} onChange={(e) => setTarget(e.target.value)} maxLength={128} />
+        </label>
+        <label className="field">
+          <span className="field-label">From</span>
+          <input className="input" type="date" value={since} onChange={(e) => setSince(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">To</span>
+          <input className="input" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+        </label>
+        <button type="submit" className="btn btn-primary">
+          Filter
+        </button>
+      </form>
+
+      <section className="card" style={{ padding: 0 }}>
+        {p.loading ? (
+          <div style={{ padding: "1.25rem" }}>
+            <Skeleton lines={6} />
+          </div>
+        ) : p.error ? (
+          <div style={{ padding: "1rem" }}>
+            <ErrorState error={p.error} />
+          </div>
+        ) : !p.entries?.length ? (
+          <EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Actor</th>
+                  <th>Action</th>
+                  <th>Target</th>
+                  <th className="hide-sm">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.entries.map((e) => (
+                  <tr key={e.id} data-action={e.action}>
+                    <td className="muted" title={e.createdAt}>
+                      {new Date(e.createdAt).toLocaleString()}
+                    </td>
+                    <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
+                    <td className="mono">{e.action}</td>
+                    <td className="small">
+                      {e.targetType && <span className="muted">{e.targetType} </span>}
+                      <span className="mono">{e.targetId}</span>
+                    </td>
+                    <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
+                      {summary(e.details)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {p.hasMore && (
+          <div style={{ padding: "1rem", textAlign: "center" }}>
+            <button type="button" className="btn" onClick={p.onMore} disabled={p.loadingMore} data-testid="audit-more">
+              {p.loadingMore ? "Loading…" : "Load older entries"}
+            </button>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

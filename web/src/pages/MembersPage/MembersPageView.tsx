@@ -1,0 +1,271 @@
+import { type FormEvent, useState } from "react";
+import type { Invite, Member } from "../../../../sdk/schemas/workspaces";
+import { ROLES, type Role } from "../../../../sdk/states";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { CopyButton } from "../../components/CopyButton";
+import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+
+interface Mutation<T> {
+  run: (input: T) => void;
+  pending: boolean;
+  error: unknown;
+}
+
+export interface NewInviteInput {
+  email?: string;
+  role: Role;
+  expiresInHours: number;
+}
+
+interface Props {
+  me: { userId: string; role: Role } | undefined;
+  members: Member[] | undefined;
+  membersLoading: boolean;
+  membersError: unknown;
+  invites: Invite[] | undefined;
+  canManage: boolean;
+  canInvite: boolean;
+  /** The code of the invite just created, shown once. */
+  createdCode: string | null;
+  joinURL: (code: string) => string;
+  changeRole: Mutation<{ userId: string; role: Role }>;
+  removeMember: Mutation<string>;
+  createInvite: Mutation<NewInviteInput>;
+  revokeInvite: Mutation<string>;
+}
+
+const EXPIRY_CHOICES = [
+  { hours: 24, label: "1 day" },
+  { hours: 72, label: "3 days" },
+  { hours: 168, label: "7 days" },
+  { hours: 720, label: "30 days" },
+];
+
+/** Which roles `me` may hand out or take away: only owners touch the owner role. */
+function assignableRoles(me: Role | undefined): readonly Role[] {
+  return me === "owner" ? ROLES : ROLES.filter((r) => r !== "owner");
+}
+
+export function MembersPageView(p: Props) {
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("member");
+  const [expires, setExpires] = useState(72);
+  const roles = assignableRoles(p.me?.role);
+
+  const onInvite = (e: FormEvent) => {
+    e.preventDefault();
+    p.createInvite.run({ email: email.trim() || undefined, role, expiresInHours: expires });
+  };
+
+  const canTouch = (m: Member) => p.canManage && (m.role !== "owner" || p.me?.role === "owner");
+
+  return (
+    <div className="stack" style={{ gap: "1.25rem" }}>
+      <div className="page-header">
+        <div>
+          <h1>Members</h1>
+          <p className="muted">Who can use this workspace, and what each role may do.</p>
+        </div>
+      </div>
+
+      <section className="card" style={{ padding: 0 }}>
+        {p.membersLoading ? (
+          <div style={{ padding: "1.25rem" }}>
+            <Skeleton lines={3} />
+          </div>
+        ) : p.membersError ? (
+          <div style={{ padding: "1rem" }}>
+            <ErrorState error={p.membersError} />
+          </div>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="members-table">
+              <thead>
+                <tr>
+                  <th>Member</th>
+                  <th>Role</th>
+                  <th className="hide-sm">Joined</th>
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {(p.members ?? []).map((m) => (
+                  <tr key={m.userId} data-member={m.email}>
+                    <td>
+                      <div className="stack" style={{ gap: 2 }}>
+                        <strong>{m.name ?? m.email}</strong>
+                        <span className="small muted">
+                          {m.email}
+                          {m.userId === p.me?.userId && " (you)"}
+                        </span>
+                      </div>
+                    </td>
+                    <td>
+                      {canTouch(m) ? (
+                        <select
+                          className="select"
+                          aria-label={`Role of ${m.email}`}
+                          value={m.role}
+                          disabled={p.changeRole.pending}
+                          onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
+                        >
+                          {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
+                            <option key={r} value={r}>
+                              {r}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        <span className="badge" data-testid="member-role">
+                          {m.role}
+                        </span>
+                      )}
+                    </td>
+                    <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
+                    <td style={{ textAlign: "right" }}>
+                      {canTouch(m) && m.userId !== p.me?.userId && (
+                        <button type="button" className="icon-btn" aria-label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
+                          <TrashIcon size={15} />
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {p.changeRole.error || p.removeMember.error ? (
+          <div style={{ padding: "0 1rem 1rem" }}>
+            <ErrorState error={p.changeRole.error ?? p.removeMember.error} />
+          </div>
+        ) : null}
+      </section>
+
+      {p.canInvite && (
+        <section className="card">
+          <h2>Invite someone</h2>
+          <p className="muted">An invite code works once and expires. Bind it to an email to make sure only that person can use it.</p>
+          <form className="row" style={{ alignItems: "flex-end" }} onSubmit={onInvite}>
+            <label className="field" style={{ flex: 2, minWidth: 220 }}>
+              <span className="field-label">Email (optional)</span>
+              <input
+                className="input"
+                type="email"
+                placeholder="teammate@example.com"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                data-testid="invite-email"
+              />
+            </label>
+            <label className="field">
+              <span className="field-label">Role</span>
+              <select className="select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
+                {roles.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Expires in</span>
+              <select className="select" value={expires} onChange={(e) => setExpires(Number(e.target.value))}>
+                {EXPIRY_CHOICES.map((c) => (
+                  <option key={c.hours} value={c.hours}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="btn btn-primary" disabled={p.createInvite.pending} data-testid="create-invite">
+              <PlusIcon size={14} /> Create invite
+            </button>
+          </form>
+          {p.createInvite.error ? <ErrorState error={p.createInvite.error} /> : null}
+          {p.createdCode && (
+            <div className="alert alert-info" style={{ marginTop: "1rem", flexDirection: "column", alignItems: "stretch" }}>
+              <strong>Share this code now: it is not shown again.</strong>
+              <div className="code-copy">
+                <code data-testid="invite-code">{p.createdCode}</code>
+                <CopyButton text={p.createdCode} label="Copy invite code" />
+              </div>
+              <div className="code-copy">
+                <code data-testid="invite-link">{p.joinURL(p.createdCode)}</code>
+                <CopyButton text={p.joinURL(p.createdCode)} label="Copy invite link" />
+              </div>
+            </div>
+          )}
+        </section>
+      )}
+
+      {p.canInvite && (
+        <section className="card" style={{ padding: 0 }}>
+          <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
+            <h2>Invites</h2>
+          </div>
+          {!p.invites?.length ? (
+            <EmptyState icon={<UsersIcon size={28} />} title="No invites yet" />
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="invites-table">
+                <thead>
+                  <tr>
+                    <th>For</th>
+                    <th>Role</th>
+                    <th>Status</th>
+                    <th className="hide-sm">Expires</th>
+                    <th aria-label="Actions" />
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.invites.map((i) => (
+                    <tr key={i.id} data-invite={i.id}>
+                      <td>{i.email ?? <span className="muted">anyone with the code</span>}</td>
+                      <td>{i.role}</td>
+                      <td>
+                        <span className={`badge ${i.status === "pending" ? "badge-info" : i.status === "used" ? "badge-ok" : ""}`}>
+                          {i.status}
+                        </span>
+                      </td>
+                      <td className="hide-sm muted">{new Date(i.expiresAt).toLocaleString()}</td>
+                      <td style={{ textAlign: "right" }}>
+                        {i.status === "pending" && (
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            disabled={p.revokeInvite.pending}
+                            onClick={() => p.revokeInvite.run(i.id)}
+                          >
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove ${removing?.email}?`}
+        confirmLabel="Remove"
+        danger
+        busy={p.removeMember.pending}
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => {
+          if (removing) p.removeMember.run(removing.userId);
+          setRemoving(null);
+        }}
+      >
+        They lose access to this workspace at once.
+      </ConfirmDialog>
+    </div>
+  );
+}

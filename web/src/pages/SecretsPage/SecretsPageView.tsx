@@ -1,0 +1,151 @@
+import { type FormEvent, useState } from "react";
+import type { Secret } from "../../../../sdk/schemas/workspaces";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { KeyIcon, TrashIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+
+interface Props {
+  secrets: Secret[] | undefined;
+  loading: boolean;
+  error: unknown;
+  canWrite: boolean;
+  save: { run: (input: { name: string; value: string }, done: () => void) => void; pending: boolean; error: unknown };
+  remove: { run: (name: string) => void; pending: boolean; error: unknown };
+}
+
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function SecretsPageView({ secrets, loading, error, canWrite, save, remove }: Props) {
+  const [name, setName] = useState("");
+  const [value, setValue] = useState("");
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const nameOK = NAME_PATTERN.test(name);
+  const replacing = secrets?.some((s) => s.name === name);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!nameOK) return;
+    save.run({ name, value }, () => {
+      setName("");
+      setValue("");
+    });
+  };
+
+  return (
+    <div className="stack" style={{ gap: "1.25rem" }}>
+      <div className="page-header">
+        <div>
+          <h1>Secrets</h1>
+          <p className="muted">
+            Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you
+            save them.
+          </p>
+        </div>
+      </div>
+
+      {canWrite && (
+        <section className="card">
+          <h2>Set a secret</h2>
+          <form className="row" style={{ alignItems: "flex-end" }} onSubmit={onSubmit}>
+            <label className="field" style={{ flex: 1, minWidth: 200 }}>
+              <span className="field-label">Name</span>
+              <input
+                className="input mono"
+                placeholder="DATABASE_URL"
+                maxLength={128}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                aria-invalid={name !== "" && !nameOK}
+                data-testid="secret-name"
+              />
+              <span className="field-hint">Letters, digits and underscores; becomes the variable name.</span>
+            </label>
+            <label className="field" style={{ flex: 2, minWidth: 240 }}>
+              <span className="field-label">Value</span>
+              <input
+                className="input mono"
+                type="password"
+                autoComplete="off"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                data-testid="secret-value"
+              />
+              <span className="field-hint">{replacing ? "Replaces the current value." : "\u00a0"}</span>
+            </label>
+            <button type="submit" className="btn btn-primary" disabled={!nameOK || save.pending} data-testid="save-secret">
+              {replacing ? "Replace" : "Save"}
+            </button>
+          </form>
+          {save.error ? <ErrorState error={save.error} /> : null}
+        </section>
+      )}
+
+      <section className="card" style={{ padding: 0 }}>
+        {loading ? (
+          <div style={{ padding: "1.25rem" }}>
+            <Skeleton lines={3} />
+          </div>
+        ) : error ? (
+          <div style={{ padding: "1rem" }}>
+            <ErrorState error={error} />
+          </div>
+        ) : !secrets?.length ? (
+          <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
+            API keys, tokens and connection strings your sessions need.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="secrets-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Value</th>
+                  <th className="hide-sm">Updated</th>
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {secrets.map((s) => (
+                  <tr key={s.name} data-secret={s.name}>
+                    <td className="mono">{s.name}</td>
+                    <td className="muted" aria-label="hidden value">
+                      ••••••••
+                    </td>
+                    <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
+                    <td style={{ textAlign: "right" }}>
+                      {canWrite && (
+                        <button type="button" className="icon-btn" aria-label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
+                          <TrashIcon size={15} />
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {remove.error ? (
+          <div style={{ padding: "0 1rem 1rem" }}>
+            <ErrorState error={remove.error} />
+          </div>
+        ) : null}
+      </section>
+
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting}?`}
+        confirmLabel="Delete"
+        danger
+        busy={remove.pending}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => {
+          if (deleting) remove.run(deleting);
+          setDeleting(null);
+        }}
+      >
+        Sessions started from now on will not have it; running sessions keep their environment until restarted.
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { usageQuery } from "../../api/queries/usage";
+import { planQuery, useCan, useSetPlan } from "../../api/queries/workspaces";
+import { UsagePageView } from "./UsagePageView";
+
+export function UsagePage() {
+  const [days, setDays] = useState(30);
+  const plan = useQuery(planQuery());
+  const usage = useQuery(usageQuery(days));
+  const setPlan = useSetPlan();
+  return (
+    <UsagePageView
+      plan={plan.data}
+      usage={usage.data}
+      loading={plan.isPending || usage.isPending}
+      error={plan.error ?? usage.error}
+      days={days}
+      onDays={setDays}
+      canChangePlan={useCan("plan.write")}
+      changePlan={{ run: (p) => setPlan.mutate(p), pending: setPlan.isPending, error: setPlan.error }}
+    />
+  );
+}
