@@ -4,11 +4,17 @@ import { AppShell, type ShellHandle } from "./components/AppShell";
 import { RouteError } from "./components/RouteError";
 import { Spinner } from "./components/states";
 import { AdminPage } from "./pages/AdminPage/AdminPage";
+import { AuditPage } from "./pages/AuditPage/AuditPage";
 import { DashboardPage } from "./pages/DashboardPage/DashboardPage";
 import { HealthPage } from "./pages/HealthPage/HealthPage";
+import { JoinWorkspacePage } from "./pages/JoinWorkspacePage/JoinWorkspacePage";
+import { MembersPage } from "./pages/MembersPage/MembersPage";
 import { NotFoundPage } from "./pages/NotFoundPage/NotFoundPage";
+import { SecretsPage } from "./pages/SecretsPage/SecretsPage";
 import { SessionDetailPage } from "./pages/SessionDetailPage/SessionDetailPage";
 import { SessionsPage } from "./pages/SessionsPage/SessionsPage";
+import { UsagePage } from "./pages/UsagePage/UsagePage";
+import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage/WorkspaceSettingsPage";
 
 // The workbench pulls in xterm and (lazily again) Monaco: its own chunk, loaded on first visit.
 const WorkbenchPage = lazy(() => import("./pages/WorkbenchPage/WorkbenchPage").then((m) => ({ default: m.WorkbenchPage })));
@@ -37,6 +43,12 @@ export const router = createBrowserRouter([
           </Suspense>
         ),
       },
+      { path: "workspace/settings", element: <WorkspaceSettingsPage /> },
+      { path: "workspace/members", element: <MembersPage /> },
+      { path: "workspace/secrets", element: <SecretsPage /> },
+      { path: "workspace/usage", element: <UsagePage /> },
+      { path: "workspace/audit", element: <AuditPage /> },
+      { path: "join", element: <JoinWorkspacePage /> },
       { path: "admin", element: <AdminPage /> },
       { path: "status", element: <HealthPage /> },
       { path: "*", element: <NotFoundPage /> },

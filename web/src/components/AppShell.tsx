@@ -6,6 +6,7 @@ import { HealthBadge } from "./HealthBadge";
 import { BoltIcon, MenuIcon } from "./icons";
 import { NAV_ITEMS } from "./nav-items";
 import { useGoShortcuts } from "./use-go-shortcuts";
+import { WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 /** Route `handle` fields the shell understands. */
 export interface ShellHandle {
@@ -46,7 +47,7 @@ export function AppShell() {
           >
             <MenuIcon />
           </button>
-          <span className="header-slot" data-slot="workspace-switcher" />
+          <WorkspaceSwitcher />
         </div>
         <div className="app-header-right">
           <HealthBadge />

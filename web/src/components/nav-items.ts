@@ -1,5 +1,5 @@
 import type { ComponentType, SVGProps } from "react";
-import { GaugeIcon, HammerIcon, HomeIcon, LayersIcon, ServerIcon, SettingsIcon, ShieldIcon, UsersIcon } from "./icons";
+import { ClockIcon, GaugeIcon, HammerIcon, HomeIcon, KeyIcon, LayersIcon, ServerIcon, SettingsIcon, ShieldIcon, UsersIcon } from "./icons";
 
 /**
  * The sidebar. One entry per line so each area can add its page with a one-line edit;
@@ -23,6 +23,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/builds", label: "Builds", Icon: HammerIcon, shortcut: "b" },
   { to: "/workspace/settings", label: "Settings", Icon: SettingsIcon, section: "Workspace" },
   { to: "/workspace/members", label: "Members", Icon: UsersIcon },
+  { to: "/workspace/secrets", label: "Secrets", Icon: KeyIcon },
   { to: "/workspace/usage", label: "Usage", Icon: GaugeIcon },
+  { to: "/workspace/audit", label: "Audit log", Icon: ClockIcon },
   { to: "/admin", label: "Operator", Icon: ShieldIcon, section: "Operations", operatorOnly: true, shortcut: "o" },
 ];
