@@ -7,6 +7,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import apiLoad from "./bench/api-load.mjs";
+import bundleSize from "./bench/bundle-size.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
 import sessionStart from "./bench/session-start.mjs";
 import { formatTable, summarize } from "./bench/stats.mjs";
@@ -15,7 +17,7 @@ import terminalThroughput from "./bench/terminal-throughput.mjs";
 import { ROOT, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
-const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput];
+const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize];
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +69,7 @@ if (values["base-url"]) {
     token,
     runs,
     host: { url: `http://127.0.0.1:${runtimePort}`, secret: stack.runtimeSecret },
+    persistTo,
   });
 }
 

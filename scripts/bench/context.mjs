@@ -35,7 +35,7 @@ export async function createLocalBenchUser(persistTo) {
   return token;
 }
 
-export function createContext({ baseURL, token, runs, host }) {
+export function createContext({ baseURL, token, runs, host, persistTo = null }) {
   const headers = { authorization: `Bearer ${token}` };
   let counter = 0;
 
@@ -56,6 +56,8 @@ export function createContext({ baseURL, token, runs, host }) {
     runs,
     /** null against --base-url: no direct baselines. */
     host,
+    /** The local stack's D1 state folder (seeding bulk rows); null against --base-url. */
+    persistTo,
     api,
     async createSession(extra = {}) {
       const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;

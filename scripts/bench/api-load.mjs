@@ -1,0 +1,88 @@
+// API under load: authenticated GET /api/sessions and GET /api/sessions/:id with 1,000 sessions
+// in the workspace and 50 concurrent clients (autocannon, loopback only, bounded in time).
+
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import autocannon from "autocannon";
+import { ROOT } from "../lib/processes.mjs";
+
+const exec = promisify(execFile);
+const SESSIONS = 1000;
+const CONNECTIONS = 50;
+const DURATION_S = 8;
+
+/** Rows written straight to local D1: 1,000 real runtimes would measure the runtime host, not the API. */
+async function seedSessions(ctx, workspaceId, ownerId) {
+  const t = Date.now();
+  const values = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const id = `ses_bench${randomBytes(8).toString("hex")}`;
+    values.push(`('${id}', '${workspaceId}', '${ownerId}', 'load-${i}', 'stopped', 1, ${t - i}, ${t - i})`);
+  }
+  // D1 caps statement length: 100 rows per INSERT, all in one file and one wrangler call.
+  const statements = [];
+  for (let i = 0; i < values.length; i += 100) {
+    statements.push(
+      `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at) VALUES ${values.slice(i, i + 100).join(", ")};`,
+    );
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "bf-seed-"));
+  const file = path.join(dir, "seed.sql");
+  writeFileSync(file, statements.join("\n"));
+  try {
+    await exec(
+      path.join(ROOT, "node_modules/.bin/wrangler"),
+      ["d1", "execute", "DB", "--local", "--persist-to", ctx.persistTo, "--file", file],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+      },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function load(url, headers) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    let errors = 0;
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers }, (err, result) => {
+      if (err) reject(err);
+      else resolve({ latencies, errors: errors + result.errors, rps: result.requests.average, non2xx: result.non2xx });
+    });
+    instance.on("response", (_client, status, _bytes, responseTime) => {
+      if (status === 200) latencies.push(responseTime);
+      else errors++;
+    });
+  });
+}
+
+export default {
+  name: "api-load",
+  description: `GET /api/sessions[/:id] with ${SESSIONS} sessions, ${CONNECTIONS} clients`,
+  async run(ctx) {
+    const probe = await ctx.createSession();
+    if (ctx.persistTo) await seedSessions(ctx, probe.workspaceId, probe.ownerId);
+    const rows = [];
+    for (const [label, urlPath] of [
+      ["GET /api/sessions", "/api/sessions"],
+      ["GET /api/sessions/:id", `/api/sessions/${probe.id}`],
+    ]) {
+      const r = await load(`${ctx.baseURL}${urlPath}`, ctx.headers);
+      if (r.latencies.length === 0)
+        throw new Error(`${label}: no successful responses (${JSON.stringify({ errors: r.errors, non2xx: r.non2xx, rps: r.rps })})`);
+      const sorted = [...r.latencies].sort((a, b) => a - b);
+      const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)];
+      rows.push({ metric: `${label} latency`, unit: "ms", better: "lower", samples: r.latencies });
+      rows.push({ metric: `${label} p99`, unit: "ms", better: "lower", samples: [p99] });
+      rows.push({ metric: `${label} throughput (${r.errors} errors)`, unit: "req/s", better: "higher", samples: [r.rps] });
+    }
+    await ctx.deleteSession(probe.id);
+    return rows;
+  },
+};
