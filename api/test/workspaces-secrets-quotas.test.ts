@@ -142,6 +142,35 @@ describe("plans and quotas", () => {
     expect(audit?.n).toBe(2);
   });
 
+  it("POST /api/sessions refuses the (N+1)th running session and succeeds once an operator lifts the limit", async () => {
+    const owner = await createTestUser();
+    const max = PLAN_LIMITS.free.runningSessions;
+    await seedRunning(owner.workspaceId, owner.userId, max);
+    const refused = await call("POST", "/api/sessions", { user: owner, body: { name: "one-too-many" } });
+    expect(refused.status).toBe(403);
+    const body = (await refused.json()) as ErrorBody;
+    expect(body.error).toMatchObject({ code: "quota_exceeded", details: { limit: "runningSessions", max, current: max } });
+    expect(body.error.message).toContain("runningSessions");
+    const none = await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND name = 'one-too-many'")
+      .bind(owner.workspaceId)
+      .first<{ n: number }>();
+    expect(none?.n).toBe(0);
+
+    const op = await operator();
+    const lift = await call("PUT", `/api/admin/workspaces/${owner.workspaceId}/quota-overrides`, {
+      user: op,
+      body: { overrides: { runningSessions: max + 1 } },
+    });
+    expect(lift.status).toBe(200);
+    const created = await call("POST", "/api/sessions", { user: owner, body: { name: "one-too-many" } });
+    expect(created.status).toBe(201);
+    const { session } = (await created.json()) as { session: { id: string; state: string } };
+    expect(session.state).toBe("running");
+    // Now at the lifted limit: the next one is refused again, naming the new maximum.
+    await expect(assertQuota(env, owner.workspaceId, "runningSessions")).rejects.toMatchObject({ details: { max: max + 1, current: max + 1 } });
+    await call("POST", `/api/sessions/${session.id}/stop`, { user: owner });
+  });
+
   it("counts each limit from live rows: sessions, templates, snapshot bytes and this month's build minutes", async () => {
     const owner = await createTestUser();
     const t = Date.now();
