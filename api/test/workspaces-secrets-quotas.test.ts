@@ -167,7 +167,9 @@ describe("plans and quotas", () => {
     const { session } = (await created.json()) as { session: { id: string; state: string } };
     expect(session.state).toBe("running");
     // Now at the lifted limit: the next one is refused again, naming the new maximum.
-    await expect(assertQuota(env, owner.workspaceId, "runningSessions")).rejects.toMatchObject({ details: { max: max + 1, current: max + 1 } });
+    await expect(assertQuota(env, owner.workspaceId, "runningSessions")).rejects.toMatchObject({
+      details: { max: max + 1, current: max + 1 },
+    });
     await call("POST", `/api/sessions/${session.id}/stop`, { user: owner });
   });
 
