@@ -20,6 +20,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     vars: {
       SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
       OPERATOR_EMAILS: "operator@example.com",
+      // Enables deterministic fault injection (api/src/builds/test-hooks.ts); never set outside tests.
+      BF_TEST_HOOKS: "1",
     },
   });
   project.provide("baseURL", stack.baseURL);
