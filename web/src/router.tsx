@@ -1,18 +1,24 @@
 import { lazy, Suspense } from "react";
 import { createBrowserRouter } from "react-router";
+import { RequireAuth } from "./auth/RequireAuth";
 import { AppShell, type ShellHandle } from "./components/AppShell";
 import { RouteError } from "./components/RouteError";
 import { Spinner } from "./components/states";
+import { AccountPage } from "./pages/AccountPage/AccountPage";
 import { AdminPage } from "./pages/AdminPage/AdminPage";
 import { AuditPage } from "./pages/AuditPage/AuditPage";
 import { DashboardPage } from "./pages/DashboardPage/DashboardPage";
+import { DeviceApprovePage } from "./pages/DeviceApprovePage/DeviceApprovePage";
 import { HealthPage } from "./pages/HealthPage/HealthPage";
 import { JoinWorkspacePage } from "./pages/JoinWorkspacePage/JoinWorkspacePage";
 import { MembersPage } from "./pages/MembersPage/MembersPage";
 import { NotFoundPage } from "./pages/NotFoundPage/NotFoundPage";
+import { RecoverPage } from "./pages/RecoverPage/RecoverPage";
 import { SecretsPage } from "./pages/SecretsPage/SecretsPage";
 import { SessionDetailPage } from "./pages/SessionDetailPage/SessionDetailPage";
 import { SessionsPage } from "./pages/SessionsPage/SessionsPage";
+import { SignInPage } from "./pages/SignInPage/SignInPage";
+import { SignUpPage } from "./pages/SignUpPage/SignUpPage";
 import { UsagePage } from "./pages/UsagePage/UsagePage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage/WorkspaceSettingsPage";
 
@@ -28,7 +34,11 @@ const fullBleed: ShellHandle = { fullBleed: true };
 export const router = createBrowserRouter([
   {
     path: "/",
-    element: <AppShell />,
+    element: (
+      <RequireAuth>
+        <AppShell />
+      </RequireAuth>
+    ),
     errorElement: <RouteError />,
     children: [
       { index: true, element: <DashboardPage /> },
@@ -51,7 +61,12 @@ export const router = createBrowserRouter([
       { path: "join", element: <JoinWorkspacePage /> },
       { path: "admin", element: <AdminPage /> },
       { path: "status", element: <HealthPage /> },
+      { path: "account", element: <AccountPage /> },
+      { path: "device", element: <DeviceApprovePage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },
+  { path: "/signin", element: <SignInPage />, errorElement: <RouteError /> },
+  { path: "/signup", element: <SignUpPage />, errorElement: <RouteError /> },
+  { path: "/recover", element: <RecoverPage />, errorElement: <RouteError /> },
 ]);

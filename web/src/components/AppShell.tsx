@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, NavLink, Outlet, useLocation, useMatches } from "react-router";
 import { useIsOperator } from "../api/queries/admin";
+import { AccountMenu } from "../auth/AccountMenu";
 import { ThemeToggle } from "../theme/ThemeToggle";
 import { HealthBadge } from "./HealthBadge";
 import { BoltIcon, MenuIcon } from "./icons";
@@ -52,7 +53,7 @@ export function AppShell() {
         <div className="app-header-right">
           <HealthBadge />
           <ThemeToggle />
-          <span className="header-slot" data-slot="account" />
+          <AccountMenu />
         </div>
       </header>
       <nav className="app-nav" aria-label="Main" key={location.pathname}>

@@ -1,0 +1,96 @@
+import { expect, test } from "@playwright/test";
+import { signOut, signUp, uniqueEmail } from "../helpers/auth";
+import { addVirtualAuthenticator } from "../helpers/webauthn";
+
+test("passkey account: register, sign out, sign in, second passkey, new recovery codes, recovery sign-in", async ({ page }) => {
+  const email = uniqueEmail("journey");
+  const first = await signUp(page, email);
+  expect(first.recoveryCodes).toHaveLength(10);
+  const stored = await first.authenticator.credentials();
+  expect(stored).toHaveLength(1);
+  expect(stored[0]?.isResidentCredential).toBe(true);
+
+  // Signed-out visitors are sent to sign-in, and come back where they wanted to go.
+  await signOut(page);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/signin\?next=%2Faccount$/);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("passkey-row")).toHaveCount(1);
+  expect((await first.authenticator.credentials())[0]?.signCount).toBeGreaterThan(0);
+
+  // A second passkey on another device (a second authenticator; the first one is put away).
+  await first.authenticator.remove();
+  const second = await addVirtualAuthenticator(page);
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkey-row")).toHaveCount(2);
+  expect(await second.credentials()).toHaveLength(1);
+
+  // New recovery codes replace the old ones.
+  await page.getByTestId("regenerate-recovery-codes").click();
+  const fresh = page.getByTestId("recovery-codes").locator("li");
+  await expect(fresh).toHaveCount(10);
+  const freshCodes = await fresh.allTextContents();
+  expect(freshCodes).not.toContain(first.recoveryCodes[0]);
+
+  // Sign in with the second passkey.
+  await signOut(page);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("account-link")).toHaveText(email);
+
+  // Recovery after losing every passkey: an old code is refused, a fresh one works once,
+  // then the page offers a passkey for the new device.
+  await signOut(page);
+  await second.remove();
+  await addVirtualAuthenticator(page);
+  await page.getByRole("link", { name: "Use a recovery code" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Recovery code").fill(first.recoveryCodes[0]!);
+  await page.getByRole("button", { name: "Sign in with recovery code" }).click();
+  await expect(page.getByRole("alert")).toContainText("recovery code is wrong");
+  await page.getByLabel("Recovery code").fill(freshCodes[0]!);
+  await page.getByRole("button", { name: "Sign in with recovery code" }).click();
+  await expect(page.getByTestId("recovery-remaining")).toContainText("9");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkey-added")).toBeVisible();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("account-link")).toHaveText(email);
+  await page.goto("/account");
+  await expect(page.getByTestId("passkey-row")).toHaveCount(3);
+  await expect(page.getByTestId("recovery-remaining")).toContainText("9 of 10");
+});
+
+test("approve a CLI device code from the page; the CLI's exchange then succeeds", async ({ page, request }) => {
+  const { email } = await signUp(page);
+  const start = await request.post("/api/cli/device/start");
+  expect(start.ok()).toBe(true);
+  const device = (await start.json()) as { deviceCode: string; userCode: string; verificationUriComplete: string };
+
+  const pending = await request.post("/api/cli/device/exchange", { data: { deviceCode: device.deviceCode } });
+  expect(pending.status()).toBe(400);
+  expect(((await pending.json()) as { error: { code: string } }).error.code).toBe("authorization_pending");
+
+  await page.goto(new URL(device.verificationUriComplete).pathname + new URL(device.verificationUriComplete).search);
+  await expect(page.getByTestId("device-code")).toHaveValue(device.userCode);
+  await expect(page.getByText(`The CLI will act as ${email}`)).toBeVisible();
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByTestId("device-approved")).toBeVisible();
+
+  const exchanged = await request.post("/api/cli/device/exchange", { data: { deviceCode: device.deviceCode } });
+  expect(exchanged.status()).toBe(200);
+  const tokens = (await exchanged.json()) as { accessToken: string };
+  const me = await request.get("/api/auth/me", { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+  expect(me.status()).toBe(200);
+  expect(((await me.json()) as { user: { email: string }; via: string }).user.email).toBe(email);
+
+  // The CLI session shows up on the account page and can be revoked there.
+  await page.goto("/account");
+  const cliRow = page.locator('[data-testid="auth-session-row"][data-kind="cli"]');
+  await expect(cliRow).toHaveCount(1);
+  await cliRow.getByRole("button", { name: "Revoke" }).click();
+  await expect(cliRow).toHaveCount(0);
+  const after = await request.get("/api/auth/me", { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+  expect(after.status()).toBe(401);
+});

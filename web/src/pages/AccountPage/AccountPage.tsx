@@ -1,0 +1,115 @@
+import { type QueryKey, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
+import {
+  addPasskey,
+  addSSHKey,
+  apiTokensQuery,
+  authKeys,
+  authSessionsQuery,
+  createApiToken,
+  deletePasskey,
+  deleteSSHKey,
+  logoutAll,
+  meQuery,
+  passkeysQuery,
+  recoveryStatusQuery,
+  regenerateRecoveryCodes,
+  renamePasskey,
+  resetSession,
+  revokeApiToken,
+  revokeAuthSession,
+  sshKeysQuery,
+} from "../../api/queries/auth";
+import { AccountPageView } from "./AccountPageView";
+
+/** A mutation that refreshes the lists it changes. */
+function useAction<A, R>(fn: (arg: A) => Promise<R>, ...keys: QueryKey[]) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey }))),
+  });
+}
+
+export function AccountPage() {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const me = useQuery(meQuery());
+  const passkeys = useQuery(passkeysQuery());
+  const recovery = useQuery(recoveryStatusQuery());
+  const sessions = useQuery(authSessionsQuery());
+  const tokens = useQuery(apiTokensQuery());
+  const sshKeys = useQuery(sshKeysQuery());
+
+  const add = useAction((name: string | undefined) => addPasskey(name), authKeys.passkeys);
+  const rename = useAction((v: { id: string; name: string }) => renamePasskey(v.id, v.name), authKeys.passkeys);
+  const remove = useAction(deletePasskey, authKeys.passkeys);
+  const regenerate = useAction(regenerateRecoveryCodes, authKeys.recovery);
+  const revoke = useMutation({
+    mutationFn: revokeAuthSession,
+    onSuccess: async (_, id) => {
+      if (id === me.data?.authSessionId) {
+        await resetSession(client);
+        navigate("/signin", { replace: true });
+      } else await client.invalidateQueries({ queryKey: authKeys.sessions });
+    },
+  });
+  const endAll = useMutation({
+    mutationFn: logoutAll,
+    onSuccess: async () => {
+      await resetSession(client);
+      navigate("/signin", { replace: true });
+    },
+  });
+  const createToken = useAction(createApiToken, authKeys.tokens);
+  const revokeToken = useAction(revokeApiToken, authKeys.tokens);
+  const addKey = useAction(addSSHKey, authKeys.sshKeys);
+  const removeKey = useAction(deleteSSHKey, authKeys.sshKeys);
+
+  return (
+    <AccountPageView
+      me={me.data}
+      passkeys={{
+        list: passkeys.data,
+        loading: passkeys.isPending,
+        error: passkeys.error ?? add.error ?? rename.error ?? remove.error,
+        adding: add.isPending,
+        onAdd: (name) => add.mutate(name),
+        onRename: (id, name) => rename.mutate({ id, name }),
+        onDelete: (id) => remove.mutate(id),
+      }}
+      recovery={{
+        remaining: recovery.data?.remaining,
+        codes: regenerate.data,
+        busy: regenerate.isPending,
+        error: recovery.error ?? regenerate.error,
+        onRegenerate: () => regenerate.mutate(undefined),
+      }}
+      sessions={{
+        list: sessions.data,
+        loading: sessions.isPending,
+        error: sessions.error ?? revoke.error ?? endAll.error,
+        onRevoke: (id) => revoke.mutate(id),
+        onRevokeAll: () => endAll.mutate(),
+      }}
+      tokens={{
+        list: tokens.data,
+        loading: tokens.isPending,
+        error: tokens.error ?? createToken.error ?? revokeToken.error,
+        created: createToken.data?.token,
+        creating: createToken.isPending,
+        onCreate: (name, expiresInDays) => createToken.mutate({ name, expiresInDays }),
+        onRevoke: (id) => revokeToken.mutate(id),
+      }}
+      sshKeys={{
+        list: sshKeys.data,
+        loading: sshKeys.isPending,
+        error: sshKeys.error ?? addKey.error ?? removeKey.error,
+        adding: addKey.isPending,
+        added: addKey.isSuccess,
+        onAdd: (publicKey, name) => addKey.mutate({ publicKey, name }),
+        onDelete: (id) => removeKey.mutate(id),
+      }}
+    />
+  );
+}

@@ -1,0 +1,33 @@
+import type { Me } from "../../../../sdk/schemas/auth";
+import { type PasskeysProps, PasskeysSection } from "./PasskeysSection";
+import { type RecoveryProps, RecoverySection } from "./RecoverySection";
+import { type SessionsProps, SessionsSection } from "./SessionsSection";
+import { type SSHKeysProps, SSHKeysSection } from "./SSHKeysSection";
+import { type TokensProps, TokensSection } from "./TokensSection";
+
+interface Props {
+  me: Me | undefined;
+  passkeys: PasskeysProps;
+  recovery: RecoveryProps;
+  sessions: SessionsProps;
+  tokens: TokensProps;
+  sshKeys: SSHKeysProps;
+}
+
+export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshKeys }: Props) {
+  return (
+    <div className="stack account-page">
+      <div className="page-header">
+        <div>
+          <h1>Account and security</h1>
+          <p className="muted">{me ? `Signed in as ${me.user.email}` : "\u00a0"}</p>
+        </div>
+      </div>
+      <PasskeysSection {...passkeys} />
+      <RecoverySection {...recovery} />
+      <SessionsSection {...sessions} currentId={me?.authSessionId ?? null} />
+      <TokensSection {...tokens} />
+      <SSHKeysSection {...sshKeys} />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { useState } from "react";
+import type { Passkey } from "../../../../sdk/schemas/auth";
+import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from "../../components/icons";
+import { ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+
+export interface PasskeysProps {
+  list: Passkey[] | undefined;
+  loading: boolean;
+  error: unknown;
+  adding: boolean;
+  onAdd: (name: string | undefined) => void;
+  onRename: (id: string, name: string) => void;
+  onDelete: (id: string) => void;
+}
+
+export function PasskeysSection({ list, loading, error, adding, onAdd, onRename, onDelete }: PasskeysProps) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [draft, setDraft] = useState("");
+  const last = (list?.length ?? 0) <= 1;
+  return (
+    <section className="card stack" aria-labelledby="passkeys-title" data-testid="passkeys-section">
+      <div className="card-header">
+        <h2 id="passkeys-title">
+          <KeyIcon /> Passkeys
+        </h2>
+        <button type="button" className="btn btn-sm" onClick={() => onAdd(undefined)} disabled={adding}>
+          <PlusIcon /> {adding ? "Waiting for your passkey…" : "Add a passkey"}
+        </button>
+      </div>
+      {error ? <ErrorState error={error} /> : null}
+      {loading ? (
+        <Skeleton lines={2} />
+      ) : (
+        <ul className="account-list" data-testid="passkey-list">
+          {list?.map((p) => (
+            <li key={p.id} className="account-row" data-testid="passkey-row">
+              {editing === p.id ? (
+                <form
+                  className="row"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    onRename(p.id, draft);
+                    setEditing(null);
+                  }}
+                >
+                  <input
+                    className="input"
+                    aria-label="Passkey name"
+                    value={draft}
+                    maxLength={80}
+                    onChange={(e) => setDraft(e.target.value)}
+                  />
+                  <button type="submit" className="btn btn-sm btn-primary">
+                    Save
+                  </button>
+                  <button type="button" className="btn btn-sm btn-ghost" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
+                </form>
+              ) : (
+                <>
+                  <div className="stack" style={{ gap: 2 }}>
+                    <strong>{p.name}</strong>
+                    <span className="small muted">
+                      Added {timeAgo(p.createdAt)} · {p.lastUsedAt ? `last used ${timeAgo(p.lastUsedAt)}` : "never used"}
+                      {p.backedUp ? " · synced" : ""}
+                    </span>
+                  </div>
+                  <span className="spacer" />
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Rename ${p.name}`}
+                    onClick={() => {
+                      setEditing(p.id);
+                      setDraft(p.name);
+                    }}
+                  >
+                    <PencilIcon />
+                  </button>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Delete ${p.name}`}
+                    title={last ? "Add another passkey before deleting your last one" : "Delete"}
+                    disabled={last}
+                    onClick={() => onDelete(p.id)}
+                  >
+                    <TrashIcon />
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useState } from "react";
+import type { SSHKey } from "../../../../sdk/schemas/auth";
+import { KeyIcon, TrashIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+
+export interface SSHKeysProps {
+  list: SSHKey[] | undefined;
+  loading: boolean;
+  error: unknown;
+  adding: boolean;
+  added: boolean;
+  onAdd: (publicKey: string, name: string | undefined) => void;
+  onDelete: (id: string) => void;
+}
+
+export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onDelete }: SSHKeysProps) {
+  const [publicKey, setPublicKey] = useState("");
+  const [name, setName] = useState("");
+  useEffect(() => {
+    if (added) {
+      setPublicKey("");
+      setName("");
+    }
+  }, [added]);
+  return (
+    <section className="card stack" aria-labelledby="ssh-title" data-testid="ssh-keys-section">
+      <div className="card-header">
+        <h2 id="ssh-title">
+          <KeyIcon /> SSH keys
+        </h2>
+      </div>
+      <p className="muted small">
+        Public keys allowed to SSH into your sessions. <code>flare ssh</code> adds its own key automatically (marked managed).
+      </p>
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onAdd(publicKey, name || undefined);
+        }}
+      >
+        <textarea
+          className="input mono"
+          aria-label="Public key"
+          placeholder="ssh-ed25519 AAAA… you@laptop"
+          rows={3}
+          required
+          value={publicKey}
+          onChange={(e) => setPublicKey(e.target.value)}
+        />
+        <div className="row">
+          <input
+            className="input"
+            aria-label="Key name"
+            placeholder="Name (defaults to the key comment)"
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <button type="submit" className="btn btn-sm btn-primary" disabled={adding}>
+            Add key
+          </button>
+        </div>
+      </form>
+      {error ? <ErrorState error={error} /> : null}
+      {loading ? (
+        <Skeleton lines={2} />
+      ) : list?.length === 0 ? (
+        <EmptyState title="No SSH keys yet" />
+      ) : (
+        <ul className="account-list">
+          {list?.map((k) => (
+            <li key={k.id} className="account-row" data-testid="ssh-key-row">
+              <div className="stack" style={{ gap: 2 }}>
+                <strong>
+                  {k.name} {k.managed && <span className="badge badge-info">managed</span>}
+                </strong>
+                <span className="small muted mono">
+                  {k.keyType} {k.fingerprint}
+                </span>
+                <span className="small muted">added {timeAgo(k.createdAt)}</span>
+              </div>
+              <span className="spacer" />
+              <button type="button" className="icon-btn" aria-label={`Remove ${k.name}`} onClick={() => onDelete(k.id)}>
+                <TrashIcon />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

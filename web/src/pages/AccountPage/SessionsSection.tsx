@@ -1,0 +1,79 @@
+import type { AuthSessionInfo } from "../../../../sdk/schemas/auth";
+import { MonitorIcon, TerminalIcon } from "../../components/icons";
+import { ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+
+export interface SessionsProps {
+  list: AuthSessionInfo[] | undefined;
+  loading: boolean;
+  error: unknown;
+  onRevoke: (id: string) => void;
+  onRevokeAll: () => void;
+}
+
+/** A readable device label from a user agent, without a parsing library. */
+function deviceLabel(s: AuthSessionInfo): string {
+  if (s.kind === "cli") return "flare CLI";
+  const ua = s.userAgent ?? "";
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Chrom/.test(ua)
+      ? "Chrome"
+      : /Firefox\//.test(ua)
+        ? "Firefox"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : "Browser";
+  const os = /Windows/.test(ua)
+    ? "Windows"
+    : /Mac OS X/.test(ua)
+      ? "macOS"
+      : /Android/.test(ua)
+        ? "Android"
+        : /iPhone|iPad/.test(ua)
+          ? "iOS"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : "";
+  return os ? `${browser} on ${os}` : browser;
+}
+
+export function SessionsSection({ list, loading, error, onRevoke, onRevokeAll, currentId }: SessionsProps & { currentId: string | null }) {
+  return (
+    <section className="card stack" aria-labelledby="sessions-title" data-testid="sessions-section">
+      <div className="card-header">
+        <h2 id="sessions-title">
+          <MonitorIcon /> Signed-in sessions
+        </h2>
+        <button type="button" className="btn btn-sm btn-danger" onClick={onRevokeAll}>
+          Sign out everywhere
+        </button>
+      </div>
+      {error ? <ErrorState error={error} /> : null}
+      {loading ? (
+        <Skeleton lines={2} />
+      ) : (
+        <ul className="account-list">
+          {list?.map((s) => (
+            <li key={s.id} className="account-row" data-testid="auth-session-row" data-kind={s.kind}>
+              {s.kind === "cli" ? <TerminalIcon /> : <MonitorIcon />}
+              <div className="stack" style={{ gap: 2 }}>
+                <strong>
+                  {deviceLabel(s)} {s.id === currentId && <span className="badge badge-ok">this browser</span>}
+                </strong>
+                <span className="small muted">
+                  Signed in {timeAgo(s.createdAt)} · active {timeAgo(s.lastSeenAt)}
+                  {s.ip ? ` · ${s.ip}` : ""}
+                </span>
+              </div>
+              <span className="spacer" />
+              <button type="button" className="btn btn-sm" onClick={() => onRevoke(s.id)}>
+                {s.id === currentId ? "Sign out" : "Revoke"}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

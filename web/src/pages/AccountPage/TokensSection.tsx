@@ -1,0 +1,95 @@
+import { useState } from "react";
+import type { ApiToken } from "../../../../sdk/schemas/auth";
+import { CopyButton } from "../../components/CopyButton";
+import { CodeIcon, TrashIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+
+export interface TokensProps {
+  list: ApiToken[] | undefined;
+  loading: boolean;
+  error: unknown;
+  created: string | undefined;
+  creating: boolean;
+  onCreate: (name: string, expiresInDays: number | undefined) => void;
+  onRevoke: (id: string) => void;
+}
+
+export function TokensSection({ list, loading, error, created, creating, onCreate, onRevoke }: TokensProps) {
+  const [name, setName] = useState("");
+  const [days, setDays] = useState("90");
+  return (
+    <section className="card stack" aria-labelledby="tokens-title" data-testid="tokens-section">
+      <div className="card-header">
+        <h2 id="tokens-title">
+          <CodeIcon /> API tokens
+        </h2>
+      </div>
+      <p className="muted small">
+        For scripts and CI: send as <code>Authorization: Bearer …</code>. Tokens act in your current workspace.
+      </p>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onCreate(name, days ? Number(days) : undefined);
+          setName("");
+        }}
+      >
+        <input
+          className="input"
+          aria-label="Token name"
+          placeholder="Token name, e.g. ci"
+          required
+          maxLength={80}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <select className="select" aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
+          <option value="7">7 days</option>
+          <option value="30">30 days</option>
+          <option value="90">90 days</option>
+          <option value="365">1 year</option>
+          <option value="">Never</option>
+        </select>
+        <button type="submit" className="btn btn-sm btn-primary" disabled={creating}>
+          Create token
+        </button>
+      </form>
+      {created && (
+        <div className="alert alert-warn stack" role="status">
+          <span>Copy this token now; it will not be shown again.</span>
+          <div className="code-copy">
+            <code data-testid="new-api-token">{created}</code>
+            <CopyButton text={created} label="Copy token" />
+          </div>
+        </div>
+      )}
+      {error ? <ErrorState error={error} /> : null}
+      {loading ? (
+        <Skeleton lines={2} />
+      ) : list?.length === 0 ? (
+        <EmptyState title="No API tokens" />
+      ) : (
+        <ul className="account-list">
+          {list?.map((t) => (
+            <li key={t.id} className="account-row" data-testid="api-token-row">
+              <div className="stack" style={{ gap: 2 }}>
+                <strong>{t.name}</strong>
+                <span className="small muted">
+                  <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} ·{" "}
+                  {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"} ·{" "}
+                  {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
+                </span>
+              </div>
+              <span className="spacer" />
+              <button type="button" className="icon-btn" aria-label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)}>
+                <TrashIcon />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

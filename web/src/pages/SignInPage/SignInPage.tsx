@@ -1,0 +1,46 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useLocation, useNavigate } from "react-router";
+import { ApiError } from "../../../../sdk/errors";
+import { cancelCeremonies, resetSession, signInWithAutofill, signInWithPasskey } from "../../api/queries/auth";
+import { nextPath } from "../../auth/next-path";
+import { SignInPageView } from "./SignInPageView";
+
+/** The person dismissed the browser prompt or a newer ceremony replaced this one: not an error to show. */
+const isCancel = (err: unknown) =>
+  err instanceof Error && !(err instanceof ApiError) && /abort|cancel|NotAllowed/i.test(`${err.name} ${err.message}`);
+
+export function SignInPage() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const done = async () => {
+    await resetSession(client);
+    navigate(nextPath(location.search), { replace: true });
+  };
+  const modal = useMutation({ mutationFn: signInWithPasskey, onSuccess: done });
+  const doneRef = useRef(done);
+  doneRef.current = done;
+
+  // Conditional UI: passkeys offered in the email field's autofill while the page is open.
+  useEffect(() => {
+    let active = true;
+    signInWithAutofill()
+      .then(async (user) => {
+        if (active && user) await doneRef.current();
+      })
+      .catch(() => {});
+    return () => {
+      active = false;
+      cancelCeremonies();
+    };
+  }, []);
+
+  return (
+    <SignInPageView
+      busy={modal.isPending}
+      error={modal.error && !isCancel(modal.error) ? modal.error : null}
+      onSignIn={(email) => modal.mutate(email || undefined)}
+    />
+  );
+}

@@ -1,0 +1,50 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { AuthLayout } from "../../auth/AuthLayout";
+import { ErrorState } from "../../components/states";
+
+interface Props {
+  busy: boolean;
+  error: unknown;
+  onSignIn: (email: string) => void;
+}
+
+export function SignInPageView({ busy, error, onSignIn }: Props) {
+  const [email, setEmail] = useState("");
+  return (
+    <AuthLayout
+      title="Sign in"
+      subtitle="Use the passkey on this device, your phone or a security key."
+      footer={
+        <>
+          New here? <Link to="/signup">Create an account</Link> · Lost your passkey? <Link to="/recover">Use a recovery code</Link>
+        </>
+      }
+    >
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSignIn(email);
+        }}
+      >
+        <label className="field">
+          <span className="field-label">Email (optional)</span>
+          {/* "webauthn" lets the browser offer passkeys right in this field's autofill. */}
+          <input
+            className="input"
+            type="email"
+            name="email"
+            autoComplete="username webauthn"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        {error ? <ErrorState error={error} /> : null}
+        <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>
+          {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,103 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import type { AuthConfig } from "../../../../sdk/schemas/auth";
+import { AuthLayout } from "../../auth/AuthLayout";
+import { RecoveryCodes } from "../../auth/RecoveryCodes";
+import { Turnstile } from "../../auth/Turnstile";
+import { ErrorState } from "../../components/states";
+
+interface Props {
+  config: AuthConfig | undefined;
+  initialInvite: string;
+  busy: boolean;
+  error: unknown;
+  recoveryCodes: string[] | undefined;
+  onTurnstile: (token: string | undefined) => void;
+  onSubmit: (v: { email: string; name: string; inviteCode: string }) => void;
+  onContinue: () => void;
+}
+
+export function SignUpPageView({ config, initialInvite, busy, error, recoveryCodes, onTurnstile, onSubmit, onContinue }: Props) {
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [inviteCode, setInviteCode] = useState(initialInvite);
+
+  if (recoveryCodes) {
+    return (
+      <AuthLayout title="Your account is ready" subtitle="Your passkey is saved. One more thing before you start:">
+        <RecoveryCodes codes={recoveryCodes} />
+        <button type="button" className="btn btn-primary btn-lg" onClick={onContinue} data-testid="recovery-codes-saved">
+          I saved my recovery codes — continue
+        </button>
+      </AuthLayout>
+    );
+  }
+
+  const closed = config?.signupPolicy === "closed";
+  const needsInvite = config?.signupPolicy === "invite-only";
+  return (
+    <AuthLayout
+      title="Create your account"
+      subtitle="BurstFlare uses passkeys: your device unlocks your account, there is no password to leak."
+      footer={
+        <>
+          Already have an account? <Link to="/signin">Sign in</Link>
+        </>
+      }
+    >
+      {closed ? (
+        <div className="alert alert-info">Sign-up is closed on this installation. Ask an operator for an account.</div>
+      ) : (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onSubmit({ email, name, inviteCode });
+          }}
+        >
+          <label className="field">
+            <span className="field-label">Email</span>
+            <input
+              className="input"
+              type="email"
+              name="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span className="field-label">Name (optional)</span>
+            <input
+              className="input"
+              name="name"
+              autoComplete="name"
+              maxLength={80}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </label>
+          {(needsInvite || initialInvite) && (
+            <label className="field">
+              <span className="field-label">Invite code</span>
+              <input
+                className="input mono"
+                name="inviteCode"
+                required={needsInvite}
+                value={inviteCode}
+                onChange={(e) => setInviteCode(e.target.value)}
+              />
+              <span className="field-hint">During the beta you need an invite from an operator or a workspace.</span>
+            </label>
+          )}
+          <Turnstile siteKey={config?.turnstileSiteKey} action="register" onToken={onTurnstile} />
+          {error ? <ErrorState error={error} /> : null}
+          <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>
+            {busy ? "Waiting for your passkey…" : "Create account with a passkey"}
+          </button>
+        </form>
+      )}
+    </AuthLayout>
+  );
+}
