@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession } from "./helpers/api";
+import { api, createSession, expectOK, getSession, until } from "./helpers/api";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser } from "./helpers/users";
 
@@ -18,6 +18,17 @@ describe("session create → running → terminal", () => {
     term.send("echo hel''lo\r");
     await term.waitFor("hello");
     await term.close();
+  });
+
+  it("passes preview HTTP through to the starter's dev server", async () => {
+    const user = await createStackUser();
+    const session = await createSession(user, { name: "preview" });
+    const page = await until(async () => {
+      const res = await api(user, "GET", `/runtime/sessions/${session.id}/preview/`);
+      const text = await res.text();
+      return res.status === 200 && text.includes("Hello from BurstFlare") ? text : null;
+    }, "starter page through the preview route");
+    expect(page).toContain("<h1>Hello from BurstFlare</h1>");
   });
 
   it("shares files between the terminal and the file API, both ways", async () => {
