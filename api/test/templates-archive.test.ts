@@ -92,7 +92,9 @@ describe("inspectArchive", () => {
   });
 
   it("names gzip that is not a tar", async () => {
-    const err = await inspect(await gzip(new TextEncoder().encode("just some text, not a tar header".repeat(40)))).catch((e: Error) => e);
+    const err = await inspect(await gzip(new Uint8Array(new TextEncoder().encode("just some text, not a tar header".repeat(40))))).catch(
+      (e: Error) => e,
+    );
     expect(err).toMatchObject({ code: "unsafe_archive", message: expect.stringMatching(/not a valid tar archive/) });
   });
 });

@@ -23,7 +23,7 @@ async function uploadVersion(user: StackUser, templateId: string, version: strin
   const res = await fetch(created.uploadGrant.url.replace(/^https?:\/\/[^/]+/, baseURL()), {
     method: "PUT",
     headers: { ...user.headers, "content-type": "application/gzip" },
-    body: bundle,
+    body: new Blob([bundle]),
   });
   return (await expectOK(res, 201)) as UploadResult;
 }

@@ -40,7 +40,7 @@ function header(entry: TarEntry, size: number): Uint8Array {
   return h;
 }
 
-export function tar(entries: TarEntry[]): Uint8Array {
+export function tar(entries: TarEntry[]): Uint8Array<ArrayBuffer> {
   const parts: Uint8Array[] = [];
   for (const entry of entries) {
     const data = typeof entry.content === "string" ? enc.encode(entry.content) : (entry.content ?? new Uint8Array());
@@ -55,7 +55,7 @@ export function tar(entries: TarEntry[]): Uint8Array {
   return concat(parts);
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
+export function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -65,17 +65,17 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-export async function gzip(data: Uint8Array): Promise<Uint8Array> {
+export async function gzip(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([data]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-export async function targz(entries: TarEntry[]): Promise<Uint8Array> {
+export async function targz(entries: TarEntry[]): Promise<Uint8Array<ArrayBuffer>> {
   return gzip(tar(entries));
 }
 
 /** Names and contents of a .tar.gz (regular files only), for asserting on artifacts. */
-export async function readTargz(data: Uint8Array | ArrayBuffer): Promise<Map<string, string>> {
+export async function readTargz(data: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<Map<string, string>> {
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
   const raw = new Uint8Array(await new Response(stream).arrayBuffer());
   const files = new Map<string, string>();
