@@ -253,12 +253,17 @@ describe("rate limits", () => {
     expect(retryAfter).toBeLessThanOrEqual(windowSeconds);
     // Other clients are unaffected.
     expect(
-      (
-        await new BrowserClient("203.0.113.78").call("POST", "/api/auth/recover", {
-          body: { email: "nobody@example.com", code: "x-x-x-x" },
-        })
-      ).status,
+      (await new BrowserClient("203.0.113.79").call("POST", "/api/auth/recover", { body: { email: "other@example.com", code: "x-x-x-x" } }))
+        .status,
     ).toBe(401);
+    // …but one account's codes cannot be guessed faster by spreading over addresses.
+    for (let i = limit; i < DEFAULT_LIMITS["auth.recover_email"].limit; i++) {
+      await new BrowserClient().call("POST", "/api/auth/recover", { body: { email: "nobody@example.com", code: "AAAA-BBBB-CCCC" } });
+    }
+    const perEmail = await new BrowserClient().call("POST", "/api/auth/recover", {
+      body: { email: "nobody@example.com", code: "AAAA-BBBB-CCCC" },
+    });
+    expect(perEmail.status).toBe(429);
   });
 
   it("limits are configurable with RATE_LIMITS", async () => {

@@ -15,11 +15,13 @@ export interface Limit {
  * stop guessing recovery codes or spraying sign-ups. Overridable with RATE_LIMITS.
  */
 export const DEFAULT_LIMITS = {
-  "auth.register": { limit: 30, windowSeconds: 60 },
-  "auth.login": { limit: 60, windowSeconds: 60 },
+  "auth.register": { limit: 60, windowSeconds: 60 },
+  "auth.login": { limit: 120, windowSeconds: 60 },
   "auth.recover": { limit: 10, windowSeconds: 600 },
+  /** Per target email, so guessing one account's codes from many addresses is slow too. */
+  "auth.recover_email": { limit: 10, windowSeconds: 3600 },
   "auth.refresh": { limit: 60, windowSeconds: 60 },
-  "auth.read": { limit: 600, windowSeconds: 60 },
+  "auth.read": { limit: 1200, windowSeconds: 60 },
   "auth.account": { limit: 120, windowSeconds: 60 },
   "device.start": { limit: 30, windowSeconds: 60 },
   "device.exchange": { limit: 120, windowSeconds: 60 },

@@ -17,7 +17,7 @@ import { audit, writeAudit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
-import { rateLimit } from "../../middleware/rate-limit";
+import { hit, rateLimit } from "../../middleware/rate-limit";
 import { authConfig } from "../config";
 import { clearBrowserCookies, setCSRFCookie, startBrowserSession } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
@@ -179,6 +179,7 @@ router.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
+    await hit(c.env, "auth.recover_email", body.email);
     await verifyTurnstile(c, body.turnstileToken, "recover");
     const user = await loadUserByEmail(c.env.DB, body.email);
     const ok = user ? await consumeRecoveryCode(c.env, user.id, body.code) : false;
