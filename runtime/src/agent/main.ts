@@ -11,7 +11,7 @@ import { createAgentServer, webSockets } from "./server";
 import { snapshotRoutes } from "./snapshot/snapshot-handler";
 import { SnapshotService } from "./snapshot/snapshot-service";
 import { SSHService } from "./ssh/ssh-service";
-import { handleTerminalSocket } from "./terminal/terminal-handler";
+import { handleTerminalSocket, terminalRoutes } from "./terminal/terminal-handler";
 import { TerminalManager } from "./terminal/terminal-manager";
 
 const config = loadConfig();
@@ -31,12 +31,7 @@ const server = createAgentServer({
   config,
   activity,
   routes: [
-    {
-      method: "GET",
-      path: "/terminals",
-      handle: (_req, res) =>
-        void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ terminals: terminals.list() })),
-    },
+    ...terminalRoutes(terminals),
     ...fileRoutes(new FileService(paths, activity)),
     ...execRoutes(config),
     ...snapshotRoutes(snapshots, tempDir),

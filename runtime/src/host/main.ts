@@ -23,7 +23,13 @@ fs.mkdirSync(bundleDir, { recursive: true, mode: 0o755 });
 fs.chmodSync(bundleDir, 0o755);
 
 const agent = await prepareAgentCommand(bundleDir);
-const manager = new RuntimeManager({ dataDir, hostDir, agent, sandbox, uids: sandbox === "uid" ? new UidRegistry(hostDir) : null });
+const manager = new RuntimeManager({
+  dataDir,
+  hostDir,
+  agent,
+  sandbox,
+  uids: sandbox === "uid" ? new UidRegistry(hostDir, dataDir) : null,
+});
 const server = createHostServer({ secret, manager, sandbox });
 server.listen(port, "127.0.0.1", () => {
   const address = server.address();

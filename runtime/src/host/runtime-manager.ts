@@ -106,14 +106,17 @@ export class RuntimeManager {
     child.stderr?.pipe(log, { end: false });
     const entry: Entry = { info: null, child, alive: true, ready: Promise.resolve(null as never), exited: Promise.resolve() };
     entry.exited = new Promise<void>((resolve) => {
-      child.on("exit", (code, signal) => {
+      const gone = (why: string) => {
+        if (!entry.alive) return;
         entry.alive = false;
-        log.write(`[host] agent exited code=${code} signal=${signal}\n`);
+        log.write(`[host] agent ${why}\n`);
         if (this.entries.get(body.runtimeId) === entry) this.entries.delete(body.runtimeId);
         resolve();
-      });
+      };
+      child.on("exit", (code, signal) => gone(`exited code=${code} signal=${signal}`));
+      // A spawn failure emits "error" and never "exit".
+      child.on("error", (err) => gone(`could not be spawned: ${err.message}`));
     });
-    child.on("error", (err) => log.write(`[host] spawn error ${err.message}\n`));
     entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, log).then((info) => {
       entry.info = info;
       return info;

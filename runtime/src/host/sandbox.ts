@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -24,13 +25,21 @@ export function detectSandbox(): SandboxMode {
 }
 
 const FIRST_UID = 200_000;
+const UID_SPAN = 800_000;
 
-/** Stable uid per runtime id, persisted in a root-only file so a workspace keeps its owner across restarts. */
+/**
+ * Stable uid per runtime id, persisted in a root-only file so a workspace keeps its owner
+ * across restarts. The first choice is a hash of data dir + id, so two hosts on one machine
+ * (side-by-side test runs) are unlikely to hand out the same uid.
+ */
 export class UidRegistry {
   private readonly file: string;
   private uids: Record<string, number>;
 
-  constructor(hostDir: string) {
+  constructor(
+    hostDir: string,
+    private readonly salt: string,
+  ) {
     this.file = path.join(hostDir, "uids.json");
     try {
       this.uids = JSON.parse(fs.readFileSync(this.file, "utf8")) as Record<string, number>;
@@ -42,7 +51,10 @@ export class UidRegistry {
   uidFor(runtimeId: string): number {
     const known = this.uids[runtimeId];
     if (known !== undefined) return known;
-    const uid = Math.max(FIRST_UID - 1, ...Object.values(this.uids)) + 1;
+    const taken = new Set(Object.values(this.uids));
+    let offset = createHash("sha256").update(`${this.salt}\0${runtimeId}`).digest().readUInt32BE(0) % UID_SPAN;
+    while (taken.has(FIRST_UID + offset)) offset = (offset + 1) % UID_SPAN;
+    const uid = FIRST_UID + offset;
     this.uids[runtimeId] = uid;
     fs.writeFileSync(`${this.file}.tmp`, JSON.stringify(this.uids), { mode: 0o600 });
     fs.renameSync(`${this.file}.tmp`, this.file);

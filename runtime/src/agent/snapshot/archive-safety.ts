@@ -46,64 +46,98 @@ export function safeEntryPath(raw: string): string {
   return parts.join("/");
 }
 
-/**
- * Reads the whole archive once without writing anything and refuses it when any entry
- * could land outside the extraction root or the archive is too big. Only then do we extract.
- */
-export async function inspectArchive(file: string, limits: ArchiveLimits): Promise<ArchiveSummary> {
-  let entries = 0;
-  let files = 0;
-  let bytes = 0;
-  let failure: unknown = null;
-  try {
-    await tar.t({
-      file,
-      strict: true,
-      onReadEntry: (entry) => {
-        if (failure) return;
-        try {
-          entries += 1;
-          if (entries > limits.maxEntries) unsafe(`archive has more than ${limits.maxEntries} entries`);
-          if (!ALLOWED_TYPES.has(entry.type)) unsafe(`unsupported entry type ${entry.type}: ${entry.path}`);
-          const name = safeEntryPath(entry.path);
-          if (entry.type === "SymbolicLink" && limits.allowExternalSymlinks) {
-            if (!entry.linkpath) unsafe(`symlink ${name} has no target`);
-          } else if (entry.type === "SymbolicLink" || entry.type === "Link") {
-            const link = entry.linkpath ?? "";
-            if (!link || link.startsWith("/")) unsafe(`link ${name} points to an absolute path`);
-            // Symlinks resolve from their own folder; hard links name a path from the archive root.
-            const base = entry.type === "SymbolicLink" ? path.posix.dirname(name) : "";
-            const target = path.posix.normalize(path.posix.join(base, link));
-            if (target === ".." || target.startsWith("../")) unsafe(`link ${name} points outside the archive: ${link}`);
-          } else if (entry.type !== "Directory") {
-            files += 1;
-            bytes += entry.size;
-            if (bytes > limits.maxTotalBytes) unsafe(`archive unpacks to more than ${limits.maxTotalBytes} bytes`);
-          }
-        } catch (err) {
-          failure = err;
-        }
-      },
-    });
-  } catch (err) {
-    if (failure) throw failure;
-    if (entries === 0 && (await isEmptyTar(file))) return { files: 0, bytes: 0 };
-    throw new ApiError("bad_request", `not a valid tar.gz archive: ${(err as Error).message}`);
+/** Checks entries one by one as a parser meets them; the first violation is kept. */
+class EntryChecker {
+  entries = 0;
+  files = 0;
+  bytes = 0;
+  failure: unknown = null;
+
+  constructor(private readonly limits: ArchiveLimits) {}
+
+  /** True when the entry is acceptable; false (and failure set) otherwise. */
+  accept(entry: tar.ReadEntry): boolean {
+    if (this.failure) return false;
+    try {
+      this.check(entry);
+      return true;
+    } catch (err) {
+      this.failure = err;
+      return false;
+    }
   }
-  if (failure) throw failure;
-  return { files, bytes };
+
+  private check(entry: tar.ReadEntry): void {
+    const limits = this.limits;
+    this.entries += 1;
+    if (this.entries > limits.maxEntries) unsafe(`archive has more than ${limits.maxEntries} entries`);
+    if (!ALLOWED_TYPES.has(entry.type)) unsafe(`unsupported entry type ${entry.type}: ${entry.path}`);
+    const name = safeEntryPath(entry.path);
+    if (entry.type === "SymbolicLink" && limits.allowExternalSymlinks) {
+      if (!entry.linkpath) unsafe(`symlink ${name} has no target`);
+    } else if (entry.type === "SymbolicLink" || entry.type === "Link") {
+      const link = entry.linkpath ?? "";
+      if (!link || link.startsWith("/")) unsafe(`link ${name} points to an absolute path`);
+      // Symlinks resolve from their own folder; hard links name a path from the archive root.
+      const base = entry.type === "SymbolicLink" ? path.posix.dirname(name) : "";
+      const target = path.posix.normalize(path.posix.join(base, link));
+      if (target === ".." || target.startsWith("../")) unsafe(`link ${name} points outside the archive: ${link}`);
+    } else if (entry.type !== "Directory") {
+      this.files += 1;
+      this.bytes += entry.size;
+      if (this.bytes > limits.maxTotalBytes) unsafe(`archive unpacks to more than ${limits.maxTotalBytes} bytes`);
+    }
+  }
+
+  /** Turns a parser error or a recorded violation into the ApiError to answer with. */
+  async settle(file: string, err: unknown): Promise<ArchiveSummary> {
+    if (this.failure) throw this.failure;
+    if (err) {
+      if (this.entries === 0 && (await isEmptyTar(file))) return { files: 0, bytes: 0 };
+      throw new ApiError("bad_request", `not a valid tar.gz archive: ${(err as Error).message}`);
+    }
+    return { files: this.files, bytes: this.bytes };
+  }
 }
 
-/** Extracts a previously inspected archive; modes and mtimes are kept, ownership is not. */
-export async function extractArchive(file: string, cwd: string, filter?: (entryPath: string) => boolean): Promise<void> {
-  if (await isEmptyTar(file)) return;
-  await tar.x({
-    file,
-    cwd,
-    strict: true,
-    preserveOwner: false,
-    chmod: true,
-    processUmask: 0,
-    filter: filter ? (p) => filter(safeEntryPath(p)) : undefined,
+/**
+ * Reads the whole archive without writing anything and refuses it when any entry could
+ * land outside the extraction root or the archive is too big. Only then may it be extracted.
+ */
+export async function inspectArchive(file: string, limits: ArchiveLimits): Promise<ArchiveSummary> {
+  const checker = new EntryChecker(limits);
+  let error: unknown = null;
+  await tar.t({ file, strict: true, onReadEntry: (entry) => void checker.accept(entry) }).catch((err) => {
+    error = err;
   });
+  return checker.settle(file, error);
+}
+
+const EXTRACT_OPTIONS = { strict: true, preserveOwner: false, chmod: true, processUmask: 0 } as const;
+
+/** Extracts an archive already passed by inspectArchive; modes and mtimes are kept, ownership is not. */
+export async function extractArchive(file: string, cwd: string): Promise<void> {
+  if (await isEmptyTar(file)) return;
+  await tar.x({ file, cwd, ...EXTRACT_OPTIONS });
+}
+
+/**
+ * One pass for archives bound for a private staging folder: entries are checked as they are
+ * extracted and a violation fails the whole call. The caller discards the staging folder on
+ * failure, so nothing reaches the workspace. `keep` selects which entries to write.
+ */
+export async function extractChecked(
+  file: string,
+  staging: string,
+  limits: ArchiveLimits,
+  keep: (entryPath: string) => boolean,
+): Promise<ArchiveSummary> {
+  const checker = new EntryChecker(limits);
+  let error: unknown = null;
+  await tar
+    .x({ file, cwd: staging, ...EXTRACT_OPTIONS, filter: (p, entry) => checker.accept(entry as tar.ReadEntry) && keep(safeEntryPath(p)) })
+    .catch((err) => {
+      error = err;
+    });
+  return checker.settle(file, error);
 }

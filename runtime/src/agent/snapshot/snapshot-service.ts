@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import * as tar from "tar";
 import { ApiError } from "../../../../sdk/errors";
 import type { WorkspacePaths } from "../files/workspace-paths";
-import { type ArchiveLimits, type ArchiveSummary, extractArchive, inspectArchive } from "./archive-safety";
+import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractChecked, inspectArchive } from "./archive-safety";
 import type { ReceivedBody } from "./receive-body";
 
 const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
@@ -97,7 +97,6 @@ export class SnapshotService {
       if (body.sha256 !== expectedSha) {
         throw new ApiError("checksum_mismatch", `archive SHA-256 is ${body.sha256}, expected ${expectedSha}; nothing was changed`);
       }
-      const summary = await inspectArchive(body.file, SNAPSHOT_LIMITS);
       const roots = this.persistedRoots();
       const staging = await this.tempFile("staging");
       const trash = await this.tempFile("trash");
@@ -105,14 +104,14 @@ export class SnapshotService {
       await fs.mkdir(trash);
       try {
         const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
-        await extractArchive(body.file, staging, (p) => p === "" || under(p));
+        const summary = await extractChecked(body.file, staging, SNAPSHOT_LIMITS, (p) => p === "" || under(p));
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
+        return summary;
       } finally {
         void fs.rm(staging, { recursive: true, force: true });
         void fs.rm(trash, { recursive: true, force: true });
       }
-      return summary;
     });
   }
 

@@ -1,7 +1,8 @@
 import type { RawData, WebSocket } from "ws";
 import { terminalClientFrame, terminalQuery } from "../../../../sdk/protocol/terminal";
 import type { ActivityTracker } from "../activity/activity-tracker";
-import { parseWith, queryOf } from "../http/respond";
+import { parseWith, queryOf, sendJSON } from "../http/respond";
+import type { Route } from "../http/router";
 import type { TerminalManager } from "./terminal-manager";
 
 /** GET /terminal WebSocket: attaches the socket to a terminal (created on first use) and feeds it validated frames. */
@@ -40,4 +41,9 @@ export function handleTerminalSocket(ws: WebSocket, url: URL, terminals: Termina
     if (frame.data.type === "input") session.write(frame.data.data);
     else session.resize(frame.data.cols, frame.data.rows);
   });
+}
+
+/** GET /terminals: the runtime's live terminals. */
+export function terminalRoutes(terminals: TerminalManager): Route[] {
+  return [{ method: "GET", path: "/terminals", handle: (_req, res) => sendJSON(res, 200, { terminals: terminals.list() }) }];
 }
