@@ -103,16 +103,18 @@ describe("snapshot store against a real agent", () => {
   });
 
   it("autosaves only when due and when the persisted paths changed", async () => {
+    const hour = 3600_000;
     const { session } = await owner();
     const a = await runtime();
     await put(a.fetchAgent, "work/file.txt", "v1");
     const t0 = Date.now();
+    // The first check only sets the baseline.
+    expect(await maybeAutosave(env, session, a.fetchAgent, t0 - hour)).toMatchObject({ saved: false, reason: "not_due" });
     const first = await maybeAutosave(env, session, a.fetchAgent, t0);
     expect(first.saved).toBe(true);
     // Within the interval nothing is even checked.
     expect(await maybeAutosave(env, session, a.fetchAgent, t0 + 1000)).toMatchObject({ saved: false, reason: "not_due" });
     // Due, but unchanged: no new snapshot.
-    const hour = 3600_000;
     expect(await maybeAutosave(env, session, a.fetchAgent, t0 + hour)).toMatchObject({ saved: false, reason: "unchanged" });
     await put(a.fetchAgent, "work/file.txt", "v2");
     const changed = await maybeAutosave(env, session, a.fetchAgent, t0 + 2 * hour);

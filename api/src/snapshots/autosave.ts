@@ -53,8 +53,14 @@ export type AutosaveOutcome =
 export async function maybeAutosave(env: AppBindings, session: SessionRef, fetchAgent: FetchAgent, at = now()): Promise<AutosaveOutcome> {
   const { autosaveIntervalMs } = snapshotConfig(env);
   const [state, latest] = await Promise.all([readState(env, session.id), latestReady(env, session.id)]);
+  // The first check of a runtime only sets the baseline: it has just been restored from the
+  // restore point (or is fresh), so there is nothing to save yet.
+  if (!state && !latest) {
+    await writeState(env, session.id, { checkedAt: at, fingerprint: null });
+    return { saved: false, reason: "not_due", nextCheckAt: at + autosaveIntervalMs };
+  }
   const lastCheck = Math.max(state?.checkedAt ?? 0, latest?.createdAt ?? 0);
-  if (lastCheck > 0 && at - lastCheck < autosaveIntervalMs) {
+  if (at - lastCheck < autosaveIntervalMs) {
     return { saved: false, reason: "not_due", nextCheckAt: lastCheck + autosaveIntervalMs };
   }
   const fingerprint = await agentFingerprint(fetchAgent);

@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import {
+  restoreIntoNewSessionResult,
+  restoreSnapshotResult,
+  type Snapshot,
+  snapshotListSchema,
+  snapshotSchema,
+} from "../../sdk/schemas/snapshots";
+import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
+import { killRuntime } from "./helpers/runtime-host";
+import {
+  deleteFile,
+  putFile,
+  r2Blobs,
+  r2ObjectExists,
+  readFile,
+  sampleTree,
+  shell,
+  shellExtras,
+  treeDigest,
+} from "./helpers/snapshot-tree";
+import { createStackTemplate } from "./helpers/templates";
+import { createStackUser, type StackUser } from "./helpers/users";
+
+const ROOT = "work";
+
+async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
+  return snapshotListSchema.parse(await expectOK(await api(user, "GET", `/api/sessions/${sessionId}/snapshots`))).snapshots;
+}
+
+async function saveManual(user: StackUser, sessionId: string, label: string): Promise<Snapshot> {
+  return snapshotSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/snapshots`, { label }), 201));
+}
+
+/** A running session whose template persists only `work/`. */
+async function persistedSession(user: StackUser, name: string, idleTimeoutSeconds?: number) {
+  const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT], idleTimeoutSeconds });
+  const session = await createSession(user, { name, templateId });
+  expect(session.state).toBe("running");
+  return session;
+}
+
+async function writeTree(user: StackUser, sessionId: string): Promise<Record<string, Buffer>> {
+  const tree = sampleTree(ROOT);
+  for (const [p, bytes] of Object.entries(tree)) await putFile(user, sessionId, p, bytes);
+  await shellExtras(user, sessionId, ROOT);
+  return tree;
+}
+
+async function expectTree(user: StackUser, sessionId: string, tree: Record<string, Buffer>): Promise<void> {
+  for (const [p, bytes] of Object.entries(tree)) {
+    const got = await readFile(user, sessionId, p);
+    expect(got.status, p).toBe(200);
+    expect(got.bytes.equals(bytes), `${p} bytes`).toBe(true);
+  }
+}
+
+describe("snapshots on a real stack", () => {
+  it("stop → start restores the persisted tree byte-identical; other paths are disposable", async () => {
+    const user = await createStackUser();
+    const session = await persistedSession(user, "snap-stop");
+    const tree = await writeTree(user, session.id);
+    await putFile(user, session.id, "outside/scratch.txt", "not persisted");
+    const before = await treeDigest(user, session.id, ROOT);
+
+    await sessionAction(user, session.id, "stop");
+    const [flush] = await listSnapshots(user, session.id);
+    expect(flush).toMatchObject({ kind: "stop", status: "ready", restorePoint: true });
+    expect(flush?.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    await sessionAction(user, session.id, "start");
+    expect(await treeDigest(user, session.id, ROOT)).toBe(before);
+    await expectTree(user, session.id, tree);
+    expect((await readFile(user, session.id, "outside/scratch.txt")).status).toBe(404);
+
+    // The download is the archive that was verified.
+    const content = await api(user, "GET", `/api/sessions/${session.id}/snapshots/${flush?.id}/content`);
+    expect(content.status).toBe(200);
+    const { createHash } = await import("node:crypto");
+    const bytes = Buffer.from(await content.arrayBuffer());
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(flush?.sha256);
+    expect(bytes.byteLength).toBe(flush?.bytes);
+  });
+
+  it("idle sleep flushes and a wake restores the tree byte-identical", async () => {
+    const user = await createStackUser();
+    const session = await persistedSession(user, "snap-sleep", 5);
+    const tree = await writeTree(user, session.id);
+    const before = await treeDigest(user, session.id, ROOT);
+    await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
+    const [flush] = await listSnapshots(user, session.id);
+    expect(flush).toMatchObject({ kind: "sleep", status: "ready", restorePoint: true });
+    // Opening a terminal wakes it; the digest is taken by the woken runtime's shell.
+    expect(await treeDigest(user, session.id, ROOT)).toBe(before);
+    expect((await getSession(user, session.id)).state).toBe("running");
+    await expectTree(user, session.id, tree);
+  });
+
+  it("killing the agent mid-upload marks that snapshot failed, removes its object and keeps the previous restore point", async () => {
+    const user = await createStackUser();
+    const session = await persistedSession(user, "snap-kill");
+    const tree = await writeTree(user, session.id);
+    const good = await saveManual(user, session.id, "good");
+    const goodDigest = await treeDigest(user, session.id, ROOT);
+    // Incompressible, so the archive is large and its upload takes a while.
+    await shell(user, session.id, `head -c 160000000 /dev/urandom > ${ROOT}/big.bin`);
+
+    const blobsBefore = await r2Blobs();
+    const doomed = api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "doomed" });
+    // An upload is in progress once a new R2 blob exists and has bytes but is not complete.
+    const growing = await until(
+      async () => {
+        for (const [name, size] of await r2Blobs())
+          if (!blobsBefore.has(name) && size > 1024 * 1024 && size < 100_000_000) return { name, size };
+        return null;
+      },
+      "an upload in progress",
+      90_000,
+    );
+    await killRuntime(session.id);
+    const res = await doomed;
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(growing.size).toBeLessThan(160_000_000);
+
+    const rows = await listSnapshots(user, session.id);
+    const failed = rows.find((s) => s.label === "doomed");
+    expect(failed).toMatchObject({ status: "failed", bytes: null, sha256: null, restorePoint: false });
+    expect(rows.find((s) => s.restorePoint)?.id).toBe(good.id);
+    expect(await r2ObjectExists(`snapshots/${user.workspaceId}/${session.id}/${failed?.id}.tar.gz`)).toBe(false);
+    expect(await r2ObjectExists(`snapshots/${user.workspaceId}/${session.id}/${good.id}.tar.gz`)).toBe(true);
+
+    await until(async () => (await getSession(user, session.id)).state === "failed", "failed state", 60_000);
+    const restarted = await sessionAction(user, session.id, "restart");
+    expect(restarted.state).toBe("running");
+    expect(await treeDigest(user, session.id, ROOT)).toBe(goodDigest);
+    await expectTree(user, session.id, tree);
+    expect((await readFile(user, session.id, `${ROOT}/big.bin`)).status).toBe(404);
+  });
+
+  it("restoring an older snapshot brings back that point in time; the safety snapshot holds the newer state", async () => {
+    const user = await createStackUser();
+    const session = await persistedSession(user, "snap-restore");
+    const v1 = await writeTree(user, session.id);
+    const v1Snapshot = await saveManual(user, session.id, "v1");
+    const v1Digest = await treeDigest(user, session.id, ROOT);
+
+    await putFile(user, session.id, `${ROOT}/a/b/c/d/e/deep.txt`, "changed after v1\n");
+    await putFile(user, session.id, `${ROOT}/new in v2.txt`, "added after v1\n");
+    await deleteFile(user, session.id, `${ROOT}/.hidden`);
+    const v2Digest = await treeDigest(user, session.id, ROOT);
+    expect(v2Digest).not.toBe(v1Digest);
+
+    const restore = restoreSnapshotResult.parse(
+      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${v1Snapshot.id}/restore`)),
+    );
+    expect(restore.safety).toMatchObject({ kind: "safety", status: "ready" });
+    expect(await treeDigest(user, session.id, ROOT)).toBe(v1Digest);
+    await expectTree(user, session.id, v1);
+    expect((await readFile(user, session.id, `${ROOT}/new in v2.txt`)).status).toBe(404);
+
+    // The safety snapshot is the newer state: restoring it gives the v2 tree back.
+    await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${restore.safety.id}/restore`));
+    expect(await treeDigest(user, session.id, ROOT)).toBe(v2Digest);
+    expect((await readFile(user, session.id, `${ROOT}/new in v2.txt`)).bytes.toString()).toBe("added after v1\n");
+  });
+
+  it("restores a snapshot into a new session that starts from it", async () => {
+    const user = await createStackUser();
+    const session = await persistedSession(user, "snap-source");
+    const tree = await writeTree(user, session.id);
+    const snap = await saveManual(user, session.id, "seed");
+    const digest = await treeDigest(user, session.id, ROOT);
+    await putFile(user, session.id, `${ROOT}/after-seed.txt`, "not in the seed");
+
+    const created = restoreIntoNewSessionResult.parse(
+      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${snap.id}/new-session`, { name: "snap-copy" }), 201),
+    );
+    expect(created.session.state).toBe("running");
+    expect(await treeDigest(user, created.session.id, ROOT)).toBe(digest);
+    await expectTree(user, created.session.id, tree);
+    expect((await readFile(user, created.session.id, `${ROOT}/after-seed.txt`)).status).toBe(404);
+  });
+
+  it("deleting a snapshot removes its object", async () => {
+    const user = await createStackUser();
+    const session = await persistedSession(user, "snap-delete");
+    await putFile(user, session.id, `${ROOT}/x.txt`, "x");
+    const snap = await saveManual(user, session.id, "to delete");
+    const key = `snapshots/${user.workspaceId}/${session.id}/${snap.id}.tar.gz`;
+    expect(await r2ObjectExists(key)).toBe(true);
+    await expectOK(await api(user, "DELETE", `/api/sessions/${session.id}/snapshots/${snap.id}`));
+    expect(await r2ObjectExists(key)).toBe(false);
+    expect((await listSnapshots(user, session.id)).some((s) => s.id === snap.id)).toBe(false);
+  });
+});
