@@ -27,6 +27,7 @@ const stack = await startStack({
   persistTo: stateDir,
   runtimeDataDir: runtimeDir,
   logDir: path.join(ROOT, ".wrangler", "logs", values.name),
+  freeze: true,
   vars: {
     SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
     OPERATOR_EMAILS: process.env.OPERATOR_EMAILS ?? "operator@example.com",

@@ -35,4 +35,6 @@ export function startStack(opts: {
   vars?: Record<string, string>;
   logDir?: string;
   inheritOutput?: boolean;
+  /** Serve a bundled copy of the Worker and SPA so edits to the tree do not reload it. */
+  freeze?: boolean;
 }): Promise<Stack>;

@@ -1,7 +1,7 @@
 // Starting and stopping the pieces of the local stack. Every child runs in its own
 // process group so it can be stopped with everything it spawned, by pid, never by name.
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
+import { cpSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -105,6 +105,30 @@ export async function buildWeb({ quiet = true } = {}) {
 }
 
 /**
+ * A snapshot of the Worker and SPA for test stacks: wrangler dev reloads whenever a watched
+ * source file changes, which breaks in-flight requests while other work edits the tree. The
+ * frozen copy is bundled once (wrangler's own bundler, via a dry-run) and served with --no-bundle.
+ */
+async function freezeWorker(dir) {
+  const { parse, stringify } = await import("smol-toml");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await run(bin("wrangler"), ["deploy", "--dry-run", "--containers-rollout=none", "--outdir", path.join(dir, "worker")], {
+    quiet: true,
+    env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+  cpSync(path.join(ROOT, "dist/web"), path.join(dir, "web"), { recursive: true });
+  const config = parse(readFileSync(path.join(ROOT, "wrangler.toml"), "utf8"));
+  config.main = path.join(dir, "worker/index.js");
+  config.assets.directory = path.join(dir, "web");
+  for (const db of config.d1_databases) db.migrations_dir = path.join(ROOT, "migrations");
+  for (const c of config.containers ?? []) c.image = path.join(ROOT, "runtime/Dockerfile");
+  const configPath = path.join(dir, "wrangler.toml");
+  writeFileSync(configPath, stringify(config));
+  return configPath;
+}
+
+/**
  * The whole product on one origin: D1 migrations, the runtime host and wrangler dev
  * (Worker + static SPA + DOs + Queues + Workflows). Returns a handle whose stop() ends all.
  */
@@ -117,6 +141,7 @@ export async function startStack({
   vars = {},
   logDir,
   inheritOutput = false,
+  freeze = false,
 }) {
   const runtimeSecret = secret ?? `dev-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   await applyMigrations({ persistTo });
@@ -132,8 +157,10 @@ export async function startStack({
     APP_ORIGIN: `http://localhost:${port}`,
     ...vars,
   };
+  const frozenConfig = freeze ? await freezeWorker(path.resolve(ROOT, `${persistTo}-frozen`)) : null;
   const args = [
     "dev",
+    ...(frozenConfig ? ["-c", frozenConfig, "--no-bundle"] : []),
     "--port",
     String(port),
     "--ip",

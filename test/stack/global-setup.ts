@@ -17,6 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     persistTo: state,
     runtimeDataDir: runtimes,
     logDir: path.join(ROOT, `.wrangler/logs/stack-${TEST_RUN_TAG}`),
+    freeze: true,
     vars: {
       SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
       OPERATOR_EMAILS: "operator@example.com",
