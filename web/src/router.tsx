@@ -7,6 +7,8 @@ import { Spinner } from "./components/states";
 import { AccountPage } from "./pages/AccountPage/AccountPage";
 import { AdminPage } from "./pages/AdminPage/AdminPage";
 import { AuditPage } from "./pages/AuditPage/AuditPage";
+import { BuildDetailPage } from "./pages/BuildDetailPage/BuildDetailPage";
+import { BuildsPage } from "./pages/BuildsPage/BuildsPage";
 import { DashboardPage } from "./pages/DashboardPage/DashboardPage";
 import { DeviceApprovePage } from "./pages/DeviceApprovePage/DeviceApprovePage";
 import { HealthPage } from "./pages/HealthPage/HealthPage";
@@ -19,6 +21,8 @@ import { SessionDetailPage } from "./pages/SessionDetailPage/SessionDetailPage";
 import { SessionsPage } from "./pages/SessionsPage/SessionsPage";
 import { SignInPage } from "./pages/SignInPage/SignInPage";
 import { SignUpPage } from "./pages/SignUpPage/SignUpPage";
+import { TemplateDetailPage } from "./pages/TemplateDetailPage/TemplateDetailPage";
+import { TemplatesPage } from "./pages/TemplatesPage/TemplatesPage";
 import { UsagePage } from "./pages/UsagePage/UsagePage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage/WorkspaceSettingsPage";
 
@@ -53,6 +57,10 @@ export const router = createBrowserRouter([
           </Suspense>
         ),
       },
+      { path: "templates", element: <TemplatesPage /> },
+      { path: "templates/:id", element: <TemplateDetailPage /> },
+      { path: "builds", element: <BuildsPage /> },
+      { path: "builds/:id", element: <BuildDetailPage /> },
       { path: "workspace/settings", element: <WorkspaceSettingsPage /> },
       { path: "workspace/members", element: <MembersPage /> },
       { path: "workspace/secrets", element: <SecretsPage /> },

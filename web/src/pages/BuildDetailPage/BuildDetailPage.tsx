@@ -1,0 +1,30 @@
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "react-router";
+import { buildArtifactURL, buildQuery, isBuildActive, useBuildLog, useRetryBuild } from "../../api/queries/builds";
+import { useCan } from "../../api/queries/workspaces";
+import { describeError } from "../../components/states";
+import { BuildDetailPageView } from "./BuildDetailPageView";
+
+export function BuildDetailPage() {
+  const { id = "" } = useParams();
+  const query = useQuery(buildQuery(id));
+  const active = query.data ? isBuildActive(query.data.status) : true;
+  const log = useBuildLog(id, active);
+  const retry = useRetryBuild();
+  const canRetry = useCan("builds.write");
+  return (
+    <BuildDetailPageView
+      build={query.data}
+      loading={query.isPending}
+      error={query.error}
+      log={log.text}
+      logError={log.error}
+      artifactURL={buildArtifactURL(id)}
+      canRetry={canRetry}
+      retrying={retry.isPending}
+      retryError={retry.error ? `${describeError(retry.error).title}: ${retry.error.message}` : null}
+      onRetryBuild={() => retry.mutate(id)}
+      onRetry={() => query.refetch()}
+    />
+  );
+}

@@ -1,0 +1,31 @@
+import { useQuery } from "@tanstack/react-query";
+import { useSearchParams } from "react-router";
+import { BUILD_STATES, type BuildState } from "../../../../sdk/states";
+import { buildsQuery, useRetryBuild } from "../../api/queries/builds";
+import { useCan } from "../../api/queries/workspaces";
+import { describeError } from "../../components/states";
+import { BuildsPageView } from "./BuildsPageView";
+
+const asState = (v: string | null): BuildState | undefined => BUILD_STATES.find((s) => s === v);
+
+export function BuildsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = asState(params.get("status"));
+  const query = useQuery(buildsQuery({ status }));
+  const retry = useRetryBuild();
+  const canRetry = useCan("builds.write");
+  return (
+    <BuildsPageView
+      builds={query.data}
+      loading={query.isPending}
+      error={query.error}
+      status={status}
+      canRetry={canRetry}
+      retrying={retry.isPending ? (retry.variables ?? null) : null}
+      retryError={retry.error ? `${describeError(retry.error).title}: ${retry.error.message}` : null}
+      onStatus={(s) => setParams(s ? { status: s } : {})}
+      onRetryBuild={(id) => retry.mutate(id)}
+      onRetry={() => query.refetch()}
+    />
+  );
+}

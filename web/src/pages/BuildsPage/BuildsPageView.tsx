@@ -1,0 +1,110 @@
+import { Link } from "react-router";
+import type { Build } from "../../../../sdk/schemas/builds";
+import { BUILD_STATES, type BuildState } from "../../../../sdk/states";
+import { HammerIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
+
+interface Props {
+  builds: Build[] | undefined;
+  loading: boolean;
+  error: unknown;
+  status: BuildState | undefined;
+  canRetry: boolean;
+  retrying: string | null;
+  retryError: string | null;
+  onStatus: (status: BuildState | undefined) => void;
+  onRetryBuild: (id: string) => void;
+  onRetry: () => void;
+}
+
+const RETRYABLE: readonly BuildState[] = ["failed", "dead_lettered"];
+
+export function BuildsPageView({ builds, loading, error, status, canRetry, retrying, retryError, onStatus, onRetryBuild, onRetry }: Props) {
+  return (
+    <div className="stack" style={{ gap: "1rem" }}>
+      <div className="page-header">
+        <div>
+          <h1>Builds</h1>
+          <p className="muted">Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact.</p>
+        </div>
+      </div>
+      <div className="segmented" role="tablist" aria-label="Filter by status" data-testid="build-filters">
+        {[undefined, ...BUILD_STATES].map((s) => (
+          <button
+            key={s ?? "all"}
+            type="button"
+            role="tab"
+            className="segmented-btn"
+            aria-selected={status === s}
+            onClick={() => onStatus(s)}
+          >
+            {s ? buildStateLabel(s) : "All"}
+          </button>
+        ))}
+      </div>
+      {retryError && (
+        <div className="alert alert-error" role="alert">
+          {retryError}
+        </div>
+      )}
+      <section className="card" style={{ padding: 0 }}>
+        {loading ? (
+          <div style={{ padding: "1.25rem" }}>
+            <Skeleton lines={4} />
+          </div>
+        ) : error ? (
+          <div style={{ padding: "1rem" }}>
+            <ErrorState error={error} onRetry={onRetry} />
+          </div>
+        ) : !builds?.length ? (
+          <EmptyState
+            icon={<HammerIcon size={32} />}
+            title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}
+          >
+            Upload a template version to start a build.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="builds-table">
+              <thead>
+                <tr>
+                  <th>Template</th>
+                  <th>Status</th>
+                  <th className="hide-sm">Attempts</th>
+                  <th className="hide-sm">Started</th>
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {builds.map((b) => (
+                  <tr key={b.id} data-build={b.id}>
+                    <td>
+                      <Link to={`/builds/${b.id}`} className="strong-link">
+                        {b.templateName} <span className="mono">{b.version}</span>
+                      </Link>
+                      {b.error && <div className="small muted">{b.error}</div>}
+                    </td>
+                    <td>
+                      <BuildStatusBadge status={b.status} />
+                    </td>
+                    <td className="hide-sm muted">{b.attempts}</td>
+                    <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
+                    <td style={{ textAlign: "right" }}>
+                      {canRetry && RETRYABLE.includes(b.status) && (
+                        <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
+                          Retry
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { useQuery } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
+import { templatesQuery, useCreateTemplate } from "../../api/queries/templates";
+import { useCan } from "../../api/queries/workspaces";
+import { describeError } from "../../components/states";
+import { TemplatesPageView } from "./TemplatesPageView";
+
+export function TemplatesPage() {
+  const query = useQuery(templatesQuery());
+  const create = useCreateTemplate();
+  const navigate = useNavigate();
+  const canWrite = useCan("templates.write");
+  return (
+    <TemplatesPageView
+      templates={query.data}
+      loading={query.isPending}
+      error={query.error}
+      canWrite={canWrite}
+      creating={create.isPending}
+      createError={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}
+      onCreate={(input) => create.mutate(input, { onSuccess: (tpl) => navigate(`/templates/${tpl.id}`) })}
+      onRetry={() => query.refetch()}
+    />
+  );
+}

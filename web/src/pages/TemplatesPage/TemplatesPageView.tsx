@@ -1,0 +1,133 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import type { Template } from "../../../../sdk/schemas/templates";
+import { LayersIcon, PlusIcon } from "../../components/icons";
+import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+import "./templates.css";
+
+interface Props {
+  templates: Template[] | undefined;
+  loading: boolean;
+  error: unknown;
+  canWrite: boolean;
+  creating: boolean;
+  createError: string | null;
+  onCreate: (input: { name: string; description?: string }) => void;
+  onRetry: () => void;
+}
+
+export function TemplatesPageView({ templates, loading, error, canWrite, creating, createError, onCreate, onRetry }: Props) {
+  const [formOpen, setFormOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+
+  return (
+    <div className="stack" style={{ gap: "1rem" }}>
+      <div className="page-header">
+        <div>
+          <h1>Templates</h1>
+          <p className="muted">
+            Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version.
+          </p>
+        </div>
+        {canWrite && (
+          <button type="button" className="btn btn-primary" onClick={() => setFormOpen((o) => !o)} aria-expanded={formOpen}>
+            <PlusIcon /> New template
+          </button>
+        )}
+      </div>
+
+      {formOpen && (
+        <form
+          className="card stack"
+          aria-label="New template"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onCreate({ name: name.trim(), description: description.trim() || undefined });
+          }}
+        >
+          <label className="field">
+            <span className="field-label">Name</span>
+            <input
+              className="input mono"
+              name="name"
+              value={name}
+              onChange={(e) => setName(e.target.value.toLowerCase())}
+              placeholder="web-app"
+              autoComplete="off"
+              required
+            />
+            <span className="field-hint">Lowercase letters, digits, dots, dashes; unique in this workspace.</span>
+          </label>
+          <label className="field">
+            <span className="field-label">Description</span>
+            <input className="input" name="description" value={description} onChange={(e) => setDescription(e.target.value)} />
+          </label>
+          {createError && (
+            <div className="alert alert-error" role="alert">
+              {createError}
+            </div>
+          )}
+          <div className="row">
+            <button type="submit" className="btn btn-primary" disabled={creating || !name.trim()}>
+              {creating && <span className="spinner" aria-hidden />}
+              Create template
+            </button>
+            <button type="button" className="btn" onClick={() => setFormOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+
+      <section className="card" style={{ padding: 0 }}>
+        {loading ? (
+          <div style={{ padding: "1.25rem" }}>
+            <Skeleton lines={3} />
+          </div>
+        ) : error ? (
+          <div style={{ padding: "1rem" }}>
+            <ErrorState error={error} onRetry={onRetry} />
+          </div>
+        ) : !templates?.length ? (
+          <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
+            Create one to standardise your team's environments.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="templates-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Promoted version</th>
+                  <th className="hide-sm">Preview port</th>
+                  <th className="hide-sm">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {templates.map((t) => (
+                  <tr key={t.id} data-template={t.name}>
+                    <td>
+                      <div className="row" style={{ gap: "0.5rem" }}>
+                        <Link to={`/templates/${t.id}`} className="strong-link">
+                          {t.name}
+                        </Link>
+                        {t.builtin && <span className="badge badge-info">Built-in</span>}
+                        {t.archived && <span className="badge badge-warn">Archived</span>}
+                      </div>
+                      {t.description && <div className="small muted">{t.description}</div>}
+                    </td>
+                    <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
+                    <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
+                    <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
