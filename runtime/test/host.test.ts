@@ -92,6 +92,23 @@ describe("runtime host", () => {
     expect((await host.request("/runtimes/stopme", { method: "DELETE" })).status).toBe(204);
   });
 
+  it("ends concurrent starts and stops with exactly one agent", async () => {
+    const pids = new Set<number>();
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        if (i % 3 === 1) expect((await host.request("/runtimes/churn", { method: "DELETE" })).status).toBe(204);
+        else pids.add((await host.start("churn", { fresh: false })).pid);
+      }),
+    );
+    const final = await host.start("churn", { fresh: false });
+    pids.add(final.pid);
+    await waitFor(() => [...pids].filter(processAlive).length === 1, "one agent left");
+    expect([...pids].filter(processAlive)).toEqual([final.pid]);
+    const list = (await (await host.request("/runtimes")).json()) as { runtimes: { runtimeId: string }[] };
+    expect(list.runtimes.filter((r) => r.runtimeId === "churn")).toHaveLength(1);
+    expect((await agentFetch(final, "/health")).status).toBe(200);
+  });
+
   it("keeps runtimes out of each other's workspaces when running as root", async () => {
     const health = (await (await fetch(`${host.url}/health`)).json()) as { sandbox: string };
     const a = await host.start("iso-a");

@@ -19,6 +19,8 @@ interface Entry {
   ready: Promise<RuntimeInfo>;
   exited: Promise<void>;
   alive: boolean;
+  /** A stop is under way: a start must wait for the exit instead of returning this agent. */
+  stopping: boolean;
 }
 
 export interface ManagerOptions {
@@ -42,27 +44,30 @@ export class RuntimeManager {
 
   /** Concurrent starts of one id share the same agent. */
   async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
-    const existing = this.entries.get(body.runtimeId);
-    if (existing?.alive) return existing.ready;
-    if (existing) await existing.exited;
-    const again = this.entries.get(body.runtimeId);
-    if (again?.alive) return again.ready;
-    return this.spawnAgent(body);
+    for (;;) {
+      const existing = this.entries.get(body.runtimeId);
+      if (!existing) return this.spawnAgent(body);
+      if (existing.alive && !existing.stopping) return existing.ready;
+      await existing.exited;
+      // Whoever wakes first spawns; the others find its entry on the next turn.
+      if (this.entries.get(body.runtimeId) === existing) this.entries.delete(body.runtimeId);
+    }
   }
 
   get(runtimeId: string): RuntimeInfo | null {
     const entry = this.entries.get(runtimeId);
-    return entry?.alive && entry.info ? entry.info : null;
+    return entry?.alive && !entry.stopping && entry.info ? entry.info : null;
   }
 
   list(): RuntimeInfo[] {
-    return [...this.entries.values()].flatMap((e) => (e.alive && e.info ? [e.info] : []));
+    return [...this.entries.values()].flatMap((e) => (e.alive && !e.stopping && e.info ? [e.info] : []));
   }
 
   /** SIGTERM the agent's process group, SIGKILL after a grace period; resolves when it is gone. */
   async stop(runtimeId: string, signal: NodeJS.Signals = "SIGTERM"): Promise<boolean> {
     const entry = this.entries.get(runtimeId);
     if (!entry?.alive) return false;
+    entry.stopping = true;
     await entry.ready.catch(() => {});
     signalGroup(entry.child, signal);
     const timer = setTimeout(() => signalGroup(entry.child, "SIGKILL"), STOP_GRACE_MS);
@@ -104,7 +109,14 @@ export class RuntimeManager {
     const log = fs.createWriteStream(path.join(dir, "agent.log"), { flags: "a" });
     const child = spawn(command.file, command.args, { cwd: workspaceDir, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     child.stderr?.pipe(log, { end: false });
-    const entry: Entry = { info: null, child, alive: true, ready: Promise.resolve(null as never), exited: Promise.resolve() };
+    const entry: Entry = {
+      info: null,
+      child,
+      alive: true,
+      stopping: false,
+      ready: Promise.resolve(null as never),
+      exited: Promise.resolve(),
+    };
     entry.exited = new Promise<void>((resolve) => {
       const gone = (why: string) => {
         if (!entry.alive) return;
