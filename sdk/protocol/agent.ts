@@ -21,8 +21,13 @@ import { z } from "zod";
  *   POST /snapshot/export                → tar.gz of the persisted paths; headers SHA256_HEADER, content-length
  *   POST /snapshot/import?sha256=          tar.gz body; verified before any file is touched; replaces
  *                                          the persisted paths' contents → { files, bytes }
+ *                                          (400 checksum_mismatch, 422 unsafe_archive, 400 bad_request: not a tar.gz)
  *   POST /bundle/import?sha256=            tar.gz template bundle, unpacked into the workspace root
+ *                                          (sha256 optional here; entries checked first → 422 unsafe_archive)
  *   POST /exec             ExecBody      → NDJSON stream of ExecEvent lines, last one `exit`
+ *
+ * File API errors: `..` → 400 bad_request; outside the workspace or through a symlink → 403
+ * forbidden; missing → 404 not_found; clash → 409 conflict. Details: runtime/README.md.
  */
 export const SHA256_HEADER = "x-content-sha256";
 export const SSH_AUTHORIZED_KEYS_HEADER = "x-ssh-authorized-keys";
@@ -37,11 +42,15 @@ export const fileEntry = z.object({
 });
 export type FileEntry = z.infer<typeof fileEntry>;
 
+export const fileTree = z.object({ entries: z.array(fileEntry) });
+export type FileTree = z.infer<typeof fileTree>;
+
 export const filePathBody = z.object({ path: z.string().min(1).max(1024) });
 export const renameBody = z.object({ from: z.string().min(1).max(1024), to: z.string().min(1).max(1024) });
 
 export const terminalInfo = z.object({ id: z.string(), pid: z.number(), cols: z.number(), rows: z.number(), clients: z.number() });
 export type TerminalInfo = z.infer<typeof terminalInfo>;
+export const terminalList = z.object({ terminals: z.array(terminalInfo) });
 
 export const execBody = z.object({
   command: z.string().min(1).max(16_000),
@@ -57,3 +66,4 @@ export const execEvent = z.discriminatedUnion("type", [
 export type ExecEvent = z.infer<typeof execEvent>;
 
 export const importResult = z.object({ files: z.number().int(), bytes: z.number().int() });
+export type ImportResult = z.infer<typeof importResult>;
