@@ -119,6 +119,20 @@ describe("agent file API", () => {
     expect((await agentFetch(info, "/nope")).status).toBe(404);
   });
 
+  it("refuses oversized bodies with 413 and leaves no partial file", async () => {
+    const big = await put("big.bin", Buffer.alloc(64 * 1024 * 1024 + 1));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: "payload_too_large" } });
+    expect((await get("big.bin")).status).toBe(404);
+    expect((await agentExec(info, "ls -A | grep -c bf- || true")).output.trim()).toBe("0");
+    const bigJSON = await agentFetch(info, "/files/mkdir", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ path: "x".repeat(100_000) }),
+    });
+    expect(bigJSON.status).toBe(413);
+  });
+
   it("counts file writes as activity", async () => {
     const before = Date.now();
     await put("touch.txt", "x");

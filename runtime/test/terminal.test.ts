@@ -73,6 +73,18 @@ describe("agent terminal", () => {
     await again.close();
   });
 
+  it("replays at most the last 256 KB", async () => {
+    const first = await TerminalClient.open(info, "?terminal=long");
+    first.input("head -c 1000000 /dev/zero | tr '\\0' y; echo; echo tail-$((2+3))\r");
+    await first.waitFor("tail-5", 20_000);
+    await first.close();
+    const again = await TerminalClient.open(info, "?terminal=long");
+    await again.waitFor("tail-5");
+    expect(again.output.length).toBeLessThanOrEqual(256 * 1024);
+    expect(again.output.length).toBeGreaterThan(200 * 1024);
+    await again.close();
+  });
+
   it("streams bulk output as binary frames", async () => {
     const term = await TerminalClient.open(info, "?terminal=bulk");
     term.input("head -c 3000000 /dev/zero | tr '\\0' x; echo; echo bulk-$((1+1))-done\r");

@@ -3,7 +3,7 @@ import { ApiError } from "../../../../sdk/errors";
 import { filePathBody, renameBody } from "../../../../sdk/protocol/agent";
 import { readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
-import type { FileService } from "./file-service";
+import { type FileService, MAX_WRITE_BYTES } from "./file-service";
 
 function pathParam(url: URL): string {
   const value = url.searchParams.get("path");
@@ -35,7 +35,11 @@ export function fileRoutes(files: FileService): Route[] {
     {
       method: "PUT",
       path: "/files/content",
-      handle: async (req, res, url) => sendJSON(res, 200, await files.write(pathParam(url), req)),
+      handle: async (req, res, url) => {
+        if (Number(req.headers["content-length"]) > MAX_WRITE_BYTES)
+          throw new ApiError("payload_too_large", `files are limited to ${MAX_WRITE_BYTES} bytes`);
+        sendJSON(res, 200, await files.write(pathParam(url), req));
+      },
     },
     {
       method: "POST",
