@@ -1,0 +1,302 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Session } from "../../../sdk/schemas/sessions";
+import type { Snapshot } from "../../../sdk/schemas/snapshots";
+import type { SessionState } from "../../../sdk/states";
+import {
+  snapshotContentURL,
+  snapshotsQuery,
+  useCreateSnapshot,
+  useDeleteSnapshot,
+  useRestoreIntoNewSession,
+  useRestoreSnapshot,
+} from "../api/queries/snapshots";
+import { formatBytes } from "../pages/TemplateDetailPage/format";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
+import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
+import { formatDateTime, timeAgo } from "./time";
+
+export interface SnapshotsPanelProps {
+  session: Pick<Session, "id" | "name" | "state">;
+  /** The caller's role allows snapshots.write (owner, admin, member); viewers only list and download. */
+  canWrite: boolean;
+  /** After "Restore into a new session" succeeded, e.g. to navigate to it. */
+  onNewSession?: (session: Session) => void;
+}
+
+type Pending = { kind: "restore" | "delete" | "new-session"; snapshot: Snapshot } | null;
+
+/** Restore is offered where the server accepts it: a running session (live, after a safety snapshot) or a resting one. */
+const RESTORABLE: readonly SessionState[] = ["running", "stopped", "sleeping", "failed", "created"];
+const SESSION_NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
+
+/**
+ * The snapshots of one session: save with a label, restore (with confirmation), restore into a
+ * new session, download and delete. Data loading lives here; the table is plain markup below.
+ */
+export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPanelProps) {
+  const list = useQuery(snapshotsQuery(session.id));
+  const create = useCreateSnapshot(session.id);
+  const restore = useRestoreSnapshot(session.id);
+  const remove = useDeleteSnapshot(session.id);
+  const fork = useRestoreIntoNewSession(session.id);
+  const [label, setLabel] = useState("");
+  const [pending, setPending] = useState<Pending>(null);
+  const [newName, setNewName] = useState("");
+  const [nameInvalid, setNameInvalid] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const running = session.state === "running";
+  const lastError = [create, restore, remove, fork].find((m) => m.isError)?.error ?? null;
+
+  const save = (e: React.FormEvent) => {
+    e.preventDefault();
+    setNotice(null);
+    create.mutate(label.trim() || undefined, {
+      onSuccess: (s) => {
+        setLabel("");
+        setNotice(`Saved ${formatBytes(s.bytes)} snapshot${s.label ? ` “${s.label}”` : ""}.`);
+      },
+    });
+  };
+
+  const confirm = () => {
+    if (!pending) return;
+    const { kind, snapshot } = pending;
+    if (kind === "new-session" && !SESSION_NAME.test(newName.trim())) {
+      setNameInvalid(true);
+      return;
+    }
+    setPending(null);
+    setNotice(null);
+    if (kind === "restore") {
+      restore.mutate(snapshot.id, {
+        onSuccess: (r) =>
+          setNotice(
+            running
+              ? `Restored. The files it replaced are in safety snapshot ${r.safety.id}.`
+              : "This snapshot is now the restore point; the session starts from it next time.",
+          ),
+      });
+    } else if (kind === "delete") {
+      remove.mutate(snapshot.id);
+    } else {
+      fork.mutate(
+        { snapshotId: snapshot.id, name: newName.trim() },
+        {
+          onSuccess: (r) => {
+            setNotice(`Session ${r.session.name} created from this snapshot.`);
+            onNewSession?.(r.session);
+          },
+        },
+      );
+    }
+  };
+
+  return (
+    <section className="card" data-testid="snapshots-panel">
+      <div className="card-header">
+        <h2 className="row">
+          <CameraIcon size={16} /> Snapshots
+        </h2>
+      </div>
+      {canWrite && (
+        <form className="row" style={{ gap: 8, marginBottom: "0.75rem" }} onSubmit={save}>
+          <input
+            className="input"
+            aria-label="Snapshot label"
+            placeholder="Label (optional)"
+            maxLength={120}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            disabled={!running || create.isPending}
+          />
+          <button type="submit" className="btn btn-primary" disabled={!running || create.isPending} data-testid="save-snapshot">
+            {create.isPending ? <span className="spinner" aria-hidden /> : <SaveIcon size={14} />}
+            Save snapshot
+          </button>
+        </form>
+      )}
+      {canWrite && !running && <p className="muted small">Start the session to save a snapshot; stop and sleep save one automatically.</p>}
+      {notice && (
+        <div className="alert alert-info small" role="status">
+          {notice}
+        </div>
+      )}
+      {lastError !== null && (
+        <div className="alert alert-error small" role="alert">
+          <strong>{describeError(lastError).title}:</strong> {lastError.message}
+        </div>
+      )}
+      {list.isPending ? (
+        <Skeleton lines={3} />
+      ) : list.isError ? (
+        <ErrorState error={list.error} onRetry={() => list.refetch()} />
+      ) : list.data.length === 0 ? (
+        <EmptyState icon={<CameraIcon size={20} />} title="No snapshots yet">
+          Persisted paths are saved when the session stops or sleeps, by autosave, or when you save one here.
+        </EmptyState>
+      ) : (
+        <SnapshotsTable
+          sessionId={session.id}
+          snapshots={list.data}
+          canWrite={canWrite}
+          canRestore={RESTORABLE.includes(session.state)}
+          busy={restore.isPending || remove.isPending || fork.isPending}
+          onAction={(kind, snapshot) => {
+            if (kind === "new-session") {
+              setNewName(`${session.name}-copy`.slice(0, 48));
+              setNameInvalid(false);
+            }
+            setPending({ kind, snapshot });
+          }}
+        />
+      )}
+      <ConfirmDialog
+        open={pending?.kind === "restore"}
+        title="Restore this snapshot?"
+        confirmLabel="Restore"
+        onConfirm={confirm}
+        onCancel={() => setPending(null)}
+      >
+        {running
+          ? "The session's current persisted files are saved first as a safety snapshot, then replaced by this snapshot."
+          : "This snapshot becomes the restore point: the session starts from it next time. The current restore point stays in the list."}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={pending?.kind === "delete"}
+        title="Delete this snapshot?"
+        confirmLabel="Delete snapshot"
+        danger
+        onConfirm={confirm}
+        onCancel={() => setPending(null)}
+      >
+        {pending?.snapshot.restorePoint
+          ? "This is the restore point: the session will start from the snapshot before it. The archive is removed for good."
+          : "The archive is removed for good."}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={pending?.kind === "new-session"}
+        title="Restore into a new session"
+        confirmLabel="Create session"
+        onConfirm={confirm}
+        onCancel={() => setPending(null)}
+      >
+        <label className="field">
+          <span className="field-label">New session name</span>
+          <input
+            className="input mono"
+            aria-label="New session name"
+            aria-invalid={nameInvalid}
+            value={newName}
+            onChange={(e) => {
+              setNewName(e.target.value);
+              setNameInvalid(false);
+            }}
+          />
+          <span className="field-hint" style={nameInvalid ? { color: "var(--bad)" } : undefined}>
+            Lowercase letters, digits and dashes (up to 48). It starts from this snapshot.
+          </span>
+        </label>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+const KIND_LABEL: Record<Snapshot["kind"], string> = {
+  manual: "manual",
+  autosave: "autosave",
+  stop: "on stop",
+  sleep: "on sleep",
+  safety: "safety",
+};
+
+interface TableProps {
+  sessionId: string;
+  snapshots: Snapshot[];
+  canWrite: boolean;
+  canRestore: boolean;
+  busy: boolean;
+  onAction: (kind: "restore" | "delete" | "new-session", snapshot: Snapshot) => void;
+}
+
+export function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="snapshots-table">
+        <thead>
+          <tr>
+            <th>Snapshot</th>
+            <th>Taken</th>
+            <th>Size</th>
+            <th className="hide-sm">SHA-256</th>
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {snapshots.map((s) => (
+            <tr key={s.id} data-snapshot-id={s.id} data-status={s.status}>
+              <td>
+                <div className="row" style={{ gap: 6, flexWrap: "wrap" }}>
+                  <span className="badge">{KIND_LABEL[s.kind]}</span>
+                  {s.label && <strong>{s.label}</strong>}
+                  {s.restorePoint && <span className="badge badge-ok">restore point</span>}
+                  {s.status === "pending" && <span className="badge badge-info">uploading</span>}
+                  {s.status === "failed" && <span className="badge badge-bad">failed</span>}
+                </div>
+              </td>
+              <td title={formatDateTime(s.createdAt)}>{timeAgo(s.createdAt)}</td>
+              <td>{s.bytes != null ? formatBytes(s.bytes) : "—"}</td>
+              <td className="hide-sm mono small" title={s.sha256 ?? undefined}>
+                {s.sha256 ? `${s.sha256.slice(0, 12)}…` : "—"}
+              </td>
+              <td>
+                {s.status === "ready" && (
+                  <div className="row" style={{ gap: 4, justifyContent: "flex-end" }}>
+                    <a className="btn btn-sm btn-ghost" href={snapshotContentURL(sessionId, s.id)} download>
+                      Download
+                    </a>
+                    {canWrite && canRestore && (
+                      <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("restore", s)}>
+                        <RestartIcon size={13} /> Restore
+                      </button>
+                    )}
+                    {canWrite && (
+                      <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("new-session", s)}>
+                        <PlusIcon size={13} /> New session
+                      </button>
+                    )}
+                    {canWrite && (
+                      <button
+                        type="button"
+                        className="icon-btn"
+                        aria-label={`Delete snapshot ${s.label ?? s.id}`}
+                        disabled={busy}
+                        onClick={() => onAction("delete", s)}
+                      >
+                        <TrashIcon size={14} />
+                      </button>
+                    )}
+                  </div>
+                )}
+                {s.status === "failed" && canWrite && (
+                  <div className="row" style={{ justifyContent: "flex-end" }}>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      aria-label={`Delete snapshot ${s.label ?? s.id}`}
+                      disabled={busy}
+                      onClick={() => onAction("delete", s)}
+                    >
+                      <TrashIcon size={14} />
+                    </button>
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
