@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshotFingerprint } from "../../sdk/protocol/agent";
 import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { makeArchive } from "./helpers/archive";
 import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
@@ -126,6 +127,20 @@ describe("snapshot export and import", () => {
     await agentExec(whole, "rm -rf x && echo changed > top.txt && echo new > new.txt");
     expect((await importSnapshot(whole, body, sha)).status).toBe(200);
     expect(hashTree(whole.workspaceDir)).toEqual(before);
+  });
+
+  it("offers a fingerprint that changes exactly when persisted files change", async () => {
+    const fp = async () => snapshotFingerprint.parse(await (await agentFetch(source, "/snapshot/fingerprint")).json());
+    const first = await fp();
+    expect(first.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect((await fp()).fingerprint).toBe(first.fingerprint);
+    await agentExec(source, "echo outside > scratch2.txt");
+    expect((await fp()).fingerprint).toBe(first.fingerprint);
+    await agentExec(source, "echo more >> project/empty.txt");
+    const changed = await fp();
+    expect(changed.fingerprint).not.toBe(first.fingerprint);
+    await agentExec(source, "touch project/new-file");
+    expect((await fp()).entries).toBe(changed.entries + 1);
   });
 
   it("refuses unsafe snapshot archives", async () => {

@@ -18,6 +18,7 @@ import { z } from "zod";
  *   ANY  /preview/*                        proxied to 127.0.0.1:previewPort (HTTP and WebSocket)
  *   GET  /ssh                              WebSocket of raw SSH bytes; SSH_AUTHORIZED_KEYS_HEADER lists
  *                                          the OpenSSH public keys allowed for this connection
+ *   GET  /snapshot/fingerprint           → SnapshotFingerprint: changes when anything under the persisted paths does
  *   POST /snapshot/export                → tar.gz of the persisted paths; headers SHA256_HEADER, content-length
  *   POST /snapshot/import?sha256=          tar.gz body; verified before any file is touched; replaces
  *                                          the persisted paths' contents → { files, bytes }
@@ -64,6 +65,9 @@ export const execEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("exit"), code: z.number().int().nullable(), signal: z.string().nullable(), durationMs: z.number() }),
 ]);
 export type ExecEvent = z.infer<typeof execEvent>;
+
+export const snapshotFingerprint = z.object({ fingerprint: z.string(), entries: z.number().int() });
+export type SnapshotFingerprint = z.infer<typeof snapshotFingerprint>;
 
 export const importResult = z.object({ files: z.number().int(), bytes: z.number().int() });
 export type ImportResult = z.infer<typeof importResult>;

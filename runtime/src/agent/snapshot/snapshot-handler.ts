@@ -12,6 +12,11 @@ const MAX_BUNDLE_BYTES = 1024 ** 3;
 export function snapshotRoutes(snapshots: SnapshotService, tempDir: string): Route[] {
   return [
     {
+      method: "GET",
+      path: "/snapshot/fingerprint",
+      handle: async (_req, res) => sendJSON(res, 200, await snapshots.fingerprint()),
+    },
+    {
       method: "POST",
       path: "/snapshot/export",
       handle: async (_req, res) => {

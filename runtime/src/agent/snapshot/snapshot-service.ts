@@ -9,6 +9,7 @@ import * as tar from "tar";
 import { ApiError } from "../../../../sdk/errors";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractChecked, inspectArchive } from "./archive-safety";
+import { fingerprintTree } from "./fingerprint";
 import type { ReceivedBody } from "./receive-body";
 
 const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
@@ -89,6 +90,11 @@ export class SnapshotService {
       }
       return { file, sha256: hash.digest("hex"), bytes };
     });
+  }
+
+  /** Changes whenever a file under the persisted paths is added, removed, written or re-moded. */
+  fingerprint(): Promise<{ fingerprint: string; entries: number }> {
+    return fingerprintTree(this.paths.root, this.persistedRoots());
   }
 
   /** Replaces every persisted path with the archive's version of it (absent in the archive → removed). */
