@@ -1,15 +1,12 @@
-import { z } from "zod";
 import { type ApiClient, path } from "../../sdk/client";
 import { type Build, buildSchema } from "../../sdk/schemas/builds";
 import type { BuildState } from "../../sdk/states";
-
-export const buildResponse = z.object({ build: buildSchema });
 
 /** States after which a build changes no more without a person's retry. */
 export const FINAL_BUILD_STATES: BuildState[] = ["succeeded", "failed", "dead_lettered"];
 
 export async function getBuild(client: ApiClient, id: string): Promise<Build> {
-  return (await client.get(path`/api/template-builds/${id}`, { schema: buildResponse })).build;
+  return client.get(path`/api/template-builds/${id}`, { schema: buildSchema });
 }
 
 export async function getBuildLog(client: ApiClient, id: string): Promise<string> {

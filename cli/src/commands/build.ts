@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { path } from "../../../sdk/client";
-import { buildListSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
+import { buildListSchema, buildSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
 import { BUILD_STATES } from "../../../sdk/states";
 import { type App, examples } from "../app";
-import { buildResponse, FINAL_BUILD_STATES, getBuild, getBuildLog } from "../builds";
+import { FINAL_BUILD_STATES, getBuild, getBuildLog } from "../builds";
 import { CLIError, table } from "../output";
 
 export function registerBuild(program: Command, app: App): void {
@@ -81,8 +81,8 @@ export function registerBuild(program: Command, app: App): void {
     .argument("<buildId>", "build id")
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.post(path`/api/template-builds/${id}/retry`, {}, { schema: buildResponse });
-      ctx.out.result(data, () => `build ${data.build.id}: ${data.build.status}`);
+      const build = await ctx.client.post(path`/api/template-builds/${id}/retry`, {}, { schema: buildSchema });
+      ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
     });
 
   build

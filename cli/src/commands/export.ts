@@ -7,9 +7,9 @@ import { formatBytes } from "../output";
 export function registerExport(program: Command, app: App): void {
   program
     .command("export")
-    .description("Export the current workspace (sessions' snapshots and metadata) and download it as .tar.gz")
-    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.tar.gz)")
-    .addHelpText("after", examples("flare export -o backup.tar.gz"))
+    .description("Export the current workspace's records (owners) and download the JSON document")
+    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
+    .addHelpText("after", examples("flare export -o backup.json"))
     .action(async (opts: { output?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const spinner = ctx.spinner("preparing the export");
@@ -21,7 +21,7 @@ export function registerExport(program: Command, app: App): void {
         spinner.fail();
         throw err;
       }
-      const file = opts.output ?? `burstflare-export-${exported.id}.tar.gz`;
+      const file = opts.output ?? `burstflare-export-${exported.id}.json`;
       const res = await ctx.client.raw("GET", exported.downloadURL);
       const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
       if (sha256 !== exported.sha256) {

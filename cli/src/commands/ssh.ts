@@ -38,6 +38,8 @@ export function registerSSH(program: Command, app: App): void {
     )
     .action(async (ref: string, command: string[], opts: SSHOptions, cmd: Command) => {
       const ctx = app.ctx(cmd);
+      // With pass-through parsing the `--` separator arrives as the first word of the command.
+      const remote = command[0] === "--" ? command.slice(1) : command;
       let session = await resolveSession(ctx.client, ref);
       if (session.state !== "running") {
         const spinner = ctx.spinner(describeState(session));
@@ -65,7 +67,7 @@ export function registerSSH(program: Command, app: App): void {
         // With both --tty and --no-tty declared, commander leaves tty undefined when neither is given.
         tty: opts.tty,
         extraOptions: opts.option,
-        command,
+        command: remote,
       });
       app.exitCode = await runSSH(app.env.BURSTFLARE_SSH ?? "ssh", args, {
         ...app.env,

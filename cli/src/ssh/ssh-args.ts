@@ -56,6 +56,8 @@ export function flareSSHArgs(a: FlareSSHArgs): string[] {
   const proxy = proxyCommand(a.self, { baseURL: a.baseURL, configDir: a.configDir, env: a.env, target: a.session.id });
   args.push("-o", `ProxyCommand=${proxy}`);
   for (const [k, v] of commonOptions(a.paths, `${a.session.id}${HOST_SUFFIX}`)) args.push("-o", `${k}=${v}`);
+  // Quiet by default (no "Permanently added … to known hosts" on first use); errors still show.
+  args.push("-o", "LogLevel=ERROR");
   args.push("-l", a.sshUser);
   if (a.forwardAgent) args.push("-A");
   for (const spec of a.localForwards ?? []) args.push("-L", spec);
