@@ -62,6 +62,7 @@ export function WorkspaceSwitcher() {
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen((v) => !v)}
+        aria-label={`Switch workspace (current: ${current?.name}, ${current?.role})`}
         title="Switch workspace"
       >
         <UsersIcon size={15} />

@@ -82,7 +82,10 @@ function useResetAfter<TVars, TResult>(fn: (vars: TVars) => Promise<TResult>) {
   return useMutation({
     mutationFn: fn,
     // Every cached answer belonged to the previous workspace (or membership): drop them all.
-    onSuccess: () => qc.resetQueries(),
+    // The signed-in user is only refreshed: resetting it would unmount everything behind the
+    // sign-in gate while it reloads.
+    onSuccess: () =>
+      Promise.all([qc.resetQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] }), qc.invalidateQueries({ queryKey: meKey })]),
   });
 }
 

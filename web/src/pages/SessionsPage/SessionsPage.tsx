@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
+import { useCan } from "../../api/queries/workspaces";
 import { describeError } from "../../components/states";
 import { NewSessionDialog } from "./NewSessionDialog";
 import { SessionsPageView } from "./SessionsPageView";
@@ -9,6 +10,8 @@ import { useTemplateChoices } from "./use-template-choices";
 
 export function SessionsPage() {
   const query = useQuery(sessionsQuery());
+  const canCreate = useCan("sessions.write");
+  const canLifecycle = useCan("sessions.lifecycle");
   const templates = useTemplateChoices();
   const create = useCreateSession();
   const navigate = useNavigate();
@@ -22,7 +25,8 @@ export function SessionsPage() {
         loading={query.isPending}
         error={query.error}
         templateNames={Object.fromEntries(templates.map((t) => [t.id, t.name]))}
-        canCreate
+        canCreate={canCreate}
+        canLifecycle={canLifecycle}
         onNew={() => {
           setDefaultName(suggestSessionName());
           create.reset();

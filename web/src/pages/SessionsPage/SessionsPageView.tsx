@@ -12,11 +12,13 @@ interface Props {
   error: unknown;
   templateNames: Record<string, string>;
   canCreate: boolean;
+  /** Start/stop/restart/delete; hidden for roles the permission table refuses. */
+  canLifecycle?: boolean;
   onNew: () => void;
   onRetry: () => void;
 }
 
-export function SessionsPageView({ sessions, loading, error, templateNames, canCreate, onNew, onRetry }: Props) {
+export function SessionsPageView({ sessions, loading, error, templateNames, canCreate, canLifecycle = true, onNew, onRetry }: Props) {
   return (
     <div>
       <div className="page-header">
@@ -83,7 +85,7 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
                         <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
                           <CodeIcon size={14} /> Open
                         </Link>
-                        <SessionControls session={s} compact />
+                        <SessionControls session={s} compact canLifecycle={canLifecycle} />
                       </div>
                     </td>
                   </tr>

@@ -1,0 +1,89 @@
+import { type APIRequestContext, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { signUp, uniqueEmail } from "../helpers/auth";
+
+/** Cookie-authenticated API calls from a page's context, with the CSRF header the SPA would send. */
+async function apiCall(page: Page, method: "GET" | "POST", path: string, data?: unknown) {
+  const csrf = (await page.context().cookies()).find((c) => c.name === "bf_csrf")?.value ?? "";
+  const request: APIRequestContext = page.request;
+  return request.fetch(path, { method, data, headers: { "x-csrf-token": csrf } });
+}
+
+test("invite a second person, accept, make them a viewer: they cannot start a session", async ({ page, browser }) => {
+  // Owner: sign up, make a team workspace and switch to it from the header.
+  await signUp(page, uniqueEmail("owner"));
+  await page.getByTestId("workspace-switcher").getByRole("button", { name: /Switch workspace/ }).click();
+  await page.getByRole("menuitem", { name: "New workspace" }).click();
+  await page.getByLabel("New workspace name").fill("Rocket Team");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("current-workspace")).toHaveText("Rocket Team");
+  await expect(page.getByTestId("current-role")).toHaveText("owner");
+
+  // A session in the team workspace for the viewer to (not) start.
+  const created = await apiCall(page, "POST", "/api/sessions", { name: "team-box", start: false });
+  expect(created.status()).toBe(201);
+  const sessionId = ((await created.json()) as { session: { id: string } }).session.id;
+
+  // Invite bound to the second person's email; the code is shown once.
+  const guestEmail = uniqueEmail("guest");
+  await page.goto("/workspace/members");
+  await page.getByTestId("invite-email").fill(guestEmail);
+  await page.getByTestId("invite-role").selectOption("member");
+  await page.getByTestId("create-invite").click();
+  const code = (await page.getByTestId("invite-code").textContent())?.trim() ?? "";
+  expect(code).toMatch(/^bfi_/);
+  const link = (await page.getByTestId("invite-link").textContent())?.trim() ?? "";
+
+  // Second person in their own browser context with their own virtual authenticator.
+  const guestContext: BrowserContext = await browser.newContext();
+  const guest = await guestContext.newPage();
+  try {
+    await signUp(guest, guestEmail);
+    await guest.goto(new URL(link).pathname + new URL(link).search);
+    await expect(guest.getByTestId("join-code")).toHaveValue(code);
+    await guest.getByTestId("join-submit").click();
+    await expect(guest.getByTestId("join-success")).toContainText("Rocket Team");
+    await expect(guest.getByTestId("join-success")).toContainText("member");
+
+    // The code is single use: a second try says so.
+    await guest.goto(`/join?code=${encodeURIComponent(code)}`);
+    await guest.getByTestId("join-submit").click();
+    await expect(guest.getByTestId("join-error")).toContainText("already used");
+
+    // Owner makes them a viewer.
+    await page.reload();
+    const role = page.getByRole("combobox", { name: `Role of ${guestEmail}` });
+    await expect(role).toHaveValue("member");
+    await role.selectOption("viewer");
+    await expect(role).toHaveValue("viewer");
+    await page.reload();
+    await expect(page.getByRole("combobox", { name: `Role of ${guestEmail}` })).toHaveValue("viewer");
+
+    // The viewer sees the team workspace as viewer, the session, and no way to start or create one.
+    await guest.goto("/sessions");
+    await expect(guest.getByTestId("current-workspace")).toHaveText("Rocket Team");
+    await expect(guest.getByTestId("current-role")).toHaveText("viewer");
+    const row = guest.locator('tr[data-session="team-box"]');
+    await expect(row).toBeVisible();
+    await expect(row.locator('[data-action="start"]')).toHaveCount(0);
+    await expect(guest.getByRole("button", { name: /New session/ })).toHaveCount(0);
+
+    // And the API refuses it too, naming the role.
+    const start = await apiCall(guest, "POST", `/api/sessions/${sessionId}/start`);
+    expect(start.status()).toBe(403);
+    expect(((await start.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "forbidden",
+      message: expect.stringContaining("viewer"),
+    });
+    const create = await apiCall(guest, "POST", "/api/sessions", { name: "sneaky", start: false });
+    expect(create.status()).toBe(403);
+
+    // The owner's audit log shows the whole story.
+    await page.goto("/workspace/audit");
+    const actions = page.getByTestId("audit-table").locator("tbody tr");
+    await expect(actions.filter({ hasText: "member.role_change" })).toHaveCount(1);
+    await expect(actions.filter({ hasText: "invite.accept" })).toHaveCount(1);
+    await expect(actions.filter({ hasText: "invite.create" })).toHaveCount(1);
+  } finally {
+    await guestContext.close();
+  }
+});
