@@ -11,7 +11,10 @@ async function apiCall(page: Page, method: "GET" | "POST", path: string, data?: 
 test("invite a second person, accept, make them a viewer: they cannot start a session", async ({ page, browser }) => {
   // Owner: sign up, make a team workspace and switch to it from the header.
   await signUp(page, uniqueEmail("owner"));
-  await page.getByTestId("workspace-switcher").getByRole("button", { name: /Switch workspace/ }).click();
+  await page
+    .getByTestId("workspace-switcher")
+    .getByRole("button", { name: /Switch workspace/ })
+    .click();
   await page.getByRole("menuitem", { name: "New workspace" }).click();
   await page.getByLabel("New workspace name").fill("Rocket Team");
   await page.getByRole("button", { name: "Create" }).click();
