@@ -75,6 +75,31 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/audit": ["audit.read", { query: "action=workspace.&limit=10" }],
   "GET /api/usage": ["usage.read", { query: "days=7" }],
 
+  // templates, uploads and builds (the seeded template has sessions, so delete answers 409)
+  "GET /api/templates": "templates.read",
+  "POST /api/templates": ["templates.write", { body: () => ({ name: `perm-${crypto.randomUUID().slice(0, 8)}` }) }],
+  "GET /api/templates/:id": "templates.read",
+  "DELETE /api/templates/:id": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/archive": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/restore": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/versions": [
+    "templates.write",
+    { body: () => ({ version: `v-${crypto.randomUUID().slice(0, 8)}`, manifest: { persistedPaths: ["."] } }) },
+  ],
+  "GET /api/templates/:id/versions/:versionId": "templates.read",
+  "POST /api/templates/:id/versions/:versionId/upload-grant": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/promote": ["templates.write", { body: (w) => ({ versionId: w.ids.version }), ok: [409] }],
+  "POST /api/templates/:id/rollback": ["templates.write", { ok: [409] }],
+  // The grant is the owner's: an admin may write templates but not use it (404); the seeded version is already uploaded (410).
+  "PUT /api/uploads/:grantId": ["templates.write", { ok: [404, 410] }],
+  "GET /api/template-builds": ["builds.read", { query: "status=failed" }],
+  "GET /api/template-builds/:id": "builds.read",
+  "GET /api/template-builds/:id/log": "builds.read",
+  // The seeded build failed, so it has no artifact.
+  "GET /api/template-builds/:id/artifact": ["builds.read", { ok: [404] }],
+  "POST /api/template-builds/:id/retry": ["builds.write", { ok: [409] }],
+  "POST /api/admin/builds/retry-dead-lettered": "operator",
+
   // snapshots
   "GET /api/sessions/:id/snapshots": "snapshots.read",
   "POST /api/sessions/:id/snapshots": ["snapshots.write", { body: () => ({ label: "perm" }), ok: [409] }],

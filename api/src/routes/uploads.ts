@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../sdk/errors";
-import { can } from "../../../sdk/permissions";
 import { idSchema } from "../../../sdk/schemas/common";
 import { uploadResultSchema } from "../../../sdk/schemas/templates";
 import { enqueueBuild, insertBuildStatement, newBuildId } from "../builds/store";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { errorResponses, jsonResponse } from "../lib/openapi";
-import { requireAuth } from "../middleware/auth";
+import { requireAuth, requirePermission } from "../middleware/auth";
 import { claimGrant, releaseGrant } from "../templates/grants";
 import { bundleKey } from "../templates/keys";
 import { toVersion } from "../templates/rows";
@@ -25,7 +24,7 @@ router.openapi(
     summary: "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",
     description:
       "The body is the raw gzip'd tar with a content-length. Unsafe archives (absolute paths, `..`, links out of the tree, too many files, decompression bombs, non-gzip) are refused with 422 unsafe_archive and nothing is kept.",
-    middleware: [requireAuth],
+    middleware: [requireAuth, requirePermission("templates.write")],
     request: { params: z.object({ grantId: idSchema }) },
     responses: {
       201: jsonResponse(uploadResultSchema, "Uploaded; build queued"),
@@ -39,9 +38,8 @@ router.openapi(
     const auth = c.get("auth");
     const grant = await claimGrant(c.env, c.req.valid("param").grantId, auth.userId);
     try {
-      // The grant's workspace must be the caller's current one, with write rights still held.
+      // The grant's workspace must be the caller's current one (where the role was just checked).
       if (grant.workspace_id !== auth.workspaceId) throw new ApiError("not_found", "upload grant not found");
-      if (!can(auth.role, "templates.write")) throw new ApiError("forbidden", `your role (${auth.role}) cannot templates.write`);
       const versionRow = await c.env.DB.prepare("SELECT template_id FROM template_versions WHERE id = ?")
         .bind(grant.version_id)
         .first<{ template_id: string }>();
