@@ -1,0 +1,300 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sshKeySchema } from "../../sdk/schemas/auth";
+import type { Session } from "../../sdk/schemas/sessions";
+import { sshTokenSchema } from "../../sdk/schemas/sessions";
+import { E2E_PORT } from "../ports";
+import { api, createSession, expectOK } from "./helpers/api";
+import { eventually, FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signIn } from "./helpers/flare";
+import { createStackUser, STACK_STATE_DIR, type StackUser } from "./helpers/users";
+
+const SSH = "/usr/bin/ssh";
+const SCP = "/usr/bin/scp";
+/** Ports for the forwarding test, apart from the stack's own (test/ports.ts uses base..base+7). */
+const INSIDE_PORT = E2E_PORT + 40;
+const LOCAL_PORT = E2E_PORT + 41;
+
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+/** Children a test starts and must stop, by pid, whatever happens. */
+const children: ChildProcess[] = [];
+function start(command: string, args: string[], fh: FlareHome, env: Record<string, string> = {}) {
+  const child = spawn(command, args, { env: { ...fh.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { child, output: () => out };
+}
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise((r) => child.once("close", r));
+  child.kill("SIGTERM");
+  await closed;
+}
+
+/**
+ * Real OpenSSH clients (/usr/bin/ssh, /usr/bin/scp) through `flare config-ssh`'s Host entries and
+ * the WebSocket tunnel: exec, a pty, scp both ways, -L, -A, and the refusals the tunnel owes us.
+ */
+describe("real OpenSSH through the tunnel", () => {
+  let user: StackUser;
+  let fh: FlareHome;
+  let session: Session;
+  let host: string;
+  const userConfig = "# my own settings\nHost github.com\n  User git\n  IdentityFile ~/.ssh/github\n";
+  const ssh = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
+    run(SSH, ["-F", fh.sshConfig, ...args], fh, opts);
+
+  beforeAll(async () => {
+    user = await createStackUser();
+    fh = flareHome();
+    signIn(fh, user);
+    session = await createSession(user, { name: `ssh-${Date.now().toString(36)}` });
+    expect(session.state).toBe("running");
+    mkdirSync(path.dirname(fh.sshConfig), { recursive: true, mode: 0o700 });
+    writeFileSync(fh.sshConfig, userConfig, { mode: 0o600 });
+    const configured = await flareJSON<{ file: string; hosts: string[]; changed: boolean }>(fh, ["config-ssh"]);
+    host = `${session.name}.burstflare`;
+    expect(configured).toMatchObject({ file: fh.sshConfig, changed: true });
+    expect(configured.hosts).toEqual([host, "*.burstflare"]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(children.map(stop));
+  });
+
+  it("writes its block after the user's own config, registering the managed key", async () => {
+    const config = readFileSync(fh.sshConfig, "utf8");
+    expect(config.startsWith(userConfig)).toBe(true);
+    expect(config).toContain(`Host ${host}\n`);
+    const { keys } = (await expectOK(await api(user, "GET", "/api/auth/ssh-keys"))) as { keys: unknown[] };
+    const managed = keys.map((k) => sshKeySchema.parse(k)).filter((k) => k.managed);
+    expect(managed).toHaveLength(1);
+    expect(managed[0]!.publicKey.trim()).toBe(
+      readFileSync(path.join(fh.configDir, "ssh/id_ed25519.pub"), "utf8").trim().split(" ").slice(0, 2).join(" "),
+    );
+  });
+
+  it("runs commands with plain ssh and passes their exit status", async () => {
+    const hello = await ssh([host, "echo", "hello-$((40+2))"]);
+    expect(hello.stdout).toBe("hello-42\n");
+    expect(hello.code).toBe(0);
+    const failing = await ssh([host, "exit 3"]);
+    expect(failing.code).toBe(3);
+    // The wildcard entry resolves any other <name-or-id>.burstflare when ssh connects.
+    const wildcard = await ssh([`${session.id}.burstflare`, "echo", "via-wildcard"]);
+    expect(wildcard.stdout, wildcard.stderr).toBe("via-wildcard\n");
+  });
+
+  it("gives an interactive ssh -tt session a pty and a shell that runs what is typed", async () => {
+    const r = await ssh(["-tt", host], { input: "tty; echo typed-$((6*7)); exit\n" });
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain("typed-42");
+    expect(r.code).toBe(0);
+  });
+
+  it("copies 10 MB up and back down with scp, byte for byte", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "flare-scp-"));
+    const up = path.join(dir, "up.bin");
+    const down = path.join(dir, "down.bin");
+    const payload = randomBytes(10 * 1024 * 1024);
+    writeFileSync(up, payload);
+    const put = await run(SCP, ["-F", fh.sshConfig, up, `${host}:payload.bin`], fh);
+    expect(put.code, put.stderr).toBe(0);
+    const remoteSum = await ssh([host, "sha256sum payload.bin"]);
+    expect(remoteSum.stdout.split(" ")[0]).toBe(sha256(payload));
+    const get = await run(SCP, ["-F", fh.sshConfig, `${host}:payload.bin`, down], fh);
+    expect(get.code, get.stderr).toBe(0);
+    expect(sha256(readFileSync(down))).toBe(sha256(payload));
+  });
+
+  it("forwards a local port with ssh -L to a server started inside the session", async () => {
+    const script = `require('http').createServer((q,r)=>r.end('inside-the-session')).listen(${INSIDE_PORT},'127.0.0.1',()=>console.log('listening'))`;
+    const server = start(SSH, ["-F", fh.sshConfig, host, `exec node -e "${script}"`], fh);
+    await eventually(() => server.output().includes("listening"), "the server inside the session", 30_000);
+    const forward = start(
+      SSH,
+      ["-F", fh.sshConfig, "-N", "-o", "ExitOnForwardFailure=yes", "-L", `${LOCAL_PORT}:127.0.0.1:${INSIDE_PORT}`, host],
+      fh,
+    );
+    const body = await eventually(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${LOCAL_PORT}/`);
+        return res.ok ? res.text() : null;
+      },
+      "the forwarded port",
+      30_000,
+    );
+    expect(body).toBe("inside-the-session");
+    await stop(forward.child);
+    await stop(server.child);
+  });
+
+  it("forwards the local ssh-agent with ssh -A: ssh-add -l inside lists our key", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "flare-agent-"));
+    const sock = path.join(dir, "agent.sock");
+    const agent = start("/usr/bin/ssh-agent", ["-D", "-a", sock], fh);
+    await eventually(() => existsSync(sock), "ssh-agent's socket");
+    const key = path.join(dir, "agent_key");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "forwarded-agent-key", "-f", key]);
+    const added = await run("/usr/bin/ssh-add", [key], fh, { env: { SSH_AUTH_SOCK: sock } });
+    expect(added.code, added.stderr).toBe(0);
+    const fp = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${key}.pub`], { encoding: "utf8" }).split(" ")[1]!;
+
+    const inside = await ssh(["-A", host, "ssh-add -l"], { env: { SSH_AUTH_SOCK: sock } });
+    expect(inside.stdout).toContain(fp);
+    expect(inside.stdout).toContain("forwarded-agent-key");
+    // Without -A the session has no agent to ask.
+    const without = await ssh([host, "ssh-add -l"], { env: { SSH_AUTH_SOCK: sock } });
+    expect(without.stdout).not.toContain(fp);
+    await stop(agent.child);
+  });
+
+  it("updates its block in place and --remove leaves the user's config exactly as it was", async () => {
+    const extra = "\n# added by the user after config-ssh\nHost example.org\n  Port 2222\n";
+    writeFileSync(fh.sshConfig, readFileSync(fh.sshConfig, "utf8") + extra);
+    const again = await flareJSON<{ changed: boolean }>(fh, ["config-ssh"]);
+    expect(again.changed).toBe(false);
+    const removed = await flareJSON<{ removed: boolean; changed: boolean }>(fh, ["config-ssh", "--remove"]);
+    expect(removed).toMatchObject({ removed: true, changed: true });
+    expect(readFileSync(fh.sshConfig, "utf8")).toBe(`${userConfig}\n${extra}`);
+    const back = await flareJSON<{ changed: boolean }>(fh, ["config-ssh"]);
+    expect(back.changed).toBe(true);
+    expect(readFileSync(fh.sshConfig, "utf8").startsWith(`${userConfig}\n${extra}`)).toBe(true);
+  });
+
+  describe("refusals", () => {
+    /** ssh with nothing from config: our options only, so each case controls token and key itself. */
+    const bare = (proxy: string, identity: string, extra: string[] = []) =>
+      run(
+        SSH,
+        [
+          "-F",
+          "/dev/null",
+          "-o",
+          `ProxyCommand=${proxy}`,
+          "-o",
+          "IdentitiesOnly=yes",
+          "-i",
+          identity,
+          "-o",
+          "StrictHostKeyChecking=no",
+          "-o",
+          "UserKnownHostsFile=/dev/null",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "LogLevel=ERROR",
+          ...extra,
+          `${user.email.split("@")[0]}@${host}`,
+          "echo in",
+        ],
+        fh,
+      );
+    const managedKey = () => path.join(fh.configDir, "ssh/id_ed25519");
+    const proxyWithToken = (sessionId: string, token: string) => {
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), "flare-token-")), "token");
+      writeFileSync(file, token, { mode: 0o600 });
+      return `${process.execPath} ${FLARE_BIN} ssh-proxy ${sessionId} --token-file ${file}`;
+    };
+    const mint = async (sessionId: string) =>
+      sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/ssh-token`)));
+
+    it("accepts a fresh token once, and refuses it when replayed", async () => {
+      const { token } = await mint(session.id);
+      const proxy = proxyWithToken(session.id, token);
+      const first = await bare(proxy, managedKey());
+      expect(first.stdout, first.stderr).toBe("in\n");
+      const replay = await bare(proxy, managedKey());
+      expect(replay.code).toBe(255);
+      expect(replay.stderr).toContain("the ssh tunnel was refused");
+      expect(replay.stdout).toBe("");
+    });
+
+    it("refuses an expired token (and accepts the same grant while it is still valid)", async () => {
+      const grant = (token: string, expiresAt: number) => {
+        const key = `ssh-token:${createHash("sha256").update(`bf-token:${token}`).digest("hex")}`;
+        const value = JSON.stringify({
+          sessionId: session.id,
+          userId: user.userId,
+          workspaceId: user.workspaceId,
+          sshUser: user.email.split("@")[0],
+          expiresAt,
+        });
+        execFileSync(
+          path.join(import.meta.dirname, "../../node_modules/.bin/wrangler"),
+          ["kv", "key", "put", key, value, "--binding", "KV", "--local", "--persist-to", STACK_STATE_DIR],
+          {
+            env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+            stdio: "ignore",
+          },
+        );
+        return token;
+      };
+      const valid = grant(`bfs_${randomBytes(32).toString("base64url")}`, Date.now() + 60_000);
+      const ok = await bare(proxyWithToken(session.id, valid), managedKey());
+      expect(ok.stdout, ok.stderr).toBe("in\n");
+      const expired = grant(`bfs_${randomBytes(32).toString("base64url")}`, Date.now() - 1000);
+      const refused = await bare(proxyWithToken(session.id, expired), managedKey());
+      expect(refused.code).toBe(255);
+      expect(refused.stderr).toContain("expired");
+    });
+
+    it("refuses a token minted for another session", async () => {
+      const other = await createSession(user, { name: `other-${Date.now().toString(36)}` });
+      const { token } = await mint(other.id);
+      const r = await bare(proxyWithToken(session.id, token), managedKey());
+      expect(r.code).toBe(255);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("refused");
+    });
+
+    it("refuses a key nobody registered, another user's key, and a key once it is deleted", async () => {
+      const proxy = `${process.execPath} ${FLARE_BIN} ssh-proxy ${session.id}`;
+      const dir = mkdtempSync(path.join(os.tmpdir(), "flare-keys-"));
+      const keygen = (name: string) => {
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, name)]);
+        return { file: path.join(dir, name), publicKey: readFileSync(path.join(dir, `${name}.pub`), "utf8").trim() };
+      };
+
+      const unknown = keygen("unknown");
+      const r1 = await bare(proxy, unknown.file);
+      expect(r1.code).toBe(255);
+      expect(r1.stderr).toContain("Permission denied");
+
+      const stranger = await createStackUser();
+      const theirs = keygen("theirs");
+      await expectOK(await api(stranger, "POST", "/api/auth/ssh-keys", { publicKey: theirs.publicKey, name: "stranger" }));
+      const r2 = await bare(proxy, theirs.file);
+      expect(r2.code).toBe(255);
+      expect(r2.stderr).toContain("Permission denied");
+
+      const mine = keygen("mine");
+      const added = (await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: mine.publicKey, name: "second key" }))) as {
+        key: { id: string };
+      };
+      const r3 = await bare(proxy, mine.file);
+      expect(r3.stdout, r3.stderr).toBe("in\n");
+      await expectOK(await api(user, "DELETE", `/api/auth/ssh-keys/${added.key.id}`));
+      const r4 = await bare(proxy, mine.file);
+      expect(r4.code).toBe(255);
+      expect(r4.stderr).toContain("Permission denied");
+    });
+
+    it("does not mint a token for a session in another workspace", async () => {
+      const stranger = await createStackUser();
+      const res = await api(stranger, "POST", `/api/sessions/${session.id}/ssh-token`);
+      expect(res.status).toBe(404);
+      const fhStranger = flareHome();
+      signIn(fhStranger, stranger);
+      const r = await flare(fhStranger, ["--json", "ssh", session.id, "--", "true"]);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stderr).error.code).toBe("not_found");
+    });
+  });
+});
