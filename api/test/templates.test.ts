@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { TemplateDetail } from "../../sdk/schemas/templates";
 import { isNewerVersionAvailable, resolveTemplateForSession } from "../src/templates/resolve";
 import { STARTER_TEMPLATE_ID } from "../src/templates/starter";
-import { createTemplate, createVersion, markBuilt, r2Keys } from "./helpers/templates";
+import { targz } from "./helpers/tar";
+import { createTemplate, createVersion, markBuilt, r2Keys, upload } from "./helpers/templates";
 import { call, createTestUser } from "./helpers/users";
 
 describe("templates", () => {
@@ -25,6 +26,28 @@ describe("templates", () => {
     expect(dup.status).toBe(409);
     expect(await dup.json()).toMatchObject({ error: { code: "conflict" } });
     await createTemplate(b, "shared-name");
+  });
+
+  it("refuses a template past the workspace's quota, and an upload past its build minutes", async () => {
+    const user = await createTestUser();
+    const tpl = await createTemplate(user);
+    const v = await createVersion(user, tpl.id);
+    const t = Date.now();
+    for (const [limit, value] of [
+      ["templates", 1],
+      ["buildMinutes", 0],
+    ] as const) {
+      await env.DB.prepare("INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(user.workspaceId, limit, value, user.userId, t)
+        .run();
+    }
+    const res = await call("POST", "/api/templates", { user, body: { name: "one-too-many" } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: "quota_exceeded", details: { limit: "templates", max: 1 } } });
+    const up = await upload(user, v.uploadGrant.id, await targz([{ name: "a.txt", content: "a" }]));
+    expect(up.status).toBe(403);
+    expect(await up.json()).toMatchObject({ error: { code: "quota_exceeded", details: { limit: "buildMinutes" } } });
+    expect(await r2Keys(`templates/${user.workspaceId}/${tpl.id}/`)).toEqual([]);
   });
 
   it("answers bad names with field-level validation errors", async () => {
