@@ -11,13 +11,14 @@ import apiLoad from "./bench/api-load.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
 import sessionStart from "./bench/session-start.mjs";
+import sshThroughput from "./bench/ssh-throughput.mjs";
 import { formatTable, summarize } from "./bench/stats.mjs";
 import terminalEcho from "./bench/terminal-echo.mjs";
 import terminalThroughput from "./bench/terminal-throughput.mjs";
 import { ROOT, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
-const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize];
+const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, sshThroughput];
 
 const { values } = parseArgs({
   options: {

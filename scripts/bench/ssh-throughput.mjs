@@ -1,0 +1,179 @@
+// SSH throughput: 100 MB each way through `flare config-ssh`'s Host entry (OpenSSH client →
+// flare ssh-proxy → WebSocket → Worker → session DO → the agent's SSH server), against the same
+// OpenSSH client talking to a real sshd on loopback. The baseline sshd runs with its own config on
+// its own port, as this process's child, and is stopped by pid.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT, waitFor } from "../lib/processes.mjs";
+
+const BYTES = 100 * 1024 * 1024;
+const SSHD = "/usr/sbin/sshd";
+const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
+
+function run(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${err}`))));
+  });
+}
+
+/** MB/s of remote → local: bytes counted from the first one received to the end of the stream. */
+function download(sshArgs, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("ssh", [...sshArgs, `head -c ${BYTES} /dev/zero`], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let bytes = 0;
+    let t0 = 0;
+    let err = "";
+    child.stdout.on("data", (d) => {
+      if (bytes === 0) t0 = performance.now();
+      bytes += d.length;
+    });
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => {
+      if (code !== 0 || bytes !== BYTES) reject(new Error(`download: ssh exited ${code} after ${bytes} bytes: ${err}`));
+      else resolve(BYTES / (1024 * 1024) / ((performance.now() - t0) / 1000));
+    });
+  });
+}
+
+/** MB/s of local → remote, timed by the remote shell while it reads exactly BYTES from stdin. */
+function upload(sshArgs, env) {
+  return new Promise((resolve, reject) => {
+    const remote = `t0=$(date +%s%N); head -c ${BYTES} > /dev/null; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 ))`;
+    const child = spawn("ssh", [...sshArgs, remote], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.stdin.on("error", () => {});
+    const chunk = Buffer.alloc(256 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (sent < BYTES) {
+        sent += chunk.length;
+        if (!child.stdin.write(chunk)) return child.stdin.once("drain", pump);
+      }
+      child.stdin.end();
+    };
+    pump();
+    child.on("close", (code) => {
+      const micros = Number(out.trim());
+      if (code !== 0 || !Number.isFinite(micros) || micros <= 0) reject(new Error(`upload: ssh exited ${code} (${out.trim()}): ${err}`));
+      else resolve(BYTES / (1024 * 1024) / (micros / 1e6));
+    });
+  });
+}
+
+/** A throwaway sshd on 127.0.0.1:port that accepts one key, for the loopback baseline. */
+async function startLoopbackSSHD(dir, port, env) {
+  if (!existsSync(SSHD)) {
+    console.log("(installing openssh-server for the loopback baseline)");
+    execFileSync("apt-get", ["install", "-y", "openssh-server"], { stdio: "ignore" });
+  }
+  // sshd insists on its privilege-separation directory.
+  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "host_key")]);
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "client_key")]);
+  execFileSync("cp", [path.join(dir, "client_key.pub"), path.join(dir, "authorized_keys")]);
+  const config = [
+    `ListenAddress 127.0.0.1:${port}`,
+    `HostKey ${path.join(dir, "host_key")}`,
+    `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
+    `PidFile ${path.join(dir, "sshd.pid")}`,
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    "StrictModes no",
+    "PermitRootLogin prohibit-password",
+  ].join("\n");
+  writeFileSync(path.join(dir, "sshd_config"), `${config}\n`);
+  const sshd = spawn(SSHD, ["-D", "-e", "-f", path.join(dir, "sshd_config")], { env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  let log = "";
+  sshd.stderr.on("data", (d) => (log += d));
+  const args = [
+    "-F",
+    "/dev/null",
+    "-p",
+    String(port),
+    "-i",
+    path.join(dir, "client_key"),
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    `UserKnownHostsFile=${path.join(dir, "known_hosts")}`,
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "LogLevel=ERROR",
+    `${os.userInfo().username}@127.0.0.1`,
+  ];
+  await waitFor(
+    async () => {
+      if (sshd.exitCode !== null) throw new Error(`sshd exited: ${log}`);
+      await run("ssh", [...args, "true"], env);
+      return true;
+    },
+    { what: "the loopback sshd", timeoutMs: 20_000, intervalMs: 300 },
+  );
+  return {
+    args,
+    async stop() {
+      if (sshd.exitCode !== null) return;
+      const closed = new Promise((r) => sshd.once("close", r));
+      process.kill(sshd.pid, "SIGTERM");
+      await closed;
+    },
+  };
+}
+
+export default {
+  name: "ssh-throughput",
+  description: "SSH 100 MB each way through the tunnel vs OpenSSH on loopback",
+  async run(ctx) {
+    const home = mkdtempSync(path.join(os.tmpdir(), "flare-bench-ssh-"));
+    const configDir = path.join(home, "flare-config");
+    mkdirSync(configDir, { recursive: true, mode: 0o700 });
+    const token = ctx.headers.authorization.slice("Bearer ".length);
+    const servers = { [ctx.baseURL]: { accessToken: token, refreshToken: null, accessExpiresAt: Date.now() + 24 * 3600 * 1000 } };
+    writeFileSync(path.join(configDir, "credentials.json"), JSON.stringify({ version: 1, servers }), { mode: 0o600 });
+    const env = {
+      ...process.env,
+      PATH: `${path.join(ROOT, "node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+      HOME: home,
+      BURSTFLARE_CONFIG_DIR: configDir,
+      BURSTFLARE_URL: ctx.baseURL,
+    };
+    const session = await ctx.createSession();
+    const base = Number(process.env.BF_TEST_PORT_BASE ?? 8788);
+    let sshd = null;
+    const tunnel = { download: [], upload: [] };
+    const loopback = { download: [], upload: [] };
+    try {
+      await run(process.execPath, [FLARE_BIN, "config-ssh"], env);
+      const tunnelArgs = ["-F", path.join(home, ".ssh/config"), `${session.name}.burstflare`];
+      sshd = await startLoopbackSSHD(mkdtempSync(path.join(os.tmpdir(), "flare-bench-sshd-")), base + 9, env);
+      for (let r = 0; r < ctx.runs; r++) {
+        tunnel.download.push(await download(tunnelArgs, env));
+        tunnel.upload.push(await upload(tunnelArgs, env));
+        loopback.download.push(await download(sshd.args, env));
+        loopback.upload.push(await upload(sshd.args, env));
+      }
+    } finally {
+      await sshd?.stop();
+      await ctx.deleteSession(session.id);
+    }
+    return [
+      { metric: "download 100 MB", unit: "MB/s", better: "higher", samples: tunnel.download, direct: loopback.download },
+      { metric: "upload 100 MB", unit: "MB/s", better: "higher", samples: tunnel.upload, direct: loopback.upload },
+    ];
+  },
+};
