@@ -15,6 +15,9 @@ const WAIT_FOR_WORKFLOW_MS = 14 * 60 * 1000;
 const POLL_MS = 500;
 const WAITING = new Set(["queued", "running", "waiting", "paused", "waitingForPause", "unknown"]);
 
+/** The attempt is still running when this delivery must end; the next delivery keeps waiting on it. */
+class StillRunning extends Error {}
+
 async function existingInstance(env: AppBindings, id: string | null): Promise<WorkflowInstance | null> {
   if (!id) return null;
   try {
@@ -45,7 +48,7 @@ async function runAttempt(env: AppBindings, build: BuildRow): Promise<InstanceSt
   for (;;) {
     const status = await instance.status();
     if (!WAITING.has(status.status)) return status;
-    if (Date.now() > deadline) throw new Error(`workflow ${instance.id} still ${status.status} after ${WAIT_FOR_WORKFLOW_MS} ms`);
+    if (Date.now() > deadline) throw new StillRunning(`workflow ${instance.id} still ${status.status} after ${WAIT_FOR_WORKFLOW_MS} ms`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
@@ -70,13 +73,21 @@ export async function handleBuildMessage(env: AppBindings, message: Message<unkn
     if (status.status !== "complete") throw new Error(`workflow ${status.status}: ${status.error?.message ?? "no error message"}`);
     message.ack();
   } catch (err) {
+    if (err instanceof StillRunning) {
+      // Not a failure: hand the message back so a fresh delivery (under the consumer's wall-time limit) keeps watching.
+      log("info", "build still running; redelivering to keep watching", { buildId: build.id, error: err.message });
+      message.retry({ delaySeconds: BASE_RETRY_DELAY_SECONDS });
+      return;
+    }
     const error = err instanceof Error ? err.message : String(err);
     const delaySeconds = BASE_RETRY_DELAY_SECONDS * 2 ** Math.max(0, message.attempts - 1);
     log("warn", "build attempt failed; queue will retry", { buildId: build.id, delivery: message.attempts, delaySeconds, error });
     await setStatus(env, build.id, "retrying", { error });
-    await noteLog(env.BUCKET, build.log_key ?? "", `delivery ${message.attempts} failed (${error}); retrying in ${delaySeconds}s`).catch(
-      () => {},
-    );
+    if (build.log_key) {
+      await noteLog(env.BUCKET, build.log_key, `delivery ${message.attempts} failed (${error}); retrying in ${delaySeconds}s`).catch(
+        () => {},
+      );
+    }
     message.retry({ delaySeconds });
   }
 }
