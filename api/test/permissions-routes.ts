@@ -1,5 +1,6 @@
 import type { Action } from "../../sdk/permissions";
-import type { ResourceKind, World } from "./permissions-world";
+import { targz } from "./helpers/tar";
+import { type ResourceKind, randomSSHPublicKey, type World } from "./permissions-world";
 
 /**
  * THE route → permission expectations read by api/test/permissions.test.ts.
@@ -16,6 +17,8 @@ import type { ResourceKind, World } from "./permissions-world";
  *
  * options (second element):
  *   body(w)  a VALID body for an allowed caller (validation runs after the permission check)
+ *   raw(w)   a non-JSON body instead (bundle uploads)
+ *   fixed    literal values for params that are not resources
  *   query    query string without "?"
  *   ok       non-permission statuses an allowed caller may get (409 state, 503 runtime down)
  *   params   which seeded resource fills each :param when the path segment does not say
@@ -27,6 +30,10 @@ export type Access = Action | "signed-in" | "operator" | "public" | "middleware"
 
 export interface RouteOptions {
   body?: (w: World) => unknown;
+  /** A non-JSON body (uploads). */
+  raw?: (w: World) => Promise<Uint8Array<ArrayBuffer> | string> | Uint8Array<ArrayBuffer> | string;
+  /** Literal values for params that are not resources (e.g. the runtime route's rest). */
+  fixed?: Record<string, string>;
   query?: string;
   ok?: number[];
   params?: Record<string, ResourceKind>;
@@ -75,31 +82,6 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/audit": ["audit.read", { query: "action=workspace.&limit=10" }],
   "GET /api/usage": ["usage.read", { query: "days=7" }],
 
-  // templates, uploads and builds (the seeded template has sessions, so delete answers 409)
-  "GET /api/templates": "templates.read",
-  "POST /api/templates": ["templates.write", { body: () => ({ name: `perm-${crypto.randomUUID().slice(0, 8)}` }) }],
-  "GET /api/templates/:id": "templates.read",
-  "DELETE /api/templates/:id": ["templates.write", { ok: [409] }],
-  "POST /api/templates/:id/archive": ["templates.write", { ok: [409] }],
-  "POST /api/templates/:id/restore": ["templates.write", { ok: [409] }],
-  "POST /api/templates/:id/versions": [
-    "templates.write",
-    { body: () => ({ version: `v-${crypto.randomUUID().slice(0, 8)}`, manifest: { persistedPaths: ["."] } }) },
-  ],
-  "GET /api/templates/:id/versions/:versionId": "templates.read",
-  "POST /api/templates/:id/versions/:versionId/upload-grant": ["templates.write", { ok: [409] }],
-  "POST /api/templates/:id/promote": ["templates.write", { body: (w) => ({ versionId: w.ids.version }), ok: [409] }],
-  "POST /api/templates/:id/rollback": ["templates.write", { ok: [409] }],
-  // The grant is the owner's: an admin may write templates but not use it (404); the seeded version is already uploaded (410).
-  "PUT /api/uploads/:grantId": ["templates.write", { ok: [404, 410] }],
-  "GET /api/template-builds": ["builds.read", { query: "status=failed" }],
-  "GET /api/template-builds/:id": "builds.read",
-  "GET /api/template-builds/:id/log": "builds.read",
-  // The seeded build failed, so it has no artifact.
-  "GET /api/template-builds/:id/artifact": ["builds.read", { ok: [404] }],
-  "POST /api/template-builds/:id/retry": ["builds.write", { ok: [409] }],
-  "POST /api/admin/builds/retry-dead-lettered": "operator",
-
   // snapshots
   "GET /api/sessions/:id/snapshots": "snapshots.read",
   "POST /api/sessions/:id/snapshots": ["snapshots.write", { body: () => ({ label: "perm" }), ok: [409] }],
@@ -107,4 +89,106 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "POST /api/sessions/:id/snapshots/:sid/restore": ["snapshots.write", { ok: [409] }],
   "DELETE /api/sessions/:id/snapshots/:sid": "snapshots.write",
   "GET /api/sessions/:id/snapshots/:sid/content": "snapshots.read",
+  "POST /api/sessions/:id/snapshots/:sid/new-session": ["snapshots.write", { body: () => ({ name: "from-snapshot", start: false }) }],
+
+  // auth: public ceremonies answer 4xx to an empty body, never 401/403/5xx
+  "GET /api/auth/config": "public",
+  "POST /api/auth/passkeys/register/start": "public",
+  "POST /api/auth/passkeys/register/finish": "public",
+  "POST /api/auth/passkeys/login/start": "public",
+  "POST /api/auth/passkeys/login/finish": "public",
+  "POST /api/auth/recover": "public",
+  "POST /api/auth/refresh": "public",
+  "POST /api/cli/device/start": "public",
+  "POST /api/cli/device/exchange": "public",
+  // auth: the signed-in person's own account
+  "GET /api/auth/me": "signed-in",
+  "POST /api/auth/logout": "signed-in",
+  "POST /api/auth/logout-all": "signed-in",
+  "GET /api/auth/sessions": "signed-in",
+  "DELETE /api/auth/sessions/:id": "signed-in",
+  "GET /api/auth/passkeys": "signed-in",
+  "POST /api/auth/passkeys/add/start": "signed-in",
+  // An unknown challenge is refused whoever asks.
+  "POST /api/auth/passkeys/add/finish": ["signed-in", { body: () => ({ challengeId: "chl_none", credential: {} }), ok: [400] }],
+  "PATCH /api/auth/passkeys/:id": ["signed-in", { body: () => ({ name: "Renamed key" }) }],
+  // The seeded passkey is the user's only one: removing the last passkey is refused (409).
+  "DELETE /api/auth/passkeys/:id": ["signed-in", { ok: [409] }],
+  "GET /api/auth/recovery-codes": "signed-in",
+  "POST /api/auth/recovery-codes": "signed-in",
+  "GET /api/auth/tokens": "signed-in",
+  "POST /api/auth/tokens": ["signed-in", { body: () => ({ name: "ci" }) }],
+  "DELETE /api/auth/tokens/:id": "signed-in",
+  "GET /api/auth/ssh-keys": "signed-in",
+  "POST /api/auth/ssh-keys": ["signed-in", { body: () => ({ publicKey: randomSSHPublicKey(), name: "laptop" }) }],
+  "DELETE /api/auth/ssh-keys/:id": "signed-in",
+  // No device login is pending with this code.
+  "POST /api/cli/device/approve": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
+  "POST /api/cli/device/deny": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
+  "GET /api/admin/signup-invites": "operator",
+  "POST /api/admin/signup-invites": ["operator", { body: () => ({ expiresInDays: 1 }) }],
+  "DELETE /api/admin/signup-invites/:id": "operator",
+
+  // templates and uploads (the seeded template has sessions, so delete answers 409)
+  "GET /api/templates": "templates.read",
+  "POST /api/templates": ["templates.write", { body: () => ({ name: "perm-new" }) }],
+  "GET /api/templates/:id": "templates.read",
+  "DELETE /api/templates/:id": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/archive": "templates.write",
+  "POST /api/templates/:id/restore": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/promote": ["templates.write", { body: (w) => ({ versionId: w.ids.version }), ok: [409] }],
+  "POST /api/templates/:id/rollback": ["templates.write", { ok: [409] }],
+  "POST /api/templates/:id/versions": ["templates.write", { body: () => ({ version: "3.0.0", manifest: { persistedPaths: ["."] } }) }],
+  "GET /api/templates/:id/versions/:versionId": "templates.read",
+  "POST /api/templates/:id/versions/:versionId/upload-grant": ["templates.write", { params: { versionId: "pendingVersion" } }],
+  "PUT /api/uploads/:grantId": ["templates.write", { raw: () => targz([{ name: "README.md", content: "hello\n" }]) }],
+
+  // builds
+  "GET /api/template-builds": "builds.read",
+  "GET /api/template-builds/:id": "builds.read",
+  "GET /api/template-builds/:id/log": "builds.read",
+  "GET /api/template-builds/:id/artifact": "builds.read",
+  "POST /api/template-builds/:id/retry": "builds.write",
+  "POST /api/admin/builds/retry-dead-lettered": "operator",
+
+  // operations (api/src/routes/admin.ts)
+  "GET /api/admin/report": "operator",
+  "POST /api/admin/reconcile": ["operator", { body: () => ({ preview: true }) }],
+  "GET /api/admin/deleted": "operator",
+  // The seeded session is not deleted: an operator's restore of it is a 404.
+  "POST /api/admin/restore": ["operator", { body: (w) => ({ kind: "session", id: w.ids.session }), ok: [404] }],
+  "POST /api/admin/builds/:id/retry": ["operator", { params: { id: "build" }, ok: [409] }],
+
+  // sessions
+  "GET /api/sessions": "sessions.read",
+  "POST /api/sessions": ["sessions.write", { body: () => ({ name: "perm-created", start: false }) }],
+  "GET /api/sessions/:id": "sessions.read",
+  "DELETE /api/sessions/:id": "sessions.write",
+  "POST /api/sessions/:id/start": ["sessions.lifecycle", { ok: [409] }],
+  "POST /api/sessions/:id/stop": ["sessions.lifecycle", { ok: [409] }],
+  "POST /api/sessions/:id/restart": ["sessions.lifecycle", { ok: [409] }],
+  "POST /api/sessions/:id/keep-awake": ["sessions.lifecycle", { body: () => ({ minutes: 0 }), ok: [409] }],
+  "GET /api/sessions/:id/events": "sessions.read",
+  "POST /api/sessions/:id/ssh-token": ["runtime.access", { ok: [409] }],
+  // Terminal, files, preview and ssh: the session's runtime behind the role check.
+  "ALL /runtime/sessions/:id/:rest{.+}": ["runtime.access", { fixed: { rest: "files/tree" }, ok: [409, 502, 503] }],
+
+  // shares, start on intent, latency (issue 12). The seeded session is the owner's: a plain
+  // member manages links of their own sessions only (403 here), a missing link id is a 404.
+  "POST /api/sessions/:id/shares": ["shares.manage", { body: () => ({ scope: "anyone", expiresInSeconds: 3600 }), ok: [403] }],
+  "GET /api/sessions/:id/shares": ["shares.manage", { ok: [403] }],
+  "DELETE /api/sessions/:id/shares/:shareId": ["shares.manage", { params: { shareId: "session" }, ok: [403, 404] }],
+  "GET /api/sessions/:id/share-access": ["shares.manage", { ok: [403] }],
+  "ALL /runtime/share/:credential": ["public", { fixed: { credential: "bfsh_unknown" } }],
+  "ALL /runtime/share/:credential/*": ["public", { fixed: { credential: "bfsh_unknown" } }],
+  "POST /api/intent": ["sessions.lifecycle", { body: () => ({ surface: "dashboard" }) }],
+  "PATCH /api/sessions/:id": ["sessions.write", { body: () => ({ startOnIntent: true }) }],
+  "GET /api/sessions/:id/latency": "sessions.read",
+
+  // exports
+  "POST /api/workspaces/current/export": "export.create",
+  "GET /api/workspaces/current/exports": "export.create",
+  "GET /api/workspaces/current/exports/:exportId": "export.create",
+  "POST /api/admin/workspaces/:id/export": "operator",
+  "GET /api/admin/workspaces/:id/exports/:exportId": "operator",
 };

@@ -2,9 +2,11 @@ import { env } from "cloudflare:workers";
 import type { Role } from "../../sdk/states";
 import { issueAuthSession } from "../src/auth/auth-sessions";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
-import { newId } from "../src/lib/crypto";
+import { exportWorkspace } from "../src/exports/workspace-export";
+import { newId, sha256Hex } from "../src/lib/crypto";
 import { hashInviteCode } from "../src/workspaces/invites";
 import { sealSecret } from "../src/workspaces/secrets";
+import { targz } from "./helpers/tar";
 import { createTestUser, type TestUser } from "./helpers/users";
 
 /**
@@ -16,23 +18,26 @@ import { createTestUser, type TestUser } from "./helpers/users";
 
 export type Actor = Role | "other" | "operator";
 
-/** Resources owned by workspace A: the same id for every actor. */
+/** Rows of workspace A seeded up front: the same id for every actor. */
 export type WorkspaceKind =
   | "workspace"
   | "template"
   | "version"
+  | "pendingVersion"
   | "build"
   | "session"
   | "snapshot"
   | "secret"
   | "invite"
-  | "member"
-  | "upload";
-/** Resources owned by a user: each actor gets its own; "other" is handed A's owner's. */
-export type UserKind = "authSession" | "sshKey" | "apiToken" | "passkey";
-export type ResourceKind = WorkspaceKind | UserKind;
+  | "member";
+/** Made on first use: shared by every actor. */
+export type LazyKind = "export" | "signupInvite";
+/** Made on first use, one per actor ("other" is handed A's owner's): the row is bound to its user. */
+export type UserKind = "authSession" | "sshKey" | "apiToken" | "passkey" | "upload";
+export type ResourceKind = WorkspaceKind | LazyKind | UserKind;
 
-export const USER_KINDS: readonly UserKind[] = ["authSession", "sshKey", "apiToken", "passkey"];
+export const USER_KINDS: readonly UserKind[] = ["authSession", "sshKey", "apiToken", "passkey", "upload"];
+export const isUserKind = (k: ResourceKind): k is UserKind => (USER_KINDS as readonly string[]).includes(k);
 
 export interface World {
   a: Record<Role, TestUser>;
@@ -43,7 +48,8 @@ export interface World {
   ids: Record<WorkspaceKind, string>;
   /** The plaintext code of the seeded pending invite of A. */
   inviteCode: string;
-  userResource(kind: UserKind, user: TestUser): Promise<string>;
+  /** The id of a resource of `kind`; user-bound kinds belong to `user`. */
+  resource(kind: ResourceKind, user: TestUser): Promise<string>;
   user(actor: Actor): TestUser;
 }
 
@@ -56,6 +62,20 @@ function operator(): Promise<TestUser> {
 
 export const SEEDED_SECRET_NAME = "PERMISSION_SECRET";
 
+/** A syntactically valid, random OpenSSH ed25519 public key line. */
+export function randomSSHPublicKey(): string {
+  const enc = new TextEncoder();
+  const type = enc.encode("ssh-ed25519");
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const blob = new Uint8Array(4 + type.length + 4 + key.length);
+  const view = new DataView(blob.buffer);
+  view.setUint32(0, type.length);
+  blob.set(type, 4);
+  view.setUint32(4 + type.length, key.length);
+  blob.set(key, 8 + type.length);
+  return `ssh-ed25519 ${btoa(String.fromCharCode(...blob))} perm@test`;
+}
+
 async function seedWorkspaceResources(owner: TestUser, target: TestUser, inviteCode: string): Promise<Record<WorkspaceKind, string>> {
   const ws = owner.workspaceId;
   const t = Date.now();
@@ -63,66 +83,88 @@ async function seedWorkspaceResources(owner: TestUser, target: TestUser, inviteC
     workspace: ws,
     template: newId("tpl"),
     version: newId("tv"),
+    pendingVersion: newId("tv"),
     build: newId("bld"),
     session: newId("ses"),
     snapshot: newId("snp"),
     secret: SEEDED_SECRET_NAME,
     invite: newId("inv"),
     member: target.userId,
-    upload: newId("upg"),
   } satisfies Record<WorkspaceKind, string>;
   const manifest = JSON.stringify({ persistedPaths: ["."] });
-  const snapshotKey = `permissions/${ids.snapshot}.tar.gz`;
+  const keys = {
+    snapshot: `permissions/${ids.snapshot}.tar.gz`,
+    log: `permissions/${ids.build}.log`,
+    artifact: `permissions/${ids.build}.tar.gz`,
+  };
+  const slug = (id: string) =>
+    `perm-${id
+      .slice(-8)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "x")}`;
   const sealed = await sealSecret(env, ws, SEEDED_SECRET_NAME, "value");
+  // A real archive with its real hash: session starts restore it and copies verify it.
+  const snapshotBytes = await targz([{ name: "perm.txt", content: "seeded\n" }]);
+  const snapshotSHA = await sha256Hex(snapshotBytes);
   await env.DB.batch([
     // A team workspace, so ownership transfer and delete are possible at all.
     env.DB.prepare("UPDATE workspaces SET personal = 0, name = 'Workspace A' WHERE id = ?").bind(ws),
     env.DB.prepare(
       "INSERT INTO templates (id, workspace_id, name, description, active_version_id, created_by, created_at, updated_at) VALUES (?, ?, ?, 'seeded', ?, ?, ?, ?)",
-    ).bind(ids.template, ws, `perm-${ids.template.slice(-6).toLowerCase()}`, ids.version, owner.userId, t, t),
+    ).bind(ids.template, ws, slug(ids.template), ids.version, owner.userId, t, t),
     env.DB.prepare(
       "INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at) VALUES (?, ?, ?, '1.0.0', ?, 'uploaded', ?, ?)",
     ).bind(ids.version, ids.template, ws, manifest, owner.userId, t),
     env.DB.prepare(
+      "INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at) VALUES (?, ?, ?, '2.0.0', ?, 'awaiting_upload', ?, ?)",
+    ).bind(ids.pendingVersion, ids.template, ws, manifest, owner.userId, t),
+    env.DB.prepare(
       "INSERT INTO template_releases (id, template_id, version_id, kind, actor_id, created_at) VALUES (?, ?, ?, 'promote', ?, ?)",
     ).bind(newId("rel"), ids.template, ids.version, owner.userId, t),
     env.DB.prepare(
-      "INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, error, created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, 'failed', 1, 'seeded', ?, ?, ?)",
-    ).bind(ids.build, ws, ids.template, ids.version, t, t, t),
+      `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, error, log_key, artifact_key, created_at, updated_at, finished_at)
+       VALUES (?, ?, ?, ?, 'failed', 1, 'seeded', ?, ?, ?, ?, ?)`,
+    ).bind(ids.build, ws, ids.template, ids.version, keys.log, keys.artifact, t, t, t),
     env.DB.prepare(
       "INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, version_id, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'stopped', ?, ?)",
-    ).bind(
-      ids.session,
-      ws,
-      owner.userId,
-      `perm-${ids.session
-        .slice(-6)
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, "x")}`,
-      ids.template,
-      ids.version,
-      t,
-      t,
-    ),
+    ).bind(ids.session, ws, owner.userId, slug(ids.session), ids.template, ids.version, t, t),
     env.DB.prepare(
-      "INSERT INTO snapshots (id, session_id, workspace_id, kind, status, r2_key, bytes, sha256, created_by, created_at, completed_at) VALUES (?, ?, ?, 'manual', 'ready', ?, 4, 'seeded', ?, ?, ?)",
-    ).bind(ids.snapshot, ids.session, ws, snapshotKey, owner.userId, t, t),
+      `INSERT INTO snapshots (id, session_id, workspace_id, kind, status, r2_key, bytes, sha256, created_by, created_at, completed_at)
+       VALUES (?, ?, ?, 'manual', 'ready', ?, ?, ?, ?, ?, ?)`,
+    ).bind(ids.snapshot, ids.session, ws, keys.snapshot, snapshotBytes.byteLength, snapshotSHA, owner.userId, t, t),
     env.DB.prepare(
       "INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ).bind(newId("sec"), ws, SEEDED_SECRET_NAME, sealed.ciphertext, sealed.iv, t, t),
     env.DB.prepare(
       "INSERT INTO invites (id, workspace_id, code_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, 'member', ?, ?, ?)",
     ).bind(ids.invite, ws, await hashInviteCode(inviteCode), owner.userId, t, t + 86_400_000),
-    env.DB.prepare(
-      "INSERT INTO upload_grants (id, workspace_id, version_id, user_id, max_bytes, created_at, expires_at) VALUES (?, ?, ?, ?, 1048576, ?, ?)",
-    ).bind(ids.upload, ws, ids.version, owner.userId, t, t + 3_600_000),
   ]);
-  await env.BUCKET.put(snapshotKey, new Uint8Array([31, 139, 8, 0]));
+  await Promise.all([
+    env.BUCKET.put(keys.snapshot, snapshotBytes),
+    env.BUCKET.put(keys.log, "seeded build log\n"),
+    env.BUCKET.put(keys.artifact, new Uint8Array([31, 139, 8, 0])),
+  ]);
   return ids;
 }
 
-/** User-scoped rows are made on demand, once per user and kind. */
-async function seedUserResource(kind: UserKind, user: TestUser): Promise<string> {
+async function seedLazy(kind: LazyKind, owner: TestUser): Promise<string> {
+  switch (kind) {
+    case "export":
+      return (await exportWorkspace(env, owner.workspaceId, owner.userId)).id;
+    case "signupInvite": {
+      const id = newId("inv");
+      const t = Date.now();
+      await env.DB.prepare(
+        "INSERT INTO invites (id, workspace_id, code_hash, role, created_by, created_at, expires_at) VALUES (?, NULL, ?, 'member', ?, ?, ?)",
+      )
+        .bind(id, await hashInviteCode(newId("signup")), owner.userId, t, t + 86_400_000)
+        .run();
+      return id;
+    }
+  }
+}
+
+async function seedUserResource(kind: UserKind, user: TestUser, ids: Record<WorkspaceKind, string>): Promise<string> {
   const t = Date.now();
   switch (kind) {
     case "authSession":
@@ -130,7 +172,7 @@ async function seedUserResource(kind: UserKind, user: TestUser): Promise<string>
     case "sshKey": {
       const id = newId("ssh");
       await env.DB.prepare("INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, created_at) VALUES (?, ?, 'seeded', ?, ?, ?)")
-        .bind(id, user.userId, `ssh-ed25519 AAAA${id}`, `SHA256:${id}`, t)
+        .bind(id, user.userId, randomSSHPublicKey(), `SHA256:${id}`, t)
         .run();
       return id;
     }
@@ -148,6 +190,15 @@ async function seedUserResource(kind: UserKind, user: TestUser): Promise<string>
       const id = newId("pk");
       await env.DB.prepare("INSERT INTO passkeys (id, user_id, public_key, name, created_at) VALUES (?, ?, 'AAAA', 'seeded', ?)")
         .bind(id, user.userId, t)
+        .run();
+      return id;
+    }
+    case "upload": {
+      const id = newId("upg");
+      await env.DB.prepare(
+        "INSERT INTO upload_grants (id, workspace_id, version_id, user_id, max_bytes, created_at, expires_at) VALUES (?, ?, ?, ?, 1048576, ?, ?)",
+      )
+        .bind(id, ids.workspace, ids.pendingVersion, user.userId, t, t + 3_600_000)
         .run();
       return id;
     }
@@ -176,11 +227,12 @@ export async function seedWorld(): Promise<World> {
     target,
     ids,
     inviteCode,
-    userResource(kind, user) {
-      const key = `${kind}:${user.userId}`;
+    resource(kind, user) {
+      if (!isUserKind(kind) && kind in ids) return Promise.resolve(ids[kind as WorkspaceKind]);
+      const key = isUserKind(kind) ? `${kind}:${user.userId}` : kind;
       let id = cache.get(key);
       if (!id) {
-        id = seedUserResource(kind, user);
+        id = isUserKind(kind) ? seedUserResource(kind, user, ids) : seedLazy(kind as LazyKind, owner);
         cache.set(key, id);
       }
       return id;

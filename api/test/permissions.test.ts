@@ -6,7 +6,7 @@ import { ROLES, type Role } from "../../sdk/states";
 import { buildApp } from "../src/app";
 import type { TestUser } from "./helpers/users";
 import { type Access, ROUTE_PERMISSIONS, type RouteOptions } from "./permissions-routes";
-import { type ResourceKind, seedWorld, USER_KINDS, type UserKind, type World } from "./permissions-world";
+import { type ResourceKind, seedWorld, type World } from "./permissions-world";
 
 /**
  * Runs every route the Worker serves as owner/admin/member/viewer of workspace A, as the
@@ -57,15 +57,15 @@ function kindFor(path: string, param: string, opts: RouteOptions): ResourceKind 
     "ssh-keys": "sshKey",
     tokens: "apiToken",
     passkeys: "passkey",
+    exports: "export",
+    "signup-invites": "signupInvite",
   };
   const kind = bySegment[before];
   if (!kind) throw new Error(`cannot tell what :${param} is in ${path}; add params: { ${param}: "<kind>" } to its entry`);
   return kind;
 }
 
-const isUserKind = (k: ResourceKind): k is UserKind => (USER_KINDS as readonly string[]).includes(k);
-
-/** Fills the path for `caller`; `owner` is whose user-scoped resources to use (A's owner for the cross check). */
+/** Fills the path; user-bound resources are `resourcesOf`'s (A's owner's for the cross check). */
 async function fillPath(
   w: World,
   path: string,
@@ -75,10 +75,15 @@ async function fillPath(
   const kinds: ResourceKind[] = [];
   let url = path;
   for (const m of path.matchAll(/:(\w+)(\{[^}]*\})?/g)) {
-    const kind = kindFor(path, m[1] ?? "", opts);
+    const name = m[1] ?? "";
+    const fixed = opts.fixed?.[name];
+    if (fixed !== undefined) {
+      url = url.replace(m[0], fixed);
+      continue;
+    }
+    const kind = kindFor(path, name, opts);
     kinds.push(kind);
-    const id = isUserKind(kind) ? await w.userResource(kind, resourcesOf) : w.ids[kind];
-    url = url.replace(m[0], encodeURIComponent(id));
+    url = url.replace(m[0], encodeURIComponent(await w.resource(kind, resourcesOf)));
   }
   url = url.replace(/\*$/, opts.wildcard ?? "x");
   return { url: opts.query ? `${url}?${opts.query}` : url, kinds };
@@ -86,10 +91,12 @@ async function fillPath(
 
 async function send(method: string, url: string, user: TestUser | null, w: World, opts: RouteOptions): Promise<Response> {
   const headers: Record<string, string> = { ...(user?.headers ?? {}), ...(opts.headers ?? {}) };
-  let body: string | undefined;
-  if (opts.body && method !== "GET") {
+  let body: BodyInit | undefined;
+  if (opts.raw && method !== "GET") {
+    body = await opts.raw(w);
+  } else if (opts.body && method !== "GET") {
     headers["content-type"] = "application/json";
-    body = JSON.stringify(opts.body(w));
+    body = JSON.stringify(await opts.body(w));
   }
   const m = method === "ALL" ? "GET" : method;
   return exports.default.fetch(new Request(`http://localhost:8787${url}`, { method: m, headers, body, redirect: "manual" }));
@@ -169,7 +176,7 @@ describe("permission table", () => {
         return;
       }
 
-      const cross = opts.cross ?? own.kinds.some((k) => !isUserKind(k) && k !== "workspace");
+      const cross = opts.cross ?? own.kinds.some((k) => k !== "workspace");
       if (cross) {
         // B's owner holds every permission in B, so only A's ids can make this fail: 404, never 403.
         const other = await fillPath(w, path, opts, w.a.owner);
