@@ -10,6 +10,8 @@ import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
 import health from "./routes/health";
+import intent from "./routes/intent";
+import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
 import runtime from "./routes/runtime";
 import sessions from "./routes/sessions";
@@ -48,6 +50,8 @@ export function buildApp() {
     snapshots,
     exportsRouter,
     shares,
+    intent,
+    metrics,
     admin,
     runtime,
   ]) {

@@ -17,6 +17,13 @@ export const createSessionBody = z.object({
   start: z.boolean().optional(),
 });
 
+/** PATCH /api/sessions/:id: settings that are not lifecycle transitions. */
+export const updateSessionBody = z.object({
+  /** Wake this session in the background when its user opens the dashboard, its workbench or `flare ssh`. */
+  startOnIntent: z.boolean(),
+});
+export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
+
 export const sessionSchema = z.object({
   id: z.string(),
   workspaceId: z.string(),

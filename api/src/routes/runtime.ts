@@ -1,6 +1,7 @@
 import { ApiError } from "../../../sdk/errors";
 import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
 import { idSchema } from "../../../sdk/schemas/common";
+import { noteSessionConnect } from "../intent/intents";
 import { createRouter } from "../lib/app";
 import { requireSessionRow } from "../sessions/records";
 import {
@@ -29,6 +30,8 @@ router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
   if ((kind === "terminal" || kind === "ssh") && rest !== kind) throw new ApiError("not_found", "no such runtime route");
   const caller = await authorizeRuntime(c, kind, id);
   await requireSessionRow(c.env, caller.workspaceId, id);
+  // Start on intent measures the time saved up to the user's actual connect.
+  if (kind === "terminal" || kind === "ssh") c.executionCtx.waitUntil(noteSessionConnect(c.env, id).catch(() => {}));
   const url = new URL(c.req.url);
   if (kind === "files") assertSafeFileQuery(url);
   url.searchParams.delete("token");

@@ -10,6 +10,7 @@ import {
   sessionListResponse,
   sessionResponse,
   sshTokenSchema,
+  updateSessionBody,
 } from "../../../sdk/schemas/sessions";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
@@ -111,6 +112,28 @@ router.openapi(
     const { activity } = unwrap(await sessionStub(c.env, id).describe(id));
     const session: SessionDetail = { ...(await currentSession(c, id)), activity };
     return c.json({ session }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/sessions/{id}",
+    tags,
+    summary: "Change the session's settings (start on intent)",
+    middleware: [requireAuth, requirePermission("sessions.write")] as const,
+    request: { params: idParam, ...jsonBody(updateSessionBody) },
+    responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const { startOnIntent } = c.req.valid("json");
+    await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+    await c.env.DB.prepare("UPDATE sessions SET start_on_intent = ? WHERE id = ?")
+      .bind(startOnIntent ? 1 : 0, id)
+      .run();
+    await audit(c, { action: "session.update", targetType: "session", targetId: id, details: { startOnIntent } });
+    return c.json({ session: await currentSession(c, id) }, 200);
   },
 );
 

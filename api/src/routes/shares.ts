@@ -1,5 +1,147 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { idSchema } from "../../../sdk/schemas/common";
+import {
+  createShareBody,
+  createShareResponse,
+  SHARE_PATH_PREFIX,
+  shareAccessListResponse,
+  shareAccessQuery,
+  shareListResponse,
+  shareResponse,
+} from "../../../sdk/schemas/shares";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { newId } from "../lib/crypto";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { now } from "../lib/time";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { requireSessionRow } from "../sessions/records";
+import { listShareAccess } from "../shares/access-log";
+import { handleShareRequest } from "../shares/gateway";
+import { assertCanManageShares } from "../shares/manage";
+import { insertShare, listShareRows, requireShareRow, revokeShare, toShare } from "../shares/store";
+import { hashShareToken, newShareToken } from "../shares/tokens";
 
+/** Preview share links of a session (issue 12) and the gateway they open: `/runtime/share/<token>/…`. */
 const router = createRouter();
+const idParam = z.object({ id: idSchema });
+const tags = ["shares"];
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/shares",
+    tags,
+    summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
+    middleware: [requireAuth, requirePermission("shares.manage")] as const,
+    request: { params: idParam, ...jsonBody(createShareBody) },
+    responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now"), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const session = await requireSessionRow(c.env, auth.workspaceId, id);
+    assertCanManageShares(auth, session);
+    const emails = [...new Set(body.emails ?? [])];
+    if (body.scope === "people" && emails.length === 0) {
+      throw new ApiError("validation_failed", "a link for named people needs at least one email");
+    }
+    if (body.scope !== "people" && emails.length > 0) {
+      throw new ApiError("validation_failed", `emails are only for scope people, not ${body.scope}`);
+    }
+    const token = newShareToken();
+    const at = now();
+    const shareId = newId("shr");
+    await insertShare(c.env, {
+      id: shareId,
+      sessionId: id,
+      workspaceId: auth.workspaceId,
+      createdBy: auth.userId,
+      scope: body.scope,
+      emails,
+      label: body.label || null,
+      tokenHash: await hashShareToken(token),
+      expiresAt: at + body.expiresInSeconds * 1000,
+      at,
+    });
+    await audit(c, {
+      action: "share.create",
+      targetType: "share",
+      targetId: shareId,
+      details: { sessionId: id, scope: body.scope, emails, expiresInSeconds: body.expiresInSeconds },
+    });
+    const path = `${SHARE_PATH_PREFIX}${token}/`;
+    const origin = c.env.APP_ORIGIN || new URL(c.req.url).origin;
+    const share = toShare(await requireShareRow(c.env, id, shareId), now());
+    return c.json({ share, path, url: `${origin}${path}` }, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/shares",
+    tags,
+    summary: "The session's share links, newest first (active, expired and revoked)",
+    middleware: [requireAuth, requirePermission("shares.manage")] as const,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(shareListResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
+    const at = now();
+    return c.json({ shares: (await listShareRows(c.env, id)).map((r) => toShare(r, at)) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/sessions/{id}/shares/{shareId}",
+    tags,
+    summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
+    middleware: [requireAuth, requirePermission("shares.manage")] as const,
+    request: { params: idParam.extend({ shareId: idSchema }) },
+    responses: { 200: jsonResponse(shareResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, shareId } = c.req.valid("param");
+    assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
+    const row = await requireShareRow(c.env, id, shareId);
+    if (row.revoked_at === null) {
+      await revokeShare(c.env, shareId, auth.userId, now());
+      await audit(c, { action: "share.revoke", targetType: "share", targetId: shareId, details: { sessionId: id } });
+    }
+    return c.json({ share: toShare(await requireShareRow(c.env, id, shareId), now()) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/share-access",
+    tags,
+    summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
+    middleware: [requireAuth, requirePermission("shares.manage")] as const,
+    request: { params: idParam, query: shareAccessQuery },
+    responses: { 200: jsonResponse(shareAccessListResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
+    return c.json({ entries: await listShareAccess(c.env, id, query) }, 200);
+  },
+);
+
+// Not in the OpenAPI document: the previewed app's own HTTP and WebSocket traffic.
+router.all(`${SHARE_PATH_PREFIX}:credential`, handleShareRequest);
+router.all(`${SHARE_PATH_PREFIX}:credential/*`, handleShareRequest);
 
 export default router;

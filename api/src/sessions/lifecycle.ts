@@ -3,6 +3,7 @@ import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "../../../sdk/schemas/sessions";
 import type { SnapshotKind } from "../../../sdk/states";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
+import { startTimer } from "../metrics/start-latency";
 import { saveSnapshot } from "../snapshots/store";
 import { assertQuota } from "../workspaces/quotas";
 import { secretsEnvFor } from "../workspaces/secrets";
@@ -52,6 +53,10 @@ async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promi
  */
 async function boot(core: SessionCore): Promise<void> {
   const r = core.current;
+  // Start/wake latency by phase (issue 12); recorded off the user's path.
+  const timer = startTimer(r.state);
+  const measured = { sessionId: r.sessionId, workspaceId: r.workspaceId };
+  timer.mark("provisioning");
   const row = await getSessionRowById(core.env, r.sessionId);
   if (!row) throw new ApiError("not_found", "session not found");
   const config = sessionConfig(row);
@@ -81,6 +86,7 @@ async function boot(core: SessionCore): Promise<void> {
       config,
       fetchAgent: core.fetchAgentFor(info),
       phase: async (phase, message) => {
+        timer.mark(phase);
         await core.apply({ phase, message, fields: { runtimeStatus: phase } });
       },
       warn: (message) => core.emit("warning", message),
@@ -91,9 +97,11 @@ async function boot(core: SessionCore): Promise<void> {
       phase: "ready",
       fields: { runtimeStatus: "healthy", readyAt: t, lastBootstrapAt: t, lastActiveAt: t, warnedFor: null },
     });
+    void timer.finish(core.env, measured, true);
   } catch (err) {
     await teardownRuntime(core);
     await core.apply({ state: "failed", message: `start failed: ${errorMessage(err)}`, fields: { runtimeStatus: "none" } });
+    void timer.finish(core.env, measured, false);
     throw err instanceof ApiError ? err : new ApiError("runtime_unavailable", `start failed: ${errorMessage(err)}`);
   }
 }

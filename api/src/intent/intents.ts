@@ -1,0 +1,69 @@
+import { ApiError } from "../../../sdk/errors";
+import type { IntentBody, IntentResponse } from "../../../sdk/schemas/intent";
+import type { AppBindings } from "../env";
+import { newId } from "../lib/crypto";
+import { log } from "../lib/log";
+import { now } from "../lib/time";
+import type { AuthContext } from "../middleware/auth";
+import { requireSessionRow, type SessionRow } from "../sessions/records";
+import { assertQuota } from "../workspaces/quotas";
+import { wakeSleepingSession } from "./wake";
+
+/** How long after an intent a terminal or ssh connect still counts as the one it was for. */
+export const INTENT_CONNECT_WINDOW_MS = 15 * 60 * 1000;
+
+/** The caller's most recently used session marked for start on intent. */
+function mostRecentMarked(env: AppBindings, auth: AuthContext): Promise<Pick<SessionRow, "id" | "state" | "start_on_intent"> | null> {
+  return env.DB.prepare(
+    `SELECT id, state, start_on_intent FROM sessions
+     WHERE workspace_id = ? AND owner_id = ? AND deleted_at IS NULL AND start_on_intent = 1
+     ORDER BY COALESCE(last_active_at, updated_at) DESC LIMIT 1`,
+  )
+    .bind(auth.workspaceId, auth.userId)
+    .first();
+}
+
+/**
+ * A surface says its user is about to need a session. If that session (the named one, or the
+ * user's most recently used one) is marked for start on intent and sleeps, its wake starts in
+ * the background and the answer comes at once. `background` keeps the wake alive after the
+ * response (ctx.waitUntil).
+ */
+export async function fireIntent(
+  env: AppBindings,
+  auth: AuthContext,
+  body: IntentBody,
+  background: (work: Promise<unknown>) => void,
+): Promise<IntentResponse> {
+  const target = body.sessionId ? await requireSessionRow(env, auth.workspaceId, body.sessionId) : await mostRecentMarked(env, auth);
+  if (!target) return { intentId: null, sessionId: null, action: "none" };
+  if (target.start_on_intent !== 1) return { intentId: null, sessionId: target.id, action: "none" };
+  if (target.state === "running" || target.state === "starting") return { intentId: null, sessionId: target.id, action: target.state };
+  if (target.state !== "sleeping") return { intentId: null, sessionId: target.id, action: "none" };
+  try {
+    await assertQuota(env, auth.workspaceId, "runningSessions");
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "quota_exceeded") return { intentId: null, sessionId: target.id, action: "quota" };
+    throw err;
+  }
+  const intentId = newId("int");
+  await env.DB.prepare(
+    "INSERT INTO session_intents (id, user_id, workspace_id, session_id, surface, action, fired_at) VALUES (?, ?, ?, ?, ?, 'waking', ?)",
+  )
+    .bind(intentId, auth.userId, auth.workspaceId, target.id, body.surface, now())
+    .run();
+  background(
+    wakeSleepingSession(env, target.id).catch((err) => log("warn", "wake on intent failed", { sessionId: target.id, error: String(err) })),
+  );
+  return { intentId, sessionId: target.id, action: "waking" };
+}
+
+/** The user reached the session (terminal or ssh): closes the intents that were waiting for it. */
+export async function noteSessionConnect(env: AppBindings, sessionId: string): Promise<void> {
+  const t = now();
+  await env.DB.prepare(
+    "UPDATE session_intents SET connected_at = ? WHERE session_id = ? AND action = 'waking' AND connected_at IS NULL AND fired_at >= ?",
+  )
+    .bind(t, sessionId, t - INTENT_CONNECT_WINDOW_MS)
+    .run();
+}

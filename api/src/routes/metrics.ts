@@ -1,0 +1,39 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { idSchema } from "../../../sdk/schemas/common";
+import { sessionLatencyResponse } from "../../../sdk/schemas/metrics";
+import { createRouter } from "../lib/app";
+import { errorResponses, jsonResponse } from "../lib/openapi";
+import { now } from "../lib/time";
+import { recentStarts, startLatencyStats } from "../metrics/start-latency";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { requireSessionRow } from "../sessions/records";
+
+/** Published start/wake latency (issue 12). The deployment-wide figures are in /api/admin/report. */
+const router = createRouter();
+const DAY_MS = 24 * 3600 * 1000;
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/latency",
+    tags: ["sessions"],
+    summary: "Start and wake latency p50/p95 over the last day, for the workspace and this session, and its latest boots",
+    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(sessionLatencyResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    await requireSessionRow(c.env, auth.workspaceId, id);
+    const since = now() - DAY_MS;
+    const [workspace, session, recent] = await Promise.all([
+      startLatencyStats(c.env, since, { workspaceId: auth.workspaceId }),
+      startLatencyStats(c.env, since, { sessionId: id }),
+      recentStarts(c.env, id),
+    ]);
+    return c.json({ workspace, session, recent }, 200);
+  },
+);
+
+export default router;

@@ -1,0 +1,239 @@
+import type { Context } from "hono";
+import { ApiError } from "../../../sdk/errors";
+import { SHARE_PATH_PREFIX } from "../../../sdk/schemas/shares";
+import type { AppBindings, AppEnv } from "../env";
+import { wakeSleepingSession } from "../intent/wake";
+import { now } from "../lib/time";
+import { authenticate } from "../middleware/auth";
+import { sanitizeForAgent } from "../sessions/runtime-access";
+import { sessionDORequest, sessionStub } from "../sessions/stub";
+import { assertQuota } from "../workspaces/quotas";
+import { type AccessEntry, logShareAccess } from "./access-log";
+import { type SharePage, sharePageResponse, wantsHTML } from "./pages";
+import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./store";
+import { hashShareToken, parseCredential, signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "./tokens";
+
+/**
+ * `/runtime/share/<token>[.<visit grant>]/<path>`: a share link's entry to a session's preview.
+ * It reaches the session DO's `/preview/<path>` and nothing else (the agent path is built here,
+ * never taken from the client). Every request re-reads the link, so a revoked or expired link,
+ * or one whose session was deleted, is refused on the very next request, WebSocket upgrades
+ * included. Responses run in a CSP sandbox: the previewed app is the sharer's code and must
+ * not act as the viewer on this origin (read the CSRF cookie, call /api).
+ */
+
+const PREVIEW_CSP = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
+const WAKE_REFRESH_SECONDS = 2;
+
+interface Viewer {
+  userId: string;
+  email: string;
+}
+
+const isUpgrade = (req: Request) => req.headers.get("upgrade")?.toLowerCase() === "websocket";
+
+/** Dot segments (also percent-encoded) and backslashes would let URL normalisation leave /preview. */
+export function isSafePreviewPath(rawRest: string): boolean {
+  if (rawRest.includes("\\") || /%5c/i.test(rawRest) || /%00/.test(rawRest)) return false;
+  for (const segment of rawRest.split("/")) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    if (decoded === "." || decoded === ".." || decoded.includes("/") || decoded.includes("\\")) return false;
+  }
+  return true;
+}
+
+async function viewerById(env: AppBindings, userId: string): Promise<Viewer | null> {
+  const row = await env.DB.prepare("SELECT id, email FROM users WHERE id = ? AND deleted_at IS NULL")
+    .bind(userId)
+    .first<{ id: string; email: string }>();
+  return row ? { userId: row.id, email: row.email } : null;
+}
+
+async function isMember(env: AppBindings, workspaceId: string, userId: string): Promise<boolean> {
+  const row = await env.DB.prepare(
+    `SELECT 1 AS ok FROM memberships m JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
+     WHERE m.workspace_id = ? AND m.user_id = ?`,
+  )
+    .bind(workspaceId, userId)
+    .first<{ ok: number }>();
+  return row !== null;
+}
+
+async function scopeAllows(env: AppBindings, share: ShareWithSession, viewer: Viewer | null): Promise<boolean> {
+  if (share.scope === "anyone") return true;
+  if (!viewer) return false;
+  if (share.scope === "workspace") return isMember(env, share.workspace_id, viewer.userId);
+  return shareEmails(share).includes(viewer.email.toLowerCase());
+}
+
+/** The preview's response with the sandbox and privacy headers; the app may not set our cookies. */
+function hardened(res: Response): Response {
+  if (res.status === 101 || res.webSocket) return res;
+  const out = new Response(res.body, res);
+  const cookies = out.headers.getSetCookie();
+  if (cookies.length) {
+    out.headers.delete("set-cookie");
+    for (const cookie of cookies) {
+      const name = cookie.split("=")[0]?.trim().toLowerCase() ?? "";
+      if (!name.replace(/^__(host|secure)-/, "").startsWith("bf_")) out.headers.append("set-cookie", cookie);
+    }
+  }
+  out.headers.append("content-security-policy", PREVIEW_CSP);
+  out.headers.set("referrer-policy", "no-referrer");
+  out.headers.set("x-robots-tag", "noindex");
+  return out;
+}
+
+/** Runs `work` after the response when the runtime allows it (a Worker request), else awaits it. */
+async function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> {
+  const guarded = work.catch(() => {});
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    await guarded;
+  }
+}
+
+export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> {
+  const req = c.req.raw;
+  const url = new URL(req.url);
+  const after = url.pathname.slice(SHARE_PATH_PREFIX.length);
+  const slash = after.indexOf("/");
+  const credential = parseCredential(slash < 0 ? after : after.slice(0, slash));
+  const notFoundPage: SharePage = {
+    code: "not_found",
+    reason: "unknown_link",
+    title: "This link does not exist",
+    message: "Check that you copied the whole link.",
+  };
+  if (!credential) return sharePageResponse(req, notFoundPage);
+  const share = await findShareByTokenHash(c.env, await hashShareToken(credential.token));
+  if (!share) return sharePageResponse(req, notFoundPage);
+
+  const at = now();
+  const rest = slash < 0 ? null : after.slice(slash + 1);
+  const websocket = isUpgrade(req);
+  const navigation = req.method === "GET" && !websocket && wantsHTML(req);
+  let viewer: Viewer | null = null;
+  const entry = (): AccessEntry => ({
+    shareId: share.id,
+    sessionId: share.session_id,
+    userId: viewer?.userId ?? null,
+    email: viewer?.email ?? null,
+    method: req.method,
+    path: `/${rest ?? ""}${url.search}`,
+    websocket,
+    outcome: "allowed",
+    reason: null,
+    ip: req.headers.get("cf-connecting-ip") ?? req.headers.get("x-forwarded-for"),
+    userAgent: req.headers.get("user-agent"),
+    at,
+  });
+  const refuse = async (page: SharePage): Promise<Response> => {
+    await logShareAccess(c.env, { ...entry(), outcome: "refused", reason: page.reason });
+    return sharePageResponse(req, page);
+  };
+
+  if (share.session_deleted_at !== null || share.session_state === "deleted") {
+    return refuse({ code: "gone", reason: "session_deleted", title: "This preview is gone", message: "Its session was deleted." });
+  }
+  if (share.revoked_at !== null) {
+    return refuse({ code: "gone", reason: "revoked", title: "This link was revoked", message: "Ask its owner for a new one." });
+  }
+  if (share.expires_at <= at) {
+    return refuse({ code: "gone", reason: "expired", title: "This link has expired", message: "Ask its owner for a new one." });
+  }
+  // Relative URLs in the previewed app resolve under the link only with the trailing slash.
+  if (rest === null) return Response.redirect(`${url.origin}${url.pathname}/${url.search}`, 308);
+  if (!isSafePreviewPath(rest)) {
+    return refuse({ code: "bad_request", reason: "bad_path", title: "Bad path", message: "The path must stay inside the preview." });
+  }
+
+  const plainLink = `${SHARE_PATH_PREFIX}${credential.token}/${rest}${url.search}`;
+  if (credential.grant) {
+    const userId = await verifyVisitGrant(c.env, share.id, credential.grant, at);
+    viewer = userId ? await viewerById(c.env, userId) : null;
+    // A stale grant in the address bar: start over from the plain link (the cookie signs in again).
+    if (!viewer && navigation) return Response.redirect(`${url.origin}${plainLink}`, 303);
+    if (!viewer) {
+      return refuse({ code: "unauthorized", reason: "grant_invalid", title: "Open the link again", message: "This visit has expired." });
+    }
+  } else {
+    const auth = await authenticate(c);
+    viewer = auth ? { userId: auth.userId, email: auth.email } : null;
+  }
+
+  if (!(await scopeAllows(c.env, share, viewer))) {
+    if (!viewer) {
+      return refuse({
+        code: "unauthorized",
+        reason: "sign_in_required",
+        title: "Sign in to see this preview",
+        message:
+          share.scope === "people"
+            ? "This link is shared with named people. Sign in with an invited email, then open the link again."
+            : "This link is shared with the members of a workspace. Sign in, then open the link again.",
+        link: { href: `/signin?next=${encodeURIComponent(plainLink)}`, text: "Sign in" },
+      });
+    }
+    return refuse({
+      code: "forbidden",
+      reason: "not_invited",
+      title: "This preview is not shared with you",
+      message: `You are signed in as ${viewer.email}. Ask the owner to share it with you.`,
+    });
+  }
+
+  // Scoped links need the viewer's identity on the sandboxed app's own requests too (see tokens.ts).
+  if (viewer && share.scope !== "anyone" && !credential.grant && navigation) {
+    const grant = await signVisitGrant(c.env, share.id, viewer.userId, Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS));
+    return Response.redirect(`${url.origin}${SHARE_PATH_PREFIX}${credential.token}.${grant}/${rest}${url.search}`, 303);
+  }
+
+  const state = share.session_state;
+  if (state === "stopped" || state === "failed" || state === "stopping") {
+    return refuse({
+      code: "invalid_state",
+      reason: "session_stopped",
+      title: "This preview is offline",
+      message: "Its session is stopped. The owner has to start it again.",
+    });
+  }
+  if (state !== "running" && navigation) {
+    if (state === "sleeping" || state === "created") {
+      try {
+        await assertQuota(c.env, share.workspace_id, "runningSessions");
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        return refuse({
+          code: "runtime_unavailable",
+          reason: "owner_quota",
+          title: "This preview is asleep",
+          message: "Its owner has no room to run another session right now. Try again later.",
+        });
+      }
+      await afterResponse(c, wakeSleepingSession(c.env, share.session_id));
+    }
+    await logShareAccess(c.env, { ...entry(), reason: "waking" });
+    return sharePageResponse(req, {
+      code: "runtime_unavailable",
+      reason: "waking",
+      title: "Waking the preview up…",
+      message: "The session was asleep. This page reloads by itself in a moment.",
+      refreshSeconds: WAKE_REFRESH_SECONDS,
+    });
+  }
+
+  await logShareAccess(c.env, entry());
+  const forwarded = sanitizeForAgent(req, req.url);
+  const agentPath = `/preview/${rest}${url.search}`;
+  const res = await sessionStub(c.env, share.session_id).fetch(
+    sessionDORequest(share.session_id, "/runtime", forwarded, { agentPath, wake: true }),
+  );
+  return hardened(res);
+}
