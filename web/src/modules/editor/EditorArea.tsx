@@ -10,7 +10,7 @@ interface Props {
   onSelect: (path: string) => void;
   onClose: (path: string) => void;
   onEdit: (path: string, text: string) => void;
-  onSave: (path: string) => void;
+  onSave: (path: string, text?: string) => void;
   onReload: (path: string) => void;
   onKeepMine: (path: string) => void;
   onDismissNotice: (path: string) => void;
@@ -23,6 +23,9 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
   // Ctrl/Cmd-S anywhere in the editor area, not only inside Monaco (e.g. focus on a tab).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const target = e.target instanceof Element ? e.target : null;
+      // Inside Monaco its own keybinding saves (with the model's text); this covers the tabs and toolbar.
+      if (target?.closest(".monaco-editor")) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s" && active && document.activeElement?.closest(".editor-area")) {
         e.preventDefault();
         onSave(active.path);
@@ -130,8 +133,9 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
             <MonacoEditor
               path={active.path}
               value={active.text}
+              loadVersion={active.loadVersion}
               onChange={(t) => onEdit(active.path, t)}
-              onSave={() => onSave(active.path)}
+              onSave={(text) => onSave(active.path, text)}
             />
           </Suspense>
         )}

@@ -1,34 +1,50 @@
 import Editor, { type OnMount } from "@monaco-editor/react";
-import { useRef } from "react";
+import type { editor as MonacoNS } from "monaco-editor";
+import { useEffect, useRef } from "react";
 import { useResolvedTheme } from "../../theme/theme";
 import { languageFor } from "./language";
 import { monaco } from "./monaco-setup";
 
 interface Props {
   path: string;
+  /** The buffer's content; applied to the model only when `loadVersion` changes (a load from disk). */
   value: string;
+  loadVersion: number;
   onChange: (value: string) => void;
-  onSave: () => void;
+  /** Receives the model's text: React state may be a keystroke behind when Ctrl+S follows typing. */
+  onSave: (text: string) => void;
 }
 
 /**
- * Monaco for one open file. `path` gives each file its own model, so undo history and
- * cursor position survive switching tabs. Ctrl/Cmd-S is bound inside the editor.
+ * Monaco for one open file. `path` gives each file its own model, so undo history and cursor
+ * survive tab switches. The model is the source of truth while typing: feeding React state back
+ * as a controlled value would race fast keystrokes and drop characters, so content is pushed
+ * into the model only when the file was (re)loaded from disk.
  */
-export default function MonacoEditor({ path, value, onChange, onSave }: Props) {
+export default function MonacoEditor({ path, value, loadVersion, onChange, onSave }: Props) {
   const theme = useResolvedTheme();
   const saveRef = useRef(onSave);
   saveRef.current = onSave;
+  const editorRef = useRef<MonacoNS.IStandaloneCodeEditor | null>(null);
+  const valueRef = useRef(value);
+  valueRef.current = value;
 
   const onMount: OnMount = (editor) => {
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current());
+    editorRef.current = editor;
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current(editor.getValue()));
+    syncFromDisk(editor, valueRef.current);
     editor.focus();
   };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs exactly when a file (re)loads or the tab changes
+  useEffect(() => {
+    if (editorRef.current) syncFromDisk(editorRef.current, valueRef.current);
+  }, [path, loadVersion]);
 
   return (
     <Editor
       path={path}
-      value={value}
+      defaultValue={value}
       language={languageFor(path)}
       theme={theme === "dark" ? "burstflare-dark" : "burstflare-light"}
       onChange={(v) => onChange(v ?? "")}
@@ -47,4 +63,13 @@ export default function MonacoEditor({ path, value, onChange, onSave }: Props) {
       }}
     />
   );
+}
+
+/** Replaces the model's text as one undoable edit (a reload can be undone with Ctrl+Z). */
+function syncFromDisk(editor: MonacoNS.IStandaloneCodeEditor, text: string): void {
+  const model = editor.getModel();
+  if (!model || model.getValue() === text) return;
+  editor.pushUndoStop();
+  editor.executeEdits("disk", [{ range: model.getFullModelRange(), text }]);
+  editor.pushUndoStop();
 }

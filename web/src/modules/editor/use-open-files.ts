@@ -9,6 +9,8 @@ export interface OpenFile {
   /** Content as last read from or written to disk; dirty = text !== saved. */
   saved: string;
   mtimeMs: number;
+  /** Bumped whenever `text` is replaced from disk, so the editor pushes it into its model. */
+  loadVersion: number;
   loading: boolean;
   saving: boolean;
   binary: boolean;
@@ -52,6 +54,7 @@ export function useOpenFiles(sessionId: string) {
                   text: content.text,
                   saved: content.text,
                   mtimeMs: content.mtimeMs,
+                  loadVersion: f.loadVersion + 1,
                   binary: content.binary,
                   loading: false,
                   error: null,
@@ -80,6 +83,7 @@ export function useOpenFiles(sessionId: string) {
           text: "",
           saved: "",
           mtimeMs: 0,
+          loadVersion: 0,
           loading: !tooBig,
           saving: false,
           binary: false,
@@ -111,11 +115,12 @@ export function useOpenFiles(sessionId: string) {
   const edit = useCallback((path: string, text: string) => patch(path, { text }), [patch]);
 
   const save = useCallback(
-    async (path: string) => {
+    async (path: string, current?: string) => {
       const file = filesRef.current.find((f) => f.path === path);
       if (!file || file.loading || file.binary || file.saving) return;
-      const text = file.text;
-      patch(path, { saving: true });
+      const text = current ?? file.text;
+      filesRef.current = filesRef.current.map((f) => (f.path === path ? { ...f, saving: true } : f));
+      patch(path, { saving: true, text });
       try {
         const entry = await write.mutateAsync({ path, text });
         patch(path, { saved: text, mtimeMs: entry.mtimeMs, saving: false, conflict: null, error: null, notice: null });

@@ -19,7 +19,7 @@ const STATUS_TONE: Record<ConnectionStatus, string> = {
  * Terminal tabs of one session. Each tab is its own terminal id on the WebSocket query, so each
  * has its own shell on the runtime; all stay mounted so switching tabs keeps their output.
  */
-export default function TerminalPanel({ sessionId }: { sessionId: string }) {
+export default function TerminalPanel({ sessionId, wakeKey }: { sessionId: string; wakeKey: number | null }) {
   const [tabs, setTabs] = useState<Tab[]>([{ id: "main", title: "shell" }]);
   const [activeId, setActiveId] = useState("main");
   const [statuses, setStatuses] = useState<Record<string, ConnectionStatus>>({});
@@ -148,6 +148,7 @@ export default function TerminalPanel({ sessionId }: { sessionId: string }) {
               sessionId={sessionId}
               terminalId={t.id}
               active={t.id === activeId}
+              wakeKey={wakeKey}
               onStatus={(s) => setStatuses((prev) => ({ ...prev, [t.id]: s }))}
               onTitle={(title) => title && setTabs((prev) => prev.map((x) => (x.id === t.id ? { ...x, title: title.slice(0, 24) } : x)))}
             />

@@ -55,6 +55,8 @@ interface Props {
   sessionId: string;
   terminalId: string;
   active: boolean;
+  /** Changes each time the session (re)enters running: a dropped terminal dials again at once. */
+  wakeKey: number | null;
   onStatus: (status: ConnectionStatus) => void;
   onTitle?: (title: string) => void;
 }
@@ -65,7 +67,7 @@ interface Props {
  * its tab exists (hidden when inactive) so scrollback and the connection survive tab switches.
  */
 export const TerminalView = forwardRef<TerminalHandle, Props>(function TerminalView(
-  { sessionId, terminalId, active, onStatus, onTitle },
+  { sessionId, terminalId, active, wakeKey, onStatus, onTitle },
   ref,
 ) {
   const hostRef = useRef<HTMLDivElement>(null);
@@ -144,6 +146,11 @@ export const TerminalView = forwardRef<TerminalHandle, Props>(function TerminalV
   useEffect(() => {
     if (termRef.current) termRef.current.options.theme = THEMES[theme];
   }, [theme]);
+
+  useEffect(() => {
+    const conn = connRef.current;
+    if (wakeKey !== null && conn && conn.currentStatus !== "connected") conn.reconnectNow();
+  }, [wakeKey]);
 
   useEffect(() => {
     if (!active) return;

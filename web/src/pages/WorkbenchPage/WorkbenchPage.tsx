@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { useParams } from "react-router";
+import { useNavigate, useParams } from "react-router";
 import { sessionQuery, useSessionAction } from "../../api/queries/sessions";
 import { useSessionEvents } from "../../api/session-events";
 import { ErrorState, Spinner } from "../../components/states";
@@ -16,6 +16,7 @@ export function WorkbenchPage() {
   const { lastEvent, status: streamStatus } = useSessionEvents(id, { enabled: query.isSuccess });
   const action = useSessionAction();
   const woke = useRef(false);
+  const navigate = useNavigate();
   const session = query.data;
 
   useEffect(() => {
@@ -39,7 +40,7 @@ export function WorkbenchPage() {
 
   const running = session.state === "running";
   return (
-    <WorkbenchPageView session={session} streamStatus={streamStatus}>
+    <WorkbenchPageView session={session} streamStatus={streamStatus} onDeleted={() => navigate("/sessions")}>
       {running ? null : (
         <WakeScreen
           session={session}

@@ -48,6 +48,7 @@ function usePanes() {
 interface Props {
   session: SessionDetail;
   streamStatus: EventStreamStatus;
+  onDeleted: () => void;
   /** The wake screen while the session is not running; null when it runs. */
   children: ReactNode;
 }
@@ -57,7 +58,7 @@ interface Props {
  * run during this visit the IDE stays mounted (dimmed under an overlay while it stops or restarts),
  * so unsaved edits and terminal scrollback are not thrown away by a state change.
  */
-export function WorkbenchPageView({ session, streamStatus, children }: Props) {
+export function WorkbenchPageView({ session, streamStatus, onDeleted, children }: Props) {
   const running = session.state === "running";
   const [everRunning, setEverRunning] = useState(running);
   useEffect(() => {
@@ -95,7 +96,7 @@ export function WorkbenchPageView({ session, streamStatus, children }: Props) {
         <Link to={`/sessions/${session.id}`} className="icon-btn hide-sm" aria-label="About this session" title="About this session">
           <InfoIcon size={15} />
         </Link>
-        <SessionControls session={session} compact />
+        <SessionControls session={session} compact onDeleted={onDeleted} />
       </div>
       <div className="workbench-body">
         {everRunning ? <Ide session={session} shown={shown} /> : children}
@@ -144,7 +145,7 @@ function Ide({ session, shown }: { session: SessionDetail; shown: Record<PaneNam
   );
   const terminal = (
     <Suspense fallback={<div className="pane pane-loading">Loading terminal…</div>}>
-      <TerminalPanel sessionId={session.id} />
+      <TerminalPanel sessionId={session.id} wakeKey={session.state === "running" ? session.stateVersion : null} />
     </Suspense>
   );
   return (
