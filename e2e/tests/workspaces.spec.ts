@@ -90,3 +90,56 @@ test("invite a second person, accept, make them a viewer: they cannot start a se
     await guestContext.close();
   }
 });
+
+test("secrets, plan and usage chart, audit log and rename from the workspace pages", async ({ page }) => {
+  await signUp(page, uniqueEmail("pages"));
+
+  // Secrets: set one, see the name but never the value, replace it, delete it.
+  await page.getByRole("link", { name: "Secrets" }).click();
+  await page.getByTestId("secret-name").fill("DATABASE_URL");
+  await page.getByTestId("secret-value").fill("postgres://very-secret");
+  await page.getByTestId("save-secret").click();
+  const row = page.locator('tr[data-secret="DATABASE_URL"]');
+  await expect(row).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("very-secret");
+  await page.getByTestId("secret-name").fill("DATABASE_URL");
+  await expect(page.getByTestId("save-secret")).toHaveText("Replace");
+  await page.getByTestId("secret-value").fill("postgres://rotated");
+  await page.getByTestId("save-secret").click();
+  await expect(page.getByTestId("secret-name")).toHaveValue("");
+  await row.getByRole("button", { name: "Delete DATABASE_URL" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
+  await expect(row).toHaveCount(0);
+
+  // Plan and usage: the charts draw against the quota; upgrading raises the limits.
+  await page.getByRole("link", { name: "Usage" }).click();
+  await expect(page.getByTestId("plan-name")).toHaveText("free");
+  await expect(page.getByTestId("chart-build-minutes-quota")).toContainText("120 min");
+  await expect(page.getByTestId("chart-storage-quota")).toContainText("2.0 GiB");
+  await expect(page.getByTestId("chart-runtime").locator("rect")).toHaveCount(30);
+  await page.getByRole("button", { name: "7 days" }).click();
+  await expect(page.getByTestId("chart-runtime").locator("rect")).toHaveCount(7);
+  await page.getByTestId("plan-select").selectOption("pro");
+  await expect(page.getByTestId("plan-name")).toHaveText("pro");
+  await expect(page.locator('[data-limit="runningSessions"]')).toContainText("/ 5");
+
+  // Settings: rename; the header follows.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByTestId("workspace-name-input").fill("Renamed Space");
+  await page.getByRole("button", { name: "Rename" }).click();
+  await expect(page.getByTestId("current-workspace")).toHaveText("Renamed Space");
+
+  // Audit: everything above, newest first, filterable by action prefix.
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const entries = page.getByTestId("audit-table").locator("tbody tr");
+  await expect(entries.first()).toHaveAttribute("data-action", "workspace.rename");
+  await expect(entries.filter({ hasText: "plan.change" })).toHaveCount(1);
+  await page.getByLabel("Action starts with").fill("secret.");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(entries).toHaveCount(3);
+  expect(await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")))).toEqual([
+    "secret.delete",
+    "secret.update",
+    "secret.create",
+  ]);
+});
