@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { restoreIntoNewSessionResult, snapshotListSchema, snapshotSchema } from "../../sdk/schemas/snapshots";
 import { sha256Hex } from "../src/lib/crypto";
+import { runReconcile } from "../src/reconcile/run";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
 import { call, createTestUser } from "./helpers/users";
 
@@ -119,11 +120,13 @@ describe("snapshot routes: writing", () => {
     expect(results).toHaveLength(0);
   });
 
-  it("deletes a snapshot and its object; a pending one cannot be deleted", async () => {
+  it("deletes a snapshot (its object is purged after the retention window); a pending one cannot be deleted", async () => {
     const { user, sessionId } = await owner();
     const snap = await insertReadySnapshot(user.workspaceId, sessionId);
     const res = await call("DELETE", `/api/sessions/${sessionId}/snapshots/${snap.id}`, { user });
     expect(res.status).toBe(200);
+    expect(await env.BUCKET.head(snap.key)).not.toBeNull();
+    await runReconcile(env, { policy: { deletedRetentionMs: 0 } });
     expect(await env.BUCKET.head(snap.key)).toBeNull();
     expect((await call("GET", `/api/sessions/${sessionId}/snapshots/${snap.id}`, { user })).status).toBe(404);
     const list = snapshotListSchema.parse(await (await call("GET", `/api/sessions/${sessionId}/snapshots`, { user })).json());

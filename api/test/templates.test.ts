@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { TemplateDetail } from "../../sdk/schemas/templates";
+import { runReconcile } from "../src/reconcile/run";
 import { isNewerVersionAvailable, resolveTemplateForSession } from "../src/templates/resolve";
 import { STARTER_TEMPLATE_ID } from "../src/templates/starter";
 import { targz } from "./helpers/tar";
@@ -213,7 +214,7 @@ describe("promotion and rollback", () => {
 });
 
 describe("inspect and delete", () => {
-  it("reports storage, build summary, and delete removes every R2 object and row", async () => {
+  it("reports storage, build summary; delete hides it at once and reconcile purges every R2 object and row after the window", async () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
@@ -230,6 +231,10 @@ describe("inspect and delete", () => {
 
     const res = await call("DELETE", `/api/templates/${tpl.id}`, { user });
     expect(res.status).toBe(200);
+    expect((await call("GET", `/api/templates/${tpl.id}`, { user })).status).toBe(404);
+    // Recoverable delete: everything stays for the retention window, then reconcile purges it.
+    expect(await r2Keys(`templates/${user.workspaceId}/${tpl.id}/`)).toEqual([bundle]);
+    await runReconcile(env, { policy: { deletedRetentionMs: 0 } });
     expect(await r2Keys(`templates/${user.workspaceId}/${tpl.id}/`)).toEqual([]);
     expect(await r2Keys(`builds/${user.workspaceId}/${buildId}/`)).toEqual([]);
     for (const table of ["templates", "template_versions", "template_builds", "template_releases"]) {

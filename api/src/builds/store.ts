@@ -68,7 +68,8 @@ export async function listBuilds(
   workspaceId: string,
   filter: { status?: BuildState; templateId?: string; limit: number },
 ): Promise<BuildRow[]> {
-  const where = ["b.workspace_id = ?"];
+  // A deleted template's builds are hidden with it (restorable until reconcile purges them).
+  const where = ["b.workspace_id = ?", "t.deleted_at IS NULL"];
   const args: unknown[] = [workspaceId];
   if (filter.status) {
     where.push("b.status = ?");

@@ -7,7 +7,7 @@ import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { describeActivity, keepAwake, onAlarm, scheduleCheck } from "../sessions/awake";
 import { type LifecycleRecord, SessionCore } from "../sessions/core";
-import { type Actor, deleteSession, restartSession, startSession, stopSession } from "../sessions/lifecycle";
+import { type Actor, deleteSession, restartSession, startSession, stopSession, undeleteSession } from "../sessions/lifecycle";
 import { INTERNAL_HEADERS, proxyToAgent } from "../sessions/proxy";
 
 /** What lifecycle RPCs return: the DO's record without the runtime's secrets. */
@@ -70,6 +70,23 @@ export class SessionDO extends DurableObject<AppBindings> {
 
   remove(sessionId: string, actor: Actor): Promise<RPCResult<LifecycleView>> {
     return this.lifecycle(sessionId, (core) => deleteSession(core, actor));
+  }
+
+  /** Operator restore inside the retention window (api/src/admin/restore.ts). */
+  undelete(sessionId: string): Promise<RPCResult<LifecycleView>> {
+    return this.lifecycle(sessionId, (core) => undeleteSession(core));
+  }
+
+  /**
+   * Reconcile's nudge (api/src/reconcile/sessions.ts): run the idle check now, as the alarm
+   * would, in case the alarm was lost. An idle session is flushed, then slept; a lost runtime fails.
+   */
+  checkIdle(sessionId: string): Promise<RPCResult<LifecycleView>> {
+    return asResult(async () => {
+      await this.core.load(sessionId);
+      await onAlarm(this.core);
+      return view(this.core.current);
+    });
   }
 
   keepAwake(sessionId: string, minutes: number, userId: string | null): Promise<RPCResult<LifecycleView>> {

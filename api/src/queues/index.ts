@@ -1,7 +1,7 @@
 import { handleBuildMessage, handleDeadLetter } from "../builds/consumer";
 import type { AppBindings } from "../env";
 import { log } from "../lib/log";
-import { handleReconcileMessage } from "./reconcile";
+import { handleReconcileMessage } from "../reconcile/consumer";
 
 export type QueueKind = "builds" | "builds-dlq" | "reconcile";
 

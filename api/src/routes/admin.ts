@@ -1,5 +1,136 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import {
+  adminReportSchema,
+  deletedListSchema,
+  reconcileBody,
+  reconcileQuery,
+  reconcileResultSchema,
+  restoreBody,
+  restoreResultSchema,
+} from "../../../sdk/schemas/admin";
+import { buildSchema } from "../../../sdk/schemas/builds";
+import { idSchema } from "../../../sdk/schemas/common";
+import { listDeleted } from "../admin/deleted";
+import { buildReport } from "../admin/report";
+import { restoreDeleted } from "../admin/restore";
+import { getBuild, requeueBuild, toBuild } from "../builds/store";
 import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { requireAuth, requireOperator } from "../middleware/auth";
+import { runReconcile } from "../reconcile/run";
 
 const router = createRouter();
+const tags = ["admin"];
+const conflict = { 409: errorResponses[400], 410: errorResponses[400] };
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/report",
+    tags,
+    summary: "Operators: fleet health across all workspaces (dead-lettered and stuck builds, sessions, grants, totals, failures)",
+    middleware: [requireAuth, requireOperator] as const,
+    responses: { 200: jsonResponse(adminReportSchema), ...errorResponses },
+  }),
+  async (c) => c.json(await buildReport(c.env), 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/reconcile",
+    tags,
+    summary: "Operators: run the reconcile pass now; `?preview=1` or `{ preview: true }` returns the planned actions and changes nothing",
+    middleware: [requireAuth, requireOperator] as const,
+    request: {
+      query: reconcileQuery,
+      body: { content: { "application/json": { schema: reconcileBody } }, required: false },
+    },
+    responses: { 200: jsonResponse(reconcileResultSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const query = c.req.valid("query");
+    const hasBody = (c.req.header("content-type") ?? "").includes("application/json") && c.req.header("content-length") !== "0";
+    const body = hasBody ? c.req.valid("json") : {};
+    const preview = query.preview === "1" || query.preview === "true" || body.preview === true;
+    const result = await runReconcile(c.env, { preview, actorId: auth.userId, requestId: c.get("requestId") });
+    if (!preview) {
+      await audit(c, {
+        action: "admin.reconcile",
+        targetType: "reconcile",
+        details: { changed: result.changed, failed: result.failed, counts: result.counts },
+      });
+    }
+    return c.json(result, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/deleted",
+    tags,
+    summary: "Operators: deleted sessions, snapshots, templates and workspaces still restorable, with when they get purged",
+    middleware: [requireAuth, requireOperator] as const,
+    request: { query: z.object({ workspaceId: idSchema.optional() }) },
+    responses: { 200: jsonResponse(deletedListSchema), ...errorResponses },
+  }),
+  async (c) => c.json({ items: await listDeleted(c.env, c.req.valid("query").workspaceId) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/restore",
+    tags,
+    summary: "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
+    middleware: [requireAuth, requireOperator] as const,
+    request: jsonBody(restoreBody),
+    responses: { 200: jsonResponse(restoreResultSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const { kind, id } = c.req.valid("json");
+    const result = await restoreDeleted(c.env, kind, id);
+    await audit(c, {
+      action: "admin.restore",
+      workspaceId: result.workspaceId,
+      targetType: kind,
+      targetId: id,
+      details: { restored: result.restored },
+    });
+    return c.json(result, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/builds/{id}/retry",
+    tags,
+    summary: "Operators: queue a failed or dead-lettered build of any workspace again",
+    middleware: [requireAuth, requireOperator] as const,
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(buildSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const build = await getBuild(c.env, id);
+    if (!build) throw new ApiError("not_found", "build not found");
+    if (!(await requeueBuild(c.env, id, ["failed", "dead_lettered"], "retry"))) {
+      throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);
+    }
+    await audit(c, {
+      action: "build.retry",
+      workspaceId: build.workspace_id,
+      targetType: "build",
+      targetId: id,
+      details: { from: build.status },
+    });
+    return c.json(toBuild((await getBuild(c.env, id)) ?? build), 200);
+  },
+);
 
 export default router;

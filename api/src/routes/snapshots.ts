@@ -153,7 +153,7 @@ router.openapi(
     method: "delete",
     path: "/api/sessions/{id}/snapshots/{sid}",
     tags,
-    summary: "Delete a snapshot and its stored archive",
+    summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
     middleware: write,
     request: { params: snapshotParams },
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses, ...conflict },

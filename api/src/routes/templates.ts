@@ -129,7 +129,7 @@ router.openapi(
     method: "delete",
     path: "/api/templates/{id}",
     tags,
-    summary: "Delete a template with its versions, builds and every R2 object (bundles, logs, artifacts)",
+    summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
     middleware: write,
     request: { params: templateParams },
     responses: { 200: jsonResponse(okSchema), ...errorResponses, ...conflict },

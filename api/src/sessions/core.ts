@@ -33,6 +33,8 @@ export interface Change {
   /** Message of the emitted event (the failure reason for `failed`). */
   message?: string;
   fields?: Partial<Omit<LifecycleRecord, "state" | "stateVersion" | "lastLifecyclePhase">>;
+  /** An operator's restore (api/src/admin/restore.ts): the one way out of `deleted`, to `stopped`. */
+  operatorRestore?: boolean;
 }
 
 const RECORD_KEY = "lifecycle";
@@ -125,7 +127,8 @@ export class SessionCore {
    */
   async apply(change: Change): Promise<LifecycleRecord> {
     const prev = this.current;
-    if (change.state && change.state !== prev.state) assertTransition(prev.state, change.state);
+    const restoring = change.operatorRestore === true && prev.state === "deleted" && change.state === "stopped";
+    if (change.state && change.state !== prev.state && !restoring) assertTransition(prev.state, change.state);
     const t = now();
     const next: LifecycleRecord = {
       ...prev,

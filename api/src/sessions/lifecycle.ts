@@ -182,6 +182,21 @@ export async function deleteSession(core: SessionCore, actor: Actor): Promise<vo
 }
 
 /**
+ * Operator restore of a deleted session inside the retention window: back to `stopped`, so its
+ * next start restores its latest snapshot. Its runtime was torn down on delete.
+ */
+export async function undeleteSession(core: SessionCore): Promise<void> {
+  if (core.current.state !== "deleted") return;
+  await core.apply({
+    state: "stopped",
+    phase: "stopped",
+    message: "restored by an operator",
+    operatorRestore: true,
+    fields: { runtimeStatus: "stopped", runtimeState: null },
+  });
+}
+
+/**
  * Idle sleep: flush, re-check that nothing happened meanwhile, stop the runtime. A failed
  * flush keeps the session running and is retried on the next check.
  */

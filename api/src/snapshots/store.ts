@@ -154,9 +154,11 @@ export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord
   await res.body?.cancel().catch(() => {});
 }
 
-/** Removes the object first, then hides the row; a missing object is fine (already removed). */
+/**
+ * Hides the snapshot; its object stays for the retention window so an operator can restore it,
+ * and reconcile purges object and row afterwards (api/src/reconcile/purge.ts).
+ */
 export async function deleteSnapshot(env: AppBindings, snapshot: SnapshotRecord): Promise<void> {
-  await env.BUCKET.delete(snapshot.r2Key);
   await markDeleted(env, snapshot.id, now());
   await afterChange(env, snapshot.sessionId);
 }

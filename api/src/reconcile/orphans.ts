@@ -1,0 +1,109 @@
+import type { AppBindings } from "../env";
+import type { Plan, PlannedAction, ReconcileContext } from "./types";
+
+/**
+ * R2 objects whose owning D1 row is gone: a purge interrupted half-way, an upload whose row
+ * write failed. Listed with a cursor kept in KV so each run scans a bounded slice and the next
+ * run continues; objects younger than the grace period are never touched (their row may be
+ * about to be written).
+ */
+const CURSOR_KEY = (prefix: string) => `reconcile:orphan-cursor:${prefix}`;
+
+interface Owner {
+  prefix: "snapshots/" | "builds/" | "templates/";
+  /** Which keys of one listing page have a row that owns them. */
+  owned: (env: AppBindings, keys: string[]) => Promise<Set<string>>;
+}
+
+async function inChunks<T>(items: T[], size: number, fn: (chunk: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
+}
+
+async function matching(env: AppBindings, sql: (placeholders: string) => string, values: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  await inChunks([...new Set(values)], 90, async (chunk) => {
+    const { results } = await env.DB.prepare(sql(chunk.map(() => "?").join(",")))
+      .bind(...chunk)
+      .all<{ v: string }>();
+    for (const r of results) found.add(r.v);
+  });
+  return found;
+}
+
+/** `builds/<ws>/<buildId>/…` → buildId. */
+const buildIdOf = (key: string): string => key.split("/")[2] ?? "";
+
+const OWNERS: Owner[] = [
+  {
+    prefix: "snapshots/",
+    owned: (env, keys) => matching(env, (p) => `SELECT r2_key AS v FROM snapshots WHERE r2_key IN (${p})`, keys),
+  },
+  {
+    prefix: "builds/",
+    owned: async (env, keys) => {
+      const builds = await matching(env, (p) => `SELECT id AS v FROM template_builds WHERE id IN (${p})`, keys.map(buildIdOf));
+      // A session keeps starting from its artifact even after its build row went.
+      const artifacts = await matching(env, (p) => `SELECT artifact_key AS v FROM sessions WHERE artifact_key IN (${p})`, keys);
+      return new Set(keys.filter((k) => builds.has(buildIdOf(k)) || artifacts.has(k)));
+    },
+  },
+  {
+    prefix: "templates/",
+    owned: async (env, keys) => {
+      const versions = await matching(env, (p) => `SELECT bundle_key AS v FROM template_versions WHERE bundle_key IN (${p})`, keys);
+      const sessions = await matching(env, (p) => `SELECT bundle_key AS v FROM sessions WHERE bundle_key IN (${p})`, keys);
+      return new Set(keys.filter((k) => versions.has(k) || sessions.has(k)));
+    },
+  },
+];
+
+export async function planOrphans(ctx: ReconcileContext): Promise<Plan> {
+  const graceMs = ctx.policy.orphanGraceMs;
+  const actions: PlannedAction[] = [];
+  let truncated = false;
+  const budget = Math.max(1, Math.floor(ctx.policy.maxObjectsScanned / OWNERS.length));
+  for (const owner of OWNERS) {
+    let scanned = 0;
+    let cursor = (await ctx.env.KV.get(CURSOR_KEY(owner.prefix))) ?? undefined;
+    let finished = false;
+    while (scanned < budget) {
+      const page = await ctx.env.BUCKET.list({ prefix: owner.prefix, cursor, limit: Math.min(1000, budget - scanned) });
+      scanned += page.objects.length;
+      const old = page.objects.filter((o) => ctx.now - o.uploaded.getTime() > graceMs);
+      const owned =
+        old.length > 0
+          ? await owner.owned(
+              ctx.env,
+              old.map((o) => o.key),
+            )
+          : new Set<string>();
+      for (const o of old.filter((o) => !owned.has(o.key))) {
+        actions.push({
+          kind: "orphan_object_delete",
+          targetType: "r2_object",
+          targetId: o.key,
+          workspaceId: o.key.split("/")[1] ?? null,
+          reason: `no ${owner.prefix.slice(0, -1)} row owns it (${o.size} bytes, uploaded ${o.uploaded.toISOString()})`,
+          details: { bytes: o.size },
+          apply: async () => {
+            // Checked again just before: a row written since the listing keeps its object.
+            if ((await owner.owned(ctx.env, [o.key])).has(o.key)) return "noop";
+            await ctx.env.BUCKET.delete(o.key);
+            return "done";
+          },
+        });
+      }
+      cursor = page.truncated ? page.cursor : undefined;
+      if (!cursor) {
+        finished = true;
+        break;
+      }
+    }
+    if (!finished) truncated = true;
+    if (!ctx.preview) {
+      if (cursor) await ctx.env.KV.put(CURSOR_KEY(owner.prefix), cursor, { expirationTtl: 7 * 24 * 3600 });
+      else await ctx.env.KV.delete(CURSOR_KEY(owner.prefix));
+    }
+  }
+  return { actions, truncated };
+}

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { BUILD_STATES, SESSION_STATES } from "../states";
+import { idSchema } from "./common";
+
+/** A build or session that failed recently, with the reason an operator acts on. */
+export const recentFailureSchema = z.object({
+  kind: z.enum(["build", "session"]),
+  id: z.string(),
+  workspaceId: z.string().nullable(),
+  /** Template name for builds, session name for sessions. */
+  name: z.string().nullable(),
+  status: z.string(),
+  reason: z.string().nullable(),
+  at: z.string().nullable(),
+});
+export type RecentFailure = z.infer<typeof recentFailureSchema>;
+
+/** A dead-lettered build across all workspaces, for the operator page's retry list. */
+export const adminBuildSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string().nullable(),
+  templateId: z.string(),
+  templateName: z.string().nullable(),
+  version: z.string().nullable(),
+  status: z.enum(BUILD_STATES),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type AdminBuild = z.infer<typeof adminBuildSchema>;
+
+/**
+ * GET /api/admin/report. The headline fields (DESIGN §3) are plain numbers so the runbook's
+ * thresholds read straight off them; `totals` counts live (not deleted) records.
+ */
+export const adminReportSchema = z.object({
+  generatedAt: z.string(),
+  buildsDeadLettered: z.number().int(),
+  buildsStuck: z.number().int(),
+  sessionsSleeping: z.number().int(),
+  sessionsRunning: z.number().int(),
+  sessionsFailed: z.number().int(),
+  activeUploadGrants: z.number().int(),
+  /** Things deleted but still restorable (inside the retention window). */
+  pendingPurge: z.object({
+    sessions: z.number().int(),
+    snapshots: z.number().int(),
+    templates: z.number().int(),
+    workspaces: z.number().int(),
+  }),
+  totals: z.object({
+    users: z.number().int(),
+    workspaces: z.number().int(),
+    sessions: z.number().int(),
+    templates: z.number().int(),
+    builds: z.number().int(),
+    snapshots: z.number().int(),
+    snapshotBytes: z.number().int(),
+  }),
+  sessionsByState: z.record(z.enum(SESSION_STATES), z.number().int()),
+  buildsByStatus: z.record(z.enum(BUILD_STATES), z.number().int()),
+  deadLetteredBuilds: z.array(adminBuildSchema),
+  recentFailures: z.array(recentFailureSchema),
+  policy: z.object({
+    deletedRetentionDays: z.number(),
+    sleepingStopAfterDays: z.number(),
+    buildStuckAfterSeconds: z.number(),
+    stuckBuildPolicy: z.enum(["fail", "requeue"]),
+  }),
+  lastReconcile: z.object({ at: z.string(), preview: z.boolean(), actions: z.number().int(), failed: z.number().int() }).nullable(),
+});
+export type AdminReport = z.infer<typeof adminReportSchema>;
+
+export const RECONCILE_ACTION_KINDS = [
+  "session_check_idle",
+  "session_stop_long_sleeping",
+  "session_stop_deleted",
+  "session_purge",
+  "snapshot_purge",
+  "template_purge",
+  "workspace_purge",
+  "build_recover_stuck",
+  "upload_grant_expire",
+  "auth_challenge_expire",
+  "auth_session_expire",
+  "refresh_token_expire",
+  "orphan_object_delete",
+] as const;
+export type ReconcileActionKind = (typeof RECONCILE_ACTION_KINDS)[number];
+
+export const reconcileActionSchema = z.object({
+  kind: z.enum(RECONCILE_ACTION_KINDS),
+  targetType: z.string(),
+  targetId: z.string(),
+  /** Why the action is planned (age, state, policy). */
+  reason: z.string(),
+  /** After a run: what happened. `noop` when the target needed nothing after all (an idle check of a busy session). */
+  outcome: z.enum(["planned", "done", "noop", "failed"]),
+  error: z.string().optional(),
+});
+export type ReconcileAction = z.infer<typeof reconcileActionSchema>;
+
+export const reconcileBody = z.object({ preview: z.boolean().optional() }).strict();
+export const reconcileQuery = z.object({ preview: z.enum(["1", "true", "0", "false"]).optional() });
+
+export const reconcileResultSchema = z.object({
+  preview: z.boolean(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  /** Actions that changed something (preview: that would run). */
+  changed: z.number().int(),
+  failed: z.number().int(),
+  counts: z.record(z.string(), z.number().int()),
+  actions: z.array(reconcileActionSchema),
+  /** Set when a per-run bound cut the work short; the next run continues. */
+  truncated: z.boolean(),
+});
+export type ReconcileResult = z.infer<typeof reconcileResultSchema>;
+
+export const RESTORABLE_KINDS = ["session", "snapshot", "template", "workspace"] as const;
+export type RestorableKind = (typeof RESTORABLE_KINDS)[number];
+
+export const restoreBody = z.object({ kind: z.enum(RESTORABLE_KINDS), id: idSchema }).strict();
+export type RestoreBody = z.infer<typeof restoreBody>;
+
+export const restoreResultSchema = z.object({
+  kind: z.enum(RESTORABLE_KINDS),
+  id: z.string(),
+  workspaceId: z.string().nullable(),
+  /** What came back with it (a workspace's sessions, templates and snapshots). */
+  restored: z.object({ sessions: z.number().int(), snapshots: z.number().int(), templates: z.number().int() }),
+});
+export type RestoreResult = z.infer<typeof restoreResultSchema>;
+
+/** GET /api/admin/deleted: what an operator can still restore, newest first. */
+export const deletedItemSchema = z.object({
+  kind: z.enum(RESTORABLE_KINDS),
+  id: z.string(),
+  workspaceId: z.string().nullable(),
+  name: z.string().nullable(),
+  deletedAt: z.string(),
+  purgeAfter: z.string(),
+});
+export const deletedListSchema = z.object({ items: z.array(deletedItemSchema) });
+export type DeletedItem = z.infer<typeof deletedItemSchema>;
