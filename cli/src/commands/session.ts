@@ -147,21 +147,27 @@ export function registerSession(program: Command, app: App): void {
     .description("Stream a session's lifecycle events (transitions, phases, idle warnings)")
     .argument("<session>", "session id or name")
     .option("--until <state>", `stop once the session reaches this state (${SESSION_STATES.join(", ")})`)
-    .addHelpText("after", examples("flare session events dev", "flare --json session events dev --until running"))
-    .action(async (ref: string, opts: { until?: string }, cmd: Command) => {
+    .option("--since <seq>", "only events after this sequence number (the stream first replays recent ones)")
+    .addHelpText(
+      "after",
+      examples("flare session events dev", "flare --json session events dev --until running", "flare session events dev --since 42"),
+    )
+    .action(async (ref: string, opts: { until?: string; since?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       if (opts.until && !(SESSION_STATES as readonly string[]).includes(opts.until)) {
         throw new CLIError("usage", `--until must be one of ${SESSION_STATES.join(", ")}`, { exitCode: 2 });
       }
       const found = await resolveSession(ctx.client, ref);
       const abort = new AbortController();
-      const res = await ctx.client.raw("GET", path`/api/sessions/${found.id}/events`, {
-        headers: { accept: "text/event-stream" },
-        signal: abort.signal,
-      });
+      if (opts.since !== undefined && !/^\d+$/.test(opts.since)) {
+        throw new CLIError("usage", "--since takes an event sequence number", { exitCode: 2 });
+      }
+      const headers: Record<string, string> = { accept: "text/event-stream" };
+      if (opts.since !== undefined) headers["last-event-id"] = opts.since;
+      const res = await ctx.client.raw("GET", path`/api/sessions/${found.id}/events`, { headers, signal: abort.signal });
       if (!res.body) return;
       for await (const msg of parseSSE(res.body)) {
-        const parsed = sessionEventSchema.safeParse(JSON.parse(msg.data));
+        const parsed = sessionEventSchema.safeParse(safeJSON(msg.data));
         if (!parsed.success) continue;
         const e = parsed.data;
         ctx.out.event(
@@ -174,4 +180,12 @@ export function registerSession(program: Command, app: App): void {
         }
       }
     });
+}
+
+function safeJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
