@@ -66,7 +66,7 @@ describe("secrets", () => {
     )
       .bind(b.workspaceId, a.workspaceId)
       .run();
-    await expect(secretsEnvFor(env, b.workspaceId)).rejects.toThrow();
+    await expect(secretsEnvFor(env, b.workspaceId)).rejects.toMatchObject({ code: "internal", message: expect.stringContaining("TOKEN") });
   });
 
   it("rejects names that are not environment variable names and oversized values", async () => {

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "../../sdk/schemas/workspaces";
+import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
+import { newId } from "../src/lib/crypto";
 import { call, createTestUser } from "./helpers/users";
 
 async function json<T>(res: Response): Promise<T> {
@@ -54,6 +56,28 @@ describe("workspaces", () => {
     const res = await call("POST", "/api/auth/switch-workspace", { user: a, body: { workspaceId: b.workspaceId } });
     expect(res.status).toBe(404);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe("not_found");
+  });
+
+  it("an API token stays in its workspace: switching with one is refused", async () => {
+    const u = await createTestUser();
+    const other = workspaceSettingsSchema.parse(
+      await (await call("POST", "/api/workspaces", { user: u, body: { name: "Other" } })).json(),
+    ).workspace;
+    const token = newSecret(TOKEN_PREFIX.api);
+    await env.DB.prepare(
+      "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, 'ci', ?, 'bfp_', ?)",
+    )
+      .bind(newId("tok"), u.userId, u.workspaceId, await hashToken(token), Date.now())
+      .run();
+    const res = await call("POST", "/api/auth/switch-workspace", {
+      headers: { authorization: `Bearer ${token}` },
+      body: { workspaceId: other.id },
+    });
+    expect(res.status).toBe(400);
+    const row = await env.DB.prepare("SELECT current_workspace_id FROM users WHERE id = ?")
+      .bind(u.userId)
+      .first<{ current_workspace_id: string }>();
+    expect(row?.current_workspace_id).toBe(u.workspaceId);
   });
 
   it("validates names: empty and oversized names are 400, never 500", async () => {

@@ -57,7 +57,12 @@ export async function secretsEnvFor(env: AppBindings, workspaceId: string): Prom
     .all<{ name: string; ciphertext: string; iv: string }>();
   const out: Record<string, string> = {};
   for (const r of rows.results) {
-    out[r.name] = await openSecret(env, workspaceId, r.name, r);
+    try {
+      out[r.name] = await openSecret(env, workspaceId, r.name, r);
+    } catch {
+      // Wrong key (SECRETS_KEY rotated without re-encrypting) or a tampered row: name it, never the value.
+      throw new ApiError("internal", `workspace secret ${r.name} cannot be decrypted; set it again`);
+    }
   }
   return out;
 }

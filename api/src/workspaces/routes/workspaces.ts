@@ -68,6 +68,8 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { workspaceId } = c.req.valid("json");
+    if (auth.via === "api_token")
+      throw new ApiError("bad_request", "API tokens are bound to one workspace; create a token in the other one");
     const row = await getWorkspaceFor(c.env, auth.userId, workspaceId);
     await setCurrentWorkspace(c.env, auth.userId, workspaceId, auth.authSessionId);
     await audit(c, { action: "workspace.switch", workspaceId, targetType: "workspace", targetId: workspaceId });
