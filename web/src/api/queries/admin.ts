@@ -1,18 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Me } from "../../../../sdk/schemas/auth";
+import type { Build } from "../../../../sdk/schemas/builds";
 import { api } from "../client";
-
-/**
- * The signed-in caller (GET /api/auth/me). Shared key: whichever module reads `me` gets the
- * same cache entry. A 401 is an answer here (signed out), not something to retry.
- */
-export const meQuery = () =>
-  queryOptions({
-    queryKey: ["auth", "me"],
-    queryFn: () => api.get<Me>("/api/auth/me"),
-    retry: false,
-    staleTime: 60_000,
-  });
+import { meQuery } from "./auth";
+import { buildKeys } from "./builds";
 
 export function useIsOperator(): boolean {
   return useQuery({ ...meQuery(), select: (me) => me.isOperator }).data ?? false;
@@ -31,24 +21,9 @@ export interface AdminReport {
   [key: string]: unknown;
 }
 
-/** A build as the operator page needs it; the full type lives with the templates contract. */
-export interface DeadLetteredBuild {
-  id: string;
-  templateId?: string;
-  templateName?: string;
-  versionId?: string;
-  version?: string;
-  status: string;
-  attempts?: number;
-  error?: string | null;
-  lastError?: string | null;
-  updatedAt?: string;
-  createdAt?: string;
-}
-
 export const adminKeys = {
+  all: ["admin"] as const,
   report: ["admin", "report"] as const,
-  deadLettered: ["admin", "builds", "dead_lettered"] as const,
 };
 
 export const adminReportQuery = () =>
@@ -59,25 +34,17 @@ export const adminReportQuery = () =>
     retry: false,
   });
 
-export const deadLetteredBuildsQuery = () =>
-  queryOptions({
-    queryKey: adminKeys.deadLettered,
-    queryFn: async () => {
-      const body = await api.get<{ builds?: DeadLetteredBuild[] } | DeadLetteredBuild[]>("/api/template-builds?status=dead_lettered");
-      return Array.isArray(body) ? body : (body.builds ?? []);
-    },
-    retry: false,
-  });
-
 function useAdminMutation<T, R = unknown>(fn: (arg: T) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () => qc.invalidateQueries({ queryKey: ["admin"] }),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: adminKeys.all }), qc.invalidateQueries({ queryKey: buildKeys.all })]),
   });
 }
 
-export const useRetryBuild = () => useAdminMutation((id: string) => api.post(`/api/template-builds/${encodeURIComponent(id)}/retry`));
-export const useRetryAllDeadLettered = () => useAdminMutation((_: undefined) => api.post("/api/admin/builds/retry-dead-lettered"));
+export const useRetryAllDeadLettered = () =>
+  useAdminMutation((_: undefined) => api.post<{ count: number; buildIds: string[] }>("/api/admin/builds/retry-dead-lettered"));
 /** Runs the reconcile pass now instead of waiting for the cron. */
 export const useReconcileNow = () => useAdminMutation((_: undefined) => api.post<Record<string, unknown>>("/api/admin/reconcile"));
+
+export type DeadLetteredBuild = Build;

@@ -1,19 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
-import {
-  adminReportQuery,
-  deadLetteredBuildsQuery,
-  meQuery,
-  useReconcileNow,
-  useRetryAllDeadLettered,
-  useRetryBuild,
-} from "../../api/queries/admin";
+import { adminReportQuery, useReconcileNow, useRetryAllDeadLettered } from "../../api/queries/admin";
+import { meQuery } from "../../api/queries/auth";
+import { buildsQuery, useRetryBuild } from "../../api/queries/builds";
 import { AdminPageView } from "./AdminPageView";
 
 export function AdminPage() {
   const me = useQuery(meQuery());
   const isOperator = me.data?.isOperator ?? false;
   const report = useQuery({ ...adminReportQuery(), enabled: isOperator });
-  const dead = useQuery({ ...deadLetteredBuildsQuery(), enabled: isOperator });
+  const dead = useQuery({ ...buildsQuery({ status: "dead_lettered" }), enabled: isOperator });
   const retry = useRetryBuild();
   const retryAll = useRetryAllDeadLettered();
   const reconcile = useReconcileNow();

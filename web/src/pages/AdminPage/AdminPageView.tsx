@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import type { AdminReport, DeadLetteredBuild } from "../../api/queries/admin";
 import { HammerIcon, RefreshIcon, ShieldIcon } from "../../components/icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "../../components/states";
@@ -159,15 +160,18 @@ export function AdminPageView({ isOperator, meLoading, report, deadLettered, ret
               <tbody>
                 {deadLettered.data.map((b) => (
                   <tr key={b.id}>
-                    <td className="mono small">{b.id}</td>
+                    <td className="mono small">
+                      <Link to={`/builds/${b.id}`}>{b.id}</Link>
+                    </td>
                     <td>
-                      {b.templateName ?? b.templateId ?? "—"}
-                      {b.version && <span className="muted"> @ {b.version}</span>}
+                      {b.templateName}
+                      <span className="muted"> @ {b.version}</span>
                     </td>
                     <td className="small muted" style={{ maxWidth: 320 }}>
-                      {b.lastError ?? b.error ?? "—"}
+                      {b.error ?? "—"}
+                      <div className="subtle">{b.attempts} attempts</div>
                     </td>
-                    <td className="muted small">{timeAgo(b.updatedAt ?? b.createdAt)}</td>
+                    <td className="muted small">{timeAgo(b.updatedAt)}</td>
                     <td>
                       <button type="button" className="btn btn-sm" onClick={() => retry.run(b.id)} disabled={retry.pendingId === b.id}>
                         {retry.pendingId === b.id && <span className="spinner" aria-hidden />}

@@ -2,13 +2,16 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import type { Session } from "../../../../sdk/schemas/sessions";
-import { meQuery } from "../../api/queries/admin";
-import { dashboardPlanQuery } from "../../api/queries/dashboard";
+import { meQuery } from "../../api/queries/auth";
+import { buildsQuery } from "../../api/queries/builds";
 import { sessionsQuery, suggestSessionName, TRANSITIONAL_STATES, useCreateSession } from "../../api/queries/sessions";
+import { templatesQuery } from "../../api/queries/templates";
+import { planQuery, useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
 import { describeError } from "../../components/states";
 import { NewSessionDialog } from "../SessionsPage/NewSessionDialog";
 import { useTemplateChoices } from "../SessionsPage/use-template-choices";
+import { BuildsCard, TemplatesCard } from "./DashboardCards";
 import { DashboardPageView, DashboardSessionRow } from "./DashboardPageView";
 
 function LiveSessionRow({ session }: { session: Session }) {
@@ -19,10 +22,13 @@ function LiveSessionRow({ session }: { session: Session }) {
 
 export function DashboardPage() {
   const sessions = useQuery(sessionsQuery());
-  const plan = useQuery(dashboardPlanQuery());
+  const plan = useQuery(planQuery());
   const me = useQuery(meQuery());
+  const templates = useQuery(templatesQuery());
+  const builds = useQuery(buildsQuery());
+  const canCreate = useCan("sessions.write");
   const create = useCreateSession();
-  const templates = useTemplateChoices();
+  const choices = useTemplateChoices();
   const navigate = useNavigate();
   const [dialogOpen, setDialogOpen] = useState(false);
   const [defaultName, setDefaultName] = useState(suggestSessionName);
@@ -37,6 +43,7 @@ export function DashboardPage() {
         userName={me.data?.user.name ?? me.data?.user.email.split("@")[0] ?? null}
         sessions={{ data: sessions.data, loading: sessions.isPending, error: sessions.error, refetch: () => sessions.refetch() }}
         plan={plan.data}
+        canCreate={canCreate}
         firstRun={{ busy: create.isPending, error: create.error, start: () => createAndOpen({ name: suggestSessionName() }) }}
         onNewSession={() => {
           setDefaultName(suggestSessionName());
@@ -44,10 +51,23 @@ export function DashboardPage() {
           setDialogOpen(true);
         }}
         renderSessionRow={(s) => <LiveSessionRow session={s} />}
+        extraCards={
+          <>
+            <TemplatesCard
+              templates={templates.data}
+              loading={templates.isPending}
+              error={templates.error}
+              canStart={canCreate}
+              starting={create.isPending ? (create.variables?.templateId ?? null) : null}
+              onStart={(t) => createAndOpen({ name: suggestSessionName(), templateId: t.builtin ? undefined : t.id })}
+            />
+            <BuildsCard builds={builds.data} loading={builds.isPending} error={builds.error} />
+          </>
+        }
       />
       <NewSessionDialog
         open={dialogOpen}
-        templates={templates}
+        templates={choices.choices}
         defaultName={defaultName}
         busy={create.isPending}
         error={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}

@@ -12,6 +12,8 @@ interface Props {
   userName: string | null;
   sessions: { data: Session[] | undefined; loading: boolean; error: unknown; refetch: () => void };
   plan: PlanInfo | undefined;
+  /** Viewers see the dashboard but cannot start sessions. */
+  canCreate: boolean;
   firstRun: { busy: boolean; error: unknown; start: () => void };
   onNewSession: () => void;
   /** Live rows: each subscribes to its session's events while it is in motion. */
@@ -58,7 +60,7 @@ function Quota({ label, used, limit, format = String }: { label: string; used: n
 
 const ORDER: Record<string, number> = { running: 0, starting: 1, stopping: 2, sleeping: 3, created: 4, failed: 5, stopped: 6 };
 
-export function DashboardPageView({ userName, sessions, plan, firstRun, onNewSession, renderSessionRow, extraCards }: Props) {
+export function DashboardPageView({ userName, sessions, plan, canCreate, firstRun, onNewSession, renderSessionRow, extraCards }: Props) {
   const list = sessions.data ?? [];
   const running = list.filter((s) => s.state === "running").length;
   const sleeping = list.filter((s) => s.state === "sleeping").length;
@@ -67,7 +69,7 @@ export function DashboardPageView({ userName, sessions, plan, firstRun, onNewSes
       (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) ||
       Date.parse(b.lastActiveAt ?? b.updatedAt) - Date.parse(a.lastActiveAt ?? a.updatedAt),
   );
-  const firstTime = !sessions.loading && !sessions.error && list.length === 0;
+  const firstTime = canCreate && !sessions.loading && !sessions.error && list.length === 0;
 
   return (
     <div className="stack" data-testid="dashboard">
@@ -76,7 +78,7 @@ export function DashboardPageView({ userName, sessions, plan, firstRun, onNewSes
           <h1>{userName ? `Welcome back, ${userName}` : "Dashboard"}</h1>
           <p className="muted">Your sessions, templates and builds at a glance.</p>
         </div>
-        {!firstTime && (
+        {!firstTime && canCreate && (
           <button type="button" className="btn btn-primary" onClick={onNewSession}>
             <PlusIcon /> New session
           </button>

@@ -1,8 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useParams } from "react-router";
 import { sessionQuery } from "../../api/queries/sessions";
+import { useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
-import { CameraIcon } from "../../components/icons";
+import { SnapshotsPanel } from "../../components/SnapshotsPanel";
+import { useTemplateChoices } from "../SessionsPage/use-template-choices";
 import { SessionDetailPageView } from "./SessionDetailPageView";
 
 export function SessionDetailPage() {
@@ -10,23 +12,23 @@ export function SessionDetailPage() {
   const navigate = useNavigate();
   const query = useQuery(sessionQuery(id));
   const { events, status } = useSessionEvents(id, { enabled: query.isSuccess });
+  const templates = useTemplateChoices();
+  const canLifecycle = useCan("sessions.lifecycle");
+  const canWriteSnapshots = useCan("snapshots.write");
+  const session = query.data;
   return (
     <SessionDetailPageView
-      session={query.data}
+      session={session}
       loading={query.isPending}
       error={query.error}
       events={events}
       streamStatus={status}
-      templateName={query.data?.templateId ? "Template" : "Starter template"}
+      canLifecycle={canLifecycle}
+      templateName={session?.templateId ? (templates.names[session.templateId] ?? "Template") : "Starter template"}
       snapshots={
-        <section className="card" data-slot="snapshots">
-          <div className="card-header">
-            <h2 className="row">
-              <CameraIcon size={16} /> Snapshots
-            </h2>
-          </div>
-          <p className="muted small">Snapshots of this session's persisted paths appear here.</p>
-        </section>
+        session && (
+          <SnapshotsPanel session={session} canWrite={canWriteSnapshots} onNewSession={(s) => navigate(`/sessions/${s.id}/workbench`)} />
+        )
       }
       onRetry={() => query.refetch()}
       onDeleted={() => navigate("/sessions")}

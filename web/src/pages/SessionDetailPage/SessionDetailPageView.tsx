@@ -16,6 +16,7 @@ interface Props {
   error: unknown;
   events: SessionEvent[];
   streamStatus: EventStreamStatus;
+  canLifecycle: boolean;
   templateName: string;
   snapshots: ReactNode;
   onRetry: () => void;
@@ -28,6 +29,7 @@ export function SessionDetailPageView({
   error,
   events,
   streamStatus,
+  canLifecycle,
   templateName,
   snapshots,
   onRetry,
@@ -63,7 +65,7 @@ export function SessionDetailPageView({
           <Link to={`/sessions/${session.id}/workbench`} className="btn btn-primary" data-testid="open-workbench">
             <CodeIcon size={14} /> Open workbench
           </Link>
-          <SessionControls session={session} onDeleted={onDeleted} />
+          <SessionControls session={session} onDeleted={onDeleted} canLifecycle={canLifecycle} />
         </div>
       </div>
 
@@ -131,30 +133,29 @@ export function SessionDetailPageView({
         </section>
       </div>
 
-      <div className="grid grid-2">
-        <section className="card">
-          <div className="card-header">
-            <h2>Recent events</h2>
-          </div>
-          {events.length === 0 ? (
-            <p className="muted small">Transitions appear here live as they happen.</p>
-          ) : (
-            <ol className="event-list" data-testid="session-events">
-              {[...events].reverse().map((e) => (
-                <li key={e.seq} className={`event event-${e.type}`}>
-                  <span className="event-time mono">{new Date(e.at).toLocaleTimeString()}</span>
-                  <span>
-                    <strong>{e.state}</strong>
-                    {e.phase && <span className="muted"> · {e.phase}</span>}
-                    {e.message && <span className="muted"> — {e.message}</span>}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          )}
-        </section>
-        {snapshots}
-      </div>
+      {snapshots}
+
+      <section className="card">
+        <div className="card-header">
+          <h2>Recent events</h2>
+        </div>
+        {events.length === 0 ? (
+          <p className="muted small">Transitions appear here live as they happen.</p>
+        ) : (
+          <ol className="event-list" data-testid="session-events">
+            {[...events].reverse().map((e) => (
+              <li key={e.seq} className={`event event-${e.type}`}>
+                <span className="event-time mono">{new Date(e.at).toLocaleTimeString()}</span>
+                <span>
+                  <strong>{e.state}</strong>
+                  {e.phase && <span className="muted"> · {e.phase}</span>}
+                  {e.message && <span className="muted"> — {e.message}</span>}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
     </div>
   );
 }

@@ -24,7 +24,7 @@ export function SessionsPage() {
         sessions={query.data}
         loading={query.isPending}
         error={query.error}
-        templateNames={Object.fromEntries(templates.map((t) => [t.id, t.name]))}
+        templateNames={templates.names}
         canCreate={canCreate}
         canLifecycle={canLifecycle}
         onNew={() => {
@@ -36,7 +36,7 @@ export function SessionsPage() {
       />
       <NewSessionDialog
         open={open}
-        templates={templates}
+        templates={templates.choices}
         defaultName={defaultName}
         busy={create.isPending}
         error={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}

@@ -6,13 +6,14 @@ import { describeError } from "../../components/states";
 interface Props {
   session: Session;
   lastEvent: SessionEvent | undefined;
+  canStart: boolean;
   starting: boolean;
   startError: unknown;
   onStart: () => void;
 }
 
 /** Shown instead of the IDE while the session is not running: wake progress, or a start button. */
-export function WakeScreen({ session, lastEvent, starting, startError, onStart }: Props) {
+export function WakeScreen({ session, lastEvent, canStart, starting, startError, onStart }: Props) {
   const phase = lastEvent?.phase ?? session.lastLifecyclePhase;
   const inProgress = session.state === "starting" || starting;
   const title =
@@ -45,9 +46,13 @@ export function WakeScreen({ session, lastEvent, starting, startError, onStart }
                 {session.failureReason}
               </p>
             )}
-            <button type="button" className="btn btn-primary btn-lg" onClick={onStart} data-testid="workbench-start">
-              <PlayIcon size={16} /> Start session
-            </button>
+            {canStart ? (
+              <button type="button" className="btn btn-primary btn-lg" onClick={onStart} data-testid="workbench-start">
+                <PlayIcon size={16} /> Start session
+              </button>
+            ) : (
+              <p className="muted small">Your role can look at this session but not start it.</p>
+            )}
           </>
         )}
         {lastEvent?.message && inProgress && <p className="small subtle">{lastEvent.message}</p>}

@@ -2,8 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useNavigate, useParams } from "react-router";
 import { sessionQuery, useSessionAction } from "../../api/queries/sessions";
+import { useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
-import { ErrorState, Spinner } from "../../components/states";
+import { EmptyState, ErrorState, Spinner } from "../../components/states";
 import { WakeScreen } from "./WakeScreen";
 import { WorkbenchPageView } from "./WorkbenchPageView";
 
@@ -18,12 +19,14 @@ export function WorkbenchPage() {
   const woke = useRef(false);
   const navigate = useNavigate();
   const session = query.data;
+  const canLifecycle = useCan("sessions.lifecycle");
+  const canAccess = useCan("runtime.access");
 
   useEffect(() => {
-    if (!session || woke.current || !AUTO_WAKE.has(session.state)) return;
+    if (!session || !canLifecycle || woke.current || !AUTO_WAKE.has(session.state)) return;
     woke.current = true;
     action.mutate({ id: session.id, action: "start" });
-  }, [session, action]);
+  }, [session, action, canLifecycle]);
 
   if (query.isPending)
     return (
@@ -38,13 +41,23 @@ export function WorkbenchPage() {
       </div>
     );
 
+  if (!canAccess)
+    return (
+      <div style={{ padding: "2rem", maxWidth: 640, margin: "0 auto" }}>
+        <EmptyState title="The workbench is for editors">
+          Your role in this workspace can see {session.name} but not open its terminal, files or preview.
+        </EmptyState>
+      </div>
+    );
+
   const running = session.state === "running";
   return (
-    <WorkbenchPageView session={session} streamStatus={streamStatus} onDeleted={() => navigate("/sessions")}>
+    <WorkbenchPageView session={session} streamStatus={streamStatus} canLifecycle={canLifecycle} onDeleted={() => navigate("/sessions")}>
       {running ? null : (
         <WakeScreen
           session={session}
           lastEvent={lastEvent}
+          canStart={canLifecycle}
           starting={action.isPending && action.variables?.action === "start"}
           startError={action.error}
           onStart={() => action.mutate({ id: session.id, action: "start" })}

@@ -48,6 +48,7 @@ function usePanes() {
 interface Props {
   session: SessionDetail;
   streamStatus: EventStreamStatus;
+  canLifecycle: boolean;
   onDeleted: () => void;
   /** The wake screen while the session is not running; null when it runs. */
   children: ReactNode;
@@ -58,7 +59,7 @@ interface Props {
  * run during this visit the IDE stays mounted (dimmed under an overlay while it stops or restarts),
  * so unsaved edits and terminal scrollback are not thrown away by a state change.
  */
-export function WorkbenchPageView({ session, streamStatus, onDeleted, children }: Props) {
+export function WorkbenchPageView({ session, streamStatus, canLifecycle, onDeleted, children }: Props) {
   const running = session.state === "running";
   const [everRunning, setEverRunning] = useState(running);
   useEffect(() => {
@@ -96,7 +97,7 @@ export function WorkbenchPageView({ session, streamStatus, onDeleted, children }
         <Link to={`/sessions/${session.id}`} className="icon-btn hide-sm" aria-label="About this session" title="About this session">
           <InfoIcon size={15} />
         </Link>
-        <SessionControls session={session} compact onDeleted={onDeleted} />
+        <SessionControls session={session} compact onDeleted={onDeleted} canLifecycle={canLifecycle} />
       </div>
       <div className="workbench-body">
         {everRunning ? <Ide session={session} shown={shown} /> : children}
