@@ -108,6 +108,19 @@ describe("build routes", () => {
     expect((await call("POST", `/api/template-builds/${uploaded.build.id}/retry`, { user })).status).toBe(409);
   });
 
+  it("hides a deleted template's builds with it", async () => {
+    const user = await createTestUser();
+    const tpl = await createTemplate(user);
+    const uploaded = await uploadVersion(user, tpl.id, "1", { persistedPaths: ["."] });
+    await waitForBuild(user, uploaded.build.id, finished);
+    expect((await call("DELETE", `/api/templates/${tpl.id}`, { user })).status).toBe(200);
+    for (const suffix of ["", "/log", "/artifact"]) {
+      expect((await call("GET", `/api/template-builds/${uploaded.build.id}${suffix}`, { user })).status).toBe(404);
+    }
+    const list = (await (await call("GET", "/api/template-builds", { user })).json()) as { builds: Build[] };
+    expect(list.builds).toEqual([]);
+  });
+
   it("serves the log from an offset for incremental polling", async () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);

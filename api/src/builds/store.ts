@@ -25,10 +25,12 @@ export interface BuildRow {
   finished_at: number | null;
   updated_at: number;
   template_name: string;
+  /** Set when the build's template was deleted (recoverably): the build is hidden with it. */
+  template_deleted_at: number | null;
   version: string;
 }
 
-export const BUILD_SELECT = `SELECT b.*, t.name AS template_name, v.version AS version FROM template_builds b
+export const BUILD_SELECT = `SELECT b.*, t.name AS template_name, t.deleted_at AS template_deleted_at, v.version AS version FROM template_builds b
   JOIN templates t ON t.id = b.template_id JOIN template_versions v ON v.id = b.version_id`;
 
 export function toBuild(row: BuildRow): Build {
@@ -59,7 +61,7 @@ export async function getBuild(env: AppBindings, buildId: string): Promise<Build
 /** A build of the caller's workspace, else 404. */
 export async function loadBuild(env: AppBindings, workspaceId: string, buildId: string): Promise<BuildRow> {
   const row = await getBuild(env, buildId);
-  if (!row || row.workspace_id !== workspaceId) throw new ApiError("not_found", "build not found");
+  if (!row || row.workspace_id !== workspaceId || row.template_deleted_at != null) throw new ApiError("not_found", "build not found");
   return row;
 }
 

@@ -126,7 +126,10 @@ router.openapi(
     responses: { 200: jsonResponse(retryDeadLetteredSchema), ...errorResponses },
   }),
   async (c) => {
-    const rows = await c.env.DB.prepare("SELECT id FROM template_builds WHERE status = 'dead_lettered' ORDER BY created_at LIMIT 500").all<{
+    const rows = await c.env.DB.prepare(
+      `SELECT b.id FROM template_builds b JOIN templates t ON t.id = b.template_id
+       WHERE b.status = 'dead_lettered' AND t.deleted_at IS NULL ORDER BY b.created_at LIMIT 500`,
+    ).all<{
       id: string;
     }>();
     const buildIds: string[] = [];
