@@ -95,11 +95,11 @@ export function MembersPageView(p: Props) {
                   <tr key={m.userId} data-member={m.email}>
                     <td>
                       <div className="stack" style={{ gap: 2 }}>
-                        <strong>{m.name ?? m.email}</strong>
-                        <span className="small muted">
-                          {m.email}
-                          {m.userId === p.me?.userId && " (you)"}
-                        </span>
+                        <strong>
+                          {m.name ?? m.email}
+                          {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
+                        </strong>
+                        {m.name && <span className="small muted">{m.email}</span>}
                       </div>
                     </td>
                     <td>

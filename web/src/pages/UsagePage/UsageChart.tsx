@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
 export interface ChartPoint {
   day: string;
@@ -16,13 +16,30 @@ interface Props {
   testId?: string;
 }
 
-const W = 640;
 const H = 200;
+
+/** The chart's pixel width, so the viewBox matches the screen and text is never stretched. */
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(([entry]) => {
+      const w = Math.round(entry?.contentRect.width ?? 0);
+      if (w > 0) setWidth(w);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
 const PAD = { top: 16, right: 12, bottom: 26, left: 56 };
 
 /** A small dependency-free SVG chart of one metric per day, with the quota as a reference line. */
 export function UsageChart({ title, points, quota, quotaLabel = "quota", format, kind = "area", testId }: Props) {
   const titleId = useId();
+  const [ref, W] = useWidth(640);
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const peak = Math.max(0, ...points.map((p) => p.value));
@@ -37,7 +54,7 @@ export function UsageChart({ title, points, quota, quotaLabel = "quota", format,
   const labelIdx = points.length > 2 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : points.map((_, i) => i);
 
   return (
-    <figure className="usage-chart" data-testid={testId}>
+    <figure className="usage-chart" data-testid={testId} ref={ref}>
       <figcaption id={titleId} className="usage-chart-title">
         <strong>{title}</strong>
         {quota !== undefined && (
@@ -46,7 +63,7 @@ export function UsageChart({ title, points, quota, quotaLabel = "quota", format,
           </span>
         )}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={titleId} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-labelledby={titleId}>
         <title>{title}</title>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
