@@ -12,8 +12,17 @@ if (major < 22 || (major === 22 && minor < 12)) {
 
 const { register } = await import("tsx/esm/api");
 register();
-const { main } = await import("../src/main.ts");
-const code = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// ssh's ProxyCommand from `flare ssh` first: it must connect fast and needs none of the rest.
+let code = null;
+if (argv.includes("ssh-proxy")) {
+  const { tryFastProxy } = await import("../src/ssh/fast-proxy.ts");
+  code = await tryFastProxy(argv, process.env);
+}
+if (code === null) {
+  const { main } = await import("../src/main.ts");
+  code = await main(argv);
+}
 // Exit once stdout and stderr are flushed: a lingering keep-alive socket must not hold the CLI open.
 await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write("", resolve))));
 process.exit(code);

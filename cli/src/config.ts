@@ -2,8 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-
-export const DEFAULT_URL = "http://localhost:8787";
+import { DEFAULT_URL } from "./defaults";
 
 /** Everything the CLI reads from its environment, passed explicitly so tests can run in temp dirs. */
 export type Env = Record<string, string | undefined>;

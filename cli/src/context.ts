@@ -3,7 +3,8 @@ import { ApiClient, type TokenSource } from "../../sdk/client";
 import { ApiError } from "../../sdk/errors";
 import { tokenPairSchema } from "../../sdk/schemas/auth";
 import { API_VERSION } from "../../sdk/version";
-import { CredentialStore, configDir, DEFAULT_URL, type Env, normalizeBaseURL, type ServerCredentials } from "./config";
+import { CredentialStore, configDir, type Env, normalizeBaseURL, type ServerCredentials } from "./config";
+import { DEFAULT_URL } from "./defaults";
 import { Output, type Streams } from "./output";
 import { Spinner } from "./progress";
 

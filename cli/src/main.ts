@@ -16,7 +16,7 @@ import { registerSSHProxy } from "./commands/ssh-proxy";
 import { registerTemplate } from "./commands/template";
 import { registerWorkspace } from "./commands/workspace";
 import type { Env } from "./config";
-import { DEFAULT_URL } from "./config";
+import { DEFAULT_URL } from "./defaults";
 import { describeError, EXIT, Output, type Streams } from "./output";
 
 export const FLARE_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/flare.mjs");

@@ -1,6 +1,17 @@
 import type { Command } from "commander";
-import { type AdminReport, adminReportSchema, type ReconcileResult, reconcileResultSchema } from "../../../sdk/schemas/admin";
+import {
+  type AdminReport,
+  adminReportSchema,
+  deletedListSchema,
+  RESTORABLE_KINDS,
+  type ReconcileResult,
+  type RestorableKind,
+  reconcileResultSchema,
+  restoreResultSchema,
+} from "../../../sdk/schemas/admin";
+import { workspaceExportSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
+import { downloadTo } from "../download";
 import { formatBytes, table } from "../output";
 
 export function renderReport(r: AdminReport): string {
@@ -65,5 +76,68 @@ export function registerAdmin(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       const result = await ctx.client.post("/api/admin/reconcile", { preview: opts.preview === true }, { schema: reconcileResultSchema });
       ctx.out.result(result, () => renderReconcile(result));
+    });
+
+  admin
+    .command("deleted")
+    .description("Deleted sessions, snapshots, templates and workspaces still restorable, with their purge time")
+    .option("--workspace <workspaceId>", "only this workspace")
+    .addHelpText("after", examples("flare admin deleted", "flare admin deleted --workspace ws_123"))
+    .action(async (opts: { workspace?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const query = opts.workspace ? `?workspaceId=${encodeURIComponent(opts.workspace)}` : "";
+      const list = await ctx.client.get(`/api/admin/deleted${query}`, { schema: deletedListSchema });
+      ctx.out.result(list, () =>
+        list.items.length === 0
+          ? "nothing deleted is waiting for purge"
+          : table(list.items, [
+              { key: "kind", label: "kind" },
+              { key: "id", label: "id" },
+              { key: "name", label: "name" },
+              { key: "workspaceId", label: "workspace" },
+              { key: "deletedAt", label: "deleted" },
+              { key: "purgeAfter", label: "purged after" },
+            ]),
+      );
+    });
+
+  admin
+    .command("restore")
+    .description("Restore a deleted session, snapshot, template or workspace inside the retention window")
+    .argument("<kind>", `one of: ${RESTORABLE_KINDS.join(", ")}`)
+    .argument("<id>", "its id (see `flare admin deleted`)")
+    .addHelpText("after", examples("flare admin restore session ses_123", "flare admin restore workspace ws_123"))
+    .action(async (kind: string, id: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (!(RESTORABLE_KINDS as readonly string[]).includes(kind)) {
+        throw new Error(`unknown kind "${kind}"; use one of: ${RESTORABLE_KINDS.join(", ")}`);
+      }
+      const result = await ctx.client.post("/api/admin/restore", { kind: kind as RestorableKind, id }, { schema: restoreResultSchema });
+      ctx.out.result(result, () => {
+        const r = result.restored;
+        return `restored ${result.kind} ${result.id} (${r.sessions} sessions, ${r.templates} templates, ${r.snapshots} snapshots)`;
+      });
+    });
+
+  admin
+    .command("export")
+    .description("Export any workspace's records and download the JSON document (do this before a destructive repair)")
+    .argument("<workspaceId>", "the workspace to export")
+    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
+    .addHelpText("after", examples("flare admin export ws_123 -o ws_123-backup.json"))
+    .action(async (workspaceId: string, opts: { output?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const exported = await ctx.client.post(
+        `/api/admin/workspaces/${encodeURIComponent(workspaceId)}/export`,
+        {},
+        { schema: workspaceExportSchema },
+      );
+      const file = opts.output ?? `burstflare-export-${exported.id}.json`;
+      const res = await ctx.client.raw("GET", exported.downloadURL);
+      const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
+      if (sha256 !== exported.sha256) {
+        throw new Error(`the download of ${exported.id} is corrupt (sha256 ${sha256}, expected ${exported.sha256}); run the export again`);
+      }
+      ctx.out.result({ export: exported, file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
     });
 }

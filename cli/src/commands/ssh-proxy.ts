@@ -6,11 +6,8 @@ import { type App, examples } from "../app";
 import { CLIError } from "../output";
 import { Spinner } from "../progress";
 import { describeState, ensureRunning, resolveSession } from "../sessions";
+import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError } from "../ssh/tunnel";
-
-/** `flare ssh` hands its freshly minted token to the proxy it spawns through ssh's environment. */
-export const SSH_TOKEN_ENV = "BURSTFLARE_SSH_TOKEN";
-export const SSH_TOKEN_SESSION_ENV = "BURSTFLARE_SSH_TOKEN_SESSION";
 
 export function registerSSHProxy(program: Command, app: App): void {
   program

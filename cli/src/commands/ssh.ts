@@ -6,9 +6,9 @@ import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { CLIError } from "../output";
 import { describeState, ensureRunning, resolveSession } from "../sessions";
+import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { ensureKeyRegistered, ensureManagedKey } from "../ssh/keys";
 import { flareSSHArgs } from "../ssh/ssh-args";
-import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "./ssh-proxy";
 
 interface SSHOptions {
   forwardAgent?: boolean;

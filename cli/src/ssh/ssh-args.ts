@@ -1,4 +1,5 @@
-import { configDir, DEFAULT_URL, type Env } from "../config";
+import { configDir, type Env } from "../config";
+import { DEFAULT_URL } from "../defaults";
 import { HOST_SUFFIX } from "../sessions";
 import type { HostEntry } from "./config-block";
 import { quoteConfigValue, shellQuote } from "./config-block";
