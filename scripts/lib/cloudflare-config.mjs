@@ -55,6 +55,9 @@ SIGNUP_POLICY = ${q(s.SIGNUP_POLICY || "invite-only")}
 OPERATOR_EMAILS = ${q(s.OPERATOR_EMAILS || "")}
 TURNSTILE_VERIFY_URL = ${q(s.TURNSTILE_VERIFY_URL || "https://challenges.cloudflare.com/turnstile/v0/siteverify")}
 BUILD_STUCK_AFTER_SECONDS = "900"
+DELETED_RETENTION_DAYS = ${q(s.DELETED_RETENTION_DAYS || "7")}
+SLEEPING_STOP_AFTER_DAYS = ${q(s.SLEEPING_STOP_AFTER_DAYS || "14")}
+STUCK_BUILD_POLICY = ${q(s.STUCK_BUILD_POLICY || "fail")}
 
 [[d1_databases]]
 binding = "DB"
