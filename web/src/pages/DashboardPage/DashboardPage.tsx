@@ -51,18 +51,16 @@ export function DashboardPage() {
           setDialogOpen(true);
         }}
         renderSessionRow={(s) => <LiveSessionRow session={s} />}
-        extraCards={
-          <>
-            <TemplatesCard
-              templates={templates.data}
-              loading={templates.isPending}
-              error={templates.error}
-              canStart={canCreate}
-              starting={create.isPending ? (create.variables?.templateId ?? null) : null}
-              onStart={(t) => createAndOpen({ name: suggestSessionName(), templateId: t.builtin ? undefined : t.id })}
-            />
-            <BuildsCard builds={builds.data} loading={builds.isPending} error={builds.error} />
-          </>
+        mainCards={<BuildsCard builds={builds.data} loading={builds.isPending} error={builds.error} />}
+        sideCards={
+          <TemplatesCard
+            templates={templates.data}
+            loading={templates.isPending}
+            error={templates.error}
+            canStart={canCreate}
+            starting={create.isPending ? (create.variables?.templateId ?? null) : null}
+            onStart={(t) => createAndOpen({ name: suggestSessionName(), templateId: t.builtin ? undefined : t.id })}
+          />
         }
       />
       <NewSessionDialog

@@ -18,8 +18,9 @@ interface Props {
   onNewSession: () => void;
   /** Live rows: each subscribes to its session's events while it is in motion. */
   renderSessionRow: (session: Session) => ReactNode;
-  /** Cards owned by other areas (templates, builds) slot in here. */
-  extraCards?: ReactNode;
+  /** Cards fed by other areas' APIs: under the sessions (wide column) and under the quota. */
+  mainCards?: ReactNode;
+  sideCards?: ReactNode;
 }
 
 function formatBytes(n: number): string {
@@ -60,7 +61,17 @@ function Quota({ label, used, limit, format = String }: { label: string; used: n
 
 const ORDER: Record<string, number> = { running: 0, starting: 1, stopping: 2, sleeping: 3, created: 4, failed: 5, stopped: 6 };
 
-export function DashboardPageView({ userName, sessions, plan, canCreate, firstRun, onNewSession, renderSessionRow, extraCards }: Props) {
+export function DashboardPageView({
+  userName,
+  sessions,
+  plan,
+  canCreate,
+  firstRun,
+  onNewSession,
+  renderSessionRow,
+  mainCards,
+  sideCards,
+}: Props) {
   const list = sessions.data ?? [];
   const running = list.filter((s) => s.state === "running").length;
   const sleeping = list.filter((s) => s.state === "sleeping").length;
@@ -107,35 +118,38 @@ export function DashboardPageView({ userName, sessions, plan, canCreate, firstRu
       </div>
 
       <div className="dashboard-grid">
-        <section className="card" style={{ padding: 0 }}>
-          <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
-            <h2>
-              <ServerIcon size={16} /> Sessions
-            </h2>
-            <Link to="/sessions" className="btn btn-ghost btn-sm">
-              All sessions <ArrowRightIcon size={13} />
-            </Link>
-          </div>
-          {sessions.loading ? (
-            <div style={{ padding: "1rem 1.25rem" }}>
-              <Skeleton lines={3} />
+        <div className="stack">
+          <section className="card" style={{ padding: 0 }}>
+            <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
+              <h2>
+                <ServerIcon size={16} /> Sessions
+              </h2>
+              <Link to="/sessions" className="btn btn-ghost btn-sm">
+                All sessions <ArrowRightIcon size={13} />
+              </Link>
             </div>
-          ) : sessions.error ? (
-            <div style={{ padding: "1rem 1.25rem" }}>
-              <ErrorState error={sessions.error} onRetry={sessions.refetch} />
-            </div>
-          ) : list.length === 0 ? (
-            <EmptyState icon={<CodeIcon size={28} />} title="No sessions yet">
-              Start one from the guide above.
-            </EmptyState>
-          ) : (
-            <ul className="session-rows" data-testid="dashboard-sessions">
-              {sorted.slice(0, 8).map((s) => (
-                <li key={s.id}>{renderSessionRow(s)}</li>
-              ))}
-            </ul>
-          )}
-        </section>
+            {sessions.loading ? (
+              <div style={{ padding: "1rem 1.25rem" }}>
+                <Skeleton lines={3} />
+              </div>
+            ) : sessions.error ? (
+              <div style={{ padding: "1rem 1.25rem" }}>
+                <ErrorState error={sessions.error} onRetry={sessions.refetch} />
+              </div>
+            ) : list.length === 0 ? (
+              <EmptyState icon={<CodeIcon size={28} />} title="No sessions yet">
+                Start one from the guide above.
+              </EmptyState>
+            ) : (
+              <ul className="session-rows" data-testid="dashboard-sessions">
+                {sorted.slice(0, 8).map((s) => (
+                  <li key={s.id}>{renderSessionRow(s)}</li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {mainCards}
+        </div>
 
         <div className="stack">
           <section className="card">
@@ -160,7 +174,7 @@ export function DashboardPageView({ userName, sessions, plan, canCreate, firstRu
               <Skeleton lines={4} height={14} />
             )}
           </section>
-          {extraCards}
+          {sideCards}
         </div>
       </div>
     </div>

@@ -28,15 +28,17 @@ export function FirstRunGuide({ busy, error, onStart }: Props) {
             <span className="step-mark">
               <CheckIcon size={12} />
             </span>
-            Create your account with a passkey
+            <span>Create your account with a passkey</span>
           </li>
           <li className="first-run-step">
             <span className="step-mark">2</span>
-            Start a session from the starter template
+            <span>Start a session from the starter template</span>
           </li>
           <li className="first-run-step">
             <span className="step-mark">3</span>
-            Code in the <TerminalIcon size={13} /> terminal, <CodeIcon size={13} /> editor and <GlobeIcon size={13} /> live preview
+            <span>
+              Code in the <TerminalIcon size={13} /> terminal, <CodeIcon size={13} /> editor and <GlobeIcon size={13} /> live preview
+            </span>
           </li>
         </ol>
         <div className="row">

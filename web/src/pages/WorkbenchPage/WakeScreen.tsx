@@ -36,7 +36,7 @@ export function WakeScreen({ session, lastEvent, canStart, starting, startError,
         <h2>{title}</h2>
         <p className="muted mono">{session.name}</p>
         {inProgress ? (
-          <LifecycleProgress phase={phase === "stopped" || phase === "flushing" ? null : phase} />
+          <LifecycleProgress phase={!phase || phase === "stopped" || phase === "flushing" ? "provisioning" : phase} />
         ) : session.state === "stopping" ? (
           <p className="muted">Your files are being flushed to storage.</p>
         ) : (
