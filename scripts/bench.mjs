@@ -11,6 +11,7 @@ import apiLoad from "./bench/api-load.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
 import sessionStart from "./bench/session-start.mjs";
+import snapshotSaveRestore from "./bench/snapshot-save-restore.mjs";
 import sshThroughput from "./bench/ssh-throughput.mjs";
 import { formatTable, summarize } from "./bench/stats.mjs";
 import terminalEcho from "./bench/terminal-echo.mjs";
@@ -18,7 +19,7 @@ import terminalThroughput from "./bench/terminal-throughput.mjs";
 import { ROOT, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
-const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, sshThroughput];
+const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, snapshotSaveRestore, sshThroughput];
 
 const { values } = parseArgs({
   options: {

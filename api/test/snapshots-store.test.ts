@@ -123,4 +123,27 @@ describe("snapshot store against a real agent", () => {
     expect(rows.map((r) => r.kind)).toEqual(["autosave", "autosave"]);
     expect(rows[0]?.sha256).not.toBe(rows[1]?.sha256);
   });
+
+  it("refuses manual snapshots over the snapshotBytes quota but always stores a stop flush", async () => {
+    const { user, session } = await owner();
+    await env.DB.prepare(
+      "INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, 'snapshotBytes', 10, 'test', ?)",
+    )
+      .bind(user.workspaceId, Date.now())
+      .run();
+    const a = await runtime();
+    await put(a.fetchAgent, "work/file.txt", "more than ten bytes once archived");
+    await expect(saveSnapshot(env, { session, kind: "manual", fetchAgent: a.fetchAgent })).rejects.toMatchObject({
+      code: "quota_exceeded",
+    });
+    const [refused] = await listSnapshots(env, session.id);
+    expect(refused?.status).toBe("failed");
+    expect(await env.BUCKET.head(refused?.r2Key ?? "")).toBeNull();
+    const flush = await saveSnapshot(env, { session, kind: "stop", fetchAgent: a.fetchAgent });
+    expect(flush.status).toBe("ready");
+    const usage = await env.DB.prepare("SELECT value FROM usage_daily WHERE workspace_id = ? AND metric = 'snapshot_bytes'")
+      .bind(user.workspaceId)
+      .first<{ value: number }>();
+    expect(usage?.value).toBe(flush.bytes);
+  });
 });

@@ -107,7 +107,10 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     await env.BUCKET.delete(record.r2Key).catch(() => {});
     await markFailed(env, id, now());
     log("warn", "snapshot failed", { snapshotId: id, sessionId: record.sessionId, kind: record.kind, error: String(err) });
-    if (err instanceof ApiError) throw new ApiError(err.code, err.message, { details: { snapshotId: id } });
+    if (err instanceof ApiError) {
+      const details = typeof err.details === "object" && err.details !== null ? err.details : {};
+      throw new ApiError(err.code, err.message, { details: { ...details, snapshotId: id } });
+    }
     throw new ApiError("runtime_unavailable", `snapshot upload failed: ${String(err)}`, { details: { snapshotId: id } });
   }
 }

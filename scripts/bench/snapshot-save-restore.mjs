@@ -1,0 +1,101 @@
+// Snapshot save and restore MB/s of a 200 MB tree (100 MB incompressible + 100 MB of 5,000 text
+// files), end to end through the API (agent tar.gz → Worker → R2 and back), versus plain
+// `tar czf` / `tar xzf` of the same tree in the same runtime's shell.
+//
+// Restore into a running session first saves a safety snapshot; its own duration (from its
+// createdAt/completedAt) is subtracted so the restore figure is R2 → agent → files only.
+
+const TREE_MB = 200;
+const RUNS_MAX = 3;
+
+let tagCount = 0;
+
+/** The agent's own export, drained straight from its loopback port: the save cost without the upload. */
+async function agentExportMs(ctx, sessionId) {
+  const res = await fetch(`${ctx.host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": ctx.host.secret } });
+  if (!res.ok) throw new Error(`runtime host: ${res.status}`);
+  const info = await res.json();
+  const t0 = performance.now();
+  const exp = await fetch(new URL("snapshot/export", info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`), {
+    method: "POST",
+    headers: { "x-agent-token": info.agentToken },
+  });
+  if (!exp.ok) throw new Error(`agent export: ${exp.status}`);
+  for await (const _chunk of exp.body) {
+    // drained
+  }
+  return performance.now() - t0;
+}
+
+/** Runs a shell command in the session and returns the milliseconds it took, measured by the shell. */
+async function timedShell(ctx, sessionId, command) {
+  const tag = `B${process.pid}x${tagCount++}`;
+  const term = await ctx.proxiedTerminal(sessionId, `bench-${tag}`);
+  try {
+    await term.untilPrompt(30_000);
+    // The quotes keep the echo of the typed command from matching the result pattern.
+    term.send(`s=$(date +%s%N); ${command}; e=$(date +%s%N); echo "${tag}""=$(( (e-s)/1000000 ))"\r`);
+    const pattern = new RegExp(`${tag}=(\\d+)`);
+    await term.until(() => pattern.test(term.text), 600_000);
+    return Number(pattern.exec(term.text)[1]);
+  } finally {
+    term.close();
+  }
+}
+
+const MAKE_TREE = [
+  "rm -rf tree && mkdir -p tree/random tree/text",
+  "for i in $(seq 1 100); do head -c 1048576 /dev/urandom > tree/random/r$i.bin; done",
+  // 5,000 files of 20 KiB base64 text: compressible, many small entries.
+  "head -c 76800000 /dev/urandom | base64 -w 0 | head -c 102400000 | split -b 20480 -a 4 - tree/text/t",
+].join(" && ");
+
+export default {
+  name: "snapshot",
+  description: `snapshot save / restore of a ${TREE_MB} MB tree vs plain tar`,
+  async run(ctx) {
+    const runs = Math.min(ctx.runs, RUNS_MAX);
+    const session = await ctx.createSession();
+    const save = [];
+    const restore = [];
+    const tarSave = [];
+    const tarRestore = [];
+    const exportOnly = [];
+    try {
+      await timedShell(ctx, session.id, MAKE_TREE);
+      for (let r = 0; r < runs; r++) {
+        const t0 = performance.now();
+        const snap = await ctx.api("POST", `/api/sessions/${session.id}/snapshots`, { label: `bench ${r}` });
+        save.push(TREE_MB / ((performance.now() - t0) / 1000));
+
+        const t1 = performance.now();
+        const { safety } = await ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`);
+        const safetyMs = Date.parse(safety.completedAt) - Date.parse(safety.createdAt);
+        restore.push(TREE_MB / (Math.max(1, performance.now() - t1 - safetyMs) / 1000));
+
+        if (ctx.host) exportOnly.push(TREE_MB / ((await agentExportMs(ctx, session.id)) / 1000));
+        tarSave.push(TREE_MB / ((await timedShell(ctx, session.id, "tar czf /tmp/bench-tree.tgz tree")) / 1000));
+        tarRestore.push(
+          TREE_MB /
+            ((await timedShell(
+              ctx,
+              session.id,
+              "rm -rf /tmp/bench-untar && mkdir /tmp/bench-untar && tar xzf /tmp/bench-tree.tgz -C /tmp/bench-untar",
+            )) /
+              1000),
+        );
+        for (const id of [snap.id, safety.id]) await ctx.api("DELETE", `/api/sessions/${session.id}/snapshots/${id}`);
+      }
+      await timedShell(ctx, session.id, "rm -rf /tmp/bench-tree.tgz /tmp/bench-untar");
+    } finally {
+      await ctx.deleteSession(session.id).catch((err) => console.error(`cleanup: ${err.message}`));
+    }
+    return [
+      { metric: "save (vs tar czf)", unit: "MB/s", better: "higher", samples: save, direct: tarSave },
+      { metric: "restore (vs tar xzf)", unit: "MB/s", better: "higher", samples: restore, direct: tarRestore },
+      ...(exportOnly.length
+        ? [{ metric: "agent export only (vs tar czf)", unit: "MB/s", better: "higher", samples: exportOnly, direct: tarSave }]
+        : []),
+    ];
+  },
+};
