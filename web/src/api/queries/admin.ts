@@ -1,4 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { AdminReport, DeletedItem, ReconcileResult, RestoreBody, RestoreResult } from "../../../../sdk/schemas/admin";
 import type { Build } from "../../../../sdk/schemas/builds";
 import { api } from "../client";
 import { meQuery } from "./auth";
@@ -8,24 +9,13 @@ export function useIsOperator(): boolean {
   return useQuery({ ...meQuery(), select: (me) => me.isOperator }).data ?? false;
 }
 
-/**
- * GET /api/admin/report (operators only). DESIGN §3 names at least buildsDeadLettered,
- * buildsStuck, sessionsSleeping and activeUploadGrants, plus totals; anything else numeric
- * is shown as it comes.
- */
-export interface AdminReport {
-  buildsDeadLettered?: number;
-  buildsStuck?: number;
-  sessionsSleeping?: number;
-  activeUploadGrants?: number;
-  [key: string]: unknown;
-}
-
 export const adminKeys = {
   all: ["admin"] as const,
   report: ["admin", "report"] as const,
+  deleted: ["admin", "deleted"] as const,
 };
 
+/** GET /api/admin/report: fleet health across workspaces, dead-lettered builds included. */
 export const adminReportQuery = () =>
   queryOptions({
     queryKey: adminKeys.report,
@@ -34,7 +24,15 @@ export const adminReportQuery = () =>
     retry: false,
   });
 
-function useAdminMutation<T, R = unknown>(fn: (arg: T) => Promise<R>) {
+/** Deleted things still inside the retention window, restorable by an operator. */
+export const deletedItemsQuery = () =>
+  queryOptions({
+    queryKey: adminKeys.deleted,
+    queryFn: async () => (await api.get<{ items: DeletedItem[] }>("/api/admin/deleted")).items,
+    retry: false,
+  });
+
+function useAdminMutation<T, R>(fn: (arg: T) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
@@ -42,9 +40,12 @@ function useAdminMutation<T, R = unknown>(fn: (arg: T) => Promise<R>) {
   });
 }
 
+/** Any workspace's failed or dead-lettered build, queued again. */
+export const useAdminRetryBuild = () =>
+  useAdminMutation((id: string) => api.post<Build>(`/api/admin/builds/${encodeURIComponent(id)}/retry`));
 export const useRetryAllDeadLettered = () =>
   useAdminMutation((_: undefined) => api.post<{ count: number; buildIds: string[] }>("/api/admin/builds/retry-dead-lettered"));
-/** Runs the reconcile pass now instead of waiting for the cron. */
-export const useReconcileNow = () => useAdminMutation((_: undefined) => api.post<Record<string, unknown>>("/api/admin/reconcile"));
-
-export type DeadLetteredBuild = Build;
+/** The reconcile pass now; `preview` lists what it would do and changes nothing. */
+export const useReconcile = () =>
+  useAdminMutation(({ preview }: { preview: boolean }) => api.post<ReconcileResult>("/api/admin/reconcile", { preview }));
+export const useRestoreDeleted = () => useAdminMutation((body: RestoreBody) => api.post<RestoreResult>("/api/admin/restore", body));
