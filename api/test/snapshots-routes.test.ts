@@ -208,3 +208,23 @@ describe("snapshot routes: restore into a new session", () => {
     expect(snaps?.n).toBe(1);
   });
 });
+
+describe("snapshot and export routes in the OpenAPI document", () => {
+  it("lists every snapshot and export path", async () => {
+    const res = await call("GET", "/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, method] of [
+      ["/api/sessions/{id}/snapshots", "get"],
+      ["/api/sessions/{id}/snapshots", "post"],
+      ["/api/sessions/{id}/snapshots/{sid}/restore", "post"],
+      ["/api/sessions/{id}/snapshots/{sid}/new-session", "post"],
+      ["/api/sessions/{id}/snapshots/{sid}/content", "get"],
+      ["/api/sessions/{id}/snapshots/{sid}", "delete"],
+      ["/api/workspaces/current/export", "post"],
+      ["/api/admin/workspaces/{id}/export", "post"],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
+});
