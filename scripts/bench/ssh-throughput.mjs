@@ -71,6 +71,21 @@ function upload(sshArgs, env) {
   });
 }
 
+/**
+ * One sample, tried up to three times: under `wrangler dev` a file change reloads the Worker and
+ * cuts live WebSockets, which says nothing about throughput. Each retry is reported.
+ */
+async function sample(measure) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await measure();
+    } catch (err) {
+      if (attempt === 3) throw err;
+      process.stderr.write(`\n  (retrying a cut transfer: ${err.message.split("\n")[0]})\n`);
+    }
+  }
+}
+
 /** A throwaway sshd on 127.0.0.1:port that accepts one key, for the loopback baseline. */
 async function startLoopbackSSHD(dir, port, env) {
   if (!existsSync(SSHD)) {
@@ -162,10 +177,10 @@ export default {
       const tunnelArgs = ["-F", path.join(home, ".ssh/config"), `${session.name}.burstflare`];
       sshd = await startLoopbackSSHD(mkdtempSync(path.join(os.tmpdir(), "flare-bench-sshd-")), base + 9, env);
       for (let r = 0; r < ctx.runs; r++) {
-        tunnel.download.push(await download(tunnelArgs, env));
-        tunnel.upload.push(await upload(tunnelArgs, env));
-        loopback.download.push(await download(sshd.args, env));
-        loopback.upload.push(await upload(sshd.args, env));
+        tunnel.download.push(await sample(() => download(tunnelArgs, env)));
+        tunnel.upload.push(await sample(() => upload(tunnelArgs, env)));
+        loopback.download.push(await sample(() => download(sshd.args, env)));
+        loopback.upload.push(await sample(() => upload(sshd.args, env)));
       }
     } finally {
       await sshd?.stop();
