@@ -21,7 +21,7 @@ test("template → version upload with progress → live build log → promote �
   test.setTimeout(180_000);
   await signUp(page);
 
-  await page.getByRole("link", { name: "Templates" }).click();
+  await page.getByRole("link", { name: "Templates", exact: true }).click();
   await expect(page.getByTestId("templates-table")).toContainText("Node starter");
   await page.getByRole("button", { name: "New template" }).click();
   await page.getByLabel("Name").fill("e2e-web");
@@ -83,7 +83,7 @@ test("template → version upload with progress → live build log → promote �
   await expect(page.getByTestId("releases").locator("li").first()).toContainText("Rolled back to 1.0.0");
 
   // Build list with status filters.
-  await page.getByRole("link", { name: "Builds" }).click();
+  await page.getByRole("link", { name: "Builds", exact: true }).click();
   await expect(page.getByTestId("builds-table").locator("tr[data-build]")).toHaveCount(2);
   await page.getByTestId("build-filters").getByRole("tab", { name: "Failed" }).click();
   await expect(page).toHaveURL(/status=failed/);
