@@ -36,7 +36,7 @@ export function FleetCard({ report }: { report: AdminReport }) {
     <section className="card">
       <div className="card-header">
         <h2>Fleet</h2>
-        <span className="small subtle">report {timeAgo(report.generatedAt)}</span>
+        <span className="small subtle">as of {timeAgo(report.generatedAt)}</span>
       </div>
       <div className="stack" style={{ gap: "0.9rem" }}>
         <dl className="kv">

@@ -1,10 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import type { Session } from "../../../../sdk/schemas/sessions";
 import { meQuery } from "../../api/queries/auth";
 import { buildsQuery } from "../../api/queries/builds";
 import { sessionsQuery, suggestSessionName, TRANSITIONAL_STATES, useCreateSession } from "../../api/queries/sessions";
+import { snapshotsQuery } from "../../api/queries/snapshots";
 import { templatesQuery } from "../../api/queries/templates";
 import { planQuery, useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
@@ -27,6 +28,11 @@ export function DashboardPage() {
   const templates = useQuery(templatesQuery());
   const builds = useQuery(buildsQuery());
   const canCreate = useCan("sessions.write");
+  // Snapshots are listed per session; the dashboard sums the most recent sessions' lists.
+  const snapshotLists = useQueries({
+    queries: (sessions.data ?? []).slice(0, 10).map((s) => ({ ...snapshotsQuery(s.id), refetchInterval: false as const })),
+  });
+  const snapshotCount = snapshotLists.every((q) => q.isSuccess) ? snapshotLists.reduce((n, q) => n + (q.data?.length ?? 0), 0) : null;
   const create = useCreateSession();
   const choices = useTemplateChoices();
   const navigate = useNavigate();
@@ -43,6 +49,7 @@ export function DashboardPage() {
         userName={me.data?.user.name ?? me.data?.user.email.split("@")[0] ?? null}
         sessions={{ data: sessions.data, loading: sessions.isPending, error: sessions.error, refetch: () => sessions.refetch() }}
         plan={plan.data}
+        snapshotCount={snapshotCount}
         canCreate={canCreate}
         firstRun={{ busy: create.isPending, error: create.error, start: () => createAndOpen({ name: suggestSessionName() }) }}
         onNewSession={() => {

@@ -12,6 +12,8 @@ interface Props {
   userName: string | null;
   sessions: { data: Session[] | undefined; loading: boolean; error: unknown; refetch: () => void };
   plan: PlanInfo | undefined;
+  /** Snapshots across the listed sessions; null while loading. */
+  snapshotCount: number | null;
   /** Viewers see the dashboard but cannot start sessions. */
   canCreate: boolean;
   firstRun: { busy: boolean; error: unknown; start: () => void };
@@ -65,6 +67,7 @@ export function DashboardPageView({
   userName,
   sessions,
   plan,
+  snapshotCount,
   canCreate,
   firstRun,
   onNewSession,
@@ -112,8 +115,8 @@ export function DashboardPageView({
           <span className="stat-label">Sessions{plan ? ` of ${plan.limits.totalSessions}` : ""}</span>
         </div>
         <div className="card stat">
-          <span className="stat-value">{plan ? formatBytes(plan.usage.snapshotBytes) : "–"}</span>
-          <span className="stat-label">Snapshot storage</span>
+          <span className="stat-value">{snapshotCount ?? "–"}</span>
+          <span className="stat-label">Snapshots{plan ? ` · ${formatBytes(plan.usage.snapshotBytes)} stored` : ""}</span>
         </div>
       </div>
 
