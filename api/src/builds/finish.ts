@@ -31,6 +31,9 @@ export async function finishBuild(env: AppBindings, ctx: BuildContext, outcome: 
       : await env.DB.prepare("UPDATE template_builds SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?")
           .bind(outcome.error, t, t, ctx.buildId)
           .run();
+  if (outcome.status === "failed") {
+    log("warn", "build failed", { buildId: ctx.buildId, workspaceId: ctx.workspaceId, phase: "build step", reason: outcome.error });
+  }
   if (res.meta.changes !== 1) {
     log("info", "build finished after its template was deleted; removing its objects", { buildId: ctx.buildId });
     const listed = await env.BUCKET.list({ prefix: buildPrefix(ctx.workspaceId, ctx.buildId) });

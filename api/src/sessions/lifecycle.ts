@@ -99,6 +99,12 @@ async function boot(core: SessionCore): Promise<void> {
     });
     void timer.finish(core.env, measured, true);
   } catch (err) {
+    log("error", "session start failed", {
+      sessionId: r.sessionId,
+      workspaceId: r.workspaceId,
+      phase: core.current.lastLifecyclePhase,
+      reason: errorMessage(err),
+    });
     await teardownRuntime(core);
     await core.apply({ state: "failed", message: `start failed: ${errorMessage(err)}`, fields: { runtimeStatus: "none" } });
     void timer.finish(core.env, measured, false);
@@ -130,6 +136,13 @@ async function stopRunning(core: SessionCore, actor: Actor, kind: SnapshotKind):
     await flush(core, kind, actor);
   } catch (err) {
     const alive = await core.driver.get(core.current.sessionId).catch(() => null);
+    log("error", "session stop flush failed", {
+      sessionId: core.current.sessionId,
+      workspaceId: core.current.workspaceId,
+      phase: "flushing",
+      runtimeAlive: alive !== null,
+      reason: errorMessage(err),
+    });
     if (alive) {
       await core.apply({
         state: "running",
@@ -207,6 +220,12 @@ export async function sleepSession(core: SessionCore, stillIdle: () => Promise<b
   try {
     await flush(core, "sleep", { userId: null });
   } catch (err) {
+    log("warn", "session sleep postponed: flush failed", {
+      sessionId: r.sessionId,
+      workspaceId: r.workspaceId,
+      phase: "flushing",
+      reason: errorMessage(err),
+    });
     await core.apply({
       phase: "ready",
       message: `sleep postponed, snapshot failed: ${errorMessage(err)}`,
@@ -235,6 +254,7 @@ export async function failLostRuntime(core: SessionCore, reason: string): Promis
     await health?.body?.cancel().catch(() => {});
     if (health?.ok) return;
   }
+  log("error", "session runtime lost", { sessionId: r.sessionId, workspaceId: r.workspaceId, phase: r.lastLifecyclePhase, reason });
   await teardownRuntime(core);
   await core.apply({ state: "failed", message: reason, fields: { runtimeStatus: "lost", runtimeState: null } });
 }

@@ -5,6 +5,7 @@ import { type BuildOutcome, failureMessage, finishBuild } from "../builds/finish
 import { noteLog } from "../builds/log";
 import { beginBuild, exportArtifact, importBundle, runBuildCommand, startBuildRuntime, stopBuildRuntime } from "../builds/runner";
 import type { AppBindings } from "../env";
+import { log } from "../lib/log";
 import { parseOrThrow } from "../lib/validate";
 
 export const buildWorkflowParams = z.object({ buildId: idSchema, attempt: z.number().int().min(1) });
@@ -27,17 +28,29 @@ export class BuildWorkflow extends WorkflowEntrypoint<AppBindings, BuildParams> 
     if (!ctx) return { status: "skipped" };
 
     let outcome: BuildOutcome;
+    // Which step an infrastructure failure happened in, for the error log.
+    let phase = "start runtime";
     try {
       await step.do("start runtime", INFRA, () => startBuildRuntime(this.env, ctx));
+      phase = "import bundle";
       await step.do("import bundle", INFRA, () => importBundle(this.env, ctx));
+      phase = "run build step";
       const result = await step.do("run build step", COMMAND, () => runBuildCommand(this.env, ctx));
       if (result.exitCode === 0 && !result.signal) {
+        phase = "export artifact";
         const artifact = await step.do("export artifact", INFRA, () => exportArtifact(this.env, ctx));
         outcome = { status: "succeeded", artifact };
       } else {
         outcome = { status: "failed", error: failureMessage(result) };
       }
     } catch (err) {
+      log("error", "build attempt failed", {
+        buildId,
+        attempt,
+        workspaceId: ctx.workspaceId,
+        phase,
+        reason: err instanceof Error ? err.message : String(err),
+      });
       await step.do("note infrastructure failure", INFRA, () =>
         noteLog(this.env.BUCKET, ctx.logKey, `attempt ${attempt} failed: ${err instanceof Error ? err.message : String(err)}`),
       );
