@@ -6,7 +6,7 @@ import { errorResponse } from "../lib/errors";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { describeActivity, keepAwake, onAlarm, scheduleCheck } from "../sessions/awake";
-import { type LifecycleRecord, SessionCore } from "../sessions/core";
+import { type LifecycleRecord, RECORD_KEY, SessionCore } from "../sessions/core";
 import { type Actor, deleteSession, restartSession, startSession, stopSession, undeleteSession } from "../sessions/lifecycle";
 import { INTERNAL_HEADERS, proxyToAgent } from "../sessions/proxy";
 
@@ -42,6 +42,12 @@ export class SessionDO extends DurableObject<AppBindings> {
   constructor(ctx: DurableObjectState, env: AppBindings) {
     super(ctx, env);
     this.core = new SessionCore(ctx.storage, env);
+    // A fresh instance never has a transition in flight: a stored `starting`/`stopping` was cut
+    // short (eviction, redeploy). The alarm finishes it (awake.ts onAlarm).
+    void ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.get<LifecycleRecord>(RECORD_KEY);
+      if (stored?.state === "starting" || stored?.state === "stopping") await ctx.storage.setAlarm(now() + 250);
+    });
   }
 
   private lifecycle(sessionId: string, op: (core: SessionCore) => Promise<void>): Promise<RPCResult<LifecycleView>> {

@@ -6,7 +6,7 @@ import { now } from "../lib/time";
 import { maybeAutosave } from "../snapshots/autosave";
 import type { SessionCore } from "./core";
 import { activeLeases, type IdleInputs, judgeIdle, toActivity } from "./idle";
-import { failLostRuntime, idleTimeoutSeconds, sleepSession } from "./lifecycle";
+import { failLostRuntime, idleTimeoutSeconds, sleepSession, startSession, stopSession } from "./lifecycle";
 import { getSessionRowById, sessionConfig } from "./records";
 
 const HEALTH_TIMEOUT_MS = 3000;
@@ -77,6 +77,10 @@ async function autosave(core: SessionCore): Promise<number | null> {
  */
 export async function onAlarm(core: SessionCore): Promise<void> {
   const r = await core.load();
+  if ((r.state === "starting" || r.state === "stopping") && !core.busy) {
+    await resumeInterrupted(core);
+    return;
+  }
   if (r.state !== "running" || !r.runtime) return;
   if (core.busy) {
     await scheduleCheck(core, now() + MIN_TICK_MS);
@@ -112,6 +116,17 @@ export async function onAlarm(core: SessionCore): Promise<void> {
     autosaveAt ?? Number.POSITIVE_INFINITY,
   );
   await scheduleCheck(core, next);
+}
+
+/**
+ * A transition the previous instance of this Durable Object did not finish (evicted, or the
+ * Worker redeployed mid-start): finish it, so nobody waits on `starting` forever.
+ */
+async function resumeInterrupted(core: SessionCore): Promise<void> {
+  const state = core.current.state;
+  await core.emit("warning", `resuming an interrupted ${state === "starting" ? "start" : "stop"}`);
+  await core.exclusive(() => (state === "starting" ? startSession(core) : stopSession(core, { userId: null })));
+  if (core.current.state === "running") await scheduleCheck(core, now() + 1000);
 }
 
 /** What keeps a running session awake and when it sleeps; probes the agent so a crash shows at once. */

@@ -37,7 +37,7 @@ export interface Change {
   operatorRestore?: boolean;
 }
 
-const RECORD_KEY = "lifecycle";
+export const RECORD_KEY = "lifecycle";
 const EVENTS_KEY = "events";
 
 /**
