@@ -16,7 +16,7 @@ import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { getSessionRowById, toSession } from "../sessions/records";
 import { sessionStub } from "../sessions/stub";
-import { copySnapshot, restoreWithSafety } from "../snapshots/actions";
+import { copySnapshot, restoreLabel, restoreWithSafety } from "../snapshots/actions";
 import { runningAgent } from "../snapshots/agent";
 import { createSessionFromSnapshot } from "../snapshots/new-session";
 import { getSnapshot, latestReady, listSnapshots, toSnapshot } from "../snapshots/records";
@@ -105,7 +105,8 @@ router.openapi(
     tags,
     summary: "Restore a snapshot into the session",
     description:
-      "A running session first saves its current files as a `safety` snapshot, then the chosen snapshot replaces the persisted paths. " +
+      "A running session first saves its current files as a `safety` snapshot, then a verified copy of the chosen snapshot becomes " +
+      "the restore point and replaces the persisted paths (`restored` is that copy). " +
       "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
       "the previous restore point stays in the list, so `safety` is that snapshot.",
     middleware: write,
@@ -123,14 +124,14 @@ router.openapi(
     let safety: typeof snapshot;
     if (session.state === "running") {
       const fetchAgent = runningAgent(c.env, session.id);
-      ({ safety } = await restoreWithSafety(c.env, session, snapshot, fetchAgent, auth.userId));
+      ({ restored, safety } = await restoreWithSafety(c.env, session, snapshot, fetchAgent, auth.userId));
     } else if (session.state === "stopped" || session.state === "sleeping" || session.state === "failed" || session.state === "created") {
       const previous = await latestReady(c.env, session.id);
       if (!previous) throw new ApiError("invalid_state", "the session has no restore point to keep");
       if (previous.id === snapshot.id) throw new ApiError("conflict", "this snapshot is already the restore point");
       restored = await copySnapshot(c.env, snapshot, session, {
         kind: "manual",
-        label: `restore of ${snapshot.label ?? snapshot.id}`.slice(0, 120),
+        label: restoreLabel(snapshot),
         createdBy: auth.userId,
       });
       safety = previous;

@@ -13,7 +13,9 @@ import { recordSnapshotBytes } from "./usage";
 
 /**
  * Restores an older snapshot into a running session. The current files are saved first as a
- * `safety` snapshot; if that save fails nothing is restored, so no state is ever lost.
+ * `safety` snapshot, then the chosen snapshot is copied to become the restore point (so a crash
+ * right after restarts from the restored state, not the replaced one), then the copy is restored.
+ * If the safety save or the copy fails, no file is touched.
  */
 export async function restoreWithSafety(
   env: AppBindings,
@@ -23,15 +25,13 @@ export async function restoreWithSafety(
   createdBy: string | null,
 ): Promise<{ restored: SnapshotRecord; safety: SnapshotRecord }> {
   if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot ${snapshot.id} is ${snapshot.status}, not ready`);
-  const safety = await saveSnapshot(env, {
-    session,
-    kind: "safety",
-    createdBy,
-    fetchAgent,
-  });
-  await restoreSnapshot(env, snapshot, fetchAgent);
-  return { restored: snapshot, safety };
+  const safety = await saveSnapshot(env, { session, kind: "safety", createdBy, fetchAgent });
+  const restored = await copySnapshot(env, snapshot, session, { kind: "manual", label: restoreLabel(snapshot), createdBy });
+  await restoreSnapshot(env, restored, fetchAgent);
+  return { restored, safety };
 }
+
+export const restoreLabel = (snapshot: SnapshotRecord): string => `restore of ${snapshot.label ?? snapshot.id}`.slice(0, 120);
 
 /**
  * Copies a ready snapshot to another (or the same) session as a new ready snapshot, streamed
