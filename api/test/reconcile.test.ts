@@ -177,7 +177,7 @@ describe("reconcile", () => {
     expect((await call("POST", "/api/admin/restore", { user: op, body: { kind: "session", id: session.id } })).status).toBe(200);
     const restored = sessionResponse.parse(await (await call("GET", `/api/sessions/${session.id}`, { user })).json()).session;
     expect(restored.state).toBe("stopped");
-    // A restored session starts again like any stopped one (its DO left `deleted`).
+    // Its Session DO left `deleted` too: deleting it again works like any delete.
     expect((await call("DELETE", `/api/sessions/${session.id}`, { user })).status).toBe(200);
 
     // Past the window (DELETED_RETENTION_DAYS=0): purged with its snapshot rows and archives, audited.
