@@ -74,7 +74,8 @@ test("sign up → starter session → terminal, editor and preview → stop → 
     page,
     `P=\${PORT:-${port}}; fuser -k -n tcp $P >/dev/null 2>&1; node -e "require('http').createServer((q,s)=>{s.setHeader('content-type','text/html');s.end('<h1 id=m>'+process.argv[2]+'</h1>')}).listen(+process.argv[1],'127.0.0.1',()=>console.log('serving-'+process.argv[2]))" $P ${marker} &`,
   );
-  await expectLine(page, `serving-${marker}`);
+  // Background output can land right after the prompt, so match the end of a row.
+  await expectLine(page, new RegExp(`serving-${marker}\\s*$`));
   const preview = page.frameLocator('[data-testid="preview-frame"]');
   await expect(async () => {
     await page.getByTestId("preview-reload").click();

@@ -1,5 +1,5 @@
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Session, SessionDetail } from "../../../../sdk/schemas/sessions";
+import { SESSION_PAGE_MAX, type Session, type SessionDetail, type SessionListResponse } from "../../../../sdk/schemas/sessions";
 import type { SessionState } from "../../../../sdk/states";
 import { api } from "../client";
 
@@ -12,10 +12,23 @@ export const sessionKeys = {
 /** States a session only passes through; while any is shown we poll faster. */
 export const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "starting", "stopping"];
 
+/** Every session of the workspace: GET /api/sessions page after page (newest first). */
+async function listAllSessions(): Promise<Session[]> {
+  const all: Session[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=${SESSION_PAGE_MAX}&cursor=${encodeURIComponent(cursor)}` : `?limit=${SESSION_PAGE_MAX}`;
+    const page: SessionListResponse = await api.get<SessionListResponse>(`/api/sessions${query}`);
+    all.push(...page.sessions);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 export const sessionsQuery = () =>
   queryOptions({
     queryKey: sessionKeys.list(),
-    queryFn: async () => (await api.get<{ sessions: Session[] }>("/api/sessions")).sessions,
+    queryFn: listAllSessions,
     refetchInterval: (query) => (query.state.data?.some((s) => TRANSITIONAL_STATES.includes(s.state)) ? 2_000 : 15_000),
   });
 
