@@ -6,6 +6,7 @@ import { ThemeToggle } from "../theme/ThemeToggle";
 import { HealthBadge } from "./HealthBadge";
 import { BoltIcon, MenuIcon } from "./icons";
 import { NAV_ITEMS } from "./nav-items";
+import { ShortcutsDialog } from "./ShortcutsDialog";
 import { useGoShortcuts } from "./use-go-shortcuts";
 import { WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
@@ -77,6 +78,7 @@ export function AppShell() {
       <main id="main" className={`app-main${fullBleed ? " full-bleed" : ""}`} tabIndex={-1}>
         <Outlet />
       </main>
+      <ShortcutsDialog />
     </div>
   );
 }

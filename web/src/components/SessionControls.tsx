@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { Session } from "../../../sdk/schemas/sessions";
 import { actionsFor, type SessionAction, useSessionAction } from "../api/queries/sessions";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { PlayIcon, RestartIcon, StopIcon, TrashIcon } from "./icons";
+import { AlertIcon, PlayIcon, RestartIcon, StopIcon, TrashIcon } from "./icons";
 import { describeError } from "./states";
 
 const LABEL: Record<SessionAction, string> = { start: "Start", stop: "Stop", restart: "Restart", delete: "Delete" };
@@ -58,11 +58,25 @@ export function SessionControls({ session, compact, canLifecycle = true, onDelet
           </button>
         );
       })}
-      {mutation.isError && mutation.variables?.id === session.id && !compact && (
-        <span className="small" role="alert" style={{ color: "var(--bad)" }}>
-          {describeError(mutation.error).title}: {mutation.error.message}
-        </span>
-      )}
+      {mutation.isError &&
+        mutation.variables?.id === session.id &&
+        (compact ? (
+          <span
+            className="icon-btn"
+            role="alert"
+            title={`${describeError(mutation.error).title}: ${mutation.error.message}`}
+            style={{ color: "var(--bad)" }}
+          >
+            <AlertIcon size={15} />
+            <span className="sr-only">
+              {describeError(mutation.error).title}: {mutation.error.message}
+            </span>
+          </span>
+        ) : (
+          <span className="small" role="alert" style={{ color: "var(--bad)" }}>
+            {describeError(mutation.error).title}: {mutation.error.message}
+          </span>
+        ))}
       <ConfirmDialog
         open={confirming === "delete"}
         title={`Delete ${session.name}?`}
