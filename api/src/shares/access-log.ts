@@ -77,7 +77,7 @@ export async function listShareAccess(
   const binds: unknown[] = opts.shareId ? [sessionId, opts.shareId, opts.limit] : [sessionId, opts.limit];
   const { results } = await env.DB.prepare(
     `SELECT id, share_id, user_id, email, method, path, websocket, outcome, reason, ip, user_agent, created_at
-     FROM preview_share_access WHERE session_id = ?${filter} ORDER BY created_at DESC, id DESC LIMIT ?`,
+     FROM preview_share_access WHERE session_id = ?${filter} ORDER BY created_at DESC, rowid DESC LIMIT ?`,
   )
     .bind(...binds)
     .all<AccessRow>();

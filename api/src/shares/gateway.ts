@@ -139,6 +139,15 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
     return sharePageResponse(req, page);
   };
 
+  // Who is asking, before any refusal, so the owner's log names them.
+  if (credential.grant) {
+    const userId = await verifyVisitGrant(c.env, share.id, credential.grant, at);
+    viewer = userId ? await viewerById(c.env, userId) : null;
+  } else {
+    const auth = await authenticate(c);
+    viewer = auth ? { userId: auth.userId, email: auth.email } : null;
+  }
+
   if (share.session_deleted_at !== null || share.session_state === "deleted") {
     return refuse({ code: "gone", reason: "session_deleted", title: "This preview is gone", message: "Its session was deleted." });
   }
@@ -155,17 +164,10 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
   }
 
   const plainLink = `${SHARE_PATH_PREFIX}${credential.token}/${rest}${url.search}`;
-  if (credential.grant) {
-    const userId = await verifyVisitGrant(c.env, share.id, credential.grant, at);
-    viewer = userId ? await viewerById(c.env, userId) : null;
+  if (credential.grant && !viewer) {
     // A stale grant in the address bar: start over from the plain link (the cookie signs in again).
-    if (!viewer && navigation) return Response.redirect(`${url.origin}${plainLink}`, 303);
-    if (!viewer) {
-      return refuse({ code: "unauthorized", reason: "grant_invalid", title: "Open the link again", message: "This visit has expired." });
-    }
-  } else {
-    const auth = await authenticate(c);
-    viewer = auth ? { userId: auth.userId, email: auth.email } : null;
+    if (navigation) return Response.redirect(`${url.origin}${plainLink}`, 303);
+    return refuse({ code: "unauthorized", reason: "grant_invalid", title: "Open the link again", message: "This visit has expired." });
   }
 
   if (!(await scopeAllows(c.env, share, viewer))) {

@@ -1,0 +1,180 @@
+import { randomInt } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { STARTER_MANIFEST } from "../../api/src/templates/starter";
+import { createShareResponse, type ShareAccess, shareAccessListResponse } from "../../sdk/schemas/shares";
+import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
+import { putFile, shell } from "./helpers/snapshot-tree";
+import { createStackTemplate } from "./helpers/templates";
+import { TerminalClient } from "./helpers/terminal";
+import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
+
+/**
+ * Share links against the real stack: a preview server with a WebSocket endpoint runs inside
+ * the session (started through the terminal) and is reached through /runtime/share/<token>/.
+ */
+
+/** HTTP echoes the path; a WebSocket upgrade gets one text frame "hello <path>". No npm packages needed. */
+const PREVIEW_SERVER = `const http = require("node:http");
+const crypto = require("node:crypto");
+const port = Number(process.argv[2]);
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "set-cookie": ["bf_session=stolen; Path=/", "app=1; Path=/"] });
+  res.end("<!doctype html><title>shared</title><h1>Shared preview " + req.url + "</h1>");
+});
+server.on("upgrade", (req, socket) => {
+  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
+  const msg = Buffer.from("hello " + req.url);
+  socket.write(Buffer.concat([Buffer.from([0x81, msg.length]), msg]));
+  socket.on("data", () => {});
+  socket.on("error", () => {});
+});
+server.listen(port, "127.0.0.1");
+`;
+
+async function sessionWithPreviewServer(owner: StackUser, name: string): Promise<string> {
+  const port = randomInt(20_000, 60_000);
+  const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."], previewPort: port });
+  const session = await createSession(owner, { name, templateId });
+  await putFile(owner, session.id, "preview-server.cjs", PREVIEW_SERVER);
+  await shell(owner, session.id, `(nohup node preview-server.cjs ${port} > preview.log 2>&1 &)`);
+  await until(async () => {
+    const res = await api(owner, "GET", `/runtime/sessions/${session.id}/preview/ready`);
+    return res.status === 200 && (await res.text()).includes("Shared preview /ready");
+  }, "the preview server inside the session");
+  return session.id;
+}
+
+async function share(owner: StackUser, sessionId: string, body: Record<string, unknown>) {
+  const res = await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { expiresInSeconds: 3600, ...body });
+  return createShareResponse.parse(await expectOK(res, 201));
+}
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseURL()}${path}`, { headers, redirect: "manual" });
+
+/** Opens a WebSocket and reports its handshake status and first message (101 + text, or the refusal). */
+function openWS(path: string, headers: Record<string, string> = {}): Promise<{ status: number; message: string | null }> {
+  const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}${path}`, { headers });
+  return new Promise((resolve) => {
+    socket.once("message", (data: Buffer) => {
+      socket.close();
+      resolve({ status: 101, message: data.toString() });
+    });
+    socket.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, message: null }));
+    socket.once("error", () => resolve({ status: 0, message: null }));
+  });
+}
+
+async function accessLog(owner: StackUser, sessionId: string): Promise<ShareAccess[]> {
+  const res = await api(owner, "GET", `/api/sessions/${sessionId}/share-access?limit=500`);
+  return shareAccessListResponse.parse(await expectOK(res)).entries;
+}
+
+describe("preview share links on the stack", () => {
+  it("a link for B works for B over HTTP and WebSocket, not for C or a signed-out visitor; revoking ends it at once", async () => {
+    const owner = await createStackUser();
+    const b = await createStackUser();
+    const c = await createStackUser();
+    const id = await sessionWithPreviewServer(owner, "people-share");
+    const { path, share: link } = await share(owner, id, { scope: "people", emails: [b.email] });
+
+    const page = await get(`${path}hello?x=1`, b.headers);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Shared preview /hello?x=1");
+    // The previewed app runs sandboxed, leaks no link through Referer and cannot set our cookies.
+    expect(page.headers.get("content-security-policy")).toContain("sandbox allow-scripts");
+    expect(page.headers.get("content-security-policy")).not.toContain("allow-same-origin");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.getSetCookie()).toEqual(["app=1; Path=/"]);
+    expect(await openWS(`${path}hmr`, b.headers)).toEqual({ status: 101, message: "hello /hmr" });
+
+    expect((await get(`${path}hello`, c.headers)).status).toBe(403);
+    expect((await openWS(`${path}hmr`, c.headers)).status).toBe(403);
+    expect((await get(`${path}hello`)).status).toBe(401);
+    expect((await openWS(`${path}hmr`)).status).toBe(401);
+
+    await expectOK(await api(owner, "DELETE", `/api/sessions/${id}/shares/${link.id}`));
+    expect((await get(`${path}hello`, b.headers)).status).toBe(410);
+    expect((await openWS(`${path}hmr`, b.headers)).status).toBe(410);
+
+    const log = (await accessLog(owner, id)).reverse();
+    expect(log.map((e) => [e.email, e.path, e.websocket, e.outcome, e.reason])).toEqual([
+      [b.email, "/hello?x=1", false, "allowed", null],
+      [b.email, "/hmr", true, "allowed", null],
+      [c.email, "/hello", false, "refused", "not_invited"],
+      [c.email, "/hmr", true, "refused", "not_invited"],
+      [null, "/hello", false, "refused", "sign_in_required"],
+      [null, "/hmr", true, "refused", "sign_in_required"],
+      [b.email, "/hello", false, "refused", "revoked"],
+      [b.email, "/hmr", true, "refused", "revoked"],
+    ]);
+    expect(log.every((e) => e.ip !== undefined && e.userAgent !== undefined)).toBe(true);
+  });
+
+  it("an anyone link serves signed-out visitors until it expires, and never reaches terminal, files or ssh", async () => {
+    const owner = await createStackUser();
+    const id = await sessionWithPreviewServer(owner, "anyone-share");
+    const { path, share: link } = await share(owner, id, { scope: "anyone" });
+    const token = path.split("/")[3] ?? "";
+    expect((await get(`${path}open`)).status).toBe(200);
+    expect(await openWS(`${path}socket`)).toEqual({ status: 101, message: "hello /socket" });
+
+    // The token is nothing on the session's other runtime routes, HTTP or WebSocket.
+    const asBearer = { authorization: `Bearer ${token}` };
+    for (const route of ["files/tree?path=.", "files/content?path=preview-server.cjs", "preview/"]) {
+      expect((await get(`/runtime/sessions/${id}/${route}`, asBearer)).status, route).toBe(401);
+    }
+    expect(await TerminalClient.upgradeStatus(id, asBearer)).toBe(401);
+    expect(await TerminalClient.upgradeStatus(id, asBearer, "ssh")).toBe(401);
+    expect((await openWS(`/runtime/sessions/${id}/ssh?token=${token}`)).status).toBe(401);
+    // Nor can the link's path be bent towards them.
+    for (const rest of ["..%2Fterminal", "a/%2e%2e%2f%2e%2e%2fterminal", "%5c..%5cfiles/tree"]) {
+      expect((await get(`${path}${rest}`)).status, rest).toBe(400);
+    }
+
+    await stackSQL(`UPDATE preview_shares SET expires_at = ${Date.now() - 1} WHERE id = '${link.id}'`);
+    expect((await get(`${path}open`)).status).toBe(410);
+    expect((await openWS(`${path}socket`)).status).toBe(410);
+    const log = await accessLog(owner, id);
+    expect(log.filter((e) => e.outcome === "allowed").map((e) => [e.path, e.websocket, e.userId])).toEqual([
+      ["/socket", true, null],
+      ["/open", false, null],
+    ]);
+    expect(log.filter((e) => e.reason === "expired")).toHaveLength(2);
+  });
+
+  it("dies with its session", async () => {
+    const owner = await createStackUser();
+    const id = await sessionWithPreviewServer(owner, "dying-share");
+    const { path } = await share(owner, id, { scope: "anyone" });
+    expect((await get(`${path}x`)).status).toBe(200);
+    await expectOK(await api(owner, "DELETE", `/api/sessions/${id}`));
+    expect((await get(`${path}x`)).status).toBe(410);
+    expect((await openWS(`${path}x`)).status).toBe(410);
+  });
+
+  it("a visit to a sleeping session's link shows a waking page and wakes it within the owner's quota", async () => {
+    const owner = await createStackUser();
+    const templateId = await createStackTemplate(owner.workspaceId, { ...STARTER_MANIFEST, idleTimeoutSeconds: 5 });
+    const session = await createSession(owner, { name: "sleepy-share", templateId });
+    const { path } = await share(owner, session.id, { scope: "anyone" });
+    await until(async () => (await getSession(owner, session.id)).state === "sleeping", "idle sleep", 40_000);
+
+    const waking = await get(path, { accept: "text/html" });
+    expect(waking.status).toBe(503);
+    expect(waking.headers.get("retry-after")).toBe("2");
+    expect(await waking.text()).toContain('data-reason="waking"');
+    const page = await until(
+      async () => {
+        const res = await get(path, { accept: "text/html" });
+        const text = await res.text();
+        return res.status === 200 && text.includes("Hello from BurstFlare") ? text : null;
+      },
+      "the woken preview",
+      60_000,
+    );
+    expect(page).toContain("Hello from BurstFlare");
+    expect((await getSession(owner, session.id)).state).toBe("running");
+  });
+});
