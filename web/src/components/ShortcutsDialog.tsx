@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from "react";
 import { createPortal } from "react-dom";
+import { useIsOperator } from "../api/queries/admin";
 import { NAV_ITEMS } from "./nav-items";
 
 const WORKBENCH: [string, string][] = [
@@ -20,6 +21,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function ShortcutsDialog() {
   const [open, setOpen] = useState(false);
   const titleId = useId();
+  const isOperator = useIsOperator();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "?" && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target)) {
@@ -31,7 +33,10 @@ export function ShortcutsDialog() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
   if (!open) return null;
-  const go = NAV_ITEMS.filter((i) => i.shortcut).map((i): [string, string] => [`g then ${i.shortcut}`, `Go to ${i.label}`]);
+  const go = NAV_ITEMS.filter((i) => i.shortcut && (!i.operatorOnly || isOperator)).map((i): [string, string] => [
+    `g then ${i.shortcut}`,
+    `Go to ${i.label}`,
+  ]);
   return createPortal(
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && setOpen(false)}>
       <div className="dialog shortcuts" role="dialog" aria-modal="true" aria-labelledby={titleId}>
