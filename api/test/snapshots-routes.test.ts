@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { restoreIntoNewSessionResult, snapshotListSchema, snapshotSchema } from "../../sdk/schemas/snapshots";
+import { restoreIntoNewSessionResult, snapshotListSchema, snapshotSchema, workspaceSnapshotListSchema } from "../../sdk/schemas/snapshots";
 import { sha256Hex } from "../src/lib/crypto";
 import { runReconcile } from "../src/reconcile/run";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
@@ -226,5 +226,35 @@ describe("snapshot and export routes in the OpenAPI document", () => {
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
+  });
+});
+
+describe("workspace snapshots", () => {
+  it("lists snapshots of every session, deleted ones included, and brings a deleted session's work back", async () => {
+    const { user, sessionId } = await owner();
+    const live = await insertReadySnapshot(user.workspaceId, sessionId, { label: "live" });
+    const goneSession = await insertTestSession(user.workspaceId, user.userId);
+    const gone = await insertReadySnapshot(user.workspaceId, goneSession, { label: "last words" });
+    await env.DB.prepare("UPDATE sessions SET state = 'deleted', deleted_at = ? WHERE id = ?").bind(Date.now(), goneSession).run();
+    const other = await createTestUser();
+    await insertReadySnapshot(other.workspaceId, await insertTestSession(other.workspaceId, other.userId));
+
+    const list = workspaceSnapshotListSchema.parse(await (await call("GET", "/api/snapshots", { user })).json());
+    expect(list.snapshots.map((s) => [s.id, s.sessionDeleted, s.restorePoint]).sort()).toEqual(
+      [
+        [live.id, false, true],
+        [gone.id, true, true],
+      ].sort(),
+    );
+    // The deleted session's own routes are gone, but its snapshot can seed a new session.
+    expect((await call("GET", `/api/sessions/${goneSession}/snapshots`, { user })).status).toBe(404);
+    const res = await call("POST", `/api/snapshots/${gone.id}/new-session`, { user, body: { name: "revived", start: false } });
+    expect(res.status).toBe(201);
+    const body = restoreIntoNewSessionResult.parse(await res.json());
+    expect(body.snapshot).toMatchObject({ sha256: gone.sha256, restorePoint: true });
+    expect((await call("POST", `/api/snapshots/${gone.id}/new-session`, { user: other, body: { name: "thief" } })).status).toBe(404);
+    const viewer = await createTestUser({ workspaceId: user.workspaceId, role: "viewer" });
+    expect((await call("GET", "/api/snapshots", { user: viewer })).status).toBe(200);
+    expect((await call("POST", `/api/snapshots/${gone.id}/new-session`, { user: viewer, body: { name: "v" } })).status).toBe(403);
   });
 });

@@ -34,10 +34,12 @@ async function timedShell(ctx, sessionId, command) {
   try {
     await term.untilPrompt(30_000);
     // The quotes keep the echo of the typed command from matching the result pattern.
-    term.send(`s=$(date +%s%N); ${command}; e=$(date +%s%N); echo "${tag}""=$(( (e-s)/1000000 ))"\r`);
-    const pattern = new RegExp(`${tag}=(\\d+)`);
+    term.send(`s=$(date +%s%N); ${command}; rc=$?; e=$(date +%s%N); echo "${tag}""=$(( (e-s)/1000000 )):$rc"\r`);
+    const pattern = new RegExp(`${tag}=(\\d+):(\\d+)`);
     await term.until(() => pattern.test(term.text), 600_000);
-    return Number(pattern.exec(term.text)[1]);
+    const [, ms, rc] = pattern.exec(term.text);
+    if (rc !== "0") throw new Error(`\`${command}\` exited ${rc}: ${term.text.slice(-600)}`);
+    return Number(ms);
   } finally {
     term.close();
   }

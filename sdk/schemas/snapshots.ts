@@ -32,6 +32,11 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 
 export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSchema) });
 
+/** A snapshot in the workspace-wide list, which includes those of deleted sessions. */
+export const workspaceSnapshotSchema = snapshotSchema.extend({ sessionName: z.string(), sessionDeleted: z.boolean() });
+export type WorkspaceSnapshot = z.infer<typeof workspaceSnapshotSchema>;
+export const workspaceSnapshotListSchema = z.object({ snapshots: z.array(workspaceSnapshotSchema) });
+
 export const createSnapshotBody = z.object({ label: snapshotLabelSchema.optional() });
 export type CreateSnapshotBody = z.infer<typeof createSnapshotBody>;
 

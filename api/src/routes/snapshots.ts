@@ -1,14 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
 import { idSchema } from "../../../sdk/schemas/common";
 import {
   createSnapshotBody,
+  type RestoreIntoNewSessionBody,
   restoreIntoNewSessionBody,
   restoreIntoNewSessionResult,
   restoreSnapshotResult,
   snapshotListSchema,
   snapshotSchema,
+  workspaceSnapshotListSchema,
 } from "../../../sdk/schemas/snapshots";
+import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { notFound } from "../lib/errors";
@@ -19,7 +23,16 @@ import { sessionStub } from "../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../snapshots/actions";
 import { runningAgent } from "../snapshots/agent";
 import { createSessionFromSnapshot } from "../snapshots/new-session";
-import { getSnapshot, latestReady, listSnapshots, toSnapshot } from "../snapshots/records";
+import {
+  getSnapshot,
+  getWorkspaceSnapshot,
+  latestReady,
+  listSnapshots,
+  listWorkspaceSnapshots,
+  restorePointIds,
+  type SnapshotRecord,
+  toSnapshot,
+} from "../snapshots/records";
 import { requireSnapshotSession } from "../snapshots/session-ref";
 import { deleteSnapshot, saveSnapshot } from "../snapshots/store";
 
@@ -220,33 +233,80 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { id, sid } = c.req.valid("param");
-    const body = c.req.valid("json");
     const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
     const snapshot = await getSnapshot(c.env, session.id, sid);
     if (!snapshot) throw notFound("snapshot");
-    if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot is ${snapshot.status}, not ready`);
-    const start = body.start ?? true;
-    const created = await createSessionFromSnapshot(c.env, {
-      workspaceId: auth.workspaceId,
-      ownerId: auth.userId,
-      name: body.name,
-      snapshot,
-      start,
-    });
-    await audit(c, {
-      action: "session.create",
-      targetType: "session",
-      targetId: created.sessionId,
-      details: { name: body.name, fromSnapshotId: snapshot.id, fromSessionId: session.id },
-    });
-    if (start) {
-      // A failed start leaves the session `failed` with its reason; the create itself stands.
-      await sessionStub(c.env, created.sessionId).start(created.sessionId);
-      await audit(c, { action: "session.start", targetType: "session", targetId: created.sessionId });
-    }
-    const row = await getSessionRowById(c.env, created.sessionId);
-    if (!row) throw notFound("session");
-    return c.json({ session: toSession(row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) }, 201);
+    return c.json(await newSessionFromSnapshot(c, snapshot, c.req.valid("json")), 201);
+  },
+);
+
+async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotRecord, body: RestoreIntoNewSessionBody) {
+  const auth = c.get("auth");
+  if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot is ${snapshot.status}, not ready`);
+  const start = body.start ?? true;
+  const created = await createSessionFromSnapshot(c.env, {
+    workspaceId: auth.workspaceId,
+    ownerId: auth.userId,
+    name: body.name,
+    snapshot,
+    start,
+  });
+  await audit(c, {
+    action: "session.create",
+    targetType: "session",
+    targetId: created.sessionId,
+    details: { name: body.name, fromSnapshotId: snapshot.id, fromSessionId: snapshot.sessionId },
+  });
+  if (start) {
+    // A failed start leaves the session `failed` with its reason; the create itself stands.
+    await sessionStub(c.env, created.sessionId).start(created.sessionId);
+    await audit(c, { action: "session.start", targetType: "session", targetId: created.sessionId });
+  }
+  const row = await getSessionRowById(c.env, created.sessionId);
+  if (!row) throw notFound("session");
+  return { session: toSession(row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
+}
+
+const workspaceSnapshotParams = z.object({ sid: idSchema });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/snapshots",
+    tags,
+    summary: "Every snapshot of the workspace, those of deleted sessions included (newest first)",
+    middleware: read,
+    responses: { 200: jsonResponse(workspaceSnapshotListSchema), ...errorResponses },
+  }),
+  async (c) => {
+    const records = await listWorkspaceSnapshots(c.env, c.get("auth").workspaceId);
+    const points = await restorePointIds(
+      c.env,
+      records.map((r) => r.sessionId),
+    );
+    const snapshots = records.map((r) => ({
+      ...toSnapshot(r, points.has(r.id) ? r.id : null),
+      sessionName: r.sessionName,
+      sessionDeleted: r.sessionDeleted,
+    }));
+    return c.json({ snapshots }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/snapshots/{sid}/new-session",
+    tags,
+    summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
+    middleware: [...write, requirePermission("sessions.write")],
+    request: { params: workspaceSnapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
+    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const snapshot = await getWorkspaceSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param").sid);
+    if (!snapshot) throw notFound("snapshot");
+    return c.json(await newSessionFromSnapshot(c, snapshot, c.req.valid("json")), 201);
   },
 );
 

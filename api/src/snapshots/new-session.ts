@@ -1,8 +1,9 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
-import { insertSession, requireSessionRow, sessionConfig } from "../sessions/records";
+import { getSessionRowById, insertSession, sessionConfig } from "../sessions/records";
 import { assertQuota } from "../workspaces/quotas";
 import { copySnapshot } from "./actions";
 import type { SnapshotRecord } from "./records";
@@ -12,12 +13,15 @@ import type { SnapshotRecord } from "./records";
  * and gives it a verified copy of the snapshot as its restore point, so its first start restores
  * that snapshot through the ordinary boot path (artifact → latest ready snapshot → bootstrap).
  * If the copy fails the new session is removed again: no half-made session is left behind.
+ * Works for snapshots of deleted sessions too, which is how a deleted session is brought back.
  */
 export async function createSessionFromSnapshot(
   env: AppBindings,
   opts: { workspaceId: string; ownerId: string; name: string; snapshot: SnapshotRecord; start: boolean },
 ): Promise<{ sessionId: string; snapshot: SnapshotRecord }> {
-  const source = await requireSessionRow(env, opts.workspaceId, opts.snapshot.sessionId);
+  // The source may have been deleted since: its snapshots outlive it, and so does its config.
+  const source = await getSessionRowById(env, opts.snapshot.sessionId);
+  if (!source || source.workspace_id !== opts.workspaceId) throw notFound("session");
   await assertQuota(env, opts.workspaceId, "totalSessions");
   if (opts.start) await assertQuota(env, opts.workspaceId, "runningSessions");
   const id = newId("ses");

@@ -125,13 +125,41 @@ export async function latestReady(env: AppBindings, sessionId: string): Promise<
   return row ? fromRow(row) : null;
 }
 
-export async function listWorkspaceSnapshots(env: AppBindings, workspaceId: string): Promise<SnapshotRecord[]> {
+export interface WorkspaceSnapshotRecord extends SnapshotRecord {
+  sessionName: string;
+  sessionDeleted: boolean;
+}
+
+/** Every live snapshot of the workspace, those of deleted sessions included; newest first. */
+export async function listWorkspaceSnapshots(env: AppBindings, workspaceId: string, limit = 500): Promise<WorkspaceSnapshotRecord[]> {
   const { results } = await env.DB.prepare(
-    `SELECT ${COLUMNS} FROM snapshots WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, rowid DESC`,
+    `SELECT ${COLUMNS.split(", ")
+      .map((c) => `sn.${c}`)
+      .join(", ")}, s.name AS session_name, s.deleted_at AS session_deleted_at
+     FROM snapshots sn JOIN sessions s ON s.id = sn.session_id
+     WHERE sn.workspace_id = ? AND sn.deleted_at IS NULL ORDER BY sn.created_at DESC, sn.rowid DESC LIMIT ?`,
   )
-    .bind(workspaceId)
-    .all<SnapshotRow>();
-  return results.map(fromRow);
+    .bind(workspaceId, limit)
+    .all<SnapshotRow & { session_name: string; session_deleted_at: number | null }>();
+  return results.map((row) => ({ ...fromRow(row), sessionName: row.session_name, sessionDeleted: row.session_deleted_at !== null }));
+}
+
+/** A live snapshot of the workspace by id, whatever its session's state. */
+export async function getWorkspaceSnapshot(env: AppBindings, workspaceId: string, id: string): Promise<SnapshotRecord | null> {
+  const row = await env.DB.prepare(`SELECT ${COLUMNS} FROM snapshots WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL`)
+    .bind(id, workspaceId)
+    .first<SnapshotRow>();
+  return row ? fromRow(row) : null;
+}
+
+/** The restore point of each of the given sessions (newest ready snapshot). */
+export async function restorePointIds(env: AppBindings, sessionIds: string[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const sessionId of new Set(sessionIds)) {
+    const point = await latestReady(env, sessionId);
+    if (point) ids.add(point.id);
+  }
+  return ids;
 }
 
 /** Bytes of the workspace's stored (ready) snapshots: what counts against the snapshotBytes quota. */
