@@ -46,5 +46,5 @@ describe("cf:validate-schema", () => {
     const drifted = await validate();
     expect(drifted.code).not.toBe(0);
     expect(drifted.output).toContain('table sessions: unexpected column "sneaky TEXT"');
-  });
+  }, 120_000);
 });
