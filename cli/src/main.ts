@@ -10,6 +10,7 @@ import { registerConfigSSH } from "./commands/config-ssh";
 import { registerDoctor } from "./commands/doctor";
 import { registerExport } from "./commands/export";
 import { registerSession } from "./commands/session";
+import { registerShare } from "./commands/share";
 import { registerSnapshot } from "./commands/snapshot";
 import { registerSSH } from "./commands/ssh";
 import { registerSSHProxy } from "./commands/ssh-proxy";
@@ -71,6 +72,7 @@ export function buildProgram(app: App, { json = false }: { json?: boolean } = {}
   registerBuild(program, app);
   registerSession(program, app);
   registerSnapshot(program, app);
+  registerShare(program, app);
   registerExport(program, app);
   registerAdmin(program, app);
   registerSSH(program, app);

@@ -5,6 +5,7 @@ import {
   sessionDetailResponse,
   sessionEventSchema,
   sessionListResponse,
+import { signalIntent } from "../intent";
   sessionResponse,
 } from "../../../sdk/schemas/sessions";
 import { templateListSchema } from "../../../sdk/schemas/templates";
@@ -46,6 +47,8 @@ export function registerSession(program: Command, app: App): void {
     .option("--no-wait", "return once the start is requested")
     .addHelpText(
       "after",
+      // Start on intent: a sleeping session marked for it starts waking now, in the background.
+      if (session) await signalIntent(ctx.client, "cli", session.id);
       examples("flare session up dev", "flare session up api --template node-dev", "flare --json session up ci-1 | jq -r .session.id"),
     )
     .action(async (name: string, opts: { template?: string; wait: boolean }, cmd: Command) => {

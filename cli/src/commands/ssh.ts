@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { path } from "../../../sdk/client";
 import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
+import { signalIntent } from "../intent";
 import { CLIError } from "../output";
 import { describeState, ensureRunning, resolveSession } from "../sessions";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
@@ -41,6 +42,8 @@ export function registerSSH(program: Command, app: App): void {
       // With pass-through parsing the `--` separator arrives as the first word of the command.
       const remote = command[0] === "--" ? command.slice(1) : command;
       let session = await resolveSession(ctx.client, ref);
+      // Start on intent: a sleeping session marked for it starts waking now, in the background.
+      await signalIntent(ctx.client, "ssh", session.id);
       if (session.state !== "running") {
         const spinner = ctx.spinner(describeState(session));
         try {

@@ -1,0 +1,142 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import {
+  createShareResponse,
+  parseDuration,
+  SHARE_SCOPES,
+  type ShareScope,
+  shareAccessListResponse,
+  shareListResponse,
+  shareResponse,
+} from "../../../sdk/schemas/shares";
+import { type App, examples } from "../app";
+import { CLIError, EXIT, table } from "../output";
+import { resolveSession } from "../sessions";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface CreateOptions {
+  scope: string;
+  email: string[];
+  expires: string;
+  label?: string;
+}
+
+function scopeOf(text: string): ShareScope {
+  if ((SHARE_SCOPES as readonly string[]).includes(text)) return text as ShareScope;
+  throw new CLIError("validation_failed", `--scope must be one of ${SHARE_SCOPES.join(", ")}`, { exitCode: EXIT.usage });
+}
+
+export function registerShare(program: Command, app: App): void {
+  const share = program.command("share").alias("shares").description("Links to a session's preview for other people");
+
+  share
+    .command("create")
+    .description("Create a link to the session's preview (the link is shown only once)")
+    .argument("<session>", "session id or name")
+    .requiredOption("-s, --scope <scope>", `who may open it: ${SHARE_SCOPES.join(" | ")}`)
+    .option("-e, --email <email>", "an invited person (scope people; repeat for more)", collect, [])
+    .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
+    .option("-l, --label <text>", "a note to recognise it by")
+    .addHelpText(
+      "after",
+      examples(
+        "flare share create dev --scope anyone --expires 1h",
+        "flare share create dev --scope people --email ana@example.com --email bo@example.com",
+        "flare --json share create dev --scope workspace | jq -r .url",
+      ),
+    )
+    .action(async (ref: string, opts: CreateOptions, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const scope = scopeOf(opts.scope);
+      const expiresInSeconds = parseDuration(opts.expires);
+      if (expiresInSeconds === null) {
+        throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
+      }
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.post(
+        path`/api/sessions/${s.id}/shares`,
+        { scope, emails: opts.email.length ? opts.email : undefined, expiresInSeconds, label: opts.label },
+        { schema: createShareResponse },
+      );
+      ctx.out.result(
+        data,
+        () => `${data.url}\n${data.share.id}: ${describeScope(data.share.scope, data.share.emails)}, until ${data.share.expiresAt}`,
+      );
+    });
+
+  share
+    .command("list")
+    .description("List the session's links: active, expired and revoked")
+    .argument("<session>", "session id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.get(path`/api/sessions/${s.id}/shares`, { schema: shareListResponse });
+      ctx.out.result(data, () =>
+        data.shares.length === 0
+          ? `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``
+          : table(
+              data.shares.map((x) => ({ ...x, who: describeScope(x.scope, x.emails) })),
+              [
+                { key: "id", label: "id" },
+                { key: "who", label: "who" },
+                { key: "status", label: "status" },
+                { key: "expiresAt", label: "expires" },
+                { key: "accessCount", label: "visits" },
+                { key: "lastAccessAt", label: "last visit" },
+                { key: "label", label: "label" },
+              ],
+            ),
+      );
+    });
+
+  share
+    .command("revoke")
+    .description("Revoke a link; its next request is refused")
+    .argument("<session>", "session id or name")
+    .argument("<linkId>", "the link's id (shr_…)")
+    .action(async (ref: string, linkId: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.delete(path`/api/sessions/${s.id}/shares/${linkId}`, { schema: shareResponse });
+      ctx.out.result(data, () => `revoked ${data.share.id}`);
+    });
+
+  share
+    .command("log")
+    .description("Who opened the session's links: user or anonymous, when, which path, from where")
+    .argument("<session>", "session id or name")
+    .option("--link <linkId>", "only this link")
+    .option("-n, --limit <n>", "entries to show (≤ 500)", "50")
+    .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const query = new URLSearchParams({ limit: opts.limit });
+      if (opts.link) query.set("shareId", opts.link);
+      const data = await ctx.client.get(`${path`/api/sessions/${s.id}/share-access`}?${query}`, { schema: shareAccessListResponse });
+      ctx.out.result(data, () =>
+        table(
+          data.entries.map((e) => ({
+            ...e,
+            who: e.email ?? "anonymous",
+            what: `${e.websocket ? "WS " : ""}${e.method} ${e.path}`,
+            result: e.outcome === "allowed" ? "allowed" : `refused (${e.reason})`,
+          })),
+          [
+            { key: "at", label: "when" },
+            { key: "who", label: "who" },
+            { key: "what", label: "request" },
+            { key: "result", label: "result" },
+            { key: "ip", label: "from" },
+            { key: "shareId", label: "link" },
+          ],
+        ),
+      );
+    });
+}
+
+function describeScope(scope: ShareScope, emails: string[]): string {
+  if (scope === "people") return emails.join(", ");
+  return scope === "workspace" ? "workspace members" : "anyone with the link";
+}
