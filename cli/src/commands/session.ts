@@ -5,13 +5,13 @@ import {
   sessionDetailResponse,
   sessionEventSchema,
   sessionListResponse,
-import { signalIntent } from "../intent";
   sessionResponse,
 } from "../../../sdk/schemas/sessions";
 import { templateListSchema } from "../../../sdk/schemas/templates";
 import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import { type App, examples } from "../app";
 import type { Context } from "../context";
+import { signalIntent } from "../intent";
 import { CLIError, table } from "../output";
 import { describeState, ensureRunning, resolveSession, waitForState } from "../sessions";
 import { parseSSE } from "../sse";
