@@ -47,14 +47,14 @@ export function registerSession(program: Command, app: App): void {
     .option("--no-wait", "return once the start is requested")
     .addHelpText(
       "after",
-      // Start on intent: a sleeping session marked for it starts waking now, in the background.
-      if (session) await signalIntent(ctx.client, "cli", session.id);
       examples("flare session up dev", "flare session up api --template node-dev", "flare --json session up ci-1 | jq -r .session.id"),
     )
     .action(async (name: string, opts: { template?: string; wait: boolean }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const { sessions } = await ctx.client.get("/api/sessions", { schema: sessionListResponse });
       let session = sessions.find((x) => x.name === name && x.state !== "deleted");
+      // Start on intent: a sleeping session marked for it starts waking now, in the background.
+      if (session) await signalIntent(ctx.client, "cli", session.id);
       let created = false;
       if (!session) {
         let templateId: string | undefined;
