@@ -3,24 +3,23 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
-import { freePort } from "./helpers/free-port";
 import { agentExec, agentFetch, ROOT, startTestHost, type TestHost } from "./helpers/host";
 import { waitFor } from "./helpers/wait";
 
 /** A dev server as a template would run it: HTTP echo plus a WebSocket echo (hot reload's channel). */
-const devServer = (port: number) => `
+const devServer = (label = "dev") => `
 const http = require("node:http");
 const { WebSocketServer } = require(${JSON.stringify(path.join(ROOT, "node_modules/ws"))});
 const server = http.createServer((req, res) => {
   let body = "";
   req.on("data", (c) => (body += c));
   req.on("end", () => {
-    res.writeHead(200, { "content-type": "application/json", "x-dev": "yes" });
+    res.writeHead(200, { "content-type": "application/json", "x-dev": ${JSON.stringify(label)} });
     res.end(JSON.stringify({ method: req.method, url: req.url, host: req.headers.host, token: req.headers["x-agent-token"] ?? null, body }));
   });
 });
 new WebSocketServer({ server }).on("connection", (ws, req) => ws.on("message", (m) => ws.send("echo:" + req.url + ":" + m)));
-server.listen(${port}, "127.0.0.1");
+server.listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
 describe("preview proxy", () => {
@@ -29,8 +28,9 @@ describe("preview proxy", () => {
   let port: number;
   beforeAll(async () => {
     host = await startTestHost();
-    port = await freePort();
-    info = await host.start("preview", { previewPort: port });
+    info = await host.start("preview", { previewPort: 3000 });
+    // The host gives each runtime its own loopback port as $PORT; the proxy targets it.
+    port = Number((await agentExec(info, 'printf %s "$PORT"')).output);
   });
   afterAll(async () => {
     await host.stop();
@@ -42,19 +42,19 @@ describe("preview proxy", () => {
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     const page = await res.text();
     expect(page).toContain(`Nothing is listening on port ${port}`);
-    expect(page).toContain(`python3 -m http.server ${port}`);
+    expect(page).toContain("python3 -m http.server $PORT");
     const ws = new WebSocket(`${info.agentURL.replace("http", "ws")}/preview/socket`, { headers: { "x-agent-token": info.agentToken } });
     const status = await new Promise<number>((resolve) => ws.on("unexpected-response", (_req, r) => resolve(r.statusCode ?? 0)));
     expect(status).toBe(502);
   });
 
   it("proxies HTTP and WebSocket traffic to the dev server inside the runtime", async () => {
-    fs.writeFileSync(path.join(info.workspaceDir, "server.cjs"), devServer(port));
+    fs.writeFileSync(path.join(info.workspaceDir, "server.cjs"), devServer());
     await agentExec(info, "nohup node server.cjs > server.log 2>&1 &");
     await waitFor(async () => (await agentFetch(info, "/preview/")).status === 200, "dev server up");
 
     const res = await agentFetch(info, "/preview/hello/world?x=1&y=%20", { method: "POST", body: "payload" });
-    expect(res.headers.get("x-dev")).toBe("yes");
+    expect(res.headers.get("x-dev")).toBe("dev");
     // The agent token never reaches the user's server; the Host is one dev servers accept.
     expect(await res.json()).toEqual({
       method: "POST",
@@ -84,6 +84,29 @@ describe("preview proxy", () => {
       async () => ((await (await agentFetch(info, "/health")).json()) as { connections: { preview: number } }).connections.preview === 0,
       "preview connection closed",
     );
+  });
+
+  it("gives two runtimes that declare the same preview port their own $PORT and their own preview", async () => {
+    const a = await host.start("preview-a", { previewPort: 3000 });
+    const b = await host.start("preview-b", { previewPort: 3000 });
+    const portOf = async (r: RuntimeInfo) => Number((await agentExec(r, 'printf %s "$PORT"')).output);
+    const [pa, pb] = [await portOf(a), await portOf(b)];
+    expect(pa).toBeGreaterThan(0);
+    expect(pb).not.toBe(pa);
+    for (const [r, label] of [
+      [a, "a"],
+      [b, "b"],
+    ] as const) {
+      fs.writeFileSync(path.join(r.workspaceDir, "server.cjs"), devServer(label));
+      await agentExec(r, "nohup node server.cjs > server.log 2>&1 &");
+    }
+    for (const [r, label] of [
+      [a, "a"],
+      [b, "b"],
+    ] as const) {
+      await waitFor(async () => (await agentFetch(r, "/preview/")).status === 200, `server ${label} up`);
+      expect((await agentFetch(r, "/preview/")).headers.get("x-dev")).toBe(label);
+    }
   });
 
   it("explains how to configure a preview port when the template has none", async () => {

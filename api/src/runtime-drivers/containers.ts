@@ -31,6 +31,8 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
       BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
       BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
       BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
+      // Same contract as the local driver: the dev server listens on $PORT.
+      ...(body.previewPort ? { PORT: String(body.previewPort) } : {}),
     });
     const info: RuntimeInfo = {
       runtimeId: body.runtimeId,

@@ -18,6 +18,8 @@ interface Entry {
   child: ChildProcess | null;
   ready: Promise<RuntimeInfo>;
   exited: Promise<void>;
+  /** The loopback port this runtime's dev server gets as $PORT (see allocatePreviewPort). */
+  previewPort: number | null;
   alive: boolean;
   /** A stop is under way: a start must wait for the exit instead of returning this agent. */
   stopping: boolean;
@@ -32,9 +34,18 @@ export interface ManagerOptions {
   uids: UidRegistry | null;
 }
 
+/**
+ * Local runtimes share the machine's loopback, so two sessions whose template says "preview
+ * on 3000" would fight over one port. Each runtime gets its own port from this range as $PORT
+ * and the agent's preview proxy targets it; in a container the declared port is used as is.
+ */
+export const PREVIEW_PORT_RANGE = { from: 31000, to: 38999 };
+
 /** One agent process per runtime id: started idempotently, watched, stopped by process group. */
 export class RuntimeManager {
   private readonly entries = new Map<string, Entry>();
+  // A random start keeps two hosts on one machine (dev stack, test stacks) apart.
+  private nextPreviewPort = PREVIEW_PORT_RANGE.from + Math.floor(Math.random() * (PREVIEW_PORT_RANGE.to - PREVIEW_PORT_RANGE.from));
 
   constructor(private readonly opts: ManagerOptions) {}
 
@@ -76,6 +87,20 @@ export class RuntimeManager {
     return true;
   }
 
+  /** The next port of the range that no live runtime of this host holds. */
+  private allocatePreviewPort(): number {
+    const taken = new Set([...this.entries.values()].filter((e) => e.alive).map((e) => e.previewPort));
+    const size = PREVIEW_PORT_RANGE.to - PREVIEW_PORT_RANGE.from + 1;
+    for (let i = 0; i < size; i++) {
+      const port = PREVIEW_PORT_RANGE.from + ((this.nextPreviewPort - PREVIEW_PORT_RANGE.from + i) % size);
+      if (!taken.has(port)) {
+        this.nextPreviewPort = port + 1;
+        return port;
+      }
+    }
+    throw new ApiError("runtime_unavailable", "no free preview port");
+  }
+
   /** Synchronous, for process exit: every agent group gets SIGKILL. */
   killAll(): void {
     for (const entry of this.entries.values()) if (entry.alive) signalGroup(entry.child, "SIGKILL");
@@ -92,6 +117,7 @@ export class RuntimeManager {
       if (uid !== null) fs.chownSync(d, uid, uid);
     }
     const token = randomBytes(32).toString("base64url");
+    const previewPort = body.previewPort ? this.allocatePreviewPort() : null;
     const env: Record<string, string> = {};
     for (const name of INHERITED_ENV) if (process.env[name]) env[name] = process.env[name]!;
     Object.assign(env, body.env, {
@@ -101,7 +127,9 @@ export class RuntimeManager {
       BURSTFLARE_AGENT_DATA_DIR: agentDataDir,
       BURSTFLARE_RUNTIME_ID: body.runtimeId,
       BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
-      BURSTFLARE_PREVIEW_PORT: body.previewPort ? String(body.previewPort) : "",
+      BURSTFLARE_PREVIEW_PORT: previewPort ? String(previewPort) : "",
+      BURSTFLARE_DECLARED_PREVIEW_PORT: body.previewPort ? String(body.previewPort) : "",
+      ...(previewPort ? { PORT: String(previewPort) } : {}),
       BURSTFLARE_EXIT_WITH_STDIN: "1",
     });
     const identity = uid !== null ? writeIdentityFiles(this.opts.hostDir, body.runtimeId, uid, workspaceDir) : null;
@@ -116,6 +144,7 @@ export class RuntimeManager {
       stopping: false,
       ready: Promise.resolve(null as never),
       exited: Promise.resolve(),
+      previewPort,
     };
     entry.exited = new Promise<void>((resolve) => {
       const gone = (why: string) => {

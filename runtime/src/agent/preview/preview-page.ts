@@ -7,10 +7,10 @@ export function previewUnavailablePage(port: number | null, detail: string): str
   const title = port ? `Nothing is listening on port ${port} yet` : "This template has no preview port";
   const body = port
     ? `<p>The preview forwards to <code>127.0.0.1:${port}</code> inside the session, and no server answered there (${escapeHTML(detail)}).</p>
-<p>Start one from the terminal, listening on port <strong>${port}</strong>, for example:</p>
-<pre>python3 -m http.server ${port} --bind 127.0.0.1
-npx vite --port ${port} --host 127.0.0.1
-npm run dev -- --port ${port}</pre>
+<p>Start one from the terminal, listening on <code>$PORT</code> (here <strong>${port}</strong>), for example:</p>
+<pre>python3 -m http.server $PORT --bind 127.0.0.1
+npx vite --port $PORT --host 127.0.0.1
+npm run dev -- --port $PORT</pre>
 <p>Then reload this page.</p>`
     : `<p>Set <code>previewPort</code> in the template manifest to the port your dev server listens on, then start a new session.</p>`;
   return `<!doctype html>

@@ -1,8 +1,7 @@
-import type { ParsedKey, PublicKeyAuthContext } from "ssh2";
-import { utils } from "ssh2";
+import type { ParsedKey, PublicKeyAuthContext, utils as SSH2Utils } from "ssh2";
 
 /** Parses the base64 header value: OpenSSH public keys, one per line; lines that do not parse are ignored. */
-export function parseAuthorizedKeys(headerValue: string | string[] | undefined): ParsedKey[] {
+export function parseAuthorizedKeys(headerValue: string | string[] | undefined, utils: typeof SSH2Utils): ParsedKey[] {
   if (typeof headerValue !== "string" || !headerValue) return [];
   let text: string;
   try {

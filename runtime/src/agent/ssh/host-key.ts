@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { utils } from "ssh2";
+import type { utils as SSH2Utils } from "ssh2";
 
 /** The runtime's SSH host key: made once, kept in the agent's data dir (outside the workspace) so clients' known_hosts stay valid. */
-export function loadHostKey(dataDir: string): Buffer {
+export function loadHostKey(dataDir: string, utils: typeof SSH2Utils): Buffer {
   const file = path.join(dataDir, "ssh_host_ed25519_key");
   try {
     return fs.readFileSync(file);

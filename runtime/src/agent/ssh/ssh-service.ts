@@ -3,7 +3,7 @@ import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { type Connection, Server } from "ssh2";
+import type { Connection } from "ssh2";
 import type { WebSocket } from "ws";
 import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../../sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
@@ -13,6 +13,7 @@ import { AgentForwarding } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
 import { loadHostKey } from "./host-key";
 import { handleSession } from "./ssh-session";
+import { loadSSH2 } from "./ssh2-module";
 import { WebSocketStream } from "./websocket-stream";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "0.0.0.0", "ip6-localhost"]);
@@ -23,27 +24,36 @@ const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/i;
  * through injectSocket, so per-connection facts (which keys may log in) stay with it.
  */
 export class SSHService {
-  private readonly hostKey: Buffer;
+  /** Made or read on the first connection, with ssh2 itself (ssh2-module.ts). */
+  private hostKey: Buffer | null = null;
   private readonly agentDir: string;
 
   constructor(
     private readonly config: AgentConfig,
     private readonly activity: ActivityTracker,
   ) {
-    this.hostKey = loadHostKey(config.dataDir);
     this.agentDir = path.join(config.dataDir, "ssh-agent");
     // Sockets of a previous agent process are dead; start clean.
     fs.rmSync(this.agentDir, { recursive: true, force: true });
   }
 
   accept(ws: WebSocket, req: IncomingMessage): void {
-    const allowed = parseAuthorizedKeys(req.headers[SSH_AUTHORIZED_KEYS_HEADER]);
-    const headerUser = req.headers[SSH_USER_HEADER];
     const done = this.activity.connect("ssh");
+    // The stream buffers the client's first bytes while ssh2 loads.
     const stream = new WebSocketStream(ws, () => this.activity.touch("ssh"));
     stream.on("close", done);
     stream.on("error", () => {});
-    const server = new Server({ hostKeys: [this.hostKey], ident: "BurstFlare" }, (client) => {
+    loadSSH2()
+      .then((ssh2) => this.serve(ssh2, stream, req))
+      .catch(() => stream.destroy());
+  }
+
+  private serve(ssh2: Awaited<ReturnType<typeof loadSSH2>>, stream: WebSocketStream, req: IncomingMessage): void {
+    if (stream.destroyed) return;
+    this.hostKey ??= loadHostKey(this.config.dataDir, ssh2.utils);
+    const allowed = parseAuthorizedKeys(req.headers[SSH_AUTHORIZED_KEYS_HEADER], ssh2.utils);
+    const headerUser = req.headers[SSH_USER_HEADER];
+    const server = new ssh2.Server({ hostKeys: [this.hostKey], ident: "BurstFlare" }, (client) => {
       let user = typeof headerUser === "string" && USER_NAME.test(headerUser) ? headerUser : "dev";
       client.on("authentication", (ctx) => {
         if (ctx.method === "publickey" && publicKeyAllowed(ctx, allowed)) {
