@@ -5,6 +5,7 @@ import type { Session } from "../../../../sdk/schemas/sessions";
 import { meQuery } from "../../api/queries/auth";
 import { buildsQuery } from "../../api/queries/builds";
 import { sessionsQuery, suggestSessionName, TRANSITIONAL_STATES, useCreateSession } from "../../api/queries/sessions";
+import { useIntent } from "../../api/queries/shares";
 import { snapshotsQuery } from "../../api/queries/snapshots";
 import { templatesQuery } from "../../api/queries/templates";
 import { planQuery, useCan } from "../../api/queries/workspaces";
@@ -28,6 +29,8 @@ export function DashboardPage() {
   const templates = useQuery(templatesQuery());
   const builds = useQuery(buildsQuery());
   const canCreate = useCan("sessions.write");
+  // Start on intent: the user's most recently used session, if marked, starts waking now.
+  useIntent("dashboard", { enabled: useCan("sessions.lifecycle") });
   // Snapshots are listed per session; the dashboard sums the most recent sessions' lists.
   const snapshotLists = useQueries({
     queries: (sessions.data ?? []).slice(0, 10).map((s) => ({ ...snapshotsQuery(s.id), refetchInterval: false as const })),

@@ -1,8 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useParams } from "react-router";
 import { sessionQuery } from "../../api/queries/sessions";
+import { useCanManageShares } from "../../api/queries/shares";
 import { useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
+import { SessionStartupCard } from "../../components/SessionStartupCard";
+import { ShareButton } from "../../components/ShareDialog";
 import { SnapshotsPanel } from "../../components/SnapshotsPanel";
 import { useTemplateChoices } from "../SessionsPage/use-template-choices";
 import { SessionDetailPageView } from "./SessionDetailPageView";
@@ -16,6 +19,8 @@ export function SessionDetailPage() {
   const canLifecycle = useCan("sessions.lifecycle");
   const canWriteSnapshots = useCan("snapshots.write");
   const session = query.data;
+  const canShare = useCanManageShares(session);
+  const canWriteSessions = useCan("sessions.write");
   return (
     <SessionDetailPageView
       session={session}
@@ -30,6 +35,8 @@ export function SessionDetailPage() {
           <SnapshotsPanel session={session} canWrite={canWriteSnapshots} onNewSession={(s) => navigate(`/sessions/${s.id}/workbench`)} />
         )
       }
+      share={session && canShare && <ShareButton sessionId={session.id} sessionName={session.name} />}
+      startup={session && <SessionStartupCard session={session} canEdit={canWriteSessions} />}
       onRetry={() => query.refetch()}
       onDeleted={() => navigate("/sessions")}
     />

@@ -19,6 +19,10 @@ interface Props {
   canLifecycle: boolean;
   templateName: string;
   snapshots: ReactNode;
+  /** The Share button for the preview (issue 12), when the caller may manage links. */
+  share?: ReactNode;
+  /** Start on intent and start/wake latency. */
+  startup?: ReactNode;
   onRetry: () => void;
   onDeleted: () => void;
 }
@@ -32,6 +36,8 @@ export function SessionDetailPageView({
   canLifecycle,
   templateName,
   snapshots,
+  share,
+  startup,
   onRetry,
   onDeleted,
 }: Props) {
@@ -65,6 +71,7 @@ export function SessionDetailPageView({
           <Link to={`/sessions/${session.id}/workbench`} className="btn btn-primary" data-testid="open-workbench">
             <CodeIcon size={14} /> Open workbench
           </Link>
+          {share}
           <SessionControls session={session} onDeleted={onDeleted} canLifecycle={canLifecycle} />
         </div>
       </div>
@@ -132,6 +139,8 @@ export function SessionDetailPageView({
           </div>
         </section>
       </div>
+
+      {startup}
 
       {snapshots}
 

@@ -16,7 +16,10 @@ export function SignInPage() {
   const client = useQueryClient();
   const done = async () => {
     await resetSession(client);
-    navigate(nextPath(location.search), { replace: true });
+    const next = nextPath(location.search);
+    // A share link (/runtime/share/…) is served by the Worker, not by this SPA's router.
+    if (next.startsWith("/runtime/")) window.location.assign(next);
+    else navigate(next, { replace: true });
   };
   const modal = useMutation({ mutationFn: signInWithPasskey, onSuccess: done });
   const doneRef = useRef(done);

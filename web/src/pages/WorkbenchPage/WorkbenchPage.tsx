@@ -2,8 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useNavigate, useParams } from "react-router";
 import { sessionQuery, useSessionAction } from "../../api/queries/sessions";
+import { useCanManageShares, useIntent } from "../../api/queries/shares";
 import { useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
+import { ShareButton } from "../../components/ShareDialog";
 import { EmptyState, ErrorState, Spinner } from "../../components/states";
 import { WakeScreen } from "./WakeScreen";
 import { WorkbenchPageView } from "./WorkbenchPageView";
@@ -21,6 +23,8 @@ export function WorkbenchPage() {
   const session = query.data;
   const canLifecycle = useCan("sessions.lifecycle");
   const canAccess = useCan("runtime.access");
+  const canShare = useCanManageShares(session);
+  useIntent("workbench", { sessionId: id, enabled: canLifecycle });
 
   useEffect(() => {
     if (!session || !canLifecycle || woke.current || !AUTO_WAKE.has(session.state)) return;
@@ -52,7 +56,13 @@ export function WorkbenchPage() {
 
   const running = session.state === "running";
   return (
-    <WorkbenchPageView session={session} streamStatus={streamStatus} canLifecycle={canLifecycle} onDeleted={() => navigate("/sessions")}>
+    <WorkbenchPageView
+      session={session}
+      streamStatus={streamStatus}
+      canLifecycle={canLifecycle}
+      onDeleted={() => navigate("/sessions")}
+      share={canShare && <ShareButton sessionId={session.id} sessionName={session.name} className="btn btn-sm" />}
+    >
       {running ? null : (
         <WakeScreen
           session={session}

@@ -1,0 +1,147 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+import { type APIRequestContext, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { E2E_PORT } from "../../test/ports";
+import { signUp } from "../helpers/auth";
+
+/**
+ * Issue 12 in a real browser: the Share dialog (anyone link opened signed out, then revoked)
+ * and start on intent (opening the dashboard wakes a sleeping session marked for it).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const STATE_DIR = path.join(ROOT, `.wrangler/e2e-${E2E_PORT}-state`);
+const run = promisify(execFile);
+const sql = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/** A workspace template with a short idle timeout, written to the e2e stack's D1 (no build needed). */
+async function sleepyTemplate(workspaceId: string): Promise<string> {
+  const templateId = `tpl_${randomBytes(9).toString("base64url")}`;
+  const versionId = `tpv_${randomBytes(9).toString("base64url")}`;
+  const t = Date.now();
+  const manifest = JSON.stringify({ persistedPaths: ["."], idleTimeoutSeconds: 5 });
+  const statements = [
+    `INSERT INTO templates (id, workspace_id, name, active_version_id, created_at, updated_at) VALUES (${sql(templateId)}, ${sql(workspaceId)}, 'sleepy', ${sql(versionId)}, ${t}, ${t})`,
+    `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_at) VALUES (${sql(versionId)}, ${sql(templateId)}, ${sql(workspaceId)}, '1', ${sql(manifest)}, 'uploaded', ${t})`,
+  ];
+  await run(
+    path.join(ROOT, "node_modules/.bin/wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", statements.join("; ")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    },
+  );
+  return templateId;
+}
+
+async function csrfOf(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name === "bf_csrf");
+  if (!cookie) throw new Error("no bf_csrf cookie: not signed in?");
+  return cookie.value;
+}
+
+/** The signed-in page's API, as the SPA calls it (cookie + CSRF header). */
+async function apiAs(page: Page) {
+  const csrf = await csrfOf(page.context());
+  const request: APIRequestContext = page.request;
+  return {
+    async post<T>(url: string, data: unknown): Promise<T> {
+      const res = await request.post(url, { data, headers: { "x-csrf-token": csrf } });
+      expect(res.ok(), `${url}: ${res.status()} ${await res.text()}`).toBe(true);
+      return (await res.json()) as T;
+    },
+    async get<T>(url: string): Promise<T> {
+      const res = await request.get(url);
+      expect(res.ok(), `${url}: ${res.status()}`).toBe(true);
+      return (await res.json()) as T;
+    },
+  };
+}
+
+interface SessionBody {
+  session: { id: string; state: string; workspaceId: string };
+}
+
+test("share dialog: an anyone link shows the preview to a signed-out visitor until it is revoked", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await signUp(page);
+  const api = await apiAs(page);
+  const { session } = await api.post<SessionBody>("/api/sessions", { name: "shared-preview" });
+  expect(session.state).toBe("running");
+
+  await page.goto(`/sessions/${session.id}`);
+  await page.getByTestId("share-button").click();
+  const dialog = page.getByTestId("share-dialog");
+  await dialog.getByTestId("share-scope-anyone").check();
+  await dialog.getByTestId("share-expiry").selectOption({ label: "1 hour" });
+  await dialog.getByTestId("share-create").click();
+  const url = (await dialog.getByTestId("share-url").locator("code").textContent()) ?? "";
+  expect(url).toMatch(/\/runtime\/share\/bfsh_[A-Za-z0-9_-]+\/$/);
+  const row = dialog.getByTestId("share-list").locator("tbody tr");
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute("data-status", "active");
+
+  // A fresh, signed-out browser sees the starter's page through the link.
+  const visitor = await browser.newContext();
+  const guest = await visitor.newPage();
+  await expect(async () => {
+    await guest.goto(url);
+    await expect(guest.getByRole("heading", { name: "Hello from BurstFlare" })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+  expect(await visitor.cookies()).toEqual([]);
+
+  // The owner's access log names the anonymous visit.
+  await expect(dialog.getByTestId("share-access-log").locator("tbody tr[data-outcome='allowed']").first()).toContainText("anonymous", {
+    timeout: 20_000,
+  });
+
+  // Revoke: the very next visit is refused.
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toHaveAttribute("data-status", "revoked");
+  const refused = await guest.goto(url);
+  expect(refused?.status()).toBe(410);
+  await expect(guest.getByTestId("share-page")).toHaveAttribute("data-reason", "revoked");
+  await expect(guest.getByRole("heading", { name: "This link was revoked" })).toBeVisible();
+  await visitor.close();
+});
+
+test("start on intent: opening the dashboard wakes a sleeping session marked for it, without a click", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signUp(page);
+  const api = await apiAs(page);
+  const { workspaces } = await api.get<{ workspaces: { id: string }[] }>("/api/workspaces");
+  const workspaceId = workspaces[0]?.id ?? "";
+  expect(workspaceId).not.toBe("");
+  const templateId = await sleepyTemplate(workspaceId);
+  const { session } = await api.post<SessionBody>("/api/sessions", { name: "wake-me", templateId, startOnIntent: true });
+
+  // Away from the dashboard while it idles to sleep (the detail page fires no intent).
+  await page.goto(`/sessions/${session.id}`);
+  await expect(page.getByTestId("start-on-intent")).toBeChecked();
+  await expect
+    .poll(async () => (await api.get<SessionBody>(`/api/sessions/${session.id}`)).session.state, { timeout: 60_000 })
+    .toBe("sleeping");
+
+  const startCalls: string[] = [];
+  page.on("request", (r) => {
+    if (/\/api\/sessions\/[^/]+\/(start|restart)$/.test(new URL(r.url()).pathname)) startCalls.push(r.url());
+  });
+  const intent = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/intent");
+  await page.goto("/");
+  const answer = await (await intent).json();
+  expect(answer).toMatchObject({ action: "waking", sessionId: session.id });
+  await expect
+    .poll(async () => (await api.get<SessionBody>(`/api/sessions/${session.id}`)).session.state, { timeout: 60_000 })
+    .toMatch(/^(starting|running)$/);
+  await expect
+    .poll(async () => (await api.get<SessionBody>(`/api/sessions/${session.id}`)).session.state, { timeout: 60_000 })
+    .toBe("running");
+  expect(startCalls).toEqual([]);
+
+  // The session detail page shows the measured wake.
+  await page.goto(`/sessions/${session.id}`);
+  await expect(page.getByTestId("latency-session-wake")).toContainText(/\d+(\.\d+)? s/);
+});
