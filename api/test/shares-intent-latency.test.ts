@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { adminReportSchema } from "../../sdk/schemas/admin";
 import { intentResponse } from "../../sdk/schemas/intent";
 import { sessionLatencyResponse } from "../../sdk/schemas/metrics";
 import { sessionResponse } from "../../sdk/schemas/sessions";
@@ -161,6 +162,30 @@ describe("start and wake latency", () => {
     expect(body.recent.find((r) => r.totalMs === 1000)?.phases).toEqual({ provisioning: 500, bootstrapping: 500 });
     const stranger = await createTestUser();
     expect((await call("GET", `/api/sessions/${id}/latency`, { user: stranger })).status).toBe(404);
+  });
+
+  it("publishes the last day's figures in the operators' report", async () => {
+    const owner = await createTestUser();
+    const id = await session(owner, "reported");
+    const t = Date.now();
+    for (const ms of [100, 200, 300]) {
+      await recordStart(env, {
+        sessionId: id,
+        workspaceId: owner.workspaceId,
+        kind: "wake",
+        ok: true,
+        startedAt: t - ms,
+        finishedAt: t,
+        phases: {},
+      });
+    }
+    const operator = await createTestUser({ email: "operator@example.com" });
+    const res = await call("GET", "/api/admin/report", { user: operator });
+    expect(res.status).toBe(200);
+    const report = adminReportSchema.parse(await res.json());
+    expect(report.startLatency.wake.count).toBeGreaterThanOrEqual(3);
+    expect(report.startLatency.wake.p95Ms).not.toBeNull();
+    expect(Date.parse(report.startLatency.since)).toBeLessThanOrEqual(t - 24 * 3600 * 1000 + 60_000);
   });
 
   it("stamps the user's connect on the intents waiting for it, once", async () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BUILD_STATES, SESSION_STATES } from "../states";
 import { idSchema } from "./common";
+import { startLatencyStatsSchema } from "./metrics";
 
 /** A build or session that failed recently, with the reason an operator acts on. */
 export const recentFailureSchema = z.object({
@@ -61,6 +62,8 @@ export const adminReportSchema = z.object({
   buildsByStatus: z.record(z.enum(BUILD_STATES), z.number().int()),
   deadLetteredBuilds: z.array(adminBuildSchema),
   recentFailures: z.array(recentFailureSchema),
+  /** Session start and wake latency p50/p95 over the last day, and what start on intent saved (issue 12). */
+  startLatency: startLatencyStatsSchema,
   policy: z.object({
     deletedRetentionDays: z.number(),
     sleepingStopAfterDays: z.number(),

@@ -3,10 +3,12 @@ import { BUILD_STATES, type BuildState, SESSION_STATES, type SessionState } from
 import { findStuckBuilds } from "../builds/stuck";
 import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";
+import { startLatencyStats } from "../metrics/start-latency";
 import { lastReconcile } from "../reconcile/last-run";
 import { msToDays, opsPolicy } from "./policy";
 
 const RECENT_FAILURES = 20;
+const DAY_MS = 24 * 3600 * 1000;
 const DEAD_LETTERED_LISTED = 100;
 
 async function count(env: AppBindings, sql: string, ...args: unknown[]): Promise<number> {
@@ -129,6 +131,7 @@ export async function buildReport(env: AppBindings, at = now()): Promise<AdminRe
     buildsByStatus,
     deadLetteredBuilds: await deadLettered(env),
     recentFailures: await recentFailures(env),
+    startLatency: await startLatencyStats(env, at - DAY_MS),
     policy: {
       deletedRetentionDays: msToDays(policy.deletedRetentionMs),
       sleepingStopAfterDays: msToDays(policy.sleepingStopAfterMs),
