@@ -57,6 +57,8 @@ export default {
   description: `snapshot save / restore of a ${TREE_MB} MB tree vs plain tar`,
   async run(ctx) {
     const runs = Math.min(ctx.runs, RUNS_MAX);
+    // Outside the workspace (not persisted) and unique, since /tmp may be shared between runtimes.
+    const scratch = `/tmp/bf-bench-${process.pid}-${Date.now()}`;
     const session = await ctx.createSession();
     const save = [];
     const restore = [];
@@ -76,19 +78,19 @@ export default {
         restore.push(TREE_MB / (Math.max(1, performance.now() - t1 - safetyMs) / 1000));
 
         if (ctx.host) exportOnly.push(TREE_MB / ((await agentExportMs(ctx, session.id)) / 1000));
-        tarSave.push(TREE_MB / ((await timedShell(ctx, session.id, "tar czf /tmp/bench-tree.tgz tree")) / 1000));
+        tarSave.push(TREE_MB / ((await timedShell(ctx, session.id, `mkdir -p ${scratch} && tar czf ${scratch}/tree.tgz tree`)) / 1000));
         tarRestore.push(
           TREE_MB /
             ((await timedShell(
               ctx,
               session.id,
-              "rm -rf /tmp/bench-untar && mkdir /tmp/bench-untar && tar xzf /tmp/bench-tree.tgz -C /tmp/bench-untar",
+              `rm -rf ${scratch}/untar && mkdir ${scratch}/untar && tar xzf ${scratch}/tree.tgz -C ${scratch}/untar`,
             )) /
               1000),
         );
         for (const id of [snap.id, safety.id]) await ctx.api("DELETE", `/api/sessions/${session.id}/snapshots/${id}`);
       }
-      await timedShell(ctx, session.id, "rm -rf /tmp/bench-tree.tgz /tmp/bench-untar");
+      await timedShell(ctx, session.id, `rm -rf ${scratch}`);
     } finally {
       await ctx.deleteSession(session.id).catch((err) => console.error(`cleanup: ${err.message}`));
     }
