@@ -1,11 +1,24 @@
 import { type ApiClient, path } from "../../sdk/client";
 import { ApiError } from "../../sdk/errors";
-import { type Session, sessionDetailResponse, sessionListResponse, sessionResponse } from "../../sdk/schemas/sessions";
+import { SESSION_PAGE_MAX, type Session, sessionDetailResponse, sessionListResponse, sessionResponse } from "../../sdk/schemas/sessions";
 import type { SessionState } from "../../sdk/states";
 import { CLIError } from "./output";
 
 /** Host names of config-ssh entries end in this; `flare ssh dev.burstflare` works like `flare ssh dev`. */
 export const HOST_SUFFIX = ".burstflare";
+
+/** Every session of the current workspace: GET /api/sessions one page after another (newest first). */
+export async function listAllSessions(client: ApiClient): Promise<Session[]> {
+  const all: Session[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=${SESSION_PAGE_MAX}&cursor=${encodeURIComponent(cursor)}` : `?limit=${SESSION_PAGE_MAX}`;
+    const page = await client.get(`/api/sessions${query}`, { schema: sessionListResponse });
+    all.push(...page.sessions);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
 
 /** Finds a session by id or by name (names are what people type; ids are what scripts keep). */
 export async function resolveSession(client: ApiClient, ref: string): Promise<Session> {
@@ -15,7 +28,7 @@ export async function resolveSession(client: ApiClient, ref: string): Promise<Se
   } catch (err) {
     if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
   }
-  const { sessions } = await client.get("/api/sessions", { schema: sessionListResponse });
+  const sessions = await listAllSessions(client);
   const match = sessions.find((s) => s.name === key && s.state !== "deleted");
   if (!match) {
     throw new CLIError("not_found", `no session named or with id "${key}"`, { hint: "list yours with `flare session list`" });

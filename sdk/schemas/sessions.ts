@@ -88,7 +88,24 @@ export type SessionDetail = z.infer<typeof sessionDetailSchema>;
 
 export const sessionResponse = z.object({ session: sessionSchema });
 export const sessionDetailResponse = z.object({ session: sessionDetailSchema });
-export const sessionListResponse = z.object({ sessions: z.array(sessionSchema) });
+/** Page size of GET /api/sessions when `limit` is not given, and the most one page may hold. */
+export const SESSION_PAGE_DEFAULT = 50;
+export const SESSION_PAGE_MAX = 200;
+
+/** GET /api/sessions?limit=&cursor=: newest first; `cursor` is the previous page's `nextCursor`. */
+export const sessionListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(SESSION_PAGE_MAX).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, "cursor is the nextCursor of the previous page")
+    .optional(),
+});
+export type SessionListQuery = z.infer<typeof sessionListQuery>;
+
+/** One page of sessions; `nextCursor` is null on the last page. */
+export const sessionListResponse = z.object({ sessions: z.array(sessionSchema), nextCursor: z.string().nullable() });
+export type SessionListResponse = z.infer<typeof sessionListResponse>;
 
 export const SESSION_EVENT_TYPES = ["transition", "phase", "warning", "error", "info"] as const;
 

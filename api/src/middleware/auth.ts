@@ -33,8 +33,32 @@ interface Principal {
   userId: string;
   email: string;
   authSessionId: string | null;
-  workspaceId: string | null;
   via: AuthContext["via"];
+  /** The workspace and role the request acts in (resolveMembership's choice, in the same query). */
+  workspaceId: string;
+  role: Role;
+}
+
+/** Reads and log-ins touch these at most once a minute, so reads do not turn into writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * The caller's membership, chosen as resolveMembership chooses it: the token's workspace, else the
+ * user's current one, else personal first, then oldest. Joined into the token lookup so an
+ * authenticated request costs one D1 query, not two.
+ */
+const MEMBERSHIP_JOIN = `JOIN memberships m ON m.user_id = u.id
+  JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL`;
+const MEMBERSHIP_ORDER = (preferred: string) =>
+  `ORDER BY (m.workspace_id = ${preferred}) DESC, (m.workspace_id = u.current_workspace_id) DESC, w.personal DESC, m.created_at ASC LIMIT 1`;
+
+interface PrincipalRow {
+  id: string;
+  user_id: string;
+  email: string;
+  touched_at: number | null;
+  member_workspace_id: string;
+  role: Role;
 }
 
 async function principalFromToken(env: AppBindings, token: string, via: AuthContext["via"]): Promise<Principal | null> {
@@ -42,27 +66,39 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
   const t = now();
   if (token.startsWith(TOKEN_PREFIX.api)) {
     const row = await env.DB.prepare(
-      `SELECT t.id, t.user_id, t.workspace_id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
-       WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL`,
+      `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role
+       FROM api_tokens t JOIN users u ON u.id = t.user_id ${MEMBERSHIP_JOIN}
+       WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL
+       ${MEMBERSHIP_ORDER("t.workspace_id")}`,
     )
       .bind(tokenHash, t)
-      .first<{ id: string; user_id: string; workspace_id: string | null; email: string }>();
+      .first<PrincipalRow>();
     if (!row) return null;
-    await env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(t, row.id).run();
-    return { userId: row.user_id, email: row.email, authSessionId: null, workspaceId: row.workspace_id, via: "api_token" };
+    if (row.touched_at === null || t - row.touched_at > TOUCH_EVERY_MS) {
+      await env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(t, row.id).run();
+    }
+    return {
+      userId: row.user_id,
+      email: row.email,
+      authSessionId: null,
+      via: "api_token",
+      workspaceId: row.member_workspace_id,
+      role: row.role,
+    };
   }
   const row = await env.DB.prepare(
-    `SELECT s.id, s.user_id, s.workspace_id, s.last_seen_at, u.email FROM auth_sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL`,
+    `SELECT s.id, s.user_id, u.email, s.last_seen_at AS touched_at, m.workspace_id AS member_workspace_id, m.role
+     FROM auth_sessions s JOIN users u ON u.id = s.user_id ${MEMBERSHIP_JOIN}
+     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL
+     ${MEMBERSHIP_ORDER("s.workspace_id")}`,
   )
     .bind(tokenHash, t)
-    .first<{ id: string; user_id: string; workspace_id: string | null; last_seen_at: number; email: string }>();
+    .first<PrincipalRow>();
   if (!row) return null;
-  // Touch at most once a minute so reads do not turn into writes.
-  if (t - row.last_seen_at > 60_000) {
+  if (row.touched_at === null || t - row.touched_at > TOUCH_EVERY_MS) {
     await env.DB.prepare("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?").bind(t, row.id).run();
   }
-  return { userId: row.user_id, email: row.email, authSessionId: row.id, workspaceId: row.workspace_id, via };
+  return { userId: row.user_id, email: row.email, authSessionId: row.id, via, workspaceId: row.member_workspace_id, role: row.role };
 }
 
 /** Finds the caller's workspace and role; falls back to the user's current, then any membership. */
@@ -98,16 +134,14 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
     principal = await principalFromToken(c.env, cookie, "cookie");
     if (!principal) return null;
   }
-  const membership = await resolveMembership(c.env, principal.userId, principal.workspaceId);
-  if (!membership) return null;
   return {
     userId: principal.userId,
     email: principal.email,
     isOperator: isOperatorEmail(c.env, principal.email),
     authSessionId: principal.authSessionId,
     via: principal.via,
-    workspaceId: membership.workspaceId,
-    role: membership.role,
+    workspaceId: principal.workspaceId,
+    role: principal.role,
   };
 }
 

@@ -5,8 +5,10 @@ import { errorBodySchema, idSchema } from "../../../sdk/schemas/common";
 import {
   createSessionBody,
   keepAwakeBody,
+  SESSION_PAGE_DEFAULT,
   type SessionDetail,
   sessionDetailResponse,
+  sessionListQuery,
   sessionListResponse,
   sessionResponse,
   sshTokenSchema,
@@ -19,7 +21,7 @@ import { newId } from "../lib/crypto";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
-import { getSessionRowById, insertSession, listSessionRows, requireSessionRow, toSession } from "../sessions/records";
+import { getSessionRowById, insertSession, listSessionPage, requireSessionRow, toSession } from "../sessions/records";
 import { issueSSHToken, sshUserFor } from "../sessions/ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../sessions/stub";
 import { resolveTemplateForSession } from "../templates/resolve";
@@ -86,13 +88,15 @@ router.openapi(
     method: "get",
     path: "/api/sessions",
     tags,
-    summary: "Sessions of the current workspace",
+    summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor)",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    request: { query: sessionListQuery },
     responses: { 200: jsonResponse(sessionListResponse), ...errorResponses },
   }),
   async (c) => {
-    const rows = await listSessionRows(c.env, c.get("auth").workspaceId);
-    return c.json({ sessions: rows.map(toSession) }, 200);
+    const { limit, cursor } = c.req.valid("query");
+    const page = await listSessionPage(c.env, c.get("auth").workspaceId, { limit: limit ?? SESSION_PAGE_DEFAULT, cursor });
+    return c.json({ sessions: page.rows.map(toSession), nextCursor: page.nextCursor }, 200);
   },
 );
 
@@ -108,9 +112,11 @@ router.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    await requireSessionRow(c.env, c.get("auth").workspaceId, id);
-    const { activity } = unwrap(await sessionStub(c.env, id).describe(id));
-    const session: SessionDetail = { ...(await currentSession(c, id)), activity };
+    const row = await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+    const { record, activity } = unwrap(await sessionStub(c.env, id).describe(id));
+    // describe() changes the state only when it finds the runtime lost; then the row is read again.
+    const fresh = record.stateVersion === row.state_version ? toSession(row) : await currentSession(c, id);
+    const session: SessionDetail = { ...fresh, activity };
     return c.json({ session }, 200);
   },
 );

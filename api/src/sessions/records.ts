@@ -3,6 +3,8 @@ import { manifestSchema } from "../../../sdk/schemas/manifest";
 import type { Session } from "../../../sdk/schemas/sessions";
 import type { LifecyclePhase, SessionState } from "../../../sdk/states";
 import type { AppBindings } from "../env";
+import { ApiError } from "../../../sdk/errors";
+import { base64url, fromBase64url } from "../lib/crypto";
 import { notFound } from "../lib/errors";
 import { iso } from "../lib/time";
 
@@ -149,6 +151,53 @@ export async function listSessionRows(env: AppBindings, workspaceId: string): Pr
     .bind(workspaceId)
     .all<SessionRow>();
   return results;
+}
+
+export interface SessionPage {
+  rows: SessionRow[];
+  nextCursor: string | null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The cursor names the last row of a page by its sort key (created_at, id), opaque to clients. */
+function encodeCursor(row: Pick<SessionRow, "created_at" | "id">): string {
+  return base64url(encoder.encode(`${row.created_at}.${row.id}`));
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  let text = "";
+  try {
+    text = decoder.decode(fromBase64url(cursor));
+  } catch {
+    // falls through to the shape check
+  }
+  const match = /^(\d{1,16})\.([A-Za-z0-9_-]{1,64})$/.exec(text);
+  if (!match) throw new ApiError("bad_request", "cursor is not a nextCursor of this list");
+  return { createdAt: Number(match[1]), id: match[2] as string };
+}
+
+/**
+ * One page of the workspace's sessions, newest first. Keyset pagination on (created_at, id), so
+ * a page costs the same wherever it is and rows created meanwhile do not shift later pages.
+ */
+export async function listSessionPage(
+  env: AppBindings,
+  workspaceId: string,
+  { limit, cursor }: { limit: number; cursor?: string },
+): Promise<SessionPage> {
+  const after = cursor ? decodeCursor(cursor) : null;
+  const where = after ? "AND (s.created_at < ? OR (s.created_at = ? AND s.id < ?))" : "";
+  const binds: unknown[] = after ? [workspaceId, after.createdAt, after.createdAt, after.id, limit + 1] : [workspaceId, limit + 1];
+  const { results } = await env.DB.prepare(
+    `${SELECT} WHERE s.workspace_id = ? AND s.deleted_at IS NULL ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+  )
+    .bind(...binds)
+    .all<SessionRow>();
+  const rows = results.slice(0, limit);
+  const last = rows[rows.length - 1];
+  return { rows, nextCursor: results.length > limit && last ? encodeCursor(last) : null };
 }
 
 /**

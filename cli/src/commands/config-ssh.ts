@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import nodePath from "node:path";
 import type { Command } from "commander";
 import { type ApiClient, path } from "../../../sdk/client";
-import { sessionListResponse, sshTokenSchema } from "../../../sdk/schemas/sessions";
+import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { homeDir } from "../config";
 import { CLIError } from "../output";
-import { HOST_SUFFIX } from "../sessions";
+import { HOST_SUFFIX, listAllSessions } from "../sessions";
 import { removeBlock, renderBlock, SSHConfigError, upsertBlock } from "../ssh/config-block";
 import { ensureKeyRegistered, ensureManagedKey } from "../ssh/keys";
 import { hostEntries } from "../ssh/ssh-args";
@@ -47,7 +47,7 @@ export function registerConfigSSH(program: Command, app: App): void {
         } else {
           const { paths, publicKey } = await ensureManagedKey(ctx.configDir, app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen");
           await ensureKeyRegistered(ctx.client, publicKey);
-          const { sessions } = await ctx.client.get("/api/sessions", { schema: sessionListResponse });
+          const sessions = await listAllSessions(ctx.client);
           const live = sessions.filter((s) => s.state !== "deleted");
           const sshUser = await learnSSHUser(ctx.client, live);
           const entries = hostEntries({

@@ -1,19 +1,13 @@
 import type { Command } from "commander";
 import { path } from "../../../sdk/client";
-import {
-  type Session,
-  sessionDetailResponse,
-  sessionEventSchema,
-  sessionListResponse,
-  sessionResponse,
-} from "../../../sdk/schemas/sessions";
+import { type Session, sessionDetailResponse, sessionEventSchema, sessionResponse } from "../../../sdk/schemas/sessions";
 import { templateListSchema } from "../../../sdk/schemas/templates";
 import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import { type App, examples } from "../app";
 import type { Context } from "../context";
 import { signalIntent } from "../intent";
 import { CLIError, table } from "../output";
-import { describeState, ensureRunning, resolveSession, waitForState } from "../sessions";
+import { describeState, ensureRunning, listAllSessions, resolveSession, waitForState } from "../sessions";
 import { parseSSE } from "../sse";
 
 async function withSpinner<T>(ctx: Context, session: Session, run: (update: (s: Session) => void) => Promise<T>): Promise<T> {
@@ -51,7 +45,7 @@ export function registerSession(program: Command, app: App): void {
     )
     .action(async (name: string, opts: { template?: string; wait: boolean }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const { sessions } = await ctx.client.get("/api/sessions", { schema: sessionListResponse });
+      const sessions = await listAllSessions(ctx.client);
       let session = sessions.find((x) => x.name === name && x.state !== "deleted");
       // Start on intent: a sleeping session marked for it starts waking now, in the background.
       if (session) await signalIntent(ctx.client, "cli", session.id);
@@ -81,7 +75,7 @@ export function registerSession(program: Command, app: App): void {
     .description("List sessions in the current workspace")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.get("/api/sessions", { schema: sessionListResponse });
+      const data = { sessions: await listAllSessions(ctx.client) };
       ctx.out.result(data, () =>
         table(
           data.sessions.map((x) => ({ ...x, template: x.templateId })),
