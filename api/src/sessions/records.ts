@@ -1,9 +1,9 @@
+import { ApiError } from "../../../sdk/errors";
 import type { Manifest } from "../../../sdk/schemas/manifest";
 import { manifestSchema } from "../../../sdk/schemas/manifest";
 import type { Session } from "../../../sdk/schemas/sessions";
 import type { LifecyclePhase, SessionState } from "../../../sdk/states";
 import type { AppBindings } from "../env";
-import { ApiError } from "../../../sdk/errors";
 import { base64url, fromBase64url } from "../lib/crypto";
 import { notFound } from "../lib/errors";
 import { iso } from "../lib/time";
