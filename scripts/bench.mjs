@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// npm run bench [-- --runs N] [--only a,b] [--base-url URL --token bfa_…]
+// npm run bench [-- --runs N] [--only a,b] [--base-url URL --token bfa_…] [--markdown]
 // Starts its own local stack (unless --base-url), runs each scenario of scripts/bench/ several
-// times, prints median / p95 / ratio to the direct-to-agent baseline and writes bench/results.json.
+// times, prints median / p95 / ratio to the direct baseline measured in the same run, checks the
+// issue's targets and writes bench/results.json.
 // Scenarios are one file each: export default { name, description, run(ctx) → rows }.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -13,13 +14,14 @@ import { createContext, createLocalBenchUser } from "./bench/context.mjs";
 import sessionStart from "./bench/session-start.mjs";
 import snapshotSaveRestore from "./bench/snapshot-save-restore.mjs";
 import sshThroughput from "./bench/ssh-throughput.mjs";
-import { formatTable, summarize } from "./bench/stats.mjs";
+import { formatMarkdown, formatTable, summarize, targetMet } from "./bench/stats.mjs";
 import terminalEcho from "./bench/terminal-echo.mjs";
 import terminalThroughput from "./bench/terminal-throughput.mjs";
-import { ROOT, startStack } from "./lib/processes.mjs";
+import wakeIntent from "./bench/wake-intent.mjs";
+import { buildWeb, ROOT, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
-const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, snapshotSaveRestore, sshThroughput];
+const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, snapshotSaveRestore, sshThroughput, wakeIntent];
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     only: { type: "string" },
     out: { type: "string", default: "bench/results.json" },
+    markdown: { type: "boolean", default: false },
   },
 });
 
@@ -42,6 +45,9 @@ if (selected.length === 0) {
 const base = Number(process.env.BF_TEST_PORT_BASE ?? 8788);
 const port = base + 5;
 const runtimePort = base + 6;
+const benchStarted = performance.now();
+// Children (wrangler d1 execute, flare) find the Node 22 of the `node` devDependency first, as under npm run.
+process.env.PATH = `${path.join(ROOT, "node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}`;
 
 let stack = null;
 let ctx;
@@ -56,51 +62,91 @@ if (values["base-url"]) {
   const runtimes = path.join(ROOT, `.wrangler/bench-${base}-runtimes`);
   rmSync(persistTo, { recursive: true, force: true });
   rmSync(runtimes, { recursive: true, force: true });
+  // The SPA is built from this tree (bundle-size measures it); the stack serves a frozen copy of
+  // Worker and SPA so edits elsewhere in the tree do not reload the Worker mid-run.
+  const needsWeb = selected.includes(bundleSize) || !existsSync(path.join(ROOT, "dist/web/index.html"));
+  if (needsWeb) {
+    process.stdout.write("building the SPA … ");
+    const t0 = performance.now();
+    await buildWeb();
+    console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
   console.log(`starting a local stack on http://localhost:${port} …`);
+  const t0 = performance.now();
   stack = await startStack({
     port,
     runtimePort,
     persistTo,
     runtimeDataDir: runtimes,
     logDir: path.join(ROOT, `.wrangler/logs/bench-${base}`),
+    freeze: true,
     vars: { SECRETS_KEY: "YmVuY2gtc2VjcmV0cy1rZXktMzItYnl0ZXMtbG9uZyEh" },
   });
-  const token = await createLocalBenchUser(persistTo);
+  console.log(`stack up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // An interrupted bench still stops what it started.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      stack.stop().finally(() => process.exit(130));
+    });
+  }
+  const token = await createLocalBenchUser(persistTo).catch(async (err) => {
+    await stack.stop();
+    throw err;
+  });
   ctx = createContext({
     baseURL: stack.baseURL,
     token,
     runs,
     host: { url: `http://127.0.0.1:${runtimePort}`, secret: stack.runtimeSecret },
     persistTo,
+    webBuilt: needsWeb,
+    workerBundleDir: stack.frozenWorkerDir,
   });
 }
 
 const rows = [];
+const failures = [];
 try {
   for (const scenario of selected) {
-    process.stdout.write(`${scenario.name}: ${scenario.description} (${runs} runs) … `);
+    process.stdout.write(`${scenario.name}: ${scenario.description} … `);
     const t0 = performance.now();
-    for (const result of await scenario.run(ctx)) {
-      const s = summarize(result.samples);
-      const direct = result.direct?.length ? summarize(result.direct) : null;
-      rows.push({
-        scenario: scenario.name,
-        metric: result.metric,
-        unit: result.unit,
-        better: result.better,
-        ...s,
-        direct,
-        // >1 means the proxied path is slower (ms) or carries less (MB/s) than the direct one.
-        ratio: direct ? (result.better === "lower" ? s.median / direct.median : direct.median / s.median) : null,
-      });
+    try {
+      for (const result of await scenario.run(ctx)) {
+        const s = summarize(result.samples);
+        const direct = result.direct?.length ? summarize(result.direct) : null;
+        const row = {
+          scenario: scenario.name,
+          metric: result.metric,
+          unit: result.unit,
+          better: result.better,
+          ...s,
+          direct,
+          // >1 means the proxied path is slower (ms) or carries less (MB/s) than the direct one.
+          ratio: direct ? (result.better === "lower" ? s.median / direct.median : direct.median / s.median) : null,
+          target: result.target ?? null,
+          ...(result.info ? { info: result.info } : {}),
+        };
+        row.met = targetMet(row);
+        rows.push(row);
+      }
+      console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      // One broken scenario must not cost the others' numbers; it is reported and fails the run.
+      console.log(`FAILED after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${err.message}`);
+      failures.push({ scenario: scenario.name, error: err.message });
     }
-    console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
 } finally {
   await stack?.stop();
 }
 
+const totalSeconds = (performance.now() - benchStarted) / 1000;
 console.log(`\n${formatTable(rows)}\n`);
+if (values.markdown) console.log(`${formatMarkdown(rows)}\n`);
+for (const r of rows.filter((r) => r.info)) console.log(`${r.scenario} / ${r.metric}: ${JSON.stringify(r.info)}`);
+const missed = rows.filter((r) => r.met === false);
+if (missed.length) console.log(`targets missed: ${missed.map((r) => `${r.scenario} ${r.metric}`).join("; ")}`);
+console.log(`total ${totalSeconds.toFixed(0)} s (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cpus)`);
 const out = path.resolve(ROOT, values.out);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(
@@ -110,11 +156,21 @@ writeFileSync(
       at: new Date().toISOString(),
       target: values["base-url"] ?? "local stack",
       runs,
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? null, node: process.version, platform: process.platform },
+      totalSeconds: Math.round(totalSeconds),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? null,
+        node: process.version,
+        platform: process.platform,
+        // The bench shares the machine with whatever else runs: absolute numbers follow the load.
+        loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+      },
       results: rows,
+      failures,
     },
     null,
     2,
   )}\n`,
 );
 console.log(`wrote ${path.relative(process.cwd(), out)}`);
+if (failures.length) process.exitCode = 1;

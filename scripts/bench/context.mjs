@@ -35,7 +35,7 @@ export async function createLocalBenchUser(persistTo) {
   return token;
 }
 
-export function createContext({ baseURL, token, runs, host, persistTo = null }) {
+export function createContext({ baseURL, token, runs, host, persistTo = null, webBuilt = false, workerBundleDir = null }) {
   const headers = { authorization: `Bearer ${token}` };
   let counter = 0;
 
@@ -58,6 +58,10 @@ export function createContext({ baseURL, token, runs, host, persistTo = null }) 
     host,
     /** The local stack's D1 state folder (seeding bulk rows); null against --base-url. */
     persistTo,
+    /** True when this run already built dist/web from the tree (bundle-size reuses it). */
+    webBuilt,
+    /** The Worker bundle the local stack serves (wrangler's dry-run output); null against --base-url. */
+    workerBundleDir,
     api,
     async createSession(extra = {}) {
       const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;

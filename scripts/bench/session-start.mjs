@@ -1,20 +1,123 @@
-// Session create → first shell prompt: POST /api/sessions (starter template: provision, bootstrap,
-// ready) then the terminal WebSocket until the shell prints its prompt.
+// Session start latency, as a user waits for it: from the request to the shell's first prompt.
+// - cold, from a built template: POST /api/sessions (provision, restore the build artifact,
+//   ready) then the terminal WebSocket until the prompt; the same from the built-in starter;
+// - wake: a session that fell asleep on its own (idle timeout) → the terminal WebSocket wakes it
+//   (provision, artifact, its sleep snapshot, ready) → prompt.
+// The Session DO's own phase timings (GET /api/sessions/:id/latency) are reported alongside.
+import { createBuiltTemplate } from "./template.mjs";
+
+const PROMPT_TIMEOUT_MS = 30_000;
+const SLEEP_TIMEOUT_MS = 60_000;
+
+async function untilPrompt(ctx, sessionId) {
+  const term = await ctx.proxiedTerminal(sessionId);
+  try {
+    await term.untilPrompt(PROMPT_TIMEOUT_MS);
+  } finally {
+    term.close();
+  }
+}
+
+/** The DO's phase durations of the session's latest boot (recorded just after ready, off the user's path). */
+async function latestPhases(ctx, sessionId, kind) {
+  for (let i = 0; i < 20; i++) {
+    const { recent } = await ctx.api("GET", `/api/sessions/${sessionId}/latency`);
+    const boot = recent.find((r) => r.kind === kind && r.ok);
+    if (boot) return boot.phases;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+/** Median of each phase over the boots that reported it. */
+function phaseMedians(list) {
+  const byPhase = {};
+  for (const phases of list.filter(Boolean)) {
+    for (const [k, v] of Object.entries(phases)) {
+      byPhase[k] ??= [];
+      byPhase[k].push(v);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(byPhase).map(([k, v]) => [k, Math.round([...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)])]),
+  );
+}
+
+async function coldStarts(ctx, templateId) {
+  const samples = [];
+  const phases = [];
+  for (let i = 0; i < ctx.runs; i++) {
+    const t0 = performance.now();
+    const session = await ctx.createSession(templateId ? { templateId } : {});
+    await untilPrompt(ctx, session.id);
+    samples.push(performance.now() - t0);
+    phases.push(await latestPhases(ctx, session.id, "start"));
+    await ctx.deleteSession(session.id);
+  }
+  return { samples, phases: phaseMedians(phases) };
+}
+
+async function wakes(ctx, templateId) {
+  const ids = [];
+  for (let i = 0; i < ctx.runs; i++) ids.push((await ctx.createSession({ templateId })).id);
+  try {
+    // No connection, no activity: each session sleeps (flush, stop) after the template's 5 s.
+    const deadline = Date.now() + SLEEP_TIMEOUT_MS;
+    for (const id of ids) {
+      for (;;) {
+        const { session } = await ctx.api("GET", `/api/sessions/${id}`);
+        if (session.state === "sleeping") break;
+        if (session.state === "failed" || Date.now() > deadline) throw new Error(`session ${id} did not fall asleep (${session.state})`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    const samples = [];
+    const phases = [];
+    for (const id of ids) {
+      const t0 = performance.now();
+      await untilPrompt(ctx, id);
+      samples.push(performance.now() - t0);
+      phases.push(await latestPhases(ctx, id, "wake"));
+    }
+    return { samples, phases: phaseMedians(phases) };
+  } finally {
+    for (const id of ids) await ctx.deleteSession(id).catch((err) => console.error(`cleanup: ${err.message}`));
+  }
+}
 
 export default {
   name: "session-start",
-  description: "session create → first shell prompt",
+  description: "session create → first shell prompt (built template, starter) and sleeping → prompt",
   async run(ctx) {
-    const samples = [];
-    for (let i = 0; i < ctx.runs; i++) {
-      const started = performance.now();
-      const session = await ctx.createSession();
-      const term = await ctx.proxiedTerminal(session.id);
-      await term.untilPrompt(30_000);
-      samples.push(performance.now() - started);
-      term.close();
-      await ctx.deleteSession(session.id);
-    }
-    return [{ metric: "create → prompt", unit: "ms", better: "lower", samples }];
+    const { templateId, buildMs } = await createBuiltTemplate(ctx);
+    const built = await coldStarts(ctx, templateId);
+    const starter = await coldStarts(ctx, null);
+    const woken = await wakes(ctx, templateId);
+    return [
+      {
+        metric: "create → prompt (built template)",
+        unit: "ms",
+        better: "lower",
+        samples: built.samples,
+        target: { median: 1000 },
+        info: { serverPhasesMs: built.phases, templateBuildMs: Math.round(buildMs) },
+      },
+      {
+        metric: "create → prompt (starter)",
+        unit: "ms",
+        better: "lower",
+        samples: starter.samples,
+        target: { median: 1000 },
+        info: { serverPhasesMs: starter.phases },
+      },
+      {
+        metric: "sleeping → prompt (wake)",
+        unit: "ms",
+        better: "lower",
+        samples: woken.samples,
+        target: { median: 1500 },
+        info: { serverPhasesMs: woken.phases },
+      },
+    ];
   },
 };

@@ -38,6 +38,15 @@ export default {
     } finally {
       await ctx.deleteSession(session.id);
     }
-    return [{ metric: "echo round trip", unit: "ms", better: "lower", samples: proxied, direct: ctx.host ? direct : null }];
+    return [
+      {
+        metric: "echo round trip",
+        unit: "ms",
+        better: "lower",
+        samples: proxied,
+        direct: ctx.host ? direct : null,
+        target: { median: 5, ratio: 2 },
+      },
+    ];
   },
 };

@@ -188,6 +188,8 @@ export async function startStack({
   return {
     baseURL,
     runtimeSecret,
+    /** The frozen Worker bundle (wrangler's dry-run output) when freeze was asked; null otherwise. */
+    frozenWorkerDir: frozenConfig ? path.join(path.dirname(frozenConfig), "worker") : null,
     async stop() {
       await wrangler.stop();
       await host.stop();
