@@ -2,8 +2,9 @@
 // files), end to end through the API (agent tar.gz → Worker → R2 and back), versus plain
 // `tar czf` / `tar xzf` of the same tree in the same runtime's shell.
 //
-// Restore into a running session first saves a safety snapshot; its own duration (from its
-// createdAt/completedAt) is subtracted so the restore figure is R2 → agent → files only.
+// Restore into a running session first saves a safety snapshot and copies the chosen snapshot
+// to become the restore point; their own spans (createdAt → completedAt) are subtracted so the
+// "restore into the agent" figure is R2 → Worker → agent → files only. The whole call is a row too.
 
 const TREE_MB = 200;
 const RUNS_MAX = 3;
@@ -62,6 +63,7 @@ export default {
     const session = await ctx.createSession();
     const save = [];
     const restore = [];
+    const restoreTotal = [];
     const tarSave = [];
     const tarRestore = [];
     const exportOnly = [];
@@ -73,9 +75,12 @@ export default {
         save.push(TREE_MB / ((performance.now() - t0) / 1000));
 
         const t1 = performance.now();
-        const { safety } = await ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`);
-        const safetyMs = Date.parse(safety.completedAt) - Date.parse(safety.createdAt);
-        restore.push(TREE_MB / (Math.max(1, performance.now() - t1 - safetyMs) / 1000));
+        const { safety, restored } = await ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`);
+        const restoreMs = performance.now() - t1;
+        // The restore call also saves the safety snapshot and copies the chosen one (R2 → R2); both report their own span.
+        const span = (s) => Date.parse(s.completedAt) - Date.parse(s.createdAt);
+        restoreTotal.push(TREE_MB / (restoreMs / 1000));
+        restore.push(TREE_MB / (Math.max(1, restoreMs - span(safety) - span(restored)) / 1000));
 
         if (ctx.host) exportOnly.push(TREE_MB / ((await agentExportMs(ctx, session.id)) / 1000));
         tarSave.push(TREE_MB / ((await timedShell(ctx, session.id, `mkdir -p ${scratch} && tar czf ${scratch}/tree.tgz tree`)) / 1000));
@@ -88,7 +93,7 @@ export default {
             )) /
               1000),
         );
-        for (const id of [snap.id, safety.id]) await ctx.api("DELETE", `/api/sessions/${session.id}/snapshots/${id}`);
+        for (const id of [snap.id, safety.id, restored.id]) await ctx.api("DELETE", `/api/sessions/${session.id}/snapshots/${id}`);
       }
       await timedShell(ctx, session.id, `rm -rf ${scratch}`);
     } finally {
@@ -96,7 +101,8 @@ export default {
     }
     return [
       { metric: "save (vs tar czf)", unit: "MB/s", better: "higher", samples: save, direct: tarSave },
-      { metric: "restore (vs tar xzf)", unit: "MB/s", better: "higher", samples: restore, direct: tarRestore },
+      { metric: "restore into the agent (vs tar xzf)", unit: "MB/s", better: "higher", samples: restore, direct: tarRestore },
+      { metric: "restore call: safety + copy + restore", unit: "MB/s", better: "higher", samples: restoreTotal, direct: null },
       ...(exportOnly.length
         ? [{ metric: "agent export only (vs tar czf)", unit: "MB/s", better: "higher", samples: exportOnly, direct: tarSave }]
         : []),
