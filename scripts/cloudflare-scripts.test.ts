@@ -10,7 +10,12 @@ const root = path.resolve(".");
 const tmp = mkdtempSync(path.join(tmpdir(), "bf-cf-"));
 // The generated config must sit in the repo root: its `main` and container image paths are relative.
 const generated = path.join(root, `wrangler.generated.test-${process.pid}.toml`);
-const env = { ...process.env, PATH: `${path.join(root, "node_modules/.bin")}:${process.env.PATH}`, CI: "true", WRANGLER_SEND_METRICS: "false" };
+const env = {
+  ...process.env,
+  PATH: `${path.join(root, "node_modules/.bin")}:${process.env.PATH}`,
+  CI: "true",
+  WRANGLER_SEND_METRICS: "false",
+};
 
 async function node(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -49,7 +54,11 @@ describe("Cloudflare provisioning scripts", () => {
     expect(gen.stdout).toContain('RUNTIME_DRIVER = "containers"');
     writeFileSync(generated, gen.stdout);
 
-    const dry = await exec(path.join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--containers-rollout=none", "-c", generated, "--outdir", path.join(tmp, "out")], { env, cwd: root });
+    const dry = await exec(
+      path.join(root, "node_modules/.bin/wrangler"),
+      ["deploy", "--dry-run", "--containers-rollout=none", "-c", generated, "--outdir", path.join(tmp, "out")],
+      { env, cwd: root },
+    );
     expect(dry.stdout + dry.stderr).toContain("--dry-run: exiting now.");
 
     const verify = await node(["scripts/cf-verify.mjs", "-c", generated]);
@@ -73,6 +82,19 @@ describe("Cloudflare provisioning scripts", () => {
     expect(gen.stderr).toContain("CLOUDFLARE_ACCOUNT_ID");
     expect(readFileSync(partial, "utf8")).toBe("BURSTFLARE_HOSTNAME=dev.example.com\n");
   });
+
+  it("the local wrangler.toml deploys in a dry run, containers entry included", async () => {
+    const dry = await exec(
+      path.join(root, "node_modules/.bin/wrangler"),
+      ["deploy", "--dry-run", "--containers-rollout=none", "--outdir", path.join(tmp, "local")],
+      {
+        env,
+        cwd: root,
+      },
+    );
+    expect(dry.stdout + dry.stderr).toContain("burstflare-workspacecontainer");
+    expect(dry.stdout + dry.stderr).toContain("--dry-run: exiting now.");
+  }, 60_000);
 
   it("the local wrangler.toml passes cf:verify", async () => {
     const verify = await node(["scripts/cf-verify.mjs"]);
