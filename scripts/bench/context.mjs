@@ -24,7 +24,8 @@ export async function createLocalBenchUser(persistTo) {
     `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sql(`as_${userId}`)}, ${sql(userId)}, 'cli', ${sql(hash)}, ${sql(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
     ...["runningSessions", "totalSessions"].map(
       (l) =>
-        `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (${sql(workspaceId)}, ${sql(l)}, 1000, 'bench', ${t})`,
+        // Room for api-load's 1,000 seeded rows plus every scenario's own sessions.
+        `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (${sql(workspaceId)}, ${sql(l)}, 100000, 'bench', ${t})`,
     ),
   ];
   await exec(

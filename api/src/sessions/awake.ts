@@ -30,12 +30,27 @@ export async function readHealth(core: SessionCore): Promise<AgentHealth | null>
   }
 }
 
+/**
+ * A session's manifest is fixed when it is created, so its idle timeout is read from D1 once per
+ * DO instance, not on every alarm tick and every GET /api/sessions/:id.
+ */
+const idleTimeouts = new WeakMap<SessionCore, { sessionId: string; seconds: number }>();
+
+async function idleTimeoutOf(core: SessionCore): Promise<number> {
+  const sessionId = core.current.sessionId;
+  const known = idleTimeouts.get(core);
+  if (known?.sessionId === sessionId) return known.seconds;
+  const row = await getSessionRowById(core.env, sessionId);
+  const seconds = idleTimeoutSeconds(row ? sessionConfig(row).manifest.idleTimeoutSeconds : undefined);
+  if (row) idleTimeouts.set(core, { sessionId, seconds });
+  return seconds;
+}
+
 async function idleInputs(core: SessionCore, health: AgentHealth | null): Promise<IdleInputs> {
-  const row = await getSessionRowById(core.env, core.current.sessionId);
-  const manifest = row ? sessionConfig(row).manifest : null;
+  const idleSeconds = await idleTimeoutOf(core);
   return {
     now: now(),
-    idleTimeoutSeconds: idleTimeoutSeconds(manifest?.idleTimeoutSeconds),
+    idleTimeoutSeconds: idleSeconds,
     readyAt: core.current.readyAt,
     health,
     leases: core.current.leases,

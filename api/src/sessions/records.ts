@@ -59,10 +59,30 @@ const SELECT = `SELECT s.id, s.workspace_id, s.owner_id, s.name, s.template_id, 
     AND t.deleted_at IS NULL THEN 1 ELSE 0 END AS newer_version
   FROM sessions s LEFT JOIN templates t ON t.id = s.template_id`;
 
+/**
+ * Parsed manifests by their stored text. Sessions of one template version share the same text,
+ * and a listed page would otherwise run the manifest schema once per row. Bounded; cleared when full.
+ */
+const parsedManifests = new Map<string, Manifest>();
+const PARSED_MANIFESTS_MAX = 256;
+const PARSED_MANIFEST_MAX_CHARS = 32 * 1024;
+
+function parseManifest(text: string | null): Manifest {
+  const key = text ?? "";
+  const known = parsedManifests.get(key);
+  if (known) return known;
+  const parsed = manifestSchema.safeParse(text ? JSON.parse(text) : {});
+  const manifest: Manifest = parsed.success ? parsed.data : { persistedPaths: ["."] };
+  if (key.length > PARSED_MANIFEST_MAX_CHARS) return manifest;
+  if (parsedManifests.size >= PARSED_MANIFESTS_MAX) parsedManifests.clear();
+  parsedManifests.set(key, manifest);
+  return manifest;
+}
+
 export function sessionConfig(row: Pick<SessionRow, "manifest" | "artifact_key" | "bundle_key">): SessionConfig {
-  const parsed = manifestSchema.safeParse(row.manifest ? JSON.parse(row.manifest) : {});
   return {
-    manifest: parsed.success ? parsed.data : { persistedPaths: ["."] },
+    // Shared between callers: treat as read-only.
+    manifest: parseManifest(row.manifest),
     artifactKey: row.artifact_key,
     bundleKey: row.bundle_key,
   };
