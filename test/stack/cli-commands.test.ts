@@ -170,14 +170,16 @@ describe("flare commands against the stack", () => {
     expect(dl).toMatchObject({ file, bytes: snap.bytes, sha256: snap.sha256 });
     expect(sha256(readFileSync(file))).toBe(snap.sha256);
 
-    const restored = await flareJSON<{ restored: { id: string }; safety: { id: string; kind: string } }>(
+    const restored = await flareJSON<{ restored: { id: string; sha256: string; label: string }; safety: { id: string; kind: string } }>(
       fh,
       ["snapshot", "restore", name, snap.id],
       {
         timeoutMs: 120_000,
       },
     );
-    expect(restored.restored.id).toBe(snap.id);
+    // The restore point becomes a verified copy of the chosen snapshot (docs/snapshots.md).
+    expect(restored.restored.sha256).toBe(snap.sha256);
+    expect(restored.restored.label).toBe("restore of before change");
     expect(restored.safety.kind).toBe("safety");
     await flareJSON(fh, ["snapshot", "delete", name, restored.safety.id]);
     const after = await flareJSON<{ snapshots: { id: string }[] }>(fh, ["snapshot", "list", name]);
