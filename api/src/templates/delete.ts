@@ -1,21 +1,8 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
+import { deletePrefix } from "../reconcile/r2";
 import { buildPrefix, templatePrefix } from "./keys";
 import type { TemplateRow } from "./rows";
-
-async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<number> {
-  let deleted = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await bucket.list({ prefix, cursor });
-    if (page.objects.length > 0) {
-      await bucket.delete(page.objects.map((o) => o.key));
-      deleted += page.objects.length;
-    }
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return deleted;
-}
 
 async function sessionsUsing(env: AppBindings, templateId: string): Promise<number> {
   const inUse = await env.DB.prepare(
