@@ -12,7 +12,7 @@ import {
   snapshotSchema,
   workspaceSnapshotListSchema,
 } from "../../../sdk/schemas/snapshots";
-import type { AppEnv } from "../env";
+import type { AppBindings, AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { notFound } from "../lib/errors";
@@ -43,6 +43,14 @@ const snapshotParams = z.object({ id: idSchema, sid: idSchema });
 const conflict = { 409: errorResponses[400] };
 const read = [requireAuth, requirePermission("snapshots.read")];
 const write = [requireAuth, requirePermission("snapshots.write")];
+
+/** A live session of the caller's workspace and one of its snapshots; either missing answers 404. */
+async function requireSessionSnapshot(env: AppBindings, workspaceId: string, params: { id: string; sid: string }) {
+  const session = await requireSnapshotSession(env, workspaceId, params.id);
+  const snapshot = await getSnapshot(env, session.id, params.sid);
+  if (!snapshot) throw notFound("snapshot");
+  return { session, snapshot };
+}
 
 router.openapi(
   createRoute({
@@ -101,13 +109,9 @@ router.openapi(
     responses: { 200: jsonResponse(snapshotSchema), ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id, sid } = c.req.valid("param");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
-    const record = await getSnapshot(c.env, session.id, sid);
-    if (!record) throw notFound("snapshot");
+    const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
     const restorePoint = await latestReady(c.env, session.id);
-    return c.json(toSnapshot(record, restorePoint?.id ?? null), 200);
+    return c.json(toSnapshot(snapshot, restorePoint?.id ?? null), 200);
   },
 );
 
@@ -128,10 +132,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id, sid } = c.req.valid("param");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
-    const snapshot = await getSnapshot(c.env, session.id, sid);
-    if (!snapshot) throw notFound("snapshot");
+    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, c.req.valid("param"));
     if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot is ${snapshot.status}, not ready`);
     let restored = snapshot;
     let safety: typeof snapshot;
@@ -174,10 +175,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id, sid } = c.req.valid("param");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
-    const snapshot = await getSnapshot(c.env, session.id, sid);
-    if (!snapshot) throw notFound("snapshot");
+    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, c.req.valid("param"));
     if (snapshot.status === "pending") throw new ApiError("invalid_state", "snapshot is still uploading");
     await deleteSnapshot(c.env, snapshot);
     await audit(c, { action: "snapshot.delete", targetType: "snapshot", targetId: snapshot.id, details: { sessionId: session.id } });
@@ -196,11 +194,8 @@ router.openapi(
     responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } }, ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id, sid } = c.req.valid("param");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
-    const snapshot = await getSnapshot(c.env, session.id, sid);
-    if (snapshot?.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
+    const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
+    if (snapshot.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
     const object = await c.env.BUCKET.get(snapshot.r2Key);
     if (!object) throw new ApiError("gone", "snapshot content is missing from storage");
     const filename = `${session.name}-${snapshot.id}.tar.gz`;
@@ -231,11 +226,7 @@ router.openapi(
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id, sid } = c.req.valid("param");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, id);
-    const snapshot = await getSnapshot(c.env, session.id, sid);
-    if (!snapshot) throw notFound("snapshot");
+    const { snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
     return c.json(await newSessionFromSnapshot(c, snapshot, c.req.valid("json")), 201);
   },
 );
