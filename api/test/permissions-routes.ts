@@ -172,6 +172,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "POST /api/sessions/:id/ssh-token": ["runtime.access", { ok: [409] }],
   // Terminal, files, preview and ssh: the session's runtime behind the role check.
   "ALL /runtime/sessions/:id/:rest{.+}": ["runtime.access", { fixed: { rest: "files/tree" }, ok: [409, 502, 503] }],
+  // The sandboxed preview: a signed grant in the path is the credential (no cookie); none here → 404.
+  "ALL /runtime/preview/:credential": ["public", { fixed: { credential: "no-grant" } }],
+  "ALL /runtime/preview/:credential/*": ["public", { fixed: { credential: "no-grant" } }],
 
   // shares, start on intent, latency (issue 12). The seeded session is the owner's: a plain
   // member manages links of their own sessions only (403 here), a missing link id is a 404.

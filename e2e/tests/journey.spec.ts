@@ -81,6 +81,19 @@ test("sign up → starter session → terminal, editor and preview → stop → 
     await page.getByTestId("preview-reload").click();
     await expect(preview.locator("#m")).toHaveText(marker, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
+  // The previewed app is user code: it runs under the grant URL with an opaque origin, no cookies of ours.
+  const previewFrame = page.frames().find((f) => f.url().includes("/runtime/preview/"));
+  expect(previewFrame, "the preview frame follows the redirect to its grant URL").toBeTruthy();
+  expect(await previewFrame?.evaluate(() => self.origin)).toBe("null");
+  expect(
+    await previewFrame?.evaluate(() => {
+      try {
+        return document.cookie;
+      } catch {
+        return "blocked";
+      }
+    }),
+  ).toBe("blocked");
   await page.screenshot({ path: path.join(SCREENSHOTS, "workbench.png") });
 
   // Stop, then start again: the file is still there.

@@ -1,50 +1,16 @@
-import { randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { STARTER_MANIFEST } from "../../api/src/templates/starter";
 import { createShareResponse, type ShareAccess, shareAccessListResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
-import { putFile, shell } from "./helpers/snapshot-tree";
+import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
 
 /**
  * Share links against the real stack: a preview server with a WebSocket endpoint runs inside
- * the session (started through the terminal) and is reached through /runtime/share/<token>/.
+ * the session (helpers/preview-server.ts) and is reached through /runtime/share/<token>/.
  */
-
-/** HTTP echoes the path; a WebSocket upgrade gets one text frame "hello <path>". No npm packages needed. */
-const PREVIEW_SERVER = `const http = require("node:http");
-const crypto = require("node:crypto");
-const port = Number(process.argv[2]);
-const server = http.createServer((req, res) => {
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "set-cookie": ["bf_session=stolen; Path=/", "app=1; Path=/"] });
-  res.end("<!doctype html><title>shared</title><h1>Shared preview " + req.url + "</h1>");
-});
-server.on("upgrade", (req, socket) => {
-  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
-  socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n");
-  const msg = Buffer.from("hello " + req.url);
-  socket.write(Buffer.concat([Buffer.from([0x81, msg.length]), msg]));
-  socket.on("data", () => {});
-  socket.on("error", () => {});
-});
-server.listen(port, "127.0.0.1");
-`;
-
-async function sessionWithPreviewServer(owner: StackUser, name: string): Promise<string> {
-  const port = randomInt(20_000, 60_000);
-  const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."], previewPort: port });
-  const session = await createSession(owner, { name, templateId });
-  await putFile(owner, session.id, "preview-server.cjs", PREVIEW_SERVER);
-  await shell(owner, session.id, `(nohup node preview-server.cjs ${port} > preview.log 2>&1 &)`);
-  await until(async () => {
-    const res = await api(owner, "GET", `/runtime/sessions/${session.id}/preview/ready`);
-    return res.status === 200 && (await res.text()).includes("Shared preview /ready");
-  }, "the preview server inside the session");
-  return session.id;
-}
 
 async function share(owner: StackUser, sessionId: string, body: Record<string, unknown>) {
   const res = await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { expiresInSeconds: 3600, ...body });
@@ -52,19 +18,6 @@ async function share(owner: StackUser, sessionId: string, body: Record<string, u
 }
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseURL()}${path}`, { headers, redirect: "manual" });
-
-/** Opens a WebSocket and reports its handshake status and first message (101 + text, or the refusal). */
-function openWS(path: string, headers: Record<string, string> = {}): Promise<{ status: number; message: string | null }> {
-  const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}${path}`, { headers });
-  return new Promise((resolve) => {
-    socket.once("message", (data: Buffer) => {
-      socket.close();
-      resolve({ status: 101, message: data.toString() });
-    });
-    socket.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, message: null }));
-    socket.once("error", () => resolve({ status: 0, message: null }));
-  });
-}
 
 async function accessLog(owner: StackUser, sessionId: string): Promise<ShareAccess[]> {
   const res = await api(owner, "GET", `/api/sessions/${sessionId}/share-access?limit=500`);

@@ -3,6 +3,8 @@ import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protoc
 import { idSchema } from "../../../sdk/schemas/common";
 import { noteSessionConnect } from "../intent/intents";
 import { createRouter } from "../lib/app";
+import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
+import { handleSessionPreviewRequest, PREVIEW_GRANT_PATH_PREFIX, previewGrantRedirect } from "../preview/session-preview";
 import { requireSessionRow } from "../sessions/records";
 import {
   assertSafeFileQuery,
@@ -17,8 +19,9 @@ import { sessionDORequest, sessionStub } from "../sessions/stub";
 /**
  * /runtime/sessions/:id/{terminal,files/*,preview/*,ssh}: checks the caller, then hands the
  * request to the session's DO, which returns the agent's response as it is (WebSocket 101
- * included). Preview share links (issue 12) are a separate entry that will reach the same
- * `preview` path after its own check, never terminal, files or ssh.
+ * included). The previewed app itself is served only under `/runtime/preview/<id>.<grant>/`,
+ * in a CSP sandbox (api/src/preview/session-preview.ts); share links (api/src/shares/gateway.ts)
+ * are the other entry to the same `preview` path, never to terminal, files or ssh.
  */
 const router = createRouter();
 
@@ -32,6 +35,9 @@ router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
   await requireSessionRow(c.env, caller.workspaceId, id);
   // Start on intent measures the time saved up to the user's actual connect.
   if (kind === "terminal" || kind === "ssh") c.executionCtx.waitUntil(noteSessionConnect(c.env, id).catch(() => {}));
+  // User code never renders on our origin with the caller's cookies: pages move to the sandboxed
+  // grant URL. A WebSocket renders nothing, and a cookie upgrade already had to come from the app.
+  if (kind === "preview" && !isUpgrade(c.req.raw)) return previewGrantRedirect(c.env, c.req.raw, id, caller.userId);
   const url = new URL(c.req.url);
   if (kind === "files") assertSafeFileQuery(url);
   url.searchParams.delete("token");
@@ -41,7 +47,12 @@ router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
     forwarded.headers.set(SSH_AUTHORIZED_KEYS_HEADER, await authorizedKeysHeader(c.env, caller.userId));
     forwarded.headers.set(SSH_USER_HEADER, caller.sshUser ?? "");
   }
-  return sessionStub(c.env, id).fetch(sessionDORequest(id, "/runtime", forwarded, { agentPath, wake: true }));
+  const res = await sessionStub(c.env, id).fetch(sessionDORequest(id, "/runtime", forwarded, { agentPath, wake: true }));
+  return kind === "preview" ? hardenPreviewResponse(res) : res;
 });
+
+// Not in the OpenAPI document: the previewed app's own HTTP and WebSocket traffic.
+router.all(`${PREVIEW_GRANT_PATH_PREFIX}:credential`, handleSessionPreviewRequest);
+router.all(`${PREVIEW_GRANT_PATH_PREFIX}:credential/*`, handleSessionPreviewRequest);
 
 export default router;

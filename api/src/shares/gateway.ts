@@ -5,13 +5,15 @@ import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
 import { now } from "../lib/time";
 import { authenticate } from "../middleware/auth";
+import { hardenPreviewResponse, isSafePreviewPath, isUpgrade } from "../preview/sandbox";
+import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "../preview/visit-grants";
 import { sanitizeForAgent } from "../sessions/runtime-access";
 import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
 import { type SharePage, sharePageResponse, wantsHTML } from "./pages";
 import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./store";
-import { hashShareToken, parseCredential, signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "./tokens";
+import { hashShareToken, parseCredential } from "./tokens";
 
 /**
  * `/runtime/share/<token>[.<visit grant>]/<path>`: a share link's entry to a session's preview.
@@ -22,29 +24,11 @@ import { hashShareToken, parseCredential, signVisitGrant, VISIT_GRANT_TTL_MS, ve
  * not act as the viewer on this origin (read the CSRF cookie, call /api).
  */
 
-const PREVIEW_CSP = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 const WAKE_REFRESH_SECONDS = 2;
 
 interface Viewer {
   userId: string;
   email: string;
-}
-
-const isUpgrade = (req: Request) => req.headers.get("upgrade")?.toLowerCase() === "websocket";
-
-/** Dot segments (also percent-encoded) and backslashes would let URL normalisation leave /preview. */
-export function isSafePreviewPath(rawRest: string): boolean {
-  if (rawRest.includes("\\") || /%5c/i.test(rawRest) || /%00/.test(rawRest)) return false;
-  for (const segment of rawRest.split("/")) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return false;
-    }
-    if (decoded === "." || decoded === ".." || decoded.includes("/") || decoded.includes("\\")) return false;
-  }
-  return true;
 }
 
 async function viewerById(env: AppBindings, userId: string): Promise<Viewer | null> {
@@ -69,24 +53,6 @@ async function scopeAllows(env: AppBindings, share: ShareWithSession, viewer: Vi
   if (!viewer) return false;
   if (share.scope === "workspace") return isMember(env, share.workspace_id, viewer.userId);
   return shareEmails(share).includes(viewer.email.toLowerCase());
-}
-
-/** The preview's response with the sandbox and privacy headers; the app may not set our cookies. */
-function hardened(res: Response): Response {
-  if (res.status === 101 || res.webSocket) return res;
-  const out = new Response(res.body, res);
-  const cookies = out.headers.getSetCookie();
-  if (cookies.length) {
-    out.headers.delete("set-cookie");
-    for (const cookie of cookies) {
-      const name = cookie.split("=")[0]?.trim().toLowerCase() ?? "";
-      if (!name.replace(/^__(host|secure)-/, "").startsWith("bf_")) out.headers.append("set-cookie", cookie);
-    }
-  }
-  out.headers.append("content-security-policy", PREVIEW_CSP);
-  out.headers.set("referrer-policy", "no-referrer");
-  out.headers.set("x-robots-tag", "noindex");
-  return out;
 }
 
 /** Runs `work` after the response when the runtime allows it (a Worker request), else awaits it. */
@@ -141,7 +107,7 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
 
   // Who is asking, before any refusal, so the owner's log names them.
   if (credential.grant) {
-    const userId = await verifyVisitGrant(c.env, share.id, credential.grant, at);
+    const userId = await verifyVisitGrant(c.env, "share", share.id, credential.grant, at);
     viewer = userId ? await viewerById(c.env, userId) : null;
   } else {
     const auth = await authenticate(c);
@@ -193,7 +159,7 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
 
   // Scoped links need the viewer's identity on the sandboxed app's own requests too (see tokens.ts).
   if (viewer && share.scope !== "anyone" && !credential.grant && navigation) {
-    const grant = await signVisitGrant(c.env, share.id, viewer.userId, Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS));
+    const grant = await signVisitGrant(c.env, "share", share.id, viewer.userId, Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS));
     return Response.redirect(`${url.origin}${SHARE_PATH_PREFIX}${credential.token}.${grant}/${rest}${url.search}`, 303);
   }
 
@@ -237,5 +203,5 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
   const res = await sessionStub(c.env, share.session_id).fetch(
     sessionDORequest(share.session_id, "/runtime", forwarded, { agentPath, wake: true }),
   );
-  return hardened(res);
+  return hardenPreviewResponse(res);
 }

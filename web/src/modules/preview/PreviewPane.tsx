@@ -6,9 +6,14 @@ interface Props {
   previewPort: number | null;
 }
 
+/** The server's CSP sandbox for previews (api/src/preview/sandbox.ts), repeated on the frame in depth. */
+const PREVIEW_SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-downloads";
+
 /**
  * The session's preview route in an iframe. The path box lets you browse the app; reload re-requests
- * the current page; the port is the template's previewPort that the route forwards to.
+ * the current page; the port is the template's previewPort that the route forwards to. The route
+ * redirects to a grant URL where the app runs sandboxed (api/src/preview/session-preview.ts), so the
+ * previewed code never acts with our origin or the viewer's cookies.
  */
 export function PreviewPane({ sessionId, previewPort }: Props) {
   const base = `/runtime/sessions/${encodeURIComponent(sessionId)}/preview/`;
@@ -22,6 +27,7 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
     try {
       frameRef.current?.contentWindow?.location.reload();
     } catch {
+      // The sandboxed app has an opaque origin: load the route again (a fresh grant) instead.
       setNonce((n) => n + 1);
     }
   };
@@ -77,7 +83,15 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
       </form>
       <div className="preview-body">
         {previewPort ? (
-          <iframe className="preview-frame" key={nonce} ref={frameRef} title="Session preview" src={src} data-testid="preview-frame" />
+          <iframe
+            className="preview-frame"
+            key={nonce}
+            ref={frameRef}
+            title="Session preview"
+            src={src}
+            sandbox={PREVIEW_SANDBOX}
+            data-testid="preview-frame"
+          />
         ) : (
           <div className="pane-empty">
             <GlobeIcon size={28} />
