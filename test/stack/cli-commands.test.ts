@@ -7,7 +7,8 @@ import { adminReportSchema } from "../../sdk/schemas/admin";
 import { buildSchema } from "../../sdk/schemas/builds";
 import { sessionEventSchema } from "../../sdk/schemas/sessions";
 import { snapshotSchema } from "../../sdk/schemas/snapshots";
-import { eventually, type FlareHome, flare, flareHome, flareJSON, signIn, spawnFlare } from "./helpers/flare";
+import { until } from "./helpers/api";
+import { type FlareHome, flare, flareHome, flareJSON, signIn, spawnFlare } from "./helpers/flare";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -149,7 +150,7 @@ describe("flare commands against the stack", () => {
     try {
       const restarted = await flareJSON<{ session: { state: string } }>(fh, ["session", "restart", name], { timeoutMs: 120_000 });
       expect(restarted.session.state).toBe("running");
-      await eventually(() => {
+      await until(() => {
         const states = watcher.lines.map((l) => sessionEventSchema.parse(JSON.parse(l)));
         return states.some((e) => e.state === "stopping" || e.state === "stopped") && states.at(-1)?.state === "running";
       }, "the restart's events on the live stream");

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseURL } from "./helpers/api";
-import { createBrowserUser, eventually, flare, flareHome, flareJSON, spawnFlare } from "./helpers/flare";
+import { baseURL, until } from "./helpers/api";
+import { createBrowserUser, flare, flareHome, flareJSON, spawnFlare } from "./helpers/flare";
 
 interface Creds {
   version: 1;
@@ -23,7 +23,7 @@ describe("flare CLI against the stack", () => {
   it("signs in with the device flow approved in the browser, and refreshes with the rotating token", async () => {
     const browser = await createBrowserUser();
     const login = spawnFlare(fh, ["--json", "auth", "login", "--no-browser"]);
-    const first = await eventually(() => login.lines[0], "the device code line", 30_000);
+    const first = await until(() => login.lines[0], "the device code line", 30_000);
     const device = JSON.parse(first) as { type: string; userCode: string; verificationUri: string; verificationUriComplete: string };
     expect(device.type).toBe("device_code");
     expect(device.verificationUri.startsWith(baseURL())).toBe(true);

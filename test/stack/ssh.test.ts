@@ -8,8 +8,8 @@ import { sshKeySchema } from "../../sdk/schemas/auth";
 import type { Session } from "../../sdk/schemas/sessions";
 import { sshTokenSchema } from "../../sdk/schemas/sessions";
 import { E2E_PORT } from "../ports";
-import { api, createSession, expectOK } from "./helpers/api";
-import { eventually, FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signIn } from "./helpers/flare";
+import { api, createSession, expectOK, until } from "./helpers/api";
+import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signIn } from "./helpers/flare";
 import { createStackUser, STACK_STATE_DIR, type StackUser } from "./helpers/users";
 
 const SSH = "/usr/bin/ssh";
@@ -116,13 +116,13 @@ describe("real OpenSSH through the tunnel", () => {
   it("forwards a local port with ssh -L to a server started inside the session", async () => {
     const script = `require('http').createServer((q,r)=>r.end('inside-the-session')).listen(${INSIDE_PORT},'127.0.0.1',()=>console.log('listening'))`;
     const server = start(SSH, ["-F", fh.sshConfig, host, `exec node -e "${script}"`], fh);
-    await eventually(() => server.output().includes("listening"), "the server inside the session", 30_000);
+    await until(() => server.output().includes("listening"), "the server inside the session", 30_000);
     const forward = start(
       SSH,
       ["-F", fh.sshConfig, "-N", "-o", "ExitOnForwardFailure=yes", "-L", `${LOCAL_PORT}:127.0.0.1:${INSIDE_PORT}`, host],
       fh,
     );
-    const body = await eventually(
+    const body = await until(
       async () => {
         const res = await fetch(`http://127.0.0.1:${LOCAL_PORT}/`);
         return res.ok ? res.text() : null;
@@ -139,7 +139,7 @@ describe("real OpenSSH through the tunnel", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "flare-agent-"));
     const sock = path.join(dir, "agent.sock");
     const agent = start("/usr/bin/ssh-agent", ["-D", "-a", sock], fh);
-    await eventually(() => existsSync(sock), "ssh-agent's socket");
+    await until(() => existsSync(sock), "ssh-agent's socket");
     const key = path.join(dir, "agent_key");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "forwarded-agent-key", "-f", key]);
     const added = await run("/usr/bin/ssh-add", [key], fh, { env: { SSH_AUTH_SOCK: sock } });

@@ -29,8 +29,12 @@ export async function sessionAction(user: StackUser, id: string, action: "start"
   return sessionResponse.parse(await expectOK(await api(user, "POST", `/api/sessions/${id}/${action}`))).session;
 }
 
-/** Polls fn until it returns a truthy value; fails with the last value seen after the deadline. */
-export async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+/** Polls fn (sync or async) until it returns a truthy value; fails with the last value seen after the deadline. */
+export async function until<T>(
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -134,24 +134,3 @@ export function signIn(fh: FlareHome, user: StackUser): void {
   writeFileSync(file, JSON.stringify({ version: 1, servers }), { mode: 0o600 });
   chmodSync(file, 0o600);
 }
-
-/** Polls an async condition until it holds; fails with the last value after the deadline. */
-export async function eventually<T>(
-  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-}
