@@ -80,3 +80,39 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
     </div>
   );
 }
+
+/**
+ * The body of a flush list card (`card` with padding 0): a padded skeleton while loading, the
+ * error (with Retry when given), the empty state when there are no rows, else the rows.
+ */
+export function CardListBody({
+  loading,
+  error,
+  onRetry,
+  skeletonLines,
+  isEmpty = false,
+  empty,
+  children,
+}: {
+  loading: boolean;
+  error: unknown;
+  onRetry?: () => void;
+  skeletonLines: number;
+  isEmpty?: boolean;
+  empty?: ReactNode;
+  children: ReactNode;
+}) {
+  if (loading)
+    return (
+      <div style={{ padding: "1.25rem" }}>
+        <Skeleton lines={skeletonLines} />
+      </div>
+    );
+  if (error)
+    return (
+      <div style={{ padding: "1rem" }}>
+        <ErrorState error={error} onRetry={onRetry} />
+      </div>
+    );
+  return <>{isEmpty ? empty : children}</>;
+}

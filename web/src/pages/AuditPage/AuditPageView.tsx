@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import type { AuditEntry, Member } from "../../../../sdk/schemas/workspaces";
 import type { AuditFilters } from "../../api/queries/audit";
 import { ShieldIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { CardListBody, EmptyState } from "../../components/states";
 
 interface Props {
   entries: AuditEntry[] | undefined;
@@ -95,17 +95,13 @@ export function AuditPageView(p: Props) {
       </form>
 
       <section className="card" style={{ padding: 0 }}>
-        {p.loading ? (
-          <div style={{ padding: "1.25rem" }}>
-            <Skeleton lines={6} />
-          </div>
-        ) : p.error ? (
-          <div style={{ padding: "1rem" }}>
-            <ErrorState error={p.error} />
-          </div>
-        ) : !p.entries?.length ? (
-          <EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />
-        ) : (
+        <CardListBody
+          loading={p.loading}
+          error={p.error}
+          skeletonLines={6}
+          isEmpty={!p.entries?.length}
+          empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
+        >
           <div className="table-wrap">
             <table className="table" data-testid="audit-table">
               <thead>
@@ -118,7 +114,7 @@ export function AuditPageView(p: Props) {
                 </tr>
               </thead>
               <tbody>
-                {p.entries.map((e) => (
+                {p.entries?.map((e) => (
                   <tr key={e.id} data-action={e.action}>
                     <td className="muted" title={e.createdAt}>
                       {new Date(e.createdAt).toLocaleString()}
@@ -137,7 +133,7 @@ export function AuditPageView(p: Props) {
               </tbody>
             </table>
           </div>
-        )}
+        </CardListBody>
         {p.hasMore && (
           <div style={{ padding: "1rem", textAlign: "center" }}>
             <button type="button" className="btn" onClick={p.onMore} disabled={p.loadingMore} data-testid="audit-more">

@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import type { Build } from "../../../../sdk/schemas/builds";
 import { BUILD_STATES, type BuildState } from "../../../../sdk/states";
 import { HammerIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
 
@@ -50,22 +50,21 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
         </div>
       )}
       <section className="card" style={{ padding: 0 }}>
-        {loading ? (
-          <div style={{ padding: "1.25rem" }}>
-            <Skeleton lines={4} />
-          </div>
-        ) : error ? (
-          <div style={{ padding: "1rem" }}>
-            <ErrorState error={error} onRetry={onRetry} />
-          </div>
-        ) : !builds?.length ? (
-          <EmptyState
-            icon={<HammerIcon size={32} />}
-            title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}
-          >
-            Upload a template version to start a build.
-          </EmptyState>
-        ) : (
+        <CardListBody
+          loading={loading}
+          error={error}
+          onRetry={onRetry}
+          skeletonLines={4}
+          isEmpty={!builds?.length}
+          empty={
+            <EmptyState
+              icon={<HammerIcon size={32} />}
+              title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}
+            >
+              Upload a template version to start a build.
+            </EmptyState>
+          }
+        >
           <div className="table-wrap">
             <table className="table" data-testid="builds-table">
               <thead>
@@ -78,7 +77,7 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
                 </tr>
               </thead>
               <tbody>
-                {builds.map((b) => (
+                {builds?.map((b) => (
                   <tr key={b.id} data-build={b.id}>
                     <td>
                       <Link to={`/builds/${b.id}`} className="strong-link">
@@ -103,7 +102,7 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
               </tbody>
             </table>
           </div>
-        )}
+        </CardListBody>
       </section>
     </div>
   );

@@ -4,7 +4,7 @@ import { ROLES, type Role } from "../../../../sdk/states";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
 interface Mutation<T> {
   run: (input: T) => void;
@@ -71,15 +71,7 @@ export function MembersPageView(p: Props) {
       </div>
 
       <section className="card" style={{ padding: 0 }}>
-        {p.membersLoading ? (
-          <div style={{ padding: "1.25rem" }}>
-            <Skeleton lines={3} />
-          </div>
-        ) : p.membersError ? (
-          <div style={{ padding: "1rem" }}>
-            <ErrorState error={p.membersError} />
-          </div>
-        ) : (
+        <CardListBody loading={p.membersLoading} error={p.membersError} skeletonLines={3}>
           <div className="table-wrap">
             <table className="table" data-testid="members-table">
               <thead>
@@ -136,7 +128,7 @@ export function MembersPageView(p: Props) {
               </tbody>
             </table>
           </div>
-        )}
+        </CardListBody>
         {p.changeRole.error || p.removeMember.error ? (
           <div style={{ padding: "0 1rem 1rem" }}>
             <ErrorState error={p.changeRole.error ?? p.removeMember.error} />

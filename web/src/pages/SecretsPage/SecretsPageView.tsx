@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import type { Secret } from "../../../../sdk/schemas/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { KeyIcon, TrashIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
 interface Props {
   secrets: Secret[] | undefined;
@@ -81,19 +81,17 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
       )}
 
       <section className="card" style={{ padding: 0 }}>
-        {loading ? (
-          <div style={{ padding: "1.25rem" }}>
-            <Skeleton lines={3} />
-          </div>
-        ) : error ? (
-          <div style={{ padding: "1rem" }}>
-            <ErrorState error={error} />
-          </div>
-        ) : !secrets?.length ? (
-          <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
-            API keys, tokens and connection strings your sessions need.
-          </EmptyState>
-        ) : (
+        <CardListBody
+          loading={loading}
+          error={error}
+          skeletonLines={3}
+          isEmpty={!secrets?.length}
+          empty={
+            <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
+              API keys, tokens and connection strings your sessions need.
+            </EmptyState>
+          }
+        >
           <div className="table-wrap">
             <table className="table" data-testid="secrets-table">
               <thead>
@@ -105,7 +103,7 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
                 </tr>
               </thead>
               <tbody>
-                {secrets.map((s) => (
+                {secrets?.map((s) => (
                   <tr key={s.name} data-secret={s.name}>
                     <td className="mono">{s.name}</td>
                     <td className="muted" aria-label="hidden value">
@@ -124,7 +122,7 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
               </tbody>
             </table>
           </div>
-        )}
+        </CardListBody>
         {remove.error ? (
           <div style={{ padding: "0 1rem 1rem" }}>
             <ErrorState error={remove.error} />

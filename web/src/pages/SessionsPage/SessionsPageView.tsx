@@ -3,7 +3,7 @@ import type { Session } from "../../../../sdk/schemas/sessions";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 
 interface Props {
@@ -33,29 +33,28 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
         )}
       </div>
       <section className="card" style={{ padding: 0 }}>
-        {loading ? (
-          <div style={{ padding: "1.25rem" }}>
-            <Skeleton lines={4} />
-          </div>
-        ) : error ? (
-          <div style={{ padding: "1rem" }}>
-            <ErrorState error={error} onRetry={onRetry} />
-          </div>
-        ) : !sessions?.length ? (
-          <EmptyState
-            icon={<ServerIcon size={32} />}
-            title="No sessions yet"
-            action={
-              canCreate && (
-                <button type="button" className="btn btn-primary" onClick={onNew}>
-                  <PlusIcon /> Create your first session
-                </button>
-              )
-            }
-          >
-            A session is a full Linux environment with a terminal, an editor and a live preview.
-          </EmptyState>
-        ) : (
+        <CardListBody
+          loading={loading}
+          error={error}
+          onRetry={onRetry}
+          skeletonLines={4}
+          isEmpty={!sessions?.length}
+          empty={
+            <EmptyState
+              icon={<ServerIcon size={32} />}
+              title="No sessions yet"
+              action={
+                canCreate && (
+                  <button type="button" className="btn btn-primary" onClick={onNew}>
+                    <PlusIcon /> Create your first session
+                  </button>
+                )
+              }
+            >
+              A session is a full Linux environment with a terminal, an editor and a live preview.
+            </EmptyState>
+          }
+        >
           <div className="table-wrap">
             <table className="table" data-testid="sessions-table">
               <thead>
@@ -68,7 +67,7 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
                 </tr>
               </thead>
               <tbody>
-                {sessions.map((s) => (
+                {sessions?.map((s) => (
                   <tr key={s.id} data-session={s.name}>
                     <td>
                       <Link to={`/sessions/${s.id}`} className="strong-link">
@@ -93,7 +92,7 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
               </tbody>
             </table>
           </div>
-        )}
+        </CardListBody>
       </section>
     </div>
   );

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import type { Template } from "../../../../sdk/schemas/templates";
 import { LayersIcon, PlusIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
 
@@ -82,19 +82,18 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
       )}
 
       <section className="card" style={{ padding: 0 }}>
-        {loading ? (
-          <div style={{ padding: "1.25rem" }}>
-            <Skeleton lines={3} />
-          </div>
-        ) : error ? (
-          <div style={{ padding: "1rem" }}>
-            <ErrorState error={error} onRetry={onRetry} />
-          </div>
-        ) : !templates?.length ? (
-          <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
-            Create one to standardise your team's environments.
-          </EmptyState>
-        ) : (
+        <CardListBody
+          loading={loading}
+          error={error}
+          onRetry={onRetry}
+          skeletonLines={3}
+          isEmpty={!templates?.length}
+          empty={
+            <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
+              Create one to standardise your team's environments.
+            </EmptyState>
+          }
+        >
           <div className="table-wrap">
             <table className="table" data-testid="templates-table">
               <thead>
@@ -106,7 +105,7 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
                 </tr>
               </thead>
               <tbody>
-                {templates.map((t) => (
+                {templates?.map((t) => (
                   <tr key={t.id} data-template={t.name}>
                     <td>
                       <div className="row" style={{ gap: "0.5rem" }}>
@@ -126,7 +125,7 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
               </tbody>
             </table>
           </div>
-        )}
+        </CardListBody>
       </section>
     </div>
   );
