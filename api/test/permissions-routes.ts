@@ -90,6 +90,11 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "DELETE /api/sessions/:id/snapshots/:sid": "snapshots.write",
   "GET /api/sessions/:id/snapshots/:sid/content": "snapshots.read",
   "POST /api/sessions/:id/snapshots/:sid/new-session": ["snapshots.write", { body: () => ({ name: "from-snapshot", start: false }) }],
+  "GET /api/snapshots": "snapshots.read",
+  "POST /api/snapshots/:sid/new-session": [
+    "snapshots.write",
+    { body: () => ({ name: `from-ws-snapshot-${Math.random().toString(36).slice(2, 8)}`, start: false }) },
+  ],
 
   // auth: public ceremonies answer 4xx to an empty body, never 401/403/5xx
   "GET /api/auth/config": "public",
