@@ -13,6 +13,7 @@ import {
 } from "../api/queries/snapshots";
 import { formatBytes } from "../pages/TemplateDetailPage/format";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { DataTable } from "./DataTable";
 import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
 import { formatDateTime, timeAgo } from "./time";
@@ -222,81 +223,79 @@ interface TableProps {
 
 export function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="snapshots-table">
-        <thead>
-          <tr>
-            <th>Snapshot</th>
-            <th>Taken</th>
-            <th>Size</th>
-            <th className="hide-sm">SHA-256</th>
-            <th aria-label="Actions" />
-          </tr>
-        </thead>
-        <tbody>
-          {snapshots.map((s) => (
-            <tr key={s.id} data-snapshot-id={s.id} data-status={s.status}>
-              <td>
-                <div className="row" style={{ gap: 6, flexWrap: "wrap" }}>
-                  <span className="badge">{KIND_LABEL[s.kind]}</span>
-                  {s.label && <strong>{s.label}</strong>}
-                  {s.restorePoint && <span className="badge badge-ok">restore point</span>}
-                  {s.status === "pending" && <span className="badge badge-info">uploading</span>}
-                  {s.status === "failed" && <span className="badge badge-bad">failed</span>}
-                </div>
-              </td>
-              <td title={formatDateTime(s.createdAt)}>{timeAgo(s.createdAt)}</td>
-              <td>{s.bytes != null ? formatBytes(s.bytes) : "—"}</td>
-              <td className="hide-sm mono small" title={s.sha256 ?? undefined}>
-                {s.sha256 ? `${s.sha256.slice(0, 12)}…` : "—"}
-              </td>
-              <td>
-                {s.status === "ready" && (
-                  <div className="row" style={{ gap: 4, justifyContent: "flex-end" }}>
-                    <a className="btn btn-sm btn-ghost" href={snapshotContentURL(sessionId, s.id)} download>
-                      Download
-                    </a>
-                    {canWrite && canRestore && (
-                      <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("restore", s)}>
-                        <RestartIcon size={13} /> Restore
-                      </button>
-                    )}
-                    {canWrite && (
-                      <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("new-session", s)}>
-                        <PlusIcon size={13} /> New session
-                      </button>
-                    )}
-                    {canWrite && (
-                      <button
-                        type="button"
-                        className="icon-btn"
-                        aria-label={`Delete snapshot ${s.label ?? s.id}`}
-                        disabled={busy}
-                        onClick={() => onAction("delete", s)}
-                      >
-                        <TrashIcon size={14} />
-                      </button>
-                    )}
-                  </div>
+    <DataTable
+      testId="snapshots-table"
+      head={
+        <>
+          <th>Snapshot</th>
+          <th>Taken</th>
+          <th>Size</th>
+          <th className="hide-sm">SHA-256</th>
+          <th aria-label="Actions" />
+        </>
+      }
+    >
+      {snapshots.map((s) => (
+        <tr key={s.id} data-snapshot-id={s.id} data-status={s.status}>
+          <td>
+            <div className="row" style={{ gap: 6, flexWrap: "wrap" }}>
+              <span className="badge">{KIND_LABEL[s.kind]}</span>
+              {s.label && <strong>{s.label}</strong>}
+              {s.restorePoint && <span className="badge badge-ok">restore point</span>}
+              {s.status === "pending" && <span className="badge badge-info">uploading</span>}
+              {s.status === "failed" && <span className="badge badge-bad">failed</span>}
+            </div>
+          </td>
+          <td title={formatDateTime(s.createdAt)}>{timeAgo(s.createdAt)}</td>
+          <td>{s.bytes != null ? formatBytes(s.bytes) : "—"}</td>
+          <td className="hide-sm mono small" title={s.sha256 ?? undefined}>
+            {s.sha256 ? `${s.sha256.slice(0, 12)}…` : "—"}
+          </td>
+          <td>
+            {s.status === "ready" && (
+              <div className="row" style={{ gap: 4, justifyContent: "flex-end" }}>
+                <a className="btn btn-sm btn-ghost" href={snapshotContentURL(sessionId, s.id)} download>
+                  Download
+                </a>
+                {canWrite && canRestore && (
+                  <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("restore", s)}>
+                    <RestartIcon size={13} /> Restore
+                  </button>
                 )}
-                {s.status === "failed" && canWrite && (
-                  <div className="row" style={{ justifyContent: "flex-end" }}>
-                    <button
-                      type="button"
-                      className="icon-btn"
-                      aria-label={`Delete snapshot ${s.label ?? s.id}`}
-                      disabled={busy}
-                      onClick={() => onAction("delete", s)}
-                    >
-                      <TrashIcon size={14} />
-                    </button>
-                  </div>
+                {canWrite && (
+                  <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("new-session", s)}>
+                    <PlusIcon size={13} /> New session
+                  </button>
                 )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                {canWrite && (
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Delete snapshot ${s.label ?? s.id}`}
+                    disabled={busy}
+                    onClick={() => onAction("delete", s)}
+                  >
+                    <TrashIcon size={14} />
+                  </button>
+                )}
+              </div>
+            )}
+            {s.status === "failed" && canWrite && (
+              <div className="row" style={{ justifyContent: "flex-end" }}>
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Delete snapshot ${s.label ?? s.id}`}
+                  disabled={busy}
+                  onClick={() => onAction("delete", s)}
+                >
+                  <TrashIcon size={14} />
+                </button>
+              </div>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

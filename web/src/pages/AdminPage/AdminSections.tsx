@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { AdminBuild, AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "../../../../sdk/schemas/admin";
+import { DataTable } from "../../components/DataTable";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime, timeAgo } from "../../components/time";
 
@@ -120,37 +121,31 @@ export function ReconcileResultCard({ result }: { result: ReconcileResult }) {
       {result.actions.length === 0 ? (
         <EmptyState title="Nothing to do">Every session, build and grant is where it should be.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Action</th>
-                <th>Target</th>
-                <th>Why</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.actions.map((a) => (
-                <tr key={`${a.kind}:${a.targetId}`}>
-                  <td className="mono small">{a.kind}</td>
-                  <td className="small">
-                    {a.targetType} <span className="mono subtle">{a.targetId}</span>
-                  </td>
-                  <td className="small muted">{a.reason}</td>
-                  <td>
-                    <span
-                      className={`badge ${a.outcome === "failed" ? "badge-bad" : a.outcome === "done" ? "badge-ok" : ""}`}
-                      title={a.error}
-                    >
-                      {a.outcome}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          head={
+            <>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Why</th>
+              <th>Outcome</th>
+            </>
+          }
+        >
+          {result.actions.map((a) => (
+            <tr key={`${a.kind}:${a.targetId}`}>
+              <td className="mono small">{a.kind}</td>
+              <td className="small">
+                {a.targetType} <span className="mono subtle">{a.targetId}</span>
+              </td>
+              <td className="small muted">{a.reason}</td>
+              <td>
+                <span className={`badge ${a.outcome === "failed" ? "badge-bad" : a.outcome === "done" ? "badge-ok" : ""}`} title={a.error}>
+                  {a.outcome}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -167,43 +162,41 @@ export function DeadLetteredTable({
 }) {
   if (builds.length === 0) return <EmptyState title="No dead-lettered builds">Builds that exhaust their retries land here.</EmptyState>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="dead-lettered-builds">
-        <thead>
-          <tr>
-            <th>Build</th>
-            <th>Template</th>
-            <th>Error</th>
-            <th>Updated</th>
-            <th aria-label="Actions" />
-          </tr>
-        </thead>
-        <tbody>
-          {builds.map((b) => (
-            <tr key={b.id}>
-              <td className="mono small">
-                <Link to={`/builds/${b.id}`}>{b.id}</Link>
-              </td>
-              <td>
-                {b.templateName ?? b.templateId}
-                {b.version && <span className="muted"> v{b.version}</span>}
-              </td>
-              <td className="small muted" style={{ maxWidth: 320 }}>
-                {b.error ?? "—"}
-                <div className="subtle">{b.attempts} attempts</div>
-              </td>
-              <td className="muted small">{timeAgo(b.updatedAt)}</td>
-              <td>
-                <button type="button" className="btn btn-sm" onClick={() => onRetry(b.id)} disabled={pendingId !== null}>
-                  {pendingId === b.id && <span className="spinner" aria-hidden />}
-                  Retry
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="dead-lettered-builds"
+      head={
+        <>
+          <th>Build</th>
+          <th>Template</th>
+          <th>Error</th>
+          <th>Updated</th>
+          <th aria-label="Actions" />
+        </>
+      }
+    >
+      {builds.map((b) => (
+        <tr key={b.id}>
+          <td className="mono small">
+            <Link to={`/builds/${b.id}`}>{b.id}</Link>
+          </td>
+          <td>
+            {b.templateName ?? b.templateId}
+            {b.version && <span className="muted"> v{b.version}</span>}
+          </td>
+          <td className="small muted" style={{ maxWidth: 320 }}>
+            {b.error ?? "—"}
+            <div className="subtle">{b.attempts} attempts</div>
+          </td>
+          <td className="muted small">{timeAgo(b.updatedAt)}</td>
+          <td>
+            <button type="button" className="btn btn-sm" onClick={() => onRetry(b.id)} disabled={pendingId !== null}>
+              {pendingId === b.id && <span className="spinner" aria-hidden />}
+              Retry
+            </button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -247,38 +240,35 @@ export function DeletedTable({ items, loading, error, pendingId, onRestore }: De
       </EmptyState>
     );
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th>Kind</th>
-            <th>Name</th>
-            <th>Deleted</th>
-            <th>Purged after</th>
-            <th aria-label="Actions" />
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((d) => (
-            <tr key={`${d.kind}:${d.id}`}>
-              <td>
-                <span className="badge">{d.kind}</span>
-              </td>
-              <td>
-                {d.name ?? "—"} <span className="mono small subtle">{d.id}</span>
-              </td>
-              <td className="small muted">{timeAgo(d.deletedAt)}</td>
-              <td className="small muted">{formatDateTime(d.purgeAfter)}</td>
-              <td>
-                <button type="button" className="btn btn-sm" onClick={() => onRestore(d.kind, d.id)} disabled={pendingId !== null}>
-                  {pendingId === d.id && <span className="spinner" aria-hidden />}
-                  Restore
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      head={
+        <>
+          <th>Kind</th>
+          <th>Name</th>
+          <th>Deleted</th>
+          <th>Purged after</th>
+          <th aria-label="Actions" />
+        </>
+      }
+    >
+      {items.map((d) => (
+        <tr key={`${d.kind}:${d.id}`}>
+          <td>
+            <span className="badge">{d.kind}</span>
+          </td>
+          <td>
+            {d.name ?? "—"} <span className="mono small subtle">{d.id}</span>
+          </td>
+          <td className="small muted">{timeAgo(d.deletedAt)}</td>
+          <td className="small muted">{formatDateTime(d.purgeAfter)}</td>
+          <td>
+            <button type="button" className="btn btn-sm" onClick={() => onRestore(d.kind, d.id)} disabled={pendingId !== null}>
+              {pendingId === d.id && <span className="spinner" aria-hidden />}
+              Restore
+            </button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { AuditEntry, Member } from "../../../../sdk/schemas/workspaces";
 import type { AuditFilters } from "../../api/queries/audit";
+import { DataTable } from "../../components/DataTable";
 import { ShieldIcon } from "../../components/icons";
 import { CardListBody, EmptyState } from "../../components/states";
 
@@ -102,37 +103,35 @@ export function AuditPageView(p: Props) {
           isEmpty={!p.entries?.length}
           empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
         >
-          <div className="table-wrap">
-            <table className="table" data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Actor</th>
-                  <th>Action</th>
-                  <th>Target</th>
-                  <th className="hide-sm">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.entries?.map((e) => (
-                  <tr key={e.id} data-action={e.action}>
-                    <td className="muted" title={e.createdAt}>
-                      {new Date(e.createdAt).toLocaleString()}
-                    </td>
-                    <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
-                    <td className="mono">{e.action}</td>
-                    <td className="small">
-                      {e.targetType && <span className="muted">{e.targetType} </span>}
-                      <span className="mono">{e.targetId}</span>
-                    </td>
-                    <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
-                      {summary(e.details)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="audit-table"
+            head={
+              <>
+                <th>When</th>
+                <th>Actor</th>
+                <th>Action</th>
+                <th>Target</th>
+                <th className="hide-sm">Details</th>
+              </>
+            }
+          >
+            {p.entries?.map((e) => (
+              <tr key={e.id} data-action={e.action}>
+                <td className="muted" title={e.createdAt}>
+                  {new Date(e.createdAt).toLocaleString()}
+                </td>
+                <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
+                <td className="mono">{e.action}</td>
+                <td className="small">
+                  {e.targetType && <span className="muted">{e.targetType} </span>}
+                  <span className="mono">{e.targetId}</span>
+                </td>
+                <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
+                  {summary(e.details)}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </CardListBody>
         {p.hasMore && (
           <div style={{ padding: "1rem", textAlign: "center" }}>

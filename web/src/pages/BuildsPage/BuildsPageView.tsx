@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import type { Build } from "../../../../sdk/schemas/builds";
 import { BUILD_STATES, type BuildState } from "../../../../sdk/states";
+import { DataTable } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
 import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
@@ -65,43 +66,41 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
             </EmptyState>
           }
         >
-          <div className="table-wrap">
-            <table className="table" data-testid="builds-table">
-              <thead>
-                <tr>
-                  <th>Template</th>
-                  <th>Status</th>
-                  <th className="hide-sm">Attempts</th>
-                  <th className="hide-sm">Started</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {builds?.map((b) => (
-                  <tr key={b.id} data-build={b.id}>
-                    <td>
-                      <Link to={`/builds/${b.id}`} className="strong-link">
-                        {b.templateName} <span className="mono">{b.version}</span>
-                      </Link>
-                      {b.error && <div className="small muted">{b.error}</div>}
-                    </td>
-                    <td>
-                      <BuildStatusBadge status={b.status} />
-                    </td>
-                    <td className="hide-sm muted">{b.attempts}</td>
-                    <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
-                    <td style={{ textAlign: "right" }}>
-                      {canRetry && RETRYABLE.includes(b.status) && (
-                        <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
-                          Retry
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="builds-table"
+            head={
+              <>
+                <th>Template</th>
+                <th>Status</th>
+                <th className="hide-sm">Attempts</th>
+                <th className="hide-sm">Started</th>
+                <th aria-label="Actions" />
+              </>
+            }
+          >
+            {builds?.map((b) => (
+              <tr key={b.id} data-build={b.id}>
+                <td>
+                  <Link to={`/builds/${b.id}`} className="strong-link">
+                    {b.templateName} <span className="mono">{b.version}</span>
+                  </Link>
+                  {b.error && <div className="small muted">{b.error}</div>}
+                </td>
+                <td>
+                  <BuildStatusBadge status={b.status} />
+                </td>
+                <td className="hide-sm muted">{b.attempts}</td>
+                <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
+                <td style={{ textAlign: "right" }}>
+                  {canRetry && RETRYABLE.includes(b.status) && (
+                    <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
+                      Retry
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </CardListBody>
       </section>
     </div>

@@ -3,6 +3,7 @@ import type { Invite, Member } from "../../../../sdk/schemas/workspaces";
 import { ROLES, type Role } from "../../../../sdk/states";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
+import { DataTable } from "../../components/DataTable";
 import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
@@ -72,62 +73,60 @@ export function MembersPageView(p: Props) {
 
       <section className="card" style={{ padding: 0 }}>
         <CardListBody loading={p.membersLoading} error={p.membersError} skeletonLines={3}>
-          <div className="table-wrap">
-            <table className="table" data-testid="members-table">
-              <thead>
-                <tr>
-                  <th>Member</th>
-                  <th>Role</th>
-                  <th className="hide-sm">Joined</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {(p.members ?? []).map((m) => (
-                  <tr key={m.userId} data-member={m.email}>
-                    <td>
-                      <div className="stack" style={{ gap: 2 }}>
-                        <strong>
-                          {m.name ?? m.email}
-                          {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
-                        </strong>
-                        {m.name && <span className="small muted">{m.email}</span>}
-                      </div>
-                    </td>
-                    <td>
-                      {canTouch(m) ? (
-                        <select
-                          className="select"
-                          aria-label={`Role of ${m.email}`}
-                          value={m.role}
-                          disabled={p.changeRole.pending}
-                          onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
-                        >
-                          {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
-                            <option key={r} value={r}>
-                              {r}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <span className="badge" data-testid="member-role">
-                          {m.role}
-                        </span>
-                      )}
-                    </td>
-                    <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
-                    <td style={{ textAlign: "right" }}>
-                      {canTouch(m) && m.userId !== p.me?.userId && (
-                        <button type="button" className="icon-btn" aria-label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
-                          <TrashIcon size={15} />
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="members-table"
+            head={
+              <>
+                <th>Member</th>
+                <th>Role</th>
+                <th className="hide-sm">Joined</th>
+                <th aria-label="Actions" />
+              </>
+            }
+          >
+            {(p.members ?? []).map((m) => (
+              <tr key={m.userId} data-member={m.email}>
+                <td>
+                  <div className="stack" style={{ gap: 2 }}>
+                    <strong>
+                      {m.name ?? m.email}
+                      {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
+                    </strong>
+                    {m.name && <span className="small muted">{m.email}</span>}
+                  </div>
+                </td>
+                <td>
+                  {canTouch(m) ? (
+                    <select
+                      className="select"
+                      aria-label={`Role of ${m.email}`}
+                      value={m.role}
+                      disabled={p.changeRole.pending}
+                      onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
+                    >
+                      {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <span className="badge" data-testid="member-role">
+                      {m.role}
+                    </span>
+                  )}
+                </td>
+                <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
+                <td style={{ textAlign: "right" }}>
+                  {canTouch(m) && m.userId !== p.me?.userId && (
+                    <button type="button" className="icon-btn" aria-label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
+                      <TrashIcon size={15} />
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </CardListBody>
         {p.changeRole.error || p.removeMember.error ? (
           <div style={{ padding: "0 1rem 1rem" }}>
@@ -201,45 +200,43 @@ export function MembersPageView(p: Props) {
           {!p.invites?.length ? (
             <EmptyState icon={<UsersIcon size={28} />} title="No invites yet" />
           ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="invites-table">
-                <thead>
-                  <tr>
-                    <th>For</th>
-                    <th>Role</th>
-                    <th>Status</th>
-                    <th className="hide-sm">Expires</th>
-                    <th aria-label="Actions" />
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.invites.map((i) => (
-                    <tr key={i.id} data-invite={i.id}>
-                      <td>{i.email ?? <span className="muted">anyone with the code</span>}</td>
-                      <td>{i.role}</td>
-                      <td>
-                        <span className={`badge ${i.status === "pending" ? "badge-info" : i.status === "used" ? "badge-ok" : ""}`}>
-                          {i.status}
-                        </span>
-                      </td>
-                      <td className="hide-sm muted">{new Date(i.expiresAt).toLocaleString()}</td>
-                      <td style={{ textAlign: "right" }}>
-                        {i.status === "pending" && (
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            disabled={p.revokeInvite.pending}
-                            onClick={() => p.revokeInvite.run(i.id)}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              testId="invites-table"
+              head={
+                <>
+                  <th>For</th>
+                  <th>Role</th>
+                  <th>Status</th>
+                  <th className="hide-sm">Expires</th>
+                  <th aria-label="Actions" />
+                </>
+              }
+            >
+              {p.invites.map((i) => (
+                <tr key={i.id} data-invite={i.id}>
+                  <td>{i.email ?? <span className="muted">anyone with the code</span>}</td>
+                  <td>{i.role}</td>
+                  <td>
+                    <span className={`badge ${i.status === "pending" ? "badge-info" : i.status === "used" ? "badge-ok" : ""}`}>
+                      {i.status}
+                    </span>
+                  </td>
+                  <td className="hide-sm muted">{new Date(i.expiresAt).toLocaleString()}</td>
+                  <td style={{ textAlign: "right" }}>
+                    {i.status === "pending" && (
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        disabled={p.revokeInvite.pending}
+                        onClick={() => p.revokeInvite.run(i.id)}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
       )}

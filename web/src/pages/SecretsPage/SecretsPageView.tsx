@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { Secret } from "../../../../sdk/schemas/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { DataTable } from "../../components/DataTable";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
@@ -92,36 +93,34 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
             </EmptyState>
           }
         >
-          <div className="table-wrap">
-            <table className="table" data-testid="secrets-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Value</th>
-                  <th className="hide-sm">Updated</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {secrets?.map((s) => (
-                  <tr key={s.name} data-secret={s.name}>
-                    <td className="mono">{s.name}</td>
-                    <td className="muted" aria-label="hidden value">
-                      ••••••••
-                    </td>
-                    <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
-                    <td style={{ textAlign: "right" }}>
-                      {canWrite && (
-                        <button type="button" className="icon-btn" aria-label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
-                          <TrashIcon size={15} />
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="secrets-table"
+            head={
+              <>
+                <th>Name</th>
+                <th>Value</th>
+                <th className="hide-sm">Updated</th>
+                <th aria-label="Actions" />
+              </>
+            }
+          >
+            {secrets?.map((s) => (
+              <tr key={s.name} data-secret={s.name}>
+                <td className="mono">{s.name}</td>
+                <td className="muted" aria-label="hidden value">
+                  ••••••••
+                </td>
+                <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
+                <td style={{ textAlign: "right" }}>
+                  {canWrite && (
+                    <button type="button" className="icon-btn" aria-label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
+                      <TrashIcon size={15} />
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </CardListBody>
         {remove.error ? (
           <div style={{ padding: "0 1rem 1rem" }}>

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { Session } from "../../../../sdk/schemas/sessions";
+import { DataTable } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
@@ -55,43 +56,41 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
             </EmptyState>
           }
         >
-          <div className="table-wrap">
-            <table className="table" data-testid="sessions-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>State</th>
-                  <th className="hide-sm">Template</th>
-                  <th className="hide-sm">Last active</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {sessions?.map((s) => (
-                  <tr key={s.id} data-session={s.name}>
-                    <td>
-                      <Link to={`/sessions/${s.id}`} className="strong-link">
-                        {s.name}
-                      </Link>
-                    </td>
-                    <td>
-                      <SessionStateBadge state={s.state} />
-                    </td>
-                    <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
-                    <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
-                    <td>
-                      <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
-                        <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
-                          <CodeIcon size={14} /> Open
-                        </Link>
-                        <SessionControls session={s} compact canLifecycle={canLifecycle} />
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="sessions-table"
+            head={
+              <>
+                <th>Name</th>
+                <th>State</th>
+                <th className="hide-sm">Template</th>
+                <th className="hide-sm">Last active</th>
+                <th aria-label="Actions" />
+              </>
+            }
+          >
+            {sessions?.map((s) => (
+              <tr key={s.id} data-session={s.name}>
+                <td>
+                  <Link to={`/sessions/${s.id}`} className="strong-link">
+                    {s.name}
+                  </Link>
+                </td>
+                <td>
+                  <SessionStateBadge state={s.state} />
+                </td>
+                <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
+                <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
+                <td>
+                  <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
+                    <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
+                      <CodeIcon size={14} /> Open
+                    </Link>
+                    <SessionControls session={s} compact canLifecycle={canLifecycle} />
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </CardListBody>
       </section>
     </div>

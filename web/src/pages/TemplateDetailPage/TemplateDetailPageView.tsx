@@ -7,6 +7,7 @@ import { formatDateTime, timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "../BuildsPage/BuildStatusBadge";
 import { formatBytes } from "./format";
 import "../TemplatesPage/templates.css";
+import { DataTable } from "../../components/DataTable";
 
 export type TemplateAction =
   | { kind: "promote"; version: TemplateVersion }
@@ -110,46 +111,44 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
             No versions yet.{writable && " Create one below."}
           </p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="versions-table">
-              <thead>
-                <tr>
-                  <th>Version</th>
-                  <th>Build</th>
-                  <th className="hide-sm">Bundle</th>
-                  <th className="hide-sm">Created</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr key={v.id} data-version={v.version}>
-                    <td className="mono">
-                      {v.version} {v.active && <span className="badge badge-ok">Promoted</span>}
-                    </td>
-                    <td>
-                      {v.latestBuild ? (
-                        <Link to={`/builds/${v.latestBuild.id}`}>
-                          <BuildStatusBadge status={v.latestBuild.status} />
-                        </Link>
-                      ) : (
-                        <span className="muted small">{v.status === "awaiting_upload" ? "awaiting upload" : "no build"}</span>
-                      )}
-                    </td>
-                    <td className="hide-sm muted small">{v.bundleBytes != null ? formatBytes(v.bundleBytes) : "—"}</td>
-                    <td className="hide-sm muted">{timeAgo(v.createdAt)}</td>
-                    <td style={{ textAlign: "right" }}>
-                      {writable && promotable(v) && (
-                        <button type="button" className="btn btn-sm" onClick={() => onAction({ kind: "promote", version: v })}>
-                          Promote
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="versions-table"
+            head={
+              <>
+                <th>Version</th>
+                <th>Build</th>
+                <th className="hide-sm">Bundle</th>
+                <th className="hide-sm">Created</th>
+                <th aria-label="Actions" />
+              </>
+            }
+          >
+            {versions.map((v) => (
+              <tr key={v.id} data-version={v.version}>
+                <td className="mono">
+                  {v.version} {v.active && <span className="badge badge-ok">Promoted</span>}
+                </td>
+                <td>
+                  {v.latestBuild ? (
+                    <Link to={`/builds/${v.latestBuild.id}`}>
+                      <BuildStatusBadge status={v.latestBuild.status} />
+                    </Link>
+                  ) : (
+                    <span className="muted small">{v.status === "awaiting_upload" ? "awaiting upload" : "no build"}</span>
+                  )}
+                </td>
+                <td className="hide-sm muted small">{v.bundleBytes != null ? formatBytes(v.bundleBytes) : "—"}</td>
+                <td className="hide-sm muted">{timeAgo(v.createdAt)}</td>
+                <td style={{ textAlign: "right" }}>
+                  {writable && promotable(v) && (
+                    <button type="button" className="btn btn-sm" onClick={() => onAction({ kind: "promote", version: v })}>
+                      Promote
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 

@@ -5,6 +5,7 @@ import { LayersIcon, PlusIcon } from "../../components/icons";
 import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
+import { DataTable } from "../../components/DataTable";
 
 interface Props {
   templates: Template[] | undefined;
@@ -94,37 +95,35 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
             </EmptyState>
           }
         >
-          <div className="table-wrap">
-            <table className="table" data-testid="templates-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Promoted version</th>
-                  <th className="hide-sm">Preview port</th>
-                  <th className="hide-sm">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {templates?.map((t) => (
-                  <tr key={t.id} data-template={t.name}>
-                    <td>
-                      <div className="row" style={{ gap: "0.5rem" }}>
-                        <Link to={`/templates/${t.id}`} className="strong-link">
-                          {t.name}
-                        </Link>
-                        {t.builtin && <span className="badge badge-info">Built-in</span>}
-                        {t.archived && <span className="badge badge-warn">Archived</span>}
-                      </div>
-                      {t.description && <div className="small muted">{t.description}</div>}
-                    </td>
-                    <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
-                    <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
-                    <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="templates-table"
+            head={
+              <>
+                <th>Name</th>
+                <th>Promoted version</th>
+                <th className="hide-sm">Preview port</th>
+                <th className="hide-sm">Updated</th>
+              </>
+            }
+          >
+            {templates?.map((t) => (
+              <tr key={t.id} data-template={t.name}>
+                <td>
+                  <div className="row" style={{ gap: "0.5rem" }}>
+                    <Link to={`/templates/${t.id}`} className="strong-link">
+                      {t.name}
+                    </Link>
+                    {t.builtin && <span className="badge badge-info">Built-in</span>}
+                    {t.archived && <span className="badge badge-warn">Archived</span>}
+                  </div>
+                  {t.description && <div className="small muted">{t.description}</div>}
+                </td>
+                <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
+                <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
+                <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </CardListBody>
       </section>
     </div>

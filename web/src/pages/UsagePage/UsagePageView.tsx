@@ -12,6 +12,7 @@ import {
   storageSeries,
 } from "./usage-series";
 import "./UsageChart.css";
+import { DataTable } from "../../components/DataTable";
 
 interface Props {
   plan: PlanInfo | undefined;
@@ -153,28 +154,26 @@ export function UsagePageView({ plan, usage, loading, error, days, onDays, canCh
             No usage recorded in this period.
           </p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="usage-by-user">
-              <thead>
-                <tr>
-                  <th>Person</th>
-                  <th>Runtime</th>
-                  <th>Build minutes</th>
-                  <th>Snapshot storage</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.userId}>
-                    <td>{u.email ?? u.userId}</td>
-                    <td>{formatHours(u.runtimeSeconds / 3600)}</td>
-                    <td>{formatMinutes(u.buildSeconds / 60)}</td>
-                    <td>{formatBytes(u.snapshotBytes)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="usage-by-user"
+            head={
+              <>
+                <th>Person</th>
+                <th>Runtime</th>
+                <th>Build minutes</th>
+                <th>Snapshot storage</th>
+              </>
+            }
+          >
+            {users.map((u) => (
+              <tr key={u.userId}>
+                <td>{u.email ?? u.userId}</td>
+                <td>{formatHours(u.runtimeSeconds / 3600)}</td>
+                <td>{formatMinutes(u.buildSeconds / 60)}</td>
+                <td>{formatBytes(u.snapshotBytes)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>
