@@ -11,7 +11,7 @@ import {
   useRestoreIntoNewSession,
   useRestoreSnapshot,
 } from "../api/queries/snapshots";
-import { formatBytes } from "../pages/TemplateDetailPage/format";
+import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
 import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";

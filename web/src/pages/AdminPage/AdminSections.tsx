@@ -1,22 +1,11 @@
 import { Link } from "react-router";
 import type { AdminBuild, AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "../../../../sdk/schemas/admin";
+import { formatBytes } from "../../components/bytes";
 import { DataTable } from "../../components/DataTable";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime, timeAgo } from "../../components/time";
 
 const num = (n: number) => n.toLocaleString();
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 /** Counts per state as a row of labelled chips; zero states are dimmed, not hidden, so the set is stable. */
 function Breakdown({ counts }: { counts: Record<string, number> }) {

@@ -1,11 +1,11 @@
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import type { Build } from "../../../../sdk/schemas/builds";
+import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime } from "../../components/time";
 import { BuildStatusBadge } from "../BuildsPage/BuildStatusBadge";
-import { formatBytes } from "../TemplateDetailPage/format";
 import "../TemplatesPage/templates.css";
 
 interface Props {

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { Session } from "../../../../sdk/schemas/sessions";
 import type { PlanInfo } from "../../../../sdk/schemas/workspaces";
+import { formatBytes } from "../../components/bytes";
 import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
@@ -23,18 +24,6 @@ interface Props {
   /** Cards fed by other areas' APIs: under the sessions (wide column) and under the quota. */
   mainCards?: ReactNode;
   sideCards?: ReactNode;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 function Quota({ label, used, limit, format = String }: { label: string; used: number; limit: number; format?: (n: number) => string }) {

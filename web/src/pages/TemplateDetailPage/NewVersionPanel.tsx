@@ -4,8 +4,8 @@ import { manifestSchema } from "../../../../sdk/schemas/manifest";
 import type { CreateVersionResponse, UploadResult } from "../../../../sdk/schemas/templates";
 import { BUNDLE_MAX_BYTES, versionLabelSchema } from "../../../../sdk/schemas/templates";
 import { useCreateVersion } from "../../api/queries/templates";
+import { formatBytes } from "../../components/bytes";
 import { describeError } from "../../components/states";
-import { formatBytes } from "./format";
 
 const SAMPLE_MANIFEST = `{
   "persistedPaths": ["."],

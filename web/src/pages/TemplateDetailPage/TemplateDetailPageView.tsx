@@ -1,11 +1,11 @@
 import { Link } from "react-router";
 import type { TemplateDetail, TemplateVersion } from "../../../../sdk/schemas/templates";
 import { BUILD_STATES } from "../../../../sdk/states";
+import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon, RestartIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime, timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "../BuildsPage/BuildStatusBadge";
-import { formatBytes } from "./format";
 import "../TemplatesPage/templates.css";
 import { DataTable } from "../../components/DataTable";
 
