@@ -84,6 +84,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 /**
  * The body of a flush list card (`card` with padding 0): a padded skeleton while loading, the
  * error (with Retry when given), the empty state when there are no rows, else the rows.
+ * `statePadding` pads the skeleton and the error alike (cards whose header sets its own inset).
  */
 export function CardListBody({
   loading,
@@ -92,6 +93,7 @@ export function CardListBody({
   skeletonLines,
   isEmpty = false,
   empty,
+  statePadding,
   children,
 }: {
   loading: boolean;
@@ -100,17 +102,18 @@ export function CardListBody({
   skeletonLines: number;
   isEmpty?: boolean;
   empty?: ReactNode;
+  statePadding?: string;
   children: ReactNode;
 }) {
   if (loading)
     return (
-      <div style={{ padding: "1.25rem" }}>
+      <div style={{ padding: statePadding ?? "1.25rem" }}>
         <Skeleton lines={skeletonLines} />
       </div>
     );
   if (error)
     return (
-      <div style={{ padding: "1rem" }}>
+      <div style={{ padding: statePadding ?? "1rem" }}>
         <ErrorState error={error} onRetry={onRetry} />
       </div>
     );

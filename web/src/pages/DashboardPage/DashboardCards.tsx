@@ -2,9 +2,10 @@ import { Link } from "react-router";
 import type { Build } from "../../../../sdk/schemas/builds";
 import type { Template } from "../../../../sdk/schemas/templates";
 import type { BuildState } from "../../../../sdk/states";
-import { ArrowRightIcon, HammerIcon, LayersIcon, PlayIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { HammerIcon, LayersIcon, PlayIcon } from "../../components/icons";
+import { EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
+import { DashboardListCard } from "./DashboardListCard";
 
 const BUILD_TONE: Record<BuildState, string> = {
   queued: "badge-info",
@@ -28,98 +29,82 @@ interface TemplatesProps {
 export function TemplatesCard({ templates, loading, error, canStart, starting, onStart }: TemplatesProps) {
   const usable = (templates ?? []).filter((t) => !t.archived && t.activeVersionId);
   return (
-    <section className="card" style={{ padding: 0 }} data-testid="dashboard-templates">
-      <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
-        <h2>
-          <LayersIcon size={16} /> Templates
-        </h2>
-        <Link to="/templates" className="btn btn-ghost btn-sm">
-          All templates <ArrowRightIcon size={13} />
-        </Link>
-      </div>
-      {loading ? (
-        <div style={{ padding: "1rem 1.25rem" }}>
-          <Skeleton lines={2} />
-        </div>
-      ) : error ? (
-        <div style={{ padding: "1rem 1.25rem" }}>
-          <ErrorState error={error} />
-        </div>
-      ) : usable.length === 0 ? (
+    <DashboardListCard
+      testId="dashboard-templates"
+      icon={<LayersIcon size={16} />}
+      title="Templates"
+      linkTo="/templates"
+      linkLabel="All templates"
+      loading={loading}
+      error={error}
+      skeletonLines={2}
+      isEmpty={usable.length === 0}
+      empty={
         <EmptyState title="No templates yet">
           <Link to="/templates">Create one</Link> from a folder of files and a manifest.
         </EmptyState>
-      ) : (
-        <ul className="session-rows">
-          {usable.slice(0, 5).map((t) => (
-            <li key={t.id} className="session-row">
-              <Link to={`/templates/${t.id}`} className="session-row-main">
-                <span className="strong-link">
-                  {t.name} {t.builtin && <span className="badge">built in</span>}
-                </span>
-                <span className="small subtle">
-                  {t.activeVersion ? `v${t.activeVersion}` : ""}
-                  {t.previewPort ? ` · preview :${t.previewPort}` : ""}
-                </span>
-              </Link>
-              {canStart && (
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  onClick={() => onStart(t)}
-                  disabled={starting !== null}
-                  title={`New session from ${t.name}`}
-                >
-                  {starting === t.id ? <span className="spinner" aria-hidden /> : <PlayIcon size={12} />} Start
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+      }
+    >
+      <ul className="session-rows">
+        {usable.slice(0, 5).map((t) => (
+          <li key={t.id} className="session-row">
+            <Link to={`/templates/${t.id}`} className="session-row-main">
+              <span className="strong-link">
+                {t.name} {t.builtin && <span className="badge">built in</span>}
+              </span>
+              <span className="small subtle">
+                {t.activeVersion ? `v${t.activeVersion}` : ""}
+                {t.previewPort ? ` · preview :${t.previewPort}` : ""}
+              </span>
+            </Link>
+            {canStart && (
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => onStart(t)}
+                disabled={starting !== null}
+                title={`New session from ${t.name}`}
+              >
+                {starting === t.id ? <span className="spinner" aria-hidden /> : <PlayIcon size={12} />} Start
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </DashboardListCard>
   );
 }
 
 /** The latest builds across the workspace's templates. */
 export function BuildsCard({ builds, loading, error }: { builds: Build[] | undefined; loading: boolean; error: unknown }) {
   return (
-    <section className="card" style={{ padding: 0 }} data-testid="dashboard-builds">
-      <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
-        <h2>
-          <HammerIcon size={16} /> Recent builds
-        </h2>
-        <Link to="/builds" className="btn btn-ghost btn-sm">
-          All builds <ArrowRightIcon size={13} />
-        </Link>
-      </div>
-      {loading ? (
-        <div style={{ padding: "1rem 1.25rem" }}>
-          <Skeleton lines={2} />
-        </div>
-      ) : error ? (
-        <div style={{ padding: "1rem 1.25rem" }}>
-          <ErrorState error={error} />
-        </div>
-      ) : !builds?.length ? (
-        <EmptyState title="No builds yet">Uploading a template version starts one.</EmptyState>
-      ) : (
-        <ul className="session-rows">
-          {builds.slice(0, 5).map((b) => (
-            <li key={b.id}>
-              <Link to={`/builds/${b.id}`} className="session-row" style={{ textDecoration: "none" }}>
-                <span className="session-row-main">
-                  <span className="strong-link">
-                    {b.templateName} <span className="muted">v{b.version}</span>
-                  </span>
-                  <span className="small subtle">{timeAgo(b.updatedAt)}</span>
+    <DashboardListCard
+      testId="dashboard-builds"
+      icon={<HammerIcon size={16} />}
+      title="Recent builds"
+      linkTo="/builds"
+      linkLabel="All builds"
+      loading={loading}
+      error={error}
+      skeletonLines={2}
+      isEmpty={!builds?.length}
+      empty={<EmptyState title="No builds yet">Uploading a template version starts one.</EmptyState>}
+    >
+      <ul className="session-rows">
+        {builds?.slice(0, 5).map((b) => (
+          <li key={b.id}>
+            <Link to={`/builds/${b.id}`} className="session-row" style={{ textDecoration: "none" }}>
+              <span className="session-row-main">
+                <span className="strong-link">
+                  {b.templateName} <span className="muted">v{b.version}</span>
                 </span>
-                <span className={`badge ${BUILD_TONE[b.status]}`}>{b.status.replace("_", " ")}</span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+                <span className="small subtle">{timeAgo(b.updatedAt)}</span>
+              </span>
+              <span className={`badge ${BUILD_TONE[b.status]}`}>{b.status.replace("_", " ")}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </DashboardListCard>
   );
 }

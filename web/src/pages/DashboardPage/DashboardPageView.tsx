@@ -5,8 +5,9 @@ import type { PlanInfo } from "../../../../sdk/schemas/workspaces";
 import { formatBytes } from "../../components/bytes";
 import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { EmptyState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
+import { DashboardListCard } from "./DashboardListCard";
 import { FirstRunGuide } from "./FirstRunGuide";
 
 interface Props {
@@ -111,35 +112,28 @@ export function DashboardPageView({
 
       <div className="dashboard-grid">
         <div className="stack">
-          <section className="card" style={{ padding: 0 }}>
-            <div className="card-header" style={{ padding: "1rem 1.25rem 0" }}>
-              <h2>
-                <ServerIcon size={16} /> Sessions
-              </h2>
-              <Link to="/sessions" className="btn btn-ghost btn-sm">
-                All sessions <ArrowRightIcon size={13} />
-              </Link>
-            </div>
-            {sessions.loading ? (
-              <div style={{ padding: "1rem 1.25rem" }}>
-                <Skeleton lines={3} />
-              </div>
-            ) : sessions.error ? (
-              <div style={{ padding: "1rem 1.25rem" }}>
-                <ErrorState error={sessions.error} onRetry={sessions.refetch} />
-              </div>
-            ) : list.length === 0 ? (
+          <DashboardListCard
+            icon={<ServerIcon size={16} />}
+            title="Sessions"
+            linkTo="/sessions"
+            linkLabel="All sessions"
+            loading={sessions.loading}
+            error={sessions.error}
+            onRetry={sessions.refetch}
+            skeletonLines={3}
+            isEmpty={list.length === 0}
+            empty={
               <EmptyState icon={<CodeIcon size={28} />} title="No sessions yet">
                 Start one from the guide above.
               </EmptyState>
-            ) : (
-              <ul className="session-rows" data-testid="dashboard-sessions">
-                {sorted.slice(0, 8).map((s) => (
-                  <li key={s.id}>{renderSessionRow(s)}</li>
-                ))}
-              </ul>
-            )}
-          </section>
+            }
+          >
+            <ul className="session-rows" data-testid="dashboard-sessions">
+              {sorted.slice(0, 8).map((s) => (
+                <li key={s.id}>{renderSessionRow(s)}</li>
+              ))}
+            </ul>
+          </DashboardListCard>
           {mainCards}
         </div>
 
