@@ -14,6 +14,7 @@ import {
 import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
+import { FormField } from "./FormField";
 import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
 import { formatDateTime, timeAgo } from "./time";
@@ -183,8 +184,7 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
         onConfirm={confirm}
         onCancel={() => setPending(null)}
       >
-        <label className="field">
-          <span className="field-label">New session name</span>
+        <FormField label="New session name">
           <input
             className="input mono"
             aria-label="New session name"
@@ -198,7 +198,7 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
           <span className="field-hint" style={nameInvalid ? { color: "var(--bad)" } : undefined}>
             Lowercase letters, digits and dashes (up to 48). It starts from this snapshot.
           </span>
-        </label>
+        </FormField>
       </ConfirmDialog>
     </section>
   );

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import type { AuditEntry, Member } from "../../../../sdk/schemas/workspaces";
 import type { AuditFilters } from "../../api/queries/audit";
 import { DataTable } from "../../components/DataTable";
+import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
 import { CardListBody, EmptyState } from "../../components/states";
 
@@ -82,14 +83,12 @@ export function AuditPageView(p: Props) {
           <span className="field-label">Target (id or type)</span>
           <input className="input" value={target} onChange={(e) => setTarget(e.target.value)} maxLength={128} />
         </label>
-        <label className="field">
-          <span className="field-label">From</span>
+        <FormField label="From">
           <input className="input" type="date" value={since} onChange={(e) => setSince(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">To</span>
+        </FormField>
+        <FormField label="To">
           <input className="input" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
-        </label>
+        </FormField>
         <button type="submit" className="btn btn-primary">
           Filter
         </button>

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { Me } from "../../../../sdk/schemas/auth";
 import { Turnstile } from "../../auth/Turnstile";
+import { FormField } from "../../components/FormField";
 import { TerminalIcon } from "../../components/icons";
 import { ErrorState } from "../../components/states";
 
@@ -43,8 +44,7 @@ export function DeviceApprovePageView(p: Props) {
               p.onApprove(code);
             }}
           >
-            <label className="field">
-              <span className="field-label">Code shown by the CLI</span>
+            <FormField label="Code shown by the CLI">
               <input
                 className="input mono device-code-input"
                 name="userCode"
@@ -56,7 +56,7 @@ export function DeviceApprovePageView(p: Props) {
                 onChange={(e) => setCode(e.target.value.toUpperCase())}
                 data-testid="device-code"
               />
-            </label>
+            </FormField>
             {p.me && (
               <p className="small muted">
                 The CLI will act as <strong>{p.me.user.email}</strong> in workspace <strong>{p.me.workspace.name}</strong>.

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../../api/client";
+import { FormField } from "../../components/FormField";
 import { UsersIcon } from "../../components/icons";
 import { ErrorState } from "../../components/states";
 
@@ -54,8 +55,7 @@ export function JoinWorkspacePageView({ initialCode, pending, error, joined, onJ
         </section>
       ) : (
         <form className="card stack" onSubmit={submit}>
-          <label className="field">
-            <span className="field-label">Invite code</span>
+          <FormField label="Invite code">
             <input
               className="input mono"
               value={code}
@@ -64,7 +64,7 @@ export function JoinWorkspacePageView({ initialCode, pending, error, joined, onJ
               maxLength={128}
               data-testid="join-code"
             />
-          </label>
+          </FormField>
           {problem ? (
             <div className="alert alert-error" role="alert" data-testid="join-error">
               {problem}

@@ -4,6 +4,7 @@ import { ROLES, type Role } from "../../../../sdk/states";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
+import { FormField } from "../../components/FormField";
 import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
@@ -151,8 +152,7 @@ export function MembersPageView(p: Props) {
                 data-testid="invite-email"
               />
             </label>
-            <label className="field">
-              <span className="field-label">Role</span>
+            <FormField label="Role">
               <select className="select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
                 {roles.map((r) => (
                   <option key={r} value={r}>
@@ -160,9 +160,8 @@ export function MembersPageView(p: Props) {
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field-label">Expires in</span>
+            </FormField>
+            <FormField label="Expires in">
               <select className="select" value={expires} onChange={(e) => setExpires(Number(e.target.value))}>
                 {EXPIRY_CHOICES.map((c) => (
                   <option key={c.hours} value={c.hours}>
@@ -170,7 +169,7 @@ export function MembersPageView(p: Props) {
                   </option>
                 ))}
               </select>
-            </label>
+            </FormField>
             <button type="submit" className="btn btn-primary" disabled={p.createInvite.pending} data-testid="create-invite">
               <PlusIcon size={14} /> Create invite
             </button>

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { AuthLayout } from "../../auth/AuthLayout";
 import { Turnstile } from "../../auth/Turnstile";
+import { FormField } from "../../components/FormField";
 import { ErrorState } from "../../components/states";
 
 interface Props {
@@ -66,8 +67,7 @@ export function RecoverPageView(p: Props) {
           p.onRecover(email, code);
         }}
       >
-        <label className="field">
-          <span className="field-label">Email</span>
+        <FormField label="Email">
           <input
             className="input"
             type="email"
@@ -77,9 +77,8 @@ export function RecoverPageView(p: Props) {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
           />
-        </label>
-        <label className="field">
-          <span className="field-label">Recovery code</span>
+        </FormField>
+        <FormField label="Recovery code">
           <input
             className="input mono"
             name="code"
@@ -89,7 +88,7 @@ export function RecoverPageView(p: Props) {
             value={code}
             onChange={(e) => setCode(e.target.value)}
           />
-        </label>
+        </FormField>
         <Turnstile siteKey={p.turnstileSiteKey} action="recover" onToken={p.onTurnstile} />
         {p.recoverError ? <ErrorState error={p.recoverError} /> : null}
         <button type="submit" className="btn btn-primary btn-lg" disabled={p.recovering}>

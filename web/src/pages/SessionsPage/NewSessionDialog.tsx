@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { sessionNameSchema } from "../../../../sdk/schemas/sessions";
+import { FormField } from "../../components/FormField";
 
 export interface TemplateChoice {
   id: string;
@@ -48,8 +49,7 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
         }}
       >
         <h2 id={titleId}>New session</h2>
-        <label className="field">
-          <span className="field-label">Name</span>
+        <FormField label="Name">
           <input
             ref={inputRef}
             className="input mono"
@@ -62,9 +62,8 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
           <span className="field-hint" style={nameError ? { color: "var(--bad)" } : undefined}>
             {nameError ?? "Lowercase letters, digits and dashes. Used by flare ssh."}
           </span>
-        </label>
-        <label className="field">
-          <span className="field-label">Template</span>
+        </FormField>
+        <FormField label="Template">
           <select className="select" value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
             <option value="">Starter (built in)</option>
             {templates.map((t) => (
@@ -73,7 +72,7 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
               </option>
             ))}
           </select>
-        </label>
+        </FormField>
         {error && (
           <div className="alert alert-error small" role="alert">
             {error}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { AuthLayout } from "../../auth/AuthLayout";
+import { FormField } from "../../components/FormField";
 import { ErrorState } from "../../components/states";
 
 interface Props {
@@ -28,8 +29,7 @@ export function SignInPageView({ busy, error, onSignIn }: Props) {
           onSignIn(email);
         }}
       >
-        <label className="field">
-          <span className="field-label">Email (optional)</span>
+        <FormField label="Email (optional)">
           {/* "webauthn" lets the browser offer passkeys right in this field's autofill. */}
           <input
             className="input"
@@ -39,7 +39,7 @@ export function SignInPageView({ busy, error, onSignIn }: Props) {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
           />
-        </label>
+        </FormField>
         {error ? <ErrorState error={error} /> : null}
         <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>
           {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}

@@ -4,6 +4,7 @@ import type { AuthConfig } from "../../../../sdk/schemas/auth";
 import { AuthLayout } from "../../auth/AuthLayout";
 import { RecoveryCodes } from "../../auth/RecoveryCodes";
 import { Turnstile } from "../../auth/Turnstile";
+import { FormField } from "../../components/FormField";
 import { ErrorState } from "../../components/states";
 
 interface Props {
@@ -55,8 +56,7 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
             onSubmit({ email, name, inviteCode });
           }}
         >
-          <label className="field">
-            <span className="field-label">Email</span>
+          <FormField label="Email">
             <input
               className="input"
               type="email"
@@ -66,9 +66,8 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
               value={email}
               onChange={(e) => setEmail(e.target.value)}
             />
-          </label>
-          <label className="field">
-            <span className="field-label">Name (optional)</span>
+          </FormField>
+          <FormField label="Name (optional)">
             <input
               className="input"
               name="name"
@@ -77,10 +76,9 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
               value={name}
               onChange={(e) => setName(e.target.value)}
             />
-          </label>
+          </FormField>
           {(needsInvite || initialInvite) && (
-            <label className="field">
-              <span className="field-label">Invite code</span>
+            <FormField label="Invite code">
               <input
                 className="input mono"
                 name="inviteCode"
@@ -89,7 +87,7 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
                 onChange={(e) => setInviteCode(e.target.value)}
               />
               <span className="field-hint">During the beta you need an invite from an operator or a workspace.</span>
-            </label>
+            </FormField>
           )}
           <Turnstile siteKey={config?.turnstileSiteKey} action="register" onToken={onTurnstile} />
           {error ? <ErrorState error={error} /> : null}

@@ -5,6 +5,7 @@ import type { CreateVersionResponse, UploadResult } from "../../../../sdk/schema
 import { BUNDLE_MAX_BYTES, versionLabelSchema } from "../../../../sdk/schemas/templates";
 import { useCreateVersion } from "../../api/queries/templates";
 import { formatBytes } from "../../components/bytes";
+import { FormField } from "../../components/FormField";
 import { describeError } from "../../components/states";
 
 const SAMPLE_MANIFEST = `{
@@ -110,8 +111,7 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
       <div className="card-header">
         <h2>New version</h2>
       </div>
-      <label className="field">
-        <span className="field-label">Version</span>
+      <FormField label="Version">
         <input
           className="input mono"
           name="version"
@@ -126,9 +126,8 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
             {i.message}
           </span>
         ))}
-      </label>
-      <label className="field">
-        <span className="field-label">Manifest</span>
+      </FormField>
+      <FormField label="Manifest">
         <textarea
           className="input manifest-editor"
           name="manifest"
@@ -145,7 +144,7 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
             {i.path.replace(/^manifest\.?/, "") || "manifest"}: {i.message}
           </span>
         ))}
-      </label>
+      </FormField>
       <div className="field">
         <span className="field-label">Bundle (.tar.gz of the files that land in the workspace root)</span>
         <div

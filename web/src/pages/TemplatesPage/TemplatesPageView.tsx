@@ -6,6 +6,7 @@ import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
 import { DataTable } from "../../components/DataTable";
+import { FormField } from "../../components/FormField";
 
 interface Props {
   templates: Template[] | undefined;
@@ -48,8 +49,7 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
             onCreate({ name: name.trim(), description: description.trim() || undefined });
           }}
         >
-          <label className="field">
-            <span className="field-label">Name</span>
+          <FormField label="Name">
             <input
               className="input mono"
               name="name"
@@ -60,11 +60,10 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
               required
             />
             <span className="field-hint">Lowercase letters, digits, dots, dashes; unique in this workspace.</span>
-          </label>
-          <label className="field">
-            <span className="field-label">Description</span>
+          </FormField>
+          <FormField label="Description">
             <input className="input" name="description" value={description} onChange={(e) => setDescription(e.target.value)} />
-          </label>
+          </FormField>
           {createError && (
             <div className="alert alert-error" role="alert">
               {createError}

@@ -1,0 +1,12 @@
+import type { ReactNode } from "react";
+
+/** One labelled form row: the label text above its control (clicking the label focuses it). */
+export function FormField({ label, children }: { label: ReactNode; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed as children, so it sits inside the label
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+    </label>
+  );
+}
