@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { codeForStatus } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
-import { api, codeForStatus, send } from "./client";
+import { api, send } from "./client";
 
 function respond(status: number, body: string, headers: Record<string, string> = {}) {
   return vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(body, { status, headers }));

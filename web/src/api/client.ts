@@ -1,26 +1,14 @@
-import { ApiError, type ErrorCode, isErrorBody } from "../../../sdk/errors";
+import { codeForStatus } from "../../../sdk/client";
+import { ApiError, isErrorBody } from "../../../sdk/errors";
 
 export { ApiError };
 
-function csrfToken(): string | undefined {
+/** The double-submit CSRF token the server set as the `bf_csrf` cookie. */
+export function csrfToken(): string | undefined {
   return document.cookie
     .split("; ")
     .find((c) => c.startsWith("bf_csrf="))
     ?.slice("bf_csrf=".length);
-}
-
-/** Status → code for answers without an error body (a proxy's 502, a plain-text 404). */
-export function codeForStatus(status: number): ErrorCode {
-  if (status === 401) return "unauthorized";
-  if (status === 403) return "forbidden";
-  if (status === 404) return "not_found";
-  if (status === 409) return "conflict";
-  if (status === 410) return "gone";
-  if (status === 413) return "payload_too_large";
-  if (status === 429) return "rate_limited";
-  if (status === 502 || status === 503 || status === 504) return "runtime_unavailable";
-  if (status >= 400 && status < 500) return "bad_request";
-  return "internal";
 }
 
 type RawBody = string | Blob | ArrayBuffer | Uint8Array;

@@ -1,12 +1,6 @@
+import { codeForStatus } from "../../../sdk/client";
 import { ApiError, isErrorBody } from "../../../sdk/errors";
-import { codeForStatus } from "./client";
-
-function csrfToken(): string | undefined {
-  return document.cookie
-    .split("; ")
-    .find((c) => c.startsWith("bf_csrf="))
-    ?.slice("bf_csrf=".length);
-}
+import { csrfToken } from "./client";
 
 /**
  * PUTs a file with upload progress. fetch() cannot report request-body progress, so this one
