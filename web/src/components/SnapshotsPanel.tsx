@@ -221,6 +221,20 @@ interface TableProps {
   onAction: (kind: "restore" | "delete" | "new-session", snapshot: Snapshot) => void;
 }
 
+function DeleteSnapshotButton({ snapshot, busy, onDelete }: { snapshot: Snapshot; busy: boolean; onDelete: () => void }) {
+  return (
+    <button
+      type="button"
+      className="icon-btn"
+      aria-label={`Delete snapshot ${snapshot.label ?? snapshot.id}`}
+      disabled={busy}
+      onClick={onDelete}
+    >
+      <TrashIcon size={14} />
+    </button>
+  );
+}
+
 export function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {
   return (
     <DataTable
@@ -267,30 +281,12 @@ export function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, bus
                     <PlusIcon size={13} /> New session
                   </button>
                 )}
-                {canWrite && (
-                  <button
-                    type="button"
-                    className="icon-btn"
-                    aria-label={`Delete snapshot ${s.label ?? s.id}`}
-                    disabled={busy}
-                    onClick={() => onAction("delete", s)}
-                  >
-                    <TrashIcon size={14} />
-                  </button>
-                )}
+                {canWrite && <DeleteSnapshotButton snapshot={s} busy={busy} onDelete={() => onAction("delete", s)} />}
               </div>
             )}
             {s.status === "failed" && canWrite && (
               <div className="row" style={{ justifyContent: "flex-end" }}>
-                <button
-                  type="button"
-                  className="icon-btn"
-                  aria-label={`Delete snapshot ${s.label ?? s.id}`}
-                  disabled={busy}
-                  onClick={() => onAction("delete", s)}
-                >
-                  <TrashIcon size={14} />
-                </button>
+                <DeleteSnapshotButton snapshot={s} busy={busy} onDelete={() => onAction("delete", s)} />
               </div>
             )}
           </td>
