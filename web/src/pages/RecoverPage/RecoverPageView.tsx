@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import { AccountEmailField } from "../../auth/AccountEmailField";
 import { AuthLayout } from "../../auth/AuthLayout";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
@@ -67,17 +68,7 @@ export function RecoverPageView(p: Props) {
           p.onRecover(email, code);
         }}
       >
-        <FormField label="Email">
-          <input
-            className="input"
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </FormField>
+        <AccountEmailField value={email} onChange={setEmail} />
         <FormField label="Recovery code">
           <input
             className="input mono"

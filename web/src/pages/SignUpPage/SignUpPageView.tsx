@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import type { AuthConfig } from "../../../../sdk/schemas/auth";
+import { AccountEmailField } from "../../auth/AccountEmailField";
 import { AuthLayout } from "../../auth/AuthLayout";
 import { RecoveryCodes } from "../../auth/RecoveryCodes";
 import { Turnstile } from "../../auth/Turnstile";
@@ -56,17 +57,7 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
             onSubmit({ email, name, inviteCode });
           }}
         >
-          <FormField label="Email">
-            <input
-              className="input"
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </FormField>
+          <AccountEmailField value={email} onChange={setEmail} />
           <FormField label="Name (optional)">
             <input
               className="input"
