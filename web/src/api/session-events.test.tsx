@@ -4,27 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SessionDetail, SessionEvent } from "../../../sdk/schemas/sessions";
 import { sessionKeys } from "./queries/sessions";
 import { applySessionEvent, useSessionEvents } from "./session-events";
+import { makeSession } from "./session-fixture";
 
 const base: SessionDetail = {
-  id: "ses_1",
-  workspaceId: "ws_1",
-  ownerId: "usr_1",
-  name: "calm-otter",
-  templateId: null,
-  versionId: null,
-  state: "sleeping",
-  stateVersion: 4,
-  runtimeStatus: null,
-  runtimeState: null,
-  lastBootstrapAt: null,
-  lastLifecyclePhase: "stopped",
-  failureReason: null,
-  previewPort: 3000,
-  startOnIntent: false,
-  newerVersionAvailable: false,
-  createdAt: "2026-11-29T10:00:00.000Z",
-  updatedAt: "2026-11-29T10:00:00.000Z",
-  lastActiveAt: null,
+  ...makeSession("sleeping", { stateVersion: 4, lastLifecyclePhase: "stopped" }),
   activity: null,
 };
 

@@ -4,33 +4,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Session } from "../../../sdk/schemas/sessions";
 import type { SessionState } from "../../../sdk/states";
 import { sessionKeys, sessionsQuery } from "../api/queries/sessions";
+import { makeSession } from "../api/session-fixture";
 import { SessionControls } from "./SessionControls";
 import { SessionStateBadge } from "./SessionStateBadge";
-
-function makeSession(state: SessionState, over: Partial<Session> = {}): Session {
-  return {
-    id: "ses_1",
-    workspaceId: "ws_1",
-    ownerId: "usr_1",
-    name: "calm-otter",
-    templateId: null,
-    versionId: null,
-    state,
-    stateVersion: 3,
-    runtimeStatus: null,
-    runtimeState: null,
-    lastBootstrapAt: null,
-    lastLifecyclePhase: null,
-    failureReason: null,
-    previewPort: 3000,
-    startOnIntent: false,
-    newerVersionAvailable: false,
-    createdAt: "2026-11-29T10:00:00.000Z",
-    updatedAt: "2026-11-29T10:00:00.000Z",
-    lastActiveAt: null,
-    ...over,
-  };
-}
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
