@@ -166,13 +166,6 @@ export async function requireSessionRow(env: AppBindings, workspaceId: string, i
   return row;
 }
 
-export async function listSessionRows(env: AppBindings, workspaceId: string): Promise<SessionRow[]> {
-  const { results } = await env.DB.prepare(`${SELECT} WHERE s.workspace_id = ? AND s.deleted_at IS NULL ORDER BY s.created_at DESC`)
-    .bind(workspaceId)
-    .all<SessionRow>();
-  return results;
-}
-
 export interface SessionPage {
   rows: SessionRow[];
   nextCursor: string | null;
