@@ -38,6 +38,14 @@ async function currentSession(c: Context<AppEnv>, id: string) {
   return toSession(row);
 }
 
+/** The caller and the path's `{id}` session of their workspace; one they may not see answers 404. */
+async function requirePathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>) {
+  const auth = c.get("auth");
+  const { id } = c.req.valid("param");
+  const row = await requireSessionRow(c.env, auth.workspaceId, id);
+  return { auth, id, row };
+}
+
 router.openapi(
   createRoute({
     method: "post",
@@ -111,8 +119,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+    const { id, row } = await requirePathSession(c);
     const { record, activity } = unwrap(await sessionStub(c.env, id).describe(id));
     // describe() changes the state only when it finds the runtime lost; then the row is read again.
     const fresh = record.stateVersion === row.state_version ? toSession(row) : await currentSession(c, id);
@@ -132,9 +139,8 @@ router.openapi(
     responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { id } = await requirePathSession(c);
     const { startOnIntent } = c.req.valid("json");
-    await requireSessionRow(c.env, c.get("auth").workspaceId, id);
     await c.env.DB.prepare("UPDATE sessions SET start_on_intent = ? WHERE id = ?")
       .bind(startOnIntent ? 1 : 0, id)
       .run();
@@ -156,9 +162,7 @@ for (const action of lifecycleActions) {
       responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
     }),
     async (c) => {
-      const auth = c.get("auth");
-      const { id } = c.req.valid("param");
-      await requireSessionRow(c.env, auth.workspaceId, id);
+      const { auth, id } = await requirePathSession(c);
       const stub = sessionStub(c.env, id);
       const actor = { userId: auth.userId };
       const result =
@@ -181,9 +185,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id } = c.req.valid("param");
-    await requireSessionRow(c.env, auth.workspaceId, id);
+    const { auth, id } = await requirePathSession(c);
     unwrap(await sessionStub(c.env, id).remove(id, { userId: auth.userId }));
     await audit(c, { action: "session.delete", targetType: "session", targetId: id });
     return c.json({ session: await currentSession(c, id) }, 200);
@@ -201,10 +203,8 @@ router.openapi(
     responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { auth, id } = await requirePathSession(c);
     const { minutes } = c.req.valid("json");
-    await requireSessionRow(c.env, auth.workspaceId, id);
     const stub = sessionStub(c.env, id);
     unwrap(await stub.keepAwake(id, minutes, auth.userId));
     await audit(c, { action: "session.keep_awake", targetType: "session", targetId: id, details: { minutes } });
@@ -224,8 +224,7 @@ router.openapi(
     responses: { 200: { description: "text/event-stream of SessionEvent" }, ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
-    await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+    const { id } = await requirePathSession(c);
     const headers = new Headers();
     const last = c.req.header("last-event-id");
     if (last) headers.set("last-event-id", last);
@@ -244,9 +243,7 @@ router.openapi(
     responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id } = c.req.valid("param");
-    await requireSessionRow(c.env, auth.workspaceId, id);
+    const { auth, id } = await requirePathSession(c);
     const token = await issueSSHToken(c.env, {
       sessionId: id,
       userId: auth.userId,
