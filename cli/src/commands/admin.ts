@@ -11,8 +11,8 @@ import {
 } from "../../../sdk/schemas/admin";
 import { workspaceExportSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
-import { downloadTo } from "../download";
 import { formatBytes, table } from "../output";
+import { downloadExport } from "./export";
 
 export function renderReport(r: AdminReport): string {
   const lines = [
@@ -132,12 +132,6 @@ export function registerAdmin(program: Command, app: App): void {
         {},
         { schema: workspaceExportSchema },
       );
-      const file = opts.output ?? `burstflare-export-${exported.id}.json`;
-      const res = await ctx.client.raw("GET", exported.downloadURL);
-      const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
-      if (sha256 !== exported.sha256) {
-        throw new Error(`the download of ${exported.id} is corrupt (sha256 ${sha256}, expected ${exported.sha256}); run the export again`);
-      }
-      ctx.out.result({ export: exported, file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
+      await downloadExport(ctx, exported, opts.output);
     });
 }

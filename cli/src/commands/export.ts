@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { workspaceExportSchema } from "../../../sdk/schemas/snapshots";
+import { type WorkspaceExport, workspaceExportSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
+import type { Context } from "../context";
 import { downloadTo } from "../download";
 import { formatBytes } from "../output";
 
@@ -21,12 +22,17 @@ export function registerExport(program: Command, app: App): void {
         spinner.fail();
         throw err;
       }
-      const file = opts.output ?? `burstflare-export-${exported.id}.json`;
-      const res = await ctx.client.raw("GET", exported.downloadURL);
-      const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
-      if (sha256 !== exported.sha256) {
-        throw new Error(`the download of ${exported.id} is corrupt (sha256 ${sha256}, expected ${exported.sha256}); run the export again`);
-      }
-      ctx.out.result({ export: exported, file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
+      await downloadExport(ctx, exported, opts.output);
     });
+}
+
+/** Downloads a finished export to `output` (default burstflare-export-<id>.json) and checks it against its sha256. */
+export async function downloadExport(ctx: Context, exported: WorkspaceExport, output: string | undefined): Promise<void> {
+  const file = output ?? `burstflare-export-${exported.id}.json`;
+  const res = await ctx.client.raw("GET", exported.downloadURL);
+  const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
+  if (sha256 !== exported.sha256) {
+    throw new Error(`the download of ${exported.id} is corrupt (sha256 ${sha256}, expected ${exported.sha256}); run the export again`);
+  }
+  ctx.out.result({ export: exported, file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
 }
