@@ -62,6 +62,16 @@ test("passkey account: register, sign out, sign in, second passkey, new recovery
   await expect(page.getByTestId("recovery-remaining")).toContainText("9 of 10");
 });
 
+test("conditional UI: focusing the email field offers the passkey in autofill and signs in with it", async ({ page }) => {
+  const { email } = await signUp(page);
+  await signOut(page);
+  await expect(page).toHaveURL(/\/signin/);
+  // The virtual authenticator answers the autofill request the way a person picking the passkey would.
+  await page.getByLabel("Email (optional)").focus();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("account-link")).toHaveText(email);
+});
+
 test("approve a CLI device code from the page; the CLI's exchange then succeeds", async ({ page, request }) => {
   const { email } = await signUp(page);
   const start = await request.post("/api/cli/device/start");

@@ -25,25 +25,37 @@ export function SignInPage() {
   const doneRef = useRef(done);
   doneRef.current = done;
 
-  // Conditional UI: passkeys offered in the email field's autofill while the page is open.
-  useEffect(() => {
-    let active = true;
+  // Conditional UI: passkeys offered in the email field's autofill. It starts when the field
+  // is first focused rather than on load, so it never races an explicit "Sign in" click (an
+  // authenticator that answers without a person, as in automated browsers, would win that race).
+  const autofill = useRef<"idle" | "started" | "closed">("idle");
+  const startAutofill = () => {
+    if (autofill.current !== "idle") return;
+    autofill.current = "started";
     signInWithAutofill()
       .then(async (user) => {
-        if (active && user) await doneRef.current();
+        if (autofill.current === "started" && user) await doneRef.current();
       })
       .catch(() => {});
-    return () => {
-      active = false;
-      cancelCeremonies();
-    };
-  }, []);
+  };
+  useEffect(
+    () => () => {
+      if (autofill.current === "started") cancelCeremonies();
+      autofill.current = "closed";
+    },
+    [],
+  );
 
   return (
     <SignInPageView
       busy={modal.isPending}
       error={modal.error && !isCancel(modal.error) ? modal.error : null}
-      onSignIn={(email) => modal.mutate(email || undefined)}
+      onEmailFocus={startAutofill}
+      onSignIn={(email) => {
+        // The explicit ceremony replaces a pending autofill one (one WebAuthn request at a time).
+        if (autofill.current === "started") autofill.current = "idle";
+        modal.mutate(email || undefined);
+      }}
     />
   );
 }

@@ -8,9 +8,11 @@ interface Props {
   busy: boolean;
   error: unknown;
   onSignIn: (email: string) => void;
+  /** The email field got focus: the moment to offer passkeys in its autofill. */
+  onEmailFocus?: () => void;
 }
 
-export function SignInPageView({ busy, error, onSignIn }: Props) {
+export function SignInPageView({ busy, error, onSignIn, onEmailFocus }: Props) {
   const [email, setEmail] = useState("");
   return (
     <AuthLayout
@@ -37,6 +39,7 @@ export function SignInPageView({ busy, error, onSignIn }: Props) {
             name="email"
             autoComplete="username webauthn"
             value={email}
+            onFocus={onEmailFocus}
             onChange={(e) => setEmail(e.target.value)}
           />
         </FormField>
