@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
 import { waitFor } from "./helpers/wait";
@@ -123,6 +125,24 @@ describe("runtime host", () => {
       expect((await agentExec(a, "ps -e -o pid= | wc -l")).output.trim()).toMatch(/^[1-6]$/);
     } else {
       expect(health.sandbox).toBe("plain");
+    }
+  });
+});
+
+describe("runtime host data dir", () => {
+  it("runs sandboxed agents even when a folder above the data dir is private (as wrangler makes .wrangler/)", async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "bf-private-"));
+    fs.chmodSync(parent, 0o700);
+    const private_ = await startTestHost({ dataDir: path.join(parent, "runtimes") });
+    try {
+      const info = await private_.start("behind-private-parent");
+      const out = await agentExec(info, "echo ok > proof.txt && cat proof.txt");
+      expect(out).toEqual({ output: "ok\n", code: 0 });
+      // Search permission only: others may pass through, not list.
+      expect(fs.statSync(parent).mode & 0o777).toBe(process.getuid?.() === 0 ? 0o701 : 0o700);
+    } finally {
+      await private_.stop();
+      fs.rmSync(parent, { recursive: true, force: true });
     }
   });
 });

@@ -17,12 +17,28 @@ const sandbox = detectSandbox();
 const hostDir = path.join(dataDir, ".host");
 fs.mkdirSync(hostDir, { recursive: true, mode: 0o700 });
 // Runtime uids may pass through the data dir to their own folder but not list it.
-if (sandbox === "uid") fs.chmodSync(dataDir, 0o711);
+if (sandbox === "uid") {
+  fs.chmodSync(dataDir, 0o711);
+  allowTraversal(path.dirname(dataDir));
+}
 const bundleDir = path.join(dataDir, ".agent");
 fs.mkdirSync(bundleDir, { recursive: true, mode: 0o755 });
 fs.chmodSync(bundleDir, 0o755);
 
 const agent = await prepareAgentCommand(bundleDir);
+
+/**
+ * Runtime uids reach their workspace and the agent bundle by path, so every folder above the
+ * data dir needs search (x) permission for others. Tools create some of them private (wrangler
+ * makes `.wrangler/` 0700 in a fresh checkout); adding search-only permission lists nothing.
+ */
+function allowTraversal(dir: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode & 0o777;
+    if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001);
+    if (path.dirname(d) === d) return;
+  }
+}
 const manager = new RuntimeManager({
   dataDir,
   hostDir,

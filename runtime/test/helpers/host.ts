@@ -20,8 +20,8 @@ export interface TestHost {
 }
 
 /** A real runtime host on a free loopback port, in its own process group, with a throwaway data dir. */
-export async function startTestHost(): Promise<TestHost> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bf-host-"));
+export async function startTestHost(opts: { dataDir?: string } = {}): Promise<TestHost> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bf-host-"));
   const secret = randomBytes(16).toString("hex");
   const child = spawn(process.execPath, ["--import", "tsx", "runtime/src/host/main.ts"], {
     cwd: ROOT,
