@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -84,6 +84,8 @@ describe("Cloudflare provisioning scripts", () => {
   });
 
   it("the local wrangler.toml deploys in a dry run, containers entry included", async () => {
+    // wrangler checks that the SPA's assets folder exists; its content does not matter here.
+    mkdirSync(path.join(root, "dist/web"), { recursive: true });
     const dry = await exec(
       path.join(root, "node_modules/.bin/wrangler"),
       ["deploy", "--dry-run", "--containers-rollout=none", "--outdir", path.join(tmp, "local")],
