@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     name: "stack",
     environment: "node",
-    include: ["test/stack/**/*.test.ts"],
+    include: ["test/stack/**/*.test.ts", "test/security/**/*.test.ts"],
     globalSetup: ["./test/stack/global-setup.ts"],
     fileParallelism: false,
     testTimeout: 120_000,

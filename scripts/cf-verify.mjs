@@ -62,6 +62,14 @@ if (!isLocal) {
     (config.routes ?? []).some((r) => String(r.pattern ?? r).endsWith("/runtime/*")),
     "route for /runtime/*",
   );
+  check(
+    (config.routes ?? []).some((r) => /^\*\.[^/]+\/\*$/.test(String(r.pattern ?? r))),
+    "wildcard route for the preview hosts (*.<preview domain>/*)",
+  );
+  check(
+    /^https:\/\/\*\.[a-z0-9.-]+$/.test(config.vars?.PREVIEW_ORIGIN ?? ""),
+    `PREVIEW_ORIGIN is https://*.<preview domain> (${config.vars?.PREVIEW_ORIGIN})`,
+  );
   check(config.vars?.RUNTIME_DRIVER === "containers", "production uses the containers runtime driver");
 } else {
   check(true, "local config: placeholder resource ids are fine for wrangler dev");

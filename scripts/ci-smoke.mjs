@@ -2,7 +2,8 @@
 /**
  * What CI runs last (`npm run test:smoke`): a fresh local stack on http://localhost:8787, then
  * exactly `node scripts/smoke.mjs --base-url http://localhost:8787` against it (the operator
- * account comes from BURSTFLARE_OPERATOR_EMAIL, named in the stack's OPERATOR_EMAILS), then the
+ * account comes from BURSTFLARE_OPERATOR_EMAIL, named in the stack's OPERATOR_EMAILS and proven with
+ * the stack's one-time bootstrap code, BURSTFLARE_BOOTSTRAP_CODE), then the
  * stack is stopped. BF_SMOKE_PORT moves it off 8787 when a dev stack already runs there.
  */
 import { spawn } from "node:child_process";
@@ -38,7 +39,7 @@ try {
   code = await new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, "scripts/smoke.mjs"), "--base-url", `http://localhost:${port}`], {
       cwd: ROOT,
-      env: { ...process.env, BURSTFLARE_OPERATOR_EMAIL: operatorEmail },
+      env: { ...process.env, BURSTFLARE_OPERATOR_EMAIL: operatorEmail, BURSTFLARE_BOOTSTRAP_CODE: stack.bootstrapCode },
       stdio: "inherit",
     });
     child.on("close", (c) => resolve(c ?? 1));

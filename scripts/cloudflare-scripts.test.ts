@@ -50,6 +50,8 @@ describe("Cloudflare provisioning scripts", () => {
     const gen = await node(["scripts/cloudflare-generate-wrangler.mjs", "--settings", settings]);
     expect(gen.code).toBe(0);
     expect(gen.stdout).toContain('pattern = "dev.example.com/api/*"');
+    expect(gen.stdout).toContain('pattern = "*.preview.dev.example.com/*"');
+    expect(gen.stdout).toContain('PREVIEW_ORIGIN = "https://*.preview.dev.example.com"');
     expect(gen.stdout).toContain('SIGNUP_POLICY = "invite-only"');
     expect(gen.stdout).toContain('RUNTIME_DRIVER = "containers"');
     writeFileSync(generated, gen.stdout);

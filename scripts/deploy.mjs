@@ -4,6 +4,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { bootstrapBanner, newBootstrapCode } from "./lib/bootstrap-code.mjs";
 import { missingSettings, renderWranglerToml } from "./lib/cloudflare-config.mjs";
 import { readEnvFile } from "./lib/env-file.mjs";
 import { buildWeb, ROOT, run } from "./lib/processes.mjs";
@@ -38,11 +39,16 @@ if (values["dry-run"]) {
     path.join(ROOT, ".wrangler/deploy-dry-run"),
   ]);
   console.log(`4/4 would run: wrangler pages deploy dist/web --project-name ${settings.PAGES_PROJECT || "burstflare-web"}`);
+  console.log("    and store a one-time operator bootstrap code (printed after a real deploy)");
   process.exit(0);
 }
 console.log("3/4 migrations + Worker with containers");
 await run(wrangler, ["d1", "migrations", "apply", "DB", "--remote", "-c", config]);
+// Only the hash goes to D1; the code itself is printed once, below, and nowhere else.
+const bootstrap = newBootstrapCode();
+await run(wrangler, ["d1", "execute", "DB", "--remote", "-c", config, "--command", bootstrap.sql], { quiet: true });
 await run(wrangler, ["deploy", "-c", config]);
 console.log("4/4 SPA to Cloudflare Pages");
 await run(wrangler, ["pages", "deploy", "dist/web", "--project-name", settings.PAGES_PROJECT || "burstflare-web", "--branch", "main"]);
 console.log(`Deployed. Check: node scripts/smoke.mjs --base-url https://${settings.BURSTFLARE_HOSTNAME}`);
+console.log(`\n${bootstrapBanner(bootstrap.code, bootstrap.expiresAt, `https://${settings.BURSTFLARE_HOSTNAME}`)}\n`);

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { bootstrapBanner } from "./lib/bootstrap-code.mjs";
 import { buildWeb, ROOT, spawnGroup, startStack } from "./lib/processes.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -49,6 +50,8 @@ console.log(`
     Health     ${stack.baseURL}/api/health
     API docs   ${stack.baseURL}/api/openapi.json
     Logs       .wrangler/logs/ (wrangler.log, runtime-host.log, vite.log)
+
+${bootstrapBanner(stack.bootstrapCode, stack.bootstrapExpiresAt, stack.baseURL)}
 
   Press Ctrl-C to stop.
 `);

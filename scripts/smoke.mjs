@@ -13,7 +13,10 @@ const USAGE = `usage: node scripts/smoke.mjs --base-url URL [--operator-email EM
 
   --base-url URL         the deployment (e.g. http://localhost:8787 or https://burstflare.example.com)
   --operator-email EMAIL sign up as this address (listed in the deployment's OPERATOR_EMAILS) to check
-                         /api/admin/report; also BURSTFLARE_OPERATOR_EMAIL
+                         /api/admin/report; also BURSTFLARE_OPERATOR_EMAIL. The address must be proven:
+                         pass the one-time code with --bootstrap-code (or BURSTFLARE_BOOTSTRAP_CODE)
+                         or an operator's sign-up invite bound to it with --invite-code
+  --bootstrap-code CODE  the operator bootstrap code printed by npm run dev / the deploy script
   --invite-code CODE     for deployments with SIGNUP_POLICY=invite-only
   --email EMAIL          the throwaway account's address (default smoke-<random>@example.com)
 
@@ -29,6 +32,7 @@ function options() {
         "base-url": { type: "string" },
         "operator-email": { type: "string" },
         "invite-code": { type: "string" },
+        "bootstrap-code": { type: "string" },
         email: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -52,6 +56,7 @@ function options() {
     operatorToken: process.env.BURSTFLARE_OPERATOR_TOKEN || undefined,
     operatorEmail: values["operator-email"] ?? (process.env.BURSTFLARE_OPERATOR_EMAIL || undefined),
     inviteCode: values["invite-code"],
+    bootstrapCode: values["bootstrap-code"] ?? (process.env.BURSTFLARE_BOOTSTRAP_CODE || undefined),
     email: values.email,
   };
 }

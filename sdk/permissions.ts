@@ -17,7 +17,6 @@ export const PERMISSIONS = {
   "secrets.read": ["owner", "admin", "member"],
   "secrets.write": ["owner", "admin"],
   "plan.read": ["owner", "admin", "member", "viewer"],
-  "plan.write": ["owner"],
   "audit.read": ["owner", "admin"],
   "usage.read": ["owner", "admin", "member", "viewer"],
   "templates.read": ["owner", "admin", "member", "viewer"],

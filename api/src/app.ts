@@ -13,6 +13,7 @@ import health from "./routes/health";
 import intent from "./routes/intent";
 import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
+import preview from "./routes/preview";
 import runtime from "./routes/runtime";
 import sessions from "./routes/sessions";
 import shares from "./routes/shares";
@@ -50,6 +51,7 @@ export function buildApp() {
     snapshots,
     exportsRouter,
     shares,
+    preview,
     intent,
     metrics,
     admin,

@@ -43,6 +43,15 @@ describe("GET /api/admin/report", () => {
     }
   });
 
+  it("shows the local runtime host's sandbox and the isolation in force", async () => {
+    const { runtimeHost } = await report();
+    // The test runtime host runs as root, as CI does: the full sandbox.
+    expect(runtimeHost).toMatchObject({
+      sandbox: "uid",
+      isolation: { ownUser: true, pidNamespace: true, networkNamespace: true, privateTmp: true, noNewPrivs: true },
+    });
+  });
+
   it("counts dead-lettered builds, sleeping and running sessions, active grants, failures and totals", async () => {
     const before = await report();
     const user = await createTestUser();

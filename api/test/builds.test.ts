@@ -5,6 +5,7 @@ import type { Manifest } from "../../sdk/schemas/manifest";
 import type { UploadResult } from "../../sdk/schemas/templates";
 import { findStuckBuilds } from "../src/builds/stuck";
 import { resolveTemplateForSession } from "../src/templates/resolve";
+import { operatorUser } from "./helpers/operator";
 import { readTargz, targz } from "./helpers/tar";
 import { createTemplate, createVersion, upload } from "./helpers/templates";
 import { call, createTestUser, type TestUser } from "./helpers/users";
@@ -135,7 +136,7 @@ describe("build routes", () => {
 
   it("lets only operators retry dead-lettered builds", async () => {
     const user = await createTestUser();
-    const operator = await createTestUser({ email: "operator@example.com" });
+    const operator = await operatorUser();
     expect((await call("POST", "/api/admin/builds/retry-dead-lettered", { user })).status).toBe(403);
     const res = await call("POST", "/api/admin/builds/retry-dead-lettered", { user: operator });
     expect(res.status).toBe(200);

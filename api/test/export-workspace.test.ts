@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { workspaceExportListSchema, workspaceExportSchema } from "../../sdk/schemas/snapshots";
 import { writeAudit } from "../src/lib/audit";
 import { sha256Hex } from "../src/lib/crypto";
+import { operatorUser } from "./helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
 import { call, createTestUser } from "./helpers/users";
 
@@ -104,7 +105,7 @@ describe("workspace export", () => {
 
   it("lets an operator export any workspace, and nobody else", async () => {
     const { owner } = await seededWorkspace();
-    const operator = await createTestUser({ email: "operator@example.com" });
+    const operator = await operatorUser();
     expect((await call("POST", `/api/admin/workspaces/${owner.workspaceId}/export`, { user: owner })).status).toBe(403);
     const res = await call("POST", `/api/admin/workspaces/${owner.workspaceId}/export`, { user: operator });
     expect(res.status).toBe(201);

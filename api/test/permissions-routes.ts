@@ -74,12 +74,18 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "PUT /api/workspaces/current/secrets": ["secrets.write", { body: () => ({ name: "NEW_SECRET", value: "v" }) }],
   "DELETE /api/workspaces/current/secrets/:name": "secrets.write",
   "GET /api/workspaces/current/plan": "plan.read",
-  "PUT /api/workspaces/current/plan": ["plan.write", { body: () => ({ plan: "pro" }) }],
+  // Plans and the owned-workspace limit are billing: operators only, never the owner.
+  "PUT /api/workspaces/current/plan": ["operator", { body: () => ({ plan: "pro" }) }],
+  "PUT /api/admin/workspaces/:id/plan": ["operator", { body: () => ({ plan: "pro" }) }],
+  "PUT /api/admin/users/:id/workspace-limit": ["operator", { params: { id: "member" }, body: () => ({ maxOwnedWorkspaces: 7 }) }],
+  // Only addresses in OPERATOR_EMAILS may redeem (everyone here else: 403); redemption is in identity-operator.test.ts.
+  "POST /api/admin/bootstrap": ["signed-in", { body: () => ({ code: "bfb_not-a-real-bootstrap-code" }), ok: [403] }],
   "GET /api/workspaces/current/quota-overrides": "operator",
   "PUT /api/workspaces/current/quota-overrides": ["operator", { body: () => ({ overrides: { templates: 9 } }) }],
   "GET /api/admin/workspaces/:id/quota-overrides": "operator",
   "PUT /api/admin/workspaces/:id/quota-overrides": ["operator", { body: () => ({ overrides: { templates: 9 } }) }],
   "GET /api/audit": ["audit.read", { query: "action=workspace.&limit=10" }],
+  "GET /api/admin/security-log": ["operator", { query: "action=auth.&limit=10" }],
   "GET /api/usage": ["usage.read", { query: "days=7" }],
 
   // snapshots
@@ -176,6 +182,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/sessions/:id/events": "sessions.read",
   "POST /api/sessions/:id/ssh-token": ["runtime.access", { ok: [409] }],
   // Terminal, files, preview and ssh: the session's runtime behind the role check.
+  "ALL /runtime/sessions/*": "middleware",
   "ALL /runtime/sessions/:id/:rest{.+}": ["runtime.access", { fixed: { rest: "files/tree" }, ok: [409, 502, 503] }],
   // The sandboxed preview: a signed grant in the path is the credential (no cookie); none here → 404.
   "ALL /runtime/preview/:credential": ["public", { fixed: { credential: "no-grant" } }],
@@ -187,6 +194,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/sessions/:id/shares": ["shares.manage", { ok: [403] }],
   "DELETE /api/sessions/:id/shares/:shareId": ["shares.manage", { params: { shareId: "session" }, ok: [403, 404] }],
   "GET /api/sessions/:id/share-access": ["shares.manage", { ok: [403] }],
+  "POST /api/sessions/:id/preview-visit": ["runtime.access", { body: () => ({ path: "/" }) }],
   "ALL /runtime/share/:credential": ["public", { fixed: { credential: "bfsh_unknown" } }],
   "ALL /runtime/share/:credential/*": ["public", { fixed: { credential: "bfsh_unknown" } }],
   "POST /api/intent": ["sessions.lifecycle", { body: () => ({ surface: "dashboard" }) }],

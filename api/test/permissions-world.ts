@@ -6,6 +6,7 @@ import { exportWorkspace } from "../src/exports/workspace-export";
 import { newId, sha256Hex } from "../src/lib/crypto";
 import { hashInviteCode } from "../src/workspaces/invites";
 import { sealSecret } from "../src/workspaces/secrets";
+import { createOperator } from "./helpers/operator";
 import { targz } from "./helpers/tar";
 import { createTestUser, type TestUser } from "./helpers/users";
 
@@ -56,7 +57,7 @@ export interface World {
 let operatorUser: Promise<TestUser> | undefined;
 /** Emails are unique and a file shares one database, so there is one operator per file. */
 function operator(): Promise<TestUser> {
-  operatorUser ??= createTestUser({ email: "operator@example.com" });
+  operatorUser ??= createOperator();
   return operatorUser;
 }
 

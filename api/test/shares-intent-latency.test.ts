@@ -7,6 +7,7 @@ import { sessionResponse } from "../../sdk/schemas/sessions";
 import { noteSessionConnect } from "../src/intent/intents";
 import { percentile } from "../src/metrics/percentile";
 import { recordStart, startLatencyStats } from "../src/metrics/start-latency";
+import { operatorUser } from "./helpers/operator";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 
 /**
@@ -179,7 +180,7 @@ describe("start and wake latency", () => {
         phases: {},
       });
     }
-    const operator = await createTestUser({ email: "operator@example.com" });
+    const operator = await operatorUser();
     const res = await call("GET", "/api/admin/report", { user: operator });
     expect(res.status).toBe(200);
     const report = adminReportSchema.parse(await res.json());

@@ -8,7 +8,10 @@ import { call, createTestUser, type TestUser } from "./helpers/users";
 /**
  * Share links through the Worker with real D1 and session DOs. The session is left `stopped`,
  * so a visitor the link admits gets 409 "offline" and one it refuses 401/403: the scope check
- * runs before the session's state is looked at. Preview traffic itself is in test/stack/shares.
+ * runs before the session's state is looked at. The app-origin link checks who may open it and
+ * moves to the session's preview host (`<label>.localhost:8787`), where the link rides in a
+ * host-only cookie and is checked again on every request. Preview traffic itself is in
+ * test/stack/shares.
  */
 
 async function stoppedSession(user: TestUser, name = "shared"): Promise<string> {
@@ -30,14 +33,34 @@ async function errorOf(res: Response): Promise<{ status: number; code: string; r
   return { status: res.status, code: body.error.code, reason: (body.error.details as { reason?: string } | undefined)?.reason };
 }
 
-/** A GET as a browser would send it, redirects not followed. */
+/** A GET as a browser would send it, redirects not followed; paths are on the app origin. */
 const visit = (path: string, user?: TestUser, headers: Record<string, string> = {}) =>
   exports.default.fetch(
-    new Request(`http://localhost:8787${path}`, {
+    new Request(path.startsWith("http") ? path : `http://localhost:8787${path}`, {
       redirect: "manual",
       headers: { "cf-connecting-ip": "203.0.113.7", "user-agent": "share-test/1", ...(user?.headers ?? {}), ...headers },
     }),
   );
+
+const SHARE_COOKIE = "__Host-bf_share";
+
+/**
+ * Opens a link like a browser: the app origin's answer, or when it moves on to the preview host,
+ * that host's answer to the same path carrying the visit cookie its entry set.
+ */
+async function openShare(path: string, user?: TestUser, headers: Record<string, string> = {}): Promise<Response> {
+  const first = await visit(path, user, headers);
+  if (first.status !== 303) return first;
+  const enter = new URL(first.headers.get("location") ?? "");
+  const entered = await visit(enter.toString());
+  const cookie = entered.headers
+    .getSetCookie()
+    .find((l) => l.startsWith(`${SHARE_COOKIE}=`))
+    ?.split(";")[0];
+  expect(entered.status).toBe(303);
+  expect(cookie).toBeTruthy();
+  return visit(`${enter.origin}${entered.headers.get("location")}`, undefined, { cookie: cookie ?? "", ...headers });
+}
 
 async function accessLog(user: TestUser, sessionId: string) {
   const res = await call("GET", `/api/sessions/${sessionId}/share-access?limit=500`, { user });
@@ -51,7 +74,9 @@ describe("share links: create, list, revoke", () => {
     const id = await stoppedSession(owner);
     const created = await createShare(owner, id, { scope: "people", emails: ["B@Example.com", "b@example.com"], label: "review" });
     expect(created.path).toMatch(/^\/runtime\/share\/bfsh_[A-Za-z0-9_-]{43}\/$/);
-    expect(created.url.endsWith(created.path)).toBe(true);
+    const url = new URL(created.url);
+    expect(url.hostname).toMatch(/^[a-z2-7]+\.localhost$/);
+    expect(url.pathname).toBe(created.path.replace("/runtime/share/", "/__burstflare/share/"));
     expect(created.share).toMatchObject({ scope: "people", emails: ["b@example.com"], label: "review", status: "active", accessCount: 0 });
     const token = created.path.split("/")[3] ?? "";
     const stored = await env.DB.prepare("SELECT token_hash FROM preview_shares WHERE id = ?")
@@ -145,7 +170,7 @@ describe("share gateway: who gets in", () => {
     const { path, share } = await createShare(owner, id, { scope: "people", emails: [b.email] });
     const token = path.split("/")[3] ?? "";
 
-    expect(await errorOf(await visit(`${path}index.html?x=1`, b))).toMatchObject({ status: 409, reason: "session_stopped" });
+    expect(await errorOf(await openShare(`${path}index.html?x=1`, b))).toMatchObject({ status: 409, reason: "session_stopped" });
     expect(await errorOf(await visit(`${path}index.html`, c))).toMatchObject({ status: 403, reason: "not_invited" });
     expect(await errorOf(await visit(`${path}index.html`))).toMatchObject({ status: 401, reason: "sign_in_required" });
     const ws = await visit(`${path}hmr`, c, { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13" });
@@ -168,12 +193,12 @@ describe("share gateway: who gets in", () => {
     const outsider = await createTestUser();
     const id = await stoppedSession(owner);
     const ws = await createShare(owner, id, { scope: "workspace" });
-    expect((await errorOf(await visit(ws.path, viewer))).reason).toBe("session_stopped");
+    expect((await errorOf(await openShare(ws.path, viewer))).reason).toBe("session_stopped");
     expect((await errorOf(await visit(ws.path, outsider))).reason).toBe("not_invited");
     expect((await errorOf(await visit(ws.path))).reason).toBe("sign_in_required");
     const anyone = await createShare(owner, id, { scope: "anyone" });
-    expect((await errorOf(await visit(anyone.path))).reason).toBe("session_stopped");
-    expect((await errorOf(await visit(anyone.path, outsider))).reason).toBe("session_stopped");
+    expect((await errorOf(await openShare(anyone.path))).reason).toBe("session_stopped");
+    expect((await errorOf(await openShare(anyone.path, outsider))).reason).toBe("session_stopped");
   });
 
   it("refuses a revoked or expired link on the very next request, WebSocket upgrades included", async () => {
@@ -186,9 +211,14 @@ describe("share gateway: who gets in", () => {
       "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
     };
     const revoked = await createShare(owner, id, { scope: "anyone" });
-    expect((await errorOf(await visit(revoked.path))).reason).toBe("session_stopped");
+    expect((await errorOf(await openShare(revoked.path))).reason).toBe("session_stopped");
+    const token = revoked.path.split("/")[3] ?? "";
+    const onHost = (path: string, headers: Record<string, string> = {}) =>
+      visit(`${new URL(revoked.url).origin}${path}`, undefined, { cookie: `${SHARE_COOKIE}=${token}`, ...headers });
     await call("DELETE", `/api/sessions/${id}/shares/${revoked.share.id}`, { user: owner });
     expect(await errorOf(await visit(revoked.path))).toMatchObject({ status: 410, reason: "revoked" });
+    expect(await errorOf(await onHost("/"))).toMatchObject({ status: 410, reason: "revoked" });
+    expect(await errorOf(await onHost("/ws", upgrade))).toMatchObject({ status: 410, reason: "revoked" });
     expect(await errorOf(await visit(`${revoked.path}ws`, undefined, upgrade))).toMatchObject({ status: 410, reason: "revoked" });
 
     const expiring = await createShare(owner, id, { scope: "anyone" });
@@ -278,30 +308,44 @@ describe("share gateway: visit grants for scoped links", () => {
     const nav = await visit(`${first.path}page?a=1`, b, { "sec-fetch-mode": "navigate", accept: "text/html" });
     expect(nav.status).toBe(303);
     const location = new URL(nav.headers.get("location") ?? "");
+    expect(location.origin).toBe(new URL(first.url).origin);
     const segment = location.pathname.split("/")[3] ?? "";
     expect(segment).toMatch(/^bfsh_[A-Za-z0-9_-]{43}\.v1\./);
-    expect(location.pathname.endsWith("/page")).toBe(true);
+    expect(location.pathname).toBe(`/__burstflare/share/${segment}/page`);
     expect(location.search).toBe("?a=1");
+    // The entry keeps the credential in a host-only cookie and moves to the app's own path.
+    const entered = await visit(location.toString());
+    expect(entered.headers.get("location")).toBe("/page?a=1");
+    expect(entered.headers.getSetCookie()).toEqual([
+      `${SHARE_COOKIE}=${segment}; Path=/; Max-Age=43200; HttpOnly; Secure; SameSite=None; Partitioned`,
+    ]);
+    const onHost = (credential: string, path: string, headers: Record<string, string> = {}) =>
+      visit(`${location.origin}${path}`, undefined, { cookie: `${SHARE_COOKIE}=${credential}`, ...headers });
 
-    // The sandboxed app's own requests carry no cookie: the grant names the viewer.
-    const sub = await errorOf(await visit(`/runtime/share/${segment}/app.js`));
+    // The sandboxed app's own requests carry no app cookie: the grant in the visit cookie names the viewer.
+    const sub = await errorOf(await onHost(segment, "/app.js"));
     expect(sub).toMatchObject({ status: 409, reason: "session_stopped" });
     const log = await accessLog(owner, id);
     expect(log[0]).toMatchObject({ email: b.email, path: "/app.js" });
 
     const grant = segment.slice(segment.indexOf(".") + 1);
     const secondToken = second.path.split("/")[3] ?? "";
-    const reused = await visit(`/runtime/share/${secondToken}.${grant}/app.js`);
-    expect(await errorOf(reused)).toMatchObject({ status: 401, reason: "grant_invalid" });
+    expect(await errorOf(await onHost(`${secondToken}.${grant}`, "/app.js"))).toMatchObject({ status: 401, reason: "grant_invalid" });
     const tampered = `${segment.slice(0, -2)}${segment.endsWith("AA") ? "BB" : "AA"}`;
-    expect((await errorOf(await visit(`/runtime/share/${tampered}/app.js`))).reason).toBe("grant_invalid");
-    // A stale grant in the address bar goes back to the plain link.
-    const staleNav = await visit(`/runtime/share/${tampered}/app.js`, undefined, { "sec-fetch-mode": "navigate" });
+    expect((await errorOf(await onHost(tampered, "/app.js"))).reason).toBe("grant_invalid");
+    // A stale grant in the address bar goes back to the plain link on the app origin.
+    const staleNav = await onHost(tampered, "/app.js", { "sec-fetch-mode": "navigate" });
     expect(staleNav.status).toBe(303);
-    expect(new URL(staleNav.headers.get("location") ?? "").pathname).toBe(`${first.path}app.js`);
+    expect(staleNav.headers.get("location")).toBe(`http://localhost:8787${first.path}app.js`);
+    // The link's cookie opens only its own session's host.
+    const other = await stoppedSession(owner, "other");
+    const otherShare = await createShare(owner, other, { scope: "anyone" });
+    const otherHost = new URL(otherShare.url).origin;
+    const crossed = await visit(`${otherHost}/app.js`, undefined, { cookie: `${SHARE_COOKIE}=${segment}` });
+    expect(await errorOf(crossed)).toMatchObject({ status: 404, reason: "unknown_link" });
     // Revoking the link ends the grant too.
     await call("DELETE", `/api/sessions/${id}/shares/${first.share.id}`, { user: owner });
-    expect((await errorOf(await visit(`/runtime/share/${segment}/app.js`))).reason).toBe("revoked");
+    expect((await errorOf(await onHost(segment, "/app.js"))).reason).toBe("revoked");
   });
 
   it("shows signed-out visitors of a scoped link an HTML page with a sign-in link", async () => {

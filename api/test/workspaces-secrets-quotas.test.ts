@@ -4,6 +4,7 @@ import { ApiError, type ErrorBody } from "../../sdk/errors";
 import { PLAN_LIMITS, planSchema, secretListSchema } from "../../sdk/schemas/workspaces";
 import { assertQuota, getLimits } from "../src/workspaces/quotas";
 import { secretsEnvFor } from "../src/workspaces/secrets";
+import { createOperator } from "./helpers/operator";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 
 const putSecret = (user: TestUser, name: string, value: string) =>
@@ -85,7 +86,7 @@ describe("secrets", () => {
 let operatorUser: Promise<TestUser> | undefined;
 /** One operator per file: emails are unique and storage is shared between the tests of a file. */
 const operator = () => {
-  operatorUser ??= createTestUser({ email: "operator@example.com" });
+  operatorUser ??= createOperator();
   return operatorUser;
 };
 
@@ -202,16 +203,25 @@ describe("plans and quotas", () => {
     });
   });
 
-  it("plan changes are owner-only, validated, and change the limits", async () => {
+  it("plan changes are operator-only (never the owner), validated, and change the limits", async () => {
+    const op = await operator();
     const owner = await createTestUser();
     const admin = await createTestUser({ workspaceId: owner.workspaceId, role: "admin" });
-    expect((await call("PUT", "/api/workspaces/current/plan", { user: admin, body: { plan: "pro" } })).status).toBe(403);
-    const bad = await call("PUT", "/api/workspaces/current/plan", { user: owner, body: { plan: "platinum" } });
+    for (const user of [owner, admin]) {
+      const refused = await call("PUT", "/api/workspaces/current/plan", { user, body: { plan: "pro" } });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as ErrorBody).error.code).toBe("forbidden");
+    }
+    const path = `/api/admin/workspaces/${owner.workspaceId}/plan`;
+    expect((await call("PUT", path, { user: owner, body: { plan: "team" } })).status).toBe(403);
+    expect(planSchema.parse(await (await call("GET", "/api/workspaces/current/plan", { user: owner })).json()).plan).toBe("free");
+    const bad = await call("PUT", path, { user: op, body: { plan: "platinum" } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorBody).error.code).toBe("validation_failed");
-    const res = await call("PUT", "/api/workspaces/current/plan", { user: owner, body: { plan: "pro" } });
+    const res = await call("PUT", path, { user: op, body: { plan: "pro" } });
     expect(res.status).toBe(200);
     expect(planSchema.parse(await res.json())).toMatchObject({ plan: "pro", limits: PLAN_LIMITS.pro });
+    expect(planSchema.parse(await (await call("GET", "/api/workspaces/current/plan", { user: owner })).json()).plan).toBe("pro");
   });
 
   it("the current-workspace override route is for operators only and validates limit names", async () => {

@@ -81,9 +81,13 @@ test("sign up → starter session → terminal, editor and preview → stop → 
     await page.getByTestId("preview-reload").click();
     await expect(preview.locator("#m")).toHaveText(marker, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
-  // The previewed app is user code: it runs under the grant URL with an opaque origin, no cookies of ours.
-  const previewFrame = page.frames().find((f) => f.url().includes("/runtime/preview/"));
-  expect(previewFrame, "the preview frame follows the redirect to its grant URL").toBeTruthy();
+  // The previewed app is user code: it runs on the session's own host (`<label>.localhost`), never
+  // on the app's origin, with an opaque origin and no cookies of ours.
+  const appHost = new URL(page.url()).host;
+  const previewFrame = page.frames().find((f) => /^http:\/\/[a-z2-7]+\.localhost:\d+\//.test(f.url()));
+  expect(previewFrame, "the preview frame is on the session's preview host").toBeTruthy();
+  expect(new URL(previewFrame?.url() ?? "http://x").host).not.toBe(appHost);
+  expect(new URL(previewFrame?.url() ?? "http://x").pathname).toBe("/");
   expect(await previewFrame?.evaluate(() => self.origin)).toBe("null");
   expect(
     await previewFrame?.evaluate(() => {

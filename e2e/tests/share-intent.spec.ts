@@ -79,19 +79,24 @@ test("share dialog: an anyone link shows the preview to a signed-out visitor unt
   await dialog.getByTestId("share-expiry").selectOption({ label: "1 hour" });
   await dialog.getByTestId("share-create").click();
   const url = (await dialog.getByTestId("share-url").locator("code").textContent()) ?? "";
-  expect(url).toMatch(/\/runtime\/share\/bfsh_[A-Za-z0-9_-]+\/$/);
+  // The link opens on the session's own preview host, not on the app's origin.
+  expect(url).toMatch(/^http:\/\/[a-z2-7]+\.localhost:\d+\/__burstflare\/share\/bfsh_[A-Za-z0-9_-]+\/$/);
   const row = dialog.getByTestId("share-list").locator("tbody tr");
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute("data-status", "active");
 
-  // A fresh, signed-out browser sees the starter's page through the link.
+  // A fresh, signed-out browser sees the starter's page through the link, framed from the preview host.
   const visitor = await browser.newContext();
   const guest = await visitor.newPage();
+  const framed = guest.frameLocator('[data-testid="preview-shell-frame"]');
   await expect(async () => {
     await guest.goto(url);
-    await expect(guest.getByRole("heading", { name: "Hello from BurstFlare" })).toBeVisible({ timeout: 2_000 });
+    await expect(framed.getByRole("heading", { name: "Hello from BurstFlare" })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
-  expect(await visitor.cookies()).toEqual([]);
+  const previewHost = new URL(url).hostname;
+  expect(guest.frames().some((f) => f.url().startsWith(`http://${previewHost}:`))).toBe(true);
+  // The only cookie is the link's visit cookie, host-only on the preview host; none on the app.
+  expect((await visitor.cookies()).map((c) => [c.name, c.domain])).toEqual([["__Host-bf_share", previewHost]]);
 
   // The owner's access log names the anonymous visit.
   await expect(dialog.getByTestId("share-access-log").locator("tbody tr[data-outcome='allowed']").first()).toContainText("anonymous", {

@@ -26,6 +26,15 @@ export function missingSettings(settings) {
   return REQUIRED_SETTINGS.filter((k) => !settings[k]);
 }
 
+/**
+ * The parent of the preview hosts: PREVIEW_DOMAIN, or `preview.<BURSTFLARE_HOSTNAME>`. Needs a
+ * wildcard DNS record and certificate (`*.<domain>`); a domain of its own keeps previews off the
+ * app's registrable domain altogether.
+ */
+export function previewDomain(s) {
+  return (s.PREVIEW_DOMAIN || `preview.${s.BURSTFLARE_HOSTNAME}`).toLowerCase();
+}
+
 export function renderWranglerToml(s) {
   const host = s.BURSTFLARE_HOSTNAME;
   const queue = s.BUILD_QUEUE || "burstflare-builds";
@@ -39,16 +48,19 @@ compatibility_date = "2026-11-01"
 compatibility_flags = ["nodejs_compat"]
 workers_dev = false
 
-# The SPA is on Cloudflare Pages at the same hostname; this Worker takes the API and runtime paths.
+# The SPA is on Cloudflare Pages at the same hostname; this Worker takes the API and runtime paths,
+# and every path of the preview hosts (one per session, on their own origin).
 routes = [
   { pattern = ${q(`${host}/api/*`)}, zone_name = ${q(s.CLOUDFLARE_ZONE_NAME)} },
   { pattern = ${q(`${host}/runtime/*`)}, zone_name = ${q(s.CLOUDFLARE_ZONE_NAME)} },
+  { pattern = ${q(`*.${previewDomain(s)}/*`)}, zone_name = ${q(s.PREVIEW_ZONE_NAME || s.CLOUDFLARE_ZONE_NAME)} },
 ]
 
 [vars]
 RUNTIME_DRIVER = "containers"
 LOCAL_RUNTIME_URL = ""
 APP_ORIGIN = ${q(`https://${host}`)}
+PREVIEW_ORIGIN = ${q(`https://*.${previewDomain(s)}`)}
 WEBAUTHN_RP_ID = ${q(host)}
 WEBAUTHN_RP_NAME = "BurstFlare"
 SIGNUP_POLICY = ${q(s.SIGNUP_POLICY || "invite-only")}

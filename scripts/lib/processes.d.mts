@@ -10,6 +10,9 @@ export interface GroupProcess {
 export interface Stack {
   baseURL: string;
   runtimeSecret: string;
+  /** The one-time operator bootstrap code written (hashed) to this stack's D1 at start. */
+  bootstrapCode: string;
+  bootstrapExpiresAt: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export function waitFor<T>(
 ): Promise<T>;
 export function startRuntimeHost(opts: { port: number; secret: string; dataDir: string; logFile?: string }): Promise<GroupProcess>;
 export function applyMigrations(opts: { persistTo: string }): Promise<void>;
+export function createBootstrapCode(opts: { persistTo: string }): Promise<{ code: string; expiresAt: number }>;
 export function buildWeb(opts?: { quiet?: boolean }): Promise<void>;
 export function startStack(opts: {
   port?: number;

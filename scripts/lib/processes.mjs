@@ -1,9 +1,12 @@
 // Starting and stopping the pieces of the local stack. Every child runs in its own
 // process group so it can be stopped with everything it spawned, by pid, never by name.
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { redactCredentials } from "../../sdk/log-redact.ts";
+import { newBootstrapCode } from "./bootstrap-code.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN_DIR = path.join(ROOT, "node_modules/.bin");
@@ -11,15 +14,28 @@ const bin = (name) => path.join(BIN_DIR, name);
 /** Children find the Node 22 of the `node` devDependency first, whatever shell started us. */
 const childEnv = (extra = {}) => ({ ...process.env, PATH: `${BIN_DIR}${path.delimiter}${process.env.PATH ?? ""}`, ...extra });
 
-/** Spawns a detached child (own process group); output to a log file or inherited. */
-export function spawnGroup(command, args, { env = {}, logFile, cwd = ROOT, label = command } = {}) {
-  let stdio = "inherit";
-  if (logFile) {
-    mkdirSync(path.dirname(logFile), { recursive: true });
-    const fd = openSync(logFile, "a");
-    stdio = ["ignore", fd, fd];
+/**
+ * Log files get every line redacted (sdk/log-redact.ts): wrangler prints each
+ * request's path, and share links and preview grants are paths.
+ */
+function pipeRedacted(child, logFile) {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = createWriteStream(logFile, { flags: "a" });
+  let open = 2;
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
+      .on("line", (line) => out.write(`${redactCredentials(line)}\n`))
+      .on("close", () => {
+        if (--open === 0) out.end();
+      });
   }
+}
+
+/** Spawns a detached child (own process group); output to a (redacted) log file or inherited. */
+export function spawnGroup(command, args, { env = {}, logFile, cwd = ROOT, label = command } = {}) {
+  const stdio = logFile ? ["ignore", "pipe", "pipe"] : "inherit";
   const child = spawn(command, args, { cwd, env: childEnv(env), stdio, detached: true });
+  if (logFile) pipeRedacted(child, logFile);
   let exited = false;
   const exitPromise = new Promise((resolve) =>
     child.on("exit", (code, signal) => {
@@ -89,7 +105,19 @@ export async function startRuntimeHost({ port, secret, dataDir, logFile }) {
     logFile,
     label: "runtime host",
   });
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, { what: "runtime host", proc });
+  // 503: up, but it refuses to start runtimes (no sandbox); its reason beats a timeout.
+  const health = await waitFor(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      return res.ok || res.status === 503 ? res : null;
+    },
+    { what: "runtime host", proc },
+  );
+  if (!health.ok) {
+    const body = await health.json().catch(() => ({}));
+    await proc.stop();
+    throw new Error(`the runtime host refuses to start runtimes: ${body.reason ?? `health answered ${health.status}`}`);
+  }
   return proc;
 }
 
@@ -98,6 +126,16 @@ export async function applyMigrations({ persistTo }) {
     quiet: true,
     env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
   });
+}
+
+/** A fresh one-time operator bootstrap code in the local D1; only its hash is written. */
+export async function createBootstrapCode({ persistTo }) {
+  const { code, expiresAt, sql } = newBootstrapCode();
+  await run(bin("wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql], {
+    quiet: true,
+    env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+  return { code, expiresAt };
 }
 
 export async function buildWeb({ quiet = true } = {}) {
@@ -145,6 +183,7 @@ export async function startStack({
 }) {
   const runtimeSecret = secret ?? `dev-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   await applyMigrations({ persistTo });
+  const bootstrap = await createBootstrapCode({ persistTo });
   const host = await startRuntimeHost({
     port: runtimePort,
     secret: runtimeSecret,
@@ -155,6 +194,8 @@ export async function startStack({
     LOCAL_RUNTIME_URL: `http://127.0.0.1:${runtimePort}`,
     LOCAL_RUNTIME_SECRET: runtimeSecret,
     APP_ORIGIN: `http://localhost:${port}`,
+    // Each session's preview on its own host; browsers resolve *.localhost to loopback.
+    PREVIEW_ORIGIN: `http://*.localhost:${port}`,
     ...vars,
   };
   const frozenConfig = freeze ? await freezeWorker(path.resolve(ROOT, `${persistTo}-frozen`)) : null;
@@ -188,6 +229,9 @@ export async function startStack({
   return {
     baseURL,
     runtimeSecret,
+    /** The one-time operator bootstrap code of this start (print it once; never log it). */
+    bootstrapCode: bootstrap.code,
+    bootstrapExpiresAt: bootstrap.expiresAt,
     /** The frozen Worker bundle (wrangler's dry-run output) when freeze was asked; null otherwise. */
     frozenWorkerDir: frozenConfig ? path.join(path.dirname(frozenConfig), "worker") : null,
     async stop() {

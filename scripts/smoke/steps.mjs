@@ -13,7 +13,7 @@ const BUILT_MARKER = "built-by-smoke";
 
 const suffix = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** @typedef {{ baseURL: string, token?: string, operatorEmail?: string, operatorToken?: string, inviteCode?: string, email?: string }} SmokeOptions */
+/** @typedef {{ baseURL: string, token?: string, operatorEmail?: string, operatorToken?: string, inviteCode?: string, bootstrapCode?: string, email?: string }} SmokeOptions */
 
 export function createState(/** @type {SmokeOptions} */ opts) {
   const id = suffix();
@@ -48,6 +48,11 @@ async function signUp(s) {
   const done = await s.client.post("/api/auth/passkeys/register/finish", { challengeId: start.challengeId, credential });
   if (!s.client.cookies.get("bf_session")) throw new SmokeError("sign-up set no session cookie");
   s.workspaceId = done.workspace?.id;
+  // A listed address is an operator only once proven: the bootstrap code the deployer was shown.
+  if (s.opts.operatorEmail && s.opts.bootstrapCode) {
+    const proof = await s.client.post("/api/admin/bootstrap", { code: s.opts.bootstrapCode });
+    if (!proof.isOperator) throw new SmokeError(`bootstrap code accepted but ${s.email} is not in OPERATOR_EMAILS`);
+  }
   return `${s.email}, workspace ${s.workspaceId}`;
 }
 

@@ -26,6 +26,13 @@ import { z } from "zod";
  *   POST /bundle/import?sha256=            tar.gz template bundle, unpacked into the workspace root
  *                                          (sha256 optional here; entries checked first → 422 unsafe_archive)
  *   POST /exec             ExecBody      → NDJSON stream of ExecEvent lines, last one `exit`
+ *   POST /connections/close ConnectionMatch → ClosedConnections: ends the open terminal, ssh and
+ *                                          preview WebSockets whose principal matches (revoked access)
+ *
+ * Every /terminal, /ssh and /preview request from a user carries PRINCIPAL_HEADER, set by the
+ * session DO (clients' copies are stripped by the Worker): who opened the connection and with
+ * which credential. A terminal belongs to the user who opened it; another user attaches only
+ * when the owner opened it with `shared=1`.
  *
  * File API errors: `..` → 400 bad_request; outside the workspace or through a symlink → 403
  * forbidden; missing → 404 not_found; clash → 409 conflict. Details: runtime/README.md.
@@ -33,6 +40,57 @@ import { z } from "zod";
 export const SHA256_HEADER = "x-content-sha256";
 export const SSH_AUTHORIZED_KEYS_HEADER = "x-ssh-authorized-keys";
 export const SSH_USER_HEADER = "x-ssh-user";
+export const PRINCIPAL_HEADER = "x-bf-principal";
+
+/**
+ * The credential a connection was opened with: a browser or CLI sign-in (auth session id), an API
+ * token, a share link, or a preview visit grant (signed for a user, bound to no sign-in).
+ */
+export const credentialKind = z.enum(["sign_in", "api_token", "share", "preview_grant"]);
+export type CredentialKind = z.infer<typeof credentialKind>;
+export const connectionCredential = z.object({ kind: credentialKind, id: z.string().min(1).max(128) });
+export type ConnectionCredential = z.infer<typeof connectionCredential>;
+
+export const principal = z.object({
+  connectionId: z.string().min(1).max(64),
+  /** Null for an anonymous share-link viewer. */
+  userId: z.string().min(1).max(64).nullable(),
+  credential: connectionCredential,
+});
+export type Principal = z.infer<typeof principal>;
+
+/** Which connections to end: every given field must match. */
+export const connectionMatch = z
+  .object({
+    userId: z.string().min(1).max(64).optional(),
+    credential: connectionCredential.optional(),
+    kinds: z.array(credentialKind).min(1).optional(),
+  })
+  .refine((m) => m.userId !== undefined || m.credential !== undefined, { message: "name a userId or a credential" });
+export type ConnectionMatch = z.infer<typeof connectionMatch>;
+
+export const closedConnections = z.object({ closed: z.array(z.string()), open: z.array(z.string()) });
+export type ClosedConnections = z.infer<typeof closedConnections>;
+
+export function principalMatches(p: Omit<Principal, "connectionId">, m: ConnectionMatch): boolean {
+  if (m.userId !== undefined && p.userId !== m.userId) return false;
+  if (m.credential && (p.credential.kind !== m.credential.kind || p.credential.id !== m.credential.id)) return false;
+  if (m.kinds && !m.kinds.includes(p.credential.kind)) return false;
+  return true;
+}
+
+/** The header's value: URI-encoded JSON, so no byte of it can break the header line. */
+export const encodePrincipal = (p: Principal): string => encodeURIComponent(JSON.stringify(p));
+
+export function decodePrincipal(value: string | string[] | null | undefined): Principal | null {
+  if (typeof value !== "string" || value.length > 2048) return null;
+  try {
+    const parsed = principal.safeParse(JSON.parse(decodeURIComponent(value)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export const fileEntry = z.object({
   path: z.string(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resourceClass } from "../resource-classes";
 
 /**
  * The local driver's host (runtime/src/host) listens on 127.0.0.1 and is called by the
@@ -16,6 +17,8 @@ export const startRuntimeBody = z.object({
   previewPort: z.number().int().optional(),
   /** Remove the runtime's workspace folder first (fresh runtime). */
   fresh: z.boolean().default(true),
+  /** The template's resource class: the limits the runtime gets (DEFAULT_RESOURCE_CLASS when absent). */
+  resourceClass: resourceClass.optional(),
 });
 export type StartRuntimeBody = z.infer<typeof startRuntimeBody>;
 
@@ -28,6 +31,34 @@ export const runtimeInfo = z.object({
   startedAt: z.string(),
 });
 export type RuntimeInfo = z.infer<typeof runtimeInfo>;
+
+/**
+ * Host GET /health: whether it can start runtimes and which isolation is in force. `uid` is
+ * the container-like sandbox; `plain` (asked for explicitly) has none; `unavailable` means the
+ * host refuses to start runtimes, for `reason`.
+ */
+export const hostHealth = z.object({
+  ok: z.boolean(),
+  sandbox: z.enum(["uid", "plain", "unavailable"]),
+  reason: z.string().optional(),
+  runtimes: z.number().int(),
+  isolation: z.object({
+    ownUser: z.boolean(),
+    pidNamespace: z.boolean(),
+    networkNamespace: z.boolean(),
+    privateTmp: z.boolean(),
+    noNewPrivs: z.boolean(),
+    /** How each limit kind is enforced; null when it is not. */
+    limits: z.object({
+      memory: z.enum(["cgroup-v2", "cgroup-v1", "rlimit"]).nullable(),
+      pids: z.enum(["cgroup-v2", "cgroup-v1", "rlimit"]).nullable(),
+      cpu: z.enum(["cgroup-v2", "cgroup-v1"]).nullable(),
+    }),
+    /** The address block runtime subnets come from, when runtimes have their own network. */
+    runtimeNetwork: z.string().nullable(),
+  }),
+});
+export type HostHealth = z.infer<typeof hostHealth>;
 
 /** Agent GET /health: what keeps the runtime awake. */
 export const agentHealth = z.object({

@@ -19,4 +19,6 @@ export const terminalQuery = z.object({
     .default("main"),
   cols: z.coerce.number().int().min(1).max(1000).default(80),
   rows: z.coerce.number().int().min(1).max(1000).default(24),
+  /** The owner's choice whether other members may attach to this terminal ("1") or not ("0"). */
+  shared: z.enum(["0", "1"]).optional(),
 });

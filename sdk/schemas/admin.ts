@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostHealth } from "../protocol/runtime-host";
 import { BUILD_STATES, SESSION_STATES } from "../states";
 import { idSchema } from "./common";
 import { startLatencyStatsSchema } from "./metrics";
@@ -71,6 +72,8 @@ export const adminReportSchema = z.object({
     stuckBuildPolicy: z.enum(["fail", "requeue"]),
   }),
   lastReconcile: z.object({ at: z.string(), preview: z.boolean(), actions: z.number().int(), failed: z.number().int() }).nullable(),
+  /** The local runtime host's sandbox and the isolation in force; null on Containers or when the host is unreachable. */
+  runtimeHost: hostHealth.pick({ sandbox: true, reason: true, isolation: true }).nullable().optional(),
 });
 export type AdminReport = z.infer<typeof adminReportSchema>;
 

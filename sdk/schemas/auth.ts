@@ -256,3 +256,9 @@ export const signupInviteSchema = z.object({
   usedAt: z.string().nullable(),
 });
 export const createSignupInviteResponseSchema = z.object({ code: z.string(), invite: signupInviteSchema });
+
+// ---- operator proof -------------------------------------------------------
+
+/** A bootstrap code (`bfb_…`, printed by `npm run dev` / the deploy script) or an operator's sign-up invite bound to my email. */
+export const operatorBootstrapBodySchema = z.object({ code: z.string().trim().min(8).max(128) });
+export const operatorBootstrapResponseSchema = z.object({ isOperator: z.boolean(), method: z.enum(["bootstrap", "operator_invite"]) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ENV_NAME_MAX, ENV_NAME_PATTERN, envNameSchema, envValueSchema } from "../reserved-env";
 import { ROLES } from "../states";
 import { emailSchema, idSchema, nameSchema } from "./common";
 
@@ -122,13 +123,11 @@ export const acceptedInviteSchema = z.object({ workspace: workspaceSchema });
 
 // ---- secrets ---------------------------------------------------------------
 
-/** Secret names become environment variable names in the runtime. */
-export const secretNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores, not starting with a digit");
-export const putSecretBody = z.object({ name: secretNameSchema, value: z.string().max(32 * 1024) });
+/** Secret names become environment variable names in the runtime; sdk/reserved-env.ts says which may not. */
+export const secretNameSchema = envNameSchema;
+/** Any name that may be stored, including ones refused since: those must stay deletable. */
+export const storedSecretNameSchema = z.string().min(1).max(ENV_NAME_MAX).regex(ENV_NAME_PATTERN);
+export const putSecretBody = z.object({ name: secretNameSchema, value: envValueSchema });
 export const secretSchema = z.object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() });
 export type Secret = z.infer<typeof secretSchema>;
 export const secretListSchema = z.object({ secrets: z.array(secretSchema) });
@@ -183,3 +182,13 @@ export const usageSchema = z.object({
   usage: limitsShape,
 });
 export type Usage = z.infer<typeof usageSchema>;
+
+// ---- owned-workspace limit (operators) -------------------------------------
+
+/** A number sets this user's limit on owned workspaces; null clears it (back to the deployment default). */
+export const ownedWorkspaceLimitBody = z.object({ maxOwnedWorkspaces: z.number().int().min(0).max(10_000).nullable() });
+export const ownedWorkspaceLimitSchema = z.object({
+  userId: z.string(),
+  maxOwnedWorkspaces: z.number().int(),
+  override: z.number().int().nullable(),
+});

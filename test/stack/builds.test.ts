@@ -4,7 +4,7 @@ import type { Build } from "../../sdk/schemas/builds";
 import type { Manifest } from "../../sdk/schemas/manifest";
 import type { CreateVersionResponse, Template, UploadResult } from "../../sdk/schemas/templates";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
-import { createStackUser, type StackUser } from "./helpers/users";
+import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
 
 async function createTemplate(user: StackUser, name: string): Promise<Template> {
   return (await expectOK(await api(user, "POST", "/api/templates", { name }), 201)) as Template;
@@ -119,7 +119,7 @@ describe("template build pipeline on the local stack (Queues + Workflows + runti
 
   it("a consumer that throws is retried, dead-lettered after the last attempt, then recovered by retry-dead-lettered", async () => {
     const user = await createStackUser();
-    const operator = await createStackUser({ email: "operator@example.com" });
+    const operator = stackOperator();
     const tpl = await createTemplate(user, "flaky-consumer");
     const uploaded = await uploadVersion(user, tpl.id, "1", {
       persistedPaths: ["."],

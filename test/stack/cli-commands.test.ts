@@ -9,7 +9,7 @@ import { sessionEventSchema } from "../../sdk/schemas/sessions";
 import { snapshotSchema } from "../../sdk/schemas/snapshots";
 import { until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, flareJSON, signIn, spawnFlare } from "./helpers/flare";
-import { createStackUser, type StackUser } from "./helpers/users";
+import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -200,8 +200,7 @@ describe("flare commands against the stack", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("error: operators only");
 
-    // OPERATOR_EMAILS matching is case-insensitive; a differently cased address is a distinct user row.
-    const operator = await createStackUser({ email: `OPERATOR@example.com` });
+    const operator = stackOperator();
     const ofh = flareHome();
     signIn(ofh, operator);
     const report = adminReportSchema.parse(await flareJSON(ofh, ["admin", "report"]));

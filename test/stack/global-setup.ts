@@ -20,19 +20,57 @@ export default async function setup(project: TestProject): Promise<() => Promise
     freeze: true,
     vars: {
       SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
-      OPERATOR_EMAILS: "operator@example.com",
+      // The second address is listed but nobody proves it: test/security/identity.test.ts registers it as an attacker.
+      OPERATOR_EMAILS: "operator@example.com,second-operator@example.com",
+      // Production's default; accounts are admitted by the operator's sign-up invites.
+      SIGNUP_POLICY: "invite-only",
       // Enables deterministic fault injection (api/src/builds/test-hooks.ts); never set outside tests.
       BF_TEST_HOOKS: "1",
     },
   });
   project.provide("baseURL", stack.baseURL);
   project.provide("runtimeSecret", stack.runtimeSecret);
+  try {
+    project.provide("operator", await proveOperator(stack.baseURL, stack.bootstrapCode));
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  // Handed on only so test/security/identity.test.ts can try to replay it.
+  project.provide("bootstrapCode", stack.bootstrapCode);
   return async () => stack.stop();
+}
+
+/**
+ * The stack's operator, made as a deployer would: an account with the listed address that redeems
+ * the bootstrap code the stack printed. No SQL grants operator rights.
+ */
+async function proveOperator(baseURL: string, code: string): Promise<ProvidedOperator> {
+  const { createStackUser } = await import("./helpers/users");
+  const user = await createStackUser({ email: "operator@example.com" });
+  const res = await fetch(`${baseURL}/api/admin/bootstrap`, {
+    method: "POST",
+    headers: { ...user.headers, "content-type": "application/json" },
+    body: JSON.stringify({ code }),
+  });
+  if (res.status !== 200) throw new Error(`redeeming the stack's bootstrap code failed: ${res.status} ${await res.text()}`);
+  return { userId: user.userId, email: user.email, workspaceId: user.workspaceId, token: user.token };
+}
+
+export interface ProvidedOperator {
+  userId: string;
+  email: string;
+  workspaceId: string;
+  token: string;
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
     runtimeSecret: string;
+    /** The stack's operator (proven with the bootstrap code); a CLI token valid for a day. */
+    operator: ProvidedOperator;
+    /** Already redeemed by the setup; only for replay tests. */
+    bootstrapCode: string;
   }
 }

@@ -1,46 +1,49 @@
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK } from "./helpers/api";
+import { get, PREVIEW_GRANT_COOKIE, setCookieValue, visitOn, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 /**
  * The session's own preview route (/runtime/sessions/:id/preview/*) serves user code, so it only
- * ever answers with a redirect to /runtime/preview/<id>.<grant>/…, where the app runs in the CSP
- * sandbox with no cookie of ours; the grant is re-checked against the user's role every time.
- * Expired and other-purpose grants need the signing key: api/test/preview-grants.test.ts.
+ * ever answers with a redirect to the session's preview host (`<label>.localhost:<port>`), whose
+ * entry trades the signed grant for a host-only cookie; the app then runs at `/` in the CSP
+ * sandbox, and the grant is re-checked against the user's role on every request. Expired and
+ * other-purpose grants need the signing key: api/test/preview-grants.test.ts.
  */
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseURL()}${path}`, { headers, redirect: "manual" });
 const navigate = { accept: "text/html", "sec-fetch-mode": "navigate" };
 const cookieOf = (user: StackUser) => ({ cookie: `bf_session=${user.token}; bf_csrf=csrf-secret; theme=dark` });
+const LABEL_HOST = /^[a-z2-7]{1,63}\.localhost$/;
 
-/** Follows the owner route's redirect and returns the grant URL's prefix `/runtime/preview/<id>.<grant>/`. */
-async function grantPrefix(user: StackUser, sessionId: string, headers: Record<string, string> = user.headers): Promise<string> {
-  const res = await get(`/runtime/sessions/${sessionId}/preview/`, headers);
-  expect(res.status).toBe(307);
-  const location = res.headers.get("location") ?? "";
-  expect(location).toMatch(new RegExp(`^/runtime/preview/${sessionId}\\.v1\\.${user.userId}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{22}/$`));
-  return location;
-}
-
-describe("the owner's preview runs sandboxed under a signed visit grant", () => {
-  it("redirects cookie and bearer requests to a grant URL that serves the app sandboxed, without cookies, over HTTP and WebSocket", async () => {
+describe("the owner's preview runs sandboxed on its own origin", () => {
+  it("redirects cookie and bearer requests to the preview host, which serves the app at / without our cookies, over HTTP and WebSocket", async () => {
     const owner = await createStackUser();
     const id = await sessionWithPreviewServer(owner, "sandboxed");
 
-    // A browser navigation with the session cookie: same path and query, under a fresh grant.
+    // A browser navigation with the session cookie: the same path and query, on the preview host.
     const nav = await get(`/runtime/sessions/${id}/preview/page/one?x=1&y=%20`, { ...cookieOf(owner), ...navigate });
-    expect(nav.status).toBe(307);
+    expect(nav.status).toBe(303);
     expect(nav.headers.get("cache-control")).toBe("no-store");
-    const location = new URL(nav.headers.get("location") ?? "", baseURL());
-    expect(location.pathname).toMatch(new RegExp(`^/runtime/preview/${id}\\.v1\\.[^/]+/page/one$`));
-    expect(location.search).toBe("?x=1&y=%20");
-    const bare = await get(`/runtime/sessions/${id}/preview`, owner.headers);
-    expect(bare.headers.get("location")).toMatch(new RegExp(`^/runtime/preview/${id}\\.[^/]+/$`));
+    const enter = new URL(nav.headers.get("location") ?? "");
+    expect(enter.hostname).toMatch(LABEL_HOST);
+    expect(enter.port).toBe(new URL(baseURL()).port);
+    expect(enter.pathname).toBe("/__burstflare/enter");
+    expect(enter.searchParams.get("to")).toBe("/page/one?x=1&y=%20");
+    expect(enter.searchParams.get("grant")).toMatch(new RegExp(`^v1\\.${owner.userId}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{22}$`));
 
-    // The grant URL needs no cookie; the app is sandboxed, leaks nothing by Referer, sets none of our cookies.
-    const page = await get(`${location.pathname}${location.search}`);
+    // The entry sets a host-only, HttpOnly, partitioned cookie and moves to the clean path.
+    const entered = await get(enter.toString());
+    expect(entered.status).toBe(303);
+    expect(entered.headers.get("location")).toBe("/page/one?x=1&y=%20");
+    const [line = ""] = entered.headers.getSetCookie();
+    expect(line).toMatch(/^__Host-bf_preview=v1\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=None; Partitioned$/);
+    expect(line.toLowerCase()).not.toContain("domain=");
+    const visit = visitOn(enter.origin, setCookieValue(entered, PREVIEW_GRANT_COOKIE) ?? "");
+
+    // The app at its own path: sandboxed, no Referer leak, none of our cookies set or seen.
+    const page = await visit.get("/page/one?x=1&y=%20");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Shared preview /page/one?x=1&y=%20");
     const csp = page.headers.get("content-security-policy") ?? "";
@@ -48,57 +51,59 @@ describe("the owner's preview runs sandboxed under a signed visit grant", () => 
     expect(csp).not.toContain("allow-same-origin");
     expect(page.headers.get("referrer-policy")).toBe("no-referrer");
     expect(page.headers.getSetCookie()).toEqual(["app=1; Path=/"]);
-
-    // A top-level visit sends the cookies along: the app sees its own, never ours.
-    const prefix = await grantPrefix(owner, id, cookieOf(owner));
-    const withCookies = await get(`${prefix}cookies`, cookieOf(owner));
+    const withCookies = await visit.get("/cookies", { cookie: `${visit.cookie}; bf_session=${owner.token}; theme=dark` });
     const text = await withCookies.text();
     expect(text).toContain("cookie: theme=dark</p>");
     expect(text).not.toContain("bf_");
 
-    // Hot reload: the app's WebSocket through the grant, no cookie and an opaque ("null") origin.
-    expect(await openWS(`${prefix}hmr`, { origin: "null" })).toEqual({ status: 101, message: "hello /hmr" });
-    // The owner route still passes upgrades through (they render nothing), after its checks.
-    expect(await openWS(`/runtime/sessions/${id}/preview/hmr`, owner.headers)).toEqual({ status: 101, message: "hello /hmr" });
+    // Hot reload: the app's WebSocket on the preview host with the visit cookie, an opaque origin.
+    expect(await visit.ws("/hmr", { origin: "null" })).toEqual({ status: 101, message: "hello /hmr" });
+    // The app origin answers no preview traffic: the owner route refuses upgrades after its checks.
+    expect((await openWS(`/runtime/sessions/${id}/preview/hmr`, owner.headers)).status).toBe(404);
     expect((await openWS(`/runtime/sessions/${id}/preview/hmr`)).status).toBe(401);
-
-    // Without the trailing slash relative URLs would leave the grant: it is added.
-    const noSlash = await get(prefix.slice(0, -1));
-    expect(noSlash.status).toBe(308);
-    expect(noSlash.headers.get("location")).toBe(prefix);
+    // Bearer callers get the same redirect; a bare /preview goes to the app's root.
+    const bare = await get(`/runtime/sessions/${id}/preview`, owner.headers);
+    expect(new URL(bare.headers.get("location") ?? "").searchParams.get("to")).toBe("/");
   });
 
   it("refuses tampered and other-session grants, and a grant reaches nothing but the preview", async () => {
     const owner = await createStackUser();
     const id = await sessionWithPreviewServer(owner, "grant-a");
     const other = await createSession(owner, { name: "grant-b", start: false });
-    const prefix = await grantPrefix(owner, id);
-    const credential = prefix.split("/")[3] ?? "";
-    const grant = credential.slice(credential.indexOf(".") + 1);
-    expect((await get(`${prefix}ok`)).status).toBe(200);
+    const visit = await visitPreview(owner, id);
+    const otherOrigin = (await visitPreview(owner, other.id)).origin;
+    const grant = new URL(visit.enterURL).searchParams.get("grant") ?? "";
+    expect((await visit.get("/ok")).status).toBe(200);
 
     const tampered = grant.slice(0, -1) + (grant.endsWith("A") ? "B" : "A");
     const otherUser = grant.replace(owner.userId, `${owner.userId}x`);
-    const refused: [string, string][] = [
-      ["tampered", `/runtime/preview/${id}.${tampered}/`],
-      ["another user named", `/runtime/preview/${id}.${otherUser}/`],
-      ["session B", `/runtime/preview/${other.id}.${grant}/`],
+    const refused: [string, string, string][] = [
+      ["tampered", visit.origin, tampered],
+      ["another user named", visit.origin, otherUser],
+      ["session B's host", otherOrigin, grant],
     ];
-    for (const [what, path] of refused) {
-      expect((await get(`${path}page`)).status, what).toBe(401);
-      expect((await openWS(`${path}hmr`)).status, `${what} (WebSocket)`).toBe(401);
+    for (const [what, origin, g] of refused) {
+      const entry = await get(`${origin}/__burstflare/enter?grant=${encodeURIComponent(g)}&to=/page`);
+      expect(entry.status, what).toBe(401);
+      expect(entry.headers.getSetCookie(), what).toEqual([]);
+      const forged = visitOn(origin, `${PREVIEW_GRANT_COOKIE}=${g}`);
+      expect((await forged.get("/page")).status, what).toBe(404);
+      expect((await forged.ws("/hmr")).status, `${what} (WebSocket)`).toBe(404);
     }
-    expect((await get(`/runtime/preview/${id}/page`)).status).toBe(404);
-    expect((await get(`/runtime/preview/not%20an%20id.${grant}/page`)).status).toBe(404);
-    // A stale grant in the address bar goes back to the owner route, which grants anew from the cookie.
-    const stale = await get(`/runtime/preview/${id}.${tampered}/deep/page?q=1`, navigate);
+    // A stale visit in the address bar goes back to the owner route, which grants anew from the cookie.
+    const stale = await visitOn(visit.origin, `${PREVIEW_GRANT_COOKIE}=${tampered}`).get("/deep/page?q=1", navigate);
     expect(stale.status).toBe(303);
-    expect(stale.headers.get("location")).toBe(`/runtime/sessions/${id}/preview/deep/page?q=1`);
+    expect(stale.headers.get("location")).toBe(`${baseURL()}/runtime/sessions/${id}/preview/deep/page?q=1`);
+    // Old same-origin grant URLs serve nothing on the app origin.
+    expect((await get(`/runtime/preview/${id}.${grant}/page`)).status).toBe(404);
+    expect((await get(`/runtime/preview/${id}.${grant}/page`, navigate)).headers.get("location")).toBe(
+      `/runtime/sessions/${id}/preview/page`,
+    );
 
-    // Inside the grant every path is the app's: /terminal is the dev server's page, not the shell.
-    expect(await (await get(`${prefix}terminal`)).text()).toContain("Shared preview /terminal");
+    // On the preview host every path is the app's: /terminal is the dev server's page, not the shell.
+    expect(await (await visit.get("/terminal")).text()).toContain("Shared preview /terminal");
     for (const rest of ["..%2Fterminal", "a/%2e%2e%2f%2e%2e%2fterminal", "%5c..%5cfiles/tree"]) {
-      expect((await get(`${prefix}${rest}`)).status, rest).toBe(400);
+      expect((await visit.get(`/${rest}`)).status, rest).toBe(400);
     }
     // The grant is no credential on the session's other runtime routes (bearer, cookie or ?token=).
     const asGrant: Record<string, string>[] = [{ authorization: `Bearer ${grant}` }, { cookie: `bf_session=${grant}` }];
@@ -119,24 +124,24 @@ describe("the owner's preview runs sandboxed under a signed visit grant", () => 
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
     const id = await sessionWithPreviewServer(owner, "team-preview");
 
-    // A colleague opens the owner's preview (the workbench iframe does this with the cookie).
-    const prefix = await grantPrefix(member, id, cookieOf(member));
-    expect((await get(`${prefix}page`)).status).toBe(200);
-    expect(await openWS(`${prefix}hmr`)).toEqual({ status: 101, message: "hello /hmr" });
+    // A colleague opens the owner's preview (the workbench's frame does this with the cookie).
+    const visit = await visitPreview(cookieOf(member), id);
+    expect((await visit.get("/page")).status).toBe(200);
+    expect(await visit.ws("/hmr")).toEqual({ status: 101, message: "hello /hmr" });
     // A viewer never gets a grant.
     expect((await get(`/runtime/sessions/${id}/preview/`, viewer.headers)).status).toBe(403);
 
     await expectOK(await api(owner, "PATCH", `/api/workspaces/current/members/${member.userId}`, { role: "viewer" }));
-    expect((await get(`${prefix}page`)).status).toBe(403);
-    expect((await openWS(`${prefix}hmr`)).status).toBe(403);
+    expect((await visit.get("/page")).status).toBe(403);
+    expect((await visit.ws("/hmr")).status).toBe(403);
 
     await expectOK(await api(owner, "PATCH", `/api/workspaces/current/members/${member.userId}`, { role: "member" }));
-    expect((await get(`${prefix}page`)).status).toBe(200);
+    expect((await visit.get("/page")).status).toBe(200);
 
     await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${member.userId}`));
-    expect((await get(`${prefix}page`)).status).toBe(404);
-    expect((await openWS(`${prefix}hmr`)).status).toBe(404);
-    // The owner's own grant is untouched.
-    expect((await get(`${await grantPrefix(owner, id)}page`)).status).toBe(200);
+    expect((await visit.get("/page")).status).toBe(404);
+    expect((await visit.ws("/hmr")).status).toBe(404);
+    // The owner's own visit is untouched.
+    expect((await (await visitPreview(owner, id)).get("/page")).status).toBe(200);
   });
 });

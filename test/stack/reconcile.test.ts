@@ -4,13 +4,12 @@ import { type Snapshot, snapshotSchema } from "../../sdk/schemas/snapshots";
 import { api, createSession, expectOK, getSession, sessionAction } from "./helpers/api";
 import { putFile, r2ObjectExists, readFile } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
-import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
+import { createStackUser, type StackUser, stackOperator, stackSQL } from "./helpers/users";
 
 const ROOT = "work";
 const DAY = 24 * 3600 * 1000;
 
-// OPERATOR_EMAILS matching ignores case; this casing is a user row of its own in the shared stack.
-const operator = () => createStackUser({ email: "operator@EXAMPLE.com" });
+const operator = async () => stackOperator();
 
 async function runningSession(user: StackUser, name: string) {
   const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });

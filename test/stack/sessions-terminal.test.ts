@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, until } from "./helpers/api";
+import { visitPreview } from "./helpers/preview-host";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser } from "./helpers/users";
 
@@ -20,11 +21,12 @@ describe("session create → running → terminal", () => {
     await term.close();
   });
 
-  it("passes preview HTTP through to the starter's dev server", async () => {
+  it("passes preview HTTP through to the starter's dev server on the session's preview host", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "preview" });
+    const visit = await visitPreview(user, session.id);
     const page = await until(async () => {
-      const res = await api(user, "GET", `/runtime/sessions/${session.id}/preview/`);
+      const res = await visit.get("/");
       const text = await res.text();
       return res.status === 200 && text.includes("Hello from BurstFlare") ? text : null;
     }, "starter page through the preview route");

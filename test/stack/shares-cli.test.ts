@@ -19,7 +19,10 @@ describe("flare share", () => {
     );
     expect(created.share).toMatchObject({ scope: "people", emails: ["ana@example.com"], status: "active" });
     expect(Date.parse(created.share.expiresAt) - Date.parse(created.share.createdAt)).toBe(2 * 3600 * 1000);
-    expect(created.url).toBe(`${baseURL()}${created.path}`);
+    // The link handed out opens on the session's preview host; its path form is checked on the app origin.
+    const url = new URL(created.url);
+    expect(url.hostname).toMatch(/^[a-z2-7]+\.localhost$/);
+    expect(url.pathname).toBe(created.path.replace("/runtime/share/", "/__burstflare/share/"));
 
     // A signed-out visit is refused and logged.
     expect((await fetch(`${baseURL()}${created.path}`)).status).toBe(401);

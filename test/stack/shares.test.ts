@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { STARTER_MANIFEST } from "../../api/src/templates/starter";
 import { createShareResponse, type ShareAccess, shareAccessListResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
+import { get, mustVisitShare, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
@@ -9,15 +10,14 @@ import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
 
 /**
  * Share links against the real stack: a preview server with a WebSocket endpoint runs inside
- * the session (helpers/preview-server.ts) and is reached through /runtime/share/<token>/.
+ * the session (helpers/preview-server.ts). The link `/runtime/share/<token>/` is checked on the
+ * app origin and opens on the session's preview host, where every request is checked again.
  */
 
 async function share(owner: StackUser, sessionId: string, body: Record<string, unknown>) {
   const res = await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { expiresInSeconds: 3600, ...body });
   return createShareResponse.parse(await expectOK(res, 201));
 }
-
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseURL()}${path}`, { headers, redirect: "manual" });
 
 async function accessLog(owner: StackUser, sessionId: string): Promise<ShareAccess[]> {
   const res = await api(owner, "GET", `/api/sessions/${sessionId}/share-access?limit=500`);
@@ -30,9 +30,22 @@ describe("preview share links on the stack", () => {
     const b = await createStackUser();
     const c = await createStackUser();
     const id = await sessionWithPreviewServer(owner, "people-share");
-    const { path, share: link } = await share(owner, id, { scope: "people", emails: [b.email] });
+    const { path, url, share: link } = await share(owner, id, { scope: "people", emails: [b.email] });
+    // The link handed out opens on the preview host; only its app-origin form checks the visitor.
+    expect(new URL(url).hostname).toMatch(/^[a-z2-7]+\.localhost$/);
+    expect(new URL(url).pathname).toBe(`/__burstflare/share/${path.split("/")[3]}/`);
+    // Opened in a tab it goes through the app origin's check (and viewer page); a frame gets the cookie.
+    const inTab = await get(url, { "sec-fetch-dest": "document" });
+    expect(inTab.status).toBe(303);
+    expect(inTab.headers.get("location")).toBe(`${baseURL()}${path}`);
+    expect(inTab.headers.getSetCookie()).toEqual([]);
+    const tabPage = await get(path, { ...b.headers, "sec-fetch-dest": "document" });
+    expect(tabPage.status).toBe(200);
+    expect(await tabPage.text()).toContain(`src="${new URL(url).origin}/__burstflare/share/`);
 
-    const page = await get(`${path}hello?x=1`, b.headers);
+    const visit = await mustVisitShare(`${path}hello?x=1`, b.headers);
+    expect(visit.origin).toBe(new URL(url).origin);
+    const page = await visit.get("/hello?x=1");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Shared preview /hello?x=1");
     // The previewed app runs sandboxed, leaks no link through Referer and cannot set our cookies.
@@ -40,7 +53,9 @@ describe("preview share links on the stack", () => {
     expect(page.headers.get("content-security-policy")).not.toContain("allow-same-origin");
     expect(page.headers.get("referrer-policy")).toBe("no-referrer");
     expect(page.headers.getSetCookie()).toEqual(["app=1; Path=/"]);
-    expect(await openWS(`${path}hmr`, b.headers)).toEqual({ status: 101, message: "hello /hmr" });
+    expect(await visit.ws("/hmr")).toEqual({ status: 101, message: "hello /hmr" });
+    // The app origin never serves the preview, not even its WebSocket.
+    expect((await openWS(`${path}hmr`, b.headers)).status).toBe(404);
 
     expect((await get(`${path}hello`, c.headers)).status).toBe(403);
     expect((await openWS(`${path}hmr`, c.headers)).status).toBe(403);
@@ -48,8 +63,8 @@ describe("preview share links on the stack", () => {
     expect((await openWS(`${path}hmr`)).status).toBe(401);
 
     await expectOK(await api(owner, "DELETE", `/api/sessions/${id}/shares/${link.id}`));
-    expect((await get(`${path}hello`, b.headers)).status).toBe(410);
-    expect((await openWS(`${path}hmr`, b.headers)).status).toBe(410);
+    expect((await visit.get("/hello")).status).toBe(410);
+    expect((await visit.ws("/hmr")).status).toBe(410);
 
     const log = (await accessLog(owner, id)).reverse();
     expect(log.map((e) => [e.email, e.path, e.websocket, e.outcome, e.reason])).toEqual([
@@ -70,8 +85,14 @@ describe("preview share links on the stack", () => {
     const id = await sessionWithPreviewServer(owner, "anyone-share");
     const { path, share: link } = await share(owner, id, { scope: "anyone" });
     const token = path.split("/")[3] ?? "";
-    expect((await get(`${path}open`)).status).toBe(200);
-    expect(await openWS(`${path}socket`)).toEqual({ status: 101, message: "hello /socket" });
+    const visit = await mustVisitShare(path);
+    expect((await visit.get("/open")).status).toBe(200);
+    expect(await visit.ws("/socket")).toEqual({ status: 101, message: "hello /socket" });
+    // The link's cookie is for its own session's host only.
+    const other = await createSession(owner, { name: "anyone-share-other", start: false });
+    const otherOrigin = (await visitPreview(owner, other.id)).origin;
+    expect(otherOrigin).not.toBe(visit.origin);
+    expect((await get(`${otherOrigin}/open`, { cookie: visit.cookie })).status).toBe(404);
 
     // The token is nothing on the session's other runtime routes, HTTP or WebSocket.
     const asBearer = { authorization: `Bearer ${token}` };
@@ -84,11 +105,12 @@ describe("preview share links on the stack", () => {
     // Nor can the link's path be bent towards them.
     for (const rest of ["..%2Fterminal", "a/%2e%2e%2f%2e%2e%2fterminal", "%5c..%5cfiles/tree"]) {
       expect((await get(`${path}${rest}`)).status, rest).toBe(400);
+      expect((await visit.get(`/${rest}`)).status, rest).toBe(400);
     }
 
     await stackSQL(`UPDATE preview_shares SET expires_at = ${Date.now() - 1} WHERE id = '${link.id}'`);
-    expect((await get(`${path}open`)).status).toBe(410);
-    expect((await openWS(`${path}socket`)).status).toBe(410);
+    expect((await visit.get("/open")).status).toBe(410);
+    expect((await visit.ws("/socket")).status).toBe(410);
     const log = await accessLog(owner, id);
     expect(log.filter((e) => e.outcome === "allowed").map((e) => [e.path, e.websocket, e.userId])).toEqual([
       ["/socket", true, null],
@@ -101,10 +123,12 @@ describe("preview share links on the stack", () => {
     const owner = await createStackUser();
     const id = await sessionWithPreviewServer(owner, "dying-share");
     const { path } = await share(owner, id, { scope: "anyone" });
-    expect((await get(`${path}x`)).status).toBe(200);
+    const visit = await mustVisitShare(path);
+    expect((await visit.get("/x")).status).toBe(200);
     await expectOK(await api(owner, "DELETE", `/api/sessions/${id}`));
+    expect((await visit.get("/x")).status).toBe(410);
+    expect((await visit.ws("/x")).status).toBe(410);
     expect((await get(`${path}x`)).status).toBe(410);
-    expect((await openWS(`${path}x`)).status).toBe(410);
   });
 
   it("a visit to a sleeping session's link shows a waking page and wakes it within the owner's quota", async () => {
@@ -114,13 +138,14 @@ describe("preview share links on the stack", () => {
     const { path } = await share(owner, session.id, { scope: "anyone" });
     await until(async () => (await getSession(owner, session.id)).state === "sleeping", "idle sleep", 40_000);
 
-    const waking = await get(path, { accept: "text/html" });
+    const visit = await mustVisitShare(path, { accept: "text/html" });
+    const waking = await visit.get("/", { accept: "text/html" });
     expect(waking.status).toBe(503);
     expect(waking.headers.get("retry-after")).toBe("2");
     expect(await waking.text()).toContain('data-reason="waking"');
     const page = await until(
       async () => {
-        const res = await get(path, { accept: "text/html" });
+        const res = await visit.get("/", { accept: "text/html" });
         const text = await res.text();
         return res.status === 200 && text.includes("Hello from BurstFlare") ? text : null;
       },

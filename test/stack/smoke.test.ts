@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseURL } from "./helpers/api";
-import { createStackUser } from "./helpers/users";
+import { api, baseURL, expectOK } from "./helpers/api";
+import { stackOperator } from "./helpers/users";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -28,9 +28,12 @@ function runSmoke(args: string[], env: Record<string, string>): Promise<{ code: 
 
 describe("scripts/smoke.mjs against the stack", () => {
   it("passes every step, the admin report included, with operator credentials", async () => {
-    // OPERATOR_EMAILS matching ignores case; this casing is a user row of its own.
-    const operator = await createStackUser({ email: "Operator@example.com" });
-    const { code, stdout, stderr } = await runSmoke(["--base-url", baseURL()], { BURSTFLARE_OPERATOR_TOKEN: operator.token });
+    const operator = stackOperator();
+    // The stack is invite-only, as production defaults to: the operator admits the smoke account.
+    const invite = (await expectOK(await api(operator, "POST", "/api/admin/signup-invites", {}))) as { code: string };
+    const { code, stdout, stderr } = await runSmoke(["--base-url", baseURL(), "--invite-code", invite.code], {
+      BURSTFLARE_OPERATOR_TOKEN: operator.token,
+    });
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     const lines = stdout.split("\n").filter((l) => /^(PASS|FAIL|SKIP) /.test(l));
     expect(lines.map((l) => l.slice(0, 4))).toEqual(Array(11).fill("PASS"));

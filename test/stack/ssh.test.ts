@@ -224,6 +224,7 @@ describe("real OpenSSH through the tunnel", () => {
           userId: user.userId,
           workspaceId: user.workspaceId,
           sshUser: user.email.split("@")[0],
+          credential: { kind: "sign_in", id: "as_stack_test" },
           expiresAt,
         });
         execFileSync(

@@ -5,6 +5,7 @@ import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";
 import { startLatencyStats } from "../metrics/start-latency";
 import { lastReconcile } from "../reconcile/last-run";
+import { getRuntimeDriver } from "../runtime-drivers/select";
 import { msToDays, opsPolicy } from "./policy";
 
 const RECENT_FAILURES = 20;
@@ -139,5 +140,13 @@ export async function buildReport(env: AppBindings, at = now()): Promise<AdminRe
       stuckBuildPolicy: policy.stuckBuildPolicy,
     },
     lastReconcile: await lastReconcile(env),
+    runtimeHost: await runtimeHostReport(env),
   };
+}
+
+async function runtimeHostReport(env: AppBindings): Promise<AdminReport["runtimeHost"]> {
+  const health = await getRuntimeDriver(env)
+    .hostHealth?.()
+    .catch(() => null);
+  return health ? { sandbox: health.sandbox, reason: health.reason, isolation: health.isolation } : null;
 }

@@ -2,6 +2,7 @@ import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { now } from "../lib/time";
+import { emailProofInsert } from "./operator-proof";
 import { newRecoveryCodes } from "./recovery-codes";
 import type { AdmissionInvite } from "./signup";
 
@@ -65,6 +66,11 @@ export async function createAccount(
     passkeyInsert(env, opts.userId, opts.passkey, t),
     ...codeStatements,
   ];
+  // An operator invite bound to this email, or the bootstrap code, proves the address.
+  if (opts.invite && !opts.invite.workspaceId && opts.invite.emailBound) {
+    const method = opts.invite.kind === "bootstrap" ? "bootstrap" : "operator_invite";
+    statements.push(emailProofInsert(env, { userId: opts.userId, email: opts.email, method, proofId: opts.invite.id.slice(0, 24) }, t));
+  }
   if (joined && opts.invite) {
     statements.push(
       env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)").bind(

@@ -4,6 +4,7 @@ import type { AppBindings } from "../env";
 import { writeAudit } from "../lib/audit";
 import { newId } from "../lib/crypto";
 import { now } from "../lib/time";
+import { closeConnections } from "../sessions/connections";
 import { issueAuthSession } from "./auth-sessions";
 import { ACCESS_TOKEN_TTL_MS, hashToken, newSecret, REFRESH_TOKEN_TTL_MS, TOKEN_PREFIX } from "./tokens";
 
@@ -72,6 +73,8 @@ export async function rotateRefreshToken(env: AppBindings, token: string, ip: st
   const t = now();
   const reused = async (): Promise<never> => {
     await revokeFamily(env, row.family_id, row.auth_session_id);
+    // A leaked family's sign-in also loses what it already opened (its SSH and terminal sockets).
+    await closeConnections(env, { userId: row.user_id }, { credential: { kind: "sign_in", id: row.auth_session_id } });
     await writeAudit(env, {
       action: "auth.refresh_token_reused",
       actorId: row.user_id,

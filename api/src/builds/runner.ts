@@ -102,6 +102,7 @@ export async function startBuildRuntime(env: AppBindings, ctx: BuildContext): Pr
     env: { ...secrets, ...(ctx.manifest.env ?? {}) },
     persistedPaths: ctx.manifest.persistedPaths,
     previewPort: ctx.manifest.previewPort,
+    resourceClass: ctx.manifest.resourceClass,
     fresh: true,
   });
   await noteLog(env.BUCKET, ctx.logKey, `runtime started (${driver.name})`);

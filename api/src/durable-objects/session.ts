@@ -1,11 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { ApiError, type ErrorCode } from "../../../sdk/errors";
+import type { ConnectionMatch } from "../../../sdk/protocol/agent";
 import type { SessionActivity } from "../../../sdk/schemas/sessions";
 import type { AppBindings } from "../env";
 import { errorResponse } from "../lib/errors";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { describeActivity, keepAwake, onAlarm, scheduleCheck } from "../sessions/awake";
+import { closeSessionConnections, recordConnection } from "../sessions/connections";
 import { type LifecycleRecord, RECORD_KEY, SessionCore } from "../sessions/core";
 import { type Actor, deleteSession, restartSession, startSession, stopSession, undeleteSession } from "../sessions/lifecycle";
 import { INTERNAL_HEADERS, proxyToAgent } from "../sessions/proxy";
@@ -111,6 +113,14 @@ export class SessionDO extends DurableObject<AppBindings> {
     });
   }
 
+  /** Revocation (api/src/sessions/connections.ts): ends the open connections whose principal matches. */
+  closeConnections(sessionId: string, match: ConnectionMatch): Promise<RPCResult<number>> {
+    return asResult(async () => {
+      await this.core.load(sessionId);
+      return closeSessionConnections(this.core, match);
+    });
+  }
+
   async alarm(): Promise<void> {
     try {
       await onAlarm(this.core);
@@ -133,8 +143,10 @@ export class SessionDO extends DurableObject<AppBindings> {
       }
       const agentPath = request.headers.get(INTERNAL_HEADERS.agentPath);
       if (!agentPath?.startsWith("/")) throw new ApiError("bad_request", "missing agent path");
-      if (pathname === "/runtime")
+      if (pathname === "/runtime") {
+        await recordConnection(this.ctx.storage, request, agentPath);
         return await proxyToAgent(this.core, request, agentPath, request.headers.get(INTERNAL_HEADERS.wake) === "1");
+      }
       if (pathname === "/agent") return await proxyToAgent(this.core, request, agentPath, false);
       throw new ApiError("not_found", "no such session endpoint");
     } catch (err) {

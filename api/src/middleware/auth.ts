@@ -3,6 +3,7 @@ import { getCookie } from "hono/cookie";
 import { ApiError } from "../../../sdk/errors";
 import { type Action, can } from "../../../sdk/permissions";
 import type { Role } from "../../../sdk/states";
+import { EMAIL_PROVEN_SQL, isOperator } from "../auth/operator-proof";
 import { CSRF_COOKIE, hashToken, SESSION_COOKIE, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
 import { timingSafeEqual } from "../lib/crypto";
@@ -14,6 +15,8 @@ export interface AuthContext {
   isOperator: boolean;
   /** The auth_sessions row behind the request; null for API tokens. */
   authSessionId: string | null;
+  /** The api_tokens row behind the request; null for sign-ins. */
+  apiTokenId: string | null;
   via: "cookie" | "bearer" | "api_token";
   workspaceId: string;
   role: Role;
@@ -21,22 +24,16 @@ export interface AuthContext {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function isOperatorEmail(env: AppBindings, email: string): boolean {
-  return (env.OPERATOR_EMAILS ?? "")
-    .split(",")
-    .map((e) => e.trim().toLowerCase())
-    .filter(Boolean)
-    .includes(email.toLowerCase());
-}
-
 interface Principal {
   userId: string;
   email: string;
   authSessionId: string | null;
+  apiTokenId: string | null;
   via: AuthContext["via"];
   /** The workspace and role the request acts in (resolveMembership's choice, in the same query). */
   workspaceId: string;
   role: Role;
+  emailProven: boolean;
 }
 
 /** Reads and log-ins touch these at most once a minute, so reads do not turn into writes. */
@@ -45,7 +42,9 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * The caller's membership, chosen as resolveMembership chooses it: the token's workspace, else the
  * user's current one, else personal first, then oldest. Joined into the token lookup so an
- * authenticated request costs one D1 query, not two.
+ * authenticated request costs one D1 query, not two. An API token bound to a workspace acts only
+ * there: once its user leaves that workspace the token matches no row (401) instead of falling
+ * back to another of the user's workspaces.
  */
 const MEMBERSHIP_JOIN = `JOIN memberships m ON m.user_id = u.id
   JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL`;
@@ -59,6 +58,7 @@ interface PrincipalRow {
   touched_at: number | null;
   member_workspace_id: string;
   role: Role;
+  email_proven: number;
 }
 
 async function principalFromToken(env: AppBindings, token: string, via: AuthContext["via"]): Promise<Principal | null> {
@@ -66,9 +66,11 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
   const t = now();
   if (token.startsWith(TOKEN_PREFIX.api)) {
     const row = await env.DB.prepare(
-      `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role
+      `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role,
+              ${EMAIL_PROVEN_SQL} AS email_proven
        FROM api_tokens t JOIN users u ON u.id = t.user_id ${MEMBERSHIP_JOIN}
        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL
+         AND (t.workspace_id IS NULL OR m.workspace_id = t.workspace_id)
        ${MEMBERSHIP_ORDER("t.workspace_id")}`,
     )
       .bind(tokenHash, t)
@@ -81,13 +83,16 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
       userId: row.user_id,
       email: row.email,
       authSessionId: null,
+      apiTokenId: row.id,
       via: "api_token",
       workspaceId: row.member_workspace_id,
       role: row.role,
+      emailProven: row.email_proven === 1,
     };
   }
   const row = await env.DB.prepare(
-    `SELECT s.id, s.user_id, u.email, s.last_seen_at AS touched_at, m.workspace_id AS member_workspace_id, m.role
+    `SELECT s.id, s.user_id, u.email, s.last_seen_at AS touched_at, m.workspace_id AS member_workspace_id, m.role,
+            ${EMAIL_PROVEN_SQL} AS email_proven
      FROM auth_sessions s JOIN users u ON u.id = s.user_id ${MEMBERSHIP_JOIN}
      WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL
      ${MEMBERSHIP_ORDER("s.workspace_id")}`,
@@ -98,7 +103,16 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
   if (row.touched_at === null || t - row.touched_at > TOUCH_EVERY_MS) {
     await env.DB.prepare("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?").bind(t, row.id).run();
   }
-  return { userId: row.user_id, email: row.email, authSessionId: row.id, via, workspaceId: row.member_workspace_id, role: row.role };
+  return {
+    userId: row.user_id,
+    email: row.email,
+    authSessionId: row.id,
+    apiTokenId: null,
+    via,
+    workspaceId: row.member_workspace_id,
+    role: row.role,
+    emailProven: row.email_proven === 1,
+  };
 }
 
 /** Finds the caller's workspace and role; falls back to the user's current, then any membership. */
@@ -137,8 +151,9 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
   return {
     userId: principal.userId,
     email: principal.email,
-    isOperator: isOperatorEmail(c.env, principal.email),
+    isOperator: isOperator(c.env, principal.email, principal.emailProven),
     authSessionId: principal.authSessionId,
+    apiTokenId: principal.apiTokenId,
     via: principal.via,
     workspaceId: principal.workspaceId,
     role: principal.role,

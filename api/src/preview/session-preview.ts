@@ -1,49 +1,82 @@
 import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
 import { can } from "../../../sdk/permissions";
+import { pathProblem, queryProblem } from "../../../sdk/protocol/runtime-path";
 import { idSchema } from "../../../sdk/schemas/common";
 import type { Role } from "../../../sdk/states";
 import type { AppBindings, AppEnv } from "../env";
 import { now } from "../lib/time";
+import { setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
+import { agentPathFor, assertSafeQuery, parseGatewayPath } from "../sessions/runtime-path";
 import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { wantsHTML } from "../shares/pages";
-import { hardenPreviewResponse, isSafePreviewPath, isUpgrade } from "./sandbox";
+import { previewOriginFor } from "./origin";
+import { hardenPreviewResponse, isUpgrade } from "./sandbox";
+import { isTopLevelNavigation, previewShellPage } from "./shell";
+import { PREVIEW_GRANT_COOKIE, visitCookie, withoutVisitCookies } from "./visit-cookies";
 import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "./visit-grants";
 
 /**
  * The session's own preview for its workspace's members, isolated like a share link.
  *
  * `/runtime/sessions/:id/preview/<path>` (cookie or bearer, role and workspace checked by the
- * runtime route) never serves the app: it redirects to `/runtime/preview/<sessionId>.<grant>/<path>`,
- * where the app runs in the CSP sandbox. The sandboxed document has an opaque origin, so its own
- * requests carry no session cookie; the grant in the path names the user instead. Relative URLs
- * resolve under the grant prefix; root-relative ones leave the preview, as they always did.
+ * runtime route) never serves the app: it redirects to the session's preview host
+ * (api/src/preview/origin.ts) with a signed grant, which the host trades for its own cookie
+ * before the app runs at `/<path>` in the CSP sandbox. The app's cookies are never sent there.
  * The grant is only ever a key to this session's preview (the agent path is built here), and
  * the user's membership and role are re-read on every request, WebSocket upgrades included.
  */
 
+/** Where a grant is traded for the visit cookie on a preview host; the app never sees this path. */
+export const PREVIEW_ENTER_PATH = "/__burstflare/enter";
+/** The path prefix the first app-origin design served previews under; now only redirects. */
 export const PREVIEW_GRANT_PATH_PREFIX = "/runtime/preview/";
 const SESSION_PREVIEW_PATH = (sessionId: string) => `/runtime/sessions/${sessionId}/preview`;
 
 const REDIRECT_HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer" };
 
-/** Same-origin redirects carry a path only: right behind any proxy that rewrites the host. */
-function redirect(location: string, status: 303 | 307 | 308): Response {
-  return new Response(null, { status, headers: { location, ...REDIRECT_HEADERS } });
+function redirect(location: string, status: 303 | 307 | 308, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers: { location, ...REDIRECT_HEADERS, ...headers } });
+}
+
+/** `/x?y` when `to` is a path on the preview host that may be routed; `/` otherwise. */
+export function safePreviewTarget(to: string | null): string {
+  if (!to?.startsWith("/") || to.startsWith("//")) return "/";
+  const q = to.indexOf("?");
+  const path = q < 0 ? to : to.slice(0, q);
+  if (pathProblem(path) || (q >= 0 && queryProblem(to.slice(q)))) return "/";
+  return to;
+}
+
+/** The app-origin URL that grants anew from the session cookie: where stale grants go back to. */
+function ownerRouteURL(env: AppBindings, sessionId: string, pathAndQuery: string): string {
+  return `${env.APP_ORIGIN}${SESSION_PREVIEW_PATH(sessionId)}${pathAndQuery}`;
+}
+
+/** `https://<label>.preview…/__burstflare/enter?grant=…&to=/<path>`: a fresh grant for `userId`. */
+export async function previewEnterURL(
+  env: AppBindings,
+  sessionId: string,
+  userId: string,
+  to: string,
+  expiresAt = now() + VISIT_GRANT_TTL_MS,
+): Promise<string> {
+  const grant = await signVisitGrant(env, "preview", sessionId, userId, expiresAt);
+  return `${previewOriginFor(env, sessionId)}${PREVIEW_ENTER_PATH}?${new URLSearchParams({ grant, to: safePreviewTarget(to) })}`;
 }
 
 /**
- * The answer to an authorised request on the owner route: the same path and query under a fresh
- * grant. 307 keeps the method and body (a form the app posted before it was sandboxed).
+ * The answer to an authorised request on the owner route: the same path and query on the preview
+ * host, framed by the viewer page when it is a tab's page (api/src/preview/shell.ts).
  */
 export async function previewGrantRedirect(env: AppBindings, req: Request, sessionId: string, userId: string): Promise<Response> {
   const url = new URL(req.url);
   // The raw path after /preview, as the browser sent it: /runtime/sessions/<id>/preview[/<rest>].
   const segments = url.pathname.split("/");
   const rest = segments.length > 5 ? segments.slice(5).join("/") : "";
-  const grant = await signVisitGrant(env, "preview", sessionId, userId, now() + VISIT_GRANT_TTL_MS);
-  return redirect(`${PREVIEW_GRANT_PATH_PREFIX}${sessionId}.${grant}/${rest}${url.search}`, 307);
+  const enter = await previewEnterURL(env, sessionId, userId, `/${rest}${url.search}`);
+  return isTopLevelNavigation(req) ? previewShellPage(enter) : redirect(enter, 303);
 }
 
 /** The user's role in the live session's workspace; null when the session or the membership is gone. */
@@ -60,36 +93,64 @@ async function roleOnSession(env: AppBindings, sessionId: string, userId: string
   return row?.role ?? null;
 }
 
-/** `/runtime/preview/<sessionId>.<grant>[/<path>]`: HTTP and WebSocket to the session's preview, no cookie needed. */
-export async function handleSessionPreviewRequest(c: Context<AppEnv>): Promise<Response> {
-  const req = c.req.raw;
-  const url = new URL(req.url);
-  const after = url.pathname.slice(PREVIEW_GRANT_PATH_PREFIX.length);
-  const slash = after.indexOf("/");
-  const credential = slash < 0 ? after : after.slice(0, slash);
-  const dot = credential.indexOf(".");
-  const sessionId = credential.slice(0, Math.max(dot, 0));
-  if (dot < 0 || !idSchema.safeParse(sessionId).success) throw new ApiError("not_found", "no such preview");
-  const rest = slash < 0 ? null : after.slice(slash + 1);
-
-  const userId = await verifyVisitGrant(c.env, "preview", sessionId, credential.slice(dot + 1), now());
-  if (!userId) {
-    // A stale grant in the address bar: the owner route signs in again (cookie) and grants anew.
-    if (req.method === "GET" && !isUpgrade(req) && wantsHTML(req)) {
-      return redirect(`${SESSION_PREVIEW_PATH(sessionId)}/${rest ?? ""}${url.search}`, 303);
-    }
-    throw new ApiError("unauthorized", "this preview link has expired or is not valid; open the preview again");
-  }
-  const role = await roleOnSession(c.env, sessionId, userId);
+async function assertMayPreview(env: AppBindings, sessionId: string, userId: string): Promise<void> {
+  const role = await roleOnSession(env, sessionId, userId);
   if (!role) throw new ApiError("not_found", "session not found");
   if (!can(role, "runtime.access")) throw new ApiError("forbidden", `your role (${role}) cannot use runtimes`);
+}
 
-  // Relative URLs in the previewed app resolve under the grant only with the trailing slash.
-  if (rest === null) return redirect(`${url.pathname}/${url.search}`, 308);
-  if (!isSafePreviewPath(rest)) throw new ApiError("bad_request", "the path must stay inside the preview");
+const isNavigation = (req: Request): boolean => req.method === "GET" && !isUpgrade(req) && wantsHTML(req);
 
-  const forwarded = sanitizeForAgent(req, req.url);
-  const agentPath = `/preview/${rest}${url.search}`;
+/** Without a valid grant: a page goes back to the owner route (which grants anew), anything else is 404. */
+export function previewGrantMissing(env: AppBindings, req: Request, sessionId: string): Response {
+  const url = new URL(req.url);
+  if (isNavigation(req)) return redirect(ownerRouteURL(env, sessionId, `${url.pathname}${url.search}`), 303);
+  // Without a visit nothing on a preview host is anyone's to see, not even whether a path exists.
+  throw new ApiError("not_found", "no such preview route; open the preview from the app again");
+}
+
+/** `GET <preview host>/__burstflare/enter?grant=&to=`: the grant becomes the host's cookie, then the app at `to`. */
+export async function enterPreview(c: Context<AppEnv>, sessionId: string): Promise<Response> {
+  const url = new URL(c.req.url);
+  const to = safePreviewTarget(url.searchParams.get("to"));
+  const grant = url.searchParams.get("grant") ?? "";
+  const userId = await verifyVisitGrant(c.env, "preview", sessionId, grant, now());
+  if (!userId) {
+    if (isNavigation(c.req.raw)) return redirect(ownerRouteURL(c.env, sessionId, to), 303);
+    throw new ApiError("unauthorized", "this preview link has expired or is not valid; open the preview again");
+  }
+  await assertMayPreview(c.env, sessionId, userId);
+  return redirect(to, 303, { "set-cookie": visitCookie(PREVIEW_GRANT_COOKIE, grant) });
+}
+
+/** Any other request on the preview host of a member holding a valid grant: HTTP and WebSocket to the preview. */
+export async function servePreview(c: Context<AppEnv>, sessionId: string, userId: string): Promise<Response> {
+  const req = c.req.raw;
+  const url = new URL(req.url);
+  // Routed on the raw path: a segment that would leave the preview once decoded is refused (400) first.
+  const problem = pathProblem(url.pathname);
+  if (problem) throw new ApiError("bad_request", `${problem}; preview paths are routed as sent`);
+  assertSafeQuery(url.search);
+  await assertMayPreview(c.env, sessionId, userId);
+
+  const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
+  setPrincipal(forwarded, { userId, credential: { kind: "preview_grant", id: userId } });
+  const agentPath = agentPathFor("preview", url.pathname.slice(1).split("/"), url.search);
   const res = await sessionStub(c.env, sessionId).fetch(sessionDORequest(sessionId, "/runtime", forwarded, { agentPath, wake: true }));
   return hardenPreviewResponse(res);
+}
+
+/**
+ * `/runtime/preview/<sessionId>.<grant>/<path>` on the app origin serves nothing any more: a page
+ * goes to the owner route (which grants anew and moves to the preview host), anything else is 404.
+ */
+export async function handleLegacyPreviewPath(c: Context<AppEnv>): Promise<Response> {
+  const req = c.req.raw;
+  const url = new URL(req.url);
+  const target = parseGatewayPath(url.pathname, PREVIEW_GRANT_PATH_PREFIX);
+  assertSafeQuery(url.search);
+  const dot = target.credential.indexOf(".");
+  const sessionId = target.credential.slice(0, Math.max(dot, 0));
+  if (dot < 0 || !idSchema.safeParse(sessionId).success || !isNavigation(req)) throw new ApiError("not_found", "no such preview");
+  return redirect(`${SESSION_PREVIEW_PATH(sessionId)}/${(target.rest ?? []).join("/")}${url.search}`, 303);
 }

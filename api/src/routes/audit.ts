@@ -3,7 +3,7 @@ import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "../../../s
 import { createRouter } from "../lib/app";
 import { errorResponses, jsonResponse } from "../lib/openapi";
 import { queryAudit } from "../workspaces/audit-query";
-import { guard } from "../workspaces/routes/guard";
+import { guard, operatorOnly } from "../workspaces/routes/guard";
 import { usageRollup } from "../workspaces/usage-rollup";
 
 /** The current workspace's audit log and metered usage. */
@@ -20,6 +20,19 @@ router.openapi(
     responses: { 200: jsonResponse(auditPageSchema), ...errorResponses },
   }),
   async (c) => c.json(await queryAudit(c.env, c.get("auth").workspaceId, c.req.valid("query")), 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/security-log",
+    tags: ["admin"],
+    summary: "Operators: audit entries that belong to no workspace (failed sign-ins, email proofs, limits), same filters as /api/audit",
+    middleware: operatorOnly(),
+    request: { query: auditQuery },
+    responses: { 200: jsonResponse(auditPageSchema), ...errorResponses },
+  }),
+  async (c) => c.json(await queryAudit(c.env, null, c.req.valid("query")), 200),
 );
 
 router.openapi(

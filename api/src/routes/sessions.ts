@@ -21,6 +21,7 @@ import { newId } from "../lib/crypto";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
+import { credentialOf } from "../sessions/connections";
 import { getSessionRowById, insertSession, listSessionPage, requireSessionRow, toSession } from "../sessions/records";
 import { issueSSHToken, sshUserFor } from "../sessions/ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../sessions/stub";
@@ -249,6 +250,7 @@ router.openapi(
       userId: auth.userId,
       workspaceId: auth.workspaceId,
       sshUser: sshUserFor(auth.email),
+      credential: credentialOf(auth),
     });
     await audit(c, { action: "session.ssh_token", targetType: "session", targetId: id });
     return c.json(token, 200);

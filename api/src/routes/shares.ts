@@ -16,9 +16,10 @@ import { newId } from "../lib/crypto";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
+import { closeConnectionsAfter } from "../sessions/connections";
 import { requireSessionRow } from "../sessions/records";
 import { listShareAccess } from "../shares/access-log";
-import { handleShareRequest } from "../shares/gateway";
+import { handleShareRequest, shareEnterURL } from "../shares/gateway";
 import { assertCanManageShares } from "../shares/manage";
 import { insertShare, listShareRows, requireShareRow, revokeShare, toShare } from "../shares/store";
 import { hashShareToken, newShareToken } from "../shares/tokens";
@@ -72,10 +73,10 @@ router.openapi(
       targetId: shareId,
       details: { sessionId: id, scope: body.scope, emails, expiresInSeconds: body.expiresInSeconds },
     });
+    // The link opens on the session's preview host; `path` is its app-origin form, which leads there.
     const path = `${SHARE_PATH_PREFIX}${token}/`;
-    const origin = c.env.APP_ORIGIN || new URL(c.req.url).origin;
     const share = toShare(await requireShareRow(c.env, id, shareId), now());
-    return c.json({ share, path, url: `${origin}${path}` }, 201);
+    return c.json({ share, path, url: shareEnterURL(c.env, id, token, "/") }, 201);
   },
 );
 
@@ -116,6 +117,7 @@ router.openapi(
     if (row.revoked_at === null) {
       await revokeShare(c.env, shareId, auth.userId, now());
       await audit(c, { action: "share.revoke", targetType: "share", targetId: shareId, details: { sessionId: id } });
+      await closeConnectionsAfter(c, { sessionId: id }, { credential: { kind: "share", id: shareId } });
     }
     return c.json({ share: toShare(await requireShareRow(c.env, id, shareId), now()) }, 200);
   },
@@ -141,7 +143,7 @@ router.openapi(
 );
 
 // Not in the OpenAPI document: the previewed app's own HTTP and WebSocket traffic.
-router.all(`${SHARE_PATH_PREFIX}:credential`, handleShareRequest);
-router.all(`${SHARE_PATH_PREFIX}:credential/*`, handleShareRequest);
+router.all(`${SHARE_PATH_PREFIX}:credential`, (c) => handleShareRequest(c));
+router.all(`${SHARE_PATH_PREFIX}:credential/*`, (c) => handleShareRequest(c));
 
 export default router;

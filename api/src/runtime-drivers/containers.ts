@@ -1,6 +1,7 @@
 import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
-import { randomToken } from "../lib/crypto";
+import { base64url, randomToken } from "../lib/crypto";
+import { agentRequestURL } from "./agent-url";
 import type { RuntimeDriver } from "./types";
 
 const WORKSPACE_DIR = "/workspace";
@@ -25,7 +26,8 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
   async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
     const agentToken = randomToken();
     await this.stub(body.runtimeId).boot({
-      ...body.env,
+      // One opaque value: the agent applies these to the user's processes only, never to itself.
+      BURSTFLARE_SESSION_ENV: base64url(new TextEncoder().encode(JSON.stringify(body.env))),
       BURSTFLARE_AGENT_TOKEN: agentToken,
       BURSTFLARE_RUNTIME_ID: body.runtimeId,
       BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
@@ -59,7 +61,7 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
   }
 
   fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response> {
-    const url = new URL(path, info.agentURL);
+    const url = agentRequestURL(info.agentURL, path);
     const request = init instanceof Request ? new Request(url, init) : new Request(url, init);
     request.headers.set(AGENT_TOKEN_HEADER, info.agentToken);
     return this.stub(info.runtimeId).fetch(request);

@@ -1,12 +1,15 @@
 import { ApiError } from "../../../sdk/errors";
 import {
   AGENT_TOKEN_HEADER,
+  type HostHealth,
+  hostHealth,
   RUNTIME_SECRET_HEADER,
   type RuntimeInfo,
   runtimeInfo,
   type StartRuntimeBody,
 } from "../../../sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
+import { agentRequestURL } from "./agent-url";
 import type { RuntimeDriver } from "./types";
 
 /** Talks to runtime/src/host on loopback; used by `npm run dev` and every test. */
@@ -27,6 +30,11 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   async ping(): Promise<boolean> {
     const res = await this.host("/health");
     return res.ok;
+  }
+
+  async hostHealth(): Promise<HostHealth | null> {
+    const parsed = hostHealth.safeParse(await (await this.host("/health")).json().catch(() => null));
+    return parsed.success ? parsed.data : null;
   }
 
   async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
@@ -52,7 +60,7 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   }
 
   fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response> {
-    const url = new URL(path, info.agentURL);
+    const url = agentRequestURL(info.agentURL, path);
     const request = init instanceof Request ? new Request(url, init) : new Request(url, init);
     request.headers.set(AGENT_TOKEN_HEADER, info.agentToken);
     return fetch(request);

@@ -1,4 +1,4 @@
-import type { RuntimeInfo, StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import type { HostHealth, RuntimeInfo, StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
 
 /**
  * What the control plane needs from a place that runs runtime agents. Both drivers
@@ -7,6 +7,8 @@ import type { RuntimeInfo, StartRuntimeBody } from "../../../sdk/protocol/runtim
 export interface RuntimeDriver {
   readonly name: "local" | "containers";
   ping(): Promise<boolean>;
+  /** The local host's sandbox and isolation report (Containers are isolated by the platform). */
+  hostHealth?(): Promise<HostHealth | null>;
   start(body: StartRuntimeBody): Promise<RuntimeInfo>;
   /** The running runtime or null when it is gone (crashed, stopped, never started). */
   get(runtimeId: string): Promise<RuntimeInfo | null>;

@@ -77,6 +77,7 @@ async function boot(core: SessionCore): Promise<void> {
       },
       persistedPaths: config.manifest.persistedPaths,
       previewPort: config.manifest.previewPort,
+      resourceClass: config.manifest.resourceClass,
       fresh: true,
     });
     await core.patch({ runtime: info, runtimeStartedAt: now(), runtimeState: `${core.driver.name} pid ${info.pid}` });

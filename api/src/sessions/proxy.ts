@@ -1,4 +1,5 @@
 import { ApiError } from "../../../sdk/errors";
+import { agentRequestURL } from "../runtime-drivers/agent-url";
 import type { SessionCore } from "./core";
 import { failLostRuntime, wakeSession } from "./lifecycle";
 
@@ -19,6 +20,8 @@ const isRunning = (core: SessionCore) => core.current.state === "running" && cor
  * as it is: frames never pass through JavaScript here (DESIGN.md §1).
  */
 export async function proxyToAgent(core: SessionCore, request: Request, agentPath: string, wake: boolean): Promise<Response> {
+  // Checked first: a refused path is the caller's 400, never a wake-up or a lost runtime.
+  agentRequestURL("http://agent.invalid/", agentPath);
   if (!isRunning(core)) {
     // Wait for an operation in flight (a start, a sleep) and then, if asked, wake the session.
     await core.exclusive(async () => {

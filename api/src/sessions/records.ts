@@ -1,6 +1,6 @@
 import { ApiError } from "../../../sdk/errors";
 import type { Manifest } from "../../../sdk/schemas/manifest";
-import { manifestSchema } from "../../../sdk/schemas/manifest";
+import { storedManifestSchema } from "../../../sdk/schemas/manifest";
 import type { Session } from "../../../sdk/schemas/sessions";
 import type { LifecyclePhase, SessionState } from "../../../sdk/states";
 import type { AppBindings } from "../env";
@@ -71,7 +71,7 @@ function parseManifest(text: string | null): Manifest {
   const key = text ?? "";
   const known = parsedManifests.get(key);
   if (known) return known;
-  const parsed = manifestSchema.safeParse(text ? JSON.parse(text) : {});
+  const parsed = storedManifestSchema.safeParse(text ? JSON.parse(text) : {});
   const manifest: Manifest = parsed.success ? parsed.data : { persistedPaths: ["."] };
   if (key.length > PARSED_MANIFEST_MAX_CHARS) return manifest;
   if (parsedManifests.size >= PARSED_MANIFESTS_MAX) parsedManifests.clear();

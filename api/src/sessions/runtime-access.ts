@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
 import { can } from "../../../sdk/permissions";
-import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
+import { type ConnectionCredential, PRINCIPAL_HEADER, SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
 import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
 import { base64url } from "../lib/crypto";
 import { authenticate, checkCSRF, resolveMembership } from "../middleware/auth";
+import { credentialOf } from "./connections";
 import { INTERNAL_HEADERS } from "./proxy";
 import { consumeSSHToken } from "./ssh-tokens";
 
@@ -18,6 +19,8 @@ export interface RuntimeCaller {
   workspaceId: string;
   /** Set for /ssh: the login name the token was issued for. */
   sshUser: string | null;
+  /** What the connection is held by, so revoking it ends the connection (connections.ts). */
+  credential: ConnectionCredential;
 }
 
 const isUpgrade = (req: Request) => req.headers.get("upgrade")?.toLowerCase() === "websocket";
@@ -39,7 +42,7 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
     const membership = await resolveMembership(c.env, grant.userId, grant.workspaceId);
     if (!membership || membership.workspaceId !== grant.workspaceId) throw new ApiError("not_found", "session not found");
     if (!can(membership.role, "runtime.access")) throw new ApiError("forbidden", `your role (${membership.role}) cannot use runtimes`);
-    return { userId: grant.userId, workspaceId: grant.workspaceId, sshUser: grant.sshUser };
+    return { userId: grant.userId, workspaceId: grant.workspaceId, sshUser: grant.sshUser, credential: grant.credential };
   }
   const auth = await authenticate(c);
   if (!auth) throw new ApiError("unauthorized", "sign in first");
@@ -51,7 +54,7 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
     if (kind !== "preview") checkCSRF(c, auth);
   }
   if (!can(auth.role, "runtime.access")) throw new ApiError("forbidden", `your role (${auth.role}) cannot use runtimes`);
-  return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null };
+  return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null, credential: credentialOf(auth) };
 }
 
 /** The user's registered OpenSSH public keys, one per line, base64-encoded (the agent's header format). */
@@ -68,6 +71,7 @@ const FORWARD_STRIP = [
   AGENT_TOKEN_HEADER,
   SSH_AUTHORIZED_KEYS_HEADER,
   SSH_USER_HEADER,
+  PRINCIPAL_HEADER,
   ...Object.values(INTERNAL_HEADERS),
 ];
 
@@ -94,7 +98,8 @@ export function sanitizeForAgent(request: Request, url: string): Request {
 export function assertSafeFileQuery(url: URL): void {
   for (const name of ["path", "from", "to"]) {
     for (const value of url.searchParams.getAll(name)) {
-      if (value.includes("\0") || value.split(/[\\/]/).includes("..")) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+      if (/[\u0000-\u001f\u007f]/.test(value) || value.split(/[\\/]/).includes("..")) {
         throw new ApiError("bad_request", `${name} must stay inside the workspace`);
       }
     }

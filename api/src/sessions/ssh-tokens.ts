@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { connectionCredential } from "../../../sdk/protocol/agent";
 import type { SSHToken } from "../../../sdk/schemas/sessions";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppBindings } from "../env";
@@ -7,7 +8,15 @@ import { iso, now } from "../lib/time";
 /** KV's shortest expiry; the token is also single-use. */
 export const SSH_TOKEN_TTL_SECONDS = 60;
 
-const grant = z.object({ sessionId: z.string(), userId: z.string(), workspaceId: z.string(), sshUser: z.string(), expiresAt: z.number() });
+const grant = z.object({
+  sessionId: z.string(),
+  userId: z.string(),
+  workspaceId: z.string(),
+  sshUser: z.string(),
+  /** The sign-in or API token that minted the token: revoking it ends the SSH connection too. */
+  credential: connectionCredential,
+  expiresAt: z.number(),
+});
 export type SSHGrant = z.infer<typeof grant>;
 
 const kvKey = (hash: string) => `ssh-token:${hash}`;

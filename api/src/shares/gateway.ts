@@ -5,9 +5,14 @@ import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
 import { now } from "../lib/time";
 import { authenticate } from "../middleware/auth";
-import { hardenPreviewResponse, isSafePreviewPath, isUpgrade } from "../preview/sandbox";
+import { previewOriginFor } from "../preview/origin";
+import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
+import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
+import { withoutVisitCookies } from "../preview/visit-cookies";
 import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "../preview/visit-grants";
+import { setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
+import { agentPathFor, assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
 import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
@@ -25,6 +30,13 @@ import { hashShareToken, parseCredential } from "./tokens";
  */
 
 const WAKE_REFRESH_SECONDS = 2;
+
+/** Where a share link opens: `<preview host>/__burstflare/share/<token>[.<grant>]/<path>` (api/src/preview/preview-host.ts). */
+export const SHARE_ENTER_PREFIX = "/__burstflare/share/";
+
+export function shareEnterURL(env: AppBindings, sessionId: string, credential: string, pathAndQuery: string): string {
+  return `${previewOriginFor(env, sessionId)}${SHARE_ENTER_PREFIX}${credential}${pathAndQuery}`;
+}
 
 interface Viewer {
   userId: string;
@@ -65,12 +77,60 @@ async function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promis
   }
 }
 
-export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> {
+const badPathPage = (message: string): SharePage => ({ code: "bad_request", reason: "bad_path", title: "Bad path", message });
+
+/** 400 for a path that must not be routed; the owner's log names the attempt when the link is real. */
+async function refuseBadPath(c: Context<AppEnv>, req: Request, pathname: string, at: number, message: string): Promise<Response> {
+  const segment = pathname.slice(SHARE_PATH_PREFIX.length).split("/")[0] ?? "";
+  const credential = segment.length <= 512 ? parseCredential(segment) : null;
+  const share = credential ? await findShareByTokenHash(c.env, await hashShareToken(credential.token)) : null;
+  if (share) {
+    await logShareAccess(c.env, {
+      shareId: share.id,
+      sessionId: share.session_id,
+      userId: null,
+      email: null,
+      method: req.method,
+      path: pathname.slice(SHARE_PATH_PREFIX.length + segment.length).slice(0, 2048) || "/",
+      websocket: isUpgrade(req),
+      outcome: "refused",
+      reason: "bad_path",
+      ip: req.headers.get("cf-connecting-ip") ?? req.headers.get("x-forwarded-for"),
+      userAgent: req.headers.get("user-agent"),
+      at,
+    });
+  }
+  return sharePageResponse(req, badPathPage(message));
+}
+
+/**
+ * On the preview host (`onPreviewHost`) the credential comes from the visit cookie and the path is
+ * the app's own; the link must belong to that host's session. On the app origin the link is only
+ * checked (who may open it) and then moves to the preview host, which serves it.
+ */
+export interface PreviewHostVisit {
+  sessionId: string;
+  credential: string;
+}
+
+export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: PreviewHostVisit): Promise<Response> {
   const req = c.req.raw;
   const url = new URL(req.url);
-  const after = url.pathname.slice(SHARE_PATH_PREFIX.length);
-  const slash = after.indexOf("/");
-  const credential = parseCredential(slash < 0 ? after : after.slice(0, slash));
+  const at = now();
+  // The app origin's URLs (plain link, sign-in) are absolute on the preview host.
+  const appOrigin = onPreviewHost ? c.env.APP_ORIGIN : url.origin;
+  const pathname = onPreviewHost ? `${SHARE_PATH_PREFIX}${onPreviewHost.credential}${url.pathname}` : url.pathname;
+  // The raw path decides everything; one that would leave the preview once decoded or normalised
+  // is refused before the link is even looked at (and logged for the owner when the link is real).
+  let target: GatewayTarget;
+  try {
+    target = parseGatewayPath(pathname, SHARE_PATH_PREFIX);
+    assertSafeQuery(url.search);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== "bad_request") throw err;
+    return refuseBadPath(c, req, pathname, at, err.message);
+  }
+  const credential = parseCredential(target.credential);
   const notFoundPage: SharePage = {
     code: "not_found",
     reason: "unknown_link",
@@ -79,10 +139,9 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
   };
   if (!credential) return sharePageResponse(req, notFoundPage);
   const share = await findShareByTokenHash(c.env, await hashShareToken(credential.token));
-  if (!share) return sharePageResponse(req, notFoundPage);
+  if (!share || (onPreviewHost && share.session_id !== onPreviewHost.sessionId)) return sharePageResponse(req, notFoundPage);
 
-  const at = now();
-  const rest = slash < 0 ? null : after.slice(slash + 1);
+  const rest = target.rest === null ? null : target.rest.join("/");
   const websocket = isUpgrade(req);
   const navigation = req.method === "GET" && !websocket && wantsHTML(req);
   let viewer: Viewer | null = null;
@@ -109,7 +168,7 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
   if (credential.grant) {
     const userId = await verifyVisitGrant(c.env, "share", share.id, credential.grant, at);
     viewer = userId ? await viewerById(c.env, userId) : null;
-  } else {
+  } else if (!onPreviewHost) {
     const auth = await authenticate(c);
     viewer = auth ? { userId: auth.userId, email: auth.email } : null;
   }
@@ -124,19 +183,18 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
     return refuse({ code: "gone", reason: "expired", title: "This link has expired", message: "Ask its owner for a new one." });
   }
   // Relative URLs in the previewed app resolve under the link only with the trailing slash.
-  if (rest === null) return Response.redirect(`${url.origin}${url.pathname}/${url.search}`, 308);
-  if (!isSafePreviewPath(rest)) {
-    return refuse({ code: "bad_request", reason: "bad_path", title: "Bad path", message: "The path must stay inside the preview." });
-  }
+  if (rest === null || target.rest === null) return Response.redirect(`${url.origin}${url.pathname}/${url.search}`, 308);
 
   const plainLink = `${SHARE_PATH_PREFIX}${credential.token}/${rest}${url.search}`;
   if (credential.grant && !viewer) {
     // A stale grant in the address bar: start over from the plain link (the cookie signs in again).
-    if (navigation) return Response.redirect(`${url.origin}${plainLink}`, 303);
+    if (navigation) return Response.redirect(`${appOrigin}${plainLink}`, 303);
     return refuse({ code: "unauthorized", reason: "grant_invalid", title: "Open the link again", message: "This visit has expired." });
   }
 
   if (!(await scopeAllows(c.env, share, viewer))) {
+    // Who the visitor is is known on the app origin only (its cookie never reaches a preview host).
+    if (!viewer && onPreviewHost && navigation) return Response.redirect(`${appOrigin}${plainLink}`, 303);
     if (!viewer) {
       return refuse({
         code: "unauthorized",
@@ -146,7 +204,7 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
           share.scope === "people"
             ? "This link is shared with named people. Sign in with an invited email, then open the link again."
             : "This link is shared with the members of a workspace. Sign in, then open the link again.",
-        link: { href: `/signin?next=${encodeURIComponent(plainLink)}`, text: "Sign in" },
+        link: { href: `${onPreviewHost ? appOrigin : ""}/signin?next=${encodeURIComponent(plainLink)}`, text: "Sign in" },
       });
     }
     return refuse({
@@ -157,10 +215,17 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
     });
   }
 
-  // Scoped links need the viewer's identity on the sandboxed app's own requests too (see tokens.ts).
-  if (viewer && share.scope !== "anyone" && !credential.grant && navigation) {
-    const grant = await signVisitGrant(c.env, "share", share.id, viewer.userId, Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS));
-    return Response.redirect(`${url.origin}${SHARE_PATH_PREFIX}${credential.token}.${grant}/${rest}${url.search}`, 303);
+  // The app origin never serves the preview: the link opens on the session's preview host, with a
+  // grant naming the viewer for scoped links (the app's cookie is not sent there).
+  if (!onPreviewHost) {
+    if (websocket) throw new ApiError("not_found", "share links open on the preview host");
+    let enter = credential.token;
+    if (viewer && share.scope !== "anyone") {
+      const expiresAt = Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS);
+      enter = credential.grant ?? `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.userId, expiresAt)}`;
+    }
+    const target = shareEnterURL(c.env, share.session_id, enter, `/${rest}${url.search}`);
+    return isTopLevelNavigation(req) ? previewShellPage(target) : Response.redirect(target, 303);
   }
 
   const state = share.session_state;
@@ -198,8 +263,9 @@ export async function handleShareRequest(c: Context<AppEnv>): Promise<Response> 
   }
 
   await logShareAccess(c.env, entry());
-  const forwarded = sanitizeForAgent(req, req.url);
-  const agentPath = `/preview/${rest}${url.search}`;
+  const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
+  setPrincipal(forwarded, { userId: viewer?.userId ?? null, credential: { kind: "share", id: share.id } });
+  const agentPath = agentPathFor("preview", target.rest, url.search);
   const res = await sessionStub(c.env, share.session_id).fetch(
     sessionDORequest(share.session_id, "/runtime", forwarded, { agentPath, wake: true }),
   );

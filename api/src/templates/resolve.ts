@@ -1,5 +1,5 @@
 import { ApiError } from "../../../sdk/errors";
-import { type Manifest, manifestSchema } from "../../../sdk/schemas/manifest";
+import { type Manifest, storedManifestSchema } from "../../../sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { STARTER_MANIFEST } from "./starter";
 
@@ -65,7 +65,7 @@ async function resolveVersion(env: AppBindings, templateId: string, versionId: s
   return {
     templateId,
     versionId,
-    manifest: manifestSchema.parse(JSON.parse(version.manifest)),
+    manifest: storedManifestSchema.parse(JSON.parse(version.manifest)),
     artifactKey: build?.artifact_key ?? null,
     bundleKey: version.bundle_key,
   };

@@ -1,4 +1,4 @@
-import { manifestSchema } from "../../../sdk/schemas/manifest";
+import { storedManifestSchema } from "../../../sdk/schemas/manifest";
 import type { Template, TemplateRelease, TemplateVersion } from "../../../sdk/schemas/templates";
 import type { BuildState } from "../../../sdk/states";
 import { iso } from "../lib/time";
@@ -61,7 +61,7 @@ export const VERSION_SELECT = `SELECT v.*, b.id AS build_id, b.status AS build_s
     SELECT id FROM template_builds WHERE version_id = v.id ORDER BY created_at DESC, rowid DESC LIMIT 1)`;
 
 export function parseManifest(text: string) {
-  return manifestSchema.parse(JSON.parse(text));
+  return storedManifestSchema.parse(JSON.parse(text));
 }
 
 export function toTemplate(row: TemplateRow): Template {

@@ -58,13 +58,14 @@ function parseDetails(text: string | null): unknown {
 /** LIKE with the user's text taken literally. */
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
+/** One workspace's audit log; `null` reads the operators' security log (entries with no workspace). */
 export async function queryAudit(
   env: AppBindings,
-  workspaceId: string,
+  workspaceId: string | null,
   f: AuditFilter,
 ): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
-  const where = ["a.workspace_id = ?"];
-  const binds: unknown[] = [workspaceId];
+  const where = [workspaceId === null ? "a.workspace_id IS NULL" : "a.workspace_id = ?"];
+  const binds: unknown[] = workspaceId === null ? [] : [workspaceId];
   if (f.action) {
     where.push("a.action LIKE ? ESCAPE '\\'");
     binds.push(`${escapeLike(f.action)}%`);

@@ -1,6 +1,8 @@
 import { ApiError } from "../../../sdk/errors";
+import { envNameProblem } from "../../../sdk/reserved-env";
 import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
+import { log } from "../lib/log";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -50,13 +52,22 @@ export async function openSecret(env: AppBindings, workspaceId: string, name: st
   return decoder.decode(plain);
 }
 
-/** The workspace's secrets, decrypted, as the environment a runtime starts with. */
+/**
+ * The workspace's secrets, decrypted, as the environment a runtime starts with. Names refused
+ * since they were saved (sdk/reserved-env.ts) are skipped undecrypted, with a warning that
+ * names them; they stay listed so the owner can delete them.
+ */
 export async function secretsEnvFor(env: AppBindings, workspaceId: string): Promise<Record<string, string>> {
   const rows = await env.DB.prepare("SELECT name, ciphertext, iv FROM workspace_secrets WHERE workspace_id = ? ORDER BY name")
     .bind(workspaceId)
     .all<{ name: string; ciphertext: string; iv: string }>();
   const out: Record<string, string> = {};
   for (const r of rows.results) {
+    const refused = envNameProblem(r.name);
+    if (refused) {
+      log("warn", "workspace secret ignored", { workspaceId, name: r.name, reason: refused });
+      continue;
+    }
     try {
       out[r.name] = await openSecret(env, workspaceId, r.name, r);
     } catch {

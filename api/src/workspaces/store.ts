@@ -45,20 +45,36 @@ export async function getWorkspaceFor(env: AppBindings, userId: string, workspac
   return row;
 }
 
-/** Used at sign-up (personal workspace) and by POST /api/workspaces. */
+/** Used at sign-up (personal workspace) and by POST /api/workspaces, which passes the owner's limit. */
 export async function createWorkspace(
   env: AppBindings,
-  opts: { ownerId: string; name: string; personal?: boolean },
+  opts: { ownerId: string; name: string; personal?: boolean; maxOwned?: number },
 ): Promise<WorkspaceRow> {
   const id = newId("ws");
   const t = now();
   const personal = opts.personal ? 1 : 0;
-  await env.DB.batch([
+  // The count and the insert are one statement, so parallel creates cannot pass the limit together.
+  const [inserted] = await env.DB.batch([
     env.DB.prepare(
-      "INSERT INTO workspaces (id, name, owner_id, personal, plan, created_at, updated_at) VALUES (?, ?, ?, ?, 'free', ?, ?)",
-    ).bind(id, opts.name, opts.ownerId, personal, t, t),
-    env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)").bind(id, opts.ownerId, t),
+      `INSERT INTO workspaces (id, name, owner_id, personal, plan, created_at, updated_at)
+       SELECT ?, ?, ?, ?, 'free', ?, ? WHERE (SELECT COUNT(*) FROM workspaces WHERE owner_id = ? AND deleted_at IS NULL) < ?`,
+    ).bind(id, opts.name, opts.ownerId, personal, t, t, opts.ownerId, opts.maxOwned ?? Number.MAX_SAFE_INTEGER),
+    env.DB.prepare(
+      "INSERT INTO memberships (workspace_id, user_id, role, created_at) SELECT id, ?, 'owner', ? FROM workspaces WHERE id = ?",
+    ).bind(opts.ownerId, t, id),
   ]);
+  if (inserted?.meta.changes !== 1) {
+    const owned = await env.DB.prepare("SELECT COUNT(*) AS n FROM workspaces WHERE owner_id = ? AND deleted_at IS NULL")
+      .bind(opts.ownerId)
+      .first<{ n: number }>();
+    throw new ApiError(
+      "quota_exceeded",
+      `you may own at most ${opts.maxOwned} workspaces; delete one or ask an operator to raise the limit`,
+      {
+        details: { limit: "ownedWorkspaces", max: opts.maxOwned, current: owned?.n ?? 0 },
+      },
+    );
+  }
   return { id, name: opts.name, owner_id: opts.ownerId, personal, plan: "free", created_at: t, role: "owner" };
 }
 
@@ -120,4 +136,18 @@ export async function deleteWorkspace(env: AppBindings, workspaceId: string): Pr
     db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE workspace_id = ? AND revoked_at IS NULL").bind(t, workspaceId),
   ]);
   for (const m of members.results) await movePointersOff(env, m.user_id, workspaceId);
+}
+
+export const DEFAULT_MAX_OWNED_WORKSPACES = 5;
+
+/** Workspaces a user may own: the operator's per-user override, else MAX_OWNED_WORKSPACES, else 5. */
+export async function maxOwnedWorkspaces(env: AppBindings, userId: string): Promise<{ limit: number; override: number | null }> {
+  const row = await env.DB.prepare("SELECT max_owned_workspaces FROM users WHERE id = ?")
+    .bind(userId)
+    .first<{ max_owned_workspaces: number | null }>();
+  const override = row?.max_owned_workspaces ?? null;
+  const v = (env as unknown as Record<string, unknown>).MAX_OWNED_WORKSPACES;
+  const raw = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
+  const fallback = Number.isInteger(raw) && raw >= 0 ? raw : DEFAULT_MAX_OWNED_WORKSPACES;
+  return { limit: override ?? fallback, override };
 }

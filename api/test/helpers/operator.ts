@@ -1,15 +1,33 @@
 import { env } from "cloudflare:workers";
 import { issueAuthSession } from "../../src/auth/auth-sessions";
-import { createTestUser, type TestUser } from "./users";
+import { createBootstrapCode } from "../../src/auth/operator-proof";
+import { call, createTestUser, type TestUser } from "./users";
 
 export const OPERATOR_EMAIL = "operator@example.com";
+
+/**
+ * Proves the user's address the way a deployer does: a fresh bootstrap code (what `npm run dev`
+ * prints) redeemed over HTTP by the signed-in user. Without it OPERATOR_EMAILS grants nothing.
+ */
+export async function proveWithBootstrapCode(user: TestUser): Promise<void> {
+  const code = await createBootstrapCode(env);
+  const res = await call("POST", "/api/admin/bootstrap", { user, body: { code } });
+  if (res.status !== 200) throw new Error(`bootstrap redemption failed: ${res.status} ${await res.text()}`);
+}
+
+/** A user listed in OPERATOR_EMAILS (vitest.config.ts) whose address is proven, i.e. an operator. */
+export async function createOperator(email = OPERATOR_EMAIL): Promise<TestUser> {
+  const user = await createTestUser({ email });
+  await proveWithBootstrapCode(user);
+  return user;
+}
 
 /** The operator named by OPERATOR_EMAILS in vitest.config.ts; reused when the row exists, with a fresh token. */
 export async function operatorUser(): Promise<TestUser> {
   const row = await env.DB.prepare("SELECT u.id, u.current_workspace_id AS ws FROM users u WHERE u.email = ?")
     .bind(OPERATOR_EMAIL)
     .first<{ id: string; ws: string }>();
-  if (!row) return createTestUser({ email: OPERATOR_EMAIL });
+  if (!row) return createOperator();
   const session = await issueAuthSession(env, { userId: row.id, kind: "cli", workspaceId: row.ws });
   return {
     userId: row.id,

@@ -9,6 +9,7 @@ import {
   reconcileResultSchema,
   restoreResultSchema,
 } from "../../../sdk/schemas/admin";
+import { operatorBootstrapResponseSchema } from "../../../sdk/schemas/auth";
 import { workspaceExportSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
 import { formatBytes, table } from "../output";
@@ -56,6 +57,20 @@ export function renderReconcile(r: ReconcileResult): string {
 
 export function registerAdmin(program: Command, app: App): void {
   const admin = program.command("admin").description("Operator tools (operators only)");
+
+  admin
+    .command("bootstrap <code>")
+    .description(
+      "Prove your address with the one-time code printed by `npm run dev` or the deploy script (or an operator's invite bound to your email)",
+    )
+    .addHelpText("after", examples("OPERATOR_EMAILS=you@example.com npm run dev   # prints the code", "flare admin bootstrap bfb_…"))
+    .action(async (code: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const result = await ctx.client.post("/api/admin/bootstrap", { code }, { schema: operatorBootstrapResponseSchema });
+      ctx.out.result(result, () =>
+        result.isOperator ? "address proven: you are an operator" : "address proven, but it is not in OPERATOR_EMAILS",
+      );
+    });
 
   admin
     .command("report")

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ActivityTracker } from "./activity/activity-tracker";
 import { loadConfig } from "./config";
+import { ConnectionRegistry, connectionRoutes } from "./connections/connection-registry";
 import { execRoutes } from "./exec/exec-handler";
 import { FileService } from "./files/file-service";
 import { fileRoutes } from "./files/files-handler";
@@ -21,11 +22,12 @@ const tempDir = path.join(config.dataDir, "tmp");
 fs.rmSync(tempDir, { recursive: true, force: true });
 
 const activity = new ActivityTracker();
+const connections = new ConnectionRegistry();
 const paths = new WorkspacePaths(config.workspace);
 const terminals = new TerminalManager(config, activity);
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
-const preview = new PreviewProxy(config.previewPort, activity);
-const ssh = new SSHService(config, activity);
+const preview = new PreviewProxy(config.previewPort, activity, connections);
+const ssh = new SSHService(config, activity, connections);
 
 const server = createAgentServer({
   config,
@@ -35,6 +37,7 @@ const server = createAgentServer({
     ...fileRoutes(new FileService(paths, activity)),
     ...execRoutes(config),
     ...snapshotRoutes(snapshots, tempDir),
+    ...connectionRoutes(connections),
     { method: "*", path: "/preview", handle: (req, res) => preview.handle(req, res) },
     { method: "*", path: "/preview/*", handle: (req, res) => preview.handle(req, res) },
   ],
@@ -45,7 +48,9 @@ const server = createAgentServer({
     {
       path: "/terminal",
       handle: (req, socket, head, url) =>
-        webSockets.handleUpgrade(req, socket, head, (ws) => handleTerminalSocket(ws, url, terminals, activity)),
+        webSockets.handleUpgrade(req, socket, head, (ws) =>
+          handleTerminalSocket(ws, url, terminals, activity, connections, ConnectionRegistry.principalOf(req)),
+        ),
     },
   ],
 });

@@ -7,7 +7,7 @@ import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import type { ActivityTracker } from "./activity/activity-tracker";
 import type { AgentConfig } from "./config";
 import { sendError, sendJSON } from "./http/respond";
-import { matchRoute, type Route } from "./http/router";
+import { matchRoute, type Route, routableURL } from "./http/router";
 
 /** A WebSocket (or raw upgrade) endpoint: gets the socket after the token check. */
 export interface UpgradeRoute {
@@ -41,7 +41,7 @@ export function createAgentServer({ config, activity, routes, upgrades }: AgentS
   const server = http.createServer(async (req, res) => {
     try {
       if (!tokenMatches(config.token, req.headers[AGENT_TOKEN_HEADER])) throw new ApiError("unauthorized", "missing or wrong agent token");
-      const url = new URL(req.url ?? "/", "http://agent");
+      const url = routableURL(req.url);
       await matchRoute(allRoutes, req.method ?? "GET", url.pathname).handle(req, res, url);
     } catch (err) {
       sendError(res, err);
@@ -49,8 +49,13 @@ export function createAgentServer({ config, activity, routes, upgrades }: AgentS
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
-    const url = new URL(req.url ?? "/", "http://agent");
     if (!tokenMatches(config.token, req.headers[AGENT_TOKEN_HEADER])) return refuseUpgrade(socket, 401, "Unauthorized");
+    let url: URL;
+    try {
+      url = routableURL(req.url);
+    } catch {
+      return refuseUpgrade(socket, 400, "Bad Request");
+    }
     const route = upgrades.find((r) => (r.path.endsWith("*") ? url.pathname.startsWith(r.path.slice(0, -1)) : url.pathname === r.path));
     if (!route) return refuseUpgrade(socket, 404, "Not Found");
     route.handle(req, socket, head, url);
@@ -63,7 +68,8 @@ export function createAgentServer({ config, activity, routes, upgrades }: AgentS
 }
 
 export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? "unauthorized" : "not_found", message: reason } });
+  const code = status === 401 ? "unauthorized" : status === 400 ? "bad_request" : "not_found";
+  const body = JSON.stringify({ error: { code, message: reason } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );

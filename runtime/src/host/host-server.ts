@@ -1,10 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
 import http, { type ServerResponse } from "node:http";
 import { ApiError } from "../../../sdk/errors";
-import { RUNTIME_SECRET_HEADER, startRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { type HostHealth, RUNTIME_SECRET_HEADER, startRuntimeBody } from "../../../sdk/protocol/runtime-host";
 import { readJSON, sendError, sendJSON } from "../agent/http/respond";
 import type { RuntimeManager } from "./runtime-manager";
-import type { SandboxMode } from "./sandbox";
+import { isolationReport, type Sandbox } from "./sandbox";
 
 const RUNTIME_PATH = /^\/runtimes\/([^/]+)(\/kill)?$/;
 const RUNTIME_ID = /^[A-Za-z0-9_-]{1,80}$/;
@@ -22,21 +22,30 @@ function noContent(res: ServerResponse): void {
 
 /**
  * The local driver's API (sdk/protocol/runtime-host.ts), loopback only:
- *   GET    /health                 no secret; { ok, sandbox, runtimes }
- *   POST   /runtimes               StartRuntimeBody → RuntimeInfo (idempotent per runtimeId)
+ *   GET    /health                 no secret; HostHealth, 503 when the host refuses to start runtimes
+ *   POST   /runtimes               StartRuntimeBody → RuntimeInfo (idempotent per runtimeId);
+ *                                  503 runtime_unavailable naming the reason when the sandbox is unavailable
  *   GET    /runtimes               { runtimes: RuntimeInfo[] }
  *   GET    /runtimes/:id           RuntimeInfo, 404 when not running (a dead agent drops out at once)
  *   DELETE /runtimes/:id           stops the agent (SIGTERM, SIGKILL after 3 s) → 204, also when not running
  *   POST   /runtimes/:id/kill      SIGKILL the agent, as a crash would → 204, 404 when not running
  */
-export function createHostServer(opts: { secret: string; manager: RuntimeManager; sandbox: SandboxMode }): http.Server {
+export function createHostServer(opts: { secret: string; manager: RuntimeManager; sandbox: Sandbox }): http.Server {
   const { secret, manager, sandbox } = opts;
   return http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://host");
       const method = req.method ?? "GET";
       if (method === "GET" && url.pathname === "/health") {
-        sendJSON(res, 200, { ok: true, sandbox, runtimes: manager.list().length });
+        const ok = sandbox.mode !== "unavailable";
+        const body: HostHealth = {
+          ok,
+          sandbox: sandbox.mode,
+          ...(sandbox.reason ? { reason: sandbox.reason } : {}),
+          runtimes: manager.list().length,
+          isolation: isolationReport(sandbox),
+        };
+        sendJSON(res, ok ? 200 : 503, body);
         return;
       }
       if (!secretMatches(secret, req.headers[RUNTIME_SECRET_HEADER])) throw new ApiError("unauthorized", "missing or wrong runtime secret");

@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { prepareAgentCommand } from "./agent-bundle";
 import { createHostServer } from "./host-server";
 import { RuntimeManager } from "./runtime-manager";
-import { detectSandbox, UidRegistry } from "./sandbox";
+import { setupSandbox, UidRegistry } from "./sandbox";
 
 const port = Number(process.env.BURSTFLARE_HOST_PORT ?? 8790);
 const secret = process.env.BURSTFLARE_HOST_SECRET;
@@ -13,11 +14,13 @@ if (!secret) {
   process.exit(2);
 }
 
-const sandbox = detectSandbox();
+const checkout = path.resolve(fileURLToPath(import.meta.url), "../../../..");
 const hostDir = path.join(dataDir, ".host");
 fs.mkdirSync(hostDir, { recursive: true, mode: 0o700 });
+const sandbox = setupSandbox({ dataDir, hostDir });
+if (sandbox.mode === "unavailable") console.error(`runtime host: refusing to start runtimes: ${sandbox.reason}`);
 // Runtime uids may pass through the data dir to their own folder but not list it.
-if (sandbox === "uid") {
+if (sandbox.mode === "uid") {
   fs.chmodSync(dataDir, 0o711);
   allowTraversal(path.dirname(dataDir));
 }
@@ -44,18 +47,29 @@ const manager = new RuntimeManager({
   hostDir,
   agent,
   sandbox,
-  uids: sandbox === "uid" ? new UidRegistry(hostDir, dataDir) : null,
+  uids: sandbox.mode === "uid" ? new UidRegistry(hostDir, dataDir) : null,
+  keep: [dataDir, checkout],
 });
 const server = createHostServer({ secret, manager, sandbox });
 server.listen(port, "127.0.0.1", () => {
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   // Tests start the host on port 0 and read the real port from this line.
-  console.log(JSON.stringify({ event: "runtime-host-listening", port: actualPort, dataDir, sandbox, agent: agent.args.at(-1) }));
+  console.log(
+    JSON.stringify({
+      event: "runtime-host-listening",
+      port: actualPort,
+      dataDir,
+      sandbox: sandbox.mode,
+      runtimeNetwork: sandbox.net?.subnet ?? null,
+      agent: agent.args.at(-1),
+    }),
+  );
 });
 
-// Agents die with the host: their groups get SIGKILL on any exit path we can see;
-// on SIGKILL of the host they notice their stdin pipe closing and exit themselves.
+// Agents die with the host: their groups get SIGKILL on any exit path we can see, and the
+// host's veths, namespaces, rules and cgroups go with them. On SIGKILL of the host the agents
+// notice their stdin pipe closing and exit; the next host to claim the network slot clears the rest.
 process.on("exit", () => manager.killAll());
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   process.on(signal, () => {

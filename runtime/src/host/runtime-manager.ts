@@ -5,8 +5,11 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { ApiError } from "../../../sdk/errors";
 import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { DEFAULT_RESOURCE_CLASS, RESOURCE_LIMITS } from "../../../sdk/resource-classes";
 import type { AgentCommand } from "./agent-bundle";
-import { type SandboxMode, sandboxed, type UidRegistry, writeIdentityFiles } from "./sandbox";
+import type { NetLease } from "./runtime-net";
+import { cgroupPrefix, rlimitKinds, type Sandbox, sandboxedCommand, type UidRegistry, writeAgentEnv, writeIdentityFiles } from "./sandbox";
+import { writeSessionEnvFile } from "./session-env";
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
@@ -18,8 +21,10 @@ interface Entry {
   child: ChildProcess | null;
   ready: Promise<RuntimeInfo>;
   exited: Promise<void>;
-  /** The loopback port this runtime's dev server gets as $PORT (see allocatePreviewPort). */
+  /** The loopback port this runtime's dev server gets as $PORT in plain mode (see allocatePreviewPort). */
   previewPort: number | null;
+  /** Gives back the runtime's network, cgroups and files once its processes are gone. */
+  release: () => void;
   alive: boolean;
   /** A stop is under way: a start must wait for the exit instead of returning this agent. */
   stopping: boolean;
@@ -30,14 +35,16 @@ export interface ManagerOptions {
   /** Root-only folder for the host's own files (uid registry, identity files). */
   hostDir: string;
   agent: AgentCommand;
-  sandbox: SandboxMode;
+  sandbox: Sandbox;
   uids: UidRegistry | null;
+  /** Folders the agent needs (data dir, checkout) that must stay visible if they sit under /tmp. */
+  keep: string[];
 }
 
 /**
- * Local runtimes share the machine's loopback, so two sessions whose template says "preview
- * on 3000" would fight over one port. Each runtime gets its own port from this range as $PORT
- * and the agent's preview proxy targets it; in a container the declared port is used as is.
+ * In plain mode local runtimes share the machine's loopback, so two sessions whose template says
+ * "preview on 3000" would fight over one port: each gets its own port from this range as $PORT.
+ * Sandboxed runtimes have their own network namespace and use the declared port, as in a container.
  */
 export const PREVIEW_PORT_RANGE = { from: 31000, to: 38999 };
 
@@ -55,6 +62,9 @@ export class RuntimeManager {
 
   /** Concurrent starts of one id share the same agent. */
   async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
+    if (this.opts.sandbox.mode === "unavailable") {
+      throw new ApiError("runtime_unavailable", `runtime host refuses to start runtimes: ${this.opts.sandbox.reason}`);
+    }
     for (;;) {
       const existing = this.entries.get(body.runtimeId);
       if (!existing) return this.spawnAgent(body);
@@ -101,26 +111,36 @@ export class RuntimeManager {
     throw new ApiError("runtime_unavailable", "no free preview port");
   }
 
-  /** Synchronous, for process exit: every agent group gets SIGKILL. */
+  /** Synchronous, for process exit: every agent group gets SIGKILL, then the network goes. */
   killAll(): void {
     for (const entry of this.entries.values()) if (entry.alive) signalGroup(entry.child, "SIGKILL");
+    const { net, cgroups } = this.opts.sandbox;
+    if (net) {
+      net.close();
+      cgroups?.removeAll(cgroupPrefix(net), 2000);
+    }
   }
 
   private spawnAgent(body: StartRuntimeBody): Promise<RuntimeInfo> {
     const dir = this.runtimeDir(body.runtimeId);
     const workspaceDir = path.join(dir, "workspace");
     const agentDataDir = path.join(dir, "agent");
-    const uid = this.opts.sandbox === "uid" && this.opts.uids ? this.opts.uids.uidFor(body.runtimeId) : null;
+    const { sandbox } = this.opts;
+    const uid = sandbox.mode === "uid" && this.opts.uids ? this.opts.uids.uidFor(body.runtimeId) : null;
     if (body.fresh) fs.rmSync(workspaceDir, { recursive: true, force: true });
     for (const d of [dir, workspaceDir, agentDataDir]) {
       fs.mkdirSync(d, { recursive: true, mode: 0o700 });
-      if (uid !== null) fs.chownSync(d, uid, uid);
+      // lchown: the runtime's uid owns these folders and could have left a symlink in their place.
+      if (uid !== null) fs.lchownSync(d, uid, uid);
     }
     const token = randomBytes(32).toString("base64url");
-    const previewPort = body.previewPort ? this.allocatePreviewPort() : null;
+    // Own network namespace: the declared port is free in every runtime; shared loopback: one each.
+    const previewPort = body.previewPort ? (uid !== null ? body.previewPort : this.allocatePreviewPort()) : null;
     const env: Record<string, string> = {};
     for (const name of INHERITED_ENV) if (process.env[name]) env[name] = process.env[name]!;
-    Object.assign(env, body.env, {
+    // Session variables never enter this environment: root helpers and the agent start with it.
+    Object.assign(env, {
+      BURSTFLARE_SESSION_ENV_FILE: writeSessionEnvFile(agentDataDir, uid, body.env),
       BURSTFLARE_AGENT_PORT: "0",
       BURSTFLARE_AGENT_TOKEN: token,
       BURSTFLARE_WORKSPACE: workspaceDir,
@@ -132,10 +152,51 @@ export class RuntimeManager {
       ...(previewPort ? { PORT: String(previewPort) } : {}),
       BURSTFLARE_EXIT_WITH_STDIN: "1",
     });
-    const identity = uid !== null ? writeIdentityFiles(this.opts.hostDir, body.runtimeId, uid, workspaceDir) : null;
-    const command = sandboxed(this.opts.sandbox, uid, this.opts.agent.file, this.opts.agent.args, identity);
     const log = fs.createWriteStream(path.join(dir, "agent.log"), { flags: "a" });
-    const child = spawn(command.file, command.args, { cwd: workspaceDir, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    let lease: NetLease | null = null;
+    let release = () => {};
+    let child: ChildProcess;
+    if (uid !== null && sandbox.net && sandbox.cgroups) {
+      const { net, cgroups } = sandbox;
+      const group = `${cgroupPrefix(net)}${body.runtimeId}`;
+      const envFile = path.join(this.opts.hostDir, `env-${body.runtimeId}`);
+      lease = net.lease();
+      const leased = lease;
+      release = () => {
+        net.release(leased);
+        void cgroups.removeWhenEmpty(group);
+        fs.rmSync(envFile, { force: true });
+      };
+      try {
+        const limits = RESOURCE_LIMITS[body.resourceClass ?? DEFAULT_RESOURCE_CLASS];
+        // Reachable from the host through the veth only; the namespace has no other way in.
+        env.BURSTFLARE_LISTEN_ALL = "1";
+        writeAgentEnv(envFile, env);
+        const command = sandboxedCommand({
+          uid,
+          identity: writeIdentityFiles(this.opts.hostDir, body.runtimeId, uid, workspaceDir),
+          lease,
+          cgroupProcs: cgroups.create(group, limits),
+          limits,
+          rlimits: rlimitKinds(cgroups),
+          keep: this.opts.keep,
+          envFile,
+          file: this.opts.agent.file,
+          args: this.opts.agent.args,
+        });
+        child = spawn(command.file, command.args, { cwd: "/", env: command.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+      } catch (err) {
+        release();
+        throw new ApiError("runtime_unavailable", `could not set up the sandbox for ${body.runtimeId}: ${(err as Error).message}`);
+      }
+    } else {
+      child = spawn(this.opts.agent.file, this.opts.agent.args, {
+        cwd: workspaceDir,
+        env,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: true,
+      });
+    }
     child.stderr?.pipe(log, { end: false });
     const entry: Entry = {
       info: null,
@@ -145,11 +206,13 @@ export class RuntimeManager {
       ready: Promise.resolve(null as never),
       exited: Promise.resolve(),
       previewPort,
+      release,
     };
     entry.exited = new Promise<void>((resolve) => {
       const gone = (why: string) => {
         if (!entry.alive) return;
         entry.alive = false;
+        entry.release();
         log.write(`[host] agent ${why}\n`);
         if (this.entries.get(body.runtimeId) === entry) this.entries.delete(body.runtimeId);
         resolve();
@@ -158,7 +221,8 @@ export class RuntimeManager {
       // A spawn failure emits "error" and never "exit".
       child.on("error", (err) => gone(`could not be spawned: ${err.message}`));
     });
-    entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, log).then((info) => {
+    const agentHost = lease ? lease.runtimeIP : "127.0.0.1";
+    entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, agentHost, log).then((info) => {
       entry.info = info;
       return info;
     });
@@ -175,6 +239,7 @@ export class RuntimeManager {
     runtimeId: string,
     token: string,
     workspaceDir: string,
+    agentHost: string,
     log: fs.WriteStream,
   ): Promise<RuntimeInfo> {
     return new Promise<RuntimeInfo>((resolve, reject) => {
@@ -201,7 +266,7 @@ export class RuntimeManager {
         ready = true;
         const info: RuntimeInfo = {
           runtimeId,
-          agentURL: `http://127.0.0.1:${message.port}`,
+          agentURL: `http://${agentHost}:${message.port}`,
           agentToken: token,
           pid: child.pid!,
           workspaceDir,

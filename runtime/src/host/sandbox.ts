@@ -2,12 +2,20 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { HostHealth } from "../../../sdk/protocol/runtime-host";
+import { RESOURCE_LIMITS, type ResourceLimits } from "../../../sdk/resource-classes";
+import { Cgroups } from "./cgroups";
+import { type NetLease, RUNTIME_NET_CIDR, RuntimeNetwork } from "./runtime-net";
+import { helperEnv, requireHelper } from "./system";
 
 /**
  * How agents are contained on this machine.
- * - "uid": the host runs as root: each runtime gets its own unprivileged uid (0700 folders)
- *   and its own PID + mount namespace (it sees only its processes; all die with its agent).
- * - "plain": no privileges for either: ordinary child processes in their own process group.
+ * - "uid": the host runs as root and each runtime is isolated like a container: its own
+ *   unprivileged uid (0700 folders), PID + mount + network namespaces, a private /tmp,
+ *   no_new_privs and limits from its resource class.
+ * - "plain": ordinary child processes sharing the machine (loopback, /tmp, the user's files);
+ *   only when BURSTFLARE_SANDBOX=plain asks for it, for trusted code.
+ * - "unavailable": neither was possible or allowed; the host refuses to start runtimes.
  */
 export type SandboxMode = "uid" | "plain";
 
@@ -16,12 +24,100 @@ export interface IdentityFiles {
   group: string;
 }
 
-export function detectSandbox(): SandboxMode {
-  if (process.env.BURSTFLARE_SANDBOX === "plain") return "plain";
-  if (typeof process.getuid !== "function" || process.getuid() !== 0) return "plain";
-  const wrapped = sandboxed("uid", 65534, "true", [], { passwd: "/etc/passwd", group: "/etc/group" });
-  const probe = spawnSync(wrapped.file, wrapped.args, { stdio: "ignore", timeout: 5000 });
-  return probe.status === 0 ? "uid" : "plain";
+export interface Sandbox {
+  mode: SandboxMode | "unavailable";
+  /** Why runtimes cannot start (mode "unavailable"). */
+  reason?: string;
+  net: RuntimeNetwork | null;
+  cgroups: Cgroups | null;
+}
+
+/** Lets tests exercise the fail-closed path on a machine where the sandbox works. */
+const FAULT_ENV = "BURSTFLARE_SANDBOX_FAULT";
+
+/**
+ * Decides the sandbox once, at start. As root every piece (helpers, network, mounts, uid drop)
+ * is tried end to end with a probe runtime; any failure leaves the host unable to start runtimes
+ * rather than running agents as root. Plain mode is never a fallback, only a request.
+ */
+export function setupSandbox(opts: { dataDir: string; hostDir: string }): Sandbox {
+  const unavailable = (reason: string): Sandbox => ({ mode: "unavailable", reason, net: null, cgroups: null });
+  if (process.env.BURSTFLARE_SANDBOX === "plain") return { mode: "plain", net: null, cgroups: null };
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) {
+    return unavailable(
+      "the runtime host is not running as root, so it cannot isolate runtimes; run it as root, or set BURSTFLARE_SANDBOX=plain to run sessions without isolation (trusted code only)",
+    );
+  }
+  if (process.env[FAULT_ENV]) return unavailable(`sandbox probe failed: ${process.env[FAULT_ENV]}`);
+  let net: RuntimeNetwork | null = null;
+  try {
+    for (const helper of ["sh", "mount", "umount", "mkdir", "rm", "cat", "unshare", "nsenter", "setpriv", "prlimit", "ip", "nft"] as const)
+      requireHelper(helper);
+    net = RuntimeNetwork.open();
+    const cgroups = Cgroups.detect();
+    for (const slot of [...net.swept, net.slot]) cgroups.removeAll(`slot${slot}-`);
+    probe(net, cgroups, opts.dataDir, opts.hostDir);
+    return { mode: "uid", net, cgroups };
+  } catch (err) {
+    net?.close();
+    return unavailable(`sandbox probe failed: ${(err as Error).message}`);
+  }
+}
+
+/** A runtime that only exits 0, through the very wrapper real agents get. */
+function probe(net: RuntimeNetwork, cgroups: Cgroups, dataDir: string, hostDir: string): void {
+  const lease = net.lease();
+  const group = `${cgroupPrefix(net)}probe`;
+  const envFile = path.join(hostDir, `probe-env-${process.pid}`);
+  try {
+    writeAgentEnv(envFile, { BURSTFLARE_PROBE: "1" });
+    const command = sandboxedCommand({
+      uid: 65534,
+      identity: { passwd: "/etc/passwd", group: "/etc/group" },
+      lease,
+      cgroupProcs: cgroups.create(group, RESOURCE_LIMITS.small),
+      limits: RESOURCE_LIMITS.small,
+      rlimits: rlimitKinds(cgroups),
+      keep: [dataDir],
+      envFile,
+      file: requireHelper("sh"),
+      args: ["-c", '[ "$BURSTFLARE_PROBE" = 1 ] && [ "$(id -u)" = 65534 ] && ! [ -e "$0" ] && [ -z "$BF_MOUNT" ]', envFile],
+    });
+    const res = spawnSync(command.file, command.args, { env: command.env, encoding: "utf8", timeout: 10_000 });
+    if (res.status !== 0) throw new Error(`wrapped probe exited ${res.status}: ${(res.stderr || res.error?.message || "").trim()}`);
+  } finally {
+    net.release(lease);
+    cgroups.remove(group);
+    fs.rmSync(envFile, { force: true });
+  }
+}
+
+export function cgroupPrefix(net: RuntimeNetwork): string {
+  return `slot${net.slot}-`;
+}
+
+/** Limit kinds no cgroup controller covers here, enforced with rlimits instead. */
+export function rlimitKinds(cgroups: Cgroups): { pids: boolean } {
+  return { pids: !cgroups.kinds.includes("pids") };
+}
+
+export function isolationReport(sandbox: Sandbox): HostHealth["isolation"] {
+  const on = sandbox.mode === "uid";
+  const kinds = new Set(on ? (sandbox.cgroups?.kinds ?? []) : []);
+  const version = sandbox.cgroups?.version === "v2" ? "cgroup-v2" : "cgroup-v1";
+  return {
+    ownUser: on,
+    pidNamespace: on,
+    networkNamespace: on,
+    privateTmp: on,
+    noNewPrivs: on,
+    limits: {
+      memory: kinds.has("memory") ? version : null,
+      pids: kinds.has("pids") ? version : on ? "rlimit" : null,
+      cpu: kinds.has("cpu") ? version : null,
+    },
+    runtimeNetwork: on ? RUNTIME_NET_CIDR : null,
+  };
 }
 
 const FIRST_UID = 200_000;
@@ -79,22 +175,130 @@ export function writeIdentityFiles(dir: string, runtimeId: string, uid: number, 
   return { passwd, group };
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
 /**
- * Wraps the agent command for the sandbox mode: new PID and mount namespaces (the agent is
- * pid 1, so everything in the runtime dies with it), the identity files bound over /etc
- * (private to that mount namespace), then the runtime's uid.
+ * The agent's environment as a root-only file: the sandbox opens it as root and the runtime's
+ * own shell reads it from that descriptor after the uid drop, so the root helpers before it
+ * (nsenter, unshare, mount, setpriv) start with helperEnv() only.
  */
-export function sandboxed(
-  mode: SandboxMode,
-  uid: number | null,
-  file: string,
-  args: string[],
-  identity: IdentityFiles | null,
-): { file: string; args: string[] } {
-  if (mode === "plain" || uid === null || !identity) return { file, args };
-  const script = `mount --bind "$0" /etc/passwd && mount --bind "$1" /etc/group && shift && exec setpriv --reuid=${uid} --regid=${uid} --clear-groups "$@"`;
-  return {
-    file: "unshare",
-    args: ["--pid", "--fork", "--kill-child", "--mount-proc", "/bin/sh", "-c", script, identity.passwd, identity.group, file, ...args],
-  };
+export function writeAgentEnv(file: string, env: Record<string, string>): void {
+  const lines = Object.entries(env)
+    .filter(([name, value]) => ENV_NAME.test(name) && !value.includes("\0"))
+    .map(([name, value]) => `export ${name}=${shellQuote(value)}\n`);
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, lines.join(""), { mode: 0o600, flag: "wx" });
+}
+
+export interface SandboxedRun {
+  uid: number;
+  identity: IdentityFiles;
+  lease: NetLease;
+  /** cgroup.procs files the first process joins before anything forks. */
+  cgroupProcs: string[];
+  limits: ResourceLimits;
+  rlimits: { pids: boolean };
+  /** Folders under /tmp that must stay visible once /tmp is private (the data dir of a test host). */
+  keep: string[];
+  /** From writeAgentEnv; removed once opened. */
+  envFile: string;
+  file: string;
+  args: string[];
+}
+
+/**
+ * Root, pid 1 of the runtime's fresh PID + mount namespaces (private propagation): joins the
+ * runtime's cgroups before anything forks ("0" is the writer itself, whatever its namespace),
+ * binds the identity files over /etc, makes /tmp, /var/tmp and /dev/shm private (folders under
+ * /tmp it must keep are moved into the new /tmp through a staging tmpfs), then the uid drop with
+ * no_new_privs and no capabilities.
+ */
+const INNER = `set -e
+exec 3< "$1"
+"$BF_RM" -f "$1"
+passwd=$2 group=$3 tmpsize=$4 n=$5; shift 5
+while [ "$n" -gt 0 ]; do echo 0 > "$1"; shift; n=$((n - 1)); done
+n=$1; shift
+"$BF_MOUNT" --bind "$passwd" /etc/passwd
+"$BF_MOUNT" --bind "$group" /etc/group
+if [ "$n" -gt 0 ]; then "$BF_MOUNT" -t tmpfs -o mode=0700,size=1m bf-stage /mnt; fi
+i=0; while [ $i -lt "$n" ]; do eval "keep$i=\\$1"; "$BF_MKDIR" /mnt/$i; "$BF_MOUNT" --bind "$1" /mnt/$i; shift; i=$((i + 1)); done
+"$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-tmp /tmp
+i=0; while [ $i -lt "$n" ]; do eval "dir=\\$keep$i"; "$BF_MKDIR" -p "$dir"; "$BF_MOUNT" --move /mnt/$i "$dir"; i=$((i + 1)); done
+if [ "$n" -gt 0 ]; then "$BF_UMOUNT" /mnt; fi
+"$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-vartmp /var/tmp
+if [ -d /dev/shm ]; then "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-shm /dev/shm; fi
+exec "$@"`;
+
+/** The runtime uid: its environment, then the agent. */
+const FINAL = `cat=$BF_CAT; unset BF_MOUNT BF_UMOUNT BF_MKDIR BF_RM BF_CAT
+eval "$("$cat" <&3)"
+exec 3<&-
+cd "\${BURSTFLARE_WORKSPACE:-/}"
+exec "$@"`;
+
+/** Only folders strictly under /tmp are hidden by the private /tmp. */
+function keptUnderTmp(dirs: string[]): string[] {
+  return dirs.map((d) => fs.realpathSync(d)).filter((d) => d.startsWith("/tmp/"));
+}
+
+/**
+ * The argv that runs `file args` in the runtime sandbox: nsenter into its network namespace,
+ * unshare PID and mount namespaces, INNER as root, setpriv, FINAL as the runtime uid. Every binary is named by absolute
+ * path and the whole chain runs with helperEnv() plus the BF_* paths it needs.
+ */
+export function sandboxedCommand(run: SandboxedRun): { file: string; args: string[]; env: Record<string, string> } {
+  const keep = keptUnderTmp(run.keep);
+  const sh = requireHelper("sh");
+  const tmpSize = String(Math.floor(run.limits.memoryBytes / 2));
+  const prlimit = run.rlimits.pids ? [requireHelper("prlimit"), `--nproc=${run.limits.pids}`, "--"] : [];
+  const args = [
+    `--net=${run.lease.netnsPath}`,
+    "--",
+    requireHelper("unshare"),
+    "--pid",
+    "--fork",
+    "--kill-child",
+    "--mount",
+    "--mount-proc",
+    "--propagation",
+    "private",
+    "--",
+    sh,
+    "-c",
+    INNER,
+    "bf-sandbox",
+    run.envFile,
+    run.identity.passwd,
+    run.identity.group,
+    tmpSize,
+    String(run.cgroupProcs.length),
+    ...run.cgroupProcs,
+    String(keep.length),
+    ...keep,
+    requireHelper("setpriv"),
+    `--reuid=${run.uid}`,
+    `--regid=${run.uid}`,
+    "--clear-groups",
+    "--no-new-privs",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "--",
+    ...prlimit,
+    sh,
+    "-c",
+    FINAL,
+    "bf-agent",
+    run.file,
+    ...run.args,
+  ];
+  const env = helperEnv({
+    BF_MOUNT: requireHelper("mount"),
+    BF_UMOUNT: requireHelper("umount"),
+    BF_MKDIR: requireHelper("mkdir"),
+    BF_RM: requireHelper("rm"),
+    BF_CAT: requireHelper("cat"),
+  });
+  return { file: requireHelper("nsenter"), args, env };
 }

@@ -20,12 +20,12 @@ export interface TestHost {
 }
 
 /** A real runtime host on a free loopback port, in its own process group, with a throwaway data dir. */
-export async function startTestHost(opts: { dataDir?: string } = {}): Promise<TestHost> {
+export async function startTestHost(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestHost> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bf-host-"));
   const secret = randomBytes(16).toString("hex");
   const child = spawn(process.execPath, ["--import", "tsx", "runtime/src/host/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, BURSTFLARE_HOST_PORT: "0", BURSTFLARE_HOST_SECRET: secret, BURSTFLARE_DATA_DIR: dataDir },
+    env: { ...process.env, BURSTFLARE_HOST_PORT: "0", BURSTFLARE_HOST_SECRET: secret, BURSTFLARE_DATA_DIR: dataDir, ...opts.env },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });

@@ -15,9 +15,9 @@ export class TerminalClient {
     });
   }
 
-  static async open(info: RuntimeInfo, query = ""): Promise<TerminalClient> {
+  static async open(info: RuntimeInfo, query = "", headers: Record<string, string> = {}): Promise<TerminalClient> {
     const ws = new WebSocket(`${info.agentURL.replace("http", "ws")}/terminal${query}`, {
-      headers: { [AGENT_TOKEN_HEADER]: info.agentToken },
+      headers: { ...headers, [AGENT_TOKEN_HEADER]: info.agentToken },
     });
     const client = new TerminalClient(ws);
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import WebSocket from "ws";
-import { api, baseURL, createSession, until } from "./api";
+import { baseURL, createSession, until } from "./api";
+import { visitPreview } from "./preview-host";
 import { putFile, shell } from "./snapshot-tree";
 import { createStackTemplate } from "./templates";
 import type { StackUser } from "./users";
@@ -33,8 +34,9 @@ export async function sessionWithPreviewServer(owner: StackUser, name: string): 
   const session = await createSession(owner, { name, templateId });
   await putFile(owner, session.id, "preview-server.cjs", PREVIEW_SERVER);
   await shell(owner, session.id, "(nohup node preview-server.cjs > preview.log 2>&1 &)");
+  const visit = await visitPreview(owner, session.id);
   await until(async () => {
-    const res = await api(owner, "GET", `/runtime/sessions/${session.id}/preview/ready`);
+    const res = await visit.get("/ready");
     return res.status === 200 && (await res.text()).includes("Shared preview /ready");
   }, "the preview server inside the session");
   return session.id;

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 import type { Role } from "../../../sdk/states";
 import { TEST_RUN_TAG } from "../../ports";
 
@@ -55,4 +56,10 @@ export async function createStackUser(opts: { workspaceId?: string; role?: Role;
   ].filter(Boolean);
   await stackSQL(statements.join("; "));
   return { userId, email, workspaceId, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** The stack's one operator: the global setup proved its address by redeeming the bootstrap code over HTTP. */
+export function stackOperator(): StackUser {
+  const op = inject("operator");
+  return { ...op, headers: { authorization: `Bearer ${op.token}` } };
 }

@@ -154,7 +154,8 @@ export function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: st
         {created && (
           <div className="share-created" data-testid="share-created">
             <p className="small">
-              <strong>Link created.</strong> Copy it now: it is not shown again.
+              <strong>Link created.</strong> Copy it now: it is not shown again. It opens the preview on its own origin, apart from this
+              app.
             </p>
             <CopyCommand command={created.url} testId="share-url" />
           </div>

@@ -21,10 +21,11 @@ import { createAccount } from "../accounts";
 import { consumeChallenge, saveChallenge } from "../challenges";
 import { startBrowserSession } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
+import { auditFailedSignIn } from "../security-log";
 import { loadUser, loadUserByEmail, loadWorkspace, type PasskeyRow, toUser, toWorkspace } from "../serialize";
 import { checkSignupAllowed, claimInvite, releaseInvite } from "../signup";
 import { verifyTurnstile } from "../turnstile";
-import { authenticationOptions, parseTransports, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
+import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
 
 const router = createRouter();
 const tags = ["auth"];
@@ -82,14 +83,14 @@ router.openapi(
     const passkey = await verifyRegistration(c.env, body.credential, challenge.challenge, "Passkey 1");
     // The policy and invite are checked again: either may have changed during the ceremony.
     const invite = await checkSignupAllowed(c.env, email, inviteCode);
-    if (invite && !(await claimInvite(c.env, invite.id, userId))) {
+    if (invite && !(await claimInvite(c.env, invite, userId))) {
       throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
     }
     let account: Awaited<ReturnType<typeof createAccount>>;
     try {
       account = await createAccount(c.env, { userId, email, name, passkey, invite });
     } catch (err) {
-      if (invite) await releaseInvite(c.env, invite.id, userId);
+      if (invite) await releaseInvite(c.env, invite, userId);
       throw err;
     }
     await startBrowserSession(c, userId, account.currentWorkspaceId);
@@ -101,7 +102,12 @@ router.openapi(
       workspaceId: account.personalWorkspaceId,
       targetType: "user",
       targetId: userId,
-      details: { email, inviteId: invite?.id ?? null, joinedWorkspaceId: invite?.workspaceId ?? null },
+      details: {
+        email,
+        inviteId: invite?.kind === "invite" ? invite.id : null,
+        bootstrapCode: invite?.kind === "bootstrap",
+        joinedWorkspaceId: invite?.workspaceId ?? null,
+      },
       ip: ipOf(c),
       requestId: c.get("requestId"),
     });
@@ -121,17 +127,10 @@ router.openapi(
   }),
   async (c) => {
     const { email } = c.req.valid("json");
-    // With an email, hint that user's credentials; an unknown email gets the same
-    // discoverable options so the answer does not reveal whether an account exists.
-    let allow: { id: string; transports: string[] | undefined }[] = [];
-    const user = email ? await loadUserByEmail(c.env.DB, email) : null;
-    if (user) {
-      const rows = await c.env.DB.prepare("SELECT id, transports FROM passkeys WHERE user_id = ?")
-        .bind(user.id)
-        .all<{ id: string; transports: string | null }>();
-      allow = rows.results.map((r) => ({ id: r.id, transports: parseTransports(r.transports) }));
-    }
-    const options = await authenticationOptions(c.env, allow);
+    // Every passkey is discoverable, so no caller gets an allowCredentials list: listing a known
+    // email's credentials would tell a stranger that the account exists (and how many keys it
+    // has). The email is not even looked up, so the answer does not differ in time either.
+    const options = await authenticationOptions(c.env, []);
     const challengeId = await saveChallenge(c.env, { kind: "login", challenge: options.challenge, email: email ?? null });
     return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
   },
@@ -153,15 +152,11 @@ router.openapi(
     const passkey = await c.env.DB.prepare("SELECT * FROM passkeys WHERE id = ?").bind(body.credential.id).first<PasskeyRow>();
     const user = passkey ? await loadUser(c.env.DB, passkey.user_id) : null;
     const fail = async (reason: string): Promise<never> => {
-      await writeAudit(c.env, {
-        action: "auth.signin_failed",
-        actorId: user?.id ?? null,
-        workspaceId: user?.current_workspace_id ?? null,
+      await auditFailedSignIn(c, {
         targetType: "passkey",
         targetId: body.credential.id.slice(0, 64),
+        targetUserId: user?.id ?? null,
         details: { reason },
-        ip: ipOf(c),
-        requestId: c.get("requestId"),
       });
       throw new ApiError("unauthorized", `passkey sign-in rejected: ${reason}`);
     };

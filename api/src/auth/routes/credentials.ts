@@ -18,6 +18,7 @@ import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
+import { closeConnectionsAfter } from "../../sessions/connections";
 import { requireUserSession } from "../guards";
 import { type ApiTokenRow, type SSHKeyRow, toApiToken, toSSHKey } from "../serialize";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
@@ -115,6 +116,7 @@ router.openapi(
       .first();
     if (!done) throw new ApiError("not_found", "API token not found");
     await audit(c, { action: "auth.token_revoke", targetType: "api_token", targetId: id });
+    await closeConnectionsAfter(c, { userId: c.get("auth").userId }, { credential: { kind: "api_token", id } });
     return c.json({ ok: true as const }, 200);
   },
 );

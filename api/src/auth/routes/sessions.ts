@@ -18,11 +18,13 @@ import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { hit, rateLimit } from "../../middleware/rate-limit";
+import { closeConnectionsAfter } from "../../sessions/connections";
 import { authConfig } from "../config";
 import { clearBrowserCookies, setCSRFCookie, startBrowserSession } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { consumeRecoveryCode, remainingRecoveryCodes } from "../recovery-codes";
 import { revokeSessionStatements, rotateRefreshToken } from "../refresh-tokens";
+import { auditFailedSignIn } from "../security-log";
 import { type AuthSessionRow, loadUser, loadUserByEmail, loadWorkspace, toAuthSession, toUser } from "../serialize";
 import { CSRF_COOKIE } from "../tokens";
 import { verifyTurnstile } from "../turnstile";
@@ -96,6 +98,7 @@ router.openapi(
     if (auth.authSessionId) {
       await c.env.DB.batch(revokeSessionStatements(c.env, "id = ?", [auth.authSessionId]));
       await audit(c, { action: "auth.logout", targetType: "auth_session", targetId: auth.authSessionId });
+      await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id: auth.authSessionId } });
     }
     clearBrowserCookies(c);
     return c.json({ ok: true as const }, 200);
@@ -116,6 +119,8 @@ router.openapi(
     const results = await c.env.DB.batch(revokeSessionStatements(c.env, "user_id = ?", [auth.userId]));
     const revoked = results[1]?.meta.changes ?? 0;
     await audit(c, { action: "auth.logout_all", targetType: "user", targetId: auth.userId, details: { revoked } });
+    // API tokens outlive a logout-all; what a sign-in opened, or a preview grant it minted, does not.
+    await closeConnectionsAfter(c, { userId: auth.userId }, { userId: auth.userId, kinds: ["sign_in", "preview_grant"] });
     clearBrowserCookies(c);
     return c.json({ ok: true as const, revoked }, 200);
   },
@@ -162,6 +167,7 @@ router.openapi(
     const results = await c.env.DB.batch(revokeSessionStatements(c.env, "id = ? AND user_id = ?", [id, auth.userId]));
     if ((results[1]?.meta.changes ?? 0) === 0) throw new ApiError("not_found", "session not found");
     await audit(c, { action: "auth.session_revoke", targetType: "auth_session", targetId: id });
+    await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id } });
     if (id === auth.authSessionId) clearBrowserCookies(c);
     return c.json({ ok: true as const }, 200);
   },
@@ -185,15 +191,11 @@ router.openapi(
     const ok = user ? await consumeRecoveryCode(c.env, user.id, body.code) : false;
     const ip = c.req.header("cf-connecting-ip") ?? null;
     if (!user || !ok) {
-      await writeAudit(c.env, {
-        action: "auth.signin_failed",
-        actorId: user?.id ?? null,
-        workspaceId: user?.current_workspace_id ?? null,
+      await auditFailedSignIn(c, {
         targetType: "user",
         targetId: user?.id ?? null,
+        targetUserId: user?.id ?? null,
         details: { method: "recovery_code" },
-        ip,
-        requestId: c.get("requestId"),
       });
       throw new ApiError("unauthorized", "email or recovery code is wrong (each code works once)");
     }

@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { can } from "../../../../sdk/permissions";
 import { idSchema } from "../../../../sdk/schemas/common";
 import { changeRoleBody, memberListSchema, memberSchema } from "../../../../sdk/schemas/workspaces";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { closeConnectionsAfter } from "../../sessions/connections";
 import { changeRole, listMembers, removeMember } from "../members";
 import { guard } from "./guard";
 
@@ -42,6 +44,10 @@ router.openapi(
     if (before !== role) {
       await audit(c, { action: "member.role_change", targetType: "user", targetId: userId, details: { from: before, to: role } });
     }
+    // Share links stay open to a viewer; the runtime itself does not.
+    if (!can(role, "runtime.access")) {
+      await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId, kinds: ["sign_in", "api_token", "preview_grant"] });
+    }
     return c.json({ member }, 200);
   },
 );
@@ -61,6 +67,7 @@ router.openapi(
     const { userId } = c.req.valid("param");
     const member = await removeMember(c.env, auth.workspaceId, auth, userId);
     await audit(c, { action: "member.remove", targetType: "user", targetId: userId, details: { role: member.role, email: member.email } });
+    await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId });
     return c.json({ member }, 200);
   },
 );

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../sdk/errors";
 import { idSchema } from "../../../../sdk/schemas/common";
 import {
+  ownedWorkspaceLimitBody,
+  ownedWorkspaceLimitSchema,
   PLAN_LIMITS,
   PLANS,
   type PlanInfo,
@@ -17,6 +19,7 @@ import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { currentUsage, getOverrides } from "../quotas";
+import { maxOwnedWorkspaces } from "../store";
 import { guard, operatorOnly } from "./guard";
 
 const router = createRouter();
@@ -62,23 +65,67 @@ router.openapi(
   async (c) => c.json(await planInfo(c.env, c.get("auth").workspaceId), 200),
 );
 
+// A plan is what the customer pays for, so only operators change it (billing sits outside the
+// product); an owner changing it would raise their own limits for free.
+const planRoutes = [
+  { path: "/api/workspaces/current/plan", byId: false },
+  { path: "/api/admin/workspaces/{id}/plan", byId: true },
+] as const;
+
+for (const { path, byId } of planRoutes) {
+  router.openapi(
+    createRoute({
+      method: "put",
+      path,
+      tags: ["admin"],
+      summary: byId ? "Change a workspace's plan (operators)" : "Change the current workspace's plan (operators)",
+      middleware: operatorOnly(),
+      request: { ...(byId ? { params: z.object({ id: idSchema }) } : {}), ...jsonBody(setPlanBody) },
+      responses: { 200: jsonResponse(planSchema), ...errorResponses },
+    }),
+    async (c) => {
+      const workspaceId = byId ? (c.req.param("id") ?? "") : c.get("auth").workspaceId;
+      const { plan } = c.req.valid("json");
+      const before = await planInfo(c.env, workspaceId);
+      await c.env.DB.prepare("UPDATE workspaces SET plan = ?, updated_at = ? WHERE id = ?").bind(plan, now(), workspaceId).run();
+      await audit(c, {
+        action: "plan.change",
+        workspaceId,
+        targetType: "workspace",
+        targetId: workspaceId,
+        details: { from: before.plan, to: plan },
+      });
+      return c.json(await planInfo(c.env, workspaceId), 200);
+    },
+  );
+}
+
 router.openapi(
   createRoute({
     method: "put",
-    path: "/api/workspaces/current/plan",
-    tags,
-    summary: "Change the plan (owner)",
-    middleware: guard("plan.write"),
-    request: jsonBody(setPlanBody),
-    responses: { 200: jsonResponse(planSchema), ...errorResponses },
+    path: "/api/admin/users/{id}/workspace-limit",
+    tags: ["admin"],
+    summary: "Set (number) or clear (null) how many workspaces a user may own (operators)",
+    middleware: operatorOnly(),
+    request: { params: z.object({ id: idSchema }), ...jsonBody(ownedWorkspaceLimitBody) },
+    responses: { 200: jsonResponse(ownedWorkspaceLimitSchema), ...errorResponses },
   }),
   async (c) => {
-    const { workspaceId } = c.get("auth");
-    const { plan } = c.req.valid("json");
-    const before = await planInfo(c.env, workspaceId);
-    await c.env.DB.prepare("UPDATE workspaces SET plan = ?, updated_at = ? WHERE id = ?").bind(plan, now(), workspaceId).run();
-    await audit(c, { action: "plan.change", targetType: "workspace", targetId: workspaceId, details: { from: before.plan, to: plan } });
-    return c.json(await planInfo(c.env, workspaceId), 200);
+    const { id } = c.req.valid("param");
+    const { maxOwnedWorkspaces: value } = c.req.valid("json");
+    const updated = await c.env.DB.prepare("UPDATE users SET max_owned_workspaces = ? WHERE id = ? AND deleted_at IS NULL RETURNING id")
+      .bind(value, id)
+      .first();
+    if (!updated) throw new ApiError("not_found", "user not found");
+    await audit(c, {
+      action: "user.workspace_limit",
+      workspaceId: null,
+      targetType: "user",
+      targetId: id,
+      details: { maxOwnedWorkspaces: value },
+    });
+    const { limit, override } = await maxOwnedWorkspaces(c.env, id);
+    return c.json({ userId: id, maxOwnedWorkspaces: limit, override }, 200);
   },
 );
 

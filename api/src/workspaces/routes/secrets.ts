@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../sdk/errors";
-import { putSecretBody, secretListSchema, secretNameSchema, secretSchema } from "../../../../sdk/schemas/workspaces";
+import { putSecretBody, secretListSchema, secretSchema, storedSecretNameSchema } from "../../../../sdk/schemas/workspaces";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
@@ -81,7 +81,7 @@ router.openapi(
     tags,
     summary: "Delete a secret",
     middleware: guard("secrets.write"),
-    request: { params: z.object({ name: secretNameSchema }) },
+    request: { params: z.object({ name: storedSecretNameSchema }) },
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses },
   }),
   async (c) => {

@@ -12,8 +12,17 @@ import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
+import { closeConnectionsAfter } from "../../sessions/connections";
 import { getMember, removeMember, transferOwnership } from "../members";
-import { createWorkspace, deleteWorkspace, getWorkspaceFor, listWorkspacesFor, setCurrentWorkspace, toWorkspace } from "../store";
+import {
+  createWorkspace,
+  deleteWorkspace,
+  getWorkspaceFor,
+  listWorkspacesFor,
+  maxOwnedWorkspaces,
+  setCurrentWorkspace,
+  toWorkspace,
+} from "../store";
 import { guard, signedIn } from "./guard";
 
 const router = createRouter();
@@ -49,7 +58,8 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { name } = c.req.valid("json");
-    const row = await createWorkspace(c.env, { ownerId: auth.userId, name });
+    const { limit } = await maxOwnedWorkspaces(c.env, auth.userId);
+    const row = await createWorkspace(c.env, { ownerId: auth.userId, name, maxOwned: limit });
     await audit(c, { action: "workspace.create", workspaceId: row.id, targetType: "workspace", targetId: row.id, details: { name } });
     return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 201);
   },
@@ -156,6 +166,7 @@ router.openapi(
     if (ws.personal === 1 && ws.owner_id === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
+    await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId: auth.userId });
     return c.json({ ok: true as const }, 200);
   },
 );

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
 import { StringDecoder } from "node:string_decoder";
 import { type ExecEvent, execBody } from "../../../../sdk/protocol/agent";
-import type { AgentConfig } from "../config";
+import { type AgentConfig, allowedSessionEnv } from "../config";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { loginShell, shellEnv } from "../shell";
@@ -29,7 +29,7 @@ export function execRoutes(config: AgentConfig): Route[] {
         const shell = loginShell();
         const child = spawn(shell.file, shell.commandArgs(body.command), {
           cwd: config.workspace,
-          env: shellEnv(config, body.env),
+          env: shellEnv(config, allowedSessionEnv(body.env)),
           stdio: ["ignore", "pipe", "pipe"],
           detached: true,
         });

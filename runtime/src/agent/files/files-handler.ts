@@ -24,7 +24,10 @@ export function fileRoutes(files: FileService): Route[] {
       handle: async (_req: IncomingMessage, res: ServerResponse, url: URL) => {
         const { stream, stat } = await files.open(pathParam(url));
         res.writeHead(200, {
+          // Workspace files are never a page on whatever origin relays them.
           "content-type": "application/octet-stream",
+          "content-disposition": "attachment",
+          "x-content-type-options": "nosniff",
           "content-length": stat.size,
           "x-file-mtime": String(Math.round(stat.mtimeMs)),
         });

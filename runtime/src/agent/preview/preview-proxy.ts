@@ -1,8 +1,14 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
+import { ApiError } from "../../../../sdk/errors";
+import { PRINCIPAL_HEADER } from "../../../../sdk/protocol/agent";
 import { AGENT_TOKEN_HEADER } from "../../../../sdk/protocol/runtime-host";
 import type { ActivityTracker } from "../activity/activity-tracker";
+import { ConnectionRegistry } from "../connections/connection-registry";
+import { sendError } from "../http/respond";
+import { routableURL } from "../http/router";
+import { refuseUpgrade } from "../server";
 import { previewUnavailablePage } from "./preview-page";
 
 const PREFIX = "/preview";
@@ -16,12 +22,17 @@ const HOP_BY_HOP = new Set([
   "upgrade",
   "host",
   AGENT_TOKEN_HEADER,
+  PRINCIPAL_HEADER,
 ]);
 
-/** The path the dev server sees: "/preview/a?b" → "/a?b". */
-function upstreamPath(rawURL: string): string {
-  const rest = rawURL.slice(PREFIX.length);
-  return rest.startsWith("/") ? rest : `/${rest}`;
+/**
+ * The path the dev server sees: "/preview/a?b" → "/a?b", built from the validated remainder (no
+ * encoded slash, no dot segment: routableURL), so it never names anything but a path of the app.
+ */
+export function upstreamPath(rawURL: string | undefined): string {
+  const url = routableURL(rawURL);
+  if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) throw new ApiError("not_found", "not a preview path");
+  return `/${url.pathname.slice(PREFIX.length + 1)}${url.search}`;
 }
 
 function forwardHeaders(req: IncomingMessage, port: number): http.OutgoingHttpHeaders {
@@ -41,6 +52,7 @@ export class PreviewProxy {
   constructor(
     private readonly port: number | null,
     private readonly activity: ActivityTracker,
+    private readonly connections: ConnectionRegistry = new ConnectionRegistry(),
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -50,6 +62,13 @@ export class PreviewProxy {
       this.unavailable(res, "no preview port");
       return;
     }
+    let path: string;
+    try {
+      path = upstreamPath(req.url);
+    } catch (err) {
+      sendError(res, err);
+      return;
+    }
     const done = this.activity.connect("preview");
     res.on("close", done);
     const upstream = http.request(
@@ -57,7 +76,7 @@ export class PreviewProxy {
         host: "127.0.0.1",
         port,
         method: req.method,
-        path: upstreamPath(req.url ?? PREFIX),
+        path,
         headers: forwardHeaders(req, port),
         agent: this.agent,
       },
@@ -88,6 +107,13 @@ export class PreviewProxy {
       rawUnavailable(socket, port, "no preview port");
       return;
     }
+    let path: string;
+    try {
+      path = upstreamPath(req.url);
+    } catch {
+      refuseUpgrade(socket, 400, "Bad Request");
+      return;
+    }
     const upstream = net.connect(port, "127.0.0.1");
     let connected = false;
     upstream.once("connect", () => {
@@ -96,7 +122,7 @@ export class PreviewProxy {
       const headers = forwardHeaders(req, port);
       headers.connection = "Upgrade";
       headers.upgrade = req.headers.upgrade ?? "websocket";
-      let head0 = `${req.method ?? "GET"} ${upstreamPath(req.url ?? PREFIX)} HTTP/1.1\r\n`;
+      let head0 = `${req.method ?? "GET"} ${path} HTTP/1.1\r\n`;
       for (const [name, value] of Object.entries(headers)) {
         for (const v of Array.isArray(value) ? value : [value]) head0 += `${name}: ${v}\r\n`;
       }
@@ -107,11 +133,14 @@ export class PreviewProxy {
       const touch = () => this.activity.touch("preview");
       socket.on("data", touch);
       upstream.on("data", touch);
+      let forget = () => {};
       const close = () => {
         done();
+        forget();
         socket.destroy();
         upstream.destroy();
       };
+      forget = this.connections.track(ConnectionRegistry.principalOf(req), close);
       socket.on("close", close);
       upstream.on("close", close);
     });

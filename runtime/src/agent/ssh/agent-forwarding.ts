@@ -31,8 +31,10 @@ function openAgentChannel(client: Connection, callback: (err: Error | undefined,
 
 /**
  * Agent forwarding for one SSH connection: a unix socket whose every connection becomes
- * an auth-agent channel to the client. A stable symlink (the SSH_AUTH_SOCK shells get)
- * points at the newest forwarding connection, so tmux and long jobs keep a working agent.
+ * an auth-agent channel to the client. A stable symlink per user (the SSH_AUTH_SOCK that
+ * user's shells get) points at that user's newest forwarding connection, so tmux and long
+ * jobs keep a working agent, and never at another user's agent. Names stay short: a unix
+ * socket path has at most 107 bytes.
  */
 export class AgentForwarding {
   private server: net.Server | null = null;
@@ -40,18 +42,20 @@ export class AgentForwarding {
 
   constructor(
     private readonly dir: string,
+    /** A short key of the forwarding user (ssh-service.ts). */
+    private readonly owner: string,
     connectionId: string,
     private readonly client: Connection,
   ) {
-    this.socketPath = path.join(dir, `agent.${connectionId}.sock`);
+    this.socketPath = path.join(dir, `${owner}.${connectionId}.sock`);
   }
 
-  static stablePath(dir: string): string {
-    return path.join(dir, "agent.sock");
+  static stablePath(dir: string, owner: string): string {
+    return path.join(dir, `${owner}.sock`);
   }
 
   async start(): Promise<string> {
-    if (this.server) return AgentForwarding.stablePath(this.dir);
+    if (this.server) return AgentForwarding.stablePath(this.dir, this.owner);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     fs.rmSync(this.socketPath, { force: true });
     this.server = net.createServer((local) => {
@@ -71,7 +75,7 @@ export class AgentForwarding {
     });
     fs.chmodSync(this.socketPath, 0o600);
     this.pointStableLinkAt(this.socketPath);
-    return AgentForwarding.stablePath(this.dir);
+    return AgentForwarding.stablePath(this.dir, this.owner);
   }
 
   close(): void {
@@ -79,16 +83,16 @@ export class AgentForwarding {
     this.server.close();
     this.server = null;
     fs.rmSync(this.socketPath, { force: true });
-    const stable = AgentForwarding.stablePath(this.dir);
+    const stable = AgentForwarding.stablePath(this.dir, this.owner);
     let current = "";
     try {
       current = fs.readlinkSync(stable, "utf8");
     } catch {}
     if (path.resolve(this.dir, current) !== this.socketPath) return;
-    // Hand the stable path to another live forwarding connection, if there is one.
+    // Hand the stable path to another live forwarding connection of the same user, if there is one.
     const other = fs
       .readdirSync(this.dir)
-      .filter((n) => /^agent\..+\.sock$/.test(n))
+      .filter((n) => n.startsWith(`${this.owner}.`) && /^[0-9a-f]+\.[0-9a-f]+\.sock$/.test(n))
       .map((n) => path.join(this.dir, n))
       .find((p) => fs.existsSync(p));
     if (other) this.pointStableLinkAt(other);
@@ -96,7 +100,7 @@ export class AgentForwarding {
   }
 
   private pointStableLinkAt(target: string): void {
-    const stable = AgentForwarding.stablePath(this.dir);
+    const stable = AgentForwarding.stablePath(this.dir, this.owner);
     const temp = `${stable}.${process.pid}.tmp`;
     fs.rmSync(temp, { force: true });
     fs.symlinkSync(path.basename(target), temp);

@@ -1,13 +1,14 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import net from "node:net";
 import path from "node:path";
 import type { Connection } from "ssh2";
 import type { WebSocket } from "ws";
-import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../../sdk/protocol/agent";
+import { type Principal, SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../../sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
+import { ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
 import { shellEnv } from "../shell";
 import { AgentForwarding } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
@@ -27,10 +28,13 @@ export class SSHService {
   /** Made or read on the first connection, with ssh2 itself (ssh2-module.ts). */
   private hostKey: Buffer | null = null;
   private readonly agentDir: string;
+  /** Keeps the per-user agent socket names unguessable across agent processes. */
+  private readonly agentKeySalt = randomBytes(16).toString("hex");
 
   constructor(
     private readonly config: AgentConfig,
     private readonly activity: ActivityTracker,
+    private readonly connections: ConnectionRegistry = new ConnectionRegistry(),
   ) {
     this.agentDir = path.join(config.dataDir, "ssh-agent");
     // Sockets of a previous agent process are dead; start clean.
@@ -38,17 +42,27 @@ export class SSHService {
   }
 
   accept(ws: WebSocket, req: IncomingMessage): void {
+    const principal = ConnectionRegistry.principalOf(req);
+    ws.on(
+      "close",
+      this.connections.track(principal, () => endWebSocket(ws)),
+    );
     const done = this.activity.connect("ssh");
     // The stream buffers the client's first bytes while ssh2 loads.
     const stream = new WebSocketStream(ws, () => this.activity.touch("ssh"));
     stream.on("close", done);
     stream.on("error", () => {});
     loadSSH2()
-      .then((ssh2) => this.serve(ssh2, stream, req))
+      .then((ssh2) => this.serve(ssh2, stream, req, principal))
       .catch(() => stream.destroy());
   }
 
-  private serve(ssh2: Awaited<ReturnType<typeof loadSSH2>>, stream: WebSocketStream, req: IncomingMessage): void {
+  private serve(
+    ssh2: Awaited<ReturnType<typeof loadSSH2>>,
+    stream: WebSocketStream,
+    req: IncomingMessage,
+    principal: Principal | null,
+  ): void {
     if (stream.destroyed) return;
     this.hostKey ??= loadHostKey(this.config.dataDir, ssh2.utils);
     const allowed = parseAuthorizedKeys(req.headers[SSH_AUTHORIZED_KEYS_HEADER], ssh2.utils);
@@ -61,16 +75,26 @@ export class SSHService {
           ctx.accept();
         } else ctx.reject(["publickey"]);
       });
-      client.on("ready", () => this.ready(client, user));
+      client.on("ready", () => this.ready(client, user, principal));
       client.on("error", () => {});
     });
     server.on("error", () => {});
     server.injectSocket(stream as unknown as net.Socket);
   }
 
-  private ready(client: Connection, user: string): void {
-    const connectionId = randomBytes(6).toString("hex");
-    const forwarding = new AgentForwarding(this.agentDir, connectionId, client);
+  /**
+   * A forwarded agent is offered only to the forwarding user's own SSH channels: each user's
+   * forwarding sockets and stable link carry a key of their own, so another member's connection
+   * never gets (or, by the stable path, inherits) it.
+   */
+  private agentOwnerKey(principal: Principal | null): string {
+    const owner = principal?.userId ?? "anonymous";
+    return createHash("sha256").update(`${this.agentKeySalt}:${owner}`).digest("hex").slice(0, 8);
+  }
+
+  private ready(client: Connection, user: string, principal: Principal | null): void {
+    const connectionId = randomBytes(4).toString("hex");
+    const forwarding = new AgentForwarding(this.agentDir, this.agentOwnerKey(principal), connectionId, client);
     let authSock: string | null = null;
     const env = () => shellEnv(this.config, { USER: user, LOGNAME: user, ...(authSock ? { SSH_AUTH_SOCK: authSock } : {}) });
     client.on("close", () => forwarding.close());

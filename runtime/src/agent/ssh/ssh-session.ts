@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as pty from "node-pty";
 import type { PseudoTtyInfo, ServerChannel, Session } from "ssh2";
+import { envNameProblem } from "../../../../sdk/reserved-env";
 import { loginShell } from "../shell";
 
 const SFTP_SERVERS = [
@@ -47,7 +48,8 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     accept?.();
   });
   session.on("env", (accept, reject, info) => {
-    if (!ENV_NAME.test(info.key)) return reject?.();
+    // Like sshd's AcceptEnv: a client may not replace what the runtime sets (SSH_AUTH_SOCK, HOME, PATH…).
+    if (!ENV_NAME.test(info.key) || envNameProblem(info.key)) return reject?.();
     sessionEnv[info.key] = info.val;
     accept?.();
   });

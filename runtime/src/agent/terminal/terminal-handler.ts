@@ -1,16 +1,29 @@
 import type { RawData, WebSocket } from "ws";
+import type { Principal } from "../../../../sdk/protocol/agent";
 import { terminalClientFrame, terminalQuery } from "../../../../sdk/protocol/terminal";
 import type { ActivityTracker } from "../activity/activity-tracker";
+import { type ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
 import { parseWith, queryOf, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import type { TerminalManager } from "./terminal-manager";
 
-/** GET /terminal WebSocket: attaches the socket to a terminal (created on first use) and feeds it validated frames. */
-export function handleTerminalSocket(ws: WebSocket, url: URL, terminals: TerminalManager, activity: ActivityTracker) {
+/**
+ * GET /terminal WebSocket: attaches the socket to a terminal (created on first use) and feeds it
+ * validated frames. The socket is registered under its principal, so revoking access ends it.
+ */
+export function handleTerminalSocket(
+  ws: WebSocket,
+  url: URL,
+  terminals: TerminalManager,
+  activity: ActivityTracker,
+  connections: ConnectionRegistry,
+  principal: Principal | null,
+) {
   let session: ReturnType<TerminalManager["open"]>;
   try {
     const query = parseWith(terminalQuery, queryOf(url));
-    session = terminals.open(query.terminal, query.cols, query.rows);
+    const shared = query.shared === undefined ? undefined : query.shared === "1";
+    session = terminals.open(query.terminal, query.cols, query.rows, { userId: principal?.userId ?? null, shared });
     // A reconnecting client that states its size gets it; one that does not keeps the current size.
     if (url.searchParams.has("cols") || url.searchParams.has("rows")) session.resize(query.cols, query.rows);
   } catch (err) {
@@ -19,6 +32,10 @@ export function handleTerminalSocket(ws: WebSocket, url: URL, terminals: Termina
   }
   const done = activity.connect("terminal");
   ws.on("close", done);
+  ws.on(
+    "close",
+    connections.track(principal, () => endWebSocket(ws)),
+  );
   session.attach(ws);
   ws.on("message", (raw: RawData, isBinary: boolean) => {
     if (isBinary) {

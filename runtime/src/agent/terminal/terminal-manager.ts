@@ -7,18 +7,37 @@ import { TerminalSession } from "./terminal-session";
 
 const MAX_TERMINALS = 16;
 
-/** The runtime's terminals by id; a terminal lives until its shell exits or the agent stops. */
+/** Who is opening or attaching: the user named by the control plane (null without one). */
+export interface TerminalOpener {
+  userId: string | null;
+  /** The owner's `shared=1` / `shared=0`: whether other users may attach; undefined keeps it. */
+  shared?: boolean;
+}
+
+/**
+ * The runtime's terminals by id; a terminal lives until its shell exits or the agent stops.
+ * A terminal belongs to the user who opened it: another user attaches only once the owner
+ * shared it, since attaching means reading its output and typing into its shell.
+ */
 export class TerminalManager {
   private readonly sessions = new Map<string, TerminalSession>();
+  private readonly access = new Map<TerminalSession, { ownerId: string | null; shared: boolean }>();
 
   constructor(
     private readonly config: AgentConfig,
     private readonly activity: ActivityTracker,
   ) {}
 
-  open(id: string, cols: number, rows: number): TerminalSession {
+  open(id: string, cols: number, rows: number, opener: TerminalOpener = { userId: null }): TerminalSession {
     const existing = this.sessions.get(id);
-    if (existing?.alive) return existing;
+    if (existing?.alive) {
+      const access = this.access.get(existing) ?? { ownerId: null, shared: false };
+      if (access.ownerId !== opener.userId) {
+        if (!access.shared) throw new ApiError("forbidden", "this terminal belongs to another user who has not shared it");
+      } else if (opener.shared !== undefined) access.shared = opener.shared;
+      this.access.set(existing, access);
+      return existing;
+    }
     if (this.sessions.size >= MAX_TERMINALS) throw new ApiError("conflict", `at most ${MAX_TERMINALS} terminals per runtime`);
     const shell = loginShell();
     const session = new TerminalSession(
@@ -28,10 +47,12 @@ export class TerminalManager {
         onOutput: () => this.activity.touch("terminal"),
         onExit: (s) => {
           if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+          this.access.delete(s);
         },
       },
     );
     this.sessions.set(id, session);
+    this.access.set(session, { ownerId: opener.userId, shared: opener.shared ?? false });
     return session;
   }
 

@@ -1,4 +1,6 @@
-import { useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { previewVisitQuery } from "../../api/queries/preview";
 import { ExternalIcon, GlobeIcon, RefreshIcon } from "../../components/icons";
 
 interface Props {
@@ -10,27 +12,20 @@ interface Props {
 const PREVIEW_SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 
 /**
- * The session's preview route in an iframe. The path box lets you browse the app; reload re-requests
- * the current page; the port is the template's previewPort that the route forwards to. The route
- * redirects to a grant URL where the app runs sandboxed (api/src/preview/session-preview.ts), so the
- * previewed code never acts with our origin or the viewer's cookies.
+ * The session's preview in an iframe on the session's own origin (`<label>.preview.<domain>`): the
+ * API hands out a grant URL that the preview host trades for its own cookie, and the app runs there
+ * sandboxed, sharing nothing with this origin. The path box lets you browse the app; reload asks
+ * for a fresh visit; the port is the template's previewPort that the preview forwards to.
  */
 export function PreviewPane({ sessionId, previewPort }: Props) {
-  const base = `/runtime/sessions/${encodeURIComponent(sessionId)}/preview/`;
-  const [path, setPath] = useState("");
+  const [path, setPath] = useState("/");
   const [draft, setDraft] = useState("");
-  const [nonce, setNonce] = useState(0);
-  const frameRef = useRef<HTMLIFrameElement>(null);
-  const src = base + path.replace(/^\/+/, "");
+  const [visit, setVisit] = useState(0);
+  const frame = useQuery({ ...previewVisitQuery(sessionId, path, visit), enabled: previewPort !== null });
+  // A new tab goes through the app's own route, which frames the preview host for the tab.
+  const tabURL = `/runtime/sessions/${encodeURIComponent(sessionId)}/preview${path}`;
 
-  const reload = () => {
-    try {
-      frameRef.current?.contentWindow?.location.reload();
-    } catch {
-      // The sandboxed app has an opaque origin: load the route again (a fresh grant) instead.
-      setNonce((n) => n + 1);
-    }
-  };
+  const reload = () => setVisit((n) => n + 1);
 
   return (
     <div className="pane preview-pane">
@@ -54,7 +49,7 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
           </button>
           <a
             className="icon-btn"
-            href={src}
+            href={tabURL}
             target="_blank"
             rel="noopener noreferrer"
             aria-label="Open preview in a new tab"
@@ -68,8 +63,8 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
         className="preview-address"
         onSubmit={(e) => {
           e.preventDefault();
-          setPath(draft);
-          setNonce((n) => n + 1);
+          setPath(`/${draft.trim().replace(/^\/+/, "")}`);
+          setVisit((n) => n + 1);
         }}
       >
         <span className="subtle mono small">/</span>
@@ -82,16 +77,29 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
         />
       </form>
       <div className="preview-body">
-        {previewPort ? (
+        {previewPort && frame.data ? (
           <iframe
             className="preview-frame"
-            key={nonce}
-            ref={frameRef}
+            key={frame.data.url}
             title="Session preview"
-            src={src}
+            src={frame.data.url}
             sandbox={PREVIEW_SANDBOX}
             data-testid="preview-frame"
+            data-preview-origin={frame.data.origin}
           />
+        ) : previewPort && frame.isError ? (
+          <div className="pane-empty" data-testid="preview-error">
+            <GlobeIcon size={28} />
+            <span>The preview could not be opened.</span>
+            <button type="button" className="btn" onClick={reload}>
+              Try again
+            </button>
+          </div>
+        ) : previewPort ? (
+          <div className="pane-empty" data-testid="preview-loading">
+            <GlobeIcon size={28} />
+            <span className="small subtle">Opening the preview…</span>
+          </div>
         ) : (
           <div className="pane-empty">
             <GlobeIcon size={28} />

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { envNameProblem } from "../../../../sdk/reserved-env";
 import type { Secret } from "../../../../sdk/schemas/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
@@ -14,13 +15,12 @@ interface Props {
   remove: { run: (name: string) => void; pending: boolean; error: unknown };
 }
 
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export function SecretsPageView({ secrets, loading, error, canWrite, save, remove }: Props) {
   const [name, setName] = useState("");
   const [value, setValue] = useState("");
   const [deleting, setDeleting] = useState<string | null>(null);
-  const nameOK = NAME_PATTERN.test(name);
+  const nameProblem = envNameProblem(name);
+  const nameOK = nameProblem === null;
   const replacing = secrets?.some((s) => s.name === name);
 
   const onSubmit = (e: FormEvent) => {
@@ -59,7 +59,9 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
                 aria-invalid={name !== "" && !nameOK}
                 data-testid="secret-name"
               />
-              <span className="field-hint">Letters, digits and underscores; becomes the variable name.</span>
+              <span className="field-hint" data-testid="secret-name-hint">
+                {name !== "" && nameProblem ? nameProblem : "Letters, digits and underscores; becomes the variable name."}
+              </span>
             </label>
             <label className="field" style={{ flex: 2, minWidth: 240 }}>
               <span className="field-label">Value</span>

@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useIsOperator } from "../../api/queries/admin";
 import { usageQuery } from "../../api/queries/usage";
-import { planQuery, useCan, useSetPlan } from "../../api/queries/workspaces";
+import { planQuery, useSetPlan } from "../../api/queries/workspaces";
 import { UsagePageView } from "./UsagePageView";
 
 export function UsagePage() {
@@ -17,7 +18,7 @@ export function UsagePage() {
       error={plan.error ?? usage.error}
       days={days}
       onDays={setDays}
-      canChangePlan={useCan("plan.write")}
+      canChangePlan={useIsOperator()}
       changePlan={{ run: (p) => setPlan.mutate(p), pending: setPlan.isPending, error: setPlan.error }}
     />
   );

@@ -1,0 +1,37 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { idSchema } from "../../../sdk/schemas/common";
+import { previewVisitBody, previewVisitResponse } from "../../../sdk/schemas/preview";
+import { createRouter } from "../lib/app";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { iso, now } from "../lib/time";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { previewOriginFor } from "../preview/origin";
+import { previewEnterURL } from "../preview/session-preview";
+import { VISIT_GRANT_TTL_MS } from "../preview/visit-grants";
+import { requireSessionRow } from "../sessions/records";
+
+/** The workbench's preview frame: a grant URL on the session's own preview host. */
+const router = createRouter();
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/preview-visit",
+    tags: ["sessions"],
+    summary: "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    request: { params: z.object({ id: idSchema }), ...jsonBody(previewVisitBody) },
+    responses: { 200: jsonResponse(previewVisitResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const { path } = c.req.valid("json");
+    await requireSessionRow(c.env, auth.workspaceId, id);
+    const expiresAt = now() + VISIT_GRANT_TTL_MS;
+    const url = await previewEnterURL(c.env, id, auth.userId, path, expiresAt);
+    return c.json({ url, origin: previewOriginFor(c.env, id), expiresAt: iso(expiresAt) ?? "" }, 200);
+  },
+);
+
+export default router;

@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { WebSocket } from "ws";
+import {
+  type ClosedConnections,
+  type ConnectionMatch,
+  connectionMatch,
+  decodePrincipal,
+  PRINCIPAL_HEADER,
+  type Principal,
+  principalMatches,
+} from "../../../../sdk/protocol/agent";
+import { readJSON, sendJSON } from "../http/respond";
+import type { Route } from "../http/router";
+
+interface OpenConnection {
+  principal: Principal | null;
+  end: () => void;
+}
+
+/**
+ * The agent's open terminal, ssh and preview sockets by who opened them (PRINCIPAL_HEADER, set
+ * by the control plane). Revoking access ends the matching ones here, where the sockets live.
+ * A socket without a principal (the control plane's own calls) is never matched.
+ */
+export class ConnectionRegistry {
+  private readonly open = new Map<string, OpenConnection>();
+
+  static principalOf(req: IncomingMessage): Principal | null {
+    return decodePrincipal(req.headers[PRINCIPAL_HEADER]);
+  }
+
+  /** Registers a socket; the returned function forgets it (call it when the socket closes). */
+  track(principal: Principal | null, end: () => void): () => void {
+    // A reused connection id (a retried upgrade) must not forget the other socket.
+    const id = principal && !this.open.has(principal.connectionId) ? principal.connectionId : `local-${randomBytes(6).toString("hex")}`;
+    this.open.set(id, { principal, end });
+    return () => {
+      if (this.open.get(id)?.end === end) this.open.delete(id);
+    };
+  }
+
+  close(match: ConnectionMatch): ClosedConnections {
+    const closed: string[] = [];
+    for (const [id, conn] of this.open) {
+      if (!conn.principal || !principalMatches(conn.principal, match)) continue;
+      this.open.delete(id);
+      closed.push(id);
+      try {
+        conn.end();
+      } catch {}
+    }
+    return { closed, open: [...this.open.keys()] };
+  }
+}
+
+/** Ends a revoked WebSocket: a close frame the client sees, then the socket, should the peer not answer. */
+export function endWebSocket(ws: WebSocket): void {
+  ws.close(1008, "access revoked");
+  setTimeout(() => ws.terminate(), 1000).unref();
+}
+
+/** POST /connections/close (agent token checked by the server, like every route). */
+export function connectionRoutes(registry: ConnectionRegistry): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/connections/close",
+      handle: async (req, res) => sendJSON(res, 200, registry.close(await readJSON(req, connectionMatch))),
+    },
+  ];
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STACK_PORT, STACK_RUNTIME_PORT } from "../ports";
+import { until } from "../stack/helpers/api";
+import { visitPreview } from "../stack/helpers/preview-host";
+import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
+import { runtimesOf } from "../stack/helpers/runtime-host";
+import { TerminalClient } from "../stack/helpers/terminal";
+import { createStackUser, type StackUser } from "../stack/helpers/users";
+
+/**
+ * A session is hostile code with a shell. Its runtime must be a container in all but name: no
+ * connection to another runtime, to the runtime host, to wrangler or its inspector, or to any
+ * port the machine opened on loopback; its own /tmp; a fork bomb and a memory hog stopped by
+ * the limits of its resource class while the host and the other sessions keep answering.
+ */
+
+interface Ran {
+  output: string;
+  code: number;
+}
+
+/** Runs a command in the session's terminal, as its user would, and returns what it printed. */
+async function run(user: StackUser, sessionId: string, command: string, timeoutMs = 60_000): Promise<Ran> {
+  const tag = randomBytes(4).toString("hex");
+  const term = await TerminalClient.open(sessionId, user.headers);
+  try {
+    // Quotes split the markers so the echoed command line never matches them.
+    term.send(`echo B"${tag}"; ( ${command} ) 2>&1; echo E"${tag}"-$?\r`);
+    const done = new RegExp(`B${tag}\\r?\\n([\\s\\S]*?)E${tag}-(\\d+)`);
+    await term.waitFor(done, timeoutMs);
+    const match = done.exec(term.output)!;
+    return { output: match[1]!.replace(/\r/g, ""), code: Number(match[2]) };
+  } finally {
+    await term.close();
+  }
+}
+
+/** A bounded TCP connect attempt from inside the session: prints CONNECTED only when it got through. */
+const connectAttempt = (host: string, port: number) =>
+  `timeout 2 bash -c 'exec 3<>/dev/tcp/${host}/${port} && echo CONNECTED' ; echo "attempt ${host}:${port} rc=$?"`;
+
+const hostOf = (url: string) => new URL(url).hostname;
+const portOf = (url: string) => Number(new URL(url).port);
+
+/** Every IPv4 address of this machine: loopback, the LAN side and the host end of each runtime's veth. */
+function machineAddresses(): string[] {
+  const all = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === "IPv4")
+    .map((a) => a.address);
+  return [...new Set(["127.0.0.1", ...all])];
+}
+
+/** The session's preview as a member's browser opens it, through the product. */
+async function previewAnswers(user: StackUser, sessionId: string): Promise<boolean> {
+  const res = await (await visitPreview(user, sessionId)).get("/ready");
+  return res.status === 200 && (await res.text()).includes("Shared preview /ready");
+}
+
+describe("a session's runtime is isolated like a container", () => {
+  let alice: StackUser;
+  let bob: StackUser;
+  let a: string;
+  let b: string;
+  let listener: net.Server;
+  let listenerPort: number;
+  let listenerConnections = 0;
+  const hostFile = `/tmp/bf-host-only-${randomBytes(6).toString("hex")}`;
+
+  beforeAll(async () => {
+    alice = await createStackUser();
+    bob = await createStackUser();
+    [a, b] = await Promise.all([sessionWithPreviewServer(alice, "isolated-a"), sessionWithPreviewServer(bob, "isolated-b")]);
+    listener = net.createServer((socket) => {
+      listenerConnections++;
+      socket.end("host-loopback-secret\n");
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    listenerPort = (listener.address() as net.AddressInfo).port;
+    fs.writeFileSync(hostFile, "host only\n");
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => listener?.close(resolve));
+    fs.rmSync(hostFile, { force: true });
+  });
+
+  it("cannot connect to another session, the runtime host, wrangler, its inspector or a host loopback listener", async () => {
+    const [bRuntime] = await runtimesOf(b);
+    expect(bRuntime).toBeDefined();
+    const bPreviewPort = Number((await run(bob, b, 'printf "%s" "$PORT"')).output);
+    expect(bPreviewPort).toBeGreaterThan(0);
+
+    // The probe itself works: the session reaches its own dev server.
+    const ownPort = Number((await run(alice, a, 'printf "%s" "$PORT"')).output);
+    expect((await run(alice, a, connectAttempt("127.0.0.1", ownPort))).output).toContain("CONNECTED");
+
+    const targets: [string, number][] = [
+      [hostOf(bRuntime!.agentURL), portOf(bRuntime!.agentURL)],
+      [hostOf(bRuntime!.agentURL), bPreviewPort],
+    ];
+    for (const address of machineAddresses()) {
+      for (const port of [STACK_RUNTIME_PORT, STACK_PORT, STACK_PORT + 10000, listenerPort]) targets.push([address, port]);
+    }
+    const started = Date.now();
+    const { output } = await run(alice, a, targets.map(([h, p]) => connectAttempt(h, p)).join("; "), 30_000 + targets.length * 3000);
+    for (const [h, p] of targets) expect(output).toMatch(new RegExp(`attempt ${h.replaceAll(".", "\\.")}:${p} rc=[1-9]`));
+    expect(output).not.toContain("CONNECTED");
+    expect(listenerConnections).toBe(0);
+    // Refused outright, not left hanging.
+    expect(Date.now() - started).toBeLessThan(targets.length * 1000 + 10_000);
+  });
+
+  it("keeps both previews working through the product", async () => {
+    expect(await previewAnswers(alice, a)).toBe(true);
+    expect(await previewAnswers(bob, b)).toBe(true);
+  });
+
+  it("gives each runtime its own /tmp, apart from the machine's", async () => {
+    const mark = `bf-mark-${randomBytes(6).toString("hex")}`;
+    expect((await run(alice, a, `echo from-a > /tmp/${mark} && cat /tmp/${mark}`)).output).toBe("from-a\n");
+    const fromB = await run(bob, b, `cat /tmp/${mark}; ls -A /tmp`);
+    expect(fromB.output).toContain("No such file or directory");
+    expect(fromB.output).not.toContain("from-a");
+    expect(fs.existsSync(`/tmp/${mark}`)).toBe(false);
+    expect((await run(alice, a, `cat ${hostFile}`)).output).toContain("No such file or directory");
+  });
+
+  it("stops a fork bomb at the runtime's process limit while the host and other sessions answer", async () => {
+    const bomb = [
+      "import os, time, signal",
+      "kids = []",
+      "while len(kids) < 5000:",
+      "    try:",
+      "        pid = os.fork()",
+      "    except OSError as e:",
+      "        print('fork refused after', len(kids), e.strerror, flush=True)",
+      "        break",
+      "    if pid == 0:",
+      "        time.sleep(120)",
+      "        os._exit(0)",
+      "    kids.append(pid)",
+      "else:",
+      "    print('forked', len(kids), flush=True)",
+      "for k in kids: os.kill(k, signal.SIGKILL)",
+      "for k in kids: os.waitpid(k, 0)",
+    ].join("\n");
+    const encoded = Buffer.from(bomb).toString("base64");
+    const result = await run(alice, a, `echo ${encoded} | base64 -d > /tmp/bomb.py && python3 /tmp/bomb.py`, 120_000);
+    const refused = /fork refused after (\d+) Resource temporarily unavailable/.exec(result.output);
+    expect(refused, result.output).not.toBeNull();
+    expect(Number(refused![1])).toBeLessThan(1024);
+
+    expect((await fetch(`http://127.0.0.1:${STACK_RUNTIME_PORT}/health`)).status).toBe(200);
+    expect(await previewAnswers(bob, b)).toBe(true);
+    expect((await run(alice, a, "echo still-here")).output).toBe("still-here\n");
+  });
+
+  it("kills a memory hog inside its runtime while the other session answers", async () => {
+    // 64 MiB at a time, touched, up to 2 GiB: twice the small class's memory.
+    const hog = `node -e 'const keep=[]; for (let i = 1; i <= 32; i++) { keep.push(Buffer.alloc(64 * 1024 * 1024, 1)); console.log("held " + i * 64 + " MiB"); }'; echo "hog rc=$?"`;
+    const result = await run(alice, a, hog, 120_000);
+    expect(result.output).toMatch(/hog rc=137/);
+    expect(result.output).not.toContain("held 2048 MiB");
+
+    expect(await previewAnswers(bob, b)).toBe(true);
+    await until(async () => (await run(alice, a, "echo alive")).output === "alive\n", "the hog's own session to answer again");
+  });
+});

@@ -1,0 +1,16 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { PreviewVisitResponse } from "../../../../sdk/schemas/preview";
+import { api } from "../client";
+
+/**
+ * The preview frame's URL: a grant on the session's own preview host (a new one for each
+ * `visit`, so reloading asks again). Grants last 12 hours; the frame keeps its host's cookie.
+ */
+export const previewVisitQuery = (sessionId: string, path: string, visit: number) =>
+  queryOptions({
+    queryKey: ["sessions", sessionId, "preview-visit", path, visit] as const,
+    queryFn: () => api.post<PreviewVisitResponse>(`/api/sessions/${encodeURIComponent(sessionId)}/preview-visit`, { path }),
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+    retry: 1,
+  });
