@@ -5,6 +5,7 @@ import { previewVisitResponse } from "../../sdk/schemas/preview";
 import { previewOriginFor, sessionIdFromLabel, sessionLabel } from "../src/preview/origin";
 import { isAllowedPreviewCookie } from "../src/preview/sandbox";
 import { signVisitGrant, VISIT_GRANT_TTL_MS } from "../src/preview/visit-grants";
+import { BrowserClient, signInWithPasskey, signUpWithPasskey } from "./helpers/browser";
 import { insertTestSession } from "./helpers/snapshots";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 
@@ -228,6 +229,18 @@ describe("owner preview: grants are checked on every request", () => {
     const oldPage = await fetchWorker(`/runtime/preview/${sessionId}.${grant}/x?q=1`, navigate);
     expect(oldPage.status).toBe(303);
     expect(oldPage.headers.get("location")).toBe(`/runtime/sessions/${sessionId}/preview/x?q=1`);
+  });
+});
+
+describe("the app's own cookies", () => {
+  it("are host-only, so no preview host (a subdomain or a sibling) is ever sent them", async () => {
+    const { browser, authenticator } = await signUpWithPasskey();
+    const signIn = await signInWithPasskey(new BrowserClient(), authenticator);
+    expect(signIn.status).toBe(200);
+    const lines = signIn.headers.getSetCookie();
+    expect(lines.map((l) => l.split("=")[0]).sort()).toEqual(["bf_csrf", "bf_session"]);
+    for (const line of lines) expect(line.toLowerCase(), line).not.toContain("domain=");
+    expect(browser.cookies.get("bf_session")).toBeTruthy();
   });
 });
 

@@ -23,16 +23,10 @@ import { verifyVisitGrant } from "./visit-grants";
 
 const RESERVED_PREFIX = "/__burstflare/";
 
-/**
- * A tab's own page is never the preview host: it goes to the app origin's viewer page, which frames
- * this host (api/src/preview/shell.ts), so the sandboxed app's requests carry the visit cookie.
- */
-const isTopLevelPage = isTopLevelNavigation;
-
-/** A share link's entry: its credential becomes the host's cookie; the gateway checks it on every request. */
 const seeOther = (location: string): Response =>
   new Response(null, { status: 303, headers: { location, "cache-control": "no-store", "referrer-policy": "no-referrer" } });
 
+/** A share link's entry: its credential becomes the host's cookie; the gateway checks it on every request. */
 function enterShare(c: Context<AppEnv>): Response {
   const url = new URL(c.req.url);
   const after = url.pathname.slice(SHARE_ENTER_PREFIX.length);
@@ -40,8 +34,9 @@ function enterShare(c: Context<AppEnv>): Response {
   const segment = slash < 0 ? after : after.slice(0, slash);
   if (!parseCredential(segment)) throw new ApiError("not_found", "no such link");
   const to = safePreviewTarget(`/${slash < 0 ? "" : after.slice(slash + 1)}${url.search}`);
-  // A link opened in a tab goes through the app origin's viewer page (see isTopLevelPage).
-  if (isTopLevelPage(c.req.raw)) return seeOther(`${c.env.APP_ORIGIN}${SHARE_PATH_PREFIX}${segment.split(".")[0]}${to}`);
+  // A tab's own page is never the preview host: it goes to the app origin's viewer page, which
+  // frames this host (api/src/preview/shell.ts), so the sandboxed app's requests carry the cookie.
+  if (isTopLevelNavigation(c.req.raw)) return seeOther(`${c.env.APP_ORIGIN}${SHARE_PATH_PREFIX}${segment.split(".")[0]}${to}`);
   return new Response(null, {
     status: 303,
     headers: {
@@ -73,10 +68,11 @@ async function handlePreviewHost(c: Context<AppEnv>): Promise<Response> {
   const share = cookies.share && parseCredential(cookies.share) ? cookies.share : null;
   const pathAndQuery = `${url.pathname}${url.search}`;
   if (share && !userId) {
-    if (isTopLevelPage(req)) return seeOther(`${c.env.APP_ORIGIN}${SHARE_PATH_PREFIX}${share.split(".")[0]}${pathAndQuery}`);
+    if (isTopLevelNavigation(req)) return seeOther(`${c.env.APP_ORIGIN}${SHARE_PATH_PREFIX}${share.split(".")[0]}${pathAndQuery}`);
     return handleShareRequest(c, { sessionId, credential: share });
   }
-  if (userId && !isTopLevelPage(req)) return servePreview(c, sessionId, userId);
+  if (userId && !isTopLevelNavigation(req)) return servePreview(c, sessionId, userId);
+  // A tab's page (back to the owner route's viewer page) or no valid visit at all.
   return previewGrantMissing(c.env, req, sessionId);
 }
 

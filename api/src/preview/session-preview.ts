@@ -30,7 +30,7 @@ import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "./visit-gr
 
 /** Where a grant is traded for the visit cookie on a preview host; the app never sees this path. */
 export const PREVIEW_ENTER_PATH = "/__burstflare/enter";
-/** The path prefix the first app-origin design served previews under; now only redirects. */
+/** Grant paths on the app origin (`/runtime/preview/<id>.<grant>/…`): a redirect or 404, never preview content. */
 export const PREVIEW_GRANT_PATH_PREFIX = "/runtime/preview/";
 const SESSION_PREVIEW_PATH = (sessionId: string) => `/runtime/sessions/${sessionId}/preview`;
 

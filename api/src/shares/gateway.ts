@@ -21,12 +21,14 @@ import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./stor
 import { hashShareToken, parseCredential } from "./tokens";
 
 /**
- * `/runtime/share/<token>[.<visit grant>]/<path>`: a share link's entry to a session's preview.
- * It reaches the session DO's `/preview/<path>` and nothing else (the agent path is built here,
- * never taken from the client). Every request re-reads the link, so a revoked or expired link,
- * or one whose session was deleted, is refused on the very next request, WebSocket upgrades
- * included. Responses run in a CSP sandbox: the previewed app is the sharer's code and must
- * not act as the viewer on this origin (read the CSRF cookie, call /api).
+ * A share link's way to a session's preview. On the app origin, `/runtime/share/<token>/<path>`
+ * only checks who may open it (the visitor's session cookie is there) and moves to the session's
+ * preview host, where the link (with a visit grant naming a scoped link's viewer) rides in a
+ * host-only cookie. There it reaches the session DO's `/preview/<path>` and nothing else (the
+ * agent path is built here, never taken from the client). Every request re-reads the link, so a
+ * revoked or expired link, or one whose session was deleted, is refused on the very next
+ * request, WebSocket upgrades included. Responses run in a CSP sandbox: the previewed app is the
+ * sharer's code and must not act as the viewer anywhere.
  */
 
 const WAKE_REFRESH_SECONDS = 2;

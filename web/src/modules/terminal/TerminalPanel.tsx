@@ -1,7 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
+import { meQuery } from "../../api/queries/auth";
 import { CloseIcon, PlusIcon, RefreshIcon, SearchIcon } from "../../components/icons";
 import { type TerminalHandle, TerminalView } from "./TerminalView";
-import type { ConnectionStatus } from "./terminal-connection";
+import { type ConnectionStatus, terminalId } from "./terminal-connection";
 
 interface Tab {
   id: string;
@@ -18,10 +20,19 @@ const STATUS_TONE: Record<ConnectionStatus, string> = {
 /**
  * Terminal tabs of one session. Each tab is its own terminal id on the WebSocket query, so each
  * has its own shell on the runtime; all stay mounted so switching tabs keeps their output.
+ * A terminal belongs to whoever opened it (the runtime refuses anyone else), so tab ids carry
+ * the user's id: two members of a workspace never ask for the same terminal.
  */
 export default function TerminalPanel({ sessionId, wakeKey }: { sessionId: string; wakeKey: number | null }) {
-  const [tabs, setTabs] = useState<Tab[]>([{ id: "main", title: "shell" }]);
-  const [activeId, setActiveId] = useState("main");
+  const me = useQuery(meQuery());
+  if (!me.data) return <div className="pane terminal-panel" />;
+  return <TerminalTabs sessionId={sessionId} wakeKey={wakeKey} userId={me.data.user.id} />;
+}
+
+function TerminalTabs({ sessionId, wakeKey, userId }: { sessionId: string; wakeKey: number | null; userId: string }) {
+  const mainId = terminalId(userId, "main");
+  const [tabs, setTabs] = useState<Tab[]>([{ id: mainId, title: "shell" }]);
+  const [activeId, setActiveId] = useState(mainId);
   const [statuses, setStatuses] = useState<Record<string, ConnectionStatus>>({});
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState("");
@@ -33,10 +44,10 @@ export default function TerminalPanel({ sessionId, wakeKey }: { sessionId: strin
 
   const addTab = useCallback(() => {
     counter.current += 1;
-    const id = `t${counter.current}`;
+    const id = terminalId(userId, `t${counter.current}`);
     setTabs((prev) => [...prev, { id, title: `shell ${counter.current}` }]);
     setActiveId(id);
-  }, []);
+  }, [userId]);
 
   const closeTab = (id: string) => {
     if (tabs.length === 1) return;

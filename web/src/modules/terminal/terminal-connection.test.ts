@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ConnectionStatus, type NetworkMonitor, TerminalConnection, terminalURL } from "./terminal-connection";
+import { terminalQuery } from "../../../../sdk/protocol/terminal";
+import { type ConnectionStatus, type NetworkMonitor, TerminalConnection, terminalId, terminalURL } from "./terminal-connection";
 
 /** A WebSocket stand-in the test drives by hand: open, message, drop. */
 class FakeWebSocket {
@@ -202,5 +203,16 @@ describe("TerminalConnection", () => {
     expect(terminalURL("s1", "main", 80, 24, { protocol: "http:", host: "localhost:8787" } as Location)).toMatch(
       /^ws:\/\/localhost:8787\//,
     );
+  });
+});
+
+describe("terminalId", () => {
+  it("gives two users different ids for the same tab, each one the runtime accepts", () => {
+    const a = terminalId("usr_AbCdEfGhIjKlMnOp", "main");
+    const b = terminalId("usr_QrStUvWxYz012345", "main");
+    expect(a).not.toBe(b);
+    for (const id of [a, b, terminalId("usr_AbCdEfGhIjKlMnOp", "t99")]) {
+      expect(terminalQuery.safeParse({ terminal: id }).success).toBe(true);
+    }
   });
 });

@@ -192,3 +192,11 @@ export function terminalURL(sessionId: string, terminalId: string, cols: number,
   const q = new URLSearchParams({ terminal: terminalId, cols: String(cols), rows: String(rows) });
   return `${proto}//${loc.host}/runtime/sessions/${encodeURIComponent(sessionId)}/terminal?${q}`;
 }
+
+/**
+ * The terminal id of one of a user's tabs. The runtime gives a terminal only to whoever opened
+ * it, so ids carry the user's id (`usr_` plus 16 characters): members never ask for the same one.
+ */
+export function terminalId(userId: string, tab: string): string {
+  return `${userId}-${tab}`;
+}
