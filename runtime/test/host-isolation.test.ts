@@ -107,13 +107,14 @@ describe("an isolating runtime host", () => {
     try {
       const small = await host.start("limits-small");
       const medium = await host.start("limits-medium", { resourceClass: "medium" });
-      await agentExec(small, "echo mine > /tmp/mine");
-      const seen = await agentExec(medium, "cat /tmp/mine /tmp/bf-host-isolation-marker; grep NoNewPrivs /proc/self/status; id -u");
+      const mine = `/tmp/bf-mine-${process.pid}-${Date.now()}`;
+      await agentExec(small, `echo mine > ${mine}`);
+      const seen = await agentExec(medium, `cat ${mine} /tmp/bf-host-isolation-marker; grep NoNewPrivs /proc/self/status; id -u`);
       expect(seen.output).not.toContain("mine\n");
       expect(seen.output).not.toContain("host\n");
       expect(seen.output).toMatch(/NoNewPrivs:\s+1/);
       expect(seen.output).not.toMatch(/^0$/m);
-      expect(fs.existsSync("/tmp/mine")).toBe(false);
+      expect(fs.existsSync(mine)).toBe(false);
 
       const v2 = (await health(host)).body.isolation.limits.memory === "cgroup-v2";
       // v1: one hierarchy per controller; v2: one folder, cpu.weight = shares * 100 / 1024.
