@@ -1,33 +1,55 @@
 import { Container } from "@cloudflare/containers";
+import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
 
 export const AGENT_PORT = 8080;
+const INFO_KEY = "runtime-info";
 
 /**
  * One Cloudflare Container per runtime, running the image built from runtime/Dockerfile.
  * The session Durable Object decides when to sleep; `sleepAfter` is only a backstop for
  * a runtime the control plane lost track of.
+ *
+ * The runtime's address and agent token live in this object's own storage: it is strongly
+ * consistent and dies with the runtime, where KV could hand a fresh start a stale token.
  */
 export class WorkspaceContainer extends Container<AppBindings> {
   defaultPort = AGENT_PORT;
   sleepAfter = "2h";
   enableInternet = true;
 
-  /** Starts the agent with its per-runtime environment and waits until it listens. */
-  async boot(envVars: Record<string, string>): Promise<void> {
+  /** Starts the agent with its per-runtime environment, waits until it listens, then records it. */
+  async boot(envVars: Record<string, string>, info: RuntimeInfo): Promise<RuntimeInfo> {
+    const stored = await this.runtimeInfo();
+    if (stored) return stored;
+    await this.ctx.storage.delete(INFO_KEY);
     await this.startAndWaitForPorts({
       ports: AGENT_PORT,
       startOptions: { envVars },
       cancellationOptions: { portReadyTimeoutMS: 30_000 },
     });
+    await this.ctx.storage.put(INFO_KEY, info);
+    return info;
+  }
+
+  /** The running runtime's info, or null when the container is not running (stopped, crashed, never started). */
+  async runtimeInfo(): Promise<RuntimeInfo | null> {
+    const state = await this.getState();
+    if (state.status !== "running" && state.status !== "healthy") return null;
+    return (await this.ctx.storage.get<RuntimeInfo>(INFO_KEY)) ?? null;
   }
 
   async running(): Promise<boolean> {
-    const state = await this.getState();
-    return state.status === "running" || state.status === "healthy";
+    return (await this.runtimeInfo()) !== null;
   }
 
+  /** Removes the container (its disk goes with it: persisted paths were flushed by the caller). */
   async shutdown(): Promise<void> {
-    await this.stop();
+    await this.ctx.storage.delete(INFO_KEY);
+    await this.destroy();
+  }
+
+  override onStop(): void {
+    void this.ctx.storage.delete(INFO_KEY);
   }
 }
