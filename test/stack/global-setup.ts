@@ -2,6 +2,12 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { STACK_PORT, STACK_RUNTIME_PORT, TEST_RUN_TAG } from "../ports";
 
+function runtimeDriver(): "local" | "containers" {
+  const driver = process.env.BF_RUNTIME_DRIVER ?? "local";
+  if (driver !== "local" && driver !== "containers") throw new Error(`BF_RUNTIME_DRIVER must be local or containers, not ${driver}`);
+  return driver;
+}
+
 /** One fresh stack for all stack tests; stopped by process group afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { startStack, buildWeb, ROOT } = await import("../../scripts/lib/processes.mjs");
@@ -18,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     runtimeDataDir: runtimes,
     logDir: path.join(ROOT, `.wrangler/logs/stack-${TEST_RUN_TAG}`),
     freeze: true,
+    // BF_RUNTIME_DRIVER=containers runs the same stack with every runtime in a container.
+    driver: runtimeDriver(),
     vars: {
       SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
       OPERATOR_EMAILS: "operator@example.com",
@@ -27,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide("baseURL", stack.baseURL);
   project.provide("runtimeSecret", stack.runtimeSecret);
+  project.provide("runtimeDriver", runtimeDriver());
   return async () => stack.stop();
 }
 
@@ -34,5 +43,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
     runtimeSecret: string;
+    runtimeDriver: "local" | "containers";
   }
 }

@@ -23,6 +23,10 @@ export class WorkspaceContainer extends Container<AppBindings> {
     const stored = await this.runtimeInfo();
     if (stored) return stored;
     await this.ctx.storage.delete(INFO_KEY);
+    // A container running without recorded info (the engine restarted a crashed one) carries an
+    // agent token nobody holds: replace it rather than adopt it.
+    const { status } = await this.getState();
+    if (status === "running" || status === "healthy") await this.destroy();
     await this.startAndWaitForPorts({
       ports: AGENT_PORT,
       startOptions: { envVars },
