@@ -1,6 +1,9 @@
+import { Client, utils } from "ssh2";
 import { describe, expect, it } from "vitest";
+import WebSocket, { createWebSocketStream } from "ws";
+import { sshTokenSchema } from "../../sdk/schemas/sessions";
 import { snapshotSchema } from "../../sdk/schemas/snapshots";
-import { api, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
+import { api, baseURL, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { putFile, readFile } from "../stack/helpers/snapshot-tree";
 import { createStackTemplate } from "../stack/helpers/templates";
@@ -26,6 +29,50 @@ async function run(user: StackUser, sessionId: string, command: string): Promise
   } finally {
     await term.close();
   }
+}
+
+/** Connects over the session's /ssh route, runs `command`; returns its output and the host key offered. */
+async function sshRun(user: StackUser, sessionId: string, privateKey: string, command: string): Promise<{ out: string; hostKey: string }> {
+  const { token, sshUser } = sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/ssh-token`)));
+  const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}/runtime/sessions/${sessionId}/ssh`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return new Promise((resolve, reject) => {
+    let hostKey = "";
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`ssh upgrade refused: ${res.statusCode}`)));
+    socket.once("error", reject);
+    socket.once("open", () => {
+      const client = new Client();
+      client.on("error", (err) => {
+        socket.close();
+        reject(err);
+      });
+      client.on("ready", () => {
+        client.exec(command, (err, stream) => {
+          if (err) return reject(err);
+          let out = "";
+          stream.on("data", (d: Buffer) => {
+            out += d.toString();
+          });
+          stream.on("close", () => {
+            client.end();
+            socket.close();
+            resolve({ out, hostKey });
+          });
+        });
+      });
+      client.connect({
+        sock: createWebSocketStream(socket),
+        username: sshUser,
+        privateKey,
+        readyTimeout: 30_000,
+        hostVerifier: (key: Buffer) => {
+          hostKey = key.toString("base64");
+          return true;
+        },
+      });
+    });
+  });
 }
 
 describe(`runtime driver contract (${driver.name})`, () => {
@@ -136,5 +183,27 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const res = await api(user, "GET", `/runtime/sessions/${sessionId}/preview/contract?q=1`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Shared preview /contract?q=1");
+  });
+  it("SSH works and offers the same host key after a restart and after sleep and wake", async () => {
+    const user = await createStackUser();
+    const keys = utils.generateKeyPairSync("ed25519", { comment: "contract" });
+    await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: keys.public, name: "contract" }));
+    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
+    const session = await createSession(user, { name: "contract-ssh", templateId });
+
+    const first = await sshRun(user, session.id, keys.private, "echo ssh-$((40+2))");
+    expect(first.out).toContain("ssh-42");
+    expect(first.hostKey).not.toBe("");
+
+    expect((await sessionAction(user, session.id, "restart")).state).toBe("running");
+    const afterRestart = await sshRun(user, session.id, keys.private, "echo again");
+    expect(afterRestart.out).toContain("again");
+    expect(afterRestart.hostKey).toBe(first.hostKey);
+
+    await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
+    // An SSH connection is user traffic: it wakes the session.
+    const afterWake = await sshRun(user, session.id, keys.private, "echo woke");
+    expect(afterWake.out).toContain("woke");
+    expect(afterWake.hostKey).toBe(first.hostKey);
   });
 });

@@ -1,9 +1,12 @@
 import { Container } from "@cloudflare/containers";
 import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
+import { randomToken } from "../lib/crypto";
 
 export const AGENT_PORT = 8080;
 const INFO_KEY = "runtime-info";
+/** Kept for the runtime id's whole life, unlike INFO_KEY: every start derives the same SSH host key. */
+const HOST_KEY_SEED_KEY = "ssh-host-key-seed";
 
 /**
  * One Cloudflare Container per runtime, running the image built from runtime/Dockerfile.
@@ -29,11 +32,19 @@ export class WorkspaceContainer extends Container<AppBindings> {
     if (status === "running" || status === "healthy") await this.destroy();
     await this.startAndWaitForPorts({
       ports: AGENT_PORT,
-      startOptions: { envVars },
+      startOptions: { envVars: { ...envVars, BURSTFLARE_SSH_HOST_KEY_SEED: await this.hostKeySeed() } },
       cancellationOptions: { portReadyTimeoutMS: 30_000 },
     });
     await this.ctx.storage.put(INFO_KEY, info);
     return info;
+  }
+
+  private async hostKeySeed(): Promise<string> {
+    const stored = await this.ctx.storage.get<string>(HOST_KEY_SEED_KEY);
+    if (stored) return stored;
+    const seed = randomToken(32);
+    await this.ctx.storage.put(HOST_KEY_SEED_KEY, seed);
+    return seed;
   }
 
   /** The running runtime's info, or null when the container is not running (stopped, crashed, never started). */

@@ -14,6 +14,8 @@ export interface AgentConfig {
   dataDir: string;
   persistedPaths: string[];
   previewPort: number | null;
+  /** 32 bytes the SSH host key is derived from, when the data dir does not outlive the runtime. */
+  sshHostKeySeed: Buffer | null;
   userEnv: Record<string, string>;
 }
 
@@ -27,6 +29,7 @@ const AGENT_VARS = [
   "BURSTFLARE_LISTEN_ALL",
   "BURSTFLARE_AGENT_DATA_DIR",
   "BURSTFLARE_EXIT_WITH_STDIN",
+  "BURSTFLARE_SSH_HOST_KEY_SEED",
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     dataDir: path.resolve(env.BURSTFLARE_AGENT_DATA_DIR ?? path.join(path.dirname(workspace), ".burstflare-agent")),
     persistedPaths: persistedPaths.parse(JSON.parse(env.BURSTFLARE_PERSISTED_PATHS || "[]")),
     previewPort: Number.isInteger(preview) && preview > 0 ? preview : null,
+    sshHostKeySeed: env.BURSTFLARE_SSH_HOST_KEY_SEED ? Buffer.from(env.BURSTFLARE_SSH_HOST_KEY_SEED, "base64url") : null,
     userEnv,
   };
 }

@@ -50,7 +50,7 @@ export class SSHService {
 
   private serve(ssh2: Awaited<ReturnType<typeof loadSSH2>>, stream: WebSocketStream, req: IncomingMessage): void {
     if (stream.destroyed) return;
-    this.hostKey ??= loadHostKey(this.config.dataDir, ssh2.utils);
+    this.hostKey ??= loadHostKey(this.config.dataDir, ssh2.utils, this.config.sshHostKeySeed);
     const allowed = parseAuthorizedKeys(req.headers[SSH_AUTHORIZED_KEYS_HEADER], ssh2.utils);
     const headerUser = req.headers[SSH_USER_HEADER];
     const server = new ssh2.Server({ hostKeys: [this.hostKey], ident: "BurstFlare" }, (client) => {
