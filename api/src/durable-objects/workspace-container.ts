@@ -11,7 +11,11 @@ const HOST_KEY_SEED_KEY = "ssh-host-key-seed";
 /**
  * One Cloudflare Container per runtime, running the image built from runtime/Dockerfile.
  * The session Durable Object decides when to sleep; `sleepAfter` is only a backstop for
- * a runtime the control plane lost track of.
+ * a runtime the control plane lost track of. It never fires under a live session: the session's
+ * alarm reads the agent's /health through this object at least every 30 s (awake.ts), and each
+ * request renews the timer. Processes inside the container send no requests, so they never
+ * count here; what counts as activity (terminals, SSH, files, preview) is the agent's report,
+ * which the session judges.
  *
  * The runtime's address and agent token live in this object's own storage: it is strongly
  * consistent and dies with the runtime, where KV could hand a fresh start a stale token.
