@@ -74,6 +74,9 @@ server.on("connect", (req, clientSocket, head) => {
   clientSocket.on("close", () => upstream.destroy());
 });
 
-server.listen(Number(port), host);
+server.listen(Number(port), host, () => {
+  const address = server.address();
+  process.stdout.write(`${JSON.stringify({ event: "listening", port: typeof address === "object" ? address?.port : port })}\n`);
+});
 // Open tunnels would hold close() forever; the container is going away, so exit promptly.
 for (const sig of ["SIGTERM", "SIGINT"]) process.on(sig, () => process.exit(0));
