@@ -143,7 +143,7 @@ export async function startEngine() {
   throw new EngineError(`dockerd did not answer on ${SOCKET} within 60 s; ${LOG_FILE}:\n${lastLog()}`);
 }
 
-/** Stops the dockerd named by the pid file (its process group: containerd and shims go too). */
+/** Stops the dockerd named by the pid file; it stops the containerd it started (which dies with it even on SIGKILL). */
 export async function stopEngine() {
   if (!existsSync(PID_FILE)) return false;
   const pid = Number(readFileSync(PID_FILE, "utf8").trim());
