@@ -25,7 +25,8 @@ export default defineConfig({
     cwd: "..",
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    // The containers driver may (re)build the runtime image before the stack answers.
+    timeout: process.env.BF_RUNTIME_DRIVER === "containers" ? 900_000 : 180_000,
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
   },

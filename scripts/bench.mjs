@@ -31,8 +31,15 @@ const { values } = parseArgs({
     only: { type: "string" },
     out: { type: "string", default: "bench/results.json" },
     markdown: { type: "boolean", default: false },
+    // containers: every runtime in a real container (scripts/containers); rows are labelled by driver.
+    driver: { type: "string", default: "local" },
   },
 });
+if (values.driver !== "local" && values.driver !== "containers") {
+  console.error(`--driver must be local or containers, not ${values.driver}`);
+  process.exit(2);
+}
+const driver = values["base-url"] ? "remote" : values.driver;
 
 const runs = Math.max(1, Number(values.runs) || 5);
 const selected = values.only ? SCENARIOS.filter((s) => values.only.split(",").includes(s.name)) : SCENARIOS;
@@ -71,7 +78,7 @@ if (values["base-url"]) {
     await buildWeb();
     console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  console.log(`starting a local stack on http://localhost:${port} …`);
+  console.log(`starting a local stack (${driver} driver) on http://localhost:${port} …`);
   const t0 = performance.now();
   stack = await startStack({
     port,
@@ -80,6 +87,7 @@ if (values["base-url"]) {
     runtimeDataDir: runtimes,
     logDir: path.join(ROOT, `.wrangler/logs/bench-${base}`),
     freeze: true,
+    driver,
     vars: { SECRETS_KEY: "YmVuY2gtc2VjcmV0cy1rZXktMzItYnl0ZXMtbG9uZyEh" },
   });
   console.log(`stack up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -97,7 +105,8 @@ if (values["base-url"]) {
     baseURL: stack.baseURL,
     token,
     runs,
-    host: { url: `http://127.0.0.1:${runtimePort}`, secret: stack.runtimeSecret },
+    // Direct-to-agent baselines need the local runtime host; containers are reached only through their DO.
+    host: driver === "local" ? { url: `http://127.0.0.1:${runtimePort}`, secret: stack.runtimeSecret } : null,
     persistTo,
     webBuilt: needsWeb,
     workerBundleDir: stack.frozenWorkerDir,
@@ -115,6 +124,7 @@ try {
         const s = summarize(result.samples);
         const direct = result.direct?.length ? summarize(result.direct) : null;
         const row = {
+          driver,
           scenario: scenario.name,
           metric: result.metric,
           unit: result.unit,
@@ -141,7 +151,7 @@ try {
 }
 
 const totalSeconds = (performance.now() - benchStarted) / 1000;
-console.log(`\n${formatTable(rows)}\n`);
+console.log(`\nruntime driver: ${driver}\n${formatTable(rows)}\n`);
 if (values.markdown) console.log(`${formatMarkdown(rows)}\n`);
 for (const r of rows.filter((r) => r.info)) console.log(`${r.scenario} / ${r.metric}: ${JSON.stringify(r.info)}`);
 const missed = rows.filter((r) => r.met === false);
@@ -155,6 +165,7 @@ writeFileSync(
     {
       at: new Date().toISOString(),
       target: values["base-url"] ?? "local stack",
+      driver,
       runs,
       totalSeconds: Math.round(totalSeconds),
       machine: {

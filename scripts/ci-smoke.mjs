@@ -28,6 +28,8 @@ const stack = await startStack({
   runtimeDataDir: runtimeDir,
   logDir: path.join(ROOT, ".wrangler", "logs", `ci-smoke-${port}`),
   freeze: true,
+  // BF_RUNTIME_DRIVER=containers: the same journey with every runtime in a real container.
+  driver: process.env.BF_RUNTIME_DRIVER === "containers" ? "containers" : "local",
   vars: {
     SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
     OPERATOR_EMAILS: operatorEmail,

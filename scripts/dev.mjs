@@ -4,11 +4,20 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { bootstrapBanner } from "./lib/bootstrap-code.mjs";
 import { buildWeb, ROOT, spawnGroup, startStack } from "./lib/processes.mjs";
 
-const port = Number(process.env.PORT ?? 8787);
-const runtimePort = Number(process.env.RUNTIME_PORT ?? 8790);
+const { values: flags } = parseArgs({ options: { driver: { type: "string" }, port: { type: "string" } } });
+const port = Number(flags.port ?? process.env.PORT ?? 8787);
+const runtimePort = Number(process.env.RUNTIME_PORT ?? port + 3);
+// `--driver containers` (or RUNTIME_DRIVER=containers): every session in a container built from
+// runtime/Dockerfile, under a local dockerd that scripts/containers/engine.mjs prepares.
+const driver = flags.driver ?? process.env.RUNTIME_DRIVER ?? "local";
+if (driver !== "local" && driver !== "containers") {
+  console.error(`unknown driver ${driver}: use local or containers`);
+  process.exit(2);
+}
 
 // Secrets for local dev live in .dev.vars (git-ignored) so encrypted data survives restarts.
 const devVarsPath = path.join(ROOT, ".dev.vars");
@@ -33,10 +42,14 @@ const watcher = spawnGroup(path.join(ROOT, "node_modules/.bin/vite"), ["build", 
   logFile: path.join(ROOT, ".wrangler/logs/vite.log"),
 });
 
-console.log("BurstFlare: starting the runtime host and wrangler dev…");
+console.log(
+  driver === "containers"
+    ? "BurstFlare: starting the container engine, building the runtime image and wrangler dev…"
+    : "BurstFlare: starting the runtime host and wrangler dev…",
+);
 let stack;
 try {
-  stack = await startStack({ port, runtimePort, vars, logDir: path.join(ROOT, ".wrangler/logs") });
+  stack = await startStack({ port, runtimePort, vars, driver, logDir: path.join(ROOT, ".wrangler/logs") });
 } catch (err) {
   console.error(`BurstFlare failed to start: ${err.message}\nLogs: .wrangler/logs/`);
   await watcher.stop();
@@ -46,7 +59,7 @@ try {
 console.log(`
   BurstFlare is running.
 
-    App        ${stack.baseURL}
+    App        ${stack.baseURL}  (runtime driver: ${driver})
     Health     ${stack.baseURL}/api/health
     API docs   ${stack.baseURL}/api/openapi.json
     Logs       .wrangler/logs/ (wrangler.log, runtime-host.log, vite.log)

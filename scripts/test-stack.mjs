@@ -28,6 +28,8 @@ const stack = await startStack({
   runtimeDataDir: runtimeDir,
   logDir: path.join(ROOT, ".wrangler", "logs", values.name),
   freeze: true,
+  // BF_RUNTIME_DRIVER=containers: every runtime in a real container (scripts/containers).
+  driver: process.env.BF_RUNTIME_DRIVER === "containers" ? "containers" : "local",
   vars: {
     SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
     OPERATOR_EMAILS: process.env.OPERATOR_EMAILS ?? "operator@example.com",

@@ -132,6 +132,7 @@ new_sqlite_classes = ["SessionDO", "WorkspaceContainer"]
 [[containers]]
 class_name = "WorkspaceContainer"
 image = "./runtime/Dockerfile"
+image_build_context = "."
 max_instances = ${Number(s.CONTAINER_MAX_INSTANCES || 50)}
 
 [triggers]

@@ -41,4 +41,6 @@ export function startStack(opts: {
   inheritOutput?: boolean;
   /** Serve a bundled copy of the Worker and SPA so edits to the tree do not reload it. */
   freeze?: boolean;
+  /** "containers": every session in a container from runtime/Dockerfile (starts the engine first). */
+  driver?: "local" | "containers";
 }): Promise<Stack>;

@@ -147,7 +147,7 @@ export async function buildWeb({ quiet = true } = {}) {
  * source file changes, which breaks in-flight requests while other work edits the tree. The
  * frozen copy is bundled once (wrangler's own bundler, via a dry-run) and served with --no-bundle.
  */
-async function freezeWorker(dir) {
+async function freezeWorker(dir, transform = (c) => c) {
   const { parse, stringify } = await import("smol-toml");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -160,10 +160,38 @@ async function freezeWorker(dir) {
   config.main = path.join(dir, "worker/index.js");
   config.assets.directory = path.join(dir, "web");
   for (const db of config.d1_databases) db.migrations_dir = path.join(ROOT, "migrations");
-  for (const c of config.containers ?? []) c.image = path.join(ROOT, "runtime/Dockerfile");
+  for (const c of config.containers ?? []) {
+    c.image = path.join(ROOT, "runtime/Dockerfile");
+    c.image_build_context = ROOT;
+  }
+  const configPath = path.join(dir, "wrangler.toml");
+  writeFileSync(configPath, stringify(transform(config)));
+  return configPath;
+}
+
+/** wrangler.toml for the containers driver (see scripts/containers/dev-config.mjs), unfrozen. */
+async function containersConfig(dir, transform) {
+  const { parse, stringify } = await import("smol-toml");
+  const { absolutise } = await import("../containers/dev-config.mjs");
+  mkdirSync(dir, { recursive: true });
+  const config = transform(absolutise(parse(readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")), ROOT));
   const configPath = path.join(dir, "wrangler.toml");
   writeFileSync(configPath, stringify(config));
   return configPath;
+}
+
+/**
+ * Readies the container engine for the containers driver: dockerd, the base and sidecar images.
+ * Returns the environment wrangler dev needs and the config transform.
+ */
+async function prepareContainers() {
+  const engine = await import("../containers/engine.mjs");
+  const { applyContainersDriver } = await import("../containers/dev-config.mjs");
+  const ready = await engine.up();
+  return {
+    env: engine.engineEnv(),
+    transform: (config) => applyContainersDriver(config, { root: ROOT, baseImage: ready.base.tag }),
+  };
 }
 
 /**
@@ -180,6 +208,7 @@ export async function startStack({
   logDir,
   inheritOutput = false,
   freeze = false,
+  driver = "local",
 }) {
   const runtimeSecret = secret ?? `dev-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   await applyMigrations({ persistTo });
@@ -198,10 +227,20 @@ export async function startStack({
     PREVIEW_ORIGIN: `http://*.localhost:${port}`,
     ...vars,
   };
-  const frozenConfig = freeze ? await freezeWorker(path.resolve(ROOT, `${persistTo}-frozen`)) : null;
+  let containers = null;
+  try {
+    containers = driver === "containers" ? await prepareContainers() : null;
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
+  const frozenConfig = freeze ? await freezeWorker(path.resolve(ROOT, `${persistTo}-frozen`), containers?.transform) : null;
+  const configPath =
+    frozenConfig ?? (containers ? await containersConfig(path.resolve(ROOT, `${persistTo}-containers`), containers.transform) : null);
   const args = [
     "dev",
-    ...(frozenConfig ? ["-c", frozenConfig, "--no-bundle"] : []),
+    ...(configPath ? ["-c", configPath] : []),
+    ...(frozenConfig ? ["--no-bundle"] : []),
     "--port",
     String(port),
     "--ip",
@@ -214,13 +253,15 @@ export async function startStack({
   ];
   for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
   const wrangler = spawnGroup(bin("wrangler"), args, {
-    env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", ...(containers?.env ?? {}) },
     logFile: inheritOutput ? undefined : logDir && path.join(logDir, "wrangler.log"),
     label: "wrangler dev",
   });
   const baseURL = `http://localhost:${port}`;
   try {
-    await waitFor(async () => (await fetch(`${baseURL}/api/health`)).ok, { what: "wrangler dev", proc: wrangler, timeoutMs: 120_000 });
+    // The containers driver builds the runtime image before wrangler dev answers (minutes when cold).
+    const timeoutMs = containers ? 900_000 : 120_000;
+    await waitFor(async () => (await fetch(`${baseURL}/api/health`)).ok, { what: "wrangler dev", proc: wrangler, timeoutMs });
   } catch (err) {
     await wrangler.stop();
     await host.stop();

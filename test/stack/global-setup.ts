@@ -2,6 +2,12 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { STACK_PORT, STACK_RUNTIME_PORT, TEST_RUN_TAG } from "../ports";
 
+function runtimeDriver(): "local" | "containers" {
+  const driver = process.env.BF_RUNTIME_DRIVER ?? "local";
+  if (driver !== "local" && driver !== "containers") throw new Error(`BF_RUNTIME_DRIVER must be local or containers, not ${driver}`);
+  return driver;
+}
+
 /** One fresh stack for all stack tests; stopped by process group afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { startStack, buildWeb, ROOT } = await import("../../scripts/lib/processes.mjs");
@@ -18,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     runtimeDataDir: runtimes,
     logDir: path.join(ROOT, `.wrangler/logs/stack-${TEST_RUN_TAG}`),
     freeze: true,
+    // BF_RUNTIME_DRIVER=containers runs the same stack with every runtime in a container.
+    driver: runtimeDriver(),
     vars: {
       SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
       // The second address is listed but nobody proves it: test/security/identity.test.ts registers it as an attacker.
@@ -38,6 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   // Handed on only so test/security/identity.test.ts can try to replay it.
   project.provide("bootstrapCode", stack.bootstrapCode);
+  project.provide("runtimeDriver", runtimeDriver());
   return async () => stack.stop();
 }
 
@@ -72,5 +81,6 @@ declare module "vitest" {
     operator: ProvidedOperator;
     /** Already redeemed by the setup; only for replay tests. */
     bootstrapCode: string;
+    runtimeDriver: "local" | "containers";
   }
 }

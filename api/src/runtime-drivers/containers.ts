@@ -5,7 +5,6 @@ import { agentRequestURL } from "./agent-url";
 import type { RuntimeDriver } from "./types";
 
 const WORKSPACE_DIR = "/workspace";
-const infoKey = (runtimeId: string) => `runtime-info:${runtimeId}`;
 
 /**
  * Cloudflare Containers: one WorkspaceContainer instance per runtime id. The agent inside
@@ -25,17 +24,6 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
 
   async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
     const agentToken = randomToken();
-    await this.stub(body.runtimeId).boot({
-      // One opaque value: the agent applies these to the user's processes only, never to itself.
-      BURSTFLARE_SESSION_ENV: base64url(new TextEncoder().encode(JSON.stringify(body.env))),
-      BURSTFLARE_AGENT_TOKEN: agentToken,
-      BURSTFLARE_RUNTIME_ID: body.runtimeId,
-      BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
-      BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
-      BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
-      // Same contract as the local driver: the dev server listens on $PORT.
-      ...(body.previewPort ? { PORT: String(body.previewPort) } : {}),
-    });
     const info: RuntimeInfo = {
       runtimeId: body.runtimeId,
       agentURL: "http://container.internal/",
@@ -44,20 +32,29 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
       workspaceDir: WORKSPACE_DIR,
       startedAt: new Date().toISOString(),
     };
-    await this.env.KV.put(infoKey(body.runtimeId), JSON.stringify(info));
-    return info;
+    // Idempotent: a runtime that is already up keeps its token and is returned as it is.
+    return await this.stub(body.runtimeId).boot(
+      {
+        // One opaque value: the agent applies these to the user's processes only, never to itself.
+        BURSTFLARE_SESSION_ENV: base64url(new TextEncoder().encode(JSON.stringify(body.env))),
+        BURSTFLARE_AGENT_TOKEN: agentToken,
+        BURSTFLARE_RUNTIME_ID: body.runtimeId,
+        BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
+        BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
+        BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
+        // Same contract as the local driver: the dev server listens on $PORT.
+        ...(body.previewPort ? { PORT: String(body.previewPort) } : {}),
+      },
+      info,
+    );
   }
 
   async get(runtimeId: string): Promise<RuntimeInfo | null> {
-    const raw = await this.env.KV.get(infoKey(runtimeId));
-    if (!raw) return null;
-    if (!(await this.stub(runtimeId).running())) return null;
-    return JSON.parse(raw) as RuntimeInfo;
+    return await this.stub(runtimeId).runtimeInfo();
   }
 
   async stop(runtimeId: string): Promise<void> {
     await this.stub(runtimeId).shutdown();
-    await this.env.KV.delete(infoKey(runtimeId));
   }
 
   fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response> {

@@ -17,6 +17,8 @@ export interface AgentConfig {
   dataDir: string;
   persistedPaths: string[];
   previewPort: number | null;
+  /** 32 bytes the SSH host key is derived from, when the data dir does not outlive the runtime. */
+  sshHostKeySeed: Buffer | null;
   userEnv: Record<string, string>;
 }
 
@@ -32,6 +34,7 @@ const AGENT_VARS = [
   "BURSTFLARE_EXIT_WITH_STDIN",
   "BURSTFLARE_SESSION_ENV_FILE",
   "BURSTFLARE_SESSION_ENV",
+  "BURSTFLARE_SSH_HOST_KEY_SEED",
 ];
 
 /**
@@ -80,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     dataDir: path.resolve(env.BURSTFLARE_AGENT_DATA_DIR ?? path.join(path.dirname(workspace), ".burstflare-agent")),
     persistedPaths: persistedPaths.parse(JSON.parse(env.BURSTFLARE_PERSISTED_PATHS || "[]")),
     previewPort: Number.isInteger(preview) && preview > 0 ? preview : null,
+    sshHostKeySeed: env.BURSTFLARE_SSH_HOST_KEY_SEED ? Buffer.from(env.BURSTFLARE_SSH_HOST_KEY_SEED, "base64url") : null,
     userEnv,
   };
 }

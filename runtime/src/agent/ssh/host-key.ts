@@ -1,9 +1,16 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { utils as SSH2Utils } from "ssh2";
 
-/** The runtime's SSH host key: made once, kept in the agent's data dir (outside the workspace) so clients' known_hosts stay valid. */
-export function loadHostKey(dataDir: string, utils: typeof SSH2Utils): Buffer {
+/**
+ * The runtime's SSH host key, stable so clients' known_hosts stay valid. With a seed (the
+ * containers driver: a container's disk does not outlive it, so the control plane keeps the seed
+ * and hands it over at every start) the key is derived from it; otherwise it is made once and
+ * kept in the agent's data dir (outside the workspace).
+ */
+export function loadHostKey(dataDir: string, utils: typeof SSH2Utils, seed?: Buffer | null): Buffer {
+  if (seed) return ed25519FromSeed(seed);
   const file = path.join(dataDir, "ssh_host_ed25519_key");
   try {
     return fs.readFileSync(file);
@@ -16,4 +23,43 @@ export function loadHostKey(dataDir: string, utils: typeof SSH2Utils): Buffer {
   fs.renameSync(`${file}.tmp`, file);
   fs.writeFileSync(`${file}.pub`, `${pair.public}\n`);
   return Buffer.from(pair.private);
+}
+
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+const sshString = (data: Buffer | string): Buffer => {
+  const body = typeof data === "string" ? Buffer.from(data) : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  return Buffer.concat([len, body]);
+};
+
+/** An OpenSSH-format ed25519 private key (the format ssh2 reads) for a 32-byte seed. */
+export function ed25519FromSeed(seed: Buffer): Buffer {
+  if (seed.length !== 32) throw new Error("the SSH host key seed must be 32 bytes");
+  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const pub = crypto.createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32);
+  const publicBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
+  const check = crypto.createHash("sha256").update(seed).digest().subarray(0, 4);
+  let secret = Buffer.concat([
+    check,
+    check,
+    sshString("ssh-ed25519"),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString("burstflare-runtime"),
+  ]);
+  const pad = (8 - (secret.length % 8)) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    Buffer.from([0, 0, 0, 1]),
+    sshString(publicBlob),
+    sshString(secret),
+  ]);
+  const b64 = body.toString("base64").replace(/.{1,70}/g, "$&\n");
+  return Buffer.from(`-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}-----END OPENSSH PRIVATE KEY-----\n`);
 }

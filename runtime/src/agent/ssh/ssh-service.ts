@@ -64,7 +64,7 @@ export class SSHService {
     principal: Principal | null,
   ): void {
     if (stream.destroyed) return;
-    this.hostKey ??= loadHostKey(this.config.dataDir, ssh2.utils);
+    this.hostKey ??= loadHostKey(this.config.dataDir, ssh2.utils, this.config.sshHostKeySeed);
     const allowed = parseAuthorizedKeys(req.headers[SSH_AUTHORIZED_KEYS_HEADER], ssh2.utils);
     const headerUser = req.headers[SSH_USER_HEADER];
     const server = new ssh2.Server({ hostKeys: [this.hostKey], ident: "BurstFlare" }, (client) => {
