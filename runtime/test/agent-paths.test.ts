@@ -71,6 +71,7 @@ beforeAll(async () => {
     dataDir: "/nonexistent",
     persistedPaths: [],
     previewPort: null,
+    sshHostKeySeed: null,
     userEnv: {},
   };
   agent = createAgentServer({
