@@ -1,5 +1,7 @@
+import { ApiError } from "../../sdk/errors";
 import { buildApp } from "./app";
 import type { AppBindings } from "./env";
+import { errorResponse } from "./lib/errors";
 import { previewHostOf } from "./preview/origin";
 import { buildPreviewHostApp } from "./preview/preview-host";
 import { handleQueue } from "./queues/index";
@@ -12,6 +14,17 @@ export { BuildWorkflow } from "./workflows/build";
 const app = buildApp();
 const previewApp = buildPreviewHostApp();
 
+/**
+ * Whether the request names the app's own host (APP_ORIGIN's, a trailing dot aside; the port is
+ * not compared, as for preview hosts). Any other name routed here (a stray DNS record, another
+ * zone's route) gets nothing of the app, so cookies and passkeys stay bound to one host.
+ */
+function isAppHost(env: AppBindings, url: URL): boolean {
+  if (!env.APP_ORIGIN || !URL.canParse(env.APP_ORIGIN)) return true;
+  const strip = (host: string) => host.toLowerCase().replace(/\.$/, "");
+  return strip(url.hostname) === strip(new URL(env.APP_ORIGIN).hostname);
+}
+
 /** Paths the Worker answers on the app host; the rest is the SPA (locally; Pages in production). */
 const isWorkerPath = (path: string): boolean => path.startsWith("/api/") || path.startsWith("/runtime/");
 
@@ -20,6 +33,7 @@ export default {
   fetch: (request, env, ctx) => {
     const url = new URL(request.url);
     if (previewHostOf(env, url)) return previewApp.fetch(request, env, ctx);
+    if (!isAppHost(env, url)) return errorResponse(new ApiError("not_found", "no such host"));
     if (!isWorkerPath(url.pathname) && env.ASSETS) return env.ASSETS.fetch(request);
     return app.fetch(request, env, ctx);
   },

@@ -1,13 +1,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { decodePrincipal, encodePrincipal, PRINCIPAL_HEADER, principalMatches } from "../../sdk/protocol/agent";
+import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
 import { sessionResponse } from "../../sdk/schemas/sessions";
 import { closeSessionConnections, listConnections, recordConnection, setPrincipal } from "../src/sessions/connections";
 import type { SessionCore } from "../src/sessions/core";
 import { sanitizeForAgent } from "../src/sessions/runtime-access";
 import { sessionStub } from "../src/sessions/stub";
-import { call, createTestUser } from "./helpers/users";
+import { call, createTestUser, type TestUser } from "./helpers/users";
 
 const upgrade = (principal: string) =>
   new Request("https://session.internal/runtime", { headers: { upgrade: "websocket", [PRINCIPAL_HEADER]: principal } });
@@ -56,5 +57,54 @@ describe("connection principals", () => {
       expect(await closeSessionConnections(core, { userId: user.userId })).toBe(0);
       expect(await listConnections(state.storage)).toEqual([]);
     });
+  });
+});
+
+describe("revoking access with the DO's registry pushed out", () => {
+  let owner: TestUser | undefined;
+  let sessionId: string | undefined;
+  afterAll(async () => {
+    if (owner && sessionId) await call("POST", `/api/sessions/${sessionId}/stop`, { user: owner });
+  });
+
+  it("still closes a live terminal whose record was evicted by a flood of other connections", async () => {
+    owner = await createTestUser();
+    const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
+    const created = await call("POST", "/api/sessions", { user: owner, body: { name: "evicted", start: false } });
+    const id = sessionResponse.parse(await created.json()).session.id;
+    sessionId = id;
+    expect((await call("POST", `/api/sessions/${id}/start`, { user: owner })).status).toBeLessThan(300);
+    const state = async () => sessionResponse.parse(await (await call("GET", `/api/sessions/${id}`, { user: owner })).json()).session.state;
+    for (let i = 0; i < 300 && (await state()) !== "running"; i++) await scheduler.wait(100);
+    expect(await state()).toBe("running");
+
+    // The member's terminal, opened with an API token.
+    const minted = await call("POST", "/api/auth/tokens", { user: member, body: { name: "terminal" } });
+    const { token, apiToken } = createApiTokenResponseSchema.parse(await minted.json());
+    const res = await call("GET", `/runtime/sessions/${id}/terminal`, {
+      headers: { authorization: `Bearer ${token}`, upgrade: "websocket" },
+    });
+    expect(res.status).toBe(101);
+    const ws = res.webSocket;
+    if (!ws) throw new Error("no WebSocket");
+    ws.accept();
+    let closedWith: number | null = null;
+    ws.addEventListener("close", (event) => {
+      closedWith = event.code;
+    });
+
+    // What ~513 cheap preview upgrades do to the DO's registry: the terminal's record is pushed out.
+    await runInDurableObject(sessionStub(env, id), async (_instance, doState) => {
+      const flood = Array.from({ length: 520 }, (_, i) =>
+        encodePrincipal({ connectionId: `conn_flood_${i}`, userId: member.userId, credential: { kind: "sign_in", id: "as_other" } }),
+      );
+      for (const principal of flood) await recordConnection(doState.storage, upgrade(principal), "/preview/hmr");
+      const kept = await listConnections(doState.storage);
+      expect(kept.some((r) => r.principal.credential.kind === "api_token")).toBe(false);
+    });
+
+    expect((await call("DELETE", `/api/auth/tokens/${apiToken.id}`, { user: member })).status).toBe(200);
+    for (let i = 0; i < 100 && closedWith === null; i++) await scheduler.wait(50);
+    expect(closedWith).toBe(1008);
   });
 });

@@ -1,9 +1,10 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../sdk/errors";
+import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
 import { previewVisitResponse } from "../../sdk/schemas/preview";
 import { previewOriginFor, sessionIdFromLabel, sessionLabel } from "../src/preview/origin";
-import { isAllowedPreviewCookie } from "../src/preview/sandbox";
+import { hardenPreviewResponse, isAllowedPreviewCookie } from "../src/preview/sandbox";
 import { signVisitGrant, VISIT_GRANT_TTL_MS } from "../src/preview/visit-grants";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey } from "./helpers/browser";
 import { insertTestSession } from "./helpers/snapshots";
@@ -25,8 +26,22 @@ async function codeOf(res: Response): Promise<[number, string]> {
   return [res.status, ((await res.json()) as ErrorBody).error.code];
 }
 
-const grantFor = (sessionId: string, userId: string, opts: { purpose?: "preview" | "share"; expiresAt?: number } = {}) =>
-  signVisitGrant(env, opts.purpose ?? "preview", sessionId, userId, opts.expiresAt ?? Date.now() + 60_000);
+/** The user's live sign-in (createTestUser's CLI one): what a grant minted from it names. */
+async function signInOf(userId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT id FROM auth_sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at LIMIT 1")
+    .bind(userId)
+    .first<{ id: string }>();
+  return row?.id ?? "";
+}
+
+const grantFor = async (sessionId: string, userId: string, opts: { purpose?: "preview" | "share"; expiresAt?: number } = {}) =>
+  signVisitGrant(
+    env,
+    opts.purpose ?? "preview",
+    sessionId,
+    { userId, credential: { kind: "sign_in", id: await signInOf(userId) } },
+    opts.expiresAt ?? Date.now() + 60_000,
+  );
 
 /** A request on the session's preview host carrying `grant` as its visit cookie. */
 const onHost = (sessionId: string, grant: string, path: string, headers: Record<string, string> = {}) =>
@@ -76,6 +91,19 @@ describe("preview hostnames", () => {
     expect((await fetchWorker(`http://a.${new URL(origin).host}/api/health`)).status).toBe(404);
     expect((await fetchWorker("/api/health")).status).toBe(200);
   });
+
+  it("leave the app to APP_ORIGIN's host alone: any other name routed to the Worker gets 404", async () => {
+    for (const host of ["http://evil.example:8787", "http://127.0.0.1:8787", "http://localhost.evil.example:8787", "http://[::1]:8787"]) {
+      const res = await fetchWorker(`${host}/api/health`);
+      expect(res.status, host).toBe(404);
+      expect(await codeOf(res), host).toEqual([404, "not_found"]);
+      expect((await fetchWorker(`${host}/`)).status, `${host}/`).toBe(404);
+    }
+    // The same host spelled with a trailing dot or in capitals is still the app.
+    for (const host of ["http://localhost.:8787", "http://LOCALHOST:8787", "http://localhost"]) {
+      expect((await fetchWorker(`${host}/api/health`)).status, host).toBe(200);
+    }
+  });
 });
 
 describe("owner preview: the session route hands out grants for the preview host", () => {
@@ -89,7 +117,10 @@ describe("owner preview: the session route hands out grants for the preview host
     expect(enter.origin).toBe(previewOriginFor(env, sessionId));
     expect(enter.pathname).toBe("/__burstflare/enter");
     expect(enter.searchParams.get("to")).toBe("/a/b.html?q=1&r=%2F");
-    const m = new RegExp(`^v1\\.${owner.userId}\\.([0-9a-z]+)\\.[A-Za-z0-9_-]{22}$`).exec(enter.searchParams.get("grant") ?? "");
+    const signIn = await signInOf(owner.userId);
+    const m = new RegExp(`^v2\\.${owner.userId}\\.s${signIn}\\.([0-9a-z]+)\\.[A-Za-z0-9_-]{22}$`).exec(
+      enter.searchParams.get("grant") ?? "",
+    );
     expect(m).not.toBeNull();
     const exp = Number.parseInt(m?.[1] ?? "", 36);
     expect(exp).toBeGreaterThanOrEqual(before + VISIT_GRANT_TTL_MS);
@@ -100,7 +131,7 @@ describe("owner preview: the session route hands out grants for the preview host
     expect(entered.status).toBe(303);
     expect(entered.headers.get("location")).toBe("/a/b.html?q=1&r=%2F");
     const cookie = entered.headers.getSetCookie()[0] ?? "";
-    expect(cookie).toMatch(/^__Host-bf_preview=v1\.[^;]+; Path=\/; Max-Age=43200; HttpOnly; Secure; SameSite=None; Partitioned$/);
+    expect(cookie).toMatch(/^__Host-bf_preview=v2\.[^;]+; Path=\/; Max-Age=43200; HttpOnly; Secure; SameSite=None; Partitioned$/);
 
     // With the cookie the stopped session's DO answers, sandboxed.
     const through = await fetchWorker(`${enter.origin}/a/b.html?q=1&r=%2F`, { cookie: cookie.split(";")[0] ?? "" });
@@ -119,7 +150,7 @@ describe("owner preview: the session route hands out grants for the preview host
     expect(csp).toContain("default-src 'none'");
     const html = await page.text();
     expect(html).not.toContain("<script");
-    expect(html).toContain(`src="${previewOriginFor(env, sessionId)}/__burstflare/enter?grant=v1.`);
+    expect(html).toContain(`src="${previewOriginFor(env, sessionId)}/__burstflare/enter?grant=v2.`);
     expect(html).toContain('sandbox="allow-scripts allow-forms allow-popups allow-modals allow-downloads"');
 
     const grant = await grantFor(sessionId, owner.userId);
@@ -150,7 +181,7 @@ describe("POST /api/sessions/:id/preview-visit (the workbench's frame)", () => {
     const url = new URL(body.url);
     expect(url.origin).toBe(body.origin);
     expect(url.searchParams.get("to")).toBe("/docs?q=1");
-    expect(url.searchParams.get("grant")).toMatch(new RegExp(`^v1\\.${owner.userId}\\.`));
+    expect(url.searchParams.get("grant")).toMatch(new RegExp(`^v2\\.${owner.userId}\\.s${await signInOf(owner.userId)}\\.`));
     expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(VISIT_GRANT_TTL_MS - 60_000);
     expect((await fetchWorker(body.url)).headers.getSetCookie()[0]).toMatch(/^__Host-bf_preview=/);
 
@@ -229,6 +260,155 @@ describe("owner preview: grants are checked on every request", () => {
     const oldPage = await fetchWorker(`/runtime/preview/${sessionId}.${grant}/x?q=1`, navigate);
     expect(oldPage.status).toBe(303);
     expect(oldPage.headers.get("location")).toBe(`/runtime/sessions/${sessionId}/preview/x?q=1`);
+  });
+});
+
+describe("owner preview: a grant lasts only as long as the credential that asked for it", () => {
+  /** Trades an enter URL for the host's visit cookie, as the browser does. */
+  async function enter(url: string): Promise<string> {
+    const entered = await fetchWorker(url);
+    expect(entered.status).toBe(303);
+    return entered.headers.getSetCookie()[0]?.split(";")[0]?.split("=").slice(1).join("=") ?? "";
+  }
+
+  /** The visit works over HTTP and WebSocket (the stopped session's DO answers 409 to both). */
+  async function expectVisitWorks(sessionId: string, grant: string): Promise<void> {
+    expect((await onHost(sessionId, grant, "/page")).status).toBe(409);
+    expect((await onHost(sessionId, grant, "/hmr", upgrade)).status).toBe(409);
+  }
+
+  async function expectVisitRefused(sessionId: string, grant: string, enterURL: string): Promise<void> {
+    expect(await codeOf(await onHost(sessionId, grant, "/page"))).toEqual([401, "unauthorized"]);
+    expect(await codeOf(await onHost(sessionId, grant, "/hmr", upgrade))).toEqual([401, "unauthorized"]);
+    const again = await fetchWorker(enterURL);
+    expect(await codeOf(again)).toEqual([401, "unauthorized"]);
+    expect(again.headers.getSetCookie()).toEqual([]);
+  }
+
+  it("an API token's grant is refused once the token is deleted, on HTTP and on WebSocket upgrades", async () => {
+    const { owner, sessionId } = await ownerWithSession();
+    const created = await call("POST", "/api/auth/tokens", { user: owner, body: { name: "ci" } });
+    expect(created.status).toBe(200);
+    const { token, apiToken } = createApiTokenResponseSchema.parse(await created.json());
+    const visit = await call("POST", `/api/sessions/${sessionId}/preview-visit`, {
+      headers: { authorization: `Bearer ${token}` },
+      body: { path: "/page" },
+    });
+    expect(visit.status).toBe(200);
+    const { url } = previewVisitResponse.parse(await visit.json());
+    const grant = await enter(url);
+    expect(grant).toMatch(new RegExp(`^v2\\.${owner.userId}\\.t${apiToken.id}\\.`));
+    await expectVisitWorks(sessionId, grant);
+
+    expect((await call("DELETE", `/api/auth/tokens/${apiToken.id}`, { user: owner })).status).toBe(200);
+    await expectVisitRefused(sessionId, grant, url);
+    // The user's other credentials still open the preview: only what the token opened ended.
+    await expectVisitWorks(sessionId, await grantFor(sessionId, owner.userId));
+  });
+
+  it("a sign-in's grant is refused once that sign-in is revoked, or after logging out everywhere", async () => {
+    const { owner, sessionId } = await ownerWithSession();
+    const signIn = await signInOf(owner.userId);
+    const redirect = await fetchWorker(`/runtime/sessions/${sessionId}/preview/page`, owner.headers);
+    expect(redirect.status).toBe(303);
+    const url = redirect.headers.get("location") ?? "";
+    const grant = await enter(url);
+    expect(grant).toMatch(new RegExp(`^v2\\.${owner.userId}\\.s${signIn}\\.`));
+    await expectVisitWorks(sessionId, grant);
+    expect((await call("DELETE", `/api/auth/sessions/${signIn}`, { user: owner })).status).toBe(200);
+    await expectVisitRefused(sessionId, grant, url);
+
+    const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
+    const memberVisit = await call("POST", `/api/sessions/${sessionId}/preview-visit`, { user: member, body: { path: "/" } });
+    const memberURL = previewVisitResponse.parse(await memberVisit.json()).url;
+    const memberGrant = await enter(memberURL);
+    await expectVisitWorks(sessionId, memberGrant);
+    expect((await call("POST", "/api/auth/logout-all", { user: member })).status).toBe(200);
+    await expectVisitRefused(sessionId, memberGrant, memberURL);
+  });
+
+  it("a grant naming another user's credential is refused, even correctly signed", async () => {
+    const { owner, sessionId } = await ownerWithSession();
+    const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
+    const borrowed = await signVisitGrant(
+      env,
+      "preview",
+      sessionId,
+      { userId: member.userId, credential: { kind: "sign_in", id: await signInOf(owner.userId) } },
+      Date.now() + 60_000,
+    );
+    expect(await codeOf(await onHost(sessionId, borrowed, "/page"))).toEqual([401, "unauthorized"]);
+  });
+});
+
+describe("share link entry on a preview host", () => {
+  it("never turns anything but a strict `<token>[.<grant>]` into a Set-Cookie", async () => {
+    const { sessionId } = await ownerWithSession();
+    const origin = previewOriginFor(env, sessionId);
+    const token = `bfsh_${"A".repeat(43)}`;
+    const grantLike = `v2.usr_x.sas_y.zz.${"A".repeat(22)}`;
+    for (const segment of [
+      `${token}.x;Max-Age=1;Path=/`,
+      `${token}.x%3BMax-Age=1%3BPath=/`,
+      `${token}.${grantLike};Domain=localhost`,
+      `${token}.${grantLike}%3BDomain=localhost`,
+      `${token}.${grantLike}.`,
+      `${token}.`,
+      `${token};Path=/`,
+    ]) {
+      const res = await fetchWorker(`${origin}/__burstflare/share/${segment}/`);
+      expect([400, 404], segment).toContain(res.status);
+      expect(res.headers.getSetCookie(), segment).toEqual([]);
+    }
+    // The strict forms are still entered (the gateway checks the link itself on every request).
+    for (const segment of [token, `${token}.${grantLike}`]) {
+      const res = await fetchWorker(`${origin}/__burstflare/share/${segment}/`);
+      expect(res.status, segment).toBe(303);
+      expect(res.headers.getSetCookie()[0], segment).toMatch(new RegExp(`^__Host-bf_share=${segment.replace(/\./g, "\\.")}; Path=/;`));
+    }
+  });
+});
+
+describe("the previewed app's other headers", () => {
+  it("never carry Clear-Site-Data, Refresh or Link to the browser", async () => {
+    const upstream = new Response("<p>app</p>", {
+      headers: [
+        ["content-type", "text/html"],
+        ["clear-site-data", '"cookies", "storage"'],
+        ["refresh", "0; url=https://evil.example/"],
+        ["link", "<https://evil.example/x.js>; rel=preload; as=script"],
+        ["link", "<http://localhost:8787/api/auth/logout>; rel=prefetch"],
+        ["x-app", "kept"],
+      ],
+    });
+    const out = hardenPreviewResponse(upstream);
+    for (const name of ["clear-site-data", "refresh", "link"]) expect(out.headers.get(name), name).toBeNull();
+    expect(out.headers.get("x-app")).toBe("kept");
+    expect(await out.text()).toBe("<p>app</p>");
+  });
+
+  it("filters the Set-Cookie lines of a WebSocket handshake like any other response's, keeping the socket", () => {
+    const pair = new WebSocketPair();
+    const handshake = new Response(null, {
+      status: 101,
+      webSocket: pair[1],
+      headers: [
+        ["set-cookie", "bf_session=evil; Domain=localhost; Path=/"],
+        ["set-cookie", "__Host-bf_preview=evil; Path=/; Secure"],
+        ["set-cookie", "=bf_csrf=evil"],
+        ["set-cookie", "ok=1; Path=/"],
+        ["clear-site-data", '"*"'],
+        ["sec-websocket-protocol", "vite-hmr"],
+      ],
+    });
+    const out = hardenPreviewResponse(handshake);
+    expect(out.status).toBe(101);
+    expect(out.webSocket).toBe(pair[1]);
+    expect(out.headers.getSetCookie()).toEqual(["ok=1; Path=/"]);
+    expect(out.headers.get("clear-site-data")).toBeNull();
+    expect(out.headers.get("sec-websocket-protocol")).toBe("vite-hmr");
+    pair[0].accept();
+    pair[0].close(1000, "done");
   });
 });
 

@@ -173,7 +173,13 @@ beforeAll(async () => {
   const share = await call("POST", `/api/sessions/${sessionId}/shares`, { user: owner, body: { expiresInSeconds: 3600, scope: "anyone" } });
   expect(share.status).toBe(201);
   sharePath = createShareResponse.parse(await share.json()).path;
-  const grant = await signVisitGrant(env, "preview", sessionId, member.userId, Date.now() + 3_600_000);
+  const grant = await signVisitGrant(
+    env,
+    "preview",
+    sessionId,
+    { userId: member.userId, credential: { kind: "sign_in", id: "as_fuzz" } },
+    Date.now() + 3_600_000,
+  );
   grantPrefix = `/runtime/preview/${sessionId}.${grant}/`;
 }, 120_000);
 

@@ -310,7 +310,7 @@ describe("share gateway: visit grants for scoped links", () => {
     const location = new URL(nav.headers.get("location") ?? "");
     expect(location.origin).toBe(new URL(first.url).origin);
     const segment = location.pathname.split("/")[3] ?? "";
-    expect(segment).toMatch(/^bfsh_[A-Za-z0-9_-]{43}\.v1\./);
+    expect(segment).toMatch(/^bfsh_[A-Za-z0-9_-]{43}\.v2\./);
     expect(location.pathname).toBe(`/__burstflare/share/${segment}/page`);
     expect(location.search).toBe("?a=1");
     // The entry keeps the credential in a host-only cookie and moves to the app's own path.
@@ -343,6 +343,11 @@ describe("share gateway: visit grants for scoped links", () => {
     const otherHost = new URL(otherShare.url).origin;
     const crossed = await visit(`${otherHost}/app.js`, undefined, { cookie: `${SHARE_COOKIE}=${segment}` });
     expect(await errorOf(crossed)).toMatchObject({ status: 404, reason: "unknown_link" });
+    // The grant lasts only as long as the sign-in that asked for it.
+    const signIn = await env.DB.prepare("SELECT id FROM auth_sessions WHERE user_id = ?").bind(b.userId).first<{ id: string }>();
+    expect((await call("DELETE", `/api/auth/sessions/${signIn?.id}`, { user: b })).status).toBe(200);
+    expect(await errorOf(await onHost(segment, "/app.js"))).toMatchObject({ status: 401, reason: "grant_invalid" });
+    expect((await onHost(segment, "/ws", { upgrade: "websocket", connection: "Upgrade" })).status).toBe(401);
     // Revoking the link ends the grant too.
     await call("DELETE", `/api/sessions/${id}/shares/${first.share.id}`, { user: owner });
     expect((await errorOf(await onHost(segment, "/app.js"))).reason).toBe("revoked");

@@ -107,6 +107,47 @@ describe("preview proxy", () => {
     }
   });
 
+  it("relays a dev server's WebSocket handshake without the Set-Cookie lines a preview may not send", async () => {
+    // A hostile dev server answers its upgrades itself, with cookies for the app and our names,
+    // in CRLF and in bare-LF heads.
+    const hostile = `
+const http = require("node:http");
+const crypto = require("node:crypto");
+const server = http.createServer((req, res) => res.end("ok"));
+server.on("upgrade", (req, socket) => {
+  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  const eol = req.url.startsWith("/lf") ? "\\n" : "\\r\\n";
+  socket.write([
+    "HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Accept: " + accept,
+    "Set-Cookie: bf_session=evil; Domain=localhost; Path=/",
+    "set-cookie: __Host-bf_preview=evil; Path=/; Secure",
+    "SET-COOKIE: =bf_csrf=evil",
+    "Set-Cookie: theme=dark; Path=/",
+    "Set-Cookie:x=1;Path=/;Domain=.localhost",
+    "Clear-Site-Data: \\"*\\"",
+    "X-Dev: kept",
+  ].join(eol) + eol + eol);
+  socket.on("data", () => {});
+});
+server.listen(Number(process.env.PORT), "127.0.0.1");
+`;
+    const r = await host.start("preview-cookies", { previewPort: 3000 });
+    fs.writeFileSync(path.join(r.workspaceDir, "hostile.cjs"), hostile);
+    await agentExec(r, "nohup node hostile.cjs > hostile.log 2>&1 &");
+    await waitFor(async () => (await agentFetch(r, "/preview/")).status === 200, "hostile server up");
+    for (const where of ["/preview/hmr", "/preview/lf"]) {
+      const ws = new WebSocket(`${r.agentURL.replace("http", "ws")}${where}`, { headers: { "x-agent-token": r.agentToken } });
+      const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+        ws.once("upgrade", (res) => resolve(res.headers));
+        ws.once("error", reject);
+      });
+      ws.terminate();
+      expect(headers["set-cookie"], where).toEqual(["theme=dark; Path=/"]);
+      expect(headers["clear-site-data"], where).toBeUndefined();
+      expect(headers["x-dev"], where).toBe("kept");
+    }
+  });
+
   it("explains how to configure a preview port when the template has none", async () => {
     const bare = await host.start("no-preview");
     const res = await agentFetch(bare, "/preview/");

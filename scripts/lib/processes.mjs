@@ -1,7 +1,7 @@
 // Starting and stopping the pieces of the local stack. Every child runs in its own
 // process group so it can be stopped with everything it spawned, by pid, never by name.
 import { spawn } from "node:child_process";
-import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -15,12 +15,22 @@ const bin = (name) => path.join(BIN_DIR, name);
 const childEnv = (extra = {}) => ({ ...process.env, PATH: `${BIN_DIR}${path.delimiter}${process.env.PATH ?? ""}`, ...extra });
 
 /**
+ * Local state (D1 with every account, Durable Objects with agent tokens), logs and frozen configs
+ * are the control plane's: made root-only before wrangler writes into them, since wrangler makes
+ * its folders readable by anyone and session runtimes run as other users of this machine.
+ */
+export function privateDir(dir) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/**
  * Log files get every line redacted (sdk/log-redact.ts): wrangler prints each
  * request's path, and share links and preview grants are paths.
  */
 function pipeRedacted(child, logFile) {
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = createWriteStream(logFile, { flags: "a" });
+  privateDir(path.dirname(logFile));
+  const out = createWriteStream(logFile, { flags: "a", mode: 0o600 });
   let open = 2;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
@@ -150,7 +160,7 @@ export async function buildWeb({ quiet = true } = {}) {
 async function freezeWorker(dir, transform = (c) => c) {
   const { parse, stringify } = await import("smol-toml");
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   await run(bin("wrangler"), ["deploy", "--dry-run", "--containers-rollout=none", "--outdir", path.join(dir, "worker")], {
     quiet: true,
     env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
@@ -211,6 +221,10 @@ export async function startStack({
   driver = "local",
 }) {
   const runtimeSecret = secret ?? `dev-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  privateDir(path.resolve(ROOT, persistTo));
+  if (logDir) privateDir(logDir);
+  const envFile = path.join(ROOT, ".env");
+  if (existsSync(envFile) && statSync(envFile).mode & 0o077) chmodSync(envFile, 0o600);
   await applyMigrations({ persistTo });
   const bootstrap = await createBootstrapCode({ persistTo });
   const host = await startRuntimeHost({

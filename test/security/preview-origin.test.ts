@@ -114,7 +114,7 @@ describe("a previewed app cannot reach the app's cookies or origin", () => {
     // The preview host holds our visit cookie, host-only, and the app could not replace it.
     const visitCookie = (await context.cookies(previewOrigin)).find((c) => c.name === "__Host-bf_preview");
     expect(visitCookie?.domain).toBe(new URL(previewOrigin).hostname);
-    expect(visitCookie?.value).toMatch(/^v1\./);
+    expect(visitCookie?.value).toMatch(/^v2\./);
 
     // What the app's server saw over the whole visit: never the victim's app cookies or our grant.
     const seen = (await (await (await visitPreview(owner, sessionId)).get("/seen")).json()) as { url: string; cookie: string }[];

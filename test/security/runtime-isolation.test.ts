@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STACK_PORT, STACK_RUNTIME_PORT } from "../ports";
+import { STACK_PORT, STACK_RUNTIME_PORT, TEST_RUN_TAG } from "../ports";
 import { until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
@@ -128,6 +130,32 @@ describe("a session's runtime is isolated like a container", () => {
     expect(fromB.output).not.toContain("from-a");
     expect(fs.existsSync(`/tmp/${mark}`)).toBe(false);
     expect((await run(alice, a, `cat ${hostFile}`)).output).toContain("No such file or directory");
+  });
+
+  it("cannot read the control plane's local state, logs or secrets, while its own session works", async () => {
+    // Where test/stack/global-setup.ts keeps this stack's D1, Durable Objects, frozen config and logs.
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+    const state = path.join(root, `.wrangler/stack-${TEST_RUN_TAG}-state`);
+    const logs = path.join(root, `.wrangler/logs/stack-${TEST_RUN_TAG}`);
+    const files = [state, `${state}-frozen`, logs].flatMap((dir) =>
+      fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && /\.(sqlite|log|toml)$/.test(e.name))
+        .map((e) => path.join(e.parentPath, e.name)),
+    );
+    // The probe is real: the stack's accounts are in these files, and the host can read them.
+    expect(files.filter((f) => f.endsWith(".sqlite")).length).toBeGreaterThan(0);
+    expect(files.some((f) => f.endsWith("runtime-host.log"))).toBe(true);
+    expect(fs.readFileSync(files.find((f) => f.endsWith(".sqlite"))!).length).toBeGreaterThan(0);
+
+    const tryRead = (f: string) => `if head -c 16 '${f}' > /dev/null; then echo "READ ${f}"; else echo "DENIED ${f}"; fi`;
+    const tryList = (d: string) => `if ls -A '${d}' > /dev/null; then echo "LISTED ${d}"; else echo "DENIED ${d}"; fi`;
+    const command = [...files.map(tryRead), ...[state, logs, `${state}-frozen`].map(tryList), "echo session-ok > mine.txt && cat mine.txt"];
+    const { output } = await run(alice, a, command.join("; "), 60_000);
+    for (const f of files) expect(output).toContain(`DENIED ${f}`);
+    expect(output).not.toMatch(/^(READ|LISTED) /m);
+    expect(output).toMatch(/No such file or directory|Permission denied/);
+    expect(output).toContain("session-ok\n");
   });
 
   it("stops a fork bomb at the runtime's process limit while the host and other sessions answer", async () => {

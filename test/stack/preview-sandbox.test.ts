@@ -31,14 +31,16 @@ describe("the owner's preview runs sandboxed on its own origin", () => {
     expect(enter.port).toBe(new URL(baseURL()).port);
     expect(enter.pathname).toBe("/__burstflare/enter");
     expect(enter.searchParams.get("to")).toBe("/page/one?x=1&y=%20");
-    expect(enter.searchParams.get("grant")).toMatch(new RegExp(`^v1\\.${owner.userId}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{22}$`));
+    expect(enter.searchParams.get("grant")).toMatch(
+      new RegExp(`^v2\\.${owner.userId}\\.[st][A-Za-z0-9_-]+\\.[0-9a-z]+\\.[A-Za-z0-9_-]{22}$`),
+    );
 
     // The entry sets a host-only, HttpOnly, partitioned cookie and moves to the clean path.
     const entered = await get(enter.toString());
     expect(entered.status).toBe(303);
     expect(entered.headers.get("location")).toBe("/page/one?x=1&y=%20");
     const [line = ""] = entered.headers.getSetCookie();
-    expect(line).toMatch(/^__Host-bf_preview=v1\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=None; Partitioned$/);
+    expect(line).toMatch(/^__Host-bf_preview=v2\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=None; Partitioned$/);
     expect(line.toLowerCase()).not.toContain("domain=");
     const visit = visitOn(enter.origin, setCookieValue(entered, PREVIEW_GRANT_COOKIE) ?? "");
 

@@ -64,14 +64,14 @@ async function handlePreviewHost(c: Context<AppEnv>): Promise<Response> {
   if (url.pathname.startsWith(RESERVED_PREFIX)) throw new ApiError("not_found", "no such route");
 
   const cookies = readVisitCookies(req);
-  const userId = cookies.grant ? await verifyVisitGrant(c.env, "preview", sessionId, cookies.grant, now()) : null;
+  const holder = cookies.grant ? await verifyVisitGrant(c.env, "preview", sessionId, cookies.grant, now()) : null;
   const share = cookies.share && parseCredential(cookies.share) ? cookies.share : null;
   const pathAndQuery = `${url.pathname}${url.search}`;
-  if (share && !userId) {
+  if (share && !holder) {
     if (isTopLevelNavigation(req)) return seeOther(`${c.env.APP_ORIGIN}${SHARE_PATH_PREFIX}${share.split(".")[0]}${pathAndQuery}`);
     return handleShareRequest(c, { sessionId, credential: share });
   }
-  if (userId && !isTopLevelNavigation(req)) return servePreview(c, sessionId, userId);
+  if (holder && !isTopLevelNavigation(req)) return servePreview(c, sessionId, holder);
   // A tab's page (back to the owner route's viewer page) or no valid visit at all.
   return previewGrantMissing(c.env, req, sessionId);
 }

@@ -6,6 +6,10 @@
  * domain), read the preview host's grant cookie, or script the SPA that frames it.
  */
 
+import { DROPPED_PREVIEW_HEADERS, isAllowedPreviewCookie } from "../../../sdk/preview-cookies";
+
+export { isAllowedPreviewCookie };
+
 export const PREVIEW_CSP = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 
 export const isUpgrade = (req: Request): boolean => req.headers.get("upgrade")?.toLowerCase() === "websocket";
@@ -25,30 +29,26 @@ export function isSafePreviewPath(rawRest: string): boolean {
   return true;
 }
 
-/**
- * Whether a Set-Cookie line from the previewed app may reach the browser. It may set cookies for
- * its own preview host only: never a nameless one (`=bf_session=…` reads as `bf_session=…` in a
- * Cookie header), never one of our names or a `__Host-`/`__Secure-` one (ours on the preview host
- * use those prefixes), and never with a Domain, which could reach a parent domain and the app.
- */
-export function isAllowedPreviewCookie(line: string): boolean {
-  const [pair = "", ...attributes] = line.split(";");
-  const eq = pair.indexOf("=");
-  if (eq < 0) return false;
-  const name = pair.slice(0, eq).trim().toLowerCase();
-  if (!name || /^__(host|secure)-/.test(name) || name.startsWith("bf_") || !/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(name)) return false;
-  return !attributes.some((attribute) => attribute.split("=")[0]?.trim().toLowerCase() === "domain");
+function withAllowedCookies(headers: Headers): void {
+  const cookies = headers.getSetCookie();
+  if (!cookies.length) return;
+  headers.delete("set-cookie");
+  for (const cookie of cookies) if (isAllowedPreviewCookie(cookie)) headers.append("set-cookie", cookie);
 }
 
 /** The preview's response with the sandbox and privacy headers; the app may not set our cookies. */
 export function hardenPreviewResponse(res: Response): Response {
-  if (res.status === 101 || res.webSocket) return res;
-  const out = new Response(res.body, res);
-  const cookies = out.headers.getSetCookie();
-  if (cookies.length) {
-    out.headers.delete("set-cookie");
-    for (const cookie of cookies) if (isAllowedPreviewCookie(cookie)) out.headers.append("set-cookie", cookie);
+  if (res.status === 101 || res.webSocket) {
+    // A handshake's headers reach the browser as any response's do: the same cookie rules apply.
+    // Rebuilt around the same socket, so frames still never pass through the Worker.
+    const headers = new Headers(res.headers);
+    withAllowedCookies(headers);
+    for (const name of DROPPED_PREVIEW_HEADERS) headers.delete(name);
+    return new Response(null, { status: res.status, statusText: res.statusText, webSocket: res.webSocket, headers });
   }
+  const out = new Response(res.body, res);
+  withAllowedCookies(out.headers);
+  for (const name of DROPPED_PREVIEW_HEADERS) out.headers.delete(name);
   out.headers.append("content-security-policy", PREVIEW_CSP);
   out.headers.set("referrer-policy", "no-referrer");
   out.headers.set("x-robots-tag", "noindex");

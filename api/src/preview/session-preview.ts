@@ -15,7 +15,7 @@ import { previewOriginFor } from "./origin";
 import { hardenPreviewResponse, isUpgrade } from "./sandbox";
 import { isTopLevelNavigation, previewShellPage } from "./shell";
 import { PREVIEW_GRANT_COOKIE, visitCookie, withoutVisitCookies } from "./visit-cookies";
-import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "./visit-grants";
+import { liveCredential, signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant } from "./visit-grants";
 
 /**
  * The session's own preview for its workspace's members, isolated like a share link.
@@ -25,7 +25,8 @@ import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "./visit-gr
  * (api/src/preview/origin.ts) with a signed grant, which the host trades for its own cookie
  * before the app runs at `/<path>` in the CSP sandbox. The app's cookies are never sent there.
  * The grant is only ever a key to this session's preview (the agent path is built here), and
- * the user's membership and role are re-read on every request, WebSocket upgrades included.
+ * the user's membership and role, and that the sign-in or API token that asked for the grant still
+ * stands, are re-read on every request, WebSocket upgrades included.
  */
 
 /** Where a grant is traded for the visit cookie on a preview host; the app never sees this path. */
@@ -54,15 +55,15 @@ function ownerRouteURL(env: AppBindings, sessionId: string, pathAndQuery: string
   return `${env.APP_ORIGIN}${SESSION_PREVIEW_PATH(sessionId)}${pathAndQuery}`;
 }
 
-/** `https://<label>.preview…/__burstflare/enter?grant=…&to=/<path>`: a fresh grant for `userId`. */
+/** `https://<label>.preview…/__burstflare/enter?grant=…&to=/<path>`: a fresh grant for `holder`. */
 export async function previewEnterURL(
   env: AppBindings,
   sessionId: string,
-  userId: string,
+  holder: VisitHolder,
   to: string,
   expiresAt = now() + VISIT_GRANT_TTL_MS,
 ): Promise<string> {
-  const grant = await signVisitGrant(env, "preview", sessionId, userId, expiresAt);
+  const grant = await signVisitGrant(env, "preview", sessionId, holder, expiresAt);
   return `${previewOriginFor(env, sessionId)}${PREVIEW_ENTER_PATH}?${new URLSearchParams({ grant, to: safePreviewTarget(to) })}`;
 }
 
@@ -70,33 +71,37 @@ export async function previewEnterURL(
  * The answer to an authorised request on the owner route: the same path and query on the preview
  * host, framed by the viewer page when it is a tab's page (api/src/preview/shell.ts).
  */
-export async function previewGrantRedirect(env: AppBindings, req: Request, sessionId: string, userId: string): Promise<Response> {
+export async function previewGrantRedirect(env: AppBindings, req: Request, sessionId: string, holder: VisitHolder): Promise<Response> {
   const url = new URL(req.url);
   // The raw path after /preview, as the browser sent it: /runtime/sessions/<id>/preview[/<rest>].
   const segments = url.pathname.split("/");
   const rest = segments.length > 5 ? segments.slice(5).join("/") : "";
-  const enter = await previewEnterURL(env, sessionId, userId, `/${rest}${url.search}`);
+  const enter = await previewEnterURL(env, sessionId, holder, `/${rest}${url.search}`);
   return isTopLevelNavigation(req) ? previewShellPage(enter) : redirect(enter, 303);
 }
 
-/** The user's role in the live session's workspace; null when the session or the membership is gone. */
-async function roleOnSession(env: AppBindings, sessionId: string, userId: string): Promise<Role | null> {
-  const row = await env.DB.prepare(
-    `SELECT m.role FROM sessions s
+/**
+ * The user's role in the live session's workspace (null when the session or the membership is
+ * gone) and whether the credential behind the grant still stands, in one query.
+ */
+async function roleOnSession(env: AppBindings, sessionId: string, holder: VisitHolder): Promise<{ role: Role; live: number } | null> {
+  const live = liveCredential(holder, "u.id", now());
+  return env.DB.prepare(
+    `SELECT m.role, ${live.sql} AS live FROM sessions s
      JOIN workspaces w ON w.id = s.workspace_id AND w.deleted_at IS NULL
      JOIN memberships m ON m.workspace_id = s.workspace_id AND m.user_id = ?
      JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
      WHERE s.id = ? AND s.deleted_at IS NULL`,
   )
-    .bind(userId, sessionId)
-    .first<{ role: Role }>();
-  return row?.role ?? null;
+    .bind(...live.binds, holder.userId, sessionId)
+    .first<{ role: Role; live: number }>();
 }
 
-async function assertMayPreview(env: AppBindings, sessionId: string, userId: string): Promise<void> {
-  const role = await roleOnSession(env, sessionId, userId);
-  if (!role) throw new ApiError("not_found", "session not found");
-  if (!can(role, "runtime.access")) throw new ApiError("forbidden", `your role (${role}) cannot use runtimes`);
+async function assertMayPreview(env: AppBindings, sessionId: string, holder: VisitHolder): Promise<void> {
+  const row = await roleOnSession(env, sessionId, holder);
+  if (!row) throw new ApiError("not_found", "session not found");
+  if (!row.live) throw new ApiError("unauthorized", "the sign-in or API token that opened this preview was revoked; open it again");
+  if (!can(row.role, "runtime.access")) throw new ApiError("forbidden", `your role (${row.role}) cannot use runtimes`);
 }
 
 const isNavigation = (req: Request): boolean => req.method === "GET" && !isUpgrade(req) && wantsHTML(req);
@@ -114,27 +119,28 @@ export async function enterPreview(c: Context<AppEnv>, sessionId: string): Promi
   const url = new URL(c.req.url);
   const to = safePreviewTarget(url.searchParams.get("to"));
   const grant = url.searchParams.get("grant") ?? "";
-  const userId = await verifyVisitGrant(c.env, "preview", sessionId, grant, now());
-  if (!userId) {
+  const holder = await verifyVisitGrant(c.env, "preview", sessionId, grant, now());
+  if (!holder) {
     if (isNavigation(c.req.raw)) return redirect(ownerRouteURL(c.env, sessionId, to), 303);
     throw new ApiError("unauthorized", "this preview link has expired or is not valid; open the preview again");
   }
-  await assertMayPreview(c.env, sessionId, userId);
+  await assertMayPreview(c.env, sessionId, holder);
   return redirect(to, 303, { "set-cookie": visitCookie(PREVIEW_GRANT_COOKIE, grant) });
 }
 
 /** Any other request on the preview host of a member holding a valid grant: HTTP and WebSocket to the preview. */
-export async function servePreview(c: Context<AppEnv>, sessionId: string, userId: string): Promise<Response> {
+export async function servePreview(c: Context<AppEnv>, sessionId: string, holder: VisitHolder): Promise<Response> {
   const req = c.req.raw;
   const url = new URL(req.url);
   // Routed on the raw path: a segment that would leave the preview once decoded is refused (400) first.
   const problem = pathProblem(url.pathname);
   if (problem) throw new ApiError("bad_request", `${problem}; preview paths are routed as sent`);
   assertSafeQuery(url.search);
-  await assertMayPreview(c.env, sessionId, userId);
+  await assertMayPreview(c.env, sessionId, holder);
 
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
-  setPrincipal(forwarded, { userId, credential: { kind: "preview_grant", id: userId } });
+  // Named by the credential that minted the grant, so revoking that credential ends the sockets too.
+  setPrincipal(forwarded, { userId: holder.userId, credential: holder.credential });
   const agentPath = agentPathFor("preview", url.pathname.slice(1).split("/"), url.search);
   const res = await sessionStub(c.env, sessionId).fetch(sessionDORequest(sessionId, "/runtime", forwarded, { agentPath, wake: true }));
   return hardenPreviewResponse(res);

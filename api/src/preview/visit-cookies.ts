@@ -8,7 +8,7 @@
 
 import { VISIT_GRANT_TTL_MS } from "./visit-grants";
 
-/** A member's preview grant: `v1.<userId>.<exp>.<mac>` for this host's session. */
+/** A member's preview grant (`v2.<userId>.<credential>.<exp>.<mac>`, api/src/preview/visit-grants.ts) for this host's session. */
 export const PREVIEW_GRANT_COOKIE = "__Host-bf_preview";
 /** A share link's credential: `<token>` or `<token>.<grant>`. */
 export const SHARE_VISIT_COOKIE = "__Host-bf_share";

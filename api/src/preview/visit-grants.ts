@@ -1,12 +1,16 @@
 import { ApiError } from "../../../sdk/errors";
+import type { ConnectionCredential } from "../../../sdk/protocol/agent";
 import type { AppBindings } from "../env";
 import { base64url, timingSafeEqual } from "../lib/crypto";
 
 /**
- * A visit grant binds one signed-in user to one previewed thing for a while:
- * `v1.<userId>.<exp36>.<mac>`. Previewed apps run in a CSP sandbox (an opaque origin), so their
- * own requests carry no SameSite=Lax session cookie; the grant in the path says who the visitor
- * is. It grants nothing by itself: callers re-check the visitor's access on every request.
+ * A visit grant binds one signed-in user, and the sign-in or API token that asked for it, to one
+ * previewed thing for a while: `v2.<userId>.<s|t><credentialId>.<exp36>.<mac>`. Previewed apps
+ * run in a CSP sandbox (an opaque origin), so their own requests carry no SameSite=Lax session
+ * cookie; the grant in the path says who the visitor is. It grants nothing by itself: callers
+ * re-check the visitor's access on every request and that the credential behind it still stands
+ * (liveCredential), so revoking a sign-in, deleting an API token or logging out everywhere also
+ * ends the visits they opened, HTTP and WebSocket upgrades alike.
  *
  * `purpose` separates the two uses, so a grant for a share link is never one for a session's
  * preview (or the reverse), even where ids could coincide.
@@ -14,7 +18,43 @@ import { base64url, timingSafeEqual } from "../lib/crypto";
 export type VisitGrantPurpose = "share" | "preview";
 
 export const VISIT_GRANT_TTL_MS = 12 * 3600 * 1000;
-const GRANT_PATTERN = /^v1\.([A-Za-z0-9_-]{1,64})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})$/;
+/** Also what a share link's `<token>.<grant>` segment must match before any of it is used. */
+export const GRANT_PATTERN = /^v2\.([A-Za-z0-9_-]{1,64})\.([st])([A-Za-z0-9_-]{1,64})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})$/;
+
+/** Who a grant names: the user and the credential they held when it was signed. */
+export interface VisitHolder {
+  userId: string;
+  credential: ConnectionCredential & { kind: "sign_in" | "api_token" };
+}
+
+const KIND_LETTER = { sign_in: "s", api_token: "t" } as const;
+
+/** The holder for a grant asked for with `credential`; only a sign-in or an API token can ask. */
+export function visitHolder(userId: string, credential: ConnectionCredential): VisitHolder {
+  if (credential.kind !== "sign_in" && credential.kind !== "api_token") throw new ApiError("forbidden", "sign in to open previews");
+  return { userId, credential: { kind: credential.kind, id: credential.id } };
+}
+
+/**
+ * The SQL condition that the holder's credential still stands, and what it binds; `user` is the
+ * column holding the visitor's id. An indexed primary-key lookup folded into the query that
+ * re-checks the visitor's access anyway, so the check costs no extra D1 round trip.
+ */
+export function liveCredential(holder: VisitHolder, user: string, at: number): { sql: string; binds: (string | number)[] } {
+  if (holder.credential.kind === "api_token") {
+    return {
+      sql: `EXISTS (SELECT 1 FROM api_tokens g WHERE g.id = ? AND g.user_id = ${user} AND g.revoked_at IS NULL
+              AND (g.expires_at IS NULL OR g.expires_at > ?))`,
+      binds: [holder.credential.id, at],
+    };
+  }
+  // A CLI sign-in's expires_at is its current access token's, renewed by refreshing: only
+  // revocation (logout, logout-all, a reused refresh token) ends it.
+  return {
+    sql: `EXISTS (SELECT 1 FROM auth_sessions g WHERE g.id = ? AND g.user_id = ${user} AND g.revoked_at IS NULL)`,
+    binds: [holder.credential.id],
+  };
+}
 
 const encoder = new TextEncoder();
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | null = null;
@@ -42,10 +82,10 @@ async function mac(
   env: Pick<AppBindings, "SECRETS_KEY">,
   purpose: VisitGrantPurpose,
   subject: string,
-  userId: string,
+  holder: string,
   exp: string,
 ): Promise<string> {
-  const message = encoder.encode(`${purpose}:${subject}.${userId}.${exp}`);
+  const message = encoder.encode(`${purpose}:${subject}.${holder}.${exp}`);
   const sig = await crypto.subtle.sign("HMAC", await grantKey(env), message);
   return base64url(new Uint8Array(sig).slice(0, 16));
 }
@@ -55,24 +95,30 @@ export async function signVisitGrant(
   env: Pick<AppBindings, "SECRETS_KEY">,
   purpose: VisitGrantPurpose,
   subject: string,
-  userId: string,
+  { userId, credential }: VisitHolder,
   expiresAt: number,
 ): Promise<string> {
   const exp = Math.floor(expiresAt).toString(36);
-  return `v1.${userId}.${exp}.${await mac(env, purpose, subject, userId, exp)}`;
+  const holder = `${userId}.${KIND_LETTER[credential.kind]}${credential.id}`;
+  if (!GRANT_PATTERN.test(`v2.${holder}.${exp}.${"A".repeat(22)}`)) throw new ApiError("internal", "this credential cannot sign a visit");
+  return `v2.${holder}.${exp}.${await mac(env, purpose, subject, holder, exp)}`;
 }
 
-/** The user id a valid, unexpired grant for this purpose and subject names; null otherwise. */
+/**
+ * Who a valid, unexpired grant for this purpose and subject names; null otherwise. Whether the
+ * credential still stands is the caller's check (liveCredential), made with the access check.
+ */
 export async function verifyVisitGrant(
   env: Pick<AppBindings, "SECRETS_KEY">,
   purpose: VisitGrantPurpose,
   subject: string,
   grant: string,
   at: number,
-): Promise<string | null> {
+): Promise<VisitHolder | null> {
   const m = GRANT_PATTERN.exec(grant);
   if (!m) return null;
-  const [, userId = "", exp = ""] = m;
+  const [, userId = "", letter = "", credentialId = "", exp = "", sig = ""] = m;
   if (Number.parseInt(exp, 36) <= at) return null;
-  return timingSafeEqual(await mac(env, purpose, subject, userId, exp), m[3] ?? "") ? userId : null;
+  if (!timingSafeEqual(await mac(env, purpose, subject, `${userId}.${letter}${credentialId}`, exp), sig)) return null;
+  return { userId, credential: { kind: letter === "t" ? "api_token" : "sign_in", id: credentialId } };
 }

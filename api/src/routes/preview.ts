@@ -7,7 +7,8 @@ import { iso, now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { previewOriginFor } from "../preview/origin";
 import { previewEnterURL } from "../preview/session-preview";
-import { VISIT_GRANT_TTL_MS } from "../preview/visit-grants";
+import { VISIT_GRANT_TTL_MS, visitHolder } from "../preview/visit-grants";
+import { credentialOf } from "../sessions/connections";
 import { requireSessionRow } from "../sessions/records";
 
 /** The workbench's preview frame: a grant URL on the session's own preview host. */
@@ -29,7 +30,7 @@ router.openapi(
     const { path } = c.req.valid("json");
     await requireSessionRow(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
-    const url = await previewEnterURL(c.env, id, auth.userId, path, expiresAt);
+    const url = await previewEnterURL(c.env, id, visitHolder(auth.userId, credentialOf(auth)), path, expiresAt);
     return c.json({ url, origin: previewOriginFor(c.env, id), expiresAt: iso(expiresAt) ?? "" }, 200);
   },
 );

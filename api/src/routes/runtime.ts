@@ -4,6 +4,7 @@ import { noteSessionConnect } from "../intent/intents";
 import { createRouter } from "../lib/app";
 import { isUpgrade } from "../preview/sandbox";
 import { handleLegacyPreviewPath, PREVIEW_GRANT_PATH_PREFIX, previewGrantRedirect } from "../preview/session-preview";
+import { visitHolder } from "../preview/visit-grants";
 import { setPrincipal } from "../sessions/connections";
 import { hardenFileResponse } from "../sessions/file-response";
 import { requireSessionRow } from "../sessions/records";
@@ -41,7 +42,7 @@ router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
   // grant; its WebSockets (hot reload) connect there too, never here.
   if (kind === "preview") {
     if (isUpgrade(c.req.raw)) throw new ApiError("not_found", "previews are served on their own origin");
-    return previewGrantRedirect(c.env, c.req.raw, id, caller.userId);
+    return previewGrantRedirect(c.env, c.req.raw, id, visitHolder(caller.userId, caller.credential));
   }
   if (kind === "files") assertSafeFileQuery(url);
   // Only the ssh token rides in the query; re-serialising every query would re-encode the app's.

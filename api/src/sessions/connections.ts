@@ -35,7 +35,10 @@ export interface ConnectionRecord {
 }
 
 const KEY_PREFIX = "conn:";
-/** Entries outlive their sockets until the agent reports them closed; this bounds the leftovers. */
+/**
+ * Entries outlive their sockets until the agent reports them closed; this bounds the leftovers.
+ * Revocation never depends on them (closeSessionConnections always asks the agent).
+ */
 const MAX_RECORDS = 512;
 
 /** The credential behind an authenticated request, as a connection remembers it. */
@@ -71,17 +74,19 @@ export async function listConnections(storage: DurableObjectStorage): Promise<Co
 }
 
 /**
- * Ends this session's connections that match. Only when the registry holds one is the agent asked;
- * its answer (what is still open) also drops records of sockets that closed by themselves.
+ * Ends this session's connections that match. The agent is always asked while the runtime runs:
+ * its registry of open sockets is the authoritative one, while the DO's is bounded (MAX_RECORDS)
+ * and anyone who may open connections can push records out of it. Its answer (what is still
+ * open) also drops records of sockets that closed by themselves.
  */
 export async function closeSessionConnections(core: SessionCore, match: ConnectionMatch): Promise<number> {
   const records = await listConnections(core.storage);
-  const hits = records.filter((r) => principalMatches(r.principal, match));
-  if (hits.length === 0) return 0;
   const info = core.current.state === "running" ? core.current.runtime : null;
   if (!info) {
     // No runtime, no sockets: what the registry remembers is gone with it.
-    await core.storage.delete(records.map((r) => `${KEY_PREFIX}${r.connectionId}`));
+    if (records.some((r) => principalMatches(r.principal, match))) {
+      await core.storage.delete(records.map((r) => `${KEY_PREFIX}${r.connectionId}`));
+    }
     return 0;
   }
   const res = await core.driver.fetchAgent(info, "/connections/close", {

@@ -9,8 +9,15 @@ import { previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
 import { withoutVisitCookies } from "../preview/visit-cookies";
-import { signVisitGrant, VISIT_GRANT_TTL_MS, verifyVisitGrant } from "../preview/visit-grants";
-import { setPrincipal } from "../sessions/connections";
+import {
+  liveCredential,
+  signVisitGrant,
+  VISIT_GRANT_TTL_MS,
+  type VisitHolder,
+  verifyVisitGrant,
+  visitHolder,
+} from "../preview/visit-grants";
+import { credentialOf, setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
 import { agentPathFor, assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
 import { sessionDORequest, sessionStub } from "../sessions/stub";
@@ -43,11 +50,15 @@ export function shareEnterURL(env: AppBindings, sessionId: string, credential: s
 interface Viewer {
   userId: string;
   email: string;
+  /** Whose credential signs the viewer's grant (set when the viewer signed in on this request). */
+  holder?: VisitHolder;
 }
 
-async function viewerById(env: AppBindings, userId: string): Promise<Viewer | null> {
-  const row = await env.DB.prepare("SELECT id, email FROM users WHERE id = ? AND deleted_at IS NULL")
-    .bind(userId)
+/** The grant's viewer while the user exists and the sign-in or API token that asked for the grant stands. */
+async function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promise<Viewer | null> {
+  const live = liveCredential(holder, "u.id", at);
+  const row = await env.DB.prepare(`SELECT u.id, u.email FROM users u WHERE u.id = ? AND u.deleted_at IS NULL AND ${live.sql}`)
+    .bind(holder.userId, ...live.binds)
     .first<{ id: string; email: string }>();
   return row ? { userId: row.id, email: row.email } : null;
 }
@@ -168,11 +179,11 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
 
   // Who is asking, before any refusal, so the owner's log names them.
   if (credential.grant) {
-    const userId = await verifyVisitGrant(c.env, "share", share.id, credential.grant, at);
-    viewer = userId ? await viewerById(c.env, userId) : null;
+    const holder = await verifyVisitGrant(c.env, "share", share.id, credential.grant, at);
+    viewer = holder ? await viewerByGrant(c.env, holder, at) : null;
   } else if (!onPreviewHost) {
     const auth = await authenticate(c);
-    viewer = auth ? { userId: auth.userId, email: auth.email } : null;
+    viewer = auth ? { userId: auth.userId, email: auth.email, holder: visitHolder(auth.userId, credentialOf(auth)) } : null;
   }
 
   if (share.session_deleted_at !== null || share.session_state === "deleted") {
@@ -224,7 +235,9 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     let enter = credential.token;
     if (viewer && share.scope !== "anyone") {
       const expiresAt = Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS);
-      enter = credential.grant ?? `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.userId, expiresAt)}`;
+      // A grant already in the link was checked above; otherwise the viewer signed in on this request.
+      if (credential.grant) enter = `${credential.token}.${credential.grant}`;
+      else if (viewer.holder) enter = `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.holder, expiresAt)}`;
     }
     const target = shareEnterURL(c.env, share.session_id, enter, `/${rest}${url.search}`);
     return isTopLevelNavigation(req) ? previewShellPage(target) : Response.redirect(target, 303);

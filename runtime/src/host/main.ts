@@ -17,16 +17,48 @@ if (!secret) {
 const checkout = path.resolve(fileURLToPath(import.meta.url), "../../../..");
 const hostDir = path.join(dataDir, ".host");
 fs.mkdirSync(hostDir, { recursive: true, mode: 0o700 });
-const sandbox = setupSandbox({ dataDir, hostDir });
+fs.chmodSync(hostDir, 0o700);
+const wranglerDir = path.join(checkout, ".wrangler");
+/**
+ * What no runtime may read: wrangler's local state of the control plane (D1 and Durable Objects
+ * with every account, secret ciphertext and agent token), its logs, the checkout's secrets, and
+ * the machine's home folders. Each runtime sees an empty folder (or file) there instead.
+ */
+const hide = [wranglerDir, path.join(checkout, ".env"), path.join(checkout, ".dev.vars"), "/root", "/home"];
+const sandbox = setupSandbox({ dataDir, hostDir, hide });
 if (sandbox.mode === "unavailable") console.error(`runtime host: refusing to start runtimes: ${sandbox.reason}`);
 // Runtime uids may pass through the data dir to their own folder but not list it.
 if (sandbox.mode === "uid") {
   fs.chmodSync(dataDir, 0o711);
   allowTraversal(path.dirname(dataDir));
+  closeStateFolders();
 }
 const bundleDir = path.join(dataDir, ".agent");
 fs.mkdirSync(bundleDir, { recursive: true, mode: 0o755 });
 fs.chmodSync(bundleDir, 0o755);
+
+/**
+ * wrangler creates its state and log folders readable by anyone. Hidden from runtimes already,
+ * they are closed to other users as well, so a runtime that got out of its mount namespace still
+ * could not read them. Data dirs of runtime hosts (this one, others on the machine) keep the
+ * search permission their runtimes need.
+ */
+function closeStateFolders(): void {
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(wranglerDir, { withFileTypes: true });
+  } catch {}
+  for (const entry of entries) {
+    const dir = path.join(wranglerDir, entry.name);
+    if (!entry.isDirectory() || dataDir === dir || dataDir.startsWith(`${dir}/`) || fs.existsSync(path.join(dir, ".host"))) continue;
+    const mode = fs.lstatSync(dir).mode & 0o777;
+    if (mode & 0o007) fs.chmodSync(dir, mode & ~0o007);
+  }
+  for (const file of [".env", ".dev.vars"].map((name) => path.join(checkout, name))) {
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (stat?.isFile() && stat.mode & 0o077) fs.chmodSync(file, 0o600);
+  }
+}
 
 const agent = await prepareAgentCommand(bundleDir);
 
@@ -48,7 +80,9 @@ const manager = new RuntimeManager({
   agent,
   sandbox,
   uids: sandbox.mode === "uid" ? new UidRegistry(hostDir, dataDir) : null,
-  keep: [dataDir, checkout],
+  // The agent loads node-pty and ssh2 from the checkout and runs on the Node found here.
+  keep: [bundleDir, checkout, path.dirname(path.dirname(fs.realpathSync(process.execPath)))],
+  hide,
 });
 const server = createHostServer({ secret, manager, sandbox });
 server.listen(port, "127.0.0.1", () => {

@@ -37,8 +37,10 @@ export interface ManagerOptions {
   agent: AgentCommand;
   sandbox: Sandbox;
   uids: UidRegistry | null;
-  /** Folders the agent needs (data dir, checkout) that must stay visible if they sit under /tmp. */
+  /** Folders every agent needs (agent bundle, checkout) besides its own runtime folder. */
   keep: string[];
+  /** Host folders and files no runtime may read (the control plane's local state, home folders). */
+  hide: string[];
 }
 
 /**
@@ -58,6 +60,14 @@ export class RuntimeManager {
 
   runtimeDir(runtimeId: string): string {
     return path.join(this.opts.dataDir, runtimeId);
+  }
+
+  /**
+   * The agent's output, kept in the root-only host folder: the runtime's uid owns its own folder
+   * and could swap a log there for a symlink to any root file, which root would then append to.
+   */
+  logFile(runtimeId: string): string {
+    return path.join(this.opts.hostDir, "logs", `${runtimeId}.log`);
   }
 
   /** Concurrent starts of one id share the same agent. */
@@ -127,12 +137,10 @@ export class RuntimeManager {
     const agentDataDir = path.join(dir, "agent");
     const { sandbox } = this.opts;
     const uid = sandbox.mode === "uid" && this.opts.uids ? this.opts.uids.uidFor(body.runtimeId) : null;
+    // No process of the runtime is alive here (its PID namespace ended with its agent), and rmSync
+    // unlinks symlinks instead of following them: a planted link to a host folder only loses the link.
     if (body.fresh) fs.rmSync(workspaceDir, { recursive: true, force: true });
-    for (const d of [dir, workspaceDir, agentDataDir]) {
-      fs.mkdirSync(d, { recursive: true, mode: 0o700 });
-      // lchown: the runtime's uid owns these folders and could have left a symlink in their place.
-      if (uid !== null) fs.lchownSync(d, uid, uid);
-    }
+    for (const d of [dir, workspaceDir, agentDataDir]) ownedDir(d, uid);
     const token = randomBytes(32).toString("base64url");
     // Own network namespace: the declared port is free in every runtime; shared loopback: one each.
     const previewPort = body.previewPort ? (uid !== null ? body.previewPort : this.allocatePreviewPort()) : null;
@@ -152,7 +160,7 @@ export class RuntimeManager {
       ...(previewPort ? { PORT: String(previewPort) } : {}),
       BURSTFLARE_EXIT_WITH_STDIN: "1",
     });
-    const log = fs.createWriteStream(path.join(dir, "agent.log"), { flags: "a" });
+    const log = openHostLog(this.logFile(body.runtimeId));
     let lease: NetLease | null = null;
     let release = () => {};
     let child: ChildProcess;
@@ -179,7 +187,8 @@ export class RuntimeManager {
           cgroupProcs: cgroups.create(group, limits),
           limits,
           rlimits: rlimitKinds(cgroups),
-          keep: this.opts.keep,
+          keep: [dir, ...this.opts.keep],
+          hide: this.opts.hide,
           envFile,
           file: this.opts.agent.file,
           args: this.opts.agent.args,
@@ -222,7 +231,7 @@ export class RuntimeManager {
       child.on("error", (err) => gone(`could not be spawned: ${err.message}`));
     });
     const agentHost = lease ? lease.runtimeIP : "127.0.0.1";
-    entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, agentHost, log).then((info) => {
+    entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, agentHost, log, this.logFile(body.runtimeId)).then((info) => {
       entry.info = info;
       return info;
     });
@@ -241,6 +250,7 @@ export class RuntimeManager {
     workspaceDir: string,
     agentHost: string,
     log: fs.WriteStream,
+    logFile: string,
   ): Promise<RuntimeInfo> {
     return new Promise<RuntimeInfo>((resolve, reject) => {
       const fail = (message: string) => {
@@ -248,9 +258,7 @@ export class RuntimeManager {
         reject(new ApiError("runtime_unavailable", `agent for ${runtimeId} did not start: ${message}`));
       };
       const timer = setTimeout(() => fail(`no ready signal within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
-      child.once("exit", (code, signal) =>
-        fail(`exited early (code ${code}, signal ${signal}); see ${path.dirname(workspaceDir)}/agent.log`),
-      );
+      child.once("exit", (code, signal) => fail(`exited early (code ${code}, signal ${signal}); see ${logFile}`));
       const lines = createInterface({ input: child.stdout! });
       let ready = false;
       lines.on("line", (line) => {
@@ -281,6 +289,34 @@ export class RuntimeManager {
       });
     });
   }
+}
+
+/**
+ * A folder of the runtime, owned by its uid. Whatever the runtime left at that name that is not
+ * a real folder (a symlink to /etc, a file) is unlinked, never followed, and a folder is made in
+ * its place; lchown changes the entry itself. Nothing of the runtime runs while this happens.
+ */
+function ownedDir(dir: string, uid: number | null): void {
+  let stat: fs.Stats | null = null;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  if (stat && !stat.isDirectory()) {
+    fs.unlinkSync(dir);
+    stat = null;
+  }
+  if (!stat) fs.mkdirSync(dir, { mode: 0o700 });
+  if (uid !== null) fs.lchownSync(dir, uid, uid);
+}
+
+/** Appends only to a regular file at that very name: O_NOFOLLOW refuses a symlink in its place. */
+function openHostLog(file: string): fs.WriteStream {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW } = fs.constants;
+  const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600);
+  return fs.createWriteStream(file, { fd });
 }
 
 async function waitForHealth(info: RuntimeInfo): Promise<void> {

@@ -40,7 +40,7 @@ const FAULT_ENV = "BURSTFLARE_SANDBOX_FAULT";
  * is tried end to end with a probe runtime; any failure leaves the host unable to start runtimes
  * rather than running agents as root. Plain mode is never a fallback, only a request.
  */
-export function setupSandbox(opts: { dataDir: string; hostDir: string }): Sandbox {
+export function setupSandbox(opts: { dataDir: string; hostDir: string; hide: string[] }): Sandbox {
   const unavailable = (reason: string): Sandbox => ({ mode: "unavailable", reason, net: null, cgroups: null });
   if (process.env.BURSTFLARE_SANDBOX === "plain") return { mode: "plain", net: null, cgroups: null };
   if (typeof process.getuid !== "function" || process.getuid() !== 0) {
@@ -56,7 +56,7 @@ export function setupSandbox(opts: { dataDir: string; hostDir: string }): Sandbo
     net = RuntimeNetwork.open();
     const cgroups = Cgroups.detect();
     for (const slot of [...net.swept, net.slot]) cgroups.removeAll(`slot${slot}-`);
-    probe(net, cgroups, opts.dataDir, opts.hostDir);
+    probe(net, cgroups, opts.dataDir, opts.hostDir, opts.hide);
     return { mode: "uid", net, cgroups };
   } catch (err) {
     net?.close();
@@ -65,7 +65,7 @@ export function setupSandbox(opts: { dataDir: string; hostDir: string }): Sandbo
 }
 
 /** A runtime that only exits 0, through the very wrapper real agents get. */
-function probe(net: RuntimeNetwork, cgroups: Cgroups, dataDir: string, hostDir: string): void {
+function probe(net: RuntimeNetwork, cgroups: Cgroups, dataDir: string, hostDir: string, hide: string[]): void {
   const lease = net.lease();
   const group = `${cgroupPrefix(net)}probe`;
   const envFile = path.join(hostDir, `probe-env-${process.pid}`);
@@ -79,6 +79,7 @@ function probe(net: RuntimeNetwork, cgroups: Cgroups, dataDir: string, hostDir: 
       limits: RESOURCE_LIMITS.small,
       rlimits: rlimitKinds(cgroups),
       keep: [dataDir],
+      hide,
       envFile,
       file: requireHelper("sh"),
       args: ["-c", '[ "$BURSTFLARE_PROBE" = 1 ] && [ "$(id -u)" = 65534 ] && ! [ -e "$0" ] && [ -z "$BF_MOUNT" ]', envFile],
@@ -199,8 +200,13 @@ export interface SandboxedRun {
   cgroupProcs: string[];
   limits: ResourceLimits;
   rlimits: { pids: boolean };
-  /** Folders under /tmp that must stay visible once /tmp is private (the data dir of a test host). */
+  /**
+   * Folders the agent needs (its runtime folder, the agent bundle, the checkout with node_modules):
+   * those under /tmp or a hidden folder are bound back into the runtime's view.
+   */
   keep: string[];
+  /** Host folders (and files) the runtime must not read, covered by an empty tmpfs (/dev/null). */
+  hide: string[];
   /** From writeAgentEnv; removed once opened. */
   envFile: string;
   file: string;
@@ -210,9 +216,9 @@ export interface SandboxedRun {
 /**
  * Root, pid 1 of the runtime's fresh PID + mount namespaces (private propagation): joins the
  * runtime's cgroups before anything forks ("0" is the writer itself, whatever its namespace),
- * binds the identity files over /etc, makes /tmp, /var/tmp and /dev/shm private (folders under
- * /tmp it must keep are moved into the new /tmp through a staging tmpfs), then the uid drop with
- * no_new_privs and no capabilities.
+ * binds the identity files over /etc, makes /tmp, /var/tmp and /dev/shm private and hides the
+ * host's folders of mountPlan (folders it must keep are moved back through a staging tmpfs),
+ * then the uid drop with no_new_privs and no capabilities.
  */
 const INNER = `set -e
 exec 3< "$1"
@@ -222,11 +228,15 @@ while [ "$n" -gt 0 ]; do echo 0 > "$1"; shift; n=$((n - 1)); done
 n=$1; shift
 "$BF_MOUNT" --bind "$passwd" /etc/passwd
 "$BF_MOUNT" --bind "$group" /etc/group
-if [ "$n" -gt 0 ]; then "$BF_MOUNT" -t tmpfs -o mode=0700,size=1m bf-stage /mnt; fi
-i=0; while [ $i -lt "$n" ]; do eval "keep$i=\\$1"; "$BF_MKDIR" /mnt/$i; "$BF_MOUNT" --bind "$1" /mnt/$i; shift; i=$((i + 1)); done
-"$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-tmp /tmp
-i=0; while [ $i -lt "$n" ]; do eval "dir=\\$keep$i"; "$BF_MKDIR" -p "$dir"; "$BF_MOUNT" --move /mnt/$i "$dir"; i=$((i + 1)); done
-if [ "$n" -gt 0 ]; then "$BF_UMOUNT" /mnt; fi
+"$BF_MOUNT" -t tmpfs -o mode=0700,size=1m bf-stage /mnt
+i=0; while [ $i -lt "$n" ]; do eval "op$i=\\$1"; case $1 in k:*) "$BF_MKDIR" /mnt/$i; "$BF_MOUNT" --bind "\${1#k:}" /mnt/$i;; esac; shift; i=$((i + 1)); done
+i=0; while [ $i -lt "$n" ]; do eval "op=\\$op$i"; p=\${op#?:}; case $op in
+  t:*) "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-tmp "$p";;
+  h:*) if [ -d "$p" ]; then "$BF_MOUNT" -t tmpfs -o mode=0755,nosuid,nodev,size=1m bf-hide "$p"; fi;;
+  f:*) if [ -f "$p" ]; then "$BF_MOUNT" --bind /dev/null "$p"; fi;;
+  k:*) "$BF_MKDIR" -p "$p"; "$BF_MOUNT" --move /mnt/$i "$p";;
+esac; i=$((i + 1)); done
+"$BF_UMOUNT" /mnt
 "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-vartmp /var/tmp
 if [ -d /dev/shm ]; then "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-shm /dev/shm; fi
 exec "$@"`;
@@ -238,9 +248,37 @@ exec 3<&-
 cd "\${BURSTFLARE_WORKSPACE:-/}"
 exec "$@"`;
 
-/** Only folders strictly under /tmp are hidden by the private /tmp. */
-function keptUnderTmp(dirs: string[]): string[] {
-  return dirs.map((d) => fs.realpathSync(d)).filter((d) => d.startsWith("/tmp/"));
+const depth = (p: string) => p.split("/").length;
+const within = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
+
+/**
+ * The runtime's view of the host's files as INNER's ops, shallowest first so that a folder kept
+ * inside a hidden one comes back after the hiding tmpfs, and a folder hidden inside a kept one
+ * (the checkout's .wrangler) is hidden after the checkout came back: "t:" the private /tmp,
+ * "h:" an empty tmpfs over a folder, "f:" /dev/null over a file, "k:" a folder bound back.
+ * Kept folders are bound from the host's view before anything is hidden.
+ */
+export function mountPlan(keep: string[], hide: string[]): string[] {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const hidden: { path: string; op: string }[] = [{ path: "/tmp", op: "t" }];
+  for (const h of hide) {
+    const p = real(h);
+    if (!p || p === "/") continue;
+    hidden.push({ path: p, op: fs.statSync(p).isDirectory() ? "h" : "f" });
+  }
+  const kept = keep.flatMap((k) => {
+    const p = real(k);
+    return p && hidden.some((h) => h.op !== "f" && within(p, h.path) && p !== h.path) ? [{ path: p, op: "k" }] : [];
+  });
+  return [...hidden, ...kept]
+    .sort((a, b) => depth(a.path) - depth(b.path) || Number(a.op === "k") - Number(b.op === "k"))
+    .map(({ path: p, op }) => `${op}:${p}`);
 }
 
 /**
@@ -249,7 +287,7 @@ function keptUnderTmp(dirs: string[]): string[] {
  * path and the whole chain runs with helperEnv() plus the BF_* paths it needs.
  */
 export function sandboxedCommand(run: SandboxedRun): { file: string; args: string[]; env: Record<string, string> } {
-  const keep = keptUnderTmp(run.keep);
+  const plan = mountPlan(run.keep, run.hide);
   const sh = requireHelper("sh");
   const tmpSize = String(Math.floor(run.limits.memoryBytes / 2));
   const prlimit = run.rlimits.pids ? [requireHelper("prlimit"), `--nproc=${run.limits.pids}`, "--"] : [];
@@ -275,8 +313,8 @@ export function sandboxedCommand(run: SandboxedRun): { file: string; args: strin
     tmpSize,
     String(run.cgroupProcs.length),
     ...run.cgroupProcs,
-    String(keep.length),
-    ...keep,
+    String(plan.length),
+    ...plan,
     requireHelper("setpriv"),
     `--reuid=${run.uid}`,
     `--regid=${run.uid}`,

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { ApiError } from "../../../../sdk/errors";
+import { DROPPED_PREVIEW_HEADERS, isAllowedPreviewCookie } from "../../../../sdk/preview-cookies";
 import { PRINCIPAL_HEADER } from "../../../../sdk/protocol/agent";
 import { AGENT_TOKEN_HEADER } from "../../../../sdk/protocol/runtime-host";
 import type { ActivityTracker } from "../activity/activity-tracker";
@@ -129,7 +130,7 @@ export class PreviewProxy {
       upstream.write(`${head0}\r\n`);
       if (head.length) upstream.write(head);
       socket.pipe(upstream);
-      upstream.pipe(socket);
+      relayResponseHead(upstream, socket);
       const touch = () => this.activity.touch("preview");
       socket.on("data", touch);
       upstream.on("data", touch);
@@ -160,6 +161,54 @@ export class PreviewProxy {
     });
     res.end(page);
   }
+}
+
+/** A dev server's response head larger than this is not a handshake we relay. */
+const MAX_RESPONSE_HEAD = 64 * 1024;
+const HEAD_END = /\r?\n\r?\n/;
+
+/**
+ * The dev server's answer to an upgrade, with its head filtered as the Worker filters any preview
+ * response: a Set-Cookie on a WebSocket handshake (a 101) reaches the browser like any other, so
+ * `Set-Cookie: bf_session=…; Domain=<app domain>` must not pass here either. Everything after the
+ * head (the frames) is piped untouched.
+ */
+export function filterResponseHead(head: string): string {
+  const [status = "", ...lines] = head.split(/\r?\n/);
+  const kept = lines.filter((line) => {
+    // Folded continuation lines (obsolete) could extend a header past this filter: never relayed.
+    if (/^[ \t]/.test(line)) return false;
+    const colon = line.indexOf(":");
+    if (colon <= 0) return false;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name === "set-cookie") return isAllowedPreviewCookie(line.slice(colon + 1).trim());
+    return !DROPPED_PREVIEW_HEADERS.includes(name);
+  });
+  return [status, ...kept].join("\r\n");
+}
+
+function relayResponseHead(upstream: net.Socket, socket: Duplex): void {
+  let buffered = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    const text = buffered.toString("latin1");
+    const end = HEAD_END.exec(text);
+    if (!end) {
+      if (buffered.length > MAX_RESPONSE_HEAD) {
+        upstream.destroy();
+        socket.destroy();
+      }
+      return;
+    }
+    upstream.off("data", onData);
+    upstream.pause();
+    socket.write(`${filterResponseHead(text.slice(0, end.index))}\r\n\r\n`, "latin1");
+    // latin1 maps bytes to characters one to one: string offsets are byte offsets.
+    const rest = buffered.subarray(end.index + end[0].length);
+    if (rest.length) socket.write(rest);
+    upstream.pipe(socket);
+  };
+  upstream.on("data", onData);
 }
 
 function rawUnavailable(socket: Duplex, port: number | null, detail: string): void {
