@@ -188,7 +188,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "ALL /runtime/preview/:credential": ["public", { fixed: { credential: "no-grant" } }],
   "ALL /runtime/preview/:credential/*": ["public", { fixed: { credential: "no-grant" } }],
 
-  // shares, start on intent, latency (issue 12). The seeded session is the owner's: a plain
+  // shares, start on intent, latency. The seeded session is the owner's: a plain
   // member manages links of their own sessions only (403 here), a missing link id is a 404.
   "POST /api/sessions/:id/shares": ["shares.manage", { body: () => ({ scope: "anyone", expiresInSeconds: 3600 }), ok: [403] }],
   "GET /api/sessions/:id/shares": ["shares.manage", { ok: [403] }],

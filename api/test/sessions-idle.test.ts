@@ -68,7 +68,7 @@ describe("idle judgement", () => {
 });
 
 describe("session state machine", () => {
-  it("follows DESIGN.md §4 and refuses shortcuts", () => {
+  it("follows the session state machine and refuses shortcuts", () => {
     expect(canTransition("created", "starting")).toBe(true);
     expect(canTransition("starting", "running")).toBe(true);
     expect(canTransition("running", "sleeping")).toBe(true);

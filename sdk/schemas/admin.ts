@@ -63,7 +63,7 @@ export const adminReportSchema = z.object({
   buildsByStatus: z.record(z.enum(BUILD_STATES), z.number().int()),
   deadLetteredBuilds: z.array(adminBuildSchema),
   recentFailures: z.array(recentFailureSchema),
-  /** Session start and wake latency p50/p95 over the last day, and what start on intent saved (issue 12). */
+  /** Session start and wake latency p50/p95 over the last day, and what start on intent saved. */
   startLatency: startLatencyStatsSchema,
   policy: z.object({
     deletedRetentionDays: z.number(),

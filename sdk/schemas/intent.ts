@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "./common";
 
-/** Where a user showed they are about to use a session (start on intent, issue 12). */
+/** Where a user showed they are about to use a session (start on intent). */
 export const INTENT_SURFACES = ["dashboard", "workbench", "ssh", "cli"] as const;
 export type IntentSurface = (typeof INTENT_SURFACES)[number];
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Start and wake latency of session runtimes as the Session DO measured them (issue 12). */
+/** Start and wake latency of session runtimes as the Session DO measured them. */
 export const latencySummarySchema = z.object({
   count: z.number().int(),
   failed: z.number().int(),

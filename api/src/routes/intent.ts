@@ -5,7 +5,7 @@ import { createRouter } from "../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireAuth, requirePermission } from "../middleware/auth";
 
-/** Start on intent (issue 12): the SPA and the CLI say a session is about to be needed. */
+/** Start on intent: the SPA and the CLI say a session is about to be needed. */
 const router = createRouter();
 
 router.openapi(

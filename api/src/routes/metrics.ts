@@ -8,7 +8,7 @@ import { recentStarts, startLatencyStats } from "../metrics/start-latency";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { requireSessionRow } from "../sessions/records";
 
-/** Published start/wake latency (issue 12). The deployment-wide figures are in /api/admin/report. */
+/** Published start/wake latency. The deployment-wide figures are in /api/admin/report. */
 const router = createRouter();
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -24,7 +24,7 @@ import { assertCanManageShares } from "../shares/manage";
 import { insertShare, listShareRows, requireShareRow, revokeShare, toShare } from "../shares/store";
 import { hashShareToken, newShareToken } from "../shares/tokens";
 
-/** Preview share links of a session (issue 12) and the gateway they open: `/runtime/share/<token>/…`. */
+/** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
 const router = createRouter();
 const idParam = z.object({ id: idSchema });
 const tags = ["shares"];

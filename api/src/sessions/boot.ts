@@ -84,7 +84,7 @@ export async function execInRuntime(
 }
 
 /**
- * DESIGN.md §4: a session starts from its version's build artifact (or bundle), then the
+ * A session starts from its version's build artifact (or bundle), then the
  * latest ready snapshot, then the bootstrap step. A bootstrap that exits non-zero leaves the
  * session usable (the user can fix it in the shell) and is reported as a warning.
  */

@@ -53,7 +53,7 @@ async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promi
  */
 async function boot(core: SessionCore): Promise<void> {
   const r = core.current;
-  // Start/wake latency by phase (issue 12); recorded off the user's path.
+  // Start/wake latency by phase; recorded off the user's path.
   const timer = startTimer(r.state);
   const measured = { sessionId: r.sessionId, workspaceId: r.workspaceId };
   timer.mark("provisioning");

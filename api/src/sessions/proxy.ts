@@ -17,7 +17,7 @@ const isRunning = (core: SessionCore) => core.current.state === "running" && cor
 
 /**
  * Hands a runtime request to the agent. The response, a WebSocket 101 included, is returned
- * as it is: frames never pass through JavaScript here (DESIGN.md §1).
+ * as it is: frames never pass through JavaScript here (copying them costs far more than the hop).
  */
 export async function proxyToAgent(core: SessionCore, request: Request, agentPath: string, wake: boolean): Promise<Response> {
   // Checked first: a refused path is the caller's 400, never a wake-up or a lost runtime.

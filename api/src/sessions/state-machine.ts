@@ -2,7 +2,7 @@ import { ApiError } from "../../../sdk/errors";
 import type { SessionState } from "../../../sdk/states";
 
 /**
- * DESIGN.md §4: created → starting → running → sleeping | stopping → stopped, any → failed,
+ * The session state machine: created → starting → running → sleeping | stopping → stopped, any → failed,
  * any → deleted. Sleeping, stopped and failed sessions start again; restart of a running
  * session passes through stopping.
  */

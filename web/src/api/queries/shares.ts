@@ -9,7 +9,7 @@ import { api } from "../client";
 import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
 
-/** Share links, their access log, start on intent and start/wake latency of a session (issue 12). */
+/** Share links, their access log, start on intent and start/wake latency of a session. */
 export const shareKeys = {
   list: (sessionId: string) => ["shares", sessionId, "list"] as const,
   access: (sessionId: string) => ["shares", sessionId, "access"] as const,

@@ -19,7 +19,7 @@ interface Props {
   canLifecycle: boolean;
   templateName: string;
   snapshots: ReactNode;
-  /** The Share button for the preview (issue 12), when the caller may manage links. */
+  /** The Share button for the preview, when the caller may manage links. */
   share?: ReactNode;
   /** Start on intent and start/wake latency. */
   startup?: ReactNode;

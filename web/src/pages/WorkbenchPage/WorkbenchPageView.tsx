@@ -50,7 +50,7 @@ interface Props {
   streamStatus: EventStreamStatus;
   canLifecycle: boolean;
   onDeleted: () => void;
-  /** The Share button for the preview (issue 12), when the caller may manage links. */
+  /** The Share button for the preview, when the caller may manage links. */
   share?: ReactNode;
   /** The wake screen while the session is not running; null when it runs. */
   children: ReactNode;
