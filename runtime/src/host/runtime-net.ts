@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { runHelper } from "./system";
+import { helperPath, runHelper } from "./system";
 
 /**
  * One network namespace per runtime, joined to the host by a veth pair on its own /30:
@@ -294,6 +294,10 @@ ${dns}    ${own} ip daddr { ${[...PRIVATE_NETS, ...attachedSubnets()].join(", ")
   }
 
   private teardown(lease: NetLease): void {
+    // Deleting the namespace drops its orphaned sockets silently: a peer on the host (the Worker
+    // streaming a snapshot from the agent) would wait forever for bytes or a FIN that never come.
+    // Aborting the host's ends first makes every such reader fail at once, as the runtime's death should.
+    if (helperPath("ss")) runHelper("ss", ["-K", "dst", lease.runtimeIP], { allowFailure: true });
     const lines = [
       ...(fs.existsSync(`/sys/class/net/${lease.hostInterface}`) ? [`link del ${lease.hostInterface}`] : []),
       ...(fs.existsSync(lease.netnsPath) ? [`netns del ${lease.netns}`] : []),

@@ -19,6 +19,7 @@ const HELPERS = {
   prlimit: ["/usr/bin/prlimit"],
   ip: ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"],
   nft: ["/usr/sbin/nft", "/sbin/nft"],
+  ss: ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"],
 } as const;
 export type Helper = keyof typeof HELPERS;
 
