@@ -4,6 +4,7 @@ import WebSocket, { createWebSocketStream } from "ws";
 import { sshTokenSchema } from "../../sdk/schemas/sessions";
 import { snapshotSchema } from "../../sdk/schemas/snapshots";
 import { api, baseURL, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
+import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { putFile, readFile } from "../stack/helpers/snapshot-tree";
 import { createStackTemplate } from "../stack/helpers/templates";
@@ -180,7 +181,8 @@ describe(`runtime driver contract (${driver.name})`, () => {
   it("the preview route reaches a server listening on the template's preview port", async () => {
     const user = await createStackUser();
     const sessionId = await sessionWithPreviewServer(user, "contract-preview");
-    const res = await api(user, "GET", `/runtime/sessions/${sessionId}/preview/contract?q=1`);
+    // Previews live on their own origin: the owner route hands out a grant for the session's preview host.
+    const res = await (await visitPreview(user, sessionId)).get("/contract?q=1");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Shared preview /contract?q=1");
   });
