@@ -1,6 +1,6 @@
 import dns from "node:dns";
-import WebSocket from "ws";
 import { baseURL } from "./api";
+import { openWSAt } from "./preview-server";
 import type { StackUser } from "./users";
 
 /**
@@ -66,18 +66,6 @@ export function visitOn(origin: string, cookie: string, enterURL = ""): PreviewV
   };
 }
 
-/** Opens a WebSocket at an absolute URL; reports the handshake status and first message. */
-export function openWSAt(url: string, headers: Record<string, string> = {}): Promise<{ status: number; message: string | null }> {
-  const socket = new WebSocket(url, { headers });
-  return new Promise((resolve) => {
-    socket.once("message", (data: Buffer) => {
-      socket.close();
-      resolve({ status: 101, message: data.toString() });
-    });
-    socket.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, message: null }));
-    socket.once("error", () => resolve({ status: 0, message: null }));
-  });
-}
 
 /**
  * A share link opened as a browser would: the app-origin link checks who may open it (the

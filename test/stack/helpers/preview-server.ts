@@ -42,9 +42,14 @@ export async function sessionWithPreviewServer(owner: StackUser, name: string): 
   return session.id;
 }
 
-/** Opens a WebSocket and reports its handshake status and first message (101 + text, or the refusal). */
+/** Opens a WebSocket on the app origin and reports its handshake status and first message (101 + text, or the refusal). */
 export function openWS(path: string, headers: Record<string, string> = {}): Promise<{ status: number; message: string | null }> {
-  const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}${path}`, { headers });
+  return openWSAt(`${baseURL().replace(/^http/, "ws")}${path}`, headers);
+}
+
+/** Opens a WebSocket at an absolute URL (a preview host, say); same report as openWS. */
+export function openWSAt(url: string, headers: Record<string, string> = {}): Promise<{ status: number; message: string | null }> {
+  const socket = new WebSocket(url, { headers });
   return new Promise((resolve) => {
     socket.once("message", (data: Buffer) => {
       socket.close();
