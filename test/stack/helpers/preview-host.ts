@@ -66,7 +66,6 @@ export function visitOn(origin: string, cookie: string, enterURL = ""): PreviewV
   };
 }
 
-
 /**
  * A share link opened as a browser would: the app-origin link checks who may open it (the
  * headers are the visitor's credential, if any) and moves to the preview host, whose entry trades
