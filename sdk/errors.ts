@@ -9,6 +9,8 @@ export const ErrorCode = {
   unauthorized: "unauthorized",
   csrf_failed: "csrf_failed",
   forbidden: "forbidden",
+  /** The credential is an API token, and this needs a person's sign-in (or a wider token). */
+  token_not_allowed: "token_not_allowed",
   signup_closed: "signup_closed",
   quota_exceeded: "quota_exceeded",
   turnstile_failed: "turnstile_failed",
@@ -38,6 +40,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   unauthorized: 401,
   csrf_failed: 403,
   forbidden: 403,
+  token_not_allowed: 403,
   signup_closed: 403,
   quota_exceeded: 403,
   turnstile_failed: 403,

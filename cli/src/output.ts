@@ -1,5 +1,5 @@
 import { NetworkError } from "../../sdk/client";
-import { ApiError } from "../../sdk/errors";
+import { ApiError, type ErrorCode } from "../../sdk/errors";
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong. `flare ssh` passes ssh's own. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -44,31 +44,53 @@ export function describeError(err: unknown, ctx: { baseURL: string; usingEnvToke
   return { code: "internal", message };
 }
 
-function hintFor(code: string, ctx: { usingEnvToken: boolean }): string | undefined {
-  switch (code) {
-    case "unauthorized":
-    case "token_reused":
-      return ctx.usingEnvToken
-        ? "BURSTFLARE_TOKEN was refused: create a new API token, or unset it and run `flare auth login`"
-        : "run `flare auth login`";
-    case "forbidden":
-      return "your role in this workspace does not allow it; ask an owner or admin, or `flare workspace switch` to another workspace";
-    case "not_found":
-      return "check the name or id (the `list` command of the same group shows what you can see)";
-    case "invalid_state":
-      return "check the current state with `flare session status <session>`";
-    case "quota_exceeded":
-      return "stop or delete something first, or ask an operator to raise the workspace's quota";
-    case "rate_limited":
-      return "wait a moment and try again";
-    case "runtime_unavailable":
-      return "the runtime did not answer; try again, and run `flare doctor` if it persists";
-    case "expired_token":
-    case "access_denied":
-      return "run `flare auth login` again";
-    default:
-      return undefined;
-  }
+interface HintContext {
+  usingEnvToken: boolean;
+}
+
+const signInAgain = (ctx: HintContext) =>
+  ctx.usingEnvToken
+    ? "BURSTFLARE_TOKEN was refused: create a new API token, or unset it and run `flare auth login`"
+    : "run `flare auth login`";
+
+/**
+ * The fix line for every code the API can answer with: a Record over the codes, so a new code
+ * cannot ship without one. Each names the real cause's remedy, never a neighbouring one.
+ */
+const HINTS: Record<ErrorCode, (ctx: HintContext) => string> = {
+  bad_request: () => "check the command's arguments (`flare <command> --help` shows them)",
+  validation_failed: () => "fix the value the message names (`flare <command> --help` shows the accepted forms)",
+  payload_too_large: () => "the upload is larger than the server accepts; make it smaller (leave out build output and dependencies)",
+  unauthorized: signInAgain,
+  token_reused: signInAgain,
+  csrf_failed: () => "sign in again with `flare auth login` (the CLI does not use browser cookies)",
+  forbidden: () =>
+    "your role in this workspace does not allow it; ask an owner or admin, or `flare workspace switch` to another workspace",
+  token_not_allowed: (ctx) =>
+    ctx.usingEnvToken
+      ? "API tokens cannot do this: unset BURSTFLARE_TOKEN and run `flare auth login` (or do it in the web app)"
+      : "this needs a person's sign-in: run `flare auth login` (or do it in the web app)",
+  signup_closed: () => "this server takes new accounts by invitation only: ask a workspace owner or an operator for an invite",
+  quota_exceeded: () => "stop or delete something first, or ask an operator to raise the workspace's quota",
+  turnstile_failed: () => "the human check failed: finish signing up in the web app",
+  not_found: () => "check the name or id (the `list` command of the same group shows what you can see)",
+  conflict: () => "something with that name or in that state already exists; pick another name or use the existing one",
+  invalid_state: () => "check the current state with `flare session status <session>`",
+  gone: () => "it was deleted or has expired: ask for a new invite or link, or `flare admin restore` if you are an operator",
+  unsafe_archive: () => "the archive holds paths outside its root, hard links or device files; pack it again from a plain folder",
+  checksum_mismatch: () => "the upload was damaged on the way; run the command again",
+  challenge_invalid: () => "the sign-in took too long or was already used; run `flare auth login` again",
+  authorization_pending: () => "approve the sign-in in your browser, then the CLI goes on by itself",
+  slow_down: () => "wait a few seconds; the CLI polls less often by itself",
+  expired_token: () => "run `flare auth login` again",
+  access_denied: () => "the sign-in was denied in the browser; run `flare auth login` again",
+  rate_limited: () => "wait a moment and try again",
+  runtime_unavailable: () => "the runtime did not answer; try again, and run `flare doctor` if it persists",
+  internal: () => "a server error: try again, and report it with the time and command if it persists",
+};
+
+function hintFor(code: string, ctx: HintContext): string | undefined {
+  return code in HINTS ? HINTS[code as ErrorCode](ctx) : undefined;
 }
 
 /** What a command prints: human text or, with --json, one JSON document on stdout. */

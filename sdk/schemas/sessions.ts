@@ -47,8 +47,21 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-export const sshTokenSchema = z.object({ token: z.string(), expiresAt: z.string(), sshUser: z.string() });
+export const sshTokenSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  sshUser: z.string(),
+  /** Fingerprint of the key bound to this one connection (`publicKey` in the request), else null. */
+  boundKeyFingerprint: z.string().nullable().optional(),
+});
 export type SSHToken = z.infer<typeof sshTokenSchema>;
+
+/**
+ * `publicKey` binds one OpenSSH public key to the token: the connection it opens accepts that
+ * key and no other. This is how API tokens (which cannot register account keys) get SSH.
+ */
+export const sshTokenBodySchema = z.object({ publicKey: z.string().trim().min(16).max(16_384).optional() }).strict();
+export type SSHTokenBody = z.infer<typeof sshTokenBodySchema>;
 
 /** Longest a keep-awake lease may hold a session awake (the plan may lower it). */
 export const MAX_KEEP_AWAKE_MINUTES = 8 * 60;

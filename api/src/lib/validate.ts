@@ -24,3 +24,8 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
   if (!result.success) throw validationError(result.error);
   return result.data;
 }
+
+/** Whether the request carries a JSON body (routes whose body is optional validate it only then). */
+export function hasJSONBody(c: { req: { header(name: string): string | undefined } }): boolean {
+  return (c.req.header("content-type") ?? "").includes("application/json") && c.req.header("content-length") !== "0";
+}

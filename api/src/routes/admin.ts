@@ -18,6 +18,7 @@ import { getBuild, requeueBuild, toBuild } from "../builds/store";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { hasJSONBody } from "../lib/validate";
 import { requireAuth, requireOperator } from "../middleware/auth";
 import { runReconcile } from "../reconcile/run";
 
@@ -53,8 +54,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const query = c.req.valid("query");
-    const hasBody = (c.req.header("content-type") ?? "").includes("application/json") && c.req.header("content-length") !== "0";
-    const body = hasBody ? c.req.valid("json") : {};
+    const body = hasJSONBody(c) ? c.req.valid("json") : {};
     const preview = query.preview === "1" || query.preview === "true" || body.preview === true;
     const result = await runReconcile(c.env, { preview, actorId: auth.userId, requestId: c.get("requestId") });
     if (!preview) {

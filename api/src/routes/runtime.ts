@@ -50,7 +50,7 @@ router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
   const agentPath = agentPathFor(kind, rest, url.search);
   const forwarded = sanitizeForAgent(c.req.raw, c.req.url);
   if (kind === "ssh") {
-    forwarded.headers.set(SSH_AUTHORIZED_KEYS_HEADER, await authorizedKeysHeader(c.env, caller.userId));
+    forwarded.headers.set(SSH_AUTHORIZED_KEYS_HEADER, await authorizedKeysHeader(c.env, caller));
     forwarded.headers.set(SSH_USER_HEADER, caller.sshUser ?? "");
   }
   setPrincipal(forwarded, { userId: caller.userId, credential: caller.credential });

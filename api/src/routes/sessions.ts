@@ -11,15 +11,18 @@ import {
   sessionListQuery,
   sessionListResponse,
   sessionResponse,
+  sshTokenBodySchema,
   sshTokenSchema,
   updateSessionBody,
 } from "../../../sdk/schemas/sessions";
+import { parseOpenSSHPublicKey } from "../auth/ssh-keys";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
+import { hasJSONBody } from "../lib/validate";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { credentialOf } from "../sessions/connections";
 import { getSessionRowById, insertSession, listSessionPage, requireSessionRow, toSession } from "../sessions/records";
@@ -239,20 +242,34 @@ router.openapi(
     path: "/api/sessions/{id}/ssh-token",
     tags,
     summary: "A single-use, short-lived token for one SSH connection to the session",
+    description:
+      "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: idParam },
+    request: { params: idParam, body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
     responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
   }),
   async (c) => {
     const { auth, id } = await requirePathSession(c);
-    const token = await issueSSHToken(c.env, {
-      sessionId: id,
-      userId: auth.userId,
-      workspaceId: auth.workspaceId,
-      sshUser: sshUserFor(auth.email),
-      credential: credentialOf(auth),
+    const body = hasJSONBody(c) ? c.req.valid("json") : {};
+    const bound = body.publicKey ? await parseOpenSSHPublicKey(body.publicKey) : null;
+    const token = await issueSSHToken(
+      c.env,
+      {
+        sessionId: id,
+        userId: auth.userId,
+        workspaceId: auth.workspaceId,
+        sshUser: sshUserFor(auth.email),
+        credential: credentialOf(auth),
+        ...(bound ? { boundKey: bound.publicKey } : {}),
+      },
+      bound?.fingerprint,
+    );
+    await audit(c, {
+      action: "session.ssh_token",
+      targetType: "session",
+      targetId: id,
+      ...(bound ? { details: { boundKey: bound.fingerprint } } : {}),
     });
-    await audit(c, { action: "session.ssh_token", targetType: "session", targetId: id });
     return c.json(token, 200);
   },
 );

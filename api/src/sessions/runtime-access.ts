@@ -19,6 +19,8 @@ export interface RuntimeCaller {
   workspaceId: string;
   /** Set for /ssh: the login name the token was issued for. */
   sshUser: string | null;
+  /** Set for /ssh when the token was minted with a key: the only key that connection accepts. */
+  boundKey: string | null;
   /** What the connection is held by, so revoking it ends the connection (connections.ts). */
   credential: ConnectionCredential;
 }
@@ -42,7 +44,13 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
     const membership = await resolveMembership(c.env, grant.userId, grant.workspaceId);
     if (!membership || membership.workspaceId !== grant.workspaceId) throw new ApiError("not_found", "session not found");
     if (!can(membership.role, "runtime.access")) throw new ApiError("forbidden", `your role (${membership.role}) cannot use runtimes`);
-    return { userId: grant.userId, workspaceId: grant.workspaceId, sshUser: grant.sshUser, credential: grant.credential };
+    return {
+      userId: grant.userId,
+      workspaceId: grant.workspaceId,
+      sshUser: grant.sshUser,
+      boundKey: grant.boundKey ?? null,
+      credential: grant.credential,
+    };
   }
   const auth = await authenticate(c);
   if (!auth) throw new ApiError("unauthorized", "sign in first");
@@ -54,15 +62,23 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
     if (kind !== "preview") checkCSRF(c, auth);
   }
   if (!can(auth.role, "runtime.access")) throw new ApiError("forbidden", `your role (${auth.role}) cannot use runtimes`);
-  return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null, credential: credentialOf(auth) };
+  return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null, boundKey: null, credential: credentialOf(auth) };
 }
 
-/** The user's registered OpenSSH public keys, one per line, base64-encoded (the agent's header format). */
-export async function authorizedKeysHeader(env: AppBindings, userId: string): Promise<string> {
-  const { results } = await env.DB.prepare("SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at")
-    .bind(userId)
-    .all<{ public_key: string }>();
-  const text = results.map((r) => r.public_key.replace(/[\r\n]+/g, " ").trim()).join("\n");
+/**
+ * The keys one SSH connection accepts, one per line, base64-encoded (the agent's header format):
+ * the key bound to its token if there is one, else the user's registered OpenSSH public keys.
+ */
+export async function authorizedKeysHeader(env: AppBindings, caller: Pick<RuntimeCaller, "userId" | "boundKey">): Promise<string> {
+  let keys: string[];
+  if (caller.boundKey) keys = [caller.boundKey];
+  else {
+    const { results } = await env.DB.prepare("SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at")
+      .bind(caller.userId)
+      .all<{ public_key: string }>();
+    keys = results.map((r) => r.public_key);
+  }
+  const text = keys.map((k) => k.replace(/[\r\n]+/g, " ").trim()).join("\n");
   return base64url(new TextEncoder().encode(text));
 }
 

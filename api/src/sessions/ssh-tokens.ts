@@ -15,6 +15,8 @@ const grant = z.object({
   sshUser: z.string(),
   /** The sign-in or API token that minted the token: revoking it ends the SSH connection too. */
   credential: connectionCredential,
+  /** `type base64` of the one key this connection accepts; absent: the user's account keys. */
+  boundKey: z.string().optional(),
   expiresAt: z.number(),
 });
 export type SSHGrant = z.infer<typeof grant>;
@@ -32,11 +34,11 @@ export function sshUserFor(email: string): string {
 }
 
 /** A short-lived token for one SSH connection to one session, bound to the user; only its hash is stored. */
-export async function issueSSHToken(env: AppBindings, g: Omit<SSHGrant, "expiresAt">): Promise<SSHToken> {
+export async function issueSSHToken(env: AppBindings, g: Omit<SSHGrant, "expiresAt">, boundFingerprint?: string): Promise<SSHToken> {
   const token = newSecret(TOKEN_PREFIX.ssh);
   const expiresAt = now() + SSH_TOKEN_TTL_SECONDS * 1000;
   await env.KV.put(kvKey(await hashToken(token)), JSON.stringify({ ...g, expiresAt }), { expirationTtl: SSH_TOKEN_TTL_SECONDS });
-  return { token, expiresAt: iso(expiresAt) ?? "", sshUser: g.sshUser };
+  return { token, expiresAt: iso(expiresAt) ?? "", sshUser: g.sshUser, boundKeyFingerprint: boundFingerprint ?? null };
 }
 
 /** Redeems a token once: a replay, an expired or an unknown token answers null. */

@@ -46,7 +46,8 @@ export function registerConfigSSH(program: Command, app: App): void {
           after = removeBlock(before);
         } else {
           const { paths, publicKey } = await ensureManagedKey(ctx.configDir, app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen");
-          await ensureKeyRegistered(ctx.client, publicKey);
+          // An API token binds the managed key per connection (ssh-proxy) instead of registering it.
+          if (!ctx.usingEnvToken) await ensureKeyRegistered(ctx.client, publicKey);
           const sessions = await listAllSessions(ctx.client);
           const live = sessions.filter((s) => s.state !== "deleted");
           const sshUser = await learnSSHUser(ctx.client, live);

@@ -7,6 +7,7 @@ import { CLIError } from "../output";
 import { Spinner } from "../progress";
 import { describeState, ensureRunning, resolveSession } from "../sessions";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
+import { readManagedPublicKey } from "../ssh/keys";
 import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError } from "../ssh/tunnel";
 
 export function registerSSHProxy(program: Command, app: App): void {
@@ -38,7 +39,11 @@ export function registerSSHProxy(program: Command, app: App): void {
           spinner.succeed(describeState(session));
         }
         sessionId = session.id;
-        token = (await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, {}, { schema: sshTokenSchema })).token;
+        // With an API token no account key exists: bind the managed key, which config-ssh's entries use.
+        const bound = ctx.usingEnvToken ? readManagedPublicKey(ctx.configDir) : null;
+        token = (
+          await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, bound ? { publicKey: bound } : {}, { schema: sshTokenSchema })
+        ).token;
       }
       let tunnel: Tunnel;
       try {

@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
+import { type ApiClient, path } from "../../../sdk/client";
 import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { signalIntent } from "../intent";
 import { CLIError } from "../output";
 import { describeState, ensureRunning, resolveSession } from "../sessions";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
-import { ensureKeyRegistered, ensureManagedKey } from "../ssh/keys";
+import { createEphemeralKey, ensureKeyRegistered, ensureManagedKey, type ManagedPaths } from "../ssh/keys";
 import { flareSSHArgs } from "../ssh/ssh-args";
 
 interface SSHOptions {
@@ -54,30 +54,44 @@ export function registerSSH(program: Command, app: App): void {
           throw err;
         }
       }
-      const { paths, publicKey } = await ensureManagedKey(ctx.configDir, app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen");
-      await ensureKeyRegistered(ctx.client, publicKey);
-      const minted = await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, {}, { schema: sshTokenSchema });
-      const args = flareSSHArgs({
-        self: app.self,
-        baseURL: ctx.baseURL,
-        configDir: ctx.configDir,
-        env: app.env,
-        paths,
-        session,
-        sshUser: minted.sshUser,
-        forwardAgent: opts.forwardAgent,
-        localForwards: opts.localForward,
-        // With both --tty and --no-tty declared, commander leaves tty undefined when neither is given.
-        tty: opts.tty,
-        extraOptions: opts.option,
-        command: remote,
-      });
-      app.exitCode = await runSSH(app.env.BURSTFLARE_SSH ?? "ssh", args, {
-        ...app.env,
-        [SSH_TOKEN_ENV]: minted.token,
-        [SSH_TOKEN_SESSION_ENV]: session.id,
-      });
+      const keygen = app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen";
+      // An API token cannot register account keys: it binds a key made for this one connection.
+      const key = ctx.usingEnvToken ? await createEphemeralKey(ctx.configDir, keygen) : null;
+      try {
+        const paths = key ? key.paths : await managedKeyRegistered(ctx.client, ctx.configDir, keygen);
+        const minted = await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, key ? { publicKey: key.publicKey } : {}, {
+          schema: sshTokenSchema,
+        });
+        const args = flareSSHArgs({
+          self: app.self,
+          baseURL: ctx.baseURL,
+          configDir: ctx.configDir,
+          env: app.env,
+          paths,
+          session,
+          sshUser: minted.sshUser,
+          forwardAgent: opts.forwardAgent,
+          localForwards: opts.localForward,
+          // With both --tty and --no-tty declared, commander leaves tty undefined when neither is given.
+          tty: opts.tty,
+          extraOptions: opts.option,
+          command: remote,
+        });
+        app.exitCode = await runSSH(app.env.BURSTFLARE_SSH ?? "ssh", args, {
+          ...app.env,
+          [SSH_TOKEN_ENV]: minted.token,
+          [SSH_TOKEN_SESSION_ENV]: session.id,
+        });
+      } finally {
+        key?.dispose();
+      }
     });
+}
+
+async function managedKeyRegistered(client: ApiClient, configDir: string, keygen: string): Promise<ManagedPaths> {
+  const { paths, publicKey } = await ensureManagedKey(configDir, keygen);
+  await ensureKeyRegistered(client, publicKey);
+  return paths;
 }
 
 /** Runs ssh attached to our terminal and resolves to its exit status (128+n when killed by signal n). */

@@ -1,0 +1,228 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
+import { type Session, sshTokenSchema } from "../../sdk/schemas/sessions";
+import { E2E_PORT } from "../ports";
+import { api, createSession, expectOK, until } from "./helpers/api";
+import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run } from "./helpers/flare";
+import { createStackUser, type StackUser } from "./helpers/users";
+
+const SSH = "/usr/bin/ssh";
+const SCP = "/usr/bin/scp";
+/** Apart from the stack's ports and from ssh.test.ts's forwarding ports (+40, +41). */
+const INSIDE_PORT = E2E_PORT + 42;
+const LOCAL_PORT = E2E_PORT + 43;
+
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const children: ChildProcess[] = [];
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise((r) => child.once("close", r));
+  child.kill("SIGTERM");
+  await closed;
+}
+function start(command: string, args: string[], fh: FlareHome) {
+  const child = spawn(command, args, { env: fh.env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { child, output: () => out };
+}
+
+async function apiToken(user: StackUser, name: string): Promise<{ token: string; id: string }> {
+  const created = createApiTokenResponseSchema.parse(await expectOK(await api(user, "POST", "/api/auth/tokens", { name })));
+  return { token: created.token, id: created.apiToken.id };
+}
+
+/** A machine with only BURSTFLARE_TOKEN: no stored sign-in, no registered key. */
+function tokenHome(token: string): FlareHome {
+  const fh = flareHome();
+  fh.env.BURSTFLARE_TOKEN = token;
+  return fh;
+}
+
+/**
+ * SSH for automation: an API token cannot register account keys, so each connection binds a key
+ * to its single-use ssh token (`flare ssh`: a key made for that connection; ssh-proxy under
+ * config-ssh: the managed key). Real OpenSSH clients throughout.
+ */
+describe("SSH with an API token", () => {
+  let user: StackUser;
+  let session: Session;
+  let token: { token: string; id: string };
+  let fh: FlareHome;
+  let host: string;
+
+  beforeAll(async () => {
+    user = await createStackUser();
+    session = await createSession(user, { name: `tok-${Date.now().toString(36)}` });
+    token = await apiToken(user, "automation");
+    fh = tokenHome(token.token);
+    host = `${session.name}.burstflare`;
+  });
+
+  afterAll(async () => {
+    await Promise.all(children.map(stop));
+  });
+
+  it("runs `flare ssh <s> -- cmd` without registering any account key, leaving no key behind", async () => {
+    const r = await flare(fh, ["ssh", session.name, "--", "echo", "token-$((6*7))"]);
+    expect(r.stderr).not.toContain("error");
+    expect(r.stdout).toBe("token-42\n");
+    expect(r.code).toBe(0);
+    const failing = await flare(fh, ["ssh", session.name, "--", "exit 5"]);
+    expect(failing.code).toBe(5);
+    const { keys } = (await expectOK(await api(user, "GET", "/api/auth/ssh-keys"))) as { keys: unknown[] };
+    expect(keys).toEqual([]);
+    // The per-connection key lived in a private dir that is gone once ssh exits.
+    expect(readdirSync(path.join(fh.configDir, "ssh")).filter((f) => f.startsWith("conn-"))).toEqual([]);
+  });
+
+  it("lets config-ssh entries work for plain ssh, scp both ways and ssh -L", async () => {
+    const configured = await flareJSON<{ hosts: string[] }>(fh, ["config-ssh"]);
+    expect(configured.hosts).toContain(host);
+    const ssh = (args: string[]) => run(SSH, ["-F", fh.sshConfig, ...args], fh);
+    const hello = await ssh([host, "echo", "plain-ssh"]);
+    expect(hello.stdout, hello.stderr).toBe("plain-ssh\n");
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), "flare-token-scp-"));
+    const payload = randomBytes(2 * 1024 * 1024);
+    writeFileSync(path.join(dir, "up.bin"), payload);
+    const put = await run(SCP, ["-F", fh.sshConfig, path.join(dir, "up.bin"), `${host}:token-up.bin`], fh);
+    expect(put.code, put.stderr).toBe(0);
+    const get = await run(SCP, ["-F", fh.sshConfig, `${host}:token-up.bin`, path.join(dir, "down.bin")], fh);
+    expect(get.code, get.stderr).toBe(0);
+    expect(sha256(readFileSync(path.join(dir, "down.bin")))).toBe(sha256(payload));
+
+    const script = `require('http').createServer((q,r)=>r.end('token-forward')).listen(${INSIDE_PORT},'127.0.0.1',()=>console.log('listening'))`;
+    const server = start(SSH, ["-F", fh.sshConfig, host, `exec node -e "${script}"`], fh);
+    await until(() => server.output().includes("listening"), "the server inside the session", 30_000);
+    const forward = start(
+      SSH,
+      ["-F", fh.sshConfig, "-N", "-o", "ExitOnForwardFailure=yes", "-L", `${LOCAL_PORT}:127.0.0.1:${INSIDE_PORT}`, host],
+      fh,
+    );
+    const body = await until(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${LOCAL_PORT}/`).catch(() => null);
+        return res?.ok ? res.text() : null;
+      },
+      "the forwarded port",
+      30_000,
+    );
+    expect(body).toBe("token-forward");
+    await stop(forward.child);
+    await stop(server.child);
+    const { keys } = (await expectOK(await api(user, "GET", "/api/auth/ssh-keys"))) as { keys: unknown[] };
+    expect(keys).toEqual([]);
+  });
+
+  it("accepts the bound key and no other, not even the user's registered account key", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "flare-bound-"));
+    const keygen = (name: string) => {
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, name)]);
+      return { file: path.join(dir, name), publicKey: readFileSync(path.join(dir, `${name}.pub`), "utf8").trim() };
+    };
+    const bound = keygen("bound");
+    const account = keygen("account");
+    await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: account.publicKey, name: "account key" }));
+    const mint = async () => {
+      const res = await fetch(new URL(`/api/sessions/${session.id}/ssh-token`, fh.env.BURSTFLARE_URL), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ publicKey: bound.publicKey }),
+      });
+      return sshTokenSchema.parse(await expectOK(res));
+    };
+    const attempt = async (identity: string) => {
+      const minted = await mint();
+      expect(minted.boundKeyFingerprint).toMatch(/^SHA256:/);
+      const file = path.join(dir, `token-${randomBytes(4).toString("hex")}`);
+      writeFileSync(file, minted.token, { mode: 0o600 });
+      const proxy = `${process.execPath} ${FLARE_BIN} ssh-proxy ${session.id} --token-file ${file}`;
+      return run(
+        SSH,
+        [
+          "-F",
+          "/dev/null",
+          "-o",
+          `ProxyCommand=${proxy}`,
+          "-o",
+          "IdentitiesOnly=yes",
+          "-i",
+          identity,
+          "-o",
+          "StrictHostKeyChecking=no",
+          "-o",
+          "UserKnownHostsFile=/dev/null",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "LogLevel=ERROR",
+          `${minted.sshUser}@${host}`,
+          "echo in",
+        ],
+        fh,
+      );
+    };
+    const ok = await attempt(bound.file);
+    expect(ok.stdout, ok.stderr).toBe("in\n");
+    const other = await attempt(account.file);
+    expect(other.code).toBe(255);
+    expect(other.stderr).toContain("Permission denied");
+  });
+
+  it("refuses a malformed key to bind with 400", async () => {
+    for (const publicKey of ["ssh-ed25519 not-base64!!", "ssh-dss AAAAB3NzaC1kc3MAAACBAP", `ssh-ed25519 ${"A".repeat(20_000)}`]) {
+      const res = await fetch(new URL(`/api/sessions/${session.id}/ssh-token`, fh.env.BURSTFLARE_URL), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ publicKey }),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
+    }
+  });
+
+  it("cannot change account SSH keys, and says to sign in as a person instead", async () => {
+    const res = await fetch(new URL("/api/auth/ssh-keys", fh.env.BURSTFLARE_URL), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ publicKey: readFileSync(path.join(fh.configDir, "ssh/id_ed25519.pub"), "utf8").trim() }),
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("token_not_allowed");
+  });
+
+  it("refuses a foreign token with not_found and a revoked token with its own fix line", async () => {
+    const stranger = await createStackUser();
+    const foreign = tokenHome((await apiToken(stranger, "foreign")).token);
+    const r = await flare(foreign, ["--json", "ssh", session.id, "--", "true"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr).error.code).toBe("not_found");
+
+    const doomed = await apiToken(user, "doomed");
+    const home = tokenHome(doomed.token);
+    const before = await flare(home, ["ssh", session.name, "--", "echo", "alive"]);
+    expect(before.stdout, before.stderr).toBe("alive\n");
+    await expectOK(await api(user, "DELETE", `/api/auth/tokens/${doomed.id}`));
+    const after = await flare(home, ["ssh", session.name, "--", "echo", "alive"]);
+    expect(after.code).toBe(1);
+    expect(after.stdout).toBe("");
+    expect(after.stderr).toContain("fix: BURSTFLARE_TOKEN was refused");
+  });
+
+  it("leaves nothing of a failed connection's key behind", async () => {
+    const dir = path.join(fh.configDir, "ssh");
+    mkdirSync(dir, { recursive: true });
+    const r = await flare(fh, ["ssh", session.name, "--", "true"], { env: { BURSTFLARE_SSH: "/nonexistent/ssh" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot run /nonexistent/ssh");
+    expect(readdirSync(dir).filter((f) => f.startsWith("conn-"))).toEqual([]);
+  });
+});
