@@ -64,8 +64,7 @@ const HINTS: Record<ErrorCode, (ctx: HintContext) => string> = {
   unauthorized: signInAgain,
   token_reused: signInAgain,
   csrf_failed: () => "sign in again with `flare auth login` (the CLI does not use browser cookies)",
-  forbidden: () =>
-    "your role in this workspace does not allow it; ask an owner or admin, or `flare workspace switch` to another workspace",
+  forbidden: () => "your role in this workspace does not allow it; ask an owner or admin, or `flare workspace switch` to another workspace",
   token_not_allowed: (ctx) =>
     ctx.usingEnvToken
       ? "API tokens cannot do this: unset BURSTFLARE_TOKEN and run `flare auth login` (or do it in the web app)"

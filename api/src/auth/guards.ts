@@ -8,7 +8,8 @@ import type { AppEnv } from "../env";
  * able to mint more credentials or lock its owner out.
  */
 export const requireUserSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.get("auth")?.via === "api_token") throw new ApiError(
+  if (c.get("auth")?.via === "api_token")
+    throw new ApiError(
       "token_not_allowed",
       "API tokens cannot manage account credentials (passkeys, SSH keys, tokens, sign-ins); a signed-in person must",
     );
