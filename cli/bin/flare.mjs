@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `flare` executable: runs the TypeScript sources through tsx's ESM loader so the CLI
-// needs no build step, both from the repo (`npx flare`) and when installed as a package.
+// The `flare` executable. It runs the esbuild bundle in cli/dist (built by `npm install` or
+// `node cli/build.mjs`); in a checkout it rebuilds the bundle first when a source changed, and
+// without esbuild it falls back to running the TypeScript sources through tsx.
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
@@ -10,19 +11,45 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 
-const { register } = await import("tsx/esm/api");
-register();
-const argv = process.argv.slice(2);
-// ssh's ProxyCommand from `flare ssh` first: it must connect fast and needs none of the rest.
-let code = null;
-if (argv.includes("ssh-proxy")) {
-  const { tryFastProxy } = await import("../src/ssh/fast-proxy.ts");
-  code = await tryFastProxy(argv, process.env);
+import { existsSync, readFileSync, statSync } from "node:fs";
+import module from "node:module";
+import { fileURLToPath } from "node:url";
+
+// V8's code cache on disk: the bundle is parsed once per version, not on every ssh connection.
+module.enableCompileCache?.();
+
+const bundle = new URL("../dist/flare.mjs", import.meta.url);
+const checkout = existsSync(new URL("../build.mjs", import.meta.url));
+const fromSource = process.env.FLARE_FROM_SOURCE === "1";
+
+/** Checked here, without loading the builder: every source the bundle was built from is older. */
+function bundleIsFresh() {
+  try {
+    const { builtAt, inputs } = JSON.parse(readFileSync(new URL("../dist/inputs.json", import.meta.url), "utf8"));
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    return existsSync(bundle) && inputs.every((f) => statSync(root + f).mtimeMs < builtAt);
+  } catch {
+    return false;
+  }
 }
-if (code === null) {
-  const { main } = await import("../src/main.ts");
-  code = await main(argv);
+
+let useBundle = !fromSource && existsSync(bundle);
+if (checkout && !fromSource && !bundleIsFresh()) {
+  try {
+    const { buildCLI } = await import("../build.mjs");
+    await buildCLI();
+    useBundle = true;
+  } catch (err) {
+    process.stderr.write(`flare: could not rebuild the CLI bundle (${err.message}); running from source\n`);
+    useBundle = false;
+  }
 }
-// Exit once stdout and stderr are flushed: a lingering keep-alive socket must not hold the CLI open.
-await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write("", resolve))));
-process.exit(code);
+
+if (useBundle) {
+  await import(bundle.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  const { runFlare } = await import("../src/entry.ts");
+  await runFlare(process.argv.slice(2));
+}

@@ -2,13 +2,14 @@ import type { Command } from "commander";
 import type { Env } from "./config";
 import { type Context, createContext, type GlobalOptions } from "./context";
 import type { Streams } from "./output";
+import type { Self } from "./self";
 
 /** What command modules receive: the process's environment and streams, and a Context per command. */
 export interface App {
   env: Env;
   streams: Streams;
   /** Absolute paths used to re-invoke this CLI (ProxyCommand lines). */
-  self: { node: string; bin: string };
+  self: Self;
   /** The Context for the command being run (global options resolved). */
   ctx(cmd: Command): Context;
   /** A command that runs a child (ssh) sets the exit code to pass through. */

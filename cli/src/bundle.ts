@@ -2,7 +2,6 @@ import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, r
 import os from "node:os";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
-import { create as createTar } from "tar";
 import { type Manifest, manifestSchema } from "../../sdk/schemas/manifest";
 import { CLIError } from "./output";
 
@@ -88,6 +87,7 @@ export async function prepareBundle(source: string): Promise<Bundle> {
   const file = path.join(tmp, "bundle.tar.gz");
   const entries = readdirSync(source).filter((e) => !SKIP.has(e));
   if (entries.length === 0) throw new CLIError("usage", `${source} is empty`, { exitCode: 2 });
+  const { create: createTar } = await import("tar");
   await createTar({ gzip: true, file, cwd: source, portable: true, filter: (p) => !p.split("/").some((seg) => SKIP.has(seg)) }, entries);
   return { file, bytes: statSync(file).size, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }

@@ -1,5 +1,3 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { API_VERSION } from "../../sdk/version";
 import { type App, createApp, examples } from "./app";
@@ -19,8 +17,7 @@ import { registerWorkspace } from "./commands/workspace";
 import type { Env } from "./config";
 import { DEFAULT_URL } from "./defaults";
 import { describeError, EXIT, Output, type Streams } from "./output";
-
-export const FLARE_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/flare.mjs");
+import { flareSelf } from "./self";
 
 const urlOption = () => new Option("--url <url>", `BurstFlare server (default: $BURSTFLARE_URL or ${DEFAULT_URL})`);
 const jsonOption = () => new Option("--json", "machine-readable output on stdout; errors as {error:{code,message}} on stderr");
@@ -92,7 +89,7 @@ export interface MainIO {
 export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   const env = io.env ?? process.env;
   const streams = io.streams ?? { stdout: process.stdout, stderr: process.stderr };
-  const app = createApp(env, streams, { node: process.execPath, bin: FLARE_BIN });
+  const app = createApp(env, streams, flareSelf());
   const json = argv.includes("--json");
   const program = buildProgram(app, { json });
   try {

@@ -226,3 +226,27 @@ describe("SSH with an API token", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith("conn-"))).toEqual([]);
   });
 });
+
+/** `node cli/pack.mjs --sea`: the CLI with Node inside, for machines without Node. */
+describe("the single-executable flare", () => {
+  it("lists sessions and opens SSH, its ProxyCommand re-running the executable itself", async () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const exe = execFileSync(process.execPath, [path.join(root, "cli/pack.mjs"), "--sea"], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .pop()!;
+    const user = await createStackUser();
+    const session = await createSession(user, { name: `sea-${Date.now().toString(36)}` });
+    const fh = tokenHome((await apiToken(user, "sea")).token);
+    // No Node on PATH: only the system's tools, as on a machine that never installed Node.
+    fh.env.PATH = "/usr/bin:/bin";
+    const list = await run(exe, ["--json", "session", "list"], fh);
+    expect(list.code, list.stderr).toBe(0);
+    expect((JSON.parse(list.stdout) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).toContain(session.id);
+    const ssh = await run(exe, ["ssh", session.name, "--", "echo", "from-sea"], fh);
+    expect(ssh.stdout, ssh.stderr).toBe("from-sea\n");
+    const configured = JSON.parse((await run(exe, ["--json", "config-ssh", "--dry-run"], fh)).stdout) as { content: string };
+    const proxyLine = configured.content.split("\n").find((l) => l.trim().startsWith("ProxyCommand"));
+    expect(proxyLine?.trim()).toMatch(new RegExp(`^ProxyCommand ${exe} .*ssh-proxy`));
+  });
+});

@@ -1,21 +1,17 @@
 import { configDir, type Env } from "../config";
 import { DEFAULT_URL } from "../defaults";
+import type { Self } from "../self";
 import { HOST_SUFFIX } from "../sessions";
 import type { HostEntry } from "./config-block";
 import { quoteConfigValue, shellQuote } from "./config-block";
 import type { ManagedPaths } from "./keys";
-
-export interface Self {
-  node: string;
-  bin: string;
-}
 
 /**
  * The ProxyCommand line that re-invokes this CLI. Node and the bin are absolute paths so it works
  * from any shell; --url and --config-dir are spelled out only when they differ from the defaults.
  */
 export function proxyCommand(self: Self, opts: { baseURL: string; configDir: string; env: Env; target: string }): string {
-  const words = [self.node, self.bin];
+  const words = self.bin ? [self.node, self.bin] : [self.node];
   if (opts.baseURL !== DEFAULT_URL) words.push("--url", opts.baseURL);
   if (opts.configDir !== configDir({ HOME: opts.env.HOME })) words.push("--config-dir", opts.configDir);
   words.push("ssh-proxy", opts.target);

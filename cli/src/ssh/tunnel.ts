@@ -1,5 +1,5 @@
 import type { Duplex, Readable, Writable } from "node:stream";
-import { createWebSocketStream, WebSocket } from "ws";
+import type { WebSocket } from "ws";
 
 /** The ssh WebSocket URL of a session: same origin as the API, ws(s) scheme. */
 export function sshTunnelURL(baseURL: string, sessionId: string): string {
@@ -26,7 +26,9 @@ export interface Tunnel {
 }
 
 /** Opens the tunnel WebSocket; a refused upgrade rejects with the server's error code and message. */
-export function openTunnel(url: string, token: string, { timeoutMs = 30_000 } = {}): Promise<Tunnel> {
+export async function openTunnel(url: string, token: string, { timeoutMs = 30_000 } = {}): Promise<Tunnel> {
+  // Loaded here, not at start: only the commands that open a tunnel pay for ws and the HTTP stack.
+  const { WebSocket, createWebSocketStream } = await import("ws");
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${token}` },
@@ -83,7 +85,7 @@ export function bridge({ ws, stream: duplex }: Tunnel, input: Readable, output: 
     };
     duplex.on("error", (err) => {
       // The peer closing mid-write is an ordinary end of session, not a failure.
-      if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) finish();
+      if (ws.readyState === ws.CLOSED || ws.readyState === ws.CLOSING) finish();
       else finish(err);
     });
     duplex.pipe(output, { end: false });
