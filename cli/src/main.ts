@@ -4,6 +4,7 @@ import { type App, createApp, examples } from "./app";
 import { registerAdmin } from "./commands/admin";
 import { registerAuth } from "./commands/auth";
 import { registerBuild } from "./commands/build";
+import { registerCompletion } from "./commands/completion";
 import { registerConfigSSH } from "./commands/config-ssh";
 import { registerDoctor } from "./commands/doctor";
 import { registerExport } from "./commands/export";
@@ -76,6 +77,7 @@ export function buildProgram(app: App, { json = false }: { json?: boolean } = {}
   registerSSHProxy(program, app);
   registerConfigSSH(program, app);
   registerDoctor(program, app);
+  registerCompletion(program, app);
   addGlobalOptions(program);
   return program;
 }
