@@ -68,7 +68,8 @@ describe("NameCache", () => {
 
 describe("completionScript", () => {
   it("asks `flare __complete --` with the words up to the cursor in each shell", () => {
-    expect(completionScript("bash")).toContain('flare __complete -- "${COMP_WORDS[@]:1:COMP_CWORD}"');
+    // The bash array slice: words 1..COMP_CWORD of the line.
+    expect(completionScript("bash")).toContain(`flare __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}"`);
     expect(completionScript("zsh")).toContain("compdef _flare flare");
     expect(completionScript("fish")).toContain("complete -c flare");
   });
