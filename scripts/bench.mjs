@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import apiLoad from "./bench/api-load.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
+import cliStart from "./bench/cli-start.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
 import sessionStart from "./bench/session-start.mjs";
 import snapshotSaveRestore from "./bench/snapshot-save-restore.mjs";
@@ -21,7 +22,17 @@ import wakeIntent from "./bench/wake-intent.mjs";
 import { buildWeb, ROOT, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
-const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, snapshotSaveRestore, sshThroughput, wakeIntent];
+const SCENARIOS = [
+  sessionStart,
+  terminalEcho,
+  terminalThroughput,
+  apiLoad,
+  bundleSize,
+  snapshotSaveRestore,
+  sshThroughput,
+  wakeIntent,
+  cliStart,
+];
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Env } from "./config";
-import { type Context, createContext, type GlobalOptions } from "./context";
+import type { Context, GlobalOptions } from "./context";
 import type { Streams } from "./output";
 import type { Self } from "./self";
 
@@ -16,7 +16,10 @@ export interface App {
   exitCode: number;
 }
 
-export function createApp(env: Env, streams: Streams, self: App["self"]): App {
+export type ContextFactory = (opts: GlobalOptions, env: Env, streams: Streams) => Context;
+
+/** `createContext` comes from context.ts, loaded only for a command that runs (main.ts). */
+export function createApp(env: Env, streams: Streams, self: App["self"], createContext: ContextFactory): App {
   const cache = new WeakMap<Command, Context>();
   return {
     env,

@@ -1,20 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { API_VERSION } from "../../sdk/version";
 import { type App, createApp, examples } from "./app";
-import { registerAdmin } from "./commands/admin";
-import { registerAuth } from "./commands/auth";
-import { registerBuild } from "./commands/build";
-import { registerCompletion } from "./commands/completion";
-import { registerConfigSSH } from "./commands/config-ssh";
-import { registerDoctor } from "./commands/doctor";
-import { registerExport } from "./commands/export";
-import { registerSession } from "./commands/session";
-import { registerShare } from "./commands/share";
-import { registerSnapshot } from "./commands/snapshot";
-import { registerSSH } from "./commands/ssh";
-import { registerSSHProxy } from "./commands/ssh-proxy";
-import { registerTemplate } from "./commands/template";
-import { registerWorkspace } from "./commands/workspace";
+import { addListing, COMMANDS, commandWord } from "./command-table";
 import type { Env } from "./config";
 import { DEFAULT_URL } from "./defaults";
 import { describeError, EXIT, Output, type Streams } from "./output";
@@ -36,7 +23,14 @@ function addGlobalOptions(cmd: Command): void {
   }
 }
 
-export function buildProgram(app: App, { json = false }: { json?: boolean } = {}): Command {
+/**
+ * The command tree. `load` names the top-level command to define in full ("all" for every one);
+ * the others are listed with their description only, which is all `--help` shows of them.
+ */
+export async function buildProgram(
+  app: App,
+  { json = false, load = "all" }: { json?: boolean; load?: string | null } = {},
+): Promise<Command> {
   const program = new Command("flare")
     .description("BurstFlare from the command line: sign in, manage templates and sessions, and SSH into them.")
     .version(API_VERSION, "-v, --version")
@@ -64,20 +58,17 @@ export function buildProgram(app: App, { json = false }: { json?: boolean } = {}
       ) +
         "\nEnvironment:\n  BURSTFLARE_URL         server URL\n  BURSTFLARE_TOKEN       API token (bfp_…) used instead of stored credentials\n  BURSTFLARE_CONFIG_DIR  where credentials and the managed SSH key live (default ~/.config/burstflare)\n",
     );
-  registerAuth(program, app);
-  registerWorkspace(program, app);
-  registerTemplate(program, app);
-  registerBuild(program, app);
-  registerSession(program, app);
-  registerSnapshot(program, app);
-  registerShare(program, app);
-  registerExport(program, app);
-  registerAdmin(program, app);
-  registerSSH(program, app);
-  registerSSHProxy(program, app);
-  registerConfigSSH(program, app);
-  registerDoctor(program, app);
-  registerCompletion(program, app);
+  // The completer walks the whole tree.
+  const loadAll = load === "all" || load === "__complete";
+  for (const entry of COMMANDS) {
+    if (program.commands.some((c) => c.name() === entry.name)) continue;
+    if (loadAll || entry.name === load || entry.aliases?.includes(load ?? "")) (await entry.load())(program, app);
+    else addListing(program, entry);
+  }
+  // A module defines several commands (completion, __complete): keep the table's order.
+  (program.commands as Command[]).sort(
+    (a, b) => COMMANDS.findIndex((e) => e.name === a.name()) - COMMANDS.findIndex((e) => e.name === b.name()),
+  );
   addGlobalOptions(program);
   return program;
 }
@@ -91,9 +82,12 @@ export interface MainIO {
 export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   const env = io.env ?? process.env;
   const streams = io.streams ?? { stdout: process.stdout, stderr: process.stderr };
-  const app = createApp(env, streams, flareSelf());
+  const load = commandWord(argv);
+  // The context (API client, credentials, zod) only for a command that will run.
+  const { createContext } = load ? await import("./context") : { createContext: noContext };
+  const app = createApp(env, streams, flareSelf(), createContext);
   const json = argv.includes("--json");
-  const program = buildProgram(app, { json });
+  const program = await buildProgram(app, { json, load });
   try {
     await program.parseAsync(argv, { from: "user" });
     return app.exitCode;
@@ -108,6 +102,10 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
     new Output(streams, json).error(describeError(err, { baseURL: ctxURL, usingEnvToken: Boolean(env.BURSTFLARE_TOKEN) }));
     return typeof (err as { exitCode?: unknown }).exitCode === "number" ? (err as { exitCode: number }).exitCode : EXIT.failed;
   }
+}
+
+function noContext(): never {
+  throw new Error("no command is running");
 }
 
 function safeBaseURL(argv: string[], env: Env): string {

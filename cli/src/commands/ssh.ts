@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Command } from "commander";
-import { type ApiClient, path } from "../../../sdk/client";
+import { path } from "../../../sdk/client";
 import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { signalIntent } from "../intent";
 import { CLIError } from "../output";
 import { describeState, ensureRunning, resolveSession } from "../sessions";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
-import { createEphemeralKey, ensureKeyRegistered, ensureManagedKey, type ManagedPaths } from "../ssh/keys";
+import { createEphemeralKey, type EphemeralKey, ensureManagedKey } from "../ssh/keys";
 import { flareSSHArgs } from "../ssh/ssh-args";
 
 interface SSHOptions {
@@ -41,33 +41,38 @@ export function registerSSH(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       // With pass-through parsing the `--` separator arrives as the first word of the command.
       const remote = command[0] === "--" ? command.slice(1) : command;
-      let session = await resolveSession(ctx.client, ref);
-      // Start on intent: a sleeping session marked for it starts waking now, in the background.
-      await signalIntent(ctx.client, "ssh", session.id);
-      if (session.state !== "running") {
-        const spinner = ctx.spinner(describeState(session));
-        try {
-          session = await ensureRunning(ctx.client, session, { onUpdate: (s) => spinner.update(describeState(s)) });
-          spinner.succeed(describeState(session));
-        } catch (err) {
-          spinner.fail();
-          throw err;
-        }
-      }
       const keygen = app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen";
-      // An API token cannot register account keys: it binds a key made for this one connection.
-      const key = ctx.usingEnvToken ? await createEphemeralKey(ctx.configDir, keygen) : null;
+      // The key is bound to this connection's token, so no account key has to be registered (API
+      // tokens cannot): a key made for this one connection with a token, the managed key when signed in.
+      const keyReady = ctx.usingEnvToken ? createEphemeralKey(ctx.configDir, keygen) : managedKey(ctx.configDir, keygen);
+      // Settled early so a failure elsewhere never leaves it unhandled; disposed of in finally.
+      keyReady.catch(() => {});
       try {
-        const paths = key ? key.paths : await managedKeyRegistered(ctx.client, ctx.configDir, keygen);
-        const minted = await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, key ? { publicKey: key.publicKey } : {}, {
-          schema: sshTokenSchema,
-        });
+        let session = await resolveSession(ctx.client, ref);
+        // Start on intent: a sleeping session marked for it starts waking now, in the background.
+        const intent = signalIntent(ctx.client, "ssh", session.id);
+        if (session.state !== "running") {
+          await intent;
+          const spinner = ctx.spinner(describeState(session));
+          try {
+            session = await ensureRunning(ctx.client, session, { onUpdate: (s) => spinner.update(describeState(s)) });
+            spinner.succeed(describeState(session));
+          } catch (err) {
+            spinner.fail();
+            throw err;
+          }
+        }
+        const key = await keyReady;
+        const [minted] = await Promise.all([
+          ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, { publicKey: key.publicKey }, { schema: sshTokenSchema }),
+          intent,
+        ]);
         const args = flareSSHArgs({
           self: app.self,
           baseURL: ctx.baseURL,
           configDir: ctx.configDir,
           env: app.env,
-          paths,
+          paths: key.paths,
           session,
           sshUser: minted.sshUser,
           forwardAgent: opts.forwardAgent,
@@ -83,15 +88,14 @@ export function registerSSH(program: Command, app: App): void {
           [SSH_TOKEN_SESSION_ENV]: session.id,
         });
       } finally {
-        key?.dispose();
+        await keyReady.then((k) => k.dispose()).catch(() => {});
       }
     });
 }
 
-async function managedKeyRegistered(client: ApiClient, configDir: string, keygen: string): Promise<ManagedPaths> {
+async function managedKey(configDir: string, keygen: string): Promise<EphemeralKey> {
   const { paths, publicKey } = await ensureManagedKey(configDir, keygen);
-  await ensureKeyRegistered(client, publicKey);
-  return paths;
+  return { paths, publicKey, dispose: () => {} };
 }
 
 /** Runs ssh attached to our terminal and resolves to its exit status (128+n when killed by signal n). */

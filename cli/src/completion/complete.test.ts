@@ -3,18 +3,19 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../app";
+import { createContext } from "../context";
 import { buildProgram } from "../main";
 import { complete, type NameKind } from "./complete";
 import { NAME_CACHE_TTL_MS, NameCache } from "./name-cache";
 import { completionScript } from "./scripts";
 
 const sink = { write: () => true } as unknown as NodeJS.WritableStream;
-const program = () => buildProgram(createApp({}, { stdout: sink, stderr: sink }, { node: "node", bin: "flare" }));
+const program = () => buildProgram(createApp({}, { stdout: sink, stderr: sink }, { node: "node", bin: "flare" }, createContext));
 const names: Record<NameKind, string[]> = { sessions: ["dev", "demo", "api"], templates: ["starter", "python"], snapshots: ["snp_1"] };
 
 async function candidates(words: string[]) {
   const asked: NameKind[] = [];
-  const out = await complete(program(), words, {
+  const out = await complete(await program(), words, {
     names: async (kind) => {
       asked.push(kind);
       return names[kind];
