@@ -23,10 +23,13 @@ export async function listAllSessions(client: ApiClient): Promise<Session[]> {
 /** Finds a session by id or by name (names are what people type; ids are what scripts keep). */
 export async function resolveSession(client: ApiClient, ref: string): Promise<Session> {
   const key = ref.endsWith(HOST_SUFFIX) ? ref.slice(0, -HOST_SUFFIX.length) : ref;
-  try {
-    return (await client.get(path`/api/sessions/${key}`, { schema: sessionDetailResponse })).session;
-  } catch (err) {
-    if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
+  // Ids look like `ses_…`; names never hold an underscore, so a name skips the lookup by id.
+  if (key.includes("_")) {
+    try {
+      return (await client.get(path`/api/sessions/${key}`, { schema: sessionDetailResponse })).session;
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
+    }
   }
   const sessions = await listAllSessions(client);
   const match = sessions.find((s) => s.name === key && s.state !== "deleted");
