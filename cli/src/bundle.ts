@@ -29,7 +29,9 @@ export function resolveManifest(source: string, flags: ManifestFlags): Manifest 
     try {
       base = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     } catch (err) {
-      throw new CLIError("invalid_manifest", `${file} is not valid JSON: ${(err as Error).message}`);
+      throw new CLIError("invalid_manifest", `${file} is not valid JSON: ${(err as Error).message}`, {
+        hint: `fix the JSON in ${file} (no comments or trailing commas), or pass the settings as flags`,
+      });
     }
   } else if (flags.manifest) {
     throw new CLIError("not_found", `manifest file ${flags.manifest} does not exist`);

@@ -46,3 +46,26 @@ describe("describeError", () => {
     expect(describeError(new Error("boom"), asUser)).toEqual({ code: "internal", message: "boom" });
   });
 });
+
+describe("the CLI's own errors", () => {
+  it("every CLIError the CLI can throw comes with a fix line, its own or its code's", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const root = path.resolve(import.meta.dirname);
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+    const codes = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(path.join(root, f), "utf8");
+      for (const m of text.matchAll(/new CLIError\(\s*"([a-z_]+)"/g)) {
+        const code = m[1]!;
+        codes.add(code);
+        // Usage errors are answered by the command's own help; everything else says what to do.
+        if (code === "usage") continue;
+        const statement = text.slice(m.index, text.indexOf(");", m.index));
+        const view = describeError(new CLIError(code, "x", statement.includes("hint:") ? { hint: "own" } : {}), asUser);
+        expect(view.hint, `${f}: CLIError("${code}") has no fix line`).toBeTruthy();
+      }
+    }
+    expect(codes.size).toBeGreaterThan(8);
+  });
+});

@@ -31,7 +31,8 @@ export interface ErrorView {
 
 /** Every error as {code, message} plus the fix to suggest; unknown throwables become `internal`. */
 export function describeError(err: unknown, ctx: { baseURL: string; usingEnvToken: boolean }): ErrorView {
-  if (err instanceof CLIError) return { code: err.code, message: err.message, hint: err.hint };
+  // A CLI error without a fix of its own takes the one its API code has (not_found, validation_failed…).
+  if (err instanceof CLIError) return { code: err.code, message: err.message, hint: err.hint ?? hintFor(err.code, ctx) };
   if (err instanceof NetworkError) {
     return {
       code: err.code,

@@ -67,7 +67,11 @@ export function registerConfigSSH(program: Command, app: App): void {
           );
         }
       } catch (err) {
-        if (err instanceof SSHConfigError) throw new CLIError("ssh_config_damaged", `${file}: ${err.message}`);
+        if (err instanceof SSHConfigError) {
+          throw new CLIError("ssh_config_damaged", `${file}: ${err.message}`, {
+            hint: "repair or delete the BurstFlare block between its BEGIN/END marker lines by hand, then run `flare config-ssh` again",
+          });
+        }
         throw err;
       }
       const changed = after !== before;
