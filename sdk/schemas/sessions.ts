@@ -60,7 +60,7 @@ export type SSHToken = z.infer<typeof sshTokenSchema>;
  * `publicKey` binds one OpenSSH public key to the token: the connection it opens accepts that
  * key and no other. This is how API tokens (which cannot register account keys) get SSH.
  */
-export const sshTokenBodySchema = z.object({ publicKey: z.string().trim().min(16).max(16_384).optional() }).strict();
+export const sshTokenBodySchema = z.object({ publicKey: z.string().trim().min(16).max(16_384).optional() });
 export type SSHTokenBody = z.infer<typeof sshTokenBodySchema>;
 
 /** Longest a keep-awake lease may hold a session awake (the plan may lower it). */
