@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
-import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { CLIError } from "../output";
 import { Spinner } from "../progress";
-import { describeState, ensureRunning, resolveSession } from "../sessions";
+import { describeState } from "../sessions";
+import { prepareConnection } from "../ssh/connect";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { readManagedPublicKey } from "../ssh/keys";
 import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError } from "../ssh/tunnel";
@@ -32,18 +31,19 @@ export function registerSSHProxy(program: Command, app: App): void {
       } else {
         // Progress goes to stderr, which ssh shows; stdout belongs to the SSH stream.
         const spinner = new Spinner(ctx.streams.stderr);
-        let session = await resolveSession(ctx.client, ref);
-        if (session.state !== "running") {
-          spinner.start(describeState(session));
-          session = await ensureRunning(ctx.client, session, { onUpdate: (s) => spinner.update(describeState(s)) });
-          spinner.succeed(describeState(session));
-        }
-        sessionId = session.id;
+        let waking = false;
         // With an API token no account key exists: bind the managed key, which config-ssh's entries use.
-        const bound = ctx.usingEnvToken ? readManagedPublicKey(ctx.configDir) : null;
-        token = (
-          await ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, bound ? { publicKey: bound } : {}, { schema: sshTokenSchema })
-        ).token;
+        const { session, minted } = await prepareConnection(ctx, ref, {
+          publicKey: ctx.usingEnvToken ? readManagedPublicKey(ctx.configDir) : null,
+          onWaking: (s) => {
+            if (waking) spinner.update(describeState(s));
+            else spinner.start(describeState(s));
+            waking = true;
+          },
+          onWoken: (s) => spinner.succeed(describeState(s)),
+        });
+        sessionId = session.id;
+        token = minted.token;
       }
       let tunnel: Tunnel;
       try {

@@ -1,12 +1,11 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
-import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
-import { signalIntent } from "../intent";
 import { CLIError } from "../output";
-import { describeState, ensureRunning, resolveSession } from "../sessions";
+import type { Spinner } from "../progress";
+import { describeState } from "../sessions";
+import { type PreparedConnection, prepareConnection } from "../ssh/connect";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { createEphemeralKey, type EphemeralKey, ensureManagedKey } from "../ssh/keys";
 import { flareSSHArgs } from "../ssh/ssh-args";
@@ -47,26 +46,24 @@ export function registerSSH(program: Command, app: App): void {
       const keyReady = ctx.usingEnvToken ? createEphemeralKey(ctx.configDir, keygen) : managedKey(ctx.configDir, keygen);
       // Settled early so a failure elsewhere never leaves it unhandled; disposed of in finally.
       keyReady.catch(() => {});
+      let spinner: Spinner | null = null;
       try {
-        let session = await resolveSession(ctx.client, ref);
-        // Start on intent: a sleeping session marked for it starts waking now, in the background.
-        const intent = signalIntent(ctx.client, "ssh", session.id);
-        if (session.state !== "running") {
-          await intent;
-          const spinner = ctx.spinner(describeState(session));
-          try {
-            session = await ensureRunning(ctx.client, session, { onUpdate: (s) => spinner.update(describeState(s)) });
-            spinner.succeed(describeState(session));
-          } catch (err) {
-            spinner.fail();
-            throw err;
-          }
-        }
         const key = await keyReady;
-        const [minted] = await Promise.all([
-          ctx.client.post(path`/api/sessions/${session.id}/ssh-token`, { publicKey: key.publicKey }, { schema: sshTokenSchema }),
-          intent,
-        ]);
+        let prepared: PreparedConnection;
+        try {
+          prepared = await prepareConnection(ctx, ref, {
+            publicKey: key.publicKey,
+            onWaking: (s) => {
+              if (spinner) spinner.update(describeState(s));
+              else spinner = ctx.spinner(describeState(s));
+            },
+            onWoken: (s) => spinner?.succeed(describeState(s)),
+          });
+        } catch (err) {
+          (spinner as Spinner | null)?.fail();
+          throw err;
+        }
+        const { session, minted } = prepared;
         const args = flareSSHArgs({
           self: app.self,
           baseURL: ctx.baseURL,
