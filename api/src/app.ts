@@ -6,6 +6,7 @@ import { requestId } from "./middleware/request-id";
 import admin from "./routes/admin";
 import audit from "./routes/audit";
 import auth from "./routes/auth";
+import automation from "./routes/automation";
 import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
@@ -48,6 +49,7 @@ export function buildApp() {
     uploads,
     builds,
     sessions,
+    automation,
     snapshots,
     exportsRouter,
     shares,
