@@ -20,7 +20,7 @@ import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireAuth, requirePermission } from "../middleware/auth";
-import { agentJSON, callAgent, ndjsonLines } from "../sessions/agent-call";
+import { agentJSON, callAgent, ndjsonReader } from "../sessions/agent-call";
 import { requireSessionRow } from "../sessions/records";
 
 /**
@@ -73,8 +73,8 @@ router.openapi(
     if (stream) return sseOf(res.body);
     const out = { stdout: "", stderr: "" };
     let exit: RunExit | null = null;
-    for await (const line of ndjsonLines(res.body)) {
-      const event = line as RunEvent;
+    const lines = ndjsonReader(res.body);
+    for (let event = (await lines.next()) as RunEvent | null; event; event = (await lines.next()) as RunEvent | null) {
       if (event.type === "stdout" || event.type === "stderr") out[event.type] += event.data;
       else if (event.type === "exit") exit = event;
     }
@@ -87,21 +87,21 @@ router.openapi(
   },
 );
 
-/** NDJSON RunEvents → SSE; cancelling it (the caller went away) cancels the agent's stream, which kills the command. */
+/**
+ * NDJSON RunEvents → SSE. Cancelling it (the caller went away) cancels the agent's stream, and the
+ * agent kills the command when its connection closes. Under local `wrangler dev` the Worker is
+ * not told of the disconnect, so there the command runs on until its timeout (docs/automation.md).
+ */
 function sseOf(body: ReadableStream<Uint8Array>): Response {
   const encoder = new TextEncoder();
-  const lines = ndjsonLines(body);
+  const lines = ndjsonReader(body);
   const out = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await lines.next();
-      if (next.done) return controller.close();
-      const event = next.value as RunEvent;
+      const event = (await lines.next()) as RunEvent | null;
+      if (!event) return controller.close();
       controller.enqueue(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
     },
-    async cancel() {
-      await lines.return(undefined);
-      await body.cancel().catch(() => {});
-    },
+    cancel: () => lines.cancel(),
   });
   return new Response(out, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });
 }

@@ -29,20 +29,37 @@ async function agentError(res: Response): Promise<ApiError> {
   return new ApiError("runtime_unavailable", `runtime answered ${res.status}`);
 }
 
-/** Splits an NDJSON body into parsed lines. */
-export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+/**
+ * Reads an NDJSON body line by line. `cancel` stops the read at once, also while a read is
+ * pending (a generator's return() would wait for it), so a caller going away reaches the agent.
+ */
+export function ndjsonReader(body: ReadableStream<Uint8Array>): { next: () => Promise<unknown | null>; cancel: () => Promise<void> } {
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffered = "";
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline = buffered.indexOf("\n");
-    while (newline >= 0) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      if (line) yield JSON.parse(line);
-      newline = buffered.indexOf("\n");
-    }
-  }
-  const rest = (buffered + decoder.decode()).trim();
-  if (rest) yield JSON.parse(rest);
+  let done = false;
+  return {
+    async next() {
+      for (;;) {
+        const newline = buffered.indexOf("\n");
+        if (newline >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) return JSON.parse(line);
+          continue;
+        }
+        if (done) {
+          const rest = buffered.trim();
+          buffered = "";
+          return rest ? JSON.parse(rest) : null;
+        }
+        const chunk = await reader.read();
+        if (chunk.done) {
+          done = true;
+          buffered += decoder.decode();
+        } else buffered += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  };
 }
