@@ -16,6 +16,7 @@ import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
 import preview from "./routes/preview";
 import runtime from "./routes/runtime";
+import scopedTokens from "./routes/scoped-tokens";
 import sessions from "./routes/sessions";
 import shares from "./routes/shares";
 import snapshots from "./routes/snapshots";
@@ -50,6 +51,7 @@ export function buildApp() {
     builds,
     sessions,
     automation,
+    scopedTokens,
     snapshots,
     exportsRouter,
     shares,
