@@ -10,6 +10,7 @@ import automation from "./routes/automation";
 import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
+import fork from "./routes/fork";
 import health from "./routes/health";
 import intent from "./routes/intent";
 import metrics from "./routes/metrics";
@@ -52,6 +53,7 @@ export function buildApp() {
     sessions,
     automation,
     scopedTokens,
+    fork,
     snapshots,
     exportsRouter,
     shares,
