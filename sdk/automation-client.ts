@@ -31,12 +31,15 @@ import { type Template, templateListSchema } from "./schemas/templates";
  */
 export { ApiError, type ErrorCode };
 
-export interface BurstFlareOptions {
-  baseURL: string;
-  /** An API token (`bfp_…`, scoped or not) or a CLI access token. */
-  token: string;
-  fetch?: typeof fetch;
-}
+export type BurstFlareOptions =
+  | {
+      baseURL: string;
+      /** An API token (`bfp_…`, scoped or not) or a CLI access token. */
+      token: string;
+      fetch?: typeof fetch;
+    }
+  /** An ApiClient that already knows its credentials (the CLI's, with refresh). */
+  | { client: ApiClient };
 
 /** Options of one command; `command` is a shell string or an argv array. */
 export type ExecOptions = Omit<ExecBody, "argv" | "command" | "stream">;
@@ -59,7 +62,10 @@ export class BurstFlare {
   };
 
   constructor(opts: BurstFlareOptions) {
-    this.api = new ApiClient({ baseURL: opts.baseURL, fetch: opts.fetch, tokens: { getToken: async () => opts.token } });
+    this.api =
+      "client" in opts
+        ? opts.client
+        : new ApiClient({ baseURL: opts.baseURL, fetch: opts.fetch, tokens: { getToken: async () => opts.token } });
     this.sessions = {
       create: async (body) => {
         const { session } = await this.api.post("/api/sessions", body, { schema: sessionResponse });

@@ -9,6 +9,7 @@ import { registerBuild } from "./commands/build";
 import { registerConfigSSH } from "./commands/config-ssh";
 import { registerDoctor } from "./commands/doctor";
 import { registerExport } from "./commands/export";
+import { registerMcp } from "./commands/mcp";
 import { registerSession } from "./commands/session";
 import { registerShare } from "./commands/share";
 import { registerSnapshot } from "./commands/snapshot";
@@ -78,6 +79,7 @@ export function buildProgram(app: App, { json = false }: { json?: boolean } = {}
   registerSSH(program, app);
   registerSSHProxy(program, app);
   registerConfigSSH(program, app);
+  registerMcp(program, app);
   registerDoctor(program, app);
   addGlobalOptions(program);
   return program;
