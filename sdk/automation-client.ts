@@ -19,6 +19,7 @@ import { type Session, sessionDetailResponse, sessionResponse } from "./schemas/
 import { type Snapshot, snapshotSchema } from "./schemas/snapshots";
 import { type Template, templateListSchema } from "./schemas/templates";
 
+export type { ExecResult, FileEntry, ProcessInfo, ProcessOutput, ScopedToken, Session, Snapshot, Template, TokenScope };
 /**
  * The automation SDK (docs/automation.md): sessions as programmable sandboxes, on top of the
  * typed ApiClient. Every failure is an ApiError with the server's `code` (sdk/errors.ts), or a

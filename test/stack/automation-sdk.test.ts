@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, BurstFlare, type ExecStreamEvent } from "../../sdk/automation-client";
+import { runAgentLoop } from "../../sdk/examples/agent-loop";
 import { baseURL } from "./helpers/api";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";
@@ -58,5 +59,12 @@ describe("automation SDK against the stack", () => {
     const stopped = await s.exec("true").catch((e: unknown) => e);
     expect((stopped as ApiError).code).toBe("invalid_state");
     await f.delete();
+  });
+
+  it("runs the agent loop of docs/automation.md (sdk/examples/agent-loop.ts)", async () => {
+    const user = await createStackUser();
+    const report = await runAgentLoop(new BurstFlare({ baseURL: baseURL(), token: user.token }), "loop");
+    expect(report).toMatchObject({ steps: 4, summary: "tests pass: PASS", forkIsolated: true });
+    expect(report.snapshotId).toMatch(/^snap_/);
   });
 });
