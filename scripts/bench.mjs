@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import apiLoad from "./bench/api-load.mjs";
+import automationExec from "./bench/automation-exec.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
 import sessionStart from "./bench/session-start.mjs";
@@ -21,7 +22,17 @@ import wakeIntent from "./bench/wake-intent.mjs";
 import { buildWeb, ROOT, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
-const SCENARIOS = [sessionStart, terminalEcho, terminalThroughput, apiLoad, bundleSize, snapshotSaveRestore, sshThroughput, wakeIntent];
+const SCENARIOS = [
+  sessionStart,
+  terminalEcho,
+  terminalThroughput,
+  apiLoad,
+  bundleSize,
+  snapshotSaveRestore,
+  sshThroughput,
+  wakeIntent,
+  automationExec,
+];
 
 const { values } = parseArgs({
   options: {
