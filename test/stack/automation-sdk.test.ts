@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { runAgentLoop } from "../../scripts/examples/agent-loop";
 import { ApiError, BurstFlare, type ExecStreamEvent } from "../../sdk/automation-client";
-import { runAgentLoop } from "../../sdk/examples/agent-loop";
 import { baseURL } from "./helpers/api";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";
@@ -61,7 +61,7 @@ describe("automation SDK against the stack", () => {
     await f.delete();
   });
 
-  it("runs the agent loop of docs/automation.md (sdk/examples/agent-loop.ts)", async () => {
+  it("runs the agent loop of docs/automation.md (scripts/examples/agent-loop.ts)", async () => {
     const user = await createStackUser();
     const report = await runAgentLoop(new BurstFlare({ baseURL: baseURL(), token: user.token }), "loop");
     expect(report).toMatchObject({ steps: 4, summary: "tests pass: PASS", forkIsolated: true });

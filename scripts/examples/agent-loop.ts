@@ -4,11 +4,11 @@
  * try a risky idea in a fork, keep a snapshot, clean up. The model here is a scripted stand-in;
  * swap `nextStep` for a call to your LLM. Run it against a local stack:
  *
- *   BURSTFLARE_URL=http://127.0.0.1:8787 BURSTFLARE_TOKEN=bfp_… npx tsx sdk/examples/agent-loop.ts
+ *   BURSTFLARE_URL=http://127.0.0.1:8787 BURSTFLARE_TOKEN=bfp_… npx tsx scripts/examples/agent-loop.ts
  *
  * test/stack/automation-sdk.test.ts runs runAgentLoop() against a real stack.
  */
-import { ApiError, BurstFlare, type ExecResult } from "../automation-client";
+import { ApiError, BurstFlare, type ExecResult } from "../../sdk/automation-client";
 
 type Step = { kind: "write"; path: string; content: string } | { kind: "run"; command: string } | { kind: "done"; summary: string };
 
