@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProcessInfo, ProcessOutput } from "../../sdk/protocol/automation";
-import { api, baseURL, createSession, expectOK, until } from "./helpers/api";
+import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
+import { createStackTemplate } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";
 
 describe("background processes", () => {
@@ -82,5 +83,19 @@ describe("background processes", () => {
       expect((await api(viewer, method, `/api/sessions/${session.id}/${path}`, body)).status).toBe(403);
       expect((await api(stranger, method, `/api/sessions/${session.id}/${path}`, body)).status).toBe(404);
     }
+  });
+});
+
+describe("idle timer", () => {
+  it("a running exec holds a short idle timeout; the session sleeps once it is done", async () => {
+    const owner = await createStackUser();
+    const templateId = await createStackTemplate(owner.workspaceId, { idleTimeoutSeconds: 5 });
+    const session = await createSession(owner, { name: "exec-idle", templateId });
+    // Silent for longer than the idle timeout: the command is the activity.
+    const res = (await expectOK(
+      await api(owner, "POST", `/api/sessions/${session.id}/exec`, { command: "sleep 12; echo still-here", timeoutMs: 30_000 }),
+    )) as { exitCode: number; stdout: string };
+    expect(res).toMatchObject({ exitCode: 0, stdout: "still-here\n" });
+    await until(async () => (await getSession(owner, session.id)).state === "sleeping", "the session to sleep after the exec", 60_000);
   });
 });

@@ -10,6 +10,8 @@ import { killGroup, spawnCommand } from "./spawn-command";
 
 /** After the command exits, how long inherited stdout/stderr may stay open (a background job) before we stop reading. */
 const CLOSE_GRACE_MS = 500;
+/** How often a running command marks the runtime as in use. */
+const ACTIVITY_EVERY_MS = 2_000;
 /** stdin plus the rest of the JSON body. */
 const BODY_MAX = 256 * 1024;
 
@@ -38,7 +40,6 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
           const stream = child[name];
           const decoder = new StringDecoder("utf8");
           stream.on("data", (chunk: Buffer) => {
-            activity.touch("files");
             const before = bytes[name];
             bytes[name] += chunk.length;
             if (truncated[name]) return;
@@ -61,6 +62,10 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
         }
         child.stdin.on("error", () => {});
         child.stdin.end(body.stdin ?? "");
+        // A running command is work even when it prints nothing: it holds the idle timer (the file
+        // API's activity kind, which is what API use of a runtime counts as) until it exits.
+        activity.touch("files");
+        const busy = setInterval(() => activity.touch("files"), ACTIVITY_EVERY_MS);
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
@@ -89,6 +94,8 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
           });
         });
         clearTimeout(timer);
+        clearInterval(busy);
+        activity.touch("files");
         finished = true;
         send({
           type: "exit",
