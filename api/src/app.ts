@@ -13,6 +13,7 @@ import exportsRouter from "./routes/exports";
 import fork from "./routes/fork";
 import health from "./routes/health";
 import intent from "./routes/intent";
+import mcp from "./routes/mcp";
 import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
 import preview from "./routes/preview";
@@ -54,6 +55,7 @@ export function buildApp() {
     automation,
     scopedTokens,
     fork,
+    mcp,
     snapshots,
     exportsRouter,
     shares,

@@ -197,6 +197,19 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   ],
   "POST /api/sessions/:id/processes/:pid/wait": ["runtime.access", { fixed: { pid: "prc_permtest" }, ok: [404, 409, 502, 503] }],
   "POST /api/sessions/:id/fork": ["sessions.write", { body: () => ({ name: "perm-fork" }), ok: [409] }],
+  // MCP over HTTP: any credential; each tool call is checked as the route it calls.
+  "POST /api/mcp": [
+    "signed-in",
+    {
+      headers: { accept: "application/json, text/event-stream" },
+      body: () => ({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "perm", version: "1" } },
+      }),
+    },
+  ],
   "POST /api/scoped-tokens": ["runtime.access", { body: () => ({ name: "perm", scopes: ["exec"], expiresInSeconds: 600 }) }],
   // The sandboxed preview: a signed grant in the path is the credential (no cookie); none here → 404.
   "ALL /runtime/preview/:credential": ["public", { fixed: { credential: "no-grant" } }],

@@ -1,7 +1,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { api, expectOK } from "./helpers/api";
+import { api, baseURL, createSession, expectOK } from "./helpers/api";
 import { FLARE_BIN, flareHome } from "./helpers/flare";
 import { createStackUser } from "./helpers/users";
 
@@ -14,7 +15,7 @@ afterEach(async () => {
   client = null;
 });
 
-describe("flare mcp (stdio)", () => {
+describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
   it("lists tools, creates a session, execs, writes and reads a file back, with the official client", async () => {
     const user = await createStackUser();
     const { token } = (await expectOK(await api(user, "POST", "/api/auth/tokens", { name: "mcp" }))) as { token: string };
@@ -51,5 +52,36 @@ describe("flare mcp (stdio)", () => {
     expect(json(bad).error.code).toBe("not_found");
     const stopped = json(await client.callTool({ name: "stop_session", arguments: { sessionId: session.id } }));
     expect(stopped.state).toBe("stopped");
+  });
+
+  it("serves the same tools over HTTP at /api/mcp, within a scoped token's limits", async () => {
+    const user = await createStackUser();
+    const mine = await createSession(user, { name: "mcp-http" });
+    const other = await createSession(user, { name: "mcp-other", start: false });
+    const scoped = (await expectOK(
+      await api(user, "POST", "/api/scoped-tokens", { name: "mcp", sessionId: mine.id, scopes: ["exec", "files"], expiresInSeconds: 600 }),
+      201,
+    )) as { token: string };
+    const transport = new StreamableHTTPClientTransport(new URL(`${baseURL()}/api/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${scoped.token}` } },
+    });
+    client = new Client({ name: "stack-test-http", version: "1.0.0" });
+    await client.connect(transport);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain("exec");
+    const ran = json(await client.callTool({ name: "exec", arguments: { sessionId: mine.id, command: "echo over-http" } }));
+    expect(ran).toMatchObject({ exitCode: 0, stdout: "over-http\n" });
+    await client.callTool({ name: "write_file", arguments: { sessionId: mine.id, path: "http.txt", content: "via /api/mcp\n" } });
+    expect(json(await client.callTool({ name: "read_file", arguments: { sessionId: mine.id, path: "http.txt" } })).content).toBe(
+      "via /api/mcp\n",
+    );
+    // The token's limits hold inside the tools: another session, or a route outside exec/files, is 403.
+    const elsewhere = (await client.callTool({ name: "exec", arguments: { sessionId: other.id, command: "true" } })) as TextResult;
+    expect(elsewhere.isError).toBe(true);
+    expect(json(elsewhere).error.code).toBe("forbidden");
+    const templates = (await client.callTool({ name: "list_templates", arguments: {} })) as TextResult;
+    expect(json(templates).error.code).toBe("forbidden");
+    // No credential, no MCP.
+    const anonymous = await fetch(`${baseURL()}/api/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(anonymous.status).toBe(401);
   });
 });

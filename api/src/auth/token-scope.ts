@@ -25,8 +25,11 @@ const SCOPED_ROUTES: [RegExp, TokenScope][] = [
   [/^\/runtime\/sessions\/([^/]+)\/files(?:\/|$)/, "files"],
 ];
 
+/** The MCP endpoint's tools call the routes above in-process with the same token, so each is checked there. */
+const SCOPE_CHECKED_INSIDE = new Set(["/api/mcp"]);
+
 export function assertTokenScope(limit: TokenLimit | null, pathname: string): void {
-  if (!limit) return;
+  if (!limit || SCOPE_CHECKED_INSIDE.has(pathname)) return;
   for (const [pattern, scope] of SCOPED_ROUTES) {
     const match = pattern.exec(pathname);
     if (!match) continue;

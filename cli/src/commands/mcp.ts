@@ -1,8 +1,8 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Command } from "commander";
 import { BurstFlare } from "../../../sdk/automation-client";
+import { createMcpServer } from "../../../sdk/mcp/server";
 import { type App, examples } from "../app";
-import { createMcpServer } from "../mcp/server";
 
 /** `flare mcp`: the Model Context Protocol over stdio, until the client closes stdin. */
 export function registerMcp(program: Command, app: App): void {

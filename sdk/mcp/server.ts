@@ -1,7 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ApiError, type BurstFlare } from "../../../sdk/automation-client";
-import { API_VERSION } from "../../../sdk/version";
+import { ApiError, type BurstFlare } from "../automation-client";
+import { API_VERSION } from "../version";
 
 type ToolResult = { content: { type: "text"; text: string }[]; isError?: boolean };
 
@@ -19,7 +19,7 @@ async function answer(fn: () => Promise<unknown>): Promise<ToolResult> {
 const sessionId = z.string().min(1).max(64).describe("the session's id (ses_…)");
 
 /**
- * The Model Context Protocol server behind `flare mcp`: BurstFlare sessions as tools for an
+ * The Model Context Protocol server behind `flare mcp` (stdio) and /api/mcp (HTTP): BurstFlare sessions as tools for an
  * agent, through the automation SDK (sdk/automation-client.ts) and the caller's credentials.
  */
 export function createMcpServer(bf: BurstFlare): McpServer {
