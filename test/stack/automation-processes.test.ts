@@ -89,7 +89,7 @@ describe("background processes", () => {
 describe("idle timer", () => {
   it("a running exec holds a short idle timeout; the session sleeps once it is done", async () => {
     const owner = await createStackUser();
-    const templateId = await createStackTemplate(owner.workspaceId, { idleTimeoutSeconds: 5 });
+    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: [], idleTimeoutSeconds: 5 });
     const session = await createSession(owner, { name: "exec-idle", templateId });
     // Silent for longer than the idle timeout: the command is the activity.
     const res = (await expectOK(
