@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
-import type { ProcessInfo } from "../../../sdk/protocol/automation";
-import { type RunEvent, type RunExit, truncationMarker } from "../../../sdk/protocol/automation";
+import { type ProcessInfo, processIdSchema, type RunEvent, type RunExit, truncationMarker } from "../../../sdk/protocol/automation";
 import {
   execBodySchema,
   execResultSchema,
@@ -32,7 +31,7 @@ import { requireSessionRow } from "../sessions/records";
 const router = createRouter();
 const tags = ["automation"];
 const idParam = z.object({ id: idSchema });
-const processParams = z.object({ id: idSchema, pid: z.string().regex(/^prc_[A-Za-z0-9_-]{6,40}$/) });
+const processParams = z.object({ id: idSchema, pid: processIdSchema });
 const access = [requireAuth, requirePermission("runtime.access")];
 const conflict = { 409: errorResponses[400] };
 /** What the audit log keeps of a command: enough to recognise it, not a whole script. */
