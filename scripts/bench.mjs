@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import apiLoad from "./bench/api-load.mjs";
+import automationExec from "./bench/automation-exec.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import cliStart from "./bench/cli-start.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
@@ -32,6 +33,7 @@ const SCENARIOS = [
   sshThroughput,
   wakeIntent,
   cliStart,
+  automationExec,
 ];
 
 const { values } = parseArgs({

@@ -6,15 +6,19 @@ import { requestId } from "./middleware/request-id";
 import admin from "./routes/admin";
 import audit from "./routes/audit";
 import auth from "./routes/auth";
+import automation from "./routes/automation";
 import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
+import fork from "./routes/fork";
 import health from "./routes/health";
 import intent from "./routes/intent";
+import mcp from "./routes/mcp";
 import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
 import preview from "./routes/preview";
 import runtime from "./routes/runtime";
+import scopedTokens from "./routes/scoped-tokens";
 import sessions from "./routes/sessions";
 import shares from "./routes/shares";
 import snapshots from "./routes/snapshots";
@@ -48,6 +52,10 @@ export function buildApp() {
     uploads,
     builds,
     sessions,
+    automation,
+    scopedTokens,
+    fork,
+    mcp,
     snapshots,
     exportsRouter,
     shares,

@@ -184,6 +184,33 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   // Terminal, files, preview and ssh: the session's runtime behind the role check.
   "ALL /runtime/sessions/*": "middleware",
   "ALL /runtime/sessions/:id/:rest{.+}": ["runtime.access", { fixed: { rest: "files/tree" }, ok: [409, 502, 503] }],
+  // Automation (docs/automation.md): exec and background processes, fork, scoped tokens. The
+  // seeded session has no runtime here, so an allowed caller gets 409/503 from the agent path.
+  "POST /api/sessions/:id/exec": ["runtime.access", { body: () => ({ command: "true" }), ok: [409, 502, 503] }],
+  "POST /api/sessions/:id/processes": ["runtime.access", { body: () => ({ command: "true" }), ok: [409, 502, 503] }],
+  "GET /api/sessions/:id/processes": ["runtime.access", { ok: [409, 502, 503] }],
+  "GET /api/sessions/:id/processes/:pid": ["runtime.access", { fixed: { pid: "prc_permtest" }, ok: [404, 409, 502, 503] }],
+  "GET /api/sessions/:id/processes/:pid/output": ["runtime.access", { fixed: { pid: "prc_permtest" }, ok: [404, 409, 502, 503] }],
+  "POST /api/sessions/:id/processes/:pid/signal": [
+    "runtime.access",
+    { fixed: { pid: "prc_permtest" }, body: () => ({ signal: "SIGTERM" }), ok: [404, 409, 502, 503] },
+  ],
+  "POST /api/sessions/:id/processes/:pid/wait": ["runtime.access", { fixed: { pid: "prc_permtest" }, ok: [404, 409, 502, 503] }],
+  "POST /api/sessions/:id/fork": ["sessions.write", { body: () => ({ name: "perm-fork" }), ok: [409] }],
+  // MCP over HTTP: any credential; each tool call is checked as the route it calls.
+  "POST /api/mcp": [
+    "signed-in",
+    {
+      headers: { accept: "application/json, text/event-stream" },
+      body: () => ({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "perm", version: "1" } },
+      }),
+    },
+  ],
+  "POST /api/scoped-tokens": ["runtime.access", { body: () => ({ name: "perm", scopes: ["exec"], expiresInSeconds: 600 }) }],
   // The sandboxed preview: a signed grant in the path is the credential (no cookie); none here → 404.
   "ALL /runtime/preview/:credential": ["public", { fixed: { credential: "no-grant" } }],
   "ALL /runtime/preview/:credential/*": ["public", { fixed: { credential: "no-grant" } }],

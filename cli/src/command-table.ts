@@ -86,6 +86,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/doctor")).registerDoctor,
   },
   {
+    name: "mcp",
+    description: "Serve the Model Context Protocol over stdio: BurstFlare sessions as tools for coding agents",
+    load: async () => (await import("./commands/mcp")).registerMcp,
+  },
+  {
     name: "completion",
     description: "Print the shell completion script (commands, options, and session, template and snapshot names)",
     args: "<shell>",

@@ -26,6 +26,8 @@ import { z } from "zod";
  *   POST /bundle/import?sha256=            tar.gz template bundle, unpacked into the workspace root
  *                                          (sha256 optional here; entries checked first → 422 unsafe_archive)
  *   POST /exec             ExecBody      → NDJSON stream of ExecEvent lines, last one `exit`
+ *   POST /exec/run, /processes…            the automation API's commands and background processes
+ *                                          (sdk/protocol/automation.ts)
  *   POST /connections/close ConnectionMatch → ClosedConnections: ends the open terminal, ssh and
  *                                          preview WebSockets whose principal matches (revoked access)
  *

@@ -4,6 +4,7 @@ import { ApiError } from "../../../sdk/errors";
 import { type Action, can } from "../../../sdk/permissions";
 import type { Role } from "../../../sdk/states";
 import { EMAIL_PROVEN_SQL, isOperator } from "../auth/operator-proof";
+import { assertTokenScope, parseTokenLimit, type TokenLimit } from "../auth/token-scope";
 import { CSRF_COOKIE, hashToken, SESSION_COOKIE, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
 import { timingSafeEqual } from "../lib/crypto";
@@ -20,6 +21,8 @@ export interface AuthContext {
   via: "cookie" | "bearer" | "api_token";
   workspaceId: string;
   role: Role;
+  /** Set for a scoped API token (api/src/auth/token-scope.ts); null for every other credential. */
+  tokenLimit?: TokenLimit | null;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -34,6 +37,7 @@ interface Principal {
   workspaceId: string;
   role: Role;
   emailProven: boolean;
+  tokenLimit: TokenLimit | null;
 }
 
 /** Reads and log-ins touch these at most once a minute, so reads do not turn into writes. */
@@ -59,6 +63,8 @@ interface PrincipalRow {
   member_workspace_id: string;
   role: Role;
   email_proven: number;
+  session_id?: string | null;
+  scopes?: string | null;
 }
 
 async function principalFromToken(env: AppBindings, token: string, via: AuthContext["via"]): Promise<Principal | null> {
@@ -66,7 +72,7 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
   const t = now();
   if (token.startsWith(TOKEN_PREFIX.api)) {
     const row = await env.DB.prepare(
-      `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role,
+      `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role, t.session_id, t.scopes,
               ${EMAIL_PROVEN_SQL} AS email_proven
        FROM api_tokens t JOIN users u ON u.id = t.user_id ${MEMBERSHIP_JOIN}
        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL
@@ -88,6 +94,7 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
       workspaceId: row.member_workspace_id,
       role: row.role,
       emailProven: row.email_proven === 1,
+      tokenLimit: parseTokenLimit(row.session_id ?? null, row.scopes ?? null),
     };
   }
   const row = await env.DB.prepare(
@@ -112,6 +119,7 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
     workspaceId: row.member_workspace_id,
     role: row.role,
     emailProven: row.email_proven === 1,
+    tokenLimit: null,
   };
 }
 
@@ -142,6 +150,8 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
   if (header?.toLowerCase().startsWith("bearer ")) {
     principal = await principalFromToken(c.env, header.slice(7).trim(), "bearer");
     if (!principal) return null;
+    // A scoped token answers 403 anywhere outside its scope, before any route runs.
+    assertTokenScope(principal.tokenLimit, new URL(c.req.url).pathname);
   } else {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (!cookie) return null;
@@ -157,6 +167,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
     via: principal.via,
     workspaceId: principal.workspaceId,
     role: principal.role,
+    tokenLimit: principal.tokenLimit,
   };
 }
 

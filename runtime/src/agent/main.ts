@@ -4,6 +4,9 @@ import { ActivityTracker } from "./activity/activity-tracker";
 import { loadConfig } from "./config";
 import { ConnectionRegistry, connectionRoutes } from "./connections/connection-registry";
 import { execRoutes } from "./exec/exec-handler";
+import { processRoutes } from "./exec/process-handler";
+import { ProcessManager } from "./exec/process-manager";
+import { runRoutes } from "./exec/run-handler";
 import { FileService } from "./files/file-service";
 import { fileRoutes } from "./files/files-handler";
 import { WorkspacePaths } from "./files/workspace-paths";
@@ -36,6 +39,8 @@ const server = createAgentServer({
     ...terminalRoutes(terminals),
     ...fileRoutes(new FileService(paths, activity)),
     ...execRoutes(config),
+    ...runRoutes(config, paths, activity),
+    ...processRoutes(new ProcessManager(config, paths, activity)),
     ...snapshotRoutes(snapshots, tempDir),
     ...connectionRoutes(connections),
     { method: "*", path: "/preview", handle: (req, res) => preview.handle(req, res) },

@@ -1,0 +1,226 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ApiError } from "../../../sdk/errors";
+import { type ProcessInfo, processIdSchema, type RunEvent, type RunExit, truncationMarker } from "../../../sdk/protocol/automation";
+import {
+  execBodySchema,
+  execResultSchema,
+  processInfoSchema,
+  processListSchema,
+  processOutputQuery,
+  processOutputSchema,
+  processSignalBody,
+  processWaitQuery,
+  startProcessSchema,
+} from "../../../sdk/schemas/automation";
+import { idSchema } from "../../../sdk/schemas/common";
+import type { AppEnv } from "../env";
+import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { agentJSON, callAgent, ndjsonReader } from "../sessions/agent-call";
+import { requireSessionRow } from "../sessions/records";
+
+/**
+ * Sessions as programmable sandboxes (docs/automation.md): run a command and get its output,
+ * or start background processes the agent holds. Same permission as the terminal
+ * (runtime.access); every command is audited. Scoped API tokens reach these routes with the
+ * `exec` scope (api/src/auth/token-scope.ts).
+ */
+const router = createRouter();
+const tags = ["automation"];
+const idParam = z.object({ id: idSchema });
+const processParams = z.object({ id: idSchema, pid: processIdSchema });
+const access = [requireAuth, requirePermission("runtime.access")];
+const conflict = { 409: errorResponses[400] };
+/** What the audit log keeps of a command: enough to recognise it, not a whole script. */
+const AUDIT_COMMAND_MAX = 256;
+
+async function pathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>): Promise<string> {
+  const { id } = c.req.valid("param");
+  await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+  return id;
+}
+
+const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/exec",
+    tags,
+    summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
+    middleware: access,
+    request: { params: idParam, ...jsonBody(execBodySchema) },
+    responses: {
+      200: {
+        content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
+        description: "The result, or with `stream: true` events `stdout`, `stderr`, `truncated` ({stream, limit}) and a last `exit`",
+      },
+      ...errorResponses,
+      ...conflict,
+    },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const body = c.req.valid("json");
+    const { stream, ...run } = body;
+    await audit(c, { action: "session.exec", targetType: "session", targetId: id, details: { command: display(body), stream } });
+    const res = await callAgent(c, id, "/exec/run", { method: "POST", body: JSON.stringify(run) });
+    if (!res.body) throw new ApiError("runtime_unavailable", "the runtime answered without a body");
+    if (stream) return sseOf(res.body);
+    const out = { stdout: "", stderr: "" };
+    let exit: RunExit | null = null;
+    const lines = ndjsonReader(res.body);
+    for (let event = (await lines.next()) as RunEvent | null; event; event = (await lines.next()) as RunEvent | null) {
+      if (event.type === "stdout" || event.type === "stderr") out[event.type] += event.data;
+      else if (event.type === "exit") exit = event;
+    }
+    if (!exit) throw new ApiError("runtime_unavailable", "the runtime ended the command's stream early");
+    for (const name of ["stdout", "stderr"] as const) {
+      if (exit.truncated[name]) out[name] += truncationMarker(exit.bytes[name] - run.maxOutputBytes);
+    }
+    const { type: _type, ...result } = exit;
+    return c.json({ ...result, ...out }, 200);
+  },
+);
+
+/**
+ * NDJSON RunEvents → SSE. Cancelling it (the caller went away) cancels the agent's stream, and the
+ * agent kills the command when its connection closes. Under local `wrangler dev` the Worker is
+ * not told of the disconnect, so there the command runs on until its timeout (docs/automation.md).
+ */
+function sseOf(body: ReadableStream<Uint8Array>): Response {
+  const encoder = new TextEncoder();
+  const lines = ndjsonReader(body);
+  const out = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const event = (await lines.next()) as RunEvent | null;
+      if (!event) return controller.close();
+      controller.enqueue(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+    },
+    cancel: () => lines.cancel(),
+  });
+  return new Response(out, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });
+}
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/processes",
+    tags,
+    summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
+    middleware: access,
+    request: { params: idParam, ...jsonBody(startProcessSchema) },
+    responses: { 201: jsonResponse(processInfoSchema, "Started"), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const body = c.req.valid("json");
+    const info = await agentJSON<ProcessInfo>(c, id, "/processes", { method: "POST", body: JSON.stringify(body) });
+    await audit(c, {
+      action: "session.exec",
+      targetType: "session",
+      targetId: id,
+      details: { command: display(body), background: true, processId: info.id },
+    });
+    return c.json(info, 201);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/processes",
+    tags,
+    summary: "Background processes of the session's runtime: command, pid, state, start time",
+    middleware: access,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(processListSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    return c.json(await agentJSON<{ processes: ProcessInfo[] }>(c, id, "/processes"), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/processes/{pid}",
+    tags,
+    summary: "One background process",
+    middleware: access,
+    request: { params: processParams },
+    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const { pid } = c.req.valid("param");
+    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/processes/{pid}/output",
+    tags,
+    summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
+    middleware: access,
+    request: { params: processParams, query: processOutputQuery },
+    responses: { 200: jsonResponse(processOutputSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const { pid } = c.req.valid("param");
+    const { offset } = c.req.valid("query");
+    return c.json(await agentJSON<z.infer<typeof processOutputSchema>>(c, id, `/processes/output?id=${pid}&offset=${offset}`), 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/processes/{pid}/signal",
+    tags,
+    summary: "Send a signal to a background process's process group",
+    middleware: access,
+    request: { params: processParams, ...jsonBody(processSignalBody) },
+    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const { pid } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, { method: "POST", body: JSON.stringify(body) });
+    await audit(c, {
+      action: "session.process_signal",
+      targetType: "session",
+      targetId: id,
+      details: { processId: pid, signal: body.signal },
+    });
+    return c.json(info, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/processes/{pid}/wait",
+    tags,
+    summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
+    middleware: access,
+    request: { params: processParams, query: processWaitQuery },
+    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const { pid } = c.req.valid("param");
+    const { timeoutMs } = c.req.valid("query");
+    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/wait?id=${pid}&timeoutMs=${timeoutMs}`, { method: "POST" }), 200);
+  },
+);
+
+export default router;

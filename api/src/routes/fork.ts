@@ -1,0 +1,75 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { forkBodySchema, forkResponseSchema } from "../../../sdk/schemas/automation";
+import { idSchema } from "../../../sdk/schemas/common";
+import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { notFound } from "../lib/errors";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { getSessionRowById, toSession } from "../sessions/records";
+import { sessionStub } from "../sessions/stub";
+import { runningAgent } from "../snapshots/agent";
+import { createSessionFromSnapshot } from "../snapshots/new-session";
+import { requireSnapshotSession } from "../snapshots/session-ref";
+import { saveSnapshot } from "../snapshots/store";
+
+/**
+ * POST /api/sessions/:id/fork: a new session from a running session's current state, for trying
+ * a branch of work in parallel. A snapshot is taken on the spot and the new session is created
+ * from it exactly as "restore into a new session" does (api/src/snapshots/new-session.ts), then
+ * started; the source keeps running untouched.
+ */
+const router = createRouter();
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/fork",
+    tags: ["automation"],
+    summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
+    middleware: [requireAuth, requirePermission("snapshots.write"), requirePermission("sessions.write")],
+    request: { params: z.object({ id: idSchema }), ...jsonBody(forkBodySchema) },
+    responses: { 201: jsonResponse(forkResponseSchema, "Created"), ...errorResponses, 409: errorResponses[400] },
+  }),
+  async (c) => {
+    const started = Date.now();
+    const auth = c.get("auth");
+    const source = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    if (source.state !== "running") throw new ApiError("invalid_state", `session is ${source.state}; only a running session is forked`);
+    const { name } = c.req.valid("json");
+    const snapshot = await saveSnapshot(c.env, {
+      session: source,
+      kind: "manual",
+      label: `fork → ${name}`,
+      createdBy: auth.userId,
+      fetchAgent: runningAgent(c.env, source.id),
+    });
+    await audit(c, {
+      action: "snapshot.create",
+      targetType: "snapshot",
+      targetId: snapshot.id,
+      details: { sessionId: source.id, fork: name },
+    });
+    const created = await createSessionFromSnapshot(c.env, {
+      workspaceId: auth.workspaceId,
+      ownerId: auth.userId,
+      name,
+      snapshot,
+      start: true,
+    });
+    await audit(c, {
+      action: "session.fork",
+      targetType: "session",
+      targetId: created.sessionId,
+      details: { name, fromSessionId: source.id, fromSnapshotId: snapshot.id },
+    });
+    // A failed start leaves the fork `failed` with its reason, as a create does.
+    await sessionStub(c.env, created.sessionId).start(created.sessionId);
+    const row = await getSessionRowById(c.env, created.sessionId);
+    if (!row) throw notFound("session");
+    return c.json({ session: toSession(row), snapshotId: snapshot.id, durationMs: Date.now() - started }, 201);
+  },
+);
+
+export default router;

@@ -1,0 +1,65 @@
+import type { Context } from "hono";
+import { ApiError, type ErrorCode, errorStatus } from "../../../sdk/errors";
+import type { AppEnv } from "../env";
+import { sessionDORequest, sessionStub } from "./stub";
+
+/**
+ * A JSON or streaming call to a session's agent on behalf of a user (exec, processes), through
+ * the same Session DO path as the runtime routes: it wakes a sleeping session and answers 409
+ * invalid_state when the session cannot run. Agent errors come back as the caller's ApiError.
+ */
+export async function callAgent(c: Context<AppEnv>, sessionId: string, agentPath: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.body !== undefined) headers.set("content-type", "application/json");
+  const request = new Request("https://agent.invalid/", { ...init, headers, signal: c.req.raw.signal });
+  const res = await sessionStub(c.env, sessionId).fetch(sessionDORequest(sessionId, "/runtime", request, { agentPath, wake: true }));
+  if (!res.ok) throw await agentError(res);
+  return res;
+}
+
+export async function agentJSON<T>(c: Context<AppEnv>, sessionId: string, agentPath: string, init: RequestInit = {}): Promise<T> {
+  return (await (await callAgent(c, sessionId, agentPath, init)).json()) as T;
+}
+
+async function agentError(res: Response): Promise<ApiError> {
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const code = body?.error?.code;
+  if (code && Object.hasOwn(errorStatus, code))
+    return new ApiError(code as ErrorCode, body?.error?.message ?? `runtime answered ${res.status}`);
+  return new ApiError("runtime_unavailable", `runtime answered ${res.status}`);
+}
+
+/**
+ * Reads an NDJSON body line by line. `cancel` stops the read at once, also while a read is
+ * pending (a generator's return() would wait for it), so a caller going away reaches the agent.
+ */
+export function ndjsonReader(body: ReadableStream<Uint8Array>): { next: () => Promise<unknown | null>; cancel: () => Promise<void> } {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  let done = false;
+  return {
+    async next() {
+      for (;;) {
+        const newline = buffered.indexOf("\n");
+        if (newline >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) return JSON.parse(line);
+          continue;
+        }
+        if (done) {
+          const rest = buffered.trim();
+          buffered = "";
+          return rest ? JSON.parse(rest) : null;
+        }
+        const chunk = await reader.read();
+        if (chunk.done) {
+          done = true;
+          buffered += decoder.decode();
+        } else buffered += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  };
+}

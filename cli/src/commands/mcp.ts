@@ -1,0 +1,31 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { Command } from "commander";
+import { BurstFlare } from "../../../sdk/automation-client";
+import { createMcpServer } from "../../../sdk/mcp/server";
+import { type App, examples } from "../app";
+
+/** `flare mcp`: the Model Context Protocol over stdio, until the client closes stdin. */
+export function registerMcp(program: Command, app: App): void {
+  program
+    .command("mcp")
+    .description("Serve the Model Context Protocol over stdio: BurstFlare sessions as tools for coding agents")
+    .addHelpText(
+      "after",
+      examples(
+        "BURSTFLARE_TOKEN=bfp_… flare mcp",
+        'claude mcp add burstflare -- flare mcp   # or any MCP client: command "flare", args ["mcp"]',
+      ),
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const server = createMcpServer(new BurstFlare({ client: ctx.client }));
+      const transport = new StdioServerTransport();
+      const closed = new Promise<void>((resolve) => {
+        transport.onclose = () => resolve();
+        process.stdin.once("end", () => resolve());
+      });
+      await server.connect(transport);
+      await closed;
+      await server.close();
+    });
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { ApiError } from "../../../../sdk/errors";
+import {
+  PROCESS_OUTPUT_KEEP,
+  PROCESSES_MAX,
+  type ProcessInfo,
+  type ProcessOutput,
+  type StartProcessBody,
+} from "../../../../sdk/protocol/automation";
+import type { ActivityTracker } from "../activity/activity-tracker";
+import type { AgentConfig } from "../config";
+import type { WorkspacePaths } from "../files/workspace-paths";
+import { killGroup, spawnCommand } from "./spawn-command";
+
+interface Managed {
+  info: ProcessInfo;
+  /** The last PROCESS_OUTPUT_KEEP bytes of output; `base` is the offset of its first byte. */
+  output: Buffer;
+  base: number;
+  exited: Promise<void>;
+}
+
+/**
+ * Background processes, held by the agent rather than by a request: they keep running when the
+ * caller disconnects, and anyone allowed into the session can list, read, signal and wait on
+ * them. At most PROCESSES_MAX are kept; the oldest exited ones make room.
+ */
+export class ProcessManager {
+  private readonly processes = new Map<string, Managed>();
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly paths: WorkspacePaths,
+    private readonly activity: ActivityTracker,
+  ) {}
+
+  async start(body: StartProcessBody): Promise<ProcessInfo> {
+    this.makeRoom();
+    const { child, display, cwd } = await spawnCommand(this.config, this.paths, body);
+    child.stdin.on("error", () => {});
+    child.stdin.end();
+    const id = `prc_${randomBytes(9).toString("base64url")}`;
+    const managed: Managed = {
+      info: {
+        id,
+        pid: child.pid ?? null,
+        command: display,
+        cwd,
+        state: "running",
+        exitCode: null,
+        signal: null,
+        startedAt: Date.now(),
+        endedAt: null,
+        outputBytes: 0,
+      },
+      output: Buffer.alloc(0),
+      base: 0,
+      exited: Promise.resolve(),
+    };
+    const append = (chunk: Buffer) => {
+      this.activity.touch("files");
+      managed.info.outputBytes += chunk.length;
+      const joined = Buffer.concat([managed.output, chunk]);
+      const drop = Math.max(0, joined.length - PROCESS_OUTPUT_KEEP);
+      managed.output = drop ? joined.subarray(drop) : joined;
+      managed.base += drop;
+    };
+    child.stdout.on("data", append);
+    child.stderr.on("data", append);
+    managed.exited = new Promise((resolve) => {
+      const finish = (code: number | null, signal: string | null) => {
+        if (managed.info.state === "exited") return;
+        Object.assign(managed.info, { state: "exited", exitCode: code, signal, endedAt: Date.now() });
+        resolve();
+      };
+      child.on("error", (err) => {
+        append(Buffer.from(`failed to start: ${err.message}\n`));
+        finish(127, null);
+      });
+      // `exit`, not `close`: a daemon the process left behind may hold the pipes open.
+      child.on("exit", (code, signal) => finish(code, signal));
+    });
+    this.processes.set(id, managed);
+    return { ...managed.info };
+  }
+
+  list(): ProcessInfo[] {
+    return [...this.processes.values()].map((m) => ({ ...m.info }));
+  }
+
+  get(id: string): ProcessInfo {
+    return { ...this.find(id).info };
+  }
+
+  output(id: string, offset: number): ProcessOutput {
+    const m = this.find(id);
+    const from = Math.max(offset, m.base);
+    const end = m.base + m.output.length;
+    const slice = from >= end ? Buffer.alloc(0) : m.output.subarray(from - m.base);
+    return {
+      data: slice.toString("utf8"),
+      offset: Math.min(from, end),
+      nextOffset: end,
+      droppedBefore: m.base,
+      state: m.info.state,
+      exitCode: m.info.exitCode,
+    };
+  }
+
+  signal(id: string, signal: NodeJS.Signals): ProcessInfo {
+    const m = this.find(id);
+    if (m.info.state === "exited") throw new ApiError("invalid_state", "the process has exited");
+    killGroup(m.info.pid ?? undefined, signal);
+    return { ...m.info };
+  }
+
+  async wait(id: string, timeoutMs: number): Promise<ProcessInfo> {
+    const m = this.find(id);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([m.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    return { ...m.info };
+  }
+
+  private find(id: string): Managed {
+    const m = this.processes.get(id);
+    if (!m) throw new ApiError("not_found", "no such process");
+    return m;
+  }
+
+  private makeRoom(): void {
+    if (this.processes.size < PROCESSES_MAX) return;
+    const oldestExited = [...this.processes.values()].find((m) => m.info.state === "exited");
+    if (!oldestExited) throw new ApiError("rate_limited", `at most ${PROCESSES_MAX} background processes run at once`);
+    this.processes.delete(oldestExited.info.id);
+  }
+}

@@ -1,0 +1,113 @@
+import type { ServerResponse } from "node:http";
+import { StringDecoder } from "node:string_decoder";
+import { type RunEvent, runBody } from "../../../../sdk/protocol/automation";
+import type { ActivityTracker } from "../activity/activity-tracker";
+import type { AgentConfig } from "../config";
+import type { WorkspacePaths } from "../files/workspace-paths";
+import { readJSON } from "../http/respond";
+import type { Route } from "../http/router";
+import { killGroup, spawnCommand } from "./spawn-command";
+
+/** After the command exits, how long inherited stdout/stderr may stay open (a background job) before we stop reading. */
+const CLOSE_GRACE_MS = 500;
+/** How often a running command marks the runtime as in use. */
+const ACTIVITY_EVERY_MS = 2_000;
+/** stdin plus the rest of the JSON body. */
+const BODY_MAX = 256 * 1024;
+
+/**
+ * POST /exec/run: one command, its stdout and stderr kept apart and capped, streamed as NDJSON
+ * RunEvents. The Worker turns them into one JSON answer or SSE. The command is tied to the
+ * request: when the caller goes away its process group is killed (background work belongs in
+ * /processes).
+ */
+export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: ActivityTracker): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/exec/run",
+      handle: async (req, res: ServerResponse) => {
+        const body = await readJSON(req, runBody, BODY_MAX);
+        const started = Date.now();
+        const { child } = await spawnCommand(config, paths, body);
+        res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
+        const send = (event: RunEvent) => {
+          if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
+        };
+        const bytes = { stdout: 0, stderr: 0 };
+        const truncated = { stdout: false, stderr: false };
+        for (const name of ["stdout", "stderr"] as const) {
+          const stream = child[name];
+          const decoder = new StringDecoder("utf8");
+          stream.on("data", (chunk: Buffer) => {
+            const before = bytes[name];
+            bytes[name] += chunk.length;
+            if (truncated[name]) return;
+            const room = body.maxOutputBytes - before;
+            const kept = chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk;
+            const data = decoder.write(kept);
+            if (data) send({ type: name, data });
+            if (kept.length < chunk.length) {
+              truncated[name] = true;
+              const rest = decoder.end();
+              if (rest) send({ type: name, data: rest });
+              send({ type: "truncated", stream: name, limit: body.maxOutputBytes });
+            }
+          });
+          stream.on("end", () => {
+            if (truncated[name]) return;
+            const rest = decoder.end();
+            if (rest) send({ type: name, data: rest });
+          });
+        }
+        child.stdin.on("error", () => {});
+        child.stdin.end(body.stdin ?? "");
+        // A running command is work even when it prints nothing: it holds the idle timer (the file
+        // API's activity kind, which is what API use of a runtime counts as) until it exits.
+        activity.touch("files");
+        const busy = setInterval(() => activity.touch("files"), ACTIVITY_EVERY_MS);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          killGroup(child.pid, "SIGKILL");
+        }, body.timeoutMs);
+        let finished = false;
+        res.on("close", () => {
+          if (!finished) killGroup(child.pid, "SIGKILL");
+        });
+        const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+          child.on("error", (err) => {
+            send({ type: "stderr", data: `failed to start: ${err.message}\n` });
+            resolve({ code: 127, signal: null });
+          });
+          child.on("exit", (code, signal) => {
+            const done = () => resolve({ code, signal });
+            const grace = setTimeout(() => {
+              child.stdout.destroy();
+              child.stderr.destroy();
+              done();
+            }, CLOSE_GRACE_MS);
+            child.on("close", () => {
+              clearTimeout(grace);
+              done();
+            });
+          });
+        });
+        clearTimeout(timer);
+        clearInterval(busy);
+        activity.touch("files");
+        finished = true;
+        send({
+          type: "exit",
+          exitCode: exit.code,
+          signal: exit.signal,
+          timedOut,
+          durationMs: Date.now() - started,
+          bytes,
+          truncated,
+        });
+        res.end();
+      },
+    },
+  ];
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import {
+  EXEC_TIMEOUT_DEFAULT_MS,
+  EXEC_TIMEOUT_MAX_MS,
+  OUTPUT_CAP_DEFAULT,
+  OUTPUT_CAP_MAX,
+  PROCESS_WAIT_MAX_MS,
+  processInfo,
+  processList,
+  processOutput,
+  SIGNALS,
+  STDIN_MAX,
+} from "../protocol/automation";
+import { envNameProblem, envValueSchema } from "../reserved-env";
+import { sessionNameSchema, sessionSchema } from "./sessions";
+
+/** Variables for one command: the session env rules (sdk/reserved-env.ts) apply, a refused name is 400 validation_failed. */
+export const execEnvSchema = z.record(z.string(), envValueSchema).superRefine((env, ctx) => {
+  for (const name of Object.keys(env)) {
+    const problem = envNameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, path: [name] });
+  }
+});
+
+const commandFields = {
+  argv: z.array(z.string().max(16_000)).min(1).max(1024).optional(),
+  command: z.string().min(1).max(16_000).optional(),
+  cwd: z.string().min(1).max(1024).optional(),
+  env: execEnvSchema.optional(),
+};
+const oneCommand = (b: { argv?: string[]; command?: string }) => (b.argv === undefined) !== (b.command === undefined);
+const oneCommandMessage = { message: "give exactly one of argv and command" };
+
+/** POST /api/sessions/:id/exec */
+export const execBodySchema = z
+  .object({
+    ...commandFields,
+    timeoutMs: z.number().int().min(1).max(EXEC_TIMEOUT_MAX_MS).default(EXEC_TIMEOUT_DEFAULT_MS),
+    stdin: z.string().max(STDIN_MAX).optional(),
+    /** Per stream; output past it is counted and dropped, and the answer says so. */
+    maxOutputBytes: z.number().int().min(0).max(OUTPUT_CAP_MAX).default(OUTPUT_CAP_DEFAULT),
+    /** Answer with Server-Sent Events (`stdout`, `stderr`, `truncated`, `exit`) instead of one JSON object. */
+    stream: z.boolean().default(false),
+  })
+  .refine(oneCommand, oneCommandMessage);
+export type ExecBody = z.input<typeof execBodySchema>;
+
+export const execResultSchema = z.object({
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  /** Ends with the truncation marker when `truncated.stdout` is set. */
+  stdout: z.string(),
+  stderr: z.string(),
+  truncated: z.object({ stdout: z.boolean(), stderr: z.boolean() }),
+  bytes: z.object({ stdout: z.number(), stderr: z.number() }),
+  durationMs: z.number(),
+});
+export type ExecResult = z.infer<typeof execResultSchema>;
+
+/** POST /api/sessions/:id/processes */
+export const startProcessSchema = z.object(commandFields).refine(oneCommand, oneCommandMessage);
+export type StartProcess = z.input<typeof startProcessSchema>;
+export { processInfo as processInfoSchema, processList as processListSchema, processOutput as processOutputSchema };
+export const processOutputQuery = z.object({ offset: z.coerce.number().int().min(0).default(0) });
+export const processWaitQuery = z.object({ timeoutMs: z.coerce.number().int().min(0).max(PROCESS_WAIT_MAX_MS).default(30_000) });
+export const processSignalBody = z.object({ signal: z.enum(SIGNALS).default("SIGTERM") });
+
+/** POST /api/sessions/:id/fork */
+export const forkBodySchema = z.object({ name: sessionNameSchema });
+export const forkResponseSchema = z.object({ session: sessionSchema, snapshotId: z.string(), durationMs: z.number() });
+
+/** What a scoped API token may do: run commands and processes, or use the file API. */
+export const TOKEN_SCOPES = ["exec", "files"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** POST /api/scoped-tokens: an API token for automation, bound to the workspace and optionally one session. */
+export const scopedTokenBody = z.object({
+  name: z.string().trim().min(1).max(64),
+  sessionId: z.string().min(1).max(64).optional(),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).max(TOKEN_SCOPES.length),
+  /** Required: a scoped token always expires (at most 30 days). */
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600),
+});
+export type ScopedTokenBody = z.infer<typeof scopedTokenBody>;
+export const scopedTokenResponse = z.object({
+  id: z.string(),
+  token: z.string(),
+  workspaceId: z.string(),
+  sessionId: z.string().nullable(),
+  scopes: z.array(z.enum(TOKEN_SCOPES)),
+  expiresAt: z.number(),
+});
+export type ScopedToken = z.infer<typeof scopedTokenResponse>;

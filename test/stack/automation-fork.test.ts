@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { forkResponseSchema } from "../../sdk/schemas/automation";
+import { api, createSession, expectOK } from "./helpers/api";
+import { putFile, sampleTree, shellExtras, treeDigest } from "./helpers/snapshot-tree";
+import { createStackTemplate } from "./helpers/templates";
+import { createStackUser } from "./helpers/users";
+
+const ROOT = "work";
+
+describe("POST /api/sessions/:id/fork", () => {
+  it("starts a new session with the running session's persisted tree byte-identical; the source runs on", async () => {
+    const owner = await createStackUser();
+    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: [ROOT] });
+    const source = await createSession(owner, { name: "fork-src", templateId });
+    for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(owner, source.id, p, bytes);
+    await shellExtras(owner, source.id, ROOT);
+    const before = await treeDigest(owner, source.id, ROOT);
+
+    const fork = forkResponseSchema.parse(
+      await expectOK(await api(owner, "POST", `/api/sessions/${source.id}/fork`, { name: "fork-dst" }), 201),
+    );
+    expect(fork.session.name).toBe("fork-dst");
+    expect(fork.session.state).toBe("running");
+    expect(fork.session.id).not.toBe(source.id);
+    console.log(`fork of a ${ROOT}/ tree (~530 KB): ${fork.durationMs} ms`);
+    expect(await treeDigest(owner, fork.session.id, ROOT)).toBe(before);
+    // The branches are independent: a change in the fork does not reach the source.
+    const changed = (await expectOK(
+      await api(owner, "POST", `/api/sessions/${fork.session.id}/exec`, { command: `echo branch > ${ROOT}/empty.txt` }),
+    )) as { exitCode: number };
+    expect(changed.exitCode).toBe(0);
+    expect(await treeDigest(owner, source.id, ROOT)).toBe(before);
+  });
+
+  it("refuses viewers (403), other workspaces (404), stopped sessions (409) and taken names (409)", async () => {
+    const owner = await createStackUser();
+    const running = await createSession(owner, { name: "fork-a" });
+    const stopped = await createSession(owner, { name: "fork-b", start: false });
+    const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
+    const stranger = await createStackUser();
+    expect((await api(viewer, "POST", `/api/sessions/${running.id}/fork`, { name: "x" })).status).toBe(403);
+    expect((await api(stranger, "POST", `/api/sessions/${running.id}/fork`, { name: "x" })).status).toBe(404);
+    expect((await api(owner, "POST", `/api/sessions/${stopped.id}/fork`, { name: "x" })).status).toBe(409);
+    expect((await api(owner, "POST", `/api/sessions/${running.id}/fork`, { name: "fork-b" })).status).toBe(409);
+    expect((await api(owner, "POST", `/api/sessions/${running.id}/fork`, { name: "Not Valid" })).status).toBe(400);
+  });
+});
