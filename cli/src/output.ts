@@ -68,7 +68,7 @@ const HINTS: Record<ErrorCode, (ctx: HintContext) => string> = {
   forbidden: () => "your role in this workspace does not allow it; ask an owner or admin, or `flare workspace switch` to another workspace",
   token_not_allowed: (ctx) =>
     ctx.usingEnvToken
-      ? "API tokens cannot do this: unset BURSTFLARE_TOKEN and run `flare auth login` (or do it in the web app)"
+      ? "this API token may not do that (the message says why): use a token that may, or unset BURSTFLARE_TOKEN and run `flare auth login`"
       : "this needs a person's sign-in: run `flare auth login` (or do it in the web app)",
   signup_closed: () => "this server takes new accounts by invitation only: ask a workspace owner or an operator for an invite",
   quota_exceeded: () => "stop or delete something first, or ask an operator to raise the workspace's quota",

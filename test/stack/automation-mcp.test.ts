@@ -77,9 +77,9 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
     // The token's limits hold inside the tools: another session, or a route outside exec/files, is 403.
     const elsewhere = (await client.callTool({ name: "exec", arguments: { sessionId: other.id, command: "true" } })) as TextResult;
     expect(elsewhere.isError).toBe(true);
-    expect(json(elsewhere).error.code).toBe("forbidden");
+    expect(json(elsewhere).error.code).toBe("token_not_allowed");
     const templates = (await client.callTool({ name: "list_templates", arguments: {} })) as TextResult;
-    expect(json(templates).error.code).toBe("forbidden");
+    expect(json(templates).error.code).toBe("token_not_allowed");
     // No credential, no MCP.
     const anonymous = await fetch(`${baseURL()}/api/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(anonymous.status).toBe(401);

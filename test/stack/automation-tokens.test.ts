@@ -29,11 +29,14 @@ describe("scoped API tokens", () => {
     };
     expect(ran.stdout).toBe("scoped\n");
     await expectOK(await api(agent, "GET", `/api/sessions/${target.id}/processes`));
+    // Its own session's state, which a client waits on before it connects.
+    await expectOK(await api(agent, "GET", `/api/sessions/${target.id}`));
     for (const [method, path, body] of [
       ["POST", `/api/sessions/${other.id}/exec`, { command: "true" }],
       ["GET", `/runtime/sessions/${target.id}/files/tree?path=.`, undefined],
       ["GET", "/api/sessions", undefined],
-      ["GET", `/api/sessions/${target.id}`, undefined],
+      ["GET", `/api/sessions/${other.id}`, undefined],
+      ["DELETE", `/api/sessions/${target.id}`, undefined],
       ["POST", `/api/sessions/${target.id}/stop`, undefined],
       ["POST", `/api/sessions/${target.id}/snapshots`, {}],
       ["POST", "/api/scoped-tokens", { name: "more", scopes: ["exec"], expiresInSeconds: 600 }],
@@ -41,7 +44,7 @@ describe("scoped API tokens", () => {
     ] as const) {
       const res = await api(agent, method, path, body);
       expect(res.status, `${method} ${path}`).toBe(403);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("token_not_allowed");
     }
 
     // A workspace-wide files token: files of any session of its workspace, 404 for another's.

@@ -227,6 +227,35 @@ describe("SSH with an API token", () => {
   });
 });
 
+/** The automation API's scoped tokens: SSH counts as exec, limited to the token's session. */
+describe("SSH with a scoped token", () => {
+  it("connects to its own session with the exec scope and to nothing else", async () => {
+    const user = await createStackUser();
+    const mine = await createSession(user, { name: `scoped-ssh-${Date.now().toString(36)}` });
+    const other = await createSession(user, { name: `scoped-other-${Date.now().toString(36)}` });
+    const mint = async (scopes: string[]) =>
+      (
+        (await expectOK(
+          await api(user, "POST", "/api/scoped-tokens", { name: "agent", sessionId: mine.id, scopes, expiresInSeconds: 600 }),
+          201,
+        )) as { token: string }
+      ).token;
+    const exec = tokenHome(await mint(["exec"]));
+    const ok = await flare(exec, ["ssh", mine.id, "--", "echo", "scoped-ssh"]);
+    expect(ok.stdout, ok.stderr).toBe("scoped-ssh\n");
+
+    const elsewhere = await flare(exec, ["--json", "ssh", other.id, "--", "true"]);
+    expect(elsewhere.code).toBe(1);
+    expect(JSON.parse(elsewhere.stderr).error.code).toBe("token_not_allowed");
+
+    const filesOnly = tokenHome(await mint(["files"]));
+    const refused = await flare(filesOnly, ["ssh", mine.id, "--", "true"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("do not include exec");
+    expect(refused.stderr).toContain("fix: this API token may not do that");
+  });
+});
+
 /** `node cli/pack.mjs --sea`: the CLI with Node inside, for machines without Node. */
 describe("the single-executable flare", () => {
   it("lists sessions and opens SSH, its ProxyCommand re-running the executable itself", async () => {

@@ -15,29 +15,35 @@ export function parseTokenLimit(sessionId: string | null, scopes: string | null)
 }
 
 /**
- * The routes a scoped token reaches, by raw path (the session id is the first capture). Deny by
- * default: any other route, reads included, answers 403 to a scoped token, so a route added
- * later is never open to one by accident. Checked in authenticate(), which every credentialed
- * route goes through.
+ * The routes a scoped token reaches, by method and raw path (the session id is the first
+ * capture), and the scope each needs (null: any scope). Deny by default: any other route, reads
+ * included, answers 403 to a scoped token, so a route added later is never open to one by
+ * accident. Checked in authenticate(), which every credentialed route goes through. SSH counts as
+ * exec: it runs commands in the session, as exec does.
  */
-const SCOPED_ROUTES: [RegExp, TokenScope][] = [
-  [/^\/api\/sessions\/([^/]+)\/(?:exec|processes)(?:\/|$)/, "exec"],
-  [/^\/runtime\/sessions\/([^/]+)\/files(?:\/|$)/, "files"],
+const SCOPED_ROUTES: { methods: string[]; pattern: RegExp; scope: TokenScope | null }[] = [
+  { methods: ["GET", "POST", "DELETE"], pattern: /^\/api\/sessions\/([^/]+)\/(?:exec|processes)(?:\/|$)/, scope: "exec" },
+  { methods: ["POST"], pattern: /^\/api\/sessions\/([^/]+)\/ssh-token$/, scope: "exec" },
+  // Its own session's state: what a client needs to wait for it or to connect.
+  { methods: ["GET"], pattern: /^\/api\/sessions\/([^/]+)$/, scope: null },
+  { methods: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"], pattern: /^\/runtime\/sessions\/([^/]+)\/files(?:\/|$)/, scope: "files" },
 ];
 
 /** The MCP endpoint's tools call the routes above in-process with the same token, so each is checked there. */
 const SCOPE_CHECKED_INSIDE = new Set(["/api/mcp"]);
 
-export function assertTokenScope(limit: TokenLimit | null, pathname: string): void {
+export function assertTokenScope(limit: TokenLimit | null, method: string, pathname: string): void {
   if (!limit || SCOPE_CHECKED_INSIDE.has(pathname)) return;
-  for (const [pattern, scope] of SCOPED_ROUTES) {
-    const match = pattern.exec(pathname);
-    if (!match) continue;
-    if (!limit.scopes.includes(scope))
-      throw new ApiError("forbidden", `this token's scopes (${limit.scopes.join(", ")}) do not include ${scope}`);
-    if (limit.sessionId !== null && match[1] !== limit.sessionId)
-      throw new ApiError("forbidden", "this token is limited to another session");
+  for (const route of SCOPED_ROUTES) {
+    const match = route.pattern.exec(pathname);
+    if (!match || !route.methods.includes(method)) continue;
+    if (route.scope && !limit.scopes.includes(route.scope)) {
+      throw new ApiError("token_not_allowed", `this token's scopes (${limit.scopes.join(", ")}) do not include ${route.scope}`);
+    }
+    if (limit.sessionId !== null && match[1] !== limit.sessionId) {
+      throw new ApiError("token_not_allowed", "this token is limited to another session");
+    }
     return;
   }
-  throw new ApiError("forbidden", "this token is limited to the exec and files routes of its session");
+  throw new ApiError("token_not_allowed", "this token is limited to the exec, SSH and files routes of its session");
 }

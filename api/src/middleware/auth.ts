@@ -151,7 +151,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
     principal = await principalFromToken(c.env, header.slice(7).trim(), "bearer");
     if (!principal) return null;
     // A scoped token answers 403 anywhere outside its scope, before any route runs.
-    assertTokenScope(principal.tokenLimit, new URL(c.req.url).pathname);
+    assertTokenScope(principal.tokenLimit, c.req.method, new URL(c.req.url).pathname);
   } else {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (!cookie) return null;
