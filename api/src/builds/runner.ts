@@ -1,3 +1,4 @@
+import { formatImportWarning } from "../../../sdk/devcontainer";
 import { execEvent, SHA256_HEADER } from "../../../sdk/protocol/agent";
 import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import type { Manifest } from "../../../sdk/schemas/manifest";
@@ -128,6 +129,8 @@ export async function importBundle(env: AppBindings, ctx: BuildContext): Promise
 /** Runs the manifest's build step, writing its output to the live log line by line. */
 export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Promise<CommandResult> {
   const log = await BuildLog.open(env.BUCKET, ctx.logKey);
+  // What a devcontainer.json import could not honour is said again where the build is read.
+  for (const w of ctx.manifest.imported?.warnings ?? []) log.note(`warning: ${formatImportWarning(w)}`);
   if (!ctx.manifest.build) {
     log.note("no build step in the manifest");
     await log.flush();
