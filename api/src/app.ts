@@ -13,6 +13,7 @@ import health from "./routes/health";
 import intent from "./routes/intent";
 import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
+import ports from "./routes/ports";
 import preview from "./routes/preview";
 import runtime from "./routes/runtime";
 import sessions from "./routes/sessions";
@@ -52,6 +53,7 @@ export function buildApp() {
     exportsRouter,
     shares,
     preview,
+    ports,
     intent,
     metrics,
     admin,

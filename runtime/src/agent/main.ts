@@ -7,6 +7,7 @@ import { execRoutes } from "./exec/exec-handler";
 import { FileService } from "./files/file-service";
 import { fileRoutes } from "./files/files-handler";
 import { WorkspacePaths } from "./files/workspace-paths";
+import { portRoutes } from "./ports/listening-ports";
 import { PreviewProxy } from "./preview/preview-proxy";
 import { createAgentServer, webSockets } from "./server";
 import { snapshotRoutes } from "./snapshot/snapshot-handler";
@@ -38,6 +39,10 @@ const server = createAgentServer({
     ...execRoutes(config),
     ...snapshotRoutes(snapshots, tempDir),
     ...connectionRoutes(connections),
+    ...portRoutes(() => {
+      const address = server.address();
+      return typeof address === "object" && address ? address.port : config.port;
+    }),
     { method: "*", path: "/preview", handle: (req, res) => preview.handle(req, res) },
     { method: "*", path: "/preview/*", handle: (req, res) => preview.handle(req, res) },
   ],

@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionPort } from "../../sdk/schemas/ports";
+import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
+import { type FlareHome, flare, flareHome, signIn } from "./helpers/flare";
+import { createStackTemplate } from "./helpers/templates";
+import { createStackUser, type StackUser } from "./helpers/users";
+
+const server = (port: number, host: string) =>
+  `nohup node -e "require('http').createServer((q, r) => r.end('port ${port}')).listen(${port}, '${host}')" > /dev/null 2>&1 &`;
+
+async function ports(user: StackUser, sessionId: string): Promise<SessionPort[]> {
+  return ((await expectOK(await api(user, "GET", `/api/sessions/${sessionId}/ports`))) as { ports: SessionPort[] }).ports;
+}
+
+describe("ports: what listens in a session, with the template's labels", () => {
+  let owner: StackUser;
+  let sessionId: string;
+  let fh: FlareHome;
+
+  beforeAll(async () => {
+    owner = await createStackUser();
+    const templateId = await createStackTemplate(owner.workspaceId, {
+      persistedPaths: ["."],
+      previewPort: 4100,
+      ports: [
+        { port: 4100, label: "Web app", onAutoForward: "openPreview" },
+        { port: 4300, label: "Docs" },
+      ],
+      bootstrap: `${server(4100, "127.0.0.1")}\n${server(4200, "0.0.0.0")}`,
+    });
+    const session = await createSession(owner, { name: "ports", templateId });
+    sessionId = session.id;
+    await until(async () => (await getSession(owner, sessionId)).state === "running", "session running", 60_000);
+    fh = flareHome();
+    signIn(fh, owner);
+  });
+
+  it("lists the session's own listeners (not the agent's), labelled, plus named ports not started", async () => {
+    const list = await until(async () => {
+      const p = await ports(owner, sessionId);
+      return p.filter((x) => x.listening).length >= 2 ? p : null;
+    }, "both servers listening");
+    expect(list).toEqual([
+      { port: 4100, listening: true, addresses: ["127.0.0.1"], label: "Web app", onAutoForward: "openPreview", preview: true },
+      { port: 4200, listening: true, addresses: ["0.0.0.0"], label: null, onAutoForward: null, preview: false },
+      { port: 4300, listening: false, addresses: [], label: "Docs", onAutoForward: null, preview: false },
+    ]);
+  });
+
+  it("flare ports ls shows the same list", async () => {
+    const r = await flare(fh, ["--json", "ports", "ls", "ports"]);
+    expect(r.code, r.stderr).toBe(0);
+    const data = JSON.parse(r.stdout) as { ports: SessionPort[] };
+    expect(data.ports.map((p) => p.port)).toEqual(expect.arrayContaining([4100, 4200, 4300]));
+    const human = await flare(fh, ["ports", "ls", "ports"]);
+    expect(human.stdout).toMatch(/4100\s+Web app\s+listening on 127\.0\.0\.1\s+preview/);
+  });
+
+  it("refuses viewers (403), other workspaces (404) and sessions that are not running (409)", async () => {
+    const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
+    expect((await api(viewer, "GET", `/api/sessions/${sessionId}/ports`)).status).toBe(403);
+    const stranger = await createStackUser();
+    const other = await api(stranger, "GET", `/api/sessions/${sessionId}/ports`);
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    await sessionAction(owner, sessionId, "stop");
+    await until(async () => (await getSession(owner, sessionId)).state === "stopped", "stopped", 60_000);
+    const stopped = await api(owner, "GET", `/api/sessions/${sessionId}/ports`);
+    expect(stopped.status).toBe(409);
+    expect(((await stopped.json()) as { error: { code: string } }).error.code).toBe("invalid_state");
+  });
+});
