@@ -55,6 +55,17 @@ describe("ports: what listens in a session, with the template's labels", () => {
     expect(data.ports.map((p) => p.port)).toEqual(expect.arrayContaining([4100, 4200, 4300]));
     const human = await flare(fh, ["ports", "ls", "ports"]);
     expect(human.stdout).toMatch(/4100\s+Web app\s+listening on 127\.0\.0\.1\s+preview/);
+    const opened = await flare(fh, ["--json", "ports", "open", "ports", "4200", "--no-browser"]);
+    expect(JSON.parse(opened.stdout)).toMatchObject({
+      url: expect.stringMatching(new RegExp(`/runtime/sessions/${sessionId}/ports/4200$`)),
+    });
+    const shared = await flare(fh, ["--json", "ports", "share", "ports", "4200", "--expires", "1h"]);
+    expect(shared.code, shared.stderr).toBe(0);
+    const link = JSON.parse(shared.stdout) as { url: string; share: { port: number; scope: string } };
+    expect(link.share).toMatchObject({ port: 4200, scope: "workspace" });
+    expect(new URL(link.url).hostname).toMatch(/-4200\.localhost$/);
+    const bad = await flare(fh, ["--json", "ports", "share", "ports", "99999"]);
+    expect(bad.code).toBe(2);
   });
 
   it("opens any port privately on its own origin, and shares one with the workspace on that origin only", async () => {
