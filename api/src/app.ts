@@ -9,6 +9,7 @@ import auth from "./routes/auth";
 import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
+import git from "./routes/git";
 import health from "./routes/health";
 import intent from "./routes/intent";
 import metrics from "./routes/metrics";
@@ -54,6 +55,7 @@ export function buildApp() {
     shares,
     preview,
     ports,
+    git,
     intent,
     metrics,
     admin,

@@ -196,6 +196,13 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/sessions/:id/share-access": ["shares.manage", { ok: [403] }],
   "POST /api/sessions/:id/preview-visit": ["runtime.access", { body: () => ({ path: "/" }) }],
   "GET /api/sessions/:id/ports": ["runtime.access", { ok: [409, 502, 503] }],
+  "GET /api/me/git-credential": "signed-in",
+  "POST /api/me/git-credential": ["signed-in", { body: () => ({ host: "github.com", token: "ghp_example" }) }],
+  "DELETE /api/me/git-credential": "signed-in",
+  "POST /api/sessions/:id/git/clone": [
+    "runtime.access",
+    { body: () => ({ git: { url: "https://example.com/r.git" } }), ok: [409, 502, 503] },
+  ],
   "POST /api/sessions/:id/ports/:port/visit": ["runtime.access", { body: () => ({ path: "/" }), fixed: { port: "4200" } }],
   "GET /runtime/sessions/:id/ports/:port": ["runtime.access", { fixed: { port: "4200" }, ok: [303] }],
   "ALL /runtime/share/:credential": ["public", { fixed: { credential: "bfsh_unknown" } }],

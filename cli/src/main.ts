@@ -9,6 +9,7 @@ import { registerBuild } from "./commands/build";
 import { registerConfigSSH } from "./commands/config-ssh";
 import { registerDoctor } from "./commands/doctor";
 import { registerExport } from "./commands/export";
+import { registerGit } from "./commands/git";
 import { registerPorts } from "./commands/ports";
 import { registerSession } from "./commands/session";
 import { registerShare } from "./commands/share";
@@ -75,6 +76,7 @@ export function buildProgram(app: App, { json = false }: { json?: boolean } = {}
   registerSnapshot(program, app);
   registerShare(program, app);
   registerPorts(program, app);
+  registerGit(program, app);
   registerExport(program, app);
   registerAdmin(program, app);
   registerSSH(program, app);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { envNameProblem, envValueSchema } from "../reserved-env";
 import { resourceClass } from "../resource-classes";
+import { gitSourceSchema } from "./git";
 
 const relativePath = z
   .string()
@@ -53,6 +54,8 @@ export const manifestSchema = z
       .min(5)
       .max(7 * 24 * 3600)
       .optional(),
+    /** A repository cloned at each session's first start (sdk/schemas/git.ts). */
+    git: gitSourceSchema.optional(),
     /** Ports with labels; listening ports not listed here still show, unlabelled. */
     ports: z.array(manifestPort).max(64).optional(),
     /** Set by a devcontainer.json import (sdk/devcontainer.ts): the warnings reach the build log and the SPA. */
