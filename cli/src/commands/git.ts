@@ -62,12 +62,12 @@ export function registerGit(program: Command, app: App): void {
     .command("clone")
     .description("Clone the session's repository now (or another one) in the running session")
     .argument("<session>", "session id or name")
-    .option("--url <url>", "a repository instead of the session's")
+    .option("--repo <url>", "a repository instead of the session's")
     .option("--ref <ref>", "branch or tag")
-    .action(async (ref: string, opts: { url?: string; ref?: string }, cmd: Command) => {
+    .action(async (ref: string, opts: { repo?: string; ref?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const body = opts.url ? { git: { url: opts.url, ref: opts.ref } } : {};
+      const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
       const data = (await ctx.client.post(path`/api/sessions/${s.id}/git/clone`, body)) as { ok: boolean; dir: string; output: string };
       if (!data.ok) throw new CLIError("clone_failed", `git clone failed:\n${data.output}`);
       ctx.out.result(data, () => `cloned into ${data.dir}`);

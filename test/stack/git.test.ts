@@ -1,0 +1,153 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, createSession, expectOK, getSession, until } from "./helpers/api";
+import { type FlareHome, flare, flareHome, signIn } from "./helpers/flare";
+import { createStackTemplate } from "./helpers/templates";
+import { createStackUser, type StackUser } from "./helpers/users";
+
+const TOKEN = `tok_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+const PORT = 9418;
+const OTHER_PORT = 9419;
+
+/** A bare repository with one commit on main, in a folder of this machine. */
+function privateRepo(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "bf-git-root-"));
+  const work = mkdtempSync(path.join(os.tmpdir(), "bf-git-work-"));
+  const git = (args: string[], cwd: string) => execFileSync("git", args, { cwd, stdio: "pipe" });
+  git(["init", "-q", "-b", "main"], work);
+  writeFileSync(path.join(work, "README.md"), "private hello\n");
+  git(["add", "."], work);
+  git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first"], work);
+  git(["clone", "-q", "--bare", work, path.join(root, "private.git")], root);
+  git(["clone", "-q", "--bare", work, path.join(root, "other.git")], root);
+  return root;
+}
+
+/** A process of the session's runtime inside its network namespace (the runtime's pid or a descendant). */
+function netnsPid(rootPid: number): number {
+  const own = readlinkSync("/proc/self/ns/net");
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {}
+  }
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.shift() as number;
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/net`) !== own) return pid;
+    } catch {}
+    queue.push(...(children.get(pid) ?? []));
+  }
+  throw new Error(`no process of runtime ${rootPid} is in its own network namespace`);
+}
+
+/** Starts the git server inside the session's network namespace: its loopback, not the host's. */
+async function serveInSession(pid: number, root: string, port: number, token: string): Promise<ChildProcess> {
+  const child = spawn(
+    "nsenter",
+    [
+      `--net=/proc/${pid}/ns/net`,
+      process.execPath,
+      path.join(import.meta.dirname, "helpers/git-server.mjs"),
+      root,
+      String(port),
+      "x-access-token",
+      token,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`git server exited ${code}`)));
+    child.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes('"listening"')) resolve();
+    });
+  });
+  return child;
+}
+
+describe("a session starts from a private git repository with the user's stored token", () => {
+  let owner: StackUser;
+  let fh: FlareHome;
+  const servers: ChildProcess[] = [];
+  let root: string;
+
+  beforeAll(async () => {
+    owner = await createStackUser();
+    fh = flareHome();
+    signIn(fh, owner);
+    root = privateRepo();
+  });
+  afterAll(() => {
+    for (const s of servers) s.kill("SIGTERM");
+  });
+
+  it("stores the token sealed and never answers it", async () => {
+    const set = await flare(fh, ["--json", "git", "token", "set", "--host", `127.0.0.1:${PORT}`], { input: `${TOKEN}\n` });
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).not.toContain(TOKEN);
+    const shown = await flare(fh, ["--json", "git", "token", "show"]);
+    expect(JSON.parse(shown.stdout).credential).toMatchObject({ host: `127.0.0.1:${PORT}`, username: "x-access-token" });
+    expect(shown.stdout).not.toContain(TOKEN);
+    // Bad input is a 400 with the field named.
+    const bad = await api(owner, "POST", "/api/me/git-credential", { host: "not a host", token: "x" });
+    expect(bad.status).toBe(400);
+    const badURL = await api(owner, "POST", "/api/sessions", {
+      name: "creds-in-url",
+      git: { url: `https://u:${TOKEN}@example.com/r.git` },
+    });
+    expect(badURL.status).toBe(400);
+  });
+
+  it("clones at start (progress and failure shown), then with the token through the credential helper; nothing stores the token", async () => {
+    const url = `http://127.0.0.1:${PORT}/private.git`;
+    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."] });
+    const session = await createSession(owner, { name: "from-git", templateId, git: { url, ref: "main" } });
+    await until(async () => (await getSession(owner, session.id)).state === "running", "session running", 60_000);
+
+    // Nothing listens yet in the session's network: the first clone fails, and says so.
+    const events = await flare(fh, ["--json", "session", "events", "from-git", "--until", "running"], { timeoutMs: 30_000 });
+    const messages = events.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { message: string | null }).message ?? "");
+    expect(messages).toContain(`cloning ${url} (main)`);
+    expect(messages.some((m) => m.startsWith(`git clone of ${url} (main) failed`))).toBe(true);
+
+    const detail = await getSession(owner, session.id);
+    const pid = Number(/pid (\d+)/.exec(detail.runtimeState ?? "")?.[1]);
+    servers.push(await serveInSession(netnsPid(pid), root, PORT, TOKEN));
+
+    const cloned = await flare(fh, ["--json", "git", "clone", "from-git"], { timeoutMs: 60_000 });
+    expect(cloned.code, cloned.stderr).toBe(0);
+    expect(JSON.parse(cloned.stdout)).toMatchObject({ ok: true, dir: "private" });
+    const readme = await api(owner, "GET", `/runtime/sessions/${session.id}/files/content?path=private/README.md`);
+    expect(await readme.text()).toBe("private hello\n");
+
+    // The token is in no file of the workspace's clone and in no event.
+    const config = await (await api(owner, "GET", `/runtime/sessions/${session.id}/files/content?path=private/.git/config`)).text();
+    expect(config).toContain(url);
+    expect(config).not.toContain(TOKEN);
+    expect(events.stdout).not.toContain(TOKEN);
+    expect(cloned.stdout).not.toContain(TOKEN);
+
+    // The helper answers for its one host only: another server on another port gets no token.
+    servers.push(await serveInSession(netnsPid(pid), root, OTHER_PORT, TOKEN));
+    const other = (await expectOK(
+      await api(owner, "POST", `/api/sessions/${session.id}/git/clone`, { git: { url: `http://127.0.0.1:${OTHER_PORT}/other.git` } }),
+    )) as { ok: boolean; output: string };
+    expect(other.ok).toBe(false);
+    expect(other.output).toMatch(/could not read Username|Authentication failed|terminal prompts disabled/);
+
+    // Another workspace cannot clone into this session.
+    const stranger = await createStackUser();
+    expect((await api(stranger, "POST", `/api/sessions/${session.id}/git/clone`, {})).status).toBe(404);
+  });
+});
