@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, until } from "./helpers/api";
+import { api, expectOK, getSession, until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, signIn } from "./helpers/flare";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
@@ -109,7 +109,11 @@ describe("a session starts from a private git repository with the user's stored 
   it("clones at start (progress and failure shown), then with the token through the credential helper; nothing stores the token", async () => {
     const url = `http://127.0.0.1:${PORT}/private.git`;
     const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."] });
-    const session = await createSession(owner, { name: "from-git", templateId, git: { url, ref: "main" } });
+    const up = await flare(fh, ["--json", "session", "up", "from-git", "-t", templateId, "--git", url, "--ref", "main"], {
+      timeoutMs: 90_000,
+    });
+    expect(up.code, up.stderr).toBe(0);
+    const session = (JSON.parse(up.stdout) as { session: { id: string } }).session;
     await until(async () => (await getSession(owner, session.id)).state === "running", "session running", 60_000);
 
     // Nothing listens yet in the session's network: the first clone fails, and says so.
