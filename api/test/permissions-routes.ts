@@ -199,6 +199,11 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/me/git-credential": "signed-in",
   "POST /api/me/git-credential": ["signed-in", { body: () => ({ host: "github.com", token: "ghp_example" }) }],
   "DELETE /api/me/git-credential": "signed-in",
+  "GET /api/me/dotfiles": "signed-in",
+  "POST /api/me/dotfiles": ["signed-in", { body: () => ({ url: "https://example.com/dotfiles.git" }) }],
+  "DELETE /api/me/dotfiles": "signed-in",
+  "GET /api/sessions/:id/dotfiles": "sessions.read",
+  "POST /api/sessions/:id/dotfiles/apply": ["runtime.access", { ok: [400, 409, 502, 503] }],
   "POST /api/sessions/:id/git/clone": [
     "runtime.access",
     { body: () => ({ git: { url: "https://example.com/r.git" } }), ok: [409, 502, 503] },

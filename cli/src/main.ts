@@ -8,6 +8,7 @@ import { registerAuth } from "./commands/auth";
 import { registerBuild } from "./commands/build";
 import { registerConfigSSH } from "./commands/config-ssh";
 import { registerDoctor } from "./commands/doctor";
+import { registerDotfiles } from "./commands/dotfiles";
 import { registerExport } from "./commands/export";
 import { registerGit } from "./commands/git";
 import { registerPorts } from "./commands/ports";
@@ -77,6 +78,7 @@ export function buildProgram(app: App, { json = false }: { json?: boolean } = {}
   registerShare(program, app);
   registerPorts(program, app);
   registerGit(program, app);
+  registerDotfiles(program, app);
   registerExport(program, app);
   registerAdmin(program, app);
   registerSSH(program, app);

@@ -23,6 +23,16 @@ function privateRepo(): string {
   git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first"], work);
   git(["clone", "-q", "--bare", work, path.join(root, "private.git")], root);
   git(["clone", "-q", "--bare", work, path.join(root, "other.git")], root);
+  // A dotfiles repository whose install.sh leaves a mark in HOME (the workspace).
+  const dots = mkdtempSync(path.join(os.tmpdir(), "bf-git-dots-"));
+  git(["init", "-q", "-b", "main"], dots);
+  writeFileSync(path.join(dots, ".aliases"), "alias ll='ls -l'\n");
+  writeFileSync(path.join(dots, "install.sh"), '#!/bin/sh\necho "installing dotfiles"\necho done > "$HOME/installed-by-dotfiles"\n', {
+    mode: 0o755,
+  });
+  git(["add", "."], dots);
+  git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "dots"], dots);
+  git(["clone", "-q", "--bare", dots, path.join(root, "dotfiles.git")], root);
   return root;
 }
 
@@ -153,5 +163,56 @@ describe("a session starts from a private git repository with the user's stored 
     // Another workspace cannot clone into this session.
     const stranger = await createStackUser();
     expect((await api(stranger, "POST", `/api/sessions/${session.id}/git/clone`, {})).status).toBe(404);
+  });
+
+  it("dotfiles: cloned on the first start, install.sh runs, its output kept for the startup card; not again on restart", async () => {
+    const dotsURL = `http://127.0.0.1:${PORT}/dotfiles.git`;
+    const set = await flare(fh, ["--json", "dotfiles", "set", dotsURL]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse((await flare(fh, ["--json", "dotfiles", "show"])).stdout).dotfiles).toMatchObject({ url: dotsURL });
+
+    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."] });
+    const up = await flare(fh, ["--json", "session", "up", "dotted", "-t", templateId], { timeoutMs: 90_000 });
+    expect(up.code, up.stderr).toBe(0);
+    const id = (JSON.parse(up.stdout) as { session: { id: string } }).session.id;
+    // At the first start nothing serves the repository in the session's network yet: a failed run, kept.
+    const first = (await expectOK(await api(owner, "GET", `/api/sessions/${id}/dotfiles`))) as { run: { status: string; output: string } };
+    expect(first.run).toMatchObject({ status: "failed", output: expect.stringContaining("cloning") });
+
+    const pid = Number(/pid (\d+)/.exec((await getSession(owner, id)).runtimeState ?? "")?.[1]);
+    servers.push(await serveInSession(netnsPid(pid), root, PORT, TOKEN));
+    const applied = await flare(fh, ["--json", "dotfiles", "apply", "dotted"], { timeoutMs: 60_000 });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout).output).toContain("installing dotfiles");
+    const mark = await api(owner, "GET", `/runtime/sessions/${id}/files/content?path=installed-by-dotfiles`);
+    expect(await mark.text()).toBe("done\n");
+    const kept = (await expectOK(await api(owner, "GET", `/api/sessions/${id}/dotfiles`))) as {
+      run: { status: string; output: string; at: string };
+    };
+    expect(kept.run).toMatchObject({ status: "applied", output: expect.stringContaining("running install.sh") });
+    expect(kept.run.output).not.toContain(TOKEN);
+    const shown = await flare(fh, ["dotfiles", "show", "dotted"]);
+    expect(shown.stdout).toContain("installing dotfiles");
+
+    // A restart finds .dotfiles/.git and leaves the kept run as it was.
+    const before = (await getSession(owner, id)).stateVersion;
+    const restart = await api(owner, "POST", `/api/sessions/${id}/restart`);
+    expect(restart.status).toBe(200);
+    await until(
+      async () => {
+        const s = await getSession(owner, id);
+        return s.state === "running" && s.stateVersion > before + 1;
+      },
+      "running again after the restart",
+      60_000,
+    );
+    const after = (await expectOK(await api(owner, "GET", `/api/sessions/${id}/dotfiles`))) as { run: { at: string } };
+    expect(after.run.at).toBe(kept.run.at);
+
+    expect((await flare(fh, ["--json", "dotfiles", "clear"])).code).toBe(0);
+    expect(JSON.parse((await flare(fh, ["--json", "dotfiles", "show"])).stdout).dotfiles).toBeNull();
+    expect((await api(owner, "POST", `/api/sessions/${id}/dotfiles/apply`)).status).toBe(400);
+    const stranger = await createStackUser();
+    expect((await api(stranger, "GET", `/api/sessions/${id}/dotfiles`)).status).toBe(404);
   });
 });

@@ -3,6 +3,7 @@ import { type ExecEvent, execEvent } from "../../../sdk/protocol/agent";
 import type { LifecyclePhase } from "../../../sdk/states";
 import type { AppBindings } from "../env";
 import { cloneGitSource } from "../git/clone";
+import { dotfilesAtBoot } from "../git/dotfiles";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, type SessionRef } from "../snapshots/store";
 import type { SessionConfig } from "./records";
 
@@ -107,6 +108,7 @@ export async function restoreAndBootstrap(ctx: BootContext): Promise<void> {
   }
   // The session's repository, before bootstrap so its steps can use it; skipped once cloned.
   if (config.manifest.git) await cloneGitSource(ctx, config.manifest.git);
+  await dotfilesAtBoot(ctx);
   if (config.manifest.bootstrap) {
     await ctx.phase("bootstrapping");
     const result = await execInRuntime(ctx.fetchAgent, config.manifest.bootstrap);
