@@ -12,14 +12,15 @@ const PORTS: SessionPort[] = [
   { port: 9229, listening: false, addresses: [], label: "Debugger", onAutoForward: "silent", preview: false },
 ];
 
-function renderMenu(canShare = true) {
+function renderMenu(canShare = true, portsNow: () => SessionPort[] = () => PORTS) {
   const calls: { method: string; url: string; body: unknown }[] = [];
+  const qc = new QueryClient();
   vi.stubGlobal(
     "fetch",
     vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input);
       calls.push({ method: init?.method ?? "GET", url, body: init?.body ? JSON.parse(String(init.body)) : null });
-      if (url.endsWith("/ports")) return json(200, { ports: PORTS });
+      if (url.endsWith("/ports")) return json(200, { ports: portsNow() });
       if (url.endsWith("/shares")) {
         return json(201, {
           url: "http://abc-3000.localhost:8787/__burstflare/share/bfsh_x/",
@@ -31,11 +32,11 @@ function renderMenu(canShare = true) {
     }),
   );
   render(
-    <QueryClientProvider client={new QueryClient()}>
+    <QueryClientProvider client={qc}>
       <PortsMenu sessionId="ses_1" running canShare={canShare} />
     </QueryClientProvider>,
   );
-  return calls;
+  return { calls, qc };
 }
 
 describe("workbench ports menu", () => {
@@ -63,7 +64,7 @@ describe("workbench ports menu", () => {
   });
 
   it("shares a port with the workspace as a share link with that port", async () => {
-    const calls = renderMenu();
+    const { calls } = renderMenu();
     fireEvent.click(screen.getByText(/^Ports/));
     const row = (await screen.findAllByTestId("port-row"))[0] as HTMLElement;
     fireEvent.click(within(row).getByRole("button", { name: "Share with workspace" }));
@@ -78,5 +79,21 @@ describe("workbench ports menu", () => {
     fireEvent.click(screen.getByText(/^Ports/));
     const row = (await screen.findAllByTestId("port-row"))[0] as HTMLElement;
     expect(within(row).queryByRole("button", { name: /share/i })).toBeNull();
+  });
+
+  it("announces a port that starts listening (not a silent one); opening the menu clears it", async () => {
+    let ports: SessionPort[] = [PORTS[0] as SessionPort];
+    const { qc } = renderMenu(true, () => ports);
+    await waitFor(() => expect(screen.getByText(/^Ports \(1\)/)).toBeTruthy());
+    expect(screen.queryByTestId("port-notice")).toBeNull();
+    ports = [
+      ...ports,
+      { port: 5173, listening: true, addresses: ["127.0.0.1"], label: "Vite", onAutoForward: "notify", preview: false },
+      { port: 9229, listening: true, addresses: ["127.0.0.1"], label: "Debugger", onAutoForward: "silent", preview: false },
+    ];
+    await qc.invalidateQueries();
+    expect((await screen.findByTestId("port-notice")).textContent).toBe("Port 5173 (Vite) is listening");
+    fireEvent.click(screen.getByText(/^Ports/));
+    await waitFor(() => expect(screen.queryByTestId("port-notice")).toBeNull());
   });
 });

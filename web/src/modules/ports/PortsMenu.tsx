@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { SessionPort } from "../../../../sdk/schemas/ports";
 import type { CreateShareResponse, ShareScope } from "../../../../sdk/schemas/shares";
 import { sessionPortsQuery } from "../../api/queries/ports";
@@ -16,12 +16,22 @@ const DAY = 24 * 3600;
  */
 export function PortsMenu({ sessionId, running, canShare }: { sessionId: string; running: boolean; canShare: boolean }) {
   const [open, setOpen] = useState(false);
-  const ports = useQuery({ ...sessionPortsQuery(sessionId), enabled: running && open });
+  // Polled slowly while closed, so a server that starts is announced (devcontainer onAutoForward).
+  const ports = useQuery({ ...sessionPortsQuery(sessionId), enabled: running, refetchInterval: open ? 5_000 : 15_000 });
   const listening = ports.data?.ports.filter((p) => p.listening).length ?? 0;
+  const fresh = useNewPorts(ports.data?.ports, open);
 
   return (
     <details className="ports-menu" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)} data-testid="ports-menu">
-      <summary className="btn btn-sm">Ports{open && ports.data ? ` (${listening})` : ""}</summary>
+      <summary className="btn btn-sm">
+        Ports{ports.data ? ` (${listening})` : ""}
+        {fresh.length > 0 && <span className="badge badge-ok">new</span>}
+      </summary>
+      {fresh.length > 0 && !open && (
+        <span className="sr-only-live small" role="status" data-testid="port-notice">
+          {fresh.map((p) => `Port ${p.port}${p.label ? ` (${p.label})` : ""} is listening`).join("; ")}
+        </span>
+      )}
       <div className="ports-popover card stack" role="dialog" aria-label="Ports">
         {!running && <p className="muted small">Start the session to see its ports.</p>}
         {ports.isError && <p className="field-error small">{(ports.error as Error).message}</p>}
@@ -32,6 +42,23 @@ export function PortsMenu({ sessionId, running, canShare }: { sessionId: string;
       </div>
     </details>
   );
+}
+
+/**
+ * Ports that started listening since the workbench opened (or the menu was last opened), except
+ * those the template marks `silent` or `ignore`: what devcontainer's onAutoForward `notify` means here.
+ */
+function useNewPorts(ports: SessionPort[] | undefined, open: boolean): SessionPort[] {
+  const [seen, setSeen] = useState<Set<number> | null>(null);
+  const listening = (ports ?? []).filter((p) => p.listening);
+  useEffect(() => {
+    if (!ports) return;
+    const now = ports.filter((p) => p.listening).map((p) => p.port);
+    // The first answer is the baseline; opening the menu shows (and so clears) everything new.
+    setSeen((prev) => (prev === null || open ? new Set(now) : prev));
+  }, [ports, open]);
+  if (!seen) return [];
+  return listening.filter((p) => !seen.has(p.port) && p.onAutoForward !== "silent" && p.onAutoForward !== "ignore");
 }
 
 function PortRow({ sessionId, port, canShare }: { sessionId: string; port: SessionPort; canShare: boolean }) {
