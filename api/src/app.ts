@@ -11,11 +11,13 @@ import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
 import fork from "./routes/fork";
+import git from "./routes/git";
 import health from "./routes/health";
 import intent from "./routes/intent";
 import mcp from "./routes/mcp";
 import metrics from "./routes/metrics";
 import { mountOpenAPI } from "./routes/openapi";
+import ports from "./routes/ports";
 import preview from "./routes/preview";
 import runtime from "./routes/runtime";
 import scopedTokens from "./routes/scoped-tokens";
@@ -60,6 +62,8 @@ export function buildApp() {
     exportsRouter,
     shares,
     preview,
+    ports,
+    git,
     intent,
     metrics,
     admin,

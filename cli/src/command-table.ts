@@ -58,6 +58,22 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/share")).registerShare,
   },
   {
+    name: "ports",
+    aliases: ["port"],
+    description: "TCP ports listening in a session",
+    load: async () => (await import("./commands/ports")).registerPorts,
+  },
+  {
+    name: "git",
+    description: "Your git token, and cloning a session's repository",
+    load: async () => (await import("./commands/git")).registerGit,
+  },
+  {
+    name: "dotfiles",
+    description: "Your dotfiles repository, applied on the first start of each of your sessions",
+    load: async () => (await import("./commands/dotfiles")).registerDotfiles,
+  },
+  {
     name: "export",
     description: "Export the current workspace's records (owners) and download the JSON document",
     load: async () => (await import("./commands/export")).registerExport,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LIFECYCLE_PHASES, SESSION_STATES } from "../states";
 import { idSchema } from "./common";
+import { gitSourceSchema } from "./git";
 
 export const sessionNameSchema = z
   .string()
@@ -15,6 +16,8 @@ export const createSessionBody = z.object({
   startOnIntent: z.boolean().optional(),
   /** Start the runtime right away (default). */
   start: z.boolean().optional(),
+  /** Clone this repository at the first start (overrides the template's `git`). */
+  git: gitSourceSchema.optional(),
 });
 
 /** PATCH /api/sessions/:id: settings that are not lifecycle transitions. */

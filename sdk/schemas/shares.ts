@@ -24,6 +24,8 @@ export const createShareBody = z.object({
   emails: z.array(emailSchema).max(MAX_SHARE_EMAILS).optional(),
   expiresInSeconds: z.number().int().min(MIN_SHARE_TTL_SECONDS).max(MAX_SHARE_TTL_SECONDS),
   label: z.string().trim().max(80).optional(),
+  /** A port of the session other than its preview (the ports panel); absent = the preview. */
+  port: z.number().int().min(1).max(65535).optional(),
 });
 export type CreateShareBody = z.infer<typeof createShareBody>;
 
@@ -41,6 +43,8 @@ export const shareSchema = z.object({
   status: z.enum(SHARE_STATUSES),
   lastAccessAt: z.string().nullable(),
   accessCount: z.number().int(),
+  /** The port the link opens; null or absent = the session's preview. */
+  port: z.number().int().nullish(),
 });
 export type Share = z.infer<typeof shareSchema>;
 

@@ -1,7 +1,10 @@
+import { formatImportWarning } from "../../../sdk/devcontainer";
 import { execEvent, SHA256_HEADER } from "../../../sdk/protocol/agent";
 import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import type { Manifest } from "../../../sdk/schemas/manifest";
 import type { AppBindings } from "../env";
+import { runClone } from "../git/clone";
+import { gitSessionEnv } from "../git/credentials";
 import { now } from "../lib/time";
 import { getRuntimeDriver } from "../runtime-drivers/select";
 import { buildArtifactKey, buildLogKey } from "../templates/keys";
@@ -97,9 +100,11 @@ async function runtime(env: AppBindings, ctx: BuildContext): Promise<RuntimeInfo
 export async function startBuildRuntime(env: AppBindings, ctx: BuildContext): Promise<void> {
   const driver = getRuntimeDriver(env);
   const secrets = await secretsEnvFor(env, ctx.workspaceId);
+  // The uploader's git token for a template that clones a repository in its prebuild.
+  const git = ctx.manifest.git && ctx.userId ? await gitSessionEnv(env, ctx.userId) : {};
   await driver.start({
     runtimeId: buildRuntimeId(ctx.buildId),
-    env: { ...secrets, ...(ctx.manifest.env ?? {}) },
+    env: { ...secrets, ...(ctx.manifest.env ?? {}), ...git },
     persistedPaths: ctx.manifest.persistedPaths,
     previewPort: ctx.manifest.previewPort,
     resourceClass: ctx.manifest.resourceClass,
@@ -128,6 +133,21 @@ export async function importBundle(env: AppBindings, ctx: BuildContext): Promise
 /** Runs the manifest's build step, writing its output to the live log line by line. */
 export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Promise<CommandResult> {
   const log = await BuildLog.open(env.BUCKET, ctx.logKey);
+  // What a devcontainer.json import could not honour is said again where the build is read.
+  for (const w of ctx.manifest.imported?.warnings ?? []) log.note(`warning: ${formatImportWarning(w)}`);
+  if (ctx.manifest.git) {
+    // The template's repository lands in the artifact, so its sessions start with it cloned.
+    const info = await runtime(env, ctx);
+    log.note(`$ git clone ${ctx.manifest.git.url}${ctx.manifest.git.ref ? ` (${ctx.manifest.git.ref})` : ""}`);
+    const cloned = await runClone(
+      (path, init) => getRuntimeDriver(env).fetchAgent(info, path, init),
+      ctx.manifest.git,
+      (line) => log.append(`${line}\n`),
+    );
+    log.append(`${cloned.output}\n`);
+    await log.flush();
+    if (!cloned.ok) return { exitCode: 1, signal: null, durationMs: 0 };
+  }
   if (!ctx.manifest.build) {
     log.note("no build step in the manifest");
     await log.flush();

@@ -96,10 +96,24 @@ export function sessionIdFromLabel(label: string): string | null {
   return id;
 }
 
-/** `https://<label>.preview.example.com`: where the session's preview is served. */
-export function previewOriginFor(env: Pick<AppBindings, "PREVIEW_ORIGIN">, sessionId: string): string {
+/**
+ * `https://<label>.preview.example.com`: where the session's preview is served. Another port of
+ * the session (the ports panel) gets its own origin, `<label>-<port>.preview…` (base32 has no
+ * dash), so one port's visit cookie or share link never reaches another port.
+ */
+export function previewOriginFor(env: Pick<AppBindings, "PREVIEW_ORIGIN">, sessionId: string, appPort: number | null = null): string {
   const { protocol, suffix, port } = previewPattern(env);
-  return `${protocol}//${sessionLabel(sessionId)}.${suffix}${port}`;
+  return `${protocol}//${sessionLabel(sessionId)}${appPort === null ? "" : `-${appPort}`}.${suffix}${port}`;
+}
+
+/** A host label: the session's, optionally `-<port>` (canonical digits only, 1-65535). */
+function parseHostLabel(label: string): { sessionId: string; port: number | null } | null {
+  const m = /^([a-z2-7]+)(?:-([1-9][0-9]{0,4}))?$/.exec(label);
+  if (!m) return null;
+  const port = m[2] === undefined ? null : Number(m[2]);
+  if (port !== null && port > 65535) return null;
+  const sessionId = sessionIdFromLabel(m[1] ?? "");
+  return sessionId ? { sessionId, port } : null;
 }
 
 /**
@@ -107,7 +121,10 @@ export function previewOriginFor(env: Pick<AppBindings, "PREVIEW_ORIGIN">, sessi
  * names no session). The port is not compared: a host is a preview host by its name alone, so the
  * app is never served under a preview hostname whatever port a proxy forwards.
  */
-export function previewHostOf(env: Pick<AppBindings, "PREVIEW_ORIGIN" | "APP_ORIGIN">, url: URL): { sessionId: string | null } | undefined {
+export function previewHostOf(
+  env: Pick<AppBindings, "PREVIEW_ORIGIN" | "APP_ORIGIN">,
+  url: URL,
+): { sessionId: string | null; port: number | null } | undefined {
   const pattern = parsePreviewOrigin(env.PREVIEW_ORIGIN);
   if (!pattern) return undefined;
   const host = url.hostname.toLowerCase();
@@ -116,5 +133,6 @@ export function previewHostOf(env: Pick<AppBindings, "PREVIEW_ORIGIN" | "APP_ORI
   if (!host.endsWith(tail)) return undefined;
   const label = host.slice(0, -tail.length);
   // Deeper names (a.b.preview.example.com) are still preview hosts, never the app.
-  return { sessionId: label.includes(".") ? null : sessionIdFromLabel(label) };
+  const parsed = label.includes(".") ? null : parseHostLabel(label);
+  return { sessionId: parsed?.sessionId ?? null, port: parsed?.port ?? null };
 }

@@ -51,11 +51,13 @@ function enterShare(c: Context<AppEnv>): Response {
 async function handlePreviewHost(c: Context<AppEnv>): Promise<Response> {
   const req = c.req.raw;
   const url = new URL(req.url);
-  const sessionId = previewHostOf(c.env, url)?.sessionId;
+  const host = previewHostOf(c.env, url);
+  const sessionId = host?.sessionId;
+  const port = host?.port ?? null;
   if (!sessionId) throw new ApiError("not_found", "no such preview");
   if (url.pathname === PREVIEW_ENTER_PATH) {
     if (req.method !== "GET") throw new ApiError("not_found", "no such route");
-    return enterPreview(c, sessionId);
+    return enterPreview(c, sessionId, port);
   }
   if (url.pathname.startsWith(SHARE_ENTER_PREFIX)) {
     if (req.method !== "GET") throw new ApiError("not_found", "no such route");
@@ -69,11 +71,11 @@ async function handlePreviewHost(c: Context<AppEnv>): Promise<Response> {
   const pathAndQuery = `${url.pathname}${url.search}`;
   if (share && !holder) {
     if (isTopLevelNavigation(req)) return seeOther(`${c.env.APP_ORIGIN}${SHARE_PATH_PREFIX}${share.split(".")[0]}${pathAndQuery}`);
-    return handleShareRequest(c, { sessionId, credential: share });
+    return handleShareRequest(c, { sessionId, credential: share, port });
   }
-  if (holder && !isTopLevelNavigation(req)) return servePreview(c, sessionId, holder);
+  if (holder && !isTopLevelNavigation(req)) return servePreview(c, sessionId, holder, port);
   // A tab's page (back to the owner route's viewer page) or no valid visit at all.
-  return previewGrantMissing(c.env, req, sessionId);
+  return previewGrantMissing(c.env, req, sessionId, port);
 }
 
 /** The Worker's app for preview hosts; api/src/index.ts picks it by the request's host. */

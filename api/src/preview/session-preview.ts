@@ -62,9 +62,10 @@ export async function previewEnterURL(
   holder: VisitHolder,
   to: string,
   expiresAt = now() + VISIT_GRANT_TTL_MS,
+  port: number | null = null,
 ): Promise<string> {
   const grant = await signVisitGrant(env, "preview", sessionId, holder, expiresAt);
-  return `${previewOriginFor(env, sessionId)}${PREVIEW_ENTER_PATH}?${new URLSearchParams({ grant, to: safePreviewTarget(to) })}`;
+  return `${previewOriginFor(env, sessionId, port)}${PREVIEW_ENTER_PATH}?${new URLSearchParams({ grant, to: safePreviewTarget(to) })}`;
 }
 
 /**
@@ -107,29 +108,42 @@ async function assertMayPreview(env: AppBindings, sessionId: string, holder: Vis
 const isNavigation = (req: Request): boolean => req.method === "GET" && !isUpgrade(req) && wantsHTML(req);
 
 /** Without a valid grant: a page goes back to the owner route (which grants anew), anything else is 404. */
-export function previewGrantMissing(env: AppBindings, req: Request, sessionId: string): Response {
+export function previewGrantMissing(env: AppBindings, req: Request, sessionId: string, port: number | null = null): Response {
   const url = new URL(req.url);
+  // A port's host has no owner route to grant anew from: the workbench's ports panel opens it again.
+  if (port !== null) throw new ApiError("not_found", "no visit to this port; open it again from the ports panel");
   if (isNavigation(req)) return redirect(ownerRouteURL(env, sessionId, `${url.pathname}${url.search}`), 303);
   // Without a visit nothing on a preview host is anyone's to see, not even whether a path exists.
   throw new ApiError("not_found", "no such preview route; open the preview from the app again");
 }
 
 /** `GET <preview host>/__burstflare/enter?grant=&to=`: the grant becomes the host's cookie, then the app at `to`. */
-export async function enterPreview(c: Context<AppEnv>, sessionId: string): Promise<Response> {
+export async function enterPreview(c: Context<AppEnv>, sessionId: string, port: number | null = null): Promise<Response> {
   const url = new URL(c.req.url);
   const to = safePreviewTarget(url.searchParams.get("to"));
   const grant = url.searchParams.get("grant") ?? "";
   const holder = await verifyVisitGrant(c.env, "preview", sessionId, grant, now());
   if (!holder) {
-    if (isNavigation(c.req.raw)) return redirect(ownerRouteURL(c.env, sessionId, to), 303);
+    if (isNavigation(c.req.raw) && port === null) return redirect(ownerRouteURL(c.env, sessionId, to), 303);
     throw new ApiError("unauthorized", "this preview link has expired or is not valid; open the preview again");
   }
   await assertMayPreview(c.env, sessionId, holder);
   return redirect(to, 303, { "set-cookie": visitCookie(PREVIEW_GRANT_COOKIE, grant) });
 }
 
+/** The agent path of a preview request: `/preview/<rest>`, or `/port/<n>/<rest>` on a port's own host. */
+export function previewAgentPath(rest: readonly string[], search: string, port: number | null): string {
+  const path = agentPathFor("preview", rest, search);
+  return port === null ? path : `/port/${port}${path.slice("/preview".length)}`;
+}
+
 /** Any other request on the preview host of a member holding a valid grant: HTTP and WebSocket to the preview. */
-export async function servePreview(c: Context<AppEnv>, sessionId: string, holder: VisitHolder): Promise<Response> {
+export async function servePreview(
+  c: Context<AppEnv>,
+  sessionId: string,
+  holder: VisitHolder,
+  port: number | null = null,
+): Promise<Response> {
   const req = c.req.raw;
   const url = new URL(req.url);
   // Routed on the raw path: a segment that would leave the preview once decoded is refused (400) first.
@@ -141,7 +155,7 @@ export async function servePreview(c: Context<AppEnv>, sessionId: string, holder
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
   // Named by the credential that minted the grant, so revoking that credential ends the sockets too.
   setPrincipal(forwarded, { userId: holder.userId, credential: holder.credential });
-  const agentPath = agentPathFor("preview", url.pathname.slice(1).split("/"), url.search);
+  const agentPath = previewAgentPath(url.pathname.slice(1).split("/"), url.search, port);
   const res = await sessionStub(c.env, sessionId).fetch(sessionDORequest(sessionId, "/runtime", forwarded, { agentPath, wake: true }));
   return hardenPreviewResponse(res);
 }

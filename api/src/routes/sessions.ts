@@ -76,7 +76,12 @@ router.openapi(
       templateId: template.templateId,
       versionId: template.versionId,
       startOnIntent: body.startOnIntent ?? false,
-      config: { manifest: template.manifest, artifactKey: template.artifactKey, bundleKey: template.bundleKey },
+      config: {
+        // A repository given at create time replaces the template's (issue 18).
+        manifest: body.git ? { ...template.manifest, git: body.git } : template.manifest,
+        artifactKey: template.artifactKey,
+        bundleKey: template.bundleKey,
+      },
       at: now(),
     });
     if (!inserted) throw new ApiError("conflict", `a session named ${body.name} already exists`);

@@ -66,17 +66,18 @@ router.openapi(
       tokenHash: await hashShareToken(token),
       expiresAt: at + body.expiresInSeconds * 1000,
       at,
+      port: body.port ?? null,
     });
     await audit(c, {
       action: "share.create",
       targetType: "share",
       targetId: shareId,
-      details: { sessionId: id, scope: body.scope, emails, expiresInSeconds: body.expiresInSeconds },
+      details: { sessionId: id, scope: body.scope, emails, expiresInSeconds: body.expiresInSeconds, port: body.port ?? null },
     });
     // The link opens on the session's preview host; `path` is its app-origin form, which leads there.
     const path = `${SHARE_PATH_PREFIX}${token}/`;
     const share = toShare(await requireShareRow(c.env, id, shareId), now());
-    return c.json({ share, path, url: shareEnterURL(c.env, id, token, "/") }, 201);
+    return c.json({ share, path, url: shareEnterURL(c.env, id, token, "/", body.port ?? null) }, 201);
   },
 );
 

@@ -2,6 +2,8 @@ import { ApiError } from "../../../sdk/errors";
 import { type ExecEvent, execEvent } from "../../../sdk/protocol/agent";
 import type { LifecyclePhase } from "../../../sdk/states";
 import type { AppBindings } from "../env";
+import { cloneGitSource } from "../git/clone";
+import { dotfilesAtBoot } from "../git/dotfiles";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, type SessionRef } from "../snapshots/store";
 import type { SessionConfig } from "./records";
 
@@ -51,6 +53,8 @@ export async function execInRuntime(
   fetchAgent: FetchAgent,
   command: string,
   env: Record<string, string> = {},
+  /** Each output chunk as it arrives (progress of a clone). */
+  onOutput?: (data: string) => void,
 ): Promise<{ code: number | null; signal: string | null; output: string }> {
   const res = await fetchAgent("/exec", {
     method: "POST",
@@ -65,8 +69,10 @@ export async function execInRuntime(
     if (!line.trim()) return;
     const parsed = execEvent.safeParse(JSON.parse(line));
     if (!parsed.success) return;
-    if (parsed.data.type === "output") output = (output + parsed.data.data).slice(-OUTPUT_TAIL_CHARS);
-    else exit = parsed.data;
+    if (parsed.data.type === "output") {
+      output = (output + parsed.data.data).slice(-OUTPUT_TAIL_CHARS);
+      onOutput?.(parsed.data.data);
+    } else exit = parsed.data;
   };
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     buffered += decoder.decode(chunk, { stream: true });
@@ -100,6 +106,9 @@ export async function restoreAndBootstrap(ctx: BootContext): Promise<void> {
     await ctx.phase("restoring_snapshot", `snapshot ${snapshot.id}`);
     await restoreSnapshot(ctx.env, snapshot, ctx.fetchAgent);
   }
+  // The session's repository, before bootstrap so its steps can use it; skipped once cloned.
+  if (config.manifest.git) await cloneGitSource(ctx, config.manifest.git);
+  await dotfilesAtBoot(ctx);
   if (config.manifest.bootstrap) {
     await ctx.phase("bootstrapping");
     const result = await execInRuntime(ctx.fetchAgent, config.manifest.bootstrap);

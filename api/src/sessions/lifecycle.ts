@@ -1,6 +1,7 @@
 import { ApiError } from "../../../sdk/errors";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "../../../sdk/schemas/sessions";
 import type { SnapshotKind } from "../../../sdk/states";
+import { gitSessionEnv } from "../git/credentials";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { startTimer } from "../metrics/start-latency";
@@ -63,6 +64,8 @@ async function boot(core: SessionCore): Promise<void> {
   await core.apply({ state: "starting", phase: "provisioning", fields: { runtimeStatus: "provisioning", runtimeState: null } });
   try {
     const secrets = await secretsEnvFor(core.env, r.workspaceId);
+    // The owner's git token, offered by a credential helper (api/src/git/credentials.ts).
+    const git = await gitSessionEnv(core.env, row.owner_id);
     // One runtime per session: whatever an earlier, interrupted start left behind goes first.
     await core.driver.stop(r.sessionId).catch(() => {});
     const info = await core.driver.start({
@@ -70,6 +73,7 @@ async function boot(core: SessionCore): Promise<void> {
       env: {
         ...config.manifest.env,
         ...secrets,
+        ...git,
         BURSTFLARE_SESSION_ID: r.sessionId,
         BURSTFLARE_SESSION_NAME: row.name,
         BURSTFLARE_WORKSPACE_ID: r.workspaceId,

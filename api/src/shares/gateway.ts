@@ -7,6 +7,7 @@ import { now } from "../lib/time";
 import { authenticate } from "../middleware/auth";
 import { previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
+import { previewAgentPath } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
 import { withoutVisitCookies } from "../preview/visit-cookies";
 import {
@@ -19,7 +20,7 @@ import {
 } from "../preview/visit-grants";
 import { credentialOf, setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
-import { agentPathFor, assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
+import { assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
 import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
@@ -43,8 +44,14 @@ const WAKE_REFRESH_SECONDS = 2;
 /** Where a share link opens: `<preview host>/__burstflare/share/<token>[.<grant>]/<path>` (api/src/preview/preview-host.ts). */
 export const SHARE_ENTER_PREFIX = "/__burstflare/share/";
 
-export function shareEnterURL(env: AppBindings, sessionId: string, credential: string, pathAndQuery: string): string {
-  return `${previewOriginFor(env, sessionId)}${SHARE_ENTER_PREFIX}${credential}${pathAndQuery}`;
+export function shareEnterURL(
+  env: AppBindings,
+  sessionId: string,
+  credential: string,
+  pathAndQuery: string,
+  port: number | null = null,
+): string {
+  return `${previewOriginFor(env, sessionId, port)}${SHARE_ENTER_PREFIX}${credential}${pathAndQuery}`;
 }
 
 interface Viewer {
@@ -124,6 +131,8 @@ async function refuseBadPath(c: Context<AppEnv>, req: Request, pathname: string,
 export interface PreviewHostVisit {
   sessionId: string;
   credential: string;
+  /** The port the host serves (null: the preview); a link to another port is not found here. */
+  port: number | null;
 }
 
 export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: PreviewHostVisit): Promise<Response> {
@@ -152,7 +161,8 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   };
   if (!credential) return sharePageResponse(req, notFoundPage);
   const share = await findShareByTokenHash(c.env, await hashShareToken(credential.token));
-  if (!share || (onPreviewHost && share.session_id !== onPreviewHost.sessionId)) return sharePageResponse(req, notFoundPage);
+  const wrongHost = onPreviewHost && (share?.session_id !== onPreviewHost.sessionId || (share?.port ?? null) !== onPreviewHost.port);
+  if (!share || wrongHost) return sharePageResponse(req, notFoundPage);
 
   const rest = target.rest === null ? null : target.rest.join("/");
   const websocket = isUpgrade(req);
@@ -239,7 +249,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
       if (credential.grant) enter = `${credential.token}.${credential.grant}`;
       else if (viewer.holder) enter = `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.holder, expiresAt)}`;
     }
-    const target = shareEnterURL(c.env, share.session_id, enter, `/${rest}${url.search}`);
+    const target = shareEnterURL(c.env, share.session_id, enter, `/${rest}${url.search}`, share.port ?? null);
     return isTopLevelNavigation(req) ? previewShellPage(target) : Response.redirect(target, 303);
   }
 
@@ -280,7 +290,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   await logShareAccess(c.env, entry());
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
   setPrincipal(forwarded, { userId: viewer?.userId ?? null, credential: { kind: "share", id: share.id } });
-  const agentPath = agentPathFor("preview", target.rest, url.search);
+  const agentPath = previewAgentPath(target.rest, url.search, share.port ?? null);
   const res = await sessionStub(c.env, share.session_id).fetch(
     sessionDORequest(share.session_id, "/runtime", forwarded, { agentPath, wake: true }),
   );

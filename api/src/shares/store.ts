@@ -18,6 +18,8 @@ export interface ShareRow {
   created_at: number;
   last_access_at: number | null;
   access_count: number;
+  /** null: the session's preview port. */
+  port: number | null;
 }
 
 /** A share found by its token, with the state of its session as the gateway needs it. */
@@ -27,7 +29,7 @@ export interface ShareWithSession extends ShareRow {
 }
 
 const SELECT = `SELECT p.id, p.session_id, p.workspace_id, p.created_by, u.email AS created_by_email, p.scope, p.emails, p.label,
-  p.expires_at, p.revoked_at, p.created_at, p.last_access_at, p.access_count
+  p.expires_at, p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port
   FROM preview_shares p LEFT JOIN users u ON u.id = p.created_by`;
 
 export function shareEmails(row: Pick<ShareRow, "emails">): string[] {
@@ -59,6 +61,7 @@ export function toShare(row: ShareRow, at: number): Share {
     status: shareStatus(row, at),
     lastAccessAt: iso(row.last_access_at),
     accessCount: row.access_count,
+    port: row.port,
   };
 }
 
@@ -73,14 +76,27 @@ export interface NewShare {
   tokenHash: string;
   expiresAt: number;
   at: number;
+  port?: number | null;
 }
 
 export async function insertShare(env: AppBindings, s: NewShare): Promise<void> {
   await env.DB.prepare(
-    `INSERT INTO preview_shares (id, session_id, workspace_id, created_by, scope, emails, label, token_hash, expires_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO preview_shares (id, session_id, workspace_id, created_by, scope, emails, label, token_hash, expires_at, created_at, port)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-    .bind(s.id, s.sessionId, s.workspaceId, s.createdBy, s.scope, JSON.stringify(s.emails), s.label, s.tokenHash, s.expiresAt, s.at)
+    .bind(
+      s.id,
+      s.sessionId,
+      s.workspaceId,
+      s.createdBy,
+      s.scope,
+      JSON.stringify(s.emails),
+      s.label,
+      s.tokenHash,
+      s.expiresAt,
+      s.at,
+      s.port ?? null,
+    )
     .run();
 }
 
@@ -108,7 +124,7 @@ export async function revokeShare(env: AppBindings, shareId: string, by: string,
 export function findShareByTokenHash(env: AppBindings, tokenHash: string): Promise<ShareWithSession | null> {
   return env.DB.prepare(
     `SELECT p.id, p.session_id, p.workspace_id, p.created_by, NULL AS created_by_email, p.scope, p.emails, p.label, p.expires_at,
-       p.revoked_at, p.created_at, p.last_access_at, p.access_count, s.state AS session_state, s.deleted_at AS session_deleted_at
+       p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at
      FROM preview_shares p JOIN sessions s ON s.id = p.session_id WHERE p.token_hash = ?`,
   )
     .bind(tokenHash)

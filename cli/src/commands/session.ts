@@ -39,11 +39,13 @@ export function registerSession(program: Command, app: App): void {
     .argument("<name>", "session name (lowercase letters, digits, dashes)")
     .option("-t, --template <template>", "template id or name (default: the workspace's default)")
     .option("--no-wait", "return once the start is requested")
+    .option("--git <url>", "clone this repository at the first start (your `flare git token` is offered to it)")
+    .option("--ref <ref>", "branch or tag for --git")
     .addHelpText(
       "after",
       examples("flare session up dev", "flare session up api --template node-dev", "flare --json session up ci-1 | jq -r .session.id"),
     )
-    .action(async (name: string, opts: { template?: string; wait: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { template?: string; wait: boolean; git?: string; ref?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const sessions = await listAllSessions(ctx.client);
       let session = sessions.find((x) => x.name === name && x.state !== "deleted");
@@ -58,7 +60,8 @@ export function registerSession(program: Command, app: App): void {
           if (!t) throw new CLIError("not_found", `no template "${opts.template}"`, { hint: "list them with `flare template list`" });
           templateId = t.id;
         }
-        session = (await ctx.client.post("/api/sessions", { name, templateId }, { schema: sessionResponse })).session;
+        const git = opts.git ? { url: opts.git, ref: opts.ref } : undefined;
+        session = (await ctx.client.post("/api/sessions", { name, templateId, git }, { schema: sessionResponse })).session;
         created = true;
       }
       if (opts.wait) session = await withSpinner(ctx, session, (onUpdate) => ensureRunning(ctx.client, session!, { onUpdate }));

@@ -14,6 +14,7 @@ import { waitForBuild } from "../builds";
 import { fileStreamWithProgress, MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
 import { CLIError, formatBytes, table } from "../output";
 import { ProgressBar } from "../progress";
+import { registerTemplateImport } from "./template-import";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const int = (v: string) => {
@@ -190,6 +191,8 @@ export function registerTemplate(program: Command, app: App): void {
         bundle.cleanup();
       }
     });
+
+  registerTemplateImport(tpl, app);
 
   tpl
     .command("promote")

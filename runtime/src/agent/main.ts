@@ -10,6 +10,8 @@ import { runRoutes } from "./exec/run-handler";
 import { FileService } from "./files/file-service";
 import { fileRoutes } from "./files/files-handler";
 import { WorkspacePaths } from "./files/workspace-paths";
+import { portRoutes } from "./ports/listening-ports";
+import { PortProxies } from "./ports/port-proxy";
 import { PreviewProxy } from "./preview/preview-proxy";
 import { createAgentServer, webSockets } from "./server";
 import { snapshotRoutes } from "./snapshot/snapshot-handler";
@@ -31,6 +33,11 @@ const terminals = new TerminalManager(config, activity);
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
 const preview = new PreviewProxy(config.previewPort, activity, connections);
 const ssh = new SSHService(config, activity, connections);
+const agentPort = () => {
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : config.port;
+};
+const portProxies = new PortProxies(agentPort, activity, connections);
 
 const server = createAgentServer({
   config,
@@ -43,6 +50,8 @@ const server = createAgentServer({
     ...processRoutes(new ProcessManager(config, paths, activity)),
     ...snapshotRoutes(snapshots, tempDir),
     ...connectionRoutes(connections),
+    ...portRoutes(agentPort),
+    { method: "*", path: "/port/*", handle: (req, res) => portProxies.handle(req, res) },
     { method: "*", path: "/preview", handle: (req, res) => preview.handle(req, res) },
     { method: "*", path: "/preview/*", handle: (req, res) => preview.handle(req, res) },
   ],
@@ -50,6 +59,7 @@ const server = createAgentServer({
     { path: "/ssh", handle: (req, socket, head) => webSockets.handleUpgrade(req, socket, head, (ws) => ssh.accept(ws, req)) },
     { path: "/preview", handle: (req, socket, head) => preview.upgrade(req, socket, head) },
     { path: "/preview/*", handle: (req, socket, head) => preview.upgrade(req, socket, head) },
+    { path: "/port/*", handle: (req, socket, head) => portProxies.upgrade(req, socket, head) },
     {
       path: "/terminal",
       handle: (req, socket, head, url) =>

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { LatencySummary } from "../../../sdk/schemas/metrics";
 import type { Session } from "../../../sdk/schemas/sessions";
 import { latencyQuery, useSetStartOnIntent } from "../api/queries/shares";
+import { DotfilesRun } from "./DotfilesRun";
 import { BoltIcon } from "./icons";
 import { describeError } from "./states";
 
@@ -96,6 +97,7 @@ export function SessionStartupCard({ session, canEdit }: { session: Session; can
           )}
         </>
       )}
+      <DotfilesRun sessionId={session.id} />
     </section>
   );
 }

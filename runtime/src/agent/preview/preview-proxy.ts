@@ -30,10 +30,10 @@ const HOP_BY_HOP = new Set([
  * The path the dev server sees: "/preview/a?b" → "/a?b", built from the validated remainder (no
  * encoded slash, no dot segment: routableURL), so it never names anything but a path of the app.
  */
-export function upstreamPath(rawURL: string | undefined): string {
+export function upstreamPath(rawURL: string | undefined, prefix = PREFIX): string {
   const url = routableURL(rawURL);
-  if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) throw new ApiError("not_found", "not a preview path");
-  return `/${url.pathname.slice(PREFIX.length + 1)}${url.search}`;
+  if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) throw new ApiError("not_found", "not a preview path");
+  return `/${url.pathname.slice(prefix.length + 1)}${url.search}`;
 }
 
 function forwardHeaders(req: IncomingMessage, port: number): http.OutgoingHttpHeaders {
@@ -54,6 +54,8 @@ export class PreviewProxy {
     private readonly port: number | null,
     private readonly activity: ActivityTracker,
     private readonly connections: ConnectionRegistry = new ConnectionRegistry(),
+    /** Where this proxy's paths start: /preview, or /port/<n> for any port of the session (ports/port-proxy.ts). */
+    private readonly prefix: string = PREFIX,
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -65,7 +67,7 @@ export class PreviewProxy {
     }
     let path: string;
     try {
-      path = upstreamPath(req.url);
+      path = upstreamPath(req.url, this.prefix);
     } catch (err) {
       sendError(res, err);
       return;
@@ -110,7 +112,7 @@ export class PreviewProxy {
     }
     let path: string;
     try {
-      path = upstreamPath(req.url);
+      path = upstreamPath(req.url, this.prefix);
     } catch {
       refuseUpgrade(socket, 400, "Bad Request");
       return;

@@ -7,6 +7,7 @@ import { useCreateVersion } from "../../api/queries/templates";
 import { formatBytes } from "../../components/bytes";
 import { FormField } from "../../components/FormField";
 import { describeError } from "../../components/states";
+import { DevcontainerImportButton, ImportWarnings } from "./DevcontainerImport";
 
 const SAMPLE_MANIFEST = `{
   "persistedPaths": ["."],
@@ -34,6 +35,16 @@ function checkManifest(text: string): { manifest?: unknown; issues: FieldIssue[]
   const parsed = manifestSchema.safeParse(json);
   if (parsed.success) return { manifest: parsed.data, issues: [] };
   return { issues: parsed.error.issues.map((i) => ({ path: ["manifest", ...i.path].join("."), message: i.message })) };
+}
+
+/** The warnings an imported manifest carries, read from the editor as it is now. */
+function importedWarnings(text: string) {
+  try {
+    const parsed = manifestSchema.shape.imported.safeParse((JSON.parse(text) as { imported?: unknown }).imported);
+    return parsed.success ? (parsed.data?.warnings ?? []) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -127,6 +138,8 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
           </span>
         ))}
       </FormField>
+      {/* Outside the Manifest label: a button inside a label would catch clicks meant for the editor. */}
+      <DevcontainerImportButton disabled={!!pending} onImported={(m) => setManifestText(JSON.stringify(m, null, 2))} />
       <FormField label="Manifest">
         <textarea
           className="input manifest-editor"
@@ -137,7 +150,7 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
           spellCheck={false}
         />
         <span className="field-hint">
-          persistedPaths, build, bootstrap, previewPort, env, idleTimeoutSeconds. Paths are relative to the workspace root.
+          persistedPaths, build, bootstrap, previewPort, env, idleTimeoutSeconds, ports. Paths are relative to the workspace root.
         </span>
         {issueFor("manifest").map((i) => (
           <span key={i.path + i.message} className="field-error" data-testid="manifest-error">
@@ -145,6 +158,7 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
           </span>
         ))}
       </FormField>
+      <ImportWarnings warnings={importedWarnings(manifestText)} />
       <div className="field">
         <span className="field-label">Bundle (.tar.gz of the files that land in the workspace root)</span>
         <div

@@ -8,6 +8,7 @@ import { formatDateTime, timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "../BuildsPage/BuildStatusBadge";
 import "../TemplatesPage/templates.css";
 import { DataTable } from "../../components/DataTable";
+import { VersionImportNote } from "./DevcontainerImport";
 
 export type TemplateAction =
   | { kind: "promote"; version: TemplateVersion }
@@ -127,6 +128,7 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
               <tr key={v.id} data-version={v.version}>
                 <td className="mono">
                   {v.version} {v.active && <span className="badge badge-ok">Promoted</span>}
+                  <VersionImportNote manifest={v.manifest} />
                 </td>
                 <td>
                   {v.latestBuild ? (

@@ -7,6 +7,7 @@ import { useCan } from "../../api/queries/workspaces";
 import { useSessionEvents } from "../../api/session-events";
 import { ShareButton } from "../../components/ShareDialog";
 import { EmptyState, ErrorState, Spinner } from "../../components/states";
+import { PortsMenu } from "../../modules/ports/PortsMenu";
 import { WakeScreen } from "./WakeScreen";
 import { WorkbenchPageView } from "./WorkbenchPageView";
 
@@ -62,6 +63,7 @@ export function WorkbenchPage() {
       canLifecycle={canLifecycle}
       onDeleted={() => navigate("/sessions")}
       share={canShare && <ShareButton sessionId={session.id} sessionName={session.name} className="btn btn-sm" />}
+      ports={<PortsMenu sessionId={session.id} running={running} canShare={canShare} />}
     >
       {running ? null : (
         <WakeScreen

@@ -52,6 +52,8 @@ interface Props {
   onDeleted: () => void;
   /** The Share button for the preview, when the caller may manage links. */
   share?: ReactNode;
+  /** The ports menu (web/src/modules/ports/PortsMenu.tsx). */
+  ports?: ReactNode;
   /** The wake screen while the session is not running; null when it runs. */
   children: ReactNode;
 }
@@ -61,7 +63,7 @@ interface Props {
  * run during this visit the IDE stays mounted (dimmed under an overlay while it stops or restarts),
  * so unsaved edits and terminal scrollback are not thrown away by a state change.
  */
-export function WorkbenchPageView({ session, streamStatus, canLifecycle, onDeleted, share, children }: Props) {
+export function WorkbenchPageView({ session, streamStatus, canLifecycle, onDeleted, share, ports, children }: Props) {
   const running = session.state === "running";
   const [everRunning, setEverRunning] = useState(running);
   useEffect(() => {
@@ -99,6 +101,7 @@ export function WorkbenchPageView({ session, streamStatus, canLifecycle, onDelet
         <Link to={`/sessions/${session.id}`} className="icon-btn hide-sm" aria-label="About this session" title="About this session">
           <InfoIcon size={15} />
         </Link>
+        {ports}
         {share}
         <SessionControls session={session} compact onDeleted={onDeleted} canLifecycle={canLifecycle} />
       </div>

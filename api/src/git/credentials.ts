@@ -1,0 +1,78 @@
+import type { GitCredential, SetGitCredentialBody } from "../../../sdk/schemas/git";
+import type { AppBindings } from "../env";
+import { iso, now } from "../lib/time";
+import { openSecret, sealSecret } from "../workspaces/secrets";
+
+/**
+ * The user's git token, sealed like a workspace secret (AES-GCM under SECRETS_KEY) with its own
+ * additional data (`user:<id>` / `git-token`), so a row cannot be replayed as a secret or as
+ * another user's token. It leaves the Worker only as an environment variable of the user's own
+ * sessions, read by the credential helper below; never in a file, a URL or a log line.
+ */
+
+const SCOPE = (userId: string) => `user:${userId}`;
+const NAME = "git-token";
+
+interface Row {
+  host: string;
+  username: string;
+  ciphertext: string;
+  iv: string;
+  updated_at: number;
+}
+
+export async function setGitCredential(env: AppBindings, userId: string, body: Required<SetGitCredentialBody>): Promise<GitCredential> {
+  const sealed = await sealSecret(env, SCOPE(userId), NAME, body.token);
+  const t = now();
+  await env.DB.prepare(
+    `INSERT INTO user_git_credentials (user_id, host, username, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (user_id) DO UPDATE SET host = excluded.host, username = excluded.username, ciphertext = excluded.ciphertext,
+       iv = excluded.iv, updated_at = excluded.updated_at`,
+  )
+    .bind(userId, body.host, body.username, sealed.ciphertext, sealed.iv, t, t)
+    .run();
+  return { host: body.host, username: body.username, updatedAt: iso(t) ?? "" };
+}
+
+async function row(env: AppBindings, userId: string): Promise<Row | null> {
+  return env.DB.prepare("SELECT host, username, ciphertext, iv, updated_at FROM user_git_credentials WHERE user_id = ?")
+    .bind(userId)
+    .first<Row>();
+}
+
+export async function getGitCredential(env: AppBindings, userId: string): Promise<GitCredential | null> {
+  const r = await row(env, userId);
+  return r ? { host: r.host, username: r.username, updatedAt: iso(r.updated_at) ?? "" } : null;
+}
+
+export async function deleteGitCredential(env: AppBindings, userId: string): Promise<boolean> {
+  const res = await env.DB.prepare("DELETE FROM user_git_credentials WHERE user_id = ?").bind(userId).run();
+  return res.meta.changes > 0;
+}
+
+const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
+
+/**
+ * The session environment that offers the owner's token to git, or {} without one. Git reads
+ * GIT_CONFIG_COUNT/KEY/VALUE as configuration (no file is written); the helper answers only
+ * `get` for this one host (https, and http for loopback hosts only, where nothing crosses a network).
+ * A token that cannot be decrypted (SECRETS_KEY rotated) is left out rather than failing the start.
+ */
+export async function gitSessionEnv(env: AppBindings, ownerId: string): Promise<Record<string, string>> {
+  const r = await row(env, ownerId);
+  if (!r) return {};
+  let token: string;
+  try {
+    token = await openSecret(env, SCOPE(ownerId), NAME, r);
+  } catch {
+    return {};
+  }
+  const helper = `!f() { test "$1" = get || exit 0; echo "username=$BF_GIT_USERNAME"; echo "password=$BF_GIT_TOKEN"; }; f`;
+  const schemes = isLoopback(r.host) ? ["https", "http"] : ["https"];
+  const out: Record<string, string> = { BF_GIT_TOKEN: token, BF_GIT_USERNAME: r.username, GIT_CONFIG_COUNT: String(schemes.length) };
+  schemes.forEach((scheme, i) => {
+    out[`GIT_CONFIG_KEY_${i}`] = `credential.${scheme}://${r.host}.helper`;
+    out[`GIT_CONFIG_VALUE_${i}`] = helper;
+  });
+  return out;
+}

@@ -1,0 +1,186 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { idSchema } from "../../../sdk/schemas/common";
+import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDotfilesBody } from "../../../sdk/schemas/dotfiles";
+import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "../../../sdk/schemas/git";
+import { runClone } from "../git/clone";
+import { deleteGitCredential, getGitCredential, setGitCredential } from "../git/credentials";
+import { applyDotfiles, getUserDotfiles } from "../git/dotfiles";
+import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { iso, now } from "../lib/time";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { requireSessionRow, sessionConfig } from "../sessions/records";
+import { runningAgent } from "../snapshots/agent";
+
+/** The user's git token (stored sealed, never answered) and cloning a session's repository again. */
+const router = createRouter();
+const tags = ["git"];
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/me/git-credential",
+    tags,
+    summary: "Which git host your stored token is offered to (never the token)",
+    middleware: [requireAuth] as const,
+    responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
+  }),
+  async (c) => c.json({ credential: await getGitCredential(c.env, c.get("auth").userId) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/me/git-credential",
+    tags,
+    summary: "Store your git token for one host, sealed; your sessions offer it to git through a credential helper",
+    middleware: [requireAuth] as const,
+    request: jsonBody(setGitCredentialBody),
+    responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    const credential = await setGitCredential(c.env, auth.userId, { host: body.host, username: body.username, token: body.token });
+    await audit(c, { action: "git_credential.set", targetType: "user", targetId: auth.userId, details: { host: body.host } });
+    return c.json({ credential }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/me/git-credential",
+    tags,
+    summary: "Forget your git token (sessions started from now on no longer offer it)",
+    middleware: [requireAuth] as const,
+    responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    if (await deleteGitCredential(c.env, auth.userId)) {
+      await audit(c, { action: "git_credential.delete", targetType: "user", targetId: auth.userId });
+    }
+    return c.json({ credential: null }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/git/clone",
+    tags,
+    summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    request: { params: z.object({ id: idSchema }), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
+    responses: { 200: jsonResponse(gitCloneResult), ...errorResponses, 409: errorResponses[400] },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
+    const source = c.req.valid("json").git ?? sessionConfig(row).manifest.git;
+    if (!source) throw new ApiError("validation_failed", "this session has no repository; pass git: {url, ref}");
+    if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
+    const result = await runClone(runningAgent(c.env, row.id), source, () => {});
+    return c.json(result, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/me/dotfiles",
+    tags,
+    summary: "Your dotfiles repository, cloned on the first start of each of your sessions",
+    middleware: [requireAuth] as const,
+    responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const d = await getUserDotfiles(c.env, c.get("auth").userId);
+    return c.json({ dotfiles: d ? { url: d.url, ref: d.ref ?? null, updatedAt: d.updatedAt } : null }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/me/dotfiles",
+    tags,
+    summary: "Set your dotfiles repository (sessions started from now on apply it at their first start)",
+    middleware: [requireAuth] as const,
+    request: jsonBody(setDotfilesBody),
+    responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    const t = now();
+    await c.env.DB.prepare(
+      `INSERT INTO user_dotfiles (user_id, url, ref, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, ref = excluded.ref, updated_at = excluded.updated_at`,
+    )
+      .bind(auth.userId, body.url, body.ref ?? null, t)
+      .run();
+    await audit(c, { action: "dotfiles.set", targetType: "user", targetId: auth.userId, details: { url: body.url } });
+    return c.json({ dotfiles: { url: body.url, ref: body.ref ?? null, updatedAt: iso(t) ?? "" } }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/me/dotfiles",
+    tags,
+    summary: "Stop applying dotfiles to new sessions",
+    middleware: [requireAuth] as const,
+    responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
+  }),
+  async (c) => {
+    await c.env.DB.prepare("DELETE FROM user_dotfiles WHERE user_id = ?").bind(c.get("auth").userId).run();
+    return c.json({ dotfiles: null }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/dotfiles",
+    tags,
+    summary: "The last dotfiles run of a session: status and the tail of its output",
+    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(sessionDotfilesResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const row = await requireSessionRow(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const run = await c.env.DB.prepare("SELECT url, status, output, at FROM session_dotfiles WHERE session_id = ?")
+      .bind(row.id)
+      .first<{ url: string; status: "applied" | "failed"; output: string; at: number }>();
+    return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/dotfiles/apply",
+    tags,
+    summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(dotfilesApplyResponse), ...errorResponses, 409: errorResponses[400] },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
+    // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
+    const source = await getUserDotfiles(c.env, row.owner_id);
+    if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");
+    if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
+    return c.json(await applyDotfiles(c.env, row.id, runningAgent(c.env, row.id), source), 200);
+  },
+);
+
+export default router;

@@ -1,0 +1,79 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../sdk/errors";
+import { idSchema } from "../../../sdk/schemas/common";
+import { sessionPortsResponse } from "../../../sdk/schemas/ports";
+import { previewVisitBody, previewVisitResponse } from "../../../sdk/schemas/preview";
+import { createRouter } from "../lib/app";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { iso, now } from "../lib/time";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { joinPorts, listeningPortsOf } from "../ports/session-ports";
+import { previewOriginFor } from "../preview/origin";
+import { previewEnterURL } from "../preview/session-preview";
+import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
+import { VISIT_GRANT_TTL_MS, visitHolder } from "../preview/visit-grants";
+import { credentialOf } from "../sessions/connections";
+import { requireSessionRow, sessionConfig } from "../sessions/records";
+import { authorizeRuntime } from "../sessions/runtime-access";
+
+/**
+ * The ports panel: what listens in a session, and a private visit to any of its ports. A port
+ * other than the preview is served on its own preview host (`<label>-<port>.preview…`, see
+ * api/src/preview/origin.ts) with the same grant, cookie and sandbox rules as the preview;
+ * share links to a port are ordinary share links with `port` set (api/src/routes/shares.ts).
+ */
+const router = createRouter();
+const portParams = z.object({ id: idSchema, port: z.coerce.number().int().min(1).max(65535) });
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/ports",
+    tags: ["sessions"],
+    summary: "TCP ports listening in a running session, with the template's labels",
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    request: { params: z.object({ id: idSchema }) },
+    responses: { 200: jsonResponse(sessionPortsResponse), ...errorResponses, 409: errorResponses[400] },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
+    if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; ports are listed for a running session`);
+    const listening = await listeningPortsOf(c.env, row.id);
+    return c.json({ ports: joinPorts(listening, sessionConfig(row).manifest) }, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/ports/{port}/visit",
+    tags: ["sessions"],
+    summary: "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    request: { params: portParams, ...jsonBody(previewVisitBody) },
+    responses: { 200: jsonResponse(previewVisitResponse), ...errorResponses },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const { id, port } = c.req.valid("param");
+    await requireSessionRow(c.env, auth.workspaceId, id);
+    const expiresAt = now() + VISIT_GRANT_TTL_MS;
+    const holder = visitHolder(auth.userId, credentialOf(auth));
+    const url = await previewEnterURL(c.env, id, holder, c.req.valid("json").path, expiresAt, port);
+    return c.json({ url, origin: previewOriginFor(c.env, id, port), expiresAt: iso(expiresAt) ?? "" }, 200);
+  },
+);
+
+/** "Open in a new tab" (`flare ports open`): the app's viewer page framing the port's own origin. */
+router.get("/runtime/sessions/:id/ports/:port", async (c) => {
+  const parsed = portParams.safeParse(c.req.param());
+  if (!parsed.success) throw new ApiError("not_found", "no such port");
+  const { id, port } = parsed.data;
+  const caller = await authorizeRuntime(c, "preview", id);
+  await requireSessionRow(c.env, caller.workspaceId, id);
+  const enter = await previewEnterURL(c.env, id, visitHolder(caller.userId, caller.credential), "/", undefined, port);
+  return isTopLevelNavigation(c.req.raw) ? previewShellPage(enter) : c.redirect(enter, 303);
+});
+
+export default router;

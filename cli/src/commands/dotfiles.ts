@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
+import { type App, examples } from "../app";
+import { CLIError } from "../output";
+import { resolveSession } from "../sessions";
+
+export function registerDotfiles(program: Command, app: App): void {
+  const dot = program.command("dotfiles").description("Your dotfiles repository, applied on the first start of each of your sessions");
+
+  dot
+    .command("set")
+    .description("Set your dotfiles repository (its install.sh, setup.sh or bootstrap.sh runs; else its dot-files are linked)")
+    .argument("<url>", "https URL of the repository (your `flare git token` is offered to its host)")
+    .option("--ref <ref>", "branch or tag")
+    .addHelpText("after", examples("flare dotfiles set https://github.com/ana/dotfiles"))
+    .action(async (url: string, opts: { ref?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.post("/api/me/dotfiles", { url, ref: opts.ref }, { schema: dotfilesResponse });
+      ctx.out.result(data, () => `dotfiles set to ${data.dotfiles?.url}; sessions started from now on apply them`);
+    });
+
+  dot
+    .command("show")
+    .description("Show your dotfiles repository, or the last run in a session")
+    .argument("[session]", "a session: show its last dotfiles run and output")
+    .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (ref) {
+        const s = await resolveSession(ctx.client, ref);
+        const data = await ctx.client.get(path`/api/sessions/${s.id}/dotfiles`, { schema: sessionDotfilesResponse });
+        ctx.out.result(data, () =>
+          data.run ? `${data.run.status} at ${data.run.at} from ${data.run.url}\n${data.run.output}` : `no dotfiles run in ${s.name}`,
+        );
+        return;
+      }
+      const data = await ctx.client.get("/api/me/dotfiles", { schema: dotfilesResponse });
+      ctx.out.result(data, () =>
+        data.dotfiles ? `${data.dotfiles.url}${data.dotfiles.ref ? ` (${data.dotfiles.ref})` : ""}` : "no dotfiles set",
+      );
+    });
+
+  dot
+    .command("clear")
+    .description("Stop applying dotfiles to new sessions")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.delete("/api/me/dotfiles", { schema: dotfilesResponse });
+      ctx.out.result(data, () => "dotfiles cleared");
+    });
+
+  dot
+    .command("apply")
+    .description("Apply the owner's dotfiles to a running session now")
+    .argument("<session>", "session id or name")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.post(path`/api/sessions/${s.id}/dotfiles/apply`, {}, { schema: dotfilesApplyResponse });
+      if (!data.ok) {
+        throw new CLIError("dotfiles_failed", `dotfiles failed:\n${data.output}`, {
+          hint: `fix the script in your dotfiles repository (\`flare dotfiles show\` names it), then \`flare dotfiles apply ${s.name}\``,
+        });
+      }
+      ctx.out.result(data, () => data.output);
+    });
+}

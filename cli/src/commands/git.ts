@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { gitCloneResult, gitCredentialResponse } from "../../../sdk/schemas/git";
+import { type App, examples } from "../app";
+import { CLIError, EXIT } from "../output";
+import { resolveSession } from "../sessions";
+
+/** The token comes on stdin, never as an argument (arguments show in `ps` and shell history). */
+async function readToken(): Promise<string> {
+  if (process.stdin.isTTY)
+    throw new CLIError("usage", "pipe the token on stdin", { exitCode: EXIT.usage, hint: "gh auth token | flare git token set" });
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const token = Buffer.concat(chunks).toString("utf8").trim();
+  if (!token) throw new CLIError("usage", "no token on stdin", { exitCode: EXIT.usage });
+  return token;
+}
+
+export function registerGit(program: Command, app: App): void {
+  const git = program.command("git").description("Your git token, and cloning a session's repository");
+  const token = git.command("token").description("The git token your sessions offer to git (stored sealed, never shown again)");
+
+  token
+    .command("set")
+    .description("Store a token (read from stdin) for one git host")
+    .option("--host <host>", "the git host it is for", "github.com")
+    .option("-u, --username <name>", "user name sent with it (default x-access-token, fine for GitHub)")
+    .addHelpText("after", examples("gh auth token | flare git token set", "flare git token set --host git.example.com -u ana < token.txt"))
+    .action(async (opts: { host: string; username?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.post(
+        "/api/me/git-credential",
+        { host: opts.host, username: opts.username, token: await readToken() },
+        { schema: gitCredentialResponse },
+      );
+      ctx.out.result(data, () => `git token stored for ${data.credential?.host}; sessions you start from now on offer it to git`);
+    });
+
+  token
+    .command("show")
+    .description("Which host your token is for (never the token)")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.get("/api/me/git-credential", { schema: gitCredentialResponse });
+      ctx.out.result(data, () =>
+        data.credential
+          ? `${data.credential.host} as ${data.credential.username}, set ${data.credential.updatedAt}`
+          : "no git token stored",
+      );
+    });
+
+  token
+    .command("clear")
+    .description("Forget your token")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const data = await ctx.client.delete("/api/me/git-credential", { schema: gitCredentialResponse });
+      ctx.out.result(data, () => "git token removed");
+    });
+
+  git
+    .command("clone")
+    .description("Clone the session's repository now (or another one) in the running session")
+    .argument("<session>", "session id or name")
+    .option("--repo <url>", "a repository instead of the session's")
+    .option("--ref <ref>", "branch or tag")
+    .action(async (ref: string, opts: { repo?: string; ref?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
+      const data = await ctx.client.post(path`/api/sessions/${s.id}/git/clone`, body, { schema: gitCloneResult });
+      if (!data.ok) {
+        throw new CLIError("clone_failed", `git clone failed:\n${data.output}`, {
+          hint: "check the URL and ref; for a private repository set your token with `flare git token set` and try again",
+        });
+      }
+      ctx.out.result(data, () => `cloned into ${data.dir}`);
+    });
+}

@@ -1,0 +1,101 @@
+import type { Command } from "commander";
+import { path } from "../../../sdk/client";
+import { sessionPortsResponse } from "../../../sdk/schemas/ports";
+import { createShareResponse, parseDuration, SHARE_SCOPES, type ShareScope } from "../../../sdk/schemas/shares";
+import { type App, examples } from "../app";
+import { openBrowser } from "../browser";
+import { CLIError, EXIT, table } from "../output";
+import { resolveSession } from "../sessions";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function portArg(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new CLIError("usage", `"${text}" is not a port (1-65535)`, { exitCode: EXIT.usage });
+  return n;
+}
+
+export function registerPorts(program: Command, app: App): void {
+  const ports = program.command("ports").alias("port").description("TCP ports listening in a session");
+
+  ports
+    .command("ls")
+    .alias("list")
+    .description("List the ports listening in a running session, with the template's labels")
+    .argument("<session>", "session id or name")
+    .addHelpText("after", examples("flare ports ls dev", "flare --json ports ls dev | jq '.ports[] | select(.listening)'"))
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.get(path`/api/sessions/${s.id}/ports`, { schema: sessionPortsResponse });
+      ctx.out.result(data, () =>
+        data.ports.length === 0
+          ? `nothing listens in ${s.name} yet`
+          : table(
+              data.ports.map((p) => ({
+                ...p,
+                label: p.label ?? "",
+                state: p.listening ? `listening on ${p.addresses.join(", ")}` : "not listening",
+                preview: p.preview ? "preview" : "",
+              })),
+              [
+                { key: "port", label: "port" },
+                { key: "label", label: "label" },
+                { key: "state", label: "state" },
+                { key: "preview", label: "" },
+              ],
+            ),
+      );
+    });
+
+  ports
+    .command("open")
+    .description("Open one port of the session privately in your browser (on its own origin)")
+    .argument("<session>", "session id or name")
+    .argument("<port>", "the port", portArg)
+    .option("--no-browser", "only print the URL")
+    .addHelpText("after", examples("flare ports open dev 5173"))
+    .action(async (ref: string, port: number, opts: { browser: boolean }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const s = await resolveSession(ctx.client, ref);
+      // The app-origin route checks the browser's own sign-in, then frames the port's host.
+      const url = `${ctx.baseURL}/runtime/sessions/${encodeURIComponent(s.id)}/ports/${port}`;
+      const opened = opts.browser && !ctx.out.json ? openBrowser(url) : false;
+      ctx.out.result({ url, port, opened }, () => url);
+    });
+
+  ports
+    .command("share")
+    .description("Make a share link to one port: the workspace, named people or anyone (shown once)")
+    .argument("<session>", "session id or name")
+    .argument("<port>", "the port", portArg)
+    .option("-s, --scope <scope>", `who may open it: ${SHARE_SCOPES.join(" | ")}`, "workspace")
+    .option("-e, --email <email>", "an invited person (scope people; repeat for more)", collect, [])
+    .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
+    .option("-l, --label <text>", "a note to recognise it by")
+    .addHelpText("after", examples("flare ports share dev 5173", "flare ports share dev 8080 --scope anyone --expires 1h"))
+    .action(async (ref: string, port: number, opts: { scope: string; email: string[]; expires: string; label?: string }, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      if (!(SHARE_SCOPES as readonly string[]).includes(opts.scope)) {
+        throw new CLIError("validation_failed", `--scope must be one of ${SHARE_SCOPES.join(", ")}`, { exitCode: EXIT.usage });
+      }
+      const expiresInSeconds = parseDuration(opts.expires);
+      if (expiresInSeconds === null) {
+        throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
+      }
+      const s = await resolveSession(ctx.client, ref);
+      const data = await ctx.client.post(
+        path`/api/sessions/${s.id}/shares`,
+        {
+          scope: opts.scope as ShareScope,
+          emails: opts.email.length ? opts.email : undefined,
+          expiresInSeconds,
+          label: opts.label,
+          port,
+        },
+        { schema: createShareResponse },
+      );
+      ctx.out.result(data, () => `${data.url}\n${data.share.id}: port ${port}, ${data.share.scope}, until ${data.share.expiresAt}`);
+    });
+}

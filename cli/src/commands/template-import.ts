@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { type ApiClient, path as apiPath } from "../../../sdk/client";
+import { DEVCONTAINER_PATHS, type DevcontainerImport, formatImportWarning, importDevcontainer } from "../../../sdk/devcontainer";
+import { ApiError } from "../../../sdk/errors";
+import { JsoncError } from "../../../sdk/jsonc";
+import {
+  createVersionResponse,
+  type TemplateDetail,
+  templateDetailSchema,
+  templateSchema,
+  uploadResultSchema,
+} from "../../../sdk/schemas/templates";
+import { type App, examples } from "../app";
+import { waitForBuild } from "../builds";
+import { fileStreamWithProgress, isDirectory, prepareBundle } from "../bundle";
+import { CLIError, formatBytes } from "../output";
+import { ProgressBar } from "../progress";
+import { resolveTemplate } from "./template";
+
+interface ImportOptions {
+  version: string;
+  template?: string;
+  wait?: boolean;
+  promote?: boolean;
+  dryRun?: boolean;
+}
+
+/** `.devcontainer/devcontainer.json` (or `.devcontainer.json`) of a folder, mapped to a manifest. */
+export function readDevcontainer(dir: string): { file: string; result: DevcontainerImport } {
+  if (!isDirectory(dir)) throw new CLIError("usage", `${dir} is not a directory`, { exitCode: 2 });
+  const file = DEVCONTAINER_PATHS.map((p) => path.join(dir, p)).find((p) => existsSync(p));
+  if (!file) {
+    throw new CLIError("not_found", `${dir} has no ${DEVCONTAINER_PATHS.join(" or ")}`, {
+      hint: "for BurstFlare's own manifest use `flare template upload`",
+    });
+  }
+  try {
+    return { file, result: importDevcontainer(readFileSync(file, "utf8")) };
+  } catch (err) {
+    const message = err instanceof JsoncError ? `${file} is not valid JSONC: ${err.message}` : `${file}: ${(err as Error).message}`;
+    throw new CLIError("invalid_manifest", message, {
+      hint: "fix the file where the message points (comments and trailing commas are fine), then import again",
+    });
+  }
+}
+
+/** A template name from devcontainer `name` ("Node.js & TypeScript" → "node.js-typescript"). */
+export function templateNameFrom(name: string | undefined, dir: string): string {
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[^a-z0-9]+|-+$/g, "")
+      .slice(0, 48);
+  return slug(name ?? "") || slug(path.basename(path.resolve(dir))) || "devcontainer";
+}
+
+async function findOrCreate(client: ApiClient, ref: string, create: boolean): Promise<TemplateDetail> {
+  try {
+    return await resolveTemplate(client, ref);
+  } catch (err) {
+    const missing = (err instanceof CLIError || err instanceof ApiError) && err.code === "not_found";
+    if (!missing || !create) throw err;
+  }
+  const t = await client.post("/api/templates", { name: ref, description: "imported from devcontainer.json" }, { schema: templateSchema });
+  return client.get(apiPath`/api/templates/${t.id}`, { schema: templateDetailSchema });
+}
+
+export function registerTemplateImport(tpl: Command, app: App): void {
+  tpl
+    .command("import")
+    .description("Create a version from a folder's devcontainer.json (mapped to a manifest) and the folder as its bundle")
+    .argument("<dir>", "a folder holding .devcontainer/devcontainer.json or .devcontainer.json")
+    .requiredOption("-V, --version <label>", "version label, e.g. 1.0.0")
+    .option("-t, --template <template>", "template id or name (default: from the devcontainer name, created when missing)")
+    .option("--dry-run", "print the manifest and warnings; upload nothing")
+    .option("--wait", "wait for the build to finish (non-zero exit if it fails)")
+    .option("--promote", "promote the version once its build succeeds (implies --wait)")
+    .addHelpText(
+      "after",
+      examples("flare template import . -V 1.0.0 --dry-run", "flare template import ~/src/app -V 1.0.0 -t app --promote"),
+    )
+    .action(async (dir: string, opts: ImportOptions, cmd: Command) => {
+      const ctx = app.ctx(cmd);
+      const { file, result } = readDevcontainer(dir);
+      const { manifest, warnings } = result;
+      // Never a silent drop: each key the runtime cannot honour is said here and again in the build log.
+      for (const w of warnings) ctx.out.note(`warning: ${formatImportWarning(w)}`);
+      const name = opts.template ?? templateNameFrom(result.name, dir);
+      if (opts.dryRun) {
+        ctx.out.result({ file, template: name, manifest, warnings }, () =>
+          [`${file} → template ${name}`, JSON.stringify(manifest, null, 2)].join("\n"),
+        );
+        return;
+      }
+      const bundle = await prepareBundle(dir);
+      try {
+        const detail = await findOrCreate(ctx.client, name, opts.template === undefined);
+        const created = await ctx.client.post(
+          apiPath`/api/templates/${detail.template.id}/versions`,
+          { version: opts.version, manifest },
+          { schema: createVersionResponse },
+        );
+        if (bundle.bytes > created.uploadGrant.maxBytes) {
+          throw new CLIError(
+            "payload_too_large",
+            `the folder packs to ${formatBytes(bundle.bytes)}; the limit is ${formatBytes(created.uploadGrant.maxBytes)}`,
+            {
+              hint: "leave dependencies and build outputs out; onCreateCommand can recreate them",
+            },
+          );
+        }
+        const bar = new ProgressBar(ctx.streams.stderr, "uploading", bundle.bytes, { json: ctx.out.json });
+        const res = await ctx.client.raw("PUT", created.uploadGrant.url, {
+          body: fileStreamWithProgress(bundle.file, (n) => bar.tick(n)),
+          headers: { "content-type": "application/gzip", "content-length": String(bundle.bytes), accept: "application/json" },
+          duplex: "half",
+        });
+        bar.finish();
+        const uploaded = uploadResultSchema.parse(await res.json());
+        let status: string = uploaded.build.status;
+        let promoted = false;
+        if (opts.wait || opts.promote) {
+          const spinner = ctx.spinner(`build ${uploaded.build.id}: ${status}`);
+          const final = await waitForBuild(ctx.client, uploaded.build.id, {
+            onUpdate: (b) => spinner.update(`build ${b.id}: ${b.status}`),
+          });
+          status = final.status;
+          if (final.status !== "succeeded") {
+            spinner.fail(`build ${final.id}: ${final.status}${final.error ? ` (${final.error})` : ""}`);
+            throw new CLIError("build_failed", `the build of ${detail.template.name} ${opts.version} ${final.status}`, {
+              hint: `read its log with \`flare build log ${final.id}\``,
+            });
+          }
+          spinner.succeed(`build ${final.id}: succeeded`);
+          if (opts.promote) {
+            await ctx.client.post(apiPath`/api/templates/${detail.template.id}/promote`, { versionId: uploaded.version.id });
+            promoted = true;
+          }
+        }
+        ctx.out.result(
+          { template: detail.template, version: uploaded.version, build: { ...uploaded.build, status }, manifest, warnings, promoted },
+          () =>
+            `imported ${file} as ${detail.template.name} ${uploaded.version.version} (${uploaded.files} files)\nbuild ${uploaded.build.id}: ${status}${warnings.length ? `\n${warnings.length} warning(s) above` : ""}${promoted ? "\npromoted" : ""}`,
+        );
+      } finally {
+        bundle.cleanup();
+      }
+    });
+}

@@ -1,0 +1,25 @@
+import { useQuery } from "@tanstack/react-query";
+import type { SessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
+import { api } from "../api/client";
+
+/** The startup card's dotfiles part: the last run in this session, its status and output. */
+export function DotfilesRun({ sessionId }: { sessionId: string }) {
+  const q = useQuery({
+    queryKey: ["sessions", sessionId, "dotfiles"],
+    queryFn: () => api.get<SessionDotfilesResponse>(`/api/sessions/${encodeURIComponent(sessionId)}/dotfiles`),
+    refetchInterval: 15_000,
+  });
+  const run = q.data?.run;
+  if (!run) return null;
+  return (
+    <div data-testid="dotfiles-run">
+      <h3 className="small" style={{ margin: "1rem 0 0.25rem" }}>
+        Dotfiles <span className={`badge ${run.status === "applied" ? "badge-ok" : "badge-warn"}`}>{run.status}</span>{" "}
+        <span className="muted small mono">{run.url}</span>
+      </h3>
+      <pre className="small mono" style={{ maxHeight: 200, overflow: "auto", margin: 0, whiteSpace: "pre-wrap" }}>
+        {run.output || "(no output)"}
+      </pre>
+    </div>
+  );
+}
