@@ -2,12 +2,11 @@
 // files), end to end through the API (agent tar.gz → Worker → R2 and back), versus plain
 // `tar czf` / `tar xzf` of the same tree in the same runtime's shell.
 //
-// Restore into a running session first saves a safety snapshot and copies the chosen snapshot
-// to become the restore point; their own spans (createdAt → completedAt) are subtracted so the
-// "restore into the agent" figure is R2 → Worker → agent → files only. The whole call is a row too.
+// Every figure is one call timed on its own (no spans subtracted): restore into a running
+// session is the user's call as it is, which first saves a safety snapshot and copies the chosen
+// snapshot to become the restore point, then unpacks it. `--runs` sets how many of each.
 
 const TREE_MB = 200;
-const RUNS_MAX = 3;
 
 let tagCount = 0;
 
@@ -57,13 +56,12 @@ export default {
   name: "snapshot",
   description: `snapshot save / restore of a ${TREE_MB} MB tree vs plain tar`,
   async run(ctx) {
-    const runs = Math.min(ctx.runs, RUNS_MAX);
+    const runs = ctx.runs;
     // Outside the workspace (not persisted) and unique, since /tmp may be shared between runtimes.
     const scratch = `/tmp/bf-bench-${process.pid}-${Date.now()}`;
     const session = await ctx.createSession();
     const save = [];
-    const restore = [];
-    const restoreTotal = [];
+    const restoreCall = [];
     const tarSave = [];
     const tarRestore = [];
     const exportOnly = [];
@@ -76,11 +74,7 @@ export default {
 
         const t1 = performance.now();
         const { safety, restored } = await ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`);
-        const restoreMs = performance.now() - t1;
-        // The restore call also saves the safety snapshot and copies the chosen one (R2 → R2); both report their own span.
-        const span = (s) => Date.parse(s.completedAt) - Date.parse(s.createdAt);
-        restoreTotal.push(TREE_MB / (restoreMs / 1000));
-        restore.push(TREE_MB / (Math.max(1, restoreMs - span(safety) - span(restored)) / 1000));
+        restoreCall.push(TREE_MB / ((performance.now() - t1) / 1000));
 
         if (ctx.host) exportOnly.push(TREE_MB / ((await agentExportMs(ctx, session.id)) / 1000));
         tarSave.push(TREE_MB / ((await timedShell(ctx, session.id, `mkdir -p ${scratch} && tar czf ${scratch}/tree.tgz tree`)) / 1000));
@@ -100,16 +94,15 @@ export default {
       await ctx.deleteSession(session.id).catch((err) => console.error(`cleanup: ${err.message}`));
     }
     return [
-      { metric: "save (vs tar czf)", unit: "MB/s", better: "higher", samples: save, direct: tarSave, target: { ratio: 1.5 } },
+      { metric: "save (vs tar czf)", unit: "MB/s", better: "higher", samples: save, direct: tarSave, target: { ratio: 1.2 } },
       {
-        metric: "restore into the agent (vs tar xzf)",
+        metric: "restore call: safety snapshot + copy + unpack (vs tar xzf)",
         unit: "MB/s",
         better: "higher",
-        samples: restore,
+        samples: restoreCall,
         direct: tarRestore,
-        target: { ratio: 1.5 },
+        target: { ratio: 1.3 },
       },
-      { metric: "restore call: safety + copy + restore", unit: "MB/s", better: "higher", samples: restoreTotal, direct: null },
       ...(exportOnly.length
         ? [{ metric: "agent export only (vs tar czf)", unit: "MB/s", better: "higher", samples: exportOnly, direct: tarSave }]
         : []),
