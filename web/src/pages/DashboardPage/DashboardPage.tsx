@@ -20,7 +20,8 @@ export function DashboardPage() {
   // Nothing here polls: one workspace event stream keeps every cached list and the plan current.
   const sessionPages = useInfiniteQuery(sessionsQuery());
   const sessionList = flattenList(sessionPages.data);
-  const sleepingPages = useInfiniteQuery(sessionsQuery({ state: "sleeping" }));
+  // Asked after the first page, so the list's first paint waits for one request only.
+  const sleepingPages = useInfiniteQuery({ ...sessionsQuery({ state: "sleeping" }), enabled: sessionPages.isSuccess });
   useWorkspaceSessionEvents();
   const plan = useQuery(planQuery());
   const me = useQuery(meQuery());
