@@ -85,9 +85,14 @@ async function watchDashboard(browser, baseURL, cookie) {
   await context.addCookies([{ name: "bf_session", value: cookie, url: baseURL }]);
   const page = await context.newPage();
   const requests = [];
+  let firstPageAt = null;
   page.on("request", (req) => {
     const url = new URL(req.url());
     if (url.pathname.startsWith("/api/")) requests.push({ at: performance.now(), path: url.pathname, search: url.search });
+  });
+  // When the first page of the list has arrived: what the list's first paint waited for.
+  page.on("response", (res) => {
+    if (firstPageAt === null && new URL(res.url()).pathname === "/api/sessions") firstPageAt = performance.now();
   });
   try {
     await page.goto("/");
@@ -97,6 +102,7 @@ async function watchDashboard(browser, baseURL, cookie) {
     await page.waitForTimeout(IDLE_S * 1000);
     const idle = requests.filter((r) => r.at > painted);
     return {
+      listRequestsToFirstPage: requests.filter((r) => r.path === "/api/sessions" && r.at <= firstPageAt).length,
       listRequestsToPaint: beforePaint.filter((r) => r.path === "/api/sessions").length,
       apiRequestsToPaint: beforePaint.length,
       idlePerMinute: idle.length / (IDLE_S / 60),
@@ -150,11 +156,15 @@ export default {
         samples: watched.map((w) => w.idleListPerMinute),
       },
       {
-        metric: "dashboard first paint: session-list requests",
+        metric: "dashboard: session-list requests sent before the first page arrived",
         unit: "requests",
         better: "lower",
-        samples: watched.map((w) => w.listRequestsToPaint),
-        info: { apiRequestsToPaint: watched.map((w) => w.apiRequestsToPaint) },
+        samples: watched.map((w) => w.listRequestsToFirstPage),
+        // By the time the painted list is seen the dashboard's sleeping-count page may have been asked too.
+        info: {
+          listRequestsToPaint: watched.map((w) => w.listRequestsToPaint),
+          apiRequestsToPaint: watched.map((w) => w.apiRequestsToPaint),
+        },
       },
     ];
   },
