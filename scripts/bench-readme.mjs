@@ -30,7 +30,8 @@ export function describeRuns(list) {
       const m = r.machine ?? {};
       const load = Array.isArray(m.loadAverage) ? ` load average ${m.loadAverage[0]}` : "";
       const failed = r.failures?.length ? `; failed: ${r.failures.map((f) => f.scenario).join(", ")}` : "";
-      return `- ${when(r)}: ${r.driver} driver, \`--runs ${r.runs}\`, ${m.cpus ?? "?"} × ${m.model ?? "unknown CPU"},${load}, ${r.totalSeconds} s${failed}`;
+      const scenarios = [...new Set((r.results ?? []).map((row) => row.scenario))].join(", ");
+      return `- ${when(r)}: ${scenarios || "no rows"}; ${r.driver} driver, \`--runs ${r.runs}\`, ${m.cpus ?? "?"} × ${m.model ?? "unknown CPU"},${load}, ${r.totalSeconds} s${failed}`;
     })
     .join("\n");
 }

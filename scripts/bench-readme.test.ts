@@ -53,9 +53,29 @@ describe("scripts/bench-readme.mjs", () => {
     const section = renderSection([results("2026-12-06T23:00:00.000Z", [rowA, rowB])]);
     expect(section.startsWith(START)).toBe(true);
     expect(section.endsWith(END)).toBe(true);
-    expect(section).toContain("| local | api-load | first page (ms) | 3 | 11.0 | n<20 | - | - | 0 | - |  |");
-    expect(section).toContain("| local | session-list | idle dashboard (req/min) | 20 | 0.00 | 0.00 |");
-    expect(section).toContain("- 2026-12-06 23:00 UTC: local driver, `--runs 3`, 2 × Test CPU, load average 0.5, 42 s");
+    // Cells are padded to their column (the repository's markdown formatter keeps them so); compare without the padding.
+    const rows = section.split("\n").map((l: string) => l.replace(/ {2,}/g, " "));
+    expect(rows).toContain("| local | api-load | first page (ms) | 3 | 11.0 | n<20 | - | - | 0 | - | |");
+    expect(rows.find((l: string) => l.includes("idle dashboard"))).toContain(
+      "| local | session-list | idle dashboard (req/min) | 20 | 0.00 | 0.00 |",
+    );
+    const widths = section
+      .split("\n")
+      .filter((l: string) => l.startsWith("|"))
+      .map((l: string) => l.length);
+    expect(new Set(widths).size).toBe(1);
+    expect(section).toContain(
+      "- 2026-12-06 23:00 UTC: api-load, session-list; local driver, `--runs 3`, 2 × Test CPU, load average 0.5, 42 s",
+    );
+  });
+
+  it("escapes a | inside a cell so the table keeps its columns", () => {
+    const piped = toRow("local", "snapshot", { metric: "save (vs tar | gzip -1)", unit: "MB/s", better: "higher", samples: [1] });
+    const line = renderSection([results("2026-12-06T23:00:00.000Z", [piped])])
+      .split("\n")
+      .find((l: string) => l.includes("save"));
+    expect(line).toContain("save (vs tar \\| gzip -1) (MB/s)");
+    expect(line.replaceAll("\\|", "").split("|")).toHaveLength(13);
   });
 
   it("merges results files, the later row winning", () => {

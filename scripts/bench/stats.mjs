@@ -122,5 +122,11 @@ export function formatMarkdown(rows) {
     targetText(r.target, r.better),
     r.met == null ? "" : r.met ? "yes" : "**no**",
   ]);
-  return [header, header.map(() => "---"), ...lines].map((l) => `| ${l.join(" | ")} |`).join("\n");
+  // A "|" inside a cell (e.g. "tar | gzip -1") would end the cell.
+  const escaped = [header, ...lines].map((l) => l.map((c) => c.replaceAll("|", "\\|")));
+  // Columns padded as the repository's formatter (biome) lays markdown tables out, so it leaves them alone.
+  const widths = header.map((_, i) => Math.max(3, ...escaped.map((l) => l[i].length)));
+  const row = (l) => `| ${l.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  const [head, ...body] = escaped;
+  return [row(head), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...body.map(row)].join("\n");
 }
