@@ -5,7 +5,7 @@ test("the SPA shell shows live platform health from /api/health", async ({ page 
   await expect(page.getByRole("link", { name: /BurstFlare/ })).toBeVisible();
   await expect(page.getByTestId("health-status")).toHaveText(/All systems go/);
   const bindings = page.getByTestId("binding-list").locator("li");
-  await expect(bindings).toHaveCount(8);
+  await expect(bindings).toHaveCount(9);
   for (const name of [
     "DB",
     "KV",
