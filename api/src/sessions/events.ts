@@ -29,11 +29,6 @@ export class EventHub<E extends Sequenced = SessionEvent> {
     this.format = format;
   }
 
-  /** Live subscribers (streams that broke are dropped on the next write). */
-  get listeners(): number {
-    return this.subscribers.size;
-  }
-
   get recent(): E[] {
     return this.ring;
   }
