@@ -13,10 +13,11 @@ import automationExec from "./bench/automation-exec.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import cliStart from "./bench/cli-start.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
+import sessionList from "./bench/session-list.mjs";
 import sessionStart from "./bench/session-start.mjs";
 import snapshotSaveRestore from "./bench/snapshot-save-restore.mjs";
 import sshThroughput from "./bench/ssh-throughput.mjs";
-import { formatMarkdown, formatTable, summarize, targetMet } from "./bench/stats.mjs";
+import { formatMarkdown, formatTable, toRow } from "./bench/stats.mjs";
 import terminalEcho from "./bench/terminal-echo.mjs";
 import terminalThroughput from "./bench/terminal-throughput.mjs";
 import wakeIntent from "./bench/wake-intent.mjs";
@@ -28,6 +29,7 @@ const SCENARIOS = [
   terminalEcho,
   terminalThroughput,
   apiLoad,
+  sessionList,
   bundleSize,
   snapshotSaveRestore,
   sshThroughput,
@@ -84,7 +86,8 @@ if (values["base-url"]) {
   rmSync(runtimes, { recursive: true, force: true });
   // The SPA is built from this tree (bundle-size measures it); the stack serves a frozen copy of
   // Worker and SPA so edits elsewhere in the tree do not reload the Worker mid-run.
-  const needsWeb = selected.includes(bundleSize) || !existsSync(path.join(ROOT, "dist/web/index.html"));
+  // session-list measures the SPA this tree builds, in a browser.
+  const needsWeb = selected.includes(bundleSize) || selected.includes(sessionList) || !existsSync(path.join(ROOT, "dist/web/index.html"));
   if (needsWeb) {
     process.stdout.write("building the SPA … ");
     const t0 = performance.now();
@@ -133,25 +136,7 @@ try {
     process.stdout.write(`${scenario.name}: ${scenario.description} … `);
     const t0 = performance.now();
     try {
-      for (const result of await scenario.run(ctx)) {
-        const s = summarize(result.samples);
-        const direct = result.direct?.length ? summarize(result.direct) : null;
-        const row = {
-          driver,
-          scenario: scenario.name,
-          metric: result.metric,
-          unit: result.unit,
-          better: result.better,
-          ...s,
-          direct,
-          // >1 means the proxied path is slower (ms) or carries less (MB/s) than the direct one.
-          ratio: direct ? (result.better === "lower" ? s.median / direct.median : direct.median / s.median) : null,
-          target: result.target ?? null,
-          ...(result.info ? { info: result.info } : {}),
-        };
-        row.met = targetMet(row);
-        rows.push(row);
-      }
+      for (const result of await scenario.run(ctx)) rows.push(toRow(driver, scenario.name, result));
       console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (err) {
       // One broken scenario must not cost the others' numbers; it is reported and fails the run.

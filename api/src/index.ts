@@ -9,6 +9,7 @@ import { handleScheduled } from "./scheduled";
 
 export { SessionDO } from "./durable-objects/session";
 export { WorkspaceContainer } from "./durable-objects/workspace-container";
+export { WorkspaceEventsDO } from "./durable-objects/workspace-events";
 export { BuildWorkflow } from "./workflows/build";
 
 const app = buildApp();

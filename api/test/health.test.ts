@@ -16,6 +16,7 @@ describe("GET /api/health", () => {
       BUILD_WORKFLOW: true,
       SESSION: true,
       WORKSPACE_CONTAINER: true,
+      WORKSPACE_EVENTS: true,
     });
     expect(body.runtimeDriver).toBe("local");
     expect(body.turnstileEnabled).toBe(false);

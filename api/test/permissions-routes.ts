@@ -180,6 +180,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "POST /api/sessions/:id/restart": ["sessions.lifecycle", { ok: [409] }],
   "POST /api/sessions/:id/keep-awake": ["sessions.lifecycle", { body: () => ({ minutes: 0 }), ok: [409] }],
   "GET /api/sessions/:id/events": "sessions.read",
+  "GET /api/sessions/events": "sessions.read",
   "POST /api/sessions/:id/ssh-token": ["runtime.access", { ok: [409] }],
   // Terminal, files, preview and ssh: the session's runtime behind the role check.
   "ALL /runtime/sessions/*": "middleware",

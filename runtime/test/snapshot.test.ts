@@ -109,6 +109,22 @@ describe("snapshot export and import", () => {
     expect((await agentFetch(target, "/snapshot/import?sha256=xyz", { method: "POST", body })).status).toBe(400);
   });
 
+  it("streams an export as it is built (gzip level recorded) that restores byte-identically; a hash mismatch changes nothing", async () => {
+    const res = await agentFetch(source, "/snapshot/export?stream=1", { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-snapshot-encoding")).toBe("gzip;level=1");
+    // No length or hash up front: the receiver hashes the bytes as they come.
+    expect(res.headers.get("content-length")).toBeNull();
+    expect(res.headers.get("x-content-sha256")).toBeNull();
+    const body = Buffer.from(await res.arrayBuffer());
+    const before = hashTree(target.workspaceDir);
+    expect((await importSnapshot(target, body, "f".repeat(64))).status).toBe(400);
+    expect(hashTree(target.workspaceDir)).toEqual(before);
+    const ok = await importSnapshot(target, body, sha256(body));
+    expect(ok.status).toBe(200);
+    expect(persistedTree(target)).toEqual(persistedTree(source));
+  });
+
   it("exports a valid empty archive when no persisted path exists, and restoring it clears them", async () => {
     const empty = await host.start("snap-empty", { persistedPaths: ["nothing-here"] });
     const { body, sha } = await exportSnapshot(empty);

@@ -12,6 +12,19 @@ const sql = (v) => `'${String(v).replace(/'/g, "''")}'`;
 
 /** A bench user with a personal workspace, high quotas and a day-long CLI token, written to local D1. */
 export async function createLocalBenchUser(persistTo) {
+  return (await createLocalBenchUserInfo(persistTo)).token;
+}
+
+/** Runs SQL (a file) against the local stack's D1: bench fixtures only, never the measured path. */
+export async function localSQLFile(persistTo, file) {
+  await exec(path.join(ROOT, "node_modules/.bin/wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file], {
+    cwd: ROOT,
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+  });
+}
+
+/** createLocalBenchUser with the ids: a scenario that needs its own workspace (session-list) uses this. */
+export async function createLocalBenchUserInfo(persistTo) {
   const userId = `usr_${randomBytes(9).toString("base64url")}`;
   const workspaceId = `ws_${randomBytes(9).toString("base64url")}`;
   const token = `bfa_${randomBytes(32).toString("base64url")}`;
@@ -33,7 +46,7 @@ export async function createLocalBenchUser(persistTo) {
     ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", statements.join("; ")],
     { cwd: ROOT, env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
   );
-  return token;
+  return { token, userId, workspaceId };
 }
 
 export function createContext({ baseURL, token, runs, host, persistTo = null, webBuilt = false, workerBundleDir = null }) {

@@ -4,6 +4,7 @@
 // - wake: a session that fell asleep on its own (idle timeout) → the terminal WebSocket wakes it
 //   (provision, artifact, its sleep snapshot, ready) → prompt.
 // The Session DO's own phase timings (GET /api/sessions/:id/latency) are reported alongside.
+import { median } from "./stats.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
 const PROMPT_TIMEOUT_MS = 30_000;
@@ -38,9 +39,7 @@ function phaseMedians(list) {
       byPhase[k].push(v);
     }
   }
-  return Object.fromEntries(
-    Object.entries(byPhase).map(([k, v]) => [k, Math.round([...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)])]),
-  );
+  return Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, Math.round(median(v))]));
 }
 
 async function coldStarts(ctx, templateId) {

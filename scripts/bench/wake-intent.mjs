@@ -3,6 +3,7 @@
 // session, then connects. Without start on intent the wake begins at the connect; with it the
 // wake began when the surface said so (POST /api/intent). Measured: connect → first prompt.
 // The control plane's own account of the time saved (GET /api/sessions/:id/latency) is reported.
+import { median } from "./stats.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
 const PROMPT_TIMEOUT_MS = 30_000;
@@ -57,7 +58,7 @@ async function variant(ctx, templateId, withIntent) {
           const { session } = await ctx.api("GET", `/api/sessions/${id}/latency`);
           if (session.intent.connected > 0) medians.push(session.intent.medianSavedMs);
         }
-        if (medians.length === ids.length) savedMs = medians.sort((a, b) => a - b)[Math.floor((medians.length - 1) / 2)];
+        if (medians.length === ids.length) savedMs = median(medians);
         else await sleep(100);
       }
     }

@@ -14,7 +14,7 @@ export const REQUIRED_BINDINGS = {
   r2: ["BUCKET"],
   queueProducers: ["BUILD_QUEUE", "RECONCILE_QUEUE"],
   workflows: ["BUILD_WORKFLOW"],
-  durableObjects: ["SESSION", "WORKSPACE_CONTAINER"],
+  durableObjects: ["SESSION", "WORKSPACE_CONTAINER", "WORKSPACE_EVENTS"],
   containers: ["WorkspaceContainer"],
 };
 
@@ -125,9 +125,17 @@ class_name = "SessionDO"
 name = "WORKSPACE_CONTAINER"
 class_name = "WorkspaceContainer"
 
+[[durable_objects.bindings]]
+name = "WORKSPACE_EVENTS"
+class_name = "WorkspaceEventsDO"
+
 [[migrations]]
 tag = "v1"
 new_sqlite_classes = ["SessionDO", "WorkspaceContainer"]
+
+[[migrations]]
+tag = "v2"
+new_sqlite_classes = ["WorkspaceEventsDO"]
 
 [[containers]]
 class_name = "WorkspaceContainer"

@@ -20,8 +20,12 @@ import { z } from "zod";
  *                                          the OpenSSH public keys allowed for this connection
  *   GET  /snapshot/fingerprint           → SnapshotFingerprint: changes when anything under the persisted paths does
  *   POST /snapshot/export                → tar.gz of the persisted paths; headers SHA256_HEADER, content-length
- *   POST /snapshot/import?sha256=          tar.gz body; verified before any file is touched; replaces
- *                                          the persisted paths' contents → { files, bytes }
+ *   POST /snapshot/export?stream=1       → the same archive streamed as it is built (no temp file, no
+ *                                          length or hash up front; the receiver hashes it), gzip
+ *                                          level in SNAPSHOT_ENCODING_HEADER ("gzip;level=1")
+ *   POST /snapshot/import?sha256=          tar.gz body, unpacked into staging while it is hashed; the
+ *                                          persisted paths are replaced only once the hash matched
+ *                                          (a mismatch changes nothing) → { files, bytes }
  *                                          (400 checksum_mismatch, 422 unsafe_archive, 400 bad_request: not a tar.gz)
  *   POST /bundle/import?sha256=            tar.gz template bundle, unpacked into the workspace root
  *                                          (sha256 optional here; entries checked first → 422 unsafe_archive)
@@ -40,6 +44,8 @@ import { z } from "zod";
  * forbidden; missing → 404 not_found; clash → 409 conflict. Details: runtime/README.md.
  */
 export const SHA256_HEADER = "x-content-sha256";
+/** How a streamed snapshot archive is compressed: `gzip;level=N`. Recorded with the object in R2. */
+export const SNAPSHOT_ENCODING_HEADER = "x-snapshot-encoding";
 export const SSH_AUTHORIZED_KEYS_HEADER = "x-ssh-authorized-keys";
 export const SSH_USER_HEADER = "x-ssh-user";
 export const PRINCIPAL_HEADER = "x-bf-principal";

@@ -9,6 +9,7 @@ export const bindingNames = [
   "BUILD_WORKFLOW",
   "SESSION",
   "WORKSPACE_CONTAINER",
+  "WORKSPACE_EVENTS",
 ] as const;
 export type BindingName = (typeof bindingNames)[number];
 

@@ -108,13 +108,44 @@ export const sessionDetailResponse = z.object({ session: sessionDetailSchema });
 export const SESSION_PAGE_DEFAULT = 50;
 export const SESSION_PAGE_MAX = 200;
 
-/** GET /api/sessions?limit=&cursor=: newest first; `cursor` is the previous page's `nextCursor`. */
+/** Comma-separated states (`state=running,sleeping`); each one of SESSION_STATES. */
+const stateFilter = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    const states = [...new Set(v.split(",").map((x) => x.trim()))];
+    for (const state of states) {
+      if (!(SESSION_STATES as readonly string[]).includes(state)) {
+        ctx.addIssue({ code: "custom", message: `state must be one of ${SESSION_STATES.join(", ")}` });
+        return z.NEVER;
+      }
+    }
+    return states as (typeof SESSION_STATES)[number][];
+  });
+
+/**
+ * GET /api/sessions?limit=&cursor=&state=&templateId=&owner=&name=&q=: newest first; `cursor` is
+ * the previous page's `nextCursor` (of the same filters). `owner` is a user id or `me`; `name` is
+ * exact, `q` a part of the name.
+ */
 export const sessionListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(SESSION_PAGE_MAX).optional(),
   cursor: z
     .string()
     .max(200)
     .regex(/^[A-Za-z0-9_-]+$/, "cursor is the nextCursor of the previous page")
+    .optional(),
+  state: stateFilter.optional(),
+  templateId: idSchema.optional(),
+  owner: z.union([z.literal("me"), idSchema]).optional(),
+  name: sessionNameSchema.optional(),
+  // Names are [a-z0-9-], so a search outside that set can match nothing: refuse it instead.
+  q: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(48)
+    .regex(/^[a-z0-9-]*$/, "search by lowercase letters, digits and dashes")
     .optional(),
 });
 export type SessionListQuery = z.infer<typeof sessionListQuery>;
@@ -140,3 +171,19 @@ export const sessionEventSchema = z.object({
   sleepsAt: z.string().nullable(),
 });
 export type SessionEvent = z.infer<typeof sessionEventSchema>;
+
+/**
+ * One entry of GET /api/sessions/events: a session of the workspace changed (created, moved state
+ * or phase, deleted). SSE `id:` is `seq`, `event:` is `session`. A client that (re)connects
+ * refetches what it shows, so a missed event costs one page, never a wrong list.
+ */
+export const workspaceSessionEventSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  sessionId: z.string(),
+  state: z.enum(SESSION_STATES),
+  stateVersion: z.number().int(),
+  phase: z.enum(LIFECYCLE_PHASES).nullable(),
+  failureReason: z.string().nullable(),
+});
+export type WorkspaceSessionEvent = z.infer<typeof workspaceSessionEventSchema>;

@@ -96,12 +96,16 @@ describe("snapshots on a real stack", () => {
     await expectTree(user, session.id, tree);
   });
 
-  it("killing the agent mid-upload marks that snapshot failed, removes its object and keeps the previous restore point", async () => {
+  it("killing the agent mid-upload of a streamed save marks that snapshot failed, removes its object and keeps the previous restore point", async () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-kill");
     const tree = await writeTree(user, session.id);
     const good = await saveManual(user, session.id, "good");
     const goodDigest = await treeDigest(user, session.id, ROOT);
+    // Saved streamed: the agent built the archive while the Worker uploaded it, at the recorded level.
+    const goodContent = await api(user, "GET", `/api/sessions/${session.id}/snapshots/${good.id}/content`);
+    expect(goodContent.headers.get("x-snapshot-encoding")).toBe("gzip;level=1");
+    await goodContent.arrayBuffer();
     // Incompressible, so the archive is large and its upload takes a while.
     await shell(user, session.id, `head -c 160000000 /dev/urandom > ${ROOT}/big.bin`);
 

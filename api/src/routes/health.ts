@@ -30,6 +30,8 @@ async function checkBinding(env: AppBindings, name: BindingName): Promise<boolea
         return typeof env.SESSION?.idFromName("health-probe")?.toString() === "string";
       case "WORKSPACE_CONTAINER":
         return typeof env.WORKSPACE_CONTAINER?.idFromName("health-probe")?.toString() === "string";
+      case "WORKSPACE_EVENTS":
+        return typeof env.WORKSPACE_EVENTS?.idFromName("health-probe")?.toString() === "string";
     }
   } catch {
     return false;

@@ -28,6 +28,7 @@ import { credentialOf } from "../sessions/connections";
 import { getSessionRowById, insertSession, listSessionPage, requireSessionRow, toSession } from "../sessions/records";
 import { issueSSHToken, sshUserFor } from "../sessions/ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../sessions/stub";
+import { publishSessionChange, workspaceEventsStub } from "../sessions/workspace-events";
 import { resolveTemplateForSession } from "../templates/resolve";
 import { assertQuota } from "../workspaces/quotas";
 
@@ -85,6 +86,13 @@ router.openapi(
       at: now(),
     });
     if (!inserted) throw new ApiError("conflict", `a session named ${body.name} already exists`);
+    await publishSessionChange(c.env, auth.workspaceId, {
+      sessionId: id,
+      state: "created",
+      stateVersion: 0,
+      phase: null,
+      failureReason: null,
+    });
     await audit(c, {
       action: "session.create",
       targetType: "session",
@@ -105,15 +113,39 @@ router.openapi(
     method: "get",
     path: "/api/sessions",
     tags,
-    summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor)",
+    summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
     request: { query: sessionListQuery },
     responses: { 200: jsonResponse(sessionListResponse), ...errorResponses },
   }),
   async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    const page = await listSessionPage(c.env, c.get("auth").workspaceId, { limit: limit ?? SESSION_PAGE_DEFAULT, cursor });
+    const auth = c.get("auth");
+    const { limit, cursor, state, templateId, owner, name, q } = c.req.valid("query");
+    const filters = { states: state, templateId, ownerId: owner === "me" ? auth.userId : owner, name, q };
+    const page = await listSessionPage(c.env, auth.workspaceId, { limit: limit ?? SESSION_PAGE_DEFAULT, cursor, filters });
     return c.json({ sessions: page.rows.map(toSession), nextCursor: page.nextCursor }, 200);
+  },
+);
+
+// Registered before /api/sessions/{id} so "events" is never taken for a session id.
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/events",
+    tags,
+    summary: "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
+    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    responses: {
+      200: { description: "text/event-stream of WorkspaceSessionEvent (`event: session`; `event: reset` = refetch)" },
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const headers = new Headers();
+    const last = c.req.header("last-event-id");
+    if (last) headers.set("last-event-id", last);
+    const request = new Request("https://workspace-events.internal/events", { headers, signal: c.req.raw.signal });
+    return workspaceEventsStub(c.env, c.get("auth").workspaceId).fetch(request);
   },
 );
 

@@ -207,6 +207,8 @@ router.openapi(
         "x-content-sha256": snapshot.sha256,
         etag: `"${snapshot.sha256}"`,
         "cache-control": "private, no-store",
+        // How it was compressed (streamed saves record it; older ones have none: gzip, default level).
+        ...(object.customMetadata?.encoding ? { "x-snapshot-encoding": object.customMetadata.encoding } : {}),
       },
     });
   },

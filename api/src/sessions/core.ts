@@ -12,6 +12,7 @@ import { EventHub } from "./events";
 import type { KeepAwakeLease } from "./idle";
 import { getSessionRowById, type LifecycleFields, mirrorLifecycle } from "./records";
 import { assertTransition } from "./state-machine";
+import { publishSessionChange } from "./workspace-events";
 
 /** What the Session DO keeps in its storage: the truth D1 mirrors. */
 export interface LifecycleRecord extends LifecycleFields {
@@ -149,6 +150,13 @@ export class SessionCore {
     }
     const type = change.state && change.state !== prev.state ? (change.state === "failed" ? "error" : "transition") : "phase";
     await this.emit(type, change.message ?? null, { phase: change.phase ?? null });
+    await publishSessionChange(this.env, next.workspaceId, {
+      sessionId: next.sessionId,
+      state: next.state,
+      stateVersion: next.stateVersion,
+      phase: next.lastLifecyclePhase,
+      failureReason: next.failureReason,
+    });
     return next;
   }
 

@@ -191,20 +191,58 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   return { createdAt: Number(match[1]), id: match[2] as string };
 }
 
+/** Server-side filters of GET /api/sessions; all given ones must match. */
+export interface SessionFilters {
+  states?: SessionState[];
+  templateId?: string;
+  ownerId?: string;
+  name?: string;
+  /** A part of the name, already limited to [a-z0-9-] (no LIKE wildcards). */
+  q?: string;
+}
+
+function filterClause(f: SessionFilters): { sql: string; binds: unknown[] } {
+  const parts: string[] = [];
+  const binds: unknown[] = [];
+  if (f.states?.length) {
+    parts.push(`s.state IN (${f.states.map(() => "?").join(", ")})`);
+    binds.push(...f.states);
+  }
+  if (f.templateId) {
+    parts.push("s.template_id = ?");
+    binds.push(f.templateId);
+  }
+  if (f.ownerId) {
+    parts.push("s.owner_id = ?");
+    binds.push(f.ownerId);
+  }
+  if (f.name) {
+    parts.push("s.name = ?");
+    binds.push(f.name);
+  }
+  if (f.q) {
+    parts.push("instr(s.name, ?) > 0");
+    binds.push(f.q);
+  }
+  return { sql: parts.map((p) => `AND ${p}`).join(" "), binds };
+}
+
 /**
- * One page of the workspace's sessions, newest first. Keyset pagination on (created_at, id), so
- * a page costs the same wherever it is and rows created meanwhile do not shift later pages.
+ * One page of the workspace's sessions, newest first, filtered in SQL. Keyset pagination on
+ * (created_at, id), so a page costs the same wherever it is and rows created meanwhile do not
+ * shift later pages; filters do not change the order, so a cursor stays valid under them.
  */
 export async function listSessionPage(
   env: AppBindings,
   workspaceId: string,
-  { limit, cursor }: { limit: number; cursor?: string },
+  { limit, cursor, filters = {} }: { limit: number; cursor?: string; filters?: SessionFilters },
 ): Promise<SessionPage> {
   const after = cursor ? decodeCursor(cursor) : null;
   const where = after ? "AND (s.created_at < ? OR (s.created_at = ? AND s.id < ?))" : "";
-  const binds: unknown[] = after ? [workspaceId, after.createdAt, after.createdAt, after.id, limit + 1] : [workspaceId, limit + 1];
+  const filter = filterClause(filters);
+  const binds: unknown[] = [workspaceId, ...filter.binds, ...(after ? [after.createdAt, after.createdAt, after.id] : []), limit + 1];
   const { results } = await env.DB.prepare(
-    `${SELECT} WHERE s.workspace_id = ? AND s.deleted_at IS NULL ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+    `${SELECT} WHERE s.workspace_id = ? AND s.deleted_at IS NULL ${filter.sql} ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
   )
     .bind(...binds)
     .all<SessionRow>();

@@ -67,7 +67,8 @@ export async function copySnapshot(
   try {
     const object = await env.BUCKET.get(source.r2Key);
     if (!object) throw new ApiError("gone", `snapshot ${source.id} content is missing`);
-    const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, source.sha256);
+    // The copy keeps the source's metadata (how it is compressed).
+    const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, source.sha256, object.customMetadata);
     const completedAt = now();
     if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
       throw new ApiError("conflict", "snapshot copy was cancelled");

@@ -47,8 +47,8 @@ export type AutosaveOutcome =
 /**
  * Called by the Session DO's alarm while a session runs. Saves an `autosave` snapshot when the
  * interval has passed since the last check and the persisted paths changed since the restore
- * point. The change signal is the agent's fingerprint when it has one; otherwise the export's
- * SHA-256 (announced in a header before any byte is read) compared with the restore point's.
+ * point. The change signal is the agent's fingerprint; an agent without one but with the older
+ * export announces the SHA-256 in a header before any byte, compared with the restore point's.
  */
 export async function maybeAutosave(env: AppBindings, session: SessionRef, fetchAgent: FetchAgent, at = now()): Promise<AutosaveOutcome> {
   const { autosaveIntervalMs } = snapshotConfig(env);
@@ -69,7 +69,8 @@ export async function maybeAutosave(env: AppBindings, session: SessionRef, fetch
     return { saved: false, reason: "unchanged", nextCheckAt: at + autosaveIntervalMs };
   }
   const opened = await openExport(fetchAgent);
-  if (latest && latest.sha256 === opened.sha256) {
+  // An older agent announces the SHA-256 before the body; a streamed export's is known only at the end.
+  if (latest && opened.sha256 !== null && latest.sha256 === opened.sha256) {
     await opened.response.body?.cancel().catch(() => {});
     await writeState(env, session.id, { checkedAt: at, fingerprint });
     return { saved: false, reason: "unchanged", nextCheckAt: at + autosaveIntervalMs };

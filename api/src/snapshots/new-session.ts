@@ -4,6 +4,7 @@ import { newId } from "../lib/crypto";
 import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
 import { getSessionRowById, insertSession, sessionConfig } from "../sessions/records";
+import { publishSessionChange } from "../sessions/workspace-events";
 import { assertQuota } from "../workspaces/quotas";
 import { copySnapshot } from "./actions";
 import type { SnapshotRecord } from "./records";
@@ -48,6 +49,14 @@ export async function createSessionFromSnapshot(
         createdBy: opts.ownerId,
       },
     );
+    // Open lists learn of it only once it is whole (a failed copy removes it again).
+    await publishSessionChange(env, opts.workspaceId, {
+      sessionId: id,
+      state: "created",
+      stateVersion: 0,
+      phase: null,
+      failureReason: null,
+    });
     return { sessionId: id, snapshot: copy };
   } catch (err) {
     const at = now();

@@ -1,5 +1,5 @@
 import { ApiError } from "../../../sdk/errors";
-import { SHA256_HEADER } from "../../../sdk/protocol/agent";
+import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "../../../sdk/protocol/agent";
 import type { SnapshotKind } from "../../../sdk/states";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
@@ -8,7 +8,7 @@ import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
 import { getSnapshot, insertPending, latestReady, markDeleted, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
 import { applyRetention } from "./retention";
-import { hex, putVerified, SHA256_HEX } from "./stream";
+import { hex, putStreamed, putVerified, SHA256_HEX } from "./stream";
 import { recordSnapshotBytes } from "./usage";
 
 export type { SnapshotRecord } from "./records";
@@ -34,22 +34,46 @@ export interface SaveSnapshotOptions {
   exportResponse?: Response;
 }
 
-/** Opens the agent's export and checks its headers; the body is not read. */
-export async function openExport(fetchAgent: FetchAgent): Promise<{ response: Response; sha256: string; bytes: number }> {
+/** The most a streamed snapshot may hold (the agent's own import limit). */
+const MAX_SNAPSHOT_BYTES = 20 * 1024 ** 3;
+
+/**
+ * An opened export. Streamed (`?stream=1`, the default): no length or hash up front, `encoding`
+ * says how it is compressed. An agent without streaming answers the old way: length and SHA-256
+ * in headers, archived to a temp file before the first byte.
+ */
+export interface OpenedExport {
+  response: Response;
+  sha256: string | null;
+  bytes: number | null;
+  encoding: string | null;
+}
+
+function readExport(response: Response): OpenedExport | null {
+  if (!response.ok || !response.body) return null;
+  const encoding = response.headers.get(SNAPSHOT_ENCODING_HEADER);
+  if (encoding && /^gzip;level=\d$/.test(encoding)) return { response, sha256: null, bytes: null, encoding };
+  const sha256 = response.headers.get(SHA256_HEADER)?.toLowerCase() ?? "";
+  const bytes = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (!SHA256_HEX.test(sha256) || !Number.isSafeInteger(bytes) || bytes <= 0) return null;
+  return { response, sha256, bytes, encoding: null };
+}
+
+/** Opens the agent's export (streamed) and checks its headers; the body is not read. */
+export async function openExport(fetchAgent: FetchAgent): Promise<OpenedExport> {
   let response: Response;
   try {
-    response = await fetchAgent("/snapshot/export", { method: "POST" });
+    response = await fetchAgent("/snapshot/export?stream=1", { method: "POST" });
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError("runtime_unavailable", `snapshot export failed: ${String(err)}`);
   }
-  const sha256 = response.headers.get(SHA256_HEADER)?.toLowerCase() ?? "";
-  const bytes = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (!response.ok || !response.body || !SHA256_HEX.test(sha256) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+  const opened = readExport(response);
+  if (!opened) {
     await response.body?.cancel().catch(() => {});
     throw new ApiError("runtime_unavailable", `agent export answered ${response.status} without a usable archive`);
   }
-  return { response, sha256, bytes };
+  return opened;
 }
 
 /**
@@ -75,25 +99,29 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     completedAt: null,
   };
   await insertPending(env, record);
-  let opened: { response: Response; sha256: string; bytes: number } | null = null;
+  let opened: OpenedExport | null = null;
   try {
     if (opts.exportResponse) {
-      const sha256 = opts.exportResponse.headers.get(SHA256_HEADER)?.toLowerCase() ?? "";
-      const bytes = Number(opts.exportResponse.headers.get("content-length") ?? Number.NaN);
-      if (!opts.exportResponse.body || !SHA256_HEX.test(sha256) || !Number.isSafeInteger(bytes) || bytes <= 0) {
-        throw new ApiError("runtime_unavailable", "agent export without a usable archive");
-      }
-      opened = { response: opts.exportResponse, sha256, bytes };
+      opened = readExport(opts.exportResponse);
+      if (!opened) throw new ApiError("runtime_unavailable", "agent export without a usable archive");
     } else {
       opened = await openExport(opts.fetchAgent);
     }
     // A flush on stop or sleep, or a safety copy before a restore, holds the only copy of the
-    // user's work: it is stored even over quota. Manual and autosave snapshots are refused.
-    if (opts.kind === "manual" || opts.kind === "autosave") {
-      await assertQuota(env, opts.session.workspaceId, "snapshotBytes", opened.bytes);
-    }
+    // user's work: it is stored even over quota. Manual and autosave snapshots are refused: before
+    // the upload when the size is known, else when the workspace is already at its limit, and
+    // again with the real size once the stream ended (the object is then removed).
+    const quotaChecked = opts.kind === "manual" || opts.kind === "autosave";
+    if (quotaChecked) await assertQuota(env, opts.session.workspaceId, "snapshotBytes", opened.bytes ?? 1);
     const body = opened.response.body as ReadableStream<Uint8Array>;
-    const uploaded = await putVerified(env.BUCKET, record.r2Key, body, opened.bytes, opened.sha256);
+    const uploaded =
+      opened.sha256 !== null && opened.bytes !== null
+        ? await putVerified(env.BUCKET, record.r2Key, body, opened.bytes, opened.sha256)
+        : await putStreamed(env.BUCKET, record.r2Key, body, {
+            maxBytes: MAX_SNAPSHOT_BYTES,
+            customMetadata: { encoding: opened.encoding ?? "gzip" },
+          });
+    if (quotaChecked && opened.bytes === null) await assertQuota(env, opts.session.workspaceId, "snapshotBytes", uploaded.bytes);
     const completedAt = now();
     if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
       throw new ApiError("conflict", "snapshot was cancelled while uploading");

@@ -1,13 +1,13 @@
 import type { Command } from "commander";
 import { path } from "../../../sdk/client";
-import { type Session, sessionDetailResponse, sessionEventSchema, sessionResponse } from "../../../sdk/schemas/sessions";
+import { SESSION_PAGE_MAX, type Session, sessionDetailResponse, sessionEventSchema, sessionResponse } from "../../../sdk/schemas/sessions";
 import { templateListSchema } from "../../../sdk/schemas/templates";
 import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import { type App, examples } from "../app";
 import type { Context } from "../context";
 import { signalIntent } from "../intent";
 import { CLIError, table } from "../output";
-import { describeState, ensureRunning, listAllSessions, resolveSession, waitForState } from "../sessions";
+import { describeState, ensureRunning, findSessionByName, listSessionPage, resolveSession, waitForState } from "../sessions";
 import { parseSSE } from "../sse";
 
 async function withSpinner<T>(ctx: Context, session: Session, run: (update: (s: Session) => void) => Promise<T>): Promise<T> {
@@ -47,8 +47,7 @@ export function registerSession(program: Command, app: App): void {
     )
     .action(async (name: string, opts: { template?: string; wait: boolean; git?: string; ref?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const sessions = await listAllSessions(ctx.client);
-      let session = sessions.find((x) => x.name === name && x.state !== "deleted");
+      let session = (await findSessionByName(ctx.client, name)) ?? undefined;
       // Start on intent: a sleeping session marked for it starts waking now, in the background.
       if (session) await signalIntent(ctx.client, "cli", session.id);
       let created = false;
@@ -75,17 +74,45 @@ export function registerSession(program: Command, app: App): void {
     });
 
   s.command("list")
-    .description("List sessions in the current workspace")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const data = { sessions: await listAllSessions(ctx.client) };
-      ctx.out.result(data, () =>
-        table(
-          data.sessions.map((x) => ({ ...x, template: x.templateId })),
-          sessionColumns,
-        ),
-      );
-    });
+    .alias("ls")
+    .description("List sessions in the current workspace, newest first, one page at a time (filtered by the server)")
+    .option("--state <states>", "only these states, comma-separated (e.g. running,sleeping)")
+    .option("--template <id>", "only sessions of this template id")
+    .option("--mine", "only sessions you own")
+    .option("--search <text>", "only sessions whose name contains this")
+    .option("--limit <n>", `sessions per page (1-${SESSION_PAGE_MAX})`, "50")
+    .option("--cursor <cursor>", "the next page: the cursor the previous page printed")
+    .addHelpText(
+      "after",
+      examples("flare session ls --state running", "flare session ls --mine --search api", "flare --json session ls --limit 200"),
+    )
+    .action(
+      async (
+        opts: { state?: string; template?: string; mine?: boolean; search?: string; limit: string; cursor?: string },
+        cmd: Command,
+      ) => {
+        const ctx = app.ctx(cmd);
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > SESSION_PAGE_MAX) {
+          throw new CLIError("bad_request", `--limit must be a whole number from 1 to ${SESSION_PAGE_MAX}`);
+        }
+        const page = await listSessionPage(ctx.client, {
+          state: opts.state,
+          templateId: opts.template,
+          owner: opts.mine ? "me" : undefined,
+          q: opts.search?.toLowerCase(),
+          limit,
+          cursor: opts.cursor,
+        });
+        ctx.out.result(page, () => {
+          const rows = table(
+            page.sessions.map((x) => ({ ...x, template: x.templateId })),
+            sessionColumns,
+          );
+          return page.nextCursor ? `${rows}\nmore: flare session ls --cursor ${page.nextCursor} (same filters)` : rows;
+        });
+      },
+    );
 
   s.command("status")
     .description("Show a session: state, lifecycle phase, runtime, activity")

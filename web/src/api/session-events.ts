@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { Session } from "../../../sdk/schemas/sessions";
 import { SESSION_EVENT_TYPES, type SessionDetail, type SessionEvent, sessionEventSchema } from "../../../sdk/schemas/sessions";
-import { sessionKeys } from "./queries/sessions";
+import { sessionKeys, updateListCaches } from "./queries/sessions";
 
 export type EventStreamStatus = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -59,13 +59,13 @@ export function useSessionEvents(id: string | undefined, { enabled = true, Event
       lastSeq.current = parsed.seq;
       setEvents((prev) => [...prev, parsed].slice(-keep));
       qc.setQueryData<SessionDetail>(sessionKeys.detail(id), (prev) => applySessionEvent(prev, parsed));
-      qc.setQueryData<Session[]>(sessionKeys.list(), (prev) => prev?.map((s) => (s.id === id ? (applySessionEvent(s, parsed) ?? s) : s)));
-      // Runtime fields (runtimeStatus, lastBootstrapAt…) are not in the event: refresh them once the burst settles.
+      updateListCaches(qc, (rows) => rows.map((s) => (s.id === id ? (applySessionEvent(s, parsed) ?? s) : s)));
+      // Runtime fields (runtimeStatus, lastBootstrapAt…) are not in the event: refresh the detail once
+      // the burst settles. Lists follow the workspace stream (workspace-events.ts), never refetched here.
       if (parsed.type === "transition" || parsed.type === "error") {
         clearTimeout(refetchTimer);
         refetchTimer = setTimeout(() => {
           qc.invalidateQueries({ queryKey: sessionKeys.detail(id) });
-          qc.invalidateQueries({ queryKey: sessionKeys.list() });
         }, 250);
       }
     };

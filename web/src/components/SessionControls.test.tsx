@@ -1,9 +1,9 @@
-import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useInfiniteQuery } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Session } from "../../../sdk/schemas/sessions";
 import type { SessionState } from "../../../sdk/states";
-import { sessionKeys, sessionsQuery } from "../api/queries/sessions";
+import { flattenList, sessionKeys, sessionsQuery } from "../api/queries/sessions";
 import { makeSession } from "../api/session-fixture";
 import { SessionControls } from "./SessionControls";
 import { SessionStateBadge } from "./SessionStateBadge";
@@ -13,10 +13,10 @@ const json = (status: number, body: unknown) =>
 
 /** The list as a page shows it: state badge + controls per row, both fed from the query cache. */
 function Harness() {
-  const { data } = useQuery(sessionsQuery());
+  const { data } = useInfiniteQuery(sessionsQuery());
   return (
     <ul>
-      {data?.map((s) => (
+      {flattenList(data)?.map((s) => (
         <li key={s.id} data-testid={`row-${s.name}`}>
           <SessionStateBadge state={s.state} />
           <SessionControls session={s} />
@@ -30,7 +30,7 @@ function renderWith(sessions: Session[]) {
   const qc = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY, refetchInterval: false } },
   });
-  qc.setQueryData(sessionKeys.list(), sessions);
+  qc.setQueryData(sessionKeys.list(), { pages: [{ sessions, nextCursor: null }], pageParams: [null] });
   render(
     <QueryClientProvider client={qc}>
       <Harness />

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import * as tar from "tar";
 import { ApiError } from "../../../../sdk/errors";
 
@@ -121,23 +121,68 @@ export async function extractArchive(file: string, cwd: string): Promise<void> {
   await tar.x({ file, cwd, ...EXTRACT_OPTIONS });
 }
 
+/** The first bytes of a stream, kept so a tiny archive can be checked for being an empty tar. */
+const EMPTY_PROBE_BYTES = 4096;
+
+function isEmptyTarBytes(bytes: Buffer): boolean {
+  try {
+    return gunzipSync(bytes).every((b) => b === 0);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * One pass for archives bound for a private staging folder: entries are checked as they are
- * extracted and a violation fails the whole call. The caller discards the staging folder on
- * failure, so nothing reaches the workspace. `keep` selects which entries to write.
+ * extractChecked for a stream: entries are checked and written into `staging` as the bytes
+ * arrive, each chunk passing `onChunk` first (the caller hashes and counts there, and may throw
+ * to stop). Nothing outside `staging` is written; the caller swaps it in only after it verified
+ * the hash, and removes it otherwise.
  */
-export async function extractChecked(
-  file: string,
+export async function extractStreamChecked(
+  source: AsyncIterable<Buffer>,
   staging: string,
   limits: ArchiveLimits,
   keep: (entryPath: string) => boolean,
+  onChunk: (chunk: Buffer) => void,
 ): Promise<ArchiveSummary> {
   const checker = new EntryChecker(limits);
-  let error: unknown = null;
-  await tar
-    .x({ file, cwd: staging, ...EXTRACT_OPTIONS, filter: (p, entry) => checker.accept(entry as tar.ReadEntry) && keep(safeEntryPath(p)) })
-    .catch((err) => {
-      error = err;
+  const unpack = tar.x({
+    cwd: staging,
+    ...EXTRACT_OPTIONS,
+    filter: (p, entry) => checker.accept(entry as tar.ReadEntry) && keep(safeEntryPath(p)),
+  });
+  let parseError: unknown = null;
+  const done = new Promise<void>((resolve) => {
+    unpack.on("error", (err: unknown) => {
+      parseError ??= err;
+      resolve();
     });
-  return checker.settle(file, error);
+    unpack.on("close", () => resolve());
+  });
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  try {
+    for await (const chunk of source) {
+      onChunk(chunk);
+      if (headBytes < EMPTY_PROBE_BYTES) {
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
+      // After a parse error the rest is still read (and hashed) so the caller learns the whole body's hash.
+      if (parseError) continue;
+      if (!unpack.write(chunk)) await Promise.race([new Promise<void>((r) => unpack.once("drain", () => r())), done]);
+    }
+  } catch (err) {
+    unpack.abort(err as Error);
+    await done;
+    throw err;
+  }
+  unpack.end();
+  await done;
+  if (checker.failure) throw checker.failure;
+  if (parseError) {
+    if (checker.entries === 0 && headBytes < EMPTY_PROBE_BYTES && isEmptyTarBytes(Buffer.concat(head))) return { files: 0, bytes: 0 };
+    throw new ApiError("bad_request", `not a valid tar.gz archive: ${(parseError as Error).message}`);
+  }
+  return { files: checker.files, bytes: checker.bytes };
 }

@@ -1,10 +1,10 @@
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
-import { SHA256_HEADER } from "../../../../sdk/protocol/agent";
+import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "../../../../sdk/protocol/agent";
 import { sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { expectedSha256, receiveToTempFile } from "./receive-body";
-import type { SnapshotService } from "./snapshot-service";
+import { SNAPSHOT_GZIP_LEVEL, type SnapshotService } from "./snapshot-service";
 
 const MAX_SNAPSHOT_BYTES = 20 * 1024 ** 3;
 const MAX_BUNDLE_BYTES = 1024 ** 3;
@@ -19,7 +19,20 @@ export function snapshotRoutes(snapshots: SnapshotService, tempDir: string): Rou
     {
       method: "POST",
       path: "/snapshot/export",
-      handle: async (_req, res) => {
+      handle: async (_req, res, url) => {
+        if (url.searchParams.get("stream") === "1") {
+          // Built, sent and (by the receiver) hashed at once. A failure after the headers went out
+          // cuts the connection, so the receiver can never take a short archive for a whole one.
+          try {
+            await snapshots.exportTo(res, () =>
+              res.writeHead(200, { "content-type": "application/gzip", [SNAPSHOT_ENCODING_HEADER]: `gzip;level=${SNAPSHOT_GZIP_LEVEL}` }),
+            );
+          } catch (err) {
+            if (!res.headersSent) throw err;
+            res.destroy(err as Error);
+          }
+          return;
+        }
         const archive = await snapshots.export();
         res.writeHead(200, {
           "content-type": "application/gzip",
@@ -38,12 +51,7 @@ export function snapshotRoutes(snapshots: SnapshotService, tempDir: string): Rou
       path: "/snapshot/import",
       handle: async (req, res, url) => {
         const expected = expectedSha256(url, true)!;
-        const body = await receiveToTempFile(req, tempDir, MAX_SNAPSHOT_BYTES);
-        try {
-          sendJSON(res, 200, await snapshots.import(body, expected));
-        } finally {
-          await fs.rm(body.file, { force: true });
-        }
+        sendJSON(res, 200, await snapshots.importStream(req, expected, MAX_SNAPSHOT_BYTES));
       },
     },
     {

@@ -8,12 +8,19 @@ import { gzipSync } from "node:zlib";
 import * as tar from "tar";
 import { ApiError } from "../../../../sdk/errors";
 import type { WorkspacePaths } from "../files/workspace-paths";
-import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractChecked, inspectArchive } from "./archive-safety";
+import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractStreamChecked, inspectArchive } from "./archive-safety";
 import { fingerprintTree } from "./fingerprint";
 import type { ReceivedBody } from "./receive-body";
 
 const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
 const BUNDLE_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxTotalBytes: 4 * 1024 ** 3, allowExternalSymlinks: false };
+
+/**
+ * gzip level of streamed snapshots: level 1 packs a typical tree at several times level 6's speed
+ * for a somewhat larger archive, and the save is bound by compression. Recorded with each snapshot
+ * (SNAPSHOT_ENCODING_HEADER → R2 metadata); gunzip reads every level, so older snapshots restore.
+ */
+export const SNAPSHOT_GZIP_LEVEL = 1;
 
 export interface ExportedArchive {
   file: string;
@@ -53,25 +60,46 @@ export class SnapshotService {
     return path.join(this.tempDir, `${prefix}-${Date.now()}-${randomBytes(4).toString("hex")}`);
   }
 
+  /** The entries to archive: each persisted root that exists ("./"-prefixed). */
+  private async presentRoots(): Promise<string[]> {
+    const present: string[] = [];
+    for (const root of this.persistedRoots()) {
+      if (root === ".") {
+        present.push(...(await fs.readdir(this.paths.root)).map((name) => `./${name}`));
+        continue;
+      }
+      const resolved = await this.paths.resolve(root, { followFinal: false });
+      // "./" keeps node-tar from reading a name that starts with "@" as an archive to merge.
+      if (await fs.lstat(resolved.abs).catch(() => null)) present.push(`./${root}`);
+    }
+    return present;
+  }
+
+  private archiveSource(present: string[], gzip: true | { level: number }): Readable {
+    return present.length
+      ? (tar.c({ gzip, cwd: this.paths.root, portable: true, noDirRecurse: false }, present) as unknown as Readable)
+      : Readable.from([gzipSync(Buffer.alloc(1024))]);
+  }
+
+  /**
+   * Streams the archive into `sink` as it is built: no temp file, so the upload overlaps the
+   * compression. Holds the service's lock until the last byte is written, so no import lands meanwhile.
+   */
+  exportTo(sink: NodeJS.WritableStream, onStart: () => void): Promise<void> {
+    return this.exclusive(async () => {
+      const present = await this.presentRoots();
+      onStart();
+      await pipeline(this.archiveSource(present, { level: SNAPSHOT_GZIP_LEVEL }), sink);
+    });
+  }
+
   export(): Promise<ExportedArchive> {
     return this.exclusive(async () => {
-      const roots = this.persistedRoots();
-      const present: string[] = [];
-      for (const root of roots) {
-        if (root === ".") {
-          present.push(...(await fs.readdir(this.paths.root)).map((name) => `./${name}`));
-          continue;
-        }
-        const resolved = await this.paths.resolve(root, { followFinal: false });
-        // "./" keeps node-tar from reading a name that starts with "@" as an archive to merge.
-        if (await fs.lstat(resolved.abs).catch(() => null)) present.push(`./${root}`);
-      }
+      const present = await this.presentRoots();
       const file = await this.tempFile("export");
       const hash = createHash("sha256");
       let bytes = 0;
-      const source = present.length
-        ? tar.c({ gzip: true, cwd: this.paths.root, portable: true, noDirRecurse: false }, present)
-        : Readable.from([gzipSync(Buffer.alloc(1024))]);
+      const source = this.archiveSource(present, true);
       try {
         await pipeline(
           source,
@@ -97,20 +125,37 @@ export class SnapshotService {
     return fingerprintTree(this.paths.root, this.persistedRoots());
   }
 
-  /** Replaces every persisted path with the archive's version of it (absent in the archive → removed). */
-  import(body: ReceivedBody, expectedSha: string): Promise<ArchiveSummary> {
+  /**
+   * Streamed import: the body is unpacked into a staging folder while it is hashed; only when the
+   * whole body's SHA-256 equals `expectedSha` are the persisted paths swapped for the staged ones.
+   * A mismatch, a cut body or an unsafe entry leaves the workspace as it was.
+   */
+  importStream(body: AsyncIterable<Buffer>, expectedSha: string, maxBytes: number): Promise<ArchiveSummary> {
     return this.exclusive(async () => {
-      if (body.sha256 !== expectedSha) {
-        throw new ApiError("checksum_mismatch", `archive SHA-256 is ${body.sha256}, expected ${expectedSha}; nothing was changed`);
-      }
       const roots = this.persistedRoots();
       const staging = await this.tempFile("staging");
       const trash = await this.tempFile("trash");
       await fs.mkdir(staging);
       await fs.mkdir(trash);
       try {
+        const hash = createHash("sha256");
+        let bytes = 0;
         const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
-        const summary = await extractChecked(body.file, staging, SNAPSHOT_LIMITS, (p) => p === "" || under(p));
+        const summary = await extractStreamChecked(
+          body,
+          staging,
+          SNAPSHOT_LIMITS,
+          (p) => p === "" || under(p),
+          (chunk) => {
+            bytes += chunk.length;
+            if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
+            hash.update(chunk);
+          },
+        );
+        const sha256 = hash.digest("hex");
+        if (sha256 !== expectedSha) {
+          throw new ApiError("checksum_mismatch", `archive SHA-256 is ${sha256}, expected ${expectedSha}; nothing was changed`);
+        }
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
         return summary;

@@ -1,36 +1,72 @@
-import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { SESSION_PAGE_MAX, type Session, type SessionDetail, type SessionListResponse } from "../../../../sdk/schemas/sessions";
+import {
+  type InfiniteData,
+  infiniteQueryOptions,
+  type QueryClient,
+  type QueryKey,
+  queryOptions,
+  useMutation,
+  useQueryClient,
+} from "@tanstack/react-query";
+import type { Session, SessionDetail, SessionListResponse } from "../../../../sdk/schemas/sessions";
 import type { SessionState } from "../../../../sdk/states";
 import { api } from "../client";
 
+/** Server-side filters of a list (GET /api/sessions query, minus paging). */
+export interface SessionListFilters {
+  state?: string;
+  templateId?: string;
+  owner?: string;
+  q?: string;
+}
+
+export type SessionListCache = InfiniteData<SessionListResponse, string | null>;
+
 export const sessionKeys = {
   all: ["sessions"] as const,
-  list: () => ["sessions", "list"] as const,
+  /** Every list cache, whatever its filters. */
+  lists: () => ["sessions", "list"] as const,
+  list: (filters: SessionListFilters = {}) => ["sessions", "list", filters] as const,
   detail: (id: string) => ["sessions", "detail", id] as const,
 };
 
-/** States a session only passes through; while any is shown we poll faster. */
+/** States a session only passes through. */
 export const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "starting", "stopping"];
 
-/** Every session of the workspace: GET /api/sessions page after page (newest first). */
-async function listAllSessions(): Promise<Session[]> {
-  const all: Session[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `?limit=${SESSION_PAGE_MAX}&cursor=${encodeURIComponent(cursor)}` : `?limit=${SESSION_PAGE_MAX}`;
-    const page: SessionListResponse = await api.get<SessionListResponse>(`/api/sessions${query}`);
-    all.push(...page.sessions);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
+/** Rows per page of the SPA's lists: the first paint needs this one page. */
+export const SESSION_LIST_PAGE = 50;
+
+function listPath(filters: SessionListFilters, limit: number, cursor: string | null): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  params.set("limit", String(limit));
+  if (cursor) params.set("cursor", cursor);
+  return `/api/sessions?${params}`;
 }
 
-export const sessionsQuery = () =>
-  queryOptions({
-    queryKey: sessionKeys.list(),
-    queryFn: listAllSessions,
-    refetchInterval: (query) => (query.state.data?.some((s) => TRANSITIONAL_STATES.includes(s.state)) ? 2_000 : 15_000),
+/**
+ * Sessions page by page (newest first), filtered by the server. No refetch interval: the
+ * workspace event stream (workspace-events.ts) keeps loaded pages current.
+ */
+export const sessionsQuery = (filters: SessionListFilters = {}, limit = SESSION_LIST_PAGE) =>
+  infiniteQueryOptions({
+    queryKey: sessionKeys.list(filters),
+    queryFn: ({ pageParam }) => api.get<SessionListResponse>(listPath(filters, limit, pageParam)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
   });
+
+/** The loaded pages of a list as one array. */
+export const flattenList = (data: { pages: SessionListResponse[] } | undefined): Session[] | undefined =>
+  data?.pages.flatMap((p) => p.sessions);
+
+/** Rewrites every list cache's rows with `fn` (filters are re-checked by the caller). */
+export function updateListCaches(qc: QueryClient, fn: (sessions: Session[], filters: SessionListFilters) => Session[]): void {
+  for (const [key, data] of qc.getQueriesData<SessionListCache>({ queryKey: sessionKeys.lists() })) {
+    if (!data) continue;
+    const filters = (key[2] ?? {}) as SessionListFilters;
+    qc.setQueryData<SessionListCache>(key, { ...data, pages: data.pages.map((p) => ({ ...p, sessions: fn(p.sessions, filters) })) });
+  }
+}
 
 export const sessionQuery = (id: string) =>
   queryOptions({
@@ -72,7 +108,7 @@ export function putSession(qc: QueryClient, session: Session | SessionDetail): v
   qc.setQueryData<SessionDetail>(sessionKeys.detail(session.id), (prev) =>
     prev ? { ...prev, ...session } : "activity" in session ? session : { ...session, activity: null },
   );
-  qc.setQueryData<Session[]>(sessionKeys.list(), (prev) => prev?.map((s) => (s.id === session.id ? { ...s, ...stripDetail(session) } : s)));
+  updateListCaches(qc, (rows) => rows.map((s) => (s.id === session.id ? { ...s, ...stripDetail(session) } : s)));
 }
 
 function stripDetail(session: Session | SessionDetail): Session {
@@ -83,23 +119,23 @@ function stripDetail(session: Session | SessionDetail): Session {
 
 function patchState(qc: QueryClient, id: string, state: SessionState): void {
   qc.setQueryData<SessionDetail>(sessionKeys.detail(id), (prev) => (prev ? { ...prev, state } : prev));
-  qc.setQueryData<Session[]>(sessionKeys.list(), (prev) => prev?.map((s) => (s.id === id ? { ...s, state } : s)));
+  updateListCaches(qc, (rows) => rows.map((s) => (s.id === id ? { ...s, state } : s)));
 }
 
 interface Snapshot {
   detail: SessionDetail | undefined;
-  list: Session[] | undefined;
+  lists: [QueryKey, SessionListCache | undefined][];
 }
 
 async function takeSnapshot(qc: QueryClient, id: string): Promise<Snapshot> {
   await qc.cancelQueries({ queryKey: sessionKeys.all });
-  return { detail: qc.getQueryData(sessionKeys.detail(id)), list: qc.getQueryData(sessionKeys.list()) };
+  return { detail: qc.getQueryData(sessionKeys.detail(id)), lists: qc.getQueriesData<SessionListCache>({ queryKey: sessionKeys.lists() }) };
 }
 
 function restore(qc: QueryClient, id: string, snap: Snapshot | undefined): void {
   if (!snap) return;
   qc.setQueryData(sessionKeys.detail(id), snap.detail);
-  qc.setQueryData(sessionKeys.list(), snap.list);
+  for (const [key, data] of snap.lists) qc.setQueryData(key, data);
 }
 
 /**
@@ -120,7 +156,7 @@ export function useSessionAction() {
     onMutate: async ({ id, action }) => {
       const snap = await takeSnapshot(qc, id);
       if (action === "delete") {
-        qc.setQueryData<Session[]>(sessionKeys.list(), (prev) => prev?.filter((s) => s.id !== id));
+        updateListCaches(qc, (rows) => rows.filter((s) => s.id !== id));
       } else {
         patchState(qc, id, optimisticState[action]);
       }
@@ -132,7 +168,7 @@ export function useSessionAction() {
       if (action === "delete") qc.removeQueries({ queryKey: sessionKeys.detail(id) });
     },
     onSettled: (_data, _err, { id, action }) => {
-      qc.invalidateQueries({ queryKey: sessionKeys.list() });
+      // Lists follow the workspace event stream; only the open detail is read again.
       if (action !== "delete") qc.invalidateQueries({ queryKey: sessionKeys.detail(id) });
     },
   });
@@ -150,9 +186,16 @@ export function useCreateSession() {
   return useMutation({
     mutationFn: async (input: CreateSessionInput) => (await api.post<{ session: Session }>("/api/sessions", input)).session,
     onSuccess: (session) => {
-      qc.setQueryData<Session[]>(sessionKeys.list(), (prev) => (prev ? [session, ...prev.filter((s) => s.id !== session.id)] : prev));
+      // Newest first: the new session heads the first page of the unfiltered lists.
+      for (const [key, data] of qc.getQueriesData<SessionListCache>({ queryKey: sessionKeys.list(), exact: true })) {
+        if (!data?.pages[0]) continue;
+        const [first, ...rest] = data.pages;
+        qc.setQueryData<SessionListCache>(key, {
+          ...data,
+          pages: [{ ...first, sessions: [session, ...first.sessions.filter((s) => s.id !== session.id)] }, ...rest],
+        });
+      }
       qc.setQueryData<SessionDetail>(sessionKeys.detail(session.id), { ...session, activity: null });
-      qc.invalidateQueries({ queryKey: sessionKeys.list() });
     },
   });
 }

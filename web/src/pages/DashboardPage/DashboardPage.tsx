@@ -1,29 +1,28 @@
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import type { Session } from "../../../../sdk/schemas/sessions";
 import { meQuery } from "../../api/queries/auth";
 import { buildsQuery } from "../../api/queries/builds";
-import { sessionsQuery, suggestSessionName, TRANSITIONAL_STATES, useCreateSession } from "../../api/queries/sessions";
+import { flattenList, sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
 import { useIntent } from "../../api/queries/shares";
 import { snapshotsQuery } from "../../api/queries/snapshots";
 import { templatesQuery } from "../../api/queries/templates";
 import { planQuery, useCan } from "../../api/queries/workspaces";
-import { useSessionEvents } from "../../api/session-events";
+import { useWorkspaceSessionEvents } from "../../api/workspace-events";
 import { describeError } from "../../components/states";
 import { NewSessionDialog } from "../SessionsPage/NewSessionDialog";
 import { useTemplateChoices } from "../SessionsPage/use-template-choices";
 import { BuildsCard, TemplatesCard } from "./DashboardCards";
 import { DashboardPageView, DashboardSessionRow } from "./DashboardPageView";
 
-function LiveSessionRow({ session }: { session: Session }) {
-  // Only sessions in motion hold an event stream: browsers allow few connections per origin.
-  useSessionEvents(session.id, { enabled: TRANSITIONAL_STATES.includes(session.state) });
-  return <DashboardSessionRow session={session} />;
-}
-
 export function DashboardPage() {
-  const sessions = useQuery(sessionsQuery());
+  // One page of the newest sessions; the counts come from the plan and a server-side state filter.
+  // Nothing here polls: one workspace event stream keeps every cached list and the plan current.
+  const sessionPages = useInfiniteQuery(sessionsQuery());
+  const sessionList = flattenList(sessionPages.data);
+  // Asked after the first page, so the list's first paint waits for one request only.
+  const sleepingPages = useInfiniteQuery({ ...sessionsQuery({ state: "sleeping" }), enabled: sessionPages.isSuccess });
+  useWorkspaceSessionEvents();
   const plan = useQuery(planQuery());
   const me = useQuery(meQuery());
   const templates = useQuery(templatesQuery());
@@ -33,7 +32,7 @@ export function DashboardPage() {
   useIntent("dashboard", { enabled: useCan("sessions.lifecycle") });
   // Snapshots are listed per session; the dashboard sums the most recent sessions' lists.
   const snapshotLists = useQueries({
-    queries: (sessions.data ?? []).slice(0, 10).map((s) => ({ ...snapshotsQuery(s.id), refetchInterval: false as const })),
+    queries: (sessionList ?? []).slice(0, 10).map((s) => ({ ...snapshotsQuery(s.id), refetchInterval: false as const })),
   });
   const snapshotCount = snapshotLists.every((q) => q.isSuccess) ? snapshotLists.reduce((n, q) => n + (q.data?.length ?? 0), 0) : null;
   const create = useCreateSession();
@@ -50,7 +49,12 @@ export function DashboardPage() {
     <>
       <DashboardPageView
         userName={me.data?.user.name ?? me.data?.user.email.split("@")[0] ?? null}
-        sessions={{ data: sessions.data, loading: sessions.isPending, error: sessions.error, refetch: () => sessions.refetch() }}
+        sessions={{ data: sessionList, loading: sessionPages.isPending, error: sessionPages.error, refetch: () => sessionPages.refetch() }}
+        counts={{
+          running: plan.data?.usage.runningSessions ?? null,
+          total: plan.data?.usage.totalSessions ?? null,
+          sleeping: sleepingPages.data ? `${flattenList(sleepingPages.data)?.length ?? 0}${sleepingPages.hasNextPage ? "+" : ""}` : null,
+        }}
         plan={plan.data}
         snapshotCount={snapshotCount}
         canCreate={canCreate}
@@ -60,7 +64,7 @@ export function DashboardPage() {
           create.reset();
           setDialogOpen(true);
         }}
-        renderSessionRow={(s) => <LiveSessionRow session={s} />}
+        renderSessionRow={(s) => <DashboardSessionRow session={s} />}
         mainCards={<BuildsCard builds={builds.data} loading={builds.isPending} error={builds.error} />}
         sideCards={
           <TemplatesCard

@@ -13,6 +13,8 @@ import { FirstRunGuide } from "./FirstRunGuide";
 interface Props {
   userName: string | null;
   sessions: { data: Session[] | undefined; loading: boolean; error: unknown; refetch: () => void };
+  /** Workspace-wide counts (the list holds one page); null fields fall back to counting that page. */
+  counts?: { running: number | null; total: number | null; sleeping: string | null };
   plan: PlanInfo | undefined;
   /** Snapshots across the listed sessions; null while loading. */
   snapshotCount: number | null;
@@ -56,6 +58,7 @@ const ORDER: Record<string, number> = { running: 0, starting: 1, stopping: 2, sl
 export function DashboardPageView({
   userName,
   sessions,
+  counts,
   plan,
   snapshotCount,
   canCreate,
@@ -66,8 +69,9 @@ export function DashboardPageView({
   sideCards,
 }: Props) {
   const list = sessions.data ?? [];
-  const running = list.filter((s) => s.state === "running").length;
-  const sleeping = list.filter((s) => s.state === "sleeping").length;
+  const running = counts?.running ?? list.filter((s) => s.state === "running").length;
+  const sleeping = counts?.sleeping ?? list.filter((s) => s.state === "sleeping").length;
+  const total = counts?.total ?? list.length;
   const sorted = [...list].sort(
     (a, b) =>
       (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) ||
@@ -101,7 +105,7 @@ export function DashboardPageView({
           <span className="stat-label">Sleeping</span>
         </div>
         <div className="card stat">
-          <span className="stat-value">{sessions.loading ? "–" : list.length}</span>
+          <span className="stat-value">{sessions.loading ? "–" : total}</span>
           <span className="stat-label">Sessions{plan ? ` of ${plan.limits.totalSessions}` : ""}</span>
         </div>
         <div className="card stat">

@@ -1,15 +1,19 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
+import { flattenList, type SessionListFilters, sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
 import { useCan } from "../../api/queries/workspaces";
+import { useWorkspaceSessionEvents } from "../../api/workspace-events";
 import { describeError } from "../../components/states";
 import { NewSessionDialog } from "./NewSessionDialog";
 import { SessionsPageView } from "./SessionsPageView";
 import { useTemplateChoices } from "./use-template-choices";
 
 export function SessionsPage() {
-  const query = useQuery(sessionsQuery());
+  // Filters run on the server; one page at a time, more on demand; state changes are pushed.
+  const [filters, setFilters] = useState<SessionListFilters>({});
+  const query = useInfiniteQuery(sessionsQuery(filters));
+  useWorkspaceSessionEvents();
   const canCreate = useCan("sessions.write");
   const canLifecycle = useCan("sessions.lifecycle");
   const templates = useTemplateChoices();
@@ -21,8 +25,11 @@ export function SessionsPage() {
   return (
     <>
       <SessionsPageView
-        sessions={query.data}
+        sessions={flattenList(query.data)}
         loading={query.isPending}
+        filters={filters}
+        onFilters={setFilters}
+        more={{ has: query.hasNextPage, loading: query.isFetchingNextPage, load: () => query.fetchNextPage() }}
         error={query.error}
         templateNames={templates.names}
         canCreate={canCreate}

@@ -1,5 +1,7 @@
 import { Link } from "react-router";
 import type { Session } from "../../../../sdk/schemas/sessions";
+import { SESSION_STATES } from "../../../../sdk/states";
+import type { SessionListFilters } from "../../api/queries/sessions";
 import { DataTable } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";
@@ -17,9 +19,26 @@ interface Props {
   canLifecycle?: boolean;
   onNew: () => void;
   onRetry: () => void;
+  /** Server-side filters (state, name search) and the next page, when the page wires them. */
+  filters?: SessionListFilters;
+  onFilters?: (filters: SessionListFilters) => void;
+  more?: { has: boolean; loading: boolean; load: () => void };
 }
 
-export function SessionsPageView({ sessions, loading, error, templateNames, canCreate, canLifecycle = true, onNew, onRetry }: Props) {
+export function SessionsPageView({
+  sessions,
+  loading,
+  error,
+  templateNames,
+  canCreate,
+  canLifecycle = true,
+  onNew,
+  onRetry,
+  filters = {},
+  onFilters,
+  more,
+}: Props) {
+  const filtered = Boolean(filters.state || filters.q);
   return (
     <div>
       <div className="page-header">
@@ -33,6 +52,31 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
           </button>
         )}
       </div>
+      {onFilters && (
+        <div className="row" style={{ marginBottom: 12, gap: 8 }}>
+          <input
+            className="input"
+            type="search"
+            aria-label="Search sessions by name"
+            placeholder="Search by name"
+            value={filters.q ?? ""}
+            onChange={(e) => onFilters({ ...filters, q: e.target.value.toLowerCase().replace(/[^a-z0-9-]/g, "") || undefined })}
+          />
+          <select
+            className="input"
+            aria-label="Filter by state"
+            value={filters.state ?? ""}
+            onChange={(e) => onFilters({ ...filters, state: e.target.value || undefined })}
+          >
+            <option value="">All states</option>
+            {SESSION_STATES.filter((s) => s !== "deleted").map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <section className="card" style={{ padding: 0 }}>
         <CardListBody
           loading={loading}
@@ -43,9 +87,10 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
           empty={
             <EmptyState
               icon={<ServerIcon size={32} />}
-              title="No sessions yet"
+              title={filtered ? "No sessions match" : "No sessions yet"}
               action={
-                canCreate && (
+                canCreate &&
+                !filtered && (
                   <button type="button" className="btn btn-primary" onClick={onNew}>
                     <PlusIcon /> Create your first session
                   </button>
@@ -91,6 +136,13 @@ export function SessionsPageView({ sessions, loading, error, templateNames, canC
               </tr>
             ))}
           </DataTable>
+          {more?.has && (
+            <div className="row" style={{ justifyContent: "center", padding: 12 }}>
+              <button type="button" className="btn btn-sm" disabled={more.loading} onClick={more.load} data-testid="sessions-more">
+                {more.loading ? "Loading…" : "Load more"}
+              </button>
+            </div>
+          )}
         </CardListBody>
       </section>
     </div>

@@ -1,0 +1,171 @@
+// The session list at scale (issue 17): a workspace of 10,000 sessions. Latency of the first page
+// and of a filtered query, as the SPA and CLI send them, and what an open dashboard costs: the
+// API requests before its session list is painted, and its requests per minute while idle,
+// counted in a real browser (Chromium through playwright-core, loopback only).
+//
+// The 10,000 rows are written straight to local D1 (no API creates that many; 10,000 runtimes
+// would measure the runtime host). Local stack only: against --base-url it returns no rows.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createLocalBenchUserInfo, localSQLFile } from "./context.mjs";
+
+const SESSIONS = 10_000;
+/** Sequential requests per run for each latency row: one run already gives n = 20, enough for a p95. */
+const REQUESTS_PER_RUN = 20;
+/** How long the dashboard is watched while idle, per run. */
+const IDLE_S = 60;
+const FIRST_PAGE = "/api/sessions?limit=50";
+/** A filter the SPA's Sessions page sends (state select + name search). */
+const FILTERED = "/api/sessions?state=running&q=list-01&limit=50";
+const STATES = ["stopped", "stopped", "stopped", "stopped", "stopped", "stopped", "stopped", "sleeping", "sleeping", "running"];
+
+async function seed(persistTo, workspaceId, ownerId) {
+  const t = Date.now();
+  const rows = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const id = `ses_list${randomBytes(8).toString("hex")}`;
+    const name = `list-${String(i).padStart(5, "0")}`;
+    rows.push(`('${id}', '${workspaceId}', '${ownerId}', '${name}', '${STATES[i % STATES.length]}', 1, ${t - i}, ${t - i})`);
+  }
+  const statements = [];
+  // D1 caps statement length: 100 rows per INSERT, all in one file and one wrangler call.
+  for (let i = 0; i < rows.length; i += 100) {
+    statements.push(
+      `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at) VALUES ${rows.slice(i, i + 100).join(", ")};`,
+    );
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "bf-list-seed-"));
+  const file = path.join(dir, "seed.sql");
+  writeFileSync(file, statements.join("\n"));
+  try {
+    await localSQLFile(persistTo, file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A browser sign-in for the bench user: an auth_sessions row for a cookie, as the passkey flow would write. */
+async function browserCookie(persistTo, user) {
+  const cookie = randomBytes(32).toString("base64url");
+  const hash = createHash("sha256").update(`bf-token:${cookie}`).digest("hex");
+  const t = Date.now();
+  const dir = mkdtempSync(path.join(tmpdir(), "bf-list-auth-"));
+  const file = path.join(dir, "auth.sql");
+  writeFileSync(
+    file,
+    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES ('as_list${randomBytes(8).toString("hex")}', '${user.userId}', 'browser', '${hash}', '${user.workspaceId}', 'bench-browser', ${t}, ${t}, ${t + 3600 * 1000});`,
+  );
+  try {
+    await localSQLFile(persistTo, file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return cookie;
+}
+
+async function timeGets(baseURL, headers, urlPath, n, expectRows) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${baseURL}${urlPath}`, { headers });
+    const body = await res.json();
+    samples.push(performance.now() - t0);
+    if (res.status !== 200 || !expectRows(body.sessions?.length ?? -1)) {
+      throw new Error(`${urlPath} → ${res.status} with ${body.sessions?.length} rows`);
+    }
+  }
+  return samples;
+}
+
+/** Opens the dashboard signed in, waits for the session list, then counts API requests while idle. */
+async function watchDashboard(browser, baseURL, cookie) {
+  const context = await browser.newContext({ baseURL });
+  await context.addCookies([{ name: "bf_session", value: cookie, url: baseURL }]);
+  const page = await context.newPage();
+  const requests = [];
+  let firstPageAt = null;
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.pathname.startsWith("/api/")) requests.push({ at: performance.now(), path: url.pathname, search: url.search });
+  });
+  // When the first page of the list has arrived: what the list's first paint waited for.
+  page.on("response", (res) => {
+    if (firstPageAt === null && new URL(res.url()).pathname === "/api/sessions") firstPageAt = performance.now();
+  });
+  try {
+    await page.goto("/");
+    await page.getByTestId("dashboard-sessions").locator("li").first().waitFor({ timeout: 60_000 });
+    const painted = performance.now();
+    const beforePaint = requests.filter((r) => r.at <= painted);
+    await page.waitForTimeout(IDLE_S * 1000);
+    const idle = requests.filter((r) => r.at > painted);
+    return {
+      listRequestsToFirstPage: requests.filter((r) => r.path === "/api/sessions" && r.at <= firstPageAt).length,
+      listRequestsToPaint: beforePaint.filter((r) => r.path === "/api/sessions").length,
+      apiRequestsToPaint: beforePaint.length,
+      idlePerMinute: idle.length / (IDLE_S / 60),
+      idleListPerMinute: idle.filter((r) => r.path.startsWith("/api/sessions")).length / (IDLE_S / 60),
+      idlePaths: [...new Set(idle.map((r) => r.path))],
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+export default {
+  name: "session-list",
+  description: `${SESSIONS.toLocaleString("en")} sessions: first page, a filtered query, an idle dashboard in Chromium`,
+  async run(ctx) {
+    if (!ctx.persistTo) return [];
+    const user = await createLocalBenchUserInfo(ctx.persistTo);
+    await seed(ctx.persistTo, user.workspaceId, user.userId);
+    const headers = { authorization: `Bearer ${user.token}` };
+    const n = ctx.runs * REQUESTS_PER_RUN;
+    const first = await timeGets(ctx.baseURL, headers, FIRST_PAGE, n, (rows) => rows === 50);
+    const filtered = await timeGets(ctx.baseURL, headers, FILTERED, n, (rows) => rows > 0);
+
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? "/usr/bin/chromium",
+      args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    const watched = [];
+    try {
+      const cookie = await browserCookie(ctx.persistTo, user);
+      for (let r = 0; r < ctx.runs; r++) watched.push(await watchDashboard(browser, ctx.baseURL, cookie));
+    } finally {
+      await browser.close();
+    }
+    const idlePaths = [...new Set(watched.flatMap((w) => w.idlePaths))];
+    return [
+      { metric: `first page of ${SESSIONS} sessions (GET ${FIRST_PAGE})`, unit: "ms", better: "lower", samples: first },
+      { metric: `filtered query (GET ${FILTERED})`, unit: "ms", better: "lower", samples: filtered },
+      {
+        metric: "idle open dashboard: API requests per minute",
+        unit: "req/min",
+        better: "lower",
+        samples: watched.map((w) => w.idlePerMinute),
+        info: { watchedSeconds: IDLE_S, idlePaths },
+      },
+      {
+        metric: "idle open dashboard: session-list requests per minute (/api/sessions*)",
+        unit: "req/min",
+        better: "lower",
+        samples: watched.map((w) => w.idleListPerMinute),
+      },
+      {
+        metric: "dashboard: session-list requests sent before the first page arrived",
+        unit: "requests",
+        better: "lower",
+        samples: watched.map((w) => w.listRequestsToFirstPage),
+        // By the time the painted list is seen the dashboard's sleeping-count page may have been asked too.
+        info: {
+          listRequestsToPaint: watched.map((w) => w.listRequestsToPaint),
+          apiRequestsToPaint: watched.map((w) => w.apiRequestsToPaint),
+        },
+      },
+    ];
+  },
+};
