@@ -7,9 +7,9 @@ import { api, createSession, expectOK } from "./helpers/api";
 import { FLARE_BIN, flare, flareHome, run } from "./helpers/flare";
 import { createStackUser } from "./helpers/users";
 
-/** Real bash, with the script `flare completion bash` prints, completing against the stack. */
+/** Real bash, zsh and fish, with the scripts `flare completion <shell>` prints, completing against the stack. */
 describe("shell completion", () => {
-  it("completes session names in bash from the API, then from the short-lived cache", async () => {
+  it("completes session names in bash, zsh and fish from the API, then from the short-lived cache", async () => {
     const user = await createStackUser();
     const name = `compl-${Date.now().toString(36)}`;
     await createSession(user, { name });
@@ -37,6 +37,22 @@ describe("shell completion", () => {
     const sessions = await completeIn(["flare", "ssh", name.slice(0, 8)]);
     expect(sessions.stdout.split("\n").filter(Boolean)).toEqual([name]);
     expect(readdirSync(path.join(fh.configDir, "cache")).some((f) => f.endsWith("-sessions.json"))).toBe(true);
+
+    // zsh: the script under zsh itself, with compadd recording what it is offered.
+    const zshScript = (await flare(fh, ["completion", "zsh"])).stdout;
+    const zsh = await run(
+      "/usr/bin/zsh",
+      [
+        "-c",
+        `compdef() {}\n${zshScript}\ncompadd() { local a; for a in "\${(@P)2}"; do print -- "$a"; done }\nwords=(flare ssh ${name.slice(0, 8)}); CURRENT=3; _flare`,
+      ],
+      fh,
+    );
+    expect(zsh.stdout.split("\n").filter(Boolean), zsh.stderr).toEqual([name]);
+    // fish: its own completion engine, asked for one command line.
+    const fishScript = (await flare(fh, ["completion", "fish"])).stdout;
+    const fish = await run("/usr/bin/fish", ["-c", `${fishScript}\ncomplete --do-complete='flare ssh ${name.slice(0, 8)}'`], fh);
+    expect(fish.stdout.split("\n").filter(Boolean), fish.stderr).toEqual([name]);
 
     // Within the cache's lifetime a tab press does not ask the API: it still answers with the token revoked.
     await expectOK(await api(user, "DELETE", `/api/auth/tokens/${created.apiToken.id}`));
