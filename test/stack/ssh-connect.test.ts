@@ -1,8 +1,9 @@
+import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, sessionAction } from "./helpers/api";
-import { flare, flareHome, signIn } from "./helpers/flare";
+import { FLARE_BIN, flare, flareHome, run, signIn } from "./helpers/flare";
 import { createStackUser } from "./helpers/users";
 
 /**
@@ -10,7 +11,7 @@ import { createStackUser } from "./helpers/users";
  * mints its token in one round trip. The remembered id is only a hint: these are the cases where
  * it is wrong or the session is not running, each of which must still reach the right session.
  */
-describe("flare ssh: the name → id hint", () => {
+describe("flare ssh connections", () => {
   it("reaches the session now holding the name after the old one was deleted, and wakes a stopped one", async () => {
     const user = await createStackUser();
     const fh = flareHome();
@@ -48,5 +49,20 @@ describe("flare ssh: the name → id hint", () => {
     const refused = await flare(fhStranger, ["--json", "ssh", session.id, "--", "true"]);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stderr).error.code).toBe("not_found");
+  });
+
+  it("carries megabytes both ways through its own pipes, byte for byte, and leaves no pipe behind", async () => {
+    const user = await createStackUser();
+    const fh = flareHome();
+    signIn(fh, user);
+    const session = await createSession(user, { name: `pipes-${Date.now().toString(36)}` });
+    const payload = randomBytes(3 * 1024 * 1024);
+    const up = await run(process.execPath, [FLARE_BIN, "ssh", "-T", session.name, "--", "sha256sum"], fh, { input: payload });
+    expect(up.stdout.split(" ")[0], up.stderr).toBe(createHash("sha256").update(payload).digest("hex"));
+    const down = await flare(fh, ["ssh", "-T", session.name, "--", "head -c 3000000 /dev/zero"]);
+    expect(down.code, down.stderr).toBe(0);
+    // NUL bytes decode one character each.
+    expect(down.stdout.length).toBe(3_000_000);
+    expect(readdirSync(fh.configDir).filter((f) => f.startsWith("proxy-"))).toEqual([]);
   });
 });

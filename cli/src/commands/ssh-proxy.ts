@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { type App, examples } from "../app";
-import { CLIError } from "../output";
 import { Spinner } from "../progress";
 import { describeState } from "../sessions";
 import { prepareConnection } from "../ssh/connect";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { readManagedPublicKey } from "../ssh/keys";
-import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError } from "../ssh/tunnel";
+import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError, tunnelFailure } from "../ssh/tunnel";
 
 export function registerSSHProxy(program: Command, app: App): void {
   program
@@ -49,14 +48,7 @@ export function registerSSHProxy(program: Command, app: App): void {
       try {
         tunnel = await openTunnel(sshTunnelURL(ctx.baseURL, sessionId), token);
       } catch (err) {
-        if (err instanceof TunnelError) {
-          throw new CLIError(err.code, err.message, {
-            hint:
-              err.code === "unauthorized" || err.code === "expired_token"
-                ? "the ssh token is short-lived; connect again (flare mints a fresh one), or `flare auth login`"
-                : "check the session with `flare session status`, then try again",
-          });
-        }
+        if (err instanceof TunnelError) throw tunnelFailure(err);
         throw err;
       }
       await bridge(tunnel, process.stdin, process.stdout);

@@ -6,9 +6,10 @@ import { CLIError } from "../output";
 import type { Spinner } from "../progress";
 import { describeState } from "../sessions";
 import { type PreparedConnection, prepareConnection } from "../ssh/connect";
-import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
+import { createFifoProxy } from "../ssh/fifo-proxy";
 import { createEphemeralKey, type EphemeralKey, ensureManagedKey } from "../ssh/keys";
 import { flareSSHArgs } from "../ssh/ssh-args";
+import { openTunnel, sshTunnelURL, TunnelError, tunnelFailure } from "../ssh/tunnel";
 
 interface SSHOptions {
   forwardAgent?: boolean;
@@ -64,26 +65,40 @@ export function registerSSH(program: Command, app: App): void {
           throw err;
         }
         const { session, minted } = prepared;
-        const args = flareSSHArgs({
-          self: app.self,
-          baseURL: ctx.baseURL,
-          configDir: ctx.configDir,
-          env: app.env,
-          paths: key.paths,
-          session,
-          sshUser: minted.sshUser,
-          forwardAgent: opts.forwardAgent,
-          localForwards: opts.localForward,
-          // With both --tty and --no-tty declared, commander leaves tty undefined when neither is given.
-          tty: opts.tty,
-          extraOptions: opts.option,
-          command: remote,
-        });
-        app.exitCode = await runSSH(app.env.BURSTFLARE_SSH ?? "ssh", args, {
-          ...app.env,
-          [SSH_TOKEN_ENV]: minted.token,
-          [SSH_TOKEN_SESSION_ENV]: session.id,
-        });
+        // The tunnel opens while ssh starts; this process carries the bytes (ssh/fifo-proxy.ts).
+        const fifo = createFifoProxy(ctx.configDir);
+        const tunnelReady = openTunnel(sshTunnelURL(ctx.baseURL, session.id), minted.token);
+        tunnelReady.catch(() => {});
+        const carried = fifo.run(tunnelReady).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        try {
+          const args = flareSSHArgs({
+            self: app.self,
+            proxy: fifo.command,
+            baseURL: ctx.baseURL,
+            configDir: ctx.configDir,
+            env: app.env,
+            paths: key.paths,
+            session,
+            sshUser: minted.sshUser,
+            forwardAgent: opts.forwardAgent,
+            localForwards: opts.localForward,
+            // With both --tty and --no-tty declared, commander leaves tty undefined when neither is given.
+            tty: opts.tty,
+            extraOptions: opts.option,
+            command: remote,
+          });
+          app.exitCode = await runSSH(app.env.BURSTFLARE_SSH ?? "ssh", args, app.env);
+          // ssh is gone: whatever the tunnel still holds has nowhere to go.
+          const tunnel = await tunnelReady.catch(() => null);
+          tunnel?.ws.terminate();
+          const failure = await carried;
+          if (failure instanceof TunnelError) throw tunnelFailure(failure);
+        } finally {
+          fifo.dispose();
+        }
       } finally {
         await keyReady.then((k) => k.dispose()).catch(() => {});
       }

@@ -34,6 +34,8 @@ export function commonOptions(paths: ManagedPaths, hostKeyAlias: string | null):
 
 export interface FlareSSHArgs {
   self: Self;
+  /** A ProxyCommand of the caller's instead of `flare ssh-proxy` (flare ssh's own pipes). */
+  proxy?: string;
   baseURL: string;
   configDir: string;
   env: Env;
@@ -50,7 +52,7 @@ export interface FlareSSHArgs {
 /** argv for the system ssh as `flare ssh` runs it. */
 export function flareSSHArgs(a: FlareSSHArgs): string[] {
   const args: string[] = [];
-  const proxy = proxyCommand(a.self, { baseURL: a.baseURL, configDir: a.configDir, env: a.env, target: a.session.id });
+  const proxy = a.proxy ?? proxyCommand(a.self, { baseURL: a.baseURL, configDir: a.configDir, env: a.env, target: a.session.id });
   args.push("-o", `ProxyCommand=${proxy}`);
   for (const [k, v] of commonOptions(a.paths, `${a.session.id}${HOST_SUFFIX}`)) args.push("-o", `${k}=${v}`);
   // Quiet by default (no "Permanently added … to known hosts" on first use); errors still show.

@@ -1,5 +1,6 @@
 import type { Duplex, Readable, Writable } from "node:stream";
 import type { WebSocket } from "ws";
+import { CLIError } from "../output";
 
 /** The ssh WebSocket URL of a session: same origin as the API, ws(s) scheme. */
 export function sshTunnelURL(baseURL: string, sessionId: string): string {
@@ -93,5 +94,15 @@ export function bridge({ ws, stream: duplex }: Tunnel, input: Readable, output: 
     duplex.on("end", () => finish());
     duplex.on("close", () => finish());
     input.pipe(duplex);
+  });
+}
+
+/** The tunnel's refusal with the fix for its cause (the same words `flare ssh-proxy` uses). */
+export function tunnelFailure(err: TunnelError): CLIError {
+  return new CLIError(err.code, err.message, {
+    hint:
+      err.code === "unauthorized" || err.code === "expired_token"
+        ? "the ssh token is short-lived; connect again (flare mints a fresh one), or `flare auth login`"
+        : "check the session with `flare session status`, then try again",
   });
 }
