@@ -25,7 +25,7 @@ interface Managed {
 /**
  * Background processes, held by the agent rather than by a request: they keep running when the
  * caller disconnects, and the user who started one can list, read, signal and wait on it (another
- * member gets not_found). At most PROCESSES_MAX are kept per runtime; the oldest exited ones make room.
+ * member gets not_found). At most PROCESSES_MAX are kept per user; their oldest exited ones make room.
  */
 export class ProcessManager {
   private readonly processes = new Map<string, Managed>();
@@ -37,7 +37,7 @@ export class ProcessManager {
   ) {}
 
   async start(body: StartProcessBody, owner: string | null = null): Promise<ProcessInfo> {
-    this.makeRoom();
+    this.makeRoom(owner);
     const { child, display, cwd } = await spawnCommand(this.config, this.paths, body);
     child.stdin.on("error", () => {});
     child.stdin.end();
@@ -132,10 +132,12 @@ export class ProcessManager {
     return m;
   }
 
-  private makeRoom(): void {
-    if (this.processes.size < PROCESSES_MAX) return;
-    const oldestExited = [...this.processes.values()].find((m) => m.info.state === "exited");
-    if (!oldestExited) throw new ApiError("rate_limited", `at most ${PROCESSES_MAX} background processes run at once`);
+  /** The cap is per user, so one member filling it cannot stop another starting processes. */
+  private makeRoom(owner: string | null): void {
+    const owned = [...this.processes.values()].filter((m) => m.owner === owner);
+    if (owned.length < PROCESSES_MAX) return;
+    const oldestExited = owned.find((m) => m.info.state === "exited");
+    if (!oldestExited) throw new ApiError("rate_limited", `at most ${PROCESSES_MAX} of your background processes run at once`);
     this.processes.delete(oldestExited.info.id);
   }
 }
