@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROCESS_OUTPUT_KEEP } from "../../sdk/protocol/automation";
+import { PROCESS_OUTPUT_KEEP, PROCESSES_MAX } from "../../sdk/protocol/automation";
 import { ActivityTracker } from "../src/agent/activity/activity-tracker";
 import type { AgentConfig } from "../src/agent/config";
 import { ProcessManager } from "../src/agent/exec/process-manager";
@@ -59,5 +59,21 @@ describe("ProcessManager", () => {
     expect(() => manager.signal(p.id, "SIGTERM")).toThrow(/exited/);
     expect(() => manager.get("prc_missing0")).toThrow(/no such process/);
     expect(manager.list().map((x) => x.id)).toContain(p.id);
+  });
+
+  it("keeps each user's processes to that user, and one user filling the cap does not stop another", async () => {
+    const shared = new ProcessManager(config, new WorkspacePaths(workspace), new ActivityTracker());
+    const mine = [];
+    for (let i = 0; i < PROCESSES_MAX; i++) mine.push(await shared.start({ argv: ["sleep", "30"], env: {} }, "usr_member"));
+    await expect(shared.start({ argv: ["sleep", "30"], env: {} }, "usr_member")).rejects.toMatchObject({ code: "rate_limited" });
+    const owners = await shared.start({ argv: ["sleep", "30"], env: {} }, "usr_owner");
+    expect(shared.list("usr_owner").map((p) => p.id)).toEqual([owners.id]);
+    expect(shared.list("usr_member")).toHaveLength(PROCESSES_MAX);
+    expect(() => shared.output(owners.id, 0, "usr_member")).toThrow(/no such process/);
+    expect(() => shared.signal(owners.id, "SIGKILL", "usr_member")).toThrow(/no such process/);
+    for (const p of [...mine, owners]) shared.signal(p.id, "SIGKILL", p === owners ? "usr_owner" : "usr_member");
+    await Promise.all(mine.map((p) => shared.wait(p.id, 10_000, "usr_member")));
+    // Exited processes make room again.
+    await shared.start({ argv: ["true"], env: {} }, "usr_member");
   });
 });

@@ -15,6 +15,14 @@ import { z } from "zod";
  *   POST /processes/wait?id=&timeoutMs= → ProcessInfo (still `running` when the wait ran out)
  */
 
+/**
+ * Who a /processes call is for (the user id), set by the Worker on its own request to the agent
+ * (clients never reach the agent's routes). A background process is listed, read, signalled and
+ * waited on only by the user who started it: members of a session share one Unix uid, not their
+ * processes' output.
+ */
+export const PROCESS_OWNER_HEADER = "x-bf-process-owner";
+
 /** Per stream; what is over it is counted, not kept. */
 export const OUTPUT_CAP_DEFAULT = 1024 * 1024;
 export const OUTPUT_CAP_MAX = 4 * 1024 * 1024;

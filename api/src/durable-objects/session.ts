@@ -38,6 +38,9 @@ const view = (r: LifecycleRecord): LifecycleView => {
  * transitions, runs the idle alarm and passes runtime traffic to the agent. The logic lives
  * in api/src/sessions/*; this class only routes calls to it.
  */
+/** Storage keys of spent ssh tokens (claimSSHToken), with the time each expires. */
+const SSH_CLAIM_PREFIX = "ssh-claimed:";
+
 export class SessionDO extends DurableObject<AppBindings> {
   private readonly core: SessionCore;
 
@@ -119,6 +122,22 @@ export class SessionDO extends DurableObject<AppBindings> {
       await this.core.load(sessionId);
       return closeSessionConnections(this.core, match);
     });
+  }
+
+  /**
+   * Spends an ssh token for this session once (api/src/sessions/ssh-tokens.ts): KV is eventually
+   * consistent, so another location may still answer a token already used; this object is the one
+   * place that decides. Entries go once the token has expired.
+   */
+  async claimSSHToken(tokenHash: string, expiresAt: number): Promise<boolean> {
+    const t = now();
+    const spent = await this.ctx.storage.list<number>({ prefix: SSH_CLAIM_PREFIX });
+    const stale = [...spent].filter(([, until]) => until <= t).map(([key]) => key);
+    if (stale.length) await this.ctx.storage.delete(stale);
+    const key = `${SSH_CLAIM_PREFIX}${tokenHash}`;
+    if (spent.has(key) && !stale.includes(key)) return false;
+    await this.ctx.storage.put(key, expiresAt);
+    return true;
   }
 
   async alarm(): Promise<void> {

@@ -150,14 +150,15 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
   if (header?.toLowerCase().startsWith("bearer ")) {
     principal = await principalFromToken(c.env, header.slice(7).trim(), "bearer");
     if (!principal) return null;
-    // A scoped token answers 403 anywhere outside its scope, before any route runs.
-    assertTokenScope(principal.tokenLimit, c.req.method, new URL(c.req.url).pathname);
   } else {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (!cookie) return null;
     principal = await principalFromToken(c.env, cookie, "cookie");
     if (!principal) return null;
   }
+  // A scoped token answers 403 anywhere outside its scope, before any route runs, however it was
+  // sent: a token planted as the sign-in cookie is held to its scope like a bearer header.
+  assertTokenScope(principal.tokenLimit, c.req.method, new URL(c.req.url).pathname);
   return {
     userId: principal.userId,
     email: principal.email,

@@ -1,7 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
-import { type ProcessInfo, processIdSchema, type RunEvent, type RunExit, truncationMarker } from "../../../sdk/protocol/automation";
+import {
+  PROCESS_OWNER_HEADER,
+  type ProcessInfo,
+  processIdSchema,
+  type RunEvent,
+  type RunExit,
+  truncationMarker,
+} from "../../../sdk/protocol/automation";
 import {
   execBodySchema,
   execResultSchema,
@@ -42,6 +49,9 @@ async function pathSession(c: Context<AppEnv, string, { out: { param: { id: stri
   await requireSessionRow(c.env, c.get("auth").workspaceId, id);
   return id;
 }
+
+/** Background processes are the caller's own: the agent shows each only to the user who started it. */
+const owner = (c: Context<AppEnv>) => ({ [PROCESS_OWNER_HEADER]: c.get("auth").userId });
 
 const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
 
@@ -118,7 +128,7 @@ router.openapi(
   async (c) => {
     const id = await pathSession(c);
     const body = c.req.valid("json");
-    const info = await agentJSON<ProcessInfo>(c, id, "/processes", { method: "POST", body: JSON.stringify(body) });
+    const info = await agentJSON<ProcessInfo>(c, id, "/processes", { method: "POST", body: JSON.stringify(body), headers: owner(c) });
     await audit(c, {
       action: "session.exec",
       targetType: "session",
@@ -141,7 +151,7 @@ router.openapi(
   }),
   async (c) => {
     const id = await pathSession(c);
-    return c.json(await agentJSON<{ processes: ProcessInfo[] }>(c, id, "/processes"), 200);
+    return c.json(await agentJSON<{ processes: ProcessInfo[] }>(c, id, "/processes", { headers: owner(c) }), 200);
   },
 );
 
@@ -158,7 +168,7 @@ router.openapi(
   async (c) => {
     const id = await pathSession(c);
     const { pid } = c.req.valid("param");
-    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`), 200);
+    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`, { headers: owner(c) }), 200);
   },
 );
 
@@ -176,7 +186,10 @@ router.openapi(
     const id = await pathSession(c);
     const { pid } = c.req.valid("param");
     const { offset } = c.req.valid("query");
-    return c.json(await agentJSON<z.infer<typeof processOutputSchema>>(c, id, `/processes/output?id=${pid}&offset=${offset}`), 200);
+    return c.json(
+      await agentJSON<z.infer<typeof processOutputSchema>>(c, id, `/processes/output?id=${pid}&offset=${offset}`, { headers: owner(c) }),
+      200,
+    );
   },
 );
 
@@ -194,7 +207,11 @@ router.openapi(
     const id = await pathSession(c);
     const { pid } = c.req.valid("param");
     const body = c.req.valid("json");
-    const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, { method: "POST", body: JSON.stringify(body) });
+    const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: owner(c),
+    });
     await audit(c, {
       action: "session.process_signal",
       targetType: "session",
@@ -219,7 +236,13 @@ router.openapi(
     const id = await pathSession(c);
     const { pid } = c.req.valid("param");
     const { timeoutMs } = c.req.valid("query");
-    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/wait?id=${pid}&timeoutMs=${timeoutMs}`, { method: "POST" }), 200);
+    return c.json(
+      await agentJSON<ProcessInfo>(c, id, `/processes/wait?id=${pid}&timeoutMs=${timeoutMs}`, {
+        method: "POST",
+        headers: owner(c),
+      }),
+      200,
+    );
   },
 );
 

@@ -3,6 +3,7 @@ import { ApiError } from "../../../sdk/errors";
 import { idSchema } from "../../../sdk/schemas/common";
 import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDotfilesBody } from "../../../sdk/schemas/dotfiles";
 import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "../../../sdk/schemas/git";
+import { requireUserSession } from "../auth/guards";
 import { runClone } from "../git/clone";
 import { deleteGitCredential, getGitCredential, setGitCredential } from "../git/credentials";
 import { applyDotfiles, getUserDotfiles } from "../git/dotfiles";
@@ -36,7 +37,7 @@ router.openapi(
     path: "/api/me/git-credential",
     tags,
     summary: "Store your git token for one host, sealed; your sessions offer it to git through a credential helper",
-    middleware: [requireAuth] as const,
+    middleware: [requireAuth, requireUserSession] as const,
     request: jsonBody(setGitCredentialBody),
     responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
   }),
@@ -55,7 +56,7 @@ router.openapi(
     path: "/api/me/git-credential",
     tags,
     summary: "Forget your git token (sessions started from now on no longer offer it)",
-    middleware: [requireAuth] as const,
+    middleware: [requireAuth, requireUserSession] as const,
     responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
   }),
   async (c) => {
@@ -109,7 +110,7 @@ router.openapi(
     path: "/api/me/dotfiles",
     tags,
     summary: "Set your dotfiles repository (sessions started from now on apply it at their first start)",
-    middleware: [requireAuth] as const,
+    middleware: [requireAuth, requireUserSession] as const,
     request: jsonBody(setDotfilesBody),
     responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
   }),
@@ -134,7 +135,7 @@ router.openapi(
     path: "/api/me/dotfiles",
     tags,
     summary: "Stop applying dotfiles to new sessions",
-    middleware: [requireAuth] as const,
+    middleware: [requireAuth, requireUserSession] as const,
     responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
   }),
   async (c) => {

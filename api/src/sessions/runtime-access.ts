@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
 import { can } from "../../../sdk/permissions";
 import { type ConnectionCredential, PRINCIPAL_HEADER, SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
+import { PROCESS_OWNER_HEADER } from "../../../sdk/protocol/automation";
 import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
@@ -88,6 +89,7 @@ const FORWARD_STRIP = [
   SSH_AUTHORIZED_KEYS_HEADER,
   SSH_USER_HEADER,
   PRINCIPAL_HEADER,
+  PROCESS_OWNER_HEADER,
   ...Object.values(INTERNAL_HEADERS),
 ];
 

@@ -4,6 +4,7 @@ import type { SSHToken } from "../../../sdk/schemas/sessions";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";
+import { sessionStub } from "./stub";
 
 /** KV's shortest expiry; the token is also single-use. */
 export const SSH_TOKEN_TTL_SECONDS = 60;
@@ -41,14 +42,20 @@ export async function issueSSHToken(env: AppBindings, g: Omit<SSHGrant, "expires
   return { token, expiresAt: iso(expiresAt) ?? "", sshUser: g.sshUser, boundKeyFingerprint: boundFingerprint ?? null };
 }
 
-/** Redeems a token once: a replay, an expired or an unknown token answers null. */
+/**
+ * Redeems a token once: a replay, an expired or an unknown token answers null. The KV delete alone
+ * is not enough (another location's replica may answer the key for a while after it), so the
+ * session's Durable Object, which every connection to the session goes through, spends it.
+ */
 export async function consumeSSHToken(env: AppBindings, token: string): Promise<SSHGrant | null> {
   if (!token.startsWith(TOKEN_PREFIX.ssh) || token.length > 200) return null;
-  const key = kvKey(await hashToken(token));
+  const hash = await hashToken(token);
+  const key = kvKey(hash);
   const raw = await env.KV.get(key, "json");
   if (raw === null) return null;
   await env.KV.delete(key);
   const parsed = grant.safeParse(raw);
   if (!parsed.success || parsed.data.expiresAt <= now()) return null;
+  if (!(await sessionStub(env, parsed.data.sessionId).claimSSHToken(hash, parsed.data.expiresAt))) return null;
   return parsed.data;
 }

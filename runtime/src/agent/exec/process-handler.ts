@@ -1,5 +1,12 @@
+import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import { PROCESS_WAIT_MAX_MS, processIdSchema, signalBody, startProcessBody } from "../../../../sdk/protocol/automation";
+import {
+  PROCESS_OWNER_HEADER,
+  PROCESS_WAIT_MAX_MS,
+  processIdSchema,
+  signalBody,
+  startProcessBody,
+} from "../../../../sdk/protocol/automation";
 import { parseWith, queryOf, readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import type { ProcessManager } from "./process-manager";
@@ -8,26 +15,32 @@ const idQuery = z.object({ id: processIdSchema });
 const outputQuery = idQuery.extend({ offset: z.coerce.number().int().min(0).default(0) });
 const waitQuery = idQuery.extend({ timeoutMs: z.coerce.number().int().min(0).max(PROCESS_WAIT_MAX_MS).default(30_000) });
 
-/** /processes: background processes (sdk/protocol/automation.ts). */
+/** The user the Worker calls for; a process is theirs alone. */
+function ownerOf(req: IncomingMessage): string | null {
+  const value = req.headers[PROCESS_OWNER_HEADER];
+  return typeof value === "string" && value ? value : null;
+}
+
+/** /processes: background processes (sdk/protocol/automation.ts), each seen only by who started it. */
 export function processRoutes(processes: ProcessManager): Route[] {
   return [
-    { method: "GET", path: "/processes", handle: (_req, res) => sendJSON(res, 200, { processes: processes.list() }) },
+    { method: "GET", path: "/processes", handle: (req, res) => sendJSON(res, 200, { processes: processes.list(ownerOf(req)) }) },
     {
       method: "POST",
       path: "/processes",
-      handle: async (req, res) => sendJSON(res, 201, await processes.start(await readJSON(req, startProcessBody))),
+      handle: async (req, res) => sendJSON(res, 201, await processes.start(await readJSON(req, startProcessBody), ownerOf(req))),
     },
     {
       method: "GET",
       path: "/processes/get",
-      handle: (_req, res, url) => sendJSON(res, 200, processes.get(parseWith(idQuery, queryOf(url)).id)),
+      handle: (req, res, url) => sendJSON(res, 200, processes.get(parseWith(idQuery, queryOf(url)).id, ownerOf(req))),
     },
     {
       method: "GET",
       path: "/processes/output",
-      handle: (_req, res, url) => {
+      handle: (req, res, url) => {
         const q = parseWith(outputQuery, queryOf(url));
-        sendJSON(res, 200, processes.output(q.id, q.offset));
+        sendJSON(res, 200, processes.output(q.id, q.offset, ownerOf(req)));
       },
     },
     {
@@ -36,15 +49,15 @@ export function processRoutes(processes: ProcessManager): Route[] {
       handle: async (req, res, url) => {
         const { id } = parseWith(idQuery, queryOf(url));
         const { signal } = await readJSON(req, signalBody);
-        sendJSON(res, 200, processes.signal(id, signal));
+        sendJSON(res, 200, processes.signal(id, signal, ownerOf(req)));
       },
     },
     {
       method: "POST",
       path: "/processes/wait",
-      handle: async (_req, res, url) => {
+      handle: async (req, res, url) => {
         const q = parseWith(waitQuery, queryOf(url));
-        sendJSON(res, 200, await processes.wait(q.id, q.timeoutMs));
+        sendJSON(res, 200, await processes.wait(q.id, q.timeoutMs, ownerOf(req)));
       },
     },
   ];

@@ -14,6 +14,8 @@ import { killGroup, spawnCommand } from "./spawn-command";
 
 interface Managed {
   info: ProcessInfo;
+  /** The user who started it (PROCESS_OWNER_HEADER); only they see it. */
+  owner: string | null;
   /** The last PROCESS_OUTPUT_KEEP bytes of output; `base` is the offset of its first byte. */
   output: Buffer;
   base: number;
@@ -22,8 +24,8 @@ interface Managed {
 
 /**
  * Background processes, held by the agent rather than by a request: they keep running when the
- * caller disconnects, and anyone allowed into the session can list, read, signal and wait on
- * them. At most PROCESSES_MAX are kept; the oldest exited ones make room.
+ * caller disconnects, and the user who started one can list, read, signal and wait on it (another
+ * member gets not_found). At most PROCESSES_MAX are kept per user; their oldest exited ones make room.
  */
 export class ProcessManager {
   private readonly processes = new Map<string, Managed>();
@@ -34,8 +36,8 @@ export class ProcessManager {
     private readonly activity: ActivityTracker,
   ) {}
 
-  async start(body: StartProcessBody): Promise<ProcessInfo> {
-    this.makeRoom();
+  async start(body: StartProcessBody, owner: string | null = null): Promise<ProcessInfo> {
+    this.makeRoom(owner);
     const { child, display, cwd } = await spawnCommand(this.config, this.paths, body);
     child.stdin.on("error", () => {});
     child.stdin.end();
@@ -53,6 +55,7 @@ export class ProcessManager {
         endedAt: null,
         outputBytes: 0,
       },
+      owner,
       output: Buffer.alloc(0),
       base: 0,
       exited: Promise.resolve(),
@@ -84,16 +87,16 @@ export class ProcessManager {
     return { ...managed.info };
   }
 
-  list(): ProcessInfo[] {
-    return [...this.processes.values()].map((m) => ({ ...m.info }));
+  list(owner: string | null = null): ProcessInfo[] {
+    return [...this.processes.values()].filter((m) => m.owner === owner).map((m) => ({ ...m.info }));
   }
 
-  get(id: string): ProcessInfo {
-    return { ...this.find(id).info };
+  get(id: string, owner: string | null = null): ProcessInfo {
+    return { ...this.find(id, owner).info };
   }
 
-  output(id: string, offset: number): ProcessOutput {
-    const m = this.find(id);
+  output(id: string, offset: number, owner: string | null = null): ProcessOutput {
+    const m = this.find(id, owner);
     const from = Math.max(offset, m.base);
     const end = m.base + m.output.length;
     const slice = from >= end ? Buffer.alloc(0) : m.output.subarray(from - m.base);
@@ -107,31 +110,34 @@ export class ProcessManager {
     };
   }
 
-  signal(id: string, signal: NodeJS.Signals): ProcessInfo {
-    const m = this.find(id);
+  signal(id: string, signal: NodeJS.Signals, owner: string | null = null): ProcessInfo {
+    const m = this.find(id, owner);
     if (m.info.state === "exited") throw new ApiError("invalid_state", "the process has exited");
     killGroup(m.info.pid ?? undefined, signal);
     return { ...m.info };
   }
 
-  async wait(id: string, timeoutMs: number): Promise<ProcessInfo> {
-    const m = this.find(id);
+  async wait(id: string, timeoutMs: number, owner: string | null = null): Promise<ProcessInfo> {
+    const m = this.find(id, owner);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([m.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     return { ...m.info };
   }
 
-  private find(id: string): Managed {
+  private find(id: string, owner: string | null): Managed {
     const m = this.processes.get(id);
-    if (!m) throw new ApiError("not_found", "no such process");
+    // Another user's process answers exactly like a missing one.
+    if (!m || m.owner !== owner) throw new ApiError("not_found", "no such process");
     return m;
   }
 
-  private makeRoom(): void {
-    if (this.processes.size < PROCESSES_MAX) return;
-    const oldestExited = [...this.processes.values()].find((m) => m.info.state === "exited");
-    if (!oldestExited) throw new ApiError("rate_limited", `at most ${PROCESSES_MAX} background processes run at once`);
+  /** The cap is per user, so one member filling it cannot stop another starting processes. */
+  private makeRoom(owner: string | null): void {
+    const owned = [...this.processes.values()].filter((m) => m.owner === owner);
+    if (owned.length < PROCESSES_MAX) return;
+    const oldestExited = owned.find((m) => m.info.state === "exited");
+    if (!oldestExited) throw new ApiError("rate_limited", `at most ${PROCESSES_MAX} of your background processes run at once`);
     this.processes.delete(oldestExited.info.id);
   }
 }

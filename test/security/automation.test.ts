@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { ProcessInfo } from "../../sdk/protocol/automation";
+import type { ScopedToken } from "../../sdk/schemas/automation";
+import { api, baseURL, createSession, expectOK } from "../stack/helpers/api";
+import { createStackUser, type StackUser } from "../stack/helpers/users";
+
+/**
+ * The automation surface (exec, background processes, scoped tokens) tried the way an attacker
+ * with an ordinary account would: a holder of a narrow token, another member of the workspace.
+ */
+
+const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+async function mint(user: StackUser, body: Record<string, unknown>): Promise<ScopedToken> {
+  return (await expectOK(
+    await api(user, "POST", "/api/scoped-tokens", { name: "agent", expiresInSeconds: 600, ...body }),
+    201,
+  )) as ScopedToken;
+}
+
+/** The same call with the token in the sign-in cookie (and a self-made double-submit CSRF pair) instead of a bearer header. */
+function asCookie(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { cookie: `bf_session=${token}; bf_csrf=x`, "x-csrf-token": "x", origin: baseURL() };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  return fetch(`${baseURL()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+describe("a scoped token stays in its scope", () => {
+  it("sent as the sign-in cookie instead of a bearer header, it reaches nothing outside its scope", async () => {
+    const owner = await createStackUser();
+    const target = await createSession(owner, { name: "scoped-cookie", start: false });
+    const other = await createSession(owner, { name: "scoped-cookie-other", start: false });
+    const token = (await mint(owner, { sessionId: target.id, scopes: ["files"] })).token;
+    for (const [method, path, body] of [
+      ["GET", "/api/sessions", undefined],
+      ["GET", `/api/sessions/${other.id}`, undefined],
+      ["GET", "/api/workspaces/current/secrets", undefined],
+      ["POST", `/api/sessions/${other.id}/exec`, { argv: ["true"] }],
+      ["DELETE", `/api/sessions/${other.id}`, undefined],
+      ["GET", `/runtime/sessions/${other.id}/files/tree?path=.`, undefined],
+    ] as const) {
+      const res = await asCookie(method, path, token, body);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(await errorCode(res)).toBe("token_not_allowed");
+    }
+    // Its own scope still answers the same way it does over a bearer header.
+    expect((await asCookie("GET", `/api/sessions/${target.id}`, token)).status).toBe(200);
+    expect((await api(owner, "GET", `/api/sessions/${other.id}`)).status).toBe(200);
+  });
+});
+
+describe("background processes belong to who started them", () => {
+  it("another member of the workspace cannot list, read, signal or wait on the owner's process", async () => {
+    const owner = await createStackUser();
+    const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
+    const session = await createSession(owner, { name: "procs-owner" });
+    const secret = `s3cret-${Date.now()}`;
+    const started = (await expectOK(
+      await api(owner, "POST", `/api/sessions/${session.id}/processes`, { argv: ["sh", "-c", `echo ${secret}; sleep 60`] }),
+      201,
+    )) as ProcessInfo;
+    const mine = (await expectOK(
+      await api(member, "POST", `/api/sessions/${session.id}/processes`, { argv: ["sleep", "60"] }),
+      201,
+    )) as ProcessInfo;
+
+    const listed = (await expectOK(await api(member, "GET", `/api/sessions/${session.id}/processes`))) as { processes: ProcessInfo[] };
+    expect(listed.processes.map((p) => p.id)).toEqual([mine.id]);
+    for (const [method, path, body] of [
+      ["GET", `/api/sessions/${session.id}/processes/${started.id}`, undefined],
+      ["GET", `/api/sessions/${session.id}/processes/${started.id}/output?offset=0`, undefined],
+      ["POST", `/api/sessions/${session.id}/processes/${started.id}/signal`, { signal: "SIGKILL" }],
+      ["POST", `/api/sessions/${session.id}/processes/${started.id}/wait?timeoutMs=0`, undefined],
+    ] as const) {
+      const res = await api(member, method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(JSON.stringify(await res.json())).not.toContain(secret);
+    }
+    // The owner still sees and reads their own process, which is still running; not the member's.
+    const own = (await expectOK(await api(owner, "GET", `/api/sessions/${session.id}/processes`))) as { processes: ProcessInfo[] };
+    expect(own.processes.map((p) => p.id)).toEqual([started.id]);
+    const out = (await expectOK(await api(owner, "GET", `/api/sessions/${session.id}/processes/${started.id}/output?offset=0`))) as {
+      data: string;
+      state: string;
+    };
+    expect(out.data).toContain(secret);
+    expect(out.state).toBe("running");
+    await expectOK(await api(owner, "POST", `/api/sessions/${session.id}/processes/${started.id}/signal`, { signal: "SIGKILL" }));
+    await expectOK(await api(member, "POST", `/api/sessions/${session.id}/processes/${mine.id}/signal`, { signal: "SIGKILL" }));
+  });
+});
