@@ -95,6 +95,9 @@ async function incrementalRuns(ctx) {
     await untilSleeping(ctx, session.id);
     for (let r = 0; r < ctx.runs; r++) {
       await timedShell(ctx, session.id, `head -c 1048576 /dev/urandom > tree/change-${r}.bin`);
+      // Observed here: a session woken by a terminal connect was not put to sleep again within
+      // minutes; releasing keep-awake leases re-arms its idle check (see the README note).
+      await ctx.api("POST", `/api/sessions/${session.id}/keep-awake`, { minutes: 0 });
       await untilSleeping(ctx, session.id);
       const { snapshots } = await ctx.api("GET", `/api/sessions/${session.id}/snapshots`);
       const flush = snapshots[0];

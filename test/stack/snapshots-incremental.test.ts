@@ -84,6 +84,25 @@ describe("incremental snapshots on a real stack", () => {
     expect(await r2ObjectExists(`snapshots/${user.workspaceId}/${session.id}/${inc1.id}.manifest.json`)).toBe(true);
   });
 
+  it("a woken session sleeps again when idle; that sleep flush is an increment of kilobytes and the next wake restores the chain", async () => {
+    const user = await createStackUser();
+    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT], idleTimeoutSeconds: 5 });
+    const session = await createSession(user, { name: "snap-chain-sleep", templateId });
+    await shell(user, session.id, `mkdir -p ${ROOT} && head -c 2000000 /dev/urandom > ${ROOT}/big.bin`);
+    await until(async () => (await getSession(user, session.id)).state === "sleeping", "first idle sleep", 60_000);
+    const [first] = await listSnapshots(user, session.id);
+    expect(first).toMatchObject({ kind: "sleep", format: "full" });
+
+    // The terminal wakes it; after the change and the terminal closing it must fall asleep again.
+    await shell(user, session.id, `echo small > ${ROOT}/small.txt`);
+    const digest = await treeDigest(user, session.id, ROOT);
+    await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep after a wake", 60_000);
+    const [second] = await listSnapshots(user, session.id);
+    expect(second).toMatchObject({ kind: "sleep", format: "incremental", baseId: first?.id });
+    expect(second?.bytes).toBeLessThan(16 * 1024);
+    expect(await treeDigest(user, session.id, ROOT)).toBe(digest);
+  });
+
   it("killing the agent mid-upload of an incremental save keeps the previous restore point", async () => {
     const user = await createStackUser();
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
