@@ -95,8 +95,8 @@ async function incrementalRuns(ctx) {
     await untilSleeping(ctx, session.id);
     for (let r = 0; r < ctx.runs; r++) {
       await timedShell(ctx, session.id, `head -c 1048576 /dev/urandom > tree/change-${r}.bin`);
-      // Observed here: a session woken by a terminal connect was not put to sleep again within
-      // minutes; releasing keep-awake leases re-arms its idle check (see the README note).
+      // Re-arms the idle check: before api/src/sessions/proxy.ts re-armed it on a wake, a session
+      // woken by a connection never slept again. Harmless now; not part of any timed span.
       await ctx.api("POST", `/api/sessions/${session.id}/keep-awake`, { minutes: 0 });
       await untilSleeping(ctx, session.id);
       const { snapshots } = await ctx.api("GET", `/api/sessions/${session.id}/snapshots`);
