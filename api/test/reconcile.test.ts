@@ -139,8 +139,12 @@ describe("reconcile", () => {
     const user = await createTestUser();
     const sid = await insertTestSession(user.workspaceId, user.userId);
     const owned = await insertReadySnapshot(user.workspaceId, sid);
+    // A live snapshot's manifest (beside its archive) is owned; a gone one's is an orphan.
+    const ownedManifest = owned.key.replace(/\.tar\.gz$/, ".manifest.json");
+    await env.BUCKET.put(ownedManifest, "{}");
     const orphans = [
       `snapshots/${user.workspaceId}/${sid}/snap_gone.tar.gz`,
+      `snapshots/${user.workspaceId}/${sid}/snap_gone.manifest.json`,
       `builds/${user.workspaceId}/bld_gone/log.txt`,
       `templates/${user.workspaceId}/tpl_gone/tpv_gone/upg_gone.tar.gz`,
     ];
@@ -160,6 +164,7 @@ describe("reconcile", () => {
     expect(done(run, "orphan_object_delete").sort()).toEqual([...orphans].sort());
     for (const key of orphans) expect(await env.BUCKET.head(key)).toBeNull();
     expect(await env.BUCKET.head(owned.key)).not.toBeNull();
+    expect(await env.BUCKET.head(ownedManifest)).not.toBeNull();
     expect((await runReconcile(env, { policy })).changed).toBe(0);
   });
 

@@ -6,7 +6,10 @@
 // session is the user's call as it is, which first saves a safety snapshot and copies the chosen
 // snapshot to become the restore point, then unpacks it. `--runs` sets how many of each.
 
+import { createBuiltTemplate } from "./template.mjs";
+
 const TREE_MB = 200;
+const SLEEP_TIMEOUT_MS = 120_000;
 
 let tagCount = 0;
 
@@ -64,6 +67,75 @@ const MAKE_TREE = [
   "head -c 76800000 /dev/urandom | base64 -w 0 | head -c 102400000 | split -b 20480 -a 4 - tree/text/t",
 ].join(" && ");
 
+async function untilSleeping(ctx, sessionId) {
+  const deadline = Date.now() + SLEEP_TIMEOUT_MS;
+  for (;;) {
+    const { session } = await ctx.api("GET", `/api/sessions/${sessionId}`);
+    if (session.state === "sleeping") return;
+    if (session.state === "failed" || Date.now() > deadline) throw new Error(`session ${sessionId} did not fall asleep (${session.state})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A 200 MB workspace that sleeps when idle (the bench template: idle 5 s, persists "."). Each run
+ * writes 1 MB, lets it fall asleep (its flush is an incremental automatic save: autosave, stop and
+ * sleep share saveSnapshot's incremental path; the autosave alarm itself runs every 600 s and is
+ * not forced here), takes that save's own time (created → completed, the Worker's clock) and
+ * size, then times connect → prompt: the wake restores the chain (full base + increments).
+ */
+async function incrementalRuns(ctx) {
+  const { templateId } = await createBuiltTemplate(ctx);
+  const session = await ctx.createSession({ templateId });
+  const saveMs = [];
+  const saveKB = [];
+  const wakeMs = [];
+  try {
+    await timedShell(ctx, session.id, MAKE_TREE);
+    await untilSleeping(ctx, session.id);
+    for (let r = 0; r < ctx.runs; r++) {
+      await timedShell(ctx, session.id, `head -c 1048576 /dev/urandom > tree/change-${r}.bin`);
+      // Re-arms the idle check: before api/src/sessions/proxy.ts re-armed it on a wake, a session
+      // woken by a connection never slept again. Harmless now; not part of any timed span.
+      await ctx.api("POST", `/api/sessions/${session.id}/keep-awake`, { minutes: 0 });
+      await untilSleeping(ctx, session.id);
+      const { snapshots } = await ctx.api("GET", `/api/sessions/${session.id}/snapshots`);
+      const flush = snapshots[0];
+      if (flush?.kind !== "sleep" || flush.format !== "incremental")
+        throw new Error(`expected an incremental sleep flush, got ${flush?.kind}/${flush?.format}`);
+      saveMs.push(Date.parse(flush.completedAt) - Date.parse(flush.createdAt));
+      saveKB.push(flush.bytes / 1024);
+      const t0 = performance.now();
+      const term = await ctx.proxiedTerminal(session.id, `wake-${r}`);
+      try {
+        await term.untilPrompt(60_000);
+      } finally {
+        term.close();
+      }
+      wakeMs.push(performance.now() - t0);
+    }
+  } finally {
+    await ctx.deleteSession(session.id).catch((err) => console.error(`cleanup: ${err.message}`));
+  }
+  return [
+    {
+      metric: `incremental automatic save of a ${TREE_MB} MB tree after a 1 MB change`,
+      unit: "ms",
+      better: "lower",
+      samples: saveMs,
+      target: { median: 1000 },
+    },
+    { metric: "incremental automatic save: stored archive", unit: "KB", better: "lower", samples: saveKB },
+    {
+      metric: `sleep → running (connect → prompt) with a ${TREE_MB} MB workspace, chain restore`,
+      unit: "ms",
+      better: "lower",
+      samples: wakeMs,
+      target: { median: 2000 },
+    },
+  ];
+}
+
 export default {
   name: "snapshot",
   description: `snapshot save / restore of a ${TREE_MB} MB tree vs plain tar`,
@@ -71,6 +143,7 @@ export default {
     const runs = ctx.runs;
     // Outside the workspace (not persisted) and unique, since /tmp may be shared between runtimes.
     const scratch = `/tmp/bf-bench-${process.pid}-${Date.now()}`;
+    const incremental = await incrementalRuns(ctx);
     const session = await ctx.createSession();
     const save = [];
     const restoreCall = [];
@@ -151,6 +224,7 @@ export default {
             },
           ]
         : []),
+      ...incremental,
     ];
   },
 };

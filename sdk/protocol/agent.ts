@@ -27,6 +27,14 @@ import { z } from "zod";
  *                                          persisted paths are replaced only once the hash matched
  *                                          (a mismatch changes nothing) → { files, bytes }
  *                                          (400 checksum_mismatch, 422 unsafe_archive, 400 bad_request: not a tar.gz)
+ *   POST /snapshot/manifest              body: the base snapshot's manifest JSON (or empty) → { token,
+ *                                          manifest, deleted, changed, changedBytes }: per-file manifest
+ *                                          (path, type, size, mtime, mode, link target, SHA-256), hashing
+ *                                          only files whose size or mtime differ from the base's
+ *   POST /snapshot/export?stream=1&delta=<token>  only the entries that changed since that base
+ *   POST /snapshot/import-chain            u32 header length, JSON { steps: [{ sha256, bytes, deleted }] },
+ *                                          then the archives (full base, increments in order); all
+ *                                          unpacked into one staging folder, swapped only if every hash matched
  *   POST /bundle/import?sha256=            tar.gz template bundle, unpacked into the workspace root
  *                                          (sha256 optional here; entries checked first → 422 unsafe_archive)
  *   POST /exec             ExecBody      → NDJSON stream of ExecEvent lines, last one `exit`

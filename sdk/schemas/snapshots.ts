@@ -27,6 +27,11 @@ export const snapshotSchema = z.object({
   completedAt: z.string().nullable(),
   /** True for the session's restore point: its newest ready snapshot. */
   restorePoint: z.boolean(),
+  /** `incremental`: holds only what changed since `baseId`; a restore assembles the chain. */
+  format: z.enum(["full", "incremental"]).optional(),
+  baseId: z.string().nullable().optional(),
+  /** How the archive is compressed (`gzip;level=1`); null for older snapshots (gzip, default level). */
+  encoding: z.string().nullable().optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 

@@ -36,7 +36,14 @@ const buildIdOf = (key: string): string => key.split("/")[2] ?? "";
 const OWNERS: Owner[] = [
   {
     prefix: "snapshots/",
-    owned: (env, keys) => matching(env, (p) => `SELECT r2_key AS v FROM snapshots WHERE r2_key IN (${p})`, keys),
+    // A snapshot's manifest (`<id>.manifest.json`, beside `<id>.tar.gz`) belongs to its archive's row.
+    owned: async (env, keys) => {
+      const archiveOf = (k: string) => k.replace(/\.manifest\.json$/, ".tar.gz");
+      const rows = await matching(env, (p) => `SELECT r2_key AS v FROM snapshots WHERE r2_key IN (${p})`, [
+        ...new Set(keys.map(archiveOf)),
+      ]);
+      return new Set(keys.filter((k) => rows.has(archiveOf(k))));
+    },
   },
   {
     prefix: "builds/",

@@ -102,7 +102,8 @@ export async function planPurges(ctx: ReconcileContext): Promise<Plan> {
   const skipSessions = new Set(sessions.map((s) => s.id));
 
   const snapshots = await ctx.env.DB.prepare(
-    `SELECT id, workspace_id, deleted_at, session_id, r2_key FROM snapshots WHERE deleted_at IS NOT NULL AND deleted_at < ?
+    `SELECT id, workspace_id, deleted_at, session_id, r2_key FROM snapshots sn WHERE deleted_at IS NOT NULL AND deleted_at < ?
+     AND NOT EXISTS (SELECT 1 FROM snapshots d WHERE d.base_id = sn.id)
      ORDER BY deleted_at LIMIT ?`,
   )
     .bind(cutoff, ctx.policy.maxPurges)
@@ -111,7 +112,8 @@ export async function planPurges(ctx: ReconcileContext): Promise<Plan> {
     actions.push(
       action(ctx, "snapshot_purge", "snapshot", snap, async () => {
         if (!(await stillDeleted(ctx, "snapshots", snap.id, cutoff))) return "noop";
-        await env.BUCKET.delete(snap.r2_key);
+        // A base is purged only after the increments that need it (the query skips it until then).
+        await env.BUCKET.delete([snap.r2_key, snap.r2_key.replace(/\.tar\.gz$/, ".manifest.json")]);
         await env.DB.prepare("DELETE FROM snapshots WHERE id = ? AND deleted_at IS NOT NULL").bind(snap.id).run();
         return "done";
       }),

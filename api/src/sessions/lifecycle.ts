@@ -45,7 +45,14 @@ async function teardownRuntime(core: SessionCore): Promise<void> {
 async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promise<void> {
   const info = core.current.runtime;
   if (!info) throw new ApiError("runtime_unavailable", "no runtime to flush");
-  await saveSnapshot(core.env, { session: core.ref, kind, createdBy: actor.userId, fetchAgent: core.fetchAgentFor(info) });
+  // Stop and sleep flushes ship only what changed since the restore point (see snapshots/chain.ts).
+  await saveSnapshot(core.env, {
+    session: core.ref,
+    kind,
+    createdBy: actor.userId,
+    fetchAgent: core.fetchAgentFor(info),
+    incremental: true,
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
 import { ApiError } from "../../../sdk/errors";
+import { now } from "../lib/time";
 import { agentRequestURL } from "../runtime-drivers/agent-url";
+import { scheduleCheck } from "./awake";
 import type { SessionCore } from "./core";
 import { failLostRuntime, wakeSession } from "./lifecycle";
 
@@ -27,6 +29,9 @@ export async function proxyToAgent(core: SessionCore, request: Request, agentPat
     await core.exclusive(async () => {
       if (wake) await wakeSession(core);
     });
+    // A wake re-arms the idle, autosave and health checks (the alarm stopped when it slept), as a
+    // start through the lifecycle RPC does; without it a woken session never slept again.
+    if (wake && isRunning(core)) await scheduleCheck(core, now() + 1000);
   }
   const info = core.current.runtime;
   if (!isRunning(core) || !info) {

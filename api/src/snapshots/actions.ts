@@ -5,7 +5,7 @@ import { newId } from "../lib/crypto";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
-import { insertPending, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
+import { getChainLink, insertPending, manifestKey, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
 import { applyRetention } from "./retention";
 import { type FetchAgent, restoreSnapshot, type SessionRef, saveSnapshot } from "./store";
 import { putVerified } from "./stream";
@@ -48,6 +48,17 @@ export async function copySnapshot(
     throw new ApiError("invalid_state", `snapshot ${source.id} is ${source.status}, not ready`);
   }
   await assertQuota(env, target.workspaceId, "snapshotBytes", source.bytes);
+  // An increment needs its chain: within its own session the copy shares it; another session gets
+  // a copy of the base (recursively) first, so retention never has to look across sessions.
+  let baseId: string | null = null;
+  if (source.format === "incremental") {
+    const base = source.baseId ? await getChainLink(env, source.baseId) : null;
+    if (!base) throw new ApiError("gone", `snapshot ${source.id} needs ${source.baseId}, which is gone`);
+    baseId =
+      target.id === source.sessionId
+        ? base.id
+        : (await copySnapshot(env, base, target, { kind: base.kind, label: null, createdBy: opts.createdBy })).id;
+  }
   const id = newId("snap");
   const record: SnapshotRecord = {
     id,
@@ -62,6 +73,9 @@ export async function copySnapshot(
     createdBy: opts.createdBy,
     createdAt: now(),
     completedAt: null,
+    format: source.format,
+    baseId,
+    encoding: source.encoding,
   };
   await insertPending(env, record);
   try {
@@ -69,6 +83,13 @@ export async function copySnapshot(
     if (!object) throw new ApiError("gone", `snapshot ${source.id} content is missing`);
     // The copy keeps the source's metadata (how it is compressed).
     const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, source.sha256, object.customMetadata);
+    const manifest = await env.BUCKET.get(manifestKey(source.r2Key));
+    if (manifest) {
+      const body = JSON.stringify({ ...(await manifest.json<Record<string, unknown>>()), baseId });
+      await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
+    } else if (source.format === "incremental") {
+      throw new ApiError("gone", `snapshot ${source.id} manifest is missing`);
+    }
     const completedAt = now();
     if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
       throw new ApiError("conflict", "snapshot copy was cancelled");
@@ -78,7 +99,7 @@ export async function copySnapshot(
     await recordSnapshotBytes(env, target.id).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
     return ready;
   } catch (err) {
-    await env.BUCKET.delete(record.r2Key).catch(() => {});
+    await env.BUCKET.delete([record.r2Key, manifestKey(record.r2Key)]).catch(() => {});
     await markFailed(env, id, now());
     if (err instanceof ApiError) throw err;
     throw new ApiError("internal", `snapshot copy failed: ${String(err)}`);

@@ -68,6 +68,13 @@ export async function maybeAutosave(env: AppBindings, session: SessionRef, fetch
     await writeState(env, session.id, { checkedAt: at, fingerprint });
     return { saved: false, reason: "unchanged", nextCheckAt: at + autosaveIntervalMs };
   }
+  // An agent with a fingerprint also offers manifests: the save may be incremental.
+  if (fingerprint !== null) {
+    const snapshot = await saveSnapshot(env, { session, kind: "autosave", fetchAgent, incremental: true });
+    await writeState(env, session.id, { checkedAt: at, fingerprint });
+    log("info", "autosave", { sessionId: session.id, snapshotId: snapshot.id, format: snapshot.format, bytes: snapshot.bytes });
+    return { saved: true, snapshot };
+  }
   const opened = await openExport(fetchAgent);
   // An older agent announces the SHA-256 before the body; a streamed export's is known only at the end.
   if (latest && opened.sha256 !== null && latest.sha256 === opened.sha256) {

@@ -17,6 +17,10 @@ export interface SnapshotRecord {
   createdBy: string | null;
   createdAt: number;
   completedAt: number | null;
+  /** `incremental`: only the files changed since `baseId` (the previous link of its chain). */
+  format: "full" | "incremental";
+  baseId: string | null;
+  encoding: string | null;
 }
 
 interface SnapshotRow {
@@ -32,9 +36,13 @@ interface SnapshotRow {
   created_by: string | null;
   created_at: number;
   completed_at: number | null;
+  format: "full" | "incremental";
+  base_id: string | null;
+  encoding: string | null;
 }
 
-const COLUMNS = "id, session_id, workspace_id, kind, label, status, r2_key, bytes, sha256, created_by, created_at, completed_at";
+const COLUMNS =
+  "id, session_id, workspace_id, kind, label, status, r2_key, bytes, sha256, created_by, created_at, completed_at, format, base_id, encoding";
 
 function fromRow(row: SnapshotRow): SnapshotRecord {
   return {
@@ -50,6 +58,9 @@ function fromRow(row: SnapshotRow): SnapshotRecord {
     createdBy: row.created_by,
     createdAt: row.created_at,
     completedAt: row.completed_at,
+    format: row.format ?? "full",
+    baseId: row.base_id ?? null,
+    encoding: row.encoding ?? null,
   };
 }
 
@@ -67,6 +78,9 @@ export function toSnapshot(record: SnapshotRecord, restorePointId: string | null
     createdAt: iso(record.createdAt) ?? "",
     completedAt: iso(record.completedAt),
     restorePoint: record.id === restorePointId,
+    format: record.format,
+    baseId: record.baseId,
+    encoding: record.encoding,
   };
 }
 
@@ -74,20 +88,57 @@ export function snapshotKey(workspaceId: string, sessionId: string, snapshotId: 
   return `snapshots/${workspaceId}/${sessionId}/${snapshotId}.tar.gz`;
 }
 
+/** The manifest stored beside an archive: `<id>.manifest.json` next to `<id>.tar.gz`. */
+export function manifestKey(r2Key: string): string {
+  return r2Key.replace(/\.tar\.gz$/, ".manifest.json");
+}
+
 export async function insertPending(env: AppBindings, record: SnapshotRecord): Promise<void> {
-  await env.DB.prepare(`INSERT INTO snapshots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, NULL, ?, ?, NULL)`)
-    .bind(record.id, record.sessionId, record.workspaceId, record.kind, record.label, record.r2Key, record.createdBy, record.createdAt)
+  await env.DB.prepare(`INSERT INTO snapshots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, NULL, ?, ?, NULL, ?, ?, ?)`)
+    .bind(
+      record.id,
+      record.sessionId,
+      record.workspaceId,
+      record.kind,
+      record.label,
+      record.r2Key,
+      record.createdBy,
+      record.createdAt,
+      record.format,
+      record.baseId,
+      record.encoding,
+    )
     .run();
 }
 
 /** Only a pending row becomes ready: a row already failed (or deleted) stays so. */
-export async function markReady(env: AppBindings, id: string, bytes: number, sha256: string, at: number): Promise<boolean> {
-  const res = await env.DB.prepare(
-    "UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ? WHERE id = ? AND status = 'pending' AND deleted_at IS NULL",
-  )
-    .bind(bytes, sha256, at, id)
-    .run();
+export async function markReady(
+  env: AppBindings,
+  id: string,
+  bytes: number,
+  sha256: string,
+  at: number,
+  chain?: { format: "full" | "incremental"; baseId: string | null; encoding: string | null },
+): Promise<boolean> {
+  const res = chain
+    ? await env.DB.prepare(
+        `UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ?, format = ?, base_id = ?, encoding = ?
+         WHERE id = ? AND status = 'pending' AND deleted_at IS NULL`,
+      )
+        .bind(bytes, sha256, at, chain.format, chain.baseId, chain.encoding, id)
+        .run()
+    : await env.DB.prepare(
+        "UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ? WHERE id = ? AND status = 'pending' AND deleted_at IS NULL",
+      )
+        .bind(bytes, sha256, at, id)
+        .run();
   return res.meta.changes === 1;
+}
+
+/** A snapshot by id even when hidden: a chain's base stays needed after a person deleted it. */
+export async function getChainLink(env: AppBindings, id: string): Promise<SnapshotRecord | null> {
+  const row = await env.DB.prepare(`SELECT ${COLUMNS} FROM snapshots WHERE id = ? AND status = 'ready'`).bind(id).first<SnapshotRow>();
+  return row ? fromRow(row) : null;
 }
 
 export async function markFailed(env: AppBindings, id: string, at: number): Promise<void> {

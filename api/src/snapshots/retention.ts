@@ -1,7 +1,7 @@
 import type { AppBindings } from "../env";
 import { log } from "../lib/log";
 import { snapshotConfig } from "./config";
-import { listSnapshots, type SnapshotRecord } from "./records";
+import { listSnapshots, manifestKey, type SnapshotRecord } from "./records";
 
 const AUTOMATIC_KINDS = new Set(["autosave", "stop", "sleep"]);
 
@@ -31,14 +31,20 @@ export function selectExpired(
     const over = AUTOMATIC_KINDS.has(s.kind) ? ++automatic > keep.keepAutomatic : s.kind === "safety" && ++safety > keep.keepSafety;
     if (over && s.id !== restorePoint?.id) expired.push(s);
   }
-  return expired;
+  // A kept increment needs its whole chain: its bases stay, however old (newest first, so a
+  // kept link's base is reached after it).
+  const expiredIds = new Set(expired.map((s) => s.id));
+  for (const s of newestFirst) {
+    if (s.status === "ready" && !expiredIds.has(s.id) && s.baseId) expiredIds.delete(s.baseId);
+  }
+  return expired.filter((s) => expiredIds.has(s.id));
 }
 
 /** Applies retention to one session: removes the expired objects, then hides their rows. */
 export async function applyRetention(env: AppBindings, sessionId: string): Promise<SnapshotRecord[]> {
   const expired = selectExpired(await listSnapshots(env, sessionId), snapshotConfig(env));
   if (expired.length === 0) return [];
-  const keys = expired.filter((s) => s.status === "ready").map((s) => s.r2Key);
+  const keys = expired.filter((s) => s.status === "ready").flatMap((s) => [s.r2Key, manifestKey(s.r2Key)]);
   if (keys.length > 0) await env.BUCKET.delete(keys);
   const at = Date.now();
   await env.DB.batch(

@@ -6,7 +6,18 @@ import { newId } from "../lib/crypto";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
-import { getSnapshot, insertPending, latestReady, markDeleted, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
+import { chainOf, planNext, prepareManifest, restoreChain } from "./chain";
+import {
+  getSnapshot,
+  insertPending,
+  latestReady,
+  manifestKey,
+  markDeleted,
+  markFailed,
+  markReady,
+  type SnapshotRecord,
+  snapshotKey,
+} from "./records";
 import { applyRetention } from "./retention";
 import { hex, putStreamed, putVerified, SHA256_HEX } from "./stream";
 import { recordSnapshotBytes } from "./usage";
@@ -32,6 +43,8 @@ export interface SaveSnapshotOptions {
    * Without it, saveSnapshot asks the agent for one.
    */
   exportResponse?: Response;
+  /** May ship only what changed since the restore point (automatic snapshots; see chain.ts). */
+  incremental?: boolean;
 }
 
 /** The most a streamed snapshot may hold (the agent's own import limit). */
@@ -97,10 +110,34 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     createdBy: opts.createdBy ?? null,
     createdAt: now(),
     completedAt: null,
+    format: "full",
+    baseId: null,
+    encoding: null,
   };
   await insertPending(env, record);
   let opened: OpenedExport | null = null;
+  let manifest: string | null = null;
   try {
+    if (!opts.exportResponse) {
+      // The manifest (taken first: a file written meanwhile is shipped again next time) lets the
+      // next automatic snapshot ship only what changed; an agent without one gets full saves.
+      const plan = await planNext(env, await latestReady(env, record.sessionId), opts.incremental === true);
+      const prepared = await prepareManifest(opts.fetchAgent, plan.baseManifest);
+      if (prepared) {
+        const incremental = plan.incrementalOver !== null;
+        if (incremental) {
+          record.format = "incremental";
+          record.baseId = plan.incrementalOver?.id ?? null;
+        }
+        manifest = JSON.stringify({
+          ...prepared.manifest,
+          format: record.format,
+          baseId: record.baseId,
+          deleted: incremental ? prepared.deleted : [],
+        });
+        if (incremental) opts = { ...opts, exportResponse: await openDelta(opts.fetchAgent, prepared.token) };
+      }
+    }
     if (opts.exportResponse) {
       opened = readExport(opts.exportResponse);
       if (!opened) throw new ApiError("runtime_unavailable", "agent export without a usable archive");
@@ -122,17 +159,26 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
             customMetadata: { encoding: opened.encoding ?? "gzip" },
           });
     if (quotaChecked && opened.bytes === null) await assertQuota(env, opts.session.workspaceId, "snapshotBytes", uploaded.bytes);
+    if (manifest !== null) await env.BUCKET.put(manifestKey(record.r2Key), manifest, { httpMetadata: { contentType: "application/json" } });
+    record.encoding = opened.encoding;
     const completedAt = now();
-    if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
+    const chain = { format: record.format, baseId: record.baseId, encoding: record.encoding };
+    if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt, chain))) {
       throw new ApiError("conflict", "snapshot was cancelled while uploading");
     }
     const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
     await afterChange(env, ready.sessionId);
-    log("info", "snapshot ready", { snapshotId: id, sessionId: record.sessionId, kind: record.kind, bytes: uploaded.bytes });
+    log("info", "snapshot ready", {
+      snapshotId: id,
+      sessionId: record.sessionId,
+      kind: record.kind,
+      format: record.format,
+      bytes: uploaded.bytes,
+    });
     return ready;
   } catch (err) {
     await opened?.response.body?.cancel().catch(() => {});
-    await env.BUCKET.delete(record.r2Key).catch(() => {});
+    await env.BUCKET.delete([record.r2Key, manifestKey(record.r2Key)]).catch(() => {});
     await markFailed(env, id, now());
     log("warn", "snapshot failed", { snapshotId: id, sessionId: record.sessionId, kind: record.kind, error: String(err) });
     if (err instanceof ApiError) {
@@ -159,6 +205,13 @@ export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord
   if (snapshot.status !== "ready" || !snapshot.sha256 || snapshot.bytes == null) {
     throw new ApiError("invalid_state", `snapshot ${snapshot.id} is ${snapshot.status}, not ready`);
   }
+  if (snapshot.format === "incremental") {
+    const res = await restoreChain(env, await chainOf(env, snapshot), fetchAgent).catch((err) => {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError("runtime_unavailable", `snapshot import failed: ${String(err)}`);
+    });
+    return settleImport(res, snapshot);
+  }
   const object = await env.BUCKET.get(snapshot.r2Key);
   if (!object) throw new ApiError("gone", `snapshot ${snapshot.id} content is missing`);
   const stored = object.checksums.sha256 ? hex(object.checksums.sha256) : null;
@@ -177,12 +230,26 @@ export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord
     if (err instanceof ApiError) throw err;
     throw new ApiError("runtime_unavailable", `snapshot import failed: ${String(err)}`);
   }
+  return settleImport(res, snapshot);
+}
+
+async function settleImport(res: Response, snapshot: SnapshotRecord): Promise<void> {
   if (!res.ok) {
     const text = await res.text().catch(() => "");
     const code = res.status === 400 || res.status === 422 ? "unsafe_archive" : "runtime_unavailable";
     throw new ApiError(code, `agent refused snapshot ${snapshot.id}: ${res.status} ${text.slice(0, 300)}`);
   }
   await res.body?.cancel().catch(() => {});
+}
+
+/** Opens the agent's incremental archive for a prepared manifest. */
+async function openDelta(fetchAgent: FetchAgent, token: string): Promise<Response> {
+  try {
+    return await fetchAgent(`/snapshot/export?stream=1&delta=${encodeURIComponent(token)}`, { method: "POST" });
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError("runtime_unavailable", `snapshot export failed: ${String(err)}`);
+  }
 }
 
 /**

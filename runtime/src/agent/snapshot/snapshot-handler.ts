@@ -1,13 +1,16 @@
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
+import { ApiError } from "../../../../sdk/errors";
 import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "../../../../sdk/protocol/agent";
 import { sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
+import { manifestBody } from "./manifest";
 import { expectedSha256, receiveToTempFile } from "./receive-body";
 import { SNAPSHOT_GZIP_LEVEL, type SnapshotService } from "./snapshot-service";
 
 const MAX_SNAPSHOT_BYTES = 20 * 1024 ** 3;
 const MAX_BUNDLE_BYTES = 1024 ** 3;
+const MAX_MANIFEST_BYTES = 256 * 1024 ** 2;
 
 export function snapshotRoutes(snapshots: SnapshotService, tempDir: string): Route[] {
   return [
@@ -18,15 +21,44 @@ export function snapshotRoutes(snapshots: SnapshotService, tempDir: string): Rou
     },
     {
       method: "POST",
+      path: "/snapshot/manifest",
+      handle: async (req, res) => {
+        // Body: the base snapshot's manifest (empty for none); it is also the hash cache.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > MAX_MANIFEST_BYTES) throw new ApiError("payload_too_large", "manifest too large");
+          chunks.push(chunk);
+        }
+        const text = Buffer.concat(chunks).toString("utf8").trim();
+        let base = null;
+        if (text) {
+          const parsed = manifestBody.safeParse(JSON.parse(text));
+          if (!parsed.success) throw new ApiError("bad_request", "invalid base manifest");
+          base = parsed.data;
+        }
+        const { token, manifest, delta } = await snapshots.prepare(base);
+        sendJSON(res, 200, { token, manifest, deleted: delta.deleted, changed: delta.changed.length, changedBytes: delta.changedBytes });
+      },
+    },
+    {
+      method: "POST",
+      path: "/snapshot/import-chain",
+      handle: async (req, res) => sendJSON(res, 200, await snapshots.importChain(req, MAX_SNAPSHOT_BYTES)),
+    },
+    {
+      method: "POST",
       path: "/snapshot/export",
       handle: async (_req, res, url) => {
+        const delta = url.searchParams.get("delta");
         if (url.searchParams.get("stream") === "1") {
           // Built, sent and (by the receiver) hashed at once. A failure after the headers went out
           // cuts the connection, so the receiver can never take a short archive for a whole one.
           try {
-            await snapshots.exportTo(res, () =>
-              res.writeHead(200, { "content-type": "application/gzip", [SNAPSHOT_ENCODING_HEADER]: `gzip;level=${SNAPSHOT_GZIP_LEVEL}` }),
-            );
+            const onStart = () =>
+              res.writeHead(200, { "content-type": "application/gzip", [SNAPSHOT_ENCODING_HEADER]: `gzip;level=${SNAPSHOT_GZIP_LEVEL}` });
+            await (delta ? snapshots.exportDeltaTo(delta, res, onStart) : snapshots.exportTo(res, onStart));
           } catch (err) {
             if (!res.headersSent) throw err;
             res.destroy(err as Error);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, lstatSync, rmSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -9,7 +9,9 @@ import * as tar from "tar";
 import { ApiError } from "../../../../sdk/errors";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractStreamChecked, inspectArchive } from "./archive-safety";
+import { ChainReader } from "./chain-body";
 import { fingerprintTree } from "./fingerprint";
+import { buildManifest, diffManifest, type Manifest, type ManifestDelta } from "./manifest";
 import type { ReceivedBody } from "./receive-body";
 
 const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
@@ -34,6 +36,8 @@ export interface ExportedArchive {
  */
 export class SnapshotService {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last prepared increment: what `exportDeltaTo(token)` ships. One at a time. */
+  private prepared: { token: string; delta: ManifestDelta } | null = null;
 
   constructor(
     private readonly paths: WorkspacePaths,
@@ -90,6 +94,37 @@ export class SnapshotService {
       const present = await this.presentRoots();
       onStart();
       await pipeline(this.archiveSource(present, { level: SNAPSHOT_GZIP_LEVEL }), sink);
+    });
+  }
+
+  /**
+   * The current manifest, hashing only files the base cannot vouch for (same size and mtime), and
+   * what changed since the base. The delta is kept under a token for the export that follows.
+   */
+  prepare(base: Manifest | null): Promise<{ token: string; manifest: Manifest; delta: ManifestDelta }> {
+    return this.exclusive(async () => {
+      const manifest = await buildManifest(this.paths.root, this.persistedRoots(), base);
+      const delta = diffManifest(base ?? { version: 1, entries: [] }, manifest);
+      const token = randomBytes(12).toString("hex");
+      this.prepared = { token, delta };
+      return { token, manifest, delta };
+    });
+  }
+
+  /** Streams an incremental archive: only the paths `prepare` found changed (no directory recursion). */
+  exportDeltaTo(token: string, sink: NodeJS.WritableStream, onStart: () => void): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.prepared?.token !== token) throw new ApiError("not_found", "no prepared snapshot delta with that token");
+      const { changed } = this.prepared.delta;
+      this.prepared = null;
+      onStart();
+      const source = changed.length
+        ? (tar.c(
+            { gzip: { level: SNAPSHOT_GZIP_LEVEL }, cwd: this.paths.root, portable: true, noDirRecurse: true },
+            changed.map((p) => `./${p}`),
+          ) as unknown as Readable)
+        : Readable.from([gzipSync(Buffer.alloc(1024), { level: SNAPSHOT_GZIP_LEVEL })]);
+      await pipeline(source, sink);
     });
   }
 
@@ -166,6 +201,64 @@ export class SnapshotService {
     });
   }
 
+  /**
+   * Restores a chain (full base, then increments in order) into one staging folder: each step's
+   * deletions are applied, then its archive unpacked while hashed. Only when every archive's
+   * SHA-256 matched are the persisted paths swapped; any failure leaves the workspace as it was.
+   */
+  importChain(body: AsyncIterable<Buffer>, maxBytes: number): Promise<ArchiveSummary> {
+    return this.exclusive(async () => {
+      const roots = this.persistedRoots();
+      const staging = await this.tempFile("staging");
+      const trash = await this.tempFile("trash");
+      await fs.mkdir(staging);
+      await fs.mkdir(trash);
+      try {
+        const reader = new ChainReader(body);
+        const { steps } = await reader.header();
+        const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
+        let total = 0;
+        let summary: ArchiveSummary = { files: 0, bytes: 0 };
+        for (const [i, step] of steps.entries()) {
+          total += step.bytes;
+          if (total > maxBytes) throw new ApiError("payload_too_large", `snapshot chain exceeds ${maxBytes} bytes`);
+          for (const rel of step.deleted) {
+            const p = safeRel(rel);
+            if (p && under(p)) await fs.rm(path.join(staging, p), { recursive: true, force: true });
+          }
+          const hash = createHash("sha256");
+          // An entry replaces what an earlier link left at its path: unlinked first, so it lands
+          // with its own mode (an existing file would keep the old one).
+          const replace = (p: string) => {
+            if (p === "") return true;
+            if (!under(p)) return false;
+            const abs = path.join(staging, p);
+            if (i > 0 && lstatSync(abs, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(abs, { force: true });
+            return true;
+          };
+          const got = await extractStreamChecked(reader.piece(step.bytes), staging, SNAPSHOT_LIMITS, replace, (c) => {
+            hash.update(c);
+          });
+          const sha256 = hash.digest("hex");
+          if (sha256 !== step.sha256) {
+            throw new ApiError(
+              "checksum_mismatch",
+              `archive ${i + 1} of the chain has SHA-256 ${sha256}, expected ${step.sha256}; nothing was changed`,
+            );
+          }
+          summary = { files: summary.files + got.files, bytes: summary.bytes + got.bytes };
+        }
+        if (!(await reader.atEnd())) throw new ApiError("bad_request", "snapshot chain body is longer than its header says");
+        const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
+        for (const rel of swaps) await this.swap(rel, staging, trash);
+        return summary;
+      } finally {
+        void fs.rm(staging, { recursive: true, force: true });
+        void fs.rm(trash, { recursive: true, force: true });
+      }
+    });
+  }
+
   /** Moves workspace/rel aside and staging/rel into its place. */
   private async swap(rel: string, staging: string, trash: string): Promise<void> {
     const target = await this.paths.resolve(rel, { followFinal: false });
@@ -189,6 +282,14 @@ export class SnapshotService {
       return summary;
     });
   }
+}
+
+/** A deletion path from the chain header, refused when it could leave the staging folder. */
+function safeRel(rel: string): string | null {
+  const parts = rel.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.includes("..") || rel.startsWith("/") || rel.includes("\0"))
+    throw new ApiError("unsafe_archive", `unsafe deletion path: ${rel}`);
+  return parts.length ? parts.join("/") : null;
 }
 
 /** rename(), or copy + remove when the temp dir is on another filesystem than the workspace. */
