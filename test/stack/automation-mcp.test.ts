@@ -31,7 +31,21 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
 
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["create_session", "exec", "fork", "list_templates", "read_file", "snapshot", "start_session", "stop_session", "write_file"].sort(),
+      [
+        "create_session",
+        "delete_file",
+        "exec",
+        "fork",
+        "list_files",
+        "list_templates",
+        "move_file",
+        "read_file",
+        "snapshot",
+        "start_session",
+        "stat_file",
+        "stop_session",
+        "write_file",
+      ].sort(),
     );
     const templates = json(await client.callTool({ name: "list_templates", arguments: {} }));
     expect(Array.isArray(templates.templates)).toBe(true);
