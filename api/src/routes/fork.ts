@@ -5,6 +5,7 @@ import { idSchema } from "../../../sdk/schemas/common";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { notFound } from "../lib/errors";
+import { log } from "../lib/log";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { getSessionRowById, toSession } from "../sessions/records";
@@ -45,6 +46,7 @@ router.openapi(
       createdBy: auth.userId,
       fetchAgent: runningAgent(c.env, source.id),
     });
+    const snapshotted = Date.now();
     await audit(c, {
       action: "snapshot.create",
       targetType: "snapshot",
@@ -58,6 +60,7 @@ router.openapi(
       snapshot,
       start: true,
     });
+    const recorded = Date.now();
     await audit(c, {
       action: "session.fork",
       targetType: "session",
@@ -66,6 +69,14 @@ router.openapi(
     });
     // A failed start leaves the fork `failed` with its reason, as a create does.
     await sessionStub(c.env, created.sessionId).start(created.sessionId);
+    // Where a fork's time goes: the snapshot (export + upload), the new session's record, its start (restore included).
+    log("info", "session forked", {
+      sessionId: created.sessionId,
+      snapshotMs: snapshotted - started,
+      createMs: recorded - snapshotted,
+      startMs: Date.now() - recorded,
+      bytes: snapshot.bytes,
+    });
     const row = await getSessionRowById(c.env, created.sessionId);
     if (!row) throw notFound("session");
     return c.json({ session: toSession(row), snapshotId: snapshot.id, durationMs: Date.now() - started }, 201);
