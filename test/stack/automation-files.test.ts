@@ -89,6 +89,14 @@ describe("the file API for programs", () => {
     });
     expect(traversal.status).toBe(400);
     expect(await errorCode(traversal)).toBe("bad_request");
+    const absolute = await api(owner, "POST", `/api/sessions/${session.id}/files/batch`, {
+      ops: [
+        { op: "write", path: "first.txt", content: "x" },
+        { op: "read", path: "/etc/passwd" },
+      ],
+    });
+    expect(absolute.status).toBe(403);
+    expect(await errorCode(absolute)).toBe("forbidden");
     // The whole batch was refused: the write before the bad op did not run.
     expect((await batch(owner, session.id, [{ op: "stat", path: "first.txt" }]))[0]?.error?.code).toBe("not_found");
 

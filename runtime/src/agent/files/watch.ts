@@ -91,6 +91,8 @@ export class Watches {
         if (now === "missing") {
           // Something that came and went before it could be looked at was never reported: no delete either.
           if (!known.delete(rel) && knownComplete) return;
+          // A deleted directory takes its entries with it: recreated, they are new again.
+          for (const k of known) if (k.startsWith(`${rel}/`)) known.delete(k);
           type = "delete";
         } else if (kind === "rename" && !known.has(rel)) {
           known.add(rel);
