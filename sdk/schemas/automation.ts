@@ -99,8 +99,8 @@ export type ScopedToken = z.infer<typeof scopedTokenResponse>;
 
 /** The file API for programs: /api/sessions/:id/files/{batch,archive,watch} (sdk/protocol/files.ts). */
 export {
-  archiveQuery,
   type ArchiveUploadResult,
+  archiveQuery,
   archiveUploadResult,
   type FileOp,
   type FileOpResult,
