@@ -261,6 +261,23 @@ describe("the file API for programs", () => {
     }
   });
 
+  it("holds at most 8 watches per runtime (429); a watch that timed out frees its place", async () => {
+    const owner = await createStackUser();
+    const session = await createSession(owner, { name: "files-watch-limit" });
+    const url = `${baseURL()}/api/sessions/${session.id}/files/watch?timeoutMs=2000`;
+    const open = await Promise.all(Array.from({ length: 8 }, () => fetch(url, { headers: owner.headers })));
+    expect(open.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const ninth = await fetch(url, { headers: owner.headers });
+    expect(ninth.status).toBe(429);
+    expect(await errorCode(ninth)).toBe("rate_limited");
+    // Each ends by itself with an `end` event once its timeout ran out.
+    const texts = await Promise.all(open.map((r) => r.text()));
+    for (const text of texts) expect(text).toContain("event: end");
+    const again = await fetch(url, { headers: owner.headers });
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+  });
+
   it("holds to the permission table, scoped tokens and workspaces", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "files-access" });
