@@ -59,6 +59,16 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
     expect(read.content).toBe("- [ ] ship\n");
     const viaShell = json(await client.callTool({ name: "exec", arguments: { sessionId: session.id, command: "cat notes/todo.md" } }));
     expect(viaShell.stdout).toBe("- [ ] ship\n");
+    const mcp = client;
+    const call = async (name: string, args: Record<string, unknown>) =>
+      json(await mcp.callTool({ name, arguments: { sessionId: session.id, ...args } }));
+    expect((await call("list_files", { path: "notes" })).entries.map((e: { path: string }) => e.path)).toEqual(["notes/todo.md"]);
+    expect(await call("move_file", { from: "notes/todo.md", to: "notes/done.md" })).toMatchObject({ path: "notes/done.md" });
+    expect(await call("stat_file", { path: "notes/done.md" })).toMatchObject({ type: "file", size: 11 });
+    await call("delete_file", { path: "notes" });
+    const gone = (await client.callTool({ name: "stat_file", arguments: { sessionId: session.id, path: "notes" } })) as TextResult;
+    expect(gone.isError).toBe(true);
+    expect(json(gone).error.code).toBe("not_found");
 
     // Errors are tool errors with the API's code, not protocol failures.
     const bad = (await client.callTool({ name: "exec", arguments: { sessionId: "ses_nosuchsession00", command: "true" } })) as TextResult;
