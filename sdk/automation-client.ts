@@ -3,9 +3,14 @@ import { ApiError, type ErrorCode } from "./errors";
 import type { FileEntry } from "./protocol/agent";
 import type { ProcessInfo, ProcessOutput, RunEvent } from "./protocol/automation";
 import {
+  type ArchiveUploadResult,
+  archiveUploadResult,
   type ExecBody,
   type ExecResult,
   execResultSchema,
+  type FileOp,
+  type FileOpResult,
+  filesBatchResult,
   forkResponseSchema,
   processInfoSchema,
   processListSchema,
@@ -14,12 +19,27 @@ import {
   type StartProcess,
   scopedTokenResponse,
   type TokenScope,
+  type WatchEvent,
 } from "./schemas/automation";
 import { type Session, sessionDetailResponse, sessionResponse } from "./schemas/sessions";
 import { type Snapshot, snapshotSchema } from "./schemas/snapshots";
 import { type Template, templateListSchema } from "./schemas/templates";
 
-export type { ExecResult, FileEntry, ProcessInfo, ProcessOutput, ScopedToken, Session, Snapshot, Template, TokenScope };
+export type {
+  ArchiveUploadResult,
+  ExecResult,
+  FileEntry,
+  FileOp,
+  FileOpResult,
+  ProcessInfo,
+  ProcessOutput,
+  ScopedToken,
+  Session,
+  Snapshot,
+  Template,
+  TokenScope,
+  WatchEvent,
+};
 /**
  * The automation SDK (docs/automation.md): sessions as programmable sandboxes, on top of the
  * typed ApiClient. Every failure is an ApiError with the server's `code` (sdk/errors.ts), or a
@@ -177,6 +197,65 @@ export class SessionFiles {
   async list(p = "."): Promise<FileEntry[]> {
     const res = await this.api.raw("GET", path`/runtime/sessions/${this.id}/files/tree`, { query: { path: p } });
     return ((await res.json()) as { entries: FileEntry[] }).entries;
+  }
+
+  /** Up to 100 ops in order, one result each; a failed op (`ok: false`, `error.code`) does not stop the rest. */
+  async batch(ops: FileOp[]): Promise<FileOpResult[]> {
+    return (await this.api.post(path`/api/sessions/${this.id}/files/batch`, { ops }, { schema: filesBatchResult })).results;
+  }
+
+  /** One op through batch(); its failure is thrown as an ApiError with the op's code. */
+  private async one(op: FileOp): Promise<FileOpResult> {
+    const [result] = await this.batch([op]);
+    if (!result?.ok) throw new ApiError((result?.error?.code ?? "internal") as ErrorCode, result?.error?.message ?? "file op failed");
+    return result;
+  }
+  /** The entry itself (a symlink is reported as one, not followed). */
+  async stat(p: string): Promise<FileEntry> {
+    return (await this.one({ op: "stat", path: p })).entry as FileEntry;
+  }
+  async remove(p: string): Promise<void> {
+    await this.one({ op: "delete", path: p });
+  }
+  async move(from: string, to: string): Promise<FileEntry> {
+    return (await this.one({ op: "move", from, to })).entry as FileEntry;
+  }
+  async mkdir(p: string): Promise<FileEntry> {
+    return (await this.one({ op: "mkdir", path: p })).entry as FileEntry;
+  }
+
+  /** The directory's contents as a tar.gz stream (entries `./…`). */
+  async downloadDir(p = ""): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.api.raw("GET", path`/api/sessions/${this.id}/files/archive`, { query: { path: p } });
+    if (!res.body) throw new ApiError("runtime_unavailable", "the archive has no body");
+    return res.body;
+  }
+
+  /** Merges a tar or tar.gz (bytes or a stream) into the directory, created if missing. Unsafe entries refuse the whole archive (422 unsafe_archive). */
+  async uploadDir(p: string, archive: Uint8Array | ReadableStream<Uint8Array>): Promise<ArchiveUploadResult> {
+    const res = await this.api.raw("PUT", path`/api/sessions/${this.id}/files/archive`, {
+      query: { path: p },
+      body: archive instanceof Uint8Array ? new Uint8Array(archive) : archive,
+      headers: { "content-type": "application/gzip" },
+      duplex: archive instanceof Uint8Array ? undefined : "half",
+    });
+    return archiveUploadResult.parse(await res.json());
+  }
+
+  /** create/modify/delete events under the directory, in order, until the watch times out or the loop is left (which closes it). */
+  async *watch(p = "", opts: { timeoutMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<WatchEvent> {
+    const query: Record<string, string | number> = { path: p };
+    if (opts.timeoutMs !== undefined) query.timeoutMs = opts.timeoutMs;
+    const res = await this.api.raw("GET", path`/api/sessions/${this.id}/files/watch`, {
+      query,
+      headers: { accept: "text/event-stream" },
+      signal: opts.signal,
+    });
+    if (!res.body) throw new ApiError("runtime_unavailable", "the watch stream has no body");
+    for await (const event of sseEvents<Partial<WatchEvent>>(res.body)) {
+      // `ready` and `end` carry no `type`; only file events are yielded.
+      if (event.type === "create" || event.type === "modify" || event.type === "delete") yield event as WatchEvent;
+    }
   }
 }
 

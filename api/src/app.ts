@@ -7,6 +7,7 @@ import admin from "./routes/admin";
 import audit from "./routes/audit";
 import auth from "./routes/auth";
 import automation from "./routes/automation";
+import automationFiles from "./routes/automation-files";
 import builds from "./routes/builds";
 import cliDevice from "./routes/cli-device";
 import exportsRouter from "./routes/exports";
@@ -28,14 +29,18 @@ import templates from "./routes/templates";
 import uploads from "./routes/uploads";
 import workspaces from "./routes/workspaces";
 
-/** JSON bodies are small; bundle uploads (/api/uploads) stream and enforce their own grant limit. */
+/**
+ * JSON bodies are small; bundle uploads (/api/uploads) and directory uploads (PUT
+ * /api/sessions/:id/files/archive) stream and enforce their own limits.
+ */
 const JSON_BODY_LIMIT = 256 * 1024;
+const STREAMED_UPLOAD = /^\/api\/sessions\/[^/]+\/files\/archive$/;
 
 export function buildApp() {
   const app = createRouter();
   app.use("*", requestId);
   app.use("/api/*", async (c, next) => {
-    if (c.req.path.startsWith("/api/uploads/")) return next();
+    if (c.req.path.startsWith("/api/uploads/") || STREAMED_UPLOAD.test(c.req.path)) return next();
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT,
       onError: () => errorResponse(new ApiError("payload_too_large", `request body over ${JSON_BODY_LIMIT} bytes`)),
@@ -55,6 +60,7 @@ export function buildApp() {
     builds,
     sessions,
     automation,
+    automationFiles,
     scopedTokens,
     fork,
     mcp,

@@ -197,6 +197,10 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
     { fixed: { pid: "prc_permtest" }, body: () => ({ signal: "SIGTERM" }), ok: [404, 409, 502, 503] },
   ],
   "POST /api/sessions/:id/processes/:pid/wait": ["runtime.access", { fixed: { pid: "prc_permtest" }, ok: [404, 409, 502, 503] }],
+  "POST /api/sessions/:id/files/batch": ["runtime.access", { body: () => ({ ops: [{ op: "stat", path: "" }] }), ok: [409, 502, 503] }],
+  "GET /api/sessions/:id/files/archive": ["runtime.access", { ok: [409, 502, 503] }],
+  "PUT /api/sessions/:id/files/archive": ["runtime.access", { ok: [400, 409, 502, 503] }],
+  "GET /api/sessions/:id/files/watch": ["runtime.access", { ok: [409, 502, 503] }],
   "POST /api/sessions/:id/fork": ["sessions.write", { body: () => ({ name: "perm-fork" }), ok: [409] }],
   // MCP over HTTP: any credential; each tool call is checked as the route it calls.
   "POST /api/mcp": [

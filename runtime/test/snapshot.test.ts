@@ -125,6 +125,21 @@ describe("snapshot export and import", () => {
     expect(persistedTree(target)).toEqual(persistedTree(source));
   });
 
+  it("exports uncompressed with level=0 (a fork's export): stored blocks, restores byte-identically", async () => {
+    const [level1, level0] = await Promise.all(
+      ["", "&level=0"].map(async (q) => {
+        const res = await agentFetch(source, `/snapshot/export?stream=1${q}`, { method: "POST" });
+        return { encoding: res.headers.get("x-snapshot-encoding"), body: Buffer.from(await res.arrayBuffer()) };
+      }),
+    );
+    expect(level0?.encoding).toBe("gzip;level=0");
+    // The tree has text that level 1 shrinks; stored blocks do not.
+    expect(level0!.body.length).toBeGreaterThan(level1!.body.length);
+    const ok = await importSnapshot(target, level0!.body, sha256(level0!.body));
+    expect(ok.status).toBe(200);
+    expect(persistedTree(target)).toEqual(persistedTree(source));
+  });
+
   it("exports a valid empty archive when no persisted path exists, and restoring it clears them", async () => {
     const empty = await host.start("snap-empty", { persistedPaths: ["nothing-here"] });
     const { body, sha } = await exportSnapshot(empty);

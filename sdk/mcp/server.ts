@@ -1,6 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ApiError, type BurstFlare } from "../automation-client";
+import { ApiError, type BurstFlare, type ErrorCode } from "../automation-client";
 import { API_VERSION } from "../version";
 
 type ToolResult = { content: { type: "text"; text: string }[]; isError?: boolean };
@@ -70,6 +70,41 @@ export function createMcpServer(bf: BurstFlare): McpServer {
       inputSchema: { sessionId, path: z.string().min(1), content: z.string() },
     },
     ({ sessionId: id, path, content }) => answer(() => bf.sessions.attach(id).files.write(path, content)),
+  );
+  server.registerTool(
+    "list_files",
+    {
+      description: "List a directory of the session's workspace (recursive: the whole tree, up to 10 000 entries)",
+      inputSchema: { sessionId, path: z.string().max(1024).default(""), recursive: z.boolean().default(false) },
+    },
+    ({ sessionId: id, path, recursive }) =>
+      answer(async () => {
+        const [result] = await bf.sessions.attach(id).files.batch([{ op: "list", path, recursive }]);
+        if (!result?.ok) throw new ApiError((result?.error?.code ?? "internal") as ErrorCode, result?.error?.message ?? "list failed");
+        return { entries: result.entries, truncated: result.truncated ?? false };
+      }),
+  );
+  server.registerTool(
+    "stat_file",
+    { description: "Type, size and mtime of a workspace path (a symlink is not followed)", inputSchema: { sessionId, path: z.string() } },
+    ({ sessionId: id, path }) => answer(() => bf.sessions.attach(id).files.stat(path)),
+  );
+  server.registerTool(
+    "delete_file",
+    { description: "Delete a file or a whole directory of the session's workspace", inputSchema: { sessionId, path: z.string().min(1) } },
+    ({ sessionId: id, path }) =>
+      answer(async () => {
+        await bf.sessions.attach(id).files.remove(path);
+        return { deleted: path };
+      }),
+  );
+  server.registerTool(
+    "move_file",
+    {
+      description: "Move or rename a file or directory of the session's workspace (the target must not exist)",
+      inputSchema: { sessionId, from: z.string().min(1), to: z.string().min(1) },
+    },
+    ({ sessionId: id, from, to }) => answer(() => bf.sessions.attach(id).files.move(from, to)),
   );
   server.registerTool(
     "snapshot",

@@ -96,3 +96,19 @@ export const scopedTokenResponse = z.object({
   expiresAt: z.number(),
 });
 export type ScopedToken = z.infer<typeof scopedTokenResponse>;
+
+/** The file API for programs: /api/sessions/:id/files/{batch,archive,watch} (sdk/protocol/files.ts). */
+export {
+  type ArchiveUploadResult,
+  archiveQuery,
+  archiveUploadResult,
+  type FileOp,
+  type FileOpResult,
+  type FilesBatchBody,
+  type FilesBatchResult,
+  filesBatchBody,
+  filesBatchResult,
+  type WatchEvent,
+  watchEvent,
+  watchQuery,
+} from "../protocol/files";

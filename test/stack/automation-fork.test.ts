@@ -24,6 +24,13 @@ describe("POST /api/sessions/:id/fork", () => {
     expect(fork.session.id).not.toBe(source.id);
     console.log(`fork of a ${ROOT}/ tree (~530 KB): ${fork.durationMs} ms`);
     expect(await treeDigest(owner, fork.session.id, ROOT)).toBe(before);
+    // The snapshot is taken straight into the fork as its restore point (no copy); the source's list is untouched.
+    const listed = async (id: string) =>
+      ((await expectOK(await api(owner, "GET", `/api/sessions/${id}/snapshots`))) as { snapshots: { id: string }[] }).snapshots.map(
+        (s) => s.id,
+      );
+    expect(await listed(fork.session.id)).toEqual([fork.snapshotId]);
+    expect(await listed(source.id)).not.toContain(fork.snapshotId);
     // The branches are independent: a change in the fork does not reach the source.
     const changed = (await expectOK(
       await api(owner, "POST", `/api/sessions/${fork.session.id}/exec`, { command: `echo branch > ${ROOT}/empty.txt` }),

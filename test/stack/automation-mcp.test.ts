@@ -31,7 +31,21 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
 
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["create_session", "exec", "fork", "list_templates", "read_file", "snapshot", "start_session", "stop_session", "write_file"].sort(),
+      [
+        "create_session",
+        "delete_file",
+        "exec",
+        "fork",
+        "list_files",
+        "list_templates",
+        "move_file",
+        "read_file",
+        "snapshot",
+        "start_session",
+        "stat_file",
+        "stop_session",
+        "write_file",
+      ].sort(),
     );
     const templates = json(await client.callTool({ name: "list_templates", arguments: {} }));
     expect(Array.isArray(templates.templates)).toBe(true);
@@ -45,6 +59,16 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
     expect(read.content).toBe("- [ ] ship\n");
     const viaShell = json(await client.callTool({ name: "exec", arguments: { sessionId: session.id, command: "cat notes/todo.md" } }));
     expect(viaShell.stdout).toBe("- [ ] ship\n");
+    const mcp = client;
+    const call = async (name: string, args: Record<string, unknown>) =>
+      json(await mcp.callTool({ name, arguments: { sessionId: session.id, ...args } }));
+    expect((await call("list_files", { path: "notes" })).entries.map((e: { path: string }) => e.path)).toEqual(["notes/todo.md"]);
+    expect(await call("move_file", { from: "notes/todo.md", to: "notes/done.md" })).toMatchObject({ path: "notes/done.md" });
+    expect(await call("stat_file", { path: "notes/done.md" })).toMatchObject({ type: "file", size: 11 });
+    await call("delete_file", { path: "notes" });
+    const gone = (await client.callTool({ name: "stat_file", arguments: { sessionId: session.id, path: "notes" } })) as TextResult;
+    expect(gone.isError).toBe(true);
+    expect(json(gone).error.code).toBe("not_found");
 
     // Errors are tool errors with the API's code, not protocol failures.
     const bad = (await client.callTool({ name: "exec", arguments: { sessionId: "ses_nosuchsession00", command: "true" } })) as TextResult;

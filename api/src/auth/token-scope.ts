@@ -27,6 +27,9 @@ const SCOPED_ROUTES: { methods: string[]; pattern: RegExp; scope: TokenScope | n
   // Its own session's state: what a client needs to wait for it or to connect.
   { methods: ["GET"], pattern: /^\/api\/sessions\/([^/]+)$/, scope: null },
   { methods: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"], pattern: /^\/runtime\/sessions\/([^/]+)\/files(?:\/|$)/, scope: "files" },
+  { methods: ["POST"], pattern: /^\/api\/sessions\/([^/]+)\/files\/batch$/, scope: "files" },
+  { methods: ["GET", "PUT"], pattern: /^\/api\/sessions\/([^/]+)\/files\/archive$/, scope: "files" },
+  { methods: ["GET"], pattern: /^\/api\/sessions\/([^/]+)\/files\/watch$/, scope: "files" },
 ];
 
 /** The MCP endpoint's tools call the routes above in-process with the same token, so each is checked there. */

@@ -5,20 +5,19 @@ import { idSchema } from "../../../sdk/schemas/common";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { notFound } from "../lib/errors";
+import { log } from "../lib/log";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { getSessionRowById, toSession } from "../sessions/records";
 import { sessionStub } from "../sessions/stub";
-import { runningAgent } from "../snapshots/agent";
-import { createSessionFromSnapshot } from "../snapshots/new-session";
+import { forkSession } from "../snapshots/fork-session";
 import { requireSnapshotSession } from "../snapshots/session-ref";
-import { saveSnapshot } from "../snapshots/store";
 
 /**
  * POST /api/sessions/:id/fork: a new session from a running session's current state, for trying
- * a branch of work in parallel. A snapshot is taken on the spot and the new session is created
- * from it exactly as "restore into a new session" does (api/src/snapshots/new-session.ts), then
- * started; the source keeps running untouched.
+ * a branch of work in parallel. The new session is created with the source's template and config,
+ * a snapshot of the source is taken on the spot straight into it as its restore point
+ * (api/src/snapshots/fork-session.ts), and it is started; the source keeps running untouched.
  */
 const router = createRouter();
 
@@ -38,25 +37,14 @@ router.openapi(
     const source = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
     if (source.state !== "running") throw new ApiError("invalid_state", `session is ${source.state}; only a running session is forked`);
     const { name } = c.req.valid("json");
-    const snapshot = await saveSnapshot(c.env, {
-      session: source,
-      kind: "manual",
-      label: `fork → ${name}`,
-      createdBy: auth.userId,
-      fetchAgent: runningAgent(c.env, source.id),
-    });
+    const created = await forkSession(c.env, { workspaceId: auth.workspaceId, ownerId: auth.userId, name, sourceId: source.id });
+    const { snapshot } = created;
+    const snapshotted = Date.now();
     await audit(c, {
       action: "snapshot.create",
       targetType: "snapshot",
       targetId: snapshot.id,
-      details: { sessionId: source.id, fork: name },
-    });
-    const created = await createSessionFromSnapshot(c.env, {
-      workspaceId: auth.workspaceId,
-      ownerId: auth.userId,
-      name,
-      snapshot,
-      start: true,
+      details: { sessionId: created.sessionId, forkOf: source.id },
     });
     await audit(c, {
       action: "session.fork",
@@ -66,6 +54,13 @@ router.openapi(
     });
     // A failed start leaves the fork `failed` with its reason, as a create does.
     await sessionStub(c.env, created.sessionId).start(created.sessionId);
+    // Where a fork's time goes: the snapshot (export + upload), then the new session's start (restore included).
+    log("info", "session forked", {
+      sessionId: created.sessionId,
+      snapshotMs: snapshotted - started,
+      startMs: Date.now() - snapshotted,
+      bytes: snapshot.bytes,
+    });
     const row = await getSessionRowById(c.env, created.sessionId);
     if (!row) throw notFound("session");
     return c.json({ session: toSession(row), snapshotId: snapshot.id, durationMs: Date.now() - started }, 201);

@@ -45,6 +45,8 @@ export interface SaveSnapshotOptions {
   exportResponse?: Response;
   /** May ship only what changed since the restore point (automatic snapshots; see chain.ts). */
   incremental?: boolean;
+  /** Stored gzip blocks instead of level 1: for a fork, whose snapshot is restored once, right away. */
+  uncompressed?: boolean;
 }
 
 /** The most a streamed snapshot may hold (the agent's own import limit). */
@@ -73,10 +75,10 @@ function readExport(response: Response): OpenedExport | null {
 }
 
 /** Opens the agent's export (streamed) and checks its headers; the body is not read. */
-export async function openExport(fetchAgent: FetchAgent): Promise<OpenedExport> {
+export async function openExport(fetchAgent: FetchAgent, opts: { uncompressed?: boolean } = {}): Promise<OpenedExport> {
   let response: Response;
   try {
-    response = await fetchAgent("/snapshot/export?stream=1", { method: "POST" });
+    response = await fetchAgent(`/snapshot/export?stream=1${opts.uncompressed ? "&level=0" : ""}`, { method: "POST" });
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError("runtime_unavailable", `snapshot export failed: ${String(err)}`);
@@ -142,7 +144,7 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
       opened = readExport(opts.exportResponse);
       if (!opened) throw new ApiError("runtime_unavailable", "agent export without a usable archive");
     } else {
-      opened = await openExport(opts.fetchAgent);
+      opened = await openExport(opts.fetchAgent, { uncompressed: opts.uncompressed });
     }
     // A flush on stop or sleep, or a safety copy before a restore, holds the only copy of the
     // user's work: it is stored even over quota. Manual and autosave snapshots are refused: before

@@ -7,8 +7,12 @@ import { execRoutes } from "./exec/exec-handler";
 import { processRoutes } from "./exec/process-handler";
 import { ProcessManager } from "./exec/process-manager";
 import { runRoutes } from "./exec/run-handler";
+import { DirectoryArchives } from "./files/archive";
+import { FileBatch } from "./files/batch";
+import { bulkFileRoutes } from "./files/bulk-handler";
 import { FileService } from "./files/file-service";
 import { fileRoutes } from "./files/files-handler";
+import { Watches } from "./files/watch";
 import { WorkspacePaths } from "./files/workspace-paths";
 import { portRoutes } from "./ports/listening-ports";
 import { PortProxies } from "./ports/port-proxy";
@@ -29,6 +33,7 @@ fs.rmSync(tempDir, { recursive: true, force: true });
 const activity = new ActivityTracker();
 const connections = new ConnectionRegistry();
 const paths = new WorkspacePaths(config.workspace);
+const files = new FileService(paths, activity);
 const terminals = new TerminalManager(config, activity);
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
 const preview = new PreviewProxy(config.previewPort, activity, connections);
@@ -44,7 +49,8 @@ const server = createAgentServer({
   activity,
   routes: [
     ...terminalRoutes(terminals),
-    ...fileRoutes(new FileService(paths, activity)),
+    ...fileRoutes(files),
+    ...bulkFileRoutes(new FileBatch(files, paths), new DirectoryArchives(paths, activity, tempDir), new Watches(paths)),
     ...execRoutes(config),
     ...runRoutes(config, paths, activity),
     ...processRoutes(new ProcessManager(config, paths, activity)),

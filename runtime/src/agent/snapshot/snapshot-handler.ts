@@ -55,10 +55,14 @@ export function snapshotRoutes(snapshots: SnapshotService, tempDir: string): Rou
         if (url.searchParams.get("stream") === "1") {
           // Built, sent and (by the receiver) hashed at once. A failure after the headers went out
           // cuts the connection, so the receiver can never take a short archive for a whole one.
+          // `level=0` (a fork): stored gzip blocks, no compression; the archive is read once, soon.
+          const level = url.searchParams.get("level") === "0" ? 0 : SNAPSHOT_GZIP_LEVEL;
           try {
+            // An increment is always level 1; `level` applies to a full export.
+            const used = delta ? SNAPSHOT_GZIP_LEVEL : level;
             const onStart = () =>
-              res.writeHead(200, { "content-type": "application/gzip", [SNAPSHOT_ENCODING_HEADER]: `gzip;level=${SNAPSHOT_GZIP_LEVEL}` });
-            await (delta ? snapshots.exportDeltaTo(delta, res, onStart) : snapshots.exportTo(res, onStart));
+              res.writeHead(200, { "content-type": "application/gzip", [SNAPSHOT_ENCODING_HEADER]: `gzip;level=${used}` });
+            await (delta ? snapshots.exportDeltaTo(delta, res, onStart) : snapshots.exportTo(res, onStart, level));
           } catch (err) {
             if (!res.headersSent) throw err;
             res.destroy(err as Error);

@@ -89,11 +89,11 @@ export class SnapshotService {
    * Streams the archive into `sink` as it is built: no temp file, so the upload overlaps the
    * compression. Holds the service's lock until the last byte is written, so no import lands meanwhile.
    */
-  exportTo(sink: NodeJS.WritableStream, onStart: () => void): Promise<void> {
+  exportTo(sink: NodeJS.WritableStream, onStart: () => void, level = SNAPSHOT_GZIP_LEVEL): Promise<void> {
     return this.exclusive(async () => {
       const present = await this.presentRoots();
       onStart();
-      await pipeline(this.archiveSource(present, { level: SNAPSHOT_GZIP_LEVEL }), sink);
+      await pipeline(this.archiveSource(present, { level }), sink);
     });
   }
 

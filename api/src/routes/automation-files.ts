@@ -1,0 +1,125 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ApiError } from "../../../sdk/errors";
+import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "../../../sdk/schemas/automation";
+import { idSchema } from "../../../sdk/schemas/common";
+import type { AppEnv } from "../env";
+import { createRouter } from "../lib/app";
+import { audit } from "../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { agentJSON, callAgent } from "../sessions/agent-call";
+import { requireSessionRow } from "../sessions/records";
+
+/**
+ * The file API for programs (docs/automation.md): bulk operations, directories as tar streams and
+ * watch events, on the session's agent (runtime/src/agent/files/). Same permission as the editor's
+ * file API (runtime.access); scoped tokens reach it with the `files` scope. Writes are audited.
+ */
+const router = createRouter();
+const tags = ["automation"];
+const idParam = z.object({ id: idSchema });
+const access = [requireAuth, requirePermission("runtime.access")];
+const conflict = { 409: errorResponses[400] };
+const WRITE_OPS = new Set(["write", "mkdir", "delete", "move"]);
+/** What the audit log keeps of a batch's writes. */
+const AUDIT_PATHS_MAX = 20;
+
+async function pathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>): Promise<string> {
+  const { id } = c.req.valid("param");
+  await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+  return id;
+}
+
+const agentQuery = (path: string, extra: Record<string, string> = {}) => `?${new URLSearchParams({ path, ...extra })}`;
+
+router.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/sessions/{id}/files/batch",
+    tags,
+    summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
+    middleware: access,
+    request: { params: idParam, ...jsonBody(filesBatchBody) },
+    responses: { 200: jsonResponse(filesBatchResult), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const body = c.req.valid("json");
+    const writes = body.ops.filter((op) => WRITE_OPS.has(op.op));
+    const result = await agentJSON<z.infer<typeof filesBatchResult>>(c, id, "/files/batch", { method: "POST", body: JSON.stringify(body) });
+    if (writes.length) {
+      const paths = writes.slice(0, AUDIT_PATHS_MAX).map((op) => (op.op === "move" ? `${op.from} -> ${op.to}` : `${op.op} ${op.path}`));
+      await audit(c, { action: "session.files_write", targetType: "session", targetId: id, details: { ops: writes.length, paths } });
+    }
+    return c.json(result, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/files/archive",
+    tags,
+    summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
+    middleware: access,
+    request: { params: idParam, query: archiveQuery },
+    responses: {
+      200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
+      ...errorResponses,
+      ...conflict,
+    },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const res = await callAgent(c, id, `/files/archive${agentQuery(c.req.valid("query").path)}`);
+    return new Response(res.body, {
+      headers: { "content-type": "application/gzip", "content-disposition": "attachment", "x-content-type-options": "nosniff" },
+    });
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "put",
+    path: "/api/sessions/{id}/files/archive",
+    tags,
+    summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
+    middleware: access,
+    request: { params: idParam, query: archiveQuery },
+    responses: { 200: jsonResponse(archiveUploadResult), ...errorResponses, ...conflict },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const { path } = c.req.valid("query");
+    if (!c.req.raw.body) throw new ApiError("validation_failed", "the body must be a tar or tar.gz archive");
+    const res = await callAgent(c, id, `/files/archive${agentQuery(path)}`, { method: "PUT", body: c.req.raw.body });
+    const result = (await res.json()) as z.infer<typeof archiveUploadResult>;
+    await audit(c, { action: "session.files_upload", targetType: "session", targetId: id, details: { ...result } });
+    return c.json(result, 200);
+  },
+);
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/sessions/{id}/files/watch",
+    tags,
+    summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
+    middleware: access,
+    request: { params: idParam, query: watchQuery },
+    responses: {
+      200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
+      ...errorResponses,
+      ...conflict,
+    },
+  }),
+  async (c) => {
+    const id = await pathSession(c);
+    const { path, timeoutMs } = c.req.valid("query");
+    const res = await callAgent(c, id, `/files/watch${agentQuery(path, { timeoutMs: String(timeoutMs) })}`);
+    return new Response(res.body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });
+  },
+);
+
+export default router;
