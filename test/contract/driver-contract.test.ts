@@ -80,7 +80,8 @@ describe(`runtime driver contract (${driver.name})`, () => {
   it("start runs exactly one runtime, a second start is idempotent, get reports it and the terminal echoes", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "contract-start" });
-    expect(session.state).toBe("running");
+    // A failed start names its reason in the assertion, so a CI log says why.
+    expect(session.state, session.failureReason ?? undefined).toBe("running");
     const [first, ...others] = await driver.runtimes(session.id);
     expect(first).toBeDefined();
     expect(others).toEqual([]);
