@@ -286,7 +286,7 @@ router.openapi(
     responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
   }),
   async (c) => {
-    const { auth, id } = await requirePathSession(c);
+    const { auth, id, row } = await requirePathSession(c);
     const body = hasJSONBody(c) ? c.req.valid("json") : {};
     const bound = body.publicKey ? await parseOpenSSHPublicKey(body.publicKey) : null;
     const token = await issueSSHToken(
@@ -307,7 +307,8 @@ router.openapi(
       targetId: id,
       ...(bound ? { details: { boundKey: bound.fingerprint } } : {}),
     });
-    return c.json(token, 200);
+    const { name, state } = toSession(row);
+    return c.json({ ...token, session: { id, name, state } }, 200);
   },
 );
 

@@ -1,12 +1,12 @@
 import { path } from "../../../sdk/client";
-import { type Session, type SSHToken, sessionDetailResponse, sshTokenSchema } from "../../../sdk/schemas/sessions";
+import { type Session, type SSHToken, sshTokenSchema } from "../../../sdk/schemas/sessions";
 import type { Context } from "../context";
 import { signalIntent } from "../intent";
 import { SessionIdCache } from "../session-ids";
 import { ensureRunning, HOST_SUFFIX, resolveSession } from "../sessions";
 
 export interface PreparedConnection {
-  session: Session;
+  session: Pick<Session, "id" | "name">;
   minted: SSHToken;
 }
 
@@ -20,9 +20,9 @@ export interface PrepareOptions {
 
 /**
  * The session a connection goes to, running, and a single-use ssh token for it. When the id is
- * known (an id was given, or the name resolved before), the lookup and the mint go out together:
- * one round trip instead of two for a running session. Anything else (asleep, renamed, refused)
- * takes the careful path, which also reports the real error.
+ * known (an id was given, or the name resolved before), the token is asked for at once and its
+ * answer names the session's state: one round trip for a running session. Anything else (asleep,
+ * renamed, refused) takes the careful path, which also reports the real error.
  */
 export async function prepareConnection(ctx: Context, ref: string, opts: PrepareOptions): Promise<PreparedConnection> {
   const name = ref.endsWith(HOST_SUFFIX) ? ref.slice(0, -HOST_SUFFIX.length) : ref;
@@ -33,17 +33,12 @@ export async function prepareConnection(ctx: Context, ref: string, opts: Prepare
   if (knownId) {
     // Start on intent: a sleeping session marked for it starts waking at once.
     const intent = signalIntent(ctx.client, "ssh", knownId);
-    const [detail, minted] = await Promise.allSettled([
-      ctx.client.get(path`/api/sessions/${knownId}`, { schema: sessionDetailResponse }),
-      mint(knownId),
-      intent,
-    ]);
-    if (detail.status === "fulfilled" && minted.status === "fulfilled") {
-      const session = detail.value.session;
-      if ((session.id === name || session.name === name) && session.state === "running") {
-        ids.set(session.name, session.id);
-        return { session, minted: minted.value };
-      }
+    const [minted] = await Promise.allSettled([mint(knownId), intent]);
+    // The token's answer names the session as it stands: running, and still the one the name means.
+    const found = minted.status === "fulfilled" ? minted.value.session : undefined;
+    if (minted.status === "fulfilled" && found && (found.id === name || found.name === name) && found.state === "running") {
+      ids.set(found.name, found.id);
+      return { session: { id: found.id, name: found.name }, minted: minted.value };
     }
   }
   let session = await resolveSession(ctx.client, ref);
