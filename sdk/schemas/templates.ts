@@ -57,6 +57,7 @@ export const buildBriefSchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });
+export type BuildBrief = z.infer<typeof buildBriefSchema>;
 
 export const templateVersionSchema = z.object({
   id: z.string(),

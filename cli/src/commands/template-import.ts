@@ -17,6 +17,7 @@ import { waitForBuild } from "../builds";
 import { fileStreamWithProgress, isDirectory, prepareBundle } from "../bundle";
 import { CLIError, formatBytes } from "../output";
 import { ProgressBar } from "../progress";
+import { uploadVersion } from "../template-upload";
 import { resolveTemplate } from "./template";
 
 interface ImportOptions {
@@ -98,52 +99,19 @@ export function registerTemplateImport(tpl: Command, app: App): void {
       const bundle = await prepareBundle(dir);
       try {
         const detail = await findOrCreate(ctx.client, name, opts.template === undefined);
-        const created = await ctx.client.post(
-          apiPath`/api/templates/${detail.template.id}/versions`,
-          { version: opts.version, manifest },
-          { schema: createVersionResponse },
-        );
-        if (bundle.bytes > created.uploadGrant.maxBytes) {
-          throw new CLIError(
-            "payload_too_large",
-            `the folder packs to ${formatBytes(bundle.bytes)}; the limit is ${formatBytes(created.uploadGrant.maxBytes)}`,
-            {
-              hint: "leave dependencies and build outputs out; onCreateCommand can recreate them",
-            },
-          );
-        }
-        const bar = new ProgressBar(ctx.streams.stderr, "uploading", bundle.bytes, { json: ctx.out.json });
-        const res = await ctx.client.raw("PUT", created.uploadGrant.url, {
-          body: fileStreamWithProgress(bundle.file, (n) => bar.tick(n)),
-          headers: { "content-type": "application/gzip", "content-length": String(bundle.bytes), accept: "application/json" },
-          duplex: "half",
+        const { uploaded, build, promoted } = await uploadVersion(ctx, {
+          template: detail.template,
+          version: opts.version,
+          manifest,
+          bundle,
+          wait: opts.wait === true,
+          promote: opts.promote === true,
+          tooLargeHint: "leave dependencies and build outputs out; onCreateCommand can recreate them",
         });
-        bar.finish();
-        const uploaded = uploadResultSchema.parse(await res.json());
-        let status: string = uploaded.build.status;
-        let promoted = false;
-        if (opts.wait || opts.promote) {
-          const spinner = ctx.spinner(`build ${uploaded.build.id}: ${status}`);
-          const final = await waitForBuild(ctx.client, uploaded.build.id, {
-            onUpdate: (b) => spinner.update(`build ${b.id}: ${b.status}`),
-          });
-          status = final.status;
-          if (final.status !== "succeeded") {
-            spinner.fail(`build ${final.id}: ${final.status}${final.error ? ` (${final.error})` : ""}`);
-            throw new CLIError("build_failed", `the build of ${detail.template.name} ${opts.version} ${final.status}`, {
-              hint: `read its log with \`flare build log ${final.id}\``,
-            });
-          }
-          spinner.succeed(`build ${final.id}: succeeded`);
-          if (opts.promote) {
-            await ctx.client.post(apiPath`/api/templates/${detail.template.id}/promote`, { versionId: uploaded.version.id });
-            promoted = true;
-          }
-        }
         ctx.out.result(
-          { template: detail.template, version: uploaded.version, build: { ...uploaded.build, status }, manifest, warnings, promoted },
+          { template: detail.template, version: uploaded.version, build, manifest, warnings, promoted },
           () =>
-            `imported ${file} as ${detail.template.name} ${uploaded.version.version} (${uploaded.files} files)\nbuild ${uploaded.build.id}: ${status}${warnings.length ? `\n${warnings.length} warning(s) above` : ""}${promoted ? "\npromoted" : ""}`,
+            `imported ${file} as ${detail.template.name} ${uploaded.version.version} (${uploaded.files} files)\nbuild ${build.id}: ${build.status}${warnings.length ? `\n${warnings.length} warning(s) above` : ""}${promoted ? "\npromoted" : ""}`,
         );
       } finally {
         bundle.cleanup();

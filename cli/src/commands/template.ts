@@ -14,6 +14,7 @@ import { waitForBuild } from "../builds";
 import { fileStreamWithProgress, MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
 import { CLIError, formatBytes, table } from "../output";
 import { ProgressBar } from "../progress";
+import { uploadVersion } from "../template-upload";
 import { registerTemplateImport } from "./template-import";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -142,46 +143,15 @@ export function registerTemplate(program: Command, app: App): void {
         throw err;
       }
       try {
-        const created = await ctx.client.post(
-          path`/api/templates/${detail.template.id}/versions`,
-          { version: opts.version, manifest },
-          { schema: createVersionResponse },
-        );
-        if (bundle.bytes > created.uploadGrant.maxBytes) {
-          throw new CLIError(
-            "payload_too_large",
-            `the bundle is ${formatBytes(bundle.bytes)}; the limit is ${formatBytes(created.uploadGrant.maxBytes)}`,
-            {
-              hint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
-            },
-          );
-        }
-        const bar = new ProgressBar(ctx.streams.stderr, "uploading", bundle.bytes, { json: ctx.out.json });
-        const res = await ctx.client.raw("PUT", created.uploadGrant.url, {
-          body: fileStreamWithProgress(bundle.file, (n) => bar.tick(n)),
-          headers: { "content-type": "application/gzip", "content-length": String(bundle.bytes), accept: "application/json" },
-          duplex: "half",
+        const { uploaded, build, promoted } = await uploadVersion(ctx, {
+          template: detail.template,
+          version: opts.version,
+          manifest,
+          bundle,
+          wait: opts.wait === true,
+          promote: opts.promote === true,
+          tooLargeHint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
         });
-        bar.finish();
-        const uploaded = uploadResultSchema.parse(await res.json());
-        let build = uploaded.build;
-        let promoted = false;
-        if (opts.wait || opts.promote) {
-          const spinner = ctx.spinner(`build ${build.id}: ${build.status}`);
-          const final = await waitForBuild(ctx.client, build.id, { onUpdate: (b) => spinner.update(`build ${b.id}: ${b.status}`) });
-          build = { id: final.id, status: final.status, createdAt: final.createdAt, finishedAt: final.finishedAt };
-          if (final.status !== "succeeded") {
-            spinner.fail(`build ${final.id}: ${final.status}${final.error ? ` (${final.error})` : ""}`);
-            throw new CLIError("build_failed", `the build of ${detail.template.name} ${opts.version} ${final.status}`, {
-              hint: `read its log with \`flare build log ${final.id}\`, fix the template, upload a new version (or \`flare build retry ${final.id}\`)`,
-            });
-          }
-          spinner.succeed(`build ${final.id}: succeeded`);
-          if (opts.promote) {
-            await ctx.client.post(path`/api/templates/${detail.template.id}/promote`, { versionId: uploaded.version.id });
-            promoted = true;
-          }
-        }
         ctx.out.result(
           { version: uploaded.version, build, sha256: uploaded.sha256, bytes: uploaded.bytes, files: uploaded.files, promoted },
           () =>

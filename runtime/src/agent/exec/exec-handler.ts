@@ -6,9 +6,9 @@ import { type AgentConfig, allowedSessionEnv } from "../config";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { loginShell, shellEnv } from "../shell";
+import { waitForExit } from "./wait-exit";
 
 /** After the command exits, how long inherited stdout/stderr may stay open (a background job) before we stop reading. */
-const CLOSE_GRACE_MS = 500;
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
@@ -51,24 +51,7 @@ export function execRoutes(config: AgentConfig): Route[] {
         res.on("close", () => {
           if (!finished) killGroup(child.pid, "SIGKILL");
         });
-        const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-          child.on("error", (err) => {
-            send({ type: "output", data: `failed to start shell: ${err.message}\n` });
-            resolve({ code: 127, signal: null });
-          });
-          child.on("exit", (code, signal) => {
-            const done = () => resolve({ code, signal });
-            const grace = setTimeout(() => {
-              child.stdout.destroy();
-              child.stderr.destroy();
-              done();
-            }, CLOSE_GRACE_MS);
-            child.on("close", () => {
-              clearTimeout(grace);
-              done();
-            });
-          });
-        });
+        const exit = await waitForExit(child, (err) => send({ type: "output", data: `failed to start shell: ${err.message}\n` }));
         clearTimeout(timer);
         finished = true;
         send({ type: "exit", code: exit.code, signal: exit.signal, durationMs: Date.now() - started });

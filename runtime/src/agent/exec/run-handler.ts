@@ -7,9 +7,9 @@ import type { WorkspacePaths } from "../files/workspace-paths";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { killGroup, spawnCommand } from "./spawn-command";
+import { waitForExit } from "./wait-exit";
 
 /** After the command exits, how long inherited stdout/stderr may stay open (a background job) before we stop reading. */
-const CLOSE_GRACE_MS = 500;
 /** How often a running command marks the runtime as in use. */
 const ACTIVITY_EVERY_MS = 2_000;
 /** stdin plus the rest of the JSON body. */
@@ -75,24 +75,7 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
         res.on("close", () => {
           if (!finished) killGroup(child.pid, "SIGKILL");
         });
-        const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-          child.on("error", (err) => {
-            send({ type: "stderr", data: `failed to start: ${err.message}\n` });
-            resolve({ code: 127, signal: null });
-          });
-          child.on("exit", (code, signal) => {
-            const done = () => resolve({ code, signal });
-            const grace = setTimeout(() => {
-              child.stdout.destroy();
-              child.stderr.destroy();
-              done();
-            }, CLOSE_GRACE_MS);
-            child.on("close", () => {
-              clearTimeout(grace);
-              done();
-            });
-          });
-        });
+        const exit = await waitForExit(child, (err) => send({ type: "stderr", data: `failed to start: ${err.message}\n` }));
         clearTimeout(timer);
         clearInterval(busy);
         activity.touch("files");

@@ -1,0 +1,63 @@
+import { ApiError } from "../../../sdk/errors";
+import type { AppBindings } from "../env";
+import { newId } from "../lib/crypto";
+import { notFound } from "../lib/errors";
+import { now } from "../lib/time";
+import { getSessionRowById, insertSession, type SessionRow, sessionConfig } from "../sessions/records";
+import { publishSessionChange } from "../sessions/workspace-events";
+import { assertQuota } from "../workspaces/quotas";
+import type { SnapshotRecord } from "./records";
+
+export interface SessionLikeOptions {
+  workspaceId: string;
+  ownerId: string;
+  name: string;
+  /** The session whose template version and runtime config the new one takes (it may be deleted). */
+  sourceId: string;
+  /** Whether it will be started at once (the running-sessions quota applies). */
+  start: boolean;
+}
+
+/**
+ * A new session like another, whose restore point `restorePoint` makes. Its first start restores
+ * that snapshot through the ordinary boot path. Open lists learn of it only once it is whole: if
+ * the restore point fails, the new session is removed again and nothing half-made is left.
+ */
+export async function createSessionLike(
+  env: AppBindings,
+  opts: SessionLikeOptions,
+  restorePoint: (target: { id: string; workspaceId: string }, source: SessionRow) => Promise<SnapshotRecord>,
+): Promise<{ sessionId: string; snapshot: SnapshotRecord }> {
+  const source = await getSessionRowById(env, opts.sourceId);
+  if (!source || source.workspace_id !== opts.workspaceId) throw notFound("session");
+  await assertQuota(env, opts.workspaceId, "totalSessions");
+  if (opts.start) await assertQuota(env, opts.workspaceId, "runningSessions");
+  const id = newId("ses");
+  const inserted = await insertSession(env, {
+    id,
+    workspaceId: opts.workspaceId,
+    ownerId: opts.ownerId,
+    name: opts.name,
+    templateId: source.template_id,
+    versionId: source.version_id,
+    startOnIntent: false,
+    config: sessionConfig(source),
+    at: now(),
+  });
+  if (!inserted) throw new ApiError("conflict", `a session named ${opts.name} already exists`);
+  try {
+    const snapshot = await restorePoint({ id, workspaceId: opts.workspaceId }, source);
+    await publishSessionChange(env, opts.workspaceId, {
+      sessionId: id,
+      state: "created",
+      stateVersion: 0,
+      phase: null,
+      failureReason: null,
+    });
+    return { sessionId: id, snapshot };
+  } catch (err) {
+    const at = now();
+    await env.DB.prepare("UPDATE sessions SET state = 'deleted', deleted_at = ?, updated_at = ? WHERE id = ?").bind(at, at, id).run();
+    throw err;
+  }
+}
