@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { bareSSHArgs } from "../lib/bare-ssh.mjs";
 import { ROOT } from "../lib/processes.mjs";
 
 const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
@@ -90,26 +91,12 @@ export default {
       const sshUser = (await ctx.api("POST", `/api/sessions/${session.id}/ssh-token`)).sshUser;
       const direct = ctx.host ? await directAgent(ctx, session.id) : null;
       directArgs = direct
-        ? [
-            "-F",
-            "/dev/null",
-            "-o",
-            `ProxyCommand=${node} ${BRIDGE} ${direct.url} ${direct.agentToken} ${Buffer.from(publicKey).toString("base64url")} ${sshUser}`,
-            "-i",
-            keyFile,
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "LogLevel=ERROR",
-            `${sshUser}@direct`,
-            "echo ok",
-          ]
+        ? bareSSHArgs({
+            proxy: `${node} ${BRIDGE} ${direct.url} ${direct.agentToken} ${Buffer.from(publicKey).toString("base64url")} ${sshUser}`,
+            identity: keyFile,
+            destination: `${sshUser}@direct`,
+            command: "echo ok",
+          })
         : null;
       for (let r = 0; r < ctx.runs; r++) {
         samples.node.push(await timed(node, ["-e", "0"], env));

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
 import { type Session, sshTokenSchema } from "../../sdk/schemas/sessions";
 import { E2E_PORT } from "../ports";
@@ -145,30 +146,7 @@ describe("SSH with an API token", () => {
       const file = path.join(dir, `token-${randomBytes(4).toString("hex")}`);
       writeFileSync(file, minted.token, { mode: 0o600 });
       const proxy = `${process.execPath} ${FLARE_BIN} ssh-proxy ${session.id} --token-file ${file}`;
-      return run(
-        SSH,
-        [
-          "-F",
-          "/dev/null",
-          "-o",
-          `ProxyCommand=${proxy}`,
-          "-o",
-          "IdentitiesOnly=yes",
-          "-i",
-          identity,
-          "-o",
-          "StrictHostKeyChecking=no",
-          "-o",
-          "UserKnownHostsFile=/dev/null",
-          "-o",
-          "BatchMode=yes",
-          "-o",
-          "LogLevel=ERROR",
-          `${minted.sshUser}@${host}`,
-          "echo in",
-        ],
-        fh,
-      );
+      return run(SSH, bareSSHArgs({ proxy, identity, destination: `${minted.sshUser}@${host}`, command: "echo in" }), fh);
     };
     const ok = await attempt(bound.file);
     expect(ok.stdout, ok.stderr).toBe("in\n");

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { sshKeySchema } from "../../sdk/schemas/auth";
 import type { Session } from "../../sdk/schemas/sessions";
 import { sshTokenSchema } from "../../sdk/schemas/sessions";
@@ -171,31 +172,7 @@ describe("real OpenSSH through the tunnel", () => {
   describe("refusals", () => {
     /** ssh with nothing from config: our options only, so each case controls token and key itself. */
     const bare = (proxy: string, identity: string, extra: string[] = []) =>
-      run(
-        SSH,
-        [
-          "-F",
-          "/dev/null",
-          "-o",
-          `ProxyCommand=${proxy}`,
-          "-o",
-          "IdentitiesOnly=yes",
-          "-i",
-          identity,
-          "-o",
-          "StrictHostKeyChecking=no",
-          "-o",
-          "UserKnownHostsFile=/dev/null",
-          "-o",
-          "BatchMode=yes",
-          "-o",
-          "LogLevel=ERROR",
-          ...extra,
-          `${user.email.split("@")[0]}@${host}`,
-          "echo in",
-        ],
-        fh,
-      );
+      run(SSH, bareSSHArgs({ proxy, identity, extra, destination: `${user.email.split("@")[0]}@${host}`, command: "echo in" }), fh);
     const managedKey = () => path.join(fh.configDir, "ssh/id_ed25519");
     const proxyWithToken = (sessionId: string, token: string) => {
       const file = path.join(mkdtempSync(path.join(os.tmpdir(), "flare-token-")), "token");

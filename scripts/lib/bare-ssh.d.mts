@@ -1,0 +1,1 @@
+export function bareSSHArgs(o: { proxy: string; identity: string; destination: string; command: string; extra?: string[] }): string[];
