@@ -24,16 +24,32 @@ const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 /** Same hashing as api/src/auth/tokens.ts hashToken. */
 const hashToken = (token: string) => createHash("sha256").update(`bf-token:${token}`).digest("hex");
 
-/** Runs SQL against the stack's local D1 (the same sqlite files wrangler dev serves). */
+/** How often a write that met wrangler dev's own write lock is tried again. */
+const BUSY_ATTEMPTS = 5;
+
+/**
+ * Runs SQL against the stack's local D1 (the same sqlite files wrangler dev serves). wrangler dev
+ * holds sqlite's write lock while it writes, so a second writer can be told SQLITE_BUSY: that one
+ * answer is tried again; any other failure is the test's.
+ */
 export async function stackSQL(sql: string): Promise<void> {
-  await run(
-    path.join(ROOT, "node_modules/.bin/wrangler"),
-    ["d1", "execute", "DB", "--local", "--persist-to", STACK_STATE_DIR, "--command", sql],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
-    },
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run(
+        path.join(ROOT, "node_modules/.bin/wrangler"),
+        ["d1", "execute", "DB", "--local", "--persist-to", STACK_STATE_DIR, "--command", sql],
+        {
+          cwd: ROOT,
+          env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+        },
+      );
+      return;
+    } catch (err) {
+      const busy = /SQLITE_BUSY|database is locked/.test(String((err as { stderr?: unknown }).stderr ?? "") + String(err));
+      if (!busy || attempt === BUSY_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
 }
 
 /**
