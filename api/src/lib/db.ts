@@ -1,0 +1,61 @@
+import type { z } from "zod";
+
+/**
+ * The one way to reach D1. Only repository modules (`*-repo.ts`) call it: they own every SQL
+ * statement and hand the rest of the Worker parsed rows, so a column renamed in a migration fails
+ * in the repository's tests instead of surfacing as `undefined` in a route.
+ */
+export class Db {
+  constructor(readonly d1: D1Database) {}
+
+  /** The first row, parsed; null when there is none. */
+  async one<S extends z.ZodType>(schema: S, sql: string, ...binds: unknown[]): Promise<z.infer<S> | null> {
+    const row = await this.d1
+      .prepare(sql)
+      .bind(...binds)
+      .first();
+    return row === null ? null : parseRow(schema, row, sql);
+  }
+
+  /** Every row, parsed. */
+  async all<S extends z.ZodType>(schema: S, sql: string, ...binds: unknown[]): Promise<z.infer<S>[]> {
+    const { results } = await this.d1
+      .prepare(sql)
+      .bind(...binds)
+      .all();
+    return results.map((row) => parseRow(schema, row, sql));
+  }
+
+  /** A write; the number of rows it changed. */
+  async run(sql: string, ...binds: unknown[]): Promise<number> {
+    const res = await this.d1
+      .prepare(sql)
+      .bind(...binds)
+      .run();
+    return res.meta.changes ?? 0;
+  }
+
+  /** A statement for `batch`, so several writes commit together. */
+  statement(sql: string, ...binds: unknown[]): D1PreparedStatement {
+    return this.d1.prepare(sql).bind(...binds);
+  }
+
+  /** Statements that commit or fail together; the changed-row count of each. */
+  async batch(statements: D1PreparedStatement[]): Promise<number[]> {
+    if (statements.length === 0) return [];
+    const results = await this.d1.batch(statements);
+    return results.map((r) => r.meta.changes ?? 0);
+  }
+}
+
+/** The database of this Worker's environment. */
+export function dbOf(env: { DB: D1Database }): Db {
+  return new Db(env.DB);
+}
+
+function parseRow<S extends z.ZodType>(schema: S, row: unknown, sql: string): z.infer<S> {
+  const parsed = schema.safeParse(row);
+  if (parsed.success) return parsed.data;
+  const where = sql.replace(/\s+/g, " ").slice(0, 80);
+  throw new Error(`row does not match its schema (${where}…): ${parsed.error.message}`);
+}
