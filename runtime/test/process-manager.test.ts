@@ -2,9 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../sdk/protocol/agent";
 import { PROCESS_OUTPUT_KEEP, PROCESSES_MAX } from "../../sdk/protocol/automation";
 import { ActivityTracker } from "../src/agent/activity/activity-tracker";
 import type { AgentConfig } from "../src/agent/config";
+import { ConnectionRegistry } from "../src/agent/connections/connection-registry";
 import { ProcessManager } from "../src/agent/exec/process-manager";
 import { WorkspacePaths } from "../src/agent/files/workspace-paths";
 
@@ -21,7 +23,8 @@ const config: AgentConfig = {
   sshHostKeySeed: null,
   userEnv: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
 };
-const manager = new ProcessManager(config, new WorkspacePaths(workspace), new ActivityTracker());
+const registry = new ConnectionRegistry();
+const manager = new ProcessManager(config, new WorkspacePaths(workspace), new ActivityTracker(), registry);
 afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
 describe("ProcessManager", () => {
@@ -62,7 +65,7 @@ describe("ProcessManager", () => {
   });
 
   it("keeps each user's processes to that user, and one user filling the cap does not stop another", async () => {
-    const shared = new ProcessManager(config, new WorkspacePaths(workspace), new ActivityTracker());
+    const shared = new ProcessManager(config, new WorkspacePaths(workspace), new ActivityTracker(), new ConnectionRegistry());
     const mine = [];
     for (let i = 0; i < PROCESSES_MAX; i++) mine.push(await shared.start({ argv: ["sleep", "30"], env: {} }, "usr_member"));
     await expect(shared.start({ argv: ["sleep", "30"], env: {} }, "usr_member")).rejects.toMatchObject({ code: "rate_limited" });
@@ -75,5 +78,53 @@ describe("ProcessManager", () => {
     await Promise.all(mine.map((p) => shared.wait(p.id, 10_000, "usr_member")));
     // Exited processes make room again.
     await shared.start({ argv: ["true"], env: {} }, "usr_member");
+  });
+});
+
+/** Running, not a zombie waiting for whoever inherited it to reap it. */
+const alive = (pid: number) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+};
+
+const principal = (userId: string, kind: "sign_in" | "api_token", id: string): Principal => ({
+  connectionId: `conn_${id}`,
+  userId,
+  credential: { kind, id },
+});
+
+describe("ProcessManager under revocation", () => {
+  it("ends the processes a revoked credential started, with their background jobs, and keeps the others", async () => {
+    const tokenPrincipal = principal("usr_a", "api_token", "tok_1");
+    const signInPrincipal = principal("usr_a", "sign_in", "ses_1");
+    // A shell with a background job in the same session: the revocation must reach the job too.
+    const revoked = await manager.start({ command: "sleep 300 & echo $! > bg.pid; wait", env: {} }, "usr_a", tokenPrincipal);
+    const kept = await manager.start({ command: "sleep 300", env: {} }, "usr_a", signInPrincipal);
+    const bgFile = path.join(workspace, "bg.pid");
+    await expect.poll(() => fs.existsSync(bgFile) && fs.readFileSync(bgFile, "utf8").trim() !== "").toBe(true);
+    const bgPid = Number(fs.readFileSync(bgFile, "utf8"));
+    expect(alive(bgPid)).toBe(true);
+
+    const result = registry.close({ credential: tokenPrincipal.credential });
+    expect(result.closed).toEqual([tokenPrincipal.connectionId]);
+    const ended = await manager.wait(revoked.id, 10_000, "usr_a");
+    expect(ended).toMatchObject({ state: "exited", signal: "SIGKILL" });
+    await expect.poll(() => alive(bgPid)).toBe(false);
+    expect(manager.get(kept.id, "usr_a").state).toBe("running");
+
+    // The user losing access ends the rest of their work.
+    registry.close({ userId: "usr_a", lostAccess: true });
+    expect(await manager.wait(kept.id, 10_000, "usr_a")).toMatchObject({ state: "exited", signal: "SIGKILL" });
+  });
+
+  it("forgets a process once it exits, so a later revocation names nothing", async () => {
+    const p = principal("usr_b", "api_token", "tok_2");
+    const done = await manager.start({ command: "true", env: {} }, "usr_b", p);
+    await manager.wait(done.id, 10_000, "usr_b");
+    await expect.poll(() => registry.close({ credential: p.credential }).closed).toEqual([]);
   });
 });

@@ -41,11 +41,13 @@ import { z } from "zod";
  *   POST /exec/run, /processes…            the automation API's commands and background processes
  *                                          (sdk/protocol/automation.ts)
  *   POST /connections/close ConnectionMatch → ClosedConnections: ends the open terminal, ssh and
- *                                          preview WebSockets whose principal matches (revoked access)
+ *                                          preview WebSockets, running commands and background
+ *                                          processes whose principal matches (revoked access);
+ *                                          with lostAccess also the user's terminal shells
  *
- * Every /terminal, /ssh and /preview request from a user carries PRINCIPAL_HEADER, set by the
- * session DO (clients' copies are stripped by the Worker): who opened the connection and with
- * which credential. A terminal belongs to the user who opened it; another user attaches only
+ * Every /terminal, /ssh, /preview, /exec/run and /processes request from a user carries
+ * PRINCIPAL_HEADER, set by the control plane (clients' copies are stripped by the Worker): who
+ * opened the connection or started the work, and with which credential. A terminal belongs to the user who opened it; another user attaches only
  * when the owner opened it with `shared=1`.
  *
  * File API errors: `..` → 400 bad_request; outside the workspace or through a symlink → 403
@@ -75,14 +77,23 @@ export const principal = z.object({
 });
 export type Principal = z.infer<typeof principal>;
 
-/** Which connections to end: every given field must match. */
+/**
+ * Which connections and running work to end: every given field must match. Work is what a
+ * principal started and the agent still runs for it: /exec/run commands and background processes.
+ */
 export const connectionMatch = z
   .object({
     userId: z.string().min(1).max(64).optional(),
     credential: connectionCredential.optional(),
     kinds: z.array(credentialKind).min(1).optional(),
+    /**
+     * The user lost runtime access to the session (removed, demoted to viewer, left): their
+     * terminals' shells end too, not only the sockets. Needs `userId`.
+     */
+    lostAccess: z.boolean().optional(),
   })
-  .refine((m) => m.userId !== undefined || m.credential !== undefined, { message: "name a userId or a credential" });
+  .refine((m) => m.userId !== undefined || m.credential !== undefined, { message: "name a userId or a credential" })
+  .refine((m) => !m.lostAccess || m.userId !== undefined, { message: "lostAccess names a userId" });
 export type ConnectionMatch = z.infer<typeof connectionMatch>;
 
 export const closedConnections = z.object({ closed: z.array(z.string()), open: z.array(z.string()) });

@@ -35,6 +35,7 @@ const connections = new ConnectionRegistry();
 const paths = new WorkspacePaths(config.workspace);
 const files = new FileService(paths, activity);
 const terminals = new TerminalManager(config, activity);
+connections.onLostAccess((userId) => terminals.killOwnedBy(userId));
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
 const preview = new PreviewProxy(config.previewPort, activity, connections);
 const ssh = new SSHService(config, activity, connections);
@@ -52,8 +53,8 @@ const server = createAgentServer({
     ...fileRoutes(files),
     ...bulkFileRoutes(new FileBatch(files, paths), new DirectoryArchives(paths, activity, tempDir), new Watches(paths)),
     ...execRoutes(config),
-    ...runRoutes(config, paths, activity),
-    ...processRoutes(new ProcessManager(config, paths, activity)),
+    ...runRoutes(config, paths, activity, connections),
+    ...processRoutes(new ProcessManager(config, paths, activity, connections)),
     ...snapshotRoutes(snapshots, tempDir),
     ...connectionRoutes(connections),
     ...portRoutes(agentPort),

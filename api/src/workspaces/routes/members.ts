@@ -46,7 +46,15 @@ router.openapi(
     }
     // Share links stay open to a viewer; the runtime itself does not.
     if (!can(role, "runtime.access")) {
-      await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId, kinds: ["sign_in", "api_token", "preview_grant"] });
+      await closeConnectionsAfter(
+        c,
+        { workspaceId: auth.workspaceId },
+        {
+          userId,
+          kinds: ["sign_in", "api_token", "preview_grant"],
+          lostAccess: true,
+        },
+      );
     }
     return c.json({ member }, 200);
   },
@@ -67,7 +75,7 @@ router.openapi(
     const { userId } = c.req.valid("param");
     const member = await removeMember(c.env, auth.workspaceId, auth, userId);
     await audit(c, { action: "member.remove", targetType: "user", targetId: userId, details: { role: member.role, email: member.email } });
-    await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId });
+    await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId, lostAccess: true });
     return c.json({ member }, 200);
   },
 );

@@ -166,7 +166,7 @@ router.openapi(
     if (ws.personal === 1 && ws.owner_id === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
-    await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId: auth.userId });
+    await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId: auth.userId, lostAccess: true });
     return c.json({ ok: true as const }, 200);
   },
 );

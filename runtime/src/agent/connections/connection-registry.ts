@@ -19,12 +19,15 @@ interface OpenConnection {
 }
 
 /**
- * The agent's open terminal, ssh and preview sockets by who opened them (PRINCIPAL_HEADER, set
- * by the control plane). Revoking access ends the matching ones here, where the sockets live.
- * A socket without a principal (the control plane's own calls) is never matched.
+ * The agent's open terminal, ssh and preview sockets, and the commands and background processes
+ * it runs, by who opened or started them (PRINCIPAL_HEADER, set by the control plane). Revoking
+ * access ends the matching ones here, where they live: a revoked credential does not keep a
+ * command running any more than a socket open. A socket or command without a principal (the
+ * control plane's own calls) is never matched.
  */
 export class ConnectionRegistry {
   private readonly open = new Map<string, OpenConnection>();
+  private readonly lostAccessHooks: ((userId: string) => void)[] = [];
 
   static principalOf(req: IncomingMessage): Principal | null {
     return decodePrincipal(req.headers[PRINCIPAL_HEADER]);
@@ -40,7 +43,19 @@ export class ConnectionRegistry {
     };
   }
 
+  /** Runs when a user loses runtime access altogether (their terminals' shells end there). */
+  onLostAccess(hook: (userId: string) => void): void {
+    this.lostAccessHooks.push(hook);
+  }
+
   close(match: ConnectionMatch): ClosedConnections {
+    if (match.lostAccess && match.userId !== undefined) {
+      for (const hook of this.lostAccessHooks) {
+        try {
+          hook(match.userId);
+        } catch {}
+      }
+    }
     const closed: string[] = [];
     for (const [id, conn] of this.open) {
       if (!conn.principal || !principalMatches(conn.principal, match)) continue;

@@ -7,6 +7,7 @@ import {
   signalBody,
   startProcessBody,
 } from "../../../../sdk/protocol/automation";
+import { ConnectionRegistry } from "../connections/connection-registry";
 import { parseWith, queryOf, readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import type { ProcessManager } from "./process-manager";
@@ -28,7 +29,8 @@ export function processRoutes(processes: ProcessManager): Route[] {
     {
       method: "POST",
       path: "/processes",
-      handle: async (req, res) => sendJSON(res, 201, await processes.start(await readJSON(req, startProcessBody), ownerOf(req))),
+      handle: async (req, res) =>
+        sendJSON(res, 201, await processes.start(await readJSON(req, startProcessBody), ownerOf(req), ConnectionRegistry.principalOf(req))),
     },
     {
       method: "GET",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ApiError } from "../../../../sdk/errors";
+import type { Principal } from "../../../../sdk/protocol/agent";
 import {
   PROCESS_OUTPUT_KEEP,
   PROCESSES_MAX,
@@ -9,7 +10,9 @@ import {
 } from "../../../../sdk/protocol/automation";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
+import type { ConnectionRegistry } from "../connections/connection-registry";
 import type { WorkspacePaths } from "../files/workspace-paths";
+import { killSession } from "./kill-session";
 import { killGroup, spawnCommand } from "./spawn-command";
 
 interface Managed {
@@ -26,6 +29,8 @@ interface Managed {
  * Background processes, held by the agent rather than by a request: they keep running when the
  * caller disconnects, and the user who started one can list, read, signal and wait on it (another
  * member gets not_found). At most PROCESSES_MAX are kept per user; their oldest exited ones make room.
+ * Each is registered under the principal that started it: revoking that credential, or the user's
+ * access, ends it (a disconnect does not).
  */
 export class ProcessManager {
   private readonly processes = new Map<string, Managed>();
@@ -34,9 +39,10 @@ export class ProcessManager {
     private readonly config: AgentConfig,
     private readonly paths: WorkspacePaths,
     private readonly activity: ActivityTracker,
+    private readonly connections: ConnectionRegistry,
   ) {}
 
-  async start(body: StartProcessBody, owner: string | null = null): Promise<ProcessInfo> {
+  async start(body: StartProcessBody, owner: string | null = null, principal: Principal | null = null): Promise<ProcessInfo> {
     this.makeRoom(owner);
     const { child, display, cwd } = await spawnCommand(this.config, this.paths, body);
     child.stdin.on("error", () => {});
@@ -83,6 +89,8 @@ export class ProcessManager {
       // `exit`, not `close`: a daemon the process left behind may hold the pipes open.
       child.on("exit", (code, signal) => finish(code, signal));
     });
+    const forget = this.connections.track(principal, () => killSession(child.pid));
+    void managed.exited.then(forget);
     this.processes.set(id, managed);
     return { ...managed.info };
   }

@@ -3,9 +3,11 @@ import { StringDecoder } from "node:string_decoder";
 import { type RunEvent, runBody } from "../../../../sdk/protocol/automation";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
+import { ConnectionRegistry } from "../connections/connection-registry";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";
+import { killSession } from "./kill-session";
 import { killGroup, spawnCommand } from "./spawn-command";
 import { waitForExit } from "./wait-exit";
 
@@ -19,9 +21,9 @@ const BODY_MAX = 256 * 1024;
  * POST /exec/run: one command, its stdout and stderr kept apart and capped, streamed as NDJSON
  * RunEvents. The Worker turns them into one JSON answer or SSE. The command is tied to the
  * request: when the caller goes away its process group is killed (background work belongs in
- * /processes).
+ * /processes), and to its principal: revoking the credential that started it ends it.
  */
-export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: ActivityTracker): Route[] {
+export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: ActivityTracker, connections: ConnectionRegistry): Route[] {
   return [
     {
       method: "POST",
@@ -30,6 +32,7 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
         const body = await readJSON(req, runBody, BODY_MAX);
         const started = Date.now();
         const { child } = await spawnCommand(config, paths, body);
+        const forget = connections.track(ConnectionRegistry.principalOf(req), () => killSession(child.pid));
         res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
         const send = (event: RunEvent) => {
           if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
@@ -76,6 +79,7 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
           if (!finished) killGroup(child.pid, "SIGKILL");
         });
         const exit = await waitForExit(child, (err) => send({ type: "stderr", data: `failed to start: ${err.message}\n` }));
+        forget();
         clearTimeout(timer);
         clearInterval(busy);
         activity.touch("files");

@@ -2,6 +2,7 @@ import { ApiError } from "../../../../sdk/errors";
 import type { TerminalInfo } from "../../../../sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
+import { killSession } from "../exec/kill-session";
 import { loginShell, shellEnv } from "../shell";
 import { TerminalSession } from "./terminal-session";
 
@@ -58,6 +59,17 @@ export class TerminalManager {
 
   list(): TerminalInfo[] {
     return [...this.sessions.values()].map((s) => ({ id: s.id, pid: s.pty.pid, cols: s.cols, rows: s.rows, clients: s.clientCount }));
+  }
+
+  /** Ends the shells of the terminals `userId` opened, with everything they run (they lost access). */
+  killOwnedBy(userId: string): number {
+    let ended = 0;
+    for (const s of this.sessions.values()) {
+      if (this.access.get(s)?.ownerId !== userId) continue;
+      killSession(s.pty.pid);
+      ended++;
+    }
+    return ended;
   }
 
   killAll(): void {
