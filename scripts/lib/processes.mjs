@@ -132,10 +132,22 @@ export async function startRuntimeHost({ port, secret, dataDir, logFile }) {
 }
 
 export async function applyMigrations({ persistTo }) {
-  await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
-    quiet: true,
-    env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
-  });
+  try {
+    await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+      quiet: true,
+      env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
+    });
+  } catch (err) {
+    // A local database made before the series was squashed into 0001_schema.sql has every table
+    // already but none of the new migration names.
+    if (/already exists/.test(String(err.message))) {
+      throw new Error(
+        `the local database in ${persistTo} predates the squashed migrations (migrations/0001_schema.sql); ` +
+          `move ${path.join(persistTo, "v3", "d1")} aside to start with an empty one\n${err.message}`,
+      );
+    }
+    throw err;
+  }
 }
 
 /** A fresh one-time operator bootstrap code in the local D1; only its hash is written. */

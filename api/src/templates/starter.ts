@@ -1,6 +1,6 @@
 import type { Manifest } from "../../../sdk/schemas/manifest";
 
-/** Fixed id of the built-in starter template row seeded by migrations/0006_seed_starter_template.sql. */
+/** Fixed id of the built-in starter template row seeded by migrations/0002_seed_starter_template.sql. */
 export const STARTER_TEMPLATE_ID = "tpl_builtin_starter";
 export const STARTER_VERSION_ID = "tpv_builtin_starter_1";
 

@@ -1,4 +1,5 @@
--- Core schema. Times are unix epoch milliseconds; ids are random url-safe strings.
+-- The schema. Times are unix epoch milliseconds; ids are random url-safe strings.
+-- (The series was squashed before the first production deployment; from here it is append-only.)
 
 CREATE TABLE users (
   id TEXT PRIMARY KEY,
@@ -6,7 +7,9 @@ CREATE TABLE users (
   name TEXT,
   current_workspace_id TEXT,
   created_at INTEGER NOT NULL,
-  deleted_at INTEGER
+  deleted_at INTEGER,
+  -- How many workspaces this user may own; NULL means the deployment's default.
+  max_owned_workspaces INTEGER
 );
 
 CREATE TABLE passkeys (
@@ -79,7 +82,12 @@ CREATE TABLE api_tokens (
   created_at INTEGER NOT NULL,
   last_used_at INTEGER,
   expires_at INTEGER,
-  revoked_at INTEGER
+  revoked_at INTEGER,
+  -- Scoped tokens for automation (docs/automation.md): limited to one session (or, with session_id
+  -- NULL, to the token's workspace) and to the listed scopes. scopes NULL is an ordinary API token;
+  -- otherwise a comma-separated list of 'exec' and 'files'.
+  session_id TEXT,
+  scopes TEXT
 );
 CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
@@ -240,10 +248,17 @@ CREATE TABLE sessions (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   last_active_at INTEGER,
-  deleted_at INTEGER
+  deleted_at INTEGER,
+  -- What the session runs, fixed when it is created from a template version: the manifest and where
+  -- its build artifact / bundle live in R2. The session Durable Object boots from these.
+  manifest TEXT,
+  artifact_key TEXT,
+  bundle_key TEXT
 );
 CREATE INDEX sessions_workspace ON sessions(workspace_id, state);
 CREATE UNIQUE INDEX sessions_workspace_name ON sessions(workspace_id, name) WHERE deleted_at IS NULL;
+-- GET /api/sessions pages newest first by (created_at, id) within a workspace (keyset pagination).
+CREATE INDEX sessions_workspace_created ON sessions(workspace_id, created_at, id) WHERE deleted_at IS NULL;
 
 CREATE TABLE snapshots (
   id TEXT PRIMARY KEY,
@@ -258,10 +273,17 @@ CREATE TABLE snapshots (
   created_by TEXT,
   created_at INTEGER NOT NULL,
   completed_at INTEGER,
-  deleted_at INTEGER
+  deleted_at INTEGER,
+  -- An incremental snapshot holds only the files changed since its base (`base_id`, the previous link
+  -- of its chain); `format` says which, `encoding` how the archive is compressed (e.g. gzip;level=1;
+  -- NULL: gzip at the default level).
+  format TEXT NOT NULL DEFAULT 'full' CHECK (format IN ('full', 'incremental')),
+  base_id TEXT,
+  encoding TEXT
 );
 CREATE INDEX snapshots_session ON snapshots(session_id, status, created_at);
 CREATE INDEX snapshots_workspace ON snapshots(workspace_id);
+CREATE INDEX snapshots_base ON snapshots(base_id) WHERE base_id IS NOT NULL;
 
 CREATE TABLE audit_log (
   id TEXT PRIMARY KEY,
@@ -285,4 +307,128 @@ CREATE TABLE usage_daily (
   metric TEXT NOT NULL CHECK (metric IN ('runtime_seconds', 'build_seconds', 'snapshot_bytes')),
   value INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (workspace_id, user_id, day, metric)
+);
+
+-- Preview share links: the token is stored hashed; a link dies with its session
+-- (the gateway checks sessions.deleted_at on every request; a purged row cascades).
+CREATE TABLE preview_shares (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  workspace_id TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  scope TEXT NOT NULL CHECK (scope IN ('people', 'workspace', 'anyone')),
+  emails TEXT NOT NULL DEFAULT '[]',  -- JSON array of lower-case emails (scope people)
+  label TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  revoked_by TEXT,
+  created_at INTEGER NOT NULL,
+  last_access_at INTEGER,
+  access_count INTEGER NOT NULL DEFAULT 0,
+  -- NULL is the session's preview port; a number is that port, served on its own host (ports panel).
+  port INTEGER CHECK (port IS NULL OR port BETWEEN 1 AND 65535)
+);
+CREATE INDEX preview_shares_session ON preview_shares (session_id, created_at);
+
+-- Every request made with a share link that matched a link, allowed or refused.
+CREATE TABLE preview_share_access (
+  id TEXT PRIMARY KEY,
+  share_id TEXT NOT NULL REFERENCES preview_shares(id) ON DELETE CASCADE,
+  session_id TEXT NOT NULL,
+  user_id TEXT,
+  email TEXT,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  websocket INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'refused')),
+  reason TEXT,
+  ip TEXT,
+  user_agent TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX preview_share_access_share ON preview_share_access (share_id, created_at);
+CREATE INDEX preview_share_access_session ON preview_share_access (session_id, created_at);
+
+-- One row per runtime boot the Session DO finished (or failed): kind 'start' from
+-- created/stopped/failed, 'wake' from sleeping. phases is JSON {phase: ms}.
+CREATE TABLE session_start_metrics (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('start', 'wake')),
+  ok INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  total_ms INTEGER NOT NULL,
+  phases TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX session_start_metrics_time ON session_start_metrics (finished_at);
+CREATE INDEX session_start_metrics_session ON session_start_metrics (session_id, finished_at);
+CREATE INDEX session_start_metrics_workspace ON session_start_metrics (workspace_id, finished_at);
+
+-- Start on intent: when a surface fired, what it did, when the session became ready and
+-- when the user actually connected (terminal or ssh). Time saved = min(ready, connected) - fired.
+CREATE TABLE session_intents (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  session_id TEXT,
+  surface TEXT NOT NULL,
+  action TEXT NOT NULL,
+  fired_at INTEGER NOT NULL,
+  ready_at INTEGER,
+  connected_at INTEGER
+);
+CREATE INDEX session_intents_session ON session_intents (session_id, fired_at);
+CREATE INDEX session_intents_time ON session_intents (fired_at);
+
+-- Operator rights rest on a proven address: OPERATOR_EMAILS applies only to a user with a row
+-- here for their current email (a redeemed bootstrap code or an operator invite bound to it).
+CREATE TABLE email_proofs (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  email TEXT NOT NULL COLLATE NOCASE,
+  method TEXT NOT NULL CHECK (method IN ('bootstrap', 'operator_invite')),
+  proof_id TEXT,                    -- invite id, or the bootstrap code's hash prefix
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, email)
+);
+
+-- One-time operator bootstrap codes printed by `npm run dev` and the deploy script; only the
+-- sha256 of the code is stored.
+CREATE TABLE operator_bootstrap_codes (
+  code_hash TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  used_by TEXT
+);
+
+-- A per-user git token, sealed with SECRETS_KEY like workspace secrets and offered to
+-- git in the user's own sessions by a credential helper for this host only.
+CREATE TABLE user_git_credentials (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  username TEXT NOT NULL,
+  ciphertext TEXT NOT NULL,
+  iv TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+-- Dotfiles: a user's dotfiles repository, cloned on the first start of each of their
+-- sessions; the last run's outcome per session is kept for the session page's startup card.
+CREATE TABLE user_dotfiles (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  ref TEXT,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE session_dotfiles (
+  session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('applied', 'failed')),
+  output TEXT NOT NULL,
+  at INTEGER NOT NULL
 );

@@ -1,7 +1,0 @@
--- GET /api/sessions pages newest first by (created_at, id) within a workspace (keyset pagination).
-CREATE INDEX sessions_workspace_created ON sessions(workspace_id, created_at, id) WHERE deleted_at IS NULL;
-
--- The starter's bootstrap probes its preview port with bash's /dev/tcp instead of a Node
--- one-liner (one Node start less on every session boot). Must equal STARTER_MANIFEST in
--- api/src/templates/starter.ts (api/test/templates-resolve.test.ts checks it).
-UPDATE template_versions SET manifest = '{"persistedPaths":["."],"bootstrap":"set -e\n[ -f README.md ] || printf ''%s\\n'' ''# BurstFlare starter'' '''' ''Edit server.js, then open the preview (port 3000).'' ''Run it with: node server.js'' > README.md\n[ -f package.json ] || printf ''%s\\n'' ''{'' ''  \"name\": \"starter\",'' ''  \"private\": true,'' ''  \"scripts\": { \"start\": \"node server.js\" }'' ''}'' > package.json\n[ -f server.js ] || cat > server.js <<''JS''\nconst http = require(\"node:http\");\nconst port = Number(process.env.PORT || 3000);\nhttp\n  .createServer((req, res) => {\n    res.writeHead(200, { \"content-type\": \"text/html; charset=utf-8\" });\n    res.end(\"<!doctype html><title>BurstFlare starter</title><h1>Hello from BurstFlare</h1><p>Edit server.js to change this page.</p>\");\n  })\n  .listen(port, \"127.0.0.1\", () => console.log(`starter listening on ${port}`));\nJS\nport=\"${PORT:-3000}\"\n(: < \"/dev/tcp/127.0.0.1/$port\") 2>/dev/null || (PORT=\"$port\" nohup node server.js > .starter-server.log 2>&1 &)","previewPort":3000}' WHERE id = 'tpv_builtin_starter_1';
