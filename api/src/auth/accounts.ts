@@ -1,36 +1,15 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
-import { emailProofInsert } from "./operator-proof";
+import { insertMemberStatement } from "../workspaces/members-repo";
+import { insertPersonalWorkspaceStatement } from "../workspaces/workspaces-repo";
+import { insertEmailProofStatement } from "./operator-proofs-repo";
+import { insertPasskeyStatement, type NewPasskey } from "./passkeys-repo";
 import { newRecoveryCodes } from "./recovery-codes";
 import type { AdmissionInvite } from "./signup";
-
-export interface NewPasskey {
-  id: string;
-  publicKey: string;
-  counter: number;
-  transports: string[] | undefined;
-  deviceType: string;
-  backedUp: boolean;
-  name: string;
-}
-
-export const passkeyInsert = (env: AppBindings, userId: string, p: NewPasskey, t: number): D1PreparedStatement =>
-  env.DB.prepare(
-    `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).bind(
-    p.id,
-    userId,
-    p.publicKey,
-    p.counter,
-    p.transports ? JSON.stringify(p.transports) : null,
-    p.deviceType,
-    p.backedUp ? 1 : 0,
-    p.name,
-    t,
-  );
+import { insertUserStatement } from "./users-repo";
 
 /**
  * Creates user, personal workspace (owner), first passkey, recovery codes and, for a
@@ -47,42 +26,24 @@ export async function createAccount(
   const joined = opts.invite?.workspaceId ?? null;
   const currentWorkspaceId = joined ?? workspaceId;
   const { codes, statements: codeStatements } = await newRecoveryCodes(env, opts.userId);
+  const db = dbOf(env);
   const statements = [
-    env.DB.prepare("INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (?, ?, ?, ?, ?)").bind(
-      opts.userId,
-      opts.email,
-      opts.name,
-      currentWorkspaceId,
-      t,
-    ),
-    env.DB.prepare(
-      "INSERT INTO workspaces (id, name, owner_id, personal, plan, created_at, updated_at) VALUES (?, ?, ?, 1, 'free', ?, ?)",
-    ).bind(workspaceId, displayName, opts.userId, t, t),
-    env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)").bind(
-      workspaceId,
-      opts.userId,
-      t,
-    ),
-    passkeyInsert(env, opts.userId, opts.passkey, t),
+    insertUserStatement(db, { id: opts.userId, email: opts.email, name: opts.name, currentWorkspaceId, createdAt: t }),
+    insertPersonalWorkspaceStatement(db, { id: workspaceId, name: displayName, ownerId: opts.userId, createdAt: t }),
+    insertMemberStatement(db, workspaceId, opts.userId, "owner", t),
+    insertPasskeyStatement(db, opts.userId, opts.passkey, t),
     ...codeStatements,
   ];
   // An operator invite bound to this email, or the bootstrap code, proves the address.
   if (opts.invite && !opts.invite.workspaceId && opts.invite.emailBound) {
     const method = opts.invite.kind === "bootstrap" ? "bootstrap" : "operator_invite";
-    statements.push(emailProofInsert(env, { userId: opts.userId, email: opts.email, method, proofId: opts.invite.id.slice(0, 24) }, t));
-  }
-  if (joined && opts.invite) {
     statements.push(
-      env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)").bind(
-        joined,
-        opts.userId,
-        opts.invite.role,
-        t,
-      ),
+      insertEmailProofStatement(db, { userId: opts.userId, email: opts.email, method, proofId: opts.invite.id.slice(0, 24) }, t),
     );
   }
+  if (joined && opts.invite) statements.push(insertMemberStatement(db, joined, opts.userId, opts.invite.role, t));
   try {
-    await env.DB.batch(statements);
+    await db.batch(statements);
   } catch (err) {
     if (String(err).includes("UNIQUE")) throw new ApiError("conflict", "an account with this email or passkey already exists");
     throw err;

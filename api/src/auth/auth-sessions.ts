@@ -1,6 +1,8 @@
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
+import { insertSignIn } from "./sign-ins-repo";
 import { ACCESS_TOKEN_TTL_MS, BROWSER_SESSION_TTL_MS, hashToken, newSecret, TOKEN_PREFIX } from "./tokens";
 
 export interface IssuedAuthSession {
@@ -19,22 +21,16 @@ export async function issueAuthSession(
   const token = newSecret(opts.kind === "cli" ? TOKEN_PREFIX.access : "");
   const t = now();
   const expiresAt = t + (opts.kind === "cli" ? ACCESS_TOKEN_TTL_MS : BROWSER_SESSION_TTL_MS);
-  await env.DB.prepare(
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, ip, created_at, last_seen_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      id,
-      opts.userId,
-      opts.kind,
-      await hashToken(token),
-      opts.workspaceId ?? null,
-      opts.userAgent ?? null,
-      opts.ip ?? null,
-      t,
-      t,
-      expiresAt,
-    )
-    .run();
+  await insertSignIn(dbOf(env), {
+    id,
+    userId: opts.userId,
+    kind: opts.kind,
+    tokenHash: await hashToken(token),
+    workspaceId: opts.workspaceId ?? null,
+    userAgent: opts.userAgent ?? null,
+    ip: opts.ip ?? null,
+    createdAt: t,
+    expiresAt,
+  });
   return { id, token, expiresAt };
 }

@@ -1,7 +1,9 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
+import { insertChallenge, takeChallenge } from "./challenges-repo";
 
 export type ChallengeKind = "register" | "login" | "add_passkey";
 
@@ -24,18 +26,19 @@ export async function saveChallenge(
   const id = newId("ch");
   const t = now();
   // Expired rows are useless; sweep a few on each write so the table stays small without a cron.
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM auth_challenges WHERE id IN (SELECT id FROM auth_challenges WHERE expires_at < ? LIMIT 50)").bind(t),
-    env.DB.prepare("INSERT INTO auth_challenges (id, kind, challenge, user_id, email, data, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
+  await insertChallenge(
+    dbOf(env),
+    {
       id,
-      c.kind,
-      c.challenge,
-      c.userId ?? null,
-      c.email ?? null,
-      JSON.stringify(c.data ?? {}),
-      t + CHALLENGE_TTL_MS,
-    ),
-  ]);
+      kind: c.kind,
+      challenge: c.challenge,
+      userId: c.userId ?? null,
+      email: c.email ?? null,
+      data: JSON.stringify(c.data ?? {}),
+      expiresAt: t + CHALLENGE_TTL_MS,
+    },
+    t,
+  );
   return id;
 }
 
@@ -44,16 +47,14 @@ export async function saveChallenge(
  * finish (or two racing ones) finds nothing. Expired rows are deleted too.
  */
 export async function consumeChallenge(env: AppBindings, id: string, kind: ChallengeKind): Promise<StoredChallenge> {
-  const row = await env.DB.prepare("DELETE FROM auth_challenges WHERE id = ? RETURNING kind, challenge, user_id, email, data, expires_at")
-    .bind(id)
-    .first<{ kind: string; challenge: string; user_id: string | null; email: string | null; data: string | null; expires_at: number }>();
+  const row = await takeChallenge(dbOf(env), id);
   if (!row || row.kind !== kind) throw new ApiError("challenge_invalid", "unknown or already used challenge; start again");
-  if (row.expires_at < now()) throw new ApiError("challenge_invalid", "challenge expired; start again");
+  if (row.expiresAt < now()) throw new ApiError("challenge_invalid", "challenge expired; start again");
   return {
     id,
     kind,
     challenge: row.challenge,
-    userId: row.user_id,
+    userId: row.userId,
     email: row.email,
     data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {},
   };

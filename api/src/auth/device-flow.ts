@@ -1,7 +1,9 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { randomToken, sha256Hex } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
+import { insertDeviceMarker } from "./challenges-repo";
 
 /**
  * OAuth-style device authorization (RFC 8628) with state in KV. The device code
@@ -109,10 +111,8 @@ export async function pollDevice(env: AppBindings, deviceCode: string): Promise<
   if (record.status === "denied") throw new ApiError("access_denied", "the sign-in request was denied");
   const claim = async () => {
     // KV has no compare-and-delete; a D1 primary key makes the hand-out single-use even for racing polls.
-    const won = await env.DB.prepare("INSERT OR IGNORE INTO auth_challenges (id, kind, challenge, expires_at) VALUES (?, 'device', '', ?)")
-      .bind(`dev_${key.slice(-40)}`, record.expiresAt + KV_GRACE_SECONDS * 1000)
-      .run();
-    if (won.meta.changes !== 1) throw new ApiError("expired_token", "device code was already used; start again");
+    const won = await insertDeviceMarker(dbOf(env), `dev_${key.slice(-40)}`, record.expiresAt + KV_GRACE_SECONDS * 1000);
+    if (!won) throw new ApiError("expired_token", "device code was already used; start again");
     await env.KV.delete(key);
     await env.KV.delete(userKey(record.userCode));
   };

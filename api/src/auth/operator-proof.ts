@@ -1,8 +1,18 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { randomToken, sha256Hex } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { hashInviteCode } from "../workspaces/invites";
+import { findSignupInviteByCode } from "../workspaces/invites-repo";
+import {
+  claimBootstrapCodeRow,
+  findBootstrapCode,
+  redeemBootstrapCodeAsProof,
+  redeemOperatorInviteAsProof,
+  releaseBootstrapCodeRow,
+  replaceBootstrapCode,
+} from "./operator-proofs-repo";
 
 /**
  * OPERATOR_EMAILS names addresses, but anyone can register an account with any address. Operator
@@ -27,22 +37,6 @@ export function isOperatorEmail(env: AppBindings, email: string): boolean {
 /** Operator status: listed in OPERATOR_EMAILS and the address proven for this account. */
 export const isOperator = (env: AppBindings, email: string, emailProven: boolean): boolean => emailProven && isOperatorEmail(env, email);
 
-/** SQL fragment for a principal query: 1 when user `u` has proven its current email. */
-export const EMAIL_PROVEN_SQL = "EXISTS (SELECT 1 FROM email_proofs p WHERE p.user_id = u.id AND p.email = u.email)";
-
-export const emailProofInsert = (
-  env: AppBindings,
-  opts: { userId: string; email: string; method: "bootstrap" | "operator_invite"; proofId: string },
-  t: number,
-): D1PreparedStatement =>
-  env.DB.prepare("INSERT OR IGNORE INTO email_proofs (user_id, email, method, proof_id, created_at) VALUES (?, ?, ?, ?, ?)").bind(
-    opts.userId,
-    opts.email,
-    opts.method,
-    opts.proofId,
-    t,
-  );
-
 /**
  * A new bootstrap code, replacing any unused one (only the last code printed works). The scripts
  * write the same row with SQL; this is for callers inside the Worker's runtime (tests).
@@ -50,44 +44,27 @@ export const emailProofInsert = (
 export async function createBootstrapCode(env: AppBindings, ttlMs = BOOTSTRAP_TTL_MS): Promise<string> {
   const code = BOOTSTRAP_PREFIX + randomToken(24);
   const t = now();
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM operator_bootstrap_codes WHERE used_at IS NULL"),
-    env.DB.prepare("INSERT INTO operator_bootstrap_codes (code_hash, created_at, expires_at) VALUES (?, ?, ?)").bind(
-      await hashBootstrapCode(code),
-      t,
-      t + ttlMs,
-    ),
-  ]);
+  await replaceBootstrapCode(dbOf(env), await hashBootstrapCode(code), t, t + ttlMs);
   return code;
 }
 
 /** The stored hash of a usable bootstrap code; unknown → 404, used or expired → 410. */
 export async function checkBootstrapCode(env: AppBindings, code: string): Promise<string> {
   const hash = await hashBootstrapCode(code);
-  const row = await env.DB.prepare("SELECT expires_at, used_at FROM operator_bootstrap_codes WHERE code_hash = ?")
-    .bind(hash)
-    .first<{ expires_at: number; used_at: number | null }>();
+  const row = await findBootstrapCode(dbOf(env), hash);
   if (!row) throw new ApiError("not_found", "bootstrap code not recognised (only the last one printed works)");
-  if (row.used_at) throw new ApiError("gone", "this bootstrap code was already used", { details: { reason: "used" } });
-  if (row.expires_at <= now()) throw new ApiError("gone", "this bootstrap code has expired", { details: { reason: "expired" } });
+  if (row.usedAt) throw new ApiError("gone", "this bootstrap code was already used", { details: { reason: "used" } });
+  if (row.expiresAt <= now()) throw new ApiError("gone", "this bootstrap code has expired", { details: { reason: "expired" } });
   return hash;
 }
 
 /** Claims a code for an account being created; false when someone else used it in the meantime. */
 export async function claimBootstrapCode(env: AppBindings, hash: string, userId: string): Promise<boolean> {
-  const t = now();
-  const row = await env.DB.prepare(
-    "UPDATE operator_bootstrap_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING code_hash",
-  )
-    .bind(t, userId, hash, t)
-    .first();
-  return row !== null;
+  return claimBootstrapCodeRow(dbOf(env), hash, userId, now());
 }
 
 export async function releaseBootstrapCode(env: AppBindings, hash: string, userId: string): Promise<void> {
-  await env.DB.prepare("UPDATE operator_bootstrap_codes SET used_at = NULL, used_by = NULL WHERE code_hash = ? AND used_by = ?")
-    .bind(hash, userId)
-    .run();
+  await releaseBootstrapCodeRow(dbOf(env), hash, userId);
 }
 
 /**
@@ -101,15 +78,8 @@ export async function redeemBootstrapCode(env: AppBindings, user: { userId: stri
   }
   const hash = await checkBootstrapCode(env, code);
   const t = now();
-  const guard = "code_hash = ? AND used_at IS NULL AND expires_at > ?";
-  const [claimed] = await env.DB.batch([
-    env.DB.prepare(`UPDATE operator_bootstrap_codes SET used_at = ?, used_by = ? WHERE ${guard}`).bind(t, user.userId, hash, t),
-    env.DB.prepare(
-      `INSERT OR REPLACE INTO email_proofs (user_id, email, method, proof_id, created_at)
-       SELECT ?, ?, 'bootstrap', ?, ? FROM operator_bootstrap_codes WHERE code_hash = ? AND used_by = ? AND used_at = ?`,
-    ).bind(user.userId, user.email, hash.slice(0, 12), t, hash, user.userId, t),
-  ]);
-  if (claimed?.meta.changes !== 1) throw new ApiError("gone", "this bootstrap code was already used", { details: { reason: "used" } });
+  const claimed = await redeemBootstrapCodeAsProof(dbOf(env), user, hash, t);
+  if (!claimed) throw new ApiError("gone", "this bootstrap code was already used", { details: { reason: "used" } });
 }
 
 /**
@@ -118,26 +88,15 @@ export async function redeemBootstrapCode(env: AppBindings, user: { userId: stri
  */
 export async function redeemOperatorInvite(env: AppBindings, user: { userId: string; email: string }, code: string): Promise<void> {
   const t = now();
-  const row = await env.DB.prepare(
-    "SELECT id, email, expires_at, used_at, revoked_at FROM invites WHERE code_hash = ? AND workspace_id IS NULL",
-  )
-    .bind(await hashInviteCode(code))
-    .first<{ id: string; email: string | null; expires_at: number; used_at: number | null; revoked_at: number | null }>();
+  const db = dbOf(env);
+  const row = await findSignupInviteByCode(db, await hashInviteCode(code));
   if (!row) throw new ApiError("not_found", "code not recognised");
   if (!row.email || row.email.toLowerCase() !== user.email.toLowerCase()) {
     throw new ApiError("forbidden", "this invite is not bound to your email address", { details: { reason: "wrong_email" } });
   }
-  if (row.revoked_at) throw new ApiError("gone", "this invite was revoked", { details: { reason: "revoked" } });
-  if (row.used_at) throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
-  if (row.expires_at <= t) throw new ApiError("gone", "this invite has expired", { details: { reason: "expired" } });
-  const [claimed] = await env.DB.batch([
-    env.DB.prepare(
-      "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
-    ).bind(t, user.userId, row.id, t),
-    env.DB.prepare(
-      `INSERT OR REPLACE INTO email_proofs (user_id, email, method, proof_id, created_at)
-       SELECT ?, ?, 'operator_invite', id, ? FROM invites WHERE id = ? AND used_by = ? AND used_at = ?`,
-    ).bind(user.userId, user.email, t, row.id, user.userId, t),
-  ]);
-  if (claimed?.meta.changes !== 1) throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
+  if (row.revokedAt) throw new ApiError("gone", "this invite was revoked", { details: { reason: "revoked" } });
+  if (row.usedAt) throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
+  if (row.expiresAt <= t) throw new ApiError("gone", "this invite has expired", { details: { reason: "expired" } });
+  const claimed = await redeemOperatorInviteAsProof(db, user, row.id, t);
+  if (!claimed) throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
 }

@@ -1,6 +1,8 @@
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
+import { countUnusedRecoveryCodes, markRecoveryCodeUsed, replaceRecoveryCodesStatements } from "./recovery-codes-repo";
 import { hashToken } from "./tokens";
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -22,34 +24,17 @@ const hashCode = (userId: string, code: string) => hashToken(`recovery:${userId}
 /** Statements that replace the user's codes; run them in the caller's batch so replacement is atomic. */
 export async function newRecoveryCodes(env: AppBindings, userId: string): Promise<{ codes: string[]; statements: D1PreparedStatement[] }> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, randomCode);
-  const t = now();
-  const statements = [env.DB.prepare("DELETE FROM recovery_codes WHERE user_id = ?").bind(userId)];
-  for (const code of codes) {
-    statements.push(
-      env.DB.prepare("INSERT INTO recovery_codes (id, user_id, code_hash, created_at) VALUES (?, ?, ?, ?)").bind(
-        newId("rc"),
-        userId,
-        await hashCode(userId, code),
-        t,
-      ),
-    );
-  }
+  const hashed: { id: string; codeHash: string }[] = [];
+  for (const code of codes) hashed.push({ id: newId("rc"), codeHash: await hashCode(userId, code) });
+  const statements = replaceRecoveryCodesStatements(dbOf(env), userId, hashed, now());
   return { codes, statements };
 }
 
 /** Marks a matching unused code used; the conditional update makes each code work exactly once. */
 export async function consumeRecoveryCode(env: AppBindings, userId: string, code: string): Promise<boolean> {
-  const row = await env.DB.prepare(
-    "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL RETURNING id",
-  )
-    .bind(now(), userId, await hashCode(userId, code))
-    .first<{ id: string }>();
-  return row !== null;
+  return markRecoveryCodeUsed(dbOf(env), userId, await hashCode(userId, code), now());
 }
 
 export async function remainingRecoveryCodes(env: AppBindings, userId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL")
-    .bind(userId)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
+  return countUnusedRecoveryCodes(dbOf(env), userId);
 }

@@ -11,9 +11,8 @@ import {
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
-import type { NewPasskey } from "./accounts";
 import { authConfig } from "./config";
-import type { PasskeyRow } from "./serialize";
+import type { NewPasskey, StoredPasskey } from "./passkeys-repo";
 
 /** ES256, EdDSA, RS256: what platform authenticators and security keys actually produce. */
 const ALGORITHMS = [-7, -8, -257];
@@ -96,7 +95,7 @@ export async function verifyAuthentication(
   env: AppBindings,
   response: unknown,
   expectedChallenge: string,
-  passkey: PasskeyRow,
+  passkey: StoredPasskey,
 ): Promise<{ newCounter: number; backedUp: boolean }> {
   const cfg = authConfig(env);
   try {
@@ -108,7 +107,7 @@ export async function verifyAuthentication(
       requireUserVerification: true,
       credential: {
         id: passkey.id,
-        publicKey: fromBase64url(passkey.public_key) as Uint8Array<ArrayBuffer>,
+        publicKey: fromBase64url(passkey.publicKey) as Uint8Array<ArrayBuffer>,
         counter: passkey.counter,
         transports: parseTransports(passkey.transports),
       },

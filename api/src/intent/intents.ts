@@ -2,11 +2,13 @@ import { ApiError } from "../../../sdk/errors";
 import type { IntentBody, IntentResponse } from "../../../sdk/schemas/intent";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import type { AuthContext } from "../middleware/auth";
 import { requireSessionRow, type SessionRow } from "../sessions/records";
 import { assertQuota } from "../workspaces/quotas";
+import { findMostRecentMarkedSession, insertWakingIntent, markIntentsConnected } from "./intents-repo";
 import { wakeSleepingSession } from "./wake";
 
 /** How long after an intent a terminal or ssh connect still counts as the one it was for. */
@@ -14,13 +16,7 @@ export const INTENT_CONNECT_WINDOW_MS = 15 * 60 * 1000;
 
 /** The caller's most recently used session marked for start on intent. */
 function mostRecentMarked(env: AppBindings, auth: AuthContext): Promise<Pick<SessionRow, "id" | "state" | "start_on_intent"> | null> {
-  return env.DB.prepare(
-    `SELECT id, state, start_on_intent FROM sessions
-     WHERE workspace_id = ? AND owner_id = ? AND deleted_at IS NULL AND start_on_intent = 1
-     ORDER BY COALESCE(last_active_at, updated_at) DESC LIMIT 1`,
-  )
-    .bind(auth.workspaceId, auth.userId)
-    .first();
+  return findMostRecentMarkedSession(dbOf(env), auth.workspaceId, auth.userId);
 }
 
 /**
@@ -47,11 +43,14 @@ export async function fireIntent(
     throw err;
   }
   const intentId = newId("int");
-  await env.DB.prepare(
-    "INSERT INTO session_intents (id, user_id, workspace_id, session_id, surface, action, fired_at) VALUES (?, ?, ?, ?, ?, 'waking', ?)",
-  )
-    .bind(intentId, auth.userId, auth.workspaceId, target.id, body.surface, now())
-    .run();
+  await insertWakingIntent(dbOf(env), {
+    id: intentId,
+    userId: auth.userId,
+    workspaceId: auth.workspaceId,
+    sessionId: target.id,
+    surface: body.surface,
+    firedAt: now(),
+  });
   background(
     wakeSleepingSession(env, target.id).catch((err) => log("warn", "wake on intent failed", { sessionId: target.id, error: String(err) })),
   );
@@ -61,9 +60,5 @@ export async function fireIntent(
 /** The user reached the session (terminal or ssh): closes the intents that were waiting for it. */
 export async function noteSessionConnect(env: AppBindings, sessionId: string): Promise<void> {
   const t = now();
-  await env.DB.prepare(
-    "UPDATE session_intents SET connected_at = ? WHERE session_id = ? AND action = 'waking' AND connected_at IS NULL AND fired_at >= ?",
-  )
-    .bind(t, sessionId, t - INTENT_CONNECT_WINDOW_MS)
-    .run();
+  await markIntentsConnected(dbOf(env), sessionId, t, t - INTENT_CONNECT_WINDOW_MS);
 }

@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../env";
+import { insertAudit } from "../workspaces/audit-repo";
 import { newId } from "./crypto";
+import { dbOf } from "./db";
 import { now } from "./time";
 
 export interface AuditEntry {
@@ -16,23 +18,7 @@ export interface AuditEntry {
 
 /** Writes one audit record. Actions are dotted: `auth.signin`, `session.start`, `build.retry`. */
 export async function writeAudit(env: AppBindings, entry: AuditEntry): Promise<void> {
-  await env.DB.prepare(
-    `INSERT INTO audit_log (id, workspace_id, actor_id, action, target_type, target_id, details, ip, request_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      newId("aud"),
-      entry.workspaceId ?? null,
-      entry.actorId ?? null,
-      entry.action,
-      entry.targetType ?? null,
-      entry.targetId ?? null,
-      entry.details ? JSON.stringify(entry.details) : null,
-      entry.ip ?? null,
-      entry.requestId ?? null,
-      now(),
-    )
-    .run();
+  await insertAudit(dbOf(env), { ...entry, id: newId("aud"), createdAt: now() });
 }
 
 /** Audit from a request: actor, workspace, ip and request id come from the context. */

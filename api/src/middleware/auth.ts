@@ -3,12 +3,17 @@ import { getCookie } from "hono/cookie";
 import { ApiError } from "../../../sdk/errors";
 import { type Action, can } from "../../../sdk/permissions";
 import type { Role } from "../../../sdk/states";
-import { EMAIL_PROVEN_SQL, isOperator } from "../auth/operator-proof";
+import { touchApiToken } from "../auth/api-tokens-repo";
+import { isOperator } from "../auth/operator-proof";
+import { findApiTokenPrincipal, findSignInPrincipal } from "../auth/principals-repo";
+import { touchSignIn } from "../auth/sign-ins-repo";
 import { assertTokenScope, parseTokenLimit, type TokenLimit } from "../auth/token-scope";
 import { CSRF_COOKIE, hashToken, SESSION_COOKIE, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
 import { timingSafeEqual } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
+import { listMembershipsForPick } from "../workspaces/members-repo";
 
 export interface AuthContext {
   userId: string;
@@ -43,83 +48,27 @@ interface Principal {
 /** Reads and log-ins touch these at most once a minute, so reads do not turn into writes. */
 const TOUCH_EVERY_MS = 60_000;
 
-/**
- * The caller's membership, chosen as resolveMembership chooses it: the token's workspace, else the
- * user's current one, else personal first, then oldest. Joined into the token lookup so an
- * authenticated request costs one D1 query, not two. An API token bound to a workspace acts only
- * there: once its user leaves that workspace the token matches no row (401) instead of falling
- * back to another of the user's workspaces.
- */
-const MEMBERSHIP_JOIN = `JOIN memberships m ON m.user_id = u.id
-  JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL`;
-const MEMBERSHIP_ORDER = (preferred: string) =>
-  `ORDER BY (m.workspace_id = ${preferred}) DESC, (m.workspace_id = u.current_workspace_id) DESC, w.personal DESC, m.created_at ASC LIMIT 1`;
-
-interface PrincipalRow {
-  id: string;
-  user_id: string;
-  email: string;
-  touched_at: number | null;
-  member_workspace_id: string;
-  role: Role;
-  email_proven: number;
-  session_id?: string | null;
-  scopes?: string | null;
-}
-
 async function principalFromToken(env: AppBindings, token: string, via: AuthContext["via"]): Promise<Principal | null> {
   const tokenHash = await hashToken(token);
   const t = now();
-  if (token.startsWith(TOKEN_PREFIX.api)) {
-    const row = await env.DB.prepare(
-      `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role, t.session_id, t.scopes,
-              ${EMAIL_PROVEN_SQL} AS email_proven
-       FROM api_tokens t JOIN users u ON u.id = t.user_id ${MEMBERSHIP_JOIN}
-       WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL
-         AND (t.workspace_id IS NULL OR m.workspace_id = t.workspace_id)
-       ${MEMBERSHIP_ORDER("t.workspace_id")}`,
-    )
-      .bind(tokenHash, t)
-      .first<PrincipalRow>();
-    if (!row) return null;
-    if (row.touched_at === null || t - row.touched_at > TOUCH_EVERY_MS) {
-      await env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(t, row.id).run();
-    }
-    return {
-      userId: row.user_id,
-      email: row.email,
-      authSessionId: null,
-      apiTokenId: row.id,
-      via: "api_token",
-      workspaceId: row.member_workspace_id,
-      role: row.role,
-      emailProven: row.email_proven === 1,
-      tokenLimit: parseTokenLimit(row.session_id ?? null, row.scopes ?? null),
-    };
-  }
-  const row = await env.DB.prepare(
-    `SELECT s.id, s.user_id, u.email, s.last_seen_at AS touched_at, m.workspace_id AS member_workspace_id, m.role,
-            ${EMAIL_PROVEN_SQL} AS email_proven
-     FROM auth_sessions s JOIN users u ON u.id = s.user_id ${MEMBERSHIP_JOIN}
-     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL
-     ${MEMBERSHIP_ORDER("s.workspace_id")}`,
-  )
-    .bind(tokenHash, t)
-    .first<PrincipalRow>();
+  const db = dbOf(env);
+  const isApiToken = token.startsWith(TOKEN_PREFIX.api);
+  const row = isApiToken ? await findApiTokenPrincipal(db, tokenHash, t) : await findSignInPrincipal(db, tokenHash, t);
   if (!row) return null;
-  if (row.touched_at === null || t - row.touched_at > TOUCH_EVERY_MS) {
-    await env.DB.prepare("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?").bind(t, row.id).run();
+  if (row.touchedAt === null || t - row.touchedAt > TOUCH_EVERY_MS) {
+    if (isApiToken) await touchApiToken(db, row.id, t);
+    else await touchSignIn(db, row.id, t);
   }
   return {
-    userId: row.user_id,
+    userId: row.userId,
     email: row.email,
-    authSessionId: row.id,
-    apiTokenId: null,
-    via,
-    workspaceId: row.member_workspace_id,
+    authSessionId: isApiToken ? null : row.id,
+    apiTokenId: isApiToken ? row.id : null,
+    via: isApiToken ? "api_token" : via,
+    workspaceId: row.workspaceId,
     role: row.role,
-    emailProven: row.email_proven === 1,
-    tokenLimit: null,
+    emailProven: row.emailProven,
+    tokenLimit: isApiToken ? parseTokenLimit(row.sessionId, row.scopes) : null,
   };
 }
 
@@ -129,19 +78,10 @@ export async function resolveMembership(
   userId: string,
   preferred: string | null,
 ): Promise<{ workspaceId: string; role: Role } | null> {
-  const rows = await env.DB.prepare(
-    `SELECT m.workspace_id, m.role, u.current_workspace_id FROM memberships m
-     JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
-     JOIN users u ON u.id = m.user_id
-     WHERE m.user_id = ? ORDER BY w.personal DESC, m.created_at ASC`,
-  )
-    .bind(userId)
-    .all<{ workspace_id: string; role: Role; current_workspace_id: string | null }>();
-  const list = rows.results;
+  const list = await listMembershipsForPick(dbOf(env), userId);
   if (list.length === 0) return null;
-  const pick =
-    list.find((r) => r.workspace_id === preferred) ?? list.find((r) => r.workspace_id === list[0]?.current_workspace_id) ?? list[0];
-  return pick ? { workspaceId: pick.workspace_id, role: pick.role } : null;
+  const pick = list.find((r) => r.workspaceId === preferred) ?? list.find((r) => r.workspaceId === list[0]?.currentWorkspaceId) ?? list[0];
+  return pick ? { workspaceId: pick.workspaceId, role: pick.role } : null;
 }
 
 export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | null> {

@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "../../../sdk/schemas/workspaces";
 import { createRouter } from "../lib/app";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonResponse } from "../lib/openapi";
-import { queryAudit } from "../workspaces/audit-query";
+import { queryAudit } from "../workspaces/audit-repo";
 import { guard, operatorOnly } from "../workspaces/routes/guard";
 import { usageRollup } from "../workspaces/usage-rollup";
 
@@ -19,7 +20,7 @@ router.openapi(
     request: { query: auditQuery },
     responses: { 200: jsonResponse(auditPageSchema), ...errorResponses },
   }),
-  async (c) => c.json(await queryAudit(c.env, c.get("auth").workspaceId, c.req.valid("query")), 200),
+  async (c) => c.json(await queryAudit(dbOf(c.env), c.get("auth").workspaceId, c.req.valid("query")), 200),
 );
 
 router.openapi(
@@ -32,7 +33,7 @@ router.openapi(
     request: { query: auditQuery },
     responses: { 200: jsonResponse(auditPageSchema), ...errorResponses },
   }),
-  async (c) => c.json(await queryAudit(c.env, null, c.req.valid("query")), 200),
+  async (c) => c.json(await queryAudit(dbOf(c.env), null, c.req.valid("query")), 200),
 );
 
 router.openapi(

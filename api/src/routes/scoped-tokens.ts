@@ -1,11 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../sdk/errors";
 import { scopedTokenBody, scopedTokenResponse } from "../../../sdk/schemas/automation";
+import { countActiveApiTokens, insertScopedApiToken } from "../auth/api-tokens-repo";
 import { requireUserSession } from "../auth/guards";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
@@ -36,33 +38,24 @@ router.openapi(
     const body = c.req.valid("json");
     if (body.sessionId) await requireSessionRow(c.env, auth.workspaceId, body.sessionId);
     const t = now();
-    const active = await c.env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
-    )
-      .bind(auth.userId, t)
-      .first<{ n: number }>();
-    if ((active?.n ?? 0) >= MAX_PER_USER) throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} active API tokens`);
+    const db = dbOf(c.env);
+    if ((await countActiveApiTokens(db, auth.userId, t)) >= MAX_PER_USER)
+      throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} active API tokens`);
     const token = newSecret(TOKEN_PREFIX.api);
     const id = newId("tok");
     const scopes = [...new Set(body.scopes)];
     const expiresAt = t + body.expiresInSeconds * 1000;
-    await c.env.DB.prepare(
-      `INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at, expires_at, session_id, scopes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-      .bind(
-        id,
-        auth.userId,
-        auth.workspaceId,
-        body.name,
-        await hashToken(token),
-        token.slice(0, TOKEN_PREFIX.api.length + 6),
-        t,
-        expiresAt,
-        body.sessionId ?? null,
-        scopes.join(","),
-      )
-      .run();
+    await insertScopedApiToken(db, auth.userId, {
+      id,
+      name: body.name,
+      tokenHash: await hashToken(token),
+      prefix: token.slice(0, TOKEN_PREFIX.api.length + 6),
+      workspaceId: auth.workspaceId,
+      createdAt: t,
+      expiresAt,
+      sessionId: body.sessionId ?? null,
+      scopes: scopes.join(","),
+    });
     await audit(c, {
       action: "auth.token_create",
       targetType: "api_token",

@@ -3,47 +3,24 @@ import type { Invite } from "../../../sdk/schemas/workspaces";
 import type { Role } from "../../../sdk/states";
 import type { AppBindings } from "../env";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
-import { iso, now } from "../lib/time";
-import { getWorkspaceFor, setCurrentWorkspace, type WorkspaceRow } from "./store";
+import { dbOf } from "../lib/db";
+import { now } from "../lib/time";
+import {
+  findLiveWorkspaceInviteByCode,
+  findWorkspaceInvite,
+  insertInvite,
+  listWorkspaceInvites,
+  markInviteRevoked,
+  redeemWorkspaceInvite,
+  type StoredInvite,
+  toInvite,
+} from "./invites-repo";
+import { findRole } from "./members-repo";
+import { getWorkspaceFor, setCurrentWorkspace, type WorkspaceRecord } from "./store";
 
 export const INVITE_PREFIX = "bfi_";
 
-interface InviteRow {
-  id: string;
-  workspace_id: string | null;
-  email: string | null;
-  role: Role;
-  created_by: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  used_by: string | null;
-  revoked_at: number | null;
-}
-
 export const hashInviteCode = (code: string): Promise<string> => sha256Hex(`bf-invite:${code.trim()}`);
-
-function inviteStatus(r: InviteRow, t: number): Invite["status"] {
-  if (r.revoked_at) return "revoked";
-  if (r.used_at) return "used";
-  if (r.expires_at <= t) return "expired";
-  return "pending";
-}
-
-function toInvite(r: InviteRow, t = now()): Invite {
-  return {
-    id: r.id,
-    email: r.email,
-    role: r.role,
-    createdBy: r.created_by,
-    createdAt: iso(r.created_at) ?? "",
-    expiresAt: iso(r.expires_at) ?? "",
-    usedAt: iso(r.used_at),
-    usedBy: r.used_by,
-    revokedAt: iso(r.revoked_at),
-    status: inviteStatus(r, t),
-  };
-}
 
 export async function createInvite(
   env: AppBindings,
@@ -54,50 +31,37 @@ export async function createInvite(
   }
   const code = INVITE_PREFIX + randomToken(24);
   const t = now();
-  const row: InviteRow = {
+  const row: StoredInvite = {
     id: newId("inv"),
-    workspace_id: opts.workspaceId,
+    workspaceId: opts.workspaceId,
     email: opts.email ?? null,
     role: opts.role,
-    created_by: opts.createdBy,
-    created_at: t,
-    expires_at: t + opts.expiresInHours * 3600_000,
-    used_at: null,
-    used_by: null,
-    revoked_at: null,
+    createdBy: opts.createdBy,
+    createdAt: t,
+    expiresAt: t + opts.expiresInHours * 3600_000,
+    usedAt: null,
+    usedBy: null,
+    revokedAt: null,
   };
-  await env.DB.prepare(
-    "INSERT INTO invites (id, workspace_id, code_hash, email, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  )
-    .bind(row.id, row.workspace_id, await hashInviteCode(code), row.email, row.role, row.created_by, row.created_at, row.expires_at)
-    .run();
+  await insertInvite(dbOf(env), row, await hashInviteCode(code));
   return { invite: toInvite(row, t), code };
 }
 
 export async function listInvites(env: AppBindings, workspaceId: string): Promise<Invite[]> {
-  const rows = await env.DB.prepare(
-    `SELECT id, workspace_id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at
-     FROM invites WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 200`,
-  )
-    .bind(workspaceId)
-    .all<InviteRow>();
+  const rows = await listWorkspaceInvites(dbOf(env), workspaceId);
   const t = now();
-  return rows.results.map((r) => toInvite(r, t));
+  return rows.map((r) => toInvite(r, t));
 }
 
 export async function revokeInvite(env: AppBindings, workspaceId: string, inviteId: string): Promise<Invite> {
   const t = now();
-  const row = await env.DB.prepare(
-    `SELECT id, workspace_id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at
-     FROM invites WHERE id = ? AND workspace_id = ?`,
-  )
-    .bind(inviteId, workspaceId)
-    .first<InviteRow>();
+  const db = dbOf(env);
+  const row = await findWorkspaceInvite(db, workspaceId, inviteId);
   if (!row) throw new ApiError("not_found", "invite not found");
-  if (row.used_at) throw new ApiError("invalid_state", "invite was already used; remove the member instead");
-  if (!row.revoked_at) {
-    await env.DB.prepare("UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(t, inviteId).run();
-    row.revoked_at = t;
+  if (row.usedAt) throw new ApiError("invalid_state", "invite was already used; remove the member instead");
+  if (!row.revokedAt) {
+    await markInviteRevoked(db, inviteId, t);
+    row.revokedAt = t;
   }
   return toInvite(row, t);
 }
@@ -113,38 +77,23 @@ export async function acceptInviteCode(
   userId: string,
   email: string,
   code: string,
-): Promise<{ workspace: WorkspaceRow; inviteId: string; role: Role }> {
+): Promise<{ workspace: WorkspaceRecord; inviteId: string; role: Role }> {
   const t = now();
-  const row = await env.DB.prepare(
-    `SELECT i.id, i.workspace_id, i.email, i.role, i.created_by, i.created_at, i.expires_at, i.used_at, i.used_by, i.revoked_at
-     FROM invites i JOIN workspaces w ON w.id = i.workspace_id AND w.deleted_at IS NULL
-     WHERE i.code_hash = ?`,
-  )
-    .bind(await hashInviteCode(code))
-    .first<InviteRow & { workspace_id: string }>();
+  const db = dbOf(env);
+  const row = await findLiveWorkspaceInviteByCode(db, await hashInviteCode(code));
   if (!row) throw new ApiError("not_found", "invite code not recognised");
-  if (row.revoked_at) throw new ApiError("gone", "this invite was revoked", { details: { reason: "revoked" } });
-  if (row.used_at) throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
-  if (row.expires_at <= t) throw new ApiError("gone", "this invite has expired", { details: { reason: "expired" } });
+  if (row.revokedAt) throw new ApiError("gone", "this invite was revoked", { details: { reason: "revoked" } });
+  if (row.usedAt) throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
+  if (row.expiresAt <= t) throw new ApiError("gone", "this invite has expired", { details: { reason: "expired" } });
   if (row.email && row.email.toLowerCase() !== email.toLowerCase()) {
     throw new ApiError("forbidden", "this invite is for a different email address", { details: { reason: "wrong_email" } });
   }
-  const existing = await env.DB.prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?")
-    .bind(row.workspace_id, userId)
-    .first<{ role: Role }>();
-  if (existing) throw new ApiError("conflict", `you are already a member of this workspace (${existing.role})`);
+  const existing = await findRole(db, row.workspaceId, userId);
+  if (existing) throw new ApiError("conflict", `you are already a member of this workspace (${existing})`);
 
-  const guard = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
-  const [inserted] = await env.DB.batch([
-    env.DB.prepare(
-      `INSERT OR IGNORE INTO memberships (workspace_id, user_id, role, created_at)
-       SELECT workspace_id, ?, role, ? FROM invites WHERE ${guard}`,
-    ).bind(userId, t, row.id, t),
-    env.DB.prepare(`UPDATE invites SET used_at = ?, used_by = ? WHERE ${guard}`).bind(t, userId, row.id, t),
-  ]);
-  if (inserted?.meta.changes !== 1) {
+  if (!(await redeemWorkspaceInvite(db, row.id, userId, t))) {
     throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
   }
-  await setCurrentWorkspace(env, userId, row.workspace_id, null);
-  return { workspace: await getWorkspaceFor(env, userId, row.workspace_id), inviteId: row.id, role: row.role };
+  await setCurrentWorkspace(env, userId, row.workspaceId, null);
+  return { workspace: await getWorkspaceFor(env, userId, row.workspaceId), inviteId: row.id, role: row.role };
 }

@@ -1,6 +1,10 @@
 import { ApiError } from "../../../sdk/errors";
 import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits } from "../../../sdk/schemas/workspaces";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
+import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
+import { sumBuildSecondsSince } from "./usage-repo";
+import { findPlan } from "./workspaces-repo";
 
 export type { QuotaLimit } from "../../../sdk/schemas/workspaces";
 
@@ -12,17 +16,15 @@ function isPlan(value: string): value is Plan {
 }
 
 async function workspacePlan(env: AppBindings, workspaceId: string): Promise<Plan> {
-  const row = await env.DB.prepare("SELECT plan FROM workspaces WHERE id = ?").bind(workspaceId).first<{ plan: string }>();
-  return row && isPlan(row.plan) ? row.plan : "free";
+  const plan = await findPlan(dbOf(env), workspaceId);
+  return plan && isPlan(plan) ? plan : "free";
 }
 
 export async function getOverrides(env: AppBindings, workspaceId: string): Promise<Partial<QuotaLimits>> {
-  const rows = await env.DB.prepare("SELECT limit_name, value FROM quota_overrides WHERE workspace_id = ?")
-    .bind(workspaceId)
-    .all<{ limit_name: string; value: number }>();
+  const rows = await listQuotaOverrides(dbOf(env), workspaceId);
   const out: Partial<QuotaLimits> = {};
-  for (const r of rows.results) {
-    if ((QUOTA_LIMITS as readonly string[]).includes(r.limit_name)) out[r.limit_name as QuotaLimit] = r.value;
+  for (const r of rows) {
+    if ((QUOTA_LIMITS as readonly string[]).includes(r.limitName)) out[r.limitName as QuotaLimit] = r.value;
   }
   return out;
 }
@@ -39,45 +41,18 @@ function monthStartDay(at: number): string {
 
 /** Current consumption of one limit; build minutes count the current UTC calendar month. */
 export async function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
-  const db = env.DB;
+  const db = dbOf(env);
   switch (limit) {
-    case "runningSessions": {
-      const row = await db
-        .prepare(
-          `SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state IN (${RUNNING_STATES.map(() => "?").join(",")})`,
-        )
-        .bind(workspaceId, ...RUNNING_STATES)
-        .first<{ n: number }>();
-      return row?.n ?? 0;
-    }
-    case "totalSessions": {
-      const row = await db
-        .prepare("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'")
-        .bind(workspaceId)
-        .first<{ n: number }>();
-      return row?.n ?? 0;
-    }
-    case "templates": {
-      const row = await db
-        .prepare("SELECT COUNT(*) AS n FROM templates WHERE workspace_id = ? AND deleted_at IS NULL")
-        .bind(workspaceId)
-        .first<{ n: number }>();
-      return row?.n ?? 0;
-    }
-    case "snapshotBytes": {
-      const row = await db
-        .prepare("SELECT COALESCE(SUM(bytes), 0) AS n FROM snapshots WHERE workspace_id = ? AND deleted_at IS NULL AND status != 'failed'")
-        .bind(workspaceId)
-        .first<{ n: number }>();
-      return row?.n ?? 0;
-    }
-    case "buildMinutes": {
-      const row = await db
-        .prepare("SELECT COALESCE(SUM(value), 0) AS n FROM usage_daily WHERE workspace_id = ? AND metric = 'build_seconds' AND day >= ?")
-        .bind(workspaceId, monthStartDay(at))
-        .first<{ n: number }>();
-      return Math.ceil((row?.n ?? 0) / 60);
-    }
+    case "runningSessions":
+      return countSessionsInStates(db, workspaceId, RUNNING_STATES);
+    case "totalSessions":
+      return countLiveSessions(db, workspaceId);
+    case "templates":
+      return countLiveTemplates(db, workspaceId);
+    case "snapshotBytes":
+      return sumSnapshotBytes(db, workspaceId);
+    case "buildMinutes":
+      return Math.ceil((await sumBuildSecondsSince(db, workspaceId, monthStartDay(at))) / 60);
   }
 }
 

@@ -2,7 +2,9 @@ import { ApiError } from "../../../sdk/errors";
 import { envNameProblem } from "../../../sdk/reserved-env";
 import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
+import { listSealedSecrets } from "./secrets-repo";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -58,11 +60,9 @@ export async function openSecret(env: AppBindings, workspaceId: string, name: st
  * names them; they stay listed so the owner can delete them.
  */
 export async function secretsEnvFor(env: AppBindings, workspaceId: string): Promise<Record<string, string>> {
-  const rows = await env.DB.prepare("SELECT name, ciphertext, iv FROM workspace_secrets WHERE workspace_id = ? ORDER BY name")
-    .bind(workspaceId)
-    .all<{ name: string; ciphertext: string; iv: string }>();
+  const rows = await listSealedSecrets(dbOf(env), workspaceId);
   const out: Record<string, string> = {};
-  for (const r of rows.results) {
+  for (const r of rows) {
     const refused = envNameProblem(r.name);
     if (refused) {
       log("warn", "workspace secret ignored", { workspaceId, name: r.name, reason: refused });

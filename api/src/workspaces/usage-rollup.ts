@@ -1,17 +1,12 @@
 import { USAGE_METRICS, type Usage, type UsageMetric } from "../../../sdk/schemas/workspaces";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { day } from "../lib/time";
 import { currentUsage, getLimits } from "./quotas";
+import { listLastStorageBefore, listUsageDays, listUsageUsers } from "./usage-repo";
 
 type MetricValues = Record<UsageMetric, number>;
 const zero = (): MetricValues => ({ runtime_seconds: 0, build_seconds: 0, snapshot_bytes: 0 });
-
-interface UsageRow {
-  user_id: string;
-  day: string;
-  metric: UsageMetric;
-  value: number;
-}
 
 /**
  * Daily and per-user usage for the last `days` UTC days (today included). runtime and build
@@ -22,39 +17,28 @@ export async function usageRollup(env: AppBindings, workspaceId: string, days: n
   const dayList = Array.from({ length: days }, (_, i) => day(at - (days - 1 - i) * 86_400_000));
   const from = dayList[0] ?? day(at);
   const to = dayList[dayList.length - 1] ?? day(at);
+  const db = dbOf(env);
   const [rows, before, users, limits, usage] = await Promise.all([
-    env.DB.prepare("SELECT user_id, day, metric, value FROM usage_daily WHERE workspace_id = ? AND day >= ? AND day <= ? ORDER BY day")
-      .bind(workspaceId, from, to)
-      .all<UsageRow>(),
+    listUsageDays(db, workspaceId, from, to),
     // The last storage reading per user before the window seeds the carried-forward gauge.
-    env.DB.prepare(
-      `SELECT u.user_id, u.day, u.metric, u.value FROM usage_daily u
-       WHERE u.workspace_id = ?1 AND u.metric = 'snapshot_bytes' AND u.day = (
-         SELECT MAX(day) FROM usage_daily WHERE workspace_id = ?1 AND user_id = u.user_id AND metric = 'snapshot_bytes' AND day < ?2)`,
-    )
-      .bind(workspaceId, from)
-      .all<UsageRow>(),
-    env.DB.prepare(
-      "SELECT DISTINCT d.user_id, x.email FROM usage_daily d LEFT JOIN users x ON x.id = d.user_id WHERE d.workspace_id = ? AND d.day >= ? AND d.day <= ?",
-    )
-      .bind(workspaceId, from, to)
-      .all<{ user_id: string; email: string | null }>(),
+    listLastStorageBefore(db, workspaceId, from),
+    listUsageUsers(db, workspaceId, from, to),
     getLimits(env, workspaceId),
     currentUsage(env, workspaceId),
   ]);
 
-  const emails = new Map(users.results.map((u) => [u.user_id, u.email]));
+  const emails = new Map(users.map((u) => [u.userId, u.email]));
   const perUserDay = new Map<string, MetricValues>();
   const gaugeSet = new Set<string>();
-  for (const r of rows.results) {
-    const key = `${r.user_id}\u0000${r.day}`;
+  for (const r of rows) {
+    const key = `${r.userId}\u0000${r.day}`;
     const v = perUserDay.get(key) ?? zero();
     v[r.metric] += r.value;
     perUserDay.set(key, v);
     if (r.metric === "snapshot_bytes") gaugeSet.add(key);
   }
 
-  const storage = new Map(before.results.map((r) => [r.user_id, r.value]));
+  const storage = new Map(before.map((r) => [r.userId, r.value]));
   const daily: Usage["daily"] = [];
   for (const d of dayList) {
     const totals = zero();

@@ -1,6 +1,8 @@
 import type { UsageMetric } from "../../../sdk/schemas/workspaces";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { day } from "../lib/time";
+import { addUsage } from "./usage-repo";
 
 export interface UsageRecord {
   workspaceId: string;
@@ -16,11 +18,12 @@ export interface UsageRecord {
  */
 export async function recordUsage(env: AppBindings, u: UsageRecord): Promise<void> {
   const value = Math.max(0, Math.round(u.value));
-  const merge = u.metric === "snapshot_bytes" ? "excluded.value" : "usage_daily.value + excluded.value";
-  await env.DB.prepare(
-    `INSERT INTO usage_daily (workspace_id, user_id, day, metric, value) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (workspace_id, user_id, day, metric) DO UPDATE SET value = ${merge}`,
-  )
-    .bind(u.workspaceId, u.userId, day(u.at ?? Date.now()), u.metric, value)
-    .run();
+  await addUsage(dbOf(env), {
+    workspaceId: u.workspaceId,
+    userId: u.userId,
+    day: day(u.at ?? Date.now()),
+    metric: u.metric,
+    value,
+    replace: u.metric === "snapshot_bytes",
+  });
 }

@@ -14,17 +14,20 @@ import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { writeAudit } from "../../lib/audit";
 import { base64url, newId } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { rateLimit } from "../../middleware/rate-limit";
+import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { createAccount } from "../accounts";
 import { consumeChallenge, saveChallenge } from "../challenges";
 import { startBrowserSession } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
+import { advancePasskeyCounter, findPasskey } from "../passkeys-repo";
 import { auditFailedSignIn } from "../security-log";
-import { loadUser, loadUserByEmail, loadWorkspace, type PasskeyRow, toUser, toWorkspace } from "../serialize";
 import { checkSignupAllowed, claimInvite, releaseInvite } from "../signup";
 import { verifyTurnstile } from "../turnstile";
+import { findUser, findUserByEmail, toUser } from "../users-repo";
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
 
 const router = createRouter();
@@ -46,7 +49,7 @@ router.openapi(
     const body = c.req.valid("json");
     await checkSignupAllowed(c.env, body.email, body.inviteCode);
     await verifyTurnstile(c, body.turnstileToken, "register");
-    if (await loadUserByEmail(c.env.DB, body.email)) {
+    if (await findUserByEmail(dbOf(c.env), body.email)) {
       throw new ApiError("conflict", "an account with this email exists; sign in instead");
     }
     // The user id is fixed now because the authenticator stores it as the credential's user handle.
@@ -94,8 +97,9 @@ router.openapi(
       throw err;
     }
     await startBrowserSession(c, userId, account.currentWorkspaceId);
-    const user = (await loadUser(c.env.DB, userId))!;
-    const workspace = (await loadWorkspace(c.env.DB, account.currentWorkspaceId, userId))!;
+    const db = dbOf(c.env);
+    const user = (await findUser(db, userId))!;
+    const workspace = (await findWorkspaceSummary(db, account.currentWorkspaceId, userId))!;
     await writeAudit(c.env, {
       action: "auth.signup",
       actorId: userId,
@@ -111,7 +115,7 @@ router.openapi(
       ip: ipOf(c),
       requestId: c.get("requestId"),
     });
-    return c.json({ user: toUser(user), workspace: toWorkspace(workspace), recoveryCodes: account.recoveryCodes }, 200);
+    return c.json({ user: toUser(user), workspace, recoveryCodes: account.recoveryCodes }, 200);
   },
 );
 
@@ -149,8 +153,9 @@ router.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const challenge = await consumeChallenge(c.env, body.challengeId, "login");
-    const passkey = await c.env.DB.prepare("SELECT * FROM passkeys WHERE id = ?").bind(body.credential.id).first<PasskeyRow>();
-    const user = passkey ? await loadUser(c.env.DB, passkey.user_id) : null;
+    const db = dbOf(c.env);
+    const passkey = await findPasskey(db, body.credential.id);
+    const user = passkey ? await findUser(db, passkey.userId) : null;
     const fail = async (reason: string): Promise<never> => {
       await auditFailedSignIn(c, {
         targetType: "passkey",
@@ -170,17 +175,17 @@ router.openapi(
       return fail(err instanceof Error ? err.message.replace(/^passkey sign-in rejected: /, "") : "verification failed");
     }
     // Compare-and-set on the counter: two assertions racing with the same counter cannot both win.
-    const updated = await c.env.DB.prepare(
-      "UPDATE passkeys SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ? AND counter = ? RETURNING id",
-    )
-      .bind(verified.newCounter, verified.backedUp ? 1 : 0, now(), passkey.id, passkey.counter)
-      .first();
+    const updated = await advancePasskeyCounter(db, passkey.id, passkey.counter, {
+      counter: verified.newCounter,
+      backedUp: verified.backedUp,
+      usedAt: now(),
+    });
     if (!updated) return fail("signature counter changed concurrently");
-    const sessionId = await startBrowserSession(c, user.id, user.current_workspace_id);
+    const sessionId = await startBrowserSession(c, user.id, user.currentWorkspaceId);
     await writeAudit(c.env, {
       action: "auth.signin",
       actorId: user.id,
-      workspaceId: user.current_workspace_id,
+      workspaceId: user.currentWorkspaceId,
       targetType: "auth_session",
       targetId: sessionId,
       details: { method: "passkey", passkeyId: passkey.id.slice(0, 64) },

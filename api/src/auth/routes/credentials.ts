@@ -7,6 +7,7 @@ import {
   createApiTokenBodySchema,
   createApiTokenResponseSchema,
   okSchema,
+  type SSHKey,
   sshKeySchema,
 } from "../../../../sdk/schemas/auth";
 import { idSchema } from "../../../../sdk/schemas/common";
@@ -14,14 +15,16 @@ import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
+import { countActiveApiTokens, insertApiToken, listActiveApiTokens, revokeApiToken } from "../api-tokens-repo";
 import { requireUserSession } from "../guards";
-import { type ApiTokenRow, type SSHKeyRow, toApiToken, toSSHKey } from "../serialize";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
+import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-keys-repo";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../tokens";
 
 const router = createRouter();
@@ -46,34 +49,27 @@ router.openapi(
     const auth = c.get("auth");
     const body = c.req.valid("json");
     const t = now();
-    const active = await c.env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
-    )
-      .bind(auth.userId, t)
-      .first<{ n: number }>();
-    if ((active?.n ?? 0) >= MAX_PER_USER) throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} active API tokens`);
+    const db = dbOf(c.env);
+    if ((await countActiveApiTokens(db, auth.userId, t)) >= MAX_PER_USER)
+      throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} active API tokens`);
     const token = newSecret(TOKEN_PREFIX.api);
-    const row: ApiTokenRow = {
+    const expiresAt = body.expiresInDays ? t + body.expiresInDays * DAY_MS : null;
+    const apiToken = await insertApiToken(db, auth.userId, {
       id: newId("tok"),
       name: body.name,
+      tokenHash: await hashToken(token),
       prefix: token.slice(0, TOKEN_PREFIX.api.length + 6),
-      workspace_id: auth.workspaceId,
-      created_at: t,
-      last_used_at: null,
-      expires_at: body.expiresInDays ? t + body.expiresInDays * DAY_MS : null,
-    };
-    await c.env.DB.prepare(
-      "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-      .bind(row.id, auth.userId, row.workspace_id, row.name, await hashToken(token), row.prefix, t, row.expires_at)
-      .run();
+      workspaceId: auth.workspaceId,
+      createdAt: t,
+      expiresAt,
+    });
     await audit(c, {
       action: "auth.token_create",
       targetType: "api_token",
-      targetId: row.id,
-      details: { name: row.name, expiresAt: row.expires_at },
+      targetId: apiToken.id,
+      details: { name: apiToken.name, expiresAt },
     });
-    return c.json({ token, apiToken: toApiToken(row) }, 200);
+    return c.json({ token, apiToken }, 200);
   },
 );
 
@@ -87,13 +83,7 @@ router.openapi(
     responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })), ...errorResponses },
   }),
   async (c) => {
-    const rows = await c.env.DB.prepare(
-      `SELECT id, name, prefix, workspace_id, created_at, last_used_at, expires_at FROM api_tokens
-       WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC`,
-    )
-      .bind(c.get("auth").userId, now())
-      .all<ApiTokenRow>();
-    return c.json({ tokens: rows.results.map(toApiToken) }, 200);
+    return c.json({ tokens: await listActiveApiTokens(dbOf(c.env), c.get("auth").userId, now()) }, 200);
   },
 );
 
@@ -109,12 +99,7 @@ router.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    const done = await c.env.DB.prepare(
-      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id",
-    )
-      .bind(now(), id, c.get("auth").userId)
-      .first();
-    if (!done) throw new ApiError("not_found", "API token not found");
+    if (!(await revokeApiToken(dbOf(c.env), c.get("auth").userId, id, now()))) throw new ApiError("not_found", "API token not found");
     await audit(c, { action: "auth.token_revoke", targetType: "api_token", targetId: id });
     await closeConnectionsAfter(c, { userId: c.get("auth").userId }, { credential: { kind: "api_token", id } });
     return c.json({ ok: true as const }, 200);
@@ -131,12 +116,7 @@ router.openapi(
     responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })), ...errorResponses },
   }),
   async (c) => {
-    const rows = await c.env.DB.prepare(
-      "SELECT id, name, public_key, fingerprint, managed, created_at FROM ssh_keys WHERE user_id = ? ORDER BY created_at DESC",
-    )
-      .bind(c.get("auth").userId)
-      .all<SSHKeyRow>();
-    return c.json({ keys: rows.results.map(toSSHKey) }, 200);
+    return c.json({ keys: await listSSHKeys(dbOf(c.env), c.get("auth").userId) }, 200);
   },
 );
 
@@ -154,22 +134,18 @@ router.openapi(
     const auth = c.get("auth");
     const body = c.req.valid("json");
     const parsed = await parseOpenSSHPublicKey(body.publicKey);
-    const count = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM ssh_keys WHERE user_id = ?").bind(auth.userId).first<{ n: number }>();
-    if ((count?.n ?? 0) >= MAX_PER_USER) throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} SSH keys`);
-    const row: SSHKeyRow = {
-      id: newId("key"),
-      name: (body.name ?? parsed.comment ?? parsed.keyType).slice(0, 80),
-      public_key: parsed.publicKey,
-      fingerprint: parsed.fingerprint,
-      managed: body.managed ? 1 : 0,
-      created_at: now(),
-    };
+    const db = dbOf(c.env);
+    if ((await countSSHKeys(db, auth.userId)) >= MAX_PER_USER) throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} SSH keys`);
+    let key: SSHKey;
     try {
-      await c.env.DB.prepare(
-        "INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, managed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-        .bind(row.id, auth.userId, row.name, row.public_key, row.fingerprint, row.managed, row.created_at)
-        .run();
+      key = await insertSSHKey(db, auth.userId, {
+        id: newId("key"),
+        name: (body.name ?? parsed.comment ?? parsed.keyType).slice(0, 80),
+        publicKey: parsed.publicKey,
+        fingerprint: parsed.fingerprint,
+        managed: body.managed ?? false,
+        createdAt: now(),
+      });
     } catch (err) {
       if (String(err).includes("UNIQUE")) throw new ApiError("conflict", `this key is already registered (${parsed.fingerprint})`);
       throw err;
@@ -177,10 +153,10 @@ router.openapi(
     await audit(c, {
       action: "auth.ssh_key_add",
       targetType: "ssh_key",
-      targetId: row.id,
-      details: { fingerprint: row.fingerprint, managed: row.managed === 1 },
+      targetId: key.id,
+      details: { fingerprint: key.fingerprint, managed: key.managed },
     });
-    return c.json({ key: toSSHKey(row) }, 200);
+    return c.json({ key }, 200);
   },
 );
 
@@ -196,11 +172,9 @@ router.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    const done = await c.env.DB.prepare("DELETE FROM ssh_keys WHERE id = ? AND user_id = ? RETURNING fingerprint")
-      .bind(id, c.get("auth").userId)
-      .first<{ fingerprint: string }>();
-    if (!done) throw new ApiError("not_found", "SSH key not found");
-    await audit(c, { action: "auth.ssh_key_delete", targetType: "ssh_key", targetId: id, details: { fingerprint: done.fingerprint } });
+    const fingerprint = await deleteSSHKey(dbOf(c.env), c.get("auth").userId, id);
+    if (!fingerprint) throw new ApiError("not_found", "SSH key not found");
+    await audit(c, { action: "auth.ssh_key_delete", targetType: "ssh_key", targetId: id, details: { fingerprint } });
     return c.json({ ok: true as const }, 200);
   },
 );

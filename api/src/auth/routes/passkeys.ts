@@ -14,15 +14,16 @@ import {
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
-import { passkeyInsert } from "../accounts";
 import { consumeChallenge, saveChallenge } from "../challenges";
 import { requireUserSession } from "../guards";
+import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, renamePasskey, toPasskey } from "../passkeys-repo";
 import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
-import { loadUser, type PasskeyRow, toPasskey } from "../serialize";
+import { findUser } from "../users-repo";
 import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
 
 const router = createRouter();
@@ -30,11 +31,6 @@ const tags = ["auth"];
 const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
 const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const passkeyParam = { params: z.object({ id: credentialIdSchema }) };
-
-async function userPasskeys(db: D1Database, userId: string): Promise<PasskeyRow[]> {
-  const rows = await db.prepare("SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at").bind(userId).all<PasskeyRow>();
-  return rows.results;
-}
 
 router.openapi(
   createRoute({
@@ -45,7 +41,7 @@ router.openapi(
     middleware: reads,
     responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })), ...errorResponses },
   }),
-  async (c) => c.json({ passkeys: (await userPasskeys(c.env.DB, c.get("auth").userId)).map(toPasskey) }, 200),
+  async (c) => c.json({ passkeys: (await listPasskeys(dbOf(c.env), c.get("auth").userId)).map(toPasskey) }, 200),
 );
 
 router.openapi(
@@ -59,9 +55,10 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const user = await loadUser(c.env.DB, auth.userId);
+    const db = dbOf(c.env);
+    const user = await findUser(db, auth.userId);
     if (!user) throw new ApiError("unauthorized", "sign in first");
-    const existing = await userPasskeys(c.env.DB, user.id);
+    const existing = await listPasskeys(db, user.id);
     if (existing.length >= 20) throw new ApiError("quota_exceeded", "at most 20 passkeys per account");
     const options = await registrationOptions(
       c.env,
@@ -89,10 +86,11 @@ router.openapi(
     const challenge = await consumeChallenge(c.env, body.challengeId, "add_passkey");
     // A challenge started by one user cannot be finished by another.
     if (challenge.userId !== auth.userId) throw new ApiError("challenge_invalid", "unknown or already used challenge; start again");
-    const count = (await userPasskeys(c.env.DB, auth.userId)).length;
+    const db = dbOf(c.env);
+    const count = (await listPasskeys(db, auth.userId)).length;
     const passkey = await verifyRegistration(c.env, body.credential, challenge.challenge, body.name ?? `Passkey ${count + 1}`);
     try {
-      await passkeyInsert(c.env, auth.userId, passkey, now()).run();
+      await insertPasskey(db, auth.userId, passkey, now());
     } catch (err) {
       if (String(err).includes("UNIQUE")) throw new ApiError("conflict", "this passkey is already registered");
       throw err;
@@ -103,7 +101,7 @@ router.openapi(
       targetId: passkey.id.slice(0, 64),
       details: { name: passkey.name },
     });
-    const row = await c.env.DB.prepare("SELECT * FROM passkeys WHERE id = ?").bind(passkey.id).first<PasskeyRow>();
+    const row = await findPasskey(db, passkey.id);
     return c.json({ passkey: toPasskey(row!) }, 200);
   },
 );
@@ -122,9 +120,7 @@ router.openapi(
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     const { name } = c.req.valid("json");
-    const row = await c.env.DB.prepare("UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ? RETURNING *")
-      .bind(name, id, auth.userId)
-      .first<PasskeyRow>();
+    const row = await renamePasskey(dbOf(c.env), auth.userId, id, name);
     if (!row) throw new ApiError("not_found", "passkey not found");
     await audit(c, { action: "auth.passkey_rename", targetType: "passkey", targetId: id.slice(0, 64), details: { name } });
     return c.json({ passkey: toPasskey(row) }, 200);
@@ -145,16 +141,9 @@ router.openapi(
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     // The guard is in the statement so two concurrent deletes cannot remove the last two.
-    const deleted = await c.env.DB.prepare(
-      "DELETE FROM passkeys WHERE id = ? AND user_id = ? AND (SELECT COUNT(*) FROM passkeys WHERE user_id = ?) > 1 RETURNING id",
-    )
-      .bind(id, auth.userId, auth.userId)
-      .first();
-    if (!deleted) {
-      const exists = await c.env.DB.prepare("SELECT id FROM passkeys WHERE id = ? AND user_id = ?").bind(id, auth.userId).first();
-      if (!exists) throw new ApiError("not_found", "passkey not found");
-      throw new ApiError("invalid_state", "you cannot delete your last passkey; add another one first");
-    }
+    const outcome = await deletePasskeyKeepingOne(dbOf(c.env), auth.userId, id);
+    if (outcome === "missing") throw new ApiError("not_found", "passkey not found");
+    if (outcome === "last") throw new ApiError("invalid_state", "you cannot delete your last passkey; add another one first");
     await audit(c, { action: "auth.passkey_delete", targetType: "passkey", targetId: id.slice(0, 64) });
     return c.json({ ok: true as const }, 200);
   },
@@ -184,7 +173,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { codes, statements } = await newRecoveryCodes(c.env, auth.userId);
-    await c.env.DB.batch(statements);
+    await dbOf(c.env).batch(statements);
     await audit(c, { action: "auth.recovery_codes_regenerate", targetType: "user", targetId: auth.userId });
     return c.json({ recoveryCodes: codes }, 200);
   },

@@ -14,20 +14,23 @@ import {
 import { idSchema } from "../../../../sdk/schemas/common";
 import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { hit, rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
+import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { authConfig } from "../config";
 import { clearBrowserCookies, setCSRFCookie, startBrowserSession } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { consumeRecoveryCode, remainingRecoveryCodes } from "../recovery-codes";
-import { revokeSessionStatements, rotateRefreshToken } from "../refresh-tokens";
+import { rotateRefreshToken } from "../refresh-tokens";
 import { auditFailedSignIn } from "../security-log";
-import { type AuthSessionRow, loadUser, loadUserByEmail, loadWorkspace, toAuthSession, toUser } from "../serialize";
+import { listActiveSignIns, revokeSignIns } from "../sign-ins-repo";
 import { CSRF_COOKIE } from "../tokens";
 import { verifyTurnstile } from "../turnstile";
+import { findUser, findUserByEmail, toUser } from "../users-repo";
 
 const router = createRouter();
 const tags = ["auth"];
@@ -61,8 +64,9 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const user = await loadUser(c.env.DB, auth.userId);
-    const workspace = await loadWorkspace(c.env.DB, auth.workspaceId, auth.userId);
+    const db = dbOf(c.env);
+    const user = await findUser(db, auth.userId);
+    const workspace = await findWorkspaceSummary(db, auth.workspaceId, auth.userId);
     if (!user || !workspace) throw new ApiError("unauthorized", "sign in first");
     let csrf: "ok" | "reissued" | "not_applicable" = "not_applicable";
     if (auth.via === "cookie") {
@@ -72,7 +76,7 @@ router.openapi(
     return c.json(
       {
         user: toUser(user),
-        workspace: { id: workspace.id, name: workspace.name, personal: workspace.personal === 1, role: workspace.role },
+        workspace,
         role: auth.role,
         isOperator: auth.isOperator,
         via: auth.via,
@@ -96,7 +100,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     if (auth.authSessionId) {
-      await c.env.DB.batch(revokeSessionStatements(c.env, "id = ?", [auth.authSessionId]));
+      await revokeSignIns(dbOf(c.env), { id: auth.authSessionId }, now());
       await audit(c, { action: "auth.logout", targetType: "auth_session", targetId: auth.authSessionId });
       await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id: auth.authSessionId } });
     }
@@ -116,8 +120,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const results = await c.env.DB.batch(revokeSessionStatements(c.env, "user_id = ?", [auth.userId]));
-    const revoked = results[1]?.meta.changes ?? 0;
+    const revoked = await revokeSignIns(dbOf(c.env), { userId: auth.userId }, now());
     await audit(c, { action: "auth.logout_all", targetType: "user", targetId: auth.userId, details: { revoked } });
     // API tokens outlive a logout-all; what a sign-in opened, or a preview grant it minted, does not.
     await closeConnectionsAfter(c, { userId: auth.userId }, { userId: auth.userId, kinds: ["sign_in", "preview_grant"] });
@@ -137,17 +140,8 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const t = now();
     // A CLI session whose access token lapsed is still alive while its refresh family is.
-    const rows = await c.env.DB.prepare(
-      `SELECT s.id, s.kind, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM auth_sessions s
-       WHERE s.user_id = ? AND s.revoked_at IS NULL AND (s.expires_at > ? OR EXISTS (
-         SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = s.id AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > ?))
-       ORDER BY s.last_seen_at DESC LIMIT 200`,
-    )
-      .bind(auth.userId, t, t)
-      .all<AuthSessionRow>();
-    return c.json({ sessions: rows.results.map((r) => toAuthSession(r, auth.authSessionId)) }, 200);
+    return c.json({ sessions: await listActiveSignIns(dbOf(c.env), auth.userId, auth.authSessionId, now()) }, 200);
   },
 );
 
@@ -164,8 +158,8 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
-    const results = await c.env.DB.batch(revokeSessionStatements(c.env, "id = ? AND user_id = ?", [id, auth.userId]));
-    if ((results[1]?.meta.changes ?? 0) === 0) throw new ApiError("not_found", "session not found");
+    const revoked = await revokeSignIns(dbOf(c.env), { id, userId: auth.userId }, now());
+    if (revoked === 0) throw new ApiError("not_found", "session not found");
     await audit(c, { action: "auth.session_revoke", targetType: "auth_session", targetId: id });
     await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id } });
     if (id === auth.authSessionId) clearBrowserCookies(c);
@@ -187,7 +181,7 @@ router.openapi(
     const body = c.req.valid("json");
     await hit(c.env, "auth.recover_email", body.email);
     await verifyTurnstile(c, body.turnstileToken, "recover");
-    const user = await loadUserByEmail(c.env.DB, body.email);
+    const user = await findUserByEmail(dbOf(c.env), body.email);
     const ok = user ? await consumeRecoveryCode(c.env, user.id, body.code) : false;
     const ip = c.req.header("cf-connecting-ip") ?? null;
     if (!user || !ok) {
@@ -199,12 +193,12 @@ router.openapi(
       });
       throw new ApiError("unauthorized", "email or recovery code is wrong (each code works once)");
     }
-    const sessionId = await startBrowserSession(c, user.id, user.current_workspace_id);
+    const sessionId = await startBrowserSession(c, user.id, user.currentWorkspaceId);
     const remaining = await remainingRecoveryCodes(c.env, user.id);
     await writeAudit(c.env, {
       action: "auth.recover",
       actorId: user.id,
-      workspaceId: user.current_workspace_id,
+      workspaceId: user.currentWorkspaceId,
       targetType: "auth_session",
       targetId: sessionId,
       details: { remainingRecoveryCodes: remaining },

@@ -5,31 +5,18 @@ import { idSchema } from "../../../../sdk/schemas/common";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId, randomToken } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { iso, now } from "../../lib/time";
+import { now } from "../../lib/time";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { hashInviteCode, INVITE_PREFIX } from "../../workspaces/invites";
+import { insertSignupInvite, listSignupInvites, revokeSignupInvite } from "../../workspaces/invites-repo";
 
 /** Operator-issued sign-up invites: rows in `invites` with no workspace. */
 const router = createRouter();
 const tags = ["admin"];
 const DAY_MS = 24 * 3600 * 1000;
-
-interface Row {
-  id: string;
-  email: string | null;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-const toInvite = (r: Row) => ({
-  id: r.id,
-  email: r.email,
-  createdAt: iso(r.created_at)!,
-  expiresAt: iso(r.expires_at)!,
-  usedAt: iso(r.used_at),
-});
 
 router.openapi(
   createRoute({
@@ -45,20 +32,16 @@ router.openapi(
     const body = c.req.valid("json");
     const code = INVITE_PREFIX + randomToken(24);
     const t = now();
-    const row: Row = {
+    const invite = await insertSignupInvite(dbOf(c.env), {
       id: newId("inv"),
+      codeHash: await hashInviteCode(code),
       email: body.email ?? null,
-      created_at: t,
-      expires_at: t + (body.expiresInDays ?? 14) * DAY_MS,
-      used_at: null,
-    };
-    await c.env.DB.prepare(
-      "INSERT INTO invites (id, workspace_id, code_hash, email, role, created_by, created_at, expires_at) VALUES (?, NULL, ?, ?, 'owner', ?, ?, ?)",
-    )
-      .bind(row.id, await hashInviteCode(code), row.email, c.get("auth").userId, t, row.expires_at)
-      .run();
-    await audit(c, { action: "admin.signup_invite_create", targetType: "invite", targetId: row.id, details: { email: row.email } });
-    return c.json({ code, invite: toInvite(row) }, 200);
+      createdBy: c.get("auth").userId,
+      createdAt: t,
+      expiresAt: t + (body.expiresInDays ?? 14) * DAY_MS,
+    });
+    await audit(c, { action: "admin.signup_invite_create", targetType: "invite", targetId: invite.id, details: { email: invite.email } });
+    return c.json({ code, invite }, 200);
   },
 );
 
@@ -72,10 +55,7 @@ router.openapi(
     responses: { 200: jsonResponse(z.object({ invites: z.array(signupInviteSchema) })), ...errorResponses },
   }),
   async (c) => {
-    const rows = await c.env.DB.prepare(
-      "SELECT id, email, created_at, expires_at, used_at FROM invites WHERE workspace_id IS NULL AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 200",
-    ).all<Row>();
-    return c.json({ invites: rows.results.map(toInvite) }, 200);
+    return c.json({ invites: await listSignupInvites(dbOf(c.env)) }, 200);
   },
 );
 
@@ -91,12 +71,7 @@ router.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    const done = await c.env.DB.prepare(
-      "UPDATE invites SET revoked_at = ? WHERE id = ? AND workspace_id IS NULL AND used_at IS NULL AND revoked_at IS NULL RETURNING id",
-    )
-      .bind(now(), id)
-      .first();
-    if (!done) throw new ApiError("not_found", "invite not found or already used");
+    if (!(await revokeSignupInvite(dbOf(c.env), id, now()))) throw new ApiError("not_found", "invite not found or already used");
     await audit(c, { action: "admin.signup_invite_revoke", targetType: "invite", targetId: id });
     return c.json({ ok: true as const }, 200);
   },

@@ -13,44 +13,37 @@ import {
   quotaOverridesBody,
   setPlanBody,
 } from "../../../../sdk/schemas/workspaces";
+import { setMaxOwnedWorkspaces } from "../../auth/users-repo";
 import type { AppBindings } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { currentUsage, getOverrides } from "../quotas";
+import { saveQuotaOverrides } from "../quotas-repo";
 import { maxOwnedWorkspaces } from "../store";
+import { findLivePlan, setPlan } from "../workspaces-repo";
 import { guard, operatorOnly } from "./guard";
 
 const router = createRouter();
 const tags = ["plan"];
 
 async function planInfo(env: AppBindings, workspaceId: string): Promise<PlanInfo> {
-  const row = await env.DB.prepare("SELECT plan FROM workspaces WHERE id = ? AND deleted_at IS NULL")
-    .bind(workspaceId)
-    .first<{ plan: string }>();
-  if (!row) throw new ApiError("not_found", "workspace not found");
-  const plan = PLANS.find((p) => p === row.plan) ?? "free";
+  const stored = await findLivePlan(dbOf(env), workspaceId);
+  if (stored === null) throw new ApiError("not_found", "workspace not found");
+  const plan = PLANS.find((p) => p === stored) ?? "free";
   const [overrides, usage] = await Promise.all([getOverrides(env, workspaceId), currentUsage(env, workspaceId)]);
   return { plan, planLimits: PLAN_LIMITS[plan], overrides, limits: { ...PLAN_LIMITS[plan], ...overrides }, usage };
 }
 
 async function applyOverrides(env: AppBindings, workspaceId: string, setBy: string, body: QuotaOverridesBody): Promise<void> {
-  const t = now();
-  const stmts = [];
+  const changes: { limitName: string; value: number | null }[] = [];
   for (const limit of QUOTA_LIMITS) {
     const value = body.overrides[limit];
-    if (value === undefined) continue;
-    stmts.push(
-      value === null
-        ? env.DB.prepare("DELETE FROM quota_overrides WHERE workspace_id = ? AND limit_name = ?").bind(workspaceId, limit)
-        : env.DB.prepare(
-            `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (workspace_id, limit_name) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, created_at = excluded.created_at`,
-          ).bind(workspaceId, limit, value, setBy, t),
-    );
+    if (value !== undefined) changes.push({ limitName: limit, value });
   }
-  if (stmts.length > 0) await env.DB.batch(stmts);
+  if (changes.length > 0) await saveQuotaOverrides(dbOf(env), workspaceId, changes, setBy, now());
 }
 
 router.openapi(
@@ -87,7 +80,7 @@ for (const { path, byId } of planRoutes) {
       const workspaceId = byId ? (c.req.param("id") ?? "") : c.get("auth").workspaceId;
       const { plan } = c.req.valid("json");
       const before = await planInfo(c.env, workspaceId);
-      await c.env.DB.prepare("UPDATE workspaces SET plan = ?, updated_at = ? WHERE id = ?").bind(plan, now(), workspaceId).run();
+      await setPlan(dbOf(c.env), workspaceId, plan, now());
       await audit(c, {
         action: "plan.change",
         workspaceId,
@@ -113,10 +106,7 @@ router.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const { maxOwnedWorkspaces: value } = c.req.valid("json");
-    const updated = await c.env.DB.prepare("UPDATE users SET max_owned_workspaces = ? WHERE id = ? AND deleted_at IS NULL RETURNING id")
-      .bind(value, id)
-      .first();
-    if (!updated) throw new ApiError("not_found", "user not found");
+    if (!(await setMaxOwnedWorkspaces(dbOf(c.env), id, value))) throw new ApiError("not_found", "user not found");
     await audit(c, {
       action: "user.workspace_limit",
       workspaceId: null,

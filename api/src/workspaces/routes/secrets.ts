@@ -4,20 +4,15 @@ import { putSecretBody, secretListSchema, secretSchema, storedSecretNameSchema }
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { iso, now } from "../../lib/time";
+import { now } from "../../lib/time";
 import { sealSecret } from "../secrets";
+import { countSecrets, deleteSecret, findSecretCreatedAt, listSecretInfo, upsertSecret } from "../secrets-repo";
 import { guard } from "./guard";
 
 const router = createRouter();
 const tags = ["secrets"];
-
-interface SecretRow {
-  name: string;
-  created_at: number;
-  updated_at: number;
-}
-const toSecret = (r: SecretRow) => ({ name: r.name, createdAt: iso(r.created_at) ?? "", updatedAt: iso(r.updated_at) ?? "" });
 
 /** A workspace may hold this many secrets; they all travel in every runtime's environment. */
 const MAX_SECRETS = 100;
@@ -32,10 +27,7 @@ router.openapi(
     responses: { 200: jsonResponse(secretListSchema), ...errorResponses },
   }),
   async (c) => {
-    const rows = await c.env.DB.prepare("SELECT name, created_at, updated_at FROM workspace_secrets WHERE workspace_id = ? ORDER BY name")
-      .bind(c.get("auth").workspaceId)
-      .all<SecretRow>();
-    return c.json({ secrets: rows.results.map(toSecret) }, 200);
+    return c.json({ secrets: await listSecretInfo(dbOf(c.env), c.get("auth").workspaceId) }, 200);
   },
 );
 
@@ -53,24 +45,24 @@ router.openapi(
     const { workspaceId } = c.get("auth");
     const { name, value } = c.req.valid("json");
     const t = now();
-    const existing = await c.env.DB.prepare("SELECT created_at FROM workspace_secrets WHERE workspace_id = ? AND name = ?")
-      .bind(workspaceId, name)
-      .first<{ created_at: number }>();
-    if (!existing) {
-      const count = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM workspace_secrets WHERE workspace_id = ?")
-        .bind(workspaceId)
-        .first<{ n: number }>();
-      if ((count?.n ?? 0) >= MAX_SECRETS) throw new ApiError("conflict", `a workspace holds at most ${MAX_SECRETS} secrets`);
+    const db = dbOf(c.env);
+    const existing = await findSecretCreatedAt(db, workspaceId, name);
+    if (existing === null) {
+      if ((await countSecrets(db, workspaceId)) >= MAX_SECRETS)
+        throw new ApiError("conflict", `a workspace holds at most ${MAX_SECRETS} secrets`);
     }
     const sealed = await sealSecret(c.env, workspaceId, name, value);
-    await c.env.DB.prepare(
-      `INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (workspace_id, name) DO UPDATE SET ciphertext = excluded.ciphertext, iv = excluded.iv, updated_at = excluded.updated_at`,
-    )
-      .bind(newId("sec"), workspaceId, name, sealed.ciphertext, sealed.iv, t, t)
-      .run();
-    await audit(c, { action: existing ? "secret.update" : "secret.create", targetType: "secret", targetId: name });
-    return c.json({ secret: toSecret({ name, created_at: existing?.created_at ?? t, updated_at: t }) }, 200);
+    const secret = await upsertSecret(db, {
+      id: newId("sec"),
+      workspaceId,
+      name,
+      ciphertext: sealed.ciphertext,
+      iv: sealed.iv,
+      createdAt: existing ?? t,
+      updatedAt: t,
+    });
+    await audit(c, { action: existing !== null ? "secret.update" : "secret.create", targetType: "secret", targetId: name });
+    return c.json({ secret }, 200);
   },
 );
 
@@ -86,10 +78,7 @@ router.openapi(
   }),
   async (c) => {
     const { name } = c.req.valid("param");
-    const res = await c.env.DB.prepare("DELETE FROM workspace_secrets WHERE workspace_id = ? AND name = ?")
-      .bind(c.get("auth").workspaceId, name)
-      .run();
-    if (res.meta.changes !== 1) throw new ApiError("not_found", "secret not found");
+    if (!(await deleteSecret(dbOf(c.env), c.get("auth").workspaceId, name))) throw new ApiError("not_found", "secret not found");
     await audit(c, { action: "secret.delete", targetType: "secret", targetId: name });
     return c.json({ ok: true as const }, 200);
   },

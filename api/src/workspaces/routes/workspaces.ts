@@ -10,6 +10,7 @@ import {
 } from "../../../../sdk/schemas/workspaces";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
+import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
@@ -23,6 +24,7 @@ import {
   setCurrentWorkspace,
   toWorkspace,
 } from "../store";
+import { renameWorkspace } from "../workspaces-repo";
 import { guard, signedIn } from "./guard";
 
 const router = createRouter();
@@ -117,7 +119,7 @@ router.openapi(
     const auth = c.get("auth");
     const { name } = c.req.valid("json");
     const before = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    await c.env.DB.prepare("UPDATE workspaces SET name = ?, updated_at = ? WHERE id = ?").bind(name, now(), auth.workspaceId).run();
+    await renameWorkspace(dbOf(c.env), auth.workspaceId, name, now());
     await audit(c, {
       action: "workspace.rename",
       targetType: "workspace",
@@ -143,7 +145,7 @@ router.openapi(
     const { userId } = c.req.valid("json");
     const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
     await getMember(c.env, auth.workspaceId, userId);
-    if (ws.personal === 1) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
+    if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
     await transferOwnership(c.env, auth.workspaceId, auth.userId, userId);
     await audit(c, { action: "workspace.transfer", targetType: "user", targetId: userId, details: { from: auth.userId } });
     const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
@@ -163,7 +165,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    if (ws.personal === 1 && ws.owner_id === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
+    if (ws.personal && ws.ownerId === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
     await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId: auth.userId, lostAccess: true });
@@ -183,7 +185,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    if (ws.personal === 1) throw new ApiError("invalid_state", "a personal workspace cannot be deleted");
+    if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot be deleted");
     // Audited first: once deleted, the workspace's rows stop resolving.
     await audit(c, { action: "workspace.delete", targetType: "workspace", targetId: ws.id, details: { name: ws.name } });
     await deleteWorkspace(c.env, ws.id);

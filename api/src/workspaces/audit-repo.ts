@@ -1,8 +1,40 @@
+import { z } from "zod";
 import { ApiError } from "../../../sdk/errors";
 import type { AuditEntry } from "../../../sdk/schemas/workspaces";
-import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
+import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
+
+/** One audit record to write; every field but the action is optional. */
+export interface NewAuditRecord {
+  id: string;
+  action: string;
+  workspaceId?: string | null;
+  actorId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+  requestId?: string | null;
+  createdAt: number;
+}
+
+export async function insertAudit(db: Db, e: NewAuditRecord): Promise<void> {
+  await db.run(
+    `INSERT INTO audit_log (id, workspace_id, actor_id, action, target_type, target_id, details, ip, request_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    e.id,
+    e.workspaceId ?? null,
+    e.actorId ?? null,
+    e.action,
+    e.targetType ?? null,
+    e.targetId ?? null,
+    e.details ? JSON.stringify(e.details) : null,
+    e.ip ?? null,
+    e.requestId ?? null,
+    e.createdAt,
+  );
+}
 
 export interface AuditFilter {
   action?: string;
@@ -14,19 +46,20 @@ export interface AuditFilter {
   cursor?: string;
 }
 
-interface AuditRow {
-  id: string;
-  workspace_id: string | null;
-  actor_id: string | null;
-  actor_email: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  details: string | null;
-  ip: string | null;
-  request_id: string | null;
-  created_at: number;
-}
+const AuditRow = z.object({
+  id: z.string(),
+  workspace_id: z.string().nullable(),
+  actor_id: z.string().nullable(),
+  actor_email: z.string().nullable(),
+  action: z.string(),
+  target_type: z.string().nullable(),
+  target_id: z.string().nullable(),
+  details: z.string().nullable(),
+  ip: z.string().nullable(),
+  request_id: z.string().nullable(),
+  created_at: z.number(),
+});
+type AuditRow = z.infer<typeof AuditRow>;
 
 /** Cursor = the (created_at, id) of the last entry returned; pages walk newest to oldest. */
 function encodeCursor(row: AuditRow): string {
@@ -58,9 +91,23 @@ function parseDetails(text: string | null): unknown {
 /** LIKE with the user's text taken literally. */
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
+const toAuditEntry = (r: AuditRow): AuditEntry => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  actorId: r.actor_id,
+  actorEmail: r.actor_email,
+  action: r.action,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  details: parseDetails(r.details),
+  ip: r.ip,
+  requestId: r.request_id,
+  createdAt: iso(r.created_at) ?? "",
+});
+
 /** One workspace's audit log; `null` reads the operators' security log (entries with no workspace). */
 export async function queryAudit(
-  env: AppBindings,
+  db: Db,
   workspaceId: string | null,
   f: AuditFilter,
 ): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
@@ -91,30 +138,19 @@ export async function queryAudit(
     where.push("(a.created_at < ? OR (a.created_at = ? AND a.id < ?))");
     binds.push(c.createdAt, c.createdAt, c.id);
   }
-  const rows = await env.DB.prepare(
+  const rows = await db.all(
+    AuditRow,
     `SELECT a.id, a.workspace_id, a.actor_id, u.email AS actor_email, a.action, a.target_type, a.target_id, a.details, a.ip,
             a.request_id, a.created_at
      FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
      WHERE ${where.join(" AND ")} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`,
-  )
-    .bind(...binds, f.limit + 1)
-    .all<AuditRow>();
-  const page = rows.results.slice(0, f.limit);
+    ...binds,
+    f.limit + 1,
+  );
+  const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
-    entries: page.map((r) => ({
-      id: r.id,
-      workspaceId: r.workspace_id,
-      actorId: r.actor_id,
-      actorEmail: r.actor_email,
-      action: r.action,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      details: parseDetails(r.details),
-      ip: r.ip,
-      requestId: r.request_id,
-      createdAt: iso(r.created_at) ?? "",
-    })),
-    nextCursor: rows.results.length > f.limit && last ? encodeCursor(last) : null,
+    entries: page.map(toAuditEntry),
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last) : null,
   };
 }

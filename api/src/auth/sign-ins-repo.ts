@@ -1,0 +1,203 @@
+import { z } from "zod";
+import type { AuthSessionInfo } from "../../../sdk/schemas/auth";
+import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** Sign-ins: the auth_sessions table (browser cookies and CLI access tokens) and the CLI's refresh tokens. */
+
+export async function insertSignIn(
+  db: Db,
+  s: {
+    id: string;
+    userId: string;
+    kind: "browser" | "cli";
+    tokenHash: string;
+    workspaceId: string | null;
+    userAgent: string | null;
+    ip: string | null;
+    createdAt: number;
+    expiresAt: number;
+  },
+): Promise<void> {
+  await db.run(
+    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, ip, created_at, last_seen_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    s.id,
+    s.userId,
+    s.kind,
+    s.tokenHash,
+    s.workspaceId,
+    s.userAgent,
+    s.ip,
+    s.createdAt,
+    s.createdAt,
+    s.expiresAt,
+  );
+}
+
+const SignInRow = z.object({
+  id: z.string(),
+  kind: z.enum(["browser", "cli"]),
+  user_agent: z.string().nullable(),
+  ip: z.string().nullable(),
+  created_at: z.number(),
+  last_seen_at: z.number(),
+});
+
+/** The user's usable sign-ins (unexpired, or a CLI one that can still refresh), most recently seen first. */
+export async function listActiveSignIns(db: Db, userId: string, currentId: string | null, t: number): Promise<AuthSessionInfo[]> {
+  const rows = await db.all(
+    SignInRow,
+    `SELECT s.id, s.kind, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM auth_sessions s
+     WHERE s.user_id = ? AND s.revoked_at IS NULL AND (s.expires_at > ? OR EXISTS (
+       SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = s.id AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > ?))
+     ORDER BY s.last_seen_at DESC LIMIT 200`,
+    userId,
+    t,
+    t,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    userAgent: r.user_agent,
+    ip: r.ip,
+    createdAt: iso(r.created_at)!,
+    lastSeenAt: iso(r.last_seen_at)!,
+    current: r.id === currentId,
+  }));
+}
+
+export async function touchSignIn(db: Db, id: string, t: number): Promise<void> {
+  await db.run("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?", t, id);
+}
+
+/** Which sign-ins to revoke: one by id, one of a user, or all of a user. */
+export type SignInSelector = { id: string } | { id: string; userId: string } | { userId: string };
+
+/**
+ * Revokes sign-ins and their refresh tokens in one batch, so a CLI cannot refresh its way back;
+ * the number of sign-ins revoked.
+ */
+export async function revokeSignIns(db: Db, which: SignInSelector, t: number): Promise<number> {
+  const [where, binds] =
+    "id" in which && "userId" in which
+      ? ["id = ? AND user_id = ?", [which.id, which.userId]]
+      : "id" in which
+        ? ["id = ?", [which.id]]
+        : ["user_id = ?", [which.userId]];
+  const [, revoked] = await db.batch([
+    db.statement(
+      `UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND auth_session_id IN (SELECT id FROM auth_sessions WHERE ${where})`,
+      t,
+      ...binds,
+    ),
+    db.statement(`UPDATE auth_sessions SET revoked_at = ? WHERE revoked_at IS NULL AND ${where}`, t, ...binds),
+  ]);
+  return revoked ?? 0;
+}
+
+/** Points the user's sign-in at another workspace. */
+export const setSignInWorkspaceStatement = (db: Db, id: string, userId: string, workspaceId: string): D1PreparedStatement =>
+  db.statement("UPDATE auth_sessions SET workspace_id = ? WHERE id = ? AND user_id = ?", workspaceId, id, userId);
+
+/** Moves the user's sign-ins that point at `from` to `to`. */
+export const moveSignInsWorkspaceStatement = (db: Db, userId: string, from: string, to: string | null): D1PreparedStatement =>
+  db.statement("UPDATE auth_sessions SET workspace_id = ? WHERE user_id = ? AND workspace_id = ?", to, userId, from);
+
+// --- refresh tokens ---
+
+export async function insertRefreshToken(
+  db: Db,
+  r: { id: string; authSessionId: string; familyId: string; tokenHash: string; createdAt: number; expiresAt: number },
+): Promise<void> {
+  await db.run(
+    "INSERT INTO refresh_tokens (id, auth_session_id, family_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    r.id,
+    r.authSessionId,
+    r.familyId,
+    r.tokenHash,
+    r.createdAt,
+    r.expiresAt,
+  );
+}
+
+const RefreshRow = z.object({
+  id: z.string(),
+  family_id: z.string(),
+  auth_session_id: z.string(),
+  expires_at: z.number(),
+  used_at: z.number().nullable(),
+  revoked_at: z.number().nullable(),
+  user_id: z.string(),
+  workspace_id: z.string().nullable(),
+  session_revoked: z.number().nullable(),
+});
+
+export interface StoredRefreshToken {
+  id: string;
+  familyId: string;
+  authSessionId: string;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+  userId: string;
+  workspaceId: string | null;
+  sessionRevokedAt: number | null;
+}
+
+export async function findRefreshToken(db: Db, tokenHash: string): Promise<StoredRefreshToken | null> {
+  const r = await db.one(
+    RefreshRow,
+    `SELECT r.id, r.family_id, r.auth_session_id, r.expires_at, r.used_at, r.revoked_at, s.user_id, s.workspace_id, s.revoked_at AS session_revoked
+     FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.auth_session_id WHERE r.token_hash = ?`,
+    tokenHash,
+  );
+  return (
+    r && {
+      id: r.id,
+      familyId: r.family_id,
+      authSessionId: r.auth_session_id,
+      expiresAt: r.expires_at,
+      usedAt: r.used_at,
+      revokedAt: r.revoked_at,
+      userId: r.user_id,
+      workspaceId: r.workspace_id,
+      sessionRevokedAt: r.session_revoked,
+    }
+  );
+}
+
+/** Revokes every token of the family and the auth session behind it. */
+export async function revokeRefreshFamily(db: Db, familyId: string, authSessionId: string, t: number): Promise<void> {
+  await db.batch([
+    db.statement("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", t, familyId),
+    db.statement("UPDATE auth_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", t, authSessionId),
+  ]);
+}
+
+/** Marks the token used; false when another request used it first. */
+export async function claimRefreshToken(db: Db, id: string, t: number): Promise<boolean> {
+  const row = await db.one(
+    z.object({ id: z.string() }),
+    "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL RETURNING id",
+    t,
+    id,
+  );
+  return row !== null;
+}
+
+/** A refreshed CLI sign-in: its new access token hash and expiry. */
+export async function renewSignIn(
+  db: Db,
+  id: string,
+  r: { tokenHash: string; expiresAt: number; seenAt: number; ip: string | null },
+): Promise<void> {
+  await db.run(
+    "UPDATE auth_sessions SET token_hash = ?, expires_at = ?, last_seen_at = ?, ip = COALESCE(?, ip) WHERE id = ?",
+    r.tokenHash,
+    r.expiresAt,
+    r.seenAt,
+    r.ip,
+    id,
+  );
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import type { User } from "../../../sdk/schemas/auth";
+import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** A live user as the Worker uses it. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  currentWorkspaceId: string | null;
+  createdAt: number;
+}
+
+const UserRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  current_workspace_id: z.string().nullable(),
+  created_at: z.number(),
+});
+
+const toRecord = (r: z.infer<typeof UserRow>): UserRecord => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  currentWorkspaceId: r.current_workspace_id,
+  createdAt: r.created_at,
+});
+
+export const toUser = (u: UserRecord): User => ({ id: u.id, email: u.email, name: u.name, createdAt: iso(u.createdAt)! });
+
+const SELECT_USER = "SELECT id, email, name, current_workspace_id, created_at FROM users";
+
+export async function findUser(db: Db, userId: string): Promise<UserRecord | null> {
+  const row = await db.one(UserRow, `${SELECT_USER} WHERE id = ? AND deleted_at IS NULL`, userId);
+  return row && toRecord(row);
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | null> {
+  const row = await db.one(UserRow, `${SELECT_USER} WHERE email = ? AND deleted_at IS NULL`, email.toLowerCase());
+  return row && toRecord(row);
+}
+
+export const insertUserStatement = (
+  db: Db,
+  u: { id: string; email: string; name: string | null; currentWorkspaceId: string; createdAt: number },
+): D1PreparedStatement =>
+  db.statement(
+    "INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    u.id,
+    u.email,
+    u.name,
+    u.currentWorkspaceId,
+    u.createdAt,
+  );
+
+export const setCurrentWorkspaceStatement = (db: Db, userId: string, workspaceId: string): D1PreparedStatement =>
+  db.statement("UPDATE users SET current_workspace_id = ? WHERE id = ?", workspaceId, userId);
+
+/** Moves users whose current workspace is `from` to `to` (their personal one). */
+export const moveCurrentWorkspaceStatement = (db: Db, userId: string, from: string, to: string | null): D1PreparedStatement =>
+  db.statement("UPDATE users SET current_workspace_id = ? WHERE id = ? AND current_workspace_id = ?", to, userId, from);
+
+/** The user's own workspace limit; null for the deployment default (or no such user). */
+export async function findMaxOwnedWorkspaces(db: Db, userId: string): Promise<number | null> {
+  const row = await db.one(
+    z.object({ max_owned_workspaces: z.number().nullable() }),
+    "SELECT max_owned_workspaces FROM users WHERE id = ?",
+    userId,
+  );
+  return row?.max_owned_workspaces ?? null;
+}
+
+/** False when there is no such live user. */
+export async function setMaxOwnedWorkspaces(db: Db, userId: string, max: number | null): Promise<boolean> {
+  const row = await db.one(
+    z.object({ id: z.string() }),
+    "UPDATE users SET max_owned_workspaces = ? WHERE id = ? AND deleted_at IS NULL RETURNING id",
+    max,
+    userId,
+  );
+  return row !== null;
+}

@@ -1,0 +1,274 @@
+import { z } from "zod";
+import type { signupInviteSchema } from "../../../sdk/schemas/auth";
+import type { Invite } from "../../../sdk/schemas/workspaces";
+import { ROLES, type Role } from "../../../sdk/states";
+import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** Workspace invites and, with no workspace, operator-issued sign-up invites (the `invites` table). */
+
+export interface StoredInvite {
+  id: string;
+  workspaceId: string | null;
+  email: string | null;
+  role: Role;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  usedBy: string | null;
+  revokedAt: number | null;
+}
+
+const InviteRow = z.object({
+  id: z.string(),
+  workspace_id: z.string().nullable(),
+  email: z.string().nullable(),
+  role: z.enum(ROLES),
+  created_by: z.string(),
+  created_at: z.number(),
+  expires_at: z.number(),
+  used_at: z.number().nullable(),
+  used_by: z.string().nullable(),
+  revoked_at: z.number().nullable(),
+});
+
+const toStored = (r: z.infer<typeof InviteRow>): StoredInvite => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  email: r.email,
+  role: r.role,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  usedBy: r.used_by,
+  revokedAt: r.revoked_at,
+});
+
+function inviteStatus(r: StoredInvite, t: number): Invite["status"] {
+  if (r.revokedAt) return "revoked";
+  if (r.usedAt) return "used";
+  if (r.expiresAt <= t) return "expired";
+  return "pending";
+}
+
+/** The API form; `t` decides whether a pending invite has expired. */
+export function toInvite(r: StoredInvite, t: number): Invite {
+  return {
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    createdBy: r.createdBy,
+    createdAt: iso(r.createdAt) ?? "",
+    expiresAt: iso(r.expiresAt) ?? "",
+    usedAt: iso(r.usedAt),
+    usedBy: r.usedBy,
+    revokedAt: iso(r.revokedAt),
+    status: inviteStatus(r, t),
+  };
+}
+
+const COLUMNS = "id, workspace_id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at";
+
+export async function insertInvite(db: Db, r: StoredInvite, codeHash: string): Promise<void> {
+  await db.run(
+    "INSERT INTO invites (id, workspace_id, code_hash, email, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    r.id,
+    r.workspaceId,
+    codeHash,
+    r.email,
+    r.role,
+    r.createdBy,
+    r.createdAt,
+    r.expiresAt,
+  );
+}
+
+/** The workspace's invites, newest first (at most 200). */
+export async function listWorkspaceInvites(db: Db, workspaceId: string): Promise<StoredInvite[]> {
+  const rows = await db.all(
+    InviteRow,
+    `SELECT ${COLUMNS} FROM invites WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 200`,
+    workspaceId,
+  );
+  return rows.map(toStored);
+}
+
+export async function findWorkspaceInvite(db: Db, workspaceId: string, inviteId: string): Promise<StoredInvite | null> {
+  const row = await db.one(InviteRow, `SELECT ${COLUMNS} FROM invites WHERE id = ? AND workspace_id = ?`, inviteId, workspaceId);
+  return row && toStored(row);
+}
+
+export async function markInviteRevoked(db: Db, inviteId: string, t: number): Promise<void> {
+  await db.run("UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", t, inviteId);
+}
+
+/** A workspace invite by code, if its workspace is live. */
+export async function findLiveWorkspaceInviteByCode(db: Db, codeHash: string): Promise<(StoredInvite & { workspaceId: string }) | null> {
+  const row = await db.one(
+    InviteRow.extend({ workspace_id: z.string() }),
+    `SELECT i.id, i.workspace_id, i.email, i.role, i.created_by, i.created_at, i.expires_at, i.used_at, i.used_by, i.revoked_at
+     FROM invites i JOIN workspaces w ON w.id = i.workspace_id AND w.deleted_at IS NULL
+     WHERE i.code_hash = ?`,
+    codeHash,
+  );
+  return row && { ...toStored(row), workspaceId: row.workspace_id };
+}
+
+/**
+ * Single use: the membership insert and the invite update share one transaction and the same
+ * guard; false when the invite was used, revoked or expired in the meantime.
+ */
+export async function redeemWorkspaceInvite(db: Db, inviteId: string, userId: string, t: number): Promise<boolean> {
+  const guard = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
+  const [inserted] = await db.batch([
+    db.statement(
+      `INSERT OR IGNORE INTO memberships (workspace_id, user_id, role, created_at)
+       SELECT workspace_id, ?, role, ? FROM invites WHERE ${guard}`,
+      userId,
+      t,
+      inviteId,
+      t,
+    ),
+    db.statement(`UPDATE invites SET used_at = ?, used_by = ? WHERE ${guard}`, t, userId, inviteId, t),
+  ]);
+  return inserted === 1;
+}
+
+/** An invite that could admit a new account: `workspaceAlive` is false when its workspace is gone. */
+export async function findAdmissionInvite(
+  db: Db,
+  codeHash: string,
+): Promise<{
+  id: string;
+  workspaceId: string | null;
+  email: string | null;
+  role: Role;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+  workspaceAlive: boolean;
+} | null> {
+  const row = await db.one(
+    z.object({
+      id: z.string(),
+      workspace_id: z.string().nullable(),
+      email: z.string().nullable(),
+      role: z.enum(ROLES),
+      expires_at: z.number(),
+      used_at: z.number().nullable(),
+      revoked_at: z.number().nullable(),
+      ws_alive: z.number().nullable(),
+    }),
+    `SELECT i.id, i.workspace_id, i.email, i.role, i.expires_at, i.used_at, i.revoked_at,
+            CASE WHEN i.workspace_id IS NULL THEN 1 ELSE (SELECT 1 FROM workspaces w WHERE w.id = i.workspace_id AND w.deleted_at IS NULL) END AS ws_alive
+     FROM invites i WHERE i.code_hash = ?`,
+    codeHash,
+  );
+  return (
+    row && {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      email: row.email,
+      role: row.role,
+      expiresAt: row.expires_at,
+      usedAt: row.used_at,
+      revokedAt: row.revoked_at,
+      workspaceAlive: !!row.ws_alive,
+    }
+  );
+}
+
+/** Claims an invite for a user; false when someone else used it in the meantime. */
+export async function claimInviteRow(db: Db, inviteId: string, userId: string, t: number): Promise<boolean> {
+  const row = await db.one(
+    z.object({ id: z.string() }),
+    "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? RETURNING id",
+    t,
+    userId,
+    inviteId,
+    t,
+  );
+  return row !== null;
+}
+
+/** Undoes claimInviteRow for this user. */
+export async function releaseInviteRow(db: Db, inviteId: string, userId: string): Promise<void> {
+  await db.run("UPDATE invites SET used_at = NULL, used_by = NULL WHERE id = ? AND used_by = ?", inviteId, userId);
+}
+
+// --- sign-up invites (no workspace) ---
+
+type SignupInvite = z.infer<typeof signupInviteSchema>;
+
+const SignupInviteRow = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  created_at: z.number(),
+  expires_at: z.number(),
+  used_at: z.number().nullable(),
+});
+
+const toSignupInvite = (r: z.infer<typeof SignupInviteRow>): SignupInvite => ({
+  id: r.id,
+  email: r.email,
+  createdAt: iso(r.created_at)!,
+  expiresAt: iso(r.expires_at)!,
+  usedAt: iso(r.used_at),
+});
+
+export async function insertSignupInvite(
+  db: Db,
+  r: { id: string; codeHash: string; email: string | null; createdBy: string; createdAt: number; expiresAt: number },
+): Promise<SignupInvite> {
+  await db.run(
+    "INSERT INTO invites (id, workspace_id, code_hash, email, role, created_by, created_at, expires_at) VALUES (?, NULL, ?, ?, 'owner', ?, ?, ?)",
+    r.id,
+    r.codeHash,
+    r.email,
+    r.createdBy,
+    r.createdAt,
+    r.expiresAt,
+  );
+  return toSignupInvite({ id: r.id, email: r.email, created_at: r.createdAt, expires_at: r.expiresAt, used_at: null });
+}
+
+/** Unrevoked sign-up invites, newest first (at most 200). */
+export async function listSignupInvites(db: Db): Promise<SignupInvite[]> {
+  const rows = await db.all(
+    SignupInviteRow,
+    "SELECT id, email, created_at, expires_at, used_at FROM invites WHERE workspace_id IS NULL AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 200",
+  );
+  return rows.map(toSignupInvite);
+}
+
+/** False when there is no unused, unrevoked sign-up invite with this id. */
+export async function revokeSignupInvite(db: Db, inviteId: string, t: number): Promise<boolean> {
+  const row = await db.one(
+    z.object({ id: z.string() }),
+    "UPDATE invites SET revoked_at = ? WHERE id = ? AND workspace_id IS NULL AND used_at IS NULL AND revoked_at IS NULL RETURNING id",
+    t,
+    inviteId,
+  );
+  return row !== null;
+}
+
+/** A sign-up invite by code, for an operator redeeming it as proof of their address. */
+export async function findSignupInviteByCode(
+  db: Db,
+  codeHash: string,
+): Promise<{ id: string; email: string | null; expiresAt: number; usedAt: number | null; revokedAt: number | null } | null> {
+  const row = await db.one(
+    z.object({
+      id: z.string(),
+      email: z.string().nullable(),
+      expires_at: z.number(),
+      used_at: z.number().nullable(),
+      revoked_at: z.number().nullable(),
+    }),
+    "SELECT id, email, expires_at, used_at, revoked_at FROM invites WHERE code_hash = ? AND workspace_id IS NULL",
+    codeHash,
+  );
+  return row && { id: row.id, email: row.email, expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at };
+}

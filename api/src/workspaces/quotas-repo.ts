@@ -1,0 +1,75 @@
+import { z } from "zod";
+import type { Db } from "../lib/db";
+
+/** quota_overrides, and the counts that quotas measure against their limits. */
+
+export async function listQuotaOverrides(db: Db, workspaceId: string): Promise<{ limitName: string; value: number }[]> {
+  const rows = await db.all(
+    z.object({ limit_name: z.string(), value: z.number() }),
+    "SELECT limit_name, value FROM quota_overrides WHERE workspace_id = ?",
+    workspaceId,
+  );
+  return rows.map((r) => ({ limitName: r.limit_name, value: r.value }));
+}
+
+/** Sets (number) or clears (null) overrides, all in one transaction. */
+export async function saveQuotaOverrides(
+  db: Db,
+  workspaceId: string,
+  changes: { limitName: string; value: number | null }[],
+  setBy: string,
+  t: number,
+): Promise<void> {
+  await db.batch(
+    changes.map(({ limitName, value }) =>
+      value === null
+        ? db.statement("DELETE FROM quota_overrides WHERE workspace_id = ? AND limit_name = ?", workspaceId, limitName)
+        : db.statement(
+            `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (workspace_id, limit_name) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, created_at = excluded.created_at`,
+            workspaceId,
+            limitName,
+            value,
+            setBy,
+            t,
+          ),
+    ),
+  );
+}
+
+const Count = z.object({ n: z.number() });
+
+/** Live sessions of the workspace in one of `states`. */
+export async function countSessionsInStates(db: Db, workspaceId: string, states: readonly string[]): Promise<number> {
+  const row = await db.one(
+    Count,
+    `SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state IN (${states.map(() => "?").join(",")})`,
+    workspaceId,
+    ...states,
+  );
+  return row?.n ?? 0;
+}
+
+export async function countLiveSessions(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.one(
+    Count,
+    "SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'",
+    workspaceId,
+  );
+  return row?.n ?? 0;
+}
+
+export async function countLiveTemplates(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.one(Count, "SELECT COUNT(*) AS n FROM templates WHERE workspace_id = ? AND deleted_at IS NULL", workspaceId);
+  return row?.n ?? 0;
+}
+
+/** Bytes held by the workspace's live snapshots that did not fail. */
+export async function sumSnapshotBytes(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.one(
+    Count,
+    "SELECT COALESCE(SUM(bytes), 0) AS n FROM snapshots WHERE workspace_id = ? AND deleted_at IS NULL AND status != 'failed'",
+    workspaceId,
+  );
+  return row?.n ?? 0;
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** workspace_secrets: values are sealed (AES-GCM) before they reach this module. */
+
+/** A secret's name and timestamps, never its value. */
+export interface SecretInfo {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toSecretInfo = (r: { name: string; created_at: number; updated_at: number }): SecretInfo => ({
+  name: r.name,
+  createdAt: iso(r.created_at) ?? "",
+  updatedAt: iso(r.updated_at) ?? "",
+});
+
+export async function listSecretInfo(db: Db, workspaceId: string): Promise<SecretInfo[]> {
+  const rows = await db.all(
+    z.object({ name: z.string(), created_at: z.number(), updated_at: z.number() }),
+    "SELECT name, created_at, updated_at FROM workspace_secrets WHERE workspace_id = ? ORDER BY name",
+    workspaceId,
+  );
+  return rows.map(toSecretInfo);
+}
+
+/** Every sealed secret of the workspace, by name. */
+export async function listSealedSecrets(db: Db, workspaceId: string): Promise<{ name: string; ciphertext: string; iv: string }[]> {
+  return db.all(
+    z.object({ name: z.string(), ciphertext: z.string(), iv: z.string() }),
+    "SELECT name, ciphertext, iv FROM workspace_secrets WHERE workspace_id = ? ORDER BY name",
+    workspaceId,
+  );
+}
+
+/** When the secret was first set; null when there is none. */
+export async function findSecretCreatedAt(db: Db, workspaceId: string, name: string): Promise<number | null> {
+  const row = await db.one(
+    z.object({ created_at: z.number() }),
+    "SELECT created_at FROM workspace_secrets WHERE workspace_id = ? AND name = ?",
+    workspaceId,
+    name,
+  );
+  return row?.created_at ?? null;
+}
+
+export async function countSecrets(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.one(z.object({ n: z.number() }), "SELECT COUNT(*) AS n FROM workspace_secrets WHERE workspace_id = ?", workspaceId);
+  return row?.n ?? 0;
+}
+
+/**
+ * Creates the secret or replaces its value (a new row's timestamps are both `updatedAt`; a
+ * replaced one keeps its created_at). Returns the API form with `createdAt` as the caller read it.
+ */
+export async function upsertSecret(
+  db: Db,
+  s: { id: string; workspaceId: string; name: string; ciphertext: string; iv: string; createdAt: number; updatedAt: number },
+): Promise<SecretInfo> {
+  await db.run(
+    `INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (workspace_id, name) DO UPDATE SET ciphertext = excluded.ciphertext, iv = excluded.iv, updated_at = excluded.updated_at`,
+    s.id,
+    s.workspaceId,
+    s.name,
+    s.ciphertext,
+    s.iv,
+    s.updatedAt,
+    s.updatedAt,
+  );
+  return toSecretInfo({ name: s.name, created_at: s.createdAt, updated_at: s.updatedAt });
+}
+
+/** False when there was no such secret. */
+export async function deleteSecret(db: Db, workspaceId: string, name: string): Promise<boolean> {
+  return (await db.run("DELETE FROM workspace_secrets WHERE workspace_id = ? AND name = ?", workspaceId, name)) === 1;
+}
