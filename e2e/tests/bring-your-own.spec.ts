@@ -70,10 +70,10 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
     await page.getByTestId("account-link").click();
     const git = page.getByTestId("git-section");
     await git.getByLabel("Git host").fill(host.host);
-    await git.getByLabel("Git token").fill(TOKEN);
+    await git.getByLabel("Git token", { exact: true }).fill(TOKEN);
     await git.getByRole("button", { name: "Save token" }).click();
     await expect(page.getByTestId("git-token-status")).toContainText(`Token for ${host.host} as x-access-token`);
-    await expect(git.getByLabel("Git token")).toHaveValue("");
+    await expect(git.getByLabel("Git token", { exact: true })).toHaveValue("");
     await git.getByLabel("Dotfiles repository").fill(host.url("dotfiles.git"));
     await git.getByRole("button", { name: "Save dotfiles" }).click();
     await expect(page.getByTestId("dotfiles-status")).toContainText(host.url("dotfiles.git"));
@@ -88,7 +88,7 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
       .click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Name").fill("byo");
-    await dialog.getByLabel("Template").selectOption({ label: "byo" });
+    await dialog.getByRole("combobox").selectOption({ label: "byo (1.0.0)" });
     await dialog.getByLabel("Git repository").fill(repo);
     await dialog.getByLabel("Branch or tag").fill("main");
     await dialog.getByRole("button", { name: "Create and start" }).click();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -140,17 +140,26 @@ describe("a session starts from a private git repository with the user's stored 
     expect((await api(owner, "POST", `/api/sessions/${id}/git/clone`, { git: { url: "file:///etc" } })).status).toBe(400);
   });
 
-  it("a template's prebuild clones the repository with the uploader's token; its sessions start with it, not cloning again", async () => {
+  it("an imported devcontainer.json's prebuild clones the repository with the uploader's token; postCreateCommand runs on the clone; its sessions do not clone again", async () => {
     const url = host.url("private.git");
     const name = `prebuilt-${Date.now().toString(36)}`;
-    await flareJSON(fh, ["template", "create", name]);
-    const dir = templateDir(host, { git: { url, ref: "main" }, build: "wc -c < private/README.md > built-from-clone.txt" });
-    const uploaded = await flareJSON<{ build: { id: string } }>(fh, ["template", "upload", name, dir, "-V", "1", "--promote"], {
+    const dir = templateDir(host, {});
+    mkdirSync(path.join(dir, ".devcontainer"));
+    writeFileSync(
+      path.join(dir, ".devcontainer/devcontainer.json"),
+      JSON.stringify({
+        name,
+        postCreateCommand: "wc -c < private/README.md > built-from-clone.txt",
+        customizations: { burstflare: { git: { url, ref: "main" } } },
+      }),
+    );
+    const uploaded = await flareJSON<{ build: { id: string } }>(fh, ["template", "import", dir, "-V", "1", "--promote"], {
       timeoutMs: 180_000,
     });
     const log = await (await api(owner, "GET", `/api/template-builds/${uploaded.build.id}/log`)).text();
     expect(log).toContain(`$ git clone ${url} (main)`);
     expect(log).toMatch(/Cloning into 'private'/);
+    expect(log.indexOf("Cloning into 'private'")).toBeLessThan(log.indexOf("==> postCreateCommand"));
     expect(log).not.toContain(TOKEN);
 
     const id = await up(fh, owner, ["prebuilt", "-t", name]);

@@ -20,7 +20,7 @@ import path from "node:path";
  * `gitconfig` is a `.gitconfig` for the workspace (HOME) that trusts that CA, to be shipped in the
  * template's bundle, as a project behind a private CA would.
  *
- * Everything is named after BF_TEST_PORT_BASE and a kind ("s" stack, "e" e2e), so side-by-side
+ * Everything is named after BF_TEST_PORT_BASE and a kind ("s" stack, "e" e2e, "c" contract), so side-by-side
  * suites do not meet; a start first removes what a killed run of the same name left behind.
  */
 
@@ -45,10 +45,12 @@ const tryIp = (args: string[]) => {
   } catch {}
 };
 
-function names(kind: "s" | "e") {
+type Kind = "s" | "e" | "c";
+
+function names(kind: Kind) {
   const base = Number(process.env.BF_TEST_PORT_BASE ?? 8788);
-  const n = Math.floor(base / 100) % 100;
-  const k = kind === "s" ? 0 : 1;
+  const n = Math.floor(base / 100) % 80;
+  const k = { s: 0, e: 1, c: 2 }[kind];
   const tag = `bfg${base % 100000}${kind}`;
   return {
     netns: `${tag}-git`,
@@ -56,7 +58,7 @@ function names(kind: "s" | "e") {
     nsIf: `${tag}n`,
     hostIP: `10.218.${n}.${k * 4 + 1}`,
     nsIP: `10.218.${n}.${k * 4 + 2}`,
-    server: `198.51.100.${10 + n * 2 + k}`,
+    server: `198.51.100.${10 + n * 3 + k}`,
   };
 }
 
@@ -112,7 +114,7 @@ async function spawnServer(netns: string, root: string, port: number, token: str
 }
 
 /** Starts the git host serving the bare repositories of `root` on port 443; the token is the only credential. */
-export async function startGitHost(root: string, token: string, kind: "s" | "e" = "s"): Promise<GitHost> {
+export async function startGitHost(root: string, token: string, kind: Kind = "s"): Promise<GitHost> {
   const n = names(kind);
   clear(n);
   const dir = mkdtempSync(path.join(os.tmpdir(), "bf-git-tls-"));

@@ -69,7 +69,7 @@ export function GitSection(p: GitProps) {
       )}
       <form
         className="row"
-        aria-label="Store a git token"
+        aria-label="Git credential"
         onSubmit={(e) => {
           e.preventDefault();
           p.onSetToken(host.trim(), username.trim() || undefined, token);
@@ -117,7 +117,7 @@ export function GitSection(p: GitProps) {
       </div>
       <form
         className="row"
-        aria-label="Set the dotfiles repository"
+        aria-label="Dotfiles source"
         onSubmit={(e) => {
           e.preventDefault();
           p.onSetDotfiles(url.trim(), ref.trim() || undefined);
