@@ -205,6 +205,16 @@ describe("generated scripts behave like the devcontainer lifecycle", () => {
     expect(() => mapDevcontainer({ postCreateCommand: "x".repeat(5000) })).toThrow(/build/);
   });
 
+  it("customizations.burstflare.git is the repository the prebuild clones; one with credentials in its URL is refused", () => {
+    const git = { url: "https://git.example.com/team/app.git", ref: "main" };
+    const r = mapDevcontainer({ postCreateCommand: "make", customizations: { burstflare: { git } } });
+    expect(r.manifest.git).toEqual(git);
+    expect(r.warnings).toEqual([]);
+    expect(() => mapDevcontainer({ customizations: { burstflare: { git: { url: "https://u:p@git.example.com/a.git" } } } })).toThrow(
+      /credentials/,
+    );
+  });
+
   it("a bad command shape is reported, not run", () => {
     const r = mapDevcontainer({ postCreateCommand: 42, onCreateCommand: ["ok", 1] });
     expect(r.manifest.build).toBeUndefined();

@@ -82,7 +82,7 @@ const MAPPED = new Set([
 ]);
 
 /** Keys of customizations.burstflare, copied onto the manifest as they are. */
-const OURS = ["persistedPaths", "resourceClass", "previewPort", "idleTimeoutSeconds", "env"] as const;
+const OURS = ["persistedPaths", "resourceClass", "previewPort", "idleTimeoutSeconds", "env", "git"] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const shellQuote = (arg: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);

@@ -1,11 +1,10 @@
-import type { ChildProcess } from "node:child_process";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { targz } from "../../api/test/helpers/tar";
-import { netnsPid, privateRepo, serveInSession } from "../../test/stack/helpers/git-fixtures";
+import { privateRepo } from "../../test/stack/helpers/git-fixtures";
+import { type GitHost, startGitHost } from "../../test/stack/helpers/git-host";
 import { signUp } from "../helpers/auth";
 
 const TOKEN = `tok_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
-const GIT_PORT = 9428;
 
 const DEVCONTAINER = `// a project's .devcontainer/devcontainer.json
 {
@@ -18,31 +17,13 @@ const DEVCONTAINER = `// a project's .devcontainer/devcontainer.json
 }
 `;
 
-/** The SPA's own way to call the API: cookie plus the double-submit CSRF token. */
-async function call(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie
-        .split("; ")
-        .find((c) => c.startsWith("bf_csrf="))
-        ?.slice("bf_csrf=".length);
-      const res = await fetch(path, {
-        method,
-        headers: { "content-type": "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
-}
-
 test("devcontainer.json import → prebuild → session with a private repo, dotfiles and a shared port", async ({ page }) => {
   test.setTimeout(300_000);
-  const servers: ChildProcess[] = [];
+  // The private repository on a host of the internet, as the sessions see it (test/stack/helpers/git-host.ts).
+  let host: GitHost | null = null;
   try {
+    host = await startGitHost(privateRepo(), TOKEN, "e");
     await signUp(page);
-    const root = privateRepo();
 
     // Import devcontainer.json on a new template's version form: the manifest fills in, warnings listed.
     await page.getByRole("link", { name: "Templates", exact: true }).click();
@@ -51,7 +32,6 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
     await page.getByRole("button", { name: "Create template" }).click();
     await expect(page).toHaveURL(/\/templates\/tpl_/);
     const templateURL = page.url();
-    const templateId = templateURL.split("/").pop() ?? "";
     const form = page.getByRole("form", { name: "New version" });
     await form.getByLabel("Version").fill("1.0.0");
     await page.getByTestId("devcontainer-input").setInputFiles({
@@ -64,7 +44,14 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
     await page.getByTestId("bundle-input").setInputFiles({
       name: "bundle.tar.gz",
       mimeType: "application/gzip",
-      buffer: Buffer.from(await targz([{ name: "package.json", content: '{"name":"byo","private":true}' }])),
+      // The project trusts its git server's CA (HOME is the workspace), as a project behind a private CA would.
+      buffer: Buffer.from(
+        await targz([
+          { name: "package.json", content: '{"name":"byo","private":true}' },
+          { name: ".gitconfig", content: host.gitconfig },
+          { name: ".bf-test-ca.pem", content: host.caPem },
+        ]),
+      ),
     });
     await form.getByRole("button", { name: /upload/i }).click();
 
@@ -79,29 +66,43 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
     await page.getByRole("alertdialog").getByRole("button", { name: "Promote" }).click();
     await expect(page.getByTestId("active-version")).toHaveText("1.0.0");
 
-    // A git token and dotfiles for this user, then a session from the template and a private repo.
-    expect((await call(page, "POST", "/api/me/git-credential", { host: `127.0.0.1:${GIT_PORT}`, token: TOKEN })).status).toBe(200);
-    expect((await call(page, "POST", "/api/me/dotfiles", { url: `http://127.0.0.1:${GIT_PORT}/dotfiles.git` })).status).toBe(200);
-    const repo = `http://127.0.0.1:${GIT_PORT}/private.git`;
-    const created = await call(page, "POST", "/api/sessions", { name: "byo", templateId, git: { url: repo, ref: "main" } });
-    expect(created.status).toBe(201);
-    const sessionId = (created.json as { session: { id: string } }).session.id;
-    await page.goto(`/sessions/${sessionId}/workbench`);
+    // The git token and the dotfiles repository, on the account page; the token is never shown back.
+    await page.getByTestId("account-link").click();
+    const git = page.getByTestId("git-section");
+    await git.getByLabel("Git host").fill(host.host);
+    await git.getByLabel("Git token", { exact: true }).fill(TOKEN);
+    await git.getByRole("button", { name: "Save token" }).click();
+    await expect(page.getByTestId("git-token-status")).toContainText(`Token for ${host.host} as x-access-token`);
+    await expect(git.getByLabel("Git token", { exact: true })).toHaveValue("");
+    await git.getByLabel("Dotfiles repository").fill(host.url("dotfiles.git"));
+    await git.getByRole("button", { name: "Save dotfiles" }).click();
+    await expect(page.getByTestId("dotfiles-status")).toContainText(host.url("dotfiles.git"));
+    expect(await page.content()).not.toContain(TOKEN);
+
+    // A session from the template and the private repository, from the New session dialog.
+    const repo = host.url("private.git");
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
+    await page
+      .getByRole("button", { name: /New session/ })
+      .first()
+      .click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("byo");
+    await dialog.getByRole("combobox").selectOption({ label: "byo (1.0.0)" });
+    await dialog.getByLabel("Git repository").fill(repo);
+    await dialog.getByLabel("Branch or tag").fill("main");
+    await dialog.getByRole("button", { name: "Create and start" }).click();
+    await expect(page).toHaveURL(/\/sessions\/ses_[^/]+\/workbench/);
+    const sessionId = page.url().split("/sessions/")[1]?.split("/")[0] ?? "";
     const workbench = page.getByTestId("workbench");
-    await expect(workbench).toHaveAttribute("data-session-state", "running", { timeout: 90_000 });
+    await expect(workbench).toHaveAttribute("data-session-state", "running", { timeout: 120_000 });
+    // Cloned at boot (running means booted), next to postCreateCommand's file and the dotfiles' mark.
     const tree = page.getByTestId("file-tree");
     await expect(tree.locator('[data-path="postcreate.txt"]')).toBeVisible();
-
-    // The repository's server runs on the session's own loopback (its network namespace).
-    const detail = await call(page, "GET", `/api/sessions/${sessionId}`);
-    const pid = Number(/pid (\d+)/.exec((detail.json as { session: { runtimeState: string } }).session.runtimeState)?.[1]);
-    servers.push(await serveInSession(netnsPid(pid), root, GIT_PORT, TOKEN));
-    expect((await call(page, "POST", `/api/sessions/${sessionId}/git/clone`, {})).json).toMatchObject({ ok: true, dir: "private" });
-    expect((await call(page, "POST", `/api/sessions/${sessionId}/dotfiles/apply`)).json).toMatchObject({ ok: true });
-    await expect(async () => {
-      const readme = await page.request.get(`/runtime/sessions/${sessionId}/files/content?path=private/README.md`);
-      expect(await readme.text()).toBe("private hello\n");
-    }).toPass({ timeout: 20_000 });
+    await expect(tree.locator('[data-path="private"]')).toBeVisible();
+    await expect(tree.locator('[data-path="installed-by-dotfiles"]')).toBeVisible();
+    const readme = await page.request.get(`/runtime/sessions/${sessionId}/files/content?path=private/README.md`);
+    expect(await readme.text()).toBe("private hello\n");
 
     // Ports: the template's label, and a link for the workspace on the port's own host.
     await page.getByTestId("ports-menu").locator("summary").click();
@@ -115,7 +116,9 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
     await page.goto(`/sessions/${sessionId}`);
     await expect(page.getByTestId("dotfiles-run")).toContainText("applied");
     await expect(page.getByTestId("dotfiles-run")).toContainText("installing dotfiles");
+    // The session's events keep the clone's progress.
+    await expect(page.getByTestId("session-events")).toContainText(`cloned ${repo} (main) into private`);
   } finally {
-    for (const s of servers) s.kill("SIGTERM");
+    host?.stop();
   }
 });

@@ -65,7 +65,9 @@ export async function cloneGitSource(ctx: BootContext, source: GitSource): Promi
     pending.push(ctx.phase("bootstrapping", `cloning ${what}: ${line}`).catch(() => {}));
   });
   await Promise.all(pending);
-  if (result.ok) await ctx.phase("bootstrapping", `cloned ${what} into ${result.dir}`);
+  // A version whose prebuild cloned the repository (or a restart) finds it in place: said so, not cloned again.
+  if (result.ok && result.output.startsWith("already cloned")) await ctx.phase("bootstrapping", `${result.dir} already holds ${what}`);
+  else if (result.ok) await ctx.phase("bootstrapping", `cloned ${what} into ${result.dir}`);
   // A failed clone leaves the session usable (fix the token, then `flare git clone`), like a failed bootstrap.
   else await ctx.warn(`git clone of ${what} failed: ${result.output.slice(-500)}`);
 }

@@ -1,13 +1,16 @@
 // A private git repository over smart HTTP for test/stack/git.test.ts: `git http-backend` (CGI)
 // behind this small server, which answers 401 unless basic auth carries the expected token.
-// Usage: node git-server.mjs <project root> <port> <user> <token>; prints {"listening":port}.
+// Usage: node git-server.mjs <project root> <port> <user> <token> [address] [cert.pem key.pem];
+// with a certificate it serves HTTPS. Prints {"listening":port}.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 
-const [root, portText, user, token] = process.argv.slice(2);
+const [root, portText, user, token, address = "127.0.0.1", certFile, keyFile] = process.argv.slice(2);
 const expected = `Basic ${Buffer.from(`${user}:${token}`).toString("base64")}`;
 
-const server = http.createServer((req, res) => {
+const handler = (req, res) => {
   if (req.headers.authorization !== expected) {
     process.stdout.write(`${JSON.stringify({ refused: req.url, had: Boolean(req.headers.authorization) })}\n`);
     res.writeHead(401, { "www-authenticate": 'Basic realm="test"' });
@@ -53,6 +56,12 @@ const server = http.createServer((req, res) => {
   });
   cgi.stdout.on("end", () => res.end());
   cgi.on("error", () => res.destroy());
+};
+const server = certFile
+  ? https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, handler)
+  : http.createServer(handler);
+server.listen(Number(portText), address, () => process.stdout.write(`${JSON.stringify({ listening: Number(portText) })}\n`));
+process.on("SIGTERM", () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
 });
-server.listen(Number(portText), "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ listening: Number(portText) })}\n`));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));

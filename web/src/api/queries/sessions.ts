@@ -179,6 +179,8 @@ export interface CreateSessionInput {
   /** Omitted: the built-in starter template. */
   templateId?: string;
   start?: boolean;
+  /** A repository cloned at the first start (docs/git.md), replacing the template's. */
+  git?: { url: string; ref?: string };
 }
 
 export function useCreateSession() {

@@ -20,6 +20,15 @@ import {
   revokeAuthSession,
   sshKeysQuery,
 } from "../../api/queries/auth";
+import {
+  clearDotfiles,
+  clearGitCredential,
+  dotfilesQuery,
+  gitCredentialQuery,
+  gitKeys,
+  setDotfiles,
+  setGitCredential,
+} from "../../api/queries/git";
 import { AccountPageView } from "./AccountPageView";
 
 /** A mutation that refreshes the lists it changes. */
@@ -65,6 +74,13 @@ export function AccountPage() {
   const revokeToken = useAction(revokeApiToken, authKeys.tokens);
   const addKey = useAction(addSSHKey, authKeys.sshKeys);
   const removeKey = useAction(deleteSSHKey, authKeys.sshKeys);
+  const credential = useQuery(gitCredentialQuery());
+  const dotfiles = useQuery(dotfilesQuery());
+  const setToken = useAction(setGitCredential, gitKeys.credential);
+  const clearToken = useAction(clearGitCredential, gitKeys.credential);
+  const setDots = useAction(setDotfiles, gitKeys.dotfiles);
+  const clearDots = useAction(clearDotfiles, gitKeys.dotfiles);
+  const gitActions = [setToken, clearToken, setDots, clearDots];
 
   return (
     <AccountPageView
@@ -109,6 +125,18 @@ export function AccountPage() {
         added: addKey.isSuccess,
         onAdd: (publicKey, name) => addKey.mutate({ publicKey, name }),
         onDelete: (id) => removeKey.mutate(id),
+      }}
+      git={{
+        credential: credential.data,
+        dotfiles: dotfiles.data,
+        loading: credential.isPending || dotfiles.isPending,
+        error: credential.error ?? dotfiles.error ?? gitActions.find((a) => a.error)?.error,
+        busy: gitActions.some((a) => a.isPending),
+        saved: gitActions.reduce((n, a) => n + a.submittedAt * Number(a.isSuccess), 0),
+        onSetToken: (host, username, token) => setToken.mutate({ host, ...(username ? { username } : {}), token }),
+        onClearToken: () => clearToken.mutate(undefined),
+        onSetDotfiles: (url, ref) => setDots.mutate({ url, ...(ref ? { ref } : {}) }),
+        onClearDotfiles: () => clearDots.mutate(undefined),
       }}
     />
   );

@@ -1,4 +1,5 @@
 import type { Me } from "../../../../sdk/schemas/auth";
+import { type GitProps, GitSection } from "./GitSection";
 import { type PasskeysProps, PasskeysSection } from "./PasskeysSection";
 import { type RecoveryProps, RecoverySection } from "./RecoverySection";
 import { type SessionsProps, SessionsSection } from "./SessionsSection";
@@ -12,9 +13,10 @@ interface Props {
   sessions: SessionsProps;
   tokens: TokensProps;
   sshKeys: SSHKeysProps;
+  git: GitProps;
 }
 
-export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshKeys }: Props) {
+export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshKeys, git }: Props) {
   return (
     <div className="stack account-page">
       <div className="page-header">
@@ -28,6 +30,7 @@ export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshK
       <SessionsSection {...sessions} currentId={me?.authSessionId ?? null} />
       <TokensSection {...tokens} />
       <SSHKeysSection {...sshKeys} />
+      <GitSection {...git} />
     </div>
   );
 }

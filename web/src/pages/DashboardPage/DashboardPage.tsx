@@ -10,7 +10,7 @@ import { templatesQuery } from "../../api/queries/templates";
 import { planQuery, useCan } from "../../api/queries/workspaces";
 import { useWorkspaceSessionEvents } from "../../api/workspace-events";
 import { describeError } from "../../components/states";
-import { NewSessionDialog } from "../SessionsPage/NewSessionDialog";
+import { NewSessionDialog, type NewSessionInput } from "../SessionsPage/NewSessionDialog";
 import { useTemplateChoices } from "../SessionsPage/use-template-choices";
 import { BuildsCard, TemplatesCard } from "./DashboardCards";
 import { DashboardPageView, DashboardSessionRow } from "./DashboardPageView";
@@ -42,7 +42,7 @@ export function DashboardPage() {
   const [defaultName, setDefaultName] = useState(suggestSessionName);
 
   // Created without starting: the workbench starts it and shows every boot phase live.
-  const createAndOpen = (input: { name: string; templateId?: string }) =>
+  const createAndOpen = (input: NewSessionInput) =>
     create.mutate({ ...input, start: false }, { onSuccess: (s) => navigate(`/sessions/${s.id}/workbench`) });
 
   return (

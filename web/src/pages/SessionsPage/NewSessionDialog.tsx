@@ -9,13 +9,19 @@ export interface TemplateChoice {
   description?: string | null;
 }
 
+export interface NewSessionInput {
+  name: string;
+  templateId?: string;
+  git?: { url: string; ref?: string };
+}
+
 interface Props {
   open: boolean;
   templates: TemplateChoice[];
   defaultName: string;
   busy: boolean;
   error: string | null;
-  onCreate: (input: { name: string; templateId?: string }) => void;
+  onCreate: (input: NewSessionInput) => void;
   onCancel: () => void;
 }
 
@@ -24,10 +30,14 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
   const titleId = useId();
   const [name, setName] = useState(defaultName);
   const [templateId, setTemplateId] = useState("");
+  const [gitURL, setGitURL] = useState("");
+  const [gitRef, setGitRef] = useState("");
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (open) {
       setName(defaultName);
+      setGitURL("");
+      setGitRef("");
       setTimeout(() => inputRef.current?.select(), 0);
     }
   }, [open, defaultName]);
@@ -45,7 +55,9 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
         onKeyDown={(e) => e.key === "Escape" && onCancel()}
         onSubmit={(e) => {
           e.preventDefault();
-          if (check.success) onCreate({ name: check.data, templateId: templateId || undefined });
+          const url = gitURL.trim();
+          const git = url ? { url, ...(gitRef.trim() ? { ref: gitRef.trim() } : {}) } : undefined;
+          if (check.success) onCreate({ name: check.data, templateId: templateId || undefined, ...(git ? { git } : {}) });
         }}
       >
         <h2 id={titleId}>New session</h2>
@@ -73,6 +85,22 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
             ))}
           </select>
         </FormField>
+        <FormField label="Git repository">
+          <input
+            className="input mono"
+            type="url"
+            placeholder="https://github.com/you/project.git (optional)"
+            maxLength={2000}
+            value={gitURL}
+            onChange={(e) => setGitURL(e.target.value)}
+          />
+          <span className="field-hint">Cloned at the first start with your git token (Account); replaces the template's.</span>
+        </FormField>
+        {gitURL.trim() && (
+          <FormField label="Branch or tag">
+            <input className="input mono" maxLength={200} value={gitRef} onChange={(e) => setGitRef(e.target.value)} />
+          </FormField>
+        )}
         {error && (
           <div className="alert alert-error small" role="alert">
             {error}

@@ -1,0 +1,150 @@
+import { useEffect, useState } from "react";
+import type { GitCredential } from "../../../../sdk/schemas/git";
+import { KeyIcon, TrashIcon } from "../../components/icons";
+import { ErrorState, Skeleton } from "../../components/states";
+import { timeAgo } from "../../components/time";
+
+/**
+ * The git token and the dotfiles repository of docs/git.md. The token field is write-only: the
+ * API never answers a token, so the section shows its host, user name and when it was set.
+ */
+export interface GitProps {
+  credential: GitCredential | null | undefined;
+  dotfiles: { url: string; ref: string | null; updatedAt: string } | null | undefined;
+  loading: boolean;
+  error: unknown;
+  busy: boolean;
+  /** Bumped after each successful change, to empty the forms. */
+  saved: number;
+  onSetToken: (host: string, username: string | undefined, token: string) => void;
+  onClearToken: () => void;
+  onSetDotfiles: (url: string, ref: string | undefined) => void;
+  onClearDotfiles: () => void;
+}
+
+export function GitSection(p: GitProps) {
+  const [host, setHost] = useState("github.com");
+  const [username, setUsername] = useState("");
+  const [token, setToken] = useState("");
+  const [url, setURL] = useState("");
+  const [ref, setRef] = useState("");
+  useEffect(() => {
+    if (p.saved > 0) {
+      setToken("");
+      setURL("");
+      setRef("");
+    }
+  }, [p.saved]);
+  return (
+    <section className="card stack" aria-labelledby="git-title" data-testid="git-section">
+      <div className="card-header">
+        <h2 id="git-title">
+          <KeyIcon /> Git and dotfiles
+        </h2>
+      </div>
+      <p className="muted small">
+        Your token is offered to git in your sessions for one host, through a credential helper: it is never written to the workspace and
+        never shown again.
+      </p>
+      {p.error ? <ErrorState error={p.error} /> : null}
+      {p.loading ? (
+        <Skeleton lines={2} />
+      ) : (
+        <div className="account-row" data-testid="git-token-status">
+          {p.credential ? (
+            <>
+              <span>
+                Token for <strong className="mono">{p.credential.host}</strong> as <span className="mono">{p.credential.username}</span>,
+                set {timeAgo(p.credential.updatedAt)}
+              </span>
+              <span className="spacer" />
+              <button type="button" className="icon-btn" aria-label="Clear git token" disabled={p.busy} onClick={p.onClearToken}>
+                <TrashIcon />
+              </button>
+            </>
+          ) : (
+            <span className="muted">No git token stored.</span>
+          )}
+        </div>
+      )}
+      <form
+        className="row"
+        aria-label="Git credential"
+        onSubmit={(e) => {
+          e.preventDefault();
+          p.onSetToken(host.trim(), username.trim() || undefined, token);
+        }}
+      >
+        <input className="input" aria-label="Git host" required maxLength={253} value={host} onChange={(e) => setHost(e.target.value)} />
+        <input
+          className="input"
+          aria-label="Git user name"
+          placeholder="x-access-token"
+          maxLength={200}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
+        <input
+          className="input mono"
+          type="password"
+          aria-label="Git token"
+          autoComplete="off"
+          required
+          maxLength={4096}
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+        />
+        <button type="submit" className="btn btn-sm btn-primary" disabled={p.busy}>
+          {p.credential ? "Replace token" : "Save token"}
+        </button>
+      </form>
+      <div className="account-row" data-testid="dotfiles-status">
+        {p.dotfiles ? (
+          <>
+            <span>
+              Dotfiles from <span className="mono">{p.dotfiles.url}</span>
+              {p.dotfiles.ref ? ` (${p.dotfiles.ref})` : ""}, set {timeAgo(p.dotfiles.updatedAt)}; applied on the first start of each new
+              session
+            </span>
+            <span className="spacer" />
+            <button type="button" className="icon-btn" aria-label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles}>
+              <TrashIcon />
+            </button>
+          </>
+        ) : (
+          <span className="muted">No dotfiles repository.</span>
+        )}
+      </div>
+      <form
+        className="row"
+        aria-label="Dotfiles source"
+        onSubmit={(e) => {
+          e.preventDefault();
+          p.onSetDotfiles(url.trim(), ref.trim() || undefined);
+        }}
+      >
+        <input
+          className="input mono"
+          aria-label="Dotfiles repository"
+          placeholder="https://github.com/you/dotfiles.git"
+          type="url"
+          required
+          maxLength={2000}
+          value={url}
+          onChange={(e) => setURL(e.target.value)}
+        />
+        <input
+          className="input"
+          aria-label="Dotfiles ref"
+          placeholder="branch or tag"
+          maxLength={200}
+          value={ref}
+          onChange={(e) => setRef(e.target.value)}
+        />
+        <button type="submit" className="btn btn-sm btn-primary" disabled={p.busy}>
+          Save dotfiles
+        </button>
+      </form>
+    </section>
+  );
+}
