@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createShareResponse } from "../../sdk/schemas/shares";
 import { api, createSession, expectOK } from "../stack/helpers/api";
 import { get, mustVisitShare } from "../stack/helpers/preview-host";
+import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
@@ -46,5 +48,37 @@ describe("share links of a member who is gone", () => {
       expect(await reasonOf(res), what).toBe("creator_left");
     }
     expect((await (await mustVisitShare(kept.path)).get("/")).status).toBe(200);
+  });
+});
+
+/** A WebSocket to the previewed app through a share link, open once the app said hello. */
+async function linkSocket(path: string): Promise<WebSocket> {
+  const visit = await mustVisitShare(path);
+  const socket = new WebSocket(`${visit.origin.replace(/^http/, "ws")}/live`, { headers: { cookie: visit.cookie } });
+  await new Promise((resolve, reject) => {
+    socket.once("message", resolve);
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    socket.once("error", reject);
+  });
+  return socket;
+}
+
+describe("open sockets of a member's links", () => {
+  it("close within 5 s when the member who made them is removed; the owner's link stays open", async () => {
+    const owner = await createStackUser();
+    // An admin shares the owner's session (whose app the owner runs, so it outlives the admin's work).
+    const leaver = await createStackUser({ workspaceId: owner.workspaceId, role: "admin" });
+    const sessionId = await sessionWithPreviewServer(owner, "leaver-socket");
+    const theirs = await linkSocket((await shareOf(leaver, sessionId, {})).path);
+    const ours = await linkSocket((await shareOf(owner, sessionId, {})).path);
+    const closed = new Promise<number>((resolve) => theirs.once("close", () => resolve(performance.now())));
+
+    const t0 = performance.now();
+    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${leaver.userId}`));
+    const at = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
+    expect(at, "the removed member's link socket was still open after 5 s").not.toBeNull();
+    expect((at ?? Number.POSITIVE_INFINITY) - t0).toBeLessThan(5000);
+    expect(ours.readyState).toBe(WebSocket.OPEN);
+    ours.close();
   });
 });
