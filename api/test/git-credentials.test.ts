@@ -21,7 +21,7 @@ describe("git token", () => {
     expect(atob(row?.ciphertext.replace(/-/g, "+").replace(/_/g, "/") ?? "")).not.toContain(token);
     expect(await (await call("GET", "/api/me/git-credential", { user })).text()).not.toContain(token);
 
-    const sessionEnv = await gitSessionEnv(env, user.userId);
+    const sessionEnv = await gitSessionEnv(env, user.userId, user.workspaceId);
     expect(sessionEnv).toMatchObject({
       BF_GIT_TOKEN: token,
       GIT_CONFIG_COUNT: "1",
@@ -31,18 +31,20 @@ describe("git token", () => {
     expect(sessionEnv.GIT_CONFIG_VALUE_0).not.toContain(token);
     // Another user's sessions get nothing; a copied row does not open under another user.
     const other = await createTestUser();
-    expect(await gitSessionEnv(env, other.userId)).toEqual({});
+    expect(await gitSessionEnv(env, other.userId, other.workspaceId)).toEqual({});
+    // Nor does a workspace the owner is not (or no longer) a member of.
+    expect(await gitSessionEnv(env, user.userId, other.workspaceId)).toEqual({});
     await env.DB.prepare(
       "INSERT INTO user_git_credentials (user_id, host, username, ciphertext, iv, created_at, updated_at) SELECT ?, host, username, ciphertext, iv, created_at, updated_at FROM user_git_credentials WHERE user_id = ?",
     )
       .bind(other.userId, user.userId)
       .run();
-    expect(await gitSessionEnv(env, other.userId)).toEqual({});
+    expect(await gitSessionEnv(env, other.userId, other.workspaceId)).toEqual({});
 
     expect((await call("POST", "/api/me/git-credential", { user, body: { host: "github.com", token: "has space" } })).status).toBe(400);
     expect((await call("POST", "/api/me/git-credential", { body: { host: "github.com", token } })).status).toBe(401);
     expect((await call("DELETE", "/api/me/git-credential", { user })).status).toBe(200);
     expect(gitCredentialResponse.parse(await (await call("GET", "/api/me/git-credential", { user })).json()).credential).toBeNull();
-    expect(await gitSessionEnv(env, user.userId)).toEqual({});
+    expect(await gitSessionEnv(env, user.userId, user.workspaceId)).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, expectOK } from "../stack/helpers/api";
+import { api, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
@@ -31,5 +31,33 @@ describe("account-wide git settings need a sign-in", () => {
     await expectOK(await api(ci, "GET", "/api/me/dotfiles"));
     await expectOK(await api(user, "POST", "/api/me/dotfiles", { url: "https://git.example/dotfiles.git" }));
     await expectOK(await api(user, "DELETE", "/api/me/dotfiles"));
+  });
+});
+
+describe("a member's git token stays with the workspaces they are in", () => {
+  it("a workspace the owner of a session has left gets no more of their token when it starts that session again", async () => {
+    const owner = await createStackUser();
+    const leaver = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
+    const secret = `ghp_leaver_${Date.now()}`;
+    await expectOK(await api(leaver, "POST", "/api/me/git-credential", { host: "github.com", username: "leaver", token: secret }));
+    const session = await createSession(leaver, { name: "left-behind" });
+    const printenv = async (): Promise<string> => {
+      const out = (await expectOK(
+        await api(owner, "POST", `/api/sessions/${session.id}/exec`, {
+          argv: ["sh", "-c", "printenv BF_GIT_TOKEN GIT_CONFIG_KEY_0; true"],
+        }),
+      )) as { stdout: string };
+      return out.stdout;
+    };
+    // While they are a member, their session offers their token (docs/git.md: members see it too).
+    expect(await printenv()).toContain(secret);
+
+    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${leaver.userId}`));
+    // The session stays in the workspace; the next start is the workspace's, not the leaver's.
+    await sessionAction(owner, session.id, "restart");
+    await until(async () => (await getSession(owner, session.id)).state === "running", "the restarted session", 60_000);
+    const after = await printenv();
+    expect(after).not.toContain(secret);
+    expect(after).not.toContain("credential.");
   });
 });

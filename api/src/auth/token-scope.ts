@@ -20,16 +20,29 @@ export function parseTokenLimit(sessionId: string | null, scopes: string | null)
  * included, answers 403 to a scoped token, so a route added later is never open to one by
  * accident. Checked in authenticate(), which every credentialed route goes through. SSH counts as
  * exec: it runs commands in the session, as exec does.
+ *
+ * The session id is matched by the id's own characters only: the router decodes percent-escapes
+ * of unreserved characters (`/api/sessions/%65vents` is routed as `/api/sessions/events`), so an
+ * escaped segment must never pass here as an id, and `events` (the workspace's session list
+ * stream, a route of its own) is no session id.
  */
+/** A session id: its own characters only (never an escape), and not the `events` route's word. */
+const SID = `(?!events(?:/|$))([A-Za-z0-9_-]+)`;
+const path = (tail: string): RegExp => new RegExp(`^/api/sessions/${SID}${tail}`);
+
 const SCOPED_ROUTES: { methods: string[]; pattern: RegExp; scope: TokenScope | null }[] = [
-  { methods: ["GET", "POST", "DELETE"], pattern: /^\/api\/sessions\/([^/]+)\/(?:exec|processes)(?:\/|$)/, scope: "exec" },
-  { methods: ["POST"], pattern: /^\/api\/sessions\/([^/]+)\/ssh-token$/, scope: "exec" },
+  { methods: ["GET", "POST", "DELETE"], pattern: path(`/(?:exec|processes)(?:/|$)`), scope: "exec" },
+  { methods: ["POST"], pattern: path("/ssh-token$"), scope: "exec" },
   // Its own session's state: what a client needs to wait for it or to connect.
-  { methods: ["GET"], pattern: /^\/api\/sessions\/([^/]+)$/, scope: null },
-  { methods: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"], pattern: /^\/runtime\/sessions\/([^/]+)\/files(?:\/|$)/, scope: "files" },
-  { methods: ["POST"], pattern: /^\/api\/sessions\/([^/]+)\/files\/batch$/, scope: "files" },
-  { methods: ["GET", "PUT"], pattern: /^\/api\/sessions\/([^/]+)\/files\/archive$/, scope: "files" },
-  { methods: ["GET"], pattern: /^\/api\/sessions\/([^/]+)\/files\/watch$/, scope: "files" },
+  { methods: ["GET"], pattern: path("$"), scope: null },
+  {
+    methods: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"],
+    pattern: new RegExp(`^/runtime/sessions/${SID}/files(?:/|$)`),
+    scope: "files",
+  },
+  { methods: ["POST"], pattern: path("/files/batch$"), scope: "files" },
+  { methods: ["GET", "PUT"], pattern: path("/files/archive$"), scope: "files" },
+  { methods: ["GET"], pattern: path("/files/watch$"), scope: "files" },
 ];
 
 /** The MCP endpoint's tools call the routes above in-process with the same token, so each is checked there. */

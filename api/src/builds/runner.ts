@@ -101,7 +101,7 @@ export async function startBuildRuntime(env: AppBindings, ctx: BuildContext): Pr
   const driver = getRuntimeDriver(env);
   const secrets = await secretsEnvFor(env, ctx.workspaceId);
   // The uploader's git token for a template that clones a repository in its prebuild.
-  const git = ctx.manifest.git && ctx.userId ? await gitSessionEnv(env, ctx.userId) : {};
+  const git = ctx.manifest.git && ctx.userId ? await gitSessionEnv(env, ctx.userId, ctx.workspaceId) : {};
   await driver.start({
     runtimeId: buildRuntimeId(ctx.buildId),
     env: { ...secrets, ...(ctx.manifest.env ?? {}), ...git },

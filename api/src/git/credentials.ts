@@ -1,4 +1,6 @@
+import { can } from "../../../sdk/permissions";
 import type { GitCredential, SetGitCredentialBody } from "../../../sdk/schemas/git";
+import type { Role } from "../../../sdk/states";
 import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";
 import { openSecret, sealSecret } from "../workspaces/secrets";
@@ -53,12 +55,32 @@ export async function deleteGitCredential(env: AppBindings, userId: string): Pro
 const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
 
 /**
- * The session environment that offers the owner's token to git, or {} without one. Git reads
+ * Whether the user's own git token and dotfiles may reach a runtime of this workspace: only while
+ * they are a member who may use runtimes there. Sessions (and template versions) stay in a
+ * workspace after their owner leaves or is removed; starting them again must not hand the
+ * workspace the token (or run the dotfiles) of someone who is no longer in it.
+ */
+export async function userInWorkspace(env: AppBindings, userId: string, workspaceId: string): Promise<boolean> {
+  const m = await env.DB.prepare(
+    `SELECT m.role FROM memberships m
+     JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
+     JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
+     WHERE m.workspace_id = ? AND m.user_id = ?`,
+  )
+    .bind(workspaceId, userId)
+    .first<{ role: Role }>();
+  return m !== null && can(m.role, "runtime.access");
+}
+
+/**
+ * The session environment that offers the owner's token to git, or {} without one (or when the
+ * owner is no longer a member of `workspaceId` who may use runtimes). Git reads
  * GIT_CONFIG_COUNT/KEY/VALUE as configuration (no file is written); the helper answers only
  * `get` for this one host (https, and http for loopback hosts only, where nothing crosses a network).
  * A token that cannot be decrypted (SECRETS_KEY rotated) is left out rather than failing the start.
  */
-export async function gitSessionEnv(env: AppBindings, ownerId: string): Promise<Record<string, string>> {
+export async function gitSessionEnv(env: AppBindings, ownerId: string, workspaceId: string): Promise<Record<string, string>> {
+  if (!(await userInWorkspace(env, ownerId, workspaceId))) return {};
   const r = await row(env, ownerId);
   if (!r) return {};
   let token: string;

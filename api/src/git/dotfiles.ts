@@ -3,6 +3,7 @@ import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";
 import { type BootContext, execInRuntime } from "../sessions/boot";
 import type { FetchAgent } from "../snapshots/store";
+import { userInWorkspace } from "./credentials";
 
 /**
  * Dotfiles: the session owner's dotfiles repository is cloned into `~/.dotfiles` (HOME is the
@@ -61,8 +62,12 @@ export async function applyDotfiles(
 
 /** Boot step: the owner's dotfiles, when they set some (first start only; the script skips after). */
 export async function dotfilesAtBoot(ctx: BootContext): Promise<void> {
-  const owner = await ctx.env.DB.prepare("SELECT owner_id FROM sessions WHERE id = ?").bind(ctx.session.id).first<{ owner_id: string }>();
-  const source = owner ? await getUserDotfiles(ctx.env, owner.owner_id) : null;
+  const owner = await ctx.env.DB.prepare("SELECT owner_id, workspace_id FROM sessions WHERE id = ?")
+    .bind(ctx.session.id)
+    .first<{ owner_id: string; workspace_id: string }>();
+  // An owner who left the workspace takes their dotfiles with them (api/src/git/credentials.ts).
+  const source =
+    owner && (await userInWorkspace(ctx.env, owner.owner_id, owner.workspace_id)) ? await getUserDotfiles(ctx.env, owner.owner_id) : null;
   if (!source) return;
   await ctx.phase("bootstrapping", `dotfiles from ${source.url}`);
   const { ok, output } = await applyDotfiles(ctx.env, ctx.session.id, ctx.fetchAgent, source);

@@ -5,7 +5,7 @@ import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDo
 import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "../../../sdk/schemas/git";
 import { requireUserSession } from "../auth/guards";
 import { runClone } from "../git/clone";
-import { deleteGitCredential, getGitCredential, setGitCredential } from "../git/credentials";
+import { deleteGitCredential, getGitCredential, setGitCredential, userInWorkspace } from "../git/credentials";
 import { applyDotfiles, getUserDotfiles } from "../git/dotfiles";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
@@ -177,7 +177,7 @@ router.openapi(
     const auth = c.get("auth");
     const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
     // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
-    const source = await getUserDotfiles(c.env, row.owner_id);
+    const source = (await userInWorkspace(c.env, row.owner_id, row.workspace_id)) ? await getUserDotfiles(c.env, row.owner_id) : null;
     if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
     return c.json(await applyDotfiles(c.env, row.id, runningAgent(c.env, row.id), source), 200);

@@ -72,7 +72,7 @@ async function boot(core: SessionCore): Promise<void> {
   try {
     const secrets = await secretsEnvFor(core.env, r.workspaceId);
     // The owner's git token, offered by a credential helper (api/src/git/credentials.ts).
-    const git = await gitSessionEnv(core.env, row.owner_id);
+    const git = await gitSessionEnv(core.env, row.owner_id, r.workspaceId);
     // One runtime per session: whatever an earlier, interrupted start left behind goes first.
     await core.driver.stop(r.sessionId).catch(() => {});
     const info = await core.driver.start({

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ApiError } from "../../../sdk/errors";
+import { can } from "../../../sdk/permissions";
 import { SHARE_PATH_PREFIX } from "../../../sdk/schemas/shares";
 import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
@@ -204,6 +205,16 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   }
   if (share.expires_at <= at) {
     return refuse({ code: "gone", reason: "expired", title: "This link has expired", message: "Ask its owner for a new one." });
+  }
+  // A link speaks for whoever made it: once they may no longer manage links in the workspace (left,
+  // removed, demoted to viewer), it stops, or a removed member would keep a way into its sessions.
+  if (!share.creator_role || !can(share.creator_role, "shares.manage")) {
+    return refuse({
+      code: "gone",
+      reason: "creator_left",
+      title: "This link was withdrawn",
+      message: "Its creator no longer shares from this workspace.",
+    });
   }
   // Relative URLs in the previewed app resolve under the link only with the trailing slash.
   if (rest === null || target.rest === null) return Response.redirect(`${url.origin}${url.pathname}/${url.search}`, 308);

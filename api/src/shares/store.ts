@@ -1,5 +1,5 @@
 import type { Share, ShareScope, ShareStatus } from "../../../sdk/schemas/shares";
-import type { SessionState } from "../../../sdk/states";
+import type { Role, SessionState } from "../../../sdk/states";
 import type { AppBindings } from "../env";
 import { notFound } from "../lib/errors";
 import { iso } from "../lib/time";
@@ -26,6 +26,8 @@ export interface ShareRow {
 export interface ShareWithSession extends ShareRow {
   session_state: SessionState;
   session_deleted_at: number | null;
+  /** The creator's role in the link's workspace now; null once they are no longer a member. */
+  creator_role: Role | null;
 }
 
 const SELECT = `SELECT p.id, p.session_id, p.workspace_id, p.created_by, u.email AS created_by_email, p.scope, p.emails, p.label,
@@ -121,10 +123,16 @@ export async function revokeShare(env: AppBindings, shareId: string, by: string,
     .run();
 }
 
+/**
+ * The link by its token, with its session's state and the role its creator holds in the link's
+ * workspace today (null: they left, were removed or deleted), read in the same query.
+ */
 export function findShareByTokenHash(env: AppBindings, tokenHash: string): Promise<ShareWithSession | null> {
   return env.DB.prepare(
     `SELECT p.id, p.session_id, p.workspace_id, p.created_by, NULL AS created_by_email, p.scope, p.emails, p.label, p.expires_at,
-       p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at
+       p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at,
+       (SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
+         WHERE m.workspace_id = p.workspace_id AND m.user_id = p.created_by) AS creator_role
      FROM preview_shares p JOIN sessions s ON s.id = p.session_id WHERE p.token_hash = ?`,
   )
     .bind(tokenHash)

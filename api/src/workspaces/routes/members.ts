@@ -6,6 +6,7 @@ import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { closeConnectionsAfter } from "../../sessions/connections";
+import { closeLinksOfCreator } from "../../shares/creator";
 import { changeRole, listMembers, removeMember } from "../members";
 import { guard } from "./guard";
 
@@ -56,6 +57,8 @@ router.openapi(
         },
       );
     }
+    // Their share links stop speaking for them (the gateway refuses them); open sockets close too.
+    if (!can(role, "shares.manage")) await closeLinksOfCreator(c, auth.workspaceId, userId);
     return c.json({ member }, 200);
   },
 );
@@ -76,6 +79,7 @@ router.openapi(
     const member = await removeMember(c.env, auth.workspaceId, auth, userId);
     await audit(c, { action: "member.remove", targetType: "user", targetId: userId, details: { role: member.role, email: member.email } });
     await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId, lostAccess: true });
+    await closeLinksOfCreator(c, auth.workspaceId, userId);
     return c.json({ member }, 200);
   },
 );

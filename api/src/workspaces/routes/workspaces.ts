@@ -14,6 +14,7 @@ import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
+import { closeLinksOfCreator } from "../../shares/creator";
 import { getMember, removeMember, transferOwnership } from "../members";
 import {
   createWorkspace,
@@ -169,6 +170,7 @@ router.openapi(
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
     await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId: auth.userId, lostAccess: true });
+    await closeLinksOfCreator(c, auth.workspaceId, auth.userId);
     return c.json({ ok: true as const }, 200);
   },
 );
