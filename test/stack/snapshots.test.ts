@@ -7,7 +7,7 @@ import {
   snapshotSchema,
 } from "../../sdk/schemas/snapshots";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
-import { killRuntime } from "./helpers/runtime-host";
+import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import {
   deleteFile,
   putFile,
@@ -68,6 +68,8 @@ describe("snapshots on a real stack", () => {
     expect(flush).toMatchObject({ kind: "stop", status: "ready", restorePoint: true });
     expect(flush?.sha256).toMatch(/^[0-9a-f]{64}$/);
 
+    // The host kept the folder across the stop (kept-workspace.test.ts); without it the start restores from R2.
+    await discardKeptWorkspace(session.id);
     await sessionAction(user, session.id, "start");
     expect(await treeDigest(user, session.id, ROOT)).toBe(before);
     await expectTree(user, session.id, tree);
@@ -90,6 +92,7 @@ describe("snapshots on a real stack", () => {
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
     const [flush] = await listSnapshots(user, session.id);
     expect(flush).toMatchObject({ kind: "sleep", status: "ready", restorePoint: true });
+    await discardKeptWorkspace(session.id);
     // Opening a terminal wakes it; the digest is taken by the woken runtime's shell.
     expect(await treeDigest(user, session.id, ROOT)).toBe(before);
     expect((await getSession(user, session.id)).state).toBe("running");
