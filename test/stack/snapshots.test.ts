@@ -160,9 +160,24 @@ describe("snapshots on a real stack", () => {
     const restore = restoreSnapshotResult.parse(
       await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${v1Snapshot.id}/restore`)),
     );
-    expect(restore.safety).toMatchObject({ kind: "safety", status: "ready", restorePoint: false });
+    // The safety snapshot ships only what changed since the restore point (v1).
+    expect(restore.safety).toMatchObject({
+      kind: "safety",
+      status: "ready",
+      restorePoint: false,
+      format: "incremental",
+      baseId: v1Snapshot.id,
+    });
     // The restored state is the new restore point: a crash now restarts from v1, not from the safety copy.
-    expect(restore.restored).toMatchObject({ status: "ready", sha256: v1Snapshot.sha256, restorePoint: true, label: "restore of v1" });
+    // Within the session it refers to v1 (an increment that changes nothing) instead of copying its bytes.
+    expect(restore.restored).toMatchObject({
+      status: "ready",
+      format: "incremental",
+      baseId: v1Snapshot.id,
+      restorePoint: true,
+      label: "restore of v1",
+    });
+    expect(restore.restored.bytes).toBeLessThan(100);
     expect(await treeDigest(user, session.id, ROOT)).toBe(v1Digest);
     await expectTree(user, session.id, v1);
     expect((await readFile(user, session.id, `${ROOT}/new in v2.txt`)).status).toBe(404);
