@@ -17,6 +17,8 @@ export interface ArchiveLimits {
 export interface ArchiveSummary {
   files: number;
   bytes: number;
+  /** Which extractor wrote the files (a streamed snapshot import says so in its answer). */
+  unpacker?: "gnu-tar" | "node-tar";
 }
 
 /** True for a gzip of nothing but zero blocks: a valid empty tar that node-tar's strict parser rejects. */

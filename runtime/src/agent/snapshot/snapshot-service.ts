@@ -193,7 +193,7 @@ export class SnapshotService {
         }
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
-        return summary;
+        return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
       } finally {
         void fs.rm(staging, { recursive: true, force: true });
         void fs.rm(trash, { recursive: true, force: true });
@@ -267,7 +267,7 @@ export class SnapshotService {
         if (!(await reader.atEnd())) throw new ApiError("bad_request", "snapshot chain body is longer than its header says");
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
-        return summary;
+        return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
       } finally {
         void fs.rm(staging, { recursive: true, force: true });
         void fs.rm(trash, { recursive: true, force: true });
