@@ -41,7 +41,11 @@ async function agentImportMs(ctx, sessionId, archive, sha256) {
   const res = await fetch(url, { method: "POST", headers: { "x-agent-token": token, "content-type": "application/gzip" }, body: archive });
   const text = await res.text();
   if (!res.ok) throw new Error(`agent import: ${res.status} ${text.slice(0, 200)}`);
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  // The row is about the GNU tar path (runtime/src/agent/snapshot/native-unpack.ts); say so if the agent fell back.
+  const { unpacker } = JSON.parse(text);
+  if (unpacker !== "gnu-tar") throw new Error(`agent import used ${unpacker}, not GNU tar`);
+  return ms;
 }
 
 /** Runs a shell command in the session and returns the milliseconds it took, measured by the shell. */
