@@ -101,6 +101,13 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
         { name: "project/out/planted.txt", content: "x" },
       ],
     ],
+    [
+      "a hard link whose target lies behind a symlink of the same archive",
+      [
+        { name: "project/out", type: "symlink", linkname: "OUTSIDE" },
+        { name: "project/h", type: "link", linkname: "project/out/secret" },
+      ],
+    ],
   ])("refuses %s and changes nothing", async (_label, entries) => {
     const evil = await archive(entries.map((e) => ({ ...e, linkname: e.linkname === "OUTSIDE" ? outside : e.linkname })));
     await expect(importBody(evil)).rejects.toMatchObject({ code: "unsafe_archive" });

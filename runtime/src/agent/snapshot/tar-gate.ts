@@ -158,6 +158,12 @@ export class TarGate {
     return { files: this.files, bytes: this.bytes };
   }
 
+  /** Refuses a path whose parent folders include a symlink this restore unpacked. */
+  private notThroughSymlink(name: string, message: string): void {
+    const parts = name.split("/");
+    for (let i = 1; i < parts.length; i++) if (this.symlinks.has(parts.slice(0, i).join("/"))) unsafe(message);
+  }
+
   private header(block: Buffer): Buffer[] | null {
     this.started = true;
     if (block.every((b) => b === 0)) {
@@ -231,10 +237,8 @@ export class TarGate {
     const isFile = type === "File" || type === "ContiguousFile";
     // Both parsers must skip the same data: only files carry any.
     if (!isFile && size !== 0) unsafe(`${type} ${name} carries data`);
-    const parts = name.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      if (this.symlinks.has(parts.slice(0, i).join("/"))) unsafe(`entry ${name} would be written through a symlink`);
-    }
+    if (name === "" && type !== "Directory") unsafe(`the archive root is a ${type}`);
+    this.notThroughSymlink(name, `entry ${name} would be written through a symlink`);
     if (type === "SymbolicLink" && limits.allowExternalSymlinks) {
       if (!linkpath) unsafe(`symlink ${name} has no target`);
     } else if (type === "SymbolicLink" || type === "Link") {
@@ -243,7 +247,11 @@ export class TarGate {
       const target = path.posix.normalize(path.posix.join(base, linkpath));
       if (target === ".." || target.startsWith("../")) unsafe(`link ${name} points outside the archive: ${linkpath}`);
     }
-    if (type === "Link") safeEntryPath(linkpath);
+    if (type === "Link") {
+      const target = safeEntryPath(linkpath);
+      this.notThroughSymlink(target, `hard link ${name} reaches its target through a symlink`);
+      if (this.symlinks.has(target)) unsafe(`hard link ${name} points at a symlink`);
+    }
     if (isFile) {
       this.files += 1;
       this.bytes += size;
