@@ -121,6 +121,22 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
     expect(fs.statSync(path.join(ws, "project/suid")).mode & 0o7777).toBe(0o755);
   });
 
+  it("the node-tar fallback clears them too", async () => {
+    const { extractStreamChecked } = await import("../src/agent/snapshot/archive-safety");
+    const staging = path.join(dir, "staging");
+    fs.mkdirSync(staging);
+    const body = await archive([{ name: "project/suid", content: "x", mode: 0o6755 }]);
+    const limits = { maxEntries: 10, maxTotalBytes: 1000, allowExternalSymlinks: true };
+    await extractStreamChecked(
+      chunks(body),
+      staging,
+      limits,
+      () => true,
+      () => {},
+    );
+    expect(fs.statSync(path.join(staging, "project/suid")).mode & 0o7777).toBe(0o755);
+  });
+
   it("a wrong hash, a cut body or garbage changes nothing", async () => {
     const good = await archive([{ name: "project/new.txt", content: "new" }]);
     await expect(importBody(good, "0".repeat(64))).rejects.toMatchObject({ code: "checksum_mismatch" });
