@@ -64,6 +64,20 @@ describe("kept workspace across sleep and stop (local driver)", () => {
     expect(missing).not.toHaveProperty("kept_workspace");
   });
 
+  it("with the whole workspace persisted, the shells end before the sleep flush: their history is saved and the kept folder still equals the snapshot", async () => {
+    const user = await createStackUser();
+    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
+    const session = await createSession(user, { name: "kept-home", templateId });
+    // The terminal closes but its shell lives on in the agent until the runtime stops (HOME is the workspace).
+    await shell(user, session.id, `echo marker-${session.id} > /dev/null && mkdir -p ${ROOT} && echo x > ${ROOT}/x.txt`);
+    await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
+    const history = await readFile(user, session.id, ".bash_history");
+    expect(history.bytes.toString()).toContain(`marker-${session.id}`);
+    const phases = await lastBootPhases(user, session.id, 2);
+    expect(phases).toHaveProperty("kept_workspace");
+    expect(phases).not.toHaveProperty("restoring_snapshot");
+  });
+
   it("a restore into a stopped session is not answered with the kept folder; deleting the session removes the folder", async () => {
     const user = await createStackUser();
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });

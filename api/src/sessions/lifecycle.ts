@@ -42,10 +42,23 @@ async function teardownRuntime(core: SessionCore): Promise<void> {
   await core.patch({ runtime: null });
 }
 
+/** Best effort: an agent without the route (404) or a slow shell only costs the kept workspace. */
+async function endShells(core: SessionCore, info: NonNullable<SessionCore["current"]["runtime"]>): Promise<void> {
+  try {
+    const res = await core.fetchAgentFor(info)("/terminals/end-all", { method: "POST" });
+    await res.body?.cancel().catch(() => {});
+  } catch (err) {
+    log("warn", "ending shells before the flush failed", { sessionId: core.current.sessionId, error: String(err) });
+  }
+}
+
 /** Saves the persisted paths to R2 while the runtime is still up. */
 async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promise<SnapshotRecord> {
   const info = core.current.runtime;
   if (!info) throw new ApiError("runtime_unavailable", "no runtime to flush");
+  // The runtime stops right after this flush; its shells end first, so what they write on exit
+  // (history) is in the snapshot and the folder the host keeps equals it (kept-workspace.ts).
+  await endShells(core, info);
   // Stop and sleep flushes ship only what changed since the restore point (see snapshots/chain.ts).
   return saveSnapshot(core.env, {
     session: core.ref,
