@@ -148,6 +148,19 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
     expect(fs.readFileSync(path.join(ws, "project/kept.txt"), "utf8")).toBe("before\n");
   });
 
+  it("tar stopping on an error mid-stream ends the import (no hang) and changes nothing", async () => {
+    // The link's target lies outside the persisted paths, so the gate drops it and tar cannot link;
+    // 4 MB follow so the body is still flowing when tar gives up.
+    const big = "y".repeat(4 * 1024 * 1024);
+    const body = await archive([
+      { name: "other/x", content: "x" },
+      { name: "project/h", type: "link", linkname: "other/x" },
+      { name: "project/big.txt", content: big },
+    ]);
+    await expect(importBody(body)).rejects.toMatchObject({ code: "bad_request" });
+    expect(fs.readFileSync(path.join(ws, "project/kept.txt"), "utf8")).toBe("before\n");
+  });
+
   it("an empty archive clears the persisted paths", async () => {
     const empty = gzipSync(Buffer.alloc(1024));
     await importBody(empty);

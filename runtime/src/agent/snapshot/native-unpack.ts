@@ -28,7 +28,8 @@ export function findGnuTar(): string | null {
 }
 
 /** Resolves when the stream can take more, or is gone (its error is reported elsewhere). */
-function drained(stream: Writable | NodeJS.WritableStream): Promise<void> {
+function drained(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       stream.off("drain", done);
@@ -93,7 +94,11 @@ export async function extractStreamNative(
     try {
       for await (const raw of gunzip as AsyncIterable<Buffer>) {
         if (failure) continue;
-        for (const piece of gate.push(raw)) if (!stdin.write(piece)) await drained(stdin);
+        for (const piece of gate.push(raw)) {
+          // tar is gone (it stopped on an error): the rest is only read; its exit status says why.
+          if (stdin.destroyed) break;
+          if (!stdin.write(piece)) await drained(stdin);
+        }
         if (gate.ended && stdin.writable) stdin.end();
       }
     } catch (err) {
