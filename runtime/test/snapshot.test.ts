@@ -122,6 +122,8 @@ describe("snapshot export and import", () => {
     expect(hashTree(target.workspaceDir)).toEqual(before);
     const ok = await importSnapshot(target, body, sha256(body));
     expect(ok.status).toBe(200);
+    // The agent, as the host runs it, found GNU tar and unpacked with it (native-unpack.ts).
+    expect(await ok.json()).toMatchObject({ unpacker: "gnu-tar" });
     expect(persistedTree(target)).toEqual(persistedTree(source));
   });
 
@@ -146,7 +148,7 @@ describe("snapshot export and import", () => {
     await agentExec(empty, "mkdir nothing-here && echo later > nothing-here/file.txt");
     const res = await importSnapshot(empty, body, sha);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ files: 0, bytes: 0 });
+    expect(await res.json()).toEqual({ files: 0, bytes: 0, unpacker: "gnu-tar" });
     expect(fs.existsSync(path.join(empty.workspaceDir, "nothing-here"))).toBe(false);
   });
 

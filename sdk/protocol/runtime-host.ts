@@ -17,10 +17,38 @@ export const startRuntimeBody = z.object({
   previewPort: z.number().int().optional(),
   /** Remove the runtime's workspace folder first (fresh runtime). */
   fresh: z.boolean().default(true),
+  /**
+   * Local driver: keep the workspace folder instead when the host sealed it for exactly this
+   * restore point after the runtime's last stop and nothing wrote it since (RuntimeInfo.reusedWorkspace).
+   */
+  reuse: z.object({ snapshotId: z.string().min(1).max(100) }).optional(),
   /** The template's resource class: the limits the runtime gets (DEFAULT_RESOURCE_CLASS when absent). */
   resourceClass: resourceClass.optional(),
 });
 export type StartRuntimeBody = z.infer<typeof startRuntimeBody>;
+
+/** One entry of a snapshot manifest (runtime/src/agent/snapshot/manifest.ts). */
+const manifestEntry = z.object({
+  p: z.string(),
+  t: z.enum(["f", "d", "l"]),
+  s: z.number(),
+  m: z.string(),
+  mode: z.number(),
+  l: z.string().optional(),
+  h: z.string().optional(),
+});
+
+/**
+ * Host `POST /runtimes/:id/keep` after the runtime stopped: seal its workspace folder for the next
+ * start when it equals snapshot `snapshotId` (whose manifest this is). Answers `{ kept, reason? }`.
+ */
+export const keepWorkspaceBody = z.object({
+  snapshotId: z.string().min(1).max(100),
+  persistedPaths: z.array(z.string()).default([]),
+  manifest: z.object({ version: z.literal(1), entries: z.array(manifestEntry) }),
+});
+export type KeepWorkspaceBody = z.infer<typeof keepWorkspaceBody>;
+export const keepWorkspaceResponse = z.object({ kept: z.boolean(), reason: z.string().optional() });
 
 export const runtimeInfo = z.object({
   runtimeId: z.string(),
@@ -29,6 +57,8 @@ export const runtimeInfo = z.object({
   pid: z.number().int(),
   workspaceDir: z.string(),
   startedAt: z.string(),
+  /** The restore point the kept workspace folder provably holds; absent when the folder started empty. */
+  reusedWorkspace: z.string().optional(),
 });
 export type RuntimeInfo = z.infer<typeof runtimeInfo>;
 

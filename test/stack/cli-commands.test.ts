@@ -171,15 +171,14 @@ describe("flare commands against the stack", () => {
     expect(dl).toMatchObject({ file, bytes: snap.bytes, sha256: snap.sha256 });
     expect(sha256(readFileSync(file))).toBe(snap.sha256);
 
-    const restored = await flareJSON<{ restored: { id: string; sha256: string; label: string }; safety: { id: string; kind: string } }>(
-      fh,
-      ["snapshot", "restore", name, snap.id],
-      {
-        timeoutMs: 120_000,
-      },
-    );
-    // The restore point becomes a verified copy of the chosen snapshot (docs/snapshots.md).
-    expect(restored.restored.sha256).toBe(snap.sha256);
+    const restored = await flareJSON<{
+      restored: { id: string; baseId: string | null; label: string };
+      safety: { id: string; kind: string };
+    }>(fh, ["snapshot", "restore", name, snap.id], {
+      timeoutMs: 120_000,
+    });
+    // The restore point becomes a reference to the chosen snapshot: an increment over it that changes nothing (docs/snapshots.md).
+    expect(restored.restored.baseId).toBe(snap.id);
     expect(restored.restored.label).toBe("restore of before change");
     expect(restored.safety.kind).toBe("safety");
     await flareJSON(fh, ["snapshot", "delete", name, restored.safety.id]);

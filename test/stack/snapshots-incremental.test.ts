@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Snapshot, snapshotListSchema, snapshotSchema } from "../../sdk/schemas/snapshots";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
-import { killRuntime } from "./helpers/runtime-host";
+import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import { putFile, r2Blobs, r2ObjectExists, readFile, sampleTree, shell, shellExtras, treeDigest } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
@@ -58,6 +58,8 @@ describe("incremental snapshots on a real stack", () => {
     expect(await storedBytes(user, session.id, inc1.id)).toBe(inc1.bytes);
     expect(inc1.bytes).toBeLessThan(16 * 1024);
 
+    // Without the folder the host kept across the stop, the start unpacks the whole chain from R2.
+    await discardKeptWorkspace(session.id);
     await sessionAction(user, session.id, "start");
     expect(await treeDigest(user, session.id, ROOT)).toBe(digest1);
     expect((await readFile(user, session.id, `${ROOT}/.hidden`)).status).toBe(404);
@@ -75,6 +77,7 @@ describe("incremental snapshots on a real stack", () => {
     expect(inc2).toMatchObject({ format: "incremental", baseId: inc1.id });
     expect(inc2.bytes).toBeLessThan(1024 * 1024);
 
+    await discardKeptWorkspace(session.id);
     await sessionAction(user, session.id, "start");
     expect(await treeDigest(user, session.id, ROOT)).toBe(digest2);
     expect((await readFile(user, session.id, `${ROOT}/empty.txt/now-a-dir`)).bytes.toString()).toBe("inside\n");
@@ -100,6 +103,7 @@ describe("incremental snapshots on a real stack", () => {
     const [second] = await listSnapshots(user, session.id);
     expect(second).toMatchObject({ kind: "sleep", format: "incremental", baseId: first?.id });
     expect(second?.bytes).toBeLessThan(16 * 1024);
+    await discardKeptWorkspace(session.id);
     expect(await treeDigest(user, session.id, ROOT)).toBe(digest);
   });
 

@@ -7,7 +7,7 @@ import {
   snapshotSchema,
 } from "../../sdk/schemas/snapshots";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
-import { killRuntime } from "./helpers/runtime-host";
+import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import {
   deleteFile,
   putFile,
@@ -68,6 +68,8 @@ describe("snapshots on a real stack", () => {
     expect(flush).toMatchObject({ kind: "stop", status: "ready", restorePoint: true });
     expect(flush?.sha256).toMatch(/^[0-9a-f]{64}$/);
 
+    // The host kept the folder across the stop (kept-workspace.test.ts); without it the start restores from R2.
+    await discardKeptWorkspace(session.id);
     await sessionAction(user, session.id, "start");
     expect(await treeDigest(user, session.id, ROOT)).toBe(before);
     await expectTree(user, session.id, tree);
@@ -90,6 +92,7 @@ describe("snapshots on a real stack", () => {
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
     const [flush] = await listSnapshots(user, session.id);
     expect(flush).toMatchObject({ kind: "sleep", status: "ready", restorePoint: true });
+    await discardKeptWorkspace(session.id);
     // Opening a terminal wakes it; the digest is taken by the woken runtime's shell.
     expect(await treeDigest(user, session.id, ROOT)).toBe(before);
     expect((await getSession(user, session.id)).state).toBe("running");
@@ -157,9 +160,24 @@ describe("snapshots on a real stack", () => {
     const restore = restoreSnapshotResult.parse(
       await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${v1Snapshot.id}/restore`)),
     );
-    expect(restore.safety).toMatchObject({ kind: "safety", status: "ready", restorePoint: false });
+    // The safety snapshot ships only what changed since the restore point (v1).
+    expect(restore.safety).toMatchObject({
+      kind: "safety",
+      status: "ready",
+      restorePoint: false,
+      format: "incremental",
+      baseId: v1Snapshot.id,
+    });
     // The restored state is the new restore point: a crash now restarts from v1, not from the safety copy.
-    expect(restore.restored).toMatchObject({ status: "ready", sha256: v1Snapshot.sha256, restorePoint: true, label: "restore of v1" });
+    // Within the session it refers to v1 (an increment that changes nothing) instead of copying its bytes.
+    expect(restore.restored).toMatchObject({
+      status: "ready",
+      format: "incremental",
+      baseId: v1Snapshot.id,
+      restorePoint: true,
+      label: "restore of v1",
+    });
+    expect(restore.restored.bytes).toBeLessThan(100);
     expect(await treeDigest(user, session.id, ROOT)).toBe(v1Digest);
     await expectTree(user, session.id, v1);
     expect((await readFile(user, session.id, `${ROOT}/new in v2.txt`)).status).toBe(404);

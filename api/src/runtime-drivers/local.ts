@@ -3,6 +3,8 @@ import {
   AGENT_TOKEN_HEADER,
   type HostHealth,
   hostHealth,
+  type KeepWorkspaceBody,
+  keepWorkspaceResponse,
   RUNTIME_SECRET_HEADER,
   type RuntimeInfo,
   runtimeInfo,
@@ -56,6 +58,21 @@ export class LocalRuntimeDriver implements RuntimeDriver {
 
   async stop(runtimeId: string): Promise<void> {
     const res = await this.host(`/runtimes/${encodeURIComponent(runtimeId)}`, { method: "DELETE" });
+    if (!res.ok && res.status !== 404) throw new ApiError("runtime_unavailable", `runtime host error ${res.status}`);
+  }
+
+  async keep(runtimeId: string, body: KeepWorkspaceBody): Promise<{ kept: boolean; reason?: string }> {
+    const res = await this.host(`/runtimes/${encodeURIComponent(runtimeId)}/keep`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new ApiError("runtime_unavailable", `runtime host refused keep: ${res.status} ${await res.text()}`);
+    return keepWorkspaceResponse.parse(await res.json());
+  }
+
+  async discard(runtimeId: string): Promise<void> {
+    const res = await this.host(`/runtimes/${encodeURIComponent(runtimeId)}/workspace`, { method: "DELETE" });
     if (!res.ok && res.status !== 404) throw new ApiError("runtime_unavailable", `runtime host error ${res.status}`);
   }
 

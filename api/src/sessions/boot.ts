@@ -15,6 +15,8 @@ export interface BootContext {
   /** Records and emits a lifecycle phase before its work begins. */
   phase(phase: LifecyclePhase, message?: string): Promise<void>;
   warn(message: string): Promise<void>;
+  /** The runtime kept its workspace folder, sealed for the restore point: nothing to unpack. */
+  kept?: boolean;
 }
 
 const decoder = new TextDecoder();
@@ -96,12 +98,14 @@ export async function execInRuntime(
  */
 export async function restoreAndBootstrap(ctx: BootContext): Promise<void> {
   const { config } = ctx;
-  if (config.artifactKey || config.bundleKey) {
+  // The artifact lands in the persisted paths only and the restore point replaces them; a kept
+  // folder already equals that result (the host removed everything outside the persisted paths).
+  if (!ctx.kept && (config.artifactKey || config.bundleKey)) {
     await ctx.phase("restoring_artifact");
     if (config.artifactKey) await importObject(ctx, config.artifactKey, "artifact");
     else if (config.bundleKey) await importObject(ctx, config.bundleKey, "bundle");
   }
-  const snapshot = await latestReadySnapshot(ctx.env, ctx.session.id);
+  const snapshot = ctx.kept ? null : await latestReadySnapshot(ctx.env, ctx.session.id);
   if (snapshot) {
     await ctx.phase("restoring_snapshot", `snapshot ${snapshot.id}`);
     await restoreSnapshot(ctx.env, snapshot, ctx.fetchAgent);

@@ -5,12 +5,13 @@ import { gitSessionEnv } from "../git/credentials";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { startTimer } from "../metrics/start-latency";
-import { saveSnapshot } from "../snapshots/store";
+import { latestReadySnapshot, type SnapshotRecord, saveSnapshot } from "../snapshots/store";
 import { assertQuota } from "../workspaces/quotas";
 import { secretsEnvFor } from "../workspaces/secrets";
 import { recordUsage } from "../workspaces/usage";
 import { restoreAndBootstrap } from "./boot";
 import type { SessionCore } from "./core";
+import { keepAfterStop } from "./kept-workspace";
 import { getSessionRowById, sessionConfig } from "./records";
 
 export interface Actor {
@@ -41,12 +42,25 @@ async function teardownRuntime(core: SessionCore): Promise<void> {
   await core.patch({ runtime: null });
 }
 
+/** Best effort: an agent without the route (404) or a slow shell only costs the kept workspace. */
+async function endShells(core: SessionCore, info: NonNullable<SessionCore["current"]["runtime"]>): Promise<void> {
+  try {
+    const res = await core.fetchAgentFor(info)("/terminals/end-all", { method: "POST" });
+    await res.body?.cancel().catch(() => {});
+  } catch (err) {
+    log("warn", "ending shells before the flush failed", { sessionId: core.current.sessionId, error: String(err) });
+  }
+}
+
 /** Saves the persisted paths to R2 while the runtime is still up. */
-async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promise<void> {
+async function flush(core: SessionCore, kind: SnapshotKind, actor: Actor): Promise<SnapshotRecord> {
   const info = core.current.runtime;
   if (!info) throw new ApiError("runtime_unavailable", "no runtime to flush");
+  // The runtime stops right after this flush; its shells end first, so what they write on exit
+  // (history) is in the snapshot and the folder the host keeps equals it (kept-workspace.ts).
+  await endShells(core, info);
   // Stop and sleep flushes ship only what changed since the restore point (see snapshots/chain.ts).
-  await saveSnapshot(core.env, {
+  return saveSnapshot(core.env, {
     session: core.ref,
     kind,
     createdBy: actor.userId,
@@ -75,6 +89,12 @@ async function boot(core: SessionCore): Promise<void> {
     const git = await gitSessionEnv(core.env, row.owner_id, r.workspaceId);
     // One runtime per session: whatever an earlier, interrupted start left behind goes first.
     await core.driver.stop(r.sessionId).catch(() => {});
+    // A driver that keeps disk may hand back the folder its last stop sealed for this very restore
+    // point (kept-workspace.ts); then neither the artifact nor the snapshot is unpacked again. Not
+    // for a template without a build: its bundle is unpacked over the whole workspace, not only the
+    // persisted paths, and the kept folder holds only those.
+    const bundleOnly = config.bundleKey !== null && !config.artifactKey;
+    const point = core.driver.keep && !bundleOnly ? await latestReadySnapshot(core.env, r.sessionId) : null;
     const info = await core.driver.start({
       runtimeId: r.sessionId,
       env: {
@@ -90,7 +110,10 @@ async function boot(core: SessionCore): Promise<void> {
       previewPort: config.manifest.previewPort,
       resourceClass: config.manifest.resourceClass,
       fresh: true,
+      ...(point ? { reuse: { snapshotId: point.id } } : {}),
     });
+    const kept = point !== null && info.reusedWorkspace === point.id;
+    if (kept) timer.mark("kept_workspace");
     await core.patch({ runtime: info, runtimeStartedAt: now(), runtimeState: `${core.driver.name} pid ${info.pid}` });
     await restoreAndBootstrap({
       env: core.env,
@@ -102,6 +125,7 @@ async function boot(core: SessionCore): Promise<void> {
         await core.apply({ phase, message, fields: { runtimeStatus: phase } });
       },
       warn: (message) => core.emit("warning", message),
+      kept,
     });
     const t = now();
     await core.apply({
@@ -144,8 +168,9 @@ export async function startSession(core: SessionCore): Promise<void> {
  */
 async function stopRunning(core: SessionCore, actor: Actor, kind: SnapshotKind): Promise<void> {
   await core.apply({ state: "stopping", phase: "flushing", fields: { runtimeStatus: "flushing" } });
+  let saved: SnapshotRecord;
   try {
-    await flush(core, kind, actor);
+    saved = await flush(core, kind, actor);
   } catch (err) {
     const alive = await core.driver.get(core.current.sessionId).catch(() => null);
     log("error", "session stop flush failed", {
@@ -169,6 +194,7 @@ async function stopRunning(core: SessionCore, actor: Actor, kind: SnapshotKind):
     throw new ApiError("runtime_unavailable", `runtime lost while stopping: ${errorMessage(err)}`);
   }
   await teardownRuntime(core);
+  await keepAfterStop(core, saved);
   await core.apply({ state: "stopped", phase: "stopped", fields: { runtimeStatus: "stopped", runtimeState: null, leases: [] } });
 }
 
@@ -203,6 +229,9 @@ export async function deleteSession(core: SessionCore, actor: Actor): Promise<vo
     await flush(core, "stop", actor).catch((err) => core.emit("warning", `final snapshot failed: ${errorMessage(err)}`));
   }
   await teardownRuntime(core);
+  await core.driver
+    .discard?.(r.sessionId)
+    .catch((err) => log("warn", "kept workspace not discarded", { sessionId: r.sessionId, error: String(err) }));
   await core.apply({ state: "deleted", phase: "stopped", fields: { runtimeStatus: "none", runtimeState: null, leases: [] } });
 }
 
@@ -229,8 +258,9 @@ export async function sleepSession(core: SessionCore, stillIdle: () => Promise<b
   const r = core.current;
   if (r.state !== "running" || !r.runtime) return false;
   await core.apply({ phase: "flushing", fields: { runtimeStatus: "flushing" } });
+  let saved: SnapshotRecord;
   try {
-    await flush(core, "sleep", { userId: null });
+    saved = await flush(core, "sleep", { userId: null });
   } catch (err) {
     log("warn", "session sleep postponed: flush failed", {
       sessionId: r.sessionId,
@@ -250,6 +280,7 @@ export async function sleepSession(core: SessionCore, stillIdle: () => Promise<b
     return false;
   }
   await teardownRuntime(core);
+  await keepAfterStop(core, saved);
   await core.apply({ state: "sleeping", phase: "stopped", fields: { runtimeStatus: "stopped", runtimeState: null, warnedFor: null } });
   return true;
 }

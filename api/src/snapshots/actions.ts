@@ -5,6 +5,7 @@ import { newId } from "../lib/crypto";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
+import { chainOf } from "./chain";
 import { getChainLink, insertPending, manifestKey, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
 import { applyRetention } from "./retention";
 import { type FetchAgent, restoreSnapshot, type SessionRef, saveSnapshot } from "./store";
@@ -25,7 +26,9 @@ export async function restoreWithSafety(
   createdBy: string | null,
 ): Promise<{ restored: SnapshotRecord; safety: SnapshotRecord }> {
   if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot ${snapshot.id} is ${snapshot.status}, not ready`);
-  const safety = await saveSnapshot(env, { session, kind: "safety", createdBy, fetchAgent });
+  // Incremental over the restore point (only what changed since), like an autosave: the chain it
+  // needs is kept by retention, and restoring it by hand restores that chain.
+  const safety = await saveSnapshot(env, { session, kind: "safety", createdBy, fetchAgent, incremental: true });
   const restored = await copySnapshot(env, snapshot, session, { kind: "manual", label: restoreLabel(snapshot), createdBy });
   await restoreSnapshot(env, restored, fetchAgent);
   return { restored, safety };
@@ -46,6 +49,10 @@ export async function copySnapshot(
 ): Promise<SnapshotRecord> {
   if (source.status !== "ready" || !source.sha256 || source.bytes == null) {
     throw new ApiError("invalid_state", `snapshot ${source.id} is ${source.status}, not ready`);
+  }
+  if (target.id === source.sessionId) {
+    const reference = await referenceSnapshot(env, source, opts);
+    if (reference) return reference;
   }
   await assertQuota(env, target.workspaceId, "snapshotBytes", source.bytes);
   // An increment needs its chain: within its own session the copy shares it; another session gets
@@ -97,6 +104,82 @@ export async function copySnapshot(
     const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
     await applyRetention(env, target.id).catch((err) => log("error", "snapshot retention failed", { error: String(err) }));
     await recordSnapshotBytes(env, target.id).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
+    return ready;
+  } catch (err) {
+    await env.BUCKET.delete([record.r2Key, manifestKey(record.r2Key)]).catch(() => {});
+    await markFailed(env, id, now());
+    if (err instanceof ApiError) throw err;
+    throw new ApiError("internal", `snapshot copy failed: ${String(err)}`);
+  }
+}
+
+/** gzip (level 1) of an empty tar (two zero blocks): the archive of an increment that changes nothing. */
+const EMPTY_INCREMENT = Uint8Array.from(atob("H4sIAAAAAAAEA2NgGAWjITAaAiM1BAAur7XvAAQAAA=="), (c) => c.charCodeAt(0));
+const EMPTY_INCREMENT_SHA256 = "11fcd2721aa3ac2a86b4da9743dbb704d1a35525d2ae5b5e0eeb327251fbe874";
+/** A reference adds one link; past this the copy is a real one (the agent takes at most 64 links). */
+const MAX_REFERENCE_CHAIN = 32;
+
+/**
+ * Within one session a copy need not move the bytes: the new snapshot is an increment over the
+ * source that changes nothing (an empty archive, the source's manifest, no deletions), so its chain
+ * restores exactly the source's tree. The source then stays as long as the copy needs it: retention
+ * keeps every link of a kept chain and reconcile purges a deleted snapshot only once no row names it
+ * as its base (docs/snapshots.md). Null when the source has no manifest or a long chain: copy then.
+ */
+async function referenceSnapshot(
+  env: AppBindings,
+  source: SnapshotRecord,
+  opts: { kind: SnapshotKind; label: string | null; createdBy: string | null },
+): Promise<SnapshotRecord | null> {
+  const manifest = await env.BUCKET.get(manifestKey(source.r2Key));
+  if (!manifest) return null;
+  const chain = await chainOf(env, source).catch(() => null);
+  if (!chain || chain.length >= MAX_REFERENCE_CHAIN) {
+    await manifest.body.cancel().catch(() => {});
+    return null;
+  }
+  const id = newId("snap");
+  const record: SnapshotRecord = {
+    id,
+    sessionId: source.sessionId,
+    workspaceId: source.workspaceId,
+    kind: opts.kind,
+    label: opts.label,
+    status: "pending",
+    r2Key: snapshotKey(source.workspaceId, source.sessionId, id),
+    bytes: null,
+    sha256: null,
+    createdBy: opts.createdBy,
+    createdAt: now(),
+    completedAt: null,
+    format: "incremental",
+    baseId: source.id,
+    encoding: "gzip;level=1",
+  };
+  await insertPending(env, record);
+  try {
+    const body = JSON.stringify({
+      ...(await manifest.json<Record<string, unknown>>()),
+      format: "incremental",
+      baseId: source.id,
+      deleted: [],
+    });
+    await env.BUCKET.put(record.r2Key, EMPTY_INCREMENT, { sha256: EMPTY_INCREMENT_SHA256, customMetadata: { encoding: "gzip;level=1" } });
+    await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
+    const completedAt = now();
+    const chainFields = { format: record.format, baseId: record.baseId, encoding: record.encoding };
+    if (!(await markReady(env, id, EMPTY_INCREMENT.length, EMPTY_INCREMENT_SHA256, completedAt, chainFields))) {
+      throw new ApiError("conflict", "snapshot copy was cancelled");
+    }
+    const ready: SnapshotRecord = {
+      ...record,
+      status: "ready",
+      bytes: EMPTY_INCREMENT.length,
+      sha256: EMPTY_INCREMENT_SHA256,
+      completedAt,
+    };
+    await applyRetention(env, source.sessionId).catch((err) => log("error", "snapshot retention failed", { error: String(err) }));
+    await recordSnapshotBytes(env, source.sessionId).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
     return ready;
   } catch (err) {
     await env.BUCKET.delete([record.r2Key, manifestKey(record.r2Key)]).catch(() => {});

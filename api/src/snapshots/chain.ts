@@ -102,22 +102,19 @@ export async function restoreChain(env: AppBindings, chain: SnapshotRecord[], fe
   const total = prefix.length + steps.reduce((sum, s) => sum + s.bytes, 0);
   const fixed = new FixedLengthStream(total);
   const pump = (async () => {
-    const writer = fixed.writable.getWriter();
     try {
+      const writer = fixed.writable.getWriter();
       await writer.write(prefix);
+      writer.releaseLock();
+      // pipeTo moves the bytes in the runtime, not chunk by chunk through this isolate's awaits.
       for (const link of chain) {
         const object = await env.BUCKET.get(link.r2Key);
         if (!object) throw new Error(`snapshot ${link.id} vanished`);
-        const reader = object.body.getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          await writer.write(value);
-        }
+        await object.body.pipeTo(fixed.writable, { preventClose: true });
       }
-      await writer.close();
+      await fixed.writable.close();
     } catch (err) {
-      await writer.abort(err).catch(() => {});
+      await fixed.writable.abort(err).catch(() => {});
     }
   })();
   try {

@@ -1,12 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import http, { type ServerResponse } from "node:http";
 import { ApiError } from "../../../sdk/errors";
-import { type HostHealth, RUNTIME_SECRET_HEADER, startRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { type HostHealth, keepWorkspaceBody, RUNTIME_SECRET_HEADER, startRuntimeBody } from "../../../sdk/protocol/runtime-host";
 import { readJSON, sendError, sendJSON } from "../agent/http/respond";
 import type { RuntimeManager } from "./runtime-manager";
 import { isolationReport, type Sandbox } from "./sandbox";
 
-const RUNTIME_PATH = /^\/runtimes\/([^/]+)(\/kill)?$/;
+const RUNTIME_PATH = /^\/runtimes\/([^/]+)(\/kill|\/keep|\/workspace)?$/;
+/** A snapshot manifest of a few hundred thousand files. */
+const MAX_KEEP_BODY_BYTES = 256 * 1024 * 1024;
 const RUNTIME_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 function secretMatches(expected: string, given: string | string[] | undefined): boolean {
@@ -29,6 +31,9 @@ function noContent(res: ServerResponse): void {
  *   GET    /runtimes/:id           RuntimeInfo, 404 when not running (a dead agent drops out at once)
  *   DELETE /runtimes/:id           stops the agent (SIGTERM, SIGKILL after 3 s) → 204, also when not running
  *   POST   /runtimes/:id/kill      SIGKILL the agent, as a crash would → 204, 404 when not running
+ *   POST   /runtimes/:id/keep      KeepWorkspaceBody → { kept, reason? }: seal the stopped runtime's
+ *                                  workspace folder for its next start (runtime/src/host/kept-workspace.ts)
+ *   DELETE /runtimes/:id/workspace stop the agent, remove its workspace folder and seal → 204
  */
 export function createHostServer(opts: { secret: string; manager: RuntimeManager; sandbox: Sandbox }): http.Server {
   const { secret, manager, sandbox } = opts;
@@ -58,6 +63,15 @@ export function createHostServer(opts: { secret: string; manager: RuntimeManager
       if (!match) throw new ApiError("not_found", `no route for ${method} ${url.pathname}`);
       const id = decodeURIComponent(match[1]!);
       if (!RUNTIME_ID.test(id)) throw new ApiError("validation_failed", "runtime id must match [A-Za-z0-9_-]{1,80}");
+      if (match[2] === "/keep") {
+        if (method !== "POST") throw new ApiError("bad_request", "use POST to keep a workspace");
+        return sendJSON(res, 200, manager.keep(id, await readJSON(req, keepWorkspaceBody, MAX_KEEP_BODY_BYTES)));
+      }
+      if (match[2] === "/workspace") {
+        if (method !== "DELETE") throw new ApiError("bad_request", "use DELETE to discard a kept workspace");
+        await manager.discard(id);
+        return noContent(res);
+      }
       if (match[2]) {
         if (method !== "POST") throw new ApiError("bad_request", "use POST to kill a runtime");
         if (!(await manager.stop(id, "SIGKILL"))) throw new ApiError("not_found", `runtime ${id} is not running`);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareAgentCommand } from "./agent-bundle";
 import { createHostServer } from "./host-server";
+import { sweepKept } from "./kept-workspace";
 import { RuntimeManager } from "./runtime-manager";
 import { setupSandbox, UidRegistry } from "./sandbox";
 
@@ -74,6 +75,8 @@ function allowTraversal(dir: string): void {
     if (path.dirname(d) === d) return;
   }
 }
+// No runtime runs yet: workspace folders nobody sealed for a next start go (kept-workspace.ts).
+sweepKept(hostDir, dataDir);
 const manager = new RuntimeManager({
   dataDir,
   hostDir,

@@ -4,9 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { ApiError } from "../../../sdk/errors";
-import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { AGENT_TOKEN_HEADER, type KeepWorkspaceBody, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
 import { DEFAULT_RESOURCE_CLASS, RESOURCE_LIMITS } from "../../../sdk/resource-classes";
 import type { AgentCommand } from "./agent-bundle";
+import { dropSeal, keepWorkspace, takeKept } from "./kept-workspace";
 import type { NetLease } from "./runtime-net";
 import { cgroupPrefix, rlimitKinds, type Sandbox, sandboxedCommand, type UidRegistry, writeAgentEnv, writeIdentityFiles } from "./sandbox";
 import { writeSessionEnvFile } from "./session-env";
@@ -107,6 +108,22 @@ export class RuntimeManager {
     return true;
   }
 
+  /**
+   * Seals a stopped runtime's workspace folder for its next start (kept-workspace.ts). Refused
+   * while any agent of that id runs: only a folder nothing can write may be sealed.
+   */
+  keep(runtimeId: string, body: KeepWorkspaceBody): { kept: boolean; reason?: string } {
+    if (this.entries.has(runtimeId)) return { kept: false, reason: "the runtime is running" };
+    return keepWorkspace(this.opts.hostDir, runtimeId, path.join(this.runtimeDir(runtimeId), "workspace"), body);
+  }
+
+  /** The session is gone: its kept workspace folder goes too (the agent is stopped first). */
+  async discard(runtimeId: string): Promise<void> {
+    await this.stop(runtimeId);
+    dropSeal(this.opts.hostDir, runtimeId);
+    fs.rmSync(path.join(this.runtimeDir(runtimeId), "workspace"), { recursive: true, force: true });
+  }
+
   /** The next port of the range that no live runtime of this host holds. */
   private allocatePreviewPort(): number {
     const taken = new Set([...this.entries.values()].filter((e) => e.alive).map((e) => e.previewPort));
@@ -137,9 +154,13 @@ export class RuntimeManager {
     const agentDataDir = path.join(dir, "agent");
     const { sandbox } = this.opts;
     const uid = sandbox.mode === "uid" && this.opts.uids ? this.opts.uids.uidFor(body.runtimeId) : null;
+    // A folder sealed for exactly this restore point, and untouched since, is kept (the seal is
+    // spent either way: once the runtime runs, only a new seal after its next stop vouches for it).
+    const reused = body.reuse ? takeKept(this.opts.hostDir, body.runtimeId, workspaceDir, body.reuse.snapshotId) : false;
+    dropSeal(this.opts.hostDir, body.runtimeId);
     // No process of the runtime is alive here (its PID namespace ended with its agent), and rmSync
     // unlinks symlinks instead of following them: a planted link to a host folder only loses the link.
-    if (body.fresh) fs.rmSync(workspaceDir, { recursive: true, force: true });
+    if (body.fresh && !reused) fs.rmSync(workspaceDir, { recursive: true, force: true });
     for (const d of [dir, workspaceDir, agentDataDir]) ownedDir(d, uid);
     const token = randomBytes(32).toString("base64url");
     // Own network namespace: the declared port is free in every runtime; shared loopback: one each.
@@ -232,6 +253,7 @@ export class RuntimeManager {
     });
     const agentHost = lease ? lease.runtimeIP : "127.0.0.1";
     entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, agentHost, log, this.logFile(body.runtimeId)).then((info) => {
+      if (reused && body.reuse) info.reusedWorkspace = body.reuse.snapshotId;
       entry.info = info;
       return info;
     });

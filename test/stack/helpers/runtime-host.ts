@@ -31,3 +31,9 @@ export function processAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+/** Removes the session's kept workspace folder on the host (as a lost disk would): the next boot must restore from R2. */
+export async function discardKeptWorkspace(sessionId: string): Promise<void> {
+  const res = await host(`/runtimes/${sessionId}/workspace`, { method: "DELETE" });
+  if (res.status !== 204) throw new Error(`discard answered ${res.status}: ${await res.text()}`);
+}

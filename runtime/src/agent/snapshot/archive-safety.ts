@@ -17,6 +17,8 @@ export interface ArchiveLimits {
 export interface ArchiveSummary {
   files: number;
   bytes: number;
+  /** Which extractor wrote the files (a streamed snapshot import says so in its answer). */
+  unpacker?: "gnu-tar" | "node-tar";
 }
 
 /** True for a gzip of nothing but zero blocks: a valid empty tar that node-tar's strict parser rejects. */
@@ -149,7 +151,12 @@ export async function extractStreamChecked(
   const unpack = tar.x({
     cwd: staging,
     ...EXTRACT_OPTIONS,
-    filter: (p, entry) => checker.accept(entry as tar.ReadEntry) && keep(safeEntryPath(p)),
+    filter: (p, entry) => {
+      const e = entry as tar.ReadEntry;
+      // setuid/setgid never survive a restore (as on the GNU tar path).
+      if (e.mode) e.mode &= 0o1777;
+      return checker.accept(e) && keep(safeEntryPath(p));
+    },
   });
   let parseError: unknown = null;
   const done = new Promise<void>((resolve) => {

@@ -12,6 +12,7 @@ import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractStreamC
 import { ChainReader } from "./chain-body";
 import { fingerprintTree } from "./fingerprint";
 import { buildManifest, diffManifest, type Manifest, type ManifestDelta } from "./manifest";
+import { extractStreamNative, findGnuTar } from "./native-unpack";
 import type { ReceivedBody } from "./receive-body";
 
 const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
@@ -176,24 +177,23 @@ export class SnapshotService {
         const hash = createHash("sha256");
         let bytes = 0;
         const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
-        const summary = await extractStreamChecked(
-          body,
-          staging,
-          SNAPSHOT_LIMITS,
-          (p) => p === "" || under(p),
-          (chunk) => {
-            bytes += chunk.length;
-            if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
-            hash.update(chunk);
-          },
-        );
+        const onChunk = (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
+          hash.update(chunk);
+        };
+        const keep = (p: string) => p === "" || under(p);
+        const tarFile = findGnuTar();
+        const summary = tarFile
+          ? await extractStreamNative(tarFile, body, staging, SNAPSHOT_LIMITS, keep, onChunk)
+          : await extractStreamChecked(body, staging, SNAPSHOT_LIMITS, keep, onChunk);
         const sha256 = hash.digest("hex");
         if (sha256 !== expectedSha) {
           throw new ApiError("checksum_mismatch", `archive SHA-256 is ${sha256}, expected ${expectedSha}; nothing was changed`);
         }
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
-        return summary;
+        return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
       } finally {
         void fs.rm(staging, { recursive: true, force: true });
         void fs.rm(trash, { recursive: true, force: true });
@@ -219,12 +219,16 @@ export class SnapshotService {
         const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
         let total = 0;
         let summary: ArchiveSummary = { files: 0, bytes: 0 };
+        const tarFile = findGnuTar();
+        // Symlinks unpacked so far, across links: no later entry may be written through one.
+        const symlinks = new Set<string>();
         for (const [i, step] of steps.entries()) {
           total += step.bytes;
           if (total > maxBytes) throw new ApiError("payload_too_large", `snapshot chain exceeds ${maxBytes} bytes`);
           for (const rel of step.deleted) {
             const p = safeRel(rel);
             if (p && under(p)) await fs.rm(path.join(staging, p), { recursive: true, force: true });
+            if (p) for (const link of symlinks) if (link === p || link.startsWith(`${p}/`)) symlinks.delete(link);
           }
           const hash = createHash("sha256");
           // An entry replaces what an earlier link left at its path: unlinked first, so it lands
@@ -236,9 +240,21 @@ export class SnapshotService {
             if (i > 0 && lstatSync(abs, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(abs, { force: true });
             return true;
           };
-          const got = await extractStreamChecked(reader.piece(step.bytes), staging, SNAPSHOT_LIMITS, replace, (c) => {
+          const onChunk = (c: Buffer) => {
             hash.update(c);
-          });
+          };
+          // GNU tar unlinks what an earlier link left at an entry's path by itself.
+          const got = tarFile
+            ? await extractStreamNative(
+                tarFile,
+                reader.piece(step.bytes),
+                staging,
+                SNAPSHOT_LIMITS,
+                (p) => p === "" || under(p),
+                onChunk,
+                symlinks,
+              )
+            : await extractStreamChecked(reader.piece(step.bytes), staging, SNAPSHOT_LIMITS, replace, onChunk);
           const sha256 = hash.digest("hex");
           if (sha256 !== step.sha256) {
             throw new ApiError(
@@ -251,7 +267,7 @@ export class SnapshotService {
         if (!(await reader.atEnd())) throw new ApiError("bad_request", "snapshot chain body is longer than its header says");
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
-        return summary;
+        return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
       } finally {
         void fs.rm(staging, { recursive: true, force: true });
         void fs.rm(trash, { recursive: true, force: true });

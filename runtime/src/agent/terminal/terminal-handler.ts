@@ -62,5 +62,14 @@ export function handleTerminalSocket(
 
 /** GET /terminals: the runtime's live terminals. */
 export function terminalRoutes(terminals: TerminalManager): Route[] {
-  return [{ method: "GET", path: "/terminals", handle: (_req, res) => sendJSON(res, 200, { terminals: terminals.list() }) }];
+  return [
+    { method: "GET", path: "/terminals", handle: (_req, res) => sendJSON(res, 200, { terminals: terminals.list() }) },
+    // Before a stop or sleep flush (api/src/sessions/lifecycle.ts): the shells end first, so the
+    // snapshot holds what they write on exit and the kept workspace equals it.
+    {
+      method: "POST",
+      path: "/terminals/end-all",
+      handle: async (_req, res) => sendJSON(res, 200, { stillAlive: await terminals.endAll(3000) }),
+    },
+  ];
 }

@@ -23,6 +23,8 @@ export interface TerminalOpener {
 export class TerminalManager {
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly access = new Map<TerminalSession, { ownerId: string | null; shared: boolean }>();
+  /** Shells the platform is ending (endAll): their last output is not a person's activity. */
+  private readonly ending = new Set<TerminalSession>();
 
   constructor(
     private readonly config: AgentConfig,
@@ -45,7 +47,9 @@ export class TerminalManager {
       id,
       { file: shell.file, args: shell.loginArgs, cwd: this.config.workspace, env: shellEnv(this.config), cols, rows },
       {
-        onOutput: () => this.activity.touch("terminal"),
+        onOutput: () => {
+          if (!this.ending.has(session)) this.activity.touch("terminal");
+        },
         onExit: (s) => {
           if (this.sessions.get(s.id) === s) this.sessions.delete(s.id);
           this.access.delete(s);
@@ -74,5 +78,21 @@ export class TerminalManager {
 
   killAll(): void {
     for (const s of this.sessions.values()) s.kill();
+  }
+
+  /**
+   * Ends every shell (SIGHUP to its group) and waits, up to `timeoutMs`, until they exited: what a
+   * shell writes on its way out (its history) then lands before a final snapshot, not after it.
+   * Answers how many were still alive when the wait ended.
+   */
+  async endAll(timeoutMs: number): Promise<number> {
+    const ending = [...this.sessions.values()];
+    for (const s of ending) this.ending.add(s);
+    this.killAll();
+    const deadline = Date.now() + timeoutMs;
+    const alive = () => ending.filter((s) => s.alive).length;
+    while (alive() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const s of ending) this.ending.delete(s);
+    return alive();
   }
 }
