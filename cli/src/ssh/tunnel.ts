@@ -9,6 +9,18 @@ export function sshTunnelURL(baseURL: string, sessionId: string): string {
   return url.toString();
 }
 
+const zeroMask = (mask: Buffer) => {
+  mask.fill(0);
+};
+
+/**
+ * ssh ends its ProxyCommand with SIGHUP once the connection is over. Exiting normally instead of
+ * dying of the signal lets Node run its exit hooks, among them writing a `--cpu-prof` profile.
+ */
+export function exitOnHangup(): void {
+  for (const signal of ["SIGHUP", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
+}
+
 export class TunnelError extends Error {
   readonly status: number | null;
   readonly code: string;
@@ -36,6 +48,10 @@ export async function openTunnel(url: string, token: string, { timeoutMs = 30_00
       handshakeTimeout: timeoutMs,
       // SSH already encrypts and compresses; deflate would only burn CPU.
       perMessageDeflate: false,
+      // An all-zero mask makes ws skip masking, a per-byte XOR copy of every frame in JavaScript.
+      // Masking protects intermediaries from payloads a browser script chose; this client sends
+      // SSH ciphertext, and over wss:// no intermediary sees the frames at all.
+      generateMask: zeroMask,
     });
     ws.binaryType = "nodebuffer";
     const stream = createWebSocketStream(ws);
