@@ -64,7 +64,7 @@ async function agentCommand(outDir: string): Promise<AgentCommand> {
         },
       ],
     });
-    return { file: process.execPath, args: ["--max-semi-space-size=32", outfile] };
+    return { file: process.execPath, args: [outfile] };
   } catch (err) {
     console.error(`runtime host: bundling the agent failed, falling back to tsx: ${(err as Error).message}`);
     return { file: process.execPath, args: ["--import", import.meta.resolve("tsx"), AGENT_ENTRY] };
