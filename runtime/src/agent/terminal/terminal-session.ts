@@ -20,9 +20,9 @@ export interface TerminalSpawn {
 
 /**
  * One PTY and the WebSocket clients attached to it. The PTY outlives its clients; output is kept
- * in a ring buffer for replay and batched (FlushTimer): after a quiet spell it leaves on the next
- * event-loop turn, during a flood every few milliseconds as one frame of up to MAX_BATCH, instead
- * of one frame per PTY read (≈ 4 KB).
+ * in a ring buffer for replay and batched (FlushTimer): it leaves on the next event-loop turn,
+ * except during a flood, when it leaves every few milliseconds as one frame of up to MAX_BATCH
+ * instead of one frame per PTY read (≈ 4 KB).
  */
 export class TerminalSession {
   readonly pty: pty.IPty;
@@ -110,9 +110,10 @@ export class TerminalSession {
     else this.timer.schedule();
   }
 
-  private flush(): void {
+  /** Sends the held output to every client; returns its size. */
+  private flush(): number {
     this.timer.cancel();
-    if (!this.pendingBytes) return;
+    if (!this.pendingBytes) return 0;
     const frame = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
@@ -120,6 +121,7 @@ export class TerminalSession {
       if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
     }
     this.applyBackpressure();
+    return frame.length;
   }
 
   private applyBackpressure(): void {
