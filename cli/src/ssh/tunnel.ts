@@ -1,6 +1,7 @@
 import type { Duplex, Readable, Writable } from "node:stream";
 import type { WebSocket } from "ws";
 import { CLIError } from "../output";
+import { pipeCoalesced } from "./coalesce";
 
 /** The ssh WebSocket URL of a session: same origin as the API, ws(s) scheme. */
 export function sshTunnelURL(baseURL: string, sessionId: string): string {
@@ -86,16 +87,18 @@ export async function openTunnel(url: string, token: string, { timeoutMs = 30_00
 
 /**
  * Pipes input → WebSocket (binary frames) and WebSocket → output until either side closes.
- * The stream wrapper pauses the socket when output is slow and waits for the socket's buffer to
- * drain before reading more input, so memory stays bounded at any speed.
+ * The stream wrapper pauses the socket when output is slow; input waits for each frame to be
+ * written before the next, joining what it read meanwhile into one frame (pipeCoalesced), so
+ * memory stays bounded at any speed and a busy socket gets fewer, larger frames.
  */
 export function bridge({ ws, stream: duplex }: Tunnel, input: Readable, output: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let stopInput = () => {};
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
-      input.unpipe(duplex);
+      stopInput();
       input.pause();
       if (err) reject(err);
       else resolve();
@@ -109,7 +112,7 @@ export function bridge({ ws, stream: duplex }: Tunnel, input: Readable, output: 
     // 'end' comes once every byte the peer sent has been handed to output.
     duplex.on("end", () => finish());
     duplex.on("close", () => finish());
-    input.pipe(duplex);
+    stopInput = pipeCoalesced(input, duplex);
   });
 }
 
