@@ -13,6 +13,7 @@ import automationExec from "./bench/automation-exec.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import cliStart from "./bench/cli-start.mjs";
 import { createContext, createLocalBenchUser } from "./bench/context.mjs";
+import { formatSummary, profileFiles, summarize } from "./bench/profile-summary.mjs";
 import sessionList from "./bench/session-list.mjs";
 import sessionStart from "./bench/session-start.mjs";
 import snapshotSaveRestore from "./bench/snapshot-save-restore.mjs";
@@ -46,6 +47,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     out: { type: "string", default: "bench/results.json" },
     markdown: { type: "boolean", default: false },
+    // V8 CPU profiles of the agents and of flare ssh-proxy, summarised at the end (bench/profiles/).
+    profile: { type: "boolean", default: false },
     // containers: every runtime in a real container (scripts/containers); rows are labelled by driver.
     driver: { type: "string", default: "local" },
   },
@@ -73,6 +76,9 @@ process.env.PATH = `${path.join(ROOT, "node_modules/.bin")}${path.delimiter}${pr
 
 let stack = null;
 let ctx;
+// The runtime host passes this on to every agent it starts (runtime/src/host/agent-bundle.ts).
+const profileDir = values.profile ? path.join(ROOT, "bench/profiles", new Date().toISOString().replace(/[:.]/g, "-")) : null;
+if (profileDir) process.env.BURSTFLARE_AGENT_CPU_PROF_DIR = path.join(profileDir, "agent");
 if (values["base-url"]) {
   if (!values.token) {
     console.error("--base-url needs --token (a CLI access or API token)");
@@ -126,7 +132,25 @@ if (values["base-url"]) {
     persistTo,
     webBuilt: needsWeb,
     workerBundleDir: stack.frozenWorkerDir,
+    profileDir,
+    wranglerGroup: stack.wranglerGroup,
   });
+}
+
+/**
+ * Profile summaries: one per agent (each scenario's session has its own agent, and the files are
+ * named by the time the agent stopped), and all flare ssh-proxy runs added up.
+ */
+function printProfiles(dir) {
+  const files = (kind) => (existsSync(path.join(dir, kind)) ? profileFiles([path.join(dir, kind)]).sort() : []);
+  for (const file of files("agent")) {
+    console.log(`\n${formatSummary(summarize([file]), { title: `agent ${path.relative(ROOT, file)}` })}`);
+  }
+  const proxies = files("ssh-proxy");
+  if (proxies.length) {
+    const title = `flare ssh-proxy (${proxies.length} runs in ${path.relative(ROOT, path.join(dir, "ssh-proxy"))})`;
+    console.log(`\n${formatSummary(summarize(proxies), { title })}`);
+  }
 }
 
 const rows = [];
@@ -148,6 +172,7 @@ try {
   await stack?.stop();
 }
 
+if (profileDir) printProfiles(profileDir);
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 console.log(`\nruntime driver: ${driver}\n${formatTable(rows)}\n`);
 if (values.markdown) console.log(`${formatMarkdown(rows)}\n`);

@@ -90,6 +90,9 @@ describe("agent terminal", () => {
     term.input("head -c 3000000 /dev/zero | tr '\\0' x; echo; echo bulk-$((1+1))-done\r");
     await term.waitFor("bulk-2-done", 20_000);
     expect((term.output.match(/x/g) ?? []).length).toBeGreaterThanOrEqual(3_000_000);
+    // A flood leaves in few, large frames (FlushTimer), not one per PTY read of ≈ 4 KB.
+    const received = term.frames.reduce((a, b) => a + b, 0);
+    expect(received / term.frames.length).toBeGreaterThan(16 * 1024);
     await term.close();
   });
 

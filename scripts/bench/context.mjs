@@ -49,7 +49,17 @@ export async function createLocalBenchUserInfo(persistTo) {
   return { token, userId, workspaceId };
 }
 
-export function createContext({ baseURL, token, runs, host, persistTo = null, webBuilt = false, workerBundleDir = null }) {
+export function createContext({
+  baseURL,
+  token,
+  runs,
+  host,
+  persistTo = null,
+  webBuilt = false,
+  workerBundleDir = null,
+  profileDir = null,
+  wranglerGroup = null,
+}) {
   const headers = { authorization: `Bearer ${token}` };
   let counter = 0;
 
@@ -76,6 +86,10 @@ export function createContext({ baseURL, token, runs, host, persistTo = null, we
     webBuilt,
     /** The Worker bundle the local stack serves (wrangler's dry-run output); null against --base-url. */
     workerBundleDir,
+    /** Set by --profile: where CPU profiles go (bench/profiles/<time>/). */
+    profileDir,
+    /** wrangler dev's process group, for workerd's CPU time; null against --base-url. */
+    wranglerGroup,
     api,
     async createSession(extra = {}) {
       const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;

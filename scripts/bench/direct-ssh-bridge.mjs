@@ -8,6 +8,8 @@ const [url, agentToken, keys, user] = process.argv.slice(2);
 const ws = new WebSocket(url, {
   headers: { "x-agent-token": agentToken, "x-ssh-authorized-keys": keys, "x-ssh-user": user },
   perMessageDeflate: false,
+  // As flare ssh-proxy does (cli/src/ssh/tunnel.ts): no masking, so the two differ only by the Worker hop.
+  generateMask: (mask) => mask.fill(0),
 });
 const stream = createWebSocketStream(ws);
 stream.on("error", () => process.exit(1));

@@ -3,15 +3,18 @@
 // OpenSSH client talking to a real sshd on loopback. The baseline sshd runs with its own config on
 // its own port, as this process's child, and is stopped by pid.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { bareSSHArgs } from "../lib/bare-ssh.mjs";
 import { ROOT, waitFor } from "../lib/processes.mjs";
+import { cpuMeter } from "./process-cpu.mjs";
 
 const BYTES = 100 * 1024 * 1024;
 const MB = BYTES / (1024 * 1024);
 const SSHD = "/usr/sbin/sshd";
 const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
+const BRIDGE = path.join(ROOT, "scripts/bench/direct-ssh-bridge.mjs");
 
 function run(command, args, env) {
   return new Promise((resolve, reject) => {
@@ -172,6 +175,23 @@ async function startLoopbackSSHD(dir, port, env) {
   };
 }
 
+/**
+ * The same OpenSSH client and agent without the Worker and the session DO: a plain ws bridge to the
+ * agent's loopback port (local driver only). Its gap to the tunnel is what the workerd hop costs.
+ */
+async function agentDirectArgs(ctx, session, keyFile) {
+  const res = await fetch(`${ctx.host.url}/runtimes/${session.id}`, { headers: { "x-runtime-secret": ctx.host.secret } });
+  if (!res.ok) throw new Error(`runtime host: ${res.status}`);
+  const info = await res.json();
+  const url = new URL("ssh", info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
+  url.protocol = url.protocol.replace("http", "ws");
+  const keys = Buffer.from(readFileSync(`${keyFile}.pub`, "utf8").trim()).toString("base64url");
+  const { sshUser } = await ctx.api("POST", `/api/sessions/${session.id}/ssh-token`);
+  const proxy = `${process.execPath} ${BRIDGE} ${url} ${info.agentToken} ${keys} ${sshUser}`;
+  // download()/upload() append the remote command themselves.
+  return bareSSHArgs({ proxy, identity: keyFile, destination: `${sshUser}@direct`, command: "" }).slice(0, -1);
+}
+
 export default {
   name: "ssh-throughput",
   description: "SSH 100 MB each way through the tunnel vs OpenSSH on loopback",
@@ -194,23 +214,41 @@ export default {
     let sshd = null;
     const tunnel = { download: [], upload: [] };
     const loopback = { download: [], upload: [] };
-    const retries = { tunnel: { count: 0 }, loopback: { count: 0 } };
+    const agent = { download: [], upload: [] };
+    const retries = { tunnel: { count: 0 }, loopback: { count: 0 }, agent: { count: 0 } };
+    // --profile: every flare ssh-proxy the tunnel starts writes a CPU profile (ssh passes its
+    // environment on to the ProxyCommand).
+    const tunnelEnv = ctx.profileDir
+      ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(ctx.profileDir, "ssh-proxy")}` }
+      : env;
     try {
       await run(process.execPath, [FLARE_BIN, "config-ssh"], env);
       const tunnelArgs = ["-F", path.join(home, ".ssh/config"), `${session.name}.burstflare`];
       sshd = await startLoopbackSSHD(mkdtempSync(path.join(os.tmpdir(), "flare-bench-sshd-")), base + 9, env);
+      const directArgs = ctx.host ? await agentDirectArgs(ctx, session, path.join(configDir, "ssh/id_ed25519")) : null;
+      // --profile: workerd's CPU per transfer (it passes the frames on in C++, out of a JS profile's reach).
+      const workerd = cpuMeter(ctx.profileDir ? ctx.wranglerGroup : null, "workerd");
       for (let r = 0; r < ctx.runs; r++) {
-        tunnel.download.push(await sample(() => download(tunnelArgs, env), retries.tunnel));
-        tunnel.upload.push(await sample(() => upload(tunnelArgs, env), retries.tunnel));
+        tunnel.download.push(await workerd.measure("download", () => sample(() => download(tunnelArgs, tunnelEnv), retries.tunnel)));
+        tunnel.upload.push(await workerd.measure("upload", () => sample(() => upload(tunnelArgs, tunnelEnv), retries.tunnel)));
         loopback.download.push(await sample(() => download(sshd.args, env), retries.loopback));
         loopback.upload.push(await sample(() => upload(sshd.args, env), retries.loopback));
+        if (directArgs) {
+          agent.download.push(await sample(() => download(directArgs, env), retries.agent));
+          agent.upload.push(await sample(() => upload(directArgs, env), retries.agent));
+        }
+      }
+      for (const [way, ms] of workerd.totals) {
+        console.log(
+          `\n  workerd CPU, ${way} through the tunnel: ${ms} ms for ${MB * ctx.runs} MB (${(ms / (MB * ctx.runs)).toFixed(1)} ms per MB, connect included)`,
+        );
       }
     } finally {
       await sshd?.stop();
       await ctx.deleteSession(session.id);
     }
     const pick = (list, key) => list.map((x) => x[key]);
-    const info = { loopbackRetries: retries.loopback.count };
+    const info = { loopbackRetries: retries.loopback.count, agentDirectRetries: retries.agent.count };
     const row = (metric, unit, better, samples, direct, extra = {}) => ({
       metric,
       unit,
@@ -245,6 +283,25 @@ export default {
         },
       ),
       row("upload 100 MB, connect included", "MB/s", "higher", pick(tunnel.upload, "wall"), pick(loopback.upload, "wall")),
+      // The hop's share: through the Worker and the session DO versus straight to the same agent.
+      ...(ctx.host
+        ? [
+            row(
+              "download 100 MB, steady, vs straight to the agent (no Worker)",
+              "MB/s",
+              "higher",
+              pick(tunnel.download, "steady"),
+              pick(agent.download, "steady"),
+            ),
+            row(
+              "upload 100 MB, steady, vs straight to the agent (no Worker)",
+              "MB/s",
+              "higher",
+              pick(tunnel.upload, "steady"),
+              pick(agent.upload, "steady"),
+            ),
+          ]
+        : []),
     ];
   },
 };

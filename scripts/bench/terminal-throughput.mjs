@@ -2,6 +2,8 @@
 // through the proxy (Worker + Session DO) versus straight to the agent. The connect (WebSocket
 // open → first prompt) is timed on its own and reported beside the steady throughput.
 
+import { cpuMeter } from "./process-cpu.mjs";
+
 const BYTES = 50 * 1024 * 1024;
 
 async function measure(open, tag) {
@@ -28,11 +30,18 @@ export default {
     const session = await ctx.createSession();
     const proxied = [];
     const direct = [];
+    // --profile: workerd's CPU per proxied run (it passes the frames on in C++).
+    const workerd = cpuMeter(ctx.profileDir ? ctx.wranglerGroup : null, "workerd");
     try {
       // Alternating proxied and direct runs so both see the same machine load.
       for (let r = 0; r < ctx.runs; r++) {
-        proxied.push(await measure(() => ctx.proxiedTerminal(session.id, `tp${r}`), `p${r}`));
+        proxied.push(await workerd.measure("output", () => measure(() => ctx.proxiedTerminal(session.id, `tp${r}`), `p${r}`)));
         if (ctx.host) direct.push(await measure(() => ctx.directTerminal(session.id, `dtp${r}`), `d${r}`));
+      }
+      const ms = workerd.totals.get("output");
+      if (ms !== undefined) {
+        const mb = (BYTES / (1024 * 1024)) * ctx.runs;
+        console.log(`\n  workerd CPU, terminal output through the Worker: ${ms} ms for ${mb} MB (${(ms / mb).toFixed(1)} ms per MB)`);
       }
     } finally {
       await ctx.deleteSession(session.id);

@@ -301,6 +301,8 @@ export async function startStack({
     bootstrapExpiresAt: bootstrap.expiresAt,
     /** The frozen Worker bundle (wrangler's dry-run output) when freeze was asked; null otherwise. */
     frozenWorkerDir: frozenConfig ? path.join(path.dirname(frozenConfig), "worker") : null,
+    /** wrangler dev's process group (workerd runs in it): the bench's --profile reads its CPU time. */
+    wranglerGroup: wrangler.child.pid,
     async stop() {
       await wrangler.stop();
       await host.stop();

@@ -6,7 +6,7 @@ import { describeState } from "../sessions";
 import { prepareConnection } from "../ssh/connect";
 import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { readManagedPublicKey } from "../ssh/keys";
-import { bridge, openTunnel, sshTunnelURL, type Tunnel, TunnelError, tunnelFailure } from "../ssh/tunnel";
+import { bridge, exitOnHangup, openTunnel, sshTunnelURL, type Tunnel, TunnelError, tunnelFailure } from "../ssh/tunnel";
 
 export function registerSSHProxy(program: Command, app: App): void {
   program
@@ -20,6 +20,7 @@ export function registerSSHProxy(program: Command, app: App): void {
     )
     .action(async (ref: string, opts: { tokenFile?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
+      exitOnHangup();
       let sessionId: string;
       let token: string;
       const given = opts.tokenFile ? readFileSync(opts.tokenFile, "utf8").trim() : app.env[SSH_TOKEN_ENV];

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_URL } from "../defaults";
-import { bridge, openTunnel, sshTunnelURL, TunnelError } from "./tunnel";
+import { bridge, exitOnHangup, openTunnel, sshTunnelURL, TunnelError } from "./tunnel";
 
 /** `flare ssh` hands its freshly minted token to the proxy it spawns through ssh's environment. */
 export const SSH_TOKEN_ENV = "BURSTFLARE_SSH_TOKEN";
@@ -25,6 +25,7 @@ export async function tryFastProxy(argv: string[], env: Record<string, string | 
   const tokenFor = parsed.values["token-file"] ? sessionId : env[SSH_TOKEN_SESSION_ENV];
   if (!token || tokenFor !== sessionId) return null;
   const baseURL = parsed.values.url ?? env.BURSTFLARE_URL ?? DEFAULT_URL;
+  exitOnHangup();
   try {
     const tunnel = await openTunnel(sshTunnelURL(baseURL, sessionId), token);
     await bridge(tunnel, process.stdin, process.stdout);

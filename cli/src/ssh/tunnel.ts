@@ -1,12 +1,25 @@
 import type { Duplex, Readable, Writable } from "node:stream";
 import type { WebSocket } from "ws";
 import { CLIError } from "../output";
+import { pipeCoalesced } from "./coalesce";
 
 /** The ssh WebSocket URL of a session: same origin as the API, ws(s) scheme. */
 export function sshTunnelURL(baseURL: string, sessionId: string): string {
   const url = new URL(`${baseURL.replace(/\/+$/, "")}/runtime/sessions/${encodeURIComponent(sessionId)}/ssh`);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.toString();
+}
+
+const zeroMask = (mask: Buffer) => {
+  mask.fill(0);
+};
+
+/**
+ * ssh ends its ProxyCommand with SIGHUP once the connection is over. Exiting normally instead of
+ * dying of the signal lets Node run its exit hooks, among them writing a `--cpu-prof` profile.
+ */
+export function exitOnHangup(): void {
+  for (const signal of ["SIGHUP", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
 }
 
 export class TunnelError extends Error {
@@ -36,6 +49,10 @@ export async function openTunnel(url: string, token: string, { timeoutMs = 30_00
       handshakeTimeout: timeoutMs,
       // SSH already encrypts and compresses; deflate would only burn CPU.
       perMessageDeflate: false,
+      // An all-zero mask makes ws skip masking, a per-byte XOR copy of every frame in JavaScript.
+      // Masking protects intermediaries from payloads a browser script chose; this client sends
+      // SSH ciphertext, and over wss:// no intermediary sees the frames at all.
+      generateMask: zeroMask,
     });
     ws.binaryType = "nodebuffer";
     const stream = createWebSocketStream(ws);
@@ -70,16 +87,18 @@ export async function openTunnel(url: string, token: string, { timeoutMs = 30_00
 
 /**
  * Pipes input → WebSocket (binary frames) and WebSocket → output until either side closes.
- * The stream wrapper pauses the socket when output is slow and waits for the socket's buffer to
- * drain before reading more input, so memory stays bounded at any speed.
+ * The stream wrapper pauses the socket when output is slow; input waits for each frame to be
+ * written before the next, joining what it read meanwhile into one frame (pipeCoalesced), so
+ * memory stays bounded at any speed and a busy socket gets fewer, larger frames.
  */
 export function bridge({ ws, stream: duplex }: Tunnel, input: Readable, output: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let stopInput = () => {};
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
-      input.unpipe(duplex);
+      stopInput();
       input.pause();
       if (err) reject(err);
       else resolve();
@@ -93,7 +112,7 @@ export function bridge({ ws, stream: duplex }: Tunnel, input: Readable, output: 
     // 'end' comes once every byte the peer sent has been handed to output.
     duplex.on("end", () => finish());
     duplex.on("close", () => finish());
-    input.pipe(duplex);
+    stopInput = pipeCoalesced(input, duplex);
   });
 }
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { prepareAgentCommand } from "./agent-bundle";
+import { agentProfileDir, prepareAgentCommand } from "./agent-bundle";
 import { createHostServer } from "./host-server";
 import { sweepKept } from "./kept-workspace";
 import { RuntimeManager } from "./runtime-manager";
@@ -62,6 +62,7 @@ function closeStateFolders(): void {
 }
 
 const agent = await prepareAgentCommand(bundleDir);
+const profileDir = agentProfileDir(process.env.BURSTFLARE_AGENT_CPU_PROF_DIR);
 
 /**
  * Runtime uids reach their workspace and the agent bundle by path, so every folder above the
@@ -84,7 +85,7 @@ const manager = new RuntimeManager({
   sandbox,
   uids: sandbox.mode === "uid" ? new UidRegistry(hostDir, dataDir) : null,
   // The agent loads node-pty and ssh2 from the checkout and runs on the Node found here.
-  keep: [bundleDir, checkout, path.dirname(path.dirname(fs.realpathSync(process.execPath)))],
+  keep: [bundleDir, checkout, path.dirname(path.dirname(fs.realpathSync(process.execPath))), ...(profileDir ? [profileDir] : [])],
   hide,
 });
 const server = createHostServer({ secret, manager, sandbox });

@@ -5,9 +5,12 @@ import { waitFor } from "./wait";
 /** A real WebSocket client of the agent's /terminal that accumulates all output. */
 export class TerminalClient {
   output = "";
+  /** Size of every frame received, in order. */
+  frames: number[] = [];
   closed: { code: number; reason: string } | null = null;
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data: Buffer) => {
+      this.frames.push(data.length);
       this.output += data.toString("utf8");
     });
     ws.on("close", (code, reason) => {

@@ -1,5 +1,6 @@
 import * as pty from "node-pty";
 import type { WebSocket } from "ws";
+import { FlushTimer } from "../net/flush-timer";
 import { RingBuffer } from "./ring-buffer";
 
 const REPLAY_BYTES = 256 * 1024;
@@ -18,8 +19,10 @@ export interface TerminalSpawn {
 }
 
 /**
- * One PTY and the WebSocket clients attached to it. The PTY outlives its clients;
- * output is batched per event-loop turn and kept in a ring buffer for replay.
+ * One PTY and the WebSocket clients attached to it. The PTY outlives its clients; output is kept
+ * in a ring buffer for replay and batched (FlushTimer): it leaves on the next event-loop turn,
+ * except during a flood, when it leaves every few milliseconds as one frame of up to MAX_BATCH
+ * instead of one frame per PTY read (≈ 4 KB).
  */
 export class TerminalSession {
   readonly pty: pty.IPty;
@@ -27,7 +30,7 @@ export class TerminalSession {
   private readonly replay = new RingBuffer(REPLAY_BYTES);
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private flushScheduled = false;
+  private readonly timer = new FlushTimer(() => this.flush());
   private paused = false;
   private exited = false;
 
@@ -103,16 +106,14 @@ export class TerminalSession {
     this.replay.push(data);
     this.pending.push(data);
     this.pendingBytes += data.length;
-    if (this.pendingBytes >= MAX_BATCH) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.pendingBytes >= MAX_BATCH) this.timer.flushNow();
+    else this.timer.schedule();
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    if (!this.pendingBytes) return;
+  /** Sends the held output to every client; returns its size. */
+  private flush(): number {
+    this.timer.cancel();
+    if (!this.pendingBytes) return 0;
     const frame = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
@@ -120,6 +121,7 @@ export class TerminalSession {
       if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
     }
     this.applyBackpressure();
+    return frame.length;
   }
 
   private applyBackpressure(): void {
