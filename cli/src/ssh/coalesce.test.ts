@@ -21,7 +21,9 @@ function slowSocket() {
   return {
     out,
     frames,
-    complete: () => waiting.splice(0).forEach((cb) => cb()),
+    complete: () => {
+      for (const cb of waiting.splice(0)) cb();
+    },
     get inFlight() {
       return waiting.length;
     },
