@@ -1,9 +1,10 @@
 import { can } from "../../../sdk/permissions";
 import type { GitCredential, SetGitCredentialBody } from "../../../sdk/schemas/git";
-import type { Role } from "../../../sdk/states";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";
 import { openSecret, sealSecret } from "../workspaces/secrets";
+import { deleteGitCredentialRow, findGitCredential, findLiveMembershipRole, upsertGitCredential } from "./git-account-repo";
 
 /**
  * The user's git token, sealed like a workspace secret (AES-GCM under SECRETS_KEY) with its own
@@ -15,41 +16,20 @@ import { openSecret, sealSecret } from "../workspaces/secrets";
 const SCOPE = (userId: string) => `user:${userId}`;
 const NAME = "git-token";
 
-interface Row {
-  host: string;
-  username: string;
-  ciphertext: string;
-  iv: string;
-  updated_at: number;
-}
-
 export async function setGitCredential(env: AppBindings, userId: string, body: Required<SetGitCredentialBody>): Promise<GitCredential> {
   const sealed = await sealSecret(env, SCOPE(userId), NAME, body.token);
   const t = now();
-  await env.DB.prepare(
-    `INSERT INTO user_git_credentials (user_id, host, username, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (user_id) DO UPDATE SET host = excluded.host, username = excluded.username, ciphertext = excluded.ciphertext,
-       iv = excluded.iv, updated_at = excluded.updated_at`,
-  )
-    .bind(userId, body.host, body.username, sealed.ciphertext, sealed.iv, t, t)
-    .run();
+  await upsertGitCredential(dbOf(env), userId, { host: body.host, username: body.username, ...sealed }, t);
   return { host: body.host, username: body.username, updatedAt: iso(t) ?? "" };
 }
 
-async function row(env: AppBindings, userId: string): Promise<Row | null> {
-  return env.DB.prepare("SELECT host, username, ciphertext, iv, updated_at FROM user_git_credentials WHERE user_id = ?")
-    .bind(userId)
-    .first<Row>();
-}
-
 export async function getGitCredential(env: AppBindings, userId: string): Promise<GitCredential | null> {
-  const r = await row(env, userId);
-  return r ? { host: r.host, username: r.username, updatedAt: iso(r.updated_at) ?? "" } : null;
+  const r = await findGitCredential(dbOf(env), userId);
+  return r ? { host: r.host, username: r.username, updatedAt: iso(r.updatedAt) ?? "" } : null;
 }
 
-export async function deleteGitCredential(env: AppBindings, userId: string): Promise<boolean> {
-  const res = await env.DB.prepare("DELETE FROM user_git_credentials WHERE user_id = ?").bind(userId).run();
-  return res.meta.changes > 0;
+export function deleteGitCredential(env: AppBindings, userId: string): Promise<boolean> {
+  return deleteGitCredentialRow(dbOf(env), userId);
 }
 
 const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
@@ -61,15 +41,8 @@ const isLoopback = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\
  * workspace the token (or run the dotfiles) of someone who is no longer in it.
  */
 export async function userInWorkspace(env: AppBindings, userId: string, workspaceId: string): Promise<boolean> {
-  const m = await env.DB.prepare(
-    `SELECT m.role FROM memberships m
-     JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
-     JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-     WHERE m.workspace_id = ? AND m.user_id = ?`,
-  )
-    .bind(workspaceId, userId)
-    .first<{ role: Role }>();
-  return m !== null && can(m.role, "runtime.access");
+  const role = await findLiveMembershipRole(dbOf(env), userId, workspaceId);
+  return role !== null && can(role, "runtime.access");
 }
 
 /**
@@ -81,7 +54,7 @@ export async function userInWorkspace(env: AppBindings, userId: string, workspac
  */
 export async function gitSessionEnv(env: AppBindings, ownerId: string, workspaceId: string): Promise<Record<string, string>> {
   if (!(await userInWorkspace(env, ownerId, workspaceId))) return {};
-  const r = await row(env, ownerId);
+  const r = await findGitCredential(dbOf(env), ownerId);
   if (!r) return {};
   let token: string;
   try {

@@ -1,9 +1,11 @@
 import type { GitSource } from "../../../sdk/schemas/git";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";
 import { type BootContext, execInRuntime } from "../sessions/boot";
 import type { FetchAgent } from "../snapshots/store";
 import { userInWorkspace } from "./credentials";
+import { findSessionOwnership, findUserDotfiles, upsertSessionDotfilesRun } from "./git-account-repo";
 
 /**
  * Dotfiles: the session owner's dotfiles repository is cloned into `~/.dotfiles` (HOME is the
@@ -34,10 +36,8 @@ const SCRIPT = [
 const OUTPUT_KEPT = 4000;
 
 export async function getUserDotfiles(env: AppBindings, userId: string): Promise<(GitSource & { updatedAt: string }) | null> {
-  const row = await env.DB.prepare("SELECT url, ref, updated_at FROM user_dotfiles WHERE user_id = ?")
-    .bind(userId)
-    .first<{ url: string; ref: string | null; updated_at: number }>();
-  return row ? { url: row.url, ...(row.ref ? { ref: row.ref } : {}), updatedAt: iso(row.updated_at) ?? "" } : null;
+  const row = await findUserDotfiles(dbOf(env), userId);
+  return row ? { url: row.url, ...(row.ref ? { ref: row.ref } : {}), updatedAt: iso(row.updatedAt) ?? "" } : null;
 }
 
 export async function applyDotfiles(
@@ -51,23 +51,16 @@ export async function applyDotfiles(
   const ok = result.code === 0;
   // Applied at an earlier start: the kept output of that run stays what the card shows.
   if (ok && output.trim() === "dotfiles already applied") return { ok, output };
-  await env.DB.prepare(
-    `INSERT INTO session_dotfiles (session_id, url, status, output, at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (session_id) DO UPDATE SET url = excluded.url, status = excluded.status, output = excluded.output, at = excluded.at`,
-  )
-    .bind(sessionId, source.url, ok ? "applied" : "failed", output, now())
-    .run();
+  await upsertSessionDotfilesRun(dbOf(env), sessionId, { url: source.url, status: ok ? "applied" : "failed", output, at: now() });
   return { ok, output };
 }
 
 /** Boot step: the owner's dotfiles, when they set some (first start only; the script skips after). */
 export async function dotfilesAtBoot(ctx: BootContext): Promise<void> {
-  const owner = await ctx.env.DB.prepare("SELECT owner_id, workspace_id FROM sessions WHERE id = ?")
-    .bind(ctx.session.id)
-    .first<{ owner_id: string; workspace_id: string }>();
+  const owner = await findSessionOwnership(dbOf(ctx.env), ctx.session.id);
   // An owner who left the workspace takes their dotfiles with them (api/src/git/credentials.ts).
   const source =
-    owner && (await userInWorkspace(ctx.env, owner.owner_id, owner.workspace_id)) ? await getUserDotfiles(ctx.env, owner.owner_id) : null;
+    owner && (await userInWorkspace(ctx.env, owner.ownerId, owner.workspaceId)) ? await getUserDotfiles(ctx.env, owner.ownerId) : null;
   if (!source) return;
   await ctx.phase("bootstrapping", `dotfiles from ${source.url}`);
   const { ok, output } = await applyDotfiles(ctx.env, ctx.session.id, ctx.fetchAgent, source);

@@ -7,8 +7,10 @@ import { requireUserSession } from "../auth/guards";
 import { runClone } from "../git/clone";
 import { deleteGitCredential, getGitCredential, setGitCredential, userInWorkspace } from "../git/credentials";
 import { applyDotfiles, getUserDotfiles } from "../git/dotfiles";
+import { deleteUserDotfiles, findSessionDotfilesRun, upsertUserDotfiles } from "../git/git-account-repo";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { iso, now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
@@ -118,12 +120,7 @@ router.openapi(
     const auth = c.get("auth");
     const body = c.req.valid("json");
     const t = now();
-    await c.env.DB.prepare(
-      `INSERT INTO user_dotfiles (user_id, url, ref, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, ref = excluded.ref, updated_at = excluded.updated_at`,
-    )
-      .bind(auth.userId, body.url, body.ref ?? null, t)
-      .run();
+    await upsertUserDotfiles(dbOf(c.env), auth.userId, body.url, body.ref ?? null, t);
     await audit(c, { action: "dotfiles.set", targetType: "user", targetId: auth.userId, details: { url: body.url } });
     return c.json({ dotfiles: { url: body.url, ref: body.ref ?? null, updatedAt: iso(t) ?? "" } }, 200);
   },
@@ -139,7 +136,7 @@ router.openapi(
     responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
   }),
   async (c) => {
-    await c.env.DB.prepare("DELETE FROM user_dotfiles WHERE user_id = ?").bind(c.get("auth").userId).run();
+    await deleteUserDotfiles(dbOf(c.env), c.get("auth").userId);
     return c.json({ dotfiles: null }, 200);
   },
 );
@@ -156,9 +153,7 @@ router.openapi(
   }),
   async (c) => {
     const row = await requireSessionRow(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
-    const run = await c.env.DB.prepare("SELECT url, status, output, at FROM session_dotfiles WHERE session_id = ?")
-      .bind(row.id)
-      .first<{ url: string; status: "applied" | "failed"; output: string; at: number }>();
+    const run = await findSessionDotfilesRun(dbOf(c.env), row.id);
     return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
   },
 );

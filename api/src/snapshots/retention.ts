@@ -1,7 +1,9 @@
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { snapshotConfig } from "./config";
 import { listSnapshots, manifestKey, type SnapshotRecord } from "./records";
+import { markSnapshotsDeleted } from "./snapshots-repo";
 
 const AUTOMATIC_KINDS = new Set(["autosave", "stop", "sleep"]);
 
@@ -47,8 +49,10 @@ export async function applyRetention(env: AppBindings, sessionId: string): Promi
   const keys = expired.filter((s) => s.status === "ready").flatMap((s) => [s.r2Key, manifestKey(s.r2Key)]);
   if (keys.length > 0) await env.BUCKET.delete(keys);
   const at = Date.now();
-  await env.DB.batch(
-    expired.map((s) => env.DB.prepare("UPDATE snapshots SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL").bind(at, s.id)),
+  await markSnapshotsDeleted(
+    dbOf(env),
+    expired.map((s) => s.id),
+    at,
   );
   log("info", "snapshot retention", { sessionId, removed: expired.map((s) => s.id) });
   return expired;

@@ -1,12 +1,14 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
 import { getSessionRowById, insertSession, type SessionRow, sessionConfig } from "../sessions/records";
 import { publishSessionChange } from "../sessions/workspace-events";
 import { assertQuota } from "../workspaces/quotas";
 import type { SnapshotRecord } from "./records";
+import { markUnfinishedSessionDeleted } from "./snapshot-sessions-repo";
 
 export interface SessionLikeOptions {
   workspaceId: string;
@@ -57,7 +59,7 @@ export async function createSessionLike(
     return { sessionId: id, snapshot };
   } catch (err) {
     const at = now();
-    await env.DB.prepare("UPDATE sessions SET state = 'deleted', deleted_at = ?, updated_at = ? WHERE id = ?").bind(at, at, id).run();
+    await markUnfinishedSessionDeleted(dbOf(env), id, at);
     throw err;
   }
 }
