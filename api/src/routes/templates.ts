@@ -15,14 +15,15 @@ import {
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { deleteTemplate } from "../templates/delete";
 import { createGrant } from "../templates/grants";
 import { promoteVersion, rollback } from "../templates/releases";
-import { toTemplate, toVersion } from "../templates/rows";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../templates/store";
+import { insertTemplate, insertVersion, setTemplateArchived, toTemplate, toVersion } from "../templates/templates-repo";
 import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
@@ -68,14 +69,15 @@ router.openapi(
     const id = newId("tpl");
     const t = now();
     // One statement, so two concurrent creates of the same name cannot both insert.
-    const inserted = await c.env.DB.prepare(
-      `INSERT INTO templates (id, workspace_id, name, description, builtin, created_by, created_at, updated_at)
-       SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?6
-       WHERE NOT EXISTS (SELECT 1 FROM templates WHERE workspace_id = ?2 AND name = ?3 AND deleted_at IS NULL)`,
-    )
-      .bind(id, auth.workspaceId, body.name, body.description ?? null, auth.userId, t)
-      .run();
-    if (inserted.meta.changes !== 1) throw new ApiError("conflict", `a template named ${body.name} already exists`);
+    const inserted = await insertTemplate(dbOf(c.env), {
+      id,
+      workspaceId: auth.workspaceId,
+      name: body.name,
+      description: body.description ?? null,
+      createdBy: auth.userId,
+      at: t,
+    });
+    if (!inserted) throw new ApiError("conflict", `a template named ${body.name} already exists`);
     await audit(c, { action: "template.create", targetType: "template", targetId: id, details: { name: body.name } });
     return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, id)), 201);
   },
@@ -115,9 +117,7 @@ for (const action of ["archive", "restore"] as const) {
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
       if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
       const t = now();
-      await c.env.DB.prepare("UPDATE templates SET archived_at = ?, updated_at = ? WHERE id = ?")
-        .bind(action === "archive" ? t : null, t, row.id)
-        .run();
+      await setTemplateArchived(dbOf(c.env), row.id, action === "archive" ? t : null, t);
       await audit(c, { action: `template.${action}`, targetType: "template", targetId: row.id });
       return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
     },
@@ -160,12 +160,15 @@ router.openapi(
     const body = c.req.valid("json");
     const versionId = newId("tpv");
     try {
-      await c.env.DB.prepare(
-        `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, 'awaiting_upload', ?, ?)`,
-      )
-        .bind(versionId, row.id, auth.workspaceId, body.version, JSON.stringify(body.manifest), auth.userId, now())
-        .run();
+      await insertVersion(dbOf(c.env), {
+        id: versionId,
+        templateId: row.id,
+        workspaceId: auth.workspaceId,
+        version: body.version,
+        manifest: body.manifest,
+        createdBy: auth.userId,
+        at: now(),
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError("conflict", `version ${body.version} already exists; versions are immutable`);
       throw err;

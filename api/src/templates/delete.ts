@@ -1,17 +1,15 @@
 import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { deletePrefix } from "../reconcile/r2";
 import { buildPrefix, templatePrefix } from "./keys";
-import type { TemplateRow } from "./rows";
-
-async function sessionsUsing(env: AppBindings, templateId: string): Promise<number> {
-  const inUse = await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM sessions WHERE template_id = ? AND deleted_at IS NULL AND state != 'deleted'",
-  )
-    .bind(templateId)
-    .first<{ n: number }>();
-  return inUse?.n ?? 0;
-}
+import {
+  countSessionsUsingTemplate,
+  deleteTemplateRows,
+  listTemplateBuildIds,
+  markTemplateDeleted,
+  type TemplateRow,
+} from "./templates-repo";
 
 /**
  * Deletes a template recoverably: it is hidden at once (every lookup filters deleted_at) and its
@@ -20,10 +18,11 @@ async function sessionsUsing(env: AppBindings, templateId: string): Promise<numb
  * it (they may need its artifact to start again).
  */
 export async function deleteTemplate(env: AppBindings, row: TemplateRow): Promise<{ deletedAt: number }> {
-  const n = await sessionsUsing(env, row.id);
+  const db = dbOf(env);
+  const n = await countSessionsUsingTemplate(db, row.id);
   if (n > 0) throw new ApiError("invalid_state", `${n} session(s) still use this template; delete them or archive the template instead`);
   const t = Date.now();
-  await env.DB.prepare("UPDATE templates SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL").bind(t, t, row.id).run();
+  await markTemplateDeleted(db, row.id, t);
   return { deletedAt: t };
 }
 
@@ -33,17 +32,12 @@ export async function deleteTemplate(env: AppBindings, row: TemplateRow): Promis
  * A build still running finds its row gone when it finishes and deletes what it wrote.
  */
 export async function purgeTemplate(env: AppBindings, row: Pick<TemplateRow, "id" | "workspace_id">): Promise<{ objects: number } | null> {
-  if ((await sessionsUsing(env, row.id)) > 0) return null;
+  const db = dbOf(env);
+  if ((await countSessionsUsingTemplate(db, row.id)) > 0) return null;
   const workspaceId = row.workspace_id as string;
-  const builds = await env.DB.prepare("SELECT id FROM template_builds WHERE template_id = ?").bind(row.id).all<{ id: string }>();
+  const buildIds = await listTemplateBuildIds(db, row.id);
   let objects = await deletePrefix(env.BUCKET, templatePrefix(workspaceId, row.id));
-  for (const b of builds.results) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, b.id));
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM upload_grants WHERE version_id IN (SELECT id FROM template_versions WHERE template_id = ?)").bind(row.id),
-    env.DB.prepare("DELETE FROM template_builds WHERE template_id = ?").bind(row.id),
-    env.DB.prepare("DELETE FROM template_releases WHERE template_id = ?").bind(row.id),
-    env.DB.prepare("DELETE FROM template_versions WHERE template_id = ?").bind(row.id),
-    env.DB.prepare("DELETE FROM templates WHERE id = ?").bind(row.id),
-  ]);
+  for (const id of buildIds) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, id));
+  await deleteTemplateRows(db, row.id);
   return { objects };
 }
