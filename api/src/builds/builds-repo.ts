@@ -295,3 +295,13 @@ export async function listBuildingSince(db: Db, startedBefore: number): Promise<
     workflowInstanceId: r.workflow_instance_id,
   }));
 }
+
+/** The SHA-256 recorded for an artifact key (a session's boot verifies the download against it). */
+export async function artifactSha256(db: Db, artifactKey: string): Promise<string | null> {
+  const row = await db.one(
+    z.object({ sha: nullableText }),
+    "SELECT artifact_sha256 AS sha FROM template_builds WHERE artifact_key = ? LIMIT 1",
+    artifactKey,
+  );
+  return row?.sha ?? null;
+}

@@ -320,6 +320,16 @@ export async function versionManifestText(db: Db, versionId: string): Promise<st
   return row?.manifest ?? null;
 }
 
+/** The SHA-256 recorded for a bundle key (a session's boot verifies the download against it). */
+export async function bundleSha256(db: Db, bundleKey: string): Promise<string | null> {
+  const row = await db.one(
+    z.object({ sha: nullableText }),
+    "SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1",
+    bundleKey,
+  );
+  return row?.sha ?? null;
+}
+
 /** Throws the driver's unique-constraint error when the label is taken (versions are immutable). */
 export async function insertVersion(
   db: Db,
