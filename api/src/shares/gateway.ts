@@ -3,21 +3,16 @@ import { ApiError } from "../../../sdk/errors";
 import { SHARE_PATH_PREFIX } from "../../../sdk/schemas/shares";
 import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { authenticate } from "../middleware/auth";
 import { previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
 import { previewAgentPath } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
+import { isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
 import { withoutVisitCookies } from "../preview/visit-cookies";
-import {
-  liveCredential,
-  signVisitGrant,
-  VISIT_GRANT_TTL_MS,
-  type VisitHolder,
-  verifyVisitGrant,
-  visitHolder,
-} from "../preview/visit-grants";
+import { signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant, visitHolder } from "../preview/visit-grants";
 import { credentialOf, setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
 import { assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
@@ -25,7 +20,7 @@ import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
 import { type SharePage, sharePageResponse, wantsHTML } from "./pages";
-import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./store";
+import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./shares-repo";
 import { hashShareToken, parseCredential } from "./tokens";
 
 /**
@@ -62,28 +57,14 @@ interface Viewer {
 }
 
 /** The grant's viewer while the user exists and the sign-in or API token that asked for the grant stands. */
-async function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promise<Viewer | null> {
-  const live = liveCredential(holder, "u.id", at);
-  const row = await env.DB.prepare(`SELECT u.id, u.email FROM users u WHERE u.id = ? AND u.deleted_at IS NULL AND ${live.sql}`)
-    .bind(holder.userId, ...live.binds)
-    .first<{ id: string; email: string }>();
-  return row ? { userId: row.id, email: row.email } : null;
-}
-
-async function isMember(env: AppBindings, workspaceId: string, userId: string): Promise<boolean> {
-  const row = await env.DB.prepare(
-    `SELECT 1 AS ok FROM memberships m JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
-     WHERE m.workspace_id = ? AND m.user_id = ?`,
-  )
-    .bind(workspaceId, userId)
-    .first<{ ok: number }>();
-  return row !== null;
+function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promise<Viewer | null> {
+  return liveVisitor(dbOf(env), holder, at);
 }
 
 async function scopeAllows(env: AppBindings, share: ShareWithSession, viewer: Viewer | null): Promise<boolean> {
   if (share.scope === "anyone") return true;
   if (!viewer) return false;
-  if (share.scope === "workspace") return isMember(env, share.workspace_id, viewer.userId);
+  if (share.scope === "workspace") return isLiveWorkspaceMember(dbOf(env), share.workspace_id, viewer.userId);
   return shareEmails(share).includes(viewer.email.toLowerCase());
 }
 
@@ -103,7 +84,7 @@ const badPathPage = (message: string): SharePage => ({ code: "bad_request", reas
 async function refuseBadPath(c: Context<AppEnv>, req: Request, pathname: string, at: number, message: string): Promise<Response> {
   const segment = pathname.slice(SHARE_PATH_PREFIX.length).split("/")[0] ?? "";
   const credential = segment.length <= 512 ? parseCredential(segment) : null;
-  const share = credential ? await findShareByTokenHash(c.env, await hashShareToken(credential.token)) : null;
+  const share = credential ? await findShareByTokenHash(dbOf(c.env), await hashShareToken(credential.token)) : null;
   if (share) {
     await logShareAccess(c.env, {
       shareId: share.id,
@@ -160,7 +141,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     message: "Check that you copied the whole link.",
   };
   if (!credential) return sharePageResponse(req, notFoundPage);
-  const share = await findShareByTokenHash(c.env, await hashShareToken(credential.token));
+  const share = await findShareByTokenHash(dbOf(c.env), await hashShareToken(credential.token));
   const wrongHost = onPreviewHost && (share?.session_id !== onPreviewHost.sessionId || (share?.port ?? null) !== onPreviewHost.port);
   if (!share || wrongHost) return sharePageResponse(req, notFoundPage);
 

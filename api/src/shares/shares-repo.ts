@@ -1,32 +1,36 @@
-import type { Share, ShareScope, ShareStatus } from "../../../sdk/schemas/shares";
-import type { SessionState } from "../../../sdk/states";
-import type { AppBindings } from "../env";
-import { notFound } from "../lib/errors";
+import { z } from "zod";
+import { SHARE_SCOPES, type Share, type ShareScope, type ShareStatus } from "../../../sdk/schemas/shares";
+import { SESSION_STATES } from "../../../sdk/states";
+import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-export interface ShareRow {
-  id: string;
-  session_id: string;
-  workspace_id: string;
-  created_by: string;
-  created_by_email: string | null;
-  scope: ShareScope;
-  emails: string;
-  label: string | null;
-  expires_at: number;
-  revoked_at: number | null;
-  created_at: number;
-  last_access_at: number | null;
-  access_count: number;
+/** Share links (preview_shares): every statement on that table lives here. */
+
+const shareRow = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  workspace_id: z.string(),
+  created_by: z.string(),
+  created_by_email: z.string().nullable(),
+  scope: z.enum(SHARE_SCOPES),
+  emails: z.string(),
+  label: z.string().nullable(),
+  expires_at: z.number(),
+  revoked_at: z.number().nullable(),
+  created_at: z.number(),
+  last_access_at: z.number().nullable(),
+  access_count: z.number(),
   /** null: the session's preview port. */
-  port: number | null;
-}
+  port: z.number().nullable(),
+});
+export type ShareRow = z.infer<typeof shareRow>;
 
 /** A share found by its token, with the state of its session as the gateway needs it. */
-export interface ShareWithSession extends ShareRow {
-  session_state: SessionState;
-  session_deleted_at: number | null;
-}
+const shareWithSession = shareRow.extend({
+  session_state: z.enum(SESSION_STATES),
+  session_deleted_at: z.number().nullable(),
+});
+export type ShareWithSession = z.infer<typeof shareWithSession>;
 
 const SELECT = `SELECT p.id, p.session_id, p.workspace_id, p.created_by, u.email AS created_by_email, p.scope, p.emails, p.label,
   p.expires_at, p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port
@@ -79,54 +83,50 @@ export interface NewShare {
   port?: number | null;
 }
 
-export async function insertShare(env: AppBindings, s: NewShare): Promise<void> {
-  await env.DB.prepare(
+export async function insertShare(db: Db, s: NewShare): Promise<void> {
+  await db.run(
     `INSERT INTO preview_shares (id, session_id, workspace_id, created_by, scope, emails, label, token_hash, expires_at, created_at, port)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      s.id,
-      s.sessionId,
-      s.workspaceId,
-      s.createdBy,
-      s.scope,
-      JSON.stringify(s.emails),
-      s.label,
-      s.tokenHash,
-      s.expiresAt,
-      s.at,
-      s.port ?? null,
-    )
-    .run();
+    s.id,
+    s.sessionId,
+    s.workspaceId,
+    s.createdBy,
+    s.scope,
+    JSON.stringify(s.emails),
+    s.label,
+    s.tokenHash,
+    s.expiresAt,
+    s.at,
+    s.port ?? null,
+  );
 }
 
-export async function listShareRows(env: AppBindings, sessionId: string): Promise<ShareRow[]> {
-  const { results } = await env.DB.prepare(`${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`)
-    .bind(sessionId)
-    .all<ShareRow>();
-  return results;
+/** The session's links, newest first, at most 200. */
+export function listShareRows(db: Db, sessionId: string): Promise<ShareRow[]> {
+  return db.all(shareRow, `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`, sessionId);
 }
 
-/** A share of this session; another session's share answers 404. */
-export async function requireShareRow(env: AppBindings, sessionId: string, shareId: string): Promise<ShareRow> {
-  const row = await env.DB.prepare(`${SELECT} WHERE p.id = ? AND p.session_id = ?`).bind(shareId, sessionId).first<ShareRow>();
-  if (!row) throw notFound("share link");
-  return row;
+/** A share of this session; null for another session's. */
+export function findShareRow(db: Db, sessionId: string, shareId: string): Promise<ShareRow | null> {
+  return db.one(shareRow, `${SELECT} WHERE p.id = ? AND p.session_id = ?`, shareId, sessionId);
 }
 
 /** Revokes at once; revoking twice keeps the first time. */
-export async function revokeShare(env: AppBindings, shareId: string, by: string, at: number): Promise<void> {
-  await env.DB.prepare("UPDATE preview_shares SET revoked_at = COALESCE(revoked_at, ?), revoked_by = COALESCE(revoked_by, ?) WHERE id = ?")
-    .bind(at, by, shareId)
-    .run();
+export async function revokeShare(db: Db, shareId: string, by: string, at: number): Promise<void> {
+  await db.run(
+    "UPDATE preview_shares SET revoked_at = COALESCE(revoked_at, ?), revoked_by = COALESCE(revoked_by, ?) WHERE id = ?",
+    at,
+    by,
+    shareId,
+  );
 }
 
-export function findShareByTokenHash(env: AppBindings, tokenHash: string): Promise<ShareWithSession | null> {
-  return env.DB.prepare(
+export function findShareByTokenHash(db: Db, tokenHash: string): Promise<ShareWithSession | null> {
+  return db.one(
+    shareWithSession,
     `SELECT p.id, p.session_id, p.workspace_id, p.created_by, NULL AS created_by_email, p.scope, p.emails, p.label, p.expires_at,
        p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at
      FROM preview_shares p JOIN sessions s ON s.id = p.session_id WHERE p.token_hash = ?`,
-  )
-    .bind(tokenHash)
-    .first<ShareWithSession>();
+    tokenHash,
+  );
 }
