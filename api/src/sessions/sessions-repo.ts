@@ -270,3 +270,49 @@ export async function runningSessionIdsOfWorkspace(db: Db, workspaceId: string):
   );
   return rows.map((r) => r.id);
 }
+
+/** A session as reconcile plans from it. */
+export interface SessionBrief {
+  id: string;
+  workspaceId: string;
+  state: SessionState;
+  updatedAt: number;
+}
+
+const briefRow = z.object({ id: z.string(), workspace_id: z.string(), state: z.enum(SESSION_STATES), updated_at: z.number() });
+
+async function briefs(db: Db, sql: string, ...binds: unknown[]): Promise<SessionBrief[]> {
+  const rows = await db.all(briefRow, sql, ...binds);
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, state: r.state, updatedAt: r.updated_at }));
+}
+
+/** Running sessions, least recently active first. */
+export function listRunningSessions(db: Db, limit: number): Promise<SessionBrief[]> {
+  return briefs(
+    db,
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'running' AND deleted_at IS NULL
+     ORDER BY COALESCE(last_active_at, updated_at) LIMIT ?`,
+    limit,
+  );
+}
+
+/** Sessions asleep since before `before`, longest asleep first. */
+export function listSleepingSince(db: Db, before: number, limit: number): Promise<SessionBrief[]> {
+  return briefs(
+    db,
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'sleeping' AND deleted_at IS NULL AND updated_at < ?
+     ORDER BY updated_at LIMIT ?`,
+    before,
+    limit,
+  );
+}
+
+/** Sessions marked deleted whose runtime has not reached `deleted` yet, oldest deletion first. */
+export function listDeletedNotStopped(db: Db, limit: number): Promise<SessionBrief[]> {
+  return briefs(
+    db,
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE deleted_at IS NOT NULL AND state != 'deleted'
+     ORDER BY deleted_at LIMIT ?`,
+    limit,
+  );
+}
