@@ -4,9 +4,9 @@ import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { parseManifest, versionManifestText } from "../templates/templates-repo";
-import { markBuildDeadLettered, recordBuildAttempt } from "./builds-repo";
+import { type BuildRow, markBuildDeadLettered, recordBuildAttempt } from "./builds-repo";
 import { noteLog } from "./log";
-import { type BuildRow, getBuild, setStatus } from "./store";
+import { getBuild, setStatus } from "./store";
 import { consumerTestFault } from "./test-hooks";
 
 const FINISHED = new Set(["succeeded", "failed", "dead_lettered"]);

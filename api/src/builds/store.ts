@@ -9,7 +9,7 @@ import { now } from "../lib/time";
 import { type BuildRow, findBuild, listBuildRows, markBuildQueued, setBuildStatus } from "./builds-repo";
 
 // Kept here for the callers that import them from this module (routes/admin.ts among them).
-export { type BuildRow, toBuild } from "./builds-repo";
+export { toBuild } from "./builds-repo";
 
 export function getBuild(env: AppBindings, buildId: string): Promise<BuildRow | null> {
   return findBuild(dbOf(env), buildId);

@@ -3,8 +3,6 @@ import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { listBuildingSince, type StuckBuild } from "./builds-repo";
 
-export type { StuckBuild } from "./builds-repo";
-
 /** BUILD_STUCK_AFTER_SECONDS (wrangler.toml var), 900 when unset or invalid. */
 export function stuckAfterMs(env: AppBindings): number {
   const seconds = Number(env.BUILD_STUCK_AFTER_SECONDS);

@@ -16,15 +16,7 @@ import {
 } from "./sessions-repo";
 
 // The row type and its mappers live with the SQL; re-exported for the modules that import them from here.
-export {
-  type LifecycleFields,
-  type NewSession,
-  type SessionConfig,
-  type SessionFilters,
-  type SessionRow,
-  sessionConfig,
-  toSession,
-} from "./sessions-repo";
+export { type LifecycleFields, type SessionConfig, type SessionRow, sessionConfig, toSession } from "./sessions-repo";
 
 /** Inserts the row in state `created`; false when the name is taken in the workspace. */
 export function insertSession(env: AppBindings, s: NewSession): Promise<boolean> {

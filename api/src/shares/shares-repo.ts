@@ -45,7 +45,7 @@ export function shareEmails(row: Pick<ShareRow, "emails">): string[] {
   }
 }
 
-export function shareStatus(row: Pick<ShareRow, "revoked_at" | "expires_at">, at: number): ShareStatus {
+function shareStatus(row: Pick<ShareRow, "revoked_at" | "expires_at">, at: number): ShareStatus {
   if (row.revoked_at !== null) return "revoked";
   return row.expires_at <= at ? "expired" : "active";
 }
