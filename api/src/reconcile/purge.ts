@@ -85,7 +85,7 @@ export async function planPurges(ctx: ReconcileContext): Promise<Plan> {
     actions.push(
       action(ctx, "template_purge", "template", t, async () => {
         if (!(await stillDeleted(db, "templates", t.id, cutoff))) return "noop";
-        const purged = await purgeTemplate(env, { id: t.id, workspace_id: t.workspaceId });
+        const purged = await purgeTemplate(env, t);
         return purged ? "done" : "noop";
       }),
     );

@@ -23,7 +23,7 @@ import { deleteTemplate } from "../templates/delete";
 import { createGrant } from "../templates/grants";
 import { promoteVersion, rollback } from "../templates/releases";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../templates/store";
-import { insertTemplate, insertVersion, setTemplateArchived, toTemplate, toVersion } from "../templates/templates-repo";
+import { insertTemplate, insertVersion, setTemplateArchived } from "../templates/templates-repo";
 import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
@@ -48,7 +48,7 @@ router.openapi(
   }),
   async (c) => {
     const rows = await listTemplates(c.env, c.get("auth").workspaceId);
-    return c.json({ templates: rows.map(toTemplate) }, 200);
+    return c.json({ templates: rows }, 200);
   },
 );
 
@@ -79,7 +79,7 @@ router.openapi(
     });
     if (!inserted) throw new ApiError("conflict", `a template named ${body.name} already exists`);
     await audit(c, { action: "template.create", targetType: "template", targetId: id, details: { name: body.name } });
-    return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, id)), 201);
+    return c.json(await loadTemplate(c.env, auth.workspaceId, id), 201);
   },
 );
 
@@ -113,13 +113,13 @@ for (const action of ["archive", "restore"] as const) {
     async (c) => {
       const auth = c.get("auth");
       const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
-      const archived = row.archived_at != null;
+      const archived = row.archived;
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
       if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
       const t = now();
       await setTemplateArchived(dbOf(c.env), row.id, action === "archive" ? t : null, t);
       await audit(c, { action: `template.${action}`, targetType: "template", targetId: row.id });
-      return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
+      return c.json(await loadTemplate(c.env, auth.workspaceId, row.id), 200);
     },
   );
 }
@@ -156,7 +156,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
-    if (row.archived_at != null) throw new ApiError("invalid_state", "template is archived; restore it first");
+    if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
     const body = c.req.valid("json");
     const versionId = newId("tpv");
     try {
@@ -185,7 +185,7 @@ router.openapi(
       targetId: row.id,
       details: { versionId, version: body.version },
     });
-    const version = toVersion(await loadVersion(c.env, row.id, versionId), row.active_version_id);
+    const version = await loadVersion(c.env, row, versionId);
     return c.json({ version, uploadGrant }, 201);
   },
 );
@@ -203,7 +203,7 @@ router.openapi(
   async (c) => {
     const { id, versionId } = c.req.valid("param");
     const row = await loadTemplate(c.env, c.get("auth").workspaceId, id);
-    return c.json(toVersion(await loadVersion(c.env, row.id, versionId), row.active_version_id), 200);
+    return c.json(await loadVersion(c.env, row, versionId), 200);
   },
 );
 
@@ -221,7 +221,7 @@ router.openapi(
     const auth = c.get("auth");
     const { id, versionId } = c.req.valid("param");
     const row = await loadTemplate(c.env, auth.workspaceId, id, { write: true });
-    const version = await loadVersion(c.env, row.id, versionId);
+    const version = await loadVersion(c.env, row, versionId);
     if (version.status !== "awaiting_upload") throw new ApiError("invalid_state", "this version's bundle is already uploaded");
     const grant = await createGrant(c.env, {
       workspaceId: auth.workspaceId,
@@ -247,7 +247,7 @@ router.openapi(
     const auth = c.get("auth");
     const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
     const { versionId } = c.req.valid("json");
-    await loadVersion(c.env, row.id, versionId);
+    await loadVersion(c.env, row, versionId);
     await promoteVersion(c.env, row.id, versionId, auth.userId);
     await audit(c, { action: "template.promote", targetType: "template", targetId: row.id, details: { versionId } });
     return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
@@ -272,7 +272,7 @@ router.openapi(
       action: "template.rollback",
       targetType: "template",
       targetId: row.id,
-      details: { versionId: target.versionId, from: row.active_version_id },
+      details: { versionId: target.versionId, from: row.activeVersionId },
     });
     return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
   },

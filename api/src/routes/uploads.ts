@@ -13,7 +13,7 @@ import { requireAuth, requirePermission } from "../middleware/auth";
 import { claimGrant, releaseGrant } from "../templates/grants";
 import { bundleKey } from "../templates/keys";
 import { loadTemplate, loadVersion } from "../templates/store";
-import { markVersionUploadedStatement, templateIdOfVersion, toVersion } from "../templates/templates-repo";
+import { markVersionUploadedStatement, templateIdOfVersion } from "../templates/templates-repo";
 import { receiveBundle } from "../templates/upload";
 import { assertQuota } from "../workspaces/quotas";
 
@@ -47,7 +47,7 @@ router.openapi(
       const templateId = await templateIdOfVersion(db, grant.versionId);
       if (!templateId) throw new ApiError("not_found", "template version not found");
       const template = await loadTemplate(c.env, auth.workspaceId, templateId, { write: true });
-      const version = await loadVersion(c.env, template.id, grant.versionId);
+      const version = await loadVersion(c.env, template, grant.versionId);
       if (version.status !== "awaiting_upload") throw new ApiError("gone", "this version's bundle is already uploaded");
       await assertQuota(c.env, auth.workspaceId, "buildMinutes");
 
@@ -71,8 +71,7 @@ router.openapi(
         targetId: template.id,
         details: { versionId: version.id, buildId, sha256: bundle.sha256, bytes: bundle.bytes, files: bundle.files },
       });
-      const fresh = await loadVersion(c.env, template.id, version.id);
-      const latest = toVersion(fresh, template.active_version_id);
+      const latest = await loadVersion(c.env, template, version.id);
       return c.json(
         {
           version: latest,

@@ -1,15 +1,10 @@
 import { ApiError } from "../../../sdk/errors";
+import type { Template } from "../../../sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { deletePrefix } from "../reconcile/r2";
 import { buildPrefix, templatePrefix } from "./keys";
-import {
-  countSessionsUsingTemplate,
-  deleteTemplateRows,
-  listTemplateBuildIds,
-  markTemplateDeleted,
-  type TemplateRow,
-} from "./templates-repo";
+import { countSessionsUsingTemplate, deleteTemplateRows, listTemplateBuildIds, markTemplateDeleted } from "./templates-repo";
 
 /**
  * Deletes a template recoverably: it is hidden at once (every lookup filters deleted_at) and its
@@ -17,12 +12,12 @@ import {
  * restore it; reconcile purges it afterwards (purgeTemplate). Refused while sessions still use
  * it (they may need its artifact to start again).
  */
-export async function deleteTemplate(env: AppBindings, row: TemplateRow): Promise<{ deletedAt: number }> {
+export async function deleteTemplate(env: AppBindings, template: Pick<Template, "id">): Promise<{ deletedAt: number }> {
   const db = dbOf(env);
-  const n = await countSessionsUsingTemplate(db, row.id);
+  const n = await countSessionsUsingTemplate(db, template.id);
   if (n > 0) throw new ApiError("invalid_state", `${n} session(s) still use this template; delete them or archive the template instead`);
   const t = Date.now();
-  await markTemplateDeleted(db, row.id, t);
+  await markTemplateDeleted(db, template.id, t);
   return { deletedAt: t };
 }
 
@@ -31,13 +26,16 @@ export async function deleteTemplate(env: AppBindings, row: TemplateRow): Promis
  * own: reconcile's purge after the retention window. Skipped (false) while sessions use it.
  * A build still running finds its row gone when it finishes and deletes what it wrote.
  */
-export async function purgeTemplate(env: AppBindings, row: Pick<TemplateRow, "id" | "workspace_id">): Promise<{ objects: number } | null> {
+export async function purgeTemplate(
+  env: AppBindings,
+  template: { id: string; workspaceId: string | null },
+): Promise<{ objects: number } | null> {
   const db = dbOf(env);
-  if ((await countSessionsUsingTemplate(db, row.id)) > 0) return null;
-  const workspaceId = row.workspace_id as string;
-  const buildIds = await listTemplateBuildIds(db, row.id);
-  let objects = await deletePrefix(env.BUCKET, templatePrefix(workspaceId, row.id));
+  if ((await countSessionsUsingTemplate(db, template.id)) > 0) return null;
+  const workspaceId = template.workspaceId as string;
+  const buildIds = await listTemplateBuildIds(db, template.id);
+  let objects = await deletePrefix(env.BUCKET, templatePrefix(workspaceId, template.id));
   for (const id of buildIds) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, id));
-  await deleteTemplateRows(db, row.id);
+  await deleteTemplateRows(db, template.id);
   return { objects };
 }

@@ -26,7 +26,7 @@ const templateRow = z.object({
   active_version: nullableText,
   active_manifest: nullableText,
 });
-export type TemplateRow = z.infer<typeof templateRow>;
+type TemplateRow = z.infer<typeof templateRow>;
 
 /** A template_versions row plus its latest build. */
 const versionRow = z.object({
@@ -46,7 +46,7 @@ const versionRow = z.object({
   build_created_at: nullableInt,
   build_finished_at: nullableInt,
 });
-export type VersionRow = z.infer<typeof versionRow>;
+type VersionRow = z.infer<typeof versionRow>;
 
 const releaseKind = z.enum(["promote", "rollback"]);
 const releaseRow = z.object({
@@ -74,7 +74,7 @@ export function parseManifest(text: string) {
   return storedManifestSchema.parse(JSON.parse(text));
 }
 
-export function toTemplate(row: TemplateRow): Template {
+function toTemplate(row: TemplateRow): Template {
   const manifest = row.active_manifest ? parseManifest(row.active_manifest) : null;
   return {
     id: row.id,
@@ -92,7 +92,7 @@ export function toTemplate(row: TemplateRow): Template {
   };
 }
 
-export function toVersion(row: VersionRow, activeVersionId: string | null): TemplateVersion {
+function toVersion(row: VersionRow, activeVersionId: string | null): TemplateVersion {
   return {
     id: row.id,
     templateId: row.template_id,
@@ -130,18 +130,20 @@ function toRelease(row: z.infer<typeof releaseRow>): TemplateRelease {
 // --- templates ---
 
 /** A template that is not deleted, whoever owns it (the caller checks the workspace). */
-export function findLiveTemplate(db: Db, id: string): Promise<TemplateRow | null> {
-  return db.one(templateRow, `${TEMPLATE_SELECT} WHERE t.id = ? AND t.deleted_at IS NULL`, id);
+export async function findLiveTemplate(db: Db, id: string): Promise<Template | null> {
+  const row = await db.one(templateRow, `${TEMPLATE_SELECT} WHERE t.id = ? AND t.deleted_at IS NULL`, id);
+  return row ? toTemplate(row) : null;
 }
 
 /** The workspace's templates and the built-ins: built-ins first, archived last, then by name. */
-export function listTemplateRows(db: Db, workspaceId: string): Promise<TemplateRow[]> {
-  return db.all(
+export async function listTemplates(db: Db, workspaceId: string): Promise<Template[]> {
+  const rows = await db.all(
     templateRow,
     `${TEMPLATE_SELECT} WHERE t.deleted_at IS NULL AND (t.workspace_id = ? OR t.builtin = 1)
      ORDER BY t.builtin DESC, t.archived_at IS NOT NULL, t.name`,
     workspaceId,
   );
+  return rows.map(toTemplate);
 }
 
 /** One statement, so two concurrent creates of the same name cannot both insert; false when the name is taken. */
@@ -299,13 +301,21 @@ export async function activeVersionOf(db: Db, templateId: string, opts: { live: 
 
 // --- versions ---
 
-export function findVersion(db: Db, templateId: string, versionId: string): Promise<VersionRow | null> {
-  return db.one(versionRow, `${VERSION_SELECT} WHERE v.id = ? AND v.template_id = ?`, versionId, templateId);
+/** A version of the template; `activeVersionId` (the template's) marks whether it is the promoted one. */
+export async function findVersion(
+  db: Db,
+  templateId: string,
+  versionId: string,
+  activeVersionId: string | null,
+): Promise<TemplateVersion | null> {
+  const row = await db.one(versionRow, `${VERSION_SELECT} WHERE v.id = ? AND v.template_id = ?`, versionId, templateId);
+  return row ? toVersion(row, activeVersionId) : null;
 }
 
-/** Newest first. */
-export function listVersionRows(db: Db, templateId: string): Promise<VersionRow[]> {
-  return db.all(versionRow, `${VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.created_at DESC, v.rowid DESC`, templateId);
+/** Newest first; `activeVersionId` (the template's) marks the promoted one. */
+export async function listVersions(db: Db, templateId: string, activeVersionId: string | null): Promise<TemplateVersion[]> {
+  const rows = await db.all(versionRow, `${VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.created_at DESC, v.rowid DESC`, templateId);
+  return rows.map((r) => toVersion(r, activeVersionId));
 }
 
 /** The template a version belongs to, or null when the version does not exist. */
