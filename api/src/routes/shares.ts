@@ -20,9 +20,9 @@ import { requireAuth, requirePermission } from "../middleware/auth";
 import { closeConnectionsAfter } from "../sessions/connections";
 import { requireSessionRow } from "../sessions/records";
 import { handleShareRequest, shareEnterURL } from "../shares/gateway";
-import { assertCanManageShares, requireShareRow } from "../shares/manage";
+import { assertCanManageShares, requireShare } from "../shares/manage";
 import { listShareAccess } from "../shares/share-access-repo";
-import { insertShare, listShareRows, revokeShare, toShare } from "../shares/shares-repo";
+import { insertShare, listShares, revokeShare, toShare } from "../shares/shares-repo";
 import { hashShareToken, newShareToken } from "../shares/tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
@@ -77,7 +77,7 @@ router.openapi(
     });
     // The link opens on the session's preview host; `path` is its app-origin form, which leads there.
     const path = `${SHARE_PATH_PREFIX}${token}/`;
-    const share = toShare(await requireShareRow(c.env, id, shareId), now());
+    const share = toShare(await requireShare(c.env, id, shareId), now());
     return c.json({ share, path, url: shareEnterURL(c.env, id, token, "/", body.port ?? null) }, 201);
   },
 );
@@ -97,7 +97,7 @@ router.openapi(
     const { id } = c.req.valid("param");
     assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
     const at = now();
-    return c.json({ shares: (await listShareRows(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
+    return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
   },
 );
 
@@ -115,13 +115,13 @@ router.openapi(
     const auth = c.get("auth");
     const { id, shareId } = c.req.valid("param");
     assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
-    const row = await requireShareRow(c.env, id, shareId);
-    if (row.revoked_at === null) {
+    const row = await requireShare(c.env, id, shareId);
+    if (row.revokedAt === null) {
       await revokeShare(dbOf(c.env), shareId, auth.userId, now());
       await audit(c, { action: "share.revoke", targetType: "share", targetId: shareId, details: { sessionId: id } });
       await closeConnectionsAfter(c, { sessionId: id }, { credential: { kind: "share", id: shareId } });
     }
-    return c.json({ share: toShare(await requireShareRow(c.env, id, shareId), now()) }, 200);
+    return c.json({ share: toShare(await requireShare(c.env, id, shareId), now()) }, 200);
   },
 );
 

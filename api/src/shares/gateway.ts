@@ -20,7 +20,7 @@ import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
 import { type SharePage, sharePageResponse, wantsHTML } from "./pages";
-import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./shares-repo";
+import { findShareByTokenHash, type ShareWithSession } from "./shares-repo";
 import { hashShareToken, parseCredential } from "./tokens";
 
 /**
@@ -64,8 +64,8 @@ function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promi
 async function scopeAllows(env: AppBindings, share: ShareWithSession, viewer: Viewer | null): Promise<boolean> {
   if (share.scope === "anyone") return true;
   if (!viewer) return false;
-  if (share.scope === "workspace") return isLiveWorkspaceMember(dbOf(env), share.workspace_id, viewer.userId);
-  return shareEmails(share).includes(viewer.email.toLowerCase());
+  if (share.scope === "workspace") return isLiveWorkspaceMember(dbOf(env), share.workspaceId, viewer.userId);
+  return share.emails.includes(viewer.email.toLowerCase());
 }
 
 /** Runs `work` after the response when the runtime allows it (a Worker request), else awaits it. */
@@ -88,7 +88,7 @@ async function refuseBadPath(c: Context<AppEnv>, req: Request, pathname: string,
   if (share) {
     await logShareAccess(c.env, {
       shareId: share.id,
-      sessionId: share.session_id,
+      sessionId: share.sessionId,
       userId: null,
       email: null,
       method: req.method,
@@ -142,7 +142,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   };
   if (!credential) return sharePageResponse(req, notFoundPage);
   const share = await findShareByTokenHash(dbOf(c.env), await hashShareToken(credential.token));
-  const wrongHost = onPreviewHost && (share?.session_id !== onPreviewHost.sessionId || (share?.port ?? null) !== onPreviewHost.port);
+  const wrongHost = onPreviewHost && (share?.sessionId !== onPreviewHost.sessionId || (share?.port ?? null) !== onPreviewHost.port);
   if (!share || wrongHost) return sharePageResponse(req, notFoundPage);
 
   const rest = target.rest === null ? null : target.rest.join("/");
@@ -151,7 +151,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   let viewer: Viewer | null = null;
   const entry = (): AccessEntry => ({
     shareId: share.id,
-    sessionId: share.session_id,
+    sessionId: share.sessionId,
     userId: viewer?.userId ?? null,
     email: viewer?.email ?? null,
     method: req.method,
@@ -177,13 +177,13 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     viewer = auth ? { userId: auth.userId, email: auth.email, holder: visitHolder(auth.userId, credentialOf(auth)) } : null;
   }
 
-  if (share.session_deleted_at !== null || share.session_state === "deleted") {
+  if (share.sessionDeletedAt !== null || share.sessionState === "deleted") {
     return refuse({ code: "gone", reason: "session_deleted", title: "This preview is gone", message: "Its session was deleted." });
   }
-  if (share.revoked_at !== null) {
+  if (share.revokedAt !== null) {
     return refuse({ code: "gone", reason: "revoked", title: "This link was revoked", message: "Ask its owner for a new one." });
   }
-  if (share.expires_at <= at) {
+  if (share.expiresAt <= at) {
     return refuse({ code: "gone", reason: "expired", title: "This link has expired", message: "Ask its owner for a new one." });
   }
   // Relative URLs in the previewed app resolve under the link only with the trailing slash.
@@ -225,16 +225,16 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     if (websocket) throw new ApiError("not_found", "share links open on the preview host");
     let enter = credential.token;
     if (viewer && share.scope !== "anyone") {
-      const expiresAt = Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS);
+      const expiresAt = Math.min(share.expiresAt, at + VISIT_GRANT_TTL_MS);
       // A grant already in the link was checked above; otherwise the viewer signed in on this request.
       if (credential.grant) enter = `${credential.token}.${credential.grant}`;
       else if (viewer.holder) enter = `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.holder, expiresAt)}`;
     }
-    const target = shareEnterURL(c.env, share.session_id, enter, `/${rest}${url.search}`, share.port ?? null);
+    const target = shareEnterURL(c.env, share.sessionId, enter, `/${rest}${url.search}`, share.port ?? null);
     return isTopLevelNavigation(req) ? previewShellPage(target) : Response.redirect(target, 303);
   }
 
-  const state = share.session_state;
+  const state = share.sessionState;
   if (state === "stopped" || state === "failed" || state === "stopping") {
     return refuse({
       code: "invalid_state",
@@ -246,7 +246,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   if (state !== "running" && navigation) {
     if (state === "sleeping" || state === "created") {
       try {
-        await assertQuota(c.env, share.workspace_id, "runningSessions");
+        await assertQuota(c.env, share.workspaceId, "runningSessions");
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         return refuse({
@@ -256,7 +256,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
           message: "Its owner has no room to run another session right now. Try again later.",
         });
       }
-      await afterResponse(c, wakeSleepingSession(c.env, share.session_id));
+      await afterResponse(c, wakeSleepingSession(c.env, share.sessionId));
     }
     await logShareAccess(c.env, { ...entry(), reason: "waking" });
     return sharePageResponse(req, {
@@ -272,8 +272,8 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
   setPrincipal(forwarded, { userId: viewer?.userId ?? null, credential: { kind: "share", id: share.id } });
   const agentPath = previewAgentPath(target.rest, url.search, share.port ?? null);
-  const res = await sessionStub(c.env, share.session_id).fetch(
-    sessionDORequest(share.session_id, "/runtime", forwarded, { agentPath, wake: true }),
+  const res = await sessionStub(c.env, share.sessionId).fetch(
+    sessionDORequest(share.sessionId, "/runtime", forwarded, { agentPath, wake: true }),
   );
   return hardenPreviewResponse(res);
 }

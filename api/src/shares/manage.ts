@@ -4,7 +4,7 @@ import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import type { AuthContext } from "../middleware/auth";
 import type { SessionRow } from "../sessions/records";
-import { findShareRow, type ShareRow } from "./shares-repo";
+import { findShare, type ShareRecord } from "./shares-repo";
 
 /**
  * Share links of a session, and who opened them, are the business of the session's owner and
@@ -16,8 +16,8 @@ export function assertCanManageShares(auth: AuthContext, session: Pick<SessionRo
 }
 
 /** A share of this session; another session's share answers 404. */
-export async function requireShareRow(env: AppBindings, sessionId: string, shareId: string): Promise<ShareRow> {
-  const row = await findShareRow(dbOf(env), sessionId, shareId);
+export async function requireShare(env: AppBindings, sessionId: string, shareId: string): Promise<ShareRecord> {
+  const row = await findShare(dbOf(env), sessionId, shareId);
   if (!row) throw notFound("share link");
   return row;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SHARE_SCOPES, type Share, type ShareScope, type ShareStatus } from "../../../sdk/schemas/shares";
-import { SESSION_STATES } from "../../../sdk/states";
+import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
@@ -23,49 +23,92 @@ const shareRow = z.object({
   /** null: the session's preview port. */
   port: z.number().nullable(),
 });
-export type ShareRow = z.infer<typeof shareRow>;
+type ShareRow = z.infer<typeof shareRow>;
 
-/** A share found by its token, with the state of its session as the gateway needs it. */
+/** A share link; times in epoch ms. `toShare` is its view at a moment (the status depends on it). */
+export interface ShareRecord {
+  id: string;
+  sessionId: string;
+  workspaceId: string;
+  createdBy: string;
+  createdByEmail: string | null;
+  scope: ShareScope;
+  emails: string[];
+  label: string | null;
+  expiresAt: number;
+  revokedAt: number | null;
+  createdAt: number;
+  lastAccessAt: number | null;
+  accessCount: number;
+  /** null: the session's preview port. */
+  port: number | null;
+}
+
 const shareWithSession = shareRow.extend({
   session_state: z.enum(SESSION_STATES),
   session_deleted_at: z.number().nullable(),
 });
-export type ShareWithSession = z.infer<typeof shareWithSession>;
+
+/** A share found by its token, with the state of its session as the gateway needs it. */
+export interface ShareWithSession extends ShareRecord {
+  sessionState: SessionState;
+  sessionDeletedAt: number | null;
+}
 
 const SELECT = `SELECT p.id, p.session_id, p.workspace_id, p.created_by, u.email AS created_by_email, p.scope, p.emails, p.label,
   p.expires_at, p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port
   FROM preview_shares p LEFT JOIN users u ON u.id = p.created_by`;
 
-export function shareEmails(row: Pick<ShareRow, "emails">): string[] {
+function parseEmails(text: string): string[] {
   try {
-    const parsed = JSON.parse(row.emails) as unknown;
+    const parsed = JSON.parse(text) as unknown;
     return Array.isArray(parsed) ? parsed.filter((e): e is string => typeof e === "string") : [];
   } catch {
     return [];
   }
 }
 
-function shareStatus(row: Pick<ShareRow, "revoked_at" | "expires_at">, at: number): ShareStatus {
-  if (row.revoked_at !== null) return "revoked";
-  return row.expires_at <= at ? "expired" : "active";
+function shareStatus(share: Pick<ShareRecord, "revokedAt" | "expiresAt">, at: number): ShareStatus {
+  if (share.revokedAt !== null) return "revoked";
+  return share.expiresAt <= at ? "expired" : "active";
 }
 
-export function toShare(row: ShareRow, at: number): Share {
+function toRecord(row: ShareRow): ShareRecord {
   return {
     id: row.id,
     sessionId: row.session_id,
-    scope: row.scope,
-    emails: shareEmails(row),
-    label: row.label,
+    workspaceId: row.workspace_id,
     createdBy: row.created_by,
     createdByEmail: row.created_by_email,
-    createdAt: iso(row.created_at) ?? "",
-    expiresAt: iso(row.expires_at) ?? "",
-    revokedAt: iso(row.revoked_at),
-    status: shareStatus(row, at),
-    lastAccessAt: iso(row.last_access_at),
+    scope: row.scope,
+    emails: parseEmails(row.emails),
+    label: row.label,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+    lastAccessAt: row.last_access_at,
     accessCount: row.access_count,
     port: row.port,
+  };
+}
+
+/** The link as the contract shows it at `at`. */
+export function toShare(share: ShareRecord, at: number): Share {
+  return {
+    id: share.id,
+    sessionId: share.sessionId,
+    scope: share.scope,
+    emails: share.emails,
+    label: share.label,
+    createdBy: share.createdBy,
+    createdByEmail: share.createdByEmail,
+    createdAt: iso(share.createdAt) ?? "",
+    expiresAt: iso(share.expiresAt) ?? "",
+    revokedAt: iso(share.revokedAt),
+    status: shareStatus(share, at),
+    lastAccessAt: iso(share.lastAccessAt),
+    accessCount: share.accessCount,
+    port: share.port,
   };
 }
 
@@ -102,13 +145,15 @@ export async function insertShare(db: Db, s: NewShare): Promise<void> {
 }
 
 /** The session's links, newest first, at most 200. */
-export function listShareRows(db: Db, sessionId: string): Promise<ShareRow[]> {
-  return db.all(shareRow, `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`, sessionId);
+export async function listShares(db: Db, sessionId: string): Promise<ShareRecord[]> {
+  const rows = await db.all(shareRow, `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`, sessionId);
+  return rows.map(toRecord);
 }
 
 /** A share of this session; null for another session's. */
-export function findShareRow(db: Db, sessionId: string, shareId: string): Promise<ShareRow | null> {
-  return db.one(shareRow, `${SELECT} WHERE p.id = ? AND p.session_id = ?`, shareId, sessionId);
+export async function findShare(db: Db, sessionId: string, shareId: string): Promise<ShareRecord | null> {
+  const row = await db.one(shareRow, `${SELECT} WHERE p.id = ? AND p.session_id = ?`, shareId, sessionId);
+  return row ? toRecord(row) : null;
 }
 
 /** Revokes at once; revoking twice keeps the first time. */
@@ -121,12 +166,13 @@ export async function revokeShare(db: Db, shareId: string, by: string, at: numbe
   );
 }
 
-export function findShareByTokenHash(db: Db, tokenHash: string): Promise<ShareWithSession | null> {
-  return db.one(
+export async function findShareByTokenHash(db: Db, tokenHash: string): Promise<ShareWithSession | null> {
+  const row = await db.one(
     shareWithSession,
     `SELECT p.id, p.session_id, p.workspace_id, p.created_by, NULL AS created_by_email, p.scope, p.emails, p.label, p.expires_at,
        p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at
      FROM preview_shares p JOIN sessions s ON s.id = p.session_id WHERE p.token_hash = ?`,
     tokenHash,
   );
+  return row ? { ...toRecord(row), sessionState: row.session_state, sessionDeletedAt: row.session_deleted_at } : null;
 }
