@@ -1,10 +1,12 @@
 import { type BuildQueueMessage, buildQueueMessage } from "../../../sdk/schemas/builds";
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
-import { parseManifest } from "../templates/rows";
+import { parseManifest, versionManifestText } from "../templates/templates-repo";
+import { type BuildRow, markBuildDeadLettered, recordBuildAttempt } from "./builds-repo";
 import { noteLog } from "./log";
-import { type BuildRow, getBuild, setStatus } from "./store";
+import { getBuild, setStatus } from "./store";
 import { consumerTestFault } from "./test-hooks";
 
 const FINISHED = new Set(["succeeded", "failed", "dead_lettered"]);
@@ -39,9 +41,7 @@ async function runAttempt(env: AppBindings, build: BuildRow): Promise<InstanceSt
   if (!instance) {
     const attempt = build.attempts + 1;
     const id = `${build.id}-${attempt}`;
-    await env.DB.prepare("UPDATE template_builds SET attempts = ?, workflow_instance_id = ?, updated_at = ? WHERE id = ?")
-      .bind(attempt, id, now(), build.id)
-      .run();
+    await recordBuildAttempt(dbOf(env), build.id, attempt, id, now());
     instance = await env.BUILD_WORKFLOW.create({ id, params: { buildId: build.id, attempt } });
   }
   const deadline = Date.now() + WAIT_FOR_WORKFLOW_MS;
@@ -93,8 +93,7 @@ export async function handleBuildMessage(env: AppBindings, message: Message<unkn
 }
 
 async function versionManifest(env: AppBindings, versionId: string): Promise<string> {
-  const row = await env.DB.prepare("SELECT manifest FROM template_versions WHERE id = ?").bind(versionId).first<{ manifest: string }>();
-  return row?.manifest ?? "{}";
+  return (await versionManifestText(dbOf(env), versionId)) ?? "{}";
 }
 
 /** The dead-letter queue: the build ran out of retries. */
@@ -102,13 +101,7 @@ export async function handleDeadLetter(env: AppBindings, message: Message<unknow
   const parsed = buildQueueMessage.safeParse(message.body);
   if (parsed.success) {
     const t = now();
-    const res = await env.DB.prepare(
-      `UPDATE template_builds SET status = 'dead_lettered', finished_at = ?, updated_at = ?,
-         error = COALESCE(error, 'gave up after the last retry') WHERE id = ? AND status IN ('queued', 'building', 'retrying')`,
-    )
-      .bind(t, t, parsed.data.buildId)
-      .run();
-    if (res.meta.changes === 1) {
+    if (await markBuildDeadLettered(dbOf(env), parsed.data.buildId, t)) {
       const build = await getBuild(env, parsed.data.buildId);
       if (build?.log_key) await noteLog(env.BUCKET, build.log_key, "out of retries: build dead-lettered").catch(() => {});
       log("warn", "build dead-lettered", { buildId: parsed.data.buildId });

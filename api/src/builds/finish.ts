@@ -1,8 +1,10 @@
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { buildPrefix } from "../templates/keys";
 import { recordUsage } from "../workspaces/usage";
+import { markBuildFailed, markBuildSucceeded } from "./builds-repo";
 import { noteLog } from "./log";
 import type { ArtifactInfo, BuildContext, CommandResult } from "./runner";
 
@@ -20,21 +22,15 @@ export function failureMessage(result: CommandResult): string {
 export async function finishBuild(env: AppBindings, ctx: BuildContext, outcome: BuildOutcome): Promise<void> {
   const t = now();
   await noteLog(env.BUCKET, ctx.logKey, outcome.status === "succeeded" ? "build succeeded" : `build failed: ${outcome.error}`);
-  const res =
+  const db = dbOf(env);
+  const recorded =
     outcome.status === "succeeded"
-      ? await env.DB.prepare(
-          `UPDATE template_builds SET status = 'succeeded', artifact_key = ?, artifact_sha256 = ?, artifact_bytes = ?, error = NULL,
-             finished_at = ?, updated_at = ? WHERE id = ?`,
-        )
-          .bind(outcome.artifact.key, outcome.artifact.sha256, outcome.artifact.bytes, t, t, ctx.buildId)
-          .run()
-      : await env.DB.prepare("UPDATE template_builds SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?")
-          .bind(outcome.error, t, t, ctx.buildId)
-          .run();
+      ? await markBuildSucceeded(db, ctx.buildId, outcome.artifact, t)
+      : await markBuildFailed(db, ctx.buildId, outcome.error, t);
   if (outcome.status === "failed") {
     log("warn", "build failed", { buildId: ctx.buildId, workspaceId: ctx.workspaceId, phase: "build step", reason: outcome.error });
   }
-  if (res.meta.changes !== 1) {
+  if (!recorded) {
     log("info", "build finished after its template was deleted; removing its objects", { buildId: ctx.buildId });
     const listed = await env.BUCKET.list({ prefix: buildPrefix(ctx.workspaceId, ctx.buildId) });
     if (listed.objects.length > 0) await env.BUCKET.delete(listed.objects.map((o) => o.key));

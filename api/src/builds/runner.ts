@@ -5,11 +5,13 @@ import type { Manifest } from "../../../sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { runClone } from "../git/clone";
 import { gitSessionEnv } from "../git/credentials";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { getRuntimeDriver } from "../runtime-drivers/select";
 import { buildArtifactKey, buildLogKey } from "../templates/keys";
-import { parseManifest } from "../templates/rows";
+import { parseManifest } from "../templates/templates-repo";
 import { secretsEnvFor } from "../workspaces/secrets";
+import { findBuildSource, markBuildBuilding } from "./builds-repo";
 import { BuildLog, noteLog } from "./log";
 
 /** Everything a build's steps need, loaded once in the workflow's first step (JSON-serialisable). */
@@ -50,41 +52,22 @@ export const buildRuntimeId = (buildId: string): string => `build-${buildId}`;
  */
 export async function beginBuild(env: AppBindings, buildId: string, attempt: number): Promise<BuildContext | null> {
   const t = now();
-  const res = await env.DB.prepare(
-    `UPDATE template_builds SET status = 'building', started_at = ?, error = NULL, updated_at = ?
-     WHERE id = ? AND status IN ('queued', 'retrying', 'building')`,
-  )
-    .bind(t, t, buildId)
-    .run();
-  if (res.meta.changes !== 1) return null;
-  const row = await env.DB.prepare(
-    `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.created_by
-     FROM template_builds b JOIN template_versions v ON v.id = b.version_id WHERE b.id = ?`,
-  )
-    .bind(buildId)
-    .first<{
-      workspace_id: string;
-      template_id: string;
-      version_id: string;
-      version: string;
-      manifest: string;
-      bundle_key: string | null;
-      bundle_sha256: string | null;
-      created_by: string | null;
-    }>();
-  if (!row?.bundle_key) return null;
+  const db = dbOf(env);
+  if (!(await markBuildBuilding(db, buildId, t))) return null;
+  const row = await findBuildSource(db, buildId);
+  if (!row?.bundleKey) return null;
   const ctx: BuildContext = {
     buildId,
     attempt,
-    workspaceId: row.workspace_id,
-    templateId: row.template_id,
-    versionId: row.version_id,
+    workspaceId: row.workspaceId,
+    templateId: row.templateId,
+    versionId: row.versionId,
     version: row.version,
-    userId: row.created_by,
+    userId: row.createdBy,
     manifest: parseManifest(row.manifest),
-    bundleKey: row.bundle_key,
-    bundleSha256: row.bundle_sha256,
-    logKey: buildLogKey(row.workspace_id, buildId),
+    bundleKey: row.bundleKey,
+    bundleSha256: row.bundleSha256,
+    logKey: buildLogKey(row.workspaceId, buildId),
     startedAt: t,
   };
   await noteLog(env.BUCKET, ctx.logKey, `build ${buildId} attempt ${attempt}: version ${row.version}`);

@@ -1,61 +1,18 @@
 import { ApiError } from "../../../sdk/errors";
-import type { Build, BuildQueueMessage } from "../../../sdk/schemas/builds";
+import type { BuildQueueMessage } from "../../../sdk/schemas/builds";
 import type { BuildState } from "../../../sdk/states";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
-import { iso, now } from "../lib/time";
-import { buildLogKey } from "../templates/keys";
+import { now } from "../lib/time";
+import { type BuildRow, findBuild, listBuildRows, markBuildQueued, setBuildStatus } from "./builds-repo";
 
-export interface BuildRow {
-  id: string;
-  workspace_id: string;
-  template_id: string;
-  version_id: string;
-  status: BuildState;
-  attempts: number;
-  error: string | null;
-  log_key: string | null;
-  artifact_key: string | null;
-  artifact_sha256: string | null;
-  artifact_bytes: number | null;
-  workflow_instance_id: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  updated_at: number;
-  template_name: string;
-  /** Set when the build's template was deleted (recoverably): the build is hidden with it. */
-  template_deleted_at: number | null;
-  version: string;
-}
+// Kept here for the callers that import them from this module (routes/admin.ts among them).
+export { toBuild } from "./builds-repo";
 
-export const BUILD_SELECT = `SELECT b.*, t.name AS template_name, t.deleted_at AS template_deleted_at, v.version AS version FROM template_builds b
-  JOIN templates t ON t.id = b.template_id JOIN template_versions v ON v.id = b.version_id`;
-
-export function toBuild(row: BuildRow): Build {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    templateId: row.template_id,
-    templateName: row.template_name,
-    versionId: row.version_id,
-    version: row.version,
-    status: row.status,
-    attempts: row.attempts,
-    error: row.error,
-    artifactSha256: row.artifact_sha256,
-    artifactBytes: row.artifact_bytes,
-    hasArtifact: row.artifact_key != null,
-    createdAt: iso(row.created_at) as string,
-    startedAt: iso(row.started_at),
-    finishedAt: iso(row.finished_at),
-    updatedAt: iso(row.updated_at) as string,
-  };
-}
-
-export async function getBuild(env: AppBindings, buildId: string): Promise<BuildRow | null> {
-  return env.DB.prepare(`${BUILD_SELECT} WHERE b.id = ?`).bind(buildId).first<BuildRow>();
+export function getBuild(env: AppBindings, buildId: string): Promise<BuildRow | null> {
+  return findBuild(dbOf(env), buildId);
 }
 
 /** A build of the caller's workspace, else 404. */
@@ -65,38 +22,13 @@ export async function loadBuild(env: AppBindings, workspaceId: string, buildId: 
   return row;
 }
 
-export async function listBuilds(
+/** A deleted template's builds are hidden with it (restorable until reconcile purges them). */
+export function listBuilds(
   env: AppBindings,
   workspaceId: string,
   filter: { status?: BuildState; templateId?: string; limit: number },
 ): Promise<BuildRow[]> {
-  // A deleted template's builds are hidden with it (restorable until reconcile purges them).
-  const where = ["b.workspace_id = ?", "t.deleted_at IS NULL"];
-  const args: unknown[] = [workspaceId];
-  if (filter.status) {
-    where.push("b.status = ?");
-    args.push(filter.status);
-  }
-  if (filter.templateId) {
-    where.push("b.template_id = ?");
-    args.push(filter.templateId);
-  }
-  const rows = await env.DB.prepare(`${BUILD_SELECT} WHERE ${where.join(" AND ")} ORDER BY b.created_at DESC, b.rowid DESC LIMIT ?`)
-    .bind(...args, filter.limit)
-    .all<BuildRow>();
-  return rows.results;
-}
-
-/** The statement that creates a queued build; batched with the upload's version update. */
-export function insertBuildStatement(
-  env: AppBindings,
-  b: { id: string; workspaceId: string; templateId: string; versionId: string },
-): D1PreparedStatement {
-  const t = now();
-  return env.DB.prepare(
-    `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, log_key, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
-  ).bind(b.id, b.workspaceId, b.templateId, b.versionId, buildLogKey(b.workspaceId, b.id), t, t);
+  return listBuildRows(dbOf(env), workspaceId, filter);
 }
 
 export const newBuildId = (): string => newId("bld");
@@ -123,14 +55,7 @@ export async function requeueBuild(
   from: readonly BuildState[],
   reason: BuildQueueMessage["reason"],
 ): Promise<boolean> {
-  const t = now();
-  const res = await env.DB.prepare(
-    `UPDATE template_builds SET status = 'queued', error = NULL, finished_at = NULL, updated_at = ?
-     WHERE id = ? AND status IN (${from.map(() => "?").join(",")})`,
-  )
-    .bind(t, buildId, ...from)
-    .run();
-  if (res.meta.changes !== 1) return false;
+  if (!(await markBuildQueued(dbOf(env), buildId, from, now()))) return false;
   await enqueueBuild(env, buildId, reason);
   return true;
 }
@@ -141,11 +66,5 @@ export async function setStatus(
   status: BuildState,
   fields: { error?: string | null; finished?: boolean } = {},
 ): Promise<void> {
-  const t = now();
-  await env.DB.prepare(
-    `UPDATE template_builds SET status = ?, error = COALESCE(?, error), updated_at = ?,
-       finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`,
-  )
-    .bind(status, fields.error ?? null, t, fields.finished ? 1 : 0, t, buildId)
-    .run();
+  await setBuildStatus(dbOf(env), buildId, status, fields, now());
 }

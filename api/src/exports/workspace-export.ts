@@ -3,87 +3,29 @@ import { ApiError } from "../../../sdk/errors";
 import type { WorkspaceExport } from "../../../sdk/schemas/snapshots";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { iso, now } from "../lib/time";
 import { R2TextWriter } from "./r2-writer";
+import { EXPORT_SECTIONS, findWorkspaceRecord, readExportPage } from "./workspace-export-repo";
 
 export const EXPORT_FORMAT = "burstflare.workspace-export";
 export const EXPORT_FORMAT_VERSION = 1;
 const PAGE = 500;
 
-/**
- * One section of the document: a table's rows for the workspace, read in rowid pages so a long
- * audit log never sits in memory at once. `omit` drops secret material (hashes, ciphertext).
- */
-interface Section {
-  name: string;
-  from: string;
-  where: string;
-  binds: (workspaceId: string) => unknown[];
-  select?: string;
-  omit?: string[];
-}
-
-const templatesOf = "(SELECT id FROM templates WHERE workspace_id = ?)";
-
-const SECTIONS: Section[] = [
-  {
-    name: "members",
-    from: "memberships m JOIN users u ON u.id = m.user_id",
-    select: "m.rowid AS _rowid, m.user_id, u.email, u.name, m.role, m.created_at",
-    where: "m.workspace_id = ?",
-    binds: (w) => [w],
-  },
-  { name: "invites", from: "invites", where: "workspace_id = ?", binds: (w) => [w], omit: ["code_hash"] },
-  {
-    name: "secrets",
-    from: "workspace_secrets",
-    select: "rowid AS _rowid, id, name, created_at, updated_at",
-    where: "workspace_id = ?",
-    binds: (w) => [w],
-  },
-  { name: "quotaOverrides", from: "quota_overrides", where: "workspace_id = ?", binds: (w) => [w] },
-  { name: "templates", from: "templates", where: "workspace_id = ?", binds: (w) => [w] },
-  {
-    name: "templateVersions",
-    from: "template_versions",
-    where: `(workspace_id = ? OR template_id IN ${templatesOf})`,
-    binds: (w) => [w, w],
-  },
-  { name: "templateReleases", from: "template_releases", where: `template_id IN ${templatesOf}`, binds: (w) => [w] },
-  {
-    name: "templateBuilds",
-    from: "template_builds",
-    where: `(workspace_id = ? OR template_id IN ${templatesOf})`,
-    binds: (w) => [w, w],
-  },
-  { name: "sessions", from: "sessions", where: "workspace_id = ?", binds: (w) => [w] },
-  { name: "snapshots", from: "snapshots", where: "workspace_id = ?", binds: (w) => [w] },
-  { name: "auditLog", from: "audit_log", where: "workspace_id = ?", binds: (w) => [w] },
-  { name: "usageDaily", from: "usage_daily", where: "workspace_id = ?", binds: (w) => [w] },
-];
-
-const rowidColumn = (s: Section) => (s.select?.startsWith("m.") ? "m.rowid" : "rowid");
-
-async function writeSection(env: AppBindings, writer: R2TextWriter, section: Section, workspaceId: string): Promise<number> {
-  await writer.write(`,${JSON.stringify(section.name)}:[`);
+async function writeSection(env: AppBindings, writer: R2TextWriter, section: string, workspaceId: string): Promise<number> {
+  await writer.write(`,${JSON.stringify(section)}:[`);
+  const db = dbOf(env);
   let after = -1;
   let count = 0;
-  const rowid = rowidColumn(section);
   for (;;) {
-    const { results } = await env.DB.prepare(
-      `SELECT ${section.select ?? "rowid AS _rowid, *"} FROM ${section.from} WHERE ${section.where} AND ${rowid} > ? ORDER BY ${rowid} LIMIT ${PAGE}`,
-    )
-      .bind(...section.binds(workspaceId), after)
-      .all<Record<string, unknown> & { _rowid: number }>();
-    for (const row of results) {
-      const { _rowid, ...rest } = row;
-      for (const column of section.omit ?? []) delete rest[column];
-      await writer.write(`${count === 0 ? "" : ","}${JSON.stringify(rest)}`);
+    const page = await readExportPage(db, section, workspaceId, after, PAGE);
+    for (const { rowid, row } of page) {
+      await writer.write(`${count === 0 ? "" : ","}${JSON.stringify(row)}`);
       count++;
-      after = _rowid;
+      after = rowid;
     }
-    if (results.length < PAGE) break;
+    if (page.length < PAGE) break;
   }
   await writer.write("]");
   return count;
@@ -108,7 +50,7 @@ export type ExportMeta = z.infer<typeof exportMeta>;
  * a destructive repair. Secret values, invite codes and credentials are never included.
  */
 export async function exportWorkspace(env: AppBindings, workspaceId: string, createdBy: string | null): Promise<ExportMeta> {
-  const workspace = await env.DB.prepare("SELECT * FROM workspaces WHERE id = ?").bind(workspaceId).first();
+  const workspace = await findWorkspaceRecord(dbOf(env), workspaceId);
   if (!workspace) throw new ApiError("not_found", "workspace not found");
   const id = newId("exp");
   const createdAt = now();
@@ -122,7 +64,7 @@ export async function exportWorkspace(env: AppBindings, workspaceId: string, cre
       `{"format":${JSON.stringify(EXPORT_FORMAT)},"formatVersion":${EXPORT_FORMAT_VERSION},"exportId":${JSON.stringify(id)},` +
         `"exportedAt":${JSON.stringify(iso(createdAt))},"exportedBy":${JSON.stringify(createdBy)},"workspace":${JSON.stringify(workspace)}`,
     );
-    for (const section of SECTIONS) counts[section.name] = await writeSection(env, writer, section, workspaceId);
+    for (const section of EXPORT_SECTIONS) counts[section] = await writeSection(env, writer, section, workspaceId);
     await writer.write("}");
     const { bytes, sha256 } = await writer.close();
     const meta: ExportMeta = { id, workspaceId, bytes, sha256, createdAt, createdBy, counts };

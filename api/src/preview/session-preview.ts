@@ -3,8 +3,8 @@ import { ApiError } from "../../../sdk/errors";
 import { can } from "../../../sdk/permissions";
 import { pathProblem, queryProblem } from "../../../sdk/protocol/runtime-path";
 import { idSchema } from "../../../sdk/schemas/common";
-import type { Role } from "../../../sdk/states";
 import type { AppBindings, AppEnv } from "../env";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
@@ -14,8 +14,9 @@ import { wantsHTML } from "../shares/pages";
 import { previewOriginFor } from "./origin";
 import { hardenPreviewResponse, isUpgrade } from "./sandbox";
 import { isTopLevelNavigation, previewShellPage } from "./shell";
+import { roleOnSession } from "./visit-access-repo";
 import { PREVIEW_GRANT_COOKIE, visitCookie, withoutVisitCookies } from "./visit-cookies";
-import { liveCredential, signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant } from "./visit-grants";
+import { signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant } from "./visit-grants";
 
 /**
  * The session's own preview for its workspace's members, isolated like a share link.
@@ -81,25 +82,8 @@ export async function previewGrantRedirect(env: AppBindings, req: Request, sessi
   return isTopLevelNavigation(req) ? previewShellPage(enter) : redirect(enter, 303);
 }
 
-/**
- * The user's role in the live session's workspace (null when the session or the membership is
- * gone) and whether the credential behind the grant still stands, in one query.
- */
-async function roleOnSession(env: AppBindings, sessionId: string, holder: VisitHolder): Promise<{ role: Role; live: number } | null> {
-  const live = liveCredential(holder, "u.id", now());
-  return env.DB.prepare(
-    `SELECT m.role, ${live.sql} AS live FROM sessions s
-     JOIN workspaces w ON w.id = s.workspace_id AND w.deleted_at IS NULL
-     JOIN memberships m ON m.workspace_id = s.workspace_id AND m.user_id = ?
-     JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-     WHERE s.id = ? AND s.deleted_at IS NULL`,
-  )
-    .bind(...live.binds, holder.userId, sessionId)
-    .first<{ role: Role; live: number }>();
-}
-
 async function assertMayPreview(env: AppBindings, sessionId: string, holder: VisitHolder): Promise<void> {
-  const row = await roleOnSession(env, sessionId, holder);
+  const row = await roleOnSession(dbOf(env), sessionId, holder, now());
   if (!row) throw new ApiError("not_found", "session not found");
   if (!row.live) throw new ApiError("unauthorized", "the sign-in or API token that opened this preview was revoked; open it again");
   if (!can(row.role, "runtime.access")) throw new ApiError("forbidden", `your role (${row.role}) cannot use runtimes`);

@@ -9,7 +9,7 @@ import { base64url, timingSafeEqual } from "../lib/crypto";
  * run in a CSP sandbox (an opaque origin), so their own requests carry no SameSite=Lax session
  * cookie; the grant in the path says who the visitor is. It grants nothing by itself: callers
  * re-check the visitor's access on every request and that the credential behind it still stands
- * (liveCredential), so revoking a sign-in, deleting an API token or logging out everywhere also
+ * (visit-access-repo), so revoking a sign-in, deleting an API token or logging out everywhere also
  * ends the visits they opened, HTTP and WebSocket upgrades alike.
  *
  * `purpose` separates the two uses, so a grant for a share link is never one for a session's
@@ -33,27 +33,6 @@ const KIND_LETTER = { sign_in: "s", api_token: "t" } as const;
 export function visitHolder(userId: string, credential: ConnectionCredential): VisitHolder {
   if (credential.kind !== "sign_in" && credential.kind !== "api_token") throw new ApiError("forbidden", "sign in to open previews");
   return { userId, credential: { kind: credential.kind, id: credential.id } };
-}
-
-/**
- * The SQL condition that the holder's credential still stands, and what it binds; `user` is the
- * column holding the visitor's id. An indexed primary-key lookup folded into the query that
- * re-checks the visitor's access anyway, so the check costs no extra D1 round trip.
- */
-export function liveCredential(holder: VisitHolder, user: string, at: number): { sql: string; binds: (string | number)[] } {
-  if (holder.credential.kind === "api_token") {
-    return {
-      sql: `EXISTS (SELECT 1 FROM api_tokens g WHERE g.id = ? AND g.user_id = ${user} AND g.revoked_at IS NULL
-              AND (g.expires_at IS NULL OR g.expires_at > ?))`,
-      binds: [holder.credential.id, at],
-    };
-  }
-  // A CLI sign-in's expires_at is its current access token's, renewed by refreshing: only
-  // revocation (logout, logout-all, a reused refresh token) ends it.
-  return {
-    sql: `EXISTS (SELECT 1 FROM auth_sessions g WHERE g.id = ? AND g.user_id = ${user} AND g.revoked_at IS NULL)`,
-    binds: [holder.credential.id],
-  };
 }
 
 const encoder = new TextEncoder();

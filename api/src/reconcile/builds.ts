@@ -1,6 +1,8 @@
+import { failStuckBuild } from "../builds/builds-repo";
 import { noteLog } from "../builds/log";
 import { requeueBuild } from "../builds/store";
 import { findStuckBuilds } from "../builds/stuck";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { buildLogKey } from "../templates/keys";
 import type { Plan, PlannedAction, ReconcileContext } from "./types";
@@ -35,13 +37,7 @@ export async function planStuckBuilds(ctx: ReconcileContext): Promise<Plan> {
       const error = `stuck in building for more than ${limitSeconds}s; recovered by reconcile (${ctx.policy.stuckBuildPolicy})`;
       const t = Date.now();
       // Conditional on the state planned from: a build that finished meanwhile is left alone.
-      const res = await ctx.env.DB.prepare(
-        `UPDATE template_builds SET status = 'failed', error = ?, finished_at = ?, updated_at = ?
-         WHERE id = ? AND status = 'building' AND started_at = ?`,
-      )
-        .bind(error, t, t, b.id, b.startedAt)
-        .run();
-      if (res.meta.changes !== 1) return "noop";
+      if (!(await failStuckBuild(dbOf(ctx.env), b.id, b.startedAt, error, t))) return "noop";
       await terminateInstance(ctx, b.workflowInstanceId);
       await noteLog(ctx.env.BUCKET, buildLogKey(b.workspaceId, b.id), error).catch(() => {});
       log("warn", "stuck build recovered", { buildId: b.id, workspaceId: b.workspaceId, phase: "building", reason: error });

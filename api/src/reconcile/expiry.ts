@@ -1,44 +1,34 @@
 import type { ReconcileActionKind } from "../../../sdk/schemas/admin";
+import { dbOf } from "../lib/db";
+import { deleteExpired, type ExpiringTable, listExpiredIds } from "./expiry-repo";
 import type { Plan, PlannedAction, ReconcileContext } from "./types";
 
 /**
  * Rows past their expiry, removed in batches (one audited action per batch). Device codes live
- * in KV with a TTL, so KV expires them itself. An auth session outlives its access token while
- * a refresh token of its family is still valid (the CLI refreshes into it), so only sessions
- * without one go.
+ * in KV with a TTL, so KV expires them itself.
  */
-interface ExpiringTable {
+interface Expiring {
   kind: ReconcileActionKind;
-  table: string;
-  /** WHERE clause over alias `x`; `?1` is the run's clock. */
-  where: string;
+  table: ExpiringTable;
   what: string;
 }
 
-const TABLES: ExpiringTable[] = [
-  { kind: "upload_grant_expire", table: "upload_grants", where: "x.expires_at <= ?1", what: "upload grants past expiry" },
-  { kind: "auth_challenge_expire", table: "auth_challenges", where: "x.expires_at <= ?1", what: "passkey challenges past expiry" },
-  { kind: "refresh_token_expire", table: "refresh_tokens", where: "x.expires_at <= ?1", what: "refresh tokens past expiry" },
-  {
-    kind: "auth_session_expire",
-    table: "auth_sessions",
-    where: `x.expires_at <= ?1 AND NOT EXISTS (
-      SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = x.id AND r.expires_at > ?1 AND r.revoked_at IS NULL)`,
-    what: "sign-in sessions past expiry without a live refresh token",
-  },
+const TABLES: Expiring[] = [
+  { kind: "upload_grant_expire", table: "upload_grants", what: "upload grants past expiry" },
+  { kind: "auth_challenge_expire", table: "auth_challenges", what: "passkey challenges past expiry" },
+  { kind: "refresh_token_expire", table: "refresh_tokens", what: "refresh tokens past expiry" },
+  { kind: "auth_session_expire", table: "auth_sessions", what: "sign-in sessions past expiry without a live refresh token" },
 ];
 
 export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {
   const actions: PlannedAction[] = [];
   let truncated = false;
   const limit = ctx.policy.maxPurges * 10;
+  const db = dbOf(ctx.env);
   for (const t of TABLES) {
-    const { results } = await ctx.env.DB.prepare(`SELECT x.id FROM ${t.table} x WHERE ${t.where} LIMIT ?2`)
-      .bind(ctx.now, limit)
-      .all<{ id: string }>();
-    if (results.length === 0) continue;
-    if (results.length === limit) truncated = true;
-    const ids = results.map((r) => r.id);
+    const ids = await listExpiredIds(db, t.table, ctx.now, limit);
+    if (ids.length === 0) continue;
+    if (ids.length === limit) truncated = true;
     actions.push({
       kind: t.kind,
       targetType: t.table,
@@ -51,12 +41,7 @@ export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {
         let deleted = 0;
         for (let i = 0; i < ids.length; i += 50) {
           const chunk = ids.slice(i, i + 50);
-          const res = await ctx.env.DB.prepare(
-            `DELETE FROM ${t.table} AS x WHERE x.id IN (${chunk.map((_, j) => `?${j + 2}`).join(",")}) AND ${t.where}`,
-          )
-            .bind(ctx.now, ...chunk)
-            .run();
-          deleted += res.meta.changes;
+          deleted += await deleteExpired(db, t.table, chunk, ctx.now);
         }
         return deleted > 0 ? "done" : "noop";
       },

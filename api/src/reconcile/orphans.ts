@@ -1,4 +1,6 @@
 import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
+import { referenced } from "./orphans-repo";
 import type { Plan, PlannedAction, ReconcileContext } from "./types";
 
 /**
@@ -15,21 +17,6 @@ interface Owner {
   owned: (env: AppBindings, keys: string[]) => Promise<Set<string>>;
 }
 
-async function inChunks<T>(items: T[], size: number, fn: (chunk: T[]) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
-}
-
-async function matching(env: AppBindings, sql: (placeholders: string) => string, values: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  await inChunks([...new Set(values)], 90, async (chunk) => {
-    const { results } = await env.DB.prepare(sql(chunk.map(() => "?").join(",")))
-      .bind(...chunk)
-      .all<{ v: string }>();
-    for (const r of results) found.add(r.v);
-  });
-  return found;
-}
-
 /** `builds/<ws>/<buildId>/…` → buildId. */
 const buildIdOf = (key: string): string => key.split("/")[2] ?? "";
 
@@ -39,26 +26,26 @@ const OWNERS: Owner[] = [
     // A snapshot's manifest (`<id>.manifest.json`, beside `<id>.tar.gz`) belongs to its archive's row.
     owned: async (env, keys) => {
       const archiveOf = (k: string) => k.replace(/\.manifest\.json$/, ".tar.gz");
-      const rows = await matching(env, (p) => `SELECT r2_key AS v FROM snapshots WHERE r2_key IN (${p})`, [
-        ...new Set(keys.map(archiveOf)),
-      ]);
+      const rows = await referenced(dbOf(env), "snapshot_archive", [...new Set(keys.map(archiveOf))]);
       return new Set(keys.filter((k) => rows.has(archiveOf(k))));
     },
   },
   {
     prefix: "builds/",
     owned: async (env, keys) => {
-      const builds = await matching(env, (p) => `SELECT id AS v FROM template_builds WHERE id IN (${p})`, keys.map(buildIdOf));
+      const db = dbOf(env);
+      const builds = await referenced(db, "build_id", keys.map(buildIdOf));
       // A session keeps starting from its artifact even after its build row went.
-      const artifacts = await matching(env, (p) => `SELECT artifact_key AS v FROM sessions WHERE artifact_key IN (${p})`, keys);
+      const artifacts = await referenced(db, "session_artifact", keys);
       return new Set(keys.filter((k) => builds.has(buildIdOf(k)) || artifacts.has(k)));
     },
   },
   {
     prefix: "templates/",
     owned: async (env, keys) => {
-      const versions = await matching(env, (p) => `SELECT bundle_key AS v FROM template_versions WHERE bundle_key IN (${p})`, keys);
-      const sessions = await matching(env, (p) => `SELECT bundle_key AS v FROM sessions WHERE bundle_key IN (${p})`, keys);
+      const db = dbOf(env);
+      const versions = await referenced(db, "version_bundle", keys);
+      const sessions = await referenced(db, "session_bundle", keys);
       return new Set(keys.filter((k) => versions.has(k) || sessions.has(k)));
     },
   },

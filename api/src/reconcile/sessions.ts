@@ -1,14 +1,8 @@
-import type { SessionState } from "../../../sdk/states";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
+import { listDeletedNotStopped, listRunningSessions, listSleepingSince } from "../sessions/sessions-repo";
 import { sessionStub, unwrap } from "../sessions/stub";
 import { ageDays, type Plan, type PlannedAction, type ReconcileContext } from "./types";
-
-interface Row {
-  id: string;
-  workspace_id: string;
-  state: SessionState;
-  updated_at: number;
-}
 
 const RECONCILE_ACTOR = { userId: null };
 
@@ -18,17 +12,12 @@ const RECONCILE_ACTOR = { userId: null };
  */
 async function planIdleChecks(ctx: ReconcileContext): Promise<Plan> {
   const limit = ctx.policy.maxSessionChecks;
-  const { results } = await ctx.env.DB.prepare(
-    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'running' AND deleted_at IS NULL
-     ORDER BY COALESCE(last_active_at, updated_at) LIMIT ?`,
-  )
-    .bind(limit)
-    .all<Row>();
+  const results = await listRunningSessions(dbOf(ctx.env), limit);
   const actions: PlannedAction[] = results.map((s) => ({
     kind: "session_check_idle",
     targetType: "session",
     targetId: s.id,
-    workspaceId: s.workspace_id,
+    workspaceId: s.workspaceId,
     reason: "running: the session checks its idle deadline and sleeps (after a flush) if it passed",
     apply: async () => {
       const after = unwrap(await sessionStub(ctx.env, s.id).checkIdle(s.id));
@@ -43,18 +32,13 @@ async function planIdleChecks(ctx: ReconcileContext): Promise<Plan> {
 /** Asleep past SLEEPING_STOP_AFTER_DAYS: its sleep snapshot becomes its final one and it is stopped. */
 async function planLongSleeping(ctx: ReconcileContext): Promise<Plan> {
   const limit = ctx.policy.maxSessionChecks;
-  const { results } = await ctx.env.DB.prepare(
-    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'sleeping' AND deleted_at IS NULL AND updated_at < ?
-     ORDER BY updated_at LIMIT ?`,
-  )
-    .bind(ctx.now - ctx.policy.sleepingStopAfterMs, limit)
-    .all<Row>();
+  const results = await listSleepingSince(dbOf(ctx.env), ctx.now - ctx.policy.sleepingStopAfterMs, limit);
   const actions: PlannedAction[] = results.map((s) => ({
     kind: "session_stop_long_sleeping",
     targetType: "session",
     targetId: s.id,
-    workspaceId: s.workspace_id,
-    reason: `asleep for ${ageDays(ctx.now, s.updated_at)}; the sleep snapshot is final and the session is stopped`,
+    workspaceId: s.workspaceId,
+    reason: `asleep for ${ageDays(ctx.now, s.updatedAt)}; the sleep snapshot is final and the session is stopped`,
     apply: async () => {
       const before = s.state;
       const after = unwrap(await sessionStub(ctx.env, s.id).stop(s.id, RECONCILE_ACTOR));
@@ -70,17 +54,12 @@ async function planLongSleeping(ctx: ReconcileContext): Promise<Plan> {
  */
 async function planStopDeleted(ctx: ReconcileContext): Promise<Plan> {
   const limit = ctx.policy.maxSessionChecks;
-  const { results } = await ctx.env.DB.prepare(
-    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE deleted_at IS NOT NULL AND state != 'deleted'
-     ORDER BY deleted_at LIMIT ?`,
-  )
-    .bind(limit)
-    .all<Row>();
+  const results = await listDeletedNotStopped(dbOf(ctx.env), limit);
   const actions: PlannedAction[] = results.map((s) => ({
     kind: "session_stop_deleted",
     targetType: "session",
     targetId: s.id,
-    workspaceId: s.workspace_id,
+    workspaceId: s.workspaceId,
     reason: `marked deleted while ${s.state}; its runtime is stopped (after a final snapshot) and it stays restorable`,
     apply: async () => {
       const after = unwrap(await sessionStub(ctx.env, s.id).remove(s.id, RECONCILE_ACTOR));

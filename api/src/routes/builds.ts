@@ -2,9 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../sdk/errors";
 import { buildListQuery, buildListSchema, buildSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
 import { idSchema } from "../../../sdk/schemas/common";
-import { getBuild, listBuilds, loadBuild, requeueBuild, toBuild } from "../builds/store";
+import { listDeadLetteredBuildIds, toBuild } from "../builds/builds-repo";
+import { getBuild, listBuilds, loadBuild, requeueBuild } from "../builds/store";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonResponse } from "../lib/openapi";
 import { requireAuth, requireOperator, requirePermission } from "../middleware/auth";
 import { assertQuota } from "../workspaces/quotas";
@@ -126,15 +128,9 @@ router.openapi(
     responses: { 200: jsonResponse(retryDeadLetteredSchema), ...errorResponses },
   }),
   async (c) => {
-    const rows = await c.env.DB.prepare(
-      `SELECT b.id FROM template_builds b JOIN templates t ON t.id = b.template_id
-       WHERE b.status = 'dead_lettered' AND t.deleted_at IS NULL ORDER BY b.created_at LIMIT 500`,
-    ).all<{
-      id: string;
-    }>();
     const buildIds: string[] = [];
-    for (const r of rows.results) {
-      if (await requeueBuild(c.env, r.id, ["dead_lettered"], "retry_dead_lettered")) buildIds.push(r.id);
+    for (const id of await listDeadLetteredBuildIds(dbOf(c.env))) {
+      if (await requeueBuild(c.env, id, ["dead_lettered"], "retry_dead_lettered")) buildIds.push(id);
     }
     await audit(c, { action: "build.retry_dead_lettered", targetType: "build", details: { count: buildIds.length, buildIds } });
     return c.json({ count: buildIds.length, buildIds }, 200);

@@ -2,7 +2,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { type BindingName, bindingNames, type Health, healthSchema } from "../../../sdk/schemas/health";
 import { API_VERSION } from "../../../sdk/version";
 import type { AppBindings } from "../env";
+import { pingDb } from "../health/health-repo";
 import { createRouter } from "../lib/app";
+import { dbOf } from "../lib/db";
 import { jsonResponse } from "../lib/openapi";
 import { getRuntimeDriver, runtimeDriverName } from "../runtime-drivers/select";
 
@@ -13,7 +15,7 @@ async function checkBinding(env: AppBindings, name: BindingName): Promise<boolea
   try {
     switch (name) {
       case "DB":
-        return (await env.DB.prepare("SELECT 1 AS one").first<{ one: number }>())?.one === 1;
+        return await pingDb(dbOf(env));
       case "KV":
         await env.KV.get("health-probe");
         return true;

@@ -20,12 +20,14 @@ import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { hasJSONBody } from "../lib/validate";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { credentialOf } from "../sessions/connections";
 import { getSessionRowById, insertSession, listSessionPage, requireSessionRow, toSession } from "../sessions/records";
+import { setStartOnIntent } from "../sessions/sessions-repo";
 import { issueSSHToken, sshUserFor } from "../sessions/ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../sessions/stub";
 import { publishSessionChange, workspaceEventsStub } from "../sessions/workspace-events";
@@ -182,9 +184,7 @@ router.openapi(
   async (c) => {
     const { id } = await requirePathSession(c);
     const { startOnIntent } = c.req.valid("json");
-    await c.env.DB.prepare("UPDATE sessions SET start_on_intent = ? WHERE id = ?")
-      .bind(startOnIntent ? 1 : 0, id)
-      .run();
+    await setStartOnIntent(dbOf(c.env), id, startOnIntent);
     await audit(c, { action: "session.update", targetType: "session", targetId: id, details: { startOnIntent } });
     return c.json({ session: await currentSession(c, id) }, 200);
   },

@@ -13,15 +13,16 @@ import {
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { closeConnectionsAfter } from "../sessions/connections";
 import { requireSessionRow } from "../sessions/records";
-import { listShareAccess } from "../shares/access-log";
 import { handleShareRequest, shareEnterURL } from "../shares/gateway";
-import { assertCanManageShares } from "../shares/manage";
-import { insertShare, listShareRows, requireShareRow, revokeShare, toShare } from "../shares/store";
+import { assertCanManageShares, requireShare } from "../shares/manage";
+import { listShareAccess } from "../shares/share-access-repo";
+import { insertShare, listShares, revokeShare, toShare } from "../shares/shares-repo";
 import { hashShareToken, newShareToken } from "../shares/tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
@@ -55,7 +56,7 @@ router.openapi(
     const token = newShareToken();
     const at = now();
     const shareId = newId("shr");
-    await insertShare(c.env, {
+    await insertShare(dbOf(c.env), {
       id: shareId,
       sessionId: id,
       workspaceId: auth.workspaceId,
@@ -76,7 +77,7 @@ router.openapi(
     });
     // The link opens on the session's preview host; `path` is its app-origin form, which leads there.
     const path = `${SHARE_PATH_PREFIX}${token}/`;
-    const share = toShare(await requireShareRow(c.env, id, shareId), now());
+    const share = toShare(await requireShare(c.env, id, shareId), now());
     return c.json({ share, path, url: shareEnterURL(c.env, id, token, "/", body.port ?? null) }, 201);
   },
 );
@@ -96,7 +97,7 @@ router.openapi(
     const { id } = c.req.valid("param");
     assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
     const at = now();
-    return c.json({ shares: (await listShareRows(c.env, id)).map((r) => toShare(r, at)) }, 200);
+    return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
   },
 );
 
@@ -114,13 +115,13 @@ router.openapi(
     const auth = c.get("auth");
     const { id, shareId } = c.req.valid("param");
     assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
-    const row = await requireShareRow(c.env, id, shareId);
-    if (row.revoked_at === null) {
-      await revokeShare(c.env, shareId, auth.userId, now());
+    const row = await requireShare(c.env, id, shareId);
+    if (row.revokedAt === null) {
+      await revokeShare(dbOf(c.env), shareId, auth.userId, now());
       await audit(c, { action: "share.revoke", targetType: "share", targetId: shareId, details: { sessionId: id } });
       await closeConnectionsAfter(c, { sessionId: id }, { credential: { kind: "share", id: shareId } });
     }
-    return c.json({ share: toShare(await requireShareRow(c.env, id, shareId), now()) }, 200);
+    return c.json({ share: toShare(await requireShare(c.env, id, shareId), now()) }, 200);
   },
 );
 
@@ -139,7 +140,7 @@ router.openapi(
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
-    return c.json({ entries: await listShareAccess(c.env, id, query) }, 200);
+    return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);
   },
 );
 

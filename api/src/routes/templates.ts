@@ -15,14 +15,15 @@ import {
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { deleteTemplate } from "../templates/delete";
 import { createGrant } from "../templates/grants";
 import { promoteVersion, rollback } from "../templates/releases";
-import { toTemplate, toVersion } from "../templates/rows";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../templates/store";
+import { insertTemplate, insertVersion, setTemplateArchived } from "../templates/templates-repo";
 import { assertQuota } from "../workspaces/quotas";
 
 const router = createRouter();
@@ -47,7 +48,7 @@ router.openapi(
   }),
   async (c) => {
     const rows = await listTemplates(c.env, c.get("auth").workspaceId);
-    return c.json({ templates: rows.map(toTemplate) }, 200);
+    return c.json({ templates: rows }, 200);
   },
 );
 
@@ -68,16 +69,17 @@ router.openapi(
     const id = newId("tpl");
     const t = now();
     // One statement, so two concurrent creates of the same name cannot both insert.
-    const inserted = await c.env.DB.prepare(
-      `INSERT INTO templates (id, workspace_id, name, description, builtin, created_by, created_at, updated_at)
-       SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?6
-       WHERE NOT EXISTS (SELECT 1 FROM templates WHERE workspace_id = ?2 AND name = ?3 AND deleted_at IS NULL)`,
-    )
-      .bind(id, auth.workspaceId, body.name, body.description ?? null, auth.userId, t)
-      .run();
-    if (inserted.meta.changes !== 1) throw new ApiError("conflict", `a template named ${body.name} already exists`);
+    const inserted = await insertTemplate(dbOf(c.env), {
+      id,
+      workspaceId: auth.workspaceId,
+      name: body.name,
+      description: body.description ?? null,
+      createdBy: auth.userId,
+      at: t,
+    });
+    if (!inserted) throw new ApiError("conflict", `a template named ${body.name} already exists`);
     await audit(c, { action: "template.create", targetType: "template", targetId: id, details: { name: body.name } });
-    return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, id)), 201);
+    return c.json(await loadTemplate(c.env, auth.workspaceId, id), 201);
   },
 );
 
@@ -111,15 +113,13 @@ for (const action of ["archive", "restore"] as const) {
     async (c) => {
       const auth = c.get("auth");
       const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
-      const archived = row.archived_at != null;
+      const archived = row.archived;
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
       if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
       const t = now();
-      await c.env.DB.prepare("UPDATE templates SET archived_at = ?, updated_at = ? WHERE id = ?")
-        .bind(action === "archive" ? t : null, t, row.id)
-        .run();
+      await setTemplateArchived(dbOf(c.env), row.id, action === "archive" ? t : null, t);
       await audit(c, { action: `template.${action}`, targetType: "template", targetId: row.id });
-      return c.json(toTemplate(await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
+      return c.json(await loadTemplate(c.env, auth.workspaceId, row.id), 200);
     },
   );
 }
@@ -156,16 +156,19 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
-    if (row.archived_at != null) throw new ApiError("invalid_state", "template is archived; restore it first");
+    if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
     const body = c.req.valid("json");
     const versionId = newId("tpv");
     try {
-      await c.env.DB.prepare(
-        `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, 'awaiting_upload', ?, ?)`,
-      )
-        .bind(versionId, row.id, auth.workspaceId, body.version, JSON.stringify(body.manifest), auth.userId, now())
-        .run();
+      await insertVersion(dbOf(c.env), {
+        id: versionId,
+        templateId: row.id,
+        workspaceId: auth.workspaceId,
+        version: body.version,
+        manifest: body.manifest,
+        createdBy: auth.userId,
+        at: now(),
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError("conflict", `version ${body.version} already exists; versions are immutable`);
       throw err;
@@ -182,7 +185,7 @@ router.openapi(
       targetId: row.id,
       details: { versionId, version: body.version },
     });
-    const version = toVersion(await loadVersion(c.env, row.id, versionId), row.active_version_id);
+    const version = await loadVersion(c.env, row, versionId);
     return c.json({ version, uploadGrant }, 201);
   },
 );
@@ -200,7 +203,7 @@ router.openapi(
   async (c) => {
     const { id, versionId } = c.req.valid("param");
     const row = await loadTemplate(c.env, c.get("auth").workspaceId, id);
-    return c.json(toVersion(await loadVersion(c.env, row.id, versionId), row.active_version_id), 200);
+    return c.json(await loadVersion(c.env, row, versionId), 200);
   },
 );
 
@@ -218,7 +221,7 @@ router.openapi(
     const auth = c.get("auth");
     const { id, versionId } = c.req.valid("param");
     const row = await loadTemplate(c.env, auth.workspaceId, id, { write: true });
-    const version = await loadVersion(c.env, row.id, versionId);
+    const version = await loadVersion(c.env, row, versionId);
     if (version.status !== "awaiting_upload") throw new ApiError("invalid_state", "this version's bundle is already uploaded");
     const grant = await createGrant(c.env, {
       workspaceId: auth.workspaceId,
@@ -244,7 +247,7 @@ router.openapi(
     const auth = c.get("auth");
     const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
     const { versionId } = c.req.valid("json");
-    await loadVersion(c.env, row.id, versionId);
+    await loadVersion(c.env, row, versionId);
     await promoteVersion(c.env, row.id, versionId, auth.userId);
     await audit(c, { action: "template.promote", targetType: "template", targetId: row.id, details: { versionId } });
     return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
@@ -269,7 +272,7 @@ router.openapi(
       action: "template.rollback",
       targetType: "template",
       targetId: row.id,
-      details: { versionId: target.versionId, from: row.active_version_id },
+      details: { versionId: target.versionId, from: row.activeVersionId },
     });
     return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
   },

@@ -2,15 +2,18 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../sdk/errors";
 import { idSchema } from "../../../sdk/schemas/common";
 import { uploadResultSchema } from "../../../sdk/schemas/templates";
-import { enqueueBuild, insertBuildStatement, newBuildId } from "../builds/store";
+import { deleteBuild, insertBuildStatement } from "../builds/builds-repo";
+import { enqueueBuild, newBuildId } from "../builds/store";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
+import { dbOf } from "../lib/db";
 import { errorResponses, jsonResponse } from "../lib/openapi";
+import { now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { claimGrant, releaseGrant } from "../templates/grants";
 import { bundleKey } from "../templates/keys";
-import { toVersion } from "../templates/rows";
 import { loadTemplate, loadVersion } from "../templates/store";
+import { markVersionUploadedStatement, templateIdOfVersion } from "../templates/templates-repo";
 import { receiveBundle } from "../templates/upload";
 import { assertQuota } from "../workspaces/quotas";
 
@@ -39,29 +42,25 @@ router.openapi(
     const grant = await claimGrant(c.env, c.req.valid("param").grantId, auth.userId);
     try {
       // The grant's workspace must be the caller's current one (where the role was just checked).
-      if (grant.workspace_id !== auth.workspaceId) throw new ApiError("not_found", "upload grant not found");
-      const versionRow = await c.env.DB.prepare("SELECT template_id FROM template_versions WHERE id = ?")
-        .bind(grant.version_id)
-        .first<{ template_id: string }>();
-      if (!versionRow) throw new ApiError("not_found", "template version not found");
-      const template = await loadTemplate(c.env, auth.workspaceId, versionRow.template_id, { write: true });
-      const version = await loadVersion(c.env, template.id, grant.version_id);
+      if (grant.workspaceId !== auth.workspaceId) throw new ApiError("not_found", "upload grant not found");
+      const db = dbOf(c.env);
+      const templateId = await templateIdOfVersion(db, grant.versionId);
+      if (!templateId) throw new ApiError("not_found", "template version not found");
+      const template = await loadTemplate(c.env, auth.workspaceId, templateId, { write: true });
+      const version = await loadVersion(c.env, template, grant.versionId);
       if (version.status !== "awaiting_upload") throw new ApiError("gone", "this version's bundle is already uploaded");
       await assertQuota(c.env, auth.workspaceId, "buildMinutes");
 
       const key = bundleKey(auth.workspaceId, template.id, version.id, grant.id);
-      const bundle = await receiveBundle(c.env.BUCKET, key, c.req.raw, grant.max_bytes);
+      const bundle = await receiveBundle(c.env.BUCKET, key, c.req.raw, grant.maxBytes);
 
       const buildId = newBuildId();
-      const [marked] = await c.env.DB.batch([
-        c.env.DB.prepare(
-          `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?
-           WHERE id = ? AND status = 'awaiting_upload'`,
-        ).bind(key, bundle.sha256, bundle.bytes, version.id),
-        insertBuildStatement(c.env, { id: buildId, workspaceId: auth.workspaceId, templateId: template.id, versionId: version.id }),
+      const [marked] = await db.batch([
+        markVersionUploadedStatement(db, version.id, { key, sha256: bundle.sha256, bytes: bundle.bytes }),
+        insertBuildStatement(db, { id: buildId, workspaceId: auth.workspaceId, templateId: template.id, versionId: version.id, at: now() }),
       ]);
-      if (marked?.meta.changes !== 1) {
-        await c.env.DB.prepare("DELETE FROM template_builds WHERE id = ?").bind(buildId).run();
+      if (marked !== 1) {
+        await deleteBuild(db, buildId);
         await c.env.BUCKET.delete(key);
         throw new ApiError("gone", "this version's bundle is already uploaded");
       }
@@ -72,8 +71,7 @@ router.openapi(
         targetId: template.id,
         details: { versionId: version.id, buildId, sha256: bundle.sha256, bytes: bundle.bytes, files: bundle.files },
       });
-      const fresh = await loadVersion(c.env, template.id, version.id);
-      const latest = toVersion(fresh, template.active_version_id);
+      const latest = await loadVersion(c.env, template, version.id);
       return c.json(
         {
           version: latest,

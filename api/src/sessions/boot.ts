@@ -1,10 +1,13 @@
 import { ApiError } from "../../../sdk/errors";
 import { type ExecEvent, execEvent } from "../../../sdk/protocol/agent";
 import type { LifecyclePhase } from "../../../sdk/states";
+import { artifactSha256 } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { cloneGitSource } from "../git/clone";
 import { dotfilesAtBoot } from "../git/dotfiles";
+import { dbOf } from "../lib/db";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, type SessionRef } from "../snapshots/store";
+import { bundleSha256 } from "../templates/templates-repo";
 import type { SessionConfig } from "./records";
 
 export interface BootContext {
@@ -23,15 +26,8 @@ const decoder = new TextDecoder();
 const OUTPUT_TAIL_CHARS = 2000;
 
 async function sha256Of(env: AppBindings, table: "artifact" | "bundle", key: string): Promise<string | null> {
-  const row =
-    table === "artifact"
-      ? await env.DB.prepare("SELECT artifact_sha256 AS sha FROM template_builds WHERE artifact_key = ? LIMIT 1")
-          .bind(key)
-          .first<{ sha: string | null }>()
-      : await env.DB.prepare("SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1")
-          .bind(key)
-          .first<{ sha: string | null }>();
-  return row?.sha ?? null;
+  const db = dbOf(env);
+  return table === "artifact" ? artifactSha256(db, key) : bundleSha256(db, key);
 }
 
 /** Streams an R2 object into an agent import endpoint; the agent verifies the SHA-256 first. */

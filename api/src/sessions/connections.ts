@@ -12,10 +12,12 @@ import {
 } from "../../../sdk/protocol/agent";
 import type { AppBindings, AppEnv } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import type { AuthContext } from "../middleware/auth";
 import type { SessionCore } from "./core";
+import { runningSessionIdsOfUser, runningSessionIdsOfWorkspace } from "./sessions-repo";
 import { sessionStub, unwrap } from "./stub";
 
 /**
@@ -109,16 +111,8 @@ export type RevocationScope = { userId: string } | { workspaceId: string } | { s
 
 async function runningSessions(env: AppBindings, scope: RevocationScope): Promise<string[]> {
   if ("sessionId" in scope) return [scope.sessionId];
-  const query =
-    "userId" in scope
-      ? env.DB.prepare(
-          `SELECT id FROM sessions WHERE state = 'running' AND deleted_at IS NULL
-           AND workspace_id IN (SELECT workspace_id FROM memberships WHERE user_id = ?)`,
-        ).bind(scope.userId)
-      : env.DB.prepare("SELECT id FROM sessions WHERE state = 'running' AND deleted_at IS NULL AND workspace_id = ?").bind(
-          scope.workspaceId,
-        );
-  return (await query.all<{ id: string }>()).results.map((r) => r.id);
+  const db = dbOf(env);
+  return "userId" in scope ? runningSessionIdsOfUser(db, scope.userId) : runningSessionIdsOfWorkspace(db, scope.workspaceId);
 }
 
 /** Tells each affected session's DO to end the matching connections; failures are logged, never thrown. */

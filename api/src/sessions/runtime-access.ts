@@ -7,7 +7,9 @@ import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
 import { base64url } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { authenticate, checkCSRF, resolveMembership } from "../middleware/auth";
+import { listUserPublicKeys } from "./authorized-keys-repo";
 import { credentialOf } from "./connections";
 import { INTERNAL_HEADERS } from "./proxy";
 import { consumeSSHToken } from "./ssh-tokens";
@@ -74,10 +76,7 @@ export async function authorizedKeysHeader(env: AppBindings, caller: Pick<Runtim
   let keys: string[];
   if (caller.boundKey) keys = [caller.boundKey];
   else {
-    const { results } = await env.DB.prepare("SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at")
-      .bind(caller.userId)
-      .all<{ public_key: string }>();
-    keys = results.map((r) => r.public_key);
+    keys = await listUserPublicKeys(dbOf(env), caller.userId);
   }
   const text = keys.map((k) => k.replace(/[\r\n]+/g, " ").trim()).join("\n");
   return base64url(new TextEncoder().encode(text));

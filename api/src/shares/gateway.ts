@@ -4,21 +4,16 @@ import { can } from "../../../sdk/permissions";
 import { SHARE_PATH_PREFIX } from "../../../sdk/schemas/shares";
 import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { authenticate } from "../middleware/auth";
 import { previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
 import { previewAgentPath } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
+import { isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
 import { withoutVisitCookies } from "../preview/visit-cookies";
-import {
-  liveCredential,
-  signVisitGrant,
-  VISIT_GRANT_TTL_MS,
-  type VisitHolder,
-  verifyVisitGrant,
-  visitHolder,
-} from "../preview/visit-grants";
+import { signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant, visitHolder } from "../preview/visit-grants";
 import { credentialOf, setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
 import { assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
@@ -26,7 +21,7 @@ import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
 import { type SharePage, sharePageResponse, wantsHTML } from "./pages";
-import { findShareByTokenHash, type ShareWithSession, shareEmails } from "./store";
+import { findShareByTokenHash, type ShareWithSession } from "./shares-repo";
 import { hashShareToken, parseCredential } from "./tokens";
 
 /**
@@ -63,29 +58,15 @@ interface Viewer {
 }
 
 /** The grant's viewer while the user exists and the sign-in or API token that asked for the grant stands. */
-async function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promise<Viewer | null> {
-  const live = liveCredential(holder, "u.id", at);
-  const row = await env.DB.prepare(`SELECT u.id, u.email FROM users u WHERE u.id = ? AND u.deleted_at IS NULL AND ${live.sql}`)
-    .bind(holder.userId, ...live.binds)
-    .first<{ id: string; email: string }>();
-  return row ? { userId: row.id, email: row.email } : null;
-}
-
-async function isMember(env: AppBindings, workspaceId: string, userId: string): Promise<boolean> {
-  const row = await env.DB.prepare(
-    `SELECT 1 AS ok FROM memberships m JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
-     WHERE m.workspace_id = ? AND m.user_id = ?`,
-  )
-    .bind(workspaceId, userId)
-    .first<{ ok: number }>();
-  return row !== null;
+function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promise<Viewer | null> {
+  return liveVisitor(dbOf(env), holder, at);
 }
 
 async function scopeAllows(env: AppBindings, share: ShareWithSession, viewer: Viewer | null): Promise<boolean> {
   if (share.scope === "anyone") return true;
   if (!viewer) return false;
-  if (share.scope === "workspace") return isMember(env, share.workspace_id, viewer.userId);
-  return shareEmails(share).includes(viewer.email.toLowerCase());
+  if (share.scope === "workspace") return isLiveWorkspaceMember(dbOf(env), share.workspaceId, viewer.userId);
+  return share.emails.includes(viewer.email.toLowerCase());
 }
 
 /** Runs `work` after the response when the runtime allows it (a Worker request), else awaits it. */
@@ -104,11 +85,11 @@ const badPathPage = (message: string): SharePage => ({ code: "bad_request", reas
 async function refuseBadPath(c: Context<AppEnv>, req: Request, pathname: string, at: number, message: string): Promise<Response> {
   const segment = pathname.slice(SHARE_PATH_PREFIX.length).split("/")[0] ?? "";
   const credential = segment.length <= 512 ? parseCredential(segment) : null;
-  const share = credential ? await findShareByTokenHash(c.env, await hashShareToken(credential.token)) : null;
+  const share = credential ? await findShareByTokenHash(dbOf(c.env), await hashShareToken(credential.token)) : null;
   if (share) {
     await logShareAccess(c.env, {
       shareId: share.id,
-      sessionId: share.session_id,
+      sessionId: share.sessionId,
       userId: null,
       email: null,
       method: req.method,
@@ -161,8 +142,8 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     message: "Check that you copied the whole link.",
   };
   if (!credential) return sharePageResponse(req, notFoundPage);
-  const share = await findShareByTokenHash(c.env, await hashShareToken(credential.token));
-  const wrongHost = onPreviewHost && (share?.session_id !== onPreviewHost.sessionId || (share?.port ?? null) !== onPreviewHost.port);
+  const share = await findShareByTokenHash(dbOf(c.env), await hashShareToken(credential.token));
+  const wrongHost = onPreviewHost && (share?.sessionId !== onPreviewHost.sessionId || (share?.port ?? null) !== onPreviewHost.port);
   if (!share || wrongHost) return sharePageResponse(req, notFoundPage);
 
   const rest = target.rest === null ? null : target.rest.join("/");
@@ -171,7 +152,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   let viewer: Viewer | null = null;
   const entry = (): AccessEntry => ({
     shareId: share.id,
-    sessionId: share.session_id,
+    sessionId: share.sessionId,
     userId: viewer?.userId ?? null,
     email: viewer?.email ?? null,
     method: req.method,
@@ -197,18 +178,18 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     viewer = auth ? { userId: auth.userId, email: auth.email, holder: visitHolder(auth.userId, credentialOf(auth)) } : null;
   }
 
-  if (share.session_deleted_at !== null || share.session_state === "deleted") {
+  if (share.sessionDeletedAt !== null || share.sessionState === "deleted") {
     return refuse({ code: "gone", reason: "session_deleted", title: "This preview is gone", message: "Its session was deleted." });
   }
-  if (share.revoked_at !== null) {
+  if (share.revokedAt !== null) {
     return refuse({ code: "gone", reason: "revoked", title: "This link was revoked", message: "Ask its owner for a new one." });
   }
-  if (share.expires_at <= at) {
+  if (share.expiresAt <= at) {
     return refuse({ code: "gone", reason: "expired", title: "This link has expired", message: "Ask its owner for a new one." });
   }
   // A link speaks for whoever made it: once they may no longer manage links in the workspace (left,
   // removed, demoted to viewer), it stops, or a removed member would keep a way into its sessions.
-  if (!share.creator_role || !can(share.creator_role, "shares.manage")) {
+  if (!share.creatorRole || !can(share.creatorRole, "shares.manage")) {
     return refuse({
       code: "gone",
       reason: "creator_left",
@@ -255,16 +236,16 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     if (websocket) throw new ApiError("not_found", "share links open on the preview host");
     let enter = credential.token;
     if (viewer && share.scope !== "anyone") {
-      const expiresAt = Math.min(share.expires_at, at + VISIT_GRANT_TTL_MS);
+      const expiresAt = Math.min(share.expiresAt, at + VISIT_GRANT_TTL_MS);
       // A grant already in the link was checked above; otherwise the viewer signed in on this request.
       if (credential.grant) enter = `${credential.token}.${credential.grant}`;
       else if (viewer.holder) enter = `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.holder, expiresAt)}`;
     }
-    const target = shareEnterURL(c.env, share.session_id, enter, `/${rest}${url.search}`, share.port ?? null);
+    const target = shareEnterURL(c.env, share.sessionId, enter, `/${rest}${url.search}`, share.port ?? null);
     return isTopLevelNavigation(req) ? previewShellPage(target) : Response.redirect(target, 303);
   }
 
-  const state = share.session_state;
+  const state = share.sessionState;
   if (state === "stopped" || state === "failed" || state === "stopping") {
     return refuse({
       code: "invalid_state",
@@ -276,7 +257,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   if (state !== "running" && navigation) {
     if (state === "sleeping" || state === "created") {
       try {
-        await assertQuota(c.env, share.workspace_id, "runningSessions");
+        await assertQuota(c.env, share.workspaceId, "runningSessions");
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         return refuse({
@@ -286,7 +267,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
           message: "Its owner has no room to run another session right now. Try again later.",
         });
       }
-      await afterResponse(c, wakeSleepingSession(c.env, share.session_id));
+      await afterResponse(c, wakeSleepingSession(c.env, share.sessionId));
     }
     await logShareAccess(c.env, { ...entry(), reason: "waking" });
     return sharePageResponse(req, {
@@ -302,8 +283,8 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
   setPrincipal(forwarded, { userId: viewer?.userId ?? null, credential: { kind: "share", id: share.id } });
   const agentPath = previewAgentPath(target.rest, url.search, share.port ?? null);
-  const res = await sessionStub(c.env, share.session_id).fetch(
-    sessionDORequest(share.session_id, "/runtime", forwarded, { agentPath, wake: true }),
+  const res = await sessionStub(c.env, share.sessionId).fetch(
+    sessionDORequest(share.sessionId, "/runtime", forwarded, { agentPath, wake: true }),
   );
   return hardenPreviewResponse(res);
 }

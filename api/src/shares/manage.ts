@@ -1,6 +1,10 @@
 import { ApiError } from "../../../sdk/errors";
+import type { AppBindings } from "../env";
+import { dbOf } from "../lib/db";
+import { notFound } from "../lib/errors";
 import type { AuthContext } from "../middleware/auth";
 import type { SessionRow } from "../sessions/records";
+import { findShare, type ShareRecord } from "./shares-repo";
 
 /**
  * Share links of a session, and who opened them, are the business of the session's owner and
@@ -9,4 +13,11 @@ import type { SessionRow } from "../sessions/records";
 export function assertCanManageShares(auth: AuthContext, session: Pick<SessionRow, "owner_id">): void {
   if (auth.userId === session.owner_id || auth.role === "owner" || auth.role === "admin") return;
   throw new ApiError("forbidden", "only the session's owner or a workspace admin manages its share links");
+}
+
+/** A share of this session; another session's share answers 404. */
+export async function requireShare(env: AppBindings, sessionId: string, shareId: string): Promise<ShareRecord> {
+  const row = await findShare(dbOf(env), sessionId, shareId);
+  if (!row) throw notFound("share link");
+  return row;
 }

@@ -2,18 +2,9 @@ import { ApiError } from "../../../sdk/errors";
 import { BUNDLE_MAX_BYTES, UPLOAD_GRANT_TTL_MS, type UploadGrant } from "../../../sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
+import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";
-
-export interface GrantRow {
-  id: string;
-  workspace_id: string;
-  version_id: string;
-  user_id: string;
-  max_bytes: number;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
+import { findGrant, insertGrant, markGrantUnused, markGrantUsed, type UploadGrantRecord } from "./upload-grants-repo";
 
 export async function createGrant(
   env: AppBindings,
@@ -22,11 +13,15 @@ export async function createGrant(
   const id = newId("upg");
   const t = now();
   const expiresAt = t + UPLOAD_GRANT_TTL_MS;
-  await env.DB.prepare(
-    "INSERT INTO upload_grants (id, workspace_id, version_id, user_id, max_bytes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  )
-    .bind(id, opts.workspaceId, opts.versionId, opts.userId, BUNDLE_MAX_BYTES, t, expiresAt)
-    .run();
+  await insertGrant(dbOf(env), {
+    id,
+    workspaceId: opts.workspaceId,
+    versionId: opts.versionId,
+    userId: opts.userId,
+    maxBytes: BUNDLE_MAX_BYTES,
+    createdAt: t,
+    expiresAt,
+  });
   return { id, url: `${opts.origin}/api/uploads/${id}`, expiresAt: iso(expiresAt) as string, maxBytes: BUNDLE_MAX_BYTES };
 }
 
@@ -35,20 +30,18 @@ export async function createGrant(
  * or expired grant is 410. The claim is one conditional UPDATE, so two racing PUTs cannot
  * both win.
  */
-export async function claimGrant(env: AppBindings, grantId: string, userId: string): Promise<GrantRow> {
-  const grant = await env.DB.prepare("SELECT * FROM upload_grants WHERE id = ?").bind(grantId).first<GrantRow>();
-  if (!grant || grant.user_id !== userId) throw new ApiError("not_found", "upload grant not found");
+export async function claimGrant(env: AppBindings, grantId: string, userId: string): Promise<UploadGrantRecord> {
+  const db = dbOf(env);
+  const grant = await findGrant(db, grantId);
+  if (!grant || grant.userId !== userId) throw new ApiError("not_found", "upload grant not found");
   const t = now();
-  if (grant.used_at != null) throw new ApiError("gone", "upload grant already used");
-  if (grant.expires_at <= t) throw new ApiError("gone", "upload grant expired");
-  const claimed = await env.DB.prepare("UPDATE upload_grants SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?")
-    .bind(t, grantId, t)
-    .run();
-  if (claimed.meta.changes !== 1) throw new ApiError("gone", "upload grant already used");
-  return { ...grant, used_at: t };
+  if (grant.usedAt != null) throw new ApiError("gone", "upload grant already used");
+  if (grant.expiresAt <= t) throw new ApiError("gone", "upload grant expired");
+  if (!(await markGrantUsed(db, grantId, t))) throw new ApiError("gone", "upload grant already used");
+  return { ...grant, usedAt: t };
 }
 
 /** A rejected upload gives the grant back so the person can send a corrected bundle before it expires. */
 export async function releaseGrant(env: AppBindings, grantId: string): Promise<void> {
-  await env.DB.prepare("UPDATE upload_grants SET used_at = NULL WHERE id = ?").bind(grantId).run();
+  await markGrantUnused(dbOf(env), grantId);
 }

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { Db } from "../lib/db";
+
+/**
+ * The statements of reconcile's purge: which deleted rows are past the retention window, and the
+ * batches that remove them with what they own. They span aggregates on purpose: a workspace's
+ * purge takes every table keyed by it in one batch.
+ */
+
+export type PurgedTable = "workspaces" | "sessions" | "snapshots" | "templates";
+
+export interface Deleted {
+  id: string;
+  workspaceId: string | null;
+  deletedAt: number;
+}
+
+const deletedRow = z.object({ id: z.string(), workspace_id: z.string().nullable(), deleted_at: z.number() });
+
+const DUE: Record<Exclude<PurgedTable, "snapshots">, string> = {
+  workspaces: "SELECT id, id AS workspace_id, deleted_at FROM workspaces WHERE deleted_at IS NOT NULL AND deleted_at < ?",
+  sessions: "SELECT id, workspace_id, deleted_at FROM sessions WHERE deleted_at IS NOT NULL AND state = 'deleted' AND deleted_at < ?",
+  templates: "SELECT id, workspace_id, deleted_at FROM templates WHERE deleted_at IS NOT NULL AND builtin = 0 AND deleted_at < ?",
+};
+
+/** Rows of `table` deleted before `cutoff`, oldest first, at most `limit`. */
+export async function listDue(db: Db, table: Exclude<PurgedTable, "snapshots">, cutoff: number, limit: number): Promise<Deleted[]> {
+  const rows = await db.all(deletedRow, `${DUE[table]} ORDER BY deleted_at LIMIT ?`, cutoff, limit);
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at }));
+}
+
+/** Snapshots deleted before `cutoff` that no increment builds on, oldest first, at most `limit`. */
+export async function listDueSnapshots(db: Db, cutoff: number, limit: number): Promise<(Deleted & { sessionId: string; r2Key: string })[]> {
+  const rows = await db.all(
+    deletedRow.extend({ session_id: z.string(), r2_key: z.string() }),
+    `SELECT id, workspace_id, deleted_at, session_id, r2_key FROM snapshots sn WHERE deleted_at IS NOT NULL AND deleted_at < ?
+     AND NOT EXISTS (SELECT 1 FROM snapshots d WHERE d.base_id = sn.id)
+     ORDER BY deleted_at LIMIT ?`,
+    cutoff,
+    limit,
+  );
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at, sessionId: r.session_id, r2Key: r.r2_key }));
+}
+
+/** True while the row is still deleted before `cutoff` (a restore in between makes it false). */
+export async function stillDeleted(db: Db, table: PurgedTable, id: string, cutoff: number): Promise<boolean> {
+  const row = await db.one(
+    z.object({ ok: z.number() }),
+    `SELECT 1 AS ok FROM ${table} WHERE id = ? AND deleted_at IS NOT NULL AND deleted_at < ?`,
+    id,
+    cutoff,
+  );
+  return row !== null;
+}
+
+/** Sessions of the workspace whose runtime has not reached `deleted`. */
+export async function countUnstoppedSessions(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.one(
+    z.object({ n: z.number() }),
+    "SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND state != 'deleted'",
+    workspaceId,
+  );
+  return row?.n ?? 0;
+}
+
+/** Removes a deleted workspace and every row keyed by it, together. */
+export async function purgeWorkspaceRows(db: Db, workspaceId: string): Promise<void> {
+  const inTemplates = "template_id IN (SELECT id FROM templates WHERE workspace_id = ?)";
+  await db.batch([
+    db.statement("DELETE FROM snapshots WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM upload_grants WHERE workspace_id = ?", workspaceId),
+    db.statement(`DELETE FROM template_builds WHERE ${inTemplates}`, workspaceId),
+    db.statement(`DELETE FROM template_releases WHERE ${inTemplates}`, workspaceId),
+    db.statement(`DELETE FROM template_versions WHERE ${inTemplates}`, workspaceId),
+    db.statement("DELETE FROM templates WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM sessions WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM workspace_secrets WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM quota_overrides WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM invites WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM api_tokens WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM memberships WHERE workspace_id = ?", workspaceId),
+    db.statement("DELETE FROM workspaces WHERE id = ? AND deleted_at IS NOT NULL", workspaceId),
+  ]);
+}
+
+/** Removes a deleted session and its snapshots' rows, together. */
+export async function purgeSessionRows(db: Db, sessionId: string): Promise<void> {
+  await db.batch([
+    db.statement("DELETE FROM snapshots WHERE session_id = ?", sessionId),
+    db.statement("DELETE FROM sessions WHERE id = ? AND state = 'deleted'", sessionId),
+  ]);
+}
+
+export async function purgeSnapshotRow(db: Db, snapshotId: string): Promise<void> {
+  await db.run("DELETE FROM snapshots WHERE id = ? AND deleted_at IS NOT NULL", snapshotId);
+}

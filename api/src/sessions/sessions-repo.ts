@@ -1,0 +1,318 @@
+import { z } from "zod";
+import type { Manifest } from "../../../sdk/schemas/manifest";
+import { storedManifestSchema } from "../../../sdk/schemas/manifest";
+import type { Session } from "../../../sdk/schemas/sessions";
+import { LIFECYCLE_PHASES, type LifecyclePhase, SESSION_STATES, type SessionState } from "../../../sdk/states";
+import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** Sessions: every statement on the sessions table lives here. */
+
+const nullableText = z.string().nullable();
+const nullableInt = z.number().nullable();
+
+/** A sessions row (times in epoch ms) plus whether its template has a newer promoted version. */
+const sessionRow = z.object({
+  id: z.string(),
+  workspace_id: z.string(),
+  owner_id: z.string(),
+  name: z.string(),
+  template_id: nullableText,
+  version_id: nullableText,
+  state: z.enum(SESSION_STATES),
+  state_version: z.number(),
+  runtime_status: nullableText,
+  runtime_state: nullableText,
+  last_bootstrap_at: nullableInt,
+  last_lifecycle_phase: z.enum(LIFECYCLE_PHASES).nullable(),
+  failure_reason: nullableText,
+  start_on_intent: z.number(),
+  created_at: z.number(),
+  updated_at: z.number(),
+  last_active_at: nullableInt,
+  manifest: nullableText,
+  artifact_key: nullableText,
+  bundle_key: nullableText,
+  newer_version: z.number(),
+});
+export type SessionRow = z.infer<typeof sessionRow>;
+
+/** What the runtime boots from; fixed at create time from the template's promoted version. */
+export interface SessionConfig {
+  manifest: Manifest;
+  artifactKey: string | null;
+  bundleKey: string | null;
+}
+
+/** The lifecycle fields only the Session DO writes; mirrored to D1 on every transition. */
+export interface LifecycleFields {
+  state: SessionState;
+  stateVersion: number;
+  runtimeStatus: string | null;
+  runtimeState: string | null;
+  lastBootstrapAt: number | null;
+  lastLifecyclePhase: LifecyclePhase | null;
+  failureReason: string | null;
+  lastActiveAt: number | null;
+}
+
+const SELECT = `SELECT s.id, s.workspace_id, s.owner_id, s.name, s.template_id, s.version_id, s.state, s.state_version,
+  s.runtime_status, s.runtime_state, s.last_bootstrap_at, s.last_lifecycle_phase, s.failure_reason, s.start_on_intent,
+  s.created_at, s.updated_at, s.last_active_at, s.manifest, s.artifact_key, s.bundle_key,
+  CASE WHEN t.active_version_id IS NOT NULL AND s.version_id IS NOT NULL AND t.active_version_id != s.version_id
+    AND t.deleted_at IS NULL THEN 1 ELSE 0 END AS newer_version
+  FROM sessions s LEFT JOIN templates t ON t.id = s.template_id`;
+
+/**
+ * Parsed manifests by their stored text. Sessions of one template version share the same text,
+ * and a listed page would otherwise run the manifest schema once per row. Bounded; cleared when full.
+ */
+const parsedManifests = new Map<string, Manifest>();
+const PARSED_MANIFESTS_MAX = 256;
+const PARSED_MANIFEST_MAX_CHARS = 32 * 1024;
+
+function parseManifest(text: string | null): Manifest {
+  const key = text ?? "";
+  const known = parsedManifests.get(key);
+  if (known) return known;
+  const parsed = storedManifestSchema.safeParse(text ? JSON.parse(text) : {});
+  const manifest: Manifest = parsed.success ? parsed.data : { persistedPaths: ["."] };
+  if (key.length > PARSED_MANIFEST_MAX_CHARS) return manifest;
+  if (parsedManifests.size >= PARSED_MANIFESTS_MAX) parsedManifests.clear();
+  parsedManifests.set(key, manifest);
+  return manifest;
+}
+
+export function sessionConfig(row: Pick<SessionRow, "manifest" | "artifact_key" | "bundle_key">): SessionConfig {
+  return {
+    // Shared between callers: treat as read-only.
+    manifest: parseManifest(row.manifest),
+    artifactKey: row.artifact_key,
+    bundleKey: row.bundle_key,
+  };
+}
+
+export function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    ownerId: row.owner_id,
+    name: row.name,
+    templateId: row.template_id,
+    versionId: row.version_id,
+    state: row.state,
+    stateVersion: row.state_version,
+    runtimeStatus: row.runtime_status,
+    runtimeState: row.runtime_state,
+    lastBootstrapAt: iso(row.last_bootstrap_at),
+    lastLifecyclePhase: row.last_lifecycle_phase,
+    failureReason: row.failure_reason,
+    previewPort: sessionConfig(row).manifest.previewPort ?? null,
+    startOnIntent: row.start_on_intent === 1,
+    newerVersionAvailable: row.newer_version === 1,
+    createdAt: iso(row.created_at) ?? "",
+    updatedAt: iso(row.updated_at) ?? "",
+    lastActiveAt: iso(row.last_active_at),
+  };
+}
+
+export interface NewSession {
+  id: string;
+  workspaceId: string;
+  ownerId: string;
+  name: string;
+  templateId: string | null;
+  versionId: string | null;
+  startOnIntent: boolean;
+  config: SessionConfig;
+  at: number;
+}
+
+/** Inserts the row in state `created`; false when the name is taken in the workspace. */
+export async function insertSessionRow(db: Db, s: NewSession): Promise<boolean> {
+  const changed = await db.run(
+    `INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, version_id, state, state_version, runtime_status,
+       start_on_intent, created_at, updated_at, manifest, artifact_key, bundle_key)
+     SELECT ?, ?, ?, ?, ?, ?, 'created', 0, 'none', ?, ?, ?, ?, ?, ?
+     WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL)`,
+    s.id,
+    s.workspaceId,
+    s.ownerId,
+    s.name,
+    s.templateId,
+    s.versionId,
+    s.startOnIntent ? 1 : 0,
+    s.at,
+    s.at,
+    JSON.stringify(s.config.manifest),
+    s.config.artifactKey,
+    s.config.bundleKey,
+    s.workspaceId,
+    s.name,
+  );
+  return changed === 1;
+}
+
+/** Any row by id, deleted or not. */
+export function findSessionRow(db: Db, id: string): Promise<SessionRow | null> {
+  return db.one(sessionRow, `${SELECT} WHERE s.id = ?`, id);
+}
+
+/** A session of the workspace that is not deleted. */
+export function findLiveSessionRow(db: Db, workspaceId: string, id: string): Promise<SessionRow | null> {
+  return db.one(sessionRow, `${SELECT} WHERE s.id = ? AND s.workspace_id = ? AND s.deleted_at IS NULL`, id, workspaceId);
+}
+
+/** Server-side filters of GET /api/sessions; all given ones must match. */
+export interface SessionFilters {
+  states?: SessionState[];
+  templateId?: string;
+  ownerId?: string;
+  name?: string;
+  /** A part of the name, already limited to [a-z0-9-] (no LIKE wildcards). */
+  q?: string;
+}
+
+function filterClause(f: SessionFilters): { sql: string; binds: unknown[] } {
+  const parts: string[] = [];
+  const binds: unknown[] = [];
+  if (f.states?.length) {
+    parts.push(`s.state IN (${f.states.map(() => "?").join(", ")})`);
+    binds.push(...f.states);
+  }
+  if (f.templateId) {
+    parts.push("s.template_id = ?");
+    binds.push(f.templateId);
+  }
+  if (f.ownerId) {
+    parts.push("s.owner_id = ?");
+    binds.push(f.ownerId);
+  }
+  if (f.name) {
+    parts.push("s.name = ?");
+    binds.push(f.name);
+  }
+  if (f.q) {
+    parts.push("instr(s.name, ?) > 0");
+    binds.push(f.q);
+  }
+  return { sql: parts.map((p) => `AND ${p}`).join(" "), binds };
+}
+
+/**
+ * Up to `limit` live sessions of the workspace, newest first by (created_at, id), filtered, and
+ * strictly after the `after` key when given (keyset pagination).
+ */
+export function listSessionRows(
+  db: Db,
+  workspaceId: string,
+  opts: { limit: number; after: { createdAt: number; id: string } | null; filters: SessionFilters },
+): Promise<SessionRow[]> {
+  const { after } = opts;
+  const where = after ? "AND (s.created_at < ? OR (s.created_at = ? AND s.id < ?))" : "";
+  const filter = filterClause(opts.filters);
+  const binds: unknown[] = [workspaceId, ...filter.binds, ...(after ? [after.createdAt, after.createdAt, after.id] : []), opts.limit];
+  return db.all(
+    sessionRow,
+    `${SELECT} WHERE s.workspace_id = ? AND s.deleted_at IS NULL ${filter.sql} ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+    ...binds,
+  );
+}
+
+/**
+ * Mirrors the DO's lifecycle fields. `state_version < ?` makes a stale writer (an older
+ * transition arriving late) a no-op instead of overwriting a newer state.
+ */
+export async function writeLifecycle(db: Db, sessionId: string, f: LifecycleFields, at: number): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sessions SET state = ?, state_version = ?, runtime_status = ?, runtime_state = ?, last_bootstrap_at = ?,
+       last_lifecycle_phase = ?, failure_reason = ?, last_active_at = ?, updated_at = ?,
+       deleted_at = CASE WHEN ? = 'deleted' THEN COALESCE(deleted_at, ?) ELSE deleted_at END
+     WHERE id = ? AND state_version < ?`,
+    f.state,
+    f.stateVersion,
+    f.runtimeStatus,
+    f.runtimeState,
+    f.lastBootstrapAt,
+    f.lastLifecyclePhase,
+    f.failureReason,
+    f.lastActiveAt,
+    at,
+    f.state,
+    at,
+    sessionId,
+    f.stateVersion,
+  );
+  return changed === 1;
+}
+
+export async function setStartOnIntent(db: Db, sessionId: string, startOnIntent: boolean): Promise<void> {
+  await db.run("UPDATE sessions SET start_on_intent = ? WHERE id = ?", startOnIntent ? 1 : 0, sessionId);
+}
+
+/** Running, undeleted sessions of every workspace the user is a member of. */
+export async function runningSessionIdsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.all(
+    z.object({ id: z.string() }),
+    `SELECT id FROM sessions WHERE state = 'running' AND deleted_at IS NULL
+     AND workspace_id IN (SELECT workspace_id FROM memberships WHERE user_id = ?)`,
+    userId,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Running, undeleted sessions of the workspace. */
+export async function runningSessionIdsOfWorkspace(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db.all(
+    z.object({ id: z.string() }),
+    "SELECT id FROM sessions WHERE state = 'running' AND deleted_at IS NULL AND workspace_id = ?",
+    workspaceId,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A session as reconcile plans from it. */
+export interface SessionBrief {
+  id: string;
+  workspaceId: string;
+  state: SessionState;
+  updatedAt: number;
+}
+
+const briefRow = z.object({ id: z.string(), workspace_id: z.string(), state: z.enum(SESSION_STATES), updated_at: z.number() });
+
+async function briefs(db: Db, sql: string, ...binds: unknown[]): Promise<SessionBrief[]> {
+  const rows = await db.all(briefRow, sql, ...binds);
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, state: r.state, updatedAt: r.updated_at }));
+}
+
+/** Running sessions, least recently active first. */
+export function listRunningSessions(db: Db, limit: number): Promise<SessionBrief[]> {
+  return briefs(
+    db,
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'running' AND deleted_at IS NULL
+     ORDER BY COALESCE(last_active_at, updated_at) LIMIT ?`,
+    limit,
+  );
+}
+
+/** Sessions asleep since before `before`, longest asleep first. */
+export function listSleepingSince(db: Db, before: number, limit: number): Promise<SessionBrief[]> {
+  return briefs(
+    db,
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'sleeping' AND deleted_at IS NULL AND updated_at < ?
+     ORDER BY updated_at LIMIT ?`,
+    before,
+    limit,
+  );
+}
+
+/** Sessions marked deleted whose runtime has not reached `deleted` yet, oldest deletion first. */
+export function listDeletedNotStopped(db: Db, limit: number): Promise<SessionBrief[]> {
+  return briefs(
+    db,
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE deleted_at IS NOT NULL AND state != 'deleted'
+     ORDER BY deleted_at LIMIT ?`,
+    limit,
+  );
+}

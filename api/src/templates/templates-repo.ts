@@ -1,0 +1,434 @@
+import { z } from "zod";
+import { storedManifestSchema } from "../../../sdk/schemas/manifest";
+import { type Template, type TemplateRelease, type TemplateVersion, VERSION_STATUSES } from "../../../sdk/schemas/templates";
+import { BUILD_STATES, type BuildState } from "../../../sdk/states";
+import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** Templates, their versions and release history: every statement on those tables lives here. */
+
+const nullableText = z.string().nullable();
+const nullableInt = z.number().nullable();
+
+/** A templates row plus the active version's label and manifest. */
+const templateRow = z.object({
+  id: z.string(),
+  workspace_id: nullableText,
+  name: z.string(),
+  description: nullableText,
+  active_version_id: nullableText,
+  builtin: z.number(),
+  created_by: nullableText,
+  created_at: z.number(),
+  updated_at: z.number(),
+  archived_at: nullableInt,
+  deleted_at: nullableInt,
+  active_version: nullableText,
+  active_manifest: nullableText,
+});
+type TemplateRow = z.infer<typeof templateRow>;
+
+/** A template_versions row plus its latest build. */
+const versionRow = z.object({
+  id: z.string(),
+  template_id: z.string(),
+  workspace_id: nullableText,
+  version: z.string(),
+  manifest: z.string(),
+  status: z.enum(VERSION_STATUSES),
+  bundle_key: nullableText,
+  bundle_sha256: nullableText,
+  bundle_bytes: nullableInt,
+  created_by: nullableText,
+  created_at: z.number(),
+  build_id: nullableText,
+  build_status: z.enum(BUILD_STATES).nullable(),
+  build_created_at: nullableInt,
+  build_finished_at: nullableInt,
+});
+type VersionRow = z.infer<typeof versionRow>;
+
+const releaseKind = z.enum(["promote", "rollback"]);
+const releaseRow = z.object({
+  id: z.string(),
+  template_id: z.string(),
+  version_id: z.string(),
+  kind: releaseKind,
+  actor_id: nullableText,
+  created_at: z.number(),
+  version: z.string(),
+});
+
+const TEMPLATE_SELECT = `SELECT t.id, t.workspace_id, t.name, t.description, t.active_version_id, t.builtin, t.created_by, t.created_at,
+    t.updated_at, t.archived_at, t.deleted_at, v.version AS active_version, v.manifest AS active_manifest
+  FROM templates t LEFT JOIN template_versions v ON v.id = t.active_version_id`;
+
+const VERSION_SELECT = `SELECT v.id, v.template_id, v.workspace_id, v.version, v.manifest, v.status, v.bundle_key, v.bundle_sha256,
+    v.bundle_bytes, v.created_by, v.created_at, b.id AS build_id, b.status AS build_status, b.created_at AS build_created_at,
+    b.finished_at AS build_finished_at
+  FROM template_versions v
+  LEFT JOIN template_builds b ON b.id = (
+    SELECT id FROM template_builds WHERE version_id = v.id ORDER BY created_at DESC, rowid DESC LIMIT 1)`;
+
+export function parseManifest(text: string) {
+  return storedManifestSchema.parse(JSON.parse(text));
+}
+
+function toTemplate(row: TemplateRow): Template {
+  const manifest = row.active_manifest ? parseManifest(row.active_manifest) : null;
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    description: row.description,
+    builtin: row.builtin === 1,
+    archived: row.archived_at != null,
+    activeVersionId: row.active_version_id,
+    activeVersion: row.active_version ?? null,
+    previewPort: manifest?.previewPort ?? null,
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+    archivedAt: iso(row.archived_at),
+  };
+}
+
+function toVersion(row: VersionRow, activeVersionId: string | null): TemplateVersion {
+  return {
+    id: row.id,
+    templateId: row.template_id,
+    version: row.version,
+    manifest: parseManifest(row.manifest),
+    status: row.status,
+    bundleSha256: row.bundle_sha256,
+    bundleBytes: row.bundle_bytes,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at) as string,
+    latestBuild:
+      row.build_id && row.build_status
+        ? {
+            id: row.build_id,
+            status: row.build_status,
+            createdAt: iso(row.build_created_at) as string,
+            finishedAt: iso(row.build_finished_at),
+          }
+        : null,
+    active: row.id === activeVersionId,
+  };
+}
+
+function toRelease(row: z.infer<typeof releaseRow>): TemplateRelease {
+  return {
+    id: row.id,
+    versionId: row.version_id,
+    version: row.version,
+    kind: row.kind,
+    actorId: row.actor_id,
+    createdAt: iso(row.created_at) as string,
+  };
+}
+
+// --- templates ---
+
+/** A template that is not deleted, whoever owns it (the caller checks the workspace). */
+export async function findLiveTemplate(db: Db, id: string): Promise<Template | null> {
+  const row = await db.one(templateRow, `${TEMPLATE_SELECT} WHERE t.id = ? AND t.deleted_at IS NULL`, id);
+  return row ? toTemplate(row) : null;
+}
+
+/** The workspace's templates and the built-ins: built-ins first, archived last, then by name. */
+export async function listTemplates(db: Db, workspaceId: string): Promise<Template[]> {
+  const rows = await db.all(
+    templateRow,
+    `${TEMPLATE_SELECT} WHERE t.deleted_at IS NULL AND (t.workspace_id = ? OR t.builtin = 1)
+     ORDER BY t.builtin DESC, t.archived_at IS NOT NULL, t.name`,
+    workspaceId,
+  );
+  return rows.map(toTemplate);
+}
+
+/** One statement, so two concurrent creates of the same name cannot both insert; false when the name is taken. */
+export async function insertTemplate(
+  db: Db,
+  t: { id: string; workspaceId: string; name: string; description: string | null; createdBy: string; at: number },
+): Promise<boolean> {
+  const changed = await db.run(
+    `INSERT INTO templates (id, workspace_id, name, description, builtin, created_by, created_at, updated_at)
+     SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?6
+     WHERE NOT EXISTS (SELECT 1 FROM templates WHERE workspace_id = ?2 AND name = ?3 AND deleted_at IS NULL)`,
+    t.id,
+    t.workspaceId,
+    t.name,
+    t.description,
+    t.createdBy,
+    t.at,
+  );
+  return changed === 1;
+}
+
+export async function setTemplateArchived(db: Db, id: string, archivedAt: number | null, at: number): Promise<void> {
+  await db.run("UPDATE templates SET archived_at = ?, updated_at = ? WHERE id = ?", archivedAt, at, id);
+}
+
+export async function markTemplateDeleted(db: Db, id: string, at: number): Promise<void> {
+  await db.run("UPDATE templates SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL", at, at, id);
+}
+
+/** Sessions not deleted that started from the template. */
+export async function countSessionsUsingTemplate(db: Db, templateId: string): Promise<number> {
+  const row = await db.one(
+    z.object({ n: z.number() }),
+    "SELECT COUNT(*) AS n FROM sessions WHERE template_id = ? AND deleted_at IS NULL AND state != 'deleted'",
+    templateId,
+  );
+  return row?.n ?? 0;
+}
+
+/** Ids of every build of the template (their R2 prefixes go with it). */
+export async function listTemplateBuildIds(db: Db, templateId: string): Promise<string[]> {
+  const rows = await db.all(z.object({ id: z.string() }), "SELECT id FROM template_builds WHERE template_id = ?", templateId);
+  return rows.map((r) => r.id);
+}
+
+/** Removes the template with its grants, builds, releases and versions, together. */
+export async function deleteTemplateRows(db: Db, templateId: string): Promise<void> {
+  await db.batch([
+    db.statement("DELETE FROM upload_grants WHERE version_id IN (SELECT id FROM template_versions WHERE template_id = ?)", templateId),
+    db.statement("DELETE FROM template_builds WHERE template_id = ?", templateId),
+    db.statement("DELETE FROM template_releases WHERE template_id = ?", templateId),
+    db.statement("DELETE FROM template_versions WHERE template_id = ?", templateId),
+    db.statement("DELETE FROM templates WHERE id = ?", templateId),
+  ]);
+}
+
+/** Bundles plus build artifacts held in R2 for the template. */
+export async function templateStorageBytes(db: Db, templateId: string): Promise<number> {
+  const row = await db.one(
+    z.object({ n: z.number() }),
+    `SELECT (SELECT COALESCE(SUM(bundle_bytes), 0) FROM template_versions WHERE template_id = ?1)
+          + (SELECT COALESCE(SUM(artifact_bytes), 0) FROM template_builds WHERE template_id = ?1) AS n`,
+    templateId,
+  );
+  return row?.n ?? 0;
+}
+
+/** How many of the template's builds are in each state (0 for states without any). */
+export async function templateBuildSummary(db: Db, templateId: string): Promise<Record<BuildState, number>> {
+  const rows = await db.all(
+    z.object({ status: z.enum(BUILD_STATES), n: z.number() }),
+    "SELECT status, COUNT(*) AS n FROM template_builds WHERE template_id = ? GROUP BY status",
+    templateId,
+  );
+  const summary = Object.fromEntries(BUILD_STATES.map((s) => [s, 0])) as Record<BuildState, number>;
+  for (const r of rows) summary[r.status] = r.n;
+  return summary;
+}
+
+// --- what sessions start from ---
+
+const sessionSource = z.object({
+  id: z.string(),
+  workspace_id: nullableText,
+  builtin: z.number(),
+  active_version_id: nullableText,
+  archived_at: nullableInt,
+  deleted_at: nullableInt,
+});
+
+/** Any template row by id, deleted or not, with what deciding whether a session may start from it needs. */
+export async function findTemplateSource(db: Db, id: string) {
+  const row = await db.one(
+    sessionSource,
+    "SELECT id, workspace_id, builtin, active_version_id, archived_at, deleted_at FROM templates WHERE id = ?",
+    id,
+  );
+  return row
+    ? {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        builtin: row.builtin === 1,
+        activeVersionId: row.active_version_id,
+        archived: row.archived_at != null,
+        deleted: row.deleted_at != null,
+      }
+    : null;
+}
+
+/** The oldest live, promoted built-in template: the starter. */
+export async function findStarterTemplate(db: Db): Promise<{ id: string; activeVersionId: string } | null> {
+  const row = await db.one(
+    z.object({ id: z.string(), active_version_id: z.string() }),
+    "SELECT id, active_version_id FROM templates WHERE builtin = 1 AND deleted_at IS NULL AND archived_at IS NULL AND active_version_id IS NOT NULL ORDER BY created_at LIMIT 1",
+  );
+  return row ? { id: row.id, activeVersionId: row.active_version_id } : null;
+}
+
+/** A version's stored manifest text and bundle key. */
+export async function findVersionSource(
+  db: Db,
+  templateId: string,
+  versionId: string,
+): Promise<{ id: string; manifest: string; bundleKey: string | null } | null> {
+  const row = await db.one(
+    z.object({ id: z.string(), manifest: z.string(), bundle_key: nullableText }),
+    "SELECT id, manifest, bundle_key FROM template_versions WHERE id = ? AND template_id = ?",
+    versionId,
+    templateId,
+  );
+  return row ? { id: row.id, manifest: row.manifest, bundleKey: row.bundle_key } : null;
+}
+
+/** The R2 key of the version's most recently finished succeeded build artifact. */
+export async function latestArtifactKey(db: Db, versionId: string): Promise<string | null> {
+  const row = await db.one(
+    z.object({ artifact_key: z.string() }),
+    "SELECT artifact_key FROM template_builds WHERE version_id = ? AND status = 'succeeded' AND artifact_key IS NOT NULL ORDER BY finished_at DESC LIMIT 1",
+    versionId,
+  );
+  return row?.artifact_key ?? null;
+}
+
+/** The promoted version of a template; `live` skips deleted templates. undefined when there is no such template. */
+export async function activeVersionOf(db: Db, templateId: string, opts: { live: boolean }): Promise<string | null | undefined> {
+  const row = await db.one(
+    z.object({ active_version_id: nullableText }),
+    opts.live
+      ? "SELECT active_version_id FROM templates WHERE id = ? AND deleted_at IS NULL"
+      : "SELECT active_version_id FROM templates WHERE id = ?",
+    templateId,
+  );
+  return row ? row.active_version_id : undefined;
+}
+
+// --- versions ---
+
+/** A version of the template; `activeVersionId` (the template's) marks whether it is the promoted one. */
+export async function findVersion(
+  db: Db,
+  templateId: string,
+  versionId: string,
+  activeVersionId: string | null,
+): Promise<TemplateVersion | null> {
+  const row = await db.one(versionRow, `${VERSION_SELECT} WHERE v.id = ? AND v.template_id = ?`, versionId, templateId);
+  return row ? toVersion(row, activeVersionId) : null;
+}
+
+/** Newest first; `activeVersionId` (the template's) marks the promoted one. */
+export async function listVersions(db: Db, templateId: string, activeVersionId: string | null): Promise<TemplateVersion[]> {
+  const rows = await db.all(versionRow, `${VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.created_at DESC, v.rowid DESC`, templateId);
+  return rows.map((r) => toVersion(r, activeVersionId));
+}
+
+/** The template a version belongs to, or null when the version does not exist. */
+export async function templateIdOfVersion(db: Db, versionId: string): Promise<string | null> {
+  const row = await db.one(z.object({ template_id: z.string() }), "SELECT template_id FROM template_versions WHERE id = ?", versionId);
+  return row?.template_id ?? null;
+}
+
+/** A version's stored manifest text; null when the version does not exist. */
+export async function versionManifestText(db: Db, versionId: string): Promise<string | null> {
+  const row = await db.one(z.object({ manifest: z.string() }), "SELECT manifest FROM template_versions WHERE id = ?", versionId);
+  return row?.manifest ?? null;
+}
+
+/** The SHA-256 recorded for a bundle key (a session's boot verifies the download against it). */
+export async function bundleSha256(db: Db, bundleKey: string): Promise<string | null> {
+  const row = await db.one(
+    z.object({ sha: nullableText }),
+    "SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1",
+    bundleKey,
+  );
+  return row?.sha ?? null;
+}
+
+/** Throws the driver's unique-constraint error when the label is taken (versions are immutable). */
+export async function insertVersion(
+  db: Db,
+  v: { id: string; templateId: string; workspaceId: string; version: string; manifest: unknown; createdBy: string; at: number },
+): Promise<void> {
+  await db.run(
+    `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, 'awaiting_upload', ?, ?)`,
+    v.id,
+    v.templateId,
+    v.workspaceId,
+    v.version,
+    JSON.stringify(v.manifest),
+    v.createdBy,
+    v.at,
+  );
+}
+
+/** Marks a version's bundle received; batched with its build's insert. Changes no row when it was already uploaded. */
+export function markVersionUploadedStatement(
+  db: Db,
+  versionId: string,
+  bundle: { key: string; sha256: string; bytes: number },
+): D1PreparedStatement {
+  return db.statement(
+    `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?
+     WHERE id = ? AND status = 'awaiting_upload'`,
+    bundle.key,
+    bundle.sha256,
+    bundle.bytes,
+    versionId,
+  );
+}
+
+/** True when the version belongs to the template and has a succeeded build with an artifact. */
+export async function versionHasArtifact(db: Db, templateId: string, versionId: string): Promise<boolean> {
+  const row = await db.one(
+    z.object({ id: z.string() }),
+    `SELECT v.id FROM template_versions v WHERE v.id = ? AND v.template_id = ? AND EXISTS (
+       SELECT 1 FROM template_builds b WHERE b.version_id = v.id AND b.status = 'succeeded' AND b.artifact_key IS NOT NULL)`,
+    versionId,
+    templateId,
+  );
+  return row !== null;
+}
+
+// --- releases ---
+
+/** Newest first, with each release's version label. */
+export async function listReleases(db: Db, templateId: string): Promise<TemplateRelease[]> {
+  const rows = await db.all(
+    releaseRow,
+    `SELECT r.id, r.template_id, r.version_id, r.kind, r.actor_id, r.created_at, v.version
+     FROM template_releases r JOIN template_versions v ON v.id = r.version_id
+     WHERE r.template_id = ? ORDER BY r.created_at DESC, r.rowid DESC`,
+    templateId,
+  );
+  return rows.map(toRelease);
+}
+
+/** Oldest first: what the release stack is replayed from. */
+export async function releaseHistory(
+  db: Db,
+  templateId: string,
+): Promise<{ kind: "promote" | "rollback"; versionId: string; version: string }[]> {
+  const rows = await db.all(
+    z.object({ kind: releaseKind, version_id: z.string(), version: z.string() }),
+    `SELECT r.kind, r.version_id, v.version FROM template_releases r JOIN template_versions v ON v.id = r.version_id
+     WHERE r.template_id = ? ORDER BY r.created_at, r.rowid`,
+    templateId,
+  );
+  return rows.map((r) => ({ kind: r.kind, versionId: r.version_id, version: r.version }));
+}
+
+/** Points the template at the version and records the release, together. */
+export async function insertRelease(
+  db: Db,
+  r: { id: string; templateId: string; versionId: string; kind: "promote" | "rollback"; actorId: string; at: number },
+): Promise<void> {
+  await db.batch([
+    db.statement("UPDATE templates SET active_version_id = ?, updated_at = ? WHERE id = ?", r.versionId, r.at, r.templateId),
+    db.statement(
+      "INSERT INTO template_releases (id, template_id, version_id, kind, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      r.id,
+      r.templateId,
+      r.versionId,
+      r.kind,
+      r.actorId,
+      r.at,
+    ),
+  ]);
+}
