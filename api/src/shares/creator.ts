@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { closeConnectionsAfter } from "../sessions/connections";
+import { listLiveLinksOfCreator } from "./shares-repo";
 
 /** More than anyone makes by hand; a member's links beyond it still refuse the next request. */
 const MAX_CLOSED = 500;
@@ -12,13 +14,8 @@ const MAX_CLOSED = 500;
  * this closes the preview WebSockets already open through them, as revoking each link would.
  */
 export async function closeLinksOfCreator(c: Context<AppEnv>, workspaceId: string, userId: string): Promise<void> {
-  const { results } = await c.env.DB.prepare(
-    `SELECT id, session_id FROM preview_shares
-     WHERE workspace_id = ? AND created_by = ? AND revoked_at IS NULL AND expires_at > ? LIMIT ${MAX_CLOSED}`,
-  )
-    .bind(workspaceId, userId, now())
-    .all<{ id: string; session_id: string }>();
-  for (const link of results) {
-    await closeConnectionsAfter(c, { sessionId: link.session_id }, { credential: { kind: "share", id: link.id } });
+  const links = await listLiveLinksOfCreator(dbOf(c.env), workspaceId, userId, now(), MAX_CLOSED);
+  for (const link of links) {
+    await closeConnectionsAfter(c, { sessionId: link.sessionId }, { credential: { kind: "share", id: link.id } });
   }
 }

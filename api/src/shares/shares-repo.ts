@@ -187,3 +187,22 @@ export async function findShareByTokenHash(db: Db, tokenHash: string): Promise<S
     ? { ...toRecord(row), sessionState: row.session_state, sessionDeletedAt: row.session_deleted_at, creatorRole: row.creator_role }
     : null;
 }
+
+/** The live links a member made in a workspace (at most `limit`), with their sessions. */
+export function listLiveLinksOfCreator(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  at: number,
+  limit: number,
+): Promise<{ id: string; sessionId: string }[]> {
+  return db.all(
+    z.object({ id: z.string(), session_id: z.string() }).transform((r) => ({ id: r.id, sessionId: r.session_id })),
+    `SELECT id, session_id FROM preview_shares
+     WHERE workspace_id = ? AND created_by = ? AND revoked_at IS NULL AND expires_at > ? LIMIT ?`,
+    workspaceId,
+    userId,
+    at,
+    limit,
+  );
+}

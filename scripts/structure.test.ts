@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The shape the code keeps (docs/architecture.md): D1 is reached only from repository modules,
+ * which own every SQL statement.
+ */
+
+function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "node_modules" && entry.name !== "dist") out.push(...filesUnder(full, keep));
+    } else if (keep(full)) out.push(full);
+  }
+  return out;
+}
+
+const isRepository = (file: string) => file.endsWith("-repo.ts") || file === path.join("api", "src", "lib", "db.ts");
+
+describe("the data layer", () => {
+  const sources = filesUnder(path.join("api", "src"), (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+
+  it("reaches D1 only in repositories: no env.DB, D1Database or prepare() elsewhere in api/src", () => {
+    const offenders = sources
+      .filter((f) => !isRepository(f))
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => ({ f, line, i }))
+          .filter(({ line }) => /\.DB\b|\bD1Database\b|\.prepare\(/.test(line))
+          .map(({ f, i, line }) => `${f}:${i + 1}: ${line.trim()}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps SQL statements in repositories", () => {
+    const sql = /["'`]\s*(SELECT\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s)/;
+    const offenders = sources.filter((f) => !isRepository(f) && sql.test(readFileSync(f, "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
+  it("has repositories to check (the walk found the source tree)", () => {
+    expect(sources.filter(isRepository).length).toBeGreaterThan(10);
+  });
+});
