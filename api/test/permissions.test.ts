@@ -43,7 +43,8 @@ function kindFor(path: string, param: string, opts: RouteOptions): ResourceKind 
   const before = segments[i - 1] ?? "";
   const inAuth = path.startsWith("/api/auth/");
   const bySegment: Record<string, ResourceKind> = {
-    sessions: inAuth ? "authSession" : "session",
+    sessions: inAuth ? "signIn" : "session",
+    "sign-ins": "signIn",
     templates: "template",
     versions: "version",
     "template-builds": "build",

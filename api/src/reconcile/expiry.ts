@@ -20,11 +20,11 @@ const TABLES: ExpiringTable[] = [
   { kind: "auth_challenge_expire", table: "auth_challenges", where: "x.expires_at <= ?1", what: "passkey challenges past expiry" },
   { kind: "refresh_token_expire", table: "refresh_tokens", where: "x.expires_at <= ?1", what: "refresh tokens past expiry" },
   {
-    kind: "auth_session_expire",
-    table: "auth_sessions",
+    kind: "sign_in_expire",
+    table: "sign_ins",
     where: `x.expires_at <= ?1 AND NOT EXISTS (
-      SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = x.id AND r.expires_at > ?1 AND r.revoked_at IS NULL)`,
-    what: "sign-in sessions past expiry without a live refresh token",
+      SELECT 1 FROM refresh_tokens r WHERE r.sign_in_id = x.id AND r.expires_at > ?1 AND r.revoked_at IS NULL)`,
+    what: "sign-ins past expiry without a live refresh token",
   },
 ];
 

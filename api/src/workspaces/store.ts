@@ -61,15 +61,10 @@ export async function createWorkspace(
 }
 
 /** Points the user's default and (if any) this auth session at a workspace. */
-export async function setCurrentWorkspace(
-  env: AppBindings,
-  userId: string,
-  workspaceId: string,
-  authSessionId: string | null,
-): Promise<void> {
+export async function setCurrentWorkspace(env: AppBindings, userId: string, workspaceId: string, signInId: string | null): Promise<void> {
   const db = dbOf(env);
   const stmts = [setCurrentWorkspaceStatement(db, userId, workspaceId)];
-  if (authSessionId) stmts.push(setSignInWorkspaceStatement(db, authSessionId, userId, workspaceId));
+  if (signInId) stmts.push(setSignInWorkspaceStatement(db, signInId, userId, workspaceId));
   await db.batch(stmts);
 }
 

@@ -1,7 +1,7 @@
 import type { Me } from "../../../../sdk/schemas/auth";
 import { type PasskeysProps, PasskeysSection } from "./PasskeysSection";
 import { type RecoveryProps, RecoverySection } from "./RecoverySection";
-import { type SessionsProps, SessionsSection } from "./SessionsSection";
+import { type SignInsProps, SignInsSection } from "./SignInsSection";
 import { type SSHKeysProps, SSHKeysSection } from "./SSHKeysSection";
 import { type TokensProps, TokensSection } from "./TokensSection";
 
@@ -9,12 +9,12 @@ interface Props {
   me: Me | undefined;
   passkeys: PasskeysProps;
   recovery: RecoveryProps;
-  sessions: SessionsProps;
+  signIns: SignInsProps;
   tokens: TokensProps;
   sshKeys: SSHKeysProps;
 }
 
-export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshKeys }: Props) {
+export function AccountPageView({ me, passkeys, recovery, signIns, tokens, sshKeys }: Props) {
   return (
     <div className="stack account-page">
       <div className="page-header">
@@ -25,7 +25,7 @@ export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshK
       </div>
       <PasskeysSection {...passkeys} />
       <RecoverySection {...recovery} />
-      <SessionsSection {...sessions} currentId={me?.authSessionId ?? null} />
+      <SignInsSection {...signIns} currentId={me?.signInId ?? null} />
       <TokensSection {...tokens} />
       <SSHKeysSection {...sshKeys} />
     </div>
