@@ -163,7 +163,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/template-builds/:id/log": "builds.read",
   "GET /api/template-builds/:id/artifact": "builds.read",
   "POST /api/template-builds/:id/retry": "builds.write",
-  "POST /api/admin/builds/retry-dead-lettered": "operator",
+  "POST /api/admin/template-builds/retry-dead-lettered": "operator",
 
   // operations (api/src/routes/admin.ts)
   "GET /api/admin/report": "operator",
@@ -171,7 +171,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/admin/deleted": "operator",
   // The seeded session is not deleted: an operator's restore of it is a 404.
   "POST /api/admin/restore": ["operator", { body: (w) => ({ kind: "session", id: w.ids.session }), ok: [404] }],
-  "POST /api/admin/builds/:id/retry": ["operator", { params: { id: "build" }, ok: [409] }],
+  "POST /api/admin/template-builds/:buildId/retry": ["operator", { ok: [409] }],
 
   // sessions
   "GET /api/sessions": "sessions.read",
@@ -252,9 +252,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/sessions/:id/latency": "sessions.read",
 
   // exports
-  "POST /api/workspaces/current/export": "export.create",
+  "POST /api/workspaces/current/exports": "export.create",
   "GET /api/workspaces/current/exports": "export.create",
   "GET /api/workspaces/current/exports/:exportId": "export.create",
-  "POST /api/admin/workspaces/:id/export": "operator",
-  "GET /api/admin/workspaces/:id/exports/:exportId": "operator",
+  "POST /api/admin/workspaces/:workspaceId/exports": "operator",
+  "GET /api/admin/workspaces/:workspaceId/exports/:exportId": "operator",
 };
