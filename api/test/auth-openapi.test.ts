@@ -18,7 +18,7 @@ describe("auth routes in the OpenAPI document", () => {
       "/api/auth/sign-ins",
       "/api/auth/sign-ins/{signInId}",
       "/api/auth/passkeys",
-      "/api/auth/passkeys/{id}",
+      "/api/auth/passkeys/{passkeyId}",
       "/api/auth/tokens",
       "/api/auth/ssh-keys",
       "/api/auth/refresh",

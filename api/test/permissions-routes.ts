@@ -125,23 +125,23 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "POST /api/auth/passkeys/add/start": "signed-in",
   // An unknown challenge is refused whoever asks.
   "POST /api/auth/passkeys/add/finish": ["signed-in", { body: () => ({ challengeId: "chl_none", credential: {} }), ok: [400] }],
-  "PATCH /api/auth/passkeys/:id": ["signed-in", { body: () => ({ name: "Renamed key" }) }],
+  "PATCH /api/auth/passkeys/:passkeyId": ["signed-in", { body: () => ({ name: "Renamed key" }) }],
   // The seeded passkey is the user's only one: removing the last passkey is refused (409).
-  "DELETE /api/auth/passkeys/:id": ["signed-in", { ok: [409] }],
+  "DELETE /api/auth/passkeys/:passkeyId": ["signed-in", { ok: [409] }],
   "GET /api/auth/recovery-codes": "signed-in",
   "POST /api/auth/recovery-codes": "signed-in",
   "GET /api/auth/tokens": "signed-in",
   "POST /api/auth/tokens": ["signed-in", { body: () => ({ name: "ci" }) }],
-  "DELETE /api/auth/tokens/:id": "signed-in",
+  "DELETE /api/auth/tokens/:tokenId": "signed-in",
   "GET /api/auth/ssh-keys": "signed-in",
   "POST /api/auth/ssh-keys": ["signed-in", { body: () => ({ publicKey: randomSSHPublicKey(), name: "laptop" }) }],
-  "DELETE /api/auth/ssh-keys/:id": "signed-in",
+  "DELETE /api/auth/ssh-keys/:keyId": "signed-in",
   // No device login is pending with this code.
   "POST /api/cli/device/approve": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
   "POST /api/cli/device/deny": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
   "GET /api/admin/signup-invites": "operator",
   "POST /api/admin/signup-invites": ["operator", { body: () => ({ expiresInDays: 1 }) }],
-  "DELETE /api/admin/signup-invites/:id": "operator",
+  "DELETE /api/admin/signup-invites/:inviteId": "operator",
 
   // templates and uploads (the seeded template has sessions, so delete answers 409)
   "GET /api/templates": "templates.read",

@@ -46,7 +46,7 @@ async function seed(persistTo, workspaceId, ownerId) {
   }
 }
 
-/** A browser sign-in for the bench user: an sign_ins row for a cookie, as the passkey flow would write. */
+/** A browser sign-in for the bench user: a sign_ins row for a cookie, as the passkey flow would write. */
 async function browserCookie(persistTo, user) {
   const cookie = randomBytes(32).toString("base64url");
   const hash = createHash("sha256").update(`bf-token:${cookie}`).digest("hex");

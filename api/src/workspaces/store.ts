@@ -60,7 +60,7 @@ export async function createWorkspace(
   return { id, name: opts.name, ownerId: opts.ownerId, personal, plan: "free", createdAt: t, role: "owner" };
 }
 
-/** Points the user's default and (if any) this auth session at a workspace. */
+/** Points the user's default and (if any) this sign-in at a workspace. */
 export async function setCurrentWorkspace(env: AppBindings, userId: string, workspaceId: string, signInId: string | null): Promise<void> {
   const db = dbOf(env);
   const stmts = [setCurrentWorkspaceStatement(db, userId, workspaceId)];

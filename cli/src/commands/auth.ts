@@ -71,6 +71,8 @@ export function registerAuth(program: Command, app: App): void {
   registerSignIns(auth.command("sessions", { hidden: true }).description("Deprecated: `flare auth sign-ins`"), app, "sessions");
 }
 
+const DEPRECATED_NOTE = "note: `flare auth sessions` is now `flare auth sign-ins`; the old name goes away in 0.3.0";
+
 /** `list` and `revoke` under `group`; the deprecated `sessions` name prints JSON under its old key too. */
 function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"): void {
   group
@@ -78,6 +80,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
     .description("List signed-in browsers and CLIs")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
+      if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
       const { signIns } = await ctx.client.get("/api/auth/sign-ins", { schema: signInListSchema });
       const result = name === "sessions" ? { sessions: signIns } : { signIns };
       ctx.out.result(result, () =>
@@ -99,6 +102,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
     .argument("<signInId>", "sign-in id (from `flare auth sign-ins`)")
     .action(async (signInId: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
+      if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
       await ctx.client.delete(path`/api/auth/sign-ins/${signInId}`);
       ctx.out.result({ revoked: signInId }, () => `revoked ${signInId}`);
     });
