@@ -4,14 +4,14 @@ import type { AppEnv } from "../env";
 import { randomToken } from "../lib/crypto";
 import { authConfig } from "./config";
 import { issueSignIn } from "./sign-ins";
-import { BROWSER_SESSION_TTL_MS, CSRF_COOKIE, SESSION_COOKIE } from "./tokens";
+import { BROWSER_SIGN_IN_TTL_MS, CSRF_COOKIE, SESSION_COOKIE } from "./tokens";
 
 function cookieOptions(c: Context<AppEnv>) {
   return {
     path: "/",
     secure: authConfig(c.env).secureCookies,
     sameSite: "Lax" as const,
-    maxAge: Math.floor(BROWSER_SESSION_TTL_MS / 1000),
+    maxAge: Math.floor(BROWSER_SIGN_IN_TTL_MS / 1000),
   };
 }
 

@@ -3,7 +3,7 @@ import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { insertSignIn } from "./sign-ins-repo";
-import { ACCESS_TOKEN_TTL_MS, BROWSER_SESSION_TTL_MS, hashToken, newSecret, TOKEN_PREFIX } from "./tokens";
+import { ACCESS_TOKEN_TTL_MS, BROWSER_SIGN_IN_TTL_MS, hashToken, newSecret, TOKEN_PREFIX } from "./tokens";
 
 export interface IssuedSignIn {
   id: string;
@@ -20,7 +20,7 @@ export async function issueSignIn(
   const id = newId("as");
   const token = newSecret(opts.kind === "cli" ? TOKEN_PREFIX.access : "");
   const t = now();
-  const expiresAt = t + (opts.kind === "cli" ? ACCESS_TOKEN_TTL_MS : BROWSER_SESSION_TTL_MS);
+  const expiresAt = t + (opts.kind === "cli" ? ACCESS_TOKEN_TTL_MS : BROWSER_SIGN_IN_TTL_MS);
   await insertSignIn(dbOf(env), {
     id,
     userId: opts.userId,

@@ -4,7 +4,7 @@ import type { Plan, PlannedAction, ReconcileContext } from "./types";
 /**
  * Rows past their expiry, removed in batches (one audited action per batch). Device codes live
  * in KV with a TTL, so KV expires them itself. A sign-in outlives its access token while
- * a refresh token of its family is still valid (the CLI refreshes into it), so only sessions
+ * a refresh token of its family is still valid (the CLI refreshes into it), so only sign-ins
  * without one go.
  */
 interface ExpiringTable {
