@@ -105,7 +105,7 @@ describe("reconcile", () => {
     expect(await fingerprint()).toBe(before);
   });
 
-  it("expires upload grants, challenges and auth sessions; an expired grant no longer counts as active", async () => {
+  it("expires upload grants, challenges and sign-ins; an expired grant no longer counts as active", async () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
