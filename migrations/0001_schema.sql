@@ -45,7 +45,7 @@ CREATE TABLE recovery_codes (
 );
 CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
 
-CREATE TABLE auth_sessions (
+CREATE TABLE sign_ins (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   kind TEXT NOT NULL,               -- browser | cli
@@ -58,11 +58,11 @@ CREATE TABLE auth_sessions (
   expires_at INTEGER NOT NULL,
   revoked_at INTEGER
 );
-CREATE INDEX auth_sessions_user ON auth_sessions(user_id);
+CREATE INDEX sign_ins_user ON sign_ins(user_id);
 
 CREATE TABLE refresh_tokens (
   id TEXT PRIMARY KEY,
-  auth_session_id TEXT NOT NULL REFERENCES auth_sessions(id) ON DELETE CASCADE,
+  sign_in_id TEXT NOT NULL REFERENCES sign_ins(id) ON DELETE CASCADE,
   family_id TEXT NOT NULL,
   token_hash TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL,

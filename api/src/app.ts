@@ -1,6 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../sdk/errors";
 import { createRouter } from "./lib/app";
+import { deprecationHeaders, documentDeprecatedPaths, routingPath } from "./lib/deprecated-paths";
 import { errorResponse, onError } from "./lib/errors";
 import { requestId } from "./middleware/request-id";
 import admin from "./routes/admin";
@@ -37,8 +38,10 @@ const JSON_BODY_LIMIT = 256 * 1024;
 const STREAMED_UPLOAD = /^\/api\/sessions\/[^/]+\/files\/archive$/;
 
 export function buildApp() {
-  const app = createRouter();
+  // Deprecated paths route as their current ones until removed (docs/architecture.md).
+  const app = createRouter({ getPath: routingPath });
   app.use("*", requestId);
+  app.use("/api/*", deprecationHeaders);
   app.use("/api/*", async (c, next) => {
     if (c.req.path.startsWith("/api/uploads/") || STREAMED_UPLOAD.test(c.req.path)) return next();
     return bodyLimit({
@@ -77,6 +80,7 @@ export function buildApp() {
   ]) {
     app.route("/", router);
   }
+  documentDeprecatedPaths(app);
   mountOpenAPI(app);
   return app;
 }

@@ -37,7 +37,7 @@ describe("GET /api/admin/report", () => {
     for (const [path, body] of [
       ["/api/admin/reconcile", { preview: true }],
       ["/api/admin/restore", { kind: "session", id: "ses_x" }],
-      ["/api/admin/builds/bld_x/retry", undefined],
+      ["/api/admin/template-builds/bld_x/retry", undefined],
     ] as const) {
       expect((await call("POST", path, { user: owner, body })).status, path).toBe(403);
     }
@@ -96,11 +96,11 @@ describe("GET /api/admin/report", () => {
     const op = await operatorUser();
     // The workspace route does not see other workspaces' builds; the admin route does.
     expect((await call("POST", `/api/template-builds/${dead}/retry`, { user: op })).status).toBe(404);
-    const res = await call("POST", `/api/admin/builds/${dead}/retry`, { user: op });
+    const res = await call("POST", `/api/admin/template-builds/${dead}/retry`, { user: op });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe("queued");
-    expect((await call("POST", `/api/admin/builds/${dead}/retry`, { user: op })).status).toBe(409);
-    expect((await call("POST", "/api/admin/builds/bld_nope/retry", { user: op })).status).toBe(404);
+    expect((await call("POST", `/api/admin/template-builds/${dead}/retry`, { user: op })).status).toBe(409);
+    expect((await call("POST", "/api/admin/template-builds/bld_nope/retry", { user: op })).status).toBe(404);
   });
 });
 

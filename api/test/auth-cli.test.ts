@@ -140,31 +140,53 @@ describe("refresh tokens", () => {
   });
 });
 
-describe("auth sessions", () => {
-  it("lists browser and CLI sessions; revoking one takes effect on the very next request", async () => {
+describe("sign-ins", () => {
+  it("lists browser and CLI sign-ins; revoking one takes effect on the very next request", async () => {
     const { browser } = await signUpWithPasskey();
     const tokens = await loginWithDevice(browser);
-    const list = (await (await browser.call("GET", "/api/auth/sessions")).json()) as {
-      sessions: { id: string; kind: string; current: boolean }[];
+    const list = (await (await browser.call("GET", "/api/auth/sign-ins")).json()) as {
+      signIns: { id: string; kind: string; current: boolean }[];
     };
-    expect(list.sessions.map((s) => s.kind).sort()).toEqual(["browser", "cli"]);
-    expect(list.sessions.find((s) => s.kind === "browser")?.current).toBe(true);
-    const cliSession = list.sessions.find((s) => s.kind === "cli")!;
+    expect(list.signIns.map((s) => s.kind).sort()).toEqual(["browser", "cli"]);
+    expect(list.signIns.find((s) => s.kind === "browser")?.current).toBe(true);
+    const cliSignIn = list.signIns.find((s) => s.kind === "cli")!;
     const bearer = { authorization: `Bearer ${tokens.accessToken}` };
     expect((await call("GET", "/api/auth/me", { headers: bearer })).status).toBe(200);
-    expect((await browser.call("DELETE", `/api/auth/sessions/${cliSession.id}`)).status).toBe(200);
+    expect((await browser.call("DELETE", `/api/auth/sign-ins/${cliSignIn.id}`)).status).toBe(200);
     expect((await call("GET", "/api/auth/me", { headers: bearer })).status).toBe(401);
     // Its refresh token is dead as well.
     expect((await call("POST", "/api/auth/refresh", { body: { refreshToken: tokens.refreshToken }, headers: cli() })).status).toBe(401);
   });
 
-  it("cannot revoke another user's session (404)", async () => {
+  it("cannot revoke another user's sign-in (404)", async () => {
     const a = await signUpWithPasskey();
     const b = await signUpWithPasskey();
-    const bSessions = (await (await b.browser.call("GET", "/api/auth/sessions")).json()) as { sessions: { id: string }[] };
-    const res = await a.browser.call("DELETE", `/api/auth/sessions/${bSessions.sessions[0]!.id}`);
+    const bSignIns = (await (await b.browser.call("GET", "/api/auth/sign-ins")).json()) as { signIns: { id: string }[] };
+    const res = await a.browser.call("DELETE", `/api/auth/sign-ins/${bSignIns.signIns[0]!.id}`);
     expect(res.status).toBe(404);
     expect((await b.browser.call("GET", "/api/auth/me")).status).toBe(200);
+  });
+
+  it("the deprecated /api/auth/sessions paths answer as before until 0.3.0", async () => {
+    const { browser } = await signUpWithPasskey();
+    const tokens = await loginWithDevice(browser);
+    const fresh = (await (await browser.call("GET", "/api/auth/sign-ins")).json()) as { signIns: { id: string }[] };
+    const old = (await (await browser.call("GET", "/api/auth/sessions")).json()) as { sessions: { id: string }[] };
+    // The same list, under the old key.
+    expect(old.sessions.map((s) => s.id).sort()).toEqual(fresh.signIns.map((s) => s.id).sort());
+    const me = (await (await browser.call("GET", "/api/auth/me")).json()) as { signInId: string; authSessionId: string };
+    expect(me.authSessionId).toBe(me.signInId);
+    const cli = old.sessions.find((s) => s.id !== me.signInId)!;
+    expect((await browser.call("DELETE", `/api/auth/sessions/${cli.id}`)).status).toBe(200);
+    expect((await call("GET", "/api/auth/me", { headers: { authorization: `Bearer ${tokens.accessToken}` } })).status).toBe(401);
+    // Someone else's, or a revoked one, is 404 there too.
+    expect((await browser.call("DELETE", `/api/auth/sessions/${cli.id}`)).status).toBe(404);
+    const doc = (await (await call("GET", "/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { deprecated?: boolean }>>;
+    };
+    expect(doc.paths["/api/auth/sessions"]?.get?.deprecated).toBe(true);
+    expect(doc.paths["/api/auth/sessions/{signInId}"]?.delete?.deprecated).toBe(true);
+    expect(doc.paths["/api/auth/sign-ins"]?.get?.deprecated).toBeUndefined();
   });
 
   it("logout-all ends browser and CLI sessions", async () => {

@@ -71,6 +71,7 @@ describe("auth routes never answer 500 to bad input", () => {
     const { browser } = await signUpWithPasskey();
     for (const path of [
       "/api/auth/passkeys/Zm9v",
+      "/api/auth/sign-ins/as_nope",
       "/api/auth/sessions/as_nope",
       "/api/auth/tokens/tok_nope",
       "/api/auth/ssh-keys/key_nope",
@@ -78,7 +79,7 @@ describe("auth routes never answer 500 to bad input", () => {
       const res = await browser.call("DELETE", path);
       expect(res.status, path).toBe(404);
     }
-    const traversal = await browser.call("DELETE", "/api/auth/sessions/..%2F..%2Fetc");
+    const traversal = await browser.call("DELETE", "/api/auth/sign-ins/..%2F..%2Fetc");
     expect(traversal.status).toBeGreaterThanOrEqual(400);
     expect(traversal.status).toBeLessThan(500);
   });

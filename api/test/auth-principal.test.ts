@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueAuthSession } from "../src/auth/auth-sessions";
+import { issueSignIn } from "../src/auth/sign-ins";
 import { newId } from "../src/lib/crypto";
 import { call, createTestUser } from "./helpers/users";
 
@@ -21,9 +21,9 @@ describe("authentication: token, user and membership in one lookup", () => {
     await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'viewer', ?)")
       .bind(other.workspaceId, user.userId, t)
       .run();
-    const pinned = await issueAuthSession(env, { userId: user.userId, kind: "cli", workspaceId: other.workspaceId });
+    const pinned = await issueSignIn(env, { userId: user.userId, kind: "cli", workspaceId: other.workspaceId });
     expect(await me({ authorization: `Bearer ${pinned.token}` })).toMatchObject({ workspace: { id: other.workspaceId }, role: "viewer" });
-    const unpinned = await issueAuthSession(env, { userId: user.userId, kind: "cli", workspaceId: null });
+    const unpinned = await issueSignIn(env, { userId: user.userId, kind: "cli", workspaceId: null });
     expect(await me({ authorization: `Bearer ${unpinned.token}` })).toMatchObject({ workspace: { id: user.workspaceId }, role: "owner" });
 
     await env.DB.prepare("UPDATE workspaces SET deleted_at = ? WHERE id = ?").bind(t, other.workspaceId).run();

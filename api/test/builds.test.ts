@@ -137,8 +137,8 @@ describe("build routes", () => {
   it("lets only operators retry dead-lettered builds", async () => {
     const user = await createTestUser();
     const operator = await operatorUser();
-    expect((await call("POST", "/api/admin/builds/retry-dead-lettered", { user })).status).toBe(403);
-    const res = await call("POST", "/api/admin/builds/retry-dead-lettered", { user: operator });
+    expect((await call("POST", "/api/admin/template-builds/retry-dead-lettered", { user })).status).toBe(403);
+    const res = await call("POST", "/api/admin/template-builds/retry-dead-lettered", { user: operator });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ count: expect.any(Number) });
   });

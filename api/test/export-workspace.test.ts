@@ -56,7 +56,7 @@ describe("workspace export", () => {
     const other = await createTestUser();
     await writeAudit(env, { workspaceId: other.workspaceId, action: "other.workspace" });
 
-    const res = await call("POST", "/api/workspaces/current/export", { user: owner });
+    const res = await call("POST", "/api/workspaces/current/exports", { user: owner });
     expect(res.status).toBe(201);
     const created = workspaceExportSchema.parse(await res.json());
     expect(created.workspaceId).toBe(owner.workspaceId);
@@ -94,20 +94,20 @@ describe("workspace export", () => {
 
   it("is for owners and admins only, and another workspace's export answers 404", async () => {
     const { owner, member } = await seededWorkspace();
-    expect((await call("POST", "/api/workspaces/current/export", { user: member })).status).toBe(403);
-    const created = workspaceExportSchema.parse(await (await call("POST", "/api/workspaces/current/export", { user: owner })).json());
+    expect((await call("POST", "/api/workspaces/current/exports", { user: member })).status).toBe(403);
+    const created = workspaceExportSchema.parse(await (await call("POST", "/api/workspaces/current/exports", { user: owner })).json());
     expect((await call("GET", created.downloadURL, { user: member })).status).toBe(403);
     const stranger = await createTestUser();
     expect((await call("GET", `/api/workspaces/current/exports/${created.id}`, { user: stranger })).status).toBe(404);
     expect((await call("GET", "/api/workspaces/current/exports/..%2F..%2Fsecrets", { user: owner })).status).toBe(400);
-    expect((await call("POST", "/api/workspaces/current/export")).status).toBe(401);
+    expect((await call("POST", "/api/workspaces/current/exports")).status).toBe(401);
   });
 
   it("lets an operator export any workspace, and nobody else", async () => {
     const { owner } = await seededWorkspace();
     const operator = await operatorUser();
-    expect((await call("POST", `/api/admin/workspaces/${owner.workspaceId}/export`, { user: owner })).status).toBe(403);
-    const res = await call("POST", `/api/admin/workspaces/${owner.workspaceId}/export`, { user: operator });
+    expect((await call("POST", `/api/admin/workspaces/${owner.workspaceId}/exports`, { user: owner })).status).toBe(403);
+    const res = await call("POST", `/api/admin/workspaces/${owner.workspaceId}/exports`, { user: operator });
     expect(res.status).toBe(201);
     const created = workspaceExportSchema.parse(await res.json());
     expect(created.downloadURL).toBe(`/api/admin/workspaces/${owner.workspaceId}/exports/${created.id}`);
@@ -117,7 +117,7 @@ describe("workspace export", () => {
     expect((await call("GET", created.downloadURL, { user: owner })).status).toBe(403);
     // The owner sees the operator's export in their own list too.
     expect((await call("GET", `/api/workspaces/current/exports/${created.id}`, { user: owner })).status).toBe(200);
-    expect((await call("POST", "/api/admin/workspaces/ws_missing/export", { user: operator })).status).toBe(404);
+    expect((await call("POST", "/api/admin/workspaces/ws_missing/exports", { user: operator })).status).toBe(404);
   });
 });
 

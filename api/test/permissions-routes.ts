@@ -116,29 +116,32 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/auth/me": "signed-in",
   "POST /api/auth/logout": "signed-in",
   "POST /api/auth/logout-all": "signed-in",
+  "GET /api/auth/sign-ins": "signed-in",
+  "DELETE /api/auth/sign-ins/:signInId": "signed-in",
+  // Deprecated aliases of the two above, until 0.3.0.
   "GET /api/auth/sessions": "signed-in",
-  "DELETE /api/auth/sessions/:id": "signed-in",
+  "DELETE /api/auth/sessions/:signInId": "signed-in",
   "GET /api/auth/passkeys": "signed-in",
   "POST /api/auth/passkeys/add/start": "signed-in",
   // An unknown challenge is refused whoever asks.
   "POST /api/auth/passkeys/add/finish": ["signed-in", { body: () => ({ challengeId: "chl_none", credential: {} }), ok: [400] }],
-  "PATCH /api/auth/passkeys/:id": ["signed-in", { body: () => ({ name: "Renamed key" }) }],
+  "PATCH /api/auth/passkeys/:passkeyId": ["signed-in", { body: () => ({ name: "Renamed key" }) }],
   // The seeded passkey is the user's only one: removing the last passkey is refused (409).
-  "DELETE /api/auth/passkeys/:id": ["signed-in", { ok: [409] }],
+  "DELETE /api/auth/passkeys/:passkeyId": ["signed-in", { ok: [409] }],
   "GET /api/auth/recovery-codes": "signed-in",
   "POST /api/auth/recovery-codes": "signed-in",
   "GET /api/auth/tokens": "signed-in",
   "POST /api/auth/tokens": ["signed-in", { body: () => ({ name: "ci" }) }],
-  "DELETE /api/auth/tokens/:id": "signed-in",
+  "DELETE /api/auth/tokens/:tokenId": "signed-in",
   "GET /api/auth/ssh-keys": "signed-in",
   "POST /api/auth/ssh-keys": ["signed-in", { body: () => ({ publicKey: randomSSHPublicKey(), name: "laptop" }) }],
-  "DELETE /api/auth/ssh-keys/:id": "signed-in",
+  "DELETE /api/auth/ssh-keys/:keyId": "signed-in",
   // No device login is pending with this code.
   "POST /api/cli/device/approve": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
   "POST /api/cli/device/deny": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
   "GET /api/admin/signup-invites": "operator",
   "POST /api/admin/signup-invites": ["operator", { body: () => ({ expiresInDays: 1 }) }],
-  "DELETE /api/admin/signup-invites/:id": "operator",
+  "DELETE /api/admin/signup-invites/:inviteId": "operator",
 
   // templates and uploads (the seeded template has sessions, so delete answers 409)
   "GET /api/templates": "templates.read",
@@ -160,7 +163,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/template-builds/:id/log": "builds.read",
   "GET /api/template-builds/:id/artifact": "builds.read",
   "POST /api/template-builds/:id/retry": "builds.write",
-  "POST /api/admin/builds/retry-dead-lettered": "operator",
+  "POST /api/admin/template-builds/retry-dead-lettered": "operator",
 
   // operations (api/src/routes/admin.ts)
   "GET /api/admin/report": "operator",
@@ -168,7 +171,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/admin/deleted": "operator",
   // The seeded session is not deleted: an operator's restore of it is a 404.
   "POST /api/admin/restore": ["operator", { body: (w) => ({ kind: "session", id: w.ids.session }), ok: [404] }],
-  "POST /api/admin/builds/:id/retry": ["operator", { params: { id: "build" }, ok: [409] }],
+  "POST /api/admin/template-builds/:buildId/retry": ["operator", { ok: [409] }],
 
   // sessions
   "GET /api/sessions": "sessions.read",
@@ -249,9 +252,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/sessions/:id/latency": "sessions.read",
 
   // exports
-  "POST /api/workspaces/current/export": "export.create",
+  "POST /api/workspaces/current/exports": "export.create",
   "GET /api/workspaces/current/exports": "export.create",
   "GET /api/workspaces/current/exports/:exportId": "export.create",
-  "POST /api/admin/workspaces/:id/export": "operator",
-  "GET /api/admin/workspaces/:id/exports/:exportId": "operator",
+  "POST /api/admin/workspaces/:workspaceId/exports": "operator",
+  "GET /api/admin/workspaces/:workspaceId/exports/:exportId": "operator",
 };

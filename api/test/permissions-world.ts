@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { Role } from "../../sdk/states";
-import { issueAuthSession } from "../src/auth/auth-sessions";
+import { issueSignIn } from "../src/auth/sign-ins";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
 import { exportWorkspace } from "../src/exports/workspace-export";
 import { newId, sha256Hex } from "../src/lib/crypto";
@@ -34,10 +34,10 @@ export type WorkspaceKind =
 /** Made on first use: shared by every actor. */
 export type LazyKind = "export" | "signupInvite";
 /** Made on first use, one per actor ("other" is handed A's owner's): the row is bound to its user. */
-export type UserKind = "authSession" | "sshKey" | "apiToken" | "passkey" | "upload";
+export type UserKind = "signIn" | "sshKey" | "apiToken" | "passkey" | "upload";
 export type ResourceKind = WorkspaceKind | LazyKind | UserKind;
 
-export const USER_KINDS: readonly UserKind[] = ["authSession", "sshKey", "apiToken", "passkey", "upload"];
+export const USER_KINDS: readonly UserKind[] = ["signIn", "sshKey", "apiToken", "passkey", "upload"];
 export const isUserKind = (k: ResourceKind): k is UserKind => (USER_KINDS as readonly string[]).includes(k);
 
 export interface World {
@@ -168,8 +168,8 @@ async function seedLazy(kind: LazyKind, owner: TestUser): Promise<string> {
 async function seedUserResource(kind: UserKind, user: TestUser, ids: Record<WorkspaceKind, string>): Promise<string> {
   const t = Date.now();
   switch (kind) {
-    case "authSession":
-      return (await issueAuthSession(env, { userId: user.userId, kind: "browser", workspaceId: user.workspaceId })).id;
+    case "signIn":
+      return (await issueSignIn(env, { userId: user.userId, kind: "browser", workspaceId: user.workspaceId })).id;
     case "sshKey": {
       const id = newId("ssh");
       await env.DB.prepare("INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, created_at) VALUES (?, ?, 'seeded', ?, ?, ?)")

@@ -28,7 +28,7 @@ async function codeOf(res: Response): Promise<[number, string]> {
 
 /** The user's live sign-in (createTestUser's CLI one): what a grant minted from it names. */
 async function signInOf(userId: string): Promise<string> {
-  const row = await env.DB.prepare("SELECT id FROM auth_sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at LIMIT 1")
+  const row = await env.DB.prepare("SELECT id FROM sign_ins WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at LIMIT 1")
     .bind(userId)
     .first<{ id: string }>();
   return row?.id ?? "";
@@ -315,7 +315,7 @@ describe("owner preview: a grant lasts only as long as the credential that asked
     const grant = await enter(url);
     expect(grant).toMatch(new RegExp(`^v2\\.${owner.userId}\\.s${signIn}\\.`));
     await expectVisitWorks(sessionId, grant);
-    expect((await call("DELETE", `/api/auth/sessions/${signIn}`, { user: owner })).status).toBe(200);
+    expect((await call("DELETE", `/api/auth/sign-ins/${signIn}`, { user: owner })).status).toBe(200);
     await expectVisitRefused(sessionId, grant, url);
 
     const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });

@@ -30,7 +30,7 @@ async function auditActions(targetId: string): Promise<string[]> {
 /** Rows and objects a run could touch, to prove a preview (or a second run) left everything as it was. */
 async function fingerprint(): Promise<string> {
   const parts: unknown[] = [];
-  for (const table of ["sessions", "snapshots", "templates", "template_builds", "upload_grants", "auth_sessions", "workspaces"]) {
+  for (const table of ["sessions", "snapshots", "templates", "template_builds", "upload_grants", "sign_ins", "workspaces"]) {
     parts.push((await env.DB.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()).results);
   }
   parts.push((await env.BUCKET.list()).objects.map((o) => o.key));
@@ -105,7 +105,7 @@ describe("reconcile", () => {
     expect(await fingerprint()).toBe(before);
   });
 
-  it("expires upload grants, challenges and auth sessions; an expired grant no longer counts as active", async () => {
+  it("expires upload grants, challenges and sign-ins; an expired grant no longer counts as active", async () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
@@ -119,17 +119,17 @@ describe("reconcile", () => {
       .run();
     const expiredLogin = newId("as");
     await env.DB.prepare(
-      `INSERT INTO auth_sessions (id, user_id, kind, token_hash, created_at, last_seen_at, expires_at)
+      `INSERT INTO sign_ins (id, user_id, kind, token_hash, created_at, last_seen_at, expires_at)
        VALUES (?, ?, 'browser', ?, 0, 0, ?)`,
     )
       .bind(expiredLogin, user.userId, `hash-${expiredLogin}`, Date.now() - 1000)
       .run();
     const run = await runReconcile(env);
-    for (const kind of ["upload_grant_expire", "auth_challenge_expire", "auth_session_expire"]) {
+    for (const kind of ["upload_grant_expire", "auth_challenge_expire", "sign_in_expire"]) {
       expect(run.counts[kind], kind).toBe(1);
     }
     expect(await env.DB.prepare("SELECT id FROM upload_grants WHERE id = ?").bind(v.uploadGrant.id).first()).toBeNull();
-    expect(await env.DB.prepare("SELECT id FROM auth_sessions WHERE id = ?").bind(expiredLogin).first()).toBeNull();
+    expect(await env.DB.prepare("SELECT id FROM sign_ins WHERE id = ?").bind(expiredLogin).first()).toBeNull();
     // The test user's own (live) session is untouched.
     expect((await call("GET", "/api/auth/me", { user })).status).toBe(200);
     expect((await runReconcile(env)).changed).toBe(0);

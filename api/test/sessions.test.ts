@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionDetailResponse, sessionListResponse, sessionResponse, sshTokenSchema } from "../../sdk/schemas/sessions";
-import { issueAuthSession } from "../src/auth/auth-sessions";
+import { issueSignIn } from "../src/auth/sign-ins";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 
 async function createSession(user: TestUser, name = "dev") {
@@ -171,7 +171,7 @@ describe("runtime routes: access checks before any traffic", () => {
   it("refuses a cookie WebSocket from another origin and cookie file writes without CSRF", async () => {
     const user = await createTestUser();
     const session = await createSession(user);
-    const browser = await issueAuthSession(env, { userId: user.userId, kind: "browser", workspaceId: user.workspaceId });
+    const browser = await issueSignIn(env, { userId: user.userId, kind: "browser", workspaceId: user.workspaceId });
     const cookie = `bf_session=${browser.token}; bf_csrf=abc`;
     const evil = await call("GET", `/runtime/sessions/${session.id}/terminal`, {
       headers: { cookie, upgrade: "websocket", origin: "https://evil.example" },

@@ -344,8 +344,8 @@ describe("share gateway: visit grants for scoped links", () => {
     const crossed = await visit(`${otherHost}/app.js`, undefined, { cookie: `${SHARE_COOKIE}=${segment}` });
     expect(await errorOf(crossed)).toMatchObject({ status: 404, reason: "unknown_link" });
     // The grant lasts only as long as the sign-in that asked for it.
-    const signIn = await env.DB.prepare("SELECT id FROM auth_sessions WHERE user_id = ?").bind(b.userId).first<{ id: string }>();
-    expect((await call("DELETE", `/api/auth/sessions/${signIn?.id}`, { user: b })).status).toBe(200);
+    const signIn = await env.DB.prepare("SELECT id FROM sign_ins WHERE user_id = ?").bind(b.userId).first<{ id: string }>();
+    expect((await call("DELETE", `/api/auth/sign-ins/${signIn?.id}`, { user: b })).status).toBe(200);
     expect(await errorOf(await onHost(segment, "/app.js"))).toMatchObject({ status: 401, reason: "grant_invalid" });
     expect((await onHost(segment, "/ws", { upgrade: "websocket", connection: "Upgrade" })).status).toBe(401);
     // Revoking the link ends the grant too.

@@ -221,8 +221,8 @@ describe("snapshot and export routes in the OpenAPI document", () => {
       ["/api/sessions/{id}/snapshots/{sid}/new-session", "post"],
       ["/api/sessions/{id}/snapshots/{sid}/content", "get"],
       ["/api/sessions/{id}/snapshots/{sid}", "delete"],
-      ["/api/workspaces/current/export", "post"],
-      ["/api/admin/workspaces/{id}/export", "post"],
+      ["/api/workspaces/current/exports", "post"],
+      ["/api/admin/workspaces/{workspaceId}/exports", "post"],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }

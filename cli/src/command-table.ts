@@ -98,7 +98,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: "doctor",
-    description: "Check this machine and your sign-in, and say what to fix",
+    description: "Check this machine, the server's health and your sign-in, and say what to fix",
     load: async () => (await import("./commands/doctor")).registerDoctor,
   },
   {

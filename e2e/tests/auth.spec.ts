@@ -95,9 +95,9 @@ test("approve a CLI device code from the page; the CLI's exchange then succeeds"
   expect(me.status()).toBe(200);
   expect(((await me.json()) as { user: { email: string }; via: string }).user.email).toBe(email);
 
-  // The CLI session shows up on the account page and can be revoked there.
+  // The CLI sign-in shows up on the account page and can be revoked there.
   await page.goto("/account");
-  const cliRow = page.locator('[data-testid="auth-session-row"][data-kind="cli"]');
+  const cliRow = page.locator('[data-testid="sign-in-row"][data-kind="cli"]');
   await expect(cliRow).toHaveCount(1);
   await cliRow.getByRole("button", { name: "Revoke" }).click();
   await expect(cliRow).toHaveCount(0);

@@ -34,7 +34,7 @@ export async function createLocalBenchUserInfo(persistTo) {
     `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sql(userId)}, ${sql(`${userId.toLowerCase()}@bench.local`)}, 'bench', ${sql(workspaceId)}, ${t})`,
     `INSERT INTO workspaces (id, name, owner_id, personal, created_at, updated_at) VALUES (${sql(workspaceId)}, 'bench', ${sql(userId)}, 1, ${t}, ${t})`,
     `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sql(workspaceId)}, ${sql(userId)}, 'owner', ${t})`,
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sql(`as_${userId}`)}, ${sql(userId)}, 'cli', ${sql(hash)}, ${sql(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
+    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sql(`as_${userId}`)}, ${sql(userId)}, 'cli', ${sql(hash)}, ${sql(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
     ...["runningSessions", "totalSessions"].map(
       (l) =>
         // Room for api-load's 1,000 seeded rows plus every scenario's own sessions.

@@ -46,7 +46,7 @@ async function seed(persistTo, workspaceId, ownerId) {
   }
 }
 
-/** A browser sign-in for the bench user: an auth_sessions row for a cookie, as the passkey flow would write. */
+/** A browser sign-in for the bench user: a sign_ins row for a cookie, as the passkey flow would write. */
 async function browserCookie(persistTo, user) {
   const cookie = randomBytes(32).toString("base64url");
   const hash = createHash("sha256").update(`bf-token:${cookie}`).digest("hex");
@@ -55,7 +55,7 @@ async function browserCookie(persistTo, user) {
   const file = path.join(dir, "auth.sql");
   writeFileSync(
     file,
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES ('as_list${randomBytes(8).toString("hex")}', '${user.userId}', 'browser', '${hash}', '${user.workspaceId}', 'bench-browser', ${t}, ${t}, ${t + 3600 * 1000});`,
+    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES ('as_list${randomBytes(8).toString("hex")}', '${user.userId}', 'browser', '${hash}', '${user.workspaceId}', 'bench-browser', ${t}, ${t}, ${t + 3600 * 1000});`,
   );
   try {
     await localSQLFile(persistTo, file);

@@ -61,7 +61,7 @@ export const SSH_USER_HEADER = "x-ssh-user";
 export const PRINCIPAL_HEADER = "x-bf-principal";
 
 /**
- * The credential a connection was opened with: a browser or CLI sign-in (auth session id), an API
+ * The credential a connection was opened with: a browser or CLI sign-in (sign-in id), an API
  * token, a share link, or a preview visit grant (signed for a user, bound to no sign-in).
  */
 export const credentialKind = z.enum(["sign_in", "api_token", "share", "preview_grant"]);

@@ -88,7 +88,7 @@ export const RECONCILE_ACTION_KINDS = [
   "build_recover_stuck",
   "upload_grant_expire",
   "auth_challenge_expire",
-  "auth_session_expire",
+  "sign_in_expire",
   "refresh_token_expire",
   "orphan_object_delete",
 ] as const;

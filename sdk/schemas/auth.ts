@@ -53,7 +53,7 @@ export const passkeySchema = z.object({
 });
 export type Passkey = z.infer<typeof passkeySchema>;
 
-export const authSessionSchema = z.object({
+export const signInSchema = z.object({
   id: z.string(),
   kind: z.enum(["browser", "cli"]),
   userAgent: z.string().nullable(),
@@ -62,7 +62,12 @@ export const authSessionSchema = z.object({
   lastSeenAt: z.string(),
   current: z.boolean(),
 });
-export type AuthSessionInfo = z.infer<typeof authSessionSchema>;
+export type SignIn = z.infer<typeof signInSchema>;
+
+/** `GET /api/auth/sign-ins`. */
+export const signInListSchema = z.object({ signIns: z.array(signInSchema) });
+/** The same list under its pre-rename key, as the deprecated `GET /api/auth/sessions` answers it. */
+export const legacySignInListSchema = z.object({ sessions: z.array(signInSchema) });
 
 export const apiTokenSchema = z.object({
   id: z.string(),
@@ -175,6 +180,9 @@ export const meResponseSchema = z.object({
   role: z.enum(ROLES),
   isOperator: z.boolean(),
   via: z.enum(["cookie", "bearer", "api_token"]),
+  /** The sign-in (browser cookie or CLI token) behind the request; null for API tokens. */
+  signInId: z.string().nullable(),
+  /** Deprecated: the same value as `signInId`, kept for clients of the previous release; removed in 0.3.0. */
   authSessionId: z.string().nullable(),
   /** Cookie sessions: whether the CSRF cookie was present (it is re-issued when missing). */
   csrf: z.enum(["ok", "reissued", "not_applicable"]),

@@ -47,7 +47,7 @@ async function memberOf(workspaceId: string): Promise<Member> {
   const browserSignInId = id("as");
   const t = Date.now();
   const signIn = (signInId: string, kind: string, secret: string) =>
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(signInId)}, ${sqlString(userId)}, '${kind}', ${sqlString(hash(secret))}, ${sqlString(workspaceId)}, 'revocation-test', ${t}, ${t}, ${t + 3600_000})`;
+    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(signInId)}, ${sqlString(userId)}, '${kind}', ${sqlString(hash(secret))}, ${sqlString(workspaceId)}, 'revocation-test', ${t}, ${t}, ${t + 3600_000})`;
   await stackSQL(
     [
       `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sqlString(userId)}, ${sqlString(email)}, 'member', ${sqlString(workspaceId)}, ${t})`,
@@ -227,7 +227,7 @@ describe("revoking access closes the connections it opened", () => {
     const closed = closeOf(viaCLI.socket);
 
     const t0 = performance.now();
-    await expectOK(await call("DELETE", `/api/auth/sessions/${u.cliSignInId}`, u.cookieHeaders));
+    await expectOK(await call("DELETE", `/api/auth/sign-ins/${u.cliSignInId}`, u.cookieHeaders));
     await closesInTime("revoke one sign-in: terminal", closed, t0);
     await stillAnswers(viaCookie);
     await stillAnswers(ownerTerm);

@@ -136,8 +136,10 @@ describe("template build pipeline on the local stack (Queues + Workflows + runti
     const listed = (await expectOK(await api(user, "GET", "/api/template-builds?status=dead_lettered"))) as { builds: Build[] };
     expect(listed.builds.map((b) => b.id)).toEqual([dead.id]);
 
-    expect((await api(user, "POST", "/api/admin/builds/retry-dead-lettered")).status).toBe(403);
-    const retried = (await expectOK(await api(operator, "POST", "/api/admin/builds/retry-dead-lettered"))) as { buildIds: string[] };
+    expect((await api(user, "POST", "/api/admin/template-builds/retry-dead-lettered")).status).toBe(403);
+    const retried = (await expectOK(await api(operator, "POST", "/api/admin/template-builds/retry-dead-lettered"))) as {
+      buildIds: string[];
+    };
     expect(retried.buildIds).toContain(dead.id);
     const recovered = await waitForBuild(user, dead.id, settled);
     expect(recovered).toMatchObject({ status: "succeeded", hasArtifact: true, error: null });

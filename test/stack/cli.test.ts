@@ -64,8 +64,11 @@ describe("flare CLI against the stack", () => {
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.accessExpiresAt).toBeGreaterThan(Date.now());
 
-    const sessions = await flareJSON<{ sessions: { kind: string; current: boolean }[] }>(fh, ["auth", "sessions"]);
-    expect(sessions.sessions.some((s) => s.kind === "cli" && s.current)).toBe(true);
+    const signIns = await flareJSON<{ signIns: { kind: string; current: boolean }[] }>(fh, ["auth", "sign-ins"]);
+    expect(signIns.signIns.some((s) => s.kind === "cli" && s.current)).toBe(true);
+    // The pre-rename command stays, hidden, until 0.3.0, printing the list under its old key.
+    const legacy = await flareJSON<{ sessions: { kind: string; current: boolean }[] }>(fh, ["auth", "sessions"]);
+    expect(legacy.sessions.some((s) => s.kind === "cli" && s.current)).toBe(true);
   });
 
   it("uploads a template directory, builds and promotes it, then runs a session end to end over ssh", async () => {

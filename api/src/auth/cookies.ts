@@ -2,16 +2,16 @@ import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
 import { randomToken } from "../lib/crypto";
-import { issueAuthSession } from "./auth-sessions";
 import { authConfig } from "./config";
-import { BROWSER_SESSION_TTL_MS, CSRF_COOKIE, SESSION_COOKIE } from "./tokens";
+import { issueSignIn } from "./sign-ins";
+import { BROWSER_SIGN_IN_TTL_MS, CSRF_COOKIE, SESSION_COOKIE } from "./tokens";
 
 function cookieOptions(c: Context<AppEnv>) {
   return {
     path: "/",
     secure: authConfig(c.env).secureCookies,
     sameSite: "Lax" as const,
-    maxAge: Math.floor(BROWSER_SESSION_TTL_MS / 1000),
+    maxAge: Math.floor(BROWSER_SIGN_IN_TTL_MS / 1000),
   };
 }
 
@@ -22,18 +22,18 @@ export function setCSRFCookie(c: Context<AppEnv>): void {
   setCookie(c, CSRF_COOKIE, randomToken(24), { ...cookieOptions(c), httpOnly: false });
 }
 
-/** Starts a browser session: a fresh auth_sessions row, the HttpOnly session cookie and a new CSRF token. */
-export async function startBrowserSession(c: Context<AppEnv>, userId: string, workspaceId: string | null): Promise<string> {
-  const session = await issueAuthSession(c.env, {
+/** Starts a browser sign-in: a fresh sign_ins row, the HttpOnly session cookie and a new CSRF token. */
+export async function startBrowserSignIn(c: Context<AppEnv>, userId: string, workspaceId: string | null): Promise<string> {
+  const signIn = await issueSignIn(c.env, {
     userId,
     kind: "browser",
     workspaceId,
     userAgent: c.req.header("user-agent")?.slice(0, 400) ?? null,
     ip: clientIP(c),
   });
-  setCookie(c, SESSION_COOKIE, session.token, { ...cookieOptions(c), httpOnly: true });
+  setCookie(c, SESSION_COOKIE, signIn.token, { ...cookieOptions(c), httpOnly: true });
   setCSRFCookie(c);
-  return session.id;
+  return signIn.id;
 }
 
 export function clearBrowserCookies(c: Context<AppEnv>): void {

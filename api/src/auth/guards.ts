@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 
 /**
  * Account credentials (passkeys, recovery codes, tokens, sessions) are managed by
- * the person, from a browser or CLI session; an automation API token must not be
+ * the person, from a browser or CLI sign-in; an automation API token must not be
  * able to mint more credentials or lock its owner out.
  */
 export const requireUserSession: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -78,7 +78,7 @@ export async function findSignInPrincipal(db: Db, tokenHash: string, t: number):
     PrincipalRow,
     `SELECT s.id, s.user_id, u.email, s.last_seen_at AS touched_at, m.workspace_id AS member_workspace_id, m.role,
             ${EMAIL_PROVEN_SQL} AS email_proven
-     FROM auth_sessions s JOIN users u ON u.id = s.user_id ${MEMBERSHIP_JOIN}
+     FROM sign_ins s JOIN users u ON u.id = s.user_id ${MEMBERSHIP_JOIN}
      WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL
      ${MEMBERSHIP_ORDER("s.workspace_id")}`,
     tokenHash,

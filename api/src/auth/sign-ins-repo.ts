@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { AuthSessionInfo } from "../../../sdk/schemas/auth";
+import type { SignIn } from "../../../sdk/schemas/auth";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-/** Sign-ins: the auth_sessions table (browser cookies and CLI access tokens) and the CLI's refresh tokens. */
+/** Sign-ins: the sign_ins table (browser cookies and CLI access tokens) and the CLI's refresh tokens. */
 
 export async function insertSignIn(
   db: Db,
@@ -20,7 +20,7 @@ export async function insertSignIn(
   },
 ): Promise<void> {
   await db.run(
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, ip, created_at, last_seen_at, expires_at)
+    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, ip, created_at, last_seen_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     s.id,
     s.userId,
@@ -45,12 +45,12 @@ const SignInRow = z.object({
 });
 
 /** The user's usable sign-ins (unexpired, or a CLI one that can still refresh), most recently seen first. */
-export async function listActiveSignIns(db: Db, userId: string, currentId: string | null, t: number): Promise<AuthSessionInfo[]> {
+export async function listActiveSignIns(db: Db, userId: string, currentId: string | null, t: number): Promise<SignIn[]> {
   const rows = await db.all(
     SignInRow,
-    `SELECT s.id, s.kind, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM auth_sessions s
+    `SELECT s.id, s.kind, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM sign_ins s
      WHERE s.user_id = ? AND s.revoked_at IS NULL AND (s.expires_at > ? OR EXISTS (
-       SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = s.id AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > ?))
+       SELECT 1 FROM refresh_tokens r WHERE r.sign_in_id = s.id AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > ?))
      ORDER BY s.last_seen_at DESC LIMIT 200`,
     userId,
     t,
@@ -68,7 +68,7 @@ export async function listActiveSignIns(db: Db, userId: string, currentId: strin
 }
 
 export async function touchSignIn(db: Db, id: string, t: number): Promise<void> {
-  await db.run("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?", t, id);
+  await db.run("UPDATE sign_ins SET last_seen_at = ? WHERE id = ?", t, id);
 }
 
 /** Which sign-ins to revoke: one by id, one of a user, or all of a user. */
@@ -87,33 +87,33 @@ export async function revokeSignIns(db: Db, which: SignInSelector, t: number): P
         : ["user_id = ?", [which.userId]];
   const [, revoked] = await db.batch([
     db.statement(
-      `UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND auth_session_id IN (SELECT id FROM auth_sessions WHERE ${where})`,
+      `UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND sign_in_id IN (SELECT id FROM sign_ins WHERE ${where})`,
       t,
       ...binds,
     ),
-    db.statement(`UPDATE auth_sessions SET revoked_at = ? WHERE revoked_at IS NULL AND ${where}`, t, ...binds),
+    db.statement(`UPDATE sign_ins SET revoked_at = ? WHERE revoked_at IS NULL AND ${where}`, t, ...binds),
   ]);
   return revoked ?? 0;
 }
 
 /** Points the user's sign-in at another workspace. */
 export const setSignInWorkspaceStatement = (db: Db, id: string, userId: string, workspaceId: string): D1PreparedStatement =>
-  db.statement("UPDATE auth_sessions SET workspace_id = ? WHERE id = ? AND user_id = ?", workspaceId, id, userId);
+  db.statement("UPDATE sign_ins SET workspace_id = ? WHERE id = ? AND user_id = ?", workspaceId, id, userId);
 
 /** Moves the user's sign-ins that point at `from` to `to`. */
 export const moveSignInsWorkspaceStatement = (db: Db, userId: string, from: string, to: string | null): D1PreparedStatement =>
-  db.statement("UPDATE auth_sessions SET workspace_id = ? WHERE user_id = ? AND workspace_id = ?", to, userId, from);
+  db.statement("UPDATE sign_ins SET workspace_id = ? WHERE user_id = ? AND workspace_id = ?", to, userId, from);
 
 // --- refresh tokens ---
 
 export async function insertRefreshToken(
   db: Db,
-  r: { id: string; authSessionId: string; familyId: string; tokenHash: string; createdAt: number; expiresAt: number },
+  r: { id: string; signInId: string; familyId: string; tokenHash: string; createdAt: number; expiresAt: number },
 ): Promise<void> {
   await db.run(
-    "INSERT INTO refresh_tokens (id, auth_session_id, family_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO refresh_tokens (id, sign_in_id, family_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
     r.id,
-    r.authSessionId,
+    r.signInId,
     r.familyId,
     r.tokenHash,
     r.createdAt,
@@ -124,54 +124,54 @@ export async function insertRefreshToken(
 const RefreshRow = z.object({
   id: z.string(),
   family_id: z.string(),
-  auth_session_id: z.string(),
+  sign_in_id: z.string(),
   expires_at: z.number(),
   used_at: z.number().nullable(),
   revoked_at: z.number().nullable(),
   user_id: z.string(),
   workspace_id: z.string().nullable(),
-  session_revoked: z.number().nullable(),
+  sign_in_revoked: z.number().nullable(),
 });
 
 export interface StoredRefreshToken {
   id: string;
   familyId: string;
-  authSessionId: string;
+  signInId: string;
   expiresAt: number;
   usedAt: number | null;
   revokedAt: number | null;
   userId: string;
   workspaceId: string | null;
-  sessionRevokedAt: number | null;
+  signInRevokedAt: number | null;
 }
 
 export async function findRefreshToken(db: Db, tokenHash: string): Promise<StoredRefreshToken | null> {
   const r = await db.one(
     RefreshRow,
-    `SELECT r.id, r.family_id, r.auth_session_id, r.expires_at, r.used_at, r.revoked_at, s.user_id, s.workspace_id, s.revoked_at AS session_revoked
-     FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.auth_session_id WHERE r.token_hash = ?`,
+    `SELECT r.id, r.family_id, r.sign_in_id, r.expires_at, r.used_at, r.revoked_at, s.user_id, s.workspace_id, s.revoked_at AS sign_in_revoked
+     FROM refresh_tokens r JOIN sign_ins s ON s.id = r.sign_in_id WHERE r.token_hash = ?`,
     tokenHash,
   );
   return (
     r && {
       id: r.id,
       familyId: r.family_id,
-      authSessionId: r.auth_session_id,
+      signInId: r.sign_in_id,
       expiresAt: r.expires_at,
       usedAt: r.used_at,
       revokedAt: r.revoked_at,
       userId: r.user_id,
       workspaceId: r.workspace_id,
-      sessionRevokedAt: r.session_revoked,
+      signInRevokedAt: r.sign_in_revoked,
     }
   );
 }
 
-/** Revokes every token of the family and the auth session behind it. */
-export async function revokeRefreshFamily(db: Db, familyId: string, authSessionId: string, t: number): Promise<void> {
+/** Revokes every token of the family and the sign-in behind it. */
+export async function revokeRefreshFamily(db: Db, familyId: string, signInId: string, t: number): Promise<void> {
   await db.batch([
     db.statement("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", t, familyId),
-    db.statement("UPDATE auth_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", t, authSessionId),
+    db.statement("UPDATE sign_ins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", t, signInId),
   ]);
 }
 
@@ -193,7 +193,7 @@ export async function renewSignIn(
   r: { tokenHash: string; expiresAt: number; seenAt: number; ip: string | null },
 ): Promise<void> {
   await db.run(
-    "UPDATE auth_sessions SET token_hash = ?, expires_at = ?, last_seen_at = ?, ip = COALESCE(?, ip) WHERE id = ?",
+    "UPDATE sign_ins SET token_hash = ?, expires_at = ?, last_seen_at = ?, ip = COALESCE(?, ip) WHERE id = ?",
     r.tokenHash,
     r.expiresAt,
     r.seenAt,

@@ -5,7 +5,7 @@ export const TOKEN_PREFIX = { access: "bfa_", refresh: "bfr_", api: "bfp_", ssh:
 
 export const SESSION_COOKIE = "bf_session";
 export const CSRF_COOKIE = "bf_csrf";
-export const BROWSER_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+export const BROWSER_SIGN_IN_TTL_MS = 30 * 24 * 3600 * 1000;
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 

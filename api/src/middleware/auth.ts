@@ -19,8 +19,8 @@ export interface AuthContext {
   userId: string;
   email: string;
   isOperator: boolean;
-  /** The auth_sessions row behind the request; null for API tokens. */
-  authSessionId: string | null;
+  /** The sign_ins row behind the request; null for API tokens. */
+  signInId: string | null;
   /** The api_tokens row behind the request; null for sign-ins. */
   apiTokenId: string | null;
   via: "cookie" | "bearer" | "api_token";
@@ -35,7 +35,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 interface Principal {
   userId: string;
   email: string;
-  authSessionId: string | null;
+  signInId: string | null;
   apiTokenId: string | null;
   via: AuthContext["via"];
   /** The workspace and role the request acts in (resolveMembership's choice, in the same query). */
@@ -62,7 +62,7 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
   return {
     userId: row.userId,
     email: row.email,
-    authSessionId: isApiToken ? null : row.id,
+    signInId: isApiToken ? null : row.id,
     apiTokenId: isApiToken ? row.id : null,
     via: isApiToken ? "api_token" : via,
     workspaceId: row.workspaceId,
@@ -103,7 +103,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
     userId: principal.userId,
     email: principal.email,
     isOperator: isOperator(c.env, principal.email, principal.emailProven),
-    authSessionId: principal.authSessionId,
+    signInId: principal.signInId,
     apiTokenId: principal.apiTokenId,
     via: principal.via,
     workspaceId: principal.workspaceId,

@@ -24,7 +24,7 @@ function liveCredential(holder: VisitHolder, user: string, at: number): { sql: s
   // A CLI sign-in's expires_at is its current access token's, renewed by refreshing: only
   // revocation (logout, logout-all, a reused refresh token) ends it.
   return {
-    sql: `EXISTS (SELECT 1 FROM auth_sessions g WHERE g.id = ? AND g.user_id = ${user} AND g.revoked_at IS NULL)`,
+    sql: `EXISTS (SELECT 1 FROM sign_ins g WHERE g.id = ? AND g.user_id = ${user} AND g.revoked_at IS NULL)`,
     binds: [holder.credential.id],
   };
 }

@@ -3,19 +3,19 @@ import type { Db } from "../lib/db";
 
 /** Rows past their expiry: which they are, and their removal (re-checking the expiry per row). */
 
-export type ExpiringTable = "upload_grants" | "auth_challenges" | "refresh_tokens" | "auth_sessions";
+export type ExpiringTable = "upload_grants" | "auth_challenges" | "refresh_tokens" | "sign_ins";
 
 /**
- * WHERE clause over alias `x`; `?1` is the run's clock. An auth session outlives its access token
- * while a refresh token of its family is still valid (the CLI refreshes into it), so only sessions
+ * WHERE clause over alias `x`; `?1` is the run's clock. A sign-in outlives its access token while
+ * a refresh token of its family is still valid (the CLI refreshes into it), so only sign-ins
  * without one are expired.
  */
 const EXPIRED: Record<ExpiringTable, string> = {
   upload_grants: "x.expires_at <= ?1",
   auth_challenges: "x.expires_at <= ?1",
   refresh_tokens: "x.expires_at <= ?1",
-  auth_sessions: `x.expires_at <= ?1 AND NOT EXISTS (
-      SELECT 1 FROM refresh_tokens r WHERE r.auth_session_id = x.id AND r.expires_at > ?1 AND r.revoked_at IS NULL)`,
+  sign_ins: `x.expires_at <= ?1 AND NOT EXISTS (
+      SELECT 1 FROM refresh_tokens r WHERE r.sign_in_id = x.id AND r.expires_at > ?1 AND r.revoked_at IS NULL)`,
 };
 
 /** Ids of up to `limit` rows of `table` expired at `at`. */

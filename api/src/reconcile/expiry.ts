@@ -5,7 +5,9 @@ import type { Plan, PlannedAction, ReconcileContext } from "./types";
 
 /**
  * Rows past their expiry, removed in batches (one audited action per batch). Device codes live
- * in KV with a TTL, so KV expires them itself.
+ * in KV with a TTL, so KV expires them itself. A sign-in outlives its access token while
+ * a refresh token of its family is still valid (the CLI refreshes into it), so only sign-ins
+ * without one go.
  */
 interface Expiring {
   kind: ReconcileActionKind;
@@ -17,7 +19,7 @@ const TABLES: Expiring[] = [
   { kind: "upload_grant_expire", table: "upload_grants", what: "upload grants past expiry" },
   { kind: "auth_challenge_expire", table: "auth_challenges", what: "passkey challenges past expiry" },
   { kind: "refresh_token_expire", table: "refresh_tokens", what: "refresh tokens past expiry" },
-  { kind: "auth_session_expire", table: "auth_sessions", what: "sign-in sessions past expiry without a live refresh token" },
+  { kind: "sign_in_expire", table: "sign_ins", what: "sign-ins past expiry without a live refresh token" },
 ];
 
 export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {

@@ -108,15 +108,15 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/admin/builds/{id}/retry",
+    path: "/api/admin/template-builds/{buildId}/retry",
     tags,
     summary: "Operators: queue a failed or dead-lettered build of any workspace again",
     middleware: [requireAuth, requireOperator] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ buildId: idSchema }) },
     responses: { 200: jsonResponse(buildSchema), ...errorResponses, ...conflict },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { buildId: id } = c.req.valid("param");
     const build = await getBuild(c.env, id);
     if (!build) throw new ApiError("not_found", "build not found");
     if (!(await requeueBuild(c.env, id, ["failed", "dead_lettered"], "retry"))) {

@@ -121,7 +121,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/admin/builds/retry-dead-lettered",
+    path: "/api/admin/template-builds/retry-dead-lettered",
     tags: ["admin"],
     summary: "Operators: queue every dead-lettered build again (all workspaces)",
     middleware: [requireAuth, requireOperator],

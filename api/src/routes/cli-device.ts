@@ -112,13 +112,13 @@ router.openapi(
       action: "auth.signin",
       actorId: record.userId,
       workspaceId: record.workspaceId,
-      targetType: "auth_session",
-      targetId: tokens.authSessionId,
+      targetType: "sign_in",
+      targetId: tokens.signInId,
       details: { method: "device_code" },
       ip,
       requestId: c.get("requestId"),
     });
-    const { authSessionId: _, ...pair } = tokens;
+    const { signInId: _, ...pair } = tokens;
     return c.json(pair, 200);
   },
 );

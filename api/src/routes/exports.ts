@@ -14,8 +14,8 @@ const tags = ["exports"];
 const owners = [requireAuth, requirePermission("export.create")];
 const operators = [requireAuth, requireOperator];
 const exportParams = z.object({ exportId: idSchema });
-const adminParams = z.object({ id: idSchema });
-const adminExportParams = z.object({ id: idSchema, exportId: idSchema });
+const adminParams = z.object({ workspaceId: idSchema });
+const adminExportParams = z.object({ workspaceId: idSchema, exportId: idSchema });
 const download = { 200: { description: "the export document, a JSON attachment (application/json)" } };
 
 const currentURL = (exportId: string) => `/api/workspaces/current/exports/${exportId}`;
@@ -39,7 +39,7 @@ async function streamExport(env: AppBindings, workspaceId: string, exportId: str
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/workspaces/current/export",
+    path: "/api/workspaces/current/exports",
     tags,
     summary: "Export the current workspace's records as a JSON document",
     middleware: owners,
@@ -85,7 +85,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/admin/workspaces/{id}/export",
+    path: "/api/admin/workspaces/{workspaceId}/exports",
     tags: ["admin", ...tags],
     summary: "Operator: export any workspace (do this before a destructive repair)",
     middleware: operators,
@@ -93,7 +93,7 @@ router.openapi(
     responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
   }),
   async (c) => {
-    const workspaceId = c.req.valid("param").id;
+    const workspaceId = c.req.valid("param").workspaceId;
     const meta = await exportWorkspace(c.env, workspaceId, c.get("auth").userId);
     await audit(c, {
       action: "admin.workspace.export",
@@ -109,7 +109,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/admin/workspaces/{id}/exports/{exportId}",
+    path: "/api/admin/workspaces/{workspaceId}/exports/{exportId}",
     tags: ["admin", ...tags],
     summary: "Operator: download an export of any workspace",
     middleware: operators,
@@ -117,8 +117,8 @@ router.openapi(
     responses: { ...download, ...errorResponses },
   }),
   async (c) => {
-    const { id, exportId } = c.req.valid("param");
-    return streamExport(c.env, id, exportId);
+    const { workspaceId, exportId } = c.req.valid("param");
+    return streamExport(c.env, workspaceId, exportId);
   },
 );
 

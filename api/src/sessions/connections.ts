@@ -44,9 +44,9 @@ const KEY_PREFIX = "conn:";
 const MAX_RECORDS = 512;
 
 /** The credential behind an authenticated request, as a connection remembers it. */
-export function credentialOf(auth: Pick<AuthContext, "via" | "authSessionId" | "apiTokenId">): ConnectionCredential {
+export function credentialOf(auth: Pick<AuthContext, "via" | "signInId" | "apiTokenId">): ConnectionCredential {
   if (auth.via === "api_token" && auth.apiTokenId) return { kind: "api_token", id: auth.apiTokenId };
-  return { kind: "sign_in", id: auth.authSessionId ?? "unknown" };
+  return { kind: "sign_in", id: auth.signInId ?? "unknown" };
 }
 
 /** Names the principal on a request the Worker forwards to the session DO. */

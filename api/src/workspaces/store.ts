@@ -60,16 +60,11 @@ export async function createWorkspace(
   return { id, name: opts.name, ownerId: opts.ownerId, personal, plan: "free", createdAt: t, role: "owner" };
 }
 
-/** Points the user's default and (if any) this auth session at a workspace. */
-export async function setCurrentWorkspace(
-  env: AppBindings,
-  userId: string,
-  workspaceId: string,
-  authSessionId: string | null,
-): Promise<void> {
+/** Points the user's default and (if any) this sign-in at a workspace. */
+export async function setCurrentWorkspace(env: AppBindings, userId: string, workspaceId: string, signInId: string | null): Promise<void> {
   const db = dbOf(env);
   const stmts = [setCurrentWorkspaceStatement(db, userId, workspaceId)];
-  if (authSessionId) stmts.push(setSignInWorkspaceStatement(db, authSessionId, userId, workspaceId));
+  if (signInId) stmts.push(setSignInWorkspaceStatement(db, signInId, userId, workspaceId));
   await db.batch(stmts);
 }
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { issueAuthSession } from "../../src/auth/auth-sessions";
 import { createBootstrapCode } from "../../src/auth/operator-proof";
+import { issueSignIn } from "../../src/auth/sign-ins";
 import { call, createTestUser, type TestUser } from "./users";
 
 export const OPERATOR_EMAIL = "operator@example.com";
@@ -28,7 +28,7 @@ export async function operatorUser(): Promise<TestUser> {
     .bind(OPERATOR_EMAIL)
     .first<{ id: string; ws: string }>();
   if (!row) return createOperator();
-  const session = await issueAuthSession(env, { userId: row.id, kind: "cli", workspaceId: row.ws });
+  const session = await issueSignIn(env, { userId: row.id, kind: "cli", workspaceId: row.ws });
   return {
     userId: row.id,
     email: OPERATOR_EMAIL,

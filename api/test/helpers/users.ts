@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import type { Role } from "../../../sdk/states";
-import { issueAuthSession } from "../../src/auth/auth-sessions";
+import { issueSignIn } from "../../src/auth/sign-ins";
 import { newId } from "../../src/lib/crypto";
 
 export interface TestUser {
@@ -33,7 +33,7 @@ export async function createTestUser(opts: { email?: string; workspaceId?: strin
     .bind(workspaceId, userId, opts.workspaceId ? (opts.role ?? "member") : "owner", t)
     .run();
   await env.DB.prepare("UPDATE users SET current_workspace_id = ? WHERE id = ?").bind(workspaceId, userId).run();
-  const session = await issueAuthSession(env, { userId, kind: "cli", workspaceId });
+  const session = await issueSignIn(env, { userId, kind: "cli", workspaceId });
   return { userId, email, workspaceId, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
 }
 

@@ -143,7 +143,7 @@ export function registerAdmin(program: Command, app: App): void {
     .action(async (workspaceId: string, opts: { output?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const exported = await ctx.client.post(
-        `/api/admin/workspaces/${encodeURIComponent(workspaceId)}/export`,
+        `/api/admin/workspaces/${encodeURIComponent(workspaceId)}/exports`,
         {},
         { schema: workspaceExportSchema },
       );

@@ -1,14 +1,11 @@
 import type { Command } from "commander";
-import { z } from "zod";
 import { ApiClient, path } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
-import { authSessionSchema, deviceStartResponseSchema, meResponseSchema, type TokenPair, tokenPairSchema } from "../../../sdk/schemas/auth";
+import { deviceStartResponseSchema, meResponseSchema, signInListSchema, type TokenPair, tokenPairSchema } from "../../../sdk/schemas/auth";
 import { type App, examples } from "../app";
 import { openBrowser } from "../browser";
 import type { Context } from "../context";
 import { CLIError, table } from "../output";
-
-export const authSessionListSchema = z.object({ sessions: z.array(authSessionSchema) });
 
 interface LoginOptions {
   browser: boolean;
@@ -36,7 +33,7 @@ export function registerAuth(program: Command, app: App): void {
 
   auth
     .command("logout")
-    .description("Sign out: revoke this CLI's session on the server and forget the local credentials")
+    .description("Sign out: revoke this CLI's sign-in on the server and forget the local credentials")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const creds = ctx.store.get(ctx.baseURL);
@@ -50,7 +47,7 @@ export function registerAuth(program: Command, app: App): void {
       } catch (err) {
         // Forget locally even when the server cannot be told; say so, since the token may live on until it expires.
         revoked = err instanceof ApiError && err.code === "unauthorized";
-        if (!revoked) ctx.out.note(`warning: could not revoke the session on the server (${(err as Error).message})`);
+        if (!revoked) ctx.out.note(`warning: could not revoke the sign-in on the server (${(err as Error).message})`);
       }
       ctx.store.delete(ctx.baseURL);
       ctx.out.result({ loggedOut: true, revoked, baseURL: ctx.baseURL }, () => `signed out of ${ctx.baseURL}`);
@@ -69,16 +66,26 @@ export function registerAuth(program: Command, app: App): void {
       );
     });
 
-  const sessions = auth.command("sessions").description("Your signed-in browsers and CLIs");
-  sessions
+  registerSignIns(auth.command("sign-ins").description("Your signed-in browsers and CLIs"), app, "sign-ins");
+  // The pre-rename name keeps working, hidden, until 0.3.0.
+  registerSignIns(auth.command("sessions", { hidden: true }).description("Deprecated: `flare auth sign-ins`"), app, "sessions");
+}
+
+const DEPRECATED_NOTE = "note: `flare auth sessions` is now `flare auth sign-ins`; the old name goes away in 0.3.0";
+
+/** `list` and `revoke` under `group`; the deprecated `sessions` name prints JSON under its old key too. */
+function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"): void {
+  group
     .command("list", { isDefault: true })
-    .description("List signed-in sessions")
+    .description("List signed-in browsers and CLIs")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const list = await ctx.client.get("/api/auth/sessions", { schema: authSessionListSchema });
-      ctx.out.result(list, () =>
+      if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
+      const { signIns } = await ctx.client.get("/api/auth/sign-ins", { schema: signInListSchema });
+      const result = name === "sessions" ? { sessions: signIns } : { signIns };
+      ctx.out.result(result, () =>
         table(
-          list.sessions.map((s) => ({ ...s, current: s.current ? "*" : "" })),
+          signIns.map((s) => ({ ...s, current: s.current ? "*" : "" })),
           [
             { key: "current", label: "" },
             { key: "id", label: "id" },
@@ -89,14 +96,15 @@ export function registerAuth(program: Command, app: App): void {
         ),
       );
     });
-  sessions
+  group
     .command("revoke")
-    .description("Sign a session out")
-    .argument("<id>", "auth session id (from `flare auth sessions`)")
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
+    .description("Sign a browser or CLI out")
+    .argument("<signInId>", "sign-in id (from `flare auth sign-ins`)")
+    .action(async (signInId: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      await ctx.client.delete(path`/api/auth/sessions/${id}`);
-      ctx.out.result({ revoked: id }, () => `revoked ${id}`);
+      if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
+      await ctx.client.delete(path`/api/auth/sign-ins/${signInId}`);
+      ctx.out.result({ revoked: signInId }, () => `revoked ${signInId}`);
     });
 }
 

@@ -90,7 +90,7 @@ export function registerBuild(program: Command, app: App): void {
     .description("Operators: queue every dead-lettered build again")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.post("/api/admin/builds/retry-dead-lettered", {}, { schema: retryDeadLetteredSchema });
+      const data = await ctx.client.post("/api/admin/template-builds/retry-dead-lettered", {}, { schema: retryDeadLetteredSchema });
       ctx.out.result(data, () => `requeued ${data.count} dead-lettered build${data.count === 1 ? "" : "s"}`);
     });
 }

@@ -172,7 +172,7 @@ export async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]>
 export function registerDoctor(program: Command, app: App): void {
   program
     .command("doctor")
-    .description("Check this machine and your sign-in, and say what to fix")
+    .description("Check this machine, the server's health and your sign-in, and say what to fix")
     .addHelpText("after", examples("flare doctor", "flare --json doctor | jq '.checks[] | select(.status != \"ok\")'"))
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);

@@ -116,7 +116,7 @@ export async function createBrowserUser(): Promise<BrowserUser> {
   const t = Date.now();
   const sessionId = `as_${randomBytes(12).toString("base64url")}`;
   await stackSQL(
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(sessionId)}, ${sqlString(user.userId)}, 'browser', ${sqlString(hashToken(cookie))}, ${sqlString(user.workspaceId)}, 'stack-test-browser', ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
+    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(sessionId)}, ${sqlString(user.userId)}, 'browser', ${sqlString(hashToken(cookie))}, ${sqlString(user.workspaceId)}, 'stack-test-browser', ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
   );
   return {
     ...user,

@@ -68,7 +68,7 @@ export async function createStackUser(opts: { workspaceId?: string; role?: Role;
       ? null
       : `INSERT INTO workspaces (id, name, owner_id, personal, created_at, updated_at) VALUES (${sqlString(workspaceId)}, 'stack workspace', ${sqlString(userId)}, 1, ${t}, ${t})`,
     `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sqlString(workspaceId)}, ${sqlString(userId)}, ${sqlString(opts.workspaceId ? (opts.role ?? "member") : "owner")}, ${t})`,
-    `INSERT INTO auth_sessions (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sqlString(id("as"))}, ${sqlString(userId)}, 'cli', ${sqlString(hashToken(token))}, ${sqlString(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
+    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sqlString(id("as"))}, ${sqlString(userId)}, 'cli', ${sqlString(hashToken(token))}, ${sqlString(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
   ].filter(Boolean);
   await stackSQL(statements.join("; "));
   return { userId, email, workspaceId, token, headers: { authorization: `Bearer ${token}` } };

@@ -21,7 +21,7 @@ import { rateLimit } from "../../middleware/rate-limit";
 import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { createAccount } from "../accounts";
 import { consumeChallenge, saveChallenge } from "../challenges";
-import { startBrowserSession } from "../cookies";
+import { startBrowserSignIn } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { advancePasskeyCounter, findPasskey } from "../passkeys-repo";
 import { auditFailedSignIn } from "../security-log";
@@ -96,7 +96,7 @@ router.openapi(
       if (invite) await releaseInvite(c.env, invite, userId);
       throw err;
     }
-    await startBrowserSession(c, userId, account.currentWorkspaceId);
+    await startBrowserSignIn(c, userId, account.currentWorkspaceId);
     const db = dbOf(c.env);
     const user = (await findUser(db, userId))!;
     const workspace = (await findWorkspaceSummary(db, account.currentWorkspaceId, userId))!;
@@ -181,13 +181,13 @@ router.openapi(
       usedAt: now(),
     });
     if (!updated) return fail("signature counter changed concurrently");
-    const sessionId = await startBrowserSession(c, user.id, user.currentWorkspaceId);
+    const signInId = await startBrowserSignIn(c, user.id, user.currentWorkspaceId);
     await writeAudit(c.env, {
       action: "auth.signin",
       actorId: user.id,
       workspaceId: user.currentWorkspaceId,
-      targetType: "auth_session",
-      targetId: sessionId,
+      targetType: "sign_in",
+      targetId: signInId,
       details: { method: "passkey", passkeyId: passkey.id.slice(0, 64) },
       ip: ipOf(c),
       requestId: c.get("requestId"),

@@ -33,7 +33,8 @@ const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth,
 const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
-const idParam = { params: z.object({ id: idSchema }) };
+const tokenParam = { params: z.object({ tokenId: idSchema }) };
+const keyParam = { params: z.object({ keyId: idSchema }) };
 
 router.openapi(
   createRoute({
@@ -90,15 +91,15 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/auth/tokens/{id}",
+    path: "/api/auth/tokens/{tokenId}",
     tags,
     summary: "Revoke an API token",
     middleware: writes,
-    request: idParam,
+    request: tokenParam,
     responses: { 200: jsonResponse(okSchema), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { tokenId: id } = c.req.valid("param");
     if (!(await revokeApiToken(dbOf(c.env), c.get("auth").userId, id, now()))) throw new ApiError("not_found", "API token not found");
     await audit(c, { action: "auth.token_revoke", targetType: "api_token", targetId: id });
     await closeConnectionsAfter(c, { userId: c.get("auth").userId }, { credential: { kind: "api_token", id } });
@@ -163,15 +164,15 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/auth/ssh-keys/{id}",
+    path: "/api/auth/ssh-keys/{keyId}",
     tags,
     summary: "Remove an SSH public key",
     middleware: writes,
-    request: idParam,
+    request: keyParam,
     responses: { 200: jsonResponse(okSchema), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { keyId: id } = c.req.valid("param");
     const fingerprint = await deleteSSHKey(dbOf(c.env), c.get("auth").userId, id);
     if (!fingerprint) throw new ApiError("not_found", "SSH key not found");
     await audit(c, { action: "auth.ssh_key_delete", targetType: "ssh_key", targetId: id, details: { fingerprint } });

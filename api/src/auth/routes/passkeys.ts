@@ -30,7 +30,7 @@ const router = createRouter();
 const tags = ["auth"];
 const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
 const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
-const passkeyParam = { params: z.object({ id: credentialIdSchema }) };
+const passkeyParam = { params: z.object({ passkeyId: credentialIdSchema }) };
 
 router.openapi(
   createRoute({
@@ -109,7 +109,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "patch",
-    path: "/api/auth/passkeys/{id}",
+    path: "/api/auth/passkeys/{passkeyId}",
     tags,
     summary: "Rename a passkey",
     middleware: writes,
@@ -118,7 +118,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { passkeyId: id } = c.req.valid("param");
     const { name } = c.req.valid("json");
     const row = await renamePasskey(dbOf(c.env), auth.userId, id, name);
     if (!row) throw new ApiError("not_found", "passkey not found");
@@ -130,7 +130,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/auth/passkeys/{id}",
+    path: "/api/auth/passkeys/{passkeyId}",
     tags,
     summary: "Delete a passkey (never the last one)",
     middleware: writes,
@@ -139,7 +139,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { passkeyId: id } = c.req.valid("param");
     // The guard is in the statement so two concurrent deletes cannot remove the last two.
     const outcome = await deletePasskeyKeepingOne(dbOf(c.env), auth.userId, id);
     if (outcome === "missing") throw new ApiError("not_found", "passkey not found");

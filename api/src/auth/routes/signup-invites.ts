@@ -62,15 +62,15 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/admin/signup-invites/{id}",
+    path: "/api/admin/signup-invites/{inviteId}",
     tags,
     summary: "Revoke an unused sign-up invite (operators)",
     middleware: [requireAuth, requireOperator, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ inviteId: idSchema }) },
     responses: { 200: jsonResponse(okSchema), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { inviteId: id } = c.req.valid("param");
     if (!(await revokeSignupInvite(dbOf(c.env), id, now()))) throw new ApiError("not_found", "invite not found or already used");
     await audit(c, { action: "admin.signup_invite_revoke", targetType: "invite", targetId: id });
     return c.json({ ok: true as const }, 200);

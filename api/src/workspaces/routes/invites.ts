@@ -98,7 +98,7 @@ router.openapi(
     const auth = c.get("auth");
     const { code } = c.req.valid("json");
     const accepted = await acceptInviteCode(c.env, auth.userId, auth.email, code);
-    await setCurrentWorkspace(c.env, auth.userId, accepted.workspace.id, auth.authSessionId);
+    await setCurrentWorkspace(c.env, auth.userId, accepted.workspace.id, auth.signInId);
     await audit(c, {
       action: "invite.accept",
       workspaceId: accepted.workspace.id,

@@ -84,7 +84,7 @@ router.openapi(
     if (auth.via === "api_token")
       throw new ApiError("bad_request", "API tokens are bound to one workspace; create a token in the other one");
     const row = await getWorkspaceFor(c.env, auth.userId, workspaceId);
-    await setCurrentWorkspace(c.env, auth.userId, workspaceId, auth.authSessionId);
+    await setCurrentWorkspace(c.env, auth.userId, workspaceId, auth.signInId);
     await audit(c, { action: "workspace.switch", workspaceId, targetType: "workspace", targetId: workspaceId });
     return c.json({ workspace: toWorkspace(row, workspaceId) }, 200);
   },

@@ -42,9 +42,9 @@ function useAdminMutation<T, R>(fn: (arg: T) => Promise<R>) {
 
 /** Any workspace's failed or dead-lettered build, queued again. */
 export const useAdminRetryBuild = () =>
-  useAdminMutation((id: string) => api.post<Build>(`/api/admin/builds/${encodeURIComponent(id)}/retry`));
+  useAdminMutation((id: string) => api.post<Build>(`/api/admin/template-builds/${encodeURIComponent(id)}/retry`));
 export const useRetryAllDeadLettered = () =>
-  useAdminMutation((_: undefined) => api.post<{ count: number; buildIds: string[] }>("/api/admin/builds/retry-dead-lettered"));
+  useAdminMutation((_: undefined) => api.post<{ count: number; buildIds: string[] }>("/api/admin/template-builds/retry-dead-lettered"));
 /** The reconcile pass now; `preview` lists what it would do and changes nothing. */
 export const useReconcile = () =>
   useAdminMutation(({ preview }: { preview: boolean }) => api.post<ReconcileResult>("/api/admin/reconcile", { preview }));

@@ -3,13 +3,13 @@ import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import type {
   ApiToken,
   AuthConfig,
-  AuthSessionInfo,
   CeremonyStartResponse,
   CreateApiTokenBody,
   Me,
   Passkey,
   RegisterFinishResponse,
   RegisterStartBody,
+  SignIn,
   SSHKey,
   User,
 } from "../../../../sdk/schemas/auth";
@@ -25,7 +25,7 @@ export const authKeys = {
   me: ["auth", "me"] as const,
   config: ["auth", "config"] as const,
   passkeys: ["auth", "passkeys"] as const,
-  sessions: ["auth", "sessions"] as const,
+  signIns: ["auth", "sign-ins"] as const,
   tokens: ["auth", "tokens"] as const,
   sshKeys: ["auth", "ssh-keys"] as const,
   recovery: ["auth", "recovery-codes"] as const,
@@ -41,10 +41,10 @@ export const passkeysQuery = () =>
     queryKey: authKeys.passkeys,
     queryFn: async () => (await api.get<{ passkeys: Passkey[] }>("/api/auth/passkeys")).passkeys,
   });
-export const authSessionsQuery = () =>
+export const signInsQuery = () =>
   queryOptions({
-    queryKey: authKeys.sessions,
-    queryFn: async () => (await api.get<{ sessions: AuthSessionInfo[] }>("/api/auth/sessions")).sessions,
+    queryKey: authKeys.signIns,
+    queryFn: async () => (await api.get<{ signIns: SignIn[] }>("/api/auth/sign-ins")).signIns,
   });
 export const apiTokensQuery = () =>
   queryOptions({ queryKey: authKeys.tokens, queryFn: async () => (await api.get<{ tokens: ApiToken[] }>("/api/auth/tokens")).tokens });
@@ -97,7 +97,7 @@ export const renamePasskey = (id: string, name: string) =>
   api.patch<{ passkey: Passkey }>(`/api/auth/passkeys/${encodeURIComponent(id)}`, { name });
 export const deletePasskey = (id: string) => api.delete(`/api/auth/passkeys/${encodeURIComponent(id)}`);
 export const regenerateRecoveryCodes = async () => (await api.post<{ recoveryCodes: string[] }>("/api/auth/recovery-codes")).recoveryCodes;
-export const revokeAuthSession = (id: string) => api.delete(`/api/auth/sessions/${encodeURIComponent(id)}`);
+export const revokeSignIn = (id: string) => api.delete(`/api/auth/sign-ins/${encodeURIComponent(id)}`);
 export const logout = () => api.post("/api/auth/logout");
 export const logoutAll = () => api.post<{ revoked: number }>("/api/auth/logout-all");
 export const createApiToken = (body: CreateApiTokenBody) => api.post<{ token: string; apiToken: ApiToken }>("/api/auth/tokens", body);

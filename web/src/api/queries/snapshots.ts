@@ -73,7 +73,7 @@ export const workspaceExportsQuery = () =>
 export function useCreateWorkspaceExport() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<WorkspaceExport>("/api/workspaces/current/export"),
+    mutationFn: () => api.post<WorkspaceExport>("/api/workspaces/current/exports"),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.exports() }),
   });
 }

@@ -5,7 +5,6 @@ import {
   addSSHKey,
   apiTokensQuery,
   authKeys,
-  authSessionsQuery,
   createApiToken,
   deletePasskey,
   deleteSSHKey,
@@ -17,7 +16,8 @@ import {
   renamePasskey,
   resetSession,
   revokeApiToken,
-  revokeAuthSession,
+  revokeSignIn,
+  signInsQuery,
   sshKeysQuery,
 } from "../../api/queries/auth";
 import {
@@ -46,7 +46,7 @@ export function AccountPage() {
   const me = useQuery(meQuery());
   const passkeys = useQuery(passkeysQuery());
   const recovery = useQuery(recoveryStatusQuery());
-  const sessions = useQuery(authSessionsQuery());
+  const signIns = useQuery(signInsQuery());
   const tokens = useQuery(apiTokensQuery());
   const sshKeys = useQuery(sshKeysQuery());
 
@@ -55,12 +55,12 @@ export function AccountPage() {
   const remove = useAction(deletePasskey, authKeys.passkeys);
   const regenerate = useAction(regenerateRecoveryCodes, authKeys.recovery);
   const revoke = useMutation({
-    mutationFn: revokeAuthSession,
+    mutationFn: revokeSignIn,
     onSuccess: async (_, id) => {
-      if (id === me.data?.authSessionId) {
+      if (id === me.data?.signInId) {
         await resetSession(client);
         navigate("/signin", { replace: true });
-      } else await client.invalidateQueries({ queryKey: authKeys.sessions });
+      } else await client.invalidateQueries({ queryKey: authKeys.signIns });
     },
   });
   const endAll = useMutation({
@@ -101,10 +101,10 @@ export function AccountPage() {
         error: recovery.error ?? regenerate.error,
         onRegenerate: () => regenerate.mutate(undefined),
       }}
-      sessions={{
-        list: sessions.data,
-        loading: sessions.isPending,
-        error: sessions.error ?? revoke.error ?? endAll.error,
+      signIns={{
+        list: signIns.data,
+        loading: signIns.isPending,
+        error: signIns.error ?? revoke.error ?? endAll.error,
         onRevoke: (id) => revoke.mutate(id),
         onRevokeAll: () => endAll.mutate(),
       }}

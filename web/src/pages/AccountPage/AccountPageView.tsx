@@ -2,7 +2,7 @@ import type { Me } from "../../../../sdk/schemas/auth";
 import { type GitProps, GitSection } from "./GitSection";
 import { type PasskeysProps, PasskeysSection } from "./PasskeysSection";
 import { type RecoveryProps, RecoverySection } from "./RecoverySection";
-import { type SessionsProps, SessionsSection } from "./SessionsSection";
+import { type SignInsProps, SignInsSection } from "./SignInsSection";
 import { type SSHKeysProps, SSHKeysSection } from "./SSHKeysSection";
 import { type TokensProps, TokensSection } from "./TokensSection";
 
@@ -10,13 +10,13 @@ interface Props {
   me: Me | undefined;
   passkeys: PasskeysProps;
   recovery: RecoveryProps;
-  sessions: SessionsProps;
+  signIns: SignInsProps;
   tokens: TokensProps;
   sshKeys: SSHKeysProps;
   git: GitProps;
 }
 
-export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshKeys, git }: Props) {
+export function AccountPageView({ me, passkeys, recovery, signIns, tokens, sshKeys, git }: Props) {
   return (
     <div className="stack account-page">
       <div className="page-header">
@@ -27,7 +27,7 @@ export function AccountPageView({ me, passkeys, recovery, sessions, tokens, sshK
       </div>
       <PasskeysSection {...passkeys} />
       <RecoverySection {...recovery} />
-      <SessionsSection {...sessions} currentId={me?.authSessionId ?? null} />
+      <SignInsSection {...signIns} currentId={me?.signInId ?? null} />
       <TokensSection {...tokens} />
       <SSHKeysSection {...sshKeys} />
       <GitSection {...git} />

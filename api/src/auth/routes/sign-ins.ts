@@ -1,17 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../../../sdk/errors";
 import {
   authConfigSchema,
-  authSessionSchema,
+  legacySignInListSchema,
   meResponseSchema,
   okSchema,
   recoverBodySchema,
   recoverResponseSchema,
   refreshBodySchema,
+  type SignIn,
+  signInListSchema,
   tokenPairSchema,
 } from "../../../../sdk/schemas/auth";
 import { idSchema } from "../../../../sdk/schemas/common";
+import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
@@ -22,7 +26,7 @@ import { hit, rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { authConfig } from "../config";
-import { clearBrowserCookies, setCSRFCookie, startBrowserSession } from "../cookies";
+import { clearBrowserCookies, setCSRFCookie, startBrowserSignIn } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { consumeRecoveryCode, remainingRecoveryCodes } from "../recovery-codes";
 import { rotateRefreshToken } from "../refresh-tokens";
@@ -80,7 +84,8 @@ router.openapi(
         role: auth.role,
         isOperator: auth.isOperator,
         via: auth.via,
-        authSessionId: auth.authSessionId,
+        signInId: auth.signInId,
+        authSessionId: auth.signInId,
         csrf,
       },
       200,
@@ -93,16 +98,16 @@ router.openapi(
     method: "post",
     path: "/api/auth/logout",
     tags,
-    summary: "End this session (cookie or CLI token)",
+    summary: "End this sign-in (cookie or CLI token)",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
     responses: { 200: jsonResponse(okSchema), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    if (auth.authSessionId) {
-      await revokeSignIns(dbOf(c.env), { id: auth.authSessionId }, now());
-      await audit(c, { action: "auth.logout", targetType: "auth_session", targetId: auth.authSessionId });
-      await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id: auth.authSessionId } });
+    if (auth.signInId) {
+      await revokeSignIns(dbOf(c.env), { id: auth.signInId }, now());
+      await audit(c, { action: "auth.logout", targetType: "sign_in", targetId: auth.signInId });
+      await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id: auth.signInId } });
     }
     clearBrowserCookies(c);
     return c.json({ ok: true as const }, 200);
@@ -114,7 +119,7 @@ router.openapi(
     method: "post",
     path: "/api/auth/logout-all",
     tags,
-    summary: "End every browser and CLI session of this user",
+    summary: "End every browser and CLI sign-in of this user",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })), ...errorResponses },
   }),
@@ -129,40 +134,80 @@ router.openapi(
   },
 );
 
+/** The active sign-ins; a CLI sign-in whose access token lapsed is still alive while its refresh family is. */
+function activeSignIns(c: Context<AppEnv>): Promise<SignIn[]> {
+  const auth = c.get("auth");
+  return listActiveSignIns(dbOf(c.env), auth.userId, auth.signInId, now());
+}
+
+async function revokeOne(c: Context<AppEnv>, signInId: string): Promise<void> {
+  const auth = c.get("auth");
+  const revoked = await revokeSignIns(dbOf(c.env), { id: signInId, userId: auth.userId }, now());
+  if (revoked === 0) throw new ApiError("not_found", "sign-in not found");
+  await audit(c, { action: "auth.sign_in_revoke", targetType: "sign_in", targetId: signInId });
+  await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id: signInId } });
+  if (signInId === auth.signInId) clearBrowserCookies(c);
+}
+
+/** The pre-rename paths answer as before until 0.3.0 (docs/architecture.md, "Deprecated paths"). */
+const DEPRECATED = "Deprecated alias, removed in 0.3.0.";
+
+router.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/auth/sign-ins",
+    tags,
+    summary: "Active browser and CLI sign-ins",
+    middleware: [rateLimit("auth.read"), requireAuth] as const,
+    responses: { 200: jsonResponse(signInListSchema), ...errorResponses },
+  }),
+  async (c) => c.json({ signIns: await activeSignIns(c) }, 200),
+);
+
 router.openapi(
   createRoute({
     method: "get",
     path: "/api/auth/sessions",
     tags,
-    summary: "Active browser and CLI sessions",
+    summary: "Deprecated: GET /api/auth/sign-ins, answering under the old key `sessions`",
+    deprecated: true,
+    description: DEPRECATED,
     middleware: [rateLimit("auth.read"), requireAuth] as const,
-    responses: { 200: jsonResponse(z.object({ sessions: z.array(authSessionSchema) })), ...errorResponses },
+    responses: { 200: jsonResponse(legacySignInListSchema), ...errorResponses },
+  }),
+  async (c) => c.json({ sessions: await activeSignIns(c) }, 200),
+);
+
+router.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/auth/sign-ins/{signInId}",
+    tags,
+    summary: "Revoke one sign-in; it fails on its very next request",
+    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
+    request: { params: z.object({ signInId: idSchema }) },
+    responses: { 200: jsonResponse(okSchema), ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    // A CLI session whose access token lapsed is still alive while its refresh family is.
-    return c.json({ sessions: await listActiveSignIns(dbOf(c.env), auth.userId, auth.authSessionId, now()) }, 200);
+    await revokeOne(c, c.req.valid("param").signInId);
+    return c.json({ ok: true as const }, 200);
   },
 );
 
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/auth/sessions/{id}",
+    path: "/api/auth/sessions/{signInId}",
     tags,
-    summary: "Revoke one session; it fails on its very next request",
+    summary: "Deprecated: DELETE /api/auth/sign-ins/{signInId}",
+    deprecated: true,
+    description: DEPRECATED,
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ signInId: idSchema }) },
     responses: { 200: jsonResponse(okSchema), ...errorResponses },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { id } = c.req.valid("param");
-    const revoked = await revokeSignIns(dbOf(c.env), { id, userId: auth.userId }, now());
-    if (revoked === 0) throw new ApiError("not_found", "session not found");
-    await audit(c, { action: "auth.session_revoke", targetType: "auth_session", targetId: id });
-    await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "sign_in", id } });
-    if (id === auth.authSessionId) clearBrowserCookies(c);
+    await revokeOne(c, c.req.valid("param").signInId);
     return c.json({ ok: true as const }, 200);
   },
 );
@@ -193,14 +238,14 @@ router.openapi(
       });
       throw new ApiError("unauthorized", "email or recovery code is wrong (each code works once)");
     }
-    const sessionId = await startBrowserSession(c, user.id, user.currentWorkspaceId);
+    const signInId = await startBrowserSignIn(c, user.id, user.currentWorkspaceId);
     const remaining = await remainingRecoveryCodes(c.env, user.id);
     await writeAudit(c.env, {
       action: "auth.recover",
       actorId: user.id,
       workspaceId: user.currentWorkspaceId,
-      targetType: "auth_session",
-      targetId: sessionId,
+      targetType: "sign_in",
+      targetId: signInId,
       details: { remainingRecoveryCodes: remaining },
       ip,
       requestId: c.get("requestId"),

@@ -1,10 +1,10 @@
-import type { AuthSessionInfo } from "../../../../sdk/schemas/auth";
+import type { SignIn } from "../../../../sdk/schemas/auth";
 import { MonitorIcon, TerminalIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
 
-export interface SessionsProps {
-  list: AuthSessionInfo[] | undefined;
+export interface SignInsProps {
+  list: SignIn[] | undefined;
   loading: boolean;
   error: unknown;
   onRevoke: (id: string) => void;
@@ -12,7 +12,7 @@ export interface SessionsProps {
 }
 
 /** A readable device label from a user agent, without a parsing library. */
-function deviceLabel(s: AuthSessionInfo): string {
+function deviceLabel(s: SignIn): string {
   if (s.kind === "cli") return "flare CLI";
   const ua = s.userAgent ?? "";
   const browser = /Edg\//.test(ua)
@@ -38,12 +38,12 @@ function deviceLabel(s: AuthSessionInfo): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
-export function SessionsSection({ list, loading, error, onRevoke, onRevokeAll, currentId }: SessionsProps & { currentId: string | null }) {
+export function SignInsSection({ list, loading, error, onRevoke, onRevokeAll, currentId }: SignInsProps & { currentId: string | null }) {
   return (
-    <section className="card stack" aria-labelledby="sessions-title" data-testid="sessions-section">
+    <section className="card stack" aria-labelledby="sign-ins-title" data-testid="sign-ins-section">
       <div className="card-header">
-        <h2 id="sessions-title">
-          <MonitorIcon /> Signed-in sessions
+        <h2 id="sign-ins-title">
+          <MonitorIcon /> Sign-ins
         </h2>
         <button type="button" className="btn btn-sm btn-danger" onClick={onRevokeAll}>
           Sign out everywhere
@@ -55,7 +55,7 @@ export function SessionsSection({ list, loading, error, onRevoke, onRevokeAll, c
       ) : (
         <ul className="account-list">
           {list?.map((s) => (
-            <li key={s.id} className="account-row" data-testid="auth-session-row" data-kind={s.kind}>
+            <li key={s.id} className="account-row" data-testid="sign-in-row" data-kind={s.kind}>
               {s.kind === "cli" ? <TerminalIcon /> : <MonitorIcon />}
               <div className="stack" style={{ gap: 2 }}>
                 <strong>

@@ -3,24 +3,24 @@ import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { insertSignIn } from "./sign-ins-repo";
-import { ACCESS_TOKEN_TTL_MS, BROWSER_SESSION_TTL_MS, hashToken, newSecret, TOKEN_PREFIX } from "./tokens";
+import { ACCESS_TOKEN_TTL_MS, BROWSER_SIGN_IN_TTL_MS, hashToken, newSecret, TOKEN_PREFIX } from "./tokens";
 
-export interface IssuedAuthSession {
+export interface IssuedSignIn {
   id: string;
   /** Cookie value (browser) or access token (cli). Only its hash is stored. */
   token: string;
   expiresAt: number;
 }
 
-/** Creates an auth_sessions row; the caller sets the cookie or returns the token. */
-export async function issueAuthSession(
+/** Creates a sign_ins row; the caller sets the cookie or returns the token. */
+export async function issueSignIn(
   env: AppBindings,
   opts: { userId: string; kind: "browser" | "cli"; workspaceId?: string | null; userAgent?: string | null; ip?: string | null },
-): Promise<IssuedAuthSession> {
+): Promise<IssuedSignIn> {
   const id = newId("as");
   const token = newSecret(opts.kind === "cli" ? TOKEN_PREFIX.access : "");
   const t = now();
-  const expiresAt = t + (opts.kind === "cli" ? ACCESS_TOKEN_TTL_MS : BROWSER_SESSION_TTL_MS);
+  const expiresAt = t + (opts.kind === "cli" ? ACCESS_TOKEN_TTL_MS : BROWSER_SIGN_IN_TTL_MS);
   await insertSignIn(dbOf(env), {
     id,
     userId: opts.userId,
