@@ -3,17 +3,17 @@ import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../sdk/errors";
 import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
 import { previewVisitResponse } from "../../sdk/schemas/preview";
-import { previewOriginFor, sessionIdFromLabel, sessionLabel } from "../src/preview/origin";
+import { mintVisit, previewHostOf, previewOriginFor, sessionIdFromLabel, sessionLabel } from "../src/preview/origin";
 import { hardenPreviewResponse, isAllowedPreviewCookie } from "../src/preview/sandbox";
-import { signVisitGrant, VISIT_GRANT_TTL_MS } from "../src/preview/visit-grants";
+import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS } from "../src/preview/visit-grants";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey } from "./helpers/browser";
 import { insertTestSession } from "./helpers/snapshots";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 
 /**
  * The owner preview's visit grants through the Worker with real D1 and session DOs. Previews are
- * served on `<label>.localhost:8787` (PREVIEW_ORIGIN in wrangler.toml); a grant is traded there
- * for the host's visit cookie. The session is `stopped`, so a visit the host accepts reaches the
+ * served on a host per visit, `<label>[-<port>]-v<visit>.localhost:8787` (PREVIEW_ORIGIN in
+ * wrangler.toml); a grant is traded there for that host's visit cookie. The session is `stopped`, so a visit the host accepts reaches the
  * DO and gets its 409 (through the sandbox headers), while a refused one stops at 401/403/404
  * first. Preview traffic itself: test/stack/preview-sandbox.test.ts.
  */
@@ -34,18 +34,24 @@ async function signInOf(userId: string): Promise<string> {
   return row?.id ?? "";
 }
 
+/** The visit these tests' hand-made grants are bound to, and its host. */
+const VISIT = mintVisit();
+const visitOrigin = (sessionId: string, visit = VISIT) => previewOriginFor(env, sessionId, null, visit);
+/** `http://<label>-v<visit>.localhost:8787`: a freshly minted visit's host of this session. */
+const visitHostOf = (sessionId: string) => new RegExp(`^http://${sessionLabel(sessionId)}-v[a-z2-7]{20}\\.localhost:8787$`);
+
 const grantFor = async (sessionId: string, userId: string, opts: { purpose?: "preview" | "share"; expiresAt?: number } = {}) =>
   signVisitGrant(
     env,
     opts.purpose ?? "preview",
-    sessionId,
+    previewGrantSubject(sessionId, null, VISIT),
     { userId, credential: { kind: "sign_in", id: await signInOf(userId) } },
     opts.expiresAt ?? Date.now() + 60_000,
   );
 
 /** A request on the session's preview host carrying `grant` as its visit cookie. */
-const onHost = (sessionId: string, grant: string, path: string, headers: Record<string, string> = {}) =>
-  fetchWorker(`${previewOriginFor(env, sessionId)}${path}`, { cookie: `__Host-bf_preview=${grant}`, ...headers });
+const onHost = (sessionId: string, grant: string, path: string, headers: Record<string, string> = {}, origin = visitOrigin(sessionId)) =>
+  fetchWorker(`${origin}${path}`, { cookie: `__Host-bf_preview=${grant}`, ...headers });
 
 async function ownerWithSession(): Promise<{ owner: TestUser; sessionId: string }> {
   const owner = await createTestUser();
@@ -114,7 +120,7 @@ describe("owner preview: the session route hands out grants for the preview host
     expect(res.status).toBe(303);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const enter = new URL(res.headers.get("location") ?? "");
-    expect(enter.origin).toBe(previewOriginFor(env, sessionId));
+    expect(enter.origin).toMatch(visitHostOf(sessionId));
     expect(enter.pathname).toBe("/__burstflare/enter");
     expect(enter.searchParams.get("to")).toBe("/a/b.html?q=1&r=%2F");
     const signIn = await signInOf(owner.userId);
@@ -146,11 +152,13 @@ describe("owner preview: the session route hands out grants for the preview host
     const page = await fetchWorker(`/runtime/sessions/${sessionId}/preview/x?y=1`, tab);
     expect(page.status).toBe(200);
     const csp = page.headers.get("content-security-policy") ?? "";
-    expect(csp).toContain(`frame-src ${previewOriginFor(env, sessionId)};`);
-    expect(csp).toContain("default-src 'none'");
     const html = await page.text();
+    const framed = new URL((/src="([^"]+)"/.exec(html)?.[1] ?? "").replace(/&#38;/g, "&"));
+    expect(framed.origin).toMatch(visitHostOf(sessionId));
+    expect(csp).toContain(`frame-src ${framed.origin};`);
+    expect(csp).toContain("default-src 'none'");
     expect(html).not.toContain("<script");
-    expect(html).toContain(`src="${previewOriginFor(env, sessionId)}/__burstflare/enter?grant=v2.`);
+    expect(html).toContain(`src="${framed.origin}/__burstflare/enter?grant=v2.`);
     expect(html).toContain('sandbox="allow-scripts allow-forms allow-popups allow-modals allow-downloads"');
 
     const grant = await grantFor(sessionId, owner.userId);
@@ -177,7 +185,7 @@ describe("POST /api/sessions/:id/preview-visit (the workbench's frame)", () => {
     const res = await call("POST", `/api/sessions/${sessionId}/preview-visit`, { user: owner, body: { path: "/docs?q=1" } });
     expect(res.status).toBe(200);
     const body = previewVisitResponse.parse(await res.json());
-    expect(body.origin).toBe(previewOriginFor(env, sessionId));
+    expect(body.origin).toMatch(visitHostOf(sessionId));
     const url = new URL(body.url);
     expect(url.origin).toBe(body.origin);
     expect(url.searchParams.get("to")).toBe("/docs?q=1");
@@ -201,7 +209,7 @@ describe("owner preview: grants are checked on every request", () => {
     const expired = await grantFor(sessionId, owner.userId, { expiresAt: Date.now() - 1 });
     const forShare = await grantFor(sessionId, owner.userId, { purpose: "share" });
     const forOther = await grantFor(otherSession, owner.userId);
-    const origin = previewOriginFor(env, sessionId);
+    const origin = visitOrigin(sessionId);
     for (const grant of [expired, forShare, forOther]) {
       const entry = await fetchWorker(`${origin}/__burstflare/enter?grant=${encodeURIComponent(grant)}&to=/x`);
       expect(await codeOf(entry), grant).toEqual([401, "unauthorized"]);
@@ -249,7 +257,7 @@ describe("owner preview: grants are checked on every request", () => {
     for (const rest of ["/..%2Fterminal", "/a/%2e%2e%2f%2e%2e%2fterminal", "/%5c..%5cfiles/tree", "/a%00b"]) {
       expect(await codeOf(await onHost(sessionId, grant, rest)), rest).toEqual([400, "bad_request"]);
     }
-    const origin = previewOriginFor(env, sessionId);
+    const origin = visitOrigin(sessionId);
     for (const to of ["//evil.example/x", "https://evil.example/", "/a/%2e%2e%2fx", "x"]) {
       const entry = await fetchWorker(`${origin}/__burstflare/enter?${new URLSearchParams({ grant, to })}`);
       expect(entry.headers.get("location"), to).toBe("/");
@@ -272,14 +280,15 @@ describe("owner preview: a grant lasts only as long as the credential that asked
   }
 
   /** The visit works over HTTP and WebSocket (the stopped session's DO answers 409 to both). */
-  async function expectVisitWorks(sessionId: string, grant: string): Promise<void> {
-    expect((await onHost(sessionId, grant, "/page")).status).toBe(409);
-    expect((await onHost(sessionId, grant, "/hmr", upgrade)).status).toBe(409);
+  async function expectVisitWorks(sessionId: string, grant: string, origin?: string): Promise<void> {
+    expect((await onHost(sessionId, grant, "/page", {}, origin)).status).toBe(409);
+    expect((await onHost(sessionId, grant, "/hmr", upgrade, origin)).status).toBe(409);
   }
 
   async function expectVisitRefused(sessionId: string, grant: string, enterURL: string): Promise<void> {
-    expect(await codeOf(await onHost(sessionId, grant, "/page"))).toEqual([401, "unauthorized"]);
-    expect(await codeOf(await onHost(sessionId, grant, "/hmr", upgrade))).toEqual([401, "unauthorized"]);
+    const origin = new URL(enterURL).origin;
+    expect(await codeOf(await onHost(sessionId, grant, "/page", {}, origin))).toEqual([401, "unauthorized"]);
+    expect(await codeOf(await onHost(sessionId, grant, "/hmr", upgrade, origin))).toEqual([401, "unauthorized"]);
     const again = await fetchWorker(enterURL);
     expect(await codeOf(again)).toEqual([401, "unauthorized"]);
     expect(again.headers.getSetCookie()).toEqual([]);
@@ -298,7 +307,7 @@ describe("owner preview: a grant lasts only as long as the credential that asked
     const { url } = previewVisitResponse.parse(await visit.json());
     const grant = await enter(url);
     expect(grant).toMatch(new RegExp(`^v2\\.${owner.userId}\\.t${apiToken.id}\\.`));
-    await expectVisitWorks(sessionId, grant);
+    await expectVisitWorks(sessionId, grant, new URL(url).origin);
 
     expect((await call("DELETE", `/api/auth/tokens/${apiToken.id}`, { user: owner })).status).toBe(200);
     await expectVisitRefused(sessionId, grant, url);
@@ -314,7 +323,7 @@ describe("owner preview: a grant lasts only as long as the credential that asked
     const url = redirect.headers.get("location") ?? "";
     const grant = await enter(url);
     expect(grant).toMatch(new RegExp(`^v2\\.${owner.userId}\\.s${signIn}\\.`));
-    await expectVisitWorks(sessionId, grant);
+    await expectVisitWorks(sessionId, grant, new URL(url).origin);
     expect((await call("DELETE", `/api/auth/sign-ins/${signIn}`, { user: owner })).status).toBe(200);
     await expectVisitRefused(sessionId, grant, url);
 
@@ -322,7 +331,7 @@ describe("owner preview: a grant lasts only as long as the credential that asked
     const memberVisit = await call("POST", `/api/sessions/${sessionId}/preview-visit`, { user: member, body: { path: "/" } });
     const memberURL = previewVisitResponse.parse(await memberVisit.json()).url;
     const memberGrant = await enter(memberURL);
-    await expectVisitWorks(sessionId, memberGrant);
+    await expectVisitWorks(sessionId, memberGrant, new URL(memberURL).origin);
     expect((await call("POST", "/api/auth/logout-all", { user: member })).status).toBe(200);
     await expectVisitRefused(sessionId, memberGrant, memberURL);
   });
@@ -333,7 +342,7 @@ describe("owner preview: a grant lasts only as long as the credential that asked
     const borrowed = await signVisitGrant(
       env,
       "preview",
-      sessionId,
+      previewGrantSubject(sessionId, null, VISIT),
       { userId: member.userId, credential: { kind: "sign_in", id: await signInOf(owner.userId) } },
       Date.now() + 60_000,
     );
@@ -344,7 +353,7 @@ describe("owner preview: a grant lasts only as long as the credential that asked
 describe("share link entry on a preview host", () => {
   it("never turns anything but a strict `<token>[.<grant>]` into a Set-Cookie", async () => {
     const { sessionId } = await ownerWithSession();
-    const origin = previewOriginFor(env, sessionId);
+    const origin = visitOrigin(sessionId);
     const token = `bfsh_${"A".repeat(43)}`;
     const grantLike = `v2.usr_x.sas_y.zz.${"A".repeat(22)}`;
     for (const segment of [
@@ -365,6 +374,67 @@ describe("share link entry on a preview host", () => {
       const res = await fetchWorker(`${origin}/__burstflare/share/${segment}/`);
       expect(res.status, segment).toBe(303);
       expect(res.headers.getSetCookie()[0], segment).toMatch(new RegExp(`^__Host-bf_share=${segment.replace(/\./g, "\\.")}; Path=/;`));
+    }
+  });
+
+  it("on the session's public host sets no cookie: it moves each entry to a fresh visit's host, dropping any grant", async () => {
+    const { sessionId } = await ownerWithSession();
+    const token = `bfsh_${"A".repeat(43)}`;
+    const grantLike = `v2.usr_x.sas_y.zz.${"A".repeat(22)}`;
+    const seen = new Set<string>();
+    for (const segment of [token, `${token}.${grantLike}`]) {
+      const res = await fetchWorker(`${previewOriginFor(env, sessionId)}/__burstflare/share/${segment}/a?b=1`);
+      expect(res.status, segment).toBe(303);
+      expect(res.headers.getSetCookie(), segment).toEqual([]);
+      const to = new URL(res.headers.get("location") ?? "");
+      expect(to.origin, segment).toMatch(visitHostOf(sessionId));
+      expect(`${to.pathname}${to.search}`, segment).toBe(`/__burstflare/share/${token}/a?b=1`);
+      seen.add(to.origin);
+    }
+    expect(seen.size).toBe(2);
+  });
+});
+
+describe("a host per visit", () => {
+  it("parses one way: the session, a port, a visit; anything else names no session", () => {
+    const id = "ses_AbCdEfGhIjKlMnOp";
+    const label = sessionLabel(id);
+    const visit = mintVisit();
+    const at = (host: string) => previewHostOf(env, new URL(`http://${host}.localhost:8787/`));
+    expect(at(label)).toEqual({ sessionId: id, port: null, visit: null });
+    expect(at(`${label}-4200`)).toEqual({ sessionId: id, port: 4200, visit: null });
+    expect(at(`${label}-v${visit}`)).toEqual({ sessionId: id, port: null, visit });
+    expect(at(`${label}-4200-v${visit}`)).toEqual({ sessionId: id, port: 4200, visit });
+    expect(new URL(previewOriginFor(env, id, 65535, visit)).hostname.split(".")[0]?.length).toBeLessThanOrEqual(63);
+    for (const bad of [
+      `${label}-v${visit}x`,
+      `${label}-v${visit.slice(1)}`,
+      `${label}-v${visit}-4200`,
+      `${label}-0-v${visit}`,
+      `${label}v${visit}`,
+    ]) {
+      expect(at(bad), bad).toEqual({ sessionId: null, port: null, visit: null });
+    }
+    expect(mintVisit()).not.toBe(visit);
+  });
+
+  it("a grant and its cookie work only on the visit's host they were minted with", async () => {
+    const { owner, sessionId } = await ownerWithSession();
+    const res = await call("POST", `/api/sessions/${sessionId}/preview-visit`, { user: owner, body: { path: "/" } });
+    const { url } = previewVisitResponse.parse(await res.json());
+    const grant = new URL(url).searchParams.get("grant") ?? "";
+    expect((await fetchWorker(url)).status).toBe(303);
+    const cookie = { cookie: `__Host-bf_preview=${grant}` };
+    expect((await fetchWorker(`${new URL(url).origin}/x`, cookie)).status).toBe(409);
+    for (const origin of [
+      visitOrigin(sessionId, mintVisit()),
+      previewOriginFor(env, sessionId),
+      previewOriginFor(env, sessionId, 4200, /-v([a-z2-7]{20})\./.exec(url)?.[1] ?? null),
+    ]) {
+      const entry = await fetchWorker(`${origin}/__burstflare/enter?grant=${encodeURIComponent(grant)}&to=/x`);
+      expect(await codeOf(entry), origin).toEqual([401, "unauthorized"]);
+      expect(await codeOf(await fetchWorker(`${origin}/x`, cookie)), origin).toEqual([404, "not_found"]);
+      expect((await fetchWorker(`${origin}/ws`, { ...cookie, ...upgrade })).status, origin).toBe(404);
     }
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../sdk/errors";
 import { sessionResponse } from "../../sdk/schemas/sessions";
 import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "../../sdk/schemas/shares";
+import { mintVisit, previewOriginFor } from "../src/preview/origin";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 
 /**
@@ -214,7 +215,7 @@ describe("share gateway: who gets in", () => {
     expect((await errorOf(await openShare(revoked.path))).reason).toBe("session_stopped");
     const token = revoked.path.split("/")[3] ?? "";
     const onHost = (path: string, headers: Record<string, string> = {}) =>
-      visit(`${new URL(revoked.url).origin}${path}`, undefined, { cookie: `${SHARE_COOKIE}=${token}`, ...headers });
+      visit(`${previewOriginFor(env, id, null, mintVisit())}${path}`, undefined, { cookie: `${SHARE_COOKIE}=${token}`, ...headers });
     await call("DELETE", `/api/sessions/${id}/shares/${revoked.share.id}`, { user: owner });
     expect(await errorOf(await visit(revoked.path))).toMatchObject({ status: 410, reason: "revoked" });
     expect(await errorOf(await onHost("/"))).toMatchObject({ status: 410, reason: "revoked" });
@@ -308,7 +309,9 @@ describe("share gateway: visit grants for scoped links", () => {
     const nav = await visit(`${first.path}page?a=1`, b, { "sec-fetch-mode": "navigate", accept: "text/html" });
     expect(nav.status).toBe(303);
     const location = new URL(nav.headers.get("location") ?? "");
-    expect(location.origin).toBe(new URL(first.url).origin);
+    // A fresh visit's own host under the session's label, not the link's public host.
+    expect(location.origin.replace(/-v[a-z2-7]{20}(?=\.)/, "")).toBe(new URL(first.url).origin);
+    expect(location.hostname).toMatch(/^[a-z2-7]+-v[a-z2-7]{20}\.localhost$/);
     const segment = location.pathname.split("/")[3] ?? "";
     expect(segment).toMatch(/^bfsh_[A-Za-z0-9_-]{43}\.v2\./);
     expect(location.pathname).toBe(`/__burstflare/share/${segment}/page`);
@@ -332,6 +335,11 @@ describe("share gateway: visit grants for scoped links", () => {
     const secondToken = second.path.split("/")[3] ?? "";
     expect(await errorOf(await onHost(`${secondToken}.${grant}`, "/app.js"))).toMatchObject({ status: 401, reason: "grant_invalid" });
     const tampered = `${segment.slice(0, -2)}${segment.endsWith("AA") ? "BB" : "AA"}`;
+    // The grant is bound to its visit's host: on another visit's host of the same link it names nobody.
+    const elsewhere = await visit(`${previewOriginFor(env, id, null, mintVisit())}/app.js`, undefined, {
+      cookie: `${SHARE_COOKIE}=${segment}`,
+    });
+    expect(await errorOf(elsewhere)).toMatchObject({ status: 401, reason: "grant_invalid" });
     expect((await errorOf(await onHost(tampered, "/app.js"))).reason).toBe("grant_invalid");
     // A stale grant in the address bar goes back to the plain link on the app origin.
     const staleNav = await onHost(tampered, "/app.js", { "sec-fetch-mode": "navigate" });
@@ -340,7 +348,8 @@ describe("share gateway: visit grants for scoped links", () => {
     // The link's cookie opens only its own session's host.
     const other = await stoppedSession(owner, "other");
     const otherShare = await createShare(owner, other, { scope: "anyone" });
-    const otherHost = new URL(otherShare.url).origin;
+    expect(otherShare.url).toContain("/__burstflare/share/");
+    const otherHost = previewOriginFor(env, other, null, mintVisit());
     const crossed = await visit(`${otherHost}/app.js`, undefined, { cookie: `${SHARE_COOKIE}=${segment}` });
     expect(await errorOf(crossed)).toMatchObject({ status: 404, reason: "unknown_link" });
     // The grant lasts only as long as the sign-in that asked for it.

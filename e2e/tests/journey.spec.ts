@@ -81,10 +81,10 @@ test("sign up → starter session → terminal, editor and preview → stop → 
     await page.getByTestId("preview-reload").click();
     await expect(preview.locator("#m")).toHaveText(marker, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
-  // The previewed app is user code: it runs on the session's own host (`<label>.localhost`), never
-  // on the app's origin, with an opaque origin and no cookies of ours.
+  // The previewed app is user code: it runs on its visit's own host under the session's label
+  // (`<label>-v<visit>.localhost`), never on the app's origin, with an opaque origin and no cookies of ours.
   const appHost = new URL(page.url()).host;
-  const previewFrame = page.frames().find((f) => /^http:\/\/[a-z2-7]+\.localhost:\d+\//.test(f.url()));
+  const previewFrame = page.frames().find((f) => /^http:\/\/[a-z2-7]+-v[a-z2-7]{20}\.localhost:\d+\//.test(f.url()));
   expect(previewFrame, "the preview frame is on the session's preview host").toBeTruthy();
   expect(new URL(previewFrame?.url() ?? "http://x").host).not.toBe(appHost);
   expect(new URL(previewFrame?.url() ?? "http://x").pathname).toBe("/");

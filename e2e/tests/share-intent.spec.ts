@@ -79,7 +79,7 @@ test("share dialog: an anyone link shows the preview to a signed-out visitor unt
   await dialog.getByTestId("share-expiry").selectOption({ label: "1 hour" });
   await dialog.getByTestId("share-create").click();
   const url = (await dialog.getByTestId("share-url").locator("code").textContent()) ?? "";
-  // The link opens on the session's own preview host, not on the app's origin.
+  // The link opens on the session's own (public) preview host, not on the app's origin.
   expect(url).toMatch(/^http:\/\/[a-z2-7]+\.localhost:\d+\/__burstflare\/share\/bfsh_[A-Za-z0-9_-]+\/$/);
   const row = dialog.getByTestId("share-list").locator("tbody tr");
   await expect(row).toHaveCount(1);
@@ -93,10 +93,17 @@ test("share dialog: an anyone link shows the preview to a signed-out visitor unt
     await guest.goto(url);
     await expect(framed.getByRole("heading", { name: "Hello from BurstFlare" })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
-  const previewHost = new URL(url).hostname;
-  expect(guest.frames().some((f) => f.url().startsWith(`http://${previewHost}:`))).toBe(true);
-  // The only cookie is the link's visit cookie, host-only on the preview host; none on the app.
-  expect((await visitor.cookies()).map((c) => [c.name, c.domain])).toEqual([["__Host-bf_share", previewHost]]);
+  // Each entry moves to a fresh visit's own host under the session's label (`<label>-v<visit>`).
+  const label = new URL(url).hostname.split(".")[0] ?? "";
+  const visitHost = new RegExp(`^${label}-v[a-z2-7]{20}\\.localhost$`);
+  const frame = guest.frames().find((f) => f.url().startsWith("http") && visitHost.test(new URL(f.url()).hostname));
+  expect(frame, "the preview frame is on a visit's own host").toBeTruthy();
+  // The only cookies are the link's visit cookies, host-only on visit hosts (one per entry); none on
+  // the app, none on the link's public host.
+  const cookies = await visitor.cookies();
+  expect(cookies.map((c) => c.name)).toEqual(cookies.map(() => "__Host-bf_share"));
+  expect(cookies.every((c) => visitHost.test(c.domain))).toBe(true);
+  expect(cookies.map((c) => c.domain)).toContain(new URL(frame?.url() ?? "http://x").hostname);
 
   // The owner's access log names the anonymous visit.
   await expect(dialog.getByTestId("share-access-log").locator("tbody tr[data-outcome='allowed']").first()).toContainText("anonymous", {

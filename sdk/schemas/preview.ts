@@ -18,7 +18,7 @@ export type PreviewVisitBody = z.input<typeof previewVisitBody>;
 export const previewVisitResponse = z.object({
   /** Load this (a frame's src) to open the preview at `path`. */
   url: z.string(),
-  /** The session's preview origin, e.g. https://<label>.preview.example.com. */
+  /** This visit's own preview origin, e.g. https://<label>-v<visit>.preview.example.com: a host per visit. */
   origin: z.string(),
   expiresAt: z.string(),
 });

@@ -1,7 +1,7 @@
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseURL, createSession, until } from "../stack/helpers/api";
-import { get, visitPreview } from "../stack/helpers/preview-host";
+import { get, publicOrigin, VISIT_HOST, visitPreview } from "../stack/helpers/preview-host";
 import { putFile, shell } from "../stack/helpers/snapshot-tree";
 import { createStackTemplate } from "../stack/helpers/templates";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
@@ -89,7 +89,14 @@ describe("a previewed app cannot reach the app's cookies or origin", () => {
     await page.goto(`${baseURL()}/runtime/sessions/${sessionId}/preview/`);
     expect(new URL(page.url()).origin).toBe(baseURL());
     await page.locator("[data-testid=preview-shell-frame]").waitFor();
-    const appFrame = await until(() => page.frames().find((f) => f.url().startsWith(`${previewOrigin}/`)), "the preview frame");
+    // Each visit gets a host of its own under the session's label (another one than the helper's).
+    const appFrame = await until(
+      () => page.frames().find((f) => f.url().startsWith("http") && publicOrigin(f.url()) === publicOrigin(previewOrigin)),
+      "the preview frame",
+    );
+    const frameOrigin = new URL(appFrame.url()).origin;
+    expect(new URL(frameOrigin).hostname).toMatch(VISIT_HOST);
+    expect(frameOrigin).not.toBe(previewOrigin);
     expect(new URL(appFrame.url()).pathname).toBe("/");
     expect(new URL(previewOrigin).hostname).not.toBe(app.hostname);
     const frame = page.frameLocator("[data-testid=preview-shell-frame]");
@@ -112,8 +119,9 @@ describe("a previewed app cannot reach the app's cookies or origin", () => {
     }
     expect(all.some((c) => c.value === "evil" || c.value === "fromscript")).toBe(false);
     // The preview host holds our visit cookie, host-only, and the app could not replace it.
-    const visitCookie = (await context.cookies(previewOrigin)).find((c) => c.name === "__Host-bf_preview");
-    expect(visitCookie?.domain).toBe(new URL(previewOrigin).hostname);
+    const visitCookie = (await context.cookies(frameOrigin)).find((c) => c.name === "__Host-bf_preview");
+    expect(visitCookie?.domain).toBe(new URL(frameOrigin).hostname);
+    expect((await context.cookies(publicOrigin(frameOrigin))).filter((c) => c.name.startsWith("__Host-bf_"))).toEqual([]);
     expect(visitCookie?.value).toMatch(/^v2\./);
 
     // What the app's server saw over the whole visit: never the victim's app cookies or our grant.
@@ -161,7 +169,8 @@ describe("a previewed app cannot reach the app's cookies or origin", () => {
     // The app host answers no preview content: the owner route only redirects, old grant paths serve nothing.
     const ownerRoute = await get(`/runtime/sessions/${sessionId}/preview/page?x=1`, owner.headers);
     expect(ownerRoute.status).toBe(303);
-    expect(new URL(ownerRoute.headers.get("location") ?? "").origin).toBe(previewOrigin);
+    expect(publicOrigin(ownerRoute.headers.get("location") ?? "")).toBe(publicOrigin(previewOrigin));
+    expect(new URL(ownerRoute.headers.get("location") ?? "").hostname).toMatch(VISIT_HOST);
     expect((await get(`/runtime/preview/${sessionId}.${grant}/page`)).status).toBe(404);
     expect((await get(`/runtime/preview/${sessionId}.${grant}/page`, owner.headers)).status).toBe(404);
   });

@@ -138,10 +138,13 @@ async function grantPreviewSocket(sessionId: string, headers: Record<string, str
 
 /** A share link's preview WebSocket: the link's URL is traded for the host's cookie, then the app's socket. */
 async function sharePreviewSocket(url: string): Promise<WebSocket> {
-  const enter = await fetch(url, { redirect: "manual" });
+  // The link's public host moves the entry to a fresh visit's own host, which sets the cookie.
+  const hop = await fetch(url, { redirect: "manual" });
+  const at = new URL(hop.headers.get("location") ?? "", url).toString();
+  const enter = await fetch(at, { redirect: "manual" });
   const cookie = setCookieValue(enter, SHARE_VISIT_COOKIE);
   if (!cookie) throw new Error(`the share link answered ${enter.status} without a visit cookie`);
-  return previewSocket(`${new URL(url).origin.replace(/^http/, "ws")}/socket`, { cookie });
+  return previewSocket(`${new URL(at).origin.replace(/^http/, "ws")}/socket`, { cookie });
 }
 
 const children: ChildProcess[] = [];

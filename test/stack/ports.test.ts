@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionPort } from "../../sdk/schemas/ports";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, signIn } from "./helpers/flare";
-import { get, mustVisitShare, PREVIEW_GRANT_COOKIE, SHARE_VISIT_COOKIE, setCookieValue, visitOn } from "./helpers/preview-host";
+import {
+  get,
+  mustVisitShare,
+  PREVIEW_GRANT_COOKIE,
+  publicOrigin,
+  SHARE_VISIT_COOKIE,
+  setCookieValue,
+  VISIT_HOST,
+  visitOn,
+} from "./helpers/preview-host";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -76,8 +85,11 @@ describe("ports: what listens in a session, with the template's labels", () => {
     const preview = (await expectOK(await api(owner, "POST", `/api/sessions/${sessionId}/preview-visit`, { path: "/" }))) as {
       origin: string;
     };
-    // <label>-4200.localhost: not the preview's host.
-    expect(new URL(visit.origin).hostname).toBe(`${new URL(preview.origin).hostname.split(".")[0]}-4200.localhost`);
+    // <label>-4200-v<visit>.localhost: not the preview's host, and a host of this visit's own.
+    expect(new URL(publicOrigin(visit.origin)).hostname).toBe(
+      `${new URL(publicOrigin(preview.origin)).hostname.split(".")[0]}-4200.localhost`,
+    );
+    expect(new URL(visit.origin).hostname).toMatch(VISIT_HOST);
     const enter = await get(visit.url);
     const cookie = setCookieValue(enter, PREVIEW_GRANT_COOKIE);
     expect(enter.status).toBe(303);
@@ -90,7 +102,8 @@ describe("ports: what listens in a session, with the template's labels", () => {
     // The tab route on the app origin goes to the same port's host.
     const tab = await get(`/runtime/sessions/${sessionId}/ports/4200`, owner.headers);
     expect(tab.status).toBe(303);
-    expect(new URL(tab.headers.get("location") ?? "").origin).toBe(visit.origin);
+    expect(publicOrigin(tab.headers.get("location") ?? "")).toBe(publicOrigin(visit.origin));
+    expect(new URL(tab.headers.get("location") ?? "").origin).not.toBe(visit.origin);
 
     // A workspace link to port 4200: a member reaches 4200 and nothing else with it.
     const link = (await expectOK(
@@ -98,16 +111,17 @@ describe("ports: what listens in a session, with the template's labels", () => {
       201,
     )) as { path: string; url: string; share: { port: number | null } };
     expect(link.share.port).toBe(4200);
-    expect(new URL(link.url).origin).toBe(visit.origin);
+    expect(new URL(link.url).origin).toBe(publicOrigin(visit.origin));
     const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
     const shared = await mustVisitShare(link.path, member.headers);
-    expect(shared.origin).toBe(visit.origin);
+    expect(publicOrigin(shared.origin)).toBe(publicOrigin(visit.origin));
+    expect(new URL(shared.origin).hostname).toMatch(VISIT_HOST);
     expect(await (await shared.get("/")).text()).toBe("port 4200");
     const shareCookie = shared.cookie;
     expect(shareCookie.startsWith(`${SHARE_VISIT_COOKIE}=`)).toBe(true);
     // The same link's cookie on the preview's host or another port's host: no such link there.
     expect((await visitOn(preview.origin, shareCookie).get("/")).status).toBe(404);
-    expect((await visitOn(visit.origin.replace("-4200.", "-4100."), shareCookie).get("/")).status).toBe(404);
+    expect((await visitOn(shared.origin.replace("-4200-", "-4100-"), shareCookie).get("/")).status).toBe(404);
     // A stranger cannot open another workspace's port.
     const stranger = await createStackUser();
     expect((await api(stranger, "POST", `/api/sessions/${sessionId}/ports/4200/visit`, { path: "/" })).status).toBe(404);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK } from "./helpers/api";
-import { get, PREVIEW_GRANT_COOKIE, setCookieValue, visitOn, visitPreview } from "./helpers/preview-host";
+import { get, PREVIEW_GRANT_COOKIE, publicOrigin, setCookieValue, VISIT_HOST, visitOn, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 /**
  * The session's own preview route (/runtime/sessions/:id/preview/*) serves user code, so it only
- * ever answers with a redirect to the session's preview host (`<label>.localhost:<port>`), whose
+ * ever answers with a redirect to a fresh visit's own host (`<label>-v<visit>.localhost:<port>`), whose
  * entry trades the signed grant for a host-only cookie; the app then runs at `/` in the CSP
  * sandbox, and the grant is re-checked against the user's role on every request. Expired and
  * other-purpose grants need the signing key: api/test/preview-grants.test.ts.
@@ -15,7 +15,6 @@ import { createStackUser, type StackUser } from "./helpers/users";
 
 const navigate = { accept: "text/html", "sec-fetch-mode": "navigate" };
 const cookieOf = (user: StackUser) => ({ cookie: `bf_session=${user.token}; bf_csrf=csrf-secret; theme=dark` });
-const LABEL_HOST = /^[a-z2-7]{1,63}\.localhost$/;
 
 describe("the owner's preview runs sandboxed on its own origin", () => {
   it("redirects cookie and bearer requests to the preview host, which serves the app at / without our cookies, over HTTP and WebSocket", async () => {
@@ -27,7 +26,7 @@ describe("the owner's preview runs sandboxed on its own origin", () => {
     expect(nav.status).toBe(303);
     expect(nav.headers.get("cache-control")).toBe("no-store");
     const enter = new URL(nav.headers.get("location") ?? "");
-    expect(enter.hostname).toMatch(LABEL_HOST);
+    expect(enter.hostname).toMatch(VISIT_HOST);
     expect(enter.port).toBe(new URL(baseURL()).port);
     expect(enter.pathname).toBe("/__burstflare/enter");
     expect(enter.searchParams.get("to")).toBe("/page/one?x=1&y=%20");
@@ -66,6 +65,9 @@ describe("the owner's preview runs sandboxed on its own origin", () => {
     // Bearer callers get the same redirect; a bare /preview goes to the app's root.
     const bare = await get(`/runtime/sessions/${id}/preview`, owner.headers);
     expect(new URL(bare.headers.get("location") ?? "").searchParams.get("to")).toBe("/");
+    // Every grant gets a host of its own, under the session's label.
+    expect(publicOrigin(bare.headers.get("location") ?? "")).toBe(publicOrigin(enter.origin));
+    expect(new URL(bare.headers.get("location") ?? "").origin).not.toBe(enter.origin);
   });
 
   it("refuses tampered and other-session grants, and a grant reaches nothing but the preview", async () => {
@@ -74,6 +76,7 @@ describe("the owner's preview runs sandboxed on its own origin", () => {
     const other = await createSession(owner, { name: "grant-b", start: false });
     const visit = await visitPreview(owner, id);
     const otherOrigin = (await visitPreview(owner, other.id)).origin;
+    const anotherVisit = (await visitPreview(owner, id)).origin;
     const grant = new URL(visit.enterURL).searchParams.get("grant") ?? "";
     expect((await visit.get("/ok")).status).toBe(200);
 
@@ -83,6 +86,9 @@ describe("the owner's preview runs sandboxed on its own origin", () => {
       ["tampered", visit.origin, tampered],
       ["another user named", visit.origin, otherUser],
       ["session B's host", otherOrigin, grant],
+      // A grant and its cookie count only on the visit's host they were minted with.
+      ["another visit's host of the session", anotherVisit, grant],
+      ["the session's public host", publicOrigin(visit.origin), grant],
     ];
     for (const [what, origin, g] of refused) {
       const entry = await get(`${origin}/__burstflare/enter?grant=${encodeURIComponent(g)}&to=/page`);

@@ -19,7 +19,8 @@ describe("flare share", () => {
     );
     expect(created.share).toMatchObject({ scope: "people", emails: ["ana@example.com"], status: "active" });
     expect(Date.parse(created.share.expiresAt) - Date.parse(created.share.createdAt)).toBe(2 * 3600 * 1000);
-    // The link handed out opens on the session's preview host; its path form is checked on the app origin.
+    // The link handed out opens on the session's public preview host (entering it moves to a visit's
+    // own host); its path form is checked on the app origin.
     const url = new URL(created.url);
     expect(url.hostname).toMatch(/^[a-z2-7]+\.localhost$/);
     expect(url.pathname).toBe(created.path.replace("/runtime/share/", "/__burstflare/share/"));

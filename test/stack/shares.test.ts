@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { STARTER_MANIFEST } from "../../api/src/templates/starter";
 import { createShareResponse, type ShareAccess, shareAccessListResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
-import { get, mustVisitShare, visitPreview } from "./helpers/preview-host";
+import { get, mustVisitShare, publicOrigin, SHARE_VISIT_COOKIE, VISIT_HOST, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
@@ -41,10 +41,23 @@ describe("preview share links on the stack", () => {
     expect(inTab.headers.getSetCookie()).toEqual([]);
     const tabPage = await get(path, { ...b.headers, "sec-fetch-dest": "document" });
     expect(tabPage.status).toBe(200);
-    expect(await tabPage.text()).toContain(`src="${new URL(url).origin}/__burstflare/share/`);
+    // The viewer frames a fresh visit's own host under the session's label, never the public host.
+    const framed = /src="([^"]+)"/.exec(await tabPage.text())?.[1] ?? "";
+    expect(new URL(framed).hostname).toMatch(VISIT_HOST);
+    expect(publicOrigin(framed)).toBe(new URL(url).origin);
+    expect(new URL(framed).pathname).toMatch(/^\/__burstflare\/share\/bfsh_[^/]+\.v2\./);
 
     const visit = await mustVisitShare(`${path}hello?x=1`, b.headers);
-    expect(visit.origin).toBe(new URL(url).origin);
+    expect(new URL(visit.origin).hostname).toMatch(VISIT_HOST);
+    expect(publicOrigin(visit.origin)).toBe(new URL(url).origin);
+    expect(visit.origin).not.toBe(new URL(framed).origin);
+    // B's grant is bound to its visit's host: on another visit's host of the same link it names nobody.
+    const grantSegment = new URL(visit.enterURL).pathname.split("/")[3] ?? "";
+    const elsewhere = `${new URL(framed).origin}/__burstflare/share/${grantSegment}/hello`;
+    const planted = await get(elsewhere);
+    expect(planted.status).toBe(303);
+    const plantedCookie = planted.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+    expect((await get(`${new URL(framed).origin}/hello`, { cookie: plantedCookie })).status).toBe(401);
     const page = await visit.get("/hello?x=1");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Shared preview /hello?x=1");
@@ -68,6 +81,7 @@ describe("preview share links on the stack", () => {
 
     const log = (await accessLog(owner, id)).reverse();
     expect(log.map((e) => [e.email, e.path, e.websocket, e.outcome, e.reason])).toEqual([
+      [null, "/hello", false, "refused", "grant_invalid"],
       [b.email, "/hello?x=1", false, "allowed", null],
       [b.email, "/hmr", true, "allowed", null],
       [c.email, "/hello", false, "refused", "not_invited"],
@@ -83,9 +97,23 @@ describe("preview share links on the stack", () => {
   it("an anyone link serves signed-out visitors until it expires, and never reaches terminal, files or ssh", async () => {
     const owner = await createStackUser();
     const id = await sessionWithPreviewServer(owner, "anyone-share");
-    const { path, share: link } = await share(owner, id, { scope: "anyone" });
+    const { path, url, share: link } = await share(owner, id, { scope: "anyone" });
     const token = path.split("/")[3] ?? "";
     const visit = await mustVisitShare(path);
+    // Entered in a frame, the public link moves to a fresh visit's host each time: one visitor's
+    // cookie lives where the link's other recipients cannot send requests.
+    const hops = await Promise.all([get(url), get(url)]);
+    const hosts = hops.map((h) => new URL(h.headers.get("location") ?? "").hostname);
+    for (const [i, hop] of hops.entries()) {
+      expect(hop.status).toBe(303);
+      expect(hop.headers.getSetCookie()).toEqual([]);
+      expect(hosts[i]).toMatch(VISIT_HOST);
+      expect(new URL(hop.headers.get("location") ?? "").pathname).toBe(new URL(url).pathname);
+    }
+    expect(hosts[0]).not.toBe(hosts[1]);
+    // The public host holds no visit: the link's cookie counts nowhere but on its visit's host.
+    expect((await get(`${new URL(url).origin}/open`, { cookie: visit.cookie })).status).toBe(404);
+    expect((await get(`http://${hosts[0]}:${new URL(url).port}/open`, { cookie: `${SHARE_VISIT_COOKIE}=${token}` })).status).toBe(200);
     expect((await visit.get("/open")).status).toBe(200);
     expect(await visit.ws("/socket")).toEqual({ status: 101, message: "hello /socket" });
     // The link's cookie is for its own session's host only.
@@ -114,6 +142,7 @@ describe("preview share links on the stack", () => {
     const log = await accessLog(owner, id);
     expect(log.filter((e) => e.outcome === "allowed").map((e) => [e.path, e.websocket, e.userId])).toEqual([
       ["/socket", true, null],
+      ["/open", false, null],
       ["/open", false, null],
     ]);
     expect(log.filter((e) => e.reason === "expired")).toHaveLength(2);

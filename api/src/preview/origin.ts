@@ -96,24 +96,59 @@ export function sessionIdFromLabel(label: string): string | null {
   return id;
 }
 
+/** Characters of a visit's host suffix: 100 random bits in base32. */
+export const VISIT_LENGTH = 20;
+const VISIT_PATTERN = new RegExp(`^[a-z2-7]{${VISIT_LENGTH}}$`);
+
 /**
- * `https://<label>.preview.example.com`: where the session's preview is served. Another port of
- * the session (the ports panel) gets its own origin, `<label>-<port>.preview…` (base32 has no
- * dash), so one port's visit cookie or share link never reaches another port.
+ * A fresh, unguessable host suffix for one visit (a grant, or one visitor entering a share link).
+ * Every preview is framed under the app's site, so a browser keeps all of one person's visit
+ * cookies in one partition and any previewed app can send requests, WebSockets included, to a
+ * host it can name. A visit's cookie lives on a host only that visit knows.
  */
-export function previewOriginFor(env: Pick<AppBindings, "PREVIEW_ORIGIN">, sessionId: string, appPort: number | null = null): string {
-  const { protocol, suffix, port } = previewPattern(env);
-  return `${protocol}//${sessionLabel(sessionId)}${appPort === null ? "" : `-${appPort}`}.${suffix}${port}`;
+export function mintVisit(): string {
+  return base32(crypto.getRandomValues(new Uint8Array(13))).slice(0, VISIT_LENGTH);
 }
 
-/** A host label: the session's, optionally `-<port>` (canonical digits only, 1-65535). */
-function parseHostLabel(label: string): { sessionId: string; port: number | null } | null {
-  const m = /^([a-z2-7]+)(?:-([1-9][0-9]{0,4}))?$/.exec(label);
+export const isVisit = (text: string): boolean => VISIT_PATTERN.test(text);
+
+/**
+ * `https://<label>[-<port>][-v<visit>].preview.example.com`: where the session's preview is
+ * served. Another port of the session (the ports panel) gets its own origin (base32 has no dash,
+ * and a port is digits), so one port's visit cookie or share link never reaches another port.
+ * Without a visit it is the session's public host, which only enters visits (share links are
+ * handed out there) and serves nothing; a visit's own host adds `-v<visit>` and is where its
+ * cookie lives. One DNS label, so the `*.<PREVIEW_DOMAIN>` wildcard certificate still covers it.
+ */
+export function previewOriginFor(
+  env: Pick<AppBindings, "PREVIEW_ORIGIN">,
+  sessionId: string,
+  appPort: number | null = null,
+  visit: string | null = null,
+): string {
+  const { protocol, suffix, port } = previewPattern(env);
+  if (visit !== null && !isVisit(visit)) throw new ApiError("internal", "not a visit");
+  const label = `${sessionLabel(sessionId)}${appPort === null ? "" : `-${appPort}`}${visit === null ? "" : `-v${visit}`}`;
+  if (label.length > MAX_LABEL) throw new ApiError("internal", "this session id does not fit a preview hostname");
+  return `${protocol}//${label}.${suffix}${port}`;
+}
+
+export interface PreviewHost {
+  sessionId: string | null;
+  port: number | null;
+  /** The visit whose host this is; null on the session's public host. */
+  visit: string | null;
+}
+
+/** A host label: the session's, optionally `-<port>` (canonical digits only, 1-65535), optionally `-v<visit>`. */
+function parseHostLabel(label: string): PreviewHost | null {
+  if (label.length > MAX_LABEL) return null;
+  const m = new RegExp(`^([a-z2-7]+)(?:-([1-9][0-9]{0,4}))?(?:-v([a-z2-7]{${VISIT_LENGTH}}))?$`).exec(label);
   if (!m) return null;
   const port = m[2] === undefined ? null : Number(m[2]);
   if (port !== null && port > 65535) return null;
   const sessionId = sessionIdFromLabel(m[1] ?? "");
-  return sessionId ? { sessionId, port } : null;
+  return sessionId ? { sessionId, port, visit: m[3] ?? null } : null;
 }
 
 /**
@@ -121,10 +156,7 @@ function parseHostLabel(label: string): { sessionId: string; port: number | null
  * names no session). The port is not compared: a host is a preview host by its name alone, so the
  * app is never served under a preview hostname whatever port a proxy forwards.
  */
-export function previewHostOf(
-  env: Pick<AppBindings, "PREVIEW_ORIGIN" | "APP_ORIGIN">,
-  url: URL,
-): { sessionId: string | null; port: number | null } | undefined {
+export function previewHostOf(env: Pick<AppBindings, "PREVIEW_ORIGIN" | "APP_ORIGIN">, url: URL): PreviewHost | undefined {
   const pattern = parsePreviewOrigin(env.PREVIEW_ORIGIN);
   if (!pattern) return undefined;
   const host = url.hostname.toLowerCase();
@@ -134,5 +166,5 @@ export function previewHostOf(
   const label = host.slice(0, -tail.length);
   // Deeper names (a.b.preview.example.com) are still preview hosts, never the app.
   const parsed = label.includes(".") ? null : parseHostLabel(label);
-  return { sessionId: parsed?.sessionId ?? null, port: parsed?.port ?? null };
+  return parsed ?? { sessionId: null, port: null, visit: null };
 }

@@ -11,19 +11,19 @@ import { sanitizeForAgent } from "../sessions/runtime-access";
 import { agentPathFor, assertSafeQuery, parseGatewayPath } from "../sessions/runtime-path";
 import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { wantsHTML } from "../shares/pages";
-import { previewOriginFor } from "./origin";
+import { mintVisit, previewOriginFor } from "./origin";
 import { hardenPreviewResponse, isUpgrade } from "./sandbox";
 import { isTopLevelNavigation, previewShellPage } from "./shell";
 import { roleOnSession } from "./visit-access-repo";
 import { PREVIEW_GRANT_COOKIE, visitCookie, withoutVisitCookies } from "./visit-cookies";
-import { signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant } from "./visit-grants";
+import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant } from "./visit-grants";
 
 /**
  * The session's own preview for its workspace's members, isolated like a share link.
  *
  * `/runtime/sessions/:id/preview/<path>` (cookie or bearer, role and workspace checked by the
- * runtime route) never serves the app: it redirects to the session's preview host
- * (api/src/preview/origin.ts) with a signed grant, which the host trades for its own cookie
+ * runtime route) never serves the app: it redirects to a fresh visit's own host of the session's
+ * preview (api/src/preview/origin.ts) with a signed grant bound to that host, which the host trades for its own cookie
  * before the app runs at `/<path>` in the CSP sandbox. The app's cookies are never sent there.
  * The grant is only ever a key to this session's preview (the agent path is built here), and
  * the user's membership and role, and that the sign-in or API token that asked for the grant still
@@ -56,7 +56,11 @@ function ownerRouteURL(env: AppBindings, sessionId: string, pathAndQuery: string
   return `${env.APP_ORIGIN}${SESSION_PREVIEW_PATH(sessionId)}${pathAndQuery}`;
 }
 
-/** `https://<label>.preview…/__burstflare/enter?grant=…&to=/<path>`: a fresh grant for `holder`. */
+/**
+ * `https://<label>[-<port>]-v<visit>.preview…/__burstflare/enter?grant=…&to=/<path>`: a fresh
+ * grant for `holder` on a host of its own, minted here and bound into the grant, so no other
+ * preview the same browser opens can name the host where this visit's cookie lives.
+ */
 export async function previewEnterURL(
   env: AppBindings,
   sessionId: string,
@@ -65,8 +69,9 @@ export async function previewEnterURL(
   expiresAt = now() + VISIT_GRANT_TTL_MS,
   port: number | null = null,
 ): Promise<string> {
-  const grant = await signVisitGrant(env, "preview", sessionId, holder, expiresAt);
-  return `${previewOriginFor(env, sessionId, port)}${PREVIEW_ENTER_PATH}?${new URLSearchParams({ grant, to: safePreviewTarget(to) })}`;
+  const visit = mintVisit();
+  const grant = await signVisitGrant(env, "preview", previewGrantSubject(sessionId, port, visit), holder, expiresAt);
+  return `${previewOriginFor(env, sessionId, port, visit)}${PREVIEW_ENTER_PATH}?${new URLSearchParams({ grant, to: safePreviewTarget(to) })}`;
 }
 
 /**
@@ -101,18 +106,32 @@ export function previewGrantMissing(env: AppBindings, req: Request, sessionId: s
   throw new ApiError("not_found", "no such preview route; open the preview from the app again");
 }
 
-/** `GET <preview host>/__burstflare/enter?grant=&to=`: the grant becomes the host's cookie, then the app at `to`. */
-export async function enterPreview(c: Context<AppEnv>, sessionId: string, port: number | null = null): Promise<Response> {
+/**
+ * `GET <visit host>/__burstflare/enter?grant=&to=`: the grant becomes the host's cookie, then the
+ * app at `to`. A grant is good only on the visit's host it was minted with (never the public host).
+ */
+export async function enterPreview(c: Context<AppEnv>, sessionId: string, port: number | null, visit: string | null): Promise<Response> {
   const url = new URL(c.req.url);
   const to = safePreviewTarget(url.searchParams.get("to"));
   const grant = url.searchParams.get("grant") ?? "";
-  const holder = await verifyVisitGrant(c.env, "preview", sessionId, grant, now());
+  const holder = visit === null ? null : await verifyPreviewGrant(c.env, sessionId, port, visit, grant);
   if (!holder) {
     if (isNavigation(c.req.raw) && port === null) return redirect(ownerRouteURL(c.env, sessionId, to), 303);
     throw new ApiError("unauthorized", "this preview link has expired or is not valid; open the preview again");
   }
   await assertMayPreview(c.env, sessionId, holder);
   return redirect(to, 303, { "set-cookie": visitCookie(PREVIEW_GRANT_COOKIE, grant) });
+}
+
+/** Who a preview grant (or the visit cookie it became) names, on the visit's own host only. */
+export function verifyPreviewGrant(
+  env: AppBindings,
+  sessionId: string,
+  port: number | null,
+  visit: string,
+  grant: string,
+): Promise<VisitHolder | null> {
+  return verifyVisitGrant(env, "preview", previewGrantSubject(sessionId, port, visit), grant, now());
 }
 
 /** The agent path of a preview request: `/preview/<rest>`, or `/port/<n>/<rest>` on a port's own host. */

@@ -69,7 +69,14 @@ async function mac(
   return base64url(new Uint8Array(sig).slice(0, 16));
 }
 
-/** `subject` is the share id (purpose "share") or the session id (purpose "preview"). */
+/**
+ * What a grant is bound to besides its purpose: the visit's own host (api/src/preview/origin.ts),
+ * so a grant, and the cookie it becomes, works only on the one host minted with it.
+ */
+export const previewGrantSubject = (sessionId: string, port: number | null, visit: string): string => `${sessionId}|${port ?? ""}|${visit}`;
+export const shareGrantSubject = (shareId: string, visit: string): string => `${shareId}|${visit}`;
+
+/** `subject` is previewGrantSubject (purpose "preview") or shareGrantSubject (purpose "share"). */
 export async function signVisitGrant(
   env: Pick<AppBindings, "SECRETS_KEY">,
   purpose: VisitGrantPurpose,

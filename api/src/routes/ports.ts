@@ -8,7 +8,6 @@ import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { iso, now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
 import { joinPorts, listeningPortsOf } from "../ports/session-ports";
-import { previewOriginFor } from "../preview/origin";
 import { previewEnterURL } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../preview/visit-grants";
@@ -61,7 +60,7 @@ router.openapi(
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const holder = visitHolder(auth.userId, credentialOf(auth));
     const url = await previewEnterURL(c.env, id, holder, c.req.valid("json").path, expiresAt, port);
-    return c.json({ url, origin: previewOriginFor(c.env, id, port), expiresAt: iso(expiresAt) ?? "" }, 200);
+    return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);
   },
 );
 

@@ -5,7 +5,6 @@ import { createRouter } from "../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { iso, now } from "../lib/time";
 import { requireAuth, requirePermission } from "../middleware/auth";
-import { previewOriginFor } from "../preview/origin";
 import { previewEnterURL } from "../preview/session-preview";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../preview/visit-grants";
 import { credentialOf } from "../sessions/connections";
@@ -31,7 +30,7 @@ router.openapi(
     await requireSessionRow(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const url = await previewEnterURL(c.env, id, visitHolder(auth.userId, credentialOf(auth)), path, expiresAt);
-    return c.json({ url, origin: previewOriginFor(c.env, id), expiresAt: iso(expiresAt) ?? "" }, 200);
+    return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);
   },
 );
 

@@ -7,13 +7,20 @@ import { wakeSleepingSession } from "../intent/wake";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { authenticate } from "../middleware/auth";
-import { previewOriginFor } from "../preview/origin";
+import { mintVisit, previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
 import { previewAgentPath } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
 import { isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
 import { withoutVisitCookies } from "../preview/visit-cookies";
-import { signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHolder, verifyVisitGrant, visitHolder } from "../preview/visit-grants";
+import {
+  shareGrantSubject,
+  signVisitGrant,
+  VISIT_GRANT_TTL_MS,
+  type VisitHolder,
+  verifyVisitGrant,
+  visitHolder,
+} from "../preview/visit-grants";
 import { credentialOf, setPrincipal } from "../sessions/connections";
 import { sanitizeForAgent } from "../sessions/runtime-access";
 import { assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessions/runtime-path";
@@ -26,9 +33,9 @@ import { hashShareToken, parseCredential } from "./tokens";
 
 /**
  * A share link's way to a session's preview. On the app origin, `/runtime/share/<token>/<path>`
- * only checks who may open it (the visitor's session cookie is there) and moves to the session's
- * preview host, where the link (with a visit grant naming a scoped link's viewer) rides in a
- * host-only cookie. There it reaches the session DO's `/preview/<path>` and nothing else (the
+ * only checks who may open it (the visitor's session cookie is there) and moves to a fresh visit's
+ * own host of the session's preview, where the link (with a visit grant naming a scoped link's
+ * viewer, bound to that host) rides in a host-only cookie. There it reaches the session DO's `/preview/<path>` and nothing else (the
  * agent path is built here, never taken from the client). Every request re-reads the link, so a
  * revoked or expired link, or one whose session was deleted, is refused on the very next
  * request, WebSocket upgrades included. Responses run in a CSP sandbox: the previewed app is the
@@ -40,14 +47,16 @@ const WAKE_REFRESH_SECONDS = 2;
 /** Where a share link opens: `<preview host>/__burstflare/share/<token>[.<grant>]/<path>` (api/src/preview/preview-host.ts). */
 export const SHARE_ENTER_PREFIX = "/__burstflare/share/";
 
+/** On the session's public host (`visit` null: the link handed out) or on one visit's own host. */
 export function shareEnterURL(
   env: AppBindings,
   sessionId: string,
   credential: string,
   pathAndQuery: string,
   port: number | null = null,
+  visit: string | null = null,
 ): string {
-  return `${previewOriginFor(env, sessionId, port)}${SHARE_ENTER_PREFIX}${credential}${pathAndQuery}`;
+  return `${previewOriginFor(env, sessionId, port, visit)}${SHARE_ENTER_PREFIX}${credential}${pathAndQuery}`;
 }
 
 interface Viewer {
@@ -115,6 +124,8 @@ export interface PreviewHostVisit {
   credential: string;
   /** The port the host serves (null: the preview); a link to another port is not found here. */
   port: number | null;
+  /** The visit whose host this is: a grant in the credential must have been minted for it. */
+  visit: string;
 }
 
 export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: PreviewHostVisit): Promise<Response> {
@@ -169,9 +180,12 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     return sharePageResponse(req, page);
   };
 
-  // Who is asking, before any refusal, so the owner's log names them.
+  // Who is asking, before any refusal, so the owner's log names them. A grant is bound to the visit
+  // host it was minted for, so on the app origin one is always stale.
   if (credential.grant) {
-    const holder = await verifyVisitGrant(c.env, "share", share.id, credential.grant, at);
+    const holder = onPreviewHost
+      ? await verifyVisitGrant(c.env, "share", shareGrantSubject(share.id, onPreviewHost.visit), credential.grant, at)
+      : null;
     viewer = holder ? await viewerByGrant(c.env, holder, at) : null;
   } else if (!onPreviewHost) {
     const auth = await authenticate(c);
@@ -230,18 +244,20 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     });
   }
 
-  // The app origin never serves the preview: the link opens on the session's preview host, with a
-  // grant naming the viewer for scoped links (the app's cookie is not sent there).
+  // The app origin never serves the preview: the link opens on a fresh visit's own host of the
+  // session's preview, with a grant naming the viewer for scoped links (the app's cookie is not
+  // sent there), bound to that host. Each opening gets its own host, which no other preview the
+  // visitor opens can name.
   if (!onPreviewHost) {
     if (websocket) throw new ApiError("not_found", "share links open on the preview host");
+    const visit = mintVisit();
     let enter = credential.token;
-    if (viewer && share.scope !== "anyone") {
+    if (viewer?.holder && share.scope !== "anyone") {
       const expiresAt = Math.min(share.expiresAt, at + VISIT_GRANT_TTL_MS);
-      // A grant already in the link was checked above; otherwise the viewer signed in on this request.
-      if (credential.grant) enter = `${credential.token}.${credential.grant}`;
-      else if (viewer.holder) enter = `${credential.token}.${await signVisitGrant(c.env, "share", share.id, viewer.holder, expiresAt)}`;
+      const grant = await signVisitGrant(c.env, "share", shareGrantSubject(share.id, visit), viewer.holder, expiresAt);
+      enter = `${credential.token}.${grant}`;
     }
-    const target = shareEnterURL(c.env, share.sessionId, enter, `/${rest}${url.search}`, share.port ?? null);
+    const target = shareEnterURL(c.env, share.sessionId, enter, `/${rest}${url.search}`, share.port ?? null, visit);
     return isTopLevelNavigation(req) ? previewShellPage(target) : Response.redirect(target, 303);
   }
 

@@ -17,6 +17,12 @@ if (!(dns.lookup as { bfLocalhost?: boolean }).bfLocalhost) {
   dns.lookup = lookup as typeof dns.lookup;
 }
 
+/** A visit's own host: `<label>[-<port>]-v<visit>.localhost`, minted per grant and per share entry. */
+export const VISIT_HOST = /^[a-z2-7]+(?:-[1-9][0-9]{0,4})?-v[a-z2-7]{20}\.localhost$/;
+
+/** The session's public host (where share links are handed out) of a visit's origin or URL. */
+export const publicOrigin = (url: string): string => new URL(url).origin.replace(/-v[a-z2-7]{20}(?=\.)/, "");
+
 export const PREVIEW_GRANT_COOKIE = "__Host-bf_preview";
 export const SHARE_VISIT_COOKIE = "__Host-bf_share";
 
@@ -30,7 +36,7 @@ export const get = (url: string, headers: Record<string, string> = {}, method = 
   fetch(url.startsWith("http") ? url : `${baseURL()}${url}`, { method, headers, redirect: "manual" });
 
 export interface PreviewVisit {
-  /** `http://<label>.localhost:<port>` */
+  /** `http://<label>[-<port>]-v<visit>.localhost:<port>`: this visit's own host. */
   origin: string;
   /** The `__Host-bf_preview=<grant>` pair to send back. */
   cookie: string;
