@@ -1,5 +1,8 @@
 import type { z } from "zod";
+import type { RouteKey } from "./api-routes";
 import { ApiError, type ErrorCode, ErrorCode as ErrorCodes, isErrorBody } from "./errors";
+
+export type { RouteKey } from "./api-routes";
 
 /**
  * A typed client for the BurstFlare API over fetch. It knows paths, bearer auth, error bodies and
@@ -19,6 +22,11 @@ export interface ClientOptions {
   tokens?: TokenSource;
   fetch?: typeof fetch;
   userAgent?: string;
+  /**
+   * Whether a caller-given response schema is enforced (a mismatch throws an ApiError naming the
+   * route). Default true; the SPA turns it on only in its dev build and tests.
+   */
+  validate?: boolean;
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
@@ -42,6 +50,31 @@ export interface RawRequestOptions {
   auth?: boolean;
   /** Needed by fetch for streaming request bodies. */
   duplex?: "half";
+}
+
+/** The `{name}` placeholders of a route key: `"GET /api/sessions/{id}"` → `"id"`. */
+export type RouteParams<K extends string> = K extends `${string}{${infer P}}${infer Rest}` ? P | RouteParams<Rest> : never;
+
+type ParamsOption<K extends string> = [RouteParams<K>] extends [never]
+  ? { params?: undefined }
+  : { params: Record<RouteParams<K>, string | number> };
+
+/** Options of `call`: `params` is required exactly when the route has placeholders. */
+export type CallOptions<K extends RouteKey, T> = RequestOptions<T> & ParamsOption<K>;
+export type RawCallOptions<K extends RouteKey> = RawRequestOptions & ParamsOption<K>;
+
+type OptsArg<K extends RouteKey, O> = [RouteParams<K>] extends [never] ? [opts?: O] : [opts: O];
+
+/** Splits a route key into its method and the path with every placeholder URL-encoded. */
+export function routePath(route: RouteKey, params?: Record<string, string | number>): { method: string; path: string } {
+  const space = route.indexOf(" ");
+  const method = route.slice(0, space);
+  const path = route.slice(space + 1).replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`${route}: missing path parameter ${name}`);
+    return encodeURIComponent(String(value));
+  });
+  return { method, path };
 }
 
 /** The server could not be reached at all (nothing listening, DNS, TLS). */
@@ -91,8 +124,10 @@ export class ApiClient {
   private readonly tokens?: TokenSource;
   private readonly fetchImpl: typeof fetch;
   private readonly userAgent?: string;
+  private readonly validate: boolean;
 
   constructor(opts: ClientOptions) {
+    this.validate = opts.validate ?? true;
     this.baseURL = opts.baseURL.replace(/\/+$/, "");
     this.tokens = opts.tokens;
     this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
@@ -156,12 +191,31 @@ export class ApiClient {
     const res = await this.raw(method, path, { body, query: opts.query, headers, signal: opts.signal, auth: opts.auth });
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : null;
-    if (!opts.schema) return json as T;
+    if (!opts.schema || !this.validate) return json as T;
     const parsed = opts.schema.safeParse(json);
     if (!parsed.success) {
-      throw new ApiError("internal", `unexpected answer from ${method} ${path}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+      throw new ApiError("internal", `unexpected answer from ${method} ${path}${where}: ${issue?.message ?? "invalid"}`);
     }
     return parsed.data;
+  }
+
+  /**
+   * A JSON request to a route of the OpenAPI document (sdk/api-routes.ts), so a typo or a removed
+   * route fails to compile: `client.call("GET /api/sessions/{id}", { params: { id }, schema })`.
+   */
+  call<K extends RouteKey, T = unknown>(route: K, ...[opts]: OptsArg<K, CallOptions<K, T>>): Promise<T> {
+    const { params, ...rest } = (opts ?? {}) as CallOptions<K, T>;
+    const { method, path } = routePath(route, params);
+    return this.request<T>(method, path, rest);
+  }
+
+  /** `raw` for a route key: the Response as is on 2xx (downloads, streams, non-JSON bodies). */
+  callRaw<K extends RouteKey>(route: K, ...[opts]: OptsArg<K, RawCallOptions<K>>): Promise<Response> {
+    const { params, ...rest } = (opts ?? {}) as RawCallOptions<K>;
+    const { method, path } = routePath(route, params);
+    return this.raw(method, path, rest);
   }
 
   get<T = unknown>(path: string, opts?: RequestOptions<T>): Promise<T> {
