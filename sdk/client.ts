@@ -17,6 +17,9 @@ export interface TokenSource {
   refresh?(rejected: string): Promise<string | null>;
 }
 
+/** fetch's `credentials` (spelled out: the Workers types used by api/ have no RequestCredentials). */
+export type Credentials = "omit" | "same-origin" | "include";
+
 export interface ClientOptions {
   baseURL: string;
   tokens?: TokenSource;
@@ -27,15 +30,31 @@ export interface ClientOptions {
    * route). Default true; the SPA turns it on only in its dev build and tests.
    */
   validate?: boolean;
+  /** The browser's cookie mode; the SPA sends its session cookie same-origin. */
+  credentials?: Credentials;
+  /** Extra headers per request (the SPA's double-submit CSRF header on mutations). */
+  headers?: (method: string) => Record<string, string>;
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
+declare const answerType: unique symbol;
+/** Names an answer's type where no schema is at hand; checks nothing at run time. */
+export interface Returns<T> {
+  readonly [answerType]?: T;
+}
+/** `client.call("GET /api/health", { returns: returns<Health>() })`. */
+export function returns<T>(): Returns<T> {
+  return {};
+}
+
 export interface RequestOptions<T> {
   body?: unknown;
   query?: Query;
-  /** Parses the JSON answer; without it the answer is returned as unknown JSON. */
+  /** Parses the JSON answer (when the client validates); without it the answer is unknown JSON. */
   schema?: z.ZodType<T>;
+  /** The answer's type when there is no schema (see `returns`). */
+  returns?: Returns<T>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** false sends no Authorization header (device start/exchange, refresh, health). */
@@ -90,6 +109,9 @@ export class NetworkError extends Error {
   }
 }
 
+/** A base URL of "" keeps paths relative: the browser resolves them against its own origin. */
+const RELATIVE_BASE = "http://relative.invalid";
+
 /** Status → code for answers that carry no error body (a proxy's 502, a plain-text 404). */
 export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return "unauthorized";
@@ -126,8 +148,13 @@ export class ApiClient {
   private readonly userAgent?: string;
   private readonly validate: boolean;
 
+  private readonly credentials?: Credentials;
+  private readonly extraHeaders?: (method: string) => Record<string, string>;
+
   constructor(opts: ClientOptions) {
     this.validate = opts.validate ?? true;
+    this.credentials = opts.credentials;
+    this.extraHeaders = opts.headers;
     this.baseURL = opts.baseURL.replace(/\/+$/, "");
     this.tokens = opts.tokens;
     this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
@@ -136,11 +163,13 @@ export class ApiClient {
 
   /** Absolute URL for an API path (or a server-given absolute URL, returned as is). */
   url(pathOrURL: string, query?: Query): string {
-    const url = new URL(/^https?:\/\//.test(pathOrURL) ? pathOrURL : `${this.baseURL}${pathOrURL.startsWith("/") ? "" : "/"}${pathOrURL}`);
+    const absolute = /^https?:\/\//.test(pathOrURL);
+    const joined = absolute ? pathOrURL : `${this.baseURL}${pathOrURL.startsWith("/") ? "" : "/"}${pathOrURL}`;
+    const url = new URL(joined, RELATIVE_BASE);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     }
-    return url.toString();
+    return !absolute && !this.baseURL ? `${url.pathname}${url.search}${url.hash}` : url.toString();
   }
 
   /** The token the next request would carry (for WebSocket upgrades made outside fetch). */
@@ -152,16 +181,23 @@ export class ApiClient {
   async raw(method: string, path: string, opts: RawRequestOptions = {}): Promise<Response> {
     const url = this.url(path, opts.query);
     const send = async (token: string | null): Promise<Response> => {
-      const headers: Record<string, string> = { ...opts.headers };
+      const headers: Record<string, string> = { ...this.extraHeaders?.(method), ...opts.headers };
       if (token) headers.authorization = `Bearer ${token}`;
       if (this.userAgent) headers["user-agent"] = this.userAgent;
-      const init: RequestInit & { duplex?: "half" } = { method, headers, body: opts.body ?? null, signal: opts.signal };
+      const init: RequestInit & { duplex?: "half"; credentials?: Credentials } = {
+        method,
+        headers,
+        body: opts.body ?? null,
+        signal: opts.signal,
+      };
       if (opts.duplex) init.duplex = opts.duplex;
+      if (this.credentials) init.credentials = this.credentials;
       try {
         return await this.fetchImpl(url, init);
       } catch (err) {
-        if (opts.signal?.aborted) throw err;
-        throw new NetworkError(this.baseURL, err);
+        // An abort is the caller's doing (React Query cancelling), not an unreachable server.
+        if (opts.signal?.aborted || (err as { name?: unknown } | null)?.name === "AbortError") throw err;
+        throw new NetworkError(this.baseURL || "the server", err);
       }
     };
     const useAuth = opts.auth !== false && this.tokens !== undefined;
@@ -206,7 +242,7 @@ export class ApiClient {
    * route fails to compile: `client.call("GET /api/sessions/{id}", { params: { id }, schema })`.
    */
   call<K extends RouteKey, T = unknown>(route: K, ...[opts]: OptsArg<K, CallOptions<K, T>>): Promise<T> {
-    const { params, ...rest } = (opts ?? {}) as CallOptions<K, T>;
+    const { params, returns: _type, ...rest } = (opts ?? {}) as CallOptions<K, T>;
     const { method, path } = routePath(route, params);
     return this.request<T>(method, path, rest);
   }

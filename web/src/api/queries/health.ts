@@ -1,10 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { Health } from "../../../../sdk/schemas/health";
-import { api } from "../client";
+import { client, returns } from "../client";
 
 export const healthQuery = () =>
   queryOptions({
     queryKey: ["health"],
-    queryFn: () => api.get<Health>("/api/health"),
+    queryFn: () => client.call("GET /api/health", { returns: returns<Health>() }),
     refetchInterval: 15_000,
   });
