@@ -69,6 +69,8 @@ export interface RawRequestOptions {
   auth?: boolean;
   /** Needed by fetch for streaming request bodies. */
   duplex?: "half";
+  /** Return non-2xx answers as they are instead of throwing (tests asserting status codes). */
+  acceptErrors?: boolean;
 }
 
 /** The `{name}` placeholders of a route key: `"GET /api/sessions/{id}"` → `"id"`. */
@@ -212,7 +214,7 @@ export class ApiClient {
         res = await send(fresh);
       }
     }
-    if (!res.ok) throw await errorFromResponse(res);
+    if (!res.ok && !opts.acceptErrors) throw await errorFromResponse(res);
     return res;
   }
 

@@ -1,60 +1,14 @@
 import { type ApiClient, path } from "../../sdk/client";
 import { ApiError } from "../../sdk/errors";
-import {
-  SESSION_PAGE_MAX,
-  type Session,
-  type SessionListResponse,
-  sessionDetailResponse,
-  sessionListResponse,
-  sessionNameSchema,
-  sessionResponse,
-} from "../../sdk/schemas/sessions";
+import { type Session, sessionDetailResponse, sessionNameSchema, sessionResponse } from "../../sdk/schemas/sessions";
+import { listSessionPage } from "../../sdk/sessions";
 import type { SessionState } from "../../sdk/states";
 import { CLIError } from "./output";
 
 /** Host names of config-ssh entries end in this; `flare ssh dev.burstflare` works like `flare ssh dev`. */
 export const HOST_SUFFIX = ".burstflare";
 
-/** Server-side filters of GET /api/sessions (see sdk/schemas/sessions.ts sessionListQuery). */
-export interface SessionListFilters {
-  state?: string;
-  templateId?: string;
-  owner?: string;
-  name?: string;
-  q?: string;
-}
-
-function listQuery(filters: SessionListFilters & { limit?: number; cursor?: string | null }): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
-
-/** One page of sessions (newest first), filtered by the server: what `flare session list` shows. */
-export function listSessionPage(
-  client: ApiClient,
-  opts: SessionListFilters & { limit?: number; cursor?: string | null } = {},
-): Promise<SessionListResponse> {
-  return client.get(`/api/sessions${listQuery(opts)}`, { schema: sessionListResponse });
-}
-
-/**
- * Every session matching `filters`, page after page. Only for callers that need them all
- * (`flare config-ssh` writes one host per session); others ask for one page or one name.
- */
-export async function listAllSessions(client: ApiClient, filters: SessionListFilters = {}): Promise<Session[]> {
-  const all: Session[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: SessionListResponse = await listSessionPage(client, { ...filters, limit: SESSION_PAGE_MAX, cursor });
-    all.push(...page.sessions);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
-}
+export { listAllSessions, listSessionPage, type SessionListFilters } from "../../sdk/sessions";
 
 /** The live session with this exact name, or null: one filtered request, whatever the workspace's size. */
 export async function findSessionByName(client: ApiClient, name: string): Promise<Session | null> {
