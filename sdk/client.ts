@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RouteKey } from "./api-routes";
-import { ApiError, type ErrorCode, ErrorCode as ErrorCodes, isErrorBody } from "./errors";
+import { ApiError, type ErrorCode, ErrorCode as ErrorCodes, isErrorBody } from "./errors.ts";
 
 export type { RouteKey } from "./api-routes";
 
