@@ -30,6 +30,11 @@ export interface ClientOptions {
    * route). Default true; the SPA turns it on only in its dev build and tests.
    */
   validate?: boolean;
+  /**
+   * Return the answer as sent even when the schema checked it (zod would strip unknown keys), so
+   * the SPA's dev build, which validates, hands components what production does.
+   */
+  checkOnly?: boolean;
   /** The browser's cookie mode; the SPA sends its session cookie same-origin. */
   credentials?: Credentials;
   /** Extra headers per request (the SPA's double-submit CSRF header on mutations). */
@@ -149,12 +154,14 @@ export class ApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly userAgent?: string;
   private readonly validate: boolean;
+  private readonly checkOnly: boolean;
 
   private readonly credentials?: Credentials;
   private readonly extraHeaders?: (method: string) => Record<string, string>;
 
   constructor(opts: ClientOptions) {
     this.validate = opts.validate ?? true;
+    this.checkOnly = opts.checkOnly ?? false;
     this.credentials = opts.credentials;
     this.extraHeaders = opts.headers;
     this.baseURL = opts.baseURL.replace(/\/+$/, "");
@@ -236,7 +243,7 @@ export class ApiClient {
       const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
       throw new ApiError("internal", `unexpected answer from ${method} ${path}${where}: ${issue?.message ?? "invalid"}`);
     }
-    return parsed.data;
+    return this.checkOnly ? (json as T) : parsed.data;
   }
 
   /**

@@ -29,6 +29,7 @@ export const client = new ApiClient({
   credentials: "same-origin",
   headers: csrfHeaders,
   validate: import.meta.env.DEV,
+  checkOnly: true,
 });
 
 type RawBody = string | Blob | ArrayBuffer | Uint8Array | FormData;

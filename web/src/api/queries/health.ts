@@ -1,10 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { Health } from "../../../../sdk/schemas/health";
-import { client, returns } from "../client";
+import { healthSchema } from "../../../../sdk/schemas/health";
+import { client } from "../client";
 
 export const healthQuery = () =>
   queryOptions({
     queryKey: ["health"],
-    queryFn: () => client.call("GET /api/health", { returns: returns<Health>() }),
+    queryFn: () => client.call("GET /api/health", { schema: healthSchema }),
     refetchInterval: 15_000,
   });

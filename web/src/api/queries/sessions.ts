@@ -8,9 +8,16 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import type { Query } from "../../../../sdk/client";
-import type { Session, SessionDetail, SessionListResponse } from "../../../../sdk/schemas/sessions";
+import {
+  type Session,
+  type SessionDetail,
+  type SessionListResponse,
+  sessionDetailResponse,
+  sessionListResponse,
+  sessionResponse,
+} from "../../../../sdk/schemas/sessions";
 import type { SessionState } from "../../../../sdk/states";
-import { client, returns } from "../client";
+import { client } from "../client";
 
 /** Server-side filters of a list (GET /api/sessions query, minus paging). */
 export interface SessionListFilters {
@@ -52,7 +59,7 @@ export const sessionsQuery = (filters: SessionListFilters = {}, limit = SESSION_
   infiniteQueryOptions({
     queryKey: sessionKeys.list(filters),
     queryFn: ({ pageParam }) =>
-      client.call("GET /api/sessions", { query: listQuery(filters, limit, pageParam), returns: returns<SessionListResponse>() }),
+      client.call("GET /api/sessions", { query: listQuery(filters, limit, pageParam), schema: sessionListResponse }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -73,8 +80,7 @@ export function updateListCaches(qc: QueryClient, fn: (sessions: Session[], filt
 export const sessionQuery = (id: string) =>
   queryOptions({
     queryKey: sessionKeys.detail(id),
-    queryFn: async () =>
-      (await client.call("GET /api/sessions/{id}", { params: { id }, returns: returns<{ session: SessionDetail }>() })).session,
+    queryFn: async () => (await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse })).session,
     refetchInterval: (query) => (query.state.data && TRANSITIONAL_STATES.includes(query.state.data.state) ? 3_000 : 30_000),
   });
 
@@ -154,7 +160,7 @@ export function useSessionAction() {
         return null;
       }
       const route = `POST /api/sessions/{id}/${action}` as const;
-      return (await client.call(route, { params: { id }, body: {}, returns: returns<{ session: Session }>() })).session;
+      return (await client.call(route, { params: { id }, body: {}, schema: sessionResponse })).session;
     },
     onMutate: async ({ id, action }) => {
       const snap = await takeSnapshot(qc, id);
@@ -190,7 +196,7 @@ export function useCreateSession() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (input: CreateSessionInput) =>
-      (await client.call("POST /api/sessions", { body: input, returns: returns<{ session: Session }>() })).session,
+      (await client.call("POST /api/sessions", { body: input, schema: sessionResponse })).session,
     onSuccess: (session) => {
       // Newest first: the new session heads the first page of the unfiltered lists.
       for (const [key, data] of qc.getQueriesData<SessionListCache>({ queryKey: sessionKeys.list(), exact: true })) {
