@@ -6,7 +6,7 @@ import type { BuildState } from "../../sdk/states";
 export const FINAL_BUILD_STATES: BuildState[] = ["succeeded", "failed", "dead_lettered"];
 
 export async function getBuild(client: ApiClient, id: string): Promise<Build> {
-  return client.get(path`/api/template-builds/${id}`, { schema: buildSchema });
+  return client.call("GET /api/template-builds/{id}", { params: { id }, schema: buildSchema });
 }
 
 export async function getBuildLog(client: ApiClient, id: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { ApiClient, path } from "../../../sdk/client";
+import { ApiClient } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
 import { authSessionSchema, deviceStartResponseSchema, meResponseSchema, type TokenPair, tokenPairSchema } from "../../../sdk/schemas/auth";
 import { type App, examples } from "../app";
@@ -46,7 +46,7 @@ export function registerAuth(program: Command, app: App): void {
       }
       let revoked = true;
       try {
-        await ctx.client.post("/api/auth/logout", {});
+        await ctx.client.call("POST /api/auth/logout", { body: {} });
       } catch (err) {
         // Forget locally even when the server cannot be told; say so, since the token may live on until it expires.
         revoked = err instanceof ApiError && err.code === "unauthorized";
@@ -61,7 +61,7 @@ export function registerAuth(program: Command, app: App): void {
     .description("Show the signed-in user, workspace and role")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+      const me = await ctx.client.call("GET /api/auth/me", { schema: meResponseSchema });
       ctx.out.result(
         me,
         () =>
@@ -75,7 +75,7 @@ export function registerAuth(program: Command, app: App): void {
     .description("List signed-in sessions")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const list = await ctx.client.get("/api/auth/sessions", { schema: authSessionListSchema });
+      const list = await ctx.client.call("GET /api/auth/sessions", { schema: authSessionListSchema });
       ctx.out.result(list, () =>
         table(
           list.sessions.map((s) => ({ ...s, current: s.current ? "*" : "" })),
@@ -95,7 +95,7 @@ export function registerAuth(program: Command, app: App): void {
     .argument("<id>", "auth session id (from `flare auth sessions`)")
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      await ctx.client.delete(path`/api/auth/sessions/${id}`);
+      await ctx.client.call("DELETE /api/auth/sessions/{id}", { params: { id } });
       ctx.out.result({ revoked: id }, () => `revoked ${id}`);
     });
 }
@@ -126,7 +126,7 @@ export async function login(ctx: Context, opts: { openBrowser: boolean }): Promi
     refreshToken: pair.refreshToken,
     accessExpiresAt: Date.now() + pair.expiresIn * 1000,
   });
-  const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+  const me = await ctx.client.call("GET /api/auth/me", { schema: meResponseSchema });
   ctx.store.set(ctx.baseURL, { ...ctx.store.get(ctx.baseURL)!, email: me.user.email, userId: me.user.id });
   spinner.succeed(`signed in as ${me.user.email}`);
   ctx.out.event({ type: "logged_in", baseURL: ctx.baseURL, user: me.user, workspace: me.workspace, role: me.role }, () => undefined);
@@ -145,7 +145,7 @@ export async function pollExchange(
   for (;;) {
     await sleep(interval * 1000);
     try {
-      return await client.post("/api/cli/device/exchange", { deviceCode }, { schema: tokenPairSchema, auth: false });
+      return await client.call("POST /api/cli/device/exchange", { body: { deviceCode }, schema: tokenPairSchema, auth: false });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       if (err.code === "authorization_pending") {

@@ -17,9 +17,9 @@ async function fetchNames(client: ApiClient, kind: NameKind): Promise<string[]> 
       return page.sessions.filter((s) => s.state !== "deleted").map((s) => s.name);
     }
     case "templates":
-      return (await client.get("/api/templates", { schema: templateListSchema })).templates.map((t) => t.name);
+      return (await client.call("GET /api/templates", { schema: templateListSchema })).templates.map((t) => t.name);
     case "snapshots":
-      return (await client.get("/api/snapshots", { schema: workspaceSnapshotListSchema })).snapshots.map((s) => s.id);
+      return (await client.call("GET /api/snapshots", { schema: workspaceSnapshotListSchema })).snapshots.map((s) => s.id);
   }
 }
 
