@@ -103,8 +103,10 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("flare admin deleted", "flare admin deleted --workspace ws_123"))
     .action(async (opts: { workspace?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const query = opts.workspace ? `?workspaceId=${encodeURIComponent(opts.workspace)}` : "";
-      const list = await ctx.client.get(`/api/admin/deleted${query}`, { schema: deletedListSchema });
+      const list = await ctx.client.call("GET /api/admin/deleted", {
+        query: { workspaceId: opts.workspace || undefined },
+        schema: deletedListSchema,
+      });
       ctx.out.result(list, () =>
         list.items.length === 0
           ? "nothing deleted is waiting for purge"
@@ -148,11 +150,11 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("flare admin export ws_123 -o ws_123-backup.json"))
     .action(async (workspaceId: string, opts: { output?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const exported = await ctx.client.post(
-        `/api/admin/workspaces/${encodeURIComponent(workspaceId)}/export`,
-        {},
-        { schema: workspaceExportSchema },
-      );
+      const exported = await ctx.client.call("POST /api/admin/workspaces/{id}/export", {
+        params: { id: workspaceId },
+        body: {},
+        schema: workspaceExportSchema,
+      });
       await downloadExport(ctx, exported, opts.output);
     });
 }

@@ -13,7 +13,7 @@ import { CLIError, EXIT } from "../output";
 async function fetchNames(client: ApiClient, kind: NameKind): Promise<string[]> {
   switch (kind) {
     case "sessions": {
-      const page = await client.get(`/api/sessions?limit=${SESSION_PAGE_MAX}`, { schema: sessionListResponse });
+      const page = await client.call("GET /api/sessions", { query: { limit: SESSION_PAGE_MAX }, schema: sessionListResponse });
       return page.sessions.filter((s) => s.state !== "deleted").map((s) => s.name);
     }
     case "templates":

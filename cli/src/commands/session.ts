@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { SESSION_PAGE_MAX, type Session, sessionDetailResponse, sessionEventSchema, sessionResponse } from "../../../sdk/schemas/sessions";
 import { templateListSchema } from "../../../sdk/schemas/templates";
 import { SESSION_STATES, type SessionState } from "../../../sdk/states";
@@ -152,7 +151,11 @@ export function registerSession(program: Command, app: App): void {
       .action(async (ref: string, opts: { wait: boolean }, cmd: Command) => {
         const ctx = app.ctx(cmd);
         const found = await resolveSession(ctx.client, ref);
-        let { session } = await ctx.client.post(path`/api/sessions/${found.id}/${name}`, {}, { schema: sessionResponse });
+        let { session } = await ctx.client.call(`POST /api/sessions/{id}/${name}`, {
+          params: { id: found.id },
+          body: {},
+          schema: sessionResponse,
+        });
         if (opts.wait && session.state !== target) {
           // A restart may still report `running` from before the stop; wait through `starting`.
           const current = session;
@@ -193,7 +196,7 @@ export function registerSession(program: Command, app: App): void {
       }
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (opts.since !== undefined) headers["last-event-id"] = opts.since;
-      const res = await ctx.client.raw("GET", path`/api/sessions/${found.id}/events`, { headers, signal: abort.signal });
+      const res = await ctx.client.callRaw("GET /api/sessions/{id}/events", { params: { id: found.id }, headers, signal: abort.signal });
       if (!res.body) return;
       for await (const msg of parseSSE(res.body)) {
         const parsed = sessionEventSchema.safeParse(safeJSON(msg.data));

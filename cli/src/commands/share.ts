@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import {
   createShareResponse,
   parseDuration,
@@ -115,9 +114,11 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const query = new URLSearchParams({ limit: opts.limit });
-      if (opts.link) query.set("shareId", opts.link);
-      const data = await ctx.client.get(`${path`/api/sessions/${s.id}/share-access`}?${query}`, { schema: shareAccessListResponse });
+      const data = await ctx.client.call("GET /api/sessions/{id}/share-access", {
+        params: { id: s.id },
+        query: { limit: opts.limit, shareId: opts.link },
+        schema: shareAccessListResponse,
+      });
       ctx.out.result(data, () =>
         table(
           data.entries.map((e) => ({

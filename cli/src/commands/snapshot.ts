@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
 import { downloadTo } from "../download";
@@ -99,7 +98,7 @@ export function registerSnapshot(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
       const file = opts.output ?? `${sid}.tar.gz`;
-      const res = await ctx.client.raw("GET", path`/api/sessions/${s.id}/snapshots/${sid}/content`);
+      const res = await ctx.client.callRaw("GET /api/sessions/{id}/snapshots/{sid}/content", { params: { id: s.id, sid } });
       const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
       ctx.out.result({ file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
     });

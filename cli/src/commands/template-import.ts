@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { type ApiClient, path as apiPath } from "../../../sdk/client";
+import type { ApiClient } from "../../../sdk/client";
 import { DEVCONTAINER_PATHS, type DevcontainerImport, formatImportWarning, importDevcontainer } from "../../../sdk/devcontainer";
 import { ApiError } from "../../../sdk/errors";
 import { JsoncError } from "../../../sdk/jsonc";
@@ -61,7 +61,7 @@ async function findOrCreate(client: ApiClient, ref: string, create: boolean): Pr
     body: { name: ref, description: "imported from devcontainer.json" },
     schema: templateSchema,
   });
-  return client.get(apiPath`/api/templates/${t.id}`, { schema: templateDetailSchema });
+  return client.call("GET /api/templates/{id}", { params: { id: t.id }, schema: templateDetailSchema });
 }
 
 export function registerTemplateImport(tpl: Command, app: App): void {

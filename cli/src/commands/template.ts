@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type ApiClient, path } from "../../../sdk/client";
+import type { ApiClient } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
 import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "../../../sdk/schemas/templates";
 import { type App, examples } from "../app";
@@ -209,7 +209,11 @@ export function registerTemplate(program: Command, app: App): void {
       .action(async (ref: string, _opts: unknown, cmd: Command) => {
         const ctx = app.ctx(cmd);
         const d = await resolveTemplate(ctx.client, ref);
-        const t = await ctx.client.post(path`/api/templates/${d.template.id}/${name}`, {}, { schema: templateSchema });
+        const t = await ctx.client.call(`POST /api/templates/{id}/${name}`, {
+          params: { id: d.template.id },
+          body: {},
+          schema: templateSchema,
+        });
         ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
       });
   }
