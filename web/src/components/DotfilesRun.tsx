@@ -1,13 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import type { SessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
-import { client, returns } from "../api/client";
+import { sessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
+import { client } from "../api/client";
 
 /** The startup card's dotfiles part: the last run in this session, its status and output. */
 export function DotfilesRun({ sessionId }: { sessionId: string }) {
   const q = useQuery({
     queryKey: ["sessions", sessionId, "dotfiles"],
-    queryFn: () =>
-      client.call("GET /api/sessions/{id}/dotfiles", { params: { id: sessionId }, returns: returns<SessionDotfilesResponse>() }),
+    queryFn: () => client.call("GET /api/sessions/{id}/dotfiles", { params: { id: sessionId }, schema: sessionDotfilesResponse }),
     refetchInterval: 15_000,
   });
   const run = q.data?.run;

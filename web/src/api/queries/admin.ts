@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { AdminReport, DeletedItem, ReconcileResult, RestoreBody, RestoreResult } from "../../../../sdk/schemas/admin";
-import type { Build } from "../../../../sdk/schemas/builds";
+import type { DeletedItem, RestoreBody } from "../../../../sdk/schemas/admin";
+import { adminReportSchema, reconcileResultSchema, restoreResultSchema } from "../../../../sdk/schemas/admin";
+import { buildSchema } from "../../../../sdk/schemas/builds";
 import { client, returns } from "../client";
 import { meQuery } from "./auth";
 import { buildKeys } from "./builds";
@@ -19,7 +20,7 @@ export const adminKeys = {
 export const adminReportQuery = () =>
   queryOptions({
     queryKey: adminKeys.report,
-    queryFn: () => client.call("GET /api/admin/report", { returns: returns<AdminReport>() }),
+    queryFn: () => client.call("GET /api/admin/report", { schema: adminReportSchema }),
     refetchInterval: 15_000,
     retry: false,
   });
@@ -42,9 +43,7 @@ function useAdminMutation<T, R>(fn: (arg: T) => Promise<R>) {
 
 /** Any workspace's failed or dead-lettered build, queued again. */
 export const useAdminRetryBuild = () =>
-  useAdminMutation((id: string) =>
-    client.call("POST /api/admin/builds/{id}/retry", { params: { id }, body: {}, returns: returns<Build>() }),
-  );
+  useAdminMutation((id: string) => client.call("POST /api/admin/builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema }));
 export const useRetryAllDeadLettered = () =>
   useAdminMutation((_: undefined) =>
     client.call("POST /api/admin/builds/retry-dead-lettered", { body: {}, returns: returns<{ count: number; buildIds: string[] }>() }),
@@ -52,7 +51,7 @@ export const useRetryAllDeadLettered = () =>
 /** The reconcile pass now; `preview` lists what it would do and changes nothing. */
 export const useReconcile = () =>
   useAdminMutation(({ preview }: { preview: boolean }) =>
-    client.call("POST /api/admin/reconcile", { body: { preview }, returns: returns<ReconcileResult>() }),
+    client.call("POST /api/admin/reconcile", { body: { preview }, schema: reconcileResultSchema }),
   );
 export const useRestoreDeleted = () =>
-  useAdminMutation((body: RestoreBody) => client.call("POST /api/admin/restore", { body, returns: returns<RestoreResult>() }));
+  useAdminMutation((body: RestoreBody) => client.call("POST /api/admin/restore", { body, schema: restoreResultSchema }));

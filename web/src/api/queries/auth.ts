@@ -2,16 +2,19 @@ import { browserSupportsWebAuthnAutofill, startAuthentication, startRegistration
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import type {
   ApiToken,
-  AuthConfig,
   AuthSessionInfo,
-  CeremonyStartResponse,
   CreateApiTokenBody,
-  Me,
   Passkey,
   RegisterFinishResponse,
   RegisterStartBody,
   SSHKey,
   User,
+} from "../../../../sdk/schemas/auth";
+import {
+  authConfigSchema,
+  ceremonyStartResponseSchema,
+  meResponseSchema,
+  registerFinishResponseSchema,
 } from "../../../../sdk/schemas/auth";
 import { client, returns } from "../client";
 
@@ -35,14 +38,14 @@ export const authKeys = {
 export const meQuery = () =>
   queryOptions({
     queryKey: authKeys.me,
-    queryFn: () => client.call("GET /api/auth/me", { returns: returns<Me>() }),
+    queryFn: () => client.call("GET /api/auth/me", { schema: meResponseSchema }),
     retry: false,
     staleTime: 60_000,
   });
 export const authConfigQuery = () =>
   queryOptions({
     queryKey: authKeys.config,
-    queryFn: () => client.call("GET /api/auth/config", { returns: returns<AuthConfig>() }),
+    queryFn: () => client.call("GET /api/auth/config", { schema: authConfigSchema }),
     staleTime: 5 * 60_000,
   });
 export const passkeysQuery = () =>
@@ -75,11 +78,11 @@ type Options = Parameters<typeof startRegistration>[0]["optionsJSON"];
 type RequestOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 
 export async function signUp(body: RegisterStartBody): Promise<RegisterFinishResponse> {
-  const start = await client.call("POST /api/auth/passkeys/register/start", { body, returns: returns<CeremonyStartResponse>() });
+  const start = await client.call("POST /api/auth/passkeys/register/start", { body, schema: ceremonyStartResponseSchema });
   const credential = await startRegistration({ optionsJSON: start.options as unknown as Options });
   return client.call("POST /api/auth/passkeys/register/finish", {
     body: { challengeId: start.challengeId, credential },
-    returns: returns<RegisterFinishResponse>(),
+    schema: registerFinishResponseSchema,
   });
 }
 
@@ -87,7 +90,7 @@ export async function signUp(body: RegisterStartBody): Promise<RegisterFinishRes
 export async function signInWithPasskey(email?: string): Promise<User> {
   const start = await client.call("POST /api/auth/passkeys/login/start", {
     body: email ? { email } : {},
-    returns: returns<CeremonyStartResponse>(),
+    schema: ceremonyStartResponseSchema,
   });
   const credential = await startAuthentication({ optionsJSON: start.options as unknown as RequestOptions });
   return (
@@ -105,7 +108,7 @@ export async function signInWithPasskey(email?: string): Promise<User> {
  */
 export async function signInWithAutofill(): Promise<User | null> {
   if (!(await browserSupportsWebAuthnAutofill())) return null;
-  const start = await client.call("POST /api/auth/passkeys/login/start", { body: {}, returns: returns<CeremonyStartResponse>() });
+  const start = await client.call("POST /api/auth/passkeys/login/start", { body: {}, schema: ceremonyStartResponseSchema });
   const credential = await startAuthentication({ optionsJSON: start.options as unknown as RequestOptions, useBrowserAutofill: true });
   return (
     await client.call("POST /api/auth/passkeys/login/finish", {
@@ -121,7 +124,7 @@ export const recover = (body: { email: string; code: string; turnstileToken?: st
   client.call("POST /api/auth/recover", { body, returns: returns<{ user: User; remainingRecoveryCodes: number }>() });
 
 export async function addPasskey(name?: string): Promise<Passkey> {
-  const start = await client.call("POST /api/auth/passkeys/add/start", { body: {}, returns: returns<CeremonyStartResponse>() });
+  const start = await client.call("POST /api/auth/passkeys/add/start", { body: {}, schema: ceremonyStartResponseSchema });
   const credential = await startRegistration({ optionsJSON: start.options as unknown as Options });
   return (
     await client.call("POST /api/auth/passkeys/add/finish", {

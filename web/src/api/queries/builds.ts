@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Build } from "../../../../sdk/schemas/builds";
+import { buildSchema } from "../../../../sdk/schemas/builds";
 import type { BuildState } from "../../../../sdk/states";
 import { client, returns } from "../client";
 import { templateKeys } from "./templates";
@@ -28,7 +29,7 @@ export const buildsQuery = (filter: { status?: BuildState; templateId?: string }
 export const buildQuery = (id: string) =>
   queryOptions({
     queryKey: buildKeys.detail(id),
-    queryFn: () => client.call("GET /api/template-builds/{id}", { params: { id }, returns: returns<Build>() }),
+    queryFn: () => client.call("GET /api/template-builds/{id}", { params: { id }, schema: buildSchema }),
     refetchInterval: (query) => (query.state.data && !isBuildActive(query.state.data.status) ? false : 1_500),
   });
 
@@ -37,8 +38,7 @@ export const buildArtifactURL = (id: string) => `/api/template-builds/${encodeUR
 export function useRetryBuild() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, returns: returns<Build>() }),
+    mutationFn: (id: string) => client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema }),
     onSuccess: (build) => qc.setQueryData(buildKeys.detail(build.id), build),
     onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: buildKeys.all }), qc.invalidateQueries({ queryKey: templateKeys.all })]),
   });

@@ -1,5 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { DotfilesResponse } from "../../../../sdk/schemas/dotfiles";
+import { dotfilesResponse } from "../../../../sdk/schemas/dotfiles";
 import type { GitCredential } from "../../../../sdk/schemas/git";
 import { client, returns } from "../client";
 
@@ -22,8 +22,8 @@ export const clearGitCredential = () => client.call("DELETE /api/me/git-credenti
 export const dotfilesQuery = () =>
   queryOptions({
     queryKey: gitKeys.dotfiles,
-    queryFn: async () => (await client.call("GET /api/me/dotfiles", { returns: returns<DotfilesResponse>() })).dotfiles,
+    queryFn: async () => (await client.call("GET /api/me/dotfiles", { schema: dotfilesResponse })).dotfiles,
   });
 export const setDotfiles = (body: { url: string; ref?: string }) =>
-  client.call("POST /api/me/dotfiles", { body, returns: returns<DotfilesResponse>() });
+  client.call("POST /api/me/dotfiles", { body, schema: dotfilesResponse });
 export const clearDotfiles = () => client.call("DELETE /api/me/dotfiles");

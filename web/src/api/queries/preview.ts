@@ -1,6 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { PreviewVisitResponse } from "../../../../sdk/schemas/preview";
-import { client, returns } from "../client";
+import { previewVisitResponse } from "../../../../sdk/schemas/preview";
+import { client } from "../client";
 
 /**
  * The preview frame's URL: a grant on the session's own preview host (a new one for each
@@ -13,7 +13,7 @@ export const previewVisitQuery = (sessionId: string, path: string, visit: number
       client.call("POST /api/sessions/{id}/preview-visit", {
         params: { id: sessionId },
         body: { path },
-        returns: returns<PreviewVisitResponse>(),
+        schema: previewVisitResponse,
       }),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,

@@ -1,10 +1,12 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { can } from "../../../../sdk/permissions";
-import type { IntentResponse, IntentSurface } from "../../../../sdk/schemas/intent";
-import type { SessionLatencyResponse } from "../../../../sdk/schemas/metrics";
+import type { IntentSurface } from "../../../../sdk/schemas/intent";
+import { intentResponse } from "../../../../sdk/schemas/intent";
+import { sessionLatencyResponse } from "../../../../sdk/schemas/metrics";
 import type { Session } from "../../../../sdk/schemas/sessions";
-import type { CreateShareBody, CreateShareResponse, Share, ShareAccess } from "../../../../sdk/schemas/shares";
+import type { CreateShareBody, Share, ShareAccess } from "../../../../sdk/schemas/shares";
+import { createShareResponse } from "../../../../sdk/schemas/shares";
 import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
@@ -40,7 +42,7 @@ export const shareAccessQuery = (sessionId: string) =>
 export const latencyQuery = (sessionId: string) =>
   queryOptions({
     queryKey: shareKeys.latency(sessionId),
-    queryFn: () => client.call("GET /api/sessions/{id}/latency", { params: { id: sessionId }, returns: returns<SessionLatencyResponse>() }),
+    queryFn: () => client.call("GET /api/sessions/{id}/latency", { params: { id: sessionId }, schema: sessionLatencyResponse }),
     refetchInterval: 60_000,
   });
 
@@ -48,7 +50,7 @@ export function useCreateShare(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateShareBody) =>
-      client.call("POST /api/sessions/{id}/shares", { params: { id: sessionId }, body, returns: returns<CreateShareResponse>() }),
+      client.call("POST /api/sessions/{id}/shares", { params: { id: sessionId }, body, schema: createShareResponse }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
   });
 }
@@ -91,7 +93,7 @@ export function useIntent(surface: IntentSurface, opts: { sessionId?: string; en
     if (!enabled || fired.current === key) return;
     fired.current = key;
     client
-      .call("POST /api/intent", { body: { surface, sessionId: opts.sessionId }, returns: returns<IntentResponse>() })
+      .call("POST /api/intent", { body: { surface, sessionId: opts.sessionId }, schema: intentResponse })
       .then((answer) => {
         if (answer.action === "waking") void qc.invalidateQueries({ queryKey: sessionKeys.all });
       })

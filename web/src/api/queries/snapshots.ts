@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Session } from "../../../../sdk/schemas/sessions";
-import type { RestoreIntoNewSessionBody, RestoreSnapshotResult, Snapshot, WorkspaceExport } from "../../../../sdk/schemas/snapshots";
+import type { RestoreIntoNewSessionBody, Snapshot, WorkspaceExport } from "../../../../sdk/schemas/snapshots";
+import { restoreSnapshotResult, snapshotSchema, workspaceExportSchema } from "../../../../sdk/schemas/snapshots";
 import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
 
@@ -32,7 +33,7 @@ export function useCreateSnapshot(sessionId: string) {
       client.call("POST /api/sessions/{id}/snapshots", {
         params: { id: sessionId },
         body: label ? { label } : {},
-        returns: returns<Snapshot>(),
+        schema: snapshotSchema,
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.list(sessionId) }),
   });
@@ -45,7 +46,7 @@ export function useRestoreSnapshot(sessionId: string) {
       client.call("POST /api/sessions/{id}/snapshots/{sid}/restore", {
         params: { id: sessionId, sid: snapshotId },
         body: {},
-        returns: returns<RestoreSnapshotResult>(),
+        schema: restoreSnapshotResult,
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.list(sessionId) }),
   });
@@ -94,7 +95,7 @@ export const workspaceExportsQuery = () =>
 export function useCreateWorkspaceExport() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => client.call("POST /api/workspaces/current/export", { body: {}, returns: returns<WorkspaceExport>() }),
+    mutationFn: () => client.call("POST /api/workspaces/current/export", { body: {}, schema: workspaceExportSchema }),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.exports() }),
   });
 }

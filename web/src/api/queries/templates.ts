@@ -1,13 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Manifest } from "../../../../sdk/schemas/manifest";
-import type {
-  CreateTemplateBody,
-  CreateVersionResponse,
-  Template,
-  TemplateDetail,
-  UploadGrant,
-  UploadResult,
-} from "../../../../sdk/schemas/templates";
+import type { CreateTemplateBody, CreateVersionResponse, Template, UploadResult } from "../../../../sdk/schemas/templates";
+import { createVersionResponse, templateDetailSchema, templateSchema, uploadGrantSchema } from "../../../../sdk/schemas/templates";
 import { client, returns } from "../client";
 import { uploadWithProgress } from "../upload";
 
@@ -28,7 +22,7 @@ export const templatesQuery = () =>
 export const templateQuery = (id: string) =>
   queryOptions({
     queryKey: templateKeys.detail(id),
-    queryFn: () => client.call("GET /api/templates/{id}", { params: { id }, returns: returns<TemplateDetail>() }),
+    queryFn: () => client.call("GET /api/templates/{id}", { params: { id }, schema: templateDetailSchema }),
     refetchInterval: (query) =>
       query.state.data?.versions.some((v) => v.latestBuild && ["queued", "building", "retrying"].includes(v.latestBuild.status))
         ? 2_000
@@ -44,14 +38,14 @@ function useTemplateMutation<TVars, TResult>(fn: (vars: TVars) => Promise<TResul
 }
 
 export const useCreateTemplate = () =>
-  useTemplateMutation((body: CreateTemplateBody) => client.call("POST /api/templates", { body, returns: returns<Template>() }));
+  useTemplateMutation((body: CreateTemplateBody) => client.call("POST /api/templates", { body, schema: templateSchema }));
 
 export const useArchiveTemplate = () =>
   useTemplateMutation(({ id, archive }: { id: string; archive: boolean }) =>
     client.call(archive ? "POST /api/templates/{id}/archive" : "POST /api/templates/{id}/restore", {
       params: { id },
       body: {},
-      returns: returns<Template>(),
+      schema: templateSchema,
     }),
   );
 
@@ -60,12 +54,12 @@ export const useDeleteTemplate = () =>
 
 export const usePromoteVersion = () =>
   useTemplateMutation(({ id, versionId }: { id: string; versionId: string }) =>
-    client.call("POST /api/templates/{id}/promote", { params: { id }, body: { versionId }, returns: returns<TemplateDetail>() }),
+    client.call("POST /api/templates/{id}/promote", { params: { id }, body: { versionId }, schema: templateDetailSchema }),
   );
 
 export const useRollbackTemplate = () =>
   useTemplateMutation((id: string) =>
-    client.call("POST /api/templates/{id}/rollback", { params: { id }, body: {}, returns: returns<TemplateDetail>() }),
+    client.call("POST /api/templates/{id}/rollback", { params: { id }, body: {}, schema: templateDetailSchema }),
   );
 
 export interface NewVersionInput {
@@ -90,13 +84,13 @@ export function useCreateVersion() {
         (await client.call("POST /api/templates/{id}/versions", {
           params: { id: input.templateId },
           body: { version: input.version, manifest: input.manifest },
-          returns: returns<CreateVersionResponse>(),
+          schema: createVersionResponse,
         }));
       if (Date.parse(created.uploadGrant.expiresAt) <= Date.now()) {
         const grant = await client.call("POST /api/templates/{id}/versions/{versionId}/upload-grant", {
           params: { id: input.templateId, versionId: created.version.id },
           body: {},
-          returns: returns<UploadGrant>(),
+          schema: uploadGrantSchema,
         });
         created = { ...created, uploadGrant: grant };
       }

@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type Action, can } from "../../../../sdk/permissions";
-import type { Invite, Member, Plan, PlanInfo, QuotaOverridesBody, Secret, Workspace } from "../../../../sdk/schemas/workspaces";
+import type { Invite, Member, Plan, QuotaOverridesBody, Secret, Workspace } from "../../../../sdk/schemas/workspaces";
+import { planSchema } from "../../../../sdk/schemas/workspaces";
 import type { Role } from "../../../../sdk/states";
 import { client, returns } from "../client";
 
@@ -46,7 +47,7 @@ export const secretsQuery = () =>
 export const planQuery = () =>
   queryOptions({
     queryKey: workspaceKeys.plan,
-    queryFn: () => client.call("GET /api/workspaces/current/plan", { returns: returns<PlanInfo>() }),
+    queryFn: () => client.call("GET /api/workspaces/current/plan", { schema: planSchema }),
   });
 
 /** Same key and answer as the account module's `me` query, so both share one cache entry. */
@@ -204,7 +205,7 @@ export function useDeleteSecret() {
 export function useSetPlan() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (plan: Plan) => client.call("PUT /api/workspaces/current/plan", { body: { plan }, returns: returns<PlanInfo>() }),
+    mutationFn: (plan: Plan) => client.call("PUT /api/workspaces/current/plan", { body: { plan }, schema: planSchema }),
     onSuccess: (info) => {
       qc.setQueryData(workspaceKeys.plan, info);
       return Promise.all([
@@ -218,8 +219,7 @@ export function useSetPlan() {
 export function useSetQuotaOverrides() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: QuotaOverridesBody) =>
-      client.call("PUT /api/workspaces/current/quota-overrides", { body, returns: returns<PlanInfo>() }),
+    mutationFn: (body: QuotaOverridesBody) => client.call("PUT /api/workspaces/current/quota-overrides", { body, schema: planSchema }),
     onSuccess: (info) => {
       qc.setQueryData(workspaceKeys.plan, info);
       return qc.invalidateQueries({ queryKey: ["workspace", "usage"] });
