@@ -27,6 +27,8 @@ export default defineConfig({
                 LOCAL_RUNTIME_SECRET: WORKERS_TEST_RUNTIME_SECRET,
                 SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
                 OPERATOR_EMAILS: "operator@example.com",
+                // Set by `npm run api:routes` so api/test/api-routes.test.ts prints the fresh table.
+                API_ROUTES_DUMP: process.env.API_ROUTES_DUMP ?? "",
               },
             },
           }),

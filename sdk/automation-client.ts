@@ -89,17 +89,17 @@ export class BurstFlare {
         : new ApiClient({ baseURL: opts.baseURL, fetch: opts.fetch, tokens: { getToken: async () => opts.token } });
     this.sessions = {
       create: async (body) => {
-        const { session } = await this.api.post("/api/sessions", body, { schema: sessionResponse });
+        const { session } = await this.api.call("POST /api/sessions", { body, schema: sessionResponse });
         return new SandboxSession(this.api, session);
       },
       attach: (id) => new SandboxSession(this.api, null, id),
       get: async (id) => {
-        const { session } = await this.api.get(path`/api/sessions/${id}`, { schema: sessionDetailResponse });
+        const { session } = await this.api.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
         return new SandboxSession(this.api, session);
       },
     };
-    this.templates = { list: async () => (await this.api.get("/api/templates", { schema: templateListSchema })).templates };
-    this.tokens = { createScoped: (body) => this.api.post("/api/scoped-tokens", body, { schema: scopedTokenResponse }) };
+    this.templates = { list: async () => (await this.api.call("GET /api/templates", { schema: templateListSchema })).templates };
+    this.tokens = { createScoped: (body) => this.api.call("POST /api/scoped-tokens", { body, schema: scopedTokenResponse }) };
   }
 }
 
@@ -123,13 +123,18 @@ export class SandboxSession {
 
   /** Runs a command to its end and returns its exit and output (capped; see `truncated`). */
   exec(command: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.api.post(path`/api/sessions/${this.id}/exec`, { ...opts, ...commandFields(command) }, { schema: execResultSchema });
+    return this.api.call("POST /api/sessions/{id}/exec", {
+      params: { id: this.id },
+      body: { ...opts, ...commandFields(command) },
+      schema: execResultSchema,
+    });
   }
 
   /** Runs a command and yields its output as it comes (`stdout`, `stderr`, `truncated`), then `exit`. Breaking out of the loop ends the request. */
   async *execStream(command: string | string[], opts: ExecOptions & { signal?: AbortSignal } = {}): AsyncGenerator<ExecStreamEvent> {
     const { signal, ...rest } = opts;
-    const res = await this.api.raw("POST", path`/api/sessions/${this.id}/exec`, {
+    const res = await this.api.callRaw("POST /api/sessions/{id}/exec", {
+      params: { id: this.id },
       body: JSON.stringify({ ...rest, ...commandFields(command), stream: true }),
       headers: { "content-type": "application/json", accept: "text/event-stream" },
       signal,
@@ -140,12 +145,20 @@ export class SandboxSession {
 
   /** Snapshots the running session now, then creates and starts a new session from it. */
   async fork(name: string): Promise<SandboxSession> {
-    const { session } = await this.api.post(path`/api/sessions/${this.id}/fork`, { name }, { schema: forkResponseSchema });
+    const { session } = await this.api.call("POST /api/sessions/{id}/fork", {
+      params: { id: this.id },
+      body: { name },
+      schema: forkResponseSchema,
+    });
     return new SandboxSession(this.api, session);
   }
 
   snapshot(label?: string): Promise<Snapshot> {
-    return this.api.post(path`/api/sessions/${this.id}/snapshots`, label ? { label } : {}, { schema: snapshotSchema });
+    return this.api.call("POST /api/sessions/{id}/snapshots", {
+      params: { id: this.id },
+      body: label ? { label } : {},
+      schema: snapshotSchema,
+    });
   }
 
   async start(): Promise<Session> {
@@ -156,13 +169,17 @@ export class SandboxSession {
   }
   /** Stops the session (with a final snapshot) and deletes it. */
   async delete(): Promise<Session> {
-    const { session } = await this.api.delete(path`/api/sessions/${this.id}`, { schema: sessionResponse });
+    const { session } = await this.api.call("DELETE /api/sessions/{id}", { params: { id: this.id }, schema: sessionResponse });
     this.info = session;
     return session;
   }
 
   private async lifecycle(action: "start" | "stop"): Promise<Session> {
-    const { session } = await this.api.post(`${path`/api/sessions/${this.id}`}/${action}`, {}, { schema: sessionResponse });
+    const { session } = await this.api.call(`POST /api/sessions/{id}/${action}`, {
+      params: { id: this.id },
+      body: {},
+      schema: sessionResponse,
+    });
     this.info = session;
     return session;
   }
@@ -201,7 +218,9 @@ export class SessionFiles {
 
   /** Up to 100 ops in order, one result each; a failed op (`ok: false`, `error.code`) does not stop the rest. */
   async batch(ops: FileOp[]): Promise<FileOpResult[]> {
-    return (await this.api.post(path`/api/sessions/${this.id}/files/batch`, { ops }, { schema: filesBatchResult })).results;
+    return (
+      await this.api.call("POST /api/sessions/{id}/files/batch", { params: { id: this.id }, body: { ops }, schema: filesBatchResult })
+    ).results;
   }
 
   /** One op through batch(); its failure is thrown as an ApiError with the op's code. */
@@ -226,14 +245,15 @@ export class SessionFiles {
 
   /** The directory's contents as a tar.gz stream (entries `./…`). */
   async downloadDir(p = ""): Promise<ReadableStream<Uint8Array>> {
-    const res = await this.api.raw("GET", path`/api/sessions/${this.id}/files/archive`, { query: { path: p } });
+    const res = await this.api.callRaw("GET /api/sessions/{id}/files/archive", { params: { id: this.id }, query: { path: p } });
     if (!res.body) throw new ApiError("runtime_unavailable", "the archive has no body");
     return res.body;
   }
 
   /** Merges a tar or tar.gz (bytes or a stream) into the directory, created if missing. Unsafe entries refuse the whole archive (422 unsafe_archive). */
   async uploadDir(p: string, archive: Uint8Array | ReadableStream<Uint8Array>): Promise<ArchiveUploadResult> {
-    const res = await this.api.raw("PUT", path`/api/sessions/${this.id}/files/archive`, {
+    const res = await this.api.callRaw("PUT /api/sessions/{id}/files/archive", {
+      params: { id: this.id },
       query: { path: p },
       body: archive instanceof Uint8Array ? new Uint8Array(archive) : archive,
       headers: { "content-type": "application/gzip" },
@@ -246,7 +266,8 @@ export class SessionFiles {
   async *watch(p = "", opts: { timeoutMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<WatchEvent> {
     const query: Record<string, string | number> = { path: p };
     if (opts.timeoutMs !== undefined) query.timeoutMs = opts.timeoutMs;
-    const res = await this.api.raw("GET", path`/api/sessions/${this.id}/files/watch`, {
+    const res = await this.api.callRaw("GET /api/sessions/{id}/files/watch", {
+      params: { id: this.id },
       query,
       headers: { accept: "text/event-stream" },
       signal: opts.signal,
@@ -267,20 +288,34 @@ export class SessionProcesses {
   ) {}
 
   start(command: string | string[], opts: Omit<StartProcess, "argv" | "command"> = {}): Promise<ProcessInfo> {
-    return this.api.post(path`/api/sessions/${this.id}/processes`, { ...opts, ...commandFields(command) }, { schema: processInfoSchema });
+    return this.api.call("POST /api/sessions/{id}/processes", {
+      params: { id: this.id },
+      body: { ...opts, ...commandFields(command) },
+      schema: processInfoSchema,
+    });
   }
   async list(): Promise<ProcessInfo[]> {
-    return (await this.api.get(path`/api/sessions/${this.id}/processes`, { schema: processListSchema })).processes;
+    return (await this.api.call("GET /api/sessions/{id}/processes", { params: { id: this.id }, schema: processListSchema })).processes;
   }
   output(processId: string, offset = 0): Promise<ProcessOutput> {
-    return this.api.get(path`/api/sessions/${this.id}/processes/${processId}/output`, { query: { offset }, schema: processOutputSchema });
+    return this.api.call("GET /api/sessions/{id}/processes/{pid}/output", {
+      params: { id: this.id, pid: processId },
+      query: { offset },
+      schema: processOutputSchema,
+    });
   }
   signal(processId: string, signal: "SIGTERM" | "SIGKILL" | "SIGINT" | "SIGHUP" = "SIGTERM"): Promise<ProcessInfo> {
-    return this.api.post(path`/api/sessions/${this.id}/processes/${processId}/signal`, { signal }, { schema: processInfoSchema });
+    return this.api.call("POST /api/sessions/{id}/processes/{pid}/signal", {
+      params: { id: this.id, pid: processId },
+      body: { signal },
+      schema: processInfoSchema,
+    });
   }
   /** Waits up to timeoutMs (≤ 60 s) for the process to exit; its state says whether it did. */
   wait(processId: string, timeoutMs = 30_000): Promise<ProcessInfo> {
-    return this.api.post(path`/api/sessions/${this.id}/processes/${processId}/wait`, undefined, {
+    return this.api.call("POST /api/sessions/{id}/processes/{pid}/wait", {
+      params: { id: this.id, pid: processId },
+      body: {},
       query: { timeoutMs },
       schema: processInfoSchema,
     });

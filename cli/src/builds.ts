@@ -1,4 +1,4 @@
-import { type ApiClient, path } from "../../sdk/client";
+import type { ApiClient } from "../../sdk/client";
 import { type Build, buildSchema } from "../../sdk/schemas/builds";
 import type { BuildState } from "../../sdk/states";
 
@@ -6,11 +6,11 @@ import type { BuildState } from "../../sdk/states";
 export const FINAL_BUILD_STATES: BuildState[] = ["succeeded", "failed", "dead_lettered"];
 
 export async function getBuild(client: ApiClient, id: string): Promise<Build> {
-  return client.get(path`/api/template-builds/${id}`, { schema: buildSchema });
+  return client.call("GET /api/template-builds/{id}", { params: { id }, schema: buildSchema });
 }
 
 export async function getBuildLog(client: ApiClient, id: string): Promise<string> {
-  const res = await client.raw("GET", path`/api/template-builds/${id}/log`, { headers: { accept: "text/plain" } });
+  const res = await client.callRaw("GET /api/template-builds/{id}/log", { params: { id }, headers: { accept: "text/plain" } });
   return res.text();
 }
 

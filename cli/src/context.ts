@@ -57,7 +57,11 @@ export function createContext(opts: GlobalOptions, env: Env, streams: Streams): 
 export async function refreshCredentials(baseURL: string, creds: ServerCredentials): Promise<ServerCredentials> {
   if (!creds.refreshToken) throw new ApiError("unauthorized", "the stored credentials cannot be refreshed");
   const client = new ApiClient({ baseURL });
-  const pair = await client.post("/api/auth/refresh", { refreshToken: creds.refreshToken }, { schema: tokenPairSchema, auth: false });
+  const pair = await client.call("POST /api/auth/refresh", {
+    body: { refreshToken: creds.refreshToken },
+    schema: tokenPairSchema,
+    auth: false,
+  });
   return {
     ...creds,
     accessToken: pair.accessToken,

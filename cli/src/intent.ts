@@ -8,7 +8,7 @@ import { type IntentResponse, type IntentSurface, intentResponse } from "../../s
  */
 export async function signalIntent(client: ApiClient, surface: IntentSurface, sessionId?: string): Promise<IntentResponse | null> {
   try {
-    return await client.post("/api/intent", { surface, sessionId }, { schema: intentResponse });
+    return await client.call("POST /api/intent", { body: { surface, sessionId }, schema: intentResponse });
   } catch {
     return null;
   }

@@ -1,60 +1,14 @@
-import { type ApiClient, path } from "../../sdk/client";
+import type { ApiClient } from "../../sdk/client";
 import { ApiError } from "../../sdk/errors";
-import {
-  SESSION_PAGE_MAX,
-  type Session,
-  type SessionListResponse,
-  sessionDetailResponse,
-  sessionListResponse,
-  sessionNameSchema,
-  sessionResponse,
-} from "../../sdk/schemas/sessions";
+import { type Session, sessionDetailResponse, sessionNameSchema, sessionResponse } from "../../sdk/schemas/sessions";
+import { listSessionPage } from "../../sdk/sessions";
 import type { SessionState } from "../../sdk/states";
 import { CLIError } from "./output";
 
 /** Host names of config-ssh entries end in this; `flare ssh dev.burstflare` works like `flare ssh dev`. */
 export const HOST_SUFFIX = ".burstflare";
 
-/** Server-side filters of GET /api/sessions (see sdk/schemas/sessions.ts sessionListQuery). */
-export interface SessionListFilters {
-  state?: string;
-  templateId?: string;
-  owner?: string;
-  name?: string;
-  q?: string;
-}
-
-function listQuery(filters: SessionListFilters & { limit?: number; cursor?: string | null }): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
-
-/** One page of sessions (newest first), filtered by the server: what `flare session list` shows. */
-export function listSessionPage(
-  client: ApiClient,
-  opts: SessionListFilters & { limit?: number; cursor?: string | null } = {},
-): Promise<SessionListResponse> {
-  return client.get(`/api/sessions${listQuery(opts)}`, { schema: sessionListResponse });
-}
-
-/**
- * Every session matching `filters`, page after page. Only for callers that need them all
- * (`flare config-ssh` writes one host per session); others ask for one page or one name.
- */
-export async function listAllSessions(client: ApiClient, filters: SessionListFilters = {}): Promise<Session[]> {
-  const all: Session[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: SessionListResponse = await listSessionPage(client, { ...filters, limit: SESSION_PAGE_MAX, cursor });
-    all.push(...page.sessions);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
-}
+export { listAllSessions, listSessionPage, type SessionListFilters } from "../../sdk/sessions";
 
 /** The live session with this exact name, or null: one filtered request, whatever the workspace's size. */
 export async function findSessionByName(client: ApiClient, name: string): Promise<Session | null> {
@@ -69,7 +23,7 @@ export async function resolveSession(client: ApiClient, ref: string): Promise<Se
   // Ids look like `ses_…`; names never hold an underscore, so a name skips the lookup by id.
   if (key.includes("_")) {
     try {
-      return (await client.get(path`/api/sessions/${key}`, { schema: sessionDetailResponse })).session;
+      return (await client.call("GET /api/sessions/{id}", { params: { id: key }, schema: sessionDetailResponse })).session;
     } catch (err) {
       if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
     }
@@ -95,7 +49,7 @@ export interface WaitOptions {
 export async function waitForState(client: ApiClient, id: string, targets: SessionState[], opts: WaitOptions = {}): Promise<Session> {
   const deadline = Date.now() + (opts.timeoutMs ?? 5 * 60_000);
   for (;;) {
-    const { session } = await client.get(path`/api/sessions/${id}`, { schema: sessionDetailResponse });
+    const { session } = await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
     opts.onUpdate?.(session);
     if (targets.includes(session.state)) return session;
     if (session.state === "failed") {
@@ -121,7 +75,7 @@ export async function ensureRunning(client: ApiClient, session: Session, opts: W
   if (current.state === "running") return current;
   if (current.state !== "starting") {
     try {
-      await client.post(path`/api/sessions/${current.id}/start`, {}, { schema: sessionResponse });
+      await client.call("POST /api/sessions/{id}/start", { params: { id: current.id }, body: {}, schema: sessionResponse });
     } catch (err) {
       // Someone else started it between our read and our start: just wait for it.
       if (!(err instanceof ApiError && (err.code === "invalid_state" || err.code === "conflict"))) throw err;

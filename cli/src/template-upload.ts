@@ -1,4 +1,3 @@
-import { path } from "../../sdk/client";
 import { type BuildBrief, createVersionResponse, type UploadResult, uploadResultSchema } from "../../sdk/schemas/templates";
 import { waitForBuild } from "./builds";
 import { type Bundle, fileStreamWithProgress } from "./bundle";
@@ -29,11 +28,11 @@ export interface UploadedVersion {
  * follows the build to its end and promotes the version. A failed build is an error naming its log.
  */
 export async function uploadVersion(ctx: Context, o: UploadVersionOptions): Promise<UploadedVersion> {
-  const created = await ctx.client.post(
-    path`/api/templates/${o.template.id}/versions`,
-    { version: o.version, manifest: o.manifest },
-    { schema: createVersionResponse },
-  );
+  const created = await ctx.client.call("POST /api/templates/{id}/versions", {
+    params: { id: o.template.id },
+    body: { version: o.version, manifest: o.manifest },
+    schema: createVersionResponse,
+  });
   if (o.bundle.bytes > created.uploadGrant.maxBytes) {
     throw new CLIError(
       "payload_too_large",
@@ -63,7 +62,10 @@ export async function uploadVersion(ctx: Context, o: UploadVersionOptions): Prom
     }
     spinner.succeed(`build ${final.id}: succeeded`);
     if (o.promote) {
-      await ctx.client.post(path`/api/templates/${o.template.id}/promote`, { versionId: uploaded.version.id });
+      await ctx.client.call("POST /api/templates/{id}/promote", {
+        params: { id: o.template.id },
+        body: { versionId: uploaded.version.id },
+      });
       promoted = true;
     }
   }

@@ -2,8 +2,10 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { type APIRequestContext, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { returns } from "../../sdk/client";
 import { E2E_PORT } from "../../test/ports";
+import { clientFor } from "../helpers/api";
 import { signUp } from "../helpers/auth";
 
 /**
@@ -37,30 +39,6 @@ async function sleepyTemplate(workspaceId: string): Promise<string> {
   return templateId;
 }
 
-async function csrfOf(context: BrowserContext): Promise<string> {
-  const cookie = (await context.cookies()).find((c) => c.name === "bf_csrf");
-  if (!cookie) throw new Error("no bf_csrf cookie: not signed in?");
-  return cookie.value;
-}
-
-/** The signed-in page's API, as the SPA calls it (cookie + CSRF header). */
-async function apiAs(page: Page) {
-  const csrf = await csrfOf(page.context());
-  const request: APIRequestContext = page.request;
-  return {
-    async post<T>(url: string, data: unknown): Promise<T> {
-      const res = await request.post(url, { data, headers: { "x-csrf-token": csrf } });
-      expect(res.ok(), `${url}: ${res.status()} ${await res.text()}`).toBe(true);
-      return (await res.json()) as T;
-    },
-    async get<T>(url: string): Promise<T> {
-      const res = await request.get(url);
-      expect(res.ok(), `${url}: ${res.status()}`).toBe(true);
-      return (await res.json()) as T;
-    },
-  };
-}
-
 interface SessionBody {
   session: { id: string; state: string; workspaceId: string };
 }
@@ -68,8 +46,8 @@ interface SessionBody {
 test("share dialog: an anyone link shows the preview to a signed-out visitor until it is revoked", async ({ page, browser }) => {
   test.setTimeout(180_000);
   await signUp(page);
-  const api = await apiAs(page);
-  const { session } = await api.post<SessionBody>("/api/sessions", { name: "shared-preview" });
+  const api = await clientFor(page);
+  const { session } = await api.call("POST /api/sessions", { body: { name: "shared-preview" }, returns: returns<SessionBody>() });
   expect(session.state).toBe("running");
 
   await page.goto(`/sessions/${session.id}`);
@@ -123,18 +101,24 @@ test("share dialog: an anyone link shows the preview to a signed-out visitor unt
 test("start on intent: opening the dashboard wakes a sleeping session marked for it, without a click", async ({ page }) => {
   test.setTimeout(180_000);
   await signUp(page);
-  const api = await apiAs(page);
-  const { workspaces } = await api.get<{ workspaces: { id: string }[] }>("/api/workspaces");
+  const api = await clientFor(page);
+  const { workspaces } = await api.call("GET /api/workspaces", { returns: returns<{ workspaces: { id: string }[] }>() });
   const workspaceId = workspaces[0]?.id ?? "";
   expect(workspaceId).not.toBe("");
   const templateId = await sleepyTemplate(workspaceId);
-  const { session } = await api.post<SessionBody>("/api/sessions", { name: "wake-me", templateId, startOnIntent: true });
+  const { session } = await api.call("POST /api/sessions", {
+    body: { name: "wake-me", templateId, startOnIntent: true },
+    returns: returns<SessionBody>(),
+  });
 
   // Away from the dashboard while it idles to sleep (the detail page fires no intent).
   await page.goto(`/sessions/${session.id}`);
   await expect(page.getByTestId("start-on-intent")).toBeChecked();
   await expect
-    .poll(async () => (await api.get<SessionBody>(`/api/sessions/${session.id}`)).session.state, { timeout: 60_000 })
+    .poll(
+      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      { timeout: 60_000 },
+    )
     .toBe("sleeping");
 
   const startCalls: string[] = [];
@@ -146,10 +130,16 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   const answer = await (await intent).json();
   expect(answer).toMatchObject({ action: "waking", sessionId: session.id });
   await expect
-    .poll(async () => (await api.get<SessionBody>(`/api/sessions/${session.id}`)).session.state, { timeout: 60_000 })
+    .poll(
+      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      { timeout: 60_000 },
+    )
     .toMatch(/^(starting|running)$/);
   await expect
-    .poll(async () => (await api.get<SessionBody>(`/api/sessions/${session.id}`)).session.state, { timeout: 60_000 })
+    .poll(
+      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      { timeout: 60_000 },
+    )
     .toBe("running");
   expect(startCalls).toEqual([]);
 

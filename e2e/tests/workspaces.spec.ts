@@ -1,11 +1,16 @@
-import { type APIRequestContext, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { clientFor } from "../helpers/api";
 import { signUp, uniqueEmail } from "../helpers/auth";
 
-/** Cookie-authenticated API calls from a page's context, with the CSRF header the SPA would send. */
-async function apiCall(page: Page, method: "GET" | "POST", path: string, data?: unknown) {
-  const csrf = (await page.context().cookies()).find((c) => c.name === "bf_csrf")?.value ?? "";
-  const request: APIRequestContext = page.request;
-  return request.fetch(path, { method, data, headers: { "x-csrf-token": csrf } });
+/** Cookie-authenticated API calls from a page's context, any status returned for the test to assert. */
+async function apiCall(page: Page, route: "POST /api/sessions" | "POST /api/sessions/{id}/start", data?: unknown, id = "") {
+  const client = await clientFor(page);
+  return client.callRaw(route, {
+    params: { id },
+    body: JSON.stringify(data ?? {}),
+    headers: { "content-type": "application/json" },
+    acceptErrors: true,
+  });
 }
 
 test("invite a second person, accept, make them a viewer: they cannot start a session", async ({ page, browser }) => {
@@ -22,8 +27,8 @@ test("invite a second person, accept, make them a viewer: they cannot start a se
   await expect(page.getByTestId("current-role")).toHaveText("owner");
 
   // A session in the team workspace for the viewer to (not) start.
-  const created = await apiCall(page, "POST", "/api/sessions", { name: "team-box", start: false });
-  expect(created.status()).toBe(201);
+  const created = await apiCall(page, "POST /api/sessions", { name: "team-box", start: false });
+  expect(created.status).toBe(201);
   const sessionId = ((await created.json()) as { session: { id: string } }).session.id;
 
   // Invite bound to the second person's email; the code is shown once.
@@ -71,14 +76,14 @@ test("invite a second person, accept, make them a viewer: they cannot start a se
     await expect(guest.getByRole("button", { name: /New session/ })).toHaveCount(0);
 
     // And the API refuses it too, naming the role.
-    const start = await apiCall(guest, "POST", `/api/sessions/${sessionId}/start`);
-    expect(start.status()).toBe(403);
+    const start = await apiCall(guest, "POST /api/sessions/{id}/start", {}, sessionId);
+    expect(start.status).toBe(403);
     expect(((await start.json()) as { error: { code: string; message: string } }).error).toMatchObject({
       code: "forbidden",
       message: expect.stringContaining("viewer"),
     });
-    const create = await apiCall(guest, "POST", "/api/sessions", { name: "sneaky", start: false });
-    expect(create.status()).toBe(403);
+    const create = await apiCall(guest, "POST /api/sessions", { name: "sneaky", start: false });
+    expect(create.status).toBe(403);
 
     // The owner's audit log shows the whole story.
     await page.goto("/workspace/audit");

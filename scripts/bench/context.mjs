@@ -4,6 +4,8 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
+import { ApiClient } from "../../sdk/client.ts";
+import { ApiError } from "../../sdk/errors.ts";
 import { ROOT } from "../lib/processes.mjs";
 import { BenchTerminal } from "./terminal.mjs";
 
@@ -63,15 +65,17 @@ export function createContext({
   const headers = { authorization: `Bearer ${token}` };
   let counter = 0;
 
+  // The sdk client every caller of the API shares; bench fixtures go through it, measured paths
+  // that time one request (api-load) still call fetch themselves.
+  const client = new ApiClient({ baseURL, headers: () => headers });
+
   async function api(method, urlPath, body) {
-    const res = await fetch(`${baseURL}${urlPath}`, {
-      method,
-      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${urlPath} → ${res.status}: ${text}`);
-    return text ? JSON.parse(text) : null;
+    try {
+      return await client.request(method, urlPath, { body });
+    } catch (err) {
+      if (err instanceof ApiError) throw new Error(`${method} ${urlPath} → ${err.status}: ${err.code}: ${err.message}`);
+      throw err;
+    }
   }
 
   return {
@@ -91,12 +95,13 @@ export function createContext({
     /** wrangler dev's process group, for workerd's CPU time; null against --base-url. */
     wranglerGroup,
     api,
+    client,
     async createSession(extra = {}) {
       const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;
-      return (await api("POST", "/api/sessions", { name, ...extra })).session;
+      return (await client.call("POST /api/sessions", { body: { name, ...extra } })).session;
     },
     async deleteSession(id) {
-      await api("DELETE", `/api/sessions/${id}`);
+      await client.call("DELETE /api/sessions/{id}", { params: { id } });
     },
     /** The terminal through the Worker and the session DO. */
     proxiedTerminal(sessionId, terminal = "main") {

@@ -10,6 +10,8 @@ export class SmokeClient {
   baseURL: string;
   token: string | null;
   cookies: Map<string, string>;
+  /** The sdk client underneath (cookie jar, CSRF and Origin headers added per request). */
+  client: import("../../sdk/client").ApiClient;
   readonly origin: string;
   raw(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers are parsed by the caller

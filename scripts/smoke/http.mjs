@@ -1,6 +1,9 @@
+import { ApiClient } from "../../sdk/client.ts";
+
 /**
- * The smoke test's HTTP client: JSON in and out, errors carry the server's code. Before it has
- * a token it works like the SPA (session cookie, CSRF double submit, Origin = the app).
+ * The smoke test's HTTP client: sdk's ApiClient with a cookie jar, JSON in and out, errors carry
+ * the server's code. Before it has a token it works like the SPA (session cookie, CSRF double
+ * submit, Origin = the app).
  */
 export class SmokeError extends Error {
   constructor(message, { status, code } = {}) {
@@ -17,6 +20,15 @@ export class SmokeClient {
     this.token = opts.token ?? null;
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     this.cookies = new Map();
+    this.client = new ApiClient({
+      baseURL: this.baseURL,
+      headers: () => this.headers(),
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        this.keepCookies(res);
+        return res;
+      },
+    });
   }
 
   get origin() {
@@ -44,16 +56,20 @@ export class SmokeClient {
 
   /** A raw request; `body` objects are sent as JSON. */
   async raw(method, path, { body, headers = {} } = {}) {
-    const init = { method, headers: this.headers(headers), signal: AbortSignal.timeout(this.timeoutMs) };
-    if (body instanceof Uint8Array) init.body = body;
+    const extra = { ...headers };
+    let payload;
+    if (body instanceof Uint8Array) payload = body;
     else if (body !== undefined) {
-      init.body = JSON.stringify(body);
-      init.headers["content-type"] = "application/json";
+      payload = JSON.stringify(body);
+      extra["content-type"] = "application/json";
     }
-    const url = path.startsWith("http") ? path : `${this.baseURL}${path}`;
-    const res = await fetch(url, init);
-    this.keepCookies(res);
-    return res;
+    // Any status comes back as is: `json` below words the failure with the step's path.
+    return this.client.raw(method, path, {
+      body: payload,
+      headers: extra,
+      signal: AbortSignal.timeout(this.timeoutMs),
+      acceptErrors: true,
+    });
   }
 
   /** JSON request; a non-2xx answer throws SmokeError with the server's error code and message. */

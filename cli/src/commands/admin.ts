@@ -66,7 +66,7 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("OPERATOR_EMAILS=you@example.com npm run dev   # prints the code", "flare admin bootstrap bfb_…"))
     .action(async (code: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const result = await ctx.client.post("/api/admin/bootstrap", { code }, { schema: operatorBootstrapResponseSchema });
+      const result = await ctx.client.call("POST /api/admin/bootstrap", { body: { code }, schema: operatorBootstrapResponseSchema });
       ctx.out.result(result, () =>
         result.isOperator ? "address proven: you are an operator" : "address proven, but it is not in OPERATOR_EMAILS",
       );
@@ -78,7 +78,7 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("flare admin report", "flare --json admin report | jq .buildsDeadLettered"))
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const report = await ctx.client.get("/api/admin/report", { schema: adminReportSchema });
+      const report = await ctx.client.call("GET /api/admin/report", { schema: adminReportSchema });
       ctx.out.result(report, () => renderReport(report));
     });
 
@@ -89,7 +89,10 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("flare admin reconcile --preview", "flare admin reconcile"))
     .action(async (opts: { preview?: boolean }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const result = await ctx.client.post("/api/admin/reconcile", { preview: opts.preview === true }, { schema: reconcileResultSchema });
+      const result = await ctx.client.call("POST /api/admin/reconcile", {
+        body: { preview: opts.preview === true },
+        schema: reconcileResultSchema,
+      });
       ctx.out.result(result, () => renderReconcile(result));
     });
 
@@ -100,8 +103,10 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("flare admin deleted", "flare admin deleted --workspace ws_123"))
     .action(async (opts: { workspace?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const query = opts.workspace ? `?workspaceId=${encodeURIComponent(opts.workspace)}` : "";
-      const list = await ctx.client.get(`/api/admin/deleted${query}`, { schema: deletedListSchema });
+      const list = await ctx.client.call("GET /api/admin/deleted", {
+        query: { workspaceId: opts.workspace || undefined },
+        schema: deletedListSchema,
+      });
       ctx.out.result(list, () =>
         list.items.length === 0
           ? "nothing deleted is waiting for purge"
@@ -127,7 +132,10 @@ export function registerAdmin(program: Command, app: App): void {
       if (!(RESTORABLE_KINDS as readonly string[]).includes(kind)) {
         throw new Error(`unknown kind "${kind}"; use one of: ${RESTORABLE_KINDS.join(", ")}`);
       }
-      const result = await ctx.client.post("/api/admin/restore", { kind: kind as RestorableKind, id }, { schema: restoreResultSchema });
+      const result = await ctx.client.call("POST /api/admin/restore", {
+        body: { kind: kind as RestorableKind, id },
+        schema: restoreResultSchema,
+      });
       ctx.out.result(result, () => {
         const r = result.restored;
         return `restored ${result.kind} ${result.id} (${r.sessions} sessions, ${r.templates} templates, ${r.snapshots} snapshots)`;
@@ -142,11 +150,11 @@ export function registerAdmin(program: Command, app: App): void {
     .addHelpText("after", examples("flare admin export ws_123 -o ws_123-backup.json"))
     .action(async (workspaceId: string, opts: { output?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const exported = await ctx.client.post(
-        `/api/admin/workspaces/${encodeURIComponent(workspaceId)}/exports`,
-        {},
-        { schema: workspaceExportSchema },
-      );
+      const exported = await ctx.client.call("POST /api/admin/workspaces/{workspaceId}/exports", {
+        params: { workspaceId },
+        body: {},
+        schema: workspaceExportSchema,
+      });
       await downloadExport(ctx, exported, opts.output);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ApiClient, path } from "../../../sdk/client";
+import { ApiClient } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
 import { deviceStartResponseSchema, meResponseSchema, signInListSchema, type TokenPair, tokenPairSchema } from "../../../sdk/schemas/auth";
 import { type App, examples } from "../app";
@@ -43,7 +43,7 @@ export function registerAuth(program: Command, app: App): void {
       }
       let revoked = true;
       try {
-        await ctx.client.post("/api/auth/logout", {});
+        await ctx.client.call("POST /api/auth/logout", { body: {} });
       } catch (err) {
         // Forget locally even when the server cannot be told; say so, since the token may live on until it expires.
         revoked = err instanceof ApiError && err.code === "unauthorized";
@@ -58,7 +58,7 @@ export function registerAuth(program: Command, app: App): void {
     .description("Show the signed-in user, workspace and role")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+      const me = await ctx.client.call("GET /api/auth/me", { schema: meResponseSchema });
       ctx.out.result(
         me,
         () =>
@@ -81,7 +81,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
-      const { signIns } = await ctx.client.get("/api/auth/sign-ins", { schema: signInListSchema });
+      const { signIns } = await ctx.client.call("GET /api/auth/sign-ins", { schema: signInListSchema });
       const result = name === "sessions" ? { sessions: signIns } : { signIns };
       ctx.out.result(result, () =>
         table(
@@ -103,7 +103,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
     .action(async (signInId: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
-      await ctx.client.delete(path`/api/auth/sign-ins/${signInId}`);
+      await ctx.client.call("DELETE /api/auth/sign-ins/{signInId}", { params: { signInId } });
       ctx.out.result({ revoked: signInId }, () => `revoked ${signInId}`);
     });
 }
@@ -134,7 +134,7 @@ export async function login(ctx: Context, opts: { openBrowser: boolean }): Promi
     refreshToken: pair.refreshToken,
     accessExpiresAt: Date.now() + pair.expiresIn * 1000,
   });
-  const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+  const me = await ctx.client.call("GET /api/auth/me", { schema: meResponseSchema });
   ctx.store.set(ctx.baseURL, { ...ctx.store.get(ctx.baseURL)!, email: me.user.email, userId: me.user.id });
   spinner.succeed(`signed in as ${me.user.email}`);
   ctx.out.event({ type: "logged_in", baseURL: ctx.baseURL, user: me.user, workspace: me.workspace, role: me.role }, () => undefined);
@@ -153,7 +153,7 @@ export async function pollExchange(
   for (;;) {
     await sleep(interval * 1000);
     try {
-      return await client.post("/api/cli/device/exchange", { deviceCode }, { schema: tokenPairSchema, auth: false });
+      return await client.call("POST /api/cli/device/exchange", { body: { deviceCode }, schema: tokenPairSchema, auth: false });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       if (err.code === "authorization_pending") {

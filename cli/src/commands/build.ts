@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { buildListSchema, buildSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
 import { BUILD_STATES } from "../../../sdk/states";
 import { type App, examples } from "../app";
@@ -21,7 +20,7 @@ export function registerBuild(program: Command, app: App): void {
       if (opts.status && !(BUILD_STATES as readonly string[]).includes(opts.status)) {
         throw new CLIError("usage", `--status must be one of ${BUILD_STATES.join(", ")}`, { exitCode: 2 });
       }
-      const data = await ctx.client.get("/api/template-builds", {
+      const data = await ctx.client.call("GET /api/template-builds", {
         query: { status: opts.status, templateId: opts.template, limit: opts.limit },
         schema: buildListSchema,
       });
@@ -81,7 +80,7 @@ export function registerBuild(program: Command, app: App): void {
     .argument("<buildId>", "build id")
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const build = await ctx.client.post(path`/api/template-builds/${id}/retry`, {}, { schema: buildSchema });
+      const build = await ctx.client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema });
       ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
     });
 
@@ -90,7 +89,10 @@ export function registerBuild(program: Command, app: App): void {
     .description("Operators: queue every dead-lettered build again")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.post("/api/admin/template-builds/retry-dead-lettered", {}, { schema: retryDeadLetteredSchema });
+      const data = await ctx.client.call("POST /api/admin/template-builds/retry-dead-lettered", {
+        body: {},
+        schema: retryDeadLetteredSchema,
+      });
       ctx.out.result(data, () => `requeued ${data.count} dead-lettered build${data.count === 1 ? "" : "s"}`);
     });
 }

@@ -13,13 +13,13 @@ import { CLIError, EXIT } from "../output";
 async function fetchNames(client: ApiClient, kind: NameKind): Promise<string[]> {
   switch (kind) {
     case "sessions": {
-      const page = await client.get(`/api/sessions?limit=${SESSION_PAGE_MAX}`, { schema: sessionListResponse });
+      const page = await client.call("GET /api/sessions", { query: { limit: SESSION_PAGE_MAX }, schema: sessionListResponse });
       return page.sessions.filter((s) => s.state !== "deleted").map((s) => s.name);
     }
     case "templates":
-      return (await client.get("/api/templates", { schema: templateListSchema })).templates.map((t) => t.name);
+      return (await client.call("GET /api/templates", { schema: templateListSchema })).templates.map((t) => t.name);
     case "snapshots":
-      return (await client.get("/api/snapshots", { schema: workspaceSnapshotListSchema })).snapshots.map((s) => s.id);
+      return (await client.call("GET /api/snapshots", { schema: workspaceSnapshotListSchema })).snapshots.map((s) => s.id);
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import nodePath from "node:path";
 import type { Command } from "commander";
-import { type ApiClient, path } from "../../../sdk/client";
+import type { ApiClient } from "../../../sdk/client";
 import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { homeDir } from "../config";
@@ -98,7 +98,7 @@ export function registerConfigSSH(program: Command, app: App): void {
 async function learnSSHUser(client: ApiClient, sessions: { id: string }[]): Promise<string | null> {
   for (const s of sessions) {
     try {
-      return (await client.post(path`/api/sessions/${s.id}/ssh-token`, {}, { schema: sshTokenSchema })).sshUser;
+      return (await client.call("POST /api/sessions/{id}/ssh-token", { params: { id: s.id }, body: {}, schema: sshTokenSchema })).sshUser;
     } catch {}
   }
   return null;

@@ -69,7 +69,7 @@ export async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]>
 
   let reachable = false;
   try {
-    const health = await ctx.client.get("/api/health", { schema: healthSchema, auth: false });
+    const health = await ctx.client.call("GET /api/health", { schema: healthSchema, auth: false });
     reachable = true;
     checks.push({
       name: "server",
@@ -104,7 +104,7 @@ export async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]>
     checks.push({ name: "auth", status: "fail", detail: `not signed in to ${ctx.baseURL}`, fix: "run `flare auth login`" });
   } else if (reachable) {
     try {
-      const me = await ctx.client.get("/api/auth/me", { schema: meResponseSchema });
+      const me = await ctx.client.call("GET /api/auth/me", { schema: meResponseSchema });
       signedIn = true;
       checks.push({
         name: "auth",
@@ -128,7 +128,7 @@ export async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]>
   } else if (signedIn) {
     try {
       const fp = fingerprint(readFileSync(paths.publicKey, "utf8"));
-      const { keys } = await ctx.client.get("/api/auth/ssh-keys", { schema: sshKeyListSchema });
+      const { keys } = await ctx.client.call("GET /api/auth/ssh-keys", { schema: sshKeyListSchema });
       checks.push(
         keys.some((k) => k.fingerprint === fp)
           ? { name: "ssh key", status: "ok", detail: `${fp} registered` }

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
 import { type App, examples } from "../app";
 import { CLIError } from "../output";
@@ -16,7 +15,7 @@ export function registerDotfiles(program: Command, app: App): void {
     .addHelpText("after", examples("flare dotfiles set https://github.com/ana/dotfiles"))
     .action(async (url: string, opts: { ref?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.post("/api/me/dotfiles", { url, ref: opts.ref }, { schema: dotfilesResponse });
+      const data = await ctx.client.call("POST /api/me/dotfiles", { body: { url, ref: opts.ref }, schema: dotfilesResponse });
       ctx.out.result(data, () => `dotfiles set to ${data.dotfiles?.url}; sessions started from now on apply them`);
     });
 
@@ -28,13 +27,13 @@ export function registerDotfiles(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       if (ref) {
         const s = await resolveSession(ctx.client, ref);
-        const data = await ctx.client.get(path`/api/sessions/${s.id}/dotfiles`, { schema: sessionDotfilesResponse });
+        const data = await ctx.client.call("GET /api/sessions/{id}/dotfiles", { params: { id: s.id }, schema: sessionDotfilesResponse });
         ctx.out.result(data, () =>
           data.run ? `${data.run.status} at ${data.run.at} from ${data.run.url}\n${data.run.output}` : `no dotfiles run in ${s.name}`,
         );
         return;
       }
-      const data = await ctx.client.get("/api/me/dotfiles", { schema: dotfilesResponse });
+      const data = await ctx.client.call("GET /api/me/dotfiles", { schema: dotfilesResponse });
       ctx.out.result(data, () =>
         data.dotfiles ? `${data.dotfiles.url}${data.dotfiles.ref ? ` (${data.dotfiles.ref})` : ""}` : "no dotfiles set",
       );
@@ -45,7 +44,7 @@ export function registerDotfiles(program: Command, app: App): void {
     .description("Stop applying dotfiles to new sessions")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.delete("/api/me/dotfiles", { schema: dotfilesResponse });
+      const data = await ctx.client.call("DELETE /api/me/dotfiles", { schema: dotfilesResponse });
       ctx.out.result(data, () => "dotfiles cleared");
     });
 
@@ -56,7 +55,11 @@ export function registerDotfiles(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.post(path`/api/sessions/${s.id}/dotfiles/apply`, {}, { schema: dotfilesApplyResponse });
+      const data = await ctx.client.call("POST /api/sessions/{id}/dotfiles/apply", {
+        params: { id: s.id },
+        body: {},
+        schema: dotfilesApplyResponse,
+      });
       if (!data.ok) {
         throw new CLIError("dotfiles_failed", `dotfiles failed:\n${data.output}`, {
           hint: `fix the script in your dotfiles repository (\`flare dotfiles show\` names it), then \`flare dotfiles apply ${s.name}\``,

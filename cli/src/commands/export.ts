@@ -16,7 +16,7 @@ export function registerExport(program: Command, app: App): void {
       const spinner = ctx.spinner("preparing the export");
       let exported: ReturnType<typeof workspaceExportSchema.parse>;
       try {
-        exported = await ctx.client.post("/api/workspaces/current/exports", {}, { schema: workspaceExportSchema });
+        exported = await ctx.client.call("POST /api/workspaces/current/exports", { body: {}, schema: workspaceExportSchema });
         spinner.succeed(`export ${exported.id} ready (${formatBytes(exported.bytes)})`);
       } catch (err) {
         spinner.fail();

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { gitCloneResult, gitCredentialResponse } from "../../../sdk/schemas/git";
 import { type App, examples } from "../app";
 import { CLIError, EXIT } from "../output";
@@ -28,11 +27,10 @@ export function registerGit(program: Command, app: App): void {
     .addHelpText("after", examples("gh auth token | flare git token set", "flare git token set --host git.example.com -u ana < token.txt"))
     .action(async (opts: { host: string; username?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.post(
-        "/api/me/git-credential",
-        { host: opts.host, username: opts.username, token: await readToken() },
-        { schema: gitCredentialResponse },
-      );
+      const data = await ctx.client.call("POST /api/me/git-credential", {
+        body: { host: opts.host, username: opts.username, token: await readToken() },
+        schema: gitCredentialResponse,
+      });
       ctx.out.result(data, () => `git token stored for ${data.credential?.host}; sessions you start from now on offer it to git`);
     });
 
@@ -41,7 +39,7 @@ export function registerGit(program: Command, app: App): void {
     .description("Which host your token is for (never the token)")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.get("/api/me/git-credential", { schema: gitCredentialResponse });
+      const data = await ctx.client.call("GET /api/me/git-credential", { schema: gitCredentialResponse });
       ctx.out.result(data, () =>
         data.credential
           ? `${data.credential.host} as ${data.credential.username}, set ${data.credential.updatedAt}`
@@ -54,7 +52,7 @@ export function registerGit(program: Command, app: App): void {
     .description("Forget your token")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.delete("/api/me/git-credential", { schema: gitCredentialResponse });
+      const data = await ctx.client.call("DELETE /api/me/git-credential", { schema: gitCredentialResponse });
       ctx.out.result(data, () => "git token removed");
     });
 
@@ -68,7 +66,7 @@ export function registerGit(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
       const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
-      const data = await ctx.client.post(path`/api/sessions/${s.id}/git/clone`, body, { schema: gitCloneResult });
+      const data = await ctx.client.call("POST /api/sessions/{id}/git/clone", { params: { id: s.id }, body, schema: gitCloneResult });
       if (!data.ok) {
         throw new CLIError("clone_failed", `git clone failed:\n${data.output}`, {
           hint: "check the URL and ref; for a private repository set your token with `flare git token set` and try again",

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { sessionPortsResponse } from "../../../sdk/schemas/ports";
 import { createShareResponse, parseDuration, SHARE_SCOPES, type ShareScope } from "../../../sdk/schemas/shares";
 import { type App, examples } from "../app";
@@ -28,7 +27,7 @@ export function registerPorts(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.get(path`/api/sessions/${s.id}/ports`, { schema: sessionPortsResponse });
+      const data = await ctx.client.call("GET /api/sessions/{id}/ports", { params: { id: s.id }, schema: sessionPortsResponse });
       ctx.out.result(data, () =>
         data.ports.length === 0
           ? `nothing listens in ${s.name} yet`
@@ -85,17 +84,17 @@ export function registerPorts(program: Command, app: App): void {
         throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
       }
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.post(
-        path`/api/sessions/${s.id}/shares`,
-        {
+      const data = await ctx.client.call("POST /api/sessions/{id}/shares", {
+        params: { id: s.id },
+        body: {
           scope: opts.scope as ShareScope,
           emails: opts.email.length ? opts.email : undefined,
           expiresInSeconds,
           label: opts.label,
           port,
         },
-        { schema: createShareResponse },
-      );
+        schema: createShareResponse,
+      });
       ctx.out.result(data, () => `${data.url}\n${data.share.id}: port ${port}, ${data.share.scope}, until ${data.share.expiresAt}`);
     });
 }

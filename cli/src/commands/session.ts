@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { SESSION_PAGE_MAX, type Session, sessionDetailResponse, sessionEventSchema, sessionResponse } from "../../../sdk/schemas/sessions";
 import { templateListSchema } from "../../../sdk/schemas/templates";
 import { SESSION_STATES, type SessionState } from "../../../sdk/states";
@@ -54,18 +53,20 @@ export function registerSession(program: Command, app: App): void {
       if (!session) {
         let templateId: string | undefined;
         if (opts.template) {
-          const { templates } = await ctx.client.get("/api/templates", { schema: templateListSchema });
+          const { templates } = await ctx.client.call("GET /api/templates", { schema: templateListSchema });
           const t = templates.find((x) => x.id === opts.template) ?? templates.find((x) => x.name === opts.template);
           if (!t) throw new CLIError("not_found", `no template "${opts.template}"`, { hint: "list them with `flare template list`" });
           templateId = t.id;
         }
         const git = opts.git ? { url: opts.git, ref: opts.ref } : undefined;
-        session = (await ctx.client.post("/api/sessions", { name, templateId, git }, { schema: sessionResponse })).session;
+        session = (await ctx.client.call("POST /api/sessions", { body: { name, templateId, git }, schema: sessionResponse })).session;
         created = true;
       }
       if (opts.wait) session = await withSpinner(ctx, session, (onUpdate) => ensureRunning(ctx.client, session!, { onUpdate }));
       else if (!created && session.state !== "running" && session.state !== "starting") {
-        session = (await ctx.client.post(path`/api/sessions/${session.id}/start`, {}, { schema: sessionResponse })).session;
+        session = (
+          await ctx.client.call("POST /api/sessions/{id}/start", { params: { id: session.id }, body: {}, schema: sessionResponse })
+        ).session;
       }
       ctx.out.result(
         { session, created },
@@ -120,7 +121,7 @@ export function registerSession(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const { id } = await resolveSession(ctx.client, ref);
-      const { session } = await ctx.client.get(path`/api/sessions/${id}`, { schema: sessionDetailResponse });
+      const { session } = await ctx.client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
       ctx.out.result({ session }, () =>
         [
           `${session.name} (${session.id})`,
@@ -150,7 +151,11 @@ export function registerSession(program: Command, app: App): void {
       .action(async (ref: string, opts: { wait: boolean }, cmd: Command) => {
         const ctx = app.ctx(cmd);
         const found = await resolveSession(ctx.client, ref);
-        let { session } = await ctx.client.post(path`/api/sessions/${found.id}/${name}`, {}, { schema: sessionResponse });
+        let { session } = await ctx.client.call(`POST /api/sessions/{id}/${name}`, {
+          params: { id: found.id },
+          body: {},
+          schema: sessionResponse,
+        });
         if (opts.wait && session.state !== target) {
           // A restart may still report `running` from before the stop; wait through `starting`.
           const current = session;
@@ -166,7 +171,7 @@ export function registerSession(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const found = await resolveSession(ctx.client, ref);
-      await ctx.client.delete(path`/api/sessions/${found.id}`);
+      await ctx.client.call("DELETE /api/sessions/{id}", { params: { id: found.id } });
       ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
     });
 
@@ -191,7 +196,7 @@ export function registerSession(program: Command, app: App): void {
       }
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (opts.since !== undefined) headers["last-event-id"] = opts.since;
-      const res = await ctx.client.raw("GET", path`/api/sessions/${found.id}/events`, { headers, signal: abort.signal });
+      const res = await ctx.client.callRaw("GET /api/sessions/{id}/events", { params: { id: found.id }, headers, signal: abort.signal });
       if (!res.body) return;
       for await (const msg of parseSSE(res.body)) {
         const parsed = sessionEventSchema.safeParse(safeJSON(msg.data));

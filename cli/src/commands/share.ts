@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import {
   createShareResponse,
   parseDuration,
@@ -54,11 +53,11 @@ export function registerShare(program: Command, app: App): void {
         throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
       }
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.post(
-        path`/api/sessions/${s.id}/shares`,
-        { scope, emails: opts.email.length ? opts.email : undefined, expiresInSeconds, label: opts.label },
-        { schema: createShareResponse },
-      );
+      const data = await ctx.client.call("POST /api/sessions/{id}/shares", {
+        params: { id: s.id },
+        body: { scope, emails: opts.email.length ? opts.email : undefined, expiresInSeconds, label: opts.label },
+        schema: createShareResponse,
+      });
       ctx.out.result(
         data,
         () => `${data.url}\n${data.share.id}: ${describeScope(data.share.scope, data.share.emails)}, until ${data.share.expiresAt}`,
@@ -72,7 +71,7 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.get(path`/api/sessions/${s.id}/shares`, { schema: shareListResponse });
+      const data = await ctx.client.call("GET /api/sessions/{id}/shares", { params: { id: s.id }, schema: shareListResponse });
       ctx.out.result(data, () =>
         data.shares.length === 0
           ? `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``
@@ -99,7 +98,10 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, linkId: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.delete(path`/api/sessions/${s.id}/shares/${linkId}`, { schema: shareResponse });
+      const data = await ctx.client.call("DELETE /api/sessions/{id}/shares/{shareId}", {
+        params: { id: s.id, shareId: linkId },
+        schema: shareResponse,
+      });
       ctx.out.result(data, () => `revoked ${data.share.id}`);
     });
 
@@ -112,9 +114,11 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const query = new URLSearchParams({ limit: opts.limit });
-      if (opts.link) query.set("shareId", opts.link);
-      const data = await ctx.client.get(`${path`/api/sessions/${s.id}/share-access`}?${query}`, { schema: shareAccessListResponse });
+      const data = await ctx.client.call("GET /api/sessions/{id}/share-access", {
+        params: { id: s.id },
+        query: { limit: opts.limit, shareId: opts.link },
+        schema: shareAccessListResponse,
+      });
       ctx.out.result(data, () =>
         table(
           data.entries.map((e) => ({

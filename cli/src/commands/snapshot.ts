@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { path } from "../../../sdk/client";
 import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
 import { downloadTo } from "../download";
@@ -20,7 +19,11 @@ export function registerSnapshot(program: Command, app: App): void {
       const s = await resolveSession(ctx.client, ref);
       const spinner = ctx.spinner(`saving a snapshot of ${s.name}`);
       try {
-        const snapshot = await ctx.client.post(path`/api/sessions/${s.id}/snapshots`, { label: opts.label }, { schema: snapshotSchema });
+        const snapshot = await ctx.client.call("POST /api/sessions/{id}/snapshots", {
+          params: { id: s.id },
+          body: { label: opts.label },
+          schema: snapshotSchema,
+        });
         spinner.succeed(`saved ${snapshot.id} (${formatBytes(snapshot.bytes ?? 0)})`);
         ctx.out.result({ snapshot }, () => undefined);
       } catch (err) {
@@ -36,7 +39,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.get(path`/api/sessions/${s.id}/snapshots`, { schema: snapshotListSchema });
+      const data = await ctx.client.call("GET /api/sessions/{id}/snapshots", { params: { id: s.id }, schema: snapshotListSchema });
       ctx.out.result(data, () =>
         table(
           data.snapshots.map((x) => ({
@@ -65,7 +68,11 @@ export function registerSnapshot(program: Command, app: App): void {
     .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.post(path`/api/sessions/${s.id}/snapshots/${sid}/restore`, {}, { schema: restoreSnapshotResult });
+      const data = await ctx.client.call("POST /api/sessions/{id}/snapshots/{sid}/restore", {
+        params: { id: s.id, sid },
+        body: {},
+        schema: restoreSnapshotResult,
+      });
       ctx.out.result(data, () => `restored ${data.restored.id} into ${s.name}; the previous state is in ${data.safety.id}`);
     });
 
@@ -77,7 +84,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      await ctx.client.delete(path`/api/sessions/${s.id}/snapshots/${sid}`);
+      await ctx.client.call("DELETE /api/sessions/{id}/snapshots/{sid}", { params: { id: s.id, sid } });
       ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
     });
 
@@ -91,7 +98,7 @@ export function registerSnapshot(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
       const file = opts.output ?? `${sid}.tar.gz`;
-      const res = await ctx.client.raw("GET", path`/api/sessions/${s.id}/snapshots/${sid}/content`);
+      const res = await ctx.client.callRaw("GET /api/sessions/{id}/snapshots/{sid}/content", { params: { id: s.id, sid } });
       const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
       ctx.out.result({ file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
     });

@@ -1,22 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { type ApiClient, path as apiPath } from "../../../sdk/client";
+import type { ApiClient } from "../../../sdk/client";
 import { DEVCONTAINER_PATHS, type DevcontainerImport, formatImportWarning, importDevcontainer } from "../../../sdk/devcontainer";
 import { ApiError } from "../../../sdk/errors";
 import { JsoncError } from "../../../sdk/jsonc";
-import {
-  createVersionResponse,
-  type TemplateDetail,
-  templateDetailSchema,
-  templateSchema,
-  uploadResultSchema,
-} from "../../../sdk/schemas/templates";
+import { type TemplateDetail, templateDetailSchema, templateSchema } from "../../../sdk/schemas/templates";
 import { type App, examples } from "../app";
-import { waitForBuild } from "../builds";
-import { fileStreamWithProgress, isDirectory, prepareBundle } from "../bundle";
-import { CLIError, formatBytes } from "../output";
-import { ProgressBar } from "../progress";
+import { isDirectory, prepareBundle } from "../bundle";
+import { CLIError } from "../output";
 import { uploadVersion } from "../template-upload";
 import { resolveTemplate } from "./template";
 
@@ -65,8 +57,11 @@ async function findOrCreate(client: ApiClient, ref: string, create: boolean): Pr
     const missing = (err instanceof CLIError || err instanceof ApiError) && err.code === "not_found";
     if (!missing || !create) throw err;
   }
-  const t = await client.post("/api/templates", { name: ref, description: "imported from devcontainer.json" }, { schema: templateSchema });
-  return client.get(apiPath`/api/templates/${t.id}`, { schema: templateDetailSchema });
+  const t = await client.call("POST /api/templates", {
+    body: { name: ref, description: "imported from devcontainer.json" },
+    schema: templateSchema,
+  });
+  return client.call("GET /api/templates/{id}", { params: { id: t.id }, schema: templateDetailSchema });
 }
 
 export function registerTemplateImport(tpl: Command, app: App): void {

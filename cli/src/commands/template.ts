@@ -1,19 +1,10 @@
 import type { Command } from "commander";
-import { type ApiClient, path } from "../../../sdk/client";
+import type { ApiClient } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
-import {
-  createVersionResponse,
-  type TemplateDetail,
-  templateDetailSchema,
-  templateListSchema,
-  templateSchema,
-  uploadResultSchema,
-} from "../../../sdk/schemas/templates";
+import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "../../../sdk/schemas/templates";
 import { type App, examples } from "../app";
-import { waitForBuild } from "../builds";
-import { fileStreamWithProgress, MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
+import { MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
 import { CLIError, formatBytes, table } from "../output";
-import { ProgressBar } from "../progress";
 import { uploadVersion } from "../template-upload";
 import { registerTemplateImport } from "./template-import";
 
@@ -27,14 +18,14 @@ const int = (v: string) => {
 /** A template by id or by name (the detail view, with versions). */
 export async function resolveTemplate(client: ApiClient, ref: string): Promise<TemplateDetail> {
   try {
-    return await client.get(path`/api/templates/${ref}`, { schema: templateDetailSchema });
+    return await client.call("GET /api/templates/{id}", { params: { id: ref }, schema: templateDetailSchema });
   } catch (err) {
     if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
   }
-  const { templates } = await client.get("/api/templates", { schema: templateListSchema });
+  const { templates } = await client.call("GET /api/templates", { schema: templateListSchema });
   const match = templates.find((t) => t.name === ref);
   if (!match) throw new CLIError("not_found", `no template named or with id "${ref}"`, { hint: "list them with `flare template list`" });
-  return client.get(path`/api/templates/${match.id}`, { schema: templateDetailSchema });
+  return client.call("GET /api/templates/{id}", { params: { id: match.id }, schema: templateDetailSchema });
 }
 
 interface UploadOptions extends ManifestFlags {
@@ -54,7 +45,7 @@ export function registerTemplate(program: Command, app: App): void {
     .addHelpText("after", examples("flare template create node-dev -d 'Node 22 with pnpm'"))
     .action(async (name: string, opts: { description?: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const t = await ctx.client.post("/api/templates", { name, description: opts.description }, { schema: templateSchema });
+      const t = await ctx.client.call("POST /api/templates", { body: { name, description: opts.description }, schema: templateSchema });
       ctx.out.result({ template: t }, () => `created template ${t.name} (${t.id})`);
     });
 
@@ -63,7 +54,7 @@ export function registerTemplate(program: Command, app: App): void {
     .description("List templates")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.get("/api/templates", { schema: templateListSchema });
+      const data = await ctx.client.call("GET /api/templates", { schema: templateListSchema });
       ctx.out.result(data, () =>
         table(
           data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" })),
@@ -184,11 +175,11 @@ export function registerTemplate(program: Command, app: App): void {
           },
         );
       }
-      const data = await ctx.client.post(
-        path`/api/templates/${d.template.id}/promote`,
-        { versionId: v.id },
-        { schema: templateDetailSchema },
-      );
+      const data = await ctx.client.call("POST /api/templates/{id}/promote", {
+        params: { id: d.template.id },
+        body: { versionId: v.id },
+        schema: templateDetailSchema,
+      });
       ctx.out.result(data, () => `${d.template.name}: ${v.version} is now active`);
     });
 
@@ -199,7 +190,11 @@ export function registerTemplate(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const d = await resolveTemplate(ctx.client, ref);
-      const data = await ctx.client.post(path`/api/templates/${d.template.id}/rollback`, {}, { schema: templateDetailSchema });
+      const data = await ctx.client.call("POST /api/templates/{id}/rollback", {
+        params: { id: d.template.id },
+        body: {},
+        schema: templateDetailSchema,
+      });
       ctx.out.result(data, () => `${d.template.name}: ${data.template.activeVersion ?? "no version"} is now active`);
     });
 
@@ -214,7 +209,11 @@ export function registerTemplate(program: Command, app: App): void {
       .action(async (ref: string, _opts: unknown, cmd: Command) => {
         const ctx = app.ctx(cmd);
         const d = await resolveTemplate(ctx.client, ref);
-        const t = await ctx.client.post(path`/api/templates/${d.template.id}/${name}`, {}, { schema: templateSchema });
+        const t = await ctx.client.call(`POST /api/templates/{id}/${name}`, {
+          params: { id: d.template.id },
+          body: {},
+          schema: templateSchema,
+        });
         ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
       });
   }
@@ -226,7 +225,7 @@ export function registerTemplate(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const d = await resolveTemplate(ctx.client, ref);
-      await ctx.client.delete(path`/api/templates/${d.template.id}`);
+      await ctx.client.call("DELETE /api/templates/{id}", { params: { id: d.template.id } });
       ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
     });
 }

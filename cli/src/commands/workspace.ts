@@ -17,7 +17,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .description("List your workspaces (* marks the current one)")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.get("/api/workspaces", { schema: workspaceListSchema });
+      const data = await ctx.client.call("GET /api/workspaces", { schema: workspaceListSchema });
       ctx.out.result(data, () =>
         table(
           data.workspaces.map((w) => ({ ...w, current: w.current ? "*" : "" })),
@@ -37,7 +37,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .argument("<name>", "workspace name")
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.post("/api/workspaces", { name }, { schema: workspaceSettingsSchema });
+      const data = await ctx.client.call("POST /api/workspaces", { body: { name }, schema: workspaceSettingsSchema });
       ctx.out.result(
         data,
         () =>
@@ -51,14 +51,17 @@ export function registerWorkspace(program: Command, app: App): void {
     .addHelpText("after", examples("flare workspace switch team-alpha"))
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const { workspaces } = await ctx.client.get("/api/workspaces", { schema: workspaceListSchema });
+      const { workspaces } = await ctx.client.call("GET /api/workspaces", { schema: workspaceListSchema });
       const target = workspaces.find((w) => w.id === ref) ?? workspaces.filter((w) => w.name === ref)[0];
       if (!target)
         throw new CLIError("not_found", `you are not a member of a workspace "${ref}"`, { hint: "see yours with `flare workspace list`" });
       if (workspaces.filter((w) => w.name === ref).length > 1 && target.id !== ref) {
         throw new CLIError("ambiguous", `several workspaces are named "${ref}"`, { hint: "use the id from `flare workspace list`" });
       }
-      const data = await ctx.client.post("/api/auth/switch-workspace", { workspaceId: target.id }, { schema: workspaceSettingsSchema });
+      const data = await ctx.client.call("POST /api/auth/switch-workspace", {
+        body: { workspaceId: target.id },
+        schema: workspaceSettingsSchema,
+      });
       ctx.out.result(data, () => `current workspace: ${data.workspace.name} (${data.workspace.role})`);
     });
 
@@ -66,7 +69,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .description("List the current workspace's members")
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const data = await ctx.client.get("/api/workspaces/current/members", { schema: memberListSchema });
+      const data = await ctx.client.call("GET /api/workspaces/current/members", { schema: memberListSchema });
       ctx.out.result(data, () =>
         table(data.members, [
           { key: "email", label: "email" },
@@ -86,7 +89,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .action(async (email: string | undefined, opts: { role: string; expiresInHours: number; list?: boolean }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       if (opts.list) {
-        const data = await ctx.client.get("/api/workspaces/current/invites", { schema: inviteListSchema });
+        const data = await ctx.client.call("GET /api/workspaces/current/invites", { schema: inviteListSchema });
         ctx.out.result(data, () =>
           table(data.invites, [
             { key: "id", label: "id" },
@@ -102,7 +105,7 @@ export function registerWorkspace(program: Command, app: App): void {
         throw new CLIError("usage", `--role must be one of ${ROLES.join(", ")}`, { exitCode: 2 });
       }
       const body = { email, role: opts.role as Role, expiresInHours: opts.expiresInHours };
-      const data = await ctx.client.post("/api/workspaces/current/invites", body, { schema: createdInviteSchema });
+      const data = await ctx.client.call("POST /api/workspaces/current/invites", { body, schema: createdInviteSchema });
       ctx.out.result(
         data,
         () =>

@@ -1,4 +1,3 @@
-import { path } from "../../../sdk/client";
 import { type Session, type SSHToken, sshTokenSchema } from "../../../sdk/schemas/sessions";
 import type { Context } from "../context";
 import { signalIntent } from "../intent";
@@ -28,7 +27,7 @@ export async function prepareConnection(ctx: Context, ref: string, opts: Prepare
   const name = ref.endsWith(HOST_SUFFIX) ? ref.slice(0, -HOST_SUFFIX.length) : ref;
   const ids = new SessionIdCache(ctx.configDir, ctx.baseURL);
   const body = opts.publicKey ? { publicKey: opts.publicKey } : {};
-  const mint = (id: string) => ctx.client.post(path`/api/sessions/${id}/ssh-token`, body, { schema: sshTokenSchema });
+  const mint = (id: string) => ctx.client.call("POST /api/sessions/{id}/ssh-token", { params: { id }, body, schema: sshTokenSchema });
   const knownId = name.includes("_") ? name : ids.get(name);
   if (knownId) {
     // Start on intent: a sleeping session marked for it starts waking at once.

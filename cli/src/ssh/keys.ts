@@ -100,13 +100,12 @@ export const sshKeyListSchema = z.object({ keys: z.array(sshKeySchema) });
 /** Registers the public key with the caller's account unless a key with its fingerprint already is. */
 export async function ensureKeyRegistered(client: ApiClient, publicKey: string): Promise<SSHKey> {
   const fp = fingerprint(publicKey);
-  const { keys } = await client.get("/api/auth/ssh-keys", { schema: sshKeyListSchema });
+  const { keys } = await client.call("GET /api/auth/ssh-keys", { schema: sshKeyListSchema });
   const existing = keys.find((k) => k.fingerprint === fp);
   if (existing) return existing;
-  const created = await client.post(
-    "/api/auth/ssh-keys",
-    { publicKey, name: `flare on ${os.hostname()}`.slice(0, 80), managed: true },
-    { schema: z.object({ key: sshKeySchema }) },
-  );
+  const created = await client.call("POST /api/auth/ssh-keys", {
+    body: { publicKey, name: `flare on ${os.hostname()}`.slice(0, 80), managed: true },
+    schema: z.object({ key: sshKeySchema }),
+  });
   return created.key;
 }

@@ -1,14 +1,26 @@
 import { inject } from "vitest";
+import { ApiClient } from "../../../sdk/client";
 import { type Session, type SessionDetail, sessionDetailResponse, sessionResponse } from "../../../sdk/schemas/sessions";
 import type { StackUser } from "./users";
 
 export const baseURL = (): string => inject("baseURL");
 
-/** A JSON call to the stack as a CLI would make it (bearer token, no CSRF). */
+/** The sdk client as a CLI would use it (bearer token, no CSRF), answers checked against their schemas. */
+export function clientFor(user: StackUser | null): ApiClient {
+  return new ApiClient({ baseURL: baseURL(), headers: () => ({ ...(user?.headers ?? {}) }), validate: true });
+}
+
+/**
+ * A JSON call to the stack returning the Response whatever its status, for tests that assert
+ * status codes and error bodies (including paths and ids that are deliberately wrong).
+ */
 export async function api(user: StackUser | null, method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { ...(user?.headers ?? {}) };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return fetch(`${baseURL()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  return clientFor(user).raw(method, path, {
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers,
+    acceptErrors: true,
+  });
 }
 
 export async function expectOK(res: Response, status = 200): Promise<unknown> {
@@ -18,15 +30,22 @@ export async function expectOK(res: Response, status = 200): Promise<unknown> {
 }
 
 export async function createSession(user: StackUser, body: Record<string, unknown>): Promise<Session> {
-  return sessionResponse.parse(await expectOK(await api(user, "POST", "/api/sessions", body), 201)).session;
+  // Through the route key, but with the exact 201 asserted like every status-checking test.
+  const res = await clientFor(user).callRaw("POST /api/sessions", {
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+    acceptErrors: true,
+  });
+  return sessionResponse.parse(await expectOK(res, 201)).session;
 }
 
 export async function getSession(user: StackUser, id: string): Promise<SessionDetail> {
-  return sessionDetailResponse.parse(await expectOK(await api(user, "GET", `/api/sessions/${id}`))).session;
+  return (await clientFor(user).call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse })).session;
 }
 
 export async function sessionAction(user: StackUser, id: string, action: "start" | "stop" | "restart"): Promise<Session> {
-  return sessionResponse.parse(await expectOK(await api(user, "POST", `/api/sessions/${id}/${action}`))).session;
+  const route = `POST /api/sessions/{id}/${action}` as const;
+  return (await clientFor(user).call(route, { params: { id }, body: {}, schema: sessionResponse })).session;
 }
 
 /** Polls fn (sync or async) until it returns a truthy value; fails with the last value seen after the deadline. */

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { codeForStatus } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
-import { api, send } from "./client";
+import { client, NetworkError, send } from "./client";
 
 function respond(status: number, body: string, headers: Record<string, string> = {}) {
   return vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(body, { status, headers }));
@@ -26,7 +27,7 @@ afterEach(() => {
 describe("api client", () => {
   it("returns parsed JSON on success", async () => {
     vi.stubGlobal("fetch", respond(200, JSON.stringify({ sessions: [] }), { "content-type": "application/json" }));
-    await expect(api.get("/api/sessions")).resolves.toEqual({ sessions: [] });
+    await expect(client.call("GET /api/sessions")).resolves.toEqual({ sessions: [] });
   });
 
   it("turns a JSON error body into an ApiError with the server's code, message and details", async () => {
@@ -34,7 +35,7 @@ describe("api client", () => {
       "fetch",
       respond(409, JSON.stringify({ error: { code: "invalid_state", message: "session is stopping", details: { state: "stopping" } } })),
     );
-    const err = await caught(api.post("/api/sessions/s1/start"));
+    const err = await caught(client.call("POST /api/sessions/{id}/start", { params: { id: "s1" }, body: {} }));
     expect(err.code).toBe("invalid_state");
     expect(err.status).toBe(409);
     expect(err.message).toBe("session is stopping");
@@ -43,28 +44,28 @@ describe("api client", () => {
 
   it("maps answers without an error body by status (a proxy's HTML 502, a plain-text 404)", async () => {
     vi.stubGlobal("fetch", respond(502, "<html>Bad gateway</html>", { "content-type": "text/html" }));
-    expect((await caught(api.get("/api/health"))).code).toBe("runtime_unavailable");
+    expect((await caught(client.call("GET /api/health"))).code).toBe("runtime_unavailable");
     vi.stubGlobal("fetch", respond(404, "not here"));
-    expect((await caught(api.get("/nope"))).code).toBe("not_found");
+    expect((await caught(client.request("GET", "/nope"))).code).toBe("not_found");
     vi.stubGlobal("fetch", respond(500, ""));
-    const err = await caught(api.get("/boom"));
+    const err = await caught(client.request("GET", "/boom"));
     expect(err.code).toBe("internal");
     expect(err.message).toMatch(/HTTP 500/);
     // JSON that is not an error body is treated the same way.
     vi.stubGlobal("fetch", respond(401, JSON.stringify({ message: "nope" })));
-    expect((await caught(api.get("/api/auth/me"))).code).toBe("unauthorized");
+    expect((await caught(client.call("GET /api/auth/me"))).code).toBe("unauthorized");
   });
 
-  it("reports a network failure as runtime_unavailable, never as a thrown TypeError", async () => {
+  it("reports a network failure as NetworkError (the sdk's one type), never as a thrown TypeError", async () => {
     vi.stubGlobal(
       "fetch",
       vi.fn(async () => {
         throw new TypeError("Failed to fetch");
       }),
     );
-    const err = await caught(api.get("/api/sessions"));
-    expect(err.code).toBe("runtime_unavailable");
-    expect(err.message).toContain("Failed to fetch");
+    const err = await client.call("GET /api/sessions").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).message).toContain("Failed to fetch");
   });
 
   it("lets an abort through as an AbortError so React Query can cancel quietly", async () => {
@@ -74,7 +75,7 @@ describe("api client", () => {
         throw new DOMException("aborted", "AbortError");
       }),
     );
-    await expect(api.get("/api/sessions")).rejects.toMatchObject({ name: "AbortError" });
+    await expect(client.call("GET /api/sessions")).rejects.toMatchObject({ name: "AbortError" });
   });
 
   it("sends the CSRF cookie as x-csrf-token on mutations only, and JSON bodies as JSON", async () => {
@@ -82,8 +83,8 @@ describe("api client", () => {
     document.cookie = "bf_csrf=tok123";
     const fetchMock = respond(200, "{}");
     vi.stubGlobal("fetch", fetchMock);
-    await api.post("/api/sessions", { name: "a" });
-    await api.get("/api/sessions");
+    await client.call("POST /api/sessions", { body: { name: "a" } });
+    await client.call("GET /api/sessions");
     const [, postInit] = fetchMock.mock.calls[0]!;
     const [, getInit] = fetchMock.mock.calls[1]!;
     const postHeaders = new Headers(postInit?.headers);
@@ -91,6 +92,27 @@ describe("api client", () => {
     expect(postHeaders.get("content-type")).toBe("application/json");
     expect(postInit?.body).toBe(JSON.stringify({ name: "a" }));
     expect(new Headers(getInit?.headers).get("x-csrf-token")).toBeNull();
+  });
+
+  it("sends same-origin relative requests with the session cookie", async () => {
+    const fetchMock = respond(200, "{}");
+    vi.stubGlobal("fetch", fetchMock);
+    await client.call("GET /api/sessions/{id}", { params: { id: "s 1" }, query: { x: 1 } });
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe("/api/sessions/s%201?x=1");
+    expect(init?.credentials).toBe("same-origin");
+  });
+
+  it("checks answers against the caller's schema in tests (and the dev build)", async () => {
+    vi.stubGlobal("fetch", respond(200, JSON.stringify({ status: 1 })));
+    const err = await caught(client.call("GET /api/health", { schema: z.object({ status: z.string() }) }));
+    expect(err.code).toBe("internal");
+    expect(err.message).toMatch(/GET \/api\/health at status/);
+  });
+
+  it("hands over the answer as sent once it passed the schema (the dev build behaves like production)", async () => {
+    vi.stubGlobal("fetch", respond(200, JSON.stringify({ status: "ok", extra: 1 })));
+    await expect(client.call("GET /api/health", { schema: z.object({ status: z.string() }) })).resolves.toEqual({ status: "ok", extra: 1 });
   });
 
   it("sends raw bodies (file contents) untouched", async () => {

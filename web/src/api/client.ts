@@ -1,7 +1,7 @@
-import { codeForStatus } from "../../../sdk/client";
-import { ApiError, isErrorBody } from "../../../sdk/errors";
+import { ApiClient, NetworkError, type Query, returns } from "../../../sdk/client";
+import { ApiError } from "../../../sdk/errors";
 
-export { ApiError };
+export { ApiError, NetworkError, returns };
 
 /** The double-submit CSRF token the server set as the `bf_csrf` cookie. */
 export function csrfToken(): string | undefined {
@@ -11,68 +11,57 @@ export function csrfToken(): string | undefined {
     ?.slice("bf_csrf=".length);
 }
 
-type RawBody = string | Blob | ArrayBuffer | Uint8Array;
+/** api/src/auth/origin-guard.ts wants the cookie's value echoed on every state-changing request. */
+function csrfHeaders(method: string): Record<string, string> {
+  if (method === "GET" || method === "HEAD") return {};
+  const token = csrfToken();
+  return token ? { "x-csrf-token": token } : {};
+}
+
+/**
+ * The only place the SPA talks HTTP: sdk/client.ts's ApiClient, same-origin with the session
+ * cookie. Errors come back as ApiError with the server's code (or NetworkError when the server
+ * cannot be reached), so callers match on codes, never on message text. Answers are checked
+ * against the caller's schema in the dev build and in tests only.
+ */
+export const client = new ApiClient({
+  baseURL: "",
+  credentials: "same-origin",
+  headers: csrfHeaders,
+  validate: import.meta.env.DEV,
+  checkOnly: true,
+});
+
+type RawBody = string | Blob | ArrayBuffer | Uint8Array | FormData;
 
 function isRawBody(body: unknown): body is RawBody {
-  return typeof body === "string" || body instanceof Blob || body instanceof ArrayBuffer || body instanceof Uint8Array;
+  return (
+    typeof body === "string" ||
+    body instanceof Blob ||
+    body instanceof ArrayBuffer ||
+    body instanceof Uint8Array ||
+    body instanceof FormData
+  );
+}
+
+interface SendInit {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  query?: Query;
 }
 
 /**
  * Sends a request and returns the Response when it is 2xx; anything else becomes an ApiError.
- * Used directly for raw bodies (file contents); `request` builds on it for JSON.
+ * For raw bodies (file contents) and non-JSON answers; JSON goes through `client.call`.
  */
-export async function send(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  const raw = body === undefined || body instanceof FormData || isRawBody(body);
-  if (body !== undefined && !raw) headers.set("content-type", "application/json");
-  if (method !== "GET" && method !== "HEAD") {
-    const token = csrfToken();
-    if (token) headers.set("x-csrf-token", token);
-  }
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      ...init,
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiError("runtime_unavailable", `network error: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!res.ok) {
-    const text = await res.text().catch(() => "");
-    const data = text ? safeJSON(text) : undefined;
-    if (isErrorBody(data)) throw new ApiError(data.error.code, data.error.message, { details: data.error.details });
-    throw new ApiError(codeForStatus(res.status), `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
-  }
-  return res;
+export function send(method: string, path: string, body?: unknown, init: SendInit = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
+  const raw = body === undefined || isRawBody(body);
+  if (!raw) headers["content-type"] = "application/json";
+  return client.raw(method, path, {
+    body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
+    headers,
+    signal: init.signal,
+    query: init.query,
+  });
 }
-
-/**
- * The only place the SPA talks HTTP. Errors always come back as ApiError with the
- * server's code, so callers match on codes, never on message text.
- */
-export async function request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const res = await send(method, path, body, init);
-  const text = await res.text();
-  return (text ? safeJSON(text) : undefined) as T;
-}
-
-function safeJSON(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-export const api = {
-  get: <T>(path: string, init?: RequestInit) => request<T>("GET", path, undefined, init),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
-  put: <T>(path: string, body?: unknown) => request<T>("PUT", path, body),
-  patch: <T>(path: string, body?: unknown) => request<T>("PATCH", path, body),
-  delete: <T>(path: string) => request<T>("DELETE", path),
-};

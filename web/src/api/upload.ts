@@ -1,4 +1,4 @@
-import { codeForStatus } from "../../../sdk/client";
+import { codeForStatus, NetworkError } from "../../../sdk/client";
 import { ApiError, isErrorBody } from "../../../sdk/errors";
 import { csrfToken } from "./client";
 
@@ -40,7 +40,7 @@ export function uploadWithProgress<T>(
         reject(new ApiError(codeForStatus(xhr.status), `HTTP ${xhr.status}`));
       }
     };
-    xhr.onerror = () => reject(new ApiError("runtime_unavailable", "network error during upload"));
+    xhr.onerror = () => reject(new NetworkError("the server", new Error("network error during upload")));
     xhr.onabort = () => reject(new DOMException("upload aborted", "AbortError"));
     opts.signal?.addEventListener("abort", () => xhr.abort(), { once: true });
     xhr.send(file);

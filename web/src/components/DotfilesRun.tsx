@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import type { SessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
-import { api } from "../api/client";
+import { sessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
+import { client } from "../api/client";
 
 /** The startup card's dotfiles part: the last run in this session, its status and output. */
 export function DotfilesRun({ sessionId }: { sessionId: string }) {
   const q = useQuery({
     queryKey: ["sessions", sessionId, "dotfiles"],
-    queryFn: () => api.get<SessionDotfilesResponse>(`/api/sessions/${encodeURIComponent(sessionId)}/dotfiles`),
+    queryFn: () => client.call("GET /api/sessions/{id}/dotfiles", { params: { id: sessionId }, schema: sessionDotfilesResponse }),
     refetchInterval: 15_000,
   });
   const run = q.data?.run;

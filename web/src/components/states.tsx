@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { NetworkError } from "../../../sdk/client";
 import { ApiError } from "../../../sdk/errors";
 import { AlertIcon } from "./icons";
 
@@ -46,6 +47,7 @@ export function EmptyState({
 
 /** Human wording per error code; the server's message is shown beneath for detail. */
 export function describeError(error: unknown): { title: string; detail: string } {
+  if (error instanceof NetworkError) return { title: "Can't reach the server", detail: error.message };
   if (error instanceof ApiError) {
     const titles: Partial<Record<ApiError["code"], string>> = {
       unauthorized: "You are signed out",

@@ -1,7 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { AdminReport, DeletedItem, ReconcileResult, RestoreBody, RestoreResult } from "../../../../sdk/schemas/admin";
-import type { Build } from "../../../../sdk/schemas/builds";
-import { api } from "../client";
+import type { DeletedItem, RestoreBody } from "../../../../sdk/schemas/admin";
+import { adminReportSchema, reconcileResultSchema, restoreResultSchema } from "../../../../sdk/schemas/admin";
+import { buildSchema } from "../../../../sdk/schemas/builds";
+import { client, returns } from "../client";
 import { meQuery } from "./auth";
 import { buildKeys } from "./builds";
 
@@ -19,7 +20,7 @@ export const adminKeys = {
 export const adminReportQuery = () =>
   queryOptions({
     queryKey: adminKeys.report,
-    queryFn: () => api.get<AdminReport>("/api/admin/report"),
+    queryFn: () => client.call("GET /api/admin/report", { schema: adminReportSchema }),
     refetchInterval: 15_000,
     retry: false,
   });
@@ -28,7 +29,7 @@ export const adminReportQuery = () =>
 export const deletedItemsQuery = () =>
   queryOptions({
     queryKey: adminKeys.deleted,
-    queryFn: async () => (await api.get<{ items: DeletedItem[] }>("/api/admin/deleted")).items,
+    queryFn: async () => (await client.call("GET /api/admin/deleted", { returns: returns<{ items: DeletedItem[] }>() })).items,
     retry: false,
   });
 
@@ -42,10 +43,20 @@ function useAdminMutation<T, R>(fn: (arg: T) => Promise<R>) {
 
 /** Any workspace's failed or dead-lettered build, queued again. */
 export const useAdminRetryBuild = () =>
-  useAdminMutation((id: string) => api.post<Build>(`/api/admin/template-builds/${encodeURIComponent(id)}/retry`));
+  useAdminMutation((id: string) =>
+    client.call("POST /api/admin/template-builds/{buildId}/retry", { params: { buildId: id }, body: {}, schema: buildSchema }),
+  );
 export const useRetryAllDeadLettered = () =>
-  useAdminMutation((_: undefined) => api.post<{ count: number; buildIds: string[] }>("/api/admin/template-builds/retry-dead-lettered"));
+  useAdminMutation((_: undefined) =>
+    client.call("POST /api/admin/template-builds/retry-dead-lettered", {
+      body: {},
+      returns: returns<{ count: number; buildIds: string[] }>(),
+    }),
+  );
 /** The reconcile pass now; `preview` lists what it would do and changes nothing. */
 export const useReconcile = () =>
-  useAdminMutation(({ preview }: { preview: boolean }) => api.post<ReconcileResult>("/api/admin/reconcile", { preview }));
-export const useRestoreDeleted = () => useAdminMutation((body: RestoreBody) => api.post<RestoreResult>("/api/admin/restore", body));
+  useAdminMutation(({ preview }: { preview: boolean }) =>
+    client.call("POST /api/admin/reconcile", { body: { preview }, schema: reconcileResultSchema }),
+  );
+export const useRestoreDeleted = () =>
+  useAdminMutation((body: RestoreBody) => client.call("POST /api/admin/restore", { body, schema: restoreResultSchema }));

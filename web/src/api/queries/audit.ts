@@ -1,6 +1,7 @@
 import { infiniteQueryOptions } from "@tanstack/react-query";
+import type { Query } from "../../../../sdk/client";
 import type { AuditEntry } from "../../../../sdk/schemas/workspaces";
-import { api } from "../client";
+import { client, returns } from "../client";
 
 export interface AuditFilters {
   action?: string;
@@ -14,20 +15,24 @@ export interface AuditFilters {
 
 const PAGE_SIZE = 50;
 
-function auditURL(filters: AuditFilters, cursor: string | null): string {
-  const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+function auditQueryString(filters: AuditFilters, cursor: string | null): Query {
+  const q: Query = { limit: PAGE_SIZE };
   for (const [k, v] of Object.entries(filters)) {
-    if (v !== undefined && v !== "") q.set(k, String(v));
+    if (v !== undefined && v !== "") q[k] = v;
   }
-  if (cursor) q.set("cursor", cursor);
-  return `/api/audit?${q}`;
+  if (cursor) q.cursor = cursor;
+  return q;
 }
 
 /** The audit log, newest first, one page per "load more". */
 export const auditQuery = (filters: AuditFilters) =>
   infiniteQueryOptions({
     queryKey: ["workspace", "audit", filters],
-    queryFn: ({ pageParam }) => api.get<{ entries: AuditEntry[]; nextCursor: string | null }>(auditURL(filters, pageParam)),
+    queryFn: ({ pageParam }) =>
+      client.call("GET /api/audit", {
+        query: auditQueryString(filters, pageParam),
+        returns: returns<{ entries: AuditEntry[]; nextCursor: string | null }>(),
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });

@@ -2,10 +2,7 @@ import { browserSupportsWebAuthnAutofill, startAuthentication, startRegistration
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import type {
   ApiToken,
-  AuthConfig,
-  CeremonyStartResponse,
   CreateApiTokenBody,
-  Me,
   Passkey,
   RegisterFinishResponse,
   RegisterStartBody,
@@ -13,7 +10,13 @@ import type {
   SSHKey,
   User,
 } from "../../../../sdk/schemas/auth";
-import { api } from "../client";
+import {
+  authConfigSchema,
+  ceremonyStartResponseSchema,
+  meResponseSchema,
+  registerFinishResponseSchema,
+} from "../../../../sdk/schemas/auth";
+import { client, returns } from "../client";
 
 /**
  * Accounts and sign-in. Passkey ceremonies live here too: they are two API calls
@@ -33,40 +36,69 @@ export const authKeys = {
 
 /** The signed-in caller. A 401 is an answer (signed out), not something to retry. */
 export const meQuery = () =>
-  queryOptions({ queryKey: authKeys.me, queryFn: () => api.get<Me>("/api/auth/me"), retry: false, staleTime: 60_000 });
+  queryOptions({
+    queryKey: authKeys.me,
+    queryFn: () => client.call("GET /api/auth/me", { schema: meResponseSchema }),
+    retry: false,
+    staleTime: 60_000,
+  });
 export const authConfigQuery = () =>
-  queryOptions({ queryKey: authKeys.config, queryFn: () => api.get<AuthConfig>("/api/auth/config"), staleTime: 5 * 60_000 });
+  queryOptions({
+    queryKey: authKeys.config,
+    queryFn: () => client.call("GET /api/auth/config", { schema: authConfigSchema }),
+    staleTime: 5 * 60_000,
+  });
 export const passkeysQuery = () =>
   queryOptions({
     queryKey: authKeys.passkeys,
-    queryFn: async () => (await api.get<{ passkeys: Passkey[] }>("/api/auth/passkeys")).passkeys,
+    queryFn: async () => (await client.call("GET /api/auth/passkeys", { returns: returns<{ passkeys: Passkey[] }>() })).passkeys,
   });
 export const signInsQuery = () =>
   queryOptions({
     queryKey: authKeys.signIns,
-    queryFn: async () => (await api.get<{ signIns: SignIn[] }>("/api/auth/sign-ins")).signIns,
+    queryFn: async () => (await client.call("GET /api/auth/sign-ins", { returns: returns<{ signIns: SignIn[] }>() })).signIns,
   });
 export const apiTokensQuery = () =>
-  queryOptions({ queryKey: authKeys.tokens, queryFn: async () => (await api.get<{ tokens: ApiToken[] }>("/api/auth/tokens")).tokens });
+  queryOptions({
+    queryKey: authKeys.tokens,
+    queryFn: async () => (await client.call("GET /api/auth/tokens", { returns: returns<{ tokens: ApiToken[] }>() })).tokens,
+  });
 export const sshKeysQuery = () =>
-  queryOptions({ queryKey: authKeys.sshKeys, queryFn: async () => (await api.get<{ keys: SSHKey[] }>("/api/auth/ssh-keys")).keys });
+  queryOptions({
+    queryKey: authKeys.sshKeys,
+    queryFn: async () => (await client.call("GET /api/auth/ssh-keys", { returns: returns<{ keys: SSHKey[] }>() })).keys,
+  });
 export const recoveryStatusQuery = () =>
-  queryOptions({ queryKey: authKeys.recovery, queryFn: () => api.get<{ remaining: number }>("/api/auth/recovery-codes") });
+  queryOptions({
+    queryKey: authKeys.recovery,
+    queryFn: () => client.call("GET /api/auth/recovery-codes", { returns: returns<{ remaining: number }>() }),
+  });
 
 type Options = Parameters<typeof startRegistration>[0]["optionsJSON"];
 type RequestOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 
 export async function signUp(body: RegisterStartBody): Promise<RegisterFinishResponse> {
-  const start = await api.post<CeremonyStartResponse>("/api/auth/passkeys/register/start", body);
+  const start = await client.call("POST /api/auth/passkeys/register/start", { body, schema: ceremonyStartResponseSchema });
   const credential = await startRegistration({ optionsJSON: start.options as unknown as Options });
-  return api.post<RegisterFinishResponse>("/api/auth/passkeys/register/finish", { challengeId: start.challengeId, credential });
+  return client.call("POST /api/auth/passkeys/register/finish", {
+    body: { challengeId: start.challengeId, credential },
+    schema: registerFinishResponseSchema,
+  });
 }
 
 /** Modal passkey sign-in (button). `email` only narrows which passkeys the browser offers. */
 export async function signInWithPasskey(email?: string): Promise<User> {
-  const start = await api.post<CeremonyStartResponse>("/api/auth/passkeys/login/start", email ? { email } : {});
+  const start = await client.call("POST /api/auth/passkeys/login/start", {
+    body: email ? { email } : {},
+    schema: ceremonyStartResponseSchema,
+  });
   const credential = await startAuthentication({ optionsJSON: start.options as unknown as RequestOptions });
-  return (await api.post<{ user: User }>("/api/auth/passkeys/login/finish", { challengeId: start.challengeId, credential })).user;
+  return (
+    await client.call("POST /api/auth/passkeys/login/finish", {
+      body: { challengeId: start.challengeId, credential },
+      returns: returns<{ user: User }>(),
+    })
+  ).user;
 }
 
 /**
@@ -76,37 +108,53 @@ export async function signInWithPasskey(email?: string): Promise<User> {
  */
 export async function signInWithAutofill(): Promise<User | null> {
   if (!(await browserSupportsWebAuthnAutofill())) return null;
-  const start = await api.post<CeremonyStartResponse>("/api/auth/passkeys/login/start", {});
+  const start = await client.call("POST /api/auth/passkeys/login/start", { body: {}, schema: ceremonyStartResponseSchema });
   const credential = await startAuthentication({ optionsJSON: start.options as unknown as RequestOptions, useBrowserAutofill: true });
-  return (await api.post<{ user: User }>("/api/auth/passkeys/login/finish", { challengeId: start.challengeId, credential })).user;
+  return (
+    await client.call("POST /api/auth/passkeys/login/finish", {
+      body: { challengeId: start.challengeId, credential },
+      returns: returns<{ user: User }>(),
+    })
+  ).user;
 }
 
 export const cancelCeremonies = () => WebAuthnAbortService.cancelCeremony();
 
 export const recover = (body: { email: string; code: string; turnstileToken?: string }) =>
-  api.post<{ user: User; remainingRecoveryCodes: number }>("/api/auth/recover", body);
+  client.call("POST /api/auth/recover", { body, returns: returns<{ user: User; remainingRecoveryCodes: number }>() });
 
 export async function addPasskey(name?: string): Promise<Passkey> {
-  const start = await api.post<CeremonyStartResponse>("/api/auth/passkeys/add/start");
+  const start = await client.call("POST /api/auth/passkeys/add/start", { body: {}, schema: ceremonyStartResponseSchema });
   const credential = await startRegistration({ optionsJSON: start.options as unknown as Options });
-  return (await api.post<{ passkey: Passkey }>("/api/auth/passkeys/add/finish", { challengeId: start.challengeId, credential, name }))
-    .passkey;
+  return (
+    await client.call("POST /api/auth/passkeys/add/finish", {
+      body: { challengeId: start.challengeId, credential, name },
+      returns: returns<{ passkey: Passkey }>(),
+    })
+  ).passkey;
 }
 
 export const renamePasskey = (id: string, name: string) =>
-  api.patch<{ passkey: Passkey }>(`/api/auth/passkeys/${encodeURIComponent(id)}`, { name });
-export const deletePasskey = (id: string) => api.delete(`/api/auth/passkeys/${encodeURIComponent(id)}`);
-export const regenerateRecoveryCodes = async () => (await api.post<{ recoveryCodes: string[] }>("/api/auth/recovery-codes")).recoveryCodes;
-export const revokeSignIn = (id: string) => api.delete(`/api/auth/sign-ins/${encodeURIComponent(id)}`);
-export const logout = () => api.post("/api/auth/logout");
-export const logoutAll = () => api.post<{ revoked: number }>("/api/auth/logout-all");
-export const createApiToken = (body: CreateApiTokenBody) => api.post<{ token: string; apiToken: ApiToken }>("/api/auth/tokens", body);
-export const revokeApiToken = (id: string) => api.delete(`/api/auth/tokens/${encodeURIComponent(id)}`);
-export const addSSHKey = (body: { publicKey: string; name?: string }) => api.post<{ key: SSHKey }>("/api/auth/ssh-keys", body);
-export const deleteSSHKey = (id: string) => api.delete(`/api/auth/ssh-keys/${encodeURIComponent(id)}`);
+  client.call("PATCH /api/auth/passkeys/{passkeyId}", {
+    params: { passkeyId: id },
+    body: { name },
+    returns: returns<{ passkey: Passkey }>(),
+  });
+export const deletePasskey = (id: string) => client.call("DELETE /api/auth/passkeys/{passkeyId}", { params: { passkeyId: id } });
+export const regenerateRecoveryCodes = async () =>
+  (await client.call("POST /api/auth/recovery-codes", { body: {}, returns: returns<{ recoveryCodes: string[] }>() })).recoveryCodes;
+export const revokeSignIn = (signInId: string) => client.call("DELETE /api/auth/sign-ins/{signInId}", { params: { signInId } });
+export const logout = () => client.call("POST /api/auth/logout", { body: {} });
+export const logoutAll = () => client.call("POST /api/auth/logout-all", { body: {}, returns: returns<{ revoked: number }>() });
+export const createApiToken = (body: CreateApiTokenBody) =>
+  client.call("POST /api/auth/tokens", { body, returns: returns<{ token: string; apiToken: ApiToken }>() });
+export const revokeApiToken = (id: string) => client.call("DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: id } });
+export const addSSHKey = (body: { publicKey: string; name?: string }) =>
+  client.call("POST /api/auth/ssh-keys", { body, returns: returns<{ key: SSHKey }>() });
+export const deleteSSHKey = (id: string) => client.call("DELETE /api/auth/ssh-keys/{keyId}", { params: { keyId: id } });
 export const approveDevice = (userCode: string, turnstileToken?: string) =>
-  api.post("/api/cli/device/approve", { userCode, turnstileToken });
-export const denyDevice = (userCode: string) => api.post("/api/cli/device/deny", { userCode });
+  client.call("POST /api/cli/device/approve", { body: { userCode, turnstileToken } });
+export const denyDevice = (userCode: string) => client.call("POST /api/cli/device/deny", { body: { userCode } });
 
 /** After sign-in, sign-out or recovery every cached answer may belong to someone else. */
 export async function resetSession(client: QueryClient): Promise<void> {

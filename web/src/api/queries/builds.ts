@@ -1,8 +1,9 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Build } from "../../../../sdk/schemas/builds";
+import { buildSchema } from "../../../../sdk/schemas/builds";
 import type { BuildState } from "../../../../sdk/states";
-import { api, send } from "../client";
+import { client, returns } from "../client";
 import { templateKeys } from "./templates";
 
 export const buildKeys = {
@@ -19,11 +20,8 @@ export const buildsQuery = (filter: { status?: BuildState; templateId?: string }
   queryOptions({
     queryKey: buildKeys.list(filter.status, filter.templateId),
     queryFn: async () => {
-      const params = new URLSearchParams();
-      if (filter.status) params.set("status", filter.status);
-      if (filter.templateId) params.set("templateId", filter.templateId);
-      const qs = params.toString();
-      return (await api.get<{ builds: Build[] }>(`/api/template-builds${qs ? `?${qs}` : ""}`)).builds;
+      const query = { status: filter.status || undefined, templateId: filter.templateId || undefined };
+      return (await client.call("GET /api/template-builds", { query, returns: returns<{ builds: Build[] }>() })).builds;
     },
     refetchInterval: (query) => (query.state.data?.some((b) => isBuildActive(b.status)) ? 2_000 : 20_000),
   });
@@ -31,7 +29,7 @@ export const buildsQuery = (filter: { status?: BuildState; templateId?: string }
 export const buildQuery = (id: string) =>
   queryOptions({
     queryKey: buildKeys.detail(id),
-    queryFn: () => api.get<Build>(`/api/template-builds/${encodeURIComponent(id)}`),
+    queryFn: () => client.call("GET /api/template-builds/{id}", { params: { id }, schema: buildSchema }),
     refetchInterval: (query) => (query.state.data && !isBuildActive(query.state.data.status) ? false : 1_500),
   });
 
@@ -40,7 +38,7 @@ export const buildArtifactURL = (id: string) => `/api/template-builds/${encodeUR
 export function useRetryBuild() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.post<Build>(`/api/template-builds/${encodeURIComponent(id)}/retry`),
+    mutationFn: (id: string) => client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema }),
     onSuccess: (build) => qc.setQueryData(buildKeys.detail(build.id), build),
     onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: buildKeys.all }), qc.invalidateQueries({ queryKey: templateKeys.all })]),
   });
@@ -70,7 +68,7 @@ export function useBuildLog(buildId: string, active: boolean): { text: string; e
     const decoder = new TextDecoder();
     const poll = async () => {
       try {
-        const res = await send("GET", `/api/template-builds/${encodeURIComponent(buildId)}/log?offset=${bytes}`);
+        const res = await client.callRaw("GET /api/template-builds/{id}/log", { params: { id: buildId }, query: { offset: bytes } });
         const chunk = new Uint8Array(await res.arrayBuffer());
         if (cancelled) return;
         if (chunk.length > 0) {

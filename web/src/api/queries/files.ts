@@ -1,6 +1,6 @@
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FileEntry } from "../../../../sdk/protocol/agent";
-import { api, send } from "../client";
+import { client, send } from "../client";
 
 /** The session's file API (runtime agent, through the session's Durable Object). Paths are workspace-relative. */
 const base = (sessionId: string) => `/runtime/sessions/${encodeURIComponent(sessionId)}/files`;
@@ -31,7 +31,7 @@ export const treeQuery = (sessionId: string, dir: string) =>
   queryOptions({
     queryKey: fileKeys.tree(sessionId, dir),
     queryFn: async ({ signal }) =>
-      sortEntries((await api.get<{ entries: FileEntry[] }>(withPath(`${base(sessionId)}/tree`, dir), { signal })).entries),
+      sortEntries((await client.request<{ entries: FileEntry[] }>("GET", withPath(`${base(sessionId)}/tree`, dir), { signal })).entries),
     refetchInterval: 4_000,
     staleTime: 1_000,
   });
@@ -76,7 +76,7 @@ export function useWriteFile(sessionId: string) {
 export function useMakeDirectory(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (path: string) => api.post<FileEntry>(`${base(sessionId)}/mkdir`, { path }),
+    mutationFn: (path: string) => client.request<FileEntry>("POST", `${base(sessionId)}/mkdir`, { body: { path } }),
     onSuccess: (_e, path) => refreshDir(qc, sessionId, parentDir(path)),
   });
 }
@@ -84,7 +84,8 @@ export function useMakeDirectory(sessionId: string) {
 export function useRenamePath(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ from, to }: { from: string; to: string }) => api.post<FileEntry>(`${base(sessionId)}/rename`, { from, to }),
+    mutationFn: ({ from, to }: { from: string; to: string }) =>
+      client.request<FileEntry>("POST", `${base(sessionId)}/rename`, { body: { from, to } }),
     onSuccess: (_e, { from, to }) => Promise.all([refreshDir(qc, sessionId, parentDir(from)), refreshDir(qc, sessionId, parentDir(to))]),
   });
 }
@@ -92,7 +93,7 @@ export function useRenamePath(sessionId: string) {
 export function useDeletePath(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (path: string) => api.delete<{ ok: true }>(withPath(base(sessionId), path)),
+    mutationFn: (path: string) => client.request<{ ok: true }>("DELETE", withPath(base(sessionId), path)),
     onMutate: async (path) => {
       // Optimistic: the entry leaves the tree at once; a refusal brings it back on refetch.
       const key = fileKeys.tree(sessionId, parentDir(path));

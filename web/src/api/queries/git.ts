@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { DotfilesResponse } from "../../../../sdk/schemas/dotfiles";
+import { dotfilesResponse } from "../../../../sdk/schemas/dotfiles";
 import type { GitCredential } from "../../../../sdk/schemas/git";
-import { api } from "../client";
+import { client, returns } from "../client";
 
 /** The signed-in user's git token (host and date only: the API never answers the token) and dotfiles (docs/git.md). */
 export const gitKeys = {
@@ -12,13 +12,18 @@ export const gitKeys = {
 export const gitCredentialQuery = () =>
   queryOptions({
     queryKey: gitKeys.credential,
-    queryFn: async () => (await api.get<{ credential: GitCredential | null }>("/api/me/git-credential")).credential,
+    queryFn: async () =>
+      (await client.call("GET /api/me/git-credential", { returns: returns<{ credential: GitCredential | null }>() })).credential,
   });
 export const setGitCredential = (body: { host: string; username?: string; token: string }) =>
-  api.post<{ credential: GitCredential }>("/api/me/git-credential", body);
-export const clearGitCredential = () => api.delete("/api/me/git-credential");
+  client.call("POST /api/me/git-credential", { body, returns: returns<{ credential: GitCredential }>() });
+export const clearGitCredential = () => client.call("DELETE /api/me/git-credential");
 
 export const dotfilesQuery = () =>
-  queryOptions({ queryKey: gitKeys.dotfiles, queryFn: async () => (await api.get<DotfilesResponse>("/api/me/dotfiles")).dotfiles });
-export const setDotfiles = (body: { url: string; ref?: string }) => api.post<DotfilesResponse>("/api/me/dotfiles", body);
-export const clearDotfiles = () => api.delete("/api/me/dotfiles");
+  queryOptions({
+    queryKey: gitKeys.dotfiles,
+    queryFn: async () => (await client.call("GET /api/me/dotfiles", { schema: dotfilesResponse })).dotfiles,
+  });
+export const setDotfiles = (body: { url: string; ref?: string }) =>
+  client.call("POST /api/me/dotfiles", { body, schema: dotfilesResponse });
+export const clearDotfiles = () => client.call("DELETE /api/me/dotfiles");

@@ -1,10 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { Health } from "../../../../sdk/schemas/health";
-import { api } from "../client";
+import { healthSchema } from "../../../../sdk/schemas/health";
+import { client } from "../client";
 
 export const healthQuery = () =>
   queryOptions({
     queryKey: ["health"],
-    queryFn: () => api.get<Health>("/api/health"),
+    queryFn: () => client.call("GET /api/health", { schema: healthSchema }),
     refetchInterval: 15_000,
   });

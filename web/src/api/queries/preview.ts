@@ -1,6 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { PreviewVisitResponse } from "../../../../sdk/schemas/preview";
-import { api } from "../client";
+import { previewVisitResponse } from "../../../../sdk/schemas/preview";
+import { client } from "../client";
 
 /**
  * The preview frame's URL: a grant on the session's own preview host (a new one for each
@@ -9,7 +9,12 @@ import { api } from "../client";
 export const previewVisitQuery = (sessionId: string, path: string, visit: number) =>
   queryOptions({
     queryKey: ["sessions", sessionId, "preview-visit", path, visit] as const,
-    queryFn: () => api.post<PreviewVisitResponse>(`/api/sessions/${encodeURIComponent(sessionId)}/preview-visit`, { path }),
+    queryFn: () =>
+      client.call("POST /api/sessions/{id}/preview-visit", {
+        params: { id: sessionId },
+        body: { path },
+        schema: previewVisitResponse,
+      }),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
     retry: 1,

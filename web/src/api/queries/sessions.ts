@@ -7,9 +7,17 @@ import {
   useMutation,
   useQueryClient,
 } from "@tanstack/react-query";
-import type { Session, SessionDetail, SessionListResponse } from "../../../../sdk/schemas/sessions";
+import type { Query } from "../../../../sdk/client";
+import {
+  type Session,
+  type SessionDetail,
+  type SessionListResponse,
+  sessionDetailResponse,
+  sessionListResponse,
+  sessionResponse,
+} from "../../../../sdk/schemas/sessions";
 import type { SessionState } from "../../../../sdk/states";
-import { api } from "../client";
+import { client } from "../client";
 
 /** Server-side filters of a list (GET /api/sessions query, minus paging). */
 export interface SessionListFilters {
@@ -35,12 +43,12 @@ export const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "startin
 /** Rows per page of the SPA's lists: the first paint needs this one page. */
 export const SESSION_LIST_PAGE = 50;
 
-function listPath(filters: SessionListFilters, limit: number, cursor: string | null): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
-  params.set("limit", String(limit));
-  if (cursor) params.set("cursor", cursor);
-  return `/api/sessions?${params}`;
+function listQuery(filters: SessionListFilters, limit: number, cursor: string | null): Query {
+  const query: Query = {};
+  for (const [key, value] of Object.entries(filters)) if (value) query[key] = value;
+  query.limit = limit;
+  if (cursor) query.cursor = cursor;
+  return query;
 }
 
 /**
@@ -50,7 +58,8 @@ function listPath(filters: SessionListFilters, limit: number, cursor: string | n
 export const sessionsQuery = (filters: SessionListFilters = {}, limit = SESSION_LIST_PAGE) =>
   infiniteQueryOptions({
     queryKey: sessionKeys.list(filters),
-    queryFn: ({ pageParam }) => api.get<SessionListResponse>(listPath(filters, limit, pageParam)),
+    queryFn: ({ pageParam }) =>
+      client.call("GET /api/sessions", { query: listQuery(filters, limit, pageParam), schema: sessionListResponse }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -71,7 +80,7 @@ export function updateListCaches(qc: QueryClient, fn: (sessions: Session[], filt
 export const sessionQuery = (id: string) =>
   queryOptions({
     queryKey: sessionKeys.detail(id),
-    queryFn: async () => (await api.get<{ session: SessionDetail }>(`/api/sessions/${encodeURIComponent(id)}`)).session,
+    queryFn: async () => (await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse })).session,
     refetchInterval: (query) => (query.state.data && TRANSITIONAL_STATES.includes(query.state.data.state) ? 3_000 : 30_000),
   });
 
@@ -146,12 +155,12 @@ export function useSessionAction() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ id, action }: { id: string; action: SessionAction }) => {
-      const path = `/api/sessions/${encodeURIComponent(id)}`;
       if (action === "delete") {
-        await api.delete(path);
+        await client.call("DELETE /api/sessions/{id}", { params: { id } });
         return null;
       }
-      return (await api.post<{ session: Session }>(`${path}/${action}`)).session;
+      const route = `POST /api/sessions/{id}/${action}` as const;
+      return (await client.call(route, { params: { id }, body: {}, schema: sessionResponse })).session;
     },
     onMutate: async ({ id, action }) => {
       const snap = await takeSnapshot(qc, id);
@@ -186,7 +195,8 @@ export interface CreateSessionInput {
 export function useCreateSession() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (input: CreateSessionInput) => (await api.post<{ session: Session }>("/api/sessions", input)).session,
+    mutationFn: async (input: CreateSessionInput) =>
+      (await client.call("POST /api/sessions", { body: input, schema: sessionResponse })).session,
     onSuccess: (session) => {
       // Newest first: the new session heads the first page of the unfiltered lists.
       for (const [key, data] of qc.getQueriesData<SessionListCache>({ queryKey: sessionKeys.list(), exact: true })) {

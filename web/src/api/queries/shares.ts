@@ -1,11 +1,13 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { can } from "../../../../sdk/permissions";
-import type { IntentResponse, IntentSurface } from "../../../../sdk/schemas/intent";
-import type { SessionLatencyResponse } from "../../../../sdk/schemas/metrics";
+import type { IntentSurface } from "../../../../sdk/schemas/intent";
+import { intentResponse } from "../../../../sdk/schemas/intent";
+import { sessionLatencyResponse } from "../../../../sdk/schemas/metrics";
 import type { Session } from "../../../../sdk/schemas/sessions";
-import type { CreateShareBody, CreateShareResponse, Share, ShareAccess } from "../../../../sdk/schemas/shares";
-import { api } from "../client";
+import type { CreateShareBody, Share, ShareAccess } from "../../../../sdk/schemas/shares";
+import { createShareResponse } from "../../../../sdk/schemas/shares";
+import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
 
@@ -16,32 +18,39 @@ export const shareKeys = {
   latency: (sessionId: string) => ["sessions", "latency", sessionId] as const,
 };
 
-const base = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`;
-
 export const sharesQuery = (sessionId: string) =>
   queryOptions({
     queryKey: shareKeys.list(sessionId),
-    queryFn: async () => (await api.get<{ shares: Share[] }>(`${base(sessionId)}/shares`)).shares,
+    queryFn: async () =>
+      (await client.call("GET /api/sessions/{id}/shares", { params: { id: sessionId }, returns: returns<{ shares: Share[] }>() })).shares,
   });
 
 export const shareAccessQuery = (sessionId: string) =>
   queryOptions({
     queryKey: shareKeys.access(sessionId),
-    queryFn: async () => (await api.get<{ entries: ShareAccess[] }>(`${base(sessionId)}/share-access?limit=100`)).entries,
+    queryFn: async () =>
+      (
+        await client.call("GET /api/sessions/{id}/share-access", {
+          params: { id: sessionId },
+          query: { limit: 100 },
+          returns: returns<{ entries: ShareAccess[] }>(),
+        })
+      ).entries,
     refetchInterval: 10_000,
   });
 
 export const latencyQuery = (sessionId: string) =>
   queryOptions({
     queryKey: shareKeys.latency(sessionId),
-    queryFn: () => api.get<SessionLatencyResponse>(`${base(sessionId)}/latency`),
+    queryFn: () => client.call("GET /api/sessions/{id}/latency", { params: { id: sessionId }, schema: sessionLatencyResponse }),
     refetchInterval: 60_000,
   });
 
 export function useCreateShare(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateShareBody) => api.post<CreateShareResponse>(`${base(sessionId)}/shares`, body),
+    mutationFn: (body: CreateShareBody) =>
+      client.call("POST /api/sessions/{id}/shares", { params: { id: sessionId }, body, schema: createShareResponse }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
   });
 }
@@ -49,7 +58,11 @@ export function useCreateShare(sessionId: string) {
 export function useRevokeShare(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (shareId: string) => api.delete<{ share: Share }>(`${base(sessionId)}/shares/${encodeURIComponent(shareId)}`),
+    mutationFn: (shareId: string) =>
+      client.call("DELETE /api/sessions/{id}/shares/{shareId}", {
+        params: { id: sessionId, shareId },
+        returns: returns<{ share: Share }>(),
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
   });
 }
@@ -57,7 +70,12 @@ export function useRevokeShare(sessionId: string) {
 export function useSetStartOnIntent(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (startOnIntent: boolean) => api.patch<{ session: Session }>(base(sessionId), { startOnIntent }),
+    mutationFn: (startOnIntent: boolean) =>
+      client.call("PATCH /api/sessions/{id}", {
+        params: { id: sessionId },
+        body: { startOnIntent },
+        returns: returns<{ session: Session }>(),
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
@@ -74,8 +92,8 @@ export function useIntent(surface: IntentSurface, opts: { sessionId?: string; en
   useEffect(() => {
     if (!enabled || fired.current === key) return;
     fired.current = key;
-    api
-      .post<IntentResponse>("/api/intent", { surface, sessionId: opts.sessionId })
+    client
+      .call("POST /api/intent", { body: { surface, sessionId: opts.sessionId }, schema: intentResponse })
       .then((answer) => {
         if (answer.action === "waking") void qc.invalidateQueries({ queryKey: sessionKeys.all });
       })

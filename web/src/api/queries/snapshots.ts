@@ -1,7 +1,8 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Session } from "../../../../sdk/schemas/sessions";
-import type { RestoreIntoNewSessionBody, RestoreSnapshotResult, Snapshot, WorkspaceExport } from "../../../../sdk/schemas/snapshots";
-import { api } from "../client";
+import type { RestoreIntoNewSessionBody, Snapshot, WorkspaceExport } from "../../../../sdk/schemas/snapshots";
+import { restoreSnapshotResult, snapshotSchema, workspaceExportSchema } from "../../../../sdk/schemas/snapshots";
+import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
 
 export const snapshotKeys = {
@@ -18,7 +19,9 @@ export const snapshotContentURL = (sessionId: string, snapshotId: string) => `${
 export const snapshotsQuery = (sessionId: string) =>
   queryOptions({
     queryKey: snapshotKeys.list(sessionId),
-    queryFn: async () => (await api.get<{ snapshots: Snapshot[] }>(base(sessionId))).snapshots,
+    queryFn: async () =>
+      (await client.call("GET /api/sessions/{id}/snapshots", { params: { id: sessionId }, returns: returns<{ snapshots: Snapshot[] }>() }))
+        .snapshots,
     // A pending upload finishes on its own; poll while one is shown.
     refetchInterval: (query) => (query.state.data?.some((s) => s.status === "pending") ? 2_000 : 30_000),
   });
@@ -26,7 +29,12 @@ export const snapshotsQuery = (sessionId: string) =>
 export function useCreateSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (label: string | undefined) => api.post<Snapshot>(base(sessionId), label ? { label } : {}),
+    mutationFn: (label: string | undefined) =>
+      client.call("POST /api/sessions/{id}/snapshots", {
+        params: { id: sessionId },
+        body: label ? { label } : {},
+        schema: snapshotSchema,
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.list(sessionId) }),
   });
 }
@@ -34,7 +42,12 @@ export function useCreateSnapshot(sessionId: string) {
 export function useRestoreSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (snapshotId: string) => api.post<RestoreSnapshotResult>(`${base(sessionId)}/${encodeURIComponent(snapshotId)}/restore`),
+    mutationFn: (snapshotId: string) =>
+      client.call("POST /api/sessions/{id}/snapshots/{sid}/restore", {
+        params: { id: sessionId, sid: snapshotId },
+        body: {},
+        schema: restoreSnapshotResult,
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.list(sessionId) }),
   });
 }
@@ -42,7 +55,11 @@ export function useRestoreSnapshot(sessionId: string) {
 export function useDeleteSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (snapshotId: string) => api.delete<{ ok: true }>(`${base(sessionId)}/${encodeURIComponent(snapshotId)}`),
+    mutationFn: (snapshotId: string) =>
+      client.call("DELETE /api/sessions/{id}/snapshots/{sid}", {
+        params: { id: sessionId, sid: snapshotId },
+        returns: returns<{ ok: true }>(),
+      }),
     onMutate: async (snapshotId) => {
       await qc.cancelQueries({ queryKey: snapshotKeys.list(sessionId) });
       const previous = qc.getQueryData<Snapshot[]>(snapshotKeys.list(sessionId));
@@ -59,7 +76,11 @@ export function useRestoreIntoNewSession(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ snapshotId, ...body }: RestoreIntoNewSessionBody & { snapshotId: string }) =>
-      api.post<{ session: Session; snapshot: Snapshot }>(`${base(sessionId)}/${encodeURIComponent(snapshotId)}/new-session`, body),
+      client.call("POST /api/sessions/{id}/snapshots/{sid}/new-session", {
+        params: { id: sessionId, sid: snapshotId },
+        body,
+        returns: returns<{ session: Session; snapshot: Snapshot }>(),
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
@@ -67,13 +88,14 @@ export function useRestoreIntoNewSession(sessionId: string) {
 export const workspaceExportsQuery = () =>
   queryOptions({
     queryKey: snapshotKeys.exports(),
-    queryFn: async () => (await api.get<{ exports: WorkspaceExport[] }>("/api/workspaces/current/exports")).exports,
+    queryFn: async () =>
+      (await client.call("GET /api/workspaces/current/exports", { returns: returns<{ exports: WorkspaceExport[] }>() })).exports,
   });
 
 export function useCreateWorkspaceExport() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<WorkspaceExport>("/api/workspaces/current/exports"),
+    mutationFn: () => client.call("POST /api/workspaces/current/exports", { body: {}, schema: workspaceExportSchema }),
     onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.exports() }),
   });
 }

@@ -1,14 +1,8 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Manifest } from "../../../../sdk/schemas/manifest";
-import type {
-  CreateTemplateBody,
-  CreateVersionResponse,
-  Template,
-  TemplateDetail,
-  UploadGrant,
-  UploadResult,
-} from "../../../../sdk/schemas/templates";
-import { api } from "../client";
+import type { CreateTemplateBody, CreateVersionResponse, Template, UploadResult } from "../../../../sdk/schemas/templates";
+import { createVersionResponse, templateDetailSchema, templateSchema, uploadGrantSchema } from "../../../../sdk/schemas/templates";
+import { client, returns } from "../client";
 import { uploadWithProgress } from "../upload";
 
 export const templateKeys = {
@@ -17,12 +11,10 @@ export const templateKeys = {
   detail: (id: string) => ["templates", "detail", id] as const,
 };
 
-const path = (id: string, rest = "") => `/api/templates/${encodeURIComponent(id)}${rest}`;
-
 export const templatesQuery = () =>
   queryOptions({
     queryKey: templateKeys.list(),
-    queryFn: async () => (await api.get<{ templates: Template[] }>("/api/templates")).templates,
+    queryFn: async () => (await client.call("GET /api/templates", { returns: returns<{ templates: Template[] }>() })).templates,
     staleTime: 10_000,
   });
 
@@ -30,7 +22,7 @@ export const templatesQuery = () =>
 export const templateQuery = (id: string) =>
   queryOptions({
     queryKey: templateKeys.detail(id),
-    queryFn: () => api.get<TemplateDetail>(path(id)),
+    queryFn: () => client.call("GET /api/templates/{id}", { params: { id }, schema: templateDetailSchema }),
     refetchInterval: (query) =>
       query.state.data?.versions.some((v) => v.latestBuild && ["queued", "building", "retrying"].includes(v.latestBuild.status))
         ? 2_000
@@ -45,21 +37,30 @@ function useTemplateMutation<TVars, TResult>(fn: (vars: TVars) => Promise<TResul
   });
 }
 
-export const useCreateTemplate = () => useTemplateMutation((body: CreateTemplateBody) => api.post<Template>("/api/templates", body));
+export const useCreateTemplate = () =>
+  useTemplateMutation((body: CreateTemplateBody) => client.call("POST /api/templates", { body, schema: templateSchema }));
 
 export const useArchiveTemplate = () =>
   useTemplateMutation(({ id, archive }: { id: string; archive: boolean }) =>
-    api.post<Template>(path(id, archive ? "/archive" : "/restore")),
+    client.call(archive ? "POST /api/templates/{id}/archive" : "POST /api/templates/{id}/restore", {
+      params: { id },
+      body: {},
+      schema: templateSchema,
+    }),
   );
 
-export const useDeleteTemplate = () => useTemplateMutation((id: string) => api.delete<{ ok: true }>(path(id)));
+export const useDeleteTemplate = () =>
+  useTemplateMutation((id: string) => client.call("DELETE /api/templates/{id}", { params: { id }, returns: returns<{ ok: true }>() }));
 
 export const usePromoteVersion = () =>
   useTemplateMutation(({ id, versionId }: { id: string; versionId: string }) =>
-    api.post<TemplateDetail>(path(id, "/promote"), { versionId }),
+    client.call("POST /api/templates/{id}/promote", { params: { id }, body: { versionId }, schema: templateDetailSchema }),
   );
 
-export const useRollbackTemplate = () => useTemplateMutation((id: string) => api.post<TemplateDetail>(path(id, "/rollback")));
+export const useRollbackTemplate = () =>
+  useTemplateMutation((id: string) =>
+    client.call("POST /api/templates/{id}/rollback", { params: { id }, body: {}, schema: templateDetailSchema }),
+  );
 
 export interface NewVersionInput {
   templateId: string;
@@ -80,11 +81,17 @@ export function useCreateVersion() {
     mutationFn: async (input: NewVersionInput & { pending?: CreateVersionResponse }): Promise<UploadResult> => {
       let created =
         input.pending ??
-        (await api.post<CreateVersionResponse>(path(input.templateId, "/versions"), { version: input.version, manifest: input.manifest }));
+        (await client.call("POST /api/templates/{id}/versions", {
+          params: { id: input.templateId },
+          body: { version: input.version, manifest: input.manifest },
+          schema: createVersionResponse,
+        }));
       if (Date.parse(created.uploadGrant.expiresAt) <= Date.now()) {
-        const grant = await api.post<UploadGrant>(
-          path(input.templateId, `/versions/${encodeURIComponent(created.version.id)}/upload-grant`),
-        );
+        const grant = await client.call("POST /api/templates/{id}/versions/{versionId}/upload-grant", {
+          params: { id: input.templateId, versionId: created.version.id },
+          body: {},
+          schema: uploadGrantSchema,
+        });
         created = { ...created, uploadGrant: grant };
       }
       try {

@@ -1,8 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type Action, can } from "../../../../sdk/permissions";
-import type { Invite, Member, Plan, PlanInfo, QuotaOverridesBody, Secret, Workspace } from "../../../../sdk/schemas/workspaces";
+import type { Invite, Member, Plan, QuotaOverridesBody, Secret, Workspace } from "../../../../sdk/schemas/workspaces";
+import { planSchema } from "../../../../sdk/schemas/workspaces";
 import type { Role } from "../../../../sdk/states";
-import { api } from "../client";
+import { client, returns } from "../client";
 
 /**
  * Workspaces, members, invites, secrets and plan. Everything under the "workspace" key
@@ -21,32 +22,32 @@ export const workspaceKeys = {
 export const workspacesQuery = () =>
   queryOptions({
     queryKey: workspaceKeys.list,
-    queryFn: async () => (await api.get<{ workspaces: Workspace[] }>("/api/workspaces")).workspaces,
+    queryFn: async () => (await client.call("GET /api/workspaces", { returns: returns<{ workspaces: Workspace[] }>() })).workspaces,
     staleTime: 30_000,
   });
 
 export const membersQuery = () =>
   queryOptions({
     queryKey: workspaceKeys.members,
-    queryFn: async () => (await api.get<{ members: Member[] }>("/api/workspaces/current/members")).members,
+    queryFn: async () => (await client.call("GET /api/workspaces/current/members", { returns: returns<{ members: Member[] }>() })).members,
   });
 
 export const invitesQuery = () =>
   queryOptions({
     queryKey: workspaceKeys.invites,
-    queryFn: async () => (await api.get<{ invites: Invite[] }>("/api/workspaces/current/invites")).invites,
+    queryFn: async () => (await client.call("GET /api/workspaces/current/invites", { returns: returns<{ invites: Invite[] }>() })).invites,
   });
 
 export const secretsQuery = () =>
   queryOptions({
     queryKey: workspaceKeys.secrets,
-    queryFn: async () => (await api.get<{ secrets: Secret[] }>("/api/workspaces/current/secrets")).secrets,
+    queryFn: async () => (await client.call("GET /api/workspaces/current/secrets", { returns: returns<{ secrets: Secret[] }>() })).secrets,
   });
 
 export const planQuery = () =>
   queryOptions({
     queryKey: workspaceKeys.plan,
-    queryFn: () => api.get<PlanInfo>("/api/workspaces/current/plan"),
+    queryFn: () => client.call("GET /api/workspaces/current/plan", { schema: planSchema }),
   });
 
 /** Same key and answer as the account module's `me` query, so both share one cache entry. */
@@ -55,7 +56,7 @@ const meKey = ["auth", "me"] as const;
 export function useMyUserId(): string | undefined {
   return useQuery({
     queryKey: meKey,
-    queryFn: () => api.get<{ user: { id: string } }>("/api/auth/me"),
+    queryFn: () => client.call("GET /api/auth/me", { returns: returns<{ user: { id: string } }>() }),
     retry: false,
     staleTime: 60_000,
     select: (me: { user: { id: string } }) => me.user.id,
@@ -90,33 +91,38 @@ function useResetAfter<TVars, TResult>(fn: (vars: TVars) => Promise<TResult>) {
 }
 
 export function useSwitchWorkspace() {
-  return useResetAfter((workspaceId: string) => api.post<{ workspace: Workspace }>("/api/auth/switch-workspace", { workspaceId }));
+  return useResetAfter((workspaceId: string) =>
+    client.call("POST /api/auth/switch-workspace", { body: { workspaceId }, returns: returns<{ workspace: Workspace }>() }),
+  );
 }
 
 export function useCreateWorkspace() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api.post<{ workspace: Workspace }>("/api/workspaces", { name }),
+    mutationFn: (name: string) => client.call("POST /api/workspaces", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.list }),
   });
 }
 
 export function useAcceptInvite() {
-  return useResetAfter((code: string) => api.post<{ workspace: Workspace }>("/api/workspaces/invites/accept", { code }));
+  return useResetAfter((code: string) =>
+    client.call("POST /api/workspaces/invites/accept", { body: { code }, returns: returns<{ workspace: Workspace }>() }),
+  );
 }
 
 export function useLeaveWorkspace() {
-  return useResetAfter(() => api.post<{ ok: true }>("/api/workspaces/current/leave"));
+  return useResetAfter(() => client.call("POST /api/workspaces/current/leave", { body: {}, returns: returns<{ ok: true }>() }));
 }
 
 export function useDeleteWorkspace() {
-  return useResetAfter(() => api.delete<{ ok: true }>("/api/workspaces/current"));
+  return useResetAfter(() => client.call("DELETE /api/workspaces/current", { returns: returns<{ ok: true }>() }));
 }
 
 export function useRenameWorkspace() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api.patch<{ workspace: Workspace }>("/api/workspaces/current/settings", { name }),
+    mutationFn: (name: string) =>
+      client.call("PATCH /api/workspaces/current/settings", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.list }),
   });
 }
@@ -124,7 +130,8 @@ export function useRenameWorkspace() {
 export function useTransferOwnership() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (userId: string) => api.post<{ workspace: Workspace }>("/api/workspaces/current/transfer", { userId }),
+    mutationFn: (userId: string) =>
+      client.call("POST /api/workspaces/current/transfer", { body: { userId }, returns: returns<{ workspace: Workspace }>() }),
     onSuccess: () =>
       Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.list }), qc.invalidateQueries({ queryKey: workspaceKeys.members })]),
   });
@@ -134,7 +141,11 @@ export function useChangeRole() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role }) =>
-      api.patch<{ member: Member }>(`/api/workspaces/current/members/${encodeURIComponent(userId)}`, { role }),
+      client.call("PATCH /api/workspaces/current/members/{userId}", {
+        params: { userId },
+        body: { role },
+        returns: returns<{ member: Member }>(),
+      }),
     onSuccess: () =>
       Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.members }), qc.invalidateQueries({ queryKey: workspaceKeys.list })]),
   });
@@ -143,7 +154,8 @@ export function useChangeRole() {
 export function useRemoveMember() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (userId: string) => api.delete<{ member: Member }>(`/api/workspaces/current/members/${encodeURIComponent(userId)}`),
+    mutationFn: (userId: string) =>
+      client.call("DELETE /api/workspaces/current/members/{userId}", { params: { userId }, returns: returns<{ member: Member }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.members }),
   });
 }
@@ -157,7 +169,8 @@ export interface NewInvite {
 export function useCreateInvite() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: NewInvite) => api.post<{ invite: Invite; code: string }>("/api/workspaces/current/invites", input),
+    mutationFn: (input: NewInvite) =>
+      client.call("POST /api/workspaces/current/invites", { body: input, returns: returns<{ invite: Invite; code: string }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.invites }),
   });
 }
@@ -165,7 +178,8 @@ export function useCreateInvite() {
 export function useRevokeInvite() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.delete<{ invite: Invite }>(`/api/workspaces/current/invites/${encodeURIComponent(id)}`),
+    mutationFn: (id: string) =>
+      client.call("DELETE /api/workspaces/current/invites/{id}", { params: { id }, returns: returns<{ invite: Invite }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.invites }),
   });
 }
@@ -173,7 +187,8 @@ export function useRevokeInvite() {
 export function usePutSecret() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; value: string }) => api.put<{ secret: Secret }>("/api/workspaces/current/secrets", input),
+    mutationFn: (input: { name: string; value: string }) =>
+      client.call("PUT /api/workspaces/current/secrets", { body: input, returns: returns<{ secret: Secret }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.secrets }),
   });
 }
@@ -181,7 +196,8 @@ export function usePutSecret() {
 export function useDeleteSecret() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api.delete<{ ok: true }>(`/api/workspaces/current/secrets/${encodeURIComponent(name)}`),
+    mutationFn: (name: string) =>
+      client.call("DELETE /api/workspaces/current/secrets/{name}", { params: { name }, returns: returns<{ ok: true }>() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.secrets }),
   });
 }
@@ -189,7 +205,7 @@ export function useDeleteSecret() {
 export function useSetPlan() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (plan: Plan) => api.put<PlanInfo>("/api/workspaces/current/plan", { plan }),
+    mutationFn: (plan: Plan) => client.call("PUT /api/workspaces/current/plan", { body: { plan }, schema: planSchema }),
     onSuccess: (info) => {
       qc.setQueryData(workspaceKeys.plan, info);
       return Promise.all([
@@ -203,7 +219,7 @@ export function useSetPlan() {
 export function useSetQuotaOverrides() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: QuotaOverridesBody) => api.put<PlanInfo>("/api/workspaces/current/quota-overrides", body),
+    mutationFn: (body: QuotaOverridesBody) => client.call("PUT /api/workspaces/current/quota-overrides", { body, schema: planSchema }),
     onSuccess: (info) => {
       qc.setQueryData(workspaceKeys.plan, info);
       return qc.invalidateQueries({ queryKey: ["workspace", "usage"] });

@@ -25,7 +25,23 @@ function renderMenu(canShare = true, portsNow: () => SessionPort[] = () => PORTS
         return json(201, {
           url: "http://abc-3000.localhost:8787/__burstflare/share/bfsh_x/",
           path: "/runtime/share/bfsh_x/",
-          share: { id: "shr_1", port: 3000 },
+          // A whole share, as the API answers: the client checks answers against the schema in tests.
+          share: {
+            id: "shr_1",
+            sessionId: "ses_1",
+            scope: "workspace",
+            emails: [],
+            label: null,
+            createdBy: "usr_1",
+            createdByEmail: null,
+            createdAt: "2026-01-01T00:00:00.000Z",
+            expiresAt: "2026-01-02T00:00:00.000Z",
+            revokedAt: null,
+            status: "active",
+            lastAccessAt: null,
+            accessCount: 0,
+            port: 3000,
+          },
         });
       }
       return json(404, { error: { code: "not_found", message: "no" } });

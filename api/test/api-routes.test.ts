@@ -1,0 +1,22 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type OpenAPIDoc, renderApiRoutes, routeTable } from "../../scripts/lib/api-routes";
+import { API_ROUTES } from "../../sdk/api-routes";
+
+/** The marker `npm run api:routes` looks for in the test output to rewrite sdk/api-routes.ts. */
+const DUMP_MARKER = "@@api-routes@@";
+
+describe("sdk/api-routes.ts", () => {
+  it("lists exactly the routes of /api/openapi.json", async () => {
+    const res = await exports.default.fetch("http://localhost/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as OpenAPIDoc;
+    if ((env as { API_ROUTES_DUMP?: string }).API_ROUTES_DUMP) {
+      console.log(`${DUMP_MARKER}${JSON.stringify(renderApiRoutes(doc))}${DUMP_MARKER}`);
+    }
+    const table = routeTable(doc);
+    expect(Object.keys(table).length).toBeGreaterThan(50);
+    // On failure run `npm run api:routes` to regenerate the file from the document.
+    expect(API_ROUTES).toEqual(table);
+  });
+});
