@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 
 /**
  * The shape the code keeps (docs/architecture.md): D1 is reached only from repository modules,
- * which own every SQL statement.
+ * which own every SQL statement; the contract is the workspace package `@burstflare/sdk`,
+ * imported by name, never by a relative path into sdk/.
  */
 
 function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
@@ -44,5 +45,16 @@ describe("the data layer", () => {
 
   it("has repositories to check (the walk found the source tree)", () => {
     expect(sources.filter(isRepository).length).toBeGreaterThan(10);
+  });
+});
+
+describe("the contract package", () => {
+  it("is imported by name: no relative path into sdk/ from outside it", () => {
+    const roots = ["api", "web", "runtime", "cli", "test", "e2e", "scripts"];
+    const code = (f: string) => /\.(ts|tsx|mts|mjs|js)$/.test(f);
+    const offenders = roots
+      .flatMap((r) => filesUnder(r, code))
+      .filter((f) => /["'](\.\.?\/)+(\.\.\/)*sdk(\/|["'])/.test(readFileSync(f, "utf8")));
+    expect(offenders).toEqual([]);
   });
 });

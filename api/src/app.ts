@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import { bodyLimit } from "hono/body-limit";
-import { ApiError } from "../../sdk/errors";
 import { createRouter } from "./lib/app";
 import { deprecationHeaders, documentDeprecatedPaths, routingPath } from "./lib/deprecated-paths";
 import { errorResponse, onError } from "./lib/errors";

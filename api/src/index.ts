@@ -1,4 +1,4 @@
-import { ApiError } from "../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import { buildApp } from "./app";
 import type { AppBindings } from "./env";
 import { errorResponse } from "./lib/errors";

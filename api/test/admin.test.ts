@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { adminReportSchema, deletedListSchema, reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
 import { describe, expect, it } from "vitest";
-import { adminReportSchema, deletedListSchema, reconcileResultSchema, restoreResultSchema } from "../../sdk/schemas/admin";
 import { newId } from "../src/lib/crypto";
 import { operatorUser } from "./helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";

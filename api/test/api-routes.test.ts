@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
+import { API_ROUTES } from "@burstflare/sdk/api-routes";
 import { describe, expect, it } from "vitest";
 import { type OpenAPIDoc, renderApiRoutes, routeTable } from "../../scripts/lib/api-routes";
-import { API_ROUTES } from "../../sdk/api-routes";
 
 /** The marker `npm run api:routes` looks for in the test output to rewrite sdk/api-routes.ts. */
 const DUMP_MARKER = "@@api-routes@@";

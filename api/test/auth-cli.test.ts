@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { deviceStartResponseSchema, tokenPairSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
-import { deviceStartResponseSchema, tokenPairSchema } from "../../sdk/schemas/auth";
 import { BrowserClient, signUpWithPasskey } from "./helpers/browser";
 import { call, createTestUser } from "./helpers/users";
 

@@ -1,5 +1,5 @@
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import { describe, expect, it } from "vitest";
-import { errorBodySchema } from "../../sdk/schemas/common";
 import { BrowserClient, signUpWithPasskey } from "./helpers/browser";
 
 /** Every auth route, with the method it answers. Authenticated ones are called with a real session. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { meResponseSchema, registerFinishResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
-import { meResponseSchema, registerFinishResponseSchema } from "../../sdk/schemas/auth";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey, uniqueEmail } from "./helpers/browser";
 import { SoftwareAuthenticator } from "./helpers/webauthn";
 

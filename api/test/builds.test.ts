@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
+import type { Build } from "@burstflare/sdk/schemas/builds";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
+import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import type { Build } from "../../sdk/schemas/builds";
-import type { Manifest } from "../../sdk/schemas/manifest";
-import type { UploadResult } from "../../sdk/schemas/templates";
 import { findStuckBuilds } from "../src/builds/stuck";
 import { resolveTemplateForSession } from "../src/templates/resolve";
 import { operatorUser } from "./helpers/operator";

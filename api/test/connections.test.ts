@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { decodePrincipal, encodePrincipal, PRINCIPAL_HEADER, principalMatches } from "@burstflare/sdk/protocol/agent";
+import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodePrincipal, encodePrincipal, PRINCIPAL_HEADER, principalMatches } from "../../sdk/protocol/agent";
-import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
-import { sessionResponse } from "../../sdk/schemas/sessions";
 import { closeSessionConnections, listConnections, recordConnection, setPrincipal } from "../src/sessions/connections";
 import type { SessionCore } from "../src/sessions/core";
 import { sanitizeForAgent } from "../src/sessions/runtime-access";

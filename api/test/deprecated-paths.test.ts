@@ -1,5 +1,5 @@
+import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { workspaceExportListSchema, workspaceExportSchema } from "../../sdk/schemas/snapshots";
 import { currentPathOf, DEPRECATED_PATHS } from "../src/lib/deprecated-paths";
 import { operatorUser } from "./helpers/operator";
 import { call, createTestUser } from "./helpers/users";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { workspaceExportListSchema, workspaceExportSchema } from "../../sdk/schemas/snapshots";
 import { writeAudit } from "../src/lib/audit";
 import { sha256Hex } from "../src/lib/crypto";
 import { operatorUser } from "./helpers/operator";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { gitCredentialResponse } from "@burstflare/sdk/schemas/git";
 import { describe, expect, it } from "vitest";
-import { gitCredentialResponse } from "../../sdk/schemas/git";
 import { gitSessionEnv } from "../src/git/credentials";
 import { call, createTestUser } from "./helpers/users";
 

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
+import { healthSchema } from "@burstflare/sdk/schemas/health";
 import { describe, expect, it } from "vitest";
-import { healthSchema } from "../../sdk/schemas/health";
 
 describe("GET /api/health", () => {
   it("reports every binding present, checked against the real local resources", async () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { REDACTED } from "@burstflare/sdk/log-redact";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { REDACTED } from "../../sdk/log-redact";
 import { createBootstrapCode } from "../src/auth/operator-proof";
 import { createInvite } from "../src/workspaces/invites";
 import { BrowserClient, signUpWithPasskey, uniqueEmail } from "./helpers/browser";

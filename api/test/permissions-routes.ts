@@ -1,4 +1,4 @@
-import type { Action } from "../../sdk/permissions";
+import type { Action } from "@burstflare/sdk/permissions";
 import { targz } from "./helpers/tar";
 import { type ResourceKind, randomSSHPublicKey, type World } from "./permissions-world";
 

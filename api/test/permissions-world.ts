@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type { Role } from "../../sdk/states";
+import type { Role } from "@burstflare/sdk/states";
 import { issueSignIn } from "../src/auth/sign-ins";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
 import { exportWorkspace } from "../src/exports/workspace-export";

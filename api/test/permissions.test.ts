@@ -1,8 +1,8 @@
 import { exports } from "cloudflare:workers";
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { PERMISSIONS } from "@burstflare/sdk/permissions";
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../sdk/errors";
-import { PERMISSIONS } from "../../sdk/permissions";
-import { ROLES, type Role } from "../../sdk/states";
 import { buildApp } from "../src/app";
 import { DEPRECATED_PATHS } from "../src/lib/deprecated-paths";
 import type { TestUser } from "./helpers/users";

@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
+import { previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../sdk/errors";
-import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
-import { previewVisitResponse } from "../../sdk/schemas/preview";
 import { mintVisit, previewHostOf, previewOriginFor, sessionIdFromLabel, sessionLabel } from "../src/preview/origin";
 import { hardenPreviewResponse, isAllowedPreviewCookie } from "../src/preview/sandbox";
 import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS } from "../src/preview/visit-grants";

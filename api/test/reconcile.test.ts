@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { adminReportSchema, type ReconcileResult } from "@burstflare/sdk/schemas/admin";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { adminReportSchema, type ReconcileResult } from "../../sdk/schemas/admin";
-import { sessionResponse } from "../../sdk/schemas/sessions";
 import { newId } from "../src/lib/crypto";
 import { runReconcile } from "../src/reconcile/run";
 import type { SessionCore } from "../src/sessions/core";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../sdk/errors";
-import { templateVersionSchema } from "../../sdk/schemas/templates";
 import { newId } from "../src/lib/crypto";
 import { sessionConfig } from "../src/sessions/records";
 import { sealSecret, secretsEnvFor } from "../src/workspaces/secrets";

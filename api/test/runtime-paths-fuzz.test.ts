@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
+import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorBodySchema } from "../../sdk/schemas/common";
-import { sessionResponse } from "../../sdk/schemas/sessions";
-import { createShareResponse } from "../../sdk/schemas/shares";
 import { signVisitGrant } from "../src/preview/visit-grants";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 

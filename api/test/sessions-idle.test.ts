@@ -1,5 +1,5 @@
+import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
 import { describe, expect, it } from "vitest";
-import type { AgentHealth } from "../../sdk/protocol/runtime-host";
 import { judgeIdle, warnLeadMs } from "../src/sessions/idle";
 import { canTransition } from "../src/sessions/state-machine";
 

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { sessionResponse } from "../../sdk/schemas/sessions";
 import type { SessionDO } from "../src/durable-objects/session";
 import { type LifecycleRecord, RECORD_KEY } from "../src/sessions/core";
 import { call, createTestUser } from "./helpers/users";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { SESSION_PAGE_MAX, sessionListResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { SESSION_PAGE_MAX, sessionListResponse } from "../../sdk/schemas/sessions";
 import { newId } from "../src/lib/crypto";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 

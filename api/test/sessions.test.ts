@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { sessionDetailResponse, sessionListResponse, sessionResponse, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { sessionDetailResponse, sessionListResponse, sessionResponse, sshTokenSchema } from "../../sdk/schemas/sessions";
 import { issueSignIn } from "../src/auth/sign-ins";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 

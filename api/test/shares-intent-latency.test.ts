@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
+import { adminReportSchema } from "@burstflare/sdk/schemas/admin";
+import { intentResponse } from "@burstflare/sdk/schemas/intent";
+import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { adminReportSchema } from "../../sdk/schemas/admin";
-import { intentResponse } from "../../sdk/schemas/intent";
-import { sessionLatencyResponse } from "../../sdk/schemas/metrics";
-import { sessionResponse } from "../../sdk/schemas/sessions";
 import { noteSessionConnect } from "../src/intent/intents";
 import { percentile } from "../src/metrics/percentile";
 import { recordStart, startLatencyStats } from "../src/metrics/start-latency";

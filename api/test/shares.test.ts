@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
+import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../sdk/errors";
-import { sessionResponse } from "../../sdk/schemas/sessions";
-import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "../../sdk/schemas/shares";
 import { mintVisit, previewOriginFor } from "../src/preview/origin";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { snapshotSchema } from "../../sdk/schemas/snapshots";
 import { sha256Hex } from "../src/lib/crypto";
 import { runReconcile } from "../src/reconcile/run";
 import { manifestKey } from "../src/snapshots/records";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import type { SnapshotKind } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
-import type { SnapshotKind } from "../../sdk/states";
 import { listSnapshots } from "../src/snapshots/records";
 import { applyRetention } from "../src/snapshots/retention";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";

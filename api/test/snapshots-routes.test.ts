@@ -1,6 +1,11 @@
 import { env } from "cloudflare:workers";
+import {
+  restoreIntoNewSessionResult,
+  snapshotListSchema,
+  snapshotSchema,
+  workspaceSnapshotListSchema,
+} from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { restoreIntoNewSessionResult, snapshotListSchema, snapshotSchema, workspaceSnapshotListSchema } from "../../sdk/schemas/snapshots";
 import { sha256Hex } from "../src/lib/crypto";
 import { runReconcile } from "../src/reconcile/run";
 import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { newId, sha256Hex } from "../src/lib/crypto";
 import { getRuntimeDriver } from "../src/runtime-drivers/select";
 import { maybeAutosave } from "../src/snapshots/autosave";

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
+import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import type { UploadResult } from "../../sdk/schemas/templates";
 import { sha256Hex } from "../src/lib/crypto";
 import { type TarEntry, tar, targz } from "./helpers/tar";
 import { createTemplate, createVersion, r2Keys, upload } from "./helpers/templates";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import type { TemplateDetail } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import type { TemplateDetail } from "../../sdk/schemas/templates";
 import { runReconcile } from "../src/reconcile/run";
 import { isNewerVersionAvailable, resolveTemplateForSession } from "../src/templates/resolve";
 import { STARTER_TEMPLATE_ID } from "../src/templates/starter";

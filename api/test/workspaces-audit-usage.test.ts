@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { auditPageSchema, PLAN_LIMITS, usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { auditPageSchema, PLAN_LIMITS, usageSchema } from "../../sdk/schemas/workspaces";
 import { writeAudit } from "../src/lib/audit";
 import { recordUsage } from "../src/workspaces/usage";
 import { call, createTestUser } from "./helpers/users";

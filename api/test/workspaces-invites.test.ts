@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { createdInviteSchema, inviteListSchema, memberListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../../sdk/errors";
-import { createdInviteSchema, inviteListSchema, memberListSchema, workspaceSettingsSchema } from "../../sdk/schemas/workspaces";
 import { acceptInviteCode, hashInviteCode } from "../src/workspaces/invites";
 import { call, createTestUser, type TestUser } from "./helpers/users";
 

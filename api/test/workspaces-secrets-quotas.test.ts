@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import { ApiError, type ErrorBody } from "@burstflare/sdk/errors";
+import { PLAN_LIMITS, planSchema, secretListSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { ApiError, type ErrorBody } from "../../sdk/errors";
-import { PLAN_LIMITS, planSchema, secretListSchema } from "../../sdk/schemas/workspaces";
 import { assertQuota, getLimits } from "../src/workspaces/quotas";
 import { secretsEnvFor } from "../src/workspaces/secrets";
 import { createOperator } from "./helpers/operator";

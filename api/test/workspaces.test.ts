@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
+import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "../../sdk/schemas/workspaces";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
 import { newId } from "../src/lib/crypto";
 import { call, createTestUser } from "./helpers/users";

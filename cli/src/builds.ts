@@ -1,6 +1,6 @@
-import type { ApiClient } from "../../sdk/client";
-import { type Build, buildSchema } from "../../sdk/schemas/builds";
-import type { BuildState } from "../../sdk/states";
+import type { ApiClient } from "@burstflare/sdk/client";
+import { type Build, buildSchema } from "@burstflare/sdk/schemas/builds";
+import type { BuildState } from "@burstflare/sdk/states";
 
 /** States after which a build changes no more without a person's retry. */
 export const FINAL_BUILD_STATES: BuildState[] = ["succeeded", "failed", "dead_lettered"];

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, r
 import os from "node:os";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
-import { type Manifest, manifestSchema } from "../../sdk/schemas/manifest";
+import { type Manifest, manifestSchema } from "@burstflare/sdk/schemas/manifest";
 import { CLIError } from "./output";
 
 /** The template manifest a bundle directory may carry at its root. */

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { ApiClient, type TokenSource } from "../../sdk/client";
-import { ApiError } from "../../sdk/errors";
-import { tokenPairSchema } from "../../sdk/schemas/auth";
-import { API_VERSION } from "../../sdk/version";
+import { ApiClient, type TokenSource } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
+import { tokenPairSchema } from "@burstflare/sdk/schemas/auth";
+import { API_VERSION } from "@burstflare/sdk/version";
 import { CredentialStore, configDir, type Env, normalizeBaseURL, type ServerCredentials } from "./config";
 import { DEFAULT_URL } from "./defaults";
 import { Output, type Streams } from "./output";

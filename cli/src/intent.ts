@@ -1,5 +1,5 @@
-import type { ApiClient } from "../../sdk/client";
-import { type IntentResponse, type IntentSurface, intentResponse } from "../../sdk/schemas/intent";
+import type { ApiClient } from "@burstflare/sdk/client";
+import { type IntentResponse, type IntentSurface, intentResponse } from "@burstflare/sdk/schemas/intent";
 
 /**
  * Tells the control plane the user is about to need a session, so a sleeping one marked for

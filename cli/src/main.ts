@@ -1,5 +1,5 @@
+import { API_VERSION } from "@burstflare/sdk/version";
 import { Command, CommanderError, Option } from "commander";
-import { API_VERSION } from "../../sdk/version";
 import { type App, createApp, examples } from "./app";
 import { addListing, COMMANDS, commandWord } from "./command-table";
 import type { Env } from "./config";

@@ -1,6 +1,6 @@
+import { NetworkError } from "@burstflare/sdk/client";
+import { ApiError, ErrorCode } from "@burstflare/sdk/errors";
 import { describe, expect, it } from "vitest";
-import { NetworkError } from "../../sdk/client";
-import { ApiError, ErrorCode } from "../../sdk/errors";
 import { CLIError, describeError } from "./output";
 
 const asUser = { baseURL: "http://localhost:8787", usingEnvToken: false };

@@ -1,5 +1,5 @@
-import { NetworkError } from "../../sdk/client";
-import { ApiError, type ErrorCode } from "../../sdk/errors";
+import { NetworkError } from "@burstflare/sdk/client";
+import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong. `flare ssh` passes ssh's own. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,14 +1,14 @@
-import type { ApiClient } from "../../sdk/client";
-import { ApiError } from "../../sdk/errors";
-import { type Session, sessionDetailResponse, sessionNameSchema, sessionResponse } from "../../sdk/schemas/sessions";
-import { listSessionPage } from "../../sdk/sessions";
-import type { SessionState } from "../../sdk/states";
+import type { ApiClient } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
+import { type Session, sessionDetailResponse, sessionNameSchema, sessionResponse } from "@burstflare/sdk/schemas/sessions";
+import { listSessionPage } from "@burstflare/sdk/sessions";
+import type { SessionState } from "@burstflare/sdk/states";
 import { CLIError } from "./output";
 
 /** Host names of config-ssh entries end in this; `flare ssh dev.burstflare` works like `flare ssh dev`. */
 export const HOST_SUFFIX = ".burstflare";
 
-export { listAllSessions, listSessionPage, type SessionListFilters } from "../../sdk/sessions";
+export { listAllSessions, listSessionPage, type SessionListFilters } from "@burstflare/sdk/sessions";
 
 /** The live session with this exact name, or null: one filtered request, whatever the workspace's size. */
 export async function findSessionByName(client: ApiClient, name: string): Promise<Session | null> {

@@ -1,4 +1,4 @@
-import { type BuildBrief, createVersionResponse, type UploadResult, uploadResultSchema } from "../../sdk/schemas/templates";
+import { type BuildBrief, createVersionResponse, type UploadResult, uploadResultSchema } from "@burstflare/sdk/schemas/templates";
 import { waitForBuild } from "./builds";
 import { type Bundle, fileStreamWithProgress } from "./bundle";
 import type { Context } from "./context";

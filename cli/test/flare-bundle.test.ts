@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,13 +16,21 @@ function run(bin: string[], args: string[], env: Record<string, string> = {}) {
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-/** A checkout of just what the CLI is built from, sharing this repo's node_modules. */
+/**
+ * A checkout of just what the CLI is built from, sharing this repo's installed packages, except
+ * the workspace package `@burstflare/sdk`, which is linked to the copy's own sdk/ as npm links it.
+ */
 function checkoutCopy(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "flare-checkout-"));
   for (const part of ["cli/bin", "cli/src", "cli/build.mjs", "sdk", "package.json", "package-lock.json"]) {
     cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
   }
-  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  const modules = path.join(dir, "node_modules");
+  mkdirSync(path.join(modules, "@burstflare"), { recursive: true });
+  for (const entry of readdirSync(path.join(ROOT, "node_modules"))) {
+    if (entry !== "@burstflare") symlinkSync(path.join(ROOT, "node_modules", entry), path.join(modules, entry));
+  }
+  symlinkSync(path.join(dir, "sdk"), path.join(modules, "@burstflare", "sdk"));
   return dir;
 }
 

@@ -1,5 +1,5 @@
+import { ApiClient } from "@burstflare/sdk/client";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { ApiClient } from "../../sdk/client";
 
 /** Statuses whose Response may carry no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([101, 204, 205, 304]);

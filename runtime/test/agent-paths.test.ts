@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
+import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_TOKEN_HEADER } from "../../sdk/protocol/runtime-host";
 import { ActivityTracker } from "../src/agent/activity/activity-tracker";
 import type { AgentConfig } from "../src/agent/config";
 import { PreviewProxy } from "../src/agent/preview/preview-proxy";

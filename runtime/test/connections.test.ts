@@ -1,6 +1,6 @@
+import { closedConnections, encodePrincipal, PRINCIPAL_HEADER, type Principal } from "@burstflare/sdk/protocol/agent";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedConnections, encodePrincipal, PRINCIPAL_HEADER, type Principal } from "../../sdk/protocol/agent";
-import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { agentFetch, startTestHost, type TestHost } from "./helpers/host";
 import { TerminalClient } from "./helpers/terminal-client";
 import { waitFor } from "./helpers/wait";

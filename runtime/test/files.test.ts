@@ -1,5 +1,5 @@
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
 
 describe("agent file API", () => {

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { hostHealth } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostHealth } from "../../sdk/protocol/runtime-host";
 import { agentExec, startTestHost, type TestHost } from "./helpers/host";
 import { waitFor } from "./helpers/wait";
 

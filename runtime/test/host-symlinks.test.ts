@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { agentExec, startTestHost, type TestHost } from "./helpers/host";
 
 /**

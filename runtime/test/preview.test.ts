@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { agentExec, agentFetch, ROOT, startTestHost, type TestHost } from "./helpers/host";
 import { waitFor } from "./helpers/wait";
 

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Principal } from "@burstflare/sdk/protocol/agent";
+import { PROCESS_OUTPUT_KEEP, PROCESSES_MAX } from "@burstflare/sdk/protocol/automation";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Principal } from "../../sdk/protocol/agent";
-import { PROCESS_OUTPUT_KEEP, PROCESSES_MAX } from "../../sdk/protocol/automation";
 import { ActivityTracker } from "../src/agent/activity/activity-tracker";
 import type { AgentConfig } from "../src/agent/config";
 import { ConnectionRegistry } from "../src/agent/connections/connection-registry";

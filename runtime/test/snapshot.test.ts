@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { snapshotFingerprint } from "@burstflare/sdk/protocol/agent";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshotFingerprint } from "../../sdk/protocol/agent";
-import type { RuntimeInfo } from "../../sdk/protocol/runtime-host";
 import { makeArchive } from "./helpers/archive";
 import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
 import { hashTree, sha256 } from "./helpers/tree";

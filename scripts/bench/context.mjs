@@ -4,8 +4,8 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { ApiClient } from "../../sdk/client.ts";
-import { ApiError } from "../../sdk/errors.ts";
+import { ApiClient } from "@burstflare/sdk/client.ts";
+import { ApiError } from "@burstflare/sdk/errors.ts";
 import { ROOT } from "../lib/processes.mjs";
 import { BenchTerminal } from "./terminal.mjs";
 

@@ -8,7 +8,7 @@
  *
  * test/stack/automation-sdk.test.ts runs runAgentLoop() against a real stack.
  */
-import { ApiError, BurstFlare, type ExecResult } from "../../sdk/automation-client";
+import { ApiError, BurstFlare, type ExecResult } from "@burstflare/sdk/automation-client";
 
 type Step = { kind: "write"; path: string; content: string } | { kind: "run"; command: string } | { kind: "done"; summary: string };
 

@@ -5,7 +5,7 @@ import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSy
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { redactCredentials } from "../../sdk/log-redact.ts";
+import { redactCredentials } from "@burstflare/sdk/log-redact.ts";
 import { newBootstrapCode } from "./bootstrap-code.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -11,7 +11,7 @@ export class SmokeClient {
   token: string | null;
   cookies: Map<string, string>;
   /** The sdk client underneath (cookie jar, CSRF and Origin headers added per request). */
-  client: import("../../sdk/client").ApiClient;
+  client: import("@burstflare/sdk/client").ApiClient;
   readonly origin: string;
   raw(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers are parsed by the caller

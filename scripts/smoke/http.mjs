@@ -1,4 +1,4 @@
-import { ApiClient } from "../../sdk/client.ts";
+import { ApiClient } from "@burstflare/sdk/client.ts";
 
 /**
  * The smoke test's HTTP client: sdk's ApiClient with a cookie jar, JSON in and out, errors carry

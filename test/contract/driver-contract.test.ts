@@ -1,8 +1,8 @@
+import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
+import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { Client, utils } from "ssh2";
 import { describe, expect, it } from "vitest";
 import WebSocket, { createWebSocketStream } from "ws";
-import { sshTokenSchema } from "../../sdk/schemas/sessions";
-import { snapshotSchema } from "../../sdk/schemas/snapshots";
 import { api, baseURL, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";

@@ -1,5 +1,5 @@
+import type { SessionPort } from "@burstflare/sdk/schemas/ports";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SessionPort } from "../../sdk/schemas/ports";
 import { api, createSession, expectOK, getSession, until } from "../stack/helpers/api";
 import { flare, flareHome, signIn } from "../stack/helpers/flare";
 import { privateRepo } from "../stack/helpers/git-fixtures";

@@ -1,6 +1,6 @@
+import type { ProcessInfo } from "@burstflare/sdk/protocol/automation";
+import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import type { ProcessInfo } from "../../sdk/protocol/automation";
-import type { ScopedToken } from "../../sdk/schemas/automation";
 import { api, baseURL, createSession, expectOK } from "../stack/helpers/api";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 

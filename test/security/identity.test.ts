@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
+import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, inject, it } from "vitest";
 import { SmokeClient } from "../../scripts/smoke/http.mjs";
 import { SoftwarePasskey } from "../../scripts/smoke/webauthn.mjs";
-import { sshTokenSchema } from "../../sdk/schemas/sessions";
-import { createShareResponse } from "../../sdk/schemas/shares";
 import { TEST_RUN_TAG } from "../ports";
 import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
 import { createStackTemplate } from "../stack/helpers/templates";

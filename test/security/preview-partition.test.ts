@@ -1,6 +1,6 @@
+import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShareResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { putFile, shell } from "../stack/helpers/snapshot-tree";

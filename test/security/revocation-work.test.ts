@@ -1,5 +1,5 @@
+import type { ProcessInfo } from "@burstflare/sdk/protocol/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ProcessInfo } from "../../sdk/protocol/automation";
 import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser } from "../stack/helpers/users";

@@ -1,6 +1,6 @@
 import http from "node:http";
+import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShareResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, expectOK } from "../stack/helpers/api";
 import { type PreviewVisit, visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";

@@ -1,5 +1,5 @@
+import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import type { ScopedToken } from "../../sdk/schemas/automation";
 import { api, baseURL, createSession, expectOK } from "../stack/helpers/api";
 import { createStackUser } from "../stack/helpers/users";
 

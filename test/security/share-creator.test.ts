@@ -1,6 +1,6 @@
+import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createShareResponse } from "../../sdk/schemas/shares";
 import { api, createSession, expectOK } from "../stack/helpers/api";
 import { get, mustVisitShare } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";

@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { sshTokenSchema } from "../../sdk/schemas/sessions";
 import { api, baseURL, createSession, expectOK } from "../stack/helpers/api";
 import { createStackUser, STACK_STATE_DIR } from "../stack/helpers/users";
 

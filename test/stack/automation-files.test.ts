@@ -5,10 +5,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gzipSync } from "node:zlib";
+import { ApiError, BurstFlare, type WatchEvent } from "@burstflare/sdk/automation-client";
+import type { FileOpResult, ScopedToken } from "@burstflare/sdk/schemas/automation";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
-import { ApiError, BurstFlare, type WatchEvent } from "../../sdk/automation-client";
-import type { FileOpResult, ScopedToken } from "../../sdk/schemas/automation";
 import { api, baseURL, createSession, expectOK } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 

@@ -1,5 +1,5 @@
+import { forkResponseSchema } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import { forkResponseSchema } from "../../sdk/schemas/automation";
 import { api, createSession, expectOK } from "./helpers/api";
 import { putFile, sampleTree, shellExtras, treeDigest } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";

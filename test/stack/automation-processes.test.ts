@@ -1,5 +1,5 @@
+import type { ProcessInfo, ProcessOutput } from "@burstflare/sdk/protocol/automation";
 import { describe, expect, it } from "vitest";
-import type { ProcessInfo, ProcessOutput } from "../../sdk/protocol/automation";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";

@@ -1,6 +1,6 @@
+import { ApiError, BurstFlare, type ExecStreamEvent } from "@burstflare/sdk/automation-client";
 import { describe, expect, it } from "vitest";
 import { runAgentLoop } from "../../scripts/examples/agent-loop";
-import { ApiError, BurstFlare, type ExecStreamEvent } from "../../sdk/automation-client";
 import { baseURL } from "./helpers/api";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";

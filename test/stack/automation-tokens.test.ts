@@ -1,5 +1,5 @@
+import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import type { ScopedToken } from "../../sdk/schemas/automation";
 import { api, createSession, expectOK } from "./helpers/api";
 import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
 

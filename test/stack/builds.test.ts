@@ -1,8 +1,8 @@
+import type { Build } from "@burstflare/sdk/schemas/builds";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
+import type { CreateVersionResponse, Template, UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { readTargz, targz } from "../../api/test/helpers/tar";
-import type { Build } from "../../sdk/schemas/builds";
-import type { Manifest } from "../../sdk/schemas/manifest";
-import type { CreateVersionResponse, Template, UploadResult } from "../../sdk/schemas/templates";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
 

@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
-import { createApiTokenResponseSchema } from "../../sdk/schemas/auth";
 import { api, createSession, expectOK } from "./helpers/api";
 import { FLARE_BIN, flare, flareHome, run } from "./helpers/flare";
 import { createStackUser } from "./helpers/users";

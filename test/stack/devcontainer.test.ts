@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Manifest } from "../../sdk/schemas/manifest";
 import { api, createSession, expectOK, getSession, until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { createStackUser, type StackUser } from "./helpers/users";

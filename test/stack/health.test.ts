@@ -1,5 +1,5 @@
+import { healthSchema } from "@burstflare/sdk/schemas/health";
 import { describe, expect, inject, it } from "vitest";
-import { healthSchema } from "../../sdk/schemas/health";
 
 describe("local stack", () => {
   it("serves the SPA and the API on one origin with every binding present", async () => {

@@ -1,6 +1,6 @@
+import { intentResponse } from "@burstflare/sdk/schemas/intent";
+import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
-import { intentResponse } from "../../sdk/schemas/intent";
-import { sessionLatencyResponse } from "../../sdk/schemas/metrics";
 import { api, createSession, expectOK, getSession, until } from "./helpers/api";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
-import { sessionLatencyResponse } from "../../sdk/schemas/metrics";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, runtimesOf } from "./helpers/runtime-host";
 import { putFile, readFile, sampleTree, shell, shellExtras, treeDigest } from "./helpers/snapshot-tree";

@@ -1,5 +1,5 @@
+import type { SessionState } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
-import type { SessionState } from "../../sdk/states";
 import { api, baseURL, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { killRuntime, processAlive, runtimesOf } from "./helpers/runtime-host";
 import { createStackTemplate } from "./helpers/templates";

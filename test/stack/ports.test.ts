@@ -1,5 +1,5 @@
+import type { SessionPort } from "@burstflare/sdk/schemas/ports";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SessionPort } from "../../sdk/schemas/ports";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, signIn } from "./helpers/flare";
 import {

@@ -1,6 +1,6 @@
+import { reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
+import { type Snapshot, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { reconcileResultSchema, restoreResultSchema } from "../../sdk/schemas/admin";
-import { type Snapshot, snapshotSchema } from "../../sdk/schemas/snapshots";
 import { api, createSession, expectOK, getSession, sessionAction } from "./helpers/api";
 import { putFile, r2ObjectExists, readFile } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";

@@ -1,5 +1,5 @@
+import { type Session, sessionListResponse, workspaceSessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Session, sessionListResponse, workspaceSessionEventSchema } from "../../sdk/schemas/sessions";
 import { api, baseURL, createSession, expectOK, sessionAction } from "./helpers/api";
 import { flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { createStackTemplate } from "./helpers/templates";

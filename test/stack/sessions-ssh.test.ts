@@ -1,7 +1,7 @@
+import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { Client, utils } from "ssh2";
 import { describe, expect, it } from "vitest";
 import WebSocket, { createWebSocketStream } from "ws";
-import { sshTokenSchema } from "../../sdk/schemas/sessions";
 import { api, baseURL, createSession, expectOK } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 

@@ -1,6 +1,6 @@
+import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
+import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
-import { sessionLatencyResponse } from "../../sdk/schemas/metrics";
-import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { createStackTemplate } from "./helpers/templates";

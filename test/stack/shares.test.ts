@@ -1,6 +1,6 @@
+import { createShareResponse, type ShareAccess, shareAccessListResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import { STARTER_MANIFEST } from "../../api/src/templates/starter";
-import { createShareResponse, type ShareAccess, shareAccessListResponse } from "../../sdk/schemas/shares";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { get, mustVisitShare, publicOrigin, SHARE_VISIT_COOKIE, VISIT_HOST, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";

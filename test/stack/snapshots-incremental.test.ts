@@ -1,5 +1,5 @@
+import { type Snapshot, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { type Snapshot, snapshotListSchema, snapshotSchema } from "../../sdk/schemas/snapshots";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import { putFile, r2Blobs, r2ObjectExists, readFile, sampleTree, shell, shellExtras, treeDigest } from "./helpers/snapshot-tree";

@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
 import {
   restoreIntoNewSessionResult,
   restoreSnapshotResult,
   type Snapshot,
   snapshotListSchema,
   snapshotSchema,
-} from "../../sdk/schemas/snapshots";
+} from "@burstflare/sdk/schemas/snapshots";
+import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import {

@@ -1,4 +1,4 @@
-import type { DeletedItem } from "../../../sdk/schemas/admin";
+import type { DeletedItem } from "@burstflare/sdk/schemas/admin";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { iso } from "../lib/time";

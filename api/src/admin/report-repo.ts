@@ -1,5 +1,5 @@
+import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { BUILD_STATES, type BuildState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 
 /** Read-only fleet counts for the operator report, across every workspace. */

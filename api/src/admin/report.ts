@@ -1,5 +1,5 @@
-import type { AdminBuild, AdminReport, RecentFailure } from "../../../sdk/schemas/admin";
-import { BUILD_STATES, type BuildState, SESSION_STATES, type SessionState } from "../../../sdk/states";
+import type { AdminBuild, AdminReport, RecentFailure } from "@burstflare/sdk/schemas/admin";
+import { BUILD_STATES, type BuildState, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { findStuckBuilds } from "../builds/stuck";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";

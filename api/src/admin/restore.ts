@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { RestorableKind, RestoreResult } from "../../../sdk/schemas/admin";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { RestorableKind, RestoreResult } from "@burstflare/sdk/schemas/admin";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";

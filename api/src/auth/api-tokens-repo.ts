@@ -1,5 +1,5 @@
+import type { ApiToken } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
-import type { ApiToken } from "../../../sdk/schemas/auth";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

@@ -1,4 +1,4 @@
-import { SIGNUP_POLICIES, type SignupPolicy } from "../../../sdk/schemas/auth";
+import { SIGNUP_POLICIES, type SignupPolicy } from "@burstflare/sdk/schemas/auth";
 import type { AppBindings } from "../env";
 
 /** Optional vars that are not in wrangler.toml; read through one typed door. */

@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { dbOf } from "../lib/db";

@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../../../sdk/errors";
 import type { AppEnv } from "../env";
 import { authConfig } from "./config";
 

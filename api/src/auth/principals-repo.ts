@@ -1,5 +1,5 @@
+import { ROLES } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { ROLES } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 
 /**

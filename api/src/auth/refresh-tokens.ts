@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { TokenPair } from "../../../sdk/schemas/auth";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { TokenPair } from "@burstflare/sdk/schemas/auth";
 import type { AppBindings } from "../env";
 import { writeAudit } from "../lib/audit";
 import { newId } from "../lib/crypto";

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { Role } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";

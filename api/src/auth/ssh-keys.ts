@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 
 export interface ParsedSSHKey {
   keyType: string;

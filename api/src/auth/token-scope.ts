@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import { TOKEN_SCOPES, type TokenScope } from "../../../sdk/schemas/automation";
+import { ApiError } from "@burstflare/sdk/errors";
+import { TOKEN_SCOPES, type TokenScope } from "@burstflare/sdk/schemas/automation";
 
 /** What a scoped API token is limited to; null for every other credential. */
 export interface TokenLimit {

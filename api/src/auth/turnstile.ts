@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
 import type { AppEnv } from "../env";
 import { log } from "../lib/log";
 import { authConfig } from "./config";

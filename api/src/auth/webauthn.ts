@@ -1,3 +1,4 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -8,7 +9,6 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
 import { authConfig } from "./config";

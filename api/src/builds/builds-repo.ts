@@ -1,6 +1,6 @@
+import type { Build } from "@burstflare/sdk/schemas/builds";
+import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { Build } from "../../../sdk/schemas/builds";
-import { BUILD_STATES, type BuildState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 import { buildLogKey } from "../templates/keys";

@@ -1,4 +1,4 @@
-import { type BuildQueueMessage, buildQueueMessage } from "../../../sdk/schemas/builds";
+import { type BuildQueueMessage, buildQueueMessage } from "@burstflare/sdk/schemas/builds";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { log } from "../lib/log";

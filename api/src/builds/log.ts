@@ -1,4 +1,4 @@
-import { BUILD_LOG_MAX_BYTES } from "../../../sdk/schemas/builds";
+import { BUILD_LOG_MAX_BYTES } from "@burstflare/sdk/schemas/builds";
 
 const FLUSH_EVERY_MS = 1000;
 const enc = new TextEncoder();

@@ -1,7 +1,7 @@
-import { formatImportWarning } from "../../../sdk/devcontainer";
-import { execEvent, SHA256_HEADER } from "../../../sdk/protocol/agent";
-import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
-import type { Manifest } from "../../../sdk/schemas/manifest";
+import { formatImportWarning } from "@burstflare/sdk/devcontainer";
+import { execEvent, SHA256_HEADER } from "@burstflare/sdk/protocol/agent";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { runClone } from "../git/clone";
 import { gitSessionEnv } from "../git/credentials";

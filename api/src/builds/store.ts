@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import type { BuildQueueMessage } from "../../../sdk/schemas/builds";
-import type { BuildState } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { BuildQueueMessage } from "@burstflare/sdk/schemas/builds";
+import type { BuildState } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";

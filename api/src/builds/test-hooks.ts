@@ -1,5 +1,5 @@
-import type { BuildQueueMessage } from "../../../sdk/schemas/builds";
-import type { Manifest } from "../../../sdk/schemas/manifest";
+import type { BuildQueueMessage } from "@burstflare/sdk/schemas/builds";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 
 /**

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { ApiError, type ErrorCode } from "../../../sdk/errors";
-import type { ConnectionMatch } from "../../../sdk/protocol/agent";
-import type { SessionActivity } from "../../../sdk/schemas/sessions";
+import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
+import type { ConnectionMatch } from "@burstflare/sdk/protocol/agent";
+import type { SessionActivity } from "@burstflare/sdk/schemas/sessions";
 import type { AppBindings } from "../env";
 import { errorResponse } from "../lib/errors";
 import { log } from "../lib/log";

@@ -1,5 +1,5 @@
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { Container } from "@cloudflare/containers";
-import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
 import { randomToken } from "../lib/crypto";
 

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { WorkspaceSessionEvent } from "../../../sdk/schemas/sessions";
+import type { WorkspaceSessionEvent } from "@burstflare/sdk/schemas/sessions";
 import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";
 import { EventHub } from "../sessions/events";

@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import type { WorkspaceExport } from "@burstflare/sdk/schemas/snapshots";
 import { z } from "zod";
-import { ApiError } from "../../../sdk/errors";
-import type { WorkspaceExport } from "../../../sdk/schemas/snapshots";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";

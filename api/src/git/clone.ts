@@ -1,4 +1,4 @@
-import { type GitSource, gitCloneDir } from "../../../sdk/schemas/git";
+import { type GitSource, gitCloneDir } from "@burstflare/sdk/schemas/git";
 import { type BootContext, execInRuntime } from "../sessions/boot";
 import type { FetchAgent } from "../snapshots/store";
 

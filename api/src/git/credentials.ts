@@ -1,5 +1,5 @@
-import { can } from "../../../sdk/permissions";
-import type { GitCredential, SetGitCredentialBody } from "../../../sdk/schemas/git";
+import { can } from "@burstflare/sdk/permissions";
+import type { GitCredential, SetGitCredentialBody } from "@burstflare/sdk/schemas/git";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";

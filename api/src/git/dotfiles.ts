@@ -1,4 +1,4 @@
-import type { GitSource } from "../../../sdk/schemas/git";
+import type { GitSource } from "@burstflare/sdk/schemas/git";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";

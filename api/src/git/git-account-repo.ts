@@ -1,5 +1,5 @@
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { ROLES, type Role } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 
 /** A user's git token row: the sealed token with the host and user name git is given. */

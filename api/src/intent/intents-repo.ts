@@ -1,5 +1,5 @@
+import { SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 
 /** session_intents: when a surface fired, and when its session became ready and was reached. */

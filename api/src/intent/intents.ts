@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { IntentBody, IntentResponse } from "../../../sdk/schemas/intent";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { IntentBody, IntentResponse } from "@burstflare/sdk/schemas/intent";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";

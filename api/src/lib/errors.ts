@@ -1,6 +1,6 @@
+import { ApiError, type ErrorBody } from "@burstflare/sdk/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, type ErrorBody } from "../../../sdk/errors";
 import type { AppEnv } from "../env";
 import { log } from "./log";
 

@@ -1,4 +1,4 @@
-import { redactCredentials } from "../../../sdk/log-redact";
+import { redactCredentials } from "@burstflare/sdk/log-redact";
 
 type Level = "debug" | "info" | "warn" | "error";
 

@@ -1,5 +1,5 @@
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import { z } from "zod";
-import { errorBodySchema } from "../../../sdk/schemas/common";
 
 /** Shorthands for createRoute(): a JSON request body and JSON responses with the shared error shape. */
 export function jsonBody<T extends z.ZodType>(schema: T) {

@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import type { Hook } from "@hono/zod-openapi";
 import type { z } from "zod";
-import { ApiError } from "../../../sdk/errors";
 import type { AppEnv } from "../env";
 
 export function zodIssues(error: z.ZodError): { path: string; message: string }[] {

@@ -1,5 +1,5 @@
-import type { LatencySummary, StartLatencyStats, StartRecord } from "../../../sdk/schemas/metrics";
-import type { SessionState } from "../../../sdk/states";
+import type { LatencySummary, StartLatencyStats, StartRecord } from "@burstflare/sdk/schemas/metrics";
+import type { SessionState } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { listWakingIntentTimings, markIntentsReadyStatement } from "../intent/intents-repo";
 import { newId } from "../lib/crypto";

@@ -1,8 +1,8 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { type Action, can } from "@burstflare/sdk/permissions";
+import type { Role } from "@burstflare/sdk/states";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { ApiError } from "../../../sdk/errors";
-import { type Action, can } from "../../../sdk/permissions";
-import type { Role } from "../../../sdk/states";
 import { touchApiToken } from "../auth/api-tokens-repo";
 import { isOperator } from "../auth/operator-proof";
 import { findApiTokenPrincipal, findSignInPrincipal } from "../auth/principals-repo";

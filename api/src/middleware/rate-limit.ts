@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import type { Context, MiddlewareHandler } from "hono";
-import { ApiError } from "../../../sdk/errors";
 import { rateLimitOverrides } from "../auth/config";
 import type { AppBindings, AppEnv } from "../env";
 import { log } from "../lib/log";

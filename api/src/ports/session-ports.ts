@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import type { Manifest } from "../../../sdk/schemas/manifest";
-import { agentPortsResponse, type ListeningPort, type SessionPort } from "../../../sdk/schemas/ports";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
+import { agentPortsResponse, type ListeningPort, type SessionPort } from "@burstflare/sdk/schemas/ports";
 import type { AppBindings } from "../env";
 import { runningAgent } from "../snapshots/agent";
 

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import type { AppBindings } from "../env";
 
 /**

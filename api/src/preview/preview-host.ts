@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { SHARE_PATH_PREFIX } from "@burstflare/sdk/schemas/shares";
 import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { SHARE_PATH_PREFIX } from "../../../sdk/schemas/shares";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { errorResponse, onError } from "../lib/errors";

@@ -6,7 +6,7 @@
  * domain), read the preview host's grant cookie, or script the SPA that frames it.
  */
 
-import { DROPPED_PREVIEW_HEADERS, isAllowedPreviewCookie } from "../../../sdk/preview-cookies";
+import { DROPPED_PREVIEW_HEADERS, isAllowedPreviewCookie } from "@burstflare/sdk/preview-cookies";
 
 export { isAllowedPreviewCookie };
 

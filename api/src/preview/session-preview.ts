@@ -1,8 +1,8 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { can } from "@burstflare/sdk/permissions";
+import { pathProblem, queryProblem } from "@burstflare/sdk/protocol/runtime-path";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { can } from "../../../sdk/permissions";
-import { pathProblem, queryProblem } from "../../../sdk/protocol/runtime-path";
-import { idSchema } from "../../../sdk/schemas/common";
 import type { AppBindings, AppEnv } from "../env";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";

@@ -1,5 +1,5 @@
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { ROLES, type Role } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import type { VisitHolder } from "./visit-grants";
 

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { ConnectionCredential } from "../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { ConnectionCredential } from "@burstflare/sdk/protocol/agent";
 import type { AppBindings } from "../env";
 import { base64url, timingSafeEqual } from "../lib/crypto";
 

@@ -1,4 +1,4 @@
-import type { ReconcileActionKind } from "../../../sdk/schemas/admin";
+import type { ReconcileActionKind } from "@burstflare/sdk/schemas/admin";
 import { dbOf } from "../lib/db";
 import { deleteExpired, type ExpiringTable, listExpiredIds } from "./expiry-repo";
 import type { Plan, PlannedAction, ReconcileContext } from "./types";

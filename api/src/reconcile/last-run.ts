@@ -1,5 +1,5 @@
+import type { AdminReport } from "@burstflare/sdk/schemas/admin";
 import { z } from "zod";
-import type { AdminReport } from "../../../sdk/schemas/admin";
 import type { AppBindings } from "../env";
 
 const KEY = "reconcile:last-run";

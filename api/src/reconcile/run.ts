@@ -1,4 +1,4 @@
-import type { ReconcileAction, ReconcileResult } from "../../../sdk/schemas/admin";
+import type { ReconcileAction, ReconcileResult } from "@burstflare/sdk/schemas/admin";
 import { type OpsPolicy, opsPolicy } from "../admin/policy";
 import type { AppBindings } from "../env";
 import { writeAudit } from "../lib/audit";

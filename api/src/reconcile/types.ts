@@ -1,4 +1,4 @@
-import type { ReconcileActionKind } from "../../../sdk/schemas/admin";
+import type { ReconcileActionKind } from "@burstflare/sdk/schemas/admin";
 import type { OpsPolicy } from "../admin/policy";
 import type { AppBindings } from "../env";
 

@@ -1,5 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   adminReportSchema,
   deletedListSchema,
@@ -8,9 +7,10 @@ import {
   reconcileResultSchema,
   restoreBody,
   restoreResultSchema,
-} from "../../../sdk/schemas/admin";
-import { buildSchema } from "../../../sdk/schemas/builds";
-import { idSchema } from "../../../sdk/schemas/common";
+} from "@burstflare/sdk/schemas/admin";
+import { buildSchema } from "@burstflare/sdk/schemas/builds";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { createRoute, z } from "@hono/zod-openapi";
 import { listDeleted } from "../admin/deleted";
 import { buildReport } from "../admin/report";
 import { restoreDeleted } from "../admin/restore";

@@ -1,5 +1,5 @@
+import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { createRoute } from "@hono/zod-openapi";
-import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "../../../sdk/schemas/workspaces";
 import { createRouter } from "../lib/app";
 import { dbOf } from "../lib/db";
 import { errorResponses, jsonResponse } from "../lib/openapi";

@@ -1,8 +1,8 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "../../../sdk/schemas/automation";
-import { idSchema } from "../../../sdk/schemas/common";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";

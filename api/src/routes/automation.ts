@@ -1,6 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   PROCESS_OWNER_HEADER,
   type ProcessInfo,
@@ -8,7 +6,7 @@ import {
   type RunEvent,
   type RunExit,
   truncationMarker,
-} from "../../../sdk/protocol/automation";
+} from "@burstflare/sdk/protocol/automation";
 import {
   execBodySchema,
   execResultSchema,
@@ -19,8 +17,10 @@ import {
   processSignalBody,
   processWaitQuery,
   startProcessSchema,
-} from "../../../sdk/schemas/automation";
-import { idSchema } from "../../../sdk/schemas/common";
+} from "@burstflare/sdk/schemas/automation";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";

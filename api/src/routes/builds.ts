@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { buildListQuery, buildListSchema, buildSchema, retryDeadLetteredSchema } from "@burstflare/sdk/schemas/builds";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { buildListQuery, buildListSchema, buildSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
-import { idSchema } from "../../../sdk/schemas/common";
 import { listDeadLetteredBuildIds, toBuild } from "../builds/builds-repo";
 import { getBuild, listBuilds, loadBuild, requeueBuild } from "../builds/store";
 import { createRouter } from "../lib/app";

@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import {
   deviceApproveBodySchema,
   deviceDenyBodySchema,
@@ -6,7 +5,8 @@ import {
   deviceStartResponseSchema,
   okSchema,
   tokenPairSchema,
-} from "../../../sdk/schemas/auth";
+} from "@burstflare/sdk/schemas/auth";
+import { createRoute } from "@hono/zod-openapi";
 import { authConfig } from "../auth/config";
 import { DEVICE_CODE_TTL_SECONDS, decide, formatUserCode, pollDevice, startDeviceAuthorization } from "../auth/device-flow";
 import { requireUserSession } from "../auth/guards";

@@ -1,6 +1,6 @@
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { createRoute, z } from "@hono/zod-openapi";
-import { idSchema } from "../../../sdk/schemas/common";
-import { workspaceExportListSchema, workspaceExportSchema } from "../../../sdk/schemas/snapshots";
 import type { AppBindings } from "../env";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../exports/workspace-export";
 import { createRouter } from "../lib/app";

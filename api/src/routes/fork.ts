@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { forkBodySchema, forkResponseSchema } from "@burstflare/sdk/schemas/automation";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { forkBodySchema, forkResponseSchema } from "../../../sdk/schemas/automation";
-import { idSchema } from "../../../sdk/schemas/common";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { notFound } from "../lib/errors";

@@ -1,8 +1,8 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDotfilesBody } from "@burstflare/sdk/schemas/dotfiles";
+import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "@burstflare/sdk/schemas/git";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
-import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDotfilesBody } from "../../../sdk/schemas/dotfiles";
-import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "../../../sdk/schemas/git";
 import { requireUserSession } from "../auth/guards";
 import { runClone } from "../git/clone";
 import { deleteGitCredential, getGitCredential, setGitCredential, userInWorkspace } from "../git/credentials";

@@ -1,6 +1,6 @@
+import { type BindingName, bindingNames, type Health, healthSchema } from "@burstflare/sdk/schemas/health";
+import { API_VERSION } from "@burstflare/sdk/version";
 import { createRoute } from "@hono/zod-openapi";
-import { type BindingName, bindingNames, type Health, healthSchema } from "../../../sdk/schemas/health";
-import { API_VERSION } from "../../../sdk/version";
 import type { AppBindings } from "../env";
 import { pingDb } from "../health/health-repo";
 import { createRouter } from "../lib/app";

@@ -1,5 +1,5 @@
+import { intentBody, intentResponse } from "@burstflare/sdk/schemas/intent";
 import { createRoute } from "@hono/zod-openapi";
-import { intentBody, intentResponse } from "../../../sdk/schemas/intent";
 import { fireIntent } from "../intent/intents";
 import { createRouter } from "../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";

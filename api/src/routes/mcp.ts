@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import { createRoute } from "@hono/zod-openapi";
 import type { Hono } from "hono";
-import { ApiError } from "../../../sdk/errors";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { errorResponses } from "../lib/openapi";
@@ -31,8 +31,8 @@ router.openapi(
     if (auth.via === "cookie") throw new ApiError("forbidden", "the MCP endpoint takes a bearer token (an API token or a scoped token)");
     const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }, { BurstFlare }, { buildApp }] = await Promise.all([
       import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
-      import("../../../sdk/mcp/server"),
-      import("../../../sdk/automation-client"),
+      import("@burstflare/sdk/mcp/server"),
+      import("@burstflare/sdk/automation-client"),
       import("../app"),
     ]);
     self ??= buildApp();

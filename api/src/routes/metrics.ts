@@ -1,6 +1,6 @@
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { createRoute, z } from "@hono/zod-openapi";
-import { idSchema } from "../../../sdk/schemas/common";
-import { sessionLatencyResponse } from "../../../sdk/schemas/metrics";
 import { createRouter } from "../lib/app";
 import { errorResponses, jsonResponse } from "../lib/openapi";
 import { now } from "../lib/time";

@@ -1,5 +1,5 @@
+import { API_VERSION, PRODUCT_NAME } from "@burstflare/sdk/version";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { API_VERSION, PRODUCT_NAME } from "../../../sdk/version";
 import type { AppEnv } from "../env";
 
 export function mountOpenAPI(app: OpenAPIHono<AppEnv>): void {

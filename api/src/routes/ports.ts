@@ -1,8 +1,8 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
+import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
-import { sessionPortsResponse } from "../../../sdk/schemas/ports";
-import { previewVisitBody, previewVisitResponse } from "../../../sdk/schemas/preview";
 import { createRouter } from "../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { iso, now } from "../lib/time";

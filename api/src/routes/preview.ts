@@ -1,6 +1,6 @@
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { createRoute, z } from "@hono/zod-openapi";
-import { idSchema } from "../../../sdk/schemas/common";
-import { previewVisitBody, previewVisitResponse } from "../../../sdk/schemas/preview";
 import { createRouter } from "../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
 import { iso, now } from "../lib/time";

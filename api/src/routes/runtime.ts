@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "@burstflare/sdk/protocol/agent";
 import { noteSessionConnect } from "../intent/intents";
 import { createRouter } from "../lib/app";
 import { isUpgrade } from "../preview/sandbox";

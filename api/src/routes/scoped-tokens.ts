@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { scopedTokenBody, scopedTokenResponse } from "@burstflare/sdk/schemas/automation";
 import { createRoute } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { scopedTokenBody, scopedTokenResponse } from "../../../sdk/schemas/automation";
 import { countActiveApiTokens, insertScopedApiToken } from "../auth/api-tokens-repo";
 import { requireUserSession } from "../auth/guards";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";

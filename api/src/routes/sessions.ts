@@ -1,7 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { errorBodySchema, idSchema } from "../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { errorBodySchema, idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createSessionBody,
   keepAwakeBody,
@@ -14,7 +12,9 @@ import {
   sshTokenBodySchema,
   sshTokenSchema,
   updateSessionBody,
-} from "../../../sdk/schemas/sessions";
+} from "@burstflare/sdk/schemas/sessions";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { parseOpenSSHPublicKey } from "../auth/ssh-keys";
 import type { AppEnv } from "../env";
 import { createRouter } from "../lib/app";

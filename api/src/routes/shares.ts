@@ -1,6 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createShareBody,
   createShareResponse,
@@ -9,7 +8,8 @@ import {
   shareAccessQuery,
   shareListResponse,
   shareResponse,
-} from "../../../sdk/schemas/shares";
+} from "@burstflare/sdk/schemas/shares";
+import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";

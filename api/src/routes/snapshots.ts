@@ -1,7 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createSnapshotBody,
   type RestoreIntoNewSessionBody,
@@ -11,7 +9,9 @@ import {
   snapshotListSchema,
   snapshotSchema,
   workspaceSnapshotListSchema,
-} from "../../../sdk/schemas/snapshots";
+} from "@burstflare/sdk/schemas/snapshots";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../env";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";

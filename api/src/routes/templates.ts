@@ -1,6 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createTemplateBody,
   createVersionBody,
@@ -11,7 +10,8 @@ import {
   templateSchema,
   templateVersionSchema,
   uploadGrantSchema,
-} from "../../../sdk/schemas/templates";
+} from "@burstflare/sdk/schemas/templates";
+import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../lib/app";
 import { audit } from "../lib/audit";
 import { newId } from "../lib/crypto";

@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { uploadResultSchema } from "@burstflare/sdk/schemas/templates";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../sdk/errors";
-import { idSchema } from "../../../sdk/schemas/common";
-import { uploadResultSchema } from "../../../sdk/schemas/templates";
 import { deleteBuild, insertBuildStatement } from "../builds/builds-repo";
 import { enqueueBuild, newBuildId } from "../builds/store";
 import { createRouter } from "../lib/app";

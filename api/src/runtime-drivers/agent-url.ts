@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 
 /**
  * The agent URL for an agent path. The path must reach the agent as it was routed: one leading

@@ -1,4 +1,4 @@
-import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
 import { base64url, randomToken } from "../lib/crypto";
 import { agentRequestURL } from "./agent-url";

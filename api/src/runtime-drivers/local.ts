@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   AGENT_TOKEN_HEADER,
   type HostHealth,
@@ -9,7 +9,7 @@ import {
   type RuntimeInfo,
   runtimeInfo,
   type StartRuntimeBody,
-} from "../../../sdk/protocol/runtime-host";
+} from "@burstflare/sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
 import { agentRequestURL } from "./agent-url";
 import type { RuntimeDriver } from "./types";

@@ -1,4 +1,4 @@
-import type { HostHealth, KeepWorkspaceBody, RuntimeInfo, StartRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import type { HostHealth, KeepWorkspaceBody, RuntimeInfo, StartRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
 
 /**
  * What the control plane needs from a place that runs runtime agents. Both drivers

@@ -1,5 +1,5 @@
+import { ApiError, type ErrorCode, errorStatus } from "@burstflare/sdk/errors";
 import type { Context } from "hono";
-import { ApiError, type ErrorCode, errorStatus } from "../../../sdk/errors";
 import type { AppEnv } from "../env";
 import { credentialOf, setPrincipal } from "./connections";
 import { sessionDORequest, sessionStub } from "./stub";

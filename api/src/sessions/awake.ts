@@ -1,6 +1,6 @@
-import { type AgentHealth, agentHealth } from "../../../sdk/protocol/runtime-host";
-import type { SessionActivity } from "../../../sdk/schemas/sessions";
-import { MAX_KEEP_AWAKE_MINUTES } from "../../../sdk/schemas/sessions";
+import { type AgentHealth, agentHealth } from "@burstflare/sdk/protocol/runtime-host";
+import type { SessionActivity } from "@burstflare/sdk/schemas/sessions";
+import { MAX_KEEP_AWAKE_MINUTES } from "@burstflare/sdk/schemas/sessions";
 import { newId } from "../lib/crypto";
 import { now } from "../lib/time";
 import { maybeAutosave } from "../snapshots/autosave";

@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import { type ExecEvent, execEvent } from "../../../sdk/protocol/agent";
-import type { LifecyclePhase } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import { type ExecEvent, execEvent } from "@burstflare/sdk/protocol/agent";
+import type { LifecyclePhase } from "@burstflare/sdk/states";
 import { artifactSha256 } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { cloneGitSource } from "../git/clone";

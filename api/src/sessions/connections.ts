@@ -1,4 +1,3 @@
-import type { Context } from "hono";
 import {
   type ClosedConnections,
   type ConnectionCredential,
@@ -9,7 +8,8 @@ import {
   PRINCIPAL_HEADER,
   type Principal,
   principalMatches,
-} from "../../../sdk/protocol/agent";
+} from "@burstflare/sdk/protocol/agent";
+import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";

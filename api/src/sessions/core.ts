@@ -1,7 +1,7 @@
-import { ApiError } from "../../../sdk/errors";
-import type { RuntimeInfo } from "../../../sdk/protocol/runtime-host";
-import type { SESSION_EVENT_TYPES, SessionEvent } from "../../../sdk/schemas/sessions";
-import type { LifecyclePhase, SessionState } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
+import type { SESSION_EVENT_TYPES, SessionEvent } from "@burstflare/sdk/schemas/sessions";
+import type { LifecyclePhase, SessionState } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { log } from "../lib/log";
 import { iso, now } from "../lib/time";

@@ -1,4 +1,4 @@
-import type { SessionEvent } from "../../../sdk/schemas/sessions";
+import type { SessionEvent } from "@burstflare/sdk/schemas/sessions";
 
 const RING_SIZE = 64;
 const HEARTBEAT_MS = 15_000;

@@ -1,5 +1,5 @@
-import type { AgentHealth } from "../../../sdk/protocol/runtime-host";
-import { ACTIVITY_KINDS, type SessionActivity } from "../../../sdk/schemas/sessions";
+import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
+import { ACTIVITY_KINDS, type SessionActivity } from "@burstflare/sdk/schemas/sessions";
 import { iso } from "../lib/time";
 
 export interface KeepAwakeLease {

@@ -1,4 +1,4 @@
-import { keepWorkspaceBody } from "../../../sdk/protocol/runtime-host";
+import { keepWorkspaceBody } from "@burstflare/sdk/protocol/runtime-host";
 import { log } from "../lib/log";
 import { manifestKey, type SnapshotRecord } from "../snapshots/records";
 import type { SessionCore } from "./core";

@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "../../../sdk/schemas/sessions";
-import type { SnapshotKind } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "@burstflare/sdk/schemas/sessions";
+import type { SnapshotKind } from "@burstflare/sdk/states";
 import { gitSessionEnv } from "../git/credentials";
 import { log } from "../lib/log";
 import { now } from "../lib/time";

@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import { now } from "../lib/time";
 import { agentRequestURL } from "../runtime-drivers/agent-url";
 import { scheduleCheck } from "./awake";

@@ -1,9 +1,9 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { can } from "@burstflare/sdk/permissions";
+import { type ConnectionCredential, PRINCIPAL_HEADER, SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "@burstflare/sdk/protocol/agent";
+import { PROCESS_OWNER_HEADER } from "@burstflare/sdk/protocol/automation";
+import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { can } from "../../../sdk/permissions";
-import { type ConnectionCredential, PRINCIPAL_HEADER, SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "../../../sdk/protocol/agent";
-import { PROCESS_OWNER_HEADER } from "../../../sdk/protocol/automation";
-import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/tokens";
 import type { AppBindings, AppEnv } from "../env";
 import { base64url } from "../lib/crypto";

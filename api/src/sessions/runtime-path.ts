@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import { pathProblem, queryProblem } from "../../../sdk/protocol/runtime-path";
-import { idSchema } from "../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { pathProblem, queryProblem } from "@burstflare/sdk/protocol/runtime-path";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import { RUNTIME_KINDS, type RuntimeKind } from "./runtime-access";
 
 /**

@@ -1,8 +1,8 @@
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
+import { storedManifestSchema } from "@burstflare/sdk/schemas/manifest";
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import { LIFECYCLE_PHASES, type LifecyclePhase, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { Manifest } from "../../../sdk/schemas/manifest";
-import { storedManifestSchema } from "../../../sdk/schemas/manifest";
-import type { Session } from "../../../sdk/schemas/sessions";
-import { LIFECYCLE_PHASES, type LifecyclePhase, SESSION_STATES, type SessionState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

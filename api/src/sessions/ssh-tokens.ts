@@ -1,6 +1,6 @@
+import { connectionCredential } from "@burstflare/sdk/protocol/agent";
+import type { SSHToken } from "@burstflare/sdk/schemas/sessions";
 import { z } from "zod";
-import { connectionCredential } from "../../../sdk/protocol/agent";
-import type { SSHToken } from "../../../sdk/schemas/sessions";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppBindings } from "../env";
 import { iso, now } from "../lib/time";

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { SessionState } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { SessionState } from "@burstflare/sdk/states";
 
 /**
  * The session state machine: created → starting → running → sleeping | stopping → stopped, any → failed,

@@ -1,4 +1,4 @@
-import { ApiError, type ErrorCode } from "../../../sdk/errors";
+import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
 import type { FetchAgent } from "../snapshots/store";
 import { INTERNAL_HEADERS } from "./proxy";

@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { can } from "@burstflare/sdk/permissions";
+import { SHARE_PATH_PREFIX } from "@burstflare/sdk/schemas/shares";
 import type { Context } from "hono";
-import { ApiError } from "../../../sdk/errors";
-import { can } from "../../../sdk/permissions";
-import { SHARE_PATH_PREFIX } from "../../../sdk/schemas/shares";
 import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
 import { dbOf } from "../lib/db";

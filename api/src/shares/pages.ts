@@ -1,4 +1,4 @@
-import { type ErrorCode, errorStatus } from "../../../sdk/errors";
+import { type ErrorCode, errorStatus } from "@burstflare/sdk/errors";
 
 /**
  * The pages a share link's visitor sees instead of the preview: refused, expired, waking up.

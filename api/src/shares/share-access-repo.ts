@@ -1,5 +1,5 @@
+import type { ShareAccess } from "@burstflare/sdk/schemas/shares";
 import { z } from "zod";
-import type { ShareAccess } from "../../../sdk/schemas/shares";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

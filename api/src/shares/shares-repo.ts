@@ -1,6 +1,6 @@
+import { SHARE_SCOPES, type Share, type ShareScope, type ShareStatus } from "@burstflare/sdk/schemas/shares";
+import { ROLES, type Role, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { SHARE_SCOPES, type Share, type ShareScope, type ShareStatus } from "../../../sdk/schemas/shares";
-import { ROLES, type Role, SESSION_STATES, type SessionState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

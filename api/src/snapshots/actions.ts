@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { SnapshotKind } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { log } from "../lib/log";

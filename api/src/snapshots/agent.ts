@@ -1,4 +1,4 @@
-import { ApiError, isErrorBody } from "../../../sdk/errors";
+import { ApiError, isErrorBody } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
 import { sessionAgentFetch } from "../sessions/stub";
 import type { FetchAgent } from "./store";

@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import { z } from "zod";
-import { ApiError } from "../../../sdk/errors";
 import type { AppBindings } from "../env";
 import { getChainLink, manifestKey, type SnapshotRecord } from "./records";
 import { hex } from "./stream";

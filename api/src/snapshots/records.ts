@@ -1,4 +1,4 @@
-import type { Snapshot } from "../../../sdk/schemas/snapshots";
+import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { iso } from "../lib/time";

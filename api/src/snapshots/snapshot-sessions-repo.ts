@@ -1,5 +1,5 @@
+import { SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 
 /** What the snapshot routes need of a session: which workspace and owner it has, its state. */

@@ -1,6 +1,6 @@
+import { SNAPSHOT_STATUSES, type SnapshotStatus } from "@burstflare/sdk/schemas/snapshots";
+import { SNAPSHOT_KINDS, type SnapshotKind } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { SNAPSHOT_STATUSES, type SnapshotStatus } from "../../../sdk/schemas/snapshots";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 
 /** A snapshots row as the control plane uses it (times in epoch ms). */

@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "../../../sdk/protocol/agent";
-import type { SnapshotKind } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "@burstflare/sdk/protocol/agent";
+import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { log } from "../lib/log";

@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import tarStream from "tar-stream";
-import { ApiError } from "../../../sdk/errors";
 
 export interface ArchiveLimits {
   maxFiles: number;

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { Template } from "../../../sdk/schemas/templates";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Template } from "@burstflare/sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { deletePrefix } from "../reconcile/r2";

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import { BUNDLE_MAX_BYTES, UPLOAD_GRANT_TTL_MS, type UploadGrant } from "../../../sdk/schemas/templates";
+import { ApiError } from "@burstflare/sdk/errors";
+import { BUNDLE_MAX_BYTES, UPLOAD_GRANT_TTL_MS, type UploadGrant } from "@burstflare/sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import { type Manifest, storedManifestSchema } from "../../../sdk/schemas/manifest";
+import { ApiError } from "@burstflare/sdk/errors";
+import { type Manifest, storedManifestSchema } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { STARTER_MANIFEST } from "./starter";

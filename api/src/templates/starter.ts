@@ -1,4 +1,4 @@
-import type { Manifest } from "../../../sdk/schemas/manifest";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 
 /** Fixed id of the built-in starter template row seeded by migrations/0002_seed_starter_template.sql. */
 export const STARTER_TEMPLATE_ID = "tpl_builtin_starter";

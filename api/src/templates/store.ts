@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import type { Template, TemplateDetail, TemplateVersion } from "../../../sdk/schemas/templates";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Template, TemplateDetail, TemplateVersion } from "@burstflare/sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { rollbackTarget } from "./releases";

@@ -1,7 +1,7 @@
+import { storedManifestSchema } from "@burstflare/sdk/schemas/manifest";
+import { type Template, type TemplateRelease, type TemplateVersion, VERSION_STATUSES } from "@burstflare/sdk/schemas/templates";
+import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { storedManifestSchema } from "../../../sdk/schemas/manifest";
-import { type Template, type TemplateRelease, type TemplateVersion, VERSION_STATUSES } from "../../../sdk/schemas/templates";
-import { BUILD_STATES, type BuildState } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

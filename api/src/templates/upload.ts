@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, inspectArchive } from "./archive-inspect";
 
 export interface ReceivedBundle {

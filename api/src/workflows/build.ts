@@ -1,6 +1,6 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "zod";
-import { idSchema } from "../../../sdk/schemas/common";
 import { type BuildOutcome, failureMessage, finishBuild } from "../builds/finish";
 import { noteLog } from "../builds/log";
 import { beginBuild, exportArtifact, importBundle, runBuildCommand, startBuildRuntime, stopBuildRuntime } from "../builds/runner";

@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import type { AuditEntry } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
-import { ApiError } from "../../../sdk/errors";
-import type { AuditEntry } from "../../../sdk/schemas/workspaces";
 import { base64url, fromBase64url } from "../lib/crypto";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";

@@ -1,7 +1,7 @@
+import type { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
+import type { Invite } from "@burstflare/sdk/schemas/workspaces";
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { signupInviteSchema } from "../../../sdk/schemas/auth";
-import type { Invite } from "../../../sdk/schemas/workspaces";
-import { ROLES, type Role } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

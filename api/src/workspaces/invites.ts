@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import type { Invite } from "../../../sdk/schemas/workspaces";
-import type { Role } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Invite } from "@burstflare/sdk/schemas/workspaces";
+import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
 import { dbOf } from "../lib/db";

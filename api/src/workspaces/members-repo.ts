@@ -1,6 +1,6 @@
+import type { Member } from "@burstflare/sdk/schemas/workspaces";
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { Member } from "../../../sdk/schemas/workspaces";
-import { ROLES, type Role } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

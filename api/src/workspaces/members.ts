@@ -1,6 +1,6 @@
-import { ApiError } from "../../../sdk/errors";
-import type { Member } from "../../../sdk/schemas/workspaces";
-import type { Role } from "../../../sdk/states";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Member } from "@burstflare/sdk/schemas/workspaces";
+import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";

@@ -1,12 +1,12 @@
-import { ApiError } from "../../../sdk/errors";
-import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits } from "../../../sdk/schemas/workspaces";
+import { ApiError } from "@burstflare/sdk/errors";
+import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits } from "@burstflare/sdk/schemas/workspaces";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
 import { sumBuildSecondsSince } from "./usage-repo";
 import { findPlan } from "./workspaces-repo";
 
-export type { QuotaLimit } from "../../../sdk/schemas/workspaces";
+export type { QuotaLimit } from "@burstflare/sdk/schemas/workspaces";
 
 /** Sessions that hold a runtime: they count against runningSessions. */
 const RUNNING_STATES = ["starting", "running"];

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../sdk/errors";
-import { envNameProblem } from "../../../sdk/reserved-env";
+import { ApiError } from "@burstflare/sdk/errors";
+import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";

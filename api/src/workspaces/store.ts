@@ -1,4 +1,4 @@
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import { moveSignInsWorkspaceStatement, setSignInWorkspaceStatement } from "../auth/sign-ins-repo";
 import { findMaxOwnedWorkspaces, moveCurrentWorkspaceStatement, setCurrentWorkspaceStatement } from "../auth/users-repo";
 import type { AppBindings } from "../env";

@@ -1,5 +1,5 @@
+import { USAGE_METRICS, type UsageMetric } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
-import { USAGE_METRICS, type UsageMetric } from "../../../sdk/schemas/workspaces";
 import type { Db } from "../lib/db";
 
 /** usage_daily: one counter (or, for snapshot_bytes, gauge) per workspace, user, UTC day and metric. */

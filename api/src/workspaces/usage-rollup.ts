@@ -1,4 +1,4 @@
-import { USAGE_METRICS, type Usage, type UsageMetric } from "../../../sdk/schemas/workspaces";
+import { USAGE_METRICS, type Usage, type UsageMetric } from "@burstflare/sdk/schemas/workspaces";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { day } from "../lib/time";

@@ -1,7 +1,7 @@
+import type { WorkspaceSummary } from "@burstflare/sdk/schemas/auth";
+import type { Plan, Workspace } from "@burstflare/sdk/schemas/workspaces";
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { WorkspaceSummary } from "../../../sdk/schemas/auth";
-import type { Plan, Workspace } from "../../../sdk/schemas/workspaces";
-import { ROLES, type Role } from "../../../sdk/states";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 

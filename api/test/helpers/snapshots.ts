@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type { SessionState, SnapshotKind } from "../../../sdk/states";
+import type { SessionState, SnapshotKind } from "@burstflare/sdk/states";
 import { newId, sha256Hex } from "../../src/lib/crypto";
 import { snapshotKey } from "../../src/snapshots/records";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
+import type { CreateVersionResponse, Template } from "@burstflare/sdk/schemas/templates";
 import { expect } from "vitest";
-import type { Manifest } from "../../../sdk/schemas/manifest";
-import type { CreateVersionResponse, Template } from "../../../sdk/schemas/templates";
 import { newId } from "../../src/lib/crypto";
 import { call, type TestUser } from "./users";
 

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import type { Role } from "../../../sdk/states";
+import type { Role } from "@burstflare/sdk/states";
 import { issueSignIn } from "../../src/auth/sign-ins";
 import { newId } from "../../src/lib/crypto";
 

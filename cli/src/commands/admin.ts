@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import {
   type AdminReport,
   adminReportSchema,
@@ -8,9 +7,10 @@ import {
   type RestorableKind,
   reconcileResultSchema,
   restoreResultSchema,
-} from "../../../sdk/schemas/admin";
-import { operatorBootstrapResponseSchema } from "../../../sdk/schemas/auth";
-import { workspaceExportSchema } from "../../../sdk/schemas/snapshots";
+} from "@burstflare/sdk/schemas/admin";
+import { operatorBootstrapResponseSchema } from "@burstflare/sdk/schemas/auth";
+import { workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
+import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { formatBytes, table } from "../output";
 import { downloadExport } from "./export";

@@ -1,5 +1,5 @@
+import { ApiClient } from "@burstflare/sdk/client";
 import { describe, expect, it } from "vitest";
-import { ApiClient } from "../../../sdk/client";
 import { pollExchange } from "./auth";
 
 /**

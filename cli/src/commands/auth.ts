@@ -1,7 +1,13 @@
+import { ApiClient } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
+import {
+  deviceStartResponseSchema,
+  meResponseSchema,
+  signInListSchema,
+  type TokenPair,
+  tokenPairSchema,
+} from "@burstflare/sdk/schemas/auth";
 import type { Command } from "commander";
-import { ApiClient } from "../../../sdk/client";
-import { ApiError } from "../../../sdk/errors";
-import { deviceStartResponseSchema, meResponseSchema, signInListSchema, type TokenPair, tokenPairSchema } from "../../../sdk/schemas/auth";
 import { type App, examples } from "../app";
 import { openBrowser } from "../browser";
 import type { Context } from "../context";

@@ -1,6 +1,6 @@
+import { buildListSchema, buildSchema, retryDeadLetteredSchema } from "@burstflare/sdk/schemas/builds";
+import { BUILD_STATES } from "@burstflare/sdk/states";
 import type { Command } from "commander";
-import { buildListSchema, buildSchema, retryDeadLetteredSchema } from "../../../sdk/schemas/builds";
-import { BUILD_STATES } from "../../../sdk/states";
 import { type App, examples } from "../app";
 import { FINAL_BUILD_STATES, getBuild, getBuildLog } from "../builds";
 import { CLIError, table } from "../output";

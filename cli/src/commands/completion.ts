@@ -1,8 +1,8 @@
+import type { ApiClient } from "@burstflare/sdk/client";
+import { SESSION_PAGE_MAX, sessionListResponse } from "@burstflare/sdk/schemas/sessions";
+import { workspaceSnapshotListSchema } from "@burstflare/sdk/schemas/snapshots";
+import { templateListSchema } from "@burstflare/sdk/schemas/templates";
 import type { Command } from "commander";
-import type { ApiClient } from "../../../sdk/client";
-import { SESSION_PAGE_MAX, sessionListResponse } from "../../../sdk/schemas/sessions";
-import { workspaceSnapshotListSchema } from "../../../sdk/schemas/snapshots";
-import { templateListSchema } from "../../../sdk/schemas/templates";
 import { type App, examples } from "../app";
 import { complete, type NameKind } from "../completion/complete";
 import { NameCache } from "../completion/name-cache";

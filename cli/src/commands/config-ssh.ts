@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import nodePath from "node:path";
+import type { ApiClient } from "@burstflare/sdk/client";
+import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import type { Command } from "commander";
-import type { ApiClient } from "../../../sdk/client";
-import { sshTokenSchema } from "../../../sdk/schemas/sessions";
 import { type App, examples } from "../app";
 import { homeDir } from "../config";
 import { CLIError } from "../output";

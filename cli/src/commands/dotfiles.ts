@@ -1,5 +1,5 @@
+import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse } from "@burstflare/sdk/schemas/dotfiles";
 import type { Command } from "commander";
-import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
 import { type App, examples } from "../app";
 import { CLIError } from "../output";
 import { resolveSession } from "../sessions";

@@ -1,5 +1,5 @@
+import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import type { Command } from "commander";
-import { type WorkspaceExport, workspaceExportSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
 import type { Context } from "../context";
 import { downloadTo } from "../download";

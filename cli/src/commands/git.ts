@@ -1,5 +1,5 @@
+import { gitCloneResult, gitCredentialResponse } from "@burstflare/sdk/schemas/git";
 import type { Command } from "commander";
-import { gitCloneResult, gitCredentialResponse } from "../../../sdk/schemas/git";
 import { type App, examples } from "../app";
 import { CLIError, EXIT } from "../output";
 import { resolveSession } from "../sessions";

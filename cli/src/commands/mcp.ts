@@ -1,7 +1,7 @@
+import { BurstFlare } from "@burstflare/sdk/automation-client";
+import { createMcpServer } from "@burstflare/sdk/mcp/server";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Command } from "commander";
-import { BurstFlare } from "../../../sdk/automation-client";
-import { createMcpServer } from "../../../sdk/mcp/server";
 import { type App, examples } from "../app";
 
 /** `flare mcp`: the Model Context Protocol over stdio, until the client closes stdin. */

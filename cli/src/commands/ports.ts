@@ -1,6 +1,6 @@
+import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
+import { createShareResponse, parseDuration, SHARE_SCOPES, type ShareScope } from "@burstflare/sdk/schemas/shares";
 import type { Command } from "commander";
-import { sessionPortsResponse } from "../../../sdk/schemas/ports";
-import { createShareResponse, parseDuration, SHARE_SCOPES, type ShareScope } from "../../../sdk/schemas/shares";
 import { type App, examples } from "../app";
 import { openBrowser } from "../browser";
 import { CLIError, EXIT, table } from "../output";

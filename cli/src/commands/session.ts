@@ -1,7 +1,13 @@
+import {
+  SESSION_PAGE_MAX,
+  type Session,
+  sessionDetailResponse,
+  sessionEventSchema,
+  sessionResponse,
+} from "@burstflare/sdk/schemas/sessions";
+import { templateListSchema } from "@burstflare/sdk/schemas/templates";
+import { SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import type { Command } from "commander";
-import { SESSION_PAGE_MAX, type Session, sessionDetailResponse, sessionEventSchema, sessionResponse } from "../../../sdk/schemas/sessions";
-import { templateListSchema } from "../../../sdk/schemas/templates";
-import { SESSION_STATES, type SessionState } from "../../../sdk/states";
 import { type App, examples } from "../app";
 import type { Context } from "../context";
 import { signalIntent } from "../intent";

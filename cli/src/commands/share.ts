@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import {
   createShareResponse,
   parseDuration,
@@ -7,7 +6,8 @@ import {
   shareAccessListResponse,
   shareListResponse,
   shareResponse,
-} from "../../../sdk/schemas/shares";
+} from "@burstflare/sdk/schemas/shares";
+import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { CLIError, EXIT, table } from "../output";
 import { resolveSession } from "../sessions";

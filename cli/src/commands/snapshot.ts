@@ -1,5 +1,5 @@
+import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import type { Command } from "commander";
-import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "../../../sdk/schemas/snapshots";
 import { type App, examples } from "../app";
 import { downloadTo } from "../download";
 import { formatBytes, table } from "../output";

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import type { ApiClient } from "@burstflare/sdk/client";
+import { DEVCONTAINER_PATHS, type DevcontainerImport, formatImportWarning, importDevcontainer } from "@burstflare/sdk/devcontainer";
+import { ApiError } from "@burstflare/sdk/errors";
+import { JsoncError } from "@burstflare/sdk/jsonc";
+import { type TemplateDetail, templateDetailSchema, templateSchema } from "@burstflare/sdk/schemas/templates";
 import type { Command } from "commander";
-import type { ApiClient } from "../../../sdk/client";
-import { DEVCONTAINER_PATHS, type DevcontainerImport, formatImportWarning, importDevcontainer } from "../../../sdk/devcontainer";
-import { ApiError } from "../../../sdk/errors";
-import { JsoncError } from "../../../sdk/jsonc";
-import { type TemplateDetail, templateDetailSchema, templateSchema } from "../../../sdk/schemas/templates";
 import { type App, examples } from "../app";
 import { isDirectory, prepareBundle } from "../bundle";
 import { CLIError } from "../output";

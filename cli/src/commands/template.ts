@@ -1,7 +1,7 @@
+import type { ApiClient } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
+import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "@burstflare/sdk/schemas/templates";
 import type { Command } from "commander";
-import type { ApiClient } from "../../../sdk/client";
-import { ApiError } from "../../../sdk/errors";
-import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "../../../sdk/schemas/templates";
 import { type App, examples } from "../app";
 import { MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
 import { CLIError, formatBytes, table } from "../output";

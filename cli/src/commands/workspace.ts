@@ -1,12 +1,12 @@
-import type { Command } from "commander";
 import {
   createdInviteSchema,
   inviteListSchema,
   memberListSchema,
   workspaceListSchema,
   workspaceSettingsSchema,
-} from "../../../sdk/schemas/workspaces";
-import { ROLES, type Role } from "../../../sdk/states";
+} from "@burstflare/sdk/schemas/workspaces";
+import { ROLES, type Role } from "@burstflare/sdk/states";
+import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { CLIError, table } from "../output";
 

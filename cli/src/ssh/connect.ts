@@ -1,4 +1,4 @@
-import { type Session, type SSHToken, sshTokenSchema } from "../../../sdk/schemas/sessions";
+import { type Session, type SSHToken, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import type { Context } from "../context";
 import { signalIntent } from "../intent";
 import { SessionIdCache } from "../session-ids";

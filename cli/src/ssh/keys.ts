@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { ApiClient } from "@burstflare/sdk/client";
+import { type SSHKey, sshKeySchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
-import type { ApiClient } from "../../../sdk/client";
-import { type SSHKey, sshKeySchema } from "../../../sdk/schemas/auth";
 import { ensurePrivateDir } from "../config";
 import { CLIError } from "../output";
 

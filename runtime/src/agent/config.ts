@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { PLATFORM_SESSION_ENV, partitionSessionEnv } from "@burstflare/sdk/reserved-env";
 import { z } from "zod";
-import { PLATFORM_SESSION_ENV, partitionSessionEnv } from "../../../sdk/reserved-env";
 
 const persistedPaths = z.array(z.string().min(1).max(1024)).max(64);
 const sessionEnvSchema = z.record(z.string(), z.string());

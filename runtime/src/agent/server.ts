@@ -1,9 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { ApiError } from "@burstflare/sdk/errors";
+import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 import { WebSocketServer } from "ws";
-import { ApiError } from "../../../sdk/errors";
-import { AGENT_TOKEN_HEADER } from "../../../sdk/protocol/runtime-host";
 import type { ActivityTracker } from "./activity/activity-tracker";
 import type { AgentConfig } from "./config";
 import { sendError, sendJSON } from "./http/respond";

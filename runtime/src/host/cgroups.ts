@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ResourceLimits } from "../../../sdk/resource-classes";
+import type { ResourceLimits } from "@burstflare/sdk/resource-classes";
 
 /**
  * Per-runtime limits through cgroups: v2 when the machine runs the unified hierarchy with the

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import http, { type ServerResponse } from "node:http";
-import { ApiError } from "../../../sdk/errors";
-import { type HostHealth, keepWorkspaceBody, RUNTIME_SECRET_HEADER, startRuntimeBody } from "../../../sdk/protocol/runtime-host";
+import { ApiError } from "@burstflare/sdk/errors";
+import { type HostHealth, keepWorkspaceBody, RUNTIME_SECRET_HEADER, startRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
 import { readJSON, sendError, sendJSON } from "../agent/http/respond";
 import type { RuntimeManager } from "./runtime-manager";
 import { isolationReport, type Sandbox } from "./sandbox";

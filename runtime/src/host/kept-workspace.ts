@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { KeepWorkspaceBody } from "@burstflare/sdk/protocol/runtime-host";
 import { z } from "zod";
-import type { KeepWorkspaceBody } from "../../../sdk/protocol/runtime-host";
 import { WorkspacePaths } from "../agent/files/workspace-paths";
 import type { Manifest } from "../agent/snapshot/manifest";
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ApiError } from "../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 
 /** The agent reads this file once at start-up and deletes it. */
 export const SESSION_ENV_FILE = "session-env.json";

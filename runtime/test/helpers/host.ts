@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { AGENT_TOKEN_HEADER, RUNTIME_SECRET_HEADER, type RuntimeInfo, runtimeInfo } from "../../../sdk/protocol/runtime-host";
+import { AGENT_TOKEN_HEADER, RUNTIME_SECRET_HEADER, type RuntimeInfo, runtimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 

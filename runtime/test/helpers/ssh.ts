@@ -2,8 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { SSH_AUTHORIZED_KEYS_HEADER } from "../../../sdk/protocol/agent";
-import { AGENT_TOKEN_HEADER, type RuntimeInfo } from "../../../sdk/protocol/runtime-host";
+import { SSH_AUTHORIZED_KEYS_HEADER } from "@burstflare/sdk/protocol/agent";
+import { AGENT_TOKEN_HEADER, type RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 
 export const BRIDGE = path.join(path.dirname(fileURLToPath(import.meta.url)), "ssh-ws-bridge.mjs");
 

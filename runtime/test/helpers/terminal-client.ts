@@ -1,5 +1,5 @@
+import { AGENT_TOKEN_HEADER, type RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import WebSocket from "ws";
-import { AGENT_TOKEN_HEADER, type RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import { waitFor } from "./wait";
 
 /** A real WebSocket client of the agent's /terminal that accumulates all output. */

@@ -1,6 +1,6 @@
+import { ApiClient } from "@burstflare/sdk/client";
+import { type Session, type SessionDetail, sessionDetailResponse, sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { inject } from "vitest";
-import { ApiClient } from "../../../sdk/client";
-import { type Session, type SessionDetail, sessionDetailResponse, sessionResponse } from "../../../sdk/schemas/sessions";
 import type { StackUser } from "./users";
 
 export const baseURL = (): string => inject("baseURL");

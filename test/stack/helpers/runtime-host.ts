@@ -1,5 +1,5 @@
+import { RUNTIME_SECRET_HEADER, type RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { inject } from "vitest";
-import { RUNTIME_SECRET_HEADER, type RuntimeInfo } from "../../../sdk/protocol/runtime-host";
 import { STACK_RUNTIME_PORT } from "../../ports";
 
 /** Calls the stack's local runtime host directly, as only the Worker normally does. */

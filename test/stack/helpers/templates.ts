@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Manifest } from "../../../sdk/schemas/manifest";
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { stackSQL } from "./users";
 
 const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;

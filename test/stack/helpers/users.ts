@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Role } from "@burstflare/sdk/states";
 import { inject } from "vitest";
-import type { Role } from "../../../sdk/states";
 import { TEST_RUN_TAG } from "../../ports";
 
 const run = promisify(execFile);

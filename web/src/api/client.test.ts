@@ -1,7 +1,7 @@
+import { codeForStatus } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { codeForStatus } from "../../../sdk/client";
-import { ApiError } from "../../../sdk/errors";
 import { client, NetworkError, send } from "./client";
 
 function respond(status: number, body: string, headers: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
-import { ApiClient, NetworkError, type Query, returns } from "../../../sdk/client";
-import { ApiError } from "../../../sdk/errors";
+import { ApiClient, NetworkError, type Query, returns } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
 
 export { ApiError, NetworkError, returns };
 

@@ -1,7 +1,7 @@
+import type { SessionDetail, SessionEvent } from "@burstflare/sdk/schemas/sessions";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SessionDetail, SessionEvent } from "../../../sdk/schemas/sessions";
 import { sessionKeys } from "./queries/sessions";
 import { applySessionEvent, useSessionEvents } from "./session-events";
 import { makeSession } from "./session-fixture";

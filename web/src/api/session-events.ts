@@ -1,7 +1,7 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import { SESSION_EVENT_TYPES, type SessionDetail, type SessionEvent, sessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import type { Session } from "../../../sdk/schemas/sessions";
-import { SESSION_EVENT_TYPES, type SessionDetail, type SessionEvent, sessionEventSchema } from "../../../sdk/schemas/sessions";
 import { sessionKeys, updateListCaches } from "./queries/sessions";
 
 export type EventStreamStatus = "connecting" | "live" | "reconnecting" | "closed";

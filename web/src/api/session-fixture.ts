@@ -1,5 +1,5 @@
-import type { Session } from "../../../sdk/schemas/sessions";
-import type { SessionState } from "../../../sdk/states";
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import type { SessionState } from "@burstflare/sdk/states";
 
 /** A session as the API returns it, for component and hook tests; `over` sets the fields a test is about. */
 export function makeSession(state: SessionState, over: Partial<Session> = {}): Session {

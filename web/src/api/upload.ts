@@ -1,5 +1,5 @@
-import { codeForStatus, NetworkError } from "../../../sdk/client";
-import { ApiError, isErrorBody } from "../../../sdk/errors";
+import { codeForStatus, NetworkError } from "@burstflare/sdk/client";
+import { ApiError, isErrorBody } from "@burstflare/sdk/errors";
 import { csrfToken } from "./client";
 
 /**

@@ -1,6 +1,6 @@
+import type { Session, WorkspaceSessionEvent } from "@burstflare/sdk/schemas/sessions";
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
-import type { Session, WorkspaceSessionEvent } from "../../../sdk/schemas/sessions";
 import { flattenList, type SessionListCache, sessionKeys } from "./queries/sessions";
 import { makeSession } from "./session-fixture";
 import { applyWorkspaceEvent } from "./workspace-events";

@@ -1,6 +1,6 @@
+import { type SessionDetail, type WorkspaceSessionEvent, workspaceSessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { type SessionDetail, type WorkspaceSessionEvent, workspaceSessionEventSchema } from "../../../sdk/schemas/sessions";
 import { type SessionListCache, type SessionListFilters, sessionKeys, updateListCaches } from "./queries/sessions";
 import { workspaceKeys } from "./queries/workspaces";
 import type { EventStreamStatus } from "./session-events";

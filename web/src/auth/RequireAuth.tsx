@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
-import { ApiError } from "../../../sdk/errors";
 import { meQuery } from "../api/queries/auth";
 import { ErrorState, Spinner } from "../components/states";
 import { signInPathFor } from "./next-path";

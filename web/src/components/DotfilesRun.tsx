@@ -1,5 +1,5 @@
+import { sessionDotfilesResponse } from "@burstflare/sdk/schemas/dotfiles";
 import { useQuery } from "@tanstack/react-query";
-import { sessionDotfilesResponse } from "../../../sdk/schemas/dotfiles";
 import { client } from "../api/client";
 
 /** The startup card's dotfiles part: the last run in this session, its status and output. */

@@ -1,4 +1,4 @@
-import type { LifecyclePhase } from "../../../sdk/states";
+import type { LifecyclePhase } from "@burstflare/sdk/states";
 import { CheckIcon } from "./icons";
 
 /** The phases a start or wake walks through, in order (flushing/stopped belong to stop). */

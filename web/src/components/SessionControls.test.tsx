@@ -1,8 +1,8 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import type { SessionState } from "@burstflare/sdk/states";
 import { QueryClient, QueryClientProvider, useInfiniteQuery } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Session } from "../../../sdk/schemas/sessions";
-import type { SessionState } from "../../../sdk/states";
 import { flattenList, sessionKeys, sessionsQuery } from "../api/queries/sessions";
 import { makeSession } from "../api/session-fixture";
 import { SessionControls } from "./SessionControls";

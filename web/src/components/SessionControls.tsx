@@ -1,5 +1,5 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
 import { useState } from "react";
-import type { Session } from "../../../sdk/schemas/sessions";
 import { actionsFor, type SessionAction, useSessionAction } from "../api/queries/sessions";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { AlertIcon, PlayIcon, RestartIcon, StopIcon, TrashIcon } from "./icons";

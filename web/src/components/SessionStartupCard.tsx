@@ -1,6 +1,6 @@
+import type { LatencySummary } from "@burstflare/sdk/schemas/metrics";
+import type { Session } from "@burstflare/sdk/schemas/sessions";
 import { useQuery } from "@tanstack/react-query";
-import type { LatencySummary } from "../../../sdk/schemas/metrics";
-import type { Session } from "../../../sdk/schemas/sessions";
 import { latencyQuery, useSetStartOnIntent } from "../api/queries/shares";
 import { DotfilesRun } from "./DotfilesRun";
 import { BoltIcon } from "./icons";

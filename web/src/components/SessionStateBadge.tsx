@@ -1,4 +1,4 @@
-import type { SessionState } from "../../../sdk/states";
+import type { SessionState } from "@burstflare/sdk/states";
 
 const TONE: Record<SessionState, string> = {
   created: "badge-info",

@@ -1,7 +1,7 @@
+import { type CreateShareResponse, MAX_SHARE_EMAILS, type Share, type ShareAccess, type ShareScope } from "@burstflare/sdk/schemas/shares";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { createPortal } from "react-dom";
-import { type CreateShareResponse, MAX_SHARE_EMAILS, type Share, type ShareAccess, type ShareScope } from "../../../sdk/schemas/shares";
 import { shareAccessQuery, sharesQuery, useCreateShare, useRevokeShare } from "../api/queries/shares";
 import { CopyCommand } from "./CopyButton";
 import { CloseIcon, GlobeIcon } from "./icons";

@@ -1,8 +1,8 @@
+import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import type { SessionState } from "@burstflare/sdk/states";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Snapshot } from "../../../sdk/schemas/snapshots";
-import type { SessionState } from "../../../sdk/states";
 import { snapshotKeys } from "../api/queries/snapshots";
 import { SnapshotsPanel } from "./SnapshotsPanel";
 

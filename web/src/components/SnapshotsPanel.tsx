@@ -1,8 +1,8 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import type { SessionState } from "@burstflare/sdk/states";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Session } from "../../../sdk/schemas/sessions";
-import type { Snapshot } from "../../../sdk/schemas/snapshots";
-import type { SessionState } from "../../../sdk/states";
 import {
   snapshotContentURL,
   snapshotsQuery,

@@ -1,6 +1,6 @@
+import { NetworkError } from "@burstflare/sdk/client";
+import { ApiError } from "@burstflare/sdk/errors";
 import type { ReactNode } from "react";
-import { NetworkError } from "../../../sdk/client";
-import { ApiError } from "../../../sdk/errors";
 import { AlertIcon } from "./icons";
 
 /** Loading, empty and error states shared by every page, so they look and read the same everywhere. */

@@ -1,6 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   ceremonyStartResponseSchema,
   loginFinishBodySchema,
@@ -9,7 +7,9 @@ import {
   registerFinishBodySchema,
   registerFinishResponseSchema,
   registerStartBodySchema,
-} from "../../../../sdk/schemas/auth";
+} from "@burstflare/sdk/schemas/auth";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { writeAudit } from "../../lib/audit";

@@ -1,6 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   addSSHKeyBodySchema,
   apiTokenSchema,
@@ -9,8 +7,10 @@ import {
   okSchema,
   type SSHKey,
   sshKeySchema,
-} from "../../../../sdk/schemas/auth";
-import { idSchema } from "../../../../sdk/schemas/common";
+} from "@burstflare/sdk/schemas/auth";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";

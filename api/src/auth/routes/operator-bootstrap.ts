@@ -1,5 +1,5 @@
+import { operatorBootstrapBodySchema, operatorBootstrapResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { createRoute } from "@hono/zod-openapi";
-import { operatorBootstrapBodySchema, operatorBootstrapResponseSchema } from "../../../../sdk/schemas/auth";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";

@@ -1,6 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   addPasskeyFinishBodySchema,
   ceremonyStartResponseSchema,
@@ -10,7 +8,9 @@ import {
   recoveryCodesResponseSchema,
   recoveryCodesStatusSchema,
   renamePasskeyBodySchema,
-} from "../../../../sdk/schemas/auth";
+} from "@burstflare/sdk/schemas/auth";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";

@@ -1,7 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   authConfigSchema,
   legacySignInListSchema,
@@ -13,8 +10,11 @@ import {
   type SignIn,
   signInListSchema,
   tokenPairSchema,
-} from "../../../../sdk/schemas/auth";
-import { idSchema } from "../../../../sdk/schemas/common";
+} from "@burstflare/sdk/schemas/auth";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";

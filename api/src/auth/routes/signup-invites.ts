@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { createSignupInviteBodySchema, createSignupInviteResponseSchema, okSchema, signupInviteSchema } from "@burstflare/sdk/schemas/auth";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../../sdk/errors";
-import { createSignupInviteBodySchema, createSignupInviteResponseSchema, okSchema, signupInviteSchema } from "../../../../sdk/schemas/auth";
-import { idSchema } from "../../../../sdk/schemas/common";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId, randomToken } from "../../lib/crypto";

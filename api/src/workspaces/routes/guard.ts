@@ -1,4 +1,4 @@
-import type { Action } from "../../../../sdk/permissions";
+import type { Action } from "@burstflare/sdk/permissions";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 
 /** Route middleware: signed in, then the permission table for the caller's current workspace. */

@@ -1,5 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorBodySchema, idSchema } from "../../../../sdk/schemas/common";
+import { errorBodySchema, idSchema } from "@burstflare/sdk/schemas/common";
 import {
   acceptedInviteSchema,
   acceptInviteBody,
@@ -7,7 +6,8 @@ import {
   createInviteBody,
   inviteListSchema,
   inviteSchema,
-} from "../../../../sdk/schemas/workspaces";
+} from "@burstflare/sdk/schemas/workspaces";
+import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";

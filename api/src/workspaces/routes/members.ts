@@ -1,7 +1,7 @@
+import { can } from "@burstflare/sdk/permissions";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { changeRoleBody, memberListSchema, memberSchema } from "@burstflare/sdk/schemas/workspaces";
 import { createRoute, z } from "@hono/zod-openapi";
-import { can } from "../../../../sdk/permissions";
-import { idSchema } from "../../../../sdk/schemas/common";
-import { changeRoleBody, memberListSchema, memberSchema } from "../../../../sdk/schemas/workspaces";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";

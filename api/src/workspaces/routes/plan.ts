@@ -1,6 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../../sdk/errors";
-import { idSchema } from "../../../../sdk/schemas/common";
+import { ApiError } from "@burstflare/sdk/errors";
+import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   ownedWorkspaceLimitBody,
   ownedWorkspaceLimitSchema,
@@ -12,7 +11,8 @@ import {
   type QuotaOverridesBody,
   quotaOverridesBody,
   setPlanBody,
-} from "../../../../sdk/schemas/workspaces";
+} from "@burstflare/sdk/schemas/workspaces";
+import { createRoute, z } from "@hono/zod-openapi";
 import { setMaxOwnedWorkspaces } from "../../auth/users-repo";
 import type { AppBindings } from "../../env";
 import { createRouter } from "../../lib/app";

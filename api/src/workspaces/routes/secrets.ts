@@ -1,6 +1,6 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { putSecretBody, secretListSchema, secretSchema, storedSecretNameSchema } from "@burstflare/sdk/schemas/workspaces";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../../sdk/errors";
-import { putSecretBody, secretListSchema, secretSchema, storedSecretNameSchema } from "../../../../sdk/schemas/workspaces";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";

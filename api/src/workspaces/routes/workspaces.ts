@@ -1,5 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import {
   createWorkspaceBody,
   switchWorkspaceBody,
@@ -7,7 +6,8 @@ import {
   updateSettingsBody,
   workspaceListSchema,
   workspaceSettingsSchema,
-} from "../../../../sdk/schemas/workspaces";
+} from "@burstflare/sdk/schemas/workspaces";
+import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";

@@ -1,4 +1,4 @@
-import type { AgentHealth } from "../../../../sdk/protocol/runtime-host";
+import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
 
 export type ActivityKind = keyof AgentHealth["lastActivity"];
 export type ConnectionKind = keyof AgentHealth["connections"];

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { WebSocket } from "ws";
 import {
   type ClosedConnections,
   type ConnectionMatch,
@@ -9,7 +8,8 @@ import {
   PRINCIPAL_HEADER,
   type Principal,
   principalMatches,
-} from "../../../../sdk/protocol/agent";
+} from "@burstflare/sdk/protocol/agent";
+import type { WebSocket } from "ws";
 import { readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 

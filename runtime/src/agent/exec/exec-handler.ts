@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
 import { StringDecoder } from "node:string_decoder";
-import { type ExecEvent, execBody } from "../../../../sdk/protocol/agent";
+import { type ExecEvent, execBody } from "@burstflare/sdk/protocol/agent";
 import { type AgentConfig, allowedSessionEnv } from "../config";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";

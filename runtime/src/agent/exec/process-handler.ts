@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
-import { z } from "zod";
 import {
   PROCESS_OWNER_HEADER,
   PROCESS_WAIT_MAX_MS,
   processIdSchema,
   signalBody,
   startProcessBody,
-} from "../../../../sdk/protocol/automation";
+} from "@burstflare/sdk/protocol/automation";
+import { z } from "zod";
 import { ConnectionRegistry } from "../connections/connection-registry";
 import { parseWith, queryOf, readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";

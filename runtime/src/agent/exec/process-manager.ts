@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { ApiError } from "../../../../sdk/errors";
-import type { Principal } from "../../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { Principal } from "@burstflare/sdk/protocol/agent";
 import {
   PROCESS_OUTPUT_KEEP,
   PROCESSES_MAX,
   type ProcessInfo,
   type ProcessOutput,
   type StartProcessBody,
-} from "../../../../sdk/protocol/automation";
+} from "@burstflare/sdk/protocol/automation";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import type { ConnectionRegistry } from "../connections/connection-registry";

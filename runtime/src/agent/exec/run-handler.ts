@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { StringDecoder } from "node:string_decoder";
-import { type RunEvent, runBody } from "../../../../sdk/protocol/automation";
+import { type RunEvent, runBody } from "@burstflare/sdk/protocol/automation";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { ConnectionRegistry } from "../connections/connection-registry";

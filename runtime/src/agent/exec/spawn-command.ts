@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import type { StartProcessBody } from "../../../../sdk/protocol/automation";
+import type { StartProcessBody } from "@burstflare/sdk/protocol/automation";
 import { type AgentConfig, allowedSessionEnv } from "../config";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { loginShell, shellEnv } from "../shell";

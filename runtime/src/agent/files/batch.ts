@@ -2,10 +2,10 @@ import type { Stats } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { FileEntry } from "@burstflare/sdk/protocol/agent";
+import { BATCH_READ_MAX, BATCH_READ_TOTAL_MAX, type FileOpResult, type fileOp, LIST_ENTRIES_MAX } from "@burstflare/sdk/protocol/files";
 import type { z } from "zod";
-import { ApiError } from "../../../../sdk/errors";
-import type { FileEntry } from "../../../../sdk/protocol/agent";
-import { BATCH_READ_MAX, BATCH_READ_TOTAL_MAX, type FileOpResult, type fileOp, LIST_ENTRIES_MAX } from "../../../../sdk/protocol/files";
 import type { FileService } from "./file-service";
 import type { WorkspacePaths } from "./workspace-paths";
 

@@ -1,6 +1,6 @@
 import { pipeline } from "node:stream/promises";
-import { ApiError } from "../../../../sdk/errors";
-import { ARCHIVE_UPLOAD_MAX, archiveQuery, filesBatchBody, watchQuery } from "../../../../sdk/protocol/files";
+import { ApiError } from "@burstflare/sdk/errors";
+import { ARCHIVE_UPLOAD_MAX, archiveQuery, filesBatchBody, watchQuery } from "@burstflare/sdk/protocol/files";
 import { parseWith, queryOf, readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import type { DirectoryArchives } from "./archive";

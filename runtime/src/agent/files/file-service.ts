@@ -4,8 +4,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ApiError } from "../../../../sdk/errors";
-import type { FileEntry } from "../../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { FileEntry } from "@burstflare/sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { WorkspacePaths } from "./workspace-paths";
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError } from "../../../../sdk/errors";
-import { filePathBody, renameBody } from "../../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import { filePathBody, renameBody } from "@burstflare/sdk/protocol/agent";
 import { readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { type FileService, MAX_WRITE_BYTES } from "./file-service";

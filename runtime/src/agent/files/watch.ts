@@ -2,8 +2,8 @@ import { type FSWatcher, lstatSync, watch } from "node:fs";
 import fs from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import path from "node:path";
-import { ApiError } from "../../../../sdk/errors";
-import { WATCHERS_MAX, type WatchEvent } from "../../../../sdk/protocol/files";
+import { ApiError } from "@burstflare/sdk/errors";
+import { WATCHERS_MAX, type WatchEvent } from "@burstflare/sdk/protocol/files";
 import type { WorkspacePaths } from "./workspace-paths";
 
 /** Names seen when the watch starts, to tell a create from a replace; past this, any appearance is a create. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, type ErrorBody } from "@burstflare/sdk/errors";
 import type { z } from "zod";
-import { ApiError, type ErrorBody } from "../../../../sdk/errors";
 
 export function sendJSON(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const data = JSON.stringify(body);

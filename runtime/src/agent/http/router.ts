@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError } from "../../../../sdk/errors";
-import { pathProblem, queryProblem } from "../../../../sdk/protocol/runtime-path";
+import { ApiError } from "@burstflare/sdk/errors";
+import { pathProblem, queryProblem } from "@burstflare/sdk/protocol/runtime-path";
 
 export interface Route {
   method: string;

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { ListeningPort } from "../../../../sdk/schemas/ports";
+import type { ListeningPort } from "@burstflare/sdk/schemas/ports";
 import { sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 

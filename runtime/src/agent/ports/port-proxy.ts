@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { ConnectionRegistry } from "../connections/connection-registry";
 import { sendError } from "../http/respond";

@@ -1,10 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import { ApiError } from "../../../../sdk/errors";
-import { DROPPED_PREVIEW_HEADERS, isAllowedPreviewCookie } from "../../../../sdk/preview-cookies";
-import { PRINCIPAL_HEADER } from "../../../../sdk/protocol/agent";
-import { AGENT_TOKEN_HEADER } from "../../../../sdk/protocol/runtime-host";
+import { ApiError } from "@burstflare/sdk/errors";
+import { DROPPED_PREVIEW_HEADERS, isAllowedPreviewCookie } from "@burstflare/sdk/preview-cookies";
+import { PRINCIPAL_HEADER } from "@burstflare/sdk/protocol/agent";
+import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import { ConnectionRegistry } from "../connections/connection-registry";
 import { sendError } from "../http/respond";

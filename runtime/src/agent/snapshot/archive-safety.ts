@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { createGunzip, gunzipSync } from "node:zlib";
+import { ApiError } from "@burstflare/sdk/errors";
 import * as tar from "tar";
-import { ApiError } from "../../../../sdk/errors";
 
 export interface ArchiveLimits {
   maxEntries: number;

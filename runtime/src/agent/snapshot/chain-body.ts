@@ -1,5 +1,5 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import { z } from "zod";
-import { ApiError } from "../../../../sdk/errors";
 
 /**
  * Body of `POST /snapshot/import-chain`: a 4-byte big-endian length, that many bytes of JSON

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import type { Writable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import type { ArchiveLimits, ArchiveSummary } from "./archive-safety";
 import { TarGate } from "./tar-gate";
 

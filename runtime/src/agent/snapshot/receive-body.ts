@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 
 export interface ReceivedBody {
   file: string;

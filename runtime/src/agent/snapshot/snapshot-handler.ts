@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
-import { ApiError } from "../../../../sdk/errors";
-import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "../../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "@burstflare/sdk/protocol/agent";
 import { sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { manifestBody } from "./manifest";

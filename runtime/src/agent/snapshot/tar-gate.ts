@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ApiError } from "../../../../sdk/errors";
+import { ApiError } from "@burstflare/sdk/errors";
 import type { ArchiveLimits, ArchiveSummary } from "./archive-safety";
 import { safeEntryPath } from "./archive-safety";
 

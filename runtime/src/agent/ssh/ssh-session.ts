@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import * as pty from "node-pty";
 import type { PseudoTtyInfo, ServerChannel, Session } from "ssh2";
-import { envNameProblem } from "../../../../sdk/reserved-env";
 import { loginShell } from "../shell";
 
 const SFTP_SERVERS = [

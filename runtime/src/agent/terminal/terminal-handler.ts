@@ -1,6 +1,6 @@
+import type { Principal } from "@burstflare/sdk/protocol/agent";
+import { terminalClientFrame, terminalQuery } from "@burstflare/sdk/protocol/terminal";
 import type { RawData, WebSocket } from "ws";
-import type { Principal } from "../../../../sdk/protocol/agent";
-import { terminalClientFrame, terminalQuery } from "../../../../sdk/protocol/terminal";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import { type ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
 import { parseWith, queryOf, sendJSON } from "../http/respond";

@@ -1,5 +1,5 @@
-import { ApiError } from "../../../../sdk/errors";
-import type { TerminalInfo } from "../../../../sdk/protocol/agent";
+import { ApiError } from "@burstflare/sdk/errors";
+import type { TerminalInfo } from "@burstflare/sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { killSession } from "../exec/kill-session";

@@ -1,7 +1,7 @@
+import type { DeletedItem, RestoreBody } from "@burstflare/sdk/schemas/admin";
+import { adminReportSchema, reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
+import { buildSchema } from "@burstflare/sdk/schemas/builds";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { DeletedItem, RestoreBody } from "../../../../sdk/schemas/admin";
-import { adminReportSchema, reconcileResultSchema, restoreResultSchema } from "../../../../sdk/schemas/admin";
-import { buildSchema } from "../../../../sdk/schemas/builds";
 import { client, returns } from "../client";
 import { meQuery } from "./auth";
 import { buildKeys } from "./builds";

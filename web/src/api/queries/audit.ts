@@ -1,6 +1,6 @@
+import type { Query } from "@burstflare/sdk/client";
+import type { AuditEntry } from "@burstflare/sdk/schemas/workspaces";
 import { infiniteQueryOptions } from "@tanstack/react-query";
-import type { Query } from "../../../../sdk/client";
-import type { AuditEntry } from "../../../../sdk/schemas/workspaces";
 import { client, returns } from "../client";
 
 export interface AuditFilters {

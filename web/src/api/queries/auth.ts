@@ -1,5 +1,3 @@
-import { browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService } from "@simplewebauthn/browser";
-import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import type {
   ApiToken,
   CreateApiTokenBody,
@@ -9,13 +7,15 @@ import type {
   SignIn,
   SSHKey,
   User,
-} from "../../../../sdk/schemas/auth";
+} from "@burstflare/sdk/schemas/auth";
 import {
   authConfigSchema,
   ceremonyStartResponseSchema,
   meResponseSchema,
   registerFinishResponseSchema,
-} from "../../../../sdk/schemas/auth";
+} from "@burstflare/sdk/schemas/auth";
+import { browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService } from "@simplewebauthn/browser";
+import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { client, returns } from "../client";
 
 /**

@@ -1,8 +1,8 @@
+import type { Build } from "@burstflare/sdk/schemas/builds";
+import { buildSchema } from "@burstflare/sdk/schemas/builds";
+import type { BuildState } from "@burstflare/sdk/states";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { Build } from "../../../../sdk/schemas/builds";
-import { buildSchema } from "../../../../sdk/schemas/builds";
-import type { BuildState } from "../../../../sdk/states";
 import { client, returns } from "../client";
 import { templateKeys } from "./templates";
 

@@ -1,5 +1,5 @@
+import type { FileEntry } from "@burstflare/sdk/protocol/agent";
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { FileEntry } from "../../../../sdk/protocol/agent";
 import { client, send } from "../client";
 
 /** The session's file API (runtime agent, through the session's Durable Object). Paths are workspace-relative. */

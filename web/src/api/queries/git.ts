@@ -1,6 +1,6 @@
+import { dotfilesResponse } from "@burstflare/sdk/schemas/dotfiles";
+import type { GitCredential } from "@burstflare/sdk/schemas/git";
 import { queryOptions } from "@tanstack/react-query";
-import { dotfilesResponse } from "../../../../sdk/schemas/dotfiles";
-import type { GitCredential } from "../../../../sdk/schemas/git";
 import { client, returns } from "../client";
 
 /** The signed-in user's git token (host and date only: the API never answers the token) and dotfiles (docs/git.md). */

@@ -1,5 +1,5 @@
+import { healthSchema } from "@burstflare/sdk/schemas/health";
 import { queryOptions } from "@tanstack/react-query";
-import { healthSchema } from "../../../../sdk/schemas/health";
 import { client } from "../client";
 
 export const healthQuery = () =>

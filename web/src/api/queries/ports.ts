@@ -1,5 +1,5 @@
+import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { queryOptions } from "@tanstack/react-query";
-import { sessionPortsResponse } from "../../../../sdk/schemas/ports";
 import { client } from "../client";
 
 /** Ports listening in a running session; polled while the ports menu is open (a server may start any time). */

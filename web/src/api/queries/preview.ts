@@ -1,5 +1,5 @@
+import { previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { queryOptions } from "@tanstack/react-query";
-import { previewVisitResponse } from "../../../../sdk/schemas/preview";
 import { client } from "../client";
 
 /**

@@ -1,3 +1,13 @@
+import type { Query } from "@burstflare/sdk/client";
+import {
+  type Session,
+  type SessionDetail,
+  type SessionListResponse,
+  sessionDetailResponse,
+  sessionListResponse,
+  sessionResponse,
+} from "@burstflare/sdk/schemas/sessions";
+import type { SessionState } from "@burstflare/sdk/states";
 import {
   type InfiniteData,
   infiniteQueryOptions,
@@ -7,16 +17,6 @@ import {
   useMutation,
   useQueryClient,
 } from "@tanstack/react-query";
-import type { Query } from "../../../../sdk/client";
-import {
-  type Session,
-  type SessionDetail,
-  type SessionListResponse,
-  sessionDetailResponse,
-  sessionListResponse,
-  sessionResponse,
-} from "../../../../sdk/schemas/sessions";
-import type { SessionState } from "../../../../sdk/states";
 import { client } from "../client";
 
 /** Server-side filters of a list (GET /api/sessions query, minus paging). */

@@ -1,7 +1,7 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import type { RestoreIntoNewSessionBody, Snapshot, WorkspaceExport } from "@burstflare/sdk/schemas/snapshots";
+import { restoreSnapshotResult, snapshotSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Session } from "../../../../sdk/schemas/sessions";
-import type { RestoreIntoNewSessionBody, Snapshot, WorkspaceExport } from "../../../../sdk/schemas/snapshots";
-import { restoreSnapshotResult, snapshotSchema, workspaceExportSchema } from "../../../../sdk/schemas/snapshots";
 import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
 

@@ -1,7 +1,7 @@
+import type { Manifest } from "@burstflare/sdk/schemas/manifest";
+import type { CreateTemplateBody, CreateVersionResponse, Template, UploadResult } from "@burstflare/sdk/schemas/templates";
+import { createVersionResponse, templateDetailSchema, templateSchema, uploadGrantSchema } from "@burstflare/sdk/schemas/templates";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Manifest } from "../../../../sdk/schemas/manifest";
-import type { CreateTemplateBody, CreateVersionResponse, Template, UploadResult } from "../../../../sdk/schemas/templates";
-import { createVersionResponse, templateDetailSchema, templateSchema, uploadGrantSchema } from "../../../../sdk/schemas/templates";
 import { client, returns } from "../client";
 import { uploadWithProgress } from "../upload";
 

@@ -1,5 +1,5 @@
+import { usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
-import { usageSchema } from "../../../../sdk/schemas/workspaces";
 import { client } from "../client";
 
 export const usageQuery = (days: number) =>

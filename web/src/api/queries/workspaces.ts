@@ -1,8 +1,8 @@
+import { type Action, can } from "@burstflare/sdk/permissions";
+import type { Invite, Member, Plan, QuotaOverridesBody, Secret, Workspace } from "@burstflare/sdk/schemas/workspaces";
+import { planSchema } from "@burstflare/sdk/schemas/workspaces";
+import type { Role } from "@burstflare/sdk/states";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type Action, can } from "../../../../sdk/permissions";
-import type { Invite, Member, Plan, QuotaOverridesBody, Secret, Workspace } from "../../../../sdk/schemas/workspaces";
-import { planSchema } from "../../../../sdk/schemas/workspaces";
-import type { Role } from "../../../../sdk/states";
 import { client, returns } from "../client";
 
 /**

@@ -1,6 +1,6 @@
+import type { FileEntry } from "@burstflare/sdk/protocol/agent";
 import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import type { FileEntry } from "../../../../sdk/protocol/agent";
 import { joinPath, parentDir, treeQuery, useDeletePath, useMakeDirectory, useRenamePath, useWriteFile } from "../../api/queries/files";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import {

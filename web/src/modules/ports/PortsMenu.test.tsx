@@ -1,7 +1,7 @@
+import type { SessionPort } from "@burstflare/sdk/schemas/ports";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { SessionPort } from "../../../../sdk/schemas/ports";
 import { PortsMenu } from "./PortsMenu";
 
 const json = (status: number, body: unknown) =>

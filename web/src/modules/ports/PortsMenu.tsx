@@ -1,7 +1,7 @@
+import type { SessionPort } from "@burstflare/sdk/schemas/ports";
+import type { CreateShareResponse, ShareScope } from "@burstflare/sdk/schemas/shares";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { SessionPort } from "../../../../sdk/schemas/ports";
-import type { CreateShareResponse, ShareScope } from "../../../../sdk/schemas/shares";
 import { sessionPortsQuery } from "../../api/queries/ports";
 import { useCreateShare } from "../../api/queries/shares";
 import { CopyButton } from "../../components/CopyButton";

@@ -1,5 +1,5 @@
+import { terminalQuery } from "@burstflare/sdk/protocol/terminal";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { terminalQuery } from "../../../../sdk/protocol/terminal";
 import { type ConnectionStatus, type NetworkMonitor, TerminalConnection, terminalId, terminalURL } from "./terminal-connection";
 
 /** A WebSocket stand-in the test drives by hand: open, message, drop. */

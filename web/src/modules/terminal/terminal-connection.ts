@@ -1,4 +1,4 @@
-import type { TerminalClientFrame } from "../../../../sdk/protocol/terminal";
+import type { TerminalClientFrame } from "@burstflare/sdk/protocol/terminal";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline";
 

@@ -1,4 +1,4 @@
-import type { Me } from "../../../../sdk/schemas/auth";
+import type { Me } from "@burstflare/sdk/schemas/auth";
 import { type GitProps, GitSection } from "./GitSection";
 import { type PasskeysProps, PasskeysSection } from "./PasskeysSection";
 import { type RecoveryProps, RecoverySection } from "./RecoverySection";

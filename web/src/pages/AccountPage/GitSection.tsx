@@ -1,5 +1,5 @@
+import type { GitCredential } from "@burstflare/sdk/schemas/git";
 import { useEffect, useState } from "react";
-import type { GitCredential } from "../../../../sdk/schemas/git";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";

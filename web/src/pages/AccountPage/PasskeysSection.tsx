@@ -1,5 +1,5 @@
+import type { Passkey } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
-import type { Passkey } from "../../../../sdk/schemas/auth";
 import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";

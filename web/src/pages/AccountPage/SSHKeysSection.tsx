@@ -1,5 +1,5 @@
+import type { SSHKey } from "@burstflare/sdk/schemas/auth";
 import { useEffect, useState } from "react";
-import type { SSHKey } from "../../../../sdk/schemas/auth";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";

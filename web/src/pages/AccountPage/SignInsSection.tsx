@@ -1,4 +1,4 @@
-import type { SignIn } from "../../../../sdk/schemas/auth";
+import type { SignIn } from "@burstflare/sdk/schemas/auth";
 import { MonitorIcon, TerminalIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";

@@ -1,5 +1,5 @@
+import type { ApiToken } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
-import type { ApiToken } from "../../../../sdk/schemas/auth";
 import { CopyButton } from "../../components/CopyButton";
 import { CodeIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";

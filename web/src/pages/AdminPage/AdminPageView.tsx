@@ -1,4 +1,4 @@
-import type { AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "../../../../sdk/schemas/admin";
+import type { AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "@burstflare/sdk/schemas/admin";
 import { HammerIcon, RefreshIcon, ShieldIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { DeadLetteredTable, DeletedTable, FleetCard, PolicyCard, RecentFailures, ReconcileResultCard } from "./AdminSections";

@@ -1,5 +1,5 @@
+import type { AdminBuild, AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "@burstflare/sdk/schemas/admin";
 import { Link } from "react-router";
-import type { AdminBuild, AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "../../../../sdk/schemas/admin";
 import { formatBytes } from "../../components/bytes";
 import { DataTable } from "../../components/DataTable";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";

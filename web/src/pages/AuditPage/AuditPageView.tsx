@@ -1,5 +1,5 @@
+import type { AuditEntry, Member } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
-import type { AuditEntry, Member } from "../../../../sdk/schemas/workspaces";
 import type { AuditFilters } from "../../api/queries/audit";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";

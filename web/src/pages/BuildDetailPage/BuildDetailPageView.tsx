@@ -1,6 +1,6 @@
+import type { Build } from "@burstflare/sdk/schemas/builds";
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
-import type { Build } from "../../../../sdk/schemas/builds";
 import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";

@@ -1,4 +1,4 @@
-import type { BuildState } from "../../../../sdk/states";
+import type { BuildState } from "@burstflare/sdk/states";
 
 const TONE: Record<BuildState, string> = {
   queued: "badge-info",

@@ -1,6 +1,6 @@
+import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
-import { BUILD_STATES, type BuildState } from "../../../../sdk/states";
 import { buildsQuery, useRetryBuild } from "../../api/queries/builds";
 import { useCan } from "../../api/queries/workspaces";
 import { describeError } from "../../components/states";

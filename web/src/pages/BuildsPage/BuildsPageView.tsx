@@ -1,6 +1,6 @@
+import type { Build } from "@burstflare/sdk/schemas/builds";
+import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
-import type { Build } from "../../../../sdk/schemas/builds";
-import { BUILD_STATES, type BuildState } from "../../../../sdk/states";
 import { DataTable } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
 import { CardListBody, EmptyState } from "../../components/states";

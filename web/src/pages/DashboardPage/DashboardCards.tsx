@@ -1,7 +1,7 @@
+import type { Build } from "@burstflare/sdk/schemas/builds";
+import type { Template } from "@burstflare/sdk/schemas/templates";
+import type { BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
-import type { Build } from "../../../../sdk/schemas/builds";
-import type { Template } from "../../../../sdk/schemas/templates";
-import type { BuildState } from "../../../../sdk/states";
 import { HammerIcon, LayersIcon, PlayIcon } from "../../components/icons";
 import { EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";

@@ -1,8 +1,8 @@
+import type { WorkspaceSessionEvent } from "@burstflare/sdk/schemas/sessions";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { WorkspaceSessionEvent } from "../../../../sdk/schemas/sessions";
 import { makeSession } from "../../api/session-fixture";
 import { DashboardPage } from "./DashboardPage";
 

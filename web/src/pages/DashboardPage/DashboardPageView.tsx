@@ -1,7 +1,7 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import type { PlanInfo } from "@burstflare/sdk/schemas/workspaces";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import type { Session } from "../../../../sdk/schemas/sessions";
-import type { PlanInfo } from "../../../../sdk/schemas/workspaces";
 import { formatBytes } from "../../components/bytes";
 import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionStateBadge } from "../../components/SessionStateBadge";

@@ -1,5 +1,5 @@
+import type { Me } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
-import type { Me } from "../../../../sdk/schemas/auth";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
 import { TerminalIcon } from "../../components/icons";

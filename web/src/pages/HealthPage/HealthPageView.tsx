@@ -1,4 +1,4 @@
-import type { Health } from "../../../../sdk/schemas/health";
+import type { Health } from "@burstflare/sdk/schemas/health";
 
 interface Props {
   health: Health | undefined;

@@ -1,7 +1,7 @@
+import type { Member } from "@burstflare/sdk/schemas/workspaces";
+import type { Role } from "@burstflare/sdk/states";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Member } from "../../../../sdk/schemas/workspaces";
-import type { Role } from "../../../../sdk/states";
 import { ApiError } from "../../api/client";
 import { JoinWorkspacePageView } from "../JoinWorkspacePage/JoinWorkspacePageView";
 import { MembersPageView } from "./MembersPageView";

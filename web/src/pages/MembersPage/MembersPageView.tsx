@@ -1,6 +1,6 @@
+import type { Invite, Member } from "@burstflare/sdk/schemas/workspaces";
+import { ROLES, type Role } from "@burstflare/sdk/states";
 import { type FormEvent, useState } from "react";
-import type { Invite, Member } from "../../../../sdk/schemas/workspaces";
-import { ROLES, type Role } from "../../../../sdk/states";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";

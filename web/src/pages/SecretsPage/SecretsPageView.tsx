@@ -1,6 +1,6 @@
+import { envNameProblem } from "@burstflare/sdk/reserved-env";
+import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
-import { envNameProblem } from "../../../../sdk/reserved-env";
-import type { Secret } from "../../../../sdk/schemas/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
 import { KeyIcon, TrashIcon } from "../../components/icons";

@@ -1,6 +1,6 @@
+import type { SessionDetail, SessionEvent } from "@burstflare/sdk/schemas/sessions";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import type { SessionDetail, SessionEvent } from "../../../../sdk/schemas/sessions";
 import type { EventStreamStatus } from "../../api/session-events";
 import { CopyCommand } from "../../components/CopyButton";
 import { ArrowLeftIcon, ClockIcon, CodeIcon, GlobeIcon, TerminalIcon } from "../../components/icons";

@@ -1,6 +1,6 @@
+import { sessionNameSchema } from "@burstflare/sdk/schemas/sessions";
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
-import { sessionNameSchema } from "../../../../sdk/schemas/sessions";
 import { FormField } from "../../components/FormField";
 
 export interface TemplateChoice {

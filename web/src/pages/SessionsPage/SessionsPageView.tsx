@@ -1,6 +1,6 @@
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import { SESSION_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
-import type { Session } from "../../../../sdk/schemas/sessions";
-import { SESSION_STATES } from "../../../../sdk/states";
 import type { SessionListFilters } from "../../api/queries/sessions";
 import { DataTable } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";

@@ -1,7 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useLocation, useNavigate } from "react-router";
-import { ApiError } from "../../../../sdk/errors";
 import { cancelCeremonies, resetSession, signInWithAutofill, signInWithPasskey } from "../../api/queries/auth";
 import { nextPath } from "../../auth/next-path";
 import { SignInPageView } from "./SignInPageView";

@@ -1,6 +1,6 @@
+import type { AuthConfig } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
 import { Link } from "react-router";
-import type { AuthConfig } from "../../../../sdk/schemas/auth";
 import { AccountEmailField } from "../../auth/AccountEmailField";
 import { AuthLayout } from "../../auth/AuthLayout";
 import { RecoveryCodes } from "../../auth/RecoveryCodes";

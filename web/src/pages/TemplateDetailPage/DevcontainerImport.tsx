@@ -1,6 +1,6 @@
+import { importDevcontainer } from "@burstflare/sdk/devcontainer";
+import type { ImportWarning, Manifest } from "@burstflare/sdk/schemas/manifest";
 import { useRef, useState } from "react";
-import { importDevcontainer } from "../../../../sdk/devcontainer";
-import type { ImportWarning, Manifest } from "../../../../sdk/schemas/manifest";
 
 /**
  * "Import devcontainer.json": reads a devcontainer.json (JSONC) chosen by the user and maps it

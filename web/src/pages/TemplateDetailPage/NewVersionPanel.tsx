@@ -1,8 +1,8 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { manifestSchema } from "@burstflare/sdk/schemas/manifest";
+import type { CreateVersionResponse, UploadResult } from "@burstflare/sdk/schemas/templates";
+import { BUNDLE_MAX_BYTES, versionLabelSchema } from "@burstflare/sdk/schemas/templates";
 import { useRef, useState } from "react";
-import { ApiError } from "../../../../sdk/errors";
-import { manifestSchema } from "../../../../sdk/schemas/manifest";
-import type { CreateVersionResponse, UploadResult } from "../../../../sdk/schemas/templates";
-import { BUNDLE_MAX_BYTES, versionLabelSchema } from "../../../../sdk/schemas/templates";
 import { useCreateVersion } from "../../api/queries/templates";
 import { formatBytes } from "../../components/bytes";
 import { FormField } from "../../components/FormField";

@@ -1,6 +1,6 @@
+import type { TemplateDetail, TemplateVersion } from "@burstflare/sdk/schemas/templates";
+import { BUILD_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
-import type { TemplateDetail, TemplateVersion } from "../../../../sdk/schemas/templates";
-import { BUILD_STATES } from "../../../../sdk/states";
 import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon, RestartIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";

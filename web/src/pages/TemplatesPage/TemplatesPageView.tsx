@@ -1,6 +1,6 @@
+import type { Template } from "@burstflare/sdk/schemas/templates";
 import { useState } from "react";
 import { Link } from "react-router";
-import type { Template } from "../../../../sdk/schemas/templates";
 import { LayersIcon, PlusIcon } from "../../components/icons";
 import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";

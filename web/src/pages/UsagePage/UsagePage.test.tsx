@@ -1,6 +1,6 @@
+import { PLAN_LIMITS, type PlanInfo, type Usage } from "@burstflare/sdk/schemas/workspaces";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PLAN_LIMITS, type PlanInfo, type Usage } from "../../../../sdk/schemas/workspaces";
 import { UsagePageView } from "./UsagePageView";
 import { buildMinutesCumulative, formatBytes, perUserTotals } from "./usage-series";
 

@@ -1,5 +1,5 @@
-import type { PlanInfo, QuotaLimit, Usage } from "../../../../sdk/schemas/workspaces";
-import { PLANS, type Plan } from "../../../../sdk/schemas/workspaces";
+import type { PlanInfo, QuotaLimit, Usage } from "@burstflare/sdk/schemas/workspaces";
+import { PLANS, type Plan } from "@burstflare/sdk/schemas/workspaces";
 import { ErrorState, Skeleton } from "../../components/states";
 import { UsageChart } from "./UsageChart";
 import {

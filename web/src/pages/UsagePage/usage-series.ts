@@ -1,4 +1,4 @@
-import type { Usage } from "../../../../sdk/schemas/workspaces";
+import type { Usage } from "@burstflare/sdk/schemas/workspaces";
 import type { ChartPoint } from "./UsageChart";
 
 /**

@@ -1,4 +1,4 @@
-import type { Session, SessionEvent } from "../../../../sdk/schemas/sessions";
+import type { Session, SessionEvent } from "@burstflare/sdk/schemas/sessions";
 import { BoltIcon, PlayIcon } from "../../components/icons";
 import { LifecycleProgress } from "../../components/LifecycleProgress";
 import { describeError } from "../../components/states";

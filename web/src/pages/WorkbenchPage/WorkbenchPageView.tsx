@@ -1,6 +1,6 @@
+import type { SessionDetail } from "@burstflare/sdk/schemas/sessions";
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { Link } from "react-router";
-import type { SessionDetail } from "../../../../sdk/schemas/sessions";
 import type { EventStreamStatus } from "../../api/session-events";
 import { ArrowLeftIcon, CodeIcon, GlobeIcon, InfoIcon, TerminalIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";

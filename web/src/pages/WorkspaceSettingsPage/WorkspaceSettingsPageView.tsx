@@ -1,5 +1,5 @@
+import type { Member, Workspace } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useEffect, useState } from "react";
-import type { Member, Workspace } from "../../../../sdk/schemas/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorState, Skeleton } from "../../components/states";
 
