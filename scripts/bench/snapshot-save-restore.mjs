@@ -8,6 +8,7 @@
 // restore point a reference to the chosen snapshot, then unpacks it (GNU tar behind the agent's
 // header gate). `--runs` sets how many of each.
 
+import { cpuMeter } from "./process-cpu.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
 const TREE_MB = 200;
@@ -213,15 +214,20 @@ export default {
     const tarRestore = [];
     const exportOnly = [];
     const importOnly = [];
+    // --profile: workerd's CPU during the save and the restore call (hashing, R2 parts; C++ and
+    // isolate work a JavaScript profile of the agent does not see).
+    const workerd = cpuMeter(ctx.profileDir ? ctx.wranglerGroup : null, "workerd");
     try {
       await timedShell(ctx, session.id, MAKE_TREE);
       for (let r = 0; r < runs; r++) {
         const t0 = performance.now();
-        const snap = await ctx.api("POST", `/api/sessions/${session.id}/snapshots`, { label: `bench ${r}` });
+        const snap = await workerd.measure("save", () => ctx.api("POST", `/api/sessions/${session.id}/snapshots`, { label: `bench ${r}` }));
         save.push(TREE_MB / ((performance.now() - t0) / 1000));
 
         const t1 = performance.now();
-        const { safety, restored } = await ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`);
+        const { safety, restored } = await workerd.measure("restore call", () =>
+          ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`),
+        );
         restoreCall.push(TREE_MB / ((performance.now() - t1) / 1000));
 
         if (ctx.host) {
@@ -247,6 +253,9 @@ export default {
         for (const id of [snap.id, safety.id, restored.id]) await ctx.api("DELETE", `/api/sessions/${session.id}/snapshots/${id}`);
       }
       await timedShell(ctx, session.id, `rm -rf ${scratch}`);
+      for (const [what, ms] of workerd.totals) {
+        console.log(`  workerd CPU, ${what}: ${ms} ms for ${TREE_MB * runs} MB (${(ms / (TREE_MB * runs)).toFixed(1)} ms per MB)`);
+      }
     } finally {
       await ctx.deleteSession(session.id).catch((err) => console.error(`cleanup: ${err.message}`));
     }
