@@ -12,7 +12,16 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["sdk/**/*.test.ts", "runtime/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["sdk/**/*.test.ts", "runtime/src/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The runtime's integration tests: real agents, the sandboxed host, PTYs, ssh and tar.
+        test: {
+          name: "runtime",
+          environment: "node",
+          include: ["runtime/test/**/*.test.ts"],
           testTimeout: 30_000,
         },
       },
