@@ -1,20 +1,12 @@
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../env";
-import { insertAudit } from "../workspaces/audit-repo";
+import { insertAudit, type NewAuditRecord } from "../workspaces/audit-repo";
 import { newId } from "./crypto";
 import { dbOf } from "./db";
 import { now } from "./time";
 
-export interface AuditEntry {
-  action: string;
-  workspaceId?: string | null;
-  actorId?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  details?: Record<string, unknown>;
-  ip?: string | null;
-  requestId?: string | null;
-}
+/** What a caller says of an audited action; the id and time are added when it is written. */
+export type AuditEntry = Omit<NewAuditRecord, "id" | "createdAt">;
 
 /** Writes one audit record. Actions are dotted: `auth.signin`, `session.start`, `build.retry`. */
 export async function writeAudit(env: AppBindings, entry: AuditEntry): Promise<void> {

@@ -1,23 +1,10 @@
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
-import { insertShareAccess } from "./share-access-repo";
+import { insertShareAccess, type NewShareAccess } from "./share-access-repo";
 
-export interface AccessEntry {
-  shareId: string;
-  sessionId: string;
-  userId: string | null;
-  email: string | null;
-  method: string;
-  /** The path inside the preview (no token), with its query. */
-  path: string;
-  websocket: boolean;
-  outcome: "allowed" | "refused";
-  reason: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  at: number;
-}
+/** One request made with a share link; `path` is the path inside the preview (no token), with its query. */
+export type AccessEntry = Omit<NewShareAccess, "id">;
 
 const MAX_PATH = 1024;
 const MAX_USER_AGENT = 512;
