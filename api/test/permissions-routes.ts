@@ -165,7 +165,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "POST /api/template-builds/:id/retry": "builds.write",
   "POST /api/admin/template-builds/retry-dead-lettered": "operator",
 
-  // operations (api/src/routes/admin.ts)
+  // operations (api/src/admin/routes/admin.ts)
   "GET /api/admin/report": "operator",
   "POST /api/admin/reconcile": ["operator", { body: () => ({ preview: true }) }],
   "GET /api/admin/deleted": "operator",

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Sessions as programmable sandboxes (docs/automation.md): the agent's run and process surface,
- * shared by the agent (runtime/src/agent/exec/), the Worker (api/src/routes/automation.ts) and
+ * shared by the agent (runtime/src/agent/exec/), the Worker (api/src/automation/routes/exec.ts) and
  * the SDK (sdk/automation-client.ts). Every request carries AGENT_TOKEN_HEADER like the rest.
  *
  *   POST /exec/run                 RunBody → NDJSON of RunEvent lines, last one `exit`; the

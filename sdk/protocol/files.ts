@@ -4,7 +4,7 @@ import { fileEntry } from "./agent";
 /**
  * The file API for programs (docs/automation.md): bulk operations, directories as tar streams,
  * and watch events, shared by the agent (runtime/src/agent/files/), the Worker
- * (api/src/routes/automation-files.ts) and the SDK. Every path is relative to the workspace root
+ * (api/src/automation/routes/files.ts) and the SDK. Every path is relative to the workspace root
  * and goes through the agent's WorkspacePaths (no `..`, no way out through a symlink).
  *
  *   POST /files/batch          FilesBatchBody → FilesBatchResult (one result per op, in order)

@@ -1,17 +1,17 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { scopedTokenBody, scopedTokenResponse } from "@burstflare/sdk/schemas/automation";
 import { createRoute } from "@hono/zod-openapi";
-import { countActiveApiTokens, insertScopedApiToken } from "../auth/api-tokens-repo";
-import { requireUserSession } from "../auth/guards";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../auth/tokens";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { newId } from "../lib/crypto";
-import { dbOf } from "../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { now } from "../lib/time";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { requireSessionRow } from "../sessions/records";
+import { countActiveApiTokens, insertScopedApiToken } from "../../auth/api-tokens-repo";
+import { requireUserSession } from "../../auth/guards";
+import { hashToken, newSecret, TOKEN_PREFIX } from "../../auth/tokens";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { newId } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { requireSessionRow } from "../../sessions/records";
 
 /**
  * Scoped API tokens for automation (docs/automation.md): bound to the caller's workspace and,

@@ -7,16 +7,16 @@ import {
   tokenPairSchema,
 } from "@burstflare/sdk/schemas/auth";
 import { createRoute } from "@hono/zod-openapi";
-import { authConfig } from "../auth/config";
-import { DEVICE_CODE_TTL_SECONDS, decide, formatUserCode, pollDevice, startDeviceAuthorization } from "../auth/device-flow";
-import { requireUserSession } from "../auth/guards";
-import { issueCLITokens } from "../auth/refresh-tokens";
-import { verifyTurnstile } from "../auth/turnstile";
-import { createRouter } from "../lib/app";
-import { audit, writeAudit } from "../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { requireAuth } from "../middleware/auth";
-import { rateLimit } from "../middleware/rate-limit";
+import { createRouter } from "../../lib/app";
+import { audit, writeAudit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { requireAuth } from "../../middleware/auth";
+import { rateLimit } from "../../middleware/rate-limit";
+import { authConfig } from "../config";
+import { DEVICE_CODE_TTL_SECONDS, decide, formatUserCode, pollDevice, startDeviceAuthorization } from "../device-flow";
+import { requireUserSession } from "../guards";
+import { issueCLITokens } from "../refresh-tokens";
+import { verifyTurnstile } from "../turnstile";
 
 /** CLI sign-in by device authorization: the CLI starts and polls, a signed-in browser approves at /device. */
 const router = createRouter();

@@ -11,16 +11,16 @@ import {
 import { buildSchema } from "@burstflare/sdk/schemas/builds";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
-import { listDeleted } from "../admin/deleted";
-import { buildReport } from "../admin/report";
-import { restoreDeleted } from "../admin/restore";
-import { getBuild, requeueBuild, toBuild } from "../builds/store";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { hasJSONBody } from "../lib/validate";
-import { requireAuth, requireOperator } from "../middleware/auth";
-import { runReconcile } from "../reconcile/run";
+import { getBuild, requeueBuild, toBuild } from "../../builds/store";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { hasJSONBody } from "../../lib/validate";
+import { requireAuth, requireOperator } from "../../middleware/auth";
+import { runReconcile } from "../../reconcile/run";
+import { listDeleted } from "../deleted";
+import { buildReport } from "../report";
+import { restoreDeleted } from "../restore";
 
 const router = createRouter();
 const tags = ["admin"];

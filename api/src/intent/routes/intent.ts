@@ -1,9 +1,9 @@
 import { intentBody, intentResponse } from "@burstflare/sdk/schemas/intent";
 import { createRoute } from "@hono/zod-openapi";
-import { fireIntent } from "../intent/intents";
-import { createRouter } from "../lib/app";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { requireAuth, requirePermission } from "../middleware/auth";
+import { createRouter } from "../../lib/app";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { fireIntent } from "../intents";
 
 /** Start on intent: the SPA and the CLI say a session is about to be needed. */
 const router = createRouter();

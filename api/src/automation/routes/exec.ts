@@ -21,13 +21,13 @@ import {
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { agentJSON, callAgent, ndjsonReader } from "../sessions/agent-call";
-import { requireSessionRow } from "../sessions/records";
+import type { AppEnv } from "../../env";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { agentJSON, callAgent, ndjsonReader } from "../../sessions/agent-call";
+import { requireSessionRow } from "../../sessions/records";
 
 /**
  * Sessions as programmable sandboxes (docs/automation.md): run a command and get its output,

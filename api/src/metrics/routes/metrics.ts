@@ -1,12 +1,12 @@
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { errorResponses, jsonResponse } from "../lib/openapi";
-import { now } from "../lib/time";
-import { recentStarts, startLatencyStats } from "../metrics/start-latency";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { requireSessionRow } from "../sessions/records";
+import { createRouter } from "../../lib/app";
+import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { requireSessionRow } from "../../sessions/records";
+import { recentStarts, startLatencyStats } from "../start-latency";
 
 /** Published start/wake latency. The deployment-wide figures are in /api/admin/report. */
 const router = createRouter();

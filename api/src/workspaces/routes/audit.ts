@@ -1,11 +1,11 @@
 import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { createRoute } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { dbOf } from "../lib/db";
-import { errorResponses, jsonResponse } from "../lib/openapi";
-import { queryAudit } from "../workspaces/audit-repo";
-import { guard, operatorOnly } from "../workspaces/routes/guard";
-import { usageRollup } from "../workspaces/usage-rollup";
+import { createRouter } from "../../lib/app";
+import { dbOf } from "../../lib/db";
+import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { queryAudit } from "../audit-repo";
+import { usageRollup } from "../usage-rollup";
+import { guard, operatorOnly } from "./guard";
 
 /** The current workspace's audit log and metered usage. */
 const router = createRouter();

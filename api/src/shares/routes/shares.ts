@@ -10,20 +10,20 @@ import {
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { newId } from "../lib/crypto";
-import { dbOf } from "../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { now } from "../lib/time";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { closeConnectionsAfter } from "../sessions/connections";
-import { requireSessionRow } from "../sessions/records";
-import { handleShareRequest, shareEnterURL } from "../shares/gateway";
-import { assertCanManageShares, requireShare } from "../shares/manage";
-import { listShareAccess } from "../shares/share-access-repo";
-import { insertShare, listShares, revokeShare, toShare } from "../shares/shares-repo";
-import { hashShareToken, newShareToken } from "../shares/tokens";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { newId } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { closeConnectionsAfter } from "../../sessions/connections";
+import { requireSessionRow } from "../../sessions/records";
+import { handleShareRequest, shareEnterURL } from "../gateway";
+import { assertCanManageShares, requireShare } from "../manage";
+import { listShareAccess } from "../share-access-repo";
+import { insertShare, listShares, revokeShare, toShare } from "../shares-repo";
+import { hashShareToken, newShareToken } from "../tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
 const router = createRouter();

@@ -1,14 +1,14 @@
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { iso, now } from "../lib/time";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { previewEnterURL } from "../preview/session-preview";
-import { VISIT_GRANT_TTL_MS, visitHolder } from "../preview/visit-grants";
-import { credentialOf } from "../sessions/connections";
-import { requireSessionRow } from "../sessions/records";
+import { createRouter } from "../../lib/app";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { iso, now } from "../../lib/time";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { credentialOf } from "../../sessions/connections";
+import { requireSessionRow } from "../../sessions/records";
+import { previewEnterURL } from "../session-preview";
+import { VISIT_GRANT_TTL_MS, visitHolder } from "../visit-grants";
 
 /** The workbench's preview frame: a grant URL on the session's own preview host. */
 const router = createRouter();

@@ -12,19 +12,19 @@ import {
   uploadGrantSchema,
 } from "@burstflare/sdk/schemas/templates";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { newId } from "../lib/crypto";
-import { dbOf } from "../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { now } from "../lib/time";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { deleteTemplate } from "../templates/delete";
-import { createGrant } from "../templates/grants";
-import { promoteVersion, rollback } from "../templates/releases";
-import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../templates/store";
-import { insertTemplate, insertVersion, setTemplateArchived } from "../templates/templates-repo";
-import { assertQuota } from "../workspaces/quotas";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { newId } from "../../lib/crypto";
+import { dbOf } from "../../lib/db";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { now } from "../../lib/time";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { assertQuota } from "../../workspaces/quotas";
+import { deleteTemplate } from "../delete";
+import { createGrant } from "../grants";
+import { promoteVersion, rollback } from "../releases";
+import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../store";
+import { insertTemplate, insertVersion, setTemplateArchived } from "../templates-repo";
 
 const router = createRouter();
 const tags = ["templates"];

@@ -1,12 +1,12 @@
 import { type BindingName, bindingNames, type Health, healthSchema } from "@burstflare/sdk/schemas/health";
 import { API_VERSION } from "@burstflare/sdk/version";
 import { createRoute } from "@hono/zod-openapi";
-import type { AppBindings } from "../env";
-import { pingDb } from "../health/health-repo";
-import { createRouter } from "../lib/app";
-import { dbOf } from "../lib/db";
-import { jsonResponse } from "../lib/openapi";
-import { getRuntimeDriver, runtimeDriverName } from "../runtime-drivers/select";
+import type { AppBindings } from "../../env";
+import { createRouter } from "../../lib/app";
+import { dbOf } from "../../lib/db";
+import { jsonResponse } from "../../lib/openapi";
+import { getRuntimeDriver, runtimeDriverName } from "../../runtime-drivers/select";
+import { pingDb } from "../health-repo";
 
 const health = createRouter();
 

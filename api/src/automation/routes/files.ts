@@ -3,13 +3,13 @@ import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, wa
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { agentJSON, callAgent } from "../sessions/agent-call";
-import { requireSessionRow } from "../sessions/records";
+import type { AppEnv } from "../../env";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { agentJSON, callAgent } from "../../sessions/agent-call";
+import { requireSessionRow } from "../../sessions/records";
 
 /**
  * The file API for programs (docs/automation.md): bulk operations, directories as tar streams and

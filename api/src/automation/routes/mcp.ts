@@ -1,10 +1,10 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { createRoute } from "@hono/zod-openapi";
 import type { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { createRouter } from "../lib/app";
-import { errorResponses } from "../lib/openapi";
-import { requireAuth } from "../middleware/auth";
+import type { AppEnv } from "../../env";
+import { createRouter } from "../../lib/app";
+import { errorResponses } from "../../lib/openapi";
+import { requireAuth } from "../../middleware/auth";
 
 /**
  * /api/mcp: the Model Context Protocol over Streamable HTTP (stateless: one JSON-RPC exchange per
@@ -33,7 +33,7 @@ router.openapi(
       import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
       import("@burstflare/sdk/mcp/server"),
       import("@burstflare/sdk/automation-client"),
-      import("../app"),
+      import("../../app"),
     ]);
     self ??= buildApp();
     const app = self;

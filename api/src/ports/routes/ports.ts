@@ -3,23 +3,23 @@ import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { iso, now } from "../lib/time";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { joinPorts, listeningPortsOf } from "../ports/session-ports";
-import { previewEnterURL } from "../preview/session-preview";
-import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
-import { VISIT_GRANT_TTL_MS, visitHolder } from "../preview/visit-grants";
-import { credentialOf } from "../sessions/connections";
-import { requireSessionRow, sessionConfig } from "../sessions/records";
-import { authorizeRuntime } from "../sessions/runtime-access";
+import { createRouter } from "../../lib/app";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { iso, now } from "../../lib/time";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { previewEnterURL } from "../../preview/session-preview";
+import { isTopLevelNavigation, previewShellPage } from "../../preview/shell";
+import { VISIT_GRANT_TTL_MS, visitHolder } from "../../preview/visit-grants";
+import { credentialOf } from "../../sessions/connections";
+import { requireSessionRow, sessionConfig } from "../../sessions/records";
+import { authorizeRuntime } from "../../sessions/runtime-access";
+import { joinPorts, listeningPortsOf } from "../session-ports";
 
 /**
  * The ports panel: what listens in a session, and a private visit to any of its ports. A port
  * other than the preview is served on its own preview host (`<label>-<port>.preview…`, see
  * api/src/preview/origin.ts) with the same grant, cookie and sandbox rules as the preview;
- * share links to a port are ordinary share links with `port` set (api/src/routes/shares.ts).
+ * share links to a port are ordinary share links with `port` set (api/src/shares/routes/shares.ts).
  */
 const router = createRouter();
 const portParams = z.object({ id: idSchema, port: z.coerce.number().int().min(1).max(65535) });

@@ -12,17 +12,17 @@ import {
 } from "@burstflare/sdk/schemas/snapshots";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppBindings, AppEnv } from "../env";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { notFound } from "../lib/errors";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { getSessionRowById, toSession } from "../sessions/records";
-import { sessionStub } from "../sessions/stub";
-import { copySnapshot, restoreLabel, restoreWithSafety } from "../snapshots/actions";
-import { runningAgent } from "../snapshots/agent";
-import { createSessionFromSnapshot } from "../snapshots/new-session";
+import type { AppBindings, AppEnv } from "../../env";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { notFound } from "../../lib/errors";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { getSessionRowById, toSession } from "../../sessions/records";
+import { sessionStub } from "../../sessions/stub";
+import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
+import { runningAgent } from "../agent";
+import { createSessionFromSnapshot } from "../new-session";
 import {
   getSnapshot,
   getWorkspaceSnapshot,
@@ -32,9 +32,9 @@ import {
   restorePointIds,
   type SnapshotRecord,
   toSnapshot,
-} from "../snapshots/records";
-import { requireSnapshotSession } from "../snapshots/session-ref";
-import { deleteSnapshot, saveSnapshot } from "../snapshots/store";
+} from "../records";
+import { requireSnapshotSession } from "../session-ref";
+import { deleteSnapshot, saveSnapshot } from "../store";
 
 const router = createRouter();
 const tags = ["snapshots"];

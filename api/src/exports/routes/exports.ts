@@ -1,13 +1,13 @@
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AppBindings } from "../env";
-import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../exports/workspace-export";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { notFound } from "../lib/errors";
-import { errorResponses, jsonResponse } from "../lib/openapi";
-import { requireAuth, requireOperator, requirePermission } from "../middleware/auth";
+import type { AppBindings } from "../../env";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { notFound } from "../../lib/errors";
+import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
+import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
 const router = createRouter();
 const tags = ["exports"];

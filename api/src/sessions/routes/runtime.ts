@@ -1,16 +1,16 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "@burstflare/sdk/protocol/agent";
-import { noteSessionConnect } from "../intent/intents";
-import { createRouter } from "../lib/app";
-import { isUpgrade } from "../preview/sandbox";
-import { handleLegacyPreviewPath, PREVIEW_GRANT_PATH_PREFIX, previewGrantRedirect } from "../preview/session-preview";
-import { visitHolder } from "../preview/visit-grants";
-import { setPrincipal } from "../sessions/connections";
-import { hardenFileResponse } from "../sessions/file-response";
-import { requireSessionRow } from "../sessions/records";
-import { assertSafeFileQuery, authorizedKeysHeader, authorizeRuntime, sanitizeForAgent } from "../sessions/runtime-access";
-import { agentPathFor, assertSafeQuery, parseSessionRuntimePath, SESSION_RUNTIME_PREFIX } from "../sessions/runtime-path";
-import { sessionDORequest, sessionStub } from "../sessions/stub";
+import { noteSessionConnect } from "../../intent/intents";
+import { createRouter } from "../../lib/app";
+import { isUpgrade } from "../../preview/sandbox";
+import { handleLegacyPreviewPath, PREVIEW_GRANT_PATH_PREFIX, previewGrantRedirect } from "../../preview/session-preview";
+import { visitHolder } from "../../preview/visit-grants";
+import { setPrincipal } from "../connections";
+import { hardenFileResponse } from "../file-response";
+import { requireSessionRow } from "../records";
+import { assertSafeFileQuery, authorizedKeysHeader, authorizeRuntime, sanitizeForAgent } from "../runtime-access";
+import { agentPathFor, assertSafeQuery, parseSessionRuntimePath, SESSION_RUNTIME_PREFIX } from "../runtime-path";
+import { sessionDORequest, sessionStub } from "../stub";
 
 /**
  * /runtime/sessions/:id/{terminal,files/*,preview/*,ssh}: checks the caller, then hands the

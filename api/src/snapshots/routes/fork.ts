@@ -2,16 +2,16 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { forkBodySchema, forkResponseSchema } from "@burstflare/sdk/schemas/automation";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/app";
-import { audit } from "../lib/audit";
-import { notFound } from "../lib/errors";
-import { log } from "../lib/log";
-import { errorResponses, jsonBody, jsonResponse } from "../lib/openapi";
-import { requireAuth, requirePermission } from "../middleware/auth";
-import { getSessionRowById, toSession } from "../sessions/records";
-import { sessionStub } from "../sessions/stub";
-import { forkSession } from "../snapshots/fork-session";
-import { requireSnapshotSession } from "../snapshots/session-ref";
+import { createRouter } from "../../lib/app";
+import { audit } from "../../lib/audit";
+import { notFound } from "../../lib/errors";
+import { log } from "../../lib/log";
+import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { requireAuth, requirePermission } from "../../middleware/auth";
+import { getSessionRowById, toSession } from "../../sessions/records";
+import { sessionStub } from "../../sessions/stub";
+import { forkSession } from "../fork-session";
+import { requireSnapshotSession } from "../session-ref";
 
 /**
  * POST /api/sessions/:id/fork: a new session from a running session's current state, for trying
