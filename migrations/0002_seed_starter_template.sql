@@ -1,6 +1,10 @@
 -- Built-in starter template: Node + a tiny web app on preview port 3000, available to every
--- workspace (workspace_id NULL, builtin = 1). Its manifest must equal STARTER_MANIFEST in
--- api/src/templates/starter.ts (api/test/templates-resolve.test.ts checks it).
+-- workspace (workspace_id NULL, builtin = 1). This is the one place its manifest is written: the
+-- Worker reads it from D1 like any template's (api/src/templates/resolve.ts; the ids are in
+-- api/src/templates/starter.ts). The bootstrap writes README.md, package.json and server.js only
+-- when absent, so a user's edits survive every stop/start ("." persists the whole workspace), and
+-- starts the preview server unless one already listens (probed with bash's /dev/tcp: every boot
+-- runs it, and a Node start costs 100+ ms). No network needed.
 INSERT INTO templates (id, workspace_id, name, description, active_version_id, builtin, created_by, created_at, updated_at)
 VALUES ('tpl_builtin_starter', NULL, 'Node starter', 'Node.js and a tiny web app on the preview port (3000). No build step.', 'tpv_builtin_starter_1', 1, NULL, 0, 0);
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { resolveTemplateForSession } from "../src/templates/resolve";
-import { STARTER_MANIFEST, STARTER_TEMPLATE_ID, STARTER_VERSION_ID } from "../src/templates/starter";
+import { STARTER_TEMPLATE_ID, STARTER_VERSION_ID } from "../src/templates/starter";
 import { createTestUser } from "./helpers/users";
 
 describe("resolveTemplateForSession", () => {
@@ -10,8 +10,10 @@ describe("resolveTemplateForSession", () => {
     const resolved = await resolveTemplateForSession(env, user.workspaceId);
     expect(resolved.templateId).toBe(STARTER_TEMPLATE_ID);
     expect(resolved.versionId).toBe(STARTER_VERSION_ID);
-    expect(resolved.manifest).toEqual(STARTER_MANIFEST);
+    // The manifest comes from the seed migration, its one copy.
     expect(resolved.manifest.persistedPaths).toEqual(["."]);
+    expect(resolved.manifest.previewPort).toBe(3000);
+    expect(resolved.manifest.bootstrap).toContain("Hello from BurstFlare");
     expect(resolved.artifactKey).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 import { createShareResponse, type ShareAccess, shareAccessListResponse } from "@burstflare/sdk/schemas/shares";
+import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import { STARTER_MANIFEST } from "../../api/src/templates/starter";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { get, mustVisitShare, publicOrigin, SHARE_VISIT_COOKIE, VISIT_HOST, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
@@ -162,7 +162,11 @@ describe("preview share links on the stack", () => {
 
   it("a visit to a sleeping session's link shows a waking page and wakes it within the owner's quota", async () => {
     const owner = await createStackUser();
-    const templateId = await createStackTemplate(owner.workspaceId, { ...STARTER_MANIFEST, idleTimeoutSeconds: 5 });
+    // The built-in starter's manifest (written once, in its seed migration) with a short idle timeout.
+    const starter = templateVersionSchema.parse(
+      await expectOK(await api(owner, "GET", "/api/templates/tpl_builtin_starter/versions/tpv_builtin_starter_1")),
+    );
+    const templateId = await createStackTemplate(owner.workspaceId, { ...starter.manifest, idleTimeoutSeconds: 5 });
     const session = await createSession(owner, { name: "sleepy-share", templateId });
     const { path } = await share(owner, session.id, { scope: "anyone" });
     await until(async () => (await getSession(owner, session.id)).state === "sleeping", "idle sleep", 40_000);

@@ -2,13 +2,12 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { type Manifest, storedManifestSchema } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
-import { STARTER_MANIFEST } from "./starter";
-import { activeVersionOf, findStarterTemplate, findTemplateSource, findVersionSource, latestArtifactKey } from "./templates-repo";
+import { STARTER_TEMPLATE_ID } from "./starter";
+import { activeVersionOf, findTemplateSource, findVersionSource, latestArtifactKey } from "./templates-repo";
 
 export interface ResolvedTemplate {
-  /** null only for the code-defined starter fallback (no template row). */
-  templateId: string | null;
-  versionId: string | null;
+  templateId: string;
+  versionId: string;
   manifest: Manifest;
   /** R2 key of the latest succeeded build artifact of the promoted version, if any. */
   artifactKey: string | null;
@@ -18,11 +17,15 @@ export interface ResolvedTemplate {
 
 /**
  * What a new session of `templateId` starts from: the promoted version's manifest and
- * its latest succeeded artifact. Omitted templateId means the built-in starter.
+ * its latest succeeded artifact. Omitted templateId means the built-in starter (seeded by
+ * migrations/0002_seed_starter_template.sql, the one place its manifest is written).
  * Another workspace's template answers 404; archived or never-promoted ones 409.
  */
-export async function resolveTemplateForSession(env: AppBindings, workspaceId: string, templateId?: string): Promise<ResolvedTemplate> {
-  if (!templateId) return resolveStarter(env);
+export async function resolveTemplateForSession(
+  env: AppBindings,
+  workspaceId: string,
+  templateId: string = STARTER_TEMPLATE_ID,
+): Promise<ResolvedTemplate> {
   const tpl = await findTemplateSource(dbOf(env), templateId);
   if (!tpl || tpl.deleted || (!tpl.builtin && tpl.workspaceId !== workspaceId)) {
     throw new ApiError("not_found", "template not found");
@@ -30,13 +33,6 @@ export async function resolveTemplateForSession(env: AppBindings, workspaceId: s
   if (tpl.archived) throw new ApiError("invalid_state", "template is archived; restore it to start sessions");
   if (!tpl.activeVersionId) throw new ApiError("invalid_state", "template has no promoted version yet");
   return resolveVersion(env, tpl.id, tpl.activeVersionId);
-}
-
-async function resolveStarter(env: AppBindings): Promise<ResolvedTemplate> {
-  const row = await findStarterTemplate(dbOf(env));
-  if (row) return resolveVersion(env, row.id, row.activeVersionId);
-  // The migration seeds the row; this keeps sessions working on a database without it.
-  return { templateId: null, versionId: null, manifest: STARTER_MANIFEST, artifactKey: null, bundleKey: null };
 }
 
 async function resolveVersion(env: AppBindings, templateId: string, versionId: string): Promise<ResolvedTemplate> {

@@ -253,15 +253,6 @@ export async function findTemplateSource(db: Db, id: string) {
     : null;
 }
 
-/** The oldest live, promoted built-in template: the starter. */
-export async function findStarterTemplate(db: Db): Promise<{ id: string; activeVersionId: string } | null> {
-  const row = await db.one(
-    z.object({ id: z.string(), active_version_id: z.string() }),
-    "SELECT id, active_version_id FROM templates WHERE builtin = 1 AND deleted_at IS NULL AND archived_at IS NULL AND active_version_id IS NOT NULL ORDER BY created_at LIMIT 1",
-  );
-  return row ? { id: row.id, activeVersionId: row.active_version_id } : null;
-}
-
 /** A version's stored manifest text and bundle key. */
 export async function findVersionSource(
   db: Db,
