@@ -3,7 +3,7 @@ import type { ErrorBody } from "@burstflare/sdk/errors";
 import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { newId } from "../src/lib/crypto";
-import { sessionConfig } from "../src/sessions/records";
+import { getSessionById, insertSession } from "../src/sessions/records";
 import { sealSecret, secretsEnvFor } from "../src/workspaces/secrets";
 import { createTemplate, createVersion } from "./helpers/templates";
 import { call, createTestUser, type TestUser } from "./helpers/users";
@@ -82,6 +82,11 @@ describe("reserved environment names", () => {
     expect(res.status).toBe(200);
     expect(templateVersionSchema.parse(await res.json()).manifest.env).toEqual({ KEEP: "yes" });
     // A session row carries its own copy of the manifest: it starts with the harmless part.
-    expect(sessionConfig({ manifest: stored, artifact_key: null, bundle_key: null }).manifest.env).toEqual({ KEEP: "yes" });
+    const sessionId = newId("ses");
+    const config = { manifest: { persistedPaths: ["."] }, artifactKey: null, bundleKey: null };
+    const base = { workspaceId: owner.workspaceId, ownerId: owner.userId, templateId: null, versionId: null, startOnIntent: false };
+    expect(await insertSession(env, { ...base, id: sessionId, name: "reserved-env", config, at: Date.now() })).toBe(true);
+    await env.DB.prepare("UPDATE sessions SET manifest = ? WHERE id = ?").bind(stored, sessionId).run();
+    expect((await getSessionById(env, sessionId))?.config.manifest.env).toEqual({ KEEP: "yes" });
   });
 });

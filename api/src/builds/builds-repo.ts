@@ -10,67 +10,82 @@ import { buildLogKey } from "../templates/keys";
 const nullableText = z.string().nullable();
 const nullableInt = z.number().nullable();
 
-/** A template_builds row with its template's name and deletion and its version's label. */
-const buildRow = z.object({
-  id: z.string(),
-  workspace_id: z.string(),
-  template_id: z.string(),
-  version_id: z.string(),
-  status: z.enum(BUILD_STATES),
-  attempts: z.number(),
-  error: nullableText,
-  log_key: nullableText,
-  artifact_key: nullableText,
-  artifact_sha256: nullableText,
-  artifact_bytes: nullableInt,
-  workflow_instance_id: nullableText,
-  created_at: z.number(),
-  started_at: nullableInt,
-  finished_at: nullableInt,
-  updated_at: z.number(),
-  template_name: z.string(),
+/**
+ * A build as the Worker holds it: the contract's Build plus where its log and artifact live and
+ * which workflow instance runs it. Responses send only the contract's part (`contractView(buildSchema, record)`).
+ */
+export interface BuildRecord extends Build {
+  workspaceId: string;
+  logKey: string | null;
+  artifactKey: string | null;
+  workflowInstanceId: string | null;
   /** Set when the build's template was deleted (recoverably): the build is hidden with it. */
-  template_deleted_at: nullableInt,
-  version: z.string(),
-});
-export type BuildRow = z.infer<typeof buildRow>;
+  templateDeleted: boolean;
+}
+
+/** A template_builds row with its template's name and deletion and its version's label, as a BuildRecord. */
+const buildRecord = z
+  .object({
+    id: z.string(),
+    workspace_id: z.string(),
+    template_id: z.string(),
+    version_id: z.string(),
+    status: z.enum(BUILD_STATES),
+    attempts: z.number(),
+    error: nullableText,
+    log_key: nullableText,
+    artifact_key: nullableText,
+    artifact_sha256: nullableText,
+    artifact_bytes: nullableInt,
+    workflow_instance_id: nullableText,
+    created_at: z.number(),
+    started_at: nullableInt,
+    finished_at: nullableInt,
+    updated_at: z.number(),
+    template_name: z.string(),
+    template_deleted_at: nullableInt,
+    version: z.string(),
+  })
+  .transform(
+    (row): BuildRecord => ({
+      id: row.id,
+      workspaceId: row.workspace_id,
+      templateId: row.template_id,
+      templateName: row.template_name,
+      versionId: row.version_id,
+      version: row.version,
+      status: row.status,
+      attempts: row.attempts,
+      error: row.error,
+      artifactSha256: row.artifact_sha256,
+      artifactBytes: row.artifact_bytes,
+      hasArtifact: row.artifact_key != null,
+      createdAt: iso(row.created_at) ?? "",
+      startedAt: iso(row.started_at),
+      finishedAt: iso(row.finished_at),
+      updatedAt: iso(row.updated_at) ?? "",
+      logKey: row.log_key,
+      artifactKey: row.artifact_key,
+      workflowInstanceId: row.workflow_instance_id,
+      templateDeleted: row.template_deleted_at != null,
+    }),
+  );
 
 const BUILD_SELECT = `SELECT b.id, b.workspace_id, b.template_id, b.version_id, b.status, b.attempts, b.error, b.log_key, b.artifact_key,
     b.artifact_sha256, b.artifact_bytes, b.workflow_instance_id, b.created_at, b.started_at, b.finished_at, b.updated_at,
     t.name AS template_name, t.deleted_at AS template_deleted_at, v.version AS version
   FROM template_builds b JOIN templates t ON t.id = b.template_id JOIN template_versions v ON v.id = b.version_id`;
 
-export function toBuild(row: BuildRow): Build {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    templateId: row.template_id,
-    templateName: row.template_name,
-    versionId: row.version_id,
-    version: row.version,
-    status: row.status,
-    attempts: row.attempts,
-    error: row.error,
-    artifactSha256: row.artifact_sha256,
-    artifactBytes: row.artifact_bytes,
-    hasArtifact: row.artifact_key != null,
-    createdAt: iso(row.created_at) as string,
-    startedAt: iso(row.started_at),
-    finishedAt: iso(row.finished_at),
-    updatedAt: iso(row.updated_at) as string,
-  };
-}
-
-export function findBuild(db: Db, buildId: string): Promise<BuildRow | null> {
-  return db.one(buildRow, `${BUILD_SELECT} WHERE b.id = ?`, buildId);
+export function findBuild(db: Db, buildId: string): Promise<BuildRecord | null> {
+  return db.one(buildRecord, `${BUILD_SELECT} WHERE b.id = ?`, buildId);
 }
 
 /** The workspace's builds whose template is not deleted, newest first. */
-export function listBuildRows(
+export function listBuildRecords(
   db: Db,
   workspaceId: string,
   filter: { status?: BuildState; templateId?: string; limit: number },
-): Promise<BuildRow[]> {
+): Promise<BuildRecord[]> {
   const where = ["b.workspace_id = ?", "t.deleted_at IS NULL"];
   const args: unknown[] = [workspaceId];
   if (filter.status) {
@@ -82,7 +97,7 @@ export function listBuildRows(
     args.push(filter.templateId);
   }
   return db.all(
-    buildRow,
+    buildRecord,
     `${BUILD_SELECT} WHERE ${where.join(" AND ")} ORDER BY b.created_at DESC, b.rowid DESC LIMIT ?`,
     ...args,
     filter.limit,

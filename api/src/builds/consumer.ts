@@ -4,7 +4,7 @@ import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { parseManifest, versionManifestText } from "../templates/templates-repo";
-import { type BuildRow, markBuildDeadLettered, recordBuildAttempt } from "./builds-repo";
+import { type BuildRecord, markBuildDeadLettered, recordBuildAttempt } from "./builds-repo";
 import { noteLog } from "./log";
 import { getBuild, setStatus } from "./store";
 import { consumerTestFault } from "./test-hooks";
@@ -36,8 +36,8 @@ async function existingInstance(env: AppBindings, id: string | null): Promise<Wo
  * so the queue message lives exactly as long as the attempt: a redelivery after a crash picks
  * the running instance up again instead of starting a second one.
  */
-async function runAttempt(env: AppBindings, build: BuildRow): Promise<InstanceStatus> {
-  let instance = await existingInstance(env, build.workflow_instance_id);
+async function runAttempt(env: AppBindings, build: BuildRecord): Promise<InstanceStatus> {
+  let instance = await existingInstance(env, build.workflowInstanceId);
   if (!instance) {
     const attempt = build.attempts + 1;
     const id = `${build.id}-${attempt}`;
@@ -68,7 +68,7 @@ export async function handleBuildMessage(env: AppBindings, message: Message<unkn
     return;
   }
   try {
-    consumerTestFault(env, body, parseManifest(await versionManifest(env, build.version_id)));
+    consumerTestFault(env, body, parseManifest(await versionManifest(env, build.versionId)));
     const status = await runAttempt(env, build);
     if (status.status !== "complete") throw new Error(`workflow ${status.status}: ${status.error?.message ?? "no error message"}`);
     message.ack();
@@ -83,8 +83,8 @@ export async function handleBuildMessage(env: AppBindings, message: Message<unkn
     const delaySeconds = BASE_RETRY_DELAY_SECONDS * 2 ** Math.max(0, message.attempts - 1);
     log("warn", "build attempt failed; queue will retry", { buildId: build.id, delivery: message.attempts, delaySeconds, error });
     await setStatus(env, build.id, "retrying", { error });
-    if (build.log_key) {
-      await noteLog(env.BUCKET, build.log_key, `delivery ${message.attempts} failed (${error}); retrying in ${delaySeconds}s`).catch(
+    if (build.logKey) {
+      await noteLog(env.BUCKET, build.logKey, `delivery ${message.attempts} failed (${error}); retrying in ${delaySeconds}s`).catch(
         () => {},
       );
     }
@@ -103,7 +103,7 @@ export async function handleDeadLetter(env: AppBindings, message: Message<unknow
     const t = now();
     if (await markBuildDeadLettered(dbOf(env), parsed.data.buildId, t)) {
       const build = await getBuild(env, parsed.data.buildId);
-      if (build?.log_key) await noteLog(env.BUCKET, build.log_key, "out of retries: build dead-lettered").catch(() => {});
+      if (build?.logKey) await noteLog(env.BUCKET, build.logKey, "out of retries: build dead-lettered").catch(() => {});
       log("warn", "build dead-lettered", { buildId: parsed.data.buildId });
     }
   } else {

@@ -6,20 +6,17 @@ import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
-import { type BuildRow, findBuild, listBuildRows, markBuildQueued, setBuildStatus } from "./builds-repo";
+import { type BuildRecord, findBuild, listBuildRecords, markBuildQueued, setBuildStatus } from "./builds-repo";
 
-// Kept here for the callers that import them from this module (routes/admin.ts among them).
-export { toBuild } from "./builds-repo";
-
-export function getBuild(env: AppBindings, buildId: string): Promise<BuildRow | null> {
+export function getBuild(env: AppBindings, buildId: string): Promise<BuildRecord | null> {
   return findBuild(dbOf(env), buildId);
 }
 
 /** A build of the caller's workspace, else 404. */
-export async function loadBuild(env: AppBindings, workspaceId: string, buildId: string): Promise<BuildRow> {
-  const row = await getBuild(env, buildId);
-  if (!row || row.workspace_id !== workspaceId || row.template_deleted_at != null) throw new ApiError("not_found", "build not found");
-  return row;
+export async function loadBuild(env: AppBindings, workspaceId: string, buildId: string): Promise<BuildRecord> {
+  const build = await getBuild(env, buildId);
+  if (!build || build.workspaceId !== workspaceId || build.templateDeleted) throw new ApiError("not_found", "build not found");
+  return build;
 }
 
 /** A deleted template's builds are hidden with it (restorable until reconcile purges them). */
@@ -27,8 +24,8 @@ export function listBuilds(
   env: AppBindings,
   workspaceId: string,
   filter: { status?: BuildState; templateId?: string; limit: number },
-): Promise<BuildRow[]> {
-  return listBuildRows(dbOf(env), workspaceId, filter);
+): Promise<BuildRecord[]> {
+  return listBuildRecords(dbOf(env), workspaceId, filter);
 }
 
 export const newBuildId = (): string => newId("bld");

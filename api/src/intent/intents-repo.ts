@@ -9,9 +9,11 @@ export async function findMostRecentMarkedSession(
   db: Db,
   workspaceId: string,
   userId: string,
-): Promise<{ id: string; state: SessionState; start_on_intent: number } | null> {
+): Promise<{ id: string; state: SessionState; startOnIntent: boolean } | null> {
   return db.one(
-    z.object({ id: z.string(), state: z.enum(SESSION_STATES), start_on_intent: z.number() }),
+    z
+      .object({ id: z.string(), state: z.enum(SESSION_STATES), start_on_intent: z.number() })
+      .transform((r) => ({ id: r.id, state: r.state, startOnIntent: r.start_on_intent === 1 })),
     `SELECT id, state, start_on_intent FROM sessions
      WHERE workspace_id = ? AND owner_id = ? AND deleted_at IS NULL AND start_on_intent = 1
      ORDER BY COALESCE(last_active_at, updated_at) DESC LIMIT 1`,

@@ -6,7 +6,7 @@ import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import type { AuthContext } from "../middleware/auth";
-import { requireSessionRow, type SessionRow } from "../sessions/records";
+import { requireSession, type SessionRecord } from "../sessions/records";
 import { assertQuota } from "../workspaces/quotas";
 import { findMostRecentMarkedSession, insertWakingIntent, markIntentsConnected } from "./intents-repo";
 import { wakeSleepingSession } from "./wake";
@@ -15,7 +15,7 @@ import { wakeSleepingSession } from "./wake";
 export const INTENT_CONNECT_WINDOW_MS = 15 * 60 * 1000;
 
 /** The caller's most recently used session marked for start on intent. */
-function mostRecentMarked(env: AppBindings, auth: AuthContext): Promise<Pick<SessionRow, "id" | "state" | "start_on_intent"> | null> {
+function mostRecentMarked(env: AppBindings, auth: AuthContext): Promise<Pick<SessionRecord, "id" | "state" | "startOnIntent"> | null> {
   return findMostRecentMarkedSession(dbOf(env), auth.workspaceId, auth.userId);
 }
 
@@ -31,9 +31,9 @@ export async function fireIntent(
   body: IntentBody,
   background: (work: Promise<unknown>) => void,
 ): Promise<IntentResponse> {
-  const target = body.sessionId ? await requireSessionRow(env, auth.workspaceId, body.sessionId) : await mostRecentMarked(env, auth);
+  const target = body.sessionId ? await requireSession(env, auth.workspaceId, body.sessionId) : await mostRecentMarked(env, auth);
   if (!target) return { intentId: null, sessionId: null, action: "none" };
-  if (target.start_on_intent !== 1) return { intentId: null, sessionId: target.id, action: "none" };
+  if (!target.startOnIntent) return { intentId: null, sessionId: target.id, action: "none" };
   if (target.state === "running" || target.state === "starting") return { intentId: null, sessionId: target.id, action: target.state };
   if (target.state !== "sleeping") return { intentId: null, sessionId: target.id, action: "none" };
   try {

@@ -7,7 +7,7 @@ import { maybeAutosave } from "../snapshots/autosave";
 import type { SessionCore } from "./core";
 import { activeLeases, type IdleInputs, judgeIdle, toActivity } from "./idle";
 import { failLostRuntime, idleTimeoutSeconds, sleepSession, startSession, stopSession } from "./lifecycle";
-import { getSessionRowById, sessionConfig } from "./records";
+import { getSessionById } from "./records";
 
 const HEALTH_TIMEOUT_MS = 3000;
 const MAX_TICK_MS = 30_000;
@@ -40,8 +40,8 @@ async function idleTimeoutOf(core: SessionCore): Promise<number> {
   const sessionId = core.current.sessionId;
   const known = idleTimeouts.get(core);
   if (known?.sessionId === sessionId) return known.seconds;
-  const row = await getSessionRowById(core.env, sessionId);
-  const seconds = idleTimeoutSeconds(row ? sessionConfig(row).manifest.idleTimeoutSeconds : undefined);
+  const row = await getSessionById(core.env, sessionId);
+  const seconds = idleTimeoutSeconds(row ? row.config.manifest.idleTimeoutSeconds : undefined);
   if (row) idleTimeouts.set(core, { sessionId, seconds });
   return seconds;
 }

@@ -4,13 +4,13 @@ import type { SESSION_EVENT_TYPES, SessionEvent } from "@burstflare/sdk/schemas/
 import type { LifecyclePhase, SessionState } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { log } from "../lib/log";
-import { iso, now } from "../lib/time";
+import { epochMs, iso, now } from "../lib/time";
 import { getRuntimeDriver } from "../runtime-drivers/select";
 import type { RuntimeDriver } from "../runtime-drivers/types";
 import type { FetchAgent, SessionRef } from "../snapshots/store";
 import { EventHub } from "./events";
 import type { KeepAwakeLease } from "./idle";
-import { getSessionRowById, type LifecycleFields, mirrorLifecycle } from "./records";
+import { getSessionById, type LifecycleFields, mirrorLifecycle } from "./records";
 import { assertTransition } from "./state-machine";
 import { publishSessionChange } from "./workspace-events";
 
@@ -70,20 +70,20 @@ export class SessionCore {
       return stored;
     }
     if (!sessionId) throw new ApiError("not_found", "session not found");
-    const row = await getSessionRowById(this.env, sessionId);
+    const row = await getSessionById(this.env, sessionId);
     if (!row) throw new ApiError("not_found", "session not found");
     this.record = {
       sessionId: row.id,
-      workspaceId: row.workspace_id,
-      ownerId: row.owner_id,
+      workspaceId: row.workspaceId,
+      ownerId: row.ownerId,
       state: row.state,
-      stateVersion: row.state_version,
-      runtimeStatus: row.runtime_status,
-      runtimeState: row.runtime_state,
-      lastBootstrapAt: row.last_bootstrap_at,
-      lastLifecyclePhase: row.last_lifecycle_phase,
-      failureReason: row.failure_reason,
-      lastActiveAt: row.last_active_at,
+      stateVersion: row.stateVersion,
+      runtimeStatus: row.runtimeStatus,
+      runtimeState: row.runtimeState,
+      lastBootstrapAt: epochMs(row.lastBootstrapAt),
+      lastLifecyclePhase: row.lastLifecyclePhase,
+      failureReason: row.failureReason,
+      lastActiveAt: epochMs(row.lastActiveAt),
       runtime: null,
       readyAt: null,
       runtimeStartedAt: null,

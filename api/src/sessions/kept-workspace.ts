@@ -2,7 +2,7 @@ import { keepWorkspaceBody } from "@burstflare/sdk/protocol/runtime-host";
 import { log } from "../lib/log";
 import { manifestKey, type SnapshotRecord } from "../snapshots/records";
 import type { SessionCore } from "./core";
-import { getSessionRowById, sessionConfig } from "./records";
+import { getSessionById } from "./records";
 
 /**
  * After a stop or sleep flush and the runtime's stop: asks a driver that can keep disk (the local
@@ -16,9 +16,9 @@ export async function keepAfterStop(core: SessionCore, saved: SnapshotRecord): P
   if (!driver.keep) return;
   const sessionId = core.current.sessionId;
   try {
-    const row = await getSessionRowById(core.env, sessionId);
+    const row = await getSessionById(core.env, sessionId);
     if (!row) return;
-    const persistedPaths = sessionConfig(row).manifest.persistedPaths;
+    const persistedPaths = row.config.manifest.persistedPaths;
     const object = await core.env.BUCKET.get(manifestKey(saved.r2Key));
     if (!object) return;
     const manifest = keepWorkspaceBody.shape.manifest.safeParse(await object.json());

@@ -12,7 +12,7 @@ import { recordUsage } from "../workspaces/usage";
 import { restoreAndBootstrap } from "./boot";
 import type { SessionCore } from "./core";
 import { keepAfterStop } from "./kept-workspace";
-import { getSessionRowById, sessionConfig } from "./records";
+import { getSessionById } from "./records";
 
 export interface Actor {
   userId: string | null;
@@ -79,14 +79,14 @@ async function boot(core: SessionCore): Promise<void> {
   const timer = startTimer(r.state);
   const measured = { sessionId: r.sessionId, workspaceId: r.workspaceId };
   timer.mark("provisioning");
-  const row = await getSessionRowById(core.env, r.sessionId);
+  const row = await getSessionById(core.env, r.sessionId);
   if (!row) throw new ApiError("not_found", "session not found");
-  const config = sessionConfig(row);
+  const config = row.config;
   await core.apply({ state: "starting", phase: "provisioning", fields: { runtimeStatus: "provisioning", runtimeState: null } });
   try {
     const secrets = await secretsEnvFor(core.env, r.workspaceId);
     // The owner's git token, offered by a credential helper (api/src/git/credentials.ts).
-    const git = await gitSessionEnv(core.env, row.owner_id, r.workspaceId);
+    const git = await gitSessionEnv(core.env, row.ownerId, r.workspaceId);
     // One runtime per session: whatever an earlier, interrupted start left behind goes first.
     await core.driver.stop(r.sessionId).catch(() => {});
     // A driver that keeps disk may hand back the folder its last stop sealed for this very restore

@@ -4,48 +4,48 @@ import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import {
-  findLiveSessionRow,
-  findSessionRow,
+  findLiveSession,
+  findSession,
   insertSessionRow,
   type LifecycleFields,
-  listSessionRows,
+  listSessionRecords,
   type NewSession,
   type SessionFilters,
-  type SessionRow,
+  type SessionRecord,
   writeLifecycle,
 } from "./sessions-repo";
 
-// The row type and its mappers live with the SQL; re-exported for the modules that import them from here.
-export { type LifecycleFields, type SessionConfig, type SessionRow, sessionConfig, toSession } from "./sessions-repo";
+// The record type lives with the SQL; re-exported for the modules that import it from here.
+export type { LifecycleFields, SessionConfig, SessionRecord } from "./sessions-repo";
 
 /** Inserts the row in state `created`; false when the name is taken in the workspace. */
 export function insertSession(env: AppBindings, s: NewSession): Promise<boolean> {
   return insertSessionRow(dbOf(env), s);
 }
 
-/** Any row by id, deleted or not: the Session DO's own lookup. */
-export function getSessionRowById(env: AppBindings, id: string): Promise<SessionRow | null> {
-  return findSessionRow(dbOf(env), id);
+/** Any session by id, deleted or not: the Session DO's own lookup. */
+export function getSessionById(env: AppBindings, id: string): Promise<SessionRecord | null> {
+  return findSession(dbOf(env), id);
 }
 
 /** A live session of the workspace; another workspace's or a deleted one answers 404. */
-export async function requireSessionRow(env: AppBindings, workspaceId: string, id: string): Promise<SessionRow> {
-  const row = await findLiveSessionRow(dbOf(env), workspaceId, id);
-  if (!row) throw notFound("session");
-  return row;
+export async function requireSession(env: AppBindings, workspaceId: string, id: string): Promise<SessionRecord> {
+  const session = await findLiveSession(dbOf(env), workspaceId, id);
+  if (!session) throw notFound("session");
+  return session;
 }
 
 export interface SessionPage {
-  rows: SessionRow[];
+  sessions: SessionRecord[];
   nextCursor: string | null;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The cursor names the last row of a page by its sort key (created_at, id), opaque to clients. */
-function encodeCursor(row: Pick<SessionRow, "created_at" | "id">): string {
-  return base64url(encoder.encode(`${row.created_at}.${row.id}`));
+/** The cursor names the last session of a page by its sort key (created_at in ms, id), opaque to clients. */
+function encodeCursor(session: Pick<SessionRecord, "createdAt" | "id">): string {
+  return base64url(encoder.encode(`${Date.parse(session.createdAt)}.${session.id}`));
 }
 
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
@@ -72,10 +72,10 @@ export async function listSessionPage(
 ): Promise<SessionPage> {
   const after = cursor ? decodeCursor(cursor) : null;
   // One row more than the page tells whether there is a next one.
-  const results = await listSessionRows(dbOf(env), workspaceId, { limit: limit + 1, after, filters });
-  const rows = results.slice(0, limit);
-  const last = rows[rows.length - 1];
-  return { rows, nextCursor: results.length > limit && last ? encodeCursor(last) : null };
+  const results = await listSessionRecords(dbOf(env), workspaceId, { limit: limit + 1, after, filters });
+  const sessions = results.slice(0, limit);
+  const last = sessions[sessions.length - 1];
+  return { sessions, nextCursor: results.length > limit && last ? encodeCursor(last) : null };
 }
 
 /** Mirrors the DO's lifecycle fields; a stale writer (an older transition arriving late) changes nothing. */

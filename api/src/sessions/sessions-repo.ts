@@ -11,37 +11,19 @@ import { iso } from "../lib/time";
 const nullableText = z.string().nullable();
 const nullableInt = z.number().nullable();
 
-/** A sessions row (times in epoch ms) plus whether its template has a newer promoted version. */
-const sessionRow = z.object({
-  id: z.string(),
-  workspace_id: z.string(),
-  owner_id: z.string(),
-  name: z.string(),
-  template_id: nullableText,
-  version_id: nullableText,
-  state: z.enum(SESSION_STATES),
-  state_version: z.number(),
-  runtime_status: nullableText,
-  runtime_state: nullableText,
-  last_bootstrap_at: nullableInt,
-  last_lifecycle_phase: z.enum(LIFECYCLE_PHASES).nullable(),
-  failure_reason: nullableText,
-  start_on_intent: z.number(),
-  created_at: z.number(),
-  updated_at: z.number(),
-  last_active_at: nullableInt,
-  manifest: nullableText,
-  artifact_key: nullableText,
-  bundle_key: nullableText,
-  newer_version: z.number(),
-});
-export type SessionRow = z.infer<typeof sessionRow>;
-
 /** What the runtime boots from; fixed at create time from the template's promoted version. */
 export interface SessionConfig {
   manifest: Manifest;
   artifactKey: string | null;
   bundleKey: string | null;
+}
+
+/**
+ * A session as the Worker holds it: the contract's Session plus what its runtime boots from.
+ * Responses send only the contract's part (`contractView(sessionSchema, record)`).
+ */
+export interface SessionRecord extends Session {
+  config: SessionConfig;
 }
 
 /** The lifecycle fields only the Session DO writes; mirrored to D1 on every transition. */
@@ -83,38 +65,57 @@ function parseManifest(text: string | null): Manifest {
   return manifest;
 }
 
-export function sessionConfig(row: Pick<SessionRow, "manifest" | "artifact_key" | "bundle_key">): SessionConfig {
-  return {
-    // Shared between callers: treat as read-only.
-    manifest: parseManifest(row.manifest),
-    artifactKey: row.artifact_key,
-    bundleKey: row.bundle_key,
-  };
-}
-
-export function toSession(row: SessionRow): Session {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    ownerId: row.owner_id,
-    name: row.name,
-    templateId: row.template_id,
-    versionId: row.version_id,
-    state: row.state,
-    stateVersion: row.state_version,
-    runtimeStatus: row.runtime_status,
-    runtimeState: row.runtime_state,
-    lastBootstrapAt: iso(row.last_bootstrap_at),
-    lastLifecyclePhase: row.last_lifecycle_phase,
-    failureReason: row.failure_reason,
-    previewPort: sessionConfig(row).manifest.previewPort ?? null,
-    startOnIntent: row.start_on_intent === 1,
-    newerVersionAvailable: row.newer_version === 1,
-    createdAt: iso(row.created_at) ?? "",
-    updatedAt: iso(row.updated_at) ?? "",
-    lastActiveAt: iso(row.last_active_at),
-  };
-}
+/** A sessions row (times in epoch ms) plus whether its template has a newer promoted version, as a SessionRecord. */
+const sessionRecord = z
+  .object({
+    id: z.string(),
+    workspace_id: z.string(),
+    owner_id: z.string(),
+    name: z.string(),
+    template_id: nullableText,
+    version_id: nullableText,
+    state: z.enum(SESSION_STATES),
+    state_version: z.number(),
+    runtime_status: nullableText,
+    runtime_state: nullableText,
+    last_bootstrap_at: nullableInt,
+    last_lifecycle_phase: z.enum(LIFECYCLE_PHASES).nullable(),
+    failure_reason: nullableText,
+    start_on_intent: z.number(),
+    created_at: z.number(),
+    updated_at: z.number(),
+    last_active_at: nullableInt,
+    manifest: nullableText,
+    artifact_key: nullableText,
+    bundle_key: nullableText,
+    newer_version: z.number(),
+  })
+  .transform((row): SessionRecord => {
+    // Shared between records of one manifest text: treat as read-only.
+    const manifest = parseManifest(row.manifest);
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      ownerId: row.owner_id,
+      name: row.name,
+      templateId: row.template_id,
+      versionId: row.version_id,
+      state: row.state,
+      stateVersion: row.state_version,
+      runtimeStatus: row.runtime_status,
+      runtimeState: row.runtime_state,
+      lastBootstrapAt: iso(row.last_bootstrap_at),
+      lastLifecyclePhase: row.last_lifecycle_phase,
+      failureReason: row.failure_reason,
+      previewPort: manifest.previewPort ?? null,
+      startOnIntent: row.start_on_intent === 1,
+      newerVersionAvailable: row.newer_version === 1,
+      createdAt: iso(row.created_at) ?? "",
+      updatedAt: iso(row.updated_at) ?? "",
+      lastActiveAt: iso(row.last_active_at),
+      config: { manifest, artifactKey: row.artifact_key, bundleKey: row.bundle_key },
+    };
+  });
 
 export interface NewSession {
   id: string;
@@ -154,13 +155,13 @@ export async function insertSessionRow(db: Db, s: NewSession): Promise<boolean> 
 }
 
 /** Any row by id, deleted or not. */
-export function findSessionRow(db: Db, id: string): Promise<SessionRow | null> {
-  return db.one(sessionRow, `${SELECT} WHERE s.id = ?`, id);
+export function findSession(db: Db, id: string): Promise<SessionRecord | null> {
+  return db.one(sessionRecord, `${SELECT} WHERE s.id = ?`, id);
 }
 
 /** A session of the workspace that is not deleted. */
-export function findLiveSessionRow(db: Db, workspaceId: string, id: string): Promise<SessionRow | null> {
-  return db.one(sessionRow, `${SELECT} WHERE s.id = ? AND s.workspace_id = ? AND s.deleted_at IS NULL`, id, workspaceId);
+export function findLiveSession(db: Db, workspaceId: string, id: string): Promise<SessionRecord | null> {
+  return db.one(sessionRecord, `${SELECT} WHERE s.id = ? AND s.workspace_id = ? AND s.deleted_at IS NULL`, id, workspaceId);
 }
 
 /** Server-side filters of GET /api/sessions; all given ones must match. */
@@ -203,17 +204,17 @@ function filterClause(f: SessionFilters): { sql: string; binds: unknown[] } {
  * Up to `limit` live sessions of the workspace, newest first by (created_at, id), filtered, and
  * strictly after the `after` key when given (keyset pagination).
  */
-export function listSessionRows(
+export function listSessionRecords(
   db: Db,
   workspaceId: string,
   opts: { limit: number; after: { createdAt: number; id: string } | null; filters: SessionFilters },
-): Promise<SessionRow[]> {
+): Promise<SessionRecord[]> {
   const { after } = opts;
   const where = after ? "AND (s.created_at < ? OR (s.created_at = ? AND s.id < ?))" : "";
   const filter = filterClause(opts.filters);
   const binds: unknown[] = [workspaceId, ...filter.binds, ...(after ? [after.createdAt, after.createdAt, after.id] : []), opts.limit];
   return db.all(
-    sessionRow,
+    sessionRecord,
     `${SELECT} WHERE s.workspace_id = ? AND s.deleted_at IS NULL ${filter.sql} ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
     ...binds,
   );

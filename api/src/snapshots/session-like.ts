@@ -4,7 +4,7 @@ import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
-import { getSessionRowById, insertSession, type SessionRow, sessionConfig } from "../sessions/records";
+import { getSessionById, insertSession, type SessionRecord } from "../sessions/records";
 import { publishSessionChange } from "../sessions/workspace-events";
 import { assertQuota } from "../workspaces/quotas";
 import type { SnapshotRecord } from "./records";
@@ -28,10 +28,10 @@ export interface SessionLikeOptions {
 export async function createSessionLike(
   env: AppBindings,
   opts: SessionLikeOptions,
-  restorePoint: (target: { id: string; workspaceId: string }, source: SessionRow) => Promise<SnapshotRecord>,
+  restorePoint: (target: { id: string; workspaceId: string }, source: SessionRecord) => Promise<SnapshotRecord>,
 ): Promise<{ sessionId: string; snapshot: SnapshotRecord }> {
-  const source = await getSessionRowById(env, opts.sourceId);
-  if (!source || source.workspace_id !== opts.workspaceId) throw notFound("session");
+  const source = await getSessionById(env, opts.sourceId);
+  if (!source || source.workspaceId !== opts.workspaceId) throw notFound("session");
   await assertQuota(env, opts.workspaceId, "totalSessions");
   if (opts.start) await assertQuota(env, opts.workspaceId, "runningSessions");
   const id = newId("ses");
@@ -40,10 +40,10 @@ export async function createSessionLike(
     workspaceId: opts.workspaceId,
     ownerId: opts.ownerId,
     name: opts.name,
-    templateId: source.template_id,
-    versionId: source.version_id,
+    templateId: source.templateId,
+    versionId: source.versionId,
     startOnIntent: false,
-    config: sessionConfig(source),
+    config: source.config,
     at: now(),
   });
   if (!inserted) throw new ApiError("conflict", `a session named ${opts.name} already exists`);

@@ -11,11 +11,12 @@ import {
 import { buildSchema } from "@burstflare/sdk/schemas/builds";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
-import { getBuild, requeueBuild, toBuild } from "../../builds/store";
+import { getBuild, requeueBuild } from "../../builds/store";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { hasJSONBody } from "../../lib/validate";
+import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { runReconcile } from "../../reconcile/run";
 import { listDeleted } from "../deleted";
@@ -124,12 +125,12 @@ router.openapi(
     }
     await audit(c, {
       action: "build.retry",
-      workspaceId: build.workspace_id,
+      workspaceId: build.workspaceId,
       targetType: "build",
       targetId: id,
       details: { from: build.status },
     });
-    return c.json(toBuild((await getBuild(c.env, id)) ?? build), 200);
+    return c.json(contractView(buildSchema, (await getBuild(c.env, id)) ?? build), 200);
   },
 );
 

@@ -27,7 +27,7 @@ import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { agentJSON, callAgent, ndjsonReader } from "../../sessions/agent-call";
-import { requireSessionRow } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 
 /**
  * Sessions as programmable sandboxes (docs/automation.md): run a command and get its output,
@@ -46,7 +46,7 @@ const AUDIT_COMMAND_MAX = 256;
 
 async function pathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>): Promise<string> {
   const { id } = c.req.valid("param");
-  await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+  await requireSession(c.env, c.get("auth").workspaceId, id);
   return id;
 }
 

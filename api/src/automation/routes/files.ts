@@ -9,7 +9,7 @@ import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
-import { requireSessionRow } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 
 /**
  * The file API for programs (docs/automation.md): bulk operations, directories as tar streams and
@@ -27,7 +27,7 @@ const AUDIT_PATHS_MAX = 20;
 
 async function pathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>): Promise<string> {
   const { id } = c.req.valid("param");
-  await requireSessionRow(c.env, c.get("auth").workspaceId, id);
+  await requireSession(c.env, c.get("auth").workspaceId, id);
   return id;
 }
 

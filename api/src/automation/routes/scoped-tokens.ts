@@ -11,7 +11,7 @@ import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
-import { requireSessionRow } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 
 /**
  * Scoped API tokens for automation (docs/automation.md): bound to the caller's workspace and,
@@ -36,7 +36,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const body = c.req.valid("json");
-    if (body.sessionId) await requireSessionRow(c.env, auth.workspaceId, body.sessionId);
+    if (body.sessionId) await requireSession(c.env, auth.workspaceId, body.sessionId);
     const t = now();
     const db = dbOf(c.env);
     if ((await countActiveApiTokens(db, auth.userId, t)) >= MAX_PER_USER)

@@ -6,9 +6,10 @@ import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
-import { listDeadLetteredBuildIds, toBuild } from "../builds-repo";
+import { listDeadLetteredBuildIds } from "../builds-repo";
 import { getBuild, listBuilds, loadBuild, requeueBuild } from "../store";
 
 const router = createRouter();
@@ -30,7 +31,7 @@ router.openapi(
   }),
   async (c) => {
     const rows = await listBuilds(c.env, c.get("auth").workspaceId, c.req.valid("query"));
-    return c.json({ builds: rows.map(toBuild) }, 200);
+    return c.json({ builds: rows.map((b) => contractView(buildSchema, b)) }, 200);
   },
 );
 
@@ -44,7 +45,7 @@ router.openapi(
     request: { params },
     responses: { 200: jsonResponse(buildSchema), ...errorResponses },
   }),
-  async (c) => c.json(toBuild(await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id)), 200),
+  async (c) => c.json(contractView(buildSchema, await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id)), 200),
 );
 
 router.openapi(
@@ -62,10 +63,10 @@ router.openapi(
     const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
     const { offset } = c.req.valid("query");
     const headers = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-build-status": build.status };
-    const head = build.log_key ? await c.env.BUCKET.head(build.log_key) : null;
+    const head = build.logKey ? await c.env.BUCKET.head(build.logKey) : null;
     const size = head?.size ?? 0;
-    if (!build.log_key || !head || offset >= size) return new Response("", { headers: { ...headers, "x-log-size": String(size) } });
-    const object = await c.env.BUCKET.get(build.log_key, { range: { offset } });
+    if (!build.logKey || !head || offset >= size) return new Response("", { headers: { ...headers, "x-log-size": String(size) } });
+    const object = await c.env.BUCKET.get(build.logKey, { range: { offset } });
     if (!object) return new Response("", { headers: { ...headers, "x-log-size": "0" } });
     return new Response(object.body, { headers: { ...headers, "x-log-size": String(object.size) } });
   },
@@ -83,15 +84,15 @@ router.openapi(
   }),
   async (c) => {
     const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
-    if (!build.artifact_key) throw new ApiError("not_found", "this build has no artifact");
-    const object = await c.env.BUCKET.get(build.artifact_key);
+    if (!build.artifactKey) throw new ApiError("not_found", "this build has no artifact");
+    const object = await c.env.BUCKET.get(build.artifactKey);
     if (!object) throw new ApiError("not_found", "artifact not found");
     return new Response(object.body, {
       headers: {
         "content-type": "application/gzip",
         "content-length": String(object.size),
-        "content-disposition": `attachment; filename="${build.template_name}-${build.version}-${build.id}.tar.gz"`,
-        ...(build.artifact_sha256 ? { "x-content-sha256": build.artifact_sha256 } : {}),
+        "content-disposition": `attachment; filename="${build.templateName}-${build.version}-${build.id}.tar.gz"`,
+        ...(build.artifactSha256 ? { "x-content-sha256": build.artifactSha256 } : {}),
       },
     });
   },
@@ -114,7 +115,7 @@ router.openapi(
     const requeued = await requeueBuild(c.env, build.id, ["failed", "dead_lettered"], "retry");
     if (!requeued) throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);
     await audit(c, { action: "build.retry", targetType: "build", targetId: build.id, details: { from: build.status } });
-    return c.json(toBuild((await getBuild(c.env, build.id)) ?? build), 200);
+    return c.json(contractView(buildSchema, (await getBuild(c.env, build.id)) ?? build), 200);
   },
 );
 

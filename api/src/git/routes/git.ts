@@ -10,7 +10,7 @@ import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { iso, now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
-import { requireSessionRow, sessionConfig } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 import { runningAgent } from "../../snapshots/agent";
 import { runClone } from "../clone";
 import { deleteGitCredential, getGitCredential, setGitCredential, userInWorkspace } from "../credentials";
@@ -82,8 +82,8 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
-    const source = c.req.valid("json").git ?? sessionConfig(row).manifest.git;
+    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const source = c.req.valid("json").git ?? row.config.manifest.git;
     if (!source) throw new ApiError("validation_failed", "this session has no repository; pass git: {url, ref}");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
     const result = await runClone(runningAgent(c.env, row.id), source, () => {});
@@ -152,7 +152,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionDotfilesResponse), ...errorResponses },
   }),
   async (c) => {
-    const row = await requireSessionRow(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
     const run = await findSessionDotfilesRun(dbOf(c.env), row.id);
     return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
   },
@@ -170,9 +170,9 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").id);
     // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
-    const source = (await userInWorkspace(c.env, row.owner_id, row.workspace_id)) ? await getUserDotfiles(c.env, row.owner_id) : null;
+    const source = (await userInWorkspace(c.env, row.ownerId, row.workspaceId)) ? await getUserDotfiles(c.env, row.ownerId) : null;
     if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
     return c.json(await applyDotfiles(c.env, row.id, runningAgent(c.env, row.id), source), 200);

@@ -5,7 +5,7 @@ import { createRouter } from "../../lib/app";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
-import { requireSessionRow } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 import { recentStarts, startLatencyStats } from "../start-latency";
 
 /** Published start/wake latency. The deployment-wide figures are in /api/admin/report. */
@@ -25,7 +25,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
-    await requireSessionRow(c.env, auth.workspaceId, id);
+    await requireSession(c.env, auth.workspaceId, id);
     const since = now() - DAY_MS;
     const [workspace, session, recent] = await Promise.all([
       startLatencyStats(c.env, since, { workspaceId: auth.workspaceId }),

@@ -11,7 +11,7 @@ import { previewEnterURL } from "../../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../../preview/shell";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../../preview/visit-grants";
 import { credentialOf } from "../../sessions/connections";
-import { requireSessionRow, sessionConfig } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 import { authorizeRuntime } from "../../sessions/runtime-access";
 import { joinPorts, listeningPortsOf } from "../session-ports";
 
@@ -36,10 +36,10 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireSessionRow(c.env, auth.workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").id);
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; ports are listed for a running session`);
     const listening = await listeningPortsOf(c.env, row.id);
-    return c.json({ ports: joinPorts(listening, sessionConfig(row).manifest) }, 200);
+    return c.json({ ports: joinPorts(listening, row.config.manifest) }, 200);
   },
 );
 
@@ -56,7 +56,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { id, port } = c.req.valid("param");
-    await requireSessionRow(c.env, auth.workspaceId, id);
+    await requireSession(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const holder = visitHolder(auth.userId, credentialOf(auth));
     const url = await previewEnterURL(c.env, id, holder, c.req.valid("json").path, expiresAt, port);
@@ -70,7 +70,7 @@ router.get("/runtime/sessions/:id/ports/:port", async (c) => {
   if (!parsed.success) throw new ApiError("not_found", "no such port");
   const { id, port } = parsed.data;
   const caller = await authorizeRuntime(c, "preview", id);
-  await requireSessionRow(c.env, caller.workspaceId, id);
+  await requireSession(c.env, caller.workspaceId, id);
   const enter = await previewEnterURL(c.env, id, visitHolder(caller.userId, caller.credential), "/", undefined, port);
   return isTopLevelNavigation(c.req.raw) ? previewShellPage(enter) : c.redirect(enter, 303);
 });

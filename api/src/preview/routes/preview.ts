@@ -6,7 +6,7 @@ import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { iso, now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { credentialOf } from "../../sessions/connections";
-import { requireSessionRow } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 import { previewEnterURL } from "../session-preview";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../visit-grants";
 
@@ -27,7 +27,7 @@ router.openapi(
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     const { path } = c.req.valid("json");
-    await requireSessionRow(c.env, auth.workspaceId, id);
+    await requireSession(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const url = await previewEnterURL(c.env, id, visitHolder(auth.userId, credentialOf(auth)), path, expiresAt);
     return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);

@@ -7,7 +7,7 @@ import { handleLegacyPreviewPath, PREVIEW_GRANT_PATH_PREFIX, previewGrantRedirec
 import { visitHolder } from "../../preview/visit-grants";
 import { setPrincipal } from "../connections";
 import { hardenFileResponse } from "../file-response";
-import { requireSessionRow } from "../records";
+import { requireSession } from "../records";
 import { assertSafeFileQuery, authorizedKeysHeader, authorizeRuntime, sanitizeForAgent } from "../runtime-access";
 import { agentPathFor, assertSafeQuery, parseSessionRuntimePath, SESSION_RUNTIME_PREFIX } from "../runtime-path";
 import { sessionDORequest, sessionStub } from "../stub";
@@ -35,7 +35,7 @@ router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
   const { sessionId: id, kind, rest } = parseSessionRuntimePath(url.pathname);
   assertSafeQuery(url.search);
   const caller = await authorizeRuntime(c, kind, id);
-  await requireSessionRow(c.env, caller.workspaceId, id);
+  await requireSession(c.env, caller.workspaceId, id);
   // Start on intent measures the time saved up to the user's actual connect.
   if (kind === "terminal" || kind === "ssh") c.executionCtx.waitUntil(noteSessionConnect(c.env, id).catch(() => {}));
   // User code never runs on the app origin: pages move to the session's preview host with a

@@ -9,6 +9,7 @@ import {
   sessionListQuery,
   sessionListResponse,
   sessionResponse,
+  sessionSchema,
   sshTokenBodySchema,
   sshTokenSchema,
   updateSessionBody,
@@ -24,11 +25,12 @@ import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { hasJSONBody } from "../../lib/validate";
+import { contractView } from "../../lib/view";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { resolveTemplateForSession } from "../../templates/resolve";
 import { assertQuota } from "../../workspaces/quotas";
 import { credentialOf } from "../connections";
-import { getSessionRowById, insertSession, listSessionPage, requireSessionRow, toSession } from "../records";
+import { getSessionById, insertSession, listSessionPage, requireSession } from "../records";
 import { setStartOnIntent } from "../sessions-repo";
 import { issueSSHToken, sshUserFor } from "../ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../stub";
@@ -40,16 +42,16 @@ const tags = ["sessions"];
 
 /** The row as D1 has it after the DO mirrored the operation (deleted rows included). */
 async function currentSession(c: Context<AppEnv>, id: string) {
-  const row = await getSessionRowById(c.env, id);
+  const row = await getSessionById(c.env, id);
   if (!row) throw new ApiError("not_found", "session not found");
-  return toSession(row);
+  return contractView(sessionSchema, row);
 }
 
 /** The caller and the path's `{id}` session of their workspace; one they may not see answers 404. */
 async function requirePathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>) {
   const auth = c.get("auth");
   const { id } = c.req.valid("param");
-  const row = await requireSessionRow(c.env, auth.workspaceId, id);
+  const row = await requireSession(c.env, auth.workspaceId, id);
   return { auth, id, row };
 }
 
@@ -125,7 +127,7 @@ router.openapi(
     const { limit, cursor, state, templateId, owner, name, q } = c.req.valid("query");
     const filters = { states: state, templateId, ownerId: owner === "me" ? auth.userId : owner, name, q };
     const page = await listSessionPage(c.env, auth.workspaceId, { limit: limit ?? SESSION_PAGE_DEFAULT, cursor, filters });
-    return c.json({ sessions: page.rows.map(toSession), nextCursor: page.nextCursor }, 200);
+    return c.json({ sessions: page.sessions.map((s) => contractView(sessionSchema, s)), nextCursor: page.nextCursor }, 200);
   },
 );
 
@@ -165,7 +167,7 @@ router.openapi(
     const { id, row } = await requirePathSession(c);
     const { record, activity } = unwrap(await sessionStub(c.env, id).describe(id));
     // describe() changes the state only when it finds the runtime lost; then the row is read again.
-    const fresh = record.stateVersion === row.state_version ? toSession(row) : await currentSession(c, id);
+    const fresh = record.stateVersion === row.stateVersion ? contractView(sessionSchema, row) : await currentSession(c, id);
     const session: SessionDetail = { ...fresh, activity };
     return c.json({ session }, 200);
   },
@@ -307,7 +309,7 @@ router.openapi(
       targetId: id,
       ...(bound ? { details: { boundKey: bound.fingerprint } } : {}),
     });
-    const { name, state } = toSession(row);
+    const { name, state } = row;
     return c.json({ ...token, session: { id, name, state } }, 200);
   },
 );

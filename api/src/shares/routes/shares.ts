@@ -18,7 +18,7 @@ import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { closeConnectionsAfter } from "../../sessions/connections";
-import { requireSessionRow } from "../../sessions/records";
+import { requireSession } from "../../sessions/records";
 import { handleShareRequest, shareEnterURL } from "../gateway";
 import { assertCanManageShares, requireShare } from "../manage";
 import { listShareAccess } from "../share-access-repo";
@@ -44,7 +44,7 @@ router.openapi(
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const session = await requireSessionRow(c.env, auth.workspaceId, id);
+    const session = await requireSession(c.env, auth.workspaceId, id);
     assertCanManageShares(auth, session);
     const emails = [...new Set(body.emails ?? [])];
     if (body.scope === "people" && emails.length === 0) {
@@ -95,7 +95,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
-    assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
+    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     const at = now();
     return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
   },
@@ -114,7 +114,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { id, shareId } = c.req.valid("param");
-    assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
+    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     const row = await requireShare(c.env, id, shareId);
     if (row.revokedAt === null) {
       await revokeShare(dbOf(c.env), shareId, auth.userId, now());
@@ -139,7 +139,7 @@ router.openapi(
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    assertCanManageShares(auth, await requireSessionRow(c.env, auth.workspaceId, id));
+    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);
   },
 );

@@ -1,14 +1,16 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { forkBodySchema, forkResponseSchema } from "@burstflare/sdk/schemas/automation";
 import { idSchema } from "@burstflare/sdk/schemas/common";
+import { sessionSchema } from "@burstflare/sdk/schemas/sessions";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { notFound } from "../../lib/errors";
 import { log } from "../../lib/log";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { contractView } from "../../lib/view";
 import { requireAuth, requirePermission } from "../../middleware/auth";
-import { getSessionRowById, toSession } from "../../sessions/records";
+import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { forkSession } from "../fork-session";
 import { requireSnapshotSession } from "../session-ref";
@@ -61,9 +63,9 @@ router.openapi(
       startMs: Date.now() - snapshotted,
       bytes: snapshot.bytes,
     });
-    const row = await getSessionRowById(c.env, created.sessionId);
+    const row = await getSessionById(c.env, created.sessionId);
     if (!row) throw notFound("session");
-    return c.json({ session: toSession(row), snapshotId: snapshot.id, durationMs: Date.now() - started }, 201);
+    return c.json({ session: contractView(sessionSchema, row), snapshotId: snapshot.id, durationMs: Date.now() - started }, 201);
   },
 );
 

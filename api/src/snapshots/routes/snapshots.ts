@@ -1,5 +1,6 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { idSchema } from "@burstflare/sdk/schemas/common";
+import { sessionSchema } from "@burstflare/sdk/schemas/sessions";
 import {
   createSnapshotBody,
   type RestoreIntoNewSessionBody,
@@ -17,8 +18,9 @@ import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { notFound } from "../../lib/errors";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { contractView } from "../../lib/view";
 import { requireAuth, requirePermission } from "../../middleware/auth";
-import { getSessionRowById, toSession } from "../../sessions/records";
+import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
 import { runningAgent } from "../agent";
@@ -255,9 +257,9 @@ async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotReco
     await sessionStub(c.env, created.sessionId).start(created.sessionId);
     await audit(c, { action: "session.start", targetType: "session", targetId: created.sessionId });
   }
-  const row = await getSessionRowById(c.env, created.sessionId);
+  const row = await getSessionById(c.env, created.sessionId);
   if (!row) throw notFound("session");
-  return { session: toSession(row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
+  return { session: contractView(sessionSchema, row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
 }
 
 const workspaceSnapshotParams = z.object({ sid: idSchema });
