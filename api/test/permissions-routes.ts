@@ -120,7 +120,6 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "DELETE /api/auth/sign-ins/:signInId": "signed-in",
   // Deprecated aliases of the two above, until 0.3.0.
   "GET /api/auth/sessions": "signed-in",
-  "DELETE /api/auth/sessions/:signInId": "signed-in",
   "GET /api/auth/passkeys": "signed-in",
   "POST /api/auth/passkeys/add/start": "signed-in",
   // An unknown challenge is refused whoever asks.

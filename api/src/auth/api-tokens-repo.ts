@@ -3,26 +3,29 @@ import { z } from "zod";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-const ApiTokenRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  workspace_id: z.string().nullable(),
-  created_at: z.number(),
-  last_used_at: z.number().nullable(),
-  expires_at: z.number().nullable(),
-});
-type ApiTokenRow = z.infer<typeof ApiTokenRow>;
+const COLUMNS = "id, name, prefix, workspace_id, created_at, last_used_at, expires_at";
 
-const toApiToken = (r: ApiTokenRow): ApiToken => ({
-  id: r.id,
-  name: r.name,
-  prefix: r.prefix,
-  workspaceId: r.workspace_id,
-  createdAt: iso(r.created_at)!,
-  lastUsedAt: iso(r.last_used_at),
-  expiresAt: iso(r.expires_at),
-});
+const apiTokenRow = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    workspace_id: z.string().nullable(),
+    created_at: z.number(),
+    last_used_at: z.number().nullable(),
+    expires_at: z.number().nullable(),
+  })
+  .transform(
+    (r): ApiToken => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      workspaceId: r.workspace_id,
+      createdAt: iso(r.created_at) ?? "",
+      lastUsedAt: iso(r.last_used_at),
+      expiresAt: iso(r.expires_at),
+    }),
+  );
 
 /** The user's unrevoked, unexpired tokens (ordinary and scoped). */
 export async function countActiveApiTokens(db: Db, userId: string, t: number): Promise<number> {
@@ -35,7 +38,10 @@ export async function countActiveApiTokens(db: Db, userId: string, t: number): P
   return row?.n ?? 0;
 }
 
-/** An ordinary API token; only the secret's hash is stored. */
+/**
+ * Stores a token; only the secret's hash is kept. A scoped token is limited to one session (or,
+ * with sessionId null, the workspace) and to comma-separated scopes; an ordinary one has neither.
+ */
 export async function insertApiToken(
   db: Db,
   userId: string,
@@ -47,49 +53,14 @@ export async function insertApiToken(
     workspaceId: string | null;
     createdAt: number;
     expiresAt: number | null;
+    sessionId: string | null;
+    scopes: string | null;
   },
 ): Promise<ApiToken> {
-  await db.run(
-    "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    k.id,
-    userId,
-    k.workspaceId,
-    k.name,
-    k.tokenHash,
-    k.prefix,
-    k.createdAt,
-    k.expiresAt,
-  );
-  return toApiToken({
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    workspace_id: k.workspaceId,
-    created_at: k.createdAt,
-    last_used_at: null,
-    expires_at: k.expiresAt,
-  });
-}
-
-/** A token limited to one session (or, with sessionId null, the workspace) and to comma-separated scopes. */
-export async function insertScopedApiToken(
-  db: Db,
-  userId: string,
-  k: {
-    id: string;
-    name: string;
-    tokenHash: string;
-    prefix: string;
-    workspaceId: string;
-    createdAt: number;
-    expiresAt: number;
-    sessionId: string | null;
-    scopes: string;
-  },
-): Promise<void> {
-  await db.run(
+  const token = await db.one(
+    apiTokenRow,
     `INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at, expires_at, session_id, scopes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
     k.id,
     userId,
     k.workspaceId,
@@ -101,18 +72,19 @@ export async function insertScopedApiToken(
     k.sessionId,
     k.scopes,
   );
+  if (!token) throw new Error("INSERT … RETURNING gave no row");
+  return token;
 }
 
 /** The user's unrevoked, unexpired tokens, newest first. */
 export async function listActiveApiTokens(db: Db, userId: string, t: number): Promise<ApiToken[]> {
-  const rows = await db.all(
-    ApiTokenRow,
-    `SELECT id, name, prefix, workspace_id, created_at, last_used_at, expires_at FROM api_tokens
+  return db.all(
+    apiTokenRow,
+    `SELECT ${COLUMNS} FROM api_tokens
      WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC`,
     userId,
     t,
   );
-  return rows.map(toApiToken);
 }
 
 /** False when the user has no such unrevoked token. */

@@ -3,20 +3,14 @@ import { z } from "zod";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-/** A stored WebAuthn credential. */
-export interface StoredPasskey {
-  id: string;
+/** A stored WebAuthn credential: the contract's Passkey and what a sign-in verifies against. */
+export interface StoredPasskey extends Passkey {
   userId: string;
   /** base64url COSE key */
   publicKey: string;
   counter: number;
   /** JSON array, as stored */
   transports: string | null;
-  deviceType: string | null;
-  backedUp: boolean;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
 }
 
 /** A credential verified at registration, before it is stored. */
@@ -32,40 +26,33 @@ export interface NewPasskey {
 
 const COLUMNS = "id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at";
 
-const PasskeyRow = z.object({
-  id: z.string(),
-  user_id: z.string(),
-  public_key: z.string(),
-  counter: z.number(),
-  transports: z.string().nullable(),
-  device_type: z.string().nullable(),
-  backed_up: z.number(),
-  name: z.string(),
-  created_at: z.number(),
-  last_used_at: z.number().nullable(),
-});
-
-const toStored = (r: z.infer<typeof PasskeyRow>): StoredPasskey => ({
-  id: r.id,
-  userId: r.user_id,
-  publicKey: r.public_key,
-  counter: r.counter,
-  transports: r.transports,
-  deviceType: r.device_type,
-  backedUp: r.backed_up === 1,
-  name: r.name,
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-});
-
-export const toPasskey = (p: StoredPasskey): Passkey => ({
-  id: p.id,
-  name: p.name,
-  deviceType: p.deviceType,
-  backedUp: p.backedUp,
-  createdAt: iso(p.createdAt)!,
-  lastUsedAt: iso(p.lastUsedAt),
-});
+const storedPasskey = z
+  .object({
+    id: z.string(),
+    user_id: z.string(),
+    public_key: z.string(),
+    counter: z.number(),
+    transports: z.string().nullable(),
+    device_type: z.string().nullable(),
+    backed_up: z.number(),
+    name: z.string(),
+    created_at: z.number(),
+    last_used_at: z.number().nullable(),
+  })
+  .transform(
+    (r): StoredPasskey => ({
+      id: r.id,
+      name: r.name,
+      deviceType: r.device_type,
+      backedUp: r.backed_up === 1,
+      createdAt: iso(r.created_at) ?? "",
+      lastUsedAt: iso(r.last_used_at),
+      userId: r.user_id,
+      publicKey: r.public_key,
+      counter: r.counter,
+      transports: r.transports,
+    }),
+  );
 
 const INSERT_PASSKEY = `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -92,20 +79,17 @@ export async function insertPasskey(db: Db, userId: string, p: NewPasskey, t: nu
 }
 
 export async function findPasskey(db: Db, id: string): Promise<StoredPasskey | null> {
-  const row = await db.one(PasskeyRow, `SELECT ${COLUMNS} FROM passkeys WHERE id = ?`, id);
-  return row && toStored(row);
+  return db.one(storedPasskey, `SELECT ${COLUMNS} FROM passkeys WHERE id = ?`, id);
 }
 
 /** The user's passkeys, oldest first. */
 export async function listPasskeys(db: Db, userId: string): Promise<StoredPasskey[]> {
-  const rows = await db.all(PasskeyRow, `SELECT ${COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at`, userId);
-  return rows.map(toStored);
+  return db.all(storedPasskey, `SELECT ${COLUMNS} FROM passkeys WHERE user_id = ? ORDER BY created_at`, userId);
 }
 
 /** null when the user has no such passkey. */
 export async function renamePasskey(db: Db, userId: string, id: string, name: string): Promise<StoredPasskey | null> {
-  const row = await db.one(PasskeyRow, `UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ? RETURNING ${COLUMNS}`, name, id, userId);
-  return row && toStored(row);
+  return db.one(storedPasskey, `UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ? RETURNING ${COLUMNS}`, name, id, userId);
 }
 
 /** Deletes the passkey unless it is the user's last one: "deleted", "last" or "missing". */

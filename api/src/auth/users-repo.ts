@@ -3,43 +3,37 @@ import { z } from "zod";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-/** A live user as the Worker uses it. */
-export interface UserRecord {
-  id: string;
-  email: string;
-  name: string | null;
+/** A live user as the Worker uses it: the contract's User and the workspace they act in. */
+export interface UserRecord extends User {
   currentWorkspaceId: string | null;
-  createdAt: number;
 }
 
-const UserRow = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string().nullable(),
-  current_workspace_id: z.string().nullable(),
-  created_at: z.number(),
-});
-
-const toRecord = (r: z.infer<typeof UserRow>): UserRecord => ({
-  id: r.id,
-  email: r.email,
-  name: r.name,
-  currentWorkspaceId: r.current_workspace_id,
-  createdAt: r.created_at,
-});
-
-export const toUser = (u: UserRecord): User => ({ id: u.id, email: u.email, name: u.name, createdAt: iso(u.createdAt)! });
+const userRecord = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    current_workspace_id: z.string().nullable(),
+    created_at: z.number(),
+  })
+  .transform(
+    (r): UserRecord => ({
+      id: r.id,
+      email: r.email,
+      name: r.name,
+      createdAt: iso(r.created_at) ?? "",
+      currentWorkspaceId: r.current_workspace_id,
+    }),
+  );
 
 const SELECT_USER = "SELECT id, email, name, current_workspace_id, created_at FROM users";
 
 export async function findUser(db: Db, userId: string): Promise<UserRecord | null> {
-  const row = await db.one(UserRow, `${SELECT_USER} WHERE id = ? AND deleted_at IS NULL`, userId);
-  return row && toRecord(row);
+  return db.one(userRecord, `${SELECT_USER} WHERE id = ? AND deleted_at IS NULL`, userId);
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | null> {
-  const row = await db.one(UserRow, `${SELECT_USER} WHERE email = ? AND deleted_at IS NULL`, email.toLowerCase());
-  return row && toRecord(row);
+  return db.one(userRecord, `${SELECT_USER} WHERE email = ? AND deleted_at IS NULL`, email.toLowerCase());
 }
 
 export const insertUserStatement = (

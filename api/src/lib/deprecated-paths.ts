@@ -8,8 +8,8 @@ import type { AppEnv } from "../env";
  * Paths renamed for consistency (issue 20) that keep answering until `removedIn`. Routing maps
  * an old path onto its current one before matching, so the old path runs the very same route,
  * middleware and handler (bodies included, which a redirect would drop). Listed, with these
- * releases, in docs/architecture.md ("Deprecated paths"); the sign-in aliases, whose list
- * answers under its old key, are routes of their own in auth/routes/sign-ins.ts.
+ * releases, in docs/architecture.md ("Deprecated paths"); the old sign-in list, which answers
+ * under its old key, is a route of its own in auth/routes/sign-ins.ts.
  */
 export interface DeprecatedPath {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -20,6 +20,7 @@ export interface DeprecatedPath {
 }
 
 export const DEPRECATED_PATHS: readonly DeprecatedPath[] = [
+  { method: "DELETE", old: "/api/auth/sessions/{signInId}", current: "/api/auth/sign-ins/{signInId}", removedIn: "0.3.0" },
   { method: "POST", old: "/api/workspaces/current/export", current: "/api/workspaces/current/exports", removedIn: "0.3.0" },
   {
     method: "POST",

@@ -8,6 +8,7 @@ import { assertQuota } from "../workspaces/quotas";
 import { chainOf } from "./chain";
 import { getChainLink, insertPending, manifestKey, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
 import { applyRetention } from "./retention";
+import type { SnapshotChain } from "./snapshots-repo";
 import { type FetchAgent, restoreSnapshot, type SessionRef, saveSnapshot } from "./store";
 import { putVerified } from "./stream";
 import { recordSnapshotBytes } from "./usage";
@@ -47,7 +48,8 @@ export async function copySnapshot(
   target: SessionRef,
   opts: { kind: SnapshotKind; label: string | null; createdBy: string | null },
 ): Promise<SnapshotRecord> {
-  if (source.status !== "ready" || !source.sha256 || source.bytes == null) {
+  const sourceSha256 = source.sha256;
+  if (source.status !== "ready" || !sourceSha256 || source.bytes == null) {
     throw new ApiError("invalid_state", `snapshot ${source.id} is ${source.status}, not ready`);
   }
   if (target.id === source.sessionId) {
@@ -84,12 +86,11 @@ export async function copySnapshot(
     baseId,
     encoding: source.encoding,
   };
-  await insertPending(env, record);
-  try {
+  return storeCopy(env, record, async () => {
     const object = await env.BUCKET.get(source.r2Key);
     if (!object) throw new ApiError("gone", `snapshot ${source.id} content is missing`);
     // The copy keeps the source's metadata (how it is compressed).
-    const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, source.sha256, object.customMetadata);
+    const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, sourceSha256, object.customMetadata);
     const manifest = await env.BUCKET.get(manifestKey(source.r2Key));
     if (manifest) {
       const body = JSON.stringify({ ...(await manifest.json<Record<string, unknown>>()), baseId });
@@ -97,17 +98,35 @@ export async function copySnapshot(
     } else if (source.format === "incremental") {
       throw new ApiError("gone", `snapshot ${source.id} manifest is missing`);
     }
+    return uploaded;
+  });
+}
+
+/**
+ * The one way a copy is stored: `record` is inserted pending, `write` puts its archive and
+ * manifest and says what the archive holds, and the row becomes ready (its session's retention
+ * and usage then run). On any failure what was written is removed and the row marked failed.
+ */
+async function storeCopy(
+  env: AppBindings,
+  record: SnapshotRecord,
+  write: () => Promise<{ bytes: number; sha256: string }>,
+  chain?: SnapshotChain,
+): Promise<SnapshotRecord> {
+  await insertPending(env, record);
+  try {
+    const { bytes, sha256 } = await write();
     const completedAt = now();
-    if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt))) {
+    if (!(await markReady(env, record.id, bytes, sha256, completedAt, chain))) {
       throw new ApiError("conflict", "snapshot copy was cancelled");
     }
-    const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
-    await applyRetention(env, target.id).catch((err) => log("error", "snapshot retention failed", { error: String(err) }));
-    await recordSnapshotBytes(env, target.id).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
-    return ready;
+    const sessionId = record.sessionId;
+    await applyRetention(env, sessionId).catch((err) => log("error", "snapshot retention failed", { error: String(err) }));
+    await recordSnapshotBytes(env, sessionId).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
+    return { ...record, status: "ready", bytes, sha256, completedAt };
   } catch (err) {
     await env.BUCKET.delete([record.r2Key, manifestKey(record.r2Key)]).catch(() => {});
-    await markFailed(env, id, now());
+    await markFailed(env, record.id, now());
     if (err instanceof ApiError) throw err;
     throw new ApiError("internal", `snapshot copy failed: ${String(err)}`);
   }
@@ -156,35 +175,21 @@ async function referenceSnapshot(
     baseId: source.id,
     encoding: "gzip;level=1",
   };
-  await insertPending(env, record);
-  try {
-    const body = JSON.stringify({
-      ...(await manifest.json<Record<string, unknown>>()),
-      format: "incremental",
-      baseId: source.id,
-      deleted: [],
-    });
-    await env.BUCKET.put(record.r2Key, EMPTY_INCREMENT, { sha256: EMPTY_INCREMENT_SHA256, customMetadata: { encoding: "gzip;level=1" } });
-    await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
-    const completedAt = now();
-    const chainFields = { format: record.format, baseId: record.baseId, encoding: record.encoding };
-    if (!(await markReady(env, id, EMPTY_INCREMENT.length, EMPTY_INCREMENT_SHA256, completedAt, chainFields))) {
-      throw new ApiError("conflict", "snapshot copy was cancelled");
-    }
-    const ready: SnapshotRecord = {
-      ...record,
-      status: "ready",
-      bytes: EMPTY_INCREMENT.length,
-      sha256: EMPTY_INCREMENT_SHA256,
-      completedAt,
-    };
-    await applyRetention(env, source.sessionId).catch((err) => log("error", "snapshot retention failed", { error: String(err) }));
-    await recordSnapshotBytes(env, source.sessionId).catch((err) => log("error", "snapshot usage failed", { error: String(err) }));
-    return ready;
-  } catch (err) {
-    await env.BUCKET.delete([record.r2Key, manifestKey(record.r2Key)]).catch(() => {});
-    await markFailed(env, id, now());
-    if (err instanceof ApiError) throw err;
-    throw new ApiError("internal", `snapshot copy failed: ${String(err)}`);
-  }
+  const chainFields = { format: record.format, baseId: record.baseId, encoding: record.encoding };
+  return storeCopy(
+    env,
+    record,
+    async () => {
+      const body = JSON.stringify({
+        ...(await manifest.json<Record<string, unknown>>()),
+        format: "incremental",
+        baseId: source.id,
+        deleted: [],
+      });
+      await env.BUCKET.put(record.r2Key, EMPTY_INCREMENT, { sha256: EMPTY_INCREMENT_SHA256, customMetadata: { encoding: "gzip;level=1" } });
+      await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
+      return { bytes: EMPTY_INCREMENT.length, sha256: EMPTY_INCREMENT_SHA256 };
+    },
+    chainFields,
+  );
 }

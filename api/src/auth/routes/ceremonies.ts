@@ -7,6 +7,7 @@ import {
   registerFinishBodySchema,
   registerFinishResponseSchema,
   registerStartBodySchema,
+  userSchema,
 } from "@burstflare/sdk/schemas/auth";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -17,6 +18,7 @@ import { base64url, newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
+import { contractView } from "../../lib/view";
 import { rateLimit } from "../../middleware/rate-limit";
 import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { createAccount } from "../accounts";
@@ -27,7 +29,7 @@ import { advancePasskeyCounter, findPasskey } from "../passkeys-repo";
 import { auditFailedSignIn } from "../security-log";
 import { checkSignupAllowed, claimInvite, releaseInvite } from "../signup";
 import { verifyTurnstile } from "../turnstile";
-import { findUser, findUserByEmail, toUser } from "../users-repo";
+import { findUser, findUserByEmail } from "../users-repo";
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
 
 const router = createRouter();
@@ -115,7 +117,7 @@ router.openapi(
       ip: ipOf(c),
       requestId: c.get("requestId"),
     });
-    return c.json({ user: toUser(user), workspace, recoveryCodes: account.recoveryCodes }, 200);
+    return c.json({ user: contractView(userSchema, user), workspace, recoveryCodes: account.recoveryCodes }, 200);
   },
 );
 
@@ -192,7 +194,7 @@ router.openapi(
       ip: ipOf(c),
       requestId: c.get("requestId"),
     });
-    return c.json({ user: toUser(user) }, 200);
+    return c.json({ user: contractView(userSchema, user) }, 200);
   },
 );
 

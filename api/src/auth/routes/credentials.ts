@@ -21,11 +21,11 @@ import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
-import { countActiveApiTokens, insertApiToken, listActiveApiTokens, revokeApiToken } from "../api-tokens-repo";
+import { issueApiToken } from "../api-tokens";
+import { listActiveApiTokens, revokeApiToken } from "../api-tokens-repo";
 import { requireUserSession } from "../guards";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
 import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-keys-repo";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../tokens";
 
 const router = createRouter();
 const tags = ["auth"];
@@ -50,20 +50,8 @@ router.openapi(
     const auth = c.get("auth");
     const body = c.req.valid("json");
     const t = now();
-    const db = dbOf(c.env);
-    if ((await countActiveApiTokens(db, auth.userId, t)) >= MAX_PER_USER)
-      throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} active API tokens`);
-    const token = newSecret(TOKEN_PREFIX.api);
     const expiresAt = body.expiresInDays ? t + body.expiresInDays * DAY_MS : null;
-    const apiToken = await insertApiToken(db, auth.userId, {
-      id: newId("tok"),
-      name: body.name,
-      tokenHash: await hashToken(token),
-      prefix: token.slice(0, TOKEN_PREFIX.api.length + 6),
-      workspaceId: auth.workspaceId,
-      createdAt: t,
-      expiresAt,
-    });
+    const { token, apiToken } = await issueApiToken(c.env, auth.userId, { name: body.name, workspaceId: auth.workspaceId, expiresAt }, t);
     await audit(c, {
       action: "auth.token_create",
       targetType: "api_token",

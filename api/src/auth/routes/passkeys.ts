@@ -17,11 +17,12 @@ import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
+import { contractView } from "../../lib/view";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { consumeChallenge, saveChallenge } from "../challenges";
 import { requireUserSession } from "../guards";
-import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, renamePasskey, toPasskey } from "../passkeys-repo";
+import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, renamePasskey } from "../passkeys-repo";
 import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
 import { findUser } from "../users-repo";
 import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
@@ -41,7 +42,8 @@ router.openapi(
     middleware: reads,
     responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })), ...errorResponses },
   }),
-  async (c) => c.json({ passkeys: (await listPasskeys(dbOf(c.env), c.get("auth").userId)).map(toPasskey) }, 200),
+  async (c) =>
+    c.json({ passkeys: (await listPasskeys(dbOf(c.env), c.get("auth").userId)).map((p) => contractView(passkeySchema, p)) }, 200),
 );
 
 router.openapi(
@@ -102,7 +104,7 @@ router.openapi(
       details: { name: passkey.name },
     });
     const row = await findPasskey(db, passkey.id);
-    return c.json({ passkey: toPasskey(row!) }, 200);
+    return c.json({ passkey: contractView(passkeySchema, row!) }, 200);
   },
 );
 
@@ -123,7 +125,7 @@ router.openapi(
     const row = await renamePasskey(dbOf(c.env), auth.userId, id, name);
     if (!row) throw new ApiError("not_found", "passkey not found");
     await audit(c, { action: "auth.passkey_rename", targetType: "passkey", targetId: id.slice(0, 64), details: { name } });
-    return c.json({ passkey: toPasskey(row) }, 200);
+    return c.json({ passkey: contractView(passkeySchema, row) }, 200);
   },
 );
 

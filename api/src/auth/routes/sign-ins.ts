@@ -10,6 +10,7 @@ import {
   type SignIn,
   signInListSchema,
   tokenPairSchema,
+  userSchema,
 } from "@burstflare/sdk/schemas/auth";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -21,6 +22,7 @@ import { audit, writeAudit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
+import { contractView } from "../../lib/view";
 import { requireAuth } from "../../middleware/auth";
 import { hit, rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
@@ -34,7 +36,7 @@ import { auditFailedSignIn } from "../security-log";
 import { listActiveSignIns, revokeSignIns } from "../sign-ins-repo";
 import { CSRF_COOKIE } from "../tokens";
 import { verifyTurnstile } from "../turnstile";
-import { findUser, findUserByEmail, toUser } from "../users-repo";
+import { findUser, findUserByEmail } from "../users-repo";
 
 const router = createRouter();
 const tags = ["auth"];
@@ -79,7 +81,7 @@ router.openapi(
     }
     return c.json(
       {
-        user: toUser(user),
+        user: contractView(userSchema, user),
         workspace,
         role: auth.role,
         isOperator: auth.isOperator,
@@ -196,24 +198,6 @@ router.openapi(
 
 router.openapi(
   createRoute({
-    method: "delete",
-    path: "/api/auth/sessions/{signInId}",
-    tags,
-    summary: "Deprecated: DELETE /api/auth/sign-ins/{signInId}",
-    deprecated: true,
-    description: DEPRECATED,
-    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ signInId: idSchema }) },
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
-  }),
-  async (c) => {
-    await revokeOne(c, c.req.valid("param").signInId);
-    return c.json({ ok: true as const }, 200);
-  },
-);
-
-router.openapi(
-  createRoute({
     method: "post",
     path: "/api/auth/recover",
     tags,
@@ -250,7 +234,7 @@ router.openapi(
       ip,
       requestId: c.get("requestId"),
     });
-    return c.json({ user: toUser(user), remainingRecoveryCodes: remaining }, 200);
+    return c.json({ user: contractView(userSchema, user), remainingRecoveryCodes: remaining }, 200);
   },
 );
 

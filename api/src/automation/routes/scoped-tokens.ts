@@ -1,13 +1,9 @@
-import { ApiError } from "@burstflare/sdk/errors";
 import { scopedTokenBody, scopedTokenResponse } from "@burstflare/sdk/schemas/automation";
 import { createRoute } from "@hono/zod-openapi";
-import { countActiveApiTokens, insertScopedApiToken } from "../../auth/api-tokens-repo";
+import { issueApiToken } from "../../auth/api-tokens";
 import { requireUserSession } from "../../auth/guards";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../../auth/tokens";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
-import { newId } from "../../lib/crypto";
-import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
@@ -20,9 +16,6 @@ import { requireSession } from "../../sessions/records";
  * person's sign-in mints them, never another API token.
  */
 const router = createRouter();
-/** Active API tokens per user, scoped or not (the same cap as /api/auth/tokens). */
-const MAX_PER_USER = 50;
-
 router.openapi(
   createRoute({
     method: "post",
@@ -38,24 +31,15 @@ router.openapi(
     const body = c.req.valid("json");
     if (body.sessionId) await requireSession(c.env, auth.workspaceId, body.sessionId);
     const t = now();
-    const db = dbOf(c.env);
-    if ((await countActiveApiTokens(db, auth.userId, t)) >= MAX_PER_USER)
-      throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} active API tokens`);
-    const token = newSecret(TOKEN_PREFIX.api);
-    const id = newId("tok");
     const scopes = [...new Set(body.scopes)];
     const expiresAt = t + body.expiresInSeconds * 1000;
-    await insertScopedApiToken(db, auth.userId, {
-      id,
-      name: body.name,
-      tokenHash: await hashToken(token),
-      prefix: token.slice(0, TOKEN_PREFIX.api.length + 6),
-      workspaceId: auth.workspaceId,
-      createdAt: t,
-      expiresAt,
-      sessionId: body.sessionId ?? null,
-      scopes: scopes.join(","),
-    });
+    const { token, apiToken } = await issueApiToken(
+      c.env,
+      auth.userId,
+      { name: body.name, workspaceId: auth.workspaceId, expiresAt, sessionId: body.sessionId ?? null, scopes: scopes.join(",") },
+      t,
+    );
+    const id = apiToken.id;
     await audit(c, {
       action: "auth.token_create",
       targetType: "api_token",
