@@ -7,7 +7,7 @@ import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { iso, now } from "../lib/time";
 import { percentile } from "./percentile";
-import { insertStartMetricStatement, listRecentStarts, listStartTotals, type StartKind } from "./start-metrics-repo";
+import { insertStartMetricStatement, listRecentStarts, listStartTotals, type StartKind, type StartMeasurement } from "./start-metrics-repo";
 
 export type { StartKind } from "./start-metrics-repo";
 
@@ -48,31 +48,10 @@ export function startTimer(from: SessionState) {
   };
 }
 
-export interface StartMeasurement {
-  sessionId: string;
-  workspaceId: string;
-  kind: StartKind;
-  ok: boolean;
-  startedAt: number;
-  finishedAt: number;
-  phases: Record<string, number>;
-}
-
 /** Stores one boot and stamps `ready_at` on the intents that asked for it. */
 export async function recordStart(env: AppBindings, m: StartMeasurement): Promise<void> {
   const db = dbOf(env);
-  const statements = [
-    insertStartMetricStatement(db, {
-      id: newId("stm"),
-      sessionId: m.sessionId,
-      workspaceId: m.workspaceId,
-      kind: m.kind,
-      ok: m.ok,
-      startedAt: m.startedAt,
-      finishedAt: m.finishedAt,
-      phases: JSON.stringify(m.phases),
-    }),
-  ];
+  const statements = [insertStartMetricStatement(db, newId("stm"), m)];
   if (m.ok) {
     // An intent fired shortly before this boot began is the one that started it.
     statements.push(markIntentsReadyStatement(db, m.sessionId, m.finishedAt, m.startedAt - 60_000, m.startedAt + 5_000));

@@ -7,23 +7,22 @@ import type { Db } from "../lib/db";
 const KIND = z.enum(["start", "wake"]);
 export type StartKind = z.infer<typeof KIND>;
 
-export const insertStartMetricStatement = (
-  db: Db,
-  m: {
-    id: string;
-    sessionId: string;
-    workspaceId: string;
-    kind: StartKind;
-    ok: boolean;
-    startedAt: number;
-    finishedAt: number;
-    phases: string;
-  },
-): D1PreparedStatement =>
+/** One measured boot: its total and each phase's milliseconds. */
+export interface StartMeasurement {
+  sessionId: string;
+  workspaceId: string;
+  kind: StartKind;
+  ok: boolean;
+  startedAt: number;
+  finishedAt: number;
+  phases: Record<string, number>;
+}
+
+export const insertStartMetricStatement = (db: Db, id: string, m: StartMeasurement): D1PreparedStatement =>
   db.statement(
     `INSERT INTO session_start_metrics (id, session_id, workspace_id, kind, ok, started_at, finished_at, total_ms, phases)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    m.id,
+    id,
     m.sessionId,
     m.workspaceId,
     m.kind,
@@ -31,7 +30,7 @@ export const insertStartMetricStatement = (
     m.startedAt,
     m.finishedAt,
     m.finishedAt - m.startedAt,
-    m.phases,
+    JSON.stringify(m.phases),
   );
 
 /** Boots finished since the filter's time (optionally of one workspace and/or session), at most `limit`. */

@@ -1,12 +1,11 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
-import { newId } from "../lib/crypto";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
 import { chainOf } from "./chain";
-import { getChainLink, insertPending, manifestKey, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
+import { getChainLink, insertPending, manifestKey, markFailed, markReady, pendingSnapshot, type SnapshotRecord } from "./records";
 import { applyRetention } from "./retention";
 import type { SnapshotChain } from "./snapshots-repo";
 import { type FetchAgent, restoreSnapshot, type SessionRef, saveSnapshot } from "./store";
@@ -68,24 +67,7 @@ export async function copySnapshot(
         ? base.id
         : (await copySnapshot(env, base, target, { kind: base.kind, label: null, createdBy: opts.createdBy })).id;
   }
-  const id = newId("snap");
-  const record: SnapshotRecord = {
-    id,
-    sessionId: target.id,
-    workspaceId: target.workspaceId,
-    kind: opts.kind,
-    label: opts.label,
-    status: "pending",
-    r2Key: snapshotKey(target.workspaceId, target.id, id),
-    bytes: null,
-    sha256: null,
-    createdBy: opts.createdBy,
-    createdAt: now(),
-    completedAt: null,
-    format: source.format,
-    baseId,
-    encoding: source.encoding,
-  };
+  const record = pendingSnapshot(target, opts, { format: source.format, baseId, encoding: source.encoding });
   return storeCopy(env, record, async () => {
     const object = await env.BUCKET.get(source.r2Key);
     if (!object) throw new ApiError("gone", `snapshot ${source.id} content is missing`);
@@ -117,7 +99,7 @@ async function storeCopy(
   try {
     const { bytes, sha256 } = await write();
     const completedAt = now();
-    if (!(await markReady(env, record.id, bytes, sha256, completedAt, chain))) {
+    if (!(await markReady(env, record.id, { bytes, sha256, completedAt, chain }))) {
       throw new ApiError("conflict", "snapshot copy was cancelled");
     }
     const sessionId = record.sessionId;
@@ -157,25 +139,8 @@ async function referenceSnapshot(
     await manifest.body.cancel().catch(() => {});
     return null;
   }
-  const id = newId("snap");
-  const record: SnapshotRecord = {
-    id,
-    sessionId: source.sessionId,
-    workspaceId: source.workspaceId,
-    kind: opts.kind,
-    label: opts.label,
-    status: "pending",
-    r2Key: snapshotKey(source.workspaceId, source.sessionId, id),
-    bytes: null,
-    sha256: null,
-    createdBy: opts.createdBy,
-    createdAt: now(),
-    completedAt: null,
-    format: "incremental",
-    baseId: source.id,
-    encoding: "gzip;level=1",
-  };
-  const chainFields = { format: record.format, baseId: record.baseId, encoding: record.encoding };
+  const chainFields: SnapshotChain = { format: "incremental", baseId: source.id, encoding: "gzip;level=1" };
+  const record = pendingSnapshot({ id: source.sessionId, workspaceId: source.workspaceId }, opts, chainFields);
   return storeCopy(
     env,
     record,

@@ -1,7 +1,9 @@
 import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
+import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
-import { iso } from "../lib/time";
+import { iso, now } from "../lib/time";
 import {
   findChainLink,
   findLatestReady,
@@ -14,6 +16,7 @@ import {
   markSnapshotReady,
   markSnapshotsDeleted,
   type SnapshotChain,
+  type SnapshotReady,
   type SnapshotRecord,
   sumWorkspaceSnapshotBytes,
   type WorkspaceSnapshotRecord,
@@ -41,6 +44,30 @@ export function toSnapshot(record: SnapshotRecord, restorePointId: string | null
   };
 }
 
+/** A new snapshot of `session`, pending until its archive is stored (saves and copies alike). */
+export function pendingSnapshot(
+  session: { id: string; workspaceId: string },
+  opts: { kind: SnapshotKind; label: string | null; createdBy: string | null },
+  chain: SnapshotChain,
+): SnapshotRecord {
+  const id = newId("snap");
+  return {
+    id,
+    sessionId: session.id,
+    workspaceId: session.workspaceId,
+    kind: opts.kind,
+    label: opts.label,
+    status: "pending",
+    r2Key: snapshotKey(session.workspaceId, session.id, id),
+    bytes: null,
+    sha256: null,
+    createdBy: opts.createdBy,
+    createdAt: now(),
+    completedAt: null,
+    ...chain,
+  };
+}
+
 export function snapshotKey(workspaceId: string, sessionId: string, snapshotId: string): string {
   return `snapshots/${workspaceId}/${sessionId}/${snapshotId}.tar.gz`;
 }
@@ -55,15 +82,8 @@ export function insertPending(env: AppBindings, record: SnapshotRecord): Promise
 }
 
 /** Only a pending row becomes ready: a row already failed (or deleted) stays so. */
-export function markReady(
-  env: AppBindings,
-  id: string,
-  bytes: number,
-  sha256: string,
-  at: number,
-  chain?: SnapshotChain,
-): Promise<boolean> {
-  return markSnapshotReady(dbOf(env), id, bytes, sha256, at, chain);
+export function markReady(env: AppBindings, id: string, ready: SnapshotReady): Promise<boolean> {
+  return markSnapshotReady(dbOf(env), id, ready);
 }
 
 /** A snapshot by id even when hidden: a chain's base stays needed after a person deleted it. */

@@ -103,15 +103,16 @@ export async function insertPendingSnapshot(db: Db, record: SnapshotRecord): Pro
   );
 }
 
+/** What a finished upload or copy records; `chain` when the row's chain fields change with it. */
+export interface SnapshotReady {
+  bytes: number;
+  sha256: string;
+  completedAt: number;
+  chain?: SnapshotChain;
+}
+
 /** Only a pending row becomes ready: a row already failed (or deleted) stays so. */
-export async function markSnapshotReady(
-  db: Db,
-  id: string,
-  bytes: number,
-  sha256: string,
-  at: number,
-  chain?: SnapshotChain,
-): Promise<boolean> {
+export async function markSnapshotReady(db: Db, id: string, { bytes, sha256, completedAt: at, chain }: SnapshotReady): Promise<boolean> {
   const changed = chain
     ? await db.run(
         `UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ?, format = ?, base_id = ?, encoding = ?

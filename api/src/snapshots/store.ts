@@ -2,7 +2,6 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "@burstflare/sdk/protocol/agent";
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
-import { newId } from "../lib/crypto";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
@@ -15,8 +14,8 @@ import {
   markDeleted,
   markFailed,
   markReady,
+  pendingSnapshot,
   type SnapshotRecord,
-  snapshotKey,
 } from "./records";
 import { applyRetention } from "./retention";
 import { hex, putStreamed, putVerified, SHA256_HEX } from "./stream";
@@ -98,24 +97,12 @@ export async function openExport(fetchAgent: FetchAgent, opts: { uncompressed?: 
  * leaving the previous restore point untouched.
  */
 export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions): Promise<SnapshotRecord> {
-  const id = newId("snap");
-  const record: SnapshotRecord = {
-    id,
-    sessionId: opts.session.id,
-    workspaceId: opts.session.workspaceId,
-    kind: opts.kind,
-    label: opts.label ?? null,
-    status: "pending",
-    r2Key: snapshotKey(opts.session.workspaceId, opts.session.id, id),
-    bytes: null,
-    sha256: null,
-    createdBy: opts.createdBy ?? null,
-    createdAt: now(),
-    completedAt: null,
-    format: "full",
-    baseId: null,
-    encoding: null,
-  };
+  const record = pendingSnapshot(
+    opts.session,
+    { kind: opts.kind, label: opts.label ?? null, createdBy: opts.createdBy ?? null },
+    { format: "full", baseId: null, encoding: null },
+  );
+  const id = record.id;
   await insertPending(env, record);
   let opened: OpenedExport | null = null;
   let manifest: string | null = null;
@@ -165,7 +152,7 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     record.encoding = opened.encoding;
     const completedAt = now();
     const chain = { format: record.format, baseId: record.baseId, encoding: record.encoding };
-    if (!(await markReady(env, id, uploaded.bytes, uploaded.sha256, completedAt, chain))) {
+    if (!(await markReady(env, id, { bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt, chain }))) {
       throw new ApiError("conflict", "snapshot was cancelled while uploading");
     }
     const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };
