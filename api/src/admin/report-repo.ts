@@ -96,41 +96,42 @@ export interface FailureRow {
   at: number;
 }
 
-const Failure = z.object({
-  id: z.string(),
-  workspace_id: z.string().nullable(),
-  name: z.string().nullable(),
-  status: z.string(),
-  reason: z.string().nullable(),
-  at: z.number(),
-});
-const toFailure = (r: z.infer<typeof Failure>): FailureRow => ({
-  id: r.id,
-  workspaceId: r.workspace_id,
-  name: r.name,
-  status: r.status,
-  reason: r.reason,
-  at: r.at,
-});
+const Failure = z
+  .object({
+    id: z.string(),
+    workspace_id: z.string().nullable(),
+    name: z.string().nullable(),
+    status: z.string(),
+    reason: z.string().nullable(),
+    at: z.number(),
+  })
+  .transform(
+    (r): FailureRow => ({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      name: r.name,
+      status: r.status,
+      reason: r.reason,
+      at: r.at,
+    }),
+  );
 
 /** Failed and dead-lettered builds, newest first. */
 export async function listFailedBuilds(db: Db, limit: number): Promise<FailureRow[]> {
-  const rows = await db.all(
+  return db.all(
     Failure,
     `SELECT b.id, b.workspace_id, t.name, b.status, b.error AS reason, b.updated_at AS at FROM template_builds b
      LEFT JOIN templates t ON t.id = b.template_id WHERE b.status IN ('failed', 'dead_lettered') ORDER BY b.updated_at DESC LIMIT ?`,
     limit,
   );
-  return rows.map(toFailure);
 }
 
 /** Live failed sessions, newest first. */
 export async function listFailedSessions(db: Db, limit: number): Promise<FailureRow[]> {
-  const rows = await db.all(
+  return db.all(
     Failure,
     `SELECT id, workspace_id, name, state AS status, failure_reason AS reason, updated_at AS at FROM sessions
      WHERE state = 'failed' AND deleted_at IS NULL ORDER BY updated_at DESC LIMIT ?`,
     limit,
   );
-  return rows.map(toFailure);
 }

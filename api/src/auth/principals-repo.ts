@@ -17,17 +17,31 @@ const MEMBERSHIP_ORDER = (preferred: string) =>
 /** 1 when user `u` has proven its current email. */
 const EMAIL_PROVEN_SQL = "EXISTS (SELECT 1 FROM email_proofs p WHERE p.user_id = u.id AND p.email = u.email)";
 
-const PrincipalRow = z.object({
-  id: z.string(),
-  user_id: z.string(),
-  email: z.string(),
-  touched_at: z.number().nullable(),
-  member_workspace_id: z.string(),
-  role: z.enum(ROLES),
-  email_proven: z.number(),
-  session_id: z.string().nullable().optional(),
-  scopes: z.string().nullable().optional(),
-});
+const PrincipalRow = z
+  .object({
+    id: z.string(),
+    user_id: z.string(),
+    email: z.string(),
+    touched_at: z.number().nullable(),
+    member_workspace_id: z.string(),
+    role: z.enum(ROLES),
+    email_proven: z.number(),
+    session_id: z.string().nullable().optional(),
+    scopes: z.string().nullable().optional(),
+  })
+  .transform(
+    (r): PrincipalRecord => ({
+      id: r.id,
+      userId: r.user_id,
+      email: r.email,
+      touchedAt: r.touched_at,
+      workspaceId: r.member_workspace_id,
+      role: r.role,
+      emailProven: r.email_proven === 1,
+      sessionId: r.session_id ?? null,
+      scopes: r.scopes ?? null,
+    }),
+  );
 
 export interface PrincipalRecord {
   /** The sign-in's or API token's id. */
@@ -44,21 +58,9 @@ export interface PrincipalRecord {
   scopes: string | null;
 }
 
-const toPrincipal = (r: z.infer<typeof PrincipalRow>): PrincipalRecord => ({
-  id: r.id,
-  userId: r.user_id,
-  email: r.email,
-  touchedAt: r.touched_at,
-  workspaceId: r.member_workspace_id,
-  role: r.role,
-  emailProven: r.email_proven === 1,
-  sessionId: r.session_id ?? null,
-  scopes: r.scopes ?? null,
-});
-
 /** A live, unexpired API token's principal. */
 export async function findApiTokenPrincipal(db: Db, tokenHash: string, t: number): Promise<PrincipalRecord | null> {
-  const row = await db.one(
+  return db.one(
     PrincipalRow,
     `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role, t.session_id, t.scopes,
             ${EMAIL_PROVEN_SQL} AS email_proven
@@ -69,12 +71,11 @@ export async function findApiTokenPrincipal(db: Db, tokenHash: string, t: number
     tokenHash,
     t,
   );
-  return row && toPrincipal(row);
 }
 
 /** A live, unexpired sign-in's principal (cookie or CLI access token). */
 export async function findSignInPrincipal(db: Db, tokenHash: string, t: number): Promise<PrincipalRecord | null> {
-  const row = await db.one(
+  return db.one(
     PrincipalRow,
     `SELECT s.id, s.user_id, u.email, s.last_seen_at AS touched_at, m.workspace_id AS member_workspace_id, m.role,
             ${EMAIL_PROVEN_SQL} AS email_proven
@@ -84,5 +85,4 @@ export async function findSignInPrincipal(db: Db, tokenHash: string, t: number):
     tokenHash,
     t,
   );
-  return row && toPrincipal(row);
 }

@@ -3,34 +3,34 @@ import { z } from "zod";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-const SSHKeyRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  public_key: z.string(),
-  fingerprint: z.string(),
-  managed: z.number(),
-  created_at: z.number(),
-});
-type SSHKeyRow = z.infer<typeof SSHKeyRow>;
-
-const toSSHKey = (r: SSHKeyRow): SSHKey => ({
-  id: r.id,
-  name: r.name,
-  keyType: r.public_key.split(" ")[0] ?? "",
-  fingerprint: r.fingerprint,
-  publicKey: r.public_key,
-  managed: r.managed === 1,
-  createdAt: iso(r.created_at)!,
-});
+const SSHKeyRow = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    public_key: z.string(),
+    fingerprint: z.string(),
+    managed: z.number(),
+    created_at: z.number(),
+  })
+  .transform(
+    (r): SSHKey => ({
+      id: r.id,
+      name: r.name,
+      keyType: r.public_key.split(" ")[0] ?? "",
+      fingerprint: r.fingerprint,
+      publicKey: r.public_key,
+      managed: r.managed === 1,
+      createdAt: iso(r.created_at)!,
+    }),
+  );
 
 /** The user's keys, newest first. */
 export async function listSSHKeys(db: Db, userId: string): Promise<SSHKey[]> {
-  const rows = await db.all(
+  return db.all(
     SSHKeyRow,
     "SELECT id, name, public_key, fingerprint, managed, created_at FROM ssh_keys WHERE user_id = ? ORDER BY created_at DESC",
     userId,
   );
-  return rows.map(toSSHKey);
 }
 
 export async function countSSHKeys(db: Db, userId: string): Promise<number> {
@@ -44,25 +44,20 @@ export async function insertSSHKey(
   userId: string,
   k: { id: string; name: string; publicKey: string; fingerprint: string; managed: boolean; createdAt: number },
 ): Promise<SSHKey> {
-  const row: SSHKeyRow = {
-    id: k.id,
-    name: k.name,
-    public_key: k.publicKey,
-    fingerprint: k.fingerprint,
-    managed: k.managed ? 1 : 0,
-    created_at: k.createdAt,
-  };
-  await db.run(
-    "INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, managed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    row.id,
+  const key = await db.one(
+    SSHKeyRow,
+    `INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, managed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     RETURNING id, name, public_key, fingerprint, managed, created_at`,
+    k.id,
     userId,
-    row.name,
-    row.public_key,
-    row.fingerprint,
-    row.managed,
-    row.created_at,
+    k.name,
+    k.publicKey,
+    k.fingerprint,
+    k.managed ? 1 : 0,
+    k.createdAt,
   );
-  return toSSHKey(row);
+  if (!key) throw new Error("INSERT … RETURNING gave no row");
+  return key;
 }
 
 /** The deleted key's fingerprint; null when the user has no such key. */

@@ -11,53 +11,109 @@ const nullableText = z.string().nullable();
 const nullableInt = z.number().nullable();
 
 /** A templates row plus the active version's label and manifest. */
-const templateRow = z.object({
-  id: z.string(),
-  workspace_id: nullableText,
-  name: z.string(),
-  description: nullableText,
-  active_version_id: nullableText,
-  builtin: z.number(),
-  created_by: nullableText,
-  created_at: z.number(),
-  updated_at: z.number(),
-  archived_at: nullableInt,
-  deleted_at: nullableInt,
-  active_version: nullableText,
-  active_manifest: nullableText,
-});
-type TemplateRow = z.infer<typeof templateRow>;
+const templateRow = z
+  .object({
+    id: z.string(),
+    workspace_id: nullableText,
+    name: z.string(),
+    description: nullableText,
+    active_version_id: nullableText,
+    builtin: z.number(),
+    created_by: nullableText,
+    created_at: z.number(),
+    updated_at: z.number(),
+    archived_at: nullableInt,
+    deleted_at: nullableInt,
+    active_version: nullableText,
+    active_manifest: nullableText,
+  })
+  .transform((row): Template => {
+    const manifest = row.active_manifest ? parseManifest(row.active_manifest) : null;
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      name: row.name,
+      description: row.description,
+      builtin: row.builtin === 1,
+      archived: row.archived_at != null,
+      activeVersionId: row.active_version_id,
+      activeVersion: row.active_version ?? null,
+      previewPort: manifest?.previewPort ?? null,
+      createdAt: iso(row.created_at) ?? "",
+      updatedAt: iso(row.updated_at) ?? "",
+      archivedAt: iso(row.archived_at),
+    };
+  });
 
 /** A template_versions row plus its latest build. */
-const versionRow = z.object({
-  id: z.string(),
-  template_id: z.string(),
-  workspace_id: nullableText,
-  version: z.string(),
-  manifest: z.string(),
-  status: z.enum(VERSION_STATUSES),
-  bundle_key: nullableText,
-  bundle_sha256: nullableText,
-  bundle_bytes: nullableInt,
-  created_by: nullableText,
-  created_at: z.number(),
-  build_id: nullableText,
-  build_status: z.enum(BUILD_STATES).nullable(),
-  build_created_at: nullableInt,
-  build_finished_at: nullableInt,
+const versionRow = z
+  .object({
+    id: z.string(),
+    template_id: z.string(),
+    workspace_id: nullableText,
+    version: z.string(),
+    manifest: z.string(),
+    status: z.enum(VERSION_STATUSES),
+    bundle_key: nullableText,
+    bundle_sha256: nullableText,
+    bundle_bytes: nullableInt,
+    created_by: nullableText,
+    created_at: z.number(),
+    build_id: nullableText,
+    build_status: z.enum(BUILD_STATES).nullable(),
+    build_created_at: nullableInt,
+    build_finished_at: nullableInt,
+  })
+  .transform(
+    (row): Omit<TemplateVersion, "active"> => ({
+      id: row.id,
+      templateId: row.template_id,
+      version: row.version,
+      manifest: parseManifest(row.manifest),
+      status: row.status,
+      bundleSha256: row.bundle_sha256,
+      bundleBytes: row.bundle_bytes,
+      createdBy: row.created_by,
+      createdAt: iso(row.created_at) ?? "",
+      latestBuild:
+        row.build_id && row.build_status
+          ? {
+              id: row.build_id,
+              status: row.build_status,
+              createdAt: iso(row.build_created_at) ?? "",
+              finishedAt: iso(row.build_finished_at),
+            }
+          : null,
+    }),
+  );
+
+/** `active` depends on the template's promoted version, which the caller has at hand. */
+const withActive = (v: Omit<TemplateVersion, "active">, activeVersionId: string | null): TemplateVersion => ({
+  ...v,
+  active: v.id === activeVersionId,
 });
-type VersionRow = z.infer<typeof versionRow>;
 
 const releaseKind = z.enum(["promote", "rollback"]);
-const releaseRow = z.object({
-  id: z.string(),
-  template_id: z.string(),
-  version_id: z.string(),
-  kind: releaseKind,
-  actor_id: nullableText,
-  created_at: z.number(),
-  version: z.string(),
-});
+const releaseRow = z
+  .object({
+    id: z.string(),
+    template_id: z.string(),
+    version_id: z.string(),
+    kind: releaseKind,
+    actor_id: nullableText,
+    created_at: z.number(),
+    version: z.string(),
+  })
+  .transform(
+    (row): TemplateRelease => ({
+      id: row.id,
+      versionId: row.version_id,
+      version: row.version,
+      kind: row.kind,
+      actorId: row.actor_id,
+      createdAt: iso(row.created_at) ?? "",
+    }),
+  );
 
 const TEMPLATE_SELECT = `SELECT t.id, t.workspace_id, t.name, t.description, t.active_version_id, t.builtin, t.created_by, t.created_at,
     t.updated_at, t.archived_at, t.deleted_at, v.version AS active_version, v.manifest AS active_manifest
@@ -74,76 +130,21 @@ export function parseManifest(text: string) {
   return storedManifestSchema.parse(JSON.parse(text));
 }
 
-function toTemplate(row: TemplateRow): Template {
-  const manifest = row.active_manifest ? parseManifest(row.active_manifest) : null;
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    name: row.name,
-    description: row.description,
-    builtin: row.builtin === 1,
-    archived: row.archived_at != null,
-    activeVersionId: row.active_version_id,
-    activeVersion: row.active_version ?? null,
-    previewPort: manifest?.previewPort ?? null,
-    createdAt: iso(row.created_at) as string,
-    updatedAt: iso(row.updated_at) as string,
-    archivedAt: iso(row.archived_at),
-  };
-}
-
-function toVersion(row: VersionRow, activeVersionId: string | null): TemplateVersion {
-  return {
-    id: row.id,
-    templateId: row.template_id,
-    version: row.version,
-    manifest: parseManifest(row.manifest),
-    status: row.status,
-    bundleSha256: row.bundle_sha256,
-    bundleBytes: row.bundle_bytes,
-    createdBy: row.created_by,
-    createdAt: iso(row.created_at) as string,
-    latestBuild:
-      row.build_id && row.build_status
-        ? {
-            id: row.build_id,
-            status: row.build_status,
-            createdAt: iso(row.build_created_at) as string,
-            finishedAt: iso(row.build_finished_at),
-          }
-        : null,
-    active: row.id === activeVersionId,
-  };
-}
-
-function toRelease(row: z.infer<typeof releaseRow>): TemplateRelease {
-  return {
-    id: row.id,
-    versionId: row.version_id,
-    version: row.version,
-    kind: row.kind,
-    actorId: row.actor_id,
-    createdAt: iso(row.created_at) as string,
-  };
-}
-
 // --- templates ---
 
 /** A template that is not deleted, whoever owns it (the caller checks the workspace). */
 export async function findLiveTemplate(db: Db, id: string): Promise<Template | null> {
-  const row = await db.one(templateRow, `${TEMPLATE_SELECT} WHERE t.id = ? AND t.deleted_at IS NULL`, id);
-  return row ? toTemplate(row) : null;
+  return db.one(templateRow, `${TEMPLATE_SELECT} WHERE t.id = ? AND t.deleted_at IS NULL`, id);
 }
 
 /** The workspace's templates and the built-ins: built-ins first, archived last, then by name. */
 export async function listTemplates(db: Db, workspaceId: string): Promise<Template[]> {
-  const rows = await db.all(
+  return db.all(
     templateRow,
     `${TEMPLATE_SELECT} WHERE t.deleted_at IS NULL AND (t.workspace_id = ? OR t.builtin = 1)
      ORDER BY t.builtin DESC, t.archived_at IS NOT NULL, t.name`,
     workspaceId,
   );
-  return rows.map(toTemplate);
 }
 
 /** One statement, so two concurrent creates of the same name cannot both insert; false when the name is taken. */
@@ -300,13 +301,13 @@ export async function findVersion(
   activeVersionId: string | null,
 ): Promise<TemplateVersion | null> {
   const row = await db.one(versionRow, `${VERSION_SELECT} WHERE v.id = ? AND v.template_id = ?`, versionId, templateId);
-  return row ? toVersion(row, activeVersionId) : null;
+  return row && withActive(row, activeVersionId);
 }
 
 /** Newest first; `activeVersionId` (the template's) marks the promoted one. */
 export async function listVersions(db: Db, templateId: string, activeVersionId: string | null): Promise<TemplateVersion[]> {
   const rows = await db.all(versionRow, `${VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.created_at DESC, v.rowid DESC`, templateId);
-  return rows.map((r) => toVersion(r, activeVersionId));
+  return rows.map((r) => withActive(r, activeVersionId));
 }
 
 /** The template a version belongs to, or null when the version does not exist. */
@@ -381,14 +382,13 @@ export async function versionHasArtifact(db: Db, templateId: string, versionId: 
 
 /** Newest first, with each release's version label. */
 export async function listReleases(db: Db, templateId: string): Promise<TemplateRelease[]> {
-  const rows = await db.all(
+  return db.all(
     releaseRow,
     `SELECT r.id, r.template_id, r.version_id, r.kind, r.actor_id, r.created_at, v.version
      FROM template_releases r JOIN template_versions v ON v.id = r.version_id
      WHERE r.template_id = ? ORDER BY r.created_at DESC, r.rowid DESC`,
     templateId,
   );
-  return rows.map(toRelease);
 }
 
 /** Oldest first: what the release stack is replayed from. */

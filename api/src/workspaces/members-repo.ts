@@ -4,43 +4,43 @@ import { z } from "zod";
 import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
-const MemberRow = z.object({
-  user_id: z.string(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.enum(ROLES),
-  created_at: z.number(),
-});
-
-const toMember = (r: z.infer<typeof MemberRow>): Member => ({
-  userId: r.user_id,
-  email: r.email,
-  name: r.name,
-  role: r.role,
-  joinedAt: iso(r.created_at) ?? "",
-});
+const MemberRow = z
+  .object({
+    user_id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(ROLES),
+    created_at: z.number(),
+  })
+  .transform(
+    (r): Member => ({
+      userId: r.user_id,
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      joinedAt: iso(r.created_at) ?? "",
+    }),
+  );
 
 /** Members with a live account, owners first, then admins, members, viewers; oldest first within a role. */
 export async function listMembers(db: Db, workspaceId: string): Promise<Member[]> {
-  const rows = await db.all(
+  return db.all(
     MemberRow,
     `SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
      WHERE m.workspace_id = ? AND u.deleted_at IS NULL
      ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, m.created_at`,
     workspaceId,
   );
-  return rows.map(toMember);
 }
 
 export async function findMember(db: Db, workspaceId: string, userId: string): Promise<Member | null> {
-  const row = await db.one(
+  return db.one(
     MemberRow,
     `SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
      WHERE m.workspace_id = ? AND m.user_id = ? AND u.deleted_at IS NULL`,
     workspaceId,
     userId,
   );
-  return row && toMember(row);
 }
 
 /** The member's role, whether or not their account is live; null when not a member. */

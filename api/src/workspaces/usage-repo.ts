@@ -28,24 +28,24 @@ export interface UsageDay {
   value: number;
 }
 
-const UsageRow = z.object({ user_id: z.string(), day: z.string(), metric: z.enum(USAGE_METRICS), value: z.number() });
-const toUsageDay = (r: z.infer<typeof UsageRow>): UsageDay => ({ userId: r.user_id, day: r.day, metric: r.metric, value: r.value });
+const UsageRow = z
+  .object({ user_id: z.string(), day: z.string(), metric: z.enum(USAGE_METRICS), value: z.number() })
+  .transform((r): UsageDay => ({ userId: r.user_id, day: r.day, metric: r.metric, value: r.value }));
 
 /** Every counter of the workspace from `from` to `to` (UTC days, inclusive), by day. */
 export async function listUsageDays(db: Db, workspaceId: string, from: string, to: string): Promise<UsageDay[]> {
-  const rows = await db.all(
+  return db.all(
     UsageRow,
     "SELECT user_id, day, metric, value FROM usage_daily WHERE workspace_id = ? AND day >= ? AND day <= ? ORDER BY day",
     workspaceId,
     from,
     to,
   );
-  return rows.map(toUsageDay);
 }
 
 /** Each user's last snapshot_bytes reading before `before`. */
 export async function listLastStorageBefore(db: Db, workspaceId: string, before: string): Promise<UsageDay[]> {
-  const rows = await db.all(
+  return db.all(
     UsageRow,
     `SELECT u.user_id, u.day, u.metric, u.value FROM usage_daily u
      WHERE u.workspace_id = ?1 AND u.metric = 'snapshot_bytes' AND u.day = (
@@ -53,7 +53,6 @@ export async function listLastStorageBefore(db: Db, workspaceId: string, before:
     workspaceId,
     before,
   );
-  return rows.map(toUsageDay);
 }
 
 /** The users with usage in the window and their emails (null once the user row is gone). */

@@ -29,39 +29,39 @@ export function toWorkspace(w: WorkspaceRecord, currentId: string | null): Works
   };
 }
 
-const WorkspaceRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  owner_id: z.string(),
-  personal: z.number(),
-  plan: z.string(),
-  created_at: z.number(),
-  role: z.enum(ROLES),
-});
-
-const toRecord = (r: z.infer<typeof WorkspaceRow>): WorkspaceRecord => ({
-  id: r.id,
-  name: r.name,
-  ownerId: r.owner_id,
-  personal: r.personal === 1,
-  plan: r.plan,
-  createdAt: r.created_at,
-  role: r.role,
-});
+const WorkspaceRow = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    owner_id: z.string(),
+    personal: z.number(),
+    plan: z.string(),
+    created_at: z.number(),
+    role: z.enum(ROLES),
+  })
+  .transform(
+    (r): WorkspaceRecord => ({
+      id: r.id,
+      name: r.name,
+      ownerId: r.owner_id,
+      personal: r.personal === 1,
+      plan: r.plan,
+      createdAt: r.created_at,
+      role: r.role,
+    }),
+  );
 
 const SELECT_MINE = `SELECT w.id, w.name, w.owner_id, w.personal, w.plan, w.created_at, m.role
   FROM memberships m JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL`;
 
 /** The user's live workspaces, personal first, then oldest. */
 export async function listWorkspacesOf(db: Db, userId: string): Promise<WorkspaceRecord[]> {
-  const rows = await db.all(WorkspaceRow, `${SELECT_MINE} WHERE m.user_id = ? ORDER BY w.personal DESC, w.created_at ASC`, userId);
-  return rows.map(toRecord);
+  return db.all(WorkspaceRow, `${SELECT_MINE} WHERE m.user_id = ? ORDER BY w.personal DESC, w.created_at ASC`, userId);
 }
 
 /** null when the workspace is gone or the user is not a member. */
 export async function findWorkspaceOf(db: Db, userId: string, workspaceId: string): Promise<WorkspaceRecord | null> {
-  const row = await db.one(WorkspaceRow, `${SELECT_MINE} WHERE m.user_id = ? AND w.id = ?`, userId, workspaceId);
-  return row && toRecord(row);
+  return db.one(WorkspaceRow, `${SELECT_MINE} WHERE m.user_id = ? AND w.id = ?`, userId, workspaceId);
 }
 
 const SummaryRow = z.object({ id: z.string(), name: z.string(), personal: z.number(), role: z.enum(ROLES) });
