@@ -46,24 +46,39 @@ export interface AuditFilter {
   cursor?: string;
 }
 
-const AuditRow = z.object({
-  id: z.string(),
-  workspace_id: z.string().nullable(),
-  actor_id: z.string().nullable(),
-  actor_email: z.string().nullable(),
-  action: z.string(),
-  target_type: z.string().nullable(),
-  target_id: z.string().nullable(),
-  details: z.string().nullable(),
-  ip: z.string().nullable(),
-  request_id: z.string().nullable(),
-  created_at: z.number(),
-});
-type AuditRow = z.infer<typeof AuditRow>;
+const AuditRow = z
+  .object({
+    id: z.string(),
+    workspace_id: z.string().nullable(),
+    actor_id: z.string().nullable(),
+    actor_email: z.string().nullable(),
+    action: z.string(),
+    target_type: z.string().nullable(),
+    target_id: z.string().nullable(),
+    details: z.string().nullable(),
+    ip: z.string().nullable(),
+    request_id: z.string().nullable(),
+    created_at: z.number(),
+  })
+  .transform(
+    (r): AuditEntry => ({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      actorId: r.actor_id,
+      actorEmail: r.actor_email,
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      details: parseDetails(r.details),
+      ip: r.ip,
+      requestId: r.request_id,
+      createdAt: iso(r.created_at) ?? "",
+    }),
+  );
 
-/** Cursor = the (created_at, id) of the last entry returned; pages walk newest to oldest. */
-function encodeCursor(row: AuditRow): string {
-  return base64url(new TextEncoder().encode(`${row.created_at}:${row.id}`));
+/** Cursor = the (created_at in ms, id) of the last entry returned; pages walk newest to oldest. */
+function encodeCursor(entry: AuditEntry): string {
+  return base64url(new TextEncoder().encode(`${Date.parse(entry.createdAt)}:${entry.id}`));
 }
 
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
@@ -90,20 +105,6 @@ function parseDetails(text: string | null): unknown {
 
 /** LIKE with the user's text taken literally. */
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
-const toAuditEntry = (r: AuditRow): AuditEntry => ({
-  id: r.id,
-  workspaceId: r.workspace_id,
-  actorId: r.actor_id,
-  actorEmail: r.actor_email,
-  action: r.action,
-  targetType: r.target_type,
-  targetId: r.target_id,
-  details: parseDetails(r.details),
-  ip: r.ip,
-  requestId: r.request_id,
-  createdAt: iso(r.created_at) ?? "",
-});
 
 /** One workspace's audit log; `null` reads the operators' security log (entries with no workspace). */
 export async function queryAudit(
@@ -150,7 +151,7 @@ export async function queryAudit(
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
-    entries: page.map(toAuditEntry),
+    entries: page,
     nextCursor: rows.length > f.limit && last ? encodeCursor(last) : null,
   };
 }

@@ -11,19 +11,12 @@ export interface SecretInfo {
   updatedAt: string;
 }
 
-const toSecretInfo = (r: { name: string; created_at: number; updated_at: number }): SecretInfo => ({
-  name: r.name,
-  createdAt: iso(r.created_at) ?? "",
-  updatedAt: iso(r.updated_at) ?? "",
-});
+const secretInfo = z
+  .object({ name: z.string(), created_at: z.number(), updated_at: z.number() })
+  .transform((r): SecretInfo => ({ name: r.name, createdAt: iso(r.created_at) ?? "", updatedAt: iso(r.updated_at) ?? "" }));
 
 export async function listSecretInfo(db: Db, workspaceId: string): Promise<SecretInfo[]> {
-  const rows = await db.all(
-    z.object({ name: z.string(), created_at: z.number(), updated_at: z.number() }),
-    "SELECT name, created_at, updated_at FROM workspace_secrets WHERE workspace_id = ? ORDER BY name",
-    workspaceId,
-  );
-  return rows.map(toSecretInfo);
+  return db.all(secretInfo, "SELECT name, created_at, updated_at FROM workspace_secrets WHERE workspace_id = ? ORDER BY name", workspaceId);
 }
 
 /** Every sealed secret of the workspace, by name. */
@@ -70,7 +63,7 @@ export async function upsertSecret(
     s.updatedAt,
     s.updatedAt,
   );
-  return toSecretInfo({ name: s.name, created_at: s.createdAt, updated_at: s.updatedAt });
+  return secretInfo.parse({ name: s.name, created_at: s.createdAt, updated_at: s.updatedAt });
 }
 
 /** False when there was no such secret. */
