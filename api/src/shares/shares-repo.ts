@@ -6,7 +6,7 @@ import { iso } from "../lib/time";
 
 /** Share links (preview_shares): every statement on that table lives here. */
 
-const shareRow = z.object({
+const shareColumns = z.object({
   id: z.string(),
   session_id: z.string(),
   workspace_id: z.string(),
@@ -23,7 +23,7 @@ const shareRow = z.object({
   /** null: the session's preview port. */
   port: z.number().nullable(),
 });
-type ShareRow = z.infer<typeof shareRow>;
+type ShareColumns = z.infer<typeof shareColumns>;
 
 /** A share link; times in epoch ms. `toShare` is its view at a moment (the status depends on it). */
 export interface ShareRecord {
@@ -44,7 +44,7 @@ export interface ShareRecord {
   port: number | null;
 }
 
-const shareWithSession = shareRow.extend({
+const shareWithSessionColumns = shareColumns.extend({
   session_state: z.enum(SESSION_STATES),
   session_deleted_at: z.number().nullable(),
   creator_role: z.enum(ROLES).nullable(),
@@ -76,7 +76,8 @@ function shareStatus(share: Pick<ShareRecord, "revokedAt" | "expiresAt">, at: nu
   return share.expiresAt <= at ? "expired" : "active";
 }
 
-function toRecord(row: ShareRow): ShareRecord {
+/** The part of the row both schemas below share, as a record. */
+function toRecord(row: ShareColumns): ShareRecord {
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -94,6 +95,17 @@ function toRecord(row: ShareRow): ShareRecord {
     port: row.port,
   };
 }
+
+const shareRow = shareColumns.transform(toRecord);
+
+const shareWithSession = shareWithSessionColumns.transform(
+  (row): ShareWithSession => ({
+    ...toRecord(row),
+    sessionState: row.session_state,
+    sessionDeletedAt: row.session_deleted_at,
+    creatorRole: row.creator_role,
+  }),
+);
 
 /** The link as the contract shows it at `at`. */
 export function toShare(share: ShareRecord, at: number): Share {
@@ -149,14 +161,12 @@ export async function insertShare(db: Db, s: NewShare): Promise<void> {
 
 /** The session's links, newest first, at most 200. */
 export async function listShares(db: Db, sessionId: string): Promise<ShareRecord[]> {
-  const rows = await db.all(shareRow, `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`, sessionId);
-  return rows.map(toRecord);
+  return db.all(shareRow, `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`, sessionId);
 }
 
 /** A share of this session; null for another session's. */
 export async function findShare(db: Db, sessionId: string, shareId: string): Promise<ShareRecord | null> {
-  const row = await db.one(shareRow, `${SELECT} WHERE p.id = ? AND p.session_id = ?`, shareId, sessionId);
-  return row ? toRecord(row) : null;
+  return db.one(shareRow, `${SELECT} WHERE p.id = ? AND p.session_id = ?`, shareId, sessionId);
 }
 
 /** Revokes at once; revoking twice keeps the first time. */
@@ -174,7 +184,7 @@ export async function revokeShare(db: Db, shareId: string, by: string, at: numbe
  * workspace today (null: they left, were removed or deleted), read in the same query.
  */
 export async function findShareByTokenHash(db: Db, tokenHash: string): Promise<ShareWithSession | null> {
-  const row = await db.one(
+  return db.one(
     shareWithSession,
     `SELECT p.id, p.session_id, p.workspace_id, p.created_by, NULL AS created_by_email, p.scope, p.emails, p.label, p.expires_at,
        p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at,
@@ -183,9 +193,6 @@ export async function findShareByTokenHash(db: Db, tokenHash: string): Promise<S
      FROM preview_shares p JOIN sessions s ON s.id = p.session_id WHERE p.token_hash = ?`,
     tokenHash,
   );
-  return row
-    ? { ...toRecord(row), sessionState: row.session_state, sessionDeletedAt: row.session_deleted_at, creatorRole: row.creator_role }
-    : null;
 }
 
 /** The live links a member made in a workspace (at most `limit`), with their sessions. */

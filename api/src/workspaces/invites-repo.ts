@@ -20,31 +20,33 @@ export interface StoredInvite {
   revokedAt: number | null;
 }
 
-const InviteRow = z.object({
-  id: z.string(),
-  workspace_id: z.string().nullable(),
-  email: z.string().nullable(),
-  role: z.enum(ROLES),
-  created_by: z.string(),
-  created_at: z.number(),
-  expires_at: z.number(),
-  used_at: z.number().nullable(),
-  used_by: z.string().nullable(),
-  revoked_at: z.number().nullable(),
-});
-
-const toStored = (r: z.infer<typeof InviteRow>): StoredInvite => ({
-  id: r.id,
-  workspaceId: r.workspace_id,
-  email: r.email,
-  role: r.role,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  usedBy: r.used_by,
-  revokedAt: r.revoked_at,
-});
+const InviteRow = z
+  .object({
+    id: z.string(),
+    workspace_id: z.string().nullable(),
+    email: z.string().nullable(),
+    role: z.enum(ROLES),
+    created_by: z.string(),
+    created_at: z.number(),
+    expires_at: z.number(),
+    used_at: z.number().nullable(),
+    used_by: z.string().nullable(),
+    revoked_at: z.number().nullable(),
+  })
+  .transform(
+    (r): StoredInvite => ({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      email: r.email,
+      role: r.role,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      usedAt: r.used_at,
+      usedBy: r.used_by,
+      revokedAt: r.revoked_at,
+    }),
+  );
 
 function inviteStatus(r: StoredInvite, t: number): Invite["status"] {
   if (r.revokedAt) return "revoked";
@@ -87,17 +89,11 @@ export async function insertInvite(db: Db, r: StoredInvite, codeHash: string): P
 
 /** The workspace's invites, newest first (at most 200). */
 export async function listWorkspaceInvites(db: Db, workspaceId: string): Promise<StoredInvite[]> {
-  const rows = await db.all(
-    InviteRow,
-    `SELECT ${COLUMNS} FROM invites WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 200`,
-    workspaceId,
-  );
-  return rows.map(toStored);
+  return db.all(InviteRow, `SELECT ${COLUMNS} FROM invites WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 200`, workspaceId);
 }
 
 export async function findWorkspaceInvite(db: Db, workspaceId: string, inviteId: string): Promise<StoredInvite | null> {
-  const row = await db.one(InviteRow, `SELECT ${COLUMNS} FROM invites WHERE id = ? AND workspace_id = ?`, inviteId, workspaceId);
-  return row && toStored(row);
+  return db.one(InviteRow, `SELECT ${COLUMNS} FROM invites WHERE id = ? AND workspace_id = ?`, inviteId, workspaceId);
 }
 
 export async function markInviteRevoked(db: Db, inviteId: string, t: number): Promise<void> {
@@ -106,14 +102,15 @@ export async function markInviteRevoked(db: Db, inviteId: string, t: number): Pr
 
 /** A workspace invite by code, if its workspace is live. */
 export async function findLiveWorkspaceInviteByCode(db: Db, codeHash: string): Promise<(StoredInvite & { workspaceId: string }) | null> {
-  const row = await db.one(
-    InviteRow.extend({ workspace_id: z.string() }),
+  // The join keeps only invites of a workspace.
+  const invite = await db.one(
+    InviteRow,
     `SELECT i.id, i.workspace_id, i.email, i.role, i.created_by, i.created_at, i.expires_at, i.used_at, i.used_by, i.revoked_at
      FROM invites i JOIN workspaces w ON w.id = i.workspace_id AND w.deleted_at IS NULL
      WHERE i.code_hash = ?`,
     codeHash,
   );
-  return row && { ...toStored(row), workspaceId: row.workspace_id };
+  return invite?.workspaceId ? { ...invite, workspaceId: invite.workspaceId } : null;
 }
 
 /**
@@ -202,21 +199,23 @@ export async function releaseInviteRow(db: Db, inviteId: string, userId: string)
 
 type SignupInvite = z.infer<typeof signupInviteSchema>;
 
-const SignupInviteRow = z.object({
-  id: z.string(),
-  email: z.string().nullable(),
-  created_at: z.number(),
-  expires_at: z.number(),
-  used_at: z.number().nullable(),
-});
-
-const toSignupInvite = (r: z.infer<typeof SignupInviteRow>): SignupInvite => ({
-  id: r.id,
-  email: r.email,
-  createdAt: iso(r.created_at)!,
-  expiresAt: iso(r.expires_at)!,
-  usedAt: iso(r.used_at),
-});
+const SignupInviteRow = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable(),
+    created_at: z.number(),
+    expires_at: z.number(),
+    used_at: z.number().nullable(),
+  })
+  .transform(
+    (r): SignupInvite => ({
+      id: r.id,
+      email: r.email,
+      createdAt: iso(r.created_at)!,
+      expiresAt: iso(r.expires_at)!,
+      usedAt: iso(r.used_at),
+    }),
+  );
 
 export async function insertSignupInvite(
   db: Db,
@@ -231,16 +230,15 @@ export async function insertSignupInvite(
     r.createdAt,
     r.expiresAt,
   );
-  return toSignupInvite({ id: r.id, email: r.email, created_at: r.createdAt, expires_at: r.expiresAt, used_at: null });
+  return SignupInviteRow.parse({ id: r.id, email: r.email, created_at: r.createdAt, expires_at: r.expiresAt, used_at: null });
 }
 
 /** Unrevoked sign-up invites, newest first (at most 200). */
 export async function listSignupInvites(db: Db): Promise<SignupInvite[]> {
-  const rows = await db.all(
+  return db.all(
     SignupInviteRow,
     "SELECT id, email, created_at, expires_at, used_at FROM invites WHERE workspace_id IS NULL AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 200",
   );
-  return rows.map(toSignupInvite);
 }
 
 /** False when there is no unused, unrevoked sign-up invite with this id. */
