@@ -20,7 +20,7 @@ describe("ApiClient.call", () => {
   it("fills and encodes path parameters from the route key", async () => {
     const { calls, fetchImpl } = recorder(() => json({ ok: true }));
     const client = new ApiClient({ baseURL: "http://api.test/", fetch: fetchImpl });
-    await client.call("GET /api/sessions/{id}", { params: { id: "a b/c" }, query: { x: 1, y: undefined } });
+    await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: "a b/c" }, query: { x: 1, y: undefined } });
     await client.call("POST /api/sessions", { body: { name: "n" } });
     expect(calls).toEqual([
       { url: "http://api.test/api/sessions/a%20b%2Fc?x=1", method: "GET", body: null },
@@ -34,29 +34,29 @@ describe("ApiClient.call", () => {
     void (() => {
       // @ts-expect-error not a route of the OpenAPI document
       void client.call("GET /api/nope");
-      // @ts-expect-error the route needs params.id
-      void client.call("GET /api/sessions/{id}");
+      // @ts-expect-error the route needs params.sessionId
+      void client.call("GET /api/sessions/{sessionId}");
       // @ts-expect-error wrong parameter name
-      void client.call("GET /api/sessions/{id}", { params: { sessionId: "s" } });
+      void client.call("GET /api/sessions/{sessionId}", { params: { id: "s" } });
     });
-    expect(() => routePath("GET /api/sessions/{id}" as keyof typeof API_ROUTES)).toThrow(/missing path parameter id/);
+    expect(() => routePath("GET /api/sessions/{sessionId}" as keyof typeof API_ROUTES)).toThrow(/missing path parameter sessionId/);
   });
 
   it("validates the answer with the schema, naming the route and field", async () => {
     const { fetchImpl } = recorder(() => json({ session: { id: 7 } }));
     const schema = z.object({ session: z.object({ id: z.string() }) });
     const strict = new ApiClient({ baseURL: "http://api.test", fetch: fetchImpl });
-    const err = await strict.call("GET /api/sessions/{id}", { params: { id: "s1" }, schema }).catch((e) => e);
+    const err = await strict.call("GET /api/sessions/{sessionId}", { params: { sessionId: "s1" }, schema }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.message).toMatch(/GET \/api\/sessions\/s1 at session\.id/);
     const lax = new ApiClient({ baseURL: "http://api.test", fetch: fetchImpl, validate: false });
-    expect(await lax.call("GET /api/sessions/{id}", { params: { id: "s1" }, schema })).toEqual({ session: { id: 7 } });
+    expect(await lax.call("GET /api/sessions/{sessionId}", { params: { sessionId: "s1" }, schema })).toEqual({ session: { id: 7 } });
   });
 
   it("turns error bodies into ApiError through callRaw too", async () => {
     const { fetchImpl } = recorder(() => json({ error: { code: "not_found", message: "no such session" } }, 404));
     const client = new ApiClient({ baseURL: "http://api.test", fetch: fetchImpl });
-    const err = await client.callRaw("DELETE /api/sessions/{id}", { params: { id: "x" } }).catch((e) => e);
+    const err = await client.callRaw("DELETE /api/sessions/{sessionId}", { params: { sessionId: "x" } }).catch((e) => e);
     expect(err).toMatchObject({ code: "not_found", message: "no such session" });
   });
 

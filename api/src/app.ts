@@ -32,7 +32,7 @@ import workspaces from "./workspaces/routes/index";
 
 /**
  * JSON bodies are small; bundle uploads (/api/uploads) and directory uploads (PUT
- * /api/sessions/:id/files/archive) stream and enforce their own limits.
+ * /api/sessions/:sessionId/files/archive) stream and enforce their own limits.
  */
 const JSON_BODY_LIMIT = 256 * 1024;
 const STREAMED_UPLOAD = /^\/api\/sessions\/[^/]+\/files\/archive$/;

@@ -220,12 +220,12 @@ describe("snapshot and export routes in the OpenAPI document", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
     for (const [path, method] of [
-      ["/api/sessions/{id}/snapshots", "get"],
-      ["/api/sessions/{id}/snapshots", "post"],
-      ["/api/sessions/{id}/snapshots/{sid}/restore", "post"],
-      ["/api/sessions/{id}/snapshots/{sid}/new-session", "post"],
-      ["/api/sessions/{id}/snapshots/{sid}/content", "get"],
-      ["/api/sessions/{id}/snapshots/{sid}", "delete"],
+      ["/api/sessions/{sessionId}/snapshots", "get"],
+      ["/api/sessions/{sessionId}/snapshots", "post"],
+      ["/api/sessions/{sessionId}/snapshots/{snapshotId}/restore", "post"],
+      ["/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", "post"],
+      ["/api/sessions/{sessionId}/snapshots/{snapshotId}/content", "get"],
+      ["/api/sessions/{sessionId}/snapshots/{snapshotId}", "delete"],
       ["/api/workspaces/current/exports", "post"],
       ["/api/admin/workspaces/{workspaceId}/exports", "post"],
     ] as const) {

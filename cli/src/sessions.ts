@@ -23,7 +23,7 @@ export async function resolveSession(client: ApiClient, ref: string): Promise<Se
   // Ids look like `ses_…`; names never hold an underscore, so a name skips the lookup by id.
   if (key.includes("_")) {
     try {
-      return (await client.call("GET /api/sessions/{id}", { params: { id: key }, schema: sessionDetailResponse })).session;
+      return (await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: key }, schema: sessionDetailResponse })).session;
     } catch (err) {
       if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
     }
@@ -49,7 +49,7 @@ export interface WaitOptions {
 export async function waitForState(client: ApiClient, id: string, targets: SessionState[], opts: WaitOptions = {}): Promise<Session> {
   const deadline = Date.now() + (opts.timeoutMs ?? 5 * 60_000);
   for (;;) {
-    const { session } = await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
+    const { session } = await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: id }, schema: sessionDetailResponse });
     opts.onUpdate?.(session);
     if (targets.includes(session.state)) return session;
     if (session.state === "failed") {
@@ -75,7 +75,7 @@ export async function ensureRunning(client: ApiClient, session: Session, opts: W
   if (current.state === "running") return current;
   if (current.state !== "starting") {
     try {
-      await client.call("POST /api/sessions/{id}/start", { params: { id: current.id }, body: {}, schema: sessionResponse });
+      await client.call("POST /api/sessions/{sessionId}/start", { params: { sessionId: current.id }, body: {}, schema: sessionResponse });
     } catch (err) {
       // Someone else started it between our read and our start: just wait for it.
       if (!(err instanceof ApiError && (err.code === "invalid_state" || err.code === "conflict"))) throw err;

@@ -28,8 +28,8 @@ export interface UploadedVersion {
  * follows the build to its end and promotes the version. A failed build is an error naming its log.
  */
 export async function uploadVersion(ctx: Context, o: UploadVersionOptions): Promise<UploadedVersion> {
-  const created = await ctx.client.call("POST /api/templates/{id}/versions", {
-    params: { id: o.template.id },
+  const created = await ctx.client.call("POST /api/templates/{templateId}/versions", {
+    params: { templateId: o.template.id },
     body: { version: o.version, manifest: o.manifest },
     schema: createVersionResponse,
   });
@@ -62,8 +62,8 @@ export async function uploadVersion(ctx: Context, o: UploadVersionOptions): Prom
     }
     spinner.succeed(`build ${final.id}: succeeded`);
     if (o.promote) {
-      await ctx.client.call("POST /api/templates/{id}/promote", {
-        params: { id: o.template.id },
+      await ctx.client.call("POST /api/templates/{templateId}/promote", {
+        params: { templateId: o.template.id },
         body: { versionId: uploaded.version.id },
       });
       promoted = true;

@@ -116,7 +116,9 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   await expect(page.getByTestId("start-on-intent")).toBeChecked();
   await expect
     .poll(
-      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      async () =>
+        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
+          .state,
       { timeout: 60_000 },
     )
     .toBe("sleeping");
@@ -131,13 +133,17 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   expect(answer).toMatchObject({ action: "waking", sessionId: session.id });
   await expect
     .poll(
-      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      async () =>
+        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
+          .state,
       { timeout: 60_000 },
     )
     .toMatch(/^(starting|running)$/);
   await expect
     .poll(
-      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      async () =>
+        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
+          .state,
       { timeout: 60_000 },
     )
     .toBe("running");

@@ -101,7 +101,7 @@ export function createContext({
       return (await client.call("POST /api/sessions", { body: { name, ...extra } })).session;
     },
     async deleteSession(id) {
-      await client.call("DELETE /api/sessions/{id}", { params: { id } });
+      await client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: id } });
     },
     /** The terminal through the Worker and the session DO. */
     proxiedTerminal(sessionId, terminal = "main") {

@@ -35,7 +35,8 @@ async function sealedSecretRow(workspaceId: string, name: string, value: string)
     .join(", ")}, ${t}, ${t})`;
 }
 
-const putSecret = (user: StackUser, name: string, value: string) => api(user, "PUT", "/api/workspaces/current/secrets", { name, value });
+const putSecret = (user: StackUser, name: string, value: string) =>
+  api(user, "PUT /api/workspaces/current/secrets", { body: { name, value } });
 
 /**
  * An ordinary account tries to make the runtime host (root) or the agent run files it wrote:
@@ -97,7 +98,7 @@ describe("session-controlled environment", () => {
       env: { ...payload, BASH_ENV: `${trap}/hook.sh`, KEEP: "yes" },
     });
 
-    const start = await api(attacker, "POST", "/api/sessions", { name: "victim", templateId });
+    const start = await api(attacker, "POST /api/sessions", { body: { name: "victim", templateId } });
     // Whatever the start did, nothing the session planted ran: not as root, not as the agent.
     expect(fs.readdirSync(trap).filter((f) => f.startsWith("ran-"))).toEqual([]);
     expect(start.status, await start.clone().text()).toBe(201);
@@ -114,7 +115,7 @@ describe("session-controlled environment", () => {
 
     expect(fs.readdirSync(trap).filter((f) => f.startsWith("ran-"))).toEqual([]);
     // Still listed (names only), so the owner can see and delete them.
-    const listed = (await (await api(attacker, "GET", "/api/workspaces/current/secrets")).json()) as { secrets: { name: string }[] };
+    const listed = (await (await api(attacker, "GET /api/workspaces/current/secrets")).json()) as { secrets: { name: string }[] };
     expect(listed.secrets.map((s) => s.name)).toEqual(expect.arrayContaining(["PATH", "NODE_OPTIONS", "LD_PRELOAD"]));
   });
 });

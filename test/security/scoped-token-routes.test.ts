@@ -26,7 +26,7 @@ describe("a workspace-wide scoped token stays on its routes", () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "scoped-events", start: false });
     const minted = (await expectOK(
-      await api(owner, "POST", "/api/scoped-tokens", { name: "agent", expiresInSeconds: 600, scopes: ["files"] }),
+      await api(owner, "POST /api/scoped-tokens", { body: { name: "agent", expiresInSeconds: 600, scopes: ["files"] } }),
       201,
     )) as ScopedToken;
     expect(minted.sessionId).toBeNull();

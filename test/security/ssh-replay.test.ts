@@ -40,7 +40,9 @@ describe("an ssh token is single-use", () => {
   it("the same token sent on parallel connections opens one of them", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "ssh-replay" });
-    const { token } = sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${session.id}/ssh-token`)));
+    const { token } = sshTokenSchema.parse(
+      await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } })),
+    );
     const results = await Promise.all(Array.from({ length: 6 }, () => upgrade(session.id, token)));
     expect(results.filter((s) => s === 101)).toHaveLength(1);
     expect(results.filter((s) => s !== 101).every((s) => s === 401)).toBe(true);
@@ -49,7 +51,9 @@ describe("an ssh token is single-use", () => {
   it("a KV replica that still answers a spent token (KV is eventually consistent) does not open a second connection", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "ssh-replay-kv" });
-    const { token } = sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${session.id}/ssh-token`)));
+    const { token } = sshTokenSchema.parse(
+      await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } })),
+    );
     const key = `ssh-token:${createHash("sha256").update(`bf-token:${token}`).digest("hex")}`;
     const stored = await kv(["get", key]);
     expect(stored).toContain(session.id);

@@ -15,12 +15,15 @@ import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
  */
 
 async function share(owner: StackUser, sessionId: string, body: Record<string, unknown>) {
-  const res = await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { expiresInSeconds: 3600, ...body });
+  const res = await api(owner, "POST /api/sessions/{sessionId}/shares", {
+    params: { sessionId },
+    body: { expiresInSeconds: 3600, ...body },
+  });
   return createShareResponse.parse(await expectOK(res, 201));
 }
 
 async function accessLog(owner: StackUser, sessionId: string): Promise<ShareAccess[]> {
-  const res = await api(owner, "GET", `/api/sessions/${sessionId}/share-access?limit=500`);
+  const res = await api(owner, "GET /api/sessions/{sessionId}/share-access", { params: { sessionId }, query: { limit: 500 } });
   return shareAccessListResponse.parse(await expectOK(res)).entries;
 }
 
@@ -75,7 +78,7 @@ describe("preview share links on the stack", () => {
     expect((await get(`${path}hello`)).status).toBe(401);
     expect((await openWS(`${path}hmr`)).status).toBe(401);
 
-    await expectOK(await api(owner, "DELETE", `/api/sessions/${id}/shares/${link.id}`));
+    await expectOK(await api(owner, "DELETE /api/sessions/{sessionId}/shares/{shareId}", { params: { sessionId: id, shareId: link.id } }));
     expect((await visit.get("/hello")).status).toBe(410);
     expect((await visit.ws("/hmr")).status).toBe(410);
 
@@ -154,7 +157,7 @@ describe("preview share links on the stack", () => {
     const { path } = await share(owner, id, { scope: "anyone" });
     const visit = await mustVisitShare(path);
     expect((await visit.get("/x")).status).toBe(200);
-    await expectOK(await api(owner, "DELETE", `/api/sessions/${id}`));
+    await expectOK(await api(owner, "DELETE /api/sessions/{sessionId}", { params: { sessionId: id } }));
     expect((await visit.get("/x")).status).toBe(410);
     expect((await visit.ws("/x")).status).toBe(410);
     expect((await get(`${path}x`)).status).toBe(410);

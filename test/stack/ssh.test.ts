@@ -73,7 +73,7 @@ describe("real OpenSSH through the tunnel", () => {
     const config = readFileSync(fh.sshConfig, "utf8");
     expect(config.startsWith(userConfig)).toBe(true);
     expect(config).toContain(`Host ${host}\n`);
-    const { keys } = (await expectOK(await api(user, "GET", "/api/auth/ssh-keys"))) as { keys: unknown[] };
+    const { keys } = (await expectOK(await api(user, "GET /api/auth/ssh-keys"))) as { keys: unknown[] };
     const managed = keys.map((k) => sshKeySchema.parse(k)).filter((k) => k.managed);
     expect(managed).toHaveLength(1);
     expect(managed[0]!.publicKey.trim()).toBe(
@@ -180,7 +180,7 @@ describe("real OpenSSH through the tunnel", () => {
       return `${process.execPath} ${FLARE_BIN} ssh-proxy ${sessionId} --token-file ${file}`;
     };
     const mint = async (sessionId: string) =>
-      sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/ssh-token`)));
+      sshTokenSchema.parse(await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId } })));
 
     it("accepts a fresh token once, and refuses it when replayed", async () => {
       const { token } = await mint(session.id);
@@ -247,18 +247,20 @@ describe("real OpenSSH through the tunnel", () => {
 
       const stranger = await createStackUser();
       const theirs = keygen("theirs");
-      await expectOK(await api(stranger, "POST", "/api/auth/ssh-keys", { publicKey: theirs.publicKey, name: "stranger" }));
+      await expectOK(await api(stranger, "POST /api/auth/ssh-keys", { body: { publicKey: theirs.publicKey, name: "stranger" } }));
       const r2 = await bare(proxy, theirs.file);
       expect(r2.code).toBe(255);
       expect(r2.stderr).toContain("Permission denied");
 
       const mine = keygen("mine");
-      const added = (await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: mine.publicKey, name: "second key" }))) as {
+      const added = (await expectOK(
+        await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: mine.publicKey, name: "second key" } }),
+      )) as {
         key: { id: string };
       };
       const r3 = await bare(proxy, mine.file);
       expect(r3.stdout, r3.stderr).toBe("in\n");
-      await expectOK(await api(user, "DELETE", `/api/auth/ssh-keys/${added.key.id}`));
+      await expectOK(await api(user, "DELETE /api/auth/ssh-keys/{keyId}", { params: { keyId: added.key.id } }));
       const r4 = await bare(proxy, mine.file);
       expect(r4.code).toBe(255);
       expect(r4.stderr).toContain("Permission denied");
@@ -266,7 +268,7 @@ describe("real OpenSSH through the tunnel", () => {
 
     it("does not mint a token for a session in another workspace", async () => {
       const stranger = await createStackUser();
-      const res = await api(stranger, "POST", `/api/sessions/${session.id}/ssh-token`);
+      const res = await api(stranger, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } });
       expect(res.status).toBe(404);
       const fhStranger = flareHome();
       signIn(fhStranger, stranger);

@@ -80,7 +80,11 @@ export function registerBuild(program: Command, app: App): void {
     .argument("<buildId>", "build id")
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const build = await ctx.client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema });
+      const build = await ctx.client.call("POST /api/template-builds/{buildId}/retry", {
+        params: { buildId: id },
+        body: {},
+        schema: buildSchema,
+      });
       ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
     });
 

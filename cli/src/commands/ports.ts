@@ -27,7 +27,10 @@ export function registerPorts(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/ports", { params: { id: s.id }, schema: sessionPortsResponse });
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/ports", {
+        params: { sessionId: s.id },
+        schema: sessionPortsResponse,
+      });
       ctx.out.result(data, () =>
         data.ports.length === 0
           ? `nothing listens in ${s.name} yet`
@@ -84,8 +87,8 @@ export function registerPorts(program: Command, app: App): void {
         throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
       }
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{id}/shares", {
-        params: { id: s.id },
+      const data = await ctx.client.call("POST /api/sessions/{sessionId}/shares", {
+        params: { sessionId: s.id },
         body: {
           scope: opts.scope as ShareScope,
           emails: opts.email.length ? opts.email : undefined,

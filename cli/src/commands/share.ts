@@ -53,8 +53,8 @@ export function registerShare(program: Command, app: App): void {
         throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
       }
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{id}/shares", {
-        params: { id: s.id },
+      const data = await ctx.client.call("POST /api/sessions/{sessionId}/shares", {
+        params: { sessionId: s.id },
         body: { scope, emails: opts.email.length ? opts.email : undefined, expiresInSeconds, label: opts.label },
         schema: createShareResponse,
       });
@@ -71,7 +71,10 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/shares", { params: { id: s.id }, schema: shareListResponse });
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", {
+        params: { sessionId: s.id },
+        schema: shareListResponse,
+      });
       ctx.out.result(data, () =>
         data.shares.length === 0
           ? `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``
@@ -98,8 +101,8 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, linkId: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("DELETE /api/sessions/{id}/shares/{shareId}", {
-        params: { id: s.id, shareId: linkId },
+      const data = await ctx.client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
+        params: { sessionId: s.id, shareId: linkId },
         schema: shareResponse,
       });
       ctx.out.result(data, () => `revoked ${data.share.id}`);
@@ -114,8 +117,8 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/share-access", {
-        params: { id: s.id },
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/share-access", {
+        params: { sessionId: s.id },
         query: { limit: opts.limit, shareId: opts.link },
         schema: shareAccessListResponse,
       });

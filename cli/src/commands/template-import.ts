@@ -61,7 +61,7 @@ async function findOrCreate(client: ApiClient, ref: string, create: boolean): Pr
     body: { name: ref, description: "imported from devcontainer.json" },
     schema: templateSchema,
   });
-  return client.call("GET /api/templates/{id}", { params: { id: t.id }, schema: templateDetailSchema });
+  return client.call("GET /api/templates/{templateId}", { params: { templateId: t.id }, schema: templateDetailSchema });
 }
 
 export function registerTemplateImport(tpl: Command, app: App): void {

@@ -35,7 +35,7 @@ describe("api client", () => {
       "fetch",
       respond(409, JSON.stringify({ error: { code: "invalid_state", message: "session is stopping", details: { state: "stopping" } } })),
     );
-    const err = await caught(client.call("POST /api/sessions/{id}/start", { params: { id: "s1" }, body: {} }));
+    const err = await caught(client.call("POST /api/sessions/{sessionId}/start", { params: { sessionId: "s1" }, body: {} }));
     expect(err.code).toBe("invalid_state");
     expect(err.status).toBe(409);
     expect(err.message).toBe("session is stopping");
@@ -97,7 +97,7 @@ describe("api client", () => {
   it("sends same-origin relative requests with the session cookie", async () => {
     const fetchMock = respond(200, "{}");
     vi.stubGlobal("fetch", fetchMock);
-    await client.call("GET /api/sessions/{id}", { params: { id: "s 1" }, query: { x: 1 } });
+    await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: "s 1" }, query: { x: 1 } });
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe("/api/sessions/s%201?x=1");
     expect(init?.credentials).toBe("same-origin");

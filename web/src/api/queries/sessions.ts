@@ -80,7 +80,8 @@ export function updateListCaches(qc: QueryClient, fn: (sessions: Session[], filt
 export const sessionQuery = (id: string) =>
   queryOptions({
     queryKey: sessionKeys.detail(id),
-    queryFn: async () => (await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse })).session,
+    queryFn: async () =>
+      (await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: id }, schema: sessionDetailResponse })).session,
     refetchInterval: (query) => (query.state.data && TRANSITIONAL_STATES.includes(query.state.data.state) ? 3_000 : 30_000),
   });
 
@@ -156,11 +157,11 @@ export function useSessionAction() {
   return useMutation({
     mutationFn: async ({ id, action }: { id: string; action: SessionAction }) => {
       if (action === "delete") {
-        await client.call("DELETE /api/sessions/{id}", { params: { id } });
+        await client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: id } });
         return null;
       }
-      const route = `POST /api/sessions/{id}/${action}` as const;
-      return (await client.call(route, { params: { id }, body: {}, schema: sessionResponse })).session;
+      const route = `POST /api/sessions/{sessionId}/${action}` as const;
+      return (await client.call(route, { params: { sessionId: id }, body: {}, schema: sessionResponse })).session;
     },
     onMutate: async ({ id, action }) => {
       const snap = await takeSnapshot(qc, id);

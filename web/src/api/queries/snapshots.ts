@@ -20,8 +20,12 @@ export const snapshotsQuery = (sessionId: string) =>
   queryOptions({
     queryKey: snapshotKeys.list(sessionId),
     queryFn: async () =>
-      (await client.call("GET /api/sessions/{id}/snapshots", { params: { id: sessionId }, returns: returns<{ snapshots: Snapshot[] }>() }))
-        .snapshots,
+      (
+        await client.call("GET /api/sessions/{sessionId}/snapshots", {
+          params: { sessionId },
+          returns: returns<{ snapshots: Snapshot[] }>(),
+        })
+      ).snapshots,
     // A pending upload finishes on its own; poll while one is shown.
     refetchInterval: (query) => (query.state.data?.some((s) => s.status === "pending") ? 2_000 : 30_000),
   });
@@ -30,8 +34,8 @@ export function useCreateSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (label: string | undefined) =>
-      client.call("POST /api/sessions/{id}/snapshots", {
-        params: { id: sessionId },
+      client.call("POST /api/sessions/{sessionId}/snapshots", {
+        params: { sessionId },
         body: label ? { label } : {},
         schema: snapshotSchema,
       }),
@@ -43,8 +47,8 @@ export function useRestoreSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (snapshotId: string) =>
-      client.call("POST /api/sessions/{id}/snapshots/{sid}/restore", {
-        params: { id: sessionId, sid: snapshotId },
+      client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+        params: { sessionId, snapshotId },
         body: {},
         schema: restoreSnapshotResult,
       }),
@@ -56,8 +60,8 @@ export function useDeleteSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (snapshotId: string) =>
-      client.call("DELETE /api/sessions/{id}/snapshots/{sid}", {
-        params: { id: sessionId, sid: snapshotId },
+      client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", {
+        params: { sessionId, snapshotId },
         returns: returns<{ ok: true }>(),
       }),
     onMutate: async (snapshotId) => {
@@ -76,8 +80,8 @@ export function useRestoreIntoNewSession(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ snapshotId, ...body }: RestoreIntoNewSessionBody & { snapshotId: string }) =>
-      client.call("POST /api/sessions/{id}/snapshots/{sid}/new-session", {
-        params: { id: sessionId, sid: snapshotId },
+      client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
+        params: { sessionId, snapshotId },
         body,
         returns: returns<{ session: Session; snapshot: Snapshot }>(),
       }),

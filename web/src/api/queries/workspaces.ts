@@ -179,7 +179,10 @@ export function useRevokeInvite() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      client.call("DELETE /api/workspaces/current/invites/{id}", { params: { id }, returns: returns<{ invite: Invite }>() }),
+      client.call("DELETE /api/workspaces/current/invites/{inviteId}", {
+        params: { inviteId: id },
+        returns: returns<{ invite: Invite }>(),
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.invites }),
   });
 }
