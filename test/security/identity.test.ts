@@ -156,14 +156,11 @@ describe("plans and workspace creation", () => {
     const owner = await createStackUser();
     const res = await api(owner, "PUT /api/workspaces/current/plan", { body: { plan: "team" } });
     expect(res.status).toBe(403);
-    expect(
-      (
-        await api(owner, "PUT /api/admin/workspaces/{workspaceId}/plan", {
-          params: { workspaceId: owner.workspaceId },
-          body: { plan: "team" },
-        })
-      ).status,
-    ).toBe(403);
+    const byId = await api(owner, "PUT /api/admin/workspaces/{workspaceId}/plan", {
+      params: { workspaceId: owner.workspaceId },
+      body: { plan: "team" },
+    });
+    expect(byId.status).toBe(403);
     expect(((await expectOK(await api(owner, "GET /api/workspaces/current/plan"))) as { plan: string }).plan).toBe("free");
     await expectOK(
       await api(stackOperator(), "PUT /api/admin/workspaces/{workspaceId}/plan", {

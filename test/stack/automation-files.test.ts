@@ -85,26 +85,20 @@ describe("the file API for programs", () => {
   it("refuses traversal (400, nothing runs), symlinks out of the workspace (per op, 403), bad and oversized input", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "files-bad" });
-    const traversal = await api(owner, "POST /api/sessions/{sessionId}/files/batch", {
-      params: { sessionId: session.id },
-      body: {
-        ops: [
-          { op: "write", path: "first.txt", content: "x" },
-          { op: "read", path: "a/../../etc/passwd" },
-        ],
-      },
-    });
+    const writeThenRead = (path: string) =>
+      api(owner, "POST /api/sessions/{sessionId}/files/batch", {
+        params: { sessionId: session.id },
+        body: {
+          ops: [
+            { op: "write", path: "first.txt", content: "x" },
+            { op: "read", path },
+          ],
+        },
+      });
+    const traversal = await writeThenRead("a/../../etc/passwd");
     expect(traversal.status).toBe(400);
     expect(await errorCode(traversal)).toBe("bad_request");
-    const absolute = await api(owner, "POST /api/sessions/{sessionId}/files/batch", {
-      params: { sessionId: session.id },
-      body: {
-        ops: [
-          { op: "write", path: "first.txt", content: "x" },
-          { op: "read", path: "/etc/passwd" },
-        ],
-      },
-    });
+    const absolute = await writeThenRead("/etc/passwd");
     expect(absolute.status).toBe(403);
     expect(await errorCode(absolute)).toBe("forbidden");
     // The whole batch was refused: the write before the bad op did not run.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK } from "./helpers/api";
 import { putFile, sampleTree, shellExtras, treeDigest } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
-import { createStackUser } from "./helpers/users";
+import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
 
@@ -53,20 +53,12 @@ describe("POST /api/sessions/:id/fork", () => {
     const stopped = await createSession(owner, { name: "fork-b", start: false });
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
     const stranger = await createStackUser();
-    expect(
-      (await api(viewer, "POST /api/sessions/{sessionId}/fork", { params: { sessionId: running.id }, body: { name: "x" } })).status,
-    ).toBe(403);
-    expect(
-      (await api(stranger, "POST /api/sessions/{sessionId}/fork", { params: { sessionId: running.id }, body: { name: "x" } })).status,
-    ).toBe(404);
-    expect(
-      (await api(owner, "POST /api/sessions/{sessionId}/fork", { params: { sessionId: stopped.id }, body: { name: "x" } })).status,
-    ).toBe(409);
-    expect(
-      (await api(owner, "POST /api/sessions/{sessionId}/fork", { params: { sessionId: running.id }, body: { name: "fork-b" } })).status,
-    ).toBe(409);
-    expect(
-      (await api(owner, "POST /api/sessions/{sessionId}/fork", { params: { sessionId: running.id }, body: { name: "Not Valid" } })).status,
-    ).toBe(400);
+    const fork = (user: StackUser, sessionId: string, name: string) =>
+      api(user, "POST /api/sessions/{sessionId}/fork", { params: { sessionId }, body: { name } });
+    expect((await fork(viewer, running.id, "x")).status).toBe(403);
+    expect((await fork(stranger, running.id, "x")).status).toBe(404);
+    expect((await fork(owner, stopped.id, "x")).status).toBe(409);
+    expect((await fork(owner, running.id, "fork-b")).status).toBe(409);
+    expect((await fork(owner, running.id, "Not Valid")).status).toBe(400);
   });
 });
