@@ -39,7 +39,7 @@ const manifestEntry = z.object({
 });
 
 /**
- * Host `POST /runtimes/:id/keep` after the runtime stopped: seal its workspace folder for the next
+ * Host `POST /runtimes/:runtimeId/keep` after the runtime stopped: seal its workspace folder for the next
  * start when it equals snapshot `snapshotId` (whose manifest this is). Answers `{ kept, reason? }`.
  */
 export const keepWorkspaceBody = z.object({
