@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK } from "./helpers/api";
+import { api, createSession, expectOK } from "./helpers/api";
 import { createStackUser } from "./helpers/users";
 
 interface ExecResult {
@@ -98,10 +98,9 @@ describe("POST /api/sessions/:id/exec", () => {
   it("streams output chunks and the exit as Server-Sent Events", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "exec-stream" });
-    const res = await fetch(`${baseURL()}/api/sessions/${session.id}/exec`, {
-      method: "POST",
-      headers: { ...owner.headers, "content-type": "application/json" },
-      body: JSON.stringify({ command: "echo one; sleep 0.2; echo two >&2; exit 7", stream: true }),
+    const res = await api(owner, "POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: session.id },
+      body: { command: "echo one; sleep 0.2; echo two >&2; exit 7", stream: true },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");

@@ -9,7 +9,7 @@ import { ApiError, BurstFlare, type WatchEvent } from "@burstflare/sdk/automatio
 import type { FileOpResult, ScopedToken } from "@burstflare/sdk/schemas/automation";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, req, send } from "./helpers/api";
+import { api, baseURL, clientFor, createSession, expectOK, req, send } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const batch = async (user: StackUser, id: string, ops: unknown[]) =>
@@ -197,10 +197,12 @@ describe("the file API for programs", () => {
         expect((err as ApiError).code).toBe("unsafe_archive");
       }
       expect((await s.files.batch([{ op: "stat", path: "unsafe" }]))[0]?.error?.code).toBe("not_found");
-      const garbage = await fetch(`${baseURL()}/api/sessions/${session.id}/files/archive?path=g`, {
-        method: "PUT",
-        headers: owner.headers,
+      // callRaw: the body is not JSON.
+      const garbage = await clientFor(owner).callRaw("PUT /api/sessions/{sessionId}/files/archive", {
+        params: { sessionId: session.id },
+        query: { path: "g" },
         body: "not a tar",
+        acceptErrors: true,
       });
       expect(garbage.status).toBe(400);
       expect(
@@ -227,8 +229,9 @@ describe("the file API for programs", () => {
     await s.files.mkdir("w");
     const abort = new AbortController();
     const events: WatchEvent[] = [];
-    const res = await fetch(`${baseURL()}/api/sessions/${session.id}/files/watch?path=w&timeoutMs=30000`, {
-      headers: owner.headers,
+    const res = await api(owner, "GET /api/sessions/{sessionId}/files/watch", {
+      params: { sessionId: session.id },
+      query: { path: "w", timeoutMs: 30000 },
       signal: abort.signal,
     });
     expect(res.status).toBe(200);
@@ -291,16 +294,17 @@ describe("the file API for programs", () => {
   it("holds at most 8 watches per runtime (429); a watch that timed out frees its place", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "files-watch-limit" });
-    const url = `${baseURL()}/api/sessions/${session.id}/files/watch?timeoutMs=2000`;
-    const open = await Promise.all(Array.from({ length: 8 }, () => fetch(url, { headers: owner.headers })));
+    const watch = () =>
+      api(owner, "GET /api/sessions/{sessionId}/files/watch", { params: { sessionId: session.id }, query: { timeoutMs: 2000 } });
+    const open = await Promise.all(Array.from({ length: 8 }, watch));
     expect(open.map((r) => r.status)).toEqual(Array(8).fill(200));
-    const ninth = await fetch(url, { headers: owner.headers });
+    const ninth = await watch();
     expect(ninth.status).toBe(429);
     expect(await errorCode(ninth)).toBe("rate_limited");
     // Each ends by itself with an `end` event once its timeout ran out.
     const texts = await Promise.all(open.map((r) => r.text()));
     for (const text of texts) expect(text).toContain("event: end");
-    const again = await fetch(url, { headers: owner.headers });
+    const again = await watch();
     expect(again.status).toBe(200);
     await again.body?.cancel();
   });
@@ -335,7 +339,7 @@ describe("the file API for programs", () => {
     const as = (token: string): StackUser => ({ ...owner, token, headers: { authorization: `Bearer ${token}` } });
     const files = as((await mint({ sessionId: session.id, scopes: ["files"] })).token);
     expect((await batch(files, session.id, [{ op: "write", path: "t.txt", content: "t" }]))[0]?.ok).toBe(true);
-    const tgz = await fetch(`${baseURL()}/api/sessions/${session.id}/files/archive`, { headers: files.headers });
+    const tgz = await api(files, "GET /api/sessions/{sessionId}/files/archive", { params: { sessionId: session.id } });
     expect(tgz.status).toBe(200);
     await tgz.arrayBuffer();
     const exec = as((await mint({ sessionId: session.id, scopes: ["exec"] })).token);

@@ -107,7 +107,7 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
     const templates = (await client.callTool({ name: "list_templates", arguments: {} })) as TextResult;
     expect(json(templates).error.code).toBe("token_not_allowed");
     // No credential, no MCP.
-    const anonymous = await fetch(`${baseURL()}/api/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const anonymous = await api(null, "POST /api/mcp", { body: {} });
     expect(anonymous.status).toBe(401);
   });
 });

@@ -1,6 +1,6 @@
 import type { ProcessInfo, ProcessOutput } from "@burstflare/sdk/protocol/automation";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, getSession, req, send, until } from "./helpers/api";
+import { api, createSession, expectOK, getSession, req, send, until } from "./helpers/api";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";
 
@@ -10,10 +10,10 @@ describe("background processes", () => {
     const session = await createSession(owner, { name: "procs" });
     // The start request is made on its own connection and then torn down.
     const abort = new AbortController();
-    const res = await fetch(`${baseURL()}/api/sessions/${session.id}/processes`, {
-      method: "POST",
-      headers: { ...owner.headers, "content-type": "application/json", connection: "close" },
-      body: JSON.stringify({ command: "for i in 1 2 3 4 5; do echo tick $i; sleep 0.3; done; echo done >&2" }),
+    const res = await api(owner, "POST /api/sessions/{sessionId}/processes", {
+      params: { sessionId: session.id },
+      headers: { connection: "close" },
+      body: { command: "for i in 1 2 3 4 5; do echo tick $i; sleep 0.3; done; echo done >&2" },
       signal: abort.signal,
     });
     const started = (await expectOK(res, 201)) as ProcessInfo;
@@ -61,9 +61,9 @@ describe("background processes", () => {
     )) as ProcessInfo;
     // A caller that gives up while waiting takes nothing with it: the agent holds the process.
     const gaveUp = new AbortController();
-    const waiting = fetch(`${baseURL()}/api/sessions/${session.id}/processes/${p.id}/wait?timeoutMs=30000`, {
-      method: "POST",
-      headers: owner.headers,
+    const waiting = api(owner, "POST /api/sessions/{sessionId}/processes/{processId}/wait", {
+      params: { sessionId: session.id, processId: p.id },
+      query: { timeoutMs: 30000 },
       signal: gaveUp.signal,
     }).catch((err: Error) => err);
     setTimeout(() => gaveUp.abort(), 300);

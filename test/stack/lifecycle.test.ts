@@ -22,7 +22,7 @@ describe("session lifecycle on the local driver", () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "persist" });
     await writeFile(user, session.id, "notes/keep.txt", "kept across stop");
-    const events = await fetch(`${baseURL()}/api/sessions/${session.id}/events`, { headers: user.headers });
+    const events = await api(user, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
     expect(events.headers.get("content-type")).toContain("text/event-stream");
     const stopped = await sessionAction(user, session.id, "stop");
     expect(stopped).toMatchObject({ state: "stopped", lastLifecyclePhase: "stopped", runtimeStatus: "stopped" });
@@ -40,7 +40,7 @@ describe("session lifecycle on the local driver", () => {
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
     const session = await createSession(user, { name: "sleepy", templateId });
     await writeFile(user, session.id, "before-sleep.txt", "zzz");
-    const events = await fetch(`${baseURL()}/api/sessions/${session.id}/events`, { headers: user.headers });
+    const events = await api(user, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
     const detail = await getSession(user, session.id);
     expect(detail.activity).toMatchObject({ idleTimeoutSeconds: 5 });
     expect(detail.activity?.keptAwakeBy.join(" ")).toMatch(/files activity/);

@@ -1,6 +1,6 @@
 import { type Session, sessionListResponse, workspaceSessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, sessionAction } from "./helpers/api";
+import { api, createSession, expectOK, sessionAction } from "./helpers/api";
 import { flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
@@ -48,7 +48,7 @@ class SSEReader {
 }
 
 const openEvents = async (user: StackUser, headers: Record<string, string> = {}) =>
-  new SSEReader(await fetch(`${baseURL()}/api/sessions/events`, { headers: { ...user.headers, ...headers } }));
+  new SSEReader(await api(user, "GET /api/sessions/events", { headers }));
 
 async function page(user: StackUser, query: string) {
   return sessionListResponse.parse(await expectOK(await api(user, "GET /api/sessions", { query })));

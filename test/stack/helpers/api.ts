@@ -18,7 +18,12 @@ type ApiParams<K extends RouteKey> = [RouteParams<K>] extends [never]
  * What a test sends to a route: its path parameters (encoded), a query and a JSON body. A query
  * given as a string is sent as written (repeated keys, the exact encoding a test checks).
  */
-export type ApiOptions<K extends RouteKey> = ApiParams<K> & { query?: Query | string; body?: unknown; headers?: Record<string, string> };
+export type ApiOptions<K extends RouteKey> = ApiParams<K> & {
+  query?: Query | string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+};
 type ApiArgs<K extends RouteKey> = [RouteParams<K>] extends [never] ? [opts?: ApiOptions<K>] : [opts: ApiOptions<K>];
 
 /** A request resolved to its method and path, for tables of calls that each expect the same answer. */
@@ -30,12 +35,13 @@ export interface ApiRequest {
   query?: Query | string;
   body?: unknown;
   headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 /** A call to a route of the OpenAPI document (sdk/api-routes.ts): a typo or a removed route fails typecheck. */
 export function req<K extends RouteKey>(route: K, ...[opts]: ApiArgs<K>): ApiRequest {
-  const { params, query, body, headers } = (opts ?? {}) as ApiOptions<RouteKey> & { params?: Record<string, string | number> };
-  return { ...routePath(route, params), label: route, query, body, headers };
+  const { params, ...rest } = (opts ?? {}) as ApiOptions<RouteKey> & { params?: Record<string, string | number> };
+  return { ...routePath(route, params), label: route, ...rest };
 }
 
 /** The session runtime's own entries, which are not OpenAPI routes (api/src/sessions/runtime-path.ts). */
@@ -80,6 +86,7 @@ export async function send(user: StackUser | null, request: ApiRequest): Promise
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
     query: typeof query === "string" ? undefined : query,
     headers,
+    signal: request.signal,
     acceptErrors: true,
   });
 }
