@@ -1,6 +1,6 @@
 import type { ProcessInfo } from "@burstflare/sdk/protocol/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
+import { api, createSession, expectOK, until } from "../stack/helpers/api";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
@@ -48,10 +48,9 @@ async function running(pid: number): Promise<boolean> {
 
 /** A streamed command that has printed its first line; resolves with everything the stream said once it ends. */
 async function streamingExec(user: StackUser, command: string): Promise<{ pid: number; ended: Promise<string> }> {
-  const res = await fetch(`${baseURL()}/api/sessions/${sessionId}/exec`, {
-    method: "POST",
-    headers: { ...user.headers, "content-type": "application/json" },
-    body: JSON.stringify({ command, stream: true, timeoutMs: 600_000 }),
+  const res = await api(user, "POST /api/sessions/{sessionId}/exec", {
+    params: { sessionId },
+    body: { command, stream: true, timeoutMs: 600_000 },
   });
   expect(res.status).toBe(200);
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();

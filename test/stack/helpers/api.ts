@@ -5,8 +5,11 @@ import type { StackUser } from "./users";
 
 export const baseURL = (): string => inject("baseURL");
 
+/** Who calls: a stack user, any bearer or cookie headers (`{ headers }`), or nobody (null). */
+export type Caller = Pick<StackUser, "headers"> | null;
+
 /** The sdk client as a CLI would use it (bearer token, no CSRF), answers checked against their schemas. */
-export function clientFor(user: StackUser | null): ApiClient {
+export function clientFor(user: Caller): ApiClient {
   return new ApiClient({ baseURL: baseURL(), headers: () => ({ ...(user?.headers ?? {}) }), validate: true });
 }
 
@@ -75,7 +78,7 @@ export function runtimeReq(
 }
 
 /** Sends a request and returns the Response whatever its status, for tests that assert status codes and error bodies. */
-export async function send(user: StackUser | null, request: ApiRequest): Promise<Response> {
+export async function send(user: Caller, request: ApiRequest): Promise<Response> {
   const headers: Record<string, string> = {
     ...(request.body === undefined ? {} : { "content-type": "application/json" }),
     ...request.headers,
@@ -92,13 +95,13 @@ export async function send(user: StackUser | null, request: ApiRequest): Promise
 }
 
 /** `send(user, req(route, opts))`: a JSON call to a route key, returning the Response whatever its status. */
-export async function api<K extends RouteKey>(user: StackUser | null, route: K, ...opts: ApiArgs<K>): Promise<Response> {
+export async function api<K extends RouteKey>(user: Caller, route: K, ...opts: ApiArgs<K>): Promise<Response> {
   return send(user, req(route, ...opts));
 }
 
 /** `send(user, runtimeReq(…))`: a call to a session's runtime entry, returning the Response whatever its status. */
 export async function runtimeApi(
-  user: StackUser | null,
+  user: Caller,
   method: "GET" | "PUT" | "POST" | "DELETE",
   sessionId: string,
   entry: RuntimeEntry,
@@ -112,7 +115,7 @@ export async function runtimeApi(
  * malformed, encoded or unknown path (traversal, `%65vents`, a route that must not exist).
  * Every caller says why it is not `api()`.
  */
-export async function rawApi(user: StackUser | null, method: string, rawPath: string, body?: unknown): Promise<Response> {
+export async function rawApi(user: Caller, method: string, rawPath: string, body?: unknown): Promise<Response> {
   return send(user, { method, path: rawPath, label: `${method} ${rawPath}`, body });
 }
 
