@@ -1,5 +1,5 @@
 // Automation API (docs/automation.md): the round trip of `true` through POST
-// /api/sessions/:id/exec (Worker + session DO + agent) against the same agent's /exec/run called
+// /api/sessions/:sessionId/exec (Worker + session DO + agent) against the same agent's /exec/run called
 // straight on its loopback port; create → first exec; and fork of a running session.
 
 const EXECS_PER_RUN = 20;

@@ -3,7 +3,7 @@
 //   ready) then the terminal WebSocket until the prompt; the same from the built-in starter;
 // - wake: a session that fell asleep on its own (idle timeout) → the terminal WebSocket wakes it
 //   (provision, artifact, its sleep snapshot, ready) → prompt.
-// The Session DO's own phase timings (GET /api/sessions/:id/latency) are reported alongside.
+// The Session DO's own phase timings (GET /api/sessions/:sessionId/latency) are reported alongside.
 import { median } from "./stats.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 

@@ -2,7 +2,7 @@
 // A user opens the dashboard (or runs `flare ssh`), takes a moment (THINK_MS) to pick the
 // session, then connects. Without start on intent the wake begins at the connect; with it the
 // wake began when the surface said so (POST /api/intent). Measured: connect → first prompt.
-// The control plane's own account of the time saved (GET /api/sessions/:id/latency) is reported.
+// The control plane's own account of the time saved (GET /api/sessions/:sessionId/latency) is reported.
 import { median } from "./stats.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
