@@ -103,7 +103,16 @@ async function paced(url, headers, periodMs, expect = 200) {
   return { latencies, errors };
 }
 
-const p99Of = (samples) => percentile(samples, 99);
+/** A latency row of one load (pooled runs) against the floor's under the same load. */
+const latencyRow = (metric, measured, floor) => ({
+  metric,
+  unit: "ms",
+  better: "lower",
+  samples: measured.latencies,
+  direct: floor.latencies,
+  target: { p95: 25 },
+  info: { p99: percentile(measured.latencies, 99), errors: measured.errors },
+});
 
 /** Runs `fn` ctx.runs times and pools what it measured. */
 async function repeated(runs, fn) {
@@ -129,37 +138,24 @@ export default {
     const floor = await repeated(ctx.runs, () => load(floorURL, {}, { expect: 404 }));
     const floorSteady = await repeated(ctx.runs, () => paced(floorURL, {}, PERIOD_MS, 404));
     const rows = [];
-    for (const [label, urlPath] of [
+    // URLs by route key (checked), sent by the load generators themselves, as the floor is: the
+    // floor's path is no route, and autocannon cannot go through the sdk client.
+    const url = (route, opts) => ctx.client.routeURL(route, opts);
+    for (const [label, routeURL] of [
       // web/src/api/queries/sessions.ts SESSION_LIST_PAGE and `flare session ls` (default --limit 50).
-      ["GET /api/sessions?limit=50 (SPA first page, CLI ls)", "/api/sessions?limit=50"],
+      ["GET /api/sessions?limit=50 (SPA first page, CLI ls)", url("GET /api/sessions", { query: { limit: 50 } })],
       // The dashboard's sleeping count (DashboardPage.tsx).
-      ["GET /api/sessions?state=sleeping&limit=50 (dashboard)", "/api/sessions?state=sleeping&limit=50"],
+      ["GET /api/sessions?state=sleeping&limit=50 (dashboard)", url("GET /api/sessions", { query: { state: "sleeping", limit: 50 } })],
       // Session detail page and `flare session status`.
-      ["GET /api/sessions/:id", `/api/sessions/${probe.id}`],
+      ["GET /api/sessions/:id", url("GET /api/sessions/{id}", { params: { id: probe.id } })],
     ]) {
-      const r = await repeated(ctx.runs, () => load(`${ctx.baseURL}${urlPath}`, ctx.headers));
+      const r = await repeated(ctx.runs, () => load(routeURL, ctx.headers));
       if (r.latencies.length === 0) throw new Error(`${label}: no successful responses (${JSON.stringify(r)})`);
-      const steady = await repeated(ctx.runs, () => paced(`${ctx.baseURL}${urlPath}`, ctx.headers, PERIOD_MS));
+      const steady = await repeated(ctx.runs, () => paced(routeURL, ctx.headers, PERIOD_MS));
       rows.push(
-        {
-          metric: `${label} latency, saturated`,
-          unit: "ms",
-          better: "lower",
-          samples: r.latencies,
-          direct: floor.latencies,
-          target: { p95: 25 },
-          info: { p99: p99Of(r.latencies), errors: r.errors },
-        },
+        latencyRow(`${label} latency, saturated`, r, floor),
         { metric: `${label} throughput, saturated`, unit: "req/s", better: "higher", samples: r.rps, direct: floor.rps },
-        {
-          metric: `${label} latency at ${PACED_RPS} req/s`,
-          unit: "ms",
-          better: "lower",
-          samples: steady.latencies,
-          direct: floorSteady.latencies,
-          target: { p95: 25 },
-          info: { p99: p99Of(steady.latencies), errors: steady.errors },
-        },
+        latencyRow(`${label} latency at ${PACED_RPS} req/s`, steady, floorSteady),
       );
     }
     await ctx.deleteSession(probe.id);

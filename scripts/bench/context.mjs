@@ -4,9 +4,10 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { ApiClient } from "@burstflare/sdk/client.ts";
 import { ApiError } from "@burstflare/sdk/errors.ts";
+import { ScriptClient } from "../lib/api-client.mjs";
 import { ROOT } from "../lib/processes.mjs";
+import { agentOf } from "./sessions.mjs";
 import { BenchTerminal } from "./terminal.mjs";
 
 const exec = promisify(execFile);
@@ -65,15 +66,16 @@ export function createContext({
   const headers = { authorization: `Bearer ${token}` };
   let counter = 0;
 
-  // The sdk client every caller of the API shares; bench fixtures go through it, measured paths
-  // that time one request (api-load) still call fetch themselves.
-  const client = new ApiClient({ baseURL, headers: () => headers });
+  // The sdk client every caller of the API shares, by route key (checked at run time). Load
+  // generators that send requests themselves (autocannon in api-load) take URLs from routeURL.
+  const client = new ScriptClient({ baseURL, headers: () => headers });
 
-  async function api(method, urlPath, body) {
+  /** `call("GET /api/sessions/{id}", { params, body })`; an error names the route and the server's code. */
+  async function call(route, opts) {
     try {
-      return await client.request(method, urlPath, { body });
+      return await client.call(route, opts);
     } catch (err) {
-      if (err instanceof ApiError) throw new Error(`${method} ${urlPath} → ${err.status}: ${err.code}: ${err.message}`);
+      if (err instanceof ApiError) throw new Error(`${route} → ${err.status}: ${err.code}: ${err.message}`);
       throw err;
     }
   }
@@ -94,7 +96,7 @@ export function createContext({
     profileDir,
     /** wrangler dev's process group, for workerd's CPU time; null against --base-url. */
     wranglerGroup,
-    api,
+    call,
     client,
     async createSession(extra = {}) {
       const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;
@@ -109,13 +111,8 @@ export function createContext({
     },
     /** The same agent's terminal, straight to its loopback port (local driver only). */
     async directTerminal(sessionId, terminal = "direct") {
-      if (!host) throw new Error("no runtime host access for a direct baseline");
-      const res = await fetch(`${host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": host.secret } });
-      if (!res.ok) throw new Error(`runtime host: ${res.status}`);
-      const info = await res.json();
-      const url = new URL(`terminal?terminal=${terminal}`, info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
-      url.protocol = url.protocol.replace("http", "ws");
-      return BenchTerminal.open(url.toString(), { "x-agent-token": info.agentToken });
+      const agent = await agentOf(host, sessionId);
+      return BenchTerminal.open(agent.url(`terminal?terminal=${terminal}`, { ws: true }).toString(), { "x-agent-token": agent.token });
     },
   };
 }
