@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { API_ROUTES } from "@burstflare/sdk/api-routes";
 import { describe, expect, it } from "vitest";
+import { SMOKE_SCHEMAS } from "../smoke/schemas";
 import { checkRoute, ScriptClient } from "./api-client.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -63,6 +64,13 @@ describe("ScriptClient", () => {
     expect(keys.size).toBeGreaterThan(20);
     for (const key of keys) expect(Object.hasOwn(API_ROUTES, key), key).toBe(true);
     expect(() => checkRoute("GET /api/health")).not.toThrow();
+  });
+
+  it("the smoke checks the answer of every JSON route it calls against the contract's schema", () => {
+    const text = readFileSync(path.join(ROOT, "scripts/smoke/steps.mjs"), "utf8");
+    const called = [...text.matchAll(/\bcall\(\s*"([A-Z]+ \/api\/[^"]*)"/g)].map((m) => m[1] as string);
+    expect(called.length).toBeGreaterThan(15);
+    for (const key of called) expect(Object.keys(SMOKE_SCHEMAS), key).toContain(key);
   });
 
   it("no smoke or bench script calls the API by path", () => {

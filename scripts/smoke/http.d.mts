@@ -1,4 +1,5 @@
 import type { RouteKey } from "@burstflare/sdk/client";
+import type { ZodType } from "zod";
 import type { ScriptClient } from "../lib/api-client.mjs";
 
 export class SmokeError extends Error {
@@ -10,13 +11,15 @@ export class SmokeError extends Error {
 interface SmokeCallOptions {
   params?: Record<string, string | number>;
   body?: unknown;
+  /** Overrides the route's schema from the constructor's `schemas`. */
+  schema?: ZodType;
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
 }
 
 /** JSON client that acts like the SPA (cookies, CSRF, Origin) until it has a token. */
 export class SmokeClient {
-  constructor(baseURL: string, opts?: { token?: string; timeoutMs?: number });
+  constructor(baseURL: string, opts?: { token?: string; timeoutMs?: number; schemas?: Partial<Record<RouteKey, ZodType>> });
   baseURL: string;
   token: string | null;
   cookies: Map<string, string>;

@@ -15,14 +15,21 @@ export class SmokeError extends Error {
 }
 
 export class SmokeClient {
-  /** @param {string} baseURL @param {{ token?: string, timeoutMs?: number }} [opts] */
+  /**
+   * @param {string} baseURL
+   * @param {{ token?: string, timeoutMs?: number, schemas?: Record<string, import("zod").ZodType> }} [opts]
+   * `schemas`: route key → answer schema; `call` checks each answer of a listed route against it.
+   */
   constructor(baseURL, opts = {}) {
     this.baseURL = baseURL.replace(/\/+$/, "");
     this.token = opts.token ?? null;
     this.timeoutMs = opts.timeoutMs ?? 120_000;
+    this.schemas = opts.schemas ?? {};
     this.cookies = new Map();
     this.client = new ScriptClient({
       baseURL: this.baseURL,
+      // Checked, then handed over as sent: a step may read what a schema does not name.
+      checkOnly: true,
       headers: () => this.headers(),
       fetch: async (input, init) => {
         const res = await fetch(input, init);
@@ -58,19 +65,27 @@ export class SmokeClient {
   /** A JSON request to a route key; a non-2xx answer throws SmokeError with the server's code and message. */
   async call(route, opts = {}) {
     try {
-      return await this.client.call(route, { ...opts, signal: AbortSignal.timeout(this.timeoutMs) });
+      const schema = opts.schema ?? this.schemas[route];
+      return await this.client.call(route, { ...opts, schema, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      if (err instanceof ApiError) throw new SmokeError(`${route} → ${err.status} ${err.code} ${err.message}`, err);
+      if (err instanceof ApiError) throw new SmokeError(`${route} → ${err.code}: ${err.message}`, err);
       if (err instanceof SyntaxError) throw new SmokeError(`${route} answered with something that is not JSON: ${err.message}`);
       throw err;
     }
   }
 
-  /**
-   * A route's Response with any status as is (steps asserting a status, non-JSON bodies);
-   * `body` objects are sent as JSON, bytes as they are.
-   */
-  callRaw(route, { body, headers = {}, params } = {}) {
+  /** A route's Response with any status as is (steps asserting a status, non-JSON bodies). */
+  callRaw(route, { params, ...opts } = {}) {
+    return this.client.callRaw(route, { params, ...this.rawOptions(opts) });
+  }
+
+  /** callRaw by method and path, for test/security/identity.test.ts (it walks a list of paths). */
+  raw(method, path, opts = {}) {
+    return this.client.raw(method, path, this.rawOptions(opts));
+  }
+
+  /** `body` objects go as JSON, bytes as they are; any status comes back as is. */
+  rawOptions({ body, headers = {} }) {
     const extra = { ...headers };
     let payload;
     if (body instanceof Uint8Array) payload = body;
@@ -78,29 +93,7 @@ export class SmokeClient {
       payload = JSON.stringify(body);
       extra["content-type"] = "application/json";
     }
-    return this.client.callRaw(route, {
-      params,
-      body: payload,
-      headers: extra,
-      signal: AbortSignal.timeout(this.timeoutMs),
-      acceptErrors: true,
-    });
-  }
-
-  /** callRaw by method and path, for test/security/identity.test.ts (stack tests call by path). */
-  raw(method, path, { body, headers = {} } = {}) {
-    const extra = { ...headers };
-    let payload;
-    if (body !== undefined) {
-      payload = JSON.stringify(body);
-      extra["content-type"] = "application/json";
-    }
-    return this.client.raw(method, path, {
-      body: payload,
-      headers: extra,
-      signal: AbortSignal.timeout(this.timeoutMs),
-      acceptErrors: true,
-    });
+    return { body: payload, headers: extra, signal: AbortSignal.timeout(this.timeoutMs), acceptErrors: true };
   }
 }
 

@@ -1,3 +1,4 @@
+import { tsImport } from "tsx/esm/api";
 import { SMOKE_MARKER, smokeBundle } from "./bundle.mjs";
 import { SmokeClient, SmokeError, until } from "./http.mjs";
 import { terminalRoundTrip } from "./terminal.mjs";
@@ -11,13 +12,23 @@ const BUILD_TIMEOUT_MS = 5 * 60_000;
 const SESSION_TIMEOUT_MS = 3 * 60_000;
 const BUILT_MARKER = "built-by-smoke";
 
+// Through tsx (a devDependency the local stack already runs the runtime host with): sdk/schemas
+// imports its neighbours without extensions, which Node's own type stripping cannot resolve.
+const { SMOKE_SCHEMAS } = await tsImport("./schemas.ts", import.meta.url);
+
 const suffix = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** @typedef {{ baseURL: string, token?: string, operatorEmail?: string, operatorToken?: string, inviteCode?: string, bootstrapCode?: string, email?: string }} SmokeOptions */
 
 export function createState(/** @type {SmokeOptions} */ opts) {
   const id = suffix();
-  return { opts, id, client: new SmokeClient(opts.baseURL, { timeoutMs: SESSION_TIMEOUT_MS }), operator: null, created: {} };
+  return {
+    opts,
+    id,
+    client: new SmokeClient(opts.baseURL, { timeoutMs: SESSION_TIMEOUT_MS, schemas: SMOKE_SCHEMAS }),
+    operator: null,
+    created: {},
+  };
 }
 
 async function health(s) {
@@ -89,7 +100,7 @@ async function createTemplate(s) {
     headers: { "content-type": "application/gzip", "content-length": String(bundle.length) },
   });
   if (!res.ok) throw new SmokeError(`bundle upload → ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  s.buildId = (await res.json()).build.id;
+  s.buildId = SMOKE_SCHEMAS["PUT /api/uploads/{grantId}"].parse(await res.json()).build.id;
   return `template ${t.id}, version ${s.versionId}, bundle ${bundle.length} bytes, build ${s.buildId}`;
 }
 
@@ -166,7 +177,8 @@ async function stopAndDelete(s) {
 
 async function adminReport(s) {
   let operator = s.operator;
-  if (!operator && s.opts.operatorToken) operator = new SmokeClient(s.opts.baseURL, { token: s.opts.operatorToken });
+  if (!operator && s.opts.operatorToken)
+    operator = new SmokeClient(s.opts.baseURL, { token: s.opts.operatorToken, schemas: SMOKE_SCHEMAS });
   if (!operator) return { skip: "no operator credentials (--operator-email or BURSTFLARE_OPERATOR_TOKEN)" };
   const r = await operator.call("GET /api/admin/report");
   for (const k of ["buildsDeadLettered", "buildsStuck", "sessionsSleeping", "sessionsRunning", "activeUploadGrants"]) {
