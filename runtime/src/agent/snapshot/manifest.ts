@@ -9,7 +9,7 @@ import { z } from "zod";
  * next autosave can ship only what changed. `m` (mtime, ns) is only a cache key: a file whose
  * size and mtime equal the base's keeps the base's content hash without being read again.
  */
-export const manifestEntry = z.object({
+const manifestEntry = z.object({
   p: z.string(),
   t: z.enum(["f", "d", "l"]),
   s: z.number(),
@@ -18,7 +18,7 @@ export const manifestEntry = z.object({
   l: z.string().optional(),
   h: z.string().optional(),
 });
-export type ManifestEntry = z.infer<typeof manifestEntry>;
+type ManifestEntry = z.infer<typeof manifestEntry>;
 export const manifestBody = z.object({ version: z.literal(1), entries: z.array(manifestEntry) });
 export type Manifest = z.infer<typeof manifestBody>;
 
