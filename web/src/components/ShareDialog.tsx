@@ -8,6 +8,7 @@ import { CloseIcon, GlobeIcon } from "./icons";
 import { describeError } from "./states";
 import { formatDateTime, timeAgo } from "./time";
 import "./ShareDialog.css";
+import { IconButton } from "./IconButton";
 
 const EXPIRIES = [
   { label: "1 hour", seconds: 3600 },
@@ -44,7 +45,7 @@ export function ShareButton({ sessionId, sessionName, className = "btn" }: { ses
  * Links to the session's preview: who may open it (named people, the workspace, anyone), for
  * how long, the link to copy (shown once), the links with revoke, and who opened them.
  */
-export function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; sessionName: string; onClose: () => void }) {
+function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; sessionName: string; onClose: () => void }) {
   const titleId = useId();
   const shares = useQuery(sharesQuery(sessionId));
   const access = useQuery(shareAccessQuery(sessionId));
@@ -91,9 +92,9 @@ export function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: st
       >
         <div className="row" style={{ justifyContent: "space-between" }}>
           <h2 id={titleId}>Share the preview of {sessionName}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+          <IconButton label="Close" onClick={onClose}>
             <CloseIcon />
-          </button>
+          </IconButton>
         </div>
         <p className="muted small">
           A link opens only this session's preview (HTTP and WebSocket), never its terminal, editor or SSH. Opening it wakes a sleeping
