@@ -4,11 +4,12 @@ import { type FormEvent, useId, useState } from "react";
 import { createPortal } from "react-dom";
 import { shareAccessQuery, sharesQuery, useCreateShare, useRevokeShare } from "../api/queries/shares";
 import { CopyCommand } from "./CopyButton";
+import { DataTable } from "./DataTable";
+import { IconButton } from "./IconButton";
 import { CloseIcon, GlobeIcon } from "./icons";
 import { describeError } from "./states";
 import { formatDateTime, timeAgo } from "./time";
 import "./ShareDialog.css";
-import { IconButton } from "./IconButton";
 
 const EXPIRIES = [
   { label: "1 hour", seconds: 3600 },
@@ -191,50 +192,37 @@ function ShareList({
   if (loading) return <p className="muted small">Loading…</p>;
   if (!shares?.length) return <p className="muted small">No links yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="share-list">
-        <thead>
-          <tr>
-            <th>Who</th>
-            <th>Status</th>
-            <th>Expires</th>
-            <th>Visits</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {shares.map((s) => (
-            <tr key={s.id} data-share-id={s.id} data-status={s.status}>
-              <td>
-                {who(s)}
-                {s.label && <div className="muted small">{s.label}</div>}
-              </td>
-              <td>
-                <span className={`badge ${statusBadge[s.status]}`}>{s.status}</span>
-              </td>
-              <td title={formatDateTime(s.expiresAt)}>{timeAgo(s.expiresAt)}</td>
-              <td>
-                {s.accessCount}
-                {s.lastAccessAt && <div className="muted small">last {timeAgo(s.lastAccessAt)}</div>}
-              </td>
-              <td>
-                {s.status === "active" && (
-                  <button
-                    type="button"
-                    className="btn btn-sm btn-danger"
-                    disabled={revoking === s.id}
-                    onClick={() => onRevoke(s.id)}
-                    data-testid={`share-revoke-${s.id}`}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="share-list" columns={["Who", "Status", "Expires", "Visits"]} actions>
+      {shares.map((s) => (
+        <tr key={s.id} data-share-id={s.id} data-status={s.status}>
+          <td>
+            {who(s)}
+            {s.label && <div className="muted small">{s.label}</div>}
+          </td>
+          <td>
+            <span className={`badge ${statusBadge[s.status]}`}>{s.status}</span>
+          </td>
+          <td title={formatDateTime(s.expiresAt)}>{timeAgo(s.expiresAt)}</td>
+          <td>
+            {s.accessCount}
+            {s.lastAccessAt && <div className="muted small">last {timeAgo(s.lastAccessAt)}</div>}
+          </td>
+          <td>
+            {s.status === "active" && (
+              <button
+                type="button"
+                className="btn btn-sm btn-danger"
+                disabled={revoking === s.id}
+                onClick={() => onRevoke(s.id)}
+                data-testid={`share-revoke-${s.id}`}
+              >
+                Revoke
+              </button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -242,35 +230,22 @@ function AccessLog({ entries, loading }: { entries: ShareAccess[] | undefined; l
   if (loading) return <p className="muted small">Loading…</p>;
   if (!entries?.length) return <p className="muted small">Nobody has opened a link yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="share-access-log">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Request</th>
-            <th>Result</th>
-            <th>From</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} data-outcome={e.outcome}>
-              <td title={formatDateTime(e.at)}>{timeAgo(e.at)}</td>
-              <td>{e.email ?? <span className="muted">anonymous</span>}</td>
-              <td className="mono small">
-                {e.websocket ? "WS " : ""}
-                {e.method} {e.path}
-              </td>
-              <td>{e.outcome === "allowed" ? "allowed" : `refused: ${e.reason ?? "?"}`}</td>
-              <td className="small">
-                {e.ip ?? "—"}
-                {e.userAgent && <div className="muted small">{e.userAgent.slice(0, 60)}</div>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="share-access-log" columns={["When", "Who", "Request", "Result", "From"]}>
+      {entries.map((e) => (
+        <tr key={e.id} data-outcome={e.outcome}>
+          <td title={formatDateTime(e.at)}>{timeAgo(e.at)}</td>
+          <td>{e.email ?? <span className="muted">anonymous</span>}</td>
+          <td className="mono small">
+            {e.websocket ? "WS " : ""}
+            {e.method} {e.path}
+          </td>
+          <td>{e.outcome === "allowed" ? "allowed" : `refused: ${e.reason ?? "?"}`}</td>
+          <td className="small">
+            {e.ip ?? "—"}
+            {e.userAgent && <div className="muted small">{e.userAgent.slice(0, 60)}</div>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
