@@ -5,7 +5,7 @@ import { now } from "../lib/time";
 import { insertSignIn } from "./sign-ins-repo";
 import { ACCESS_TOKEN_TTL_MS, BROWSER_SIGN_IN_TTL_MS, hashToken, newSecret, TOKEN_PREFIX } from "./tokens";
 
-export interface IssuedSignIn {
+interface IssuedSignIn {
   id: string;
   /** Cookie value (browser) or access token (cli). Only its hash is stored. */
   token: string;

@@ -62,7 +62,7 @@ export const useRollbackTemplate = () =>
     client.call("POST /api/templates/{id}/rollback", { params: { id }, body: {}, schema: templateDetailSchema }),
   );
 
-export interface NewVersionInput {
+interface NewVersionInput {
   templateId: string;
   version: string;
   manifest: Manifest;
