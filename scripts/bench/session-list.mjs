@@ -1,7 +1,7 @@
 // The session list at scale (issue 17): a workspace of 10,000 sessions. Latency of the first page
 // and of a filtered query, as the SPA and CLI send them, and what an open dashboard costs: the
 // API requests before its session list is painted, and its requests per minute while idle,
-// counted in a real browser (Chromium through playwright-core, loopback only).
+// counted in a real browser (Chromium through @playwright/test, loopback only).
 //
 // The 10,000 rows are written straight to local D1 (no API creates that many; 10,000 runtimes
 // would measure the runtime host). Local stack only: against --base-url it returns no rows.
@@ -130,7 +130,7 @@ export default {
     const first = await timeGets(client, FIRST_PAGE, n, (rows) => rows === 50);
     const filtered = await timeGets(client, FILTERED, n, (rows) => rows > 0);
 
-    const { chromium } = await import("playwright-core");
+    const { chromium } = await import("@playwright/test");
     const browser = await chromium.launch({
       executablePath: process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? "/usr/bin/chromium",
       args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
