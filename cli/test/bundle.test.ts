@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { list } from "tar";
 import { describe, expect, it } from "vitest";
-import { MANIFEST_FILE, prepareBundle, resolveManifest } from "./bundle";
-import { CLIError } from "./output";
+import { MANIFEST_FILE, prepareBundle, resolveManifest } from "../src/bundle";
+import { CLIError } from "../src/output";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "flare-bundle-test-"));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createApp } from "./app";
-import { COMMANDS, commandWord } from "./command-table";
-import { createContext } from "./context";
-import { buildProgram } from "./main";
+import { createApp } from "../src/app";
+import { COMMANDS, commandWord } from "../src/command-table";
+import { createContext } from "../src/context";
+import { buildProgram } from "../src/main";
 
 const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 const app = () => createApp({}, { stdout: sink, stderr: sink }, { node: "node", bin: "flare" }, createContext);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CredentialStore, configDir, normalizeBaseURL } from "./config";
+import { CredentialStore, configDir, normalizeBaseURL } from "../src/config";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "flare-config-"));
 const creds = (token: string) => ({ accessToken: token, refreshToken: `r-${token}`, accessExpiresAt: Date.now() + 60_000 });

@@ -1,7 +1,7 @@
 import { NetworkError } from "@burstflare/sdk/client";
 import { ApiError, ErrorCode } from "@burstflare/sdk/errors";
 import { describe, expect, it } from "vitest";
-import { CLIError, describeError } from "./output";
+import { CLIError, describeError } from "../src/output";
 
 const asUser = { baseURL: "http://localhost:8787", usingEnvToken: false };
 const asToken = { ...asUser, usingEnvToken: true };
@@ -51,7 +51,7 @@ describe("the CLI's own errors", () => {
   it("every CLIError the CLI can throw comes with a fix line, its own or its code's", async () => {
     const { readdirSync, readFileSync } = await import("node:fs");
     const path = await import("node:path");
-    const root = path.resolve(import.meta.dirname);
+    const root = path.resolve(import.meta.dirname, "../src");
     const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
     const codes = new Set<string>();
     for (const f of files) {

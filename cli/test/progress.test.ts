@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { ProgressBar, renderBar, Spinner } from "./progress";
+import { ProgressBar, renderBar, Spinner } from "../src/progress";
 
 /** A non-TTY stream that records what was written, as CI logs and pipes are. */
 function capture(tty = false) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSSE, type SSEMessage } from "./sse";
+import { parseSSE, type SSEMessage } from "../src/sse";
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();

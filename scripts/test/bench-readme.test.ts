@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 // @ts-expect-error plain .mjs scripts carry no type declarations
-import { median, P95_MIN_N, percentile, summarize, targetMet, toRow } from "./bench/stats.mjs";
+import { median, P95_MIN_N, percentile, summarize, targetMet, toRow } from "../bench/stats.mjs";
 // @ts-expect-error plain .mjs scripts carry no type declarations
-import { END, mergeResults, renderSection, replaceSection, START } from "./bench-readme.mjs";
+import { END, mergeResults, renderSection, replaceSection, START } from "../bench-readme.mjs";
 
 const results = (at: string, rows: unknown[]) => ({
   at,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, BurstFlare, sseEvents } from "./automation-client";
+import { ApiError, BurstFlare, sseEvents } from "../automation-client";
 
 const streamOf = (chunks: string[]) =>
   new ReadableStream<Uint8Array>({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { API_ROUTES } from "./api-routes";
-import { ApiClient, routePath } from "./client";
-import { ApiError } from "./errors";
+import { API_ROUTES } from "../api-routes";
+import { ApiClient, routePath } from "../client";
+import { ApiError } from "../errors";
 
 function recorder(answer: () => Response) {
   const calls: { url: string; method: string; body: unknown }[] = [];

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DevcontainerError, importDevcontainer, mapDevcontainer } from "./devcontainer";
-import { JsoncError, parseJsonc } from "./jsonc";
-import { manifestSchema } from "./schemas/manifest";
+import { DevcontainerError, importDevcontainer, mapDevcontainer } from "../devcontainer";
+import { JsoncError, parseJsonc } from "../jsonc";
+import { manifestSchema } from "../schemas/manifest";
 
-const fixture = (name: string) => readFileSync(path.join(__dirname, "test-fixtures/devcontainer", name), "utf8");
+const fixture = (name: string) => readFileSync(path.join(__dirname, "fixtures/devcontainer", name), "utf8");
 const keys = (r: { warnings: { key: string }[] }) => r.warnings.map((w) => w.key);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bf-devcontainer-"));

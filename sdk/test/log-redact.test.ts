@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactCredentials } from "./log-redact";
+import { REDACTED, redactCredentials } from "../log-redact";
 
 describe("redactCredentials", () => {
   const cases: [string, string][] = [

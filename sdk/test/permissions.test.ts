@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { can, PERMISSIONS } from "./permissions";
-import { ROLES } from "./states";
+import { can, PERMISSIONS } from "../permissions";
+import { ROLES } from "../states";
 
 /** The role × action table as it must appear in docs/permissions.md between the markers. */
 function renderPermissionTable(): string {
@@ -37,7 +37,7 @@ describe("permission table", () => {
   });
 
   it("docs/permissions.md shows exactly this table", () => {
-    const doc = readFileSync(new URL("../docs/permissions.md", import.meta.url), "utf8");
+    const doc = readFileSync(new URL("../../docs/permissions.md", import.meta.url), "utf8");
     const section = doc.split("<!-- permission-table:start -->")[1]?.split("<!-- permission-table:end -->")[0]?.trim();
     // Cell padding is the formatter's business; the cells themselves must match.
     const cells = (table: string | undefined) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ENV_NAME_MAX, envNameProblem, PLATFORM_SESSION_ENV, partitionSessionEnv } from "./reserved-env";
-import { manifestSchema, storedManifestSchema } from "./schemas/manifest";
+import { ENV_NAME_MAX, envNameProblem, PLATFORM_SESSION_ENV, partitionSessionEnv } from "../reserved-env";
+import { manifestSchema, storedManifestSchema } from "../schemas/manifest";
 
 describe("reserved environment names", () => {
   it("refuses names that change how a program starts or that BurstFlare owns, in any case", () => {

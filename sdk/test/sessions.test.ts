@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient } from "./client";
-import type { Session } from "./schemas/sessions";
-import { listAllSessions } from "./sessions";
+import { ApiClient } from "../client";
+import type { Session } from "../schemas/sessions";
+import { listAllSessions } from "../sessions";
 
 const session = (id: string): Session => ({
   id,

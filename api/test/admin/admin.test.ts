@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { adminReportSchema, deletedListSchema, reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
 import { describe, expect, it } from "vitest";
-import { newId } from "../src/lib/crypto";
-import { operatorUser } from "./helpers/operator";
-import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
-import { createTemplate, createVersion, markBuilt } from "./helpers/templates";
-import { call, createTestUser } from "./helpers/users";
+import { newId } from "../../src/lib/crypto";
+import { operatorUser } from "../helpers/operator";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { createTemplate, createVersion, markBuilt } from "../helpers/templates";
+import { call, createTestUser } from "../helpers/users";
 
 async function report() {
   const res = await call("GET", "/api/admin/report", { user: await operatorUser() });

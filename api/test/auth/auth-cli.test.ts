@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { deviceStartResponseSchema, tokenPairSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
-import { BrowserClient, signUpWithPasskey } from "./helpers/browser";
-import { call, createTestUser } from "./helpers/users";
+import { BrowserClient, signUpWithPasskey } from "../helpers/browser";
+import { call, createTestUser } from "../helpers/users";
 
 type Err = { error: { code: string; message: string; details?: { interval?: number } } };
 const err = async (res: Response) => ((await res.json()) as Err).error;
@@ -18,7 +18,7 @@ const exchange = (deviceCode: string) => call("POST", "/api/cli/device/exchange"
 
 /** Rewinds the device record's last poll so the next poll is on time, as if `interval` seconds passed. */
 async function letIntervalPass(deviceCode: string): Promise<void> {
-  const { sha256Hex } = await import("../src/lib/crypto");
+  const { sha256Hex } = await import("../../src/lib/crypto");
   const key = `device:dc:${await sha256Hex(`device:${deviceCode}`)}`;
   const record = JSON.parse((await env.KV.get(key))!) as { lastPollAt: number | null; interval: number };
   record.lastPollAt = Date.now() - record.interval * 1000 - 1;
@@ -78,7 +78,7 @@ describe("CLI device flow", () => {
 
   it("answers expired_token after the code expires, and for unknown codes", async () => {
     const start = await startDevice();
-    const { sha256Hex } = await import("../src/lib/crypto");
+    const { sha256Hex } = await import("../../src/lib/crypto");
     const key = `device:dc:${await sha256Hex(`device:${start.deviceCode}`)}`;
     const record = JSON.parse((await env.KV.get(key))!) as { expiresAt: number };
     record.expiresAt = Date.now() - 1;
@@ -193,7 +193,7 @@ describe("sign-ins", () => {
     const { browser, authenticator } = await signUpWithPasskey();
     const tokens = await loginWithDevice(browser);
     const other = new BrowserClient();
-    const { signInWithPasskey } = await import("./helpers/browser");
+    const { signInWithPasskey } = await import("../helpers/browser");
     expect((await signInWithPasskey(other, authenticator)).status).toBe(200);
     const res = await browser.call("POST", "/api/auth/logout-all");
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import { describe, expect, it } from "vitest";
-import { BrowserClient, signUpWithPasskey } from "./helpers/browser";
+import { BrowserClient, signUpWithPasskey } from "../helpers/browser";
 
 /** Every auth route, with the method it answers. Authenticated ones are called with a real session. */
 const ROUTES: [string, string][] = [

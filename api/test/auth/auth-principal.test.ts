@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueSignIn } from "../src/auth/sign-ins";
-import { newId } from "../src/lib/crypto";
-import { call, createTestUser } from "./helpers/users";
+import { issueSignIn } from "../../src/auth/sign-ins";
+import { newId } from "../../src/lib/crypto";
+import { call, createTestUser } from "../helpers/users";
 
 type Me = { workspace: { id: string }; role: string };
 

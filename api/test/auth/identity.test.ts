@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { REDACTED } from "@burstflare/sdk/log-redact";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createBootstrapCode } from "../src/auth/operator-proof";
-import { createInvite } from "../src/workspaces/invites";
-import { BrowserClient, signUpWithPasskey, uniqueEmail } from "./helpers/browser";
-import { createOperator, proveWithBootstrapCode } from "./helpers/operator";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { createBootstrapCode } from "../../src/auth/operator-proof";
+import { createInvite } from "../../src/workspaces/invites";
+import { BrowserClient, signUpWithPasskey, uniqueEmail } from "../helpers/browser";
+import { createOperator, proveWithBootstrapCode } from "../helpers/operator";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /** Identity rules, tried the way an attacker with an ordinary account would. */
 

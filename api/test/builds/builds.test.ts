@@ -3,12 +3,12 @@ import type { Build } from "@burstflare/sdk/schemas/builds";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import { findStuckBuilds } from "../src/builds/stuck";
-import { resolveTemplateForSession } from "../src/templates/resolve";
-import { operatorUser } from "./helpers/operator";
-import { readTargz, targz } from "./helpers/tar";
-import { createTemplate, createVersion, upload } from "./helpers/templates";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { findStuckBuilds } from "../../src/builds/stuck";
+import { resolveTemplateForSession } from "../../src/templates/resolve";
+import { operatorUser } from "../helpers/operator";
+import { readTargz, targz } from "../helpers/tar";
+import { createTemplate, createVersion, upload } from "../helpers/templates";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function waitForBuild(user: TestUser, buildId: string, done: (b: Build) => boolean, timeoutMs = 45_000): Promise<Build> {
   const deadline = Date.now() + timeoutMs;

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { writeAudit } from "../src/lib/audit";
-import { sha256Hex } from "../src/lib/crypto";
-import { operatorUser } from "./helpers/operator";
-import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
-import { call, createTestUser } from "./helpers/users";
+import { writeAudit } from "../../src/lib/audit";
+import { sha256Hex } from "../../src/lib/crypto";
+import { operatorUser } from "../helpers/operator";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { call, createTestUser } from "../helpers/users";
 
 interface ExportDocument {
   format: string;
@@ -123,7 +123,7 @@ describe("workspace export", () => {
 
 describe("R2TextWriter", () => {
   it("writes a document larger than one part as a multipart upload with the right hash", async () => {
-    const { R2TextWriter } = await import("../src/exports/r2-writer");
+    const { R2TextWriter } = await import("../../src/exports/r2-writer");
     const writer = new R2TextWriter(env.BUCKET, "t/export-large.json", { httpMetadata: { contentType: "application/json" } });
     const line = `${"x".repeat(1023)}\n`;
     for (let i = 0; i < 19 * 1024; i++) await writer.write(line);

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { gitCredentialResponse } from "@burstflare/sdk/schemas/git";
 import { describe, expect, it } from "vitest";
-import { gitSessionEnv } from "../src/git/credentials";
-import { call, createTestUser } from "./helpers/users";
+import { gitSessionEnv } from "../../src/git/credentials";
+import { call, createTestUser } from "../helpers/users";
 
 describe("git token", () => {
   it("is stored sealed, never answered, and offered only to its host through the credential helper", async () => {

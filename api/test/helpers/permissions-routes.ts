@@ -1,6 +1,6 @@
 import type { Action } from "@burstflare/sdk/permissions";
-import { targz } from "./helpers/tar";
 import { type ResourceKind, randomSSHPublicKey, type World } from "./permissions-world";
+import { targz } from "./tar";
 
 /**
  * THE route → permission expectations read by api/test/permissions.test.ts.

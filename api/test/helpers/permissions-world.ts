@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import type { Role } from "@burstflare/sdk/states";
-import { issueSignIn } from "../src/auth/sign-ins";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
-import { exportWorkspace } from "../src/exports/workspace-export";
-import { newId, sha256Hex } from "../src/lib/crypto";
-import { hashInviteCode } from "../src/workspaces/invites";
-import { sealSecret } from "../src/workspaces/secrets";
-import { createOperator } from "./helpers/operator";
-import { targz } from "./helpers/tar";
-import { createTestUser, type TestUser } from "./helpers/users";
+import { issueSignIn } from "../../src/auth/sign-ins";
+import { hashToken, newSecret, TOKEN_PREFIX } from "../../src/auth/tokens";
+import { exportWorkspace } from "../../src/exports/workspace-export";
+import { newId, sha256Hex } from "../../src/lib/crypto";
+import { hashInviteCode } from "../../src/workspaces/invites";
+import { sealSecret } from "../../src/workspaces/secrets";
+import { createOperator } from "./operator";
+import { targz } from "./tar";
+import { createTestUser, type TestUser } from "./users";
 
 /**
  * The world every permission-table run starts from, seeded straight into D1/R2: workspace A

@@ -4,11 +4,11 @@ import { intentResponse } from "@burstflare/sdk/schemas/intent";
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { noteSessionConnect } from "../src/intent/intents";
-import { percentile } from "../src/metrics/percentile";
-import { recordStart, startLatencyStats } from "../src/metrics/start-latency";
-import { operatorUser } from "./helpers/operator";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { noteSessionConnect } from "../../src/intent/intents";
+import { percentile } from "../../src/metrics/percentile";
+import { recordStart, startLatencyStats } from "../../src/metrics/start-latency";
+import { operatorUser } from "../helpers/operator";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
  * Start on intent's decisions that need no runtime (the wake itself is in

@@ -1,8 +1,8 @@
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { currentPathOf, DEPRECATED_PATHS } from "../src/lib/deprecated-paths";
-import { operatorUser } from "./helpers/operator";
-import { call, createTestUser } from "./helpers/users";
+import { currentPathOf, DEPRECATED_PATHS } from "../../src/lib/deprecated-paths";
+import { operatorUser } from "../helpers/operator";
+import { call, createTestUser } from "../helpers/users";
 
 /** The pre-rename paths answer like their successors until removed (docs/architecture.md). */
 describe("deprecated paths", () => {

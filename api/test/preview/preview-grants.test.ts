@@ -3,12 +3,12 @@ import type { ErrorBody } from "@burstflare/sdk/errors";
 import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { describe, expect, it } from "vitest";
-import { mintVisit, previewHostOf, previewOriginFor, sessionIdFromLabel, sessionLabel } from "../src/preview/origin";
-import { hardenPreviewResponse, isAllowedPreviewCookie } from "../src/preview/sandbox";
-import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS } from "../src/preview/visit-grants";
-import { BrowserClient, signInWithPasskey, signUpWithPasskey } from "./helpers/browser";
-import { insertTestSession } from "./helpers/snapshots";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { mintVisit, previewHostOf, previewOriginFor, sessionIdFromLabel, sessionLabel } from "../../src/preview/origin";
+import { hardenPreviewResponse, isAllowedPreviewCookie } from "../../src/preview/sandbox";
+import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS } from "../../src/preview/visit-grants";
+import { BrowserClient, signInWithPasskey, signUpWithPasskey } from "../helpers/browser";
+import { insertTestSession } from "../helpers/snapshots";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
  * The owner preview's visit grants through the Worker with real D1 and session DOs. Previews are

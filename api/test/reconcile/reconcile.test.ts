@@ -3,14 +3,14 @@ import { env } from "cloudflare:workers";
 import { adminReportSchema, type ReconcileResult } from "@burstflare/sdk/schemas/admin";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { newId } from "../src/lib/crypto";
-import { runReconcile } from "../src/reconcile/run";
-import type { SessionCore } from "../src/sessions/core";
-import { sessionStub } from "../src/sessions/stub";
-import { operatorUser } from "./helpers/operator";
-import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
-import { createTemplate, createVersion } from "./helpers/templates";
-import { call, createTestUser } from "./helpers/users";
+import { newId } from "../../src/lib/crypto";
+import { runReconcile } from "../../src/reconcile/run";
+import type { SessionCore } from "../../src/sessions/core";
+import { sessionStub } from "../../src/sessions/stub";
+import { operatorUser } from "../helpers/operator";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { createTemplate, createVersion } from "../helpers/templates";
+import { call, createTestUser } from "../helpers/users";
 
 const HOUR = 3_600_000;
 
@@ -237,7 +237,7 @@ describe("reconcile", () => {
     await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, v.uploadGrant.id)
       .run();
-    const { handleReconcileMessage } = await import("../src/reconcile/consumer");
+    const { handleReconcileMessage } = await import("../../src/reconcile/consumer");
     const acks: string[] = [];
     const message = (body: unknown) =>
       ({

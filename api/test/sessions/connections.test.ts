@@ -4,11 +4,11 @@ import { decodePrincipal, encodePrincipal, PRINCIPAL_HEADER, principalMatches } 
 import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeSessionConnections, listConnections, recordConnection, setPrincipal } from "../src/sessions/connections";
-import type { SessionCore } from "../src/sessions/core";
-import { sanitizeForAgent } from "../src/sessions/runtime-access";
-import { sessionStub } from "../src/sessions/stub";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { closeSessionConnections, listConnections, recordConnection, setPrincipal } from "../../src/sessions/connections";
+import type { SessionCore } from "../../src/sessions/core";
+import { sanitizeForAgent } from "../../src/sessions/runtime-access";
+import { sessionStub } from "../../src/sessions/stub";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 const upgrade = (principal: string) =>
   new Request("https://session.internal/runtime", { headers: { upgrade: "websocket", [PRINCIPAL_HEADER]: principal } });

@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import type { ErrorBody } from "@burstflare/sdk/errors";
 import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import { newId } from "../src/lib/crypto";
-import { sessionConfig } from "../src/sessions/records";
-import { sealSecret, secretsEnvFor } from "../src/workspaces/secrets";
-import { createTemplate, createVersion } from "./helpers/templates";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { newId } from "../../src/lib/crypto";
+import { sessionConfig } from "../../src/sessions/records";
+import { sealSecret, secretsEnvFor } from "../../src/workspaces/secrets";
+import { createTemplate, createVersion } from "../helpers/templates";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 const putSecret = (user: TestUser, name: string, value: string) =>
   call("PUT", "/api/workspaces/current/secrets", { user, body: { name, value } });

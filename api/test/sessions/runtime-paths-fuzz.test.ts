@@ -3,8 +3,8 @@ import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signVisitGrant } from "../src/preview/visit-grants";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { signVisitGrant } from "../../src/preview/visit-grants";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
  * Generated runtime paths and headers against the real Worker, session DO and a real runtime

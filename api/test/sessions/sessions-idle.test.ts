@@ -1,7 +1,7 @@
 import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
 import { describe, expect, it } from "vitest";
-import { judgeIdle, warnLeadMs } from "../src/sessions/idle";
-import { canTransition } from "../src/sessions/state-machine";
+import { judgeIdle, warnLeadMs } from "../../src/sessions/idle";
+import { canTransition } from "../../src/sessions/state-machine";
 
 const health = (over: Partial<AgentHealth["lastActivity"]> = {}, connections = { terminal: 0, ssh: 0, preview: 0 }): AgentHealth => ({
   ok: true,

@@ -2,9 +2,9 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import type { SessionDO } from "../src/durable-objects/session";
-import { type LifecycleRecord, RECORD_KEY } from "../src/sessions/core";
-import { call, createTestUser } from "./helpers/users";
+import type { SessionDO } from "../../src/durable-objects/session";
+import { type LifecycleRecord, RECORD_KEY } from "../../src/sessions/core";
+import { call, createTestUser } from "../helpers/users";
 
 /**
  * A Durable Object evicted (or a Worker redeployed) in the middle of a start leaves `starting`

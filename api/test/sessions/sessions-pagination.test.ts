@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { SESSION_PAGE_MAX, sessionListResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { newId } from "../src/lib/crypto";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { newId } from "../../src/lib/crypto";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /** Rows written straight to D1: pagination is about rows, not runtimes. */
 async function seed(user: TestUser, createdAt: number[], opts: { deleted?: boolean } = {}): Promise<string[]> {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { sessionDetailResponse, sessionListResponse, sessionResponse, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { issueSignIn } from "../src/auth/sign-ins";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { issueSignIn } from "../../src/auth/sign-ins";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function createSession(user: TestUser, name = "dev") {
   const res = await call("POST", "/api/sessions", { user, body: { name, start: false } });

@@ -3,8 +3,8 @@ import type { ErrorBody } from "@burstflare/sdk/errors";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
-import { mintVisit, previewOriginFor } from "../src/preview/origin";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { mintVisit, previewOriginFor } from "../../src/preview/origin";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
  * Share links through the Worker with real D1 and session DOs. The session is left `stopped`,

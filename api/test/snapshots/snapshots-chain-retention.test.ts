@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SnapshotRecord } from "../src/snapshots/records";
-import { selectExpired } from "../src/snapshots/retention";
+import type { SnapshotRecord } from "../../src/snapshots/records";
+import { selectExpired } from "../../src/snapshots/retention";
 
 function snap(id: string, createdAt: number, format: "full" | "incremental", baseId: string | null): SnapshotRecord {
   return {

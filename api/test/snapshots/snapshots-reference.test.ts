@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/lib/crypto";
-import { runReconcile } from "../src/reconcile/run";
-import { manifestKey } from "../src/snapshots/records";
-import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
-import { call, createTestUser } from "./helpers/users";
+import { sha256Hex } from "../../src/lib/crypto";
+import { runReconcile } from "../../src/reconcile/run";
+import { manifestKey } from "../../src/snapshots/records";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { call, createTestUser } from "../helpers/users";
 
 const MANIFEST = { version: 1, entries: [{ p: "work", t: "d", s: 0, m: "1", mode: 0o755 }], format: "full", baseId: null, deleted: [] };
 

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
-import { listSnapshots } from "../src/snapshots/records";
-import { applyRetention } from "../src/snapshots/retention";
-import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
-import { createTestUser } from "./helpers/users";
+import { listSnapshots } from "../../src/snapshots/records";
+import { applyRetention } from "../../src/snapshots/retention";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { createTestUser } from "../helpers/users";
 
 describe("snapshot retention", () => {
   it("keeps the newest N automatic snapshots plus every manual and labelled one, and removes expired objects", async () => {

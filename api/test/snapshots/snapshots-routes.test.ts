@@ -6,10 +6,10 @@ import {
   workspaceSnapshotListSchema,
 } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/lib/crypto";
-import { runReconcile } from "../src/reconcile/run";
-import { insertReadySnapshot, insertTestSession } from "./helpers/snapshots";
-import { call, createTestUser } from "./helpers/users";
+import { sha256Hex } from "../../src/lib/crypto";
+import { runReconcile } from "../../src/reconcile/run";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { call, createTestUser } from "../helpers/users";
 
 async function owner() {
   const user = await createTestUser();

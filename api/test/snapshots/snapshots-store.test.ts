@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, describe, expect, it } from "vitest";
-import { newId, sha256Hex } from "../src/lib/crypto";
-import { getRuntimeDriver } from "../src/runtime-drivers/select";
-import { maybeAutosave } from "../src/snapshots/autosave";
-import { listSnapshots } from "../src/snapshots/records";
-import { type FetchAgent, latestReadySnapshot, restoreSnapshot, saveSnapshot } from "../src/snapshots/store";
-import { insertTestSession } from "./helpers/snapshots";
-import { createTestUser } from "./helpers/users";
+import { newId, sha256Hex } from "../../src/lib/crypto";
+import { getRuntimeDriver } from "../../src/runtime-drivers/select";
+import { maybeAutosave } from "../../src/snapshots/autosave";
+import { listSnapshots } from "../../src/snapshots/records";
+import { type FetchAgent, latestReadySnapshot, restoreSnapshot, saveSnapshot } from "../../src/snapshots/store";
+import { insertTestSession } from "../helpers/snapshots";
+import { createTestUser } from "../helpers/users";
 
 /** Real runtimes on the local runtime host started for the workers project. */
 const driver = getRuntimeDriver(env);

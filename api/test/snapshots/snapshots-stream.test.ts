@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/lib/crypto";
-import { PART_BYTES, putStreamed, putVerified } from "../src/snapshots/stream";
+import { sha256Hex } from "../../src/lib/crypto";
+import { PART_BYTES, putStreamed, putVerified } from "../../src/snapshots/stream";
 
 /** A source that yields `chunks` and then either ends or errors, like an agent dying mid-export. */
 function source(chunks: Uint8Array[], failAfter?: number): ReadableStream<Uint8Array> {

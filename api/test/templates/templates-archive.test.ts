@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ARCHIVE_LIMITS, inspectArchive } from "../src/templates/archive-inspect";
-import { gzip, type TarEntry, tar, targz } from "./helpers/tar";
+import { DEFAULT_ARCHIVE_LIMITS, inspectArchive } from "../../src/templates/archive-inspect";
+import { gzip, type TarEntry, tar, targz } from "../helpers/tar";
 
 async function inspect(data: Uint8Array, limits = DEFAULT_ARCHIVE_LIMITS) {
   return inspectArchive(new Blob([data]).stream(), () => data.length, limits);

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { resolveTemplateForSession } from "../src/templates/resolve";
-import { STARTER_MANIFEST, STARTER_TEMPLATE_ID, STARTER_VERSION_ID } from "../src/templates/starter";
-import { createTestUser } from "./helpers/users";
+import { resolveTemplateForSession } from "../../src/templates/resolve";
+import { STARTER_MANIFEST, STARTER_TEMPLATE_ID, STARTER_VERSION_ID } from "../../src/templates/starter";
+import { createTestUser } from "../helpers/users";
 
 describe("resolveTemplateForSession", () => {
   it("gives the seeded built-in starter when no template is named", async () => {

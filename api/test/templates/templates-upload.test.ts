@@ -1,10 +1,10 @@
 import { env, exports } from "cloudflare:workers";
 import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/lib/crypto";
-import { type TarEntry, tar, targz } from "./helpers/tar";
-import { createTemplate, createVersion, r2Keys, upload } from "./helpers/templates";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { sha256Hex } from "../../src/lib/crypto";
+import { type TarEntry, tar, targz } from "../helpers/tar";
+import { createTemplate, createVersion, r2Keys, upload } from "../helpers/templates";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function setup(user?: TestUser) {
   const owner = user ?? (await createTestUser());

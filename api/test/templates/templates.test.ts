@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import type { TemplateDetail } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
-import { runReconcile } from "../src/reconcile/run";
-import { isNewerVersionAvailable, resolveTemplateForSession } from "../src/templates/resolve";
-import { STARTER_TEMPLATE_ID } from "../src/templates/starter";
-import { targz } from "./helpers/tar";
-import { createTemplate, createVersion, markBuilt, r2Keys, upload } from "./helpers/templates";
-import { call, createTestUser } from "./helpers/users";
+import { runReconcile } from "../../src/reconcile/run";
+import { isNewerVersionAvailable, resolveTemplateForSession } from "../../src/templates/resolve";
+import { STARTER_TEMPLATE_ID } from "../../src/templates/starter";
+import { targz } from "../helpers/tar";
+import { createTemplate, createVersion, markBuilt, r2Keys, upload } from "../helpers/templates";
+import { call, createTestUser } from "../helpers/users";
 
 describe("templates", () => {
   it("lists the built-in starter beside the workspace's own templates", async () => {

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { auditPageSchema, PLAN_LIMITS, usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { writeAudit } from "../src/lib/audit";
-import { recordUsage } from "../src/workspaces/usage";
-import { call, createTestUser } from "./helpers/users";
+import { writeAudit } from "../../src/lib/audit";
+import { recordUsage } from "../../src/workspaces/usage";
+import { call, createTestUser } from "../helpers/users";
 
 const DAY = 86_400_000;
 

@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import type { ErrorBody } from "@burstflare/sdk/errors";
 import { createdInviteSchema, inviteListSchema, memberListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { acceptInviteCode, hashInviteCode } from "../src/workspaces/invites";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { acceptInviteCode, hashInviteCode } from "../../src/workspaces/invites";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function errorOf(res: Response): Promise<ErrorBody["error"]> {
   return ((await res.json()) as ErrorBody).error;

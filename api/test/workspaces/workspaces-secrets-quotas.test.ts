@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { ApiError, type ErrorBody } from "@burstflare/sdk/errors";
 import { PLAN_LIMITS, planSchema, secretListSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { assertQuota, getLimits } from "../src/workspaces/quotas";
-import { secretsEnvFor } from "../src/workspaces/secrets";
-import { createOperator } from "./helpers/operator";
-import { call, createTestUser, type TestUser } from "./helpers/users";
+import { assertQuota, getLimits } from "../../src/workspaces/quotas";
+import { secretsEnvFor } from "../../src/workspaces/secrets";
+import { createOperator } from "../helpers/operator";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 const putSecret = (user: TestUser, name: string, value: string) =>
   call("PUT", "/api/workspaces/current/secrets", { user, body: { name, value } });

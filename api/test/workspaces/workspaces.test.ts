@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../src/auth/tokens";
-import { newId } from "../src/lib/crypto";
-import { call, createTestUser } from "./helpers/users";
+import { hashToken, newSecret, TOKEN_PREFIX } from "../../src/auth/tokens";
+import { newId } from "../../src/lib/crypto";
+import { call, createTestUser } from "../helpers/users";
 
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;

@@ -1,6 +1,6 @@
 import { ApiClient } from "@burstflare/sdk/client";
 import { describe, expect, it } from "vitest";
-import { pollExchange } from "./auth";
+import { pollExchange } from "../../src/commands/auth";
 
 /**
  * The device-flow polling rules (RFC 8628 §3.5) against scripted exchange answers. The real

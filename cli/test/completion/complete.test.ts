@@ -2,12 +2,12 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../app";
-import { createContext } from "../context";
-import { buildProgram } from "../main";
-import { complete, type NameKind } from "./complete";
-import { NAME_CACHE_TTL_MS, NameCache } from "./name-cache";
-import { completionScript } from "./scripts";
+import { createApp } from "../../src/app";
+import { complete, type NameKind } from "../../src/completion/complete";
+import { NAME_CACHE_TTL_MS, NameCache } from "../../src/completion/name-cache";
+import { completionScript } from "../../src/completion/scripts";
+import { createContext } from "../../src/context";
+import { buildProgram } from "../../src/main";
 
 const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 const program = () => buildProgram(createApp({}, { stdout: sink, stderr: sink }, { node: "node", bin: "flare" }, createContext));

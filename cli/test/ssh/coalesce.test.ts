@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { pipeCoalesced } from "./coalesce";
+import { pipeCoalesced } from "../../src/ssh/coalesce";
 
 /** A socket stand-in: records each write (one frame) and completes it only when told. */
 function slowSocket() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BEGIN_MARKER, END_MARKER, findBlock, removeBlock, renderBlock, shellQuote, upsertBlock } from "./config-block";
+import { BEGIN_MARKER, END_MARKER, findBlock, removeBlock, renderBlock, shellQuote, upsertBlock } from "../../src/ssh/config-block";
 
 const block = (host: string) => renderBlock([{ host, options: [["User", "ana"]] }], ["managed"]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV, tryFastProxy } from "./fast-proxy";
+import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV, tryFastProxy } from "../../src/ssh/fast-proxy";
 
 const env = { [SSH_TOKEN_ENV]: "bfs_x", [SSH_TOKEN_SESSION_ENV]: "ses_1" };
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureManagedKey, fingerprint } from "./keys";
+import { ensureManagedKey, fingerprint } from "../../src/ssh/keys";
 
 describe("managed SSH key", () => {
   it("is created once with ssh-keygen as ed25519, private half 0600, and reused after", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { managedPaths } from "./keys";
-import { flareSSHArgs, hostEntries, proxyCommand } from "./ssh-args";
+import { managedPaths } from "../../src/ssh/keys";
+import { flareSSHArgs, hostEntries, proxyCommand } from "../../src/ssh/ssh-args";
 
 const self = { node: "/opt/node 22/bin/node", bin: "/repo/cli/bin/flare.mjs" };
 const env = { HOME: "/home/ana" };

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { bridge, openTunnel, sshTunnelURL, TunnelError } from "./tunnel";
+import { bridge, openTunnel, sshTunnelURL, TunnelError } from "../../src/ssh/tunnel";
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {

@@ -3,10 +3,10 @@ import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActivityTracker } from "../src/agent/activity/activity-tracker";
-import type { AgentConfig } from "../src/agent/config";
-import { PreviewProxy } from "../src/agent/preview/preview-proxy";
-import { createAgentServer } from "../src/agent/server";
+import { ActivityTracker } from "../../src/agent/activity/activity-tracker";
+import type { AgentConfig } from "../../src/agent/config";
+import { PreviewProxy } from "../../src/agent/preview/preview-proxy";
+import { createAgentServer } from "../../src/agent/server";
 
 /**
  * The agent routes on the raw request line, as Node hands it over, so it refuses what the

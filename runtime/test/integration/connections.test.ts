@@ -1,9 +1,9 @@
 import { closedConnections, encodePrincipal, PRINCIPAL_HEADER, type Principal } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentFetch, startTestHost, type TestHost } from "./helpers/host";
-import { TerminalClient } from "./helpers/terminal-client";
-import { waitFor } from "./helpers/wait";
+import { agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { TerminalClient } from "../helpers/terminal-client";
+import { waitFor } from "../helpers/wait";
 
 const as = (p: Principal) => ({ [PRINCIPAL_HEADER]: encodePrincipal(p) });
 const alice = (connectionId: string, signIn = "as_alice1"): Principal => ({

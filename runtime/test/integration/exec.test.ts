@@ -1,7 +1,7 @@
 import type { ExecEvent } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentFetch, startTestHost, type TestHost } from "./helpers/host";
+import { agentFetch, startTestHost, type TestHost } from "../helpers/host";
 
 async function execEvents(info: RuntimeInfo, body: unknown): Promise<{ events: ExecEvent[]; firstEventAt: number; endAt: number }> {
   const started = Date.now();

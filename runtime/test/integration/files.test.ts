@@ -1,6 +1,6 @@
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
+import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
 
 describe("agent file API", () => {
   let host: TestHost;

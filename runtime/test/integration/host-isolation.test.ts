@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { hostHealth } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, startTestHost, type TestHost } from "./helpers/host";
-import { waitFor } from "./helpers/wait";
+import { agentExec, startTestHost, type TestHost } from "../helpers/host";
+import { waitFor } from "../helpers/wait";
 
 /**
  * The runtime host as root isolates each runtime like a container and says so on /health; when

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
+import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
 
 describe("runtime host: kept workspace across a stop", () => {
   let host: TestHost;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
-import { ed25519FromSeed } from "../src/agent/ssh/host-key";
+import { ed25519FromSeed } from "../../src/agent/ssh/host-key";
 
 const publicOf = (key: Buffer) => {
   const parsed = utils.parseKey(key);

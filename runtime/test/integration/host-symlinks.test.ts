@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, startTestHost, type TestHost } from "./helpers/host";
+import { agentExec, startTestHost, type TestHost } from "../helpers/host";
 
 /**
  * The host runs as root; a runtime's folder belongs to the runtime's uid. A hostile session

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
-import { waitFor } from "./helpers/wait";
+import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { waitFor } from "../helpers/wait";
 
 function processAlive(pid: number): boolean {
   try {

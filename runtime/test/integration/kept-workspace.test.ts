@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildManifest } from "../src/agent/snapshot/manifest";
-import { KEPT_MAX_AGE_MS, keepWorkspace, sweepKept, takeKept } from "../src/host/kept-workspace";
+import { buildManifest } from "../../src/agent/snapshot/manifest";
+import { KEPT_MAX_AGE_MS, keepWorkspace, sweepKept, takeKept } from "../../src/host/kept-workspace";
 
 describe("kept workspace folders (local host, across a stop)", () => {
   let dataDir: string;

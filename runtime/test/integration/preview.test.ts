@@ -3,8 +3,8 @@ import path from "node:path";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { agentExec, agentFetch, ROOT, startTestHost, type TestHost } from "./helpers/host";
-import { waitFor } from "./helpers/wait";
+import { agentExec, agentFetch, ROOT, startTestHost, type TestHost } from "../helpers/host";
+import { waitFor } from "../helpers/wait";
 
 /** A dev server as a template would run it: HTTP echo plus a WebSocket echo (hot reload's channel). */
 const devServer = (label = "dev") => `

@@ -4,11 +4,11 @@ import path from "node:path";
 import type { Principal } from "@burstflare/sdk/protocol/agent";
 import { PROCESS_OUTPUT_KEEP, PROCESSES_MAX } from "@burstflare/sdk/protocol/automation";
 import { afterAll, describe, expect, it } from "vitest";
-import { ActivityTracker } from "../src/agent/activity/activity-tracker";
-import type { AgentConfig } from "../src/agent/config";
-import { ConnectionRegistry } from "../src/agent/connections/connection-registry";
-import { ProcessManager } from "../src/agent/exec/process-manager";
-import { WorkspacePaths } from "../src/agent/files/workspace-paths";
+import { ActivityTracker } from "../../src/agent/activity/activity-tracker";
+import type { AgentConfig } from "../../src/agent/config";
+import { ConnectionRegistry } from "../../src/agent/connections/connection-registry";
+import { ProcessManager } from "../../src/agent/exec/process-manager";
+import { WorkspacePaths } from "../../src/agent/files/workspace-paths";
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "bf-procs-"));
 const config: AgentConfig = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RingBuffer } from "../src/agent/terminal/ring-buffer";
+import { RingBuffer } from "../../src/agent/terminal/ring-buffer";
 
 describe("RingBuffer", () => {
   it("keeps exactly the most recent bytes", () => {

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, startTestHost, type TestHost } from "./helpers/host";
-import { bridgeEnv, makeKey, run, sshOptions } from "./helpers/ssh";
-import { TerminalClient } from "./helpers/terminal-client";
+import { agentExec, startTestHost, type TestHost } from "../helpers/host";
+import { bridgeEnv, makeKey, run, sshOptions } from "../helpers/ssh";
+import { TerminalClient } from "../helpers/terminal-client";
 
 /** The process and all its descendants, as /proc shows them from the host. */
 function processTree(pid: number): number[] {

@@ -4,10 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { WorkspacePaths } from "../src/agent/files/workspace-paths";
-import { diffManifest, type Manifest } from "../src/agent/snapshot/manifest";
-import { SnapshotService } from "../src/agent/snapshot/snapshot-service";
-import { hashTree } from "./helpers/tree";
+import { WorkspacePaths } from "../../src/agent/files/workspace-paths";
+import { diffManifest, type Manifest } from "../../src/agent/snapshot/manifest";
+import { SnapshotService } from "../../src/agent/snapshot/snapshot-service";
+import { hashTree } from "../helpers/tree";
 
 const dirs: string[] = [];
 const tmp = () => {

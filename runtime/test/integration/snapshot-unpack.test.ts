@@ -6,10 +6,10 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { WorkspacePaths } from "../src/agent/files/workspace-paths";
-import { findGnuTar } from "../src/agent/snapshot/native-unpack";
-import { SnapshotService } from "../src/agent/snapshot/snapshot-service";
-import { hashTree } from "./helpers/tree";
+import { WorkspacePaths } from "../../src/agent/files/workspace-paths";
+import { findGnuTar } from "../../src/agent/snapshot/native-unpack";
+import { SnapshotService } from "../../src/agent/snapshot/snapshot-service";
+import { hashTree } from "../helpers/tree";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -122,7 +122,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
   });
 
   it("the node-tar fallback clears them too", async () => {
-    const { extractStreamChecked } = await import("../src/agent/snapshot/archive-safety");
+    const { extractStreamChecked } = await import("../../src/agent/snapshot/archive-safety");
     const staging = path.join(dir, "staging");
     fs.mkdirSync(staging);
     const body = await archive([{ name: "project/suid", content: "x", mode: 0o6755 }]);

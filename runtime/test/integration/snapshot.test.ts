@@ -4,9 +4,9 @@ import path from "node:path";
 import { snapshotFingerprint } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeArchive } from "./helpers/archive";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
-import { hashTree, sha256 } from "./helpers/tree";
+import { makeArchive } from "../helpers/archive";
+import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { hashTree, sha256 } from "../helpers/tree";
 
 const PERSISTED = ["project", "data/cache", "@scoped"];
 

@@ -5,11 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "./helpers/free-port";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "./helpers/host";
-import { bridgeEnv, type KeyPair, makeKey, run, sshOptions } from "./helpers/ssh";
-import { sha256 } from "./helpers/tree";
-import { waitFor } from "./helpers/wait";
+import { freePort } from "../helpers/free-port";
+import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { bridgeEnv, type KeyPair, makeKey, run, sshOptions } from "../helpers/ssh";
+import { sha256 } from "../helpers/tree";
+import { waitFor } from "../helpers/wait";
 
 describe("SSH over the agent's WebSocket with real OpenSSH", () => {
   let host: TestHost;

@@ -1,8 +1,8 @@
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentFetch, startTestHost, type TestHost } from "./helpers/host";
-import { TerminalClient } from "./helpers/terminal-client";
-import { waitFor } from "./helpers/wait";
+import { agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { TerminalClient } from "../helpers/terminal-client";
+import { waitFor } from "../helpers/wait";
 
 describe("agent terminal", () => {
   let host: TestHost;

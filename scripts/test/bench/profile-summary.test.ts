@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { groupCPUms } from "./process-cpu.mjs";
-import { formatSummary, profileFiles, selfTimes, summarize } from "./profile-summary.mjs";
+import { groupCPUms } from "../../bench/process-cpu.mjs";
+import { formatSummary, profileFiles, selfTimes, summarize } from "../../bench/profile-summary.mjs";
 
 const frame = (functionName: string, url = "", lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: "0" });
 

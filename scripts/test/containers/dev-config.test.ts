@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { absolutise, applyContainersDriver } from "./dev-config.mjs";
+import { absolutise, applyContainersDriver } from "../../containers/dev-config.mjs";
 
 const checkedIn = () => ({
   main: "api/src/index.ts",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pathProblem, queryProblem, segmentProblem } from "./runtime-path";
+import { pathProblem, queryProblem, segmentProblem } from "../../protocol/runtime-path";
 
 describe("runtime path rules", () => {
   it("refuses every segment that decodes or folds into a slash, a backslash, a dot segment or a control character", () => {

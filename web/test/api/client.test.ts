@@ -2,7 +2,7 @@ import { codeForStatus } from "@burstflare/sdk/client";
 import { ApiError } from "@burstflare/sdk/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { client, NetworkError, send } from "./client";
+import { client, NetworkError, send } from "../../src/api/client";
 
 function respond(status: number, body: string, headers: Record<string, string> = {}) {
   return vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(body, { status, headers }));

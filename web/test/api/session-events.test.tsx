@@ -2,9 +2,9 @@ import type { SessionDetail, SessionEvent } from "@burstflare/sdk/schemas/sessio
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { sessionKeys } from "./queries/sessions";
-import { applySessionEvent, useSessionEvents } from "./session-events";
-import { makeSession } from "./session-fixture";
+import { sessionKeys } from "../../src/api/queries/sessions";
+import { applySessionEvent, useSessionEvents } from "../../src/api/session-events";
+import { makeSession } from "../../src/api/session-fixture";
 
 const base: SessionDetail = {
   ...makeSession("sleeping", { stateVersion: 4, lastLifecyclePhase: "stopped" }),

@@ -1,9 +1,9 @@
 import type { Session, WorkspaceSessionEvent } from "@burstflare/sdk/schemas/sessions";
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
-import { flattenList, type SessionListCache, sessionKeys } from "./queries/sessions";
-import { makeSession } from "./session-fixture";
-import { applyWorkspaceEvent } from "./workspace-events";
+import { flattenList, type SessionListCache, sessionKeys } from "../../src/api/queries/sessions";
+import { makeSession } from "../../src/api/session-fixture";
+import { applyWorkspaceEvent } from "../../src/api/workspace-events";
 
 const cache = (sessions: Session[]): SessionListCache => ({ pages: [{ sessions, nextCursor: null }], pageParams: [null] });
 const event = (over: Partial<WorkspaceSessionEvent>): WorkspaceSessionEvent => ({

@@ -3,10 +3,10 @@ import type { SessionState } from "@burstflare/sdk/states";
 import { QueryClient, QueryClientProvider, useInfiniteQuery } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { flattenList, sessionKeys, sessionsQuery } from "../api/queries/sessions";
-import { makeSession } from "../api/session-fixture";
-import { SessionControls } from "./SessionControls";
-import { SessionStateBadge } from "./SessionStateBadge";
+import { flattenList, sessionKeys, sessionsQuery } from "../../src/api/queries/sessions";
+import { makeSession } from "../../src/api/session-fixture";
+import { SessionControls } from "../../src/components/SessionControls";
+import { SessionStateBadge } from "../../src/components/SessionStateBadge";
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

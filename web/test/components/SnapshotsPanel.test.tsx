@@ -3,8 +3,8 @@ import type { SessionState } from "@burstflare/sdk/states";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { snapshotKeys } from "../api/queries/snapshots";
-import { SnapshotsPanel } from "./SnapshotsPanel";
+import { snapshotKeys } from "../../src/api/queries/snapshots";
+import { SnapshotsPanel } from "../../src/components/SnapshotsPanel";
 
 function snap(over: Partial<Snapshot> = {}): Snapshot {
   return {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FlushTimer } from "./flush-timer";
+import { FlushTimer } from "../../../src/agent/net/flush-timer";
 
 describe("FlushTimer", () => {
   afterEach(() => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { packFrames } from "./frames";
-import { mask, unmask } from "./ws-mask";
+import { packFrames } from "../../../src/agent/net/frames";
+import { mask, unmask } from "../../../src/agent/net/ws-mask";
 
 const joined = (list: Buffer[]) => Buffer.concat(list);
 

@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActivityTracker } from "../activity/activity-tracker";
-import { ConnectionRegistry } from "../connections/connection-registry";
-import { PortProxies } from "./port-proxy";
+import { ActivityTracker } from "../../../src/agent/activity/activity-tracker";
+import { ConnectionRegistry } from "../../../src/agent/connections/connection-registry";
+import { PortProxies } from "../../../src/agent/ports/port-proxy";
 
 const listen = (server: http.Server) =>
   new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
-import { MAX_FRAME, WebSocketStream } from "./websocket-stream";
+import { MAX_FRAME, WebSocketStream } from "../../../src/agent/ssh/websocket-stream";
 
 /** Enough of ws for the stream: send() completes only when the test says the kernel took it. */
 class FakeSocket extends EventEmitter {

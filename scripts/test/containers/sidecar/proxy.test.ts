@@ -11,7 +11,7 @@ let port = 0;
 beforeAll(async () => {
   proxy = spawn(
     process.execPath,
-    [path.join(__dirname, "proxy.mjs"), "--http-egress-port", "1234", "--http-ingress-address", "127.0.0.1:0"],
+    [path.join(__dirname, "../../../containers/sidecar/proxy.mjs"), "--http-egress-port", "1234", "--http-ingress-address", "127.0.0.1:0"],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

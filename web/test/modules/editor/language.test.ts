@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { languageFor } from "./language";
+import { languageFor } from "../../../src/modules/editor/language";
 
 describe("languageFor", () => {
   it("detects languages by extension, case-insensitively", () => {

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { useOpenFiles } from "./use-open-files";
+import { useOpenFiles } from "../../../src/modules/editor/use-open-files";
 
 type Editor = ReturnType<typeof useOpenFiles>;
 

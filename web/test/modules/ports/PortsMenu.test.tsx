@@ -2,7 +2,7 @@ import type { SessionPort } from "@burstflare/sdk/schemas/ports";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PortsMenu } from "./PortsMenu";
+import { PortsMenu } from "../../../src/modules/ports/PortsMenu";
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

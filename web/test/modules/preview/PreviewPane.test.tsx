@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PreviewPane } from "./PreviewPane";
+import { PreviewPane } from "../../../src/modules/preview/PreviewPane";
 
 const ORIGIN = "http://onsxgx3fpbcxqurqljxw46c2nniwuu3i.localhost:8787";
 

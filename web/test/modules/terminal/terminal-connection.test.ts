@@ -1,6 +1,12 @@
 import { terminalQuery } from "@burstflare/sdk/protocol/terminal";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ConnectionStatus, type NetworkMonitor, TerminalConnection, terminalId, terminalURL } from "./terminal-connection";
+import {
+  type ConnectionStatus,
+  type NetworkMonitor,
+  TerminalConnection,
+  terminalId,
+  terminalURL,
+} from "../../../src/modules/terminal/terminal-connection";
 
 /** A WebSocket stand-in the test drives by hand: open, message, drop. */
 class FakeWebSocket {

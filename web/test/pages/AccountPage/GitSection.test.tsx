@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type GitProps, GitSection } from "./GitSection";
+import { type GitProps, GitSection } from "../../../src/pages/AccountPage/GitSection";
 
 function props(over: Partial<GitProps> = {}): GitProps {
   return {

@@ -3,8 +3,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { makeSession } from "../../api/session-fixture";
-import { DashboardPage } from "./DashboardPage";
+import { makeSession } from "../../../src/api/session-fixture";
+import { DashboardPage } from "../../../src/pages/DashboardPage/DashboardPage";
 
 /** An EventSource the test feeds by hand (the workspace stream's `event: session`). */
 class FakeEventSource {

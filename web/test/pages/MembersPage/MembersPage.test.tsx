@@ -2,9 +2,9 @@ import type { Member } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../../api/client";
-import { JoinWorkspacePageView } from "../JoinWorkspacePage/JoinWorkspacePageView";
-import { MembersPageView } from "./MembersPageView";
+import { ApiError } from "../../../src/api/client";
+import { JoinWorkspacePageView } from "../../../src/pages/JoinWorkspacePage/JoinWorkspacePageView";
+import { MembersPageView } from "../../../src/pages/MembersPage/MembersPageView";
 
 afterEach(cleanup);
 

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { NewVersionPanel } from "./NewVersionPanel";
+import { NewVersionPanel } from "../../../src/pages/TemplateDetailPage/NewVersionPanel";
 
 const DEVCONTAINER = `{
   // a Node app

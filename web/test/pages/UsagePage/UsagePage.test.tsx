@@ -1,8 +1,8 @@
 import { PLAN_LIMITS, type PlanInfo, type Usage } from "@burstflare/sdk/schemas/workspaces";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { UsagePageView } from "./UsagePageView";
-import { buildMinutesCumulative, formatBytes, perUserTotals } from "./usage-series";
+import { UsagePageView } from "../../../src/pages/UsagePage/UsagePageView";
+import { buildMinutesCumulative, formatBytes, perUserTotals } from "../../../src/pages/UsagePage/usage-series";
 
 afterEach(cleanup);
 
