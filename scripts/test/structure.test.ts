@@ -58,3 +58,64 @@ describe("the contract package", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/** Where each package's sources live; its tests live in `<pkg>/test/`, a tree that mirrors them. */
+const PACKAGES: Record<string, string> = {
+  api: path.join("api", "src"),
+  web: path.join("web", "src"),
+  runtime: path.join("runtime", "src"),
+  cli: path.join("cli", "src"),
+  sdk: "sdk",
+  scripts: "scripts",
+};
+/** Test-tree folders that mirror no source folder: shared helpers, the runtime's integration suite, data. */
+const TEST_ONLY = new Set(["helpers", "integration", "fixtures"]);
+const isTest = (f: string) => /\.test\.tsx?$/.test(f);
+const isDir = (dir: string) => {
+  try {
+    readdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("the test layout (docs/architecture.md)", () => {
+  it("has no test file under a src/ folder", () => {
+    const offenders = [...Object.keys(PACKAGES), "test", "e2e"]
+      .flatMap((root) => filesUnder(root, isTest))
+      .filter((f) => f.split(path.sep).includes("src"));
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps each package's tests in <pkg>/test/", () => {
+    const offenders = Object.keys(PACKAGES).flatMap((pkg) =>
+      filesUnder(pkg, isTest).filter((f) => !f.startsWith(path.join(pkg, "test") + path.sep)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("mirrors the sources: every folder of a test tree is a folder of its package's sources", () => {
+    const offenders = Object.entries(PACKAGES).flatMap(([pkg, src]) =>
+      filesUnder(path.join(pkg, "test"), isTest)
+        .map((f) => path.dirname(path.relative(path.join(pkg, "test"), f)))
+        .filter((dir) => dir !== "." && !TEST_ONLY.has(dir.split(path.sep)[0]!) && !isDir(path.join(src, dir)))
+        .map((dir) => path.join(pkg, "test", dir)),
+    );
+    expect([...new Set(offenders)]).toEqual([]);
+  });
+
+  it("has tests to check in every package (the walk found the test trees)", () => {
+    for (const pkg of Object.keys(PACKAGES)) expect(filesUnder(path.join(pkg, "test"), isTest).length, pkg).toBeGreaterThan(0);
+  });
+});
+
+describe("the API's routes", () => {
+  it("live only in api/src/<domain>/routes/: no routes folder or file anywhere else in api/src", () => {
+    const offenders = filesUnder(path.join("api", "src"), () => true)
+      .map((f) => path.relative(path.join("api", "src"), f).split(path.sep))
+      .filter((parts) => parts.some((p, i) => /^routes(\.\w+)?$/.test(p) && !(p === "routes" && i === 1 && parts[0] !== "routes")))
+      .map((parts) => path.join("api", "src", ...parts));
+    expect(offenders).toEqual([]);
+  });
+});
