@@ -213,7 +213,7 @@ describe("snapshots on a real stack", () => {
     const key = `snapshots/${user.workspaceId}/${session.id}/${snap.id}.tar.gz`;
     expect(await r2ObjectExists(key)).toBe(true);
     await expectOK(await api(user, "DELETE", `/api/sessions/${session.id}/snapshots/${snap.id}`));
-    // Recoverable delete: test/stack/reconcile.test.ts and api/test/reconcile.test.ts cover the purge.
+    // Recoverable delete: test/stack/reconcile.test.ts and api/test/reconcile/reconcile.test.ts cover the purge.
     expect(await r2ObjectExists(key)).toBe(true);
     expect((await listSnapshots(user, session.id)).some((s) => s.id === snap.id)).toBe(false);
   });
