@@ -13,6 +13,7 @@ import { workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { formatBytes, table } from "../output";
+import { registerAdminSeed } from "./admin-seed";
 import { downloadExport } from "./export";
 
 export function renderReport(r: AdminReport): string {
@@ -157,4 +158,6 @@ export function registerAdmin(program: Command, app: App): void {
       });
       await downloadExport(ctx, exported, opts.output);
     });
+
+  registerAdminSeed(admin, app);
 }
