@@ -2,7 +2,6 @@
 // and, when the bench started the stack itself, direct access to the runtime host for baselines.
 import { ApiClient } from "@burstflare/sdk/client.ts";
 import { ApiError } from "@burstflare/sdk/errors.ts";
-import { seededSessionsSchema, seededUserSchema } from "@burstflare/sdk/schemas/seed.ts";
 import { signUpStackOperator } from "../lib/stack-operator.mjs";
 import { BenchTerminal } from "./terminal.mjs";
 
@@ -24,10 +23,9 @@ export async function benchOperator(baseURL, bootstrapCode) {
  * operator's quota overrides.
  */
 export async function createLocalBenchUserInfo(operator, { browser = false } = {}) {
-  const user = await operator.call("POST /api/admin/seed/users", {
-    body: { signIns: browser ? ["cli", "browser"] : ["cli"] },
-    schema: seededUserSchema,
-  });
+  // Plain Node runs the bench, and sdk/schemas import without extensions: the answer's type is named, not parsed.
+  /** @type {import("@burstflare/sdk/schemas/seed").SeededUser} */
+  const user = await operator.call("POST /api/admin/seed/users", { body: { signIns: browser ? ["cli", "browser"] : ["cli"] } });
   await operator.call("PUT /api/admin/workspaces/{id}/quota-overrides", {
     params: { id: user.workspaceId },
     // Room for api-load's 1,000 seeded rows plus every scenario's own sessions.
@@ -45,7 +43,8 @@ export async function createLocalBenchUser(operator) {
 
 /** Session rows with no runtime behind them (POST /api/admin/seed/sessions): list and load benchmarks. */
 export async function seedSessionRows(operator, body) {
-  const { created } = await operator.call("POST /api/admin/seed/sessions", { body, schema: seededSessionsSchema });
+  /** @type {{ created: number }} */
+  const { created } = await operator.call("POST /api/admin/seed/sessions", { body });
   if (created !== body.count) throw new Error(`seeded ${created} of ${body.count} sessions`);
 }
 

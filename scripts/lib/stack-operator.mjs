@@ -2,7 +2,6 @@
 // passkey using the one-time bootstrap code the stack printed (it admits the account and proves the
 // address in OPERATOR_EMAILS), then create an API token for the scripts. No SQL grants the rights.
 import { ApiClient } from "@burstflare/sdk/client.ts";
-import { createApiTokenResponseSchema, meResponseSchema, registerFinishResponseSchema } from "@burstflare/sdk/schemas/auth.ts";
 import { SoftwarePasskey } from "../smoke/webauthn.mjs";
 
 /**
@@ -38,15 +37,14 @@ export async function signUpStackOperator(baseURL, { email, bootstrapCode }) {
     body: { email, name: "Stack operator", inviteCode: bootstrapCode },
   });
   const credential = await passkey.create(start.options);
-  const done = await client.call("POST /api/auth/passkeys/register/finish", {
-    body: { challengeId: start.challengeId, credential },
-    schema: registerFinishResponseSchema,
-  });
-  const me = await client.call("GET /api/auth/me", { schema: meResponseSchema });
+  // Plain Node runs this file (test-stack.mjs, bench), and sdk/schemas import without extensions:
+  // the answers' types are named here instead of parsed.
+  /** @type {{ user: { id: string }, workspace: { id: string } }} */
+  const done = await client.call("POST /api/auth/passkeys/register/finish", { body: { challengeId: start.challengeId, credential } });
+  /** @type {{ isOperator: boolean }} */
+  const me = await client.call("GET /api/auth/me");
   if (!me.isOperator) throw new Error(`${email} signed up with the bootstrap code but is not an operator (is it in OPERATOR_EMAILS?)`);
-  const created = await client.call("POST /api/auth/tokens", {
-    body: { name: "stack operator", expiresInDays: 1 },
-    schema: createApiTokenResponseSchema,
-  });
+  /** @type {{ token: string }} */
+  const created = await client.call("POST /api/auth/tokens", { body: { name: "stack operator", expiresInDays: 1 } });
   return { userId: done.user.id, email, workspaceId: done.workspace.id, token: created.token };
 }
