@@ -3,14 +3,10 @@
 // API requests before its session list is painted, and its requests per minute while idle,
 // counted in a real browser (Chromium through @playwright/test, loopback only).
 //
-// The 10,000 rows are written straight to local D1 (no API creates that many; 10,000 runtimes
-// would measure the runtime host). Local stack only: against --base-url it returns no rows.
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+// The 10,000 rows are seeded by the local stack's operator in one request (10,000 runtimes would
+// measure the runtime host). Local stack only: against --base-url it returns no rows.
 import { ScriptClient } from "../lib/api-client.mjs";
-import { createLocalBenchUserInfo, localSQLFile } from "./context.mjs";
+import { createLocalBenchUserInfo, seedSessionRows } from "./context.mjs";
 
 const SESSIONS = 10_000;
 /** Sequential requests per run for each latency row: one run already gives n = 20, enough for a p95. */
@@ -23,48 +19,9 @@ const FIRST_PAGE = { label: "/api/sessions?limit=50", query: { limit: 50 } };
 const FILTERED = { label: "/api/sessions?state=running&q=list-01&limit=50", query: { state: "running", q: "list-01", limit: 50 } };
 const STATES = ["stopped", "stopped", "stopped", "stopped", "stopped", "stopped", "stopped", "sleeping", "sleeping", "running"];
 
-async function seed(persistTo, workspaceId, ownerId) {
-  const t = Date.now();
-  const rows = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const id = `ses_list${randomBytes(8).toString("hex")}`;
-    const name = `list-${String(i).padStart(5, "0")}`;
-    rows.push(`('${id}', '${workspaceId}', '${ownerId}', '${name}', '${STATES[i % STATES.length]}', 1, ${t - i}, ${t - i})`);
-  }
-  const statements = [];
-  // D1 caps statement length: 100 rows per INSERT, all in one file and one wrangler call.
-  for (let i = 0; i < rows.length; i += 100) {
-    statements.push(
-      `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at) VALUES ${rows.slice(i, i + 100).join(", ")};`,
-    );
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), "bf-list-seed-"));
-  const file = path.join(dir, "seed.sql");
-  writeFileSync(file, statements.join("\n"));
-  try {
-    await localSQLFile(persistTo, file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A browser sign-in for the bench user: a sign_ins row for a cookie, as the passkey flow would write. */
-async function browserCookie(persistTo, user) {
-  const cookie = randomBytes(32).toString("base64url");
-  const hash = createHash("sha256").update(`bf-token:${cookie}`).digest("hex");
-  const t = Date.now();
-  const dir = mkdtempSync(path.join(tmpdir(), "bf-list-auth-"));
-  const file = path.join(dir, "auth.sql");
-  writeFileSync(
-    file,
-    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES ('as_list${randomBytes(8).toString("hex")}', '${user.userId}', 'browser', '${hash}', '${user.workspaceId}', 'bench-browser', ${t}, ${t}, ${t + 3600 * 1000});`,
-  );
-  try {
-    await localSQLFile(persistTo, file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return cookie;
+/** The rows, seeded by the operator in one request (POST /api/admin/seed/sessions). */
+async function seed(operator, workspaceId, ownerId) {
+  await seedSessionRows(operator, { workspaceId, ownerId, count: SESSIONS, namePrefix: "list-", states: STATES });
 }
 
 /** n sequential list requests, each timed from the call to its parsed JSON (no schema check inside). */
@@ -121,9 +78,10 @@ export default {
   name: "session-list",
   description: `${SESSIONS.toLocaleString("en")} sessions: first page, a filtered query, an idle dashboard in Chromium`,
   async run(ctx) {
-    if (!ctx.persistTo) return [];
-    const user = await createLocalBenchUserInfo(ctx.persistTo);
-    await seed(ctx.persistTo, user.workspaceId, user.userId);
+    if (!ctx.operator) return [];
+    // A browser sign-in too: the dashboard below is watched with its cookie.
+    const user = await createLocalBenchUserInfo(ctx.operator, { browser: true });
+    await seed(ctx.operator, user.workspaceId, user.userId);
     // This scenario's own user (its own 10,000-session workspace), not the context's.
     const client = new ScriptClient({ baseURL: ctx.baseURL, headers: () => ({ authorization: `Bearer ${user.token}` }) });
     const n = ctx.runs * REQUESTS_PER_RUN;
@@ -137,8 +95,7 @@ export default {
     });
     const watched = [];
     try {
-      const cookie = await browserCookie(ctx.persistTo, user);
-      for (let r = 0; r < ctx.runs; r++) watched.push(await watchDashboard(browser, ctx.baseURL, cookie));
+      for (let r = 0; r < ctx.runs; r++) watched.push(await watchDashboard(browser, ctx.baseURL, user.cookie));
     } finally {
       await browser.close();
     }

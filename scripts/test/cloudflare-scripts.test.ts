@@ -68,6 +68,17 @@ describe("Cloudflare provisioning scripts", () => {
     expect(verify.code).toBe(0);
   }, 60_000);
 
+  it("never turns on test-only surfaces: OPERATOR_SEEDING and BF_TEST_HOOKS stay out of every deployable config", async () => {
+    const risky = path.join(tmp, "risky.env");
+    writeFileSync(risky, `${readFileSync(settings, "utf8")}\nOPERATOR_SEEDING=1\nBF_TEST_HOOKS=1\n`);
+    const gen = await node(["scripts/cloudflare-generate-wrangler.mjs", "--settings", risky]);
+    expect(gen.code).toBe(0);
+    expect(gen.stdout).toContain("OPERATOR_EMAILS");
+    for (const config of [gen.stdout, readFileSync(path.join(root, "wrangler.toml"), "utf8")]) {
+      expect(config).not.toMatch(/OPERATOR_SEEDING|BF_TEST_HOOKS/);
+    }
+  });
+
   it("cf:verify fails, naming the binding, when the config lacks one", async () => {
     const gen = await node(["scripts/cloudflare-generate-wrangler.mjs", "--settings", settings]);
     writeFileSync(generated, gen.stdout.replace(/\[\[workflows\]\][^[]+/, ""));

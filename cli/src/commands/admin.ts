@@ -13,6 +13,7 @@ import { workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { formatBytes, table } from "../output";
+import { registerAdminSeed } from "./admin-seed";
 import { downloadExport } from "./export";
 
 function renderReport(r: AdminReport): string {
@@ -141,4 +142,6 @@ export function registerAdmin(program: Command, app: App): void {
       });
       await downloadExport(ctx, exported, opts.output);
     });
+
+  registerAdminSeed(admin, app);
 }
