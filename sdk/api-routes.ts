@@ -15,6 +15,15 @@ export const API_ROUTES = {
   "POST /api/admin/restore": "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
   "GET /api/admin/security-log":
     "Operators: audit entries that belong to no workspace (failed sign-ins, email proofs, limits), same filters as /api/audit",
+  "POST /api/admin/seed/deleted-age":
+    "Operators, seeding deployments only: a deleted session, snapshot, template or workspace as if deleted days ago (retention tests)",
+  "POST /api/admin/seed/secrets":
+    "Operators, seeding deployments only: workspace secrets as an older API stored them (names checked for shape only)",
+  "POST /api/admin/seed/sessions":
+    "Operators, seeding deployments only: up to 10,000 session rows with no runtime behind them (list and load benchmarks)",
+  "POST /api/admin/seed/templates": "Operators, seeding deployments only: a template whose one version (a manifest, no bundle) is active",
+  "POST /api/admin/seed/users":
+    "Operators, seeding deployments only: a user with a personal workspace or a role in a given one, and day-long sign-ins (CLI token, browser cookie)",
   "GET /api/admin/signup-invites": "List sign-up invites (operators)",
   "POST /api/admin/signup-invites": "Issue a sign-up invite code (operators)",
   "DELETE /api/admin/signup-invites/{inviteId}": "Revoke an unused sign-up invite (operators)",

@@ -1,6 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { bodyLimit } from "hono/body-limit";
 import admin from "./admin/routes/admin";
+import seed from "./admin/routes/seed";
 import cliDevice from "./auth/routes/cli-device";
 import auth from "./auth/routes/index";
 import automation from "./automation/routes/exec";
@@ -76,6 +77,7 @@ export function buildApp() {
     intent,
     metrics,
     admin,
+    seed,
     runtime,
   ]) {
     app.route("/", router);

@@ -8,7 +8,7 @@ import { CLIError } from "./output";
 /** Host names of config-ssh entries end in this; `flare ssh dev.burstflare` works like `flare ssh dev`. */
 export const HOST_SUFFIX = ".burstflare";
 
-export { listAllSessions, listSessionPage, type SessionListFilters } from "@burstflare/sdk/sessions";
+export { listAllSessions, listSessionPage } from "@burstflare/sdk/sessions";
 
 /** The live session with this exact name, or null: one filtered request, whatever the workspace's size. */
 export async function findSessionByName(client: ApiClient, name: string): Promise<Session | null> {
@@ -39,7 +39,7 @@ export function describeState(s: Pick<Session, "name" | "state" | "lastLifecycle
   return `${s.name}: ${s.state}${s.lastLifecyclePhase && s.state !== "stopped" ? ` (${s.lastLifecyclePhase.replace(/_/g, " ")})` : ""}`;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
   onUpdate?: (s: Session) => void;

@@ -25,9 +25,9 @@ const errorOf = async (res: Response) => ((await res.json()) as { error: { code:
 async function register(email: string, inviteCode?: string): Promise<SmokeClient> {
   const client = new SmokeClient(baseURL());
   const passkey = new SoftwarePasskey(client.origin);
-  const start = await client.post("/api/auth/passkeys/register/start", { email, ...(inviteCode ? { inviteCode } : {}) });
+  const start = await client.call("POST /api/auth/passkeys/register/start", { body: { email, ...(inviteCode ? { inviteCode } : {}) } });
   const credential = await passkey.create(start.options);
-  await client.post("/api/auth/passkeys/register/finish", { challengeId: start.challengeId, credential });
+  await client.call("POST /api/auth/passkeys/register/finish", { body: { challengeId: start.challengeId, credential } });
   return client;
 }
 
@@ -49,7 +49,7 @@ describe("operator rights need a proven address", () => {
     // Listed, never proven: an unbound sign-up invite admits the attacker, but proves nothing.
     for (const email of ["second-operator@example.com"]) {
       const attacker = await register(email, await signupInvite());
-      const me = await attacker.get("/api/auth/me");
+      const me = await attacker.call("GET /api/auth/me");
       expect(me.isOperator, email).toBe(false);
       for (const [method, route, body] of [
         ["GET", "/api/admin/report", undefined],
@@ -65,7 +65,7 @@ describe("operator rights need a proven address", () => {
       const replay = await attacker.raw("POST", "/api/admin/bootstrap", { body: { code: inject("bootstrapCode") } });
       expect(replay.status).toBe(410);
       expect((await errorOf(replay)).details).toEqual({ reason: "used" });
-      expect((await attacker.get("/api/auth/me")).isOperator).toBe(false);
+      expect((await attacker.call("GET /api/auth/me")).isOperator).toBe(false);
       expect((await attacker.raw("GET", "/api/admin/report")).status).toBe(403);
     }
   });
@@ -73,7 +73,7 @@ describe("operator rights need a proven address", () => {
   it("an operator's invite bound to the address does prove it", async () => {
     const newcomer = await register("second-operator-proof@example.com", await signupInvite("second-operator-proof@example.com"));
     // Proven but not listed: still no operator.
-    expect((await newcomer.get("/api/auth/me")).isOperator).toBe(false);
+    expect((await newcomer.call("GET /api/auth/me")).isOperator).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
-import { chromium } from "playwright-core";
+import { chromium } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { type FlareHome, flareHome, flareJSON, signIn } from "../stack/helpers/f
 import { SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
-import { createStackUser, type StackUser, stackSQL } from "../stack/helpers/users";
+import { createStackUser, type StackUser, seedUser } from "../stack/helpers/users";
 
 /**
  * Revoking access ends the connections it opened, not only the next request: for each way access
@@ -32,39 +32,21 @@ interface Member extends StackUser {
   browserSignInId: string;
 }
 
-const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
-
-/** One SQL batch (each `wrangler d1 execute` costs seconds): the user, the membership, both sign-ins. */
+/** A seeded member with both sign-ins, issued by the product (POST /api/admin/seed/users). */
 async function memberOf(workspaceId: string): Promise<Member> {
-  const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
-  const hash = (token: string) => createHash("sha256").update(`bf-token:${token}`).digest("hex");
-  const userId = id("usr");
-  const email = `${userId.toLowerCase()}@example.com`;
-  const token = `bfa_${randomBytes(32).toString("base64url")}`;
-  const cookie = randomBytes(32).toString("base64url");
+  const seeded = await seedUser({ workspaceId, role: "member", signIns: ["cli", "browser"] });
+  const cli = seeded.signIns.find((s) => s.kind === "cli")!;
+  const browser = seeded.signIns.find((s) => s.kind === "browser")!;
   const csrf = randomBytes(24).toString("base64url");
-  const cliSignInId = id("as");
-  const browserSignInId = id("as");
-  const t = Date.now();
-  const signIn = (signInId: string, kind: string, secret: string) =>
-    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(signInId)}, ${sqlString(userId)}, '${kind}', ${sqlString(hash(secret))}, ${sqlString(workspaceId)}, 'revocation-test', ${t}, ${t}, ${t + 3600_000})`;
-  await stackSQL(
-    [
-      `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sqlString(userId)}, ${sqlString(email)}, 'member', ${sqlString(workspaceId)}, ${t})`,
-      `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sqlString(workspaceId)}, ${sqlString(userId)}, 'member', ${t})`,
-      signIn(cliSignInId, "cli", token),
-      signIn(browserSignInId, "browser", cookie),
-    ].join("; "),
-  );
   return {
-    userId,
-    email,
+    userId: seeded.userId,
+    email: seeded.email,
     workspaceId,
-    token,
-    headers: { authorization: `Bearer ${token}` },
-    cookieHeaders: { cookie: `bf_session=${cookie}; bf_csrf=${csrf}`, "x-csrf-token": csrf, origin: baseURL() },
-    cliSignInId,
-    browserSignInId,
+    token: cli.token,
+    headers: { authorization: `Bearer ${cli.token}` },
+    cookieHeaders: { cookie: `bf_session=${browser.token}; bf_csrf=${csrf}`, "x-csrf-token": csrf, origin: baseURL() },
+    cliSignInId: cli.id,
+    browserSignInId: browser.id,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, req, runtimeApi, runtimeReq, send } from "./helpers/api";
-import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
+import { api, createSession, expectOK, req, runtimeApi, runtimeReq, send, until } from "./helpers/api";
+import { createStackUser, type StackUser } from "./helpers/users";
 
 const asToken = (user: StackUser, token: string): StackUser => ({ ...user, token, headers: { authorization: `Bearer ${token}` } });
 
@@ -65,11 +65,13 @@ describe("scoped API tokens", () => {
   it("expire, refuse other workspaces' sessions at minting, and are not minted by viewers", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "scoped-expiry", start: false });
-    const minted = await mint(owner, { sessionId: session.id, scopes: ["exec"] });
-    await stackSQL(`UPDATE api_tokens SET expires_at = ${Date.now() - 1000} WHERE id = '${minted.id}'`);
-    expect(
-      (await api(asToken(owner, minted.token), "GET /api/sessions/{sessionId}/processes", { params: { sessionId: session.id } })).status,
-    ).toBe(401);
+    // The shortest lifetime the route allows; valid until its own expiresAt, refused after it.
+    const minted = await mint(owner, { sessionId: session.id, scopes: ["exec"], expiresInSeconds: 60 });
+    const processes = () =>
+      api(asToken(owner, minted.token), "GET /api/sessions/{sessionId}/processes", { params: { sessionId: session.id } });
+    expect((await processes()).status).not.toBe(401);
+    await until(() => Date.now() > minted.expiresAt, "the token's expiresAt to pass", 70_000);
+    expect((await processes()).status).toBe(401);
 
     const stranger = await createStackUser();
     const res = await api(stranger, "POST /api/scoped-tokens", {
@@ -88,5 +90,5 @@ describe("scoped API tokens", () => {
     for (const bad of [{ scopes: [] }, { scopes: ["admin"] }, { scopes: ["exec"], expiresInSeconds: 0 }]) {
       expect((await api(owner, "POST /api/scoped-tokens", { body: { name: "x", expiresInSeconds: 600, ...bad } })).status).toBe(400);
     }
-  });
+  }, 180_000);
 });

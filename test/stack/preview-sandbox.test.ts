@@ -10,7 +10,7 @@ import { createStackUser, type StackUser } from "./helpers/users";
  * ever answers with a redirect to a fresh visit's own host (`<label>-v<visit>.localhost:<port>`), whose
  * entry trades the signed grant for a host-only cookie; the app then runs at `/` in the CSP
  * sandbox, and the grant is re-checked against the user's role on every request. Expired and
- * other-purpose grants need the signing key: api/test/preview-grants.test.ts.
+ * other-purpose grants need the signing key: api/test/preview/preview-grants.test.ts.
  */
 
 const navigate = { accept: "text/html", "sec-fetch-mode": "navigate" };

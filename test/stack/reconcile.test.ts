@@ -1,13 +1,13 @@
 import { reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
+import { seededDeletedAgeSchema } from "@burstflare/sdk/schemas/seed";
 import { type Snapshot, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction } from "./helpers/api";
 import { putFile, r2ObjectExists, readFile } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
-import { createStackUser, type StackUser, stackOperator, stackSQL } from "./helpers/users";
+import { createStackUser, type StackUser, seedClient, stackOperator } from "./helpers/users";
 
 const ROOT = "work";
-const DAY = 24 * 3600 * 1000;
 
 const operator = async () => stackOperator();
 
@@ -62,8 +62,11 @@ describe("reconcile and restore on the stack (operator HTTP, real agents, local 
       }),
     );
     expect(await r2ObjectExists(key)).toBe(true);
-    // Eight days ago: past the default seven-day window.
-    await stackSQL(`UPDATE snapshots SET deleted_at = ${Date.now() - 8 * DAY} WHERE id = '${snap.id}'`);
+    // Eight days ago: past the default seven-day window, which a test cannot wait out (the operator's seeding route).
+    await seedClient().call("POST /api/admin/seed/deleted-age", {
+      body: { kind: "snapshot", id: snap.id, deletedDaysAgo: 8 },
+      schema: seededDeletedAgeSchema,
+    });
 
     const preview = await reconcile(op, true);
     expect(preview.actions.find((a) => a.targetId === snap.id)).toMatchObject({ kind: "snapshot_purge", outcome: "planned" });

@@ -238,7 +238,7 @@ describe("snapshots on a real stack", () => {
         params: { sessionId: session.id, snapshotId: snap.id },
       }),
     );
-    // Recoverable delete: test/stack/reconcile.test.ts and api/test/reconcile.test.ts cover the purge.
+    // Recoverable delete: test/stack/reconcile.test.ts and api/test/reconcile/reconcile.test.ts cover the purge.
     expect(await r2ObjectExists(key)).toBe(true);
     expect((await listSnapshots(user, session.id)).some((s) => s.id === snap.id)).toBe(false);
   });

@@ -9,8 +9,6 @@ import { iso, now } from "../lib/time";
 import { percentile } from "./percentile";
 import { insertStartMetricStatement, listRecentStarts, listStartTotals, type StartKind } from "./start-metrics-repo";
 
-export type { StartKind } from "./start-metrics-repo";
-
 /** Rows read per stats query; a day of starts across a deployment stays well below it. */
 const MAX_ROWS = 50_000;
 
@@ -48,7 +46,7 @@ export function startTimer(from: SessionState) {
   };
 }
 
-export interface StartMeasurement {
+interface StartMeasurement {
   sessionId: string;
   workspaceId: string;
   kind: StartKind;
@@ -88,7 +86,7 @@ function summarize(rows: { totalMs: number; ok: boolean }[]): LatencySummary {
   return { count: ok.length, failed: rows.length - ok.length, p50Ms: percentile(ok, 50), p95Ms: percentile(ok, 95) };
 }
 
-export interface StatsFilter {
+interface StatsFilter {
   workspaceId?: string;
   sessionId?: string;
 }

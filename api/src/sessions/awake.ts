@@ -14,7 +14,7 @@ const MAX_TICK_MS = 30_000;
 const MIN_TICK_MS = 1000;
 
 /** The agent's own account of activity; null when it does not answer. */
-export async function readHealth(core: SessionCore): Promise<AgentHealth | null> {
+async function readHealth(core: SessionCore): Promise<AgentHealth | null> {
   const info = core.current.runtime;
   if (!info) return null;
   try {

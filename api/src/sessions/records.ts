@@ -35,7 +35,7 @@ export async function requireSessionRow(env: AppBindings, workspaceId: string, i
   return row;
 }
 
-export interface SessionPage {
+interface SessionPage {
   rows: SessionRow[];
   nextCursor: string | null;
 }

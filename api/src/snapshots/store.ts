@@ -7,17 +7,7 @@ import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
 import { chainOf, planNext, prepareManifest, restoreChain } from "./chain";
-import {
-  getSnapshot,
-  insertPending,
-  latestReady,
-  manifestKey,
-  markDeleted,
-  markFailed,
-  markReady,
-  type SnapshotRecord,
-  snapshotKey,
-} from "./records";
+import { insertPending, latestReady, manifestKey, markDeleted, markFailed, markReady, type SnapshotRecord, snapshotKey } from "./records";
 import { applyRetention } from "./retention";
 import { hex, putStreamed, putVerified, SHA256_HEX } from "./stream";
 import { recordSnapshotBytes } from "./usage";
@@ -32,7 +22,7 @@ export interface SessionRef {
   workspaceId: string;
 }
 
-export interface SaveSnapshotOptions {
+interface SaveSnapshotOptions {
   session: SessionRef;
   kind: SnapshotKind;
   label?: string;
@@ -57,7 +47,7 @@ const MAX_SNAPSHOT_BYTES = 20 * 1024 ** 3;
  * says how it is compressed. An agent without streaming answers the old way: length and SHA-256
  * in headers, archived to a temp file before the first byte.
  */
-export interface OpenedExport {
+interface OpenedExport {
   response: Response;
   sha256: string | null;
   bytes: number | null;
@@ -195,8 +185,6 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
 export function latestReadySnapshot(env: AppBindings, sessionId: string): Promise<SnapshotRecord | null> {
   return latestReady(env, sessionId);
 }
-
-export { getSnapshot };
 
 /**
  * Streams a ready snapshot from R2 into the agent. The SHA-256 recorded when the upload verified

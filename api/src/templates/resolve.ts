@@ -5,7 +5,7 @@ import { dbOf } from "../lib/db";
 import { STARTER_MANIFEST } from "./starter";
 import { activeVersionOf, findStarterTemplate, findTemplateSource, findVersionSource, latestArtifactKey } from "./templates-repo";
 
-export interface ResolvedTemplate {
+interface ResolvedTemplate {
   /** null only for the code-defined starter fallback (no template row). */
   templateId: string | null;
   versionId: string | null;

@@ -27,14 +27,7 @@ export function registerBuild(program: Command, app: App): void {
       ctx.out.result(data, () =>
         table(
           data.builds.map((b) => ({ ...b, template: `${b.templateName} ${b.version}` })),
-          [
-            { key: "id", label: "id" },
-            { key: "template", label: "template" },
-            { key: "status", label: "status" },
-            { key: "attempts", label: "attempts" },
-            { key: "createdAt", label: "created" },
-            { key: "error", label: "error" },
-          ],
+          { id: "id", template: "template", status: "status", attempts: "attempts", createdAt: "created", error: "error" },
         ),
       );
     });

@@ -27,14 +27,14 @@ async function withSpinner<T>(ctx: Context, session: Session, run: (update: (s: 
   }
 }
 
-const sessionColumns = [
-  { key: "name", label: "name" },
-  { key: "id", label: "id" },
-  { key: "state", label: "state" },
-  { key: "lastLifecyclePhase", label: "phase" },
-  { key: "template", label: "template" },
-  { key: "lastActiveAt", label: "last active" },
-];
+const sessionColumns = {
+  name: "name",
+  id: "id",
+  state: "state",
+  lastLifecyclePhase: "phase",
+  template: "template",
+  lastActiveAt: "last active",
+};
 
 export function registerSession(program: Command, app: App): void {
   const s = program.command("session").alias("sessions").description("Dev sessions: create, start, stop, watch");

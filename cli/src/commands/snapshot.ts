@@ -50,15 +50,7 @@ export function registerSnapshot(program: Command, app: App): void {
             size: x.bytes === null ? null : formatBytes(x.bytes),
             restorePoint: x.restorePoint ? "*" : "",
           })),
-          [
-            { key: "restorePoint", label: "" },
-            { key: "id", label: "id" },
-            { key: "kind", label: "kind" },
-            { key: "label", label: "label" },
-            { key: "status", label: "status" },
-            { key: "size", label: "size" },
-            { key: "createdAt", label: "created" },
-          ],
+          { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
         ),
       );
     });

@@ -58,12 +58,7 @@ export function registerTemplate(program: Command, app: App): void {
       ctx.out.result(data, () =>
         table(
           data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" })),
-          [
-            { key: "id", label: "id" },
-            { key: "name", label: "name" },
-            { key: "activeVersion", label: "active version" },
-            { key: "state", label: "state" },
-          ],
+          { id: "id", name: "name", activeVersion: "active version", state: "state" },
         ),
       );
     });
@@ -87,13 +82,7 @@ export function registerTemplate(program: Command, app: App): void {
               build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
               active: v.active ? "*" : "",
             })),
-            [
-              { key: "active", label: "" },
-              { key: "version", label: "version" },
-              { key: "id", label: "id" },
-              { key: "status", label: "bundle" },
-              { key: "build", label: "latest build" },
-            ],
+            { active: "", version: "version", id: "id", status: "bundle", build: "latest build" },
           ),
         ].join("\n"),
       );
@@ -134,15 +123,16 @@ export function registerTemplate(program: Command, app: App): void {
         throw err;
       }
       try {
-        const { uploaded, build, promoted } = await uploadVersion(ctx, {
-          template: detail.template,
-          version: opts.version,
-          manifest,
-          bundle,
-          wait: opts.wait === true,
-          promote: opts.promote === true,
-          tooLargeHint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
-        });
+        const { uploaded, build, promoted } = await uploadVersion(
+          ctx,
+          {
+            template: detail.template,
+            manifest,
+            bundle,
+            tooLargeHint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
+          },
+          opts,
+        );
         ctx.out.result(
           { version: uploaded.version, build, sha256: uploaded.sha256, bytes: uploaded.bytes, files: uploaded.files, promoted },
           () =>

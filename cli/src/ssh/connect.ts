@@ -9,7 +9,7 @@ export interface PreparedConnection {
   minted: SSHToken;
 }
 
-export interface PrepareOptions {
+interface PrepareOptions {
   /** Bound to the token: the connection accepts this key only. */
   publicKey: string | null;
   /** Called while a sleeping or stopped session is woken (for a spinner). */

@@ -13,7 +13,7 @@ export const buildKeys = {
 };
 
 /** Builds that are still moving; pages poll while any is shown. */
-export const ACTIVE_BUILD_STATES: readonly BuildState[] = ["queued", "building", "retrying"];
+const ACTIVE_BUILD_STATES: readonly BuildState[] = ["queued", "building", "retrying"];
 export const isBuildActive = (status: BuildState) => ACTIVE_BUILD_STATES.includes(status);
 
 export const buildsQuery = (filter: { status?: BuildState; templateId?: string } = {}) =>

@@ -38,10 +38,10 @@ export const sessionKeys = {
 };
 
 /** States a session only passes through. */
-export const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "starting", "stopping"];
+const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "starting", "stopping"];
 
 /** Rows per page of the SPA's lists: the first paint needs this one page. */
-export const SESSION_LIST_PAGE = 50;
+const SESSION_LIST_PAGE = 50;
 
 function listQuery(filters: SessionListFilters, limit: number, cursor: string | null): Query {
   const query: Query = {};
@@ -88,7 +88,7 @@ export const sessionQuery = (id: string) =>
 export type SessionAction = "start" | "stop" | "restart" | "delete";
 
 /** What a session shows the moment an action is clicked, before the server answers. */
-export const optimisticState: Record<Exclude<SessionAction, "delete">, SessionState> = {
+const optimisticState: Record<Exclude<SessionAction, "delete">, SessionState> = {
   start: "starting",
   stop: "stopping",
   restart: "starting",
@@ -114,7 +114,7 @@ export function actionsFor(state: SessionState): SessionAction[] {
 }
 
 /** Writes a session into both caches (detail keeps its `activity`, list entries are plain sessions). */
-export function putSession(qc: QueryClient, session: Session | SessionDetail): void {
+function putSession(qc: QueryClient, session: Session | SessionDetail): void {
   qc.setQueryData<SessionDetail>(sessionKeys.detail(session.id), (prev) =>
     prev ? { ...prev, ...session } : "activity" in session ? session : { ...session, activity: null },
   );
@@ -184,7 +184,7 @@ export function useSessionAction() {
   });
 }
 
-export interface CreateSessionInput {
+interface CreateSessionInput {
   name: string;
   /** Omitted: the built-in starter template. */
   templateId?: string;

@@ -12,7 +12,7 @@ import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
 
 /** Share links, their access log, start on intent and start/wake latency of a session. */
-export const shareKeys = {
+const shareKeys = {
   list: (sessionId: string) => ["shares", sessionId, "list"] as const,
   access: (sessionId: string) => ["shares", sessionId, "access"] as const,
   latency: (sessionId: string) => ["sessions", "latency", sessionId] as const,

@@ -1,6 +1,6 @@
 import type { Session } from "@burstflare/sdk/schemas/sessions";
-import type { RestoreIntoNewSessionBody, Snapshot, WorkspaceExport } from "@burstflare/sdk/schemas/snapshots";
-import { restoreSnapshotResult, snapshotSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
+import type { RestoreIntoNewSessionBody, Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import { restoreSnapshotResult, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
@@ -8,7 +8,6 @@ import { sessionKeys } from "./sessions";
 export const snapshotKeys = {
   all: ["snapshots"] as const,
   list: (sessionId: string) => ["snapshots", "list", sessionId] as const,
-  exports: () => ["snapshots", "exports"] as const,
 };
 
 const base = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/snapshots`;
@@ -86,20 +85,5 @@ export function useRestoreIntoNewSession(sessionId: string) {
         returns: returns<{ session: Session; snapshot: Snapshot }>(),
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
-  });
-}
-
-export const workspaceExportsQuery = () =>
-  queryOptions({
-    queryKey: snapshotKeys.exports(),
-    queryFn: async () =>
-      (await client.call("GET /api/workspaces/current/exports", { returns: returns<{ exports: WorkspaceExport[] }>() })).exports,
-  });
-
-export function useCreateWorkspaceExport() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: () => client.call("POST /api/workspaces/current/exports", { body: {}, schema: workspaceExportSchema }),
-    onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.exports() }),
   });
 }

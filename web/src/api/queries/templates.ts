@@ -68,7 +68,7 @@ export const useRollbackTemplate = () =>
     client.call("POST /api/templates/{templateId}/rollback", { params: { templateId: id }, body: {}, schema: templateDetailSchema }),
   );
 
-export interface NewVersionInput {
+interface NewVersionInput {
   templateId: string;
   version: string;
   manifest: Manifest;
