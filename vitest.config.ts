@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { WORKERS_TEST_RUNTIME_PORT, WORKERS_TEST_RUNTIME_SECRET } from "./test/ports";
 
 const migrations = await readD1Migrations("./migrations");
@@ -12,7 +12,9 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["sdk/**/*.test.ts", "runtime/src/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
+          // Each package's tests live in <pkg>/test/, a tree that mirrors its sources (docs/architecture.md).
+          include: ["sdk/test/**/*.test.ts", "runtime/test/**/*.test.ts", "cli/test/**/*.test.ts", "scripts/test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "runtime/test/integration/**"],
           testTimeout: 30_000,
         },
       },
@@ -21,7 +23,7 @@ export default defineConfig({
         test: {
           name: "runtime",
           environment: "node",
-          include: ["runtime/test/**/*.test.ts"],
+          include: ["runtime/test/integration/**/*.test.ts"],
           testTimeout: 30_000,
         },
       },
@@ -55,7 +57,7 @@ export default defineConfig({
         test: {
           name: "web",
           environment: "jsdom",
-          include: ["web/src/**/*.test.{ts,tsx}"],
+          include: ["web/test/**/*.test.{ts,tsx}"],
         },
       },
     ],

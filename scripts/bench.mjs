@@ -12,7 +12,7 @@ import apiLoad from "./bench/api-load.mjs";
 import automationExec from "./bench/automation-exec.mjs";
 import bundleSize from "./bench/bundle-size.mjs";
 import cliStart from "./bench/cli-start.mjs";
-import { createContext, createLocalBenchUser } from "./bench/context.mjs";
+import { BENCH_OPERATOR_EMAIL, benchOperator, createContext, createLocalBenchUser } from "./bench/context.mjs";
 import { formatSummary, profileFiles, summarize } from "./bench/profile-summary.mjs";
 import sessionList from "./bench/session-list.mjs";
 import sessionStart from "./bench/session-start.mjs";
@@ -110,7 +110,12 @@ if (values["base-url"]) {
     logDir: path.join(ROOT, `.wrangler/logs/bench-${base}`),
     freeze: true,
     driver,
-    vars: { SECRETS_KEY: "YmVuY2gtc2VjcmV0cy1rZXktMzItYnl0ZXMtbG9uZyEh" },
+    vars: {
+      SECRETS_KEY: "YmVuY2gtc2VjcmV0cy1rZXktMzItYnl0ZXMtbG9uZyEh",
+      // Bench fixtures (users, bulk session rows) are made by the operator's seeding routes.
+      OPERATOR_EMAILS: BENCH_OPERATOR_EMAIL,
+      OPERATOR_SEEDING: "1",
+    },
   });
   console.log(`stack up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // An interrupted bench still stops what it started.
@@ -119,10 +124,15 @@ if (values["base-url"]) {
       stack.stop().finally(() => process.exit(130));
     });
   }
-  const token = await createLocalBenchUser(persistTo).catch(async (err) => {
+  let operator;
+  let token;
+  try {
+    operator = await benchOperator(stack.baseURL, stack.bootstrapCode);
+    token = await createLocalBenchUser(operator);
+  } catch (err) {
     await stack.stop();
     throw err;
-  });
+  }
   ctx = createContext({
     baseURL: stack.baseURL,
     token,
@@ -130,6 +140,7 @@ if (values["base-url"]) {
     // Direct-to-agent baselines need the local runtime host; containers are reached only through their DO.
     host: driver === "local" ? { url: `http://127.0.0.1:${runtimePort}`, secret: stack.runtimeSecret } : null,
     persistTo,
+    operator,
     webBuilt: needsWeb,
     workerBundleDir: stack.frozenWorkerDir,
     profileDir,

@@ -31,7 +31,7 @@ const devVars = Object.fromEntries(
     .map((l) => [l.slice(0, l.indexOf("=")).trim(), l.slice(l.indexOf("=") + 1).trim()]),
 );
 
-const passthrough = ["OPERATOR_EMAILS", "SIGNUP_POLICY", "TURNSTILE_SECRET_KEY", "TURNSTILE_VERIFY_URL"];
+const passthrough = ["OPERATOR_EMAILS", "OPERATOR_SEEDING", "SIGNUP_POLICY", "TURNSTILE_SECRET_KEY", "TURNSTILE_VERIFY_URL"];
 const vars = { SECRETS_KEY: devVars.SECRETS_KEY };
 for (const name of passthrough) if (process.env[name] !== undefined) vars[name] = process.env[name];
 

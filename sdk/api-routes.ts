@@ -15,18 +15,27 @@ export const API_ROUTES = {
   "POST /api/admin/restore": "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
   "GET /api/admin/security-log":
     "Operators: audit entries that belong to no workspace (failed sign-ins, email proofs, limits), same filters as /api/audit",
+  "POST /api/admin/seed/deleted-age":
+    "Operators, seeding deployments only: a deleted session, snapshot, template or workspace as if deleted days ago (retention tests)",
+  "POST /api/admin/seed/secrets":
+    "Operators, seeding deployments only: workspace secrets as an older API stored them (names checked for shape only)",
+  "POST /api/admin/seed/sessions":
+    "Operators, seeding deployments only: up to 10,000 session rows with no runtime behind them (list and load benchmarks)",
+  "POST /api/admin/seed/templates": "Operators, seeding deployments only: a template whose one version (a manifest, no bundle) is active",
+  "POST /api/admin/seed/users":
+    "Operators, seeding deployments only: a user with a personal workspace or a role in a given one, and day-long sign-ins (CLI token, browser cookie)",
   "GET /api/admin/signup-invites": "List sign-up invites (operators)",
   "POST /api/admin/signup-invites": "Issue a sign-up invite code (operators)",
   "DELETE /api/admin/signup-invites/{inviteId}": "Revoke an unused sign-up invite (operators)",
   "POST /api/admin/template-builds/retry-dead-lettered": "Operators: queue every dead-lettered build again (all workspaces)",
   "POST /api/admin/template-builds/{buildId}/retry": "Operators: queue a failed or dead-lettered build of any workspace again",
-  "PUT /api/admin/users/{id}/workspace-limit": "Set (number) or clear (null) how many workspaces a user may own (operators)",
-  "PUT /api/admin/workspaces/{id}/plan": "Change a workspace's plan (operators)",
-  "GET /api/admin/workspaces/{id}/quota-overrides": "A workspace's plan, limits and overrides (operators)",
-  "PUT /api/admin/workspaces/{id}/quota-overrides": "Set (number) or clear (null) quota overrides (operators)",
+  "PUT /api/admin/users/{userId}/workspace-limit": "Set (number) or clear (null) how many workspaces a user may own (operators)",
   "POST /api/admin/workspaces/{workspaceId}/export": "Deprecated: POST /api/admin/workspaces/{workspaceId}/exports",
   "POST /api/admin/workspaces/{workspaceId}/exports": "Operator: export any workspace (do this before a destructive repair)",
   "GET /api/admin/workspaces/{workspaceId}/exports/{exportId}": "Operator: download an export of any workspace",
+  "PUT /api/admin/workspaces/{workspaceId}/plan": "Change a workspace's plan (operators)",
+  "GET /api/admin/workspaces/{workspaceId}/quota-overrides": "A workspace's plan, limits and overrides (operators)",
+  "PUT /api/admin/workspaces/{workspaceId}/quota-overrides": "Set (number) or clear (null) quota overrides (operators)",
   "GET /api/audit": "Audit log, newest first: filter by action prefix, actor, target, time; cursor-paginated",
   "GET /api/auth/config": "Public sign-in configuration for the SPA",
   "POST /api/auth/logout": "End this sign-in (cookie or CLI token)",
@@ -74,72 +83,80 @@ export const API_ROUTES = {
   "GET /api/sessions": "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
   "POST /api/sessions": "Create a session from a template's promoted version (or the built-in starter) and start it",
   "GET /api/sessions/events": "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
-  "GET /api/sessions/{id}": "One session, with what keeps it awake and when it sleeps",
-  "PATCH /api/sessions/{id}": "Change the session's settings (start on intent)",
-  "DELETE /api/sessions/{id}": "Stop (with a final snapshot) and delete the session",
-  "GET /api/sessions/{id}/dotfiles": "The last dotfiles run of a session: status and the tail of its output",
-  "POST /api/sessions/{id}/dotfiles/apply":
+  "GET /api/sessions/{sessionId}": "One session, with what keeps it awake and when it sleeps",
+  "PATCH /api/sessions/{sessionId}": "Change the session's settings (start on intent)",
+  "DELETE /api/sessions/{sessionId}": "Stop (with a final snapshot) and delete the session",
+  "GET /api/sessions/{sessionId}/dotfiles": "The last dotfiles run of a session: status and the tail of its output",
+  "POST /api/sessions/{sessionId}/dotfiles/apply":
     "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
-  "GET /api/sessions/{id}/events": "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
-  "POST /api/sessions/{id}/exec":
+  "GET /api/sessions/{sessionId}/events": "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
+  "POST /api/sessions/{sessionId}/exec":
     "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
-  "GET /api/sessions/{id}/files/archive": "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
-  "PUT /api/sessions/{id}/files/archive":
+  "GET /api/sessions/{sessionId}/files/archive": "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
+  "PUT /api/sessions/{sessionId}/files/archive":
     "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
-  "POST /api/sessions/{id}/files/batch": "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
-  "GET /api/sessions/{id}/files/watch":
+  "POST /api/sessions/{sessionId}/files/batch":
+    "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
+  "GET /api/sessions/{sessionId}/files/watch":
     "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
-  "POST /api/sessions/{id}/fork": "Fork a running session: snapshot it now and start a new session from that snapshot",
-  "POST /api/sessions/{id}/git/clone":
+  "POST /api/sessions/{sessionId}/fork": "Fork a running session: snapshot it now and start a new session from that snapshot",
+  "POST /api/sessions/{sessionId}/git/clone":
     "Clone the session's repository now (after a failed first clone, or another one), in the running session",
-  "POST /api/sessions/{id}/keep-awake": "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
-  "GET /api/sessions/{id}/latency":
+  "POST /api/sessions/{sessionId}/keep-awake": "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
+  "GET /api/sessions/{sessionId}/latency":
     "Start and wake latency p50/p95 over the last day, for the workspace and this session, and its latest boots",
-  "GET /api/sessions/{id}/ports": "TCP ports listening in a running session, with the template's labels",
-  "POST /api/sessions/{id}/ports/{port}/visit": "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
-  "POST /api/sessions/{id}/preview-visit": "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
-  "GET /api/sessions/{id}/processes": "Background processes of the session's runtime: command, pid, state, start time",
-  "POST /api/sessions/{id}/processes": "Start a background process; the runtime holds it, it survives the caller's disconnect",
-  "GET /api/sessions/{id}/processes/{pid}": "One background process",
-  "GET /api/sessions/{id}/processes/{pid}/output": "A background process's output (stdout and stderr interleaved) from a byte offset",
-  "POST /api/sessions/{id}/processes/{pid}/signal": "Send a signal to a background process's process group",
-  "POST /api/sessions/{id}/processes/{pid}/wait": "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
-  "POST /api/sessions/{id}/restart": "Restart the session; answers when the transition is done",
-  "GET /api/sessions/{id}/share-access":
+  "GET /api/sessions/{sessionId}/ports": "TCP ports listening in a running session, with the template's labels",
+  "POST /api/sessions/{sessionId}/ports/{port}/visit":
+    "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
+  "POST /api/sessions/{sessionId}/preview-visit":
+    "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
+  "GET /api/sessions/{sessionId}/processes": "Background processes of the session's runtime: command, pid, state, start time",
+  "POST /api/sessions/{sessionId}/processes": "Start a background process; the runtime holds it, it survives the caller's disconnect",
+  "GET /api/sessions/{sessionId}/processes/{processId}": "One background process",
+  "GET /api/sessions/{sessionId}/processes/{processId}/output":
+    "A background process's output (stdout and stderr interleaved) from a byte offset",
+  "POST /api/sessions/{sessionId}/processes/{processId}/signal": "Send a signal to a background process's process group",
+  "POST /api/sessions/{sessionId}/processes/{processId}/wait":
+    "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
+  "POST /api/sessions/{sessionId}/restart": "Restart the session; answers when the transition is done",
+  "GET /api/sessions/{sessionId}/share-access":
     "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
-  "GET /api/sessions/{id}/shares": "The session's share links, newest first (active, expired and revoked)",
-  "POST /api/sessions/{id}/shares": "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
-  "DELETE /api/sessions/{id}/shares/{shareId}": "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
-  "GET /api/sessions/{id}/snapshots": "List a session's snapshots, newest first",
-  "POST /api/sessions/{id}/snapshots": "Save a manual snapshot of a running session's persisted paths",
-  "GET /api/sessions/{id}/snapshots/{sid}": "One snapshot",
-  "DELETE /api/sessions/{id}/snapshots/{sid}":
+  "GET /api/sessions/{sessionId}/shares": "The session's share links, newest first (active, expired and revoked)",
+  "POST /api/sessions/{sessionId}/shares":
+    "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
+  "DELETE /api/sessions/{sessionId}/shares/{shareId}":
+    "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
+  "GET /api/sessions/{sessionId}/snapshots": "List a session's snapshots, newest first",
+  "POST /api/sessions/{sessionId}/snapshots": "Save a manual snapshot of a running session's persisted paths",
+  "GET /api/sessions/{sessionId}/snapshots/{snapshotId}": "One snapshot",
+  "DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}":
     "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
-  "GET /api/sessions/{id}/snapshots/{sid}/content": "Download a snapshot archive (tar.gz), streamed from storage",
-  "POST /api/sessions/{id}/snapshots/{sid}/new-session": "Create a new session whose first start restores this snapshot",
-  "POST /api/sessions/{id}/snapshots/{sid}/restore": "Restore a snapshot into the session",
-  "POST /api/sessions/{id}/ssh-token": "A single-use, short-lived token for one SSH connection to the session",
-  "POST /api/sessions/{id}/start": "Start the session; answers when the transition is done",
-  "POST /api/sessions/{id}/stop": "Stop the session; answers when the transition is done",
+  "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content": "Download a snapshot archive (tar.gz), streamed from storage",
+  "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/new-session": "Create a new session whose first start restores this snapshot",
+  "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore": "Restore a snapshot into the session",
+  "POST /api/sessions/{sessionId}/ssh-token": "A single-use, short-lived token for one SSH connection to the session",
+  "POST /api/sessions/{sessionId}/start": "Start the session; answers when the transition is done",
+  "POST /api/sessions/{sessionId}/stop": "Stop the session; answers when the transition is done",
   "GET /api/snapshots": "Every snapshot of the workspace, those of deleted sessions included (newest first)",
-  "POST /api/snapshots/{sid}/new-session": "Create a new session from any snapshot of the workspace (also one of a deleted session)",
+  "POST /api/snapshots/{snapshotId}/new-session": "Create a new session from any snapshot of the workspace (also one of a deleted session)",
   "GET /api/template-builds": "Builds of the current workspace, newest first; filter by status or template",
-  "GET /api/template-builds/{id}": "One build",
-  "GET /api/template-builds/{id}/artifact": "Download the build's artifact (.tar.gz of the persisted paths)",
-  "GET /api/template-builds/{id}/log": "The build log as text, live while the build runs; `offset` returns only what follows that byte",
-  "POST /api/template-builds/{id}/retry": "Queue a failed or dead-lettered build again",
+  "GET /api/template-builds/{buildId}": "One build",
+  "GET /api/template-builds/{buildId}/artifact": "Download the build's artifact (.tar.gz of the persisted paths)",
+  "GET /api/template-builds/{buildId}/log":
+    "The build log as text, live while the build runs; `offset` returns only what follows that byte",
+  "POST /api/template-builds/{buildId}/retry": "Queue a failed or dead-lettered build again",
   "GET /api/templates": "Templates of the current workspace plus the built-in ones",
   "POST /api/templates": "Create a template (names are unique per workspace)",
-  "GET /api/templates/{id}": "A template with its versions, release history, build summary and storage used",
-  "DELETE /api/templates/{id}":
+  "GET /api/templates/{templateId}": "A template with its versions, release history, build summary and storage used",
+  "DELETE /api/templates/{templateId}":
     "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
-  "POST /api/templates/{id}/archive": "Archive: no new sessions start from it",
-  "POST /api/templates/{id}/promote": "Promote a version with a succeeded build; new sessions start from it",
-  "POST /api/templates/{id}/restore": "Restore an archived template",
-  "POST /api/templates/{id}/rollback": "Re-promote the release before the current one",
-  "POST /api/templates/{id}/versions": "Create an immutable version and get a short-lived grant to upload its bundle",
-  "GET /api/templates/{id}/versions/{versionId}": "One template version",
-  "POST /api/templates/{id}/versions/{versionId}/upload-grant":
+  "POST /api/templates/{templateId}/archive": "Archive: no new sessions start from it",
+  "POST /api/templates/{templateId}/promote": "Promote a version with a succeeded build; new sessions start from it",
+  "POST /api/templates/{templateId}/restore": "Restore an archived template",
+  "POST /api/templates/{templateId}/rollback": "Re-promote the release before the current one",
+  "POST /api/templates/{templateId}/versions": "Create an immutable version and get a short-lived grant to upload its bundle",
+  "GET /api/templates/{templateId}/versions/{versionId}": "One template version",
+  "POST /api/templates/{templateId}/versions/{versionId}/upload-grant":
     "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
   "PUT /api/uploads/{grantId}": "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",
   "GET /api/usage": "Usage per day and per user over the last N days, with the quota alongside",
@@ -152,7 +169,7 @@ export const API_ROUTES = {
   "GET /api/workspaces/current/exports/{exportId}": "Download an export document",
   "GET /api/workspaces/current/invites": "Invites of the current workspace (codes are never shown again)",
   "POST /api/workspaces/current/invites": "Create a single-use invite code, optionally bound to an email",
-  "DELETE /api/workspaces/current/invites/{id}": "Revoke an unused invite",
+  "DELETE /api/workspaces/current/invites/{inviteId}": "Revoke an unused invite",
   "POST /api/workspaces/current/leave": "Leave the current workspace (not the last owner, not a personal workspace)",
   "GET /api/workspaces/current/members": "Members of the current workspace",
   "PATCH /api/workspaces/current/members/{userId}": "Change a member's role",

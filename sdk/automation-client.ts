@@ -94,7 +94,10 @@ export class BurstFlare {
       },
       attach: (id) => new SandboxSession(this.api, null, id),
       get: async (id) => {
-        const { session } = await this.api.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
+        const { session } = await this.api.call("GET /api/sessions/{sessionId}", {
+          params: { sessionId: id },
+          schema: sessionDetailResponse,
+        });
         return new SandboxSession(this.api, session);
       },
     };
@@ -123,8 +126,8 @@ export class SandboxSession {
 
   /** Runs a command to its end and returns its exit and output (capped; see `truncated`). */
   exec(command: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.api.call("POST /api/sessions/{id}/exec", {
-      params: { id: this.id },
+    return this.api.call("POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: this.id },
       body: { ...opts, ...commandFields(command) },
       schema: execResultSchema,
     });
@@ -133,8 +136,8 @@ export class SandboxSession {
   /** Runs a command and yields its output as it comes (`stdout`, `stderr`, `truncated`), then `exit`. Breaking out of the loop ends the request. */
   async *execStream(command: string | string[], opts: ExecOptions & { signal?: AbortSignal } = {}): AsyncGenerator<ExecStreamEvent> {
     const { signal, ...rest } = opts;
-    const res = await this.api.callRaw("POST /api/sessions/{id}/exec", {
-      params: { id: this.id },
+    const res = await this.api.callRaw("POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: this.id },
       body: JSON.stringify({ ...rest, ...commandFields(command), stream: true }),
       headers: { "content-type": "application/json", accept: "text/event-stream" },
       signal,
@@ -145,8 +148,8 @@ export class SandboxSession {
 
   /** Snapshots the running session now, then creates and starts a new session from it. */
   async fork(name: string): Promise<SandboxSession> {
-    const { session } = await this.api.call("POST /api/sessions/{id}/fork", {
-      params: { id: this.id },
+    const { session } = await this.api.call("POST /api/sessions/{sessionId}/fork", {
+      params: { sessionId: this.id },
       body: { name },
       schema: forkResponseSchema,
     });
@@ -154,8 +157,8 @@ export class SandboxSession {
   }
 
   snapshot(label?: string): Promise<Snapshot> {
-    return this.api.call("POST /api/sessions/{id}/snapshots", {
-      params: { id: this.id },
+    return this.api.call("POST /api/sessions/{sessionId}/snapshots", {
+      params: { sessionId: this.id },
       body: label ? { label } : {},
       schema: snapshotSchema,
     });
@@ -169,14 +172,17 @@ export class SandboxSession {
   }
   /** Stops the session (with a final snapshot) and deletes it. */
   async delete(): Promise<Session> {
-    const { session } = await this.api.call("DELETE /api/sessions/{id}", { params: { id: this.id }, schema: sessionResponse });
+    const { session } = await this.api.call("DELETE /api/sessions/{sessionId}", {
+      params: { sessionId: this.id },
+      schema: sessionResponse,
+    });
     this.info = session;
     return session;
   }
 
   private async lifecycle(action: "start" | "stop"): Promise<Session> {
-    const { session } = await this.api.call(`POST /api/sessions/{id}/${action}`, {
-      params: { id: this.id },
+    const { session } = await this.api.call(`POST /api/sessions/{sessionId}/${action}`, {
+      params: { sessionId: this.id },
       body: {},
       schema: sessionResponse,
     });
@@ -185,7 +191,7 @@ export class SandboxSession {
   }
 }
 
-/** The session's file API (`/runtime/sessions/:id/files`), paths relative to the workspace root. */
+/** The session's file API (`/runtime/sessions/:sessionId/files`), paths relative to the workspace root. */
 export class SessionFiles {
   constructor(
     private readonly api: ApiClient,
@@ -219,7 +225,11 @@ export class SessionFiles {
   /** Up to 100 ops in order, one result each; a failed op (`ok: false`, `error.code`) does not stop the rest. */
   async batch(ops: FileOp[]): Promise<FileOpResult[]> {
     return (
-      await this.api.call("POST /api/sessions/{id}/files/batch", { params: { id: this.id }, body: { ops }, schema: filesBatchResult })
+      await this.api.call("POST /api/sessions/{sessionId}/files/batch", {
+        params: { sessionId: this.id },
+        body: { ops },
+        schema: filesBatchResult,
+      })
     ).results;
   }
 
@@ -245,15 +255,18 @@ export class SessionFiles {
 
   /** The directory's contents as a tar.gz stream (entries `./…`). */
   async downloadDir(p = ""): Promise<ReadableStream<Uint8Array>> {
-    const res = await this.api.callRaw("GET /api/sessions/{id}/files/archive", { params: { id: this.id }, query: { path: p } });
+    const res = await this.api.callRaw("GET /api/sessions/{sessionId}/files/archive", {
+      params: { sessionId: this.id },
+      query: { path: p },
+    });
     if (!res.body) throw new ApiError("runtime_unavailable", "the archive has no body");
     return res.body;
   }
 
   /** Merges a tar or tar.gz (bytes or a stream) into the directory, created if missing. Unsafe entries refuse the whole archive (422 unsafe_archive). */
   async uploadDir(p: string, archive: Uint8Array | ReadableStream<Uint8Array>): Promise<ArchiveUploadResult> {
-    const res = await this.api.callRaw("PUT /api/sessions/{id}/files/archive", {
-      params: { id: this.id },
+    const res = await this.api.callRaw("PUT /api/sessions/{sessionId}/files/archive", {
+      params: { sessionId: this.id },
       query: { path: p },
       body: archive instanceof Uint8Array ? new Uint8Array(archive) : archive,
       headers: { "content-type": "application/gzip" },
@@ -266,8 +279,8 @@ export class SessionFiles {
   async *watch(p = "", opts: { timeoutMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<WatchEvent> {
     const query: Record<string, string | number> = { path: p };
     if (opts.timeoutMs !== undefined) query.timeoutMs = opts.timeoutMs;
-    const res = await this.api.callRaw("GET /api/sessions/{id}/files/watch", {
-      params: { id: this.id },
+    const res = await this.api.callRaw("GET /api/sessions/{sessionId}/files/watch", {
+      params: { sessionId: this.id },
       query,
       headers: { accept: "text/event-stream" },
       signal: opts.signal,
@@ -288,33 +301,34 @@ export class SessionProcesses {
   ) {}
 
   start(command: string | string[], opts: Omit<StartProcess, "argv" | "command"> = {}): Promise<ProcessInfo> {
-    return this.api.call("POST /api/sessions/{id}/processes", {
-      params: { id: this.id },
+    return this.api.call("POST /api/sessions/{sessionId}/processes", {
+      params: { sessionId: this.id },
       body: { ...opts, ...commandFields(command) },
       schema: processInfoSchema,
     });
   }
   async list(): Promise<ProcessInfo[]> {
-    return (await this.api.call("GET /api/sessions/{id}/processes", { params: { id: this.id }, schema: processListSchema })).processes;
+    return (await this.api.call("GET /api/sessions/{sessionId}/processes", { params: { sessionId: this.id }, schema: processListSchema }))
+      .processes;
   }
   output(processId: string, offset = 0): Promise<ProcessOutput> {
-    return this.api.call("GET /api/sessions/{id}/processes/{pid}/output", {
-      params: { id: this.id, pid: processId },
+    return this.api.call("GET /api/sessions/{sessionId}/processes/{processId}/output", {
+      params: { sessionId: this.id, processId },
       query: { offset },
       schema: processOutputSchema,
     });
   }
   signal(processId: string, signal: "SIGTERM" | "SIGKILL" | "SIGINT" | "SIGHUP" = "SIGTERM"): Promise<ProcessInfo> {
-    return this.api.call("POST /api/sessions/{id}/processes/{pid}/signal", {
-      params: { id: this.id, pid: processId },
+    return this.api.call("POST /api/sessions/{sessionId}/processes/{processId}/signal", {
+      params: { sessionId: this.id, processId },
       body: { signal },
       schema: processInfoSchema,
     });
   }
   /** Waits up to timeoutMs (≤ 60 s) for the process to exit; its state says whether it did. */
   wait(processId: string, timeoutMs = 30_000): Promise<ProcessInfo> {
-    return this.api.call("POST /api/sessions/{id}/processes/{pid}/wait", {
-      params: { id: this.id, pid: processId },
+    return this.api.call("POST /api/sessions/{sessionId}/processes/{processId}/wait", {
+      params: { sessionId: this.id, processId },
       body: {},
       query: { timeoutMs },
       schema: processInfoSchema,

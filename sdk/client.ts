@@ -78,7 +78,7 @@ export interface RawRequestOptions {
   acceptErrors?: boolean;
 }
 
-/** The `{name}` placeholders of a route key: `"GET /api/sessions/{id}"` → `"id"`. */
+/** The `{name}` placeholders of a route key: `"GET /api/sessions/{sessionId}"` → `"sessionId"`. */
 export type RouteParams<K extends string> = K extends `${string}{${infer P}}${infer Rest}` ? P | RouteParams<Rest> : never;
 
 type ParamsOption<K extends string> = [RouteParams<K>] extends [never]
@@ -248,7 +248,7 @@ export class ApiClient {
 
   /**
    * A JSON request to a route of the OpenAPI document (sdk/api-routes.ts), so a typo or a removed
-   * route fails to compile: `client.call("GET /api/sessions/{id}", { params: { id }, schema })`.
+   * route fails to compile: `client.call("GET /api/sessions/{sessionId}", { params: { sessionId }, schema })`.
    */
   call<K extends RouteKey, T = unknown>(route: K, ...[opts]: OptsArg<K, CallOptions<K, T>>): Promise<T> {
     const { params, returns: _type, ...rest } = (opts ?? {}) as CallOptions<K, T>;

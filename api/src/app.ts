@@ -1,6 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { bodyLimit } from "hono/body-limit";
 import admin from "./admin/routes/admin";
+import seed from "./admin/routes/seed";
 import cliDevice from "./auth/routes/cli-device";
 import auth from "./auth/routes/index";
 import automation from "./automation/routes/exec";
@@ -32,7 +33,7 @@ import workspaces from "./workspaces/routes/index";
 
 /**
  * JSON bodies are small; bundle uploads (/api/uploads) and directory uploads (PUT
- * /api/sessions/:id/files/archive) stream and enforce their own limits.
+ * /api/sessions/:sessionId/files/archive) stream and enforce their own limits.
  */
 const JSON_BODY_LIMIT = 256 * 1024;
 const STREAMED_UPLOAD = /^\/api\/sessions\/[^/]+\/files\/archive$/;
@@ -76,6 +77,7 @@ export function buildApp() {
     intent,
     metrics,
     admin,
+    seed,
     runtime,
   ]) {
     app.route("/", router);

@@ -1,7 +1,7 @@
 import type { AuthContext } from "./middleware/auth";
 
 /** Secrets are not in wrangler.toml; locally they come from .dev.vars or `--var` (see scripts/lib/processes.mjs). */
-export interface Secrets {
+interface Secrets {
   LOCAL_RUNTIME_SECRET: string;
   SECRETS_KEY: string;
   TURNSTILE_SECRET_KEY?: string;

@@ -5,9 +5,9 @@ import { ROLES, type Role } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app";
 import { DEPRECATED_PATHS } from "../src/lib/deprecated-paths";
+import { type Access, ROUTE_PERMISSIONS, type RouteOptions } from "./helpers/permissions-routes";
+import { type ResourceKind, seedWorld, type World } from "./helpers/permissions-world";
 import type { TestUser } from "./helpers/users";
-import { type Access, ROUTE_PERMISSIONS, type RouteOptions } from "./permissions-routes";
-import { type ResourceKind, seedWorld, type World } from "./permissions-world";
 
 /**
  * Runs every route the Worker serves as owner/admin/member/viewer of workspace A, as the
@@ -144,7 +144,7 @@ describe("permission table", () => {
 
   it("names only real routes and real actions", () => {
     const stale = Object.keys(ROUTE_PERMISSIONS).filter((k) => !routes.includes(k));
-    expect(stale, "entries in api/test/permissions-routes.ts for routes that no longer exist").toEqual([]);
+    expect(stale, "entries in api/test/helpers/permissions-routes.ts for routes that no longer exist").toEqual([]);
     for (const [key, e] of Object.entries(ROUTE_PERMISSIONS)) {
       const access = typeof e === "string" ? e : e[0];
       expect(ACCESS_KINDS.has(access) || access in PERMISSIONS, `${key}: unknown access ${access}`).toBe(true);
@@ -156,7 +156,9 @@ describe("permission table", () => {
     it(key, async () => {
       const entry = entryOf(key);
       if (!entry) {
-        expect.fail(`${key} is not in api/test/permissions-routes.ts: add one line naming its permission (new routes fail until added)`);
+        expect.fail(
+          `${key} is not in api/test/helpers/permissions-routes.ts: add one line naming its permission (new routes fail until added)`,
+        );
       }
       const { access, opts } = entry;
       if (access === "middleware") return;

@@ -16,7 +16,7 @@ export interface App {
   exitCode: number;
 }
 
-export type ContextFactory = (opts: GlobalOptions, env: Env, streams: Streams) => Context;
+type ContextFactory = (opts: GlobalOptions, env: Env, streams: Streams) => Context;
 
 /** `createContext` comes from context.ts, loaded only for a command that runs (main.ts). */
 export function createApp(env: Env, streams: Streams, self: App["self"], createContext: ContextFactory): App {

@@ -6,11 +6,14 @@ import type { BuildState } from "@burstflare/sdk/states";
 export const FINAL_BUILD_STATES: BuildState[] = ["succeeded", "failed", "dead_lettered"];
 
 export async function getBuild(client: ApiClient, id: string): Promise<Build> {
-  return client.call("GET /api/template-builds/{id}", { params: { id }, schema: buildSchema });
+  return client.call("GET /api/template-builds/{buildId}", { params: { buildId: id }, schema: buildSchema });
 }
 
 export async function getBuildLog(client: ApiClient, id: string): Promise<string> {
-  const res = await client.callRaw("GET /api/template-builds/{id}/log", { params: { id }, headers: { accept: "text/plain" } });
+  const res = await client.callRaw("GET /api/template-builds/{buildId}/log", {
+    params: { buildId: id },
+    headers: { accept: "text/plain" },
+  });
   return res.text();
 }
 

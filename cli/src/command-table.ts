@@ -9,7 +9,7 @@ type Register = (program: Command, app: App) => void;
  * `flare ssh-proxy` never load zod or the other commands. command-table.test.ts keeps each entry
  * equal to what its module registers.
  */
-export interface CommandEntry {
+interface CommandEntry {
   name: string;
   aliases?: string[];
   description: string;

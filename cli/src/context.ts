@@ -54,7 +54,7 @@ export function createContext(opts: GlobalOptions, env: Env, streams: Streams): 
 }
 
 /** Exchanges a refresh token for a new pair (the old refresh token stops working). */
-export async function refreshCredentials(baseURL: string, creds: ServerCredentials): Promise<ServerCredentials> {
+async function refreshCredentials(baseURL: string, creds: ServerCredentials): Promise<ServerCredentials> {
   if (!creds.refreshToken) throw new ApiError("unauthorized", "the stored credentials cannot be refreshed");
   const client = new ApiClient({ baseURL });
   const pair = await client.call("POST /api/auth/refresh", {

@@ -73,7 +73,7 @@ export async function buildProgram(
   return program;
 }
 
-export interface MainIO {
+interface MainIO {
   env?: Env;
   streams?: Streams;
 }

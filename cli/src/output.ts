@@ -23,7 +23,7 @@ export interface Streams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
-export interface ErrorView {
+interface ErrorView {
   code: string;
   message: string;
   hint?: string;
@@ -138,9 +138,10 @@ export class Output {
   }
 }
 
-/** A plain-text table: one header row, columns padded to the widest cell. */
-export function table(rows: Record<string, unknown>[], columns: { key: string; label: string }[]): string {
+/** A plain-text table: one header row, columns padded to the widest cell; `labels` maps each row key to its header, in column order. */
+export function table(rows: Record<string, unknown>[], labels: Record<string, string>): string {
   if (rows.length === 0) return "(none)";
+  const columns = Object.entries(labels).map(([key, label]) => ({ key, label }));
   const cell = (v: unknown): string => (v === null || v === undefined ? "-" : String(v));
   const widths = columns.map((c) => Math.max(c.label.length, ...rows.map((r) => cell(r[c.key]).length)));
   const line = (cells: string[]) =>

@@ -8,7 +8,7 @@ import { CLIError } from "./output";
 /** Host names of config-ssh entries end in this; `flare ssh dev.burstflare` works like `flare ssh dev`. */
 export const HOST_SUFFIX = ".burstflare";
 
-export { listAllSessions, listSessionPage, type SessionListFilters } from "@burstflare/sdk/sessions";
+export { listAllSessions, listSessionPage } from "@burstflare/sdk/sessions";
 
 /** The live session with this exact name, or null: one filtered request, whatever the workspace's size. */
 export async function findSessionByName(client: ApiClient, name: string): Promise<Session | null> {
@@ -23,7 +23,7 @@ export async function resolveSession(client: ApiClient, ref: string): Promise<Se
   // Ids look like `ses_…`; names never hold an underscore, so a name skips the lookup by id.
   if (key.includes("_")) {
     try {
-      return (await client.call("GET /api/sessions/{id}", { params: { id: key }, schema: sessionDetailResponse })).session;
+      return (await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: key }, schema: sessionDetailResponse })).session;
     } catch (err) {
       if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
     }
@@ -39,7 +39,7 @@ export function describeState(s: Pick<Session, "name" | "state" | "lastLifecycle
   return `${s.name}: ${s.state}${s.lastLifecyclePhase && s.state !== "stopped" ? ` (${s.lastLifecyclePhase.replace(/_/g, " ")})` : ""}`;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
   onUpdate?: (s: Session) => void;
@@ -49,7 +49,7 @@ export interface WaitOptions {
 export async function waitForState(client: ApiClient, id: string, targets: SessionState[], opts: WaitOptions = {}): Promise<Session> {
   const deadline = Date.now() + (opts.timeoutMs ?? 5 * 60_000);
   for (;;) {
-    const { session } = await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
+    const { session } = await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: id }, schema: sessionDetailResponse });
     opts.onUpdate?.(session);
     if (targets.includes(session.state)) return session;
     if (session.state === "failed") {
@@ -75,7 +75,7 @@ export async function ensureRunning(client: ApiClient, session: Session, opts: W
   if (current.state === "running") return current;
   if (current.state !== "starting") {
     try {
-      await client.call("POST /api/sessions/{id}/start", { params: { id: current.id }, body: {}, schema: sessionResponse });
+      await client.call("POST /api/sessions/{sessionId}/start", { params: { sessionId: current.id }, body: {}, schema: sessionResponse });
     } catch (err) {
       // Someone else started it between our read and our start: just wait for it.
       if (!(err instanceof ApiError && (err.code === "invalid_state" || err.code === "conflict"))) throw err;

@@ -5,19 +5,23 @@ import type { Context } from "./context";
 import { CLIError, formatBytes } from "./output";
 import { ProgressBar } from "./progress";
 
-export interface UploadVersionOptions {
+interface UploadVersionOptions {
   template: { id: string; name: string };
-  version: string;
   manifest: unknown;
   bundle: Bundle;
-  /** Wait for the build (implied by promote). */
-  wait: boolean;
-  promote: boolean;
   /** The fix when the bundle is over the limit, in the words of the command's source. */
   tooLargeHint: string;
 }
 
-export interface UploadedVersion {
+/** The upload commands' own flags, passed through as given. */
+interface UploadFlags {
+  version: string;
+  /** Wait for the build (implied by promote). */
+  wait?: boolean;
+  promote?: boolean;
+}
+
+interface UploadedVersion {
   uploaded: UploadResult;
   build: BuildBrief;
   promoted: boolean;
@@ -27,9 +31,10 @@ export interface UploadedVersion {
  * Creates the version, streams the bundle to its upload grant with a progress bar, and, when asked,
  * follows the build to its end and promotes the version. A failed build is an error naming its log.
  */
-export async function uploadVersion(ctx: Context, o: UploadVersionOptions): Promise<UploadedVersion> {
-  const created = await ctx.client.call("POST /api/templates/{id}/versions", {
-    params: { id: o.template.id },
+export async function uploadVersion(ctx: Context, options: UploadVersionOptions, flags: UploadFlags): Promise<UploadedVersion> {
+  const o = { ...options, version: flags.version, wait: flags.wait === true, promote: flags.promote === true };
+  const created = await ctx.client.call("POST /api/templates/{templateId}/versions", {
+    params: { templateId: o.template.id },
     body: { version: o.version, manifest: o.manifest },
     schema: createVersionResponse,
   });
@@ -62,8 +67,8 @@ export async function uploadVersion(ctx: Context, o: UploadVersionOptions): Prom
     }
     spinner.succeed(`build ${final.id}: succeeded`);
     if (o.promote) {
-      await ctx.client.call("POST /api/templates/{id}/promote", {
-        params: { id: o.template.id },
+      await ctx.client.call("POST /api/templates/{templateId}/promote", {
+        params: { templateId: o.template.id },
         body: { versionId: uploaded.version.id },
       });
       promoted = true;

@@ -30,3 +30,15 @@ export async function clientFor(page: Page): Promise<ApiClient> {
     fetch: fetchVia(page.request),
   });
 }
+
+/**
+ * sdk's ApiClient over a request context of its own (Playwright's `request` fixture: no browser
+ * cookies), calling as the CLI does: no session, an optional bearer token.
+ */
+export function cliClientFor(request: APIRequestContext, token?: string): ApiClient {
+  return new ApiClient({
+    baseURL: "",
+    headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+    fetch: fetchVia(request),
+  });
+}

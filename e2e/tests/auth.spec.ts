@@ -1,4 +1,7 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { deviceStartResponseSchema, meResponseSchema, tokenPairSchema } from "@burstflare/sdk/schemas/auth";
 import { expect, test } from "@playwright/test";
+import { cliClientFor } from "../helpers/api";
 import { signOut, signUp, uniqueEmail } from "../helpers/auth";
 import { addVirtualAuthenticator } from "../helpers/webauthn";
 
@@ -74,13 +77,13 @@ test("conditional UI: focusing the email field offers the passkey in autofill an
 
 test("approve a CLI device code from the page; the CLI's exchange then succeeds", async ({ page, request }) => {
   const { email } = await signUp(page);
-  const start = await request.post("/api/cli/device/start");
-  expect(start.ok()).toBe(true);
-  const device = (await start.json()) as { deviceCode: string; userCode: string; verificationUriComplete: string };
+  const cli = cliClientFor(request);
+  const device = await cli.call("POST /api/cli/device/start", { schema: deviceStartResponseSchema });
+  const exchange = { deviceCode: device.deviceCode };
 
-  const pending = await request.post("/api/cli/device/exchange", { data: { deviceCode: device.deviceCode } });
-  expect(pending.status()).toBe(400);
-  expect(((await pending.json()) as { error: { code: string } }).error.code).toBe("authorization_pending");
+  const pending = await cli.call("POST /api/cli/device/exchange", { body: exchange }).catch((err: unknown) => err);
+  expect(pending).toBeInstanceOf(ApiError);
+  expect(pending).toMatchObject({ code: "authorization_pending", status: 400 });
 
   await page.goto(new URL(device.verificationUriComplete).pathname + new URL(device.verificationUriComplete).search);
   await expect(page.getByTestId("device-code")).toHaveValue(device.userCode);
@@ -88,12 +91,10 @@ test("approve a CLI device code from the page; the CLI's exchange then succeeds"
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("device-approved")).toBeVisible();
 
-  const exchanged = await request.post("/api/cli/device/exchange", { data: { deviceCode: device.deviceCode } });
-  expect(exchanged.status()).toBe(200);
-  const tokens = (await exchanged.json()) as { accessToken: string };
-  const me = await request.get("/api/auth/me", { headers: { authorization: `Bearer ${tokens.accessToken}` } });
-  expect(me.status()).toBe(200);
-  expect(((await me.json()) as { user: { email: string }; via: string }).user.email).toBe(email);
+  const tokens = await cli.call("POST /api/cli/device/exchange", { body: exchange, schema: tokenPairSchema });
+  const asCLI = cliClientFor(request, tokens.accessToken);
+  const me = await asCLI.call("GET /api/auth/me", { schema: meResponseSchema });
+  expect(me.user.email).toBe(email);
 
   // The CLI sign-in shows up on the account page and can be revoked there.
   await page.goto("/account");
@@ -101,6 +102,6 @@ test("approve a CLI device code from the page; the CLI's exchange then succeeds"
   await expect(cliRow).toHaveCount(1);
   await cliRow.getByRole("button", { name: "Revoke" }).click();
   await expect(cliRow).toHaveCount(0);
-  const after = await request.get("/api/auth/me", { headers: { authorization: `Bearer ${tokens.accessToken}` } });
-  expect(after.status()).toBe(401);
+  const after = await asCLI.callRaw("GET /api/auth/me", { acceptErrors: true });
+  expect(after.status).toBe(401);
 });

@@ -1,41 +1,22 @@
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
 import { returns } from "@burstflare/sdk/client";
+import { seededTemplateSchema } from "@burstflare/sdk/schemas/seed";
 import { expect, test } from "@playwright/test";
-import { E2E_PORT } from "../../test/ports";
 import { clientFor } from "../helpers/api";
 import { signUp } from "../helpers/auth";
+import { operatorClient } from "../helpers/operator";
 
 /**
  * Issue 12 in a real browser: the Share dialog (anyone link opened signed out, then revoked)
  * and start on intent (opening the dashboard wakes a sleeping session marked for it).
  */
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const STATE_DIR = path.join(ROOT, `.wrangler/e2e-${E2E_PORT}-state`);
-const run = promisify(execFile);
-const sql = (v: string) => `'${v.replace(/'/g, "''")}'`;
-
-/** A workspace template with a short idle timeout, written to the e2e stack's D1 (no build needed). */
+/** A workspace template with a short idle timeout, seeded by the stack's operator (no build needed). */
 async function sleepyTemplate(workspaceId: string): Promise<string> {
-  const templateId = `tpl_${randomBytes(9).toString("base64url")}`;
-  const versionId = `tpv_${randomBytes(9).toString("base64url")}`;
-  const t = Date.now();
-  const manifest = JSON.stringify({ persistedPaths: ["."], idleTimeoutSeconds: 5 });
-  const statements = [
-    `INSERT INTO templates (id, workspace_id, name, active_version_id, created_at, updated_at) VALUES (${sql(templateId)}, ${sql(workspaceId)}, 'sleepy', ${sql(versionId)}, ${t}, ${t})`,
-    `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_at) VALUES (${sql(versionId)}, ${sql(templateId)}, ${sql(workspaceId)}, '1', ${sql(manifest)}, 'uploaded', ${t})`,
-  ];
-  await run(
-    path.join(ROOT, "node_modules/.bin/wrangler"),
-    ["d1", "execute", "DB", "--local", "--persist-to", STATE_DIR, "--command", statements.join("; ")],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
-    },
-  );
+  const operator = await operatorClient();
+  const { templateId } = await operator.call("POST /api/admin/seed/templates", {
+    body: { workspaceId, name: "sleepy", manifest: { persistedPaths: ["."], idleTimeoutSeconds: 5 } },
+    schema: seededTemplateSchema,
+  });
   return templateId;
 }
 
@@ -116,7 +97,9 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   await expect(page.getByTestId("start-on-intent")).toBeChecked();
   await expect
     .poll(
-      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      async () =>
+        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
+          .state,
       { timeout: 60_000 },
     )
     .toBe("sleeping");
@@ -131,13 +114,17 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   expect(answer).toMatchObject({ action: "waking", sessionId: session.id });
   await expect
     .poll(
-      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      async () =>
+        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
+          .state,
       { timeout: 60_000 },
     )
     .toMatch(/^(starting|running)$/);
   await expect
     .poll(
-      async () => (await api.call("GET /api/sessions/{id}", { params: { id: session.id }, returns: returns<SessionBody>() })).session.state,
+      async () =>
+        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
+          .state,
       { timeout: 60_000 },
     )
     .toBe("running");

@@ -3,10 +3,10 @@ import { clientFor } from "../helpers/api";
 import { signUp, uniqueEmail } from "../helpers/auth";
 
 /** Cookie-authenticated API calls from a page's context, any status returned for the test to assert. */
-async function apiCall(page: Page, route: "POST /api/sessions" | "POST /api/sessions/{id}/start", data?: unknown, id = "") {
+async function apiCall(page: Page, route: "POST /api/sessions" | "POST /api/sessions/{sessionId}/start", data?: unknown, id = "") {
   const client = await clientFor(page);
   return client.callRaw(route, {
-    params: { id },
+    params: { sessionId: id },
     body: JSON.stringify(data ?? {}),
     headers: { "content-type": "application/json" },
     acceptErrors: true,
@@ -76,7 +76,7 @@ test("invite a second person, accept, make them a viewer: they cannot start a se
     await expect(guest.getByRole("button", { name: /New session/ })).toHaveCount(0);
 
     // And the API refuses it too, naming the role.
-    const start = await apiCall(guest, "POST /api/sessions/{id}/start", {}, sessionId);
+    const start = await apiCall(guest, "POST /api/sessions/{sessionId}/start", {}, sessionId);
     expect(start.status).toBe(403);
     expect(((await start.json()) as { error: { code: string; message: string } }).error).toMatchObject({
       code: "forbidden",

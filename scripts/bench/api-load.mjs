@@ -4,17 +4,10 @@
 // `--runs` runs loads every path once; latency rows pool the requests of all runs, throughput
 // rows have one sample per run.
 
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import autocannon from "autocannon";
-import { ROOT } from "../lib/processes.mjs";
+import { seedSessionRows } from "./context.mjs";
 import { percentile } from "./stats.mjs";
 
-const exec = promisify(execFile);
 const SESSIONS = 1000;
 const CONNECTIONS = 50;
 const DURATION_S = 5;
@@ -22,36 +15,12 @@ const DURATION_S = 5;
 const PACED_RPS = 50;
 const PERIOD_MS = (CONNECTIONS / PACED_RPS) * 1000;
 
-/** Rows written straight to local D1: 1,000 real runtimes would measure the runtime host, not the API. */
+/**
+ * Rows seeded by the operator in one request (POST /api/admin/seed/sessions): 1,000 real runtimes
+ * would measure the runtime host, not the API, and 1,000 POST /api/sessions would start them.
+ */
 async function seedSessions(ctx, workspaceId, ownerId) {
-  const t = Date.now();
-  const values = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const id = `ses_bench${randomBytes(8).toString("hex")}`;
-    values.push(`('${id}', '${workspaceId}', '${ownerId}', 'load-${i}', 'stopped', 1, ${t - i}, ${t - i})`);
-  }
-  // D1 caps statement length: 100 rows per INSERT, all in one file and one wrangler call.
-  const statements = [];
-  for (let i = 0; i < values.length; i += 100) {
-    statements.push(
-      `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at) VALUES ${values.slice(i, i + 100).join(", ")};`,
-    );
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), "bf-seed-"));
-  const file = path.join(dir, "seed.sql");
-  writeFileSync(file, statements.join("\n"));
-  try {
-    await exec(
-      path.join(ROOT, "node_modules/.bin/wrangler"),
-      ["d1", "execute", "DB", "--local", "--persist-to", ctx.persistTo, "--file", file],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-      },
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await seedSessionRows(ctx.operator, { workspaceId, ownerId, count: SESSIONS, namePrefix: "load-" });
 }
 
 /**
@@ -103,7 +72,16 @@ async function paced(url, headers, periodMs, expect = 200) {
   return { latencies, errors };
 }
 
-const p99Of = (samples) => percentile(samples, 99);
+/** A latency row of one load (pooled runs) against the floor's under the same load. */
+const latencyRow = (metric, measured, floor) => ({
+  metric,
+  unit: "ms",
+  better: "lower",
+  samples: measured.latencies,
+  direct: floor.latencies,
+  target: { p95: 25 },
+  info: { p99: percentile(measured.latencies, 99), errors: measured.errors },
+});
 
 /** Runs `fn` ctx.runs times and pools what it measured. */
 async function repeated(runs, fn) {
@@ -122,44 +100,31 @@ export default {
   description: `GET /api/sessions[/:id] with ${SESSIONS} sessions, ${CONNECTIONS} clients`,
   async run(ctx) {
     const probe = await ctx.createSession();
-    if (ctx.persistTo) await seedSessions(ctx, probe.workspaceId, probe.ownerId);
+    if (ctx.operator) await seedSessions(ctx, probe.workspaceId, probe.ownerId);
     // The floor: an unrouted path under the same load. The Worker runs (request id, router,
     // 404 body, its log line) with no auth and no D1: what the platform alone costs here.
     const floorURL = `${ctx.baseURL}/api/bench-floor-${process.pid}`;
     const floor = await repeated(ctx.runs, () => load(floorURL, {}, { expect: 404 }));
     const floorSteady = await repeated(ctx.runs, () => paced(floorURL, {}, PERIOD_MS, 404));
     const rows = [];
-    for (const [label, urlPath] of [
+    // URLs by route key (checked), sent by the load generators themselves, as the floor is: the
+    // floor's path is no route, and autocannon cannot go through the sdk client.
+    const url = (route, opts) => ctx.client.routeURL(route, opts);
+    for (const [label, routeURL] of [
       // web/src/api/queries/sessions.ts SESSION_LIST_PAGE and `flare session ls` (default --limit 50).
-      ["GET /api/sessions?limit=50 (SPA first page, CLI ls)", "/api/sessions?limit=50"],
+      ["GET /api/sessions?limit=50 (SPA first page, CLI ls)", url("GET /api/sessions", { query: { limit: 50 } })],
       // The dashboard's sleeping count (DashboardPage.tsx).
-      ["GET /api/sessions?state=sleeping&limit=50 (dashboard)", "/api/sessions?state=sleeping&limit=50"],
+      ["GET /api/sessions?state=sleeping&limit=50 (dashboard)", url("GET /api/sessions", { query: { state: "sleeping", limit: 50 } })],
       // Session detail page and `flare session status`.
-      ["GET /api/sessions/:id", `/api/sessions/${probe.id}`],
+      ["GET /api/sessions/:id", url("GET /api/sessions/{sessionId}", { params: { sessionId: probe.id } })],
     ]) {
-      const r = await repeated(ctx.runs, () => load(`${ctx.baseURL}${urlPath}`, ctx.headers));
+      const r = await repeated(ctx.runs, () => load(routeURL, ctx.headers));
       if (r.latencies.length === 0) throw new Error(`${label}: no successful responses (${JSON.stringify(r)})`);
-      const steady = await repeated(ctx.runs, () => paced(`${ctx.baseURL}${urlPath}`, ctx.headers, PERIOD_MS));
+      const steady = await repeated(ctx.runs, () => paced(routeURL, ctx.headers, PERIOD_MS));
       rows.push(
-        {
-          metric: `${label} latency, saturated`,
-          unit: "ms",
-          better: "lower",
-          samples: r.latencies,
-          direct: floor.latencies,
-          target: { p95: 25 },
-          info: { p99: p99Of(r.latencies), errors: r.errors },
-        },
+        latencyRow(`${label} latency, saturated`, r, floor),
         { metric: `${label} throughput, saturated`, unit: "req/s", better: "higher", samples: r.rps, direct: floor.rps },
-        {
-          metric: `${label} latency at ${PACED_RPS} req/s`,
-          unit: "ms",
-          better: "lower",
-          samples: steady.latencies,
-          direct: floorSteady.latencies,
-          target: { p95: 25 },
-          info: { p99: p99Of(steady.latencies), errors: steady.errors },
-        },
+        latencyRow(`${label} latency at ${PACED_RPS} req/s`, steady, floorSteady),
       );
     }
     await ctx.deleteSession(probe.id);

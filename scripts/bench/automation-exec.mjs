@@ -1,18 +1,17 @@
 // Automation API (docs/automation.md): the round trip of `true` through POST
-// /api/sessions/:id/exec (Worker + session DO + agent) against the same agent's /exec/run called
+// /api/sessions/:sessionId/exec (Worker + session DO + agent) against the same agent's /exec/run called
 // straight on its loopback port; create → first exec; and fork of a running session.
+import { agentOf } from "./sessions.mjs";
 
 const EXECS_PER_RUN = 20;
 
 async function directAgent(ctx, sessionId) {
-  const res = await fetch(`${ctx.host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": ctx.host.secret } });
-  if (!res.ok) throw new Error(`runtime host: ${res.status}`);
-  const info = await res.json();
-  const url = new URL("exec/run", info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
+  const agent = await agentOf(ctx.host, sessionId);
+  const url = agent.url("exec/run");
   return (body) =>
     fetch(url, {
       method: "POST",
-      headers: { "x-agent-token": info.agentToken, "content-type": "application/json" },
+      headers: { "x-agent-token": agent.token, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
 }
@@ -40,7 +39,10 @@ export default {
         for (let i = 0; i < EXECS_PER_RUN; i++) {
           proxied.push(
             await timed(async () => {
-              const out = await ctx.api("POST", `/api/sessions/${session.id}/exec`, { argv: ["true"] });
+              const out = await ctx.call("POST /api/sessions/{sessionId}/exec", {
+                params: { sessionId: session.id },
+                body: { argv: ["true"] },
+              });
               if (out.exitCode !== 0) throw new Error(`true exited ${out.exitCode}`);
             }),
           );
@@ -51,28 +53,30 @@ export default {
           await timed(async () => {
             const s = await ctx.createSession();
             cleanup.push(s.id);
-            await ctx.api("POST", `/api/sessions/${s.id}/exec`, { argv: ["true"] });
+            await ctx.call("POST /api/sessions/{sessionId}/exec", { params: { sessionId: s.id }, body: { argv: ["true"] } });
           }),
         );
         forks.push(
           await timed(async () => {
-            const { session: f } = await ctx.api("POST", `/api/sessions/${session.id}/fork`, {
-              name: `fork-${Date.now().toString(36)}-${r}`,
+            const { session: f } = await ctx.call("POST /api/sessions/{sessionId}/fork", {
+              params: { sessionId: session.id },
+              body: { name: `fork-${Date.now().toString(36)}-${r}` },
             });
             cleanup.push(f.id);
           }),
         );
       }
       // The issue's target case: a 200 MB workspace (random bytes, so compression does not help).
-      await ctx.api("POST", `/api/sessions/${session.id}/exec`, {
-        command: "mkdir -p big && for i in 1 2 3 4; do head -c 50000000 /dev/urandom > big/part$i; done",
-        timeoutMs: 120_000,
+      await ctx.call("POST /api/sessions/{sessionId}/exec", {
+        params: { sessionId: session.id },
+        body: { command: "mkdir -p big && for i in 1 2 3 4; do head -c 50000000 /dev/urandom > big/part$i; done", timeoutMs: 120_000 },
       });
       for (let r = 0; r < ctx.runs; r++) {
         bigForks.push(
           await timed(async () => {
-            const { session: f } = await ctx.api("POST", `/api/sessions/${session.id}/fork`, {
-              name: `bigfork-${Date.now().toString(36)}-${r}`,
+            const { session: f } = await ctx.call("POST /api/sessions/{sessionId}/fork", {
+              params: { sessionId: session.id },
+              body: { name: `bigfork-${Date.now().toString(36)}-${r}` },
             });
             cleanup.push(f.id);
           }),

@@ -3,15 +3,9 @@
 // `node -e 0` for the first two, and for the last the same OpenSSH client reaching the same agent
 // directly (a minimal ProxyCommand to the agent's loopback port, no Worker, no DO, no API calls).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { bareSSHArgs } from "../lib/bare-ssh.mjs";
-import { ROOT } from "../lib/processes.mjs";
-
-const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
-const BRIDGE = path.join(ROOT, "scripts/bench/direct-ssh-bridge.mjs");
+import { directSSHArgs, FLARE_BIN, flareHome } from "./flare-cli.mjs";
 
 /** ms from spawn to the first byte on stdout (`firstByte`) or to exit; the child's exit code must be 0. */
 function timed(command, args, env, { firstByte = false } = {}) {
@@ -58,26 +52,11 @@ async function proxyToWire(env, sessionId) {
   }
 }
 
-async function directAgent(ctx, sessionId) {
-  const res = await fetch(`${ctx.host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": ctx.host.secret } });
-  if (!res.ok) throw new Error(`runtime host: ${res.status}`);
-  const info = await res.json();
-  const url = new URL("ssh", info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
-  url.protocol = url.protocol.replace("http", "ws");
-  return { url: url.toString(), agentToken: info.agentToken };
-}
-
 export default {
   name: "cli-start",
   description: "flare --help / ssh-proxy start vs node -e 0; flare ssh → output vs OpenSSH straight to the agent",
   async run(ctx) {
-    const home = mkdtempSync(path.join(os.tmpdir(), "flare-bench-cli-"));
-    const configDir = path.join(home, "flare-config");
-    mkdirSync(configDir, { recursive: true, mode: 0o700 });
-    const token = ctx.headers.authorization.slice("Bearer ".length);
-    const servers = { [ctx.baseURL]: { accessToken: token, refreshToken: null, accessExpiresAt: Date.now() + 24 * 3600 * 1000 } };
-    writeFileSync(path.join(configDir, "credentials.json"), JSON.stringify({ version: 1, servers }), { mode: 0o600 });
-    const env = { ...process.env, HOME: home, BURSTFLARE_CONFIG_DIR: configDir, BURSTFLARE_URL: ctx.baseURL };
+    const { configDir, env } = flareHome(ctx, "flare-bench-cli-");
     const node = process.execPath;
     const session = await ctx.createSession();
     const samples = { node: [], help: [], wire: [], proxy: [], flareSSH: [], directSSH: [] };
@@ -86,23 +65,12 @@ export default {
       // Once, untimed: builds the bundle if a source changed and fills V8's code cache, as any
       // second run on a user's machine finds it; registers the managed key.
       await timed(node, [FLARE_BIN, "ssh", session.name, "--", "true"], env);
-      const keyFile = path.join(configDir, "ssh/id_ed25519");
-      const publicKey = readFileSync(`${keyFile}.pub`, "utf8").trim();
-      const sshUser = (await ctx.api("POST", `/api/sessions/${session.id}/ssh-token`)).sshUser;
-      const direct = ctx.host ? await directAgent(ctx, session.id) : null;
-      directArgs = direct
-        ? bareSSHArgs({
-            proxy: `${node} ${BRIDGE} ${direct.url} ${direct.agentToken} ${Buffer.from(publicKey).toString("base64url")} ${sshUser}`,
-            identity: keyFile,
-            destination: `${sshUser}@direct`,
-            command: "echo ok",
-          })
-        : null;
+      directArgs = ctx.host ? await directSSHArgs(ctx, session.id, path.join(configDir, "ssh/id_ed25519"), "echo ok") : null;
       for (let r = 0; r < ctx.runs; r++) {
         samples.node.push(await timed(node, ["-e", "0"], env));
         samples.help.push(await timed(node, [FLARE_BIN, "--help"], env));
         samples.wire.push(await proxyToWire(env, session.id));
-        const { token: sshToken } = await ctx.api("POST", `/api/sessions/${session.id}/ssh-token`);
+        const { token: sshToken } = await ctx.call("POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } });
         // As `flare ssh` runs it: the token in the environment, the SSH server's banner the first byte.
         const proxyEnv = { ...env, BURSTFLARE_SSH_TOKEN: sshToken, BURSTFLARE_SSH_TOKEN_SESSION: session.id };
         samples.proxy.push(await timed(node, [FLARE_BIN, "ssh-proxy", session.id], proxyEnv, { firstByte: true }));

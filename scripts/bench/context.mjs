@@ -1,54 +1,52 @@
 // What every bench scenario gets: the stack's URL, an authenticated bench user, session helpers
 // and, when the bench started the stack itself, direct access to the runtime host for baselines.
-import { execFile } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
-import { ApiClient } from "@burstflare/sdk/client.ts";
 import { ApiError } from "@burstflare/sdk/errors.ts";
-import { ROOT } from "../lib/processes.mjs";
+import { ScriptClient } from "../lib/api-client.mjs";
+import { signUpStackOperator } from "../lib/stack-operator.mjs";
+import { agentOf } from "./sessions.mjs";
 import { BenchTerminal } from "./terminal.mjs";
 
-const exec = promisify(execFile);
-const sql = (v) => `'${String(v).replace(/'/g, "''")}'`;
+/** The bench stack's operator address (scripts/bench.mjs lists it in OPERATOR_EMAILS). */
+export const BENCH_OPERATOR_EMAIL = "operator@example.com";
 
-/** A bench user with a personal workspace, high quotas and a day-long CLI token, written to local D1. */
-export async function createLocalBenchUser(persistTo) {
-  return (await createLocalBenchUserInfo(persistTo)).token;
+/**
+ * The bench stack's operator: signs up with the stack's bootstrap code (scripts/lib/stack-operator.mjs)
+ * and returns a client for the seeding routes. Bench fixtures go through them, never the measured path.
+ */
+export async function benchOperator(baseURL, bootstrapCode) {
+  const { token } = await signUpStackOperator(baseURL, { email: BENCH_OPERATOR_EMAIL, bootstrapCode });
+  return new ScriptClient({ baseURL, headers: () => ({ authorization: `Bearer ${token}` }) });
 }
 
-/** Runs SQL (a file) against the local stack's D1: bench fixtures only, never the measured path. */
-export async function localSQLFile(persistTo, file) {
-  await exec(path.join(ROOT, "node_modules/.bin/wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file], {
-    cwd: ROOT,
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+/**
+ * A bench user with a personal workspace, high quotas and a day-long CLI token (and a browser
+ * sign-in cookie when asked), seeded by the operator: POST /api/admin/seed/users, then the
+ * operator's quota overrides.
+ */
+export async function createLocalBenchUserInfo(operator, { browser = false } = {}) {
+  // Plain Node runs the bench, and sdk/schemas import without extensions: the answer's type is named, not parsed.
+  /** @type {import("@burstflare/sdk/schemas/seed").SeededUser} */
+  const user = await operator.call("POST /api/admin/seed/users", { body: { signIns: browser ? ["cli", "browser"] : ["cli"] } });
+  await operator.call("PUT /api/admin/workspaces/{workspaceId}/quota-overrides", {
+    params: { workspaceId: user.workspaceId },
+    // Room for api-load's 1,000 seeded rows plus every scenario's own sessions.
+    body: { overrides: { runningSessions: 100_000, totalSessions: 100_000 } },
   });
+  const token = user.signIns.find((s) => s.kind === "cli")?.token;
+  const cookie = user.signIns.find((s) => s.kind === "browser")?.token ?? null;
+  return { token, cookie, userId: user.userId, workspaceId: user.workspaceId };
 }
 
-/** createLocalBenchUser with the ids: a scenario that needs its own workspace (session-list) uses this. */
-export async function createLocalBenchUserInfo(persistTo) {
-  const userId = `usr_${randomBytes(9).toString("base64url")}`;
-  const workspaceId = `ws_${randomBytes(9).toString("base64url")}`;
-  const token = `bfa_${randomBytes(32).toString("base64url")}`;
-  const hash = createHash("sha256").update(`bf-token:${token}`).digest("hex");
-  const t = Date.now();
-  const statements = [
-    `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sql(userId)}, ${sql(`${userId.toLowerCase()}@bench.local`)}, 'bench', ${sql(workspaceId)}, ${t})`,
-    `INSERT INTO workspaces (id, name, owner_id, personal, created_at, updated_at) VALUES (${sql(workspaceId)}, 'bench', ${sql(userId)}, 1, ${t}, ${t})`,
-    `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sql(workspaceId)}, ${sql(userId)}, 'owner', ${t})`,
-    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, created_at, last_seen_at, expires_at) VALUES (${sql(`as_${userId}`)}, ${sql(userId)}, 'cli', ${sql(hash)}, ${sql(workspaceId)}, ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
-    ...["runningSessions", "totalSessions"].map(
-      (l) =>
-        // Room for api-load's 1,000 seeded rows plus every scenario's own sessions.
-        `INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (${sql(workspaceId)}, ${sql(l)}, 100000, 'bench', ${t})`,
-    ),
-  ];
-  await exec(
-    path.join(ROOT, "node_modules/.bin/wrangler"),
-    ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", statements.join("; ")],
-    { cwd: ROOT, env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
-  );
-  return { token, userId, workspaceId };
+/** createLocalBenchUserInfo's token: the user every scenario shares. */
+export async function createLocalBenchUser(operator) {
+  return (await createLocalBenchUserInfo(operator)).token;
+}
+
+/** Session rows with no runtime behind them (POST /api/admin/seed/sessions): list and load benchmarks. */
+export async function seedSessionRows(operator, body) {
+  /** @type {{ created: number }} */
+  const { created } = await operator.call("POST /api/admin/seed/sessions", { body });
+  if (created !== body.count) throw new Error(`seeded ${created} of ${body.count} sessions`);
 }
 
 export function createContext({
@@ -57,6 +55,7 @@ export function createContext({
   runs,
   host,
   persistTo = null,
+  operator = null,
   webBuilt = false,
   workerBundleDir = null,
   profileDir = null,
@@ -65,15 +64,16 @@ export function createContext({
   const headers = { authorization: `Bearer ${token}` };
   let counter = 0;
 
-  // The sdk client every caller of the API shares; bench fixtures go through it, measured paths
-  // that time one request (api-load) still call fetch themselves.
-  const client = new ApiClient({ baseURL, headers: () => headers });
+  // The sdk client every caller of the API shares, by route key (checked at run time). Load
+  // generators that send requests themselves (autocannon in api-load) take URLs from routeURL.
+  const client = new ScriptClient({ baseURL, headers: () => headers });
 
-  async function api(method, urlPath, body) {
+  /** `call("GET /api/sessions/{sessionId}", { params, body })`; an error names the route and the server's code. */
+  async function call(route, opts) {
     try {
-      return await client.request(method, urlPath, { body });
+      return await client.call(route, opts);
     } catch (err) {
-      if (err instanceof ApiError) throw new Error(`${method} ${urlPath} → ${err.status}: ${err.code}: ${err.message}`);
+      if (err instanceof ApiError) throw new Error(`${route} → ${err.status}: ${err.code}: ${err.message}`);
       throw err;
     }
   }
@@ -84,8 +84,10 @@ export function createContext({
     runs,
     /** null against --base-url: no direct baselines. */
     host,
-    /** The local stack's D1 state folder (seeding bulk rows); null against --base-url. */
+    /** The local stack's D1 state folder; null against --base-url. */
     persistTo,
+    /** The local stack's operator client (seeding routes: bulk rows, more users); null against --base-url. */
+    operator,
     /** True when this run already built dist/web from the tree (bundle-size reuses it). */
     webBuilt,
     /** The Worker bundle the local stack serves (wrangler's dry-run output); null against --base-url. */
@@ -94,14 +96,14 @@ export function createContext({
     profileDir,
     /** wrangler dev's process group, for workerd's CPU time; null against --base-url. */
     wranglerGroup,
-    api,
+    call,
     client,
     async createSession(extra = {}) {
       const name = `bench-${process.pid}-${Date.now().toString(36)}-${counter++}`;
       return (await client.call("POST /api/sessions", { body: { name, ...extra } })).session;
     },
     async deleteSession(id) {
-      await client.call("DELETE /api/sessions/{id}", { params: { id } });
+      await client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: id } });
     },
     /** The terminal through the Worker and the session DO. */
     proxiedTerminal(sessionId, terminal = "main") {
@@ -109,13 +111,8 @@ export function createContext({
     },
     /** The same agent's terminal, straight to its loopback port (local driver only). */
     async directTerminal(sessionId, terminal = "direct") {
-      if (!host) throw new Error("no runtime host access for a direct baseline");
-      const res = await fetch(`${host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": host.secret } });
-      if (!res.ok) throw new Error(`runtime host: ${res.status}`);
-      const info = await res.json();
-      const url = new URL(`terminal?terminal=${terminal}`, info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
-      url.protocol = url.protocol.replace("http", "ws");
-      return BenchTerminal.open(url.toString(), { "x-agent-token": info.agentToken });
+      const agent = await agentOf(host, sessionId);
+      return BenchTerminal.open(agent.url(`terminal?terminal=${terminal}`, { ws: true }).toString(), { "x-agent-token": agent.token });
     },
   };
 }

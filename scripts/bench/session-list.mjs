@@ -1,79 +1,39 @@
 // The session list at scale (issue 17): a workspace of 10,000 sessions. Latency of the first page
 // and of a filtered query, as the SPA and CLI send them, and what an open dashboard costs: the
 // API requests before its session list is painted, and its requests per minute while idle,
-// counted in a real browser (Chromium through playwright-core, loopback only).
+// counted in a real browser (Chromium through @playwright/test, loopback only).
 //
-// The 10,000 rows are written straight to local D1 (no API creates that many; 10,000 runtimes
-// would measure the runtime host). Local stack only: against --base-url it returns no rows.
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createLocalBenchUserInfo, localSQLFile } from "./context.mjs";
+// The 10,000 rows are seeded by the local stack's operator in one request (10,000 runtimes would
+// measure the runtime host). Local stack only: against --base-url it returns no rows.
+import { ScriptClient } from "../lib/api-client.mjs";
+import { createLocalBenchUserInfo, seedSessionRows } from "./context.mjs";
 
 const SESSIONS = 10_000;
 /** Sequential requests per run for each latency row: one run already gives n = 20, enough for a p95. */
 const REQUESTS_PER_RUN = 20;
 /** How long the dashboard is watched while idle, per run. */
 const IDLE_S = 60;
-const FIRST_PAGE = "/api/sessions?limit=50";
+/** `label` names the query in the row's metric, as earlier results do. */
+const FIRST_PAGE = { label: "/api/sessions?limit=50", query: { limit: 50 } };
 /** A filter the SPA's Sessions page sends (state select + name search). */
-const FILTERED = "/api/sessions?state=running&q=list-01&limit=50";
+const FILTERED = { label: "/api/sessions?state=running&q=list-01&limit=50", query: { state: "running", q: "list-01", limit: 50 } };
 const STATES = ["stopped", "stopped", "stopped", "stopped", "stopped", "stopped", "stopped", "sleeping", "sleeping", "running"];
 
-async function seed(persistTo, workspaceId, ownerId) {
-  const t = Date.now();
-  const rows = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const id = `ses_list${randomBytes(8).toString("hex")}`;
-    const name = `list-${String(i).padStart(5, "0")}`;
-    rows.push(`('${id}', '${workspaceId}', '${ownerId}', '${name}', '${STATES[i % STATES.length]}', 1, ${t - i}, ${t - i})`);
-  }
-  const statements = [];
-  // D1 caps statement length: 100 rows per INSERT, all in one file and one wrangler call.
-  for (let i = 0; i < rows.length; i += 100) {
-    statements.push(
-      `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at) VALUES ${rows.slice(i, i + 100).join(", ")};`,
-    );
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), "bf-list-seed-"));
-  const file = path.join(dir, "seed.sql");
-  writeFileSync(file, statements.join("\n"));
-  try {
-    await localSQLFile(persistTo, file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** The rows, seeded by the operator in one request (POST /api/admin/seed/sessions). */
+async function seed(operator, workspaceId, ownerId) {
+  await seedSessionRows(operator, { workspaceId, ownerId, count: SESSIONS, namePrefix: "list-", states: STATES });
 }
 
-/** A browser sign-in for the bench user: a sign_ins row for a cookie, as the passkey flow would write. */
-async function browserCookie(persistTo, user) {
-  const cookie = randomBytes(32).toString("base64url");
-  const hash = createHash("sha256").update(`bf-token:${cookie}`).digest("hex");
-  const t = Date.now();
-  const dir = mkdtempSync(path.join(tmpdir(), "bf-list-auth-"));
-  const file = path.join(dir, "auth.sql");
-  writeFileSync(
-    file,
-    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES ('as_list${randomBytes(8).toString("hex")}', '${user.userId}', 'browser', '${hash}', '${user.workspaceId}', 'bench-browser', ${t}, ${t}, ${t + 3600 * 1000});`,
-  );
-  try {
-    await localSQLFile(persistTo, file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return cookie;
-}
-
-async function timeGets(baseURL, headers, urlPath, n, expectRows) {
+/** n sequential list requests, each timed from the call to its parsed JSON (no schema check inside). */
+async function timeGets(client, { label, query }, n, expectRows) {
   const samples = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${baseURL}${urlPath}`, { headers });
+    const res = await client.callRaw("GET /api/sessions", { query, acceptErrors: true });
     const body = await res.json();
     samples.push(performance.now() - t0);
     if (res.status !== 200 || !expectRows(body.sessions?.length ?? -1)) {
-      throw new Error(`${urlPath} → ${res.status} with ${body.sessions?.length} rows`);
+      throw new Error(`${label} → ${res.status} with ${body.sessions?.length} rows`);
     }
   }
   return samples;
@@ -118,30 +78,31 @@ export default {
   name: "session-list",
   description: `${SESSIONS.toLocaleString("en")} sessions: first page, a filtered query, an idle dashboard in Chromium`,
   async run(ctx) {
-    if (!ctx.persistTo) return [];
-    const user = await createLocalBenchUserInfo(ctx.persistTo);
-    await seed(ctx.persistTo, user.workspaceId, user.userId);
-    const headers = { authorization: `Bearer ${user.token}` };
+    if (!ctx.operator) return [];
+    // A browser sign-in too: the dashboard below is watched with its cookie.
+    const user = await createLocalBenchUserInfo(ctx.operator, { browser: true });
+    await seed(ctx.operator, user.workspaceId, user.userId);
+    // This scenario's own user (its own 10,000-session workspace), not the context's.
+    const client = new ScriptClient({ baseURL: ctx.baseURL, headers: () => ({ authorization: `Bearer ${user.token}` }) });
     const n = ctx.runs * REQUESTS_PER_RUN;
-    const first = await timeGets(ctx.baseURL, headers, FIRST_PAGE, n, (rows) => rows === 50);
-    const filtered = await timeGets(ctx.baseURL, headers, FILTERED, n, (rows) => rows > 0);
+    const first = await timeGets(client, FIRST_PAGE, n, (rows) => rows === 50);
+    const filtered = await timeGets(client, FILTERED, n, (rows) => rows > 0);
 
-    const { chromium } = await import("playwright-core");
+    const { chromium } = await import("@playwright/test");
     const browser = await chromium.launch({
       executablePath: process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? "/usr/bin/chromium",
       args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
     const watched = [];
     try {
-      const cookie = await browserCookie(ctx.persistTo, user);
-      for (let r = 0; r < ctx.runs; r++) watched.push(await watchDashboard(browser, ctx.baseURL, cookie));
+      for (let r = 0; r < ctx.runs; r++) watched.push(await watchDashboard(browser, ctx.baseURL, user.cookie));
     } finally {
       await browser.close();
     }
     const idlePaths = [...new Set(watched.flatMap((w) => w.idlePaths))];
     return [
-      { metric: `first page of ${SESSIONS} sessions (GET ${FIRST_PAGE})`, unit: "ms", better: "lower", samples: first },
-      { metric: `filtered query (GET ${FILTERED})`, unit: "ms", better: "lower", samples: filtered },
+      { metric: `first page of ${SESSIONS} sessions (GET ${FIRST_PAGE.label})`, unit: "ms", better: "lower", samples: first },
+      { metric: `filtered query (GET ${FILTERED.label})`, unit: "ms", better: "lower", samples: filtered },
       {
         metric: "idle open dashboard: API requests per minute",
         unit: "req/min",

@@ -4,25 +4,17 @@
 // - wake: a session that fell asleep on its own (idle timeout) → the terminal WebSocket wakes it
 //   (provision, artifact, its sleep snapshot, ready) → prompt.
 // The Session DO's own phase timings (GET /api/sessions/:id/latency) are reported alongside.
+import { untilAsleep, untilPrompt } from "./sessions.mjs";
 import { median } from "./stats.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
 const PROMPT_TIMEOUT_MS = 30_000;
 const SLEEP_TIMEOUT_MS = 60_000;
 
-async function untilPrompt(ctx, sessionId) {
-  const term = await ctx.proxiedTerminal(sessionId);
-  try {
-    await term.untilPrompt(PROMPT_TIMEOUT_MS);
-  } finally {
-    term.close();
-  }
-}
-
 /** The DO's phase durations of the session's latest boot (recorded just after ready, off the user's path). */
 async function latestPhases(ctx, sessionId, kind) {
   for (let i = 0; i < 20; i++) {
-    const { recent } = await ctx.api("GET", `/api/sessions/${sessionId}/latency`);
+    const { recent } = await ctx.call("GET /api/sessions/{sessionId}/latency", { params: { sessionId } });
     const boot = recent.find((r) => r.kind === kind && r.ok);
     if (boot) return boot.phases;
     await new Promise((r) => setTimeout(r, 100));
@@ -48,7 +40,7 @@ async function coldStarts(ctx, templateId) {
   for (let i = 0; i < ctx.runs; i++) {
     const t0 = performance.now();
     const session = await ctx.createSession(templateId ? { templateId } : {});
-    await untilPrompt(ctx, session.id);
+    await untilPrompt(ctx, session.id, PROMPT_TIMEOUT_MS);
     samples.push(performance.now() - t0);
     phases.push(await latestPhases(ctx, session.id, "start"));
     await ctx.deleteSession(session.id);
@@ -61,20 +53,12 @@ async function wakes(ctx, templateId) {
   for (let i = 0; i < ctx.runs; i++) ids.push((await ctx.createSession({ templateId })).id);
   try {
     // No connection, no activity: each session sleeps (flush, stop) after the template's 5 s.
-    const deadline = Date.now() + SLEEP_TIMEOUT_MS;
-    for (const id of ids) {
-      for (;;) {
-        const { session } = await ctx.api("GET", `/api/sessions/${id}`);
-        if (session.state === "sleeping") break;
-        if (session.state === "failed" || Date.now() > deadline) throw new Error(`session ${id} did not fall asleep (${session.state})`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await untilAsleep(ctx, ids, { timeoutMs: SLEEP_TIMEOUT_MS, intervalMs: 250 });
     const samples = [];
     const phases = [];
     for (const id of ids) {
       const t0 = performance.now();
-      await untilPrompt(ctx, id);
+      await untilPrompt(ctx, id, PROMPT_TIMEOUT_MS);
       samples.push(performance.now() - t0);
       phases.push(await latestPhases(ctx, id, "wake"));
     }
@@ -92,31 +76,18 @@ export default {
     const built = await coldStarts(ctx, templateId);
     const starter = await coldStarts(ctx, null);
     const woken = await wakes(ctx, templateId);
+    const row = (metric, { samples, phases }, targetMedian, info = {}) => ({
+      metric,
+      unit: "ms",
+      better: "lower",
+      samples,
+      target: { median: targetMedian },
+      info: { serverPhasesMs: phases, ...info },
+    });
     return [
-      {
-        metric: "create → prompt (built template)",
-        unit: "ms",
-        better: "lower",
-        samples: built.samples,
-        target: { median: 1000 },
-        info: { serverPhasesMs: built.phases, templateBuildMs: Math.round(buildMs) },
-      },
-      {
-        metric: "create → prompt (starter)",
-        unit: "ms",
-        better: "lower",
-        samples: starter.samples,
-        target: { median: 1000 },
-        info: { serverPhasesMs: starter.phases },
-      },
-      {
-        metric: "sleeping → prompt (wake)",
-        unit: "ms",
-        better: "lower",
-        samples: woken.samples,
-        target: { median: 1500 },
-        info: { serverPhasesMs: woken.phases },
-      },
+      row("create → prompt (built template)", built, 1000, { templateBuildMs: Math.round(buildMs) }),
+      row("create → prompt (starter)", starter, 1000),
+      row("sleeping → prompt (wake)", woken, 1500),
     ];
   },
 };

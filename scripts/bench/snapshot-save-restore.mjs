@@ -9,6 +9,7 @@
 // header gate). `--runs` sets how many of each.
 
 import { cpuMeter } from "./process-cpu.mjs";
+import { agentOf, untilAsleep, untilPrompt } from "./sessions.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
 const TREE_MB = 200;
@@ -16,18 +17,11 @@ const SLEEP_TIMEOUT_MS = 120_000;
 
 let tagCount = 0;
 
-async function agentURL(ctx, sessionId, rel) {
-  const res = await fetch(`${ctx.host.url}/runtimes/${sessionId}`, { headers: { "x-runtime-secret": ctx.host.secret } });
-  if (!res.ok) throw new Error(`runtime host: ${res.status}`);
-  const info = await res.json();
-  return { url: new URL(rel, info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`), token: info.agentToken };
-}
-
 /** The agent's own streamed export (what a save reads), drained straight from its loopback port: the save without the upload. */
 async function agentExportMs(ctx, sessionId) {
-  const { url, token } = await agentURL(ctx, sessionId, "snapshot/export?stream=1");
+  const agent = await agentOf(ctx.host, sessionId);
   const t0 = performance.now();
-  const exp = await fetch(url, { method: "POST", headers: { "x-agent-token": token } });
+  const exp = await fetch(agent.url("snapshot/export?stream=1"), { method: "POST", headers: { "x-agent-token": agent.token } });
   if (!exp.ok) throw new Error(`agent export: ${exp.status}`);
   for await (const _chunk of exp.body) {
     // drained
@@ -37,9 +31,14 @@ async function agentExportMs(ctx, sessionId) {
 
 /** The agent's own streamed import of an archive (unpack while hashing, then swap), posted straight to its loopback port: the restore without R2, the Worker, the safety snapshot and the copy. */
 async function agentImportMs(ctx, sessionId, archive, sha256) {
-  const { url, token } = await agentURL(ctx, sessionId, `snapshot/import?sha256=${sha256}`);
+  const agent = await agentOf(ctx.host, sessionId);
+  const url = agent.url(`snapshot/import?sha256=${sha256}`);
   const t0 = performance.now();
-  const res = await fetch(url, { method: "POST", headers: { "x-agent-token": token, "content-type": "application/gzip" }, body: archive });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "x-agent-token": agent.token, "content-type": "application/gzip" },
+    body: archive,
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`agent import: ${res.status} ${text.slice(0, 200)}`);
   const ms = performance.now() - t0;
@@ -74,21 +73,13 @@ const MAKE_TREE = [
   "head -c 76800000 /dev/urandom | base64 -w 0 | head -c 102400000 | split -b 20480 -a 4 - tree/text/t",
 ].join(" && ");
 
-async function untilSleeping(ctx, sessionId) {
-  const deadline = Date.now() + SLEEP_TIMEOUT_MS;
-  for (;;) {
-    const { session } = await ctx.api("GET", `/api/sessions/${sessionId}`);
-    if (session.state === "sleeping") return;
-    if (session.state === "failed" || Date.now() > deadline) throw new Error(`session ${sessionId} did not fall asleep (${session.state})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const untilSleeping = (ctx, sessionId) => untilAsleep(ctx, [sessionId], { timeoutMs: SLEEP_TIMEOUT_MS, intervalMs: 200 });
 
 /** The phases of the session's first wake recorded at or after `since` (GET …/latency; same machine's clock). */
 async function wakePhasesSince(ctx, sessionId, since) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const body = await ctx.api("GET", `/api/sessions/${sessionId}/latency`);
+    const body = await ctx.call("GET /api/sessions/{sessionId}/latency", { params: { sessionId } });
     const wake = body.recent.find((b) => b.kind === "wake" && Date.parse(b.at) >= since - 1000);
     if (wake) return wake.phases;
     if (Date.now() > deadline) throw new Error(`no wake of ${sessionId} recorded after ${new Date(since).toISOString()}`);
@@ -109,12 +100,7 @@ async function discardKept(ctx, sessionId) {
 async function timedWake(ctx, sessionId, tag, expectKept) {
   const since = Date.now();
   const t0 = performance.now();
-  const term = await ctx.proxiedTerminal(sessionId, tag);
-  try {
-    await term.untilPrompt(60_000);
-  } finally {
-    term.close();
-  }
+  await untilPrompt(ctx, sessionId, 60_000, tag);
   const ms = performance.now() - t0;
   const phases = await wakePhasesSince(ctx, sessionId, since);
   const kept = "kept_workspace" in phases;
@@ -143,7 +129,7 @@ async function incrementalRuns(ctx) {
   const sleepAgain = async () => {
     // Re-arms the idle check: before api/src/sessions/proxy.ts re-armed it on a wake, a session
     // woken by a connection never slept again. Harmless now; not part of any timed span.
-    await ctx.api("POST", `/api/sessions/${session.id}/keep-awake`, { minutes: 0 });
+    await ctx.call("POST /api/sessions/{sessionId}/keep-awake", { params: { sessionId: session.id }, body: { minutes: 0 } });
     await untilSleeping(ctx, session.id);
   };
   try {
@@ -152,7 +138,7 @@ async function incrementalRuns(ctx) {
     for (let r = 0; r < ctx.runs; r++) {
       await timedShell(ctx, session.id, `head -c 1048576 /dev/urandom > tree/change-${r}.bin`);
       await sleepAgain();
-      const { snapshots } = await ctx.api("GET", `/api/sessions/${session.id}/snapshots`);
+      const { snapshots } = await ctx.call("GET /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id } });
       const flush = snapshots[0];
       if (flush?.kind !== "sleep" || flush.format !== "incremental")
         throw new Error(`expected an incremental sleep flush, got ${flush?.kind}/${flush?.format}`);
@@ -221,19 +207,25 @@ export default {
       await timedShell(ctx, session.id, MAKE_TREE);
       for (let r = 0; r < runs; r++) {
         const t0 = performance.now();
-        const snap = await workerd.measure("save", () => ctx.api("POST", `/api/sessions/${session.id}/snapshots`, { label: `bench ${r}` }));
+        const snap = await workerd.measure("save", () =>
+          ctx.call("POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: `bench ${r}` } }),
+        );
         save.push(TREE_MB / ((performance.now() - t0) / 1000));
 
         const t1 = performance.now();
         const { safety, restored } = await workerd.measure("restore call", () =>
-          ctx.api("POST", `/api/sessions/${session.id}/snapshots/${snap.id}/restore`),
+          ctx.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+            params: { sessionId: session.id, snapshotId: snap.id },
+          }),
         );
         restoreCall.push(TREE_MB / ((performance.now() - t1) / 1000));
 
         if (ctx.host) {
           exportOnly.push(TREE_MB / ((await agentExportMs(ctx, session.id)) / 1000));
           // The saved archive, fetched untimed, then posted to the agent on its own.
-          const content = await fetch(`${ctx.baseURL}/api/sessions/${session.id}/snapshots/${snap.id}/content`, { headers: ctx.headers });
+          const content = await ctx.client.callRaw("GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
+            params: { sessionId: session.id, snapshotId: snap.id },
+          });
           const archive = Buffer.from(await content.arrayBuffer());
           importOnly.push(TREE_MB / ((await agentImportMs(ctx, session.id, archive, content.headers.get("x-content-sha256"))) / 1000));
         }
@@ -250,7 +242,9 @@ export default {
             )) /
               1000),
         );
-        for (const id of [snap.id, safety.id, restored.id]) await ctx.api("DELETE", `/api/sessions/${session.id}/snapshots/${id}`);
+        for (const sid of [snap.id, safety.id, restored.id]) {
+          await ctx.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: session.id, snapshotId: sid } });
+        }
       }
       await timedShell(ctx, session.id, `rm -rf ${scratch}`);
       for (const [what, ms] of workerd.totals) {

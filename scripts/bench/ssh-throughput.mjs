@@ -3,18 +3,16 @@
 // OpenSSH client talking to a real sshd on loopback. The baseline sshd runs with its own config on
 // its own port, as this process's child, and is stopped by pid.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { bareSSHArgs } from "../lib/bare-ssh.mjs";
 import { ROOT, waitFor } from "../lib/processes.mjs";
+import { directSSHArgs, FLARE_BIN, flareHome } from "./flare-cli.mjs";
 import { cpuMeter } from "./process-cpu.mjs";
 
 const BYTES = 100 * 1024 * 1024;
 const MB = BYTES / (1024 * 1024);
 const SSHD = "/usr/sbin/sshd";
-const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
-const BRIDGE = path.join(ROOT, "scripts/bench/direct-ssh-bridge.mjs");
 
 function run(command, args, env) {
   return new Promise((resolve, reject) => {
@@ -175,40 +173,13 @@ async function startLoopbackSSHD(dir, port, env) {
   };
 }
 
-/**
- * The same OpenSSH client and agent without the Worker and the session DO: a plain ws bridge to the
- * agent's loopback port (local driver only). Its gap to the tunnel is what the workerd hop costs.
- */
-async function agentDirectArgs(ctx, session, keyFile) {
-  const res = await fetch(`${ctx.host.url}/runtimes/${session.id}`, { headers: { "x-runtime-secret": ctx.host.secret } });
-  if (!res.ok) throw new Error(`runtime host: ${res.status}`);
-  const info = await res.json();
-  const url = new URL("ssh", info.agentURL.endsWith("/") ? info.agentURL : `${info.agentURL}/`);
-  url.protocol = url.protocol.replace("http", "ws");
-  const keys = Buffer.from(readFileSync(`${keyFile}.pub`, "utf8").trim()).toString("base64url");
-  const { sshUser } = await ctx.api("POST", `/api/sessions/${session.id}/ssh-token`);
-  const proxy = `${process.execPath} ${BRIDGE} ${url} ${info.agentToken} ${keys} ${sshUser}`;
-  // download()/upload() append the remote command themselves.
-  return bareSSHArgs({ proxy, identity: keyFile, destination: `${sshUser}@direct`, command: "" }).slice(0, -1);
-}
-
 export default {
   name: "ssh-throughput",
   description: "SSH 100 MB each way through the tunnel vs OpenSSH on loopback",
   async run(ctx) {
-    const home = mkdtempSync(path.join(os.tmpdir(), "flare-bench-ssh-"));
-    const configDir = path.join(home, "flare-config");
-    mkdirSync(configDir, { recursive: true, mode: 0o700 });
-    const token = ctx.headers.authorization.slice("Bearer ".length);
-    const servers = { [ctx.baseURL]: { accessToken: token, refreshToken: null, accessExpiresAt: Date.now() + 24 * 3600 * 1000 } };
-    writeFileSync(path.join(configDir, "credentials.json"), JSON.stringify({ version: 1, servers }), { mode: 0o600 });
-    const env = {
-      ...process.env,
-      PATH: `${path.join(ROOT, "node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-      HOME: home,
-      BURSTFLARE_CONFIG_DIR: configDir,
-      BURSTFLARE_URL: ctx.baseURL,
-    };
+    const flare = flareHome(ctx, "flare-bench-ssh-");
+    const { home, configDir } = flare;
+    const env = { ...flare.env, PATH: `${path.join(ROOT, "node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}` };
     const session = await ctx.createSession();
     const base = Number(process.env.BF_TEST_PORT_BASE ?? 8788);
     let sshd = null;
@@ -225,7 +196,8 @@ export default {
       await run(process.execPath, [FLARE_BIN, "config-ssh"], env);
       const tunnelArgs = ["-F", path.join(home, ".ssh/config"), `${session.name}.burstflare`];
       sshd = await startLoopbackSSHD(mkdtempSync(path.join(os.tmpdir(), "flare-bench-sshd-")), base + 9, env);
-      const directArgs = ctx.host ? await agentDirectArgs(ctx, session, path.join(configDir, "ssh/id_ed25519")) : null;
+      // download()/upload() append the remote command themselves.
+      const directArgs = ctx.host ? (await directSSHArgs(ctx, session.id, path.join(configDir, "ssh/id_ed25519"), "")).slice(0, -1) : null;
       // --profile: workerd's CPU per transfer (it passes the frames on in C++, out of a JS profile's reach).
       const workerd = cpuMeter(ctx.profileDir ? ctx.wranglerGroup : null, "workerd");
       for (let r = 0; r < ctx.runs; r++) {
@@ -247,60 +219,30 @@ export default {
       await sshd?.stop();
       await ctx.deleteSession(session.id);
     }
-    const pick = (list, key) => list.map((x) => x[key]);
     const info = { loopbackRetries: retries.loopback.count, agentDirectRetries: retries.agent.count };
-    const row = (metric, unit, better, samples, direct, extra = {}) => ({
+    // One row: `key` of each transfer through the tunnel (samples) and of the baseline's (direct).
+    const row = (metric, unit, better, key, through, baseline, extra = {}) => ({
       metric,
       unit,
       better,
-      samples,
-      direct,
+      samples: through.map((x) => x[key]),
+      direct: baseline.map((x) => x[key]),
       retries: retries.tunnel.count,
       info,
       ...extra,
     });
+    const ratioTarget = { target: { ratio: 1.7 } };
     return [
-      row(
-        "download 100 MB, steady (first byte → end)",
-        "MB/s",
-        "higher",
-        pick(tunnel.download, "steady"),
-        pick(loopback.download, "steady"),
-        {
-          target: { ratio: 1.7 },
-        },
-      ),
-      row("download 100 MB, connect included", "MB/s", "higher", pick(tunnel.download, "wall"), pick(loopback.download, "wall")),
-      row("connect → first byte", "ms", "lower", pick(tunnel.download, "connectMs"), pick(loopback.download, "connectMs")),
-      row(
-        "upload 100 MB, steady (timed by the remote shell)",
-        "MB/s",
-        "higher",
-        pick(tunnel.upload, "steady"),
-        pick(loopback.upload, "steady"),
-        {
-          target: { ratio: 1.7 },
-        },
-      ),
-      row("upload 100 MB, connect included", "MB/s", "higher", pick(tunnel.upload, "wall"), pick(loopback.upload, "wall")),
+      row("download 100 MB, steady (first byte → end)", "MB/s", "higher", "steady", tunnel.download, loopback.download, ratioTarget),
+      row("download 100 MB, connect included", "MB/s", "higher", "wall", tunnel.download, loopback.download),
+      row("connect → first byte", "ms", "lower", "connectMs", tunnel.download, loopback.download),
+      row("upload 100 MB, steady (timed by the remote shell)", "MB/s", "higher", "steady", tunnel.upload, loopback.upload, ratioTarget),
+      row("upload 100 MB, connect included", "MB/s", "higher", "wall", tunnel.upload, loopback.upload),
       // The hop's share: through the Worker and the session DO versus straight to the same agent.
       ...(ctx.host
-        ? [
-            row(
-              "download 100 MB, steady, vs straight to the agent (no Worker)",
-              "MB/s",
-              "higher",
-              pick(tunnel.download, "steady"),
-              pick(agent.download, "steady"),
-            ),
-            row(
-              "upload 100 MB, steady, vs straight to the agent (no Worker)",
-              "MB/s",
-              "higher",
-              pick(tunnel.upload, "steady"),
-              pick(agent.upload, "steady"),
-            ),
-          ]
+        ? ["download", "upload"].map((way) =>
+            row(`${way} 100 MB, steady, vs straight to the agent (no Worker)`, "MB/s", "higher", "steady", tunnel[way], agent[way]),
+          )
         : []),
     ];
   },

@@ -84,23 +84,21 @@ export function toRow(driver, scenario, result) {
 
 const metText = (r) => (r.met == null ? "" : r.met ? "yes" : "NO");
 
+/** The figures both tables show after the metric: n, median, p95, direct, ratio, retries, target. */
+const figureCells = (r) => [
+  String(r.n),
+  fmt(r.median),
+  p95Text(r),
+  directText(r),
+  r.ratio != null ? `${r.ratio.toFixed(2)}x` : "-",
+  String(r.retries ?? 0),
+  targetText(r.target, r.better),
+];
+
 /** One row per metric: driver, n beside median and p95, the direct baseline (with its n), ratio, retries and target. */
 export function formatTable(rows) {
   const header = ["driver", "scenario", "metric", "unit", "n", "median", "p95", "direct median", "ratio", "retries", "target", "met"];
-  const lines = rows.map((r) => [
-    r.driver,
-    r.scenario,
-    r.metric,
-    r.unit,
-    String(r.n),
-    fmt(r.median),
-    p95Text(r),
-    directText(r),
-    r.ratio != null ? `${r.ratio.toFixed(2)}x` : "-",
-    String(r.retries ?? 0),
-    targetText(r.target, r.better),
-    metText(r),
-  ]);
+  const lines = rows.map((r) => [r.driver, r.scenario, r.metric, r.unit, ...figureCells(r), metText(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => cells.map((c, i) => (i < 4 || i >= 10 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [row(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(row)].join("\n");
@@ -113,13 +111,7 @@ export function formatMarkdown(rows) {
     r.driver,
     r.scenario,
     `${r.metric} (${r.unit})`,
-    String(r.n),
-    fmt(r.median),
-    p95Text(r),
-    directText(r),
-    r.ratio != null ? `${r.ratio.toFixed(2)}x` : "-",
-    String(r.retries ?? 0),
-    targetText(r.target, r.better),
+    ...figureCells(r),
     r.met == null ? "" : r.met ? "yes" : "**no**",
   ]);
   // A "|" inside a cell (e.g. "tar | gzip -1") would end the cell.

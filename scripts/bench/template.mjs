@@ -29,35 +29,39 @@ async function projectBundle() {
 
 /** Creates, builds and promotes the bench template; returns its id and how long the build took. */
 export async function createBuiltTemplate(ctx) {
-  const template = await ctx.api("POST", "/api/templates", { name: `bench-${process.pid}-${Date.now().toString(36)}` });
-  const { version, uploadGrant } = await ctx.api("POST", `/api/templates/${template.id}/versions`, {
-    version: "1",
-    manifest: {
-      persistedPaths: ["."],
-      // What a build typically leaves behind: generated files next to the sources.
-      build: `mkdir -p dist && cat src/*.js > dist/bundle.js && echo ${BUILT_MARKER} > built.txt`,
-      idleTimeoutSeconds: 5,
+  const template = await ctx.call("POST /api/templates", { body: { name: `bench-${process.pid}-${Date.now().toString(36)}` } });
+  const { version, uploadGrant } = await ctx.call("POST /api/templates/{templateId}/versions", {
+    params: { templateId: template.id },
+    body: {
+      version: "1",
+      manifest: {
+        persistedPaths: ["."],
+        // What a build typically leaves behind: generated files next to the sources.
+        build: `mkdir -p dist && cat src/*.js > dist/bundle.js && echo ${BUILT_MARKER} > built.txt`,
+        idleTimeoutSeconds: 5,
+      },
     },
   });
   const bundle = await projectBundle();
   const t0 = performance.now();
-  // The grant's URL names the server's own origin; the path is what matters behind any proxy.
-  const res = await fetch(`${ctx.baseURL}${new URL(uploadGrant.url).pathname}`, {
-    method: "PUT",
-    headers: { ...ctx.headers, "content-type": "application/gzip", "content-length": String(bundle.length) },
+  // By the grant's id, not its URL: the URL names the server's own origin, which a proxy may hide.
+  const res = await ctx.client.callRaw("PUT /api/uploads/{grantId}", {
+    params: { grantId: uploadGrant.id },
+    headers: { "content-type": "application/gzip", "content-length": String(bundle.length) },
     body: bundle,
+    acceptErrors: true,
   });
   if (!res.ok) throw new Error(`bundle upload → ${res.status}: ${await res.text()}`);
   const { build } = await res.json();
   const deadline = Date.now() + BUILD_TIMEOUT_MS;
   for (;;) {
-    const b = await ctx.api("GET", `/api/template-builds/${build.id}`);
+    const b = await ctx.call("GET /api/template-builds/{buildId}", { params: { buildId: build.id } });
     if (b.status === "succeeded") break;
     if (b.status === "failed" || b.status === "dead_lettered") throw new Error(`template build ${b.status}: ${b.error ?? "no error"}`);
     if (Date.now() > deadline) throw new Error(`template build still ${b.status} after ${BUILD_TIMEOUT_MS} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
   const buildMs = performance.now() - t0;
-  await ctx.api("POST", `/api/templates/${template.id}/promote`, { versionId: version.id });
+  await ctx.call("POST /api/templates/{templateId}/promote", { params: { templateId: template.id }, body: { versionId: version.id } });
   return { templateId: template.id, buildMs };
 }

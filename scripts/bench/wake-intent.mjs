@@ -3,6 +3,7 @@
 // session, then connects. Without start on intent the wake begins at the connect; with it the
 // wake began when the surface said so (POST /api/intent). Measured: connect → first prompt.
 // The control plane's own account of the time saved (GET /api/sessions/:id/latency) is reported.
+import { untilAsleep, untilPrompt } from "./sessions.mjs";
 import { median } from "./stats.mjs";
 import { createBuiltTemplate } from "./template.mjs";
 
@@ -13,32 +14,15 @@ const THINK_MS = 1500;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function untilAllSleep(ctx, ids) {
-  const deadline = Date.now() + SLEEP_TIMEOUT_MS;
-  for (const id of ids) {
-    for (;;) {
-      const { session } = await ctx.api("GET", `/api/sessions/${id}`);
-      if (session.state === "sleeping") break;
-      if (session.state === "failed" || Date.now() > deadline) throw new Error(`session ${id} did not fall asleep (${session.state})`);
-      await sleep(250);
-    }
-  }
-}
-
 /** One comeback: optional intent, think, connect, wait for the prompt; returns connect → prompt in ms. */
 async function comeBack(ctx, sessionId, withIntent) {
   if (withIntent) {
-    const answer = await ctx.api("POST", "/api/intent", { surface: "ssh", sessionId });
+    const answer = await ctx.call("POST /api/intent", { body: { surface: "ssh", sessionId } });
     if (answer.action !== "waking") throw new Error(`intent did not wake ${sessionId}: ${answer.action}`);
   }
   await sleep(THINK_MS);
   const t0 = performance.now();
-  const term = await ctx.proxiedTerminal(sessionId);
-  try {
-    await term.untilPrompt(PROMPT_TIMEOUT_MS);
-  } finally {
-    term.close();
-  }
+  await untilPrompt(ctx, sessionId, PROMPT_TIMEOUT_MS);
   return performance.now() - t0;
 }
 
@@ -46,7 +30,7 @@ async function variant(ctx, templateId, withIntent) {
   const ids = [];
   for (let i = 0; i < ctx.runs; i++) ids.push((await ctx.createSession({ templateId, startOnIntent: withIntent })).id);
   try {
-    await untilAllSleep(ctx, ids);
+    await untilAsleep(ctx, ids, { timeoutMs: SLEEP_TIMEOUT_MS, intervalMs: 250 });
     const samples = [];
     for (const id of ids) samples.push(await comeBack(ctx, id, withIntent));
     let savedMs = null;
@@ -55,7 +39,7 @@ async function variant(ctx, templateId, withIntent) {
       for (let i = 0; i < 20 && savedMs === null; i++) {
         const medians = [];
         for (const id of ids) {
-          const { session } = await ctx.api("GET", `/api/sessions/${id}/latency`);
+          const { session } = await ctx.call("GET /api/sessions/{sessionId}/latency", { params: { sessionId: id } });
           if (session.intent.connected > 0) medians.push(session.intent.medianSavedMs);
         }
         if (medians.length === ids.length) savedMs = median(medians);

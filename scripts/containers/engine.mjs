@@ -224,27 +224,20 @@ function buildImage({ tag, dockerfile, context, buildArgs = {} }) {
   return (Date.now() - started) / 1000;
 }
 
+/** Builds `tag` from a Dockerfile on the local base image; returns the tag and the seconds it took. */
+function buildOnBase(tag, dockerfile, context, base) {
+  return { tag, seconds: buildImage({ tag, dockerfile, context, buildArgs: { BASE_IMAGE: base } }) };
+}
+
 /** The networking sidecar workerd starts next to every container (see scripts/containers/sidecar). */
 export function ensureSidecarImage(base = baseImageTag()) {
   const dir = path.join(ROOT, "scripts/containers/sidecar");
-  const seconds = buildImage({
-    tag: SIDECAR_IMAGE,
-    dockerfile: path.join(dir, "Dockerfile"),
-    context: dir,
-    buildArgs: { BASE_IMAGE: base },
-  });
-  return { tag: SIDECAR_IMAGE, seconds };
+  return buildOnBase(SIDECAR_IMAGE, path.join(dir, "Dockerfile"), dir, base);
 }
 
 /** runtime/Dockerfile on the local base image; BuildKit's cache makes an unchanged rebuild quick. */
 export function buildRuntimeImage(base = baseImageTag()) {
-  const seconds = buildImage({
-    tag: RUNTIME_IMAGE,
-    dockerfile: path.join(ROOT, "runtime/Dockerfile"),
-    context: ROOT,
-    buildArgs: { BASE_IMAGE: base },
-  });
-  return { tag: RUNTIME_IMAGE, seconds };
+  return buildOnBase(RUNTIME_IMAGE, path.join(ROOT, "runtime/Dockerfile"), ROOT, base);
 }
 
 /** Variables for wrangler dev (and anything else that drives this engine). */

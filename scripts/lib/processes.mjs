@@ -6,6 +6,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { redactCredentials } from "@burstflare/sdk/log-redact.ts";
+import { ScriptClient } from "./api-client.mjs";
 import { newBootstrapCode } from "./bootstrap-code.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -287,7 +288,12 @@ export async function startStack({
   try {
     // The containers driver builds the runtime image before wrangler dev answers (minutes when cold).
     const timeoutMs = containers ? 900_000 : 120_000;
-    await waitFor(async () => (await fetch(`${baseURL}/api/health`)).ok, { what: "wrangler dev", proc: wrangler, timeoutMs });
+    const api = new ScriptClient({ baseURL });
+    await waitFor(async () => (await api.callRaw("GET /api/health", { acceptErrors: true })).ok, {
+      what: "wrangler dev",
+      proc: wrangler,
+      timeoutMs,
+    });
   } catch (err) {
     await wrangler.stop();
     await host.stop();

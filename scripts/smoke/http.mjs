@@ -1,9 +1,10 @@
-import { ApiClient } from "@burstflare/sdk/client.ts";
+import { ApiError } from "@burstflare/sdk/errors.ts";
+import { ScriptClient } from "../lib/api-client.mjs";
 
 /**
- * The smoke test's HTTP client: sdk's ApiClient with a cookie jar, JSON in and out, errors carry
- * the server's code. Before it has a token it works like the SPA (session cookie, CSRF double
- * submit, Origin = the app).
+ * The smoke test's HTTP client: sdk's ApiClient with a cookie jar, called by route key
+ * (`call("GET /api/sessions/{sessionId}", { params })`), errors carry the server's code. Before it has a
+ * token it works like the SPA (session cookie, CSRF double submit, Origin = the app).
  */
 export class SmokeError extends Error {
   constructor(message, { status, code } = {}) {
@@ -14,14 +15,21 @@ export class SmokeError extends Error {
 }
 
 export class SmokeClient {
-  /** @param {string} baseURL @param {{ token?: string, timeoutMs?: number }} [opts] */
+  /**
+   * @param {string} baseURL
+   * @param {{ token?: string, timeoutMs?: number, schemas?: Record<string, import("zod").ZodType> }} [opts]
+   * `schemas`: route key → answer schema; `call` checks each answer of a listed route against it.
+   */
   constructor(baseURL, opts = {}) {
     this.baseURL = baseURL.replace(/\/+$/, "");
     this.token = opts.token ?? null;
     this.timeoutMs = opts.timeoutMs ?? 120_000;
+    this.schemas = opts.schemas ?? {};
     this.cookies = new Map();
-    this.client = new ApiClient({
+    this.client = new ScriptClient({
       baseURL: this.baseURL,
+      // Checked, then handed over as sent: a step may read what a schema does not name.
+      checkOnly: true,
       headers: () => this.headers(),
       fetch: async (input, init) => {
         const res = await fetch(input, init);
@@ -54,8 +62,30 @@ export class SmokeClient {
     }
   }
 
-  /** A raw request; `body` objects are sent as JSON. */
-  async raw(method, path, { body, headers = {} } = {}) {
+  /** A JSON request to a route key; a non-2xx answer throws SmokeError with the server's code and message. */
+  async call(route, opts = {}) {
+    try {
+      const schema = opts.schema ?? this.schemas[route];
+      return await this.client.call(route, { ...opts, schema, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      if (err instanceof ApiError) throw new SmokeError(`${route} → ${err.code}: ${err.message}`, err);
+      if (err instanceof SyntaxError) throw new SmokeError(`${route} answered with something that is not JSON: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** A route's Response with any status as is (steps asserting a status, non-JSON bodies). */
+  callRaw(route, { params, ...opts } = {}) {
+    return this.client.callRaw(route, { params, ...this.rawOptions(opts) });
+  }
+
+  /** callRaw by method and path, for test/security/identity.test.ts (it walks a list of paths). */
+  raw(method, path, opts = {}) {
+    return this.client.raw(method, path, this.rawOptions(opts));
+  }
+
+  /** `body` objects go as JSON, bytes as they are; any status comes back as is. */
+  rawOptions({ body, headers = {} }) {
     const extra = { ...headers };
     let payload;
     if (body instanceof Uint8Array) payload = body;
@@ -63,44 +93,7 @@ export class SmokeClient {
       payload = JSON.stringify(body);
       extra["content-type"] = "application/json";
     }
-    // Any status comes back as is: `json` below words the failure with the step's path.
-    return this.client.raw(method, path, {
-      body: payload,
-      headers: extra,
-      signal: AbortSignal.timeout(this.timeoutMs),
-      acceptErrors: true,
-    });
-  }
-
-  /** JSON request; a non-2xx answer throws SmokeError with the server's error code and message. */
-  async json(method, path, opts = {}) {
-    const res = await this.raw(method, path, opts);
-    const text = await res.text();
-    let data = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: reported below
-    }
-    if (!res.ok) {
-      const err = data?.error;
-      throw new SmokeError(`${method} ${path} → ${res.status} ${err?.code ?? ""} ${err?.message ?? text.slice(0, 200)}`.trim(), {
-        status: res.status,
-        code: err?.code,
-      });
-    }
-    if (data === null && text) throw new SmokeError(`${method} ${path} → ${res.status} but not JSON: ${text.slice(0, 200)}`);
-    return data;
-  }
-
-  get(path) {
-    return this.json("GET", path);
-  }
-  post(path, body = {}) {
-    return this.json("POST", path, { body });
-  }
-  delete(path) {
-    return this.json("DELETE", path);
+    return { body: payload, headers: extra, signal: AbortSignal.timeout(this.timeoutMs), acceptErrors: true };
   }
 }
 

@@ -1,3 +1,4 @@
+import { tsImport } from "tsx/esm/api";
 import { SMOKE_MARKER, smokeBundle } from "./bundle.mjs";
 import { SmokeClient, SmokeError, until } from "./http.mjs";
 import { terminalRoundTrip } from "./terminal.mjs";
@@ -11,17 +12,27 @@ const BUILD_TIMEOUT_MS = 5 * 60_000;
 const SESSION_TIMEOUT_MS = 3 * 60_000;
 const BUILT_MARKER = "built-by-smoke";
 
+// Through tsx (a devDependency the local stack already runs the runtime host with): sdk/schemas
+// imports its neighbours without extensions, which Node's own type stripping cannot resolve.
+const { SMOKE_SCHEMAS } = await tsImport("./schemas.ts", import.meta.url);
+
 const suffix = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** @typedef {{ baseURL: string, token?: string, operatorEmail?: string, operatorToken?: string, inviteCode?: string, bootstrapCode?: string, email?: string }} SmokeOptions */
 
 export function createState(/** @type {SmokeOptions} */ opts) {
   const id = suffix();
-  return { opts, id, client: new SmokeClient(opts.baseURL, { timeoutMs: SESSION_TIMEOUT_MS }), operator: null, created: {} };
+  return {
+    opts,
+    id,
+    client: new SmokeClient(opts.baseURL, { timeoutMs: SESSION_TIMEOUT_MS, schemas: SMOKE_SCHEMAS }),
+    operator: null,
+    created: {},
+  };
 }
 
 async function health(s) {
-  const h = await s.client.get("/api/health");
+  const h = await s.client.call("GET /api/health");
   if (!h.ok) throw new SmokeError(`health says not ok: ${JSON.stringify(h)}`);
   s.health = h;
   return `version ${h.version}, runtime driver ${h.runtimeDriver ?? "?"}`;
@@ -30,7 +41,7 @@ async function health(s) {
 async function signUp(s) {
   if (s.opts.token) {
     s.client.token = s.opts.token;
-    const me = await s.client.get("/api/auth/me");
+    const me = await s.client.call("GET /api/auth/me");
     s.email = me.email ?? me.user?.email;
     return { skip: `using BURSTFLARE_TOKEN (${s.email ?? "signed in"})` };
   }
@@ -39,18 +50,16 @@ async function signUp(s) {
   }
   s.email = s.opts.operatorEmail ?? s.opts.email ?? `smoke-${s.id}@example.com`;
   s.passkey = new SoftwarePasskey(s.client.origin);
-  const start = await s.client.post("/api/auth/passkeys/register/start", {
-    email: s.email,
-    name: "Smoke test",
-    ...(s.opts.inviteCode ? { inviteCode: s.opts.inviteCode } : {}),
+  const start = await s.client.call("POST /api/auth/passkeys/register/start", {
+    body: { email: s.email, name: "Smoke test", ...(s.opts.inviteCode ? { inviteCode: s.opts.inviteCode } : {}) },
   });
   const credential = await s.passkey.create(start.options);
-  const done = await s.client.post("/api/auth/passkeys/register/finish", { challengeId: start.challengeId, credential });
+  const done = await s.client.call("POST /api/auth/passkeys/register/finish", { body: { challengeId: start.challengeId, credential } });
   if (!s.client.cookies.get("bf_session")) throw new SmokeError("sign-up set no session cookie");
   s.workspaceId = done.workspace?.id;
   // A listed address is an operator only once proven: the bootstrap code the deployer was shown.
   if (s.opts.operatorEmail && s.opts.bootstrapCode) {
-    const proof = await s.client.post("/api/admin/bootstrap", { code: s.opts.bootstrapCode });
+    const proof = await s.client.call("POST /api/admin/bootstrap", { body: { code: s.opts.bootstrapCode } });
     if (!proof.isOperator) throw new SmokeError(`bootstrap code accepted but ${s.email} is not in OPERATOR_EMAILS`);
   }
   return `${s.email}, workspace ${s.workspaceId}`;
@@ -59,13 +68,13 @@ async function signUp(s) {
 async function signIn(s) {
   if (!s.passkey) return { skip: "no passkey (token mode)" };
   s.client.cookies.clear();
-  const start = await s.client.post("/api/auth/passkeys/login/start", { email: s.email });
+  const start = await s.client.call("POST /api/auth/passkeys/login/start", { body: { email: s.email } });
   const credential = await s.passkey.get(start.options);
-  await s.client.post("/api/auth/passkeys/login/finish", { challengeId: start.challengeId, credential });
-  const me = await s.client.get("/api/auth/me");
+  await s.client.call("POST /api/auth/passkeys/login/finish", { body: { challengeId: start.challengeId, credential } });
+  const me = await s.client.call("GET /api/auth/me");
   if ((me.email ?? me.user?.email) !== s.email) throw new SmokeError(`signed in as ${JSON.stringify(me)}, expected ${s.email}`);
   // From here on a short-lived API token, like automation would use (and WebSockets need no cookies).
-  const created = await s.client.post("/api/auth/tokens", { name: `smoke-${s.id}`, expiresInDays: 1 });
+  const created = await s.client.call("POST /api/auth/tokens", { body: { name: `smoke-${s.id}`, expiresInDays: 1 } });
   s.created.apiTokenId = created.apiToken.id;
   s.client.cookies.clear();
   s.client.token = created.token;
@@ -74,30 +83,35 @@ async function signIn(s) {
 }
 
 async function createTemplate(s) {
-  const t = await s.client.post("/api/templates", { name: `smoke-${s.id}`, description: "created by scripts/smoke.mjs" });
+  const t = await s.client.call("POST /api/templates", {
+    body: { name: `smoke-${s.id}`, description: "created by scripts/smoke.mjs" },
+  });
   s.created.templateId = t.id;
-  const v = await s.client.post(`/api/templates/${t.id}/versions`, {
-    version: "1",
-    manifest: { persistedPaths: ["."], build: `echo ${BUILT_MARKER} > built.txt`, idleTimeoutSeconds: 900 },
+  const v = await s.client.call("POST /api/templates/{templateId}/versions", {
+    params: { templateId: t.id },
+    body: { version: "1", manifest: { persistedPaths: ["."], build: `echo ${BUILT_MARKER} > built.txt`, idleTimeoutSeconds: 900 } },
   });
   s.versionId = v.version.id;
-  s.grantURL = v.uploadGrant.url;
   const bundle = await smokeBundle();
-  // The grant's URL names the server's own origin; the path is what matters behind any proxy.
-  const upload = await s.client.json("PUT", new URL(s.grantURL).pathname, {
+  // By the grant's id, not its URL: the URL names the server's own origin, which a proxy may hide.
+  const res = await s.client.callRaw("PUT /api/uploads/{grantId}", {
+    params: { grantId: v.uploadGrant.id },
     body: bundle,
     headers: { "content-type": "application/gzip", "content-length": String(bundle.length) },
   });
-  s.buildId = upload.build.id;
+  if (!res.ok) throw new SmokeError(`bundle upload → ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  s.buildId = SMOKE_SCHEMAS["PUT /api/uploads/{grantId}"].parse(await res.json()).build.id;
   return `template ${t.id}, version ${s.versionId}, bundle ${bundle.length} bytes, build ${s.buildId}`;
 }
 
 async function waitForBuild(s) {
   const build = await until(
     async () => {
-      const b = await s.client.get(`/api/template-builds/${s.buildId}`);
+      const b = await s.client.call("GET /api/template-builds/{buildId}", { params: { buildId: s.buildId } });
       if (b.status === "failed" || b.status === "dead_lettered") {
-        const log = await (await s.client.raw("GET", `/api/template-builds/${s.buildId}/log`)).text().catch(() => "");
+        const log = await (await s.client.callRaw("GET /api/template-builds/{buildId}/log", { params: { buildId: s.buildId } }))
+          .text()
+          .catch(() => "");
         throw new SmokeError(`build ${b.status}: ${b.error ?? "no error"}; log tail: ${log.slice(-400)}`);
       }
       return b.status === "succeeded" ? b : null;
@@ -109,17 +123,20 @@ async function waitForBuild(s) {
 }
 
 async function promote(s) {
-  const { template: t } = await s.client.post(`/api/templates/${s.created.templateId}/promote`, { versionId: s.versionId });
+  const { template: t } = await s.client.call("POST /api/templates/{templateId}/promote", {
+    params: { templateId: s.created.templateId },
+    body: { versionId: s.versionId },
+  });
   if (t.activeVersionId !== s.versionId) throw new SmokeError(`active version is ${t.activeVersionId}, expected ${s.versionId}`);
   return `active version ${t.activeVersion}`;
 }
 
 async function startSession(s) {
-  const created = await s.client.post("/api/sessions", { name: `smoke-${s.id}`, templateId: s.created.templateId });
+  const created = await s.client.call("POST /api/sessions", { body: { name: `smoke-${s.id}`, templateId: s.created.templateId } });
   s.created.sessionId = created.session.id;
   const session = await until(
     async () => {
-      const { session } = await s.client.get(`/api/sessions/${s.created.sessionId}`);
+      const { session } = await s.client.call("GET /api/sessions/{sessionId}", { params: { sessionId: s.created.sessionId } });
       if (session.state === "failed") throw new SmokeError(`session failed: ${session.failureReason}`);
       return session.state === "running" ? session : null;
     },
@@ -136,32 +153,34 @@ async function terminal(s) {
 }
 
 async function snapshot(s) {
-  const snap = await s.client.post(`/api/sessions/${s.created.sessionId}/snapshots`, { label: "smoke" });
-  const { snapshots } = await s.client.get(`/api/sessions/${s.created.sessionId}/snapshots`);
+  const params = { sessionId: s.created.sessionId };
+  const snap = await s.client.call("POST /api/sessions/{sessionId}/snapshots", { params, body: { label: "smoke" } });
+  const { snapshots } = await s.client.call("GET /api/sessions/{sessionId}/snapshots", { params });
   const listed = snapshots.find((x) => x.id === snap.id);
   if (listed?.status !== "ready") throw new SmokeError(`snapshot ${snap.id} not listed as ready: ${JSON.stringify(listed)}`);
   return `${snap.id} ready, ${listed.bytes} bytes, ${snapshots.length} listed`;
 }
 
 async function stopAndDelete(s) {
-  const id = s.created.sessionId;
-  const stopped = await s.client.post(`/api/sessions/${id}/stop`);
+  const params = { sessionId: s.created.sessionId };
+  const stopped = await s.client.call("POST /api/sessions/{sessionId}/stop", { params, body: {} });
   if (stopped.session.state !== "stopped") throw new SmokeError(`stop left the session ${stopped.session.state}`);
-  const deleted = await s.client.delete(`/api/sessions/${id}`);
+  const deleted = await s.client.call("DELETE /api/sessions/{sessionId}", { params });
   if (deleted.session.state !== "deleted") throw new SmokeError(`delete left the session ${deleted.session.state}`);
   s.created.sessionId = null;
-  const gone = await s.client.raw("GET", `/api/sessions/${id}`);
+  const gone = await s.client.callRaw("GET /api/sessions/{sessionId}", { params });
   if (gone.status !== 404) throw new SmokeError(`deleted session still answers ${gone.status}`);
-  await s.client.delete(`/api/templates/${s.created.templateId}`);
+  await s.client.call("DELETE /api/templates/{templateId}", { params: { templateId: s.created.templateId } });
   s.created.templateId = null;
   return "session stopped, deleted (404 after); template deleted";
 }
 
 async function adminReport(s) {
   let operator = s.operator;
-  if (!operator && s.opts.operatorToken) operator = new SmokeClient(s.opts.baseURL, { token: s.opts.operatorToken });
+  if (!operator && s.opts.operatorToken)
+    operator = new SmokeClient(s.opts.baseURL, { token: s.opts.operatorToken, schemas: SMOKE_SCHEMAS });
   if (!operator) return { skip: "no operator credentials (--operator-email or BURSTFLARE_OPERATOR_TOKEN)" };
-  const r = await operator.get("/api/admin/report");
+  const r = await operator.call("GET /api/admin/report");
   for (const k of ["buildsDeadLettered", "buildsStuck", "sessionsSleeping", "sessionsRunning", "activeUploadGrants"]) {
     if (typeof r[k] !== "number") throw new SmokeError(`report field ${k} is ${JSON.stringify(r[k])}`);
   }
@@ -186,7 +205,10 @@ export const STEPS = [
 /** Best effort after a failure: nothing the smoke made is left running. */
 export async function cleanup(s) {
   const c = s.client;
-  if (s.created.sessionId) await c.json("DELETE", `/api/sessions/${s.created.sessionId}`).catch(() => {});
-  if (s.created.templateId) await c.json("DELETE", `/api/templates/${s.created.templateId}`).catch(() => {});
-  if (s.created.apiTokenId && c.token) await c.json("DELETE", `/api/auth/tokens/${s.created.apiTokenId}`).catch(() => {});
+  if (s.created.sessionId) await c.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: s.created.sessionId } }).catch(() => {});
+  if (s.created.templateId)
+    await c.call("DELETE /api/templates/{templateId}", { params: { templateId: s.created.templateId } }).catch(() => {});
+  if (s.created.apiTokenId && c.token) {
+    await c.call("DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: s.created.apiTokenId } }).catch(() => {});
+  }
 }

@@ -15,7 +15,7 @@ import { fileEntry } from "./agent";
 
 /** Ops per batch; the Worker's 256 KiB JSON body limit bounds what writes can carry. */
 export const BATCH_OPS_MAX = 100;
-/** Largest file a batch `read` returns (larger: read it with GET /runtime/sessions/:id/files/content). */
+/** Largest file a batch `read` returns (larger: read it with GET /runtime/sessions/:sessionId/files/content). */
 export const BATCH_READ_MAX = 1024 * 1024;
 /** All reads of one batch together. */
 export const BATCH_READ_TOTAL_MAX = 8 * 1024 * 1024;

@@ -27,7 +27,12 @@ export const startRuntimeBody = z.object({
 });
 export type StartRuntimeBody = z.infer<typeof startRuntimeBody>;
 
-/** One entry of a snapshot manifest (runtime/src/agent/snapshot/manifest.ts). */
+/**
+ * Per-file manifest of a snapshot's persisted paths (built by runtime/src/agent/snapshot/manifest.ts),
+ * stored beside every snapshot archive in R2 so the next autosave can ship only what changed. `m`
+ * (mtime, ns) is only a cache key: a file whose size and mtime equal the base's keeps the base's
+ * content hash without being read again.
+ */
 const manifestEntry = z.object({
   p: z.string(),
   t: z.enum(["f", "d", "l"]),
@@ -37,15 +42,16 @@ const manifestEntry = z.object({
   l: z.string().optional(),
   h: z.string().optional(),
 });
+export const snapshotManifest = z.object({ version: z.literal(1), entries: z.array(manifestEntry) });
 
 /**
- * Host `POST /runtimes/:id/keep` after the runtime stopped: seal its workspace folder for the next
+ * Host `POST /runtimes/:runtimeId/keep` after the runtime stopped: seal its workspace folder for the next
  * start when it equals snapshot `snapshotId` (whose manifest this is). Answers `{ kept, reason? }`.
  */
 export const keepWorkspaceBody = z.object({
   snapshotId: z.string().min(1).max(100),
   persistedPaths: z.array(z.string()).default([]),
-  manifest: z.object({ version: z.literal(1), entries: z.array(manifestEntry) }),
+  manifest: snapshotManifest,
 });
 export type KeepWorkspaceBody = z.infer<typeof keepWorkspaceBody>;
 export const keepWorkspaceResponse = z.object({ kept: z.boolean(), reason: z.string().optional() });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Client → server text frames on /runtime/sessions/:id/terminal. Server → client frames are binary output. */
+/** Client → server text frames on /runtime/sessions/:sessionId/terminal. Server → client frames are binary output. */
 export const terminalClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("input"), data: z.string().max(1024 * 1024) }),
   z.object({

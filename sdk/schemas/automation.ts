@@ -31,7 +31,7 @@ const commandFields = {
 const oneCommand = (b: { argv?: string[]; command?: string }) => (b.argv === undefined) !== (b.command === undefined);
 const oneCommandMessage = { message: "give exactly one of argv and command" };
 
-/** POST /api/sessions/:id/exec */
+/** POST /api/sessions/:sessionId/exec */
 export const execBodySchema = z
   .object({
     ...commandFields,
@@ -58,7 +58,7 @@ export const execResultSchema = z.object({
 });
 export type ExecResult = z.infer<typeof execResultSchema>;
 
-/** POST /api/sessions/:id/processes */
+/** POST /api/sessions/:sessionId/processes */
 export const startProcessSchema = z.object(commandFields).refine(oneCommand, oneCommandMessage);
 export type StartProcess = z.input<typeof startProcessSchema>;
 export { processInfo as processInfoSchema, processList as processListSchema, processOutput as processOutputSchema };
@@ -66,7 +66,7 @@ export const processOutputQuery = z.object({ offset: z.coerce.number().int().min
 export const processWaitQuery = z.object({ timeoutMs: z.coerce.number().int().min(0).max(PROCESS_WAIT_MAX_MS).default(30_000) });
 export const processSignalBody = z.object({ signal: z.enum(SIGNALS).default("SIGTERM") });
 
-/** POST /api/sessions/:id/fork */
+/** POST /api/sessions/:sessionId/fork */
 export const forkBodySchema = z.object({ name: sessionNameSchema });
 export const forkResponseSchema = z.object({ session: sessionSchema, snapshotId: z.string(), durationMs: z.number() });
 
@@ -97,7 +97,7 @@ export const scopedTokenResponse = z.object({
 });
 export type ScopedToken = z.infer<typeof scopedTokenResponse>;
 
-/** The file API for programs: /api/sessions/:id/files/{batch,archive,watch} (sdk/protocol/files.ts). */
+/** The file API for programs: /api/sessions/:sessionId/files/{batch,archive,watch} (sdk/protocol/files.ts). */
 export {
   type ArchiveUploadResult,
   archiveQuery,

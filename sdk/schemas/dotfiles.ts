@@ -17,5 +17,5 @@ export const sessionDotfilesSchema = z.object({
 export const sessionDotfilesResponse = z.object({ run: sessionDotfilesSchema.nullable() });
 export type SessionDotfilesResponse = z.infer<typeof sessionDotfilesResponse>;
 
-/** POST /api/sessions/:id/dotfiles/apply: whether the install script (or linking) succeeded, and its output. */
+/** POST /api/sessions/:sessionId/dotfiles/apply: whether the install script (or linking) succeeded, and its output. */
 export const dotfilesApplyResponse = z.object({ ok: z.boolean(), output: z.string() });

@@ -62,5 +62,5 @@ export function gitCloneDir(url: string): string {
   return name && !name.startsWith(".") ? name.slice(0, 100) : "repo";
 }
 
-/** POST /api/sessions/:id/git/clone: whether git clone succeeded, where, and its output. */
+/** POST /api/sessions/:sessionId/git/clone: whether git clone succeeded, where, and its output. */
 export const gitCloneResult = z.object({ ok: z.boolean(), dir: z.string(), output: z.string() });

@@ -20,7 +20,7 @@ export const createSessionBody = z.object({
   git: gitSourceSchema.optional(),
 });
 
-/** PATCH /api/sessions/:id: settings that are not lifecycle transitions. */
+/** PATCH /api/sessions/:sessionId: settings that are not lifecycle transitions. */
 export const updateSessionBody = z.object({
   /** Wake this session in the background when its user opens the dashboard, its workbench or `flare ssh`. */
   startOnIntent: z.boolean(),
@@ -159,7 +159,7 @@ export type SessionListResponse = z.infer<typeof sessionListResponse>;
 export const SESSION_EVENT_TYPES = ["transition", "phase", "warning", "error", "info"] as const;
 
 /**
- * One entry of GET /api/sessions/:id/events (Server-Sent Events: `id:` is `seq`, `event:` is `type`,
+ * One entry of GET /api/sessions/:sessionId/events (Server-Sent Events: `id:` is `seq`, `event:` is `type`,
  * `data:` is this object as JSON). `sleepsAt` is set on the warning before an idle sleep.
  */
 export const sessionEventSchema = z.object({

@@ -34,7 +34,9 @@ async function run(user: StackUser, sessionId: string, command: string): Promise
 
 /** Connects over the session's /ssh route, runs `command`; returns its output and the host key offered. */
 async function sshRun(user: StackUser, sessionId: string, privateKey: string, command: string): Promise<{ out: string; hostKey: string }> {
-  const { token, sshUser } = sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/ssh-token`)));
+  const { token, sshUser } = sshTokenSchema.parse(
+    await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId } })),
+  );
   const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}/runtime/sessions/${sessionId}/ssh`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -98,7 +100,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
 
   it("manifest env and workspace secrets reach the shell as environment", async () => {
     const user = await createStackUser();
-    await expectOK(await api(user, "PUT", "/api/workspaces/current/secrets", { name: "CONTRACT_SECRET", value: "s3cret-value" }));
+    await expectOK(await api(user, "PUT /api/workspaces/current/secrets", { body: { name: "CONTRACT_SECRET", value: "s3cret-value" } }));
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], env: { CONTRACT_VAR: "from-manifest" } });
     const session = await createSession(user, { name: "contract-env", templateId });
     const out = await run(user, session.id, 'echo "var=$CONTRACT_VAR secret=$CONTRACT_SECRET"');
@@ -126,7 +128,10 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "contract-crash" });
     await putFile(user, session.id, "saved.txt", "in the snapshot");
-    await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "before crash" }), 201);
+    await expectOK(
+      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "before crash" } }),
+      201,
+    );
     await putFile(user, session.id, "unsaved.txt", "lost with the crash");
 
     await driver.crash(session.id);
@@ -168,13 +173,20 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const session = await createSession(user, { name: "contract-snapshot" });
     await putFile(user, session.id, "doc.txt", "version one");
     const snapshot = snapshotSchema.parse(
-      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "v1" }), 201),
+      await expectOK(
+        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "v1" } }),
+        201,
+      ),
     );
     expect(snapshot.status).toBe("ready");
     await putFile(user, session.id, "doc.txt", "version two");
     await putFile(user, session.id, "later.txt", "after the snapshot");
 
-    await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${snapshot.id}/restore`));
+    await expectOK(
+      await api(user, "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+        params: { sessionId: session.id, snapshotId: snapshot.id },
+      }),
+    );
     expect(await fileText(user, session.id, "doc.txt")).toEqual({ status: 200, text: "version one" });
     expect((await fileText(user, session.id, "later.txt")).status).toBe(404);
   });
@@ -190,7 +202,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
   it("SSH works and offers the same host key after a restart and after sleep and wake", async () => {
     const user = await createStackUser();
     const keys = utils.generateKeyPairSync("ed25519", { comment: "contract" });
-    await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: keys.public, name: "contract" }));
+    await expectOK(await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: keys.public, name: "contract" } }));
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
     const session = await createSession(user, { name: "contract-ssh", templateId });
 

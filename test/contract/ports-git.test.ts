@@ -36,11 +36,13 @@ describe(`ports and git (${driver.name} driver)`, () => {
     const session = await createSession(user, { name: "contract-ports", templateId });
     await until(async () => (await getSession(user, session.id)).state === "running", "session running", 120_000);
     const port = await until(async () => {
-      const { ports } = (await expectOK(await api(user, "GET", `/api/sessions/${session.id}/ports`))) as { ports: SessionPort[] };
+      const { ports } = (await expectOK(await api(user, "GET /api/sessions/{sessionId}/ports", { params: { sessionId: session.id } }))) as {
+        ports: SessionPort[];
+      };
       return ports.find((p) => p.port === 4600 && p.listening);
     }, "port 4600 listening");
     expect(port).toMatchObject({ port: 4600, listening: true, label: "Contract" });
-    await api(user, "POST", `/api/sessions/${session.id}/stop`);
+    await api(user, "POST /api/sessions/{sessionId}/stop", { params: { sessionId: session.id } });
   });
 
   it("clones a private repository from the internet git host with the stored token", async () => {
@@ -51,11 +53,14 @@ describe(`ports and git (${driver.name} driver)`, () => {
     await putFile(user, session.id, ".gitconfig", host.gitconfig);
     await putFile(user, session.id, ".bf-test-ca.pem", host.caPem);
     const result = (await expectOK(
-      await api(user, "POST", `/api/sessions/${session.id}/git/clone`, { git: { url: host.url("private.git"), ref: "main" } }),
+      await api(user, "POST /api/sessions/{sessionId}/git/clone", {
+        params: { sessionId: session.id },
+        body: { git: { url: host.url("private.git"), ref: "main" } },
+      }),
     )) as { ok: boolean; dir: string; output: string };
     expect(result, result.output).toMatchObject({ ok: true, dir: "private" });
     expect((await readFile(user, session.id, "private/README.md")).bytes.toString()).toBe("private hello\n");
     expect(result.output).not.toContain(TOKEN);
-    await api(user, "POST", `/api/sessions/${session.id}/stop`);
+    await api(user, "POST /api/sessions/{sessionId}/stop", { params: { sessionId: session.id } });
   });
 });

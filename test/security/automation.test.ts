@@ -1,7 +1,7 @@
 import type { ProcessInfo } from "@burstflare/sdk/protocol/automation";
 import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK } from "../stack/helpers/api";
+import { type ApiRequest, api, baseURL, createSession, expectOK, req, runtimeReq, send } from "../stack/helpers/api";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
@@ -13,16 +13,15 @@ const errorCode = async (res: Response) => ((await res.json()) as { error: { cod
 
 async function mint(user: StackUser, body: Record<string, unknown>): Promise<ScopedToken> {
   return (await expectOK(
-    await api(user, "POST", "/api/scoped-tokens", { name: "agent", expiresInSeconds: 600, ...body }),
+    await api(user, "POST /api/scoped-tokens", { body: { name: "agent", expiresInSeconds: 600, ...body } }),
     201,
   )) as ScopedToken;
 }
 
 /** The same call with the token in the sign-in cookie (and a self-made double-submit CSRF pair) instead of a bearer header. */
-function asCookie(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+function asCookie(request: ApiRequest, token: string): Promise<Response> {
   const headers: Record<string, string> = { cookie: `bf_session=${token}; bf_csrf=x`, "x-csrf-token": "x", origin: baseURL() };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return fetch(`${baseURL()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return send(null, { ...request, headers: { ...request.headers, ...headers } });
 }
 
 describe("a scoped token stays in its scope", () => {
@@ -31,21 +30,21 @@ describe("a scoped token stays in its scope", () => {
     const target = await createSession(owner, { name: "scoped-cookie", start: false });
     const other = await createSession(owner, { name: "scoped-cookie-other", start: false });
     const token = (await mint(owner, { sessionId: target.id, scopes: ["files"] })).token;
-    for (const [method, path, body] of [
-      ["GET", "/api/sessions", undefined],
-      ["GET", `/api/sessions/${other.id}`, undefined],
-      ["GET", "/api/workspaces/current/secrets", undefined],
-      ["POST", `/api/sessions/${other.id}/exec`, { argv: ["true"] }],
-      ["DELETE", `/api/sessions/${other.id}`, undefined],
-      ["GET", `/runtime/sessions/${other.id}/files/tree?path=.`, undefined],
-    ] as const) {
-      const res = await asCookie(method, path, token, body);
-      expect(res.status, `${method} ${path}`).toBe(403);
+    for (const request of [
+      req("GET /api/sessions"),
+      req("GET /api/sessions/{sessionId}", { params: { sessionId: other.id } }),
+      req("GET /api/workspaces/current/secrets"),
+      req("POST /api/sessions/{sessionId}/exec", { params: { sessionId: other.id }, body: { argv: ["true"] } }),
+      req("DELETE /api/sessions/{sessionId}", { params: { sessionId: other.id } }),
+      runtimeReq("GET", other.id, "files/tree", { query: { path: "." } }),
+    ]) {
+      const res = await asCookie(request, token);
+      expect(res.status, request.label).toBe(403);
       expect(await errorCode(res)).toBe("token_not_allowed");
     }
     // Its own scope still answers the same way it does over a bearer header.
-    expect((await asCookie("GET", `/api/sessions/${target.id}`, token)).status).toBe(200);
-    expect((await api(owner, "GET", `/api/sessions/${other.id}`)).status).toBe(200);
+    expect((await asCookie(req("GET /api/sessions/{sessionId}", { params: { sessionId: target.id } }), token)).status).toBe(200);
+    expect((await api(owner, "GET /api/sessions/{sessionId}", { params: { sessionId: other.id } })).status).toBe(200);
   });
 });
 
@@ -56,36 +55,67 @@ describe("background processes belong to who started them", () => {
     const session = await createSession(owner, { name: "procs-owner" });
     const secret = `s3cret-${Date.now()}`;
     const started = (await expectOK(
-      await api(owner, "POST", `/api/sessions/${session.id}/processes`, { argv: ["sh", "-c", `echo ${secret}; sleep 60`] }),
+      await api(owner, "POST /api/sessions/{sessionId}/processes", {
+        params: { sessionId: session.id },
+        body: { argv: ["sh", "-c", `echo ${secret}; sleep 60`] },
+      }),
       201,
     )) as ProcessInfo;
     const mine = (await expectOK(
-      await api(member, "POST", `/api/sessions/${session.id}/processes`, { argv: ["sleep", "60"] }),
+      await api(member, "POST /api/sessions/{sessionId}/processes", { params: { sessionId: session.id }, body: { argv: ["sleep", "60"] } }),
       201,
     )) as ProcessInfo;
 
-    const listed = (await expectOK(await api(member, "GET", `/api/sessions/${session.id}/processes`))) as { processes: ProcessInfo[] };
+    const listed = (await expectOK(
+      await api(member, "GET /api/sessions/{sessionId}/processes", { params: { sessionId: session.id } }),
+    )) as { processes: ProcessInfo[] };
     expect(listed.processes.map((p) => p.id)).toEqual([mine.id]);
-    for (const [method, path, body] of [
-      ["GET", `/api/sessions/${session.id}/processes/${started.id}`, undefined],
-      ["GET", `/api/sessions/${session.id}/processes/${started.id}/output?offset=0`, undefined],
-      ["POST", `/api/sessions/${session.id}/processes/${started.id}/signal`, { signal: "SIGKILL" }],
-      ["POST", `/api/sessions/${session.id}/processes/${started.id}/wait?timeoutMs=0`, undefined],
-    ] as const) {
-      const res = await api(member, method, path, body);
-      expect(res.status, `${method} ${path}`).toBe(404);
+    for (const request of [
+      req("GET /api/sessions/{sessionId}/processes/{processId}", { params: { sessionId: session.id, processId: started.id } }),
+      req("GET /api/sessions/{sessionId}/processes/{processId}/output", {
+        params: { sessionId: session.id, processId: started.id },
+        query: { offset: 0 },
+      }),
+      req("POST /api/sessions/{sessionId}/processes/{processId}/signal", {
+        params: { sessionId: session.id, processId: started.id },
+        body: { signal: "SIGKILL" },
+      }),
+      req("POST /api/sessions/{sessionId}/processes/{processId}/wait", {
+        params: { sessionId: session.id, processId: started.id },
+        query: { timeoutMs: 0 },
+      }),
+    ]) {
+      const res = await send(member, request);
+      expect(res.status, request.label).toBe(404);
       expect(JSON.stringify(await res.json())).not.toContain(secret);
     }
     // The owner still sees and reads their own process, which is still running; not the member's.
-    const own = (await expectOK(await api(owner, "GET", `/api/sessions/${session.id}/processes`))) as { processes: ProcessInfo[] };
+    const own = (await expectOK(await api(owner, "GET /api/sessions/{sessionId}/processes", { params: { sessionId: session.id } }))) as {
+      processes: ProcessInfo[];
+    };
     expect(own.processes.map((p) => p.id)).toEqual([started.id]);
-    const out = (await expectOK(await api(owner, "GET", `/api/sessions/${session.id}/processes/${started.id}/output?offset=0`))) as {
+    const out = (await expectOK(
+      await api(owner, "GET /api/sessions/{sessionId}/processes/{processId}/output", {
+        params: { sessionId: session.id, processId: started.id },
+        query: { offset: 0 },
+      }),
+    )) as {
       data: string;
       state: string;
     };
     expect(out.data).toContain(secret);
     expect(out.state).toBe("running");
-    await expectOK(await api(owner, "POST", `/api/sessions/${session.id}/processes/${started.id}/signal`, { signal: "SIGKILL" }));
-    await expectOK(await api(member, "POST", `/api/sessions/${session.id}/processes/${mine.id}/signal`, { signal: "SIGKILL" }));
+    await expectOK(
+      await api(owner, "POST /api/sessions/{sessionId}/processes/{processId}/signal", {
+        params: { sessionId: session.id, processId: started.id },
+        body: { signal: "SIGKILL" },
+      }),
+    );
+    await expectOK(
+      await api(member, "POST /api/sessions/{sessionId}/processes/{processId}/signal", {
+        params: { sessionId: session.id, processId: mine.id },
+        body: { signal: "SIGKILL" },
+      }),
+    );
   });
 });

@@ -25,21 +25,21 @@ const errorOf = async (res: Response) => ((await res.json()) as { error: { code:
 async function register(email: string, inviteCode?: string): Promise<SmokeClient> {
   const client = new SmokeClient(baseURL());
   const passkey = new SoftwarePasskey(client.origin);
-  const start = await client.post("/api/auth/passkeys/register/start", { email, ...(inviteCode ? { inviteCode } : {}) });
+  const start = await client.call("POST /api/auth/passkeys/register/start", { body: { email, ...(inviteCode ? { inviteCode } : {}) } });
   const credential = await passkey.create(start.options);
-  await client.post("/api/auth/passkeys/register/finish", { challengeId: start.challengeId, credential });
+  await client.call("POST /api/auth/passkeys/register/finish", { body: { challengeId: start.challengeId, credential } });
   return client;
 }
 
 /** An operator's sign-up invite, bound to an email or (as some operators hand out) to nobody. */
 async function signupInvite(email?: string): Promise<string> {
-  const res = await api(stackOperator(), "POST", "/api/admin/signup-invites", email ? { email } : {});
+  const res = await api(stackOperator(), "POST /api/admin/signup-invites", { body: email ? { email } : {} });
   return ((await expectOK(res)) as { code: string }).code;
 }
 
 describe("operator rights need a proven address", () => {
   it("registering a listed address grants nothing; the spent bootstrap code is refused", async () => {
-    expect((await api(stackOperator(), "GET", "/api/admin/report")).status).toBe(200);
+    expect((await api(stackOperator(), "GET /api/admin/report")).status).toBe(200);
     // The real operator's address in other case is taken (emails are matched without case).
     const taken = await new SmokeClient(baseURL()).raw("POST", "/api/auth/passkeys/register/start", {
       body: { email: "OPERATOR@Example.com", inviteCode: await signupInvite() },
@@ -49,7 +49,7 @@ describe("operator rights need a proven address", () => {
     // Listed, never proven: an unbound sign-up invite admits the attacker, but proves nothing.
     for (const email of ["second-operator@example.com"]) {
       const attacker = await register(email, await signupInvite());
-      const me = await attacker.get("/api/auth/me");
+      const me = await attacker.call("GET /api/auth/me");
       expect(me.isOperator, email).toBe(false);
       for (const [method, route, body] of [
         ["GET", "/api/admin/report", undefined],
@@ -65,7 +65,7 @@ describe("operator rights need a proven address", () => {
       const replay = await attacker.raw("POST", "/api/admin/bootstrap", { body: { code: inject("bootstrapCode") } });
       expect(replay.status).toBe(410);
       expect((await errorOf(replay)).details).toEqual({ reason: "used" });
-      expect((await attacker.get("/api/auth/me")).isOperator).toBe(false);
+      expect((await attacker.call("GET /api/auth/me")).isOperator).toBe(false);
       expect((await attacker.raw("GET", "/api/admin/report")).status).toBe(403);
     }
   });
@@ -73,7 +73,7 @@ describe("operator rights need a proven address", () => {
   it("an operator's invite bound to the address does prove it", async () => {
     const newcomer = await register("second-operator-proof@example.com", await signupInvite("second-operator-proof@example.com"));
     // Proven but not listed: still no operator.
-    expect((await newcomer.get("/api/auth/me")).isOperator).toBe(false);
+    expect((await newcomer.call("GET /api/auth/me")).isOperator).toBe(false);
   });
 });
 
@@ -99,9 +99,11 @@ describe("sign-in start does not tell a stranger whether an account exists", () 
       });
       expect(res.status).toBe(401);
     }
-    const audit = (await expectOK(await api(victim, "GET", "/api/audit?limit=200"))) as { entries: { action: string }[] };
+    const audit = (await expectOK(await api(victim, "GET /api/audit", { query: { limit: 200 } }))) as { entries: { action: string }[] };
     expect(audit.entries.map((e) => e.action)).not.toContain("auth.signin_failed");
-    const log = (await expectOK(await api(stackOperator(), "GET", "/api/admin/security-log?action=auth.signin_failed&limit=200"))) as {
+    const log = (await expectOK(
+      await api(stackOperator(), "GET /api/admin/security-log", { query: { action: "auth.signin_failed", limit: 200 } }),
+    )) as {
       entries: { workspaceId: string | null; details: { targetUserId?: string } }[];
     };
     expect(log.entries.filter((e) => e.details.targetUserId === victim.userId)).toHaveLength(3);
@@ -111,7 +113,7 @@ describe("sign-in start does not tell a stranger whether an account exists", () 
 describe("invite-only: a workspace invite cannot create an account", () => {
   it("a new email with a workspace admin's invite is refused; an existing account joins with it", async () => {
     const owner = await createStackUser();
-    const { code } = (await expectOK(await api(owner, "POST", "/api/workspaces/current/invites", { role: "member" }), 201)) as {
+    const { code } = (await expectOK(await api(owner, "POST /api/workspaces/current/invites", { body: { role: "member" } }), 201)) as {
       code: string;
     };
     const email = `ws-invited-${Date.now()}@example.com`;
@@ -121,7 +123,7 @@ describe("invite-only: a workspace invite cannot create an account", () => {
     const none = await new SmokeClient(baseURL()).raw("POST", "/api/auth/passkeys/register/start", { body: { email } });
     expect(none.status).toBe(403);
     const existing = await createStackUser();
-    expect((await api(existing, "POST", "/api/workspaces/invites/accept", { code })).status).toBe(200);
+    expect((await api(existing, "POST /api/workspaces/invites/accept", { body: { code } })).status).toBe(200);
   });
 });
 
@@ -129,22 +131,22 @@ describe("an API token bound to a workspace dies with the membership", () => {
   it("after its user is removed from workspace A, the token gets 401 and never acts in the user's workspace B", async () => {
     const ownerA = await createStackUser();
     const user = await createStackUser();
-    const { code } = (await expectOK(await api(ownerA, "POST", "/api/workspaces/current/invites", { role: "member" }), 201)) as {
+    const { code } = (await expectOK(await api(ownerA, "POST /api/workspaces/current/invites", { body: { role: "member" } }), 201)) as {
       code: string;
     };
-    await expectOK(await api(user, "POST", "/api/workspaces/invites/accept", { code }));
-    const { token } = (await expectOK(await api(user, "POST", "/api/auth/tokens", { name: "ci" }))) as { token: string };
+    await expectOK(await api(user, "POST /api/workspaces/invites/accept", { body: { code } }));
+    const { token } = (await expectOK(await api(user, "POST /api/auth/tokens", { body: { name: "ci" } }))) as { token: string };
     const asToken: StackUser = { ...user, token, headers: { authorization: `Bearer ${token}` } };
-    const before = (await expectOK(await api(asToken, "GET", "/api/auth/me"))) as { workspace: { id: string } };
+    const before = (await expectOK(await api(asToken, "GET /api/auth/me"))) as { workspace: { id: string } };
     expect(before.workspace.id).toBe(ownerA.workspaceId);
 
-    await expectOK(await api(ownerA, "DELETE", `/api/workspaces/current/members/${user.userId}`));
-    expect((await api(asToken, "GET", "/api/auth/me")).status).toBe(401);
-    expect((await api(asToken, "GET", "/api/templates")).status).toBe(401);
-    expect((await api(asToken, "POST", "/api/templates", { name: "planted-by-stale-token" })).status).toBe(401);
+    await expectOK(await api(ownerA, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: user.userId } }));
+    expect((await api(asToken, "GET /api/auth/me")).status).toBe(401);
+    expect((await api(asToken, "GET /api/templates")).status).toBe(401);
+    expect((await api(asToken, "POST /api/templates", { body: { name: "planted-by-stale-token" } })).status).toBe(401);
     // Workspace B (the user's own) saw nothing.
-    await expectOK(await api(user, "POST", "/api/auth/switch-workspace", { workspaceId: user.workspaceId }));
-    const templates = (await expectOK(await api(user, "GET", "/api/templates"))) as { templates: { name: string }[] };
+    await expectOK(await api(user, "POST /api/auth/switch-workspace", { body: { workspaceId: user.workspaceId } }));
+    const templates = (await expectOK(await api(user, "GET /api/templates"))) as { templates: { name: string }[] };
     expect(templates.templates.map((t) => t.name)).not.toContain("planted-by-stale-token");
   });
 });
@@ -152,18 +154,27 @@ describe("an API token bound to a workspace dies with the membership", () => {
 describe("plans and workspace creation", () => {
   it("an owner cannot raise their own plan; only the operator can", async () => {
     const owner = await createStackUser();
-    const res = await api(owner, "PUT", "/api/workspaces/current/plan", { plan: "team" });
+    const res = await api(owner, "PUT /api/workspaces/current/plan", { body: { plan: "team" } });
     expect(res.status).toBe(403);
-    expect((await api(owner, "PUT", `/api/admin/workspaces/${owner.workspaceId}/plan`, { plan: "team" })).status).toBe(403);
-    expect(((await expectOK(await api(owner, "GET", "/api/workspaces/current/plan"))) as { plan: string }).plan).toBe("free");
-    await expectOK(await api(stackOperator(), "PUT", `/api/admin/workspaces/${owner.workspaceId}/plan`, { plan: "pro" }));
-    expect(((await expectOK(await api(owner, "GET", "/api/workspaces/current/plan"))) as { plan: string }).plan).toBe("pro");
+    const byId = await api(owner, "PUT /api/admin/workspaces/{workspaceId}/plan", {
+      params: { workspaceId: owner.workspaceId },
+      body: { plan: "team" },
+    });
+    expect(byId.status).toBe(403);
+    expect(((await expectOK(await api(owner, "GET /api/workspaces/current/plan"))) as { plan: string }).plan).toBe("free");
+    await expectOK(
+      await api(stackOperator(), "PUT /api/admin/workspaces/{workspaceId}/plan", {
+        params: { workspaceId: owner.workspaceId },
+        body: { plan: "pro" },
+      }),
+    );
+    expect(((await expectOK(await api(owner, "GET /api/workspaces/current/plan"))) as { plan: string }).plan).toBe("pro");
   });
 
   it("creating workspaces past the per-user limit answers 403 quota_exceeded", async () => {
     const owner = await createStackUser();
-    for (let i = 1; i <= 4; i++) await expectOK(await api(owner, "POST", "/api/workspaces", { name: `extra ${i}` }), 201);
-    const refused = await api(owner, "POST", "/api/workspaces", { name: "one too many" });
+    for (let i = 1; i <= 4; i++) await expectOK(await api(owner, "POST /api/workspaces", { body: { name: `extra ${i}` } }), 201);
+    const refused = await api(owner, "POST /api/workspaces", { body: { name: "one too many" } });
     expect(refused.status).toBe(403);
     expect(await errorOf(refused)).toMatchObject({ code: "quota_exceeded", details: { limit: "ownedWorkspaces", max: 5 } });
   });
@@ -181,11 +192,19 @@ describe("credentials in URLs never reach the stack's logs", () => {
     const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."], previewPort: 3000 });
     const session = await createSession(owner, { name: "log-redaction", templateId, start: false });
     const share = createShareResponse.parse(
-      await expectOK(await api(owner, "POST", `/api/sessions/${session.id}/shares`, { scope: "anyone", expiresInSeconds: 3600 }), 201),
+      await expectOK(
+        await api(owner, "POST /api/sessions/{sessionId}/shares", {
+          params: { sessionId: session.id },
+          body: { scope: "anyone", expiresInSeconds: 3600 },
+        }),
+        201,
+      ),
     );
     const shareToken = share.path.split("/")[3] ?? "";
     expect(shareToken.length).toBeGreaterThan(20);
-    const ssh = sshTokenSchema.parse(await expectOK(await api(owner, "POST", `/api/sessions/${session.id}/ssh-token`)));
+    const ssh = sshTokenSchema.parse(
+      await expectOK(await api(owner, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } })),
+    );
 
     // Used as a visitor and an ssh client would: path credential, query token, bearer header.
     await fetch(`${baseURL()}${share.path}`, { redirect: "manual" });

@@ -1,4 +1,4 @@
-import { chromium } from "playwright-core";
+import { chromium } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseURL, createSession, until } from "../stack/helpers/api";
 import { get, publicOrigin, VISIT_HOST, visitPreview } from "../stack/helpers/preview-host";

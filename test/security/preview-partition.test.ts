@@ -1,5 +1,5 @@
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
-import { chromium } from "playwright-core";
+import { chromium } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
@@ -89,7 +89,10 @@ beforeAll(async () => {
   attacker = await createStackUser();
   victimSession = await sessionRunning(victim, "victim", "victim.cjs", VICTIM_APP, `SECRET=${SECRET}`);
   // What the attacker can learn about the victim's preview: the host any link of that session shows.
-  const victimShare = await api(victim, "POST", `/api/sessions/${victimSession}/shares`, { scope: "workspace", expiresInSeconds: 3600 });
+  const victimShare = await api(victim, "POST /api/sessions/{sessionId}/shares", {
+    params: { sessionId: victimSession },
+    body: { scope: "workspace", expiresInSeconds: 3600 },
+  });
   victimHost = new URL(createShareResponse.parse(await expectOK(victimShare, 201)).url).origin;
   const check = await visitPreview(victim, victimSession);
   await until(async () => (await check.get("/seen")).status === 200, "the victim's app inside the session");
@@ -97,7 +100,10 @@ beforeAll(async () => {
   const attackerSession = await sessionRunning(attacker, "attacker", "attacker.cjs", ATTACKER_APP, `TARGET=${victimHost}`);
   const attackerVisit = await visitPreview(attacker, attackerSession);
   await until(async () => (await attackerVisit.get("/")).status === 200, "the attacker's app inside the session");
-  const res = await api(attacker, "POST", `/api/sessions/${attackerSession}/shares`, { scope: "anyone", expiresInSeconds: 3600 });
+  const res = await api(attacker, "POST /api/sessions/{sessionId}/shares", {
+    params: { sessionId: attackerSession },
+    body: { scope: "anyone", expiresInSeconds: 3600 },
+  });
   attackerLink = createShareResponse.parse(await expectOK(res, 201)).url;
 }, 180_000);
 afterAll(async () => (await browserP).close());

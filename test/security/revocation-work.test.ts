@@ -1,6 +1,6 @@
 import type { ProcessInfo } from "@burstflare/sdk/protocol/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
+import { api, createSession, expectOK, until } from "../stack/helpers/api";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
@@ -27,7 +27,10 @@ afterAll(async () => {
 const as = (user: StackUser, token: string): StackUser => ({ ...user, headers: { authorization: `Bearer ${token}` } });
 
 async function startProcess(user: StackUser, command: string): Promise<ProcessInfo> {
-  const info = (await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/processes`, { command }), 201)) as ProcessInfo;
+  const info = (await expectOK(
+    await api(user, "POST /api/sessions/{sessionId}/processes", { params: { sessionId }, body: { command } }),
+    201,
+  )) as ProcessInfo;
   expect(info.pid).toBeGreaterThan(0);
   return info;
 }
@@ -35,7 +38,9 @@ async function startProcess(user: StackUser, command: string): Promise<ProcessIn
 /** Whether `pid` runs in the session, as the owner's own command sees it (a zombie counts as ended). */
 async function running(pid: number): Promise<boolean> {
   const script = `if [ -d /proc/${pid} ] && ! grep -q '^State:.*Z' /proc/${pid}/status; then echo alive; else echo gone; fi`;
-  const res = (await expectOK(await api(owner, "POST", `/api/sessions/${sessionId}/exec`, { argv: ["sh", "-c", script] }))) as {
+  const res = (await expectOK(
+    await api(owner, "POST /api/sessions/{sessionId}/exec", { params: { sessionId }, body: { argv: ["sh", "-c", script] } }),
+  )) as {
     stdout: string;
   };
   return res.stdout.trim() === "alive";
@@ -43,10 +48,9 @@ async function running(pid: number): Promise<boolean> {
 
 /** A streamed command that has printed its first line; resolves with everything the stream said once it ends. */
 async function streamingExec(user: StackUser, command: string): Promise<{ pid: number; ended: Promise<string> }> {
-  const res = await fetch(`${baseURL()}/api/sessions/${sessionId}/exec`, {
-    method: "POST",
-    headers: { ...user.headers, "content-type": "application/json" },
-    body: JSON.stringify({ command, stream: true, timeoutMs: 600_000 }),
+  const res = await api(user, "POST /api/sessions/{sessionId}/exec", {
+    params: { sessionId },
+    body: { command, stream: true, timeoutMs: 600_000 },
   });
   expect(res.status).toBe(200);
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -92,7 +96,7 @@ describe("revoking access ends the work it started", () => {
     expect(await running(memberShell)).toBe(true);
     expect(await running(memberJob)).toBe(true);
 
-    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${member.userId}`));
+    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: member.userId } }));
 
     await until(async () => !(await running(memberProcess.pid as number)), "the removed member's background process ends");
     await until(async () => !(await running(memberShell)), "the removed member's terminal shell ends");
@@ -106,7 +110,7 @@ describe("revoking access ends the work it started", () => {
 
   it("deleting an API token ends the background process it started; the same user's sign-in work runs on", async () => {
     const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
-    const created = (await expectOK(await api(member, "POST", "/api/auth/tokens", { name: "revoke work" }))) as {
+    const created = (await expectOK(await api(member, "POST /api/auth/tokens", { body: { name: "revoke work" } }))) as {
       token: string;
       apiToken: { id: string };
     };
@@ -114,7 +118,7 @@ describe("revoking access ends the work it started", () => {
     const viaSignIn = await startProcess(member, "sleep 600");
     const { shell } = await terminalShellPid(as(member, created.token), "token-work");
 
-    await expectOK(await api(member, "DELETE", `/api/auth/tokens/${created.apiToken.id}`));
+    await expectOK(await api(member, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
 
     await until(async () => !(await running(viaToken.pid as number)), "the token's background process ends");
     expect(await running(viaSignIn.pid as number)).toBe(true);
@@ -125,7 +129,9 @@ describe("revoking access ends the work it started", () => {
   it("demoting a member to viewer ends their running command", async () => {
     const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
     const exec = await streamingExec(member, "echo pid-$$; sleep 600");
-    await expectOK(await api(owner, "PATCH", `/api/workspaces/current/members/${member.userId}`, { role: "viewer" }));
+    await expectOK(
+      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: member.userId }, body: { role: "viewer" } }),
+    );
     expect(await exec.ended).toMatch(/"signal":"SIGKILL"/);
     expect(await running(exec.pid)).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,12 +7,12 @@ import { performance } from "node:perf_hooks";
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
+import { api, baseURL, createSession, expectOK, req, send, until } from "../stack/helpers/api";
 import { type FlareHome, flareHome, flareJSON, signIn } from "../stack/helpers/flare";
 import { SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
-import { createStackUser, type StackUser, stackSQL } from "../stack/helpers/users";
+import { createStackUser, type StackUser, seedUser } from "../stack/helpers/users";
 
 /**
  * Revoking access ends the connections it opened, not only the next request: for each way access
@@ -32,49 +32,23 @@ interface Member extends StackUser {
   browserSignInId: string;
 }
 
-const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
-
-/** One SQL batch (each `wrangler d1 execute` costs seconds): the user, the membership, both sign-ins. */
+/** A seeded member with both sign-ins, issued by the product (POST /api/admin/seed/users). */
 async function memberOf(workspaceId: string): Promise<Member> {
-  const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
-  const hash = (token: string) => createHash("sha256").update(`bf-token:${token}`).digest("hex");
-  const userId = id("usr");
-  const email = `${userId.toLowerCase()}@example.com`;
-  const token = `bfa_${randomBytes(32).toString("base64url")}`;
-  const cookie = randomBytes(32).toString("base64url");
+  const seeded = await seedUser({ workspaceId, role: "member", signIns: ["cli", "browser"] });
+  const cli = seeded.signIns.find((s) => s.kind === "cli")!;
+  const browser = seeded.signIns.find((s) => s.kind === "browser")!;
   const csrf = randomBytes(24).toString("base64url");
-  const cliSignInId = id("as");
-  const browserSignInId = id("as");
-  const t = Date.now();
-  const signIn = (signInId: string, kind: string, secret: string) =>
-    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(signInId)}, ${sqlString(userId)}, '${kind}', ${sqlString(hash(secret))}, ${sqlString(workspaceId)}, 'revocation-test', ${t}, ${t}, ${t + 3600_000})`;
-  await stackSQL(
-    [
-      `INSERT INTO users (id, email, name, current_workspace_id, created_at) VALUES (${sqlString(userId)}, ${sqlString(email)}, 'member', ${sqlString(workspaceId)}, ${t})`,
-      `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (${sqlString(workspaceId)}, ${sqlString(userId)}, 'member', ${t})`,
-      signIn(cliSignInId, "cli", token),
-      signIn(browserSignInId, "browser", cookie),
-    ].join("; "),
-  );
   return {
-    userId,
-    email,
+    userId: seeded.userId,
+    email: seeded.email,
     workspaceId,
-    token,
-    headers: { authorization: `Bearer ${token}` },
-    cookieHeaders: { cookie: `bf_session=${cookie}; bf_csrf=${csrf}`, "x-csrf-token": csrf, origin: baseURL() },
-    cliSignInId,
-    browserSignInId,
+    token: cli.token,
+    headers: { authorization: `Bearer ${cli.token}` },
+    cookieHeaders: { cookie: `bf_session=${browser.token}; bf_csrf=${csrf}`, "x-csrf-token": csrf, origin: baseURL() },
+    cliSignInId: cli.id,
+    browserSignInId: browser.id,
   };
 }
-
-const call = (method: string, p: string, headers: Record<string, string>, body?: unknown) =>
-  fetch(`${baseURL()}${p}`, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    redirect: "manual",
-  });
 
 /** When a socket closed (performance.now()), and how. */
 function closeOf(socket: WebSocket): Promise<{ at: number; code: number }> {
@@ -188,7 +162,9 @@ describe("revoking access closes the connections it opened", () => {
   beforeAll(async () => {
     owner = await createStackUser();
     sessionId = await sessionWithPreviewServer(owner, `revoke-${Date.now().toString(36)}`);
-    const session = (await expectOK(await api(owner, "GET", `/api/sessions/${sessionId}`))) as { session: { name: string } };
+    const session = (await expectOK(await api(owner, "GET /api/sessions/{sessionId}", { params: { sessionId } }))) as {
+      session: { name: string };
+    };
     host = `${session.session.name}.burstflare`;
     ownerTerm = await readyTerminal(sessionId, owner.headers, "owner-main");
   });
@@ -216,7 +192,7 @@ describe("revoking access closes the connections it opened", () => {
     const closes = [closeOf(term.socket), closeOf(preview)];
 
     const t0 = performance.now();
-    await expectOK(await call("POST", "/api/auth/logout-all", u.cookieHeaders));
+    await expectOK(await send(null, req("POST /api/auth/logout-all", { headers: u.cookieHeaders })));
     await closesInTime("logout-all: terminal", closes[0]!, t0);
     await closesInTime("logout-all: preview ws (grant)", closes[1]!, t0);
     await closesInTime("logout-all: ssh", ssh.exited, t0);
@@ -230,7 +206,9 @@ describe("revoking access closes the connections it opened", () => {
     const closed = closeOf(viaCLI.socket);
 
     const t0 = performance.now();
-    await expectOK(await call("DELETE", `/api/auth/sign-ins/${u.cliSignInId}`, u.cookieHeaders));
+    await expectOK(
+      await send(null, req("DELETE /api/auth/sign-ins/{signInId}", { params: { signInId: u.cliSignInId }, headers: u.cookieHeaders })),
+    );
     await closesInTime("revoke one sign-in: terminal", closed, t0);
     await stillAnswers(viaCookie);
     await stillAnswers(ownerTerm);
@@ -246,7 +224,7 @@ describe("revoking access closes the connections it opened", () => {
     const closed = closeOf(term.socket);
 
     const t0 = performance.now();
-    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${u.userId}`));
+    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: u.userId } }));
     await closesInTime("remove member: terminal", closed, t0);
     await closesInTime("remove member: ssh", ssh.exited, t0);
     await stillAnswers(ownerTerm);
@@ -258,7 +236,9 @@ describe("revoking access closes the connections it opened", () => {
     const closed = closeOf(term.socket);
 
     const t0 = performance.now();
-    await expectOK(await api(owner, "PATCH", `/api/workspaces/current/members/${u.userId}`, { role: "viewer" }));
+    await expectOK(
+      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: u.userId }, body: { role: "viewer" } }),
+    );
     await closesInTime("demote to viewer: terminal", closed, t0);
     await stillAnswers(ownerTerm);
   });
@@ -266,7 +246,13 @@ describe("revoking access closes the connections it opened", () => {
   it("revoking a share link closes the preview WebSockets opened through it, not those of another link", async () => {
     const link = async () =>
       createShareResponse.parse(
-        await expectOK(await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { scope: "anyone", expiresInSeconds: 3600 }), 201),
+        await expectOK(
+          await api(owner, "POST /api/sessions/{sessionId}/shares", {
+            params: { sessionId },
+            body: { scope: "anyone", expiresInSeconds: 3600 },
+          }),
+          201,
+        ),
       );
     const revoked = await link();
     const kept = await link();
@@ -275,7 +261,9 @@ describe("revoking access closes the connections it opened", () => {
     const closed = closeOf(viaRevoked);
 
     const t0 = performance.now();
-    await expectOK(await api(owner, "DELETE", `/api/sessions/${sessionId}/shares/${revoked.share.id}`));
+    await expectOK(
+      await api(owner, "DELETE /api/sessions/{sessionId}/shares/{shareId}", { params: { sessionId, shareId: revoked.share.id } }),
+    );
     await closesInTime("revoke share link: preview ws", closed, t0);
     expect(viaKept.readyState).toBe(WebSocket.OPEN);
     await stillAnswers(ownerTerm);
@@ -284,7 +272,7 @@ describe("revoking access closes the connections it opened", () => {
 
   it("deleting an API token closes the terminal it opened and leaves the user's sign-in connected", async () => {
     const u = await memberOf(owner.workspaceId);
-    const created = (await expectOK(await api(u, "POST", "/api/auth/tokens", { name: "revocation test" }))) as {
+    const created = (await expectOK(await api(u, "POST /api/auth/tokens", { body: { name: "revocation test" } }))) as {
       token: string;
       apiToken: { id: string };
     };
@@ -293,7 +281,7 @@ describe("revoking access closes the connections it opened", () => {
     const closed = closeOf(viaToken.socket);
 
     const t0 = performance.now();
-    await expectOK(await api(u, "DELETE", `/api/auth/tokens/${created.apiToken.id}`));
+    await expectOK(await api(u, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
     await closesInTime("delete API token: terminal", closed, t0);
     await stillAnswers(viaSignIn);
     await stillAnswers(ownerTerm);

@@ -1,41 +1,19 @@
-import { webcrypto } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { seededSecretsSchema } from "@burstflare/sdk/schemas/seed";
 import { describe, expect, it } from "vitest";
 import { TEST_RUN_TAG } from "../ports";
 import { api, baseURL, createSession, getSession } from "../stack/helpers/api";
 import { createStackTemplate } from "../stack/helpers/templates";
 import { TerminalClient } from "../stack/helpers/terminal";
-import { createStackUser, type StackUser, stackSQL } from "../stack/helpers/users";
+import { createStackUser, type StackUser, seedClient } from "../stack/helpers/users";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** The stack's runtime data dir (test/stack/global-setup.ts): where the host keeps each session's workspace. */
 const RUNTIMES_DIR = path.join(ROOT, `.wrangler/stack-${TEST_RUN_TAG}-runtimes`);
-/** SECRETS_KEY of the test stack (test/stack/global-setup.ts). */
-const SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE";
 
-const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
-
-/** Encrypts a secret exactly as api/src/workspaces/secrets.ts does, to plant rows saved before the rule. */
-async function sealedSecretRow(workspaceId: string, name: string, value: string): Promise<string> {
-  const key = await webcrypto.subtle.importKey("raw", Buffer.from(SECRETS_KEY, "base64url"), "AES-GCM", false, ["encrypt"]);
-  const iv = webcrypto.getRandomValues(new Uint8Array(12));
-  const additionalData = new TextEncoder().encode(`burstflare-secret:${workspaceId}:${name}`);
-  const sealed = await webcrypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, new TextEncoder().encode(value));
-  const t = Date.now();
-  const id = `sec_${Buffer.from(webcrypto.getRandomValues(new Uint8Array(9))).toString("base64url")}`;
-  return `INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (${[
-    id,
-    workspaceId,
-    name,
-    Buffer.from(sealed).toString("base64url"),
-    Buffer.from(iv).toString("base64url"),
-  ]
-    .map(sqlString)
-    .join(", ")}, ${t}, ${t})`;
-}
-
-const putSecret = (user: StackUser, name: string, value: string) => api(user, "PUT", "/api/workspaces/current/secrets", { name, value });
+const putSecret = (user: StackUser, name: string, value: string) =>
+  api(user, "PUT /api/workspaces/current/secrets", { body: { name, value } });
 
 /**
  * An ordinary account tries to make the runtime host (root) or the agent run files it wrote:
@@ -83,21 +61,23 @@ describe("session-controlled environment", () => {
     await term.close();
     expect(fs.existsSync(path.join(trap, "unshare"))).toBe(true);
 
-    // Rows as an older API saved them, and a template whose stored manifest says the same.
+    // Rows as an older API saved them (the operator seeds them), and a template whose stored manifest says the same.
     const payload = {
       PATH: `${trap}:/usr/sbin:/usr/bin:/sbin:/bin`,
       NODE_OPTIONS: `--require ${trap}/hook.js`,
       LD_PRELOAD: `${trap}/none.so`,
     };
-    await stackSQL(
-      (await Promise.all(Object.entries(payload).map(([name, value]) => sealedSecretRow(attacker.workspaceId, name, value)))).join("; "),
-    );
-    const templateId = await createStackTemplate(attacker.workspaceId, {
-      persistedPaths: ["."],
-      env: { ...payload, BASH_ENV: `${trap}/hook.sh`, KEEP: "yes" },
+    await seedClient().call("POST /api/admin/seed/secrets", {
+      body: { workspaceId: attacker.workspaceId, secrets: payload },
+      schema: seededSecretsSchema,
     });
+    const templateId = await createStackTemplate(
+      attacker.workspaceId,
+      { persistedPaths: ["."], env: { KEEP: "yes" } },
+      { ...payload, BASH_ENV: `${trap}/hook.sh` },
+    );
 
-    const start = await api(attacker, "POST", "/api/sessions", { name: "victim", templateId });
+    const start = await api(attacker, "POST /api/sessions", { body: { name: "victim", templateId } });
     // Whatever the start did, nothing the session planted ran: not as root, not as the agent.
     expect(fs.readdirSync(trap).filter((f) => f.startsWith("ran-"))).toEqual([]);
     expect(start.status, await start.clone().text()).toBe(201);
@@ -114,7 +94,7 @@ describe("session-controlled environment", () => {
 
     expect(fs.readdirSync(trap).filter((f) => f.startsWith("ran-"))).toEqual([]);
     // Still listed (names only), so the owner can see and delete them.
-    const listed = (await (await api(attacker, "GET", "/api/workspaces/current/secrets")).json()) as { secrets: { name: string }[] };
+    const listed = (await (await api(attacker, "GET /api/workspaces/current/secrets")).json()) as { secrets: { name: string }[] };
     expect(listed.secrets.map((s) => s.name)).toEqual(expect.arrayContaining(["PATH", "NODE_OPTIONS", "LD_PRELOAD"]));
   });
 });

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, baseURL, expectOK } from "../stack/helpers/api";
+import { api, baseURL, expectOK, runtimeApi } from "../stack/helpers/api";
 import { type PreviewVisit, visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
@@ -107,13 +107,19 @@ beforeAll(async () => {
   member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
   sessionId = await sessionWithPreviewServer(owner, "paths");
   const share = createShareResponse.parse(
-    await expectOK(await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { expiresInSeconds: 3600, scope: "anyone" }), 201),
+    await expectOK(
+      await api(owner, "POST /api/sessions/{sessionId}/shares", {
+        params: { sessionId },
+        body: { expiresInSeconds: 3600, scope: "anyone" },
+      }),
+      201,
+    ),
   );
   sharePath = share.path.replace(/\/$/, "");
 }, 180_000);
 
 afterAll(async () => {
-  if (sessionId) await api(owner, "POST", `/api/sessions/${sessionId}/stop`);
+  if (sessionId) await api(owner, "POST /api/sessions/{sessionId}/stop", { params: { sessionId } });
 });
 
 describe("runtime routes are chosen on the raw path", () => {
@@ -201,9 +207,9 @@ describe("legitimate runtime paths still work for a member", () => {
       body: "<script>alert(document.domain)</script>",
     });
     expect(write.status, await write.clone().text()).toBe(200);
-    const tree = await api(member, "GET", `/runtime/sessions/${sessionId}/files/tree?path=notes`);
+    const tree = await runtimeApi(member, "GET", sessionId, "files/tree", { query: { path: "notes" } });
     expect(((await expectOK(tree)) as { entries: { name: string }[] }).entries.map((e) => e.name)).toContain("a b.html");
-    const read = await api(member, "GET", `/runtime/sessions/${sessionId}/files/content?path=${encodeURIComponent("notes/a b.html")}`);
+    const read = await runtimeApi(member, "GET", sessionId, "files/content", { query: { path: "notes/a b.html" } });
     expect(read.status).toBe(200);
     expect(await read.text()).toBe("<script>alert(document.domain)</script>");
     expect(read.headers.get("content-type")).toBe("application/octet-stream");

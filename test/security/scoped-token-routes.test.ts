@@ -1,6 +1,6 @@
 import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK } from "../stack/helpers/api";
+import { api, createSession, expectOK, rawApi } from "../stack/helpers/api";
 import { createStackUser } from "../stack/helpers/users";
 
 /**
@@ -11,9 +11,12 @@ import { createStackUser } from "../stack/helpers/users";
 
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
-/** The status of a GET; a stream that was (wrongly) opened is cancelled at once. */
+/**
+ * The status of a GET; a stream that was (wrongly) opened is cancelled at once. rawApi: the paths
+ * are spelled with percent-escapes on purpose, which a route key would encode again.
+ */
 async function statusOf(path: string, token: string): Promise<{ status: number; code: string | null }> {
-  const res = await fetch(`${baseURL()}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await rawApi({ headers: { authorization: `Bearer ${token}` } }, "GET", path);
   if (res.headers.get("content-type")?.includes("text/event-stream")) {
     await res.body?.cancel();
     return { status: res.status, code: null };
@@ -26,7 +29,7 @@ describe("a workspace-wide scoped token stays on its routes", () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "scoped-events", start: false });
     const minted = (await expectOK(
-      await api(owner, "POST", "/api/scoped-tokens", { name: "agent", expiresInSeconds: 600, scopes: ["files"] }),
+      await api(owner, "POST /api/scoped-tokens", { body: { name: "agent", expiresInSeconds: 600, scopes: ["files"] } }),
       201,
     )) as ScopedToken;
     expect(minted.sessionId).toBeNull();

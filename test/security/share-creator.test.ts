@@ -15,7 +15,10 @@ import { createStackUser, type StackUser } from "../stack/helpers/users";
 const reasonOf = async (res: Response) => ((await res.json()) as { error: { details?: { reason?: string } } }).error.details?.reason;
 
 async function shareOf(user: StackUser, sessionId: string, body: Record<string, unknown>) {
-  const res = await api(user, "POST", `/api/sessions/${sessionId}/shares`, { scope: "anyone", expiresInSeconds: 3600, ...body });
+  const res = await api(user, "POST /api/sessions/{sessionId}/shares", {
+    params: { sessionId },
+    body: { scope: "anyone", expiresInSeconds: 3600, ...body },
+  });
   return createShareResponse.parse(await expectOK(res, 201));
 }
 
@@ -36,7 +39,7 @@ describe("share links of a member who is gone", () => {
     expect((await previewVisit.get("/")).status).toBe(200);
     expect((await portVisit.get("/")).status).toBe(502);
 
-    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${leaver.userId}`));
+    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: leaver.userId } }));
 
     for (const [what, res] of [
       ["app-origin preview link", await get(preview.path)],
@@ -74,7 +77,7 @@ describe("open sockets of a member's links", () => {
     const closed = new Promise<number>((resolve) => theirs.once("close", () => resolve(performance.now())));
 
     const t0 = performance.now();
-    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${leaver.userId}`));
+    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: leaver.userId } }));
     const at = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
     expect(at, "the removed member's link socket was still open after 5 s").not.toBeNull();
     expect((at ?? Number.POSITIVE_INFINITY) - t0).toBeLessThan(5000);

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
@@ -36,11 +35,18 @@ async function kv(args: string[]): Promise<string> {
   return stdout;
 }
 
+const kvKeys = async (): Promise<string[]> => {
+  const out = await kv(["list"]);
+  return (JSON.parse(out.slice(out.indexOf("["))) as { name: string }[]).map((k) => k.name);
+};
+
 describe("an ssh token is single-use", () => {
   it("the same token sent on parallel connections opens one of them", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "ssh-replay" });
-    const { token } = sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${session.id}/ssh-token`)));
+    const { token } = sshTokenSchema.parse(
+      await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } })),
+    );
     const results = await Promise.all(Array.from({ length: 6 }, () => upgrade(session.id, token)));
     expect(results.filter((s) => s === 101)).toHaveLength(1);
     expect(results.filter((s) => s !== 101).every((s) => s === 401)).toBe(true);
@@ -49,10 +55,19 @@ describe("an ssh token is single-use", () => {
   it("a KV replica that still answers a spent token (KV is eventually consistent) does not open a second connection", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "ssh-replay-kv" });
-    const { token } = sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${session.id}/ssh-token`)));
-    const key = `ssh-token:${createHash("sha256").update(`bf-token:${token}`).digest("hex")}`;
-    const stored = await kv(["get", key]);
-    expect(stored).toContain(session.id);
+    // The grant's key is found, not derived: the one KV key the mint added whose value names the session.
+    const before = new Set(await kvKeys());
+    const { token } = sshTokenSchema.parse(
+      await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: session.id } })),
+    );
+    const added = (await kvKeys()).filter((k) => !before.has(k));
+    const grants = [];
+    for (const k of added) {
+      const value = await kv(["get", k]);
+      if (value.includes(session.id)) grants.push({ key: k, value });
+    }
+    expect(grants).toHaveLength(1);
+    const { key, value: stored } = grants[0]!;
     expect(await upgrade(session.id, token)).toBe(101);
     // Another location's replica may still hold the key for up to a minute after the delete.
     await kv(["put", key, stored.trim()]);

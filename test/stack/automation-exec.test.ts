@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK } from "./helpers/api";
+import { api, createSession, expectOK } from "./helpers/api";
 import { createStackUser } from "./helpers/users";
 
 interface ExecResult {
@@ -14,7 +14,7 @@ interface ExecResult {
 }
 
 const exec = async (user: Parameters<typeof api>[0], id: string, body: Record<string, unknown>) =>
-  (await expectOK(await api(user, "POST", `/api/sessions/${id}/exec`, body))) as ExecResult;
+  (await expectOK(await api(user, "POST /api/sessions/{sessionId}/exec", { params: { sessionId: id }, body }))) as ExecResult;
 
 describe("POST /api/sessions/:id/exec", () => {
   it("runs argv and shell strings with cwd, env and stdin, and audits every exec", async () => {
@@ -32,7 +32,9 @@ describe("POST /api/sessions/:id/exec", () => {
     expect(argv.stdout.trim().endsWith("/sub")).toBe(true);
     // argv runs no shell: `$HOME` stays literal.
     expect((await exec(owner, session.id, { argv: ["echo", "$HOME"] })).stdout).toBe("$HOME\n");
-    const log = (await expectOK(await api(owner, "GET", "/api/audit?limit=50"))) as { entries: { action: string; targetId: string }[] };
+    const log = (await expectOK(await api(owner, "GET /api/audit", { query: { limit: 50 } }))) as {
+      entries: { action: string; targetId: string }[];
+    };
     const execs = log.entries.filter((e) => e.action === "session.exec" && e.targetId === session.id);
     expect(execs.length).toBe(3);
   });
@@ -47,11 +49,14 @@ describe("POST /api/sessions/:id/exec", () => {
       {},
       { command: "true", timeoutMs: 0 },
     ]) {
-      const res = await api(owner, "POST", `/api/sessions/${session.id}/exec`, body);
+      const res = await api(owner, "POST /api/sessions/{sessionId}/exec", { params: { sessionId: session.id }, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
     }
-    const outside = await api(owner, "POST", `/api/sessions/${session.id}/exec`, { command: "true", cwd: "../.." });
+    const outside = await api(owner, "POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: session.id },
+      body: { command: "true", cwd: "../.." },
+    });
     expect(outside.status).toBe(400);
     expect(((await outside.json()) as { error: { code: string } }).error.code).toBe("bad_request");
   });
@@ -61,11 +66,17 @@ describe("POST /api/sessions/:id/exec", () => {
     const session = await createSession(owner, { name: "exec-roles", start: false });
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
     const stranger = await createStackUser();
-    const asViewer = await api(viewer, "POST", `/api/sessions/${session.id}/exec`, { command: "true" });
+    const asViewer = await api(viewer, "POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: session.id },
+      body: { command: "true" },
+    });
     expect(asViewer.status).toBe(403);
-    const asStranger = await api(stranger, "POST", `/api/sessions/${session.id}/exec`, { command: "true" });
+    const asStranger = await api(stranger, "POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: session.id },
+      body: { command: "true" },
+    });
     expect(asStranger.status).toBe(404);
-    const noAuth = await api(null, "POST", `/api/sessions/${session.id}/exec`, { command: "true" });
+    const noAuth = await api(null, "POST /api/sessions/{sessionId}/exec", { params: { sessionId: session.id }, body: { command: "true" } });
     expect(noAuth.status).toBe(401);
   });
 
@@ -87,10 +98,9 @@ describe("POST /api/sessions/:id/exec", () => {
   it("streams output chunks and the exit as Server-Sent Events", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "exec-stream" });
-    const res = await fetch(`${baseURL()}/api/sessions/${session.id}/exec`, {
-      method: "POST",
-      headers: { ...owner.headers, "content-type": "application/json" },
-      body: JSON.stringify({ command: "echo one; sleep 0.2; echo two >&2; exit 7", stream: true }),
+    const res = await api(owner, "POST /api/sessions/{sessionId}/exec", {
+      params: { sessionId: session.id },
+      body: { command: "echo one; sleep 0.2; echo two >&2; exit 7", stream: true },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");

@@ -9,11 +9,15 @@ import { ApiError, BurstFlare, type WatchEvent } from "@burstflare/sdk/automatio
 import type { FileOpResult, ScopedToken } from "@burstflare/sdk/schemas/automation";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK } from "./helpers/api";
+import { api, baseURL, clientFor, createSession, expectOK, req, send } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const batch = async (user: StackUser, id: string, ops: unknown[]) =>
-  ((await expectOK(await api(user, "POST", `/api/sessions/${id}/files/batch`, { ops }))) as { results: FileOpResult[] }).results;
+  (
+    (await expectOK(await api(user, "POST /api/sessions/{sessionId}/files/batch", { params: { sessionId: id }, body: { ops } }))) as {
+      results: FileOpResult[];
+    }
+  ).results;
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 const sdk = (user: StackUser) => new BurstFlare({ baseURL: baseURL(), token: user.token });
 
@@ -67,40 +71,45 @@ describe("the file API for programs", () => {
     expect(results[8]?.error?.code).toBe("not_found");
     expect(results[10]?.entries?.map((e) => e.name)).toEqual(["sub"]);
 
-    const log = (await expectOK(await api(owner, "GET", "/api/audit?limit=50"))) as {
+    const log = (await expectOK(await api(owner, "GET /api/audit", { query: { limit: 50 } }))) as {
       entries: { action: string; targetId: string; details: { ops: number } }[];
     };
     const writes = log.entries.filter((e) => e.action === "session.files_write" && e.targetId === session.id);
     expect(writes.map((e) => e.details.ops)).toEqual([5]);
     // A batch of reads only is not a write.
     await batch(owner, session.id, [{ op: "stat", path: "b" }]);
-    const again = (await expectOK(await api(owner, "GET", "/api/audit?limit=50"))) as typeof log;
+    const again = (await expectOK(await api(owner, "GET /api/audit", { query: { limit: 50 } }))) as typeof log;
     expect(again.entries.filter((e) => e.action === "session.files_write" && e.targetId === session.id).length).toBe(1);
   });
 
   it("refuses traversal (400, nothing runs), symlinks out of the workspace (per op, 403), bad and oversized input", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "files-bad" });
-    const traversal = await api(owner, "POST", `/api/sessions/${session.id}/files/batch`, {
-      ops: [
-        { op: "write", path: "first.txt", content: "x" },
-        { op: "read", path: "a/../../etc/passwd" },
-      ],
-    });
+    const writeThenRead = (path: string) =>
+      api(owner, "POST /api/sessions/{sessionId}/files/batch", {
+        params: { sessionId: session.id },
+        body: {
+          ops: [
+            { op: "write", path: "first.txt", content: "x" },
+            { op: "read", path },
+          ],
+        },
+      });
+    const traversal = await writeThenRead("a/../../etc/passwd");
     expect(traversal.status).toBe(400);
     expect(await errorCode(traversal)).toBe("bad_request");
-    const absolute = await api(owner, "POST", `/api/sessions/${session.id}/files/batch`, {
-      ops: [
-        { op: "write", path: "first.txt", content: "x" },
-        { op: "read", path: "/etc/passwd" },
-      ],
-    });
+    const absolute = await writeThenRead("/etc/passwd");
     expect(absolute.status).toBe(403);
     expect(await errorCode(absolute)).toBe("forbidden");
     // The whole batch was refused: the write before the bad op did not run.
     expect((await batch(owner, session.id, [{ op: "stat", path: "first.txt" }]))[0]?.error?.code).toBe("not_found");
 
-    await expectOK(await api(owner, "POST", `/api/sessions/${session.id}/exec`, { command: "ln -s /etc out && ln -s /etc/hostname host" }));
+    await expectOK(
+      await api(owner, "POST /api/sessions/{sessionId}/exec", {
+        params: { sessionId: session.id },
+        body: { command: "ln -s /etc out && ln -s /etc/hostname host" },
+      }),
+    );
     const escapes = await batch(owner, session.id, [
       { op: "read", path: "out/hostname" },
       { op: "read", path: "host" },
@@ -118,16 +127,24 @@ describe("the file API for programs", () => {
       { ops: [{ op: "write", path: "x" }] },
       { ops: Array.from({ length: 101 }, () => ({ op: "stat", path: "" })) },
     ]) {
-      const res = await api(owner, "POST", `/api/sessions/${session.id}/files/batch`, body);
+      const res = await api(owner, "POST /api/sessions/{sessionId}/files/batch", { params: { sessionId: session.id }, body });
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(await errorCode(res)).toBe("validation_failed");
     }
-    const huge = await api(owner, "POST", `/api/sessions/${session.id}/files/batch`, {
-      ops: [{ op: "write", path: "big.txt", content: "x".repeat(300 * 1024) }],
+    const huge = await api(owner, "POST /api/sessions/{sessionId}/files/batch", {
+      params: { sessionId: session.id },
+      body: {
+        ops: [{ op: "write", path: "big.txt", content: "x".repeat(300 * 1024) }],
+      },
     });
     expect(huge.status).toBe(413);
     expect(await errorCode(huge)).toBe("payload_too_large");
-    await expectOK(await api(owner, "POST", `/api/sessions/${session.id}/exec`, { command: "head -c 2000000 /dev/zero > big.bin" }));
+    await expectOK(
+      await api(owner, "POST /api/sessions/{sessionId}/exec", {
+        params: { sessionId: session.id },
+        body: { command: "head -c 2000000 /dev/zero > big.bin" },
+      }),
+    );
     expect((await batch(owner, session.id, [{ op: "read", path: "big.bin" }]))[0]?.error?.code).toBe("payload_too_large");
   });
 
@@ -180,14 +197,26 @@ describe("the file API for programs", () => {
         expect((err as ApiError).code).toBe("unsafe_archive");
       }
       expect((await s.files.batch([{ op: "stat", path: "unsafe" }]))[0]?.error?.code).toBe("not_found");
-      const garbage = await fetch(`${baseURL()}/api/sessions/${session.id}/files/archive?path=g`, {
-        method: "PUT",
-        headers: owner.headers,
+      // callRaw: the body is not JSON.
+      const garbage = await clientFor(owner).callRaw("PUT /api/sessions/{sessionId}/files/archive", {
+        params: { sessionId: session.id },
+        query: { path: "g" },
         body: "not a tar",
+        acceptErrors: true,
       });
       expect(garbage.status).toBe(400);
-      expect((await api(owner, "GET", `/api/sessions/${session.id}/files/archive?path=up/dir/a.txt`)).status).toBe(400);
-      expect((await api(owner, "GET", `/api/sessions/${session.id}/files/archive?path=../x`)).status).toBe(400);
+      expect(
+        (
+          await api(owner, "GET /api/sessions/{sessionId}/files/archive", {
+            params: { sessionId: session.id },
+            query: { path: "up/dir/a.txt" },
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (await api(owner, "GET /api/sessions/{sessionId}/files/archive", { params: { sessionId: session.id }, query: { path: "../x" } }))
+          .status,
+      ).toBe(400);
     } finally {
       await rm(local, { recursive: true, force: true });
     }
@@ -200,8 +229,9 @@ describe("the file API for programs", () => {
     await s.files.mkdir("w");
     const abort = new AbortController();
     const events: WatchEvent[] = [];
-    const res = await fetch(`${baseURL()}/api/sessions/${session.id}/files/watch?path=w&timeoutMs=30000`, {
-      headers: owner.headers,
+    const res = await api(owner, "GET /api/sessions/{sessionId}/files/watch", {
+      params: { sessionId: session.id },
+      query: { path: "w", timeoutMs: 30000 },
       signal: abort.signal,
     });
     expect(res.status).toBe(200);
@@ -253,10 +283,10 @@ describe("the file API for programs", () => {
       .toBe(true);
     await done;
 
-    for (const query of ["path=../x", "path=w&timeoutMs=5", "path=nope"]) {
-      const bad = await api(owner, "GET", `/api/sessions/${session.id}/files/watch?${query}`);
-      expect(bad.status, query).toBeGreaterThanOrEqual(400);
-      expect(bad.status, query).toBeLessThan(500);
+    for (const query of [{ path: "../x" }, { path: "w", timeoutMs: 5 }, { path: "nope" }]) {
+      const bad = await api(owner, "GET /api/sessions/{sessionId}/files/watch", { params: { sessionId: session.id }, query });
+      expect(bad.status, JSON.stringify(query)).toBeGreaterThanOrEqual(400);
+      expect(bad.status, JSON.stringify(query)).toBeLessThan(500);
       expect(bad.headers.get("content-type")).toContain("application/json");
     }
   });
@@ -264,16 +294,17 @@ describe("the file API for programs", () => {
   it("holds at most 8 watches per runtime (429); a watch that timed out frees its place", async () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "files-watch-limit" });
-    const url = `${baseURL()}/api/sessions/${session.id}/files/watch?timeoutMs=2000`;
-    const open = await Promise.all(Array.from({ length: 8 }, () => fetch(url, { headers: owner.headers })));
+    const watch = () =>
+      api(owner, "GET /api/sessions/{sessionId}/files/watch", { params: { sessionId: session.id }, query: { timeoutMs: 2000 } });
+    const open = await Promise.all(Array.from({ length: 8 }, watch));
     expect(open.map((r) => r.status)).toEqual(Array(8).fill(200));
-    const ninth = await fetch(url, { headers: owner.headers });
+    const ninth = await watch();
     expect(ninth.status).toBe(429);
     expect(await errorCode(ninth)).toBe("rate_limited");
     // Each ends by itself with an `end` event once its timeout ran out.
     const texts = await Promise.all(open.map((r) => r.text()));
     for (const text of texts) expect(text).toContain("event: end");
-    const again = await fetch(url, { headers: owner.headers });
+    const again = await watch();
     expect(again.status).toBe(200);
     await again.body?.cancel();
   });
@@ -287,38 +318,40 @@ describe("the file API for programs", () => {
     const stat = { ops: [{ op: "stat", path: "" }] };
 
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
-    expect((await api(viewer, "POST", `/api/sessions/${session.id}/files/batch`, stat)).status).toBe(403);
-    expect((await api(viewer, "GET", `/api/sessions/${session.id}/files/archive`)).status).toBe(403);
-    for (const [method, p] of [
-      ["POST", "batch"],
-      ["GET", "archive"],
-      ["GET", "watch"],
-    ] as const) {
-      const res = await api(owner, method, `/api/sessions/${foreign.id}/files/${p}`, method === "POST" ? stat : undefined);
-      expect(res.status, p).toBe(404);
+    expect(
+      (await api(viewer, "POST /api/sessions/{sessionId}/files/batch", { params: { sessionId: session.id }, body: stat })).status,
+    ).toBe(403);
+    expect((await api(viewer, "GET /api/sessions/{sessionId}/files/archive", { params: { sessionId: session.id } })).status).toBe(403);
+    for (const request of [
+      req("POST /api/sessions/{sessionId}/files/batch", { params: { sessionId: foreign.id }, body: stat }),
+      req("GET /api/sessions/{sessionId}/files/archive", { params: { sessionId: foreign.id } }),
+      req("GET /api/sessions/{sessionId}/files/watch", { params: { sessionId: foreign.id } }),
+    ]) {
+      const res = await send(owner, request);
+      expect(res.status, request.label).toBe(404);
     }
 
     const mint = async (body: Record<string, unknown>) =>
       (await expectOK(
-        await api(owner, "POST", "/api/scoped-tokens", { name: "agent", expiresInSeconds: 600, ...body }),
+        await api(owner, "POST /api/scoped-tokens", { body: { name: "agent", expiresInSeconds: 600, ...body } }),
         201,
       )) as ScopedToken;
     const as = (token: string): StackUser => ({ ...owner, token, headers: { authorization: `Bearer ${token}` } });
     const files = as((await mint({ sessionId: session.id, scopes: ["files"] })).token);
     expect((await batch(files, session.id, [{ op: "write", path: "t.txt", content: "t" }]))[0]?.ok).toBe(true);
-    const tgz = await fetch(`${baseURL()}/api/sessions/${session.id}/files/archive`, { headers: files.headers });
+    const tgz = await api(files, "GET /api/sessions/{sessionId}/files/archive", { params: { sessionId: session.id } });
     expect(tgz.status).toBe(200);
     await tgz.arrayBuffer();
     const exec = as((await mint({ sessionId: session.id, scopes: ["exec"] })).token);
-    for (const [user, method, p, body] of [
-      [exec, "POST", `/api/sessions/${session.id}/files/batch`, stat],
-      [exec, "GET", `/api/sessions/${session.id}/files/watch`, undefined],
-      [files, "POST", `/api/sessions/${other.id}/files/batch`, stat],
-      [files, "POST", `/api/sessions/${session.id}/exec`, { command: "true" }],
-      [files, "POST", `/api/sessions/${session.id}/snapshots`, {}],
+    for (const [user, request] of [
+      [exec, req("POST /api/sessions/{sessionId}/files/batch", { params: { sessionId: session.id }, body: stat })],
+      [exec, req("GET /api/sessions/{sessionId}/files/watch", { params: { sessionId: session.id } })],
+      [files, req("POST /api/sessions/{sessionId}/files/batch", { params: { sessionId: other.id }, body: stat })],
+      [files, req("POST /api/sessions/{sessionId}/exec", { params: { sessionId: session.id }, body: { command: "true" } })],
+      [files, req("POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: {} })],
     ] as const) {
-      const res = await api(user, method, p, body);
-      expect(res.status, `${method} ${p}`).toBe(403);
+      const res = await send(user, request);
+      expect(res.status, request.label).toBe(403);
       expect(await errorCode(res)).toBe("token_not_allowed");
     }
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK } from "./helpers/api";
 import { putFile, sampleTree, shellExtras, treeDigest } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
-import { createStackUser } from "./helpers/users";
+import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
 
@@ -17,7 +17,10 @@ describe("POST /api/sessions/:id/fork", () => {
     const before = await treeDigest(owner, source.id, ROOT);
 
     const fork = forkResponseSchema.parse(
-      await expectOK(await api(owner, "POST", `/api/sessions/${source.id}/fork`, { name: "fork-dst" }), 201),
+      await expectOK(
+        await api(owner, "POST /api/sessions/{sessionId}/fork", { params: { sessionId: source.id }, body: { name: "fork-dst" } }),
+        201,
+      ),
     );
     expect(fork.session.name).toBe("fork-dst");
     expect(fork.session.state).toBe("running");
@@ -26,14 +29,19 @@ describe("POST /api/sessions/:id/fork", () => {
     expect(await treeDigest(owner, fork.session.id, ROOT)).toBe(before);
     // The snapshot is taken straight into the fork as its restore point (no copy); the source's list is untouched.
     const listed = async (id: string) =>
-      ((await expectOK(await api(owner, "GET", `/api/sessions/${id}/snapshots`))) as { snapshots: { id: string }[] }).snapshots.map(
-        (s) => s.id,
-      );
+      (
+        (await expectOK(await api(owner, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId: id } }))) as {
+          snapshots: { id: string }[];
+        }
+      ).snapshots.map((s) => s.id);
     expect(await listed(fork.session.id)).toEqual([fork.snapshotId]);
     expect(await listed(source.id)).not.toContain(fork.snapshotId);
     // The branches are independent: a change in the fork does not reach the source.
     const changed = (await expectOK(
-      await api(owner, "POST", `/api/sessions/${fork.session.id}/exec`, { command: `echo branch > ${ROOT}/empty.txt` }),
+      await api(owner, "POST /api/sessions/{sessionId}/exec", {
+        params: { sessionId: fork.session.id },
+        body: { command: `echo branch > ${ROOT}/empty.txt` },
+      }),
     )) as { exitCode: number };
     expect(changed.exitCode).toBe(0);
     expect(await treeDigest(owner, source.id, ROOT)).toBe(before);
@@ -45,10 +53,12 @@ describe("POST /api/sessions/:id/fork", () => {
     const stopped = await createSession(owner, { name: "fork-b", start: false });
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
     const stranger = await createStackUser();
-    expect((await api(viewer, "POST", `/api/sessions/${running.id}/fork`, { name: "x" })).status).toBe(403);
-    expect((await api(stranger, "POST", `/api/sessions/${running.id}/fork`, { name: "x" })).status).toBe(404);
-    expect((await api(owner, "POST", `/api/sessions/${stopped.id}/fork`, { name: "x" })).status).toBe(409);
-    expect((await api(owner, "POST", `/api/sessions/${running.id}/fork`, { name: "fork-b" })).status).toBe(409);
-    expect((await api(owner, "POST", `/api/sessions/${running.id}/fork`, { name: "Not Valid" })).status).toBe(400);
+    const fork = (user: StackUser, sessionId: string, name: string) =>
+      api(user, "POST /api/sessions/{sessionId}/fork", { params: { sessionId }, body: { name } });
+    expect((await fork(viewer, running.id, "x")).status).toBe(403);
+    expect((await fork(stranger, running.id, "x")).status).toBe(404);
+    expect((await fork(owner, stopped.id, "x")).status).toBe(409);
+    expect((await fork(owner, running.id, "fork-b")).status).toBe(409);
+    expect((await fork(owner, running.id, "Not Valid")).status).toBe(400);
   });
 });

@@ -18,7 +18,7 @@ afterEach(async () => {
 describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
   it("lists tools, creates a session, execs, writes and reads a file back, with the official client", async () => {
     const user = await createStackUser();
-    const { token } = (await expectOK(await api(user, "POST", "/api/auth/tokens", { name: "mcp" }))) as { token: string };
+    const { token } = (await expectOK(await api(user, "POST /api/auth/tokens", { body: { name: "mcp" } }))) as { token: string };
     const home = flareHome();
     const transport = new StdioClientTransport({
       command: "node",
@@ -83,7 +83,9 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
     const mine = await createSession(user, { name: "mcp-http" });
     const other = await createSession(user, { name: "mcp-other", start: false });
     const scoped = (await expectOK(
-      await api(user, "POST", "/api/scoped-tokens", { name: "mcp", sessionId: mine.id, scopes: ["exec", "files"], expiresInSeconds: 600 }),
+      await api(user, "POST /api/scoped-tokens", {
+        body: { name: "mcp", sessionId: mine.id, scopes: ["exec", "files"], expiresInSeconds: 600 },
+      }),
       201,
     )) as { token: string };
     const transport = new StreamableHTTPClientTransport(new URL(`${baseURL()}/api/mcp`), {
@@ -105,7 +107,7 @@ describe("MCP: flare mcp (stdio) and /api/mcp (HTTP)", () => {
     const templates = (await client.callTool({ name: "list_templates", arguments: {} })) as TextResult;
     expect(json(templates).error.code).toBe("token_not_allowed");
     // No credential, no MCP.
-    const anonymous = await fetch(`${baseURL()}/api/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const anonymous = await api(null, "POST /api/mcp", { body: {} });
     expect(anonymous.status).toBe(401);
   });
 });

@@ -3,17 +3,17 @@ import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { CreateVersionResponse, Template, UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { readTargz, targz } from "../../api/test/helpers/tar";
-import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
+import { api, baseURL, createSession, expectOK, getSession, runtimeApi, until } from "./helpers/api";
 import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
 
 async function createTemplate(user: StackUser, name: string): Promise<Template> {
-  return (await expectOK(await api(user, "POST", "/api/templates", { name }), 201)) as Template;
+  return (await expectOK(await api(user, "POST /api/templates", { body: { name } }), 201)) as Template;
 }
 
 /** Creates a version and PUTs its bundle through the grant, as the CLI and SPA do. */
 async function uploadVersion(user: StackUser, templateId: string, version: string, manifest: Manifest): Promise<UploadResult> {
   const created = (await expectOK(
-    await api(user, "POST", `/api/templates/${templateId}/versions`, { version, manifest }),
+    await api(user, "POST /api/templates/{templateId}/versions", { params: { templateId }, body: { version, manifest } }),
     201,
   )) as CreateVersionResponse;
   const bundle = await targz([
@@ -29,11 +29,11 @@ async function uploadVersion(user: StackUser, templateId: string, version: strin
 }
 
 async function getBuild(user: StackUser, id: string): Promise<Build> {
-  return (await expectOK(await api(user, "GET", `/api/template-builds/${id}`))) as Build;
+  return (await expectOK(await api(user, "GET /api/template-builds/{buildId}", { params: { buildId: id } }))) as Build;
 }
 
 async function buildLog(user: StackUser, id: string): Promise<string> {
-  return (await api(user, "GET", `/api/template-builds/${id}/log`)).text();
+  return (await api(user, "GET /api/template-builds/{buildId}/log", { params: { buildId: id } })).text();
 }
 
 const settled = (b: Build) => ["succeeded", "failed", "dead_lettered"].includes(b.status);
@@ -50,7 +50,7 @@ async function waitForBuild(user: StackUser, id: string, done: (b: Build) => boo
 }
 
 async function readSessionFile(user: StackUser, sessionId: string, path: string): Promise<string | null> {
-  const res = await api(user, "GET", `/runtime/sessions/${sessionId}/files/content?path=${path}`);
+  const res = await runtimeApi(user, "GET", sessionId, "files/content", { query: { path } });
   return res.status === 200 ? res.text() : null;
 }
 
@@ -77,15 +77,20 @@ describe("template build pipeline on the local stack (Queues + Workflows + runti
     expect(log).toMatch(/build step exited with code 0/);
     expect(log).toMatch(/artifact stored: \d+ bytes, sha256 [0-9a-f]{64}/);
 
-    const artifactRes = await api(user, "GET", `/api/template-builds/${build.id}/artifact`);
+    const artifactRes = await api(user, "GET /api/template-builds/{buildId}/artifact", { params: { buildId: build.id } });
     expect(artifactRes.status).toBe(200);
     const artifact = await readTargz(new Uint8Array(await artifactRes.arrayBuffer()));
     expect(artifact.get("dist/app.txt")).toMatch(/^built by v\d+/);
     expect(artifact.get("build-runs.txt")).toBe("run\n");
 
     // Not promoted yet: the template cannot start sessions.
-    expect((await api(user, "POST", "/api/sessions", { name: "too-early", templateId: tpl.id })).status).toBe(409);
-    await expectOK(await api(user, "POST", `/api/templates/${tpl.id}/promote`, { versionId: uploaded.version.id }));
+    expect((await api(user, "POST /api/sessions", { body: { name: "too-early", templateId: tpl.id } })).status).toBe(409);
+    await expectOK(
+      await api(user, "POST /api/templates/{templateId}/promote", {
+        params: { templateId: tpl.id },
+        body: { versionId: uploaded.version.id },
+      }),
+    );
 
     const session = await createSession(user, { name: "from-artifact", templateId: tpl.id });
     await until(async () => (await getSession(user, session.id)).state === "running", "session running", 60_000);
@@ -97,7 +102,9 @@ describe("template build pipeline on the local stack (Queues + Workflows + runti
     // A newer promoted version: the running session keeps its version and says a newer one exists.
     const v2 = await uploadVersion(user, tpl.id, "2.0.0", { persistedPaths: ["."], build: "echo v2 > version.txt" });
     await waitForBuild(user, v2.build.id, (b) => b.status === "succeeded");
-    await expectOK(await api(user, "POST", `/api/templates/${tpl.id}/promote`, { versionId: v2.version.id }));
+    await expectOK(
+      await api(user, "POST /api/templates/{templateId}/promote", { params: { templateId: tpl.id }, body: { versionId: v2.version.id } }),
+    );
     const old = await getSession(user, session.id);
     expect(old).toMatchObject({ versionId: uploaded.version.id, newerVersionAvailable: true });
     const fresh = await createSession(user, { name: "from-v2", templateId: tpl.id });
@@ -113,7 +120,7 @@ describe("template build pipeline on the local stack (Queues + Workflows + runti
     const build = await waitForBuild(user, uploaded.build.id, settled);
     expect(build).toMatchObject({ status: "failed", error: "build step exited with code 7", hasArtifact: false });
     expect(await buildLog(user, build.id)).toContain("npm ERR! missing script");
-    const failed = (await expectOK(await api(user, "GET", "/api/template-builds?status=failed"))) as { builds: Build[] };
+    const failed = (await expectOK(await api(user, "GET /api/template-builds", { query: { status: "failed" } }))) as { builds: Build[] };
     expect(failed.builds.map((b) => b.id)).toEqual([build.id]);
   });
 
@@ -133,11 +140,13 @@ describe("template build pipeline on the local stack (Queues + Workflows + runti
     // One first delivery plus max_retries (3) redeliveries, each noted, before the dead-letter queue.
     expect(log.match(/delivery \d failed/g)).toHaveLength(4);
     expect(log).toContain("out of retries: build dead-lettered");
-    const listed = (await expectOK(await api(user, "GET", "/api/template-builds?status=dead_lettered"))) as { builds: Build[] };
+    const listed = (await expectOK(await api(user, "GET /api/template-builds", { query: { status: "dead_lettered" } }))) as {
+      builds: Build[];
+    };
     expect(listed.builds.map((b) => b.id)).toEqual([dead.id]);
 
-    expect((await api(user, "POST", "/api/admin/template-builds/retry-dead-lettered")).status).toBe(403);
-    const retried = (await expectOK(await api(operator, "POST", "/api/admin/template-builds/retry-dead-lettered"))) as {
+    expect((await api(user, "POST /api/admin/template-builds/retry-dead-lettered")).status).toBe(403);
+    const retried = (await expectOK(await api(operator, "POST /api/admin/template-builds/retry-dead-lettered"))) as {
       buildIds: string[];
     };
     expect(retried.buildIds).toContain(dead.id);

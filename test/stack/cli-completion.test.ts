@@ -13,7 +13,9 @@ describe("shell completion", () => {
     const user = await createStackUser();
     const name = `compl-${Date.now().toString(36)}`;
     await createSession(user, { name });
-    const created = createApiTokenResponseSchema.parse(await expectOK(await api(user, "POST", "/api/auth/tokens", { name: "completion" })));
+    const created = createApiTokenResponseSchema.parse(
+      await expectOK(await api(user, "POST /api/auth/tokens", { body: { name: "completion" } })),
+    );
     const fh = flareHome();
     fh.env.BURSTFLARE_TOKEN = created.token;
     // `flare` on PATH, as an installed CLI would be.
@@ -55,7 +57,7 @@ describe("shell completion", () => {
     expect(fish.stdout.split("\n").filter(Boolean), fish.stderr).toEqual([name]);
 
     // Within the cache's lifetime a tab press does not ask the API: it still answers with the token revoked.
-    await expectOK(await api(user, "DELETE", `/api/auth/tokens/${created.apiToken.id}`));
+    await expectOK(await api(user, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
     const cached = await completeIn(["flare", "snapshot", "list", name.slice(0, 8)]);
     expect(cached.stdout.split("\n").filter(Boolean)).toEqual([name]);
     // And with nothing cached, a refused request completes nothing and prints no error.

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseURL, until } from "./helpers/api";
+import { api, baseURL, until } from "./helpers/api";
 import { createBrowserUser, flare, flareHome, flareJSON, spawnFlare } from "./helpers/flare";
 
 interface Creds {
@@ -31,16 +31,11 @@ describe("flare CLI against the stack", () => {
 
     // Approving needs the browser's CSRF header: a cookie-authenticated POST without it is refused.
     const { "x-csrf-token": _, ...noCSRF } = browser.cookieHeaders;
-    const refused = await fetch(`${baseURL()}/api/cli/device/approve`, {
-      method: "POST",
-      headers: { ...noCSRF, "content-type": "application/json" },
-      body: JSON.stringify({ userCode: device.userCode }),
-    });
+    const refused = await api(null, "POST /api/cli/device/approve", { headers: noCSRF, body: { userCode: device.userCode } });
     expect(refused.status).toBe(403);
-    const approved = await fetch(`${baseURL()}/api/cli/device/approve`, {
-      method: "POST",
-      headers: { ...browser.cookieHeaders, "content-type": "application/json" },
-      body: JSON.stringify({ userCode: device.userCode }),
+    const approved = await api(null, "POST /api/cli/device/approve", {
+      headers: browser.cookieHeaders,
+      body: { userCode: device.userCode },
     });
     expect(approved.status).toBe(200);
 
@@ -150,7 +145,7 @@ describe("flare CLI against the stack", () => {
     const token = readCreds().servers[baseURL()]!.accessToken;
     const out = await flareJSON<{ loggedOut: boolean; revoked: boolean }>(fh, ["auth", "logout"]);
     expect(out).toMatchObject({ loggedOut: true, revoked: true });
-    const res = await fetch(`${baseURL()}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await api(null, "GET /api/auth/me", { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
     const r = await flare(fh, ["auth", "whoami"]);
     expect(r.code).toBe(1);

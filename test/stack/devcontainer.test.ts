@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, until } from "./helpers/api";
+import { api, createSession, expectOK, getSession, runtimeApi, until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -31,7 +31,7 @@ const DEVCONTAINER = `// generated for the stack test
 `;
 
 async function readFile(user: StackUser, sessionId: string, file: string): Promise<string | null> {
-  const res = await api(user, "GET", `/runtime/sessions/${sessionId}/files/content?path=${file}`);
+  const res = await runtimeApi(user, "GET", sessionId, "files/content", { query: { path: file } });
   return res.status === 200 ? res.text() : null;
 }
 
@@ -63,7 +63,9 @@ describe("flare template import: devcontainer.json → template version → buil
     expect(result.template.name).toBe("stack-node-app");
     const build = await until(
       async () => {
-        const b = (await expectOK(await api(user, "GET", `/api/template-builds/${result.build.id}`))) as { status: string };
+        const b = (await expectOK(await api(user, "GET /api/template-builds/{buildId}", { params: { buildId: result.build.id } }))) as {
+          status: string;
+        };
         return ["succeeded", "failed", "dead_lettered"].includes(b.status) ? b : null;
       },
       "build settled",
@@ -81,14 +83,19 @@ describe("flare template import: devcontainer.json → template version → buil
     ]);
 
     // The stored version keeps the warnings (the SPA reads them from there).
-    const detail = (await expectOK(await api(user, "GET", `/api/templates/${result.template.id}`))) as {
+    const detail = (await expectOK(await api(user, "GET /api/templates/{templateId}", { params: { templateId: result.template.id } }))) as {
       versions: { manifest: Manifest }[];
     };
     expect(detail.versions[0]?.manifest.imported?.warnings).toHaveLength(3);
 
-    const log = await (await api(user, "GET", `/api/template-builds/${result.build.id}/log`)).text();
+    const log = await (await api(user, "GET /api/template-builds/{buildId}/log", { params: { buildId: result.build.id } })).text();
     expect(build.status, log).toBe("succeeded");
-    await expectOK(await api(user, "POST", `/api/templates/${result.template.id}/promote`, { versionId: result.version.id }));
+    await expectOK(
+      await api(user, "POST /api/templates/{templateId}/promote", {
+        params: { templateId: result.template.id },
+        body: { versionId: result.version.id },
+      }),
+    );
     expect(log).toContain("warning: devcontainer.json image: a template cannot choose the container image");
     expect(log).toContain("warning: devcontainer.json containerEnv.LD_PRELOAD: LD_PRELOAD is reserved");
     expect(log).toContain("==> onCreateCommand");

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { api, expectOK, getSession, until } from "./helpers/api";
+import { api, expectOK, getSession, runtimeApi, until } from "./helpers/api";
 import { type FlareHome, flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { privateRepo } from "./helpers/git-fixtures";
 import { type GitHost, startGitHost } from "./helpers/git-host";
@@ -32,7 +32,7 @@ async function events(fh: FlareHome, session: string): Promise<{ raw: string; me
 }
 
 async function readFile(user: StackUser, id: string, file: string): Promise<string | null> {
-  const res = await api(user, "GET", `/runtime/sessions/${id}/files/content?path=${file}`);
+  const res = await runtimeApi(user, "GET", id, "files/content", { query: { path: file } });
   return res.status === 200 ? res.text() : null;
 }
 
@@ -68,7 +68,7 @@ describe("a session starts from a private git repository with the user's stored 
   });
   afterAll(() => host?.stop());
   afterEach(async () => {
-    for (const [user, id] of started.splice(0)) await api(user, "POST", `/api/sessions/${id}/stop`);
+    for (const [user, id] of started.splice(0)) await api(user, "POST /api/sessions/{sessionId}/stop", { params: { sessionId: id } });
   });
 
   it("stores the token sealed and never answers it", async () => {
@@ -79,11 +79,13 @@ describe("a session starts from a private git repository with the user's stored 
     expect(JSON.parse(shown.stdout).credential).toMatchObject({ host: host.host, username: "x-access-token" });
     expect(shown.stdout).not.toContain(TOKEN);
     // Bad input is a 400 with the field named.
-    const bad = await api(owner, "POST", "/api/me/git-credential", { host: "not a host", token: "x" });
+    const bad = await api(owner, "POST /api/me/git-credential", { body: { host: "not a host", token: "x" } });
     expect(bad.status).toBe(400);
-    const badURL = await api(owner, "POST", "/api/sessions", {
-      name: "creds-in-url",
-      git: { url: `https://u:${TOKEN}@example.com/r.git` },
+    const badURL = await api(owner, "POST /api/sessions", {
+      body: {
+        name: "creds-in-url",
+        git: { url: `https://u:${TOKEN}@example.com/r.git` },
+      },
     });
     expect(badURL.status).toBe(400);
   });
@@ -129,15 +131,21 @@ describe("a session starts from a private git repository with the user's stored 
     // The helper answers for its one host only: the same address on another port gets no token.
     await host.serve(OTHER_PORT);
     const other = (await expectOK(
-      await api(owner, "POST", `/api/sessions/${id}/git/clone`, { git: { url: host.url("other.git", OTHER_PORT) } }),
+      await api(owner, "POST /api/sessions/{sessionId}/git/clone", {
+        params: { sessionId: id },
+        body: { git: { url: host.url("other.git", OTHER_PORT) } },
+      }),
     )) as { ok: boolean; output: string };
     expect(other.ok).toBe(false);
     expect(other.output).toMatch(/could not read Username|Authentication failed|terminal prompts disabled/);
 
     // Another workspace cannot clone into this session; bad input is a 400.
     const stranger = await createStackUser();
-    expect((await api(stranger, "POST", `/api/sessions/${id}/git/clone`, {})).status).toBe(404);
-    expect((await api(owner, "POST", `/api/sessions/${id}/git/clone`, { git: { url: "file:///etc" } })).status).toBe(400);
+    expect((await api(stranger, "POST /api/sessions/{sessionId}/git/clone", { params: { sessionId: id }, body: {} })).status).toBe(404);
+    expect(
+      (await api(owner, "POST /api/sessions/{sessionId}/git/clone", { params: { sessionId: id }, body: { git: { url: "file:///etc" } } }))
+        .status,
+    ).toBe(400);
   });
 
   it("an imported devcontainer.json's prebuild clones the repository with the uploader's token; postCreateCommand runs on the clone; its sessions do not clone again", async () => {
@@ -156,7 +164,7 @@ describe("a session starts from a private git repository with the user's stored 
     const uploaded = await flareJSON<{ build: { id: string } }>(fh, ["template", "import", dir, "-V", "1", "--promote"], {
       timeoutMs: 180_000,
     });
-    const log = await (await api(owner, "GET", `/api/template-builds/${uploaded.build.id}/log`)).text();
+    const log = await (await api(owner, "GET /api/template-builds/{buildId}/log", { params: { buildId: uploaded.build.id } })).text();
     expect(log).toContain(`$ git clone ${url} (main)`);
     expect(log).toMatch(/Cloning into 'private'/);
     expect(log.indexOf("Cloning into 'private'")).toBeLessThan(log.indexOf("==> postCreateCommand"));
@@ -180,7 +188,7 @@ describe("a session starts from a private git repository with the user's stored 
     const id = await up(fh, owner, ["dotted", "-t", template]);
     // Applied at boot: the mark of install.sh in HOME, the run kept with its output.
     expect(await readFile(owner, id, "installed-by-dotfiles")).toBe("done\n");
-    const kept = (await expectOK(await api(owner, "GET", `/api/sessions/${id}/dotfiles`))) as {
+    const kept = (await expectOK(await api(owner, "GET /api/sessions/{sessionId}/dotfiles", { params: { sessionId: id } }))) as {
       run: { status: string; output: string; at: string };
     };
     expect(kept.run).toMatchObject({ status: "applied", output: expect.stringContaining("installing dotfiles") });
@@ -191,7 +199,7 @@ describe("a session starts from a private git repository with the user's stored 
 
     // A restart finds .dotfiles/.git and leaves the kept run as it was.
     const before = (await getSession(owner, id)).stateVersion;
-    const restart = await api(owner, "POST", `/api/sessions/${id}/restart`);
+    const restart = await api(owner, "POST /api/sessions/{sessionId}/restart", { params: { sessionId: id } });
     expect(restart.status).toBe(200);
     await until(
       async () => {
@@ -201,15 +209,19 @@ describe("a session starts from a private git repository with the user's stored 
       "running again after the restart",
       60_000,
     );
-    const after = (await expectOK(await api(owner, "GET", `/api/sessions/${id}/dotfiles`))) as { run: { at: string } };
+    const after = (await expectOK(await api(owner, "GET /api/sessions/{sessionId}/dotfiles", { params: { sessionId: id } }))) as {
+      run: { at: string };
+    };
     expect(after.run.at).toBe(kept.run.at);
     // Applying again by hand is allowed and reports the earlier run.
-    expect((await expectOK(await api(owner, "POST", `/api/sessions/${id}/dotfiles/apply`))) as { ok: boolean }).toMatchObject({ ok: true });
+    expect(
+      (await expectOK(await api(owner, "POST /api/sessions/{sessionId}/dotfiles/apply", { params: { sessionId: id } }))) as { ok: boolean },
+    ).toMatchObject({ ok: true });
 
     expect((await flare(fh, ["--json", "dotfiles", "clear"])).code).toBe(0);
     expect(JSON.parse((await flare(fh, ["--json", "dotfiles", "show"])).stdout).dotfiles).toBeNull();
-    expect((await api(owner, "POST", `/api/sessions/${id}/dotfiles/apply`)).status).toBe(400);
+    expect((await api(owner, "POST /api/sessions/{sessionId}/dotfiles/apply", { params: { sessionId: id } })).status).toBe(400);
     const stranger = await createStackUser();
-    expect((await api(stranger, "GET", `/api/sessions/${id}/dotfiles`)).status).toBe(404);
+    expect((await api(stranger, "GET /api/sessions/{sessionId}/dotfiles", { params: { sessionId: id } })).status).toBe(404);
   });
 });

@@ -34,12 +34,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
       SIGNUP_POLICY: "invite-only",
       // Enables deterministic fault injection (api/src/builds/test-hooks.ts); never set outside tests.
       BF_TEST_HOOKS: "1",
+      // Operator seeding routes (api/src/admin/routes/seed.ts): every fixture is made through them.
+      OPERATOR_SEEDING: "1",
     },
   });
   project.provide("baseURL", stack.baseURL);
   project.provide("runtimeSecret", stack.runtimeSecret);
   try {
-    project.provide("operator", await proveOperator(stack.baseURL, stack.bootstrapCode));
+    // Made as a deployer makes theirs: a passkey sign-up with the bootstrap code; no SQL grants operator rights.
+    const { signUpStackOperator } = await import("../../scripts/lib/stack-operator.mjs");
+    project.provide(
+      "operator",
+      await signUpStackOperator(stack.baseURL, { email: "operator@example.com", bootstrapCode: stack.bootstrapCode }),
+    );
   } catch (err) {
     await stack.stop();
     throw err;
@@ -48,22 +55,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("bootstrapCode", stack.bootstrapCode);
   project.provide("runtimeDriver", runtimeDriver());
   return async () => stack.stop();
-}
-
-/**
- * The stack's operator, made as a deployer would: an account with the listed address that redeems
- * the bootstrap code the stack printed. No SQL grants operator rights.
- */
-async function proveOperator(baseURL: string, code: string): Promise<ProvidedOperator> {
-  const { createStackUser } = await import("./helpers/users");
-  const user = await createStackUser({ email: "operator@example.com" });
-  const res = await fetch(`${baseURL}/api/admin/bootstrap`, {
-    method: "POST",
-    headers: { ...user.headers, "content-type": "application/json" },
-    body: JSON.stringify({ code }),
-  });
-  if (res.status !== 200) throw new Error(`redeeming the stack's bootstrap code failed: ${res.status} ${await res.text()}`);
-  return { userId: user.userId, email: user.email, workspaceId: user.workspaceId, token: user.token };
 }
 
 export interface ProvidedOperator {
@@ -77,7 +68,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
     runtimeSecret: string;
-    /** The stack's operator (proven with the bootstrap code); a CLI token valid for a day. */
+    /** The stack's operator (signed up with the bootstrap code); an API token valid for a day. */
     operator: ProvidedOperator;
     /** Already redeemed by the setup; only for replay tests. */
     bootstrapCode: string;

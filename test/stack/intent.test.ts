@@ -16,7 +16,7 @@ async function sleepingSession(user: StackUser, name: string, startOnIntent: boo
 }
 
 async function intent(user: StackUser, body: Record<string, unknown>) {
-  return intentResponse.parse(await expectOK(await api(user, "POST", "/api/intent", body), 202));
+  return intentResponse.parse(await expectOK(await api(user, "POST /api/intent", { body }), 202));
 }
 
 describe("start on intent", () => {
@@ -35,7 +35,9 @@ describe("start on intent", () => {
 
     // The wake was measured, and the intent knows when the session was ready and when the user came.
     const latency = await until(async () => {
-      const body = sessionLatencyResponse.parse(await expectOK(await api(user, "GET", `/api/sessions/${id}/latency`)));
+      const body = sessionLatencyResponse.parse(
+        await expectOK(await api(user, "GET /api/sessions/{sessionId}/latency", { params: { sessionId: id } })),
+      );
       return body.session.intent.connected === 1 ? body : null;
     }, "intent connect recorded");
     expect(latency.session.wake.count).toBe(1);
@@ -57,7 +59,7 @@ describe("start on intent", () => {
     expect(await intent(user, { surface: "workbench", sessionId: unmarked })).toMatchObject({ action: "none" });
     expect((await getSession(user, unmarked)).state).toBe("sleeping");
 
-    await expectOK(await api(user, "PATCH", `/api/sessions/${unmarked}`, { startOnIntent: true }));
+    await expectOK(await api(user, "PATCH /api/sessions/{sessionId}", { params: { sessionId: unmarked }, body: { startOnIntent: true } }));
     expect(await intent(user, { surface: "ssh", sessionId: unmarked })).toMatchObject({ action: "waking", sessionId: unmarked });
     await until(async () => (await getSession(user, unmarked)).state === "running", "woken for ssh", 60_000);
   });

@@ -13,7 +13,9 @@ const ROOT = "work";
 /** The phases of the session's newest boot, as the Session DO recorded them (GET …/latency). */
 async function lastBootPhases(user: StackUser, sessionId: string, count: number): Promise<Record<string, number>> {
   const body = await until(async () => {
-    const parsed = sessionLatencyResponse.parse(await expectOK(await api(user, "GET", `/api/sessions/${sessionId}/latency`)));
+    const parsed = sessionLatencyResponse.parse(
+      await expectOK(await api(user, "GET /api/sessions/{sessionId}/latency", { params: { sessionId } })),
+    );
     return parsed.session.start.count + parsed.session.wake.count >= count ? parsed : null;
   }, `boot ${count} recorded`);
   const newest = [...body.recent].sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
@@ -83,13 +85,20 @@ describe("kept workspace across sleep and stop (local driver)", () => {
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
     const session = await createSession(user, { name: "kept-restore", templateId });
     await putFile(user, session.id, `${ROOT}/v.txt`, "one\n");
-    const one = (await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "one" }), 201)) as { id: string };
+    const one = (await expectOK(
+      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "one" } }),
+      201,
+    )) as { id: string };
     await putFile(user, session.id, `${ROOT}/v.txt`, "two\n");
     const ws = await workspaceDirOf(session.id);
     await sessionAction(user, session.id, "stop");
     expect(fs.readFileSync(path.join(ws, ROOT, "v.txt"), "utf8")).toBe("two\n");
     // Restoring "one" while stopped makes a new restore point: the folder sealed for the stop flush must not be used.
-    await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${one.id}/restore`));
+    await expectOK(
+      await api(user, "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+        params: { sessionId: session.id, snapshotId: one.id },
+      }),
+    );
     await sessionAction(user, session.id, "start");
     expect((await readFile(user, session.id, `${ROOT}/v.txt`)).bytes.toString()).toBe("one\n");
     expect(await lastBootPhases(user, session.id, 2)).toHaveProperty("restoring_snapshot");
@@ -102,7 +111,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
 
     await sessionAction(user, session.id, "stop");
     expect(fs.existsSync(ws)).toBe(true);
-    await expectOK(await api(user, "DELETE", `/api/sessions/${session.id}`), 200);
+    await expectOK(await api(user, "DELETE /api/sessions/{sessionId}", { params: { sessionId: session.id } }), 200);
     await until(async () => !fs.existsSync(ws), "kept folder removed with the session");
   });
 });

@@ -1,6 +1,6 @@
 import type { SessionState } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
+import { api, baseURL, createSession, expectOK, getSession, runtimeApi, sessionAction, until } from "./helpers/api";
 import { killRuntime, processAlive, runtimesOf } from "./helpers/runtime-host";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
@@ -13,7 +13,7 @@ async function writeFile(user: StackUser, sessionId: string, path: string, body:
 }
 
 async function readFile(user: StackUser, sessionId: string, path: string): Promise<{ status: number; text: string }> {
-  const res = await api(user, "GET", `/runtime/sessions/${sessionId}/files/content?path=${path}`);
+  const res = await runtimeApi(user, "GET", sessionId, "files/content", { query: { path } });
   return { status: res.status, text: await res.text() };
 }
 
@@ -22,7 +22,7 @@ describe("session lifecycle on the local driver", () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "persist" });
     await writeFile(user, session.id, "notes/keep.txt", "kept across stop");
-    const events = await fetch(`${baseURL()}/api/sessions/${session.id}/events`, { headers: user.headers });
+    const events = await api(user, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
     expect(events.headers.get("content-type")).toContain("text/event-stream");
     const stopped = await sessionAction(user, session.id, "stop");
     expect(stopped).toMatchObject({ state: "stopped", lastLifecyclePhase: "stopped", runtimeStatus: "stopped" });
@@ -40,7 +40,7 @@ describe("session lifecycle on the local driver", () => {
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
     const session = await createSession(user, { name: "sleepy", templateId });
     await writeFile(user, session.id, "before-sleep.txt", "zzz");
-    const events = await fetch(`${baseURL()}/api/sessions/${session.id}/events`, { headers: user.headers });
+    const events = await api(user, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
     const detail = await getSession(user, session.id);
     expect(detail.activity).toMatchObject({ idleTimeoutSeconds: 5 });
     expect(detail.activity?.keptAwakeBy.join(" ")).toMatch(/files activity/);
@@ -60,7 +60,7 @@ describe("session lifecycle on the local driver", () => {
     const user = await createStackUser();
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
     const session = await createSession(user, { name: "leased", templateId });
-    const res = await api(user, "POST", `/api/sessions/${session.id}/keep-awake`, { minutes: 1 });
+    const res = await api(user, "POST /api/sessions/{sessionId}/keep-awake", { params: { sessionId: session.id }, body: { minutes: 1 } });
     const body = (await expectOK(res)) as { session: { activity: { leases: unknown[]; keptAwakeBy: string[] } } };
     expect(body.session.activity.leases).toHaveLength(1);
     expect(body.session.activity.keptAwakeBy[0]).toMatch(/keep-awake lease until/);
@@ -75,8 +75,10 @@ describe("session lifecycle on the local driver", () => {
   it("20 concurrent start/stop/restart calls end in one consistent state with exactly one agent", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "storm" });
-    const actions = Array.from({ length: 20 }, (_, i) => (["start", "stop", "restart"] as const)[i % 3]);
-    const results = await Promise.all(actions.map((a) => api(user, "POST", `/api/sessions/${session.id}/${a}`)));
+    const actions = Array.from({ length: 20 }, (_, i) => (["start", "stop", "restart"] as const)[i % 3] ?? "start");
+    const results = await Promise.all(
+      actions.map((a) => api(user, `POST /api/sessions/{sessionId}/${a}`, { params: { sessionId: session.id } })),
+    );
     for (const r of results) expect(r.status).toBe(200);
     const final = await getSession(user, session.id);
     // The last call applied is a start or restart (index 19 → "start"... in arrival order) or a stop; either way state and runtimes agree.
@@ -101,7 +103,10 @@ describe("session lifecycle on the local driver", () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "crashy" });
     await writeFile(user, session.id, "saved.txt", "in the snapshot");
-    await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "before crash" }), 201);
+    await expectOK(
+      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "before crash" } }),
+      201,
+    );
     await writeFile(user, session.id, "unsaved.txt", "lost with the crash");
     const [runtime] = await runtimesOf(session.id);
     expect(runtime).toBeDefined();

@@ -19,7 +19,8 @@ const server = (port: number, host: string) =>
   `nohup node -e "require('http').createServer((q, r) => r.end('port ${port}')).listen(${port}, '${host}')" > /dev/null 2>&1 &`;
 
 async function ports(user: StackUser, sessionId: string): Promise<SessionPort[]> {
-  return ((await expectOK(await api(user, "GET", `/api/sessions/${sessionId}/ports`))) as { ports: SessionPort[] }).ports;
+  return ((await expectOK(await api(user, "GET /api/sessions/{sessionId}/ports", { params: { sessionId } }))) as { ports: SessionPort[] })
+    .ports;
 }
 
 describe("ports: what listens in a session, with the template's labels", () => {
@@ -78,11 +79,15 @@ describe("ports: what listens in a session, with the template's labels", () => {
   });
 
   it("opens any port privately on its own origin, and shares one with the workspace on that origin only", async () => {
-    const visit = (await expectOK(await api(owner, "POST", `/api/sessions/${sessionId}/ports/4200/visit`, { path: "/" }))) as {
+    const visit = (await expectOK(
+      await api(owner, "POST /api/sessions/{sessionId}/ports/{port}/visit", { params: { sessionId, port: 4200 }, body: { path: "/" } }),
+    )) as {
       url: string;
       origin: string;
     };
-    const preview = (await expectOK(await api(owner, "POST", `/api/sessions/${sessionId}/preview-visit`, { path: "/" }))) as {
+    const preview = (await expectOK(
+      await api(owner, "POST /api/sessions/{sessionId}/preview-visit", { params: { sessionId }, body: { path: "/" } }),
+    )) as {
       origin: string;
     };
     // <label>-4200-v<visit>.localhost: not the preview's host, and a host of this visit's own.
@@ -107,7 +112,10 @@ describe("ports: what listens in a session, with the template's labels", () => {
 
     // A workspace link to port 4200: a member reaches 4200 and nothing else with it.
     const link = (await expectOK(
-      await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { scope: "workspace", expiresInSeconds: 3600, port: 4200 }),
+      await api(owner, "POST /api/sessions/{sessionId}/shares", {
+        params: { sessionId },
+        body: { scope: "workspace", expiresInSeconds: 3600, port: 4200 },
+      }),
       201,
     )) as { path: string; url: string; share: { port: number | null } };
     expect(link.share.port).toBe(4200);
@@ -124,20 +132,26 @@ describe("ports: what listens in a session, with the template's labels", () => {
     expect((await visitOn(shared.origin.replace("-4200-", "-4100-"), shareCookie).get("/")).status).toBe(404);
     // A stranger cannot open another workspace's port.
     const stranger = await createStackUser();
-    expect((await api(stranger, "POST", `/api/sessions/${sessionId}/ports/4200/visit`, { path: "/" })).status).toBe(404);
-    expect((await api(owner, "POST", `/api/sessions/${sessionId}/ports/70000/visit`, { path: "/" })).status).toBe(400);
+    expect(
+      (await api(stranger, "POST /api/sessions/{sessionId}/ports/{port}/visit", { params: { sessionId, port: 4200 }, body: { path: "/" } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await api(owner, "POST /api/sessions/{sessionId}/ports/{port}/visit", { params: { sessionId, port: 70000 }, body: { path: "/" } }))
+        .status,
+    ).toBe(400);
   });
 
   it("refuses viewers (403), other workspaces (404) and sessions that are not running (409)", async () => {
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
-    expect((await api(viewer, "GET", `/api/sessions/${sessionId}/ports`)).status).toBe(403);
+    expect((await api(viewer, "GET /api/sessions/{sessionId}/ports", { params: { sessionId } })).status).toBe(403);
     const stranger = await createStackUser();
-    const other = await api(stranger, "GET", `/api/sessions/${sessionId}/ports`);
+    const other = await api(stranger, "GET /api/sessions/{sessionId}/ports", { params: { sessionId } });
     expect(other.status).toBe(404);
     expect(((await other.json()) as { error: { code: string } }).error.code).toBe("not_found");
     await sessionAction(owner, sessionId, "stop");
     await until(async () => (await getSession(owner, sessionId)).state === "stopped", "stopped", 60_000);
-    const stopped = await api(owner, "GET", `/api/sessions/${sessionId}/ports`);
+    const stopped = await api(owner, "GET /api/sessions/{sessionId}/ports", { params: { sessionId } });
     expect(stopped.status).toBe(409);
     expect(((await stopped.json()) as { error: { code: string } }).error.code).toBe("invalid_state");
   });

@@ -10,7 +10,7 @@ import { createStackUser, type StackUser } from "./helpers/users";
  * ever answers with a redirect to a fresh visit's own host (`<label>-v<visit>.localhost:<port>`), whose
  * entry trades the signed grant for a host-only cookie; the app then runs at `/` in the CSP
  * sandbox, and the grant is re-checked against the user's role on every request. Expired and
- * other-purpose grants need the signing key: api/test/preview-grants.test.ts.
+ * other-purpose grants need the signing key: api/test/preview/preview-grants.test.ts.
  */
 
 const navigate = { accept: "text/html", "sec-fetch-mode": "navigate" };
@@ -139,14 +139,18 @@ describe("the owner's preview runs sandboxed on its own origin", () => {
     // A viewer never gets a grant.
     expect((await get(`/runtime/sessions/${id}/preview/`, viewer.headers)).status).toBe(403);
 
-    await expectOK(await api(owner, "PATCH", `/api/workspaces/current/members/${member.userId}`, { role: "viewer" }));
+    await expectOK(
+      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: member.userId }, body: { role: "viewer" } }),
+    );
     expect((await visit.get("/page")).status).toBe(403);
     expect((await visit.ws("/hmr")).status).toBe(403);
 
-    await expectOK(await api(owner, "PATCH", `/api/workspaces/current/members/${member.userId}`, { role: "member" }));
+    await expectOK(
+      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: member.userId }, body: { role: "member" } }),
+    );
     expect((await visit.get("/page")).status).toBe(200);
 
-    await expectOK(await api(owner, "DELETE", `/api/workspaces/current/members/${member.userId}`));
+    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: member.userId } }));
     expect((await visit.get("/page")).status).toBe(404);
     expect((await visit.ws("/hmr")).status).toBe(404);
     // The owner's own visit is untouched.

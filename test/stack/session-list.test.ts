@@ -1,6 +1,6 @@
 import { type Session, sessionListResponse, workspaceSessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, sessionAction } from "./helpers/api";
+import { api, createSession, expectOK, sessionAction } from "./helpers/api";
 import { flare, flareHome, flareJSON, signIn } from "./helpers/flare";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
@@ -48,10 +48,10 @@ class SSEReader {
 }
 
 const openEvents = async (user: StackUser, headers: Record<string, string> = {}) =>
-  new SSEReader(await fetch(`${baseURL()}/api/sessions/events`, { headers: { ...user.headers, ...headers } }));
+  new SSEReader(await api(user, "GET /api/sessions/events", { headers }));
 
 async function page(user: StackUser, query: string) {
-  return sessionListResponse.parse(await expectOK(await api(user, "GET", `/api/sessions?${query}`)));
+  return sessionListResponse.parse(await expectOK(await api(user, "GET /api/sessions", { query })));
 }
 
 /** Follows nextCursor from the first page; also checks no page is larger than asked. */
@@ -94,8 +94,11 @@ describe("GET /api/sessions at scale: server-side pages and filters, one event s
     stranger = await createStackUser();
     // The plan allows a handful of sessions; an operator lifts the limit for this workspace.
     await expectOK(
-      await api(stackOperator(), "PUT", `/api/admin/workspaces/${owner.workspaceId}/quota-overrides`, {
-        overrides: { totalSessions: 1000 },
+      await api(stackOperator(), "PUT /api/admin/workspaces/{workspaceId}/quota-overrides", {
+        params: { workspaceId: owner.workspaceId },
+        body: {
+          overrides: { totalSessions: 1000 },
+        },
       }),
     );
     templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."] });
@@ -165,7 +168,7 @@ describe("GET /api/sessions at scale: server-side pages and filters, one event s
       "name=Not_A_Name",
     ];
     for (const query of bad) {
-      const res = await api(owner, "GET", `/api/sessions?${query}`);
+      const res = await api(owner, "GET /api/sessions", { query });
       expect(res.status, query).toBe(400);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code, query).toMatch(/^(validation_failed|bad_request)$/);
@@ -184,7 +187,7 @@ describe("GET /api/sessions at scale: server-side pages and filters, one event s
     // A cursor from one workspace's list pages nothing of it in another.
     const ownerCursor = (await page(owner, "limit=1")).nextCursor;
     expect((await page(stranger, `cursor=${ownerCursor}`)).sessions.every((s) => s.workspaceId === stranger.workspaceId)).toBe(true);
-    expect((await api(null, "GET", "/api/sessions/events")).status).toBe(401);
+    expect((await api(null, "GET /api/sessions/events")).status).toBe(401);
   });
 
   it("pushes state changes of the workspace's sessions on one stream, and only to that workspace", async () => {

@@ -6,7 +6,7 @@ import { api, baseURL, createSession, expectOK } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 async function sshToken(user: StackUser, sessionId: string): Promise<{ token: string; sshUser: string }> {
-  return sshTokenSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/ssh-token`)));
+  return sshTokenSchema.parse(await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId } })));
 }
 
 /** Runs `command` over SSH carried by the session's /ssh WebSocket; resolves with stdout or the auth error. */
@@ -46,7 +46,7 @@ describe("ssh through the runtime route", () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "sshd" });
     const keys = utils.generateKeyPairSync("ed25519", { comment: "stack test" });
-    await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: keys.public, name: "stack" }));
+    await expectOK(await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: keys.public, name: "stack" } }));
 
     const first = await sshToken(user, session.id);
     const out = await sshExec(session.id, first.token, first.sshUser, keys.private, "echo ssh-$((20+22)) && whoami >/dev/null; echo $USER");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, until } from "./helpers/api";
+import { createSession, expectOK, getSession, runtimeApi, until } from "./helpers/api";
 import { visitPreview } from "./helpers/preview-host";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser } from "./helpers/users";
@@ -39,7 +39,7 @@ describe("session create → running → terminal", () => {
     const term = await TerminalClient.open(session.id, user.headers);
     term.send("printf 'from-terminal' > from-term.txt && echo WROTE-$((40+2))\r");
     await term.waitFor("WROTE-42");
-    const read = await api(user, "GET", `/runtime/sessions/${session.id}/files/content?path=from-term.txt`);
+    const read = await runtimeApi(user, "GET", session.id, "files/content", { query: { path: "from-term.txt" } });
     expect(await read.text()).toBe("from-terminal");
 
     const put = await fetch(

@@ -67,7 +67,9 @@ describe("flare share", () => {
     const up = await flareJSON<{ session: { state: string } }>(fh, ["session", "up", "cli-intent"], { timeoutMs: 90_000 });
     expect(up.session.state).toBe("running");
     const latency = await until(async () => {
-      const body = sessionLatencyResponse.parse(await expectOK(await api(user, "GET", `/api/sessions/${session.id}/latency`)));
+      const body = sessionLatencyResponse.parse(
+        await expectOK(await api(user, "GET /api/sessions/{sessionId}/latency", { params: { sessionId: session.id } })),
+      );
       return body.session.wake.count === 1 ? body : null;
     }, "the wake measured");
     expect(latency.session.intent.wakes).toBe(1);

@@ -1,4 +1,4 @@
-import { createShareResponse, type ShareAccess, shareAccessListResponse } from "@burstflare/sdk/schemas/shares";
+import { createShareResponse, MIN_SHARE_TTL_SECONDS, type ShareAccess, shareAccessListResponse } from "@burstflare/sdk/schemas/shares";
 import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
@@ -6,7 +6,7 @@ import { get, mustVisitShare, publicOrigin, SHARE_VISIT_COOKIE, VISIT_HOST, visi
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
-import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
+import { createStackUser, type StackUser } from "./helpers/users";
 
 /**
  * Share links against the real stack: a preview server with a WebSocket endpoint runs inside
@@ -15,12 +15,15 @@ import { createStackUser, type StackUser, stackSQL } from "./helpers/users";
  */
 
 async function share(owner: StackUser, sessionId: string, body: Record<string, unknown>) {
-  const res = await api(owner, "POST", `/api/sessions/${sessionId}/shares`, { expiresInSeconds: 3600, ...body });
+  const res = await api(owner, "POST /api/sessions/{sessionId}/shares", {
+    params: { sessionId },
+    body: { expiresInSeconds: 3600, ...body },
+  });
   return createShareResponse.parse(await expectOK(res, 201));
 }
 
 async function accessLog(owner: StackUser, sessionId: string): Promise<ShareAccess[]> {
-  const res = await api(owner, "GET", `/api/sessions/${sessionId}/share-access?limit=500`);
+  const res = await api(owner, "GET /api/sessions/{sessionId}/share-access", { params: { sessionId }, query: { limit: 500 } });
   return shareAccessListResponse.parse(await expectOK(res)).entries;
 }
 
@@ -75,7 +78,7 @@ describe("preview share links on the stack", () => {
     expect((await get(`${path}hello`)).status).toBe(401);
     expect((await openWS(`${path}hmr`)).status).toBe(401);
 
-    await expectOK(await api(owner, "DELETE", `/api/sessions/${id}/shares/${link.id}`));
+    await expectOK(await api(owner, "DELETE /api/sessions/{sessionId}/shares/{shareId}", { params: { sessionId: id, shareId: link.id } }));
     expect((await visit.get("/hello")).status).toBe(410);
     expect((await visit.ws("/hmr")).status).toBe(410);
 
@@ -97,7 +100,8 @@ describe("preview share links on the stack", () => {
   it("an anyone link serves signed-out visitors until it expires, and never reaches terminal, files or ssh", async () => {
     const owner = await createStackUser();
     const id = await sessionWithPreviewServer(owner, "anyone-share");
-    const { path, url, share: link } = await share(owner, id, { scope: "anyone" });
+    // The shortest lifetime the route allows: everything below up to the expiry runs well inside it.
+    const { path, url, share: link } = await share(owner, id, { scope: "anyone", expiresInSeconds: MIN_SHARE_TTL_SECONDS });
     const token = path.split("/")[3] ?? "";
     const visit = await mustVisitShare(path);
     // Entered in a frame, the public link moves to a fresh visit's host each time: one visitor's
@@ -136,7 +140,9 @@ describe("preview share links on the stack", () => {
       expect((await visit.get(`/${rest}`)).status, rest).toBe(400);
     }
 
-    await stackSQL(`UPDATE preview_shares SET expires_at = ${Date.now() - 1} WHERE id = '${link.id}'`);
+    // Waits on the link's own expiry time, touching nothing: every visit is in the access log below.
+    const expiresAt = Date.parse(link.expiresAt);
+    await until(() => Date.now() > expiresAt, "the link's expiresAt to pass", (MIN_SHARE_TTL_SECONDS + 10) * 1000);
     expect((await visit.get("/open")).status).toBe(410);
     expect((await visit.ws("/socket")).status).toBe(410);
     const log = await accessLog(owner, id);
@@ -146,7 +152,7 @@ describe("preview share links on the stack", () => {
       ["/open", false, null],
     ]);
     expect(log.filter((e) => e.reason === "expired")).toHaveLength(2);
-  });
+  }, 180_000);
 
   it("dies with its session", async () => {
     const owner = await createStackUser();
@@ -154,7 +160,7 @@ describe("preview share links on the stack", () => {
     const { path } = await share(owner, id, { scope: "anyone" });
     const visit = await mustVisitShare(path);
     expect((await visit.get("/x")).status).toBe(200);
-    await expectOK(await api(owner, "DELETE", `/api/sessions/${id}`));
+    await expectOK(await api(owner, "DELETE /api/sessions/{sessionId}", { params: { sessionId: id } }));
     expect((await visit.get("/x")).status).toBe(410);
     expect((await visit.ws("/x")).status).toBe(410);
     expect((await get(`${path}x`)).status).toBe(410);
@@ -164,7 +170,11 @@ describe("preview share links on the stack", () => {
     const owner = await createStackUser();
     // The built-in starter's manifest (written once, in its seed migration) with a short idle timeout.
     const starter = templateVersionSchema.parse(
-      await expectOK(await api(owner, "GET", "/api/templates/tpl_builtin_starter/versions/tpv_builtin_starter_1")),
+      await expectOK(
+        await api(owner, "GET /api/templates/{templateId}/versions/{versionId}", {
+          params: { templateId: "tpl_builtin_starter", versionId: "tpv_builtin_starter_1" },
+        }),
+      ),
     );
     const templateId = await createStackTemplate(owner.workspaceId, { ...starter.manifest, idleTimeoutSeconds: 5 });
     const session = await createSession(owner, { name: "sleepy-share", templateId });

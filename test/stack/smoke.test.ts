@@ -30,7 +30,7 @@ describe("scripts/smoke.mjs against the stack", () => {
   it("passes every step, the admin report included, with operator credentials", async () => {
     const operator = stackOperator();
     // The stack is invite-only, as production defaults to: the operator admits the smoke account.
-    const invite = (await expectOK(await api(operator, "POST", "/api/admin/signup-invites", {}))) as { code: string };
+    const invite = (await expectOK(await api(operator, "POST /api/admin/signup-invites", { body: {} }))) as { code: string };
     const { code, stdout, stderr } = await runSmoke(["--base-url", baseURL(), "--invite-code", invite.code], {
       BURSTFLARE_OPERATOR_TOKEN: operator.token,
     });

@@ -9,12 +9,13 @@ import { createStackUser, type StackUser } from "./helpers/users";
 const ROOT = "work";
 
 async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
-  return snapshotListSchema.parse(await expectOK(await api(user, "GET", `/api/sessions/${sessionId}/snapshots`))).snapshots;
+  return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
+    .snapshots;
 }
 
 /** Bytes of the archive R2 holds for a snapshot, as downloaded (the stored object). */
 async function storedBytes(user: StackUser, sessionId: string, snapshotId: string): Promise<number> {
-  const res = await api(user, "GET", `/api/sessions/${sessionId}/snapshots/${snapshotId}/content`);
+  const res = await api(user, "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", { params: { sessionId, snapshotId } });
   expect(res.status).toBe(200);
   return (await res.arrayBuffer()).byteLength;
 }
@@ -42,7 +43,10 @@ describe("incremental snapshots on a real stack", () => {
       `head -c 3000000 /dev/urandom > ${ROOT}/big.bin && mkdir -p ${ROOT}/gone-dir/sub && echo x > ${ROOT}/gone-dir/sub/f`,
     );
     const base = snapshotSchema.parse(
-      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "base" }), 201),
+      await expectOK(
+        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "base" } }),
+        201,
+      ),
     );
     expect(base).toMatchObject({ format: "full", baseId: null, encoding: "gzip;level=1" });
     expect(base.bytes).toBeGreaterThan(3_000_000);
@@ -114,7 +118,10 @@ describe("incremental snapshots on a real stack", () => {
     for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(user, session.id, p, bytes);
     await shellExtras(user, session.id, ROOT);
     const base = snapshotSchema.parse(
-      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "base" }), 201),
+      await expectOK(
+        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "base" } }),
+        201,
+      ),
     );
     await putFile(user, session.id, `${ROOT}/small.txt`, "a small change\n");
     const goodDigest = await treeDigest(user, session.id, ROOT);

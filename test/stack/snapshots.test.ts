@@ -25,11 +25,14 @@ import { createStackUser, type StackUser } from "./helpers/users";
 const ROOT = "work";
 
 async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
-  return snapshotListSchema.parse(await expectOK(await api(user, "GET", `/api/sessions/${sessionId}/snapshots`))).snapshots;
+  return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
+    .snapshots;
 }
 
 async function saveManual(user: StackUser, sessionId: string, label: string): Promise<Snapshot> {
-  return snapshotSchema.parse(await expectOK(await api(user, "POST", `/api/sessions/${sessionId}/snapshots`, { label }), 201));
+  return snapshotSchema.parse(
+    await expectOK(await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId }, body: { label } }), 201),
+  );
 }
 
 /** A running session whose template persists only `work/`. */
@@ -76,7 +79,9 @@ describe("snapshots on a real stack", () => {
     expect((await readFile(user, session.id, "outside/scratch.txt")).status).toBe(404);
 
     // The download is the archive that was verified.
-    const content = await api(user, "GET", `/api/sessions/${session.id}/snapshots/${flush?.id}/content`);
+    const content = await api(user, "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
+      params: { sessionId: session.id, snapshotId: String(flush?.id) },
+    });
     expect(content.status).toBe(200);
     const { createHash } = await import("node:crypto");
     const bytes = Buffer.from(await content.arrayBuffer());
@@ -106,14 +111,16 @@ describe("snapshots on a real stack", () => {
     const good = await saveManual(user, session.id, "good");
     const goodDigest = await treeDigest(user, session.id, ROOT);
     // Saved streamed: the agent built the archive while the Worker uploaded it, at the recorded level.
-    const goodContent = await api(user, "GET", `/api/sessions/${session.id}/snapshots/${good.id}/content`);
+    const goodContent = await api(user, "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
+      params: { sessionId: session.id, snapshotId: good.id },
+    });
     expect(goodContent.headers.get("x-snapshot-encoding")).toBe("gzip;level=1");
     await goodContent.arrayBuffer();
     // Incompressible, so the archive is large and its upload takes a while.
     await shell(user, session.id, `head -c 160000000 /dev/urandom > ${ROOT}/big.bin`);
 
     const blobsBefore = await r2Blobs();
-    const doomed = api(user, "POST", `/api/sessions/${session.id}/snapshots`, { label: "doomed" });
+    const doomed = api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "doomed" } });
     // An upload is in progress once a new R2 blob exists and has bytes but is not complete.
     const growing = await until(
       async () => {
@@ -158,7 +165,11 @@ describe("snapshots on a real stack", () => {
     expect(v2Digest).not.toBe(v1Digest);
 
     const restore = restoreSnapshotResult.parse(
-      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${v1Snapshot.id}/restore`)),
+      await expectOK(
+        await api(user, "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+          params: { sessionId: session.id, snapshotId: v1Snapshot.id },
+        }),
+      ),
     );
     // The safety snapshot ships only what changed since the restore point (v1).
     expect(restore.safety).toMatchObject({
@@ -183,7 +194,11 @@ describe("snapshots on a real stack", () => {
     expect((await readFile(user, session.id, `${ROOT}/new in v2.txt`)).status).toBe(404);
 
     // The safety snapshot is the newer state: restoring it gives the v2 tree back.
-    await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${restore.safety.id}/restore`));
+    await expectOK(
+      await api(user, "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+        params: { sessionId: session.id, snapshotId: restore.safety.id },
+      }),
+    );
     expect(await treeDigest(user, session.id, ROOT)).toBe(v2Digest);
     expect((await readFile(user, session.id, `${ROOT}/new in v2.txt`)).bytes.toString()).toBe("added after v1\n");
   });
@@ -197,7 +212,13 @@ describe("snapshots on a real stack", () => {
     await putFile(user, session.id, `${ROOT}/after-seed.txt`, "not in the seed");
 
     const created = restoreIntoNewSessionResult.parse(
-      await expectOK(await api(user, "POST", `/api/sessions/${session.id}/snapshots/${snap.id}/new-session`, { name: "snap-copy" }), 201),
+      await expectOK(
+        await api(user, "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
+          params: { sessionId: session.id, snapshotId: snap.id },
+          body: { name: "snap-copy" },
+        }),
+        201,
+      ),
     );
     expect(created.session.state).toBe("running");
     expect(await treeDigest(user, created.session.id, ROOT)).toBe(digest);
@@ -212,8 +233,12 @@ describe("snapshots on a real stack", () => {
     const snap = await saveManual(user, session.id, "to delete");
     const key = `snapshots/${user.workspaceId}/${session.id}/${snap.id}.tar.gz`;
     expect(await r2ObjectExists(key)).toBe(true);
-    await expectOK(await api(user, "DELETE", `/api/sessions/${session.id}/snapshots/${snap.id}`));
-    // Recoverable delete: test/stack/reconcile.test.ts and api/test/reconcile.test.ts cover the purge.
+    await expectOK(
+      await api(user, "DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", {
+        params: { sessionId: session.id, snapshotId: snap.id },
+      }),
+    );
+    // Recoverable delete: test/stack/reconcile.test.ts and api/test/reconcile/reconcile.test.ts cover the purge.
     expect(await r2ObjectExists(key)).toBe(true);
     expect((await listSnapshots(user, session.id)).some((s) => s.id === snap.id)).toBe(false);
   });

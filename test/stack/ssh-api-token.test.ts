@@ -36,7 +36,7 @@ function start(command: string, args: string[], fh: FlareHome) {
 }
 
 async function apiToken(user: StackUser, name: string): Promise<{ token: string; id: string }> {
-  const created = createApiTokenResponseSchema.parse(await expectOK(await api(user, "POST", "/api/auth/tokens", { name })));
+  const created = createApiTokenResponseSchema.parse(await expectOK(await api(user, "POST /api/auth/tokens", { body: { name } })));
   return { token: created.token, id: created.apiToken.id };
 }
 
@@ -78,7 +78,7 @@ describe("SSH with an API token", () => {
     expect(r.code).toBe(0);
     const failing = await flare(fh, ["ssh", session.name, "--", "exit 5"]);
     expect(failing.code).toBe(5);
-    const { keys } = (await expectOK(await api(user, "GET", "/api/auth/ssh-keys"))) as { keys: unknown[] };
+    const { keys } = (await expectOK(await api(user, "GET /api/auth/ssh-keys"))) as { keys: unknown[] };
     expect(keys).toEqual([]);
     // The per-connection key lived in a private dir that is gone once ssh exits.
     expect(readdirSync(path.join(fh.configDir, "ssh")).filter((f) => f.startsWith("conn-"))).toEqual([]);
@@ -119,7 +119,7 @@ describe("SSH with an API token", () => {
     expect(body).toBe("token-forward");
     await stop(forward.child);
     await stop(server.child);
-    const { keys } = (await expectOK(await api(user, "GET", "/api/auth/ssh-keys"))) as { keys: unknown[] };
+    const { keys } = (await expectOK(await api(user, "GET /api/auth/ssh-keys"))) as { keys: unknown[] };
     expect(keys).toEqual([]);
   });
 
@@ -131,7 +131,7 @@ describe("SSH with an API token", () => {
     };
     const bound = keygen("bound");
     const account = keygen("account");
-    await expectOK(await api(user, "POST", "/api/auth/ssh-keys", { publicKey: account.publicKey, name: "account key" }));
+    await expectOK(await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: account.publicKey, name: "account key" } }));
     const mint = async () => {
       const res = await fetch(new URL(`/api/sessions/${session.id}/ssh-token`, fh.env.BURSTFLARE_URL), {
         method: "POST",
@@ -188,7 +188,7 @@ describe("SSH with an API token", () => {
     const home = tokenHome(doomed.token);
     const before = await flare(home, ["ssh", session.name, "--", "echo", "alive"]);
     expect(before.stdout, before.stderr).toBe("alive\n");
-    await expectOK(await api(user, "DELETE", `/api/auth/tokens/${doomed.id}`));
+    await expectOK(await api(user, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: doomed.id } }));
     const after = await flare(home, ["ssh", session.name, "--", "echo", "alive"]);
     expect(after.code).toBe(1);
     expect(after.stdout).toBe("");
@@ -214,7 +214,7 @@ describe("SSH with a scoped token", () => {
     const mint = async (scopes: string[]) =>
       (
         (await expectOK(
-          await api(user, "POST", "/api/scoped-tokens", { name: "agent", sessionId: mine.id, scopes, expiresInSeconds: 600 }),
+          await api(user, "POST /api/scoped-tokens", { body: { name: "agent", sessionId: mine.id, scopes, expiresInSeconds: 600 } }),
           201,
         )) as { token: string }
       ).token;

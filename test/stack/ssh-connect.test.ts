@@ -24,7 +24,7 @@ describe("flare ssh connections", () => {
     const cacheFile = readdirSync(cacheDir).find((f) => f.startsWith("session-ids-"))!;
     expect(JSON.parse(readFileSync(path.join(cacheDir, cacheFile), "utf8"))).toMatchObject({ [name]: first.id });
 
-    await expectOK(await api(user, "DELETE", `/api/sessions/${first.id}`));
+    await expectOK(await api(user, "DELETE /api/sessions/{sessionId}", { params: { sessionId: first.id } }));
     const second = await createSession(user, { name });
     const b = await flare(fh, ["ssh", name, "--", "cat ~/who 2>/dev/null || echo fresh"]);
     expect(b.stdout, b.stderr).toBe("fresh\n");

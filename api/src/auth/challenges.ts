@@ -5,12 +5,12 @@ import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
 import { insertChallenge, takeChallenge } from "./challenges-repo";
 
-export type ChallengeKind = "register" | "login" | "add_passkey";
+type ChallengeKind = "register" | "login" | "add_passkey";
 
 /** WebAuthn ceremonies must finish within this window. */
-export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
-export interface StoredChallenge {
+interface StoredChallenge {
   id: string;
   kind: ChallengeKind;
   challenge: string;

@@ -8,7 +8,7 @@ interface OptionalAuthVars {
   RATE_LIMITS?: string;
 }
 
-export interface AuthConfig {
+interface AuthConfig {
   origin: string;
   rpID: string;
   rpName: string;

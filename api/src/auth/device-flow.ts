@@ -11,7 +11,7 @@ import { insertDeviceMarker } from "./challenges-repo";
  * a person, and maps back to the device record.
  */
 export const DEVICE_CODE_TTL_SECONDS = 600;
-export const DEVICE_POLL_INTERVAL_SECONDS = 5;
+const DEVICE_POLL_INTERVAL_SECONDS = 5;
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the interval. */
 const SLOW_DOWN_STEP = 5;
 /** Records outlive their expiry a little so a late poll hears expired_token rather than a generic error. */
@@ -20,7 +20,7 @@ const KV_GRACE_SECONDS = 300;
 /** No vowels or look-alikes: no words, no 0/O or 1/I confusion. */
 const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
 
-export interface DeviceRecord {
+interface DeviceRecord {
   userCode: string;
   status: "pending" | "approved" | "denied";
   createdAt: number;
@@ -74,7 +74,7 @@ export async function startDeviceAuthorization(
 }
 
 /** Looks a user code up for the approval page; 404 when unknown or expired. */
-export async function findByUserCode(env: AppBindings, userCode: string): Promise<{ key: string; record: DeviceRecord }> {
+async function findByUserCode(env: AppBindings, userCode: string): Promise<{ key: string; record: DeviceRecord }> {
   const key = await env.KV.get(userKey(userCode));
   const raw = key ? await env.KV.get(key) : null;
   const record = raw ? (JSON.parse(raw) as DeviceRecord) : null;

@@ -21,10 +21,10 @@ import {
  * or an operator's sign-up invite bound to that email.
  */
 export const BOOTSTRAP_PREFIX = "bfb_";
-export const BOOTSTRAP_TTL_MS = 24 * 3600 * 1000;
+const BOOTSTRAP_TTL_MS = 24 * 3600 * 1000;
 
 /** Same hashing as scripts/lib/bootstrap-code.mjs, which stores codes for `npm run dev` and deploys. */
-export const hashBootstrapCode = (code: string): Promise<string> => sha256Hex(`bf-bootstrap:${code.trim()}`);
+const hashBootstrapCode = (code: string): Promise<string> => sha256Hex(`bf-bootstrap:${code.trim()}`);
 
 export function isOperatorEmail(env: AppBindings, email: string): boolean {
   return (env.OPERATOR_EMAILS ?? "")

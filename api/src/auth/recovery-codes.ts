@@ -5,7 +5,7 @@ import { now } from "../lib/time";
 import { countUnusedRecoveryCodes, markRecoveryCodeUsed, replaceRecoveryCodesStatements } from "./recovery-codes-repo";
 import { hashToken } from "./tokens";
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 /** No 0/O, 1/I/L: codes are read off paper. */
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
@@ -16,7 +16,7 @@ function randomCode(): string {
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 
-export const normaliseRecoveryCode = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+const normaliseRecoveryCode = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
 
 /** Bound to the user so one leaked hash table row cannot be replayed for another account. */
 const hashCode = (userId: string, code: string) => hashToken(`recovery:${userId}:${normaliseRecoveryCode(code)}`);

@@ -1,6 +1,6 @@
 import { ApiError } from "@burstflare/sdk/errors";
 
-export interface ParsedSSHKey {
+interface ParsedSSHKey {
   keyType: string;
   /** `type base64`, comment stripped: the form the SSH server compares against. */
   publicKey: string;

@@ -44,7 +44,7 @@ export interface CommandResult {
 }
 
 const BUILD_TIMEOUT_MS = 30 * 60 * 1000;
-export const buildRuntimeId = (buildId: string): string => `build-${buildId}`;
+const buildRuntimeId = (buildId: string): string => `build-${buildId}`;
 
 /**
  * Marks the build `building` and loads its context; null when the build is gone or already

@@ -13,10 +13,10 @@ import { type Actor, deleteSession, restartSession, startSession, stopSession, u
 import { INTERNAL_HEADERS, proxyToAgent } from "../sessions/proxy";
 
 /** What lifecycle RPCs return: the DO's record without the runtime's secrets. */
-export type LifecycleView = Omit<LifecycleRecord, "runtime">;
+type LifecycleView = Omit<LifecycleRecord, "runtime">;
 
 /** RPC drops an error's own fields, so ApiErrors travel as values and are re-thrown by the caller. */
-export type RPCResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+type RPCResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
 async function asResult<T>(fn: () => Promise<T>): Promise<RPCResult<T>> {
   try {

@@ -3,7 +3,7 @@ import { Container } from "@cloudflare/containers";
 import type { AppBindings } from "../env";
 import { randomToken } from "../lib/crypto";
 
-export const AGENT_PORT = 8080;
+const AGENT_PORT = 8080;
 const INFO_KEY = "runtime-info";
 /** Kept for the runtime id's whole life, unlike INFO_KEY: every start derives the same SSH host key. */
 const HOST_KEY_SEED_KEY = "ssh-host-key-seed";

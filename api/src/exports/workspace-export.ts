@@ -9,8 +9,8 @@ import { iso, now } from "../lib/time";
 import { R2TextWriter } from "./r2-writer";
 import { EXPORT_SECTIONS, findWorkspaceRecord, readExportPage } from "./workspace-export-repo";
 
-export const EXPORT_FORMAT = "burstflare.workspace-export";
-export const EXPORT_FORMAT_VERSION = 1;
+const EXPORT_FORMAT = "burstflare.workspace-export";
+const EXPORT_FORMAT_VERSION = 1;
 const PAGE = 500;
 
 async function writeSection(env: AppBindings, writer: R2TextWriter, section: string, workspaceId: string): Promise<number> {
@@ -43,7 +43,7 @@ const exportMeta = z.object({
   createdBy: z.string().nullable(),
   counts: z.record(z.string(), z.number()),
 });
-export type ExportMeta = z.infer<typeof exportMeta>;
+type ExportMeta = z.infer<typeof exportMeta>;
 
 /**
  * Writes the workspace's records as one JSON document to R2: the record an operator keeps before

@@ -17,7 +17,7 @@ const CLONE = [
   'GIT_TERMINAL_PROMPT=0 git clone --progress "$@" -- "$BF_CLONE_URL" "$BF_CLONE_DIR"',
 ].join("\n");
 
-export interface CloneResult {
+interface CloneResult {
   ok: boolean;
   dir: string;
   /** The last lines of git's output (never holds the token: git does not print it). */

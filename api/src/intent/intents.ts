@@ -12,7 +12,7 @@ import { findMostRecentMarkedSession, insertWakingIntent, markIntentsConnected }
 import { wakeSleepingSession } from "./wake";
 
 /** How long after an intent a terminal or ssh connect still counts as the one it was for. */
-export const INTENT_CONNECT_WINDOW_MS = 15 * 60 * 1000;
+const INTENT_CONNECT_WINDOW_MS = 15 * 60 * 1000;
 
 /** The caller's most recently used session marked for start on intent. */
 function mostRecentMarked(env: AppBindings, auth: AuthContext): Promise<Pick<SessionRecord, "id" | "state" | "startOnIntent"> | null> {

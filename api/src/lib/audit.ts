@@ -6,7 +6,7 @@ import { dbOf } from "./db";
 import { now } from "./time";
 
 /** What a caller says of an audited action; the id and time are added when it is written. */
-export type AuditEntry = Omit<NewAuditRecord, "id" | "createdAt">;
+type AuditEntry = Omit<NewAuditRecord, "id" | "createdAt">;
 
 /** Writes one audit record. Actions are dotted: `auth.signin`, `session.start`, `build.retry`. */
 export async function writeAudit(env: AppBindings, entry: AuditEntry): Promise<void> {

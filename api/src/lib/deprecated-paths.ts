@@ -11,7 +11,7 @@ import type { AppEnv } from "../env";
  * releases, in docs/architecture.md ("Deprecated paths"); the old sign-in list, which answers
  * under its old key, is a route of its own in auth/routes/sign-ins.ts.
  */
-export interface DeprecatedPath {
+interface DeprecatedPath {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** `{name}` stands for one path segment, carried over to `current` by name. */
   old: string;

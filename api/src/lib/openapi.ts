@@ -1,5 +1,5 @@
 import { errorBodySchema } from "@burstflare/sdk/schemas/common";
-import { z } from "zod";
+import type { z } from "zod";
 
 /** Shorthands for createRoute(): a JSON request body and JSON responses with the shared error shape. */
 export function jsonBody<T extends z.ZodType>(schema: T) {
@@ -16,5 +16,3 @@ export const errorResponses = {
   403: jsonResponse(errorBodySchema, "Not allowed"),
   404: jsonResponse(errorBodySchema, "Not found"),
 } as const;
-
-export const anyJSON = z.record(z.string(), z.unknown());

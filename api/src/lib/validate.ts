@@ -3,11 +3,11 @@ import type { Hook } from "@hono/zod-openapi";
 import type { z } from "zod";
 import type { AppEnv } from "../env";
 
-export function zodIssues(error: z.ZodError): { path: string; message: string }[] {
+function zodIssues(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
 }
 
-export function validationError(error: z.ZodError): ApiError {
+function validationError(error: z.ZodError): ApiError {
   const issues = zodIssues(error);
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
   return new ApiError("validation_failed", summary || "invalid input", { details: issues });

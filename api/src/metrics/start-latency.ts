@@ -9,8 +9,6 @@ import { iso, now } from "../lib/time";
 import { percentile } from "./percentile";
 import { insertStartMetricStatement, listRecentStarts, listStartTotals, type StartKind, type StartMeasurement } from "./start-metrics-repo";
 
-export type { StartKind } from "./start-metrics-repo";
-
 /** Rows read per stats query; a day of starts across a deployment stays well below it. */
 const MAX_ROWS = 50_000;
 
@@ -67,7 +65,7 @@ function summarize(rows: { totalMs: number; ok: boolean }[]): LatencySummary {
   return { count: ok.length, failed: rows.length - ok.length, p50Ms: percentile(ok, 50), p95Ms: percentile(ok, 95) };
 }
 
-export interface StatsFilter {
+interface StatsFilter {
   workspaceId?: string;
   sessionId?: string;
 }

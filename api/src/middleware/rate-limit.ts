@@ -4,7 +4,7 @@ import { rateLimitOverrides } from "../auth/config";
 import type { AppBindings, AppEnv } from "../env";
 import { log } from "../lib/log";
 
-export interface Limit {
+interface Limit {
   limit: number;
   windowSeconds: number;
 }
@@ -28,9 +28,9 @@ export const DEFAULT_LIMITS = {
   "device.approve": { limit: 30, windowSeconds: 60 },
 } as const satisfies Record<string, Limit>;
 
-export type Bucket = keyof typeof DEFAULT_LIMITS;
+type Bucket = keyof typeof DEFAULT_LIMITS;
 
-export function limitFor(env: AppBindings, bucket: Bucket): Limit {
+function limitFor(env: AppBindings, bucket: Bucket): Limit {
   const raw = rateLimitOverrides(env);
   if (raw) {
     try {
@@ -43,7 +43,7 @@ export function limitFor(env: AppBindings, bucket: Bucket): Limit {
   return DEFAULT_LIMITS[bucket];
 }
 
-export function clientKey(c: Context<AppEnv>): string {
+function clientKey(c: Context<AppEnv>): string {
   return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
 }
 

@@ -13,7 +13,7 @@ import type { AppBindings } from "../env";
  * mixed-case base64url: the label is the id in lowercase base32, which round-trips exactly.
  */
 
-export interface PreviewOriginPattern {
+interface PreviewOriginPattern {
   protocol: "http:" | "https:";
   /** The part after `*.`, lowercase: `preview.example.com`, `localhost`. */
   suffix: string;
@@ -27,7 +27,7 @@ const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-export function parsePreviewOrigin(value: string | undefined): PreviewOriginPattern | null {
+function parsePreviewOrigin(value: string | undefined): PreviewOriginPattern | null {
   const m = PATTERN.exec((value ?? "").trim().toLowerCase());
   if (!m) return null;
   return { protocol: m[1] === "https" ? "https:" : "http:", suffix: m[2] ?? "", port: m[3] ? `:${m[3]}` : "" };
@@ -97,7 +97,7 @@ export function sessionIdFromLabel(label: string): string | null {
 }
 
 /** Characters of a visit's host suffix: 100 random bits in base32. */
-export const VISIT_LENGTH = 20;
+const VISIT_LENGTH = 20;
 const VISIT_PATTERN = new RegExp(`^[a-z2-7]{${VISIT_LENGTH}}$`);
 
 /**
@@ -110,7 +110,7 @@ export function mintVisit(): string {
   return base32(crypto.getRandomValues(new Uint8Array(13))).slice(0, VISIT_LENGTH);
 }
 
-export const isVisit = (text: string): boolean => VISIT_PATTERN.test(text);
+const isVisit = (text: string): boolean => VISIT_PATTERN.test(text);
 
 /**
  * `https://<label>[-<port>][-v<visit>].preview.example.com`: where the session's preview is
@@ -133,7 +133,7 @@ export function previewOriginFor(
   return `${protocol}//${label}.${suffix}${port}`;
 }
 
-export interface PreviewHost {
+interface PreviewHost {
   sessionId: string | null;
   port: number | null;
   /** The visit whose host this is; null on the session's public host. */

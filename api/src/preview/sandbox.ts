@@ -14,21 +14,6 @@ export const PREVIEW_CSP = "sandbox allow-scripts allow-forms allow-popups allow
 
 export const isUpgrade = (req: Request): boolean => req.headers.get("upgrade")?.toLowerCase() === "websocket";
 
-/** Dot segments (also percent-encoded) and backslashes would let URL normalisation leave /preview. */
-export function isSafePreviewPath(rawRest: string): boolean {
-  if (rawRest.includes("\\") || /%5c/i.test(rawRest) || /%00/.test(rawRest)) return false;
-  for (const segment of rawRest.split("/")) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return false;
-    }
-    if (decoded === "." || decoded === ".." || decoded.includes("/") || decoded.includes("\\")) return false;
-  }
-  return true;
-}
-
 function withAllowedCookies(headers: Headers): void {
   const cookies = headers.getSetCookie();
   if (!cookies.length) return;

@@ -21,7 +21,7 @@ import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS, type VisitHold
 /**
  * The session's own preview for its workspace's members, isolated like a share link.
  *
- * `/runtime/sessions/:id/preview/<path>` (cookie or bearer, role and workspace checked by the
+ * `/runtime/sessions/:sessionId/preview/<path>` (cookie or bearer, role and workspace checked by the
  * runtime route) never serves the app: it redirects to a fresh visit's own host of the session's
  * preview (api/src/preview/origin.ts) with a signed grant bound to that host, which the host trades for its own cookie
  * before the app runs at `/<path>` in the CSP sandbox. The app's cookies are never sent there.

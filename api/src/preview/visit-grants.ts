@@ -15,7 +15,7 @@ import { base64url, timingSafeEqual } from "../lib/crypto";
  * `purpose` separates the two uses, so a grant for a share link is never one for a session's
  * preview (or the reverse), even where ids could coincide.
  */
-export type VisitGrantPurpose = "share" | "preview";
+type VisitGrantPurpose = "share" | "preview";
 
 export const VISIT_GRANT_TTL_MS = 12 * 3600 * 1000;
 /** Also what a share link's `<token>.<grant>` segment must match before any of it is used. */

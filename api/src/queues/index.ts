@@ -3,14 +3,14 @@ import type { AppBindings } from "../env";
 import { log } from "../lib/log";
 import { handleReconcileMessage } from "../reconcile/consumer";
 
-export type QueueKind = "builds" | "builds-dlq" | "reconcile";
+type QueueKind = "builds" | "builds-dlq" | "reconcile";
 
 /**
  * Queue names are configurable per deployment (scripts/lib/cloudflare-config.mjs), so the
  * kind comes from the name's convention: "…dlq" is the builds dead-letter queue,
  * "…reconcile" the reconcile queue, anything else the build queue.
  */
-export function queueKind(name: string): QueueKind {
+function queueKind(name: string): QueueKind {
   if (/dlq$/i.test(name)) return "builds-dlq";
   if (/reconcile$/i.test(name)) return "reconcile";
   return "builds";

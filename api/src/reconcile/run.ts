@@ -24,7 +24,7 @@ const STEPS: [string, Planner][] = [
   ["orphans", planOrphans],
 ];
 
-export interface ReconcileOptions {
+interface ReconcileOptions {
   preview?: boolean;
   /** Who asked: an operator's user id, or null for the cron. */
   actorId?: string | null;

@@ -14,7 +14,7 @@ const MAX_TICK_MS = 30_000;
 const MIN_TICK_MS = 1000;
 
 /** The agent's own account of activity; null when it does not answer. */
-export async function readHealth(core: SessionCore): Promise<AgentHealth | null> {
+async function readHealth(core: SessionCore): Promise<AgentHealth | null> {
   const info = core.current.runtime;
   if (!info) return null;
   try {
@@ -32,7 +32,7 @@ export async function readHealth(core: SessionCore): Promise<AgentHealth | null>
 
 /**
  * A session's manifest is fixed when it is created, so its idle timeout is read from D1 once per
- * DO instance, not on every alarm tick and every GET /api/sessions/:id.
+ * DO instance, not on every alarm tick and every GET /api/sessions/:sessionId.
  */
 const idleTimeouts = new WeakMap<SessionCore, { sessionId: string; seconds: number }>();
 

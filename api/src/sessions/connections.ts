@@ -28,7 +28,7 @@ import { sessionStub, unwrap } from "./stub";
  * POST /connections/close.
  */
 
-export interface ConnectionRecord {
+interface ConnectionRecord {
   connectionId: string;
   principal: Principal;
   /** terminal, ssh or preview. */
@@ -107,7 +107,7 @@ export async function closeSessionConnections(core: SessionCore, match: Connecti
 }
 
 /** Where the revoked principal may hold connections. */
-export type RevocationScope = { userId: string } | { workspaceId: string } | { sessionId: string };
+type RevocationScope = { userId: string } | { workspaceId: string } | { sessionId: string };
 
 async function runningSessions(env: AppBindings, scope: RevocationScope): Promise<string[]> {
   if ("sessionId" in scope) return [scope.sessionId];

@@ -28,7 +28,7 @@ export interface LifecycleRecord extends LifecycleFields {
   warnedFor: number | null;
 }
 
-export interface Change {
+interface Change {
   state?: SessionState;
   phase?: LifecyclePhase;
   /** Message of the emitted event (the failure reason for `failed`). */

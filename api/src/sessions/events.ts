@@ -4,7 +4,7 @@ const RING_SIZE = 64;
 const HEARTBEAT_MS = 15_000;
 const encoder = new TextEncoder();
 
-export function formatSSE(event: SessionEvent): string {
+function formatSSE(event: SessionEvent): string {
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 

@@ -17,7 +17,7 @@ export interface IdleInputs {
   leases: KeepAwakeLease[];
 }
 
-export interface IdleVerdict {
+interface IdleVerdict {
   lastActivityAt: number | null;
   sleepsAt: number;
   /** When the "about to sleep" warning is due: a minute before, or a quarter of short timeouts. */

@@ -17,7 +17,7 @@ import { consumeSSHToken } from "./ssh-tokens";
 export const RUNTIME_KINDS = ["terminal", "files", "preview", "ssh"] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
-export interface RuntimeCaller {
+interface RuntimeCaller {
   userId: string;
   workspaceId: string;
   /** Set for /ssh: the login name the token was issued for. */

@@ -24,7 +24,7 @@ const SUB_PATHS: Record<Exclude<RuntimeKind, "preview">, readonly string[]> = {
 
 const WORD = /^[a-z]+$/;
 
-export interface RuntimeTarget {
+interface RuntimeTarget {
   sessionId: string;
   kind: RuntimeKind;
   /** Raw, validated segments after the kind; for preview the last may be "" (a trailing slash). */

@@ -7,7 +7,7 @@ import { iso, now } from "../lib/time";
 import { sessionStub } from "./stub";
 
 /** KV's shortest expiry; the token is also single-use. */
-export const SSH_TOKEN_TTL_SECONDS = 60;
+const SSH_TOKEN_TTL_SECONDS = 60;
 
 const grant = z.object({
   sessionId: z.string(),
@@ -20,7 +20,7 @@ const grant = z.object({
   boundKey: z.string().optional(),
   expiresAt: z.number(),
 });
-export type SSHGrant = z.infer<typeof grant>;
+type SSHGrant = z.infer<typeof grant>;
 
 const kvKey = (hash: string) => `ssh-token:${hash}`;
 

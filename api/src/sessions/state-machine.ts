@@ -27,6 +27,3 @@ export function canTransition(from: SessionState, to: SessionState): boolean {
 export function assertTransition(from: SessionState, to: SessionState): void {
   if (!canTransition(from, to)) throw new ApiError("invalid_state", `session cannot go from ${from} to ${to}`);
 }
-
-/** States with a runtime that should be up (or coming up). */
-export const isLive = (s: SessionState): boolean => s === "starting" || s === "running";

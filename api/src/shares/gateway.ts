@@ -119,7 +119,7 @@ async function refuseBadPath(c: Context<AppEnv>, req: Request, pathname: string,
  * the app's own; the link must belong to that host's session. On the app origin the link is only
  * checked (who may open it) and then moves to the preview host, which serves it.
  */
-export interface PreviewHostVisit {
+interface PreviewHostVisit {
   sessionId: string;
   credential: string;
   /** The port the host serves (null: the preview); a link to another port is not found here. */

@@ -7,7 +7,7 @@ import { type ErrorCode, errorStatus } from "@burstflare/sdk/errors";
 
 const escapeHTML = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export const SHARE_PAGE_HEADERS = {
+const SHARE_PAGE_HEADERS = {
   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
   "referrer-policy": "no-referrer",
   "x-robots-tag": "noindex",

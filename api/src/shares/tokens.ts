@@ -2,12 +2,12 @@ import { hashToken, newSecret } from "../auth/tokens";
 import { GRANT_PATTERN } from "../preview/visit-grants";
 
 /** Share link tokens are recognisable when leaked and never valid anywhere else (no auth table holds them). */
-export const SHARE_TOKEN_PREFIX = "bfsh_";
+const SHARE_TOKEN_PREFIX = "bfsh_";
 const TOKEN_PATTERN = /^bfsh_[A-Za-z0-9_-]{43}$/;
 
 export const newShareToken = (): string => newSecret(SHARE_TOKEN_PREFIX);
 export const hashShareToken = (token: string): Promise<string> => hashToken(token);
-export const isShareToken = (token: string): boolean => TOKEN_PATTERN.test(token);
+const isShareToken = (token: string): boolean => TOKEN_PATTERN.test(token);
 
 /**
  * The first path segment after /runtime/share/: `<token>` or `<token>.<grant>` (api/src/preview/visit-grants.ts).

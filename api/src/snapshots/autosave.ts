@@ -40,9 +40,7 @@ async function agentFingerprint(fetchAgent: FetchAgent): Promise<string | null> 
   }
 }
 
-export type AutosaveOutcome =
-  | { saved: true; snapshot: SnapshotRecord }
-  | { saved: false; reason: "not_due" | "unchanged"; nextCheckAt: number };
+type AutosaveOutcome = { saved: true; snapshot: SnapshotRecord } | { saved: false; reason: "not_due" | "unchanged"; nextCheckAt: number };
 
 /**
  * Called by the Session DO's alarm while a session runs. Saves an `autosave` snapshot when the
@@ -86,9 +84,4 @@ export async function maybeAutosave(env: AppBindings, session: SessionRef, fetch
   await writeState(env, session.id, { checkedAt: at, fingerprint });
   log("info", "autosave", { sessionId: session.id, snapshotId: snapshot.id, bytes: snapshot.bytes });
   return { saved: true, snapshot };
-}
-
-/** When the DO's alarm should next call maybeAutosave, given a session that is running. */
-export function autosaveIntervalMs(env: AppBindings): number {
-  return snapshotConfig(env).autosaveIntervalMs;
 }

@@ -5,7 +5,7 @@ import { getChainLink, manifestKey, type SnapshotRecord } from "./records";
 import { hex } from "./stream";
 
 /** Increments after a full snapshot before the next automatic snapshot is a full one again. */
-export const MAX_CHAIN_INCREMENTS = 8;
+const MAX_CHAIN_INCREMENTS = 8;
 /** Links a chain may hold at all (the agent refuses more). */
 const MAX_CHAIN_LINKS = 64;
 
@@ -17,7 +17,7 @@ const prepared = z.object({
   changed: z.number(),
   changedBytes: z.number(),
 });
-export type PreparedManifest = z.infer<typeof prepared>;
+type PreparedManifest = z.infer<typeof prepared>;
 
 type FetchAgent = (path: string, init: RequestInit) => Promise<Response>;
 

@@ -1,7 +1,7 @@
 import type { AppBindings } from "../env";
 
 /** Snapshot settings from optional Worker vars; the defaults suit a laptop and production alike. */
-export interface SnapshotConfig {
+interface SnapshotConfig {
   /** Autosave at most this often, and only when the persisted paths changed. */
   autosaveIntervalMs: number;
   /** Unlabelled automatic snapshots (autosave, stop, sleep) kept per session. */

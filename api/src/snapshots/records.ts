@@ -18,11 +18,10 @@ import {
   type SnapshotChain,
   type SnapshotReady,
   type SnapshotRecord,
-  sumWorkspaceSnapshotBytes,
   type WorkspaceSnapshotRecord,
 } from "./snapshots-repo";
 
-export type { SnapshotRecord, WorkspaceSnapshotRecord } from "./snapshots-repo";
+export type { SnapshotRecord } from "./snapshots-repo";
 
 export function toSnapshot(record: SnapshotRecord, restorePointId: string | null): Snapshot {
   return {
@@ -130,9 +129,4 @@ export async function restorePointIds(env: AppBindings, sessionIds: string[]): P
     if (point) ids.add(point.id);
   }
   return ids;
-}
-
-/** Bytes of the workspace's stored (ready) snapshots: what counts against the snapshotBytes quota. */
-export function workspaceSnapshotBytes(env: AppBindings, workspaceId: string): Promise<number> {
-  return sumWorkspaceSnapshotBytes(dbOf(env), workspaceId);
 }

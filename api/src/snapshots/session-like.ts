@@ -10,7 +10,7 @@ import { assertQuota } from "../workspaces/quotas";
 import type { SnapshotRecord } from "./records";
 import { markUnfinishedSessionDeleted } from "./snapshot-sessions-repo";
 
-export interface SessionLikeOptions {
+interface SessionLikeOptions {
   workspaceId: string;
   ownerId: string;
   name: string;

@@ -193,16 +193,6 @@ export function findWorkspaceSnapshot(db: Db, workspaceId: string, id: string): 
 
 const total = z.object({ total: z.number() });
 
-/** Bytes of the workspace's stored (ready) snapshots: what counts against the snapshotBytes quota. */
-export async function sumWorkspaceSnapshotBytes(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(
-    total,
-    "SELECT COALESCE(SUM(bytes), 0) AS total FROM snapshots WHERE workspace_id = ? AND status = 'ready' AND deleted_at IS NULL",
-    workspaceId,
-  );
-  return row?.total ?? 0;
-}
-
 /** Bytes of the ready snapshots of one owner's sessions in a workspace (the snapshot_bytes gauge). */
 export async function sumOwnerSnapshotBytes(db: Db, workspaceId: string, ownerId: string): Promise<number> {
   const row = await db.one(

@@ -7,7 +7,6 @@ import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
 import { chainOf, planNext, prepareManifest, restoreChain } from "./chain";
 import {
-  getSnapshot,
   insertPending,
   latestReady,
   manifestKey,
@@ -31,7 +30,7 @@ export interface SessionRef {
   workspaceId: string;
 }
 
-export interface SaveSnapshotOptions {
+interface SaveSnapshotOptions {
   session: SessionRef;
   kind: SnapshotKind;
   label?: string;
@@ -56,7 +55,7 @@ const MAX_SNAPSHOT_BYTES = 20 * 1024 ** 3;
  * says how it is compressed. An agent without streaming answers the old way: length and SHA-256
  * in headers, archived to a temp file before the first byte.
  */
-export interface OpenedExport {
+interface OpenedExport {
   response: Response;
   sha256: string | null;
   bytes: number | null;
@@ -182,8 +181,6 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
 export function latestReadySnapshot(env: AppBindings, sessionId: string): Promise<SnapshotRecord | null> {
   return latestReady(env, sessionId);
 }
-
-export { getSnapshot };
 
 /**
  * Streams a ready snapshot from R2 into the agent. The SHA-256 recorded when the upload verified

@@ -1,5 +1,5 @@
 /** Streams a known-length body into R2 while hashing it: no whole archive is held in Worker memory. */
-export interface VerifiedUpload {
+interface VerifiedUpload {
   bytes: number;
   sha256: string;
 }

@@ -17,7 +17,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   ratioFloorBytes: 16 * 1024 * 1024,
 };
 
-export interface ArchiveStats {
+interface ArchiveStats {
   files: number;
   uncompressedBytes: number;
 }

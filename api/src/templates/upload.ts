@@ -1,7 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, inspectArchive } from "./archive-inspect";
 
-export interface ReceivedBundle {
+interface ReceivedBundle {
   sha256: string;
   bytes: number;
   files: number;

@@ -8,8 +8,8 @@ import type { AppBindings } from "../env";
 import { log } from "../lib/log";
 import { parseOrThrow } from "../lib/validate";
 
-export const buildWorkflowParams = z.object({ buildId: idSchema, attempt: z.number().int().min(1) });
-export type BuildParams = z.infer<typeof buildWorkflowParams>;
+const buildWorkflowParams = z.object({ buildId: idSchema, attempt: z.number().int().min(1) });
+type BuildParams = z.infer<typeof buildWorkflowParams>;
 
 /** Infrastructure steps get one quick retry inside the workflow; beyond that the queue retries the whole build. */
 const INFRA = { retries: { limit: 1, delay: "2 seconds", backoff: "constant" }, timeout: "5 minutes" } as const;

@@ -6,8 +6,6 @@ import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuota
 import { sumBuildSecondsSince } from "./usage-repo";
 import { findPlan } from "./workspaces-repo";
 
-export type { QuotaLimit } from "@burstflare/sdk/schemas/workspaces";
-
 /** Sessions that hold a runtime: they count against runningSessions. */
 const RUNNING_STATES = ["starting", "running"];
 
@@ -40,7 +38,7 @@ function monthStartDay(at: number): string {
 }
 
 /** Current consumption of one limit; build minutes count the current UTC calendar month. */
-export async function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
+async function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
   const db = dbOf(env);
   switch (limit) {
     case "runningSessions":

@@ -30,7 +30,7 @@ function additionalData(workspaceId: string, name: string): Uint8Array {
   return encoder.encode(`burstflare-secret:${workspaceId}:${name}`);
 }
 
-export interface SealedSecret {
+interface SealedSecret {
   ciphertext: string;
   iv: string;
 }

@@ -92,7 +92,7 @@ export async function deleteWorkspace(env: AppBindings, workspaceId: string): Pr
   for (const userId of members) await movePointersOff(env, userId, workspaceId);
 }
 
-export const DEFAULT_MAX_OWNED_WORKSPACES = 5;
+const DEFAULT_MAX_OWNED_WORKSPACES = 5;
 
 /** Workspaces a user may own: the operator's per-user override, else MAX_OWNED_WORKSPACES, else 5. */
 export async function maxOwnedWorkspaces(env: AppBindings, userId: string): Promise<{ limit: number; override: number | null }> {

@@ -4,7 +4,7 @@ import { dbOf } from "../lib/db";
 import { day } from "../lib/time";
 import { addUsage } from "./usage-repo";
 
-export interface UsageRecord {
+interface UsageRecord {
   workspaceId: string;
   userId: string;
   metric: UsageMetric;

@@ -13,9 +13,10 @@ import { workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { formatBytes, table } from "../output";
+import { registerAdminSeed } from "./admin-seed";
 import { downloadExport } from "./export";
 
-export function renderReport(r: AdminReport): string {
+function renderReport(r: AdminReport): string {
   const lines = [
     `builds dead-lettered:  ${r.buildsDeadLettered}${r.buildsDeadLettered ? "   (fix: flare build retry-dead-lettered)" : ""}`,
     `builds stuck:          ${r.buildsStuck}`,
@@ -28,31 +29,15 @@ export function renderReport(r: AdminReport): string {
     `last reconcile:        ${r.lastReconcile ? `${r.lastReconcile.at} (${r.lastReconcile.actions} actions, ${r.lastReconcile.failed} failed)` : "never"}`,
   ];
   if (r.recentFailures.length > 0) {
-    lines.push(
-      "",
-      "recent failures:",
-      table(r.recentFailures, [
-        { key: "kind", label: "kind" },
-        { key: "id", label: "id" },
-        { key: "name", label: "name" },
-        { key: "reason", label: "reason" },
-        { key: "at", label: "at" },
-      ]),
-    );
+    lines.push("", "recent failures:", table(r.recentFailures, { kind: "kind", id: "id", name: "name", reason: "reason", at: "at" }));
   }
   return lines.join("\n");
 }
 
-export function renderReconcile(r: ReconcileResult): string {
+function renderReconcile(r: ReconcileResult): string {
   const head = `${r.preview ? "would change" : "changed"} ${r.changed}, failed ${r.failed}, in ${Math.round(r.durationMs)} ms${r.truncated ? " (truncated; run again to continue)" : ""}`;
   if (r.actions.length === 0) return head;
-  return `${head}\n${table(r.actions, [
-    { key: "kind", label: "action" },
-    { key: "targetType", label: "target" },
-    { key: "targetId", label: "id" },
-    { key: "outcome", label: "outcome" },
-    { key: "reason", label: "reason" },
-  ])}`;
+  return `${head}\n${table(r.actions, { kind: "action", targetType: "target", targetId: "id", outcome: "outcome", reason: "reason" })}`;
 }
 
 export function registerAdmin(program: Command, app: App): void {
@@ -110,14 +95,14 @@ export function registerAdmin(program: Command, app: App): void {
       ctx.out.result(list, () =>
         list.items.length === 0
           ? "nothing deleted is waiting for purge"
-          : table(list.items, [
-              { key: "kind", label: "kind" },
-              { key: "id", label: "id" },
-              { key: "name", label: "name" },
-              { key: "workspaceId", label: "workspace" },
-              { key: "deletedAt", label: "deleted" },
-              { key: "purgeAfter", label: "purged after" },
-            ]),
+          : table(list.items, {
+              kind: "kind",
+              id: "id",
+              name: "name",
+              workspaceId: "workspace",
+              deletedAt: "deleted",
+              purgeAfter: "purged after",
+            }),
       );
     });
 
@@ -157,4 +142,6 @@ export function registerAdmin(program: Command, app: App): void {
       });
       await downloadExport(ctx, exported, opts.output);
     });
+
+  registerAdminSeed(admin, app);
 }

@@ -92,13 +92,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
       ctx.out.result(result, () =>
         table(
           signIns.map((s) => ({ ...s, current: s.current ? "*" : "" })),
-          [
-            { key: "current", label: "" },
-            { key: "id", label: "id" },
-            { key: "kind", label: "kind" },
-            { key: "userAgent", label: "client" },
-            { key: "lastSeenAt", label: "last seen" },
-          ],
+          { current: "", id: "id", kind: "kind", userAgent: "client", lastSeenAt: "last seen" },
         ),
       );
     });
@@ -115,7 +109,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
 }
 
 /** The device flow: start, show the code, poll until approved, store the token pair. */
-export async function login(ctx: Context, opts: { openBrowser: boolean }): Promise<void> {
+async function login(ctx: Context, opts: { openBrowser: boolean }): Promise<void> {
   if (ctx.usingEnvToken) ctx.out.note("note: BURSTFLARE_TOKEN is set and takes precedence over the login you are about to make");
   const anon = new ApiClient({ baseURL: ctx.baseURL });
   const start = await anon.post("/api/cli/device/start", {}, { schema: deviceStartResponseSchema, auth: false });

@@ -27,14 +27,7 @@ export function registerBuild(program: Command, app: App): void {
       ctx.out.result(data, () =>
         table(
           data.builds.map((b) => ({ ...b, template: `${b.templateName} ${b.version}` })),
-          [
-            { key: "id", label: "id" },
-            { key: "template", label: "template" },
-            { key: "status", label: "status" },
-            { key: "attempts", label: "attempts" },
-            { key: "createdAt", label: "created" },
-            { key: "error", label: "error" },
-          ],
+          { id: "id", template: "template", status: "status", attempts: "attempts", createdAt: "created", error: "error" },
         ),
       );
     });
@@ -80,7 +73,11 @@ export function registerBuild(program: Command, app: App): void {
     .argument("<buildId>", "build id")
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const build = await ctx.client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema });
+      const build = await ctx.client.call("POST /api/template-builds/{buildId}/retry", {
+        params: { buildId: id },
+        body: {},
+        schema: buildSchema,
+      });
       ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
     });
 

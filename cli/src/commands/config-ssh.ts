@@ -98,7 +98,9 @@ export function registerConfigSSH(program: Command, app: App): void {
 async function learnSSHUser(client: ApiClient, sessions: { id: string }[]): Promise<string | null> {
   for (const s of sessions) {
     try {
-      return (await client.call("POST /api/sessions/{id}/ssh-token", { params: { id: s.id }, body: {}, schema: sshTokenSchema })).sshUser;
+      return (
+        await client.call("POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: s.id }, body: {}, schema: sshTokenSchema })
+      ).sshUser;
     } catch {}
   }
   return null;

@@ -14,8 +14,8 @@ import { fingerprint, managedPaths, sshKeyListSchema } from "../ssh/keys";
 
 const execFileAsync = promisify(execFile);
 
-export type CheckStatus = "ok" | "warn" | "fail";
-export interface Check {
+type CheckStatus = "ok" | "warn" | "fail";
+interface Check {
   name: string;
   status: CheckStatus;
   detail: string;
@@ -23,7 +23,7 @@ export interface Check {
 }
 
 /** One line per check, with the fix indented under anything that is not ok. */
-export function renderChecks(checks: Check[]): string {
+function renderChecks(checks: Check[]): string {
   const mark: Record<CheckStatus, string> = { ok: "✓", warn: "!", fail: "✗" };
   return checks.map((c) => `${mark[c.status]} ${c.name}: ${c.detail}${c.fix && c.status !== "ok" ? `\n    fix: ${c.fix}` : ""}`).join("\n");
 }
@@ -39,7 +39,7 @@ async function version(cmd: string, args: string[]): Promise<string | null> {
   }
 }
 
-export async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]> {
+async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]> {
   const checks: Check[] = [];
   const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
   checks.push(

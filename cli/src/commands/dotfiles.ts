@@ -27,7 +27,10 @@ export function registerDotfiles(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       if (ref) {
         const s = await resolveSession(ctx.client, ref);
-        const data = await ctx.client.call("GET /api/sessions/{id}/dotfiles", { params: { id: s.id }, schema: sessionDotfilesResponse });
+        const data = await ctx.client.call("GET /api/sessions/{sessionId}/dotfiles", {
+          params: { sessionId: s.id },
+          schema: sessionDotfilesResponse,
+        });
         ctx.out.result(data, () =>
           data.run ? `${data.run.status} at ${data.run.at} from ${data.run.url}\n${data.run.output}` : `no dotfiles run in ${s.name}`,
         );
@@ -55,8 +58,8 @@ export function registerDotfiles(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{id}/dotfiles/apply", {
-        params: { id: s.id },
+      const data = await ctx.client.call("POST /api/sessions/{sessionId}/dotfiles/apply", {
+        params: { sessionId: s.id },
         body: {},
         schema: dotfilesApplyResponse,
       });

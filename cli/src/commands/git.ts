@@ -66,7 +66,11 @@ export function registerGit(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
       const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
-      const data = await ctx.client.call("POST /api/sessions/{id}/git/clone", { params: { id: s.id }, body, schema: gitCloneResult });
+      const data = await ctx.client.call("POST /api/sessions/{sessionId}/git/clone", {
+        params: { sessionId: s.id },
+        body,
+        schema: gitCloneResult,
+      });
       if (!data.ok) {
         throw new CLIError("clone_failed", `git clone failed:\n${data.output}`, {
           hint: "check the URL and ref; for a private repository set your token with `flare git token set` and try again",

@@ -1,12 +1,11 @@
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
-import { createShareResponse, parseDuration, SHARE_SCOPES, type ShareScope } from "@burstflare/sdk/schemas/shares";
+import { SHARE_SCOPES } from "@burstflare/sdk/schemas/shares";
 import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { openBrowser } from "../browser";
 import { CLIError, EXIT, table } from "../output";
 import { resolveSession } from "../sessions";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { type CreateOptions, collect, createShare } from "./share";
 
 function portArg(text: string): number {
   const n = Number(text);
@@ -27,7 +26,10 @@ export function registerPorts(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/ports", { params: { id: s.id }, schema: sessionPortsResponse });
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/ports", {
+        params: { sessionId: s.id },
+        schema: sessionPortsResponse,
+      });
       ctx.out.result(data, () =>
         data.ports.length === 0
           ? `nothing listens in ${s.name} yet`
@@ -38,12 +40,7 @@ export function registerPorts(program: Command, app: App): void {
                 state: p.listening ? `listening on ${p.addresses.join(", ")}` : "not listening",
                 preview: p.preview ? "preview" : "",
               })),
-              [
-                { key: "port", label: "port" },
-                { key: "label", label: "label" },
-                { key: "state", label: "state" },
-                { key: "preview", label: "" },
-              ],
+              { port: "port", label: "label", state: "state", preview: "" },
             ),
       );
     });
@@ -74,27 +71,9 @@ export function registerPorts(program: Command, app: App): void {
     .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
     .option("-l, --label <text>", "a note to recognise it by")
     .addHelpText("after", examples("flare ports share dev 5173", "flare ports share dev 8080 --scope anyone --expires 1h"))
-    .action(async (ref: string, port: number, opts: { scope: string; email: string[]; expires: string; label?: string }, cmd: Command) => {
+    .action(async (ref: string, port: number, opts: CreateOptions, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      if (!(SHARE_SCOPES as readonly string[]).includes(opts.scope)) {
-        throw new CLIError("validation_failed", `--scope must be one of ${SHARE_SCOPES.join(", ")}`, { exitCode: EXIT.usage });
-      }
-      const expiresInSeconds = parseDuration(opts.expires);
-      if (expiresInSeconds === null) {
-        throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
-      }
-      const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{id}/shares", {
-        params: { id: s.id },
-        body: {
-          scope: opts.scope as ShareScope,
-          emails: opts.email.length ? opts.email : undefined,
-          expiresInSeconds,
-          label: opts.label,
-          port,
-        },
-        schema: createShareResponse,
-      });
+      const data = await createShare(ctx, ref, opts, port);
       ctx.out.result(data, () => `${data.url}\n${data.share.id}: port ${port}, ${data.share.scope}, until ${data.share.expiresAt}`);
     });
 }

@@ -27,14 +27,14 @@ async function withSpinner<T>(ctx: Context, session: Session, run: (update: (s: 
   }
 }
 
-const sessionColumns = [
-  { key: "name", label: "name" },
-  { key: "id", label: "id" },
-  { key: "state", label: "state" },
-  { key: "lastLifecyclePhase", label: "phase" },
-  { key: "template", label: "template" },
-  { key: "lastActiveAt", label: "last active" },
-];
+const sessionColumns = {
+  name: "name",
+  id: "id",
+  state: "state",
+  lastLifecyclePhase: "phase",
+  template: "template",
+  lastActiveAt: "last active",
+};
 
 export function registerSession(program: Command, app: App): void {
   const s = program.command("session").alias("sessions").description("Dev sessions: create, start, stop, watch");
@@ -71,7 +71,11 @@ export function registerSession(program: Command, app: App): void {
       if (opts.wait) session = await withSpinner(ctx, session, (onUpdate) => ensureRunning(ctx.client, session!, { onUpdate }));
       else if (!created && session.state !== "running" && session.state !== "starting") {
         session = (
-          await ctx.client.call("POST /api/sessions/{id}/start", { params: { id: session.id }, body: {}, schema: sessionResponse })
+          await ctx.client.call("POST /api/sessions/{sessionId}/start", {
+            params: { sessionId: session.id },
+            body: {},
+            schema: sessionResponse,
+          })
         ).session;
       }
       ctx.out.result(
@@ -127,7 +131,10 @@ export function registerSession(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const { id } = await resolveSession(ctx.client, ref);
-      const { session } = await ctx.client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse });
+      const { session } = await ctx.client.call("GET /api/sessions/{sessionId}", {
+        params: { sessionId: id },
+        schema: sessionDetailResponse,
+      });
       ctx.out.result({ session }, () =>
         [
           `${session.name} (${session.id})`,
@@ -157,8 +164,8 @@ export function registerSession(program: Command, app: App): void {
       .action(async (ref: string, opts: { wait: boolean }, cmd: Command) => {
         const ctx = app.ctx(cmd);
         const found = await resolveSession(ctx.client, ref);
-        let { session } = await ctx.client.call(`POST /api/sessions/{id}/${name}`, {
-          params: { id: found.id },
+        let { session } = await ctx.client.call(`POST /api/sessions/{sessionId}/${name}`, {
+          params: { sessionId: found.id },
           body: {},
           schema: sessionResponse,
         });
@@ -177,7 +184,7 @@ export function registerSession(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const found = await resolveSession(ctx.client, ref);
-      await ctx.client.call("DELETE /api/sessions/{id}", { params: { id: found.id } });
+      await ctx.client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: found.id } });
       ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
     });
 
@@ -202,7 +209,11 @@ export function registerSession(program: Command, app: App): void {
       }
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (opts.since !== undefined) headers["last-event-id"] = opts.since;
-      const res = await ctx.client.callRaw("GET /api/sessions/{id}/events", { params: { id: found.id }, headers, signal: abort.signal });
+      const res = await ctx.client.callRaw("GET /api/sessions/{sessionId}/events", {
+        params: { sessionId: found.id },
+        headers,
+        signal: abort.signal,
+      });
       if (!res.body) return;
       for await (const msg of parseSSE(res.body)) {
         const parsed = sessionEventSchema.safeParse(safeJSON(msg.data));

@@ -1,4 +1,5 @@
 import {
+  type CreateShareResponse,
   createShareResponse,
   parseDuration,
   SHARE_SCOPES,
@@ -9,12 +10,13 @@ import {
 } from "@burstflare/sdk/schemas/shares";
 import type { Command } from "commander";
 import { type App, examples } from "../app";
+import type { Context } from "../context";
 import { CLIError, EXIT, table } from "../output";
 import { resolveSession } from "../sessions";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
-interface CreateOptions {
+export interface CreateOptions {
   scope: string;
   email: string[];
   expires: string;
@@ -24,6 +26,21 @@ interface CreateOptions {
 function scopeOf(text: string): ShareScope {
   if ((SHARE_SCOPES as readonly string[]).includes(text)) return text as ShareScope;
   throw new CLIError("validation_failed", `--scope must be one of ${SHARE_SCOPES.join(", ")}`, { exitCode: EXIT.usage });
+}
+
+/** Checks the flags, then creates a link to the session's preview, or to one `port` of it. */
+export async function createShare(ctx: Context, ref: string, opts: CreateOptions, port?: number): Promise<CreateShareResponse> {
+  const scope = scopeOf(opts.scope);
+  const expiresInSeconds = parseDuration(opts.expires);
+  if (expiresInSeconds === null) {
+    throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
+  }
+  const s = await resolveSession(ctx.client, ref);
+  return ctx.client.call("POST /api/sessions/{sessionId}/shares", {
+    params: { sessionId: s.id },
+    body: { scope, emails: opts.email.length ? opts.email : undefined, expiresInSeconds, label: opts.label, port },
+    schema: createShareResponse,
+  });
 }
 
 export function registerShare(program: Command, app: App): void {
@@ -47,17 +64,7 @@ export function registerShare(program: Command, app: App): void {
     )
     .action(async (ref: string, opts: CreateOptions, cmd: Command) => {
       const ctx = app.ctx(cmd);
-      const scope = scopeOf(opts.scope);
-      const expiresInSeconds = parseDuration(opts.expires);
-      if (expiresInSeconds === null) {
-        throw new CLIError("validation_failed", `--expires ${opts.expires} is not a duration like 30m, 1h or 7d`, { exitCode: EXIT.usage });
-      }
-      const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{id}/shares", {
-        params: { id: s.id },
-        body: { scope, emails: opts.email.length ? opts.email : undefined, expiresInSeconds, label: opts.label },
-        schema: createShareResponse,
-      });
+      const data = await createShare(ctx, ref, opts);
       ctx.out.result(
         data,
         () => `${data.url}\n${data.share.id}: ${describeScope(data.share.scope, data.share.emails)}, until ${data.share.expiresAt}`,
@@ -71,21 +78,24 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/shares", { params: { id: s.id }, schema: shareListResponse });
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", {
+        params: { sessionId: s.id },
+        schema: shareListResponse,
+      });
       ctx.out.result(data, () =>
         data.shares.length === 0
           ? `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``
           : table(
               data.shares.map((x) => ({ ...x, who: describeScope(x.scope, x.emails) })),
-              [
-                { key: "id", label: "id" },
-                { key: "who", label: "who" },
-                { key: "status", label: "status" },
-                { key: "expiresAt", label: "expires" },
-                { key: "accessCount", label: "visits" },
-                { key: "lastAccessAt", label: "last visit" },
-                { key: "label", label: "label" },
-              ],
+              {
+                id: "id",
+                who: "who",
+                status: "status",
+                expiresAt: "expires",
+                accessCount: "visits",
+                lastAccessAt: "last visit",
+                label: "label",
+              },
             ),
       );
     });
@@ -98,8 +108,8 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, linkId: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("DELETE /api/sessions/{id}/shares/{shareId}", {
-        params: { id: s.id, shareId: linkId },
+      const data = await ctx.client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
+        params: { sessionId: s.id, shareId: linkId },
         schema: shareResponse,
       });
       ctx.out.result(data, () => `revoked ${data.share.id}`);
@@ -114,8 +124,8 @@ export function registerShare(program: Command, app: App): void {
     .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/share-access", {
-        params: { id: s.id },
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/share-access", {
+        params: { sessionId: s.id },
         query: { limit: opts.limit, shareId: opts.link },
         schema: shareAccessListResponse,
       });
@@ -127,14 +137,7 @@ export function registerShare(program: Command, app: App): void {
             what: `${e.websocket ? "WS " : ""}${e.method} ${e.path}`,
             result: e.outcome === "allowed" ? "allowed" : `refused (${e.reason})`,
           })),
-          [
-            { key: "at", label: "when" },
-            { key: "who", label: "who" },
-            { key: "what", label: "request" },
-            { key: "result", label: "result" },
-            { key: "ip", label: "from" },
-            { key: "shareId", label: "link" },
-          ],
+          { at: "when", who: "who", what: "request", result: "result", ip: "from", shareId: "link" },
         ),
       );
     });

@@ -19,8 +19,8 @@ export function registerSnapshot(program: Command, app: App): void {
       const s = await resolveSession(ctx.client, ref);
       const spinner = ctx.spinner(`saving a snapshot of ${s.name}`);
       try {
-        const snapshot = await ctx.client.call("POST /api/sessions/{id}/snapshots", {
-          params: { id: s.id },
+        const snapshot = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots", {
+          params: { sessionId: s.id },
           body: { label: opts.label },
           schema: snapshotSchema,
         });
@@ -39,7 +39,10 @@ export function registerSnapshot(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{id}/snapshots", { params: { id: s.id }, schema: snapshotListSchema });
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
+        params: { sessionId: s.id },
+        schema: snapshotListSchema,
+      });
       ctx.out.result(data, () =>
         table(
           data.snapshots.map((x) => ({
@@ -47,15 +50,7 @@ export function registerSnapshot(program: Command, app: App): void {
             size: x.bytes === null ? null : formatBytes(x.bytes),
             restorePoint: x.restorePoint ? "*" : "",
           })),
-          [
-            { key: "restorePoint", label: "" },
-            { key: "id", label: "id" },
-            { key: "kind", label: "kind" },
-            { key: "label", label: "label" },
-            { key: "status", label: "status" },
-            { key: "size", label: "size" },
-            { key: "createdAt", label: "created" },
-          ],
+          { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
         ),
       );
     });
@@ -68,8 +63,8 @@ export function registerSnapshot(program: Command, app: App): void {
     .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{id}/snapshots/{sid}/restore", {
-        params: { id: s.id, sid },
+      const data = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+        params: { sessionId: s.id, snapshotId: sid },
         body: {},
         schema: restoreSnapshotResult,
       });
@@ -84,7 +79,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
-      await ctx.client.call("DELETE /api/sessions/{id}/snapshots/{sid}", { params: { id: s.id, sid } });
+      await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
       ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
     });
 
@@ -98,7 +93,9 @@ export function registerSnapshot(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       const s = await resolveSession(ctx.client, ref);
       const file = opts.output ?? `${sid}.tar.gz`;
-      const res = await ctx.client.callRaw("GET /api/sessions/{id}/snapshots/{sid}/content", { params: { id: s.id, sid } });
+      const res = await ctx.client.callRaw("GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
+        params: { sessionId: s.id, snapshotId: sid },
+      });
       const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
       ctx.out.result({ file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
     });

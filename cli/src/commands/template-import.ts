@@ -21,7 +21,7 @@ interface ImportOptions {
 }
 
 /** `.devcontainer/devcontainer.json` (or `.devcontainer.json`) of a folder, mapped to a manifest. */
-export function readDevcontainer(dir: string): { file: string; result: DevcontainerImport } {
+function readDevcontainer(dir: string): { file: string; result: DevcontainerImport } {
   if (!isDirectory(dir)) throw new CLIError("usage", `${dir} is not a directory`, { exitCode: 2 });
   const file = DEVCONTAINER_PATHS.map((p) => path.join(dir, p)).find((p) => existsSync(p));
   if (!file) {
@@ -40,7 +40,7 @@ export function readDevcontainer(dir: string): { file: string; result: Devcontai
 }
 
 /** A template name from devcontainer `name` ("Node.js & TypeScript" → "node.js-typescript"). */
-export function templateNameFrom(name: string | undefined, dir: string): string {
+function templateNameFrom(name: string | undefined, dir: string): string {
   const slug = (s: string) =>
     s
       .toLowerCase()
@@ -61,7 +61,7 @@ async function findOrCreate(client: ApiClient, ref: string, create: boolean): Pr
     body: { name: ref, description: "imported from devcontainer.json" },
     schema: templateSchema,
   });
-  return client.call("GET /api/templates/{id}", { params: { id: t.id }, schema: templateDetailSchema });
+  return client.call("GET /api/templates/{templateId}", { params: { templateId: t.id }, schema: templateDetailSchema });
 }
 
 export function registerTemplateImport(tpl: Command, app: App): void {
@@ -94,15 +94,16 @@ export function registerTemplateImport(tpl: Command, app: App): void {
       const bundle = await prepareBundle(dir);
       try {
         const detail = await findOrCreate(ctx.client, name, opts.template === undefined);
-        const { uploaded, build, promoted } = await uploadVersion(ctx, {
-          template: detail.template,
-          version: opts.version,
-          manifest,
-          bundle,
-          wait: opts.wait === true,
-          promote: opts.promote === true,
-          tooLargeHint: "leave dependencies and build outputs out; onCreateCommand can recreate them",
-        });
+        const { uploaded, build, promoted } = await uploadVersion(
+          ctx,
+          {
+            template: detail.template,
+            manifest,
+            bundle,
+            tooLargeHint: "leave dependencies and build outputs out; onCreateCommand can recreate them",
+          },
+          opts,
+        );
         ctx.out.result(
           { template: detail.template, version: uploaded.version, build, manifest, warnings, promoted },
           () =>

@@ -18,14 +18,14 @@ const int = (v: string) => {
 /** A template by id or by name (the detail view, with versions). */
 export async function resolveTemplate(client: ApiClient, ref: string): Promise<TemplateDetail> {
   try {
-    return await client.call("GET /api/templates/{id}", { params: { id: ref }, schema: templateDetailSchema });
+    return await client.call("GET /api/templates/{templateId}", { params: { templateId: ref }, schema: templateDetailSchema });
   } catch (err) {
     if (!(err instanceof ApiError) || (err.code !== "not_found" && err.code !== "validation_failed")) throw err;
   }
   const { templates } = await client.call("GET /api/templates", { schema: templateListSchema });
   const match = templates.find((t) => t.name === ref);
   if (!match) throw new CLIError("not_found", `no template named or with id "${ref}"`, { hint: "list them with `flare template list`" });
-  return client.call("GET /api/templates/{id}", { params: { id: match.id }, schema: templateDetailSchema });
+  return client.call("GET /api/templates/{templateId}", { params: { templateId: match.id }, schema: templateDetailSchema });
 }
 
 interface UploadOptions extends ManifestFlags {
@@ -58,12 +58,7 @@ export function registerTemplate(program: Command, app: App): void {
       ctx.out.result(data, () =>
         table(
           data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" })),
-          [
-            { key: "id", label: "id" },
-            { key: "name", label: "name" },
-            { key: "activeVersion", label: "active version" },
-            { key: "state", label: "state" },
-          ],
+          { id: "id", name: "name", activeVersion: "active version", state: "state" },
         ),
       );
     });
@@ -87,13 +82,7 @@ export function registerTemplate(program: Command, app: App): void {
               build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
               active: v.active ? "*" : "",
             })),
-            [
-              { key: "active", label: "" },
-              { key: "version", label: "version" },
-              { key: "id", label: "id" },
-              { key: "status", label: "bundle" },
-              { key: "build", label: "latest build" },
-            ],
+            { active: "", version: "version", id: "id", status: "bundle", build: "latest build" },
           ),
         ].join("\n"),
       );
@@ -134,15 +123,16 @@ export function registerTemplate(program: Command, app: App): void {
         throw err;
       }
       try {
-        const { uploaded, build, promoted } = await uploadVersion(ctx, {
-          template: detail.template,
-          version: opts.version,
-          manifest,
-          bundle,
-          wait: opts.wait === true,
-          promote: opts.promote === true,
-          tooLargeHint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
-        });
+        const { uploaded, build, promoted } = await uploadVersion(
+          ctx,
+          {
+            template: detail.template,
+            manifest,
+            bundle,
+            tooLargeHint: "leave build outputs and dependencies out of the bundle; the build step can recreate them",
+          },
+          opts,
+        );
         ctx.out.result(
           { version: uploaded.version, build, sha256: uploaded.sha256, bytes: uploaded.bytes, files: uploaded.files, promoted },
           () =>
@@ -175,8 +165,8 @@ export function registerTemplate(program: Command, app: App): void {
           },
         );
       }
-      const data = await ctx.client.call("POST /api/templates/{id}/promote", {
-        params: { id: d.template.id },
+      const data = await ctx.client.call("POST /api/templates/{templateId}/promote", {
+        params: { templateId: d.template.id },
         body: { versionId: v.id },
         schema: templateDetailSchema,
       });
@@ -190,8 +180,8 @@ export function registerTemplate(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const d = await resolveTemplate(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/templates/{id}/rollback", {
-        params: { id: d.template.id },
+      const data = await ctx.client.call("POST /api/templates/{templateId}/rollback", {
+        params: { templateId: d.template.id },
         body: {},
         schema: templateDetailSchema,
       });
@@ -209,8 +199,8 @@ export function registerTemplate(program: Command, app: App): void {
       .action(async (ref: string, _opts: unknown, cmd: Command) => {
         const ctx = app.ctx(cmd);
         const d = await resolveTemplate(ctx.client, ref);
-        const t = await ctx.client.call(`POST /api/templates/{id}/${name}`, {
-          params: { id: d.template.id },
+        const t = await ctx.client.call(`POST /api/templates/{templateId}/${name}`, {
+          params: { templateId: d.template.id },
           body: {},
           schema: templateSchema,
         });
@@ -225,7 +215,7 @@ export function registerTemplate(program: Command, app: App): void {
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const d = await resolveTemplate(ctx.client, ref);
-      await ctx.client.call("DELETE /api/templates/{id}", { params: { id: d.template.id } });
+      await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });
       ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
     });
 }

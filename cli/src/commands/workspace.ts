@@ -21,13 +21,7 @@ export function registerWorkspace(program: Command, app: App): void {
       ctx.out.result(data, () =>
         table(
           data.workspaces.map((w) => ({ ...w, current: w.current ? "*" : "" })),
-          [
-            { key: "current", label: "" },
-            { key: "id", label: "id" },
-            { key: "name", label: "name" },
-            { key: "role", label: "role" },
-            { key: "plan", label: "plan" },
-          ],
+          { current: "", id: "id", name: "name", role: "role", plan: "plan" },
         ),
       );
     });
@@ -70,13 +64,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = app.ctx(cmd);
       const data = await ctx.client.call("GET /api/workspaces/current/members", { schema: memberListSchema });
-      ctx.out.result(data, () =>
-        table(data.members, [
-          { key: "email", label: "email" },
-          { key: "role", label: "role" },
-          { key: "joinedAt", label: "joined" },
-        ]),
-      );
+      ctx.out.result(data, () => table(data.members, { email: "email", role: "role", joinedAt: "joined" }));
     });
 
   ws.command("invite")
@@ -90,15 +78,7 @@ export function registerWorkspace(program: Command, app: App): void {
       const ctx = app.ctx(cmd);
       if (opts.list) {
         const data = await ctx.client.call("GET /api/workspaces/current/invites", { schema: inviteListSchema });
-        ctx.out.result(data, () =>
-          table(data.invites, [
-            { key: "id", label: "id" },
-            { key: "email", label: "email" },
-            { key: "role", label: "role" },
-            { key: "status", label: "status" },
-            { key: "expiresAt", label: "expires" },
-          ]),
-        );
+        ctx.out.result(data, () => table(data.invites, { id: "id", email: "email", role: "role", status: "status", expiresAt: "expires" }));
         return;
       }
       if (!(ROLES as readonly string[]).includes(opts.role)) {

@@ -4,7 +4,7 @@ import type { Command, Option } from "commander";
 export type NameKind = "sessions" | "templates" | "snapshots";
 
 /** Candidates for the word being typed; names come from `names`, which may ask the API. */
-export interface CompletionSource {
+interface CompletionSource {
   names(kind: NameKind): Promise<string[]>;
 }
 

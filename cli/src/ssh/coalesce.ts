@@ -1,7 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 
 /** Largest frame the tunnel sends (the agent's own limit is the same: runtime/src/agent/ssh/websocket-stream.ts). */
-export const MAX_FRAME = 256 * 1024;
+const MAX_FRAME = 256 * 1024;
 
 /**
  * Pipes `input` into `output` (the tunnel's WebSocket stream, one frame per write) joining chunks:

@@ -9,7 +9,7 @@ export interface PreparedConnection {
   minted: SSHToken;
 }
 
-export interface PrepareOptions {
+interface PrepareOptions {
   /** Bound to the token: the connection accepts this key only. */
   publicKey: string | null;
   /** Called while a sleeping or stopped session is woken (for a spinner). */
@@ -27,7 +27,8 @@ export async function prepareConnection(ctx: Context, ref: string, opts: Prepare
   const name = ref.endsWith(HOST_SUFFIX) ? ref.slice(0, -HOST_SUFFIX.length) : ref;
   const ids = new SessionIdCache(ctx.configDir, ctx.baseURL);
   const body = opts.publicKey ? { publicKey: opts.publicKey } : {};
-  const mint = (id: string) => ctx.client.call("POST /api/sessions/{id}/ssh-token", { params: { id }, body, schema: sshTokenSchema });
+  const mint = (id: string) =>
+    ctx.client.call("POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId: id }, body, schema: sshTokenSchema });
   const knownId = name.includes("_") ? name : ids.get(name);
   if (knownId) {
     // Start on intent: a sleeping session marked for it starts waking at once.

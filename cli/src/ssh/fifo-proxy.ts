@@ -12,7 +12,7 @@ import { bridge, type Tunnel } from "./tunnel";
  * tunnel it opens as ssh starts. So a connection costs no second Node start, and the WebSocket is
  * being opened while ssh starts, not after.
  */
-export interface FifoProxy {
+interface FifoProxy {
   /** For `-o ProxyCommand=`: ssh's output goes to one pipe, its input comes from the other. */
   command: string;
   /** Carries bytes between the pipes and the tunnel until either side ends. */

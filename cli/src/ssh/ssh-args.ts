@@ -19,7 +19,7 @@ export function proxyCommand(self: Self, opts: { baseURL: string; configDir: str
 }
 
 /** Options every BurstFlare connection uses: the managed key only, the managed known_hosts. */
-export function commonOptions(paths: ManagedPaths, hostKeyAlias: string | null): [string, string][] {
+function commonOptions(paths: ManagedPaths, hostKeyAlias: string | null): [string, string][] {
   const options: [string, string][] = [
     ["IdentityFile", quoteConfigValue(paths.privateKey)],
     ["IdentitiesOnly", "yes"],
@@ -32,7 +32,7 @@ export function commonOptions(paths: ManagedPaths, hostKeyAlias: string | null):
   return options;
 }
 
-export interface FlareSSHArgs {
+interface FlareSSHArgs {
   self: Self;
   /** A ProxyCommand of the caller's instead of `flare ssh-proxy` (flare ssh's own pipes). */
   proxy?: string;

@@ -44,7 +44,7 @@ const AGENT_VARS = [
  * apply only to the processes the agent starts for the user, and reserved names are dropped
  * here once more in case an older control plane let them through.
  */
-export function readSessionEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+function readSessionEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   let raw: string | null = null;
   const file = env.BURSTFLARE_SESSION_ENV_FILE;
   if (file) {

@@ -10,20 +10,20 @@ import { sendError, sendJSON } from "./http/respond";
 import { matchRoute, type Route, routableURL } from "./http/router";
 
 /** A WebSocket (or raw upgrade) endpoint: gets the socket after the token check. */
-export interface UpgradeRoute {
+interface UpgradeRoute {
   /** Exact path, or a prefix when it ends with `*`. */
   path: string;
   handle: (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
 }
 
-export interface AgentServerParts {
+interface AgentServerParts {
   config: AgentConfig;
   activity: ActivityTracker;
   routes: Route[];
   upgrades: UpgradeRoute[];
 }
 
-export function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
+function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
   if (typeof given !== "string") return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);

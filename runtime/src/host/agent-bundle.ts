@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
-export const AGENT_ENTRY = fileURLToPath(new URL("../agent/main.ts", import.meta.url));
+const AGENT_ENTRY = fileURLToPath(new URL("../agent/main.ts", import.meta.url));
 /** Native or dynamic-require packages stay outside the bundle, loaded from this checkout by absolute path. */
 const EXTERNAL = ["node-pty", "ssh2", "cpu-features"];
 /** ws loads `bufferutil` when it can; the agent gets a word-at-a-time JavaScript one (ws-mask.ts). */

@@ -7,8 +7,8 @@ import type { ResourceLimits } from "@burstflare/sdk/resource-classes";
  * controllers enabled, otherwise one v1 hierarchy per controller (memory, pids, cpu). A kind
  * that neither offers is reported missing and the sandbox falls back to rlimits for it.
  */
-export type LimitKind = "memory" | "pids" | "cpu";
-export type CgroupVersion = "v2" | "v1";
+type LimitKind = "memory" | "pids" | "cpu";
+type CgroupVersion = "v2" | "v1";
 
 const ROOT = "/sys/fs/cgroup";
 const GROUP = "burstflare";

@@ -24,16 +24,16 @@ function noContent(res: ServerResponse): void {
 
 /**
  * The local driver's API (sdk/protocol/runtime-host.ts), loopback only:
- *   GET    /health                 no secret; HostHealth, 503 when the host refuses to start runtimes
- *   POST   /runtimes               StartRuntimeBody → RuntimeInfo (idempotent per runtimeId);
- *                                  503 runtime_unavailable naming the reason when the sandbox is unavailable
- *   GET    /runtimes               { runtimes: RuntimeInfo[] }
- *   GET    /runtimes/:id           RuntimeInfo, 404 when not running (a dead agent drops out at once)
- *   DELETE /runtimes/:id           stops the agent (SIGTERM, SIGKILL after 3 s) → 204, also when not running
- *   POST   /runtimes/:id/kill      SIGKILL the agent, as a crash would → 204, 404 when not running
- *   POST   /runtimes/:id/keep      KeepWorkspaceBody → { kept, reason? }: seal the stopped runtime's
- *                                  workspace folder for its next start (runtime/src/host/kept-workspace.ts)
- *   DELETE /runtimes/:id/workspace stop the agent, remove its workspace folder and seal → 204
+ *   GET    /health                         no secret; HostHealth, 503 when the host refuses to start runtimes
+ *   POST   /runtimes                       StartRuntimeBody → RuntimeInfo (idempotent per runtimeId);
+ *                                          503 runtime_unavailable naming the reason when the sandbox is unavailable
+ *   GET    /runtimes                       { runtimes: RuntimeInfo[] }
+ *   GET    /runtimes/:runtimeId            RuntimeInfo, 404 when not running (a dead agent drops out at once)
+ *   DELETE /runtimes/:runtimeId            stops the agent (SIGTERM, SIGKILL after 3 s) → 204, also when not running
+ *   POST   /runtimes/:runtimeId/kill       SIGKILL the agent, as a crash would → 204, 404 when not running
+ *   POST   /runtimes/:runtimeId/keep       KeepWorkspaceBody → { kept, reason? }: seal the stopped runtime's
+ *                                          workspace folder for its next start (runtime/src/host/kept-workspace.ts)
+ *   DELETE /runtimes/:runtimeId/workspace  stop the agent, remove its workspace folder and seal → 204
  */
 export function createHostServer(opts: { secret: string; manager: RuntimeManager; sandbox: Sandbox }): http.Server {
   const { secret, manager, sandbox } = opts;
@@ -86,7 +86,7 @@ export function createHostServer(opts: { secret: string; manager: RuntimeManager
         await manager.stop(id);
         return noContent(res);
       }
-      throw new ApiError("bad_request", `method ${method} not allowed on /runtimes/:id`);
+      throw new ApiError("bad_request", `method ${method} not allowed on /runtimes/:runtimeId`);
     } catch (err) {
       sendError(res, err);
     }

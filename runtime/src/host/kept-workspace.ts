@@ -62,7 +62,7 @@ function pruneOutside(workspaceDir: string, roots: string[]): void {
 }
 
 /** Every entry's lstat (ctime and inode included) in path order: changes with any write. */
-export function treeDigest(workspaceDir: string): string {
+function treeDigest(workspaceDir: string): string {
   const hash = createHash("sha256");
   const visit = (rel: string) => {
     const abs = rel ? path.join(workspaceDir, rel) : workspaceDir;

@@ -31,7 +31,7 @@ interface Entry {
   stopping: boolean;
 }
 
-export interface ManagerOptions {
+interface ManagerOptions {
   dataDir: string;
   /** Root-only folder for the host's own files (uid registry, identity files). */
   hostDir: string;
@@ -49,7 +49,7 @@ export interface ManagerOptions {
  * "preview on 3000" would fight over one port: each gets its own port from this range as $PORT.
  * Sandboxed runtimes have their own network namespace and use the declared port, as in a container.
  */
-export const PREVIEW_PORT_RANGE = { from: 31000, to: 38999 };
+const PREVIEW_PORT_RANGE = { from: 31000, to: 38999 };
 
 /** One agent process per runtime id: started idempotently, watched, stopped by process group. */
 export class RuntimeManager {

@@ -19,7 +19,7 @@ import { helperEnv, requireHelper } from "./system";
  */
 export type SandboxMode = "uid" | "plain";
 
-export interface IdentityFiles {
+interface IdentityFiles {
   passwd: string;
   group: string;
 }
@@ -192,7 +192,7 @@ export function writeAgentEnv(file: string, env: Record<string, string>): void {
   fs.writeFileSync(file, lines.join(""), { mode: 0o600, flag: "wx" });
 }
 
-export interface SandboxedRun {
+interface SandboxedRun {
   uid: number;
   identity: IdentityFiles;
   lease: NetLease;
@@ -258,7 +258,7 @@ const within = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
  * "h:" an empty tmpfs over a folder, "f:" /dev/null over a file, "k:" a folder bound back.
  * Kept folders are bound from the host's view before anything is hidden.
  */
-export function mountPlan(keep: string[], hide: string[]): string[] {
+function mountPlan(keep: string[], hide: string[]): string[] {
   const real = (p: string) => {
     try {
       return fs.realpathSync(p);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { ApiError } from "@burstflare/sdk/errors";
 
 /** The agent reads this file once at start-up and deletes it. */
-export const SESSION_ENV_FILE = "session-env.json";
+const SESSION_ENV_FILE = "session-env.json";
 
 /**
  * The session's variables travel to the agent as one file in its data dir, never in an

@@ -21,10 +21,10 @@ const HELPERS = {
   nft: ["/usr/sbin/nft", "/sbin/nft"],
   ss: ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"],
 } as const;
-export type Helper = keyof typeof HELPERS;
+type Helper = keyof typeof HELPERS;
 
 /** The only PATH any host-spawned helper sees. */
-export const SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const found = new Map<Helper, string | null>();
 

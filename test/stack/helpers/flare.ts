@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { baseURL } from "./api";
-import { createStackUser, type StackUser, stackSQL } from "./users";
+import { type StackUser, seedUser } from "./users";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
@@ -106,18 +106,19 @@ export interface BrowserUser extends StackUser {
   cookieHeaders: Record<string, string>;
 }
 
-const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
-const hashToken = (token: string) => createHash("sha256").update(`bf-token:${token}`).digest("hex");
-
+/** A seeded user with a CLI token and a browser sign-in (the cookie the product issued; the CSRF value is the client's own). */
 export async function createBrowserUser(): Promise<BrowserUser> {
-  const user = await createStackUser();
-  const cookie = randomBytes(32).toString("base64url");
+  const seeded = await seedUser({ signIns: ["cli", "browser"] });
+  const token = seeded.signIns.find((s) => s.kind === "cli")!.token;
+  const cookie = seeded.signIns.find((s) => s.kind === "browser")!.token;
   const csrf = randomBytes(24).toString("base64url");
-  const t = Date.now();
-  const sessionId = `as_${randomBytes(12).toString("base64url")}`;
-  await stackSQL(
-    `INSERT INTO sign_ins (id, user_id, kind, token_hash, workspace_id, user_agent, created_at, last_seen_at, expires_at) VALUES (${sqlString(sessionId)}, ${sqlString(user.userId)}, 'browser', ${sqlString(hashToken(cookie))}, ${sqlString(user.workspaceId)}, 'stack-test-browser', ${t}, ${t}, ${t + 24 * 3600 * 1000})`,
-  );
+  const user: StackUser = {
+    userId: seeded.userId,
+    email: seeded.email,
+    workspaceId: seeded.workspaceId,
+    token,
+    headers: { authorization: `Bearer ${token}` },
+  };
   return {
     ...user,
     cookieHeaders: { cookie: `bf_session=${cookie}; bf_csrf=${csrf}`, "x-csrf-token": csrf, origin: baseURL() },

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { api, baseURL, expectOK } from "./api";
+import { baseURL, expectOK, runtimeApi } from "./api";
 import { TerminalClient } from "./terminal";
 import { STACK_STATE_DIR, type StackUser } from "./users";
 
@@ -38,7 +38,7 @@ export async function readFile(user: StackUser, sessionId: string, p: string): P
 }
 
 export async function deleteFile(user: StackUser, sessionId: string, p: string): Promise<void> {
-  await expectOK(await api(user, "DELETE", `/runtime/sessions/${sessionId}/files?path=${encodeURIComponent(p)}`));
+  await expectOK(await runtimeApi(user, "DELETE", sessionId, "files", { query: { path: p } }));
 }
 
 /** What the files API cannot make: an empty directory, a symlink, an executable. Written in the real shell. */

@@ -1,12 +1,39 @@
 import type { ReactNode } from "react";
 
-/** The app's table: a scrolling wrapper, one header row of `head` cells, then the body rows. */
-export function DataTable({ testId, head, children }: { testId?: string; head: ReactNode; children: ReactNode }) {
+/** A header cell: its label, or the label and `hideSm` for a column small screens leave out. */
+type Column = string | { label: string; hideSm: true };
+
+/**
+ * The app's table: a scrolling wrapper, one header row, then the body rows. `actions` adds a last,
+ * unlabelled column (named "Actions" for screen readers) for each row's buttons.
+ */
+export function DataTable({
+  testId,
+  columns,
+  actions = false,
+  children,
+}: {
+  testId?: string;
+  columns: Column[];
+  actions?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid={testId}>
         <thead>
-          <tr>{head}</tr>
+          <tr>
+            {columns.map((c) =>
+              typeof c === "string" ? (
+                <th key={c}>{c}</th>
+              ) : (
+                <th key={c.label} className="hide-sm">
+                  {c.label}
+                </th>
+              ),
+            )}
+            {actions && <th aria-label="Actions" />}
+          </tr>
         </thead>
         <tbody>{children}</tbody>
       </table>

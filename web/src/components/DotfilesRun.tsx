@@ -6,7 +6,7 @@ import { client } from "../api/client";
 export function DotfilesRun({ sessionId }: { sessionId: string }) {
   const q = useQuery({
     queryKey: ["sessions", sessionId, "dotfiles"],
-    queryFn: () => client.call("GET /api/sessions/{id}/dotfiles", { params: { id: sessionId }, schema: sessionDotfilesResponse }),
+    queryFn: () => client.call("GET /api/sessions/{sessionId}/dotfiles", { params: { sessionId }, schema: sessionDotfilesResponse }),
     refetchInterval: 15_000,
   });
   const run = q.data?.run;

@@ -4,6 +4,8 @@ import { type FormEvent, useId, useState } from "react";
 import { createPortal } from "react-dom";
 import { shareAccessQuery, sharesQuery, useCreateShare, useRevokeShare } from "../api/queries/shares";
 import { CopyCommand } from "./CopyButton";
+import { DataTable } from "./DataTable";
+import { IconButton } from "./IconButton";
 import { CloseIcon, GlobeIcon } from "./icons";
 import { describeError } from "./states";
 import { formatDateTime, timeAgo } from "./time";
@@ -44,7 +46,7 @@ export function ShareButton({ sessionId, sessionName, className = "btn" }: { ses
  * Links to the session's preview: who may open it (named people, the workspace, anyone), for
  * how long, the link to copy (shown once), the links with revoke, and who opened them.
  */
-export function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; sessionName: string; onClose: () => void }) {
+function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; sessionName: string; onClose: () => void }) {
   const titleId = useId();
   const shares = useQuery(sharesQuery(sessionId));
   const access = useQuery(shareAccessQuery(sessionId));
@@ -91,9 +93,9 @@ export function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: st
       >
         <div className="row" style={{ justifyContent: "space-between" }}>
           <h2 id={titleId}>Share the preview of {sessionName}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+          <IconButton label="Close" onClick={onClose}>
             <CloseIcon />
-          </button>
+          </IconButton>
         </div>
         <p className="muted small">
           A link opens only this session's preview (HTTP and WebSocket), never its terminal, editor or SSH. Opening it wakes a sleeping
@@ -190,50 +192,37 @@ function ShareList({
   if (loading) return <p className="muted small">Loading…</p>;
   if (!shares?.length) return <p className="muted small">No links yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="share-list">
-        <thead>
-          <tr>
-            <th>Who</th>
-            <th>Status</th>
-            <th>Expires</th>
-            <th>Visits</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {shares.map((s) => (
-            <tr key={s.id} data-share-id={s.id} data-status={s.status}>
-              <td>
-                {who(s)}
-                {s.label && <div className="muted small">{s.label}</div>}
-              </td>
-              <td>
-                <span className={`badge ${statusBadge[s.status]}`}>{s.status}</span>
-              </td>
-              <td title={formatDateTime(s.expiresAt)}>{timeAgo(s.expiresAt)}</td>
-              <td>
-                {s.accessCount}
-                {s.lastAccessAt && <div className="muted small">last {timeAgo(s.lastAccessAt)}</div>}
-              </td>
-              <td>
-                {s.status === "active" && (
-                  <button
-                    type="button"
-                    className="btn btn-sm btn-danger"
-                    disabled={revoking === s.id}
-                    onClick={() => onRevoke(s.id)}
-                    data-testid={`share-revoke-${s.id}`}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="share-list" columns={["Who", "Status", "Expires", "Visits"]} actions>
+      {shares.map((s) => (
+        <tr key={s.id} data-share-id={s.id} data-status={s.status}>
+          <td>
+            {who(s)}
+            {s.label && <div className="muted small">{s.label}</div>}
+          </td>
+          <td>
+            <span className={`badge ${statusBadge[s.status]}`}>{s.status}</span>
+          </td>
+          <td title={formatDateTime(s.expiresAt)}>{timeAgo(s.expiresAt)}</td>
+          <td>
+            {s.accessCount}
+            {s.lastAccessAt && <div className="muted small">last {timeAgo(s.lastAccessAt)}</div>}
+          </td>
+          <td>
+            {s.status === "active" && (
+              <button
+                type="button"
+                className="btn btn-sm btn-danger"
+                disabled={revoking === s.id}
+                onClick={() => onRevoke(s.id)}
+                data-testid={`share-revoke-${s.id}`}
+              >
+                Revoke
+              </button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -241,35 +230,22 @@ function AccessLog({ entries, loading }: { entries: ShareAccess[] | undefined; l
   if (loading) return <p className="muted small">Loading…</p>;
   if (!entries?.length) return <p className="muted small">Nobody has opened a link yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="share-access-log">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Request</th>
-            <th>Result</th>
-            <th>From</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} data-outcome={e.outcome}>
-              <td title={formatDateTime(e.at)}>{timeAgo(e.at)}</td>
-              <td>{e.email ?? <span className="muted">anonymous</span>}</td>
-              <td className="mono small">
-                {e.websocket ? "WS " : ""}
-                {e.method} {e.path}
-              </td>
-              <td>{e.outcome === "allowed" ? "allowed" : `refused: ${e.reason ?? "?"}`}</td>
-              <td className="small">
-                {e.ip ?? "—"}
-                {e.userAgent && <div className="muted small">{e.userAgent.slice(0, 60)}</div>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="share-access-log" columns={["When", "Who", "Request", "Result", "From"]}>
+      {entries.map((e) => (
+        <tr key={e.id} data-outcome={e.outcome}>
+          <td title={formatDateTime(e.at)}>{timeAgo(e.at)}</td>
+          <td>{e.email ?? <span className="muted">anonymous</span>}</td>
+          <td className="mono small">
+            {e.websocket ? "WS " : ""}
+            {e.method} {e.path}
+          </td>
+          <td>{e.outcome === "allowed" ? "allowed" : `refused: ${e.reason ?? "?"}`}</td>
+          <td className="small">
+            {e.ip ?? "—"}
+            {e.userAgent && <div className="muted small">{e.userAgent.slice(0, 60)}</div>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -15,11 +15,12 @@ import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
 import { FormField } from "./FormField";
+import { IconButton } from "./IconButton";
 import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
 import { formatDateTime, timeAgo } from "./time";
 
-export interface SnapshotsPanelProps {
+interface SnapshotsPanelProps {
   session: Pick<Session, "id" | "name" | "state">;
   /** The caller's role allows snapshots.write (owner, admin, member); viewers only list and download. */
   canWrite: boolean;
@@ -223,32 +224,15 @@ interface TableProps {
 
 function DeleteSnapshotButton({ snapshot, busy, onDelete }: { snapshot: Snapshot; busy: boolean; onDelete: () => void }) {
   return (
-    <button
-      type="button"
-      className="icon-btn"
-      aria-label={`Delete snapshot ${snapshot.label ?? snapshot.id}`}
-      disabled={busy}
-      onClick={onDelete}
-    >
+    <IconButton label={`Delete snapshot ${snapshot.label ?? snapshot.id}`} disabled={busy} onClick={onDelete}>
       <TrashIcon size={14} />
-    </button>
+    </IconButton>
   );
 }
 
-export function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {
+function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {
   return (
-    <DataTable
-      testId="snapshots-table"
-      head={
-        <>
-          <th>Snapshot</th>
-          <th>Taken</th>
-          <th>Size</th>
-          <th className="hide-sm">SHA-256</th>
-          <th aria-label="Actions" />
-        </>
-      }
-    >
+    <DataTable testId="snapshots-table" columns={["Snapshot", "Taken", "Size", { label: "SHA-256", hideSm: true }]} actions>
       {snapshots.map((s) => (
         <tr key={s.id} data-snapshot-id={s.id} data-status={s.status}>
           <td>

@@ -1,7 +1,7 @@
 import type { SVGProps } from "react";
 
 /** Inline SVG icons (no icon font, no CDN): 24-unit stroke drawings that follow currentColor. */
-export type IconProps = SVGProps<SVGSVGElement> & { size?: number };
+type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
 function Svg({ size = 16, children, ...props }: IconProps) {
   return (
@@ -232,21 +232,9 @@ export const ClockIcon = (p: IconProps) => (
     <path d="M12 7v5l3 2" />
   </Svg>
 );
-export const SparkIcon = (p: IconProps) => (
-  <Svg {...p}>
-    <path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5 18 18M6 18l2.5-2.5M15.5 8.5 18 6" />
-  </Svg>
-);
 export const SaveIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M5 4h11l3 3v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4Zm3 0v5h7V4M8 20v-6h8v6" />
-  </Svg>
-);
-export const MoreIcon = (p: IconProps) => (
-  <Svg {...p}>
-    <circle cx="6" cy="12" r="1" fill="currentColor" />
-    <circle cx="12" cy="12" r="1" fill="currentColor" />
-    <circle cx="18" cy="12" r="1" fill="currentColor" />
   </Svg>
 );
 export const ArrowLeftIcon = (p: IconProps) => (

@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from "react";
+import { useSyncExternalStore } from "react";
 
 export type ThemePreference = "light" | "dark" | "system";
 export type ResolvedTheme = "light" | "dark";
@@ -61,9 +61,4 @@ export function useResolvedTheme(): ResolvedTheme {
   const pref = useThemePreference();
   const system = useSyncExternalStore(subscribe, systemTheme, () => "light" as const);
   return pref === "system" ? system : pref;
-}
-
-/** Applies the stored preference once on mount (main.tsx also applies it before first paint). */
-export function useApplyTheme(): void {
-  useEffect(() => applyTheme(), []);
 }

@@ -37,15 +37,15 @@ import { requireSession } from "../../sessions/records";
  */
 const router = createRouter();
 const tags = ["automation"];
-const idParam = z.object({ id: idSchema });
-const processParams = z.object({ id: idSchema, pid: processIdSchema });
+const sessionParam = z.object({ sessionId: idSchema });
+const processParams = z.object({ sessionId: idSchema, processId: processIdSchema });
 const access = [requireAuth, requirePermission("runtime.access")];
 const conflict = { 409: errorResponses[400] };
 /** What the audit log keeps of a command: enough to recognise it, not a whole script. */
 const AUDIT_COMMAND_MAX = 256;
 
-async function pathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>): Promise<string> {
-  const { id } = c.req.valid("param");
+async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>): Promise<string> {
+  const { sessionId: id } = c.req.valid("param");
   await requireSession(c.env, c.get("auth").workspaceId, id);
   return id;
 }
@@ -58,11 +58,11 @@ const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.ar
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/exec",
+    path: "/api/sessions/{sessionId}/exec",
     tags,
     summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
     middleware: access,
-    request: { params: idParam, ...jsonBody(execBodySchema) },
+    request: { params: sessionParam, ...jsonBody(execBodySchema) },
     responses: {
       200: {
         content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
@@ -118,11 +118,11 @@ function sseOf(body: ReadableStream<Uint8Array>): Response {
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/processes",
+    path: "/api/sessions/{sessionId}/processes",
     tags,
     summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
     middleware: access,
-    request: { params: idParam, ...jsonBody(startProcessSchema) },
+    request: { params: sessionParam, ...jsonBody(startProcessSchema) },
     responses: { 201: jsonResponse(processInfoSchema, "Started"), ...errorResponses, ...conflict },
   }),
   async (c) => {
@@ -142,11 +142,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/processes",
+    path: "/api/sessions/{sessionId}/processes",
     tags,
     summary: "Background processes of the session's runtime: command, pid, state, start time",
     middleware: access,
-    request: { params: idParam },
+    request: { params: sessionParam },
     responses: { 200: jsonResponse(processListSchema), ...errorResponses, ...conflict },
   }),
   async (c) => {
@@ -158,7 +158,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/processes/{pid}",
+    path: "/api/sessions/{sessionId}/processes/{processId}",
     tags,
     summary: "One background process",
     middleware: access,
@@ -167,7 +167,7 @@ router.openapi(
   }),
   async (c) => {
     const id = await pathSession(c);
-    const { pid } = c.req.valid("param");
+    const { processId: pid } = c.req.valid("param");
     return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`, { headers: owner(c) }), 200);
   },
 );
@@ -175,7 +175,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/processes/{pid}/output",
+    path: "/api/sessions/{sessionId}/processes/{processId}/output",
     tags,
     summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
     middleware: access,
@@ -184,7 +184,7 @@ router.openapi(
   }),
   async (c) => {
     const id = await pathSession(c);
-    const { pid } = c.req.valid("param");
+    const { processId: pid } = c.req.valid("param");
     const { offset } = c.req.valid("query");
     return c.json(
       await agentJSON<z.infer<typeof processOutputSchema>>(c, id, `/processes/output?id=${pid}&offset=${offset}`, { headers: owner(c) }),
@@ -196,7 +196,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/processes/{pid}/signal",
+    path: "/api/sessions/{sessionId}/processes/{processId}/signal",
     tags,
     summary: "Send a signal to a background process's process group",
     middleware: access,
@@ -205,7 +205,7 @@ router.openapi(
   }),
   async (c) => {
     const id = await pathSession(c);
-    const { pid } = c.req.valid("param");
+    const { processId: pid } = c.req.valid("param");
     const body = c.req.valid("json");
     const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, {
       method: "POST",
@@ -225,7 +225,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/processes/{pid}/wait",
+    path: "/api/sessions/{sessionId}/processes/{processId}/wait",
     tags,
     summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
     middleware: access,
@@ -234,7 +234,7 @@ router.openapi(
   }),
   async (c) => {
     const id = await pathSession(c);
-    const { pid } = c.req.valid("param");
+    const { processId: pid } = c.req.valid("param");
     const { timeoutMs } = c.req.valid("query");
     return c.json(
       await agentJSON<ProcessInfo>(c, id, `/processes/wait?id=${pid}&timeoutMs=${timeoutMs}`, {

@@ -18,15 +18,15 @@ import { requireSession } from "../../sessions/records";
  */
 const router = createRouter();
 const tags = ["automation"];
-const idParam = z.object({ id: idSchema });
+const sessionParam = z.object({ sessionId: idSchema });
 const access = [requireAuth, requirePermission("runtime.access")];
 const conflict = { 409: errorResponses[400] };
 const WRITE_OPS = new Set(["write", "mkdir", "delete", "move"]);
 /** What the audit log keeps of a batch's writes. */
 const AUDIT_PATHS_MAX = 20;
 
-async function pathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>): Promise<string> {
-  const { id } = c.req.valid("param");
+async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>): Promise<string> {
+  const { sessionId: id } = c.req.valid("param");
   await requireSession(c.env, c.get("auth").workspaceId, id);
   return id;
 }
@@ -36,11 +36,11 @@ const agentQuery = (path: string, extra: Record<string, string> = {}) => `?${new
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/files/batch",
+    path: "/api/sessions/{sessionId}/files/batch",
     tags,
     summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
     middleware: access,
-    request: { params: idParam, ...jsonBody(filesBatchBody) },
+    request: { params: sessionParam, ...jsonBody(filesBatchBody) },
     responses: { 200: jsonResponse(filesBatchResult), ...errorResponses, ...conflict },
   }),
   async (c) => {
@@ -59,11 +59,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/files/archive",
+    path: "/api/sessions/{sessionId}/files/archive",
     tags,
     summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
     middleware: access,
-    request: { params: idParam, query: archiveQuery },
+    request: { params: sessionParam, query: archiveQuery },
     responses: {
       200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
       ...errorResponses,
@@ -82,11 +82,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "put",
-    path: "/api/sessions/{id}/files/archive",
+    path: "/api/sessions/{sessionId}/files/archive",
     tags,
     summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
     middleware: access,
-    request: { params: idParam, query: archiveQuery },
+    request: { params: sessionParam, query: archiveQuery },
     responses: { 200: jsonResponse(archiveUploadResult), ...errorResponses, ...conflict },
   }),
   async (c) => {
@@ -103,11 +103,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/files/watch",
+    path: "/api/sessions/{sessionId}/files/watch",
     tags,
     summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
     middleware: access,
-    request: { params: idParam, query: watchQuery },
+    request: { params: sessionParam, query: watchQuery },
     responses: {
       200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
       ...errorResponses,

@@ -14,7 +14,7 @@ import { getBuild, listBuilds, loadBuild, requeueBuild } from "../store";
 
 const router = createRouter();
 const tags = ["builds"];
-const params = z.object({ id: idSchema });
+const params = z.object({ buildId: idSchema });
 const read = [requireAuth, requirePermission("builds.read")];
 const write = [requireAuth, requirePermission("builds.write")];
 const logQuery = z.object({ offset: z.coerce.number().int().min(0).default(0) });
@@ -38,20 +38,20 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/template-builds/{id}",
+    path: "/api/template-builds/{buildId}",
     tags,
     summary: "One build",
     middleware: read,
     request: { params },
     responses: { 200: jsonResponse(buildSchema), ...errorResponses },
   }),
-  async (c) => c.json(contractView(buildSchema, await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id)), 200),
+  async (c) => c.json(contractView(buildSchema, await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId)), 200),
 );
 
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/template-builds/{id}/log",
+    path: "/api/template-builds/{buildId}/log",
     tags,
     summary: "The build log as text, live while the build runs; `offset` returns only what follows that byte",
     description: "Headers: x-build-status (the build's state), x-log-size (bytes in the whole log so far).",
@@ -60,7 +60,7 @@ router.openapi(
     responses: { 200: { description: "text/plain log" }, ...errorResponses },
   }),
   async (c) => {
-    const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId);
     const { offset } = c.req.valid("query");
     const headers = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-build-status": build.status };
     const head = build.logKey ? await c.env.BUCKET.head(build.logKey) : null;
@@ -75,7 +75,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/template-builds/{id}/artifact",
+    path: "/api/template-builds/{buildId}/artifact",
     tags,
     summary: "Download the build's artifact (.tar.gz of the persisted paths)",
     middleware: read,
@@ -83,7 +83,7 @@ router.openapi(
     responses: { 200: { description: "application/gzip stream" }, ...errorResponses },
   }),
   async (c) => {
-    const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId);
     if (!build.artifactKey) throw new ApiError("not_found", "this build has no artifact");
     const object = await c.env.BUCKET.get(build.artifactKey);
     if (!object) throw new ApiError("not_found", "artifact not found");
@@ -101,7 +101,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/template-builds/{id}/retry",
+    path: "/api/template-builds/{buildId}/retry",
     tags,
     summary: "Queue a failed or dead-lettered build again",
     middleware: write,
@@ -110,7 +110,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const build = await loadBuild(c.env, auth.workspaceId, c.req.valid("param").id);
+    const build = await loadBuild(c.env, auth.workspaceId, c.req.valid("param").buildId);
     await assertQuota(c.env, auth.workspaceId, "buildMinutes");
     const requeued = await requeueBuild(c.env, build.id, ["failed", "dead_lettered"], "retry");
     if (!requeued) throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);

@@ -73,16 +73,16 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/git/clone",
+    path: "/api/sessions/{sessionId}/git/clone",
     tags,
     summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ id: idSchema }), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
+    request: { params: z.object({ sessionId: idSchema }), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
     responses: { 200: jsonResponse(gitCloneResult), ...errorResponses, 409: errorResponses[400] },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
     const source = c.req.valid("json").git ?? row.config.manifest.git;
     if (!source) throw new ApiError("validation_failed", "this session has no repository; pass git: {url, ref}");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
@@ -144,15 +144,15 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/dotfiles",
+    path: "/api/sessions/{sessionId}/dotfiles",
     tags,
     summary: "The last dotfiles run of a session: status and the tail of its output",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ sessionId: idSchema }) },
     responses: { 200: jsonResponse(sessionDotfilesResponse), ...errorResponses },
   }),
   async (c) => {
-    const row = await requireSession(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, c.get("auth").workspaceId, c.req.valid("param").sessionId);
     const run = await findSessionDotfilesRun(dbOf(c.env), row.id);
     return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
   },
@@ -161,16 +161,16 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/dotfiles/apply",
+    path: "/api/sessions/{sessionId}/dotfiles/apply",
     tags,
     summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ sessionId: idSchema }) },
     responses: { 200: jsonResponse(dotfilesApplyResponse), ...errorResponses, 409: errorResponses[400] },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
     // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
     const source = (await userInWorkspace(c.env, row.ownerId, row.workspaceId)) ? await getUserDotfiles(c.env, row.ownerId) : null;
     if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");

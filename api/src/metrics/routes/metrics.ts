@@ -15,16 +15,16 @@ const DAY_MS = 24 * 3600 * 1000;
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/latency",
+    path: "/api/sessions/{sessionId}/latency",
     tags: ["sessions"],
     summary: "Start and wake latency p50/p95 over the last day, for the workspace and this session, and its latest boots",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ sessionId: idSchema }) },
     responses: { 200: jsonResponse(sessionLatencyResponse), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { sessionId: id } = c.req.valid("param");
     await requireSession(c.env, auth.workspaceId, id);
     const since = now() - DAY_MS;
     const [workspace, session, recent] = await Promise.all([

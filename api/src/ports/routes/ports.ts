@@ -22,21 +22,21 @@ import { joinPorts, listeningPortsOf } from "../session-ports";
  * share links to a port are ordinary share links with `port` set (api/src/shares/routes/shares.ts).
  */
 const router = createRouter();
-const portParams = z.object({ id: idSchema, port: z.coerce.number().int().min(1).max(65535) });
+const portParams = z.object({ sessionId: idSchema, port: z.coerce.number().int().min(1).max(65535) });
 
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/ports",
+    path: "/api/sessions/{sessionId}/ports",
     tags: ["sessions"],
     summary: "TCP ports listening in a running session, with the template's labels",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ sessionId: idSchema }) },
     responses: { 200: jsonResponse(sessionPortsResponse), ...errorResponses, 409: errorResponses[400] },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; ports are listed for a running session`);
     const listening = await listeningPortsOf(c.env, row.id);
     return c.json({ ports: joinPorts(listening, row.config.manifest) }, 200);
@@ -46,7 +46,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/ports/{port}/visit",
+    path: "/api/sessions/{sessionId}/ports/{port}/visit",
     tags: ["sessions"],
     summary: "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
@@ -55,7 +55,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id, port } = c.req.valid("param");
+    const { sessionId: id, port } = c.req.valid("param");
     await requireSession(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const holder = visitHolder(auth.userId, credentialOf(auth));
@@ -65,10 +65,10 @@ router.openapi(
 );
 
 /** "Open in a new tab" (`flare ports open`): the app's viewer page framing the port's own origin. */
-router.get("/runtime/sessions/:id/ports/:port", async (c) => {
+router.get("/runtime/sessions/:sessionId/ports/:port", async (c) => {
   const parsed = portParams.safeParse(c.req.param());
   if (!parsed.success) throw new ApiError("not_found", "no such port");
-  const { id, port } = parsed.data;
+  const { sessionId: id, port } = parsed.data;
   const caller = await authorizeRuntime(c, "preview", id);
   await requireSession(c.env, caller.workspaceId, id);
   const enter = await previewEnterURL(c.env, id, visitHolder(caller.userId, caller.credential), "/", undefined, port);

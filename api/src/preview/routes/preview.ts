@@ -16,16 +16,16 @@ const router = createRouter();
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/preview-visit",
+    path: "/api/sessions/{sessionId}/preview-visit",
     tags: ["sessions"],
     summary: "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ id: idSchema }), ...jsonBody(previewVisitBody) },
+    request: { params: z.object({ sessionId: idSchema }), ...jsonBody(previewVisitBody) },
     responses: { 200: jsonResponse(previewVisitResponse), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { sessionId: id } = c.req.valid("param");
     const { path } = c.req.valid("json");
     await requireSession(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;

@@ -13,7 +13,7 @@ import { agentPathFor, assertSafeQuery, parseSessionRuntimePath, SESSION_RUNTIME
 import { sessionDORequest, sessionStub } from "../stub";
 
 /**
- * /runtime/sessions/:id/{terminal,files/*,preview/*,ssh}: checks the caller, then hands the
+ * /runtime/sessions/:sessionId/{terminal,files/*,preview/*,ssh}: checks the caller, then hands the
  * request to the session's DO, which returns the agent's response as it is (WebSocket 101
  * included). The previewed app itself is served only on the session's preview host, in a CSP
  * sandbox (api/src/preview/preview-host.ts); share links (api/src/shares/gateway.ts) are the
@@ -28,7 +28,7 @@ router.use(`${SESSION_RUNTIME_PREFIX}*`, async (c, next) => {
   await next();
 });
 
-router.all("/runtime/sessions/:id/:rest{.+}", async (c) => {
+router.all("/runtime/sessions/:sessionId/:rest{.+}", async (c) => {
   // Hono's params are percent-decoded (`files%2F..%2Fpreview` would read as files/../preview):
   // the route is taken from the raw path, and the agent path is built from its validated parts.
   const url = new URL(c.req.url);

@@ -37,7 +37,7 @@ import { sessionDORequest, sessionStub, unwrap } from "../stub";
 import { publishSessionChange, workspaceEventsStub } from "../workspace-events";
 
 const router = createRouter();
-const idParam = z.object({ id: idSchema });
+const sessionParam = z.object({ sessionId: idSchema });
 const tags = ["sessions"];
 
 /** The row as D1 has it after the DO mirrored the operation (deleted rows included). */
@@ -47,10 +47,10 @@ async function currentSession(c: Context<AppEnv>, id: string) {
   return contractView(sessionSchema, row);
 }
 
-/** The caller and the path's `{id}` session of their workspace; one they may not see answers 404. */
-async function requirePathSession(c: Context<AppEnv, string, { out: { param: { id: string } } }>) {
+/** The caller and the path's `{sessionId}` session of their workspace; one they may not see answers 404. */
+async function requirePathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>) {
   const auth = c.get("auth");
-  const { id } = c.req.valid("param");
+  const { sessionId: id } = c.req.valid("param");
   const row = await requireSession(c.env, auth.workspaceId, id);
   return { auth, id, row };
 }
@@ -131,7 +131,7 @@ router.openapi(
   },
 );
 
-// Registered before /api/sessions/{id} so "events" is never taken for a session id.
+// Registered before /api/sessions/{sessionId} so "events" is never taken for a session id.
 router.openapi(
   createRoute({
     method: "get",
@@ -156,11 +156,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}",
+    path: "/api/sessions/{sessionId}",
     tags,
     summary: "One session, with what keeps it awake and when it sleeps",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: idParam },
+    request: { params: sessionParam },
     responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
   }),
   async (c) => {
@@ -176,11 +176,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "patch",
-    path: "/api/sessions/{id}",
+    path: "/api/sessions/{sessionId}",
     tags,
     summary: "Change the session's settings (start on intent)",
     middleware: [requireAuth, requirePermission("sessions.write")] as const,
-    request: { params: idParam, ...jsonBody(updateSessionBody) },
+    request: { params: sessionParam, ...jsonBody(updateSessionBody) },
     responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
   }),
   async (c) => {
@@ -197,11 +197,11 @@ for (const action of lifecycleActions) {
   router.openapi(
     createRoute({
       method: "post",
-      path: `/api/sessions/{id}/${action}`,
+      path: `/api/sessions/{sessionId}/${action}`,
       tags,
       summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
       middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
-      request: { params: idParam },
+      request: { params: sessionParam },
       responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
     }),
     async (c) => {
@@ -220,11 +220,11 @@ for (const action of lifecycleActions) {
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/sessions/{id}",
+    path: "/api/sessions/{sessionId}",
     tags,
     summary: "Stop (with a final snapshot) and delete the session",
     middleware: [requireAuth, requirePermission("sessions.write")] as const,
-    request: { params: idParam },
+    request: { params: sessionParam },
     responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
   }),
   async (c) => {
@@ -238,11 +238,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/keep-awake",
+    path: "/api/sessions/{sessionId}/keep-awake",
     tags,
     summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
     middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
-    request: { params: idParam, ...jsonBody(keepAwakeBody) },
+    request: { params: sessionParam, ...jsonBody(keepAwakeBody) },
     responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
   }),
   async (c) => {
@@ -259,11 +259,11 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/events",
+    path: "/api/sessions/{sessionId}/events",
     tags,
     summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: idParam },
+    request: { params: sessionParam },
     responses: { 200: { description: "text/event-stream of SessionEvent" }, ...errorResponses },
   }),
   async (c) => {
@@ -278,13 +278,13 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/ssh-token",
+    path: "/api/sessions/{sessionId}/ssh-token",
     tags,
     summary: "A single-use, short-lived token for one SSH connection to the session",
     description:
       "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: idParam, body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
+    request: { params: sessionParam, body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
     responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
   }),
   async (c) => {

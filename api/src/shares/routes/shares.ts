@@ -27,22 +27,22 @@ import { hashShareToken, newShareToken } from "../tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
 const router = createRouter();
-const idParam = z.object({ id: idSchema });
+const sessionParam = z.object({ sessionId: idSchema });
 const tags = ["shares"];
 
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/shares",
+    path: "/api/sessions/{sessionId}/shares",
     tags,
     summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: idParam, ...jsonBody(createShareBody) },
+    request: { params: sessionParam, ...jsonBody(createShareBody) },
     responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now"), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { sessionId: id } = c.req.valid("param");
     const body = c.req.valid("json");
     const session = await requireSession(c.env, auth.workspaceId, id);
     assertCanManageShares(auth, session);
@@ -85,16 +85,16 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/shares",
+    path: "/api/sessions/{sessionId}/shares",
     tags,
     summary: "The session's share links, newest first (active, expired and revoked)",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: idParam },
+    request: { params: sessionParam },
     responses: { 200: jsonResponse(shareListResponse), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { sessionId: id } = c.req.valid("param");
     assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     const at = now();
     return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
@@ -104,16 +104,16 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/sessions/{id}/shares/{shareId}",
+    path: "/api/sessions/{sessionId}/shares/{shareId}",
     tags,
     summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: idParam.extend({ shareId: idSchema }) },
+    request: { params: sessionParam.extend({ shareId: idSchema }) },
     responses: { 200: jsonResponse(shareResponse), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id, shareId } = c.req.valid("param");
+    const { sessionId: id, shareId } = c.req.valid("param");
     assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     const row = await requireShare(c.env, id, shareId);
     if (row.revokedAt === null) {
@@ -128,16 +128,16 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/share-access",
+    path: "/api/sessions/{sessionId}/share-access",
     tags,
     summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: idParam, query: shareAccessQuery },
+    request: { params: sessionParam, query: shareAccessQuery },
     responses: { 200: jsonResponse(shareAccessListResponse), ...errorResponses },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id } = c.req.valid("param");
+    const { sessionId: id } = c.req.valid("param");
     const query = c.req.valid("query");
     assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);

@@ -16,7 +16,7 @@ import { forkSession } from "../fork-session";
 import { requireSnapshotSession } from "../session-ref";
 
 /**
- * POST /api/sessions/:id/fork: a new session from a running session's current state, for trying
+ * POST /api/sessions/:sessionId/fork: a new session from a running session's current state, for trying
  * a branch of work in parallel. The new session is created with the source's template and config,
  * a snapshot of the source is taken on the spot straight into it as its restore point
  * (api/src/snapshots/fork-session.ts), and it is started; the source keeps running untouched.
@@ -26,17 +26,17 @@ const router = createRouter();
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/fork",
+    path: "/api/sessions/{sessionId}/fork",
     tags: ["automation"],
     summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
     middleware: [requireAuth, requirePermission("snapshots.write"), requirePermission("sessions.write")],
-    request: { params: z.object({ id: idSchema }), ...jsonBody(forkBodySchema) },
+    request: { params: z.object({ sessionId: idSchema }), ...jsonBody(forkBodySchema) },
     responses: { 201: jsonResponse(forkResponseSchema, "Created"), ...errorResponses, 409: errorResponses[400] },
   }),
   async (c) => {
     const started = Date.now();
     const auth = c.get("auth");
-    const source = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const source = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
     if (source.state !== "running") throw new ApiError("invalid_state", `session is ${source.state}; only a running session is forked`);
     const { name } = c.req.valid("json");
     const created = await forkSession(c.env, { workspaceId: auth.workspaceId, ownerId: auth.userId, name, sourceId: source.id });

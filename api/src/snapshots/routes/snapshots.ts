@@ -40,16 +40,16 @@ import { deleteSnapshot, saveSnapshot } from "../store";
 
 const router = createRouter();
 const tags = ["snapshots"];
-const sessionParams = z.object({ id: idSchema });
-const snapshotParams = z.object({ id: idSchema, sid: idSchema });
+const sessionParams = z.object({ sessionId: idSchema });
+const snapshotParams = z.object({ sessionId: idSchema, snapshotId: idSchema });
 const conflict = { 409: errorResponses[400] };
 const read = [requireAuth, requirePermission("snapshots.read")];
 const write = [requireAuth, requirePermission("snapshots.write")];
 
 /** A live session of the caller's workspace and one of its snapshots; either missing answers 404. */
-async function requireSessionSnapshot(env: AppBindings, workspaceId: string, params: { id: string; sid: string }) {
-  const session = await requireSnapshotSession(env, workspaceId, params.id);
-  const snapshot = await getSnapshot(env, session.id, params.sid);
+async function requireSessionSnapshot(env: AppBindings, workspaceId: string, params: { sessionId: string; snapshotId: string }) {
+  const session = await requireSnapshotSession(env, workspaceId, params.sessionId);
+  const snapshot = await getSnapshot(env, session.id, params.snapshotId);
   if (!snapshot) throw notFound("snapshot");
   return { session, snapshot };
 }
@@ -57,7 +57,7 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/snapshots",
+    path: "/api/sessions/{sessionId}/snapshots",
     tags,
     summary: "List a session's snapshots, newest first",
     middleware: read,
@@ -66,7 +66,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
     const [records, restorePoint] = await Promise.all([listSnapshots(c.env, session.id), latestReady(c.env, session.id)]);
     return c.json({ snapshots: records.map((r) => toSnapshot(r, restorePoint?.id ?? null)) }, 200);
   },
@@ -75,7 +75,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/snapshots",
+    path: "/api/sessions/{sessionId}/snapshots",
     tags,
     summary: "Save a manual snapshot of a running session's persisted paths",
     middleware: write,
@@ -84,7 +84,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").id);
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
     if (session.state !== "running")
       throw new ApiError("invalid_state", `session is ${session.state}; snapshots are taken of a running session`);
     const body = c.req.valid("json");
@@ -103,7 +103,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/snapshots/{sid}",
+    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}",
     tags,
     summary: "One snapshot",
     middleware: read,
@@ -120,7 +120,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/snapshots/{sid}/restore",
+    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/restore",
     tags,
     summary: "Restore a snapshot into the session",
     description:
@@ -168,7 +168,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/sessions/{id}/snapshots/{sid}",
+    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}",
     tags,
     summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
     middleware: write,
@@ -188,7 +188,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/sessions/{id}/snapshots/{sid}/content",
+    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/content",
     tags,
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
     middleware: read,
@@ -219,7 +219,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/sessions/{id}/snapshots/{sid}/new-session",
+    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session",
     tags,
     summary: "Create a new session whose first start restores this snapshot",
     description:
@@ -262,7 +262,7 @@ async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotReco
   return { session: contractView(sessionSchema, row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
 }
 
-const workspaceSnapshotParams = z.object({ sid: idSchema });
+const workspaceSnapshotParams = z.object({ snapshotId: idSchema });
 
 router.openapi(
   createRoute({
@@ -291,7 +291,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/snapshots/{sid}/new-session",
+    path: "/api/snapshots/{snapshotId}/new-session",
     tags,
     summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
     middleware: [...write, requirePermission("sessions.write")],
@@ -299,7 +299,7 @@ router.openapi(
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
   }),
   async (c) => {
-    const snapshot = await getWorkspaceSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param").sid);
+    const snapshot = await getWorkspaceSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param").snapshotId);
     if (!snapshot) throw notFound("snapshot");
     return c.json(await newSessionFromSnapshot(c, snapshot, c.req.valid("json")), 201);
   },

@@ -28,8 +28,8 @@ import { insertTemplate, insertVersion, setTemplateArchived } from "../templates
 
 const router = createRouter();
 const tags = ["templates"];
-const templateParams = z.object({ id: idSchema });
-const versionParams = z.object({ id: idSchema, versionId: idSchema });
+const templateParams = z.object({ templateId: idSchema });
+const versionParams = z.object({ templateId: idSchema, versionId: idSchema });
 const conflict = { 409: errorResponses[400] };
 const read = [requireAuth, requirePermission("templates.read")];
 const write = [requireAuth, requirePermission("templates.write")];
@@ -86,7 +86,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/templates/{id}",
+    path: "/api/templates/{templateId}",
     tags,
     summary: "A template with its versions, release history, build summary and storage used",
     middleware: read,
@@ -94,7 +94,7 @@ router.openapi(
     responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses },
   }),
   async (c) => {
-    const row = await loadTemplate(c.env, c.get("auth").workspaceId, c.req.valid("param").id);
+    const row = await loadTemplate(c.env, c.get("auth").workspaceId, c.req.valid("param").templateId);
     return c.json(await templateDetail(c.env, row), 200);
   },
 );
@@ -103,7 +103,7 @@ for (const action of ["archive", "restore"] as const) {
   router.openapi(
     createRoute({
       method: "post",
-      path: `/api/templates/{id}/${action}`,
+      path: `/api/templates/{templateId}/${action}`,
       tags,
       summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
       middleware: write,
@@ -112,7 +112,7 @@ for (const action of ["archive", "restore"] as const) {
     }),
     async (c) => {
       const auth = c.get("auth");
-      const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+      const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
       const archived = row.archived;
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
       if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
@@ -127,7 +127,7 @@ for (const action of ["archive", "restore"] as const) {
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/templates/{id}",
+    path: "/api/templates/{templateId}",
     tags,
     summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
     middleware: write,
@@ -136,7 +136,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
     const removed = await deleteTemplate(c.env, row);
     await audit(c, { action: "template.delete", targetType: "template", targetId: row.id, details: { name: row.name, ...removed } });
     return c.json({ ok: true as const }, 200);
@@ -146,7 +146,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/templates/{id}/versions",
+    path: "/api/templates/{templateId}/versions",
     tags,
     summary: "Create an immutable version and get a short-lived grant to upload its bundle",
     middleware: write,
@@ -155,7 +155,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
     if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
     const body = c.req.valid("json");
     const versionId = newId("tpv");
@@ -193,7 +193,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "get",
-    path: "/api/templates/{id}/versions/{versionId}",
+    path: "/api/templates/{templateId}/versions/{versionId}",
     tags,
     summary: "One template version",
     middleware: read,
@@ -201,7 +201,7 @@ router.openapi(
     responses: { 200: jsonResponse(templateVersionSchema), ...errorResponses },
   }),
   async (c) => {
-    const { id, versionId } = c.req.valid("param");
+    const { templateId: id, versionId } = c.req.valid("param");
     const row = await loadTemplate(c.env, c.get("auth").workspaceId, id);
     return c.json(await loadVersion(c.env, row, versionId), 200);
   },
@@ -210,7 +210,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/templates/{id}/versions/{versionId}/upload-grant",
+    path: "/api/templates/{templateId}/versions/{versionId}/upload-grant",
     tags,
     summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
     middleware: write,
@@ -219,7 +219,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const { id, versionId } = c.req.valid("param");
+    const { templateId: id, versionId } = c.req.valid("param");
     const row = await loadTemplate(c.env, auth.workspaceId, id, { write: true });
     const version = await loadVersion(c.env, row, versionId);
     if (version.status !== "awaiting_upload") throw new ApiError("invalid_state", "this version's bundle is already uploaded");
@@ -236,7 +236,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/templates/{id}/promote",
+    path: "/api/templates/{templateId}/promote",
     tags,
     summary: "Promote a version with a succeeded build; new sessions start from it",
     middleware: write,
@@ -245,7 +245,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
     const { versionId } = c.req.valid("json");
     await loadVersion(c.env, row, versionId);
     await promoteVersion(c.env, row.id, versionId, auth.userId);
@@ -257,7 +257,7 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "post",
-    path: "/api/templates/{id}/rollback",
+    path: "/api/templates/{templateId}/rollback",
     tags,
     summary: "Re-promote the release before the current one",
     middleware: write,
@@ -266,7 +266,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").id, { write: true });
+    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
     const target = await rollback(c.env, row.id, auth.userId);
     await audit(c, {
       action: "template.rollback",

@@ -64,15 +64,15 @@ router.openapi(
 router.openapi(
   createRoute({
     method: "delete",
-    path: "/api/workspaces/current/invites/{id}",
+    path: "/api/workspaces/current/invites/{inviteId}",
     tags,
     summary: "Revoke an unused invite",
     middleware: guard("invites.manage"),
-    request: { params: z.object({ id: idSchema }) },
+    request: { params: z.object({ inviteId: idSchema }) },
     responses: { 200: jsonResponse(z.object({ invite: inviteSchema })), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { inviteId: id } = c.req.valid("param");
     const invite = await revokeInvite(c.env, c.get("auth").workspaceId, id);
     await audit(c, { action: "invite.revoke", targetType: "invite", targetId: id });
     return c.json({ invite }, 200);

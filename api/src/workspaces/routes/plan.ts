@@ -62,7 +62,7 @@ router.openapi(
 // product); an owner changing it would raise their own limits for free.
 const planRoutes = [
   { path: "/api/workspaces/current/plan", byId: false },
-  { path: "/api/admin/workspaces/{id}/plan", byId: true },
+  { path: "/api/admin/workspaces/{workspaceId}/plan", byId: true },
 ] as const;
 
 for (const { path, byId } of planRoutes) {
@@ -73,11 +73,11 @@ for (const { path, byId } of planRoutes) {
       tags: ["admin"],
       summary: byId ? "Change a workspace's plan (operators)" : "Change the current workspace's plan (operators)",
       middleware: operatorOnly(),
-      request: { ...(byId ? { params: z.object({ id: idSchema }) } : {}), ...jsonBody(setPlanBody) },
+      request: { ...(byId ? { params: z.object({ workspaceId: idSchema }) } : {}), ...jsonBody(setPlanBody) },
       responses: { 200: jsonResponse(planSchema), ...errorResponses },
     }),
     async (c) => {
-      const workspaceId = byId ? (c.req.param("id") ?? "") : c.get("auth").workspaceId;
+      const workspaceId = byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
       const { plan } = c.req.valid("json");
       const before = await planInfo(c.env, workspaceId);
       await setPlan(dbOf(c.env), workspaceId, plan, now());
@@ -96,15 +96,15 @@ for (const { path, byId } of planRoutes) {
 router.openapi(
   createRoute({
     method: "put",
-    path: "/api/admin/users/{id}/workspace-limit",
+    path: "/api/admin/users/{userId}/workspace-limit",
     tags: ["admin"],
     summary: "Set (number) or clear (null) how many workspaces a user may own (operators)",
     middleware: operatorOnly(),
-    request: { params: z.object({ id: idSchema }), ...jsonBody(ownedWorkspaceLimitBody) },
+    request: { params: z.object({ userId: idSchema }), ...jsonBody(ownedWorkspaceLimitBody) },
     responses: { 200: jsonResponse(ownedWorkspaceLimitSchema), ...errorResponses },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
+    const { userId: id } = c.req.valid("param");
     const { maxOwnedWorkspaces: value } = c.req.valid("json");
     if (!(await setMaxOwnedWorkspaces(dbOf(c.env), id, value))) throw new ApiError("not_found", "user not found");
     await audit(c, {
@@ -121,13 +121,13 @@ router.openapi(
 
 const overrideRoutes = [
   { path: "/api/workspaces/current/quota-overrides", byId: false },
-  { path: "/api/admin/workspaces/{id}/quota-overrides", byId: true },
+  { path: "/api/admin/workspaces/{workspaceId}/quota-overrides", byId: true },
 ] as const;
 
 for (const { path, byId } of overrideRoutes) {
-  const params = byId ? { params: z.object({ id: idSchema }) } : {};
+  const params = byId ? { params: z.object({ workspaceId: idSchema }) } : {};
   const target = (c: { get: (k: "auth") => { workspaceId: string }; req: { param: (k: string) => string | undefined } }) =>
-    byId ? (c.req.param("id") ?? "") : c.get("auth").workspaceId;
+    byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
 
   router.openapi(
     createRoute({

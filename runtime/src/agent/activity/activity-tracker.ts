@@ -1,7 +1,7 @@
 import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
 
-export type ActivityKind = keyof AgentHealth["lastActivity"];
-export type ConnectionKind = keyof AgentHealth["connections"];
+type ActivityKind = keyof AgentHealth["lastActivity"];
+type ConnectionKind = keyof AgentHealth["connections"];
 
 /**
  * What keeps the runtime awake. The agent, not the Durable Object, counts traffic,

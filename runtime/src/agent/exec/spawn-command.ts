@@ -4,7 +4,7 @@ import { type AgentConfig, allowedSessionEnv } from "../config";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { loginShell, shellEnv } from "../shell";
 
-export interface SpawnedCommand {
+interface SpawnedCommand {
   child: ChildProcessWithoutNullStreams;
   /** What was asked for, for listings and audit: the shell command or the argv joined. */
   display: string;

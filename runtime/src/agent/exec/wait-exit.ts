@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 /** After exit, how long output may still drain (a grandchild holding the pipes open is not waited for). */
 const CLOSE_GRACE_MS = 500;
 
-export interface ExitStatus {
+interface ExitStatus {
   code: number | null;
   signal: string | null;
 }

@@ -81,7 +81,8 @@ async function merge(from: string, to: string): Promise<void> {
   }
 }
 
-async function moveAcross(from: string, to: string): Promise<void> {
+/** rename(), or copy + remove when the source is on another filesystem than the target. */
+export async function moveAcross(from: string, to: string): Promise<void> {
   try {
     await fs.rename(from, to);
   } catch (err) {

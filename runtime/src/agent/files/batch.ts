@@ -1,25 +1,13 @@
-import type { Stats } from "node:fs";
 import fs from "node:fs/promises";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { ApiError } from "@burstflare/sdk/errors";
 import type { FileEntry } from "@burstflare/sdk/protocol/agent";
 import { BATCH_READ_MAX, BATCH_READ_TOTAL_MAX, type FileOpResult, type fileOp, LIST_ENTRIES_MAX } from "@burstflare/sdk/protocol/files";
 import type { z } from "zod";
-import type { FileService } from "./file-service";
+import { type FileService, toEntry } from "./file-service";
 import type { WorkspacePaths } from "./workspace-paths";
 
 type Op = z.infer<typeof fileOp>;
-
-function entryOf(rel: string, stat: Stats): FileEntry {
-  return {
-    path: rel,
-    name: path.basename(rel),
-    type: stat.isSymbolicLink() ? "symlink" : stat.isDirectory() ? "directory" : "file",
-    size: stat.isDirectory() ? 0 : stat.size,
-    mtimeMs: Math.round(stat.mtimeMs),
-  };
-}
 
 /**
  * Runs a batch of file ops in order through the same FileService (and so the same path rules)
@@ -75,7 +63,7 @@ export class FileBatch {
         const stat = await fs.lstat(target.abs).catch(() => {
           throw new ApiError("not_found", `${op.path || "."} does not exist`);
         });
-        return { entry: entryOf(target.rel, stat) };
+        return { entry: toEntry(target.rel, stat) };
       }
       case "mkdir":
         return { entry: await this.files.mkdir(op.path) };

@@ -12,7 +12,7 @@ import type { WorkspacePaths } from "./workspace-paths";
 /** Largest file the editor may write in one request. */
 export const MAX_WRITE_BYTES = 64 * 1024 * 1024;
 
-function toEntry(rel: string, stat: Stats): FileEntry {
+export function toEntry(rel: string, stat: Stats): FileEntry {
   return {
     path: rel,
     name: path.basename(rel),

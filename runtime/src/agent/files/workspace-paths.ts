@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { ApiError } from "@burstflare/sdk/errors";
 
-export interface ResolvedPath {
+interface ResolvedPath {
   /** Absolute path on disk (not symlink-resolved). */
   abs: string;
   /** Path relative to the workspace root, "" for the root itself. */

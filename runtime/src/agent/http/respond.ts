@@ -22,7 +22,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
 }
 
 /** Reads a small body fully; refuses more than maxBytes with 413. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) throw new ApiError("payload_too_large", `body exceeds ${maxBytes} bytes`);
   const chunks: Buffer[] = [];

@@ -30,7 +30,7 @@ const HOP_BY_HOP = new Set([
  * The path the dev server sees: "/preview/a?b" → "/a?b", built from the validated remainder (no
  * encoded slash, no dot segment: routableURL), so it never names anything but a path of the app.
  */
-export function upstreamPath(rawURL: string | undefined, prefix = PREFIX): string {
+function upstreamPath(rawURL: string | undefined, prefix = PREFIX): string {
   const url = routableURL(rawURL);
   if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) throw new ApiError("not_found", "not a preview path");
   return `/${url.pathname.slice(prefix.length + 1)}${url.search}`;
@@ -175,7 +175,7 @@ const HEAD_END = /\r?\n\r?\n/;
  * `Set-Cookie: bf_session=…; Domain=<app domain>` must not pass here either. Everything after the
  * head (the frames) is piped untouched.
  */
-export function filterResponseHead(head: string): string {
+function filterResponseHead(head: string): string {
   const [status = "", ...lines] = head.split(/\r?\n/);
   const kept = lines.filter((line) => {
     // Folded continuation lines (obsolete) could extend a header past this filter: never relayed.

@@ -6,7 +6,7 @@ import { z } from "zod";
  * `{ steps: [{ sha256, bytes, deleted }] }` (the base full archive first, then each increment in
  * order), then the archives back to back, each exactly `bytes` long.
  */
-export const chainHeader = z.object({
+const chainHeader = z.object({
   steps: z
     .array(
       z.object({
@@ -18,7 +18,7 @@ export const chainHeader = z.object({
     .min(1)
     .max(64),
 });
-export type ChainHeader = z.infer<typeof chainHeader>;
+type ChainHeader = z.infer<typeof chainHeader>;
 
 const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 

@@ -2,25 +2,13 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import { snapshotManifest } from "@burstflare/sdk/protocol/runtime-host";
+import type { z } from "zod";
 
-/**
- * Per-file manifest of the persisted paths, stored beside every snapshot archive in R2 so the
- * next autosave can ship only what changed. `m` (mtime, ns) is only a cache key: a file whose
- * size and mtime equal the base's keeps the base's content hash without being read again.
- */
-export const manifestEntry = z.object({
-  p: z.string(),
-  t: z.enum(["f", "d", "l"]),
-  s: z.number(),
-  m: z.string(),
-  mode: z.number(),
-  l: z.string().optional(),
-  h: z.string().optional(),
-});
-export type ManifestEntry = z.infer<typeof manifestEntry>;
-export const manifestBody = z.object({ version: z.literal(1), entries: z.array(manifestEntry) });
+/** The manifest's schema is the contract's (the API reads it back when a runtime keeps its workspace). */
+export const manifestBody = snapshotManifest;
 export type Manifest = z.infer<typeof manifestBody>;
+type ManifestEntry = Manifest["entries"][number];
 
 async function hashFile(abs: string): Promise<string> {
   const hash = createHash("sha256");

@@ -15,14 +15,18 @@ export interface ReceivedBody {
 /** Streams a request body to a temp file in dir while hashing it; nothing is buffered in memory. */
 export async function receiveToTempFile(req: IncomingMessage, dir: string, maxBytes: number): Promise<ReceivedBody> {
   await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, `upload-${Date.now()}-${randomBytes(4).toString("hex")}.tar.gz`);
+  return writeHashed(req, path.join(dir, `upload-${Date.now()}-${randomBytes(4).toString("hex")}.tar.gz`), maxBytes);
+}
+
+/** Writes `source` to `file` while hashing it, refusing more than maxBytes; a failed write leaves no file. */
+export async function writeHashed(source: AsyncIterable<Buffer>, file: string, maxBytes = Number.POSITIVE_INFINITY): Promise<ReceivedBody> {
   const hash = createHash("sha256");
   let bytes = 0;
   try {
     await pipeline(
-      req,
-      async function* tap(source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
+      source,
+      async function* tap(chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
           bytes += chunk.length;
           if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
           hash.update(chunk);

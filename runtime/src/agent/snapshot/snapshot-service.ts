@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, lstatSync, rmSync } from "node:fs";
+import { lstatSync, rmSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -7,13 +7,14 @@ import { pipeline } from "node:stream/promises";
 import { gzipSync } from "node:zlib";
 import { ApiError } from "@burstflare/sdk/errors";
 import * as tar from "tar";
+import { moveAcross } from "../files/archive";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { type ArchiveLimits, type ArchiveSummary, extractArchive, extractStreamChecked, inspectArchive } from "./archive-safety";
 import { ChainReader } from "./chain-body";
 import { fingerprintTree } from "./fingerprint";
 import { buildManifest, diffManifest, type Manifest, type ManifestDelta } from "./manifest";
 import { extractStreamNative, findGnuTar } from "./native-unpack";
-import type { ReceivedBody } from "./receive-body";
+import { type ReceivedBody, writeHashed } from "./receive-body";
 
 const SNAPSHOT_LIMITS: ArchiveLimits = { maxEntries: 2_000_000, maxTotalBytes: 64 * 1024 ** 3, allowExternalSymlinks: true };
 const BUNDLE_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxTotalBytes: 4 * 1024 ** 3, allowExternalSymlinks: false };
@@ -25,7 +26,7 @@ const BUNDLE_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxTotalBytes: 4 * 1
  */
 export const SNAPSHOT_GZIP_LEVEL = 1;
 
-export interface ExportedArchive {
+interface ExportedArchive {
   file: string;
   sha256: string;
   bytes: number;
@@ -133,26 +134,7 @@ export class SnapshotService {
     return this.exclusive(async () => {
       const present = await this.presentRoots();
       const file = await this.tempFile("export");
-      const hash = createHash("sha256");
-      let bytes = 0;
-      const source = this.archiveSource(present, true);
-      try {
-        await pipeline(
-          source,
-          async function* tap(chunks: AsyncIterable<Buffer>) {
-            for await (const chunk of chunks) {
-              hash.update(chunk);
-              bytes += chunk.length;
-              yield chunk;
-            }
-          },
-          createWriteStream(file),
-        );
-      } catch (err) {
-        await fs.rm(file, { force: true });
-        throw err;
-      }
-      return { file, sha256: hash.digest("hex"), bytes };
+      return writeHashed(this.archiveSource(present, true), file);
     });
   }
 
@@ -167,37 +149,24 @@ export class SnapshotService {
    * A mismatch, a cut body or an unsafe entry leaves the workspace as it was.
    */
   importStream(body: AsyncIterable<Buffer>, expectedSha: string, maxBytes: number): Promise<ArchiveSummary> {
-    return this.exclusive(async () => {
-      const roots = this.persistedRoots();
-      const staging = await this.tempFile("staging");
-      const trash = await this.tempFile("trash");
-      await fs.mkdir(staging);
-      await fs.mkdir(trash);
-      try {
-        const hash = createHash("sha256");
-        let bytes = 0;
-        const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
-        const onChunk = (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
-          hash.update(chunk);
-        };
-        const keep = (p: string) => p === "" || under(p);
-        const tarFile = findGnuTar();
-        const summary = tarFile
-          ? await extractStreamNative(tarFile, body, staging, SNAPSHOT_LIMITS, keep, onChunk)
-          : await extractStreamChecked(body, staging, SNAPSHOT_LIMITS, keep, onChunk);
-        const sha256 = hash.digest("hex");
-        if (sha256 !== expectedSha) {
-          throw new ApiError("checksum_mismatch", `archive SHA-256 is ${sha256}, expected ${expectedSha}; nothing was changed`);
-        }
-        const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
-        for (const rel of swaps) await this.swap(rel, staging, trash);
-        return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
-      } finally {
-        void fs.rm(staging, { recursive: true, force: true });
-        void fs.rm(trash, { recursive: true, force: true });
+    return this.unpackAndSwap(async (staging, under) => {
+      const hash = createHash("sha256");
+      let bytes = 0;
+      const onChunk = (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
+        hash.update(chunk);
+      };
+      const keep = (p: string) => p === "" || under(p);
+      const tarFile = findGnuTar();
+      const summary = tarFile
+        ? await extractStreamNative(tarFile, body, staging, SNAPSHOT_LIMITS, keep, onChunk)
+        : await extractStreamChecked(body, staging, SNAPSHOT_LIMITS, keep, onChunk);
+      const sha256 = hash.digest("hex");
+      if (sha256 !== expectedSha) {
+        throw new ApiError("checksum_mismatch", `archive SHA-256 is ${sha256}, expected ${expectedSha}; nothing was changed`);
       }
+      return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
     });
   }
 
@@ -207,6 +176,67 @@ export class SnapshotService {
    * SHA-256 matched are the persisted paths swapped; any failure leaves the workspace as it was.
    */
   importChain(body: AsyncIterable<Buffer>, maxBytes: number): Promise<ArchiveSummary> {
+    return this.unpackAndSwap(async (staging, under) => {
+      const reader = new ChainReader(body);
+      const { steps } = await reader.header();
+      let total = 0;
+      let summary: ArchiveSummary = { files: 0, bytes: 0 };
+      const tarFile = findGnuTar();
+      // Symlinks unpacked so far, across links: no later entry may be written through one.
+      const symlinks = new Set<string>();
+      for (const [i, step] of steps.entries()) {
+        total += step.bytes;
+        if (total > maxBytes) throw new ApiError("payload_too_large", `snapshot chain exceeds ${maxBytes} bytes`);
+        for (const rel of step.deleted) {
+          const p = safeRel(rel);
+          if (p && under(p)) await fs.rm(path.join(staging, p), { recursive: true, force: true });
+          if (p) for (const link of symlinks) if (link === p || link.startsWith(`${p}/`)) symlinks.delete(link);
+        }
+        const hash = createHash("sha256");
+        // An entry replaces what an earlier link left at its path: unlinked first, so it lands
+        // with its own mode (an existing file would keep the old one).
+        const replace = (p: string) => {
+          if (p === "") return true;
+          if (!under(p)) return false;
+          const abs = path.join(staging, p);
+          if (i > 0 && lstatSync(abs, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(abs, { force: true });
+          return true;
+        };
+        const onChunk = (c: Buffer) => {
+          hash.update(c);
+        };
+        // GNU tar unlinks what an earlier link left at an entry's path by itself.
+        const got = tarFile
+          ? await extractStreamNative(
+              tarFile,
+              reader.piece(step.bytes),
+              staging,
+              SNAPSHOT_LIMITS,
+              (p) => p === "" || under(p),
+              onChunk,
+              symlinks,
+            )
+          : await extractStreamChecked(reader.piece(step.bytes), staging, SNAPSHOT_LIMITS, replace, onChunk);
+        const sha256 = hash.digest("hex");
+        if (sha256 !== step.sha256) {
+          throw new ApiError(
+            "checksum_mismatch",
+            `archive ${i + 1} of the chain has SHA-256 ${sha256}, expected ${step.sha256}; nothing was changed`,
+          );
+        }
+        summary = { files: summary.files + got.files, bytes: summary.bytes + got.bytes };
+      }
+      if (!(await reader.atEnd())) throw new ApiError("bad_request", "snapshot chain body is longer than its header says");
+      return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
+    });
+  }
+
+  /**
+   * Unpacks into a fresh staging folder (`unpack` keeps only entries `under` the persisted paths);
+   * only when it returns are the persisted paths swapped for the staged ones, so a throw from
+   * `unpack` leaves the workspace as it was.
+   */
+  private unpackAndSwap(unpack: (staging: string, under: (p: string) => boolean) => Promise<ArchiveSummary>): Promise<ArchiveSummary> {
     return this.exclusive(async () => {
       const roots = this.persistedRoots();
       const staging = await this.tempFile("staging");
@@ -214,60 +244,11 @@ export class SnapshotService {
       await fs.mkdir(staging);
       await fs.mkdir(trash);
       try {
-        const reader = new ChainReader(body);
-        const { steps } = await reader.header();
         const under = (p: string) => roots.includes(".") || roots.some((r) => p === r || p.startsWith(`${r}/`));
-        let total = 0;
-        let summary: ArchiveSummary = { files: 0, bytes: 0 };
-        const tarFile = findGnuTar();
-        // Symlinks unpacked so far, across links: no later entry may be written through one.
-        const symlinks = new Set<string>();
-        for (const [i, step] of steps.entries()) {
-          total += step.bytes;
-          if (total > maxBytes) throw new ApiError("payload_too_large", `snapshot chain exceeds ${maxBytes} bytes`);
-          for (const rel of step.deleted) {
-            const p = safeRel(rel);
-            if (p && under(p)) await fs.rm(path.join(staging, p), { recursive: true, force: true });
-            if (p) for (const link of symlinks) if (link === p || link.startsWith(`${p}/`)) symlinks.delete(link);
-          }
-          const hash = createHash("sha256");
-          // An entry replaces what an earlier link left at its path: unlinked first, so it lands
-          // with its own mode (an existing file would keep the old one).
-          const replace = (p: string) => {
-            if (p === "") return true;
-            if (!under(p)) return false;
-            const abs = path.join(staging, p);
-            if (i > 0 && lstatSync(abs, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(abs, { force: true });
-            return true;
-          };
-          const onChunk = (c: Buffer) => {
-            hash.update(c);
-          };
-          // GNU tar unlinks what an earlier link left at an entry's path by itself.
-          const got = tarFile
-            ? await extractStreamNative(
-                tarFile,
-                reader.piece(step.bytes),
-                staging,
-                SNAPSHOT_LIMITS,
-                (p) => p === "" || under(p),
-                onChunk,
-                symlinks,
-              )
-            : await extractStreamChecked(reader.piece(step.bytes), staging, SNAPSHOT_LIMITS, replace, onChunk);
-          const sha256 = hash.digest("hex");
-          if (sha256 !== step.sha256) {
-            throw new ApiError(
-              "checksum_mismatch",
-              `archive ${i + 1} of the chain has SHA-256 ${sha256}, expected ${step.sha256}; nothing was changed`,
-            );
-          }
-          summary = { files: summary.files + got.files, bytes: summary.bytes + got.bytes };
-        }
-        if (!(await reader.atEnd())) throw new ApiError("bad_request", "snapshot chain body is longer than its header says");
+        const summary = await unpack(staging, under);
         const swaps = roots[0] === "." ? [...new Set([...(await fs.readdir(this.paths.root)), ...(await fs.readdir(staging))])] : roots;
         for (const rel of swaps) await this.swap(rel, staging, trash);
-        return { ...summary, unpacker: tarFile ? "gnu-tar" : "node-tar" };
+        return summary;
       } finally {
         void fs.rm(staging, { recursive: true, force: true });
         void fs.rm(trash, { recursive: true, force: true });
@@ -306,15 +287,4 @@ function safeRel(rel: string): string | null {
   if (parts.includes("..") || rel.startsWith("/") || rel.includes("\0"))
     throw new ApiError("unsafe_archive", `unsafe deletion path: ${rel}`);
   return parts.length ? parts.join("/") : null;
-}
-
-/** rename(), or copy + remove when the temp dir is on another filesystem than the workspace. */
-async function moveAcross(from: string, to: string): Promise<void> {
-  try {
-    await fs.rename(from, to);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-    await fs.cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-    await fs.rm(from, { recursive: true, force: true });
-  }
 }

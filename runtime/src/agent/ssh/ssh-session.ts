@@ -13,7 +13,7 @@ const SFTP_SERVERS = [
 ];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export interface SessionContext {
+interface SessionContext {
   cwd: string;
   /** The connection's environment (runtime env, USER, SSH_AUTH_SOCK once forwarding is on). */
   env: () => Record<string, string>;

@@ -9,7 +9,7 @@ import { TerminalSession } from "./terminal-session";
 const MAX_TERMINALS = 16;
 
 /** Who is opening or attaching: the user named by the control plane (null without one). */
-export interface TerminalOpener {
+interface TerminalOpener {
   userId: string | null;
   /** The owner's `shared=1` / `shared=0`: whether other users may attach; undefined keeps it. */
   shared?: boolean;

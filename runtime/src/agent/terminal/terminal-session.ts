@@ -9,7 +9,7 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 512 * 1024;
 const MAX_BATCH = 256 * 1024;
 
-export interface TerminalSpawn {
+interface TerminalSpawn {
   file: string;
   args: string[];
   cwd: string;

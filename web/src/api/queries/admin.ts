@@ -10,7 +10,7 @@ export function useIsOperator(): boolean {
   return useQuery({ ...meQuery(), select: (me) => me.isOperator }).data ?? false;
 }
 
-export const adminKeys = {
+const adminKeys = {
   all: ["admin"] as const,
   report: ["admin", "report"] as const,
   deleted: ["admin", "deleted"] as const,

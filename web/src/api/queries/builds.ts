@@ -13,7 +13,7 @@ export const buildKeys = {
 };
 
 /** Builds that are still moving; pages poll while any is shown. */
-export const ACTIVE_BUILD_STATES: readonly BuildState[] = ["queued", "building", "retrying"];
+const ACTIVE_BUILD_STATES: readonly BuildState[] = ["queued", "building", "retrying"];
 export const isBuildActive = (status: BuildState) => ACTIVE_BUILD_STATES.includes(status);
 
 export const buildsQuery = (filter: { status?: BuildState; templateId?: string } = {}) =>
@@ -29,7 +29,7 @@ export const buildsQuery = (filter: { status?: BuildState; templateId?: string }
 export const buildQuery = (id: string) =>
   queryOptions({
     queryKey: buildKeys.detail(id),
-    queryFn: () => client.call("GET /api/template-builds/{id}", { params: { id }, schema: buildSchema }),
+    queryFn: () => client.call("GET /api/template-builds/{buildId}", { params: { buildId: id }, schema: buildSchema }),
     refetchInterval: (query) => (query.state.data && !isBuildActive(query.state.data.status) ? false : 1_500),
   });
 
@@ -38,7 +38,8 @@ export const buildArtifactURL = (id: string) => `/api/template-builds/${encodeUR
 export function useRetryBuild() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => client.call("POST /api/template-builds/{id}/retry", { params: { id }, body: {}, schema: buildSchema }),
+    mutationFn: (id: string) =>
+      client.call("POST /api/template-builds/{buildId}/retry", { params: { buildId: id }, body: {}, schema: buildSchema }),
     onSuccess: (build) => qc.setQueryData(buildKeys.detail(build.id), build),
     onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: buildKeys.all }), qc.invalidateQueries({ queryKey: templateKeys.all })]),
   });
@@ -68,7 +69,7 @@ export function useBuildLog(buildId: string, active: boolean): { text: string; e
     const decoder = new TextDecoder();
     const poll = async () => {
       try {
-        const res = await client.callRaw("GET /api/template-builds/{id}/log", { params: { id: buildId }, query: { offset: bytes } });
+        const res = await client.callRaw("GET /api/template-builds/{buildId}/log", { params: { buildId }, query: { offset: bytes } });
         const chunk = new Uint8Array(await res.arrayBuffer());
         if (cancelled) return;
         if (chunk.length > 0) {

@@ -6,7 +6,7 @@ import { client, send } from "../client";
 const base = (sessionId: string) => `/runtime/sessions/${encodeURIComponent(sessionId)}/files`;
 const withPath = (url: string, path: string) => `${url}?${new URLSearchParams({ path })}`;
 
-export const fileKeys = {
+const fileKeys = {
   all: (sessionId: string) => ["files", sessionId] as const,
   tree: (sessionId: string, dir: string) => ["files", sessionId, "tree", dir] as const,
 };
@@ -38,7 +38,7 @@ export const treeQuery = (sessionId: string, dir: string) =>
 
 export const MAX_EDITABLE_BYTES = 5 * 1024 * 1024;
 
-export interface FileContent {
+interface FileContent {
   text: string;
   mtimeMs: number;
   /** NUL bytes found: shown as a notice rather than garbled text. */

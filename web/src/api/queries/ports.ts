@@ -6,7 +6,7 @@ import { client } from "../client";
 export const sessionPortsQuery = (sessionId: string) =>
   queryOptions({
     queryKey: ["sessions", sessionId, "ports"] as const,
-    queryFn: () => client.call("GET /api/sessions/{id}/ports", { params: { id: sessionId }, schema: sessionPortsResponse }),
+    queryFn: () => client.call("GET /api/sessions/{sessionId}/ports", { params: { sessionId }, schema: sessionPortsResponse }),
     refetchInterval: 5_000,
     retry: false,
   });

@@ -10,8 +10,8 @@ export const previewVisitQuery = (sessionId: string, path: string, visit: number
   queryOptions({
     queryKey: ["sessions", sessionId, "preview-visit", path, visit] as const,
     queryFn: () =>
-      client.call("POST /api/sessions/{id}/preview-visit", {
-        params: { id: sessionId },
+      client.call("POST /api/sessions/{sessionId}/preview-visit", {
+        params: { sessionId },
         body: { path },
         schema: previewVisitResponse,
       }),

@@ -38,10 +38,10 @@ export const sessionKeys = {
 };
 
 /** States a session only passes through. */
-export const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "starting", "stopping"];
+const TRANSITIONAL_STATES: readonly SessionState[] = ["created", "starting", "stopping"];
 
 /** Rows per page of the SPA's lists: the first paint needs this one page. */
-export const SESSION_LIST_PAGE = 50;
+const SESSION_LIST_PAGE = 50;
 
 function listQuery(filters: SessionListFilters, limit: number, cursor: string | null): Query {
   const query: Query = {};
@@ -80,14 +80,15 @@ export function updateListCaches(qc: QueryClient, fn: (sessions: Session[], filt
 export const sessionQuery = (id: string) =>
   queryOptions({
     queryKey: sessionKeys.detail(id),
-    queryFn: async () => (await client.call("GET /api/sessions/{id}", { params: { id }, schema: sessionDetailResponse })).session,
+    queryFn: async () =>
+      (await client.call("GET /api/sessions/{sessionId}", { params: { sessionId: id }, schema: sessionDetailResponse })).session,
     refetchInterval: (query) => (query.state.data && TRANSITIONAL_STATES.includes(query.state.data.state) ? 3_000 : 30_000),
   });
 
 export type SessionAction = "start" | "stop" | "restart" | "delete";
 
 /** What a session shows the moment an action is clicked, before the server answers. */
-export const optimisticState: Record<Exclude<SessionAction, "delete">, SessionState> = {
+const optimisticState: Record<Exclude<SessionAction, "delete">, SessionState> = {
   start: "starting",
   stop: "stopping",
   restart: "starting",
@@ -113,7 +114,7 @@ export function actionsFor(state: SessionState): SessionAction[] {
 }
 
 /** Writes a session into both caches (detail keeps its `activity`, list entries are plain sessions). */
-export function putSession(qc: QueryClient, session: Session | SessionDetail): void {
+function putSession(qc: QueryClient, session: Session | SessionDetail): void {
   qc.setQueryData<SessionDetail>(sessionKeys.detail(session.id), (prev) =>
     prev ? { ...prev, ...session } : "activity" in session ? session : { ...session, activity: null },
   );
@@ -156,11 +157,11 @@ export function useSessionAction() {
   return useMutation({
     mutationFn: async ({ id, action }: { id: string; action: SessionAction }) => {
       if (action === "delete") {
-        await client.call("DELETE /api/sessions/{id}", { params: { id } });
+        await client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: id } });
         return null;
       }
-      const route = `POST /api/sessions/{id}/${action}` as const;
-      return (await client.call(route, { params: { id }, body: {}, schema: sessionResponse })).session;
+      const route = `POST /api/sessions/{sessionId}/${action}` as const;
+      return (await client.call(route, { params: { sessionId: id }, body: {}, schema: sessionResponse })).session;
     },
     onMutate: async ({ id, action }) => {
       const snap = await takeSnapshot(qc, id);
@@ -183,7 +184,7 @@ export function useSessionAction() {
   });
 }
 
-export interface CreateSessionInput {
+interface CreateSessionInput {
   name: string;
   /** Omitted: the built-in starter template. */
   templateId?: string;

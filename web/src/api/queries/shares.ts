@@ -12,7 +12,7 @@ import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
 
 /** Share links, their access log, start on intent and start/wake latency of a session. */
-export const shareKeys = {
+const shareKeys = {
   list: (sessionId: string) => ["shares", sessionId, "list"] as const,
   access: (sessionId: string) => ["shares", sessionId, "access"] as const,
   latency: (sessionId: string) => ["sessions", "latency", sessionId] as const,
@@ -22,7 +22,8 @@ export const sharesQuery = (sessionId: string) =>
   queryOptions({
     queryKey: shareKeys.list(sessionId),
     queryFn: async () =>
-      (await client.call("GET /api/sessions/{id}/shares", { params: { id: sessionId }, returns: returns<{ shares: Share[] }>() })).shares,
+      (await client.call("GET /api/sessions/{sessionId}/shares", { params: { sessionId }, returns: returns<{ shares: Share[] }>() }))
+        .shares,
   });
 
 export const shareAccessQuery = (sessionId: string) =>
@@ -30,8 +31,8 @@ export const shareAccessQuery = (sessionId: string) =>
     queryKey: shareKeys.access(sessionId),
     queryFn: async () =>
       (
-        await client.call("GET /api/sessions/{id}/share-access", {
-          params: { id: sessionId },
+        await client.call("GET /api/sessions/{sessionId}/share-access", {
+          params: { sessionId },
           query: { limit: 100 },
           returns: returns<{ entries: ShareAccess[] }>(),
         })
@@ -42,7 +43,7 @@ export const shareAccessQuery = (sessionId: string) =>
 export const latencyQuery = (sessionId: string) =>
   queryOptions({
     queryKey: shareKeys.latency(sessionId),
-    queryFn: () => client.call("GET /api/sessions/{id}/latency", { params: { id: sessionId }, schema: sessionLatencyResponse }),
+    queryFn: () => client.call("GET /api/sessions/{sessionId}/latency", { params: { sessionId }, schema: sessionLatencyResponse }),
     refetchInterval: 60_000,
   });
 
@@ -50,7 +51,7 @@ export function useCreateShare(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateShareBody) =>
-      client.call("POST /api/sessions/{id}/shares", { params: { id: sessionId }, body, schema: createShareResponse }),
+      client.call("POST /api/sessions/{sessionId}/shares", { params: { sessionId }, body, schema: createShareResponse }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
   });
 }
@@ -59,8 +60,8 @@ export function useRevokeShare(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (shareId: string) =>
-      client.call("DELETE /api/sessions/{id}/shares/{shareId}", {
-        params: { id: sessionId, shareId },
+      client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
+        params: { sessionId, shareId },
         returns: returns<{ share: Share }>(),
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
@@ -71,8 +72,8 @@ export function useSetStartOnIntent(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (startOnIntent: boolean) =>
-      client.call("PATCH /api/sessions/{id}", {
-        params: { id: sessionId },
+      client.call("PATCH /api/sessions/{sessionId}", {
+        params: { sessionId },
         body: { startOnIntent },
         returns: returns<{ session: Session }>(),
       }),

@@ -1,6 +1,6 @@
 import type { Session } from "@burstflare/sdk/schemas/sessions";
-import type { RestoreIntoNewSessionBody, Snapshot, WorkspaceExport } from "@burstflare/sdk/schemas/snapshots";
-import { restoreSnapshotResult, snapshotSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
+import type { RestoreIntoNewSessionBody, Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import { restoreSnapshotResult, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
 import { sessionKeys } from "./sessions";
@@ -8,7 +8,6 @@ import { sessionKeys } from "./sessions";
 export const snapshotKeys = {
   all: ["snapshots"] as const,
   list: (sessionId: string) => ["snapshots", "list", sessionId] as const,
-  exports: () => ["snapshots", "exports"] as const,
 };
 
 const base = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/snapshots`;
@@ -20,8 +19,12 @@ export const snapshotsQuery = (sessionId: string) =>
   queryOptions({
     queryKey: snapshotKeys.list(sessionId),
     queryFn: async () =>
-      (await client.call("GET /api/sessions/{id}/snapshots", { params: { id: sessionId }, returns: returns<{ snapshots: Snapshot[] }>() }))
-        .snapshots,
+      (
+        await client.call("GET /api/sessions/{sessionId}/snapshots", {
+          params: { sessionId },
+          returns: returns<{ snapshots: Snapshot[] }>(),
+        })
+      ).snapshots,
     // A pending upload finishes on its own; poll while one is shown.
     refetchInterval: (query) => (query.state.data?.some((s) => s.status === "pending") ? 2_000 : 30_000),
   });
@@ -30,8 +33,8 @@ export function useCreateSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (label: string | undefined) =>
-      client.call("POST /api/sessions/{id}/snapshots", {
-        params: { id: sessionId },
+      client.call("POST /api/sessions/{sessionId}/snapshots", {
+        params: { sessionId },
         body: label ? { label } : {},
         schema: snapshotSchema,
       }),
@@ -43,8 +46,8 @@ export function useRestoreSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (snapshotId: string) =>
-      client.call("POST /api/sessions/{id}/snapshots/{sid}/restore", {
-        params: { id: sessionId, sid: snapshotId },
+      client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
+        params: { sessionId, snapshotId },
         body: {},
         schema: restoreSnapshotResult,
       }),
@@ -56,8 +59,8 @@ export function useDeleteSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (snapshotId: string) =>
-      client.call("DELETE /api/sessions/{id}/snapshots/{sid}", {
-        params: { id: sessionId, sid: snapshotId },
+      client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", {
+        params: { sessionId, snapshotId },
         returns: returns<{ ok: true }>(),
       }),
     onMutate: async (snapshotId) => {
@@ -76,26 +79,11 @@ export function useRestoreIntoNewSession(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ snapshotId, ...body }: RestoreIntoNewSessionBody & { snapshotId: string }) =>
-      client.call("POST /api/sessions/{id}/snapshots/{sid}/new-session", {
-        params: { id: sessionId, sid: snapshotId },
+      client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
+        params: { sessionId, snapshotId },
         body,
         returns: returns<{ session: Session; snapshot: Snapshot }>(),
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
-  });
-}
-
-export const workspaceExportsQuery = () =>
-  queryOptions({
-    queryKey: snapshotKeys.exports(),
-    queryFn: async () =>
-      (await client.call("GET /api/workspaces/current/exports", { returns: returns<{ exports: WorkspaceExport[] }>() })).exports,
-  });
-
-export function useCreateWorkspaceExport() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: () => client.call("POST /api/workspaces/current/exports", { body: {}, schema: workspaceExportSchema }),
-    onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.exports() }),
   });
 }

@@ -22,7 +22,7 @@ export const templatesQuery = () =>
 export const templateQuery = (id: string) =>
   queryOptions({
     queryKey: templateKeys.detail(id),
-    queryFn: () => client.call("GET /api/templates/{id}", { params: { id }, schema: templateDetailSchema }),
+    queryFn: () => client.call("GET /api/templates/{templateId}", { params: { templateId: id }, schema: templateDetailSchema }),
     refetchInterval: (query) =>
       query.state.data?.versions.some((v) => v.latestBuild && ["queued", "building", "retrying"].includes(v.latestBuild.status))
         ? 2_000
@@ -42,27 +42,33 @@ export const useCreateTemplate = () =>
 
 export const useArchiveTemplate = () =>
   useTemplateMutation(({ id, archive }: { id: string; archive: boolean }) =>
-    client.call(archive ? "POST /api/templates/{id}/archive" : "POST /api/templates/{id}/restore", {
-      params: { id },
+    client.call(archive ? "POST /api/templates/{templateId}/archive" : "POST /api/templates/{templateId}/restore", {
+      params: { templateId: id },
       body: {},
       schema: templateSchema,
     }),
   );
 
 export const useDeleteTemplate = () =>
-  useTemplateMutation((id: string) => client.call("DELETE /api/templates/{id}", { params: { id }, returns: returns<{ ok: true }>() }));
+  useTemplateMutation((id: string) =>
+    client.call("DELETE /api/templates/{templateId}", { params: { templateId: id }, returns: returns<{ ok: true }>() }),
+  );
 
 export const usePromoteVersion = () =>
   useTemplateMutation(({ id, versionId }: { id: string; versionId: string }) =>
-    client.call("POST /api/templates/{id}/promote", { params: { id }, body: { versionId }, schema: templateDetailSchema }),
+    client.call("POST /api/templates/{templateId}/promote", {
+      params: { templateId: id },
+      body: { versionId },
+      schema: templateDetailSchema,
+    }),
   );
 
 export const useRollbackTemplate = () =>
   useTemplateMutation((id: string) =>
-    client.call("POST /api/templates/{id}/rollback", { params: { id }, body: {}, schema: templateDetailSchema }),
+    client.call("POST /api/templates/{templateId}/rollback", { params: { templateId: id }, body: {}, schema: templateDetailSchema }),
   );
 
-export interface NewVersionInput {
+interface NewVersionInput {
   templateId: string;
   version: string;
   manifest: Manifest;
@@ -81,14 +87,14 @@ export function useCreateVersion() {
     mutationFn: async (input: NewVersionInput & { pending?: CreateVersionResponse }): Promise<UploadResult> => {
       let created =
         input.pending ??
-        (await client.call("POST /api/templates/{id}/versions", {
-          params: { id: input.templateId },
+        (await client.call("POST /api/templates/{templateId}/versions", {
+          params: { templateId: input.templateId },
           body: { version: input.version, manifest: input.manifest },
           schema: createVersionResponse,
         }));
       if (Date.parse(created.uploadGrant.expiresAt) <= Date.now()) {
-        const grant = await client.call("POST /api/templates/{id}/versions/{versionId}/upload-grant", {
-          params: { id: input.templateId, versionId: created.version.id },
+        const grant = await client.call("POST /api/templates/{templateId}/versions/{versionId}/upload-grant", {
+          params: { templateId: input.templateId, versionId: created.version.id },
           body: {},
           schema: uploadGrantSchema,
         });

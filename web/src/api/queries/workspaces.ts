@@ -1,5 +1,5 @@
 import { type Action, can } from "@burstflare/sdk/permissions";
-import type { Invite, Member, Plan, QuotaOverridesBody, Secret, Workspace } from "@burstflare/sdk/schemas/workspaces";
+import type { Invite, Member, Plan, Secret, Workspace } from "@burstflare/sdk/schemas/workspaces";
 import { planSchema } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -160,7 +160,7 @@ export function useRemoveMember() {
   });
 }
 
-export interface NewInvite {
+interface NewInvite {
   email?: string;
   role: Role;
   expiresInHours: number;
@@ -179,7 +179,10 @@ export function useRevokeInvite() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      client.call("DELETE /api/workspaces/current/invites/{id}", { params: { id }, returns: returns<{ invite: Invite }>() }),
+      client.call("DELETE /api/workspaces/current/invites/{inviteId}", {
+        params: { inviteId: id },
+        returns: returns<{ invite: Invite }>(),
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.invites }),
   });
 }
@@ -212,17 +215,6 @@ export function useSetPlan() {
         qc.invalidateQueries({ queryKey: workspaceKeys.list }),
         qc.invalidateQueries({ queryKey: ["workspace", "usage"] }),
       ]);
-    },
-  });
-}
-
-export function useSetQuotaOverrides() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: QuotaOverridesBody) => client.call("PUT /api/workspaces/current/quota-overrides", { body, schema: planSchema }),
-    onSuccess: (info) => {
-      qc.setQueryData(workspaceKeys.plan, info);
-      return qc.invalidateQueries({ queryKey: ["workspace", "usage"] });
     },
   });
 }

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { joinPath, parentDir, treeQuery, useDeletePath, useMakeDirectory, useRenamePath, useWriteFile } from "../../api/queries/files";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { IconButton } from "../../components/IconButton";
 import {
   ChevronDownIcon,
   ChevronRightIcon,
@@ -80,32 +81,20 @@ export function FileTree({ sessionId, activePath, onOpen, onRenamed, onDeleted }
       <div className="pane-bar">
         <span className="pane-title">Files</span>
         <div className="row" style={{ gap: 2 }}>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="New file"
-            title="New file"
-            onClick={() => setEditing({ kind: "new-file", dir: selectedDir })}
-          >
+          <IconButton label="New file" title="New file" onClick={() => setEditing({ kind: "new-file", dir: selectedDir })}>
             <FilePlusIcon size={15} />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="New folder"
-            title="New folder"
-            onClick={() => setEditing({ kind: "new-folder", dir: selectedDir })}
-          >
+          </IconButton>
+          <IconButton label="New folder" title="New folder" onClick={() => setEditing({ kind: "new-folder", dir: selectedDir })}>
             <FolderPlusIcon size={15} />
-          </button>
+          </IconButton>
         </div>
       </div>
       {error && (
         <div className="tree-error small" role="alert">
           {error}
-          <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => setError(null)}>
+          <IconButton label="Dismiss" onClick={() => setError(null)}>
             ×
-          </button>
+          </IconButton>
         </div>
       )}
       <nav className="tree-scroll" aria-label="Workspace files">
@@ -243,24 +232,12 @@ function TreeLevel(props: LevelProps) {
                 <span className="tree-name">{entry.name}</span>
               </button>
               <span className="tree-actions">
-                <button
-                  type="button"
-                  className="icon-btn"
-                  aria-label={`Rename ${entry.name}`}
-                  title="Rename (F2)"
-                  onClick={() => props.onEdit({ kind: "rename", entry })}
-                >
+                <IconButton label={`Rename ${entry.name}`} title="Rename (F2)" onClick={() => props.onEdit({ kind: "rename", entry })}>
                   <PencilIcon size={13} />
-                </button>
-                <button
-                  type="button"
-                  className="icon-btn"
-                  aria-label={`Delete ${entry.name}`}
-                  title="Delete (Del)"
-                  onClick={() => props.onDelete(entry)}
-                >
+                </IconButton>
+                <IconButton label={`Delete ${entry.name}`} title="Delete (Del)" onClick={() => props.onDelete(entry)}>
                   <TrashIcon size={13} />
-                </button>
+                </IconButton>
               </span>
             </div>
             {open && <TreeLevel {...props} dir={entry.path} depth={depth + 1} />}

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 import { meQuery } from "../../api/queries/auth";
+import { IconButton } from "../../components/IconButton";
 import { CloseIcon, PlusIcon, RefreshIcon, SearchIcon } from "../../components/icons";
 import { type TerminalHandle, TerminalView } from "./TerminalView";
 import { type ConnectionStatus, terminalId } from "./terminal-connection";
@@ -85,28 +86,22 @@ function TerminalTabs({ sessionId, wakeKey, userId }: { sessionId: string; wakeK
               )}
             </div>
           ))}
-          <button type="button" className="icon-btn" aria-label="New terminal" title="New terminal (Ctrl+Shift+`)" onClick={addTab}>
+          <IconButton label="New terminal" title="New terminal (Ctrl+Shift+`)" onClick={addTab}>
             <PlusIcon size={14} />
-          </button>
+          </IconButton>
         </div>
         <div className="row" style={{ gap: 4, flexWrap: "nowrap" }}>
           <span className={`badge ${STATUS_TONE[status]}`} data-testid="connection-status" aria-live="polite" title="Terminal connection">
             {status}
           </span>
           {status !== "connected" && (
-            <button type="button" className="icon-btn" aria-label="Reconnect now" title="Reconnect now" onClick={() => active?.reconnect()}>
+            <IconButton label="Reconnect now" title="Reconnect now" onClick={() => active?.reconnect()}>
               <RefreshIcon size={14} />
-            </button>
+            </IconButton>
           )}
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="Search terminal"
-            title="Search (Ctrl+Shift+F)"
-            onClick={() => setSearchOpen((v) => !v)}
-          >
+          <IconButton label="Search terminal" title="Search (Ctrl+Shift+F)" onClick={() => setSearchOpen((v) => !v)}>
             <SearchIcon size={14} />
-          </button>
+          </IconButton>
         </div>
       </div>
       {searchOpen && (

@@ -8,7 +8,7 @@ export interface NetworkMonitor {
   subscribe(listener: (online: boolean) => void): () => void;
 }
 
-export const browserNetwork: NetworkMonitor = {
+const browserNetwork: NetworkMonitor = {
   isOnline: () => (typeof navigator === "undefined" ? true : navigator.onLine !== false),
   subscribe(listener) {
     const on = () => listener(true);
@@ -22,7 +22,7 @@ export const browserNetwork: NetworkMonitor = {
   },
 };
 
-export interface TerminalConnectionOptions {
+interface TerminalConnectionOptions {
   /** Built on every attempt so the current size goes into the query. */
   url: () => string;
   onData: (data: Uint8Array | string) => void;

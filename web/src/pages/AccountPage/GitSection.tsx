@@ -1,5 +1,6 @@
 import type { GitCredential } from "@burstflare/sdk/schemas/git";
 import { useEffect, useState } from "react";
+import { IconButton } from "../../components/IconButton";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
@@ -58,9 +59,9 @@ export function GitSection(p: GitProps) {
                 set {timeAgo(p.credential.updatedAt)}
               </span>
               <span className="spacer" />
-              <button type="button" className="icon-btn" aria-label="Clear git token" disabled={p.busy} onClick={p.onClearToken}>
+              <IconButton label="Clear git token" disabled={p.busy} onClick={p.onClearToken}>
                 <TrashIcon />
-              </button>
+              </IconButton>
             </>
           ) : (
             <span className="muted">No git token stored.</span>
@@ -107,9 +108,9 @@ export function GitSection(p: GitProps) {
               session
             </span>
             <span className="spacer" />
-            <button type="button" className="icon-btn" aria-label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles}>
+            <IconButton label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles}>
               <TrashIcon />
-            </button>
+            </IconButton>
           </>
         ) : (
           <span className="muted">No dotfiles repository.</span>

@@ -1,5 +1,6 @@
 import type { Passkey } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
+import { IconButton } from "../../components/IconButton";
 import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
@@ -68,27 +69,23 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
                     </span>
                   </div>
                   <span className="spacer" />
-                  <button
-                    type="button"
-                    className="icon-btn"
-                    aria-label={`Rename ${p.name}`}
+                  <IconButton
+                    label={`Rename ${p.name}`}
                     onClick={() => {
                       setEditing(p.id);
                       setDraft(p.name);
                     }}
                   >
                     <PencilIcon />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-btn"
-                    aria-label={`Delete ${p.name}`}
+                  </IconButton>
+                  <IconButton
+                    label={`Delete ${p.name}`}
                     title={last ? "Add another passkey before deleting your last one" : "Delete"}
                     disabled={last}
                     onClick={() => onDelete(p.id)}
                   >
                     <TrashIcon />
-                  </button>
+                  </IconButton>
                 </>
               )}
             </li>

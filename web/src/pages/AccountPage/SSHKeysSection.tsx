@@ -1,5 +1,6 @@
 import type { SSHKey } from "@burstflare/sdk/schemas/auth";
 import { useEffect, useState } from "react";
+import { IconButton } from "../../components/IconButton";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
@@ -82,9 +83,9 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
                 <span className="small muted">added {timeAgo(k.createdAt)}</span>
               </div>
               <span className="spacer" />
-              <button type="button" className="icon-btn" aria-label={`Remove ${k.name}`} onClick={() => onDelete(k.id)}>
+              <IconButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)}>
                 <TrashIcon />
-              </button>
+              </IconButton>
             </li>
           ))}
         </ul>

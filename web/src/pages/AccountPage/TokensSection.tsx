@@ -1,6 +1,7 @@
 import type { ApiToken } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
 import { CopyButton } from "../../components/CopyButton";
+import { IconButton } from "../../components/IconButton";
 import { CodeIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
@@ -83,9 +84,9 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
                 </span>
               </div>
               <span className="spacer" />
-              <button type="button" className="icon-btn" aria-label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)}>
+              <IconButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)}>
                 <TrashIcon />
-              </button>
+              </IconButton>
             </li>
           ))}
         </ul>

@@ -110,16 +110,7 @@ export function ReconcileResultCard({ result }: { result: ReconcileResult }) {
       {result.actions.length === 0 ? (
         <EmptyState title="Nothing to do">Every session, build and grant is where it should be.</EmptyState>
       ) : (
-        <DataTable
-          head={
-            <>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Why</th>
-              <th>Outcome</th>
-            </>
-          }
-        >
+        <DataTable columns={["Action", "Target", "Why", "Outcome"]}>
           {result.actions.map((a) => (
             <tr key={`${a.kind}:${a.targetId}`}>
               <td className="mono small">{a.kind}</td>
@@ -151,18 +142,7 @@ export function DeadLetteredTable({
 }) {
   if (builds.length === 0) return <EmptyState title="No dead-lettered builds">Builds that exhaust their retries land here.</EmptyState>;
   return (
-    <DataTable
-      testId="dead-lettered-builds"
-      head={
-        <>
-          <th>Build</th>
-          <th>Template</th>
-          <th>Error</th>
-          <th>Updated</th>
-          <th aria-label="Actions" />
-        </>
-      }
-    >
+    <DataTable testId="dead-lettered-builds" columns={["Build", "Template", "Error", "Updated"]} actions>
       {builds.map((b) => (
         <tr key={b.id}>
           <td className="mono small">
@@ -229,17 +209,7 @@ export function DeletedTable({ items, loading, error, pendingId, onRestore }: De
       </EmptyState>
     );
   return (
-    <DataTable
-      head={
-        <>
-          <th>Kind</th>
-          <th>Name</th>
-          <th>Deleted</th>
-          <th>Purged after</th>
-          <th aria-label="Actions" />
-        </>
-      }
-    >
+    <DataTable columns={["Kind", "Name", "Deleted", "Purged after"]} actions>
       {items.map((d) => (
         <tr key={`${d.kind}:${d.id}`}>
           <td>

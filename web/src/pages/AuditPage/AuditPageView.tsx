@@ -102,18 +102,7 @@ export function AuditPageView(p: Props) {
           isEmpty={!p.entries?.length}
           empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
         >
-          <DataTable
-            testId="audit-table"
-            head={
-              <>
-                <th>When</th>
-                <th>Actor</th>
-                <th>Action</th>
-                <th>Target</th>
-                <th className="hide-sm">Details</th>
-              </>
-            }
-          >
+          <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
             {p.entries?.map((e) => (
               <tr key={e.id} data-action={e.action}>
                 <td className="muted" title={e.createdAt}>

@@ -68,15 +68,8 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
         >
           <DataTable
             testId="builds-table"
-            head={
-              <>
-                <th>Template</th>
-                <th>Status</th>
-                <th className="hide-sm">Attempts</th>
-                <th className="hide-sm">Started</th>
-                <th aria-label="Actions" />
-              </>
-            }
+            columns={["Template", "Status", { label: "Attempts", hideSm: true }, { label: "Started", hideSm: true }]}
+            actions
           >
             {builds?.map((b) => (
               <tr key={b.id} data-build={b.id}>

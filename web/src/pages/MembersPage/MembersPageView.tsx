@@ -5,6 +5,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
+import { IconButton } from "../../components/IconButton";
 import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
@@ -14,7 +15,7 @@ interface Mutation<T> {
   error: unknown;
 }
 
-export interface NewInviteInput {
+interface NewInviteInput {
   email?: string;
   role: Role;
   expiresInHours: number;
@@ -74,17 +75,7 @@ export function MembersPageView(p: Props) {
 
       <section className="card" style={{ padding: 0 }}>
         <CardListBody loading={p.membersLoading} error={p.membersError} skeletonLines={3}>
-          <DataTable
-            testId="members-table"
-            head={
-              <>
-                <th>Member</th>
-                <th>Role</th>
-                <th className="hide-sm">Joined</th>
-                <th aria-label="Actions" />
-              </>
-            }
-          >
+          <DataTable testId="members-table" columns={["Member", "Role", { label: "Joined", hideSm: true }]} actions>
             {(p.members ?? []).map((m) => (
               <tr key={m.userId} data-member={m.email}>
                 <td>
@@ -120,9 +111,9 @@ export function MembersPageView(p: Props) {
                 <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
                 <td style={{ textAlign: "right" }}>
                   {canTouch(m) && m.userId !== p.me?.userId && (
-                    <button type="button" className="icon-btn" aria-label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
+                    <IconButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
                       <TrashIcon size={15} />
-                    </button>
+                    </IconButton>
                   )}
                 </td>
               </tr>
@@ -199,18 +190,7 @@ export function MembersPageView(p: Props) {
           {!p.invites?.length ? (
             <EmptyState icon={<UsersIcon size={28} />} title="No invites yet" />
           ) : (
-            <DataTable
-              testId="invites-table"
-              head={
-                <>
-                  <th>For</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th className="hide-sm">Expires</th>
-                  <th aria-label="Actions" />
-                </>
-              }
-            >
+            <DataTable testId="invites-table" columns={["For", "Role", "Status", { label: "Expires", hideSm: true }]} actions>
               {p.invites.map((i) => (
                 <tr key={i.id} data-invite={i.id}>
                   <td>{i.email ?? <span className="muted">anyone with the code</span>}</td>

@@ -3,6 +3,7 @@ import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
+import { IconButton } from "../../components/IconButton";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
@@ -95,17 +96,7 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
             </EmptyState>
           }
         >
-          <DataTable
-            testId="secrets-table"
-            head={
-              <>
-                <th>Name</th>
-                <th>Value</th>
-                <th className="hide-sm">Updated</th>
-                <th aria-label="Actions" />
-              </>
-            }
-          >
+          <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
             {secrets?.map((s) => (
               <tr key={s.name} data-secret={s.name}>
                 <td className="mono">{s.name}</td>
@@ -115,9 +106,9 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
                 <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
                 <td style={{ textAlign: "right" }}>
                   {canWrite && (
-                    <button type="button" className="icon-btn" aria-label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
+                    <IconButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
                       <TrashIcon size={15} />
-                    </button>
+                    </IconButton>
                   )}
                 </td>
               </tr>

@@ -103,15 +103,8 @@ export function SessionsPageView({
         >
           <DataTable
             testId="sessions-table"
-            head={
-              <>
-                <th>Name</th>
-                <th>State</th>
-                <th className="hide-sm">Template</th>
-                <th className="hide-sm">Last active</th>
-                <th aria-label="Actions" />
-              </>
-            }
+            columns={["Name", "State", { label: "Template", hideSm: true }, { label: "Last active", hideSm: true }]}
+            actions
           >
             {sessions?.map((s) => (
               <tr key={s.id} data-session={s.name}>

@@ -114,15 +114,8 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
         ) : (
           <DataTable
             testId="versions-table"
-            head={
-              <>
-                <th>Version</th>
-                <th>Build</th>
-                <th className="hide-sm">Bundle</th>
-                <th className="hide-sm">Created</th>
-                <th aria-label="Actions" />
-              </>
-            }
+            columns={["Version", "Build", { label: "Bundle", hideSm: true }, { label: "Created", hideSm: true }]}
+            actions
           >
             {versions.map((v) => (
               <tr key={v.id} data-version={v.version}>

@@ -96,14 +96,7 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
         >
           <DataTable
             testId="templates-table"
-            head={
-              <>
-                <th>Name</th>
-                <th>Promoted version</th>
-                <th className="hide-sm">Preview port</th>
-                <th className="hide-sm">Updated</th>
-              </>
-            }
+            columns={["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }]}
           >
             {templates?.map((t) => (
               <tr key={t.id} data-template={t.name}>

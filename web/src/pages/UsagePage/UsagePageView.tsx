@@ -154,17 +154,7 @@ export function UsagePageView({ plan, usage, loading, error, days, onDays, canCh
             No usage recorded in this period.
           </p>
         ) : (
-          <DataTable
-            testId="usage-by-user"
-            head={
-              <>
-                <th>Person</th>
-                <th>Runtime</th>
-                <th>Build minutes</th>
-                <th>Snapshot storage</th>
-              </>
-            }
-          >
+          <DataTable testId="usage-by-user" columns={["Person", "Runtime", "Build minutes", "Snapshot storage"]}>
             {users.map((u) => (
               <tr key={u.userId}>
                 <td>{u.email ?? u.userId}</td>

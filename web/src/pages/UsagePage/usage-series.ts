@@ -38,7 +38,7 @@ export const storageSeries = (usage: Pick<Usage, "daily">): ChartPoint[] =>
 export const runtimeHoursSeries = (usage: Pick<Usage, "daily">): ChartPoint[] =>
   usage.daily.map((d) => ({ day: d.day, value: d.runtime_seconds / 3600 }));
 
-export interface UserTotals {
+interface UserTotals {
   userId: string;
   email: string | null;
   runtimeSeconds: number;

@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorState, Skeleton } from "../../components/states";
 
-export interface SettingsActions {
+interface SettingsActions {
   rename: { run: (name: string) => void; pending: boolean; error: unknown };
   transfer: { run: (userId: string) => void; pending: boolean; error: unknown };
   leave: { run: () => void; pending: boolean; error: unknown };

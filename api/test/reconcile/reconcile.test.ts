@@ -1,0 +1,257 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { adminReportSchema, type ReconcileResult } from "@burstflare/sdk/schemas/admin";
+import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
+import { describe, expect, it } from "vitest";
+import { newId } from "../../src/lib/crypto";
+import { runReconcile } from "../../src/reconcile/run";
+import type { SessionCore } from "../../src/sessions/core";
+import { sessionStub } from "../../src/sessions/stub";
+import { operatorUser } from "../helpers/operator";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { createTemplate, createVersion } from "../helpers/templates";
+import { call, createTestUser } from "../helpers/users";
+
+const HOUR = 3_600_000;
+
+async function report() {
+  return adminReportSchema.parse(await (await call("GET", "/api/admin/report", { user: await operatorUser() })).json());
+}
+
+const done = (r: ReconcileResult, kind: string) => r.actions.filter((a) => a.kind === kind && a.outcome === "done").map((a) => a.targetId);
+
+async function auditActions(targetId: string): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT action FROM audit_log WHERE target_id = ? ORDER BY created_at").bind(targetId).all<{
+    action: string;
+  }>();
+  return results.map((r) => r.action);
+}
+
+/** Rows and objects a run could touch, to prove a preview (or a second run) left everything as it was. */
+async function fingerprint(): Promise<string> {
+  const parts: unknown[] = [];
+  for (const table of ["sessions", "snapshots", "templates", "template_builds", "upload_grants", "sign_ins", "workspaces"]) {
+    parts.push((await env.DB.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()).results);
+  }
+  parts.push((await env.BUCKET.list()).objects.map((o) => o.key));
+  return JSON.stringify(parts);
+}
+
+describe("reconcile", () => {
+  it("sleeps a running session idle past its limit whose alarm was lost; preview first changes nothing", async () => {
+    const user = await createTestUser();
+    const created = await call("POST", "/api/sessions", { user, body: { name: "idle" } });
+    expect(created.status).toBe(201);
+    const session = sessionResponse.parse(await created.json()).session;
+    expect(session.state).toBe("running");
+    // The alarm is lost and the session has been idle for an hour (default idle limit 15 min).
+    await runInDurableObject(sessionStub(env, session.id), async (instance, state) => {
+      await state.storage.deleteAlarm();
+      const core = (instance as unknown as { core: SessionCore }).core;
+      await core.patch({ readyAt: Date.now() - HOUR });
+    });
+
+    const before = await fingerprint();
+    const preview = await runReconcile(env, { preview: true });
+    expect(preview.actions.find((a) => a.targetId === session.id)).toMatchObject({ kind: "session_check_idle", outcome: "planned" });
+    expect(await fingerprint()).toBe(before);
+
+    const run = await runReconcile(env);
+    expect(done(run, "session_check_idle")).toEqual([session.id]);
+    const row = await env.DB.prepare("SELECT state FROM sessions WHERE id = ?").bind(session.id).first<{ state: string }>();
+    expect(row?.state).toBe("sleeping");
+    // It flushed before sleeping: its restore point is a sleep snapshot.
+    const snap = await env.DB.prepare("SELECT kind FROM snapshots WHERE session_id = ? AND status = 'ready' ORDER BY created_at DESC")
+      .bind(session.id)
+      .first<{ kind: string }>();
+    expect(snap?.kind).toBe("sleep");
+    expect(await auditActions(session.id)).toContain("reconcile.session_check_idle");
+
+    const second = await runReconcile(env);
+    expect(second.changed).toBe(0);
+    expect(second.failed).toBe(0);
+  });
+
+  it("recovers a build stuck in building past its limit, audited; a second run changes nothing", async () => {
+    const user = await createTestUser();
+    const tpl = await createTemplate(user);
+    const v = await createVersion(user, tpl.id);
+    const t = Date.now();
+    const stuck = newId("bld");
+    const fresh = newId("bld");
+    for (const [id, startedAt] of [
+      [stuck, t - (Number(env.BUILD_STUCK_AFTER_SECONDS) + 60) * 1000],
+      [fresh, t],
+    ] as const) {
+      await env.DB.prepare(
+        `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, created_at, started_at, updated_at)
+         VALUES (?, ?, ?, ?, 'building', 1, ?, ?, ?)`,
+      )
+        .bind(id, user.workspaceId, tpl.id, v.version.id, startedAt, startedAt, startedAt)
+        .run();
+    }
+    expect((await report()).buildsStuck).toBe(1);
+    const run = await runReconcile(env);
+    expect(done(run, "build_recover_stuck")).toEqual([stuck]);
+    const rows = await env.DB.prepare("SELECT id, status, error FROM template_builds WHERE id IN (?, ?)")
+      .bind(stuck, fresh)
+      .all<{ id: string; status: string; error: string | null }>();
+    expect(rows.results.find((r) => r.id === stuck)).toMatchObject({ status: "failed", error: expect.stringMatching(/stuck in building/) });
+    expect(rows.results.find((r) => r.id === fresh)?.status).toBe("building");
+    expect(await auditActions(stuck)).toEqual(["reconcile.build_recover_stuck"]);
+    expect((await report()).buildsStuck).toBe(0);
+    const before = await fingerprint();
+    expect((await runReconcile(env)).changed).toBe(0);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it("expires upload grants, challenges and sign-ins; an expired grant no longer counts as active", async () => {
+    const user = await createTestUser();
+    const tpl = await createTemplate(user);
+    const v = await createVersion(user, tpl.id);
+    const active = (await report()).activeUploadGrants;
+    await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1000, v.uploadGrant.id)
+      .run();
+    expect((await report()).activeUploadGrants).toBe(active - 1);
+    await env.DB.prepare("INSERT INTO auth_challenges (id, kind, challenge, expires_at) VALUES ('chl_old', 'login', 'x', ?)")
+      .bind(Date.now() - 1000)
+      .run();
+    const expiredLogin = newId("as");
+    await env.DB.prepare(
+      `INSERT INTO sign_ins (id, user_id, kind, token_hash, created_at, last_seen_at, expires_at)
+       VALUES (?, ?, 'browser', ?, 0, 0, ?)`,
+    )
+      .bind(expiredLogin, user.userId, `hash-${expiredLogin}`, Date.now() - 1000)
+      .run();
+    const run = await runReconcile(env);
+    for (const kind of ["upload_grant_expire", "auth_challenge_expire", "sign_in_expire"]) {
+      expect(run.counts[kind], kind).toBe(1);
+    }
+    expect(await env.DB.prepare("SELECT id FROM upload_grants WHERE id = ?").bind(v.uploadGrant.id).first()).toBeNull();
+    expect(await env.DB.prepare("SELECT id FROM sign_ins WHERE id = ?").bind(expiredLogin).first()).toBeNull();
+    // The test user's own (live) session is untouched.
+    expect((await call("GET", "/api/auth/me", { user })).status).toBe(200);
+    expect((await runReconcile(env)).changed).toBe(0);
+  });
+
+  it("removes R2 objects whose rows are gone, past the grace period only, and keeps owned ones", async () => {
+    const user = await createTestUser();
+    const sid = await insertTestSession(user.workspaceId, user.userId);
+    const owned = await insertReadySnapshot(user.workspaceId, sid);
+    // A live snapshot's manifest (beside its archive) is owned; a gone one's is an orphan.
+    const ownedManifest = owned.key.replace(/\.tar\.gz$/, ".manifest.json");
+    await env.BUCKET.put(ownedManifest, "{}");
+    const orphans = [
+      `snapshots/${user.workspaceId}/${sid}/snap_gone.tar.gz`,
+      `snapshots/${user.workspaceId}/${sid}/snap_gone.manifest.json`,
+      `builds/${user.workspaceId}/bld_gone/log.txt`,
+      `templates/${user.workspaceId}/tpl_gone/tpv_gone/upg_gone.tar.gz`,
+    ];
+    for (const key of orphans) await env.BUCKET.put(key, "left behind");
+    // Inside the (default one hour) grace period nothing is touched.
+    expect((await runReconcile(env)).counts.orphan_object_delete).toBeUndefined();
+    const policy = { orphanGraceMs: -1 };
+    const preview = await runReconcile(env, { preview: true, policy });
+    expect(
+      preview.actions
+        .filter((a) => a.kind === "orphan_object_delete")
+        .map((a) => a.targetId)
+        .sort(),
+    ).toEqual([...orphans].sort());
+    for (const key of orphans) expect(await env.BUCKET.head(key)).not.toBeNull();
+    const run = await runReconcile(env, { policy });
+    expect(done(run, "orphan_object_delete").sort()).toEqual([...orphans].sort());
+    for (const key of orphans) expect(await env.BUCKET.head(key)).toBeNull();
+    expect(await env.BUCKET.head(owned.key)).not.toBeNull();
+    expect(await env.BUCKET.head(ownedManifest)).not.toBeNull();
+    expect((await runReconcile(env, { policy })).changed).toBe(0);
+  });
+
+  it("keeps a deleted session restorable inside the window and purges it with its snapshots after", async () => {
+    const user = await createTestUser();
+    const res = await call("POST", "/api/sessions", { user, body: { name: "gone", start: false } });
+    const session = sessionResponse.parse(await res.json()).session;
+    const snap = await insertReadySnapshot(user.workspaceId, session.id);
+    expect((await call("DELETE", `/api/sessions/${session.id}`, { user })).status).toBe(200);
+    expect((await call("GET", `/api/sessions/${session.id}`, { user })).status).toBe(404);
+
+    // Inside the window: reconcile leaves it; an operator restores it to stopped.
+    expect(done(await runReconcile(env), "session_purge")).toEqual([]);
+    const op = await operatorUser();
+    expect((await call("POST", "/api/admin/restore", { user: op, body: { kind: "session", id: session.id } })).status).toBe(200);
+    const restored = sessionResponse.parse(await (await call("GET", `/api/sessions/${session.id}`, { user })).json()).session;
+    expect(restored.state).toBe("stopped");
+    // Its Session DO left `deleted` too: deleting it again works like any delete.
+    expect((await call("DELETE", `/api/sessions/${session.id}`, { user })).status).toBe(200);
+
+    // Past the window (DELETED_RETENTION_DAYS=0): purged with its snapshot rows and archives, audited.
+    const policy = { deletedRetentionMs: 0 };
+    const preview = await runReconcile(env, { preview: true, policy });
+    expect(preview.actions.find((a) => a.targetId === session.id)).toMatchObject({ kind: "session_purge", outcome: "planned" });
+    expect(await env.BUCKET.head(snap.key)).not.toBeNull();
+    const run = await runReconcile(env, { policy });
+    expect(done(run, "session_purge")).toContain(session.id);
+    expect(await env.DB.prepare("SELECT id FROM sessions WHERE id = ?").bind(session.id).first()).toBeNull();
+    expect(await env.DB.prepare("SELECT id FROM snapshots WHERE session_id = ?").bind(session.id).first()).toBeNull();
+    expect(await env.BUCKET.head(snap.key)).toBeNull();
+    expect(await auditActions(session.id)).toContain("reconcile.session_purge");
+    expect((await call("POST", "/api/admin/restore", { user: op, body: { kind: "session", id: session.id } })).status).toBe(404);
+    expect((await runReconcile(env, { policy })).changed).toBe(0);
+  });
+
+  it("purges deleted snapshots and templates after the window, objects first", async () => {
+    const user = await createTestUser();
+    const sid = await insertTestSession(user.workspaceId, user.userId);
+    const snap = await insertReadySnapshot(user.workspaceId, sid);
+    expect((await call("DELETE", `/api/sessions/${sid}/snapshots/${snap.id}`, { user })).status).toBe(200);
+    const tpl = await createTemplate(user);
+    const v = await createVersion(user, tpl.id);
+    const bundle = `templates/${user.workspaceId}/${tpl.id}/${v.version.id}/upg_x.tar.gz`;
+    await env.BUCKET.put(bundle, "bundle");
+    await env.DB.prepare("UPDATE template_versions SET bundle_key = ? WHERE id = ?").bind(bundle, v.version.id).run();
+    expect((await call("DELETE", `/api/templates/${tpl.id}`, { user })).status).toBe(200);
+    // Aged past the default seven days through its row's timestamp.
+    const old = Date.now() - 8 * 24 * HOUR;
+    await env.DB.prepare("UPDATE snapshots SET deleted_at = ? WHERE id = ?").bind(old, snap.id).run();
+    await env.DB.prepare("UPDATE templates SET deleted_at = ? WHERE id = ?").bind(old, tpl.id).run();
+    const run = await runReconcile(env);
+    expect(done(run, "snapshot_purge")).toEqual([snap.id]);
+    expect(done(run, "template_purge")).toEqual([tpl.id]);
+    expect(await env.BUCKET.head(snap.key)).toBeNull();
+    expect(await env.BUCKET.head(bundle)).toBeNull();
+    for (const [table, col, id] of [
+      ["snapshots", "id", snap.id],
+      ["templates", "id", tpl.id],
+      ["template_versions", "template_id", tpl.id],
+    ] as const) {
+      expect(await env.DB.prepare(`SELECT 1 FROM ${table} WHERE ${col} = ?`).bind(id).first(), table).toBeNull();
+    }
+    expect((await runReconcile(env)).changed).toBe(0);
+  });
+
+  it("the queue consumer runs a pass per message and drops malformed ones", async () => {
+    const user = await createTestUser();
+    const tpl = await createTemplate(user);
+    const v = await createVersion(user, tpl.id);
+    await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, v.uploadGrant.id)
+      .run();
+    const { handleReconcileMessage } = await import("../../src/reconcile/consumer");
+    const acks: string[] = [];
+    const message = (body: unknown) =>
+      ({
+        id: `m${acks.length}`,
+        body,
+        attempts: 1,
+        timestamp: new Date(),
+        ack: () => acks.push("ack"),
+        retry: () => acks.push("retry"),
+      }) as unknown as Message<unknown>;
+    await handleReconcileMessage(env, message({ kind: "nope" }));
+    expect(await env.DB.prepare("SELECT id FROM upload_grants WHERE id = ?").bind(v.uploadGrant.id).first()).not.toBeNull();
+    await handleReconcileMessage(env, message({ kind: "reconcile", scheduledAt: Date.now() }));
+    expect(await env.DB.prepare("SELECT id FROM upload_grants WHERE id = ?").bind(v.uploadGrant.id).first()).toBeNull();
+    expect(acks).toEqual(["ack", "ack"]);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { managedPaths } from "../../src/ssh/keys";
+import { flareSSHArgs, hostEntries, proxyCommand } from "../../src/ssh/ssh-args";
+
+const self = { node: "/opt/node 22/bin/node", bin: "/repo/cli/bin/flare.mjs" };
+const env = { HOME: "/home/ana" };
+const defaultDir = "/home/ana/.config/burstflare";
+
+describe("proxyCommand", () => {
+  it("quotes paths for the shell and omits default --url and --config-dir", () => {
+    expect(proxyCommand(self, { baseURL: "http://localhost:8787", configDir: defaultDir, env, target: "ses_1" })).toBe(
+      "'/opt/node 22/bin/node' /repo/cli/bin/flare.mjs ssh-proxy ses_1",
+    );
+  });
+  it("spells out a non-default server and config dir so the proxy finds the same credentials", () => {
+    expect(proxyCommand(self, { baseURL: "https://bf.example.com", configDir: "/tmp/cfg", env, target: "%n" })).toBe(
+      "'/opt/node 22/bin/node' /repo/cli/bin/flare.mjs --url https://bf.example.com --config-dir /tmp/cfg ssh-proxy %n",
+    );
+  });
+});
+
+describe("flareSSHArgs", () => {
+  const paths = managedPaths("/tmp/cfg");
+  const base = {
+    self,
+    baseURL: "http://localhost:8787",
+    configDir: "/tmp/cfg",
+    env,
+    paths,
+    session: { id: "ses_1", name: "dev" },
+    sshUser: "ana",
+  };
+
+  it("uses the managed key and known_hosts, the session's user, and ends options before the host", () => {
+    const args = flareSSHArgs({ ...base, command: ["ls", "-la"] });
+    expect(args).toContain(`IdentityFile=${paths.privateKey}`);
+    expect(args).toContain("IdentitiesOnly=yes");
+    expect(args).toContain(`UserKnownHostsFile=${paths.knownHosts}`);
+    expect(args).toContain("StrictHostKeyChecking=accept-new");
+    expect(args).toContain("HostKeyAlias=ses_1.burstflare");
+    expect(args.slice(args.indexOf("-l"), args.indexOf("-l") + 2)).toEqual(["-l", "ana"]);
+    expect(args.slice(-4)).toEqual(["--", "dev.burstflare", "ls", "-la"]);
+    const proxy = args.find((a) => a.startsWith("ProxyCommand="));
+    expect(proxy).toMatch(/ssh-proxy ses_1$/);
+  });
+
+  it("passes agent forwarding, local forwards and tty choices through to ssh", () => {
+    const args = flareSSHArgs({
+      ...base,
+      forwardAgent: true,
+      localForwards: ["3000:localhost:3000"],
+      tty: true,
+      extraOptions: ["LogLevel=ERROR"],
+    });
+    expect(args).toContain("-A");
+    expect(args.slice(args.indexOf("-L"), args.indexOf("-L") + 2)).toEqual(["-L", "3000:localhost:3000"]);
+    expect(args).toContain("-tt");
+    expect(args).toContain("LogLevel=ERROR");
+    expect(flareSSHArgs({ ...base, tty: false })).toContain("-T");
+    expect(flareSSHArgs(base)).not.toContain("-T");
+  });
+});
+
+describe("hostEntries", () => {
+  it("has one entry per session plus a wildcard that resolves names at connect time", () => {
+    const entries = hostEntries({
+      self,
+      baseURL: "http://localhost:8787",
+      configDir: defaultDir,
+      env,
+      paths: managedPaths(defaultDir),
+      sessions: [{ id: "ses_1", name: "dev", sshUser: "ana" }],
+      defaultUser: "ana",
+    });
+    expect(entries.map((e) => e.host)).toEqual(["dev.burstflare", "*.burstflare"]);
+    const dev = Object.fromEntries(entries[0]!.options);
+    expect(dev.User).toBe("ana");
+    expect(dev.ProxyCommand).toMatch(/ssh-proxy ses_1$/);
+    expect(dev.HostKeyAlias).toBe("ses_1.burstflare");
+    const wildcard = Object.fromEntries(entries[1]!.options);
+    expect(wildcard.ProxyCommand).toMatch(/ssh-proxy %n$/);
+    expect(wildcard.HostKeyAlias).toBeUndefined();
+  });
+});

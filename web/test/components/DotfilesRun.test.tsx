@@ -1,0 +1,43 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DotfilesRun } from "../../src/components/DotfilesRun";
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+function renderWith(body: unknown): QueryClient {
+  const qc = new QueryClient();
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async () => json(200, body)),
+  );
+  render(
+    <QueryClientProvider client={qc}>
+      <DotfilesRun sessionId="ses_1" />
+    </QueryClientProvider>,
+  );
+  return qc;
+}
+
+describe("dotfiles in the startup card", () => {
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it("shows the last run's status and output", async () => {
+    renderWith({
+      run: { url: "https://x/dots.git", status: "failed", output: "fatal: could not read Username", at: "2026-01-01T00:00:00Z" },
+    });
+    const part = await screen.findByTestId("dotfiles-run");
+    expect(part.textContent).toContain("failed");
+    expect(part.textContent).toContain("fatal: could not read Username");
+  });
+
+  it("shows nothing for a session without dotfiles", async () => {
+    const qc = renderWith({ run: null });
+    await waitFor(() => expect(qc.getQueryState(["sessions", "ses_1", "dotfiles"])?.status).toBe("success"));
+    expect(screen.queryByTestId("dotfiles-run")).toBeNull();
+  });
+});

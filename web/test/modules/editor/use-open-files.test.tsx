@@ -1,0 +1,132 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, cleanup, render, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { useOpenFiles } from "../../../src/modules/editor/use-open-files";
+
+type Editor = ReturnType<typeof useOpenFiles>;
+
+/** The session's files as the agent would answer for them; the test edits `disk` to play "someone else". */
+let disk: Map<string, { text: string; mtimeMs: number }>;
+let puts: { path: string; body: string }[];
+
+function fakeAgent(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const url = new URL(String(input), "http://app.test");
+  const path = url.searchParams.get("path") ?? "";
+  const method = init?.method ?? "GET";
+  if (url.pathname.endsWith("/files/tree")) {
+    const entries = [...disk.entries()].map(([p, f]) => ({ path: p, name: p, type: "file", size: f.text.length, mtimeMs: f.mtimeMs }));
+    return Promise.resolve(Response.json({ entries }));
+  }
+  if (url.pathname.endsWith("/files/content") && method === "GET") {
+    const f = disk.get(path);
+    if (!f) return Promise.resolve(Response.json({ error: { code: "not_found", message: "no such file" } }, { status: 404 }));
+    return Promise.resolve(new Response(f.text, { headers: { "x-file-mtime": String(f.mtimeMs) } }));
+  }
+  if (url.pathname.endsWith("/files/content") && method === "PUT") {
+    const body = String(init?.body);
+    puts.push({ path, body });
+    disk.set(path, { text: body, mtimeMs: (disk.get(path)?.mtimeMs ?? 0) + 1000 });
+    return Promise.resolve(Response.json({ path, name: path, type: "file", size: body.length, mtimeMs: disk.get(path)!.mtimeMs }));
+  }
+  return Promise.resolve(new Response("unexpected", { status: 500 }));
+}
+
+function Probe({ onRender }: { onRender: (e: Editor) => void }) {
+  onRender(useOpenFiles("ses_1"));
+  return null;
+}
+
+function setup() {
+  let editor: Editor | null = null;
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false, refetchInterval: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <Probe onRender={(e) => (editor = e)} />
+    </QueryClientProvider>,
+  );
+  return () => editor!;
+}
+
+beforeEach(() => {
+  disk = new Map([["notes.md", { text: "one", mtimeMs: 1000 }]]);
+  puts = [];
+  vi.stubGlobal("fetch", vi.fn(fakeAgent));
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const file = (e: Editor) => e.files.find((f) => f.path === "notes.md")!;
+
+describe("useOpenFiles", () => {
+  it("opens, edits (dirty) and saves the model's text", async () => {
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor())).toMatchObject({ text: "one", saved: "one", loading: false, mtimeMs: 1000 }));
+    act(() => editor().edit("notes.md", "one two"));
+    expect(file(editor()).text).not.toBe(file(editor()).saved);
+    // Ctrl+S hands over the model's text, which may be a keystroke ahead of state.
+    await act(() => editor().save("notes.md", "one two three"));
+    expect(puts).toEqual([{ path: "notes.md", body: "one two three" }]);
+    expect(file(editor())).toMatchObject({ text: "one two three", saved: "one two three", mtimeMs: 2000, saving: false });
+  });
+
+  it("reloads a clean file that changed on disk, and says so", async () => {
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor()).loading).toBe(false));
+    const loads = file(editor()).loadVersion;
+    disk.set("notes.md", { text: "changed in the terminal", mtimeMs: 5000 });
+    act(() => editor().refreshListings());
+    await waitFor(() => expect(file(editor()).text).toBe("changed in the terminal"));
+    expect(file(editor())).toMatchObject({ saved: "changed in the terminal", mtimeMs: 5000, conflict: null });
+    expect(file(editor()).notice).toMatch(/changed on disk/);
+    expect(file(editor()).loadVersion).toBe(loads + 1);
+  });
+
+  it("keeps unsaved edits and raises a conflict when the file changes on disk; keep-mine then saves over it", async () => {
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor()).loading).toBe(false));
+    act(() => editor().edit("notes.md", "my edit"));
+    disk.set("notes.md", { text: "their edit", mtimeMs: 7000 });
+    act(() => editor().refreshListings());
+    await waitFor(() => expect(file(editor()).conflict).toBe("changed"));
+    expect(file(editor()).text).toBe("my edit");
+
+    act(() => editor().keepMine("notes.md"));
+    expect(file(editor()).conflict).toBeNull();
+    // The disk version seen is accepted (the watch compares against it), so polls stop raising it.
+    expect(file(editor()).mtimeMs).toBe(7000);
+    await act(() => editor().save("notes.md"));
+    expect(puts.at(-1)).toEqual({ path: "notes.md", body: "my edit" });
+  });
+
+  it("flags a file deleted on disk, and closes tabs under a deleted folder", async () => {
+    disk.set("src/a.ts", { text: "a", mtimeMs: 1 });
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    act(() => editor().open("src/a.ts"));
+    await waitFor(() => expect(editor().files.every((f) => !f.loading)).toBe(true));
+    expect(editor().activePath).toBe("src/a.ts");
+
+    disk.delete("notes.md");
+    act(() => editor().refreshListings());
+    await waitFor(() => expect(file(editor()).conflict).toBe("deleted"));
+
+    act(() => editor().deleted("src"));
+    expect(editor().files.map((f) => f.path)).toEqual(["notes.md"]);
+    expect(editor().activePath).toBe("notes.md");
+  });
+
+  it("follows renames of open files and folders", async () => {
+    disk.set("src/a.ts", { text: "a", mtimeMs: 1 });
+    const editor = setup();
+    act(() => editor().open("src/a.ts"));
+    await waitFor(() => expect(editor().files[0]?.loading).toBe(false));
+    act(() => editor().renamed("src", "lib"));
+    expect(editor().files.map((f) => f.path)).toEqual(["lib/a.ts"]);
+    expect(editor().activePath).toBe("lib/a.ts");
+  });
+});
