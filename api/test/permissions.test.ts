@@ -1,8 +1,8 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import type { ErrorBody } from "@burstflare/sdk/errors";
 import { PERMISSIONS } from "@burstflare/sdk/permissions";
 import { ROLES, type Role } from "@burstflare/sdk/states";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app";
 import { DEPRECATED_PATHS } from "../src/lib/deprecated-paths";
 import { type Access, ROUTE_PERMISSIONS, type RouteOptions } from "./helpers/permissions-routes";
@@ -128,6 +128,15 @@ async function expectStatus(label: string, res: Response, status: number, code?:
 const ACCESS_KINDS = new Set(["signed-in", "operator", "public", "middleware"]);
 
 describe("permission table", () => {
+  // The operator seeding routes exist only where OPERATOR_SEEDING=1; here they are checked like every operator route.
+  const mutableEnv = env as unknown as Record<string, string | undefined>;
+  beforeAll(() => {
+    mutableEnv.OPERATOR_SEEDING = "1";
+  });
+  afterAll(() => {
+    mutableEnv.OPERATOR_SEEDING = undefined;
+  });
+
   it("discovers the app's routes, including every path in the OpenAPI document", async () => {
     const doc = (await (await exports.default.fetch("http://localhost/api/openapi.json")).json()) as {
       paths: Record<string, Record<string, unknown>>;

@@ -86,6 +86,16 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "PUT /api/admin/workspaces/:workspaceId/quota-overrides": ["operator", { body: () => ({ overrides: { templates: 9 } }) }],
   "GET /api/audit": ["audit.read", { query: "action=workspace.&limit=10" }],
   "GET /api/admin/security-log": ["operator", { query: "action=auth.&limit=10" }],
+  // Operator seeding: the permissions run turns OPERATOR_SEEDING on (off, they are missing paths: admin/seed.test.ts).
+  "POST /api/admin/seed/users": ["operator", { body: () => ({}) }],
+  "POST /api/admin/seed/templates": ["operator", { body: (w) => ({ workspaceId: w.ids.workspace, manifest: { persistedPaths: ["."] } }) }],
+  "POST /api/admin/seed/secrets": ["operator", { body: (w) => ({ workspaceId: w.ids.workspace, secrets: { PERM_SEEDED: "x" } }) }],
+  "POST /api/admin/seed/sessions": [
+    "operator",
+    { body: (w) => ({ workspaceId: w.ids.workspace, ownerId: w.a.owner.userId, count: 1, namePrefix: "perm-" }) },
+  ],
+  // The session is not deleted, so the operator gets "no deleted session" once past the permission check.
+  "POST /api/admin/seed/deleted-age": ["operator", { body: (w) => ({ kind: "session", id: w.ids.session, deletedDaysAgo: 8 }), ok: [404] }],
   "GET /api/usage": ["usage.read", { query: "days=7" }],
 
   // snapshots
