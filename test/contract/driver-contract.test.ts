@@ -1,10 +1,9 @@
-import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
-import { putFile, readFile } from "../stack/helpers/snapshot-tree";
+import { putFile, readFile, saveSnapshot } from "../stack/helpers/snapshot-tree";
 import { sshExec, sshToken } from "../stack/helpers/ssh-exec";
 import { createStackTemplate } from "../stack/helpers/templates";
 import { TerminalClient } from "../stack/helpers/terminal";
@@ -87,10 +86,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "contract-crash" });
     await putFile(user, session.id, "saved.txt", "in the snapshot");
-    await expectOK(
-      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "before crash" } }),
-      201,
-    );
+    await saveSnapshot(user, session.id, "before crash");
     await putFile(user, session.id, "unsaved.txt", "lost with the crash");
 
     await driver.crash(session.id);
@@ -131,12 +127,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "contract-snapshot" });
     await putFile(user, session.id, "doc.txt", "version one");
-    const snapshot = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "v1" } }),
-        201,
-      ),
-    );
+    const snapshot = await saveSnapshot(user, session.id, "v1");
     expect(snapshot.status).toBe("ready");
     await putFile(user, session.id, "doc.txt", "version two");
     await putFile(user, session.id, "later.txt", "after the snapshot");

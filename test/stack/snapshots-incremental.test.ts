@@ -1,8 +1,18 @@
-import { type Snapshot, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
+import { type Snapshot, snapshotListSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
-import { putFile, r2Blobs, r2ObjectExists, readFile, sampleTree, shell, shellExtras, treeDigest } from "./helpers/snapshot-tree";
+import {
+  putFile,
+  r2Blobs,
+  r2ObjectExists,
+  readFile,
+  sampleTree,
+  saveSnapshot,
+  shell,
+  shellExtras,
+  treeDigest,
+} from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -42,12 +52,7 @@ describe("incremental snapshots on a real stack", () => {
       session.id,
       `head -c 3000000 /dev/urandom > ${ROOT}/big.bin && mkdir -p ${ROOT}/gone-dir/sub && echo x > ${ROOT}/gone-dir/sub/f`,
     );
-    const base = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "base" } }),
-        201,
-      ),
-    );
+    const base = await saveSnapshot(user, session.id, "base");
     expect(base).toMatchObject({ format: "full", baseId: null, encoding: "gzip;level=1" });
     expect(base.bytes).toBeGreaterThan(3_000_000);
 
@@ -117,12 +122,7 @@ describe("incremental snapshots on a real stack", () => {
     const session = await createSession(user, { name: "snap-chain-kill", templateId });
     for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(user, session.id, p, bytes);
     await shellExtras(user, session.id, ROOT);
-    const base = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "base" } }),
-        201,
-      ),
-    );
+    const base = await saveSnapshot(user, session.id, "base");
     await putFile(user, session.id, `${ROOT}/small.txt`, "a small change\n");
     const goodDigest = await treeDigest(user, session.id, ROOT);
     const inc = await stopAndFlush(user, session.id);

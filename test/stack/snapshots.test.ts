@@ -1,10 +1,4 @@
-import {
-  restoreIntoNewSessionResult,
-  restoreSnapshotResult,
-  type Snapshot,
-  snapshotListSchema,
-  snapshotSchema,
-} from "@burstflare/sdk/schemas/snapshots";
+import { restoreIntoNewSessionResult, restoreSnapshotResult, type Snapshot, snapshotListSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
@@ -15,6 +9,7 @@ import {
   r2ObjectExists,
   readFile,
   sampleTree,
+  saveSnapshot,
   shell,
   shellExtras,
   treeDigest,
@@ -27,12 +22,6 @@ const ROOT = "work";
 async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
   return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
     .snapshots;
-}
-
-async function saveManual(user: StackUser, sessionId: string, label: string): Promise<Snapshot> {
-  return snapshotSchema.parse(
-    await expectOK(await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId }, body: { label } }), 201),
-  );
 }
 
 /** A running session whose template persists only `work/`. */
@@ -108,7 +97,7 @@ describe("snapshots on a real stack", () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-kill");
     const tree = await writeTree(user, session.id);
-    const good = await saveManual(user, session.id, "good");
+    const good = await saveSnapshot(user, session.id, "good");
     const goodDigest = await treeDigest(user, session.id, ROOT);
     // Saved streamed: the agent built the archive while the Worker uploaded it, at the recorded level.
     const goodContent = await api(user, "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
@@ -155,7 +144,7 @@ describe("snapshots on a real stack", () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-restore");
     const v1 = await writeTree(user, session.id);
-    const v1Snapshot = await saveManual(user, session.id, "v1");
+    const v1Snapshot = await saveSnapshot(user, session.id, "v1");
     const v1Digest = await treeDigest(user, session.id, ROOT);
 
     await putFile(user, session.id, `${ROOT}/a/b/c/d/e/deep.txt`, "changed after v1\n");
@@ -207,7 +196,7 @@ describe("snapshots on a real stack", () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-source");
     const tree = await writeTree(user, session.id);
-    const snap = await saveManual(user, session.id, "seed");
+    const snap = await saveSnapshot(user, session.id, "seed");
     const digest = await treeDigest(user, session.id, ROOT);
     await putFile(user, session.id, `${ROOT}/after-seed.txt`, "not in the seed");
 
@@ -230,7 +219,7 @@ describe("snapshots on a real stack", () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-delete");
     await putFile(user, session.id, `${ROOT}/x.txt`, "x");
-    const snap = await saveManual(user, session.id, "to delete");
+    const snap = await saveSnapshot(user, session.id, "to delete");
     const key = `snapshots/${user.workspaceId}/${session.id}/${snap.id}.tar.gz`;
     expect(await r2ObjectExists(key)).toBe(true);
     await expectOK(
