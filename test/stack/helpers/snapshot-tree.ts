@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Snapshot, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
+import { type Snapshot, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { api, baseURL, expectOK, runtimeApi } from "./api";
 import { TerminalClient } from "./terminal";
 import { STACK_STATE_DIR, type StackUser } from "./users";
@@ -53,6 +53,14 @@ export async function shellExtras(user: StackUser, sessionId: string, root: stri
   } finally {
     await term.close();
   }
+}
+
+/** Writes sampleTree(root) through the files API plus shellExtras: every kind of entry a snapshot must keep. */
+export async function writeSampleTree(user: StackUser, sessionId: string, root: string): Promise<Record<string, Buffer>> {
+  const tree = sampleTree(root);
+  for (const [p, bytes] of Object.entries(tree)) await putFile(user, sessionId, p, bytes);
+  await shellExtras(user, sessionId, root);
+  return tree;
 }
 
 let digestCount = 0;
@@ -124,4 +132,10 @@ export async function saveSnapshot(user: StackUser, sessionId: string, label: st
   return snapshotSchema.parse(
     await expectOK(await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId }, body: { label } }), 201),
   );
+}
+
+/** The session's snapshots, newest first, as the API lists them. */
+export async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
+  return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
+    .snapshots;
 }
