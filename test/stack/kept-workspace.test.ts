@@ -4,7 +4,8 @@ import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, runtimesOf } from "./helpers/runtime-host";
-import { putFile, readFile, saveSnapshot, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { putFile, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 

@@ -2,7 +2,7 @@ import type { SessionState } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, runtimeApi, sessionAction, until } from "./helpers/api";
 import { killRuntime, processAlive, runtimesOf } from "./helpers/runtime-host";
-import { saveSnapshot } from "./helpers/snapshot-tree";
+import { saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";

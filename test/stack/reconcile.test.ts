@@ -3,7 +3,8 @@ import { seededDeletedAgeSchema } from "@burstflare/sdk/schemas/seed";
 import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction } from "./helpers/api";
-import { putFile, r2ObjectExists, readFile, saveSnapshot } from "./helpers/snapshot-tree";
+import { putFile, r2ObjectExists, readFile } from "./helpers/snapshot-tree";
+import { saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser, seedClient, stackOperator } from "./helpers/users";
 

@@ -2,17 +2,8 @@ import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
-import {
-  listSnapshots,
-  putFile,
-  r2Blobs,
-  r2ObjectExists,
-  readFile,
-  saveSnapshot,
-  shell,
-  treeDigest,
-  writeSampleTree,
-} from "./helpers/snapshot-tree";
+import { putFile, r2Blobs, r2ObjectExists, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { listSnapshots, saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 

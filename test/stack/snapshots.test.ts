@@ -2,18 +2,8 @@ import { restoreIntoNewSessionResult, restoreSnapshotResult } from "@burstflare/
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
-import {
-  deleteFile,
-  listSnapshots,
-  putFile,
-  r2Blobs,
-  r2ObjectExists,
-  readFile,
-  saveSnapshot,
-  shell,
-  treeDigest,
-  writeSampleTree,
-} from "./helpers/snapshot-tree";
+import { deleteFile, putFile, r2Blobs, r2ObjectExists, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { listSnapshots, saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 

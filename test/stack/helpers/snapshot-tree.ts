@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Snapshot, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
-import { api, baseURL, expectOK, runtimeApi } from "./api";
+import { baseURL, expectOK, runtimeApi } from "./api";
 import { TerminalClient } from "./terminal";
 import { STACK_STATE_DIR, type StackUser } from "./users";
 
@@ -125,17 +124,4 @@ export async function r2ObjectExists(key: string): Promise<boolean> {
       },
     );
   });
-}
-
-/** Saves a manual snapshot of the session (201) and returns it as the contract describes it. */
-export async function saveSnapshot(user: StackUser, sessionId: string, label: string): Promise<Snapshot> {
-  return snapshotSchema.parse(
-    await expectOK(await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId }, body: { label } }), 201),
-  );
-}
-
-/** The session's snapshots, newest first, as the API lists them. */
-export async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
-  return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
-    .snapshots;
 }
