@@ -3,6 +3,7 @@ import { targz } from "../../api/test/helpers/tar";
 import { privateRepo } from "../../test/stack/helpers/git-fixtures";
 import { type GitHost, startGitHost } from "../../test/stack/helpers/git-host";
 import { signUp } from "../helpers/auth";
+import { createTemplateInUI } from "../helpers/templates";
 
 const TOKEN = `tok_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
 
@@ -27,11 +28,7 @@ test("devcontainer.json import → prebuild → session with a private repo, dot
 
     // Import devcontainer.json on a new template's version form: the manifest fills in, warnings listed.
     await page.getByRole("link", { name: "Templates", exact: true }).click();
-    await page.getByRole("button", { name: "New template" }).click();
-    await page.getByLabel("Name").fill("byo");
-    await page.getByRole("button", { name: "Create template" }).click();
-    await expect(page).toHaveURL(/\/templates\/tpl_/);
-    const templateURL = page.url();
+    const templateURL = await createTemplateInUI(page, "byo");
     const form = page.getByRole("form", { name: "New version" });
     await form.getByLabel("Version").fill("1.0.0");
     await page.getByTestId("devcontainer-input").setInputFiles({

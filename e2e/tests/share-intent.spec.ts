@@ -95,14 +95,9 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   // Away from the dashboard while it idles to sleep (the detail page fires no intent).
   await page.goto(`/sessions/${session.id}`);
   await expect(page.getByTestId("start-on-intent")).toBeChecked();
-  await expect
-    .poll(
-      async () =>
-        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
-          .state,
-      { timeout: 60_000 },
-    )
-    .toBe("sleeping");
+  const sessionState = async () =>
+    (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session.state;
+  await expect.poll(sessionState, { timeout: 60_000 }).toBe("sleeping");
 
   const startCalls: string[] = [];
   page.on("request", (r) => {
@@ -112,22 +107,8 @@ test("start on intent: opening the dashboard wakes a sleeping session marked for
   await page.goto("/");
   const answer = await (await intent).json();
   expect(answer).toMatchObject({ action: "waking", sessionId: session.id });
-  await expect
-    .poll(
-      async () =>
-        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
-          .state,
-      { timeout: 60_000 },
-    )
-    .toMatch(/^(starting|running)$/);
-  await expect
-    .poll(
-      async () =>
-        (await api.call("GET /api/sessions/{sessionId}", { params: { sessionId: session.id }, returns: returns<SessionBody>() })).session
-          .state,
-      { timeout: 60_000 },
-    )
-    .toBe("running");
+  await expect.poll(sessionState, { timeout: 60_000 }).toMatch(/^(starting|running)$/);
+  await expect.poll(sessionState, { timeout: 60_000 }).toBe("running");
   expect(startCalls).toEqual([]);
 
   // The session detail page shows the measured wake.

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
 import { targz } from "../../api/test/helpers/tar";
 import { signUp } from "../helpers/auth";
+import { createTemplateInUI } from "../helpers/templates";
 
 async function bundle(entries: Parameters<typeof targz>[0]): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
   return { name: "bundle.tar.gz", mimeType: "application/gzip", buffer: Buffer.from(await targz(entries)) };
@@ -23,11 +24,7 @@ test("template → version upload with progress → live build log → promote �
 
   await page.getByRole("link", { name: "Templates", exact: true }).click();
   await expect(page.getByTestId("templates-table")).toContainText("Node starter");
-  await page.getByRole("button", { name: "New template" }).click();
-  await page.getByLabel("Name").fill("e2e-web");
-  await page.getByRole("button", { name: "Create template" }).click();
-  await expect(page).toHaveURL(/\/templates\/tpl_/);
-  const templateURL = page.url();
+  const templateURL = await createTemplateInUI(page, "e2e-web");
 
   // Manifest mistakes are shown field by field before anything is sent.
   const form = page.getByRole("form", { name: "New version" });

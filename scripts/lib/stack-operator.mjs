@@ -2,7 +2,7 @@
 // passkey using the one-time bootstrap code the stack printed (it admits the account and proves the
 // address in OPERATOR_EMAILS), then create an API token for the scripts. No SQL grants the rights.
 import { ApiClient } from "@burstflare/sdk/client.ts";
-import { SoftwarePasskey } from "../smoke/webauthn.mjs";
+import { SoftwareAuthenticator } from "./software-authenticator.mjs";
 
 /**
  * @param {string} baseURL the stack's origin
@@ -31,7 +31,7 @@ export async function signUpStackOperator(baseURL, { email, bootstrapCode }) {
       return res;
     },
   });
-  const passkey = new SoftwarePasskey(origin);
+  const passkey = new SoftwareAuthenticator({ origin });
   /** @type {any} */
   const start = await client.call("POST /api/auth/passkeys/register/start", {
     body: { email, name: "Stack operator", inviteCode: bootstrapCode },

@@ -1,8 +1,8 @@
 import { tsImport } from "tsx/esm/api";
+import { SoftwareAuthenticator } from "../lib/software-authenticator.mjs";
 import { SMOKE_MARKER, smokeBundle } from "./bundle.mjs";
 import { SmokeClient, SmokeError, until } from "./http.mjs";
 import { terminalRoundTrip } from "./terminal.mjs";
-import { SoftwarePasskey } from "./webauthn.mjs";
 
 /**
  * The smoke journey, one function per step. Each step reads and writes `state` and throws on
@@ -49,7 +49,7 @@ async function signUp(s) {
     throw new SmokeError("Turnstile is on for this deployment: a script cannot pass it; set BURSTFLARE_TOKEN (an API token) instead");
   }
   s.email = s.opts.operatorEmail ?? s.opts.email ?? `smoke-${s.id}@example.com`;
-  s.passkey = new SoftwarePasskey(s.client.origin);
+  s.passkey = new SoftwareAuthenticator({ origin: s.client.origin });
   const start = await s.client.call("POST /api/auth/passkeys/register/start", {
     body: { email: s.email, name: "Smoke test", ...(s.opts.inviteCode ? { inviteCode: s.opts.inviteCode } : {}) },
   });

@@ -1,12 +1,11 @@
-import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
-import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
-import { Client, utils } from "ssh2";
+import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
-import WebSocket, { createWebSocketStream } from "ws";
-import { api, baseURL, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
+import { api, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { putFile, readFile } from "../stack/helpers/snapshot-tree";
+import { saveSnapshot } from "../stack/helpers/snapshots";
+import { sshExec, sshToken } from "../stack/helpers/ssh-exec";
 import { createStackTemplate } from "../stack/helpers/templates";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
@@ -34,48 +33,8 @@ async function run(user: StackUser, sessionId: string, command: string): Promise
 
 /** Connects over the session's /ssh route, runs `command`; returns its output and the host key offered. */
 async function sshRun(user: StackUser, sessionId: string, privateKey: string, command: string): Promise<{ out: string; hostKey: string }> {
-  const { token, sshUser } = sshTokenSchema.parse(
-    await expectOK(await api(user, "POST /api/sessions/{sessionId}/ssh-token", { params: { sessionId } })),
-  );
-  const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}/runtime/sessions/${sessionId}/ssh`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return new Promise((resolve, reject) => {
-    let hostKey = "";
-    socket.once("unexpected-response", (_req, res) => reject(new Error(`ssh upgrade refused: ${res.statusCode}`)));
-    socket.once("error", reject);
-    socket.once("open", () => {
-      const client = new Client();
-      client.on("error", (err) => {
-        socket.close();
-        reject(err);
-      });
-      client.on("ready", () => {
-        client.exec(command, (err, stream) => {
-          if (err) return reject(err);
-          let out = "";
-          stream.on("data", (d: Buffer) => {
-            out += d.toString();
-          });
-          stream.on("close", () => {
-            client.end();
-            socket.close();
-            resolve({ out, hostKey });
-          });
-        });
-      });
-      client.connect({
-        sock: createWebSocketStream(socket),
-        username: sshUser,
-        privateKey,
-        readyTimeout: 30_000,
-        hostVerifier: (key: Buffer) => {
-          hostKey = key.toString("base64");
-          return true;
-        },
-      });
-    });
-  });
+  const { token, sshUser } = await sshToken(user, sessionId);
+  return sshExec(sessionId, { token, username: sshUser, privateKey }, command);
 }
 
 describe(`runtime driver contract (${driver.name})`, () => {
@@ -128,10 +87,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "contract-crash" });
     await putFile(user, session.id, "saved.txt", "in the snapshot");
-    await expectOK(
-      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "before crash" } }),
-      201,
-    );
+    await saveSnapshot(user, session.id, "before crash");
     await putFile(user, session.id, "unsaved.txt", "lost with the crash");
 
     await driver.crash(session.id);
@@ -172,12 +128,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "contract-snapshot" });
     await putFile(user, session.id, "doc.txt", "version one");
-    const snapshot = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "v1" } }),
-        201,
-      ),
-    );
+    const snapshot = await saveSnapshot(user, session.id, "v1");
     expect(snapshot.status).toBe("ready");
     await putFile(user, session.id, "doc.txt", "version two");
     await putFile(user, session.id, "later.txt", "after the snapshot");

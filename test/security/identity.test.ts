@@ -3,8 +3,8 @@ import path from "node:path";
 import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, inject, it } from "vitest";
+import { SoftwareAuthenticator } from "../../scripts/lib/software-authenticator.mjs";
 import { SmokeClient } from "../../scripts/smoke/http.mjs";
-import { SoftwarePasskey } from "../../scripts/smoke/webauthn.mjs";
 import { TEST_RUN_TAG } from "../ports";
 import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
 import { createStackTemplate } from "../stack/helpers/templates";
@@ -24,7 +24,7 @@ const errorOf = async (res: Response) => ((await res.json()) as { error: { code:
 /** Registers through the real passkey ceremony, as a browser would; returns a client with the session cookie. */
 async function register(email: string, inviteCode?: string): Promise<SmokeClient> {
   const client = new SmokeClient(baseURL());
-  const passkey = new SoftwarePasskey(client.origin);
+  const passkey = new SoftwareAuthenticator({ origin: client.origin });
   const start = await client.call("POST /api/auth/passkeys/register/start", { body: { email, ...(inviteCode ? { inviteCode } : {}) } });
   const credential = await passkey.create(start.options);
   await client.call("POST /api/auth/passkeys/register/finish", { body: { challengeId: start.challengeId, credential } });

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { api, baseURL, createSession, expectOK, req, send, until } from "../stack/helpers/api";
 import { type FlareHome, flareHome, flareJSON, signIn } from "../stack/helpers/flare";
+import { Children, SSH } from "../stack/helpers/openssh";
 import { SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
@@ -21,7 +22,6 @@ import { createStackUser, type StackUser, seedUser } from "../stack/helpers/user
  * reach each other's private terminals or forwarded SSH agents.
  */
 
-const SSH = "/usr/bin/ssh";
 const CLOSE_DEADLINE_MS = 5000;
 const latencies: { what: string; ms: number }[] = [];
 
@@ -121,21 +121,17 @@ async function sharePreviewSocket(url: string): Promise<WebSocket> {
   return previewSocket(`${new URL(at).origin.replace(/^http/, "ws")}/socket`, { cookie });
 }
 
-const children: ChildProcess[] = [];
+const children = new Children();
 
 /** `ssh <host> <command>` as the member's machine runs it, kept open until it ends by itself. */
 function startSSH(fh: FlareHome, host: string, command: string, opts: { forwardAgent?: string } = {}) {
   const args = ["-F", fh.sshConfig, ...(opts.forwardAgent ? ["-A"] : []), host, command];
   const env = { ...fh.env, ...(opts.forwardAgent ? { SSH_AUTH_SOCK: opts.forwardAgent } : {}) };
-  const child = spawn(SSH, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
+  const { child, output } = children.start(SSH, args, env);
   const exited = new Promise<{ at: number; code: number | null }>((resolve) =>
     child.on("close", (code) => resolve({ at: performance.now(), code })),
   );
-  return { child, output: () => out, exited };
+  return { child, output, exited };
 }
 
 async function sshHome(user: StackUser): Promise<FlareHome> {
@@ -143,13 +139,6 @@ async function sshHome(user: StackUser): Promise<FlareHome> {
   signIn(fh, user);
   await flareJSON(fh, ["config-ssh"]);
   return fh;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const closed = new Promise((r) => child.once("close", r));
-  child.kill("SIGTERM");
-  await closed;
 }
 
 describe("revoking access closes the connections it opened", () => {
@@ -170,7 +159,7 @@ describe("revoking access closes the connections it opened", () => {
   });
 
   afterAll(async () => {
-    await Promise.all(children.map(stop));
+    await children.stopAll();
     await ownerTerm?.close();
     if (latencies.length) {
       const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
@@ -304,7 +293,7 @@ describe("members do not reach each other's terminals or forwarded SSH agents", 
   });
 
   afterAll(async () => {
-    await Promise.all(children.map(stop));
+    await children.stopAll();
   });
 
   it("refuses another member's private terminal, and allows it once the owner shares it", async () => {
@@ -336,8 +325,7 @@ describe("members do not reach each other's terminals or forwarded SSH agents", 
     const agentWith = async (name: string) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), `flare-agent-${name}-`));
       const sock = path.join(dir, "agent.sock");
-      const agent = spawn("/usr/bin/ssh-agent", ["-D", "-a", sock], { stdio: "ignore" });
-      children.push(agent);
+      children.start("/usr/bin/ssh-agent", ["-D", "-a", sock], process.env);
       await until(() => existsSync(sock), `${name}'s ssh-agent`);
       const key = path.join(dir, "key");
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `key-of-${name}`, "-f", key]);

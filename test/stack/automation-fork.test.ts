@@ -1,7 +1,7 @@
 import { forkResponseSchema } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK } from "./helpers/api";
-import { putFile, sampleTree, shellExtras, treeDigest } from "./helpers/snapshot-tree";
+import { treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -12,8 +12,7 @@ describe("POST /api/sessions/:id/fork", () => {
     const owner = await createStackUser();
     const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: [ROOT] });
     const source = await createSession(owner, { name: "fork-src", templateId });
-    for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(owner, source.id, p, bytes);
-    await shellExtras(owner, source.id, ROOT);
+    await writeSampleTree(owner, source.id, ROOT);
     const before = await treeDigest(owner, source.id, ROOT);
 
     const fork = forkResponseSchema.parse(

@@ -8,8 +8,8 @@ import { sessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { beforeAll, describe, expect, it } from "vitest";
 import { until } from "./helpers/api";
-import { type FlareHome, flare, flareHome, flareJSON, signIn, spawnFlare } from "./helpers/flare";
-import { createStackUser, type StackUser, stackOperator } from "./helpers/users";
+import { type FlareHome, flare, flareHome, flareJSON, signedInUser, signIn, spawnFlare } from "./helpers/flare";
+import { type StackUser, stackOperator } from "./helpers/users";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -26,9 +26,7 @@ describe("flare commands against the stack", () => {
   let fh: FlareHome;
 
   beforeAll(async () => {
-    user = await createStackUser();
-    fh = flareHome();
-    signIn(fh, user);
+    ({ user, fh } = await signedInUser());
   });
 
   it("workspace: list, create, switch by name, members, invite", async () => {

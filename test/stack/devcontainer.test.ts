@@ -4,8 +4,8 @@ import path from "node:path";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, runtimeApi, until } from "./helpers/api";
-import { type FlareHome, flare, flareHome, flareJSON, signIn } from "./helpers/flare";
-import { createStackUser, type StackUser } from "./helpers/users";
+import { type FlareHome, flare, flareJSON, signedInUser } from "./helpers/flare";
+import type { StackUser } from "./helpers/users";
 
 /** A project folder as found in a repository: sources plus .devcontainer/devcontainer.json (JSONC). */
 function project(devcontainer: string, files: Record<string, string>): string {
@@ -40,9 +40,7 @@ describe("flare template import: devcontainer.json → template version → buil
   let fh: FlareHome;
 
   beforeAll(async () => {
-    user = await createStackUser();
-    fh = flareHome();
-    signIn(fh, user);
+    ({ user, fh } = await signedInUser());
   });
 
   it("postCreateCommand runs in the prebuild, its output and every unsupported key land in the build log, and a session starts warm", async () => {

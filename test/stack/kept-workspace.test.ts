@@ -4,7 +4,8 @@ import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, runtimesOf } from "./helpers/runtime-host";
-import { putFile, readFile, sampleTree, shell, shellExtras, treeDigest } from "./helpers/snapshot-tree";
+import { putFile, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -33,8 +34,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
     const user = await createStackUser();
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT], idleTimeoutSeconds: 5 });
     const session = await createSession(user, { name: "kept-sleep", templateId });
-    for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(user, session.id, p, bytes);
-    await shellExtras(user, session.id, ROOT);
+    await writeSampleTree(user, session.id, ROOT);
     await shell(user, session.id, `head -c 2000000 /dev/urandom > ${ROOT}/big.bin && echo scratch > outside.txt`);
     const digest = await treeDigest(user, session.id, ROOT);
     const ws = await workspaceDirOf(session.id);
@@ -85,10 +85,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
     const session = await createSession(user, { name: "kept-restore", templateId });
     await putFile(user, session.id, `${ROOT}/v.txt`, "one\n");
-    const one = (await expectOK(
-      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "one" } }),
-      201,
-    )) as { id: string };
+    const one = await saveSnapshot(user, session.id, "one");
     await putFile(user, session.id, `${ROOT}/v.txt`, "two\n");
     const ws = await workspaceDirOf(session.id);
     await sessionAction(user, session.id, "stop");

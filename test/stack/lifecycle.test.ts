@@ -2,6 +2,7 @@ import type { SessionState } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, runtimeApi, sessionAction, until } from "./helpers/api";
 import { killRuntime, processAlive, runtimesOf } from "./helpers/runtime-host";
+import { saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
@@ -103,10 +104,7 @@ describe("session lifecycle on the local driver", () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "crashy" });
     await writeFile(user, session.id, "saved.txt", "in the snapshot");
-    await expectOK(
-      await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "before crash" } }),
-      201,
-    );
+    await saveSnapshot(user, session.id, "before crash");
     await writeFile(user, session.id, "unsaved.txt", "lost with the crash");
     const [runtime] = await runtimesOf(session.id);
     expect(runtime).toBeDefined();

@@ -1,9 +1,10 @@
 import { reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
 import { seededDeletedAgeSchema } from "@burstflare/sdk/schemas/seed";
-import { type Snapshot, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
+import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction } from "./helpers/api";
 import { putFile, r2ObjectExists, readFile } from "./helpers/snapshot-tree";
+import { saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser, seedClient, stackOperator } from "./helpers/users";
 
@@ -49,12 +50,7 @@ describe("reconcile and restore on the stack (operator HTTP, real agents, local 
     const user = await createStackUser();
     const session = await runningSession(user, "purge-me");
     await putFile(user, session.id, `${ROOT}/x.txt`, "x");
-    const snap: Snapshot = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "to purge" } }),
-        201,
-      ),
-    );
+    const snap: Snapshot = await saveSnapshot(user, session.id, "to purge");
     const key = `snapshots/${user.workspaceId}/${session.id}/${snap.id}.tar.gz`;
     await expectOK(
       await api(user, "DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", {

@@ -1,17 +1,13 @@
-import { type Snapshot, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
+import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
+import { api, createSession, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
-import { putFile, r2Blobs, r2ObjectExists, readFile, sampleTree, shell, shellExtras, treeDigest } from "./helpers/snapshot-tree";
+import { putFile, r2Blobs, r2ObjectExists, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { listSnapshots, saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
-
-async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
-  return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
-    .snapshots;
-}
 
 /** Bytes of the archive R2 holds for a snapshot, as downloaded (the stored object). */
 async function storedBytes(user: StackUser, sessionId: string, snapshotId: string): Promise<number> {
@@ -33,21 +29,15 @@ describe("incremental snapshots on a real stack", () => {
     const user = await createStackUser();
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
     const session = await createSession(user, { name: "snap-chain", templateId });
-    for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(user, session.id, p, bytes);
-    // Binary, empty, unicode names (sampleTree); an empty dir, a symlink and an exec bit (shellExtras);
+    // Binary, empty, unicode names, an empty dir, a symlink and an exec bit (writeSampleTree);
     // 3 MB of random bytes so the base is far larger than any increment.
-    await shellExtras(user, session.id, ROOT);
+    await writeSampleTree(user, session.id, ROOT);
     await shell(
       user,
       session.id,
       `head -c 3000000 /dev/urandom > ${ROOT}/big.bin && mkdir -p ${ROOT}/gone-dir/sub && echo x > ${ROOT}/gone-dir/sub/f`,
     );
-    const base = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "base" } }),
-        201,
-      ),
-    );
+    const base = await saveSnapshot(user, session.id, "base");
     expect(base).toMatchObject({ format: "full", baseId: null, encoding: "gzip;level=1" });
     expect(base.bytes).toBeGreaterThan(3_000_000);
 
@@ -115,14 +105,8 @@ describe("incremental snapshots on a real stack", () => {
     const user = await createStackUser();
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
     const session = await createSession(user, { name: "snap-chain-kill", templateId });
-    for (const [p, bytes] of Object.entries(sampleTree(ROOT))) await putFile(user, session.id, p, bytes);
-    await shellExtras(user, session.id, ROOT);
-    const base = snapshotSchema.parse(
-      await expectOK(
-        await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId: session.id }, body: { label: "base" } }),
-        201,
-      ),
-    );
+    await writeSampleTree(user, session.id, ROOT);
+    const base = await saveSnapshot(user, session.id, "base");
     await putFile(user, session.id, `${ROOT}/small.txt`, "a small change\n");
     const goodDigest = await treeDigest(user, session.id, ROOT);
     const inc = await stopAndFlush(user, session.id);

@@ -1,39 +1,13 @@
-import {
-  restoreIntoNewSessionResult,
-  restoreSnapshotResult,
-  type Snapshot,
-  snapshotListSchema,
-  snapshotSchema,
-} from "@burstflare/sdk/schemas/snapshots";
+import { restoreIntoNewSessionResult, restoreSnapshotResult } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
-import {
-  deleteFile,
-  putFile,
-  r2Blobs,
-  r2ObjectExists,
-  readFile,
-  sampleTree,
-  shell,
-  shellExtras,
-  treeDigest,
-} from "./helpers/snapshot-tree";
+import { deleteFile, putFile, r2Blobs, r2ObjectExists, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
+import { listSnapshots, saveSnapshot } from "./helpers/snapshots";
 import { createStackTemplate } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
-
-async function listSnapshots(user: StackUser, sessionId: string): Promise<Snapshot[]> {
-  return snapshotListSchema.parse(await expectOK(await api(user, "GET /api/sessions/{sessionId}/snapshots", { params: { sessionId } })))
-    .snapshots;
-}
-
-async function saveManual(user: StackUser, sessionId: string, label: string): Promise<Snapshot> {
-  return snapshotSchema.parse(
-    await expectOK(await api(user, "POST /api/sessions/{sessionId}/snapshots", { params: { sessionId }, body: { label } }), 201),
-  );
-}
 
 /** A running session whose template persists only `work/`. */
 async function persistedSession(user: StackUser, name: string, idleTimeoutSeconds?: number) {
@@ -41,13 +15,6 @@ async function persistedSession(user: StackUser, name: string, idleTimeoutSecond
   const session = await createSession(user, { name, templateId });
   expect(session.state).toBe("running");
   return session;
-}
-
-async function writeTree(user: StackUser, sessionId: string): Promise<Record<string, Buffer>> {
-  const tree = sampleTree(ROOT);
-  for (const [p, bytes] of Object.entries(tree)) await putFile(user, sessionId, p, bytes);
-  await shellExtras(user, sessionId, ROOT);
-  return tree;
 }
 
 async function expectTree(user: StackUser, sessionId: string, tree: Record<string, Buffer>): Promise<void> {
@@ -62,7 +29,7 @@ describe("snapshots on a real stack", () => {
   it("stop → start restores the persisted tree byte-identical; other paths are disposable", async () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-stop");
-    const tree = await writeTree(user, session.id);
+    const tree = await writeSampleTree(user, session.id, ROOT);
     await putFile(user, session.id, "outside/scratch.txt", "not persisted");
     const before = await treeDigest(user, session.id, ROOT);
 
@@ -92,7 +59,7 @@ describe("snapshots on a real stack", () => {
   it("idle sleep flushes and a wake restores the tree byte-identical", async () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-sleep", 5);
-    const tree = await writeTree(user, session.id);
+    const tree = await writeSampleTree(user, session.id, ROOT);
     const before = await treeDigest(user, session.id, ROOT);
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
     const [flush] = await listSnapshots(user, session.id);
@@ -107,8 +74,8 @@ describe("snapshots on a real stack", () => {
   it("killing the agent mid-upload of a streamed save marks that snapshot failed, removes its object and keeps the previous restore point", async () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-kill");
-    const tree = await writeTree(user, session.id);
-    const good = await saveManual(user, session.id, "good");
+    const tree = await writeSampleTree(user, session.id, ROOT);
+    const good = await saveSnapshot(user, session.id, "good");
     const goodDigest = await treeDigest(user, session.id, ROOT);
     // Saved streamed: the agent built the archive while the Worker uploaded it, at the recorded level.
     const goodContent = await api(user, "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
@@ -154,8 +121,8 @@ describe("snapshots on a real stack", () => {
   it("restoring an older snapshot brings back that point in time; the safety snapshot holds the newer state", async () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-restore");
-    const v1 = await writeTree(user, session.id);
-    const v1Snapshot = await saveManual(user, session.id, "v1");
+    const v1 = await writeSampleTree(user, session.id, ROOT);
+    const v1Snapshot = await saveSnapshot(user, session.id, "v1");
     const v1Digest = await treeDigest(user, session.id, ROOT);
 
     await putFile(user, session.id, `${ROOT}/a/b/c/d/e/deep.txt`, "changed after v1\n");
@@ -206,8 +173,8 @@ describe("snapshots on a real stack", () => {
   it("restores a snapshot into a new session that starts from it", async () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-source");
-    const tree = await writeTree(user, session.id);
-    const snap = await saveManual(user, session.id, "seed");
+    const tree = await writeSampleTree(user, session.id, ROOT);
+    const snap = await saveSnapshot(user, session.id, "seed");
     const digest = await treeDigest(user, session.id, ROOT);
     await putFile(user, session.id, `${ROOT}/after-seed.txt`, "not in the seed");
 
@@ -230,7 +197,7 @@ describe("snapshots on a real stack", () => {
     const user = await createStackUser();
     const session = await persistedSession(user, "snap-delete");
     await putFile(user, session.id, `${ROOT}/x.txt`, "x");
-    const snap = await saveManual(user, session.id, "to delete");
+    const snap = await saveSnapshot(user, session.id, "to delete");
     const key = `snapshots/${user.workspaceId}/${session.id}/${snap.id}.tar.gz`;
     expect(await r2ObjectExists(key)).toBe(true);
     await expectOK(

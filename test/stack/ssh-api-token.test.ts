@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -8,32 +8,17 @@ import { type Session, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { E2E_PORT } from "../ports";
-import { api, createSession, expectOK, until } from "./helpers/api";
+import { api, createSession, expectOK } from "./helpers/api";
 import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run } from "./helpers/flare";
+import { Children, fetchThroughForward, keygen, SCP, SSH } from "./helpers/openssh";
 import { createStackUser, type StackUser } from "./helpers/users";
 
-const SSH = "/usr/bin/ssh";
-const SCP = "/usr/bin/scp";
 /** Apart from the stack's ports and from ssh.test.ts's forwarding ports (+40, +41). */
 const INSIDE_PORT = E2E_PORT + 42;
 const LOCAL_PORT = E2E_PORT + 43;
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-const children: ChildProcess[] = [];
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const closed = new Promise((r) => child.once("close", r));
-  child.kill("SIGTERM");
-  await closed;
-}
-function start(command: string, args: string[], fh: FlareHome) {
-  const child = spawn(command, args, { env: fh.env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  return { child, output: () => out };
-}
+const children = new Children();
 
 async function apiToken(user: StackUser, name: string): Promise<{ token: string; id: string }> {
   const created = createApiTokenResponseSchema.parse(await expectOK(await api(user, "POST /api/auth/tokens", { body: { name } })));
@@ -67,9 +52,7 @@ describe("SSH with an API token", () => {
     host = `${session.name}.burstflare`;
   });
 
-  afterAll(async () => {
-    await Promise.all(children.map(stop));
-  });
+  afterAll(() => children.stopAll());
 
   it("runs `flare ssh <s> -- cmd` without registering any account key, leaving no key behind", async () => {
     const r = await flare(fh, ["ssh", session.name, "--", "echo", "token-$((6*7))"]);
@@ -100,37 +83,16 @@ describe("SSH with an API token", () => {
     expect(get.code, get.stderr).toBe(0);
     expect(sha256(readFileSync(path.join(dir, "down.bin")))).toBe(sha256(payload));
 
-    const script = `require('http').createServer((q,r)=>r.end('token-forward')).listen(${INSIDE_PORT},'127.0.0.1',()=>console.log('listening'))`;
-    const server = start(SSH, ["-F", fh.sshConfig, host, `exec node -e "${script}"`], fh);
-    await until(() => server.output().includes("listening"), "the server inside the session", 30_000);
-    const forward = start(
-      SSH,
-      ["-F", fh.sshConfig, "-N", "-o", "ExitOnForwardFailure=yes", "-L", `${LOCAL_PORT}:127.0.0.1:${INSIDE_PORT}`, host],
-      fh,
-    );
-    const body = await until(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${LOCAL_PORT}/`).catch(() => null);
-        return res?.ok ? res.text() : null;
-      },
-      "the forwarded port",
-      30_000,
-    );
+    const body = await fetchThroughForward(children, fh, host, { inside: INSIDE_PORT, local: LOCAL_PORT }, "token-forward");
     expect(body).toBe("token-forward");
-    await stop(forward.child);
-    await stop(server.child);
     const { keys } = (await expectOK(await api(user, "GET /api/auth/ssh-keys"))) as { keys: unknown[] };
     expect(keys).toEqual([]);
   });
 
   it("accepts the bound key and no other, not even the user's registered account key", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "flare-bound-"));
-    const keygen = (name: string) => {
-      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, name)]);
-      return { file: path.join(dir, name), publicKey: readFileSync(path.join(dir, `${name}.pub`), "utf8").trim() };
-    };
-    const bound = keygen("bound");
-    const account = keygen("account");
+    const bound = keygen(dir, "bound");
+    const account = keygen(dir, "account");
     await expectOK(await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: account.publicKey, name: "account key" } }));
     const mint = async () => {
       const res = await fetch(new URL(`/api/sessions/${session.id}/ssh-token`, fh.env.BURSTFLARE_URL), {

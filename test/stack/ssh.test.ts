@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,32 +11,14 @@ import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { E2E_PORT } from "../ports";
 import { api, createSession, expectOK, until } from "./helpers/api";
 import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signIn } from "./helpers/flare";
+import { Children, fetchThroughForward, keygen, SCP, SSH, stopChild } from "./helpers/openssh";
 import { createStackUser, type StackUser } from "./helpers/users";
 
-const SSH = "/usr/bin/ssh";
-const SCP = "/usr/bin/scp";
 /** Ports for the forwarding test, apart from the stack's own (test/ports.ts uses base..base+7). */
 const INSIDE_PORT = E2E_PORT + 40;
 const LOCAL_PORT = E2E_PORT + 41;
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-/** Children a test starts and must stop, by pid, whatever happens. */
-const children: ChildProcess[] = [];
-function start(command: string, args: string[], fh: FlareHome, env: Record<string, string> = {}) {
-  const child = spawn(command, args, { env: { ...fh.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  return { child, output: () => out };
-}
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const closed = new Promise((r) => child.once("close", r));
-  child.kill("SIGTERM");
-  await closed;
-}
 
 /**
  * Real OpenSSH clients (/usr/bin/ssh, /usr/bin/scp) through `flare config-ssh`'s Host entries and
@@ -48,6 +30,7 @@ describe("real OpenSSH through the tunnel", () => {
   let session: Session;
   let host: string;
   const userConfig = "# my own settings\nHost github.com\n  User git\n  IdentityFile ~/.ssh/github\n";
+  const children = new Children();
   const ssh = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
     run(SSH, ["-F", fh.sshConfig, ...args], fh, opts);
 
@@ -65,9 +48,7 @@ describe("real OpenSSH through the tunnel", () => {
     expect(configured.hosts).toEqual([host, "*.burstflare"]);
   });
 
-  afterAll(async () => {
-    await Promise.all(children.map(stop));
-  });
+  afterAll(() => children.stopAll());
 
   it("writes its block after the user's own config, registering the managed key", async () => {
     const config = readFileSync(fh.sshConfig, "utf8");
@@ -115,31 +96,14 @@ describe("real OpenSSH through the tunnel", () => {
   });
 
   it("forwards a local port with ssh -L to a server started inside the session", async () => {
-    const script = `require('http').createServer((q,r)=>r.end('inside-the-session')).listen(${INSIDE_PORT},'127.0.0.1',()=>console.log('listening'))`;
-    const server = start(SSH, ["-F", fh.sshConfig, host, `exec node -e "${script}"`], fh);
-    await until(() => server.output().includes("listening"), "the server inside the session", 30_000);
-    const forward = start(
-      SSH,
-      ["-F", fh.sshConfig, "-N", "-o", "ExitOnForwardFailure=yes", "-L", `${LOCAL_PORT}:127.0.0.1:${INSIDE_PORT}`, host],
-      fh,
-    );
-    const body = await until(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${LOCAL_PORT}/`);
-        return res.ok ? res.text() : null;
-      },
-      "the forwarded port",
-      30_000,
-    );
+    const body = await fetchThroughForward(children, fh, host, { inside: INSIDE_PORT, local: LOCAL_PORT }, "inside-the-session");
     expect(body).toBe("inside-the-session");
-    await stop(forward.child);
-    await stop(server.child);
   });
 
   it("forwards the local ssh-agent with ssh -A: ssh-add -l inside lists our key", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "flare-agent-"));
     const sock = path.join(dir, "agent.sock");
-    const agent = start("/usr/bin/ssh-agent", ["-D", "-a", sock], fh);
+    const agent = children.start("/usr/bin/ssh-agent", ["-D", "-a", sock], fh.env);
     await until(() => existsSync(sock), "ssh-agent's socket");
     const key = path.join(dir, "agent_key");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "forwarded-agent-key", "-f", key]);
@@ -153,7 +117,7 @@ describe("real OpenSSH through the tunnel", () => {
     // Without -A the session has no agent to ask.
     const without = await ssh([host, "ssh-add -l"], { env: { SSH_AUTH_SOCK: sock } });
     expect(without.stdout).not.toContain(fp);
-    await stop(agent.child);
+    await stopChild(agent.child);
   });
 
   it("updates its block in place and --remove leaves the user's config exactly as it was", async () => {
@@ -218,24 +182,20 @@ describe("real OpenSSH through the tunnel", () => {
     it("refuses a key nobody registered, another user's key, and a key once it is deleted", async () => {
       const proxy = `${process.execPath} ${FLARE_BIN} ssh-proxy ${session.id}`;
       const dir = mkdtempSync(path.join(os.tmpdir(), "flare-keys-"));
-      const keygen = (name: string) => {
-        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, name)]);
-        return { file: path.join(dir, name), publicKey: readFileSync(path.join(dir, `${name}.pub`), "utf8").trim() };
-      };
 
-      const unknown = keygen("unknown");
+      const unknown = keygen(dir, "unknown");
       const r1 = await bare(proxy, unknown.file);
       expect(r1.code).toBe(255);
       expect(r1.stderr).toContain("Permission denied");
 
       const stranger = await createStackUser();
-      const theirs = keygen("theirs");
+      const theirs = keygen(dir, "theirs");
       await expectOK(await api(stranger, "POST /api/auth/ssh-keys", { body: { publicKey: theirs.publicKey, name: "stranger" } }));
       const r2 = await bare(proxy, theirs.file);
       expect(r2.code).toBe(255);
       expect(r2.stderr).toContain("Permission denied");
 
-      const mine = keygen("mine");
+      const mine = keygen(dir, "mine");
       const added = (await expectOK(
         await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: mine.publicKey, name: "second key" } }),
       )) as {

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { SoftwareAuthenticator } from "../../../scripts/lib/software-authenticator.mjs";
 import { DEFAULT_LIMITS } from "../../src/middleware/rate-limit";
 import { createInvite } from "../../src/workspaces/invites";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey, uniqueEmail } from "../helpers/browser";
 import { proveWithBootstrapCode } from "../helpers/operator";
 import { call, createTestUser } from "../helpers/users";
-import { SoftwareAuthenticator } from "../helpers/webauthn";
 
 type Err = { error: { code: string; message: string } };
 const code = async (res: Response) => ((await res.json()) as Err).error.code;

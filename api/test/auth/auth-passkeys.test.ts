@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { meResponseSchema, registerFinishResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
+import { SoftwareAuthenticator } from "../../../scripts/lib/software-authenticator.mjs";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey, uniqueEmail } from "../helpers/browser";
-import { SoftwareAuthenticator } from "../helpers/webauthn";
 
 async function startRegistration(browser: BrowserClient, email = uniqueEmail()) {
   const res = await browser.call("POST", "/api/auth/passkeys/register/start", { body: { email } });

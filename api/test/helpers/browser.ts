@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { SoftwareAuthenticator } from "../../../scripts/lib/software-authenticator.mjs";
 import { call } from "./users";
-import { SoftwareAuthenticator } from "./webauthn";
 
 /** A tiny cookie jar so tests can act like the SPA: cookies in, CSRF header echoed on mutations. */
 export class BrowserClient {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { noteSessionConnect } from "../../src/intent/intents";
 import { percentile } from "../../src/metrics/percentile";
 import { recordStart, startLatencyStats } from "../../src/metrics/start-latency";
+import { countInWorkspace } from "../helpers/db";
 import { operatorUser } from "../helpers/operator";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
@@ -68,10 +69,7 @@ describe("POST /api/intent", () => {
     // Another member's marked sleeping session is not the caller's most recent one.
     const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
     expect(await intent(member, { surface: "dashboard" })).toMatchObject({ action: "none", sessionId: null });
-    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM session_intents WHERE workspace_id = ?")
-      .bind(owner.workspaceId)
-      .first<{ n: number }>();
-    expect(rows?.n).toBe(0);
+    expect(await countInWorkspace("session_intents", owner.workspaceId)).toBe(0);
   });
 
   it("answers quota when waking would exceed the running-sessions quota, without waking", async () => {

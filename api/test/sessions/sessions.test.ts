@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { sessionDetailResponse, sessionListResponse, sessionResponse, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
 import { issueSignIn } from "../../src/auth/sign-ins";
+import { countInWorkspace } from "../helpers/db";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function createSession(user: TestUser, name = "dev") {
@@ -35,10 +36,7 @@ describe("sessions API: create, list, get", () => {
     await createSession(user, "taken");
     const dup = await call("POST", "/api/sessions", { user, body: { name: "taken", start: false } });
     expect(dup.status).toBe(409);
-    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ?")
-      .bind(user.workspaceId)
-      .first<{ n: number }>();
-    expect(count?.n).toBe(1);
+    expect(await countInWorkspace("sessions", user.workspaceId)).toBe(1);
   });
 
   it("answers 404 for an unknown or another workspace's template", async () => {

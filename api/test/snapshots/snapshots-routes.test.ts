@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { runReconcile } from "../../src/reconcile/run";
+import { countInWorkspace } from "../helpers/db";
 import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
 import { call, createTestUser } from "../helpers/users";
 
@@ -203,14 +204,8 @@ describe("snapshot routes: restore into a new session", () => {
     const viewer = await createTestUser({ workspaceId: user.workspaceId, role: "viewer" });
     const denied = await call("POST", `/api/sessions/${sessionId}/snapshots/${snap.id}/new-session`, { user: viewer, body: { name: "x" } });
     expect(denied.status).toBe(403);
-    const sessions = await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ?")
-      .bind(user.workspaceId)
-      .first<{ n: number }>();
-    expect(sessions?.n).toBe(1);
-    const snaps = await env.DB.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE workspace_id = ?")
-      .bind(user.workspaceId)
-      .first<{ n: number }>();
-    expect(snaps?.n).toBe(1);
+    expect(await countInWorkspace("sessions", user.workspaceId)).toBe(1);
+    expect(await countInWorkspace("snapshots", user.workspaceId)).toBe(1);
   });
 });
 

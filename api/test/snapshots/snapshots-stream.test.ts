@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { PART_BYTES, putStreamed, putVerified } from "../../src/snapshots/stream";
+import { concat } from "../helpers/tar";
 
 /** A source that yields `chunks` and then either ends or errors, like an agent dying mid-export. */
 function source(chunks: Uint8Array[], failAfter?: number): ReadableStream<Uint8Array> {
@@ -21,16 +22,6 @@ function source(chunks: Uint8Array[], failAfter?: number): ReadableStream<Uint8A
 
 function randomChunks(count: number, size: number): Uint8Array[] {
   return Array.from({ length: count }, () => crypto.getRandomValues(new Uint8Array(size)));
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 describe("putVerified", () => {

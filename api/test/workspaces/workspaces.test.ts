@@ -3,10 +3,17 @@ import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "
 import { describe, expect, it } from "vitest";
 import { hashToken, newSecret, TOKEN_PREFIX } from "../../src/auth/tokens";
 import { newId } from "../../src/lib/crypto";
-import { call, createTestUser } from "../helpers/users";
+import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
+}
+
+/** A workspace `owner` creates and then switches to, as the workspace switcher does. */
+async function newCurrentWorkspace(owner: TestUser, name: string) {
+  const ws = workspaceSettingsSchema.parse(await json(await call("POST", "/api/workspaces", { user: owner, body: { name } }))).workspace;
+  await call("POST", "/api/auth/switch-workspace", { user: owner, body: { workspaceId: ws.id } });
+  return ws;
 }
 
 describe("workspaces", () => {
@@ -93,10 +100,7 @@ describe("workspaces", () => {
 
   it("transfers ownership: the new owner owns it, the old one stays as admin", async () => {
     const owner = await createTestUser();
-    const ws = workspaceSettingsSchema.parse(
-      await (await call("POST", "/api/workspaces", { user: owner, body: { name: "Shared" } })).json(),
-    ).workspace;
-    await call("POST", "/api/auth/switch-workspace", { user: owner, body: { workspaceId: ws.id } });
+    const ws = await newCurrentWorkspace(owner, "Shared");
     const member = await createTestUser({ workspaceId: ws.id, role: "member" });
 
     const notMember = await createTestUser();
@@ -124,10 +128,7 @@ describe("workspaces", () => {
 
   it("leave: a member leaves and falls back to their personal workspace; the last owner cannot leave", async () => {
     const owner = await createTestUser();
-    const ws = workspaceSettingsSchema.parse(
-      await (await call("POST", "/api/workspaces", { user: owner, body: { name: "Club" } })).json(),
-    ).workspace;
-    await call("POST", "/api/auth/switch-workspace", { user: owner, body: { workspaceId: ws.id } });
+    const ws = await newCurrentWorkspace(owner, "Club");
     const joiner = await createTestUser();
     await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)")
       .bind(ws.id, joiner.userId, Date.now())
@@ -145,10 +146,7 @@ describe("workspaces", () => {
 
   it("delete: owner only; marks the workspace and its sessions, templates and snapshots deleted", async () => {
     const owner = await createTestUser();
-    const ws = workspaceSettingsSchema.parse(
-      await (await call("POST", "/api/workspaces", { user: owner, body: { name: "Doomed" } })).json(),
-    ).workspace;
-    await call("POST", "/api/auth/switch-workspace", { user: owner, body: { workspaceId: ws.id } });
+    const ws = await newCurrentWorkspace(owner, "Doomed");
     const admin = await createTestUser({ workspaceId: ws.id, role: "admin" });
     const t = Date.now();
     await env.DB.batch([

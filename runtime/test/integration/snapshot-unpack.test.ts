@@ -4,41 +4,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { pack } from "tar-stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WorkspacePaths } from "../../src/agent/files/workspace-paths";
 import { findGnuTar } from "../../src/agent/snapshot/native-unpack";
 import { SnapshotService } from "../../src/agent/snapshot/snapshot-service";
+import { makeArchive, type TestEntry } from "../helpers/archive";
 import { hashTree } from "../helpers/tree";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-interface RawEntry {
-  name: string;
-  type?: "file" | "directory" | "symlink" | "link" | "character-device";
-  content?: string;
-  linkname?: string;
-  mode?: number;
-}
-
-async function archive(entries: RawEntry[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on("data", (c) => chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve) => p.on("end", () => resolve()));
-  for (const e of entries) {
-    const type = e.type ?? "file";
-    const header = { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === "directory" ? 0o755 : 0o644) };
-    await new Promise<void>((resolve, reject) => {
-      const cb = (err?: Error | null) => (err ? reject(err) : resolve());
-      if (type === "file") p.entry(header, e.content ?? "", cb);
-      else p.entry(header, cb);
-    });
-  }
-  p.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 async function* chunks(body: Buffer, size = 7_777): AsyncGenerator<Buffer> {
   for (let i = 0; i < body.length; i += size) yield body.subarray(i, i + size);
@@ -89,7 +62,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
     }
   });
 
-  it.each<[string, RawEntry[]]>([
+  it.each<[string, TestEntry[]]>([
     ["a '..' path", [{ name: "project/../../escape.txt", content: "x" }]],
     ["an absolute path", [{ name: "/tmp/bf-abs-escape.txt", content: "x" }]],
     ["a device", [{ name: "project/dev", type: "character-device" }]],
@@ -109,7 +82,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
       ],
     ],
   ])("refuses %s and changes nothing", async (_label, entries) => {
-    const evil = await archive(entries.map((e) => ({ ...e, linkname: e.linkname === "OUTSIDE" ? outside : e.linkname })));
+    const evil = await makeArchive(entries.map((e) => ({ ...e, linkname: e.linkname === "OUTSIDE" ? outside : e.linkname })));
     await expect(importBody(evil)).rejects.toMatchObject({ code: "unsafe_archive" });
     expect(fs.readFileSync(path.join(ws, "project/kept.txt"), "utf8")).toBe("before\n");
     expect(fs.readdirSync(outside)).toEqual([]);
@@ -117,7 +90,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
   });
 
   it("clears setuid and setgid bits", async () => {
-    await importBody(await archive([{ name: "project/suid", content: "x", mode: 0o6755 }]));
+    await importBody(await makeArchive([{ name: "project/suid", content: "x", mode: 0o6755 }]));
     expect(fs.statSync(path.join(ws, "project/suid")).mode & 0o7777).toBe(0o755);
   });
 
@@ -125,7 +98,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
     const { extractStreamChecked } = await import("../../src/agent/snapshot/archive-safety");
     const staging = path.join(dir, "staging");
     fs.mkdirSync(staging);
-    const body = await archive([{ name: "project/suid", content: "x", mode: 0o6755 }]);
+    const body = await makeArchive([{ name: "project/suid", content: "x", mode: 0o6755 }]);
     const limits = { maxEntries: 10, maxTotalBytes: 1000, allowExternalSymlinks: true };
     await extractStreamChecked(
       chunks(body),
@@ -138,7 +111,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
   });
 
   it("a wrong hash, a cut body or garbage changes nothing", async () => {
-    const good = await archive([{ name: "project/new.txt", content: "new" }]);
+    const good = await makeArchive([{ name: "project/new.txt", content: "new" }]);
     await expect(importBody(good, "0".repeat(64))).rejects.toMatchObject({ code: "checksum_mismatch" });
     const cut = good.subarray(0, good.length - 20);
     await expect(importBody(cut)).rejects.toMatchObject({ code: "bad_request" });
@@ -152,7 +125,7 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
     // The link's target lies outside the persisted paths, so the gate drops it and tar cannot link;
     // 4 MB follow so the body is still flowing when tar gives up.
     const big = "y".repeat(4 * 1024 * 1024);
-    const body = await archive([
+    const body = await makeArchive([
       { name: "other/x", content: "x" },
       { name: "project/h", type: "link", linkname: "other/x" },
       { name: "project/big.txt", content: big },

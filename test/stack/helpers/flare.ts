@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { baseURL } from "./api";
-import { type StackUser, seedUser } from "./users";
+import { createStackUser, type StackUser, seedUser } from "./users";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const FLARE_BIN = path.join(ROOT, "cli/bin/flare.mjs");
@@ -134,4 +134,12 @@ export function signIn(fh: FlareHome, user: StackUser): void {
   };
   writeFileSync(file, JSON.stringify({ version: 1, servers }), { mode: 0o600 });
   chmodSync(file, 0o600);
+}
+
+/** A fresh stack user already signed in on a fresh CLI home: where most CLI tests start. */
+export async function signedInUser(): Promise<{ user: StackUser; fh: FlareHome }> {
+  const user = await createStackUser();
+  const fh = flareHome();
+  signIn(fh, user);
+  return { user, fh };
 }

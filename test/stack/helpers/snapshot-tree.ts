@@ -54,6 +54,14 @@ export async function shellExtras(user: StackUser, sessionId: string, root: stri
   }
 }
 
+/** Writes sampleTree(root) through the files API plus shellExtras: every kind of entry a snapshot must keep. */
+export async function writeSampleTree(user: StackUser, sessionId: string, root: string): Promise<Record<string, Buffer>> {
+  const tree = sampleTree(root);
+  for (const [p, bytes] of Object.entries(tree)) await putFile(user, sessionId, p, bytes);
+  await shellExtras(user, sessionId, root);
+  return tree;
+}
+
 let digestCount = 0;
 
 /**

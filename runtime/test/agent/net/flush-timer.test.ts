@@ -35,21 +35,22 @@ describe("FlushTimer", () => {
     let now = 1000;
     const flush = vi.fn(() => 4096);
     const timer = new FlushTimer(flush, { windowMs: 4, floodBytes: 1024, now: () => now });
+    /** Lets `ms` of timers run, then checks how many flushes happened so far. */
+    const flushedAfter = (ms: number, times: number) => {
+      vi.advanceTimersByTime(ms);
+      expect(flush).toHaveBeenCalledTimes(times);
+    };
     timer.schedule();
-    vi.advanceTimersByTime(0);
-    expect(flush).toHaveBeenCalledTimes(1);
+    flushedAfter(0, 1);
     // More output 1 ms after 4 KB went out: a flood, held for the window.
     now += 1;
     timer.schedule();
-    vi.advanceTimersByTime(3);
-    expect(flush).toHaveBeenCalledTimes(1);
-    vi.advanceTimersByTime(1);
-    expect(flush).toHaveBeenCalledTimes(2);
+    flushedAfter(3, 1);
+    flushedAfter(1, 2);
     // Quiet for longer than the window: the next turn again.
     now += 50;
     timer.schedule();
-    vi.advanceTimersByTime(0);
-    expect(flush).toHaveBeenCalledTimes(3);
+    flushedAfter(0, 3);
   });
 
   it("flushNow runs at once and drops the scheduled flush; cancel drops it", () => {
