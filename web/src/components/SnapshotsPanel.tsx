@@ -18,6 +18,7 @@ import { FormField } from "./FormField";
 import { IconButton } from "./IconButton";
 import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
+import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
 
 interface SnapshotsPanelProps {
@@ -105,13 +106,12 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
       </div>
       {canWrite && (
         <form className="row" style={{ gap: 8, marginBottom: "0.75rem" }} onSubmit={save}>
-          <input
-            className="input"
-            aria-label="Snapshot label"
+          <TextInput
+            label="Snapshot label"
             placeholder="Label (optional)"
             maxLength={120}
             value={label}
-            onChange={(e) => setLabel(e.target.value)}
+            onValue={setLabel}
             disabled={!running || create.isPending}
           />
           <button type="submit" className="btn btn-primary" disabled={!running || create.isPending} data-testid="save-snapshot">

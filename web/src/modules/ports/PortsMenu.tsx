@@ -6,6 +6,7 @@ import { sessionPortsQuery } from "../../api/queries/ports";
 import { useCreateShare } from "../../api/queries/shares";
 import { CopyButton } from "../../components/CopyButton";
 import { ExternalIcon } from "../../components/icons";
+import { TextInput } from "../../components/TextInput";
 
 const DAY = 24 * 3600;
 
@@ -106,13 +107,7 @@ function PortRow({ sessionId, port, canShare }: { sessionId: string; port: Sessi
             <option value="anyone">Anyone with the link</option>
           </select>
           {scope === "people" && (
-            <input
-              className="input input-sm"
-              aria-label="Emails"
-              placeholder="ana@example.com, bo@example.com"
-              value={emails}
-              onChange={(e) => setEmails(e.target.value)}
-            />
+            <TextInput label="Emails" small placeholder="ana@example.com, bo@example.com" value={emails} onValue={setEmails} />
           )}
           <button type="button" className="btn btn-sm" disabled={create.isPending} onClick={share}>
             {scope === "workspace" ? "Share with workspace" : "Make link"}

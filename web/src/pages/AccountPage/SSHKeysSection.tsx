@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { IconButton } from "../../components/IconButton";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 
 export interface SSHKeysProps {
@@ -51,14 +52,7 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
           onChange={(e) => setPublicKey(e.target.value)}
         />
         <div className="row">
-          <input
-            className="input"
-            aria-label="Key name"
-            placeholder="Name (defaults to the key comment)"
-            maxLength={80}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <TextInput label="Key name" placeholder="Name (defaults to the key comment)" maxLength={80} value={name} onValue={setName} />
           <button type="submit" className="btn btn-sm btn-primary" disabled={adding}>
             Add key
           </button>

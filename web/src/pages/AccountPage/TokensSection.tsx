@@ -4,6 +4,7 @@ import { CopyButton } from "../../components/CopyButton";
 import { IconButton } from "../../components/IconButton";
 import { CodeIcon, TrashIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 
 export interface TokensProps {
@@ -37,15 +38,7 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
           setName("");
         }}
       >
-        <input
-          className="input"
-          aria-label="Token name"
-          placeholder="Token name, e.g. ci"
-          required
-          maxLength={80}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
+        <TextInput label="Token name" placeholder="Token name, e.g. ci" required maxLength={80} value={name} onValue={setName} />
         <select className="select" aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
           <option value="7">7 days</option>
           <option value="30">30 days</option>

@@ -2,6 +2,7 @@ import { sessionNameSchema } from "@burstflare/sdk/schemas/sessions";
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { FormField } from "../../components/FormField";
+import { TextInput } from "../../components/TextInput";
 
 export interface TemplateChoice {
   id: string;
@@ -62,11 +63,11 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
       >
         <h2 id={titleId}>New session</h2>
         <FormField label="Name">
-          <input
+          <TextInput
             ref={inputRef}
-            className="input mono"
+            mono
             value={name}
-            onChange={(e) => setName(e.target.value.toLowerCase())}
+            onValue={(v) => setName(v.toLowerCase())}
             aria-invalid={!!nameError}
             autoComplete="off"
             spellCheck={false}
@@ -86,19 +87,19 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
           </select>
         </FormField>
         <FormField label="Git repository">
-          <input
-            className="input mono"
+          <TextInput
+            mono
             type="url"
             placeholder="https://github.com/you/project.git (optional)"
             maxLength={2000}
             value={gitURL}
-            onChange={(e) => setGitURL(e.target.value)}
+            onValue={setGitURL}
           />
           <span className="field-hint">Cloned at the first start with your git token (Account); replaces the template's.</span>
         </FormField>
         {gitURL.trim() && (
           <FormField label="Branch or tag">
-            <input className="input mono" maxLength={200} value={gitRef} onChange={(e) => setGitRef(e.target.value)} />
+            <TextInput mono maxLength={200} value={gitRef} onValue={setGitRef} />
           </FormField>
         )}
         {error && (
