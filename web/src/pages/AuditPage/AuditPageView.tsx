@@ -4,6 +4,7 @@ import type { AuditFilters } from "../../api/queries/audit";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState } from "../../components/states";
 
 interface Props {
@@ -56,12 +57,7 @@ export function AuditPageView(p: Props) {
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Audit log</h1>
-          <p className="muted">Every high-value action in this workspace: who, what, on which target, and when.</p>
-        </div>
-      </div>
+      <PageHeader title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when." />
 
       <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={apply} data-testid="audit-filters">
         <label className="field" style={{ flex: 1, minWidth: 160 }}>

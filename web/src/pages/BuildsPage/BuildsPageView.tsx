@@ -3,6 +3,7 @@ import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import { DataTable } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
@@ -25,12 +26,7 @@ const RETRYABLE: readonly BuildState[] = ["failed", "dead_lettered"];
 export function BuildsPageView({ builds, loading, error, status, canRetry, retrying, retryError, onStatus, onRetryBuild, onRetry }: Props) {
   return (
     <div className="stack" style={{ gap: "1rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Builds</h1>
-          <p className="muted">Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact.</p>
-        </div>
-      </div>
+      <PageHeader title="Builds" description="Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact." />
       <div className="segmented" role="tablist" aria-label="Filter by status" data-testid="build-filters">
         {[undefined, ...BUILD_STATES].map((s) => (
           <button

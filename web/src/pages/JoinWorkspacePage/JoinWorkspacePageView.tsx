@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { ApiError } from "../../api/client";
 import { FormField } from "../../components/FormField";
 import { UsersIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { ErrorState } from "../../components/states";
 
 interface Props {
@@ -36,12 +37,7 @@ export function JoinWorkspacePageView({ initialCode, pending, error, joined, onJ
 
   return (
     <div className="stack" style={{ gap: "1.25rem", maxWidth: 560 }}>
-      <div className="page-header">
-        <div>
-          <h1>Join a workspace</h1>
-          <p className="muted">Paste the invite code someone shared with you.</p>
-        </div>
-      </div>
+      <PageHeader title="Join a workspace" description="Paste the invite code someone shared with you." />
       {joined ? (
         <section className="card stack" data-testid="join-success">
           <p>

@@ -7,6 +7,7 @@ import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { IconButton } from "../../components/IconButton";
 import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
 interface Mutation<T> {
@@ -66,12 +67,7 @@ export function MembersPageView(p: Props) {
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Members</h1>
-          <p className="muted">Who can use this workspace, and what each role may do.</p>
-        </div>
-      </div>
+      <PageHeader title="Members" description="Who can use this workspace, and what each role may do." />
 
       <section className="card" style={{ padding: 0 }}>
         <CardListBody loading={p.membersLoading} error={p.membersError} skeletonLines={3}>

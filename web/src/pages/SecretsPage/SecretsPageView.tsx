@@ -5,6 +5,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
 import { IconButton } from "../../components/IconButton";
 import { KeyIcon, TrashIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
 interface Props {
@@ -35,15 +36,10 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Secrets</h1>
-          <p className="muted">
-            Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you
-            save them.
-          </p>
-        </div>
-      </div>
+      <PageHeader
+        title="Secrets"
+        description="Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you save them."
+      />
 
       {canWrite && (
         <section className="card">

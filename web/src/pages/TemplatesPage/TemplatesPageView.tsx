@@ -2,6 +2,7 @@ import type { Template } from "@burstflare/sdk/schemas/templates";
 import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
@@ -26,19 +27,16 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
 
   return (
     <div className="stack" style={{ gap: "1rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Templates</h1>
-          <p className="muted">
-            Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version.
-          </p>
-        </div>
+      <PageHeader
+        title="Templates"
+        description="Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version."
+      >
         {canWrite && (
           <button type="button" className="btn btn-primary" onClick={() => setFormOpen((o) => !o)} aria-expanded={formOpen}>
             <PlusIcon /> New template
           </button>
         )}
-      </div>
+      </PageHeader>
 
       {formOpen && (
         <form

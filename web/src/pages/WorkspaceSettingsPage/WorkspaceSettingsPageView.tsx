@@ -1,6 +1,7 @@
 import type { Member, Workspace } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { PageHeader } from "../../components/PageHeader";
 import { ErrorState, Skeleton } from "../../components/states";
 
 interface SettingsActions {
@@ -40,14 +41,14 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Workspace settings</h1>
-          <p className="muted">
+      <PageHeader
+        title="Workspace settings"
+        description={
+          <>
             You are <strong data-testid="settings-role">{workspace.role}</strong> in this workspace.
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
 
       <section className="card">
         <h2>General</h2>
