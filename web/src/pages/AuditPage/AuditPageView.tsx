@@ -1,7 +1,7 @@
 import type { AuditEntry, Member } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import type { AuditFilters } from "../../api/queries/audit";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, LoadMore } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
@@ -118,11 +118,9 @@ export function AuditPageView(p: Props) {
           </DataTable>
         </CardListBody>
         {p.hasMore && (
-          <div style={{ padding: "1rem", textAlign: "center" }}>
-            <button type="button" className="btn" onClick={p.onMore} disabled={p.loadingMore} data-testid="audit-more">
-              {p.loadingMore ? "Loading…" : "Load older entries"}
-            </button>
-          </div>
+          <LoadMore loading={p.loadingMore} onMore={p.onMore} testId="audit-more">
+            Load older entries
+          </LoadMore>
         )}
       </section>
     </div>

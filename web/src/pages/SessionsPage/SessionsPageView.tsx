@@ -2,7 +2,7 @@ import type { Session } from "@burstflare/sdk/schemas/sessions";
 import { SESSION_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import type { SessionListFilters } from "../../api/queries/sessions";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, LoadMore } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
@@ -130,11 +130,9 @@ export function SessionsPageView({
             ))}
           </DataTable>
           {more?.has && (
-            <div className="row" style={{ justifyContent: "center", padding: 12 }}>
-              <button type="button" className="btn btn-sm" disabled={more.loading} onClick={more.load} data-testid="sessions-more">
-                {more.loading ? "Loading…" : "Load more"}
-              </button>
-            </div>
+            <LoadMore loading={more.loading} onMore={more.load} testId="sessions-more">
+              Load more
+            </LoadMore>
           )}
         </CardListBody>
       </section>
