@@ -5,9 +5,11 @@ import { createPortal } from "react-dom";
 import { shareAccessQuery, sharesQuery, useCreateShare, useRevokeShare } from "../api/queries/shares";
 import { CopyCommand } from "./CopyButton";
 import { DataTable } from "./DataTable";
+import { FormField } from "./FormField";
 import { IconButton } from "./IconButton";
 import { CloseIcon, GlobeIcon } from "./icons";
 import { describeError } from "./states";
+import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
 import "./ShareDialog.css";
 
@@ -120,14 +122,12 @@ function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; s
             ))}
           </fieldset>
           {scope === "people" && (
-            <label className="field">
-              <span className="field-label">Emails of signed-in users (comma or newline separated)</span>
+            <FormField label="Emails of signed-in users (comma or newline separated)">
               <textarea className="input" rows={2} value={emails} onChange={(e) => setEmails(e.target.value)} data-testid="share-emails" />
-            </label>
+            </FormField>
           )}
           <div className="row" style={{ gap: "0.75rem", flexWrap: "wrap" }}>
-            <label className="field">
-              <span className="field-label">Expires after</span>
+            <FormField label="Expires after">
               <select className="input" value={expires} onChange={(e) => setExpires(Number(e.target.value))} data-testid="share-expiry">
                 {EXPIRIES.map((x) => (
                   <option key={x.seconds} value={x.seconds}>
@@ -135,11 +135,10 @@ function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; s
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field" style={{ flex: 1 }}>
-              <span className="field-label">Label (optional)</span>
-              <input className="input" value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} />
-            </label>
+            </FormField>
+            <FormField label="Label (optional)" style={{ flex: 1 }}>
+              <TextInput value={label} maxLength={80} onValue={setLabel} />
+            </FormField>
           </div>
           {formError && (
             <div className="alert alert-error" role="alert">

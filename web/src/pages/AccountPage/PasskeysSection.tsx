@@ -3,6 +3,7 @@ import { useState } from "react";
 import { IconButton } from "../../components/IconButton";
 import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 
 export interface PasskeysProps {
@@ -45,13 +46,7 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
                     setEditing(null);
                   }}
                 >
-                  <input
-                    className="input"
-                    aria-label="Passkey name"
-                    value={draft}
-                    maxLength={80}
-                    onChange={(e) => setDraft(e.target.value)}
-                  />
+                  <TextInput label="Passkey name" value={draft} maxLength={80} onValue={setDraft} />
                   <button type="submit" className="btn btn-sm btn-primary">
                     Save
                   </button>

@@ -6,6 +6,7 @@ import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   entries: AuditEntry[] | undefined;
@@ -60,12 +61,10 @@ export function AuditPageView(p: Props) {
       <PageHeader title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when." />
 
       <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={apply} data-testid="audit-filters">
-        <label className="field" style={{ flex: 1, minWidth: 160 }}>
-          <span className="field-label">Action starts with</span>
-          <input className="input" placeholder="session." value={action} onChange={(e) => setAction(e.target.value)} maxLength={100} />
-        </label>
-        <label className="field" style={{ minWidth: 160 }}>
-          <span className="field-label">Actor</span>
+        <FormField label="Action starts with" style={{ flex: 1, minWidth: 160 }}>
+          <TextInput placeholder="session." value={action} onValue={setAction} maxLength={100} />
+        </FormField>
+        <FormField label="Actor" style={{ minWidth: 160 }}>
           <select className="select" value={actor} onChange={(e) => setActor(e.target.value)}>
             <option value="">Anyone</option>
             {(p.members ?? []).map((m) => (
@@ -74,16 +73,15 @@ export function AuditPageView(p: Props) {
               </option>
             ))}
           </select>
-        </label>
-        <label className="field" style={{ flex: 1, minWidth: 140 }}>
-          <span className="field-label">Target (id or type)</span>
-          <input className="input" value={target} onChange={(e) => setTarget(e.target.value)} maxLength={128} />
-        </label>
+        </FormField>
+        <FormField label="Target (id or type)" style={{ flex: 1, minWidth: 140 }}>
+          <TextInput value={target} onValue={setTarget} maxLength={128} />
+        </FormField>
         <FormField label="From">
-          <input className="input" type="date" value={since} onChange={(e) => setSince(e.target.value)} />
+          <TextInput type="date" value={since} onValue={setSince} />
         </FormField>
         <FormField label="To">
-          <input className="input" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+          <TextInput type="date" value={until} onValue={setUntil} />
         </FormField>
         <button type="submit" className="btn btn-primary">
           Filter

@@ -4,6 +4,7 @@ import { FormField } from "../../components/FormField";
 import { UsersIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   initialCode: string;
@@ -52,14 +53,7 @@ export function JoinWorkspacePageView({ initialCode, pending, error, joined, onJ
       ) : (
         <form className="card stack" onSubmit={submit}>
           <FormField label="Invite code">
-            <input
-              className="input mono"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              placeholder="bfi_…"
-              maxLength={128}
-              data-testid="join-code"
-            />
+            <TextInput mono value={code} onValue={setCode} placeholder="bfi_…" maxLength={128} data-testid="join-code" />
           </FormField>
           {problem ? (
             <div className="alert alert-error" role="alert" data-testid="join-error">

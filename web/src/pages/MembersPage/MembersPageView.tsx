@@ -128,8 +128,7 @@ export function MembersPageView(p: Props) {
           <h2>Invite someone</h2>
           <p className="muted">An invite code works once and expires. Bind it to an email to make sure only that person can use it.</p>
           <form className="row" style={{ alignItems: "flex-end" }} onSubmit={onInvite}>
-            <label className="field" style={{ flex: 2, minWidth: 220 }}>
-              <span className="field-label">Email (optional)</span>
+            <FormField label="Email (optional)" style={{ flex: 2, minWidth: 220 }}>
               <input
                 className="input"
                 type="email"
@@ -138,7 +137,7 @@ export function MembersPageView(p: Props) {
                 onChange={(e) => setEmail(e.target.value)}
                 data-testid="invite-email"
               />
-            </label>
+            </FormField>
             <FormField label="Role">
               <select className="select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
                 {roles.map((r) => (

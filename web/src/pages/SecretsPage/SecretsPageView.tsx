@@ -3,10 +3,12 @@ import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
+import { FormField } from "../../components/FormField";
 import { IconButton } from "../../components/IconButton";
 import { KeyIcon, TrashIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   secrets: Secret[] | undefined;
@@ -45,33 +47,24 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
         <section className="card">
           <h2>Set a secret</h2>
           <form className="row" style={{ alignItems: "flex-end" }} onSubmit={onSubmit}>
-            <label className="field" style={{ flex: 1, minWidth: 200 }}>
-              <span className="field-label">Name</span>
-              <input
-                className="input mono"
+            <FormField label="Name" style={{ flex: 1, minWidth: 200 }}>
+              <TextInput
+                mono
                 placeholder="DATABASE_URL"
                 maxLength={128}
                 value={name}
-                onChange={(e) => setName(e.target.value)}
+                onValue={setName}
                 aria-invalid={name !== "" && !nameOK}
                 data-testid="secret-name"
               />
               <span className="field-hint" data-testid="secret-name-hint">
                 {name !== "" && nameProblem ? nameProblem : "Letters, digits and underscores; becomes the variable name."}
               </span>
-            </label>
-            <label className="field" style={{ flex: 2, minWidth: 240 }}>
-              <span className="field-label">Value</span>
-              <input
-                className="input mono"
-                type="password"
-                autoComplete="off"
-                value={value}
-                onChange={(e) => setValue(e.target.value)}
-                data-testid="secret-value"
-              />
+            </FormField>
+            <FormField label="Value" style={{ flex: 2, minWidth: 240 }}>
+              <TextInput mono type="password" autoComplete="off" value={value} onValue={setValue} data-testid="secret-value" />
               <span className="field-hint">{replacing ? "Replaces the current value." : "\u00a0"}</span>
-            </label>
+            </FormField>
             <button type="submit" className="btn btn-primary" disabled={!nameOK || save.pending} data-testid="save-secret">
               {replacing ? "Replace" : "Save"}
             </button>

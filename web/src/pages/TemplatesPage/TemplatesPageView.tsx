@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
 import { DataTable } from "../../components/DataTable";
@@ -48,11 +49,11 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
           }}
         >
           <FormField label="Name">
-            <input
-              className="input mono"
+            <TextInput
+              mono
               name="name"
               value={name}
-              onChange={(e) => setName(e.target.value.toLowerCase())}
+              onValue={(v) => setName(v.toLowerCase())}
               placeholder="web-app"
               autoComplete="off"
               required
@@ -60,7 +61,7 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
             <span className="field-hint">Lowercase letters, digits, dots, dashes; unique in this workspace.</span>
           </FormField>
           <FormField label="Description">
-            <input className="input" name="description" value={description} onChange={(e) => setDescription(e.target.value)} />
+            <TextInput name="description" value={description} onValue={setDescription} />
           </FormField>
           {createError && (
             <div className="alert alert-error" role="alert">

@@ -1,8 +1,10 @@
 import type { Member, Workspace } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { FormField } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
 import { ErrorState, Skeleton } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface SettingsActions {
   rename: { run: (name: string) => void; pending: boolean; error: unknown };
@@ -63,17 +65,9 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
           <dd>{new Date(workspace.createdAt).toLocaleDateString()}</dd>
         </dl>
         <form className="row" style={{ marginTop: "1rem", alignItems: "flex-end" }} onSubmit={onRename}>
-          <label className="field" style={{ flex: 1, minWidth: 220 }}>
-            <span className="field-label">Name</span>
-            <input
-              className="input"
-              value={name}
-              maxLength={80}
-              disabled={!canRename}
-              onChange={(e) => setName(e.target.value)}
-              data-testid="workspace-name-input"
-            />
-          </label>
+          <FormField label="Name" style={{ flex: 1, minWidth: 220 }}>
+            <TextInput value={name} maxLength={80} disabled={!canRename} onValue={setName} data-testid="workspace-name-input" />
+          </FormField>
           {canRename && (
             <button
               type="submit"
@@ -92,8 +86,7 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
           <h2>Transfer ownership</h2>
           <p className="muted">The new owner gets full control; you stay on as an admin.</p>
           <div className="row" style={{ alignItems: "flex-end" }}>
-            <label className="field" style={{ flex: 1, minWidth: 220 }}>
-              <span className="field-label">New owner</span>
+            <FormField label="New owner" style={{ flex: 1, minWidth: 220 }}>
               <select className="select" value={transferTo} onChange={(e) => setTransferTo(e.target.value)}>
                 <option value="">Choose a member…</option>
                 {candidates.map((m) => (
@@ -102,7 +95,7 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
                   </option>
                 ))}
               </select>
-            </label>
+            </FormField>
             <button type="button" className="btn" disabled={!transferTo || actions.transfer.pending} onClick={() => setConfirm("transfer")}>
               Transfer
             </button>
