@@ -15,8 +15,8 @@ import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
 import { FormField } from "./FormField";
-import { IconButton } from "./IconButton";
-import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
+import { TrashButton } from "./IconButton";
+import { CameraIcon, PlusIcon, RestartIcon, SaveIcon } from "./icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
 import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
@@ -223,11 +223,7 @@ interface TableProps {
 }
 
 function DeleteSnapshotButton({ snapshot, busy, onDelete }: { snapshot: Snapshot; busy: boolean; onDelete: () => void }) {
-  return (
-    <IconButton label={`Delete snapshot ${snapshot.label ?? snapshot.id}`} disabled={busy} onClick={onDelete}>
-      <TrashIcon size={14} />
-    </IconButton>
-  );
+  return <TrashButton label={`Delete snapshot ${snapshot.label ?? snapshot.id}`} disabled={busy} onClick={onDelete} size={14} />;
 }
 
 function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {

@@ -1,7 +1,7 @@
 import type { GitCredential } from "@burstflare/sdk/schemas/git";
 import { useEffect, useState } from "react";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, TrashIcon } from "../../components/icons";
+import { TrashButton } from "../../components/IconButton";
+import { KeyIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
@@ -60,9 +60,7 @@ export function GitSection(p: GitProps) {
                 set {timeAgo(p.credential.updatedAt)}
               </span>
               <span className="spacer" />
-              <IconButton label="Clear git token" disabled={p.busy} onClick={p.onClearToken}>
-                <TrashIcon />
-              </IconButton>
+              <TrashButton label="Clear git token" disabled={p.busy} onClick={p.onClearToken} />
             </>
           ) : (
             <span className="muted">No git token stored.</span>
@@ -93,9 +91,7 @@ export function GitSection(p: GitProps) {
               session
             </span>
             <span className="spacer" />
-            <IconButton label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles}>
-              <TrashIcon />
-            </IconButton>
+            <TrashButton label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles} />
           </>
         ) : (
           <span className="muted">No dotfiles repository.</span>

@@ -1,7 +1,7 @@
 import type { Passkey } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from "../../components/icons";
+import { IconButton, TrashButton } from "../../components/IconButton";
+import { KeyIcon, PencilIcon, PlusIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
@@ -73,14 +73,12 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
                   >
                     <PencilIcon />
                   </IconButton>
-                  <IconButton
+                  <TrashButton
                     label={`Delete ${p.name}`}
                     title={last ? "Add another passkey before deleting your last one" : "Delete"}
                     disabled={last}
                     onClick={() => onDelete(p.id)}
-                  >
-                    <TrashIcon />
-                  </IconButton>
+                  />
                 </>
               )}
             </li>

@@ -1,7 +1,7 @@
 import type { SSHKey } from "@burstflare/sdk/schemas/auth";
 import { useEffect, useState } from "react";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, TrashIcon } from "../../components/icons";
+import { TrashButton } from "../../components/IconButton";
+import { KeyIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
@@ -77,9 +77,7 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
                 <span className="small muted">added {timeAgo(k.createdAt)}</span>
               </div>
               <span className="spacer" />
-              <IconButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)}>
-                <TrashIcon />
-              </IconButton>
+              <TrashButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)} />
             </li>
           ))}
         </ul>

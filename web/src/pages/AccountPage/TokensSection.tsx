@@ -1,8 +1,8 @@
 import type { ApiToken } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
 import { CopyButton } from "../../components/CopyButton";
-import { IconButton } from "../../components/IconButton";
-import { CodeIcon, TrashIcon } from "../../components/icons";
+import { TrashButton } from "../../components/IconButton";
+import { CodeIcon } from "../../components/icons";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
@@ -77,9 +77,7 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
                 </span>
               </div>
               <span className="spacer" />
-              <IconButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)}>
-                <TrashIcon />
-              </IconButton>
+              <TrashButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)} />
             </li>
           ))}
         </ul>

@@ -5,8 +5,8 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
-import { IconButton } from "../../components/IconButton";
-import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
+import { TrashButton } from "../../components/IconButton";
+import { PlusIcon, UsersIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 
@@ -107,9 +107,7 @@ export function MembersPageView(p: Props) {
                 <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
                 <td style={{ textAlign: "right" }}>
                   {canTouch(m) && m.userId !== p.me?.userId && (
-                    <IconButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
-                      <TrashIcon size={15} />
-                    </IconButton>
+                    <TrashButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)} size={15} />
                   )}
                 </td>
               </tr>

@@ -4,8 +4,8 @@ import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, TrashIcon } from "../../components/icons";
+import { TrashButton } from "../../components/IconButton";
+import { KeyIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { CardListBody, EmptyState, ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
@@ -94,11 +94,7 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
                 </td>
                 <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
                 <td style={{ textAlign: "right" }}>
-                  {canWrite && (
-                    <IconButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
-                      <TrashIcon size={15} />
-                    </IconButton>
-                  )}
+                  {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
                 </td>
               </tr>
             ))}
