@@ -121,3 +121,25 @@ export function CardListBody({
     );
   return <>{isEmpty ? empty : children}</>;
 }
+
+/**
+ * A flush card holding a list: CardListBody's loading, error and empty states inside; under it,
+ * in every state, the error of an action on a row (`actionError`) and a `footer` (e.g. LoadMore).
+ */
+export function CardList({
+  actionError,
+  footer,
+  ...body
+}: Parameters<typeof CardListBody>[0] & { actionError?: unknown; footer?: ReactNode }) {
+  return (
+    <section className="card" style={{ padding: 0 }}>
+      <CardListBody {...body} />
+      {actionError ? (
+        <div style={{ padding: "0 1rem 1rem" }}>
+          <ErrorState error={actionError} />
+        </div>
+      ) : null}
+      {footer}
+    </section>
+  );
+}

@@ -5,7 +5,7 @@ import { DataTable, LoadMore } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardListBody, EmptyState } from "../../components/states";
+import { CardList, EmptyState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -88,39 +88,39 @@ export function AuditPageView(p: Props) {
         </button>
       </form>
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={p.loading}
-          error={p.error}
-          skeletonLines={6}
-          isEmpty={!p.entries?.length}
-          empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
-        >
-          <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
-            {p.entries?.map((e) => (
-              <tr key={e.id} data-action={e.action}>
-                <td className="muted" title={e.createdAt}>
-                  {new Date(e.createdAt).toLocaleString()}
-                </td>
-                <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
-                <td className="mono">{e.action}</td>
-                <td className="small">
-                  {e.targetType && <span className="muted">{e.targetType} </span>}
-                  <span className="mono">{e.targetId}</span>
-                </td>
-                <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
-                  {summary(e.details)}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-        {p.hasMore && (
-          <LoadMore loading={p.loadingMore} onMore={p.onMore} testId="audit-more">
-            Load older entries
-          </LoadMore>
-        )}
-      </section>
+      <CardList
+        loading={p.loading}
+        error={p.error}
+        skeletonLines={6}
+        isEmpty={!p.entries?.length}
+        empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
+        footer={
+          p.hasMore && (
+            <LoadMore loading={p.loadingMore} onMore={p.onMore} testId="audit-more">
+              Load older entries
+            </LoadMore>
+          )
+        }
+      >
+        <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
+          {p.entries?.map((e) => (
+            <tr key={e.id} data-action={e.action}>
+              <td className="muted" title={e.createdAt}>
+                {new Date(e.createdAt).toLocaleString()}
+              </td>
+              <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
+              <td className="mono">{e.action}</td>
+              <td className="small">
+                {e.targetType && <span className="muted">{e.targetType} </span>}
+                <span className="mono">{e.targetId}</span>
+              </td>
+              <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
+                {summary(e.details)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { PlusIcon, UsersIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardListBody, EmptyState, ErrorState } from "../../components/states";
+import { CardList, EmptyState, ErrorState } from "../../components/states";
 
 interface Mutation<T> {
   run: (input: T) => void;
@@ -69,57 +69,55 @@ export function MembersPageView(p: Props) {
     <div className="stack" style={{ gap: "1.25rem" }}>
       <PageHeader title="Members" description="Who can use this workspace, and what each role may do." />
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody loading={p.membersLoading} error={p.membersError} skeletonLines={3}>
-          <DataTable testId="members-table" columns={["Member", "Role", { label: "Joined", hideSm: true }]} actions>
-            {(p.members ?? []).map((m) => (
-              <tr key={m.userId} data-member={m.email}>
-                <td>
-                  <div className="stack" style={{ gap: 2 }}>
-                    <strong>
-                      {m.name ?? m.email}
-                      {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
-                    </strong>
-                    {m.name && <span className="small muted">{m.email}</span>}
-                  </div>
-                </td>
-                <td>
-                  {canTouch(m) ? (
-                    <select
-                      className="select"
-                      aria-label={`Role of ${m.email}`}
-                      value={m.role}
-                      disabled={p.changeRole.pending}
-                      onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
-                    >
-                      {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <span className="badge" data-testid="member-role">
-                      {m.role}
-                    </span>
-                  )}
-                </td>
-                <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
-                <td style={{ textAlign: "right" }}>
-                  {canTouch(m) && m.userId !== p.me?.userId && (
-                    <TrashButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)} size={15} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-        {p.changeRole.error || p.removeMember.error ? (
-          <div style={{ padding: "0 1rem 1rem" }}>
-            <ErrorState error={p.changeRole.error ?? p.removeMember.error} />
-          </div>
-        ) : null}
-      </section>
+      <CardList
+        loading={p.membersLoading}
+        error={p.membersError}
+        skeletonLines={3}
+        actionError={p.changeRole.error ?? p.removeMember.error}
+      >
+        <DataTable testId="members-table" columns={["Member", "Role", { label: "Joined", hideSm: true }]} actions>
+          {(p.members ?? []).map((m) => (
+            <tr key={m.userId} data-member={m.email}>
+              <td>
+                <div className="stack" style={{ gap: 2 }}>
+                  <strong>
+                    {m.name ?? m.email}
+                    {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
+                  </strong>
+                  {m.name && <span className="small muted">{m.email}</span>}
+                </div>
+              </td>
+              <td>
+                {canTouch(m) ? (
+                  <select
+                    className="select"
+                    aria-label={`Role of ${m.email}`}
+                    value={m.role}
+                    disabled={p.changeRole.pending}
+                    onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
+                  >
+                    {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <span className="badge" data-testid="member-role">
+                    {m.role}
+                  </span>
+                )}
+              </td>
+              <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
+              <td style={{ textAlign: "right" }}>
+                {canTouch(m) && m.userId !== p.me?.userId && (
+                  <TrashButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)} size={15} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
 
       {p.canInvite && (
         <section className="card">

@@ -7,7 +7,7 @@ import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardListBody, EmptyState, ErrorState } from "../../components/states";
+import { CardList, EmptyState, ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -73,39 +73,33 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
         </section>
       )}
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={loading}
-          error={error}
-          skeletonLines={3}
-          isEmpty={!secrets?.length}
-          empty={
-            <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
-              API keys, tokens and connection strings your sessions need.
-            </EmptyState>
-          }
-        >
-          <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
-            {secrets?.map((s) => (
-              <tr key={s.name} data-secret={s.name}>
-                <td className="mono">{s.name}</td>
-                <td className="muted" aria-label="hidden value">
-                  ••••••••
-                </td>
-                <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
-                <td style={{ textAlign: "right" }}>
-                  {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-        {remove.error ? (
-          <div style={{ padding: "0 1rem 1rem" }}>
-            <ErrorState error={remove.error} />
-          </div>
-        ) : null}
-      </section>
+      <CardList
+        loading={loading}
+        error={error}
+        skeletonLines={3}
+        actionError={remove.error}
+        isEmpty={!secrets?.length}
+        empty={
+          <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
+            API keys, tokens and connection strings your sessions need.
+          </EmptyState>
+        }
+      >
+        <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
+          {secrets?.map((s) => (
+            <tr key={s.name} data-secret={s.name}>
+              <td className="mono">{s.name}</td>
+              <td className="muted" aria-label="hidden value">
+                ••••••••
+              </td>
+              <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
+              <td style={{ textAlign: "right" }}>
+                {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
 
       <ConfirmDialog
         open={deleting !== null}

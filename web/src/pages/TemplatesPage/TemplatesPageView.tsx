@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardListBody, EmptyState } from "../../components/states";
+import { CardList, EmptyState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
@@ -80,43 +80,41 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
         </form>
       )}
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={loading}
-          error={error}
-          onRetry={onRetry}
-          skeletonLines={3}
-          isEmpty={!templates?.length}
-          empty={
-            <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
-              Create one to standardise your team's environments.
-            </EmptyState>
-          }
+      <CardList
+        loading={loading}
+        error={error}
+        onRetry={onRetry}
+        skeletonLines={3}
+        isEmpty={!templates?.length}
+        empty={
+          <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
+            Create one to standardise your team's environments.
+          </EmptyState>
+        }
+      >
+        <DataTable
+          testId="templates-table"
+          columns={["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }]}
         >
-          <DataTable
-            testId="templates-table"
-            columns={["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }]}
-          >
-            {templates?.map((t) => (
-              <tr key={t.id} data-template={t.name}>
-                <td>
-                  <div className="row" style={{ gap: "0.5rem" }}>
-                    <Link to={`/templates/${t.id}`} className="strong-link">
-                      {t.name}
-                    </Link>
-                    {t.builtin && <span className="badge badge-info">Built-in</span>}
-                    {t.archived && <span className="badge badge-warn">Archived</span>}
-                  </div>
-                  {t.description && <div className="small muted">{t.description}</div>}
-                </td>
-                <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
-                <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
-                <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-      </section>
+          {templates?.map((t) => (
+            <tr key={t.id} data-template={t.name}>
+              <td>
+                <div className="row" style={{ gap: "0.5rem" }}>
+                  <Link to={`/templates/${t.id}`} className="strong-link">
+                    {t.name}
+                  </Link>
+                  {t.builtin && <span className="badge badge-info">Built-in</span>}
+                  {t.archived && <span className="badge badge-warn">Archived</span>}
+                </div>
+                {t.description && <div className="small muted">{t.description}</div>}
+              </td>
+              <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
+              <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
+              <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
     </div>
   );
 }
