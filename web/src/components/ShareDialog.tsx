@@ -8,6 +8,7 @@ import { DialogShell } from "./DialogShell";
 import { FormField } from "./FormField";
 import { IconButton } from "./IconButton";
 import { CloseIcon, GlobeIcon } from "./icons";
+import { Select } from "./Select";
 import { describeError } from "./states";
 import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
@@ -120,13 +121,12 @@ function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; s
         )}
         <div className="row" style={{ gap: "0.75rem", flexWrap: "wrap" }}>
           <FormField label="Expires after">
-            <select className="input" value={expires} onChange={(e) => setExpires(Number(e.target.value))} data-testid="share-expiry">
-              {EXPIRIES.map((x) => (
-                <option key={x.seconds} value={x.seconds}>
-                  {x.label}
-                </option>
-              ))}
-            </select>
+            <Select
+              value={expires}
+              onValue={(v) => setExpires(Number(v))}
+              options={EXPIRIES.map((x) => ({ value: x.seconds, label: x.label }))}
+              data-testid="share-expiry"
+            />
           </FormField>
           <FormField label="Label (optional)" style={{ flex: 1 }}>
             <TextInput value={label} maxLength={80} onValue={setLabel} />

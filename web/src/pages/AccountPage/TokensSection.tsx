@@ -3,9 +3,19 @@ import { useState } from "react";
 import { CopyButton } from "../../components/CopyButton";
 import { TrashButton } from "../../components/IconButton";
 import { CodeIcon } from "../../components/icons";
+import { Select } from "../../components/Select";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
+
+/** How long a new token lives, in days; the empty value never expires. */
+const TOKEN_LIFETIMES = [
+  { value: "7", label: "7 days" },
+  { value: "30", label: "30 days" },
+  { value: "90", label: "90 days" },
+  { value: "365", label: "1 year" },
+  { value: "", label: "Never" },
+];
 
 export interface TokensProps {
   list: ApiToken[] | undefined;
@@ -39,13 +49,7 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
         }}
       >
         <TextInput label="Token name" placeholder="Token name, e.g. ci" required maxLength={80} value={name} onValue={setName} />
-        <select className="select" aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
-          <option value="7">7 days</option>
-          <option value="30">30 days</option>
-          <option value="90">90 days</option>
-          <option value="365">1 year</option>
-          <option value="">Never</option>
-        </select>
+        <Select label="Expires" value={days} onValue={setDays} options={TOKEN_LIFETIMES} />
         <button type="submit" className="btn btn-sm btn-primary" disabled={creating}>
           Create token
         </button>

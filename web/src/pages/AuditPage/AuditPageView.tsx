@@ -5,6 +5,7 @@ import { DataTable, LoadMore } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
+import { Select } from "../../components/Select";
 import { CardList, EmptyState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
@@ -65,14 +66,12 @@ export function AuditPageView(p: Props) {
           <TextInput placeholder="session." value={action} onValue={setAction} maxLength={100} />
         </FormField>
         <FormField label="Actor" style={{ minWidth: 160 }}>
-          <select className="select" value={actor} onChange={(e) => setActor(e.target.value)}>
-            <option value="">Anyone</option>
-            {(p.members ?? []).map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.email}
-              </option>
-            ))}
-          </select>
+          <Select
+            value={actor}
+            onValue={setActor}
+            none="Anyone"
+            options={(p.members ?? []).map((m) => ({ value: m.userId, label: m.email }))}
+          />
         </FormField>
         <FormField label="Target (id or type)" style={{ flex: 1, minWidth: 140 }}>
           <TextInput value={target} onValue={setTarget} maxLength={128} />

@@ -8,6 +8,7 @@ import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { PlusIcon, UsersIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
+import { Select } from "../../components/Select";
 import { CardList, EmptyState, ErrorState } from "../../components/states";
 
 interface Mutation<T> {
@@ -89,19 +90,13 @@ export function MembersPageView(p: Props) {
               </td>
               <td>
                 {canTouch(m) ? (
-                  <select
-                    className="select"
-                    aria-label={`Role of ${m.email}`}
+                  <Select
+                    label={`Role of ${m.email}`}
                     value={m.role}
                     disabled={p.changeRole.pending}
-                    onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
-                  >
-                    {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
+                    onValue={(role) => p.changeRole.run({ userId: m.userId, role: role as Role })}
+                    options={roles.includes(m.role) ? roles : [m.role, ...roles]}
+                  />
                 ) : (
                   <span className="badge" data-testid="member-role">
                     {m.role}
@@ -135,22 +130,14 @@ export function MembersPageView(p: Props) {
               />
             </FormField>
             <FormField label="Role">
-              <select className="select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
-                {roles.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
+              <Select value={role} onValue={(r) => setRole(r as Role)} options={roles} data-testid="invite-role" />
             </FormField>
             <FormField label="Expires in">
-              <select className="select" value={expires} onChange={(e) => setExpires(Number(e.target.value))}>
-                {EXPIRY_CHOICES.map((c) => (
-                  <option key={c.hours} value={c.hours}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
+              <Select
+                value={expires}
+                onValue={(v) => setExpires(Number(v))}
+                options={EXPIRY_CHOICES.map((c) => ({ value: c.hours, label: c.label }))}
+              />
             </FormField>
             <button type="submit" className="btn btn-primary" disabled={p.createInvite.pending} data-testid="create-invite">
               <PlusIcon size={14} /> Create invite

@@ -2,6 +2,7 @@ import { sessionNameSchema } from "@burstflare/sdk/schemas/sessions";
 import { useEffect, useId, useRef, useState } from "react";
 import { DialogShell } from "../../components/DialogShell";
 import { FormField } from "../../components/FormField";
+import { Select } from "../../components/Select";
 import { TextInput } from "../../components/TextInput";
 
 export interface TemplateChoice {
@@ -73,14 +74,12 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
         </span>
       </FormField>
       <FormField label="Template">
-        <select className="select" value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
-          <option value="">Starter (built in)</option>
-          {templates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
+        <Select
+          value={templateId}
+          onValue={setTemplateId}
+          none="Starter (built in)"
+          options={templates.map((t) => ({ value: t.id, label: t.name }))}
+        />
       </FormField>
       <FormField label="Git repository">
         <TextInput

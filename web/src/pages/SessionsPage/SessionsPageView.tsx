@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import type { SessionListFilters } from "../../api/queries/sessions";
 import { DataTable, LoadMore } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { Select } from "../../components/Select";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
 import { CardList, EmptyState } from "../../components/states";
@@ -62,19 +63,13 @@ export function SessionsPageView({
             value={filters.q ?? ""}
             onChange={(e) => onFilters({ ...filters, q: e.target.value.toLowerCase().replace(/[^a-z0-9-]/g, "") || undefined })}
           />
-          <select
-            className="input"
-            aria-label="Filter by state"
+          <Select
+            label="Filter by state"
             value={filters.state ?? ""}
-            onChange={(e) => onFilters({ ...filters, state: e.target.value || undefined })}
-          >
-            <option value="">All states</option>
-            {SESSION_STATES.filter((s) => s !== "deleted").map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+            onValue={(state) => onFilters({ ...filters, state: state || undefined })}
+            none="All states"
+            options={SESSION_STATES.filter((s) => s !== "deleted")}
+          />
         </div>
       )}
       <CardList

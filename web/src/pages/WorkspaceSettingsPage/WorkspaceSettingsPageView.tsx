@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { FormField } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
+import { Select } from "../../components/Select";
 import { ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
@@ -87,14 +88,12 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
           <p className="muted">The new owner gets full control; you stay on as an admin.</p>
           <div className="row" style={{ alignItems: "flex-end" }}>
             <FormField label="New owner" style={{ flex: 1, minWidth: 220 }}>
-              <select className="select" value={transferTo} onChange={(e) => setTransferTo(e.target.value)}>
-                <option value="">Choose a member…</option>
-                {candidates.map((m) => (
-                  <option key={m.userId} value={m.userId}>
-                    {m.email} ({m.role})
-                  </option>
-                ))}
-              </select>
+              <Select
+                value={transferTo}
+                onValue={setTransferTo}
+                none="Choose a member…"
+                options={candidates.map((m) => ({ value: m.userId, label: `${m.email} (${m.role})` }))}
+              />
             </FormField>
             <button type="button" className="btn" disabled={!transferTo || actions.transfer.pending} onClick={() => setConfirm("transfer")}>
               Transfer
