@@ -9,7 +9,7 @@ import { FormField } from "./FormField";
 import { IconButton } from "./IconButton";
 import { CloseIcon, GlobeIcon } from "./icons";
 import { Select } from "./Select";
-import { describeError } from "./states";
+import { describeError, ErrorAlert } from "./states";
 import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
 import "./ShareDialog.css";
@@ -132,11 +132,7 @@ function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; s
             <TextInput value={label} maxLength={80} onValue={setLabel} />
           </FormField>
         </div>
-        {formError && (
-          <div className="alert alert-error" role="alert">
-            {formError}
-          </div>
-        )}
+        <ErrorAlert>{formError}</ErrorAlert>
         <div className="dialog-actions">
           <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="share-create">
             {create.isPending ? "Creating…" : "Create link"}

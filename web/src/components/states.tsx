@@ -143,3 +143,13 @@ export function CardList({
     </section>
   );
 }
+
+/** A short error message in the red alert box (`role="alert"`, so it is announced); nothing while there is none. */
+export function ErrorAlert({ small, children }: { small?: boolean; children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className={small ? "alert alert-error small" : "alert alert-error"} role="alert">
+      {children}
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { DataTable } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardList, EmptyState } from "../../components/states";
+import { CardList, EmptyState, ErrorAlert } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
 
@@ -41,11 +41,7 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
           </button>
         ))}
       </div>
-      {retryError && (
-        <div className="alert alert-error" role="alert">
-          {retryError}
-        </div>
-      )}
+      <ErrorAlert>{retryError}</ErrorAlert>
       <CardList
         loading={loading}
         error={error}

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { DialogShell } from "../../components/DialogShell";
 import { FormField } from "../../components/FormField";
 import { Select } from "../../components/Select";
+import { ErrorAlert } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 export interface TemplateChoice {
@@ -97,11 +98,7 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
           <TextInput mono maxLength={200} value={gitRef} onValue={setGitRef} />
         </FormField>
       )}
-      {error && (
-        <div className="alert alert-error small" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorAlert small>{error}</ErrorAlert>
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onCancel}>
           Cancel

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardList, EmptyState } from "../../components/states";
+import { CardList, EmptyState, ErrorAlert } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
@@ -63,11 +63,7 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
           <FormField label="Description">
             <TextInput name="description" value={description} onValue={setDescription} />
           </FormField>
-          {createError && (
-            <div className="alert alert-error" role="alert">
-              {createError}
-            </div>
-          )}
+          <ErrorAlert>{createError}</ErrorAlert>
           <div className="row">
             <button type="submit" className="btn btn-primary" disabled={creating || !name.trim()}>
               {creating && <span className="spinner" aria-hidden />}
