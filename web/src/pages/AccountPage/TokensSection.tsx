@@ -4,9 +4,9 @@ import { CopyButton } from "../../components/CopyButton";
 import { TrashButton } from "../../components/IconButton";
 import { CodeIcon } from "../../components/icons";
 import { Select } from "../../components/Select";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
+import { AccountList, type AccountListData } from "./AccountList";
 
 /** How long a new token lives, in days; the empty value never expires. */
 const TOKEN_LIFETIMES = [
@@ -17,10 +17,7 @@ const TOKEN_LIFETIMES = [
   { value: "", label: "Never" },
 ];
 
-export interface TokensProps {
-  list: ApiToken[] | undefined;
-  loading: boolean;
-  error: unknown;
+export interface TokensProps extends AccountListData<ApiToken> {
   created: string | undefined;
   creating: boolean;
   onCreate: (name: string, expiresInDays: number | undefined) => void;
@@ -63,29 +60,21 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
           </div>
         </div>
       )}
-      {error ? <ErrorState error={error} /> : null}
-      {loading ? (
-        <Skeleton lines={2} />
-      ) : list?.length === 0 ? (
-        <EmptyState title="No API tokens" />
-      ) : (
-        <ul className="account-list">
-          {list?.map((t) => (
-            <li key={t.id} className="account-row" data-testid="api-token-row">
-              <div className="stack" style={{ gap: 2 }}>
-                <strong>{t.name}</strong>
-                <span className="small muted">
-                  <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} ·{" "}
-                  {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"} ·{" "}
-                  {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
-                </span>
-              </div>
-              <span className="spacer" />
-              <TrashButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <AccountList loading={loading} error={error} isEmpty={list?.length === 0} empty="No API tokens">
+        {list?.map((t) => (
+          <li key={t.id} className="account-row" data-testid="api-token-row">
+            <div className="stack" style={{ gap: 2 }}>
+              <strong>{t.name}</strong>
+              <span className="small muted">
+                <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} · {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"}{" "}
+                · {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
+              </span>
+            </div>
+            <span className="spacer" />
+            <TrashButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)} />
+          </li>
+        ))}
+      </AccountList>
     </section>
   );
 }
