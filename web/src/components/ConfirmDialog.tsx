@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
-import { createPortal } from "react-dom";
+import { DialogShell } from "./DialogShell";
 
 interface Props {
   open: boolean;
@@ -49,28 +49,25 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
     }
   };
 
-  return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div ref={dialogRef} className="dialog" role="alertdialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={onKeyDown}>
-        <h2 id={titleId}>{title}</h2>
-        {children && <div className="muted">{children}</div>}
-        <div className="dialog-actions">
-          <button ref={cancelRef} type="button" className="btn" onClick={onCancel}>
-            Cancel
-          </button>
-          <button
-            ref={confirmRef}
-            type="button"
-            className={danger ? "btn btn-danger-solid" : "btn btn-primary"}
-            onClick={onConfirm}
-            disabled={busy}
-          >
-            {busy && <span className="spinner" aria-hidden />}
-            {confirmLabel}
-          </button>
-        </div>
+  return (
+    <DialogShell titleId={titleId} onClose={onCancel} role="alertdialog" onKeyDown={onKeyDown} dialogRef={dialogRef}>
+      <h2 id={titleId}>{title}</h2>
+      {children && <div className="muted">{children}</div>}
+      <div className="dialog-actions">
+        <button ref={cancelRef} type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          ref={confirmRef}
+          type="button"
+          className={danger ? "btn btn-danger-solid" : "btn btn-primary"}
+          onClick={onConfirm}
+          disabled={busy}
+        >
+          {busy && <span className="spinner" aria-hidden />}
+          {confirmLabel}
+        </button>
       </div>
-    </div>,
-    document.body,
+    </DialogShell>
   );
 }

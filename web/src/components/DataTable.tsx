@@ -40,3 +40,24 @@ export function DataTable({
     </div>
   );
 }
+
+/** The footer under a paged list: one button that fetches the next page (shown only while there is one). */
+export function LoadMore({
+  loading,
+  onMore,
+  testId,
+  children,
+}: {
+  loading: boolean;
+  onMore: () => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="row" style={{ justifyContent: "center", padding: 12 }}>
+      <button type="button" className="btn btn-sm" disabled={loading} onClick={onMore} data-testid={testId}>
+        {loading ? "Loading…" : children}
+      </button>
+    </div>
+  );
+}

@@ -1,10 +1,10 @@
-import type { ReactNode } from "react";
+import type { CSSProperties, ReactNode } from "react";
 
 /** One labelled form row: the label text above its control (clicking the label focuses it). */
-export function FormField({ label, children }: { label: ReactNode; children: ReactNode }) {
+export function FormField({ label, style, children }: { label: ReactNode; style?: CSSProperties; children: ReactNode }) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed as children, so it sits inside the label
-    <label className="field">
+    <label className="field" style={style}>
       <span className="field-label">{label}</span>
       {children}
     </label>

@@ -1,13 +1,16 @@
 import { type CreateShareResponse, MAX_SHARE_EMAILS, type Share, type ShareAccess, type ShareScope } from "@burstflare/sdk/schemas/shares";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { createPortal } from "react-dom";
 import { shareAccessQuery, sharesQuery, useCreateShare, useRevokeShare } from "../api/queries/shares";
 import { CopyCommand } from "./CopyButton";
 import { DataTable } from "./DataTable";
+import { DialogShell } from "./DialogShell";
+import { FormField } from "./FormField";
 import { IconButton } from "./IconButton";
 import { CloseIcon, GlobeIcon } from "./icons";
-import { describeError } from "./states";
+import { Select } from "./Select";
+import { describeError, ErrorAlert } from "./states";
+import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
 import "./ShareDialog.css";
 
@@ -81,100 +84,81 @@ function ShareDialog({ sessionId, sessionName, onClose }: { sessionId: string; s
     );
   };
 
-  return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        className="dialog share-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="share-dialog"
-        onKeyDown={(e) => e.key === "Escape" && onClose()}
-      >
-        <div className="row" style={{ justifyContent: "space-between" }}>
-          <h2 id={titleId}>Share the preview of {sessionName}</h2>
-          <IconButton label="Close" onClick={onClose}>
-            <CloseIcon />
-          </IconButton>
-        </div>
-        <p className="muted small">
-          A link opens only this session's preview (HTTP and WebSocket), never its terminal, editor or SSH. Opening it wakes a sleeping
-          session. Revoking ends it at once.
-        </p>
-
-        <form className="share-form" onSubmit={onSubmit}>
-          <fieldset className="share-scopes">
-            <legend className="field-label">Who can open it</legend>
-            {SCOPES.map((s) => (
-              <label key={s.value}>
-                <input
-                  type="radio"
-                  name="share-scope"
-                  value={s.value}
-                  checked={scope === s.value}
-                  onChange={() => setScope(s.value)}
-                  data-testid={`share-scope-${s.value}`}
-                />
-                {s.label}
-              </label>
-            ))}
-          </fieldset>
-          {scope === "people" && (
-            <label className="field">
-              <span className="field-label">Emails of signed-in users (comma or newline separated)</span>
-              <textarea className="input" rows={2} value={emails} onChange={(e) => setEmails(e.target.value)} data-testid="share-emails" />
-            </label>
-          )}
-          <div className="row" style={{ gap: "0.75rem", flexWrap: "wrap" }}>
-            <label className="field">
-              <span className="field-label">Expires after</span>
-              <select className="input" value={expires} onChange={(e) => setExpires(Number(e.target.value))} data-testid="share-expiry">
-                {EXPIRIES.map((x) => (
-                  <option key={x.seconds} value={x.seconds}>
-                    {x.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field" style={{ flex: 1 }}>
-              <span className="field-label">Label (optional)</span>
-              <input className="input" value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} />
-            </label>
-          </div>
-          {formError && (
-            <div className="alert alert-error" role="alert">
-              {formError}
-            </div>
-          )}
-          <div className="dialog-actions">
-            <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="share-create">
-              {create.isPending ? "Creating…" : "Create link"}
-            </button>
-          </div>
-        </form>
-
-        {created && (
-          <div className="share-created" data-testid="share-created">
-            <p className="small">
-              <strong>Link created.</strong> Copy it now: it is not shown again. It opens the preview on its own origin, apart from this
-              app.
-            </p>
-            <CopyCommand command={created.url} testId="share-url" />
-          </div>
-        )}
-
-        <h3>Links</h3>
-        <ShareList
-          shares={shares.data}
-          loading={shares.isPending}
-          revoking={revoke.isPending ? revoke.variables : undefined}
-          onRevoke={(id) => revoke.mutate(id)}
-        />
-        <h3>Access log</h3>
-        <AccessLog entries={access.data} loading={access.isPending} />
+  return (
+    <DialogShell titleId={titleId} onClose={onClose} className="dialog share-dialog" testId="share-dialog">
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h2 id={titleId}>Share the preview of {sessionName}</h2>
+        <IconButton label="Close" onClick={onClose}>
+          <CloseIcon />
+        </IconButton>
       </div>
-    </div>,
-    document.body,
+      <p className="muted small">
+        A link opens only this session's preview (HTTP and WebSocket), never its terminal, editor or SSH. Opening it wakes a sleeping
+        session. Revoking ends it at once.
+      </p>
+
+      <form className="share-form" onSubmit={onSubmit}>
+        <fieldset className="share-scopes">
+          <legend className="field-label">Who can open it</legend>
+          {SCOPES.map((s) => (
+            <label key={s.value}>
+              <input
+                type="radio"
+                name="share-scope"
+                value={s.value}
+                checked={scope === s.value}
+                onChange={() => setScope(s.value)}
+                data-testid={`share-scope-${s.value}`}
+              />
+              {s.label}
+            </label>
+          ))}
+        </fieldset>
+        {scope === "people" && (
+          <FormField label="Emails of signed-in users (comma or newline separated)">
+            <textarea className="input" rows={2} value={emails} onChange={(e) => setEmails(e.target.value)} data-testid="share-emails" />
+          </FormField>
+        )}
+        <div className="row" style={{ gap: "0.75rem", flexWrap: "wrap" }}>
+          <FormField label="Expires after">
+            <Select
+              value={expires}
+              onValue={(v) => setExpires(Number(v))}
+              options={EXPIRIES.map((x) => ({ value: x.seconds, label: x.label }))}
+              data-testid="share-expiry"
+            />
+          </FormField>
+          <FormField label="Label (optional)" style={{ flex: 1 }}>
+            <TextInput value={label} maxLength={80} onValue={setLabel} />
+          </FormField>
+        </div>
+        <ErrorAlert>{formError}</ErrorAlert>
+        <div className="dialog-actions">
+          <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="share-create">
+            {create.isPending ? "Creating…" : "Create link"}
+          </button>
+        </div>
+      </form>
+
+      {created && (
+        <div className="share-created" data-testid="share-created">
+          <p className="small">
+            <strong>Link created.</strong> Copy it now: it is not shown again. It opens the preview on its own origin, apart from this app.
+          </p>
+          <CopyCommand command={created.url} testId="share-url" />
+        </div>
+      )}
+
+      <h3>Links</h3>
+      <ShareList
+        shares={shares.data}
+        loading={shares.isPending}
+        revoking={revoke.isPending ? revoke.variables : undefined}
+        onRevoke={(id) => revoke.mutate(id)}
+      />
+      <h3>Access log</h3>
+      <AccessLog entries={access.data} loading={access.isPending} />
+    </DialogShell>
   );
 }
 

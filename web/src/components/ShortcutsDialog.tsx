@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from "react";
-import { createPortal } from "react-dom";
 import { useIsOperator } from "../api/queries/admin";
+import { DialogShell } from "./DialogShell";
 import { NAV_ITEMS } from "./nav-items";
 
 const WORKBENCH: [string, string][] = [
@@ -37,37 +37,34 @@ export function ShortcutsDialog() {
     `g then ${i.shortcut}`,
     `Go to ${i.label}`,
   ]);
-  return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && setOpen(false)}>
-      <div className="dialog shortcuts" role="dialog" aria-modal="true" aria-labelledby={titleId}>
-        <div className="card-header" style={{ marginBottom: 0 }}>
-          <h2 id={titleId}>Keyboard shortcuts</h2>
-          <button type="button" className="btn btn-sm" onClick={() => setOpen(false)}>
-            Close
-          </button>
-        </div>
-        {[
-          ["Anywhere", [["?", "Show this list"], ...go] as [string, string][]],
-          ["Workbench", WORKBENCH],
-        ].map(([title, rows]) => (
-          <section key={title as string}>
-            <h3 className="pane-title" style={{ padding: 0, marginBottom: 6 }}>
-              {title as string}
-            </h3>
-            <dl className="kv">
-              {(rows as [string, string][]).map(([keys, what]) => (
-                <div key={keys} style={{ display: "contents" }}>
-                  <dt>
-                    <kbd>{keys}</kbd>
-                  </dt>
-                  <dd>{what}</dd>
-                </div>
-              ))}
-            </dl>
-          </section>
-        ))}
+  return (
+    <DialogShell titleId={titleId} onClose={() => setOpen(false)} className="dialog shortcuts">
+      <div className="card-header" style={{ marginBottom: 0 }}>
+        <h2 id={titleId}>Keyboard shortcuts</h2>
+        <button type="button" className="btn btn-sm" onClick={() => setOpen(false)}>
+          Close
+        </button>
       </div>
-    </div>,
-    document.body,
+      {[
+        ["Anywhere", [["?", "Show this list"], ...go] as [string, string][]],
+        ["Workbench", WORKBENCH],
+      ].map(([title, rows]) => (
+        <section key={title as string}>
+          <h3 className="pane-title" style={{ padding: 0, marginBottom: 6 }}>
+            {title as string}
+          </h3>
+          <dl className="kv">
+            {(rows as [string, string][]).map(([keys, what]) => (
+              <div key={keys} style={{ display: "contents" }}>
+                <dt>
+                  <kbd>{keys}</kbd>
+                </dt>
+                <dd>{what}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ))}
+    </DialogShell>
   );
 }

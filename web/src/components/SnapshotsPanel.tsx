@@ -15,9 +15,10 @@ import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
 import { FormField } from "./FormField";
-import { IconButton } from "./IconButton";
-import { CameraIcon, PlusIcon, RestartIcon, SaveIcon, TrashIcon } from "./icons";
+import { TrashButton } from "./IconButton";
+import { CameraIcon, PlusIcon, RestartIcon, SaveIcon } from "./icons";
 import { describeError, EmptyState, ErrorState, Skeleton } from "./states";
+import { TextInput } from "./TextInput";
 import { formatDateTime, timeAgo } from "./time";
 
 interface SnapshotsPanelProps {
@@ -105,13 +106,12 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
       </div>
       {canWrite && (
         <form className="row" style={{ gap: 8, marginBottom: "0.75rem" }} onSubmit={save}>
-          <input
-            className="input"
-            aria-label="Snapshot label"
+          <TextInput
+            label="Snapshot label"
             placeholder="Label (optional)"
             maxLength={120}
             value={label}
-            onChange={(e) => setLabel(e.target.value)}
+            onValue={setLabel}
             disabled={!running || create.isPending}
           />
           <button type="submit" className="btn btn-primary" disabled={!running || create.isPending} data-testid="save-snapshot">
@@ -223,11 +223,7 @@ interface TableProps {
 }
 
 function DeleteSnapshotButton({ snapshot, busy, onDelete }: { snapshot: Snapshot; busy: boolean; onDelete: () => void }) {
-  return (
-    <IconButton label={`Delete snapshot ${snapshot.label ?? snapshot.id}`} disabled={busy} onClick={onDelete}>
-      <TrashIcon size={14} />
-    </IconButton>
-  );
+  return <TrashButton label={`Delete snapshot ${snapshot.label ?? snapshot.id}`} disabled={busy} onClick={onDelete} size={14} />;
 }
 
 function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAction }: TableProps) {

@@ -17,6 +17,9 @@ interface Props {
   children: [ReactNode, ReactNode];
 }
 
+/** A split's fixed settings, for callers that keep their layout in one table. */
+export type SplitPaneLayout = Omit<Props, "collapsed" | "children">;
+
 const STEP = 16;
 
 function loadSize(key: string | undefined, fallback: number): number {

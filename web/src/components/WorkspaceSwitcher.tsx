@@ -4,6 +4,7 @@ import { Link, useNavigate } from "react-router";
 import { useCreateWorkspace, useSwitchWorkspace, workspacesQuery } from "../api/queries/workspaces";
 import { CheckIcon, ChevronDownIcon, PlusIcon, UsersIcon } from "./icons";
 import { describeError } from "./states";
+import { TextInput } from "./TextInput";
 import "./WorkspaceSwitcher.css";
 
 /** Header menu: the current workspace and role, the others to switch to, create and join. */
@@ -96,14 +97,13 @@ export function WorkspaceSwitcher() {
           <div className="ws-switcher-sep" />
           {creating ? (
             <form className="ws-switcher-form" onSubmit={onCreate}>
-              <input
-                className="input"
-                aria-label="New workspace name"
+              <TextInput
+                label="New workspace name"
                 placeholder="Workspace name"
                 maxLength={80}
                 value={name}
-                onChange={(e) => setName(e.target.value)}
-                // biome-ignore lint/a11y/noAutofocus: the user just asked to type a name
+                onValue={setName}
+                // focused on open: the user just asked to type a name
                 autoFocus
               />
               <button type="submit" className="btn btn-primary btn-sm" disabled={create.isPending || !name.trim()}>

@@ -121,3 +121,35 @@ export function CardListBody({
     );
   return <>{isEmpty ? empty : children}</>;
 }
+
+/**
+ * A flush card holding a list: CardListBody's loading, error and empty states inside; under it,
+ * in every state, the error of an action on a row (`actionError`) and a `footer` (e.g. LoadMore).
+ */
+export function CardList({
+  actionError,
+  footer,
+  ...body
+}: Parameters<typeof CardListBody>[0] & { actionError?: unknown; footer?: ReactNode }) {
+  return (
+    <section className="card" style={{ padding: 0 }}>
+      <CardListBody {...body} />
+      {actionError ? (
+        <div style={{ padding: "0 1rem 1rem" }}>
+          <ErrorState error={actionError} />
+        </div>
+      ) : null}
+      {footer}
+    </section>
+  );
+}
+
+/** A short error message in the red alert box (`role="alert"`, so it is announced); nothing while there is none. */
+export function ErrorAlert({ small, children }: { small?: boolean; children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className={small ? "alert alert-error small" : "alert alert-error"} role="alert">
+      {children}
+    </div>
+  );
+}

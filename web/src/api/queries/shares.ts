@@ -5,9 +5,10 @@ import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import type { Session } from "@burstflare/sdk/schemas/sessions";
 import type { CreateShareBody, Share, ShareAccess } from "@burstflare/sdk/schemas/shares";
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { client, returns } from "../client";
+import { useRefetchingMutation } from "./mutation";
 import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
 
@@ -48,37 +49,34 @@ export const latencyQuery = (sessionId: string) =>
   });
 
 export function useCreateShare(sessionId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: CreateShareBody) =>
+  return useRefetchingMutation(
+    (body: CreateShareBody) =>
       client.call("POST /api/sessions/{sessionId}/shares", { params: { sessionId }, body, schema: createShareResponse }),
-    onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
-  });
+    ["shares", sessionId],
+  );
 }
 
 export function useRevokeShare(sessionId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (shareId: string) =>
+  return useRefetchingMutation(
+    (shareId: string) =>
       client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
         params: { sessionId, shareId },
         returns: returns<{ share: Share }>(),
       }),
-    onSettled: () => qc.invalidateQueries({ queryKey: ["shares", sessionId] }),
-  });
+    ["shares", sessionId],
+  );
 }
 
 export function useSetStartOnIntent(sessionId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (startOnIntent: boolean) =>
+  return useRefetchingMutation(
+    (startOnIntent: boolean) =>
       client.call("PATCH /api/sessions/{sessionId}", {
         params: { sessionId },
         body: { startOnIntent },
         returns: returns<{ session: Session }>(),
       }),
-    onSettled: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
-  });
+    sessionKeys.all,
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RestoreIntoNewSessionBody, Snapshot } from "@burstflare/sdk/schema
 import { restoreSnapshotResult, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
+import { useRefetchingMutation } from "./mutation";
 import { sessionKeys } from "./sessions";
 
 export const snapshotKeys = {
@@ -30,29 +31,27 @@ export const snapshotsQuery = (sessionId: string) =>
   });
 
 export function useCreateSnapshot(sessionId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (label: string | undefined) =>
+  return useRefetchingMutation(
+    (label: string | undefined) =>
       client.call("POST /api/sessions/{sessionId}/snapshots", {
         params: { sessionId },
         body: label ? { label } : {},
         schema: snapshotSchema,
       }),
-    onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.list(sessionId) }),
-  });
+    snapshotKeys.list(sessionId),
+  );
 }
 
 export function useRestoreSnapshot(sessionId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (snapshotId: string) =>
+  return useRefetchingMutation(
+    (snapshotId: string) =>
       client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
         params: { sessionId, snapshotId },
         body: {},
         schema: restoreSnapshotResult,
       }),
-    onSettled: () => qc.invalidateQueries({ queryKey: snapshotKeys.list(sessionId) }),
-  });
+    snapshotKeys.list(sessionId),
+  );
 }
 
 export function useDeleteSnapshot(sessionId: string) {
@@ -76,14 +75,13 @@ export function useDeleteSnapshot(sessionId: string) {
 
 /** Creates a new session whose first start restores the snapshot. */
 export function useRestoreIntoNewSession(sessionId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ snapshotId, ...body }: RestoreIntoNewSessionBody & { snapshotId: string }) =>
+  return useRefetchingMutation(
+    ({ snapshotId, ...body }: RestoreIntoNewSessionBody & { snapshotId: string }) =>
       client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
         params: { sessionId, snapshotId },
         body,
         returns: returns<{ session: Session; snapshot: Snapshot }>(),
       }),
-    onSettled: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
-  });
+    sessionKeys.all,
+  );
 }

@@ -4,6 +4,7 @@ import { planSchema } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
+import { useRefetchingMutation } from "./mutation";
 
 /**
  * Workspaces, members, invites, secrets and plan. Everything under the "workspace" key
@@ -97,11 +98,11 @@ export function useSwitchWorkspace() {
 }
 
 export function useCreateWorkspace() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (name: string) => client.call("POST /api/workspaces", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.list }),
-  });
+  return useRefetchingMutation(
+    (name: string) => client.call("POST /api/workspaces", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
+    workspaceKeys.list,
+    "success",
+  );
 }
 
 export function useAcceptInvite() {
@@ -119,12 +120,12 @@ export function useDeleteWorkspace() {
 }
 
 export function useRenameWorkspace() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (name: string) =>
+  return useRefetchingMutation(
+    (name: string) =>
       client.call("PATCH /api/workspaces/current/settings", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.list }),
-  });
+    workspaceKeys.list,
+    "success",
+  );
 }
 
 export function useTransferOwnership() {
@@ -167,42 +168,41 @@ interface NewInvite {
 }
 
 export function useCreateInvite() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (input: NewInvite) =>
+  return useRefetchingMutation(
+    (input: NewInvite) =>
       client.call("POST /api/workspaces/current/invites", { body: input, returns: returns<{ invite: Invite; code: string }>() }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.invites }),
-  });
+    workspaceKeys.invites,
+    "success",
+  );
 }
 
 export function useRevokeInvite() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) =>
+  return useRefetchingMutation(
+    (id: string) =>
       client.call("DELETE /api/workspaces/current/invites/{inviteId}", {
         params: { inviteId: id },
         returns: returns<{ invite: Invite }>(),
       }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.invites }),
-  });
+    workspaceKeys.invites,
+    "success",
+  );
 }
 
 export function usePutSecret() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (input: { name: string; value: string }) =>
+  return useRefetchingMutation(
+    (input: { name: string; value: string }) =>
       client.call("PUT /api/workspaces/current/secrets", { body: input, returns: returns<{ secret: Secret }>() }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.secrets }),
-  });
+    workspaceKeys.secrets,
+    "success",
+  );
 }
 
 export function useDeleteSecret() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (name: string) =>
-      client.call("DELETE /api/workspaces/current/secrets/{name}", { params: { name }, returns: returns<{ ok: true }>() }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: workspaceKeys.secrets }),
-  });
+  return useRefetchingMutation(
+    (name: string) => client.call("DELETE /api/workspaces/current/secrets/{name}", { params: { name }, returns: returns<{ ok: true }>() }),
+    workspaceKeys.secrets,
+    "success",
+  );
 }
 
 export function useSetPlan() {

@@ -3,17 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { joinPath, parentDir, treeQuery, useDeletePath, useMakeDirectory, useRenamePath, useWriteFile } from "../../api/queries/files";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { IconButton } from "../../components/IconButton";
-import {
-  ChevronDownIcon,
-  ChevronRightIcon,
-  FileIcon,
-  FilePlusIcon,
-  FolderIcon,
-  FolderPlusIcon,
-  PencilIcon,
-  TrashIcon,
-} from "../../components/icons";
+import { IconButton, TrashButton } from "../../components/IconButton";
+import { ChevronDownIcon, ChevronRightIcon, FileIcon, FilePlusIcon, FolderIcon, FolderPlusIcon, PencilIcon } from "../../components/icons";
 import { describeError } from "../../components/states";
 
 type Editing = { kind: "new-file" | "new-folder"; dir: string } | { kind: "rename"; entry: FileEntry };
@@ -235,9 +226,7 @@ function TreeLevel(props: LevelProps) {
                 <IconButton label={`Rename ${entry.name}`} title="Rename (F2)" onClick={() => props.onEdit({ kind: "rename", entry })}>
                   <PencilIcon size={13} />
                 </IconButton>
-                <IconButton label={`Delete ${entry.name}`} title="Delete (Del)" onClick={() => props.onDelete(entry)}>
-                  <TrashIcon size={13} />
-                </IconButton>
+                <TrashButton label={`Delete ${entry.name}`} title="Delete (Del)" onClick={() => props.onDelete(entry)} size={13} />
               </span>
             </div>
             {open && <TreeLevel {...props} dir={entry.path} depth={depth + 1} />}

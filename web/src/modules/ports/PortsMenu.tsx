@@ -6,6 +6,15 @@ import { sessionPortsQuery } from "../../api/queries/ports";
 import { useCreateShare } from "../../api/queries/shares";
 import { CopyButton } from "../../components/CopyButton";
 import { ExternalIcon } from "../../components/icons";
+import { Select } from "../../components/Select";
+import { TextInput } from "../../components/TextInput";
+
+/** Who may open a shared port. */
+const SCOPES = [
+  { value: "workspace", label: "Workspace" },
+  { value: "people", label: "People…" },
+  { value: "anyone", label: "Anyone with the link" },
+];
 
 const DAY = 24 * 3600;
 
@@ -95,24 +104,15 @@ function PortRow({ sessionId, port, canShare }: { sessionId: string; port: Sessi
       </div>
       {canShare && port.listening && (
         <div className="row" style={{ gap: 6 }}>
-          <select
-            className="input input-sm"
-            aria-label={`Who may open port ${port.port}`}
+          <Select
+            label={`Who may open port ${port.port}`}
+            small
             value={scope}
-            onChange={(e) => setScope(e.target.value as ShareScope)}
-          >
-            <option value="workspace">Workspace</option>
-            <option value="people">People…</option>
-            <option value="anyone">Anyone with the link</option>
-          </select>
+            onValue={(v) => setScope(v as ShareScope)}
+            options={SCOPES}
+          />
           {scope === "people" && (
-            <input
-              className="input input-sm"
-              aria-label="Emails"
-              placeholder="ana@example.com, bo@example.com"
-              value={emails}
-              onChange={(e) => setEmails(e.target.value)}
-            />
+            <TextInput label="Emails" small placeholder="ana@example.com, bo@example.com" value={emails} onValue={setEmails} />
           )}
           <button type="button" className="btn btn-sm" disabled={create.isPending} onClick={share}>
             {scope === "workspace" ? "Share with workspace" : "Make link"}

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { previewVisitQuery } from "../../api/queries/preview";
 import { ExternalIcon, GlobeIcon, RefreshIcon } from "../../components/icons";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   sessionId: string;
@@ -68,13 +69,7 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
         }}
       >
         <span className="subtle mono small">/</span>
-        <input
-          className="input mono"
-          aria-label="Preview path"
-          placeholder="path"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-        />
+        <TextInput label="Preview path" mono placeholder="path" value={draft} onValue={setDraft} />
       </form>
       <div className="preview-body">
         {previewPort && frame.data ? (

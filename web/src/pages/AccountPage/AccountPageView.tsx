@@ -1,4 +1,5 @@
 import type { Me } from "@burstflare/sdk/schemas/auth";
+import { PageHeader } from "../../components/PageHeader";
 import { type GitProps, GitSection } from "./GitSection";
 import { type PasskeysProps, PasskeysSection } from "./PasskeysSection";
 import { type RecoveryProps, RecoverySection } from "./RecoverySection";
@@ -19,12 +20,7 @@ interface Props {
 export function AccountPageView({ me, passkeys, recovery, signIns, tokens, sshKeys, git }: Props) {
   return (
     <div className="stack account-page">
-      <div className="page-header">
-        <div>
-          <h1>Account and security</h1>
-          <p className="muted">{me ? `Signed in as ${me.user.email}` : "\u00a0"}</p>
-        </div>
-      </div>
+      <PageHeader title="Account and security" description={me ? `Signed in as ${me.user.email}` : "\u00a0"} />
       <PasskeysSection {...passkeys} />
       <RecoverySection {...recovery} />
       <SignInsSection {...signIns} currentId={me?.signInId ?? null} />

@@ -1,8 +1,9 @@
 import type { GitCredential } from "@burstflare/sdk/schemas/git";
 import { useEffect, useState } from "react";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, TrashIcon } from "../../components/icons";
+import { TrashButton } from "../../components/IconButton";
+import { KeyIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 
 /**
@@ -59,9 +60,7 @@ export function GitSection(p: GitProps) {
                 set {timeAgo(p.credential.updatedAt)}
               </span>
               <span className="spacer" />
-              <IconButton label="Clear git token" disabled={p.busy} onClick={p.onClearToken}>
-                <TrashIcon />
-              </IconButton>
+              <TrashButton label="Clear git token" disabled={p.busy} onClick={p.onClearToken} />
             </>
           ) : (
             <span className="muted">No git token stored.</span>
@@ -76,25 +75,9 @@ export function GitSection(p: GitProps) {
           p.onSetToken(host.trim(), username.trim() || undefined, token);
         }}
       >
-        <input className="input" aria-label="Git host" required maxLength={253} value={host} onChange={(e) => setHost(e.target.value)} />
-        <input
-          className="input"
-          aria-label="Git user name"
-          placeholder="x-access-token"
-          maxLength={200}
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
-        <input
-          className="input mono"
-          type="password"
-          aria-label="Git token"
-          autoComplete="off"
-          required
-          maxLength={4096}
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-        />
+        <TextInput label="Git host" required maxLength={253} value={host} onValue={setHost} />
+        <TextInput label="Git user name" placeholder="x-access-token" maxLength={200} value={username} onValue={setUsername} />
+        <TextInput label="Git token" mono type="password" autoComplete="off" required maxLength={4096} value={token} onValue={setToken} />
         <button type="submit" className="btn btn-sm btn-primary" disabled={p.busy}>
           {p.credential ? "Replace token" : "Save token"}
         </button>
@@ -108,9 +91,7 @@ export function GitSection(p: GitProps) {
               session
             </span>
             <span className="spacer" />
-            <IconButton label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles}>
-              <TrashIcon />
-            </IconButton>
+            <TrashButton label="Clear dotfiles" disabled={p.busy} onClick={p.onClearDotfiles} />
           </>
         ) : (
           <span className="muted">No dotfiles repository.</span>
@@ -124,24 +105,17 @@ export function GitSection(p: GitProps) {
           p.onSetDotfiles(url.trim(), ref.trim() || undefined);
         }}
       >
-        <input
-          className="input mono"
-          aria-label="Dotfiles repository"
+        <TextInput
+          label="Dotfiles repository"
+          mono
           placeholder="https://github.com/you/dotfiles.git"
           type="url"
           required
           maxLength={2000}
           value={url}
-          onChange={(e) => setURL(e.target.value)}
+          onValue={setURL}
         />
-        <input
-          className="input"
-          aria-label="Dotfiles ref"
-          placeholder="branch or tag"
-          maxLength={200}
-          value={ref}
-          onChange={(e) => setRef(e.target.value)}
-        />
+        <TextInput label="Dotfiles ref" placeholder="branch or tag" maxLength={200} value={ref} onValue={setRef} />
         <button type="submit" className="btn btn-sm btn-primary" disabled={p.busy}>
           Save dotfiles
         </button>

@@ -1,14 +1,12 @@
 import type { Passkey } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, PencilIcon, PlusIcon, TrashIcon } from "../../components/icons";
-import { ErrorState, Skeleton } from "../../components/states";
+import { IconButton, TrashButton } from "../../components/IconButton";
+import { KeyIcon, PencilIcon, PlusIcon } from "../../components/icons";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
+import { AccountList, type AccountListData } from "./AccountList";
 
-export interface PasskeysProps {
-  list: Passkey[] | undefined;
-  loading: boolean;
-  error: unknown;
+export interface PasskeysProps extends AccountListData<Passkey> {
   adding: boolean;
   onAdd: (name: string | undefined) => void;
   onRename: (id: string, name: string) => void;
@@ -29,69 +27,56 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
           <PlusIcon /> {adding ? "Waiting for your passkey…" : "Add a passkey"}
         </button>
       </div>
-      {error ? <ErrorState error={error} /> : null}
-      {loading ? (
-        <Skeleton lines={2} />
-      ) : (
-        <ul className="account-list" data-testid="passkey-list">
-          {list?.map((p) => (
-            <li key={p.id} className="account-row" data-testid="passkey-row">
-              {editing === p.id ? (
-                <form
-                  className="row"
-                  onSubmit={(e) => {
-                    e.preventDefault();
-                    onRename(p.id, draft);
-                    setEditing(null);
+      <AccountList loading={loading} error={error} testId="passkey-list">
+        {list?.map((p) => (
+          <li key={p.id} className="account-row" data-testid="passkey-row">
+            {editing === p.id ? (
+              <form
+                className="row"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  onRename(p.id, draft);
+                  setEditing(null);
+                }}
+              >
+                <TextInput label="Passkey name" value={draft} maxLength={80} onValue={setDraft} />
+                <button type="submit" className="btn btn-sm btn-primary">
+                  Save
+                </button>
+                <button type="button" className="btn btn-sm btn-ghost" onClick={() => setEditing(null)}>
+                  Cancel
+                </button>
+              </form>
+            ) : (
+              <>
+                <div className="stack" style={{ gap: 2 }}>
+                  <strong>{p.name}</strong>
+                  <span className="small muted">
+                    Added {timeAgo(p.createdAt)} · {p.lastUsedAt ? `last used ${timeAgo(p.lastUsedAt)}` : "never used"}
+                    {p.backedUp ? " · synced" : ""}
+                  </span>
+                </div>
+                <span className="spacer" />
+                <IconButton
+                  label={`Rename ${p.name}`}
+                  onClick={() => {
+                    setEditing(p.id);
+                    setDraft(p.name);
                   }}
                 >
-                  <input
-                    className="input"
-                    aria-label="Passkey name"
-                    value={draft}
-                    maxLength={80}
-                    onChange={(e) => setDraft(e.target.value)}
-                  />
-                  <button type="submit" className="btn btn-sm btn-primary">
-                    Save
-                  </button>
-                  <button type="button" className="btn btn-sm btn-ghost" onClick={() => setEditing(null)}>
-                    Cancel
-                  </button>
-                </form>
-              ) : (
-                <>
-                  <div className="stack" style={{ gap: 2 }}>
-                    <strong>{p.name}</strong>
-                    <span className="small muted">
-                      Added {timeAgo(p.createdAt)} · {p.lastUsedAt ? `last used ${timeAgo(p.lastUsedAt)}` : "never used"}
-                      {p.backedUp ? " · synced" : ""}
-                    </span>
-                  </div>
-                  <span className="spacer" />
-                  <IconButton
-                    label={`Rename ${p.name}`}
-                    onClick={() => {
-                      setEditing(p.id);
-                      setDraft(p.name);
-                    }}
-                  >
-                    <PencilIcon />
-                  </IconButton>
-                  <IconButton
-                    label={`Delete ${p.name}`}
-                    title={last ? "Add another passkey before deleting your last one" : "Delete"}
-                    disabled={last}
-                    onClick={() => onDelete(p.id)}
-                  >
-                    <TrashIcon />
-                  </IconButton>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+                  <PencilIcon />
+                </IconButton>
+                <TrashButton
+                  label={`Delete ${p.name}`}
+                  title={last ? "Add another passkey before deleting your last one" : "Delete"}
+                  disabled={last}
+                  onClick={() => onDelete(p.id)}
+                />
+              </>
+            )}
+          </li>
+        ))}
+      </AccountList>
     </section>
   );
 }

@@ -1,14 +1,12 @@
 import type { SSHKey } from "@burstflare/sdk/schemas/auth";
 import { useEffect, useState } from "react";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, TrashIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { TrashButton } from "../../components/IconButton";
+import { KeyIcon } from "../../components/icons";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
+import { AccountList, type AccountListData } from "./AccountList";
 
-export interface SSHKeysProps {
-  list: SSHKey[] | undefined;
-  loading: boolean;
-  error: unknown;
+export interface SSHKeysProps extends AccountListData<SSHKey> {
   adding: boolean;
   added: boolean;
   onAdd: (publicKey: string, name: string | undefined) => void;
@@ -51,45 +49,29 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
           onChange={(e) => setPublicKey(e.target.value)}
         />
         <div className="row">
-          <input
-            className="input"
-            aria-label="Key name"
-            placeholder="Name (defaults to the key comment)"
-            maxLength={80}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <TextInput label="Key name" placeholder="Name (defaults to the key comment)" maxLength={80} value={name} onValue={setName} />
           <button type="submit" className="btn btn-sm btn-primary" disabled={adding}>
             Add key
           </button>
         </div>
       </form>
-      {error ? <ErrorState error={error} /> : null}
-      {loading ? (
-        <Skeleton lines={2} />
-      ) : list?.length === 0 ? (
-        <EmptyState title="No SSH keys yet" />
-      ) : (
-        <ul className="account-list">
-          {list?.map((k) => (
-            <li key={k.id} className="account-row" data-testid="ssh-key-row">
-              <div className="stack" style={{ gap: 2 }}>
-                <strong>
-                  {k.name} {k.managed && <span className="badge badge-info">managed</span>}
-                </strong>
-                <span className="small muted mono">
-                  {k.keyType} {k.fingerprint}
-                </span>
-                <span className="small muted">added {timeAgo(k.createdAt)}</span>
-              </div>
-              <span className="spacer" />
-              <IconButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)}>
-                <TrashIcon />
-              </IconButton>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AccountList loading={loading} error={error} isEmpty={list?.length === 0} empty="No SSH keys yet">
+        {list?.map((k) => (
+          <li key={k.id} className="account-row" data-testid="ssh-key-row">
+            <div className="stack" style={{ gap: 2 }}>
+              <strong>
+                {k.name} {k.managed && <span className="badge badge-info">managed</span>}
+              </strong>
+              <span className="small muted mono">
+                {k.keyType} {k.fingerprint}
+              </span>
+              <span className="small muted">added {timeAgo(k.createdAt)}</span>
+            </div>
+            <span className="spacer" />
+            <TrashButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)} />
+          </li>
+        ))}
+      </AccountList>
     </section>
   );
 }

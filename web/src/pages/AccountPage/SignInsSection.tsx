@@ -1,12 +1,9 @@
 import type { SignIn } from "@burstflare/sdk/schemas/auth";
 import { MonitorIcon, TerminalIcon } from "../../components/icons";
-import { ErrorState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
+import { AccountList, type AccountListData } from "./AccountList";
 
-export interface SignInsProps {
-  list: SignIn[] | undefined;
-  loading: boolean;
-  error: unknown;
+export interface SignInsProps extends AccountListData<SignIn> {
   onRevoke: (id: string) => void;
   onRevokeAll: () => void;
 }
@@ -49,31 +46,26 @@ export function SignInsSection({ list, loading, error, onRevoke, onRevokeAll, cu
           Sign out everywhere
         </button>
       </div>
-      {error ? <ErrorState error={error} /> : null}
-      {loading ? (
-        <Skeleton lines={2} />
-      ) : (
-        <ul className="account-list">
-          {list?.map((s) => (
-            <li key={s.id} className="account-row" data-testid="sign-in-row" data-kind={s.kind}>
-              {s.kind === "cli" ? <TerminalIcon /> : <MonitorIcon />}
-              <div className="stack" style={{ gap: 2 }}>
-                <strong>
-                  {deviceLabel(s)} {s.id === currentId && <span className="badge badge-ok">this browser</span>}
-                </strong>
-                <span className="small muted">
-                  Signed in {timeAgo(s.createdAt)} · active {timeAgo(s.lastSeenAt)}
-                  {s.ip ? ` · ${s.ip}` : ""}
-                </span>
-              </div>
-              <span className="spacer" />
-              <button type="button" className="btn btn-sm" onClick={() => onRevoke(s.id)}>
-                {s.id === currentId ? "Sign out" : "Revoke"}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AccountList loading={loading} error={error}>
+        {list?.map((s) => (
+          <li key={s.id} className="account-row" data-testid="sign-in-row" data-kind={s.kind}>
+            {s.kind === "cli" ? <TerminalIcon /> : <MonitorIcon />}
+            <div className="stack" style={{ gap: 2 }}>
+              <strong>
+                {deviceLabel(s)} {s.id === currentId && <span className="badge badge-ok">this browser</span>}
+              </strong>
+              <span className="small muted">
+                Signed in {timeAgo(s.createdAt)} · active {timeAgo(s.lastSeenAt)}
+                {s.ip ? ` · ${s.ip}` : ""}
+              </span>
+            </div>
+            <span className="spacer" />
+            <button type="button" className="btn btn-sm" onClick={() => onRevoke(s.id)}>
+              {s.id === currentId ? "Sign out" : "Revoke"}
+            </button>
+          </li>
+        ))}
+      </AccountList>
     </section>
   );
 }

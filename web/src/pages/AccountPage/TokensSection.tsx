@@ -1,15 +1,23 @@
 import type { ApiToken } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
 import { CopyButton } from "../../components/CopyButton";
-import { IconButton } from "../../components/IconButton";
-import { CodeIcon, TrashIcon } from "../../components/icons";
-import { EmptyState, ErrorState, Skeleton } from "../../components/states";
+import { TrashButton } from "../../components/IconButton";
+import { CodeIcon } from "../../components/icons";
+import { Select } from "../../components/Select";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
+import { AccountList, type AccountListData } from "./AccountList";
 
-export interface TokensProps {
-  list: ApiToken[] | undefined;
-  loading: boolean;
-  error: unknown;
+/** How long a new token lives, in days; the empty value never expires. */
+const TOKEN_LIFETIMES = [
+  { value: "7", label: "7 days" },
+  { value: "30", label: "30 days" },
+  { value: "90", label: "90 days" },
+  { value: "365", label: "1 year" },
+  { value: "", label: "Never" },
+];
+
+export interface TokensProps extends AccountListData<ApiToken> {
   created: string | undefined;
   creating: boolean;
   onCreate: (name: string, expiresInDays: number | undefined) => void;
@@ -37,22 +45,8 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
           setName("");
         }}
       >
-        <input
-          className="input"
-          aria-label="Token name"
-          placeholder="Token name, e.g. ci"
-          required
-          maxLength={80}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <select className="select" aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)}>
-          <option value="7">7 days</option>
-          <option value="30">30 days</option>
-          <option value="90">90 days</option>
-          <option value="365">1 year</option>
-          <option value="">Never</option>
-        </select>
+        <TextInput label="Token name" placeholder="Token name, e.g. ci" required maxLength={80} value={name} onValue={setName} />
+        <Select label="Expires" value={days} onValue={setDays} options={TOKEN_LIFETIMES} />
         <button type="submit" className="btn btn-sm btn-primary" disabled={creating}>
           Create token
         </button>
@@ -66,31 +60,21 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
           </div>
         </div>
       )}
-      {error ? <ErrorState error={error} /> : null}
-      {loading ? (
-        <Skeleton lines={2} />
-      ) : list?.length === 0 ? (
-        <EmptyState title="No API tokens" />
-      ) : (
-        <ul className="account-list">
-          {list?.map((t) => (
-            <li key={t.id} className="account-row" data-testid="api-token-row">
-              <div className="stack" style={{ gap: 2 }}>
-                <strong>{t.name}</strong>
-                <span className="small muted">
-                  <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} ·{" "}
-                  {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"} ·{" "}
-                  {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
-                </span>
-              </div>
-              <span className="spacer" />
-              <IconButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)}>
-                <TrashIcon />
-              </IconButton>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AccountList loading={loading} error={error} isEmpty={list?.length === 0} empty="No API tokens">
+        {list?.map((t) => (
+          <li key={t.id} className="account-row" data-testid="api-token-row">
+            <div className="stack" style={{ gap: 2 }}>
+              <strong>{t.name}</strong>
+              <span className="small muted">
+                <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} · {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"}{" "}
+                · {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
+              </span>
+            </div>
+            <span className="spacer" />
+            <TrashButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)} />
+          </li>
+        ))}
+      </AccountList>
     </section>
   );
 }

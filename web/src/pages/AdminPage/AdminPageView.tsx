@@ -1,5 +1,6 @@
 import type { AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "@burstflare/sdk/schemas/admin";
 import { HammerIcon, RefreshIcon, ShieldIcon, TrashIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { DeadLetteredTable, DeletedTable, FleetCard, PolicyCard, RecentFailures, ReconcileResultCard } from "./AdminSections";
 
@@ -36,11 +37,10 @@ export function AdminPageView({ isOperator, meLoading, report, deleted, retry, r
 
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>Operator</h1>
-          <p className="muted">Fleet health across every workspace: builds, sessions, uploads, reconciliation and restores.</p>
-        </div>
+      <PageHeader
+        title="Operator"
+        description="Fleet health across every workspace: builds, sessions, uploads, reconciliation and restores."
+      >
         <div className="row">
           <button type="button" className="btn" onClick={report.refetch}>
             <RefreshIcon size={14} /> Refresh
@@ -60,7 +60,7 @@ export function AdminPageView({ isOperator, meLoading, report, deleted, retry, r
             Reconcile now
           </button>
         </div>
-      </div>
+      </PageHeader>
 
       {reconcile.error ? <ErrorState error={reconcile.error} /> : null}
       {reconcile.result && <ReconcileResultCard result={reconcile.result} />}

@@ -1,10 +1,13 @@
 import type { AuditEntry, Member } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import type { AuditFilters } from "../../api/queries/audit";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, LoadMore } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
-import { CardListBody, EmptyState } from "../../components/states";
+import { PageHeader } from "../../components/PageHeader";
+import { Select } from "../../components/Select";
+import { CardList, EmptyState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   entries: AuditEntry[] | undefined;
@@ -56,79 +59,67 @@ export function AuditPageView(p: Props) {
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Audit log</h1>
-          <p className="muted">Every high-value action in this workspace: who, what, on which target, and when.</p>
-        </div>
-      </div>
+      <PageHeader title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when." />
 
       <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={apply} data-testid="audit-filters">
-        <label className="field" style={{ flex: 1, minWidth: 160 }}>
-          <span className="field-label">Action starts with</span>
-          <input className="input" placeholder="session." value={action} onChange={(e) => setAction(e.target.value)} maxLength={100} />
-        </label>
-        <label className="field" style={{ minWidth: 160 }}>
-          <span className="field-label">Actor</span>
-          <select className="select" value={actor} onChange={(e) => setActor(e.target.value)}>
-            <option value="">Anyone</option>
-            {(p.members ?? []).map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.email}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" style={{ flex: 1, minWidth: 140 }}>
-          <span className="field-label">Target (id or type)</span>
-          <input className="input" value={target} onChange={(e) => setTarget(e.target.value)} maxLength={128} />
-        </label>
+        <FormField label="Action starts with" style={{ flex: 1, minWidth: 160 }}>
+          <TextInput placeholder="session." value={action} onValue={setAction} maxLength={100} />
+        </FormField>
+        <FormField label="Actor" style={{ minWidth: 160 }}>
+          <Select
+            value={actor}
+            onValue={setActor}
+            none="Anyone"
+            options={(p.members ?? []).map((m) => ({ value: m.userId, label: m.email }))}
+          />
+        </FormField>
+        <FormField label="Target (id or type)" style={{ flex: 1, minWidth: 140 }}>
+          <TextInput value={target} onValue={setTarget} maxLength={128} />
+        </FormField>
         <FormField label="From">
-          <input className="input" type="date" value={since} onChange={(e) => setSince(e.target.value)} />
+          <TextInput type="date" value={since} onValue={setSince} />
         </FormField>
         <FormField label="To">
-          <input className="input" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+          <TextInput type="date" value={until} onValue={setUntil} />
         </FormField>
         <button type="submit" className="btn btn-primary">
           Filter
         </button>
       </form>
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={p.loading}
-          error={p.error}
-          skeletonLines={6}
-          isEmpty={!p.entries?.length}
-          empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
-        >
-          <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
-            {p.entries?.map((e) => (
-              <tr key={e.id} data-action={e.action}>
-                <td className="muted" title={e.createdAt}>
-                  {new Date(e.createdAt).toLocaleString()}
-                </td>
-                <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
-                <td className="mono">{e.action}</td>
-                <td className="small">
-                  {e.targetType && <span className="muted">{e.targetType} </span>}
-                  <span className="mono">{e.targetId}</span>
-                </td>
-                <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
-                  {summary(e.details)}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-        {p.hasMore && (
-          <div style={{ padding: "1rem", textAlign: "center" }}>
-            <button type="button" className="btn" onClick={p.onMore} disabled={p.loadingMore} data-testid="audit-more">
-              {p.loadingMore ? "Loading…" : "Load older entries"}
-            </button>
-          </div>
-        )}
-      </section>
+      <CardList
+        loading={p.loading}
+        error={p.error}
+        skeletonLines={6}
+        isEmpty={!p.entries?.length}
+        empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
+        footer={
+          p.hasMore && (
+            <LoadMore loading={p.loadingMore} onMore={p.onMore} testId="audit-more">
+              Load older entries
+            </LoadMore>
+          )
+        }
+      >
+        <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
+          {p.entries?.map((e) => (
+            <tr key={e.id} data-action={e.action}>
+              <td className="muted" title={e.createdAt}>
+                {new Date(e.createdAt).toLocaleString()}
+              </td>
+              <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
+              <td className="mono">{e.action}</td>
+              <td className="small">
+                {e.targetType && <span className="muted">{e.targetType} </span>}
+                <span className="mono">{e.targetId}</span>
+              </td>
+              <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
+                {summary(e.details)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
     </div>
   );
 }

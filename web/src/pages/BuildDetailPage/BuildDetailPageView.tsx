@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon } from "../../components/icons";
-import { ErrorState, Skeleton } from "../../components/states";
+import { ErrorAlert, ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime } from "../../components/time";
 import { BuildStatusBadge } from "../BuildsPage/BuildStatusBadge";
 import "../TemplatesPage/templates.css";
@@ -74,11 +74,7 @@ export function BuildDetailPageView({
           )}
         </div>
       </div>
-      {retryError && (
-        <div className="alert alert-error" role="alert">
-          {retryError}
-        </div>
-      )}
+      <ErrorAlert>{retryError}</ErrorAlert>
       {build.error && build.status !== "succeeded" && (
         <div className="alert alert-warn" role="status" data-testid="build-error">
           {build.error}

@@ -3,7 +3,8 @@ import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import { DataTable } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
-import { CardListBody, EmptyState } from "../../components/states";
+import { PageHeader } from "../../components/PageHeader";
+import { CardList, EmptyState, ErrorAlert } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
 
@@ -25,12 +26,7 @@ const RETRYABLE: readonly BuildState[] = ["failed", "dead_lettered"];
 export function BuildsPageView({ builds, loading, error, status, canRetry, retrying, retryError, onStatus, onRetryBuild, onRetry }: Props) {
   return (
     <div className="stack" style={{ gap: "1rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Builds</h1>
-          <p className="muted">Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact.</p>
-        </div>
-      </div>
+      <PageHeader title="Builds" description="Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact." />
       <div className="segmented" role="tablist" aria-label="Filter by status" data-testid="build-filters">
         {[undefined, ...BUILD_STATES].map((s) => (
           <button
@@ -45,57 +41,51 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
           </button>
         ))}
       </div>
-      {retryError && (
-        <div className="alert alert-error" role="alert">
-          {retryError}
-        </div>
-      )}
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={loading}
-          error={error}
-          onRetry={onRetry}
-          skeletonLines={4}
-          isEmpty={!builds?.length}
-          empty={
-            <EmptyState
-              icon={<HammerIcon size={32} />}
-              title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}
-            >
-              Upload a template version to start a build.
-            </EmptyState>
-          }
-        >
-          <DataTable
-            testId="builds-table"
-            columns={["Template", "Status", { label: "Attempts", hideSm: true }, { label: "Started", hideSm: true }]}
-            actions
+      <ErrorAlert>{retryError}</ErrorAlert>
+      <CardList
+        loading={loading}
+        error={error}
+        onRetry={onRetry}
+        skeletonLines={4}
+        isEmpty={!builds?.length}
+        empty={
+          <EmptyState
+            icon={<HammerIcon size={32} />}
+            title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}
           >
-            {builds?.map((b) => (
-              <tr key={b.id} data-build={b.id}>
-                <td>
-                  <Link to={`/builds/${b.id}`} className="strong-link">
-                    {b.templateName} <span className="mono">{b.version}</span>
-                  </Link>
-                  {b.error && <div className="small muted">{b.error}</div>}
-                </td>
-                <td>
-                  <BuildStatusBadge status={b.status} />
-                </td>
-                <td className="hide-sm muted">{b.attempts}</td>
-                <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
-                <td style={{ textAlign: "right" }}>
-                  {canRetry && RETRYABLE.includes(b.status) && (
-                    <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
-                      Retry
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-      </section>
+            Upload a template version to start a build.
+          </EmptyState>
+        }
+      >
+        <DataTable
+          testId="builds-table"
+          columns={["Template", "Status", { label: "Attempts", hideSm: true }, { label: "Started", hideSm: true }]}
+          actions
+        >
+          {builds?.map((b) => (
+            <tr key={b.id} data-build={b.id}>
+              <td>
+                <Link to={`/builds/${b.id}`} className="strong-link">
+                  {b.templateName} <span className="mono">{b.version}</span>
+                </Link>
+                {b.error && <div className="small muted">{b.error}</div>}
+              </td>
+              <td>
+                <BuildStatusBadge status={b.status} />
+              </td>
+              <td className="hide-sm muted">{b.attempts}</td>
+              <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
+              <td style={{ textAlign: "right" }}>
+                {canRetry && RETRYABLE.includes(b.status) && (
+                  <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
+                    Retry
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
 import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
 import { EmptyState, Skeleton } from "../../components/states";
 import { timeAgo } from "../../components/time";
@@ -81,17 +82,17 @@ export function DashboardPageView({
 
   return (
     <div className="stack" data-testid="dashboard">
-      <div className="page-header" style={{ marginBottom: 0 }}>
-        <div>
-          <h1>{userName ? `Welcome back, ${userName}` : "Dashboard"}</h1>
-          <p className="muted">Your sessions, templates and builds at a glance.</p>
-        </div>
+      <PageHeader
+        title={userName ? `Welcome back, ${userName}` : "Dashboard"}
+        description="Your sessions, templates and builds at a glance."
+        style={{ marginBottom: 0 }}
+      >
         {!firstTime && canCreate && (
           <button type="button" className="btn btn-primary" onClick={onNewSession}>
             <PlusIcon /> New session
           </button>
         )}
-      </div>
+      </PageHeader>
 
       {firstTime && <FirstRunGuide busy={firstRun.busy} error={firstRun.error} onStart={firstRun.start} />}
 

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
 import { TerminalIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { ErrorState } from "../../components/states";
 
 interface Props {
@@ -21,12 +22,7 @@ export function DeviceApprovePageView(p: Props) {
   const [code, setCode] = useState(p.initialCode);
   return (
     <div className="device-page">
-      <div className="page-header">
-        <div>
-          <h1>Sign in the flare CLI</h1>
-          <p className="muted">Only approve a code you started yourself, in a terminal you control.</p>
-        </div>
-      </div>
+      <PageHeader title="Sign in the flare CLI" description="Only approve a code you started yourself, in a terminal you control." />
       <section className="card stack device-card">
         {p.outcome === "approved" ? (
           <div className="alert alert-info" role="status" data-testid="device-approved">

@@ -2,7 +2,9 @@ import { type FormEvent, useState } from "react";
 import { ApiError } from "../../api/client";
 import { FormField } from "../../components/FormField";
 import { UsersIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
 import { ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   initialCode: string;
@@ -36,12 +38,7 @@ export function JoinWorkspacePageView({ initialCode, pending, error, joined, onJ
 
   return (
     <div className="stack" style={{ gap: "1.25rem", maxWidth: 560 }}>
-      <div className="page-header">
-        <div>
-          <h1>Join a workspace</h1>
-          <p className="muted">Paste the invite code someone shared with you.</p>
-        </div>
-      </div>
+      <PageHeader title="Join a workspace" description="Paste the invite code someone shared with you." />
       {joined ? (
         <section className="card stack" data-testid="join-success">
           <p>
@@ -56,14 +53,7 @@ export function JoinWorkspacePageView({ initialCode, pending, error, joined, onJ
       ) : (
         <form className="card stack" onSubmit={submit}>
           <FormField label="Invite code">
-            <input
-              className="input mono"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              placeholder="bfi_…"
-              maxLength={128}
-              data-testid="join-code"
-            />
+            <TextInput mono value={code} onValue={setCode} placeholder="bfi_…" maxLength={128} data-testid="join-code" />
           </FormField>
           {problem ? (
             <div className="alert alert-error" role="alert" data-testid="join-error">

@@ -5,9 +5,11 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
-import { IconButton } from "../../components/IconButton";
-import { PlusIcon, TrashIcon, UsersIcon } from "../../components/icons";
-import { CardListBody, EmptyState, ErrorState } from "../../components/states";
+import { TrashButton } from "../../components/IconButton";
+import { PlusIcon, UsersIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
+import { Select } from "../../components/Select";
+import { CardList, EmptyState, ErrorState } from "../../components/states";
 
 interface Mutation<T> {
   run: (input: T) => void;
@@ -66,74 +68,58 @@ export function MembersPageView(p: Props) {
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Members</h1>
-          <p className="muted">Who can use this workspace, and what each role may do.</p>
-        </div>
-      </div>
+      <PageHeader title="Members" description="Who can use this workspace, and what each role may do." />
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody loading={p.membersLoading} error={p.membersError} skeletonLines={3}>
-          <DataTable testId="members-table" columns={["Member", "Role", { label: "Joined", hideSm: true }]} actions>
-            {(p.members ?? []).map((m) => (
-              <tr key={m.userId} data-member={m.email}>
-                <td>
-                  <div className="stack" style={{ gap: 2 }}>
-                    <strong>
-                      {m.name ?? m.email}
-                      {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
-                    </strong>
-                    {m.name && <span className="small muted">{m.email}</span>}
-                  </div>
-                </td>
-                <td>
-                  {canTouch(m) ? (
-                    <select
-                      className="select"
-                      aria-label={`Role of ${m.email}`}
-                      value={m.role}
-                      disabled={p.changeRole.pending}
-                      onChange={(e) => p.changeRole.run({ userId: m.userId, role: e.target.value as Role })}
-                    >
-                      {(roles.includes(m.role) ? roles : [m.role, ...roles]).map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <span className="badge" data-testid="member-role">
-                      {m.role}
-                    </span>
-                  )}
-                </td>
-                <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
-                <td style={{ textAlign: "right" }}>
-                  {canTouch(m) && m.userId !== p.me?.userId && (
-                    <IconButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>
-                      <TrashIcon size={15} />
-                    </IconButton>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-        {p.changeRole.error || p.removeMember.error ? (
-          <div style={{ padding: "0 1rem 1rem" }}>
-            <ErrorState error={p.changeRole.error ?? p.removeMember.error} />
-          </div>
-        ) : null}
-      </section>
+      <CardList
+        loading={p.membersLoading}
+        error={p.membersError}
+        skeletonLines={3}
+        actionError={p.changeRole.error ?? p.removeMember.error}
+      >
+        <DataTable testId="members-table" columns={["Member", "Role", { label: "Joined", hideSm: true }]} actions>
+          {(p.members ?? []).map((m) => (
+            <tr key={m.userId} data-member={m.email}>
+              <td>
+                <div className="stack" style={{ gap: 2 }}>
+                  <strong>
+                    {m.name ?? m.email}
+                    {m.userId === p.me?.userId && <span className="muted small"> (you)</span>}
+                  </strong>
+                  {m.name && <span className="small muted">{m.email}</span>}
+                </div>
+              </td>
+              <td>
+                {canTouch(m) ? (
+                  <Select
+                    label={`Role of ${m.email}`}
+                    value={m.role}
+                    disabled={p.changeRole.pending}
+                    onValue={(role) => p.changeRole.run({ userId: m.userId, role: role as Role })}
+                    options={roles.includes(m.role) ? roles : [m.role, ...roles]}
+                  />
+                ) : (
+                  <span className="badge" data-testid="member-role">
+                    {m.role}
+                  </span>
+                )}
+              </td>
+              <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
+              <td style={{ textAlign: "right" }}>
+                {canTouch(m) && m.userId !== p.me?.userId && (
+                  <TrashButton label={`Remove ${m.email}`} onClick={() => setRemoving(m)} size={15} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
 
       {p.canInvite && (
         <section className="card">
           <h2>Invite someone</h2>
           <p className="muted">An invite code works once and expires. Bind it to an email to make sure only that person can use it.</p>
           <form className="row" style={{ alignItems: "flex-end" }} onSubmit={onInvite}>
-            <label className="field" style={{ flex: 2, minWidth: 220 }}>
-              <span className="field-label">Email (optional)</span>
+            <FormField label="Email (optional)" style={{ flex: 2, minWidth: 220 }}>
               <input
                 className="input"
                 type="email"
@@ -142,24 +128,16 @@ export function MembersPageView(p: Props) {
                 onChange={(e) => setEmail(e.target.value)}
                 data-testid="invite-email"
               />
-            </label>
+            </FormField>
             <FormField label="Role">
-              <select className="select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
-                {roles.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
+              <Select value={role} onValue={(r) => setRole(r as Role)} options={roles} data-testid="invite-role" />
             </FormField>
             <FormField label="Expires in">
-              <select className="select" value={expires} onChange={(e) => setExpires(Number(e.target.value))}>
-                {EXPIRY_CHOICES.map((c) => (
-                  <option key={c.hours} value={c.hours}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
+              <Select
+                value={expires}
+                onValue={(v) => setExpires(Number(v))}
+                options={EXPIRY_CHOICES.map((c) => ({ value: c.hours, label: c.label }))}
+              />
             </FormField>
             <button type="submit" className="btn btn-primary" disabled={p.createInvite.pending} data-testid="create-invite">
               <PlusIcon size={14} /> Create invite

@@ -5,6 +5,7 @@ import { AuthLayout } from "../../auth/AuthLayout";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
 import { ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   turnstileSiteKey: string | null | undefined;
@@ -70,15 +71,7 @@ export function RecoverPageView(p: Props) {
       >
         <AccountEmailField value={email} onChange={setEmail} />
         <FormField label="Recovery code">
-          <input
-            className="input mono"
-            name="code"
-            autoComplete="one-time-code"
-            placeholder="XXXX-XXXX-XXXX"
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
+          <TextInput mono name="code" autoComplete="one-time-code" placeholder="XXXX-XXXX-XXXX" required value={code} onValue={setCode} />
         </FormField>
         <Turnstile siteKey={p.turnstileSiteKey} action="recover" onToken={p.onTurnstile} />
         {p.recoverError ? <ErrorState error={p.recoverError} /> : null}

@@ -3,9 +3,12 @@ import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable } from "../../components/DataTable";
-import { IconButton } from "../../components/IconButton";
-import { KeyIcon, TrashIcon } from "../../components/icons";
-import { CardListBody, EmptyState, ErrorState } from "../../components/states";
+import { FormField } from "../../components/FormField";
+import { TrashButton } from "../../components/IconButton";
+import { KeyIcon } from "../../components/icons";
+import { PageHeader } from "../../components/PageHeader";
+import { CardList, EmptyState, ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   secrets: Secret[] | undefined;
@@ -35,47 +38,33 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Secrets</h1>
-          <p className="muted">
-            Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you
-            save them.
-          </p>
-        </div>
-      </div>
+      <PageHeader
+        title="Secrets"
+        description="Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you save them."
+      />
 
       {canWrite && (
         <section className="card">
           <h2>Set a secret</h2>
           <form className="row" style={{ alignItems: "flex-end" }} onSubmit={onSubmit}>
-            <label className="field" style={{ flex: 1, minWidth: 200 }}>
-              <span className="field-label">Name</span>
-              <input
-                className="input mono"
+            <FormField label="Name" style={{ flex: 1, minWidth: 200 }}>
+              <TextInput
+                mono
                 placeholder="DATABASE_URL"
                 maxLength={128}
                 value={name}
-                onChange={(e) => setName(e.target.value)}
+                onValue={setName}
                 aria-invalid={name !== "" && !nameOK}
                 data-testid="secret-name"
               />
               <span className="field-hint" data-testid="secret-name-hint">
                 {name !== "" && nameProblem ? nameProblem : "Letters, digits and underscores; becomes the variable name."}
               </span>
-            </label>
-            <label className="field" style={{ flex: 2, minWidth: 240 }}>
-              <span className="field-label">Value</span>
-              <input
-                className="input mono"
-                type="password"
-                autoComplete="off"
-                value={value}
-                onChange={(e) => setValue(e.target.value)}
-                data-testid="secret-value"
-              />
+            </FormField>
+            <FormField label="Value" style={{ flex: 2, minWidth: 240 }}>
+              <TextInput mono type="password" autoComplete="off" value={value} onValue={setValue} data-testid="secret-value" />
               <span className="field-hint">{replacing ? "Replaces the current value." : "\u00a0"}</span>
-            </label>
+            </FormField>
             <button type="submit" className="btn btn-primary" disabled={!nameOK || save.pending} data-testid="save-secret">
               {replacing ? "Replace" : "Save"}
             </button>
@@ -84,43 +73,33 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
         </section>
       )}
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={loading}
-          error={error}
-          skeletonLines={3}
-          isEmpty={!secrets?.length}
-          empty={
-            <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
-              API keys, tokens and connection strings your sessions need.
-            </EmptyState>
-          }
-        >
-          <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
-            {secrets?.map((s) => (
-              <tr key={s.name} data-secret={s.name}>
-                <td className="mono">{s.name}</td>
-                <td className="muted" aria-label="hidden value">
-                  ••••••••
-                </td>
-                <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
-                <td style={{ textAlign: "right" }}>
-                  {canWrite && (
-                    <IconButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
-                      <TrashIcon size={15} />
-                    </IconButton>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-        {remove.error ? (
-          <div style={{ padding: "0 1rem 1rem" }}>
-            <ErrorState error={remove.error} />
-          </div>
-        ) : null}
-      </section>
+      <CardList
+        loading={loading}
+        error={error}
+        skeletonLines={3}
+        actionError={remove.error}
+        isEmpty={!secrets?.length}
+        empty={
+          <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
+            API keys, tokens and connection strings your sessions need.
+          </EmptyState>
+        }
+      >
+        <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
+          {secrets?.map((s) => (
+            <tr key={s.name} data-secret={s.name}>
+              <td className="mono">{s.name}</td>
+              <td className="muted" aria-label="hidden value">
+                ••••••••
+              </td>
+              <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
+              <td style={{ textAlign: "right" }}>
+                {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
 
       <ConfirmDialog
         open={deleting !== null}

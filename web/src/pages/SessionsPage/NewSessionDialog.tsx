@@ -1,7 +1,10 @@
 import { sessionNameSchema } from "@burstflare/sdk/schemas/sessions";
 import { useEffect, useId, useRef, useState } from "react";
-import { createPortal } from "react-dom";
+import { DialogShell } from "../../components/DialogShell";
 import { FormField } from "../../components/FormField";
+import { Select } from "../../components/Select";
+import { ErrorAlert } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 export interface TemplateChoice {
   id: string;
@@ -45,78 +48,66 @@ export function NewSessionDialog({ open, templates, defaultName, busy, error, on
   const check = sessionNameSchema.safeParse(name);
   const nameError = name && !check.success ? check.error.issues[0]?.message : null;
 
-  return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <form
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={(e) => e.key === "Escape" && onCancel()}
-        onSubmit={(e) => {
-          e.preventDefault();
-          const url = gitURL.trim();
-          const git = url ? { url, ...(gitRef.trim() ? { ref: gitRef.trim() } : {}) } : undefined;
-          if (check.success) onCreate({ name: check.data, templateId: templateId || undefined, ...(git ? { git } : {}) });
-        }}
-      >
-        <h2 id={titleId}>New session</h2>
-        <FormField label="Name">
-          <input
-            ref={inputRef}
-            className="input mono"
-            value={name}
-            onChange={(e) => setName(e.target.value.toLowerCase())}
-            aria-invalid={!!nameError}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <span className="field-hint" style={nameError ? { color: "var(--bad)" } : undefined}>
-            {nameError ?? "Lowercase letters, digits and dashes. Used by flare ssh."}
-          </span>
+  return (
+    <DialogShell
+      titleId={titleId}
+      onClose={onCancel}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const url = gitURL.trim();
+        const git = url ? { url, ...(gitRef.trim() ? { ref: gitRef.trim() } : {}) } : undefined;
+        if (check.success) onCreate({ name: check.data, templateId: templateId || undefined, ...(git ? { git } : {}) });
+      }}
+    >
+      <h2 id={titleId}>New session</h2>
+      <FormField label="Name">
+        <TextInput
+          ref={inputRef}
+          mono
+          value={name}
+          onValue={(v) => setName(v.toLowerCase())}
+          aria-invalid={!!nameError}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <span className="field-hint" style={nameError ? { color: "var(--bad)" } : undefined}>
+          {nameError ?? "Lowercase letters, digits and dashes. Used by flare ssh."}
+        </span>
+      </FormField>
+      <FormField label="Template">
+        <Select
+          value={templateId}
+          onValue={setTemplateId}
+          none="Starter (built in)"
+          options={templates.map((t) => ({ value: t.id, label: t.name }))}
+        />
+      </FormField>
+      <FormField label="Git repository">
+        <TextInput
+          mono
+          type="url"
+          placeholder="https://github.com/you/project.git (optional)"
+          maxLength={2000}
+          value={gitURL}
+          onValue={setGitURL}
+        />
+        <span className="field-hint">Cloned at the first start with your git token (Account); replaces the template's.</span>
+      </FormField>
+      {gitURL.trim() && (
+        <FormField label="Branch or tag">
+          <TextInput mono maxLength={200} value={gitRef} onValue={setGitRef} />
         </FormField>
-        <FormField label="Template">
-          <select className="select" value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
-            <option value="">Starter (built in)</option>
-            {templates.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </FormField>
-        <FormField label="Git repository">
-          <input
-            className="input mono"
-            type="url"
-            placeholder="https://github.com/you/project.git (optional)"
-            maxLength={2000}
-            value={gitURL}
-            onChange={(e) => setGitURL(e.target.value)}
-          />
-          <span className="field-hint">Cloned at the first start with your git token (Account); replaces the template's.</span>
-        </FormField>
-        {gitURL.trim() && (
-          <FormField label="Branch or tag">
-            <input className="input mono" maxLength={200} value={gitRef} onChange={(e) => setGitRef(e.target.value)} />
-          </FormField>
-        )}
-        {error && (
-          <div className="alert alert-error small" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !check.success}>
-            {busy && <span className="spinner" aria-hidden />}
-            Create and start
-          </button>
-        </div>
-      </form>
-    </div>,
-    document.body,
+      )}
+      <ErrorAlert small>{error}</ErrorAlert>
+      <div className="dialog-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy || !check.success}>
+          {busy && <span className="spinner" aria-hidden />}
+          Create and start
+        </button>
+      </div>
+    </DialogShell>
   );
 }

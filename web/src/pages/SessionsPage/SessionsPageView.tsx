@@ -2,11 +2,12 @@ import type { Session } from "@burstflare/sdk/schemas/sessions";
 import { SESSION_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import type { SessionListFilters } from "../../api/queries/sessions";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, LoadMore } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { Select } from "../../components/Select";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { CardListBody, EmptyState } from "../../components/states";
+import { CardList, EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 
 interface Props {
@@ -62,82 +63,72 @@ export function SessionsPageView({
             value={filters.q ?? ""}
             onChange={(e) => onFilters({ ...filters, q: e.target.value.toLowerCase().replace(/[^a-z0-9-]/g, "") || undefined })}
           />
-          <select
-            className="input"
-            aria-label="Filter by state"
+          <Select
+            label="Filter by state"
             value={filters.state ?? ""}
-            onChange={(e) => onFilters({ ...filters, state: e.target.value || undefined })}
-          >
-            <option value="">All states</option>
-            {SESSION_STATES.filter((s) => s !== "deleted").map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+            onValue={(state) => onFilters({ ...filters, state: state || undefined })}
+            none="All states"
+            options={SESSION_STATES.filter((s) => s !== "deleted")}
+          />
         </div>
       )}
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={loading}
-          error={error}
-          onRetry={onRetry}
-          skeletonLines={4}
-          isEmpty={!sessions?.length}
-          empty={
-            <EmptyState
-              icon={<ServerIcon size={32} />}
-              title={filtered ? "No sessions match" : "No sessions yet"}
-              action={
-                canCreate &&
-                !filtered && (
-                  <button type="button" className="btn btn-primary" onClick={onNew}>
-                    <PlusIcon /> Create your first session
-                  </button>
-                )
-              }
-            >
-              A session is a full Linux environment with a terminal, an editor and a live preview.
-            </EmptyState>
-          }
-        >
-          <DataTable
-            testId="sessions-table"
-            columns={["Name", "State", { label: "Template", hideSm: true }, { label: "Last active", hideSm: true }]}
-            actions
+      <CardList
+        loading={loading}
+        error={error}
+        onRetry={onRetry}
+        skeletonLines={4}
+        isEmpty={!sessions?.length}
+        empty={
+          <EmptyState
+            icon={<ServerIcon size={32} />}
+            title={filtered ? "No sessions match" : "No sessions yet"}
+            action={
+              canCreate &&
+              !filtered && (
+                <button type="button" className="btn btn-primary" onClick={onNew}>
+                  <PlusIcon /> Create your first session
+                </button>
+              )
+            }
           >
-            {sessions?.map((s) => (
-              <tr key={s.id} data-session={s.name}>
-                <td>
-                  <Link to={`/sessions/${s.id}`} className="strong-link">
-                    {s.name}
+            A session is a full Linux environment with a terminal, an editor and a live preview.
+          </EmptyState>
+        }
+      >
+        <DataTable
+          testId="sessions-table"
+          columns={["Name", "State", { label: "Template", hideSm: true }, { label: "Last active", hideSm: true }]}
+          actions
+        >
+          {sessions?.map((s) => (
+            <tr key={s.id} data-session={s.name}>
+              <td>
+                <Link to={`/sessions/${s.id}`} className="strong-link">
+                  {s.name}
+                </Link>
+              </td>
+              <td>
+                <SessionStateBadge state={s.state} />
+              </td>
+              <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
+              <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
+              <td>
+                <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
+                  <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
+                    <CodeIcon size={14} /> Open
                   </Link>
-                </td>
-                <td>
-                  <SessionStateBadge state={s.state} />
-                </td>
-                <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
-                <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
-                <td>
-                  <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
-                    <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
-                      <CodeIcon size={14} /> Open
-                    </Link>
-                    <SessionControls session={s} compact canLifecycle={canLifecycle} />
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-          {more?.has && (
-            <div className="row" style={{ justifyContent: "center", padding: 12 }}>
-              <button type="button" className="btn btn-sm" disabled={more.loading} onClick={more.load} data-testid="sessions-more">
-                {more.loading ? "Loading…" : "Load more"}
-              </button>
-            </div>
-          )}
-        </CardListBody>
-      </section>
+                  <SessionControls session={s} compact canLifecycle={canLifecycle} />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+        {more?.has && (
+          <LoadMore loading={more.loading} onMore={more.load} testId="sessions-more">
+            Load more
+          </LoadMore>
+        )}
+      </CardList>
     </div>
   );
 }

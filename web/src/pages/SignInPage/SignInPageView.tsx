@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { AuthLayout } from "../../auth/AuthLayout";
 import { FormField } from "../../components/FormField";
 import { ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   busy: boolean;
@@ -33,15 +34,7 @@ export function SignInPageView({ busy, error, onSignIn, onEmailFocus }: Props) {
       >
         <FormField label="Email (optional)">
           {/* "webauthn" lets the browser offer passkeys right in this field's autofill. */}
-          <input
-            className="input"
-            type="email"
-            name="email"
-            autoComplete="username webauthn"
-            value={email}
-            onFocus={onEmailFocus}
-            onChange={(e) => setEmail(e.target.value)}
-          />
+          <TextInput type="email" name="email" autoComplete="username webauthn" value={email} onFocus={onEmailFocus} onValue={setEmail} />
         </FormField>
         {error ? <ErrorState error={error} /> : null}
         <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>

@@ -7,6 +7,7 @@ import { RecoveryCodes } from "../../auth/RecoveryCodes";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
 import { ErrorState } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface Props {
   config: AuthConfig | undefined;
@@ -59,24 +60,11 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
         >
           <AccountEmailField value={email} onChange={setEmail} />
           <FormField label="Name (optional)">
-            <input
-              className="input"
-              name="name"
-              autoComplete="name"
-              maxLength={80}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
+            <TextInput name="name" autoComplete="name" maxLength={80} value={name} onValue={setName} />
           </FormField>
           {(needsInvite || initialInvite) && (
             <FormField label="Invite code">
-              <input
-                className="input mono"
-                name="inviteCode"
-                required={needsInvite}
-                value={inviteCode}
-                onChange={(e) => setInviteCode(e.target.value)}
-              />
+              <TextInput mono name="inviteCode" required={needsInvite} value={inviteCode} onValue={setInviteCode} />
               <span className="field-hint">During the beta you need an invite from an operator or a workspace.</span>
             </FormField>
           )}

@@ -7,6 +7,7 @@ import { useCreateVersion } from "../../api/queries/templates";
 import { formatBytes } from "../../components/bytes";
 import { FormField } from "../../components/FormField";
 import { describeError } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { DevcontainerImportButton, ImportWarnings } from "./DevcontainerImport";
 
 const SAMPLE_MANIFEST = `{
@@ -123,12 +124,12 @@ export function NewVersionPanel({ templateId, onUploaded }: { templateId: string
         <h2>New version</h2>
       </div>
       <FormField label="Version">
-        <input
-          className="input mono"
+        <TextInput
+          mono
           name="version"
           value={pending?.version.version ?? version}
           disabled={!!pending}
-          onChange={(e) => setVersion(e.target.value)}
+          onValue={setVersion}
           placeholder="1.0.0"
           autoComplete="off"
         />

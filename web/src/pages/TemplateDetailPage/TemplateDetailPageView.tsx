@@ -3,7 +3,7 @@ import { BUILD_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon, RestartIcon, TrashIcon } from "../../components/icons";
-import { ErrorState, Skeleton } from "../../components/states";
+import { ErrorAlert, ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime, timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "../BuildsPage/BuildStatusBadge";
 import "../TemplatesPage/templates.css";
@@ -70,11 +70,7 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
           </div>
         )}
       </div>
-      {actionError && (
-        <div className="alert alert-error" role="alert">
-          {actionError}
-        </div>
-      )}
+      <ErrorAlert>{actionError}</ErrorAlert>
 
       <div className="grid grid-4">
         <div className="card stat">

@@ -2,7 +2,9 @@ import type { Template } from "@burstflare/sdk/schemas/templates";
 import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
-import { CardListBody, EmptyState } from "../../components/states";
+import { PageHeader } from "../../components/PageHeader";
+import { CardList, EmptyState, ErrorAlert } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
 import { DataTable } from "../../components/DataTable";
@@ -26,19 +28,16 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
 
   return (
     <div className="stack" style={{ gap: "1rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Templates</h1>
-          <p className="muted">
-            Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version.
-          </p>
-        </div>
+      <PageHeader
+        title="Templates"
+        description="Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version."
+      >
         {canWrite && (
           <button type="button" className="btn btn-primary" onClick={() => setFormOpen((o) => !o)} aria-expanded={formOpen}>
             <PlusIcon /> New template
           </button>
         )}
-      </div>
+      </PageHeader>
 
       {formOpen && (
         <form
@@ -50,11 +49,11 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
           }}
         >
           <FormField label="Name">
-            <input
-              className="input mono"
+            <TextInput
+              mono
               name="name"
               value={name}
-              onChange={(e) => setName(e.target.value.toLowerCase())}
+              onValue={(v) => setName(v.toLowerCase())}
               placeholder="web-app"
               autoComplete="off"
               required
@@ -62,13 +61,9 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
             <span className="field-hint">Lowercase letters, digits, dots, dashes; unique in this workspace.</span>
           </FormField>
           <FormField label="Description">
-            <input className="input" name="description" value={description} onChange={(e) => setDescription(e.target.value)} />
+            <TextInput name="description" value={description} onValue={setDescription} />
           </FormField>
-          {createError && (
-            <div className="alert alert-error" role="alert">
-              {createError}
-            </div>
-          )}
+          <ErrorAlert>{createError}</ErrorAlert>
           <div className="row">
             <button type="submit" className="btn btn-primary" disabled={creating || !name.trim()}>
               {creating && <span className="spinner" aria-hidden />}
@@ -81,43 +76,41 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
         </form>
       )}
 
-      <section className="card" style={{ padding: 0 }}>
-        <CardListBody
-          loading={loading}
-          error={error}
-          onRetry={onRetry}
-          skeletonLines={3}
-          isEmpty={!templates?.length}
-          empty={
-            <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
-              Create one to standardise your team's environments.
-            </EmptyState>
-          }
+      <CardList
+        loading={loading}
+        error={error}
+        onRetry={onRetry}
+        skeletonLines={3}
+        isEmpty={!templates?.length}
+        empty={
+          <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
+            Create one to standardise your team's environments.
+          </EmptyState>
+        }
+      >
+        <DataTable
+          testId="templates-table"
+          columns={["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }]}
         >
-          <DataTable
-            testId="templates-table"
-            columns={["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }]}
-          >
-            {templates?.map((t) => (
-              <tr key={t.id} data-template={t.name}>
-                <td>
-                  <div className="row" style={{ gap: "0.5rem" }}>
-                    <Link to={`/templates/${t.id}`} className="strong-link">
-                      {t.name}
-                    </Link>
-                    {t.builtin && <span className="badge badge-info">Built-in</span>}
-                    {t.archived && <span className="badge badge-warn">Archived</span>}
-                  </div>
-                  {t.description && <div className="small muted">{t.description}</div>}
-                </td>
-                <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
-                <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
-                <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        </CardListBody>
-      </section>
+          {templates?.map((t) => (
+            <tr key={t.id} data-template={t.name}>
+              <td>
+                <div className="row" style={{ gap: "0.5rem" }}>
+                  <Link to={`/templates/${t.id}`} className="strong-link">
+                    {t.name}
+                  </Link>
+                  {t.builtin && <span className="badge badge-info">Built-in</span>}
+                  {t.archived && <span className="badge badge-warn">Archived</span>}
+                </div>
+                {t.description && <div className="small muted">{t.description}</div>}
+              </td>
+              <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
+              <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
+              <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </CardList>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { PlanInfo, QuotaLimit, Usage } from "@burstflare/sdk/schemas/workspaces";
 import { PLANS, type Plan } from "@burstflare/sdk/schemas/workspaces";
+import { PageHeader } from "../../components/PageHeader";
 import { ErrorState, Skeleton } from "../../components/states";
 import { UsageChart } from "./UsageChart";
 import {
@@ -42,12 +43,7 @@ export function UsagePageView({ plan, usage, loading, error, days, onDays, canCh
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Plan and usage</h1>
-          <p className="muted">What this workspace uses, per day and per person, against its plan's limits.</p>
-        </div>
-      </div>
+      <PageHeader title="Plan and usage" description="What this workspace uses, per day and per person, against its plan's limits." />
 
       <section className="card">
         <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>

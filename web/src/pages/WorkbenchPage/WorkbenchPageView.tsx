@@ -5,7 +5,7 @@ import type { EventStreamStatus } from "../../api/session-events";
 import { ArrowLeftIcon, CodeIcon, GlobeIcon, InfoIcon, TerminalIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { SplitPane } from "../../components/SplitPane";
+import { SplitPane, type SplitPaneLayout } from "../../components/SplitPane";
 import { EditorArea } from "../../modules/editor/EditorArea";
 import { FileTree } from "../../modules/editor/FileTree";
 import { useOpenFiles } from "../../modules/editor/use-open-files";
@@ -14,6 +14,13 @@ import { PreviewPane } from "../../modules/preview/PreviewPane";
 const TerminalPanel = lazy(() => import("../../modules/terminal/TerminalPanel"));
 
 type PaneName = "files" | "terminal" | "preview";
+
+/** The workbench's splits in one table (sizes in px, each remembered under "wb-<pane>"); a hidden pane collapses its fixed side. */
+const SPLITS = {
+  files: { direction: "row", fixed: "first", initialSize: 240, minSize: 160, minRest: 480, label: "Resize file tree" },
+  preview: { direction: "row", fixed: "second", initialSize: 440, minSize: 240, minRest: 320, label: "Resize preview" },
+  terminal: { direction: "column", fixed: "second", initialSize: 300, minRest: 120, label: "Resize terminal" },
+} satisfies Record<PaneName, Omit<SplitPaneLayout, "storageKey">>;
 
 function usePanes() {
   const [shown, setShown] = useState<Record<PaneName, boolean>>(() => {
@@ -136,6 +143,7 @@ function PaneToggle({
 
 function Ide({ session, shown }: { session: SessionDetail; shown: Record<PaneName, boolean> }) {
   const editor = useOpenFiles(session.id);
+  const split = (p: PaneName) => ({ ...SPLITS[p], storageKey: `wb-${p}`, collapsed: shown[p] ? null : SPLITS[p].fixed });
 
   const editorArea = (
     <EditorArea
@@ -156,16 +164,7 @@ function Ide({ session, shown }: { session: SessionDetail; shown: Record<PaneNam
     </Suspense>
   );
   return (
-    <SplitPane
-      direction="row"
-      fixed="first"
-      initialSize={240}
-      minSize={160}
-      minRest={480}
-      storageKey="wb-files"
-      label="Resize file tree"
-      collapsed={shown.files ? null : "first"}
-    >
+    <SplitPane {...split("files")}>
       <FileTree
         sessionId={session.id}
         activePath={editor.activePath}
@@ -173,26 +172,8 @@ function Ide({ session, shown }: { session: SessionDetail; shown: Record<PaneNam
         onRenamed={editor.renamed}
         onDeleted={editor.deleted}
       />
-      <SplitPane
-        direction="row"
-        fixed="second"
-        initialSize={440}
-        minSize={240}
-        minRest={320}
-        storageKey="wb-preview"
-        label="Resize preview"
-        collapsed={shown.preview ? null : "second"}
-      >
-        <SplitPane
-          direction="column"
-          fixed="second"
-          initialSize={300}
-          minSize={120}
-          minRest={120}
-          storageKey="wb-terminal"
-          label="Resize terminal"
-          collapsed={shown.terminal ? null : "second"}
-        >
+      <SplitPane {...split("preview")}>
+        <SplitPane {...split("terminal")}>
           {editorArea}
           {terminal}
         </SplitPane>

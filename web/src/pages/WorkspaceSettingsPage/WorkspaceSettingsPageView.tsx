@@ -1,7 +1,11 @@
 import type { Member, Workspace } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { FormField } from "../../components/FormField";
+import { PageHeader } from "../../components/PageHeader";
+import { Select } from "../../components/Select";
 import { ErrorState, Skeleton } from "../../components/states";
+import { TextInput } from "../../components/TextInput";
 
 interface SettingsActions {
   rename: { run: (name: string) => void; pending: boolean; error: unknown };
@@ -40,14 +44,14 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
 
   return (
     <div className="stack" style={{ gap: "1.25rem" }}>
-      <div className="page-header">
-        <div>
-          <h1>Workspace settings</h1>
-          <p className="muted">
+      <PageHeader
+        title="Workspace settings"
+        description={
+          <>
             You are <strong data-testid="settings-role">{workspace.role}</strong> in this workspace.
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
 
       <section className="card">
         <h2>General</h2>
@@ -62,17 +66,9 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
           <dd>{new Date(workspace.createdAt).toLocaleDateString()}</dd>
         </dl>
         <form className="row" style={{ marginTop: "1rem", alignItems: "flex-end" }} onSubmit={onRename}>
-          <label className="field" style={{ flex: 1, minWidth: 220 }}>
-            <span className="field-label">Name</span>
-            <input
-              className="input"
-              value={name}
-              maxLength={80}
-              disabled={!canRename}
-              onChange={(e) => setName(e.target.value)}
-              data-testid="workspace-name-input"
-            />
-          </label>
+          <FormField label="Name" style={{ flex: 1, minWidth: 220 }}>
+            <TextInput value={name} maxLength={80} disabled={!canRename} onValue={setName} data-testid="workspace-name-input" />
+          </FormField>
           {canRename && (
             <button
               type="submit"
@@ -91,17 +87,14 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
           <h2>Transfer ownership</h2>
           <p className="muted">The new owner gets full control; you stay on as an admin.</p>
           <div className="row" style={{ alignItems: "flex-end" }}>
-            <label className="field" style={{ flex: 1, minWidth: 220 }}>
-              <span className="field-label">New owner</span>
-              <select className="select" value={transferTo} onChange={(e) => setTransferTo(e.target.value)}>
-                <option value="">Choose a member…</option>
-                {candidates.map((m) => (
-                  <option key={m.userId} value={m.userId}>
-                    {m.email} ({m.role})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FormField label="New owner" style={{ flex: 1, minWidth: 220 }}>
+              <Select
+                value={transferTo}
+                onValue={setTransferTo}
+                none="Choose a member…"
+                options={candidates.map((m) => ({ value: m.userId, label: `${m.email} (${m.role})` }))}
+              />
+            </FormField>
             <button type="button" className="btn" disabled={!transferTo || actions.transfer.pending} onClick={() => setConfirm("transfer")}>
               Transfer
             </button>
