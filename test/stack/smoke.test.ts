@@ -46,7 +46,7 @@ describe("scripts/smoke.mjs against the stack", () => {
   it("fails with a FAIL line and exit 1 when a step fails, and refuses a missing base URL", async () => {
     const bad = await runSmoke(["--base-url", baseURL()], { BURSTFLARE_TOKEN: "bfp_not-a-real-token" });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/^FAIL {2}sign up with a software passkey .*401/m);
+    expect(bad.stdout).toMatch(/^FAIL {2}sign up with a software passkey .*→ unauthorized: /m);
     expect(bad.stdout).toMatch(/^SKIP {2}admin report {2}\(after the failure above\)/m);
     const usage = await runSmoke([], {});
     expect(usage.code).toBe(2);
