@@ -57,6 +57,9 @@ describe("build pipeline (workers pool + real runtime host)", () => {
 
     const artifact = await call("GET", `/api/template-builds/${build.id}/artifact`, { user });
     expect(artifact.status).toBe(200);
+    // One caller's data: a download with its name, never kept by a shared cache.
+    expect(artifact.headers.get("content-disposition")).toMatch(/^attachment; filename=".+\.tar\.gz"$/);
+    expect(artifact.headers.get("cache-control")).toBe("private, no-store");
     const files = await readTargz(await artifact.arrayBuffer());
     expect(files.get("dist/out.txt")).toBe("compiled\n");
     expect(files.get("src/main.txt")).toBe("source");

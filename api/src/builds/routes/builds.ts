@@ -5,6 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
+import { downloadResponse } from "../../lib/download";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
@@ -87,13 +88,10 @@ router.openapi(
     if (!build.artifactKey) throw new ApiError("not_found", "this build has no artifact");
     const object = await c.env.BUCKET.get(build.artifactKey);
     if (!object) throw new ApiError("not_found", "artifact not found");
-    return new Response(object.body, {
-      headers: {
-        "content-type": "application/gzip",
-        "content-length": String(object.size),
-        "content-disposition": `attachment; filename="${build.templateName}-${build.version}-${build.id}.tar.gz"`,
-        ...(build.artifactSha256 ? { "x-content-sha256": build.artifactSha256 } : {}),
-      },
+    return downloadResponse(object, {
+      contentType: "application/gzip",
+      filename: `${build.templateName}-${build.version}-${build.id}.tar.gz`,
+      sha256: build.artifactSha256,
     });
   },
 );

@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { AppBindings } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
+import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
@@ -25,14 +26,10 @@ async function streamExport(env: AppBindings, workspaceId: string, exportId: str
   const meta = await getExportMeta(env, workspaceId, exportId);
   const object = meta ? await env.BUCKET.get(exportKey(workspaceId, exportId)) : null;
   if (!meta || !object) throw notFound("export");
-  return new Response(object.body, {
-    headers: {
-      "content-type": "application/json",
-      "content-length": String(object.size),
-      "content-disposition": `attachment; filename="workspace-${workspaceId}-${exportId}.json"`,
-      "x-content-sha256": meta.sha256,
-      "cache-control": "private, no-store",
-    },
+  return downloadResponse(object, {
+    contentType: "application/json",
+    filename: `workspace-${workspaceId}-${exportId}.json`,
+    sha256: meta.sha256,
   });
 }
 

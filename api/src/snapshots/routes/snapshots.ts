@@ -16,6 +16,7 @@ import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
+import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { contractView } from "../../lib/view";
@@ -200,15 +201,12 @@ router.openapi(
     if (snapshot.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
     const object = await c.env.BUCKET.get(snapshot.r2Key);
     if (!object) throw new ApiError("gone", "snapshot content is missing from storage");
-    const filename = `${session.name}-${snapshot.id}.tar.gz`;
-    return new Response(object.body, {
+    return downloadResponse(object, {
+      contentType: "application/gzip",
+      filename: `${session.name}-${snapshot.id}.tar.gz`,
+      sha256: snapshot.sha256,
       headers: {
-        "content-type": "application/gzip",
-        "content-length": String(object.size),
-        "content-disposition": `attachment; filename="${filename}"`,
-        "x-content-sha256": snapshot.sha256,
         etag: `"${snapshot.sha256}"`,
-        "cache-control": "private, no-store",
         // How it was compressed (streamed saves record it; older ones have none: gzip, default level).
         ...(object.customMetadata?.encoding ? { "x-snapshot-encoding": object.customMetadata.encoding } : {}),
       },
