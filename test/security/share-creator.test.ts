@@ -85,3 +85,31 @@ describe("open sockets of a member's links", () => {
     ours.close();
   });
 });
+
+describe("share links of an admin demoted to member", () => {
+  it("stop on others' sessions (open sockets close within 5 s) and keep working on the member's own session", async () => {
+    const owner = await createStackUser();
+    const admin = await createStackUser({ workspaceId: owner.workspaceId, role: "admin" });
+    const ownersSession = await sessionWithPreviewServer(owner, "demoted-admin-others");
+    const ownSession = await createSession(admin, { name: "demoted-admin-own" });
+    const onOthers = await shareOf(admin, ownersSession, {});
+    const onOwn = await shareOf(admin, ownSession.id, {});
+    const socket = await linkSocket(onOthers.path);
+    const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(performance.now())));
+
+    const t0 = performance.now();
+    await expectOK(
+      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: admin.userId }, body: { role: "member" } }),
+    );
+    const at = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
+    expect(at, "the demoted admin's link socket was still open after 5 s").not.toBeNull();
+    expect((at ?? Number.POSITIVE_INFINITY) - t0).toBeLessThan(5000);
+
+    // A member may not make links of another's session, so the one the admin made no longer speaks for them.
+    const refused = await get(onOthers.path);
+    expect(refused.status).toBe(410);
+    expect(await reasonOf(refused)).toBe("creator_left");
+    // A member still makes links of their own sessions: that one is untouched.
+    expect((await (await mustVisitShare(onOwn.path)).get("/")).status).toBe(200);
+  });
+});

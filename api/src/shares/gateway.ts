@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { can } from "@burstflare/sdk/permissions";
 import { SHARE_PATH_PREFIX } from "@burstflare/sdk/schemas/shares";
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../env";
@@ -27,6 +26,7 @@ import { assertSafeQuery, type GatewayTarget, parseGatewayPath } from "../sessio
 import { sessionDORequest, sessionStub } from "../sessions/stub";
 import { assertQuota } from "../workspaces/quotas";
 import { type AccessEntry, logShareAccess } from "./access-log";
+import { managesLinksOf } from "./manage";
 import { type SharePage, sharePageResponse, wantsHTML } from "./pages";
 import { findShareByTokenHash, type ShareWithSession } from "./shares-repo";
 import { hashShareToken, parseCredential } from "./tokens";
@@ -201,9 +201,9 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   if (share.expiresAt <= at) {
     return refuse({ code: "gone", reason: "expired", title: "This link has expired", message: "Ask its owner for a new one." });
   }
-  // A link speaks for whoever made it: once they may no longer manage links in the workspace (left,
-  // removed, demoted to viewer), it stops, or a removed member would keep a way into its sessions.
-  if (!share.creatorRole || !can(share.creatorRole, "shares.manage")) {
+  // A link speaks for whoever made it: once they may no longer make it (left, removed, demoted to
+  // viewer, or an admin demoted to member on another's session), it stops, or they would keep a way in.
+  if (!managesLinksOf(share.createdBy, share.creatorRole, share.sessionOwnerId)) {
     return refuse({
       code: "gone",
       reason: "creator_left",

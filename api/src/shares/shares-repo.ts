@@ -47,6 +47,7 @@ export interface ShareRecord {
 const shareWithSessionColumns = shareColumns.extend({
   session_state: z.enum(SESSION_STATES),
   session_deleted_at: z.number().nullable(),
+  session_owner_id: z.string(),
   creator_role: z.enum(ROLES).nullable(),
 });
 
@@ -54,6 +55,7 @@ const shareWithSessionColumns = shareColumns.extend({
 export interface ShareWithSession extends ShareRecord {
   sessionState: SessionState;
   sessionDeletedAt: number | null;
+  sessionOwnerId: string;
   /** The creator's role in the link's workspace now; null once they are no longer a member. */
   creatorRole: Role | null;
 }
@@ -103,6 +105,7 @@ const shareWithSession = shareWithSessionColumns.transform(
     ...toRecord(row),
     sessionState: row.session_state,
     sessionDeletedAt: row.session_deleted_at,
+    sessionOwnerId: row.session_owner_id,
     creatorRole: row.creator_role,
   }),
 );
@@ -188,6 +191,7 @@ export async function findShareByTokenHash(db: Db, tokenHash: string): Promise<S
     shareWithSession,
     `SELECT p.id, p.session_id, p.workspace_id, p.created_by, NULL AS created_by_email, p.scope, p.emails, p.label, p.expires_at,
        p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port, s.state AS session_state, s.deleted_at AS session_deleted_at,
+       s.owner_id AS session_owner_id,
        (SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
          WHERE m.workspace_id = p.workspace_id AND m.user_id = p.created_by) AS creator_role
      FROM preview_shares p JOIN sessions s ON s.id = p.session_id WHERE p.token_hash = ?`,
@@ -202,11 +206,13 @@ export function listLiveLinksOfCreator(
   userId: string,
   at: number,
   limit: number,
-): Promise<{ id: string; sessionId: string }[]> {
+): Promise<{ id: string; sessionId: string; sessionOwnerId: string }[]> {
   return db.all(
-    z.object({ id: z.string(), session_id: z.string() }).transform((r) => ({ id: r.id, sessionId: r.session_id })),
-    `SELECT id, session_id FROM preview_shares
-     WHERE workspace_id = ? AND created_by = ? AND revoked_at IS NULL AND expires_at > ? LIMIT ?`,
+    z
+      .object({ id: z.string(), session_id: z.string(), owner_id: z.string() })
+      .transform((r) => ({ id: r.id, sessionId: r.session_id, sessionOwnerId: r.owner_id })),
+    `SELECT p.id, p.session_id, s.owner_id FROM preview_shares p JOIN sessions s ON s.id = p.session_id
+     WHERE p.workspace_id = ? AND p.created_by = ? AND p.revoked_at IS NULL AND p.expires_at > ? LIMIT ?`,
     workspaceId,
     userId,
     at,

@@ -58,7 +58,7 @@ router.openapi(
       );
     }
     // Their share links stop speaking for them (the gateway refuses them); open sockets close too.
-    if (!can(role, "shares.manage")) await closeLinksOfCreator(c, auth.workspaceId, userId);
+    await closeLinksOfCreator(c, auth.workspaceId, userId, role);
     return c.json({ member }, 200);
   },
 );
@@ -79,7 +79,7 @@ router.openapi(
     const member = await removeMember(c.env, auth.workspaceId, auth, userId);
     await audit(c, { action: "member.remove", targetType: "user", targetId: userId, details: { role: member.role, email: member.email } });
     await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId, lostAccess: true });
-    await closeLinksOfCreator(c, auth.workspaceId, userId);
+    await closeLinksOfCreator(c, auth.workspaceId, userId, null);
     return c.json({ member }, 200);
   },
 );

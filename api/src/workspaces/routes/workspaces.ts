@@ -170,7 +170,7 @@ router.openapi(
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
     await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId: auth.userId, lostAccess: true });
-    await closeLinksOfCreator(c, auth.workspaceId, auth.userId);
+    await closeLinksOfCreator(c, auth.workspaceId, auth.userId, null);
     return c.json({ ok: true as const }, 200);
   },
 );
