@@ -69,6 +69,8 @@ test("template → version upload with progress → live build log → promote �
 
   // A second version, promoted, then rolled back.
   await submitVersion(page, "1.1.0", { persistedPaths: ["."], build: "echo second" }, await bundle([{ name: "a.txt", content: "a" }]));
+  // The template page shows 1.0.0's badge too; wait for the new build's own page before reading a status.
+  await expect(page).toHaveURL(/\/builds\/bld_/);
   await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
   await page.goto(templateURL);
   await page.locator('tr[data-version="1.1.0"]').getByRole("button", { name: "Promote" }).click();
