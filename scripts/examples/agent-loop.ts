@@ -27,7 +27,7 @@ function nextStep(history: { step: Step; result?: ExecResult }[]): Step {
   return { kind: "done", summary: `tests pass: ${last?.result?.stdout.trim()}` };
 }
 
-export interface LoopReport {
+interface LoopReport {
   sessionId: string;
   steps: number;
   summary: string;

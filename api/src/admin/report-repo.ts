@@ -43,7 +43,7 @@ export const countDeletedTemplates = (db: Db): Promise<number> =>
 export const countDeletedWorkspaces = (db: Db): Promise<number> =>
   count(db, "SELECT COUNT(*) AS n FROM workspaces WHERE deleted_at IS NOT NULL");
 
-export interface DeadLetteredBuild {
+interface DeadLetteredBuild {
   id: string;
   workspaceId: string | null;
   templateId: string;
@@ -87,7 +87,7 @@ export async function listDeadLetteredBuilds(db: Db, limit: number): Promise<Dea
   }));
 }
 
-export interface FailureRow {
+interface FailureRow {
   id: string;
   workspaceId: string | null;
   name: string | null;

@@ -21,7 +21,7 @@ import { backdateDeletion, insertActiveTemplate, insertSessionRows, workspaceExi
  */
 
 /** Seeded sign-ins outlive a stack test run (a CLI sign-in is otherwise a 15-minute access token). */
-export const SEEDED_SIGN_IN_TTL_MS = 24 * 3600 * 1000;
+const SEEDED_SIGN_IN_TTL_MS = 24 * 3600 * 1000;
 
 /** Where every seeding route lives (routes/seed.ts); the OpenAPI document hides it while seeding is off. */
 export const SEED_PATH_PREFIX = "/api/admin/seed/";

@@ -43,7 +43,7 @@ const PrincipalRow = z
     }),
   );
 
-export interface PrincipalRecord {
+interface PrincipalRecord {
   /** The sign-in's or API token's id. */
   id: string;
   userId: string;

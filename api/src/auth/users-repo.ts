@@ -4,7 +4,7 @@ import type { Db } from "../lib/db";
 import { iso } from "../lib/time";
 
 /** A live user as the Worker uses it: the contract's User and the workspace they act in. */
-export interface UserRecord extends User {
+interface UserRecord extends User {
   currentWorkspaceId: string | null;
 }
 

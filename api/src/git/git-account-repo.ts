@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../lib/db";
 
 /** A user's git token row: the sealed token with the host and user name git is given. */
-export interface GitCredentialRecord {
+interface GitCredentialRecord {
   host: string;
   username: string;
   ciphertext: string;
@@ -11,13 +11,13 @@ export interface GitCredentialRecord {
   updatedAt: number;
 }
 
-export interface DotfilesRecord {
+interface DotfilesRecord {
   url: string;
   ref: string | null;
   updatedAt: number;
 }
 
-export interface SessionDotfilesRun {
+interface SessionDotfilesRun {
   url: string;
   status: "applied" | "failed";
   output: string;

@@ -64,7 +64,7 @@ export const markIntentsReadyStatement = (
     firedFrom,
   );
 
-export interface IntentTiming {
+interface IntentTiming {
   firedAt: number;
   readyAt: number | null;
   connectedAt: number | null;

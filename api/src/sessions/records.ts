@@ -35,7 +35,7 @@ export async function requireSession(env: AppBindings, workspaceId: string, id: 
   return session;
 }
 
-export interface SessionPage {
+interface SessionPage {
   sessions: SessionRecord[];
   nextCursor: string | null;
 }

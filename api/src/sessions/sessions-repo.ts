@@ -273,7 +273,7 @@ export async function runningSessionIdsOfWorkspace(db: Db, workspaceId: string):
 }
 
 /** A session as reconcile plans from it. */
-export interface SessionBrief {
+interface SessionBrief {
   id: string;
   workspaceId: string;
   state: SessionState;

@@ -130,7 +130,7 @@ export function toShare(share: ShareRecord, at: number): Share {
   };
 }
 
-export interface NewShare {
+interface NewShare {
   id: string;
   sessionId: string;
   workspaceId: string;

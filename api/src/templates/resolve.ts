@@ -5,7 +5,7 @@ import { dbOf } from "../lib/db";
 import { STARTER_TEMPLATE_ID } from "./starter";
 import { activeVersionOf, findTemplateSource, findVersionSource, latestArtifactKey } from "./templates-repo";
 
-export interface ResolvedTemplate {
+interface ResolvedTemplate {
   templateId: string;
   versionId: string;
   manifest: Manifest;

@@ -36,7 +36,7 @@ export async function insertAudit(db: Db, e: NewAuditRecord): Promise<void> {
   );
 }
 
-export interface AuditFilter {
+interface AuditFilter {
   action?: string;
   actor?: string;
   target?: string;

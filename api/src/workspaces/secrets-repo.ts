@@ -5,7 +5,7 @@ import { iso } from "../lib/time";
 /** workspace_secrets: values are sealed (AES-GCM) before they reach this module. */
 
 /** A secret's name and timestamps, never its value. */
-export interface SecretInfo {
+interface SecretInfo {
   name: string;
   createdAt: string;
   updatedAt: string;

@@ -21,7 +21,7 @@ export async function addUsage(
   );
 }
 
-export interface UsageDay {
+interface UsageDay {
   userId: string;
   day: string;
   metric: UsageMetric;

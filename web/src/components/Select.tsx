@@ -1,7 +1,7 @@
 import type { SelectHTMLAttributes } from "react";
 
 /** A choice: its value, shown as is, or a value with its own label. */
-export type SelectOption = string | { value: string | number; label: string };
+type SelectOption = string | { value: string | number; label: string };
 
 type Props = Omit<SelectHTMLAttributes<HTMLSelectElement>, "className" | "value" | "onChange" | "children"> & {
   value: string | number;
