@@ -39,6 +39,12 @@ export async function createTestUser(opts: { email?: string; workspaceId?: strin
   return { userId, email, workspaceId, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
 }
 
+/** Gives an existing user a role in a workspace, as accepting an invite's membership statement does. */
+export async function addMember(workspaceId: string, userId: string, role: Role): Promise<void> {
+  const db = dbOf(env);
+  await db.batch([insertMemberStatement(db, workspaceId, userId, role, Date.now())]);
+}
+
 /** Calls the Worker like a client would; JSON bodies are serialised. */
 export async function call(
   method: string,

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { call, createTestUser, type TestUser } from "../helpers/users";
+import { addMember, call, createTestUser, type TestUser } from "../helpers/users";
 
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
@@ -126,9 +126,7 @@ describe("workspaces", () => {
     const owner = await createTestUser();
     const ws = await newCurrentWorkspace(owner, "Club");
     const joiner = await createTestUser();
-    await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)")
-      .bind(ws.id, joiner.userId, Date.now())
-      .run();
+    await addMember(ws.id, joiner.userId, "member");
     await call("POST", "/api/auth/switch-workspace", { user: joiner, body: { workspaceId: ws.id } });
 
     const last = await call("POST", "/api/workspaces/current/leave", { user: owner });
