@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueSignIn } from "../../src/auth/sign-ins";
 import { newId } from "../../src/lib/crypto";
-import { call, createTestUser } from "../helpers/users";
+import { addMember, call, createTestUser } from "../helpers/users";
 
 type Me = { workspace: { id: string }; role: string };
 
@@ -18,9 +18,7 @@ describe("authentication: token, user and membership in one lookup", () => {
     const other = await createTestUser();
     const t = Date.now();
     // `user` joins other's workspace as a viewer.
-    await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'viewer', ?)")
-      .bind(other.workspaceId, user.userId, t)
-      .run();
+    await addMember(other.workspaceId, user.userId, "viewer");
     const pinned = await issueSignIn(env, { userId: user.userId, kind: "cli", workspaceId: other.workspaceId });
     expect(await me({ authorization: `Bearer ${pinned.token}` })).toMatchObject({ workspace: { id: other.workspaceId }, role: "viewer" });
     const unpinned = await issueSignIn(env, { userId: user.userId, kind: "cli", workspaceId: null });

@@ -5,7 +5,7 @@ import { createBootstrapCode } from "../../src/auth/operator-proof";
 import { createInvite } from "../../src/workspaces/invites";
 import { BrowserClient, signUpWithPasskey, uniqueEmail } from "../helpers/browser";
 import { createOperator, proveWithBootstrapCode } from "../helpers/operator";
-import { call, createTestUser, type TestUser } from "../helpers/users";
+import { addMember, call, createTestUser, type TestUser } from "../helpers/users";
 
 /** Identity rules, tried the way an attacker with an ordinary account would. */
 
@@ -160,9 +160,7 @@ describe("invite-only: only operators admit new accounts", () => {
 async function tokenInOtherWorkspace(): Promise<{ owner: TestUser; user: TestUser; token: string }> {
   const owner = await createTestUser();
   const user = await createTestUser();
-  await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)")
-    .bind(owner.workspaceId, user.userId, Date.now())
-    .run();
+  await addMember(owner.workspaceId, user.userId, "member");
   expect((await call("POST", "/api/auth/switch-workspace", { user, body: { workspaceId: owner.workspaceId } })).status).toBe(200);
   const created = await call("POST", "/api/auth/tokens", { user, body: { name: "ci" } });
   expect(created.status).toBe(200);
@@ -193,9 +191,7 @@ describe("a workspace's API token dies with the membership", () => {
     expect((await call("POST", "/api/workspaces/current/leave", { user })).status).toBe(200);
     expect((await asToken(token, "GET", "/api/auth/me")).status).toBe(401);
     // Rejoining brings the token back to its own workspace, never another.
-    await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'viewer', ?)")
-      .bind(owner.workspaceId, user.userId, Date.now())
-      .run();
+    await addMember(owner.workspaceId, user.userId, "viewer");
     const me = (await (await asToken(token, "GET", "/api/auth/me")).json()) as { workspace: { id: string }; role: string };
     expect(me).toMatchObject({ workspace: { id: owner.workspaceId }, role: "viewer" });
   });

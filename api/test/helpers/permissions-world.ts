@@ -1,10 +1,15 @@
 import { env } from "cloudflare:workers";
 import type { Role } from "@burstflare/sdk/states";
+import { issueApiToken } from "../../src/auth/api-tokens";
+import { insertPasskey } from "../../src/auth/passkeys-repo";
 import { issueSignIn } from "../../src/auth/sign-ins";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../../src/auth/tokens";
+import { insertSSHKey } from "../../src/auth/ssh-keys-repo";
 import { exportWorkspace } from "../../src/exports/workspace-export";
 import { newId, sha256Hex } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
+import { createGrant } from "../../src/templates/grants";
 import { hashInviteCode } from "../../src/workspaces/invites";
+import { insertSignupInvite } from "../../src/workspaces/invites-repo";
 import { sealSecret } from "../../src/workspaces/secrets";
 import { createOperator } from "./operator";
 import { targz } from "./tar";
@@ -153,14 +158,16 @@ async function seedLazy(kind: LazyKind, owner: TestUser): Promise<string> {
     case "export":
       return (await exportWorkspace(env, owner.workspaceId, owner.userId)).id;
     case "signupInvite": {
-      const id = newId("inv");
       const t = Date.now();
-      await env.DB.prepare(
-        "INSERT INTO invites (id, workspace_id, code_hash, role, created_by, created_at, expires_at) VALUES (?, NULL, ?, 'member', ?, ?, ?)",
-      )
-        .bind(id, await hashInviteCode(newId("signup")), owner.userId, t, t + 86_400_000)
-        .run();
-      return id;
+      const invite = await insertSignupInvite(dbOf(env), {
+        id: newId("inv"),
+        codeHash: await hashInviteCode(newId("signup")),
+        email: null,
+        createdBy: owner.userId,
+        createdAt: t,
+        expiresAt: t + 86_400_000,
+      });
+      return invite.id;
     }
   }
 }
@@ -172,37 +179,34 @@ async function seedUserResource(kind: UserKind, user: TestUser, ids: Record<Work
       return (await issueSignIn(env, { userId: user.userId, kind: "browser", workspaceId: user.workspaceId })).id;
     case "sshKey": {
       const id = newId("ssh");
-      await env.DB.prepare("INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, created_at) VALUES (?, ?, 'seeded', ?, ?, ?)")
-        .bind(id, user.userId, randomSSHPublicKey(), `SHA256:${id}`, t)
-        .run();
-      return id;
+      const k = { id, name: "seeded", publicKey: randomSSHPublicKey(), fingerprint: `SHA256:${id}`, managed: false, createdAt: t };
+      return (await insertSSHKey(dbOf(env), user.userId, k)).id;
     }
-    case "apiToken": {
-      const id = newId("tok");
-      const token = newSecret(TOKEN_PREFIX.api);
-      await env.DB.prepare(
-        "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, 'seeded', ?, ?, ?)",
-      )
-        .bind(id, user.userId, user.workspaceId, await hashToken(token), token.slice(0, 8), t)
-        .run();
-      return id;
-    }
+    case "apiToken":
+      return (await issueApiToken(env, user.userId, { name: "seeded", workspaceId: user.workspaceId, expiresAt: null }, t)).apiToken.id;
     case "passkey": {
       const id = newId("pk");
-      await env.DB.prepare("INSERT INTO passkeys (id, user_id, public_key, name, created_at) VALUES (?, ?, 'AAAA', 'seeded', ?)")
-        .bind(id, user.userId, t)
-        .run();
+      const passkey = {
+        id,
+        publicKey: "AAAA",
+        counter: 0,
+        transports: undefined,
+        deviceType: "singleDevice",
+        backedUp: false,
+        name: "seeded",
+      };
+      await insertPasskey(dbOf(env), user.userId, passkey, t);
       return id;
     }
-    case "upload": {
-      const id = newId("upg");
-      await env.DB.prepare(
-        "INSERT INTO upload_grants (id, workspace_id, version_id, user_id, max_bytes, created_at, expires_at) VALUES (?, ?, ?, ?, 1048576, ?, ?)",
-      )
-        .bind(id, ids.workspace, ids.pendingVersion, user.userId, t, t + 3_600_000)
-        .run();
-      return id;
-    }
+    case "upload":
+      return (
+        await createGrant(env, {
+          workspaceId: ids.workspace,
+          versionId: ids.pendingVersion,
+          userId: user.userId,
+          origin: "http://localhost:8787",
+        })
+      ).id;
   }
 }
 

@@ -1,33 +1,57 @@
 import { env } from "cloudflare:workers";
 import type { SessionState, SnapshotKind } from "@burstflare/sdk/states";
 import { newId, sha256Hex } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
+import { insertSessionRow, writeLifecycle } from "../../src/sessions/sessions-repo";
 import { snapshotKey } from "../../src/snapshots/records";
+import { insertPendingSnapshot, markSnapshotFailed, markSnapshotReady } from "../../src/snapshots/snapshots-repo";
 
-/** A sessions row written straight to D1, for snapshot routes that need no runtime. */
+/**
+ * A session row for snapshot routes that need no runtime: inserted as creating a session does,
+ * then moved to `state` as the Session DO's mirror of a transition writes it.
+ */
 export async function insertTestSession(workspaceId: string, ownerId: string, state: SessionState = "stopped"): Promise<string> {
   const id = newId("ses");
   const t = Date.now();
-  await env.DB.prepare(
-    `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-  )
-    .bind(
+  const db = dbOf(env);
+  const name = `s-${id
+    .slice(4, 12)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x")}`;
+  const config = { manifest: { persistedPaths: ["."] }, artifactKey: null, bundleKey: null };
+  if (
+    !(await insertSessionRow(db, {
       id,
       workspaceId,
       ownerId,
-      `s-${id
-        .slice(4, 12)
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, "x")}`,
-      state,
-      t,
-      t,
-    )
-    .run();
+      name,
+      templateId: null,
+      versionId: null,
+      startOnIntent: false,
+      config,
+      at: t,
+    }))
+  ) {
+    throw new Error(`session name ${name} taken`);
+  }
+  const lifecycle = {
+    state,
+    stateVersion: 1,
+    runtimeStatus: null,
+    runtimeState: null,
+    lastBootstrapAt: null,
+    lastLifecyclePhase: null,
+    failureReason: null,
+    lastActiveAt: null,
+  };
+  await writeLifecycle(db, id, lifecycle, t);
   return id;
 }
 
-/** A stored snapshot (R2 object + ready row) as a finished upload leaves it. */
+/**
+ * A stored snapshot as the product records one: a pending row, then (for ready) the R2 object
+ * and the finished upload's mark, or (for failed) the failed upload's.
+ */
 export async function insertReadySnapshot(
   workspaceId: string,
   sessionId: string,
@@ -44,25 +68,30 @@ export async function insertReadySnapshot(
   const bytes = opts.bytes ?? crypto.getRandomValues(new Uint8Array(2048));
   const sha256 = await sha256Hex(bytes);
   const status = opts.status ?? "ready";
-  if (status === "ready") await env.BUCKET.put(key, bytes, { sha256 });
   const t = opts.createdAt ?? Date.now();
-  await env.DB.prepare(
-    `INSERT INTO snapshots (id, session_id, workspace_id, kind, label, status, r2_key, bytes, sha256, created_by, created_at, completed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-  )
-    .bind(
-      id,
-      sessionId,
-      workspaceId,
-      opts.kind ?? "manual",
-      opts.label ?? null,
-      status,
-      key,
-      status === "ready" ? bytes.byteLength : null,
-      status === "ready" ? sha256 : null,
-      t,
-      status === "pending" ? null : t,
-    )
-    .run();
+  const db = dbOf(env);
+  await insertPendingSnapshot(db, {
+    id,
+    sessionId,
+    workspaceId,
+    kind: opts.kind ?? "manual",
+    label: opts.label ?? null,
+    status: "pending",
+    r2Key: key,
+    bytes: null,
+    sha256: null,
+    createdBy: null,
+    createdAt: t,
+    completedAt: null,
+    format: "full",
+    baseId: null,
+    encoding: null,
+  });
+  if (status === "ready") {
+    await env.BUCKET.put(key, bytes, { sha256 });
+    await markSnapshotReady(db, id, { bytes: bytes.byteLength, sha256, completedAt: t });
+  } else if (status === "failed") {
+    await markSnapshotFailed(db, id, t);
+  }
   return { id, key, bytes, sha256 };
 }

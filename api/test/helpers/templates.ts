@@ -2,7 +2,11 @@ import { env } from "cloudflare:workers";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { CreateVersionResponse, Template } from "@burstflare/sdk/schemas/templates";
 import { expect } from "vitest";
+import { insertBuildStatement, markBuildSucceeded } from "../../src/builds/builds-repo";
 import { newId } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
+import { buildArtifactKey, bundleKey } from "../../src/templates/keys";
+import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
 import { call, type TestUser } from "./users";
 
 export async function createTemplate(user: TestUser, name = `tpl-${crypto.randomUUID().slice(0, 8)}`): Promise<Template> {
@@ -30,17 +34,20 @@ export async function upload(user: TestUser, grantId: string, body: Uint8Array):
   });
 }
 
-/** Arranges a version with a succeeded build, as the pipeline would leave it (for promotion rules). */
+/**
+ * Arranges a version with a succeeded build, as the pipeline would leave it (for promotion rules):
+ * the upload's batch (version uploaded + queued build) and the runner's success, without R2 objects.
+ */
 export async function markBuilt(workspaceId: string, templateId: string, versionId: string): Promise<string> {
   const id = newId("bld");
   const t = Date.now();
-  await env.DB.prepare(
-    `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, artifact_key, artifact_bytes, created_at, finished_at, updated_at)
-     VALUES (?, ?, ?, ?, 'succeeded', 1, ?, 10, ?, ?, ?)`,
-  )
-    .bind(id, workspaceId, templateId, versionId, `builds/${workspaceId}/${id}/artifact.tar.gz`, t, t, t)
-    .run();
-  await env.DB.prepare("UPDATE template_versions SET status = 'uploaded', bundle_bytes = 5 WHERE id = ?").bind(versionId).run();
+  const db = dbOf(env);
+  const sha256 = "0".repeat(64);
+  await db.batch([
+    markVersionUploadedStatement(db, versionId, { key: bundleKey(workspaceId, templateId, versionId, newId("upg")), sha256, bytes: 5 }),
+    insertBuildStatement(db, { id, workspaceId, templateId, versionId, at: t }),
+  ]);
+  await markBuildSucceeded(db, id, { key: buildArtifactKey(workspaceId, id), sha256, bytes: 10 }, t);
   return id;
 }
 

@@ -1,7 +1,11 @@
 import { env, exports } from "cloudflare:workers";
 import type { Role } from "@burstflare/sdk/states";
 import { issueSignIn } from "../../src/auth/sign-ins";
+import { insertUserStatement } from "../../src/auth/users-repo";
 import { newId } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
+import { insertMemberStatement } from "../../src/workspaces/members-repo";
+import { insertPersonalWorkspaceStatement } from "../../src/workspaces/workspaces-repo";
 
 export interface TestUser {
   userId: string;
@@ -13,28 +17,32 @@ export interface TestUser {
 
 /**
  * A user with a personal workspace (or a role in an existing one) and a CLI bearer token,
- * written straight to D1 so tests of other areas need not go through passkeys.
+ * made by the data layer's sign-up statements (as operator seeding's seedUser does) so tests
+ * of other areas need not go through passkeys. Unlike seedUser it accepts an OPERATOR_EMAILS
+ * address: createOperator proves one afterwards.
  */
 export async function createTestUser(opts: { email?: string; workspaceId?: string; role?: Role } = {}): Promise<TestUser> {
   const userId = newId("usr");
   const email = opts.email ?? `${userId.toLowerCase()}@example.com`;
   const t = Date.now();
-  await env.DB.prepare("INSERT INTO users (id, email, name, created_at) VALUES (?, ?, ?, ?)")
-    .bind(userId, email, email.split("@")[0], t)
-    .run();
-  let workspaceId = opts.workspaceId;
-  if (!workspaceId) {
-    workspaceId = newId("ws");
-    await env.DB.prepare("INSERT INTO workspaces (id, name, owner_id, personal, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)")
-      .bind(workspaceId, `${email}'s workspace`, userId, t, t)
-      .run();
-  }
-  await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)")
-    .bind(workspaceId, userId, opts.workspaceId ? (opts.role ?? "member") : "owner", t)
-    .run();
-  await env.DB.prepare("UPDATE users SET current_workspace_id = ? WHERE id = ?").bind(workspaceId, userId).run();
+  const db = dbOf(env);
+  const workspaceId = opts.workspaceId ?? newId("ws");
+  const name = email.split("@")[0] ?? "test";
+  await db.batch([
+    insertUserStatement(db, { id: userId, email, name, currentWorkspaceId: workspaceId, createdAt: t }),
+    ...(opts.workspaceId
+      ? []
+      : [insertPersonalWorkspaceStatement(db, { id: workspaceId, name: `${email}'s workspace`, ownerId: userId, createdAt: t })]),
+    insertMemberStatement(db, workspaceId, userId, opts.workspaceId ? (opts.role ?? "member") : "owner", t),
+  ]);
   const session = await issueSignIn(env, { userId, kind: "cli", workspaceId });
   return { userId, email, workspaceId, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
+}
+
+/** Gives an existing user a role in a workspace, as accepting an invite's membership statement does. */
+export async function addMember(workspaceId: string, userId: string, role: Role): Promise<void> {
+  const db = dbOf(env);
+  await db.batch([insertMemberStatement(db, workspaceId, userId, role, Date.now())]);
 }
 
 /** Calls the Worker like a client would; JSON bodies are serialised. */

@@ -5,8 +5,10 @@ import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
 import { noteSessionConnect } from "../../src/intent/intents";
+import { dbOf } from "../../src/lib/db";
 import { percentile } from "../../src/metrics/percentile";
 import { recordStart, startLatencyStats } from "../../src/metrics/start-latency";
+import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { countInWorkspace } from "../helpers/db";
 import { operatorUser } from "../helpers/operator";
 import { call, createTestUser, type TestUser } from "../helpers/users";
@@ -74,11 +76,7 @@ describe("POST /api/intent", () => {
 
   it("answers quota when waking would exceed the running-sessions quota, without waking", async () => {
     const owner = await createTestUser();
-    await env.DB.prepare(
-      "INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, 'runningSessions', 0, 'test', ?)",
-    )
-      .bind(owner.workspaceId, Date.now())
-      .run();
+    await saveQuotaOverrides(dbOf(env), owner.workspaceId, [{ limitName: "runningSessions", value: 0 }], "test", Date.now());
     const id = await session(owner, "sleepy", { startOnIntent: true, state: "sleeping" });
     expect(await intent(owner, { surface: "dashboard" })).toEqual({ intentId: null, sessionId: id, action: "quota" });
     const row = await env.DB.prepare("SELECT state FROM sessions WHERE id = ?").bind(id).first<{ state: string }>();

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { adminReportSchema, type ReconcileResult } from "@burstflare/sdk/schemas/admin";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
+import { issueSignIn } from "../../src/auth/sign-ins";
 import { newId } from "../../src/lib/crypto";
 import { runReconcile } from "../../src/reconcile/run";
 import type { SessionCore } from "../../src/sessions/core";
@@ -117,13 +118,8 @@ describe("reconcile", () => {
     await env.DB.prepare("INSERT INTO auth_challenges (id, kind, challenge, expires_at) VALUES ('chl_old', 'login', 'x', ?)")
       .bind(Date.now() - 1000)
       .run();
-    const expiredLogin = newId("as");
-    await env.DB.prepare(
-      `INSERT INTO sign_ins (id, user_id, kind, token_hash, created_at, last_seen_at, expires_at)
-       VALUES (?, ?, 'browser', ?, 0, 0, ?)`,
-    )
-      .bind(expiredLogin, user.userId, `hash-${expiredLogin}`, Date.now() - 1000)
-      .run();
+    // Issued the way sign-in does, with a lifetime already over.
+    const expiredLogin = (await issueSignIn(env, { userId: user.userId, kind: "browser", ttlMs: -1000 })).id;
     const run = await runReconcile(env);
     for (const kind of ["upload_grant_expire", "auth_challenge_expire", "sign_in_expire"]) {
       expect(run.counts[kind], kind).toBe(1);

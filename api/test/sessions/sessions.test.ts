@@ -2,6 +2,8 @@ import { env } from "cloudflare:workers";
 import { sessionDetailResponse, sessionListResponse, sessionResponse, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
 import { issueSignIn } from "../../src/auth/sign-ins";
+import { dbOf } from "../../src/lib/db";
+import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { countInWorkspace } from "../helpers/db";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
@@ -47,11 +49,7 @@ describe("sessions API: create, list, get", () => {
 
   it("enforces the plan's total sessions quota", async () => {
     const user = await createTestUser();
-    await env.DB.prepare(
-      "INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, 'totalSessions', 1, 'test', ?)",
-    )
-      .bind(user.workspaceId, Date.now())
-      .run();
+    await saveQuotaOverrides(dbOf(env), user.workspaceId, [{ limitName: "totalSessions", value: 1 }], "test", Date.now());
     await createSession(user, "one");
     const res = await call("POST", "/api/sessions", { user, body: { name: "two", start: false } });
     expect(res.status).toBe(403);

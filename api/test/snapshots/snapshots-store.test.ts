@@ -2,10 +2,12 @@ import { env } from "cloudflare:workers";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, describe, expect, it } from "vitest";
 import { newId, sha256Hex } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
 import { getRuntimeDriver } from "../../src/runtime-drivers/select";
 import { maybeAutosave } from "../../src/snapshots/autosave";
 import { listSnapshots } from "../../src/snapshots/records";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, saveSnapshot } from "../../src/snapshots/store";
+import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { insertTestSession } from "../helpers/snapshots";
 import { createTestUser } from "../helpers/users";
 
@@ -126,11 +128,7 @@ describe("snapshot store against a real agent", () => {
 
   it("refuses manual snapshots over the snapshotBytes quota but always stores a stop flush", async () => {
     const { user, session } = await owner();
-    await env.DB.prepare(
-      "INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, 'snapshotBytes', 10, 'test', ?)",
-    )
-      .bind(user.workspaceId, Date.now())
-      .run();
+    await saveQuotaOverrides(dbOf(env), user.workspaceId, [{ limitName: "snapshotBytes", value: 10 }], "test", Date.now());
     const a = await runtime();
     await put(a.fetchAgent, "work/file.txt", "more than ten bytes once archived");
     await expect(saveSnapshot(env, { session, kind: "manual", fetchAgent: a.fetchAgent })).rejects.toMatchObject({

@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import type { TemplateDetail } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
+import { dbOf } from "../../src/lib/db";
 import { runReconcile } from "../../src/reconcile/run";
 import { isNewerVersionAvailable, resolveTemplateForSession } from "../../src/templates/resolve";
 import { STARTER_TEMPLATE_ID } from "../../src/templates/starter";
+import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { targz } from "../helpers/tar";
 import { createTemplate, createVersion, markBuilt, r2Keys, upload } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
@@ -38,9 +40,7 @@ describe("templates", () => {
       ["templates", 1],
       ["buildMinutes", 0],
     ] as const) {
-      await env.DB.prepare("INSERT INTO quota_overrides (workspace_id, limit_name, value, set_by, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(user.workspaceId, limit, value, user.userId, t)
-        .run();
+      await saveQuotaOverrides(dbOf(env), user.workspaceId, [{ limitName: limit, value }], user.userId, t);
     }
     const res = await call("POST", "/api/templates", { user, body: { name: "one-too-many" } });
     expect(res.status).toBe(403);

@@ -1,9 +1,7 @@
 import { env } from "cloudflare:workers";
 import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
-import { hashToken, newSecret, TOKEN_PREFIX } from "../../src/auth/tokens";
-import { newId } from "../../src/lib/crypto";
-import { call, createTestUser, type TestUser } from "../helpers/users";
+import { addMember, call, createTestUser, type TestUser } from "../helpers/users";
 
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
@@ -70,12 +68,10 @@ describe("workspaces", () => {
     const other = workspaceSettingsSchema.parse(
       await (await call("POST", "/api/workspaces", { user: u, body: { name: "Other" } })).json(),
     ).workspace;
-    const token = newSecret(TOKEN_PREFIX.api);
-    await env.DB.prepare(
-      "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, 'ci', ?, 'bfp_', ?)",
-    )
-      .bind(newId("tok"), u.userId, u.workspaceId, await hashToken(token), Date.now())
-      .run();
+    // Minted as a user does (POST /api/auth/tokens): bound to the workspace the sign-in is in.
+    const minted = await call("POST", "/api/auth/tokens", { user: u, body: { name: "ci" } });
+    expect(minted.status).toBe(200);
+    const { token } = await json<{ token: string }>(minted);
     const res = await call("POST", "/api/auth/switch-workspace", {
       headers: { authorization: `Bearer ${token}` },
       body: { workspaceId: other.id },
@@ -130,9 +126,7 @@ describe("workspaces", () => {
     const owner = await createTestUser();
     const ws = await newCurrentWorkspace(owner, "Club");
     const joiner = await createTestUser();
-    await env.DB.prepare("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)")
-      .bind(ws.id, joiner.userId, Date.now())
-      .run();
+    await addMember(ws.id, joiner.userId, "member");
     await call("POST", "/api/auth/switch-workspace", { user: joiner, body: { workspaceId: ws.id } });
 
     const last = await call("POST", "/api/workspaces/current/leave", { user: owner });
