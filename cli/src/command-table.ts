@@ -81,7 +81,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: "admin", description: "Operator tools (operators only)", load: async () => (await import("./commands/admin")).registerAdmin },
   {
     name: "ssh",
-    description: "Open an SSH session (or run a command) in a session, waking it if it sleeps",
+    description: "Open an SSH connection (or run a command) in a session, waking it if it sleeps",
     args: "<session> [command...]",
     load: async () => (await import("./commands/ssh")).registerSSH,
   },

@@ -23,7 +23,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerSSH(program: Command, app: App): void {
   program
     .command("ssh")
-    .description("Open an SSH session (or run a command) in a session, waking it if it sleeps")
+    .description("Open an SSH connection (or run a command) in a session, waking it if it sleeps")
     .argument("<session>", "session id or name")
     .argument("[command...]", "command to run instead of a login shell (put it after --)")
     .option("-A, --forward-agent", "forward your local ssh-agent into the session")

@@ -13,7 +13,7 @@ import { shellEnv } from "../shell";
 import { AgentForwarding } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
 import { loadHostKey } from "./host-key";
-import { handleSession } from "./ssh-session";
+import { handleChannel } from "./ssh-channel";
 import { loadSSH2 } from "./ssh2-module";
 import { WebSocketStream } from "./websocket-stream";
 
@@ -99,8 +99,7 @@ export class SSHService {
     const env = () => shellEnv(this.config, { USER: user, LOGNAME: user, ...(authSock ? { SSH_AUTH_SOCK: authSock } : {}) });
     client.on("close", () => forwarding.close());
     client.on("session", (accept) => {
-      const session = accept();
-      handleSession(session, {
+      handleChannel(accept(), {
         cwd: this.config.workspace,
         env,
         enableAgentForwarding: async () => {

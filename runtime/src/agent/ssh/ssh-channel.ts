@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import * as pty from "node-pty";
-import type { PseudoTtyInfo, ServerChannel, Session } from "ssh2";
+import type { PseudoTtyInfo, ServerChannel, Session as SessionChannel } from "ssh2";
 import { loginShell } from "../shell";
 
 const SFTP_SERVERS = [
@@ -13,7 +13,7 @@ const SFTP_SERVERS = [
 ];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-interface SessionContext {
+interface ChannelContext {
   cwd: string;
   /** The connection's environment (runtime env, USER, SSH_AUTH_SOCK once forwarding is on). */
   env: () => Record<string, string>;
@@ -30,39 +30,39 @@ function findSFTPServer(): string | null {
 }
 
 /**
- * One SSH session channel: remembers pty-req / env / window-change, then runs exactly one
+ * One SSH "session" channel (the protocol's name for a shell, exec or subsystem request; not a BurstFlare session): remembers pty-req / env / window-change, then runs exactly one
  * of shell, exec or the sftp subsystem, reporting exit-status (or exit-signal) at the end.
  */
-export function handleSession(session: Session, ctx: SessionContext): void {
+export function handleChannel(channel: SessionChannel, ctx: ChannelContext): void {
   let ptyInfo: PseudoTtyInfo | null = null;
   let terminal: pty.IPty | null = null;
-  const sessionEnv: Record<string, string> = {};
+  const channelEnv: Record<string, string> = {};
 
-  session.on("pty", (accept, _reject, info) => {
+  channel.on("pty", (accept, _reject, info) => {
     ptyInfo = info;
     accept?.();
   });
-  session.on("window-change", (accept, _reject, info) => {
+  channel.on("window-change", (accept, _reject, info) => {
     if (ptyInfo) Object.assign(ptyInfo, { cols: info.cols, rows: info.rows });
     if (terminal && info.cols > 0 && info.rows > 0) terminal.resize(info.cols, info.rows);
     accept?.();
   });
-  session.on("env", (accept, reject, info) => {
+  channel.on("env", (accept, reject, info) => {
     // Like sshd's AcceptEnv: a client may not replace what the runtime sets (SSH_AUTH_SOCK, HOME, PATH…).
     if (!ENV_NAME.test(info.key) || envNameProblem(info.key)) return reject?.();
-    sessionEnv[info.key] = info.val;
+    channelEnv[info.key] = info.val;
     accept?.();
   });
   // OpenSSH sends auth-agent-req without waiting for the reply, then shell/exec at once:
   // those wait for the socket so their SSH_AUTH_SOCK works from the first command.
   let agentReady: Promise<void> = Promise.resolve();
-  session.on("auth-agent", (accept, reject) => {
+  channel.on("auth-agent", (accept, reject) => {
     agentReady = ctx.enableAgentForwarding().then(
       () => accept?.(),
       () => reject?.(),
     );
   });
-  session.on("signal", (accept, _reject, info) => {
+  channel.on("signal", (accept, _reject, info) => {
     const name = `SIG${info.name.replace(/^SIG/, "")}`;
     try {
       terminal?.kill(name);
@@ -71,7 +71,7 @@ export function handleSession(session: Session, ctx: SessionContext): void {
   });
 
   const env = (): Record<string, string> => {
-    const base = { ...ctx.env(), ...sessionEnv };
+    const base = { ...ctx.env(), ...channelEnv };
     if (ptyInfo?.term) base.TERM = ptyInfo.term;
     return base;
   };
@@ -140,9 +140,9 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     if (!channel) return;
     void agentReady.then(() => (ptyInfo ? runInPty(channel, args) : runWithPipes(channel, shell.file, args)));
   };
-  session.on("shell", (accept) => runShell(accept(), shell.loginArgs));
-  session.on("exec", (accept, _reject, info) => runShell(accept(), shell.commandArgs(info.command)));
-  session.on("subsystem", (accept, reject, info) => {
+  channel.on("shell", (accept) => runShell(accept(), shell.loginArgs));
+  channel.on("exec", (accept, _reject, info) => runShell(accept(), shell.commandArgs(info.command)));
+  channel.on("subsystem", (accept, reject, info) => {
     const server = info.name === "sftp" ? findSFTPServer() : null;
     if (!server) return reject?.();
     const channel = accept();
