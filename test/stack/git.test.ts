@@ -193,7 +193,11 @@ describe("a session starts from a private git repository with the user's stored 
     };
     expect(kept.run).toMatchObject({ status: "applied", output: expect.stringContaining("installing dotfiles") });
     expect(kept.run.output).toContain("running install.sh");
+    // The token install.sh printed is masked; the run is for those with runtime access, not viewers.
+    expect(kept.run.output).toContain("token for pushes: ***");
     expect(kept.run.output).not.toContain(TOKEN);
+    const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });
+    expect((await api(viewer, "GET /api/sessions/{sessionId}/dotfiles", { params: { sessionId: id } })).status).toBe(403);
     const shown = await flare(fh, ["dotfiles", "show", "dotted"]);
     expect(shown.stdout).toContain("installing dotfiles");
 

@@ -1,4 +1,5 @@
 import { BUILD_LOG_MAX_BYTES } from "@burstflare/sdk/schemas/builds";
+import type { SecretMask } from "../lib/secret-mask";
 
 const FLUSH_EVERY_MS = 1000;
 const enc = new TextEncoder();
@@ -19,11 +20,16 @@ export class BuildLog {
   private constructor(
     private readonly bucket: R2Bucket,
     private readonly key: string,
+    private readonly mask: SecretMask | null,
   ) {}
 
-  /** Continues an existing log (an earlier step or attempt wrote to it). */
-  static async open(bucket: R2Bucket, key: string): Promise<BuildLog> {
-    const log = new BuildLog(bucket, key);
+  /**
+   * Continues an existing log (an earlier step or attempt wrote to it). With a mask, what is written
+   * has the secrets of the build's environment hidden (lib/secret-mask.ts): every member and viewer
+   * reads the log.
+   */
+  static async open(bucket: R2Bucket, key: string, mask: SecretMask | null = null): Promise<BuildLog> {
+    const log = new BuildLog(bucket, key, mask);
     const existing = await bucket.get(key);
     if (existing) {
       log.text = await existing.text();
@@ -44,7 +50,7 @@ export class BuildLog {
       this.bytes += size;
     }
     this.dirty = true;
-    if (Date.now() - this.lastFlush >= FLUSH_EVERY_MS) void this.flush();
+    if (Date.now() - this.lastFlush >= FLUSH_EVERY_MS) void this.write(false);
   }
 
   /** A line from the pipeline itself, marked so it stands apart from the build's output. */
@@ -52,12 +58,19 @@ export class BuildLog {
     this.append(`${this.text === "" || this.text.endsWith("\n") ? "" : "\n"}[burstflare] ${message}\n`);
   }
 
-  async flush(): Promise<void> {
+  /** Writes everything appended so far (callers flush at the end of a step, when the output is whole). */
+  flush(): Promise<void> {
+    return this.write(true);
+  }
+
+  /** A live write mid-output holds back a tail that may be the start of a secret still arriving. */
+  private write(whole: boolean): Promise<void> {
     this.pending = this.pending.then(async () => {
       if (!this.dirty) return;
-      this.dirty = false;
+      const text = this.mask ? (whole ? this.mask.apply(this.text) : this.mask.applySettled(this.text)) : this.text;
+      this.dirty = !whole && this.mask !== null;
       this.lastFlush = Date.now();
-      await this.bucket.put(this.key, this.text, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
+      await this.bucket.put(this.key, text, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
     });
     return this.pending;
   }

@@ -3,6 +3,7 @@ import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";
 import { type BootContext, execInRuntime } from "../sessions/boot";
+import { runtimeSecretMask } from "../sessions/runtime-secrets";
 import type { FetchAgent } from "../snapshots/store";
 import { userInWorkspace } from "./credentials";
 import { findSessionOwnership, findUserDotfiles, upsertSessionDotfilesRun } from "./git-account-repo";
@@ -42,12 +43,15 @@ export async function getUserDotfiles(env: AppBindings, userId: string): Promise
 
 export async function applyDotfiles(
   env: AppBindings,
-  sessionId: string,
+  session: { id: string; workspaceId: string; ownerId: string },
   fetchAgent: FetchAgent,
   source: GitSource,
 ): Promise<{ ok: boolean; output: string }> {
   const result = await execInRuntime(fetchAgent, SCRIPT, { BF_DOT_URL: source.url, BF_DOT_REF: source.ref ?? "" });
-  const output = result.output.replace(/\r/g, "\n").slice(-OUTPUT_KEPT);
+  // The output is kept for everyone with runtime access and goes into session warnings: no secret values.
+  const mask = await runtimeSecretMask(env, session.workspaceId, session.ownerId);
+  const output = mask.apply(result.output.replace(/\r/g, "\n")).slice(-OUTPUT_KEPT);
+  const sessionId = session.id;
   const ok = result.code === 0;
   // Applied at an earlier start: the kept output of that run stays what the card shows.
   if (ok && output.trim() === "dotfiles already applied") return { ok, output };
@@ -61,8 +65,8 @@ export async function dotfilesAtBoot(ctx: BootContext): Promise<void> {
   // An owner who left the workspace takes their dotfiles with them (api/src/git/credentials.ts).
   const source =
     owner && (await userInWorkspace(ctx.env, owner.ownerId, owner.workspaceId)) ? await getUserDotfiles(ctx.env, owner.ownerId) : null;
-  if (!source) return;
+  if (!source || !owner) return;
   await ctx.phase("bootstrapping", `dotfiles from ${source.url}`);
-  const { ok, output } = await applyDotfiles(ctx.env, ctx.session.id, ctx.fetchAgent, source);
+  const { ok, output } = await applyDotfiles(ctx.env, { id: ctx.session.id, ...owner }, ctx.fetchAgent, source);
   if (!ok) await ctx.warn(`dotfiles from ${source.url} failed: ${output.slice(-500)}`);
 }

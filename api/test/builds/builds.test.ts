@@ -97,6 +97,51 @@ describe("build pipeline (workers pool + real runtime host)", () => {
   });
 });
 
+describe("build logs hide the secrets of the build's environment", () => {
+  it("masks a workspace secret in the finished log and never shows the start of one still arriving", async () => {
+    const user = await createTestUser();
+    const secret = `npm_${crypto.randomUUID().replace(/-/g, "")}`;
+    const put = await call("PUT", "/api/workspaces/current/secrets", { user, body: { name: "NPM_TOKEN", value: secret } });
+    expect(put.status).toBe(200);
+    const viewer = await createTestUser({ workspaceId: user.workspaceId, role: "viewer" });
+    const tpl = await createTemplate(user);
+    // The second half of the secret arrives seconds after the first, so a live read sees the split.
+    const uploaded = await uploadVersion(user, tpl.id, "1", {
+      persistedPaths: ["."],
+      build: [
+        'echo "plain: $NPM_TOKEN"',
+        "sleep 1.2",
+        'printf "split: %s" "$(printf %s "$NPM_TOKEN" | cut -c1-10)"',
+        "sleep 3",
+        'printf "%s\\n" "$(printf %s "$NPM_TOKEN" | cut -c11-)"',
+        "env | grep NPM_TOKEN",
+      ].join("; "),
+    });
+    // While the build sleeps between the halves, the live log has the line's start but not the secret's.
+    let live = "";
+    let status = "";
+    const deadline = Date.now() + 45_000;
+    while (!/^split: /m.test(live) && Date.now() < deadline) {
+      const res = await call("GET", `/api/template-builds/${uploaded.build.id}/log`, { user });
+      status = res.headers.get("x-build-status") ?? "";
+      live = await res.text();
+      if (!/^split: /m.test(live)) await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(status).toBe("building");
+    expect(live).toMatch(/^split: $/m);
+    const build = await waitForBuild(user, uploaded.build.id, finished);
+    expect(build.status).toBe("succeeded");
+    for (const reader of [user, viewer]) {
+      const log = await (await call("GET", `/api/template-builds/${build.id}/log`, { user: reader })).text();
+      expect(log).toContain("plain: ***");
+      expect(log).toContain("split: ***");
+      expect(log).toContain("NPM_TOKEN=***");
+      expect(log).not.toContain(secret.slice(0, 10));
+      expect(log).not.toContain(secret.slice(10));
+    }
+  });
+});
+
 describe("build routes", () => {
   it("answers bad status filters with 400 and another workspace's build with 404", async () => {
     const user = await createTestUser();

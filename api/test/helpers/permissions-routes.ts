@@ -264,7 +264,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/me/dotfiles": "signed-in",
   "POST /api/me/dotfiles": ["signed-in", { body: () => ({ url: "https://example.com/dotfiles.git" }) }],
   "DELETE /api/me/dotfiles": "signed-in",
-  "GET /api/sessions/:sessionId/dotfiles": "sessions.read",
+  "GET /api/sessions/:sessionId/dotfiles": "runtime.access",
   "POST /api/sessions/:sessionId/dotfiles/apply": ["runtime.access", { ok: [400, 409, 502, 503] }],
   "POST /api/sessions/:sessionId/git/clone": [
     "runtime.access",

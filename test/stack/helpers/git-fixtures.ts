@@ -19,13 +19,18 @@ export function privateRepo(): string {
   git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first"], work);
   git(["clone", "-q", "--bare", work, path.join(root, "private.git")], root);
   git(["clone", "-q", "--bare", work, path.join(root, "other.git")], root);
-  // A dotfiles repository whose install.sh leaves a mark in HOME (the workspace).
+  // A dotfiles repository whose install.sh leaves a mark in HOME (the workspace) and, like a careless
+  // script, prints the git token it finds in its environment.
   const dots = mkdtempSync(path.join(os.tmpdir(), "bf-git-dots-"));
   git(["init", "-q", "-b", "main"], dots);
   writeFileSync(path.join(dots, ".aliases"), "alias ll='ls -l'\n");
-  writeFileSync(path.join(dots, "install.sh"), '#!/bin/sh\necho "installing dotfiles"\necho done > "$HOME/installed-by-dotfiles"\n', {
-    mode: 0o755,
-  });
+  writeFileSync(
+    path.join(dots, "install.sh"),
+    '#!/bin/sh\necho "installing dotfiles"\necho "token for pushes: $BF_GIT_TOKEN"\necho done > "$HOME/installed-by-dotfiles"\n',
+    {
+      mode: 0o755,
+    },
+  );
   git(["add", "."], dots);
   git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "dots"], dots);
   git(["clone", "-q", "--bare", dots, path.join(root, "dotfiles.git")], root);

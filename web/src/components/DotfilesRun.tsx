@@ -1,10 +1,13 @@
 import { sessionDotfilesResponse } from "@burstflare/sdk/schemas/dotfiles";
 import { useQuery } from "@tanstack/react-query";
 import { client } from "../api/client";
+import { useCan } from "../api/queries/workspaces";
 
-/** The startup card's dotfiles part: the last run in this session, its status and output. */
+/** The startup card's dotfiles part: the last run in this session, its status and output (not for viewers). */
 export function DotfilesRun({ sessionId }: { sessionId: string }) {
+  const allowed = useCan("runtime.access");
   const q = useQuery({
+    enabled: allowed,
     queryKey: ["sessions", sessionId, "dotfiles"],
     queryFn: () => client.call("GET /api/sessions/{sessionId}/dotfiles", { params: { sessionId }, schema: sessionDotfilesResponse }),
     refetchInterval: 15_000,

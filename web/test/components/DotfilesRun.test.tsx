@@ -1,23 +1,25 @@
+import type { Workspace } from "@burstflare/sdk/schemas/workspaces";
+import type { Role } from "@burstflare/sdk/states";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { workspacesQuery } from "../../src/api/queries/workspaces";
 import { DotfilesRun } from "../../src/components/DotfilesRun";
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
-function renderWith(body: unknown): QueryClient {
+function renderWith(body: unknown, role: Role = "member"): { qc: QueryClient; fetch: ReturnType<typeof vi.fn> } {
   const qc = new QueryClient();
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async () => json(200, body)),
-  );
+  qc.setQueryData(workspacesQuery().queryKey, [{ id: "ws_1", name: "w", role, current: true } as unknown as Workspace]);
+  const fetch = vi.fn(async () => json(200, body));
+  vi.stubGlobal("fetch", fetch);
   render(
     <QueryClientProvider client={qc}>
       <DotfilesRun sessionId="ses_1" />
     </QueryClientProvider>,
   );
-  return qc;
+  return { qc, fetch };
 }
 
 describe("dotfiles in the startup card", () => {
@@ -36,8 +38,18 @@ describe("dotfiles in the startup card", () => {
   });
 
   it("shows nothing for a session without dotfiles", async () => {
-    const qc = renderWith({ run: null });
+    const { qc } = renderWith({ run: null });
     await waitFor(() => expect(qc.getQueryState(["sessions", "ses_1", "dotfiles"])?.status).toBe("success"));
+    expect(screen.queryByTestId("dotfiles-run")).toBeNull();
+  });
+
+  it("asks nothing and shows nothing to a viewer (the output is for those with runtime access)", async () => {
+    const { qc, fetch } = renderWith(
+      { run: { url: "https://x/dots.git", status: "applied", output: "ok", at: "2026-01-01T00:00:00Z" } },
+      "viewer",
+    );
+    await waitFor(() => expect(qc.getQueryState(["sessions", "ses_1", "dotfiles"])?.fetchStatus).toBe("idle"));
+    expect(fetch).not.toHaveBeenCalled();
     expect(screen.queryByTestId("dotfiles-run")).toBeNull();
   });
 });

@@ -147,7 +147,8 @@ router.openapi(
     path: "/api/sessions/{sessionId}/dotfiles",
     tags,
     summary: "The last dotfiles run of a session: status and the tail of its output",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    // Install output is the owner's environment at work: those who may use the runtime, not viewers.
+    middleware: [requireAuth, requirePermission("runtime.access")] as const,
     request: { params: z.object({ sessionId: idSchema }) },
     responses: { 200: jsonResponse(sessionDotfilesResponse), ...errorResponses },
   }),
@@ -175,7 +176,7 @@ router.openapi(
     const source = (await userInWorkspace(c.env, row.ownerId, row.workspaceId)) ? await getUserDotfiles(c.env, row.ownerId) : null;
     if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
-    return c.json(await applyDotfiles(c.env, row.id, runningAgent(c.env, row.id), source), 200);
+    return c.json(await applyDotfiles(c.env, row, runningAgent(c.env, row.id), source), 200);
   },
 );
 
