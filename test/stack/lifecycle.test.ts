@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, runtimeApi, sessionAction, until } from "./helpers/api";
 import { killRuntime, processAlive, runtimesOf } from "./helpers/runtime-host";
 import { saveSnapshot } from "./helpers/snapshots";
+import { readSSE } from "./helpers/sse";
 import { createStackTemplate } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
@@ -125,22 +126,3 @@ describe("session lifecycle on the local driver", () => {
     expect((await readFile(user, session.id, "unsaved.txt")).status).toBe(404);
   });
 });
-
-/** Reads an SSE response until `done(text)` holds; returns everything read. */
-async function readSSE(res: Response, done: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const timer = setTimeout(() => reader.cancel(), timeoutMs);
-  try {
-    while (!done(text)) {
-      const { value, done: end } = await reader.read();
-      if (end) throw new Error(`event stream ended before the condition; got: ${text.slice(-800)}`);
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    clearTimeout(timer);
-    await reader.cancel().catch(() => {});
-  }
-  return text;
-}

@@ -13,6 +13,7 @@ import { restoreAndBootstrap } from "./boot";
 import type { SessionCore } from "./core";
 import { keepAfterStop } from "./kept-workspace";
 import { getSessionById } from "./records";
+import { secretMaskOf } from "./runtime-secrets";
 
 export interface Actor {
   userId: string | null;
@@ -83,10 +84,14 @@ async function boot(core: SessionCore): Promise<void> {
   if (!row) throw new ApiError("not_found", "session not found");
   const config = row.config;
   await core.apply({ state: "starting", phase: "provisioning", fields: { runtimeStatus: "provisioning", runtimeState: null } });
+  // Boot messages (clone and bootstrap output in warnings, a failure's reason) are session events
+  // every viewer reads: they carry no secret value of the runtime's environment.
+  let mask = secretMaskOf({}, {});
   try {
     const secrets = await secretsEnvFor(core.env, r.workspaceId);
     // The owner's git token, offered by a credential helper (api/src/git/credentials.ts).
     const git = await gitSessionEnv(core.env, row.ownerId, r.workspaceId);
+    mask = secretMaskOf(secrets, git);
     // One runtime per session: whatever an earlier, interrupted start left behind goes first.
     await core.driver.stop(r.sessionId).catch(() => {});
     // A driver that keeps disk may hand back the folder its last stop sealed for this very restore
@@ -122,9 +127,9 @@ async function boot(core: SessionCore): Promise<void> {
       fetchAgent: core.fetchAgentFor(info),
       phase: async (phase, message) => {
         timer.mark(phase);
-        await core.apply({ phase, message, fields: { runtimeStatus: phase } });
+        await core.apply({ phase, message: message === undefined ? undefined : mask.apply(message), fields: { runtimeStatus: phase } });
       },
-      warn: (message) => core.emit("warning", message),
+      warn: (message) => core.emit("warning", mask.apply(message)),
       kept,
     });
     const t = now();
@@ -142,9 +147,10 @@ async function boot(core: SessionCore): Promise<void> {
       reason: errorMessage(err),
     });
     await teardownRuntime(core);
-    await core.apply({ state: "failed", message: `start failed: ${errorMessage(err)}`, fields: { runtimeStatus: "none" } });
+    const reason = mask.apply(errorMessage(err));
+    await core.apply({ state: "failed", message: `start failed: ${reason}`, fields: { runtimeStatus: "none" } });
     void timer.finish(core.env, measured, false);
-    throw err instanceof ApiError ? err : new ApiError("runtime_unavailable", `start failed: ${errorMessage(err)}`);
+    throw err instanceof ApiError ? err : new ApiError("runtime_unavailable", `start failed: ${reason}`);
   }
 }
 
