@@ -30,7 +30,7 @@ export function normalizeBaseURL(raw: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-export const serverCredentialsSchema = z.object({
+const serverCredentialsSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string().nullable(),
   /** Epoch ms after which the access token is refreshed before use. */

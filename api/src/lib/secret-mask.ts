@@ -6,7 +6,7 @@
  */
 export const MASKED = "***";
 /** Shorter values would blank ordinary words all over a log; no real credential is this short. */
-export const MIN_MASKED_LENGTH = 4;
+const MIN_MASKED_LENGTH = 4;
 
 export class SecretMask {
   private readonly values: string[];

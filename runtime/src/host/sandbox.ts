@@ -17,7 +17,7 @@ import { helperEnv, requireHelper } from "./system";
  *   only when BURSTFLARE_SANDBOX=plain asks for it, for trusted code.
  * - "unavailable": neither was possible or allowed; the host refuses to start runtimes.
  */
-export type SandboxMode = "uid" | "plain";
+type SandboxMode = "uid" | "plain";
 
 interface IdentityFiles {
   passwd: string;
