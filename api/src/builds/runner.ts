@@ -6,6 +6,7 @@ import type { AppBindings } from "../env";
 import { runClone } from "../git/clone";
 import { gitSessionEnv } from "../git/credentials";
 import { dbOf } from "../lib/db";
+import { ndjsonValues } from "../lib/ndjson";
 import { now } from "../lib/time";
 import { getRuntimeDriver } from "../runtime-drivers/select";
 import { buildArtifactKey, buildLogKey } from "../templates/keys";
@@ -147,33 +148,19 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
   });
   if (!res.ok || !res.body) throw new Error(`exec failed: ${res.status} ${await res.text()}`);
   let result: CommandResult | null = null;
-  let buffered = "";
-  const decoder = new TextDecoder();
-  const handleLine = (line: string) => {
-    if (!line.trim()) return;
-    const event = execEvent.parse(JSON.parse(line));
-    if (event.type === "output") log.append(event.data);
-    else result = { exitCode: event.code, signal: event.signal, durationMs: event.durationMs };
-  };
   try {
-    for await (const chunk of res.body) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let nl = buffered.indexOf("\n");
-      while (nl >= 0) {
-        handleLine(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
-        nl = buffered.indexOf("\n");
-      }
+    for await (const value of ndjsonValues(res.body)) {
+      const event = execEvent.parse(value);
+      if (event.type === "output") log.append(event.data);
+      else result = { exitCode: event.code, signal: event.signal, durationMs: event.durationMs };
     }
-    handleLine(buffered + decoder.decode());
   } finally {
     await log.flush();
   }
   if (!result) throw new Error("the build step's output ended without an exit status");
-  const done: CommandResult = result;
-  log.note(`build step exited with ${done.signal ? `signal ${done.signal}` : `code ${done.exitCode}`} after ${done.durationMs} ms`);
+  log.note(`build step exited with ${result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`} after ${result.durationMs} ms`);
   await log.flush();
-  return done;
+  return result;
 }
 
 /** Streams the persisted paths from the agent to R2, hashing on the way and checking the agent's hash. */

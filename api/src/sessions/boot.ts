@@ -6,6 +6,7 @@ import type { AppBindings } from "../env";
 import { cloneGitSource } from "../git/clone";
 import { dotfilesAtBoot } from "../git/dotfiles";
 import { dbOf } from "../lib/db";
+import { ndjsonValues } from "../lib/ndjson";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, type SessionRef } from "../snapshots/store";
 import { bundleSha256 } from "../templates/templates-repo";
 import type { SessionConfig } from "./records";
@@ -22,7 +23,6 @@ export interface BootContext {
   kept?: boolean;
 }
 
-const decoder = new TextDecoder();
 const OUTPUT_TAIL_CHARS = 2000;
 
 async function sha256Of(env: AppBindings, table: "artifact" | "bundle", key: string): Promise<string | null> {
@@ -60,31 +60,18 @@ export async function execInRuntime(
     body: JSON.stringify({ command, env }),
   });
   if (!res.ok || !res.body) throw new ApiError("runtime_unavailable", `agent refused exec: ${res.status}`);
-  let buffered = "";
   let output = "";
   let exit: Extract<ExecEvent, { type: "exit" }> | null = null;
-  const handle = (line: string) => {
-    if (!line.trim()) return;
-    const parsed = execEvent.safeParse(JSON.parse(line));
-    if (!parsed.success) return;
+  for await (const value of ndjsonValues(res.body)) {
+    const parsed = execEvent.safeParse(value);
+    if (!parsed.success) continue;
     if (parsed.data.type === "output") {
       output = (output + parsed.data.data).slice(-OUTPUT_TAIL_CHARS);
       onOutput?.(parsed.data.data);
     } else exit = parsed.data;
-  };
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl = buffered.indexOf("\n");
-    while (nl >= 0) {
-      handle(buffered.slice(0, nl));
-      buffered = buffered.slice(nl + 1);
-      nl = buffered.indexOf("\n");
-    }
   }
-  handle(buffered);
-  const done = exit as Extract<ExecEvent, { type: "exit" }> | null;
-  if (!done) throw new ApiError("runtime_unavailable", "agent exec ended without an exit status");
-  return { code: done.code, signal: done.signal, output };
+  if (!exit) throw new ApiError("runtime_unavailable", "agent exec ended without an exit status");
+  return { code: exit.code, signal: exit.signal, output };
 }
 
 /**

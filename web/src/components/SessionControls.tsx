@@ -3,7 +3,7 @@ import { useState } from "react";
 import { actionsFor, type SessionAction, useSessionAction } from "../api/queries/sessions";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { AlertIcon, PlayIcon, RestartIcon, StopIcon, TrashIcon } from "./icons";
-import { describeError } from "./states";
+import { errorLine } from "./states";
 
 const LABEL: Record<SessionAction, string> = { start: "Start", stop: "Stop", restart: "Restart", delete: "Delete" };
 const ICON = { start: PlayIcon, stop: StopIcon, restart: RestartIcon, delete: TrashIcon } as const;
@@ -61,20 +61,13 @@ export function SessionControls({ session, compact, canLifecycle = true, onDelet
       {mutation.isError &&
         mutation.variables?.id === session.id &&
         (compact ? (
-          <span
-            className="icon-btn"
-            role="alert"
-            title={`${describeError(mutation.error).title}: ${mutation.error.message}`}
-            style={{ color: "var(--bad)" }}
-          >
+          <span className="icon-btn" role="alert" title={errorLine(mutation.error)} style={{ color: "var(--bad)" }}>
             <AlertIcon size={15} />
-            <span className="sr-only">
-              {describeError(mutation.error).title}: {mutation.error.message}
-            </span>
+            <span className="sr-only">{errorLine(mutation.error)}</span>
           </span>
         ) : (
           <span className="small" role="alert" style={{ color: "var(--bad)" }}>
-            {describeError(mutation.error).title}: {mutation.error.message}
+            {errorLine(mutation.error)}
           </span>
         ))}
       <ConfirmDialog

@@ -65,6 +65,11 @@ export function describeError(error: unknown): { title: string; detail: string }
   return { title: "Something went wrong", detail: error instanceof Error ? error.message : String(error) };
 }
 
+/** An error as one line of text, for the places too small for an ErrorState. */
+export function errorLine(error: unknown): string {
+  return `${describeError(error).title}: ${error instanceof Error ? error.message : ""}`;
+}
+
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { title, detail } = describeError(error);
   return (

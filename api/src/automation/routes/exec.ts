@@ -24,9 +24,10 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
+import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { requireAuth, requirePermission } from "../../middleware/auth";
-import { agentJSON, callAgent, ndjsonReader } from "../../sessions/agent-call";
+import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { requireSession } from "../../sessions/records";
 
 /**
@@ -82,8 +83,7 @@ router.openapi(
     if (stream) return sseOf(res.body);
     const out = { stdout: "", stderr: "" };
     let exit: RunExit | null = null;
-    const lines = ndjsonReader(res.body);
-    for (let event = (await lines.next()) as RunEvent | null; event; event = (await lines.next()) as RunEvent | null) {
+    for await (const event of ndjsonValues(res.body) as AsyncIterable<RunEvent>) {
       if (event.type === "stdout" || event.type === "stderr") out[event.type] += event.data;
       else if (event.type === "exit") exit = event;
     }

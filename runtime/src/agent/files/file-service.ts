@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, type ReadStream, type Stats } from "node:fs";
+import { createReadStream, type ReadStream, type Stats } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { ApiError } from "@burstflare/sdk/errors";
 import type { FileEntry } from "@burstflare/sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { WorkspacePaths } from "./workspace-paths";
+import { writeCapped } from "./write-capped";
 
 /** Largest file the editor may write in one request. */
 export const MAX_WRITE_BYTES = 64 * 1024 * 1024;
@@ -70,24 +70,15 @@ export class FileService {
     if (existing?.isDirectory()) throw new ApiError("conflict", `${input} is a directory`);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = path.join(path.dirname(target), `.${path.basename(target)}.bf-${randomBytes(4).toString("hex")}`);
-    let written = 0;
-    try {
-      await pipeline(
-        body,
-        async function* limit(source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            written += chunk.length;
-            if (written > MAX_WRITE_BYTES) throw new ApiError("payload_too_large", `files are limited to ${MAX_WRITE_BYTES} bytes`);
-            yield chunk;
-          }
-        },
-        createWriteStream(temp, { mode: existing ? existing.mode & 0o7777 : 0o644 }),
-      );
-      await fs.rename(temp, target);
-    } catch (err) {
+    await writeCapped(body, temp, {
+      maxBytes: MAX_WRITE_BYTES,
+      tooLarge: `files are limited to ${MAX_WRITE_BYTES} bytes`,
+      mode: existing ? existing.mode & 0o7777 : 0o644,
+    });
+    await fs.rename(temp, target).catch(async (err) => {
       await fs.rm(temp, { force: true });
       throw err;
-    }
+    });
     this.activity.touch("files");
     return toEntry(file.rel, await fs.lstat(file.abs));
   }

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { ApiError } from "@burstflare/sdk/errors";
+import { writeCapped } from "../files/write-capped";
 
 export interface ReceivedBody {
   file: string;
@@ -21,24 +20,11 @@ export async function receiveToTempFile(req: IncomingMessage, dir: string, maxBy
 /** Writes `source` to `file` while hashing it, refusing more than maxBytes; a failed write leaves no file. */
 export async function writeHashed(source: AsyncIterable<Buffer>, file: string, maxBytes = Number.POSITIVE_INFINITY): Promise<ReceivedBody> {
   const hash = createHash("sha256");
-  let bytes = 0;
-  try {
-    await pipeline(
-      source,
-      async function* tap(chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          bytes += chunk.length;
-          if (bytes > maxBytes) throw new ApiError("payload_too_large", `archive exceeds ${maxBytes} bytes`);
-          hash.update(chunk);
-          yield chunk;
-        }
-      },
-      createWriteStream(file),
-    );
-  } catch (err) {
-    await fs.rm(file, { force: true });
-    throw err;
-  }
+  const bytes = await writeCapped(source, file, {
+    maxBytes,
+    tooLarge: `archive exceeds ${maxBytes} bytes`,
+    onChunk: (chunk) => hash.update(chunk),
+  });
   return { file, sha256: hash.digest("hex"), bytes };
 }
 

@@ -1,7 +1,7 @@
 import { useQueries, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { MAX_EDITABLE_BYTES, parentDir, readFile, treeQuery, useWriteFile } from "../../api/queries/files";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 
 export interface OpenFile {
   path: string;
@@ -65,7 +65,7 @@ export function useOpenFiles(sessionId: string) {
           ),
         );
       } catch (err) {
-        patch(path, { loading: false, error: `${describeError(err).title}: ${err instanceof Error ? err.message : ""}` });
+        patch(path, { loading: false, error: errorLine(err) });
       }
     },
     [sessionId, patch],
@@ -125,7 +125,7 @@ export function useOpenFiles(sessionId: string) {
         const entry = await write.mutateAsync({ path, text });
         patch(path, { saved: text, mtimeMs: entry.mtimeMs, saving: false, conflict: null, error: null, notice: null });
       } catch (err) {
-        patch(path, { saving: false, error: `Save failed — ${describeError(err).title}: ${err instanceof Error ? err.message : ""}` });
+        patch(path, { saving: false, error: `Save failed — ${errorLine(err)}` });
       }
     },
     [patch, write],

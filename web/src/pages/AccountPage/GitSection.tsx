@@ -5,6 +5,7 @@ import { KeyIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
+import { AccountSection } from "./AccountSection";
 
 /**
  * The git token and the dotfiles repository of docs/git.md. The token field is write-only: the
@@ -38,12 +39,7 @@ export function GitSection(p: GitProps) {
     }
   }, [p.saved]);
   return (
-    <section className="card stack" aria-labelledby="git-title" data-testid="git-section">
-      <div className="card-header">
-        <h2 id="git-title">
-          <KeyIcon /> Git and dotfiles
-        </h2>
-      </div>
+    <AccountSection id="git" testId="git-section" icon={<KeyIcon />} title="Git and dotfiles">
       <p className="muted small">
         Your token is offered to git in your sessions for one host, through a credential helper: it is never written to the workspace and
         never shown again.
@@ -120,6 +116,6 @@ export function GitSection(p: GitProps) {
           Save dotfiles
         </button>
       </form>
-    </section>
+    </AccountSection>
   );
 }

@@ -5,6 +5,7 @@ import { KeyIcon, PencilIcon, PlusIcon } from "../../components/icons";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import { AccountList, type AccountListData } from "./AccountList";
+import { AccountSection } from "./AccountSection";
 
 export interface PasskeysProps extends AccountListData<Passkey> {
   adding: boolean;
@@ -18,15 +19,17 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
   const [draft, setDraft] = useState("");
   const last = (list?.length ?? 0) <= 1;
   return (
-    <section className="card stack" aria-labelledby="passkeys-title" data-testid="passkeys-section">
-      <div className="card-header">
-        <h2 id="passkeys-title">
-          <KeyIcon /> Passkeys
-        </h2>
+    <AccountSection
+      id="passkeys"
+      testId="passkeys-section"
+      icon={<KeyIcon />}
+      title="Passkeys"
+      action={
         <button type="button" className="btn btn-sm" onClick={() => onAdd(undefined)} disabled={adding}>
           <PlusIcon /> {adding ? "Waiting for your passkey…" : "Add a passkey"}
         </button>
-      </div>
+      }
+    >
       <AccountList loading={loading} error={error} testId="passkey-list">
         {list?.map((p) => (
           <li key={p.id} className="account-row" data-testid="passkey-row">
@@ -77,6 +80,6 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
           </li>
         ))}
       </AccountList>
-    </section>
+    </AccountSection>
   );
 }

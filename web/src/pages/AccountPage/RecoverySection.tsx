@@ -1,6 +1,7 @@
 import { RecoveryCodes } from "../../auth/RecoveryCodes";
 import { ShieldIcon } from "../../components/icons";
 import { ErrorState } from "../../components/states";
+import { AccountSection } from "./AccountSection";
 
 export interface RecoveryProps {
   remaining: number | undefined;
@@ -12,20 +13,21 @@ export interface RecoveryProps {
 
 export function RecoverySection({ remaining, codes, busy, error, onRegenerate }: RecoveryProps) {
   return (
-    <section className="card stack" aria-labelledby="recovery-title">
-      <div className="card-header">
-        <h2 id="recovery-title">
-          <ShieldIcon /> Recovery codes
-        </h2>
+    <AccountSection
+      id="recovery"
+      icon={<ShieldIcon />}
+      title="Recovery codes"
+      action={
         <button type="button" className="btn btn-sm" onClick={onRegenerate} disabled={busy} data-testid="regenerate-recovery-codes">
           {busy ? "Generating…" : "Generate new codes"}
         </button>
-      </div>
+      }
+    >
       <p className="muted" data-testid="recovery-remaining">
         {remaining === undefined ? "\u00a0" : `${remaining} of 10 unused.`} Generating new codes makes all old ones stop working.
       </p>
       {error ? <ErrorState error={error} /> : null}
       {codes && <RecoveryCodes codes={codes} />}
-    </section>
+    </AccountSection>
   );
 }

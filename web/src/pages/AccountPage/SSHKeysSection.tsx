@@ -5,6 +5,7 @@ import { KeyIcon } from "../../components/icons";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import { AccountList, type AccountListData } from "./AccountList";
+import { AccountSection } from "./AccountSection";
 
 export interface SSHKeysProps extends AccountListData<SSHKey> {
   adding: boolean;
@@ -23,12 +24,7 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
     }
   }, [added]);
   return (
-    <section className="card stack" aria-labelledby="ssh-title" data-testid="ssh-keys-section">
-      <div className="card-header">
-        <h2 id="ssh-title">
-          <KeyIcon /> SSH keys
-        </h2>
-      </div>
+    <AccountSection id="ssh" testId="ssh-keys-section" icon={<KeyIcon />} title="SSH keys">
       <p className="muted small">
         Public keys allowed to SSH into your sessions. <code>flare ssh</code> adds its own key automatically (marked managed).
       </p>
@@ -72,6 +68,6 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
           </li>
         ))}
       </AccountList>
-    </section>
+    </AccountSection>
   );
 }

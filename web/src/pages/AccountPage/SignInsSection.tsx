@@ -2,6 +2,7 @@ import type { SignIn } from "@burstflare/sdk/schemas/auth";
 import { MonitorIcon, TerminalIcon } from "../../components/icons";
 import { timeAgo } from "../../components/time";
 import { AccountList, type AccountListData } from "./AccountList";
+import { AccountSection } from "./AccountSection";
 
 export interface SignInsProps extends AccountListData<SignIn> {
   onRevoke: (id: string) => void;
@@ -37,15 +38,17 @@ function deviceLabel(s: SignIn): string {
 
 export function SignInsSection({ list, loading, error, onRevoke, onRevokeAll, currentId }: SignInsProps & { currentId: string | null }) {
   return (
-    <section className="card stack" aria-labelledby="sign-ins-title" data-testid="sign-ins-section">
-      <div className="card-header">
-        <h2 id="sign-ins-title">
-          <MonitorIcon /> Sign-ins
-        </h2>
+    <AccountSection
+      id="sign-ins"
+      testId="sign-ins-section"
+      icon={<MonitorIcon />}
+      title="Sign-ins"
+      action={
         <button type="button" className="btn btn-sm btn-danger" onClick={onRevokeAll}>
           Sign out everywhere
         </button>
-      </div>
+      }
+    >
       <AccountList loading={loading} error={error}>
         {list?.map((s) => (
           <li key={s.id} className="account-row" data-testid="sign-in-row" data-kind={s.kind}>
@@ -66,6 +69,6 @@ export function SignInsSection({ list, loading, error, onRevoke, onRevokeAll, cu
           </li>
         ))}
       </AccountList>
-    </section>
+    </AccountSection>
   );
 }

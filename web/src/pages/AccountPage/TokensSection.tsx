@@ -7,6 +7,7 @@ import { Select } from "../../components/Select";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import { AccountList, type AccountListData } from "./AccountList";
+import { AccountSection } from "./AccountSection";
 
 /** How long a new token lives, in days; the empty value never expires. */
 const TOKEN_LIFETIMES = [
@@ -28,12 +29,7 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
   const [name, setName] = useState("");
   const [days, setDays] = useState("90");
   return (
-    <section className="card stack" aria-labelledby="tokens-title" data-testid="tokens-section">
-      <div className="card-header">
-        <h2 id="tokens-title">
-          <CodeIcon /> API tokens
-        </h2>
-      </div>
+    <AccountSection id="tokens" testId="tokens-section" icon={<CodeIcon />} title="API tokens">
       <p className="muted small">
         For scripts and CI: send as <code>Authorization: Bearer …</code>. Tokens act in your current workspace.
       </p>
@@ -75,6 +71,6 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
           </li>
         ))}
       </AccountList>
-    </section>
+    </AccountSection>
   );
 }

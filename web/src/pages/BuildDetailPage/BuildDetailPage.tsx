@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router";
 import { buildArtifactURL, buildQuery, isBuildActive, useBuildLog, useRetryBuild } from "../../api/queries/builds";
 import { useCan } from "../../api/queries/workspaces";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 import { BuildDetailPageView } from "./BuildDetailPageView";
 
 export function BuildDetailPage() {
@@ -22,7 +22,7 @@ export function BuildDetailPage() {
       artifactURL={buildArtifactURL(id)}
       canRetry={canRetry}
       retrying={retry.isPending}
-      retryError={retry.error ? `${describeError(retry.error).title}: ${retry.error.message}` : null}
+      retryError={retry.error ? errorLine(retry.error) : null}
       onRetryBuild={() => retry.mutate(id)}
       onRetry={() => query.refetch()}
     />

@@ -38,40 +38,38 @@ export function TemplatesCard({ templates, loading, error, canStart, starting, o
       loading={loading}
       error={error}
       skeletonLines={2}
-      isEmpty={usable.length === 0}
+      rows={usable}
+      limit={5}
       empty={
         <EmptyState title="No templates yet">
           <Link to="/templates">Create one</Link> from a folder of files and a manifest.
         </EmptyState>
       }
-    >
-      <ul className="session-rows">
-        {usable.slice(0, 5).map((t) => (
-          <li key={t.id} className="session-row">
-            <Link to={`/templates/${t.id}`} className="session-row-main">
-              <span className="strong-link">
-                {t.name} {t.builtin && <span className="badge">built in</span>}
-              </span>
-              <span className="small subtle">
-                {t.activeVersion ? `v${t.activeVersion}` : ""}
-                {t.previewPort ? ` · preview :${t.previewPort}` : ""}
-              </span>
-            </Link>
-            {canStart && (
-              <button
-                type="button"
-                className="btn btn-sm"
-                onClick={() => onStart(t)}
-                disabled={starting !== null}
-                title={`New session from ${t.name}`}
-              >
-                {starting === t.id ? <span className="spinner" aria-hidden /> : <PlayIcon size={12} />} Start
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-    </DashboardListCard>
+      renderRow={(t) => (
+        <li key={t.id} className="session-row">
+          <Link to={`/templates/${t.id}`} className="session-row-main">
+            <span className="strong-link">
+              {t.name} {t.builtin && <span className="badge">built in</span>}
+            </span>
+            <span className="small subtle">
+              {t.activeVersion ? `v${t.activeVersion}` : ""}
+              {t.previewPort ? ` · preview :${t.previewPort}` : ""}
+            </span>
+          </Link>
+          {canStart && (
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => onStart(t)}
+              disabled={starting !== null}
+              title={`New session from ${t.name}`}
+            >
+              {starting === t.id ? <span className="spinner" aria-hidden /> : <PlayIcon size={12} />} Start
+            </button>
+          )}
+        </li>
+      )}
+    />
   );
 }
 
@@ -87,24 +85,22 @@ export function BuildsCard({ builds, loading, error }: { builds: Build[] | undef
       loading={loading}
       error={error}
       skeletonLines={2}
-      isEmpty={!builds?.length}
+      rows={builds}
+      limit={5}
       empty={<EmptyState title="No builds yet">Uploading a template version starts one.</EmptyState>}
-    >
-      <ul className="session-rows">
-        {builds?.slice(0, 5).map((b) => (
-          <li key={b.id}>
-            <Link to={`/builds/${b.id}`} className="session-row" style={{ textDecoration: "none" }}>
-              <span className="session-row-main">
-                <span className="strong-link">
-                  {b.templateName} <span className="muted">v{b.version}</span>
-                </span>
-                <span className="small subtle">{timeAgo(b.updatedAt)}</span>
+      renderRow={(b) => (
+        <li key={b.id}>
+          <Link to={`/builds/${b.id}`} className="session-row" style={{ textDecoration: "none" }}>
+            <span className="session-row-main">
+              <span className="strong-link">
+                {b.templateName} <span className="muted">v{b.version}</span>
               </span>
-              <span className={`badge ${BUILD_TONE[b.status]}`}>{b.status.replace("_", " ")}</span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </DashboardListCard>
+              <span className="small subtle">{timeAgo(b.updatedAt)}</span>
+            </span>
+            <span className={`badge ${BUILD_TONE[b.status]}`}>{b.status.replace("_", " ")}</span>
+          </Link>
+        </li>
+      )}
+    />
   );
 }

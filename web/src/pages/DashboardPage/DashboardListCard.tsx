@@ -3,8 +3,8 @@ import { Link } from "react-router";
 import { ArrowRightIcon } from "../../components/icons";
 import { CardListBody } from "../../components/states";
 
-/** A dashboard card with the first rows of one area: heading, a link to the area's page, then loading / error / empty / rows. */
-export function DashboardListCard({
+/** A dashboard card with the first `limit` rows of one area: heading, a link to the area's page (where the rest are), then loading / error / empty / rows. */
+export function DashboardListCard<T>({
   testId,
   icon,
   title,
@@ -14,9 +14,11 @@ export function DashboardListCard({
   error,
   onRetry,
   skeletonLines,
-  isEmpty,
+  rows,
+  limit,
+  renderRow,
+  listTestId,
   empty,
-  children,
 }: {
   testId?: string;
   icon: ReactNode;
@@ -27,9 +29,12 @@ export function DashboardListCard({
   error: unknown;
   onRetry?: () => void;
   skeletonLines: number;
-  isEmpty: boolean;
+  rows: readonly T[] | undefined;
+  limit: number;
+  /** One `<li>`, keyed. */
+  renderRow: (row: T) => ReactNode;
+  listTestId?: string;
   empty: ReactNode;
-  children: ReactNode;
 }) {
   return (
     <section className="card" style={{ padding: 0 }} data-testid={testId}>
@@ -46,11 +51,13 @@ export function DashboardListCard({
         error={error}
         onRetry={onRetry}
         skeletonLines={skeletonLines}
-        isEmpty={isEmpty}
+        isEmpty={!rows?.length}
         empty={empty}
         statePadding="1rem 1.25rem"
       >
-        {children}
+        <ul className="session-rows" data-testid={listTestId}>
+          {rows?.slice(0, limit).map(renderRow)}
+        </ul>
       </CardListBody>
     </section>
   );

@@ -9,7 +9,7 @@ import { snapshotsQuery } from "../../api/queries/snapshots";
 import { templatesQuery } from "../../api/queries/templates";
 import { planQuery, useCan } from "../../api/queries/workspaces";
 import { useWorkspaceSessionEvents } from "../../api/workspace-events";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 import { NewSessionDialog, type NewSessionInput } from "../SessionsPage/NewSessionDialog";
 import { useTemplateChoices } from "../SessionsPage/use-template-choices";
 import { BuildsCard, TemplatesCard } from "./DashboardCards";
@@ -82,7 +82,7 @@ export function DashboardPage() {
         templates={choices.choices}
         defaultName={defaultName}
         busy={create.isPending}
-        error={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}
+        error={create.error ? errorLine(create.error) : null}
         onCancel={() => setDialogOpen(false)}
         onCreate={createAndOpen}
       />

@@ -126,19 +126,16 @@ export function DashboardPageView({
             error={sessions.error}
             onRetry={sessions.refetch}
             skeletonLines={3}
-            isEmpty={list.length === 0}
+            rows={sorted}
+            limit={8}
+            listTestId="dashboard-sessions"
             empty={
               <EmptyState icon={<CodeIcon size={28} />} title="No sessions yet">
                 Start one from the guide above.
               </EmptyState>
             }
-          >
-            <ul className="session-rows" data-testid="dashboard-sessions">
-              {sorted.slice(0, 8).map((s) => (
-                <li key={s.id}>{renderSessionRow(s)}</li>
-              ))}
-            </ul>
-          </DashboardListCard>
+            renderRow={(s) => <li key={s.id}>{renderSessionRow(s)}</li>}
+          />
           {mainCards}
         </div>
 

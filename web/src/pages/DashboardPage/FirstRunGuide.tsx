@@ -1,5 +1,5 @@
 import { BoltIcon, CheckIcon, CodeIcon, GlobeIcon, TerminalIcon } from "../../components/icons";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 
 interface Props {
   busy: boolean;
@@ -52,7 +52,7 @@ export function FirstRunGuide({ busy, error, onStart }: Props) {
         </div>
         {error ? (
           <p className="small" role="alert" style={{ color: "var(--bad)" }}>
-            {describeError(error).title}: {error instanceof Error ? error.message : ""}
+            {errorLine(error)}
           </p>
         ) : null}
       </div>

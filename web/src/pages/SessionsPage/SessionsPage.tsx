@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 import { flattenList, type SessionListFilters, sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
 import { useCan } from "../../api/queries/workspaces";
 import { useWorkspaceSessionEvents } from "../../api/workspace-events";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 import { NewSessionDialog } from "./NewSessionDialog";
 import { SessionsPageView } from "./SessionsPageView";
 import { useTemplateChoices } from "./use-template-choices";
@@ -46,7 +46,7 @@ export function SessionsPage() {
         templates={templates.choices}
         defaultName={defaultName}
         busy={create.isPending}
-        error={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}
+        error={create.error ? errorLine(create.error) : null}
         onCancel={() => setOpen(false)}
         onCreate={(input) =>
           create.mutate(

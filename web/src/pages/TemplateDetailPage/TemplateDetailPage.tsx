@@ -4,7 +4,7 @@ import { useNavigate, useParams } from "react-router";
 import { templateQuery, useArchiveTemplate, useDeleteTemplate, usePromoteVersion, useRollbackTemplate } from "../../api/queries/templates";
 import { useCan } from "../../api/queries/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 import { NewVersionPanel } from "./NewVersionPanel";
 import { type TemplateAction, TemplateDetailPageView } from "./TemplateDetailPageView";
 
@@ -20,7 +20,7 @@ export function TemplateDetailPage() {
   const [confirm, setConfirm] = useState<TemplateAction | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
-  const fail = (err: Error) => setActionError(`${describeError(err).title}: ${err.message}`);
+  const fail = (err: Error) => setActionError(errorLine(err));
   const done = () => setConfirm(null);
   const busy = promote.isPending || rollback.isPending || archive.isPending || remove.isPending;
   const name = query.data?.template.name ?? "this template";

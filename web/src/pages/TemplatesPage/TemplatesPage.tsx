@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { templatesQuery, useCreateTemplate } from "../../api/queries/templates";
 import { useCan } from "../../api/queries/workspaces";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 import { TemplatesPageView } from "./TemplatesPageView";
 
 export function TemplatesPage() {
@@ -17,7 +17,7 @@ export function TemplatesPage() {
       error={query.error}
       canWrite={canWrite}
       creating={create.isPending}
-      createError={create.error ? `${describeError(create.error).title}: ${create.error.message}` : null}
+      createError={create.error ? errorLine(create.error) : null}
       onCreate={(input) => create.mutate(input, { onSuccess: (tpl) => navigate(`/templates/${tpl.id}`) })}
       onRetry={() => query.refetch()}
     />

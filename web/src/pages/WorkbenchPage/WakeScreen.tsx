@@ -1,7 +1,7 @@
 import type { Session, SessionEvent } from "@burstflare/sdk/schemas/sessions";
 import { BoltIcon, PlayIcon } from "../../components/icons";
 import { LifecycleProgress } from "../../components/LifecycleProgress";
-import { describeError } from "../../components/states";
+import { errorLine } from "../../components/states";
 
 interface Props {
   session: Session;
@@ -58,7 +58,7 @@ export function WakeScreen({ session, lastEvent, canStart, starting, startError,
         {lastEvent?.message && inProgress && <p className="small subtle">{lastEvent.message}</p>}
         {startError ? (
           <p className="small" role="alert" style={{ color: "var(--bad)" }}>
-            {describeError(startError).title}: {startError instanceof Error ? startError.message : ""}
+            {errorLine(startError)}
           </p>
         ) : null}
       </div>
