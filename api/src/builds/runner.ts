@@ -9,6 +9,7 @@ import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
 import { now } from "../lib/time";
 import { getRuntimeDriver } from "../runtime-drivers/select";
+import { runtimeSecretMask } from "../sessions/runtime-secrets";
 import { buildArtifactKey, buildLogKey } from "../templates/keys";
 import { parseManifest } from "../templates/templates-repo";
 import { secretsEnvFor } from "../workspaces/secrets";
@@ -116,7 +117,8 @@ export async function importBundle(env: AppBindings, ctx: BuildContext): Promise
 
 /** Runs the manifest's build step, writing its output to the live log line by line. */
 export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Promise<CommandResult> {
-  const log = await BuildLog.open(env.BUCKET, ctx.logKey);
+  // Every member and viewer reads the log: the secrets of the build's environment are masked in it.
+  const log = await BuildLog.open(env.BUCKET, ctx.logKey, await runtimeSecretMask(env, ctx.workspaceId, ctx.userId));
   // What a devcontainer.json import could not honour is said again where the build is read.
   for (const w of ctx.manifest.imported?.warnings ?? []) log.note(`warning: ${formatImportWarning(w)}`);
   if (ctx.manifest.git) {
