@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { deleteTemplatesStatements } from "../templates/templates-repo";
 
 /**
  * The statements of reconcile's purge: which deleted rows are past the retention window, and the
@@ -65,14 +66,10 @@ export async function countUnstoppedSessions(db: Db, workspaceId: string): Promi
 
 /** Removes a deleted workspace and every row keyed by it, together. */
 export async function purgeWorkspaceRows(db: Db, workspaceId: string): Promise<void> {
-  const inTemplates = "template_id IN (SELECT id FROM templates WHERE workspace_id = ?)";
   await db.batch([
     db.statement("DELETE FROM snapshots WHERE workspace_id = ?", workspaceId),
     db.statement("DELETE FROM upload_grants WHERE workspace_id = ?", workspaceId),
-    db.statement(`DELETE FROM template_builds WHERE ${inTemplates}`, workspaceId),
-    db.statement(`DELETE FROM template_releases WHERE ${inTemplates}`, workspaceId),
-    db.statement(`DELETE FROM template_versions WHERE ${inTemplates}`, workspaceId),
-    db.statement("DELETE FROM templates WHERE workspace_id = ?", workspaceId),
+    ...deleteTemplatesStatements(db, { workspaceId }),
     db.statement("DELETE FROM sessions WHERE workspace_id = ?", workspaceId),
     db.statement("DELETE FROM workspace_secrets WHERE workspace_id = ?", workspaceId),
     db.statement("DELETE FROM quota_overrides WHERE workspace_id = ?", workspaceId),
