@@ -5,13 +5,11 @@ import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { sessionStub, unwrap } from "../sessions/stub";
 import {
-  findSessionForRestore,
+  findNamedForRestore,
   findSnapshotForRestore,
-  findTemplateForRestore,
   findWorkspaceDeletedAt,
   listSessionsDeletedAt,
-  liveSessionNamed,
-  liveTemplateNamed,
+  liveNamed,
   undeleteSessionRow,
   undeleteSnapshotRow,
   undeleteTemplateRow,
@@ -37,10 +35,10 @@ async function undeleteInDO(env: AppBindings, sessionId: string): Promise<void> 
 
 async function restoreSession(env: AppBindings, id: string): Promise<RestoreResult> {
   const db = dbOf(env);
-  const row = await findSessionForRestore(db, id);
-  if (!row || row.deletedAt === null) throw notFound("deleted session");
+  const row = await findNamedForRestore(db, "sessions", id);
+  if (!row || row.deletedAt === null || row.workspaceId === null) throw notFound("deleted session");
   await liveWorkspace(env, row.workspaceId);
-  if (await liveSessionNamed(db, row.workspaceId, row.name))
+  if (await liveNamed(db, "sessions", row.workspaceId, row.name))
     throw new ApiError("conflict", `a session named ${row.name} exists again in that workspace; rename it first`);
   await undeleteInDO(env, id);
   await undeleteSessionRow(db, id);
@@ -61,10 +59,10 @@ async function restoreSnapshot(env: AppBindings, id: string): Promise<RestoreRes
 
 async function restoreTemplate(env: AppBindings, id: string): Promise<RestoreResult> {
   const db = dbOf(env);
-  const row = await findTemplateForRestore(db, id);
+  const row = await findNamedForRestore(db, "templates", id);
   if (!row || row.deletedAt === null || row.workspaceId === null) throw notFound("deleted template");
   await liveWorkspace(env, row.workspaceId);
-  if (await liveTemplateNamed(db, row.workspaceId, row.name))
+  if (await liveNamed(db, "templates", row.workspaceId, row.name))
     throw new ApiError("conflict", `a template named ${row.name} exists again in that workspace; rename it first`);
   await undeleteTemplateRow(db, id, Date.now());
   return { kind: "template", id, workspaceId: row.workspaceId, restored: { ...none, templates: 1 } };

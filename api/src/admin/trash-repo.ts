@@ -1,69 +1,93 @@
+import { type DeletedItem, RESTORABLE_KINDS } from "@burstflare/sdk/schemas/admin";
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import { SNAPSHOT_STATUSES } from "@burstflare/sdk/schemas/snapshots";
+import { SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { iso } from "../lib/time";
 
 /**
  * Soft-deleted rows an operator can still restore (deleted_at set, purge not yet run) across
  * workspaces, sessions, templates and snapshots.
  */
 
-export interface DeletedRow {
-  kind: "workspace" | "session" | "template" | "snapshot";
-  id: string;
-  workspaceId: string | null;
-  name: string | null;
-  deletedAt: number;
-}
+const nullableText = z.string().nullable();
+const nullableInt = z.number().nullable();
+
+/** A deleted row as the contract's DeletedItem: purge removes it `retentionMs` after its delete. */
+const deletedItem = (retentionMs: number) =>
+  z
+    .object({ kind: z.enum(RESTORABLE_KINDS), id: z.string(), workspace_id: nullableText, name: nullableText, deleted_at: z.number() })
+    .transform(
+      ({ workspace_id, deleted_at, ...r }): DeletedItem => ({
+        ...r,
+        workspaceId: workspace_id,
+        deletedAt: iso(deleted_at) ?? "",
+        purgeAfter: iso(deleted_at + retentionMs) ?? "",
+      }),
+    );
 
 /** Newest first, at most `limit`; with a workspace id only what belongs to it. */
-export async function listDeletedRows(db: Db, limit: number, workspaceId?: string): Promise<DeletedRow[]> {
+export function listDeletedItems(db: Db, opts: { limit: number; retentionMs: number; workspaceId?: string }): Promise<DeletedItem[]> {
+  const { limit, retentionMs, workspaceId } = opts;
   const filter = workspaceId ? "AND workspace_id = ?" : "";
   const args = workspaceId ? [workspaceId] : [];
   const sql = `SELECT 'workspace' AS kind, id, id AS workspace_id, name, deleted_at FROM workspaces WHERE deleted_at IS NOT NULL ${workspaceId ? "AND id = ?" : ""}
     UNION ALL SELECT 'session', id, workspace_id, name, deleted_at FROM sessions WHERE deleted_at IS NOT NULL ${filter}
     UNION ALL SELECT 'template', id, workspace_id, name, deleted_at FROM templates WHERE deleted_at IS NOT NULL ${filter}
     UNION ALL SELECT 'snapshot', id, workspace_id, COALESCE(label, kind), deleted_at FROM snapshots WHERE deleted_at IS NOT NULL ${filter}
-    ORDER BY deleted_at DESC LIMIT ${limit}`;
-  const rows = await db.all(
-    z.object({
-      kind: z.enum(["workspace", "session", "template", "snapshot"]),
-      id: z.string(),
-      workspace_id: z.string().nullable(),
-      name: z.string().nullable(),
-      deleted_at: z.number(),
-    }),
-    sql,
-    ...args,
-    ...args,
-    ...args,
-    ...args,
-  );
-  return rows.map((r) => ({ kind: r.kind, id: r.id, workspaceId: r.workspace_id, name: r.name, deletedAt: r.deleted_at }));
+    ORDER BY deleted_at DESC LIMIT ?`;
+  return db.all(deletedItem(retentionMs), sql, ...args, ...args, ...args, ...args, limit);
 }
-
-const DeletedAt = z.object({ deleted_at: z.number().nullable() });
 
 /** undefined when there is no such workspace; null when it is live. */
 export async function findWorkspaceDeletedAt(db: Db, workspaceId: string): Promise<number | null | undefined> {
-  const row = await db.one(DeletedAt, "SELECT deleted_at FROM workspaces WHERE id = ?", workspaceId);
+  const row = await db.one(z.object({ deleted_at: nullableInt }), "SELECT deleted_at FROM workspaces WHERE id = ?", workspaceId);
   return row === null ? undefined : row.deleted_at;
 }
 
-export async function findSessionForRestore(
-  db: Db,
-  id: string,
-): Promise<{ workspaceId: string; name: string; deletedAt: number | null } | null> {
-  const row = await db.one(
-    z.object({ workspace_id: z.string(), name: z.string(), deleted_at: z.number().nullable() }),
-    "SELECT workspace_id, name, deleted_at FROM sessions WHERE id = ?",
-    id,
-  );
-  return row && { workspaceId: row.workspace_id, name: row.name, deletedAt: row.deleted_at };
+/** A session or template as its restore checks it: where it lives, its name, when it was deleted (epoch ms; null when live). */
+export interface NamedForRestore {
+  workspaceId: string | null;
+  name: string;
+  deletedAt: number | null;
 }
 
-export async function liveSessionNamed(db: Db, workspaceId: string, name: string): Promise<boolean> {
+const namedForRestore = z
+  .object({ workspace_id: nullableText, name: z.string(), deleted_at: nullableInt })
+  .transform((r): NamedForRestore => ({ workspaceId: r.workspace_id, name: r.name, deletedAt: r.deleted_at }));
+
+/** A snapshot as its restore checks it, with its session's deletion (epoch ms; null when live). */
+const snapshotForRestore = z
+  .object({
+    workspace_id: z.string(),
+    r2_key: z.string(),
+    status: z.enum(SNAPSHOT_STATUSES),
+    deleted_at: nullableInt,
+    session_deleted_at: nullableInt,
+  })
+  .transform(({ workspace_id, r2_key, deleted_at, session_deleted_at, status }) => ({
+    workspaceId: workspace_id,
+    r2Key: r2_key,
+    status,
+    deletedAt: deleted_at,
+    sessionDeletedAt: session_deleted_at,
+  }));
+
+export type SnapshotForRestore = z.output<typeof snapshotForRestore>;
+
+type Named = "sessions" | "templates";
+
+/** A session or template by id, deleted or not. */
+export function findNamedForRestore(db: Db, table: Named, id: string): Promise<NamedForRestore | null> {
+  return db.one(namedForRestore, `SELECT workspace_id, name, deleted_at FROM ${table} WHERE id = ?`, id);
+}
+
+/** True when a live session (or template) of the workspace has the name. */
+export async function liveNamed(db: Db, table: Named, workspaceId: string, name: string): Promise<boolean> {
   const row = await db.one(
     z.object({ x: z.number() }),
-    "SELECT 1 AS x FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL",
+    `SELECT 1 AS x FROM ${table} WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL`,
     workspaceId,
     name,
   );
@@ -74,30 +98,12 @@ export async function undeleteSessionRow(db: Db, id: string): Promise<void> {
   await db.run("UPDATE sessions SET deleted_at = NULL WHERE id = ?", id);
 }
 
-export async function findSnapshotForRestore(
-  db: Db,
-  id: string,
-): Promise<{ workspaceId: string; r2Key: string; status: string; deletedAt: number | null; sessionDeletedAt: number | null } | null> {
-  const row = await db.one(
-    z.object({
-      workspace_id: z.string(),
-      r2_key: z.string(),
-      status: z.string(),
-      deleted_at: z.number().nullable(),
-      session_deleted_at: z.number().nullable(),
-    }),
+export function findSnapshotForRestore(db: Db, id: string): Promise<SnapshotForRestore | null> {
+  return db.one(
+    snapshotForRestore,
     `SELECT sn.workspace_id, sn.r2_key, sn.status, sn.deleted_at, s.deleted_at AS session_deleted_at FROM snapshots sn
      LEFT JOIN sessions s ON s.id = sn.session_id WHERE sn.id = ?`,
     id,
-  );
-  return (
-    row && {
-      workspaceId: row.workspace_id,
-      r2Key: row.r2_key,
-      status: row.status,
-      deletedAt: row.deleted_at,
-      sessionDeletedAt: row.session_deleted_at,
-    }
   );
 }
 
@@ -105,36 +111,14 @@ export async function undeleteSnapshotRow(db: Db, id: string): Promise<void> {
   await db.run("UPDATE snapshots SET deleted_at = NULL WHERE id = ?", id);
 }
 
-export async function findTemplateForRestore(
-  db: Db,
-  id: string,
-): Promise<{ workspaceId: string | null; name: string; deletedAt: number | null } | null> {
-  const row = await db.one(
-    z.object({ workspace_id: z.string().nullable(), name: z.string(), deleted_at: z.number().nullable() }),
-    "SELECT workspace_id, name, deleted_at FROM templates WHERE id = ?",
-    id,
-  );
-  return row && { workspaceId: row.workspace_id, name: row.name, deletedAt: row.deleted_at };
-}
-
-export async function liveTemplateNamed(db: Db, workspaceId: string, name: string): Promise<boolean> {
-  const row = await db.one(
-    z.object({ x: z.number() }),
-    "SELECT 1 AS x FROM templates WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL",
-    workspaceId,
-    name,
-  );
-  return row !== null;
-}
-
 export async function undeleteTemplateRow(db: Db, id: string, t: number): Promise<void> {
   await db.run("UPDATE templates SET deleted_at = NULL, updated_at = ? WHERE id = ?", t, id);
 }
 
 /** The workspace's sessions deleted with it (the same deleted_at). */
-export async function listSessionsDeletedAt(db: Db, workspaceId: string, at: number): Promise<{ id: string; state: string }[]> {
+export function listSessionsDeletedAt(db: Db, workspaceId: string, at: number): Promise<Pick<Session, "id" | "state">[]> {
   return db.all(
-    z.object({ id: z.string(), state: z.string() }),
+    z.object({ id: z.string(), state: z.enum(SESSION_STATES) }),
     "SELECT id, state FROM sessions WHERE workspace_id = ? AND deleted_at = ?",
     workspaceId,
     at,

@@ -3,21 +3,12 @@ import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
-import { insertChallenge, takeChallenge } from "./challenges-repo";
+import { insertChallenge, type StoredChallenge, takeChallenge } from "./challenges-repo";
 
 type ChallengeKind = "register" | "login" | "add_passkey";
 
 /** WebAuthn ceremonies must finish within this window. */
 const CHALLENGE_TTL_MS = 5 * 60 * 1000;
-
-interface StoredChallenge {
-  id: string;
-  kind: ChallengeKind;
-  challenge: string;
-  userId: string | null;
-  email: string | null;
-  data: Record<string, unknown>;
-}
 
 export async function saveChallenge(
   env: AppBindings,
@@ -34,7 +25,7 @@ export async function saveChallenge(
       challenge: c.challenge,
       userId: c.userId ?? null,
       email: c.email ?? null,
-      data: JSON.stringify(c.data ?? {}),
+      data: c.data ?? {},
       expiresAt: t + CHALLENGE_TTL_MS,
     },
     t,
@@ -46,16 +37,13 @@ export async function saveChallenge(
  * Single use: the row is deleted and returned in one statement, so a replayed
  * finish (or two racing ones) finds nothing. Expired rows are deleted too.
  */
-export async function consumeChallenge(env: AppBindings, id: string, kind: ChallengeKind): Promise<StoredChallenge> {
+export async function consumeChallenge(
+  env: AppBindings,
+  id: string,
+  kind: ChallengeKind,
+): Promise<StoredChallenge & { kind: ChallengeKind }> {
   const row = await takeChallenge(dbOf(env), id);
   if (!row || row.kind !== kind) throw new ApiError("challenge_invalid", "unknown or already used challenge; start again");
   if (row.expiresAt < now()) throw new ApiError("challenge_invalid", "challenge expired; start again");
-  return {
-    id,
-    kind,
-    challenge: row.challenge,
-    userId: row.userId,
-    email: row.email,
-    data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {},
-  };
+  return { ...row, kind };
 }

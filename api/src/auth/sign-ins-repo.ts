@@ -44,10 +44,20 @@ const SignInRow = z.object({
   last_seen_at: z.number(),
 });
 
+/** A sign_ins row as the contract's SignIn, but for `current` (whether it is the caller's). */
+const signIn = SignInRow.transform(
+  ({ user_agent, created_at, last_seen_at, ...r }): Omit<SignIn, "current"> => ({
+    ...r,
+    userAgent: user_agent,
+    createdAt: iso(created_at) ?? "",
+    lastSeenAt: iso(last_seen_at) ?? "",
+  }),
+);
+
 /** The user's usable sign-ins (unexpired, or a CLI one that can still refresh), most recently seen first. */
 export async function listActiveSignIns(db: Db, userId: string, currentId: string | null, t: number): Promise<SignIn[]> {
-  const rows = await db.all(
-    SignInRow,
+  const signIns = await db.all(
+    signIn,
     `SELECT s.id, s.kind, s.user_agent, s.ip, s.created_at, s.last_seen_at FROM sign_ins s
      WHERE s.user_id = ? AND s.revoked_at IS NULL AND (s.expires_at > ? OR EXISTS (
        SELECT 1 FROM refresh_tokens r WHERE r.sign_in_id = s.id AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > ?))
@@ -56,15 +66,7 @@ export async function listActiveSignIns(db: Db, userId: string, currentId: strin
     t,
     t,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    userAgent: r.user_agent,
-    ip: r.ip,
-    createdAt: iso(r.created_at)!,
-    lastSeenAt: iso(r.last_seen_at)!,
-    current: r.id === currentId,
-  }));
+  return signIns.map((s) => ({ ...s, current: s.id === currentId }));
 }
 
 export async function touchSignIn(db: Db, id: string, t: number): Promise<void> {
@@ -133,37 +135,27 @@ const RefreshRow = z.object({
   sign_in_revoked: z.number().nullable(),
 });
 
-export interface StoredRefreshToken {
-  id: string;
-  familyId: string;
-  signInId: string;
-  expiresAt: number;
-  usedAt: number | null;
-  revokedAt: number | null;
-  userId: string;
-  workspaceId: string | null;
-  signInRevokedAt: number | null;
-}
+/** A refresh token with the sign-in it renews (times in epoch ms). */
+const storedRefreshToken = RefreshRow.transform((r) => ({
+  id: r.id,
+  familyId: r.family_id,
+  signInId: r.sign_in_id,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  revokedAt: r.revoked_at,
+  userId: r.user_id,
+  workspaceId: r.workspace_id,
+  signInRevokedAt: r.sign_in_revoked,
+}));
 
-export async function findRefreshToken(db: Db, tokenHash: string): Promise<StoredRefreshToken | null> {
-  const r = await db.one(
-    RefreshRow,
+export type StoredRefreshToken = z.output<typeof storedRefreshToken>;
+
+export function findRefreshToken(db: Db, tokenHash: string): Promise<StoredRefreshToken | null> {
+  return db.one(
+    storedRefreshToken,
     `SELECT r.id, r.family_id, r.sign_in_id, r.expires_at, r.used_at, r.revoked_at, s.user_id, s.workspace_id, s.revoked_at AS sign_in_revoked
      FROM refresh_tokens r JOIN sign_ins s ON s.id = r.sign_in_id WHERE r.token_hash = ?`,
     tokenHash,
-  );
-  return (
-    r && {
-      id: r.id,
-      familyId: r.family_id,
-      signInId: r.sign_in_id,
-      expiresAt: r.expires_at,
-      usedAt: r.used_at,
-      revokedAt: r.revoked_at,
-      userId: r.user_id,
-      workspaceId: r.workspace_id,
-      signInRevokedAt: r.sign_in_revoked,
-    }
   );
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { deleteTemplatesStatements } from "../templates/templates-repo";
 
 /**
  * The statements of reconcile's purge: which deleted rows are past the retention window, and the
@@ -9,13 +10,28 @@ import type { Db } from "../lib/db";
 
 export type PurgedTable = "workspaces" | "sessions" | "snapshots" | "templates";
 
+/** A deleted row of a purged table (times in epoch ms). */
 export interface Deleted {
   id: string;
   workspaceId: string | null;
   deletedAt: number;
 }
 
-const deletedRow = z.object({ id: z.string(), workspace_id: z.string().nullable(), deleted_at: z.number() });
+/** A deleted snapshot with what its purge removes from R2. */
+export interface DeletedSnapshot extends Deleted {
+  sessionId: string;
+  r2Key: string;
+}
+
+const deletedColumns = { id: z.string(), workspace_id: z.string().nullable(), deleted_at: z.number() };
+
+const deleted = z.object(deletedColumns).transform((r): Deleted => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at }));
+
+const deletedSnapshot = z
+  .object({ ...deletedColumns, session_id: z.string(), r2_key: z.string() })
+  .transform(
+    (r): DeletedSnapshot => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at, sessionId: r.session_id, r2Key: r.r2_key }),
+  );
 
 const DUE: Record<Exclude<PurgedTable, "snapshots">, string> = {
   workspaces: "SELECT id, id AS workspace_id, deleted_at FROM workspaces WHERE deleted_at IS NOT NULL AND deleted_at < ?",
@@ -24,22 +40,20 @@ const DUE: Record<Exclude<PurgedTable, "snapshots">, string> = {
 };
 
 /** Rows of `table` deleted before `cutoff`, oldest first, at most `limit`. */
-export async function listDue(db: Db, table: Exclude<PurgedTable, "snapshots">, cutoff: number, limit: number): Promise<Deleted[]> {
-  const rows = await db.all(deletedRow, `${DUE[table]} ORDER BY deleted_at LIMIT ?`, cutoff, limit);
-  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at }));
+export function listDue(db: Db, table: Exclude<PurgedTable, "snapshots">, cutoff: number, limit: number): Promise<Deleted[]> {
+  return db.all(deleted, `${DUE[table]} ORDER BY deleted_at LIMIT ?`, cutoff, limit);
 }
 
 /** Snapshots deleted before `cutoff` that no increment builds on, oldest first, at most `limit`. */
-export async function listDueSnapshots(db: Db, cutoff: number, limit: number): Promise<(Deleted & { sessionId: string; r2Key: string })[]> {
-  const rows = await db.all(
-    deletedRow.extend({ session_id: z.string(), r2_key: z.string() }),
+export function listDueSnapshots(db: Db, cutoff: number, limit: number): Promise<DeletedSnapshot[]> {
+  return db.all(
+    deletedSnapshot,
     `SELECT id, workspace_id, deleted_at, session_id, r2_key FROM snapshots sn WHERE deleted_at IS NOT NULL AND deleted_at < ?
      AND NOT EXISTS (SELECT 1 FROM snapshots d WHERE d.base_id = sn.id)
      ORDER BY deleted_at LIMIT ?`,
     cutoff,
     limit,
   );
-  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at, sessionId: r.session_id, r2Key: r.r2_key }));
 }
 
 /** True while the row is still deleted before `cutoff` (a restore in between makes it false). */
@@ -65,14 +79,10 @@ export async function countUnstoppedSessions(db: Db, workspaceId: string): Promi
 
 /** Removes a deleted workspace and every row keyed by it, together. */
 export async function purgeWorkspaceRows(db: Db, workspaceId: string): Promise<void> {
-  const inTemplates = "template_id IN (SELECT id FROM templates WHERE workspace_id = ?)";
   await db.batch([
     db.statement("DELETE FROM snapshots WHERE workspace_id = ?", workspaceId),
     db.statement("DELETE FROM upload_grants WHERE workspace_id = ?", workspaceId),
-    db.statement(`DELETE FROM template_builds WHERE ${inTemplates}`, workspaceId),
-    db.statement(`DELETE FROM template_releases WHERE ${inTemplates}`, workspaceId),
-    db.statement(`DELETE FROM template_versions WHERE ${inTemplates}`, workspaceId),
-    db.statement("DELETE FROM templates WHERE workspace_id = ?", workspaceId),
+    ...deleteTemplatesStatements(db, { workspaceId }),
     db.statement("DELETE FROM sessions WHERE workspace_id = ?", workspaceId),
     db.statement("DELETE FROM workspace_secrets WHERE workspace_id = ?", workspaceId),
     db.statement("DELETE FROM quota_overrides WHERE workspace_id = ?", workspaceId),

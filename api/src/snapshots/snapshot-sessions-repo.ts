@@ -1,15 +1,13 @@
-import { SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import { SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
 
 /** What the snapshot routes need of a session: which workspace and owner it has, its state. */
-export interface SnapshotSession {
-  id: string;
-  workspaceId: string;
-  ownerId: string;
-  name: string;
-  state: SessionState;
-}
+export type SnapshotSession = Pick<Session, "id" | "workspaceId" | "ownerId" | "name" | "state">;
+
+/** Whose a session is. */
+export type SessionOwner = Pick<Session, "workspaceId" | "ownerId">;
 
 const sessionRow = z
   .object({ id: z.string(), workspace_id: z.string(), owner_id: z.string(), name: z.string(), state: z.enum(SESSION_STATES) })
@@ -17,7 +15,7 @@ const sessionRow = z
 
 const ownerRow = z
   .object({ workspace_id: z.string(), owner_id: z.string() })
-  .transform((r) => ({ workspaceId: r.workspace_id, ownerId: r.owner_id }));
+  .transform((r): SessionOwner => ({ workspaceId: r.workspace_id, ownerId: r.owner_id }));
 
 /** A live session of the workspace; another workspace's, or a deleted one, is null. */
 export function findLiveWorkspaceSession(db: Db, workspaceId: string, id: string): Promise<SnapshotSession | null> {
@@ -30,7 +28,7 @@ export function findLiveWorkspaceSession(db: Db, workspaceId: string, id: string
 }
 
 /** Whose a session is, deleted or not (snapshot bytes are counted for its owner). */
-export function findSnapshotSessionOwner(db: Db, sessionId: string): Promise<{ workspaceId: string; ownerId: string } | null> {
+export function findSnapshotSessionOwner(db: Db, sessionId: string): Promise<SessionOwner | null> {
   return db.one(ownerRow, "SELECT workspace_id, owner_id FROM sessions WHERE id = ?", sessionId);
 }
 

@@ -190,15 +190,25 @@ export async function listTemplateBuildIds(db: Db, templateId: string): Promise<
   return rows.map((r) => r.id);
 }
 
+/**
+ * The statements that remove one template, or every template of a workspace (its purge), with their
+ * grants, builds, releases and versions; for a batch, so they go together.
+ */
+export function deleteTemplatesStatements(db: Db, which: { templateId: string } | { workspaceId: string }): D1PreparedStatement[] {
+  const [where, key] = "templateId" in which ? ["id = ?", which.templateId] : ["workspace_id = ?", which.workspaceId];
+  const ofTemplates = `template_id IN (SELECT id FROM templates WHERE ${where})`;
+  return [
+    db.statement(`DELETE FROM upload_grants WHERE version_id IN (SELECT id FROM template_versions WHERE ${ofTemplates})`, key),
+    db.statement(`DELETE FROM template_builds WHERE ${ofTemplates}`, key),
+    db.statement(`DELETE FROM template_releases WHERE ${ofTemplates}`, key),
+    db.statement(`DELETE FROM template_versions WHERE ${ofTemplates}`, key),
+    db.statement(`DELETE FROM templates WHERE ${where}`, key),
+  ];
+}
+
 /** Removes the template with its grants, builds, releases and versions, together. */
 export async function deleteTemplateRows(db: Db, templateId: string): Promise<void> {
-  await db.batch([
-    db.statement("DELETE FROM upload_grants WHERE version_id IN (SELECT id FROM template_versions WHERE template_id = ?)", templateId),
-    db.statement("DELETE FROM template_builds WHERE template_id = ?", templateId),
-    db.statement("DELETE FROM template_releases WHERE template_id = ?", templateId),
-    db.statement("DELETE FROM template_versions WHERE template_id = ?", templateId),
-    db.statement("DELETE FROM templates WHERE id = ?", templateId),
-  ]);
+  await db.batch(deleteTemplatesStatements(db, { templateId }));
 }
 
 /** Bundles plus build artifacts held in R2 for the template. */
