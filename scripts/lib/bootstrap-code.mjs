@@ -14,6 +14,7 @@ export function newBootstrapCode(ttlMs = BOOTSTRAP_TTL_MS) {
   const code = `bfb_${randomBytes(24).toString("base64url")}`;
   const t = Date.now();
   const expiresAt = t + ttlMs;
+  // fixture-sql: the root of trust, written by the deployer before any operator exists to call a route
   const sql =
     "DELETE FROM operator_bootstrap_codes WHERE used_at IS NULL; " +
     `INSERT INTO operator_bootstrap_codes (code_hash, created_at, expires_at) VALUES ('${hashBootstrapCode(code)}', ${t}, ${expiresAt});`;

@@ -1,23 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { filesUnder } from "./helpers/files";
 
 /**
  * The shape the code keeps (docs/architecture.md): D1 is reached only from repository modules,
  * which own every SQL statement; the contract is the workspace package `@burstflare/sdk`,
  * imported by name, never by a relative path into sdk/.
  */
-
-function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== "node_modules" && entry.name !== "dist") out.push(...filesUnder(full, keep));
-    } else if (keep(full)) out.push(full);
-  }
-  return out;
-}
 
 const isRepository = (file: string) => file.endsWith("-repo.ts") || file === path.join("api", "src", "lib", "db.ts");
 

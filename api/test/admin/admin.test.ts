@@ -1,28 +1,15 @@
 import { env } from "cloudflare:workers";
 import { adminReportSchema, deletedListSchema, reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
 import { describe, expect, it } from "vitest";
-import { newId } from "../../src/lib/crypto";
 import { operatorUser } from "../helpers/operator";
-import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
-import { createTemplate, createVersion, markBuilt } from "../helpers/templates";
+import { insertReadySnapshot, insertTestSession, setTestSessionLifecycle } from "../helpers/snapshots";
+import { createTemplate, createVersion, insertTestBuild, markBuilt } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
 
 async function report() {
   const res = await call("GET", "/api/admin/report", { user: await operatorUser() });
   expect(res.status).toBe(200);
   return adminReportSchema.parse(await res.json());
-}
-
-async function insertBuild(workspaceId: string, templateId: string, versionId: string, status: string, error: string | null = null) {
-  const id = newId("bld");
-  const t = Date.now();
-  await env.DB.prepare(
-    `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, error, created_at, started_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 3, ?, ?, ?, ?)`,
-  )
-    .bind(id, workspaceId, templateId, versionId, status, error, t, t, t)
-    .run();
-  return id;
 }
 
 describe("GET /api/admin/report", () => {
@@ -57,12 +44,12 @@ describe("GET /api/admin/report", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id); // one unexpired, unused upload grant
-    const dead = await insertBuild(user.workspaceId, tpl.id, v.version.id, "dead_lettered", "gave up after the last retry");
-    await insertBuild(user.workspaceId, tpl.id, v.version.id, "failed", "build step exited with code 2");
+    const dead = await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "dead_lettered" });
+    await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "failed", error: "build step exited with code 2" });
     await insertTestSession(user.workspaceId, user.userId, "sleeping");
     await insertTestSession(user.workspaceId, user.userId, "running");
-    const failed = await insertTestSession(user.workspaceId, user.userId, "failed");
-    await env.DB.prepare("UPDATE sessions SET failure_reason = 'runtime agent stopped answering' WHERE id = ?").bind(failed).run();
+    const failed = await insertTestSession(user.workspaceId, user.userId);
+    await setTestSessionLifecycle(failed, "failed", { failureReason: "runtime agent stopped answering" });
     const sid = await insertTestSession(user.workspaceId, user.userId, "stopped");
     await insertReadySnapshot(user.workspaceId, sid, { bytes: new Uint8Array(1000) });
 
@@ -92,7 +79,7 @@ describe("GET /api/admin/report", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
-    const dead = await insertBuild(user.workspaceId, tpl.id, v.version.id, "dead_lettered");
+    const dead = await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "dead_lettered" });
     const op = await operatorUser();
     // The workspace route does not see other workspaces' builds; the admin route does.
     expect((await call("POST", `/api/template-builds/${dead}/retry`, { user: op })).status).toBe(404);
@@ -114,6 +101,7 @@ describe("POST /api/admin/reconcile", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
+    // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
     await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE version_id = ?")
       .bind(Date.now() - 1, v.version.id)
       .run();

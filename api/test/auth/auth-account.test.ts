@@ -80,7 +80,7 @@ describe("sign-up policy", () => {
   it("a consumed invite raced away during the ceremony creates nothing", async () => {
     mutableEnv.SIGNUP_POLICY = "open";
     const owner = await createTestUser();
-    const { code: inviteCode, invite } = await createInvite(env, {
+    const { code: inviteCode } = await createInvite(env, {
       workspaceId: owner.workspaceId,
       createdBy: owner.userId,
       creatorRole: "owner",
@@ -93,7 +93,9 @@ describe("sign-up policy", () => {
       challengeId: string;
       options: Record<string, unknown>;
     };
-    await env.DB.prepare("UPDATE invites SET used_at = ?, used_by = 'someone' WHERE id = ?").bind(Date.now(), invite.id).run();
+    // Someone else redeems the code meanwhile.
+    const someone = await createTestUser();
+    expect((await call("POST", "/api/workspaces/invites/accept", { user: someone, body: { code: inviteCode } })).status).toBe(200);
     const credential = await new SoftwareAuthenticator({ origin: env.APP_ORIGIN }).create(start.options);
     const res = await browser.call("POST", "/api/auth/passkeys/register/finish", { body: { challengeId: start.challengeId, credential } });
     expect(res.status).toBe(410);

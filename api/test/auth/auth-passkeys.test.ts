@@ -77,6 +77,7 @@ describe("passkey registration", () => {
   it("rejects an expired challenge", async () => {
     const browser = new BrowserClient();
     const start = await startRegistration(browser);
+    // fixture-sql: the challenge's expiry moved into the past, as waiting out its TTL would leave it
     await env.DB.prepare("UPDATE auth_challenges SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, start.challengeId)
       .run();

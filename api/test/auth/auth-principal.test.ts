@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { touchApiToken } from "../../src/auth/api-tokens-repo";
 import { issueSignIn } from "../../src/auth/sign-ins";
 import { newId } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
+import { softDeleteWorkspace } from "../../src/workspaces/workspaces-repo";
 import { addMember, call, createTestUser } from "../helpers/users";
 
 type Me = { workspace: { id: string }; role: string };
@@ -24,12 +27,13 @@ describe("authentication: token, user and membership in one lookup", () => {
     const unpinned = await issueSignIn(env, { userId: user.userId, kind: "cli", workspaceId: null });
     expect(await me({ authorization: `Bearer ${unpinned.token}` })).toMatchObject({ workspace: { id: user.workspaceId }, role: "owner" });
 
-    await env.DB.prepare("UPDATE workspaces SET deleted_at = ? WHERE id = ?").bind(t, other.workspaceId).run();
+    await softDeleteWorkspace(dbOf(env), other.workspaceId, t);
     expect(await me({ authorization: `Bearer ${pinned.token}` })).toMatchObject({ workspace: { id: user.workspaceId }, role: "owner" });
   });
 
   it("answers 401 for a user without any live membership", async () => {
     const user = await createTestUser();
+    // fixture-sql: no route leaves a user without a membership row (the last owner cannot leave); the lookup must still refuse it
     await env.DB.prepare("DELETE FROM memberships WHERE user_id = ?").bind(user.userId).run();
     expect((await call("GET", "/api/auth/me", { user })).status).toBe(401);
   });
@@ -47,11 +51,11 @@ describe("authentication: token, user and membership in one lookup", () => {
     const first = await lastUsed();
     expect(first).toBeGreaterThan(0);
     const recent = Date.now() - 30_000;
-    await env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(recent, apiToken.id).run();
+    await touchApiToken(dbOf(env), apiToken.id, recent);
     await me(headers);
     expect(await lastUsed()).toBe(recent);
     const stale = Date.now() - 120_000;
-    await env.DB.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(stale, apiToken.id).run();
+    await touchApiToken(dbOf(env), apiToken.id, stale);
     await me(headers);
     expect(await lastUsed()).toBeGreaterThan(stale + 60_000);
   });

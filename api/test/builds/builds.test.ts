@@ -7,7 +7,7 @@ import { findStuckBuilds } from "../../src/builds/stuck";
 import { resolveTemplateForSession } from "../../src/templates/resolve";
 import { operatorUser } from "../helpers/operator";
 import { readTargz, targz } from "../helpers/tar";
-import { createTemplate, createVersion, upload } from "../helpers/templates";
+import { createTemplate, createVersion, insertTestBuild, upload } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function waitForBuild(user: TestUser, buildId: string, done: (b: Build) => boolean, timeoutMs = 45_000): Promise<Build> {
@@ -195,20 +195,11 @@ describe("build routes", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
-    const t = Date.now();
-    const old = t - (Number(env.BUILD_STUCK_AFTER_SECONDS) + 60) * 1000;
-    for (const [id, startedAt] of [
-      ["bld_stuck_old", old],
-      ["bld_stuck_fresh", t],
-    ] as const) {
-      await env.DB.prepare(
-        "INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, created_at, started_at, updated_at) VALUES (?, ?, ?, ?, 'building', ?, ?, ?)",
-      )
-        .bind(id, user.workspaceId, tpl.id, v.version.id, startedAt, startedAt, startedAt)
-        .run();
-    }
+    const old = Date.now() - (Number(env.BUILD_STUCK_AFTER_SECONDS) + 60) * 1000;
+    const stuckOld = await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "building", startedAt: old });
+    const fresh = await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "building" });
     const stuck = (await findStuckBuilds(env)).map((b) => b.id);
-    expect(stuck).toContain("bld_stuck_old");
-    expect(stuck).not.toContain("bld_stuck_fresh");
+    expect(stuck).toContain(stuckOld);
+    expect(stuck).not.toContain(fresh);
   });
 });

@@ -1,8 +1,13 @@
 import { env } from "cloudflare:workers";
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
+import { seedSecrets } from "../../src/admin/seed";
 import { writeAudit } from "../../src/lib/audit";
 import { sha256Hex } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
+import { insertAudit } from "../../src/workspaces/audit-repo";
+import { createInvite, hashInviteCode } from "../../src/workspaces/invites";
+import { listSealedSecrets } from "../../src/workspaces/secrets-repo";
 import { operatorUser } from "../helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
 import { call, createTestUser } from "../helpers/users";
@@ -25,31 +30,33 @@ async function seededWorkspace() {
   const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
   const sessionId = await insertTestSession(owner.workspaceId, owner.userId);
   const snap = await insertReadySnapshot(owner.workspaceId, sessionId, { label: "nightly" });
-  await env.DB.prepare(
-    "INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, 'NPM_TOKEN', 'c2VjcmV0', 'aXY', 1, 1)",
-  )
-    .bind(`sec_${owner.workspaceId}`, owner.workspaceId)
-    .run();
-  await env.DB.prepare(
-    "INSERT INTO invites (id, workspace_id, code_hash, email, role, created_by, created_at, expires_at) VALUES (?, ?, ?, 'x@example.com', 'member', ?, 1, 9999999999999)",
-  )
-    .bind(`inv_${owner.workspaceId}`, owner.workspaceId, `hash-${owner.workspaceId}`, owner.userId)
-    .run();
-  return { owner, member, sessionId, snap };
+  await seedSecrets(env, owner.workspaceId, { NPM_TOKEN: "npm-secret" });
+  const [sealed] = await listSealedSecrets(dbOf(env), owner.workspaceId);
+  const invite = await createInvite(env, {
+    workspaceId: owner.workspaceId,
+    createdBy: owner.userId,
+    creatorRole: "owner",
+    email: "x@example.com",
+    role: "member",
+    expiresInHours: 24,
+  });
+  const secretMaterial = [sealed?.ciphertext ?? "", sealed?.iv ?? "", await hashInviteCode(invite.code)];
+  return { owner, member, sessionId, snap, secretMaterial };
 }
 
 describe("workspace export", () => {
   it("writes every section of the workspace to R2 and downloads it byte-identical to its sha256", async () => {
-    const { owner, member, sessionId, snap } = await seededWorkspace();
+    const { owner, member, sessionId, snap, secretMaterial } = await seededWorkspace();
     // Enough audit rows to span several pages of the paged reader.
     for (let i = 0; i < 1100; i += 100) {
-      await env.DB.batch(
+      await Promise.all(
         Array.from({ length: 100 }, (_, j) =>
-          env.DB.prepare("INSERT INTO audit_log (id, workspace_id, action, created_at) VALUES (?, ?, 'test.event', ?)").bind(
-            `aud_${owner.workspaceId}_${i + j}`,
-            owner.workspaceId,
-            i + j,
-          ),
+          insertAudit(dbOf(env), {
+            id: `aud_${owner.workspaceId}_${i + j}`,
+            workspaceId: owner.workspaceId,
+            action: "test.event",
+            createdAt: i + j,
+          }),
         ),
       );
     }
@@ -82,8 +89,8 @@ describe("workspace export", () => {
       expect(Array.isArray(doc[section]), section).toBe(true);
     }
     // Secret material never leaves: no ciphertext, no invite code hash.
-    expect(text).not.toContain("c2VjcmV0");
-    expect(text).not.toContain(`hash-${owner.workspaceId}`);
+    expect(secretMaterial.every(Boolean)).toBe(true);
+    for (const material of secretMaterial) expect(text).not.toContain(material);
     expect(doc.secrets[0]).toEqual(expect.objectContaining({ name: "NPM_TOKEN" }));
 
     const list = workspaceExportListSchema.parse(await (await call("GET", "/api/workspaces/current/exports", { user: owner })).json());

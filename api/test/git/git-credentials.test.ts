@@ -34,6 +34,7 @@ describe("git token", () => {
     expect(await gitSessionEnv(env, other.userId, other.workspaceId)).toEqual({});
     // Nor does a workspace the owner is not (or no longer) a member of.
     expect(await gitSessionEnv(env, user.userId, other.workspaceId)).toEqual({});
+    // fixture-sql: tampering: a sealed credential copied to another user, which no route can do
     await env.DB.prepare(
       "INSERT INTO user_git_credentials (user_id, host, username, ciphertext, iv, created_at, updated_at) SELECT ?, host, username, ciphertext, iv, created_at, updated_at FROM user_git_credentials WHERE user_id = ?",
     )

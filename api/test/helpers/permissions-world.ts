@@ -1,22 +1,28 @@
 import { env } from "cloudflare:workers";
+import type { CreateVersionResponse } from "@burstflare/sdk/schemas/templates";
 import type { Role } from "@burstflare/sdk/states";
+import { seedTemplate } from "../../src/admin/seed";
 import { issueApiToken } from "../../src/auth/api-tokens";
 import { insertPasskey } from "../../src/auth/passkeys-repo";
 import { issueSignIn } from "../../src/auth/sign-ins";
 import { insertSSHKey } from "../../src/auth/ssh-keys-repo";
+import { insertBuildStatement, markBuildFailed, markBuildSucceeded } from "../../src/builds/builds-repo";
 import { exportWorkspace } from "../../src/exports/workspace-export";
 import { newId, sha256Hex } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
 import { createGrant } from "../../src/templates/grants";
+import { buildArtifactKey, buildLogKey } from "../../src/templates/keys";
+import { insertRelease } from "../../src/templates/templates-repo";
 import { hashInviteCode } from "../../src/workspaces/invites";
 import { insertSignupInvite } from "../../src/workspaces/invites-repo";
-import { sealSecret } from "../../src/workspaces/secrets";
 import { createOperator } from "./operator";
+import { insertReadySnapshot, insertTestSession } from "./snapshots";
 import { targz } from "./tar";
-import { createTestUser, type TestUser } from "./users";
+import { call, createTeamOwner, createTestUser, type TestUser } from "./users";
 
 /**
- * The world every permission-table run starts from, seeded straight into D1/R2: workspace A
+ * The world every permission-table run starts from, made through the API, operator seeding and
+ * the repositories (never SQL): workspace A
  * with one user per role plus resources of every kind, and workspace B whose owner must not
  * reach A's resources. A fresh world per run keeps one route's writes (a delete, a role
  * change) from leaking into the next run.
@@ -82,75 +88,68 @@ export function randomSSHPublicKey(): string {
   return `ssh-ed25519 ${btoa(String.fromCharCode(...blob))} perm@test`;
 }
 
-async function seedWorkspaceResources(owner: TestUser, target: TestUser, inviteCode: string): Promise<Record<WorkspaceKind, string>> {
+/** Workspace A's resources, made by the API, operator seeding and the repositories as the product makes them. */
+async function seedWorkspaceResources(
+  owner: TestUser,
+  target: TestUser,
+): Promise<{ ids: Record<WorkspaceKind, string>; inviteCode: string }> {
   const ws = owner.workspaceId;
   const t = Date.now();
-  const ids = {
-    workspace: ws,
-    template: newId("tpl"),
-    version: newId("tv"),
-    pendingVersion: newId("tv"),
-    build: newId("bld"),
-    session: newId("ses"),
-    snapshot: newId("snp"),
-    secret: SEEDED_SECRET_NAME,
-    invite: newId("inv"),
-    member: target.userId,
-  } satisfies Record<WorkspaceKind, string>;
-  const manifest = JSON.stringify({ persistedPaths: ["."] });
-  const keys = {
-    snapshot: `permissions/${ids.snapshot}.tar.gz`,
-    log: `permissions/${ids.build}.log`,
-    artifact: `permissions/${ids.build}.tar.gz`,
-  };
+  const db = dbOf(env);
   const slug = (id: string) =>
     `perm-${id
       .slice(-8)
       .toLowerCase()
       .replace(/[^a-z0-9]/g, "x")}`;
-  const sealed = await sealSecret(env, ws, SEEDED_SECRET_NAME, "value");
+  // An active version without a bundle (sessions run its manifest alone), promoted once.
+  const manifest = { persistedPaths: ["."] };
+  const seeded = await seedTemplate(env, { workspaceId: ws, name: slug(newId("tpl")), manifest }, owner.userId);
+  await insertRelease(db, {
+    id: newId("rel"),
+    templateId: seeded.templateId,
+    versionId: seeded.versionId,
+    kind: "promote",
+    actorId: owner.userId,
+    at: t,
+  });
+  const pending = await call("POST", `/api/templates/${seeded.templateId}/versions`, { user: owner, body: { version: "2.0.0", manifest } });
+  if (pending.status !== 201) throw new Error(`pending version: ${pending.status} ${await pending.text()}`);
+  const pendingVersion = ((await pending.json()) as CreateVersionResponse).version.id;
+  // A failed build that still has its log and an artifact: downloadable and retryable.
+  const build = newId("bld");
+  const artifact = new Uint8Array([31, 139, 8, 0]);
+  await db.batch([
+    insertBuildStatement(db, { id: build, workspaceId: ws, templateId: seeded.templateId, versionId: seeded.versionId, at: t }),
+  ]);
+  await Promise.all([env.BUCKET.put(buildLogKey(ws, build), "seeded build log\n"), env.BUCKET.put(buildArtifactKey(ws, build), artifact)]);
+  await markBuildSucceeded(
+    db,
+    build,
+    { key: buildArtifactKey(ws, build), sha256: await sha256Hex(artifact), bytes: artifact.byteLength },
+    t,
+  );
+  await markBuildFailed(db, build, "seeded", t);
+  const session = await insertTestSession(ws, owner.userId, "stopped", { template: seeded });
   // A real archive with its real hash: session starts restore it and copies verify it.
-  const snapshotBytes = await targz([{ name: "perm.txt", content: "seeded\n" }]);
-  const snapshotSHA = await sha256Hex(snapshotBytes);
-  await env.DB.batch([
-    // A team workspace, so ownership transfer and delete are possible at all.
-    env.DB.prepare("UPDATE workspaces SET personal = 0, name = 'Workspace A' WHERE id = ?").bind(ws),
-    env.DB.prepare(
-      "INSERT INTO templates (id, workspace_id, name, description, active_version_id, created_by, created_at, updated_at) VALUES (?, ?, ?, 'seeded', ?, ?, ?, ?)",
-    ).bind(ids.template, ws, slug(ids.template), ids.version, owner.userId, t, t),
-    env.DB.prepare(
-      "INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at) VALUES (?, ?, ?, '1.0.0', ?, 'uploaded', ?, ?)",
-    ).bind(ids.version, ids.template, ws, manifest, owner.userId, t),
-    env.DB.prepare(
-      "INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at) VALUES (?, ?, ?, '2.0.0', ?, 'awaiting_upload', ?, ?)",
-    ).bind(ids.pendingVersion, ids.template, ws, manifest, owner.userId, t),
-    env.DB.prepare(
-      "INSERT INTO template_releases (id, template_id, version_id, kind, actor_id, created_at) VALUES (?, ?, ?, 'promote', ?, ?)",
-    ).bind(newId("rel"), ids.template, ids.version, owner.userId, t),
-    env.DB.prepare(
-      `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, error, log_key, artifact_key, created_at, updated_at, finished_at)
-       VALUES (?, ?, ?, ?, 'failed', 1, 'seeded', ?, ?, ?, ?, ?)`,
-    ).bind(ids.build, ws, ids.template, ids.version, keys.log, keys.artifact, t, t, t),
-    env.DB.prepare(
-      "INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, version_id, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'stopped', ?, ?)",
-    ).bind(ids.session, ws, owner.userId, slug(ids.session), ids.template, ids.version, t, t),
-    env.DB.prepare(
-      `INSERT INTO snapshots (id, session_id, workspace_id, kind, status, r2_key, bytes, sha256, created_by, created_at, completed_at)
-       VALUES (?, ?, ?, 'manual', 'ready', ?, ?, ?, ?, ?, ?)`,
-    ).bind(ids.snapshot, ids.session, ws, keys.snapshot, snapshotBytes.byteLength, snapshotSHA, owner.userId, t, t),
-    env.DB.prepare(
-      "INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ).bind(newId("sec"), ws, SEEDED_SECRET_NAME, sealed.ciphertext, sealed.iv, t, t),
-    env.DB.prepare(
-      "INSERT INTO invites (id, workspace_id, code_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, 'member', ?, ?, ?)",
-    ).bind(ids.invite, ws, await hashInviteCode(inviteCode), owner.userId, t, t + 86_400_000),
-  ]);
-  await Promise.all([
-    env.BUCKET.put(keys.snapshot, snapshotBytes),
-    env.BUCKET.put(keys.log, "seeded build log\n"),
-    env.BUCKET.put(keys.artifact, new Uint8Array([31, 139, 8, 0])),
-  ]);
-  return ids;
+  const snapshot = await insertReadySnapshot(ws, session, { bytes: await targz([{ name: "perm.txt", content: "seeded\n" }]) });
+  const secret = await call("PUT", "/api/workspaces/current/secrets", { user: owner, body: { name: SEEDED_SECRET_NAME, value: "value" } });
+  if (secret.status !== 200) throw new Error(`secret: ${secret.status} ${await secret.text()}`);
+  const invite = await call("POST", "/api/workspaces/current/invites", { user: owner, body: { role: "member" } });
+  if (invite.status !== 201) throw new Error(`invite: ${invite.status} ${await invite.text()}`);
+  const created = (await invite.json()) as { invite: { id: string }; code: string };
+  const ids = {
+    workspace: ws,
+    template: seeded.templateId,
+    version: seeded.versionId,
+    pendingVersion,
+    build,
+    session,
+    snapshot: snapshot.id,
+    secret: SEEDED_SECRET_NAME,
+    invite: created.invite.id,
+    member: target.userId,
+  } satisfies Record<WorkspaceKind, string>;
+  return { ids, inviteCode: created.code };
 }
 
 async function seedLazy(kind: LazyKind, owner: TestUser): Promise<string> {
@@ -211,7 +210,8 @@ async function seedUserResource(kind: UserKind, user: TestUser, ids: Record<Work
 }
 
 export async function seedWorld(): Promise<World> {
-  const owner = await createTestUser();
+  // A team workspace, so ownership transfer and delete are possible at all.
+  const owner = await createTeamOwner("Workspace A");
   const ws = owner.workspaceId;
   const [admin, member, viewer, target, other, op] = await Promise.all([
     createTestUser({ workspaceId: ws, role: "admin" }),
@@ -221,8 +221,7 @@ export async function seedWorld(): Promise<World> {
     createTestUser(),
     operator(),
   ]);
-  const inviteCode = `bfi_${newId("perm")}`;
-  const ids = await seedWorkspaceResources(owner, target, inviteCode);
+  const { ids, inviteCode } = await seedWorkspaceResources(owner, target);
   const a = { owner, admin, member, viewer };
   const cache = new Map<string, Promise<string>>();
   return {

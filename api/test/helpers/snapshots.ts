@@ -2,17 +2,23 @@ import { env } from "cloudflare:workers";
 import type { SessionState, SnapshotKind } from "@burstflare/sdk/states";
 import { newId, sha256Hex } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
-import { insertSessionRow, writeLifecycle } from "../../src/sessions/sessions-repo";
+import { findSession, insertSessionRow, writeLifecycle } from "../../src/sessions/sessions-repo";
 import { snapshotKey } from "../../src/snapshots/records";
 import { insertPendingSnapshot, markSnapshotFailed, markSnapshotReady } from "../../src/snapshots/snapshots-repo";
 
 /**
- * A session row for snapshot routes that need no runtime: inserted as creating a session does,
- * then moved to `state` as the Session DO's mirror of a transition writes it.
+ * A session row for routes that need no runtime (of `template`'s version when given; created at
+ * `createdAt`, default now): inserted as creating a session does, then moved to `state` as the
+ * Session DO's mirror of a transition writes it.
  */
-export async function insertTestSession(workspaceId: string, ownerId: string, state: SessionState = "stopped"): Promise<string> {
+export async function insertTestSession(
+  workspaceId: string,
+  ownerId: string,
+  state: SessionState = "stopped",
+  opts: { template?: { templateId: string; versionId: string | null }; createdAt?: number } = {},
+): Promise<string> {
   const id = newId("ses");
-  const t = Date.now();
+  const t = opts.createdAt ?? Date.now();
   const db = dbOf(env);
   const name = `s-${id
     .slice(4, 12)
@@ -25,8 +31,8 @@ export async function insertTestSession(workspaceId: string, ownerId: string, st
       workspaceId,
       ownerId,
       name,
-      templateId: null,
-      versionId: null,
+      templateId: opts.template?.templateId ?? null,
+      versionId: opts.template?.versionId ?? null,
       startOnIntent: false,
       config,
       at: t,
@@ -34,18 +40,35 @@ export async function insertTestSession(workspaceId: string, ownerId: string, st
   ) {
     throw new Error(`session name ${name} taken`);
   }
+  await setTestSessionLifecycle(id, state, {}, t);
+  return id;
+}
+
+/**
+ * Moves a session row to `state` as the Session DO's mirror of a transition writes it (the next
+ * state_version), with the failure reason and last activity given; "deleted" stamps deleted_at.
+ * Only for rows no DO drives (insertTestSession's), or to stand in for a transition the test cannot run.
+ */
+export async function setTestSessionLifecycle(
+  sessionId: string,
+  state: SessionState,
+  fields: { failureReason?: string | null; lastActiveAt?: number | null } = {},
+  at = Date.now(),
+): Promise<void> {
+  const db = dbOf(env);
+  const current = await findSession(db, sessionId);
+  if (!current) throw new Error(`no session ${sessionId}`);
   const lifecycle = {
     state,
-    stateVersion: 1,
+    stateVersion: current.stateVersion + 1,
     runtimeStatus: null,
     runtimeState: null,
     lastBootstrapAt: null,
     lastLifecyclePhase: null,
-    failureReason: null,
-    lastActiveAt: null,
+    failureReason: fields.failureReason ?? null,
+    lastActiveAt: fields.lastActiveAt ?? null,
   };
-  await writeLifecycle(db, id, lifecycle, t);
-  return id;
+  if (!(await writeLifecycle(db, sessionId, lifecycle, at))) throw new Error(`session ${sessionId} lifecycle not written`);
 }
 
 /**

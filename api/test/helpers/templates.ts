@@ -1,12 +1,19 @@
 import { env } from "cloudflare:workers";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
-import type { CreateVersionResponse, Template } from "@burstflare/sdk/schemas/templates";
+import { BUNDLE_MAX_BYTES, type CreateVersionResponse, type Template, UPLOAD_GRANT_TTL_MS } from "@burstflare/sdk/schemas/templates";
 import { expect } from "vitest";
-import { insertBuildStatement, markBuildSucceeded } from "../../src/builds/builds-repo";
+import {
+  insertBuildStatement,
+  markBuildBuilding,
+  markBuildDeadLettered,
+  markBuildFailed,
+  markBuildSucceeded,
+} from "../../src/builds/builds-repo";
 import { newId } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
 import { buildArtifactKey, bundleKey } from "../../src/templates/keys";
 import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
+import { insertGrant } from "../../src/templates/upload-grants-repo";
 import { call, type TestUser } from "./users";
 
 export async function createTemplate(user: TestUser, name = `tpl-${crypto.randomUUID().slice(0, 8)}`): Promise<Template> {
@@ -49,6 +56,50 @@ export async function markBuilt(workspaceId: string, templateId: string, version
   ]);
   await markBuildSucceeded(db, id, { key: buildArtifactKey(workspaceId, id), sha256, bytes: 10 }, t);
   return id;
+}
+
+/**
+ * A build of the version as the pipeline leaves one, without running it: queued, taken by a
+ * runner at `startedAt` (building), then failed with `error` or dead-lettered after its retries.
+ */
+export async function insertTestBuild(
+  workspaceId: string,
+  templateId: string,
+  versionId: string,
+  outcome: { status: "building"; startedAt?: number } | { status: "failed"; error: string } | { status: "dead_lettered" },
+): Promise<string> {
+  const id = newId("bld");
+  const t = Date.now();
+  const db = dbOf(env);
+  const startedAt = outcome.status === "building" ? (outcome.startedAt ?? t) : t;
+  await db.batch([insertBuildStatement(db, { id, workspaceId, templateId, versionId, at: startedAt })]);
+  await markBuildBuilding(db, id, startedAt);
+  if (outcome.status === "failed") await markBuildFailed(db, id, outcome.error, t);
+  if (outcome.status === "dead_lettered") await markBuildDeadLettered(db, id, t);
+  return id;
+}
+
+/**
+ * An upload grant for the version as createGrant stores one, but with the given size limit or
+ * expiry (createGrant always uses BUNDLE_MAX_BYTES and UPLOAD_GRANT_TTL_MS).
+ */
+export async function insertTestGrant(
+  user: TestUser,
+  versionId: string,
+  opts: { maxBytes?: number; expiresAt?: number },
+): Promise<{ id: string }> {
+  const id = newId("upg");
+  const t = Date.now();
+  await insertGrant(dbOf(env), {
+    id,
+    workspaceId: user.workspaceId,
+    versionId,
+    userId: user.userId,
+    maxBytes: opts.maxBytes ?? BUNDLE_MAX_BYTES,
+    createdAt: t,
+    expiresAt: opts.expiresAt ?? t + UPLOAD_GRANT_TTL_MS,
+  });
+  return { id };
 }
 
 export async function r2Keys(prefix: string): Promise<string[]> {

@@ -39,6 +39,20 @@ export async function createTestUser(opts: { email?: string; workspaceId?: strin
   return { userId, email, workspaceId, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
 }
 
+/**
+ * A user whose current workspace is a team workspace it created (POST /api/workspaces) and
+ * switched its sign-in to; its personal workspace stays beside it.
+ */
+export async function createTeamOwner(name: string): Promise<TestUser> {
+  const user = await createTestUser();
+  const created = await call("POST", "/api/workspaces", { user, body: { name } });
+  if (created.status !== 201) throw new Error(`workspace create failed: ${created.status} ${await created.text()}`);
+  const workspaceId = ((await created.json()) as { workspace: { id: string } }).workspace.id;
+  const switched = await call("POST", "/api/auth/switch-workspace", { user, body: { workspaceId } });
+  if (switched.status !== 200) throw new Error(`workspace switch failed: ${switched.status} ${await switched.text()}`);
+  return { ...user, workspaceId };
+}
+
 /** Gives an existing user a role in a workspace, as accepting an invite's membership statement does. */
 export async function addMember(workspaceId: string, userId: string, role: Role): Promise<void> {
   const db = dbOf(env);

@@ -3,14 +3,17 @@ import { adminReportSchema } from "@burstflare/sdk/schemas/admin";
 import { intentResponse } from "@burstflare/sdk/schemas/intent";
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
+import type { SessionState } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
 import { noteSessionConnect } from "../../src/intent/intents";
+import { insertWakingIntent, markIntentsConnected } from "../../src/intent/intents-repo";
 import { dbOf } from "../../src/lib/db";
 import { percentile } from "../../src/metrics/percentile";
 import { recordStart, startLatencyStats } from "../../src/metrics/start-latency";
 import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { countInWorkspace } from "../helpers/db";
 import { operatorUser } from "../helpers/operator";
+import { setTestSessionLifecycle } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -18,13 +21,12 @@ import { call, createTestUser, type TestUser } from "../helpers/users";
  * test/stack/intent.test.ts) and the latency figures computed from recorded boots.
  */
 
-async function session(user: TestUser, name: string, opts: { startOnIntent?: boolean; state?: string; lastActiveAt?: number } = {}) {
+async function session(user: TestUser, name: string, opts: { startOnIntent?: boolean; state?: SessionState; lastActiveAt?: number } = {}) {
   const res = await call("POST", "/api/sessions", { user, body: { name, start: false, startOnIntent: opts.startOnIntent } });
   expect(res.status).toBe(201);
   const { session } = sessionResponse.parse(await res.json());
-  await env.DB.prepare("UPDATE sessions SET state = ?, last_active_at = ? WHERE id = ?")
-    .bind(opts.state ?? "stopped", opts.lastActiveAt ?? Date.now(), session.id)
-    .run();
+  // Stands in for the transitions (a boot, an idle sleep) that need a runtime.
+  await setTestSessionLifecycle(session.id, opts.state ?? "stopped", { lastActiveAt: opts.lastActiveAt ?? Date.now() });
   return session.id;
 }
 
@@ -126,11 +128,15 @@ describe("start and wake latency", () => {
     await boot("wake", 99_999, true, t - 2 * 24 * 3600 * 1000);
 
     // An intent fired 3 s before the user connected; the wake finished 1 s after the connect.
-    await env.DB.prepare(
-      "INSERT INTO session_intents (id, user_id, workspace_id, session_id, surface, action, fired_at) VALUES ('int_a', ?, ?, ?, 'dashboard', 'waking', ?)",
-    )
-      .bind(owner.userId, owner.workspaceId, id, t - 4000)
-      .run();
+    const db = dbOf(env);
+    await insertWakingIntent(db, {
+      id: "int_a",
+      userId: owner.userId,
+      workspaceId: owner.workspaceId,
+      sessionId: id,
+      surface: "dashboard",
+      firedAt: t - 4000,
+    });
     await recordStart(env, {
       sessionId: id,
       workspaceId: owner.workspaceId,
@@ -142,9 +148,7 @@ describe("start and wake latency", () => {
     });
     const intentRow = await env.DB.prepare("SELECT ready_at FROM session_intents WHERE id = 'int_a'").first<{ ready_at: number }>();
     expect(intentRow?.ready_at).toBe(t);
-    await env.DB.prepare("UPDATE session_intents SET connected_at = ? WHERE id = 'int_a'")
-      .bind(t - 1000)
-      .run();
+    await markIntentsConnected(db, id, t - 1000, t - 4000);
 
     const stats = await startLatencyStats(env, t - 24 * 3600 * 1000, { sessionId: id });
     expect(stats.start).toEqual({ count: 4, failed: 1, p50Ms: 2000, p95Ms: 4000 });
@@ -189,11 +193,9 @@ describe("start and wake latency", () => {
     const owner = await createTestUser();
     const id = await session(owner, "connect");
     const t = Date.now();
-    await env.DB.prepare(
-      "INSERT INTO session_intents (id, user_id, workspace_id, session_id, surface, action, fired_at) VALUES ('int_c', ?, ?, ?, 'cli', 'waking', ?), ('int_old', ?, ?, ?, 'cli', 'waking', ?)",
-    )
-      .bind(owner.userId, owner.workspaceId, id, t - 1000, owner.userId, owner.workspaceId, id, t - 3600_000)
-      .run();
+    const fired = { userId: owner.userId, workspaceId: owner.workspaceId, sessionId: id, surface: "cli" };
+    await insertWakingIntent(dbOf(env), { ...fired, id: "int_c", firedAt: t - 1000 });
+    await insertWakingIntent(dbOf(env), { ...fired, id: "int_old", firedAt: t - 3600_000 });
     await noteSessionConnect(env, id);
     const first = await env.DB.prepare("SELECT id, connected_at FROM session_intents WHERE session_id = ? ORDER BY id")
       .bind(id)

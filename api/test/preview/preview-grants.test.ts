@@ -7,7 +7,7 @@ import { mintVisit, previewHostOf, previewOriginFor, sessionIdFromLabel, session
 import { hardenPreviewResponse, isAllowedPreviewCookie } from "../../src/preview/sandbox";
 import { previewGrantSubject, signVisitGrant, VISIT_GRANT_TTL_MS } from "../../src/preview/visit-grants";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey } from "../helpers/browser";
-import { insertTestSession } from "../helpers/snapshots";
+import { insertTestSession, setTestSessionLifecycle } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -231,11 +231,12 @@ describe("owner preview: grants are checked on every request", () => {
     const grant = await grantFor(sessionId, member.userId);
     expect((await onHost(sessionId, grant, "/page")).status).toBe(409);
 
-    await env.DB.prepare("UPDATE memberships SET role = 'viewer' WHERE user_id = ?").bind(member.userId).run();
+    const members = `/api/workspaces/current/members/${member.userId}`;
+    expect((await call("PATCH", members, { user: owner, body: { role: "viewer" } })).status).toBe(200);
     expect(await codeOf(await onHost(sessionId, grant, "/page"))).toEqual([403, "forbidden"]);
-    await env.DB.prepare("UPDATE memberships SET role = 'admin' WHERE user_id = ?").bind(member.userId).run();
+    expect((await call("PATCH", members, { user: owner, body: { role: "admin" } })).status).toBe(200);
     expect((await onHost(sessionId, grant, "/page")).status).toBe(409);
-    await env.DB.prepare("DELETE FROM memberships WHERE user_id = ?").bind(member.userId).run();
+    expect((await call("DELETE", members, { user: owner })).status).toBe(200);
     expect(await codeOf(await onHost(sessionId, grant, "/page"))).toEqual([404, "not_found"]);
 
     // Someone who was never a member, with a correctly signed grant, learns nothing either.
@@ -243,11 +244,13 @@ describe("owner preview: grants are checked on every request", () => {
     expect(await codeOf(await onHost(sessionId, await grantFor(sessionId, stranger.userId), "/page"))).toEqual([404, "not_found"]);
 
     const ownerGrant = await grantFor(sessionId, owner.userId);
+    // fixture-sql: no route deletes an account yet, but the visit check honours users.deleted_at
     await env.DB.prepare("UPDATE users SET deleted_at = ? WHERE id = ?").bind(Date.now(), owner.userId).run();
     expect((await onHost(sessionId, ownerGrant, "/page")).status).toBe(404);
+    // fixture-sql: undoes the account deletion above, which no route can do either
     await env.DB.prepare("UPDATE users SET deleted_at = NULL WHERE id = ?").bind(owner.userId).run();
     expect((await onHost(sessionId, ownerGrant, "/page")).status).toBe(409);
-    await env.DB.prepare("UPDATE sessions SET deleted_at = ? WHERE id = ?").bind(Date.now(), sessionId).run();
+    await setTestSessionLifecycle(sessionId, "deleted");
     expect((await onHost(sessionId, ownerGrant, "/page")).status).toBe(404);
   });
 

@@ -3,14 +3,19 @@ import { env } from "cloudflare:workers";
 import { adminReportSchema, type ReconcileResult } from "@burstflare/sdk/schemas/admin";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
+import { seedDeletedAge } from "../../src/admin/seed";
+import { insertChallenge } from "../../src/auth/challenges-repo";
 import { issueSignIn } from "../../src/auth/sign-ins";
 import { newId } from "../../src/lib/crypto";
+import { dbOf } from "../../src/lib/db";
 import { runReconcile } from "../../src/reconcile/run";
 import type { SessionCore } from "../../src/sessions/core";
 import { sessionStub } from "../../src/sessions/stub";
+import { bundleKey } from "../../src/templates/keys";
+import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
 import { operatorUser } from "../helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
-import { createTemplate, createVersion } from "../helpers/templates";
+import { createTemplate, createVersion, insertTestBuild } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
 
 const HOUR = 3_600_000;
@@ -77,20 +82,9 @@ describe("reconcile", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
-    const t = Date.now();
-    const stuck = newId("bld");
-    const fresh = newId("bld");
-    for (const [id, startedAt] of [
-      [stuck, t - (Number(env.BUILD_STUCK_AFTER_SECONDS) + 60) * 1000],
-      [fresh, t],
-    ] as const) {
-      await env.DB.prepare(
-        `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, created_at, started_at, updated_at)
-         VALUES (?, ?, ?, ?, 'building', 1, ?, ?, ?)`,
-      )
-        .bind(id, user.workspaceId, tpl.id, v.version.id, startedAt, startedAt, startedAt)
-        .run();
-    }
+    const startedAt = Date.now() - (Number(env.BUILD_STUCK_AFTER_SECONDS) + 60) * 1000;
+    const stuck = await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "building", startedAt });
+    const fresh = await insertTestBuild(user.workspaceId, tpl.id, v.version.id, { status: "building" });
     expect((await report()).buildsStuck).toBe(1);
     const run = await runReconcile(env);
     expect(done(run, "build_recover_stuck")).toEqual([stuck]);
@@ -111,13 +105,22 @@ describe("reconcile", () => {
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
     const active = (await report()).activeUploadGrants;
+    // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
     await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1000, v.uploadGrant.id)
       .run();
     expect((await report()).activeUploadGrants).toBe(active - 1);
-    await env.DB.prepare("INSERT INTO auth_challenges (id, kind, challenge, expires_at) VALUES ('chl_old', 'login', 'x', ?)")
-      .bind(Date.now() - 1000)
-      .run();
+    // A login ceremony stored with a lifetime already over.
+    const challenge = {
+      id: newId("chl"),
+      kind: "login",
+      challenge: "x",
+      userId: null,
+      email: null,
+      data: "{}",
+      expiresAt: Date.now() - 1000,
+    };
+    await insertChallenge(dbOf(env), challenge, Date.now());
     // Issued the way sign-in does, with a lifetime already over.
     const expiredLogin = (await issueSignIn(env, { userId: user.userId, kind: "browser", ttlMs: -1000 })).id;
     const run = await runReconcile(env);
@@ -203,14 +206,14 @@ describe("reconcile", () => {
     expect((await call("DELETE", `/api/sessions/${sid}/snapshots/${snap.id}`, { user })).status).toBe(200);
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
-    const bundle = `templates/${user.workspaceId}/${tpl.id}/${v.version.id}/upg_x.tar.gz`;
+    const bundle = bundleKey(user.workspaceId, tpl.id, v.version.id, v.uploadGrant.id);
     await env.BUCKET.put(bundle, "bundle");
-    await env.DB.prepare("UPDATE template_versions SET bundle_key = ? WHERE id = ?").bind(bundle, v.version.id).run();
+    const db = dbOf(env);
+    await db.batch([markVersionUploadedStatement(db, v.version.id, { key: bundle, sha256: "0".repeat(64), bytes: 6 })]);
     expect((await call("DELETE", `/api/templates/${tpl.id}`, { user })).status).toBe(200);
-    // Aged past the default seven days through its row's timestamp.
-    const old = Date.now() - 8 * 24 * HOUR;
-    await env.DB.prepare("UPDATE snapshots SET deleted_at = ? WHERE id = ?").bind(old, snap.id).run();
-    await env.DB.prepare("UPDATE templates SET deleted_at = ? WHERE id = ?").bind(old, tpl.id).run();
+    // Aged past the default seven days, as operator seeding ages a deletion.
+    await seedDeletedAge(env, "snapshot", snap.id, 8);
+    await seedDeletedAge(env, "template", tpl.id, 8);
     const run = await runReconcile(env);
     expect(done(run, "snapshot_purge")).toEqual([snap.id]);
     expect(done(run, "template_purge")).toEqual([tpl.id]);
@@ -230,6 +233,7 @@ describe("reconcile", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
+    // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
     await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, v.uploadGrant.id)
       .run();

@@ -2,9 +2,10 @@ import { env } from "cloudflare:workers";
 import type { ErrorBody } from "@burstflare/sdk/errors";
 import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
+import { seedSecrets, seedTemplate } from "../../src/admin/seed";
 import { newId } from "../../src/lib/crypto";
 import { getSessionById, insertSession } from "../../src/sessions/records";
-import { sealSecret, secretsEnvFor } from "../../src/workspaces/secrets";
+import { secretsEnvFor } from "../../src/workspaces/secrets";
 import { createTemplate, createVersion } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
@@ -63,30 +64,29 @@ describe("reserved environment names", () => {
   it("ignores reserved names stored before the rule, keeping the rest and letting the owner delete them", async () => {
     const owner = await createTestUser();
     await putSecret(owner, "DATABASE_URL", "postgres://db");
-    for (const name of ["PATH", "LD_PRELOAD", "NODE_OPTIONS"]) {
-      const sealed = await sealSecret(env, owner.workspaceId, name, "/tmp/payload");
-      await env.DB.prepare(
-        "INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-        .bind(newId("sec"), owner.workspaceId, name, sealed.ciphertext, sealed.iv, Date.now(), Date.now())
-        .run();
-    }
+    // Rows as an older API saved them, before reserved names were refused.
+    const legacy = { PATH: "/tmp/payload", LD_PRELOAD: "/tmp/payload", NODE_OPTIONS: "/tmp/payload" };
+    await seedSecrets(env, owner.workspaceId, legacy);
     expect(await secretsEnvFor(env, owner.workspaceId)).toEqual({ DATABASE_URL: "postgres://db" });
     expect((await call("DELETE", "/api/workspaces/current/secrets/PATH", { user: owner })).status).toBe(200);
 
-    const tpl = await createTemplate(owner);
-    const { version } = await createVersion(owner, tpl.id, "1.0.0", { persistedPaths: ["."] });
-    const stored = JSON.stringify({ persistedPaths: ["."], env: { NODE_OPTIONS: "--require /tmp/x.js", PATH: "/tmp", KEEP: "yes" } });
-    await env.DB.prepare("UPDATE template_versions SET manifest = ? WHERE id = ?").bind(stored, version.id).run();
+    // A version saved before the rule, its manifest's env unchecked.
+    const legacyEnv = { NODE_OPTIONS: "--require /tmp/x.js", PATH: "/tmp", KEEP: "yes" };
+    const seeded = await seedTemplate(
+      env,
+      { workspaceId: owner.workspaceId, manifest: { persistedPaths: ["."] }, legacyEnv },
+      owner.userId,
+    );
+    const tpl = { id: seeded.templateId };
+    const version = { id: seeded.versionId };
     const res = await call("GET", `/api/templates/${tpl.id}/versions/${version.id}`, { user: owner });
     expect(res.status).toBe(200);
     expect(templateVersionSchema.parse(await res.json()).manifest.env).toEqual({ KEEP: "yes" });
     // A session row carries its own copy of the manifest: it starts with the harmless part.
     const sessionId = newId("ses");
-    const config = { manifest: { persistedPaths: ["."] }, artifactKey: null, bundleKey: null };
+    const config = { manifest: { persistedPaths: ["."], env: legacyEnv }, artifactKey: null, bundleKey: null };
     const base = { workspaceId: owner.workspaceId, ownerId: owner.userId, templateId: null, versionId: null, startOnIntent: false };
     expect(await insertSession(env, { ...base, id: sessionId, name: "reserved-env", config, at: Date.now() })).toBe(true);
-    await env.DB.prepare("UPDATE sessions SET manifest = ? WHERE id = ?").bind(stored, sessionId).run();
     expect((await getSessionById(env, sessionId))?.config.manifest.env).toEqual({ KEEP: "yes" });
   });
 });

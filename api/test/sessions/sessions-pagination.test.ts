@@ -1,21 +1,14 @@
 import { env } from "cloudflare:workers";
 import { SESSION_PAGE_MAX, sessionListResponse } from "@burstflare/sdk/schemas/sessions";
 import { describe, expect, it } from "vitest";
-import { newId } from "../../src/lib/crypto";
+import { insertTestSession } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
-/** Rows written straight to D1: pagination is about rows, not runtimes. */
+/** Session rows without runtimes (pagination is about rows), created at the given times. */
 async function seed(user: TestUser, createdAt: number[], opts: { deleted?: boolean } = {}): Promise<string[]> {
   const ids: string[] = [];
-  for (const [i, at] of createdAt.entries()) {
-    const id = newId("ses");
-    ids.push(id);
-    await env.DB.prepare(
-      `INSERT INTO sessions (id, workspace_id, owner_id, name, state, state_version, created_at, updated_at, deleted_at)
-       VALUES (?, ?, ?, ?, 'stopped', 1, ?, ?, ?)`,
-    )
-      .bind(id, user.workspaceId, user.userId, `${opts.deleted ? "gone" : "s"}-${i}-${at}`, at, at, opts.deleted ? at : null)
-      .run();
+  for (const at of createdAt) {
+    ids.push(await insertTestSession(user.workspaceId, user.userId, opts.deleted ? "deleted" : "stopped", { createdAt: at }));
   }
   return ids;
 }

@@ -4,6 +4,7 @@ import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import { mintVisit, previewOriginFor } from "../../src/preview/origin";
+import { setTestSessionLifecycle } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -19,7 +20,7 @@ async function stoppedSession(user: TestUser, name = "shared"): Promise<string> 
   const res = await call("POST", "/api/sessions", { user, body: { name, start: false } });
   expect(res.status).toBe(201);
   const { session } = sessionResponse.parse(await res.json());
-  await env.DB.prepare("UPDATE sessions SET state = 'stopped' WHERE id = ?").bind(session.id).run();
+  await setTestSessionLifecycle(session.id, "stopped");
   return session.id;
 }
 
@@ -223,6 +224,7 @@ describe("share gateway: who gets in", () => {
     expect(await errorOf(await visit(`${revoked.path}ws`, undefined, upgrade))).toMatchObject({ status: 410, reason: "revoked" });
 
     const expiring = await createShare(owner, id, { scope: "anyone" });
+    // fixture-sql: the link's expiry moved into the past, as waiting out its lifetime would leave it
     await env.DB.prepare("UPDATE preview_shares SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, expiring.share.id)
       .run();

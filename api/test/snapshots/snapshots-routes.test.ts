@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { runReconcile } from "../../src/reconcile/run";
 import { countInWorkspace } from "../helpers/db";
-import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { insertReadySnapshot, insertTestSession, setTestSessionLifecycle } from "../helpers/snapshots";
 import { call, createTestUser } from "../helpers/users";
 
 async function owner() {
@@ -235,7 +235,7 @@ describe("workspace snapshots", () => {
     const live = await insertReadySnapshot(user.workspaceId, sessionId, { label: "live" });
     const goneSession = await insertTestSession(user.workspaceId, user.userId);
     const gone = await insertReadySnapshot(user.workspaceId, goneSession, { label: "last words" });
-    await env.DB.prepare("UPDATE sessions SET state = 'deleted', deleted_at = ? WHERE id = ?").bind(Date.now(), goneSession).run();
+    await setTestSessionLifecycle(goneSession, "deleted");
     const other = await createTestUser();
     await insertReadySnapshot(other.workspaceId, await insertTestSession(other.workspaceId, other.userId));
 

@@ -3,7 +3,7 @@ import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { type TarEntry, tar, targz } from "../helpers/tar";
-import { createTemplate, createVersion, r2Keys, upload } from "../helpers/templates";
+import { createTemplate, createVersion, insertTestGrant, r2Keys, upload } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 async function setup(user?: TestUser) {
@@ -57,10 +57,8 @@ describe("bundle upload", () => {
   });
 
   it("refuses an expired grant with 410 and leaves nothing", async () => {
-    const { owner, tpl, versionId, grant } = await setup();
-    await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
-      .bind(Date.now() - 1, grant.id)
-      .run();
+    const { owner, tpl, versionId } = await setup();
+    const grant = await insertTestGrant(owner, versionId, { expiresAt: Date.now() - 1 });
     const res = await upload(owner, grant.id, await targz([{ name: "a", content: "a" }]));
     expect(res.status).toBe(410);
     expect(await res.json()).toMatchObject({ error: { code: "gone", message: "upload grant expired" } });
@@ -80,8 +78,8 @@ describe("bundle upload", () => {
   });
 
   it("refuses a body over the grant's size limit with 413 before storing anything", async () => {
-    const { owner, tpl, versionId, grant } = await setup();
-    await env.DB.prepare("UPDATE upload_grants SET max_bytes = 64 WHERE id = ?").bind(grant.id).run();
+    const { owner, tpl, versionId } = await setup();
+    const grant = await insertTestGrant(owner, versionId, { maxBytes: 64 });
     const res = await upload(owner, grant.id, await targz([{ name: "big.bin", content: crypto.getRandomValues(new Uint8Array(4096)) }]));
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: "payload_too_large" } });
@@ -114,7 +112,10 @@ describe("bundle upload", () => {
 
   it("a viewer cannot upload even with a grant they were issued before being demoted", async () => {
     const { owner, tpl, versionId, grant } = await setup();
-    await env.DB.prepare("UPDATE memberships SET role = 'viewer' WHERE user_id = ?").bind(owner.userId).run();
+    // A second owner demotes the first.
+    const coOwner = await createTestUser({ workspaceId: owner.workspaceId, role: "owner" });
+    const demoted = await call("PATCH", `/api/workspaces/current/members/${owner.userId}`, { user: coOwner, body: { role: "viewer" } });
+    expect(demoted.status).toBe(200);
     const res = await upload(owner, grant.id, await targz([{ name: "a", content: "a" }]));
     expect(res.status).toBe(403);
     await expectNothingLeft(owner.workspaceId, tpl.id, versionId, grant.id);

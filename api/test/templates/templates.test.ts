@@ -6,6 +6,7 @@ import { runReconcile } from "../../src/reconcile/run";
 import { isNewerVersionAvailable, resolveTemplateForSession } from "../../src/templates/resolve";
 import { STARTER_TEMPLATE_ID } from "../../src/templates/starter";
 import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
+import { insertTestSession } from "../helpers/snapshots";
 import { targz } from "../helpers/tar";
 import { createTemplate, createVersion, markBuilt, r2Keys, upload } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
@@ -248,12 +249,7 @@ describe("inspect and delete", () => {
   it("refuses to delete a template that sessions still use", async () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
-    const t = Date.now();
-    await env.DB.prepare(
-      "INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, state, created_at, updated_at) VALUES (?, ?, ?, 'dev', ?, 'running', ?, ?)",
-    )
-      .bind(`ses_${crypto.randomUUID().slice(0, 8)}`, user.workspaceId, user.userId, tpl.id, t, t)
-      .run();
+    await insertTestSession(user.workspaceId, user.userId, "running", { template: { templateId: tpl.id, versionId: null } });
     const res = await call("DELETE", `/api/templates/${tpl.id}`, { user });
     expect(res.status).toBe(409);
     expect((await call("GET", `/api/templates/${tpl.id}`, { user })).status).toBe(200);

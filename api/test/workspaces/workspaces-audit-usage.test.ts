@@ -2,6 +2,8 @@ import { env } from "cloudflare:workers";
 import { auditPageSchema, PLAN_LIMITS, usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
 import { writeAudit } from "../../src/lib/audit";
+import { dbOf } from "../../src/lib/db";
+import { insertAudit } from "../../src/workspaces/audit-repo";
 import { recordUsage } from "../../src/workspaces/usage";
 import { call, createTestUser } from "../helpers/users";
 
@@ -15,20 +17,16 @@ describe("GET /api/audit", () => {
     const base = Date.now() - 1000 * DAY;
     // 25 entries, some sharing a timestamp so the cursor's id tie-break matters.
     for (let i = 0; i < 25; i++) {
-      await env.DB.prepare(
-        "INSERT INTO audit_log (id, workspace_id, actor_id, action, target_type, target_id, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-        .bind(
-          `aud_t${String(i).padStart(2, "0")}`,
-          owner.workspaceId,
-          i % 2 === 0 ? owner.userId : admin.userId,
-          i % 3 === 0 ? "session.start" : i % 3 === 1 ? "session.stop" : "template.promote",
-          i % 3 === 2 ? "template" : "session",
-          i % 3 === 2 ? "tpl_1" : `ses_${i % 4}`,
-          JSON.stringify({ i }),
-          base + Math.floor(i / 2) * 1000,
-        )
-        .run();
+      await insertAudit(dbOf(env), {
+        id: `aud_t${String(i).padStart(2, "0")}`,
+        workspaceId: owner.workspaceId,
+        actorId: i % 2 === 0 ? owner.userId : admin.userId,
+        action: i % 3 === 0 ? "session.start" : i % 3 === 1 ? "session.stop" : "template.promote",
+        targetType: i % 3 === 2 ? "template" : "session",
+        targetId: i % 3 === 2 ? "tpl_1" : `ses_${i % 4}`,
+        details: { i },
+        createdAt: base + Math.floor(i / 2) * 1000,
+      });
     }
     await writeAudit(env, { workspaceId: other.workspaceId, actorId: other.userId, action: "session.start" });
 

@@ -54,6 +54,7 @@ describe("invites", () => {
     const joiner = await createTestUser();
 
     const expired = await invite(owner);
+    // fixture-sql: the invite's expiry moved into the past, as waiting out its TTL would leave it
     await env.DB.prepare("UPDATE invites SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, expired.invite.id)
       .run();

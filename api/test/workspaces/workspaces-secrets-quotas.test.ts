@@ -2,9 +2,13 @@ import { env } from "cloudflare:workers";
 import { ApiError, type ErrorBody } from "@burstflare/sdk/errors";
 import { PLAN_LIMITS, planSchema, secretListSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
+import { seedSessions } from "../../src/admin/seed";
 import { assertQuota, getLimits } from "../../src/workspaces/quotas";
 import { secretsEnvFor } from "../../src/workspaces/secrets";
+import { recordUsage } from "../../src/workspaces/usage";
 import { createOperator } from "../helpers/operator";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { createTemplate } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 const putSecret = (user: TestUser, name: string, value: string) =>
@@ -62,6 +66,7 @@ describe("secrets", () => {
     const a = await createTestUser();
     const b = await createTestUser();
     await putSecret(a, "TOKEN", "alpha");
+    // fixture-sql: tampering: a sealed row copied to another workspace, which no route can do
     await env.DB.prepare(
       "INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) SELECT 'sec_moved', ?, 'TOKEN', ciphertext, iv, created_at, updated_at FROM workspace_secrets WHERE workspace_id = ?",
     )
@@ -90,15 +95,9 @@ const operator = () => {
   return operatorUser;
 };
 
+/** `n` running session rows (no runtime behind them), as operator seeding makes bulk sessions. */
 async function seedRunning(workspaceId: string, ownerId: string, n: number): Promise<void> {
-  const t = Date.now();
-  for (let i = 0; i < n; i++) {
-    await env.DB.prepare(
-      "INSERT INTO sessions (id, workspace_id, owner_id, name, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'running', ?, ?)",
-    )
-      .bind(`ses_q${i}_${workspaceId}`, workspaceId, ownerId, `q${i}`, t, t)
-      .run();
-  }
+  await seedSessions(env, { workspaceId, ownerId, count: n, namePrefix: "q", states: ["running"] });
 }
 
 describe("plans and quotas", () => {
@@ -177,23 +176,10 @@ describe("plans and quotas", () => {
   it("counts each limit from live rows: sessions, templates, snapshot bytes and this month's build minutes", async () => {
     const owner = await createTestUser();
     const t = Date.now();
-    await seedRunning(owner.workspaceId, owner.userId, 1);
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO templates (id, workspace_id, name, created_at, updated_at) VALUES (?, ?, 't', ?, ?)").bind(
-        `tpl_${owner.userId}`,
-        owner.workspaceId,
-        t,
-        t,
-      ),
-      env.DB.prepare(
-        "INSERT INTO snapshots (id, session_id, workspace_id, kind, status, r2_key, bytes, created_at) VALUES (?, 'x', ?, 'manual', 'ready', 'k', 1000, ?)",
-      ).bind(`snp_${owner.userId}`, owner.workspaceId, t),
-      env.DB.prepare("INSERT INTO usage_daily (workspace_id, user_id, day, metric, value) VALUES (?, ?, ?, 'build_seconds', 61)").bind(
-        owner.workspaceId,
-        owner.userId,
-        new Date(t).toISOString().slice(0, 10),
-      ),
-    ]);
+    const session = await insertTestSession(owner.workspaceId, owner.userId, "running");
+    await createTemplate(owner, "t");
+    await insertReadySnapshot(owner.workspaceId, session, { bytes: new Uint8Array(1000), createdAt: t });
+    await recordUsage(env, { workspaceId: owner.workspaceId, userId: owner.userId, metric: "build_seconds", value: 61, at: t });
     const plan = planSchema.parse(await (await call("GET", "/api/workspaces/current/plan", { user: owner })).json());
     expect(plan.usage).toEqual({ runningSessions: 1, totalSessions: 1, templates: 1, snapshotBytes: 1000, buildMinutes: 2 });
     await expect(assertQuota(env, owner.workspaceId, "snapshotBytes", PLAN_LIMITS.free.snapshotBytes - 1000)).resolves.toBeUndefined();

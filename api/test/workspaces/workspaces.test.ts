@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { memberListSchema, workspaceListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
+import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { createTemplate } from "../helpers/templates";
 import { addMember, call, createTestUser, type TestUser } from "../helpers/users";
 
 async function json<T>(res: Response): Promise<T> {
@@ -142,26 +144,15 @@ describe("workspaces", () => {
     const owner = await createTestUser();
     const ws = await newCurrentWorkspace(owner, "Doomed");
     const admin = await createTestUser({ workspaceId: ws.id, role: "admin" });
-    const t = Date.now();
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO templates (id, workspace_id, name, created_at, updated_at) VALUES ('tpl_doomed', ?, 't', ?, ?)").bind(
-        ws.id,
-        t,
-        t,
-      ),
-      env.DB.prepare(
-        "INSERT INTO sessions (id, workspace_id, owner_id, name, state, created_at, updated_at) VALUES ('ses_doomed', ?, ?, 's', 'stopped', ?, ?)",
-      ).bind(ws.id, owner.userId, t, t),
-      env.DB.prepare(
-        "INSERT INTO snapshots (id, session_id, workspace_id, kind, status, r2_key, bytes, created_at) VALUES ('snp_doomed', 'ses_doomed', ?, 'manual', 'ready', 'k', 10, ?)",
-      ).bind(ws.id, t),
-    ]);
+    const template = await createTemplate(owner, "t");
+    const session = await insertTestSession(ws.id, owner.userId);
+    const snapshot = await insertReadySnapshot(ws.id, session, { bytes: new Uint8Array(10) });
 
     expect((await call("DELETE", "/api/workspaces/current", { user: admin })).status).toBe(403);
     expect((await call("DELETE", "/api/workspaces/current", { user: owner })).status).toBe(200);
 
     for (const table of ["workspaces", "templates", "sessions", "snapshots"]) {
-      const id = { workspaces: ws.id, templates: "tpl_doomed", sessions: "ses_doomed", snapshots: "snp_doomed" }[table];
+      const id = { workspaces: ws.id, templates: template.id, sessions: session, snapshots: snapshot.id }[table];
       const row = await env.DB.prepare(`SELECT deleted_at FROM ${table} WHERE id = ?`).bind(id).first<{ deleted_at: number | null }>();
       expect(row?.deleted_at, table).toBeTypeOf("number");
     }
