@@ -117,7 +117,7 @@ describe("reconcile", () => {
       challenge: "x",
       userId: null,
       email: null,
-      data: "{}",
+      data: {},
       expiresAt: Date.now() - 1000,
     };
     await insertChallenge(dbOf(env), challenge, Date.now());
