@@ -21,6 +21,20 @@ afterEach(() => {
 const registerStart = (body: Record<string, unknown>, browser = new BrowserClient()) =>
   browser.call("POST", "/api/auth/passkeys/register/start", { body });
 
+/** Open sign-up, and an owner's workspace invite for `role` that a new account can redeem. */
+async function openSignupWithInvite(role: "member" | "viewer") {
+  mutableEnv.SIGNUP_POLICY = "open";
+  const owner = await createTestUser();
+  const { code: inviteCode } = await createInvite(env, {
+    workspaceId: owner.workspaceId,
+    createdBy: owner.userId,
+    creatorRole: "owner",
+    role,
+    expiresInHours: 24,
+  });
+  return { owner, inviteCode };
+}
+
 describe("sign-up policy", () => {
   it("closed refuses every sign-up with 403 signup_closed", async () => {
     mutableEnv.SIGNUP_POLICY = "closed";
@@ -62,15 +76,7 @@ describe("sign-up policy", () => {
   });
 
   it("with open sign-up, a workspace invite admits a new user into that workspace with the invited role", async () => {
-    mutableEnv.SIGNUP_POLICY = "open";
-    const owner = await createTestUser();
-    const { code: inviteCode } = await createInvite(env, {
-      workspaceId: owner.workspaceId,
-      createdBy: owner.userId,
-      creatorRole: "owner",
-      role: "member",
-      expiresInHours: 24,
-    });
+    const { owner, inviteCode } = await openSignupWithInvite("member");
     const { browser, workspace } = await signUpWithPasskey({ inviteCode });
     expect(workspace).toMatchObject({ id: owner.workspaceId, role: "member" });
     const me = (await (await browser.call("GET", "/api/auth/me")).json()) as { workspace: { id: string }; role: string };
@@ -78,15 +84,7 @@ describe("sign-up policy", () => {
   });
 
   it("a consumed invite raced away during the ceremony creates nothing", async () => {
-    mutableEnv.SIGNUP_POLICY = "open";
-    const owner = await createTestUser();
-    const { code: inviteCode } = await createInvite(env, {
-      workspaceId: owner.workspaceId,
-      createdBy: owner.userId,
-      creatorRole: "owner",
-      role: "viewer",
-      expiresInHours: 24,
-    });
+    const { inviteCode } = await openSignupWithInvite("viewer");
     const browser = new BrowserClient();
     const email = uniqueEmail("race");
     const start = (await (await registerStart({ email, inviteCode }, browser)).json()) as {
