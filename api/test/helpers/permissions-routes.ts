@@ -104,7 +104,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/sessions/:sessionId/snapshots/:snapshotId": "snapshots.read",
   "POST /api/sessions/:sessionId/snapshots/:snapshotId/restore": ["snapshots.write", { ok: [409] }],
   "DELETE /api/sessions/:sessionId/snapshots/:snapshotId": "snapshots.write",
-  "GET /api/sessions/:sessionId/snapshots/:snapshotId/content": "snapshots.read",
+  "GET /api/sessions/:sessionId/snapshots/:snapshotId/content": "runtime.access",
   "POST /api/sessions/:sessionId/snapshots/:snapshotId/new-session": [
     "snapshots.write",
     { body: () => ({ name: "from-snapshot", start: false }) },
@@ -176,7 +176,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   "GET /api/template-builds": "builds.read",
   "GET /api/template-builds/:buildId": "builds.read",
   "GET /api/template-builds/:buildId/log": "builds.read",
-  "GET /api/template-builds/:buildId/artifact": "builds.read",
+  "GET /api/template-builds/:buildId/artifact": "runtime.access",
   "POST /api/template-builds/:buildId/retry": "builds.write",
   "POST /api/admin/template-builds/retry-dead-lettered": "operator",
 

@@ -34,13 +34,13 @@ describe("snapshot routes: reading", () => {
     expect(snapshots[0]).toMatchObject({ status: "failed", bytes: null, sha256: null });
   });
 
-  it("lets a viewer list and download but not create, restore or delete", async () => {
+  it("lets a viewer list but not download (the archive is the session's files), create, restore or delete", async () => {
     const { user, sessionId } = await owner();
     const snap = await insertReadySnapshot(user.workspaceId, sessionId);
     const viewer = await createTestUser({ workspaceId: user.workspaceId, role: "viewer" });
     expect((await call("GET", `/api/sessions/${sessionId}/snapshots`, { user: viewer })).status).toBe(200);
-    expect((await call("GET", `/api/sessions/${sessionId}/snapshots/${snap.id}/content`, { user: viewer })).status).toBe(200);
     for (const [method, path] of [
+      ["GET", `/api/sessions/${sessionId}/snapshots/${snap.id}/content`],
       ["POST", `/api/sessions/${sessionId}/snapshots`],
       ["POST", `/api/sessions/${sessionId}/snapshots/${snap.id}/restore`],
       ["DELETE", `/api/sessions/${sessionId}/snapshots/${snap.id}`],

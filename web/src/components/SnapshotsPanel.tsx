@@ -23,7 +23,7 @@ import { formatDateTime, timeAgo } from "./time";
 
 interface SnapshotsPanelProps {
   session: Pick<Session, "id" | "name" | "state">;
-  /** The caller's role allows snapshots.write (owner, admin, member); viewers only list and download. */
+  /** The caller's role allows snapshots.write (owner, admin, member); viewers only list (downloads need runtime access). */
   canWrite: boolean;
   /** After "Restore into a new session" succeeded, e.g. to navigate to it. */
   onNewSession?: (session: Session) => void;
@@ -248,9 +248,11 @@ function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAc
           <td>
             {s.status === "ready" && (
               <div className="row" style={{ gap: 4, justifyContent: "flex-end" }}>
-                <a className="btn btn-sm btn-ghost" href={snapshotContentURL(sessionId, s.id)} download>
-                  Download
-                </a>
+                {canWrite && (
+                  <a className="btn btn-sm btn-ghost" href={snapshotContentURL(sessionId, s.id)} download>
+                    Download
+                  </a>
+                )}
                 {canWrite && canRestore && (
                   <button type="button" className="btn btn-sm" disabled={busy} onClick={() => onAction("restore", s)}>
                     <RestartIcon size={13} /> Restore

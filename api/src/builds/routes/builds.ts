@@ -79,7 +79,9 @@ router.openapi(
     path: "/api/template-builds/{buildId}/artifact",
     tags,
     summary: "Download the build's artifact (.tar.gz of the persisted paths)",
-    middleware: read,
+    // A build step may write the secrets of its environment into its files (~/.npmrc and the like):
+    // the archive is for those with runtime access, who could read the secrets anyway.
+    middleware: [...read, requirePermission("runtime.access")],
     request: { params },
     responses: { 200: { description: "application/gzip stream" }, ...errorResponses },
   }),

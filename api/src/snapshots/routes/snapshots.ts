@@ -46,6 +46,9 @@ const snapshotParams = z.object({ sessionId: idSchema, snapshotId: idSchema });
 const conflict = { 409: errorResponses[400] };
 const read = [requireAuth, requirePermission("snapshots.read")];
 const write = [requireAuth, requirePermission("snapshots.write")];
+// The archive is the session's files, which only runtime access reads: tools write tokens from the
+// environment to disk (~/.npmrc, credential stores, shell history). Viewers list snapshots only.
+const download = [requireAuth, requirePermission("snapshots.read"), requirePermission("runtime.access")];
 
 /** A live session of the caller's workspace and one of its snapshots; either missing answers 404. */
 async function requireSessionSnapshot(env: AppBindings, workspaceId: string, params: { sessionId: string; snapshotId: string }) {
@@ -192,7 +195,7 @@ router.openapi(
     path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/content",
     tags,
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
-    middleware: read,
+    middleware: download,
     request: { params: snapshotParams },
     responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } }, ...errorResponses },
   }),

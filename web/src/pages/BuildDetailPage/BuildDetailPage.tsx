@@ -12,6 +12,7 @@ export function BuildDetailPage() {
   const log = useBuildLog(id, active);
   const retry = useRetryBuild();
   const canRetry = useCan("builds.write");
+  const canDownload = useCan("runtime.access");
   return (
     <BuildDetailPageView
       build={query.data}
@@ -19,7 +20,7 @@ export function BuildDetailPage() {
       error={query.error}
       log={log.text}
       logError={log.error}
-      artifactURL={buildArtifactURL(id)}
+      artifactURL={canDownload ? buildArtifactURL(id) : null}
       canRetry={canRetry}
       retrying={retry.isPending}
       retryError={retry.error ? errorLine(retry.error) : null}

@@ -14,7 +14,8 @@ interface Props {
   error: unknown;
   log: string;
   logError: unknown;
-  artifactURL: string;
+  /** Null where the caller may not download it (viewers: the archive may hold secrets written to disk). */
+  artifactURL: string | null;
   canRetry: boolean;
   retrying: boolean;
   retryError: string | null;
@@ -61,7 +62,7 @@ export function BuildDetailPageView({
           <p className="muted mono small">{build.id}</p>
         </div>
         <div className="row">
-          {build.hasArtifact && (
+          {build.hasArtifact && artifactURL && (
             <a className="btn" href={artifactURL} download>
               Download artifact
             </a>
