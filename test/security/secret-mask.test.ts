@@ -36,4 +36,24 @@ describe("secret values in session events", () => {
       await api(owner, "POST /api/sessions/{sessionId}/stop", { params: { sessionId: session.id } });
     }
   });
+
+  it("a secret cut by the warning's 500-character window shows none of its tail", async () => {
+    const owner = await createStackUser();
+    const secret = `sk_${randomBytes(20).toString("hex")}`;
+    await expectOK(await api(owner, "PUT /api/workspaces/current/secrets", { body: { name: "API_KEY", value: secret } }));
+    // Raw, the last 500 characters begin inside the key; masked, the whole output fits.
+    const templateId = await createStackTemplate(owner.workspaceId, {
+      persistedPaths: ["."],
+      bootstrap: "echo \"T=$API_KEY\"; head -c 480 /dev/zero | tr '\\0' x; echo; exit 1",
+    });
+    const session = await createSession(owner, { name: "cut-bootstrap", templateId });
+    try {
+      const events = await api(owner, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
+      const text = await readSSE(events, (t) => t.includes("bootstrap exited 1"));
+      expect(text).toContain("bootstrap exited 1: T=***");
+      for (let n = 6; n <= secret.length; n += 6) expect(text).not.toContain(secret.slice(-n));
+    } finally {
+      await api(owner, "POST /api/sessions/{sessionId}/stop", { params: { sessionId: session.id } });
+    }
+  });
 });

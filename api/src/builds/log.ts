@@ -43,6 +43,8 @@ export class BuildLog {
     if (this.truncated || chunk === "") return;
     const size = enc.encode(chunk).length;
     if (this.bytes + size > BUILD_LOG_MAX_BYTES) {
+      // What was kept may end inside a secret whose rest is now never written: hold that part back.
+      if (this.mask) this.text = this.mask.applySettled(this.text);
       this.text += `\n[burstflare] log truncated at ${BUILD_LOG_MAX_BYTES} bytes\n`;
       this.truncated = true;
     } else {

@@ -9,7 +9,7 @@ import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
 import { now } from "../lib/time";
 import { getRuntimeDriver } from "../runtime-drivers/select";
-import { runtimeSecretMask } from "../sessions/runtime-secrets";
+import { secretMaskOf } from "../sessions/runtime-secrets";
 import { buildArtifactKey, buildLogKey } from "../templates/keys";
 import { parseManifest } from "../templates/templates-repo";
 import { secretsEnvFor } from "../workspaces/secrets";
@@ -84,12 +84,12 @@ async function runtime(env: AppBindings, ctx: BuildContext): Promise<RuntimeInfo
 
 export async function startBuildRuntime(env: AppBindings, ctx: BuildContext): Promise<void> {
   const driver = getRuntimeDriver(env);
-  const secrets = await secretsEnvFor(env, ctx.workspaceId);
-  // The uploader's git token for a template that clones a repository in its prebuild.
-  const git = ctx.manifest.git && ctx.userId ? await gitSessionEnv(env, ctx.userId, ctx.workspaceId) : {};
+  // Secrets and the git token are not in the runtime's own environment: the clone and the build
+  // step get them with their command (runBuildCommand), read once there with the log's mask, so a
+  // secret changed in between can neither run unmasked nor linger with its old value.
   await driver.start({
     runtimeId: buildRuntimeId(ctx.buildId),
-    env: { ...secrets, ...(ctx.manifest.env ?? {}), ...git },
+    env: { ...(ctx.manifest.env ?? {}) },
     persistedPaths: ctx.manifest.persistedPaths,
     previewPort: ctx.manifest.previewPort,
     resourceClass: ctx.manifest.resourceClass,
@@ -117,8 +117,12 @@ export async function importBundle(env: AppBindings, ctx: BuildContext): Promise
 
 /** Runs the manifest's build step, writing its output to the live log line by line. */
 export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Promise<CommandResult> {
+  const secrets = await secretsEnvFor(env, ctx.workspaceId);
+  // The uploader's git token for a template that clones a repository in its prebuild.
+  const git = ctx.manifest.git && ctx.userId ? await gitSessionEnv(env, ctx.userId, ctx.workspaceId) : {};
   // Every member and viewer reads the log: the secrets of the build's environment are masked in it.
-  const log = await BuildLog.open(env.BUCKET, ctx.logKey, await runtimeSecretMask(env, ctx.workspaceId, ctx.userId));
+  const mask = secretMaskOf(secrets, git);
+  const log = await BuildLog.open(env.BUCKET, ctx.logKey, mask);
   // What a devcontainer.json import could not honour is said again where the build is read.
   for (const w of ctx.manifest.imported?.warnings ?? []) log.note(`warning: ${formatImportWarning(w)}`);
   if (ctx.manifest.git) {
@@ -129,6 +133,7 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
       (path, init) => getRuntimeDriver(env).fetchAgent(info, path, init),
       ctx.manifest.git,
       (line) => log.append(`${line}\n`),
+      { env: git, mask },
     );
     log.append(`${cloned.output}\n`);
     await log.flush();
@@ -142,11 +147,14 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
   log.note(`$ ${ctx.manifest.build}`);
   await log.flush();
   const info = await runtime(env, ctx);
-  const secrets = await secretsEnvFor(env, ctx.workspaceId);
   const res = await getRuntimeDriver(env).fetchAgent(info, "/exec", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ command: ctx.manifest.build, env: { ...secrets, ...(ctx.manifest.env ?? {}) }, timeoutMs: BUILD_TIMEOUT_MS }),
+    body: JSON.stringify({
+      command: ctx.manifest.build,
+      env: { ...secrets, ...(ctx.manifest.env ?? {}), ...git },
+      timeoutMs: BUILD_TIMEOUT_MS,
+    }),
   });
   if (!res.ok || !res.body) throw new Error(`exec failed: ${res.status} ${await res.text()}`);
   let result: CommandResult | null = null;

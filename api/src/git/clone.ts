@@ -1,4 +1,5 @@
 import { type GitSource, gitCloneDir } from "@burstflare/sdk/schemas/git";
+import { SecretMask } from "../lib/secret-mask";
 import { type BootContext, execInRuntime } from "../sessions/boot";
 import type { FetchAgent } from "../snapshots/store";
 
@@ -24,14 +25,24 @@ interface CloneResult {
   output: string;
 }
 
-/** Runs the clone in the runtime; `progress` gets git's latest progress line now and then. */
-export async function runClone(fetchAgent: FetchAgent, source: GitSource, progress: (line: string) => void): Promise<CloneResult> {
+/**
+ * Runs the clone in the runtime; `progress` gets git's latest progress line now and then. `env` adds
+ * to the runtime's environment (a build passes the git token here, not at its start); `mask` keeps
+ * the secrets of that environment out of the progress and the output, which others read.
+ */
+export async function runClone(
+  fetchAgent: FetchAgent,
+  source: GitSource,
+  progress: (line: string) => void,
+  opts: { env?: Record<string, string>; mask?: SecretMask } = {},
+): Promise<CloneResult> {
   const dir = gitCloneDir(source.url);
+  const mask = opts.mask ?? new SecretMask([]);
   let last = 0;
   const result = await execInRuntime(
     fetchAgent,
     CLONE,
-    { BF_CLONE_URL: source.url, BF_CLONE_REF: source.ref ?? "", BF_CLONE_DIR: dir },
+    { ...opts.env, BF_CLONE_URL: source.url, BF_CLONE_REF: source.ref ?? "", BF_CLONE_DIR: dir },
     (data) => {
       const t = Date.now();
       if (t - last < PROGRESS_EVERY_MS) return;
@@ -42,13 +53,14 @@ export async function runClone(fetchAgent: FetchAgent, source: GitSource, progre
         .pop();
       if (!line) return;
       last = t;
-      progress(line.trim().slice(0, 200));
+      progress(mask.apply(line.trim()).slice(0, 200));
     },
   );
   return {
     ok: result.code === 0,
     dir,
-    output: result.output
+    output: mask
+      .tail(result.output, result.output.length, result.cut)
       .split(/[\r\n]/)
       .filter((l) => l.trim())
       .slice(-8)
@@ -61,9 +73,14 @@ export async function cloneGitSource(ctx: BootContext, source: GitSource): Promi
   const what = `${source.url}${source.ref ? ` (${source.ref})` : ""}`;
   await ctx.phase("bootstrapping", `cloning ${what}`);
   const pending: Promise<void>[] = [];
-  const result = await runClone(ctx.fetchAgent, source, (line) => {
-    pending.push(ctx.phase("bootstrapping", `cloning ${what}: ${line}`).catch(() => {}));
-  });
+  const result = await runClone(
+    ctx.fetchAgent,
+    source,
+    (line) => {
+      pending.push(ctx.phase("bootstrapping", `cloning ${what}: ${line}`).catch(() => {}));
+    },
+    { mask: ctx.mask },
+  );
   await Promise.all(pending);
   // A version whose prebuild cloned the repository (or a restart) finds it in place: said so, not cloned again.
   if (result.ok && result.output.startsWith("already cloned")) await ctx.phase("bootstrapping", `${result.dir} already holds ${what}`);

@@ -50,7 +50,7 @@ export async function applyDotfiles(
   const result = await execInRuntime(fetchAgent, SCRIPT, { BF_DOT_URL: source.url, BF_DOT_REF: source.ref ?? "" });
   // The output is kept for everyone with runtime access and goes into session warnings: no secret values.
   const mask = await runtimeSecretMask(env, session.workspaceId, session.ownerId);
-  const output = mask.apply(result.output.replace(/\r/g, "\n")).slice(-OUTPUT_KEPT);
+  const output = mask.tail(result.output, OUTPUT_KEPT, result.cut).replace(/\r/g, "\n");
   const sessionId = session.id;
   const ok = result.code === 0;
   // Applied at an earlier start: the kept output of that run stays what the card shows.

@@ -13,7 +13,13 @@ export class SecretMask {
 
   constructor(values: Iterable<string>) {
     const kept = new Set<string>();
-    for (const v of values) if (v.length >= MIN_MASKED_LENGTH) kept.add(v);
+    for (const v of values) {
+      // Each line of a multi-line secret (a PEM key, a JSON credential) too, since output may break
+      // or re-indent it, and its JSON-escaped form, as printed by a program dumping its environment.
+      for (const form of [v, ...v.split(/\r?\n/).map((line) => line.trim()), JSON.stringify(v).slice(1, -1)]) {
+        if (form.length >= MIN_MASKED_LENGTH) kept.add(form);
+      }
+    }
     // Longest first, so a secret that contains another is hidden whole.
     this.values = [...kept].sort((a, b) => b.length - a.length);
   }
@@ -44,5 +50,18 @@ export class SecretMask {
       }
     }
     return masked.slice(0, masked.length - held);
+  }
+
+  /**
+   * The last `max` characters of finished output, masked. Where the output was cut (here, or before
+   * by `cutBefore`), the first line goes too: it may begin inside a secret whose start was cut off.
+   */
+  tail(text: string, max: number, cutBefore = false): string {
+    const masked = this.apply(text);
+    if (!cutBefore && masked.length <= max) return masked;
+    const window = masked.slice(-max);
+    if (this.empty) return window;
+    const newline = window.indexOf("\n");
+    return newline < 0 ? "" : window.slice(newline + 1);
   }
 }

@@ -7,6 +7,7 @@ import { cloneGitSource } from "../git/clone";
 import { dotfilesAtBoot } from "../git/dotfiles";
 import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
+import type { SecretMask } from "../lib/secret-mask";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, type SessionRef } from "../snapshots/store";
 import { bundleSha256 } from "../templates/templates-repo";
 import type { SessionConfig } from "./records";
@@ -19,6 +20,8 @@ export interface BootContext {
   /** Records and emits a lifecycle phase before its work begins. */
   phase(phase: LifecyclePhase, message?: string): Promise<void>;
   warn(message: string): Promise<void>;
+  /** The secrets of the runtime's environment, kept out of what the boot reports (lib/secret-mask.ts). */
+  mask: SecretMask;
   /** The runtime kept its workspace folder, sealed for the restore point: nothing to unpack. */
   kept?: boolean;
 }
@@ -53,7 +56,7 @@ export async function execInRuntime(
   env: Record<string, string> = {},
   /** Each output chunk as it arrives (progress of a clone). */
   onOutput?: (data: string) => void,
-): Promise<{ code: number | null; signal: string | null; output: string }> {
+): Promise<{ code: number | null; signal: string | null; output: string; cut: boolean }> {
   const res = await fetchAgent("/exec", {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -61,17 +64,22 @@ export async function execInRuntime(
   });
   if (!res.ok || !res.body) throw new ApiError("runtime_unavailable", `agent refused exec: ${res.status}`);
   let output = "";
+  let cut = false;
   let exit: Extract<ExecEvent, { type: "exit" }> | null = null;
   for await (const value of ndjsonValues(res.body)) {
     const parsed = execEvent.safeParse(value);
     if (!parsed.success) continue;
     if (parsed.data.type === "output") {
-      output = (output + parsed.data.data).slice(-OUTPUT_TAIL_CHARS);
+      output += parsed.data.data;
+      if (output.length > OUTPUT_TAIL_CHARS) {
+        output = output.slice(-OUTPUT_TAIL_CHARS);
+        cut = true;
+      }
       onOutput?.(parsed.data.data);
     } else exit = parsed.data;
   }
   if (!exit) throw new ApiError("runtime_unavailable", "agent exec ended without an exit status");
-  return { code: exit.code, signal: exit.signal, output };
+  return { code: exit.code, signal: exit.signal, output, cut };
 }
 
 /**
@@ -100,7 +108,7 @@ export async function restoreAndBootstrap(ctx: BootContext): Promise<void> {
     await ctx.phase("bootstrapping");
     const result = await execInRuntime(ctx.fetchAgent, config.manifest.bootstrap);
     if (result.code !== 0) {
-      await ctx.warn(`bootstrap exited ${result.code ?? result.signal}: ${result.output.slice(-500)}`);
+      await ctx.warn(`bootstrap exited ${result.code ?? result.signal}: ${ctx.mask.tail(result.output, 500, result.cut)}`);
     }
   }
 }

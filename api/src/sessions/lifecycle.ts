@@ -130,6 +130,7 @@ async function boot(core: SessionCore): Promise<void> {
         await core.apply({ phase, message: message === undefined ? undefined : mask.apply(message), fields: { runtimeStatus: phase } });
       },
       warn: (message) => core.emit("warning", mask.apply(message)),
+      mask,
       kept,
     });
     const t = now();

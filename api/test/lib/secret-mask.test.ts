@@ -22,4 +22,27 @@ describe("SecretMask", () => {
     expect(mask.applySettled("token: nothing here")).toBe("token: nothing here");
     expect(mask.apply("token: s3cr")).toBe("token: s3cr");
   });
+
+  it("hides each line of a multi-line secret and its JSON-escaped form", () => {
+    const pem = "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n  bktqRXNOq1yEkfE9Y3mw\n-----END KEY-----";
+    const mask = new SecretMask([pem]);
+    expect(mask.apply(`key: ${pem}`)).toBe(`key: ${MASKED}`);
+    // Re-indented by the program that printed it.
+    expect(mask.apply("    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n    bktqRXNOq1yEkfE9Y3mw")).toBe(`    ${MASKED}\n    ${MASKED}`);
+    expect(mask.apply(JSON.stringify({ KEY: pem }))).toBe(`{"KEY":"${MASKED}"}`);
+  });
+
+  it("keeps the tail of finished output without the start of a secret cut in half", () => {
+    const key = "k3y-0123456789abcdefghij";
+    const mask = new SecretMask([key]);
+    const output = `T=${key}\n${"x".repeat(30)}\nlast line\n`;
+    // Whole output fits once masked: nothing dropped.
+    expect(mask.tail(output, 100)).toBe(`T=${MASKED}\n${"x".repeat(30)}\nlast line\n`);
+    // The window starts inside the key's line: that line goes, never the key's tail.
+    expect(mask.tail(output, 40)).toBe("last line\n");
+    // Output already cut before (a raw tail that begins inside the key): its first line goes too.
+    const rawTail = `${key.slice(10)}\nafter\n`;
+    expect(mask.tail(rawTail, 100, true)).toBe("after\n");
+    expect(new SecretMask([]).tail(rawTail, 100, true)).toBe(rawTail);
+  });
 });
