@@ -1,6 +1,7 @@
 import type { GitSource } from "@burstflare/sdk/schemas/git";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
+import type { SecretMask } from "../lib/secret-mask";
 import { iso, now } from "../lib/time";
 import { type BootContext, execInRuntime } from "../sessions/boot";
 import { runtimeSecretMask } from "../sessions/runtime-secrets";
@@ -46,10 +47,12 @@ export async function applyDotfiles(
   session: { id: string; workspaceId: string; ownerId: string },
   fetchAgent: FetchAgent,
   source: GitSource,
+  /** The runtime's secrets, when the caller has them already (the boot does). */
+  knownMask?: SecretMask,
 ): Promise<{ ok: boolean; output: string }> {
   const result = await execInRuntime(fetchAgent, SCRIPT, { BF_DOT_URL: source.url, BF_DOT_REF: source.ref ?? "" });
   // The output is kept for everyone with runtime access and goes into session warnings: no secret values.
-  const mask = await runtimeSecretMask(env, session.workspaceId, session.ownerId);
+  const mask = knownMask ?? (await runtimeSecretMask(env, session.workspaceId, session.ownerId));
   const output = mask.tail(result.output, OUTPUT_KEPT, result.cut).replace(/\r/g, "\n");
   const sessionId = session.id;
   const ok = result.code === 0;
@@ -67,6 +70,6 @@ export async function dotfilesAtBoot(ctx: BootContext): Promise<void> {
     owner && (await userInWorkspace(ctx.env, owner.ownerId, owner.workspaceId)) ? await getUserDotfiles(ctx.env, owner.ownerId) : null;
   if (!source || !owner) return;
   await ctx.phase("bootstrapping", `dotfiles from ${source.url}`);
-  const { ok, output } = await applyDotfiles(ctx.env, { id: ctx.session.id, ...owner }, ctx.fetchAgent, source);
+  const { ok, output } = await applyDotfiles(ctx.env, { id: ctx.session.id, ...owner }, ctx.fetchAgent, source, ctx.mask);
   if (!ok) await ctx.warn(`dotfiles from ${source.url} failed: ${output.slice(-500)}`);
 }
