@@ -54,7 +54,11 @@ export class SSHService {
     stream.on("error", () => {});
     loadSSH2()
       .then((ssh2) => this.serve(ssh2, stream, req, principal))
-      .catch(() => stream.destroy());
+      .catch((err) => {
+        // The client only sees the connection close before the banner; the reason goes to the runtime's log.
+        process.stderr.write(`agent: ssh connection not served: ${err instanceof Error ? err.message : String(err)}\n`);
+        stream.destroy();
+      });
   }
 
   private serve(
