@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { App } from "./app";
+import type { FlareCommand } from "./flare-command";
 
-type Register = (program: Command, app: App) => void;
+type Register = (program: FlareCommand, app: App) => void;
 
 /**
  * Every top-level command, as `flare --help` lists it, with the module that defines it. Only the

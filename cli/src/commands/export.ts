@@ -1,18 +1,17 @@
 import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import type { Context } from "../context";
 import { downloadTo } from "../download";
+import type { FlareCommand } from "../flare-command";
 import { formatBytes } from "../output";
 
-export function registerExport(program: Command, app: App): void {
+export function registerExport(program: FlareCommand): void {
   program
     .command("export")
     .description("Export the current workspace's records (owners) and download the JSON document")
     .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
     .addHelpText("after", examples("flare export -o backup.json"))
-    .action(async (opts: { output?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { output?: string }) => {
       const spinner = ctx.spinner("preparing the export");
       let exported: ReturnType<typeof workspaceExportSchema.parse>;
       try {

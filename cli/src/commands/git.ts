@@ -1,8 +1,7 @@
 import { gitCloneResult, gitCredentialResponse } from "@burstflare/sdk/schemas/git";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT } from "../output";
-import { resolveSession } from "../sessions";
 
 /** The token comes on stdin, never as an argument (arguments show in `ps` and shell history). */
 async function readToken(): Promise<string> {
@@ -15,7 +14,7 @@ async function readToken(): Promise<string> {
   return token;
 }
 
-export function registerGit(program: Command, app: App): void {
+export function registerGit(program: FlareCommand): void {
   const git = program.command("git").description("Your git token, and cloning a session's repository");
   const token = git.command("token").description("The git token your sessions offer to git (stored sealed, never shown again)");
 
@@ -25,8 +24,7 @@ export function registerGit(program: Command, app: App): void {
     .option("--host <host>", "the git host it is for", "github.com")
     .option("-u, --username <name>", "user name sent with it (default x-access-token, fine for GitHub)")
     .addHelpText("after", examples("gh auth token | flare git token set", "flare git token set --host git.example.com -u ana < token.txt"))
-    .action(async (opts: { host: string; username?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { host: string; username?: string }) => {
       const data = await ctx.client.call("POST /api/me/git-credential", {
         body: { host: opts.host, username: opts.username, token: await readToken() },
         schema: gitCredentialResponse,
@@ -37,8 +35,7 @@ export function registerGit(program: Command, app: App): void {
   token
     .command("show")
     .description("Which host your token is for (never the token)")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/me/git-credential", { schema: gitCredentialResponse });
       ctx.out.result(data, () =>
         data.credential
@@ -50,8 +47,7 @@ export function registerGit(program: Command, app: App): void {
   token
     .command("clear")
     .description("Forget your token")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("DELETE /api/me/git-credential", { schema: gitCredentialResponse });
       ctx.out.result(data, () => "git token removed");
     });
@@ -62,9 +58,7 @@ export function registerGit(program: Command, app: App): void {
     .argument("<session>", "session id or name")
     .option("--repo <url>", "a repository instead of the session's")
     .option("--ref <ref>", "branch or tag")
-    .action(async (ref: string, opts: { repo?: string; ref?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, opts: { repo?: string; ref?: string }) => {
       const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
       const data = await ctx.client.call("POST /api/sessions/{sessionId}/git/clone", {
         params: { sessionId: s.id },

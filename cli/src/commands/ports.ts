@@ -1,10 +1,9 @@
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { SHARE_SCOPES } from "@burstflare/sdk/schemas/shares";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { openBrowser } from "../browser";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT, table } from "../output";
-import { resolveSession } from "../sessions";
 import { type CreateOptions, collect, createShare } from "./share";
 
 function portArg(text: string): number {
@@ -14,7 +13,7 @@ function portArg(text: string): number {
   return n;
 }
 
-export function registerPorts(program: Command, app: App): void {
+export function registerPorts(program: FlareCommand): void {
   const ports = program.command("ports").alias("port").description("TCP ports listening in a session");
 
   ports
@@ -23,9 +22,7 @@ export function registerPorts(program: Command, app: App): void {
     .description("List the ports listening in a running session, with the template's labels")
     .argument("<session>", "session id or name")
     .addHelpText("after", examples("flare ports ls dev", "flare --json ports ls dev | jq '.ports[] | select(.listening)'"))
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/ports", {
         params: { sessionId: s.id },
         schema: sessionPortsResponse,
@@ -52,9 +49,7 @@ export function registerPorts(program: Command, app: App): void {
     .argument("<port>", "the port", portArg)
     .option("--no-browser", "only print the URL")
     .addHelpText("after", examples("flare ports open dev 5173"))
-    .action(async (ref: string, port: number, opts: { browser: boolean }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, port: number, opts: { browser: boolean }) => {
       // The app-origin route checks the browser's own sign-in, then frames the port's host.
       const url = `${ctx.baseURL}/runtime/sessions/${encodeURIComponent(s.id)}/ports/${port}`;
       const opened = opts.browser && !ctx.out.json ? openBrowser(url) : false;
@@ -71,8 +66,7 @@ export function registerPorts(program: Command, app: App): void {
     .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
     .option("-l, --label <text>", "a note to recognise it by")
     .addHelpText("after", examples("flare ports share dev 5173", "flare ports share dev 8080 --scope anyone --expires 1h"))
-    .action(async (ref: string, port: number, opts: CreateOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, port: number, opts: CreateOptions) => {
       const data = await createShare(ctx, ref, opts, port);
       ctx.out.result(data, () => `${data.url}\n${data.share.id}: port ${port}, ${data.share.scope}, until ${data.share.expiresAt}`);
     });

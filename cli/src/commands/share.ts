@@ -8,9 +8,9 @@ import {
   shareListResponse,
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import type { Context } from "../context";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT, table } from "../output";
 import { resolveSession } from "../sessions";
 
@@ -43,7 +43,7 @@ export async function createShare(ctx: Context, ref: string, opts: CreateOptions
   });
 }
 
-export function registerShare(program: Command, app: App): void {
+export function registerShare(program: FlareCommand): void {
   const share = program.command("share").alias("shares").description("Links to a session's preview for other people");
 
   share
@@ -62,8 +62,7 @@ export function registerShare(program: Command, app: App): void {
         "flare --json share create dev --scope workspace | jq -r .url",
       ),
     )
-    .action(async (ref: string, opts: CreateOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, opts: CreateOptions) => {
       const data = await createShare(ctx, ref, opts);
       ctx.out.result(
         data,
@@ -75,9 +74,7 @@ export function registerShare(program: Command, app: App): void {
     .command("list")
     .description("List the session's links: active, expired and revoked")
     .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", {
         params: { sessionId: s.id },
         schema: shareListResponse,
@@ -105,9 +102,7 @@ export function registerShare(program: Command, app: App): void {
     .description("Revoke a link; its next request is refused")
     .argument("<session>", "session id or name")
     .argument("<linkId>", "the link's id (shr_…)")
-    .action(async (ref: string, linkId: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, linkId: string) => {
       const data = await ctx.client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
         params: { sessionId: s.id, shareId: linkId },
         schema: shareResponse,
@@ -121,9 +116,7 @@ export function registerShare(program: Command, app: App): void {
     .argument("<session>", "session id or name")
     .option("--link <linkId>", "only this link")
     .option("-n, --limit <n>", "entries to show (≤ 500)", "50")
-    .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, opts: { link?: string; limit: string }) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/share-access", {
         params: { sessionId: s.id },
         query: { limit: opts.limit, shareId: opts.link },

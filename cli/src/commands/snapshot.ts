@@ -1,11 +1,10 @@
 import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { downloadTo } from "../download";
+import type { FlareCommand } from "../flare-command";
 import { formatBytes, table } from "../output";
-import { resolveSession } from "../sessions";
 
-export function registerSnapshot(program: Command, app: App): void {
+export function registerSnapshot(program: FlareCommand): void {
   const snap = program.command("snapshot").alias("snapshots").description("Snapshots of a session's persisted paths");
 
   snap
@@ -14,9 +13,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .argument("<session>", "session id or name")
     .option("-l, --label <text>", "a label to find it by")
     .addHelpText("after", examples("flare snapshot save dev -l 'before upgrade'"))
-    .action(async (ref: string, opts: { label?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, opts: { label?: string }) => {
       const spinner = ctx.spinner(`saving a snapshot of ${s.name}`);
       try {
         const snapshot = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots", {
@@ -36,9 +33,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .command("list")
     .description("List a session's snapshots, newest first")
     .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
         params: { sessionId: s.id },
         schema: snapshotListSchema,
@@ -60,9 +55,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .description("Restore a snapshot into its session (the current state is saved first as a safety snapshot)")
     .argument("<session>", "session id or name")
     .argument("<snapshotId>", "snapshot id")
-    .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, sid: string) => {
       const data = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
         params: { sessionId: s.id, snapshotId: sid },
         body: {},
@@ -76,9 +69,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .description("Delete a snapshot")
     .argument("<session>", "session id or name")
     .argument("<snapshotId>", "snapshot id")
-    .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, sid: string) => {
       await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
       ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
     });
@@ -89,9 +80,7 @@ export function registerSnapshot(program: Command, app: App): void {
     .argument("<session>", "session id or name")
     .argument("<snapshotId>", "snapshot id")
     .option("-o, --output <file>", "where to write it (default: <snapshotId>.tar.gz)")
-    .action(async (ref: string, sid: string, opts: { output?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, sid: string, opts: { output?: string }) => {
       const file = opts.output ?? `${sid}.tar.gz`;
       const res = await ctx.client.callRaw("GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
         params: { sessionId: s.id, snapshotId: sid },

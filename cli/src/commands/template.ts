@@ -1,9 +1,9 @@
 import type { ApiClient } from "@burstflare/sdk/client";
 import { ApiError } from "@burstflare/sdk/errors";
 import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "@burstflare/sdk/schemas/templates";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, formatBytes, table } from "../output";
 import { uploadVersion } from "../template-upload";
 import { registerTemplateImport } from "./template-import";
@@ -34,7 +34,7 @@ interface UploadOptions extends ManifestFlags {
   promote?: boolean;
 }
 
-export function registerTemplate(program: Command, app: App): void {
+export function registerTemplate(program: FlareCommand): void {
   const tpl = program.command("template").alias("templates").description("Versioned templates sessions start from");
 
   tpl
@@ -43,8 +43,7 @@ export function registerTemplate(program: Command, app: App): void {
     .argument("<name>", "lowercase name")
     .option("-d, --description <text>", "what it is for")
     .addHelpText("after", examples("flare template create node-dev -d 'Node 22 with pnpm'"))
-    .action(async (name: string, opts: { description?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, name: string, opts: { description?: string }) => {
       const t = await ctx.client.call("POST /api/templates", { body: { name, description: opts.description }, schema: templateSchema });
       ctx.out.result({ template: t }, () => `created template ${t.name} (${t.id})`);
     });
@@ -52,8 +51,7 @@ export function registerTemplate(program: Command, app: App): void {
   tpl
     .command("list")
     .description("List templates")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/templates", { schema: templateListSchema });
       ctx.out.result(data, () =>
         table(
@@ -67,8 +65,7 @@ export function registerTemplate(program: Command, app: App): void {
     .command("inspect")
     .description("Show a template with its versions, releases and builds")
     .argument("<template>", "template id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string) => {
       const d = await resolveTemplate(ctx.client, ref);
       ctx.out.result(d, () =>
         [
@@ -110,8 +107,7 @@ export function registerTemplate(program: Command, app: App): void {
         "flare template upload node-dev bundle.tar.gz -V 1.0.1 --persist src --build 'npm ci' --promote",
       ),
     )
-    .action(async (ref: string, source: string, opts: UploadOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, source: string, opts: UploadOptions) => {
       // Everything checkable locally is checked before the server is asked for anything.
       const manifest = resolveManifest(source, opts);
       const bundle = await prepareBundle(source);
@@ -143,15 +139,14 @@ export function registerTemplate(program: Command, app: App): void {
       }
     });
 
-  registerTemplateImport(tpl, app);
+  registerTemplateImport(tpl);
 
   tpl
     .command("promote")
     .description("Make a version the active one new sessions start from")
     .argument("<template>", "template id or name")
     .option("-V, --version <label>", "version label or id (default: the newest version with a successful build)")
-    .action(async (ref: string, opts: { version?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, opts: { version?: string }) => {
       const d = await resolveTemplate(ctx.client, ref);
       const v = opts.version
         ? d.versions.find((x) => x.id === opts.version || x.version === opts.version)
@@ -177,8 +172,7 @@ export function registerTemplate(program: Command, app: App): void {
     .command("rollback")
     .description("Re-promote the release before the current one")
     .argument("<template>", "template id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string) => {
       const d = await resolveTemplate(ctx.client, ref);
       const data = await ctx.client.call("POST /api/templates/{templateId}/rollback", {
         params: { templateId: d.template.id },
@@ -196,8 +190,7 @@ export function registerTemplate(program: Command, app: App): void {
       .command(name)
       .description(description)
       .argument("<template>", "template id or name")
-      .action(async (ref: string, _opts: unknown, cmd: Command) => {
-        const ctx = app.ctx(cmd);
+      .run(async (ctx, ref: string) => {
         const d = await resolveTemplate(ctx.client, ref);
         const t = await ctx.client.call(`POST /api/templates/{templateId}/${name}`, {
           params: { templateId: d.template.id },
@@ -212,8 +205,7 @@ export function registerTemplate(program: Command, app: App): void {
     .command("delete")
     .description("Delete a template and its stored bundles and artifacts")
     .argument("<template>", "template id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string) => {
       const d = await resolveTemplate(ctx.client, ref);
       await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });
       ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
