@@ -1,3 +1,4 @@
+import type { ApiClient } from "@burstflare/sdk/client";
 import type { Session } from "@burstflare/sdk/schemas/sessions";
 import { Command } from "commander";
 import type { App } from "./app";
@@ -26,12 +27,25 @@ export class FlareCommand extends Command {
     return this.action((...args: unknown[]) => run(this.app.ctx(this), ...(args.slice(0, -1) as A)));
   }
 
+  /** A subcommand whose first argument is `<session>` (see runWithSession). */
+  sessionCommand(name: string, description: string): FlareCommand {
+    return this.command(name).description(description).argument("<session>", "session id or name");
+  }
+
+  /** `run` for a command whose first argument names a thing: it gets what `resolve` finds for it. */
+  runWith<T, A extends unknown[]>(
+    resolve: (client: ApiClient, ref: string) => Promise<T>,
+    run: (ctx: Context, found: T, ...args: A) => void | Promise<void>,
+  ): this {
+    return this.run(async (ctx, ref: string, ...rest: A) => run(ctx, await resolve(ctx.client, ref), ...rest));
+  }
+
   /** `run` for a command whose first argument is `<session>`: it gets the session that argument names. */
   runWithSession<A extends unknown[]>(run: (ctx: Context, session: Session, ...args: A) => void | Promise<void>): this {
-    return this.run(async (ctx, ref: string, ...rest: A) => {
+    return this.runWith(async (client, ref) => {
       // Loaded only when a command runs, like the Context (main.ts).
       const { resolveSession } = await import("./sessions");
-      return run(ctx, await resolveSession(ctx.client, ref), ...rest);
-    });
+      return resolveSession(client, ref);
+    }, run);
   }
 }

@@ -14,7 +14,7 @@ import { examples } from "../app";
 import type { FlareCommand } from "../flare-command";
 import { formatBytes, table } from "../output";
 import { registerAdminSeed } from "./admin-seed";
-import { downloadExport } from "./export";
+import { downloadExport, exportOutputOption } from "./export";
 
 function renderReport(r: AdminReport): string {
   const lines = [
@@ -88,18 +88,8 @@ export function registerAdmin(program: FlareCommand): void {
         query: { workspaceId: opts.workspace || undefined },
         schema: deletedListSchema,
       });
-      ctx.out.result(list, () =>
-        list.items.length === 0
-          ? "nothing deleted is waiting for purge"
-          : table(list.items, {
-              kind: "kind",
-              id: "id",
-              name: "name",
-              workspaceId: "workspace",
-              deletedAt: "deleted",
-              purgeAfter: "purged after",
-            }),
-      );
+      const labels = { kind: "kind", id: "id", name: "name", workspaceId: "workspace", deletedAt: "deleted", purgeAfter: "purged after" };
+      ctx.out.result(list, () => table(list.items, labels, "nothing deleted is waiting for purge"));
     });
 
   admin
@@ -126,7 +116,7 @@ export function registerAdmin(program: FlareCommand): void {
     .command("export")
     .description("Export any workspace's records and download the JSON document (do this before a destructive repair)")
     .argument("<workspaceId>", "the workspace to export")
-    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
+    .addOption(exportOutputOption())
     .addHelpText("after", examples("flare admin export ws_123 -o ws_123-backup.json"))
     .run(async (ctx, workspaceId: string, opts: { output?: string }) => {
       const exported = await ctx.client.call("POST /api/admin/workspaces/{workspaceId}/exports", {

@@ -7,6 +7,9 @@ import { CLIError, table } from "../output";
 
 export function registerBuild(program: FlareCommand, app: App): void {
   const build = program.command("build").alias("builds").description("Template builds: list, logs, retries");
+  /** A subcommand acting on one build, named by its first argument. */
+  const buildCommand = (name: string, description: string) =>
+    build.command(name).description(description).argument("<buildId>", "build id");
 
   build
     .command("list")
@@ -31,10 +34,7 @@ export function registerBuild(program: FlareCommand, app: App): void {
       );
     });
 
-  build
-    .command("log")
-    .description("Print a build's log")
-    .argument("<buildId>", "build id")
+  buildCommand("log", "Print a build's log")
     .option("-f, --follow", "keep printing as the build runs, until it finishes")
     .addHelpText("after", examples("flare build log bld_123 --follow"))
     .run(async (ctx, id: string, opts: { follow?: boolean }) => {
@@ -65,18 +65,14 @@ export function registerBuild(program: FlareCommand, app: App): void {
       }
     });
 
-  build
-    .command("retry")
-    .description("Queue a failed or dead-lettered build again")
-    .argument("<buildId>", "build id")
-    .run(async (ctx, id: string) => {
-      const build = await ctx.client.call("POST /api/template-builds/{buildId}/retry", {
-        params: { buildId: id },
-        body: {},
-        schema: buildSchema,
-      });
-      ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
+  buildCommand("retry", "Queue a failed or dead-lettered build again").run(async (ctx, id: string) => {
+    const build = await ctx.client.call("POST /api/template-builds/{buildId}/retry", {
+      params: { buildId: id },
+      body: {},
+      schema: buildSchema,
     });
+    ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
+  });
 
   build
     .command("retry-dead-lettered")

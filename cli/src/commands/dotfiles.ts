@@ -3,6 +3,8 @@ import { examples } from "../app";
 import type { FlareCommand } from "../flare-command";
 import { CLIError } from "../output";
 import { resolveSession } from "../sessions";
+import { gitRefOption } from "./git";
+import { addClearCommand } from "./me-settings";
 
 export function registerDotfiles(program: FlareCommand): void {
   const dot = program.command("dotfiles").description("Your dotfiles repository, applied on the first start of each of your sessions");
@@ -11,7 +13,7 @@ export function registerDotfiles(program: FlareCommand): void {
     .command("set")
     .description("Set your dotfiles repository (its install.sh, setup.sh or bootstrap.sh runs; else its dot-files are linked)")
     .argument("<url>", "https URL of the repository (your `flare git token` is offered to its host)")
-    .option("--ref <ref>", "branch or tag")
+    .addOption(gitRefOption())
     .addHelpText("after", examples("flare dotfiles set https://github.com/ana/dotfiles"))
     .run(async (ctx, url: string, opts: { ref?: string }) => {
       const data = await ctx.client.call("POST /api/me/dotfiles", { body: { url, ref: opts.ref }, schema: dotfilesResponse });
@@ -40,29 +42,19 @@ export function registerDotfiles(program: FlareCommand): void {
       );
     });
 
-  dot
-    .command("clear")
-    .description("Stop applying dotfiles to new sessions")
-    .run(async (ctx) => {
-      const data = await ctx.client.call("DELETE /api/me/dotfiles", { schema: dotfilesResponse });
-      ctx.out.result(data, () => "dotfiles cleared");
-    });
+  addClearCommand(dot, "Stop applying dotfiles to new sessions", "DELETE /api/me/dotfiles", dotfilesResponse, "dotfiles cleared");
 
-  dot
-    .command("apply")
-    .description("Apply the owner's dotfiles to a running session now")
-    .argument("<session>", "session id or name")
-    .runWithSession(async (ctx, s) => {
-      const data = await ctx.client.call("POST /api/sessions/{sessionId}/dotfiles/apply", {
-        params: { sessionId: s.id },
-        body: {},
-        schema: dotfilesApplyResponse,
-      });
-      if (!data.ok) {
-        throw new CLIError("dotfiles_failed", `dotfiles failed:\n${data.output}`, {
-          hint: `fix the script in your dotfiles repository (\`flare dotfiles show\` names it), then \`flare dotfiles apply ${s.name}\``,
-        });
-      }
-      ctx.out.result(data, () => data.output);
+  dot.sessionCommand("apply", "Apply the owner's dotfiles to a running session now").runWithSession(async (ctx, s) => {
+    const data = await ctx.client.call("POST /api/sessions/{sessionId}/dotfiles/apply", {
+      params: { sessionId: s.id },
+      body: {},
+      schema: dotfilesApplyResponse,
     });
+    if (!data.ok) {
+      throw new CLIError("dotfiles_failed", `dotfiles failed:\n${data.output}`, {
+        hint: `fix the script in your dotfiles repository (\`flare dotfiles show\` names it), then \`flare dotfiles apply ${s.name}\``,
+      });
+    }
+    ctx.out.result(data, () => data.output);
+  });
 }

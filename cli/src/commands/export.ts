@@ -1,4 +1,5 @@
 import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
+import { Option } from "commander";
 import { examples } from "../app";
 import type { Context } from "../context";
 import { downloadTo } from "../download";
@@ -9,7 +10,7 @@ export function registerExport(program: FlareCommand): void {
   program
     .command("export")
     .description("Export the current workspace's records (owners) and download the JSON document")
-    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
+    .addOption(exportOutputOption())
     .addHelpText("after", examples("flare export -o backup.json"))
     .run(async (ctx, opts: { output?: string }) => {
       const spinner = ctx.spinner("preparing the export");
@@ -24,6 +25,9 @@ export function registerExport(program: FlareCommand): void {
       await downloadExport(ctx, exported, opts.output);
     });
 }
+
+/** `-o, --output <file>` of `flare export` and `flare admin export`: where downloadExport writes. */
+export const exportOutputOption = () => new Option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)");
 
 /** Downloads a finished export to `output` (default burstflare-export-<id>.json) and checks it against its sha256. */
 export async function downloadExport(ctx: Context, exported: WorkspaceExport, output: string | undefined): Promise<void> {

@@ -1,7 +1,9 @@
 import { gitCloneResult, gitCredentialResponse } from "@burstflare/sdk/schemas/git";
+import { Option } from "commander";
 import { examples } from "../app";
 import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT } from "../output";
+import { addClearCommand } from "./me-settings";
 
 /** The token comes on stdin, never as an argument (arguments show in `ps` and shell history). */
 async function readToken(): Promise<string> {
@@ -13,6 +15,9 @@ async function readToken(): Promise<string> {
   if (!token) throw new CLIError("usage", "no token on stdin", { exitCode: EXIT.usage });
   return token;
 }
+
+/** `--ref <ref>` of the commands that take a git repository (`git clone --repo`, `dotfiles set`). */
+export const gitRefOption = () => new Option("--ref <ref>", "branch or tag");
 
 export function registerGit(program: FlareCommand): void {
   const git = program.command("git").description("Your git token, and cloning a session's repository");
@@ -44,20 +49,12 @@ export function registerGit(program: FlareCommand): void {
       );
     });
 
-  token
-    .command("clear")
-    .description("Forget your token")
-    .run(async (ctx) => {
-      const data = await ctx.client.call("DELETE /api/me/git-credential", { schema: gitCredentialResponse });
-      ctx.out.result(data, () => "git token removed");
-    });
+  addClearCommand(token, "Forget your token", "DELETE /api/me/git-credential", gitCredentialResponse, "git token removed");
 
   git
-    .command("clone")
-    .description("Clone the session's repository now (or another one) in the running session")
-    .argument("<session>", "session id or name")
+    .sessionCommand("clone", "Clone the session's repository now (or another one) in the running session")
     .option("--repo <url>", "a repository instead of the session's")
-    .option("--ref <ref>", "branch or tag")
+    .addOption(gitRefOption())
     .runWithSession(async (ctx, s, opts: { repo?: string; ref?: string }) => {
       const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
       const data = await ctx.client.call("POST /api/sessions/{sessionId}/git/clone", {

@@ -17,35 +17,27 @@ export function registerPorts(program: FlareCommand): void {
   const ports = program.command("ports").alias("port").description("TCP ports listening in a session");
 
   ports
-    .command("ls")
+    .sessionCommand("ls", "List the ports listening in a running session, with the template's labels")
     .alias("list")
-    .description("List the ports listening in a running session, with the template's labels")
-    .argument("<session>", "session id or name")
     .addHelpText("after", examples("flare ports ls dev", "flare --json ports ls dev | jq '.ports[] | select(.listening)'"))
     .runWithSession(async (ctx, s) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/ports", {
         params: { sessionId: s.id },
         schema: sessionPortsResponse,
       });
+      const rows = data.ports.map((p) => ({
+        ...p,
+        label: p.label ?? "",
+        state: p.listening ? `listening on ${p.addresses.join(", ")}` : "not listening",
+        preview: p.preview ? "preview" : "",
+      }));
       ctx.out.result(data, () =>
-        data.ports.length === 0
-          ? `nothing listens in ${s.name} yet`
-          : table(
-              data.ports.map((p) => ({
-                ...p,
-                label: p.label ?? "",
-                state: p.listening ? `listening on ${p.addresses.join(", ")}` : "not listening",
-                preview: p.preview ? "preview" : "",
-              })),
-              { port: "port", label: "label", state: "state", preview: "" },
-            ),
+        table(rows, { port: "port", label: "label", state: "state", preview: "" }, `nothing listens in ${s.name} yet`),
       );
     });
 
   ports
-    .command("open")
-    .description("Open one port of the session privately in your browser (on its own origin)")
-    .argument("<session>", "session id or name")
+    .sessionCommand("open", "Open one port of the session privately in your browser (on its own origin)")
     .argument("<port>", "the port", portArg)
     .option("--no-browser", "only print the URL")
     .addHelpText("after", examples("flare ports open dev 5173"))
@@ -57,9 +49,7 @@ export function registerPorts(program: FlareCommand): void {
     });
 
   ports
-    .command("share")
-    .description("Make a share link to one port: the workspace, named people or anyone (shown once)")
-    .argument("<session>", "session id or name")
+    .sessionCommand("share", "Make a share link to one port: the workspace, named people or anyone (shown once)")
     .argument("<port>", "the port", portArg)
     .option("-s, --scope <scope>", `who may open it: ${SHARE_SCOPES.join(" | ")}`, "workspace")
     .option("-e, --email <email>", "an invited person (scope people; repeat for more)", collect, [])

@@ -118,29 +118,26 @@ export function registerSession(program: FlareCommand): void {
       });
     });
 
-  s.command("status")
-    .description("Show a session: state, lifecycle phase, runtime, activity")
-    .argument("<session>", "session id or name")
-    .runWithSession(async (ctx, { id }) => {
-      const { session } = await ctx.client.call("GET /api/sessions/{sessionId}", {
-        params: { sessionId: id },
-        schema: sessionDetailResponse,
-      });
-      ctx.out.result({ session }, () =>
-        [
-          `${session.name} (${session.id})`,
-          `state:      ${session.state}${session.lastLifecyclePhase ? ` (${session.lastLifecyclePhase})` : ""}`,
-          `runtime:    ${session.runtimeStatus ?? "-"} / ${session.runtimeState ?? "-"}`,
-          `template:   ${session.templateId ?? "-"} version ${session.versionId ?? "-"}${session.newerVersionAvailable ? " (newer version available)" : ""}`,
-          `bootstrap:  ${session.lastBootstrapAt ?? "-"}`,
-          session.failureReason ? `failure:    ${session.failureReason}` : null,
-          session.activity?.sleepsAt ? `sleeps at:  ${session.activity.sleepsAt}` : null,
-          ...(session.activity?.keptAwakeBy.map((r) => `awake:      ${r}`) ?? []),
-        ]
-          .filter((l) => l !== null)
-          .join("\n"),
-      );
+  s.sessionCommand("status", "Show a session: state, lifecycle phase, runtime, activity").runWithSession(async (ctx, { id }) => {
+    const { session } = await ctx.client.call("GET /api/sessions/{sessionId}", {
+      params: { sessionId: id },
+      schema: sessionDetailResponse,
     });
+    ctx.out.result({ session }, () =>
+      [
+        `${session.name} (${session.id})`,
+        `state:      ${session.state}${session.lastLifecyclePhase ? ` (${session.lastLifecyclePhase})` : ""}`,
+        `runtime:    ${session.runtimeStatus ?? "-"} / ${session.runtimeState ?? "-"}`,
+        `template:   ${session.templateId ?? "-"} version ${session.versionId ?? "-"}${session.newerVersionAvailable ? " (newer version available)" : ""}`,
+        `bootstrap:  ${session.lastBootstrapAt ?? "-"}`,
+        session.failureReason ? `failure:    ${session.failureReason}` : null,
+        session.activity?.sleepsAt ? `sleeps at:  ${session.activity.sleepsAt}` : null,
+        ...(session.activity?.keptAwakeBy.map((r) => `awake:      ${r}`) ?? []),
+      ]
+        .filter((l) => l !== null)
+        .join("\n"),
+    );
+  });
 
   const actions: [name: "start" | "stop" | "restart", description: string, target: SessionState][] = [
     ["start", "Start a stopped or sleeping session and wait until it runs", "running"],
@@ -148,9 +145,7 @@ export function registerSession(program: FlareCommand): void {
     ["restart", "Stop and start again, e.g. to pick up a newer template version", "running"],
   ];
   for (const [name, description, target] of actions) {
-    s.command(name)
-      .description(description)
-      .argument("<session>", "session id or name")
+    s.sessionCommand(name, description)
       .option("--no-wait", "return once the request is accepted")
       .runWithSession(async (ctx, found, opts: { wait: boolean }) => {
         let { session } = await ctx.client.call(`POST /api/sessions/{sessionId}/${name}`, {
@@ -167,17 +162,12 @@ export function registerSession(program: FlareCommand): void {
       });
   }
 
-  s.command("delete")
-    .description("Delete a session and its runtime (snapshots are kept per retention)")
-    .argument("<session>", "session id or name")
-    .runWithSession(async (ctx, found) => {
-      await ctx.client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: found.id } });
-      ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
-    });
+  s.sessionCommand("delete", "Delete a session and its runtime (snapshots are kept per retention)").runWithSession(async (ctx, found) => {
+    await ctx.client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: found.id } });
+    ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
+  });
 
-  s.command("events")
-    .description("Stream a session's lifecycle events (transitions, phases, idle warnings)")
-    .argument("<session>", "session id or name")
+  s.sessionCommand("events", "Stream a session's lifecycle events (transitions, phases, idle warnings)")
     .option("--until <state>", `stop once the session reaches this state (${SESSION_STATES.join(", ")})`)
     .option("--since <seq>", "only events after this sequence number (the stream first replays recent ones)")
     .addHelpText(

@@ -47,9 +47,7 @@ export function registerShare(program: FlareCommand): void {
   const share = program.command("share").alias("shares").description("Links to a session's preview for other people");
 
   share
-    .command("create")
-    .description("Create a link to the session's preview (the link is shown only once)")
-    .argument("<session>", "session id or name")
+    .sessionCommand("create", "Create a link to the session's preview (the link is shown only once)")
     .requiredOption("-s, --scope <scope>", `who may open it: ${SHARE_SCOPES.join(" | ")}`)
     .option("-e, --email <email>", "an invited person (scope people; repeat for more)", collect, [])
     .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
@@ -70,37 +68,24 @@ export function registerShare(program: FlareCommand): void {
       );
     });
 
-  share
-    .command("list")
-    .description("List the session's links: active, expired and revoked")
-    .argument("<session>", "session id or name")
-    .runWithSession(async (ctx, s) => {
-      const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", {
-        params: { sessionId: s.id },
-        schema: shareListResponse,
-      });
-      ctx.out.result(data, () =>
-        data.shares.length === 0
-          ? `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``
-          : table(
-              data.shares.map((x) => ({ ...x, who: describeScope(x.scope, x.emails) })),
-              {
-                id: "id",
-                who: "who",
-                status: "status",
-                expiresAt: "expires",
-                accessCount: "visits",
-                lastAccessAt: "last visit",
-                label: "label",
-              },
-            ),
-      );
-    });
+  share.sessionCommand("list", "List the session's links: active, expired and revoked").runWithSession(async (ctx, s) => {
+    const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", { params: { sessionId: s.id }, schema: shareListResponse });
+    const rows = data.shares.map((x) => ({ ...x, who: describeScope(x.scope, x.emails) }));
+    const labels = {
+      id: "id",
+      who: "who",
+      status: "status",
+      expiresAt: "expires",
+      accessCount: "visits",
+      lastAccessAt: "last visit",
+      label: "label",
+    };
+    const none = `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``;
+    ctx.out.result(data, () => table(rows, labels, none));
+  });
 
   share
-    .command("revoke")
-    .description("Revoke a link; its next request is refused")
-    .argument("<session>", "session id or name")
+    .sessionCommand("revoke", "Revoke a link; its next request is refused")
     .argument("<linkId>", "the link's id (shr_…)")
     .runWithSession(async (ctx, s, linkId: string) => {
       const data = await ctx.client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
@@ -111,9 +96,7 @@ export function registerShare(program: FlareCommand): void {
     });
 
   share
-    .command("log")
-    .description("Who opened the session's links: user or anonymous, when, which path, from where")
-    .argument("<session>", "session id or name")
+    .sessionCommand("log", "Who opened the session's links: user or anonymous, when, which path, from where")
     .option("--link <linkId>", "only this link")
     .option("-n, --limit <n>", "entries to show (≤ 500)", "50")
     .runWithSession(async (ctx, s, opts: { link?: string; limit: string }) => {

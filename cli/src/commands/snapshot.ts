@@ -6,11 +6,12 @@ import { formatBytes, table } from "../output";
 
 export function registerSnapshot(program: FlareCommand): void {
   const snap = program.command("snapshot").alias("snapshots").description("Snapshots of a session's persisted paths");
+  /** A subcommand acting on one snapshot of a session: `<session> <snapshotId>`. */
+  const snapshotCommand = (name: string, description: string) =>
+    snap.sessionCommand(name, description).argument("<snapshotId>", "snapshot id");
 
   snap
-    .command("save")
-    .description("Save a snapshot of a running session now")
-    .argument("<session>", "session id or name")
+    .sessionCommand("save", "Save a snapshot of a running session now")
     .option("-l, --label <text>", "a label to find it by")
     .addHelpText("after", examples("flare snapshot save dev -l 'before upgrade'"))
     .runWithSession(async (ctx, s, opts: { label?: string }) => {
@@ -29,56 +30,40 @@ export function registerSnapshot(program: FlareCommand): void {
       }
     });
 
-  snap
-    .command("list")
-    .description("List a session's snapshots, newest first")
-    .argument("<session>", "session id or name")
-    .runWithSession(async (ctx, s) => {
-      const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
-        params: { sessionId: s.id },
-        schema: snapshotListSchema,
-      });
-      ctx.out.result(data, () =>
-        table(
-          data.snapshots.map((x) => ({
-            ...x,
-            size: x.bytes === null ? null : formatBytes(x.bytes),
-            restorePoint: x.restorePoint ? "*" : "",
-          })),
-          { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
-        ),
-      );
+  snap.sessionCommand("list", "List a session's snapshots, newest first").runWithSession(async (ctx, s) => {
+    const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
+      params: { sessionId: s.id },
+      schema: snapshotListSchema,
     });
+    ctx.out.result(data, () =>
+      table(
+        data.snapshots.map((x) => ({
+          ...x,
+          size: x.bytes === null ? null : formatBytes(x.bytes),
+          restorePoint: x.restorePoint ? "*" : "",
+        })),
+        { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
+      ),
+    );
+  });
 
-  snap
-    .command("restore")
-    .description("Restore a snapshot into its session (the current state is saved first as a safety snapshot)")
-    .argument("<session>", "session id or name")
-    .argument("<snapshotId>", "snapshot id")
-    .runWithSession(async (ctx, s, sid: string) => {
+  snapshotCommand("restore", "Restore a snapshot into its session (the current state is saved first as a safety snapshot)").runWithSession(
+    async (ctx, s, sid: string) => {
       const data = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
         params: { sessionId: s.id, snapshotId: sid },
         body: {},
         schema: restoreSnapshotResult,
       });
       ctx.out.result(data, () => `restored ${data.restored.id} into ${s.name}; the previous state is in ${data.safety.id}`);
-    });
+    },
+  );
 
-  snap
-    .command("delete")
-    .description("Delete a snapshot")
-    .argument("<session>", "session id or name")
-    .argument("<snapshotId>", "snapshot id")
-    .runWithSession(async (ctx, s, sid: string) => {
-      await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
-      ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
-    });
+  snapshotCommand("delete", "Delete a snapshot").runWithSession(async (ctx, s, sid: string) => {
+    await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
+    ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
+  });
 
-  snap
-    .command("download")
-    .description("Download a snapshot as .tar.gz")
-    .argument("<session>", "session id or name")
-    .argument("<snapshotId>", "snapshot id")
+  snapshotCommand("download", "Download a snapshot as .tar.gz")
     .option("-o, --output <file>", "where to write it (default: <snapshotId>.tar.gz)")
     .runWithSession(async (ctx, s, sid: string, opts: { output?: string }) => {
       const file = opts.output ?? `${sid}.tar.gz`;

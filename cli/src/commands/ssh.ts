@@ -22,9 +22,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerSSH(program: FlareCommand, app: App): void {
   program
-    .command("ssh")
-    .description("Open an SSH connection (or run a command) in a session, waking it if it sleeps")
-    .argument("<session>", "session id or name")
+    .sessionCommand("ssh", "Open an SSH connection (or run a command) in a session, waking it if it sleeps")
     .argument("[command...]", "command to run instead of a login shell (put it after --)")
     .option("-A, --forward-agent", "forward your local ssh-agent into the session")
     .option("-L, --local-forward <spec>", "forward a local port, as ssh -L ([bind:]port:host:hostport)", collect, [])

@@ -36,6 +36,9 @@ interface UploadOptions extends ManifestFlags {
 
 export function registerTemplate(program: FlareCommand): void {
   const tpl = program.command("template").alias("templates").description("Versioned templates sessions start from");
+  /** A subcommand acting on one template, named by its first argument. */
+  const templateCommand = (name: string, description: string) =>
+    tpl.command(name).description(description).argument("<template>", "template id or name");
 
   tpl
     .command("create")
@@ -61,34 +64,26 @@ export function registerTemplate(program: FlareCommand): void {
       );
     });
 
-  tpl
-    .command("inspect")
-    .description("Show a template with its versions, releases and builds")
-    .argument("<template>", "template id or name")
-    .run(async (ctx, ref: string) => {
-      const d = await resolveTemplate(ctx.client, ref);
-      ctx.out.result(d, () =>
-        [
-          `${d.template.name} (${d.template.id})${d.template.archived ? " [archived]" : ""}`,
-          d.template.description ?? "",
-          `active version: ${d.template.activeVersion ?? "none"}   storage: ${formatBytes(d.storageBytes)}`,
-          "",
-          table(
-            d.versions.map((v) => ({
-              ...v,
-              build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
-              active: v.active ? "*" : "",
-            })),
-            { active: "", version: "version", id: "id", status: "bundle", build: "latest build" },
-          ),
-        ].join("\n"),
-      );
-    });
+  templateCommand("inspect", "Show a template with its versions, releases and builds").runWith(resolveTemplate, async (ctx, d) => {
+    ctx.out.result(d, () =>
+      [
+        `${d.template.name} (${d.template.id})${d.template.archived ? " [archived]" : ""}`,
+        d.template.description ?? "",
+        `active version: ${d.template.activeVersion ?? "none"}   storage: ${formatBytes(d.storageBytes)}`,
+        "",
+        table(
+          d.versions.map((v) => ({
+            ...v,
+            build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
+            active: v.active ? "*" : "",
+          })),
+          { active: "", version: "version", id: "id", status: "bundle", build: "latest build" },
+        ),
+      ].join("\n"),
+    );
+  });
 
-  tpl
-    .command("upload")
-    .description(`Create a version from a directory (tar+gzipped for you) or a .tar.gz, upload it, and queue its build`)
-    .argument("<template>", "template id or name")
+  templateCommand("upload", `Create a version from a directory (tar+gzipped for you) or a .tar.gz, upload it, and queue its build`)
     .argument("<source>", `a directory (its ${MANIFEST_FILE} is the manifest) or a .tar.gz`)
     .requiredOption("-V, --version <label>", "version label, e.g. 1.2.0")
     .option("--manifest <file>", `manifest JSON (default: <dir>/${MANIFEST_FILE})`)
@@ -141,13 +136,9 @@ export function registerTemplate(program: FlareCommand): void {
 
   registerTemplateImport(tpl);
 
-  tpl
-    .command("promote")
-    .description("Make a version the active one new sessions start from")
-    .argument("<template>", "template id or name")
+  templateCommand("promote", "Make a version the active one new sessions start from")
     .option("-V, --version <label>", "version label or id (default: the newest version with a successful build)")
-    .run(async (ctx, ref: string, opts: { version?: string }) => {
-      const d = await resolveTemplate(ctx.client, ref);
+    .runWith(resolveTemplate, async (ctx, d, opts: { version?: string }) => {
       const v = opts.version
         ? d.versions.find((x) => x.id === opts.version || x.version === opts.version)
         : [...d.versions].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).find((x) => x.latestBuild?.status === "succeeded");
@@ -168,46 +159,31 @@ export function registerTemplate(program: FlareCommand): void {
       ctx.out.result(data, () => `${d.template.name}: ${v.version} is now active`);
     });
 
-  tpl
-    .command("rollback")
-    .description("Re-promote the release before the current one")
-    .argument("<template>", "template id or name")
-    .run(async (ctx, ref: string) => {
-      const d = await resolveTemplate(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/templates/{templateId}/rollback", {
-        params: { templateId: d.template.id },
-        body: {},
-        schema: templateDetailSchema,
-      });
-      ctx.out.result(data, () => `${d.template.name}: ${data.template.activeVersion ?? "no version"} is now active`);
+  templateCommand("rollback", "Re-promote the release before the current one").runWith(resolveTemplate, async (ctx, d) => {
+    const data = await ctx.client.call("POST /api/templates/{templateId}/rollback", {
+      params: { templateId: d.template.id },
+      body: {},
+      schema: templateDetailSchema,
     });
+    ctx.out.result(data, () => `${d.template.name}: ${data.template.activeVersion ?? "no version"} is now active`);
+  });
 
   for (const [name, description] of [
     ["archive", "Archive: no new sessions start from it"],
     ["restore", "Restore an archived template"],
   ] as const) {
-    tpl
-      .command(name)
-      .description(description)
-      .argument("<template>", "template id or name")
-      .run(async (ctx, ref: string) => {
-        const d = await resolveTemplate(ctx.client, ref);
-        const t = await ctx.client.call(`POST /api/templates/{templateId}/${name}`, {
-          params: { templateId: d.template.id },
-          body: {},
-          schema: templateSchema,
-        });
-        ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
+    templateCommand(name, description).runWith(resolveTemplate, async (ctx, d) => {
+      const t = await ctx.client.call(`POST /api/templates/{templateId}/${name}`, {
+        params: { templateId: d.template.id },
+        body: {},
+        schema: templateSchema,
       });
+      ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
+    });
   }
 
-  tpl
-    .command("delete")
-    .description("Delete a template and its stored bundles and artifacts")
-    .argument("<template>", "template id or name")
-    .run(async (ctx, ref: string) => {
-      const d = await resolveTemplate(ctx.client, ref);
-      await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });
-      ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
-    });
+  templateCommand("delete", "Delete a template and its stored bundles and artifacts").runWith(resolveTemplate, async (ctx, d) => {
+    await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });
+    ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
+  });
 }
