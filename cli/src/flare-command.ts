@@ -27,9 +27,14 @@ export class FlareCommand extends Command {
     return this.action((...args: unknown[]) => run(this.app.ctx(this), ...(args.slice(0, -1) as A)));
   }
 
+  /** Declares subcommands whose first argument names the thing they act on (`<template>`, `<buildId>`…). */
+  commandsOn(argument: string, description: string): (name: string, description: string) => FlareCommand {
+    return (name, about) => this.command(name).description(about).argument(argument, description);
+  }
+
   /** A subcommand whose first argument is `<session>` (see runWithSession). */
   sessionCommand(name: string, description: string): FlareCommand {
-    return this.command(name).description(description).argument("<session>", "session id or name");
+    return this.commandsOn("<session>", "session id or name")(name, description);
   }
 
   /** `run` for a command whose first argument names a thing: it gets what `resolve` finds for it. */

@@ -14,7 +14,7 @@ import { examples } from "../app";
 import type { FlareCommand } from "../flare-command";
 import { formatBytes, table } from "../output";
 import { registerAdminSeed } from "./admin-seed";
-import { downloadExport, exportOutputOption } from "./export";
+import { addExportCommand, downloadExport } from "./export";
 
 function renderReport(r: AdminReport): string {
   const lines = [
@@ -112,11 +112,8 @@ export function registerAdmin(program: FlareCommand): void {
       });
     });
 
-  admin
-    .command("export")
-    .description("Export any workspace's records and download the JSON document (do this before a destructive repair)")
+  addExportCommand(admin, "Export any workspace's records and download the JSON document (do this before a destructive repair)")
     .argument("<workspaceId>", "the workspace to export")
-    .addOption(exportOutputOption())
     .addHelpText("after", examples("flare admin export ws_123 -o ws_123-backup.json"))
     .run(async (ctx, workspaceId: string, opts: { output?: string }) => {
       const exported = await ctx.client.call("POST /api/admin/workspaces/{workspaceId}/exports", {

@@ -7,9 +7,7 @@ import { CLIError, table } from "../output";
 
 export function registerBuild(program: FlareCommand, app: App): void {
   const build = program.command("build").alias("builds").description("Template builds: list, logs, retries");
-  /** A subcommand acting on one build, named by its first argument. */
-  const buildCommand = (name: string, description: string) =>
-    build.command(name).description(description).argument("<buildId>", "build id");
+  const buildCommand = build.commandsOn("<buildId>", "build id");
 
   build
     .command("list")

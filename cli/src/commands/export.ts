@@ -1,5 +1,4 @@
 import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
-import { Option } from "commander";
 import { examples } from "../app";
 import type { Context } from "../context";
 import { downloadTo } from "../download";
@@ -7,10 +6,7 @@ import type { FlareCommand } from "../flare-command";
 import { formatBytes } from "../output";
 
 export function registerExport(program: FlareCommand): void {
-  program
-    .command("export")
-    .description("Export the current workspace's records (owners) and download the JSON document")
-    .addOption(exportOutputOption())
+  addExportCommand(program, "Export the current workspace's records (owners) and download the JSON document")
     .addHelpText("after", examples("flare export -o backup.json"))
     .run(async (ctx, opts: { output?: string }) => {
       const spinner = ctx.spinner("preparing the export");
@@ -26,8 +22,13 @@ export function registerExport(program: FlareCommand): void {
     });
 }
 
-/** `-o, --output <file>` of `flare export` and `flare admin export`: where downloadExport writes. */
-export const exportOutputOption = () => new Option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)");
+/** `export` under `group` (`flare export`, `flare admin export`), with the `-o` that downloadExport writes to. */
+export function addExportCommand(group: FlareCommand, description: string): FlareCommand {
+  return group
+    .command("export")
+    .description(description)
+    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)");
+}
 
 /** Downloads a finished export to `output` (default burstflare-export-<id>.json) and checks it against its sha256. */
 export async function downloadExport(ctx: Context, exported: WorkspaceExport, output: string | undefined): Promise<void> {

@@ -36,9 +36,7 @@ interface UploadOptions extends ManifestFlags {
 
 export function registerTemplate(program: FlareCommand): void {
   const tpl = program.command("template").alias("templates").description("Versioned templates sessions start from");
-  /** A subcommand acting on one template, named by its first argument. */
-  const templateCommand = (name: string, description: string) =>
-    tpl.command(name).description(description).argument("<template>", "template id or name");
+  const templateCommand = tpl.commandsOn("<template>", "template id or name");
 
   tpl
     .command("create")
@@ -56,12 +54,8 @@ export function registerTemplate(program: FlareCommand): void {
     .description("List templates")
     .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/templates", { schema: templateListSchema });
-      ctx.out.result(data, () =>
-        table(
-          data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" })),
-          { id: "id", name: "name", activeVersion: "active version", state: "state" },
-        ),
-      );
+      const rows = data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" }));
+      ctx.out.result(data, () => table(rows, { id: "id", name: "name", activeVersion: "active version", state: "state" }));
     });
 
   templateCommand("inspect", "Show a template with its versions, releases and builds").runWith(resolveTemplate, async (ctx, d) => {
