@@ -11,6 +11,7 @@ import {
 import { operatorBootstrapResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { examples } from "../app";
+import type { Context } from "../context";
 import type { FlareCommand } from "../flare-command";
 import { formatBytes, table } from "../output";
 import { registerAdminSeed } from "./admin-seed";
@@ -38,6 +39,12 @@ function renderReconcile(r: ReconcileResult): string {
   const head = `${r.preview ? "would change" : "changed"} ${r.changed}, failed ${r.failed}, in ${Math.round(r.durationMs)} ms${r.truncated ? " (truncated; run again to continue)" : ""}`;
   if (r.actions.length === 0) return head;
   return `${head}\n${table(r.actions, { kind: "action", targetType: "target", targetId: "id", outcome: "outcome", reason: "reason" })}`;
+}
+
+/** Runs the reconciler now, or with `preview` only plans it, and prints its actions. */
+async function reconcile(ctx: Context, preview: boolean): Promise<void> {
+  const result = await ctx.client.call("POST /api/admin/reconcile", { body: { preview }, schema: reconcileResultSchema });
+  ctx.out.result(result, () => renderReconcile(result));
 }
 
 export function registerAdmin(program: FlareCommand): void {
@@ -70,13 +77,7 @@ export function registerAdmin(program: FlareCommand): void {
     .description("Run the reconciler now (the cron does it periodically): stuck builds, long-sleeping sessions, purges")
     .option("--preview", "list what it would do and change nothing")
     .addHelpText("after", examples("flare admin reconcile --preview", "flare admin reconcile"))
-    .run(async (ctx, opts: { preview?: boolean }) => {
-      const result = await ctx.client.call("POST /api/admin/reconcile", {
-        body: { preview: opts.preview === true },
-        schema: reconcileResultSchema,
-      });
-      ctx.out.result(result, () => renderReconcile(result));
-    });
+    .run((ctx, opts: { preview?: boolean }) => reconcile(ctx, opts.preview === true));
 
   admin
     .command("deleted")
