@@ -11,7 +11,7 @@ type Run<A extends unknown[]> = (ctx: Context, ...args: A) => void | Promise<voi
  * arguments and options commander passes. Subcommands are FlareCommands too (createCommand).
  */
 export class FlareCommand extends Command {
-  readonly app: App;
+  private readonly app: App;
 
   constructor(app: App, name?: string) {
     super(name);
