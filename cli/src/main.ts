@@ -1,9 +1,10 @@
 import { API_VERSION } from "@burstflare/sdk/version";
-import { Command, CommanderError, Option } from "commander";
+import { type Command, CommanderError, Option } from "commander";
 import { type App, createApp, examples } from "./app";
 import { addListing, COMMANDS, commandWord } from "./command-table";
 import type { Env } from "./config";
 import { DEFAULT_URL } from "./defaults";
+import { FlareCommand } from "./flare-command";
 import { describeError, EXIT, Output, type Streams } from "./output";
 import { flareSelf } from "./self";
 
@@ -31,7 +32,7 @@ export async function buildProgram(
   app: App,
   { json = false, load = "all" }: { json?: boolean; load?: string | null } = {},
 ): Promise<Command> {
-  const program = new Command("flare")
+  const program = new FlareCommand(app, "flare")
     .description("BurstFlare from the command line: sign in, manage templates and sessions, and SSH into them.")
     .version(API_VERSION, "-v, --version")
     .addOption(urlOption())

@@ -138,9 +138,12 @@ export class Output {
   }
 }
 
-/** A plain-text table: one header row, columns padded to the widest cell; `labels` maps each row key to its header, in column order. */
-export function table(rows: Record<string, unknown>[], labels: Record<string, string>): string {
-  if (rows.length === 0) return "(none)";
+/**
+ * A plain-text table: one header row, columns padded to the widest cell; `labels` maps each row key
+ * to its header, in column order. `empty` stands for no rows.
+ */
+export function table(rows: Record<string, unknown>[], labels: Record<string, string>, empty = "(none)"): string {
+  if (rows.length === 0) return empty;
   const columns = Object.entries(labels).map(([key, label]) => ({ key, label }));
   const cell = (v: unknown): string => (v === null || v === undefined ? "-" : String(v));
   const widths = columns.map((c) => Math.max(c.label.length, ...rows.map((r) => cell(r[c.key]).length)));

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { seededTemplateSchema, seededUserSchema } from "@burstflare/sdk/schemas/seed";
 import { ROLES, type Role } from "@burstflare/sdk/states";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 
 /**
  * `flare admin seed …`: the operator seeding routes (docs/runbook.md "Seeding fixtures") from the
  * shell, for a dev or test stack started with OPERATOR_SEEDING=1; elsewhere the server says 404.
  */
-export function registerAdminSeed(admin: Command, app: App): void {
+export function registerAdminSeed(admin: FlareCommand): void {
   const seed = admin.command("seed").description("Make fixtures on a stack with OPERATOR_SEEDING=1 (operators only)");
 
   seed
@@ -19,8 +19,7 @@ export function registerAdminSeed(admin: Command, app: App): void {
     .option("--email <email>", "the address (default: a fresh usr_…@example.com)")
     .option("--browser", "also a browser sign-in (its bf_session cookie value)")
     .addHelpText("after", examples("flare admin seed user", "flare --json admin seed user --workspace ws_123 --role viewer"))
-    .action(async (opts: { workspace?: string; role?: string; email?: string; browser?: boolean }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { workspace?: string; role?: string; email?: string; browser?: boolean }) => {
       if (opts.role !== undefined && !(ROLES as readonly string[]).includes(opts.role)) {
         throw new Error(`unknown role "${opts.role}"; use one of: ${ROLES.join(", ")}`);
       }
@@ -48,8 +47,7 @@ export function registerAdminSeed(admin: Command, app: App): void {
     .requiredOption("--workspace <workspaceId>", "the workspace")
     .option("--name <name>", "the template's name (default: its id)")
     .addHelpText("after", examples("flare admin seed template manifest.json --workspace ws_123 --name sleepy"))
-    .action(async (file: string, opts: { workspace: string; name?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, file: string, opts: { workspace: string; name?: string }) => {
       const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
       const seeded = await ctx.client.call("POST /api/admin/seed/templates", {
         body: { workspaceId: opts.workspace, name: opts.name, manifest },

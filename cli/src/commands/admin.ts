@@ -10,11 +10,12 @@ import {
 } from "@burstflare/sdk/schemas/admin";
 import { operatorBootstrapResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
+import type { Context } from "../context";
+import type { FlareCommand } from "../flare-command";
 import { formatBytes, table } from "../output";
 import { registerAdminSeed } from "./admin-seed";
-import { downloadExport } from "./export";
+import { addExportCommand, downloadExport } from "./export";
 
 function renderReport(r: AdminReport): string {
   const lines = [
@@ -40,7 +41,13 @@ function renderReconcile(r: ReconcileResult): string {
   return `${head}\n${table(r.actions, { kind: "action", targetType: "target", targetId: "id", outcome: "outcome", reason: "reason" })}`;
 }
 
-export function registerAdmin(program: Command, app: App): void {
+/** Runs the reconciler now, or with `preview` only plans it, and prints its actions. */
+async function reconcile(ctx: Context, preview: boolean): Promise<void> {
+  const result = await ctx.client.call("POST /api/admin/reconcile", { body: { preview }, schema: reconcileResultSchema });
+  ctx.out.result(result, () => renderReconcile(result));
+}
+
+export function registerAdmin(program: FlareCommand): void {
   const admin = program.command("admin").description("Operator tools (operators only)");
 
   admin
@@ -49,8 +56,7 @@ export function registerAdmin(program: Command, app: App): void {
       "Prove your address with the one-time code printed by `npm run dev` or the deploy script (or an operator's invite bound to your email)",
     )
     .addHelpText("after", examples("OPERATOR_EMAILS=you@example.com npm run dev   # prints the code", "flare admin bootstrap bfb_…"))
-    .action(async (code: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, code: string) => {
       const result = await ctx.client.call("POST /api/admin/bootstrap", { body: { code }, schema: operatorBootstrapResponseSchema });
       ctx.out.result(result, () =>
         result.isOperator ? "address proven: you are an operator" : "address proven, but it is not in OPERATOR_EMAILS",
@@ -61,8 +67,7 @@ export function registerAdmin(program: Command, app: App): void {
     .command("report")
     .description("Fleet health: dead-lettered and stuck builds, sleeping sessions, upload grants, totals")
     .addHelpText("after", examples("flare admin report", "flare --json admin report | jq .buildsDeadLettered"))
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const report = await ctx.client.call("GET /api/admin/report", { schema: adminReportSchema });
       ctx.out.result(report, () => renderReport(report));
     });
@@ -72,38 +77,20 @@ export function registerAdmin(program: Command, app: App): void {
     .description("Run the reconciler now (the cron does it periodically): stuck builds, long-sleeping sessions, purges")
     .option("--preview", "list what it would do and change nothing")
     .addHelpText("after", examples("flare admin reconcile --preview", "flare admin reconcile"))
-    .action(async (opts: { preview?: boolean }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const result = await ctx.client.call("POST /api/admin/reconcile", {
-        body: { preview: opts.preview === true },
-        schema: reconcileResultSchema,
-      });
-      ctx.out.result(result, () => renderReconcile(result));
-    });
+    .run((ctx, opts: { preview?: boolean }) => reconcile(ctx, opts.preview === true));
 
   admin
     .command("deleted")
     .description("Deleted sessions, snapshots, templates and workspaces still restorable, with their purge time")
     .option("--workspace <workspaceId>", "only this workspace")
     .addHelpText("after", examples("flare admin deleted", "flare admin deleted --workspace ws_123"))
-    .action(async (opts: { workspace?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { workspace?: string }) => {
       const list = await ctx.client.call("GET /api/admin/deleted", {
         query: { workspaceId: opts.workspace || undefined },
         schema: deletedListSchema,
       });
-      ctx.out.result(list, () =>
-        list.items.length === 0
-          ? "nothing deleted is waiting for purge"
-          : table(list.items, {
-              kind: "kind",
-              id: "id",
-              name: "name",
-              workspaceId: "workspace",
-              deletedAt: "deleted",
-              purgeAfter: "purged after",
-            }),
-      );
+      const labels = { kind: "kind", id: "id", name: "name", workspaceId: "workspace", deletedAt: "deleted", purgeAfter: "purged after" };
+      ctx.out.result(list, () => table(list.items, labels, "nothing deleted is waiting for purge"));
     });
 
   admin
@@ -112,8 +99,7 @@ export function registerAdmin(program: Command, app: App): void {
     .argument("<kind>", `one of: ${RESTORABLE_KINDS.join(", ")}`)
     .argument("<id>", "its id (see `flare admin deleted`)")
     .addHelpText("after", examples("flare admin restore session ses_123", "flare admin restore workspace ws_123"))
-    .action(async (kind: string, id: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, kind: string, id: string) => {
       if (!(RESTORABLE_KINDS as readonly string[]).includes(kind)) {
         throw new Error(`unknown kind "${kind}"; use one of: ${RESTORABLE_KINDS.join(", ")}`);
       }
@@ -127,14 +113,10 @@ export function registerAdmin(program: Command, app: App): void {
       });
     });
 
-  admin
-    .command("export")
-    .description("Export any workspace's records and download the JSON document (do this before a destructive repair)")
+  addExportCommand(admin, "Export any workspace's records and download the JSON document (do this before a destructive repair)")
     .argument("<workspaceId>", "the workspace to export")
-    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
     .addHelpText("after", examples("flare admin export ws_123 -o ws_123-backup.json"))
-    .action(async (workspaceId: string, opts: { output?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, workspaceId: string, opts: { output?: string }) => {
       const exported = await ctx.client.call("POST /api/admin/workspaces/{workspaceId}/exports", {
         params: { workspaceId },
         body: {},
@@ -143,5 +125,5 @@ export function registerAdmin(program: Command, app: App): void {
       await downloadExport(ctx, exported, opts.output);
     });
 
-  registerAdminSeed(admin, app);
+  registerAdminSeed(admin);
 }

@@ -7,17 +7,17 @@ import {
   type TokenPair,
   tokenPairSchema,
 } from "@burstflare/sdk/schemas/auth";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { openBrowser } from "../browser";
 import type { Context } from "../context";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, table } from "../output";
 
 interface LoginOptions {
   browser: boolean;
 }
 
-export function registerAuth(program: Command, app: App): void {
+export function registerAuth(program: FlareCommand): void {
   const auth = program.command("auth").description("Sign in and out, and see who you are");
 
   auth
@@ -32,16 +32,14 @@ export function registerAuth(program: Command, app: App): void {
         "flare --json auth login   # NDJSON: device_code, then logged_in",
       ),
     )
-    .action(async (opts: LoginOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: LoginOptions) => {
       await login(ctx, { openBrowser: opts.browser && ctx.streams.stdout.isTTY === true });
     });
 
   auth
     .command("logout")
     .description("Sign out: revoke this CLI's sign-in on the server and forget the local credentials")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const creds = ctx.store.get(ctx.baseURL);
       if (!creds) {
         ctx.out.result({ loggedOut: false, baseURL: ctx.baseURL }, () => `not signed in to ${ctx.baseURL}`);
@@ -62,8 +60,7 @@ export function registerAuth(program: Command, app: App): void {
   auth
     .command("whoami")
     .description("Show the signed-in user, workspace and role")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const me = await ctx.client.call("GET /api/auth/me", { schema: meResponseSchema });
       ctx.out.result(
         me,
@@ -72,20 +69,19 @@ export function registerAuth(program: Command, app: App): void {
       );
     });
 
-  registerSignIns(auth.command("sign-ins").description("Your signed-in browsers and CLIs"), app, "sign-ins");
+  registerSignIns(auth.command("sign-ins").description("Your signed-in browsers and CLIs"), "sign-ins");
   // The pre-rename name keeps working, hidden, until 0.3.0.
-  registerSignIns(auth.command("sessions", { hidden: true }).description("Deprecated: `flare auth sign-ins`"), app, "sessions");
+  registerSignIns(auth.command("sessions", { hidden: true }).description("Deprecated: `flare auth sign-ins`"), "sessions");
 }
 
 const DEPRECATED_NOTE = "note: `flare auth sessions` is now `flare auth sign-ins`; the old name goes away in 0.3.0";
 
 /** `list` and `revoke` under `group`; the deprecated `sessions` name prints JSON under its old key too. */
-function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"): void {
+function registerSignIns(group: FlareCommand, name: "sign-ins" | "sessions"): void {
   group
     .command("list", { isDefault: true })
     .description("List signed-in browsers and CLIs")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
       const { signIns } = await ctx.client.call("GET /api/auth/sign-ins", { schema: signInListSchema });
       const result = name === "sessions" ? { sessions: signIns } : { signIns };
@@ -100,8 +96,7 @@ function registerSignIns(group: Command, app: App, name: "sign-ins" | "sessions"
     .command("revoke")
     .description("Sign a browser or CLI out")
     .argument("<signInId>", "sign-in id (from `flare auth sign-ins`)")
-    .action(async (signInId: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, signInId: string) => {
       if (name === "sessions") ctx.out.note(DEPRECATED_NOTE);
       await ctx.client.call("DELETE /api/auth/sign-ins/{signInId}", { params: { signInId } });
       ctx.out.result({ revoked: signInId }, () => `revoked ${signInId}`);

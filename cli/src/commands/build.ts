@@ -1,12 +1,13 @@
 import { buildListSchema, buildSchema, retryDeadLetteredSchema } from "@burstflare/sdk/schemas/builds";
 import { BUILD_STATES } from "@burstflare/sdk/states";
-import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { FINAL_BUILD_STATES, getBuild, getBuildLog } from "../builds";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, table } from "../output";
 
-export function registerBuild(program: Command, app: App): void {
+export function registerBuild(program: FlareCommand, app: App): void {
   const build = program.command("build").alias("builds").description("Template builds: list, logs, retries");
+  const buildCommand = build.commandsOn("<buildId>", "build id");
 
   build
     .command("list")
@@ -15,8 +16,7 @@ export function registerBuild(program: Command, app: App): void {
     .option("--template <id>", "only builds of this template id")
     .option("--limit <n>", "at most this many", "50")
     .addHelpText("after", examples("flare build list --status failed", "flare --json build list --status dead_lettered"))
-    .action(async (opts: { status?: string; template?: string; limit: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { status?: string; template?: string; limit: string }) => {
       if (opts.status && !(BUILD_STATES as readonly string[]).includes(opts.status)) {
         throw new CLIError("usage", `--status must be one of ${BUILD_STATES.join(", ")}`, { exitCode: 2 });
       }
@@ -32,14 +32,10 @@ export function registerBuild(program: Command, app: App): void {
       );
     });
 
-  build
-    .command("log")
-    .description("Print a build's log")
-    .argument("<buildId>", "build id")
+  buildCommand("log", "Print a build's log")
     .option("-f, --follow", "keep printing as the build runs, until it finishes")
     .addHelpText("after", examples("flare build log bld_123 --follow"))
-    .action(async (id: string, opts: { follow?: boolean }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, id: string, opts: { follow?: boolean }) => {
       if (!opts.follow) {
         const log = await getBuildLog(ctx.client, id);
         ctx.out.result({ buildId: id, log }, () => log);
@@ -67,25 +63,19 @@ export function registerBuild(program: Command, app: App): void {
       }
     });
 
-  build
-    .command("retry")
-    .description("Queue a failed or dead-lettered build again")
-    .argument("<buildId>", "build id")
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const build = await ctx.client.call("POST /api/template-builds/{buildId}/retry", {
-        params: { buildId: id },
-        body: {},
-        schema: buildSchema,
-      });
-      ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
+  buildCommand("retry", "Queue a failed or dead-lettered build again").run(async (ctx, id: string) => {
+    const build = await ctx.client.call("POST /api/template-builds/{buildId}/retry", {
+      params: { buildId: id },
+      body: {},
+      schema: buildSchema,
     });
+    ctx.out.result({ build }, () => `build ${build.id}: ${build.status}`);
+  });
 
   build
     .command("retry-dead-lettered")
     .description("Operators: queue every dead-lettered build again")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("POST /api/admin/template-builds/retry-dead-lettered", {
         body: {},
         schema: retryDeadLetteredSchema,

@@ -2,11 +2,11 @@ import type { ApiClient } from "@burstflare/sdk/client";
 import { SESSION_PAGE_MAX, sessionListResponse } from "@burstflare/sdk/schemas/sessions";
 import { workspaceSnapshotListSchema } from "@burstflare/sdk/schemas/snapshots";
 import { templateListSchema } from "@burstflare/sdk/schemas/templates";
-import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { complete, type NameKind } from "../completion/complete";
 import { NameCache } from "../completion/name-cache";
 import { completionScript, SHELLS, type Shell } from "../completion/scripts";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT } from "../output";
 
 /** One request per kind: completion offers the newest page of sessions, never walks them all. */
@@ -23,7 +23,7 @@ async function fetchNames(client: ApiClient, kind: NameKind): Promise<string[]> 
   }
 }
 
-export function registerCompletion(program: Command, app: App): void {
+export function registerCompletion(program: FlareCommand, app: App): void {
   program
     .command("completion")
     .description("Print the shell completion script (commands, options, and session, template and snapshot names)")
@@ -48,8 +48,7 @@ export function registerCompletion(program: Command, app: App): void {
     .description("Candidates for the word being completed (used by the completion scripts)")
     .argument("[words...]")
     .allowUnknownOption()
-    .action(async (words: string[], _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, words: string[]) => {
       const cache = new NameCache(ctx.configDir, ctx.baseURL);
       const candidates = await complete(program, words, {
         async names(kind) {

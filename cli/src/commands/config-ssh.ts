@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import nodePath from "node:path";
 import type { ApiClient } from "@burstflare/sdk/client";
 import { sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
-import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { homeDir } from "../config";
+import type { FlareCommand } from "../flare-command";
 import { CLIError } from "../output";
 import { HOST_SUFFIX, listAllSessions } from "../sessions";
 import { removeBlock, renderBlock, SSHConfigError, upsertBlock } from "../ssh/config-block";
@@ -17,7 +17,7 @@ interface ConfigSSHOptions {
   dryRun?: boolean;
 }
 
-export function registerConfigSSH(program: Command, app: App): void {
+export function registerConfigSSH(program: FlareCommand, app: App): void {
   program
     .command("config-ssh")
     .description(`Write Host <session>${HOST_SUFFIX} entries into ~/.ssh/config so plain ssh, scp, rsync and ssh -L work`)
@@ -35,8 +35,7 @@ export function registerConfigSSH(program: Command, app: App): void {
         "flare config-ssh --remove",
       ),
     )
-    .action(async (opts: ConfigSSHOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: ConfigSSHOptions) => {
       const file = nodePath.resolve(opts.sshConfig ?? nodePath.join(homeDir(app.env), ".ssh", "config"));
       const before = existsSync(file) ? readFileSync(file, "utf8") : "";
       let after: string;

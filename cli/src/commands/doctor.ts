@@ -4,10 +4,10 @@ import nodePath from "node:path";
 import { promisify } from "node:util";
 import { meResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { healthSchema } from "@burstflare/sdk/schemas/health";
-import type { Command } from "commander";
 import { type App, examples } from "../app";
 import { homeDir } from "../config";
 import type { Context } from "../context";
+import type { FlareCommand } from "../flare-command";
 import { describeError } from "../output";
 import { findBlock } from "../ssh/config-block";
 import { fingerprint, managedPaths, sshKeyListSchema } from "../ssh/keys";
@@ -169,13 +169,12 @@ async function runChecks(ctx: Context, env: App["env"]): Promise<Check[]> {
   return checks;
 }
 
-export function registerDoctor(program: Command, app: App): void {
+export function registerDoctor(program: FlareCommand, app: App): void {
   program
     .command("doctor")
     .description("Check this machine, the server's health and your sign-in, and say what to fix")
     .addHelpText("after", examples("flare doctor", "flare --json doctor | jq '.checks[] | select(.status != \"ok\")'"))
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const checks = await runChecks(ctx, app.env);
       const ok = checks.every((c) => c.status !== "fail");
       ctx.out.result({ ok, checks }, () => `${renderChecks(checks)}\n\n${ok ? "all good" : "some checks failed"}`);

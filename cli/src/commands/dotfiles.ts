@@ -1,20 +1,21 @@
 import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse } from "@burstflare/sdk/schemas/dotfiles";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 import { CLIError } from "../output";
 import { resolveSession } from "../sessions";
+import { gitRefOption } from "./git";
+import { addClearCommand } from "./me-settings";
 
-export function registerDotfiles(program: Command, app: App): void {
+export function registerDotfiles(program: FlareCommand): void {
   const dot = program.command("dotfiles").description("Your dotfiles repository, applied on the first start of each of your sessions");
 
   dot
     .command("set")
     .description("Set your dotfiles repository (its install.sh, setup.sh or bootstrap.sh runs; else its dot-files are linked)")
     .argument("<url>", "https URL of the repository (your `flare git token` is offered to its host)")
-    .option("--ref <ref>", "branch or tag")
+    .addOption(gitRefOption())
     .addHelpText("after", examples("flare dotfiles set https://github.com/ana/dotfiles"))
-    .action(async (url: string, opts: { ref?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, url: string, opts: { ref?: string }) => {
       const data = await ctx.client.call("POST /api/me/dotfiles", { body: { url, ref: opts.ref }, schema: dotfilesResponse });
       ctx.out.result(data, () => `dotfiles set to ${data.dotfiles?.url}; sessions started from now on apply them`);
     });
@@ -23,8 +24,7 @@ export function registerDotfiles(program: Command, app: App): void {
     .command("show")
     .description("Show your dotfiles repository, or the last run in a session")
     .argument("[session]", "a session: show its last dotfiles run and output")
-    .action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string | undefined) => {
       if (ref) {
         const s = await resolveSession(ctx.client, ref);
         const data = await ctx.client.call("GET /api/sessions/{sessionId}/dotfiles", {
@@ -42,32 +42,19 @@ export function registerDotfiles(program: Command, app: App): void {
       );
     });
 
-  dot
-    .command("clear")
-    .description("Stop applying dotfiles to new sessions")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const data = await ctx.client.call("DELETE /api/me/dotfiles", { schema: dotfilesResponse });
-      ctx.out.result(data, () => "dotfiles cleared");
-    });
+  addClearCommand(dot, "Stop applying dotfiles to new sessions", "DELETE /api/me/dotfiles", dotfilesResponse, "dotfiles cleared");
 
-  dot
-    .command("apply")
-    .description("Apply the owner's dotfiles to a running session now")
-    .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/sessions/{sessionId}/dotfiles/apply", {
-        params: { sessionId: s.id },
-        body: {},
-        schema: dotfilesApplyResponse,
-      });
-      if (!data.ok) {
-        throw new CLIError("dotfiles_failed", `dotfiles failed:\n${data.output}`, {
-          hint: `fix the script in your dotfiles repository (\`flare dotfiles show\` names it), then \`flare dotfiles apply ${s.name}\``,
-        });
-      }
-      ctx.out.result(data, () => data.output);
+  dot.sessionCommand("apply", "Apply the owner's dotfiles to a running session now").runWithSession(async (ctx, s) => {
+    const data = await ctx.client.call("POST /api/sessions/{sessionId}/dotfiles/apply", {
+      params: { sessionId: s.id },
+      body: {},
+      schema: dotfilesApplyResponse,
     });
+    if (!data.ok) {
+      throw new CLIError("dotfiles_failed", `dotfiles failed:\n${data.output}`, {
+        hint: `fix the script in your dotfiles repository (\`flare dotfiles show\` names it), then \`flare dotfiles apply ${s.name}\``,
+      });
+    }
+    ctx.out.result(data, () => data.output);
+  });
 }

@@ -1,18 +1,14 @@
 import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import type { Context } from "../context";
 import { downloadTo } from "../download";
+import type { FlareCommand } from "../flare-command";
 import { formatBytes } from "../output";
 
-export function registerExport(program: Command, app: App): void {
-  program
-    .command("export")
-    .description("Export the current workspace's records (owners) and download the JSON document")
-    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)")
+export function registerExport(program: FlareCommand): void {
+  addExportCommand(program, "Export the current workspace's records (owners) and download the JSON document")
     .addHelpText("after", examples("flare export -o backup.json"))
-    .action(async (opts: { output?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { output?: string }) => {
       const spinner = ctx.spinner("preparing the export");
       let exported: ReturnType<typeof workspaceExportSchema.parse>;
       try {
@@ -24,6 +20,14 @@ export function registerExport(program: Command, app: App): void {
       }
       await downloadExport(ctx, exported, opts.output);
     });
+}
+
+/** `export` under `group` (`flare export`, `flare admin export`), with the `-o` that downloadExport writes to. */
+export function addExportCommand(group: FlareCommand, description: string): FlareCommand {
+  return group
+    .command("export")
+    .description(description)
+    .option("-o, --output <file>", "where to write it (default: burstflare-export-<id>.json)");
 }
 
 /** Downloads a finished export to `output` (default burstflare-export-<id>.json) and checks it against its sha256. */

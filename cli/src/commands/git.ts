@@ -1,8 +1,9 @@
 import { gitCloneResult, gitCredentialResponse } from "@burstflare/sdk/schemas/git";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { Option } from "commander";
+import { examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT } from "../output";
-import { resolveSession } from "../sessions";
+import { addClearCommand } from "./me-settings";
 
 /** The token comes on stdin, never as an argument (arguments show in `ps` and shell history). */
 async function readToken(): Promise<string> {
@@ -15,7 +16,10 @@ async function readToken(): Promise<string> {
   return token;
 }
 
-export function registerGit(program: Command, app: App): void {
+/** `--ref <ref>` of the commands that take a git repository (`git clone --repo`, `dotfiles set`). */
+export const gitRefOption = () => new Option("--ref <ref>", "branch or tag");
+
+export function registerGit(program: FlareCommand): void {
   const git = program.command("git").description("Your git token, and cloning a session's repository");
   const token = git.command("token").description("The git token your sessions offer to git (stored sealed, never shown again)");
 
@@ -25,8 +29,7 @@ export function registerGit(program: Command, app: App): void {
     .option("--host <host>", "the git host it is for", "github.com")
     .option("-u, --username <name>", "user name sent with it (default x-access-token, fine for GitHub)")
     .addHelpText("after", examples("gh auth token | flare git token set", "flare git token set --host git.example.com -u ana < token.txt"))
-    .action(async (opts: { host: string; username?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, opts: { host: string; username?: string }) => {
       const data = await ctx.client.call("POST /api/me/git-credential", {
         body: { host: opts.host, username: opts.username, token: await readToken() },
         schema: gitCredentialResponse,
@@ -37,8 +40,7 @@ export function registerGit(program: Command, app: App): void {
   token
     .command("show")
     .description("Which host your token is for (never the token)")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/me/git-credential", { schema: gitCredentialResponse });
       ctx.out.result(data, () =>
         data.credential
@@ -47,24 +49,13 @@ export function registerGit(program: Command, app: App): void {
       );
     });
 
-  token
-    .command("clear")
-    .description("Forget your token")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const data = await ctx.client.call("DELETE /api/me/git-credential", { schema: gitCredentialResponse });
-      ctx.out.result(data, () => "git token removed");
-    });
+  addClearCommand(token, "Forget your token", "DELETE /api/me/git-credential", gitCredentialResponse, "git token removed");
 
   git
-    .command("clone")
-    .description("Clone the session's repository now (or another one) in the running session")
-    .argument("<session>", "session id or name")
+    .sessionCommand("clone", "Clone the session's repository now (or another one) in the running session")
     .option("--repo <url>", "a repository instead of the session's")
-    .option("--ref <ref>", "branch or tag")
-    .action(async (ref: string, opts: { repo?: string; ref?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .addOption(gitRefOption())
+    .runWithSession(async (ctx, s, opts: { repo?: string; ref?: string }) => {
       const body = opts.repo ? { git: { url: opts.repo, ref: opts.ref } } : {};
       const data = await ctx.client.call("POST /api/sessions/{sessionId}/git/clone", {
         params: { sessionId: s.id },

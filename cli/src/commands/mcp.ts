@@ -1,11 +1,11 @@
 import { BurstFlare } from "@burstflare/sdk/automation-client";
 import { createMcpServer } from "@burstflare/sdk/mcp/server";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 
 /** `flare mcp`: the Model Context Protocol over stdio, until the client closes stdin. */
-export function registerMcp(program: Command, app: App): void {
+export function registerMcp(program: FlareCommand): void {
   program
     .command("mcp")
     .description("Serve the Model Context Protocol over stdio: BurstFlare sessions as tools for coding agents")
@@ -16,8 +16,7 @@ export function registerMcp(program: Command, app: App): void {
         'claude mcp add burstflare -- flare mcp   # or any MCP client: command "flare", args ["mcp"]',
       ),
     )
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const server = createMcpServer(new BurstFlare({ client: ctx.client }));
       const transport = new StdioServerTransport();
       const closed = new Promise<void>((resolve) => {

@@ -1,10 +1,9 @@
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { SHARE_SCOPES } from "@burstflare/sdk/schemas/shares";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { openBrowser } from "../browser";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT, table } from "../output";
-import { resolveSession } from "../sessions";
 import { type CreateOptions, collect, createShare } from "./share";
 
 function portArg(text: string): number {
@@ -14,47 +13,35 @@ function portArg(text: string): number {
   return n;
 }
 
-export function registerPorts(program: Command, app: App): void {
+export function registerPorts(program: FlareCommand): void {
   const ports = program.command("ports").alias("port").description("TCP ports listening in a session");
 
   ports
-    .command("ls")
+    .sessionCommand("ls", "List the ports listening in a running session, with the template's labels")
     .alias("list")
-    .description("List the ports listening in a running session, with the template's labels")
-    .argument("<session>", "session id or name")
     .addHelpText("after", examples("flare ports ls dev", "flare --json ports ls dev | jq '.ports[] | select(.listening)'"))
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/ports", {
         params: { sessionId: s.id },
         schema: sessionPortsResponse,
       });
+      const rows = data.ports.map((p) => ({
+        ...p,
+        label: p.label ?? "",
+        state: p.listening ? `listening on ${p.addresses.join(", ")}` : "not listening",
+        preview: p.preview ? "preview" : "",
+      }));
       ctx.out.result(data, () =>
-        data.ports.length === 0
-          ? `nothing listens in ${s.name} yet`
-          : table(
-              data.ports.map((p) => ({
-                ...p,
-                label: p.label ?? "",
-                state: p.listening ? `listening on ${p.addresses.join(", ")}` : "not listening",
-                preview: p.preview ? "preview" : "",
-              })),
-              { port: "port", label: "label", state: "state", preview: "" },
-            ),
+        table(rows, { port: "port", label: "label", state: "state", preview: "" }, `nothing listens in ${s.name} yet`),
       );
     });
 
   ports
-    .command("open")
-    .description("Open one port of the session privately in your browser (on its own origin)")
-    .argument("<session>", "session id or name")
+    .sessionCommand("open", "Open one port of the session privately in your browser (on its own origin)")
     .argument("<port>", "the port", portArg)
     .option("--no-browser", "only print the URL")
     .addHelpText("after", examples("flare ports open dev 5173"))
-    .action(async (ref: string, port: number, opts: { browser: boolean }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, port: number, opts: { browser: boolean }) => {
       // The app-origin route checks the browser's own sign-in, then frames the port's host.
       const url = `${ctx.baseURL}/runtime/sessions/${encodeURIComponent(s.id)}/ports/${port}`;
       const opened = opts.browser && !ctx.out.json ? openBrowser(url) : false;
@@ -62,17 +49,14 @@ export function registerPorts(program: Command, app: App): void {
     });
 
   ports
-    .command("share")
-    .description("Make a share link to one port: the workspace, named people or anyone (shown once)")
-    .argument("<session>", "session id or name")
+    .sessionCommand("share", "Make a share link to one port: the workspace, named people or anyone (shown once)")
     .argument("<port>", "the port", portArg)
     .option("-s, --scope <scope>", `who may open it: ${SHARE_SCOPES.join(" | ")}`, "workspace")
     .option("-e, --email <email>", "an invited person (scope people; repeat for more)", collect, [])
     .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
     .option("-l, --label <text>", "a note to recognise it by")
     .addHelpText("after", examples("flare ports share dev 5173", "flare ports share dev 8080 --scope anyone --expires 1h"))
-    .action(async (ref: string, port: number, opts: CreateOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, port: number, opts: CreateOptions) => {
       const data = await createShare(ctx, ref, opts, port);
       ctx.out.result(data, () => `${data.url}\n${data.share.id}: port ${port}, ${data.share.scope}, until ${data.share.expiresAt}`);
     });

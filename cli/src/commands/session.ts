@@ -7,9 +7,9 @@ import {
 } from "@burstflare/sdk/schemas/sessions";
 import { templateListSchema } from "@burstflare/sdk/schemas/templates";
 import { SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import type { Context } from "../context";
+import type { FlareCommand } from "../flare-command";
 import { signalIntent } from "../intent";
 import { CLIError, table } from "../output";
 import { describeState, ensureRunning, findSessionByName, listSessionPage, resolveSession, waitForState } from "../sessions";
@@ -36,7 +36,7 @@ const sessionColumns = {
   lastActiveAt: "last active",
 };
 
-export function registerSession(program: Command, app: App): void {
+export function registerSession(program: FlareCommand): void {
   const s = program.command("session").alias("sessions").description("Dev sessions: create, start, stop, watch");
 
   s.command("up")
@@ -50,8 +50,7 @@ export function registerSession(program: Command, app: App): void {
       "after",
       examples("flare session up dev", "flare session up api --template node-dev", "flare --json session up ci-1 | jq -r .session.id"),
     )
-    .action(async (name: string, opts: { template?: string; wait: boolean; git?: string; ref?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, name: string, opts: { template?: string; wait: boolean; git?: string; ref?: string }) => {
       let session = (await findSessionByName(ctx.client, name)) ?? undefined;
       // Start on intent: a sleeping session marked for it starts waking now, in the background.
       if (session) await signalIntent(ctx.client, "cli", session.id);
@@ -97,59 +96,48 @@ export function registerSession(program: Command, app: App): void {
       "after",
       examples("flare session ls --state running", "flare session ls --mine --search api", "flare --json session ls --limit 200"),
     )
-    .action(
-      async (
-        opts: { state?: string; template?: string; mine?: boolean; search?: string; limit: string; cursor?: string },
-        cmd: Command,
-      ) => {
-        const ctx = app.ctx(cmd);
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > SESSION_PAGE_MAX) {
-          throw new CLIError("bad_request", `--limit must be a whole number from 1 to ${SESSION_PAGE_MAX}`);
-        }
-        const page = await listSessionPage(ctx.client, {
-          state: opts.state,
-          templateId: opts.template,
-          owner: opts.mine ? "me" : undefined,
-          q: opts.search?.toLowerCase(),
-          limit,
-          cursor: opts.cursor,
-        });
-        ctx.out.result(page, () => {
-          const rows = table(
-            page.sessions.map((x) => ({ ...x, template: x.templateId })),
-            sessionColumns,
-          );
-          return page.nextCursor ? `${rows}\nmore: flare session ls --cursor ${page.nextCursor} (same filters)` : rows;
-        });
-      },
-    );
-
-  s.command("status")
-    .description("Show a session: state, lifecycle phase, runtime, activity")
-    .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const { id } = await resolveSession(ctx.client, ref);
-      const { session } = await ctx.client.call("GET /api/sessions/{sessionId}", {
-        params: { sessionId: id },
-        schema: sessionDetailResponse,
+    .run(async (ctx, opts: { state?: string; template?: string; mine?: boolean; search?: string; limit: string; cursor?: string }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > SESSION_PAGE_MAX) {
+        throw new CLIError("bad_request", `--limit must be a whole number from 1 to ${SESSION_PAGE_MAX}`);
+      }
+      const page = await listSessionPage(ctx.client, {
+        state: opts.state,
+        templateId: opts.template,
+        owner: opts.mine ? "me" : undefined,
+        q: opts.search?.toLowerCase(),
+        limit,
+        cursor: opts.cursor,
       });
-      ctx.out.result({ session }, () =>
-        [
-          `${session.name} (${session.id})`,
-          `state:      ${session.state}${session.lastLifecyclePhase ? ` (${session.lastLifecyclePhase})` : ""}`,
-          `runtime:    ${session.runtimeStatus ?? "-"} / ${session.runtimeState ?? "-"}`,
-          `template:   ${session.templateId ?? "-"} version ${session.versionId ?? "-"}${session.newerVersionAvailable ? " (newer version available)" : ""}`,
-          `bootstrap:  ${session.lastBootstrapAt ?? "-"}`,
-          session.failureReason ? `failure:    ${session.failureReason}` : null,
-          session.activity?.sleepsAt ? `sleeps at:  ${session.activity.sleepsAt}` : null,
-          ...(session.activity?.keptAwakeBy.map((r) => `awake:      ${r}`) ?? []),
-        ]
-          .filter((l) => l !== null)
-          .join("\n"),
-      );
+      ctx.out.result(page, () => {
+        const rows = table(
+          page.sessions.map((x) => ({ ...x, template: x.templateId })),
+          sessionColumns,
+        );
+        return page.nextCursor ? `${rows}\nmore: flare session ls --cursor ${page.nextCursor} (same filters)` : rows;
+      });
     });
+
+  s.sessionCommand("status", "Show a session: state, lifecycle phase, runtime, activity").runWithSession(async (ctx, { id }) => {
+    const { session } = await ctx.client.call("GET /api/sessions/{sessionId}", {
+      params: { sessionId: id },
+      schema: sessionDetailResponse,
+    });
+    ctx.out.result({ session }, () =>
+      [
+        `${session.name} (${session.id})`,
+        `state:      ${session.state}${session.lastLifecyclePhase ? ` (${session.lastLifecyclePhase})` : ""}`,
+        `runtime:    ${session.runtimeStatus ?? "-"} / ${session.runtimeState ?? "-"}`,
+        `template:   ${session.templateId ?? "-"} version ${session.versionId ?? "-"}${session.newerVersionAvailable ? " (newer version available)" : ""}`,
+        `bootstrap:  ${session.lastBootstrapAt ?? "-"}`,
+        session.failureReason ? `failure:    ${session.failureReason}` : null,
+        session.activity?.sleepsAt ? `sleeps at:  ${session.activity.sleepsAt}` : null,
+        ...(session.activity?.keptAwakeBy.map((r) => `awake:      ${r}`) ?? []),
+      ]
+        .filter((l) => l !== null)
+        .join("\n"),
+    );
+  });
 
   const actions: [name: "start" | "stop" | "restart", description: string, target: SessionState][] = [
     ["start", "Start a stopped or sleeping session and wait until it runs", "running"],
@@ -157,13 +145,9 @@ export function registerSession(program: Command, app: App): void {
     ["restart", "Stop and start again, e.g. to pick up a newer template version", "running"],
   ];
   for (const [name, description, target] of actions) {
-    s.command(name)
-      .description(description)
-      .argument("<session>", "session id or name")
+    s.sessionCommand(name, description)
       .option("--no-wait", "return once the request is accepted")
-      .action(async (ref: string, opts: { wait: boolean }, cmd: Command) => {
-        const ctx = app.ctx(cmd);
-        const found = await resolveSession(ctx.client, ref);
+      .runWithSession(async (ctx, found, opts: { wait: boolean }) => {
         let { session } = await ctx.client.call(`POST /api/sessions/{sessionId}/${name}`, {
           params: { sessionId: found.id },
           body: {},
@@ -178,27 +162,19 @@ export function registerSession(program: Command, app: App): void {
       });
   }
 
-  s.command("delete")
-    .description("Delete a session and its runtime (snapshots are kept per retention)")
-    .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const found = await resolveSession(ctx.client, ref);
-      await ctx.client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: found.id } });
-      ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
-    });
+  s.sessionCommand("delete", "Delete a session and its runtime (snapshots are kept per retention)").runWithSession(async (ctx, found) => {
+    await ctx.client.call("DELETE /api/sessions/{sessionId}", { params: { sessionId: found.id } });
+    ctx.out.result({ deleted: found.id }, () => `deleted ${found.name}`);
+  });
 
-  s.command("events")
-    .description("Stream a session's lifecycle events (transitions, phases, idle warnings)")
-    .argument("<session>", "session id or name")
+  s.sessionCommand("events", "Stream a session's lifecycle events (transitions, phases, idle warnings)")
     .option("--until <state>", `stop once the session reaches this state (${SESSION_STATES.join(", ")})`)
     .option("--since <seq>", "only events after this sequence number (the stream first replays recent ones)")
     .addHelpText(
       "after",
       examples("flare session events dev", "flare --json session events dev --until running", "flare session events dev --since 42"),
     )
-    .action(async (ref: string, opts: { until?: string; since?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, opts: { until?: string; since?: string }) => {
       if (opts.until && !(SESSION_STATES as readonly string[]).includes(opts.until)) {
         throw new CLIError("usage", `--until must be one of ${SESSION_STATES.join(", ")}`, { exitCode: 2 });
       }

@@ -8,9 +8,9 @@ import {
   shareListResponse,
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import type { Context } from "../context";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, EXIT, table } from "../output";
 import { resolveSession } from "../sessions";
 
@@ -43,13 +43,11 @@ export async function createShare(ctx: Context, ref: string, opts: CreateOptions
   });
 }
 
-export function registerShare(program: Command, app: App): void {
+export function registerShare(program: FlareCommand): void {
   const share = program.command("share").alias("shares").description("Links to a session's preview for other people");
 
   share
-    .command("create")
-    .description("Create a link to the session's preview (the link is shown only once)")
-    .argument("<session>", "session id or name")
+    .sessionCommand("create", "Create a link to the session's preview (the link is shown only once)")
     .requiredOption("-s, --scope <scope>", `who may open it: ${SHARE_SCOPES.join(" | ")}`)
     .option("-e, --email <email>", "an invited person (scope people; repeat for more)", collect, [])
     .option("--expires <duration>", "how long it works: 30m, 1h, 7d (at most 30d)", "1d")
@@ -62,8 +60,7 @@ export function registerShare(program: Command, app: App): void {
         "flare --json share create dev --scope workspace | jq -r .url",
       ),
     )
-    .action(async (ref: string, opts: CreateOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, opts: CreateOptions) => {
       const data = await createShare(ctx, ref, opts);
       ctx.out.result(
         data,
@@ -71,43 +68,26 @@ export function registerShare(program: Command, app: App): void {
       );
     });
 
-  share
-    .command("list")
-    .description("List the session's links: active, expired and revoked")
-    .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", {
-        params: { sessionId: s.id },
-        schema: shareListResponse,
-      });
-      ctx.out.result(data, () =>
-        data.shares.length === 0
-          ? `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``
-          : table(
-              data.shares.map((x) => ({ ...x, who: describeScope(x.scope, x.emails) })),
-              {
-                id: "id",
-                who: "who",
-                status: "status",
-                expiresAt: "expires",
-                accessCount: "visits",
-                lastAccessAt: "last visit",
-                label: "label",
-              },
-            ),
-      );
-    });
+  share.sessionCommand("list", "List the session's links: active, expired and revoked").runWithSession(async (ctx, s) => {
+    const data = await ctx.client.call("GET /api/sessions/{sessionId}/shares", { params: { sessionId: s.id }, schema: shareListResponse });
+    const rows = data.shares.map((x) => ({ ...x, who: describeScope(x.scope, x.emails) }));
+    const labels = {
+      id: "id",
+      who: "who",
+      status: "status",
+      expiresAt: "expires",
+      accessCount: "visits",
+      lastAccessAt: "last visit",
+      label: "label",
+    };
+    const none = `no share links for ${s.name}; create one with \`flare share create ${s.name} --scope anyone\``;
+    ctx.out.result(data, () => table(rows, labels, none));
+  });
 
   share
-    .command("revoke")
-    .description("Revoke a link; its next request is refused")
-    .argument("<session>", "session id or name")
+    .sessionCommand("revoke", "Revoke a link; its next request is refused")
     .argument("<linkId>", "the link's id (shr_…)")
-    .action(async (ref: string, linkId: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, linkId: string) => {
       const data = await ctx.client.call("DELETE /api/sessions/{sessionId}/shares/{shareId}", {
         params: { sessionId: s.id, shareId: linkId },
         schema: shareResponse,
@@ -116,14 +96,10 @@ export function registerShare(program: Command, app: App): void {
     });
 
   share
-    .command("log")
-    .description("Who opened the session's links: user or anonymous, when, which path, from where")
-    .argument("<session>", "session id or name")
+    .sessionCommand("log", "Who opened the session's links: user or anonymous, when, which path, from where")
     .option("--link <linkId>", "only this link")
     .option("-n, --limit <n>", "entries to show (≤ 500)", "50")
-    .action(async (ref: string, opts: { link?: string; limit: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, opts: { link?: string; limit: string }) => {
       const data = await ctx.client.call("GET /api/sessions/{sessionId}/share-access", {
         params: { sessionId: s.id },
         query: { limit: opts.limit, shareId: opts.link },

@@ -1,22 +1,20 @@
 import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { downloadTo } from "../download";
+import type { FlareCommand } from "../flare-command";
 import { formatBytes, table } from "../output";
-import { resolveSession } from "../sessions";
 
-export function registerSnapshot(program: Command, app: App): void {
+export function registerSnapshot(program: FlareCommand): void {
   const snap = program.command("snapshot").alias("snapshots").description("Snapshots of a session's persisted paths");
+  /** A subcommand acting on one snapshot of a session: `<session> <snapshotId>`. */
+  const snapshotCommand = (name: string, description: string) =>
+    snap.sessionCommand(name, description).argument("<snapshotId>", "snapshot id");
 
   snap
-    .command("save")
-    .description("Save a snapshot of a running session now")
-    .argument("<session>", "session id or name")
+    .sessionCommand("save", "Save a snapshot of a running session now")
     .option("-l, --label <text>", "a label to find it by")
     .addHelpText("after", examples("flare snapshot save dev -l 'before upgrade'"))
-    .action(async (ref: string, opts: { label?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, opts: { label?: string }) => {
       const spinner = ctx.spinner(`saving a snapshot of ${s.name}`);
       try {
         const snapshot = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots", {
@@ -32,66 +30,42 @@ export function registerSnapshot(program: Command, app: App): void {
       }
     });
 
-  snap
-    .command("list")
-    .description("List a session's snapshots, newest first")
-    .argument("<session>", "session id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
-      const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
-        params: { sessionId: s.id },
-        schema: snapshotListSchema,
-      });
-      ctx.out.result(data, () =>
-        table(
-          data.snapshots.map((x) => ({
-            ...x,
-            size: x.bytes === null ? null : formatBytes(x.bytes),
-            restorePoint: x.restorePoint ? "*" : "",
-          })),
-          { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
-        ),
-      );
+  snap.sessionCommand("list", "List a session's snapshots, newest first").runWithSession(async (ctx, s) => {
+    const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
+      params: { sessionId: s.id },
+      schema: snapshotListSchema,
     });
+    ctx.out.result(data, () =>
+      table(
+        data.snapshots.map((x) => ({
+          ...x,
+          size: x.bytes === null ? null : formatBytes(x.bytes),
+          restorePoint: x.restorePoint ? "*" : "",
+        })),
+        { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
+      ),
+    );
+  });
 
-  snap
-    .command("restore")
-    .description("Restore a snapshot into its session (the current state is saved first as a safety snapshot)")
-    .argument("<session>", "session id or name")
-    .argument("<snapshotId>", "snapshot id")
-    .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+  snapshotCommand("restore", "Restore a snapshot into its session (the current state is saved first as a safety snapshot)").runWithSession(
+    async (ctx, s, sid: string) => {
       const data = await ctx.client.call("POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
         params: { sessionId: s.id, snapshotId: sid },
         body: {},
         schema: restoreSnapshotResult,
       });
       ctx.out.result(data, () => `restored ${data.restored.id} into ${s.name}; the previous state is in ${data.safety.id}`);
-    });
+    },
+  );
 
-  snap
-    .command("delete")
-    .description("Delete a snapshot")
-    .argument("<session>", "session id or name")
-    .argument("<snapshotId>", "snapshot id")
-    .action(async (ref: string, sid: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
-      await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
-      ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
-    });
+  snapshotCommand("delete", "Delete a snapshot").runWithSession(async (ctx, s, sid: string) => {
+    await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
+    ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
+  });
 
-  snap
-    .command("download")
-    .description("Download a snapshot as .tar.gz")
-    .argument("<session>", "session id or name")
-    .argument("<snapshotId>", "snapshot id")
+  snapshotCommand("download", "Download a snapshot as .tar.gz")
     .option("-o, --output <file>", "where to write it (default: <snapshotId>.tar.gz)")
-    .action(async (ref: string, sid: string, opts: { output?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const s = await resolveSession(ctx.client, ref);
+    .runWithSession(async (ctx, s, sid: string, opts: { output?: string }) => {
       const file = opts.output ?? `${sid}.tar.gz`;
       const res = await ctx.client.callRaw("GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
         params: { sessionId: s.id, snapshotId: sid },

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { Command } from "commander";
 import { type App, examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 import { Spinner } from "../progress";
 import { describeState } from "../sessions";
 import { prepareConnection } from "../ssh/connect";
@@ -8,7 +8,7 @@ import { SSH_TOKEN_ENV, SSH_TOKEN_SESSION_ENV } from "../ssh/fast-proxy";
 import { readManagedPublicKey } from "../ssh/keys";
 import { bridge, exitOnHangup, openTunnel, sshTunnelURL, type Tunnel, TunnelError, tunnelFailure } from "../ssh/tunnel";
 
-export function registerSSHProxy(program: Command, app: App): void {
+export function registerSSHProxy(program: FlareCommand, app: App): void {
   program
     .command("ssh-proxy")
     .description("Bridge stdin/stdout to a session's SSH tunnel (used as ssh's ProxyCommand; stdout carries SSH bytes only)")
@@ -18,8 +18,7 @@ export function registerSSHProxy(program: Command, app: App): void {
       "after",
       examples("ssh -o ProxyCommand='flare ssh-proxy dev' user@dev.burstflare", "flare config-ssh   # writes such entries for you"),
     )
-    .action(async (ref: string, opts: { tokenFile?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, opts: { tokenFile?: string }) => {
       exitOnHangup();
       let sessionId: string;
       let token: string;

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import type { Command } from "commander";
 import { type App, examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 import { CLIError } from "../output";
 import type { Spinner } from "../progress";
 import { describeState } from "../sessions";
@@ -20,11 +20,9 @@ interface SSHOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function registerSSH(program: Command, app: App): void {
+export function registerSSH(program: FlareCommand, app: App): void {
   program
-    .command("ssh")
-    .description("Open an SSH connection (or run a command) in a session, waking it if it sleeps")
-    .argument("<session>", "session id or name")
+    .sessionCommand("ssh", "Open an SSH connection (or run a command) in a session, waking it if it sleeps")
     .argument("[command...]", "command to run instead of a login shell (put it after --)")
     .option("-A, --forward-agent", "forward your local ssh-agent into the session")
     .option("-L, --local-forward <spec>", "forward a local port, as ssh -L ([bind:]port:host:hostport)", collect, [])
@@ -37,8 +35,7 @@ export function registerSSH(program: Command, app: App): void {
       "after",
       examples("flare ssh dev", "flare ssh dev -- ls -la", "flare ssh -L 3000:localhost:3000 dev", "flare ssh -A dev -- git pull"),
     )
-    .action(async (ref: string, command: string[], opts: SSHOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, command: string[], opts: SSHOptions) => {
       // With pass-through parsing the `--` separator arrives as the first word of the command.
       const remote = command[0] === "--" ? command.slice(1) : command;
       const keygen = app.env.BURSTFLARE_SSH_KEYGEN ?? "ssh-keygen";

@@ -5,9 +5,9 @@ import { DEVCONTAINER_PATHS, type DevcontainerImport, formatImportWarning, impor
 import { ApiError } from "@burstflare/sdk/errors";
 import { JsoncError } from "@burstflare/sdk/jsonc";
 import { type TemplateDetail, templateDetailSchema, templateSchema } from "@burstflare/sdk/schemas/templates";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { isDirectory, prepareBundle } from "../bundle";
+import type { FlareCommand } from "../flare-command";
 import { CLIError } from "../output";
 import { uploadVersion } from "../template-upload";
 import { resolveTemplate } from "./template";
@@ -64,7 +64,7 @@ async function findOrCreate(client: ApiClient, ref: string, create: boolean): Pr
   return client.call("GET /api/templates/{templateId}", { params: { templateId: t.id }, schema: templateDetailSchema });
 }
 
-export function registerTemplateImport(tpl: Command, app: App): void {
+export function registerTemplateImport(tpl: FlareCommand): void {
   tpl
     .command("import")
     .description("Create a version from a folder's devcontainer.json (mapped to a manifest) and the folder as its bundle")
@@ -78,8 +78,7 @@ export function registerTemplateImport(tpl: Command, app: App): void {
       "after",
       examples("flare template import . -V 1.0.0 --dry-run", "flare template import ~/src/app -V 1.0.0 -t app --promote"),
     )
-    .action(async (dir: string, opts: ImportOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, dir: string, opts: ImportOptions) => {
       const { file, result } = readDevcontainer(dir);
       const { manifest, warnings } = result;
       // Never a silent drop: each key the runtime cannot honour is said here and again in the build log.

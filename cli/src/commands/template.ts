@@ -1,9 +1,9 @@
 import type { ApiClient } from "@burstflare/sdk/client";
 import { ApiError } from "@burstflare/sdk/errors";
 import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "@burstflare/sdk/schemas/templates";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
 import { MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, formatBytes, table } from "../output";
 import { uploadVersion } from "../template-upload";
 import { registerTemplateImport } from "./template-import";
@@ -34,8 +34,9 @@ interface UploadOptions extends ManifestFlags {
   promote?: boolean;
 }
 
-export function registerTemplate(program: Command, app: App): void {
+export function registerTemplate(program: FlareCommand): void {
   const tpl = program.command("template").alias("templates").description("Versioned templates sessions start from");
+  const templateCommand = tpl.commandsOn("<template>", "template id or name");
 
   tpl
     .command("create")
@@ -43,8 +44,7 @@ export function registerTemplate(program: Command, app: App): void {
     .argument("<name>", "lowercase name")
     .option("-d, --description <text>", "what it is for")
     .addHelpText("after", examples("flare template create node-dev -d 'Node 22 with pnpm'"))
-    .action(async (name: string, opts: { description?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, name: string, opts: { description?: string }) => {
       const t = await ctx.client.call("POST /api/templates", { body: { name, description: opts.description }, schema: templateSchema });
       ctx.out.result({ template: t }, () => `created template ${t.name} (${t.id})`);
     });
@@ -52,46 +52,32 @@ export function registerTemplate(program: Command, app: App): void {
   tpl
     .command("list")
     .description("List templates")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/templates", { schema: templateListSchema });
-      ctx.out.result(data, () =>
+      const rows = data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" }));
+      ctx.out.result(data, () => table(rows, { id: "id", name: "name", activeVersion: "active version", state: "state" }));
+    });
+
+  templateCommand("inspect", "Show a template with its versions, releases and builds").runWith(resolveTemplate, async (ctx, d) => {
+    ctx.out.result(d, () =>
+      [
+        `${d.template.name} (${d.template.id})${d.template.archived ? " [archived]" : ""}`,
+        d.template.description ?? "",
+        `active version: ${d.template.activeVersion ?? "none"}   storage: ${formatBytes(d.storageBytes)}`,
+        "",
         table(
-          data.templates.map((t) => ({ ...t, state: t.archived ? "archived" : t.activeVersion ? "active" : "no release" })),
-          { id: "id", name: "name", activeVersion: "active version", state: "state" },
+          d.versions.map((v) => ({
+            ...v,
+            build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
+            active: v.active ? "*" : "",
+          })),
+          { active: "", version: "version", id: "id", status: "bundle", build: "latest build" },
         ),
-      );
-    });
+      ].join("\n"),
+    );
+  });
 
-  tpl
-    .command("inspect")
-    .description("Show a template with its versions, releases and builds")
-    .argument("<template>", "template id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const d = await resolveTemplate(ctx.client, ref);
-      ctx.out.result(d, () =>
-        [
-          `${d.template.name} (${d.template.id})${d.template.archived ? " [archived]" : ""}`,
-          d.template.description ?? "",
-          `active version: ${d.template.activeVersion ?? "none"}   storage: ${formatBytes(d.storageBytes)}`,
-          "",
-          table(
-            d.versions.map((v) => ({
-              ...v,
-              build: v.latestBuild ? `${v.latestBuild.status} (${v.latestBuild.id})` : null,
-              active: v.active ? "*" : "",
-            })),
-            { active: "", version: "version", id: "id", status: "bundle", build: "latest build" },
-          ),
-        ].join("\n"),
-      );
-    });
-
-  tpl
-    .command("upload")
-    .description(`Create a version from a directory (tar+gzipped for you) or a .tar.gz, upload it, and queue its build`)
-    .argument("<template>", "template id or name")
+  templateCommand("upload", `Create a version from a directory (tar+gzipped for you) or a .tar.gz, upload it, and queue its build`)
     .argument("<source>", `a directory (its ${MANIFEST_FILE} is the manifest) or a .tar.gz`)
     .requiredOption("-V, --version <label>", "version label, e.g. 1.2.0")
     .option("--manifest <file>", `manifest JSON (default: <dir>/${MANIFEST_FILE})`)
@@ -110,8 +96,7 @@ export function registerTemplate(program: Command, app: App): void {
         "flare template upload node-dev bundle.tar.gz -V 1.0.1 --persist src --build 'npm ci' --promote",
       ),
     )
-    .action(async (ref: string, source: string, opts: UploadOptions, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string, source: string, opts: UploadOptions) => {
       // Everything checkable locally is checked before the server is asked for anything.
       const manifest = resolveManifest(source, opts);
       const bundle = await prepareBundle(source);
@@ -143,16 +128,11 @@ export function registerTemplate(program: Command, app: App): void {
       }
     });
 
-  registerTemplateImport(tpl, app);
+  registerTemplateImport(tpl);
 
-  tpl
-    .command("promote")
-    .description("Make a version the active one new sessions start from")
-    .argument("<template>", "template id or name")
+  templateCommand("promote", "Make a version the active one new sessions start from")
     .option("-V, --version <label>", "version label or id (default: the newest version with a successful build)")
-    .action(async (ref: string, opts: { version?: string }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const d = await resolveTemplate(ctx.client, ref);
+    .runWith(resolveTemplate, async (ctx, d, opts: { version?: string }) => {
       const v = opts.version
         ? d.versions.find((x) => x.id === opts.version || x.version === opts.version)
         : [...d.versions].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).find((x) => x.latestBuild?.status === "succeeded");
@@ -173,49 +153,31 @@ export function registerTemplate(program: Command, app: App): void {
       ctx.out.result(data, () => `${d.template.name}: ${v.version} is now active`);
     });
 
-  tpl
-    .command("rollback")
-    .description("Re-promote the release before the current one")
-    .argument("<template>", "template id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const d = await resolveTemplate(ctx.client, ref);
-      const data = await ctx.client.call("POST /api/templates/{templateId}/rollback", {
-        params: { templateId: d.template.id },
-        body: {},
-        schema: templateDetailSchema,
-      });
-      ctx.out.result(data, () => `${d.template.name}: ${data.template.activeVersion ?? "no version"} is now active`);
+  templateCommand("rollback", "Re-promote the release before the current one").runWith(resolveTemplate, async (ctx, d) => {
+    const data = await ctx.client.call("POST /api/templates/{templateId}/rollback", {
+      params: { templateId: d.template.id },
+      body: {},
+      schema: templateDetailSchema,
     });
+    ctx.out.result(data, () => `${d.template.name}: ${data.template.activeVersion ?? "no version"} is now active`);
+  });
 
   for (const [name, description] of [
     ["archive", "Archive: no new sessions start from it"],
     ["restore", "Restore an archived template"],
   ] as const) {
-    tpl
-      .command(name)
-      .description(description)
-      .argument("<template>", "template id or name")
-      .action(async (ref: string, _opts: unknown, cmd: Command) => {
-        const ctx = app.ctx(cmd);
-        const d = await resolveTemplate(ctx.client, ref);
-        const t = await ctx.client.call(`POST /api/templates/{templateId}/${name}`, {
-          params: { templateId: d.template.id },
-          body: {},
-          schema: templateSchema,
-        });
-        ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
+    templateCommand(name, description).runWith(resolveTemplate, async (ctx, d) => {
+      const t = await ctx.client.call(`POST /api/templates/{templateId}/${name}`, {
+        params: { templateId: d.template.id },
+        body: {},
+        schema: templateSchema,
       });
+      ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
+    });
   }
 
-  tpl
-    .command("delete")
-    .description("Delete a template and its stored bundles and artifacts")
-    .argument("<template>", "template id or name")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
-      const d = await resolveTemplate(ctx.client, ref);
-      await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });
-      ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
-    });
+  templateCommand("delete", "Delete a template and its stored bundles and artifacts").runWith(resolveTemplate, async (ctx, d) => {
+    await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });
+    ctx.out.result({ deleted: d.template.id }, () => `deleted template ${d.template.name}`);
+  });
 }

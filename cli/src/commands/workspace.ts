@@ -6,17 +6,16 @@ import {
   workspaceSettingsSchema,
 } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES, type Role } from "@burstflare/sdk/states";
-import type { Command } from "commander";
-import { type App, examples } from "../app";
+import { examples } from "../app";
+import type { FlareCommand } from "../flare-command";
 import { CLIError, table } from "../output";
 
-export function registerWorkspace(program: Command, app: App): void {
+export function registerWorkspace(program: FlareCommand): void {
   const ws = program.command("workspace").alias("ws").description("Workspaces you belong to, their members and invites");
 
   ws.command("list")
     .description("List your workspaces (* marks the current one)")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/workspaces", { schema: workspaceListSchema });
       ctx.out.result(data, () =>
         table(
@@ -29,8 +28,7 @@ export function registerWorkspace(program: Command, app: App): void {
   ws.command("create")
     .description("Create a workspace (you become its owner)")
     .argument("<name>", "workspace name")
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, name: string) => {
       const data = await ctx.client.call("POST /api/workspaces", { body: { name }, schema: workspaceSettingsSchema });
       ctx.out.result(
         data,
@@ -43,8 +41,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .description("Make another workspace current for this sign-in")
     .argument("<workspace>", "workspace id or name")
     .addHelpText("after", examples("flare workspace switch team-alpha"))
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, ref: string) => {
       const { workspaces } = await ctx.client.call("GET /api/workspaces", { schema: workspaceListSchema });
       const target = workspaces.find((w) => w.id === ref) ?? workspaces.filter((w) => w.name === ref)[0];
       if (!target)
@@ -61,8 +58,7 @@ export function registerWorkspace(program: Command, app: App): void {
 
   ws.command("members")
     .description("List the current workspace's members")
-    .action(async (_opts: unknown, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx) => {
       const data = await ctx.client.call("GET /api/workspaces/current/members", { schema: memberListSchema });
       ctx.out.result(data, () => table(data.members, { email: "email", role: "role", joinedAt: "joined" }));
     });
@@ -74,8 +70,7 @@ export function registerWorkspace(program: Command, app: App): void {
     .option("--expires-in-hours <hours>", "hours the code stays valid", (v) => Number.parseInt(v, 10), 72)
     .option("--list", "list invites instead of creating one")
     .addHelpText("after", examples("flare workspace invite ana@example.com --role admin", "flare workspace invite --list"))
-    .action(async (email: string | undefined, opts: { role: string; expiresInHours: number; list?: boolean }, cmd: Command) => {
-      const ctx = app.ctx(cmd);
+    .run(async (ctx, email: string | undefined, opts: { role: string; expiresInHours: number; list?: boolean }) => {
       if (opts.list) {
         const data = await ctx.client.call("GET /api/workspaces/current/invites", { schema: inviteListSchema });
         ctx.out.result(data, () => table(data.invites, { id: "id", email: "email", role: "role", status: "status", expiresAt: "expires" }));

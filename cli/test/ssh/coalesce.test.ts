@@ -35,11 +35,16 @@ function slowSocket() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** `input` piped into a slow socket in frames of at most `maxFrame` bytes. */
+function coalesced(maxFrame: number, input = new PassThrough()) {
+  const sock = slowSocket();
+  pipeCoalesced(input, sock.out, maxFrame);
+  return { input, sock };
+}
+
 describe("pipeCoalesced", () => {
   it("sends a chunk read while idle at once, and joins what is read during a write, in order", async () => {
-    const input = new PassThrough();
-    const sock = slowSocket();
-    pipeCoalesced(input, sock.out, 1024);
+    const { input, sock } = coalesced(1024);
     input.write("a");
     await tick();
     expect(sock.frames.map(String)).toEqual(["a"]);
@@ -52,9 +57,7 @@ describe("pipeCoalesced", () => {
   });
 
   it("stops reading while a full frame waits, and resumes when it is written", async () => {
-    const input = new PassThrough({ highWaterMark: 16 });
-    const sock = slowSocket();
-    pipeCoalesced(input, sock.out, 64);
+    const { input, sock } = coalesced(64, new PassThrough({ highWaterMark: 16 }));
     input.write(Buffer.alloc(10, 1));
     await tick();
     input.write(Buffer.alloc(70, 2));
@@ -72,9 +75,7 @@ describe("pipeCoalesced", () => {
   });
 
   it("ends the output once everything read is written", async () => {
-    const input = new PassThrough();
-    const sock = slowSocket();
-    pipeCoalesced(input, sock.out, 1024);
+    const { input, sock } = coalesced(1024);
     input.write("x");
     await tick();
     input.end("y");
