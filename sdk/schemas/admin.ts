@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hostHealth } from "../protocol/runtime-host";
 import { BUILD_STATES, SESSION_STATES } from "../states";
-import { idSchema } from "./common";
+import { countFields, idSchema } from "./common";
 import { startLatencyStatsSchema } from "./metrics";
 
 /** A build or session that failed recently, with the reason an operator acts on. */
@@ -37,28 +37,10 @@ export type AdminBuild = z.infer<typeof adminBuildSchema>;
  */
 export const adminReportSchema = z.object({
   generatedAt: z.string(),
-  buildsDeadLettered: z.number().int(),
-  buildsStuck: z.number().int(),
-  sessionsSleeping: z.number().int(),
-  sessionsRunning: z.number().int(),
-  sessionsFailed: z.number().int(),
-  activeUploadGrants: z.number().int(),
+  ...countFields(["buildsDeadLettered", "buildsStuck", "sessionsSleeping", "sessionsRunning", "sessionsFailed", "activeUploadGrants"]),
   /** Things deleted but still restorable (inside the retention window). */
-  pendingPurge: z.object({
-    sessions: z.number().int(),
-    snapshots: z.number().int(),
-    templates: z.number().int(),
-    workspaces: z.number().int(),
-  }),
-  totals: z.object({
-    users: z.number().int(),
-    workspaces: z.number().int(),
-    sessions: z.number().int(),
-    templates: z.number().int(),
-    builds: z.number().int(),
-    snapshots: z.number().int(),
-    snapshotBytes: z.number().int(),
-  }),
+  pendingPurge: z.object(countFields(["sessions", "snapshots", "templates", "workspaces"])),
+  totals: z.object(countFields(["users", "workspaces", "sessions", "templates", "builds", "snapshots", "snapshotBytes"])),
   sessionsByState: z.record(z.enum(SESSION_STATES), z.number().int()),
   buildsByStatus: z.record(z.enum(BUILD_STATES), z.number().int()),
   deadLetteredBuilds: z.array(adminBuildSchema),
@@ -134,7 +116,7 @@ export const restoreResultSchema = z.object({
   id: z.string(),
   workspaceId: z.string().nullable(),
   /** What came back with it (a workspace's sessions, templates and snapshots). */
-  restored: z.object({ sessions: z.number().int(), snapshots: z.number().int(), templates: z.number().int() }),
+  restored: z.object(countFields(["sessions", "snapshots", "templates"])),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 

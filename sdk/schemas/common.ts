@@ -8,6 +8,10 @@ export const idSchema = z
 export const emailSchema = z.string().trim().toLowerCase().email().max(254);
 export const nameSchema = z.string().trim().min(1).max(80);
 
+/** One whole-number count per key, in the keys' order (counts by kind, by state, per limit). */
+export const countFields = <const K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>;
+
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

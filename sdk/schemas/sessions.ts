@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { activityFields } from "../protocol/runtime-host";
 import { LIFECYCLE_PHASES, SESSION_STATES } from "../states";
 import { idSchema } from "./common";
 import { gitSourceSchema } from "./git";
@@ -87,13 +88,7 @@ export const keepAwakeLeaseSchema = z.object({ id: z.string(), until: z.string()
 export const sessionActivitySchema = z.object({
   idleTimeoutSeconds: z.number().int(),
   lastActivityAt: z.string().nullable(),
-  lastActivity: z.object({
-    terminal: z.string().nullable(),
-    ssh: z.string().nullable(),
-    preview: z.string().nullable(),
-    files: z.string().nullable(),
-  }),
-  connections: z.object({ terminal: z.number().int(), ssh: z.number().int(), preview: z.number().int() }),
+  ...activityFields(z.string().nullable(), z.number().int()),
   leases: z.array(keepAwakeLeaseSchema),
   sleepsAt: z.string().nullable(),
   /** Human-readable reasons, most decisive first ("keep-awake lease until …", "terminal activity at …"). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
-import { idSchema } from "./common";
+import { countFields, idSchema } from "./common";
 import { manifestSchema } from "./manifest";
 
 // ---- limits shared by the API (enforcement) and the SPA/CLI (early feedback) ----
@@ -102,9 +102,7 @@ export const templateSchema = z.object({
 });
 export type Template = z.infer<typeof templateSchema>;
 
-export const buildSummarySchema = z.object(
-  Object.fromEntries(BUILD_STATES.map((s) => [s, z.number().int()])) as Record<(typeof BUILD_STATES)[number], z.ZodNumber>,
-);
+export const buildSummarySchema = z.object(countFields(BUILD_STATES));
 
 export const templateDetailSchema = z.object({
   template: templateSchema,

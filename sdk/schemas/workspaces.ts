@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENV_NAME_MAX, ENV_NAME_PATTERN, envNameSchema, envValueSchema } from "../reserved-env";
 import { ROLES } from "../states";
-import { emailSchema, idSchema, nameSchema } from "./common";
+import { countFields, emailSchema, idSchema, nameSchema } from "./common";
 
 // ---- plans and quotas ------------------------------------------------------
 
@@ -21,7 +21,7 @@ export const PLAN_LIMITS: Record<Plan, QuotaLimits> = {
   team: { runningSessions: 20, totalSessions: 100, templates: 100, snapshotBytes: 200 * GiB, buildMinutes: 5_000 },
 };
 
-const limitsShape = z.object(Object.fromEntries(QUOTA_LIMITS.map((l) => [l, z.number().int()])) as Record<QuotaLimit, z.ZodNumber>);
+const limitsShape = z.object(countFields(QUOTA_LIMITS));
 
 export const planSchema = z.object({
   plan: z.enum(PLANS),
