@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hostHealth } from "../protocol/runtime-host";
 import { BUILD_STATES, SESSION_STATES } from "../states";
+import { buildSchema } from "./builds";
 import { countFields, idSchema } from "./common";
 import { startLatencyStatsSchema } from "./metrics";
 
@@ -18,17 +19,20 @@ export const recentFailureSchema = z.object({
 export type RecentFailure = z.infer<typeof recentFailureSchema>;
 
 /** A dead-lettered build across all workspaces, for the operator page's retry list. */
-export const adminBuildSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
-  templateId: z.string(),
-  templateName: z.string().nullable(),
-  version: z.string().nullable(),
-  status: z.enum(BUILD_STATES),
-  attempts: z.number().int(),
-  error: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const adminBuildSchema = buildSchema
+  .pick({
+    id: true,
+    workspaceId: true,
+    templateId: true,
+    templateName: true,
+    version: true,
+    status: true,
+    attempts: true,
+    error: true,
+    updatedAt: true,
+  })
+  /** Null when the template or version row is gone: the report joins them to the build, it does not require them. */
+  .extend({ templateName: z.string().nullable(), version: z.string().nullable() });
 export type AdminBuild = z.infer<typeof adminBuildSchema>;
 
 /**
@@ -111,20 +115,21 @@ export type RestorableKind = (typeof RESTORABLE_KINDS)[number];
 export const restoreBody = z.object({ kind: z.enum(RESTORABLE_KINDS), id: idSchema }).strict();
 export type RestoreBody = z.infer<typeof restoreBody>;
 
-export const restoreResultSchema = z.object({
+/** What an operator restores: a deleted session, snapshot, template or workspace. */
+const restorableSchema = z.object({
   kind: z.enum(RESTORABLE_KINDS),
   id: z.string(),
   workspaceId: z.string().nullable(),
+});
+
+export const restoreResultSchema = restorableSchema.extend({
   /** What came back with it (a workspace's sessions, templates and snapshots). */
   restored: z.object(countFields(["sessions", "snapshots", "templates"])),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 
 /** GET /api/admin/deleted: what an operator can still restore, newest first. */
-export const deletedItemSchema = z.object({
-  kind: z.enum(RESTORABLE_KINDS),
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+export const deletedItemSchema = restorableSchema.extend({
   name: z.string().nullable(),
   deletedAt: z.string(),
   purgeAfter: z.string(),

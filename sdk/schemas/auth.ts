@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../states";
 import { emailSchema, idSchema, nameSchema } from "./common";
+import { workspaceSchema } from "./workspaces";
 
 /**
  * Accounts and sign-in contract: passkeys, recovery codes, browser and CLI
@@ -35,12 +36,7 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 /** The caller's view of a workspace they belong to. */
-export const workspaceSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  personal: z.boolean(),
-  role: z.enum(ROLES),
-});
+export const workspaceSummarySchema = workspaceSchema.pick({ id: true, name: true, personal: true, role: true });
 export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>;
 
 export const passkeySchema = z.object({

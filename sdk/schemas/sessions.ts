@@ -58,7 +58,7 @@ export const sshTokenSchema = z.object({
   /** Fingerprint of the key bound to this one connection (`publicKey` in the request), else null. */
   boundKeyFingerprint: z.string().nullable().optional(),
   /** The session the token is for, as it stands: a client that knew only its id needs no second request. */
-  session: z.object({ id: z.string(), name: z.string(), state: z.enum(SESSION_STATES) }).optional(),
+  session: sessionSchema.pick({ id: true, name: true, state: true }).optional(),
 });
 export type SSHToken = z.infer<typeof sshTokenSchema>;
 

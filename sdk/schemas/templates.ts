@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
+import { buildSchema } from "./builds";
 import { countFields, idSchema } from "./common";
 import { manifestSchema } from "./manifest";
 
@@ -51,12 +52,7 @@ export const uploadGrantSchema = z.object({
 });
 export type UploadGrant = z.infer<typeof uploadGrantSchema>;
 
-export const buildBriefSchema = z.object({
-  id: z.string(),
-  status: z.enum(BUILD_STATES),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
+export const buildBriefSchema = buildSchema.pick({ id: true, status: true, createdAt: true, finishedAt: true });
 export type BuildBrief = z.infer<typeof buildBriefSchema>;
 
 export const templateVersionSchema = z.object({
