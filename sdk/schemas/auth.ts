@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../states";
-import { emailSchema, idSchema, nameSchema } from "./common";
-import { workspaceSchema } from "./workspaces";
+import { emailSchema, idSchema, nameSchema, trimmedText } from "./common";
+import { inviteSchema, workspaceSchema } from "./workspaces";
 
 /**
  * Accounts and sign-in contract: passkeys, recovery codes, browser and CLI
@@ -132,7 +132,7 @@ export type CeremonyStartResponse = z.infer<typeof ceremonyStartResponseSchema>;
 export const registerStartBodySchema = z.object({
   email: emailSchema,
   name: nameSchema.optional(),
-  inviteCode: z.string().trim().min(1).max(128).optional(),
+  inviteCode: trimmedText(128).optional(),
   turnstileToken,
 });
 export type RegisterStartBody = z.infer<typeof registerStartBodySchema>;
@@ -252,13 +252,8 @@ export const createSignupInviteBodySchema = z.object({
   email: emailSchema.optional(),
   expiresInDays: z.number().int().min(1).max(90).optional(),
 });
-export const signupInviteSchema = z.object({
-  id: z.string(),
-  email: z.string().nullable(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  usedAt: z.string().nullable(),
-});
+/** Sign-up invites are rows of the workspace invites' table without a workspace. */
+export const signupInviteSchema = inviteSchema.pick({ id: true, email: true, createdAt: true, expiresAt: true, usedAt: true });
 export const createSignupInviteResponseSchema = z.object({ code: z.string(), invite: signupInviteSchema });
 
 // ---- operator proof -------------------------------------------------------

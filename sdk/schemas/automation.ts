@@ -10,6 +10,7 @@ import {
   signalBody,
 } from "../protocol/automation";
 import { envNameProblem, envValueSchema } from "../reserved-env";
+import { trimmedText } from "./common";
 import { sessionNameSchema, sessionSchema } from "./sessions";
 
 /** Variables for one command: the session env rules (sdk/reserved-env.ts) apply, a refused name is 400 validation_failed. */
@@ -67,7 +68,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** POST /api/scoped-tokens: an API token for automation, bound to the workspace and optionally one session. */
 export const scopedTokenBody = z.object({
-  name: z.string().trim().min(1).max(64),
+  name: trimmedText(64),
   sessionId: z.string().min(1).max(64).optional(),
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).max(TOKEN_SCOPES.length),
   /** Required: a scoped token always expires (at most 30 days). */

@@ -6,11 +6,16 @@ export const idSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "must be an id");
 export const emailSchema = z.string().trim().toLowerCase().email().max(254);
-export const nameSchema = z.string().trim().min(1).max(80);
+/** Text a person types (a name, a label): trimmed, not empty, at most `max` characters. */
+export const trimmedText = (max: number) => z.string().trim().min(1).max(max);
+export const nameSchema = trimmedText(80);
 
 /** One whole-number count per key, in the keys' order (counts by kind, by state, per limit). */
 export const countFields = <const K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>;
+
+/** When a record was made and last changed (ISO 8601). */
+export const timestampFields = { createdAt: z.string(), updatedAt: z.string() };
 
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,15 +1,10 @@
 import { z } from "zod";
 import { activityFields } from "../protocol/runtime-host";
 import { LIFECYCLE_PHASES, SESSION_STATES } from "../states";
-import { idSchema } from "./common";
+import { idSchema, timestampFields, trimmedText } from "./common";
 import { gitSourceSchema } from "./git";
 
-export const sessionNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(48)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
+export const sessionNameSchema = trimmedText(48).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
 
 export const createSessionBody = z.object({
   name: sessionNameSchema,
@@ -45,8 +40,7 @@ export const sessionSchema = z.object({
   previewPort: z.number().nullable(),
   startOnIntent: z.boolean(),
   newerVersionAvailable: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  ...timestampFields,
   lastActiveAt: z.string().nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;

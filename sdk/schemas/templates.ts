@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
 import { buildSchema } from "./builds";
-import { countFields, idSchema } from "./common";
+import { countFields, idSchema, timestampFields, trimmedText } from "./common";
 import { manifestSchema } from "./manifest";
 
 // ---- limits shared by the API (enforcement) and the SPA/CLI (early feedback) ----
@@ -9,20 +9,16 @@ import { manifestSchema } from "./manifest";
 export const BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
 export const UPLOAD_GRANT_TTL_MS = 15 * 60 * 1000;
 
-export const templateNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(48)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, dots, dashes and underscores");
+export const templateNameSchema = trimmedText(48).regex(
+  /^[a-z0-9][a-z0-9._-]*$/,
+  "lowercase letters, digits, dots, dashes and underscores",
+);
 
 /** Version strings are labels a person chose ("1.2.0", "2026-11-29"), not semver-enforced. */
-export const versionLabelSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "letters, digits, dots, dashes, underscores and plus signs");
+export const versionLabelSchema = trimmedText(40).regex(
+  /^[A-Za-z0-9][A-Za-z0-9._+-]*$/,
+  "letters, digits, dots, dashes, underscores and plus signs",
+);
 
 export const createTemplateBody = z.object({
   name: templateNameSchema,
@@ -92,8 +88,7 @@ export const templateSchema = z.object({
   activeVersionId: z.string().nullable(),
   activeVersion: z.string().nullable(),
   previewPort: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  ...timestampFields,
   archivedAt: z.string().nullable(),
 });
 export type Template = z.infer<typeof templateSchema>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENV_NAME_MAX, ENV_NAME_PATTERN, envNameSchema, envValueSchema } from "../reserved-env";
 import { ROLES } from "../states";
-import { countFields, emailSchema, idSchema, nameSchema } from "./common";
+import { countFields, emailSchema, idSchema, nameSchema, timestampFields } from "./common";
 
 // ---- plans and quotas ------------------------------------------------------
 
@@ -128,7 +128,7 @@ export const secretNameSchema = envNameSchema;
 /** Any name that may be stored, including ones refused since: those must stay deletable. */
 export const storedSecretNameSchema = z.string().min(1).max(ENV_NAME_MAX).regex(ENV_NAME_PATTERN);
 export const putSecretBody = z.object({ name: secretNameSchema, value: envValueSchema });
-export const secretSchema = z.object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const secretSchema = z.object({ name: z.string(), ...timestampFields });
 export type Secret = z.infer<typeof secretSchema>;
 export const secretListSchema = z.object({ secrets: z.array(secretSchema) });
 
