@@ -39,13 +39,15 @@ export type User = z.infer<typeof userSchema>;
 export const workspaceSummarySchema = workspaceSchema.pick({ id: true, name: true, personal: true, role: true });
 export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>;
 
+/** When a credential (passkey, API token) was made and last used; null until its first use. */
+const credentialUseFields = { createdAt: z.string(), lastUsedAt: z.string().nullable() };
+
 export const passkeySchema = z.object({
   id: z.string(),
   name: z.string(),
   deviceType: z.string().nullable(),
   backedUp: z.boolean(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  ...credentialUseFields,
 });
 export type Passkey = z.infer<typeof passkeySchema>;
 
@@ -71,8 +73,7 @@ export const apiTokenSchema = z.object({
   /** First characters of the token, enough to recognise it in a list. */
   prefix: z.string(),
   workspaceId: z.string().nullable(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  ...credentialUseFields,
   expiresAt: z.string().nullable(),
 });
 export type ApiToken = z.infer<typeof apiTokenSchema>;

@@ -16,13 +16,6 @@ export const createSessionBody = z.object({
   git: gitSourceSchema.optional(),
 });
 
-/** PATCH /api/sessions/:sessionId: settings that are not lifecycle transitions. */
-export const updateSessionBody = z.object({
-  /** Wake this session in the background when its user opens the dashboard, its workbench or `flare ssh`. */
-  startOnIntent: z.boolean(),
-});
-export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
-
 export const sessionSchema = z.object({
   id: z.string(),
   workspaceId: z.string(),
@@ -38,12 +31,17 @@ export const sessionSchema = z.object({
   lastLifecyclePhase: z.enum(LIFECYCLE_PHASES).nullable(),
   failureReason: z.string().nullable(),
   previewPort: z.number().nullable(),
+  /** Wake this session in the background when its user opens the dashboard, its workbench or `flare ssh`. */
   startOnIntent: z.boolean(),
   newerVersionAvailable: z.boolean(),
   ...timestampFields,
   lastActiveAt: z.string().nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
+
+/** PATCH /api/sessions/:sessionId: settings that are not lifecycle transitions. */
+export const updateSessionBody = sessionSchema.pick({ startOnIntent: true });
+export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
 
 export const sshTokenSchema = z.object({
   token: z.string(),

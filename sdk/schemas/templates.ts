@@ -109,10 +109,7 @@ export type TemplateDetail = z.infer<typeof templateDetailSchema>;
 
 export const templateListSchema = z.object({ templates: z.array(templateSchema) });
 
-export const createVersionResponse = z.object({
-  version: templateVersionSchema,
-  uploadGrant: uploadGrantSchema,
-});
+export const createVersionResponse = z.object({ version: templateVersionSchema, uploadGrant: uploadGrantSchema });
 export type CreateVersionResponse = z.infer<typeof createVersionResponse>;
 
 export const uploadResultSchema = z.object({
