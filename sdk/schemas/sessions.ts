@@ -16,6 +16,9 @@ export const createSessionBody = z.object({
   git: gitSourceSchema.optional(),
 });
 
+/** A session's state and its version, which each transition bumps (the higher version is the newer report). */
+const sessionStateFields = { state: z.enum(SESSION_STATES), stateVersion: z.number().int() };
+
 export const sessionSchema = z.object({
   id: z.string(),
   workspaceId: z.string(),
@@ -23,8 +26,7 @@ export const sessionSchema = z.object({
   name: z.string(),
   templateId: z.string().nullable(),
   versionId: z.string().nullable(),
-  state: z.enum(SESSION_STATES),
-  stateVersion: z.number().int(),
+  ...sessionStateFields,
   runtimeStatus: z.string().nullable(),
   runtimeState: z.string().nullable(),
   lastBootstrapAt: z.string().nullable(),
@@ -153,8 +155,7 @@ export const sessionEventSchema = z.object({
   seq: z.number().int(),
   type: z.enum(SESSION_EVENT_TYPES),
   at: z.string(),
-  state: z.enum(SESSION_STATES),
-  stateVersion: z.number().int(),
+  ...sessionStateFields,
   phase: z.enum(LIFECYCLE_PHASES).nullable(),
   message: z.string().nullable(),
   sleepsAt: z.string().nullable(),
@@ -170,8 +171,7 @@ export const workspaceSessionEventSchema = z.object({
   seq: z.number().int(),
   at: z.string(),
   sessionId: z.string(),
-  state: z.enum(SESSION_STATES),
-  stateVersion: z.number().int(),
+  ...sessionStateFields,
   phase: z.enum(LIFECYCLE_PHASES).nullable(),
   failureReason: z.string().nullable(),
 });
