@@ -99,9 +99,8 @@ export const reconcileResultSchema = z.object({
   preview: z.boolean(),
   startedAt: z.string(),
   durationMs: z.number(),
-  /** Actions that changed something (preview: that would run). */
-  changed: z.number().int(),
-  failed: z.number().int(),
+  /** Actions that changed something (preview: that would run), and actions that failed. */
+  ...countFields(["changed", "failed"]),
   counts: z.record(z.string(), z.number().int()),
   actions: z.array(reconcileActionSchema),
   /** Set when a per-run bound cut the work short; the next run continues. */

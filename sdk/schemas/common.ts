@@ -17,6 +17,9 @@ export const countFields = <const K extends string>(keys: readonly K[]) =>
 /** When a record was made and last changed (ISO 8601). */
 export const timestampFields = { createdAt: z.string(), updatedAt: z.string() };
 
+/** A template version by its id and by the label a person gave it ("1.2.0"). */
+export const versionRefFields = { versionId: z.string(), version: z.string() };
+
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
 import { buildSchema } from "./builds";
-import { countFields, idSchema, timestampFields, trimmedText } from "./common";
+import { countFields, idSchema, timestampFields, trimmedText, versionRefFields } from "./common";
 import { manifestSchema } from "./manifest";
 
 // ---- limits shared by the API (enforcement) and the SPA/CLI (early feedback) ----
@@ -70,8 +70,7 @@ export type TemplateVersion = z.infer<typeof templateVersionSchema>;
 
 export const templateReleaseSchema = z.object({
   id: z.string(),
-  versionId: z.string(),
-  version: z.string(),
+  ...versionRefFields,
   kind: z.enum(["promote", "rollback"]),
   actorId: z.string().nullable(),
   createdAt: z.string(),
@@ -103,7 +102,7 @@ export const templateDetailSchema = z.object({
   /** Bytes of bundles plus build artifacts held in R2 for this template. */
   storageBytes: z.number().int(),
   /** The version a rollback would re-promote, if any. */
-  rollbackTarget: z.object({ versionId: z.string(), version: z.string() }).nullable(),
+  rollbackTarget: z.object(versionRefFields).nullable(),
 });
 export type TemplateDetail = z.infer<typeof templateDetailSchema>;
 
