@@ -2,14 +2,13 @@ import { z } from "zod";
 import { hostHealth } from "../protocol/runtime-host";
 import { BUILD_STATES, SESSION_STATES } from "../states";
 import { buildSchema } from "./builds";
-import { countFields, idSchema } from "./common";
+import { countFields, idSchema, nullableWorkspaceRecordFields } from "./common";
 import { startLatencyStatsSchema } from "./metrics";
 
 /** A build or session that failed recently, with the reason an operator acts on. */
 export const recentFailureSchema = z.object({
   kind: z.enum(["build", "session"]),
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   /** Template name for builds, session name for sessions. */
   name: z.string().nullable(),
   status: z.string(),
@@ -117,8 +116,7 @@ export type RestoreBody = z.infer<typeof restoreBody>;
 /** What an operator restores: a deleted session, snapshot, template or workspace. */
 const restorableSchema = z.object({
   kind: z.enum(RESTORABLE_KINDS),
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
 });
 
 export const restoreResultSchema = restorableSchema.extend({

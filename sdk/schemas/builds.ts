@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
-import { idSchema, versionRefFields } from "./common";
+import { idSchema, nullableWorkspaceRecordFields, versionRefFields } from "./common";
 
 export const buildSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   templateId: z.string(),
   templateName: z.string(),
   ...versionRefFields,

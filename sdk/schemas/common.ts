@@ -10,6 +10,11 @@ export const emailSchema = z.string().trim().toLowerCase().email().max(254);
 export const trimmedText = (max: number) => z.string().trim().min(1).max(max);
 export const nameSchema = trimmedText(80);
 
+/** The id of a record and of the workspace it lives in. */
+export const workspaceRecordFields = { id: z.string(), workspaceId: z.string() };
+/** The same where `workspaceId` may be null: records outside any workspace (built-in templates and their builds, deployment-wide audit entries). */
+export const nullableWorkspaceRecordFields = { id: z.string(), workspaceId: z.string().nullable() };
+
 /** One whole-number count per key, in the keys' order (counts by kind, by state, per limit). */
 export const countFields = <const K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { activityFields } from "../protocol/runtime-host";
 import { LIFECYCLE_PHASES, SESSION_STATES } from "../states";
-import { idSchema, timestampFields, trimmedText } from "./common";
+import { idSchema, timestampFields, trimmedText, workspaceRecordFields } from "./common";
 import { gitSourceSchema } from "./git";
 
 export const sessionNameSchema = trimmedText(48).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
@@ -20,8 +20,7 @@ export const createSessionBody = z.object({
 const sessionStateFields = { state: z.enum(SESSION_STATES), stateVersion: z.number().int() };
 
 export const sessionSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
+  ...workspaceRecordFields,
   ownerId: z.string(),
   name: z.string(),
   templateId: z.string().nullable(),

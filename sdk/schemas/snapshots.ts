@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SNAPSHOT_KINDS } from "../states";
-import { trimmedText } from "./common";
+import { trimmedText, workspaceRecordFields } from "./common";
 import { sessionNameSchema, sessionSchema } from "./sessions";
 
 export const SNAPSHOT_STATUSES = ["pending", "ready", "failed"] as const;
@@ -58,8 +58,7 @@ export type RestoreIntoNewSessionBody = z.infer<typeof restoreIntoNewSessionBody
 export const restoreIntoNewSessionResult = z.object({ session: sessionSchema, snapshot: snapshotSchema });
 
 export const workspaceExportSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
+  ...workspaceRecordFields,
   bytes: z.number().int(),
   sha256: z.string(),
   createdAt: z.string(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
 import { buildSchema } from "./builds";
-import { countFields, idSchema, timestampFields, trimmedText, versionRefFields } from "./common";
+import { countFields, idSchema, nullableWorkspaceRecordFields, timestampFields, trimmedText, versionRefFields } from "./common";
 import { manifestSchema } from "./manifest";
 
 // ---- limits shared by the API (enforcement) and the SPA/CLI (early feedback) ----
@@ -78,8 +78,7 @@ export const templateReleaseSchema = z.object({
 export type TemplateRelease = z.infer<typeof templateReleaseSchema>;
 
 export const templateSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   name: z.string(),
   description: z.string().nullable(),
   builtin: z.boolean(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENV_NAME_MAX, ENV_NAME_PATTERN, envNameSchema, envValueSchema } from "../reserved-env";
 import { ROLES } from "../states";
-import { countFields, emailSchema, idSchema, nameSchema, timestampFields } from "./common";
+import { countFields, emailSchema, idSchema, nameSchema, nullableWorkspaceRecordFields, timestampFields } from "./common";
 
 // ---- plans and quotas ------------------------------------------------------
 
@@ -145,8 +145,7 @@ export const auditQuery = z.object({
 });
 
 export const auditEntrySchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   actorId: z.string().nullable(),
   actorEmail: z.string().nullable(),
   action: z.string(),
