@@ -45,7 +45,7 @@ export const commandFields = {
 };
 
 /** A command object that names exactly one of `argv` and `command`. */
-export const oneCommandObject = <T extends z.ZodRawShape>(shape: T) =>
+export const oneCommandObject = <T extends z.ZodRawShape & Pick<typeof commandFields, "argv" | "command">>(shape: T) =>
   z.object(shape).refine((b: { argv?: unknown; command?: unknown }) => (b.argv === undefined) !== (b.command === undefined), {
     message: "give exactly one of argv and command",
   });
