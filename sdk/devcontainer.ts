@@ -305,29 +305,27 @@ export function mapDevcontainer(json: unknown): DevcontainerImport {
   }
   const build = im.script(json, ["onCreateCommand", "updateContentCommand", "postCreateCommand"]);
   if (build) manifest.build = build;
-  if (json.postAttachCommand !== undefined) {
-    im.warn(
-      "postAttachCommand",
-      "the workbench, terminals and SSH attach without a hook",
-      "runs once at each session start, after postStartCommand",
-    );
-  }
+  // Mapped keys that do not carry over whole: a warning says what differs.
+  const caveat = (key: string, reason: string, instead: string) => {
+    if (json[key] !== undefined) im.warn(key, reason, instead);
+  };
+  caveat(
+    "postAttachCommand",
+    "the workbench, terminals and SSH attach without a hook",
+    "runs once at each session start, after postStartCommand",
+  );
   const bootstrap = im.script(json, ["postStartCommand", "postAttachCommand"]);
   if (bootstrap) manifest.bootstrap = bootstrap;
-  if (json.remoteUser !== undefined) {
-    im.warn(
-      "remoteUser",
-      "each session runs as the runtime's one unprivileged user (no root, no sudo)",
-      "commands run as that user, with HOME set to the workspace",
-    );
-  }
-  if (json.workspaceFolder !== undefined) {
-    im.warn(
-      "workspaceFolder",
-      "the workspace is always the runtime's home folder, holding the bundle",
-      "${containerWorkspaceFolder} in commands becomes $BURSTFLARE_WORKSPACE",
-    );
-  }
+  caveat(
+    "remoteUser",
+    "each session runs as the runtime's one unprivileged user (no root, no sudo)",
+    "commands run as that user, with HOME set to the workspace",
+  );
+  caveat(
+    "workspaceFolder",
+    "the workspace is always the runtime's home folder, holding the bundle",
+    "${containerWorkspaceFolder} in commands becomes $BURSTFLARE_WORKSPACE",
+  );
   const resourceClass = im.resourceClass(json.hostRequirements);
   if (resourceClass) manifest.resourceClass = resourceClass;
   im.customizations(json.customizations, manifest);

@@ -33,7 +33,8 @@ export const EXEC_TIMEOUT_MAX_MS = 900_000;
 /** The text appended to a capped stream in JSON answers (the `truncated` flags say the same). */
 export const truncationMarker = (omitted: number) => `\n[burstflare: output truncated, ${omitted} more bytes not shown]\n`;
 
-const commandFields = {
+/** What to run and where; the API's exec body narrows `cwd` and `env` (sdk/schemas/automation.ts). */
+export const commandFields = {
   /** Run without a shell: argv[0] is looked up on PATH. */
   argv: z.array(z.string().max(16_000)).min(1).max(1024).optional(),
   /** Run through the login shell (`bash -lc`), pipes and globs included. */
@@ -43,17 +44,21 @@ const commandFields = {
   env: z.record(z.string(), z.string()).default({}),
 };
 
-const oneCommand = (b: { argv?: string[]; command?: string }) => (b.argv === undefined) !== (b.command === undefined);
-const oneCommandMessage = { message: "give exactly one of argv and command" };
+/** A command object that names exactly one of `argv` and `command`. */
+export const oneCommandObject = <T extends z.ZodRawShape & Pick<typeof commandFields, "argv" | "command">>(shape: T) =>
+  z.object(shape).refine((b: { argv?: unknown; command?: unknown }) => (b.argv === undefined) !== (b.command === undefined), {
+    message: "give exactly one of argv and command",
+  });
 
-export const runBody = z
-  .object({
-    ...commandFields,
-    timeoutMs: z.number().int().min(1).max(EXEC_TIMEOUT_MAX_MS).default(EXEC_TIMEOUT_DEFAULT_MS),
-    stdin: z.string().max(STDIN_MAX).optional(),
-    maxOutputBytes: z.number().int().min(0).max(OUTPUT_CAP_MAX).default(OUTPUT_CAP_DEFAULT),
-  })
-  .refine(oneCommand, oneCommandMessage);
+/** How long a run may take, what it reads and how much of its output is kept: the same for the agent and the API. */
+export const runLimitFields = {
+  timeoutMs: z.number().int().min(1).max(EXEC_TIMEOUT_MAX_MS).default(EXEC_TIMEOUT_DEFAULT_MS),
+  stdin: z.string().max(STDIN_MAX).optional(),
+  /** Per stream; output past it is counted and dropped, and the answer says so. */
+  maxOutputBytes: z.number().int().min(0).max(OUTPUT_CAP_MAX).default(OUTPUT_CAP_DEFAULT),
+};
+
+export const runBody = oneCommandObject({ ...commandFields, ...runLimitFields });
 export type RunBody = z.infer<typeof runBody>;
 
 export const runExit = z.object({
@@ -78,7 +83,7 @@ export const runEvent = z.discriminatedUnion("type", [
 ]);
 export type RunEvent = z.infer<typeof runEvent>;
 
-export const startProcessBody = z.object(commandFields).refine(oneCommand, oneCommandMessage);
+export const startProcessBody = oneCommandObject(commandFields);
 export type StartProcessBody = z.infer<typeof startProcessBody>;
 
 export const processInfo = z.object({

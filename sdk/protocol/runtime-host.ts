@@ -96,17 +96,20 @@ export const hostHealth = z.object({
 });
 export type HostHealth = z.infer<typeof hostHealth>;
 
+/**
+ * What keeps a runtime awake: when each kind of activity last happened and the open connections
+ * of each kind. The agent reports it (AgentHealth, epoch ms) and the API shows it (SessionActivity, ISO).
+ */
+export const activityFields = <Time extends z.ZodType, Count extends z.ZodType>(time: Time, count: Count) => ({
+  lastActivity: z.object({ terminal: time, ssh: time, preview: time, files: time }),
+  connections: z.object({ terminal: count, ssh: count, preview: count }),
+});
+
 /** Agent GET /health: what keeps the runtime awake. */
 export const agentHealth = z.object({
   ok: z.boolean(),
   runtimeId: z.string(),
   uptimeMs: z.number(),
-  lastActivity: z.object({
-    terminal: z.number().nullable(),
-    ssh: z.number().nullable(),
-    preview: z.number().nullable(),
-    files: z.number().nullable(),
-  }),
-  connections: z.object({ terminal: z.number(), ssh: z.number(), preview: z.number() }),
+  ...activityFields(z.number().nullable(), z.number()),
 });
 export type AgentHealth = z.infer<typeof agentHealth>;

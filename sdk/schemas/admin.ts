@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { hostHealth } from "../protocol/runtime-host";
 import { BUILD_STATES, SESSION_STATES } from "../states";
-import { idSchema } from "./common";
+import { buildSchema } from "./builds";
+import { countFields, idSchema, nullableWorkspaceRecordFields } from "./common";
 import { startLatencyStatsSchema } from "./metrics";
 
 /** A build or session that failed recently, with the reason an operator acts on. */
 export const recentFailureSchema = z.object({
   kind: z.enum(["build", "session"]),
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   /** Template name for builds, session name for sessions. */
   name: z.string().nullable(),
   status: z.string(),
@@ -18,17 +18,20 @@ export const recentFailureSchema = z.object({
 export type RecentFailure = z.infer<typeof recentFailureSchema>;
 
 /** A dead-lettered build across all workspaces, for the operator page's retry list. */
-export const adminBuildSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
-  templateId: z.string(),
-  templateName: z.string().nullable(),
-  version: z.string().nullable(),
-  status: z.enum(BUILD_STATES),
-  attempts: z.number().int(),
-  error: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const adminBuildSchema = buildSchema
+  .pick({
+    id: true,
+    workspaceId: true,
+    templateId: true,
+    templateName: true,
+    version: true,
+    status: true,
+    attempts: true,
+    error: true,
+    updatedAt: true,
+  })
+  /** Null when the template or version row is gone: the report joins them to the build, it does not require them. */
+  .extend({ templateName: z.string().nullable(), version: z.string().nullable() });
 export type AdminBuild = z.infer<typeof adminBuildSchema>;
 
 /**
@@ -37,28 +40,10 @@ export type AdminBuild = z.infer<typeof adminBuildSchema>;
  */
 export const adminReportSchema = z.object({
   generatedAt: z.string(),
-  buildsDeadLettered: z.number().int(),
-  buildsStuck: z.number().int(),
-  sessionsSleeping: z.number().int(),
-  sessionsRunning: z.number().int(),
-  sessionsFailed: z.number().int(),
-  activeUploadGrants: z.number().int(),
+  ...countFields(["buildsDeadLettered", "buildsStuck", "sessionsSleeping", "sessionsRunning", "sessionsFailed", "activeUploadGrants"]),
   /** Things deleted but still restorable (inside the retention window). */
-  pendingPurge: z.object({
-    sessions: z.number().int(),
-    snapshots: z.number().int(),
-    templates: z.number().int(),
-    workspaces: z.number().int(),
-  }),
-  totals: z.object({
-    users: z.number().int(),
-    workspaces: z.number().int(),
-    sessions: z.number().int(),
-    templates: z.number().int(),
-    builds: z.number().int(),
-    snapshots: z.number().int(),
-    snapshotBytes: z.number().int(),
-  }),
+  pendingPurge: z.object(countFields(["sessions", "snapshots", "templates", "workspaces"])),
+  totals: z.object(countFields(["users", "workspaces", "sessions", "templates", "builds", "snapshots", "snapshotBytes"])),
   sessionsByState: z.record(z.enum(SESSION_STATES), z.number().int()),
   buildsByStatus: z.record(z.enum(BUILD_STATES), z.number().int()),
   deadLetteredBuilds: z.array(adminBuildSchema),
@@ -113,9 +98,8 @@ export const reconcileResultSchema = z.object({
   preview: z.boolean(),
   startedAt: z.string(),
   durationMs: z.number(),
-  /** Actions that changed something (preview: that would run). */
-  changed: z.number().int(),
-  failed: z.number().int(),
+  /** Actions that changed something (preview: that would run), and actions that failed. */
+  ...countFields(["changed", "failed"]),
   counts: z.record(z.string(), z.number().int()),
   actions: z.array(reconcileActionSchema),
   /** Set when a per-run bound cut the work short; the next run continues. */
@@ -129,20 +113,20 @@ export type RestorableKind = (typeof RESTORABLE_KINDS)[number];
 export const restoreBody = z.object({ kind: z.enum(RESTORABLE_KINDS), id: idSchema }).strict();
 export type RestoreBody = z.infer<typeof restoreBody>;
 
-export const restoreResultSchema = z.object({
+/** What an operator restores: a deleted session, snapshot, template or workspace. */
+const restorableSchema = z.object({
   kind: z.enum(RESTORABLE_KINDS),
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
+});
+
+export const restoreResultSchema = restorableSchema.extend({
   /** What came back with it (a workspace's sessions, templates and snapshots). */
-  restored: z.object({ sessions: z.number().int(), snapshots: z.number().int(), templates: z.number().int() }),
+  restored: z.object(countFields(["sessions", "snapshots", "templates"])),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 
 /** GET /api/admin/deleted: what an operator can still restore, newest first. */
-export const deletedItemSchema = z.object({
-  kind: z.enum(RESTORABLE_KINDS),
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+export const deletedItemSchema = restorableSchema.extend({
   name: z.string().nullable(),
   deletedAt: z.string(),
   purgeAfter: z.string(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../states";
-import { emailSchema, idSchema, nameSchema } from "./common";
+import { emailSchema, idSchema, nameSchema, trimmedText } from "./common";
+import { inviteSchema, workspaceSchema } from "./workspaces";
 
 /**
  * Accounts and sign-in contract: passkeys, recovery codes, browser and CLI
@@ -35,21 +36,18 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 /** The caller's view of a workspace they belong to. */
-export const workspaceSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  personal: z.boolean(),
-  role: z.enum(ROLES),
-});
+export const workspaceSummarySchema = workspaceSchema.pick({ id: true, name: true, personal: true, role: true });
 export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>;
+
+/** When a credential (passkey, API token) was made and last used; null until its first use. */
+const credentialUseFields = { createdAt: z.string(), lastUsedAt: z.string().nullable() };
 
 export const passkeySchema = z.object({
   id: z.string(),
   name: z.string(),
   deviceType: z.string().nullable(),
   backedUp: z.boolean(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  ...credentialUseFields,
 });
 export type Passkey = z.infer<typeof passkeySchema>;
 
@@ -75,8 +73,7 @@ export const apiTokenSchema = z.object({
   /** First characters of the token, enough to recognise it in a list. */
   prefix: z.string(),
   workspaceId: z.string().nullable(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  ...credentialUseFields,
   expiresAt: z.string().nullable(),
 });
 export type ApiToken = z.infer<typeof apiTokenSchema>;
@@ -136,7 +133,7 @@ export type CeremonyStartResponse = z.infer<typeof ceremonyStartResponseSchema>;
 export const registerStartBodySchema = z.object({
   email: emailSchema,
   name: nameSchema.optional(),
-  inviteCode: z.string().trim().min(1).max(128).optional(),
+  inviteCode: trimmedText(128).optional(),
   turnstileToken,
 });
 export type RegisterStartBody = z.infer<typeof registerStartBodySchema>;
@@ -256,13 +253,8 @@ export const createSignupInviteBodySchema = z.object({
   email: emailSchema.optional(),
   expiresInDays: z.number().int().min(1).max(90).optional(),
 });
-export const signupInviteSchema = z.object({
-  id: z.string(),
-  email: z.string().nullable(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  usedAt: z.string().nullable(),
-});
+/** Sign-up invites are rows of the workspace invites' table without a workspace. */
+export const signupInviteSchema = inviteSchema.pick({ id: true, email: true, createdAt: true, expiresAt: true, usedAt: true });
 export const createSignupInviteResponseSchema = z.object({ code: z.string(), invite: signupInviteSchema });
 
 // ---- operator proof -------------------------------------------------------

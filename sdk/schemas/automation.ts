@@ -1,17 +1,16 @@
 import { z } from "zod";
 import {
-  EXEC_TIMEOUT_DEFAULT_MS,
-  EXEC_TIMEOUT_MAX_MS,
-  OUTPUT_CAP_DEFAULT,
-  OUTPUT_CAP_MAX,
+  commandFields as agentCommandFields,
+  oneCommandObject,
   PROCESS_WAIT_MAX_MS,
   processInfo,
   processList,
   processOutput,
-  SIGNALS,
-  STDIN_MAX,
+  runLimitFields,
+  signalBody,
 } from "../protocol/automation";
 import { envNameProblem, envValueSchema } from "../reserved-env";
+import { trimmedText } from "./common";
 import { sessionNameSchema, sessionSchema } from "./sessions";
 
 /** Variables for one command: the session env rules (sdk/reserved-env.ts) apply, a refused name is 400 validation_failed. */
@@ -22,27 +21,20 @@ export const execEnvSchema = z.record(z.string(), envValueSchema).superRefine((e
   }
 });
 
+/** The agent's command fields, with the session env rules and no empty `cwd`; `env` is optional here (the agent defaults it). */
 const commandFields = {
-  argv: z.array(z.string().max(16_000)).min(1).max(1024).optional(),
-  command: z.string().min(1).max(16_000).optional(),
+  ...agentCommandFields,
   cwd: z.string().min(1).max(1024).optional(),
   env: execEnvSchema.optional(),
 };
-const oneCommand = (b: { argv?: string[]; command?: string }) => (b.argv === undefined) !== (b.command === undefined);
-const oneCommandMessage = { message: "give exactly one of argv and command" };
 
 /** POST /api/sessions/:sessionId/exec */
-export const execBodySchema = z
-  .object({
-    ...commandFields,
-    timeoutMs: z.number().int().min(1).max(EXEC_TIMEOUT_MAX_MS).default(EXEC_TIMEOUT_DEFAULT_MS),
-    stdin: z.string().max(STDIN_MAX).optional(),
-    /** Per stream; output past it is counted and dropped, and the answer says so. */
-    maxOutputBytes: z.number().int().min(0).max(OUTPUT_CAP_MAX).default(OUTPUT_CAP_DEFAULT),
-    /** Answer with Server-Sent Events (`stdout`, `stderr`, `truncated`, `exit`) instead of one JSON object. */
-    stream: z.boolean().default(false),
-  })
-  .refine(oneCommand, oneCommandMessage);
+export const execBodySchema = oneCommandObject({
+  ...commandFields,
+  ...runLimitFields,
+  /** Answer with Server-Sent Events (`stdout`, `stderr`, `truncated`, `exit`) instead of one JSON object. */
+  stream: z.boolean().default(false),
+});
 export type ExecBody = z.input<typeof execBodySchema>;
 
 export const execResultSchema = z.object({
@@ -59,12 +51,12 @@ export const execResultSchema = z.object({
 export type ExecResult = z.infer<typeof execResultSchema>;
 
 /** POST /api/sessions/:sessionId/processes */
-export const startProcessSchema = z.object(commandFields).refine(oneCommand, oneCommandMessage);
+export const startProcessSchema = oneCommandObject(commandFields);
 export type StartProcess = z.input<typeof startProcessSchema>;
 export { processInfo as processInfoSchema, processList as processListSchema, processOutput as processOutputSchema };
 export const processOutputQuery = z.object({ offset: z.coerce.number().int().min(0).default(0) });
 export const processWaitQuery = z.object({ timeoutMs: z.coerce.number().int().min(0).max(PROCESS_WAIT_MAX_MS).default(30_000) });
-export const processSignalBody = z.object({ signal: z.enum(SIGNALS).default("SIGTERM") });
+export const processSignalBody = signalBody;
 
 /** POST /api/sessions/:sessionId/fork */
 export const forkBodySchema = z.object({ name: sessionNameSchema });
@@ -76,7 +68,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** POST /api/scoped-tokens: an API token for automation, bound to the workspace and optionally one session. */
 export const scopedTokenBody = z.object({
-  name: z.string().trim().min(1).max(64),
+  name: trimmedText(64),
   sessionId: z.string().min(1).max(64).optional(),
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).max(TOKEN_SCOPES.length),
   /** Required: a scoped token always expires (at most 30 days). */

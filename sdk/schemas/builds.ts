@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
-import { idSchema } from "./common";
+import { idSchema, nullableWorkspaceRecordFields, versionRefFields } from "./common";
 
 export const buildSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   templateId: z.string(),
   templateName: z.string(),
-  versionId: z.string(),
-  version: z.string(),
+  ...versionRefFields,
   status: z.enum(BUILD_STATES),
   attempts: z.number().int(),
   error: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SIGNUP_POLICIES } from "./auth";
 
 export const bindingNames = [
   "DB",
@@ -20,7 +21,7 @@ export const healthSchema = z.object({
   runtimeDriver: z.enum(["local", "containers"]),
   runtimeReachable: z.boolean(),
   turnstileEnabled: z.boolean(),
-  signupPolicy: z.enum(["open", "invite-only", "closed"]),
+  signupPolicy: z.enum(SIGNUP_POLICIES),
   time: z.string(),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -1,14 +1,10 @@
 import { z } from "zod";
+import { activityFields } from "../protocol/runtime-host";
 import { LIFECYCLE_PHASES, SESSION_STATES } from "../states";
-import { idSchema } from "./common";
+import { idSchema, timestampFields, trimmedText, workspaceRecordFields } from "./common";
 import { gitSourceSchema } from "./git";
 
-export const sessionNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(48)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
+export const sessionNameSchema = trimmedText(48).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
 
 export const createSessionBody = z.object({
   name: sessionNameSchema,
@@ -20,35 +16,33 @@ export const createSessionBody = z.object({
   git: gitSourceSchema.optional(),
 });
 
-/** PATCH /api/sessions/:sessionId: settings that are not lifecycle transitions. */
-export const updateSessionBody = z.object({
-  /** Wake this session in the background when its user opens the dashboard, its workbench or `flare ssh`. */
-  startOnIntent: z.boolean(),
-});
-export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
+/** A session's state and its version, which each transition bumps (the higher version is the newer report). */
+const sessionStateFields = { state: z.enum(SESSION_STATES), stateVersion: z.number().int() };
 
 export const sessionSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
+  ...workspaceRecordFields,
   ownerId: z.string(),
   name: z.string(),
   templateId: z.string().nullable(),
   versionId: z.string().nullable(),
-  state: z.enum(SESSION_STATES),
-  stateVersion: z.number().int(),
+  ...sessionStateFields,
   runtimeStatus: z.string().nullable(),
   runtimeState: z.string().nullable(),
   lastBootstrapAt: z.string().nullable(),
   lastLifecyclePhase: z.enum(LIFECYCLE_PHASES).nullable(),
   failureReason: z.string().nullable(),
   previewPort: z.number().nullable(),
+  /** Wake this session in the background when its user opens the dashboard, its workbench or `flare ssh`. */
   startOnIntent: z.boolean(),
   newerVersionAvailable: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  ...timestampFields,
   lastActiveAt: z.string().nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
+
+/** PATCH /api/sessions/:sessionId: settings that are not lifecycle transitions. */
+export const updateSessionBody = sessionSchema.pick({ startOnIntent: true });
+export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
 
 export const sshTokenSchema = z.object({
   token: z.string(),
@@ -57,7 +51,7 @@ export const sshTokenSchema = z.object({
   /** Fingerprint of the key bound to this one connection (`publicKey` in the request), else null. */
   boundKeyFingerprint: z.string().nullable().optional(),
   /** The session the token is for, as it stands: a client that knew only its id needs no second request. */
-  session: z.object({ id: z.string(), name: z.string(), state: z.enum(SESSION_STATES) }).optional(),
+  session: sessionSchema.pick({ id: true, name: true, state: true }).optional(),
 });
 export type SSHToken = z.infer<typeof sshTokenSchema>;
 
@@ -87,13 +81,7 @@ export const keepAwakeLeaseSchema = z.object({ id: z.string(), until: z.string()
 export const sessionActivitySchema = z.object({
   idleTimeoutSeconds: z.number().int(),
   lastActivityAt: z.string().nullable(),
-  lastActivity: z.object({
-    terminal: z.string().nullable(),
-    ssh: z.string().nullable(),
-    preview: z.string().nullable(),
-    files: z.string().nullable(),
-  }),
-  connections: z.object({ terminal: z.number().int(), ssh: z.number().int(), preview: z.number().int() }),
+  ...activityFields(z.string().nullable(), z.number().int()),
   leases: z.array(keepAwakeLeaseSchema),
   sleepsAt: z.string().nullable(),
   /** Human-readable reasons, most decisive first ("keep-awake lease until …", "terminal activity at …"). */
@@ -166,8 +154,7 @@ export const sessionEventSchema = z.object({
   seq: z.number().int(),
   type: z.enum(SESSION_EVENT_TYPES),
   at: z.string(),
-  state: z.enum(SESSION_STATES),
-  stateVersion: z.number().int(),
+  ...sessionStateFields,
   phase: z.enum(LIFECYCLE_PHASES).nullable(),
   message: z.string().nullable(),
   sleepsAt: z.string().nullable(),
@@ -183,8 +170,7 @@ export const workspaceSessionEventSchema = z.object({
   seq: z.number().int(),
   at: z.string(),
   sessionId: z.string(),
-  state: z.enum(SESSION_STATES),
-  stateVersion: z.number().int(),
+  ...sessionStateFields,
   phase: z.enum(LIFECYCLE_PHASES).nullable(),
   failureReason: z.string().nullable(),
 });

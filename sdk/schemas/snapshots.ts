@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { SNAPSHOT_KINDS } from "../states";
+import { trimmedText, workspaceRecordFields } from "./common";
 import { sessionNameSchema, sessionSchema } from "./sessions";
 
 export const SNAPSHOT_STATUSES = ["pending", "ready", "failed"] as const;
 export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
 
-export const snapshotLabelSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(120)
-  .refine((label) => !/\p{Cc}/u.test(label), "no control characters");
+export const snapshotLabelSchema = trimmedText(120).refine((label) => !/\p{Cc}/u.test(label), "no control characters");
 
 /** One snapshot as the API shows it. `bytes` and `sha256` are null until the upload is verified. */
 export const snapshotSchema = z.object({
@@ -62,8 +58,7 @@ export type RestoreIntoNewSessionBody = z.infer<typeof restoreIntoNewSessionBody
 export const restoreIntoNewSessionResult = z.object({ session: sessionSchema, snapshot: snapshotSchema });
 
 export const workspaceExportSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
+  ...workspaceRecordFields,
   bytes: z.number().int(),
   sha256: z.string(),
   createdAt: z.string(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BUILD_STATES } from "../states";
-import { idSchema } from "./common";
+import { buildSchema } from "./builds";
+import { countFields, idSchema, nullableWorkspaceRecordFields, timestampFields, trimmedText, versionRefFields } from "./common";
 import { manifestSchema } from "./manifest";
 
 // ---- limits shared by the API (enforcement) and the SPA/CLI (early feedback) ----
@@ -8,20 +9,16 @@ import { manifestSchema } from "./manifest";
 export const BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
 export const UPLOAD_GRANT_TTL_MS = 15 * 60 * 1000;
 
-export const templateNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(48)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, dots, dashes and underscores");
+export const templateNameSchema = trimmedText(48).regex(
+  /^[a-z0-9][a-z0-9._-]*$/,
+  "lowercase letters, digits, dots, dashes and underscores",
+);
 
 /** Version strings are labels a person chose ("1.2.0", "2026-11-29"), not semver-enforced. */
-export const versionLabelSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "letters, digits, dots, dashes, underscores and plus signs");
+export const versionLabelSchema = trimmedText(40).regex(
+  /^[A-Za-z0-9][A-Za-z0-9._+-]*$/,
+  "letters, digits, dots, dashes, underscores and plus signs",
+);
 
 export const createTemplateBody = z.object({
   name: templateNameSchema,
@@ -51,12 +48,7 @@ export const uploadGrantSchema = z.object({
 });
 export type UploadGrant = z.infer<typeof uploadGrantSchema>;
 
-export const buildBriefSchema = z.object({
-  id: z.string(),
-  status: z.enum(BUILD_STATES),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
+export const buildBriefSchema = buildSchema.pick({ id: true, status: true, createdAt: true, finishedAt: true });
 export type BuildBrief = z.infer<typeof buildBriefSchema>;
 
 export const templateVersionSchema = z.object({
@@ -78,8 +70,7 @@ export type TemplateVersion = z.infer<typeof templateVersionSchema>;
 
 export const templateReleaseSchema = z.object({
   id: z.string(),
-  versionId: z.string(),
-  version: z.string(),
+  ...versionRefFields,
   kind: z.enum(["promote", "rollback"]),
   actorId: z.string().nullable(),
   createdAt: z.string(),
@@ -87,8 +78,7 @@ export const templateReleaseSchema = z.object({
 export type TemplateRelease = z.infer<typeof templateReleaseSchema>;
 
 export const templateSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   name: z.string(),
   description: z.string().nullable(),
   builtin: z.boolean(),
@@ -96,15 +86,12 @@ export const templateSchema = z.object({
   activeVersionId: z.string().nullable(),
   activeVersion: z.string().nullable(),
   previewPort: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  ...timestampFields,
   archivedAt: z.string().nullable(),
 });
 export type Template = z.infer<typeof templateSchema>;
 
-export const buildSummarySchema = z.object(
-  Object.fromEntries(BUILD_STATES.map((s) => [s, z.number().int()])) as Record<(typeof BUILD_STATES)[number], z.ZodNumber>,
-);
+export const buildSummarySchema = z.object(countFields(BUILD_STATES));
 
 export const templateDetailSchema = z.object({
   template: templateSchema,
@@ -114,16 +101,13 @@ export const templateDetailSchema = z.object({
   /** Bytes of bundles plus build artifacts held in R2 for this template. */
   storageBytes: z.number().int(),
   /** The version a rollback would re-promote, if any. */
-  rollbackTarget: z.object({ versionId: z.string(), version: z.string() }).nullable(),
+  rollbackTarget: z.object(versionRefFields).nullable(),
 });
 export type TemplateDetail = z.infer<typeof templateDetailSchema>;
 
 export const templateListSchema = z.object({ templates: z.array(templateSchema) });
 
-export const createVersionResponse = z.object({
-  version: templateVersionSchema,
-  uploadGrant: uploadGrantSchema,
-});
+export const createVersionResponse = z.object({ version: templateVersionSchema, uploadGrant: uploadGrantSchema });
 export type CreateVersionResponse = z.infer<typeof createVersionResponse>;
 
 export const uploadResultSchema = z.object({

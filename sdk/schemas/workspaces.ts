@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENV_NAME_MAX, ENV_NAME_PATTERN, envNameSchema, envValueSchema } from "../reserved-env";
 import { ROLES } from "../states";
-import { emailSchema, idSchema, nameSchema } from "./common";
+import { countFields, emailSchema, idSchema, nameSchema, nullableWorkspaceRecordFields, timestampFields } from "./common";
 
 // ---- plans and quotas ------------------------------------------------------
 
@@ -21,7 +21,7 @@ export const PLAN_LIMITS: Record<Plan, QuotaLimits> = {
   team: { runningSessions: 20, totalSessions: 100, templates: 100, snapshotBytes: 200 * GiB, buildMinutes: 5_000 },
 };
 
-const limitsShape = z.object(Object.fromEntries(QUOTA_LIMITS.map((l) => [l, z.number().int()])) as Record<QuotaLimit, z.ZodNumber>);
+const limitsShape = z.object(countFields(QUOTA_LIMITS));
 
 export const planSchema = z.object({
   plan: z.enum(PLANS),
@@ -128,7 +128,7 @@ export const secretNameSchema = envNameSchema;
 /** Any name that may be stored, including ones refused since: those must stay deletable. */
 export const storedSecretNameSchema = z.string().min(1).max(ENV_NAME_MAX).regex(ENV_NAME_PATTERN);
 export const putSecretBody = z.object({ name: secretNameSchema, value: envValueSchema });
-export const secretSchema = z.object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const secretSchema = z.object({ name: z.string(), ...timestampFields });
 export type Secret = z.infer<typeof secretSchema>;
 export const secretListSchema = z.object({ secrets: z.array(secretSchema) });
 
@@ -145,8 +145,7 @@ export const auditQuery = z.object({
 });
 
 export const auditEntrySchema = z.object({
-  id: z.string(),
-  workspaceId: z.string().nullable(),
+  ...nullableWorkspaceRecordFields,
   actorId: z.string().nullable(),
   actorEmail: z.string().nullable(),
   action: z.string(),
