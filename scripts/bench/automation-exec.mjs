@@ -33,6 +33,12 @@ export default {
     const bigForks = [];
     const session = await ctx.createSession();
     const cleanup = [session.id];
+    // Forks of the session, each deleted with the rest at the end.
+    const timedFork = (name) =>
+      timed(async () => {
+        const { session: f } = await ctx.call("POST /api/sessions/{sessionId}/fork", { params: { sessionId: session.id }, body: { name } });
+        cleanup.push(f.id);
+      });
     try {
       const viaAgent = ctx.host ? await directAgent(ctx, session.id) : null;
       for (let r = 0; r < ctx.runs; r++) {
@@ -56,15 +62,7 @@ export default {
             await ctx.call("POST /api/sessions/{sessionId}/exec", { params: { sessionId: s.id }, body: { argv: ["true"] } });
           }),
         );
-        forks.push(
-          await timed(async () => {
-            const { session: f } = await ctx.call("POST /api/sessions/{sessionId}/fork", {
-              params: { sessionId: session.id },
-              body: { name: `fork-${Date.now().toString(36)}-${r}` },
-            });
-            cleanup.push(f.id);
-          }),
-        );
+        forks.push(await timedFork(`fork-${Date.now().toString(36)}-${r}`));
       }
       // The issue's target case: a 200 MB workspace (random bytes, so compression does not help).
       await ctx.call("POST /api/sessions/{sessionId}/exec", {
@@ -72,15 +70,7 @@ export default {
         body: { command: "mkdir -p big && for i in 1 2 3 4; do head -c 50000000 /dev/urandom > big/part$i; done", timeoutMs: 120_000 },
       });
       for (let r = 0; r < ctx.runs; r++) {
-        bigForks.push(
-          await timed(async () => {
-            const { session: f } = await ctx.call("POST /api/sessions/{sessionId}/fork", {
-              params: { sessionId: session.id },
-              body: { name: `bigfork-${Date.now().toString(36)}-${r}` },
-            });
-            cleanup.push(f.id);
-          }),
-        );
+        bigForks.push(await timedFork(`bigfork-${Date.now().toString(36)}-${r}`));
       }
     } finally {
       for (const id of cleanup) await ctx.deleteSession(id).catch((err) => console.error(`cleanup: ${err.message}`));

@@ -1,5 +1,6 @@
 // Helpers the scenarios share around a session: waiting for it to fall asleep, for a shell prompt,
-// and reaching its agent straight on the loopback port (the direct baselines).
+// reaching its agent straight on the loopback port (the direct baselines), and timing the two
+// paths against each other.
 
 /** Polls until every session in `ids` sleeps; throws on a failed session or after `timeoutMs`. */
 export async function untilAsleep(ctx, ids, { timeoutMs, intervalMs }) {
@@ -42,4 +43,24 @@ export async function agentOf(host, sessionId) {
       return url;
     },
   };
+}
+
+/**
+ * Proxied-versus-direct runs on one new session: per run `proxiedRun(sessionId, r)` and then, with
+ * runtime host access, `directRun(sessionId, r)`, alternating so both see the same machine load.
+ * Returns what the runs returned, `direct` null without host access; the session is deleted after.
+ */
+export async function alternateRuns(ctx, proxiedRun, directRun) {
+  const session = await ctx.createSession();
+  const proxied = [];
+  const direct = [];
+  try {
+    for (let r = 0; r < ctx.runs; r++) {
+      proxied.push(await proxiedRun(session.id, r));
+      if (ctx.host) direct.push(await directRun(session.id, r));
+    }
+  } finally {
+    await ctx.deleteSession(session.id);
+  }
+  return { proxied, direct: ctx.host ? direct : null };
 }

@@ -1,5 +1,6 @@
 // Keystroke echo round trip: one character typed, until the PTY's echo of it comes back;
 // through Worker + DO versus straight to the agent.
+import { alternateRuns } from "./sessions.mjs";
 
 const KEYS_PER_RUN = 100;
 
@@ -27,24 +28,18 @@ export default {
   name: "terminal-echo",
   description: "keystroke echo round trip",
   async run(ctx) {
-    const session = await ctx.createSession();
-    const proxied = [];
-    const direct = [];
-    try {
-      for (let r = 0; r < ctx.runs; r++) {
-        proxied.push(...(await measure(await ctx.proxiedTerminal(session.id, `echo${r}`))));
-        if (ctx.host) direct.push(...(await measure(await ctx.directTerminal(session.id, `direct${r}`))));
-      }
-    } finally {
-      await ctx.deleteSession(session.id);
-    }
+    const { proxied, direct } = await alternateRuns(
+      ctx,
+      async (sessionId, r) => measure(await ctx.proxiedTerminal(sessionId, `echo${r}`)),
+      async (sessionId, r) => measure(await ctx.directTerminal(sessionId, `direct${r}`)),
+    );
     return [
       {
         metric: "echo round trip",
         unit: "ms",
         better: "lower",
-        samples: proxied,
-        direct: ctx.host ? direct : null,
+        samples: proxied.flat(),
+        direct: direct?.flat() ?? null,
         target: { median: 5, ratio: 2 },
       },
     ];

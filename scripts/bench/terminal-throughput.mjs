@@ -3,6 +3,7 @@
 // open → first prompt) is timed on its own and reported beside the steady throughput.
 
 import { cpuMeter } from "./process-cpu.mjs";
+import { alternateRuns } from "./sessions.mjs";
 
 const BYTES = 50 * 1024 * 1024;
 
@@ -27,26 +28,19 @@ export default {
   name: "terminal-throughput",
   description: "terminal output throughput (50 MB)",
   async run(ctx) {
-    const session = await ctx.createSession();
-    const proxied = [];
-    const direct = [];
     // --profile: workerd's CPU per proxied run (it passes the frames on in C++).
     const workerd = cpuMeter(ctx.profileDir ? ctx.wranglerGroup : null, "workerd");
-    try {
-      // Alternating proxied and direct runs so both see the same machine load.
-      for (let r = 0; r < ctx.runs; r++) {
-        proxied.push(await workerd.measure("output", () => measure(() => ctx.proxiedTerminal(session.id, `tp${r}`), `p${r}`)));
-        if (ctx.host) direct.push(await measure(() => ctx.directTerminal(session.id, `dtp${r}`), `d${r}`));
-      }
-      const ms = workerd.totals.get("output");
-      if (ms !== undefined) {
-        const mb = (BYTES / (1024 * 1024)) * ctx.runs;
-        console.log(`\n  workerd CPU, terminal output through the Worker: ${ms} ms for ${mb} MB (${(ms / mb).toFixed(1)} ms per MB)`);
-      }
-    } finally {
-      await ctx.deleteSession(session.id);
+    const { proxied, direct } = await alternateRuns(
+      ctx,
+      (sessionId, r) => workerd.measure("output", () => measure(() => ctx.proxiedTerminal(sessionId, `tp${r}`), `p${r}`)),
+      (sessionId, r) => measure(() => ctx.directTerminal(sessionId, `dtp${r}`), `d${r}`),
+    );
+    const ms = workerd.totals.get("output");
+    if (ms !== undefined) {
+      const mb = (BYTES / (1024 * 1024)) * ctx.runs;
+      console.log(`\n  workerd CPU, terminal output through the Worker: ${ms} ms for ${mb} MB (${(ms / mb).toFixed(1)} ms per MB)`);
     }
-    const pick = (list, key) => (ctx.host ? list.map((x) => x[key]) : null);
+    const pick = (list, key) => list?.map((x) => x[key]) ?? null;
     return [
       {
         metric: "output, steady",

@@ -6,8 +6,8 @@ import { describe, expect, inject, it } from "vitest";
 import { SoftwareAuthenticator } from "../../scripts/lib/software-authenticator.mjs";
 import { SmokeClient } from "../../scripts/smoke/http.mjs";
 import { TEST_RUN_TAG } from "../ports";
-import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
-import { createStackTemplate } from "../stack/helpers/templates";
+import { api, baseURL, expectOK, until } from "../stack/helpers/api";
+import { createSessionWithManifest } from "../stack/helpers/templates";
 import { createStackUser, type StackUser, stackOperator } from "../stack/helpers/users";
 
 /**
@@ -189,8 +189,11 @@ function readLogs(): string {
 describe("credentials in URLs never reach the stack's logs", () => {
   it("a used share link and ssh token appear only redacted in every log file", async () => {
     const owner = await createStackUser();
-    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."], previewPort: 3000 });
-    const session = await createSession(owner, { name: "log-redaction", templateId, start: false });
+    const session = await createSessionWithManifest(
+      owner,
+      { persistedPaths: ["."], previewPort: 3000 },
+      { name: "log-redaction", start: false },
+    );
     const share = createShareResponse.parse(
       await expectOK(
         await api(owner, "POST /api/sessions/{sessionId}/shares", {

@@ -1,9 +1,9 @@
-import { chromium } from "@playwright/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { baseURL, createSession, until } from "../stack/helpers/api";
+import { launchChromium } from "../stack/helpers/chromium";
 import { get, publicOrigin, VISIT_HOST, visitPreview } from "../stack/helpers/preview-host";
 import { putFile, shell } from "../stack/helpers/snapshot-tree";
-import { createStackTemplate } from "../stack/helpers/templates";
+import { createSessionWithManifest } from "../stack/helpers/templates";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
@@ -52,8 +52,7 @@ let sessionId: string;
 let previewOrigin: string;
 
 async function evilSession(user: StackUser): Promise<string> {
-  const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], previewPort: 3000 });
-  const session = await createSession(user, { name: "evil-preview", templateId });
+  const session = await createSessionWithManifest(user, { persistedPaths: ["."], previewPort: 3000 }, { name: "evil-preview" });
   await putFile(user, session.id, "evil.cjs", EVIL_APP);
   await shell(user, session.id, `(APP_URL=${baseURL()} nohup node evil.cjs > evil.log 2>&1 &)`);
   const visit = await visitPreview(user, session.id);
@@ -62,19 +61,16 @@ async function evilSession(user: StackUser): Promise<string> {
   return session.id;
 }
 
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? "/usr/bin/chromium";
-const browserP = chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-background-networking", "--no-first-run"] });
+const newContext = launchChromium();
 
 beforeAll(async () => {
   owner = await createStackUser();
   sessionId = await evilSession(owner);
 }, 120_000);
-afterAll(async () => (await browserP).close());
 
 describe("a previewed app cannot reach the app's cookies or origin", () => {
   it("is served on its own host in Chromium: the victim's cookies stay unseen and unchanged, nothing is planted", async () => {
-    const browser = await browserP;
-    const context = await browser.newContext();
+    const context = await newContext();
     const app = new URL(baseURL());
     const victimCookies = [
       { name: "bf_session", value: owner.token, domain: app.hostname, path: "/", httpOnly: true, sameSite: "Lax" as const },

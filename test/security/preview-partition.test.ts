@@ -1,10 +1,10 @@
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
-import { chromium } from "@playwright/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, until } from "../stack/helpers/api";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, baseURL, expectOK, until } from "../stack/helpers/api";
+import { launchChromium } from "../stack/helpers/chromium";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { putFile, shell } from "../stack/helpers/snapshot-tree";
-import { createStackTemplate } from "../stack/helpers/templates";
+import { createSessionWithManifest } from "../stack/helpers/templates";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
@@ -68,8 +68,7 @@ http.createServer((req, res) => {
 `;
 
 async function sessionRunning(user: StackUser, name: string, file: string, source: string, env: string): Promise<string> {
-  const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], previewPort: 3000 });
-  const session = await createSession(user, { name, templateId });
+  const session = await createSessionWithManifest(user, { persistedPaths: ["."], previewPort: 3000 }, { name });
   await putFile(user, session.id, file, source);
   await shell(user, session.id, `(${env} nohup node ${file} > app.log 2>&1 &)`);
   return session.id;
@@ -81,8 +80,7 @@ let victimSession: string;
 let attackerLink: string;
 let victimHost: string;
 
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? "/usr/bin/chromium";
-const browserP = chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-background-networking", "--no-first-run"] });
+const newContext = launchChromium();
 
 beforeAll(async () => {
   victim = await createStackUser();
@@ -106,12 +104,10 @@ beforeAll(async () => {
   });
   attackerLink = createShareResponse.parse(await expectOK(res, 201)).url;
 }, 180_000);
-afterAll(async () => (await browserP).close());
 
 describe("one preview cannot reach another preview's visit", () => {
   it("in Chromium, an attacker's anyone link reaches nothing of the victim's open preview", async () => {
-    const browser = await browserP;
-    const context = await browser.newContext();
+    const context = await newContext();
     const app = new URL(baseURL());
     await context.addCookies([
       { name: "bf_session", value: victim.token, domain: app.hostname, path: "/", httpOnly: true, sameSite: "Lax" as const },

@@ -142,19 +142,17 @@ async function sshHome(user: StackUser): Promise<FlareHome> {
 }
 
 describe("revoking access closes the connections it opened", () => {
+  const name = `revoke-${Date.now().toString(36)}`;
+  /** The session's SSH host: flare config-ssh names it after the session. */
+  const host = `${name}.burstflare`;
   let owner: StackUser;
   let sessionId: string;
-  let host: string;
   /** The owner's terminal: another principal, which every revocation must leave open. */
   let ownerTerm: TerminalClient;
 
   beforeAll(async () => {
     owner = await createStackUser();
-    sessionId = await sessionWithPreviewServer(owner, `revoke-${Date.now().toString(36)}`);
-    const session = (await expectOK(await api(owner, "GET /api/sessions/{sessionId}", { params: { sessionId } }))) as {
-      session: { name: string };
-    };
-    host = `${session.session.name}.burstflare`;
+    sessionId = await sessionWithPreviewServer(owner, name);
     ownerTerm = await readyTerminal(sessionId, owner.headers, "owner-main");
   });
 
@@ -279,17 +277,16 @@ describe("revoking access closes the connections it opened", () => {
 });
 
 describe("members do not reach each other's terminals or forwarded SSH agents", () => {
+  const name = `private-${Date.now().toString(36)}`;
+  const host = `${name}.burstflare`;
   let owner: StackUser;
   let member: StackUser;
   let sessionId: string;
-  let host: string;
 
   beforeAll(async () => {
     owner = await createStackUser();
     member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
-    const session = await createSession(owner, { name: `private-${Date.now().toString(36)}` });
-    sessionId = session.id;
-    host = `${session.name}.burstflare`;
+    sessionId = (await createSession(owner, { name })).id;
   });
 
   afterAll(async () => {

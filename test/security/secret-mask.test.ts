@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { api, createSession, expectOK } from "../stack/helpers/api";
+import { api, expectOK } from "../stack/helpers/api";
 import { readSSE } from "../stack/helpers/sse";
-import { createStackTemplate } from "../stack/helpers/templates";
+import { createSessionWithManifest } from "../stack/helpers/templates";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
@@ -21,8 +21,7 @@ async function sessionWithSecret(name: string, secretBytes: number, bootstrap: s
   const owner = await createStackUser();
   const secret = `sk_${randomBytes(secretBytes).toString("hex")}`;
   await expectOK(await api(owner, "PUT /api/workspaces/current/secrets", { body: { name: "API_KEY", value: secret } }));
-  const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."], bootstrap });
-  const session = await createSession(owner, { name, templateId });
+  const session = await createSessionWithManifest(owner, { persistedPaths: ["."], bootstrap }, { name });
   running.push([owner, session.id]);
   return { owner, secret, sessionId: session.id };
 }

@@ -9,7 +9,7 @@ import { ApiError, BurstFlare, type WatchEvent } from "@burstflare/sdk/automatio
 import type { FileOpResult, ScopedToken } from "@burstflare/sdk/schemas/automation";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, clientFor, createSession, expectOK, req, send } from "./helpers/api";
+import { api, baseURL, clientFor, createSession, expectOK, ownerAndForeignSessions, req, send } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const batch = async (user: StackUser, id: string, ops: unknown[]) =>
@@ -310,11 +310,7 @@ describe("the file API for programs", () => {
   });
 
   it("holds to the permission table, scoped tokens and workspaces", async () => {
-    const owner = await createStackUser();
-    const session = await createSession(owner, { name: "files-access" });
-    const other = await createSession(owner, { name: "files-other", start: false });
-    const stranger = await createStackUser();
-    const foreign = await createSession(stranger, { name: "files-foreign", start: false });
+    const { owner, session, other, foreign } = await ownerAndForeignSessions("files-access");
     const stat = { ops: [{ op: "stat", path: "" }] };
 
     const viewer = await createStackUser({ workspaceId: owner.workspaceId, role: "viewer" });

@@ -2,7 +2,7 @@ import { forkResponseSchema } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK } from "./helpers/api";
 import { treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
@@ -10,8 +10,7 @@ const ROOT = "work";
 describe("POST /api/sessions/:id/fork", () => {
   it("starts a new session with the running session's persisted tree byte-identical; the source runs on", async () => {
     const owner = await createStackUser();
-    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: [ROOT] });
-    const source = await createSession(owner, { name: "fork-src", templateId });
+    const source = await createSessionWithManifest(owner, { persistedPaths: [ROOT] }, { name: "fork-src" });
     await writeSampleTree(owner, source.id, ROOT);
     const before = await treeDigest(owner, source.id, ROOT);
 

@@ -1,7 +1,7 @@
 import type { ProcessInfo, ProcessOutput } from "@burstflare/sdk/protocol/automation";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, req, send, until } from "./helpers/api";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { createStackUser } from "./helpers/users";
 
 describe("background processes", () => {
@@ -128,8 +128,7 @@ describe("background processes", () => {
 describe("idle timer", () => {
   it("a running exec holds a short idle timeout; the session sleeps once it is done", async () => {
     const owner = await createStackUser();
-    const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: [], idleTimeoutSeconds: 5 });
-    const session = await createSession(owner, { name: "exec-idle", templateId });
+    const session = await createSessionWithManifest(owner, { persistedPaths: [], idleTimeoutSeconds: 5 }, { name: "exec-idle" });
     // Silent for longer than the idle timeout: the command is the activity.
     const res = (await expectOK(
       await api(owner, "POST /api/sessions/{sessionId}/exec", {

@@ -1,6 +1,6 @@
 import type { ScopedToken } from "@burstflare/sdk/schemas/automation";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, req, runtimeApi, runtimeReq, send, until } from "./helpers/api";
+import { api, createSession, expectOK, ownerAndForeignSessions, req, runtimeApi, runtimeReq, send, until } from "./helpers/api";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const asToken = (user: StackUser, token: string): StackUser => ({ ...user, token, headers: { authorization: `Bearer ${token}` } });
@@ -14,11 +14,7 @@ async function mint(user: StackUser, body: Record<string, unknown>): Promise<Sco
 
 describe("scoped API tokens", () => {
   it("reach only their session's exec (or files) routes; everything else is 403, another workspace 404", async () => {
-    const owner = await createStackUser();
-    const target = await createSession(owner, { name: "scoped" });
-    const other = await createSession(owner, { name: "scoped-other", start: false });
-    const stranger = await createStackUser();
-    const foreign = await createSession(stranger, { name: "foreign", start: false });
+    const { owner, session: target, other, foreign } = await ownerAndForeignSessions("scoped");
 
     const minted = await mint(owner, { sessionId: target.id, scopes: ["exec"] });
     expect(minted).toMatchObject({ sessionId: target.id, scopes: ["exec"], workspaceId: owner.workspaceId });

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, runtimeApi, until } from "./helpers/api";
-import { type FlareHome, flare, flareJSON, signedInUser } from "./helpers/flare";
+import { flare, flareJSON, useSignedInUser } from "./helpers/flare";
 import type { StackUser } from "./helpers/users";
 
 /** A project folder as found in a repository: sources plus .devcontainer/devcontainer.json (JSONC). */
@@ -36,19 +36,14 @@ async function readFile(user: StackUser, sessionId: string, file: string): Promi
 }
 
 describe("flare template import: devcontainer.json → template version → build → session", () => {
-  let user: StackUser;
-  let fh: FlareHome;
-
-  beforeAll(async () => {
-    ({ user, fh } = await signedInUser());
-  });
+  const cli = useSignedInUser();
 
   it("postCreateCommand runs in the prebuild, its output and every unsupported key land in the build log, and a session starts warm", async () => {
     const dir = project(DEVCONTAINER, {
       "build.cjs":
         "require('fs').writeFileSync('built.txt', process.env.GREETING + ' ' + require('fs').readFileSync('.cache/deps.txt', 'utf8')); console.log('postCreate built it');\n",
     });
-    const out = await flare(fh, ["--json", "template", "import", dir, "-V", "1.0.0"], { timeoutMs: 120_000 });
+    const out = await flare(cli.fh, ["--json", "template", "import", dir, "-V", "1.0.0"], { timeoutMs: 120_000 });
     expect(out.code, out.stderr).toBe(0);
     const result = JSON.parse(out.stdout) as {
       template: { id: string; name: string };
@@ -61,7 +56,7 @@ describe("flare template import: devcontainer.json → template version → buil
     expect(result.template.name).toBe("stack-node-app");
     const build = await until(
       async () => {
-        const b = (await expectOK(await api(user, "GET /api/template-builds/{buildId}", { params: { buildId: result.build.id } }))) as {
+        const b = (await expectOK(await api(cli.user, "GET /api/template-builds/{buildId}", { params: { buildId: result.build.id } }))) as {
           status: string;
         };
         return ["succeeded", "failed", "dead_lettered"].includes(b.status) ? b : null;
@@ -81,15 +76,17 @@ describe("flare template import: devcontainer.json → template version → buil
     ]);
 
     // The stored version keeps the warnings (the SPA reads them from there).
-    const detail = (await expectOK(await api(user, "GET /api/templates/{templateId}", { params: { templateId: result.template.id } }))) as {
+    const detail = (await expectOK(
+      await api(cli.user, "GET /api/templates/{templateId}", { params: { templateId: result.template.id } }),
+    )) as {
       versions: { manifest: Manifest }[];
     };
     expect(detail.versions[0]?.manifest.imported?.warnings).toHaveLength(3);
 
-    const log = await (await api(user, "GET /api/template-builds/{buildId}/log", { params: { buildId: result.build.id } })).text();
+    const log = await (await api(cli.user, "GET /api/template-builds/{buildId}/log", { params: { buildId: result.build.id } })).text();
     expect(build.status, log).toBe("succeeded");
     await expectOK(
-      await api(user, "POST /api/templates/{templateId}/promote", {
+      await api(cli.user, "POST /api/templates/{templateId}/promote", {
         params: { templateId: result.template.id },
         body: { versionId: result.version.id },
       }),
@@ -101,26 +98,26 @@ describe("flare template import: devcontainer.json → template version → buil
     expect(log).toContain("==> postCreateCommand");
     expect(log).toContain("postCreate built it");
 
-    const session = await createSession(user, { name: "from-devcontainer", templateId: result.template.id });
-    await until(async () => (await getSession(user, session.id)).state === "running", "session running", 60_000);
+    const session = await createSession(cli.user, { name: "from-devcontainer", templateId: result.template.id });
+    await until(async () => (await getSession(cli.user, session.id)).state === "running", "session running", 60_000);
     // Made by postCreateCommand at build time, from onCreateCommand's output and containerEnv.
-    expect(await readFile(user, session.id, "built.txt")).toBe("hello from devcontainer deps\n");
+    expect(await readFile(cli.user, session.id, "built.txt")).toBe("hello from devcontainer deps\n");
     // postStartCommand ran at this start.
-    expect(await readFile(user, session.id, "starts.txt")).toBe("started\n");
+    expect(await readFile(cli.user, session.id, "starts.txt")).toBe("started\n");
   });
 
   it("a folder without devcontainer.json, or with broken JSONC, is refused before anything is uploaded", async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), "bf-no-devcontainer-"));
     writeFileSync(path.join(empty, "README.md"), "hi\n");
-    const missing = await flare(fh, ["--json", "template", "import", empty, "-V", "1"]);
+    const missing = await flare(cli.fh, ["--json", "template", "import", empty, "-V", "1"]);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stderr).error.code).toBe("not_found");
 
     const broken = project('{\n  "name": "x",\n  "postCreateCommand": "echo"\n  "image": "y"\n}', {});
-    const bad = await flare(fh, ["--json", "template", "import", broken, "-V", "1"]);
+    const bad = await flare(cli.fh, ["--json", "template", "import", broken, "-V", "1"]);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stderr).error).toMatchObject({ code: "invalid_manifest", message: expect.stringMatching(/line 4/) });
-    const templates = await flareJSON<{ templates: { name: string }[] }>(fh, ["template", "list"]);
+    const templates = await flareJSON<{ templates: { name: string }[] }>(cli.fh, ["template", "list"]);
     expect(templates.templates.map((t) => t.name)).not.toContain("x");
   });
 });

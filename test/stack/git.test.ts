@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, expectOK, getSession, runtimeApi, until } from "./helpers/api";
-import { type FlareHome, flare, flareHome, flareJSON, signIn } from "./helpers/flare";
+import { type FlareHome, flare, flareJSON, signedInUser } from "./helpers/flare";
 import { privateRepo } from "./helpers/git-fixtures";
 import { type GitHost, startGitHost } from "./helpers/git-host";
 import { shell } from "./helpers/snapshot-tree";
@@ -57,9 +57,7 @@ describe("a session starts from a private git repository with the user's stored 
   let template: string;
 
   beforeAll(async () => {
-    owner = await createStackUser();
-    fh = flareHome();
-    signIn(fh, owner);
+    ({ user: owner, fh } = await signedInUser());
     root = privateRepo();
     host = await startGitHost(root, TOKEN);
     template = `git-${Date.now().toString(36)}`;

@@ -1,16 +1,15 @@
 import { intentResponse } from "@burstflare/sdk/schemas/intent";
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, until } from "./helpers/api";
-import { createStackTemplate } from "./helpers/templates";
+import { api, expectOK, getSession, until } from "./helpers/api";
+import { createSessionWithManifest } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 /** Start on intent against the real stack: a sleeping session wakes from a surface's intent alone. */
 
 async function sleepingSession(user: StackUser, name: string, startOnIntent: boolean): Promise<string> {
-  const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
-  const session = await createSession(user, { name, templateId, startOnIntent });
+  const session = await createSessionWithManifest(user, { persistedPaths: ["."], idleTimeoutSeconds: 5 }, { name, startOnIntent });
   await until(async () => (await getSession(user, session.id)).state === "sleeping", `${name} asleep`, 40_000);
   return session.id;
 }

@@ -2,11 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
+import { api, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, runtimesOf } from "./helpers/runtime-host";
 import { putFile, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
 import { saveSnapshot } from "./helpers/snapshots";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
@@ -32,8 +32,7 @@ async function workspaceDirOf(sessionId: string): Promise<string> {
 describe("kept workspace across sleep and stop (local driver)", () => {
   it("sleep → wake reuses the kept folder byte-identically; a tampered or missing one falls back to the chain restore", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT], idleTimeoutSeconds: 5 });
-    const session = await createSession(user, { name: "kept-sleep", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: [ROOT], idleTimeoutSeconds: 5 }, { name: "kept-sleep" });
     await writeSampleTree(user, session.id, ROOT);
     await shell(user, session.id, `head -c 2000000 /dev/urandom > ${ROOT}/big.bin && echo scratch > outside.txt`);
     const digest = await treeDigest(user, session.id, ROOT);
@@ -68,8 +67,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
 
   it("with the whole workspace persisted, the shells end before the sleep flush: their history is saved and the kept folder still equals the snapshot", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
-    const session = await createSession(user, { name: "kept-home", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: ["."], idleTimeoutSeconds: 5 }, { name: "kept-home" });
     // The terminal closes but its shell lives on in the agent until the runtime stops (HOME is the workspace).
     await shell(user, session.id, `echo marker-${session.id} > /dev/null && mkdir -p ${ROOT} && echo x > ${ROOT}/x.txt`);
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep", 60_000);
@@ -82,8 +80,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
 
   it("a restore into a stopped session is not answered with the kept folder; deleting the session removes the folder", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
-    const session = await createSession(user, { name: "kept-restore", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: [ROOT] }, { name: "kept-restore" });
     await putFile(user, session.id, `${ROOT}/v.txt`, "one\n");
     const one = await saveSnapshot(user, session.id, "one");
     await putFile(user, session.id, `${ROOT}/v.txt`, "two\n");

@@ -1,18 +1,13 @@
 import type { SessionState } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
-import { api, baseURL, createSession, expectOK, getSession, runtimeApi, sessionAction, until } from "./helpers/api";
+import { api, createSession, expectOK, getSession, runtimeApi, sessionAction, until } from "./helpers/api";
 import { killRuntime, processAlive, runtimesOf } from "./helpers/runtime-host";
-import { saveSnapshot } from "./helpers/snapshots";
+import { putFile } from "./helpers/snapshot-tree";
+import { sessionWithUnsavedWork } from "./helpers/snapshots";
 import { readSSE } from "./helpers/sse";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
-
-async function writeFile(user: StackUser, sessionId: string, path: string, body: string): Promise<void> {
-  await expectOK(
-    await fetch(`${baseURL()}/runtime/sessions/${sessionId}/files/content?path=${path}`, { method: "PUT", headers: user.headers, body }),
-  );
-}
 
 async function readFile(user: StackUser, sessionId: string, path: string): Promise<{ status: number; text: string }> {
   const res = await runtimeApi(user, "GET", sessionId, "files/content", { query: { path } });
@@ -23,7 +18,7 @@ describe("session lifecycle on the local driver", () => {
   it("stop → start keeps files in persisted paths, and the events stream shows the flush", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "persist" });
-    await writeFile(user, session.id, "notes/keep.txt", "kept across stop");
+    await putFile(user, session.id, "notes/keep.txt", "kept across stop");
     const events = await api(user, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
     expect(events.headers.get("content-type")).toContain("text/event-stream");
     const stopped = await sessionAction(user, session.id, "stop");
@@ -39,9 +34,8 @@ describe("session lifecycle on the local driver", () => {
 
   it("sleeps after the idle timeout with a warning first, and a terminal connect wakes it", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
-    const session = await createSession(user, { name: "sleepy", templateId });
-    await writeFile(user, session.id, "before-sleep.txt", "zzz");
+    const session = await createSessionWithManifest(user, { persistedPaths: ["."], idleTimeoutSeconds: 5 }, { name: "sleepy" });
+    await putFile(user, session.id, "before-sleep.txt", "zzz");
     const events = await api(user, "GET /api/sessions/{sessionId}/events", { params: { sessionId: session.id } });
     const detail = await getSession(user, session.id);
     expect(detail.activity).toMatchObject({ idleTimeoutSeconds: 5 });
@@ -60,8 +54,7 @@ describe("session lifecycle on the local driver", () => {
 
   it("a keep-awake lease holds an idle session awake and says so", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
-    const session = await createSession(user, { name: "leased", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: ["."], idleTimeoutSeconds: 5 }, { name: "leased" });
     const res = await api(user, "POST /api/sessions/{sessionId}/keep-awake", { params: { sessionId: session.id }, body: { minutes: 1 } });
     const body = (await expectOK(res)) as { session: { activity: { leases: unknown[]; keptAwakeBy: string[] } } };
     expect(body.session.activity.leases).toHaveLength(1);
@@ -103,10 +96,7 @@ describe("session lifecycle on the local driver", () => {
 
   it("a killed agent marks the session failed with the reason; restart recovers from the last snapshot", async () => {
     const user = await createStackUser();
-    const session = await createSession(user, { name: "crashy" });
-    await writeFile(user, session.id, "saved.txt", "in the snapshot");
-    await saveSnapshot(user, session.id, "before crash");
-    await writeFile(user, session.id, "unsaved.txt", "lost with the crash");
+    const session = await sessionWithUnsavedWork(user, "crashy");
     const [runtime] = await runtimesOf(session.id);
     expect(runtime).toBeDefined();
     await killRuntime(session.id);

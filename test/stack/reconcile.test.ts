@@ -2,10 +2,10 @@ import { reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/sche
 import { seededDeletedAgeSchema } from "@burstflare/sdk/schemas/seed";
 import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, sessionAction } from "./helpers/api";
+import { api, expectOK, getSession, sessionAction } from "./helpers/api";
 import { putFile, r2ObjectExists, readFile } from "./helpers/snapshot-tree";
 import { saveSnapshot } from "./helpers/snapshots";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { createStackUser, type StackUser, seedClient, stackOperator } from "./helpers/users";
 
 const ROOT = "work";
@@ -13,8 +13,7 @@ const ROOT = "work";
 const operator = async () => stackOperator();
 
 async function runningSession(user: StackUser, name: string) {
-  const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
-  const session = await createSession(user, { name, templateId });
+  const session = await createSessionWithManifest(user, { persistedPaths: [ROOT] }, { name });
   expect(session.state).toBe("running");
   return session;
 }

@@ -2,16 +2,13 @@ import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
-import { flare, flareHome, flareJSON, signIn } from "./helpers/flare";
-import { createStackTemplate } from "./helpers/templates";
-import { createStackUser } from "./helpers/users";
+import { flare, flareJSON, signedInUser } from "./helpers/flare";
+import { createSessionWithManifest } from "./helpers/templates";
 
 /** `flare share create|list|revoke|log` and the CLI's start-on-intent signal, as a user runs them. */
 describe("flare share", () => {
   it("creates, lists, logs and revokes links with --json", async () => {
-    const user = await createStackUser();
-    const fh = flareHome();
-    signIn(fh, user);
+    const { user, fh } = await signedInUser();
     const session = await createSession(user, { name: "cli-share", start: false });
 
     const created = createShareResponse.parse(
@@ -41,9 +38,7 @@ describe("flare share", () => {
   });
 
   it("refuses bad flags with a usage error and a missing link with not_found", async () => {
-    const user = await createStackUser();
-    const fh = flareHome();
-    signIn(fh, user);
+    const { user, fh } = await signedInUser();
     await createSession(user, { name: "cli-bad", start: false });
     const badScope = await flare(fh, ["--json", "share", "create", "cli-bad", "--scope", "everyone"]);
     expect(badScope.code).toBe(2);
@@ -58,11 +53,12 @@ describe("flare share", () => {
   });
 
   it("`flare session up` on a sleeping session marked for it signals intent first", async () => {
-    const user = await createStackUser();
-    const fh = flareHome();
-    signIn(fh, user);
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
-    const session = await createSession(user, { name: "cli-intent", templateId, startOnIntent: true });
+    const { user, fh } = await signedInUser();
+    const session = await createSessionWithManifest(
+      user,
+      { persistedPaths: ["."], idleTimeoutSeconds: 5 },
+      { name: "cli-intent", startOnIntent: true },
+    );
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "asleep", 40_000);
     const up = await flareJSON<{ session: { state: string } }>(fh, ["session", "up", "cli-intent"], { timeoutMs: 90_000 });
     expect(up.session.state).toBe("running");

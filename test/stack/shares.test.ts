@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { get, mustVisitShare, publicOrigin, SHARE_VISIT_COOKIE, VISIT_HOST, visitPreview } from "./helpers/preview-host";
 import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -176,8 +176,7 @@ describe("preview share links on the stack", () => {
         }),
       ),
     );
-    const templateId = await createStackTemplate(owner.workspaceId, { ...starter.manifest, idleTimeoutSeconds: 5 });
-    const session = await createSession(owner, { name: "sleepy-share", templateId });
+    const session = await createSessionWithManifest(owner, { ...starter.manifest, idleTimeoutSeconds: 5 }, { name: "sleepy-share" });
     const { path } = await share(owner, session.id, { scope: "anyone" });
     await until(async () => (await getSession(owner, session.id)).state === "sleeping", "idle sleep", 40_000);
 

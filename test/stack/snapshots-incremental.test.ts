@@ -1,10 +1,10 @@
 import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { api, createSession, getSession, sessionAction, until } from "./helpers/api";
+import { api, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import { putFile, r2Blobs, r2ObjectExists, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
 import { listSnapshots, saveSnapshot } from "./helpers/snapshots";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
@@ -27,8 +27,7 @@ async function stopAndFlush(user: StackUser, sessionId: string): Promise<Snapsho
 describe("incremental snapshots on a real stack", () => {
   it("a chain (full base + increments) restores byte-identical trees; an increment after a small change holds kilobytes", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
-    const session = await createSession(user, { name: "snap-chain", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: [ROOT] }, { name: "snap-chain" });
     // Binary, empty, unicode names, an empty dir, a symlink and an exec bit (writeSampleTree);
     // 3 MB of random bytes so the base is far larger than any increment.
     await writeSampleTree(user, session.id, ROOT);
@@ -83,8 +82,7 @@ describe("incremental snapshots on a real stack", () => {
 
   it("a woken session sleeps again when idle; that sleep flush is an increment of kilobytes and the next wake restores the chain", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT], idleTimeoutSeconds: 5 });
-    const session = await createSession(user, { name: "snap-chain-sleep", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: [ROOT], idleTimeoutSeconds: 5 }, { name: "snap-chain-sleep" });
     await shell(user, session.id, `mkdir -p ${ROOT} && head -c 2000000 /dev/urandom > ${ROOT}/big.bin`);
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "first idle sleep", 60_000);
     const [first] = await listSnapshots(user, session.id);
@@ -103,8 +101,7 @@ describe("incremental snapshots on a real stack", () => {
 
   it("killing the agent mid-upload of an incremental save keeps the previous restore point", async () => {
     const user = await createStackUser();
-    const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT] });
-    const session = await createSession(user, { name: "snap-chain-kill", templateId });
+    const session = await createSessionWithManifest(user, { persistedPaths: [ROOT] }, { name: "snap-chain-kill" });
     await writeSampleTree(user, session.id, ROOT);
     const base = await saveSnapshot(user, session.id, "base");
     await putFile(user, session.id, `${ROOT}/small.txt`, "a small change\n");

@@ -1,20 +1,29 @@
 import { restoreIntoNewSessionResult, restoreSnapshotResult } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
-import { api, createSession, expectOK, getSession, sessionAction, until } from "./helpers/api";
+import { api, expectOK, getSession, sessionAction, until } from "./helpers/api";
 import { discardKeptWorkspace, killRuntime } from "./helpers/runtime-host";
 import { deleteFile, putFile, r2Blobs, r2ObjectExists, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
 import { listSnapshots, saveSnapshot } from "./helpers/snapshots";
-import { createStackTemplate } from "./helpers/templates";
+import { createSessionWithManifest } from "./helpers/templates";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 const ROOT = "work";
 
 /** A running session whose template persists only `work/`. */
 async function persistedSession(user: StackUser, name: string, idleTimeoutSeconds?: number) {
-  const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: [ROOT], idleTimeoutSeconds });
-  const session = await createSession(user, { name, templateId });
+  const session = await createSessionWithManifest(user, { persistedPaths: [ROOT], idleTimeoutSeconds }, { name });
   expect(session.state).toBe("running");
   return session;
+}
+
+/** A new user's persisted session with the sample tree written and saved as snapshot `label`, and the tree's digest. */
+async function sessionWithSavedTree(name: string, label: string) {
+  const user = await createStackUser();
+  const session = await persistedSession(user, name);
+  const tree = await writeSampleTree(user, session.id, ROOT);
+  const snapshot = await saveSnapshot(user, session.id, label);
+  const digest = await treeDigest(user, session.id, ROOT);
+  return { user, session, tree, snapshot, digest };
 }
 
 async function expectTree(user: StackUser, sessionId: string, tree: Record<string, Buffer>): Promise<void> {
@@ -72,11 +81,7 @@ describe("snapshots on a real stack", () => {
   });
 
   it("killing the agent mid-upload of a streamed save marks that snapshot failed, removes its object and keeps the previous restore point", async () => {
-    const user = await createStackUser();
-    const session = await persistedSession(user, "snap-kill");
-    const tree = await writeSampleTree(user, session.id, ROOT);
-    const good = await saveSnapshot(user, session.id, "good");
-    const goodDigest = await treeDigest(user, session.id, ROOT);
+    const { user, session, tree, snapshot: good, digest: goodDigest } = await sessionWithSavedTree("snap-kill", "good");
     // Saved streamed: the agent built the archive while the Worker uploaded it, at the recorded level.
     const goodContent = await api(user, "GET /api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
       params: { sessionId: session.id, snapshotId: good.id },
@@ -119,11 +124,7 @@ describe("snapshots on a real stack", () => {
   });
 
   it("restoring an older snapshot brings back that point in time; the safety snapshot holds the newer state", async () => {
-    const user = await createStackUser();
-    const session = await persistedSession(user, "snap-restore");
-    const v1 = await writeSampleTree(user, session.id, ROOT);
-    const v1Snapshot = await saveSnapshot(user, session.id, "v1");
-    const v1Digest = await treeDigest(user, session.id, ROOT);
+    const { user, session, tree: v1, snapshot: v1Snapshot, digest: v1Digest } = await sessionWithSavedTree("snap-restore", "v1");
 
     await putFile(user, session.id, `${ROOT}/a/b/c/d/e/deep.txt`, "changed after v1\n");
     await putFile(user, session.id, `${ROOT}/new in v2.txt`, "added after v1\n");
@@ -171,11 +172,7 @@ describe("snapshots on a real stack", () => {
   });
 
   it("restores a snapshot into a new session that starts from it", async () => {
-    const user = await createStackUser();
-    const session = await persistedSession(user, "snap-source");
-    const tree = await writeSampleTree(user, session.id, ROOT);
-    const snap = await saveSnapshot(user, session.id, "seed");
-    const digest = await treeDigest(user, session.id, ROOT);
+    const { user, session, tree, snapshot: snap, digest } = await sessionWithSavedTree("snap-source", "seed");
     await putFile(user, session.id, `${ROOT}/after-seed.txt`, "not in the seed");
 
     const created = restoreIntoNewSessionResult.parse(

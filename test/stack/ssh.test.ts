@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { E2E_PORT } from "../ports";
 import { api, createSession, expectOK, until } from "./helpers/api";
-import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signIn } from "./helpers/flare";
+import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signedInUser, signIn } from "./helpers/flare";
 import { Children, fetchThroughForward, keygen, SCP, SSH, stopChild } from "./helpers/openssh";
 import { createStackUser, type StackUser } from "./helpers/users";
 
@@ -35,9 +35,7 @@ describe("real OpenSSH through the tunnel", () => {
     run(SSH, ["-F", fh.sshConfig, ...args], fh, opts);
 
   beforeAll(async () => {
-    user = await createStackUser();
-    fh = flareHome();
-    signIn(fh, user);
+    ({ user, fh } = await signedInUser());
     session = await createSession(user, { name: `ssh-${Date.now().toString(36)}` });
     expect(session.state).toBe("running");
     mkdirSync(path.dirname(fh.sshConfig), { recursive: true, mode: 0o700 });

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { adminReportSchema, deletedListSchema, reconcileResultSchema, restoreResultSchema } from "@burstflare/sdk/schemas/admin";
 import { describe, expect, it } from "vitest";
+import { countRows } from "../helpers/db";
 import { operatorUser } from "../helpers/operator";
 import { insertReadySnapshot, insertTestSession, setTestSessionLifecycle } from "../helpers/snapshots";
-import { createTemplate, createVersion, insertTestBuild, markBuilt } from "../helpers/templates";
+import { createTemplate, createVersion, expireUploadGrant, insertTestBuild, markBuilt } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
 
 async function report() {
@@ -101,10 +102,7 @@ describe("POST /api/admin/reconcile", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
-    // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
-    await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE version_id = ?")
-      .bind(Date.now() - 1, v.version.id)
-      .run();
+    await expireUploadGrant(v.uploadGrant.id);
     for (const [path, body] of [
       ["/api/admin/reconcile?preview=1", undefined],
       ["/api/admin/reconcile", { preview: true }],
@@ -115,10 +113,7 @@ describe("POST /api/admin/reconcile", () => {
       expect(result.preview).toBe(true);
       expect(result.actions.find((a) => a.kind === "upload_grant_expire")).toMatchObject({ outcome: "planned" });
     }
-    const grant = await env.DB.prepare("SELECT COUNT(*) AS n FROM upload_grants WHERE version_id = ?")
-      .bind(v.version.id)
-      .first<{ n: number }>();
-    expect(grant?.n).toBe(1);
+    expect(await countRows("upload_grants", "version_id = ?", v.version.id)).toBe(1);
     const ran = reconcileResultSchema.parse(await (await call("POST", "/api/admin/reconcile", { user: op })).json());
     expect(ran.preview).toBe(false);
     expect(ran.counts.upload_grant_expire).toBe(1);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { deviceStartResponseSchema, tokenPairSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
 import { BrowserClient, signUpWithPasskey } from "../helpers/browser";
+import { countRows } from "../helpers/db";
 import { call, createTestUser } from "../helpers/users";
 
 type Err = { error: { code: string; message: string; details?: { interval?: number } } };
@@ -128,10 +129,7 @@ describe("refresh tokens", () => {
     expect((await call("GET", "/api/auth/me", { headers: { authorization: `Bearer ${rotated.accessToken}` } })).status).toBe(401);
     const next = await call("POST", "/api/auth/refresh", { body: { refreshToken: rotated.refreshToken }, headers: cli() });
     expect(next.status).toBe(401);
-    const audit = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.refresh_token_reused'").first<{
-      n: number;
-    }>();
-    expect(audit?.n).toBeGreaterThanOrEqual(1);
+    expect(await countRows("audit_log", "action = 'auth.refresh_token_reused'")).toBeGreaterThanOrEqual(1);
   });
 
   it("rejects unknown and non-refresh tokens", async () => {

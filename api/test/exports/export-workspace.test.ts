@@ -8,7 +8,7 @@ import { dbOf } from "../../src/lib/db";
 import { insertAudit } from "../../src/workspaces/audit-repo";
 import { createInvite, hashInviteCode } from "../../src/workspaces/invites";
 import { listSealedSecrets } from "../../src/workspaces/secrets-repo";
-import { operatorUser } from "../helpers/operator";
+import { operatorUser, postAsOperator } from "../helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
 import { call, createTestUser } from "../helpers/users";
 
@@ -113,8 +113,7 @@ describe("workspace export", () => {
   it("lets an operator export any workspace, and nobody else", async () => {
     const { owner } = await seededWorkspace();
     const operator = await operatorUser();
-    expect((await call("POST", `/api/admin/workspaces/${owner.workspaceId}/exports`, { user: owner })).status).toBe(403);
-    const res = await call("POST", `/api/admin/workspaces/${owner.workspaceId}/exports`, { user: operator });
+    const res = await postAsOperator(`/api/admin/workspaces/${owner.workspaceId}/exports`, owner, operator);
     expect(res.status).toBe(201);
     const created = workspaceExportSchema.parse(await res.json());
     expect(created.downloadURL).toBe(`/api/admin/workspaces/${owner.workspaceId}/exports/${created.id}`);

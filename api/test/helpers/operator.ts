@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { createBootstrapCode } from "../../src/auth/operator-proof";
 import { issueSignIn } from "../../src/auth/sign-ins";
 import { call, createTestUser, type TestUser } from "./users";
@@ -36,4 +37,10 @@ export async function operatorUser(): Promise<TestUser> {
     token: session.token,
     headers: { authorization: `Bearer ${session.token}` },
   };
+}
+
+/** An operator-only route: POSTs `path` as `user`, who must be refused (403), then as `operator`; returns the operator's answer. */
+export async function postAsOperator(path: string, user: TestUser, operator: TestUser): Promise<Response> {
+  expect((await call("POST", path, { user })).status).toBe(403);
+  return call("POST", path, { user: operator });
 }

@@ -14,6 +14,7 @@ import { dbOf } from "../../src/lib/db";
 import { buildArtifactKey, bundleKey } from "../../src/templates/keys";
 import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
 import { insertGrant } from "../../src/templates/upload-grants-repo";
+import { postAsOperator } from "./operator";
 import { call, type TestUser } from "./users";
 
 export async function createTemplate(user: TestUser, name = `tpl-${crypto.randomUUID().slice(0, 8)}`): Promise<Template> {
@@ -100,6 +101,19 @@ export async function insertTestGrant(
     expiresAt: opts.expiresAt ?? t + UPLOAD_GRANT_TTL_MS,
   });
   return { id };
+}
+
+/** Moves an upload grant's expiry into the past (by default just past), as waiting out its TTL would. */
+export async function expireUploadGrant(grantId: string, expiresAt = Date.now() - 1): Promise<void> {
+  // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
+  await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?").bind(expiresAt, grantId).run();
+}
+
+/** POST `path` (the dead-letter retry, under its current or its old name) refuses `user` and answers the operator with a count. */
+export async function expectDeadLetteredRetry(path: string, user: TestUser, operator: TestUser): Promise<void> {
+  const res = await postAsOperator(path, user, operator);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ count: expect.any(Number) });
 }
 
 export async function r2Keys(prefix: string): Promise<string[]> {

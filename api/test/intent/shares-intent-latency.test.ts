@@ -11,7 +11,7 @@ import { dbOf } from "../../src/lib/db";
 import { percentile } from "../../src/metrics/percentile";
 import { recordStart, startLatencyStats } from "../../src/metrics/start-latency";
 import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
-import { countInWorkspace } from "../helpers/db";
+import { countInWorkspace, countRows } from "../helpers/db";
 import { operatorUser } from "../helpers/operator";
 import { setTestSessionLifecycle } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
@@ -51,10 +51,7 @@ describe("PATCH /api/sessions/:id", () => {
     expect((await call("PATCH", `/api/sessions/${id}`, { user: viewer, body: { startOnIntent: true } })).status).toBe(403);
     const stranger = await createTestUser();
     expect((await call("PATCH", `/api/sessions/${id}`, { user: stranger, body: { startOnIntent: true } })).status).toBe(404);
-    const audit = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE target_id = ? AND action = 'session.update'")
-      .bind(id)
-      .first<{ n: number }>();
-    expect(audit?.n).toBe(2);
+    expect(await countRows("audit_log", "target_id = ? AND action = 'session.update'", id)).toBe(2);
   });
 });
 

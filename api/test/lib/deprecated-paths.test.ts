@@ -1,7 +1,8 @@
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { currentPathOf, DEPRECATED_PATHS } from "../../src/lib/deprecated-paths";
-import { operatorUser } from "../helpers/operator";
+import { operatorUser, postAsOperator } from "../helpers/operator";
+import { expectDeadLetteredRetry } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
 
 /** The pre-rename paths answer like their successors until removed (docs/architecture.md). */
@@ -34,8 +35,7 @@ describe("deprecated paths", () => {
     expect(fresh.headers.get("deprecation")).toBeNull();
 
     const operator = await operatorUser();
-    expect((await call("POST", `/api/admin/workspaces/${owner.workspaceId}/export`, { user: owner })).status).toBe(403);
-    const admin = await call("POST", `/api/admin/workspaces/${owner.workspaceId}/export`, { user: operator });
+    const admin = await postAsOperator(`/api/admin/workspaces/${owner.workspaceId}/export`, owner, operator);
     expect(admin.status).toBe(201);
     expect(workspaceExportSchema.parse(await admin.json()).downloadURL).toMatch(
       new RegExp(`^/api/admin/workspaces/${owner.workspaceId}/exports/`),
@@ -46,12 +46,8 @@ describe("deprecated paths", () => {
   it("old admin build paths answer as the template-builds ones", async () => {
     const user = await createTestUser();
     const operator = await operatorUser();
-    expect((await call("POST", "/api/admin/builds/retry-dead-lettered", { user })).status).toBe(403);
-    const retried = await call("POST", "/api/admin/builds/retry-dead-lettered", { user: operator });
-    expect(retried.status).toBe(200);
-    expect(await retried.json()).toMatchObject({ count: expect.any(Number) });
-    expect((await call("POST", "/api/admin/builds/bld_nope/retry", { user })).status).toBe(403);
-    const missing = await call("POST", "/api/admin/builds/bld_nope/retry", { user: operator });
+    await expectDeadLetteredRetry("/api/admin/builds/retry-dead-lettered", user, operator);
+    const missing = await postAsOperator("/api/admin/builds/bld_nope/retry", user, operator);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("not_found");
   });

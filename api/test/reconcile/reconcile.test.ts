@@ -15,7 +15,7 @@ import { bundleKey } from "../../src/templates/keys";
 import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
 import { operatorUser } from "../helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
-import { createTemplate, createVersion, insertTestBuild } from "../helpers/templates";
+import { createTemplate, createVersion, expireUploadGrant, insertTestBuild } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
 
 const HOUR = 3_600_000;
@@ -105,10 +105,7 @@ describe("reconcile", () => {
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
     const active = (await report()).activeUploadGrants;
-    // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
-    await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
-      .bind(Date.now() - 1000, v.uploadGrant.id)
-      .run();
+    await expireUploadGrant(v.uploadGrant.id, Date.now() - 1000);
     expect((await report()).activeUploadGrants).toBe(active - 1);
     // A login ceremony stored with a lifetime already over.
     const challenge = {
@@ -233,10 +230,7 @@ describe("reconcile", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const v = await createVersion(user, tpl.id);
-    // fixture-sql: the grant's expiry moved into the past, as waiting out its TTL would leave it
-    await env.DB.prepare("UPDATE upload_grants SET expires_at = ? WHERE id = ?")
-      .bind(Date.now() - 1, v.uploadGrant.id)
-      .run();
+    await expireUploadGrant(v.uploadGrant.id);
     const { handleReconcileMessage } = await import("../../src/reconcile/consumer");
     const acks: string[] = [];
     const message = (body: unknown) =>

@@ -68,19 +68,18 @@ describe("idle judgement", () => {
 });
 
 describe("session state machine", () => {
-  it("follows the session state machine and refuses shortcuts", () => {
-    expect(canTransition("created", "starting")).toBe(true);
-    expect(canTransition("starting", "running")).toBe(true);
-    expect(canTransition("running", "sleeping")).toBe(true);
-    expect(canTransition("running", "stopping")).toBe(true);
-    expect(canTransition("stopping", "stopped")).toBe(true);
-    expect(canTransition("sleeping", "starting")).toBe(true);
-    expect(canTransition("stopped", "starting")).toBe(true);
-    expect(canTransition("failed", "starting")).toBe(true);
-    expect(canTransition("created", "running")).toBe(false);
-    expect(canTransition("stopped", "running")).toBe(false);
-    expect(canTransition("sleeping", "running")).toBe(false);
-    expect(canTransition("running", "stopped")).toBe(false);
+  // Per state: where it may go next, and the shortcuts it refuses.
+  it.each([
+    ["created", ["starting"], ["running"]],
+    ["starting", ["running"], []],
+    ["running", ["sleeping", "stopping"], ["stopped"]],
+    ["stopping", ["stopped"], []],
+    ["sleeping", ["starting"], ["running"]],
+    ["stopped", ["starting"], ["running"]],
+    ["failed", ["starting"], []],
+  ] as const)("follows the session state machine and refuses shortcuts: from %s to %j, not %j", (from, allowed, refused) => {
+    for (const to of allowed) expect(canTransition(from, to), `${from} → ${to}`).toBe(true);
+    for (const to of refused) expect(canTransition(from, to), `${from} → ${to}`).toBe(false);
   });
 
   it("lets any live state fail or be deleted, and nothing leave deleted", () => {

@@ -4,6 +4,7 @@ import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import { mintVisit, previewOriginFor } from "../../src/preview/origin";
+import { countRows } from "../helpers/db";
 import { setTestSessionLifecycle } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
@@ -123,8 +124,7 @@ describe("share links: create, list, revoke", () => {
     }
     const huge = await call("POST", `/api/sessions/${id}/shares`, { user: owner, body: { scope: "anyone", pad: "x".repeat(300_000) } });
     expect(huge.status).toBe(413);
-    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM preview_shares WHERE session_id = ?").bind(id).first<{ n: number }>();
-    expect(n?.n).toBe(0);
+    expect(await countRows("preview_shares", "session_id = ?", id)).toBe(0);
   });
 
   it("lets the session's owner and workspace admins manage links; other members 403, viewers 403, strangers 404", async () => {

@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
+import { countRows } from "../helpers/db";
 import { type TarEntry, tar, targz } from "../helpers/tar";
 import { createTemplate, createVersion, insertTestGrant, r2Keys, upload } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
@@ -18,10 +19,7 @@ async function expectNothingLeft(workspaceId: string, templateId: string, versio
   expect(await r2Keys(`templates/${workspaceId}/${templateId}/`)).toEqual([]);
   const version = await env.DB.prepare("SELECT status, bundle_key FROM template_versions WHERE id = ?").bind(versionId).first();
   expect(version).toEqual({ status: "awaiting_upload", bundle_key: null });
-  const builds = await env.DB.prepare("SELECT COUNT(*) AS n FROM template_builds WHERE version_id = ?")
-    .bind(versionId)
-    .first<{ n: number }>();
-  expect(builds?.n).toBe(0);
+  expect(await countRows("template_builds", "version_id = ?", versionId)).toBe(0);
   const grant = await env.DB.prepare("SELECT used_at FROM upload_grants WHERE id = ?").bind(grantId).first();
   expect(grant).toEqual({ used_at: null });
 }

@@ -6,6 +6,7 @@ import { runReconcile } from "../../src/reconcile/run";
 import { isNewerVersionAvailable, resolveTemplateForSession } from "../../src/templates/resolve";
 import { STARTER_TEMPLATE_ID } from "../../src/templates/starter";
 import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
+import { countRows } from "../helpers/db";
 import { insertTestSession } from "../helpers/snapshots";
 import { targz } from "../helpers/tar";
 import { createTemplate, createVersion, markBuilt, r2Keys, upload } from "../helpers/templates";
@@ -116,10 +117,7 @@ describe("template versions", () => {
     const paths = error.details.map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["manifest.persistedPaths.0", "manifest.persistedPaths.2", "manifest.previewPort"]));
     expect(error.details.find((d) => d.path === "manifest.persistedPaths.0")?.message).toMatch(/relative path/);
-    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM template_versions WHERE template_id = ?")
-      .bind(tpl.id)
-      .first<{ n: number }>();
-    expect(count?.n).toBe(0);
+    expect(await countRows("template_versions", "template_id = ?", tpl.id)).toBe(0);
   });
 
   it("returns the version with a single-use upload grant and refuses a duplicate version", async () => {
@@ -240,8 +238,7 @@ describe("inspect and delete", () => {
     expect(await r2Keys(`builds/${user.workspaceId}/${buildId}/`)).toEqual([]);
     for (const table of ["templates", "template_versions", "template_builds", "template_releases"]) {
       const col = table === "templates" ? "id" : "template_id";
-      const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${col} = ?`).bind(tpl.id).first<{ n: number }>();
-      expect(row?.n, table).toBe(0);
+      expect(await countRows(table, `${col} = ?`, tpl.id), table).toBe(0);
     }
     expect((await call("GET", `/api/templates/${tpl.id}`, { user })).status).toBe(404);
   });

@@ -6,6 +6,7 @@ import { seedSessions } from "../../src/admin/seed";
 import { assertQuota, getLimits } from "../../src/workspaces/quotas";
 import { secretsEnvFor } from "../../src/workspaces/secrets";
 import { recordUsage } from "../../src/workspaces/usage";
+import { countRows } from "../helpers/db";
 import { createOperator } from "../helpers/operator";
 import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
 import { createTemplate } from "../helpers/templates";
@@ -136,10 +137,7 @@ describe("plans and quotas", () => {
       body: { overrides: { runningSessions: null } },
     });
     expect((await getLimits(env, owner.workspaceId)).runningSessions).toBe(max);
-    const audit = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE workspace_id = ? AND action = 'quota.override'")
-      .bind(owner.workspaceId)
-      .first<{ n: number }>();
-    expect(audit?.n).toBe(2);
+    expect(await countRows("audit_log", "workspace_id = ? AND action = 'quota.override'", owner.workspaceId)).toBe(2);
   });
 
   it("POST /api/sessions refuses the (N+1)th running session and succeeds once an operator lifts the limit", async () => {
@@ -151,10 +149,7 @@ describe("plans and quotas", () => {
     const body = (await refused.json()) as ErrorBody;
     expect(body.error).toMatchObject({ code: "quota_exceeded", details: { limit: "runningSessions", max, current: max } });
     expect(body.error.message).toContain("runningSessions");
-    const none = await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND name = 'one-too-many'")
-      .bind(owner.workspaceId)
-      .first<{ n: number }>();
-    expect(none?.n).toBe(0);
+    expect(await countRows("sessions", "workspace_id = ? AND name = 'one-too-many'", owner.workspaceId)).toBe(0);
 
     const op = await operator();
     const lift = await call("PUT", `/api/admin/workspaces/${owner.workspaceId}/quota-overrides`, {

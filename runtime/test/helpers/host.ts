@@ -6,6 +6,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { AGENT_TOKEN_HEADER, RUNTIME_SECRET_HEADER, type RuntimeInfo, runtimeInfo } from "@burstflare/sdk/protocol/runtime-host";
+import { afterAll, beforeAll } from "vitest";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -78,6 +79,25 @@ export async function startTestHost(opts: { dataDir?: string; env?: Record<strin
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One test host for the enclosing describe block: started before its tests, stopped after them.
+ * Given a runtime id (and the body to start it with), it also starts that runtime on the host.
+ * The returned object is filled in by the block's beforeAll, so read it inside the tests.
+ */
+export function useTestHost(): { host: TestHost };
+export function useTestHost(runtimeId: string, body?: Record<string, unknown>, hookTimeout?: number): { host: TestHost; info: RuntimeInfo };
+export function useTestHost(runtimeId?: string, body?: Record<string, unknown>, hookTimeout?: number) {
+  const fixture = {} as { host: TestHost; info?: RuntimeInfo };
+  beforeAll(async () => {
+    fixture.host = await startTestHost();
+    if (runtimeId) fixture.info = await fixture.host.start(runtimeId, body);
+  }, hookTimeout);
+  afterAll(async () => {
+    await fixture.host.stop();
+  });
+  return fixture;
 }
 
 export function agentFetch(info: RuntimeInfo, pathname: string, init: RequestInit = {}): Promise<Response> {

@@ -1,7 +1,7 @@
 import { closedConnections, encodePrincipal, PRINCIPAL_HEADER, type Principal } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { describe, expect, it } from "vitest";
+import { agentFetch, useTestHost } from "../helpers/host";
 import { TerminalClient } from "../helpers/terminal-client";
 import { waitFor } from "../helpers/wait";
 
@@ -17,23 +17,15 @@ const close = (info: RuntimeInfo, body: unknown) =>
   agentFetch(info, "/connections/close", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("agent connection registry and terminal ownership", () => {
-  let host: TestHost;
-  let info: RuntimeInfo;
-  beforeAll(async () => {
-    host = await startTestHost();
-    info = await host.start("conns");
-  }, 60_000);
-  afterAll(async () => {
-    await host.stop();
-  });
+  const ctx = useTestHost("conns", {}, 60_000);
 
   it("ends exactly the sockets whose principal matches, and reports what stays open", async () => {
-    const a1 = await TerminalClient.open(info, "?terminal=a1", as(alice("c_a1")));
-    const a2 = await TerminalClient.open(info, "?terminal=a2", as(alice("c_a2", "as_alice2")));
-    const b = await TerminalClient.open(info, "?terminal=b", as(bob("c_b")));
+    const a1 = await TerminalClient.open(ctx.info, "?terminal=a1", as(alice("c_a1")));
+    const a2 = await TerminalClient.open(ctx.info, "?terminal=a2", as(alice("c_a2", "as_alice2")));
+    const b = await TerminalClient.open(ctx.info, "?terminal=b", as(bob("c_b")));
     await Promise.all([a1, a2, b].map((t) => t.waitFor(/\$|#/)));
 
-    const res = await close(info, { credential: { kind: "sign_in", id: "as_alice1" } });
+    const res = await close(ctx.info, { credential: { kind: "sign_in", id: "as_alice1" } });
     expect(res.status).toBe(200);
     const result = closedConnections.parse(await res.json());
     expect(result.closed).toEqual(["c_a1"]);
@@ -41,7 +33,7 @@ describe("agent connection registry and terminal ownership", () => {
     await waitFor(() => a1.closed, "a1 closed");
     expect(a1.closed?.code).toBe(1008);
 
-    const byUser = closedConnections.parse(await (await close(info, { userId: "usr_alice", kinds: ["sign_in"] })).json());
+    const byUser = closedConnections.parse(await (await close(ctx.info, { userId: "usr_alice", kinds: ["sign_in"] })).json());
     expect(byUser.closed).toEqual(["c_a2"]);
     await waitFor(() => a2.closed, "a2 closed");
     expect(b.closed).toBeNull();
@@ -51,27 +43,30 @@ describe("agent connection registry and terminal ownership", () => {
   });
 
   it("refuses a match that names nobody, and callers without the agent token", async () => {
-    expect((await close(info, {})).status).toBe(400);
-    expect((await close(info, { kinds: ["share"] })).status).toBe(400);
-    const anonymous = await fetch(`${info.agentURL}/connections/close`, { method: "POST", body: JSON.stringify({ userId: "usr_alice" }) });
+    expect((await close(ctx.info, {})).status).toBe(400);
+    expect((await close(ctx.info, { kinds: ["share"] })).status).toBe(400);
+    const anonymous = await fetch(`${ctx.info.agentURL}/connections/close`, {
+      method: "POST",
+      body: JSON.stringify({ userId: "usr_alice" }),
+    });
     expect(anonymous.status).toBe(401);
   });
 
   it("keeps a terminal to its opener unless the opener shares it", async () => {
-    const mine = await TerminalClient.open(info, "?terminal=private", as(alice("c_p1")));
+    const mine = await TerminalClient.open(ctx.info, "?terminal=private", as(alice("c_p1")));
     mine.input("echo owner-$((3*3))\r");
     await mine.waitFor("owner-9");
-    const intruder = await TerminalClient.open(info, "?terminal=private", as(bob("c_p2")));
+    const intruder = await TerminalClient.open(ctx.info, "?terminal=private", as(bob("c_p2")));
     await waitFor(() => intruder.closed, "intruder refused");
     expect(intruder.closed?.code).toBe(1008);
     expect(intruder.output).not.toContain("owner-9");
 
     // Sharing is the owner's call, on their own attach.
-    const shared = await TerminalClient.open(info, "?terminal=private&shared=1", as(alice("c_p3")));
-    const guest = await TerminalClient.open(info, "?terminal=private", as(bob("c_p4")));
+    const shared = await TerminalClient.open(ctx.info, "?terminal=private&shared=1", as(alice("c_p3")));
+    const guest = await TerminalClient.open(ctx.info, "?terminal=private", as(bob("c_p4")));
     await guest.waitFor("owner-9");
-    const unshared = await TerminalClient.open(info, "?terminal=private&shared=0", as(alice("c_p5")));
-    const late = await TerminalClient.open(info, "?terminal=private", as(bob("c_p6")));
+    const unshared = await TerminalClient.open(ctx.info, "?terminal=private&shared=0", as(alice("c_p5")));
+    const late = await TerminalClient.open(ctx.info, "?terminal=private", as(bob("c_p6")));
     await waitFor(() => late.closed, "late guest refused");
     expect(late.closed?.code).toBe(1008);
     await Promise.all([mine.close(), shared.close(), guest.close(), unshared.close()]);

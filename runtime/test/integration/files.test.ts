@@ -1,22 +1,13 @@
-import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { describe, expect, it } from "vitest";
+import { agentExec, agentFetch, useTestHost } from "../helpers/host";
 
 describe("agent file API", () => {
-  let host: TestHost;
-  let info: RuntimeInfo;
+  const ctx = useTestHost("files");
   const json = { "content-type": "application/json" };
-  beforeAll(async () => {
-    host = await startTestHost();
-    info = await host.start("files");
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
   const put = (p: string, body: string | Buffer) =>
-    agentFetch(info, `/files/content?path=${encodeURIComponent(p)}`, { method: "PUT", body });
-  const get = (p: string) => agentFetch(info, `/files/content?path=${encodeURIComponent(p)}`);
+    agentFetch(ctx.info, `/files/content?path=${encodeURIComponent(p)}`, { method: "PUT", body });
+  const get = (p: string) => agentFetch(ctx.info, `/files/content?path=${encodeURIComponent(p)}`);
 
   it("writes, reads, lists, renames and deletes", async () => {
     const bytes = Buffer.from([0, 1, 2, 255, 254, 10, 13]);
@@ -28,9 +19,9 @@ describe("agent file API", () => {
     expect(Number(read.headers.get("x-file-mtime"))).toBeGreaterThan(0);
 
     expect(
-      (await agentFetch(info, "/files/mkdir", { method: "POST", headers: json, body: JSON.stringify({ path: "empty dir" }) })).status,
+      (await agentFetch(ctx.info, "/files/mkdir", { method: "POST", headers: json, body: JSON.stringify({ path: "empty dir" }) })).status,
     ).toBe(200);
-    const tree = (await (await agentFetch(info, "/files/tree?path=")).json()) as { entries: { name: string; type: string }[] };
+    const tree = (await (await agentFetch(ctx.info, "/files/tree?path=")).json()) as { entries: { name: string; type: string }[] };
     expect(tree.entries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: "src", type: "directory" }),
@@ -38,7 +29,7 @@ describe("agent file API", () => {
       ]),
     );
 
-    const renamed = await agentFetch(info, "/files/rename", {
+    const renamed = await agentFetch(ctx.info, "/files/rename", {
       method: "POST",
       headers: json,
       body: JSON.stringify({ from: "src/deep/data.bin", to: "moved/ünï cødé.bin" }),
@@ -46,15 +37,15 @@ describe("agent file API", () => {
     expect(renamed.status).toBe(200);
     expect((await get("src/deep/data.bin")).status).toBe(404);
     expect(Buffer.from(await (await get("moved/ünï cødé.bin")).arrayBuffer())).toEqual(bytes);
-    expect((await agentFetch(info, `/files?path=${encodeURIComponent("moved")}`, { method: "DELETE" })).status).toBe(200);
+    expect((await agentFetch(ctx.info, `/files?path=${encodeURIComponent("moved")}`, { method: "DELETE" })).status).toBe(200);
     expect((await get("moved/ünï cødé.bin")).status).toBe(404);
   });
 
   it("sees files written by the shell and the shell sees files written through the API", async () => {
-    await agentExec(info, "printf 'from shell' > shell.txt");
+    await agentExec(ctx.info, "printf 'from shell' > shell.txt");
     expect(await (await get("shell.txt")).text()).toBe("from shell");
     await put("api.txt", "from api");
-    expect((await agentExec(info, "cat api.txt")).output).toBe("from api");
+    expect((await agentExec(ctx.info, "cat api.txt")).output).toBe("from api");
   });
 
   it("refuses traversal and absolute paths outside the workspace", async () => {
@@ -66,14 +57,14 @@ describe("agent file API", () => {
     const abs = await get("/etc/passwd");
     expect(abs.status).toBe(403);
     expect(await abs.json()).toMatchObject({ error: { code: "forbidden" } });
-    const inside = await put(`${info.workspaceDir}/abs-inside.txt`, "ok");
+    const inside = await put(`${ctx.info.workspaceDir}/abs-inside.txt`, "ok");
     expect(inside.status).toBe(200);
-    expect((await agentFetch(info, "/files/tree?path=/tmp")).status).toBe(403);
+    expect((await agentFetch(ctx.info, "/files/tree?path=/tmp")).status).toBe(403);
   });
 
   it("refuses to follow symlinks out of the workspace", async () => {
     await agentExec(
-      info,
+      ctx.info,
       "ln -s /etc etc-link; ln -s /etc/hostname host-link; ln -s /tmp/bf-nonexistent-target dangling; mkdir -p ok; ln -s ../api.txt ok/inside-link",
     );
     for (const [method, p] of [
@@ -85,7 +76,7 @@ describe("agent file API", () => {
       ["POST", "/files/mkdir"],
     ] as const) {
       const res = await agentFetch(
-        info,
+        ctx.info,
         p,
         method === "POST"
           ? { method, headers: json, body: JSON.stringify({ path: "etc-link/newdir" }) }
@@ -94,29 +85,29 @@ describe("agent file API", () => {
       expect(res.status, `${method} ${p}`).toBe(403);
       expect(await res.json()).toMatchObject({ error: { code: "forbidden" } });
     }
-    expect((await agentExec(info, "ls /tmp/bf-nonexistent-target 2>&1")).code).not.toBe(0);
+    expect((await agentExec(ctx.info, "ls /tmp/bf-nonexistent-target 2>&1")).code).not.toBe(0);
     expect(await (await get("ok/inside-link")).text()).toBe("from api");
     // Deleting a link removes the link, never its target.
-    expect((await agentFetch(info, "/files?path=host-link", { method: "DELETE" })).status).toBe(200);
-    expect((await agentExec(info, "test -e /etc/hostname && echo still")).output).toBe("still\n");
+    expect((await agentFetch(ctx.info, "/files?path=host-link", { method: "DELETE" })).status).toBe(200);
+    expect((await agentExec(ctx.info, "test -e /etc/hostname && echo still")).output).toBe("still\n");
   });
 
   it("answers bad input with 4xx JSON", async () => {
-    expect((await agentFetch(info, "/files/content")).status).toBe(400);
+    expect((await agentFetch(ctx.info, "/files/content")).status).toBe(400);
     expect((await get("no/such/file")).status).toBe(404);
     expect((await get("ok")).status).toBe(400);
-    const badBody = await agentFetch(info, "/files/rename", { method: "POST", headers: json, body: JSON.stringify({ from: "" }) });
+    const badBody = await agentFetch(ctx.info, "/files/rename", { method: "POST", headers: json, body: JSON.stringify({ from: "" }) });
     expect(badBody.status).toBe(400);
     expect(await badBody.json()).toMatchObject({ error: { code: "validation_failed" } });
-    expect((await agentFetch(info, "/files/mkdir", { method: "POST", headers: json, body: "not json" })).status).toBe(400);
-    expect((await agentFetch(info, "/files?path=", { method: "DELETE" })).status).toBe(400);
-    const clash = await agentFetch(info, "/files/rename", {
+    expect((await agentFetch(ctx.info, "/files/mkdir", { method: "POST", headers: json, body: "not json" })).status).toBe(400);
+    expect((await agentFetch(ctx.info, "/files?path=", { method: "DELETE" })).status).toBe(400);
+    const clash = await agentFetch(ctx.info, "/files/rename", {
       method: "POST",
       headers: json,
       body: JSON.stringify({ from: "api.txt", to: "shell.txt" }),
     });
     expect(clash.status).toBe(409);
-    expect((await agentFetch(info, "/nope")).status).toBe(404);
+    expect((await agentFetch(ctx.info, "/nope")).status).toBe(404);
   });
 
   it("refuses oversized bodies with 413 and leaves no partial file", async () => {
@@ -124,8 +115,8 @@ describe("agent file API", () => {
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: "payload_too_large" } });
     expect((await get("big.bin")).status).toBe(404);
-    expect((await agentExec(info, "ls -A | grep -c bf- || true")).output.trim()).toBe("0");
-    const bigJSON = await agentFetch(info, "/files/mkdir", {
+    expect((await agentExec(ctx.info, "ls -A | grep -c bf- || true")).output.trim()).toBe("0");
+    const bigJSON = await agentFetch(ctx.info, "/files/mkdir", {
       method: "POST",
       headers: json,
       body: JSON.stringify({ path: "x".repeat(100_000) }),
@@ -136,7 +127,7 @@ describe("agent file API", () => {
   it("counts file writes as activity", async () => {
     const before = Date.now();
     await put("touch.txt", "x");
-    const health = (await (await agentFetch(info, "/health")).json()) as { lastActivity: { files: number } };
+    const health = (await (await agentFetch(ctx.info, "/health")).json()) as { lastActivity: { files: number } };
     expect(health.lastActivity.files).toBeGreaterThanOrEqual(before);
   });
 });

@@ -4,8 +4,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { hostHealth } from "@burstflare/sdk/protocol/runtime-host";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, startTestHost, type TestHost } from "../helpers/host";
+import { describe, expect, it } from "vitest";
+import { agentExec, startTestHost, type TestHost, useTestHost } from "../helpers/host";
 import { waitFor } from "../helpers/wait";
 
 /**
@@ -27,16 +27,10 @@ const defaultGateways = () =>
 const connect = (h: string, p: number) => `timeout 2 bash -c 'exec 3<>/dev/tcp/${h}/${p} && echo CONNECTED'; echo "rc=$?"`;
 
 describe("an isolating runtime host", () => {
-  let host: TestHost;
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
+  const ctx = useTestHost();
 
   it("reports on /health which isolation is in force", async () => {
-    const { status, body } = await health(host);
+    const { status, body } = await health(ctx.host);
     expect(status).toBe(200);
     expect(body).toMatchObject({
       ok: true,
@@ -54,8 +48,8 @@ describe("an isolating runtime host", () => {
   });
 
   it("gives each runtime its own network: the declared preview port, no way to other runtimes or the host, outbound kept", async () => {
-    const a = await host.start("net-a", { previewPort: 3000 });
-    const b = await host.start("net-b", { previewPort: 3000 });
+    const a = await ctx.host.start("net-a", { previewPort: 3000 });
+    const b = await ctx.host.start("net-b", { previewPort: 3000 });
     const ipA = new URL(a.agentURL).hostname;
     const ipB = new URL(b.agentURL).hostname;
     expect(ipA).toMatch(/^100\.(7[2-9])\.\d+\.\d+$/);
@@ -78,16 +72,16 @@ describe("an isolating runtime host", () => {
       const targets: [string, number][] = [
         [ipB, 3000],
         [ipB, Number(new URL(b.agentURL).port)],
-        ["127.0.0.1", hostPort(host)],
+        ["127.0.0.1", hostPort(ctx.host)],
         ["127.0.0.1", listenerPort],
-        [gateway, hostPort(host)],
+        [gateway, hostPort(ctx.host)],
         // Cloud metadata and the machine's LAN: private networks stay out of reach, as in a container.
         ["169.254.169.254", 80],
         ...defaultGateways().map((g): [string, number] => [g, 80]),
         ...Object.values(os.networkInterfaces())
           .flat()
           .filter((i): i is os.NetworkInterfaceInfo => !!i && i.family === "IPv4" && !i.internal)
-          .map((i): [string, number] => [i.address, hostPort(host)]),
+          .map((i): [string, number] => [i.address, hostPort(ctx.host)]),
       ];
       const out = await agentExec(a, targets.map(([h, p]) => connect(h, p)).join("; "));
       expect(out.output).not.toContain("CONNECTED");
@@ -105,8 +99,8 @@ describe("an isolating runtime host", () => {
   it("runs the agent with a private /tmp, no_new_privs and the limits of its resource class", async () => {
     fs.writeFileSync("/tmp/bf-host-isolation-marker", "host\n");
     try {
-      const small = await host.start("limits-small");
-      const medium = await host.start("limits-medium", { resourceClass: "medium" });
+      const small = await ctx.host.start("limits-small");
+      const medium = await ctx.host.start("limits-medium", { resourceClass: "medium" });
       const mine = `/tmp/bf-mine-${process.pid}-${Date.now()}`;
       await agentExec(small, `echo mine > ${mine}`);
       const seen = await agentExec(medium, `cat ${mine} /tmp/bf-host-isolation-marker; grep NoNewPrivs /proc/self/status; id -u`);
@@ -116,7 +110,7 @@ describe("an isolating runtime host", () => {
       expect(seen.output).not.toMatch(/^0$/m);
       expect(fs.existsSync(mine)).toBe(false);
 
-      const v2 = (await health(host)).body.isolation.limits.memory === "cgroup-v2";
+      const v2 = (await health(ctx.host)).body.isolation.limits.memory === "cgroup-v2";
       // v1: one hierarchy per controller; v2: one folder, cpu.weight = shares * 100 / 1024.
       const limit = (file: string, controller: string) =>
         v2

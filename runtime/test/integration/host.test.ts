@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { describe, expect, it } from "vitest";
+import { agentExec, agentFetch, startTestHost, useTestHost } from "../helpers/host";
 import { waitFor } from "../helpers/wait";
 
 function processAlive(pid: number): boolean {
@@ -15,106 +15,100 @@ function processAlive(pid: number): boolean {
 }
 
 describe("runtime host", () => {
-  let host: TestHost;
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
+  const ctx = useTestHost();
 
   it("answers /health without the secret and refuses everything else without it", async () => {
-    const health = await fetch(`${host.url}/health`);
+    const health = await fetch(`${ctx.host.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true });
-    const res = await fetch(`${host.url}/runtimes`);
+    const res = await fetch(`${ctx.host.url}/runtimes`);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: "unauthorized" } });
-    const wrong = await fetch(`${host.url}/runtimes`, { headers: { "x-runtime-secret": "nope" } });
+    const wrong = await fetch(`${ctx.host.url}/runtimes`, { headers: { "x-runtime-secret": "nope" } });
     expect(wrong.status).toBe(401);
   });
 
   it("validates the start body and runtime ids", async () => {
-    const bad = await host.request("/runtimes", { method: "POST", body: JSON.stringify({ runtimeId: "../etc" }) });
+    const bad = await ctx.host.request("/runtimes", { method: "POST", body: JSON.stringify({ runtimeId: "../etc" }) });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "validation_failed" } });
-    const notJSON = await host.request("/runtimes", { method: "POST", body: "{" });
+    const notJSON = await ctx.host.request("/runtimes", { method: "POST", body: "{" });
     expect(notJSON.status).toBe(400);
-    expect((await host.request("/runtimes/a%2Fb")).status).toBe(400);
-    expect((await host.request("/runtimes/nobody")).status).toBe(404);
+    expect((await ctx.host.request("/runtimes/a%2Fb")).status).toBe(400);
+    expect((await ctx.host.request("/runtimes/nobody")).status).toBe(404);
   });
 
   it("starts one agent per runtime id, idempotently, and lists it", async () => {
-    const infos = await Promise.all(Array.from({ length: 5 }, () => host.start("idem")));
+    const infos = await Promise.all(Array.from({ length: 5 }, () => ctx.host.start("idem")));
     expect(new Set(infos.map((i) => i.pid)).size).toBe(1);
     expect(new Set(infos.map((i) => i.agentToken)).size).toBe(1);
     const info = infos[0]!;
-    expect(info.workspaceDir).toBe(`${host.dataDir}/idem/workspace`);
+    expect(info.workspaceDir).toBe(`${ctx.host.dataDir}/idem/workspace`);
     const health = await agentFetch(info, "/health");
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, runtimeId: "idem" });
     const noToken = await fetch(`${info.agentURL}/health`);
     expect(noToken.status).toBe(401);
-    const list = (await (await host.request("/runtimes")).json()) as { runtimes: { runtimeId: string }[] };
+    const list = (await (await ctx.host.request("/runtimes")).json()) as { runtimes: { runtimeId: string }[] };
     expect(list.runtimes.map((r) => r.runtimeId)).toContain("idem");
-    expect(await (await host.request("/runtimes/idem")).json()).toEqual(info);
+    expect(await (await ctx.host.request("/runtimes/idem")).json()).toEqual(info);
   });
 
   it("notices a killed agent at once and restarts it keeping the workspace unless fresh", async () => {
-    const first = await host.start("crash");
+    const first = await ctx.host.start("crash");
     expect((await agentExec(first, "echo kept > note.txt")).code).toBe(0);
-    const kill = await host.request("/runtimes/crash/kill", { method: "POST" });
+    const kill = await ctx.host.request("/runtimes/crash/kill", { method: "POST" });
     expect(kill.status).toBe(204);
-    expect((await host.request("/runtimes/crash")).status).toBe(404);
+    expect((await ctx.host.request("/runtimes/crash")).status).toBe(404);
     await waitFor(() => !processAlive(first.pid), "agent process gone");
     await expect(fetch(`${first.agentURL}/health`)).rejects.toThrow();
-    expect((await host.request("/runtimes/crash/kill", { method: "POST" })).status).toBe(404);
+    expect((await ctx.host.request("/runtimes/crash/kill", { method: "POST" })).status).toBe(404);
 
-    const second = await host.start("crash", { fresh: false });
+    const second = await ctx.host.start("crash", { fresh: false });
     expect(second.pid).not.toBe(first.pid);
     expect((await agentExec(second, "cat note.txt")).output).toBe("kept\n");
-    expect((await host.request("/runtimes/crash", { method: "DELETE" })).status).toBe(204);
-    const third = await host.start("crash");
+    expect((await ctx.host.request("/runtimes/crash", { method: "DELETE" })).status).toBe(204);
+    const third = await ctx.host.start("crash");
     expect((await agentExec(third, "ls -A | wc -l")).output.trim()).toBe("0");
   });
 
   it("detects an agent that dies on its own", async () => {
-    const info = await host.start("suicide");
+    const info = await ctx.host.start("suicide");
     // info.pid is the process the host spawned; in the sandbox the agent is its child (pid 1 of its namespace).
     const children = fs.readFileSync(`/proc/${info.pid}/task/${info.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
     process.kill(Number(children[0] ?? info.pid), "SIGKILL");
-    await waitFor(async () => (await host.request("/runtimes/suicide")).status === 404, "runtime reported gone");
+    await waitFor(async () => (await ctx.host.request("/runtimes/suicide")).status === 404, "runtime reported gone");
   });
 
   it("stops an agent with DELETE and is idempotent", async () => {
-    const info = await host.start("stopme");
-    expect((await host.request("/runtimes/stopme", { method: "DELETE" })).status).toBe(204);
-    expect((await host.request("/runtimes/stopme")).status).toBe(404);
+    const info = await ctx.host.start("stopme");
+    expect((await ctx.host.request("/runtimes/stopme", { method: "DELETE" })).status).toBe(204);
+    expect((await ctx.host.request("/runtimes/stopme")).status).toBe(404);
     expect(processAlive(info.pid)).toBe(false);
-    expect((await host.request("/runtimes/stopme", { method: "DELETE" })).status).toBe(204);
+    expect((await ctx.host.request("/runtimes/stopme", { method: "DELETE" })).status).toBe(204);
   });
 
   it("ends concurrent starts and stops with exactly one agent", async () => {
     const pids = new Set<number>();
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
-        if (i % 3 === 1) expect((await host.request("/runtimes/churn", { method: "DELETE" })).status).toBe(204);
-        else pids.add((await host.start("churn", { fresh: false })).pid);
+        if (i % 3 === 1) expect((await ctx.host.request("/runtimes/churn", { method: "DELETE" })).status).toBe(204);
+        else pids.add((await ctx.host.start("churn", { fresh: false })).pid);
       }),
     );
-    const final = await host.start("churn", { fresh: false });
+    const final = await ctx.host.start("churn", { fresh: false });
     pids.add(final.pid);
     await waitFor(() => [...pids].filter(processAlive).length === 1, "one agent left");
     expect([...pids].filter(processAlive)).toEqual([final.pid]);
-    const list = (await (await host.request("/runtimes")).json()) as { runtimes: { runtimeId: string }[] };
+    const list = (await (await ctx.host.request("/runtimes")).json()) as { runtimes: { runtimeId: string }[] };
     expect(list.runtimes.filter((r) => r.runtimeId === "churn")).toHaveLength(1);
     expect((await agentFetch(final, "/health")).status).toBe(200);
   });
 
   it("keeps runtimes out of each other's workspaces when running as root", async () => {
-    const health = (await (await fetch(`${host.url}/health`)).json()) as { sandbox: string };
-    const a = await host.start("iso-a");
-    const b = await host.start("iso-b");
+    const health = (await (await fetch(`${ctx.host.url}/health`)).json()) as { sandbox: string };
+    const a = await ctx.host.start("iso-a");
+    const b = await ctx.host.start("iso-b");
     await agentExec(b, "echo secret > private.txt");
     const peek = await agentExec(a, `cat ${b.workspaceDir}/private.txt`);
     if (process.getuid?.() === 0) {

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { agentExec, agentFetch, ROOT, startTestHost, type TestHost } from "../helpers/host";
+import { agentExec, agentFetch, ROOT, useTestHost } from "../helpers/host";
 import { waitFor } from "../helpers/wait";
 
 /** A dev server as a template would run it: HTTP echo plus a WebSocket echo (hot reload's channel). */
@@ -23,37 +23,33 @@ server.listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
 describe("preview proxy", () => {
-  let host: TestHost;
-  let info: RuntimeInfo;
+  const ctx = useTestHost("preview", { previewPort: 3000 });
   let port: number;
   beforeAll(async () => {
-    host = await startTestHost();
-    info = await host.start("preview", { previewPort: 3000 });
     // $PORT is the port the proxy targets: the declared one in a runtime with its own network.
-    port = Number((await agentExec(info, 'printf %s "$PORT"')).output);
-  });
-  afterAll(async () => {
-    await host.stop();
+    port = Number((await agentExec(ctx.info, 'printf %s "$PORT"')).output);
   });
 
   it("shows a clear page naming the port while nothing listens", async () => {
-    const res = await agentFetch(info, "/preview/");
+    const res = await agentFetch(ctx.info, "/preview/");
     expect(res.status).toBe(502);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     const page = await res.text();
     expect(page).toContain(`Nothing is listening on port ${port}`);
     expect(page).toContain("python3 -m http.server $PORT");
-    const ws = new WebSocket(`${info.agentURL.replace("http", "ws")}/preview/socket`, { headers: { "x-agent-token": info.agentToken } });
+    const ws = new WebSocket(`${ctx.info.agentURL.replace("http", "ws")}/preview/socket`, {
+      headers: { "x-agent-token": ctx.info.agentToken },
+    });
     const status = await new Promise<number>((resolve) => ws.on("unexpected-response", (_req, r) => resolve(r.statusCode ?? 0)));
     expect(status).toBe(502);
   });
 
   it("proxies HTTP and WebSocket traffic to the dev server inside the runtime", async () => {
-    fs.writeFileSync(path.join(info.workspaceDir, "server.cjs"), devServer());
-    await agentExec(info, "nohup node server.cjs > server.log 2>&1 &");
-    await waitFor(async () => (await agentFetch(info, "/preview/")).status === 200, "dev server up");
+    fs.writeFileSync(path.join(ctx.info.workspaceDir, "server.cjs"), devServer());
+    await agentExec(ctx.info, "nohup node server.cjs > server.log 2>&1 &");
+    await waitFor(async () => (await agentFetch(ctx.info, "/preview/")).status === 200, "dev server up");
 
-    const res = await agentFetch(info, "/preview/hello/world?x=1&y=%20", { method: "POST", body: "payload" });
+    const res = await agentFetch(ctx.info, "/preview/hello/world?x=1&y=%20", { method: "POST", body: "payload" });
     expect(res.headers.get("x-dev")).toBe("dev");
     // The agent token never reaches the user's server; the Host is one dev servers accept.
     expect(await res.json()).toEqual({
@@ -63,9 +59,11 @@ describe("preview proxy", () => {
       token: null,
       body: "payload",
     });
-    expect(await (await agentFetch(info, "/preview")).json()).toMatchObject({ url: "/" });
+    expect(await (await agentFetch(ctx.info, "/preview")).json()).toMatchObject({ url: "/" });
 
-    const ws = new WebSocket(`${info.agentURL.replace("http", "ws")}/preview/hmr?v=2`, { headers: { "x-agent-token": info.agentToken } });
+    const ws = new WebSocket(`${ctx.info.agentURL.replace("http", "ws")}/preview/hmr?v=2`, {
+      headers: { "x-agent-token": ctx.info.agentToken },
+    });
     await new Promise((resolve, reject) => {
       ws.once("open", resolve);
       ws.once("error", reject);
@@ -73,7 +71,7 @@ describe("preview proxy", () => {
     const reply = new Promise<string>((resolve) => ws.once("message", (m) => resolve(m.toString())));
     ws.send("ping");
     expect(await reply).toBe("echo:/hmr?v=2:ping");
-    const health = (await (await agentFetch(info, "/health")).json()) as {
+    const health = (await (await agentFetch(ctx.info, "/health")).json()) as {
       connections: { preview: number };
       lastActivity: { preview: number };
     };
@@ -81,14 +79,15 @@ describe("preview proxy", () => {
     expect(health.lastActivity.preview).toBeGreaterThan(Date.now() - 5000);
     ws.close();
     await waitFor(
-      async () => ((await (await agentFetch(info, "/health")).json()) as { connections: { preview: number } }).connections.preview === 0,
+      async () =>
+        ((await (await agentFetch(ctx.info, "/health")).json()) as { connections: { preview: number } }).connections.preview === 0,
       "preview connection closed",
     );
   });
 
   it("lets two runtimes that declare the same preview port both listen on it, each with its own preview", async () => {
-    const a = await host.start("preview-a", { previewPort: 3000 });
-    const b = await host.start("preview-b", { previewPort: 3000 });
+    const a = await ctx.host.start("preview-a", { previewPort: 3000 });
+    const b = await ctx.host.start("preview-b", { previewPort: 3000 });
     const portOf = async (r: RuntimeInfo) => Number((await agentExec(r, 'printf %s "$PORT"')).output);
     expect([await portOf(a), await portOf(b)]).toEqual([3000, 3000]);
     for (const [r, label] of [
@@ -131,7 +130,7 @@ server.on("upgrade", (req, socket) => {
 });
 server.listen(Number(process.env.PORT), "127.0.0.1");
 `;
-    const r = await host.start("preview-cookies", { previewPort: 3000 });
+    const r = await ctx.host.start("preview-cookies", { previewPort: 3000 });
     fs.writeFileSync(path.join(r.workspaceDir, "hostile.cjs"), hostile);
     await agentExec(r, "nohup node hostile.cjs > hostile.log 2>&1 &");
     await waitFor(async () => (await agentFetch(r, "/preview/")).status === 200, "hostile server up");
@@ -149,13 +148,13 @@ server.listen(Number(process.env.PORT), "127.0.0.1");
   });
 
   it("explains how to configure a preview port when the template has none", async () => {
-    const bare = await host.start("no-preview");
+    const bare = await ctx.host.start("no-preview");
     const res = await agentFetch(bare, "/preview/");
     expect(res.status).toBe(502);
     expect(await res.text()).toContain("previewPort");
   });
 
   it("requires the agent token", async () => {
-    expect((await fetch(`${info.agentURL}/preview/`)).status).toBe(401);
+    expect((await fetch(`${ctx.info.agentURL}/preview/`)).status).toBe(401);
   });
 });

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { snapshotFingerprint } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeArchive } from "../helpers/archive";
-import { agentExec, agentFetch, startTestHost, type TestHost } from "../helpers/host";
+import { agentExec, agentFetch, useTestHost } from "../helpers/host";
 import { hashTree, sha256 } from "../helpers/tree";
 
 const PERSISTED = ["project", "data/cache", "@scoped"];
@@ -63,17 +63,13 @@ function persistedTree(info: RuntimeInfo): Record<string, string> {
 }
 
 describe("snapshot export and import", () => {
-  let host: TestHost;
+  const ctx = useTestHost();
   let source: RuntimeInfo;
   let target: RuntimeInfo;
   beforeAll(async () => {
-    host = await startTestHost();
-    source = await host.start("snap-src", { persistedPaths: PERSISTED });
-    target = await host.start("snap-dst", { persistedPaths: PERSISTED });
+    source = await ctx.host.start("snap-src", { persistedPaths: PERSISTED });
+    target = await ctx.host.start("snap-dst", { persistedPaths: PERSISTED });
     await writeAwkwardTree(source);
-  });
-  afterAll(async () => {
-    await host.stop();
   });
 
   it("round-trips persisted paths byte-identically into another runtime", async () => {
@@ -143,7 +139,7 @@ describe("snapshot export and import", () => {
   });
 
   it("exports a valid empty archive when no persisted path exists, and restoring it clears them", async () => {
-    const empty = await host.start("snap-empty", { persistedPaths: ["nothing-here"] });
+    const empty = await ctx.host.start("snap-empty", { persistedPaths: ["nothing-here"] });
     const { body, sha } = await exportSnapshot(empty);
     await agentExec(empty, "mkdir nothing-here && echo later > nothing-here/file.txt");
     const res = await importSnapshot(empty, body, sha);
@@ -153,7 +149,7 @@ describe("snapshot export and import", () => {
   });
 
   it("treats '.' as the whole workspace", async () => {
-    const whole = await host.start("snap-whole", { persistedPaths: ["."] });
+    const whole = await ctx.host.start("snap-whole", { persistedPaths: ["."] });
     await agentExec(whole, "mkdir -p x/y && echo one > x/y/one.txt && echo top > top.txt && printf '' > empty");
     const before = hashTree(whole.workspaceDir);
     const { body, sha } = await exportSnapshot(whole);
@@ -185,15 +181,7 @@ describe("snapshot export and import", () => {
 });
 
 describe("bundle import", () => {
-  let host: TestHost;
-  let info: RuntimeInfo;
-  beforeAll(async () => {
-    host = await startTestHost();
-    info = await host.start("bundle");
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
+  const ctx = useTestHost("bundle");
 
   it("unpacks a template bundle into the workspace root", async () => {
     const bundle = await makeArchive([
@@ -202,13 +190,13 @@ describe("bundle import", () => {
       { name: "src/index.js", content: "console.log(1)\n" },
       { name: "src/link.js", type: "symlink", linkname: "index.js" },
     ]);
-    const res = await importSnapshot(info, bundle, sha256(bundle), "bundle");
+    const res = await importSnapshot(ctx.info, bundle, sha256(bundle), "bundle");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ files: 2, bytes: 20 });
-    expect((await agentExec(info, "cat README.md src/link.js")).output).toBe("# hi\nconsole.log(1)\n");
-    const noSha = await agentFetch(info, "/bundle/import", { method: "POST", body: bundle });
+    expect((await agentExec(ctx.info, "cat README.md src/link.js")).output).toBe("# hi\nconsole.log(1)\n");
+    const noSha = await agentFetch(ctx.info, "/bundle/import", { method: "POST", body: bundle });
     expect(noSha.status).toBe(200);
-    expect((await agentFetch(info, `/bundle/import?sha256=${"a".repeat(64)}`, { method: "POST", body: bundle })).status).toBe(400);
+    expect((await agentFetch(ctx.info, `/bundle/import?sha256=${"a".repeat(64)}`, { method: "POST", body: bundle })).status).toBe(400);
   });
 
   it.each([
@@ -220,20 +208,20 @@ describe("bundle import", () => {
     ["device", [{ name: "dev", type: "character-device" }]],
     ["fifo", [{ name: "pipe", type: "fifo" }]],
   ] as const)("refuses a bundle with a %s and extracts nothing", async (_label, entries) => {
-    const before = hashTree(info.workspaceDir);
+    const before = hashTree(ctx.info.workspaceDir);
     const bundle = await makeArchive([{ name: "first-ok.txt", content: "fine" }, ...entries]);
-    const res = await importSnapshot(info, bundle, sha256(bundle), "bundle");
+    const res = await importSnapshot(ctx.info, bundle, sha256(bundle), "bundle");
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: { code: "unsafe_archive" } });
-    expect(hashTree(info.workspaceDir)).toEqual(before);
+    expect(hashTree(ctx.info.workspaceDir)).toEqual(before);
   });
 
   it("refuses a bundle with too many files, and garbage", async () => {
     const many = await makeArchive(Array.from({ length: 100_001 }, (_, i) => ({ name: `f/${i}`, content: "" })));
-    const res = await importSnapshot(info, many, sha256(many), "bundle");
+    const res = await importSnapshot(ctx.info, many, sha256(many), "bundle");
     expect(res.status).toBe(422);
     const garbage = randomBytes(5000);
-    const bad = await importSnapshot(info, garbage, sha256(garbage), "bundle");
+    const bad = await importSnapshot(ctx.info, garbage, sha256(garbage), "bundle");
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "bad_request" } });
   });

@@ -1,7 +1,7 @@
 import { ApiClient, path, type Query, type RouteKey, type RouteParams, routePath } from "@burstflare/sdk/client";
 import { type Session, type SessionDetail, sessionDetailResponse, sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { inject } from "vitest";
-import type { StackUser } from "./users";
+import { createStackUser, type StackUser } from "./users";
 
 export const baseURL = (): string => inject("baseURL");
 
@@ -133,6 +133,18 @@ export async function createSession(user: StackUser, body: Record<string, unknow
     acceptErrors: true,
   });
   return sessionResponse.parse(await expectOK(res, 201)).session;
+}
+
+/**
+ * Whom an access test tries: an owner with a running session (named `name`) and a stopped
+ * `other` one, and a stopped `foreign` session in a stranger's workspace.
+ */
+export async function ownerAndForeignSessions(name: string) {
+  const owner = await createStackUser();
+  const session = await createSession(owner, { name });
+  const other = await createSession(owner, { name: `${name}-other`, start: false });
+  const foreign = await createSession(await createStackUser(), { name: `${name}-foreign`, start: false });
+  return { owner, session, other, foreign };
 }
 
 export async function getSession(user: StackUser, id: string): Promise<SessionDetail> {

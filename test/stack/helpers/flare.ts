@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { beforeAll } from "vitest";
 import { baseURL } from "./api";
 import { createStackUser, type StackUser, seedUser } from "./users";
 
@@ -142,4 +143,13 @@ export async function signedInUser(): Promise<{ user: StackUser; fh: FlareHome }
   const fh = flareHome();
   signIn(fh, user);
   return { user, fh };
+}
+
+/** signedInUser for the enclosing describe block, made in its beforeAll: read `user` and `fh` inside the tests. */
+export function useSignedInUser(): { user: StackUser; fh: FlareHome } {
+  const signedIn = {} as { user: StackUser; fh: FlareHome };
+  beforeAll(async () => {
+    Object.assign(signedIn, await signedInUser());
+  });
+  return signedIn;
 }

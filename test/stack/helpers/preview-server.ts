@@ -1,8 +1,8 @@
 import WebSocket from "ws";
-import { baseURL, createSession, until } from "./api";
+import { baseURL, until } from "./api";
 import { visitPreview } from "./preview-host";
 import { putFile, shell } from "./snapshot-tree";
-import { createStackTemplate } from "./templates";
+import { createSessionWithManifest } from "./templates";
 import type { StackUser } from "./users";
 
 /**
@@ -30,8 +30,7 @@ server.listen(Number(process.env.PORT), "127.0.0.1");
 
 /** A running session of `owner` whose preview answers with PREVIEW_SERVER; returns its id. */
 export async function sessionWithPreviewServer(owner: StackUser, name: string): Promise<string> {
-  const templateId = await createStackTemplate(owner.workspaceId, { persistedPaths: ["."], previewPort: 3000 });
-  const session = await createSession(owner, { name, templateId });
+  const session = await createSessionWithManifest(owner, { persistedPaths: ["."], previewPort: 3000 }, { name });
   await putFile(owner, session.id, "preview-server.cjs", PREVIEW_SERVER);
   await shell(owner, session.id, "(nohup node preview-server.cjs > preview.log 2>&1 &)");
   const visit = await visitPreview(owner, session.id);

@@ -1,6 +1,8 @@
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { seededTemplateSchema } from "@burstflare/sdk/schemas/seed";
-import { seedClient } from "./users";
+import type { Session } from "@burstflare/sdk/schemas/sessions";
+import { createSession } from "./api";
+import { type StackUser, seedClient } from "./users";
 
 /**
  * A workspace template with one active version and no bundle, seeded by the operator
@@ -14,4 +16,10 @@ export async function createStackTemplate(workspaceId: string, manifest: Manifes
     schema: seededTemplateSchema,
   });
   return seeded.templateId;
+}
+
+/** A new session of a fresh template with `manifest`; `body` is the rest of POST /api/sessions' body (name, …). */
+export async function createSessionWithManifest(user: StackUser, manifest: Manifest, body: Record<string, unknown>): Promise<Session> {
+  const templateId = await createStackTemplate(user.workspaceId, manifest);
+  return createSession(user, { ...body, templateId });
 }

@@ -16,12 +16,14 @@ const TCP6 = `  sl  local_address                         remote_address        
 `;
 
 describe("listening ports from /proc/net/tcp{,6}", () => {
-  it("decodes IPv4 and IPv6 addresses", () => {
-    expect(decodeAddress("0100007F")).toBe("127.0.0.1");
-    expect(decodeAddress("00000000")).toBe("0.0.0.0");
-    expect(decodeAddress("00000000000000000000000000000000")).toBe("::");
-    expect(decodeAddress("00000000000000000000000001000000")).toBe("::1");
-    expect(decodeAddress("0000000000000000FFFF00000100007F")).toBe("::ffff:127.0.0.1");
+  it.each([
+    ["0100007F", "127.0.0.1"],
+    ["00000000", "0.0.0.0"],
+    ["00000000000000000000000000000000", "::"],
+    ["00000000000000000000000001000000", "::1"],
+    ["0000000000000000FFFF00000100007F", "::ffff:127.0.0.1"],
+  ])("decodes the IPv4 or IPv6 address %s as %s", (hex, address) => {
+    expect(decodeAddress(hex)).toBe(address);
   });
 
   it("keeps only listening sockets, merges v4 and v6, leaves out excluded ports", async () => {
