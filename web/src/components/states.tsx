@@ -66,6 +66,11 @@ export function describeError(error: unknown): { title: string; detail: string }
 }
 
 /** An error as one line of text, for the places too small for an ErrorState. */
+/** The loading, error and retry props of a view, from the query behind it. */
+export function queryStatus(query: { isPending: boolean; error: unknown; refetch: () => unknown }) {
+  return { loading: query.isPending, error: query.error, onRetry: () => query.refetch() };
+}
+
 export function errorLine(error: unknown): string {
   return `${describeError(error).title}: ${error instanceof Error ? error.message : ""}`;
 }

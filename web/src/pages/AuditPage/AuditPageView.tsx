@@ -1,12 +1,12 @@
 import type { AuditEntry, Member } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import type { AuditFilters } from "../../api/queries/audit";
-import { DataTable, LoadMore } from "../../components/DataTable";
+import { LoadMore, TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { Select } from "../../components/Select";
-import { CardList, EmptyState } from "../../components/states";
+import { EmptyState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -36,6 +36,8 @@ function summary(details: unknown): string {
     .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(" · ");
 }
+
+const TABLE = { testId: "audit-table", columns: ["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }] } as const;
 
 export function AuditPageView(p: Props) {
   const [action, setAction] = useState(p.filters.action ?? "");
@@ -87,11 +89,12 @@ export function AuditPageView(p: Props) {
         </button>
       </form>
 
-      <CardList
+      <TableCard
         loading={p.loading}
         error={p.error}
+        table={TABLE}
         skeletonLines={6}
-        isEmpty={!p.entries?.length}
+        rows={p.entries}
         empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
         footer={
           p.hasMore && (
@@ -100,26 +103,23 @@ export function AuditPageView(p: Props) {
             </LoadMore>
           )
         }
-      >
-        <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
-          {p.entries?.map((e) => (
-            <tr key={e.id} data-action={e.action}>
-              <td className="muted" title={e.createdAt}>
-                {new Date(e.createdAt).toLocaleString()}
-              </td>
-              <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
-              <td className="mono">{e.action}</td>
-              <td className="small">
-                {e.targetType && <span className="muted">{e.targetType} </span>}
-                <span className="mono">{e.targetId}</span>
-              </td>
-              <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
-                {summary(e.details)}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </CardList>
+        renderRow={(e) => (
+          <tr key={e.id} data-action={e.action}>
+            <td className="muted" title={e.createdAt}>
+              {new Date(e.createdAt).toLocaleString()}
+            </td>
+            <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
+            <td className="mono">{e.action}</td>
+            <td className="small">
+              {e.targetType && <span className="muted">{e.targetType} </span>}
+              <span className="mono">{e.targetId}</span>
+            </td>
+            <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
+              {summary(e.details)}
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import type { PlanInfo } from "@burstflare/sdk/schemas/workspaces";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
-import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { ArrowRightIcon, CodeIcon, PlusIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
 import { EmptyState, Skeleton } from "../../components/states";
@@ -118,10 +118,7 @@ export function DashboardPageView({
       <div className="dashboard-grid">
         <div className="stack">
           <DashboardListCard
-            icon={<ServerIcon size={16} />}
-            title="Sessions"
-            linkTo="/sessions"
-            linkLabel="All sessions"
+            area="/sessions"
             loading={sessions.loading}
             error={sessions.error}
             onRetry={sessions.refetch}

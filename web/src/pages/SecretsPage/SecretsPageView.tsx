@@ -2,12 +2,12 @@ import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { DataTable } from "../../components/DataTable";
+import { TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
-import { CardList, EmptyState, ErrorState } from "../../components/states";
+import { EmptyState, ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -18,6 +18,8 @@ interface Props {
   save: { run: (input: { name: string; value: string }, done: () => void) => void; pending: boolean; error: unknown };
   remove: { run: (name: string) => void; pending: boolean; error: unknown };
 }
+
+const TABLE = { testId: "secrets-table", columns: ["Name", "Value", { label: "Updated", hideSm: true }], actions: true } as const;
 
 export function SecretsPageView({ secrets, loading, error, canWrite, save, remove }: Props) {
   const [name, setName] = useState("");
@@ -73,33 +75,31 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
         </section>
       )}
 
-      <CardList
+      <TableCard
         loading={loading}
         error={error}
+        table={TABLE}
         skeletonLines={3}
         actionError={remove.error}
-        isEmpty={!secrets?.length}
+        rows={secrets}
         empty={
           <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
             API keys, tokens and connection strings your sessions need.
           </EmptyState>
         }
-      >
-        <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
-          {secrets?.map((s) => (
-            <tr key={s.name} data-secret={s.name}>
-              <td className="mono">{s.name}</td>
-              <td className="muted" aria-label="hidden value">
-                ••••••••
-              </td>
-              <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
-              <td style={{ textAlign: "right" }}>
-                {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </CardList>
+        renderRow={(s) => (
+          <tr key={s.name} data-secret={s.name}>
+            <td className="mono">{s.name}</td>
+            <td className="muted" aria-label="hidden value">
+              ••••••••
+            </td>
+            <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
+            <td style={{ textAlign: "right" }}>
+              {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
+            </td>
+          </tr>
+        )}
+      />
 
       <ConfirmDialog
         open={deleting !== null}
