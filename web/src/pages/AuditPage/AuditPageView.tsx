@@ -4,7 +4,7 @@ import type { AuditFilters } from "../../api/queries/audit";
 import { LoadMore, TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { Select } from "../../components/Select";
 import { EmptyState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
@@ -60,9 +60,7 @@ export function AuditPageView(p: Props) {
   };
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when." />
-
+    <Page title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when.">
       <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={apply} data-testid="audit-filters">
         <FormField label="Action starts with" style={{ flex: 1, minWidth: 160 }}>
           <TextInput placeholder="session." value={action} onValue={setAction} maxLength={100} />
@@ -120,6 +118,6 @@ export function AuditPageView(p: Props) {
           </tr>
         )}
       />
-    </div>
+    </Page>
   );
 }

@@ -3,7 +3,7 @@ import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import { TableCard } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { EmptyState, ErrorAlert } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
@@ -31,8 +31,7 @@ const TABLE = {
 
 export function BuildsPageView({ builds, status, canRetry, retrying, retryError, onStatus, onRetryBuild, ...list }: Props) {
   return (
-    <div className="stack" style={{ gap: "1rem" }}>
-      <PageHeader title="Builds" description="Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact." />
+    <Page gap="1rem" title="Builds" description="Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact.">
       <div className="segmented" role="tablist" aria-label="Filter by status" data-testid="build-filters">
         {[undefined, ...BUILD_STATES].map((s) => (
           <button
@@ -84,6 +83,6 @@ export function BuildsPageView({ builds, status, canRetry, retrying, retryError,
           </tr>
         )}
       />
-    </div>
+    </Page>
   );
 }

@@ -7,7 +7,7 @@ import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { PlusIcon, UsersIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { Select } from "../../components/Select";
 import { CardList, EmptyState, ErrorState } from "../../components/states";
 
@@ -67,9 +67,7 @@ export function MembersPageView(p: Props) {
   const canTouch = (m: Member) => p.canManage && (m.role !== "owner" || p.me?.role === "owner");
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader title="Members" description="Who can use this workspace, and what each role may do." />
-
+    <Page title="Members" description="Who can use this workspace, and what each role may do.">
       <CardList
         loading={p.membersLoading}
         error={p.membersError}
@@ -212,6 +210,6 @@ export function MembersPageView(p: Props) {
       >
         They lose access to this workspace at once.
       </ConfirmDialog>
-    </div>
+    </Page>
   );
 }

@@ -6,7 +6,7 @@ import { TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { EmptyState, ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
@@ -39,12 +39,10 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
   };
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader
-        title="Secrets"
-        description="Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you save them."
-      />
-
+    <Page
+      title="Secrets"
+      description="Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you save them."
+    >
       {canWrite && (
         <section className="card">
           <h2>Set a secret</h2>
@@ -115,6 +113,6 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
       >
         Sessions started from now on will not have it; running sessions keep their environment until restarted.
       </ConfirmDialog>
-    </div>
+    </Page>
   );
 }

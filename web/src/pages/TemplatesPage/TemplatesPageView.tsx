@@ -2,7 +2,7 @@ import type { Template } from "@burstflare/sdk/schemas/templates";
 import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { EmptyState, ErrorAlert } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
@@ -32,18 +32,18 @@ export function TemplatesPageView({ templates, canWrite, creating, createError, 
   const [description, setDescription] = useState("");
 
   return (
-    <div className="stack" style={{ gap: "1rem" }}>
-      <PageHeader
-        title="Templates"
-        description="Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version."
-      >
-        {canWrite && (
+    <Page
+      gap="1rem"
+      title="Templates"
+      description="Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version."
+      actions={
+        canWrite && (
           <button type="button" className="btn btn-primary" onClick={() => setFormOpen((o) => !o)} aria-expanded={formOpen}>
             <PlusIcon /> New template
           </button>
-        )}
-      </PageHeader>
-
+        )
+      }
+    >
       {formOpen && (
         <form
           className="card stack"
@@ -109,6 +109,6 @@ export function TemplatesPageView({ templates, canWrite, creating, createError, 
           </tr>
         )}
       />
-    </div>
+    </Page>
   );
 }
