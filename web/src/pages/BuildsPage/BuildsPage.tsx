@@ -16,8 +16,8 @@ export function BuildsPage() {
   const canRetry = useCan("builds.write");
   return (
     <BuildsPageView
-      builds={query.data}
       {...queryStatus(query)}
+      builds={query.data}
       status={status}
       canRetry={canRetry}
       retrying={retry.isPending ? (retry.variables ?? null) : null}
