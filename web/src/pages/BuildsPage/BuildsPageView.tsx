@@ -4,21 +4,18 @@ import { Link } from "react-router";
 import { TableCard } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
 import { Page } from "../../components/PageHeader";
-import { EmptyState, ErrorAlert } from "../../components/states";
+import { EmptyState, ErrorAlert, type QueryStatusProps } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
 
-interface Props {
+interface Props extends QueryStatusProps {
   builds: Build[] | undefined;
-  loading: boolean;
-  error: unknown;
   status: BuildState | undefined;
   canRetry: boolean;
   retrying: string | null;
   retryError: string | null;
   onStatus: (status: BuildState | undefined) => void;
   onRetryBuild: (id: string) => void;
-  onRetry: () => void;
 }
 
 const RETRYABLE: readonly BuildState[] = ["failed", "dead_lettered"];

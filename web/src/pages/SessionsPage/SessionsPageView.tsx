@@ -7,19 +7,16 @@ import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { Select } from "../../components/Select";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { EmptyState } from "../../components/states";
+import { EmptyState, type QueryStatusProps } from "../../components/states";
 import { timeAgo } from "../../components/time";
 
-interface Props {
+interface Props extends QueryStatusProps {
   sessions: Session[] | undefined;
-  loading: boolean;
-  error: unknown;
   templateNames: Record<string, string>;
   canCreate: boolean;
   /** Start/stop/restart/delete; hidden for roles the permission table refuses. */
   canLifecycle?: boolean;
   onNew: () => void;
-  onRetry: () => void;
   /** Server-side filters (state, name search) and the next page, when the page wires them. */
   filters?: SessionListFilters;
   onFilters?: (filters: SessionListFilters) => void;

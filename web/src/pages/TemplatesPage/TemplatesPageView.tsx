@@ -3,22 +3,19 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
 import { Page } from "../../components/PageHeader";
-import { EmptyState, ErrorAlert } from "../../components/states";
+import { EmptyState, ErrorAlert, type QueryStatusProps } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
 import { TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 
-interface Props {
+interface Props extends QueryStatusProps {
   templates: Template[] | undefined;
-  loading: boolean;
-  error: unknown;
   canWrite: boolean;
   creating: boolean;
   createError: string | null;
   onCreate: (input: { name: string; description?: string }) => void;
-  onRetry: () => void;
 }
 
 const TABLE = {
