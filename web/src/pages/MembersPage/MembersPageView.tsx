@@ -1,7 +1,7 @@
 import type { Invite, Member } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES, type Role } from "@burstflare/sdk/states";
 import { type FormEvent, useState } from "react";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ConfirmRemoval } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
@@ -196,20 +196,16 @@ export function MembersPageView(p: Props) {
         </section>
       )}
 
-      <ConfirmDialog
-        open={removing !== null}
+      <ConfirmRemoval
+        subject={removing}
         title={`Remove ${removing?.email}?`}
         confirmLabel="Remove"
-        danger
         busy={p.removeMember.pending}
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          if (removing) p.removeMember.run(removing.userId);
-          setRemoving(null);
-        }}
+        onClose={() => setRemoving(null)}
+        onConfirm={(member) => p.removeMember.run(member.userId)}
       >
         They lose access to this workspace at once.
-      </ConfirmDialog>
+      </ConfirmRemoval>
     </Page>
   );
 }

@@ -1,7 +1,7 @@
 import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ConfirmRemoval } from "../../components/ConfirmDialog";
 import { TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
@@ -99,20 +99,16 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
         )}
       />
 
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmRemoval
+        subject={deleting}
         title={`Delete ${deleting}?`}
         confirmLabel="Delete"
-        danger
         busy={remove.pending}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) remove.run(deleting);
-          setDeleting(null);
-        }}
+        onClose={() => setDeleting(null)}
+        onConfirm={remove.run}
       >
         Sessions started from now on will not have it; running sessions keep their environment until restarted.
-      </ConfirmDialog>
+      </ConfirmRemoval>
     </Page>
   );
 }
