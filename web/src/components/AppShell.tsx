@@ -4,6 +4,7 @@ import { useIsOperator } from "../api/queries/admin";
 import { AccountMenu } from "../auth/AccountMenu";
 import { ThemeToggle } from "../theme/ThemeToggle";
 import { HealthBadge } from "./HealthBadge";
+import { ExpandButton } from "./IconButton";
 import { BoltIcon, MenuIcon } from "./icons";
 import { NAV_ITEMS } from "./nav-items";
 import { ShortcutsDialog } from "./ShortcutsDialog";
@@ -40,15 +41,9 @@ export function AppShell() {
       </div>
       <header className="app-header">
         <div className="app-header-left">
-          <button
-            type="button"
-            className="icon-btn nav-toggle"
-            aria-label="Toggle navigation"
-            aria-expanded={navOpen}
-            onClick={() => setNavOpen((v) => !v)}
-          >
+          <ExpandButton className="icon-btn nav-toggle" aria-label="Toggle navigation" expanded={navOpen} onExpanded={setNavOpen}>
             <MenuIcon />
-          </button>
+          </ExpandButton>
           <WorkspaceSwitcher />
         </div>
         <div className="app-header-right">

@@ -71,3 +71,31 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
     </DialogShell>
   );
 }
+
+/**
+ * Asks before removing `subject` (null: closed). Either button closes it through `onClose`;
+ * confirming also hands the subject to `onConfirm`.
+ */
+export function ConfirmRemoval<T>({
+  subject,
+  onClose,
+  onConfirm,
+  ...dialog
+}: Omit<Props, "open" | "danger" | "onConfirm" | "onCancel"> & {
+  subject: T | null;
+  onClose: () => void;
+  onConfirm: (subject: T) => void;
+}) {
+  return (
+    <ConfirmDialog
+      {...dialog}
+      open={subject !== null}
+      danger
+      onCancel={onClose}
+      onConfirm={() => {
+        onClose();
+        if (subject !== null) onConfirm(subject);
+      }}
+    />
+  );
+}

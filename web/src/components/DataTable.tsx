@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { CardList } from "./states";
 
 /** A header cell: its label, or the label and `hideSm` for a column small screens leave out. */
 type Column = string | { label: string; hideSm: true };
@@ -14,7 +15,7 @@ export function DataTable({
   children,
 }: {
   testId?: string;
-  columns: Column[];
+  columns: readonly Column[];
   actions?: boolean;
   children: ReactNode;
 }) {
@@ -38,6 +39,31 @@ export function DataTable({
         <tbody>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * A list page's table in a flush card: CardList's loading, error and empty states (empty: no `rows`),
+ * else a DataTable (`table`) with one `renderRow` per row, then `children` (e.g. LoadMore).
+ */
+export function TableCard<T>({
+  table,
+  rows,
+  renderRow,
+  children,
+  ...list
+}: Omit<Parameters<typeof CardList>[0], "isEmpty" | "children"> & {
+  table: Omit<Parameters<typeof DataTable>[0], "children">;
+  rows: readonly T[] | undefined;
+  /** One `<tr>`, keyed. */
+  renderRow: (row: T) => ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <CardList {...list} isEmpty={!rows?.length}>
+      <DataTable {...table}>{rows?.map(renderRow)}</DataTable>
+      {children}
+    </CardList>
   );
 }
 

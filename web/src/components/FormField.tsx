@@ -1,4 +1,4 @@
-import type { CSSProperties, ReactNode } from "react";
+import type { ComponentProps, CSSProperties, ReactNode } from "react";
 
 /** One labelled form row: the label text above its control (clicking the label focuses it). */
 export function FormField({ label, style, children }: { label: ReactNode; style?: CSSProperties; children: ReactNode }) {
@@ -8,5 +8,18 @@ export function FormField({ label, style, children }: { label: ReactNode; style?
       <span className="field-label">{label}</span>
       {children}
     </label>
+  );
+}
+
+/** A form the page handles: `onSubmit` runs instead of the browser's submit. */
+export function Form({ onSubmit, ...props }: Omit<ComponentProps<"form">, "onSubmit"> & { onSubmit: () => void }) {
+  return (
+    <form
+      {...props}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    />
   );
 }

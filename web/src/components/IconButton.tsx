@@ -1,4 +1,4 @@
-import type { MouseEventHandler, ReactNode } from "react";
+import type { ComponentProps, MouseEventHandler, ReactNode } from "react";
 import { TrashIcon } from "./icons";
 
 interface Props {
@@ -24,4 +24,13 @@ export function TrashButton({ size, ...props }: Props & { size?: number }) {
       <TrashIcon size={size} />
     </IconButton>
   );
+}
+
+/** A button that shows and hides something (the navigation, a menu); `aria-expanded` says which it is now. */
+export function ExpandButton({
+  expanded,
+  onExpanded,
+  ...props
+}: Omit<ComponentProps<"button">, "type" | "onClick"> & { expanded: boolean; onExpanded: (expanded: boolean) => void }) {
+  return <button type="button" {...props} aria-expanded={expanded} onClick={() => onExpanded(!expanded)} />;
 }

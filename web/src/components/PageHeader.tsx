@@ -22,3 +22,24 @@ export function PageHeader({
     </div>
   );
 }
+
+/** A page: its header (with `actions` on the right), then its sections, `gap` apart. */
+export function Page({
+  gap = "1.25rem",
+  actions,
+  children,
+  ...header
+}: {
+  title: ReactNode;
+  description: ReactNode;
+  gap?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="stack" style={{ gap }}>
+      <PageHeader {...header}>{actions}</PageHeader>
+      {children}
+    </div>
+  );
+}

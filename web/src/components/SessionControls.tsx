@@ -8,6 +8,16 @@ import { errorLine } from "./states";
 const LABEL: Record<SessionAction, string> = { start: "Start", stop: "Stop", restart: "Restart", delete: "Delete" };
 const ICON = { start: PlayIcon, stop: StopIcon, restart: RestartIcon, delete: TrashIcon } as const;
 
+/** The actions that ask first (delete loses the session, restart ends running processes), and what they ask. */
+const CONFIRM: Partial<Record<SessionAction, { label: string; danger?: boolean; body: string }>> = {
+  delete: {
+    label: "Delete session",
+    danger: true,
+    body: "The session's runtime and its files are removed. Snapshots you took stay in the workspace until you delete them.",
+  },
+  restart: { label: "Restart", body: "Running processes and open terminals end; files in persisted paths are kept." },
+};
+
 interface Props {
   session: Pick<Session, "id" | "name" | "state">;
   /** Icon-only buttons for table rows. */
@@ -19,7 +29,7 @@ interface Props {
 
 /**
  * Start / stop / restart / delete for one session. Buttons follow the state; delete and
- * restart ask first (delete loses the session, restart ends running processes).
+ * restart ask first (CONFIRM).
  */
 export function SessionControls({ session, compact, canLifecycle = true, onDeleted }: Props) {
   const mutation = useSessionAction();
@@ -32,7 +42,8 @@ export function SessionControls({ session, compact, canLifecycle = true, onDelet
     setConfirming(null);
     mutation.mutate({ id: session.id, action }, { onSuccess: () => action === "delete" && onDeleted?.() });
   };
-  const click = (action: SessionAction) => (action === "delete" || action === "restart" ? setConfirming(action) : run(action));
+  const click = (action: SessionAction) => (CONFIRM[action] ? setConfirming(action) : run(action));
+  const dialog = confirming && CONFIRM[confirming];
 
   return (
     <div className="row session-controls" style={{ gap: compact ? 2 : 8 }}>
@@ -71,23 +82,14 @@ export function SessionControls({ session, compact, canLifecycle = true, onDelet
           </span>
         ))}
       <ConfirmDialog
-        open={confirming === "delete"}
-        title={`Delete ${session.name}?`}
-        confirmLabel="Delete session"
-        danger
-        onConfirm={() => run("delete")}
+        open={!!dialog}
+        title={confirming ? `${LABEL[confirming]} ${session.name}?` : ""}
+        confirmLabel={dialog?.label ?? ""}
+        danger={dialog?.danger}
+        onConfirm={() => confirming && run(confirming)}
         onCancel={() => setConfirming(null)}
       >
-        The session's runtime and its files are removed. Snapshots you took stay in the workspace until you delete them.
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={confirming === "restart"}
-        title={`Restart ${session.name}?`}
-        confirmLabel="Restart"
-        onConfirm={() => run("restart")}
-        onCancel={() => setConfirming(null)}
-      >
-        Running processes and open terminals end; files in persisted paths are kept.
+        {dialog?.body}
       </ConfirmDialog>
     </div>
   );

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { latencyQuery, useSetStartOnIntent } from "../api/queries/shares";
 import { DotfilesRun } from "./DotfilesRun";
 import { BoltIcon } from "./icons";
-import { describeError } from "./states";
+import { describeError, ErrorAlert } from "./states";
 
 const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
 
@@ -59,11 +59,7 @@ export function SessionStartupCard({ session, canEdit }: { session: Session; can
           </span>
         </span>
       </label>
-      {toggle.isError && (
-        <div className="alert alert-error" role="alert">
-          {describeError(toggle.error).detail}
-        </div>
-      )}
+      <ErrorAlert>{toggle.isError && describeError(toggle.error).detail}</ErrorAlert>
       <h3 className="small" style={{ margin: "1rem 0 0.25rem" }}>
         Start and wake latency, last 24 hours
       </h3>

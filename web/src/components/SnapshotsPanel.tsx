@@ -2,7 +2,7 @@ import type { Session } from "@burstflare/sdk/schemas/sessions";
 import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import type { SessionState } from "@burstflare/sdk/states";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import {
   snapshotContentURL,
   snapshotsQuery,
@@ -97,6 +97,48 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
     }
   };
 
+  // The confirmation of the action picked in the table (one dialog: one action is pending at a time).
+  const dialog: { title: string; confirmLabel: string; danger?: boolean; body: ReactNode } | null = !pending
+    ? null
+    : {
+        restore: {
+          title: "Restore this snapshot?",
+          confirmLabel: "Restore",
+          body: running
+            ? "The session's current persisted files are saved first as a safety snapshot, then replaced by this snapshot."
+            : "This snapshot becomes the restore point: the session starts from it next time. The current restore point stays in the list.",
+        },
+        delete: {
+          title: "Delete this snapshot?",
+          confirmLabel: "Delete snapshot",
+          danger: true,
+          body: pending.snapshot.restorePoint
+            ? "This is the restore point: the session will start from the snapshot before it. The archive is removed for good."
+            : "The archive is removed for good.",
+        },
+        "new-session": {
+          title: "Restore into a new session",
+          confirmLabel: "Create session",
+          body: (
+            <FormField label="New session name">
+              <input
+                className="input mono"
+                aria-label="New session name"
+                aria-invalid={nameInvalid}
+                value={newName}
+                onChange={(e) => {
+                  setNewName(e.target.value);
+                  setNameInvalid(false);
+                }}
+              />
+              <span className="field-hint" style={nameInvalid ? { color: "var(--bad)" } : undefined}>
+                Lowercase letters, digits and dashes (up to 48). It starts from this snapshot.
+              </span>
+            </FormField>
+          ),
+        },
+      }[pending.kind];
+
   return (
     <section className="card" data-testid="snapshots-panel">
       <div className="card-header">
@@ -156,50 +198,14 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
         />
       )}
       <ConfirmDialog
-        open={pending?.kind === "restore"}
-        title="Restore this snapshot?"
-        confirmLabel="Restore"
+        open={dialog !== null}
+        title={dialog?.title ?? ""}
+        confirmLabel={dialog?.confirmLabel ?? ""}
+        danger={dialog?.danger}
         onConfirm={confirm}
         onCancel={() => setPending(null)}
       >
-        {running
-          ? "The session's current persisted files are saved first as a safety snapshot, then replaced by this snapshot."
-          : "This snapshot becomes the restore point: the session starts from it next time. The current restore point stays in the list."}
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={pending?.kind === "delete"}
-        title="Delete this snapshot?"
-        confirmLabel="Delete snapshot"
-        danger
-        onConfirm={confirm}
-        onCancel={() => setPending(null)}
-      >
-        {pending?.snapshot.restorePoint
-          ? "This is the restore point: the session will start from the snapshot before it. The archive is removed for good."
-          : "The archive is removed for good."}
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={pending?.kind === "new-session"}
-        title="Restore into a new session"
-        confirmLabel="Create session"
-        onConfirm={confirm}
-        onCancel={() => setPending(null)}
-      >
-        <FormField label="New session name">
-          <input
-            className="input mono"
-            aria-label="New session name"
-            aria-invalid={nameInvalid}
-            value={newName}
-            onChange={(e) => {
-              setNewName(e.target.value);
-              setNameInvalid(false);
-            }}
-          />
-          <span className="field-hint" style={nameInvalid ? { color: "var(--bad)" } : undefined}>
-            Lowercase letters, digits and dashes (up to 48). It starts from this snapshot.
-          </span>
-        </FormField>
+        {dialog?.body}
       </ConfirmDialog>
     </section>
   );

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useCreateWorkspace, useSwitchWorkspace, workspacesQuery } from "../api/queries/workspaces";
+import { ExpandButton } from "./IconButton";
 import { CheckIcon, ChevronDownIcon, PlusIcon, UsersIcon } from "./icons";
 import { describeError } from "./states";
 import { TextInput } from "./TextInput";
@@ -57,12 +58,11 @@ export function WorkspaceSwitcher() {
 
   return (
     <div className="ws-switcher" ref={rootRef} data-testid="workspace-switcher">
-      <button
-        type="button"
+      <ExpandButton
         className="ws-switcher-button"
         aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen((v) => !v)}
+        expanded={open}
+        onExpanded={setOpen}
         aria-label={`Switch workspace (current: ${current?.name}, ${current?.role})`}
         title="Switch workspace"
       >
@@ -74,7 +74,7 @@ export function WorkspaceSwitcher() {
           {current?.role}
         </span>
         {switcher.isPending ? <span className="spinner" aria-hidden /> : <ChevronDownIcon size={14} />}
-      </button>
+      </ExpandButton>
       {open && (
         <div className="ws-switcher-menu" role="menu" aria-label="Workspaces">
           {workspaces.map((w) => (

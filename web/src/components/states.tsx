@@ -66,6 +66,23 @@ export function describeError(error: unknown): { title: string; detail: string }
 }
 
 /** An error as one line of text, for the places too small for an ErrorState. */
+/** The loading, error and retry props of a view fed by one query. */
+export interface QueryStatusProps {
+  loading: boolean;
+  error: unknown;
+  onRetry: () => void;
+}
+
+/** A view's QueryStatusProps from the query behind it. */
+export function queryStatus(query: { isPending: boolean; error: unknown; refetch: () => unknown }): QueryStatusProps {
+  return { loading: query.isPending, error: query.error, onRetry: () => query.refetch() };
+}
+
+/** A detail view before its record is there: the skeleton while loading, else the error (or `missing`) with Retry. */
+export function QueryPending({ loading, error, onRetry, missing }: QueryStatusProps & { missing?: Error }) {
+  return loading ? <Skeleton lines={6} /> : <ErrorState error={error ?? missing} onRetry={onRetry} />;
+}
+
 export function errorLine(error: unknown): string {
   return `${describeError(error).title}: ${error instanceof Error ? error.message : ""}`;
 }

@@ -1,32 +1,23 @@
 import type { Workspace } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { QueryClient } from "@tanstack/react-query";
+import { screen, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { workspacesQuery } from "../../src/api/queries/workspaces";
 import { DotfilesRun } from "../../src/components/DotfilesRun";
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+import { json, renderWithClient, resetAfterEach } from "../helpers";
 
 function renderWith(body: unknown, role: Role = "member"): { qc: QueryClient; fetch: ReturnType<typeof vi.fn> } {
   const qc = new QueryClient();
   qc.setQueryData(workspacesQuery().queryKey, [{ id: "ws_1", name: "w", role, current: true } as unknown as Workspace]);
   const fetch = vi.fn(async () => json(200, body));
   vi.stubGlobal("fetch", fetch);
-  render(
-    <QueryClientProvider client={qc}>
-      <DotfilesRun sessionId="ses_1" />
-    </QueryClientProvider>,
-  );
+  renderWithClient(<DotfilesRun sessionId="ses_1" />, qc);
   return { qc, fetch };
 }
 
 describe("dotfiles in the startup card", () => {
-  afterEach(() => {
-    cleanup();
-    vi.unstubAllGlobals();
-  });
+  resetAfterEach();
 
   it("shows the last run's status and output", async () => {
     renderWith({

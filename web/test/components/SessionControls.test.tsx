@@ -1,15 +1,13 @@
 import type { Session } from "@burstflare/sdk/schemas/sessions";
 import type { SessionState } from "@burstflare/sdk/states";
-import { QueryClient, QueryClientProvider, useInfiniteQuery } from "@tanstack/react-query";
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { QueryClient, useInfiniteQuery } from "@tanstack/react-query";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { flattenList, sessionKeys, sessionsQuery } from "../../src/api/queries/sessions";
 import { makeSession } from "../../src/api/session-fixture";
 import { SessionControls } from "../../src/components/SessionControls";
 import { SessionStateBadge } from "../../src/components/SessionStateBadge";
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+import { json, renderWithClient, resetAfterEach } from "../helpers";
 
 /** The list as a page shows it: state badge + controls per row, both fed from the query cache. */
 function Harness() {
@@ -31,12 +29,7 @@ function renderWith(sessions: Session[]) {
     defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY, refetchInterval: false } },
   });
   qc.setQueryData(sessionKeys.list(), { pages: [{ sessions, nextCursor: null }], pageParams: [null] });
-  render(
-    <QueryClientProvider client={qc}>
-      <Harness />
-    </QueryClientProvider>,
-  );
-  return qc;
+  return renderWithClient(<Harness />, qc);
 }
 
 /** A fetch whose answers the test releases by hand, to look at the screen in between. */
@@ -56,10 +49,7 @@ const buttons = () =>
     .map((b) => b.getAttribute("data-action"))
     .filter(Boolean);
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+resetAfterEach();
 
 describe("SessionControls", () => {
   it.each<[SessionState, string[]]>([

@@ -1,10 +1,11 @@
 import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import type { SessionState } from "@burstflare/sdk/states";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { QueryClient } from "@tanstack/react-query";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { snapshotKeys } from "../../src/api/queries/snapshots";
 import { SnapshotsPanel } from "../../src/components/SnapshotsPanel";
+import { json, renderWithClient, resetAfterEach } from "../helpers";
 
 function snap(over: Partial<Snapshot> = {}): Snapshot {
   return {
@@ -23,9 +24,6 @@ function snap(over: Partial<Snapshot> = {}): Snapshot {
     ...over,
   };
 }
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 /**
  * A fetch whose mutation answers the test releases by hand; the list refetch that follows a
@@ -55,18 +53,10 @@ function renderPanel(snapshots: Snapshot[], state: SessionState = "running", can
     defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY, refetchInterval: false } },
   });
   qc.setQueryData(snapshotKeys.list("ses_1"), snapshots);
-  render(
-    <QueryClientProvider client={qc}>
-      <SnapshotsPanel session={{ id: "ses_1", name: "calm-otter", state }} canWrite={canWrite} />
-    </QueryClientProvider>,
-  );
-  return qc;
+  return renderWithClient(<SnapshotsPanel session={{ id: "ses_1", name: "calm-otter", state }} canWrite={canWrite} />, qc);
 }
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+resetAfterEach();
 
 describe("SnapshotsPanel", () => {
   it("lists snapshots with kind, label, size, hash, status and the restore point", () => {

@@ -5,6 +5,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { client, returns } from "../client";
 import { meQuery } from "./auth";
 import { buildKeys } from "./builds";
+import { listQuery } from "./list";
 
 export function useIsOperator(): boolean {
   return useQuery({ ...meQuery(), select: (me) => me.isOperator }).data ?? false;
@@ -16,20 +17,16 @@ const adminKeys = {
   deleted: ["admin", "deleted"] as const,
 };
 
+/** Deleted things still inside the retention window, restorable by an operator. */
+export const deletedItemsQuery = () =>
+  queryOptions({ ...listQuery<DeletedItem>(adminKeys.deleted, "GET /api/admin/deleted", "items"), retry: false });
+
 /** GET /api/admin/report: fleet health across workspaces, dead-lettered builds included. */
 export const adminReportQuery = () =>
   queryOptions({
     queryKey: adminKeys.report,
     queryFn: () => client.call("GET /api/admin/report", { schema: adminReportSchema }),
     refetchInterval: 15_000,
-    retry: false,
-  });
-
-/** Deleted things still inside the retention window, restorable by an operator. */
-export const deletedItemsQuery = () =>
-  queryOptions({
-    queryKey: adminKeys.deleted,
-    queryFn: async () => (await client.call("GET /api/admin/deleted", { returns: returns<{ items: DeletedItem[] }>() })).items,
     retry: false,
   });
 

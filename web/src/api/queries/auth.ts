@@ -17,6 +17,7 @@ import {
 import { browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService } from "@simplewebauthn/browser";
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { client, returns } from "../client";
+import { listQuery } from "./list";
 
 /**
  * Accounts and sign-in. Passkey ceremonies live here too: they are two API calls
@@ -48,31 +49,15 @@ export const authConfigQuery = () =>
     queryFn: () => client.call("GET /api/auth/config", { schema: authConfigSchema }),
     staleTime: 5 * 60_000,
   });
-export const passkeysQuery = () =>
-  queryOptions({
-    queryKey: authKeys.passkeys,
-    queryFn: async () => (await client.call("GET /api/auth/passkeys", { returns: returns<{ passkeys: Passkey[] }>() })).passkeys,
-  });
-export const signInsQuery = () =>
-  queryOptions({
-    queryKey: authKeys.signIns,
-    queryFn: async () => (await client.call("GET /api/auth/sign-ins", { returns: returns<{ signIns: SignIn[] }>() })).signIns,
-  });
-export const apiTokensQuery = () =>
-  queryOptions({
-    queryKey: authKeys.tokens,
-    queryFn: async () => (await client.call("GET /api/auth/tokens", { returns: returns<{ tokens: ApiToken[] }>() })).tokens,
-  });
-export const sshKeysQuery = () =>
-  queryOptions({
-    queryKey: authKeys.sshKeys,
-    queryFn: async () => (await client.call("GET /api/auth/ssh-keys", { returns: returns<{ keys: SSHKey[] }>() })).keys,
-  });
 export const recoveryStatusQuery = () =>
   queryOptions({
     queryKey: authKeys.recovery,
     queryFn: () => client.call("GET /api/auth/recovery-codes", { returns: returns<{ remaining: number }>() }),
   });
+export const passkeysQuery = () => listQuery<Passkey>(authKeys.passkeys, "GET /api/auth/passkeys", "passkeys");
+export const signInsQuery = () => listQuery<SignIn>(authKeys.signIns, "GET /api/auth/sign-ins", "signIns");
+export const apiTokensQuery = () => listQuery<ApiToken>(authKeys.tokens, "GET /api/auth/tokens", "tokens");
+export const sshKeysQuery = () => listQuery<SSHKey>(authKeys.sshKeys, "GET /api/auth/ssh-keys", "keys");
 
 type Options = Parameters<typeof startRegistration>[0]["optionsJSON"];
 type RequestOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];

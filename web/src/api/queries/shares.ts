@@ -8,6 +8,7 @@ import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { queryOptions, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { client, returns } from "../client";
+import { sessionListQuery } from "./list";
 import { useRefetchingMutation } from "./mutation";
 import { sessionKeys } from "./sessions";
 import { useMyUserId, useRole } from "./workspaces";
@@ -20,24 +21,13 @@ const shareKeys = {
 };
 
 export const sharesQuery = (sessionId: string) =>
-  queryOptions({
-    queryKey: shareKeys.list(sessionId),
-    queryFn: async () =>
-      (await client.call("GET /api/sessions/{sessionId}/shares", { params: { sessionId }, returns: returns<{ shares: Share[] }>() }))
-        .shares,
-  });
+  sessionListQuery<Share>(shareKeys.list(sessionId), "GET /api/sessions/{sessionId}/shares", sessionId, "shares");
 
 export const shareAccessQuery = (sessionId: string) =>
   queryOptions({
-    queryKey: shareKeys.access(sessionId),
-    queryFn: async () =>
-      (
-        await client.call("GET /api/sessions/{sessionId}/share-access", {
-          params: { sessionId },
-          query: { limit: 100 },
-          returns: returns<{ entries: ShareAccess[] }>(),
-        })
-      ).entries,
+    ...sessionListQuery<ShareAccess>(shareKeys.access(sessionId), "GET /api/sessions/{sessionId}/share-access", sessionId, "entries", {
+      limit: 100,
+    }),
     refetchInterval: 10_000,
   });
 

@@ -3,6 +3,7 @@ import type { RestoreIntoNewSessionBody, Snapshot } from "@burstflare/sdk/schema
 import { restoreSnapshotResult, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
+import { sessionListQuery } from "./list";
 import { useRefetchingMutation } from "./mutation";
 import { sessionKeys } from "./sessions";
 
@@ -18,14 +19,7 @@ export const snapshotContentURL = (sessionId: string, snapshotId: string) => `${
 
 export const snapshotsQuery = (sessionId: string) =>
   queryOptions({
-    queryKey: snapshotKeys.list(sessionId),
-    queryFn: async () =>
-      (
-        await client.call("GET /api/sessions/{sessionId}/snapshots", {
-          params: { sessionId },
-          returns: returns<{ snapshots: Snapshot[] }>(),
-        })
-      ).snapshots,
+    ...sessionListQuery<Snapshot>(snapshotKeys.list(sessionId), "GET /api/sessions/{sessionId}/snapshots", sessionId, "snapshots"),
     // A pending upload finishes on its own; poll while one is shown.
     refetchInterval: (query) => (query.state.data?.some((s) => s.status === "pending") ? 2_000 : 30_000),
   });

@@ -4,6 +4,7 @@ import { createVersionResponse, templateDetailSchema, templateSchema, uploadGran
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
 import { uploadWithProgress } from "../upload";
+import { listQuery } from "./list";
 
 export const templateKeys = {
   all: ["templates"] as const,
@@ -12,11 +13,7 @@ export const templateKeys = {
 };
 
 export const templatesQuery = () =>
-  queryOptions({
-    queryKey: templateKeys.list(),
-    queryFn: async () => (await client.call("GET /api/templates", { returns: returns<{ templates: Template[] }>() })).templates,
-    staleTime: 10_000,
-  });
+  queryOptions({ ...listQuery<Template>(templateKeys.list(), "GET /api/templates", "templates"), staleTime: 10_000 });
 
 /** Polls while one of the versions is still building so badges and promote buttons follow. */
 export const templateQuery = (id: string) =>

@@ -4,6 +4,7 @@ import { planSchema } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
+import { listQuery } from "./list";
 import { useRefetchingMutation } from "./mutation";
 
 /**
@@ -12,8 +13,6 @@ import { useRefetchingMutation } from "./mutation";
  */
 export const workspaceKeys = {
   list: ["workspaces"] as const,
-  current: ["workspace"] as const,
-  settings: ["workspace", "settings"] as const,
   members: ["workspace", "members"] as const,
   invites: ["workspace", "invites"] as const,
   secrets: ["workspace", "secrets"] as const,
@@ -21,29 +20,13 @@ export const workspaceKeys = {
 };
 
 export const workspacesQuery = () =>
-  queryOptions({
-    queryKey: workspaceKeys.list,
-    queryFn: async () => (await client.call("GET /api/workspaces", { returns: returns<{ workspaces: Workspace[] }>() })).workspaces,
-    staleTime: 30_000,
-  });
+  queryOptions({ ...listQuery<Workspace>(workspaceKeys.list, "GET /api/workspaces", "workspaces"), staleTime: 30_000 });
 
-export const membersQuery = () =>
-  queryOptions({
-    queryKey: workspaceKeys.members,
-    queryFn: async () => (await client.call("GET /api/workspaces/current/members", { returns: returns<{ members: Member[] }>() })).members,
-  });
+export const membersQuery = () => listQuery<Member>(workspaceKeys.members, "GET /api/workspaces/current/members", "members");
 
-export const invitesQuery = () =>
-  queryOptions({
-    queryKey: workspaceKeys.invites,
-    queryFn: async () => (await client.call("GET /api/workspaces/current/invites", { returns: returns<{ invites: Invite[] }>() })).invites,
-  });
+export const invitesQuery = () => listQuery<Invite>(workspaceKeys.invites, "GET /api/workspaces/current/invites", "invites");
 
-export const secretsQuery = () =>
-  queryOptions({
-    queryKey: workspaceKeys.secrets,
-    queryFn: async () => (await client.call("GET /api/workspaces/current/secrets", { returns: returns<{ secrets: Secret[] }>() })).secrets,
-  });
+export const secretsQuery = () => listQuery<Secret>(workspaceKeys.secrets, "GET /api/workspaces/current/secrets", "secrets");
 
 export const planQuery = () =>
   queryOptions({
@@ -97,13 +80,13 @@ export function useSwitchWorkspace() {
   );
 }
 
-export function useCreateWorkspace() {
-  return useRefetchingMutation(
-    (name: string) => client.call("POST /api/workspaces", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
-    workspaceKeys.list,
-    "success",
-  );
-}
+const createWorkspace = (name: string) =>
+  client.call("POST /api/workspaces", { body: { name }, returns: returns<{ workspace: Workspace }>() });
+export const useCreateWorkspace = () => useRefetchingMutation(createWorkspace, workspaceKeys.list, "success");
+
+const renameWorkspace = (name: string) =>
+  client.call("PATCH /api/workspaces/current/settings", { body: { name }, returns: returns<{ workspace: Workspace }>() });
+export const useRenameWorkspace = () => useRefetchingMutation(renameWorkspace, workspaceKeys.list, "success");
 
 export function useAcceptInvite() {
   return useResetAfter((code: string) =>
@@ -117,15 +100,6 @@ export function useLeaveWorkspace() {
 
 export function useDeleteWorkspace() {
   return useResetAfter(() => client.call("DELETE /api/workspaces/current", { returns: returns<{ ok: true }>() }));
-}
-
-export function useRenameWorkspace() {
-  return useRefetchingMutation(
-    (name: string) =>
-      client.call("PATCH /api/workspaces/current/settings", { body: { name }, returns: returns<{ workspace: Workspace }>() }),
-    workspaceKeys.list,
-    "success",
-  );
 }
 
 export function useTransferOwnership() {
@@ -167,43 +141,21 @@ interface NewInvite {
   expiresInHours: number;
 }
 
-export function useCreateInvite() {
-  return useRefetchingMutation(
-    (input: NewInvite) =>
-      client.call("POST /api/workspaces/current/invites", { body: input, returns: returns<{ invite: Invite; code: string }>() }),
-    workspaceKeys.invites,
-    "success",
-  );
-}
+const createInvite = (input: NewInvite) =>
+  client.call("POST /api/workspaces/current/invites", { body: input, returns: returns<{ invite: Invite; code: string }>() });
+export const useCreateInvite = () => useRefetchingMutation(createInvite, workspaceKeys.invites, "success");
 
-export function useRevokeInvite() {
-  return useRefetchingMutation(
-    (id: string) =>
-      client.call("DELETE /api/workspaces/current/invites/{inviteId}", {
-        params: { inviteId: id },
-        returns: returns<{ invite: Invite }>(),
-      }),
-    workspaceKeys.invites,
-    "success",
-  );
-}
+const revokeInvite = (id: string) =>
+  client.call("DELETE /api/workspaces/current/invites/{inviteId}", { params: { inviteId: id }, returns: returns<{ invite: Invite }>() });
+export const useRevokeInvite = () => useRefetchingMutation(revokeInvite, workspaceKeys.invites, "success");
 
-export function usePutSecret() {
-  return useRefetchingMutation(
-    (input: { name: string; value: string }) =>
-      client.call("PUT /api/workspaces/current/secrets", { body: input, returns: returns<{ secret: Secret }>() }),
-    workspaceKeys.secrets,
-    "success",
-  );
-}
+const putSecret = (input: { name: string; value: string }) =>
+  client.call("PUT /api/workspaces/current/secrets", { body: input, returns: returns<{ secret: Secret }>() });
+export const usePutSecret = () => useRefetchingMutation(putSecret, workspaceKeys.secrets, "success");
 
-export function useDeleteSecret() {
-  return useRefetchingMutation(
-    (name: string) => client.call("DELETE /api/workspaces/current/secrets/{name}", { params: { name }, returns: returns<{ ok: true }>() }),
-    workspaceKeys.secrets,
-    "success",
-  );
-}
+const deleteSecret = (name: string) =>
+  client.call("DELETE /api/workspaces/current/secrets/{name}", { params: { name }, returns: returns<{ ok: true }>() });
+export const useDeleteSecret = () => useRefetchingMutation(deleteSecret, workspaceKeys.secrets, "success");
 
 export function useSetPlan() {
   const qc = useQueryClient();

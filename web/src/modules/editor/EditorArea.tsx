@@ -1,25 +1,14 @@
 import { lazy, Suspense, useEffect } from "react";
 import { CloseIcon, CodeIcon, SaveIcon } from "../../components/icons";
-import { isDirty, type OpenFile } from "./use-open-files";
+import { isDirty, type useOpenFiles } from "./use-open-files";
 
 const MonacoEditor = lazy(() => import("./MonacoEditor"));
-
-interface Props {
-  files: OpenFile[];
-  active: OpenFile | null;
-  onSelect: (path: string) => void;
-  onClose: (path: string) => void;
-  onEdit: (path: string, text: string) => void;
-  onSave: (path: string, text?: string) => void;
-  onReload: (path: string) => void;
-  onKeepMine: (path: string) => void;
-  onDismissNotice: (path: string) => void;
-}
 
 const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
 /** Open-file tabs with dirty markers, the (lazy) Monaco editor, and the changed-on-disk notices. */
-export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, onReload, onKeepMine, onDismissNotice }: Props) {
+export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles> }) {
+  const { files, active, setActivePath, close, edit, save, reload, keepMine, dismissNotice } = editor;
   // Ctrl/Cmd-S anywhere in the editor area, not only inside Monaco (e.g. focus on a tab).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -28,19 +17,19 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
       if (target?.closest(".monaco-editor")) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s" && active && document.activeElement?.closest(".editor-area")) {
         e.preventDefault();
-        onSave(active.path);
+        save(active.path);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [active, onSave]);
+  }, [active, save]);
 
   // Clear the "reloaded" note after a moment.
   useEffect(() => {
     if (!active?.notice) return;
-    const t = setTimeout(() => onDismissNotice(active.path), 4000);
+    const t = setTimeout(() => dismissNotice(active.path), 4000);
     return () => clearTimeout(t);
-  }, [active?.notice, active?.path, onDismissNotice]);
+  }, [active?.notice, active?.path, dismissNotice]);
 
   return (
     <div className="pane editor-area">
@@ -56,8 +45,8 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
                   role="tab"
                   aria-selected={f.path === active?.path}
                   className="tab-btn"
-                  onClick={() => onSelect(f.path)}
-                  onAuxClick={(e) => e.button === 1 && onClose(f.path)}
+                  onClick={() => setActivePath(f.path)}
+                  onAuxClick={(e) => e.button === 1 && close(f.path)}
                 >
                   {baseName(f.path)}
                   {dirty && (
@@ -66,7 +55,7 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
                     </span>
                   )}
                 </button>
-                <button type="button" className="tab-close" aria-label={`Close ${baseName(f.path)}`} onClick={() => onClose(f.path)}>
+                <button type="button" className="tab-close" aria-label={`Close ${baseName(f.path)}`} onClick={() => close(f.path)}>
                   <CloseIcon size={12} />
                 </button>
               </div>
@@ -77,7 +66,7 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
           <button
             type="button"
             className="btn btn-sm"
-            onClick={() => onSave(active.path)}
+            onClick={() => save(active.path)}
             disabled={!isDirty(active) || active.saving}
             title="Save (Ctrl/Cmd+S)"
             data-testid="save-file"
@@ -95,11 +84,11 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
           </span>
           <span className="row" style={{ gap: 6 }}>
             {active.conflict === "changed" && (
-              <button type="button" className="btn btn-sm" onClick={() => onReload(active.path)}>
+              <button type="button" className="btn btn-sm" onClick={() => reload(active.path)}>
                 Load disk version
               </button>
             )}
-            <button type="button" className="btn btn-sm" onClick={() => onKeepMine(active.path)}>
+            <button type="button" className="btn btn-sm" onClick={() => keepMine(active.path)}>
               Keep mine
             </button>
           </span>
@@ -134,8 +123,8 @@ export function EditorArea({ files, active, onSelect, onClose, onEdit, onSave, o
               path={active.path}
               value={active.text}
               loadVersion={active.loadVersion}
-              onChange={(t) => onEdit(active.path, t)}
-              onSave={(text) => onSave(active.path, text)}
+              onChange={(t) => edit(active.path, t)}
+              onSave={(text) => save(active.path, text)}
             />
           </Suspense>
         )}

@@ -2,7 +2,7 @@ import type { FileEntry } from "@burstflare/sdk/protocol/agent";
 import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { joinPath, parentDir, treeQuery, useDeletePath, useMakeDirectory, useRenamePath, useWriteFile } from "../../api/queries/files";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ConfirmRemoval } from "../../components/ConfirmDialog";
 import { IconButton, TrashButton } from "../../components/IconButton";
 import { ChevronDownIcon, ChevronRightIcon, FileIcon, FilePlusIcon, FolderIcon, FolderPlusIcon, PencilIcon } from "../../components/icons";
 import { describeError } from "../../components/states";
@@ -111,23 +111,17 @@ export function FileTree({ sessionId, activePath, onOpen, onRenamed, onDeleted }
           onCancelEdit={() => setEditing(null)}
         />
       </nav>
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmRemoval
+        subject={deleting}
         title={`Delete ${deleting?.name}?`}
         confirmLabel="Delete"
-        danger
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          const entry = deleting;
-          setDeleting(null);
-          if (!entry) return;
-          remove.mutate(entry.path, { onSuccess: () => onDeleted(entry.path), onError: fail });
-        }}
+        onClose={() => setDeleting(null)}
+        onConfirm={(entry) => remove.mutate(entry.path, { onSuccess: () => onDeleted(entry.path), onError: fail })}
       >
         {deleting?.type === "directory"
           ? "The folder and everything in it is removed from the workspace."
           : "The file is removed from the workspace."}
-      </ConfirmDialog>
+      </ConfirmRemoval>
     </div>
   );
 }

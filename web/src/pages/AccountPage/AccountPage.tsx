@@ -29,6 +29,7 @@ import {
   setDotfiles,
   setGitCredential,
 } from "../../api/queries/git";
+import { accountListData } from "./AccountList";
 import { AccountPageView } from "./AccountPageView";
 
 /** A mutation that refreshes the lists it changes. */
@@ -86,9 +87,7 @@ export function AccountPage() {
     <AccountPageView
       me={me.data}
       passkeys={{
-        list: passkeys.data,
-        loading: passkeys.isPending,
-        error: passkeys.error ?? add.error ?? rename.error ?? remove.error,
+        ...accountListData(passkeys, add, rename, remove),
         adding: add.isPending,
         onAdd: (name) => add.mutate(name),
         onRename: (id, name) => rename.mutate({ id, name }),
@@ -102,28 +101,22 @@ export function AccountPage() {
         onRegenerate: () => regenerate.mutate(undefined),
       }}
       signIns={{
-        list: signIns.data,
-        loading: signIns.isPending,
-        error: signIns.error ?? revoke.error ?? endAll.error,
+        ...accountListData(signIns, revoke, endAll),
         onRevoke: (id) => revoke.mutate(id),
         onRevokeAll: () => endAll.mutate(),
       }}
       tokens={{
-        list: tokens.data,
-        loading: tokens.isPending,
-        error: tokens.error ?? createToken.error ?? revokeToken.error,
+        ...accountListData(tokens, createToken, revokeToken),
         created: createToken.data?.token,
         creating: createToken.isPending,
         onCreate: (name, expiresInDays) => createToken.mutate({ name, expiresInDays }),
         onRevoke: (id) => revokeToken.mutate(id),
       }}
       sshKeys={{
-        list: sshKeys.data,
-        loading: sshKeys.isPending,
-        error: sshKeys.error ?? addKey.error ?? removeKey.error,
+        ...accountListData(sshKeys, addKey, removeKey),
         adding: addKey.isPending,
         added: addKey.isSuccess,
-        onAdd: (publicKey, name) => addKey.mutate({ publicKey, name }),
+        onAdd: (key) => addKey.mutate(key),
         onDelete: (id) => removeKey.mutate(id),
       }}
       git={{

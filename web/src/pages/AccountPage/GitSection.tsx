@@ -1,5 +1,6 @@
 import type { GitCredential } from "@burstflare/sdk/schemas/git";
 import { useEffect, useState } from "react";
+import { Form } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
 import { ErrorState, Skeleton } from "../../components/states";
@@ -63,21 +64,14 @@ export function GitSection(p: GitProps) {
           )}
         </div>
       )}
-      <form
-        className="row"
-        aria-label="Git credential"
-        onSubmit={(e) => {
-          e.preventDefault();
-          p.onSetToken(host.trim(), username.trim() || undefined, token);
-        }}
-      >
+      <Form className="row" aria-label="Git credential" onSubmit={() => p.onSetToken(host.trim(), username.trim() || undefined, token)}>
         <TextInput label="Git host" required maxLength={253} value={host} onValue={setHost} />
         <TextInput label="Git user name" placeholder="x-access-token" maxLength={200} value={username} onValue={setUsername} />
         <TextInput label="Git token" mono type="password" autoComplete="off" required maxLength={4096} value={token} onValue={setToken} />
         <button type="submit" className="btn btn-sm btn-primary" disabled={p.busy}>
           {p.credential ? "Replace token" : "Save token"}
         </button>
-      </form>
+      </Form>
       <div className="account-row" data-testid="dotfiles-status">
         {p.dotfiles ? (
           <>
@@ -93,14 +87,7 @@ export function GitSection(p: GitProps) {
           <span className="muted">No dotfiles repository.</span>
         )}
       </div>
-      <form
-        className="row"
-        aria-label="Dotfiles source"
-        onSubmit={(e) => {
-          e.preventDefault();
-          p.onSetDotfiles(url.trim(), ref.trim() || undefined);
-        }}
-      >
+      <Form className="row" aria-label="Dotfiles source" onSubmit={() => p.onSetDotfiles(url.trim(), ref.trim() || undefined)}>
         <TextInput
           label="Dotfiles repository"
           mono
@@ -115,7 +102,7 @@ export function GitSection(p: GitProps) {
         <button type="submit" className="btn btn-sm btn-primary" disabled={p.busy}>
           Save dotfiles
         </button>
-      </form>
+      </Form>
     </AccountSection>
   );
 }

@@ -4,7 +4,7 @@ import { IconButton, TrashButton } from "../../components/IconButton";
 import { KeyIcon, PencilIcon, PlusIcon } from "../../components/icons";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
-import { AccountList, type AccountListData } from "./AccountList";
+import { AccountList, type AccountListData, AccountRowText } from "./AccountList";
 import { AccountSection } from "./AccountSection";
 
 export interface PasskeysProps extends AccountListData<Passkey> {
@@ -14,10 +14,10 @@ export interface PasskeysProps extends AccountListData<Passkey> {
   onDelete: (id: string) => void;
 }
 
-export function PasskeysSection({ list, loading, error, adding, onAdd, onRename, onDelete }: PasskeysProps) {
+export function PasskeysSection({ adding, onAdd, onRename, onDelete, ...data }: PasskeysProps) {
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState("");
-  const last = (list?.length ?? 0) <= 1;
+  const last = (data.list?.length ?? 0) <= 1;
   return (
     <AccountSection
       id="passkeys"
@@ -30,8 +30,10 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
         </button>
       }
     >
-      <AccountList loading={loading} error={error} testId="passkey-list">
-        {list?.map((p) => (
+      <AccountList
+        {...data}
+        testId="passkey-list"
+        renderRow={(p) => (
           <li key={p.id} className="account-row" data-testid="passkey-row">
             {editing === p.id ? (
               <form
@@ -51,35 +53,37 @@ export function PasskeysSection({ list, loading, error, adding, onAdd, onRename,
                 </button>
               </form>
             ) : (
-              <>
-                <div className="stack" style={{ gap: 2 }}>
-                  <strong>{p.name}</strong>
-                  <span className="small muted">
-                    Added {timeAgo(p.createdAt)} · {p.lastUsedAt ? `last used ${timeAgo(p.lastUsedAt)}` : "never used"}
-                    {p.backedUp ? " · synced" : ""}
-                  </span>
-                </div>
-                <span className="spacer" />
-                <IconButton
-                  label={`Rename ${p.name}`}
-                  onClick={() => {
-                    setEditing(p.id);
-                    setDraft(p.name);
-                  }}
-                >
-                  <PencilIcon />
-                </IconButton>
-                <TrashButton
-                  label={`Delete ${p.name}`}
-                  title={last ? "Add another passkey before deleting your last one" : "Delete"}
-                  disabled={last}
-                  onClick={() => onDelete(p.id)}
-                />
-              </>
+              <AccountRowText
+                name={p.name}
+                actions={
+                  <>
+                    <IconButton
+                      label={`Rename ${p.name}`}
+                      onClick={() => {
+                        setEditing(p.id);
+                        setDraft(p.name);
+                      }}
+                    >
+                      <PencilIcon />
+                    </IconButton>
+                    <TrashButton
+                      label={`Delete ${p.name}`}
+                      title={last ? "Add another passkey before deleting your last one" : "Delete"}
+                      disabled={last}
+                      onClick={() => onDelete(p.id)}
+                    />
+                  </>
+                }
+              >
+                <span className="small muted">
+                  Added {timeAgo(p.createdAt)} · {p.lastUsedAt ? `last used ${timeAgo(p.lastUsedAt)}` : "never used"}
+                  {p.backedUp ? " · synced" : ""}
+                </span>
+              </AccountRowText>
             )}
           </li>
-        ))}
-      </AccountList>
+        )}
+      />
     </AccountSection>
   );
 }

@@ -4,17 +4,17 @@ import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
-import { AccountList, type AccountListData } from "./AccountList";
+import { AccountList, type AccountListData, AccountRowText } from "./AccountList";
 import { AccountSection } from "./AccountSection";
 
 export interface SSHKeysProps extends AccountListData<SSHKey> {
   adding: boolean;
   added: boolean;
-  onAdd: (publicKey: string, name: string | undefined) => void;
+  onAdd: (key: { publicKey: string; name?: string }) => void;
   onDelete: (id: string) => void;
 }
 
-export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onDelete }: SSHKeysProps) {
+export function SSHKeysSection({ adding, added, onAdd, onDelete, ...data }: SSHKeysProps) {
   const [publicKey, setPublicKey] = useState("");
   const [name, setName] = useState("");
   useEffect(() => {
@@ -23,6 +23,23 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
       setName("");
     }
   }, [added]);
+  const keyRow = (k: SSHKey) => (
+    <li key={k.id} className="account-row" data-testid="ssh-key-row">
+      <AccountRowText
+        name={
+          <>
+            {k.name} {k.managed && <span className="badge badge-info">managed</span>}
+          </>
+        }
+        actions={<TrashButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)} />}
+      >
+        <span className="small muted mono">
+          {k.keyType} {k.fingerprint}
+        </span>
+        <span className="small muted">added {timeAgo(k.createdAt)}</span>
+      </AccountRowText>
+    </li>
+  );
   return (
     <AccountSection id="ssh" testId="ssh-keys-section" icon={<KeyIcon />} title="SSH keys">
       <p className="muted small">
@@ -32,7 +49,7 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          onAdd(publicKey, name || undefined);
+          onAdd({ publicKey, name: name || undefined });
         }}
       >
         <textarea
@@ -51,23 +68,7 @@ export function SSHKeysSection({ list, loading, error, adding, added, onAdd, onD
           </button>
         </div>
       </form>
-      <AccountList loading={loading} error={error} isEmpty={list?.length === 0} empty="No SSH keys yet">
-        {list?.map((k) => (
-          <li key={k.id} className="account-row" data-testid="ssh-key-row">
-            <div className="stack" style={{ gap: 2 }}>
-              <strong>
-                {k.name} {k.managed && <span className="badge badge-info">managed</span>}
-              </strong>
-              <span className="small muted mono">
-                {k.keyType} {k.fingerprint}
-              </span>
-              <span className="small muted">added {timeAgo(k.createdAt)}</span>
-            </div>
-            <span className="spacer" />
-            <TrashButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)} />
-          </li>
-        ))}
-      </AccountList>
+      <AccountList {...data} empty="No SSH keys yet" renderRow={keyRow} />
     </AccountSection>
   );
 }

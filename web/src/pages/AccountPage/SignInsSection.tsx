@@ -1,7 +1,7 @@
 import type { SignIn } from "@burstflare/sdk/schemas/auth";
 import { MonitorIcon, TerminalIcon } from "../../components/icons";
 import { timeAgo } from "../../components/time";
-import { AccountList, type AccountListData } from "./AccountList";
+import { AccountList, type AccountListData, AccountRowText } from "./AccountList";
 import { AccountSection } from "./AccountSection";
 
 export interface SignInsProps extends AccountListData<SignIn> {
@@ -36,7 +36,7 @@ function deviceLabel(s: SignIn): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
-export function SignInsSection({ list, loading, error, onRevoke, onRevokeAll, currentId }: SignInsProps & { currentId: string | null }) {
+export function SignInsSection({ onRevoke, onRevokeAll, currentId, ...data }: SignInsProps & { currentId: string | null }) {
   return (
     <AccountSection
       id="sign-ins"
@@ -49,26 +49,31 @@ export function SignInsSection({ list, loading, error, onRevoke, onRevokeAll, cu
         </button>
       }
     >
-      <AccountList loading={loading} error={error}>
-        {list?.map((s) => (
+      <AccountList
+        {...data}
+        renderRow={(s) => (
           <li key={s.id} className="account-row" data-testid="sign-in-row" data-kind={s.kind}>
             {s.kind === "cli" ? <TerminalIcon /> : <MonitorIcon />}
-            <div className="stack" style={{ gap: 2 }}>
-              <strong>
-                {deviceLabel(s)} {s.id === currentId && <span className="badge badge-ok">this browser</span>}
-              </strong>
+            <AccountRowText
+              name={
+                <>
+                  {deviceLabel(s)} {s.id === currentId && <span className="badge badge-ok">this browser</span>}
+                </>
+              }
+              actions={
+                <button type="button" className="btn btn-sm" onClick={() => onRevoke(s.id)}>
+                  {s.id === currentId ? "Sign out" : "Revoke"}
+                </button>
+              }
+            >
               <span className="small muted">
                 Signed in {timeAgo(s.createdAt)} · active {timeAgo(s.lastSeenAt)}
                 {s.ip ? ` · ${s.ip}` : ""}
               </span>
-            </div>
-            <span className="spacer" />
-            <button type="button" className="btn btn-sm" onClick={() => onRevoke(s.id)}>
-              {s.id === currentId ? "Sign out" : "Revoke"}
-            </button>
+            </AccountRowText>
           </li>
-        ))}
-      </AccountList>
+        )}
+      />
     </AccountSection>
   );
 }

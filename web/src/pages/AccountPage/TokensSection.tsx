@@ -6,7 +6,7 @@ import { CodeIcon } from "../../components/icons";
 import { Select } from "../../components/Select";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
-import { AccountList, type AccountListData } from "./AccountList";
+import { AccountList, type AccountListData, AccountRowText } from "./AccountList";
 import { AccountSection } from "./AccountSection";
 
 /** How long a new token lives, in days; the empty value never expires. */
@@ -25,9 +25,19 @@ export interface TokensProps extends AccountListData<ApiToken> {
   onRevoke: (id: string) => void;
 }
 
-export function TokensSection({ list, loading, error, created, creating, onCreate, onRevoke }: TokensProps) {
+export function TokensSection({ created, creating, onCreate, onRevoke, ...data }: TokensProps) {
   const [name, setName] = useState("");
   const [days, setDays] = useState("90");
+  const tokenRow = (t: ApiToken) => (
+    <li key={t.id} className="account-row" data-testid="api-token-row">
+      <AccountRowText name={t.name} actions={<TrashButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)} />}>
+        <span className="small muted">
+          <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} · {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"} ·{" "}
+          {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
+        </span>
+      </AccountRowText>
+    </li>
+  );
   return (
     <AccountSection id="tokens" testId="tokens-section" icon={<CodeIcon />} title="API tokens">
       <p className="muted small">
@@ -56,21 +66,7 @@ export function TokensSection({ list, loading, error, created, creating, onCreat
           </div>
         </div>
       )}
-      <AccountList loading={loading} error={error} isEmpty={list?.length === 0} empty="No API tokens">
-        {list?.map((t) => (
-          <li key={t.id} className="account-row" data-testid="api-token-row">
-            <div className="stack" style={{ gap: 2 }}>
-              <strong>{t.name}</strong>
-              <span className="small muted">
-                <code>{t.prefix}…</code> · created {timeAgo(t.createdAt)} · {t.lastUsedAt ? `used ${timeAgo(t.lastUsedAt)}` : "never used"}{" "}
-                · {t.expiresAt ? `expires ${new Date(t.expiresAt).toLocaleDateString()}` : "never expires"}
-              </span>
-            </div>
-            <span className="spacer" />
-            <TrashButton label={`Revoke ${t.name}`} onClick={() => onRevoke(t.id)} />
-          </li>
-        ))}
-      </AccountList>
+      <AccountList {...data} empty="No API tokens" renderRow={tokenRow} />
     </AccountSection>
   );
 }

@@ -1,4 +1,5 @@
 import type { AdminBuild, AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "@burstflare/sdk/schemas/admin";
+import { Fragment } from "react";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
 import { DataTable } from "../../components/DataTable";
@@ -6,6 +7,9 @@ import { EmptyState, ErrorState, Skeleton } from "../../components/states";
 import { formatDateTime, timeAgo } from "../../components/time";
 
 const num = (n: number) => n.toLocaleString();
+
+/** The fleet's plain counts, labelled by their names. */
+const COUNTS = ["users", "workspaces", "sessions", "templates", "builds"] as const;
 
 /** Counts per state as a row of labelled chips; zero states are dimmed, not hidden, so the set is stable. */
 function Breakdown({ counts }: { counts: Record<string, number> }) {
@@ -30,16 +34,12 @@ export function FleetCard({ report }: { report: AdminReport }) {
       </div>
       <div className="stack" style={{ gap: "0.9rem" }}>
         <dl className="kv">
-          <dt>Users</dt>
-          <dd>{num(t.users)}</dd>
-          <dt>Workspaces</dt>
-          <dd>{num(t.workspaces)}</dd>
-          <dt>Sessions</dt>
-          <dd>{num(t.sessions)}</dd>
-          <dt>Templates</dt>
-          <dd>{num(t.templates)}</dd>
-          <dt>Builds</dt>
-          <dd>{num(t.builds)}</dd>
+          {COUNTS.map((name) => (
+            <Fragment key={name}>
+              <dt>{name[0]!.toUpperCase() + name.slice(1)}</dt>
+              <dd>{num(t[name])}</dd>
+            </Fragment>
+          ))}
           <dt>Snapshots</dt>
           <dd>
             {num(t.snapshots)} · {formatBytes(t.snapshotBytes)}

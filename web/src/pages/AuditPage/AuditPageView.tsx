@@ -1,12 +1,12 @@
 import type { AuditEntry, Member } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
 import type { AuditFilters } from "../../api/queries/audit";
-import { DataTable, LoadMore } from "../../components/DataTable";
+import { LoadMore, TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { ShieldIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { Select } from "../../components/Select";
-import { CardList, EmptyState } from "../../components/states";
+import { EmptyState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -37,6 +37,8 @@ function summary(details: unknown): string {
     .join(" · ");
 }
 
+const TABLE = { testId: "audit-table", columns: ["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }] } as const;
+
 export function AuditPageView(p: Props) {
   const [action, setAction] = useState(p.filters.action ?? "");
   const [actor, setActor] = useState(p.filters.actor ?? "");
@@ -58,9 +60,7 @@ export function AuditPageView(p: Props) {
   };
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when." />
-
+    <Page title="Audit log" description="Every high-value action in this workspace: who, what, on which target, and when.">
       <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={apply} data-testid="audit-filters">
         <FormField label="Action starts with" style={{ flex: 1, minWidth: 160 }}>
           <TextInput placeholder="session." value={action} onValue={setAction} maxLength={100} />
@@ -87,11 +87,12 @@ export function AuditPageView(p: Props) {
         </button>
       </form>
 
-      <CardList
+      <TableCard
         loading={p.loading}
         error={p.error}
+        table={TABLE}
         skeletonLines={6}
-        isEmpty={!p.entries?.length}
+        rows={p.entries}
         empty={<EmptyState icon={<ShieldIcon size={28} />} title="No matching entries" />}
         footer={
           p.hasMore && (
@@ -100,26 +101,23 @@ export function AuditPageView(p: Props) {
             </LoadMore>
           )
         }
-      >
-        <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", { label: "Details", hideSm: true }]}>
-          {p.entries?.map((e) => (
-            <tr key={e.id} data-action={e.action}>
-              <td className="muted" title={e.createdAt}>
-                {new Date(e.createdAt).toLocaleString()}
-              </td>
-              <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
-              <td className="mono">{e.action}</td>
-              <td className="small">
-                {e.targetType && <span className="muted">{e.targetType} </span>}
-                <span className="mono">{e.targetId}</span>
-              </td>
-              <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
-                {summary(e.details)}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </CardList>
-    </div>
+        renderRow={(e) => (
+          <tr key={e.id} data-action={e.action}>
+            <td className="muted" title={e.createdAt}>
+              {new Date(e.createdAt).toLocaleString()}
+            </td>
+            <td>{e.actorEmail ?? e.actorId ?? <span className="muted">system</span>}</td>
+            <td className="mono">{e.action}</td>
+            <td className="small">
+              {e.targetType && <span className="muted">{e.targetType} </span>}
+              <span className="mono">{e.targetId}</span>
+            </td>
+            <td className="hide-sm small muted" style={{ maxWidth: 360, overflowWrap: "anywhere" }}>
+              {summary(e.details)}
+            </td>
+          </tr>
+        )}
+      />
+    </Page>
   );
 }

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router";
 import { buildArtifactURL, buildQuery, isBuildActive, useBuildLog, useRetryBuild } from "../../api/queries/builds";
 import { useCan } from "../../api/queries/workspaces";
-import { errorLine } from "../../components/states";
+import { errorLine, queryStatus } from "../../components/states";
 import { BuildDetailPageView } from "./BuildDetailPageView";
 
 export function BuildDetailPage() {
@@ -16,8 +16,7 @@ export function BuildDetailPage() {
   return (
     <BuildDetailPageView
       build={query.data}
-      loading={query.isPending}
-      error={query.error}
+      {...queryStatus(query)}
       log={log.text}
       logError={log.error}
       artifactURL={canDownload ? buildArtifactURL(id) : null}
@@ -25,7 +24,6 @@ export function BuildDetailPage() {
       retrying={retry.isPending}
       retryError={retry.error ? errorLine(retry.error) : null}
       onRetryBuild={() => retry.mutate(id)}
-      onRetry={() => query.refetch()}
     />
   );
 }

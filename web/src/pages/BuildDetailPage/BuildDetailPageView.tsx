@@ -3,15 +3,13 @@ import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon } from "../../components/icons";
-import { ErrorAlert, ErrorState, Skeleton } from "../../components/states";
+import { ErrorAlert, ErrorState, QueryPending, type QueryStatusProps } from "../../components/states";
 import { formatDateTime } from "../../components/time";
 import { BuildStatusBadge } from "../BuildsPage/BuildStatusBadge";
 import "../TemplatesPage/templates.css";
 
-interface Props {
+interface Props extends QueryStatusProps {
   build: Build | undefined;
-  loading: boolean;
-  error: unknown;
   log: string;
   logError: unknown;
   /** Null where the caller may not download it (viewers: the archive may hold secrets written to disk). */
@@ -20,22 +18,9 @@ interface Props {
   retrying: boolean;
   retryError: string | null;
   onRetryBuild: () => void;
-  onRetry: () => void;
 }
 
-export function BuildDetailPageView({
-  build,
-  loading,
-  error,
-  log,
-  logError,
-  artifactURL,
-  canRetry,
-  retrying,
-  retryError,
-  onRetryBuild,
-  onRetry,
-}: Props) {
+export function BuildDetailPageView({ build, log, logError, artifactURL, canRetry, retrying, retryError, onRetryBuild, ...status }: Props) {
   const logRef = useRef<HTMLPreElement>(null);
   const follow = useRef(true);
   // Keep the newest output in view unless the reader scrolled up.
@@ -44,8 +29,7 @@ export function BuildDetailPageView({
     if (el && follow.current && log) el.scrollTop = el.scrollHeight;
   }, [log]);
 
-  if (loading) return <Skeleton lines={6} />;
-  if (error || !build) return <ErrorState error={error} onRetry={onRetry} />;
+  if (status.loading || status.error || !build) return <QueryPending {...status} />;
   const retryable = build.status === "failed" || build.status === "dead_lettered";
 
   return (

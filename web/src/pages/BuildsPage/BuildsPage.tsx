@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { buildsQuery, useRetryBuild } from "../../api/queries/builds";
 import { useCan } from "../../api/queries/workspaces";
-import { errorLine } from "../../components/states";
+import { errorLine, queryStatus } from "../../components/states";
 import { BuildsPageView } from "./BuildsPageView";
 
 const asState = (v: string | null): BuildState | undefined => BUILD_STATES.find((s) => s === v);
@@ -16,16 +16,14 @@ export function BuildsPage() {
   const canRetry = useCan("builds.write");
   return (
     <BuildsPageView
+      {...queryStatus(query)}
       builds={query.data}
-      loading={query.isPending}
-      error={query.error}
       status={status}
       canRetry={canRetry}
       retrying={retry.isPending ? (retry.variables ?? null) : null}
       retryError={retry.error ? errorLine(retry.error) : null}
       onStatus={(s) => setParams(s ? { status: s } : {})}
       onRetryBuild={(id) => retry.mutate(id)}
-      onRetry={() => query.refetch()}
     />
   );
 }

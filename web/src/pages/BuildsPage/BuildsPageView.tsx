@@ -1,32 +1,34 @@
 import type { Build } from "@burstflare/sdk/schemas/builds";
 import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
-import { DataTable } from "../../components/DataTable";
+import { TableCard } from "../../components/DataTable";
 import { HammerIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
-import { CardList, EmptyState, ErrorAlert } from "../../components/states";
+import { Page } from "../../components/PageHeader";
+import { EmptyState, ErrorAlert, type QueryStatusProps } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { BuildStatusBadge, buildStateLabel } from "./BuildStatusBadge";
 
-interface Props {
+interface Props extends QueryStatusProps {
   builds: Build[] | undefined;
-  loading: boolean;
-  error: unknown;
   status: BuildState | undefined;
   canRetry: boolean;
   retrying: string | null;
   retryError: string | null;
   onStatus: (status: BuildState | undefined) => void;
   onRetryBuild: (id: string) => void;
-  onRetry: () => void;
 }
 
 const RETRYABLE: readonly BuildState[] = ["failed", "dead_lettered"];
 
-export function BuildsPageView({ builds, loading, error, status, canRetry, retrying, retryError, onStatus, onRetryBuild, onRetry }: Props) {
+const TABLE = {
+  testId: "builds-table",
+  columns: ["Template", "Status", { label: "Attempts", hideSm: true }, { label: "Started", hideSm: true }],
+  actions: true,
+} as const;
+
+export function BuildsPageView({ builds, status, canRetry, retrying, retryError, onStatus, onRetryBuild, ...list }: Props) {
   return (
-    <div className="stack" style={{ gap: "1rem" }}>
-      <PageHeader title="Builds" description="Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact." />
+    <Page gap="1rem" title="Builds" description="Every uploaded version is prebuilt in a fresh runtime; sessions start from the artifact.">
       <div className="segmented" role="tablist" aria-label="Filter by status" data-testid="build-filters">
         {[undefined, ...BUILD_STATES].map((s) => (
           <button
@@ -42,12 +44,11 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
         ))}
       </div>
       <ErrorAlert>{retryError}</ErrorAlert>
-      <CardList
-        loading={loading}
-        error={error}
-        onRetry={onRetry}
+      <TableCard
+        {...list}
+        table={TABLE}
         skeletonLines={4}
-        isEmpty={!builds?.length}
+        rows={builds}
         empty={
           <EmptyState
             icon={<HammerIcon size={32} />}
@@ -56,36 +57,29 @@ export function BuildsPageView({ builds, loading, error, status, canRetry, retry
             Upload a template version to start a build.
           </EmptyState>
         }
-      >
-        <DataTable
-          testId="builds-table"
-          columns={["Template", "Status", { label: "Attempts", hideSm: true }, { label: "Started", hideSm: true }]}
-          actions
-        >
-          {builds?.map((b) => (
-            <tr key={b.id} data-build={b.id}>
-              <td>
-                <Link to={`/builds/${b.id}`} className="strong-link">
-                  {b.templateName} <span className="mono">{b.version}</span>
-                </Link>
-                {b.error && <div className="small muted">{b.error}</div>}
-              </td>
-              <td>
-                <BuildStatusBadge status={b.status} />
-              </td>
-              <td className="hide-sm muted">{b.attempts}</td>
-              <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
-              <td style={{ textAlign: "right" }}>
-                {canRetry && RETRYABLE.includes(b.status) && (
-                  <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
-                    Retry
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </CardList>
-    </div>
+        renderRow={(b) => (
+          <tr key={b.id} data-build={b.id}>
+            <td>
+              <Link to={`/builds/${b.id}`} className="strong-link">
+                {b.templateName} <span className="mono">{b.version}</span>
+              </Link>
+              {b.error && <div className="small muted">{b.error}</div>}
+            </td>
+            <td>
+              <BuildStatusBadge status={b.status} />
+            </td>
+            <td className="hide-sm muted">{b.attempts}</td>
+            <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
+            <td style={{ textAlign: "right" }}>
+              {canRetry && RETRYABLE.includes(b.status) && (
+                <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
+                  Retry
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
+    </Page>
   );
 }

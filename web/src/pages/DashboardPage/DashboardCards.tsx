@@ -2,7 +2,7 @@ import type { Build } from "@burstflare/sdk/schemas/builds";
 import type { Template } from "@burstflare/sdk/schemas/templates";
 import type { BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
-import { HammerIcon, LayersIcon, PlayIcon } from "../../components/icons";
+import { PlayIcon } from "../../components/icons";
 import { EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
 import { DashboardListCard } from "./DashboardListCard";
@@ -31,15 +31,10 @@ export function TemplatesCard({ templates, loading, error, canStart, starting, o
   return (
     <DashboardListCard
       testId="dashboard-templates"
-      icon={<LayersIcon size={16} />}
-      title="Templates"
-      linkTo="/templates"
-      linkLabel="All templates"
+      area="/templates"
       loading={loading}
       error={error}
-      skeletonLines={2}
       rows={usable}
-      limit={5}
       empty={
         <EmptyState title="No templates yet">
           <Link to="/templates">Create one</Link> from a folder of files and a manifest.
@@ -78,15 +73,11 @@ export function BuildsCard({ builds, loading, error }: { builds: Build[] | undef
   return (
     <DashboardListCard
       testId="dashboard-builds"
-      icon={<HammerIcon size={16} />}
+      area="/builds"
       title="Recent builds"
-      linkTo="/builds"
-      linkLabel="All builds"
       loading={loading}
       error={error}
-      skeletonLines={2}
       rows={builds}
-      limit={5}
       empty={<EmptyState title="No builds yet">Uploading a template version starts one.</EmptyState>}
       renderRow={(b) => (
         <li key={b.id}>

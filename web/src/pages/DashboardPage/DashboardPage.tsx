@@ -1,17 +1,13 @@
 import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { useNavigate } from "react-router";
 import { meQuery } from "../../api/queries/auth";
 import { buildsQuery } from "../../api/queries/builds";
-import { flattenList, sessionsQuery, suggestSessionName, useCreateSession } from "../../api/queries/sessions";
+import { flattenList, sessionsQuery, suggestSessionName } from "../../api/queries/sessions";
 import { useIntent } from "../../api/queries/shares";
 import { snapshotsQuery } from "../../api/queries/snapshots";
 import { templatesQuery } from "../../api/queries/templates";
 import { planQuery, useCan } from "../../api/queries/workspaces";
 import { useWorkspaceSessionEvents } from "../../api/workspace-events";
-import { errorLine } from "../../components/states";
-import { NewSessionDialog, type NewSessionInput } from "../SessionsPage/NewSessionDialog";
-import { useTemplateChoices } from "../SessionsPage/use-template-choices";
+import { useNewSession } from "../SessionsPage/use-new-session";
 import { BuildsCard, TemplatesCard } from "./DashboardCards";
 import { DashboardPageView, DashboardSessionRow } from "./DashboardPageView";
 
@@ -35,15 +31,7 @@ export function DashboardPage() {
     queries: (sessionList ?? []).slice(0, 10).map((s) => ({ ...snapshotsQuery(s.id), refetchInterval: false as const })),
   });
   const snapshotCount = snapshotLists.every((q) => q.isSuccess) ? snapshotLists.reduce((n, q) => n + (q.data?.length ?? 0), 0) : null;
-  const create = useCreateSession();
-  const choices = useTemplateChoices();
-  const navigate = useNavigate();
-  const [dialogOpen, setDialogOpen] = useState(false);
-  const [defaultName, setDefaultName] = useState(suggestSessionName);
-
-  // Created without starting: the workbench starts it and shows every boot phase live.
-  const createAndOpen = (input: NewSessionInput) =>
-    create.mutate({ ...input, start: false }, { onSuccess: (s) => navigate(`/sessions/${s.id}/workbench`) });
+  const { create, createAndOpen, openDialog, dialog } = useNewSession();
 
   return (
     <>
@@ -59,11 +47,7 @@ export function DashboardPage() {
         snapshotCount={snapshotCount}
         canCreate={canCreate}
         firstRun={{ busy: create.isPending, error: create.error, start: () => createAndOpen({ name: suggestSessionName() }) }}
-        onNewSession={() => {
-          setDefaultName(suggestSessionName());
-          create.reset();
-          setDialogOpen(true);
-        }}
+        onNewSession={openDialog}
         renderSessionRow={(s) => <DashboardSessionRow session={s} />}
         mainCards={<BuildsCard builds={builds.data} loading={builds.isPending} error={builds.error} />}
         sideCards={
@@ -77,15 +61,7 @@ export function DashboardPage() {
           />
         }
       />
-      <NewSessionDialog
-        open={dialogOpen}
-        templates={choices.choices}
-        defaultName={defaultName}
-        busy={create.isPending}
-        error={create.error ? errorLine(create.error) : null}
-        onCancel={() => setDialogOpen(false)}
-        onCreate={createAndOpen}
-      />
+      {dialog}
     </>
   );
 }

@@ -3,7 +3,7 @@ import type { PlanInfo } from "@burstflare/sdk/schemas/workspaces";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { formatBytes } from "../../components/bytes";
-import { ArrowRightIcon, CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
+import { ArrowRightIcon, CodeIcon, PlusIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
 import { EmptyState, Skeleton } from "../../components/states";
@@ -56,6 +56,16 @@ function Quota({ label, used, limit, format = String }: { label: string; used: n
 
 const ORDER: Record<string, number> = { running: 0, starting: 1, stopping: 2, sleeping: 3, created: 4, failed: 5, stopped: 6 };
 
+/** One number of the stats row, with what it counts. */
+function Stat({ value, label, testId }: { value: ReactNode; label: string; testId?: string }) {
+  return (
+    <div className="card stat" data-testid={testId}>
+      <span className="stat-value">{value}</span>
+      <span className="stat-label">{label}</span>
+    </div>
+  );
+}
+
 export function DashboardPageView({
   userName,
   sessions,
@@ -97,31 +107,20 @@ export function DashboardPageView({
       {firstTime && <FirstRunGuide busy={firstRun.busy} error={firstRun.error} onStart={firstRun.start} />}
 
       <div className="grid grid-4">
-        <div className="card stat" data-testid="stat-running">
-          <span className="stat-value">{sessions.loading ? "–" : running}</span>
-          <span className="stat-label">Running sessions{plan ? ` of ${plan.limits.runningSessions}` : ""}</span>
-        </div>
-        <div className="card stat">
-          <span className="stat-value">{sessions.loading ? "–" : sleeping}</span>
-          <span className="stat-label">Sleeping</span>
-        </div>
-        <div className="card stat">
-          <span className="stat-value">{sessions.loading ? "–" : total}</span>
-          <span className="stat-label">Sessions{plan ? ` of ${plan.limits.totalSessions}` : ""}</span>
-        </div>
-        <div className="card stat">
-          <span className="stat-value">{snapshotCount ?? "–"}</span>
-          <span className="stat-label">Snapshots{plan ? ` · ${formatBytes(plan.usage.snapshotBytes)} stored` : ""}</span>
-        </div>
+        <Stat
+          testId="stat-running"
+          value={sessions.loading ? "–" : running}
+          label={`Running sessions${plan ? ` of ${plan.limits.runningSessions}` : ""}`}
+        />
+        <Stat value={sessions.loading ? "–" : sleeping} label="Sleeping" />
+        <Stat value={sessions.loading ? "–" : total} label={`Sessions${plan ? ` of ${plan.limits.totalSessions}` : ""}`} />
+        <Stat value={snapshotCount ?? "–"} label={`Snapshots${plan ? ` · ${formatBytes(plan.usage.snapshotBytes)} stored` : ""}`} />
       </div>
 
       <div className="dashboard-grid">
         <div className="stack">
           <DashboardListCard
-            icon={<ServerIcon size={16} />}
-            title="Sessions"
-            linkTo="/sessions"
-            linkLabel="All sessions"
+            area="/sessions"
             loading={sessions.loading}
             error={sessions.error}
             onRetry={sessions.refetch}

@@ -1,13 +1,13 @@
 import type { Invite, Member } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES, type Role } from "@burstflare/sdk/states";
 import { type FormEvent, useState } from "react";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ConfirmRemoval } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { PlusIcon, UsersIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { Select } from "../../components/Select";
 import { CardList, EmptyState, ErrorState } from "../../components/states";
 
@@ -67,9 +67,7 @@ export function MembersPageView(p: Props) {
   const canTouch = (m: Member) => p.canManage && (m.role !== "owner" || p.me?.role === "owner");
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader title="Members" description="Who can use this workspace, and what each role may do." />
-
+    <Page title="Members" description="Who can use this workspace, and what each role may do.">
       <CardList
         loading={p.membersLoading}
         error={p.membersError}
@@ -198,20 +196,16 @@ export function MembersPageView(p: Props) {
         </section>
       )}
 
-      <ConfirmDialog
-        open={removing !== null}
+      <ConfirmRemoval
+        subject={removing}
         title={`Remove ${removing?.email}?`}
         confirmLabel="Remove"
-        danger
         busy={p.removeMember.pending}
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          if (removing) p.removeMember.run(removing.userId);
-          setRemoving(null);
-        }}
+        onClose={() => setRemoving(null)}
+        onConfirm={(member) => p.removeMember.run(member.userId)}
       >
         They lose access to this workspace at once.
-      </ConfirmDialog>
-    </div>
+      </ConfirmRemoval>
+    </Page>
   );
 }

@@ -1,13 +1,13 @@
 import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import type { Secret } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useState } from "react";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { DataTable } from "../../components/DataTable";
+import { ConfirmRemoval } from "../../components/ConfirmDialog";
+import { TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
-import { CardList, EmptyState, ErrorState } from "../../components/states";
+import { Page } from "../../components/PageHeader";
+import { EmptyState, ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -18,6 +18,8 @@ interface Props {
   save: { run: (input: { name: string; value: string }, done: () => void) => void; pending: boolean; error: unknown };
   remove: { run: (name: string) => void; pending: boolean; error: unknown };
 }
+
+const TABLE = { testId: "secrets-table", columns: ["Name", "Value", { label: "Updated", hideSm: true }], actions: true } as const;
 
 export function SecretsPageView({ secrets, loading, error, canWrite, save, remove }: Props) {
   const [name, setName] = useState("");
@@ -37,12 +39,10 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
   };
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader
-        title="Secrets"
-        description="Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you save them."
-      />
-
+    <Page
+      title="Secrets"
+      description="Encrypted at rest and handed to every session as environment variables when it starts. Values are never shown again after you save them."
+    >
       {canWrite && (
         <section className="card">
           <h2>Set a secret</h2>
@@ -73,48 +73,42 @@ export function SecretsPageView({ secrets, loading, error, canWrite, save, remov
         </section>
       )}
 
-      <CardList
+      <TableCard
         loading={loading}
         error={error}
+        table={TABLE}
         skeletonLines={3}
         actionError={remove.error}
-        isEmpty={!secrets?.length}
+        rows={secrets}
         empty={
           <EmptyState icon={<KeyIcon size={28} />} title="No secrets yet">
             API keys, tokens and connection strings your sessions need.
           </EmptyState>
         }
-      >
-        <DataTable testId="secrets-table" columns={["Name", "Value", { label: "Updated", hideSm: true }]} actions>
-          {secrets?.map((s) => (
-            <tr key={s.name} data-secret={s.name}>
-              <td className="mono">{s.name}</td>
-              <td className="muted" aria-label="hidden value">
-                ••••••••
-              </td>
-              <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
-              <td style={{ textAlign: "right" }}>
-                {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </CardList>
+        renderRow={(s) => (
+          <tr key={s.name} data-secret={s.name}>
+            <td className="mono">{s.name}</td>
+            <td className="muted" aria-label="hidden value">
+              ••••••••
+            </td>
+            <td className="hide-sm muted">{new Date(s.updatedAt).toLocaleString()}</td>
+            <td style={{ textAlign: "right" }}>
+              {canWrite && <TrashButton label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)} size={15} />}
+            </td>
+          </tr>
+        )}
+      />
 
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmRemoval
+        subject={deleting}
         title={`Delete ${deleting}?`}
         confirmLabel="Delete"
-        danger
         busy={remove.pending}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) remove.run(deleting);
-          setDeleting(null);
-        }}
+        onClose={() => setDeleting(null)}
+        onConfirm={remove.run}
       >
         Sessions started from now on will not have it; running sessions keep their environment until restarted.
-      </ConfirmDialog>
-    </div>
+      </ConfirmRemoval>
+    </Page>
   );
 }

@@ -7,6 +7,7 @@ import { useSessionEvents } from "../../api/session-events";
 import { SessionStartupCard } from "../../components/SessionStartupCard";
 import { ShareButton } from "../../components/ShareDialog";
 import { SnapshotsPanel } from "../../components/SnapshotsPanel";
+import { queryStatus } from "../../components/states";
 import { useTemplateChoices } from "../SessionsPage/use-template-choices";
 import { SessionDetailPageView } from "./SessionDetailPageView";
 
@@ -24,8 +25,7 @@ export function SessionDetailPage() {
   return (
     <SessionDetailPageView
       session={session}
-      loading={query.isPending}
-      error={query.error}
+      {...queryStatus(query)}
       events={events}
       streamStatus={status}
       canLifecycle={canLifecycle}
@@ -37,7 +37,6 @@ export function SessionDetailPage() {
       }
       share={session && canShare && <ShareButton sessionId={session.id} sessionName={session.name} />}
       startup={session && <SessionStartupCard session={session} canEdit={canWriteSessions} />}
-      onRetry={() => query.refetch()}
       onDeleted={() => navigate("/sessions")}
     />
   );

@@ -7,13 +7,11 @@ import { ArrowLeftIcon, ClockIcon, CodeIcon, GlobeIcon, TerminalIcon } from "../
 import { LifecycleProgress } from "../../components/LifecycleProgress";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { ErrorState, Skeleton } from "../../components/states";
+import { QueryPending, type QueryStatusProps } from "../../components/states";
 import { formatDateTime, timeAgo } from "../../components/time";
 
-interface Props {
+interface Props extends QueryStatusProps {
   session: SessionDetail | undefined;
-  loading: boolean;
-  error: unknown;
   events: SessionEvent[];
   streamStatus: EventStreamStatus;
   canLifecycle: boolean;
@@ -23,14 +21,11 @@ interface Props {
   share?: ReactNode;
   /** Start on intent and start/wake latency. */
   startup?: ReactNode;
-  onRetry: () => void;
   onDeleted: () => void;
 }
 
 export function SessionDetailPageView({
   session,
-  loading,
-  error,
   events,
   streamStatus,
   canLifecycle,
@@ -38,11 +33,10 @@ export function SessionDetailPageView({
   snapshots,
   share,
   startup,
-  onRetry,
   onDeleted,
+  ...status
 }: Props) {
-  if (loading) return <Skeleton lines={6} />;
-  if (error || !session) return <ErrorState error={error ?? new Error("session not found")} onRetry={onRetry} />;
+  if (status.loading || status.error || !session) return <QueryPending {...status} missing={new Error("session not found")} />;
   const starting = session.state === "starting";
   const previewPath = `/runtime/sessions/${session.id}/preview/`;
 

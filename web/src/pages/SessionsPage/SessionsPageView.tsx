@@ -2,42 +2,43 @@ import type { Session } from "@burstflare/sdk/schemas/sessions";
 import { SESSION_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
 import type { SessionListFilters } from "../../api/queries/sessions";
-import { DataTable, LoadMore } from "../../components/DataTable";
+import { LoadMore, TableCard } from "../../components/DataTable";
 import { CodeIcon, PlusIcon, ServerIcon } from "../../components/icons";
 import { Select } from "../../components/Select";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
-import { CardList, EmptyState } from "../../components/states";
+import { EmptyState, type QueryStatusProps } from "../../components/states";
 import { timeAgo } from "../../components/time";
 
-interface Props {
+interface Props extends QueryStatusProps {
   sessions: Session[] | undefined;
-  loading: boolean;
-  error: unknown;
   templateNames: Record<string, string>;
   canCreate: boolean;
   /** Start/stop/restart/delete; hidden for roles the permission table refuses. */
   canLifecycle?: boolean;
   onNew: () => void;
-  onRetry: () => void;
   /** Server-side filters (state, name search) and the next page, when the page wires them. */
   filters?: SessionListFilters;
   onFilters?: (filters: SessionListFilters) => void;
   more?: { has: boolean; loading: boolean; load: () => void };
 }
 
+const TABLE = {
+  testId: "sessions-table",
+  columns: ["Name", "State", { label: "Template", hideSm: true }, { label: "Last active", hideSm: true }],
+  actions: true,
+} as const;
+
 export function SessionsPageView({
   sessions,
-  loading,
-  error,
   templateNames,
   canCreate,
   canLifecycle = true,
   onNew,
-  onRetry,
   filters = {},
   onFilters,
   more,
+  ...list
 }: Props) {
   const filtered = Boolean(filters.state || filters.q);
   return (
@@ -72,12 +73,11 @@ export function SessionsPageView({
           />
         </div>
       )}
-      <CardList
-        loading={loading}
-        error={error}
-        onRetry={onRetry}
+      <TableCard
+        {...list}
+        table={TABLE}
         skeletonLines={4}
-        isEmpty={!sessions?.length}
+        rows={sessions}
         empty={
           <EmptyState
             icon={<ServerIcon size={32} />}
@@ -94,41 +94,35 @@ export function SessionsPageView({
             A session is a full Linux environment with a terminal, an editor and a live preview.
           </EmptyState>
         }
-      >
-        <DataTable
-          testId="sessions-table"
-          columns={["Name", "State", { label: "Template", hideSm: true }, { label: "Last active", hideSm: true }]}
-          actions
-        >
-          {sessions?.map((s) => (
-            <tr key={s.id} data-session={s.name}>
-              <td>
-                <Link to={`/sessions/${s.id}`} className="strong-link">
-                  {s.name}
+        renderRow={(s) => (
+          <tr key={s.id} data-session={s.name}>
+            <td>
+              <Link to={`/sessions/${s.id}`} className="strong-link">
+                {s.name}
+              </Link>
+            </td>
+            <td>
+              <SessionStateBadge state={s.state} />
+            </td>
+            <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
+            <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
+            <td>
+              <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
+                <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
+                  <CodeIcon size={14} /> Open
                 </Link>
-              </td>
-              <td>
-                <SessionStateBadge state={s.state} />
-              </td>
-              <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
-              <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
-              <td>
-                <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
-                  <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
-                    <CodeIcon size={14} /> Open
-                  </Link>
-                  <SessionControls session={s} compact canLifecycle={canLifecycle} />
-                </div>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+                <SessionControls session={s} compact canLifecycle={canLifecycle} />
+              </div>
+            </td>
+          </tr>
+        )}
+      >
         {more?.has && (
           <LoadMore loading={more.loading} onMore={more.load} testId="sessions-more">
             Load more
           </LoadMore>
         )}
-      </CardList>
+      </TableCard>
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { AuthLayout } from "../../auth/AuthLayout";
+import { AuthLayout, PasskeySubmit } from "../../auth/AuthLayout";
 import { FormField } from "../../components/FormField";
-import { ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -36,10 +35,9 @@ export function SignInPageView({ busy, error, onSignIn, onEmailFocus }: Props) {
           {/* "webauthn" lets the browser offer passkeys right in this field's autofill. */}
           <TextInput type="email" name="email" autoComplete="username webauthn" value={email} onFocus={onEmailFocus} onValue={setEmail} />
         </FormField>
-        {error ? <ErrorState error={error} /> : null}
-        <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>
-          {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
-        </button>
+        <PasskeySubmit busy={busy} error={error}>
+          Sign in with a passkey
+        </PasskeySubmit>
       </form>
     </AuthLayout>
   );

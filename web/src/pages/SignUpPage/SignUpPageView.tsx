@@ -2,11 +2,10 @@ import type { AuthConfig } from "@burstflare/sdk/schemas/auth";
 import { useState } from "react";
 import { Link } from "react-router";
 import { AccountEmailField } from "../../auth/AccountEmailField";
-import { AuthLayout } from "../../auth/AuthLayout";
+import { AuthLayout, PasskeySubmit } from "../../auth/AuthLayout";
 import { RecoveryCodes } from "../../auth/RecoveryCodes";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
-import { ErrorState } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 
 interface Props {
@@ -69,10 +68,9 @@ export function SignUpPageView({ config, initialInvite, busy, error, recoveryCod
             </FormField>
           )}
           <Turnstile siteKey={config?.turnstileSiteKey} action="register" onToken={onTurnstile} />
-          {error ? <ErrorState error={error} /> : null}
-          <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>
-            {busy ? "Waiting for your passkey…" : "Create account with a passkey"}
-          </button>
+          <PasskeySubmit busy={busy} error={error}>
+            Create account with a passkey
+          </PasskeySubmit>
         </form>
       )}
     </AuthLayout>

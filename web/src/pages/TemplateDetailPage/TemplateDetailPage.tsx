@@ -4,7 +4,7 @@ import { useNavigate, useParams } from "react-router";
 import { templateQuery, useArchiveTemplate, useDeleteTemplate, usePromoteVersion, useRollbackTemplate } from "../../api/queries/templates";
 import { useCan } from "../../api/queries/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { errorLine } from "../../components/states";
+import { errorLine, queryStatus } from "../../components/states";
 import { NewVersionPanel } from "./NewVersionPanel";
 import { type TemplateAction, TemplateDetailPageView } from "./TemplateDetailPageView";
 
@@ -74,8 +74,7 @@ export function TemplateDetailPage() {
     <>
       <TemplateDetailPageView
         detail={query.data}
-        loading={query.isPending}
-        error={query.error}
+        {...queryStatus(query)}
         canWrite={canWrite}
         actionError={actionError}
         newVersion={<NewVersionPanel templateId={id} onUploaded={(result) => navigate(`/builds/${result.build.id}`)} />}
@@ -83,7 +82,6 @@ export function TemplateDetailPage() {
           setActionError(null);
           setConfirm(action);
         }}
-        onRetry={() => query.refetch()}
       />
       <ConfirmDialog
         open={!!dialog}

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { templatesQuery, useCreateTemplate } from "../../api/queries/templates";
 import { useCan } from "../../api/queries/workspaces";
-import { errorLine } from "../../components/states";
+import { errorLine, queryStatus } from "../../components/states";
 import { TemplatesPageView } from "./TemplatesPageView";
 
 export function TemplatesPage() {
@@ -13,13 +13,11 @@ export function TemplatesPage() {
   return (
     <TemplatesPageView
       templates={query.data}
-      loading={query.isPending}
-      error={query.error}
+      {...queryStatus(query)}
       canWrite={canWrite}
       creating={create.isPending}
       createError={create.error ? errorLine(create.error) : null}
       onCreate={(input) => create.mutate(input, { onSuccess: (tpl) => navigate(`/templates/${tpl.id}`) })}
-      onRetry={() => query.refetch()}
     />
   );
 }

@@ -2,43 +2,45 @@ import type { Template } from "@burstflare/sdk/schemas/templates";
 import { useState } from "react";
 import { Link } from "react-router";
 import { LayersIcon, PlusIcon } from "../../components/icons";
-import { PageHeader } from "../../components/PageHeader";
-import { CardList, EmptyState, ErrorAlert } from "../../components/states";
+import { Page } from "../../components/PageHeader";
+import { EmptyState, ErrorAlert, type QueryStatusProps } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
 import { timeAgo } from "../../components/time";
 import "./templates.css";
-import { DataTable } from "../../components/DataTable";
+import { TableCard } from "../../components/DataTable";
 import { FormField } from "../../components/FormField";
 
-interface Props {
+interface Props extends QueryStatusProps {
   templates: Template[] | undefined;
-  loading: boolean;
-  error: unknown;
   canWrite: boolean;
   creating: boolean;
   createError: string | null;
   onCreate: (input: { name: string; description?: string }) => void;
-  onRetry: () => void;
 }
 
-export function TemplatesPageView({ templates, loading, error, canWrite, creating, createError, onCreate, onRetry }: Props) {
+const TABLE = {
+  testId: "templates-table",
+  columns: ["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }],
+} as const;
+
+export function TemplatesPageView({ templates, canWrite, creating, createError, onCreate, ...list }: Props) {
   const [formOpen, setFormOpen] = useState(false);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
 
   return (
-    <div className="stack" style={{ gap: "1rem" }}>
-      <PageHeader
-        title="Templates"
-        description="Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version."
-      >
-        {canWrite && (
+    <Page
+      gap="1rem"
+      title="Templates"
+      description="Versioned environments: a bundle, a build step that prebuilds it, and a manifest. Sessions start from the promoted version."
+      actions={
+        canWrite && (
           <button type="button" className="btn btn-primary" onClick={() => setFormOpen((o) => !o)} aria-expanded={formOpen}>
             <PlusIcon /> New template
           </button>
-        )}
-      </PageHeader>
-
+        )
+      }
+    >
       {formOpen && (
         <form
           className="card stack"
@@ -76,41 +78,34 @@ export function TemplatesPageView({ templates, loading, error, canWrite, creatin
         </form>
       )}
 
-      <CardList
-        loading={loading}
-        error={error}
-        onRetry={onRetry}
+      <TableCard
+        {...list}
+        table={TABLE}
         skeletonLines={3}
-        isEmpty={!templates?.length}
+        rows={templates}
         empty={
           <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
             Create one to standardise your team's environments.
           </EmptyState>
         }
-      >
-        <DataTable
-          testId="templates-table"
-          columns={["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }]}
-        >
-          {templates?.map((t) => (
-            <tr key={t.id} data-template={t.name}>
-              <td>
-                <div className="row" style={{ gap: "0.5rem" }}>
-                  <Link to={`/templates/${t.id}`} className="strong-link">
-                    {t.name}
-                  </Link>
-                  {t.builtin && <span className="badge badge-info">Built-in</span>}
-                  {t.archived && <span className="badge badge-warn">Archived</span>}
-                </div>
-                {t.description && <div className="small muted">{t.description}</div>}
-              </td>
-              <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
-              <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
-              <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
-            </tr>
-          ))}
-        </DataTable>
-      </CardList>
-    </div>
+        renderRow={(t) => (
+          <tr key={t.id} data-template={t.name}>
+            <td>
+              <div className="row" style={{ gap: "0.5rem" }}>
+                <Link to={`/templates/${t.id}`} className="strong-link">
+                  {t.name}
+                </Link>
+                {t.builtin && <span className="badge badge-info">Built-in</span>}
+                {t.archived && <span className="badge badge-warn">Archived</span>}
+              </div>
+              {t.description && <div className="small muted">{t.description}</div>}
+            </td>
+            <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
+            <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
+            <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
+          </tr>
+        )}
+      />
+    </Page>
   );
 }

@@ -1,6 +1,6 @@
 import type { PlanInfo, QuotaLimit, Usage } from "@burstflare/sdk/schemas/workspaces";
 import { PLANS, type Plan } from "@burstflare/sdk/schemas/workspaces";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { ErrorState, Skeleton } from "../../components/states";
 import { UsageChart } from "./UsageChart";
 import {
@@ -42,9 +42,7 @@ export function UsagePageView({ plan, usage, loading, error, days, onDays, canCh
   const users = perUserTotals(usage);
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader title="Plan and usage" description="What this workspace uses, per day and per person, against its plan's limits." />
-
+    <Page title="Plan and usage" description="What this workspace uses, per day and per person, against its plan's limits.">
       <section className="card">
         <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
           <h2 style={{ margin: 0 }}>
@@ -162,6 +160,6 @@ export function UsagePageView({ plan, usage, loading, error, days, onDays, canCh
           </DataTable>
         )}
       </section>
-    </div>
+    </Page>
   );
 }

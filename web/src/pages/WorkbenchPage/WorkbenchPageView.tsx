@@ -13,7 +13,13 @@ import { PreviewPane } from "../../modules/preview/PreviewPane";
 
 const TerminalPanel = lazy(() => import("../../modules/terminal/TerminalPanel"));
 
-type PaneName = "files" | "terminal" | "preview";
+/** The panes in the bar's order; Alt+1/2/3 toggle them. */
+const PANES = [
+  { name: "files", label: "Files", Icon: CodeIcon },
+  { name: "terminal", label: "Terminal", Icon: TerminalIcon },
+  { name: "preview", label: "Preview", Icon: GlobeIcon },
+] as const;
+type PaneName = (typeof PANES)[number]["name"];
 
 /** The workbench's splits in one table (sizes in px, each remembered under "wb-<pane>"); a hidden pane collapses its fixed side. */
 const SPLITS = {
@@ -40,7 +46,7 @@ function usePanes() {
     // Alt+1/2/3 toggle the panes from anywhere, terminal and editor included.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const pane = ({ Digit1: "files", Digit2: "terminal", Digit3: "preview" } as const)[e.code as "Digit1"];
+      const pane = PANES.find((_, i) => e.code === `Digit${i + 1}`)?.name;
       if (pane) {
         e.preventDefault();
         setShown((s) => ({ ...s, [pane]: !s[pane] }));
@@ -89,21 +95,16 @@ export function WorkbenchPageView({ session, streamStatus, canLifecycle, onDelet
         {streamStatus === "reconnecting" && <span className="badge badge-warn">live updates paused</span>}
         <span className="spacer" />
         <div className="segmented" role="group" aria-label="Panes">
-          <PaneToggle label="Files" keys="Alt+1" pressed={shown.files} onClick={() => toggle("files")} icon={<CodeIcon size={14} />} />
-          <PaneToggle
-            label="Terminal"
-            keys="Alt+2"
-            pressed={shown.terminal}
-            onClick={() => toggle("terminal")}
-            icon={<TerminalIcon size={14} />}
-          />
-          <PaneToggle
-            label="Preview"
-            keys="Alt+3"
-            pressed={shown.preview}
-            onClick={() => toggle("preview")}
-            icon={<GlobeIcon size={14} />}
-          />
+          {PANES.map(({ name, label, Icon }, i) => (
+            <PaneToggle
+              key={name}
+              label={label}
+              keys={`Alt+${i + 1}`}
+              pressed={shown[name]}
+              onClick={() => toggle(name)}
+              icon={<Icon size={14} />}
+            />
+          ))}
         </div>
         <Link to={`/sessions/${session.id}`} className="icon-btn hide-sm" aria-label="About this session" title="About this session">
           <InfoIcon size={15} />
@@ -145,19 +146,7 @@ function Ide({ session, shown }: { session: SessionDetail; shown: Record<PaneNam
   const editor = useOpenFiles(session.id);
   const split = (p: PaneName) => ({ ...SPLITS[p], storageKey: `wb-${p}`, collapsed: shown[p] ? null : SPLITS[p].fixed });
 
-  const editorArea = (
-    <EditorArea
-      files={editor.files}
-      active={editor.active}
-      onSelect={editor.setActivePath}
-      onClose={editor.close}
-      onEdit={editor.edit}
-      onSave={editor.save}
-      onReload={editor.reload}
-      onKeepMine={editor.keepMine}
-      onDismissNotice={editor.dismissNotice}
-    />
-  );
+  const editorArea = <EditorArea editor={editor} />;
   const terminal = (
     <Suspense fallback={<div className="pane pane-loading">Loading terminal…</div>}>
       <TerminalPanel sessionId={session.id} wakeKey={session.state === "running" ? session.stateVersion : null} />

@@ -2,7 +2,7 @@ import type { Member, Workspace } from "@burstflare/sdk/schemas/workspaces";
 import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { FormField } from "../../components/FormField";
-import { PageHeader } from "../../components/PageHeader";
+import { Page } from "../../components/PageHeader";
 import { Select } from "../../components/Select";
 import { ErrorState, Skeleton } from "../../components/states";
 import { TextInput } from "../../components/TextInput";
@@ -43,16 +43,14 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
   };
 
   return (
-    <div className="stack" style={{ gap: "1.25rem" }}>
-      <PageHeader
-        title="Workspace settings"
-        description={
-          <>
-            You are <strong data-testid="settings-role">{workspace.role}</strong> in this workspace.
-          </>
-        }
-      />
-
+    <Page
+      title="Workspace settings"
+      description={
+        <>
+          You are <strong data-testid="settings-role">{workspace.role}</strong> in this workspace.
+        </>
+      }
+    >
       <section className="card">
         <h2>General</h2>
         <dl className="kv">
@@ -173,6 +171,6 @@ export function WorkspaceSettingsPageView({ workspace, members, loading, error, 
           <input className="input" aria-label="Workspace name to confirm" value={typed} onChange={(e) => setTyped(e.target.value)} />
         </label>
       </ConfirmDialog>
-    </div>
+    </Page>
   );
 }

@@ -1,11 +1,9 @@
 import type { SessionPort } from "@burstflare/sdk/schemas/ports";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { QueryClient } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { PortsMenu } from "../../../src/modules/ports/PortsMenu";
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+import { json, renderWithClient, resetAfterEach } from "../../helpers";
 
 const PORTS: SessionPort[] = [
   { port: 3000, listening: true, addresses: ["127.0.0.1"], label: "Web app", onAutoForward: "openPreview", preview: true },
@@ -47,19 +45,12 @@ function renderMenu(canShare = true, portsNow: () => SessionPort[] = () => PORTS
       return json(404, { error: { code: "not_found", message: "no" } });
     }),
   );
-  render(
-    <QueryClientProvider client={qc}>
-      <PortsMenu sessionId="ses_1" running canShare={canShare} />
-    </QueryClientProvider>,
-  );
+  renderWithClient(<PortsMenu sessionId="ses_1" running canShare={canShare} />, qc);
   return { calls, qc };
 }
 
 describe("workbench ports menu", () => {
-  afterEach(() => {
-    cleanup();
-    vi.unstubAllGlobals();
-  });
+  resetAfterEach();
 
   it("lists ports with the template's labels; open goes to the port's own route", async () => {
     renderMenu();
