@@ -49,37 +49,51 @@ export function BuildsPageView({ builds, status, canRetry, retrying, retryError,
         table={TABLE}
         skeletonLines={4}
         rows={builds}
-        empty={
-          <EmptyState
-            icon={<HammerIcon size={32} />}
-            title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}
-          >
-            Upload a template version to start a build.
-          </EmptyState>
-        }
+        empty={<NoBuilds status={status} />}
         renderRow={(b) => (
-          <tr key={b.id} data-build={b.id}>
-            <td>
-              <Link to={`/builds/${b.id}`} className="strong-link">
-                {b.templateName} <span className="mono">{b.version}</span>
-              </Link>
-              {b.error && <div className="small muted">{b.error}</div>}
-            </td>
-            <td>
-              <BuildStatusBadge status={b.status} />
-            </td>
-            <td className="hide-sm muted">{b.attempts}</td>
-            <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
-            <td style={{ textAlign: "right" }}>
-              {canRetry && RETRYABLE.includes(b.status) && (
-                <button type="button" className="btn btn-sm" disabled={retrying === b.id} onClick={() => onRetryBuild(b.id)}>
-                  Retry
-                </button>
-              )}
-            </td>
-          </tr>
+          <BuildRow
+            key={b.id}
+            build={b}
+            retrying={retrying === b.id}
+            onRetry={canRetry && RETRYABLE.includes(b.status) ? () => onRetryBuild(b.id) : undefined}
+          />
         )}
       />
     </Page>
+  );
+}
+
+/** The empty table: under a status filter it names the state it found none in. */
+function NoBuilds({ status }: { status: BuildState | undefined }) {
+  return (
+    <EmptyState icon={<HammerIcon size={32} />} title={status ? `No ${buildStateLabel(status).toLowerCase()} builds` : "No builds yet"}>
+      Upload a template version to start a build.
+    </EmptyState>
+  );
+}
+
+/** One build; `onRetry` only when the viewer may retry it and its state allows it. */
+function BuildRow({ build: b, retrying, onRetry }: { build: Build; retrying: boolean; onRetry?: () => void }) {
+  return (
+    <tr data-build={b.id}>
+      <td>
+        <Link to={`/builds/${b.id}`} className="strong-link">
+          {b.templateName} <span className="mono">{b.version}</span>
+        </Link>
+        {b.error && <div className="small muted">{b.error}</div>}
+      </td>
+      <td>
+        <BuildStatusBadge status={b.status} />
+      </td>
+      <td className="hide-sm muted">{b.attempts}</td>
+      <td className="hide-sm muted">{timeAgo(b.startedAt ?? b.createdAt)}</td>
+      <td style={{ textAlign: "right" }}>
+        {onRetry && (
+          <button type="button" className="btn btn-sm" disabled={retrying} onClick={onRetry}>
+            Retry
+          </button>
+        )}
+      </td>
+    </tr>
   );
 }

@@ -78,44 +78,8 @@ export function SessionsPageView({
         table={TABLE}
         skeletonLines={4}
         rows={sessions}
-        empty={
-          <EmptyState
-            icon={<ServerIcon size={32} />}
-            title={filtered ? "No sessions match" : "No sessions yet"}
-            action={
-              canCreate &&
-              !filtered && (
-                <button type="button" className="btn btn-primary" onClick={onNew}>
-                  <PlusIcon /> Create your first session
-                </button>
-              )
-            }
-          >
-            A session is a full Linux environment with a terminal, an editor and a live preview.
-          </EmptyState>
-        }
-        renderRow={(s) => (
-          <tr key={s.id} data-session={s.name}>
-            <td>
-              <Link to={`/sessions/${s.id}`} className="strong-link">
-                {s.name}
-              </Link>
-            </td>
-            <td>
-              <SessionStateBadge state={s.state} />
-            </td>
-            <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
-            <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
-            <td>
-              <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
-                <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
-                  <CodeIcon size={14} /> Open
-                </Link>
-                <SessionControls session={s} compact canLifecycle={canLifecycle} />
-              </div>
-            </td>
-          </tr>
-        )}
+        empty={<NoSessions filtered={filtered} onNew={canCreate ? onNew : undefined} />}
+        renderRow={(s) => <SessionRow key={s.id} session={s} templateNames={templateNames} canLifecycle={canLifecycle} />}
       >
         {more?.has && (
           <LoadMore loading={more.loading} onMore={more.load} testId="sessions-more">
@@ -124,5 +88,59 @@ export function SessionsPageView({
         )}
       </TableCard>
     </div>
+  );
+}
+
+/** The empty table; `onNew` (for those who may create) offers the first session when no filter is on. */
+function NoSessions({ filtered, onNew }: { filtered: boolean; onNew?: () => void }) {
+  return (
+    <EmptyState
+      icon={<ServerIcon size={32} />}
+      title={filtered ? "No sessions match" : "No sessions yet"}
+      action={
+        onNew &&
+        !filtered && (
+          <button type="button" className="btn btn-primary" onClick={onNew}>
+            <PlusIcon /> Create your first session
+          </button>
+        )
+      }
+    >
+      A session is a full Linux environment with a terminal, an editor and a live preview.
+    </EmptyState>
+  );
+}
+
+/** One session: its name, state, template and last activity, then Open and the lifecycle controls. */
+function SessionRow({
+  session: s,
+  templateNames,
+  canLifecycle,
+}: {
+  session: Session;
+  templateNames: Record<string, string>;
+  canLifecycle: boolean;
+}) {
+  return (
+    <tr data-session={s.name}>
+      <td>
+        <Link to={`/sessions/${s.id}`} className="strong-link">
+          {s.name}
+        </Link>
+      </td>
+      <td>
+        <SessionStateBadge state={s.state} />
+      </td>
+      <td className="hide-sm muted">{s.templateId ? (templateNames[s.templateId] ?? "template") : "Starter"}</td>
+      <td className="hide-sm muted">{timeAgo(s.lastActiveAt ?? s.updatedAt)}</td>
+      <td>
+        <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
+          <Link to={`/sessions/${s.id}/workbench`} className="btn btn-sm" title="Open the workbench">
+            <CodeIcon size={14} /> Open
+          </Link>
+          <SessionControls session={s} compact canLifecycle={canLifecycle} />
+        </div>
+      </td>
+    </tr>
   );
 }

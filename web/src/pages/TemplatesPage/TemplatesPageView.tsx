@@ -23,6 +23,12 @@ const TABLE = {
   columns: ["Name", "Promoted version", { label: "Preview port", hideSm: true }, { label: "Updated", hideSm: true }],
 } as const;
 
+const NO_TEMPLATES = (
+  <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
+    Create one to standardise your team's environments.
+  </EmptyState>
+);
+
 export function TemplatesPageView({ templates, canWrite, creating, createError, onCreate, ...list }: Props) {
   const [formOpen, setFormOpen] = useState(false);
   const [name, setName] = useState("");
@@ -78,34 +84,28 @@ export function TemplatesPageView({ templates, canWrite, creating, createError, 
         </form>
       )}
 
-      <TableCard
-        {...list}
-        table={TABLE}
-        skeletonLines={3}
-        rows={templates}
-        empty={
-          <EmptyState icon={<LayersIcon size={32} />} title="No templates yet">
-            Create one to standardise your team's environments.
-          </EmptyState>
-        }
-        renderRow={(t) => (
-          <tr key={t.id} data-template={t.name}>
-            <td>
-              <div className="row" style={{ gap: "0.5rem" }}>
-                <Link to={`/templates/${t.id}`} className="strong-link">
-                  {t.name}
-                </Link>
-                {t.builtin && <span className="badge badge-info">Built-in</span>}
-                {t.archived && <span className="badge badge-warn">Archived</span>}
-              </div>
-              {t.description && <div className="small muted">{t.description}</div>}
-            </td>
-            <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
-            <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
-            <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
-          </tr>
-        )}
-      />
+      <TableCard {...list} table={TABLE} skeletonLines={3} rows={templates} empty={NO_TEMPLATES} renderRow={templateRow} />
     </Page>
+  );
+}
+
+/** One template's row: its name with the built-in and archived marks, its description, promoted version, preview port and age. */
+function templateRow(t: Template) {
+  return (
+    <tr key={t.id} data-template={t.name}>
+      <td>
+        <div className="row" style={{ gap: "0.5rem" }}>
+          <Link to={`/templates/${t.id}`} className="strong-link">
+            {t.name}
+          </Link>
+          {t.builtin && <span className="badge badge-info">Built-in</span>}
+          {t.archived && <span className="badge badge-warn">Archived</span>}
+        </div>
+        {t.description && <div className="small muted">{t.description}</div>}
+      </td>
+      <td className="mono">{t.activeVersion ?? <span className="muted">none yet</span>}</td>
+      <td className="hide-sm muted">{t.previewPort ?? "—"}</td>
+      <td className="hide-sm muted">{timeAgo(t.updatedAt)}</td>
+    </tr>
   );
 }
