@@ -36,15 +36,13 @@ export async function findBootstrapCode(db: Db, codeHash: string): Promise<{ exp
 
 /** Claims an unused, unexpired code for the user; false when someone else used it in the meantime. */
 export async function claimBootstrapCodeRow(db: Db, codeHash: string, userId: string, t: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ code_hash: z.string() }),
+  return db.returnsRow(
     "UPDATE operator_bootstrap_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING code_hash",
     t,
     userId,
     codeHash,
     t,
   );
-  return row !== null;
 }
 
 /** Undoes claimBootstrapCodeRow for this user. */

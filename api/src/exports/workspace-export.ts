@@ -1,10 +1,11 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import type { WorkspaceExport } from "@burstflare/sdk/schemas/snapshots";
+import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { z } from "zod";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
+import { isoView } from "../lib/rows";
 import { iso, now } from "../lib/time";
 import { R2TextWriter } from "./r2-writer";
 import { EXPORT_SECTIONS, findWorkspaceRecord, readExportPage } from "./workspace-export-repo";
@@ -96,13 +97,5 @@ export async function listExports(env: AppBindings, workspaceId: string, limit =
 }
 
 export function toWorkspaceExport(meta: ExportMeta, downloadURL: string): WorkspaceExport {
-  return {
-    id: meta.id,
-    workspaceId: meta.workspaceId,
-    bytes: meta.bytes,
-    sha256: meta.sha256,
-    createdAt: iso(meta.createdAt) ?? "",
-    counts: meta.counts,
-    downloadURL,
-  };
+  return { ...isoView(workspaceExportSchema.omit({ downloadURL: true }), ["createdAt"], meta), downloadURL };
 }

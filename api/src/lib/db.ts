@@ -1,4 +1,7 @@
-import type { z } from "zod";
+import { z } from "zod";
+
+const countRow = z.object({ n: z.number() });
+const anyRow = z.object({});
 
 /**
  * The one way to reach D1. Only repository modules (`*-repo.ts`) call it: they own every SQL
@@ -26,6 +29,28 @@ export class Db {
     return results.map((row) => parseRow(schema, row, sql));
   }
 
+  /** The number a query gives as `n` (a COUNT, a SUM); 0 when it gives no row. */
+  async count(sql: string, ...binds: unknown[]): Promise<number> {
+    return (await this.one(countRow, sql, ...binds))?.n ?? 0;
+  }
+
+  /** Whether the statement gave a row: a SELECT that matched, a write `… RETURNING` that changed one. */
+  async returnsRow(sql: string, ...binds: unknown[]): Promise<boolean> {
+    return (await this.one(anyRow, sql, ...binds)) !== null;
+  }
+
+  /** One column of the first row, parsed; null when there is no row (or the column is null). */
+  async value<S extends z.ZodType>(column: string, schema: S, sql: string, ...binds: unknown[]): Promise<z.infer<S> | null> {
+    const row = await this.one(z.object({ [column]: schema }), sql, ...binds);
+    return (row?.[column] ?? null) as z.infer<S> | null;
+  }
+
+  /** One column of every row, parsed. */
+  async values<S extends z.ZodType>(column: string, schema: S, sql: string, ...binds: unknown[]): Promise<z.infer<S>[]> {
+    const rows = await this.all(z.object({ [column]: schema }), sql, ...binds);
+    return rows.map((row) => row[column] as z.infer<S>);
+  }
+
   /** A write; the number of rows it changed. */
   async run(sql: string, ...binds: unknown[]): Promise<number> {
     const res = await this.d1
@@ -33,6 +58,11 @@ export class Db {
       .bind(...binds)
       .run();
     return res.meta.changes ?? 0;
+  }
+
+  /** A write meant to change one row; false when its condition held it back. */
+  async runOne(sql: string, ...binds: unknown[]): Promise<boolean> {
+    return (await this.run(sql, ...binds)) === 1;
   }
 
   /** A statement for `batch`, so several writes commit together. */
