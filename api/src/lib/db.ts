@@ -89,3 +89,12 @@ function parseRow<S extends z.ZodType>(schema: S, row: unknown, sql: string): z.
   const where = sql.replace(/\s+/g, " ").slice(0, 80);
   throw new Error(`row does not match its schema (${where}…): ${parsed.error.message}`);
 }
+
+/**
+ * The WHERE conditions of the filters that are given (a value that is not empty), in order, with
+ * their binds; a list value binds each of its items (its condition has as many placeholders).
+ */
+export function givenConditions(filters: [condition: string, value: unknown][]): { parts: string[]; binds: unknown[] } {
+  const given = filters.filter(([, value]) => (Array.isArray(value) ? value.length > 0 : Boolean(value)));
+  return { parts: given.map(([condition]) => condition), binds: given.flatMap(([, value]) => value) };
+}

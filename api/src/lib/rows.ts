@@ -10,8 +10,8 @@ export interface RowSpec<K extends string> {
   times?: readonly K[];
   /** Booleans stored as 0/1. */
   flags?: readonly K[];
-  /** Stored as text (null when the field is nullable) and read by the function given. */
-  decode?: { readonly [F in K]?: (text: string | null) => unknown };
+  /** Stored as text and read by the function given (which gets null too when the field is nullable). */
+  decode?: { readonly [F in K]?: (text: string) => unknown };
   /** The column, where it is not the field's name in snake_case (an alias in the SELECT, say). */
   columns?: { readonly [F in K]?: string };
 }
@@ -32,7 +32,7 @@ function fieldOf(name: string, schema: z.ZodType, spec: RowSpec<string>): Field 
   const decode = spec.decode?.[name];
   if (spec.times?.includes(name)) return { name, column, stored: orNull(z.number()), read: (v) => iso(v as number | null) };
   if (spec.flags?.includes(name)) return { name, column, stored: z.number(), read: (v) => v === 1 };
-  if (decode) return { name, column, stored: orNull(z.string()), read: (v) => decode(v as string | null) };
+  if (decode) return { name, column, stored: orNull(z.string()), read: (v) => decode(v as string) };
   return { name, column, stored: schema, read: (v) => v };
 }
 
