@@ -66,3 +66,19 @@ export function isoView<T extends z.ZodObject, K extends keyof z.output<T> & str
   const view = Object.keys(contract.shape).map((f) => [f, times.includes(f as K) ? iso(source[f] as number | null) : source[f]]);
   return Object.fromEntries(view) as z.output<T>;
 }
+
+type EpochShape<S extends z.ZodRawShape, K extends keyof S> = {
+  [F in keyof S]: F extends K ? (null extends z.output<S[F]> ? z.ZodNullable<z.ZodNumber> : z.ZodNumber) : S[F];
+};
+
+/**
+ * The schema of a record that keeps the contract's `times` in epoch ms (as the Worker does until
+ * it answers, with `isoView`): each of them a number, null where the contract allows null.
+ */
+export function withEpochTimes<S extends z.ZodRawShape, K extends keyof S & string>(
+  contract: z.ZodObject<S>,
+  times: readonly K[],
+): z.ZodObject<EpochShape<S, K>> {
+  const number = (field: K) => (z.safeParse(contract.shape[field] as z.ZodType, null).success ? z.number().nullable() : z.number());
+  return contract.extend(Object.fromEntries(times.map((field) => [field, number(field)]))) as unknown as z.ZodObject<EpochShape<S, K>>;
+}

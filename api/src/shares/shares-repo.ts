@@ -2,17 +2,18 @@ import { type Share, type ShareScope, type ShareStatus, shareSchema } from "@bur
 import { ROLES, SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { isoView, rowOf } from "../lib/rows";
+import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
 /** Share links (preview_shares): every statement on that table lives here. */
 
-/** A share link: the contract's Share but for its status, with its workspace and times in epoch ms. `toShare` is its view at a moment. */
-const shareRecord = shareSchema.omit({ status: true }).extend({
+const SHARE_TIMES = ["createdAt", "expiresAt", "revokedAt", "lastAccessAt"] as const;
+
+/**
+ * A share link: the contract's Share but for its status, with its workspace and times in epoch ms.
+ * `toShare` is its view at a moment.
+ */
+const shareRecord = withEpochTimes(shareSchema.omit({ status: true }), SHARE_TIMES).extend({
   workspaceId: z.string(),
-  createdAt: z.number(),
-  expiresAt: z.number(),
-  revokedAt: z.number().nullable(),
-  lastAccessAt: z.number().nullable(),
   /** null: the session's preview port. */
   port: z.number().nullable(),
 });
@@ -52,8 +53,7 @@ const shareWithSession = rowOf(shareWithSessionRecord, { decode: { emails: parse
 
 /** The link as the contract shows it at `at`. */
 export function toShare(share: ShareRecord, at: number): Share {
-  const times = ["createdAt", "expiresAt", "revokedAt", "lastAccessAt"] as const;
-  return isoView(shareSchema, times, { ...share, status: shareStatus(share, at) });
+  return isoView(shareSchema, SHARE_TIMES, { ...share, status: shareStatus(share, at) });
 }
 
 interface NewShare {

@@ -16,6 +16,7 @@ import {
   markSnapshotFailed,
   markSnapshotReady,
   markSnapshotsDeleted,
+  SNAPSHOT_TIMES,
   type SnapshotChain,
   type SnapshotReady,
   type SnapshotRecord,
@@ -25,7 +26,7 @@ import {
 export type { SnapshotRecord } from "./snapshots-repo";
 
 export function toSnapshot(record: SnapshotRecord, restorePointId: string | null): Snapshot {
-  return isoView(snapshotSchema, ["createdAt", "completedAt"], { ...record, restorePoint: record.id === restorePointId });
+  return isoView(snapshotSchema, SNAPSHOT_TIMES, { ...record, restorePoint: record.id === restorePointId });
 }
 
 /** A new snapshot of `session`, pending until its archive is stored (saves and copies alike). */

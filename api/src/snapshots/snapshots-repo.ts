@@ -1,16 +1,16 @@
 import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { rowOf } from "../lib/rows";
+import { rowOf, withEpochTimes } from "../lib/rows";
+
+export const SNAPSHOT_TIMES = ["createdAt", "completedAt"] as const;
 
 /**
  * A snapshots row as the control plane uses it: the contract's Snapshot but for `restorePoint`,
  * with its R2 key and times in epoch ms.
  */
-const snapshotRecord = snapshotSchema.omit({ restorePoint: true }).extend({
+const snapshotRecord = withEpochTimes(snapshotSchema.omit({ restorePoint: true }), SNAPSHOT_TIMES).extend({
   r2Key: z.string(),
-  createdAt: z.number(),
-  completedAt: z.number().nullable(),
   /** `incremental`: only the files changed since `baseId` (the previous link of its chain); rows from before chains are full. */
   format: z
     .enum(["full", "incremental"])

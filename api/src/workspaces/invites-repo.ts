@@ -2,18 +2,14 @@ import { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
 import { type Invite, inviteSchema } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { isoView, rowOf } from "../lib/rows";
+import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
 /** Workspace invites and, with no workspace, operator-issued sign-up invites (the `invites` table). */
 
+const INVITE_TIMES = ["createdAt", "expiresAt", "usedAt", "revokedAt"] as const;
+
 /** An invites row as the Worker holds it: the contract's Invite but for its status, with its workspace and times in epoch ms. */
-const storedInvite = inviteSchema.omit({ status: true }).extend({
-  workspaceId: z.string().nullable(),
-  createdAt: z.number(),
-  expiresAt: z.number(),
-  usedAt: z.number().nullable(),
-  revokedAt: z.number().nullable(),
-});
+const storedInvite = withEpochTimes(inviteSchema.omit({ status: true }), INVITE_TIMES).extend({ workspaceId: z.string().nullable() });
 export type StoredInvite = z.infer<typeof storedInvite>;
 
 const InviteRow = rowOf(storedInvite);
@@ -27,8 +23,7 @@ function inviteStatus(r: StoredInvite, t: number): Invite["status"] {
 
 /** The API form; `t` decides whether a pending invite has expired. */
 export function toInvite(r: StoredInvite, t: number): Invite {
-  const times = ["createdAt", "expiresAt", "usedAt", "revokedAt"] as const;
-  return { ...isoView(inviteSchema.omit({ status: true }), times, r), status: inviteStatus(r, t) };
+  return { ...isoView(inviteSchema.omit({ status: true }), INVITE_TIMES, r), status: inviteStatus(r, t) };
 }
 
 const COLUMNS = "id, workspace_id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at";

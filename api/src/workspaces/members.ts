@@ -3,6 +3,7 @@ import type { Member } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
+import { found } from "../lib/errors";
 import { now } from "../lib/time";
 import {
   countOwners,
@@ -20,9 +21,7 @@ export async function listMembers(env: AppBindings, workspaceId: string): Promis
 }
 
 export async function getMember(env: AppBindings, workspaceId: string, userId: string): Promise<Member> {
-  const member = await findMember(dbOf(env), workspaceId, userId);
-  if (!member) throw new ApiError("not_found", "member not found");
-  return member;
+  return found(await findMember(dbOf(env), workspaceId, userId), "member");
 }
 
 /**

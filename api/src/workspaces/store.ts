@@ -4,6 +4,7 @@ import { findMaxOwnedWorkspaces, moveCurrentWorkspaceStatement, setCurrentWorksp
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
+import { found } from "../lib/errors";
 import { now } from "../lib/time";
 import { listMemberIds } from "./members-repo";
 import {
@@ -24,9 +25,7 @@ export async function listWorkspacesFor(env: AppBindings, userId: string): Promi
 
 /** The workspace as the user sees it; 404 when they are not a member, so existence does not leak. */
 export async function getWorkspaceFor(env: AppBindings, userId: string, workspaceId: string): Promise<WorkspaceRecord> {
-  const workspace = await findWorkspaceOf(dbOf(env), userId, workspaceId);
-  if (!workspace) throw new ApiError("not_found", "workspace not found");
-  return workspace;
+  return found(await findWorkspaceOf(dbOf(env), userId, workspaceId), "workspace");
 }
 
 /** Used at sign-up (personal workspace) and by POST /api/workspaces, which passes the owner's limit. */
