@@ -83,6 +83,11 @@ export function dbOf(env: { DB: D1Database }): Db {
   return new Db(env.DB);
 }
 
+/** A repository function as the rest of the Worker calls it: given the environment, not its database. */
+export function withEnvDb<A extends unknown[], R>(fn: (db: Db, ...args: A) => R): (env: { DB: D1Database }, ...args: A) => R {
+  return (env, ...args) => fn(dbOf(env), ...args);
+}
+
 function parseRow<S extends z.ZodType>(schema: S, row: unknown, sql: string): z.infer<S> {
   const parsed = schema.safeParse(row);
   if (parsed.success) return parsed.data;

@@ -2,7 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import type { Member } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
-import { dbOf } from "../lib/db";
+import { dbOf, withEnvDb } from "../lib/db";
 import { found } from "../lib/errors";
 import { now } from "../lib/time";
 import {
@@ -16,9 +16,7 @@ import {
 import { movePointersOff } from "./store";
 import { setWorkspaceOwnerStatement, syncWorkspaceOwnerId } from "./workspaces-repo";
 
-export async function listMembers(env: AppBindings, workspaceId: string): Promise<Member[]> {
-  return listMemberRows(dbOf(env), workspaceId);
-}
+export const listMembers = withEnvDb(listMemberRows);
 
 export async function getMember(env: AppBindings, workspaceId: string, userId: string): Promise<Member> {
   return found(await findMember(dbOf(env), workspaceId, userId), "member");

@@ -3,7 +3,7 @@ import { moveSignInsWorkspaceStatement, setSignInWorkspaceStatement } from "../a
 import { findMaxOwnedWorkspaces, moveCurrentWorkspaceStatement, setCurrentWorkspaceStatement } from "../auth/users-repo";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
-import { dbOf } from "../lib/db";
+import { dbOf, withEnvDb } from "../lib/db";
 import { found } from "../lib/errors";
 import { now } from "../lib/time";
 import { listMemberIds } from "./members-repo";
@@ -19,9 +19,7 @@ import {
 
 export { toWorkspace, type WorkspaceRecord } from "./workspaces-repo";
 
-export async function listWorkspacesFor(env: AppBindings, userId: string): Promise<WorkspaceRecord[]> {
-  return listWorkspacesOf(dbOf(env), userId);
-}
+export const listWorkspacesFor = withEnvDb(listWorkspacesOf);
 
 /** The workspace as the user sees it; 404 when they are not a member, so existence does not leak. */
 export async function getWorkspaceFor(env: AppBindings, userId: string, workspaceId: string): Promise<WorkspaceRecord> {
