@@ -68,22 +68,30 @@ export async function findLiveWorkspaceInviteByCode(db: Db, codeHash: string): P
   return invite?.workspaceId ? { ...invite, workspaceId: invite.workspaceId } : null;
 }
 
+/** The guard of every redemption (binds: the invite's id, the time): not used, not revoked, not expired. */
+const REDEEMABLE = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
+/** Marks a redeemable invite used by a user (binds: the time, the user, the invite's id, the time). */
+const CLAIM = `UPDATE invites SET used_at = ?, used_by = ? WHERE ${REDEEMABLE}`;
+
+/** The claim of an invite for a caller's batch; it changes no row once the invite is used, revoked or expired. */
+export const claimInviteStatement = (db: Db, inviteId: string, userId: string, t: number): D1PreparedStatement =>
+  db.statement(CLAIM, t, userId, inviteId, t);
+
 /**
  * Single use: the membership insert and the invite update share one transaction and the same
  * guard; false when the invite was used, revoked or expired in the meantime.
  */
 export async function redeemWorkspaceInvite(db: Db, inviteId: string, userId: string, t: number): Promise<boolean> {
-  const guard = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
   const [inserted] = await db.batch([
     db.statement(
       `INSERT OR IGNORE INTO memberships (workspace_id, user_id, role, created_at)
-       SELECT workspace_id, ?, role, ? FROM invites WHERE ${guard}`,
+       SELECT workspace_id, ?, role, ? FROM invites WHERE ${REDEEMABLE}`,
       userId,
       t,
       inviteId,
       t,
     ),
-    db.statement(`UPDATE invites SET used_at = ?, used_by = ? WHERE ${guard}`, t, userId, inviteId, t),
+    claimInviteStatement(db, inviteId, userId, t),
   ]);
   return inserted === 1;
 }
@@ -108,13 +116,7 @@ export async function findAdmissionInvite(db: Db, codeHash: string): Promise<z.i
 
 /** Claims an invite for a user; false when someone else used it in the meantime. */
 export async function claimInviteRow(db: Db, inviteId: string, userId: string, t: number): Promise<boolean> {
-  return db.returnsRow(
-    "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? RETURNING id",
-    t,
-    userId,
-    inviteId,
-    t,
-  );
+  return db.returnsRow(`${CLAIM} RETURNING id`, t, userId, inviteId, t);
 }
 
 /** Undoes claimInviteRow for this user. */
