@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { found } from "./errors";
 
 const countRow = z.object({ n: z.number() });
 const anyRow = z.object({});
@@ -86,6 +87,14 @@ export function dbOf(env: { DB: D1Database }): Db {
 /** A repository function as the rest of the Worker calls it: given the environment, not its database. */
 export function withEnvDb<A extends unknown[], R>(fn: (db: Db, ...args: A) => R): (env: { DB: D1Database }, ...args: A) => R {
   return (env, ...args) => fn(dbOf(env), ...args);
+}
+
+/** The same for a lookup that must find something: a 404 for `what` when it finds nothing. */
+export function foundWithEnvDb<A extends unknown[], R>(
+  fn: (db: Db, ...args: A) => Promise<R | null>,
+  what: string,
+): (env: { DB: D1Database }, ...args: A) => Promise<R> {
+  return async (env, ...args) => found(await fn(dbOf(env), ...args), what);
 }
 
 function parseRow<S extends z.ZodType>(schema: S, row: unknown, sql: string): z.infer<S> {

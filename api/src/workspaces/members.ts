@@ -2,8 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import type { Member } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
-import { dbOf, withEnvDb } from "../lib/db";
-import { found } from "../lib/errors";
+import { dbOf, foundWithEnvDb, withEnvDb } from "../lib/db";
 import { now } from "../lib/time";
 import {
   countOwners,
@@ -18,9 +17,7 @@ import { setWorkspaceOwnerStatement, syncWorkspaceOwnerId } from "./workspaces-r
 
 export const listMembers = withEnvDb(listMemberRows);
 
-export async function getMember(env: AppBindings, workspaceId: string, userId: string): Promise<Member> {
-  return found(await findMember(dbOf(env), workspaceId, userId), "member");
-}
+export const getMember = foundWithEnvDb(findMember, "member");
 
 /**
  * Role rules: only owners make or unmake owners (admins cannot touch an owner at all),
