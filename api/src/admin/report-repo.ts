@@ -1,6 +1,7 @@
-import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
+import { type AdminBuild, adminBuildSchema, recentFailureSchema } from "@burstflare/sdk/schemas/admin";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** Read-only fleet counts for the operator report, across every workspace. */
 
@@ -26,98 +27,36 @@ export async function readySnapshotTotals(db: Db): Promise<{ n: number; bytes: n
   );
 }
 
-const Count = z.object({ n: z.number() });
-const count = async (db: Db, sql: string, ...binds: unknown[]): Promise<number> => (await db.one(Count, sql, ...binds))?.n ?? 0;
-
 export const countActiveUploadGrants = (db: Db, at: number): Promise<number> =>
-  count(db, "SELECT COUNT(*) AS n FROM upload_grants WHERE used_at IS NULL AND expires_at > ?", at);
-export const countLiveUsers = (db: Db): Promise<number> => count(db, "SELECT COUNT(*) AS n FROM users WHERE deleted_at IS NULL");
-export const countLiveWorkspaces = (db: Db): Promise<number> => count(db, "SELECT COUNT(*) AS n FROM workspaces WHERE deleted_at IS NULL");
-export const countLiveTemplatesAll = (db: Db): Promise<number> => count(db, "SELECT COUNT(*) AS n FROM templates WHERE deleted_at IS NULL");
+  db.count("SELECT COUNT(*) AS n FROM upload_grants WHERE used_at IS NULL AND expires_at > ?", at);
+export const countLiveUsers = (db: Db): Promise<number> => db.count("SELECT COUNT(*) AS n FROM users WHERE deleted_at IS NULL");
+export const countLiveWorkspaces = (db: Db): Promise<number> => db.count("SELECT COUNT(*) AS n FROM workspaces WHERE deleted_at IS NULL");
+export const countLiveTemplatesAll = (db: Db): Promise<number> => db.count("SELECT COUNT(*) AS n FROM templates WHERE deleted_at IS NULL");
 export const countDeletedSessions = (db: Db): Promise<number> =>
-  count(db, "SELECT COUNT(*) AS n FROM sessions WHERE deleted_at IS NOT NULL");
+  db.count("SELECT COUNT(*) AS n FROM sessions WHERE deleted_at IS NOT NULL");
 export const countDeletedSnapshots = (db: Db): Promise<number> =>
-  count(db, "SELECT COUNT(*) AS n FROM snapshots WHERE deleted_at IS NOT NULL");
+  db.count("SELECT COUNT(*) AS n FROM snapshots WHERE deleted_at IS NOT NULL");
 export const countDeletedTemplates = (db: Db): Promise<number> =>
-  count(db, "SELECT COUNT(*) AS n FROM templates WHERE deleted_at IS NOT NULL");
+  db.count("SELECT COUNT(*) AS n FROM templates WHERE deleted_at IS NOT NULL");
 export const countDeletedWorkspaces = (db: Db): Promise<number> =>
-  count(db, "SELECT COUNT(*) AS n FROM workspaces WHERE deleted_at IS NOT NULL");
-
-interface DeadLetteredBuild {
-  id: string;
-  workspaceId: string | null;
-  templateId: string;
-  templateName: string | null;
-  version: string | null;
-  status: BuildState;
-  attempts: number;
-  error: string | null;
-  updatedAt: number;
-}
+  db.count("SELECT COUNT(*) AS n FROM workspaces WHERE deleted_at IS NOT NULL");
 
 /** Dead-lettered builds, most recently updated first. */
-export async function listDeadLetteredBuilds(db: Db, limit: number): Promise<DeadLetteredBuild[]> {
-  const rows = await db.all(
-    z.object({
-      id: z.string(),
-      workspace_id: z.string().nullable(),
-      template_id: z.string(),
-      template_name: z.string().nullable(),
-      version: z.string().nullable(),
-      status: z.enum(BUILD_STATES),
-      attempts: z.number(),
-      error: z.string().nullable(),
-      updated_at: z.number(),
-    }),
+export async function listDeadLetteredBuilds(db: Db, limit: number): Promise<AdminBuild[]> {
+  return db.all(
+    rowOf(adminBuildSchema, { times: ["updatedAt"] }),
     `SELECT b.id, b.workspace_id, b.template_id, t.name AS template_name, v.version, b.status, b.attempts, b.error, b.updated_at
      FROM template_builds b LEFT JOIN templates t ON t.id = b.template_id LEFT JOIN template_versions v ON v.id = b.version_id
      WHERE b.status = 'dead_lettered' ORDER BY b.updated_at DESC LIMIT ?`,
     limit,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    workspaceId: r.workspace_id,
-    templateId: r.template_id,
-    templateName: r.template_name,
-    version: r.version,
-    status: r.status,
-    attempts: r.attempts,
-    error: r.error,
-    updatedAt: r.updated_at,
-  }));
 }
 
-interface FailureRow {
-  id: string;
-  workspaceId: string | null;
-  name: string | null;
-  status: string;
-  reason: string | null;
-  at: number;
-}
-
-const Failure = z
-  .object({
-    id: z.string(),
-    workspace_id: z.string().nullable(),
-    name: z.string().nullable(),
-    status: z.string(),
-    reason: z.string().nullable(),
-    at: z.number(),
-  })
-  .transform(
-    (r): FailureRow => ({
-      id: r.id,
-      workspaceId: r.workspace_id,
-      name: r.name,
-      status: r.status,
-      reason: r.reason,
-      at: r.at,
-    }),
-  );
+/** A recent failure but for its kind, with its time in epoch ms (builds and sessions are merged by it). */
+const Failure = rowOf(recentFailureSchema.omit({ kind: true, at: true }).extend({ at: z.number() }));
 
 /** Failed and dead-lettered builds, newest first. */
-export async function listFailedBuilds(db: Db, limit: number): Promise<FailureRow[]> {
+export async function listFailedBuilds(db: Db, limit: number): Promise<z.infer<typeof Failure>[]> {
   return db.all(
     Failure,
     `SELECT b.id, b.workspace_id, t.name, b.status, b.error AS reason, b.updated_at AS at FROM template_builds b
@@ -127,7 +66,7 @@ export async function listFailedBuilds(db: Db, limit: number): Promise<FailureRo
 }
 
 /** Live failed sessions, newest first. */
-export async function listFailedSessions(db: Db, limit: number): Promise<FailureRow[]> {
+export async function listFailedSessions(db: Db, limit: number): Promise<z.infer<typeof Failure>[]> {
   return db.all(
     Failure,
     `SELECT id, workspace_id, name, state AS status, failure_reason AS reason, updated_at AS at FROM sessions

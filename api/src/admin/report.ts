@@ -1,8 +1,9 @@
-import type { AdminBuild, AdminReport, RecentFailure } from "@burstflare/sdk/schemas/admin";
+import { type AdminBuild, type AdminReport, type RecentFailure, recentFailureSchema } from "@burstflare/sdk/schemas/admin";
 import { BUILD_STATES, type BuildState, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { findStuckBuilds } from "../builds/stuck";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
+import { isoView } from "../lib/rows";
 import { iso, now } from "../lib/time";
 import { startLatencyStats } from "../metrics/start-latency";
 import { lastReconcile } from "../reconcile/last-run";
@@ -36,8 +37,7 @@ function grouped<K extends string>(rows: { key: string; n: number }[], keys: rea
 }
 
 async function deadLettered(env: AppBindings): Promise<AdminBuild[]> {
-  const rows = await listDeadLetteredBuilds(dbOf(env), DEAD_LETTERED_LISTED);
-  return rows.map((r) => ({ ...r, updatedAt: iso(r.updatedAt) ?? "" }));
+  return listDeadLetteredBuilds(dbOf(env), DEAD_LETTERED_LISTED);
 }
 
 /** Failed and dead-lettered builds and failed sessions, newest first, with the reason recorded. */
@@ -48,7 +48,7 @@ async function recentFailures(env: AppBindings): Promise<RecentFailure[]> {
   return [...builds.map((r) => ({ kind: "build" as const, ...r })), ...sessions.map((r) => ({ kind: "session" as const, ...r }))]
     .sort((a, b) => b.at - a.at)
     .slice(0, RECENT_FAILURES)
-    .map((r) => ({ kind: r.kind, id: r.id, workspaceId: r.workspaceId, name: r.name, status: r.status, reason: r.reason, at: iso(r.at) }));
+    .map((r) => isoView(recentFailureSchema, ["at"], r));
 }
 
 /** GET /api/admin/report: the fleet at a glance, across every workspace. */

@@ -33,16 +33,28 @@ async function undeleteInDO(env: AppBindings, sessionId: string): Promise<void> 
   unwrap(await sessionStub(env, sessionId).undelete(sessionId));
 }
 
-async function restoreSession(env: AppBindings, id: string): Promise<RestoreResult> {
-  const db = dbOf(env);
-  const row = await findNamedForRestore(db, "sessions", id);
-  if (!row || row.deletedAt === null || row.workspaceId === null) throw notFound("deleted session");
-  await liveWorkspace(env, row.workspaceId);
-  if (await liveNamed(db, "sessions", row.workspaceId, row.name))
-    throw new ApiError("conflict", `a session named ${row.name} exists again in that workspace; rename it first`);
+/** How each named kind comes back once its checks pass: a session also in its Session DO. */
+const UNDELETE_NAMED = {
+  session: { table: "sessions", undelete: (env: AppBindings, id: string) => undeleteSession(env, id) },
+  template: { table: "templates", undelete: (env: AppBindings, id: string) => undeleteTemplateRow(dbOf(env), id, Date.now()) },
+} as const;
+
+async function undeleteSession(env: AppBindings, id: string): Promise<void> {
   await undeleteInDO(env, id);
-  await undeleteSessionRow(db, id);
-  return { kind: "session", id, workspaceId: row.workspaceId, restored: { ...none, sessions: 1 } };
+  await undeleteSessionRow(dbOf(env), id);
+}
+
+/** A session or template, back in its workspace unless that is deleted or its name was taken meanwhile. */
+async function restoreNamed(env: AppBindings, kind: keyof typeof UNDELETE_NAMED, id: string): Promise<RestoreResult> {
+  const { table, undelete } = UNDELETE_NAMED[kind];
+  const db = dbOf(env);
+  const row = await findNamedForRestore(db, table, id);
+  if (!row || row.deletedAt === null || row.workspaceId === null) throw notFound(`deleted ${kind}`);
+  await liveWorkspace(env, row.workspaceId);
+  if (await liveNamed(db, table, row.workspaceId, row.name))
+    throw new ApiError("conflict", `a ${kind} named ${row.name} exists again in that workspace; rename it first`);
+  await undelete(env, id);
+  return { kind, id, workspaceId: row.workspaceId, restored: { ...none, [table]: 1 } };
 }
 
 async function restoreSnapshot(env: AppBindings, id: string): Promise<RestoreResult> {
@@ -55,17 +67,6 @@ async function restoreSnapshot(env: AppBindings, id: string): Promise<RestoreRes
   if (row.status === "ready" && !(await env.BUCKET.head(row.r2Key))) throw new ApiError("gone", "the snapshot's archive is already gone");
   await undeleteSnapshotRow(db, id);
   return { kind: "snapshot", id, workspaceId: row.workspaceId, restored: { ...none, snapshots: 1 } };
-}
-
-async function restoreTemplate(env: AppBindings, id: string): Promise<RestoreResult> {
-  const db = dbOf(env);
-  const row = await findNamedForRestore(db, "templates", id);
-  if (!row || row.deletedAt === null || row.workspaceId === null) throw notFound("deleted template");
-  await liveWorkspace(env, row.workspaceId);
-  if (await liveNamed(db, "templates", row.workspaceId, row.name))
-    throw new ApiError("conflict", `a template named ${row.name} exists again in that workspace; rename it first`);
-  await undeleteTemplateRow(db, id, Date.now());
-  return { kind: "template", id, workspaceId: row.workspaceId, restored: { ...none, templates: 1 } };
 }
 
 /** The workspace and what its delete hid with it (same deleted_at, set in one transaction). */
@@ -83,11 +84,10 @@ async function restoreWorkspace(env: AppBindings, id: string): Promise<RestoreRe
 export function restoreDeleted(env: AppBindings, kind: RestorableKind, id: string): Promise<RestoreResult> {
   switch (kind) {
     case "session":
-      return restoreSession(env, id);
+    case "template":
+      return restoreNamed(env, kind, id);
     case "snapshot":
       return restoreSnapshot(env, id);
-    case "template":
-      return restoreTemplate(env, id);
     case "workspace":
       return restoreWorkspace(env, id);
   }

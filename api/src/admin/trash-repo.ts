@@ -4,6 +4,7 @@ import { SNAPSHOT_STATUSES } from "@burstflare/sdk/schemas/snapshots";
 import { SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 import { iso } from "../lib/time";
 
 /**
@@ -47,32 +48,19 @@ export async function findWorkspaceDeletedAt(db: Db, workspaceId: string): Promi
 }
 
 /** A session or template as its restore checks it: where it lives, its name, when it was deleted (epoch ms; null when live). */
-export interface NamedForRestore {
-  workspaceId: string | null;
-  name: string;
-  deletedAt: number | null;
-}
-
-const namedForRestore = z
-  .object({ workspace_id: nullableText, name: z.string(), deleted_at: nullableInt })
-  .transform((r): NamedForRestore => ({ workspaceId: r.workspace_id, name: r.name, deletedAt: r.deleted_at }));
+const namedForRestore = z.object({ workspaceId: nullableText, name: z.string(), deletedAt: nullableInt });
+export type NamedForRestore = z.infer<typeof namedForRestore>;
 
 /** A snapshot as its restore checks it, with its session's deletion (epoch ms; null when live). */
-const snapshotForRestore = z
-  .object({
-    workspace_id: z.string(),
-    r2_key: z.string(),
+const snapshotForRestore = rowOf(
+  z.object({
+    workspaceId: z.string(),
+    r2Key: z.string(),
     status: z.enum(SNAPSHOT_STATUSES),
-    deleted_at: nullableInt,
-    session_deleted_at: nullableInt,
-  })
-  .transform(({ workspace_id, r2_key, deleted_at, session_deleted_at, status }) => ({
-    workspaceId: workspace_id,
-    r2Key: r2_key,
-    status,
-    deletedAt: deleted_at,
-    sessionDeletedAt: session_deleted_at,
-  }));
+    deletedAt: nullableInt,
+    sessionDeletedAt: nullableInt,
+  }),
+);
 
 export type SnapshotForRestore = z.output<typeof snapshotForRestore>;
 
@@ -80,18 +68,12 @@ type Named = "sessions" | "templates";
 
 /** A session or template by id, deleted or not. */
 export function findNamedForRestore(db: Db, table: Named, id: string): Promise<NamedForRestore | null> {
-  return db.one(namedForRestore, `SELECT workspace_id, name, deleted_at FROM ${table} WHERE id = ?`, id);
+  return db.one(rowOf(namedForRestore), `SELECT workspace_id, name, deleted_at FROM ${table} WHERE id = ?`, id);
 }
 
 /** True when a live session (or template) of the workspace has the name. */
 export async function liveNamed(db: Db, table: Named, workspaceId: string, name: string): Promise<boolean> {
-  const row = await db.one(
-    z.object({ x: z.number() }),
-    `SELECT 1 AS x FROM ${table} WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL`,
-    workspaceId,
-    name,
-  );
-  return row !== null;
+  return db.returnsRow(`SELECT 1 AS x FROM ${table} WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL`, workspaceId, name);
 }
 
 export async function undeleteSessionRow(db: Db, id: string): Promise<void> {

@@ -1,41 +1,18 @@
-import type { ApiToken } from "@burstflare/sdk/schemas/auth";
-import { z } from "zod";
+import { type ApiToken, apiTokenSchema } from "@burstflare/sdk/schemas/auth";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 const COLUMNS = "id, name, prefix, workspace_id, created_at, last_used_at, expires_at";
 
-const apiTokenRow = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    prefix: z.string(),
-    workspace_id: z.string().nullable(),
-    created_at: z.number(),
-    last_used_at: z.number().nullable(),
-    expires_at: z.number().nullable(),
-  })
-  .transform(
-    (r): ApiToken => ({
-      id: r.id,
-      name: r.name,
-      prefix: r.prefix,
-      workspaceId: r.workspace_id,
-      createdAt: iso(r.created_at) ?? "",
-      lastUsedAt: iso(r.last_used_at),
-      expiresAt: iso(r.expires_at),
-    }),
-  );
+const apiTokenRow = rowOf(apiTokenSchema, { times: ["createdAt", "lastUsedAt", "expiresAt"] });
 
 /** The user's unrevoked, unexpired tokens (ordinary and scoped). */
 export async function countActiveApiTokens(db: Db, userId: string, t: number): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
+  return db.count(
     "SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
     userId,
     t,
   );
-  return row?.n ?? 0;
 }
 
 /**
@@ -89,14 +66,12 @@ export async function listActiveApiTokens(db: Db, userId: string, t: number): Pr
 
 /** False when the user has no such unrevoked token. */
 export async function revokeApiToken(db: Db, userId: string, id: string, t: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
+  return db.returnsRow(
     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id",
     t,
     id,
     userId,
   );
-  return row !== null;
 }
 
 export async function touchApiToken(db: Db, id: string, t: number): Promise<void> {

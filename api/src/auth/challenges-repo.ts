@@ -54,10 +54,5 @@ export function takeChallenge(db: Db, id: string): Promise<StoredChallenge | nul
 
 /** Inserts a one-off marker row; false when it already existed (someone else won). */
 export async function insertDeviceMarker(db: Db, id: string, expiresAt: number): Promise<boolean> {
-  const changed = await db.run(
-    "INSERT OR IGNORE INTO auth_challenges (id, kind, challenge, expires_at) VALUES (?, 'device', '', ?)",
-    id,
-    expiresAt,
-  );
-  return changed === 1;
+  return db.runOne("INSERT OR IGNORE INTO auth_challenges (id, kind, challenge, expires_at) VALUES (?, 'device', '', ?)", id, expiresAt);
 }

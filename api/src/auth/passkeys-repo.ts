@@ -1,7 +1,7 @@
-import type { Passkey } from "@burstflare/sdk/schemas/auth";
+import { type Passkey, passkeySchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 /** A stored WebAuthn credential: the contract's Passkey and what a sign-in verifies against. */
 export interface StoredPasskey extends Passkey {
@@ -26,33 +26,10 @@ export interface NewPasskey {
 
 const COLUMNS = "id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at";
 
-const storedPasskey = z
-  .object({
-    id: z.string(),
-    user_id: z.string(),
-    public_key: z.string(),
-    counter: z.number(),
-    transports: z.string().nullable(),
-    device_type: z.string().nullable(),
-    backed_up: z.number(),
-    name: z.string(),
-    created_at: z.number(),
-    last_used_at: z.number().nullable(),
-  })
-  .transform(
-    (r): StoredPasskey => ({
-      id: r.id,
-      name: r.name,
-      deviceType: r.device_type,
-      backedUp: r.backed_up === 1,
-      createdAt: iso(r.created_at) ?? "",
-      lastUsedAt: iso(r.last_used_at),
-      userId: r.user_id,
-      publicKey: r.public_key,
-      counter: r.counter,
-      transports: r.transports,
-    }),
-  );
+const storedPasskey: z.ZodType<StoredPasskey> = rowOf(
+  passkeySchema.extend({ userId: z.string(), publicKey: z.string(), counter: z.number(), transports: z.string().nullable() }),
+  { flags: ["backedUp"], times: ["createdAt", "lastUsedAt"] },
+);
 
 const INSERT_PASSKEY = `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -94,15 +71,14 @@ export async function renamePasskey(db: Db, userId: string, id: string, name: st
 
 /** Deletes the passkey unless it is the user's last one: "deleted", "last" or "missing". */
 export async function deletePasskeyKeepingOne(db: Db, userId: string, id: string): Promise<"deleted" | "last" | "missing"> {
-  const deleted = await db.one(
-    z.object({ id: z.string() }),
+  const deleted = await db.returnsRow(
     "DELETE FROM passkeys WHERE id = ? AND user_id = ? AND (SELECT COUNT(*) FROM passkeys WHERE user_id = ?) > 1 RETURNING id",
     id,
     userId,
     userId,
   );
   if (deleted) return "deleted";
-  const exists = await db.one(z.object({ id: z.string() }), "SELECT id FROM passkeys WHERE id = ? AND user_id = ?", id, userId);
+  const exists = await db.returnsRow("SELECT id FROM passkeys WHERE id = ? AND user_id = ?", id, userId);
   return exists ? "last" : "missing";
 }
 
@@ -113,8 +89,7 @@ export async function advancePasskeyCounter(
   expectedCounter: number,
   next: { counter: number; backedUp: boolean; usedAt: number },
 ): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
+  return db.returnsRow(
     "UPDATE passkeys SET counter = ?, backed_up = ?, last_used_at = ? WHERE id = ? AND counter = ? RETURNING id",
     next.counter,
     next.backedUp ? 1 : 0,
@@ -122,5 +97,4 @@ export async function advancePasskeyCounter(
     id,
     expectedCounter,
   );
-  return row !== null;
 }

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Db } from "../lib/db";
 
 /** Statements that replace the user's codes (hashes only), for the caller's batch. */
@@ -18,21 +17,14 @@ export function replaceRecoveryCodesStatements(
 
 /** Marks a matching unused code used; false when there is none. */
 export async function markRecoveryCodeUsed(db: Db, userId: string, codeHash: string, t: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
+  return db.returnsRow(
     "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL RETURNING id",
     t,
     userId,
     codeHash,
   );
-  return row !== null;
 }
 
 export async function countUnusedRecoveryCodes(db: Db, userId: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
-    "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
-    userId,
-  );
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", userId);
 }

@@ -1,7 +1,7 @@
-import type { SignIn } from "@burstflare/sdk/schemas/auth";
+import { type SignIn, signInSchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 /** Sign-ins: the sign_ins table (browser cookies and CLI access tokens) and the CLI's refresh tokens. */
 
@@ -35,24 +35,13 @@ export async function insertSignIn(
   );
 }
 
-const SignInRow = z.object({
-  id: z.string(),
-  kind: z.enum(["browser", "cli"]),
-  user_agent: z.string().nullable(),
-  ip: z.string().nullable(),
-  created_at: z.number(),
-  last_seen_at: z.number(),
+/**
+ * A sign_ins row as the contract's SignIn, but for `current` (whether it is the caller's). Picked
+ * field by field: the list has always answered with `ip` before `userAgent`.
+ */
+const signIn = rowOf(signInSchema.pick({ id: true, kind: true, ip: true, userAgent: true, createdAt: true, lastSeenAt: true }), {
+  times: ["createdAt", "lastSeenAt"],
 });
-
-/** A sign_ins row as the contract's SignIn, but for `current` (whether it is the caller's). */
-const signIn = SignInRow.transform(
-  ({ user_agent, created_at, last_seen_at, ...r }): Omit<SignIn, "current"> => ({
-    ...r,
-    userAgent: user_agent,
-    createdAt: iso(created_at) ?? "",
-    lastSeenAt: iso(last_seen_at) ?? "",
-  }),
-);
 
 /** The user's usable sign-ins (unexpired, or a CLI one that can still refresh), most recently seen first. */
 export async function listActiveSignIns(db: Db, userId: string, currentId: string | null, t: number): Promise<SignIn[]> {
@@ -169,13 +158,7 @@ export async function revokeRefreshFamily(db: Db, familyId: string, signInId: st
 
 /** Marks the token used; false when another request used it first. */
 export async function claimRefreshToken(db: Db, id: string, t: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
-    "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL RETURNING id",
-    t,
-    id,
-  );
-  return row !== null;
+  return db.returnsRow("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL RETURNING id", t, id);
 }
 
 /** A refreshed CLI sign-in: its new access token hash and expiry. */

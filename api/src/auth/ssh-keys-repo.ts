@@ -1,28 +1,11 @@
-import type { SSHKey } from "@burstflare/sdk/schemas/auth";
+import { type SSHKey, sshKeySchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
-const SSHKeyRow = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    public_key: z.string(),
-    fingerprint: z.string(),
-    managed: z.number(),
-    created_at: z.number(),
-  })
-  .transform(
-    (r): SSHKey => ({
-      id: r.id,
-      name: r.name,
-      keyType: r.public_key.split(" ")[0] ?? "",
-      fingerprint: r.fingerprint,
-      publicKey: r.public_key,
-      managed: r.managed === 1,
-      createdAt: iso(r.created_at)!,
-    }),
-  );
+const SSHKeyRow = rowOf(sshKeySchema.omit({ keyType: true }), { flags: ["managed"], times: ["createdAt"] }).transform(
+  ({ id, name, ...key }): SSHKey => ({ id, name, keyType: key.publicKey.split(" ")[0] ?? "", ...key }),
+);
 
 /** The user's keys, newest first. */
 export async function listSSHKeys(db: Db, userId: string): Promise<SSHKey[]> {
@@ -34,8 +17,7 @@ export async function listSSHKeys(db: Db, userId: string): Promise<SSHKey[]> {
 }
 
 export async function countSSHKeys(db: Db, userId: string): Promise<number> {
-  const row = await db.one(z.object({ n: z.number() }), "SELECT COUNT(*) AS n FROM ssh_keys WHERE user_id = ?", userId);
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM ssh_keys WHERE user_id = ?", userId);
 }
 
 /** Stores a key; a key the user already has fails with D1's UNIQUE error. */
@@ -62,11 +44,5 @@ export async function insertSSHKey(
 
 /** The deleted key's fingerprint; null when the user has no such key. */
 export async function deleteSSHKey(db: Db, userId: string, id: string): Promise<string | null> {
-  const row = await db.one(
-    z.object({ fingerprint: z.string() }),
-    "DELETE FROM ssh_keys WHERE id = ? AND user_id = ? RETURNING fingerprint",
-    id,
-    userId,
-  );
-  return row?.fingerprint ?? null;
+  return db.value("fingerprint", z.string(), "DELETE FROM ssh_keys WHERE id = ? AND user_id = ? RETURNING fingerprint", id, userId);
 }

@@ -1,30 +1,16 @@
-import type { User } from "@burstflare/sdk/schemas/auth";
+import { type User, userSchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 /** A live user as the Worker uses it: the contract's User and the workspace they act in. */
 interface UserRecord extends User {
   currentWorkspaceId: string | null;
 }
 
-const userRecord = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string().nullable(),
-    current_workspace_id: z.string().nullable(),
-    created_at: z.number(),
-  })
-  .transform(
-    (r): UserRecord => ({
-      id: r.id,
-      email: r.email,
-      name: r.name,
-      createdAt: iso(r.created_at) ?? "",
-      currentWorkspaceId: r.current_workspace_id,
-    }),
-  );
+const userRecord: z.ZodType<UserRecord> = rowOf(userSchema.extend({ currentWorkspaceId: z.string().nullable() }), {
+  times: ["createdAt"],
+});
 
 const SELECT_USER = "SELECT id, email, name, current_workspace_id, created_at FROM users";
 
@@ -58,21 +44,10 @@ export const moveCurrentWorkspaceStatement = (db: Db, userId: string, from: stri
 
 /** The user's own workspace limit; null for the deployment default (or no such user). */
 export async function findMaxOwnedWorkspaces(db: Db, userId: string): Promise<number | null> {
-  const row = await db.one(
-    z.object({ max_owned_workspaces: z.number().nullable() }),
-    "SELECT max_owned_workspaces FROM users WHERE id = ?",
-    userId,
-  );
-  return row?.max_owned_workspaces ?? null;
+  return db.value("max_owned_workspaces", z.number().nullable(), "SELECT max_owned_workspaces FROM users WHERE id = ?", userId);
 }
 
 /** False when there is no such live user. */
 export async function setMaxOwnedWorkspaces(db: Db, userId: string, max: number | null): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
-    "UPDATE users SET max_owned_workspaces = ? WHERE id = ? AND deleted_at IS NULL RETURNING id",
-    max,
-    userId,
-  );
-  return row !== null;
+  return db.returnsRow("UPDATE users SET max_owned_workspaces = ? WHERE id = ? AND deleted_at IS NULL RETURNING id", max, userId);
 }

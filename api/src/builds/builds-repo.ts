@@ -1,8 +1,8 @@
-import type { Build } from "@burstflare/sdk/schemas/builds";
-import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
+import { type Build, buildSchema } from "@burstflare/sdk/schemas/builds";
+import type { BuildState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { type Db, givenConditions } from "../lib/db";
+import { rowOf } from "../lib/rows";
 import { buildLogKey } from "../templates/keys";
 
 /** Template builds: every statement on template_builds lives here. */
@@ -24,52 +24,22 @@ export interface BuildRecord extends Build {
 }
 
 /** A template_builds row with its template's name and deletion and its version's label, as a BuildRecord. */
-const buildRecord = z
-  .object({
-    id: z.string(),
-    workspace_id: z.string(),
-    template_id: z.string(),
-    version_id: z.string(),
-    status: z.enum(BUILD_STATES),
-    attempts: z.number(),
-    error: nullableText,
-    log_key: nullableText,
-    artifact_key: nullableText,
-    artifact_sha256: nullableText,
-    artifact_bytes: nullableInt,
-    workflow_instance_id: nullableText,
-    created_at: z.number(),
-    started_at: nullableInt,
-    finished_at: nullableInt,
-    updated_at: z.number(),
-    template_name: z.string(),
-    template_deleted_at: nullableInt,
-    version: z.string(),
-  })
-  .transform(
-    (row): BuildRecord => ({
-      id: row.id,
-      workspaceId: row.workspace_id,
-      templateId: row.template_id,
-      templateName: row.template_name,
-      versionId: row.version_id,
-      version: row.version,
-      status: row.status,
-      attempts: row.attempts,
-      error: row.error,
-      artifactSha256: row.artifact_sha256,
-      artifactBytes: row.artifact_bytes,
-      hasArtifact: row.artifact_key != null,
-      createdAt: iso(row.created_at) ?? "",
-      startedAt: iso(row.started_at),
-      finishedAt: iso(row.finished_at),
-      updatedAt: iso(row.updated_at) ?? "",
-      logKey: row.log_key,
-      artifactKey: row.artifact_key,
-      workflowInstanceId: row.workflow_instance_id,
-      templateDeleted: row.template_deleted_at != null,
-    }),
-  );
+const buildRecord = rowOf(
+  buildSchema.omit({ hasArtifact: true }).extend({
+    workspaceId: z.string(),
+    logKey: nullableText,
+    artifactKey: nullableText,
+    workflowInstanceId: nullableText,
+    templateDeletedAt: nullableInt,
+  }),
+  { times: ["createdAt", "startedAt", "finishedAt", "updatedAt"] },
+).transform(
+  ({ templateDeletedAt, ...build }): BuildRecord => ({
+    ...build,
+    hasArtifact: build.artifactKey != null,
+    templateDeleted: templateDeletedAt != null,
+  }),
+);
 
 const BUILD_SELECT = `SELECT b.id, b.workspace_id, b.template_id, b.version_id, b.status, b.attempts, b.error, b.log_key, b.artifact_key,
     b.artifact_sha256, b.artifact_bytes, b.workflow_instance_id, b.created_at, b.started_at, b.finished_at, b.updated_at,
@@ -86,32 +56,28 @@ export function listBuildRecords(
   workspaceId: string,
   filter: { status?: BuildState; templateId?: string; limit: number },
 ): Promise<BuildRecord[]> {
-  const where = ["b.workspace_id = ?", "t.deleted_at IS NULL"];
-  const args: unknown[] = [workspaceId];
-  if (filter.status) {
-    where.push("b.status = ?");
-    args.push(filter.status);
-  }
-  if (filter.templateId) {
-    where.push("b.template_id = ?");
-    args.push(filter.templateId);
-  }
+  const { parts, binds } = givenConditions([
+    ["b.status = ?", filter.status],
+    ["b.template_id = ?", filter.templateId],
+  ]);
+  const where = ["b.workspace_id = ?", "t.deleted_at IS NULL", ...parts];
   return db.all(
     buildRecord,
     `${BUILD_SELECT} WHERE ${where.join(" AND ")} ORDER BY b.created_at DESC, b.rowid DESC LIMIT ?`,
-    ...args,
+    workspaceId,
+    ...binds,
     filter.limit,
   );
 }
 
 /** Dead-lettered builds of templates that are not deleted, oldest first, at most 500. */
 export async function listDeadLetteredBuildIds(db: Db): Promise<string[]> {
-  const rows = await db.all(
-    z.object({ id: z.string() }),
+  return db.values(
+    "id",
+    z.string(),
     `SELECT b.id FROM template_builds b JOIN templates t ON t.id = b.template_id
      WHERE b.status = 'dead_lettered' AND t.deleted_at IS NULL ORDER BY b.created_at LIMIT 500`,
   );
-  return rows.map((r) => r.id);
 }
 
 /** The statement that creates a queued build; batched with the upload's version update. */
@@ -138,14 +104,13 @@ export async function deleteBuild(db: Db, buildId: string): Promise<void> {
 
 /** Back to queued from one of `from`; conditional, so two concurrent retries move it once. */
 export async function markBuildQueued(db: Db, buildId: string, from: readonly BuildState[], at: number): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE template_builds SET status = 'queued', error = NULL, finished_at = NULL, updated_at = ?
      WHERE id = ? AND status IN (${from.map(() => "?").join(",")})`,
     at,
     buildId,
     ...from,
   );
-  return changed === 1;
 }
 
 /** Sets the status; `error` null keeps the current one; `finished` stamps finished_at. */
@@ -181,57 +146,45 @@ export async function recordBuildAttempt(db: Db, buildId: string, attempt: numbe
 
 /** Out of retries; only a build still in flight changes. */
 export async function markBuildDeadLettered(db: Db, buildId: string, at: number): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE template_builds SET status = 'dead_lettered', finished_at = ?, updated_at = ?,
        error = COALESCE(error, 'gave up after the last retry') WHERE id = ? AND status IN ('queued', 'building', 'retrying')`,
     at,
     at,
     buildId,
   );
-  return changed === 1;
 }
 
 /** Marks the build `building` unless it is gone or finished. */
 export async function markBuildBuilding(db: Db, buildId: string, at: number): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE template_builds SET status = 'building', started_at = ?, error = NULL, updated_at = ?
      WHERE id = ? AND status IN ('queued', 'retrying', 'building')`,
     at,
     at,
     buildId,
   );
-  return changed === 1;
 }
 
 /** What a build runs from: its version's manifest text and bundle. */
 export async function findBuildSource(db: Db, buildId: string) {
-  const row = await db.one(
-    z.object({
-      workspace_id: z.string(),
-      template_id: z.string(),
-      version_id: z.string(),
-      version: z.string(),
-      manifest: z.string(),
-      bundle_key: nullableText,
-      bundle_sha256: nullableText,
-      created_by: nullableText,
-    }),
+  return db.one(
+    rowOf(
+      z.object({
+        workspaceId: z.string(),
+        templateId: z.string(),
+        versionId: z.string(),
+        version: z.string(),
+        manifest: z.string(),
+        bundleKey: nullableText,
+        bundleSha256: nullableText,
+        createdBy: nullableText,
+      }),
+    ),
     `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.created_by
      FROM template_builds b JOIN template_versions v ON v.id = b.version_id WHERE b.id = ?`,
     buildId,
   );
-  return row
-    ? {
-        workspaceId: row.workspace_id,
-        templateId: row.template_id,
-        versionId: row.version_id,
-        version: row.version,
-        manifest: row.manifest,
-        bundleKey: row.bundle_key,
-        bundleSha256: row.bundle_sha256,
-        createdBy: row.created_by,
-      }
-    : null;
 }
 
 /** False when the build row is gone (its template was purged meanwhile). */
@@ -241,7 +194,7 @@ export async function markBuildSucceeded(
   artifact: { key: string; sha256: string; bytes: number },
   at: number,
 ): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE template_builds SET status = 'succeeded', artifact_key = ?, artifact_sha256 = ?, artifact_bytes = ?, error = NULL,
        finished_at = ?, updated_at = ? WHERE id = ?`,
     artifact.key,
@@ -251,24 +204,22 @@ export async function markBuildSucceeded(
     at,
     buildId,
   );
-  return changed === 1;
 }
 
 /** False when the build row is gone (its template was purged meanwhile). */
 export async function markBuildFailed(db: Db, buildId: string, error: string, at: number): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     "UPDATE template_builds SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?",
     error,
     at,
     at,
     buildId,
   );
-  return changed === 1;
 }
 
 /** Fails a build still `building` since `startedAt`; a build that finished or restarted meanwhile is left alone. */
 export async function failStuckBuild(db: Db, buildId: string, startedAt: number, error: string, at: number): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE template_builds SET status = 'failed', error = ?, finished_at = ?, updated_at = ?
      WHERE id = ? AND status = 'building' AND started_at = ?`,
     error,
@@ -277,46 +228,28 @@ export async function failStuckBuild(db: Db, buildId: string, startedAt: number,
     buildId,
     startedAt,
   );
-  return changed === 1;
 }
 
-export interface StuckBuild {
-  id: string;
-  workspaceId: string;
-  templateId: string;
-  startedAt: number;
-  workflowInstanceId: string | null;
-}
+const stuckBuild = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  templateId: z.string(),
+  startedAt: z.number(),
+  workflowInstanceId: nullableText,
+});
+export type StuckBuild = z.infer<typeof stuckBuild>;
 
 /** Builds in `building` since before `startedBefore`, oldest first, at most 500. */
 export async function listBuildingSince(db: Db, startedBefore: number): Promise<StuckBuild[]> {
-  const rows = await db.all(
-    z.object({
-      id: z.string(),
-      workspace_id: z.string(),
-      template_id: z.string(),
-      started_at: z.number(),
-      workflow_instance_id: nullableText,
-    }),
+  return db.all(
+    rowOf(stuckBuild),
     `SELECT id, workspace_id, template_id, started_at, workflow_instance_id FROM template_builds
      WHERE status = 'building' AND started_at IS NOT NULL AND started_at < ? ORDER BY started_at LIMIT 500`,
     startedBefore,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    workspaceId: r.workspace_id,
-    templateId: r.template_id,
-    startedAt: r.started_at,
-    workflowInstanceId: r.workflow_instance_id,
-  }));
 }
 
 /** The SHA-256 recorded for an artifact key (a session's boot verifies the download against it). */
 export async function artifactSha256(db: Db, artifactKey: string): Promise<string | null> {
-  const row = await db.one(
-    z.object({ sha: nullableText }),
-    "SELECT artifact_sha256 AS sha FROM template_builds WHERE artifact_key = ? LIMIT 1",
-    artifactKey,
-  );
-  return row?.sha ?? null;
+  return db.value("sha", nullableText, "SELECT artifact_sha256 AS sha FROM template_builds WHERE artifact_key = ? LIMIT 1", artifactKey);
 }

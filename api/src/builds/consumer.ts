@@ -3,6 +3,7 @@ import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
+import { bodyOrDrop } from "../queues/message";
 import { parseManifest, versionManifestText } from "../templates/templates-repo";
 import { type BuildRecord, markBuildDeadLettered, recordBuildAttempt } from "./builds-repo";
 import { noteLog } from "./log";
@@ -54,14 +55,8 @@ async function runAttempt(env: AppBindings, build: BuildRecord): Promise<Instanc
 }
 
 export async function handleBuildMessage(env: AppBindings, message: Message<unknown>): Promise<void> {
-  const parsed = buildQueueMessage.safeParse(message.body);
-  if (!parsed.success) {
-    // Retrying a malformed message cannot help; drop it loudly.
-    log("error", "invalid build queue message dropped", { id: message.id, issues: parsed.error.issues });
-    message.ack();
-    return;
-  }
-  const body: BuildQueueMessage = parsed.data;
+  const body: BuildQueueMessage | null = bodyOrDrop(buildQueueMessage, message, "build queue message");
+  if (!body) return;
   const build = await getBuild(env, body.buildId);
   if (!build || FINISHED.has(build.status)) {
     message.ack();

@@ -1,10 +1,11 @@
-import { ApiError } from "@burstflare/sdk/errors";
-import type { WorkspaceExport } from "@burstflare/sdk/schemas/snapshots";
+import { type WorkspaceExport, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
 import { z } from "zod";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
+import { found } from "../lib/errors";
 import { log } from "../lib/log";
+import { isoView, withEpochTimes } from "../lib/rows";
 import { iso, now } from "../lib/time";
 import { R2TextWriter } from "./r2-writer";
 import { EXPORT_SECTIONS, findWorkspaceRecord, readExportPage } from "./workspace-export-repo";
@@ -34,14 +35,9 @@ async function writeSection(env: AppBindings, writer: R2TextWriter, section: str
 export const exportKey = (workspaceId: string, exportId: string) => `exports/${workspaceId}/${exportId}.json`;
 const metaKey = (workspaceId: string, exportId: string) => `exports/${workspaceId}/${exportId}.meta.json`;
 
-const exportMeta = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
-  bytes: z.number().int(),
-  sha256: z.string(),
-  createdAt: z.number(),
+/** What is kept beside an export: the contract's WorkspaceExport but for its URL, with its time in epoch ms and its author. */
+const exportMeta = withEpochTimes(workspaceExportSchema.omit({ downloadURL: true }), ["createdAt"]).extend({
   createdBy: z.string().nullable(),
-  counts: z.record(z.string(), z.number()),
 });
 type ExportMeta = z.infer<typeof exportMeta>;
 
@@ -50,8 +46,7 @@ type ExportMeta = z.infer<typeof exportMeta>;
  * a destructive repair. Secret values, invite codes and credentials are never included.
  */
 export async function exportWorkspace(env: AppBindings, workspaceId: string, createdBy: string | null): Promise<ExportMeta> {
-  const workspace = await findWorkspaceRecord(dbOf(env), workspaceId);
-  if (!workspace) throw new ApiError("not_found", "workspace not found");
+  const workspace = found(await findWorkspaceRecord(dbOf(env), workspaceId), "workspace");
   const id = newId("exp");
   const createdAt = now();
   const writer = new R2TextWriter(env.BUCKET, exportKey(workspaceId, id), {
@@ -96,13 +91,5 @@ export async function listExports(env: AppBindings, workspaceId: string, limit =
 }
 
 export function toWorkspaceExport(meta: ExportMeta, downloadURL: string): WorkspaceExport {
-  return {
-    id: meta.id,
-    workspaceId: meta.workspaceId,
-    bytes: meta.bytes,
-    sha256: meta.sha256,
-    createdAt: iso(meta.createdAt) ?? "",
-    counts: meta.counts,
-    downloadURL,
-  };
+  return { ...isoView(workspaceExportSchema.omit({ downloadURL: true }), ["createdAt"], meta), downloadURL };
 }

@@ -1,21 +1,20 @@
 import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** A user's git token row: the sealed token with the host and user name git is given. */
-interface GitCredentialRecord {
-  host: string;
-  username: string;
-  ciphertext: string;
-  iv: string;
-  updatedAt: number;
-}
+const gitCredentialRecord = z.object({
+  host: z.string(),
+  username: z.string(),
+  ciphertext: z.string(),
+  iv: z.string(),
+  updatedAt: z.number(),
+});
+type GitCredentialRecord = z.infer<typeof gitCredentialRecord>;
 
-interface DotfilesRecord {
-  url: string;
-  ref: string | null;
-  updatedAt: number;
-}
+const dotfilesRecord = z.object({ url: z.string(), ref: z.string().nullable(), updatedAt: z.number() });
+type DotfilesRecord = z.infer<typeof dotfilesRecord>;
 
 interface SessionDotfilesRun {
   url: string;
@@ -24,15 +23,9 @@ interface SessionDotfilesRun {
   at: number;
 }
 
-const credentialRow = z
-  .object({ host: z.string(), username: z.string(), ciphertext: z.string(), iv: z.string(), updated_at: z.number() })
-  .transform(
-    (r): GitCredentialRecord => ({ host: r.host, username: r.username, ciphertext: r.ciphertext, iv: r.iv, updatedAt: r.updated_at }),
-  );
+const credentialRow = rowOf(gitCredentialRecord);
 
-const dotfilesRow = z
-  .object({ url: z.string(), ref: z.string().nullable(), updated_at: z.number() })
-  .transform((r): DotfilesRecord => ({ url: r.url, ref: r.ref, updatedAt: r.updated_at }));
+const dotfilesRow = rowOf(dotfilesRecord);
 
 const runRow = z.object({ url: z.string(), status: z.enum(["applied", "failed"]), output: z.string(), at: z.number() });
 
@@ -66,8 +59,9 @@ export async function deleteGitCredentialRow(db: Db, userId: string): Promise<bo
 
 /** The user's role in a live workspace, while both they and the workspace exist; null otherwise. */
 export async function findLiveMembershipRole(db: Db, userId: string, workspaceId: string): Promise<Role | null> {
-  const row = await db.one(
-    z.object({ role: z.enum(ROLES) }),
+  return db.value(
+    "role",
+    z.enum(ROLES),
     `SELECT m.role FROM memberships m
      JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
      JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
@@ -75,7 +69,6 @@ export async function findLiveMembershipRole(db: Db, userId: string, workspaceId
     workspaceId,
     userId,
   );
-  return row?.role ?? null;
 }
 
 export function findUserDotfiles(db: Db, userId: string): Promise<DotfilesRecord | null> {
@@ -117,7 +110,7 @@ export function findSessionDotfilesRun(db: Db, sessionId: string): Promise<Sessi
 /** Whose a session is and in which workspace (dotfiles are the owner's). */
 export function findSessionOwnership(db: Db, sessionId: string): Promise<{ ownerId: string; workspaceId: string } | null> {
   return db.one(
-    z.object({ owner_id: z.string(), workspace_id: z.string() }).transform((r) => ({ ownerId: r.owner_id, workspaceId: r.workspace_id })),
+    rowOf(z.object({ ownerId: z.string(), workspaceId: z.string() })),
     "SELECT owner_id, workspace_id FROM sessions WHERE id = ?",
     sessionId,
   );

@@ -1,6 +1,7 @@
 import { SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { Db } from "../lib/db";
+import { type Db, givenConditions } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** session_intents: when a surface fired, and when its session became ready and was reached. */
 
@@ -11,9 +12,7 @@ export async function findMostRecentMarkedSession(
   userId: string,
 ): Promise<{ id: string; state: SessionState; startOnIntent: boolean } | null> {
   return db.one(
-    z
-      .object({ id: z.string(), state: z.enum(SESSION_STATES), start_on_intent: z.number() })
-      .transform((r) => ({ id: r.id, state: r.state, startOnIntent: r.start_on_intent === 1 })),
+    rowOf(z.object({ id: z.string(), state: z.enum(SESSION_STATES), startOnIntent: z.boolean() }), { flags: ["startOnIntent"] }),
     `SELECT id, state, start_on_intent FROM sessions
      WHERE workspace_id = ? AND owner_id = ? AND deleted_at IS NULL AND start_on_intent = 1
      ORDER BY COALESCE(last_active_at, updated_at) DESC LIMIT 1`,
@@ -64,21 +63,16 @@ export const markIntentsReadyStatement = (
     firedFrom,
   );
 
-interface IntentTiming {
-  firedAt: number;
-  readyAt: number | null;
-  connectedAt: number | null;
-}
+const intentTiming = z.object({ firedAt: z.number(), readyAt: z.number().nullable(), connectedAt: z.number().nullable() });
 
 /** Waking intents matching the filter, at most `limit`. */
-export async function listWakingIntentTimings(db: Db, filter: IntentFilter, limit: number): Promise<IntentTiming[]> {
+export async function listWakingIntentTimings(db: Db, filter: IntentFilter, limit: number): Promise<z.infer<typeof intentTiming>[]> {
   const w = whereOf(filter, "fired_at");
-  const rows = await db.all(
-    z.object({ fired_at: z.number(), ready_at: z.number().nullable(), connected_at: z.number().nullable() }),
+  return db.all(
+    rowOf(intentTiming),
     `SELECT fired_at, ready_at, connected_at FROM session_intents WHERE ${w.sql} AND action = 'waking' LIMIT ${limit}`,
     ...w.binds,
   );
-  return rows.map((r) => ({ firedAt: r.fired_at, readyAt: r.ready_at, connectedAt: r.connected_at }));
 }
 
 /** Rows since a time, optionally of one workspace and/or session. */
@@ -90,15 +84,9 @@ export interface IntentFilter {
 
 /** The WHERE clause for an IntentFilter over a table with workspace_id and session_id columns. */
 export function whereOf(filter: IntentFilter, timeColumn: string): { sql: string; binds: unknown[] } {
-  const parts = [`${timeColumn} >= ?`];
-  const binds: unknown[] = [filter.sinceMs];
-  if (filter.workspaceId) {
-    parts.push("workspace_id = ?");
-    binds.push(filter.workspaceId);
-  }
-  if (filter.sessionId) {
-    parts.push("session_id = ?");
-    binds.push(filter.sessionId);
-  }
-  return { sql: parts.join(" AND "), binds };
+  const { parts, binds } = givenConditions([
+    ["workspace_id = ?", filter.workspaceId],
+    ["session_id = ?", filter.sessionId],
+  ]);
+  return { sql: [`${timeColumn} >= ?`, ...parts].join(" AND "), binds: [filter.sinceMs, ...binds] };
 }

@@ -22,3 +22,9 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
 }
 
 export const notFound = (what: string): ApiError => new ApiError("not_found", `${what} not found`);
+
+/** The value a lookup found; a 404 for `what` when it found none. */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value == null) throw notFound(what);
+  return value;
+}

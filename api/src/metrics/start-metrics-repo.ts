@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type IntentFilter, whereOf } from "../intent/intents-repo";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** session_start_metrics: one row per boot (start or wake) with its phases. */
 
@@ -33,32 +34,25 @@ export const insertStartMetricStatement = (db: Db, id: string, m: StartMeasureme
     JSON.stringify(m.phases),
   );
 
+const startTotal = z.object({ kind: KIND, ok: z.boolean(), totalMs: z.number() });
+const recentStart = z.object({ kind: KIND, ok: z.boolean(), finishedAt: z.number(), totalMs: z.number(), phases: z.string() });
+
 /** Boots finished since the filter's time (optionally of one workspace and/or session), at most `limit`. */
-export async function listStartTotals(
-  db: Db,
-  filter: IntentFilter,
-  limit: number,
-): Promise<{ kind: StartKind; ok: boolean; totalMs: number }[]> {
+export async function listStartTotals(db: Db, filter: IntentFilter, limit: number): Promise<z.infer<typeof startTotal>[]> {
   const w = whereOf(filter, "finished_at");
-  const rows = await db.all(
-    z.object({ kind: KIND, ok: z.number(), total_ms: z.number() }),
+  return db.all(
+    rowOf(startTotal, { flags: ["ok"] }),
     `SELECT kind, ok, total_ms FROM session_start_metrics WHERE ${w.sql} LIMIT ${limit}`,
     ...w.binds,
   );
-  return rows.map((r) => ({ kind: r.kind, ok: r.ok === 1, totalMs: r.total_ms }));
 }
 
 /** The session's latest boots, newest first; `phases` is the stored JSON text. */
-export async function listRecentStarts(
-  db: Db,
-  sessionId: string,
-  limit: number,
-): Promise<{ kind: StartKind; ok: boolean; finishedAt: number; totalMs: number; phases: string }[]> {
-  const rows = await db.all(
-    z.object({ kind: KIND, ok: z.number(), finished_at: z.number(), total_ms: z.number(), phases: z.string() }),
+export async function listRecentStarts(db: Db, sessionId: string, limit: number): Promise<z.infer<typeof recentStart>[]> {
+  return db.all(
+    rowOf(recentStart, { flags: ["ok"] }),
     "SELECT kind, ok, finished_at, total_ms, phases FROM session_start_metrics WHERE session_id = ? ORDER BY finished_at DESC LIMIT ?",
     sessionId,
     limit,
   );
-  return rows.map((r) => ({ kind: r.kind, ok: r.ok === 1, finishedAt: r.finished_at, totalMs: r.total_ms, phases: r.phases }));
 }

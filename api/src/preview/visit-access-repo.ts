@@ -68,12 +68,10 @@ export async function liveVisitor(db: Db, holder: VisitHolder, at: number): Prom
 
 /** True when the user is a member of the workspace and the workspace is not deleted. */
 export async function isLiveWorkspaceMember(db: Db, workspaceId: string, userId: string): Promise<boolean> {
-  const row = await db.one(
-    z.object({ ok: z.number() }),
+  return db.returnsRow(
     `SELECT 1 AS ok FROM memberships m JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
      WHERE m.workspace_id = ? AND m.user_id = ?`,
     workspaceId,
     userId,
   );
-  return row !== null;
 }

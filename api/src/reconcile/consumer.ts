@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AppBindings } from "../env";
 import { log } from "../lib/log";
+import { bodyOrDrop } from "../queues/message";
 import { runReconcile } from "./run";
 
 /** What api/src/scheduled.ts enqueues on the cron. */
@@ -15,13 +16,9 @@ const STALE_MS = 30 * 60 * 1000;
  * what is still left. Only a pass that could not run at all is retried by the queue.
  */
 export async function handleReconcileMessage(env: AppBindings, message: Message<unknown>): Promise<void> {
-  const parsed = reconcileMessage.safeParse(message.body);
-  if (!parsed.success) {
-    log("error", "invalid reconcile message dropped", { id: message.id, issues: parsed.error.issues });
-    message.ack();
-    return;
-  }
-  const at = parsed.data.scheduledAt;
+  const body = bodyOrDrop(reconcileMessage, message, "reconcile message");
+  if (!body) return;
+  const at = body.scheduledAt;
   if (at !== undefined && Date.now() - at > STALE_MS) {
     log("warn", "stale reconcile message skipped", { id: message.id, scheduledAt: at });
     message.ack();

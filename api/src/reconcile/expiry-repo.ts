@@ -20,8 +20,7 @@ const EXPIRED: Record<ExpiringTable, string> = {
 
 /** Ids of up to `limit` rows of `table` expired at `at`. */
 export async function listExpiredIds(db: Db, table: ExpiringTable, at: number, limit: number): Promise<string[]> {
-  const rows = await db.all(z.object({ id: z.string() }), `SELECT x.id FROM ${table} x WHERE ${EXPIRED[table]} LIMIT ?2`, at, limit);
-  return rows.map((r) => r.id);
+  return db.values("id", z.string(), `SELECT x.id FROM ${table} x WHERE ${EXPIRED[table]} LIMIT ?2`, at, limit);
 }
 
 /** Deletes those of `ids` still expired at `at` (keep `ids` under D1's bound-parameter limit); how many went. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 import { deleteTemplatesStatements } from "../templates/templates-repo";
 
 /**
@@ -11,27 +12,16 @@ import { deleteTemplatesStatements } from "../templates/templates-repo";
 export type PurgedTable = "workspaces" | "sessions" | "snapshots" | "templates";
 
 /** A deleted row of a purged table (times in epoch ms). */
-export interface Deleted {
-  id: string;
-  workspaceId: string | null;
-  deletedAt: number;
-}
+const deletedRecord = z.object({ id: z.string(), workspaceId: z.string().nullable(), deletedAt: z.number() });
+export type Deleted = z.infer<typeof deletedRecord>;
 
 /** A deleted snapshot with what its purge removes from R2. */
-export interface DeletedSnapshot extends Deleted {
-  sessionId: string;
-  r2Key: string;
-}
+const deletedSnapshotRecord = deletedRecord.extend({ sessionId: z.string(), r2Key: z.string() });
+export type DeletedSnapshot = z.infer<typeof deletedSnapshotRecord>;
 
-const deletedColumns = { id: z.string(), workspace_id: z.string().nullable(), deleted_at: z.number() };
+const deleted = rowOf(deletedRecord);
 
-const deleted = z.object(deletedColumns).transform((r): Deleted => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at }));
-
-const deletedSnapshot = z
-  .object({ ...deletedColumns, session_id: z.string(), r2_key: z.string() })
-  .transform(
-    (r): DeletedSnapshot => ({ id: r.id, workspaceId: r.workspace_id, deletedAt: r.deleted_at, sessionId: r.session_id, r2Key: r.r2_key }),
-  );
+const deletedSnapshot = rowOf(deletedSnapshotRecord);
 
 const DUE: Record<Exclude<PurgedTable, "snapshots">, string> = {
   workspaces: "SELECT id, id AS workspace_id, deleted_at FROM workspaces WHERE deleted_at IS NOT NULL AND deleted_at < ?",
@@ -58,23 +48,12 @@ export function listDueSnapshots(db: Db, cutoff: number, limit: number): Promise
 
 /** True while the row is still deleted before `cutoff` (a restore in between makes it false). */
 export async function stillDeleted(db: Db, table: PurgedTable, id: string, cutoff: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ ok: z.number() }),
-    `SELECT 1 AS ok FROM ${table} WHERE id = ? AND deleted_at IS NOT NULL AND deleted_at < ?`,
-    id,
-    cutoff,
-  );
-  return row !== null;
+  return db.returnsRow(`SELECT 1 AS ok FROM ${table} WHERE id = ? AND deleted_at IS NOT NULL AND deleted_at < ?`, id, cutoff);
 }
 
 /** Sessions of the workspace whose runtime has not reached `deleted`. */
 export async function countUnstoppedSessions(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
-    "SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND state != 'deleted'",
-    workspaceId,
-  );
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND state != 'deleted'", workspaceId);
 }
 
 /** Removes a deleted workspace and every row keyed by it, together. */

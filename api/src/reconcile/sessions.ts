@@ -1,4 +1,4 @@
-import { dbOf } from "../lib/db";
+import { type Db, dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { listDeletedNotStopped, listRunningSessions, listSleepingSince } from "../sessions/sessions-repo";
 import { sessionStub, unwrap } from "../sessions/stub";
@@ -6,18 +6,30 @@ import { ageDays, type Plan, type PlannedAction, type ReconcileContext } from ".
 
 const RECONCILE_ACTOR = { userId: null };
 
+type SessionBrief = Awaited<ReturnType<typeof listRunningSessions>>[number];
+
+/** One action per listed session (at most maxSessionChecks are listed; more make the plan truncated). */
+async function planPerSession(
+  ctx: ReconcileContext,
+  list: (db: Db, limit: number) => Promise<SessionBrief[]>,
+  act: (s: SessionBrief) => Pick<PlannedAction, "kind" | "reason" | "apply">,
+): Promise<Plan> {
+  const limit = ctx.policy.maxSessionChecks;
+  const results = await list(dbOf(ctx.env), limit);
+  const actions = results.map((s): PlannedAction => {
+    const { kind, reason, apply } = act(s);
+    return { kind, targetType: "session", targetId: s.id, workspaceId: s.workspaceId, reason, apply };
+  });
+  return { actions, truncated: results.length === limit };
+}
+
 /**
  * Running sessions are asked to run their idle check now: the session DO decides (it reads the
  * agent's activity), flushes, then sleeps. This covers a lost or late alarm; a busy session is a no-op.
  */
-async function planIdleChecks(ctx: ReconcileContext): Promise<Plan> {
-  const limit = ctx.policy.maxSessionChecks;
-  const results = await listRunningSessions(dbOf(ctx.env), limit);
-  const actions: PlannedAction[] = results.map((s) => ({
+function planIdleChecks(ctx: ReconcileContext): Promise<Plan> {
+  return planPerSession(ctx, listRunningSessions, (s) => ({
     kind: "session_check_idle",
-    targetType: "session",
-    targetId: s.id,
-    workspaceId: s.workspaceId,
     reason: "running: the session checks its idle deadline and sleeps (after a flush) if it passed",
     apply: async () => {
       const after = unwrap(await sessionStub(ctx.env, s.id).checkIdle(s.id));
@@ -26,47 +38,39 @@ async function planIdleChecks(ctx: ReconcileContext): Promise<Plan> {
       return "done";
     },
   }));
-  return { actions, truncated: results.length === limit };
 }
 
 /** Asleep past SLEEPING_STOP_AFTER_DAYS: its sleep snapshot becomes its final one and it is stopped. */
-async function planLongSleeping(ctx: ReconcileContext): Promise<Plan> {
-  const limit = ctx.policy.maxSessionChecks;
-  const results = await listSleepingSince(dbOf(ctx.env), ctx.now - ctx.policy.sleepingStopAfterMs, limit);
-  const actions: PlannedAction[] = results.map((s) => ({
-    kind: "session_stop_long_sleeping",
-    targetType: "session",
-    targetId: s.id,
-    workspaceId: s.workspaceId,
-    reason: `asleep for ${ageDays(ctx.now, s.updatedAt)}; the sleep snapshot is final and the session is stopped`,
-    apply: async () => {
-      const before = s.state;
-      const after = unwrap(await sessionStub(ctx.env, s.id).stop(s.id, RECONCILE_ACTOR));
-      return after.state !== before ? "done" : "noop";
-    },
-  }));
-  return { actions, truncated: results.length === limit };
+function planLongSleeping(ctx: ReconcileContext): Promise<Plan> {
+  const asleepSince = ctx.now - ctx.policy.sleepingStopAfterMs;
+  return planPerSession(
+    ctx,
+    (db, limit) => listSleepingSince(db, asleepSince, limit),
+    (s) => ({
+      kind: "session_stop_long_sleeping",
+      reason: `asleep for ${ageDays(ctx.now, s.updatedAt)}; the sleep snapshot is final and the session is stopped`,
+      apply: async () => {
+        const before = s.state;
+        const after = unwrap(await sessionStub(ctx.env, s.id).stop(s.id, RECONCILE_ACTOR));
+        return after.state !== before ? "done" : "noop";
+      },
+    }),
+  );
 }
 
 /**
  * Sessions hidden with a deleted workspace (the workspace delete marks rows in one transaction)
  * whose Session DO still holds them: the DO's delete flushes a running one and stops its runtime.
  */
-async function planStopDeleted(ctx: ReconcileContext): Promise<Plan> {
-  const limit = ctx.policy.maxSessionChecks;
-  const results = await listDeletedNotStopped(dbOf(ctx.env), limit);
-  const actions: PlannedAction[] = results.map((s) => ({
+function planStopDeleted(ctx: ReconcileContext): Promise<Plan> {
+  return planPerSession(ctx, listDeletedNotStopped, (s) => ({
     kind: "session_stop_deleted",
-    targetType: "session",
-    targetId: s.id,
-    workspaceId: s.workspaceId,
     reason: `marked deleted while ${s.state}; its runtime is stopped (after a final snapshot) and it stays restorable`,
     apply: async () => {
       const after = unwrap(await sessionStub(ctx.env, s.id).remove(s.id, RECONCILE_ACTOR));
       return after.state === "deleted" ? "done" : "noop";
     },
   }));
-  return { actions, truncated: results.length === limit };
 }
 
 export async function planSessions(ctx: ReconcileContext): Promise<Plan> {

@@ -6,10 +6,5 @@ import type { Db } from "../lib/db";
  * oldest first. (Managing the keys belongs to the account routes.)
  */
 export async function listUserPublicKeys(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.all(
-    z.object({ public_key: z.string() }),
-    "SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at",
-    userId,
-  );
-  return rows.map((r) => r.public_key);
+  return db.values("public_key", z.string(), "SELECT public_key FROM ssh_keys WHERE user_id = ? ORDER BY created_at", userId);
 }

@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "@burstflare/sdk/schemas/sessions";
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import { gitSessionEnv } from "../git/credentials";
+import { found } from "../lib/errors";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { startTimer } from "../metrics/start-latency";
@@ -80,8 +81,7 @@ async function boot(core: SessionCore): Promise<void> {
   const timer = startTimer(r.state);
   const measured = { sessionId: r.sessionId, workspaceId: r.workspaceId };
   timer.mark("provisioning");
-  const row = await getSessionById(core.env, r.sessionId);
-  if (!row) throw new ApiError("not_found", "session not found");
+  const row = found(await getSessionById(core.env, r.sessionId), "session");
   const config = row.config;
   await core.apply({ state: "starting", phase: "provisioning", fields: { runtimeStatus: "provisioning", runtimeState: null } });
   // Boot messages (clone and bootstrap output in warnings, a failure's reason) are session events

@@ -1,15 +1,14 @@
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { storedManifestSchema } from "@burstflare/sdk/schemas/manifest";
-import type { Session } from "@burstflare/sdk/schemas/sessions";
-import { LIFECYCLE_PHASES, type LifecyclePhase, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
+import { type Session, sessionSchema } from "@burstflare/sdk/schemas/sessions";
+import { type LifecyclePhase, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
 import { z } from "zod";
-import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { type Db, givenConditions } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** Sessions: every statement on the sessions table lives here. */
 
 const nullableText = z.string().nullable();
-const nullableInt = z.number().nullable();
 
 /** What the runtime boots from; fixed at create time from the template's promoted version. */
 export interface SessionConfig {
@@ -66,56 +65,18 @@ function parseManifest(text: string | null): Manifest {
 }
 
 /** A sessions row (times in epoch ms) plus whether its template has a newer promoted version, as a SessionRecord. */
-const sessionRecord = z
-  .object({
-    id: z.string(),
-    workspace_id: z.string(),
-    owner_id: z.string(),
-    name: z.string(),
-    template_id: nullableText,
-    version_id: nullableText,
-    state: z.enum(SESSION_STATES),
-    state_version: z.number(),
-    runtime_status: nullableText,
-    runtime_state: nullableText,
-    last_bootstrap_at: nullableInt,
-    last_lifecycle_phase: z.enum(LIFECYCLE_PHASES).nullable(),
-    failure_reason: nullableText,
-    start_on_intent: z.number(),
-    created_at: z.number(),
-    updated_at: z.number(),
-    last_active_at: nullableInt,
-    manifest: nullableText,
-    artifact_key: nullableText,
-    bundle_key: nullableText,
-    newer_version: z.number(),
-  })
-  .transform((row): SessionRecord => {
-    // Shared between records of one manifest text: treat as read-only.
-    const manifest = parseManifest(row.manifest);
-    return {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      ownerId: row.owner_id,
-      name: row.name,
-      templateId: row.template_id,
-      versionId: row.version_id,
-      state: row.state,
-      stateVersion: row.state_version,
-      runtimeStatus: row.runtime_status,
-      runtimeState: row.runtime_state,
-      lastBootstrapAt: iso(row.last_bootstrap_at),
-      lastLifecyclePhase: row.last_lifecycle_phase,
-      failureReason: row.failure_reason,
-      previewPort: manifest.previewPort ?? null,
-      startOnIntent: row.start_on_intent === 1,
-      newerVersionAvailable: row.newer_version === 1,
-      createdAt: iso(row.created_at) ?? "",
-      updatedAt: iso(row.updated_at) ?? "",
-      lastActiveAt: iso(row.last_active_at),
-      config: { manifest, artifactKey: row.artifact_key, bundleKey: row.bundle_key },
-    };
-  });
+const sessionRecord = rowOf(
+  sessionSchema.omit({ previewPort: true }).extend({ manifest: nullableText, artifactKey: nullableText, bundleKey: nullableText }),
+  {
+    times: ["lastBootstrapAt", "createdAt", "updatedAt", "lastActiveAt"],
+    flags: ["startOnIntent", "newerVersionAvailable"],
+    columns: { newerVersionAvailable: "newer_version" },
+  },
+).transform(({ manifest: text, artifactKey, bundleKey, ...session }): SessionRecord => {
+  // Shared between records of one manifest text: treat as read-only.
+  const manifest = parseManifest(text);
+  return { ...session, previewPort: manifest.previewPort ?? null, config: { manifest, artifactKey, bundleKey } };
+});
 
 export interface NewSession {
   id: string;
@@ -131,7 +92,7 @@ export interface NewSession {
 
 /** Inserts the row in state `created`; false when the name is taken in the workspace. */
 export async function insertSessionRow(db: Db, s: NewSession): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, version_id, state, state_version, runtime_status,
        start_on_intent, created_at, updated_at, manifest, artifact_key, bundle_key)
      SELECT ?, ?, ?, ?, ?, ?, 'created', 0, 'none', ?, ?, ?, ?, ?, ?
@@ -151,7 +112,6 @@ export async function insertSessionRow(db: Db, s: NewSession): Promise<boolean> 
     s.workspaceId,
     s.name,
   );
-  return changed === 1;
 }
 
 /** Any row by id, deleted or not. */
@@ -175,28 +135,13 @@ export interface SessionFilters {
 }
 
 function filterClause(f: SessionFilters): { sql: string; binds: unknown[] } {
-  const parts: string[] = [];
-  const binds: unknown[] = [];
-  if (f.states?.length) {
-    parts.push(`s.state IN (${f.states.map(() => "?").join(", ")})`);
-    binds.push(...f.states);
-  }
-  if (f.templateId) {
-    parts.push("s.template_id = ?");
-    binds.push(f.templateId);
-  }
-  if (f.ownerId) {
-    parts.push("s.owner_id = ?");
-    binds.push(f.ownerId);
-  }
-  if (f.name) {
-    parts.push("s.name = ?");
-    binds.push(f.name);
-  }
-  if (f.q) {
-    parts.push("instr(s.name, ?) > 0");
-    binds.push(f.q);
-  }
+  const { parts, binds } = givenConditions([
+    [`s.state IN (${(f.states ?? []).map(() => "?").join(", ")})`, f.states],
+    ["s.template_id = ?", f.templateId],
+    ["s.owner_id = ?", f.ownerId],
+    ["s.name = ?", f.name],
+    ["instr(s.name, ?) > 0", f.q],
+  ]);
   return { sql: parts.map((p) => `AND ${p}`).join(" "), binds };
 }
 
@@ -225,7 +170,7 @@ export function listSessionRecords(
  * transition arriving late) a no-op instead of overwriting a newer state.
  */
 export async function writeLifecycle(db: Db, sessionId: string, f: LifecycleFields, at: number): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE sessions SET state = ?, state_version = ?, runtime_status = ?, runtime_state = ?, last_bootstrap_at = ?,
        last_lifecycle_phase = ?, failure_reason = ?, last_active_at = ?, updated_at = ?,
        deleted_at = CASE WHEN ? = 'deleted' THEN COALESCE(deleted_at, ?) ELSE deleted_at END
@@ -244,7 +189,6 @@ export async function writeLifecycle(db: Db, sessionId: string, f: LifecycleFiel
     sessionId,
     f.stateVersion,
   );
-  return changed === 1;
 }
 
 export async function setStartOnIntent(db: Db, sessionId: string, startOnIntent: boolean): Promise<void> {
@@ -253,39 +197,30 @@ export async function setStartOnIntent(db: Db, sessionId: string, startOnIntent:
 
 /** Running, undeleted sessions of every workspace the user is a member of. */
 export async function runningSessionIdsOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.all(
-    z.object({ id: z.string() }),
+  return db.values(
+    "id",
+    z.string(),
     `SELECT id FROM sessions WHERE state = 'running' AND deleted_at IS NULL
      AND workspace_id IN (SELECT workspace_id FROM memberships WHERE user_id = ?)`,
     userId,
   );
-  return rows.map((r) => r.id);
 }
 
 /** Running, undeleted sessions of the workspace. */
 export async function runningSessionIdsOfWorkspace(db: Db, workspaceId: string): Promise<string[]> {
-  const rows = await db.all(
-    z.object({ id: z.string() }),
+  return db.values(
+    "id",
+    z.string(),
     "SELECT id FROM sessions WHERE state = 'running' AND deleted_at IS NULL AND workspace_id = ?",
     workspaceId,
   );
-  return rows.map((r) => r.id);
 }
 
 /** A session as reconcile plans from it. */
-interface SessionBrief {
-  id: string;
-  workspaceId: string;
-  state: SessionState;
-  updatedAt: number;
-}
+const sessionBrief = rowOf(z.object({ id: z.string(), workspaceId: z.string(), state: z.enum(SESSION_STATES), updatedAt: z.number() }));
+type SessionBrief = z.infer<typeof sessionBrief>;
 
-const briefRow = z.object({ id: z.string(), workspace_id: z.string(), state: z.enum(SESSION_STATES), updated_at: z.number() });
-
-async function briefs(db: Db, sql: string, ...binds: unknown[]): Promise<SessionBrief[]> {
-  const rows = await db.all(briefRow, sql, ...binds);
-  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, state: r.state, updatedAt: r.updated_at }));
-}
+const briefs = (db: Db, sql: string, ...binds: unknown[]): Promise<SessionBrief[]> => db.all(sessionBrief, sql, ...binds);
 
 /** Running sessions, least recently active first. */
 export function listRunningSessions(db: Db, limit: number): Promise<SessionBrief[]> {

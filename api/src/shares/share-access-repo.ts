@@ -1,7 +1,6 @@
-import type { ShareAccess } from "@burstflare/sdk/schemas/shares";
-import { z } from "zod";
+import { type ShareAccess, shareAccessSchema } from "@burstflare/sdk/schemas/shares";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 /** The share access log (preview_share_access): every statement on that table lives here. */
 
@@ -50,43 +49,16 @@ export async function insertShareAccess(db: Db, e: NewShareAccess): Promise<void
   ]);
 }
 
-const accessRow = z.object({
-  id: z.string(),
-  share_id: z.string(),
-  user_id: z.string().nullable(),
-  email: z.string().nullable(),
-  method: z.string(),
-  path: z.string(),
-  websocket: z.number(),
-  outcome: z.enum(["allowed", "refused"]),
-  reason: z.string().nullable(),
-  ip: z.string().nullable(),
-  user_agent: z.string().nullable(),
-  created_at: z.number(),
-});
+const accessRow = rowOf(shareAccessSchema, { times: ["at"], flags: ["websocket"], columns: { at: "created_at" } });
 
 /** The session's access log, newest first; optionally one link's. */
 export async function listShareAccess(db: Db, sessionId: string, opts: { shareId?: string; limit: number }): Promise<ShareAccess[]> {
   const filter = opts.shareId ? " AND share_id = ?" : "";
   const binds: unknown[] = opts.shareId ? [sessionId, opts.shareId, opts.limit] : [sessionId, opts.limit];
-  const rows = await db.all(
+  return db.all(
     accessRow,
     `SELECT id, share_id, user_id, email, method, path, websocket, outcome, reason, ip, user_agent, created_at
      FROM preview_share_access WHERE session_id = ?${filter} ORDER BY created_at DESC, rowid DESC LIMIT ?`,
     ...binds,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    shareId: r.share_id,
-    at: iso(r.created_at) ?? "",
-    userId: r.user_id,
-    email: r.email,
-    method: r.method,
-    path: r.path,
-    websocket: r.websocket === 1,
-    outcome: r.outcome,
-    reason: r.reason,
-    ip: r.ip,
-    userAgent: r.user_agent,
-  }));
 }

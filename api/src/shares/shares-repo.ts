@@ -1,64 +1,33 @@
-import { SHARE_SCOPES, type Share, type ShareScope, type ShareStatus } from "@burstflare/sdk/schemas/shares";
-import { ROLES, type Role, SESSION_STATES, type SessionState } from "@burstflare/sdk/states";
+import { type Share, type ShareScope, type ShareStatus, shareSchema } from "@burstflare/sdk/schemas/shares";
+import { ROLES, SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
 /** Share links (preview_shares): every statement on that table lives here. */
 
-const shareColumns = z.object({
-  id: z.string(),
-  session_id: z.string(),
-  workspace_id: z.string(),
-  created_by: z.string(),
-  created_by_email: z.string().nullable(),
-  scope: z.enum(SHARE_SCOPES),
-  emails: z.string(),
-  label: z.string().nullable(),
-  expires_at: z.number(),
-  revoked_at: z.number().nullable(),
-  created_at: z.number(),
-  last_access_at: z.number().nullable(),
-  access_count: z.number(),
+const SHARE_TIMES = ["createdAt", "expiresAt", "revokedAt", "lastAccessAt"] as const;
+
+/**
+ * A share link: the contract's Share but for its status, with its workspace and times in epoch ms.
+ * `toShare` is its view at a moment.
+ */
+const shareRecord = withEpochTimes(shareSchema.omit({ status: true }), SHARE_TIMES).extend({
+  workspaceId: z.string(),
   /** null: the session's preview port. */
   port: z.number().nullable(),
 });
-type ShareColumns = z.infer<typeof shareColumns>;
-
-/** A share link; times in epoch ms. `toShare` is its view at a moment (the status depends on it). */
-export interface ShareRecord {
-  id: string;
-  sessionId: string;
-  workspaceId: string;
-  createdBy: string;
-  createdByEmail: string | null;
-  scope: ShareScope;
-  emails: string[];
-  label: string | null;
-  expiresAt: number;
-  revokedAt: number | null;
-  createdAt: number;
-  lastAccessAt: number | null;
-  accessCount: number;
-  /** null: the session's preview port. */
-  port: number | null;
-}
-
-const shareWithSessionColumns = shareColumns.extend({
-  session_state: z.enum(SESSION_STATES),
-  session_deleted_at: z.number().nullable(),
-  session_owner_id: z.string(),
-  creator_role: z.enum(ROLES).nullable(),
-});
+export type ShareRecord = z.infer<typeof shareRecord>;
 
 /** A share found by its token, with the state of its session as the gateway needs it. */
-export interface ShareWithSession extends ShareRecord {
-  sessionState: SessionState;
-  sessionDeletedAt: number | null;
-  sessionOwnerId: string;
+const shareWithSessionRecord = shareRecord.extend({
+  sessionState: z.enum(SESSION_STATES),
+  sessionDeletedAt: z.number().nullable(),
+  sessionOwnerId: z.string(),
   /** The creator's role in the link's workspace now; null once they are no longer a member. */
-  creatorRole: Role | null;
-}
+  creatorRole: z.enum(ROLES).nullable(),
+});
+export type ShareWithSession = z.infer<typeof shareWithSessionRecord>;
 
 const SELECT = `SELECT p.id, p.session_id, p.workspace_id, p.created_by, u.email AS created_by_email, p.scope, p.emails, p.label,
   p.expires_at, p.revoked_at, p.created_at, p.last_access_at, p.access_count, p.port
@@ -78,56 +47,13 @@ function shareStatus(share: Pick<ShareRecord, "revokedAt" | "expiresAt">, at: nu
   return share.expiresAt <= at ? "expired" : "active";
 }
 
-/** The part of the row both schemas below share, as a record. */
-function toRecord(row: ShareColumns): ShareRecord {
-  return {
-    id: row.id,
-    sessionId: row.session_id,
-    workspaceId: row.workspace_id,
-    createdBy: row.created_by,
-    createdByEmail: row.created_by_email,
-    scope: row.scope,
-    emails: parseEmails(row.emails),
-    label: row.label,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    createdAt: row.created_at,
-    lastAccessAt: row.last_access_at,
-    accessCount: row.access_count,
-    port: row.port,
-  };
-}
+const shareRow = rowOf(shareRecord, { decode: { emails: parseEmails } });
 
-const shareRow = shareColumns.transform(toRecord);
-
-const shareWithSession = shareWithSessionColumns.transform(
-  (row): ShareWithSession => ({
-    ...toRecord(row),
-    sessionState: row.session_state,
-    sessionDeletedAt: row.session_deleted_at,
-    sessionOwnerId: row.session_owner_id,
-    creatorRole: row.creator_role,
-  }),
-);
+const shareWithSession = rowOf(shareWithSessionRecord, { decode: { emails: parseEmails } });
 
 /** The link as the contract shows it at `at`. */
 export function toShare(share: ShareRecord, at: number): Share {
-  return {
-    id: share.id,
-    sessionId: share.sessionId,
-    scope: share.scope,
-    emails: share.emails,
-    label: share.label,
-    createdBy: share.createdBy,
-    createdByEmail: share.createdByEmail,
-    createdAt: iso(share.createdAt) ?? "",
-    expiresAt: iso(share.expiresAt) ?? "",
-    revokedAt: iso(share.revokedAt),
-    status: shareStatus(share, at),
-    lastAccessAt: iso(share.lastAccessAt),
-    accessCount: share.accessCount,
-    port: share.port,
-  };
+  return isoView(shareSchema, SHARE_TIMES, { ...share, status: shareStatus(share, at) });
 }
 
 interface NewShare {
@@ -208,9 +134,7 @@ export function listLiveLinksOfCreator(
   limit: number,
 ): Promise<{ id: string; sessionId: string; sessionOwnerId: string }[]> {
   return db.all(
-    z
-      .object({ id: z.string(), session_id: z.string(), owner_id: z.string() })
-      .transform((r) => ({ id: r.id, sessionId: r.session_id, sessionOwnerId: r.owner_id })),
+    rowOf(z.object({ id: z.string(), sessionId: z.string(), sessionOwnerId: z.string() }), { columns: { sessionOwnerId: "owner_id" } }),
     `SELECT p.id, p.session_id, s.owner_id FROM preview_shares p JOIN sessions s ON s.id = p.session_id
      WHERE p.workspace_id = ? AND p.created_by = ? AND p.revoked_at IS NULL AND p.expires_at > ? LIMIT ?`,
     workspaceId,

@@ -1,9 +1,10 @@
-import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import { type Snapshot, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
-import { iso, now } from "../lib/time";
+import { isoView } from "../lib/rows";
+import { now } from "../lib/time";
 import {
   findChainLink,
   findLatestReady,
@@ -15,6 +16,7 @@ import {
   markSnapshotFailed,
   markSnapshotReady,
   markSnapshotsDeleted,
+  SNAPSHOT_TIMES,
   type SnapshotChain,
   type SnapshotReady,
   type SnapshotRecord,
@@ -24,23 +26,7 @@ import {
 export type { SnapshotRecord } from "./snapshots-repo";
 
 export function toSnapshot(record: SnapshotRecord, restorePointId: string | null): Snapshot {
-  return {
-    id: record.id,
-    sessionId: record.sessionId,
-    workspaceId: record.workspaceId,
-    kind: record.kind,
-    label: record.label,
-    status: record.status,
-    bytes: record.bytes,
-    sha256: record.sha256,
-    createdBy: record.createdBy,
-    createdAt: iso(record.createdAt) ?? "",
-    completedAt: iso(record.completedAt),
-    restorePoint: record.id === restorePointId,
-    format: record.format,
-    baseId: record.baseId,
-    encoding: record.encoding,
-  };
+  return isoView(snapshotSchema, SNAPSHOT_TIMES, { ...record, restorePoint: record.id === restorePointId });
 }
 
 /** A new snapshot of `session`, pending until its archive is stored (saves and copies alike). */

@@ -1,7 +1,6 @@
-import type { Session } from "@burstflare/sdk/schemas/sessions";
-import { SESSION_STATES } from "@burstflare/sdk/states";
-import { z } from "zod";
+import { type Session, sessionSchema } from "@burstflare/sdk/schemas/sessions";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** What the snapshot routes need of a session: which workspace and owner it has, its state. */
 export type SnapshotSession = Pick<Session, "id" | "workspaceId" | "ownerId" | "name" | "state">;
@@ -9,13 +8,9 @@ export type SnapshotSession = Pick<Session, "id" | "workspaceId" | "ownerId" | "
 /** Whose a session is. */
 export type SessionOwner = Pick<Session, "workspaceId" | "ownerId">;
 
-const sessionRow = z
-  .object({ id: z.string(), workspace_id: z.string(), owner_id: z.string(), name: z.string(), state: z.enum(SESSION_STATES) })
-  .transform((r): SnapshotSession => ({ id: r.id, workspaceId: r.workspace_id, ownerId: r.owner_id, name: r.name, state: r.state }));
+const sessionRow = rowOf(sessionSchema.pick({ id: true, workspaceId: true, ownerId: true, name: true, state: true }));
 
-const ownerRow = z
-  .object({ workspace_id: z.string(), owner_id: z.string() })
-  .transform((r): SessionOwner => ({ workspaceId: r.workspace_id, ownerId: r.owner_id }));
+const ownerRow = rowOf(sessionSchema.pick({ workspaceId: true, ownerId: true }));
 
 /** A live session of the workspace; another workspace's, or a deleted one, is null. */
 export function findLiveWorkspaceSession(db: Db, workspaceId: string, id: string): Promise<SnapshotSession | null> {

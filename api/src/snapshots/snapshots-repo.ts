@@ -1,79 +1,37 @@
-import { SNAPSHOT_STATUSES, type SnapshotStatus } from "@burstflare/sdk/schemas/snapshots";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "@burstflare/sdk/states";
+import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf, withEpochTimes } from "../lib/rows";
 
-/** A snapshots row as the control plane uses it (times in epoch ms). */
-export interface SnapshotRecord {
-  id: string;
-  sessionId: string;
-  workspaceId: string;
-  kind: SnapshotKind;
-  label: string | null;
-  status: SnapshotStatus;
-  r2Key: string;
-  bytes: number | null;
-  sha256: string | null;
-  createdBy: string | null;
-  createdAt: number;
-  completedAt: number | null;
-  /** `incremental`: only the files changed since `baseId` (the previous link of its chain). */
-  format: "full" | "incremental";
-  baseId: string | null;
-  encoding: string | null;
-}
+export const SNAPSHOT_TIMES = ["createdAt", "completedAt"] as const;
+
+/**
+ * A snapshots row as the control plane uses it: the contract's Snapshot but for `restorePoint`,
+ * with its R2 key and times in epoch ms.
+ */
+const snapshotRecord = withEpochTimes(snapshotSchema.omit({ restorePoint: true }), SNAPSHOT_TIMES).extend({
+  r2Key: z.string(),
+  /** `incremental`: only the files changed since `baseId` (the previous link of its chain); rows from before chains are full. */
+  format: z
+    .enum(["full", "incremental"])
+    .nullable()
+    .transform((format) => format ?? "full"),
+  baseId: z.string().nullable(),
+  encoding: z.string().nullable(),
+});
+export type SnapshotRecord = z.output<typeof snapshotRecord>;
 
 export interface WorkspaceSnapshotRecord extends SnapshotRecord {
   sessionName: string;
   sessionDeleted: boolean;
 }
 
-export interface SnapshotChain {
-  format: "full" | "incremental";
-  baseId: string | null;
-  encoding: string | null;
-}
+export type SnapshotChain = Pick<SnapshotRecord, "format" | "baseId" | "encoding">;
 
 const COLUMNS =
   "id, session_id, workspace_id, kind, label, status, r2_key, bytes, sha256, created_by, created_at, completed_at, format, base_id, encoding";
 
-const snapshotRow = z
-  .object({
-    id: z.string(),
-    session_id: z.string(),
-    workspace_id: z.string(),
-    kind: z.enum(SNAPSHOT_KINDS),
-    label: z.string().nullable(),
-    status: z.enum(SNAPSHOT_STATUSES),
-    r2_key: z.string(),
-    bytes: z.number().nullable(),
-    sha256: z.string().nullable(),
-    created_by: z.string().nullable(),
-    created_at: z.number(),
-    completed_at: z.number().nullable(),
-    format: z.enum(["full", "incremental"]).nullable(),
-    base_id: z.string().nullable(),
-    encoding: z.string().nullable(),
-  })
-  .transform(
-    (row): SnapshotRecord => ({
-      id: row.id,
-      sessionId: row.session_id,
-      workspaceId: row.workspace_id,
-      kind: row.kind,
-      label: row.label,
-      status: row.status,
-      r2Key: row.r2_key,
-      bytes: row.bytes,
-      sha256: row.sha256,
-      createdBy: row.created_by,
-      createdAt: row.created_at,
-      completedAt: row.completed_at,
-      format: row.format ?? "full",
-      baseId: row.base_id,
-      encoding: row.encoding,
-    }),
-  );
+const snapshotRow = rowOf(snapshotRecord);
 
 const workspaceSnapshotRow = z
   .object({ session_name: z.string(), session_deleted_at: z.number().nullable() })
@@ -113,8 +71,8 @@ export interface SnapshotReady {
 
 /** Only a pending row becomes ready: a row already failed (or deleted) stays so. */
 export async function markSnapshotReady(db: Db, id: string, { bytes, sha256, completedAt: at, chain }: SnapshotReady): Promise<boolean> {
-  const changed = chain
-    ? await db.run(
+  return chain
+    ? db.runOne(
         `UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ?, format = ?, base_id = ?, encoding = ?
          WHERE id = ? AND status = 'pending' AND deleted_at IS NULL`,
         bytes,
@@ -125,14 +83,13 @@ export async function markSnapshotReady(db: Db, id: string, { bytes, sha256, com
         chain.encoding,
         id,
       )
-    : await db.run(
+    : db.runOne(
         "UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ? WHERE id = ? AND status = 'pending' AND deleted_at IS NULL",
         bytes,
         sha256,
         at,
         id,
       );
-  return changed === 1;
 }
 
 /** A snapshot by id even when hidden: a chain's base stays needed after a person deleted it. */
@@ -191,16 +148,12 @@ export function findWorkspaceSnapshot(db: Db, workspaceId: string, id: string): 
   return db.one(snapshotRow, `SELECT ${COLUMNS} FROM snapshots WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL`, id, workspaceId);
 }
 
-const total = z.object({ total: z.number() });
-
 /** Bytes of the ready snapshots of one owner's sessions in a workspace (the snapshot_bytes gauge). */
 export async function sumOwnerSnapshotBytes(db: Db, workspaceId: string, ownerId: string): Promise<number> {
-  const row = await db.one(
-    total,
-    `SELECT COALESCE(SUM(sn.bytes), 0) AS total FROM snapshots sn JOIN sessions s ON s.id = sn.session_id
+  return db.count(
+    `SELECT COALESCE(SUM(sn.bytes), 0) AS n FROM snapshots sn JOIN sessions s ON s.id = sn.session_id
      WHERE s.workspace_id = ? AND s.owner_id = ? AND sn.status = 'ready' AND sn.deleted_at IS NULL`,
     workspaceId,
     ownerId,
   );
-  return row?.total ?? 0;
 }

@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import type { Template, TemplateDetail, TemplateVersion } from "@burstflare/sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
+import { found } from "../lib/errors";
 import { rollbackTarget } from "./releases";
 import {
   findLiveTemplate,
@@ -34,9 +35,7 @@ export async function loadVersion(
   template: Pick<Template, "id" | "activeVersionId">,
   versionId: string,
 ): Promise<TemplateVersion> {
-  const row = await findVersion(dbOf(env), template.id, versionId, template.activeVersionId);
-  if (!row) throw new ApiError("not_found", "template version not found");
-  return row;
+  return found(await findVersion(dbOf(env), template.id, versionId, template.activeVersionId), "template version");
 }
 
 export async function templateDetail(env: AppBindings, template: Template): Promise<TemplateDetail> {

@@ -1,91 +1,51 @@
 import { storedManifestSchema } from "@burstflare/sdk/schemas/manifest";
-import { type Template, type TemplateRelease, type TemplateVersion, VERSION_STATUSES } from "@burstflare/sdk/schemas/templates";
+import {
+  type Template,
+  type TemplateRelease,
+  type TemplateVersion,
+  templateReleaseSchema,
+  templateSchema,
+  templateVersionSchema,
+} from "@burstflare/sdk/schemas/templates";
 import { BUILD_STATES, type BuildState } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 import { iso } from "../lib/time";
+import { contractView } from "../lib/view";
 
 /** Templates, their versions and release history: every statement on those tables lives here. */
 
 const nullableText = z.string().nullable();
 const nullableInt = z.number().nullable();
 
-/** A templates row plus the active version's label and manifest. */
-const templateRow = z
-  .object({
-    id: z.string(),
-    workspace_id: nullableText,
-    name: z.string(),
-    description: nullableText,
-    active_version_id: nullableText,
-    builtin: z.number(),
-    created_by: nullableText,
-    created_at: z.number(),
-    updated_at: z.number(),
-    archived_at: nullableInt,
-    deleted_at: nullableInt,
-    active_version: nullableText,
-    active_manifest: nullableText,
-  })
-  .transform((row): Template => {
-    const manifest = row.active_manifest ? parseManifest(row.active_manifest) : null;
-    return {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      name: row.name,
-      description: row.description,
-      builtin: row.builtin === 1,
-      archived: row.archived_at != null,
-      activeVersionId: row.active_version_id,
-      activeVersion: row.active_version ?? null,
-      previewPort: manifest?.previewPort ?? null,
-      createdAt: iso(row.created_at) ?? "",
-      updatedAt: iso(row.updated_at) ?? "",
-      archivedAt: iso(row.archived_at),
-    };
-  });
+/** A templates row plus the active version's label and manifest, as the contract's Template (in its field order). */
+const templateRow = rowOf(templateSchema.omit({ archived: true, previewPort: true }).extend({ activeManifest: nullableText }), {
+  flags: ["builtin"],
+  times: ["createdAt", "updatedAt", "archivedAt"],
+}).transform(({ activeManifest, ...template }): Template => {
+  const previewPort = activeManifest ? (parseManifest(activeManifest).previewPort ?? null) : null;
+  return contractView(templateSchema, { ...template, archived: template.archivedAt != null, previewPort });
+});
 
 /** A template_versions row plus its latest build. */
-const versionRow = z
-  .object({
-    id: z.string(),
-    template_id: z.string(),
-    workspace_id: nullableText,
-    version: z.string(),
-    manifest: z.string(),
-    status: z.enum(VERSION_STATUSES),
-    bundle_key: nullableText,
-    bundle_sha256: nullableText,
-    bundle_bytes: nullableInt,
-    created_by: nullableText,
-    created_at: z.number(),
-    build_id: nullableText,
-    build_status: z.enum(BUILD_STATES).nullable(),
-    build_created_at: nullableInt,
-    build_finished_at: nullableInt,
-  })
-  .transform(
-    (row): Omit<TemplateVersion, "active"> => ({
-      id: row.id,
-      templateId: row.template_id,
-      version: row.version,
-      manifest: parseManifest(row.manifest),
-      status: row.status,
-      bundleSha256: row.bundle_sha256,
-      bundleBytes: row.bundle_bytes,
-      createdBy: row.created_by,
-      createdAt: iso(row.created_at) ?? "",
-      latestBuild:
-        row.build_id && row.build_status
-          ? {
-              id: row.build_id,
-              status: row.build_status,
-              createdAt: iso(row.build_created_at) ?? "",
-              finishedAt: iso(row.build_finished_at),
-            }
-          : null,
-    }),
-  );
+const versionRow = rowOf(
+  templateVersionSchema.omit({ active: true, latestBuild: true }).extend({
+    buildId: nullableText,
+    buildStatus: z.enum(BUILD_STATES).nullable(),
+    buildCreatedAt: nullableInt,
+    buildFinishedAt: nullableInt,
+  }),
+  { times: ["createdAt"], decode: { manifest: parseManifest } },
+).transform(
+  ({ buildId, buildStatus, buildCreatedAt, buildFinishedAt, ...version }): Omit<TemplateVersion, "active"> => ({
+    ...version,
+    latestBuild:
+      buildId && buildStatus
+        ? { id: buildId, status: buildStatus, createdAt: iso(buildCreatedAt) ?? "", finishedAt: iso(buildFinishedAt) }
+        : null,
+  }),
+);
 
 /** `active` depends on the template's promoted version, which the caller has at hand. */
 const withActive = (v: Omit<TemplateVersion, "active">, activeVersionId: string | null): TemplateVersion => ({
@@ -93,27 +53,7 @@ const withActive = (v: Omit<TemplateVersion, "active">, activeVersionId: string 
   active: v.id === activeVersionId,
 });
 
-const releaseKind = z.enum(["promote", "rollback"]);
-const releaseRow = z
-  .object({
-    id: z.string(),
-    template_id: z.string(),
-    version_id: z.string(),
-    kind: releaseKind,
-    actor_id: nullableText,
-    created_at: z.number(),
-    version: z.string(),
-  })
-  .transform(
-    (row): TemplateRelease => ({
-      id: row.id,
-      versionId: row.version_id,
-      version: row.version,
-      kind: row.kind,
-      actorId: row.actor_id,
-      createdAt: iso(row.created_at) ?? "",
-    }),
-  );
+const releaseRow = rowOf(templateReleaseSchema, { times: ["createdAt"] });
 
 const TEMPLATE_SELECT = `SELECT t.id, t.workspace_id, t.name, t.description, t.active_version_id, t.builtin, t.created_by, t.created_at,
     t.updated_at, t.archived_at, t.deleted_at, v.version AS active_version, v.manifest AS active_manifest
@@ -152,7 +92,7 @@ export async function insertTemplate(
   db: Db,
   t: { id: string; workspaceId: string; name: string; description: string | null; createdBy: string; at: number },
 ): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `INSERT INTO templates (id, workspace_id, name, description, builtin, created_by, created_at, updated_at)
      SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?6
      WHERE NOT EXISTS (SELECT 1 FROM templates WHERE workspace_id = ?2 AND name = ?3 AND deleted_at IS NULL)`,
@@ -163,7 +103,6 @@ export async function insertTemplate(
     t.createdBy,
     t.at,
   );
-  return changed === 1;
 }
 
 export async function setTemplateArchived(db: Db, id: string, archivedAt: number | null, at: number): Promise<void> {
@@ -176,18 +115,12 @@ export async function markTemplateDeleted(db: Db, id: string, at: number): Promi
 
 /** Sessions not deleted that started from the template. */
 export async function countSessionsUsingTemplate(db: Db, templateId: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
-    "SELECT COUNT(*) AS n FROM sessions WHERE template_id = ? AND deleted_at IS NULL AND state != 'deleted'",
-    templateId,
-  );
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM sessions WHERE template_id = ? AND deleted_at IS NULL AND state != 'deleted'", templateId);
 }
 
 /** Ids of every build of the template (their R2 prefixes go with it). */
 export async function listTemplateBuildIds(db: Db, templateId: string): Promise<string[]> {
-  const rows = await db.all(z.object({ id: z.string() }), "SELECT id FROM template_builds WHERE template_id = ?", templateId);
-  return rows.map((r) => r.id);
+  return db.values("id", z.string(), "SELECT id FROM template_builds WHERE template_id = ?", templateId);
 }
 
 /**
@@ -213,13 +146,11 @@ export async function deleteTemplateRows(db: Db, templateId: string): Promise<vo
 
 /** Bundles plus build artifacts held in R2 for the template. */
 export async function templateStorageBytes(db: Db, templateId: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
+  return db.count(
     `SELECT (SELECT COALESCE(SUM(bundle_bytes), 0) FROM template_versions WHERE template_id = ?1)
           + (SELECT COALESCE(SUM(artifact_bytes), 0) FROM template_builds WHERE template_id = ?1) AS n`,
     templateId,
   );
-  return row?.n ?? 0;
 }
 
 /** How many of the template's builds are in each state (0 for states without any). */
@@ -236,32 +167,26 @@ export async function templateBuildSummary(db: Db, templateId: string): Promise<
 
 // --- what sessions start from ---
 
-const sessionSource = z.object({
-  id: z.string(),
-  workspace_id: nullableText,
-  builtin: z.number(),
-  active_version_id: nullableText,
-  archived_at: nullableInt,
-  deleted_at: nullableInt,
-});
+const templateSource = rowOf(
+  z.object({
+    id: z.string(),
+    workspaceId: nullableText,
+    builtin: z.boolean(),
+    activeVersionId: nullableText,
+    archived: z.boolean(),
+    deleted: z.boolean(),
+  }),
+  { flags: ["builtin", "archived", "deleted"] },
+);
 
 /** Any template row by id, deleted or not, with what deciding whether a session may start from it needs. */
 export async function findTemplateSource(db: Db, id: string) {
-  const row = await db.one(
-    sessionSource,
-    "SELECT id, workspace_id, builtin, active_version_id, archived_at, deleted_at FROM templates WHERE id = ?",
+  return db.one(
+    templateSource,
+    `SELECT id, workspace_id, builtin, active_version_id, archived_at IS NOT NULL AS archived, deleted_at IS NOT NULL AS deleted
+     FROM templates WHERE id = ?`,
     id,
   );
-  return row
-    ? {
-        id: row.id,
-        workspaceId: row.workspace_id,
-        builtin: row.builtin === 1,
-        activeVersionId: row.active_version_id,
-        archived: row.archived_at != null,
-        deleted: row.deleted_at != null,
-      }
-    : null;
 }
 
 /** A version's stored manifest text and bundle key. */
@@ -270,23 +195,22 @@ export async function findVersionSource(
   templateId: string,
   versionId: string,
 ): Promise<{ id: string; manifest: string; bundleKey: string | null } | null> {
-  const row = await db.one(
-    z.object({ id: z.string(), manifest: z.string(), bundle_key: nullableText }),
+  return db.one(
+    rowOf(z.object({ id: z.string(), manifest: z.string(), bundleKey: nullableText })),
     "SELECT id, manifest, bundle_key FROM template_versions WHERE id = ? AND template_id = ?",
     versionId,
     templateId,
   );
-  return row ? { id: row.id, manifest: row.manifest, bundleKey: row.bundle_key } : null;
 }
 
 /** The R2 key of the version's most recently finished succeeded build artifact. */
 export async function latestArtifactKey(db: Db, versionId: string): Promise<string | null> {
-  const row = await db.one(
-    z.object({ artifact_key: z.string() }),
+  return db.value(
+    "artifact_key",
+    z.string(),
     "SELECT artifact_key FROM template_builds WHERE version_id = ? AND status = 'succeeded' AND artifact_key IS NOT NULL ORDER BY finished_at DESC LIMIT 1",
     versionId,
   );
-  return row?.artifact_key ?? null;
 }
 
 /** The promoted version of a template; `live` skips deleted templates. undefined when there is no such template. */
@@ -322,24 +246,17 @@ export async function listVersions(db: Db, templateId: string, activeVersionId: 
 
 /** The template a version belongs to, or null when the version does not exist. */
 export async function templateIdOfVersion(db: Db, versionId: string): Promise<string | null> {
-  const row = await db.one(z.object({ template_id: z.string() }), "SELECT template_id FROM template_versions WHERE id = ?", versionId);
-  return row?.template_id ?? null;
+  return db.value("template_id", z.string(), "SELECT template_id FROM template_versions WHERE id = ?", versionId);
 }
 
 /** A version's stored manifest text; null when the version does not exist. */
 export async function versionManifestText(db: Db, versionId: string): Promise<string | null> {
-  const row = await db.one(z.object({ manifest: z.string() }), "SELECT manifest FROM template_versions WHERE id = ?", versionId);
-  return row?.manifest ?? null;
+  return db.value("manifest", z.string(), "SELECT manifest FROM template_versions WHERE id = ?", versionId);
 }
 
 /** The SHA-256 recorded for a bundle key (a session's boot verifies the download against it). */
 export async function bundleSha256(db: Db, bundleKey: string): Promise<string | null> {
-  const row = await db.one(
-    z.object({ sha: nullableText }),
-    "SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1",
-    bundleKey,
-  );
-  return row?.sha ?? null;
+  return db.value("sha", nullableText, "SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1", bundleKey);
 }
 
 /** Throws the driver's unique-constraint error when the label is taken (versions are immutable). */
@@ -378,14 +295,12 @@ export function markVersionUploadedStatement(
 
 /** True when the version belongs to the template and has a succeeded build with an artifact. */
 export async function versionHasArtifact(db: Db, templateId: string, versionId: string): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
+  return db.returnsRow(
     `SELECT v.id FROM template_versions v WHERE v.id = ? AND v.template_id = ? AND EXISTS (
        SELECT 1 FROM template_builds b WHERE b.version_id = v.id AND b.status = 'succeeded' AND b.artifact_key IS NOT NULL)`,
     versionId,
     templateId,
   );
-  return row !== null;
 }
 
 // --- releases ---
@@ -406,13 +321,12 @@ export async function releaseHistory(
   db: Db,
   templateId: string,
 ): Promise<{ kind: "promote" | "rollback"; versionId: string; version: string }[]> {
-  const rows = await db.all(
-    z.object({ kind: releaseKind, version_id: z.string(), version: z.string() }),
+  return db.all(
+    rowOf(templateReleaseSchema.pick({ kind: true, versionId: true, version: true })),
     `SELECT r.kind, r.version_id, v.version FROM template_releases r JOIN template_versions v ON v.id = r.version_id
      WHERE r.template_id = ? ORDER BY r.created_at, r.rowid`,
     templateId,
   );
-  return rows.map((r) => ({ kind: r.kind, versionId: r.version_id, version: r.version }));
 }
 
 /** Points the template at the version and records the release, together. */

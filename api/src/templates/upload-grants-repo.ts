@@ -60,7 +60,7 @@ export async function findGrant(db: Db, id: string): Promise<UploadGrantRecord |
 
 /** One conditional UPDATE, so two racing claims cannot both win; true for the winner. */
 export async function markGrantUsed(db: Db, id: string, at: number): Promise<boolean> {
-  return (await db.run("UPDATE upload_grants SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?", at, id, at)) === 1;
+  return db.runOne("UPDATE upload_grants SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?", at, id, at);
 }
 
 export async function markGrantUnused(db: Db, id: string): Promise<void> {

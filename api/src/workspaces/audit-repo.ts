@@ -1,9 +1,8 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import type { AuditEntry } from "@burstflare/sdk/schemas/workspaces";
-import { z } from "zod";
+import { type AuditEntry, auditEntrySchema } from "@burstflare/sdk/schemas/workspaces";
 import { base64url, fromBase64url } from "../lib/crypto";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 /** One audit record to write; every field but the action is optional. */
 export interface NewAuditRecord {
@@ -46,35 +45,7 @@ interface AuditFilter {
   cursor?: string;
 }
 
-const AuditRow = z
-  .object({
-    id: z.string(),
-    workspace_id: z.string().nullable(),
-    actor_id: z.string().nullable(),
-    actor_email: z.string().nullable(),
-    action: z.string(),
-    target_type: z.string().nullable(),
-    target_id: z.string().nullable(),
-    details: z.string().nullable(),
-    ip: z.string().nullable(),
-    request_id: z.string().nullable(),
-    created_at: z.number(),
-  })
-  .transform(
-    (r): AuditEntry => ({
-      id: r.id,
-      workspaceId: r.workspace_id,
-      actorId: r.actor_id,
-      actorEmail: r.actor_email,
-      action: r.action,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      details: parseDetails(r.details),
-      ip: r.ip,
-      requestId: r.request_id,
-      createdAt: iso(r.created_at) ?? "",
-    }),
-  );
+const AuditRow = rowOf(auditEntrySchema, { times: ["createdAt"], decode: { details: parseDetails } });
 
 /** Cursor = the (created_at in ms, id) of the last entry returned; pages walk newest to oldest. */
 function encodeCursor(entry: AuditEntry): string {

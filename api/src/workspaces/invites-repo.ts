@@ -1,52 +1,18 @@
-import type { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
-import type { Invite } from "@burstflare/sdk/schemas/workspaces";
-import { ROLES, type Role } from "@burstflare/sdk/states";
+import { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
+import { type Invite, inviteSchema } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
 /** Workspace invites and, with no workspace, operator-issued sign-up invites (the `invites` table). */
 
-export interface StoredInvite {
-  id: string;
-  workspaceId: string | null;
-  email: string | null;
-  role: Role;
-  createdBy: string;
-  createdAt: number;
-  expiresAt: number;
-  usedAt: number | null;
-  usedBy: string | null;
-  revokedAt: number | null;
-}
+const INVITE_TIMES = ["createdAt", "expiresAt", "usedAt", "revokedAt"] as const;
 
-const InviteRow = z
-  .object({
-    id: z.string(),
-    workspace_id: z.string().nullable(),
-    email: z.string().nullable(),
-    role: z.enum(ROLES),
-    created_by: z.string(),
-    created_at: z.number(),
-    expires_at: z.number(),
-    used_at: z.number().nullable(),
-    used_by: z.string().nullable(),
-    revoked_at: z.number().nullable(),
-  })
-  .transform(
-    (r): StoredInvite => ({
-      id: r.id,
-      workspaceId: r.workspace_id,
-      email: r.email,
-      role: r.role,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      expiresAt: r.expires_at,
-      usedAt: r.used_at,
-      usedBy: r.used_by,
-      revokedAt: r.revoked_at,
-    }),
-  );
+/** An invites row as the Worker holds it: the contract's Invite but for its status, with its workspace and times in epoch ms. */
+const storedInvite = withEpochTimes(inviteSchema.omit({ status: true }), INVITE_TIMES).extend({ workspaceId: z.string().nullable() });
+export type StoredInvite = z.infer<typeof storedInvite>;
+
+const InviteRow = rowOf(storedInvite);
 
 function inviteStatus(r: StoredInvite, t: number): Invite["status"] {
   if (r.revokedAt) return "revoked";
@@ -57,18 +23,7 @@ function inviteStatus(r: StoredInvite, t: number): Invite["status"] {
 
 /** The API form; `t` decides whether a pending invite has expired. */
 export function toInvite(r: StoredInvite, t: number): Invite {
-  return {
-    id: r.id,
-    email: r.email,
-    role: r.role,
-    createdBy: r.createdBy,
-    createdAt: iso(r.createdAt) ?? "",
-    expiresAt: iso(r.expiresAt) ?? "",
-    usedAt: iso(r.usedAt),
-    usedBy: r.usedBy,
-    revokedAt: iso(r.revokedAt),
-    status: inviteStatus(r, t),
-  };
+  return { ...isoView(inviteSchema.omit({ status: true }), INVITE_TIMES, r), status: inviteStatus(r, t) };
 }
 
 const COLUMNS = "id, workspace_id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at";
@@ -113,81 +68,55 @@ export async function findLiveWorkspaceInviteByCode(db: Db, codeHash: string): P
   return invite?.workspaceId ? { ...invite, workspaceId: invite.workspaceId } : null;
 }
 
+/** The guard of every redemption (binds: the invite's id, the time): not used, not revoked, not expired. */
+const REDEEMABLE = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
+/** Marks a redeemable invite used by a user (binds: the time, the user, the invite's id, the time). */
+const CLAIM = `UPDATE invites SET used_at = ?, used_by = ? WHERE ${REDEEMABLE}`;
+
+/** The claim of an invite for a caller's batch; it changes no row once the invite is used, revoked or expired. */
+export const claimInviteStatement = (db: Db, inviteId: string, userId: string, t: number): D1PreparedStatement =>
+  db.statement(CLAIM, t, userId, inviteId, t);
+
 /**
  * Single use: the membership insert and the invite update share one transaction and the same
  * guard; false when the invite was used, revoked or expired in the meantime.
  */
 export async function redeemWorkspaceInvite(db: Db, inviteId: string, userId: string, t: number): Promise<boolean> {
-  const guard = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
   const [inserted] = await db.batch([
     db.statement(
       `INSERT OR IGNORE INTO memberships (workspace_id, user_id, role, created_at)
-       SELECT workspace_id, ?, role, ? FROM invites WHERE ${guard}`,
+       SELECT workspace_id, ?, role, ? FROM invites WHERE ${REDEEMABLE}`,
       userId,
       t,
       inviteId,
       t,
     ),
-    db.statement(`UPDATE invites SET used_at = ?, used_by = ? WHERE ${guard}`, t, userId, inviteId, t),
+    claimInviteStatement(db, inviteId, userId, t),
   ]);
   return inserted === 1;
 }
 
 /** An invite that could admit a new account: `workspaceAlive` is false when its workspace is gone. */
-export async function findAdmissionInvite(
-  db: Db,
-  codeHash: string,
-): Promise<{
-  id: string;
-  workspaceId: string | null;
-  email: string | null;
-  role: Role;
-  expiresAt: number;
-  usedAt: number | null;
-  revokedAt: number | null;
-  workspaceAlive: boolean;
-} | null> {
-  const row = await db.one(
-    z.object({
-      id: z.string(),
-      workspace_id: z.string().nullable(),
-      email: z.string().nullable(),
-      role: z.enum(ROLES),
-      expires_at: z.number(),
-      used_at: z.number().nullable(),
-      revoked_at: z.number().nullable(),
-      ws_alive: z.number().nullable(),
-    }),
+const admissionInvite = rowOf(
+  storedInvite
+    .pick({ id: true, workspaceId: true, email: true, role: true, expiresAt: true, usedAt: true, revokedAt: true })
+    .extend({ workspaceAlive: z.boolean() }),
+  { flags: ["workspaceAlive"], columns: { workspaceAlive: "ws_alive" } },
+);
+
+export async function findAdmissionInvite(db: Db, codeHash: string): Promise<z.infer<typeof admissionInvite> | null> {
+  return db.one(
+    admissionInvite,
     `SELECT i.id, i.workspace_id, i.email, i.role, i.expires_at, i.used_at, i.revoked_at,
-            CASE WHEN i.workspace_id IS NULL THEN 1 ELSE (SELECT 1 FROM workspaces w WHERE w.id = i.workspace_id AND w.deleted_at IS NULL) END AS ws_alive
+            CASE WHEN i.workspace_id IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM workspaces w WHERE w.id = i.workspace_id AND w.deleted_at IS NULL) END AS ws_alive
      FROM invites i WHERE i.code_hash = ?`,
     codeHash,
-  );
-  return (
-    row && {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      email: row.email,
-      role: row.role,
-      expiresAt: row.expires_at,
-      usedAt: row.used_at,
-      revokedAt: row.revoked_at,
-      workspaceAlive: !!row.ws_alive,
-    }
   );
 }
 
 /** Claims an invite for a user; false when someone else used it in the meantime. */
 export async function claimInviteRow(db: Db, inviteId: string, userId: string, t: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
-    "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? RETURNING id",
-    t,
-    userId,
-    inviteId,
-    t,
-  );
-  return row !== null;
+  return db.returnsRow(`${CLAIM} RETURNING id`, t, userId, inviteId, t);
 }
 
 /** Undoes claimInviteRow for this user. */
@@ -199,23 +128,7 @@ export async function releaseInviteRow(db: Db, inviteId: string, userId: string)
 
 type SignupInvite = z.infer<typeof signupInviteSchema>;
 
-const SignupInviteRow = z
-  .object({
-    id: z.string(),
-    email: z.string().nullable(),
-    created_at: z.number(),
-    expires_at: z.number(),
-    used_at: z.number().nullable(),
-  })
-  .transform(
-    (r): SignupInvite => ({
-      id: r.id,
-      email: r.email,
-      createdAt: iso(r.created_at)!,
-      expiresAt: iso(r.expires_at)!,
-      usedAt: iso(r.used_at),
-    }),
-  );
+const SignupInviteRow = rowOf(signupInviteSchema, { times: ["createdAt", "expiresAt", "usedAt"] });
 
 export async function insertSignupInvite(
   db: Db,
@@ -243,30 +156,21 @@ export async function listSignupInvites(db: Db): Promise<SignupInvite[]> {
 
 /** False when there is no unused, unrevoked sign-up invite with this id. */
 export async function revokeSignupInvite(db: Db, inviteId: string, t: number): Promise<boolean> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
+  return db.returnsRow(
     "UPDATE invites SET revoked_at = ? WHERE id = ? AND workspace_id IS NULL AND used_at IS NULL AND revoked_at IS NULL RETURNING id",
     t,
     inviteId,
   );
-  return row !== null;
 }
 
 /** A sign-up invite by code, for an operator redeeming it as proof of their address. */
 export async function findSignupInviteByCode(
   db: Db,
   codeHash: string,
-): Promise<{ id: string; email: string | null; expiresAt: number; usedAt: number | null; revokedAt: number | null } | null> {
-  const row = await db.one(
-    z.object({
-      id: z.string(),
-      email: z.string().nullable(),
-      expires_at: z.number(),
-      used_at: z.number().nullable(),
-      revoked_at: z.number().nullable(),
-    }),
+): Promise<Pick<StoredInvite, "id" | "email" | "expiresAt" | "usedAt" | "revokedAt"> | null> {
+  return db.one(
+    rowOf(storedInvite.pick({ id: true, email: true, expiresAt: true, usedAt: true, revokedAt: true })),
     "SELECT id, email, expires_at, used_at, revoked_at FROM invites WHERE code_hash = ? AND workspace_id IS NULL",
     codeHash,
   );
-  return row && { id: row.id, email: row.email, expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at };
 }

@@ -4,6 +4,7 @@ import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
 import { dbOf } from "../lib/db";
+import { found } from "../lib/errors";
 import { now } from "../lib/time";
 import {
   findLiveWorkspaceInviteByCode,
@@ -56,8 +57,7 @@ export async function listInvites(env: AppBindings, workspaceId: string): Promis
 export async function revokeInvite(env: AppBindings, workspaceId: string, inviteId: string): Promise<Invite> {
   const t = now();
   const db = dbOf(env);
-  const row = await findWorkspaceInvite(db, workspaceId, inviteId);
-  if (!row) throw new ApiError("not_found", "invite not found");
+  const row = found(await findWorkspaceInvite(db, workspaceId, inviteId), "invite");
   if (row.usedAt) throw new ApiError("invalid_state", "invite was already used; remove the member instead");
   if (!row.revokedAt) {
     await markInviteRevoked(db, inviteId, t);

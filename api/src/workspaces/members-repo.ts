@@ -1,26 +1,10 @@
-import type { Member } from "@burstflare/sdk/schemas/workspaces";
+import { type Member, memberSchema } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES, type Role } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
-const MemberRow = z
-  .object({
-    user_id: z.string(),
-    email: z.string(),
-    name: z.string().nullable(),
-    role: z.enum(ROLES),
-    created_at: z.number(),
-  })
-  .transform(
-    (r): Member => ({
-      userId: r.user_id,
-      email: r.email,
-      name: r.name,
-      role: r.role,
-      joinedAt: iso(r.created_at) ?? "",
-    }),
-  );
+const MemberRow = rowOf(memberSchema, { times: ["joinedAt"], columns: { joinedAt: "created_at" } });
 
 /** Members with a live account, owners first, then admins, members, viewers; oldest first within a role. */
 export async function listMembers(db: Db, workspaceId: string): Promise<Member[]> {
@@ -45,33 +29,21 @@ export async function findMember(db: Db, workspaceId: string, userId: string): P
 
 /** The member's role, whether or not their account is live; null when not a member. */
 export async function findRole(db: Db, workspaceId: string, userId: string): Promise<Role | null> {
-  const row = await db.one(
-    z.object({ role: z.enum(ROLES) }),
-    "SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?",
-    workspaceId,
-    userId,
-  );
-  return row?.role ?? null;
+  return db.value("role", z.enum(ROLES), "SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?", workspaceId, userId);
 }
 
 export async function countOwners(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
-    "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = 'owner'",
-    workspaceId,
-  );
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = 'owner'", workspaceId);
 }
 
 /** The user ids of every membership of the workspace. */
 export async function listMemberIds(db: Db, workspaceId: string): Promise<string[]> {
-  const rows = await db.all(z.object({ user_id: z.string() }), "SELECT user_id FROM memberships WHERE workspace_id = ?", workspaceId);
-  return rows.map((r) => r.user_id);
+  return db.values("user_id", z.string(), "SELECT user_id FROM memberships WHERE workspace_id = ?", workspaceId);
 }
 
 /** Changes a role unless that would demote the last owner; false when it would. */
 export async function setRoleKeepingAnOwner(db: Db, workspaceId: string, userId: string, role: Role): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?
      AND (role != 'owner' OR (SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND role = 'owner') > 1)`,
     role,
@@ -79,19 +51,17 @@ export async function setRoleKeepingAnOwner(db: Db, workspaceId: string, userId:
     userId,
     workspaceId,
   );
-  return changed === 1;
 }
 
 /** Removes a membership unless it is the last owner's; false when it is. */
 export async function deleteMemberKeepingAnOwner(db: Db, workspaceId: string, userId: string): Promise<boolean> {
-  const changed = await db.run(
+  return db.runOne(
     `DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?
      AND (role != 'owner' OR (SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND role = 'owner') > 1)`,
     workspaceId,
     userId,
     workspaceId,
   );
-  return changed === 1;
 }
 
 export const setRoleStatement = (db: Db, workspaceId: string, userId: string, role: Role): D1PreparedStatement =>
@@ -105,13 +75,12 @@ export async function listMembershipsForPick(
   db: Db,
   userId: string,
 ): Promise<{ workspaceId: string; role: Role; currentWorkspaceId: string | null }[]> {
-  const rows = await db.all(
-    z.object({ workspace_id: z.string(), role: z.enum(ROLES), current_workspace_id: z.string().nullable() }),
+  return db.all(
+    rowOf(z.object({ workspaceId: z.string(), role: z.enum(ROLES), currentWorkspaceId: z.string().nullable() })),
     `SELECT m.workspace_id, m.role, u.current_workspace_id FROM memberships m
      JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL
      JOIN users u ON u.id = m.user_id
      WHERE m.user_id = ? ORDER BY w.personal DESC, m.created_at ASC`,
     userId,
   );
-  return rows.map((r) => ({ workspaceId: r.workspace_id, role: r.role, currentWorkspaceId: r.current_workspace_id }));
 }

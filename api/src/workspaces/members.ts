@@ -2,7 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import type { Member } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
-import { dbOf } from "../lib/db";
+import { dbOf, foundWithEnvDb, withEnvDb } from "../lib/db";
 import { now } from "../lib/time";
 import {
   countOwners,
@@ -15,15 +15,9 @@ import {
 import { movePointersOff } from "./store";
 import { setWorkspaceOwnerStatement, syncWorkspaceOwnerId } from "./workspaces-repo";
 
-export async function listMembers(env: AppBindings, workspaceId: string): Promise<Member[]> {
-  return listMemberRows(dbOf(env), workspaceId);
-}
+export const listMembers = withEnvDb(listMemberRows);
 
-export async function getMember(env: AppBindings, workspaceId: string, userId: string): Promise<Member> {
-  const member = await findMember(dbOf(env), workspaceId, userId);
-  if (!member) throw new ApiError("not_found", "member not found");
-  return member;
-}
+export const getMember = foundWithEnvDb(findMember, "member");
 
 /**
  * Role rules: only owners make or unmake owners (admins cannot touch an owner at all),

@@ -1,15 +1,15 @@
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** quota_overrides, and the counts that quotas measure against their limits. */
 
 export async function listQuotaOverrides(db: Db, workspaceId: string): Promise<{ limitName: string; value: number }[]> {
-  const rows = await db.all(
-    z.object({ limit_name: z.string(), value: z.number() }),
+  return db.all(
+    rowOf(z.object({ limitName: z.string(), value: z.number() })),
     "SELECT limit_name, value FROM quota_overrides WHERE workspace_id = ?",
     workspaceId,
   );
-  return rows.map((r) => ({ limitName: r.limit_name, value: r.value }));
 }
 
 /** Sets (number) or clears (null) overrides, all in one transaction. */
@@ -37,39 +37,27 @@ export async function saveQuotaOverrides(
   );
 }
 
-const Count = z.object({ n: z.number() });
-
 /** Live sessions of the workspace in one of `states`. */
 export async function countSessionsInStates(db: Db, workspaceId: string, states: readonly string[]): Promise<number> {
-  const row = await db.one(
-    Count,
+  return db.count(
     `SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state IN (${states.map(() => "?").join(",")})`,
     workspaceId,
     ...states,
   );
-  return row?.n ?? 0;
 }
 
 export async function countLiveSessions(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(
-    Count,
-    "SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'",
-    workspaceId,
-  );
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'", workspaceId);
 }
 
 export async function countLiveTemplates(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(Count, "SELECT COUNT(*) AS n FROM templates WHERE workspace_id = ? AND deleted_at IS NULL", workspaceId);
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM templates WHERE workspace_id = ? AND deleted_at IS NULL", workspaceId);
 }
 
 /** Bytes held by the workspace's live snapshots that did not fail. */
 export async function sumSnapshotBytes(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(
-    Count,
+  return db.count(
     "SELECT COALESCE(SUM(bytes), 0) AS n FROM snapshots WHERE workspace_id = ? AND deleted_at IS NULL AND status != 'failed'",
     workspaceId,
   );
-  return row?.n ?? 0;
 }

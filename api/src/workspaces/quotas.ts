@@ -1,7 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits } from "@burstflare/sdk/schemas/workspaces";
 import type { AppBindings } from "../env";
-import { dbOf } from "../lib/db";
+import { type Db, dbOf } from "../lib/db";
 import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
 import { sumBuildSecondsSince } from "./usage-repo";
 import { findPlan } from "./workspaces-repo";
@@ -37,21 +37,17 @@ function monthStartDay(at: number): string {
   return `${new Date(at).toISOString().slice(0, 7)}-01`;
 }
 
-/** Current consumption of one limit; build minutes count the current UTC calendar month. */
-async function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
-  const db = dbOf(env);
-  switch (limit) {
-    case "runningSessions":
-      return countSessionsInStates(db, workspaceId, RUNNING_STATES);
-    case "totalSessions":
-      return countLiveSessions(db, workspaceId);
-    case "templates":
-      return countLiveTemplates(db, workspaceId);
-    case "snapshotBytes":
-      return sumSnapshotBytes(db, workspaceId);
-    case "buildMinutes":
-      return Math.ceil((await sumBuildSecondsSince(db, workspaceId, monthStartDay(at))) / 60);
-  }
+/** How each limit's current consumption is measured; build minutes count the current UTC calendar month. */
+const USE: Record<QuotaLimit, (db: Db, workspaceId: string, at: number) => Promise<number>> = {
+  runningSessions: (db, workspaceId) => countSessionsInStates(db, workspaceId, RUNNING_STATES),
+  totalSessions: countLiveSessions,
+  templates: countLiveTemplates,
+  snapshotBytes: sumSnapshotBytes,
+  buildMinutes: async (db, workspaceId, at) => Math.ceil((await sumBuildSecondsSince(db, workspaceId, monthStartDay(at))) / 60),
+};
+
+function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
+  return USE[limit](dbOf(env), workspaceId, at);
 }
 
 export async function currentUsage(env: AppBindings, workspaceId: string): Promise<QuotaLimits> {

@@ -1,21 +1,14 @@
+import { type Secret, secretSchema } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
 import type { Db } from "../lib/db";
-import { iso } from "../lib/time";
+import { rowOf } from "../lib/rows";
 
 /** workspace_secrets: values are sealed (AES-GCM) before they reach this module. */
 
 /** A secret's name and timestamps, never its value. */
-interface SecretInfo {
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
+const secretInfo = rowOf(secretSchema, { times: ["createdAt", "updatedAt"] });
 
-const secretInfo = z
-  .object({ name: z.string(), created_at: z.number(), updated_at: z.number() })
-  .transform((r): SecretInfo => ({ name: r.name, createdAt: iso(r.created_at) ?? "", updatedAt: iso(r.updated_at) ?? "" }));
-
-export async function listSecretInfo(db: Db, workspaceId: string): Promise<SecretInfo[]> {
+export async function listSecretInfo(db: Db, workspaceId: string): Promise<Secret[]> {
   return db.all(secretInfo, "SELECT name, created_at, updated_at FROM workspace_secrets WHERE workspace_id = ? ORDER BY name", workspaceId);
 }
 
@@ -30,18 +23,17 @@ export async function listSealedSecrets(db: Db, workspaceId: string): Promise<{ 
 
 /** When the secret was first set; null when there is none. */
 export async function findSecretCreatedAt(db: Db, workspaceId: string, name: string): Promise<number | null> {
-  const row = await db.one(
-    z.object({ created_at: z.number() }),
+  return db.value(
+    "created_at",
+    z.number(),
     "SELECT created_at FROM workspace_secrets WHERE workspace_id = ? AND name = ?",
     workspaceId,
     name,
   );
-  return row?.created_at ?? null;
 }
 
 export async function countSecrets(db: Db, workspaceId: string): Promise<number> {
-  const row = await db.one(z.object({ n: z.number() }), "SELECT COUNT(*) AS n FROM workspace_secrets WHERE workspace_id = ?", workspaceId);
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM workspace_secrets WHERE workspace_id = ?", workspaceId);
 }
 
 /**
@@ -51,7 +43,7 @@ export async function countSecrets(db: Db, workspaceId: string): Promise<number>
 export async function upsertSecret(
   db: Db,
   s: { id: string; workspaceId: string; name: string; ciphertext: string; iv: string; createdAt: number; updatedAt: number },
-): Promise<SecretInfo> {
+): Promise<Secret> {
   await db.run(
     `INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (workspace_id, name) DO UPDATE SET ciphertext = excluded.ciphertext, iv = excluded.iv, updated_at = excluded.updated_at`,
@@ -68,5 +60,5 @@ export async function upsertSecret(
 
 /** False when there was no such secret. */
 export async function deleteSecret(db: Db, workspaceId: string, name: string): Promise<boolean> {
-  return (await db.run("DELETE FROM workspace_secrets WHERE workspace_id = ? AND name = ?", workspaceId, name)) === 1;
+  return db.runOne("DELETE FROM workspace_secrets WHERE workspace_id = ? AND name = ?", workspaceId, name);
 }

@@ -3,7 +3,7 @@ import { moveSignInsWorkspaceStatement, setSignInWorkspaceStatement } from "../a
 import { findMaxOwnedWorkspaces, moveCurrentWorkspaceStatement, setCurrentWorkspaceStatement } from "../auth/users-repo";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
-import { dbOf } from "../lib/db";
+import { dbOf, foundWithEnvDb, withEnvDb } from "../lib/db";
 import { now } from "../lib/time";
 import { listMemberIds } from "./members-repo";
 import {
@@ -18,16 +18,10 @@ import {
 
 export { toWorkspace, type WorkspaceRecord } from "./workspaces-repo";
 
-export async function listWorkspacesFor(env: AppBindings, userId: string): Promise<WorkspaceRecord[]> {
-  return listWorkspacesOf(dbOf(env), userId);
-}
+export const listWorkspacesFor = withEnvDb(listWorkspacesOf);
 
 /** The workspace as the user sees it; 404 when they are not a member, so existence does not leak. */
-export async function getWorkspaceFor(env: AppBindings, userId: string, workspaceId: string): Promise<WorkspaceRecord> {
-  const workspace = await findWorkspaceOf(dbOf(env), userId, workspaceId);
-  if (!workspace) throw new ApiError("not_found", "workspace not found");
-  return workspace;
-}
+export const getWorkspaceFor = foundWithEnvDb(findWorkspaceOf, "workspace");
 
 /** Used at sign-up (personal workspace) and by POST /api/workspaces, which passes the owner's limit. */
 export async function createWorkspace(

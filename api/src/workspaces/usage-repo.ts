@@ -1,6 +1,7 @@
 import { USAGE_METRICS, type UsageMetric } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 
 /** usage_daily: one counter (or, for snapshot_bytes, gauge) per workspace, user, UTC day and metric. */
 
@@ -21,16 +22,10 @@ export async function addUsage(
   );
 }
 
-interface UsageDay {
-  userId: string;
-  day: string;
-  metric: UsageMetric;
-  value: number;
-}
+const usageDay = z.object({ userId: z.string(), day: z.string(), metric: z.enum(USAGE_METRICS), value: z.number() });
+type UsageDay = z.infer<typeof usageDay>;
 
-const UsageRow = z
-  .object({ user_id: z.string(), day: z.string(), metric: z.enum(USAGE_METRICS), value: z.number() })
-  .transform((r): UsageDay => ({ userId: r.user_id, day: r.day, metric: r.metric, value: r.value }));
+const UsageRow = rowOf(usageDay);
 
 /** Every counter of the workspace from `from` to `to` (UTC days, inclusive), by day. */
 export async function listUsageDays(db: Db, workspaceId: string, from: string, to: string): Promise<UsageDay[]> {
@@ -62,23 +57,20 @@ export async function listUsageUsers(
   from: string,
   to: string,
 ): Promise<{ userId: string; email: string | null }[]> {
-  const rows = await db.all(
-    z.object({ user_id: z.string(), email: z.string().nullable() }),
+  return db.all(
+    rowOf(z.object({ userId: z.string(), email: z.string().nullable() })),
     "SELECT DISTINCT d.user_id, x.email FROM usage_daily d LEFT JOIN users x ON x.id = d.user_id WHERE d.workspace_id = ? AND d.day >= ? AND d.day <= ?",
     workspaceId,
     from,
     to,
   );
-  return rows.map((r) => ({ userId: r.user_id, email: r.email }));
 }
 
 /** Build seconds recorded since `fromDay` (a UTC day). */
 export async function sumBuildSecondsSince(db: Db, workspaceId: string, fromDay: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
+  return db.count(
     "SELECT COALESCE(SUM(value), 0) AS n FROM usage_daily WHERE workspace_id = ? AND metric = 'build_seconds' AND day >= ?",
     workspaceId,
     fromDay,
   );
-  return row?.n ?? 0;
 }

@@ -1,20 +1,22 @@
-import type { WorkspaceSummary } from "@burstflare/sdk/schemas/auth";
+import { type WorkspaceSummary, workspaceSummarySchema } from "@burstflare/sdk/schemas/auth";
 import type { Plan, Workspace } from "@burstflare/sdk/schemas/workspaces";
-import { ROLES, type Role } from "@burstflare/sdk/states";
+import { ROLES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
+import { rowOf } from "../lib/rows";
 import { iso } from "../lib/time";
 
 /** A live workspace as one of its members sees it. */
-export interface WorkspaceRecord {
-  id: string;
-  name: string;
-  ownerId: string;
-  personal: boolean;
-  plan: string;
-  createdAt: number;
-  role: Role;
-}
+const workspaceRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  ownerId: z.string(),
+  personal: z.boolean(),
+  plan: z.string(),
+  createdAt: z.number(),
+  role: z.enum(ROLES),
+});
+export type WorkspaceRecord = z.infer<typeof workspaceRecord>;
 
 export function toWorkspace(w: WorkspaceRecord, currentId: string | null): Workspace {
   return {
@@ -29,27 +31,7 @@ export function toWorkspace(w: WorkspaceRecord, currentId: string | null): Works
   };
 }
 
-const WorkspaceRow = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    owner_id: z.string(),
-    personal: z.number(),
-    plan: z.string(),
-    created_at: z.number(),
-    role: z.enum(ROLES),
-  })
-  .transform(
-    (r): WorkspaceRecord => ({
-      id: r.id,
-      name: r.name,
-      ownerId: r.owner_id,
-      personal: r.personal === 1,
-      plan: r.plan,
-      createdAt: r.created_at,
-      role: r.role,
-    }),
-  );
+const WorkspaceRow = rowOf(workspaceRecord, { flags: ["personal"] });
 
 const SELECT_MINE = `SELECT w.id, w.name, w.owner_id, w.personal, w.plan, w.created_at, m.role
   FROM memberships m JOIN workspaces w ON w.id = m.workspace_id AND w.deleted_at IS NULL`;
@@ -64,18 +46,17 @@ export async function findWorkspaceOf(db: Db, userId: string, workspaceId: strin
   return db.one(WorkspaceRow, `${SELECT_MINE} WHERE m.user_id = ? AND w.id = ?`, userId, workspaceId);
 }
 
-const SummaryRow = z.object({ id: z.string(), name: z.string(), personal: z.number(), role: z.enum(ROLES) });
+const SummaryRow = rowOf(workspaceSummarySchema, { flags: ["personal"] });
 
 /** The short form shown with the signed-in user; null when the user is not a member. */
 export async function findWorkspaceSummary(db: Db, workspaceId: string, userId: string): Promise<WorkspaceSummary | null> {
-  const r = await db.one(
+  return db.one(
     SummaryRow,
     `SELECT w.id, w.name, w.personal, m.role FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = ?
      WHERE w.id = ? AND w.deleted_at IS NULL`,
     userId,
     workspaceId,
   );
-  return r && { id: r.id, name: r.name, personal: r.personal === 1, role: r.role };
 }
 
 /**
@@ -124,23 +105,18 @@ export const insertPersonalWorkspaceStatement = (
   );
 
 export async function countOwnedWorkspaces(db: Db, ownerId: string): Promise<number> {
-  const row = await db.one(
-    z.object({ n: z.number() }),
-    "SELECT COUNT(*) AS n FROM workspaces WHERE owner_id = ? AND deleted_at IS NULL",
-    ownerId,
-  );
-  return row?.n ?? 0;
+  return db.count("SELECT COUNT(*) AS n FROM workspaces WHERE owner_id = ? AND deleted_at IS NULL", ownerId);
 }
 
 /** The user's live personal workspace other than `except`; null when there is none. */
 export async function findPersonalWorkspaceId(db: Db, userId: string, except: string): Promise<string | null> {
-  const row = await db.one(
-    z.object({ id: z.string() }),
+  return db.value(
+    "id",
+    z.string(),
     "SELECT w.id FROM workspaces w JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = ? AND w.personal = 1 AND w.deleted_at IS NULL AND w.id != ?",
     userId,
     except,
   );
-  return row?.id ?? null;
 }
 
 export async function renameWorkspace(db: Db, workspaceId: string, name: string, t: number): Promise<void> {
@@ -161,14 +137,12 @@ export async function syncWorkspaceOwnerId(db: Db, workspaceId: string): Promise
 
 /** The plan of a live workspace; null when there is none. */
 export async function findLivePlan(db: Db, workspaceId: string): Promise<string | null> {
-  const row = await db.one(z.object({ plan: z.string() }), "SELECT plan FROM workspaces WHERE id = ? AND deleted_at IS NULL", workspaceId);
-  return row?.plan ?? null;
+  return db.value("plan", z.string(), "SELECT plan FROM workspaces WHERE id = ? AND deleted_at IS NULL", workspaceId);
 }
 
 /** The plan of a workspace, deleted or not; null when there is none. */
 export async function findPlan(db: Db, workspaceId: string): Promise<string | null> {
-  const row = await db.one(z.object({ plan: z.string() }), "SELECT plan FROM workspaces WHERE id = ?", workspaceId);
-  return row?.plan ?? null;
+  return db.value("plan", z.string(), "SELECT plan FROM workspaces WHERE id = ?", workspaceId);
 }
 
 export async function setPlan(db: Db, workspaceId: string, plan: string, t: number): Promise<void> {
