@@ -17,6 +17,7 @@ import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { seedDeletedAge, seedingEnabled, seedSecrets, seedSessions, seedTemplate, seedUser } from "../seed";
 
@@ -32,6 +33,7 @@ const seedingOn: MiddlewareHandler<AppEnv> = async (c, next) => {
 const guard = () => [seedingOn, requireAuth, requireOperator];
 const router = createRouter();
 const tags = ["admin"];
+const route = routes(tags);
 const created = (schema: Parameters<typeof jsonResponse>[0]) => ({ 201: jsonResponse(schema, "Created"), ...errorResponses });
 
 router.openapi(
@@ -125,15 +127,12 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/seed/deleted-age",
-    tags,
+  route.post("/api/admin/seed/deleted-age", {
     summary:
       "Operators, seeding deployments only: a deleted session, snapshot, template or workspace as if deleted days ago (retention tests)",
     middleware: guard(),
     request: jsonBody(seedDeletedAgeBody),
-    responses: { 200: jsonResponse(seededDeletedAgeSchema), ...errorResponses },
+    responses: { 200: jsonResponse(seededDeletedAgeSchema) },
   }),
   async (c) => {
     const { kind, id, deletedDaysAgo } = c.req.valid("json");

@@ -9,14 +9,14 @@ import {
   registerStartBodySchema,
   userSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { writeAudit } from "../../lib/audit";
 import { base64url, newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -34,18 +34,16 @@ import { authenticationOptions, registrationOptions, verifyAuthentication, verif
 
 const router = createRouter();
 const tags = ["auth"];
+const route = routes(tags);
 
 const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? null;
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/register/start",
-    tags,
+  route.post("/api/auth/passkeys/register/start", {
     summary: "Start sign-up: email (+ invite code) → WebAuthn creation options",
     middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
     request: jsonBody(registerStartBodySchema),
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -69,14 +67,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/register/finish",
-    tags,
+  route.post("/api/auth/passkeys/register/finish", {
     summary: "Finish sign-up: verify the new passkey, create the account and sign in",
     middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
     request: jsonBody(registerFinishBodySchema),
-    responses: { 200: jsonResponse(registerFinishResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(registerFinishResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -122,14 +117,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/login/start",
-    tags,
+  route.post("/api/auth/passkeys/login/start", {
     summary: "Start passkey sign-in (discoverable; email optional)",
     middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
     request: jsonBody(loginStartBodySchema),
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
   }),
   async (c) => {
     const { email } = c.req.valid("json");
@@ -143,14 +135,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/login/finish",
-    tags,
+  route.post("/api/auth/passkeys/login/finish", {
     summary: "Finish passkey sign-in; sets the session cookies",
     middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
     request: jsonBody(loginFinishBodySchema),
-    responses: { 200: jsonResponse(loginFinishResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(loginFinishResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");

@@ -9,14 +9,15 @@ import {
   sshKeySchema,
 } from "@burstflare/sdk/schemas/auth";
 import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -29,6 +30,7 @@ import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-ke
 
 const router = createRouter();
 const tags = ["auth"];
+const route = routes(tags);
 const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
 const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const MAX_PER_USER = 50;
@@ -37,14 +39,11 @@ const tokenParam = { params: z.object({ tokenId: idSchema }) };
 const keyParam = { params: z.object({ keyId: idSchema }) };
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/tokens",
-    tags,
+  route.post("/api/auth/tokens", {
     summary: "Create an API token for automation (shown once)",
     middleware: writes,
     request: jsonBody(createApiTokenBodySchema),
-    responses: { 200: jsonResponse(createApiTokenResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(createApiTokenResponseSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -63,13 +62,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/tokens",
-    tags,
+  route.get("/api/auth/tokens", {
     summary: "My active API tokens (never the secret)",
     middleware: reads,
-    responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })) },
   }),
   async (c) => {
     return c.json({ tokens: await listActiveApiTokens(dbOf(c.env), c.get("auth").userId, now()) }, 200);
@@ -77,14 +73,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/auth/tokens/{tokenId}",
-    tags,
+  route.delete("/api/auth/tokens/{tokenId}", {
     summary: "Revoke an API token",
     middleware: writes,
     request: tokenParam,
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const { tokenId: id } = c.req.valid("param");
@@ -96,13 +89,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/ssh-keys",
-    tags,
+  route.get("/api/auth/ssh-keys", {
     summary: "My SSH public keys",
     middleware: reads,
-    responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })) },
   }),
   async (c) => {
     return c.json({ keys: await listSSHKeys(dbOf(c.env), c.get("auth").userId) }, 200);
@@ -110,14 +100,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/ssh-keys",
-    tags,
+  route.post("/api/auth/ssh-keys", {
     summary: "Add an OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, ssh-rsa ≥ 2048 bits)",
     middleware: writes,
     request: jsonBody(addSSHKeyBodySchema),
-    responses: { 200: jsonResponse(z.object({ key: sshKeySchema })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ key: sshKeySchema })) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -150,14 +137,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/auth/ssh-keys/{keyId}",
-    tags,
+  route.delete("/api/auth/ssh-keys/{keyId}", {
     summary: "Remove an SSH public key",
     middleware: writes,
     request: keyParam,
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const { keyId: id } = c.req.valid("param");

@@ -19,13 +19,14 @@ import {
   startProcessSchema,
 } from "@burstflare/sdk/schemas/automation";
 import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { requireSession } from "../../sessions/records";
@@ -38,6 +39,7 @@ import { requireSession } from "../../sessions/records";
  */
 const router = createRouter();
 const tags = ["automation"];
+const route = routes(tags);
 const sessionParam = z.object({ sessionId: idSchema });
 const processParams = z.object({ sessionId: idSchema, processId: processIdSchema });
 const access = [requireAuth, requirePermission("runtime.access")];
@@ -57,10 +59,7 @@ const owner = (c: Context<AppEnv>) => ({ [PROCESS_OWNER_HEADER]: c.get("auth").u
 const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/exec",
-    tags,
+  route.post("/api/sessions/{sessionId}/exec", {
     summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
     middleware: access,
     request: { params: sessionParam, ...jsonBody(execBodySchema) },
@@ -69,7 +68,6 @@ router.openapi(
         content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
         description: "The result, or with `stream: true` events `stdout`, `stderr`, `truncated` ({stream, limit}) and a last `exit`",
       },
-      ...errorResponses,
       ...conflict,
     },
   }),
@@ -116,14 +114,11 @@ function sseOf(body: ReadableStream<Uint8Array>): Response {
 }
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/processes",
-    tags,
+  route.post("/api/sessions/{sessionId}/processes", {
     summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
     middleware: access,
     request: { params: sessionParam, ...jsonBody(startProcessSchema) },
-    responses: { 201: jsonResponse(processInfoSchema, "Started"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -140,14 +135,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/processes",
-    tags,
+  route.get("/api/sessions/{sessionId}/processes", {
     summary: "Background processes of the session's runtime: command, pid, state, start time",
     middleware: access,
     request: { params: sessionParam },
-    responses: { 200: jsonResponse(processListSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processListSchema), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -156,14 +148,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/processes/{processId}",
-    tags,
+  route.get("/api/sessions/{sessionId}/processes/{processId}", {
     summary: "One background process",
     middleware: access,
     request: { params: processParams },
-    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -173,14 +162,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/processes/{processId}/output",
-    tags,
+  route.get("/api/sessions/{sessionId}/processes/{processId}/output", {
     summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
     middleware: access,
     request: { params: processParams, query: processOutputQuery },
-    responses: { 200: jsonResponse(processOutputSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processOutputSchema), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -194,14 +180,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/processes/{processId}/signal",
-    tags,
+  route.post("/api/sessions/{sessionId}/processes/{processId}/signal", {
     summary: "Send a signal to a background process's process group",
     middleware: access,
     request: { params: processParams, ...jsonBody(processSignalBody) },
-    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -223,14 +206,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/processes/{processId}/wait",
-    tags,
+  route.post("/api/sessions/{sessionId}/processes/{processId}/wait", {
     summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
     middleware: access,
     request: { params: processParams, query: processWaitQuery },
-    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);

@@ -1,12 +1,13 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
 import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { requireSession } from "../../sessions/records";
@@ -18,6 +19,7 @@ import { requireSession } from "../../sessions/records";
  */
 const router = createRouter();
 const tags = ["automation"];
+const route = routes(tags);
 const sessionParam = z.object({ sessionId: idSchema });
 const access = [requireAuth, requirePermission("runtime.access")];
 const conflict = { 409: errorResponses[400] };
@@ -34,14 +36,11 @@ async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionI
 const agentQuery = (path: string, extra: Record<string, string> = {}) => `?${new URLSearchParams({ path, ...extra })}`;
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/files/batch",
-    tags,
+  route.post("/api/sessions/{sessionId}/files/batch", {
     summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
     middleware: access,
     request: { params: sessionParam, ...jsonBody(filesBatchBody) },
-    responses: { 200: jsonResponse(filesBatchResult), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(filesBatchResult), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -57,16 +56,12 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/files/archive",
-    tags,
+  route.get("/api/sessions/{sessionId}/files/archive", {
     summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
     middleware: access,
     request: { params: sessionParam, query: archiveQuery },
     responses: {
       200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
-      ...errorResponses,
       ...conflict,
     },
   }),
@@ -80,14 +75,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "put",
-    path: "/api/sessions/{sessionId}/files/archive",
-    tags,
+  route.put("/api/sessions/{sessionId}/files/archive", {
     summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
     middleware: access,
     request: { params: sessionParam, query: archiveQuery },
-    responses: { 200: jsonResponse(archiveUploadResult), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
   }),
   async (c) => {
     const id = await pathSession(c);
@@ -101,16 +93,12 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/files/watch",
-    tags,
+  route.get("/api/sessions/{sessionId}/files/watch", {
     summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
     middleware: access,
     request: { params: sessionParam, query: watchQuery },
     responses: {
       200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
-      ...errorResponses,
       ...conflict,
     },
   }),

@@ -7,11 +7,13 @@ import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
 const router = createRouter();
 const tags = ["exports"];
+const route = routes(tags);
 const owners = [requireAuth, requirePermission("export.create")];
 const operators = [requireAuth, requireOperator];
 const exportParams = z.object({ exportId: idSchema });
@@ -34,13 +36,10 @@ async function streamExport(env: AppBindings, workspaceId: string, exportId: str
 }
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/exports",
-    tags,
+  route.post("/api/workspaces/current/exports", {
     summary: "Export the current workspace's records as a JSON document",
     middleware: owners,
-    responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
+    responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -51,13 +50,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/exports",
-    tags,
+  route.get("/api/workspaces/current/exports", {
     summary: "The current workspace's exports, newest first",
     middleware: owners,
-    responses: { 200: jsonResponse(workspaceExportListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceExportListSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -67,14 +63,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/exports/{exportId}",
-    tags,
+  route.get("/api/workspaces/current/exports/{exportId}", {
     summary: "Download an export document",
     middleware: owners,
     request: { params: exportParams },
-    responses: { ...download, ...errorResponses },
+    responses: { ...download },
   }),
   async (c) => streamExport(c.env, c.get("auth").workspaceId, c.req.valid("param").exportId),
 );

@@ -23,6 +23,7 @@ import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
@@ -39,6 +40,7 @@ import { publishSessionChange, workspaceEventsStub } from "../workspace-events";
 const router = createRouter();
 const sessionParam = z.object({ sessionId: idSchema });
 const tags = ["sessions"];
+const route = routes(tags);
 
 /** The row as D1 has it after the DO mirrored the operation (deleted rows included). */
 async function currentSession(c: Context<AppEnv>, id: string) {
@@ -56,14 +58,11 @@ async function requirePathSession(c: Context<AppEnv, string, { out: { param: { s
 }
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions",
-    tags,
+  route.post("/api/sessions", {
     summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
     middleware: [requireAuth, requirePermission("sessions.write")] as const,
     request: jsonBody(createSessionBody),
-    responses: { 201: jsonResponse(sessionResponse, "Created"), ...errorResponses, 409: jsonResponse(errorBodySchema, "Name taken") },
+    responses: { 201: jsonResponse(sessionResponse, "Created"), 409: jsonResponse(errorBodySchema, "Name taken") },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -113,14 +112,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions",
-    tags,
+  route.get("/api/sessions", {
     summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
     request: { query: sessionListQuery },
-    responses: { 200: jsonResponse(sessionListResponse), ...errorResponses },
+    responses: { 200: jsonResponse(sessionListResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -133,15 +129,11 @@ router.openapi(
 
 // Registered before /api/sessions/{sessionId} so "events" is never taken for a session id.
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/events",
-    tags,
+  route.get("/api/sessions/events", {
     summary: "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
     responses: {
       200: { description: "text/event-stream of WorkspaceSessionEvent (`event: session`; `event: reset` = refetch)" },
-      ...errorResponses,
     },
   }),
   async (c) => {
@@ -154,14 +146,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}",
-    tags,
+  route.get("/api/sessions/{sessionId}", {
     summary: "One session, with what keeps it awake and when it sleeps",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
     request: { params: sessionParam },
-    responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
+    responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
     const { id, row } = await requirePathSession(c);
@@ -174,14 +163,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "patch",
-    path: "/api/sessions/{sessionId}",
-    tags,
+  route.patch("/api/sessions/{sessionId}", {
     summary: "Change the session's settings (start on intent)",
     middleware: [requireAuth, requirePermission("sessions.write")] as const,
     request: { params: sessionParam, ...jsonBody(updateSessionBody) },
-    responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+    responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
     const { id } = await requirePathSession(c);
@@ -218,14 +204,11 @@ for (const action of lifecycleActions) {
 }
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/sessions/{sessionId}",
-    tags,
+  route.delete("/api/sessions/{sessionId}", {
     summary: "Stop (with a final snapshot) and delete the session",
     middleware: [requireAuth, requirePermission("sessions.write")] as const,
     request: { params: sessionParam },
-    responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+    responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
     const { auth, id } = await requirePathSession(c);
@@ -236,14 +219,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/keep-awake",
-    tags,
+  route.post("/api/sessions/{sessionId}/keep-awake", {
     summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
     middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
     request: { params: sessionParam, ...jsonBody(keepAwakeBody) },
-    responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
+    responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
     const { auth, id } = await requirePathSession(c);
@@ -257,14 +237,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/events",
-    tags,
+  route.get("/api/sessions/{sessionId}/events", {
     summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
     middleware: [requireAuth, requirePermission("sessions.read")] as const,
     request: { params: sessionParam },
-    responses: { 200: { description: "text/event-stream of SessionEvent" }, ...errorResponses },
+    responses: { 200: { description: "text/event-stream of SessionEvent" } },
   }),
   async (c) => {
     const { id } = await requirePathSession(c);
@@ -276,16 +253,13 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/ssh-token",
-    tags,
+  route.post("/api/sessions/{sessionId}/ssh-token", {
     summary: "A single-use, short-lived token for one SSH connection to the session",
     description:
       "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
     middleware: [requireAuth, requirePermission("runtime.access")] as const,
     request: { params: sessionParam, body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
-    responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
+    responses: { 200: jsonResponse(sshTokenSchema) },
   }),
   async (c) => {
     const { auth, id, row } = await requirePathSession(c);

@@ -9,12 +9,13 @@ import {
   shareListResponse,
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { closeConnectionsAfter } from "../../sessions/connections";
@@ -29,16 +30,14 @@ import { hashShareToken, newShareToken } from "../tokens";
 const router = createRouter();
 const sessionParam = z.object({ sessionId: idSchema });
 const tags = ["shares"];
+const route = routes(tags);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/shares",
-    tags,
+  route.post("/api/sessions/{sessionId}/shares", {
     summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
     request: { params: sessionParam, ...jsonBody(createShareBody) },
-    responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now"), ...errorResponses },
+    responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -83,14 +82,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/shares",
-    tags,
+  route.get("/api/sessions/{sessionId}/shares", {
     summary: "The session's share links, newest first (active, expired and revoked)",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
     request: { params: sessionParam },
-    responses: { 200: jsonResponse(shareListResponse), ...errorResponses },
+    responses: { 200: jsonResponse(shareListResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -102,14 +98,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/sessions/{sessionId}/shares/{shareId}",
-    tags,
+  route.delete("/api/sessions/{sessionId}/shares/{shareId}", {
     summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
     request: { params: sessionParam.extend({ shareId: idSchema }) },
-    responses: { 200: jsonResponse(shareResponse), ...errorResponses },
+    responses: { 200: jsonResponse(shareResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -126,14 +119,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/share-access",
-    tags,
+  route.get("/api/sessions/{sessionId}/share-access", {
     summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
     middleware: [requireAuth, requirePermission("shares.manage")] as const,
     request: { params: sessionParam, query: shareAccessQuery },
-    responses: { 200: jsonResponse(shareAccessListResponse), ...errorResponses },
+    responses: { 200: jsonResponse(shareAccessListResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");

@@ -11,7 +11,7 @@ import {
   snapshotSchema,
   workspaceSnapshotListSchema,
 } from "@burstflare/sdk/schemas/snapshots";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../../env";
 import { createRouter } from "../../lib/app";
@@ -19,6 +19,7 @@ import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { getSessionById } from "../../sessions/records";
@@ -41,6 +42,7 @@ import { deleteSnapshot, saveSnapshot } from "../store";
 
 const router = createRouter();
 const tags = ["snapshots"];
+const route = routes(tags);
 const sessionParams = z.object({ sessionId: idSchema });
 const snapshotParams = z.object({ sessionId: idSchema, snapshotId: idSchema });
 const conflict = { 409: errorResponses[400] };
@@ -59,14 +61,11 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
 }
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/snapshots",
-    tags,
+  route.get("/api/sessions/{sessionId}/snapshots", {
     summary: "List a session's snapshots, newest first",
     middleware: read,
     request: { params: sessionParams },
-    responses: { 200: jsonResponse(snapshotListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(snapshotListSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -77,14 +76,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/snapshots",
-    tags,
+  route.post("/api/sessions/{sessionId}/snapshots", {
     summary: "Save a manual snapshot of a running session's persisted paths",
     middleware: write,
     request: { params: sessionParams, ...jsonBody(createSnapshotBody) },
-    responses: { 201: jsonResponse(snapshotSchema, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(snapshotSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -105,14 +101,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}",
-    tags,
+  route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "One snapshot",
     middleware: read,
     request: { params: snapshotParams },
-    responses: { 200: jsonResponse(snapshotSchema), ...errorResponses },
+    responses: { 200: jsonResponse(snapshotSchema) },
   }),
   async (c) => {
     const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
@@ -122,10 +115,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/restore",
-    tags,
+  route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
     summary: "Restore a snapshot into the session",
     description:
       "A running session first saves its current files as a `safety` snapshot, then a verified copy of the chosen snapshot becomes " +
@@ -134,7 +124,7 @@ router.openapi(
       "the previous restore point stays in the list, so `safety` is that snapshot.",
     middleware: write,
     request: { params: snapshotParams },
-    responses: { 200: jsonResponse(restoreSnapshotResult), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(restoreSnapshotResult), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -170,14 +160,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}",
-    tags,
+  route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
     middleware: write,
     request: { params: snapshotParams },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -190,14 +177,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/content",
-    tags,
+  route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
     middleware: download,
     request: { params: snapshotParams },
-    responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } }, ...errorResponses },
+    responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } } },
   }),
   async (c) => {
     const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
@@ -218,17 +202,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session",
-    tags,
+  route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session whose first start restores this snapshot",
     description:
       "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
       "as its restore point. With `start` (default true) it is started at once.",
     middleware: [...write, requirePermission("sessions.write")],
     request: { params: snapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
-    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {
     const { snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
@@ -266,13 +247,10 @@ async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotReco
 const workspaceSnapshotParams = z.object({ snapshotId: idSchema });
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/snapshots",
-    tags,
+  route.get("/api/snapshots", {
     summary: "Every snapshot of the workspace, those of deleted sessions included (newest first)",
     middleware: read,
-    responses: { 200: jsonResponse(workspaceSnapshotListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSnapshotListSchema) },
   }),
   async (c) => {
     const records = await listWorkspaceSnapshots(c.env, c.get("auth").workspaceId);
@@ -290,14 +268,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/snapshots/{snapshotId}/new-session",
-    tags,
+  route.post("/api/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
     middleware: [...write, requirePermission("sessions.write")],
     request: { params: workspaceSnapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
-    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {
     const snapshot = await getWorkspaceSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param").snapshotId);

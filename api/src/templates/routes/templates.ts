@@ -17,6 +17,7 @@ import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
@@ -28,6 +29,7 @@ import { insertTemplate, insertVersion, setTemplateArchived } from "../templates
 
 const router = createRouter();
 const tags = ["templates"];
+const route = routes(tags);
 const templateParams = z.object({ templateId: idSchema });
 const versionParams = z.object({ templateId: idSchema, versionId: idSchema });
 const conflict = { 409: errorResponses[400] };
@@ -38,13 +40,10 @@ const okSchema = z.object({ ok: z.literal(true) });
 const isUniqueViolation = (err: unknown) => String(err).includes("UNIQUE constraint failed");
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/templates",
-    tags,
+  route.get("/api/templates", {
     summary: "Templates of the current workspace plus the built-in ones",
     middleware: read,
-    responses: { 200: jsonResponse(templateListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(templateListSchema) },
   }),
   async (c) => {
     const rows = await listTemplates(c.env, c.get("auth").workspaceId);
@@ -53,14 +52,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates",
-    tags,
+  route.post("/api/templates", {
     summary: "Create a template (names are unique per workspace)",
     middleware: write,
     request: jsonBody(createTemplateBody),
-    responses: { 201: jsonResponse(templateSchema, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(templateSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -84,14 +80,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/templates/{templateId}",
-    tags,
+  route.get("/api/templates/{templateId}", {
     summary: "A template with its versions, release history, build summary and storage used",
     middleware: read,
     request: { params: templateParams },
-    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses },
+    responses: { 200: jsonResponse(templateDetailSchema) },
   }),
   async (c) => {
     const row = await loadTemplate(c.env, c.get("auth").workspaceId, c.req.valid("param").templateId);
@@ -125,14 +118,11 @@ for (const action of ["archive", "restore"] as const) {
 }
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/templates/{templateId}",
-    tags,
+  route.delete("/api/templates/{templateId}", {
     summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
     middleware: write,
     request: { params: templateParams },
-    responses: { 200: jsonResponse(okSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(okSchema), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -144,14 +134,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/versions",
-    tags,
+  route.post("/api/templates/{templateId}/versions", {
     summary: "Create an immutable version and get a short-lived grant to upload its bundle",
     middleware: write,
     request: { params: templateParams, ...jsonBody(createVersionBody) },
-    responses: { 201: jsonResponse(createVersionResponse, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -191,14 +178,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/templates/{templateId}/versions/{versionId}",
-    tags,
+  route.get("/api/templates/{templateId}/versions/{versionId}", {
     summary: "One template version",
     middleware: read,
     request: { params: versionParams },
-    responses: { 200: jsonResponse(templateVersionSchema), ...errorResponses },
+    responses: { 200: jsonResponse(templateVersionSchema) },
   }),
   async (c) => {
     const { templateId: id, versionId } = c.req.valid("param");
@@ -208,14 +192,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/versions/{versionId}/upload-grant",
-    tags,
+  route.post("/api/templates/{templateId}/versions/{versionId}/upload-grant", {
     summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
     middleware: write,
     request: { params: versionParams },
-    responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -234,14 +215,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/promote",
-    tags,
+  route.post("/api/templates/{templateId}/promote", {
     summary: "Promote a version with a succeeded build; new sessions start from it",
     middleware: write,
     request: { params: templateParams, ...jsonBody(promoteBody) },
-    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -255,14 +233,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/rollback",
-    tags,
+  route.post("/api/templates/{templateId}/rollback", {
     summary: "Re-promote the release before the current one",
     middleware: write,
     request: { params: templateParams },
-    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");

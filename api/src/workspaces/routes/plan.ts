@@ -19,6 +19,7 @@ import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { currentUsage, getOverrides } from "../quotas";
 import { saveQuotaOverrides } from "../quotas-repo";
@@ -28,6 +29,7 @@ import { guard, operatorOnly } from "./guard";
 
 const router = createRouter();
 const tags = ["plan"];
+const route = routes(tags);
 
 async function planInfo(env: AppBindings, workspaceId: string): Promise<PlanInfo> {
   const stored = await findLivePlan(dbOf(env), workspaceId);
@@ -47,13 +49,10 @@ async function applyOverrides(env: AppBindings, workspaceId: string, setBy: stri
 }
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/plan",
-    tags,
+  route.get("/api/workspaces/current/plan", {
     summary: "The current workspace's plan, effective limits and current use",
     middleware: guard("plan.read"),
-    responses: { 200: jsonResponse(planSchema), ...errorResponses },
+    responses: { 200: jsonResponse(planSchema) },
   }),
   async (c) => c.json(await planInfo(c.env, c.get("auth").workspaceId), 200),
 );

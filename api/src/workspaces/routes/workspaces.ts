@@ -7,11 +7,12 @@ import {
   workspaceListSchema,
   workspaceSettingsSchema,
 } from "@burstflare/sdk/schemas/workspaces";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
@@ -30,16 +31,14 @@ import { guard, signedIn } from "./guard";
 
 const router = createRouter();
 const tags = ["workspaces"];
+const route = routes(tags);
 const okSchema = z.object({ ok: z.literal(true) });
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces",
-    tags,
+  route.get("/api/workspaces", {
     summary: "Workspaces I belong to, with my role",
     middleware: signedIn(),
-    responses: { 200: jsonResponse(workspaceListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceListSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -49,14 +48,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces",
-    tags,
+  route.post("/api/workspaces", {
     summary: "Create a workspace; the caller becomes its owner",
     middleware: signedIn(),
     request: jsonBody(createWorkspaceBody),
-    responses: { 201: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 201: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -69,14 +65,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/switch-workspace",
-    tags,
+  route.post("/api/auth/switch-workspace", {
     summary: "Make another of my workspaces the current one for this sign-in",
     middleware: signedIn(),
     request: jsonBody(switchWorkspaceBody),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -91,13 +84,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/settings",
-    tags,
+  route.get("/api/workspaces/current/settings", {
     summary: "The current workspace",
     middleware: guard("workspace.read"),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -107,14 +97,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "patch",
-    path: "/api/workspaces/current/settings",
-    tags,
+  route.patch("/api/workspaces/current/settings", {
     summary: "Rename the current workspace",
     middleware: guard("workspace.update"),
     request: jsonBody(updateSettingsBody),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -132,14 +119,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/transfer",
-    tags,
+  route.post("/api/workspaces/current/transfer", {
     summary: "Make another member the owner; the caller stays on as admin",
     middleware: guard("workspace.transfer"),
     request: jsonBody(transferOwnershipBody),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -155,13 +139,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/leave",
-    tags,
+  route.post("/api/workspaces/current/leave", {
     summary: "Leave the current workspace (not the last owner, not a personal workspace)",
     middleware: guard("workspace.leave"),
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -176,13 +157,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/workspaces/current",
-    tags,
+  route.delete("/api/workspaces/current", {
     summary: "Delete the current workspace and everything in it (owner only)",
     middleware: guard("workspace.delete"),
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
