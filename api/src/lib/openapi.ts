@@ -16,3 +16,6 @@ export const errorResponses = {
   403: jsonResponse(errorBodySchema, "Not allowed"),
   404: jsonResponse(errorBodySchema, "Not found"),
 } as const;
+
+/** A request that does not fit the resource's current state (archived, running, taken). */
+export const conflict = { 409: errorResponses[400] } as const;

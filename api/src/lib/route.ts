@@ -1,4 +1,8 @@
-import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import type { Action } from "@burstflare/sdk/permissions";
+import { idSchema } from "@burstflare/sdk/schemas/common";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { requireAuth, requirePermission } from "../middleware/auth";
+import { createRouter } from "./app";
 import { errorResponses } from "./openapi";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -18,4 +22,19 @@ export function routes(tags: string[]) {
     <P extends string, S extends RouteSpec>(path: P, spec: S) =>
       createRoute({ method, path, tags, ...spec, responses: { ...errorResponses, ...spec.responses } });
   return { get: declare("get"), post: declare("post"), put: declare("put"), patch: declare("patch"), delete: declare("delete") };
+}
+
+/** A router and the declarations of its routes under the given tags. */
+export function apiRouter(tags: string[]) {
+  return { router: createRouter(), route: routes(tags) };
+}
+
+/** Route middleware: signed in, then each action checked against the caller's role in the current workspace. */
+export function permitted(...actions: Action[]) {
+  return [requireAuth, ...actions.map((action) => requirePermission(action))];
+}
+
+/** Path parameters that are all ids, `{sessionId}/…/{snapshotId}`, in the order the path names them. */
+export function idParams<K extends string>(...names: K[]) {
+  return z.object(Object.fromEntries(names.map((name) => [name, idSchema])) as Record<K, typeof idSchema>);
 }

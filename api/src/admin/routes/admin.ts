@@ -12,10 +12,9 @@ import { buildSchema } from "@burstflare/sdk/schemas/builds";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "@hono/zod-openapi";
 import { getBuild, requeueBuild } from "../../builds/store";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams } from "../../lib/route";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator } from "../../middleware/auth";
@@ -24,9 +23,7 @@ import { listDeleted } from "../deleted";
 import { buildReport } from "../report";
 import { restoreDeleted } from "../restore";
 
-const router = createRouter();
-const tags = ["admin"];
-const route = routes(tags);
+const { router, route } = apiRouter(["admin"]);
 const conflict = { 409: errorResponses[400], 410: errorResponses[400] };
 
 router.openapi(
@@ -100,7 +97,7 @@ router.openapi(
   route.post("/api/admin/template-builds/{buildId}/retry", {
     summary: "Operators: queue a failed or dead-lettered build of any workspace again",
     middleware: [requireAuth, requireOperator] as const,
-    request: { params: z.object({ buildId: idSchema }) },
+    request: { params: idParams("buildId") },
     responses: { 200: jsonResponse(buildSchema), ...conflict },
   }),
   async (c) => {

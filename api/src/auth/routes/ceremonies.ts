@@ -11,12 +11,11 @@ import {
 } from "@burstflare/sdk/schemas/auth";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { writeAudit } from "../../lib/audit";
 import { base64url, newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -32,9 +31,7 @@ import { verifyTurnstile } from "../turnstile";
 import { findUser, findUserByEmail } from "../users-repo";
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
 
-const router = createRouter();
-const tags = ["auth"];
-const route = routes(tags);
+const { router, route } = apiRouter(["auth"]);
 
 const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? null;
 

@@ -6,10 +6,9 @@ import {
   okSchema,
   tokenPairSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { authConfig } from "../config";
@@ -19,9 +18,7 @@ import { issueCLITokens } from "../refresh-tokens";
 import { verifyTurnstile } from "../turnstile";
 
 /** CLI sign-in by device authorization: the CLI starts and polls, a signed-in browser approves at /device. */
-const router = createRouter();
-const tags = ["auth"];
-const route = routes(tags);
+const { router, route } = apiRouter(["auth"]);
 
 router.openapi(
   route.post("/api/cli/device/start", {

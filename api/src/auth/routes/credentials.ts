@@ -8,16 +8,14 @@ import {
   type SSHKey,
   sshKeySchema,
 } from "@burstflare/sdk/schemas/auth";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -28,15 +26,13 @@ import { requireUserSession } from "../guards";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
 import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-keys-repo";
 
-const router = createRouter();
-const tags = ["auth"];
-const route = routes(tags);
+const { router, route } = apiRouter(["auth"]);
 const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
 const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
-const tokenParam = { params: z.object({ tokenId: idSchema }) };
-const keyParam = { params: z.object({ keyId: idSchema }) };
+const tokenParam = { params: idParams("tokenId") };
+const keyParam = { params: idParams("keyId") };
 
 router.openapi(
   route.post("/api/auth/tokens", {

@@ -12,11 +12,10 @@ import {
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { requireAuth } from "../../middleware/auth";
@@ -28,9 +27,7 @@ import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
 import { findUser } from "../users-repo";
 import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
 
-const router = createRouter();
-const tags = ["auth"];
-const route = routes(tags);
+const { router, route } = apiRouter(["auth"]);
 const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
 const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const passkeyParam = { params: z.object({ passkeyId: credentialIdSchema }) };

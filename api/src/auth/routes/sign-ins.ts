@@ -12,16 +12,14 @@ import {
   tokenPairSchema,
   userSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { requireAuth } from "../../middleware/auth";
@@ -39,15 +37,13 @@ import { CSRF_COOKIE } from "../tokens";
 import { verifyTurnstile } from "../turnstile";
 import { findUser, findUserByEmail } from "../users-repo";
 
-const router = createRouter();
-const tags = ["auth"];
-const route = routes(tags);
+const { router, route } = apiRouter(["auth"]);
 
 router.openapi(
   createRoute({
     method: "get",
     path: "/api/auth/config",
-    tags,
+    tags: ["auth"],
     summary: "Public sign-in configuration for the SPA",
     middleware: [rateLimit("auth.read")] as const,
     responses: { 200: jsonResponse(authConfigSchema) },
@@ -171,7 +167,7 @@ router.openapi(
   route.delete("/api/auth/sign-ins/{signInId}", {
     summary: "Revoke one sign-in; it fails on its very next request",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ signInId: idSchema }) },
+    request: { params: idParams("signInId") },
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {

@@ -1,13 +1,11 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { createSignupInviteBodySchema, createSignupInviteResponseSchema, okSchema, signupInviteSchema } from "@burstflare/sdk/schemas/auth";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId, randomToken } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -15,9 +13,7 @@ import { hashInviteCode, INVITE_PREFIX } from "../../workspaces/invites";
 import { insertSignupInvite, listSignupInvites, revokeSignupInvite } from "../../workspaces/invites-repo";
 
 /** Operator-issued sign-up invites: rows in `invites` with no workspace. */
-const router = createRouter();
-const tags = ["admin"];
-const route = routes(tags);
+const { router, route } = apiRouter(["admin"]);
 const DAY_MS = 24 * 3600 * 1000;
 
 router.openapi(
@@ -59,7 +55,7 @@ router.openapi(
   route.delete("/api/admin/signup-invites/{inviteId}", {
     summary: "Revoke an unused sign-up invite (operators)",
     middleware: [requireAuth, requireOperator, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ inviteId: idSchema }) },
+    request: { params: idParams("inviteId") },
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {

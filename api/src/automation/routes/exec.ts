@@ -22,12 +22,10 @@ import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { requireSession } from "../../sessions/records";
 
@@ -37,13 +35,9 @@ import { requireSession } from "../../sessions/records";
  * (runtime.access); every command is audited. Scoped API tokens reach these routes with the
  * `exec` scope (api/src/auth/token-scope.ts).
  */
-const router = createRouter();
-const tags = ["automation"];
-const route = routes(tags);
-const sessionParam = z.object({ sessionId: idSchema });
+const { router, route } = apiRouter(["automation"]);
 const processParams = z.object({ sessionId: idSchema, processId: processIdSchema });
-const access = [requireAuth, requirePermission("runtime.access")];
-const conflict = { 409: errorResponses[400] };
+const access = permitted("runtime.access");
 /** What the audit log keeps of a command: enough to recognise it, not a whole script. */
 const AUDIT_COMMAND_MAX = 256;
 
@@ -62,7 +56,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/exec", {
     summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
     middleware: access,
-    request: { params: sessionParam, ...jsonBody(execBodySchema) },
+    request: { params: idParams("sessionId"), ...jsonBody(execBodySchema) },
     responses: {
       200: {
         content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
@@ -117,7 +111,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/processes", {
     summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
     middleware: access,
-    request: { params: sessionParam, ...jsonBody(startProcessSchema) },
+    request: { params: idParams("sessionId"), ...jsonBody(startProcessSchema) },
     responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
   }),
   async (c) => {
@@ -138,7 +132,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/processes", {
     summary: "Background processes of the session's runtime: command, pid, state, start time",
     middleware: access,
-    request: { params: sessionParam },
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(processListSchema), ...conflict },
   }),
   async (c) => {

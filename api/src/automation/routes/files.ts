@@ -1,14 +1,11 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { requireSession } from "../../sessions/records";
 
@@ -17,12 +14,8 @@ import { requireSession } from "../../sessions/records";
  * watch events, on the session's agent (runtime/src/agent/files/). Same permission as the editor's
  * file API (runtime.access); scoped tokens reach it with the `files` scope. Writes are audited.
  */
-const router = createRouter();
-const tags = ["automation"];
-const route = routes(tags);
-const sessionParam = z.object({ sessionId: idSchema });
-const access = [requireAuth, requirePermission("runtime.access")];
-const conflict = { 409: errorResponses[400] };
+const { router, route } = apiRouter(["automation"]);
+const access = permitted("runtime.access");
 const WRITE_OPS = new Set(["write", "mkdir", "delete", "move"]);
 /** What the audit log keeps of a batch's writes. */
 const AUDIT_PATHS_MAX = 20;
@@ -39,7 +32,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/files/batch", {
     summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
     middleware: access,
-    request: { params: sessionParam, ...jsonBody(filesBatchBody) },
+    request: { params: idParams("sessionId"), ...jsonBody(filesBatchBody) },
     responses: { 200: jsonResponse(filesBatchResult), ...conflict },
   }),
   async (c) => {
@@ -59,7 +52,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/files/archive", {
     summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
     middleware: access,
-    request: { params: sessionParam, query: archiveQuery },
+    request: { params: idParams("sessionId"), query: archiveQuery },
     responses: {
       200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
       ...conflict,
@@ -78,7 +71,7 @@ router.openapi(
   route.put("/api/sessions/{sessionId}/files/archive", {
     summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
     middleware: access,
-    request: { params: sessionParam, query: archiveQuery },
+    request: { params: idParams("sessionId"), query: archiveQuery },
     responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
   }),
   async (c) => {
@@ -96,7 +89,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/files/watch", {
     summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
     middleware: access,
-    request: { params: sessionParam, query: watchQuery },
+    request: { params: idParams("sessionId"), query: watchQuery },
     responses: {
       200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
       ...conflict,

@@ -1,25 +1,20 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { buildListQuery, buildListSchema, buildSchema, retryDeadLetteredSchema } from "@burstflare/sdk/schemas/builds";
-import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { downloadResponse } from "../../lib/download";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
 import { listDeadLetteredBuildIds } from "../builds-repo";
 import { getBuild, listBuilds, loadBuild, requeueBuild } from "../store";
 
-const router = createRouter();
-const tags = ["builds"];
-const route = routes(tags);
-const params = z.object({ buildId: idSchema });
-const read = [requireAuth, requirePermission("builds.read")];
-const write = [requireAuth, requirePermission("builds.write")];
+const { router, route } = apiRouter(["builds"]);
+const read = permitted("builds.read");
+const write = permitted("builds.write");
 const logQuery = z.object({ offset: z.coerce.number().int().min(0).default(0) });
 
 router.openapi(
@@ -39,7 +34,7 @@ router.openapi(
   route.get("/api/template-builds/{buildId}", {
     summary: "One build",
     middleware: read,
-    request: { params },
+    request: { params: idParams("buildId") },
     responses: { 200: jsonResponse(buildSchema) },
   }),
   async (c) => c.json(contractView(buildSchema, await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId)), 200),
@@ -50,7 +45,7 @@ router.openapi(
     summary: "The build log as text, live while the build runs; `offset` returns only what follows that byte",
     description: "Headers: x-build-status (the build's state), x-log-size (bytes in the whole log so far).",
     middleware: read,
-    request: { params, query: logQuery },
+    request: { params: idParams("buildId"), query: logQuery },
     responses: { 200: { description: "text/plain log" } },
   }),
   async (c) => {
@@ -72,7 +67,7 @@ router.openapi(
     // A build step may write the secrets of its environment into its files (~/.npmrc and the like):
     // the archive is for those with runtime access, who could read the secrets anyway.
     middleware: [...read, requirePermission("runtime.access")],
-    request: { params },
+    request: { params: idParams("buildId") },
     responses: { 200: { description: "application/gzip stream" } },
   }),
   async (c) => {
@@ -92,7 +87,7 @@ router.openapi(
   route.post("/api/template-builds/{buildId}/retry", {
     summary: "Queue a failed or dead-lettered build again",
     middleware: write,
-    request: { params },
+    request: { params: idParams("buildId") },
     responses: { 200: jsonResponse(buildSchema), 409: errorResponses[400] },
   }),
   async (c) => {
@@ -107,13 +102,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/template-builds/retry-dead-lettered",
+  route.post("/api/admin/template-builds/retry-dead-lettered", {
     tags: ["admin"],
     summary: "Operators: queue every dead-lettered build again (all workspaces)",
     middleware: [requireAuth, requireOperator],
-    responses: { 200: jsonResponse(retryDeadLetteredSchema), ...errorResponses },
+    responses: { 200: jsonResponse(retryDeadLetteredSchema) },
   }),
   async (c) => {
     const buildIds: string[] = [];

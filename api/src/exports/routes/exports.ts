@@ -1,24 +1,17 @@
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
-import { createRoute, z } from "@hono/zod-openapi";
 import type { AppBindings } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
-import { errorResponses, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
-import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
+import { jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted, routes } from "../../lib/route";
+import { requireAuth, requireOperator } from "../../middleware/auth";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
-const router = createRouter();
-const tags = ["exports"];
-const route = routes(tags);
-const owners = [requireAuth, requirePermission("export.create")];
+const { router, route } = apiRouter(["exports"]);
+const admin = routes(["admin", "exports"]);
+const owners = permitted("export.create");
 const operators = [requireAuth, requireOperator];
-const exportParams = z.object({ exportId: idSchema });
-const adminParams = z.object({ workspaceId: idSchema });
-const adminExportParams = z.object({ workspaceId: idSchema, exportId: idSchema });
 const download = { 200: { description: "the export document, a JSON attachment (application/json)" } };
 
 const currentURL = (exportId: string) => `/api/workspaces/current/exports/${exportId}`;
@@ -66,21 +59,18 @@ router.openapi(
   route.get("/api/workspaces/current/exports/{exportId}", {
     summary: "Download an export document",
     middleware: owners,
-    request: { params: exportParams },
+    request: { params: idParams("exportId") },
     responses: { ...download },
   }),
   async (c) => streamExport(c.env, c.get("auth").workspaceId, c.req.valid("param").exportId),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/workspaces/{workspaceId}/exports",
-    tags: ["admin", ...tags],
+  admin.post("/api/admin/workspaces/{workspaceId}/exports", {
     summary: "Operator: export any workspace (do this before a destructive repair)",
     middleware: operators,
-    request: { params: adminParams },
-    responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
+    request: { params: idParams("workspaceId") },
+    responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   }),
   async (c) => {
     const workspaceId = c.req.valid("param").workspaceId;
@@ -97,14 +87,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/admin/workspaces/{workspaceId}/exports/{exportId}",
-    tags: ["admin", ...tags],
+  admin.get("/api/admin/workspaces/{workspaceId}/exports/{exportId}", {
     summary: "Operator: download an export of any workspace",
     middleware: operators,
-    request: { params: adminExportParams },
-    responses: { ...download, ...errorResponses },
+    request: { params: idParams("workspaceId", "exportId") },
+    responses: { ...download },
   }),
   async (c) => {
     const { workspaceId, exportId } = c.req.valid("param");

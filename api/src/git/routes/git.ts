@@ -1,16 +1,14 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDotfilesBody } from "@burstflare/sdk/schemas/dotfiles";
 import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "@burstflare/sdk/schemas/git";
 import { z } from "@hono/zod-openapi";
 import { requireUserSession } from "../../auth/guards";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { requireAuth } from "../../middleware/auth";
 import { requireSession } from "../../sessions/records";
 import { runningAgent } from "../../snapshots/agent";
 import { runClone } from "../clone";
@@ -19,9 +17,7 @@ import { applyDotfiles, getUserDotfiles } from "../dotfiles";
 import { deleteUserDotfiles, findSessionDotfilesRun, upsertUserDotfiles } from "../git-account-repo";
 
 /** The user's git token (stored sealed, never answered) and cloning a session's repository again. */
-const router = createRouter();
-const tags = ["git"];
-const route = routes(tags);
+const { router, route } = apiRouter(["git"]);
 
 router.openapi(
   route.get("/api/me/git-credential", {
@@ -66,8 +62,8 @@ router.openapi(
 router.openapi(
   route.post("/api/sessions/{sessionId}/git/clone", {
     summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
+    middleware: permitted("runtime.access"),
+    request: { params: idParams("sessionId"), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
     responses: { 200: jsonResponse(gitCloneResult), 409: errorResponses[400] },
   }),
   async (c) => {
@@ -126,8 +122,8 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/dotfiles", {
     summary: "The last dotfiles run of a session: status and the tail of its output",
     // Install output is the owner's environment at work: those who may use the runtime, not viewers.
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }) },
+    middleware: permitted("runtime.access"),
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionDotfilesResponse) },
   }),
   async (c) => {
@@ -140,8 +136,8 @@ router.openapi(
 router.openapi(
   route.post("/api/sessions/{sessionId}/dotfiles/apply", {
     summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }) },
+    middleware: permitted("runtime.access"),
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(dotfilesApplyResponse), 409: errorResponses[400] },
   }),
   async (c) => {

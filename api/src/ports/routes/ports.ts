@@ -2,11 +2,10 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { previewEnterURL } from "../../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../../preview/shell";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../../preview/visit-grants";
@@ -21,18 +20,15 @@ import { joinPorts, listeningPortsOf } from "../session-ports";
  * api/src/preview/origin.ts) with the same grant, cookie and sandbox rules as the preview;
  * share links to a port are ordinary share links with `port` set (api/src/shares/routes/shares.ts).
  */
-const router = createRouter();
+const { router, route } = apiRouter(["sessions"]);
 const portParams = z.object({ sessionId: idSchema, port: z.coerce.number().int().min(1).max(65535) });
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/ports",
-    tags: ["sessions"],
+  route.get("/api/sessions/{sessionId}/ports", {
     summary: "TCP ports listening in a running session, with the template's labels",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }) },
-    responses: { 200: jsonResponse(sessionPortsResponse), ...errorResponses, 409: errorResponses[400] },
+    middleware: permitted("runtime.access"),
+    request: { params: idParams("sessionId") },
+    responses: { 200: jsonResponse(sessionPortsResponse), 409: errorResponses[400] },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -44,14 +40,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/ports/{port}/visit",
-    tags: ["sessions"],
+  route.post("/api/sessions/{sessionId}/ports/{port}/visit", {
     summary: "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    middleware: permitted("runtime.access"),
     request: { params: portParams, ...jsonBody(previewVisitBody) },
-    responses: { 200: jsonResponse(previewVisitResponse), ...errorResponses },
+    responses: { 200: jsonResponse(previewVisitResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");

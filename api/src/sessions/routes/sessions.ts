@@ -1,5 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { errorBodySchema, idSchema } from "@burstflare/sdk/schemas/common";
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import {
   createSessionBody,
   keepAwakeBody,
@@ -14,20 +14,17 @@ import {
   sshTokenSchema,
   updateSessionBody,
 } from "@burstflare/sdk/schemas/sessions";
-import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { parseOpenSSHPublicKey } from "../../auth/ssh-keys";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { resolveTemplateForSession } from "../../templates/resolve";
 import { assertQuota } from "../../workspaces/quotas";
 import { credentialOf } from "../connections";
@@ -37,10 +34,7 @@ import { issueSSHToken, sshUserFor } from "../ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../stub";
 import { publishSessionChange, workspaceEventsStub } from "../workspace-events";
 
-const router = createRouter();
-const sessionParam = z.object({ sessionId: idSchema });
-const tags = ["sessions"];
-const route = routes(tags);
+const { router, route } = apiRouter(["sessions"]);
 
 /** The row as D1 has it after the DO mirrored the operation (deleted rows included). */
 async function currentSession(c: Context<AppEnv>, id: string) {
@@ -60,7 +54,7 @@ async function requirePathSession(c: Context<AppEnv, string, { out: { param: { s
 router.openapi(
   route.post("/api/sessions", {
     summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
-    middleware: [requireAuth, requirePermission("sessions.write")] as const,
+    middleware: permitted("sessions.write"),
     request: jsonBody(createSessionBody),
     responses: { 201: jsonResponse(sessionResponse, "Created"), 409: jsonResponse(errorBodySchema, "Name taken") },
   }),
@@ -114,7 +108,7 @@ router.openapi(
 router.openapi(
   route.get("/api/sessions", {
     summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    middleware: permitted("sessions.read"),
     request: { query: sessionListQuery },
     responses: { 200: jsonResponse(sessionListResponse) },
   }),
@@ -131,7 +125,7 @@ router.openapi(
 router.openapi(
   route.get("/api/sessions/events", {
     summary: "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    middleware: permitted("sessions.read"),
     responses: {
       200: { description: "text/event-stream of WorkspaceSessionEvent (`event: session`; `event: reset` = refetch)" },
     },
@@ -148,8 +142,8 @@ router.openapi(
 router.openapi(
   route.get("/api/sessions/{sessionId}", {
     summary: "One session, with what keeps it awake and when it sleeps",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: sessionParam },
+    middleware: permitted("sessions.read"),
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
@@ -165,8 +159,8 @@ router.openapi(
 router.openapi(
   route.patch("/api/sessions/{sessionId}", {
     summary: "Change the session's settings (start on intent)",
-    middleware: [requireAuth, requirePermission("sessions.write")] as const,
-    request: { params: sessionParam, ...jsonBody(updateSessionBody) },
+    middleware: permitted("sessions.write"),
+    request: { params: idParams("sessionId"), ...jsonBody(updateSessionBody) },
     responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
@@ -181,14 +175,11 @@ router.openapi(
 const lifecycleActions = ["start", "stop", "restart"] as const;
 for (const action of lifecycleActions) {
   router.openapi(
-    createRoute({
-      method: "post",
-      path: `/api/sessions/{sessionId}/${action}`,
-      tags,
+    route.post(`/api/sessions/{sessionId}/${action}`, {
       summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
-      middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
-      request: { params: sessionParam },
-      responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+      middleware: permitted("sessions.lifecycle"),
+      request: { params: idParams("sessionId") },
+      responses: { 200: jsonResponse(sessionResponse) },
     }),
     async (c) => {
       const { auth, id } = await requirePathSession(c);
@@ -206,8 +197,8 @@ for (const action of lifecycleActions) {
 router.openapi(
   route.delete("/api/sessions/{sessionId}", {
     summary: "Stop (with a final snapshot) and delete the session",
-    middleware: [requireAuth, requirePermission("sessions.write")] as const,
-    request: { params: sessionParam },
+    middleware: permitted("sessions.write"),
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
@@ -221,8 +212,8 @@ router.openapi(
 router.openapi(
   route.post("/api/sessions/{sessionId}/keep-awake", {
     summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
-    middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
-    request: { params: sessionParam, ...jsonBody(keepAwakeBody) },
+    middleware: permitted("sessions.lifecycle"),
+    request: { params: idParams("sessionId"), ...jsonBody(keepAwakeBody) },
     responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
@@ -239,8 +230,8 @@ router.openapi(
 router.openapi(
   route.get("/api/sessions/{sessionId}/events", {
     summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: sessionParam },
+    middleware: permitted("sessions.read"),
+    request: { params: idParams("sessionId") },
     responses: { 200: { description: "text/event-stream of SessionEvent" } },
   }),
   async (c) => {
@@ -257,8 +248,8 @@ router.openapi(
     summary: "A single-use, short-lived token for one SSH connection to the session",
     description:
       "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: sessionParam, body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
+    middleware: permitted("runtime.access"),
+    request: { params: idParams("sessionId"), body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
     responses: { 200: jsonResponse(sshTokenSchema) },
   }),
   async (c) => {

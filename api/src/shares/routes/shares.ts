@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createShareBody,
   createShareResponse,
@@ -9,15 +8,12 @@ import {
   shareListResponse,
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
-import { z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { requireSession } from "../../sessions/records";
 import { handleShareRequest, shareEnterURL } from "../gateway";
@@ -27,16 +23,13 @@ import { insertShare, listShares, revokeShare, toShare } from "../shares-repo";
 import { hashShareToken, newShareToken } from "../tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
-const router = createRouter();
-const sessionParam = z.object({ sessionId: idSchema });
-const tags = ["shares"];
-const route = routes(tags);
+const { router, route } = apiRouter(["shares"]);
 
 router.openapi(
   route.post("/api/sessions/{sessionId}/shares", {
     summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam, ...jsonBody(createShareBody) },
+    middleware: permitted("shares.manage"),
+    request: { params: idParams("sessionId"), ...jsonBody(createShareBody) },
     responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
   }),
   async (c) => {
@@ -84,8 +77,8 @@ router.openapi(
 router.openapi(
   route.get("/api/sessions/{sessionId}/shares", {
     summary: "The session's share links, newest first (active, expired and revoked)",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam },
+    middleware: permitted("shares.manage"),
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(shareListResponse) },
   }),
   async (c) => {
@@ -100,8 +93,8 @@ router.openapi(
 router.openapi(
   route.delete("/api/sessions/{sessionId}/shares/{shareId}", {
     summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam.extend({ shareId: idSchema }) },
+    middleware: permitted("shares.manage"),
+    request: { params: idParams("sessionId", "shareId") },
     responses: { 200: jsonResponse(shareResponse) },
   }),
   async (c) => {
@@ -121,8 +114,8 @@ router.openapi(
 router.openapi(
   route.get("/api/sessions/{sessionId}/share-access", {
     summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam, query: shareAccessQuery },
+    middleware: permitted("shares.manage"),
+    request: { params: idParams("sessionId"), query: shareAccessQuery },
     responses: { 200: jsonResponse(shareAccessListResponse) },
   }),
   async (c) => {

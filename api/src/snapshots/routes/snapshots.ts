@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionSchema } from "@burstflare/sdk/schemas/sessions";
 import {
   createSnapshotBody,
@@ -14,14 +13,13 @@ import {
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { requirePermission } from "../../middleware/auth";
 import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
@@ -40,17 +38,12 @@ import {
 import { requireSnapshotSession } from "../session-ref";
 import { deleteSnapshot, saveSnapshot } from "../store";
 
-const router = createRouter();
-const tags = ["snapshots"];
-const route = routes(tags);
-const sessionParams = z.object({ sessionId: idSchema });
-const snapshotParams = z.object({ sessionId: idSchema, snapshotId: idSchema });
-const conflict = { 409: errorResponses[400] };
-const read = [requireAuth, requirePermission("snapshots.read")];
-const write = [requireAuth, requirePermission("snapshots.write")];
+const { router, route } = apiRouter(["snapshots"]);
+const read = permitted("snapshots.read");
+const write = permitted("snapshots.write");
 // The archive is the session's files, which only runtime access reads: tools write tokens from the
 // environment to disk (~/.npmrc, credential stores, shell history). Viewers list snapshots only.
-const download = [requireAuth, requirePermission("snapshots.read"), requirePermission("runtime.access")];
+const download = permitted("snapshots.read", "runtime.access");
 
 /** A live session of the caller's workspace and one of its snapshots; either missing answers 404. */
 async function requireSessionSnapshot(env: AppBindings, workspaceId: string, params: { sessionId: string; snapshotId: string }) {
@@ -64,7 +57,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots", {
     summary: "List a session's snapshots, newest first",
     middleware: read,
-    request: { params: sessionParams },
+    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(snapshotListSchema) },
   }),
   async (c) => {
@@ -79,7 +72,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/snapshots", {
     summary: "Save a manual snapshot of a running session's persisted paths",
     middleware: write,
-    request: { params: sessionParams, ...jsonBody(createSnapshotBody) },
+    request: { params: idParams("sessionId"), ...jsonBody(createSnapshotBody) },
     responses: { 201: jsonResponse(snapshotSchema, "Created"), ...conflict },
   }),
   async (c) => {
@@ -104,7 +97,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "One snapshot",
     middleware: read,
-    request: { params: snapshotParams },
+    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: jsonResponse(snapshotSchema) },
   }),
   async (c) => {
@@ -123,7 +116,7 @@ router.openapi(
       "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
       "the previous restore point stays in the list, so `safety` is that snapshot.",
     middleware: write,
-    request: { params: snapshotParams },
+    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: jsonResponse(restoreSnapshotResult), ...conflict },
   }),
   async (c) => {
@@ -163,7 +156,7 @@ router.openapi(
   route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
     middleware: write,
-    request: { params: snapshotParams },
+    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
   }),
   async (c) => {
@@ -180,7 +173,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
     middleware: download,
-    request: { params: snapshotParams },
+    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } } },
   }),
   async (c) => {
@@ -208,7 +201,7 @@ router.openapi(
       "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
       "as its restore point. With `start` (default true) it is started at once.",
     middleware: [...write, requirePermission("sessions.write")],
-    request: { params: snapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
+    request: { params: idParams("sessionId", "snapshotId"), ...jsonBody(restoreIntoNewSessionBody) },
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {
@@ -244,8 +237,6 @@ async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotReco
   return { session: contractView(sessionSchema, row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
 }
 
-const workspaceSnapshotParams = z.object({ snapshotId: idSchema });
-
 router.openapi(
   route.get("/api/snapshots", {
     summary: "Every snapshot of the workspace, those of deleted sessions included (newest first)",
@@ -271,7 +262,7 @@ router.openapi(
   route.post("/api/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
     middleware: [...write, requirePermission("sessions.write")],
-    request: { params: workspaceSnapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
+    request: { params: idParams("snapshotId"), ...jsonBody(restoreIntoNewSessionBody) },
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {

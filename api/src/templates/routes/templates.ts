@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createTemplateBody,
   createVersionBody,
@@ -11,15 +10,13 @@ import {
   templateVersionSchema,
   uploadGrantSchema,
 } from "@burstflare/sdk/schemas/templates";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
 import { deleteTemplate } from "../delete";
 import { createGrant } from "../grants";
@@ -27,14 +24,9 @@ import { promoteVersion, rollback } from "../releases";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../store";
 import { insertTemplate, insertVersion, setTemplateArchived } from "../templates-repo";
 
-const router = createRouter();
-const tags = ["templates"];
-const route = routes(tags);
-const templateParams = z.object({ templateId: idSchema });
-const versionParams = z.object({ templateId: idSchema, versionId: idSchema });
-const conflict = { 409: errorResponses[400] };
-const read = [requireAuth, requirePermission("templates.read")];
-const write = [requireAuth, requirePermission("templates.write")];
+const { router, route } = apiRouter(["templates"]);
+const read = permitted("templates.read");
+const write = permitted("templates.write");
 const okSchema = z.object({ ok: z.literal(true) });
 
 const isUniqueViolation = (err: unknown) => String(err).includes("UNIQUE constraint failed");
@@ -83,7 +75,7 @@ router.openapi(
   route.get("/api/templates/{templateId}", {
     summary: "A template with its versions, release history, build summary and storage used",
     middleware: read,
-    request: { params: templateParams },
+    request: { params: idParams("templateId") },
     responses: { 200: jsonResponse(templateDetailSchema) },
   }),
   async (c) => {
@@ -94,14 +86,11 @@ router.openapi(
 
 for (const action of ["archive", "restore"] as const) {
   router.openapi(
-    createRoute({
-      method: "post",
-      path: `/api/templates/{templateId}/${action}`,
-      tags,
+    route.post(`/api/templates/{templateId}/${action}`, {
       summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
       middleware: write,
-      request: { params: templateParams },
-      responses: { 200: jsonResponse(templateSchema), ...errorResponses, ...conflict },
+      request: { params: idParams("templateId") },
+      responses: { 200: jsonResponse(templateSchema), ...conflict },
     }),
     async (c) => {
       const auth = c.get("auth");
@@ -121,7 +110,7 @@ router.openapi(
   route.delete("/api/templates/{templateId}", {
     summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
     middleware: write,
-    request: { params: templateParams },
+    request: { params: idParams("templateId") },
     responses: { 200: jsonResponse(okSchema), ...conflict },
   }),
   async (c) => {
@@ -137,7 +126,7 @@ router.openapi(
   route.post("/api/templates/{templateId}/versions", {
     summary: "Create an immutable version and get a short-lived grant to upload its bundle",
     middleware: write,
-    request: { params: templateParams, ...jsonBody(createVersionBody) },
+    request: { params: idParams("templateId"), ...jsonBody(createVersionBody) },
     responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
   }),
   async (c) => {
@@ -181,7 +170,7 @@ router.openapi(
   route.get("/api/templates/{templateId}/versions/{versionId}", {
     summary: "One template version",
     middleware: read,
-    request: { params: versionParams },
+    request: { params: idParams("templateId", "versionId") },
     responses: { 200: jsonResponse(templateVersionSchema) },
   }),
   async (c) => {
@@ -195,7 +184,7 @@ router.openapi(
   route.post("/api/templates/{templateId}/versions/{versionId}/upload-grant", {
     summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
     middleware: write,
-    request: { params: versionParams },
+    request: { params: idParams("templateId", "versionId") },
     responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...conflict },
   }),
   async (c) => {
@@ -218,7 +207,7 @@ router.openapi(
   route.post("/api/templates/{templateId}/promote", {
     summary: "Promote a version with a succeeded build; new sessions start from it",
     middleware: write,
-    request: { params: templateParams, ...jsonBody(promoteBody) },
+    request: { params: idParams("templateId"), ...jsonBody(promoteBody) },
     responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
@@ -236,7 +225,7 @@ router.openapi(
   route.post("/api/templates/{templateId}/rollback", {
     summary: "Re-promote the release before the current one",
     middleware: write,
-    request: { params: templateParams },
+    request: { params: idParams("templateId") },
     responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {

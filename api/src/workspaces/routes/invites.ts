@@ -1,4 +1,4 @@
-import { errorBodySchema, idSchema } from "@burstflare/sdk/schemas/common";
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import {
   acceptedInviteSchema,
   acceptInviteBody,
@@ -8,22 +8,19 @@ import {
   inviteSchema,
 } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { acceptInviteCode, createInvite, listInvites, revokeInvite } from "../invites";
 import { setCurrentWorkspace, toWorkspace } from "../store";
-import { guard, signedIn } from "./guard";
+import { signedIn } from "./guard";
 
-const router = createRouter();
-const tags = ["invites"];
-const route = routes(tags);
+const { router, route } = apiRouter(["invites"]);
 
 router.openapi(
   route.get("/api/workspaces/current/invites", {
     summary: "Invites of the current workspace (codes are never shown again)",
-    middleware: guard("invites.manage"),
+    middleware: permitted("invites.manage"),
     responses: { 200: jsonResponse(inviteListSchema) },
   }),
   async (c) => c.json({ invites: await listInvites(c.env, c.get("auth").workspaceId) }, 200),
@@ -32,7 +29,7 @@ router.openapi(
 router.openapi(
   route.post("/api/workspaces/current/invites", {
     summary: "Create a single-use invite code, optionally bound to an email",
-    middleware: guard("invites.manage"),
+    middleware: permitted("invites.manage"),
     request: jsonBody(createInviteBody),
     responses: { 201: jsonResponse(createdInviteSchema) },
   }),
@@ -60,8 +57,8 @@ router.openapi(
 router.openapi(
   route.delete("/api/workspaces/current/invites/{inviteId}", {
     summary: "Revoke an unused invite",
-    middleware: guard("invites.manage"),
-    request: { params: z.object({ inviteId: idSchema }) },
+    middleware: permitted("invites.manage"),
+    request: { params: idParams("inviteId") },
     responses: { 200: jsonResponse(z.object({ invite: inviteSchema })) },
   }),
   async (c) => {

@@ -1,25 +1,19 @@
 import { can } from "@burstflare/sdk/permissions";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { changeRoleBody, memberListSchema, memberSchema } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, idParams, permitted } from "../../lib/route";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
 import { changeRole, listMembers, removeMember } from "../members";
-import { guard } from "./guard";
 
-const router = createRouter();
-const tags = ["members"];
-const route = routes(tags);
-const userParam = z.object({ userId: idSchema });
+const { router, route } = apiRouter(["members"]);
 
 router.openapi(
   route.get("/api/workspaces/current/members", {
     summary: "Members of the current workspace",
-    middleware: guard("members.read"),
+    middleware: permitted("members.read"),
     responses: { 200: jsonResponse(memberListSchema) },
   }),
   async (c) => c.json({ members: await listMembers(c.env, c.get("auth").workspaceId) }, 200),
@@ -28,8 +22,8 @@ router.openapi(
 router.openapi(
   route.patch("/api/workspaces/current/members/{userId}", {
     summary: "Change a member's role",
-    middleware: guard("members.manage"),
-    request: { params: userParam, ...jsonBody(changeRoleBody) },
+    middleware: permitted("members.manage"),
+    request: { params: idParams("userId"), ...jsonBody(changeRoleBody) },
     responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
   }),
   async (c) => {
@@ -62,8 +56,8 @@ router.openapi(
 router.openapi(
   route.delete("/api/workspaces/current/members/{userId}", {
     summary: "Remove a member from the current workspace",
-    middleware: guard("members.manage"),
-    request: { params: userParam },
+    middleware: permitted("members.manage"),
+    request: { params: idParams("userId") },
     responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
   }),
   async (c) => {

@@ -1,20 +1,16 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { putSecretBody, secretListSchema, secretSchema, storedSecretNameSchema } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { sealSecret } from "../secrets";
 import { countSecrets, deleteSecret, findSecretCreatedAt, listSecretInfo, upsertSecret } from "../secrets-repo";
-import { guard } from "./guard";
 
-const router = createRouter();
-const tags = ["secrets"];
-const route = routes(tags);
+const { router, route } = apiRouter(["secrets"]);
 
 /** A workspace may hold this many secrets; they all travel in every runtime's environment. */
 const MAX_SECRETS = 100;
@@ -22,7 +18,7 @@ const MAX_SECRETS = 100;
 router.openapi(
   route.get("/api/workspaces/current/secrets", {
     summary: "Secret names and timestamps; values are never returned",
-    middleware: guard("secrets.read"),
+    middleware: permitted("secrets.read"),
     responses: { 200: jsonResponse(secretListSchema) },
   }),
   async (c) => {
@@ -33,7 +29,7 @@ router.openapi(
 router.openapi(
   route.put("/api/workspaces/current/secrets", {
     summary: "Set a secret (encrypted at rest, delivered to runtimes as an environment variable)",
-    middleware: guard("secrets.write"),
+    middleware: permitted("secrets.write"),
     request: jsonBody(putSecretBody),
     responses: { 200: jsonResponse(z.object({ secret: secretSchema })) },
   }),
@@ -65,7 +61,7 @@ router.openapi(
 router.openapi(
   route.delete("/api/workspaces/current/secrets/{name}", {
     summary: "Delete a secret",
-    middleware: guard("secrets.write"),
+    middleware: permitted("secrets.write"),
     request: { params: z.object({ name: storedSecretNameSchema }) },
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })) },
   }),

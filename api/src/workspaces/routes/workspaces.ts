@@ -8,11 +8,10 @@ import {
   workspaceSettingsSchema,
 } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { routes } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
@@ -27,11 +26,9 @@ import {
   toWorkspace,
 } from "../store";
 import { renameWorkspace } from "../workspaces-repo";
-import { guard, signedIn } from "./guard";
+import { signedIn } from "./guard";
 
-const router = createRouter();
-const tags = ["workspaces"];
-const route = routes(tags);
+const { router, route } = apiRouter(["workspaces"]);
 const okSchema = z.object({ ok: z.literal(true) });
 
 router.openapi(
@@ -86,7 +83,7 @@ router.openapi(
 router.openapi(
   route.get("/api/workspaces/current/settings", {
     summary: "The current workspace",
-    middleware: guard("workspace.read"),
+    middleware: permitted("workspace.read"),
     responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
@@ -99,7 +96,7 @@ router.openapi(
 router.openapi(
   route.patch("/api/workspaces/current/settings", {
     summary: "Rename the current workspace",
-    middleware: guard("workspace.update"),
+    middleware: permitted("workspace.update"),
     request: jsonBody(updateSettingsBody),
     responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
@@ -121,7 +118,7 @@ router.openapi(
 router.openapi(
   route.post("/api/workspaces/current/transfer", {
     summary: "Make another member the owner; the caller stays on as admin",
-    middleware: guard("workspace.transfer"),
+    middleware: permitted("workspace.transfer"),
     request: jsonBody(transferOwnershipBody),
     responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
@@ -141,7 +138,7 @@ router.openapi(
 router.openapi(
   route.post("/api/workspaces/current/leave", {
     summary: "Leave the current workspace (not the last owner, not a personal workspace)",
-    middleware: guard("workspace.leave"),
+    middleware: permitted("workspace.leave"),
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
@@ -159,7 +156,7 @@ router.openapi(
 router.openapi(
   route.delete("/api/workspaces/current", {
     summary: "Delete the current workspace and everything in it (owner only)",
-    middleware: guard("workspace.delete"),
+    middleware: permitted("workspace.delete"),
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
