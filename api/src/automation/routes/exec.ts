@@ -27,7 +27,7 @@ import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 
 /**
  * Sessions as programmable sandboxes (docs/automation.md): run a command and get its output,
@@ -40,12 +40,6 @@ const processParams = z.object({ sessionId: idSchema, processId: processIdSchema
 const access = permitted("runtime.access");
 /** What the audit log keeps of a command: enough to recognise it, not a whole script. */
 const AUDIT_COMMAND_MAX = 256;
-
-async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>): Promise<string> {
-  const { sessionId: id } = c.req.valid("param");
-  await requireSession(c.env, c.get("auth").workspaceId, id);
-  return id;
-}
 
 /** Background processes are the caller's own: the agent shows each only to the user who started it. */
 const owner = (c: Context<AppEnv>) => ({ [PROCESS_OWNER_HEADER]: c.get("auth").userId });
@@ -66,7 +60,7 @@ router.openapi(
     },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const body = c.req.valid("json");
     const { stream, ...run } = body;
     await audit(c, { action: "session.exec", targetType: "session", targetId: id, details: { command: display(body), stream } });
@@ -115,7 +109,7 @@ router.openapi(
     responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const body = c.req.valid("json");
     const info = await agentJSON<ProcessInfo>(c, id, "/processes", { method: "POST", body: JSON.stringify(body), headers: owner(c) });
     await audit(c, {
@@ -136,7 +130,7 @@ router.openapi(
     responses: { 200: jsonResponse(processListSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     return c.json(await agentJSON<{ processes: ProcessInfo[] }>(c, id, "/processes", { headers: owner(c) }), 200);
   },
 );
@@ -149,7 +143,7 @@ router.openapi(
     responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { processId: pid } = c.req.valid("param");
     return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`, { headers: owner(c) }), 200);
   },
@@ -163,7 +157,7 @@ router.openapi(
     responses: { 200: jsonResponse(processOutputSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { processId: pid } = c.req.valid("param");
     const { offset } = c.req.valid("query");
     return c.json(
@@ -181,7 +175,7 @@ router.openapi(
     responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { processId: pid } = c.req.valid("param");
     const body = c.req.valid("json");
     const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, {
@@ -207,7 +201,7 @@ router.openapi(
     responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { processId: pid } = c.req.valid("param");
     const { timeoutMs } = c.req.valid("query");
     return c.json(

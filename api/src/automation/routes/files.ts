@@ -1,13 +1,11 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 
 /**
  * The file API for programs (docs/automation.md): bulk operations, directories as tar streams and
@@ -20,12 +18,6 @@ const WRITE_OPS = new Set(["write", "mkdir", "delete", "move"]);
 /** What the audit log keeps of a batch's writes. */
 const AUDIT_PATHS_MAX = 20;
 
-async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>): Promise<string> {
-  const { sessionId: id } = c.req.valid("param");
-  await requireSession(c.env, c.get("auth").workspaceId, id);
-  return id;
-}
-
 const agentQuery = (path: string, extra: Record<string, string> = {}) => `?${new URLSearchParams({ path, ...extra })}`;
 
 router.openapi(
@@ -36,7 +28,7 @@ router.openapi(
     responses: { 200: jsonResponse(filesBatchResult), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const body = c.req.valid("json");
     const writes = body.ops.filter((op) => WRITE_OPS.has(op.op));
     const result = await agentJSON<z.infer<typeof filesBatchResult>>(c, id, "/files/batch", { method: "POST", body: JSON.stringify(body) });
@@ -59,7 +51,7 @@ router.openapi(
     },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const res = await callAgent(c, id, `/files/archive${agentQuery(c.req.valid("query").path)}`);
     return new Response(res.body, {
       headers: { "content-type": "application/gzip", "content-disposition": "attachment", "x-content-type-options": "nosniff" },
@@ -75,7 +67,7 @@ router.openapi(
     responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { path } = c.req.valid("query");
     if (!c.req.raw.body) throw new ApiError("validation_failed", "the body must be a tar or tar.gz archive");
     const res = await callAgent(c, id, `/files/archive${agentQuery(path)}`, { method: "PUT", body: c.req.raw.body });
@@ -96,7 +88,7 @@ router.openapi(
     },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { path, timeoutMs } = c.req.valid("query");
     const res = await callAgent(c, id, `/files/watch${agentQuery(path, { timeoutMs: String(timeoutMs) })}`);
     return new Response(res.body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });

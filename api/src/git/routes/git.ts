@@ -9,7 +9,7 @@ import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { runningAgent } from "../../snapshots/agent";
 import { runClone } from "../clone";
 import { deleteGitCredential, getGitCredential, setGitCredential, userInWorkspace } from "../credentials";
@@ -67,8 +67,7 @@ router.openapi(
     responses: { 200: jsonResponse(gitCloneResult), 409: errorResponses[400] },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     const source = c.req.valid("json").git ?? row.config.manifest.git;
     if (!source) throw new ApiError("validation_failed", "this session has no repository; pass git: {url, ref}");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
@@ -127,7 +126,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionDotfilesResponse) },
   }),
   async (c) => {
-    const row = await requireSession(c.env, c.get("auth").workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     const run = await findSessionDotfilesRun(dbOf(c.env), row.id);
     return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
   },
@@ -141,8 +140,7 @@ router.openapi(
     responses: { 200: jsonResponse(dotfilesApplyResponse), 409: errorResponses[400] },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
     const source = (await userInWorkspace(c.env, row.ownerId, row.workspaceId)) ? await getUserDotfiles(c.env, row.ownerId) : null;
     if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");

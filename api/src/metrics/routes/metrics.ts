@@ -2,7 +2,7 @@ import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { recentStarts, startLatencyStats } from "../start-latency";
 
 /** Published start/wake latency. The deployment-wide figures are in /api/admin/report. */
@@ -17,9 +17,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionLatencyResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
-    await requireSession(c.env, auth.workspaceId, id);
+    const { auth, id } = await pathSession(c);
     const since = now() - DAY_MS;
     const [workspace, session, recent] = await Promise.all([
       startLatencyStats(c.env, since, { workspaceId: auth.workspaceId }),

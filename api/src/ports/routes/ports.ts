@@ -11,6 +11,7 @@ import { isTopLevelNavigation, previewShellPage } from "../../preview/shell";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../../preview/visit-grants";
 import { credentialOf } from "../../sessions/connections";
 import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { authorizeRuntime } from "../../sessions/runtime-access";
 import { joinPorts, listeningPortsOf } from "../session-ports";
 
@@ -31,8 +32,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionPortsResponse), 409: errorResponses[400] },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; ports are listed for a running session`);
     const listening = await listeningPortsOf(c.env, row.id);
     return c.json({ ports: joinPorts(listening, row.config.manifest) }, 200);
@@ -47,9 +47,8 @@ router.openapi(
     responses: { 200: jsonResponse(previewVisitResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id, port } = c.req.valid("param");
-    await requireSession(c.env, auth.workspaceId, id);
+    const { auth, id } = await pathSession(c);
+    const { port } = c.req.valid("param");
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const holder = visitHolder(auth.userId, credentialOf(auth));
     const url = await previewEnterURL(c.env, id, holder, c.req.valid("json").path, expiresAt, port);

@@ -3,7 +3,7 @@ import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { credentialOf } from "../../sessions/connections";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { previewEnterURL } from "../session-preview";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../visit-grants";
 
@@ -18,10 +18,8 @@ router.openapi(
     responses: { 200: jsonResponse(previewVisitResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
+    const { auth, id } = await pathSession(c);
     const { path } = c.req.valid("json");
-    await requireSession(c.env, auth.workspaceId, id);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const url = await previewEnterURL(c.env, id, visitHolder(auth.userId, credentialOf(auth)), path, expiresAt);
     return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);

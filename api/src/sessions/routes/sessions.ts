@@ -28,11 +28,12 @@ import { contractView } from "../../lib/view";
 import { resolveTemplateForSession } from "../../templates/resolve";
 import { assertQuota } from "../../workspaces/quotas";
 import { credentialOf } from "../connections";
-import { getSessionById, insertSession, listSessionPage, requireSession } from "../records";
+import { getSessionById, insertSession, listSessionPage } from "../records";
 import { setStartOnIntent } from "../sessions-repo";
 import { issueSSHToken, sshUserFor } from "../ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../stub";
 import { publishSessionChange, workspaceEventsStub } from "../workspace-events";
+import { pathSession } from "./path-session";
 
 const { router, route } = apiRouter(["sessions"]);
 
@@ -44,13 +45,6 @@ async function currentSession(c: Context<AppEnv>, id: string) {
 }
 
 /** The caller and the path's `{sessionId}` session of their workspace; one they may not see answers 404. */
-async function requirePathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>) {
-  const auth = c.get("auth");
-  const { sessionId: id } = c.req.valid("param");
-  const row = await requireSession(c.env, auth.workspaceId, id);
-  return { auth, id, row };
-}
-
 router.openapi(
   route.post("/api/sessions", {
     summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
@@ -147,7 +141,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
-    const { id, row } = await requirePathSession(c);
+    const { id, row } = await pathSession(c);
     const { record, activity } = unwrap(await sessionStub(c.env, id).describe(id));
     // describe() changes the state only when it finds the runtime lost; then the row is read again.
     const fresh = record.stateVersion === row.stateVersion ? contractView(sessionSchema, row) : await currentSession(c, id);
@@ -164,7 +158,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
-    const { id } = await requirePathSession(c);
+    const { id } = await pathSession(c);
     const { startOnIntent } = c.req.valid("json");
     await setStartOnIntent(dbOf(c.env), id, startOnIntent);
     await audit(c, { action: "session.update", targetType: "session", targetId: id, details: { startOnIntent } });
@@ -182,7 +176,7 @@ for (const action of lifecycleActions) {
       responses: { 200: jsonResponse(sessionResponse) },
     }),
     async (c) => {
-      const { auth, id } = await requirePathSession(c);
+      const { auth, id } = await pathSession(c);
       const stub = sessionStub(c.env, id);
       const actor = { userId: auth.userId };
       const result =
@@ -202,7 +196,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
-    const { auth, id } = await requirePathSession(c);
+    const { auth, id } = await pathSession(c);
     unwrap(await sessionStub(c.env, id).remove(id, { userId: auth.userId }));
     await audit(c, { action: "session.delete", targetType: "session", targetId: id });
     return c.json({ session: await currentSession(c, id) }, 200);
@@ -217,7 +211,7 @@ router.openapi(
     responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
-    const { auth, id } = await requirePathSession(c);
+    const { auth, id } = await pathSession(c);
     const { minutes } = c.req.valid("json");
     const stub = sessionStub(c.env, id);
     unwrap(await stub.keepAwake(id, minutes, auth.userId));
@@ -235,7 +229,7 @@ router.openapi(
     responses: { 200: { description: "text/event-stream of SessionEvent" } },
   }),
   async (c) => {
-    const { id } = await requirePathSession(c);
+    const { id } = await pathSession(c);
     const headers = new Headers();
     const last = c.req.header("last-event-id");
     if (last) headers.set("last-event-id", last);
@@ -253,7 +247,7 @@ router.openapi(
     responses: { 200: jsonResponse(sshTokenSchema) },
   }),
   async (c) => {
-    const { auth, id, row } = await requirePathSession(c);
+    const { auth, id, row } = await pathSession(c);
     const body = hasJSONBody(c) ? c.req.valid("json") : {};
     const bound = body.publicKey ? await parseOpenSSHPublicKey(body.publicKey) : null;
     const token = await issueSSHToken(

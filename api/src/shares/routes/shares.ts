@@ -15,7 +15,7 @@ import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { handleShareRequest, shareEnterURL } from "../gateway";
 import { assertCanManageShares, requireShare } from "../manage";
 import { listShareAccess } from "../share-access-repo";
@@ -33,11 +33,9 @@ router.openapi(
     responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const session = await requireSession(c.env, auth.workspaceId, id);
+    const { auth, id, row: session } = await pathSession(c);
     assertCanManageShares(auth, session);
+    const body = c.req.valid("json");
     const emails = [...new Set(body.emails ?? [])];
     if (body.scope === "people" && emails.length === 0) {
       throw new ApiError("validation_failed", "a link for named people needs at least one email");
@@ -82,9 +80,8 @@ router.openapi(
     responses: { 200: jsonResponse(shareListResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
-    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
+    const { auth, id, row: session } = await pathSession(c);
+    assertCanManageShares(auth, session);
     const at = now();
     return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
   },
@@ -98,9 +95,9 @@ router.openapi(
     responses: { 200: jsonResponse(shareResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id, shareId } = c.req.valid("param");
-    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
+    const { auth, id, row: session } = await pathSession(c);
+    assertCanManageShares(auth, session);
+    const { shareId } = c.req.valid("param");
     const row = await requireShare(c.env, id, shareId);
     if (row.revokedAt === null) {
       await revokeShare(dbOf(c.env), shareId, auth.userId, now());
@@ -119,10 +116,9 @@ router.openapi(
     responses: { 200: jsonResponse(shareAccessListResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
+    const { auth, id, row: session } = await pathSession(c);
+    assertCanManageShares(auth, session);
     const query = c.req.valid("query");
-    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);
   },
 );

@@ -11,6 +11,8 @@ import {
   uploadGrantSchema,
 } from "@burstflare/sdk/schemas/templates";
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
@@ -30,6 +32,13 @@ const write = permitted("templates.write");
 const okSchema = z.object({ ok: z.literal(true) });
 
 const isUniqueViolation = (err: unknown) => String(err).includes("UNIQUE constraint failed");
+
+/** The template the path names (`{templateId}`), as the caller's workspace sees it; `write` refuses built-ins. */
+async function pathTemplate(c: Context<AppEnv, string, { out: { param: { templateId: string } } }>, opts: { write?: boolean } = {}) {
+  const auth = c.get("auth");
+  const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, opts);
+  return { auth, row };
+}
 
 router.openapi(
   route.get("/api/templates", {
@@ -79,7 +88,7 @@ router.openapi(
     responses: { 200: jsonResponse(templateDetailSchema) },
   }),
   async (c) => {
-    const row = await loadTemplate(c.env, c.get("auth").workspaceId, c.req.valid("param").templateId);
+    const { row } = await pathTemplate(c);
     return c.json(await templateDetail(c.env, row), 200);
   },
 );
@@ -93,8 +102,7 @@ for (const action of ["archive", "restore"] as const) {
       responses: { 200: jsonResponse(templateSchema), ...conflict },
     }),
     async (c) => {
-      const auth = c.get("auth");
-      const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+      const { auth, row } = await pathTemplate(c, { write: true });
       const archived = row.archived;
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
       if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
@@ -114,8 +122,7 @@ router.openapi(
     responses: { 200: jsonResponse(okSchema), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { row } = await pathTemplate(c, { write: true });
     const removed = await deleteTemplate(c.env, row);
     await audit(c, { action: "template.delete", targetType: "template", targetId: row.id, details: { name: row.name, ...removed } });
     return c.json({ ok: true as const }, 200);
@@ -130,8 +137,7 @@ router.openapi(
     responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { auth, row } = await pathTemplate(c, { write: true });
     if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
     const body = c.req.valid("json");
     const versionId = newId("tpv");
@@ -211,8 +217,7 @@ router.openapi(
     responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { auth, row } = await pathTemplate(c, { write: true });
     const { versionId } = c.req.valid("json");
     await loadVersion(c.env, row, versionId);
     await promoteVersion(c.env, row.id, versionId, auth.userId);
@@ -229,8 +234,7 @@ router.openapi(
     responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { auth, row } = await pathTemplate(c, { write: true });
     const target = await rollback(c.env, row.id, auth.userId);
     await audit(c, {
       action: "template.rollback",

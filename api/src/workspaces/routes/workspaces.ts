@@ -8,6 +8,8 @@ import {
   workspaceSettingsSchema,
 } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
@@ -30,6 +32,17 @@ import { signedIn } from "./guard";
 
 const { router, route } = apiRouter(["workspaces"]);
 const okSchema = z.object({ ok: z.literal(true) });
+
+/** The caller's current workspace; not found once they are no longer a member. */
+function currentWorkspace(c: Context<AppEnv>) {
+  const auth = c.get("auth");
+  return getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+}
+
+/** What the routes about the current workspace's settings answer. */
+async function currentSettings(c: Context<AppEnv>) {
+  return { workspace: toWorkspace(await currentWorkspace(c), c.get("auth").workspaceId) };
+}
 
 router.openapi(
   route.get("/api/workspaces", {
@@ -86,11 +99,7 @@ router.openapi(
     middleware: permitted("workspace.read"),
     responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
-  async (c) => {
-    const auth = c.get("auth");
-    const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 200);
-  },
+  async (c) => c.json(await currentSettings(c), 200),
 );
 
 router.openapi(
@@ -103,7 +112,7 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { name } = c.req.valid("json");
-    const before = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const before = await currentWorkspace(c);
     await renameWorkspace(dbOf(c.env), auth.workspaceId, name, now());
     await audit(c, {
       action: "workspace.rename",
@@ -125,13 +134,12 @@ router.openapi(
   async (c) => {
     const auth = c.get("auth");
     const { userId } = c.req.valid("json");
-    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const ws = await currentWorkspace(c);
     await getMember(c.env, auth.workspaceId, userId);
     if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
     await transferOwnership(c.env, auth.workspaceId, auth.userId, userId);
     await audit(c, { action: "workspace.transfer", targetType: "user", targetId: userId, details: { from: auth.userId } });
-    const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 200);
+    return c.json(await currentSettings(c), 200);
   },
 );
 
@@ -143,7 +151,7 @@ router.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const ws = await currentWorkspace(c);
     if (ws.personal && ws.ownerId === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
@@ -160,8 +168,7 @@ router.openapi(
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const ws = await currentWorkspace(c);
     if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot be deleted");
     // Audited first: once deleted, the workspace's rows stop resolving.
     await audit(c, { action: "workspace.delete", targetType: "workspace", targetId: ws.id, details: { name: ws.name } });
