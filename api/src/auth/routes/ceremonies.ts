@@ -21,7 +21,7 @@ import { contractView } from "../../lib/view";
 import { rateLimit } from "../../middleware/rate-limit";
 import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { createAccount } from "../accounts";
-import { consumeChallenge, saveChallenge } from "../challenges";
+import { consumeChallenge } from "../challenges";
 import { startBrowserSignIn } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { advancePasskeyCounter, findPasskey } from "../passkeys-repo";
@@ -30,6 +30,7 @@ import { checkSignupAllowed, claimInvite, releaseInvite } from "../signup";
 import { verifyTurnstile } from "../turnstile";
 import { findUser, findUserByEmail } from "../users-repo";
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
+import { ceremonyStart } from "./ceremony-start";
 
 const { router, route } = apiRouter(["auth"]);
 
@@ -52,14 +53,8 @@ router.openapi(
     // The user id is fixed now because the authenticator stores it as the credential's user handle.
     const userId = newId("usr");
     const options = await registrationOptions(c.env, { id: userId, email: body.email, name: body.name ?? null });
-    const challengeId = await saveChallenge(c.env, {
-      kind: "register",
-      challenge: options.challenge,
-      userId,
-      email: body.email,
-      data: { name: body.name ?? null, inviteCode: body.inviteCode ?? null },
-    });
-    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+    const data = { name: body.name ?? null, inviteCode: body.inviteCode ?? null };
+    return c.json(await ceremonyStart(c.env, options, { kind: "register", userId, email: body.email, data }), 200);
   },
 );
 
@@ -126,8 +121,7 @@ router.openapi(
     // email's credentials would tell a stranger that the account exists (and how many keys it
     // has). The email is not even looked up, so the answer does not differ in time either.
     const options = await authenticationOptions(c.env, []);
-    const challengeId = await saveChallenge(c.env, { kind: "login", challenge: options.challenge, email: email ?? null });
-    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+    return c.json(await ceremonyStart(c.env, options, { kind: "login", email: email ?? null }), 200);
   },
 );
 

@@ -9,26 +9,20 @@ import {
   sshKeySchema,
 } from "@burstflare/sdk/schemas/auth";
 import { z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, idParams } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth } from "../../middleware/auth";
-import { rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { issueApiToken } from "../api-tokens";
 import { listActiveApiTokens, revokeApiToken } from "../api-tokens-repo";
-import { requireUserSession } from "../guards";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
 import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-keys-repo";
+import { accountReads, accountWrites } from "./account-policy";
 
 const { router, route } = apiRouter(["auth"]);
-const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
-const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
 const tokenParam = { params: idParams("tokenId") };
@@ -37,7 +31,7 @@ const keyParam = { params: idParams("keyId") };
 router.openapi(
   route.post("/api/auth/tokens", {
     summary: "Create an API token for automation (shown once)",
-    middleware: writes,
+    middleware: accountWrites,
     request: jsonBody(createApiTokenBodySchema),
     responses: { 200: jsonResponse(createApiTokenResponseSchema) },
   }),
@@ -60,7 +54,7 @@ router.openapi(
 router.openapi(
   route.get("/api/auth/tokens", {
     summary: "My active API tokens (never the secret)",
-    middleware: reads,
+    middleware: accountReads,
     responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })) },
   }),
   async (c) => {
@@ -71,7 +65,7 @@ router.openapi(
 router.openapi(
   route.delete("/api/auth/tokens/{tokenId}", {
     summary: "Revoke an API token",
-    middleware: writes,
+    middleware: accountWrites,
     request: tokenParam,
     responses: { 200: jsonResponse(okSchema) },
   }),
@@ -87,7 +81,7 @@ router.openapi(
 router.openapi(
   route.get("/api/auth/ssh-keys", {
     summary: "My SSH public keys",
-    middleware: reads,
+    middleware: accountReads,
     responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })) },
   }),
   async (c) => {
@@ -98,7 +92,7 @@ router.openapi(
 router.openapi(
   route.post("/api/auth/ssh-keys", {
     summary: "Add an OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, ssh-rsa ≥ 2048 bits)",
-    middleware: writes,
+    middleware: accountWrites,
     request: jsonBody(addSSHKeyBodySchema),
     responses: { 200: jsonResponse(z.object({ key: sshKeySchema })) },
   }),
@@ -135,7 +129,7 @@ router.openapi(
 router.openapi(
   route.delete("/api/auth/ssh-keys/{keyId}", {
     summary: "Remove an SSH public key",
-    middleware: writes,
+    middleware: accountWrites,
     request: keyParam,
     responses: { 200: jsonResponse(okSchema) },
   }),

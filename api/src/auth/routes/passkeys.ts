@@ -10,32 +10,27 @@ import {
   renamePasskeyBodySchema,
 } from "@burstflare/sdk/schemas/auth";
 import { z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
-import { requireAuth } from "../../middleware/auth";
-import { rateLimit } from "../../middleware/rate-limit";
-import { consumeChallenge, saveChallenge } from "../challenges";
-import { requireUserSession } from "../guards";
+import { consumeChallenge } from "../challenges";
 import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, renamePasskey } from "../passkeys-repo";
 import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
 import { findUser } from "../users-repo";
 import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
+import { accountReads, accountWrites } from "./account-policy";
+import { ceremonyStart } from "./ceremony-start";
 
 const { router, route } = apiRouter(["auth"]);
-const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
-const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
 const passkeyParam = { params: z.object({ passkeyId: credentialIdSchema }) };
 
 router.openapi(
   route.get("/api/auth/passkeys", {
     summary: "List my passkeys",
-    middleware: reads,
+    middleware: accountReads,
     responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })) },
   }),
   async (c) =>
@@ -45,7 +40,7 @@ router.openapi(
 router.openapi(
   route.post("/api/auth/passkeys/add/start", {
     summary: "Start adding another passkey to my account",
-    middleware: writes,
+    middleware: accountWrites,
     responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
   }),
   async (c) => {
@@ -60,15 +55,14 @@ router.openapi(
       user,
       existing.map((p) => ({ id: p.id, transports: parseTransports(p.transports) })),
     );
-    const challengeId = await saveChallenge(c.env, { kind: "add_passkey", challenge: options.challenge, userId: user.id });
-    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+    return c.json(await ceremonyStart(c.env, options, { kind: "add_passkey", userId: user.id }), 200);
   },
 );
 
 router.openapi(
   route.post("/api/auth/passkeys/add/finish", {
     summary: "Finish adding a passkey",
-    middleware: writes,
+    middleware: accountWrites,
     request: jsonBody(addPasskeyFinishBodySchema),
     responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
   }),
@@ -101,7 +95,7 @@ router.openapi(
 router.openapi(
   route.patch("/api/auth/passkeys/{passkeyId}", {
     summary: "Rename a passkey",
-    middleware: writes,
+    middleware: accountWrites,
     request: { ...passkeyParam, ...jsonBody(renamePasskeyBodySchema) },
     responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
   }),
@@ -119,7 +113,7 @@ router.openapi(
 router.openapi(
   route.delete("/api/auth/passkeys/{passkeyId}", {
     summary: "Delete a passkey (never the last one)",
-    middleware: writes,
+    middleware: accountWrites,
     request: passkeyParam,
     responses: { 200: jsonResponse(okSchema) },
   }),
@@ -138,7 +132,7 @@ router.openapi(
 router.openapi(
   route.get("/api/auth/recovery-codes", {
     summary: "How many unused recovery codes I have",
-    middleware: reads,
+    middleware: accountReads,
     responses: { 200: jsonResponse(recoveryCodesStatusSchema) },
   }),
   async (c) => c.json({ remaining: await remainingRecoveryCodes(c.env, c.get("auth").userId) }, 200),
@@ -147,7 +141,7 @@ router.openapi(
 router.openapi(
   route.post("/api/auth/recovery-codes", {
     summary: "Replace my recovery codes with 10 new ones (shown once)",
-    middleware: writes,
+    middleware: accountWrites,
     responses: { 200: jsonResponse(recoveryCodesResponseSchema) },
   }),
   async (c) => {

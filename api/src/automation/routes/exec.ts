@@ -44,6 +44,15 @@ const AUDIT_COMMAND_MAX = 256;
 /** Background processes are the caller's own: the agent shows each only to the user who started it. */
 const owner = (c: Context<AppEnv>) => ({ [PROCESS_OWNER_HEADER]: c.get("auth").userId });
 
+/** The session and background process the path names; `ask` calls the runtime's `/processes/<action>?id=…` as the caller. */
+async function pathProcess(c: Context<AppEnv, string, { out: { param: { sessionId: string; processId: string } } }>) {
+  const { id } = await pathSession(c);
+  const { processId: pid } = c.req.valid("param");
+  const ask = <T>(action: string, query = "", init: RequestInit = {}) =>
+    agentJSON<T>(c, id, `/processes/${action}?id=${pid}${query}`, { ...init, headers: owner(c) });
+  return { id, pid, ask };
+}
+
 const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
 
 router.openapi(
@@ -143,9 +152,8 @@ router.openapi(
     responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const { id } = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
-    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`, { headers: owner(c) }), 200);
+    const { ask } = await pathProcess(c);
+    return c.json(await ask<ProcessInfo>("get"), 200);
   },
 );
 
@@ -157,13 +165,9 @@ router.openapi(
     responses: { 200: jsonResponse(processOutputSchema), ...conflict },
   }),
   async (c) => {
-    const { id } = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
+    const { ask } = await pathProcess(c);
     const { offset } = c.req.valid("query");
-    return c.json(
-      await agentJSON<z.infer<typeof processOutputSchema>>(c, id, `/processes/output?id=${pid}&offset=${offset}`, { headers: owner(c) }),
-      200,
-    );
+    return c.json(await ask<z.infer<typeof processOutputSchema>>("output", `&offset=${offset}`), 200);
   },
 );
 
@@ -175,14 +179,9 @@ router.openapi(
     responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const { id } = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
+    const { id, pid, ask } = await pathProcess(c);
     const body = c.req.valid("json");
-    const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, {
-      method: "POST",
-      body: JSON.stringify(body),
-      headers: owner(c),
-    });
+    const info = await ask<ProcessInfo>("signal", "", { method: "POST", body: JSON.stringify(body) });
     await audit(c, {
       action: "session.process_signal",
       targetType: "session",
@@ -201,16 +200,9 @@ router.openapi(
     responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const { id } = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
+    const { ask } = await pathProcess(c);
     const { timeoutMs } = c.req.valid("query");
-    return c.json(
-      await agentJSON<ProcessInfo>(c, id, `/processes/wait?id=${pid}&timeoutMs=${timeoutMs}`, {
-        method: "POST",
-        headers: owner(c),
-      }),
-      200,
-    );
+    return c.json(await ask<ProcessInfo>("wait", `&timeoutMs=${timeoutMs}`, { method: "POST" }), 200);
   },
 );
 
