@@ -14,7 +14,7 @@ import { z } from "@hono/zod-openapi";
 import { getBuild, requeueBuild } from "../../builds/store";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator } from "../../middleware/auth";
@@ -97,7 +97,6 @@ router.openapi(
   route.post("/api/admin/template-builds/{buildId}/retry", {
     summary: "Operators: queue a failed or dead-lettered build of any workspace again",
     middleware: [requireAuth, requireOperator] as const,
-    request: { params: idParams("buildId") },
     responses: { 200: jsonResponse(buildSchema), ...conflict },
   }),
   async (c) => {

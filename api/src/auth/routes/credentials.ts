@@ -13,7 +13,7 @@ import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { issueApiToken } from "../api-tokens";
@@ -25,8 +25,6 @@ import { accountReads, accountWrites } from "./account-policy";
 const { router, route } = apiRouter(["auth"]);
 const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
-const tokenParam = { params: idParams("tokenId") };
-const keyParam = { params: idParams("keyId") };
 
 router.openapi(
   route.post("/api/auth/tokens", {
@@ -66,7 +64,6 @@ router.openapi(
   route.delete("/api/auth/tokens/{tokenId}", {
     summary: "Revoke an API token",
     middleware: accountWrites,
-    request: tokenParam,
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
@@ -130,7 +127,6 @@ router.openapi(
   route.delete("/api/auth/ssh-keys/{keyId}", {
     summary: "Remove an SSH public key",
     middleware: accountWrites,
-    request: keyParam,
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {

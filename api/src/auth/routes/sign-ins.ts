@@ -19,7 +19,7 @@ import type { AppEnv } from "../../env";
 import { audit, writeAudit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { requireAuth } from "../../middleware/auth";
@@ -167,7 +167,6 @@ router.openapi(
   route.delete("/api/auth/sign-ins/{signInId}", {
     summary: "Revoke one sign-in; it fails on its very next request",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: idParams("signInId") },
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {

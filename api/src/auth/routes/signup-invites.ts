@@ -5,7 +5,7 @@ import { audit } from "../../lib/audit";
 import { newId, randomToken } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams } from "../../lib/route";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -55,7 +55,6 @@ router.openapi(
   route.delete("/api/admin/signup-invites/{inviteId}", {
     summary: "Revoke an unused sign-up invite (operators)",
     middleware: [requireAuth, requireOperator, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: idParams("inviteId") },
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {

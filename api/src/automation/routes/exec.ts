@@ -25,7 +25,7 @@ import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { pathSession } from "../../sessions/routes/path-session";
 
@@ -59,7 +59,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/exec", {
     summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
     middleware: access,
-    request: { params: idParams("sessionId"), ...jsonBody(execBodySchema) },
+    request: jsonBody(execBodySchema),
     responses: {
       200: {
         content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
@@ -114,7 +114,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/processes", {
     summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
     middleware: access,
-    request: { params: idParams("sessionId"), ...jsonBody(startProcessSchema) },
+    request: jsonBody(startProcessSchema),
     responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
   }),
   async (c) => {
@@ -135,7 +135,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/processes", {
     summary: "Background processes of the session's runtime: command, pid, state, start time",
     middleware: access,
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(processListSchema), ...conflict },
   }),
   async (c) => {

@@ -3,7 +3,7 @@ import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, wa
 import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { pathSession } from "../../sessions/routes/path-session";
 
@@ -24,7 +24,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/files/batch", {
     summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
     middleware: access,
-    request: { params: idParams("sessionId"), ...jsonBody(filesBatchBody) },
+    request: jsonBody(filesBatchBody),
     responses: { 200: jsonResponse(filesBatchResult), ...conflict },
   }),
   async (c) => {
@@ -44,7 +44,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/files/archive", {
     summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
     middleware: access,
-    request: { params: idParams("sessionId"), query: archiveQuery },
+    request: { query: archiveQuery },
     responses: {
       200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
       ...conflict,
@@ -63,7 +63,7 @@ router.openapi(
   route.put("/api/sessions/{sessionId}/files/archive", {
     summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
     middleware: access,
-    request: { params: idParams("sessionId"), query: archiveQuery },
+    request: { query: archiveQuery },
     responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
   }),
   async (c) => {
@@ -81,7 +81,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/files/watch", {
     summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
     middleware: access,
-    request: { params: idParams("sessionId"), query: watchQuery },
+    request: { query: watchQuery },
     responses: {
       200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
       ...conflict,

@@ -5,7 +5,7 @@ import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { downloadResponse } from "../../lib/download";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
@@ -34,7 +34,6 @@ router.openapi(
   route.get("/api/template-builds/{buildId}", {
     summary: "One build",
     middleware: read,
-    request: { params: idParams("buildId") },
     responses: { 200: jsonResponse(buildSchema) },
   }),
   async (c) => c.json(contractView(buildSchema, await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId)), 200),
@@ -45,7 +44,7 @@ router.openapi(
     summary: "The build log as text, live while the build runs; `offset` returns only what follows that byte",
     description: "Headers: x-build-status (the build's state), x-log-size (bytes in the whole log so far).",
     middleware: read,
-    request: { params: idParams("buildId"), query: logQuery },
+    request: { query: logQuery },
     responses: { 200: { description: "text/plain log" } },
   }),
   async (c) => {
@@ -67,7 +66,6 @@ router.openapi(
     // A build step may write the secrets of its environment into its files (~/.npmrc and the like):
     // the archive is for those with runtime access, who could read the secrets anyway.
     middleware: [...read, requirePermission("runtime.access")],
-    request: { params: idParams("buildId") },
     responses: { 200: { description: "application/gzip stream" } },
   }),
   async (c) => {
@@ -87,7 +85,6 @@ router.openapi(
   route.post("/api/template-builds/{buildId}/retry", {
     summary: "Queue a failed or dead-lettered build again",
     middleware: write,
-    request: { params: idParams("buildId") },
     responses: { 200: jsonResponse(buildSchema), 409: errorResponses[400] },
   }),
   async (c) => {

@@ -4,7 +4,7 @@ import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted, routes } from "../../lib/route";
+import { apiRouter, permitted, routes } from "../../lib/route";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
@@ -59,7 +59,6 @@ router.openapi(
   route.get("/api/workspaces/current/exports/{exportId}", {
     summary: "Download an export document",
     middleware: owners,
-    request: { params: idParams("exportId") },
     responses: { ...download },
   }),
   async (c) => streamExport(c.env, c.get("auth").workspaceId, c.req.valid("param").exportId),
@@ -69,7 +68,6 @@ router.openapi(
   admin.post("/api/admin/workspaces/{workspaceId}/exports", {
     summary: "Operator: export any workspace (do this before a destructive repair)",
     middleware: operators,
-    request: { params: idParams("workspaceId") },
     responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   }),
   async (c) => {
@@ -90,7 +88,6 @@ router.openapi(
   admin.get("/api/admin/workspaces/{workspaceId}/exports/{exportId}", {
     summary: "Operator: download an export of any workspace",
     middleware: operators,
-    request: { params: idParams("workspaceId", "exportId") },
     responses: { ...download },
   }),
   async (c) => {

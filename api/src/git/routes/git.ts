@@ -6,7 +6,7 @@ import { requireUserSession } from "../../auth/guards";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
 import { pathSession } from "../../sessions/routes/path-session";
@@ -63,7 +63,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/git/clone", {
     summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
     middleware: permitted("runtime.access"),
-    request: { params: idParams("sessionId"), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
+    request: { ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
     responses: { 200: jsonResponse(gitCloneResult), 409: errorResponses[400] },
   }),
   async (c) => {
@@ -122,7 +122,6 @@ router.openapi(
     summary: "The last dotfiles run of a session: status and the tail of its output",
     // Install output is the owner's environment at work: those who may use the runtime, not viewers.
     middleware: permitted("runtime.access"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionDotfilesResponse) },
   }),
   async (c) => {
@@ -136,7 +135,6 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/dotfiles/apply", {
     summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
     middleware: permitted("runtime.access"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(dotfilesApplyResponse), 409: errorResponses[400] },
   }),
   async (c) => {

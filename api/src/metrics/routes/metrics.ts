@@ -1,6 +1,6 @@
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { pathSession } from "../../sessions/routes/path-session";
 import { recentStarts, startLatencyStats } from "../start-latency";
@@ -13,7 +13,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/latency", {
     summary: "Start and wake latency p50/p95 over the last day, for the workspace and this session, and its latest boots",
     middleware: permitted("sessions.read"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionLatencyResponse) },
   }),
   async (c) => {

@@ -4,7 +4,7 @@ import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { previewEnterURL } from "../../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../../preview/shell";
@@ -28,7 +28,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/ports", {
     summary: "TCP ports listening in a running session, with the template's labels",
     middleware: permitted("runtime.access"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionPortsResponse), 409: errorResponses[400] },
   }),
   async (c) => {

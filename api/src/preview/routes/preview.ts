@@ -1,6 +1,6 @@
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { credentialOf } from "../../sessions/connections";
 import { pathSession } from "../../sessions/routes/path-session";
@@ -14,7 +14,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/preview-visit", {
     summary: "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
     middleware: permitted("runtime.access"),
-    request: { params: idParams("sessionId"), ...jsonBody(previewVisitBody) },
+    request: jsonBody(previewVisitBody),
     responses: { 200: jsonResponse(previewVisitResponse) },
   }),
   async (c) => {

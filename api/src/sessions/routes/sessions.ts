@@ -21,7 +21,7 @@ import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
@@ -137,7 +137,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}", {
     summary: "One session, with what keeps it awake and when it sleeps",
     middleware: permitted("sessions.read"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
@@ -154,7 +153,7 @@ router.openapi(
   route.patch("/api/sessions/{sessionId}", {
     summary: "Change the session's settings (start on intent)",
     middleware: permitted("sessions.write"),
-    request: { params: idParams("sessionId"), ...jsonBody(updateSessionBody) },
+    request: jsonBody(updateSessionBody),
     responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
@@ -172,7 +171,6 @@ for (const action of lifecycleActions) {
     route.post(`/api/sessions/{sessionId}/${action}`, {
       summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
       middleware: permitted("sessions.lifecycle"),
-      request: { params: idParams("sessionId") },
       responses: { 200: jsonResponse(sessionResponse) },
     }),
     async (c) => {
@@ -192,7 +190,6 @@ router.openapi(
   route.delete("/api/sessions/{sessionId}", {
     summary: "Stop (with a final snapshot) and delete the session",
     middleware: permitted("sessions.write"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
@@ -207,7 +204,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/keep-awake", {
     summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
     middleware: permitted("sessions.lifecycle"),
-    request: { params: idParams("sessionId"), ...jsonBody(keepAwakeBody) },
+    request: jsonBody(keepAwakeBody),
     responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
@@ -225,7 +222,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/events", {
     summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
     middleware: permitted("sessions.read"),
-    request: { params: idParams("sessionId") },
     responses: { 200: { description: "text/event-stream of SessionEvent" } },
   }),
   async (c) => {
@@ -243,7 +239,7 @@ router.openapi(
     description:
       "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
     middleware: permitted("runtime.access"),
-    request: { params: idParams("sessionId"), body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
+    request: { body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
     responses: { 200: jsonResponse(sshTokenSchema) },
   }),
   async (c) => {

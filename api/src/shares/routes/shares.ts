@@ -12,7 +12,7 @@ import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { pathSession } from "../../sessions/routes/path-session";
@@ -29,7 +29,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/shares", {
     summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
     middleware: permitted("shares.manage"),
-    request: { params: idParams("sessionId"), ...jsonBody(createShareBody) },
+    request: jsonBody(createShareBody),
     responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
   }),
   async (c) => {
@@ -76,7 +76,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/shares", {
     summary: "The session's share links, newest first (active, expired and revoked)",
     middleware: permitted("shares.manage"),
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(shareListResponse) },
   }),
   async (c) => {
@@ -91,7 +90,6 @@ router.openapi(
   route.delete("/api/sessions/{sessionId}/shares/{shareId}", {
     summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
     middleware: permitted("shares.manage"),
-    request: { params: idParams("sessionId", "shareId") },
     responses: { 200: jsonResponse(shareResponse) },
   }),
   async (c) => {
@@ -112,7 +110,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/share-access", {
     summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
     middleware: permitted("shares.manage"),
-    request: { params: idParams("sessionId"), query: shareAccessQuery },
+    request: { query: shareAccessQuery },
     responses: { 200: jsonResponse(shareAccessListResponse) },
   }),
   async (c) => {

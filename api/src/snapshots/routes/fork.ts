@@ -5,7 +5,7 @@ import { audit } from "../../lib/audit";
 import { notFound } from "../../lib/errors";
 import { log } from "../../lib/log";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
@@ -24,7 +24,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/fork", {
     summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
     middleware: permitted("snapshots.write", "sessions.write"),
-    request: { params: idParams("sessionId"), ...jsonBody(forkBodySchema) },
+    request: jsonBody(forkBodySchema),
     responses: { 201: jsonResponse(forkResponseSchema, "Created"), 409: errorResponses[400] },
   }),
   async (c) => {

@@ -17,7 +17,7 @@ import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { requirePermission } from "../../middleware/auth";
 import { getSessionById } from "../../sessions/records";
@@ -57,7 +57,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots", {
     summary: "List a session's snapshots, newest first",
     middleware: read,
-    request: { params: idParams("sessionId") },
     responses: { 200: jsonResponse(snapshotListSchema) },
   }),
   async (c) => {
@@ -72,7 +71,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/snapshots", {
     summary: "Save a manual snapshot of a running session's persisted paths",
     middleware: write,
-    request: { params: idParams("sessionId"), ...jsonBody(createSnapshotBody) },
+    request: jsonBody(createSnapshotBody),
     responses: { 201: jsonResponse(snapshotSchema, "Created"), ...conflict },
   }),
   async (c) => {
@@ -97,7 +96,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "One snapshot",
     middleware: read,
-    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: jsonResponse(snapshotSchema) },
   }),
   async (c) => {
@@ -116,7 +114,6 @@ router.openapi(
       "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
       "the previous restore point stays in the list, so `safety` is that snapshot.",
     middleware: write,
-    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: jsonResponse(restoreSnapshotResult), ...conflict },
   }),
   async (c) => {
@@ -156,7 +153,6 @@ router.openapi(
   route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
     middleware: write,
-    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
   }),
   async (c) => {
@@ -173,7 +169,6 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
     middleware: download,
-    request: { params: idParams("sessionId", "snapshotId") },
     responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } } },
   }),
   async (c) => {
@@ -201,7 +196,7 @@ router.openapi(
       "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
       "as its restore point. With `start` (default true) it is started at once.",
     middleware: [...write, requirePermission("sessions.write")],
-    request: { params: idParams("sessionId", "snapshotId"), ...jsonBody(restoreIntoNewSessionBody) },
+    request: jsonBody(restoreIntoNewSessionBody),
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {
@@ -262,7 +257,7 @@ router.openapi(
   route.post("/api/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
     middleware: [...write, requirePermission("sessions.write")],
-    request: { params: idParams("snapshotId"), ...jsonBody(restoreIntoNewSessionBody) },
+    request: jsonBody(restoreIntoNewSessionBody),
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {

@@ -17,7 +17,7 @@ import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { assertQuota } from "../../workspaces/quotas";
 import { deleteTemplate } from "../delete";
@@ -84,7 +84,6 @@ router.openapi(
   route.get("/api/templates/{templateId}", {
     summary: "A template with its versions, release history, build summary and storage used",
     middleware: read,
-    request: { params: idParams("templateId") },
     responses: { 200: jsonResponse(templateDetailSchema) },
   }),
   async (c) => {
@@ -98,7 +97,6 @@ for (const action of ["archive", "restore"] as const) {
     route.post(`/api/templates/{templateId}/${action}`, {
       summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
       middleware: write,
-      request: { params: idParams("templateId") },
       responses: { 200: jsonResponse(templateSchema), ...conflict },
     }),
     async (c) => {
@@ -118,7 +116,6 @@ router.openapi(
   route.delete("/api/templates/{templateId}", {
     summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
     middleware: write,
-    request: { params: idParams("templateId") },
     responses: { 200: jsonResponse(okSchema), ...conflict },
   }),
   async (c) => {
@@ -133,7 +130,7 @@ router.openapi(
   route.post("/api/templates/{templateId}/versions", {
     summary: "Create an immutable version and get a short-lived grant to upload its bundle",
     middleware: write,
-    request: { params: idParams("templateId"), ...jsonBody(createVersionBody) },
+    request: jsonBody(createVersionBody),
     responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
   }),
   async (c) => {
@@ -176,7 +173,6 @@ router.openapi(
   route.get("/api/templates/{templateId}/versions/{versionId}", {
     summary: "One template version",
     middleware: read,
-    request: { params: idParams("templateId", "versionId") },
     responses: { 200: jsonResponse(templateVersionSchema) },
   }),
   async (c) => {
@@ -190,7 +186,6 @@ router.openapi(
   route.post("/api/templates/{templateId}/versions/{versionId}/upload-grant", {
     summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
     middleware: write,
-    request: { params: idParams("templateId", "versionId") },
     responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...conflict },
   }),
   async (c) => {
@@ -213,7 +208,7 @@ router.openapi(
   route.post("/api/templates/{templateId}/promote", {
     summary: "Promote a version with a succeeded build; new sessions start from it",
     middleware: write,
-    request: { params: idParams("templateId"), ...jsonBody(promoteBody) },
+    request: jsonBody(promoteBody),
     responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
@@ -230,7 +225,6 @@ router.openapi(
   route.post("/api/templates/{templateId}/rollback", {
     summary: "Re-promote the release before the current one",
     middleware: write,
-    request: { params: idParams("templateId") },
     responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {

@@ -5,7 +5,7 @@ import { enqueueBuild, newBuildId } from "../../builds/store";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { assertQuota } from "../../workspaces/quotas";
 import { claimGrant, releaseGrant } from "../grants";
@@ -22,7 +22,6 @@ router.openapi(
     description:
       "The body is the raw gzip'd tar with a content-length. Unsafe archives (absolute paths, `..`, links out of the tree, too many files, decompression bombs, non-gzip) are refused with 422 unsafe_archive and nothing is kept.",
     middleware: permitted("templates.write"),
-    request: { params: idParams("grantId") },
     responses: {
       201: jsonResponse(uploadResultSchema, "Uploaded; build queued"),
       410: errorResponses[404],

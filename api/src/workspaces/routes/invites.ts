@@ -10,7 +10,7 @@ import {
 import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { acceptInviteCode, createInvite, listInvites, revokeInvite } from "../invites";
 import { setCurrentWorkspace, toWorkspace } from "../store";
 import { signedIn } from "./guard";
@@ -58,7 +58,6 @@ router.openapi(
   route.delete("/api/workspaces/current/invites/{inviteId}", {
     summary: "Revoke an unused invite",
     middleware: permitted("invites.manage"),
-    request: { params: idParams("inviteId") },
     responses: { 200: jsonResponse(z.object({ invite: inviteSchema })) },
   }),
   async (c) => {

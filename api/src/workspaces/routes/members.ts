@@ -3,7 +3,7 @@ import { changeRoleBody, memberListSchema, memberSchema } from "@burstflare/sdk/
 import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted } from "../../lib/route";
+import { apiRouter, permitted } from "../../lib/route";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
 import { changeRole, listMembers, removeMember } from "../members";
@@ -23,7 +23,7 @@ router.openapi(
   route.patch("/api/workspaces/current/members/{userId}", {
     summary: "Change a member's role",
     middleware: permitted("members.manage"),
-    request: { params: idParams("userId"), ...jsonBody(changeRoleBody) },
+    request: jsonBody(changeRoleBody),
     responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
   }),
   async (c) => {
@@ -57,7 +57,6 @@ router.openapi(
   route.delete("/api/workspaces/current/members/{userId}", {
     summary: "Remove a member from the current workspace",
     middleware: permitted("members.manage"),
-    request: { params: idParams("userId") },
     responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
   }),
   async (c) => {

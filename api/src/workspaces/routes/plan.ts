@@ -16,7 +16,7 @@ import type { AppBindings } from "../../env";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, idParams, permitted, routes } from "../../lib/route";
+import { apiRouter, permitted, routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { currentUsage, getOverrides } from "../quotas";
 import { saveQuotaOverrides } from "../quotas-repo";
@@ -65,7 +65,7 @@ for (const { path, byId } of planRoutes) {
     admin.put(path, {
       summary: byId ? "Change a workspace's plan (operators)" : "Change the current workspace's plan (operators)",
       middleware: operatorOnly(),
-      request: { ...(byId ? { params: idParams("workspaceId") } : {}), ...jsonBody(setPlanBody) },
+      request: jsonBody(setPlanBody),
       responses: { 200: jsonResponse(planSchema) },
     }),
     async (c) => {
@@ -89,7 +89,7 @@ router.openapi(
   admin.put("/api/admin/users/{userId}/workspace-limit", {
     summary: "Set (number) or clear (null) how many workspaces a user may own (operators)",
     middleware: operatorOnly(),
-    request: { params: idParams("userId"), ...jsonBody(ownedWorkspaceLimitBody) },
+    request: jsonBody(ownedWorkspaceLimitBody),
     responses: { 200: jsonResponse(ownedWorkspaceLimitSchema) },
   }),
   async (c) => {
@@ -114,7 +114,6 @@ const overrideRoutes = [
 ] as const;
 
 for (const { path, byId } of overrideRoutes) {
-  const params = byId ? { params: idParams("workspaceId") } : {};
   const target = (c: { get: (k: "auth") => { workspaceId: string }; req: { param: (k: string) => string | undefined } }) =>
     byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
 
@@ -122,7 +121,6 @@ for (const { path, byId } of overrideRoutes) {
     admin.get(path, {
       summary: byId ? "A workspace's plan, limits and overrides (operators)" : "The current workspace's quota overrides (operators)",
       middleware: operatorOnly(),
-      request: params,
       responses: { 200: jsonResponse(planSchema) },
     }),
     async (c) => c.json(await planInfo(c.env, target(c)), 200),
@@ -132,7 +130,7 @@ for (const { path, byId } of overrideRoutes) {
     admin.put(path, {
       summary: "Set (number) or clear (null) quota overrides (operators)",
       middleware: operatorOnly(),
-      request: { ...params, ...jsonBody(quotaOverridesBody) },
+      request: jsonBody(quotaOverridesBody),
       responses: { 200: jsonResponse(planSchema) },
     }),
     async (c) => {
