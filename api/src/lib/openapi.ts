@@ -1,5 +1,5 @@
 import { errorBodySchema } from "@burstflare/sdk/schemas/common";
-import type { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 /** Shorthands for createRoute(): a JSON request body and JSON responses with the shared error shape. */
 export function jsonBody<T extends z.ZodType>(schema: T) {
@@ -8,6 +8,11 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 
 export function jsonResponse<T extends z.ZodType>(schema: T, description = "OK") {
   return { content: { "application/json": { schema } }, description };
+}
+
+/** A streamed (non-JSON) answer: the document names its media type, the body is opaque bytes. */
+export function streamResponse(mediaType: string, description: string) {
+  return { content: { [mediaType]: { schema: z.string() } }, description };
 }
 
 export const errorResponses = {

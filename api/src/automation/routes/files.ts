@@ -1,8 +1,8 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
-import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse, streamResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { pathSession } from "../../sessions/routes/path-session";
@@ -45,10 +45,7 @@ router.openapi(
     summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
     middleware: access,
     request: { query: archiveQuery },
-    responses: {
-      200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
-      ...conflict,
-    },
+    responses: { 200: streamResponse("application/gzip", "tar.gz of the directory's contents"), ...conflict },
   }),
   async (c) => {
     const { id } = await pathSession(c);
@@ -82,10 +79,7 @@ router.openapi(
     summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
     middleware: access,
     request: { query: watchQuery },
-    responses: {
-      200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
-      ...conflict,
-    },
+    responses: { 200: streamResponse("text/event-stream", "Events; each `data` is a WatchEvent"), ...conflict },
   }),
   async (c) => {
     const { id } = await pathSession(c);

@@ -16,7 +16,7 @@ import type { AppBindings, AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
-import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse, streamResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { requirePermission } from "../../middleware/auth";
@@ -169,7 +169,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
     middleware: download,
-    responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } } },
+    responses: { 200: streamResponse("application/gzip", "tar.gz archive") },
   }),
   async (c) => {
     const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
