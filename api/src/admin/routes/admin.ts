@@ -10,11 +10,11 @@ import {
 } from "@burstflare/sdk/schemas/admin";
 import { buildSchema } from "@burstflare/sdk/schemas/builds";
 import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getBuild, requeueBuild } from "../../builds/store";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator } from "../../middleware/auth";
@@ -23,34 +23,27 @@ import { listDeleted } from "../deleted";
 import { buildReport } from "../report";
 import { restoreDeleted } from "../restore";
 
-const router = createRouter();
-const tags = ["admin"];
+const { router, route } = apiRouter(["admin"]);
 const conflict = { 409: errorResponses[400], 410: errorResponses[400] };
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/admin/report",
-    tags,
+  route.get("/api/admin/report", {
     summary: "Operators: fleet health across all workspaces (dead-lettered and stuck builds, sessions, grants, totals, failures)",
     middleware: [requireAuth, requireOperator] as const,
-    responses: { 200: jsonResponse(adminReportSchema), ...errorResponses },
+    responses: { 200: jsonResponse(adminReportSchema) },
   }),
   async (c) => c.json(await buildReport(c.env), 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/reconcile",
-    tags,
+  route.post("/api/admin/reconcile", {
     summary: "Operators: run the reconcile pass now; `?preview=1` or `{ preview: true }` returns the planned actions and changes nothing",
     middleware: [requireAuth, requireOperator] as const,
     request: {
       query: reconcileQuery,
       body: { content: { "application/json": { schema: reconcileBody } }, required: false },
     },
-    responses: { 200: jsonResponse(reconcileResultSchema), ...errorResponses },
+    responses: { 200: jsonResponse(reconcileResultSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -70,27 +63,21 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/admin/deleted",
-    tags,
+  route.get("/api/admin/deleted", {
     summary: "Operators: deleted sessions, snapshots, templates and workspaces still restorable, with when they get purged",
     middleware: [requireAuth, requireOperator] as const,
     request: { query: z.object({ workspaceId: idSchema.optional() }) },
-    responses: { 200: jsonResponse(deletedListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(deletedListSchema) },
   }),
   async (c) => c.json({ items: await listDeleted(c.env, c.req.valid("query").workspaceId) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/restore",
-    tags,
+  route.post("/api/admin/restore", {
     summary: "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
     middleware: [requireAuth, requireOperator] as const,
     request: jsonBody(restoreBody),
-    responses: { 200: jsonResponse(restoreResultSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(restoreResultSchema), ...conflict },
   }),
   async (c) => {
     const { kind, id } = c.req.valid("json");
@@ -107,14 +94,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/template-builds/{buildId}/retry",
-    tags,
+  route.post("/api/admin/template-builds/{buildId}/retry", {
     summary: "Operators: queue a failed or dead-lettered build of any workspace again",
     middleware: [requireAuth, requireOperator] as const,
-    request: { params: z.object({ buildId: idSchema }) },
-    responses: { 200: jsonResponse(buildSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(buildSchema), ...conflict },
   }),
   async (c) => {
     const { buildId: id } = c.req.valid("param");

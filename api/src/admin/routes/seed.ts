@@ -11,12 +11,11 @@ import {
   seedTemplateBody,
   seedUserBody,
 } from "@burstflare/sdk/schemas/seed";
-import { createRoute } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { seedDeletedAge, seedingEnabled, seedSecrets, seedSessions, seedTemplate, seedUser } from "../seed";
 
@@ -30,15 +29,11 @@ const seedingOn: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 const guard = () => [seedingOn, requireAuth, requireOperator];
-const router = createRouter();
-const tags = ["admin"];
-const created = (schema: Parameters<typeof jsonResponse>[0]) => ({ 201: jsonResponse(schema, "Created"), ...errorResponses });
+const { router, route } = apiRouter(["admin"]);
+const created = (schema: Parameters<typeof jsonResponse>[0]) => ({ 201: jsonResponse(schema, "Created") });
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/seed/users",
-    tags,
+  route.post("/api/admin/seed/users", {
     summary:
       "Operators, seeding deployments only: a user with a personal workspace or a role in a given one, and day-long sign-ins (CLI token, browser cookie)",
     middleware: guard(),
@@ -59,10 +54,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/seed/templates",
-    tags,
+  route.post("/api/admin/seed/templates", {
     summary: "Operators, seeding deployments only: a template whose one version (a manifest, no bundle) is active",
     middleware: guard(),
     request: jsonBody(seedTemplateBody),
@@ -83,10 +75,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/seed/secrets",
-    tags,
+  route.post("/api/admin/seed/secrets", {
     summary: "Operators, seeding deployments only: workspace secrets as an older API stored them (names checked for shape only)",
     middleware: guard(),
     request: jsonBody(seedSecretsBody),
@@ -101,10 +90,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/seed/sessions",
-    tags,
+  route.post("/api/admin/seed/sessions", {
     summary: "Operators, seeding deployments only: up to 10,000 session rows with no runtime behind them (list and load benchmarks)",
     middleware: guard(),
     request: jsonBody(seedSessionsBody),
@@ -125,15 +111,12 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/seed/deleted-age",
-    tags,
+  route.post("/api/admin/seed/deleted-age", {
     summary:
       "Operators, seeding deployments only: a deleted session, snapshot, template or workspace as if deleted days ago (retention tests)",
     middleware: guard(),
     request: jsonBody(seedDeletedAgeBody),
-    responses: { 200: jsonResponse(seededDeletedAgeSchema), ...errorResponses },
+    responses: { 200: jsonResponse(seededDeletedAgeSchema) },
   }),
   async (c) => {
     const { kind, id, deletedDaysAgo } = c.req.valid("json");

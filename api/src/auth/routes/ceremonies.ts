@@ -9,20 +9,19 @@ import {
   registerStartBodySchema,
   userSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { writeAudit } from "../../lib/audit";
 import { base64url, newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { rateLimit } from "../../middleware/rate-limit";
 import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { createAccount } from "../accounts";
-import { consumeChallenge, saveChallenge } from "../challenges";
+import { consumeChallenge } from "../challenges";
 import { startBrowserSignIn } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { advancePasskeyCounter, findPasskey } from "../passkeys-repo";
@@ -31,21 +30,18 @@ import { checkSignupAllowed, claimInvite, releaseInvite } from "../signup";
 import { verifyTurnstile } from "../turnstile";
 import { findUser, findUserByEmail } from "../users-repo";
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from "../webauthn";
+import { ceremonyStart } from "./ceremony-start";
 
-const router = createRouter();
-const tags = ["auth"];
+const { router, route } = apiRouter(["auth"]);
 
 const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? null;
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/register/start",
-    tags,
+  route.post("/api/auth/passkeys/register/start", {
     summary: "Start sign-up: email (+ invite code) → WebAuthn creation options",
     middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
     request: jsonBody(registerStartBodySchema),
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -57,26 +53,17 @@ router.openapi(
     // The user id is fixed now because the authenticator stores it as the credential's user handle.
     const userId = newId("usr");
     const options = await registrationOptions(c.env, { id: userId, email: body.email, name: body.name ?? null });
-    const challengeId = await saveChallenge(c.env, {
-      kind: "register",
-      challenge: options.challenge,
-      userId,
-      email: body.email,
-      data: { name: body.name ?? null, inviteCode: body.inviteCode ?? null },
-    });
-    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+    const data = { name: body.name ?? null, inviteCode: body.inviteCode ?? null };
+    return c.json(await ceremonyStart(c.env, options, { kind: "register", userId, email: body.email, data }), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/register/finish",
-    tags,
+  route.post("/api/auth/passkeys/register/finish", {
     summary: "Finish sign-up: verify the new passkey, create the account and sign in",
     middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
     request: jsonBody(registerFinishBodySchema),
-    responses: { 200: jsonResponse(registerFinishResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(registerFinishResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -122,14 +109,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/login/start",
-    tags,
+  route.post("/api/auth/passkeys/login/start", {
     summary: "Start passkey sign-in (discoverable; email optional)",
     middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
     request: jsonBody(loginStartBodySchema),
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
   }),
   async (c) => {
     const { email } = c.req.valid("json");
@@ -137,20 +121,16 @@ router.openapi(
     // email's credentials would tell a stranger that the account exists (and how many keys it
     // has). The email is not even looked up, so the answer does not differ in time either.
     const options = await authenticationOptions(c.env, []);
-    const challengeId = await saveChallenge(c.env, { kind: "login", challenge: options.challenge, email: email ?? null });
-    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+    return c.json(await ceremonyStart(c.env, options, { kind: "login", email: email ?? null }), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/login/finish",
-    tags,
+  route.post("/api/auth/passkeys/login/finish", {
     summary: "Finish passkey sign-in; sets the session cookies",
     middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
     request: jsonBody(loginFinishBodySchema),
-    responses: { 200: jsonResponse(loginFinishResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(loginFinishResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");

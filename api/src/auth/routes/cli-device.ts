@@ -6,10 +6,9 @@ import {
   okSchema,
   tokenPairSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { createRoute } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { authConfig } from "../config";
@@ -19,17 +18,13 @@ import { issueCLITokens } from "../refresh-tokens";
 import { verifyTurnstile } from "../turnstile";
 
 /** CLI sign-in by device authorization: the CLI starts and polls, a signed-in browser approves at /device. */
-const router = createRouter();
-const tags = ["auth"];
+const { router, route } = apiRouter(["auth"]);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/cli/device/start",
-    tags,
+  route.post("/api/cli/device/start", {
     summary: "Start a CLI sign-in; show userCode and open verificationUri",
     middleware: [rateLimit("device.start")] as const,
-    responses: { 200: jsonResponse(deviceStartResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(deviceStartResponseSchema) },
   }),
   async (c) => {
     const { deviceCode, record } = await startDeviceAuthorization(c.env, c.req.header("user-agent") ?? null);
@@ -50,14 +45,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/cli/device/approve",
-    tags,
+  route.post("/api/cli/device/approve", {
     summary: "Approve a CLI sign-in from the signed-in browser",
     middleware: [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const,
     request: jsonBody(deviceApproveBodySchema),
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -70,14 +62,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/cli/device/deny",
-    tags,
+  route.post("/api/cli/device/deny", {
     summary: "Refuse a CLI sign-in request",
     middleware: [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const,
     request: jsonBody(deviceDenyBodySchema),
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -88,14 +77,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/cli/device/exchange",
-    tags,
+  route.post("/api/cli/device/exchange", {
     summary: "Poll: tokens once approved, else authorization_pending / slow_down / expired_token / access_denied",
     middleware: [rateLimit("device.exchange")] as const,
     request: jsonBody(deviceExchangeBodySchema),
-    responses: { 200: jsonResponse(tokenPairSchema), ...errorResponses },
+    responses: { 200: jsonResponse(tokenPairSchema) },
   }),
   async (c) => {
     const { deviceCode } = c.req.valid("json");

@@ -8,43 +8,30 @@ import {
   type SSHKey,
   sshKeySchema,
 } from "@burstflare/sdk/schemas/auth";
-import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth } from "../../middleware/auth";
-import { rateLimit } from "../../middleware/rate-limit";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { issueApiToken } from "../api-tokens";
 import { listActiveApiTokens, revokeApiToken } from "../api-tokens-repo";
-import { requireUserSession } from "../guards";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
 import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-keys-repo";
+import { accountReads, accountWrites } from "./account-policy";
 
-const router = createRouter();
-const tags = ["auth"];
-const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
-const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
+const { router, route } = apiRouter(["auth"]);
 const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
-const tokenParam = { params: z.object({ tokenId: idSchema }) };
-const keyParam = { params: z.object({ keyId: idSchema }) };
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/tokens",
-    tags,
+  route.post("/api/auth/tokens", {
     summary: "Create an API token for automation (shown once)",
-    middleware: writes,
+    middleware: accountWrites,
     request: jsonBody(createApiTokenBodySchema),
-    responses: { 200: jsonResponse(createApiTokenResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(createApiTokenResponseSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -63,13 +50,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/tokens",
-    tags,
+  route.get("/api/auth/tokens", {
     summary: "My active API tokens (never the secret)",
-    middleware: reads,
-    responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })), ...errorResponses },
+    middleware: accountReads,
+    responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })) },
   }),
   async (c) => {
     return c.json({ tokens: await listActiveApiTokens(dbOf(c.env), c.get("auth").userId, now()) }, 200);
@@ -77,14 +61,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/auth/tokens/{tokenId}",
-    tags,
+  route.delete("/api/auth/tokens/{tokenId}", {
     summary: "Revoke an API token",
-    middleware: writes,
-    request: tokenParam,
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    middleware: accountWrites,
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const { tokenId: id } = c.req.valid("param");
@@ -96,13 +76,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/ssh-keys",
-    tags,
+  route.get("/api/auth/ssh-keys", {
     summary: "My SSH public keys",
-    middleware: reads,
-    responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })), ...errorResponses },
+    middleware: accountReads,
+    responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })) },
   }),
   async (c) => {
     return c.json({ keys: await listSSHKeys(dbOf(c.env), c.get("auth").userId) }, 200);
@@ -110,14 +87,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/ssh-keys",
-    tags,
+  route.post("/api/auth/ssh-keys", {
     summary: "Add an OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, ssh-rsa ≥ 2048 bits)",
-    middleware: writes,
+    middleware: accountWrites,
     request: jsonBody(addSSHKeyBodySchema),
-    responses: { 200: jsonResponse(z.object({ key: sshKeySchema })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ key: sshKeySchema })) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -150,14 +124,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/auth/ssh-keys/{keyId}",
-    tags,
+  route.delete("/api/auth/ssh-keys/{keyId}", {
     summary: "Remove an SSH public key",
-    middleware: writes,
-    request: keyParam,
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    middleware: accountWrites,
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const { keyId: id } = c.req.valid("param");

@@ -1,24 +1,20 @@
 import { operatorBootstrapBodySchema, operatorBootstrapResponseSchema } from "@burstflare/sdk/schemas/auth";
-import { createRoute } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { BOOTSTRAP_PREFIX, isOperatorEmail, redeemBootstrapCode, redeemOperatorInvite } from "../operator-proof";
 
-const router = createRouter();
+const { router, route } = apiRouter(["admin"]);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/bootstrap",
-    tags: ["admin"],
+  route.post("/api/admin/bootstrap", {
     summary:
       "Prove my email with a one-time bootstrap code or an operator's invite bound to it (operator rights need both this and OPERATOR_EMAILS)",
     middleware: [requireAuth, rateLimit("auth.recover", { byUser: true })] as const,
     request: jsonBody(operatorBootstrapBodySchema),
-    responses: { 200: jsonResponse(operatorBootstrapResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(operatorBootstrapResponseSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");

@@ -9,51 +9,39 @@ import {
   recoveryCodesStatusSchema,
   renamePasskeyBodySchema,
 } from "@burstflare/sdk/schemas/auth";
-import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
-import { requireAuth } from "../../middleware/auth";
-import { rateLimit } from "../../middleware/rate-limit";
-import { consumeChallenge, saveChallenge } from "../challenges";
-import { requireUserSession } from "../guards";
+import { consumeChallenge } from "../challenges";
 import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, renamePasskey } from "../passkeys-repo";
 import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
 import { findUser } from "../users-repo";
 import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
+import { accountReads, accountWrites } from "./account-policy";
+import { ceremonyStart } from "./ceremony-start";
 
-const router = createRouter();
-const tags = ["auth"];
-const reads: MiddlewareHandler<AppEnv>[] = [rateLimit("auth.read"), requireAuth, requireUserSession];
-const writes: MiddlewareHandler<AppEnv>[] = [requireAuth, requireUserSession, rateLimit("auth.account", { byUser: true })];
+const { router, route } = apiRouter(["auth"]);
 const passkeyParam = { params: z.object({ passkeyId: credentialIdSchema }) };
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/passkeys",
-    tags,
+  route.get("/api/auth/passkeys", {
     summary: "List my passkeys",
-    middleware: reads,
-    responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })), ...errorResponses },
+    middleware: accountReads,
+    responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })) },
   }),
   async (c) =>
     c.json({ passkeys: (await listPasskeys(dbOf(c.env), c.get("auth").userId)).map((p) => contractView(passkeySchema, p)) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/add/start",
-    tags,
+  route.post("/api/auth/passkeys/add/start", {
     summary: "Start adding another passkey to my account",
-    middleware: writes,
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema), ...errorResponses },
+    middleware: accountWrites,
+    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -67,20 +55,16 @@ router.openapi(
       user,
       existing.map((p) => ({ id: p.id, transports: parseTransports(p.transports) })),
     );
-    const challengeId = await saveChallenge(c.env, { kind: "add_passkey", challenge: options.challenge, userId: user.id });
-    return c.json({ challengeId, options: options as unknown as Record<string, unknown> }, 200);
+    return c.json(await ceremonyStart(c.env, options, { kind: "add_passkey", userId: user.id }), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/passkeys/add/finish",
-    tags,
+  route.post("/api/auth/passkeys/add/finish", {
     summary: "Finish adding a passkey",
-    middleware: writes,
+    middleware: accountWrites,
     request: jsonBody(addPasskeyFinishBodySchema),
-    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -109,14 +93,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "patch",
-    path: "/api/auth/passkeys/{passkeyId}",
-    tags,
+  route.patch("/api/auth/passkeys/{passkeyId}", {
     summary: "Rename a passkey",
-    middleware: writes,
+    middleware: accountWrites,
     request: { ...passkeyParam, ...jsonBody(renamePasskeyBodySchema) },
-    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -130,14 +111,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/auth/passkeys/{passkeyId}",
-    tags,
+  route.delete("/api/auth/passkeys/{passkeyId}", {
     summary: "Delete a passkey (never the last one)",
-    middleware: writes,
+    middleware: accountWrites,
     request: passkeyParam,
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -152,25 +130,19 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/recovery-codes",
-    tags,
+  route.get("/api/auth/recovery-codes", {
     summary: "How many unused recovery codes I have",
-    middleware: reads,
-    responses: { 200: jsonResponse(recoveryCodesStatusSchema), ...errorResponses },
+    middleware: accountReads,
+    responses: { 200: jsonResponse(recoveryCodesStatusSchema) },
   }),
   async (c) => c.json({ remaining: await remainingRecoveryCodes(c.env, c.get("auth").userId) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/recovery-codes",
-    tags,
+  route.post("/api/auth/recovery-codes", {
     summary: "Replace my recovery codes with 10 new ones (shown once)",
-    middleware: writes,
-    responses: { 200: jsonResponse(recoveryCodesResponseSchema), ...errorResponses },
+    middleware: accountWrites,
+    responses: { 200: jsonResponse(recoveryCodesResponseSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");

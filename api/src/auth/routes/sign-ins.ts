@@ -12,15 +12,14 @@ import {
   tokenPairSchema,
   userSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit, writeAudit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { requireAuth } from "../../middleware/auth";
@@ -38,14 +37,13 @@ import { CSRF_COOKIE } from "../tokens";
 import { verifyTurnstile } from "../turnstile";
 import { findUser, findUserByEmail } from "../users-repo";
 
-const router = createRouter();
-const tags = ["auth"];
+const { router, route } = apiRouter(["auth"]);
 
 router.openapi(
   createRoute({
     method: "get",
     path: "/api/auth/config",
-    tags,
+    tags: ["auth"],
     summary: "Public sign-in configuration for the SPA",
     middleware: [rateLimit("auth.read")] as const,
     responses: { 200: jsonResponse(authConfigSchema) },
@@ -60,13 +58,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/me",
-    tags,
+  route.get("/api/auth/me", {
     summary: "The signed-in user, current workspace and role",
     middleware: [rateLimit("auth.read"), requireAuth] as const,
-    responses: { 200: jsonResponse(meResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(meResponseSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -96,13 +91,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/logout",
-    tags,
+  route.post("/api/auth/logout", {
     summary: "End this sign-in (cookie or CLI token)",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -117,13 +109,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/logout-all",
-    tags,
+  route.post("/api/auth/logout-all", {
     summary: "End every browser and CLI sign-in of this user",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -155,40 +144,30 @@ async function revokeOne(c: Context<AppEnv>, signInId: string): Promise<void> {
 const DEPRECATED = "Deprecated alias, removed in 0.3.0.";
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/sign-ins",
-    tags,
+  route.get("/api/auth/sign-ins", {
     summary: "Active browser and CLI sign-ins",
     middleware: [rateLimit("auth.read"), requireAuth] as const,
-    responses: { 200: jsonResponse(signInListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(signInListSchema) },
   }),
   async (c) => c.json({ signIns: await activeSignIns(c) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/sessions",
-    tags,
+  route.get("/api/auth/sessions", {
     summary: "Deprecated: GET /api/auth/sign-ins, answering under the old key `sessions`",
     deprecated: true,
     description: DEPRECATED,
     middleware: [rateLimit("auth.read"), requireAuth] as const,
-    responses: { 200: jsonResponse(legacySignInListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(legacySignInListSchema) },
   }),
   async (c) => c.json({ sessions: await activeSignIns(c) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/auth/sign-ins/{signInId}",
-    tags,
+  route.delete("/api/auth/sign-ins/{signInId}", {
     summary: "Revoke one sign-in; it fails on its very next request",
     middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ signInId: idSchema }) },
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     await revokeOne(c, c.req.valid("param").signInId);
@@ -197,14 +176,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/recover",
-    tags,
+  route.post("/api/auth/recover", {
     summary: "Sign in with a one-time recovery code",
     middleware: [sameOriginOnly, rateLimit("auth.recover")] as const,
     request: jsonBody(recoverBodySchema),
-    responses: { 200: jsonResponse(recoverResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(recoverResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -239,14 +215,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/refresh",
-    tags,
+  route.post("/api/auth/refresh", {
     summary: "Rotate a CLI refresh token for a new access token",
     middleware: [rateLimit("auth.refresh")] as const,
     request: jsonBody(refreshBodySchema),
-    responses: { 200: jsonResponse(tokenPairSchema), ...errorResponses },
+    responses: { 200: jsonResponse(tokenPairSchema) },
   }),
   async (c) => {
     const { refreshToken } = c.req.valid("json");

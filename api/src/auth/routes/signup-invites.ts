@@ -1,12 +1,11 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { createSignupInviteBodySchema, createSignupInviteResponseSchema, okSchema, signupInviteSchema } from "@burstflare/sdk/schemas/auth";
-import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { newId, randomToken } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth, requireOperator } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -14,19 +13,15 @@ import { hashInviteCode, INVITE_PREFIX } from "../../workspaces/invites";
 import { insertSignupInvite, listSignupInvites, revokeSignupInvite } from "../../workspaces/invites-repo";
 
 /** Operator-issued sign-up invites: rows in `invites` with no workspace. */
-const router = createRouter();
-const tags = ["admin"];
+const { router, route } = apiRouter(["admin"]);
 const DAY_MS = 24 * 3600 * 1000;
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/signup-invites",
-    tags,
+  route.post("/api/admin/signup-invites", {
     summary: "Issue a sign-up invite code (operators)",
     middleware: [requireAuth, requireOperator, rateLimit("auth.account", { byUser: true })] as const,
     request: jsonBody(createSignupInviteBodySchema),
-    responses: { 200: jsonResponse(createSignupInviteResponseSchema), ...errorResponses },
+    responses: { 200: jsonResponse(createSignupInviteResponseSchema) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -46,13 +41,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/admin/signup-invites",
-    tags,
+  route.get("/api/admin/signup-invites", {
     summary: "List sign-up invites (operators)",
     middleware: [requireAuth, requireOperator, rateLimit("auth.account", { byUser: true })] as const,
-    responses: { 200: jsonResponse(z.object({ invites: z.array(signupInviteSchema) })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ invites: z.array(signupInviteSchema) })) },
   }),
   async (c) => {
     return c.json({ invites: await listSignupInvites(dbOf(c.env)) }, 200);
@@ -60,14 +52,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/admin/signup-invites/{inviteId}",
-    tags,
+  route.delete("/api/admin/signup-invites/{inviteId}", {
     summary: "Revoke an unused sign-up invite (operators)",
     middleware: [requireAuth, requireOperator, rateLimit("auth.account", { byUser: true })] as const,
-    request: { params: z.object({ inviteId: idSchema }) },
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const { inviteId: id } = c.req.valid("param");

@@ -19,16 +19,15 @@ import {
   startProcessSchema,
 } from "@burstflare/sdk/schemas/automation";
 import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 
 /**
  * Sessions as programmable sandboxes (docs/automation.md): run a command and get its output,
@@ -36,45 +35,41 @@ import { requireSession } from "../../sessions/records";
  * (runtime.access); every command is audited. Scoped API tokens reach these routes with the
  * `exec` scope (api/src/auth/token-scope.ts).
  */
-const router = createRouter();
-const tags = ["automation"];
-const sessionParam = z.object({ sessionId: idSchema });
+const { router, route } = apiRouter(["automation"]);
 const processParams = z.object({ sessionId: idSchema, processId: processIdSchema });
-const access = [requireAuth, requirePermission("runtime.access")];
-const conflict = { 409: errorResponses[400] };
+const access = permitted("runtime.access");
 /** What the audit log keeps of a command: enough to recognise it, not a whole script. */
 const AUDIT_COMMAND_MAX = 256;
-
-async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>): Promise<string> {
-  const { sessionId: id } = c.req.valid("param");
-  await requireSession(c.env, c.get("auth").workspaceId, id);
-  return id;
-}
 
 /** Background processes are the caller's own: the agent shows each only to the user who started it. */
 const owner = (c: Context<AppEnv>) => ({ [PROCESS_OWNER_HEADER]: c.get("auth").userId });
 
+/** The session and background process the path names; `ask` calls the runtime's `/processes/<action>?id=…` as the caller. */
+async function pathProcess(c: Context<AppEnv, string, { out: { param: { sessionId: string; processId: string } } }>) {
+  const { id } = await pathSession(c);
+  const { processId: pid } = c.req.valid("param");
+  const ask = <T>(action: string, query = "", init: RequestInit = {}) =>
+    agentJSON<T>(c, id, `/processes/${action}?id=${pid}${query}`, { ...init, headers: owner(c) });
+  return { id, pid, ask };
+}
+
 const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/exec",
-    tags,
+  route.post("/api/sessions/{sessionId}/exec", {
     summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
     middleware: access,
-    request: { params: sessionParam, ...jsonBody(execBodySchema) },
+    request: jsonBody(execBodySchema),
     responses: {
       200: {
         content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
         description: "The result, or with `stream: true` events `stdout`, `stderr`, `truncated` ({stream, limit}) and a last `exit`",
       },
-      ...errorResponses,
       ...conflict,
     },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const body = c.req.valid("json");
     const { stream, ...run } = body;
     await audit(c, { action: "session.exec", targetType: "session", targetId: id, details: { command: display(body), stream } });
@@ -116,17 +111,14 @@ function sseOf(body: ReadableStream<Uint8Array>): Response {
 }
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/processes",
-    tags,
+  route.post("/api/sessions/{sessionId}/processes", {
     summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
     middleware: access,
-    request: { params: sessionParam, ...jsonBody(startProcessSchema) },
-    responses: { 201: jsonResponse(processInfoSchema, "Started"), ...errorResponses, ...conflict },
+    request: jsonBody(startProcessSchema),
+    responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const body = c.req.valid("json");
     const info = await agentJSON<ProcessInfo>(c, id, "/processes", { method: "POST", body: JSON.stringify(body), headers: owner(c) });
     await audit(c, {
@@ -140,78 +132,55 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/processes",
-    tags,
+  route.get("/api/sessions/{sessionId}/processes", {
     summary: "Background processes of the session's runtime: command, pid, state, start time",
     middleware: access,
-    request: { params: sessionParam },
-    responses: { 200: jsonResponse(processListSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processListSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     return c.json(await agentJSON<{ processes: ProcessInfo[] }>(c, id, "/processes", { headers: owner(c) }), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/processes/{processId}",
-    tags,
+  route.get("/api/sessions/{sessionId}/processes/{processId}", {
     summary: "One background process",
     middleware: access,
     request: { params: processParams },
-    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
-    return c.json(await agentJSON<ProcessInfo>(c, id, `/processes/get?id=${pid}`, { headers: owner(c) }), 200);
+    const { ask } = await pathProcess(c);
+    return c.json(await ask<ProcessInfo>("get"), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/processes/{processId}/output",
-    tags,
+  route.get("/api/sessions/{sessionId}/processes/{processId}/output", {
     summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
     middleware: access,
     request: { params: processParams, query: processOutputQuery },
-    responses: { 200: jsonResponse(processOutputSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processOutputSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
+    const { ask } = await pathProcess(c);
     const { offset } = c.req.valid("query");
-    return c.json(
-      await agentJSON<z.infer<typeof processOutputSchema>>(c, id, `/processes/output?id=${pid}&offset=${offset}`, { headers: owner(c) }),
-      200,
-    );
+    return c.json(await ask<z.infer<typeof processOutputSchema>>("output", `&offset=${offset}`), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/processes/{processId}/signal",
-    tags,
+  route.post("/api/sessions/{sessionId}/processes/{processId}/signal", {
     summary: "Send a signal to a background process's process group",
     middleware: access,
     request: { params: processParams, ...jsonBody(processSignalBody) },
-    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
+    const { id, pid, ask } = await pathProcess(c);
     const body = c.req.valid("json");
-    const info = await agentJSON<ProcessInfo>(c, id, `/processes/signal?id=${pid}`, {
-      method: "POST",
-      body: JSON.stringify(body),
-      headers: owner(c),
-    });
+    const info = await ask<ProcessInfo>("signal", "", { method: "POST", body: JSON.stringify(body) });
     await audit(c, {
       action: "session.process_signal",
       targetType: "session",
@@ -223,26 +192,16 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/processes/{processId}/wait",
-    tags,
+  route.post("/api/sessions/{sessionId}/processes/{processId}/wait", {
     summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
     middleware: access,
     request: { params: processParams, query: processWaitQuery },
-    responses: { 200: jsonResponse(processInfoSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
-    const { processId: pid } = c.req.valid("param");
+    const { ask } = await pathProcess(c);
     const { timeoutMs } = c.req.valid("query");
-    return c.json(
-      await agentJSON<ProcessInfo>(c, id, `/processes/wait?id=${pid}&timeoutMs=${timeoutMs}`, {
-        method: "POST",
-        headers: owner(c),
-      }),
-      200,
-    );
+    return c.json(await ask<ProcessInfo>("wait", `&timeoutMs=${timeoutMs}`, { method: "POST" }), 200);
   },
 );
 

@@ -1,50 +1,34 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
-import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
+import type { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { conflict, jsonBody, jsonResponse, streamResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 
 /**
  * The file API for programs (docs/automation.md): bulk operations, directories as tar streams and
  * watch events, on the session's agent (runtime/src/agent/files/). Same permission as the editor's
  * file API (runtime.access); scoped tokens reach it with the `files` scope. Writes are audited.
  */
-const router = createRouter();
-const tags = ["automation"];
-const sessionParam = z.object({ sessionId: idSchema });
-const access = [requireAuth, requirePermission("runtime.access")];
-const conflict = { 409: errorResponses[400] };
+const { router, route } = apiRouter(["automation"]);
+const access = permitted("runtime.access");
 const WRITE_OPS = new Set(["write", "mkdir", "delete", "move"]);
 /** What the audit log keeps of a batch's writes. */
 const AUDIT_PATHS_MAX = 20;
 
-async function pathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>): Promise<string> {
-  const { sessionId: id } = c.req.valid("param");
-  await requireSession(c.env, c.get("auth").workspaceId, id);
-  return id;
-}
-
 const agentQuery = (path: string, extra: Record<string, string> = {}) => `?${new URLSearchParams({ path, ...extra })}`;
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/files/batch",
-    tags,
+  route.post("/api/sessions/{sessionId}/files/batch", {
     summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
     middleware: access,
-    request: { params: sessionParam, ...jsonBody(filesBatchBody) },
-    responses: { 200: jsonResponse(filesBatchResult), ...errorResponses, ...conflict },
+    request: jsonBody(filesBatchBody),
+    responses: { 200: jsonResponse(filesBatchResult), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const body = c.req.valid("json");
     const writes = body.ops.filter((op) => WRITE_OPS.has(op.op));
     const result = await agentJSON<z.infer<typeof filesBatchResult>>(c, id, "/files/batch", { method: "POST", body: JSON.stringify(body) });
@@ -57,21 +41,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/files/archive",
-    tags,
+  route.get("/api/sessions/{sessionId}/files/archive", {
     summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
     middleware: access,
-    request: { params: sessionParam, query: archiveQuery },
-    responses: {
-      200: { content: { "application/gzip": { schema: z.string() } }, description: "tar.gz of the directory's contents" },
-      ...errorResponses,
-      ...conflict,
-    },
+    request: { query: archiveQuery },
+    responses: { 200: streamResponse("application/gzip", "tar.gz of the directory's contents"), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const res = await callAgent(c, id, `/files/archive${agentQuery(c.req.valid("query").path)}`);
     return new Response(res.body, {
       headers: { "content-type": "application/gzip", "content-disposition": "attachment", "x-content-type-options": "nosniff" },
@@ -80,17 +57,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "put",
-    path: "/api/sessions/{sessionId}/files/archive",
-    tags,
+  route.put("/api/sessions/{sessionId}/files/archive", {
     summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
     middleware: access,
-    request: { params: sessionParam, query: archiveQuery },
-    responses: { 200: jsonResponse(archiveUploadResult), ...errorResponses, ...conflict },
+    request: { query: archiveQuery },
+    responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { path } = c.req.valid("query");
     if (!c.req.raw.body) throw new ApiError("validation_failed", "the body must be a tar or tar.gz archive");
     const res = await callAgent(c, id, `/files/archive${agentQuery(path)}`, { method: "PUT", body: c.req.raw.body });
@@ -101,21 +75,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/files/watch",
-    tags,
+  route.get("/api/sessions/{sessionId}/files/watch", {
     summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
     middleware: access,
-    request: { params: sessionParam, query: watchQuery },
-    responses: {
-      200: { content: { "text/event-stream": { schema: z.string() } }, description: "Events; each `data` is a WatchEvent" },
-      ...errorResponses,
-      ...conflict,
-    },
+    request: { query: watchQuery },
+    responses: { 200: streamResponse("text/event-stream", "Events; each `data` is a WatchEvent"), ...conflict },
   }),
   async (c) => {
-    const id = await pathSession(c);
+    const { id } = await pathSession(c);
     const { path, timeoutMs } = c.req.valid("query");
     const res = await callAgent(c, id, `/files/watch${agentQuery(path, { timeoutMs: String(timeoutMs) })}`);
     return new Response(res.body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });

@@ -1,9 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { createRoute } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
-import { errorResponses } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { requireAuth } from "../../middleware/auth";
 
 /**
@@ -14,17 +12,14 @@ import { requireAuth } from "../../middleware/auth";
  * only: a browser's cookie never drives tools. The MCP SDK is loaded on first use, so it costs the
  * Worker's start-up nothing.
  */
-const router = createRouter();
+const { router, route } = apiRouter(["automation"]);
 let self: Hono<AppEnv> | null = null;
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/mcp",
-    tags: ["automation"],
+  route.post("/api/mcp", {
     summary: "Model Context Protocol (Streamable HTTP, stateless JSON-RPC): sessions, exec, files, snapshots and forks as tools",
     middleware: [requireAuth] as const,
-    responses: { 200: { description: "A JSON-RPC answer (application/json)" }, ...errorResponses },
+    responses: { 200: { description: "A JSON-RPC answer (application/json)" } },
   }),
   async (c) => {
     const auth = c.get("auth");

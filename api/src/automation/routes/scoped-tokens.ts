@@ -1,10 +1,9 @@
 import { scopedTokenBody, scopedTokenResponse } from "@burstflare/sdk/schemas/automation";
-import { createRoute } from "@hono/zod-openapi";
 import { issueApiToken } from "../../auth/api-tokens";
 import { requireUserSession } from "../../auth/guards";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { requireAuth, requirePermission } from "../../middleware/auth";
 import { requireSession } from "../../sessions/records";
@@ -15,16 +14,13 @@ import { requireSession } from "../../sessions/records";
  * and always expire. Listed and revoked with the other API tokens (/api/auth/tokens). Only a
  * person's sign-in mints them, never another API token.
  */
-const router = createRouter();
+const { router, route } = apiRouter(["automation"]);
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/scoped-tokens",
-    tags: ["automation"],
+  route.post("/api/scoped-tokens", {
     summary: "Create an API token limited to exec and/or files of one session (or the workspace), with an expiry (shown once)",
     middleware: [requireAuth, requireUserSession, requirePermission("runtime.access")],
     request: jsonBody(scopedTokenBody),
-    responses: { 201: jsonResponse(scopedTokenResponse, "Created"), ...errorResponses },
+    responses: { 201: jsonResponse(scopedTokenResponse, "Created") },
   }),
   async (c) => {
     const auth = c.get("auth");

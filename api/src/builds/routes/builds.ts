@@ -1,34 +1,28 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { buildListQuery, buildListSchema, buildSchema, retryDeadLetteredSchema } from "@burstflare/sdk/schemas/builds";
-import { idSchema } from "@burstflare/sdk/schemas/common";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { downloadResponse } from "../../lib/download";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
 import { listDeadLetteredBuildIds } from "../builds-repo";
 import { getBuild, listBuilds, loadBuild, requeueBuild } from "../store";
 
-const router = createRouter();
-const tags = ["builds"];
-const params = z.object({ buildId: idSchema });
-const read = [requireAuth, requirePermission("builds.read")];
-const write = [requireAuth, requirePermission("builds.write")];
+const { router, route } = apiRouter(["builds"]);
+const read = permitted("builds.read");
+const write = permitted("builds.write");
 const logQuery = z.object({ offset: z.coerce.number().int().min(0).default(0) });
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/template-builds",
-    tags,
+  route.get("/api/template-builds", {
     summary: "Builds of the current workspace, newest first; filter by status or template",
     middleware: read,
     request: { query: buildListQuery },
-    responses: { 200: jsonResponse(buildListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(buildListSchema) },
   }),
   async (c) => {
     const rows = await listBuilds(c.env, c.get("auth").workspaceId, c.req.valid("query"));
@@ -37,28 +31,21 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/template-builds/{buildId}",
-    tags,
+  route.get("/api/template-builds/{buildId}", {
     summary: "One build",
     middleware: read,
-    request: { params },
-    responses: { 200: jsonResponse(buildSchema), ...errorResponses },
+    responses: { 200: jsonResponse(buildSchema) },
   }),
   async (c) => c.json(contractView(buildSchema, await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId)), 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/template-builds/{buildId}/log",
-    tags,
+  route.get("/api/template-builds/{buildId}/log", {
     summary: "The build log as text, live while the build runs; `offset` returns only what follows that byte",
     description: "Headers: x-build-status (the build's state), x-log-size (bytes in the whole log so far).",
     middleware: read,
-    request: { params, query: logQuery },
-    responses: { 200: { description: "text/plain log" }, ...errorResponses },
+    request: { query: logQuery },
+    responses: { 200: { description: "text/plain log" } },
   }),
   async (c) => {
     const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId);
@@ -74,16 +61,12 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/template-builds/{buildId}/artifact",
-    tags,
+  route.get("/api/template-builds/{buildId}/artifact", {
     summary: "Download the build's artifact (.tar.gz of the persisted paths)",
     // A build step may write the secrets of its environment into its files (~/.npmrc and the like):
     // the archive is for those with runtime access, who could read the secrets anyway.
     middleware: [...read, requirePermission("runtime.access")],
-    request: { params },
-    responses: { 200: { description: "application/gzip stream" }, ...errorResponses },
+    responses: { 200: { description: "application/gzip stream" } },
   }),
   async (c) => {
     const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId);
@@ -99,14 +82,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/template-builds/{buildId}/retry",
-    tags,
+  route.post("/api/template-builds/{buildId}/retry", {
     summary: "Queue a failed or dead-lettered build again",
     middleware: write,
-    request: { params },
-    responses: { 200: jsonResponse(buildSchema), ...errorResponses, 409: errorResponses[400] },
+    responses: { 200: jsonResponse(buildSchema), 409: errorResponses[400] },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -120,13 +99,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/template-builds/retry-dead-lettered",
+  route.post("/api/admin/template-builds/retry-dead-lettered", {
     tags: ["admin"],
     summary: "Operators: queue every dead-lettered build again (all workspaces)",
     middleware: [requireAuth, requireOperator],
-    responses: { 200: jsonResponse(retryDeadLetteredSchema), ...errorResponses },
+    responses: { 200: jsonResponse(retryDeadLetteredSchema) },
   }),
   async (c) => {
     const buildIds: string[] = [];

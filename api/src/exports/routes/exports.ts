@@ -1,22 +1,17 @@
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { workspaceExportListSchema, workspaceExportSchema } from "@burstflare/sdk/schemas/snapshots";
-import { createRoute, z } from "@hono/zod-openapi";
 import type { AppBindings } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
-import { errorResponses, jsonResponse } from "../../lib/openapi";
-import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
+import { jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted, routes } from "../../lib/route";
+import { requireAuth, requireOperator } from "../../middleware/auth";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
-const router = createRouter();
-const tags = ["exports"];
-const owners = [requireAuth, requirePermission("export.create")];
+const { router, route } = apiRouter(["exports"]);
+const admin = routes(["admin", "exports"]);
+const owners = permitted("export.create");
 const operators = [requireAuth, requireOperator];
-const exportParams = z.object({ exportId: idSchema });
-const adminParams = z.object({ workspaceId: idSchema });
-const adminExportParams = z.object({ workspaceId: idSchema, exportId: idSchema });
 const download = { 200: { description: "the export document, a JSON attachment (application/json)" } };
 
 const currentURL = (exportId: string) => `/api/workspaces/current/exports/${exportId}`;
@@ -34,13 +29,10 @@ async function streamExport(env: AppBindings, workspaceId: string, exportId: str
 }
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/exports",
-    tags,
+  route.post("/api/workspaces/current/exports", {
     summary: "Export the current workspace's records as a JSON document",
     middleware: owners,
-    responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
+    responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -51,13 +43,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/exports",
-    tags,
+  route.get("/api/workspaces/current/exports", {
     summary: "The current workspace's exports, newest first",
     middleware: owners,
-    responses: { 200: jsonResponse(workspaceExportListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceExportListSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -67,27 +56,19 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/exports/{exportId}",
-    tags,
+  route.get("/api/workspaces/current/exports/{exportId}", {
     summary: "Download an export document",
     middleware: owners,
-    request: { params: exportParams },
-    responses: { ...download, ...errorResponses },
+    responses: { ...download },
   }),
   async (c) => streamExport(c.env, c.get("auth").workspaceId, c.req.valid("param").exportId),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/admin/workspaces/{workspaceId}/exports",
-    tags: ["admin", ...tags],
+  admin.post("/api/admin/workspaces/{workspaceId}/exports", {
     summary: "Operator: export any workspace (do this before a destructive repair)",
     middleware: operators,
-    request: { params: adminParams },
-    responses: { 201: jsonResponse(workspaceExportSchema, "Created"), ...errorResponses },
+    responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   }),
   async (c) => {
     const workspaceId = c.req.valid("param").workspaceId;
@@ -104,14 +85,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/admin/workspaces/{workspaceId}/exports/{exportId}",
-    tags: ["admin", ...tags],
+  admin.get("/api/admin/workspaces/{workspaceId}/exports/{exportId}", {
     summary: "Operator: download an export of any workspace",
     middleware: operators,
-    request: { params: adminExportParams },
-    responses: { ...download, ...errorResponses },
+    responses: { ...download },
   }),
   async (c) => {
     const { workspaceId, exportId } = c.req.valid("param");

@@ -1,16 +1,15 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { dotfilesApplyResponse, dotfilesResponse, sessionDotfilesResponse, setDotfilesBody } from "@burstflare/sdk/schemas/dotfiles";
 import { gitCloneResult, gitCredentialResponse, gitSourceSchema, setGitCredentialBody } from "@burstflare/sdk/schemas/git";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { requireUserSession } from "../../auth/guards";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
-import { requireSession } from "../../sessions/records";
+import { requireAuth } from "../../middleware/auth";
+import { pathSession } from "../../sessions/routes/path-session";
 import { runningAgent } from "../../snapshots/agent";
 import { runClone } from "../clone";
 import { deleteGitCredential, getGitCredential, setGitCredential, userInWorkspace } from "../credentials";
@@ -18,30 +17,23 @@ import { applyDotfiles, getUserDotfiles } from "../dotfiles";
 import { deleteUserDotfiles, findSessionDotfilesRun, upsertUserDotfiles } from "../git-account-repo";
 
 /** The user's git token (stored sealed, never answered) and cloning a session's repository again. */
-const router = createRouter();
-const tags = ["git"];
+const { router, route } = apiRouter(["git"]);
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/me/git-credential",
-    tags,
+  route.get("/api/me/git-credential", {
     summary: "Which git host your stored token is offered to (never the token)",
     middleware: [requireAuth] as const,
-    responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
+    responses: { 200: jsonResponse(gitCredentialResponse) },
   }),
   async (c) => c.json({ credential: await getGitCredential(c.env, c.get("auth").userId) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/me/git-credential",
-    tags,
+  route.post("/api/me/git-credential", {
     summary: "Store your git token for one host, sealed; your sessions offer it to git through a credential helper",
     middleware: [requireAuth, requireUserSession] as const,
     request: jsonBody(setGitCredentialBody),
-    responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
+    responses: { 200: jsonResponse(gitCredentialResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -53,13 +45,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/me/git-credential",
-    tags,
+  route.delete("/api/me/git-credential", {
     summary: "Forget your git token (sessions started from now on no longer offer it)",
     middleware: [requireAuth, requireUserSession] as const,
-    responses: { 200: jsonResponse(gitCredentialResponse), ...errorResponses },
+    responses: { 200: jsonResponse(gitCredentialResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -71,18 +60,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/git/clone",
-    tags,
+  route.post("/api/sessions/{sessionId}/git/clone", {
     summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }), ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
-    responses: { 200: jsonResponse(gitCloneResult), ...errorResponses, 409: errorResponses[400] },
+    middleware: permitted("runtime.access"),
+    request: { ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
+    responses: { 200: jsonResponse(gitCloneResult), 409: errorResponses[400] },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     const source = c.req.valid("json").git ?? row.config.manifest.git;
     if (!source) throw new ApiError("validation_failed", "this session has no repository; pass git: {url, ref}");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
@@ -92,13 +77,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/me/dotfiles",
-    tags,
+  route.get("/api/me/dotfiles", {
     summary: "Your dotfiles repository, cloned on the first start of each of your sessions",
     middleware: [requireAuth] as const,
-    responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
+    responses: { 200: jsonResponse(dotfilesResponse) },
   }),
   async (c) => {
     const d = await getUserDotfiles(c.env, c.get("auth").userId);
@@ -107,14 +89,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/me/dotfiles",
-    tags,
+  route.post("/api/me/dotfiles", {
     summary: "Set your dotfiles repository (sessions started from now on apply it at their first start)",
     middleware: [requireAuth, requireUserSession] as const,
     request: jsonBody(setDotfilesBody),
-    responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
+    responses: { 200: jsonResponse(dotfilesResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -127,13 +106,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/me/dotfiles",
-    tags,
+  route.delete("/api/me/dotfiles", {
     summary: "Stop applying dotfiles to new sessions",
     middleware: [requireAuth, requireUserSession] as const,
-    responses: { 200: jsonResponse(dotfilesResponse), ...errorResponses },
+    responses: { 200: jsonResponse(dotfilesResponse) },
   }),
   async (c) => {
     await deleteUserDotfiles(dbOf(c.env), c.get("auth").userId);
@@ -142,36 +118,27 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/dotfiles",
-    tags,
+  route.get("/api/sessions/{sessionId}/dotfiles", {
     summary: "The last dotfiles run of a session: status and the tail of its output",
     // Install output is the owner's environment at work: those who may use the runtime, not viewers.
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }) },
-    responses: { 200: jsonResponse(sessionDotfilesResponse), ...errorResponses },
+    middleware: permitted("runtime.access"),
+    responses: { 200: jsonResponse(sessionDotfilesResponse) },
   }),
   async (c) => {
-    const row = await requireSession(c.env, c.get("auth").workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     const run = await findSessionDotfilesRun(dbOf(c.env), row.id);
     return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/dotfiles/apply",
-    tags,
+  route.post("/api/sessions/{sessionId}/dotfiles/apply", {
     summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }) },
-    responses: { 200: jsonResponse(dotfilesApplyResponse), ...errorResponses, 409: errorResponses[400] },
+    middleware: permitted("runtime.access"),
+    responses: { 200: jsonResponse(dotfilesApplyResponse), 409: errorResponses[400] },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
     const source = (await userInWorkspace(c.env, row.ownerId, row.workspaceId)) ? await getUserDotfiles(c.env, row.ownerId) : null;
     if (!source) throw new ApiError("validation_failed", "the session's owner has no dotfiles; set them with `flare dotfiles set <url>`");

@@ -2,16 +2,16 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { previewEnterURL } from "../../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../../preview/shell";
 import { VISIT_GRANT_TTL_MS, visitHolder } from "../../preview/visit-grants";
 import { credentialOf } from "../../sessions/connections";
 import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { authorizeRuntime } from "../../sessions/runtime-access";
 import { joinPorts, listeningPortsOf } from "../session-ports";
 
@@ -21,22 +21,17 @@ import { joinPorts, listeningPortsOf } from "../session-ports";
  * api/src/preview/origin.ts) with the same grant, cookie and sandbox rules as the preview;
  * share links to a port are ordinary share links with `port` set (api/src/shares/routes/shares.ts).
  */
-const router = createRouter();
+const { router, route } = apiRouter(["sessions"]);
 const portParams = z.object({ sessionId: idSchema, port: z.coerce.number().int().min(1).max(65535) });
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/ports",
-    tags: ["sessions"],
+  route.get("/api/sessions/{sessionId}/ports", {
     summary: "TCP ports listening in a running session, with the template's labels",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: z.object({ sessionId: idSchema }) },
-    responses: { 200: jsonResponse(sessionPortsResponse), ...errorResponses, 409: errorResponses[400] },
+    middleware: permitted("runtime.access"),
+    responses: { 200: jsonResponse(sessionPortsResponse), 409: errorResponses[400] },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await requireSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const { row } = await pathSession(c);
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; ports are listed for a running session`);
     const listening = await listeningPortsOf(c.env, row.id);
     return c.json({ ports: joinPorts(listening, row.config.manifest) }, 200);
@@ -44,19 +39,15 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/ports/{port}/visit",
-    tags: ["sessions"],
+  route.post("/api/sessions/{sessionId}/ports/{port}/visit", {
     summary: "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
+    middleware: permitted("runtime.access"),
     request: { params: portParams, ...jsonBody(previewVisitBody) },
-    responses: { 200: jsonResponse(previewVisitResponse), ...errorResponses },
+    responses: { 200: jsonResponse(previewVisitResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id, port } = c.req.valid("param");
-    await requireSession(c.env, auth.workspaceId, id);
+    const { auth, id } = await pathSession(c);
+    const { port } = c.req.valid("param");
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const holder = visitHolder(auth.userId, credentialOf(auth));
     const url = await previewEnterURL(c.env, id, holder, c.req.valid("json").path, expiresAt, port);

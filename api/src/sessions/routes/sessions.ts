@@ -1,5 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { errorBodySchema, idSchema } from "@burstflare/sdk/schemas/common";
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import {
   createSessionBody,
   keepAwakeBody,
@@ -14,31 +14,28 @@ import {
   sshTokenSchema,
   updateSessionBody,
 } from "@burstflare/sdk/schemas/sessions";
-import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { parseOpenSSHPublicKey } from "../../auth/ssh-keys";
 import type { AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { resolveTemplateForSession } from "../../templates/resolve";
 import { assertQuota } from "../../workspaces/quotas";
 import { credentialOf } from "../connections";
-import { getSessionById, insertSession, listSessionPage, requireSession } from "../records";
+import { getSessionById, insertSession, listSessionPage } from "../records";
 import { setStartOnIntent } from "../sessions-repo";
 import { issueSSHToken, sshUserFor } from "../ssh-tokens";
 import { sessionDORequest, sessionStub, unwrap } from "../stub";
 import { publishSessionChange, workspaceEventsStub } from "../workspace-events";
+import { pathSession } from "./path-session";
 
-const router = createRouter();
-const sessionParam = z.object({ sessionId: idSchema });
-const tags = ["sessions"];
+const { router, route } = apiRouter(["sessions"]);
 
 /** The row as D1 has it after the DO mirrored the operation (deleted rows included). */
 async function currentSession(c: Context<AppEnv>, id: string) {
@@ -48,22 +45,12 @@ async function currentSession(c: Context<AppEnv>, id: string) {
 }
 
 /** The caller and the path's `{sessionId}` session of their workspace; one they may not see answers 404. */
-async function requirePathSession(c: Context<AppEnv, string, { out: { param: { sessionId: string } } }>) {
-  const auth = c.get("auth");
-  const { sessionId: id } = c.req.valid("param");
-  const row = await requireSession(c.env, auth.workspaceId, id);
-  return { auth, id, row };
-}
-
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions",
-    tags,
+  route.post("/api/sessions", {
     summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
-    middleware: [requireAuth, requirePermission("sessions.write")] as const,
+    middleware: permitted("sessions.write"),
     request: jsonBody(createSessionBody),
-    responses: { 201: jsonResponse(sessionResponse, "Created"), ...errorResponses, 409: jsonResponse(errorBodySchema, "Name taken") },
+    responses: { 201: jsonResponse(sessionResponse, "Created"), 409: jsonResponse(errorBodySchema, "Name taken") },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -113,14 +100,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions",
-    tags,
+  route.get("/api/sessions", {
     summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    middleware: permitted("sessions.read"),
     request: { query: sessionListQuery },
-    responses: { 200: jsonResponse(sessionListResponse), ...errorResponses },
+    responses: { 200: jsonResponse(sessionListResponse) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -133,15 +117,11 @@ router.openapi(
 
 // Registered before /api/sessions/{sessionId} so "events" is never taken for a session id.
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/events",
-    tags,
+  route.get("/api/sessions/events", {
     summary: "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
+    middleware: permitted("sessions.read"),
     responses: {
       200: { description: "text/event-stream of WorkspaceSessionEvent (`event: session`; `event: reset` = refetch)" },
-      ...errorResponses,
     },
   }),
   async (c) => {
@@ -154,17 +134,13 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}",
-    tags,
+  route.get("/api/sessions/{sessionId}", {
     summary: "One session, with what keeps it awake and when it sleeps",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: sessionParam },
-    responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
+    middleware: permitted("sessions.read"),
+    responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
-    const { id, row } = await requirePathSession(c);
+    const { id, row } = await pathSession(c);
     const { record, activity } = unwrap(await sessionStub(c.env, id).describe(id));
     // describe() changes the state only when it finds the runtime lost; then the row is read again.
     const fresh = record.stateVersion === row.stateVersion ? contractView(sessionSchema, row) : await currentSession(c, id);
@@ -174,17 +150,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "patch",
-    path: "/api/sessions/{sessionId}",
-    tags,
+  route.patch("/api/sessions/{sessionId}", {
     summary: "Change the session's settings (start on intent)",
-    middleware: [requireAuth, requirePermission("sessions.write")] as const,
-    request: { params: sessionParam, ...jsonBody(updateSessionBody) },
-    responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+    middleware: permitted("sessions.write"),
+    request: jsonBody(updateSessionBody),
+    responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
-    const { id } = await requirePathSession(c);
+    const { id } = await pathSession(c);
     const { startOnIntent } = c.req.valid("json");
     await setStartOnIntent(dbOf(c.env), id, startOnIntent);
     await audit(c, { action: "session.update", targetType: "session", targetId: id, details: { startOnIntent } });
@@ -195,17 +168,13 @@ router.openapi(
 const lifecycleActions = ["start", "stop", "restart"] as const;
 for (const action of lifecycleActions) {
   router.openapi(
-    createRoute({
-      method: "post",
-      path: `/api/sessions/{sessionId}/${action}`,
-      tags,
+    route.post(`/api/sessions/{sessionId}/${action}`, {
       summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
-      middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
-      request: { params: sessionParam },
-      responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+      middleware: permitted("sessions.lifecycle"),
+      responses: { 200: jsonResponse(sessionResponse) },
     }),
     async (c) => {
-      const { auth, id } = await requirePathSession(c);
+      const { auth, id } = await pathSession(c);
       const stub = sessionStub(c.env, id);
       const actor = { userId: auth.userId };
       const result =
@@ -218,17 +187,13 @@ for (const action of lifecycleActions) {
 }
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/sessions/{sessionId}",
-    tags,
+  route.delete("/api/sessions/{sessionId}", {
     summary: "Stop (with a final snapshot) and delete the session",
-    middleware: [requireAuth, requirePermission("sessions.write")] as const,
-    request: { params: sessionParam },
-    responses: { 200: jsonResponse(sessionResponse), ...errorResponses },
+    middleware: permitted("sessions.write"),
+    responses: { 200: jsonResponse(sessionResponse) },
   }),
   async (c) => {
-    const { auth, id } = await requirePathSession(c);
+    const { auth, id } = await pathSession(c);
     unwrap(await sessionStub(c.env, id).remove(id, { userId: auth.userId }));
     await audit(c, { action: "session.delete", targetType: "session", targetId: id });
     return c.json({ session: await currentSession(c, id) }, 200);
@@ -236,17 +201,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/keep-awake",
-    tags,
+  route.post("/api/sessions/{sessionId}/keep-awake", {
     summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
-    middleware: [requireAuth, requirePermission("sessions.lifecycle")] as const,
-    request: { params: sessionParam, ...jsonBody(keepAwakeBody) },
-    responses: { 200: jsonResponse(sessionDetailResponse), ...errorResponses },
+    middleware: permitted("sessions.lifecycle"),
+    request: jsonBody(keepAwakeBody),
+    responses: { 200: jsonResponse(sessionDetailResponse) },
   }),
   async (c) => {
-    const { auth, id } = await requirePathSession(c);
+    const { auth, id } = await pathSession(c);
     const { minutes } = c.req.valid("json");
     const stub = sessionStub(c.env, id);
     unwrap(await stub.keepAwake(id, minutes, auth.userId));
@@ -257,17 +219,13 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/events",
-    tags,
+  route.get("/api/sessions/{sessionId}/events", {
     summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
-    middleware: [requireAuth, requirePermission("sessions.read")] as const,
-    request: { params: sessionParam },
-    responses: { 200: { description: "text/event-stream of SessionEvent" }, ...errorResponses },
+    middleware: permitted("sessions.read"),
+    responses: { 200: { description: "text/event-stream of SessionEvent" } },
   }),
   async (c) => {
-    const { id } = await requirePathSession(c);
+    const { id } = await pathSession(c);
     const headers = new Headers();
     const last = c.req.header("last-event-id");
     if (last) headers.set("last-event-id", last);
@@ -276,19 +234,16 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/ssh-token",
-    tags,
+  route.post("/api/sessions/{sessionId}/ssh-token", {
     summary: "A single-use, short-lived token for one SSH connection to the session",
     description:
       "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
-    middleware: [requireAuth, requirePermission("runtime.access")] as const,
-    request: { params: sessionParam, body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
-    responses: { 200: jsonResponse(sshTokenSchema), ...errorResponses },
+    middleware: permitted("runtime.access"),
+    request: { body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
+    responses: { 200: jsonResponse(sshTokenSchema) },
   }),
   async (c) => {
-    const { auth, id, row } = await requirePathSession(c);
+    const { auth, id, row } = await pathSession(c);
     const body = hasJSONBody(c) ? c.req.valid("json") : {};
     const bound = body.publicKey ? await parseOpenSSHPublicKey(body.publicKey) : null;
     const token = await issueSSHToken(

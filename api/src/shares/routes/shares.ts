@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createShareBody,
   createShareResponse,
@@ -9,16 +8,14 @@ import {
   shareListResponse,
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { closeConnectionsAfter } from "../../sessions/connections";
-import { requireSession } from "../../sessions/records";
+import { pathSession } from "../../sessions/routes/path-session";
 import { handleShareRequest, shareEnterURL } from "../gateway";
 import { assertCanManageShares, requireShare } from "../manage";
 import { listShareAccess } from "../share-access-repo";
@@ -26,26 +23,19 @@ import { insertShare, listShares, revokeShare, toShare } from "../shares-repo";
 import { hashShareToken, newShareToken } from "../tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
-const router = createRouter();
-const sessionParam = z.object({ sessionId: idSchema });
-const tags = ["shares"];
+const { router, route } = apiRouter(["shares"]);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/shares",
-    tags,
+  route.post("/api/sessions/{sessionId}/shares", {
     summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam, ...jsonBody(createShareBody) },
-    responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now"), ...errorResponses },
+    middleware: permitted("shares.manage"),
+    request: jsonBody(createShareBody),
+    responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const session = await requireSession(c.env, auth.workspaceId, id);
+    const { auth, id, row: session } = await pathSession(c);
     assertCanManageShares(auth, session);
+    const body = c.req.valid("json");
     const emails = [...new Set(body.emails ?? [])];
     if (body.scope === "people" && emails.length === 0) {
       throw new ApiError("validation_failed", "a link for named people needs at least one email");
@@ -83,38 +73,29 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/shares",
-    tags,
+  route.get("/api/sessions/{sessionId}/shares", {
     summary: "The session's share links, newest first (active, expired and revoked)",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam },
-    responses: { 200: jsonResponse(shareListResponse), ...errorResponses },
+    middleware: permitted("shares.manage"),
+    responses: { 200: jsonResponse(shareListResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
-    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
+    const { auth, id, row: session } = await pathSession(c);
+    assertCanManageShares(auth, session);
     const at = now();
     return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/sessions/{sessionId}/shares/{shareId}",
-    tags,
+  route.delete("/api/sessions/{sessionId}/shares/{shareId}", {
     summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam.extend({ shareId: idSchema }) },
-    responses: { 200: jsonResponse(shareResponse), ...errorResponses },
+    middleware: permitted("shares.manage"),
+    responses: { 200: jsonResponse(shareResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id, shareId } = c.req.valid("param");
-    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
+    const { auth, id, row: session } = await pathSession(c);
+    assertCanManageShares(auth, session);
+    const { shareId } = c.req.valid("param");
     const row = await requireShare(c.env, id, shareId);
     if (row.revokedAt === null) {
       await revokeShare(dbOf(c.env), shareId, auth.userId, now());
@@ -126,20 +107,16 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/share-access",
-    tags,
+  route.get("/api/sessions/{sessionId}/share-access", {
     summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
-    middleware: [requireAuth, requirePermission("shares.manage")] as const,
-    request: { params: sessionParam, query: shareAccessQuery },
-    responses: { 200: jsonResponse(shareAccessListResponse), ...errorResponses },
+    middleware: permitted("shares.manage"),
+    request: { query: shareAccessQuery },
+    responses: { 200: jsonResponse(shareAccessListResponse) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const { sessionId: id } = c.req.valid("param");
+    const { auth, id, row: session } = await pathSession(c);
+    assertCanManageShares(auth, session);
     const query = c.req.valid("query");
-    assertCanManageShares(auth, await requireSession(c.env, auth.workspaceId, id));
     return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);
   },
 );

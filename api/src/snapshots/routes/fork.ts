@@ -1,15 +1,12 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { forkBodySchema, forkResponseSchema } from "@burstflare/sdk/schemas/automation";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionSchema } from "@burstflare/sdk/schemas/sessions";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { notFound } from "../../lib/errors";
 import { log } from "../../lib/log";
 import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { forkSession } from "../fork-session";
@@ -21,17 +18,14 @@ import { requireSnapshotSession } from "../session-ref";
  * a snapshot of the source is taken on the spot straight into it as its restore point
  * (api/src/snapshots/fork-session.ts), and it is started; the source keeps running untouched.
  */
-const router = createRouter();
+const { router, route } = apiRouter(["automation"]);
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/fork",
-    tags: ["automation"],
+  route.post("/api/sessions/{sessionId}/fork", {
     summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
-    middleware: [requireAuth, requirePermission("snapshots.write"), requirePermission("sessions.write")],
-    request: { params: z.object({ sessionId: idSchema }), ...jsonBody(forkBodySchema) },
-    responses: { 201: jsonResponse(forkResponseSchema, "Created"), ...errorResponses, 409: errorResponses[400] },
+    middleware: permitted("snapshots.write", "sessions.write"),
+    request: jsonBody(forkBodySchema),
+    responses: { 201: jsonResponse(forkResponseSchema, "Created"), 409: errorResponses[400] },
   }),
   async (c) => {
     const started = Date.now();

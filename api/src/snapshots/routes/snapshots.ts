@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionSchema } from "@burstflare/sdk/schemas/sessions";
 import {
   createSnapshotBody,
@@ -11,16 +10,16 @@ import {
   snapshotSchema,
   workspaceSnapshotListSchema,
 } from "@burstflare/sdk/schemas/snapshots";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse, streamResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
-import { requireAuth, requirePermission } from "../../middleware/auth";
+import { requirePermission } from "../../middleware/auth";
 import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
@@ -39,16 +38,12 @@ import {
 import { requireSnapshotSession } from "../session-ref";
 import { deleteSnapshot, saveSnapshot } from "../store";
 
-const router = createRouter();
-const tags = ["snapshots"];
-const sessionParams = z.object({ sessionId: idSchema });
-const snapshotParams = z.object({ sessionId: idSchema, snapshotId: idSchema });
-const conflict = { 409: errorResponses[400] };
-const read = [requireAuth, requirePermission("snapshots.read")];
-const write = [requireAuth, requirePermission("snapshots.write")];
+const { router, route } = apiRouter(["snapshots"]);
+const read = permitted("snapshots.read");
+const write = permitted("snapshots.write");
 // The archive is the session's files, which only runtime access reads: tools write tokens from the
 // environment to disk (~/.npmrc, credential stores, shell history). Viewers list snapshots only.
-const download = [requireAuth, requirePermission("snapshots.read"), requirePermission("runtime.access")];
+const download = permitted("snapshots.read", "runtime.access");
 
 /** A live session of the caller's workspace and one of its snapshots; either missing answers 404. */
 async function requireSessionSnapshot(env: AppBindings, workspaceId: string, params: { sessionId: string; snapshotId: string }) {
@@ -59,14 +54,10 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
 }
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/snapshots",
-    tags,
+  route.get("/api/sessions/{sessionId}/snapshots", {
     summary: "List a session's snapshots, newest first",
     middleware: read,
-    request: { params: sessionParams },
-    responses: { 200: jsonResponse(snapshotListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(snapshotListSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -77,14 +68,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/snapshots",
-    tags,
+  route.post("/api/sessions/{sessionId}/snapshots", {
     summary: "Save a manual snapshot of a running session's persisted paths",
     middleware: write,
-    request: { params: sessionParams, ...jsonBody(createSnapshotBody) },
-    responses: { 201: jsonResponse(snapshotSchema, "Created"), ...errorResponses, ...conflict },
+    request: jsonBody(createSnapshotBody),
+    responses: { 201: jsonResponse(snapshotSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -105,14 +93,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}",
-    tags,
+  route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "One snapshot",
     middleware: read,
-    request: { params: snapshotParams },
-    responses: { 200: jsonResponse(snapshotSchema), ...errorResponses },
+    responses: { 200: jsonResponse(snapshotSchema) },
   }),
   async (c) => {
     const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
@@ -122,10 +106,7 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/restore",
-    tags,
+  route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
     summary: "Restore a snapshot into the session",
     description:
       "A running session first saves its current files as a `safety` snapshot, then a verified copy of the chosen snapshot becomes " +
@@ -133,8 +114,7 @@ router.openapi(
       "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
       "the previous restore point stays in the list, so `safety` is that snapshot.",
     middleware: write,
-    request: { params: snapshotParams },
-    responses: { 200: jsonResponse(restoreSnapshotResult), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(restoreSnapshotResult), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -170,14 +150,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}",
-    tags,
+  route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
     summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
     middleware: write,
-    request: { params: snapshotParams },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -190,14 +166,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/content",
-    tags,
+  route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
     summary: "Download a snapshot archive (tar.gz), streamed from storage",
     middleware: download,
-    request: { params: snapshotParams },
-    responses: { 200: { description: "tar.gz archive", content: { "application/gzip": { schema: z.string() } } }, ...errorResponses },
+    responses: { 200: streamResponse("application/gzip", "tar.gz archive") },
   }),
   async (c) => {
     const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
@@ -218,17 +190,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session",
-    tags,
+  route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session whose first start restores this snapshot",
     description:
       "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
       "as its restore point. With `start` (default true) it is started at once.",
     middleware: [...write, requirePermission("sessions.write")],
-    request: { params: snapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
-    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
+    request: jsonBody(restoreIntoNewSessionBody),
+    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {
     const { snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
@@ -263,16 +232,11 @@ async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotReco
   return { session: contractView(sessionSchema, row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
 }
 
-const workspaceSnapshotParams = z.object({ snapshotId: idSchema });
-
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/snapshots",
-    tags,
+  route.get("/api/snapshots", {
     summary: "Every snapshot of the workspace, those of deleted sessions included (newest first)",
     middleware: read,
-    responses: { 200: jsonResponse(workspaceSnapshotListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSnapshotListSchema) },
   }),
   async (c) => {
     const records = await listWorkspaceSnapshots(c.env, c.get("auth").workspaceId);
@@ -290,14 +254,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/snapshots/{snapshotId}/new-session",
-    tags,
+  route.post("/api/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
     middleware: [...write, requirePermission("sessions.write")],
-    request: { params: workspaceSnapshotParams, ...jsonBody(restoreIntoNewSessionBody) },
-    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...errorResponses, ...conflict },
+    request: jsonBody(restoreIntoNewSessionBody),
+    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
   async (c) => {
     const snapshot = await getWorkspaceSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param").snapshotId);

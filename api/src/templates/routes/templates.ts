@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   createTemplateBody,
   createVersionBody,
@@ -11,14 +10,15 @@ import {
   templateVersionSchema,
   uploadGrantSchema,
 } from "@burstflare/sdk/schemas/templates";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
 import { deleteTemplate } from "../delete";
 import { createGrant } from "../grants";
@@ -26,25 +26,25 @@ import { promoteVersion, rollback } from "../releases";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../store";
 import { insertTemplate, insertVersion, setTemplateArchived } from "../templates-repo";
 
-const router = createRouter();
-const tags = ["templates"];
-const templateParams = z.object({ templateId: idSchema });
-const versionParams = z.object({ templateId: idSchema, versionId: idSchema });
-const conflict = { 409: errorResponses[400] };
-const read = [requireAuth, requirePermission("templates.read")];
-const write = [requireAuth, requirePermission("templates.write")];
+const { router, route } = apiRouter(["templates"]);
+const read = permitted("templates.read");
+const write = permitted("templates.write");
 const okSchema = z.object({ ok: z.literal(true) });
 
 const isUniqueViolation = (err: unknown) => String(err).includes("UNIQUE constraint failed");
 
+/** The template the path names (`{templateId}`), as the caller's workspace sees it; `write` refuses built-ins. */
+async function pathTemplate(c: Context<AppEnv, string, { out: { param: { templateId: string } } }>, opts: { write?: boolean } = {}) {
+  const auth = c.get("auth");
+  const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, opts);
+  return { auth, row };
+}
+
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/templates",
-    tags,
+  route.get("/api/templates", {
     summary: "Templates of the current workspace plus the built-in ones",
     middleware: read,
-    responses: { 200: jsonResponse(templateListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(templateListSchema) },
   }),
   async (c) => {
     const rows = await listTemplates(c.env, c.get("auth").workspaceId);
@@ -53,14 +53,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates",
-    tags,
+  route.post("/api/templates", {
     summary: "Create a template (names are unique per workspace)",
     middleware: write,
     request: jsonBody(createTemplateBody),
-    responses: { 201: jsonResponse(templateSchema, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(templateSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -84,35 +81,26 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/templates/{templateId}",
-    tags,
+  route.get("/api/templates/{templateId}", {
     summary: "A template with its versions, release history, build summary and storage used",
     middleware: read,
-    request: { params: templateParams },
-    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses },
+    responses: { 200: jsonResponse(templateDetailSchema) },
   }),
   async (c) => {
-    const row = await loadTemplate(c.env, c.get("auth").workspaceId, c.req.valid("param").templateId);
+    const { row } = await pathTemplate(c);
     return c.json(await templateDetail(c.env, row), 200);
   },
 );
 
 for (const action of ["archive", "restore"] as const) {
   router.openapi(
-    createRoute({
-      method: "post",
-      path: `/api/templates/{templateId}/${action}`,
-      tags,
+    route.post(`/api/templates/{templateId}/${action}`, {
       summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
       middleware: write,
-      request: { params: templateParams },
-      responses: { 200: jsonResponse(templateSchema), ...errorResponses, ...conflict },
+      responses: { 200: jsonResponse(templateSchema), ...conflict },
     }),
     async (c) => {
-      const auth = c.get("auth");
-      const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+      const { auth, row } = await pathTemplate(c, { write: true });
       const archived = row.archived;
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
       if (action === "restore" && !archived) throw new ApiError("invalid_state", "template is not archived");
@@ -125,18 +113,13 @@ for (const action of ["archive", "restore"] as const) {
 }
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/templates/{templateId}",
-    tags,
+  route.delete("/api/templates/{templateId}", {
     summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
     middleware: write,
-    request: { params: templateParams },
-    responses: { 200: jsonResponse(okSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(okSchema), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { row } = await pathTemplate(c, { write: true });
     const removed = await deleteTemplate(c.env, row);
     await audit(c, { action: "template.delete", targetType: "template", targetId: row.id, details: { name: row.name, ...removed } });
     return c.json({ ok: true as const }, 200);
@@ -144,18 +127,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/versions",
-    tags,
+  route.post("/api/templates/{templateId}/versions", {
     summary: "Create an immutable version and get a short-lived grant to upload its bundle",
     middleware: write,
-    request: { params: templateParams, ...jsonBody(createVersionBody) },
-    responses: { 201: jsonResponse(createVersionResponse, "Created"), ...errorResponses, ...conflict },
+    request: jsonBody(createVersionBody),
+    responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { auth, row } = await pathTemplate(c, { write: true });
     if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
     const body = c.req.valid("json");
     const versionId = newId("tpv");
@@ -191,14 +170,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/templates/{templateId}/versions/{versionId}",
-    tags,
+  route.get("/api/templates/{templateId}/versions/{versionId}", {
     summary: "One template version",
     middleware: read,
-    request: { params: versionParams },
-    responses: { 200: jsonResponse(templateVersionSchema), ...errorResponses },
+    responses: { 200: jsonResponse(templateVersionSchema) },
   }),
   async (c) => {
     const { templateId: id, versionId } = c.req.valid("param");
@@ -208,14 +183,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/versions/{versionId}/upload-grant",
-    tags,
+  route.post("/api/templates/{templateId}/versions/{versionId}/upload-grant", {
     summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
     middleware: write,
-    request: { params: versionParams },
-    responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...errorResponses, ...conflict },
+    responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -234,18 +205,14 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/promote",
-    tags,
+  route.post("/api/templates/{templateId}/promote", {
     summary: "Promote a version with a succeeded build; new sessions start from it",
     middleware: write,
-    request: { params: templateParams, ...jsonBody(promoteBody) },
-    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses, ...conflict },
+    request: jsonBody(promoteBody),
+    responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { auth, row } = await pathTemplate(c, { write: true });
     const { versionId } = c.req.valid("json");
     await loadVersion(c.env, row, versionId);
     await promoteVersion(c.env, row.id, versionId, auth.userId);
@@ -255,18 +222,13 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/templates/{templateId}/rollback",
-    tags,
+  route.post("/api/templates/{templateId}/rollback", {
     summary: "Re-promote the release before the current one",
     middleware: write,
-    request: { params: templateParams },
-    responses: { 200: jsonResponse(templateDetailSchema), ...errorResponses, ...conflict },
+    responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const row = await loadTemplate(c.env, auth.workspaceId, c.req.valid("param").templateId, { write: true });
+    const { auth, row } = await pathTemplate(c, { write: true });
     const target = await rollback(c.env, row.id, auth.userId);
     await audit(c, {
       action: "template.rollback",

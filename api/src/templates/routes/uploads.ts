@@ -1,15 +1,12 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { uploadResultSchema } from "@burstflare/sdk/schemas/templates";
-import { createRoute, z } from "@hono/zod-openapi";
 import { deleteBuild, insertBuildStatement } from "../../builds/builds-repo";
 import { enqueueBuild, newBuildId } from "../../builds/store";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { requireAuth, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
 import { claimGrant, releaseGrant } from "../grants";
 import { bundleKey } from "../keys";
@@ -17,21 +14,16 @@ import { loadTemplate, loadVersion } from "../store";
 import { markVersionUploadedStatement, templateIdOfVersion } from "../templates-repo";
 import { receiveBundle } from "../upload";
 
-const router = createRouter();
+const { router, route } = apiRouter(["templates"]);
 
 router.openapi(
-  createRoute({
-    method: "put",
-    path: "/api/uploads/{grantId}",
-    tags: ["templates"],
+  route.put("/api/uploads/{grantId}", {
     summary: "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",
     description:
       "The body is the raw gzip'd tar with a content-length. Unsafe archives (absolute paths, `..`, links out of the tree, too many files, decompression bombs, non-gzip) are refused with 422 unsafe_archive and nothing is kept.",
-    middleware: [requireAuth, requirePermission("templates.write")],
-    request: { params: z.object({ grantId: idSchema }) },
+    middleware: permitted("templates.write"),
     responses: {
       201: jsonResponse(uploadResultSchema, "Uploaded; build queued"),
-      ...errorResponses,
       410: errorResponses[404],
       413: errorResponses[400],
       422: errorResponses[400],

@@ -1,4 +1,4 @@
-import { errorBodySchema, idSchema } from "@burstflare/sdk/schemas/common";
+import { errorBodySchema } from "@burstflare/sdk/schemas/common";
 import {
   acceptedInviteSchema,
   acceptInviteBody,
@@ -7,38 +7,31 @@ import {
   inviteListSchema,
   inviteSchema,
 } from "@burstflare/sdk/schemas/workspaces";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { acceptInviteCode, createInvite, listInvites, revokeInvite } from "../invites";
 import { setCurrentWorkspace, toWorkspace } from "../store";
-import { guard, signedIn } from "./guard";
+import { signedIn } from "./guard";
 
-const router = createRouter();
-const tags = ["invites"];
+const { router, route } = apiRouter(["invites"]);
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/invites",
-    tags,
+  route.get("/api/workspaces/current/invites", {
     summary: "Invites of the current workspace (codes are never shown again)",
-    middleware: guard("invites.manage"),
-    responses: { 200: jsonResponse(inviteListSchema), ...errorResponses },
+    middleware: permitted("invites.manage"),
+    responses: { 200: jsonResponse(inviteListSchema) },
   }),
   async (c) => c.json({ invites: await listInvites(c.env, c.get("auth").workspaceId) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/invites",
-    tags,
+  route.post("/api/workspaces/current/invites", {
     summary: "Create a single-use invite code, optionally bound to an email",
-    middleware: guard("invites.manage"),
+    middleware: permitted("invites.manage"),
     request: jsonBody(createInviteBody),
-    responses: { 201: jsonResponse(createdInviteSchema), ...errorResponses },
+    responses: { 201: jsonResponse(createdInviteSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -62,14 +55,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/workspaces/current/invites/{inviteId}",
-    tags,
+  route.delete("/api/workspaces/current/invites/{inviteId}", {
     summary: "Revoke an unused invite",
-    middleware: guard("invites.manage"),
-    request: { params: z.object({ inviteId: idSchema }) },
-    responses: { 200: jsonResponse(z.object({ invite: inviteSchema })), ...errorResponses },
+    middleware: permitted("invites.manage"),
+    responses: { 200: jsonResponse(z.object({ invite: inviteSchema })) },
   }),
   async (c) => {
     const { inviteId: id } = c.req.valid("param");
@@ -80,16 +69,12 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/invites/accept",
-    tags,
+  route.post("/api/workspaces/invites/accept", {
     summary: "Join a workspace with an invite code; it becomes the current workspace",
     middleware: signedIn(),
     request: jsonBody(acceptInviteBody),
     responses: {
       200: jsonResponse(acceptedInviteSchema),
-      ...errorResponses,
       409: jsonResponse(errorBodySchema, "Already a member"),
       410: jsonResponse(errorBodySchema, "Expired, used or revoked"),
     },

@@ -1,40 +1,30 @@
 import { can } from "@burstflare/sdk/permissions";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import { changeRoleBody, memberListSchema, memberSchema } from "@burstflare/sdk/schemas/workspaces";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
 import { changeRole, listMembers, removeMember } from "../members";
-import { guard } from "./guard";
 
-const router = createRouter();
-const tags = ["members"];
-const userParam = z.object({ userId: idSchema });
+const { router, route } = apiRouter(["members"]);
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/members",
-    tags,
+  route.get("/api/workspaces/current/members", {
     summary: "Members of the current workspace",
-    middleware: guard("members.read"),
-    responses: { 200: jsonResponse(memberListSchema), ...errorResponses },
+    middleware: permitted("members.read"),
+    responses: { 200: jsonResponse(memberListSchema) },
   }),
   async (c) => c.json({ members: await listMembers(c.env, c.get("auth").workspaceId) }, 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "patch",
-    path: "/api/workspaces/current/members/{userId}",
-    tags,
+  route.patch("/api/workspaces/current/members/{userId}", {
     summary: "Change a member's role",
-    middleware: guard("members.manage"),
-    request: { params: userParam, ...jsonBody(changeRoleBody) },
-    responses: { 200: jsonResponse(z.object({ member: memberSchema })), ...errorResponses },
+    middleware: permitted("members.manage"),
+    request: jsonBody(changeRoleBody),
+    responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -64,14 +54,10 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/workspaces/current/members/{userId}",
-    tags,
+  route.delete("/api/workspaces/current/members/{userId}", {
     summary: "Remove a member from the current workspace",
-    middleware: guard("members.manage"),
-    request: { params: userParam },
-    responses: { 200: jsonResponse(z.object({ member: memberSchema })), ...errorResponses },
+    middleware: permitted("members.manage"),
+    responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
   }),
   async (c) => {
     const auth = c.get("auth");

@@ -1,5 +1,4 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import { idSchema } from "@burstflare/sdk/schemas/common";
 import {
   ownedWorkspaceLimitBody,
   ownedWorkspaceLimitSchema,
@@ -12,22 +11,21 @@ import {
   quotaOverridesBody,
   setPlanBody,
 } from "@burstflare/sdk/schemas/workspaces";
-import { createRoute, z } from "@hono/zod-openapi";
 import { setMaxOwnedWorkspaces } from "../../auth/users-repo";
 import type { AppBindings } from "../../env";
-import { createRouter } from "../../lib/app";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted, routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { currentUsage, getOverrides } from "../quotas";
 import { saveQuotaOverrides } from "../quotas-repo";
 import { maxOwnedWorkspaces } from "../store";
 import { findLivePlan, setPlan } from "../workspaces-repo";
-import { guard, operatorOnly } from "./guard";
+import { operatorOnly } from "./guard";
 
-const router = createRouter();
-const tags = ["plan"];
+const { router, route } = apiRouter(["plan"]);
+const admin = routes(["admin"]);
 
 async function planInfo(env: AppBindings, workspaceId: string): Promise<PlanInfo> {
   const stored = await findLivePlan(dbOf(env), workspaceId);
@@ -47,13 +45,10 @@ async function applyOverrides(env: AppBindings, workspaceId: string, setBy: stri
 }
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/plan",
-    tags,
+  route.get("/api/workspaces/current/plan", {
     summary: "The current workspace's plan, effective limits and current use",
-    middleware: guard("plan.read"),
-    responses: { 200: jsonResponse(planSchema), ...errorResponses },
+    middleware: permitted("plan.read"),
+    responses: { 200: jsonResponse(planSchema) },
   }),
   async (c) => c.json(await planInfo(c.env, c.get("auth").workspaceId), 200),
 );
@@ -67,14 +62,11 @@ const planRoutes = [
 
 for (const { path, byId } of planRoutes) {
   router.openapi(
-    createRoute({
-      method: "put",
-      path,
-      tags: ["admin"],
+    admin.put(path, {
       summary: byId ? "Change a workspace's plan (operators)" : "Change the current workspace's plan (operators)",
       middleware: operatorOnly(),
-      request: { ...(byId ? { params: z.object({ workspaceId: idSchema }) } : {}), ...jsonBody(setPlanBody) },
-      responses: { 200: jsonResponse(planSchema), ...errorResponses },
+      request: jsonBody(setPlanBody),
+      responses: { 200: jsonResponse(planSchema) },
     }),
     async (c) => {
       const workspaceId = byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
@@ -94,14 +86,11 @@ for (const { path, byId } of planRoutes) {
 }
 
 router.openapi(
-  createRoute({
-    method: "put",
-    path: "/api/admin/users/{userId}/workspace-limit",
-    tags: ["admin"],
+  admin.put("/api/admin/users/{userId}/workspace-limit", {
     summary: "Set (number) or clear (null) how many workspaces a user may own (operators)",
     middleware: operatorOnly(),
-    request: { params: z.object({ userId: idSchema }), ...jsonBody(ownedWorkspaceLimitBody) },
-    responses: { 200: jsonResponse(ownedWorkspaceLimitSchema), ...errorResponses },
+    request: jsonBody(ownedWorkspaceLimitBody),
+    responses: { 200: jsonResponse(ownedWorkspaceLimitSchema) },
   }),
   async (c) => {
     const { userId: id } = c.req.valid("param");
@@ -125,32 +114,24 @@ const overrideRoutes = [
 ] as const;
 
 for (const { path, byId } of overrideRoutes) {
-  const params = byId ? { params: z.object({ workspaceId: idSchema }) } : {};
   const target = (c: { get: (k: "auth") => { workspaceId: string }; req: { param: (k: string) => string | undefined } }) =>
     byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
 
   router.openapi(
-    createRoute({
-      method: "get",
-      path,
-      tags: ["admin"],
+    admin.get(path, {
       summary: byId ? "A workspace's plan, limits and overrides (operators)" : "The current workspace's quota overrides (operators)",
       middleware: operatorOnly(),
-      request: params,
-      responses: { 200: jsonResponse(planSchema), ...errorResponses },
+      responses: { 200: jsonResponse(planSchema) },
     }),
     async (c) => c.json(await planInfo(c.env, target(c)), 200),
   );
 
   router.openapi(
-    createRoute({
-      method: "put",
-      path,
-      tags: ["admin"],
+    admin.put(path, {
       summary: "Set (number) or clear (null) quota overrides (operators)",
       middleware: operatorOnly(),
-      request: { ...params, ...jsonBody(quotaOverridesBody) },
-      responses: { 200: jsonResponse(planSchema), ...errorResponses },
+      request: jsonBody(quotaOverridesBody),
+      responses: { 200: jsonResponse(planSchema) },
     }),
     async (c) => {
       const workspaceId = target(c);

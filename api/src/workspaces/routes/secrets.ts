@@ -1,30 +1,25 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { putSecretBody, secretListSchema, secretSchema, storedSecretNameSchema } from "@burstflare/sdk/schemas/workspaces";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { sealSecret } from "../secrets";
 import { countSecrets, deleteSecret, findSecretCreatedAt, listSecretInfo, upsertSecret } from "../secrets-repo";
-import { guard } from "./guard";
 
-const router = createRouter();
-const tags = ["secrets"];
+const { router, route } = apiRouter(["secrets"]);
 
 /** A workspace may hold this many secrets; they all travel in every runtime's environment. */
 const MAX_SECRETS = 100;
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/secrets",
-    tags,
+  route.get("/api/workspaces/current/secrets", {
     summary: "Secret names and timestamps; values are never returned",
-    middleware: guard("secrets.read"),
-    responses: { 200: jsonResponse(secretListSchema), ...errorResponses },
+    middleware: permitted("secrets.read"),
+    responses: { 200: jsonResponse(secretListSchema) },
   }),
   async (c) => {
     return c.json({ secrets: await listSecretInfo(dbOf(c.env), c.get("auth").workspaceId) }, 200);
@@ -32,14 +27,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "put",
-    path: "/api/workspaces/current/secrets",
-    tags,
+  route.put("/api/workspaces/current/secrets", {
     summary: "Set a secret (encrypted at rest, delivered to runtimes as an environment variable)",
-    middleware: guard("secrets.write"),
+    middleware: permitted("secrets.write"),
     request: jsonBody(putSecretBody),
-    responses: { 200: jsonResponse(z.object({ secret: secretSchema })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ secret: secretSchema })) },
   }),
   async (c) => {
     const { workspaceId } = c.get("auth");
@@ -67,14 +59,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/workspaces/current/secrets/{name}",
-    tags,
+  route.delete("/api/workspaces/current/secrets/{name}", {
     summary: "Delete a secret",
-    middleware: guard("secrets.write"),
+    middleware: permitted("secrets.write"),
     request: { params: z.object({ name: storedSecretNameSchema }) },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })) },
   }),
   async (c) => {
     const { name } = c.req.valid("param");

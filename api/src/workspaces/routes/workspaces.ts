@@ -7,11 +7,13 @@ import {
   workspaceListSchema,
   workspaceSettingsSchema,
 } from "@burstflare/sdk/schemas/workspaces";
-import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/app";
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
@@ -26,20 +28,27 @@ import {
   toWorkspace,
 } from "../store";
 import { renameWorkspace } from "../workspaces-repo";
-import { guard, signedIn } from "./guard";
+import { signedIn } from "./guard";
 
-const router = createRouter();
-const tags = ["workspaces"];
+const { router, route } = apiRouter(["workspaces"]);
 const okSchema = z.object({ ok: z.literal(true) });
 
+/** The caller's current workspace; not found once they are no longer a member. */
+function currentWorkspace(c: Context<AppEnv>) {
+  const auth = c.get("auth");
+  return getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+}
+
+/** What the routes about the current workspace's settings answer. */
+async function currentSettings(c: Context<AppEnv>) {
+  return { workspace: toWorkspace(await currentWorkspace(c), c.get("auth").workspaceId) };
+}
+
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces",
-    tags,
+  route.get("/api/workspaces", {
     summary: "Workspaces I belong to, with my role",
     middleware: signedIn(),
-    responses: { 200: jsonResponse(workspaceListSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceListSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -49,14 +58,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces",
-    tags,
+  route.post("/api/workspaces", {
     summary: "Create a workspace; the caller becomes its owner",
     middleware: signedIn(),
     request: jsonBody(createWorkspaceBody),
-    responses: { 201: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 201: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -69,14 +75,11 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/auth/switch-workspace",
-    tags,
+  route.post("/api/auth/switch-workspace", {
     summary: "Make another of my workspaces the current one for this sign-in",
     middleware: signedIn(),
     request: jsonBody(switchWorkspaceBody),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -91,35 +94,25 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/workspaces/current/settings",
-    tags,
+  route.get("/api/workspaces/current/settings", {
     summary: "The current workspace",
-    middleware: guard("workspace.read"),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    middleware: permitted("workspace.read"),
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
-  async (c) => {
-    const auth = c.get("auth");
-    const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 200);
-  },
+  async (c) => c.json(await currentSettings(c), 200),
 );
 
 router.openapi(
-  createRoute({
-    method: "patch",
-    path: "/api/workspaces/current/settings",
-    tags,
+  route.patch("/api/workspaces/current/settings", {
     summary: "Rename the current workspace",
-    middleware: guard("workspace.update"),
+    middleware: permitted("workspace.update"),
     request: jsonBody(updateSettingsBody),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
     const { name } = c.req.valid("json");
-    const before = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const before = await currentWorkspace(c);
     await renameWorkspace(dbOf(c.env), auth.workspaceId, name, now());
     await audit(c, {
       action: "workspace.rename",
@@ -132,40 +125,33 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/transfer",
-    tags,
+  route.post("/api/workspaces/current/transfer", {
     summary: "Make another member the owner; the caller stays on as admin",
-    middleware: guard("workspace.transfer"),
+    middleware: permitted("workspace.transfer"),
     request: jsonBody(transferOwnershipBody),
-    responses: { 200: jsonResponse(workspaceSettingsSchema), ...errorResponses },
+    responses: { 200: jsonResponse(workspaceSettingsSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
     const { userId } = c.req.valid("json");
-    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const ws = await currentWorkspace(c);
     await getMember(c.env, auth.workspaceId, userId);
     if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
     await transferOwnership(c.env, auth.workspaceId, auth.userId, userId);
     await audit(c, { action: "workspace.transfer", targetType: "user", targetId: userId, details: { from: auth.userId } });
-    const row = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
-    return c.json({ workspace: toWorkspace(row, auth.workspaceId) }, 200);
+    return c.json(await currentSettings(c), 200);
   },
 );
 
 router.openapi(
-  createRoute({
-    method: "post",
-    path: "/api/workspaces/current/leave",
-    tags,
+  route.post("/api/workspaces/current/leave", {
     summary: "Leave the current workspace (not the last owner, not a personal workspace)",
-    middleware: guard("workspace.leave"),
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    middleware: permitted("workspace.leave"),
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
     const auth = c.get("auth");
-    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const ws = await currentWorkspace(c);
     if (ws.personal && ws.ownerId === auth.userId) throw new ApiError("invalid_state", "you cannot leave your personal workspace");
     await removeMember(c.env, auth.workspaceId, { userId: auth.userId, role: auth.role }, auth.userId);
     await audit(c, { action: "workspace.leave", targetType: "user", targetId: auth.userId });
@@ -176,17 +162,13 @@ router.openapi(
 );
 
 router.openapi(
-  createRoute({
-    method: "delete",
-    path: "/api/workspaces/current",
-    tags,
+  route.delete("/api/workspaces/current", {
     summary: "Delete the current workspace and everything in it (owner only)",
-    middleware: guard("workspace.delete"),
-    responses: { 200: jsonResponse(okSchema), ...errorResponses },
+    middleware: permitted("workspace.delete"),
+    responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const ws = await getWorkspaceFor(c.env, auth.userId, auth.workspaceId);
+    const ws = await currentWorkspace(c);
     if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot be deleted");
     // Audited first: once deleted, the workspace's rows stop resolving.
     await audit(c, { action: "workspace.delete", targetType: "workspace", targetId: ws.id, details: { name: ws.name } });
