@@ -1,7 +1,7 @@
 import type { Action } from "@burstflare/sdk/permissions";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
-import { requireAuth, requirePermission } from "../middleware/auth";
+import { requireAuth, requireOperator, requirePermission } from "../middleware/auth";
 import { createRouter } from "./app";
 import { errorResponses } from "./openapi";
 
@@ -49,6 +49,12 @@ export function apiRouter(tags: string[]) {
 export function permitted(...actions: Action[]) {
   return [requireAuth, ...actions.map((action) => requirePermission(action))];
 }
+
+/** Route middleware for routes about the signed-in user rather than a workspace resource (list mine, switch, accept). */
+export const signedIn = () => [requireAuth];
+
+/** Route middleware: signed in as a proven operator. */
+export const operatorOnly = () => [requireAuth, requireOperator];
 
 /** Path parameters that are all ids, `{sessionId}/…/{snapshotId}`, in the order the path names them. */
 function idParams<K extends string>(...names: K[]) {

@@ -39,7 +39,9 @@ function fieldOf(name: string, schema: z.ZodType, spec: RowSpec<string>): Field 
 /**
  * The parser of a table row into a record described by `record` (a contract schema, or a
  * record's own): one source for the columns, their types and the field order, so a repository
- * does not restate the contract twice (once as columns, once as a mapping).
+ * does not restate the contract twice (once as columns, once as a mapping). Stored values are parsed
+ * with the contract's own field schemas: tightening a contract field (a max length, a trim) applies
+ * to rows already stored, so such a change needs a migration of those rows first.
  */
 export function rowOf<T extends z.ZodObject>(record: T, spec: RowSpec<keyof T["shape"] & string> = {}): z.ZodType<z.output<T>> {
   const fields = Object.entries(record.shape as Record<string, z.ZodType>).map(([name, schema]) => fieldOf(name, schema, spec));
@@ -49,7 +51,7 @@ export function rowOf<T extends z.ZodObject>(record: T, spec: RowSpec<keyof T["s
 }
 
 /** A record kept with epoch-ms times where the contract `T` has ISO strings (the fields `K`). */
-export type WithEpochTimes<T extends z.ZodObject, K extends keyof z.output<T>> = {
+type WithEpochTimes<T extends z.ZodObject, K extends keyof z.output<T>> = {
   [F in keyof z.output<T>]: F extends K ? number | null : z.output<T>[F];
 };
 

@@ -13,23 +13,22 @@ import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "@hono/zod-openapi";
 import { getBuild, requeueBuild } from "../../builds/store";
 import { audit } from "../../lib/audit";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter } from "../../lib/route";
+import { conflict, errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { apiRouter, operatorOnly } from "../../lib/route";
 import { hasJSONBody } from "../../lib/validate";
 import { contractView } from "../../lib/view";
-import { requireAuth, requireOperator } from "../../middleware/auth";
 import { runReconcile } from "../../reconcile/run";
 import { listDeleted } from "../deleted";
 import { buildReport } from "../report";
 import { restoreDeleted } from "../restore";
 
 const { router, route } = apiRouter(["admin"]);
-const conflict = { 409: errorResponses[400], 410: errorResponses[400] };
+const conflictOrGone = { ...conflict, 410: errorResponses[400] };
 
 router.openapi(
   route.get("/api/admin/report", {
     summary: "Operators: fleet health across all workspaces (dead-lettered and stuck builds, sessions, grants, totals, failures)",
-    middleware: [requireAuth, requireOperator] as const,
+    middleware: operatorOnly(),
     responses: { 200: jsonResponse(adminReportSchema) },
   }),
   async (c) => c.json(await buildReport(c.env), 200),
@@ -38,7 +37,7 @@ router.openapi(
 router.openapi(
   route.post("/api/admin/reconcile", {
     summary: "Operators: run the reconcile pass now; `?preview=1` or `{ preview: true }` returns the planned actions and changes nothing",
-    middleware: [requireAuth, requireOperator] as const,
+    middleware: operatorOnly(),
     request: {
       query: reconcileQuery,
       body: { content: { "application/json": { schema: reconcileBody } }, required: false },
@@ -65,7 +64,7 @@ router.openapi(
 router.openapi(
   route.get("/api/admin/deleted", {
     summary: "Operators: deleted sessions, snapshots, templates and workspaces still restorable, with when they get purged",
-    middleware: [requireAuth, requireOperator] as const,
+    middleware: operatorOnly(),
     request: { query: z.object({ workspaceId: idSchema.optional() }) },
     responses: { 200: jsonResponse(deletedListSchema) },
   }),
@@ -75,9 +74,9 @@ router.openapi(
 router.openapi(
   route.post("/api/admin/restore", {
     summary: "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
-    middleware: [requireAuth, requireOperator] as const,
+    middleware: operatorOnly(),
     request: jsonBody(restoreBody),
-    responses: { 200: jsonResponse(restoreResultSchema), ...conflict },
+    responses: { 200: jsonResponse(restoreResultSchema), ...conflictOrGone },
   }),
   async (c) => {
     const { kind, id } = c.req.valid("json");
@@ -96,8 +95,8 @@ router.openapi(
 router.openapi(
   route.post("/api/admin/template-builds/{buildId}/retry", {
     summary: "Operators: queue a failed or dead-lettered build of any workspace again",
-    middleware: [requireAuth, requireOperator] as const,
-    responses: { 200: jsonResponse(buildSchema), ...conflict },
+    middleware: operatorOnly(),
+    responses: { 200: jsonResponse(buildSchema), ...conflictOrGone },
   }),
   async (c) => {
     const { buildId: id } = c.req.valid("param");

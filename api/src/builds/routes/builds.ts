@@ -4,10 +4,9 @@ import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { downloadResponse } from "../../lib/download";
-import { errorResponses, jsonResponse } from "../../lib/openapi";
-import { apiRouter, permitted } from "../../lib/route";
+import { conflict, jsonResponse } from "../../lib/openapi";
+import { apiRouter, operatorOnly, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
-import { requireAuth, requireOperator, requirePermission } from "../../middleware/auth";
 import { assertQuota } from "../../workspaces/quotas";
 import { listDeadLetteredBuildIds } from "../builds-repo";
 import { getBuild, listBuilds, loadBuild, requeueBuild } from "../store";
@@ -65,7 +64,7 @@ router.openapi(
     summary: "Download the build's artifact (.tar.gz of the persisted paths)",
     // A build step may write the secrets of its environment into its files (~/.npmrc and the like):
     // the archive is for those with runtime access, who could read the secrets anyway.
-    middleware: [...read, requirePermission("runtime.access")],
+    middleware: permitted("builds.read", "runtime.access"),
     responses: { 200: { description: "application/gzip stream" } },
   }),
   async (c) => {
@@ -85,7 +84,7 @@ router.openapi(
   route.post("/api/template-builds/{buildId}/retry", {
     summary: "Queue a failed or dead-lettered build again",
     middleware: write,
-    responses: { 200: jsonResponse(buildSchema), 409: errorResponses[400] },
+    responses: { 200: jsonResponse(buildSchema), ...conflict },
   }),
   async (c) => {
     const auth = c.get("auth");
@@ -102,7 +101,7 @@ router.openapi(
   route.post("/api/admin/template-builds/retry-dead-lettered", {
     tags: ["admin"],
     summary: "Operators: queue every dead-lettered build again (all workspaces)",
-    middleware: [requireAuth, requireOperator],
+    middleware: operatorOnly(),
     responses: { 200: jsonResponse(retryDeadLetteredSchema) },
   }),
   async (c) => {

@@ -4,14 +4,13 @@ import { audit } from "../../lib/audit";
 import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { jsonResponse } from "../../lib/openapi";
-import { apiRouter, permitted, routes } from "../../lib/route";
-import { requireAuth, requireOperator } from "../../middleware/auth";
+import { apiRouter, operatorOnly, permitted, routes } from "../../lib/route";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
 const { router, route } = apiRouter(["exports"]);
 const admin = routes(["admin", "exports"]);
 const owners = permitted("export.create");
-const operators = [requireAuth, requireOperator];
+const operators = operatorOnly();
 const download = { 200: { description: "the export document, a JSON attachment (application/json)" } };
 
 const currentURL = (exportId: string) => `/api/workspaces/current/exports/${exportId}`;

@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { requireUserSession } from "../../auth/guards";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { requireAuth } from "../../middleware/auth";
@@ -64,7 +64,7 @@ router.openapi(
     summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
     middleware: permitted("runtime.access"),
     request: { ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
-    responses: { 200: jsonResponse(gitCloneResult), 409: errorResponses[400] },
+    responses: { 200: jsonResponse(gitCloneResult), ...conflict },
   }),
   async (c) => {
     const { row } = await pathSession(c);
@@ -135,7 +135,7 @@ router.openapi(
   route.post("/api/sessions/{sessionId}/dotfiles/apply", {
     summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
     middleware: permitted("runtime.access"),
-    responses: { 200: jsonResponse(dotfilesApplyResponse), 409: errorResponses[400] },
+    responses: { 200: jsonResponse(dotfilesApplyResponse), ...conflict },
   }),
   async (c) => {
     const { row } = await pathSession(c);

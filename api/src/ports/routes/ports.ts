@@ -3,7 +3,7 @@ import { idSchema } from "@burstflare/sdk/schemas/common";
 import { sessionPortsResponse } from "@burstflare/sdk/schemas/ports";
 import { previewVisitBody, previewVisitResponse } from "@burstflare/sdk/schemas/preview";
 import { z } from "@hono/zod-openapi";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { iso, now } from "../../lib/time";
 import { previewEnterURL } from "../../preview/session-preview";
@@ -28,7 +28,7 @@ router.openapi(
   route.get("/api/sessions/{sessionId}/ports", {
     summary: "TCP ports listening in a running session, with the template's labels",
     middleware: permitted("runtime.access"),
-    responses: { 200: jsonResponse(sessionPortsResponse), 409: errorResponses[400] },
+    responses: { 200: jsonResponse(sessionPortsResponse), ...conflict },
   }),
   async (c) => {
     const { row } = await pathSession(c);

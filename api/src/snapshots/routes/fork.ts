@@ -4,7 +4,7 @@ import { sessionSchema } from "@burstflare/sdk/schemas/sessions";
 import { audit } from "../../lib/audit";
 import { notFound } from "../../lib/errors";
 import { log } from "../../lib/log";
-import { errorResponses, jsonBody, jsonResponse } from "../../lib/openapi";
+import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
 import { getSessionById } from "../../sessions/records";
@@ -25,7 +25,7 @@ router.openapi(
     summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
     middleware: permitted("snapshots.write", "sessions.write"),
     request: jsonBody(forkBodySchema),
-    responses: { 201: jsonResponse(forkResponseSchema, "Created"), 409: errorResponses[400] },
+    responses: { 201: jsonResponse(forkResponseSchema, "Created"), ...conflict },
   }),
   async (c) => {
     const started = Date.now();

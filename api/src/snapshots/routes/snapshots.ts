@@ -19,7 +19,6 @@ import { notFound } from "../../lib/errors";
 import { conflict, jsonBody, jsonResponse, streamResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
-import { requirePermission } from "../../middleware/auth";
 import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
@@ -195,7 +194,7 @@ router.openapi(
     description:
       "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
       "as its restore point. With `start` (default true) it is started at once.",
-    middleware: [...write, requirePermission("sessions.write")],
+    middleware: permitted("snapshots.write", "sessions.write"),
     request: jsonBody(restoreIntoNewSessionBody),
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),
@@ -256,7 +255,7 @@ router.openapi(
 router.openapi(
   route.post("/api/snapshots/{snapshotId}/new-session", {
     summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
-    middleware: [...write, requirePermission("sessions.write")],
+    middleware: permitted("snapshots.write", "sessions.write"),
     request: jsonBody(restoreIntoNewSessionBody),
     responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
   }),

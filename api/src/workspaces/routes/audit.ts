@@ -1,10 +1,9 @@
 import { auditPageSchema, auditQuery, usageQuery, usageSchema } from "@burstflare/sdk/schemas/workspaces";
 import { dbOf } from "../../lib/db";
 import { jsonResponse } from "../../lib/openapi";
-import { apiRouter, permitted } from "../../lib/route";
+import { apiRouter, operatorOnly, permitted } from "../../lib/route";
 import { queryAudit } from "../audit-repo";
 import { usageRollup } from "../usage-rollup";
-import { operatorOnly } from "./guard";
 
 /** The current workspace's audit log and metered usage. */
 const { router, route } = apiRouter(["audit"]);

@@ -10,10 +10,9 @@ import {
 import { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, permitted } from "../../lib/route";
+import { apiRouter, permitted, signedIn } from "../../lib/route";
 import { acceptInviteCode, createInvite, listInvites, revokeInvite } from "../invites";
 import { setCurrentWorkspace, toWorkspace } from "../store";
-import { signedIn } from "./guard";
 
 const { router, route } = apiRouter(["invites"]);
 

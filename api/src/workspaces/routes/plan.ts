@@ -16,13 +16,12 @@ import type { AppBindings } from "../../env";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, permitted, routes } from "../../lib/route";
+import { apiRouter, operatorOnly, permitted, routes } from "../../lib/route";
 import { now } from "../../lib/time";
 import { currentUsage, getOverrides } from "../quotas";
 import { saveQuotaOverrides } from "../quotas-repo";
 import { maxOwnedWorkspaces } from "../store";
 import { findLivePlan, setPlan } from "../workspaces-repo";
-import { operatorOnly } from "./guard";
 
 const { router, route } = apiRouter(["plan"]);
 const admin = routes(["admin"]);

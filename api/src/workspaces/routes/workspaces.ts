@@ -13,7 +13,7 @@ import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
-import { apiRouter, permitted } from "../../lib/route";
+import { apiRouter, permitted, signedIn } from "../../lib/route";
 import { now } from "../../lib/time";
 import { closeConnectionsAfter } from "../../sessions/connections";
 import { closeLinksOfCreator } from "../../shares/creator";
@@ -28,7 +28,6 @@ import {
   toWorkspace,
 } from "../store";
 import { renameWorkspace } from "../workspaces-repo";
-import { signedIn } from "./guard";
 
 const { router, route } = apiRouter(["workspaces"]);
 const okSchema = z.object({ ok: z.literal(true) });
