@@ -1,5 +1,5 @@
-import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
+import { newEd25519Key } from "../../runtime/src/agent/ssh/host-key";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
@@ -32,7 +32,12 @@ async function run(user: StackUser, sessionId: string, command: string): Promise
 }
 
 /** Connects over the session's /ssh route, runs `command`; returns its output and the host key offered. */
-async function sshRun(user: StackUser, sessionId: string, privateKey: string, command: string): Promise<{ out: string; hostKey: string }> {
+async function sshRun(
+  user: StackUser,
+  sessionId: string,
+  privateKey: string | Buffer,
+  command: string,
+): Promise<{ out: string; hostKey: string }> {
   const { token, sshUser } = await sshToken(user, sessionId);
   return sshExec(sessionId, { token, username: sshUser, privateKey }, command);
 }
@@ -152,7 +157,7 @@ describe(`runtime driver contract (${driver.name})`, () => {
   });
   it("SSH works and offers the same host key after a restart and after sleep and wake", async () => {
     const user = await createStackUser();
-    const keys = utils.generateKeyPairSync("ed25519", { comment: "contract" });
+    const keys = newEd25519Key("contract");
     await expectOK(await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: keys.public, name: "contract" } }));
     const templateId = await createStackTemplate(user.workspaceId, { persistedPaths: ["."], idleTimeoutSeconds: 5 });
     const session = await createSession(user, { name: "contract-ssh", templateId });

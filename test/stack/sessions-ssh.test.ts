@@ -1,5 +1,5 @@
-import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
+import { newEd25519Key } from "../../runtime/src/agent/ssh/host-key";
 import { api, createSession, expectOK } from "./helpers/api";
 import { sshExec, sshToken } from "./helpers/ssh-exec";
 import { createStackUser } from "./helpers/users";
@@ -8,7 +8,7 @@ describe("ssh through the runtime route", () => {
   it("admits the token user's registered key, refuses another key and a replayed token", async () => {
     const user = await createStackUser();
     const session = await createSession(user, { name: "sshd" });
-    const keys = utils.generateKeyPairSync("ed25519", { comment: "stack test" });
+    const keys = newEd25519Key("stack test");
     await expectOK(await api(user, "POST /api/auth/ssh-keys", { body: { publicKey: keys.public, name: "stack" } }));
 
     const first = await sshToken(user, session.id);
@@ -20,7 +20,7 @@ describe("ssh through the runtime route", () => {
     // The spent token does not open a second connection.
     await expect(sshExec(session.id, firstAuth, "true")).rejects.toThrow(/401/);
 
-    const other = utils.generateKeyPairSync("ed25519");
+    const other = newEd25519Key("other");
     const second = await sshToken(user, session.id);
     await expect(sshExec(session.id, { token: second.token, username: second.sshUser, privateKey: other.private }, "true")).rejects.toThrow(
       /authentication/i,

@@ -16,7 +16,7 @@ export async function sshToken(user: StackUser, sessionId: string): Promise<{ to
  */
 export function sshExec(
   sessionId: string,
-  auth: { token: string; username: string; privateKey: string },
+  auth: { token: string; username: string; privateKey: string | Buffer },
   command: string,
 ): Promise<{ out: string; hostKey: string }> {
   const socket = new WebSocket(`${baseURL().replace(/^http/, "ws")}/runtime/sessions/${sessionId}/ssh`, {
