@@ -107,3 +107,20 @@ export class AgentForwarding {
     fs.renameSync(temp, stable);
   }
 }
+
+/** A unix socket path holds at most 107 bytes; the longest socket name is `<owner>.<connection>.sock` (AgentForwarding). */
+const SOCKET_PATH_MAX = 107;
+const SOCKET_NAME_MAX = "/0123abcd.0123abcd.sock".length;
+
+/**
+ * Where the forwarded-agent sockets live: the agent's data dir, or, where that path is too deep
+ * for a socket (a long checkout path on the local driver), a fresh 0700 folder under /tmp
+ * (private to the runtime in the sandbox); otherwise `ssh -A` silently gets no agent.
+ */
+export function agentSocketDir(dataDir: string): string {
+  const dir = path.join(dataDir, "ssh-agent");
+  // Sockets of a previous agent process are dead; start clean.
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir.length + SOCKET_NAME_MAX <= SOCKET_PATH_MAX) return dir;
+  return path.join(fs.mkdtempSync("/tmp/bf-"), "ssh-agent");
+}

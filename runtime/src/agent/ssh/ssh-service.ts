@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import net from "node:net";
-import path from "node:path";
 import { type Principal, SSH_AUTHORIZED_KEYS_HEADER, SSH_USER_HEADER } from "@burstflare/sdk/protocol/agent";
 import type { Connection } from "ssh2";
 import type { WebSocket } from "ws";
@@ -10,7 +8,7 @@ import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
 import { shellEnv } from "../shell";
-import { AgentForwarding } from "./agent-forwarding";
+import { AgentForwarding, agentSocketDir } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
 import { loadHostKey } from "./host-key";
 import { handleChannel } from "./ssh-channel";
@@ -36,9 +34,7 @@ export class SSHService {
     private readonly activity: ActivityTracker,
     private readonly connections: ConnectionRegistry = new ConnectionRegistry(),
   ) {
-    this.agentDir = path.join(config.dataDir, "ssh-agent");
-    // Sockets of a previous agent process are dead; start clean.
-    fs.rmSync(this.agentDir, { recursive: true, force: true });
+    this.agentDir = agentSocketDir(config.dataDir);
   }
 
   accept(ws: WebSocket, req: IncomingMessage): void {
