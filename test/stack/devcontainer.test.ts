@@ -1,15 +1,17 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, runtimeApi, until } from "./helpers/api";
 import { flare, flareJSON, useSignedInUser } from "./helpers/flare";
+import { scratchFolders } from "./helpers/scratch";
 import type { StackUser } from "./helpers/users";
+
+const scratch = scratchFolders();
 
 /** A project folder as found in a repository: sources plus .devcontainer/devcontainer.json (JSONC). */
 function project(devcontainer: string, files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "bf-devcontainer-"));
+  const dir = scratch("bf-devcontainer-");
   mkdirSync(path.join(dir, ".devcontainer"));
   writeFileSync(path.join(dir, ".devcontainer/devcontainer.json"), devcontainer);
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
@@ -107,7 +109,7 @@ describe("flare template import: devcontainer.json → template version → buil
   });
 
   it("a folder without devcontainer.json, or with broken JSONC, is refused before anything is uploaded", async () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), "bf-no-devcontainer-"));
+    const empty = scratch("bf-no-devcontainer-");
     writeFileSync(path.join(empty, "README.md"), "hi\n");
     const missing = await flare(cli.fh, ["--json", "template", "import", empty, "-V", "1"]);
     expect(missing.code).toBe(1);

@@ -1,21 +1,23 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, expectOK, getSession, runtimeApi, until } from "./helpers/api";
 import { type FlareHome, flare, flareJSON, signedInUser } from "./helpers/flare";
 import { privateRepo } from "./helpers/git-fixtures";
 import { type GitHost, startGitHost } from "./helpers/git-host";
+import { scratchFolders } from "./helpers/scratch";
 import { shell } from "./helpers/snapshot-tree";
 import { createStackUser, type StackUser } from "./helpers/users";
+
+const scratch = scratchFolders();
 
 const TOKEN = `tok_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 const OTHER_PORT = 8443;
 
 /** A template folder whose bundle trusts the git host's CA (`~/.gitconfig`, HOME is the workspace). */
 function templateDir(host: GitHost, manifest: Record<string, unknown>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "bf-git-tpl-"));
+  const dir = scratch("bf-git-tpl-");
   writeFileSync(path.join(dir, "burstflare.json"), JSON.stringify({ persistedPaths: ["."], ...manifest }));
   writeFileSync(path.join(dir, ".gitconfig"), host.gitconfig);
   writeFileSync(path.join(dir, ".bf-test-ca.pem"), host.caPem);

@@ -97,10 +97,13 @@ export const moveSignInsWorkspaceStatement = (db: Db, userId: string, from: stri
 
 // --- refresh tokens ---
 
-export async function insertRefreshToken(
-  db: Db,
-  r: { id: string; signInId: string; familyId: string; tokenHash: string; createdAt: number; expiresAt: number },
-): Promise<void> {
+/** A refresh token as issued: only its hash is kept. */
+export type NewRefreshToken = Pick<StoredRefreshToken, "id" | "signInId" | "familyId" | "expiresAt"> & {
+  tokenHash: string;
+  createdAt: number;
+};
+
+export async function insertRefreshToken(db: Db, r: NewRefreshToken): Promise<void> {
   await db.run(
     "INSERT INTO refresh_tokens (id, sign_in_id, family_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
     r.id,
@@ -112,30 +115,24 @@ export async function insertRefreshToken(
   );
 }
 
-const RefreshRow = z.object({
-  id: z.string(),
-  family_id: z.string(),
-  sign_in_id: z.string(),
-  expires_at: z.number(),
-  used_at: z.number().nullable(),
-  revoked_at: z.number().nullable(),
-  user_id: z.string(),
-  workspace_id: z.string().nullable(),
-  sign_in_revoked: z.number().nullable(),
-});
+const epochMs = z.number();
+const epochMsOrNull = epochMs.nullable();
 
-/** A refresh token with the sign-in it renews (times in epoch ms). */
-const storedRefreshToken = RefreshRow.transform((r) => ({
-  id: r.id,
-  familyId: r.family_id,
-  signInId: r.sign_in_id,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  revokedAt: r.revoked_at,
-  userId: r.user_id,
-  workspaceId: r.workspace_id,
-  signInRevokedAt: r.sign_in_revoked,
-}));
+/** A refresh token with the sign-in it renews. */
+const storedRefreshToken = rowOf(
+  z.object({
+    id: z.string(),
+    familyId: z.string(),
+    signInId: z.string(),
+    expiresAt: epochMs,
+    usedAt: epochMsOrNull,
+    revokedAt: epochMsOrNull,
+    userId: z.string(),
+    workspaceId: z.string().nullable(),
+    signInRevokedAt: epochMsOrNull,
+  }),
+  { columns: { signInRevokedAt: "sign_in_revoked" } },
+);
 
 export type StoredRefreshToken = z.output<typeof storedRefreshToken>;
 

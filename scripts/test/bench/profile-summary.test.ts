@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { groupCPUms } from "../../bench/process-cpu.mjs";
 import { formatSummary, profileFiles, selfTimes, summarize } from "../../bench/profile-summary.mjs";
 
@@ -33,6 +33,7 @@ describe("profile-summary", () => {
 
   it("ranks by self time over busy time (idle left out), adding up several files", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bf-prof-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, "a.cpuprofile"), JSON.stringify(profile));
     writeFileSync(path.join(dir, "b.cpuprofile"), JSON.stringify(profile));
     writeFileSync(path.join(dir, "notes.txt"), "not a profile");

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -34,5 +34,6 @@ export function privateRepo(): string {
   git(["add", "."], dots);
   git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "dots"], dots);
   git(["clone", "-q", "--bare", dots, path.join(root, "dotfiles.git")], root);
+  for (const d of [work, dots]) rmSync(d, { recursive: true, force: true });
   return root;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -113,7 +113,10 @@ async function spawnServer(netns: string, root: string, port: number, token: str
   return child;
 }
 
-/** Starts the git host serving the bare repositories of `root` on port 443; the token is the only credential. */
+/**
+ * Starts the git host serving the bare repositories of `root` on port 443; the token is the only
+ * credential. The host owns `root` from then on: stop() removes it with the host's own files.
+ */
 export async function startGitHost(root: string, token: string, kind: Kind = "s"): Promise<GitHost> {
   const n = names(kind);
   clear(n);
@@ -123,6 +126,7 @@ export async function startGitHost(root: string, token: string, kind: Kind = "s"
   const stop = () => {
     for (const s of servers) if (s.pid && s.exitCode === null) process.kill(s.pid, "SIGKILL");
     clear(n);
+    for (const d of [dir, root]) rmSync(d, { recursive: true, force: true });
   };
   try {
     ip(

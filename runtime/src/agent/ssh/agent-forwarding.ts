@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -114,13 +115,32 @@ const SOCKET_NAME_MAX = "/0123abcd.0123abcd.sock".length;
 
 /**
  * Where the forwarded-agent sockets live: the agent's data dir, or, where that path is too deep
- * for a socket (a long checkout path on the local driver), a fresh 0700 folder under /tmp
- * (private to the runtime in the sandbox); otherwise `ssh -A` silently gets no agent.
+ * for a socket (a long checkout path on the local driver), a 0700 folder under /tmp named for the
+ * data dir, so a restarted agent reuses it rather than leaving one behind each time (private to
+ * the runtime in the sandbox). Otherwise `ssh -A` silently gets no agent.
  */
 export function agentSocketDir(dataDir: string): string {
-  const dir = path.join(dataDir, "ssh-agent");
+  const inDataDir = path.join(dataDir, "ssh-agent");
   // Sockets of a previous agent process are dead; start clean.
+  fs.rmSync(inDataDir, { recursive: true, force: true });
+  if (inDataDir.length + SOCKET_NAME_MAX <= SOCKET_PATH_MAX) return inDataDir;
+  const named = `/tmp/bf-agent-${createHash("sha256").update(dataDir).digest("hex").slice(0, 16)}`;
+  const folder = ownPrivateFolder(named) ? named : fs.mkdtempSync("/tmp/bf-");
+  const dir = path.join(folder, "ssh-agent");
   fs.rmSync(dir, { recursive: true, force: true });
-  if (dir.length + SOCKET_NAME_MAX <= SOCKET_PATH_MAX) return dir;
-  return path.join(fs.mkdtempSync("/tmp/bf-"), "ssh-agent");
+  return dir;
+}
+
+/**
+ * Makes `folder` 0700, or finds it made so by this uid: /tmp is shared on the local driver, and a
+ * folder someone else made (or a link) there must not hold our sockets.
+ */
+function ownPrivateFolder(folder: string): boolean {
+  try {
+    fs.mkdirSync(folder, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") return false;
+  }
+  const stat = fs.lstatSync(folder);
+  return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o777) === 0o700;
 }

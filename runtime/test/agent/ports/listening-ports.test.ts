@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { decodeAddress, listeningPorts, parseProcNetTcp } from "../../../src/agent/ports/listening-ports";
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -32,6 +32,7 @@ describe("listening ports from /proc/net/tcp{,6}", () => {
       { port: 8080, address: "0.0.0.0" },
     ]);
     const dir = mkdtempSync(path.join(os.tmpdir(), "bf-ports-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, "tcp"), TCP);
     writeFileSync(path.join(dir, "tcp6"), TCP6);
     const ports = await listeningPorts([9090], [path.join(dir, "tcp"), path.join(dir, "tcp6"), path.join(dir, "missing")]);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -30,7 +30,7 @@ describe("the forwarded-agent socket folder", () => {
     const dataDir = path.join(base, "a-checkout-path-as-long-as-a-ci-workspace".repeat(3), ".burstflare-agent");
     const dir = agentSocketDir(dataDir);
     made.push(path.dirname(dir));
-    expect(dir.startsWith("/tmp/bf-")).toBe(true);
+    expect(dir.startsWith("/tmp/bf-agent-")).toBe(true);
     expect(dir.endsWith("/ssh-agent")).toBe(true);
     expect(statSync(path.dirname(dir)).mode & 0o777).toBe(0o700);
     // The longest socket name AgentForwarding uses binds there, at the path shells are given
@@ -40,5 +40,40 @@ describe("the forwarded-agent socket folder", () => {
     await listens(socketPath);
     expect(socketPath.length).toBeLessThanOrEqual(107);
     expect(path.join(dataDir, "ssh-agent", "0123abcd.0123abcd.sock").length).toBeGreaterThan(107);
+  });
+
+  it("is the same folder for a restarted agent of the same data dir, emptied of the old sockets", () => {
+    const base = mkdtempSync(path.join(tmpdir(), "ad-"));
+    made.push(base);
+    const dataDir = path.join(base, "a-checkout-path-as-long-as-a-ci-workspace".repeat(3), ".burstflare-agent");
+    const first = agentSocketDir(dataDir);
+    made.push(path.dirname(first));
+    mkdirSync(first, { recursive: true });
+    writeFileSync(path.join(first, "old.sock"), "");
+    const second = agentSocketDir(dataDir);
+    expect(second).toBe(first);
+    expect(existsSync(path.join(second, "old.sock"))).toBe(false);
+  });
+
+  it("is a fresh private folder when the named one under /tmp is someone else's or a link", () => {
+    const base = mkdtempSync(path.join(tmpdir(), "ad-"));
+    made.push(base);
+    const dataDir = path.join(base, "a-checkout-path-as-long-as-a-ci-workspace".repeat(3), ".burstflare-agent");
+    const named = path.dirname(agentSocketDir(dataDir));
+    made.push(named);
+    const elsewhere = mkdtempSync(path.join(tmpdir(), "ad-target-"));
+    made.push(elsewhere);
+    rmSync(named, { recursive: true, force: true });
+    symlinkSync(elsewhere, named);
+    const dir = agentSocketDir(dataDir);
+    made.push(path.dirname(dir));
+    expect(path.dirname(dir)).not.toBe(named);
+    expect(dir.startsWith("/tmp/bf-")).toBe(true);
+    expect(statSync(path.dirname(dir)).mode & 0o777).toBe(0o700);
+
+    rmSync(named, { force: true });
+    mkdirSync(named, { mode: 0o777 });
+    chmodSync(named, 0o777);
+    expect(path.dirname(agentSocketDir(dataDir))).not.toBe(named);
   });
 });
