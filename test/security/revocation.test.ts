@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { api, baseURL, createSession, expectOK, req, send, until } from "../stack/helpers/api";
 import { type FlareHome, flareHome, flareJSON, signIn } from "../stack/helpers/flare";
-import { Children, SSH } from "../stack/helpers/openssh";
+import { Children, configSshHost, SSH } from "../stack/helpers/openssh";
 import { SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
@@ -144,7 +144,7 @@ async function sshHome(user: StackUser): Promise<FlareHome> {
 describe("revoking access closes the connections it opened", () => {
   const name = `revoke-${Date.now().toString(36)}`;
   /** The session's SSH host: flare config-ssh names it after the session. */
-  const host = `${name}.burstflare`;
+  const host = configSshHost(name);
   let owner: StackUser;
   let sessionId: string;
   /** The owner's terminal: another principal, which every revocation must leave open. */
@@ -278,7 +278,7 @@ describe("revoking access closes the connections it opened", () => {
 
 describe("members do not reach each other's terminals or forwarded SSH agents", () => {
   const name = `private-${Date.now().toString(36)}`;
-  const host = `${name}.burstflare`;
+  const host = configSshHost(name);
   let owner: StackUser;
   let member: StackUser;
   let sessionId: string;

@@ -10,7 +10,7 @@ import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { E2E_PORT } from "../ports";
 import { api, createSession, expectOK } from "./helpers/api";
 import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run } from "./helpers/flare";
-import { Children, fetchThroughForward, keygen, SCP, SSH } from "./helpers/openssh";
+import { Children, configSshHost, fetchThroughForward, keygen, SCP, SSH } from "./helpers/openssh";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 /** Apart from the stack's ports and from ssh.test.ts's forwarding ports (+40, +41). */
@@ -49,7 +49,7 @@ describe("SSH with an API token", () => {
     session = await createSession(user, { name: `tok-${Date.now().toString(36)}` });
     token = await apiToken(user, "automation");
     fh = tokenHome(token.token);
-    host = `${session.name}.burstflare`;
+    host = configSshHost(session.name);
   });
 
   afterAll(() => children.stopAll());

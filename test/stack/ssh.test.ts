@@ -11,7 +11,7 @@ import { bareSSHArgs } from "../../scripts/lib/bare-ssh.mjs";
 import { E2E_PORT } from "../ports";
 import { api, createSession, expectOK, until } from "./helpers/api";
 import { FLARE_BIN, type FlareHome, flare, flareHome, flareJSON, run, signedInUser, signIn } from "./helpers/flare";
-import { Children, fetchThroughForward, keygen, SCP, SSH, stopChild } from "./helpers/openssh";
+import { Children, configSshHost, fetchThroughForward, keygen, SCP, SSH, stopChild } from "./helpers/openssh";
 import { createStackUser, type StackUser } from "./helpers/users";
 
 /** Ports for the forwarding test, apart from the stack's own (test/ports.ts uses base..base+7). */
@@ -41,7 +41,7 @@ describe("real OpenSSH through the tunnel", () => {
     mkdirSync(path.dirname(fh.sshConfig), { recursive: true, mode: 0o700 });
     writeFileSync(fh.sshConfig, userConfig, { mode: 0o600 });
     const configured = await flareJSON<{ file: string; hosts: string[]; changed: boolean }>(fh, ["config-ssh"]);
-    host = `${session.name}.burstflare`;
+    host = configSshHost(session.name);
     expect(configured).toMatchObject({ file: fh.sshConfig, changed: true });
     expect(configured.hosts).toEqual([host, "*.burstflare"]);
   });
@@ -67,7 +67,7 @@ describe("real OpenSSH through the tunnel", () => {
     const failing = await ssh([host, "exit 3"]);
     expect(failing.code).toBe(3);
     // The wildcard entry resolves any other <name-or-id>.burstflare when ssh connects.
-    const wildcard = await ssh([`${session.id}.burstflare`, "echo", "via-wildcard"]);
+    const wildcard = await ssh([configSshHost(session.id), "echo", "via-wildcard"]);
     expect(wildcard.stdout, wildcard.stderr).toBe("via-wildcard\n");
   });
 

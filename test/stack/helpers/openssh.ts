@@ -8,6 +8,9 @@ import type { FlareHome } from "./flare";
 export const SSH = "/usr/bin/ssh";
 export const SCP = "/usr/bin/scp";
 
+/** The Host name `flare config-ssh` writes for a session (its name or id). */
+export const configSshHost = (session: string) => `${session}.burstflare`;
+
 /** Stops one child by its pid and waits until it is gone; a child that already exited is left alone. */
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
