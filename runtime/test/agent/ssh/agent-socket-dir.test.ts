@@ -74,6 +74,8 @@ describe("the forwarded-agent socket folder", () => {
     rmSync(named, { force: true });
     mkdirSync(named, { mode: 0o777 });
     chmodSync(named, 0o777);
-    expect(path.dirname(agentSocketDir(dataDir))).not.toBe(named);
+    const fresh = path.dirname(agentSocketDir(dataDir));
+    made.push(fresh);
+    expect(fresh).not.toBe(named);
   });
 });
