@@ -224,6 +224,38 @@ describe("API tokens", () => {
   });
 });
 
+describe("an API token and the person's sign-ins", () => {
+  it("cannot list, revoke or end the sign-ins of its user (403 token_not_allowed); the CLI sign-in can", async () => {
+    const { browser } = await signUpWithPasskey();
+    const tokens = await loginWithDevice(browser);
+    const asCLI = { authorization: `Bearer ${tokens.accessToken}` };
+    const created = await call("POST", "/api/auth/tokens", { headers: asCLI, body: { name: "leaked in CI" } });
+    expect(created.status).toBe(200);
+    const asToken = { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };
+
+    const listed = await call("GET", "/api/auth/sign-ins", { headers: asCLI });
+    expect(listed.status).toBe(200);
+    const { signIns } = (await listed.json()) as { signIns: { id: string }[] };
+    expect(signIns.length).toBe(2);
+    const victim = signIns[0]!.id;
+    for (const [method, path] of [
+      ["GET", "/api/auth/sign-ins"],
+      ["GET", "/api/auth/sessions"],
+      ["DELETE", `/api/auth/sign-ins/${victim}`],
+      ["DELETE", `/api/auth/sessions/${victim}`],
+      ["POST", "/api/auth/logout-all"],
+    ] as const) {
+      const res = await call(method, path, { headers: asToken });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect((await err(res)).code, `${method} ${path}`).toBe("token_not_allowed");
+    }
+    // Both sign-ins still work; the token still works for what it is for.
+    expect((await browser.call("GET", "/api/auth/me")).status).toBe(200);
+    expect((await call("GET", "/api/auth/me", { headers: asCLI })).status).toBe(200);
+    expect((await call("GET", "/api/auth/me", { headers: asToken })).status).toBe(200);
+  });
+});
+
 describe("SSH keys", () => {
   const ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ3Jk2trESKLCYTwuBM5k8Fjhj/TsEuNmQ5jWlMVnBqH alice@laptop";
   const ecdsa =

@@ -36,6 +36,7 @@ import { listActiveSignIns, revokeSignIns } from "../sign-ins-repo";
 import { CSRF_COOKIE } from "../tokens";
 import { verifyTurnstile } from "../turnstile";
 import { findUser, findUserByEmail } from "../users-repo";
+import { accountReads, accountWrites } from "./account-policy";
 
 const { router, route } = apiRouter(["auth"]);
 
@@ -111,7 +112,7 @@ router.openapi(
 router.openapi(
   route.post("/api/auth/logout-all", {
     summary: "End every browser and CLI sign-in of this user",
-    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
+    middleware: accountWrites,
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })) },
   }),
   async (c) => {
@@ -146,7 +147,7 @@ const DEPRECATED = "Deprecated alias, removed in 0.3.0.";
 router.openapi(
   route.get("/api/auth/sign-ins", {
     summary: "Active browser and CLI sign-ins",
-    middleware: [rateLimit("auth.read"), requireAuth] as const,
+    middleware: accountReads,
     responses: { 200: jsonResponse(signInListSchema) },
   }),
   async (c) => c.json({ signIns: await activeSignIns(c) }, 200),
@@ -157,7 +158,7 @@ router.openapi(
     summary: "Deprecated: GET /api/auth/sign-ins, answering under the old key `sessions`",
     deprecated: true,
     description: DEPRECATED,
-    middleware: [rateLimit("auth.read"), requireAuth] as const,
+    middleware: accountReads,
     responses: { 200: jsonResponse(legacySignInListSchema) },
   }),
   async (c) => c.json({ sessions: await activeSignIns(c) }, 200),
@@ -166,7 +167,7 @@ router.openapi(
 router.openapi(
   route.delete("/api/auth/sign-ins/{signInId}", {
     summary: "Revoke one sign-in; it fails on its very next request",
-    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
+    middleware: accountWrites,
     responses: { 200: jsonResponse(okSchema) },
   }),
   async (c) => {
