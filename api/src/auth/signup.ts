@@ -3,7 +3,7 @@ import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { now } from "../lib/time";
-import { hashInviteCode } from "../workspaces/invites";
+import { assertCreatorCanStillInvite, hashInviteCode } from "../workspaces/invites";
 import { claimInviteRow, findAdmissionInvite, releaseInviteRow } from "../workspaces/invites-repo";
 import { authConfig } from "./config";
 import { BOOTSTRAP_PREFIX, checkBootstrapCode, claimBootstrapCode, isOperatorEmail, releaseBootstrapCode } from "./operator-proof";
@@ -51,6 +51,7 @@ export async function checkSignupAllowed(env: AppBindings, email: string, invite
     const message = "a workspace invite adds existing accounts only; ask an operator for a sign-up invite, then accept this one";
     throw new ApiError("signup_closed", message, { details: { reason: "workspace_invite" } });
   }
+  if (row.workspaceId) await assertCreatorCanStillInvite(dbOf(env), { ...row, workspaceId: row.workspaceId });
   return {
     kind: "invite",
     id: row.id,

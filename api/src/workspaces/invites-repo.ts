@@ -1,5 +1,7 @@
+import { can } from "@burstflare/sdk/permissions";
 import { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
 import { type Invite, inviteSchema } from "@burstflare/sdk/schemas/workspaces";
+import { ROLES } from "@burstflare/sdk/states";
 import { z } from "zod";
 import type { Db } from "../lib/db";
 import { isoView, rowOf, withEpochTimes } from "../lib/rows";
@@ -68,8 +70,26 @@ export async function findLiveWorkspaceInviteByCode(db: Db, codeHash: string): P
   return invite?.workspaceId ? { ...invite, workspaceId: invite.workspaceId } : null;
 }
 
-/** The guard of every redemption (binds: the invite's id, the time): not used, not revoked, not expired. */
-const REDEEMABLE = "id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
+const INVITER_ROLES = ROLES.filter((role) => can(role, "invites.manage"))
+  .map((role) => `'${role}'`)
+  .join(", ");
+
+/**
+ * A workspace invite speaks for its creator only while the creator could still make it: a member
+ * whose role manages invites, and an owner for an owner invite (mayInvite in invites.ts says the
+ * same). An operator's sign-up invite has no workspace.
+ */
+const CREATOR_CAN_STILL_INVITE = `(invites.workspace_id IS NULL OR EXISTS (
+  SELECT 1 FROM memberships m
+  WHERE m.workspace_id = invites.workspace_id AND m.user_id = invites.created_by
+    AND m.role IN (${INVITER_ROLES}) AND (invites.role <> 'owner' OR m.role = 'owner')))`;
+
+/**
+ * The guard of every redemption (binds: the invite's id, the time): not used, not revoked, not
+ * expired, and its creator could still make it (checked again here, after the route's own check,
+ * for a demotion in between).
+ */
+const REDEEMABLE = `id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? AND ${CREATOR_CAN_STILL_INVITE}`;
 /** Marks a redeemable invite used by a user (binds: the time, the user, the invite's id, the time). */
 const CLAIM = `UPDATE invites SET used_at = ?, used_by = ? WHERE ${REDEEMABLE}`;
 
@@ -99,7 +119,7 @@ export async function redeemWorkspaceInvite(db: Db, inviteId: string, userId: st
 /** An invite that could admit a new account: `workspaceAlive` is false when its workspace is gone. */
 const admissionInvite = rowOf(
   storedInvite
-    .pick({ id: true, workspaceId: true, email: true, role: true, expiresAt: true, usedAt: true, revokedAt: true })
+    .pick({ id: true, workspaceId: true, email: true, role: true, createdBy: true, expiresAt: true, usedAt: true, revokedAt: true })
     .extend({ workspaceAlive: z.boolean() }),
   { flags: ["workspaceAlive"], columns: { workspaceAlive: "ws_alive" } },
 );
@@ -107,7 +127,7 @@ const admissionInvite = rowOf(
 export async function findAdmissionInvite(db: Db, codeHash: string): Promise<z.infer<typeof admissionInvite> | null> {
   return db.one(
     admissionInvite,
-    `SELECT i.id, i.workspace_id, i.email, i.role, i.expires_at, i.used_at, i.revoked_at,
+    `SELECT i.id, i.workspace_id, i.email, i.role, i.created_by, i.expires_at, i.used_at, i.revoked_at,
             CASE WHEN i.workspace_id IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM workspaces w WHERE w.id = i.workspace_id AND w.deleted_at IS NULL) END AS ws_alive
      FROM invites i WHERE i.code_hash = ?`,
     codeHash,

@@ -1,9 +1,10 @@
 import { ApiError } from "@burstflare/sdk/errors";
+import { can } from "@burstflare/sdk/permissions";
 import type { Invite } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
-import { dbOf } from "../lib/db";
+import { type Db, dbOf } from "../lib/db";
 import { found } from "../lib/errors";
 import { now } from "../lib/time";
 import {
@@ -27,9 +28,7 @@ export async function createInvite(
   env: AppBindings,
   opts: { workspaceId: string; createdBy: string; creatorRole: Role; email?: string; role: Role; expiresInHours: number },
 ): Promise<{ invite: Invite; code: string }> {
-  if (opts.role === "owner" && opts.creatorRole !== "owner") {
-    throw new ApiError("forbidden", "only owners can invite owners");
-  }
+  if (!mayInvite(opts.creatorRole, opts.role)) throw new ApiError("forbidden", "only owners can invite owners");
   const code = INVITE_PREFIX + randomToken(24);
   const t = now();
   const row: StoredInvite = {
@@ -46,6 +45,23 @@ export async function createInvite(
   };
   await insertInvite(dbOf(env), row, await hashInviteCode(code));
   return { invite: toInvite(row, t), code };
+}
+
+/** Whether a member of `creatorRole` (null: no longer a member) may make an invite for `role`: owners alone invite owners. */
+export function mayInvite(creatorRole: Role | null, role: Role): boolean {
+  return creatorRole !== null && can(creatorRole, "invites.manage") && (role !== "owner" || creatorRole === "owner");
+}
+
+/**
+ * Refuses a workspace invite whose creator could no longer make it (left, removed or demoted), as a
+ * share link answers for its creator: else a removed admin rejoins with a code made before, and a
+ * demoted owner's owner invite makes an owner.
+ */
+export async function assertCreatorCanStillInvite(db: Db, invite: { workspaceId: string; createdBy: string; role: Role }): Promise<void> {
+  if (mayInvite(await findRole(db, invite.workspaceId, invite.createdBy), invite.role)) return;
+  throw new ApiError("gone", "the member who made this invite can no longer invite to this workspace", {
+    details: { reason: "creator_left" },
+  });
 }
 
 export async function listInvites(env: AppBindings, workspaceId: string): Promise<Invite[]> {
@@ -88,11 +104,12 @@ export async function acceptInviteCode(
   if (row.email && row.email.toLowerCase() !== email.toLowerCase()) {
     throw new ApiError("forbidden", "this invite is for a different email address", { details: { reason: "wrong_email" } });
   }
+  await assertCreatorCanStillInvite(db, row);
   const existing = await findRole(db, row.workspaceId, userId);
   if (existing) throw new ApiError("conflict", `you are already a member of this workspace (${existing})`);
 
   if (!(await redeemWorkspaceInvite(db, row.id, userId, t))) {
-    throw new ApiError("gone", "this invite was already used", { details: { reason: "used" } });
+    throw new ApiError("gone", "this invite can no longer be used", { details: { reason: "used" } });
   }
   await setCurrentWorkspace(env, userId, row.workspaceId, null);
   return { workspace: await getWorkspaceFor(env, userId, row.workspaceId), inviteId: row.id, role: row.role };

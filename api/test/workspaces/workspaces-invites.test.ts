@@ -1,9 +1,12 @@
 import { env } from "cloudflare:workers";
 import type { ErrorBody } from "@burstflare/sdk/errors";
 import { createdInviteSchema, inviteListSchema, memberListSchema, workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
+import type { Role } from "@burstflare/sdk/states";
 import { describe, expect, it } from "vitest";
+import { dbOf } from "../../src/lib/db";
 import { acceptInviteCode, hashInviteCode } from "../../src/workspaces/invites";
-import { call, createTestUser, type TestUser } from "../helpers/users";
+import { redeemWorkspaceInvite } from "../../src/workspaces/invites-repo";
+import { addMember, call, createTeamOwner, createTestUser, type TestUser } from "../helpers/users";
 
 async function errorOf(res: Response): Promise<ErrorBody["error"]> {
   return ((await res.json()) as ErrorBody).error;
@@ -117,6 +120,99 @@ describe("invites", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const members = memberListSchema.parse(await (await call("GET", "/api/workspaces/current/members", { user: owner })).json());
     expect(members.members).toHaveLength(2);
+  });
+});
+
+describe("an invite answers for its creator", () => {
+  const accept = (user: TestUser, code: string) => call("POST", "/api/workspaces/invites/accept", { user, body: { code } });
+  const setRole = (by: TestUser, userId: string, role: string) =>
+    call("PATCH", `/api/workspaces/current/members/${userId}`, { user: by, body: { role } });
+
+  /** A user with a personal workspace of their own who also joins `owner`'s workspace and works in it. */
+  async function joined(owner: TestUser, role: Role): Promise<TestUser> {
+    const user = await createTestUser();
+    await addMember(owner.workspaceId, user.userId, role);
+    expect((await call("POST", "/api/auth/switch-workspace", { user, body: { workspaceId: owner.workspaceId } })).status).toBe(200);
+    return { ...user, workspaceId: owner.workspaceId };
+  }
+
+  async function expectCreatorLeft(res: Response) {
+    expect(res.status).toBe(410);
+    expect(await errorOf(res)).toMatchObject({ code: "gone", details: { reason: "creator_left" } });
+  }
+
+  it("a removed admin cannot rejoin with a code they made before; the owner's codes still work", async () => {
+    const owner = await createTeamOwner("invites-removed-admin");
+    const admin = await joined(owner, "admin");
+    const theirs = await invite(admin, { role: "admin", expiresInHours: 720 });
+    const ownersCode = await invite(owner, { role: "member" });
+    expect((await call("DELETE", `/api/workspaces/current/members/${admin.userId}`, { user: owner })).status).toBe(200);
+
+    await expectCreatorLeft(await accept(admin, theirs.code));
+    await expectCreatorLeft(await accept(await createTestUser(), theirs.code));
+    const members = memberListSchema.parse(await (await call("GET", "/api/workspaces/current/members", { user: owner })).json());
+    expect(members.members.map((m) => m.userId)).not.toContain(admin.userId);
+    // Refused, not spent: the invite is still pending, and other codes are untouched.
+    const listed = inviteListSchema.parse(await (await call("GET", "/api/workspaces/current/invites", { user: owner })).json());
+    expect(listed.invites.find((i) => i.id === theirs.invite.id)?.status).toBe("pending");
+    expect((await accept(await createTestUser(), ownersCode.code)).status).toBe(200);
+  });
+
+  it("an owner demoted to admin: their owner invite makes no owner, their member invite still admits", async () => {
+    const owner = await createTestUser();
+    const second = await createTestUser({ workspaceId: owner.workspaceId, role: "owner" });
+    const ownerInvite = await invite(second, { role: "owner" });
+    const memberInvite = await invite(second, { role: "member" });
+    expect((await setRole(owner, second.userId, "admin")).status).toBe(200);
+
+    const puppet = await createTestUser();
+    await expectCreatorLeft(await accept(puppet, ownerInvite.code));
+    expect(
+      await env.DB.prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?")
+        .bind(owner.workspaceId, puppet.userId)
+        .first(),
+    ).toBeNull();
+    expect((await accept(puppet, memberInvite.code)).status).toBe(200);
+  });
+
+  it("a member demoted to viewer, or an owner who handed over ownership, makes nobody an owner or a member", async () => {
+    const owner = await createTeamOwner("invites-handover");
+    const admin = await joined(owner, "admin");
+    const adminsInvite = await invite(admin, { role: "member" });
+    expect((await setRole(owner, admin.userId, "viewer")).status).toBe(200);
+    await expectCreatorLeft(await accept(await createTestUser(), adminsInvite.code));
+
+    const heir = await joined(owner, "admin");
+    const ownersOwnerInvite = await invite(owner, { role: "owner" });
+    expect((await call("POST", "/api/workspaces/current/transfer", { user: owner, body: { userId: heir.userId } })).status).toBe(200);
+    await expectCreatorLeft(await accept(await createTestUser(), ownersOwnerInvite.code));
+  });
+
+  it("signing up with the code of a creator who left is refused before any account exists", async () => {
+    const owner = await createTestUser();
+    const admin = await createTestUser({ workspaceId: owner.workspaceId, role: "admin" });
+    const code = (await invite(admin, { role: "member" })).code;
+    expect((await call("DELETE", `/api/workspaces/current/members/${admin.userId}`, { user: owner })).status).toBe(200);
+    const email = `newcomer-${Date.now().toString(36)}@example.com`;
+    const res = await call("POST", "/api/auth/passkeys/register/start", { body: { email, inviteCode: code } });
+    await expectCreatorLeft(res);
+    expect(await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first()).toBeNull();
+  });
+
+  it("the redemption itself re-checks the creator, for a demotion between the check and the insert", async () => {
+    const owner = await createTestUser();
+    const second = await createTestUser({ workspaceId: owner.workspaceId, role: "owner" });
+    const created = await invite(second, { role: "owner" });
+    const joiner = await createTestUser();
+    const db = dbOf(env);
+    // The demotion lands after acceptInviteCode's own check would have passed.
+    expect((await setRole(owner, second.userId, "admin")).status).toBe(200);
+    expect(await redeemWorkspaceInvite(db, created.invite.id, joiner.userId, Date.now())).toBe(false);
+    expect(
+      await env.DB.prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?")
+        .bind(owner.workspaceId, joiner.userId)
+        .first(),
+    ).toBeNull();
   });
 });
 
