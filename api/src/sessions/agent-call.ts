@@ -26,7 +26,8 @@ export async function agentJSON<T>(c: Context<AppEnv>, sessionId: string, agentP
   return (await (await callAgent(c, sessionId, agentPath, init)).json()) as T;
 }
 
-async function agentError(res: Response): Promise<ApiError> {
+/** The caller's error for an agent's (or the Session DO's) refusal: its own code when it is one of ours, else runtime_unavailable. */
+export async function agentError(res: Response): Promise<ApiError> {
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   const code = body?.error?.code;
   if (code && Object.hasOwn(errorStatus, code))

@@ -5,6 +5,7 @@ import { createRouter } from "../../lib/app";
 import { isUpgrade } from "../../preview/sandbox";
 import { handleLegacyPreviewPath, PREVIEW_GRANT_PATH_PREFIX, previewGrantRedirect } from "../../preview/session-preview";
 import { visitHolder } from "../../preview/visit-grants";
+import { agentError } from "../agent-call";
 import { setPrincipal } from "../connections";
 import { hardenFileResponse } from "../file-response";
 import { requireSession } from "../records";
@@ -14,8 +15,8 @@ import { sessionDORequest, sessionStub } from "../stub";
 
 /**
  * /runtime/sessions/:sessionId/{terminal,files/*,preview/*,ssh}: checks the caller, then hands the
- * request to the session's DO, which returns the agent's response as it is (WebSocket 101
- * included). The previewed app itself is served only on the session's preview host, in a CSP
+ * request to the session's DO. A WebSocket 101 passes as it is; a file answer keeps only its
+ * content and a few headers (file-response.ts); any other answer becomes our own JSON error. The previewed app itself is served only on the session's preview host, in a CSP
  * sandbox (api/src/preview/preview-host.ts); share links (api/src/shares/gateway.ts) are the
  * other entry to the same `preview` path, never to terminal, files or ssh.
  */
@@ -56,7 +57,10 @@ router.all("/runtime/sessions/:sessionId/:rest{.+}", async (c) => {
   setPrincipal(forwarded, { userId: caller.userId, credential: caller.credential });
   const res = await sessionStub(c.env, id).fetch(sessionDORequest(id, "/runtime", forwarded, { agentPath, wake: true }));
   if (kind === "files") return hardenFileResponse(res);
-  return res;
+  // Terminal and SSH answer with a WebSocket; anything else is a refusal, said in our own words
+  // (an agent steered by the session's code must not answer a page on the app origin).
+  if (res.status === 101 || res.webSocket) return res;
+  throw await agentError(res);
 });
 
 // Not in the OpenAPI document: grant URLs of the old same-origin previews, redirected or refused.

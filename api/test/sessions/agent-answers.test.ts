@@ -1,0 +1,58 @@
+import { ApiError } from "@burstflare/sdk/errors";
+import { describe, expect, it } from "vitest";
+import { agentError } from "../../src/sessions/agent-call";
+import { hardenFileResponse } from "../../src/sessions/file-response";
+
+/** What an agent steered by the session's own code could answer (it runs with the session's uid). */
+const hostileHeaders = {
+  "content-type": "text/html; charset=utf-8",
+  "set-cookie": "bf_session=attacker; Path=/; HttpOnly",
+  "clear-site-data": '"cookies"',
+  refresh: "0; url=https://evil.example/",
+  link: "<https://evil.example/x.css>; rel=stylesheet",
+  "access-control-allow-origin": "*",
+  "x-file-mtime": "1700000000000",
+};
+
+describe("agent answers on the app origin", () => {
+  it("a file answer keeps its bytes and mtime but none of the agent's other headers, and is never a page", async () => {
+    const out = hardenFileResponse(new Response("<script>steal()</script>", { status: 200, headers: hostileHeaders }));
+    expect(out.status).toBe(200);
+    expect(await out.text()).toBe("<script>steal()</script>");
+    expect(out.headers.get("content-type")).toBe("application/octet-stream");
+    expect(out.headers.get("content-disposition")).toBe("attachment");
+    expect(out.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+    expect(out.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(out.headers.get("x-file-mtime")).toBe("1700000000000");
+    for (const name of ["set-cookie", "clear-site-data", "refresh", "link", "access-control-allow-origin"]) {
+      expect(out.headers.get(name), name).toBeNull();
+    }
+  });
+
+  it("a JSON file answer stays JSON; a redirect from the agent is refused, never followed by the browser", async () => {
+    const json = hardenFileResponse(new Response('{"entries":[]}', { headers: { "content-type": "application/json" } }));
+    expect(json.headers.get("content-type")).toBe("application/json");
+    expect(json.headers.get("content-disposition")).toBeNull();
+    const redirect = new Response(null, { status: 302, headers: { location: "https://evil.example/" } });
+    expect(() => hardenFileResponse(redirect)).toThrow(ApiError);
+    try {
+      hardenFileResponse(redirect);
+    } catch (err) {
+      expect((err as ApiError).code).toBe("runtime_unavailable");
+    }
+  });
+
+  it("a terminal or SSH refusal is our own error: a known code keeps its code and message, a page becomes runtime_unavailable", async () => {
+    const page = await agentError(new Response("<h1>sign in again</h1>", { status: 200, headers: hostileHeaders }));
+    expect(page.code).toBe("runtime_unavailable");
+    const refused = await agentError(
+      Response.json({ error: { code: "invalid_state", message: "session is stopped; start it first" } }, { status: 409 }),
+    );
+    expect({ code: refused.code, message: refused.message }).toEqual({
+      code: "invalid_state",
+      message: "session is stopped; start it first",
+    });
+    const invented = await agentError(Response.json({ error: { code: "owned", message: "<b>x</b>" } }, { status: 418 }));
+    expect(invented.code).toBe("runtime_unavailable");
+  });
+});
