@@ -121,6 +121,17 @@ describe("ProcessManager under revocation", () => {
     expect(await manager.wait(kept.id, 10_000, "usr_a")).toMatchObject({ state: "exited", signal: "SIGKILL" });
   });
 
+  it("a job the process left in the background after it exited still ends with the revoked credential", async () => {
+    const p = principal("usr_c", "api_token", "tok_3");
+    const pidFile = path.join(workspace, "left-behind.pid");
+    const leaver = await manager.start({ command: `nohup sleep 300 >/dev/null 2>&1 & echo $! > ${pidFile}`, env: {} }, "usr_c", p);
+    expect(await manager.wait(leaver.id, 10_000, "usr_c")).toMatchObject({ state: "exited", exitCode: 0 });
+    const jobPid = Number(fs.readFileSync(pidFile, "utf8"));
+    expect(alive(jobPid)).toBe(true);
+    expect(registry.close({ credential: p.credential }).closed).toEqual([p.connectionId]);
+    await expect.poll(() => alive(jobPid)).toBe(false);
+  });
+
   it("forgets a process once it exits, so a later revocation names nothing", async () => {
     const p = principal("usr_b", "api_token", "tok_2");
     const done = await manager.start({ command: "true", env: {} }, "usr_b", p);

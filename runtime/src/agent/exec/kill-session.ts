@@ -19,6 +19,28 @@ export function killSession(sid: number | null | undefined, signal: NodeJS.Signa
   return signalled;
 }
 
+/** How often a finished command's Unix session is looked at while jobs it left behind still run. */
+const LINGER_CHECK_MS = 5_000;
+
+/**
+ * Forgets a finished command's revocation hook only once nothing is left in its Unix session: a job
+ * it put in the background (`cmd &`, `nohup`) outlives the command and must stay revocable with it.
+ * A pid is not handed out again while it still names a live session, so the hook cannot reach a
+ * stranger's work.
+ */
+export function forgetWhenSessionEnds(sid: number | null | undefined, forget: () => void, everyMs = LINGER_CHECK_MS): void {
+  if (!sid || sid <= 1 || sessionMembers(sid).length === 0) {
+    forget();
+    return;
+  }
+  const timer = setInterval(() => {
+    if (sessionMembers(sid).length > 0) return;
+    clearInterval(timer);
+    forget();
+  }, everyMs);
+  timer.unref();
+}
+
 /** The pids whose session id is `sid` (field 6 of /proc/<pid>/stat, after the command in parentheses). */
 function sessionMembers(sid: number): number[] {
   const pids: number[] = [];

@@ -12,7 +12,7 @@ import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import type { ConnectionRegistry } from "../connections/connection-registry";
 import type { WorkspacePaths } from "../files/workspace-paths";
-import { killSession } from "./kill-session";
+import { forgetWhenSessionEnds, killSession } from "./kill-session";
 import { killGroup, spawnCommand } from "./spawn-command";
 
 interface Managed {
@@ -90,7 +90,7 @@ export class ProcessManager {
       child.on("exit", (code, signal) => finish(code, signal));
     });
     const forget = this.connections.track(principal, () => killSession(child.pid));
-    void managed.exited.then(forget);
+    void managed.exited.then(() => forgetWhenSessionEnds(child.pid, forget));
     this.processes.set(id, managed);
     return { ...managed.info };
   }

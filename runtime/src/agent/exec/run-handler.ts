@@ -7,7 +7,7 @@ import { ConnectionRegistry } from "../connections/connection-registry";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";
-import { killSession } from "./kill-session";
+import { forgetWhenSessionEnds, killSession } from "./kill-session";
 import { killGroup, spawnCommand } from "./spawn-command";
 import { waitForExit } from "./wait-exit";
 
@@ -79,7 +79,7 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
           if (!finished) killGroup(child.pid, "SIGKILL");
         });
         const exit = await waitForExit(child, (err) => send({ type: "stderr", data: `failed to start: ${err.message}\n` }));
-        forget();
+        forgetWhenSessionEnds(child.pid, forget);
         clearTimeout(timer);
         clearInterval(busy);
         activity.touch("files");
