@@ -1,7 +1,12 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { closedConnections, encodePrincipal, PRINCIPAL_HEADER, type Principal } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { describe, expect, it } from "vitest";
-import { agentFetch, useTestHost } from "../helpers/host";
+import { agentExec, agentFetch, useTestHost } from "../helpers/host";
+import { makeKey } from "../helpers/ssh";
+import { sshConnect, sshExec } from "../helpers/ssh2-client";
 import { TerminalClient } from "../helpers/terminal-client";
 import { waitFor } from "../helpers/wait";
 
@@ -70,5 +75,34 @@ describe("agent connection registry and terminal ownership", () => {
     await waitFor(() => late.closed, "late guest refused");
     expect(late.closed?.code).toBe(1008);
     await Promise.all([mine.close(), shared.close(), guest.close(), unshared.close()]);
+  });
+
+  it("ends what a member's SSH channels started, nohup jobs included, when they lose access; another member's run on", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bf-conns-ssh-"));
+    try {
+      const key = makeKey(dir, "key");
+      // The [x] keeps pgrep from matching the shell that runs it.
+      const running = async (pattern: string) => (await agentExec(ctx.info, `pgrep -f '${pattern}'`)).code === 0;
+      const bobSSH = await sshConnect(ctx.info, key, bob("c_s1"));
+      const aliceSSH = await sshConnect(ctx.info, key, alice("c_s2"));
+      // One job whose channel already ended, one whose channel is still open.
+      expect((await sshExec(bobSSH, "nohup sleep 777 >/dev/null 2>&1 &")).code).toBe(0);
+      const open = sshExec(bobSSH, "nohup sleep 779 >/dev/null 2>&1 & echo started; sleep 600").catch(() => null);
+      expect((await sshExec(aliceSSH, "nohup sleep 778 >/dev/null 2>&1 &")).code).toBe(0);
+      await waitFor(
+        async () => (await running("sleep 77[7]")) && (await running("sleep 77[9]")) && (await running("sleep 77[8]")),
+        "jobs running",
+      );
+
+      expect((await close(ctx.info, { userId: "usr_bob", lostAccess: true })).status).toBe(200);
+      await waitFor(async () => !(await running("sleep 77[7]")) && !(await running("sleep 77[9]")), "bob's jobs ended");
+      await open;
+      expect(await running("sleep 77[8]")).toBe(true);
+      aliceSSH.end();
+      await close(ctx.info, { userId: "usr_alice", lostAccess: true });
+      await waitFor(async () => !(await running("sleep 77[8]")), "alice's job ended");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,6 +19,8 @@ interface ChannelContext {
   /** The connection's environment (runtime env, USER, SSH_AUTH_SOCK once forwarding is on). */
   env: () => Record<string, string>;
   enableAgentForwarding: () => Promise<void>;
+  /** The channel's process started, leading a Unix session of its own (pty and detached spawns call setsid). */
+  started: (pid: number | undefined) => void;
 }
 
 /** The signal names RFC 4254 §6.10 defines for exit-signal: ssh2 sends these and throws on any other. */
@@ -113,6 +115,7 @@ export function handleChannel(channel: SessionChannel, ctx: ChannelContext): voi
       encoding: null,
     } as pty.IPtyForkOptions);
     const t = terminal;
+    ctx.started(t.pid);
     t.onData((data) => {
       if (!channel.write(data as unknown as Buffer)) {
         t.pause();
@@ -134,6 +137,7 @@ export function handleChannel(channel: SessionChannel, ctx: ChannelContext): voi
 
   const runWithPipes = (channel: ServerChannel, file: string, args: string[]) => {
     const child = spawn(file, args, { cwd: ctx.cwd, env: env(), stdio: ["pipe", "pipe", "pipe"], detached: true });
+    ctx.started(child.pid);
     child.stdout.pipe(channel, { end: false });
     child.stderr.pipe(channel.stderr, { end: false });
     channel.pipe(child.stdin);

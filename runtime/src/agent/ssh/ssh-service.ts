@@ -7,6 +7,7 @@ import type { WebSocket } from "ws";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
+import { OwnedSessions } from "../exec/kill-session";
 import { shellEnv } from "../shell";
 import { AgentForwarding, agentSocketDir } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
@@ -43,6 +44,8 @@ export class SSHService {
   private readonly agentDir: string;
   /** Keeps the per-user agent socket names unguessable across agent processes. */
   private readonly agentKeySalt = randomBytes(16).toString("hex");
+  /** What each user's SSH channels run, `nohup` jobs included: ended when the user loses access. */
+  private readonly sessions = new OwnedSessions();
 
   constructor(
     private readonly config: AgentConfig,
@@ -102,6 +105,11 @@ export class SSHService {
    * forwarding sockets and stable link carry a key of their own, so another member's connection
    * never gets (or, by the stable path, inherits) it.
    */
+  /** Ends everything `userId`'s SSH channels started, `nohup` jobs included (they lost access). */
+  killOwnedBy(userId: string): number {
+    return this.sessions.killOwnedBy(userId);
+  }
+
   private agentOwnerKey(principal: Principal | null): string {
     const owner = principal?.userId ?? "anonymous";
     return createHash("sha256").update(`${this.agentKeySalt}:${owner}`).digest("hex").slice(0, 8);
@@ -119,6 +127,9 @@ export class SSHService {
         env,
         enableAgentForwarding: async () => {
           authSock = await forwarding.start();
+        },
+        started: (pid) => {
+          if (principal?.userId) this.sessions.add(principal.userId, pid);
         },
       });
     });
