@@ -77,6 +77,46 @@ describe("agent connection registry and terminal ownership", () => {
     await Promise.all([mine.close(), shared.close(), guest.close(), unshared.close()]);
   });
 
+  it("detaches the other users already attached when the owner stops sharing", async () => {
+    const owner = await TerminalClient.open(ctx.info, "?terminal=unshare&shared=1", as(alice("c_u1")));
+    owner.input("echo owner-$((4*4))\r");
+    await owner.waitFor("owner-16");
+    const guest = await TerminalClient.open(ctx.info, "?terminal=unshare", as(bob("c_u2")));
+    await guest.waitFor("owner-16");
+    const again = await TerminalClient.open(ctx.info, "?terminal=unshare&shared=0", as(alice("c_u3")));
+    await waitFor(() => guest.closed, "guest detached");
+    expect(guest.closed?.code).toBe(1008);
+    owner.input("echo after-$((5*5))\r");
+    await owner.waitFor("after-25");
+    expect(guest.output).not.toContain("after-25");
+    expect(owner.closed).toBeNull();
+    await Promise.all([owner.close(), again.close()]);
+  });
+
+  it("caps terminals per user, so one member filling the cap leaves others theirs", async () => {
+    // Bob starts with no terminal of his own (earlier tests opened some).
+    await close(ctx.info, { userId: "usr_bob", lostAccess: true });
+    const mine = [];
+    for (let i = 0; i < 16; i++) mine.push(await TerminalClient.open(ctx.info, `?terminal=cap-bob-${i}`, as(bob(`c_cap${i}`))));
+    const over = await TerminalClient.open(ctx.info, "?terminal=cap-bob-16", as(bob("c_cap16")));
+    await waitFor(() => over.closed, "17th refused");
+    expect(over.closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/at most 16 terminals/) });
+    await Promise.all(mine.map((t) => t.waitFor(/\$|#/)));
+    expect(mine.filter((t) => t.closed)).toEqual([]);
+    const owners = await TerminalClient.open(ctx.info, "?terminal=cap-alice", as(alice("c_cap_a")));
+    owners.input("echo room-$((6*6))\r");
+    await owners.waitFor("room-36");
+    await Promise.all([...mine, owners].map((t) => t.close()));
+    await close(ctx.info, { userId: "usr_bob", lostAccess: true });
+    await waitFor(
+      async () =>
+        ((await (await agentFetch(ctx.info, "/terminals")).json()) as { terminals: { id: string }[] }).terminals.every(
+          (t) => !t.id.startsWith("cap-bob-"),
+        ),
+      "bob's shells ended",
+    );
+  });
+
   it("ends what a member's SSH channels started, nohup jobs included, when they lose access; another member's run on", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bf-conns-ssh-"));
     try {
