@@ -43,7 +43,7 @@ import { z } from "zod";
  *   POST /connections/close ConnectionMatch → ClosedConnections: ends the open terminal, ssh and
  *                                          preview WebSockets, running commands and background
  *                                          processes whose principal matches (revoked access);
- *                                          with lostAccess also the user's terminal shells
+ *                                          with lostAccess also the user's terminal shells and SSH jobs
  *
  * Every /terminal, /ssh, /preview, /exec/run and /processes request from a user carries
  * PRINCIPAL_HEADER, set by the control plane (clients' copies are stripped by the Worker): who
@@ -88,7 +88,7 @@ export const connectionMatch = z
     kinds: z.array(credentialKind).min(1).optional(),
     /**
      * The user lost runtime access to the session (removed, demoted to viewer, left): their
-     * terminals' shells end too, not only the sockets. Needs `userId`.
+     * terminals' shells and what their SSH channels started end too, not only the sockets. Needs `userId`.
      */
     lostAccess: z.boolean().optional(),
   })

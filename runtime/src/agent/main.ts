@@ -35,10 +35,13 @@ const connections = new ConnectionRegistry();
 const paths = new WorkspacePaths(config.workspace);
 const files = new FileService(paths, activity);
 const terminals = new TerminalManager(config, activity);
-connections.onLostAccess((userId) => terminals.killOwnedBy(userId));
 const snapshots = new SnapshotService(paths, config.persistedPaths, tempDir);
 const preview = new PreviewProxy(config.previewPort, activity, connections);
 const ssh = new SSHService(config, activity, connections);
+connections.onLostAccess((userId) => {
+  terminals.killOwnedBy(userId);
+  ssh.killOwnedBy(userId);
+});
 const agentPort = () => {
   const address = server.address();
   return typeof address === "object" && address ? address.port : config.port;

@@ -1,7 +1,12 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { closedConnections, encodePrincipal, PRINCIPAL_HEADER, type Principal } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { describe, expect, it } from "vitest";
-import { agentFetch, useTestHost } from "../helpers/host";
+import { agentExec, agentFetch, useTestHost } from "../helpers/host";
+import { makeKey } from "../helpers/ssh";
+import { sshConnect, sshExec } from "../helpers/ssh2-client";
 import { TerminalClient } from "../helpers/terminal-client";
 import { waitFor } from "../helpers/wait";
 
@@ -70,5 +75,74 @@ describe("agent connection registry and terminal ownership", () => {
     await waitFor(() => late.closed, "late guest refused");
     expect(late.closed?.code).toBe(1008);
     await Promise.all([mine.close(), shared.close(), guest.close(), unshared.close()]);
+  });
+
+  it("detaches the other users already attached when the owner stops sharing", async () => {
+    const owner = await TerminalClient.open(ctx.info, "?terminal=unshare&shared=1", as(alice("c_u1")));
+    owner.input("echo owner-$((4*4))\r");
+    await owner.waitFor("owner-16");
+    const guest = await TerminalClient.open(ctx.info, "?terminal=unshare", as(bob("c_u2")));
+    await guest.waitFor("owner-16");
+    const again = await TerminalClient.open(ctx.info, "?terminal=unshare&shared=0", as(alice("c_u3")));
+    await waitFor(() => guest.closed, "guest detached");
+    expect(guest.closed?.code).toBe(1008);
+    owner.input("echo after-$((5*5))\r");
+    await owner.waitFor("after-25");
+    expect(guest.output).not.toContain("after-25");
+    expect(owner.closed).toBeNull();
+    await Promise.all([owner.close(), again.close()]);
+  });
+
+  it("caps terminals per user, so one member filling the cap leaves others theirs", async () => {
+    // Bob starts with no terminal of his own (earlier tests opened some).
+    await close(ctx.info, { userId: "usr_bob", lostAccess: true });
+    const mine = [];
+    for (let i = 0; i < 16; i++) mine.push(await TerminalClient.open(ctx.info, `?terminal=cap-bob-${i}`, as(bob(`c_cap${i}`))));
+    const over = await TerminalClient.open(ctx.info, "?terminal=cap-bob-16", as(bob("c_cap16")));
+    await waitFor(() => over.closed, "17th refused");
+    expect(over.closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/at most 16 terminals/) });
+    await Promise.all(mine.map((t) => t.waitFor(/\$|#/)));
+    expect(mine.filter((t) => t.closed)).toEqual([]);
+    const owners = await TerminalClient.open(ctx.info, "?terminal=cap-alice", as(alice("c_cap_a")));
+    owners.input("echo room-$((6*6))\r");
+    await owners.waitFor("room-36");
+    await Promise.all([...mine, owners].map((t) => t.close()));
+    await close(ctx.info, { userId: "usr_bob", lostAccess: true });
+    await waitFor(
+      async () =>
+        ((await (await agentFetch(ctx.info, "/terminals")).json()) as { terminals: { id: string }[] }).terminals.every(
+          (t) => !t.id.startsWith("cap-bob-"),
+        ),
+      "bob's shells ended",
+    );
+  });
+
+  it("ends what a member's SSH channels started, nohup jobs included, when they lose access; another member's run on", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bf-conns-ssh-"));
+    try {
+      const key = makeKey(dir, "key");
+      // The [x] keeps pgrep from matching the shell that runs it.
+      const running = async (pattern: string) => (await agentExec(ctx.info, `pgrep -f '${pattern}'`)).code === 0;
+      const bobSSH = await sshConnect(ctx.info, key, bob("c_s1"));
+      const aliceSSH = await sshConnect(ctx.info, key, alice("c_s2"));
+      // One job whose channel already ended, one whose channel is still open.
+      expect((await sshExec(bobSSH, "nohup sleep 777 >/dev/null 2>&1 &")).code).toBe(0);
+      const open = sshExec(bobSSH, "nohup sleep 779 >/dev/null 2>&1 & echo started; sleep 600").catch(() => null);
+      expect((await sshExec(aliceSSH, "nohup sleep 778 >/dev/null 2>&1 &")).code).toBe(0);
+      await waitFor(
+        async () => (await running("sleep 77[7]")) && (await running("sleep 77[9]")) && (await running("sleep 77[8]")),
+        "jobs running",
+      );
+
+      expect((await close(ctx.info, { userId: "usr_bob", lostAccess: true })).status).toBe(200);
+      await waitFor(async () => !(await running("sleep 77[7]")) && !(await running("sleep 77[9]")), "bob's jobs ended");
+      await open;
+      expect(await running("sleep 77[8]")).toBe(true);
+      aliceSSH.end();
+      await close(ctx.info, { userId: "usr_alice", lostAccess: true });
+      await waitFor(async () => !(await running("sleep 77[8]")), "alice's job ended");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -43,7 +43,7 @@ export class ConnectionRegistry {
     };
   }
 
-  /** Runs when a user loses runtime access altogether (their terminals' shells end there). */
+  /** Runs when a user loses runtime access altogether (their terminal shells and SSH jobs end there). */
   onLostAccess(hook: (userId: string) => void): void {
     this.lostAccessHooks.push(hook);
   }

@@ -7,6 +7,7 @@ import type { WebSocket } from "ws";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
+import { OwnedSessions } from "../exec/kill-session";
 import { shellEnv } from "../shell";
 import { AgentForwarding, agentSocketDir } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
@@ -15,7 +16,22 @@ import { handleChannel } from "./ssh-channel";
 import { loadSSH2 } from "./ssh2-module";
 import { WebSocketStream } from "./websocket-stream";
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "0.0.0.0", "ip6-localhost"]);
+/** Names of the runtime itself that `ssh -L` may use; each means 127.0.0.1 here, without a lookup. */
+const LOOPBACK_NAMES = new Set(["localhost", "0.0.0.0", "ip6-localhost"]);
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/**
+ * Where a direct-tcpip (ssh -L) request may connect: an IP literal on loopback (127.0.0.0/8, ::1)
+ * or a loopback name above, else null. Any other name is refused before a DNS lookup: a name
+ * like 127.1.0.0.1.nip.io looks like loopback and resolves anywhere.
+ */
+export function forwardHost(dest: string): string | null {
+  if (LOOPBACK_NAMES.has(dest)) return "127.0.0.1";
+  const family = net.isIP(dest);
+  return family !== 0 && LOOPBACK.check(dest, family === 4 ? "ipv4" : "ipv6") ? dest : null;
+}
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/i;
 
 /**
@@ -28,6 +44,8 @@ export class SSHService {
   private readonly agentDir: string;
   /** Keeps the per-user agent socket names unguessable across agent processes. */
   private readonly agentKeySalt = randomBytes(16).toString("hex");
+  /** What each user's SSH channels run, `nohup` jobs included: ended when the user loses access. */
+  private readonly sessions = new OwnedSessions();
 
   constructor(
     private readonly config: AgentConfig,
@@ -87,6 +105,11 @@ export class SSHService {
    * forwarding sockets and stable link carry a key of their own, so another member's connection
    * never gets (or, by the stable path, inherits) it.
    */
+  /** Ends everything `userId`'s SSH channels started, `nohup` jobs included (they lost access). */
+  killOwnedBy(userId: string): number {
+    return this.sessions.killOwnedBy(userId);
+  }
+
   private agentOwnerKey(principal: Principal | null): string {
     const owner = principal?.userId ?? "anonymous";
     return createHash("sha256").update(`${this.agentKeySalt}:${owner}`).digest("hex").slice(0, 8);
@@ -105,12 +128,15 @@ export class SSHService {
         enableAgentForwarding: async () => {
           authSock = await forwarding.start();
         },
+        started: (pid) => {
+          if (principal?.userId) this.sessions.add(principal.userId, pid);
+        },
       });
     });
     // direct-tcpip (ssh -L, VS Code): only to services inside the runtime, i.e. on loopback.
     client.on("tcpip", (accept, reject, info) => {
-      if (!LOOPBACK.has(info.destIP) && !info.destIP.startsWith("127.")) return reject();
-      const host = info.destIP === "localhost" || info.destIP === "0.0.0.0" || info.destIP === "ip6-localhost" ? "127.0.0.1" : info.destIP;
+      const host = forwardHost(info.destIP);
+      if (!host) return reject();
       const socket = net.connect(info.destPort, host);
       socket.once("connect", () => {
         const channel = accept();

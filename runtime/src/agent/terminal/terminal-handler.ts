@@ -36,7 +36,7 @@ export function handleTerminalSocket(
     "close",
     connections.track(principal, () => endWebSocket(ws)),
   );
-  session.attach(ws);
+  session.attach(ws, principal?.userId ?? null);
   ws.on("message", (raw: RawData, isBinary: boolean) => {
     if (isBinary) {
       ws.close(1003, "terminal frames are JSON text");

@@ -6,7 +6,13 @@ import { killSession } from "../exec/kill-session";
 import { loginShell, shellEnv } from "../shell";
 import { TerminalSession } from "./terminal-session";
 
-const MAX_TERMINALS = 16;
+/**
+ * Per user, so a member who opens many cannot lock the owner (or anyone else) out. No cap per
+ * runtime on top: it guarded only memory (a shell and a 256 KB replay buffer each), which stays
+ * bounded by the members with access times this, and one would bring the lock-out back.
+ */
+const MAX_TERMINALS_PER_USER = 16;
+const NOT_SHARED = "this terminal belongs to another user who has not shared it";
 
 /** Who is opening or attaching: the user named by the control plane (null without one). */
 interface TerminalOpener {
@@ -36,12 +42,17 @@ export class TerminalManager {
     if (existing?.alive) {
       const access = this.access.get(existing) ?? { ownerId: null, shared: false };
       if (access.ownerId !== opener.userId) {
-        if (!access.shared) throw new ApiError("forbidden", "this terminal belongs to another user who has not shared it");
-      } else if (opener.shared !== undefined) access.shared = opener.shared;
+        if (!access.shared) throw new ApiError("forbidden", NOT_SHARED);
+      } else if (opener.shared !== undefined) {
+        access.shared = opener.shared;
+        // Un-sharing ends the other users' sockets already attached, not only their next attach.
+        if (!access.shared) existing.detachOthers(access.ownerId, NOT_SHARED);
+      }
       this.access.set(existing, access);
       return existing;
     }
-    if (this.sessions.size >= MAX_TERMINALS) throw new ApiError("conflict", `at most ${MAX_TERMINALS} terminals per runtime`);
+    const owned = [...this.access.values()].filter((a) => a.ownerId === opener.userId).length;
+    if (owned >= MAX_TERMINALS_PER_USER) throw new ApiError("conflict", `at most ${MAX_TERMINALS_PER_USER} terminals of yours per runtime`);
     const shell = loginShell();
     const session = new TerminalSession(
       id,

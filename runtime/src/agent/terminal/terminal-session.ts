@@ -26,7 +26,8 @@ interface TerminalSpawn {
  */
 export class TerminalSession {
   readonly pty: pty.IPty;
-  private readonly clients = new Set<WebSocket>();
+  /** Each attached socket and the user it was opened for (null without a principal). */
+  private readonly clients = new Map<WebSocket, string | null>();
   private readonly replay = new RingBuffer(REPLAY_BYTES);
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -53,7 +54,7 @@ export class TerminalSession {
       this.exited = true;
       this.flush();
       const note = Buffer.from(`\r\n[process exited with code ${exitCode}${signal ? `, signal ${signal}` : ""}]\r\n`);
-      for (const ws of this.clients) {
+      for (const ws of this.clients.keys()) {
         ws.send(note, { binary: true });
         ws.close(1000, "terminal exited");
       }
@@ -75,12 +76,21 @@ export class TerminalSession {
     return !this.exited;
   }
 
-  attach(ws: WebSocket): void {
+  attach(ws: WebSocket, userId: string | null = null): void {
     this.flush();
     const backlog = this.replay.contents();
     if (backlog.length) ws.send(backlog, { binary: true });
-    this.clients.add(ws);
+    this.clients.set(ws, userId);
     ws.on("close", () => this.clients.delete(ws));
+  }
+
+  /** Closes the sockets attached for anyone but `userId`, as a new attach by them would be refused. */
+  detachOthers(userId: string | null, reason: string): void {
+    for (const [ws, owner] of this.clients) {
+      if (owner === userId) continue;
+      this.clients.delete(ws);
+      ws.close(1008, reason);
+    }
   }
 
   write(data: string): void {
@@ -117,7 +127,7 @@ export class TerminalSession {
     const frame = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    for (const ws of this.clients) {
+    for (const ws of this.clients.keys()) {
       if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
     }
     this.applyBackpressure();
@@ -126,12 +136,12 @@ export class TerminalSession {
 
   private applyBackpressure(): void {
     if (this.paused) return;
-    const slowest = Math.max(0, ...[...this.clients].map((ws) => ws.bufferedAmount));
+    const slowest = Math.max(0, ...[...this.clients.keys()].map((ws) => ws.bufferedAmount));
     if (slowest < HIGH_WATER) return;
     this.paused = true;
     this.pty.pause();
     const timer = setInterval(() => {
-      const backlog = Math.max(0, ...[...this.clients].map((ws) => ws.bufferedAmount));
+      const backlog = Math.max(0, ...[...this.clients.keys()].map((ws) => ws.bufferedAmount));
       if (backlog <= LOW_WATER || this.exited) {
         clearInterval(timer);
         this.paused = false;
