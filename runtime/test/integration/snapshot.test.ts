@@ -4,7 +4,7 @@ import path from "node:path";
 import { snapshotFingerprint } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeArchive } from "../helpers/archive";
+import { makeArchive, rawArchive, rawData, rawHeader } from "../helpers/archive";
 import { agentExec, agentFetch, useTestHost } from "../helpers/host";
 import { hashTree, sha256 } from "../helpers/tree";
 
@@ -177,6 +177,14 @@ describe("snapshot export and import", () => {
     const res = await importSnapshot(target, evil, sha256(evil));
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: { code: "unsafe_archive" } });
+    // A file entry named like a folder: GNU tar would unpack its data (a FIFO here) as entries.
+    const before = hashTree(target.workspaceDir);
+    const fifo = rawHeader({ name: "project/fifo", type: "6" });
+    const desync = rawArchive(rawHeader({ name: "project/d/", type: "0", size: fifo.length }), rawData(fifo));
+    const refused = await importSnapshot(target, desync, sha256(desync));
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: { code: "unsafe_archive" } });
+    expect(hashTree(target.workspaceDir)).toEqual(before);
   });
 });
 

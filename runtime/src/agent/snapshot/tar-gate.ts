@@ -86,8 +86,8 @@ const TYPES: Record<string, string> = {
  * checked (path confined, allowed type, sizes, links, no path through a symlink of this restore),
  * entries outside `keep` are dropped whole, setuid/setgid bits are cleared. Data blocks are passed
  * through untouched. Because this parser and the extractor must agree on where each header is,
- * anything whose layout could be read two ways (sparse files, data on links or folders, two long
- * names for one entry) is refused instead.
+ * anything whose layout could be read two ways (sparse files, data on links or folders, a file
+ * entry named like a folder, two long names for one entry) is refused instead.
  */
 export class TarGate {
   private pending = Buffer.alloc(0);
@@ -235,6 +235,9 @@ export class TarGate {
     if (this.entries > limits.maxEntries) unsafe(`archive has more than ${limits.maxEntries} entries`);
     const name = safeEntryPath(rawName);
     const isFile = type === "File" || type === "ContiguousFile";
+    // GNU tar follows the old BSD convention: a file-typed entry whose name ends in "/" is a folder,
+    // so it reads that entry's data as further headers, which this gate would never have judged.
+    if (isFile && rawName.endsWith("/")) unsafe(`file entry ${JSON.stringify(rawName)} has a folder's name (ends in "/")`);
     // Both parsers must skip the same data: only files carry any.
     if (!isFile && size !== 0) unsafe(`${type} ${name} carries data`);
     if (name === "" && type !== "Directory") unsafe(`the archive root is a ${type}`);
