@@ -48,7 +48,7 @@ export async function createInvite(
 }
 
 /** Whether a member of `creatorRole` (null: no longer a member) may make an invite for `role`: owners alone invite owners. */
-export function mayInvite(creatorRole: Role | null, role: Role): boolean {
+function mayInvite(creatorRole: Role | null, role: Role): boolean {
   return creatorRole !== null && can(creatorRole, "invites.manage") && (role !== "owner" || creatorRole === "owner");
 }
 
