@@ -60,3 +60,24 @@ export function rawData(content: Buffer | string): Buffer {
 
 /** Raw blocks followed by the end-of-archive marker, gzipped. */
 export const rawArchive = (...blocks: Buffer[]): Buffer => gzipSync(Buffer.concat([...blocks, Buffer.alloc(1024)]));
+
+/**
+ * Symlinks that read as inside but leave once the kernel follows them (`s/..` is the parent when s
+ * is "."), in either order: refused by every unpack path (sdk/archive-links.ts).
+ */
+export const LINKS_LEAVING_TOGETHER: [string, TestEntry[]][] = [
+  [
+    "a symlink that leaves through an earlier one (s -> ., a -> s/..)",
+    [
+      { name: "s", type: "symlink", linkname: "." },
+      { name: "a", type: "symlink", linkname: "s/.." },
+    ],
+  ],
+  [
+    "a symlink that a later one takes out (a -> s/.., s -> .)",
+    [
+      { name: "a", type: "symlink", linkname: "s/.." },
+      { name: "s", type: "symlink", linkname: "." },
+    ],
+  ],
+];

@@ -4,7 +4,7 @@ import path from "node:path";
 import { snapshotFingerprint } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeArchive, rawArchive, rawData, rawHeader } from "../helpers/archive";
+import { LINKS_LEAVING_TOGETHER, makeArchive, rawArchive, rawData, rawHeader } from "../helpers/archive";
 import { agentExec, agentFetch, useTestHost } from "../helpers/host";
 import { hashTree, sha256 } from "../helpers/tree";
 
@@ -208,14 +208,15 @@ describe("bundle import", () => {
   });
 
   it.each([
-    ["absolute path", [{ name: "/tmp/bf-evil-abs.txt", content: "x" }]],
-    ["dot-dot path", [{ name: "ok/../../bf-evil.txt", content: "x" }]],
-    ["symlink outside", [{ name: "etc", type: "symlink", linkname: "/etc" }]],
-    ["relative symlink outside", [{ name: "a/up", type: "symlink", linkname: "../../.." }]],
-    ["hard link outside", [{ name: "pw", type: "link", linkname: "../../../../etc/passwd" }]],
-    ["device", [{ name: "dev", type: "character-device" }]],
-    ["fifo", [{ name: "pipe", type: "fifo" }]],
-  ] as const)("refuses a bundle with a %s and extracts nothing", async (_label, entries) => {
+    ["an absolute path", [{ name: "/tmp/bf-evil-abs.txt", content: "x" }]],
+    ["a dot-dot path", [{ name: "ok/../../bf-evil.txt", content: "x" }]],
+    ["a symlink outside", [{ name: "etc", type: "symlink", linkname: "/etc" }]],
+    ["a relative symlink outside", [{ name: "a/up", type: "symlink", linkname: "../../.." }]],
+    ["a hard link outside", [{ name: "pw", type: "link", linkname: "../../../../etc/passwd" }]],
+    ["a device", [{ name: "dev", type: "character-device" }]],
+    ["a fifo", [{ name: "pipe", type: "fifo" }]],
+    ...LINKS_LEAVING_TOGETHER,
+  ] as const)("refuses a bundle with %s and extracts nothing", async (_label, entries) => {
     const before = hashTree(ctx.info.workspaceDir);
     const bundle = await makeArchive([{ name: "first-ok.txt", content: "fine" }, ...entries]);
     const res = await importSnapshot(ctx.info, bundle, sha256(bundle), "bundle");

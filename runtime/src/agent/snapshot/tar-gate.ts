@@ -1,7 +1,6 @@
-import path from "node:path";
 import { ApiError } from "@burstflare/sdk/errors";
 import type { ArchiveLimits, ArchiveSummary } from "./archive-safety";
-import { safeEntryPath } from "./archive-safety";
+import { checkLink, checkLinksAtEnd, safeEntryPath } from "./archive-safety";
 
 const BLOCK = 512;
 /** A pax or GNU long-name record this big is not a path: refused rather than buffered. */
@@ -104,6 +103,8 @@ export class TarGate {
   private longName: string | null = null;
   private longLink: string | null = null;
   private started = false;
+  /** This archive's symlinks (name → target), for the link rules of archive-safety.ts. */
+  private readonly links = new Map<string, string>();
   ended = false;
   entries = 0;
   files = 0;
@@ -155,6 +156,7 @@ export class TarGate {
       if (!this.started) throw new ApiError("bad_request", "not a valid tar.gz archive: empty");
       throw new ApiError("bad_request", "not a valid tar.gz archive: it ends inside an entry");
     }
+    checkLinksAtEnd(this.limits, this.links);
     return { files: this.files, bytes: this.bytes };
   }
 
@@ -242,15 +244,9 @@ export class TarGate {
     if (!isFile && size !== 0) unsafe(`${type} ${name} carries data`);
     if (name === "" && type !== "Directory") unsafe(`the archive root is a ${type}`);
     this.notThroughSymlink(name, `entry ${name} would be written through a symlink`);
-    if (type === "SymbolicLink" && limits.allowExternalSymlinks) {
-      if (!linkpath) unsafe(`symlink ${name} has no target`);
-    } else if (type === "SymbolicLink" || type === "Link") {
-      if (!linkpath || linkpath.startsWith("/")) unsafe(`link ${name} points to an absolute path`);
-      const base = type === "SymbolicLink" ? path.posix.dirname(name) : "";
-      const target = path.posix.normalize(path.posix.join(base, linkpath));
-      if (target === ".." || target.startsWith("../")) unsafe(`link ${name} points outside the archive: ${linkpath}`);
-    }
+    checkLink(name, type, linkpath, limits, this.links);
     if (type === "Link") {
+      // Also through a symlink an earlier archive of the chain left (this.symlinks).
       const target = safeEntryPath(linkpath);
       this.notThroughSymlink(target, `hard link ${name} reaches its target through a symlink`);
       if (this.symlinks.has(target)) unsafe(`hard link ${name} points at a symlink`);
