@@ -1,3 +1,4 @@
+import { escapingSymlink, pathSegments, symlinkStaysInside } from "@burstflare/sdk/archive-links";
 import { ApiError } from "@burstflare/sdk/errors";
 import tarStream from "tar-stream";
 
@@ -23,45 +24,13 @@ interface ArchiveStats {
 }
 
 const unsafe = (message: string) => new ApiError("unsafe_archive", message);
-const MAX_LINK_HOPS = 40;
 const ALLOWED_TYPES = new Set(["file", "contiguous-file", "directory", "symlink", "link"]);
-
-function segments(path: string): string[] {
-  return path.split("/").filter((s) => s !== "" && s !== ".");
-}
 
 /** Entry names land under the workspace root: no absolute paths, no `..`, no NUL. */
 function checkName(name: string): void {
   if (name.includes("\0")) throw unsafe(`entry name contains a NUL byte: ${JSON.stringify(name)}`);
   if (name.startsWith("/")) throw unsafe(`absolute path in archive: ${name}`);
   if (name.split("/").includes("..")) throw unsafe(`path escapes the archive with "..": ${name}`);
-}
-
-/**
- * Follows a path through the archive's own symlinks like the kernel would, so a link whose
- * target is lexically inside but passes through another link (s -> ".", a -> "s/..") is
- * still caught. Returns false when the path leaves the root.
- */
-function staysInside(start: string[], symlinks: Map<string, string>): boolean {
-  const stack: string[] = [];
-  const queue = [...start];
-  let hops = 0;
-  while (queue.length > 0) {
-    const seg = queue.shift() as string;
-    if (seg === "..") {
-      if (stack.length === 0) return false;
-      stack.pop();
-      continue;
-    }
-    stack.push(seg);
-    const target = symlinks.get(stack.join("/"));
-    if (target === undefined) continue;
-    if (++hops > MAX_LINK_HOPS) return false;
-    if (target.startsWith("/")) return false;
-    stack.pop();
-    queue.unshift(...segments(target));
-  }
-  return true;
 }
 
 /**
@@ -97,11 +66,10 @@ export async function inspectArchive(
         const link = header.linkname ?? "";
         if (type === "symlink") {
           if (link.startsWith("/")) throw unsafe(`symlink ${header.name} points outside the tree (absolute target ${link})`);
-          const dir = segments(header.name).slice(0, -1);
-          if (!staysInside([...dir, ...segments(link)], new Map())) {
+          if (!symlinkStaysInside(header.name, link, new Map())) {
             throw unsafe(`symlink ${header.name} points outside the tree (${link})`);
           }
-          symlinks.set(segments(header.name).join("/"), link);
+          symlinks.set(pathSegments(header.name).join("/"), link);
         }
         if (type === "link") {
           if (link.startsWith("/") || link.split("/").includes("..")) {
@@ -163,8 +131,7 @@ export async function inspectArchive(
     stop();
     throw err instanceof ApiError ? err : unsafe(`not a valid archive: ${err instanceof Error ? err.message : String(err)}`);
   }
-  for (const name of symlinks.keys()) {
-    if (!staysInside(segments(name), symlinks)) throw unsafe(`symlink ${name} points outside the tree through another link`);
-  }
+  const escaping = escapingSymlink(symlinks);
+  if (escaping !== null) throw unsafe(`symlink ${escaping} points outside the tree through another link`);
   return { files, uncompressedBytes: uncompressed };
 }

@@ -1,5 +1,9 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LINKS_LEAVING_TOGETHER, makeArchive, type TestEntry } from "../helpers/archive";
 import { agentExec, agentFetch, useTestHost } from "../helpers/host";
+import { hashTree } from "../helpers/tree";
 
 describe("agent file API", () => {
   const ctx = useTestHost("files");
@@ -122,6 +126,42 @@ describe("agent file API", () => {
       body: JSON.stringify({ path: "x".repeat(100_000) }),
     });
     expect(bigJSON.status).toBe(413);
+  });
+
+  // `a -> s/..` reads as "." but the kernel resolves s first: a names the workspace's parent.
+  it.each<[string, TestEntry[]]>([
+    ...LINKS_LEAVING_TOGETHER,
+    [
+      "a hard link through a symlink, then a file of its name",
+      [
+        { name: "s", type: "symlink", linkname: "." },
+        { name: "h", type: "link", linkname: "s/api.txt" },
+        { name: "h", content: "overwritten through the link" },
+      ],
+    ],
+  ])("PUT /files/archive refuses %s (422) and writes nothing", async (_label, entries) => {
+    const dir = path.join(ctx.info.workspaceDir, "upload");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "api.txt"), "kept");
+    const before = hashTree(ctx.info.workspaceDir);
+    const res = await agentFetch(ctx.info, "/files/archive?path=upload", { method: "PUT", body: await makeArchive(entries) });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: { code: "unsafe_archive" } });
+    expect(hashTree(ctx.info.workspaceDir)).toEqual(before);
+    expect(fs.readFileSync(path.join(dir, "api.txt"), "utf8")).toBe("kept");
+  });
+
+  it("PUT /files/archive keeps symlinks that stay inside", async () => {
+    const body = await makeArchive([
+      { name: "d/", type: "directory" },
+      { name: "d/f.txt", content: "inside" },
+      { name: "s", type: "symlink", linkname: "d" },
+      { name: "d/up", type: "symlink", linkname: "../d/f.txt" },
+    ]);
+    const res = await agentFetch(ctx.info, "/files/archive?path=linked", { method: "PUT", body });
+    expect(res.status).toBe(200);
+    expect(await (await get("linked/s/f.txt")).text()).toBe("inside");
+    expect(await (await get("linked/d/up")).text()).toBe("inside");
   });
 
   it("counts file writes as activity", async () => {

@@ -6,9 +6,9 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WorkspacePaths } from "../../src/agent/files/workspace-paths";
-import { findGnuTar } from "../../src/agent/snapshot/native-unpack";
+import { extractStreamNative, findGnuTar } from "../../src/agent/snapshot/native-unpack";
 import { SnapshotService } from "../../src/agent/snapshot/snapshot-service";
-import { makeArchive, type TestEntry } from "../helpers/archive";
+import { LINKS_LEAVING_TOGETHER, makeArchive, rawArchive, rawData, rawHeader, type TestEntry } from "../helpers/archive";
 import { hashTree } from "../helpers/tree";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -87,6 +87,42 @@ describe("streamed snapshot import through GNU tar (the gate checks every header
     expect(fs.readFileSync(path.join(ws, "project/kept.txt"), "utf8")).toBe("before\n");
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(fs.existsSync("/tmp/bf-abs-escape.txt")).toBe(false);
+  });
+
+  // GNU tar reads a file entry whose name ends in "/" as a folder (the old BSD convention) and its
+  // data as more headers: a FIFO and a setuid file the gate never saw. The gate refuses the entry.
+  it.each([
+    ["0", false],
+    ["\0", false],
+    ["7", false],
+    ["0", true],
+    ["\0", true],
+  ])("refuses a file entry (type %j, V7 header: %s) named like a folder, whose data GNU tar would read as headers", async (type, v7) => {
+    const smuggled = Buffer.concat([
+      rawHeader({ name: "project/fifo", type: "6" }),
+      rawHeader({ name: "project/suid", type: "0", size: 4, mode: 0o4755 }),
+      rawData("pwn\n"),
+    ]);
+    const evil = rawArchive(rawHeader({ name: "project/d/", type, size: smuggled.length, v7 }), smuggled);
+    await expect(importBody(evil)).rejects.toMatchObject({ code: "unsafe_archive" });
+    expect(hashTree(ws)).toEqual({ project: expect.anything(), "project/kept.txt": expect.anything() });
+  });
+
+  // `a -> s/..` reads as "." but the kernel resolves s first: a names the staging folder's parent.
+  it.each(LINKS_LEAVING_TOGETHER)("the gate, when links must stay inside, refuses %s", async (_label, entries) => {
+    const staging = path.join(dir, "staging");
+    fs.mkdirSync(staging);
+    const limits = { maxEntries: 10, maxTotalBytes: 1000, allowExternalSymlinks: false };
+    const body = await makeArchive(entries);
+    const unpack = extractStreamNative(
+      findGnuTar()!,
+      chunks(body),
+      staging,
+      limits,
+      () => true,
+      () => {},
+    );
+    await expect(unpack).rejects.toMatchObject({ code: "unsafe_archive" });
   });
 
   it("clears setuid and setgid bits", async () => {

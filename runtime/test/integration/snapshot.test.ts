@@ -4,7 +4,7 @@ import path from "node:path";
 import { snapshotFingerprint } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeArchive } from "../helpers/archive";
+import { LINKS_LEAVING_TOGETHER, makeArchive, rawArchive, rawData, rawHeader } from "../helpers/archive";
 import { agentExec, agentFetch, useTestHost } from "../helpers/host";
 import { hashTree, sha256 } from "../helpers/tree";
 
@@ -177,6 +177,14 @@ describe("snapshot export and import", () => {
     const res = await importSnapshot(target, evil, sha256(evil));
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: { code: "unsafe_archive" } });
+    // A file entry named like a folder: GNU tar would unpack its data (a FIFO here) as entries.
+    const before = hashTree(target.workspaceDir);
+    const fifo = rawHeader({ name: "project/fifo", type: "6" });
+    const desync = rawArchive(rawHeader({ name: "project/d/", type: "0", size: fifo.length }), rawData(fifo));
+    const refused = await importSnapshot(target, desync, sha256(desync));
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: { code: "unsafe_archive" } });
+    expect(hashTree(target.workspaceDir)).toEqual(before);
   });
 });
 
@@ -200,14 +208,15 @@ describe("bundle import", () => {
   });
 
   it.each([
-    ["absolute path", [{ name: "/tmp/bf-evil-abs.txt", content: "x" }]],
-    ["dot-dot path", [{ name: "ok/../../bf-evil.txt", content: "x" }]],
-    ["symlink outside", [{ name: "etc", type: "symlink", linkname: "/etc" }]],
-    ["relative symlink outside", [{ name: "a/up", type: "symlink", linkname: "../../.." }]],
-    ["hard link outside", [{ name: "pw", type: "link", linkname: "../../../../etc/passwd" }]],
-    ["device", [{ name: "dev", type: "character-device" }]],
-    ["fifo", [{ name: "pipe", type: "fifo" }]],
-  ] as const)("refuses a bundle with a %s and extracts nothing", async (_label, entries) => {
+    ["an absolute path", [{ name: "/tmp/bf-evil-abs.txt", content: "x" }]],
+    ["a dot-dot path", [{ name: "ok/../../bf-evil.txt", content: "x" }]],
+    ["a symlink outside", [{ name: "etc", type: "symlink", linkname: "/etc" }]],
+    ["a relative symlink outside", [{ name: "a/up", type: "symlink", linkname: "../../.." }]],
+    ["a hard link outside", [{ name: "pw", type: "link", linkname: "../../../../etc/passwd" }]],
+    ["a device", [{ name: "dev", type: "character-device" }]],
+    ["a fifo", [{ name: "pipe", type: "fifo" }]],
+    ...LINKS_LEAVING_TOGETHER,
+  ] as const)("refuses a bundle with %s and extracts nothing", async (_label, entries) => {
     const before = hashTree(ctx.info.workspaceDir);
     const bundle = await makeArchive([{ name: "first-ok.txt", content: "fine" }, ...entries]);
     const res = await importSnapshot(ctx.info, bundle, sha256(bundle), "bundle");

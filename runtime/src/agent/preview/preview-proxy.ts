@@ -43,6 +43,13 @@ function forwardHeaders(req: IncomingMessage, port: number): http.OutgoingHttpHe
   headers.host = `localhost:${port}`;
   headers["x-forwarded-host"] = req.headers["x-forwarded-host"] ?? req.headers.host ?? "";
   headers["x-forwarded-proto"] = req.headers["x-forwarded-proto"] ?? "http";
+  // A chunked body (no content-length) stays chunked upstream. Node's client chunks a body by
+  // itself only for POST/PUT/PATCH; for a GET, DELETE or OPTIONS it would write the bytes raw, and
+  // a body holding a whole request would reach the dev server as a second request (past the path
+  // checks and the forced Host). Re-chunking rather than refusing: real apps send DELETE bodies.
+  if (req.headers["transfer-encoding"] !== undefined && req.headers["content-length"] === undefined) {
+    headers["transfer-encoding"] = "chunked";
+  }
   return headers;
 }
 

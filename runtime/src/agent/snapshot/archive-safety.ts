@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import path from "node:path";
 import { createGunzip, gunzipSync } from "node:zlib";
+import { escapingSymlink, symlinkStaysInside } from "@burstflare/sdk/archive-links";
 import { ApiError } from "@burstflare/sdk/errors";
 import * as tar from "tar";
 
@@ -48,12 +48,45 @@ export function safeEntryPath(raw: string): string {
   return parts.join("/");
 }
 
+/**
+ * The link rules shared by node-tar's checks (EntryChecker) and the GNU tar gate (tar-gate.ts), for
+ * entry `name` of `type`. A hard link names a path from the archive root, never one through a
+ * symlink of the archive (the kernel would follow it, and a later file of the same name would be
+ * written into the link's target). A symlink, unless the limits allow external ones, points inside,
+ * followed through the archive's own links as the kernel will (sdk/archive-links.ts). `links`
+ * collects the archive's symlinks (name → target) for that and for checkLinksAtEnd.
+ */
+export function checkLink(name: string, type: string, linkpath: string, limits: ArchiveLimits, links: Map<string, string>): void {
+  if (type === "SymbolicLink") {
+    if (!linkpath) unsafe(`symlink ${name} has no target`);
+    if (!limits.allowExternalSymlinks && !symlinkStaysInside(name, linkpath, links))
+      unsafe(`link ${name} points outside the archive: ${linkpath}`);
+    links.set(name, linkpath);
+    return;
+  }
+  links.delete(name);
+  if (type !== "Link") return;
+  if (!linkpath || linkpath.startsWith("/")) unsafe(`link ${name} points to an absolute path`);
+  const target = safeEntryPath(linkpath);
+  const parts = target.split("/");
+  for (let i = 1; i <= parts.length; i++)
+    if (links.has(parts.slice(0, i).join("/"))) unsafe(`hard link ${name} reaches its target through a symlink: ${linkpath}`);
+}
+
+/** Once the whole archive is known: no symlink leaves it through links that came after it. */
+export function checkLinksAtEnd(limits: ArchiveLimits, links: ReadonlyMap<string, string>): void {
+  if (limits.allowExternalSymlinks) return;
+  const escaping = escapingSymlink(links);
+  if (escaping !== null) unsafe(`symlink ${escaping} points outside the archive through another link`);
+}
+
 /** Checks entries one by one as a parser meets them; the first violation is kept. */
 class EntryChecker {
   entries = 0;
   files = 0;
   bytes = 0;
   failure: unknown = null;
+  private readonly links = new Map<string, string>();
 
   constructor(private readonly limits: ArchiveLimits) {}
 
@@ -75,16 +108,8 @@ class EntryChecker {
     if (this.entries > limits.maxEntries) unsafe(`archive has more than ${limits.maxEntries} entries`);
     if (!ALLOWED_TYPES.has(entry.type)) unsafe(`unsupported entry type ${entry.type}: ${entry.path}`);
     const name = safeEntryPath(entry.path);
-    if (entry.type === "SymbolicLink" && limits.allowExternalSymlinks) {
-      if (!entry.linkpath) unsafe(`symlink ${name} has no target`);
-    } else if (entry.type === "SymbolicLink" || entry.type === "Link") {
-      const link = entry.linkpath ?? "";
-      if (!link || link.startsWith("/")) unsafe(`link ${name} points to an absolute path`);
-      // Symlinks resolve from their own folder; hard links name a path from the archive root.
-      const base = entry.type === "SymbolicLink" ? path.posix.dirname(name) : "";
-      const target = path.posix.normalize(path.posix.join(base, link));
-      if (target === ".." || target.startsWith("../")) unsafe(`link ${name} points outside the archive: ${link}`);
-    } else if (entry.type !== "Directory") {
+    checkLink(name, entry.type, entry.linkpath ?? "", limits, this.links);
+    if (entry.type !== "SymbolicLink" && entry.type !== "Link" && entry.type !== "Directory") {
       this.files += 1;
       this.bytes += entry.size;
       if (this.bytes > limits.maxTotalBytes) unsafe(`archive unpacks to more than ${limits.maxTotalBytes} bytes`);
@@ -98,6 +123,12 @@ class EntryChecker {
       if (this.entries === 0 && (await isEmptyTar(file))) return { files: 0, bytes: 0 };
       throw new ApiError("bad_request", `not a valid tar.gz archive: ${(err as Error).message}`);
     }
+    return this.summary();
+  }
+
+  /** The totals, once the end-of-archive link check passed. */
+  summary(): ArchiveSummary {
+    checkLinksAtEnd(this.limits, this.links);
     return { files: this.files, bytes: this.bytes };
   }
 }
@@ -191,5 +222,5 @@ export async function extractStreamChecked(
     if (checker.entries === 0 && headBytes < EMPTY_PROBE_BYTES && isEmptyTarBytes(Buffer.concat(head))) return { files: 0, bytes: 0 };
     throw new ApiError("bad_request", `not a valid tar.gz archive: ${(parseError as Error).message}`);
   }
-  return { files: checker.files, bytes: checker.bytes };
+  return checker.summary();
 }

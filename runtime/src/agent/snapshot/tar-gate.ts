@@ -1,7 +1,6 @@
-import path from "node:path";
 import { ApiError } from "@burstflare/sdk/errors";
 import type { ArchiveLimits, ArchiveSummary } from "./archive-safety";
-import { safeEntryPath } from "./archive-safety";
+import { checkLink, checkLinksAtEnd, safeEntryPath } from "./archive-safety";
 
 const BLOCK = 512;
 /** A pax or GNU long-name record this big is not a path: refused rather than buffered. */
@@ -86,8 +85,8 @@ const TYPES: Record<string, string> = {
  * checked (path confined, allowed type, sizes, links, no path through a symlink of this restore),
  * entries outside `keep` are dropped whole, setuid/setgid bits are cleared. Data blocks are passed
  * through untouched. Because this parser and the extractor must agree on where each header is,
- * anything whose layout could be read two ways (sparse files, data on links or folders, two long
- * names for one entry) is refused instead.
+ * anything whose layout could be read two ways (sparse files, data on links or folders, a file
+ * entry named like a folder, two long names for one entry) is refused instead.
  */
 export class TarGate {
   private pending = Buffer.alloc(0);
@@ -104,6 +103,8 @@ export class TarGate {
   private longName: string | null = null;
   private longLink: string | null = null;
   private started = false;
+  /** This archive's symlinks (name → target), for the link rules of archive-safety.ts. */
+  private readonly links = new Map<string, string>();
   ended = false;
   entries = 0;
   files = 0;
@@ -155,6 +156,7 @@ export class TarGate {
       if (!this.started) throw new ApiError("bad_request", "not a valid tar.gz archive: empty");
       throw new ApiError("bad_request", "not a valid tar.gz archive: it ends inside an entry");
     }
+    checkLinksAtEnd(this.limits, this.links);
     return { files: this.files, bytes: this.bytes };
   }
 
@@ -235,19 +237,16 @@ export class TarGate {
     if (this.entries > limits.maxEntries) unsafe(`archive has more than ${limits.maxEntries} entries`);
     const name = safeEntryPath(rawName);
     const isFile = type === "File" || type === "ContiguousFile";
+    // GNU tar follows the old BSD convention: a file-typed entry whose name ends in "/" is a folder,
+    // so it reads that entry's data as further headers, which this gate would never have judged.
+    if (isFile && rawName.endsWith("/")) unsafe(`file entry ${JSON.stringify(rawName)} has a folder's name (ends in "/")`);
     // Both parsers must skip the same data: only files carry any.
     if (!isFile && size !== 0) unsafe(`${type} ${name} carries data`);
     if (name === "" && type !== "Directory") unsafe(`the archive root is a ${type}`);
     this.notThroughSymlink(name, `entry ${name} would be written through a symlink`);
-    if (type === "SymbolicLink" && limits.allowExternalSymlinks) {
-      if (!linkpath) unsafe(`symlink ${name} has no target`);
-    } else if (type === "SymbolicLink" || type === "Link") {
-      if (!linkpath || linkpath.startsWith("/")) unsafe(`link ${name} points to an absolute path`);
-      const base = type === "SymbolicLink" ? path.posix.dirname(name) : "";
-      const target = path.posix.normalize(path.posix.join(base, linkpath));
-      if (target === ".." || target.startsWith("../")) unsafe(`link ${name} points outside the archive: ${linkpath}`);
-    }
+    checkLink(name, type, linkpath, limits, this.links);
     if (type === "Link") {
+      // Also through a symlink an earlier archive of the chain left (this.symlinks).
       const target = safeEntryPath(linkpath);
       this.notThroughSymlink(target, `hard link ${name} reaches its target through a symlink`);
       if (this.symlinks.has(target)) unsafe(`hard link ${name} points at a symlink`);
