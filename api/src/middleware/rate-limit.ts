@@ -44,7 +44,22 @@ function limitFor(env: AppBindings, bucket: Bucket): Limit {
 }
 
 function clientKey(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
+  return addressKey(c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local");
+}
+
+/**
+ * The part of a client address that one client controls: an IPv4 address whole, an IPv6 address
+ * cut to its /64. One IPv6 client is routinely given a whole /64 and picks any address in it, so
+ * a per-address budget would be one per request.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0");
+  const prefix = [...left, ...zeros, ...right].slice(0, 4).map((group) => Number.parseInt(group || "0", 16).toString(16));
+  return `${prefix.join(":")}::/64`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { SoftwareAuthenticator } from "../../../scripts/lib/software-authenticator.mjs";
-import { DEFAULT_LIMITS } from "../../src/middleware/rate-limit";
+import { addressKey, DEFAULT_LIMITS } from "../../src/middleware/rate-limit";
 import { createInvite } from "../../src/workspaces/invites";
 import { BrowserClient, signInWithPasskey, signUpWithPasskey, uniqueEmail } from "../helpers/browser";
 import { proveWithBootstrapCode } from "../helpers/operator";
@@ -246,6 +246,33 @@ describe("passkey management", () => {
 });
 
 describe("rate limits", () => {
+  it("count an IPv6 client by its /64, which it can spread its requests over, and IPv4 by address", () => {
+    expect(addressKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:0DB8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("2001:db8:0:0:1::")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("::1")).toBe("0:0:0:0::/64");
+    expect(addressKey("2001:db8:1:3::1")).not.toBe(addressKey("2001:db8:1:2::1"));
+    expect(addressKey("203.0.113.7")).toBe("203.0.113.7");
+  });
+
+  it("one IPv6 client rotating addresses inside its /64 shares one budget", async () => {
+    const { limit } = DEFAULT_LIMITS["auth.recover"];
+    const within = (i: number) => new BrowserClient(`2001:db8:77:1:${(i + 1).toString(16)}::${i + 7}`);
+    for (let i = 0; i < limit; i++) {
+      const res = await within(i).call("POST", "/api/auth/recover", { body: { email: `v6-${i}@example.com`, code: "AAAA-BBBB-CCCC" } });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await within(limit).call("POST", "/api/auth/recover", {
+      body: { email: "v6-last@example.com", code: "AAAA-BBBB-CCCC" },
+    });
+    expect(blocked.status).toBe(429);
+    const neighbour = await new BrowserClient("2001:db8:77:2::1").call("POST", "/api/auth/recover", {
+      body: { email: "v6-neighbour@example.com", code: "AAAA-BBBB-CCCC" },
+    });
+    expect(neighbour.status).toBe(401);
+  });
+
   it("answer 429 rate_limited with Retry-After once an IP spends its budget", async () => {
     const browser = new BrowserClient("203.0.113.77");
     const { limit, windowSeconds } = DEFAULT_LIMITS["auth.recover"];
