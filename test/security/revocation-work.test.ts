@@ -126,6 +126,26 @@ describe("revoking access ends the work it started", () => {
     expect(await running(shell)).toBe(true);
   });
 
+  it("a job a finished command left running (nohup … &) still ends when the token that ran the command is deleted", async () => {
+    const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
+    const created = (await expectOK(await api(member, "POST /api/auth/tokens", { body: { name: "left behind" } }))) as {
+      token: string;
+      apiToken: { id: string };
+    };
+    const done = (await expectOK(
+      await api(as(member, created.token), "POST /api/sessions/{sessionId}/exec", {
+        params: { sessionId },
+        body: { command: "nohup sleep 600 >/dev/null 2>&1 & echo left-$!" },
+      }),
+    )) as { exitCode: number; stdout: string };
+    expect(done.exitCode).toBe(0);
+    const job = Number(/left-(\d+)/.exec(done.stdout)?.[1]);
+    expect(await running(job)).toBe(true);
+
+    await expectOK(await api(member, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
+    await until(async () => !(await running(job)), "the job the token's finished command left behind ends");
+  });
+
   it("demoting a member to viewer ends their running command", async () => {
     const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
     const exec = await streamingExec(member, "echo pid-$$; sleep 600");
