@@ -82,6 +82,17 @@ async function terminalShellPid(user: StackUser, name: string, job = false): Pro
   return { shell, job: Number(/job-pid-(\d+)-end/.exec(term.output)?.[1]) };
 }
 
+/** A new member of the owner's workspace, and an API token of theirs that `revoke()` deletes. */
+async function memberWithToken(name: string) {
+  const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
+  const created = (await expectOK(await api(member, "POST /api/auth/tokens", { body: { name } }))) as {
+    token: string;
+    apiToken: { id: string };
+  };
+  const revoke = async () => expectOK(await api(member, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
+  return { member, viaToken: as(member, created.token), revoke };
+}
+
 describe("revoking access ends the work it started", () => {
   it("removing a member ends their background processes, running commands and terminal shells; the owner's run on", async () => {
     const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
@@ -109,16 +120,12 @@ describe("revoking access ends the work it started", () => {
   });
 
   it("deleting an API token ends the background process it started; the same user's sign-in work runs on", async () => {
-    const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
-    const created = (await expectOK(await api(member, "POST /api/auth/tokens", { body: { name: "revoke work" } }))) as {
-      token: string;
-      apiToken: { id: string };
-    };
-    const viaToken = await startProcess(as(member, created.token), "sleep 600");
+    const { member, viaToken: tokenUser, revoke } = await memberWithToken("revoke work");
+    const viaToken = await startProcess(tokenUser, "sleep 600");
     const viaSignIn = await startProcess(member, "sleep 600");
-    const { shell } = await terminalShellPid(as(member, created.token), "token-work");
+    const { shell } = await terminalShellPid(tokenUser, "token-work");
 
-    await expectOK(await api(member, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
+    await revoke();
 
     await until(async () => !(await running(viaToken.pid as number)), "the token's background process ends");
     expect(await running(viaSignIn.pid as number)).toBe(true);
@@ -127,13 +134,9 @@ describe("revoking access ends the work it started", () => {
   });
 
   it("a job a finished command left running (nohup … &) still ends when the token that ran the command is deleted", async () => {
-    const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
-    const created = (await expectOK(await api(member, "POST /api/auth/tokens", { body: { name: "left behind" } }))) as {
-      token: string;
-      apiToken: { id: string };
-    };
+    const { viaToken, revoke } = await memberWithToken("left behind");
     const done = (await expectOK(
-      await api(as(member, created.token), "POST /api/sessions/{sessionId}/exec", {
+      await api(viaToken, "POST /api/sessions/{sessionId}/exec", {
         params: { sessionId },
         body: { command: "nohup sleep 600 >/dev/null 2>&1 & echo left-$!" },
       }),
@@ -142,7 +145,7 @@ describe("revoking access ends the work it started", () => {
     const job = Number(/left-(\d+)/.exec(done.stdout)?.[1]);
     expect(await running(job)).toBe(true);
 
-    await expectOK(await api(member, "DELETE /api/auth/tokens/{tokenId}", { params: { tokenId: created.apiToken.id } }));
+    await revoke();
     await until(async () => !(await running(job)), "the job the token's finished command left behind ends");
   });
 
