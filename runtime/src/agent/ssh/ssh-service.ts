@@ -32,6 +32,7 @@ export function forwardHost(dest: string): string | null {
   const family = net.isIP(dest);
   return family !== 0 && LOOPBACK.check(dest, family === 4 ? "ipv4" : "ipv6") ? dest : null;
 }
+
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/i;
 
 /**
@@ -100,16 +101,16 @@ export class SSHService {
     server.injectSocket(stream as unknown as net.Socket);
   }
 
-  /**
-   * A forwarded agent is offered only to the forwarding user's own SSH channels: each user's
-   * forwarding sockets and stable link carry a key of their own, so another member's connection
-   * never gets (or, by the stable path, inherits) it.
-   */
   /** Ends everything `userId`'s SSH channels started, `nohup` jobs included (they lost access). */
   killOwnedBy(userId: string): number {
     return this.sessions.killOwnedBy(userId);
   }
 
+  /**
+   * A forwarded agent is offered only to the forwarding user's own SSH channels: each user's
+   * forwarding sockets and stable link carry a key of their own, so another member's connection
+   * never gets (or, by the stable path, inherits) it.
+   */
   private agentOwnerKey(principal: Principal | null): string {
     const owner = principal?.userId ?? "anonymous";
     return createHash("sha256").update(`${this.agentKeySalt}:${owner}`).digest("hex").slice(0, 8);
