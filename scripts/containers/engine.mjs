@@ -4,7 +4,7 @@
 // (so images built once stay cached for dev, tests and CI), plus the images that wrangler dev
 // cannot pull here — the Debian + Node 22 base image and the egress sidecar — built locally.
 //
-//   node scripts/containers/engine.mjs up       install what is missing, start dockerd, build images
+//   node scripts/containers/engine.mjs up       install what is missing, start dockerd, fence its bridge, build images
 //   node scripts/containers/engine.mjs status   is dockerd answering, which images exist
 //   node scripts/containers/engine.mjs down     stop the dockerd this folder's pid file names
 //   node scripts/containers/engine.mjs env      the variables wrangler dev needs, as KEY=value lines
@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, sym
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { fenceBridge, unfenceBridge } from "./bridge-isolation.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const ENGINE_DIR = path.resolve(process.env.BURSTFLARE_DOCKER_DIR ?? "/var/lib/burstflare-docker");
@@ -58,6 +59,21 @@ function must(cmd, args, opts) {
   if (res.code !== 0)
     throw new EngineError(`\`${cmd} ${args.join(" ")}\` exited ${res.code}:\n${(res.err || res.out).trim().slice(-2000)}`);
   return res.out;
+}
+
+/** GET on the engine's API; the parsed JSON body. */
+function engineGet(apiPath) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ socketPath: SOCKET, path: apiPath, timeout: 5000 }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () =>
+        res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new EngineError(`GET ${apiPath}: ${res.statusCode}`)),
+      );
+    });
+    req.on("error", reject);
+    req.on("timeout", () => req.destroy(new EngineError(`GET ${apiPath} timed out`)));
+  });
 }
 
 /** The daemon answers on our socket (GET /_ping). */
@@ -125,6 +141,8 @@ export async function startEngine() {
       // Published container ports listen on loopback only, never on the machine's other addresses.
       "--ip",
       "127.0.0.1",
+      // No traffic between containers; bridge-isolation.mjs fences the rest.
+      "--icc=false",
     ],
     { detached: true, stdio: ["ignore", out, out] },
   );
@@ -256,7 +274,18 @@ export function engineEnv() {
 export async function up({ runtimeImage = false } = {}) {
   const t0 = Date.now();
   ensurePackages();
-  const engine = await startEngine();
+  let engine = await startEngine();
+  let bridge = (await engineGet("/networks/bridge")).Options ?? {};
+  if (bridge["com.docker.network.bridge.enable_icc"] !== "false") {
+    // Started before containers were kept apart: its containers could reach each other.
+    if (!existsSync(PID_FILE))
+      throw new EngineError(`the dockerd on ${SOCKET} lets containers reach each other (icc); restart it with --icc=false`);
+    log("restarting dockerd: it lets containers reach each other (started without --icc=false)");
+    await stopEngine();
+    engine = await startEngine();
+    bridge = (await engineGet("/networks/bridge")).Options ?? {};
+  }
+  fenceBridge(bridge["com.docker.network.bridge.name"] ?? "docker0");
   const base = ensureBaseImage();
   const sidecar = ensureSidecarImage(base.tag);
   const runtime = runtimeImage ? buildRuntimeImage(base.tag) : null;
@@ -276,6 +305,7 @@ async function main(cmd) {
     }
     case "down":
       log((await stopEngine()) ? "dockerd stopped" : "no dockerd running from this folder");
+      unfenceBridge();
       return;
     case "status": {
       const ok = await ping();

@@ -14,6 +14,10 @@ export interface DriverProbe {
   runtimes(sessionId: string): Promise<string[]>;
   /** Kills the session's runtime with SIGKILL, as a crash would. */
   crash(sessionId: string): Promise<void>;
+  /** Where another runtime would knock to reach this one: its address with the ports it serves (agent, sidecar). */
+  doorsOf(sessionId: string): Promise<{ address: string; ports: number[] }>;
+  /** This machine's address on the session's link (the veth's host end, the engine bridge's gateway). */
+  hostSideOf(sessionId: string): Promise<string>;
 }
 
 const dockerSocket = path.join(process.env.BURSTFLARE_DOCKER_DIR ?? "/var/lib/burstflare-docker", "docker.sock");
@@ -42,11 +46,46 @@ async function containersOf(runtimeId: string): Promise<string[]> {
   return ids;
 }
 
+async function agentURLOf(sessionId: string): Promise<URL> {
+  const [runtime] = await runtimesOf(sessionId);
+  if (!runtime) throw new Error(`no runtime runs ${sessionId}`);
+  return new URL(runtime.agentURL);
+}
+
 const local: DriverProbe = {
   name: "local",
   runtimes: async (sessionId) => (await runtimesOf(sessionId)).map((r) => String(r.pid)),
   crash: killRuntime,
+  async doorsOf(sessionId) {
+    const url = await agentURLOf(sessionId);
+    return { address: url.hostname, ports: [Number(url.port)] };
+  },
+  // Each runtime sits on its own /30: the host's end is the address just below the runtime's.
+  async hostSideOf(sessionId) {
+    const parts = (await agentURLOf(sessionId)).hostname.split(".").map(Number);
+    parts[3] = parts[3]! - 1;
+    return parts.join(".");
+  },
 };
+
+interface ContainerInspect {
+  Args: string[];
+  Config: { Env: string[] };
+  HostConfig: { NetworkMode: string };
+  NetworkSettings: { Networks: Record<string, { IPAddress: string; Gateway: string }> };
+}
+
+/** The sidecar whose network namespace the session's container runs in, and that namespace's bridge address. */
+async function sidecarOf(sessionId: string): Promise<{ args: string[]; ip: string; gateway: string }> {
+  const [id] = await containersOf(sessionId);
+  if (!id) throw new Error(`no container runs ${sessionId}`);
+  const app = await docker<ContainerInspect>("GET", `/containers/${id}/json`);
+  const sidecarId = app.body.HostConfig.NetworkMode.replace(/^container:/, "");
+  const sidecar = await docker<ContainerInspect>("GET", `/containers/${sidecarId}/json`);
+  const [network] = Object.values(sidecar.body.NetworkSettings.Networks);
+  if (!network) throw new Error(`the sidecar of ${sessionId} is on no network`);
+  return { args: sidecar.body.Args, ip: network.IPAddress, gateway: network.Gateway };
+}
 
 const containers: DriverProbe = {
   name: "containers",
@@ -57,6 +96,14 @@ const containers: DriverProbe = {
     const res = await docker("POST", `/containers/${id}/kill?signal=SIGKILL`);
     if (res.status !== 204) throw new Error(`docker kill answered ${res.status}`);
   },
+  async doorsOf(sessionId) {
+    const sidecar = await sidecarOf(sessionId);
+    const flag = sidecar.args.indexOf("--http-ingress-address");
+    const ingress = flag >= 0 ? (sidecar.args[flag + 1] ?? "") : "";
+    // The agent's port (runtime/Dockerfile) and the sidecar's, which tunnels to any port inside.
+    return { address: sidecar.ip, ports: [8080, Number(ingress.split(":").pop() || 39001)] };
+  },
+  hostSideOf: async (sessionId) => (await sidecarOf(sessionId)).gateway,
 };
 
 export const probe = (): DriverProbe => (inject("runtimeDriver") === "containers" ? containers : local);

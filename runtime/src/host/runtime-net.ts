@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { attachedSubnets, PRIVATE_NETS, resolversOf } from "@burstflare/sdk/sandbox-network";
 import { helperPath, runHelper } from "./system";
 
 /**
@@ -25,33 +26,16 @@ const BASE = ipToInt("100.72.0.0");
 const SLOTS = 512;
 const PER_SLOT = 256;
 const LOCK_DIR = "/run/burstflare/net";
-const PRIVATE_NETS = [
-  "10.0.0.0/8",
-  "172.16.0.0/12",
-  "192.168.0.0/16",
-  "100.64.0.0/10",
-  "169.254.0.0/16",
-  "127.0.0.0/8",
-  "0.0.0.0/8",
-  "224.0.0.0/4",
-  "240.0.0.0/4",
-];
 
 /** Subnets this machine reaches directly (its LAN, bridges), which runtimes must not. */
-function attachedSubnets(): string[] {
-  const routes = runHelper("ip", ["-o", "-4", "route", "show", "scope", "link"], { allowFailure: true }).stdout ?? "";
-  return routes
-    .split("\n")
-    .filter((line) => line && !/ dev bfr/.test(line))
-    .map((line) => line.split(" ")[0]!)
-    .filter((net) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(net));
+function machineSubnets(): string[] {
+  return attachedSubnets(runHelper("ip", ["-o", "-4", "route", "show", "scope", "link"], { allowFailure: true }).stdout ?? "", "bfr");
 }
 
-/** The IPv4 resolvers of /etc/resolv.conf, the one private destination runtimes keep (port 53). */
 function resolvers(): string[] {
-  const conf = fs.existsSync("/etc/resolv.conf") ? fs.readFileSync("/etc/resolv.conf", "utf8") : "";
-  return [...conf.matchAll(/^nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]!).filter((ip) => !ip.startsWith("127."));
+  return resolversOf(fs.existsSync("/etc/resolv.conf") ? fs.readFileSync("/etc/resolv.conf", "utf8") : "");
 }
+
 const NETNS_DIR = "/run/netns";
 
 export interface NetLease {
@@ -234,7 +218,7 @@ export class RuntimeNetwork {
     type filter hook forward priority filter - 10; policy accept;
     ${own} oifname "bfr*" jump refuse
     ${own} meta nfproto ipv6 jump refuse
-${dns}    ${own} ip daddr { ${[...PRIVATE_NETS, ...attachedSubnets()].join(", ")} } jump refuse
+${dns}    ${own} ip daddr { ${[...PRIVATE_NETS, ...machineSubnets()].join(", ")} } jump refuse
     ${own} accept
     oifname "${tag}*" ct state established,related accept
     oifname "${tag}*" drop
