@@ -132,6 +132,28 @@ describe("a session's runtime is isolated like a container", () => {
     expect(output).toContain("session-ok\n");
   });
 
+  it("cannot read the agent's environment (its token) or trace it, though the agent runs as the session's uid", async () => {
+    // The agent is the runtime's first process. `/proc/1/status` is readable by anyone; environ, mem
+    // and fd need the right to trace it. The control: a process the shell started is open to it.
+    const tryOpen = (what: string, test: string) => `if ${test}; then echo "${what}-OPEN $p"; else echo "${what}-DENIED $p"; fi`;
+    const command = [
+      "sleep 60 & mine=$!",
+      'echo "me=$(id -u) agent=$(awk \'/^Uid:/ {print $2 "," $3 "," $4 "," $5}\' /proc/1/status) cmd=$(tr "\\0" " " < /proc/1/cmdline)"',
+      `for p in 1 $mine; do ${tryOpen("ENV", "cat /proc/$p/environ > /dev/null 2>&1")}; ${tryOpen("MEM", "(exec 4< /proc/$p/mem) 2> /dev/null")}; ${tryOpen("FD", "ls /proc/$p/fd > /dev/null 2>&1")}; done`,
+      "kill $mine",
+    ].join("; ");
+    const { output } = await run(alice, a, command);
+    const ids = /me=(\d+) agent=(\d+),(\d+),(\d+),(\d+) cmd=(.*)/.exec(output);
+    expect(ids, output).not.toBeNull();
+    const [, me, ...agentIds] = ids!;
+    expect(Number(me)).toBeGreaterThan(0);
+    expect(agentIds.slice(0, 4)).toEqual([me, me, me, me]);
+    expect(ids![6]).toMatch(/agent/);
+    expect(output).toMatch(/ENV-OPEN (?!1\b)\d+/);
+    expect(output).toMatch(/MEM-OPEN (?!1\b)\d+/);
+    for (const what of ["ENV", "MEM", "FD"]) expect(output).toContain(`${what}-DENIED 1\n`);
+  });
+
   it("stops a fork bomb at the runtime's process limit while the host and other sessions answer", async () => {
     const bomb = [
       "import os, time, signal",

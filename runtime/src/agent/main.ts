@@ -1,3 +1,5 @@
+// First: the agent stops being root before any other module runs.
+import "./drop-privileges";
 import fs from "node:fs";
 import path from "node:path";
 import { ActivityTracker } from "./activity/activity-tracker";

@@ -200,6 +200,7 @@ export class RuntimeManager {
         const limits = RESOURCE_LIMITS[body.resourceClass ?? DEFAULT_RESOURCE_CLASS];
         // Reachable from the host through the veth only; the namespace has no other way in.
         env.BURSTFLARE_LISTEN_ALL = "1";
+        env.BURSTFLARE_RUN_AS = String(uid);
         writeAgentEnv(envFile, env);
         const command = sandboxedCommand({
           uid,
@@ -213,6 +214,7 @@ export class RuntimeManager {
           envFile,
           file: this.opts.agent.file,
           args: this.opts.agent.args,
+          agentDropsItself: true,
         });
         child = spawn(command.file, command.args, { cwd: "/", env: command.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
       } catch (err) {

@@ -181,7 +181,7 @@ const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /**
  * The agent's environment as a root-only file: the sandbox opens it as root and the runtime's
- * own shell reads it from that descriptor after the uid drop, so the root helpers before it
+ * own shell reads it from that descriptor after setpriv, so the root helpers before it
  * (nsenter, unshare, mount, setpriv) start with helperEnv() only.
  */
 export function writeAgentEnv(file: string, env: Record<string, string>): void {
@@ -211,6 +211,13 @@ interface SandboxedRun {
   envFile: string;
   file: string;
   args: string[];
+  /**
+   * `file` is the agent and changes to `uid` itself (runtime/src/agent/drop-privileges.ts), as
+   * root with only CAP_SETUID and CAP_SETGID until then. A process whose uid changed after its
+   * last exec is not dumpable: code of the same uid can neither read its environment (the agent
+   * token) nor trace it. With setpriv's drop, the agent would be open to both.
+   */
+  agentDropsItself?: boolean;
 }
 
 /**
@@ -218,7 +225,8 @@ interface SandboxedRun {
  * runtime's cgroups before anything forks ("0" is the writer itself, whatever its namespace),
  * binds the identity files over /etc, makes /tmp, /var/tmp and /dev/shm private and hides the
  * host's folders of mountPlan (folders it must keep are moved back through a staging tmpfs),
- * then the uid drop with no_new_privs and no capabilities.
+ * then setpriv: no_new_privs, no capabilities, and the uid drop (or, for the agent, which drops
+ * itself, CAP_SETUID and CAP_SETGID alone).
  */
 const INNER = `set -e
 exec 3< "$1"
@@ -241,11 +249,11 @@ esac; i=$((i + 1)); done
 if [ -d /dev/shm ]; then "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-shm /dev/shm; fi
 exec "$@"`;
 
-/** The runtime uid: its environment, then the agent. */
+/** The runtime uid (or root that the agent drops itself, which also enters the workspace): its environment, then the agent. */
 const FINAL = `cat=$BF_CAT; unset BF_MOUNT BF_UMOUNT BF_MKDIR BF_RM BF_CAT
 eval "$("$cat" <&3)"
 exec 3<&-
-cd "\${BURSTFLARE_WORKSPACE:-/}"
+cd "\${BURSTFLARE_WORKSPACE:-/}" 2>/dev/null || cd /
 exec "$@"`;
 
 const depth = (p: string) => p.split("/").length;
@@ -283,7 +291,7 @@ function mountPlan(keep: string[], hide: string[]): string[] {
 
 /**
  * The argv that runs `file args` in the runtime sandbox: nsenter into its network namespace,
- * unshare PID and mount namespaces, INNER as root, setpriv, FINAL as the runtime uid. Every binary is named by absolute
+ * unshare PID and mount namespaces, INNER as root, setpriv, FINAL as the runtime uid (see agentDropsItself). Every binary is named by absolute
  * path and the whole chain runs with helperEnv() plus the BF_* paths it needs.
  */
 export function sandboxedCommand(run: SandboxedRun): { file: string; args: string[]; env: Record<string, string> } {
@@ -316,12 +324,11 @@ export function sandboxedCommand(run: SandboxedRun): { file: string; args: strin
     String(plan.length),
     ...plan,
     requireHelper("setpriv"),
-    `--reuid=${run.uid}`,
-    `--regid=${run.uid}`,
+    ...(run.agentDropsItself ? [] : [`--reuid=${run.uid}`, `--regid=${run.uid}`]),
     "--clear-groups",
     "--no-new-privs",
     "--inh-caps=-all",
-    "--bounding-set=-all",
+    run.agentDropsItself ? "--bounding-set=-all,+setuid,+setgid" : "--bounding-set=-all",
     "--",
     ...prlimit,
     sh,
