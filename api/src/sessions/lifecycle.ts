@@ -7,13 +7,12 @@ import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { startTimer } from "../metrics/start-latency";
 import { latestReadySnapshot, type SnapshotRecord, saveSnapshot } from "../snapshots/store";
-import { assertQuota } from "../workspaces/quotas";
 import { secretsEnvFor } from "../workspaces/secrets";
 import { recordUsage } from "../workspaces/usage";
 import { restoreAndBootstrap } from "./boot";
 import type { SessionCore } from "./core";
 import { keepAfterStop } from "./kept-workspace";
-import { getSessionById } from "./records";
+import { claimRunning, getSessionById, releaseRunning } from "./records";
 import { secretMaskOf } from "./runtime-secrets";
 
 export interface Actor {
@@ -165,8 +164,15 @@ export async function startSession(core: SessionCore): Promise<void> {
   if (r.state === "deleted") throw new ApiError("invalid_state", "session is deleted");
   if (r.state === "running" && r.runtime) return;
   if (r.state === "failed" || r.state === "starting" || r.state === "stopping") await teardownRuntime(core);
-  await assertQuota(core.env, r.workspaceId, "runningSessions");
-  await boot(core);
+  await claimRunning(core.env, r);
+  const claimed = core.current;
+  try {
+    await boot(core);
+  } catch (err) {
+    // Once boot recorded `starting`, its own transitions (failed, …) replaced the claim.
+    await releaseRunning(core.env, claimed);
+    throw err;
+  }
 }
 
 /**

@@ -3,24 +3,46 @@ import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
+import { getLimits, quotaRefusal } from "../workspaces/quotas";
 import {
+  claimRunningSlot,
   findLiveSession,
   findSession,
   insertSessionRow,
   type LifecycleFields,
   listSessionRecords,
   type NewSession,
+  releaseRunningSlot,
   type SessionFilters,
   type SessionRecord,
+  sessionNameTaken,
   writeLifecycle,
 } from "./sessions-repo";
 
 // The record type lives with the SQL; re-exported for the modules that import it from here.
 export type { LifecycleFields, SessionConfig, SessionRecord } from "./sessions-repo";
 
-/** Inserts the row in state `created`; false when the name is taken in the workspace. */
-export function insertSession(env: AppBindings, s: NewSession): Promise<boolean> {
-  return insertSessionRow(dbOf(env), s);
+/** Inserts the row in state `created`: 409 when the name is taken, 403 quota_exceeded at the workspace's session limit. */
+export async function insertSession(env: AppBindings, s: NewSession): Promise<void> {
+  const db = dbOf(env);
+  const { totalSessions } = await getLimits(env, s.workspaceId);
+  if (await insertSessionRow(db, s, totalSessions)) return;
+  if (await sessionNameTaken(db, s.workspaceId, s.name)) throw new ApiError("conflict", `a session named ${s.name} already exists`);
+  throw await quotaRefusal(env, s.workspaceId, "totalSessions");
+}
+
+/**
+ * Holds one of the workspace's running-session slots for a start (403 quota_exceeded when none is
+ * free); `release` gives it back if the start ends before the Session DO recorded a transition.
+ */
+export async function claimRunning(env: AppBindings, r: { sessionId: string; workspaceId: string }): Promise<void> {
+  const { runningSessions } = await getLimits(env, r.workspaceId);
+  if (!(await claimRunningSlot(dbOf(env), r.sessionId, r.workspaceId, runningSessions)))
+    throw await quotaRefusal(env, r.workspaceId, "runningSessions");
+}
+
+export function releaseRunning(env: AppBindings, r: { sessionId: string; state: string; stateVersion: number }): Promise<void> {
+  return releaseRunningSlot(dbOf(env), r.sessionId, r.state, r.stateVersion);
 }
 
 /** Any session by id, deleted or not: the Session DO's own lookup. */

@@ -91,12 +91,21 @@ export interface NewSession {
 }
 
 /** Inserts the row in state `created`; false when the name is taken in the workspace. */
-export async function insertSessionRow(db: Db, s: NewSession): Promise<boolean> {
+/** Live sessions of a workspace (quotas' totalSessions), and those holding a runtime (runningSessions). */
+const LIVE = "workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'";
+const HOLDING_RUNTIME = "workspace_id = ? AND deleted_at IS NULL AND state IN ('starting', 'running')";
+
+/**
+ * Inserts the row in state `created` unless its name is taken or the workspace already has
+ * `maxLive` live sessions: one statement, so parallel creates cannot all pass a count made before.
+ */
+export async function insertSessionRow(db: Db, s: NewSession, maxLive: number): Promise<boolean> {
   return db.runOne(
     `INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, version_id, state, state_version, runtime_status,
        start_on_intent, created_at, updated_at, manifest, artifact_key, bundle_key)
      SELECT ?, ?, ?, ?, ?, ?, 'created', 0, 'none', ?, ?, ?, ?, ?, ?
-     WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL)`,
+     WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL)
+       AND (SELECT COUNT(*) FROM sessions WHERE ${LIVE}) < ?`,
     s.id,
     s.workspaceId,
     s.ownerId,
@@ -111,7 +120,37 @@ export async function insertSessionRow(db: Db, s: NewSession): Promise<boolean> 
     s.config.bundleKey,
     s.workspaceId,
     s.name,
+    s.workspaceId,
+    maxLive,
   );
+}
+
+/** Whether a live session of the workspace has this name. */
+export async function sessionNameTaken(db: Db, workspaceId: string, name: string): Promise<boolean> {
+  return (
+    (await db.count("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL", workspaceId, name)) > 0
+  );
+}
+
+/**
+ * Marks the session `starting` in D1 while fewer than `max` other sessions of its workspace hold
+ * a runtime, in one statement, so parallel starts of different sessions (each in its own Durable
+ * Object) cannot all pass. The version stays: the DO's own transition to starting, or the release
+ * below, writes over it.
+ */
+export async function claimRunningSlot(db: Db, sessionId: string, workspaceId: string, max: number): Promise<boolean> {
+  return db.runOne(
+    `UPDATE sessions SET state = 'starting' WHERE id = ? AND (SELECT COUNT(*) FROM sessions WHERE ${HOLDING_RUNTIME} AND id != ?) < ?`,
+    sessionId,
+    workspaceId,
+    sessionId,
+    max,
+  );
+}
+
+/** Gives a claim back when the start ended before the DO mirrored any transition (same version). */
+export async function releaseRunningSlot(db: Db, sessionId: string, state: string, stateVersion: number): Promise<void> {
+  await db.run("UPDATE sessions SET state = ? WHERE id = ? AND state_version = ? AND state = 'starting'", state, sessionId, stateVersion);
 }
 
 /** Any row by id, deleted or not. */

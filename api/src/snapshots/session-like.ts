@@ -1,4 +1,3 @@
-import { ApiError } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
@@ -35,7 +34,7 @@ export async function createSessionLike(
   await assertQuota(env, opts.workspaceId, "totalSessions");
   if (opts.start) await assertQuota(env, opts.workspaceId, "runningSessions");
   const id = newId("ses");
-  const inserted = await insertSession(env, {
+  await insertSession(env, {
     id,
     workspaceId: opts.workspaceId,
     ownerId: opts.ownerId,
@@ -46,7 +45,6 @@ export async function createSessionLike(
     config: source.config,
     at: now(),
   });
-  if (!inserted) throw new ApiError("conflict", `a session named ${opts.name} already exists`);
   try {
     const snapshot = await restorePoint({ id, workspaceId: opts.workspaceId }, source);
     await publishSessionChange(env, opts.workspaceId, {

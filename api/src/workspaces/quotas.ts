@@ -63,16 +63,27 @@ const LIMIT_LABEL: Record<QuotaLimit, string> = {
   buildMinutes: "build minutes this month",
 };
 
+function exceeded(limit: QuotaLimit, max: number, current: number): ApiError {
+  return new ApiError("quota_exceeded", `quota exceeded: ${limit} limit is ${max} ${LIMIT_LABEL[limit]} (currently ${current})`, {
+    details: { limit, max, current },
+  });
+}
+
 /**
  * Refuses an action that would take a workspace past a limit. Call it before the write;
- * `adding` is how much the action consumes (1 session, N bytes, …).
+ * `adding` is how much the action consumes (1 session, N bytes, …). A check and a later write
+ * are two steps that parallel requests all pass together: where a limit must hold exactly, the
+ * write carries the limit itself (sessions: insertSession, claimRunningSlot) and a refused write
+ * answers with quotaRefusal.
  */
 export async function assertQuota(env: AppBindings, workspaceId: string, limit: QuotaLimit, adding = 1): Promise<void> {
   const [limits, current] = await Promise.all([getLimits(env, workspaceId), currentUse(env, workspaceId, limit)]);
   const max = limits[limit];
-  if (current + adding > max) {
-    throw new ApiError("quota_exceeded", `quota exceeded: ${limit} limit is ${max} ${LIMIT_LABEL[limit]} (currently ${current})`, {
-      details: { limit, max, current },
-    });
-  }
+  if (current + adding > max) throw exceeded(limit, max, current);
+}
+
+/** The quota_exceeded error for a write that its limit refused, with the use as it is now. */
+export async function quotaRefusal(env: AppBindings, workspaceId: string, limit: QuotaLimit): Promise<ApiError> {
+  const [limits, current] = await Promise.all([getLimits(env, workspaceId), currentUse(env, workspaceId, limit)]);
+  return exceeded(limit, limits[limit], current);
 }

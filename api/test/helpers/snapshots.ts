@@ -26,17 +26,21 @@ export async function insertTestSession(
     .replace(/[^a-z0-9]/g, "x")}`;
   const config = { manifest: { persistedPaths: ["."] }, artifactKey: null, bundleKey: null };
   if (
-    !(await insertSessionRow(db, {
-      id,
-      workspaceId,
-      ownerId,
-      name,
-      templateId: opts.template?.templateId ?? null,
-      versionId: opts.template?.versionId ?? null,
-      startOnIntent: false,
-      config,
-      at: t,
-    }))
+    !(await insertSessionRow(
+      db,
+      {
+        id,
+        workspaceId,
+        ownerId,
+        name,
+        templateId: opts.template?.templateId ?? null,
+        versionId: opts.template?.versionId ?? null,
+        startOnIntent: false,
+        config,
+        at: t,
+      },
+      Number.MAX_SAFE_INTEGER,
+    ))
   ) {
     throw new Error(`session name ${name} taken`);
   }

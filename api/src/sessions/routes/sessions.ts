@@ -60,7 +60,7 @@ router.openapi(
     await assertQuota(c.env, auth.workspaceId, "totalSessions");
     if (start) await assertQuota(c.env, auth.workspaceId, "runningSessions");
     const id = newId("ses");
-    const inserted = await insertSession(c.env, {
+    await insertSession(c.env, {
       id,
       workspaceId: auth.workspaceId,
       ownerId: auth.userId,
@@ -76,7 +76,6 @@ router.openapi(
       },
       at: now(),
     });
-    if (!inserted) throw new ApiError("conflict", `a session named ${body.name} already exists`);
     await publishSessionChange(c.env, auth.workspaceId, {
       sessionId: id,
       state: "created",
