@@ -21,6 +21,10 @@ import { createStackUser, type StackUser } from "../stack/helpers/users";
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">.txt`;
 const PREVIEW_APP = `require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "text/html" }); s.end("<p id=ok>preview-under-csp</p>"); }).listen(Number(process.env.PORT), "127.0.0.1");`;
 
+/** Files a browser would run as pages if the app origin served them as such. */
+const PAGE_FILES = ["page.html", "image.svg", "page.xhtml"];
+const PAGE_BODY = `<svg xmlns="http://www.w3.org/2000/svg"><script>document.title="ran"</script></svg><html><script>document.title="ran"</script></html>`;
+
 let owner: StackUser;
 let sessionId: string;
 let attacker: http.Server;
@@ -33,6 +37,7 @@ beforeAll(async () => {
   sessionId = session.id;
   await putFile(owner, sessionId, HOSTILE_NAME, `</script><script>window.__pwned=2</script>`);
   await putFile(owner, sessionId, "serve.cjs", PREVIEW_APP);
+  for (const page of PAGE_FILES) await putFile(owner, sessionId, page, PAGE_BODY);
   await shell(owner, sessionId, "(nohup node serve.cjs > serve.log 2>&1 &)");
   // A page of another site (as far as the browser knows) that frames the app's CLI approval page.
   attacker = http
@@ -92,6 +97,18 @@ describe("the app origin's pages", () => {
     // Chromium replaces a refused frame with its error page: no app, no Approve button, ever.
     await until(() => frame.url().startsWith("chrome-error:"), "the frame refused", 15_000);
     expect(await frame.locator("#root").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("serves a workspace's .html and .svg opened in a tab as a download, never as a page on the app origin", async () => {
+    const page = await signedInPage();
+    for (const file of PAGE_FILES) {
+      const url = `${baseURL()}/runtime/sessions/${sessionId}/files/content?path=${encodeURIComponent(file)}`;
+      const download = page.waitForEvent("download");
+      await expect(page.goto(url)).rejects.toThrow(/Download is starting/);
+      expect((await download).url()).toBe(url);
+      expect(await page.title()).not.toBe("ran");
+    }
     await page.context().close();
   });
 
