@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { nextPath, signInPathFor } from "../../src/auth/next-path";
 
-const after = (next: string) => nextPath(`?next=${encodeURIComponent(next)}`);
+const resolved = (next: string) => nextPath(`?next=${encodeURIComponent(next)}`);
 
 describe("nextPath", () => {
   it("keeps a path of this app, with its query and fragment", () => {
-    expect(after("/sessions/ses_1/workbench")).toBe("/sessions/ses_1/workbench");
-    expect(after("/device?code=BCDF-GHJK#x")).toBe("/device?code=BCDF-GHJK#x");
-    expect(after("/runtime/share/abc")).toBe("/runtime/share/abc");
+    expect(resolved("/sessions/ses_1/workbench")).toBe("/sessions/ses_1/workbench");
+    expect(resolved("/device?code=BCDF-GHJK#x")).toBe("/device?code=BCDF-GHJK#x");
+    expect(resolved("/runtime/share/abc")).toBe("/runtime/share/abc");
     expect(nextPath(signInPathFor("/builds?status=failed").slice("/signin".length))).toBe("/builds?status=failed");
   });
 
@@ -20,10 +20,10 @@ describe("nextPath", () => {
       "/\r\n/evil.example",
       "\\/evil.example",
     ]) {
-      expect(after(next), JSON.stringify(next)).toBe("/");
+      expect(resolved(next), JSON.stringify(next)).toBe("/");
     }
     for (const next of ["https://evil.example/", "javascript:alert(1)", "evil.example", ""]) {
-      expect(after(next), JSON.stringify(next)).toBe("/");
+      expect(resolved(next), JSON.stringify(next)).toBe("/");
     }
     expect(nextPath("")).toBe("/");
   });
