@@ -4,8 +4,9 @@
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { pagesHeadersFile } from "@burstflare/sdk/app-headers.ts";
 import { bootstrapBanner, newBootstrapCode } from "./lib/bootstrap-code.mjs";
-import { missingSettings, renderWranglerToml } from "./lib/cloudflare-config.mjs";
+import { missingSettings, previewDomain, renderWranglerToml } from "./lib/cloudflare-config.mjs";
 import { readEnvFile } from "./lib/env-file.mjs";
 import { buildWeb, ROOT, run } from "./lib/processes.mjs";
 
@@ -27,6 +28,8 @@ await run(process.execPath, [path.join(ROOT, "scripts/cf-verify.mjs"), "-c", con
 console.log("2/4 build the SPA");
 await buildWeb({ quiet: false });
 if (!existsSync(path.join(ROOT, "dist/web/index.html"))) throw new Error("SPA build missing");
+// Pages serves the SPA, so its CSP and framing headers travel as Pages' `_headers` file (sdk/app-headers.ts).
+writeFileSync(path.join(ROOT, "dist/web/_headers"), pagesHeadersFile(`https://*.${previewDomain(settings)}`));
 if (values["dry-run"]) {
   console.log("3/4 Worker (dry run)");
   await run(wrangler, [

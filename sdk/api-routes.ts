@@ -68,6 +68,7 @@ export const API_ROUTES = {
   "POST /api/cli/device/approve": "Approve a CLI sign-in from the signed-in browser",
   "POST /api/cli/device/deny": "Refuse a CLI sign-in request",
   "POST /api/cli/device/exchange": "Poll: tokens once approved, else authorization_pending / slow_down / expired_token / access_denied",
+  "POST /api/cli/device/inspect": "When and from where a pending CLI sign-in was asked for (shown before approving)",
   "POST /api/cli/device/start": "Start a CLI sign-in; show userCode and open verificationUri",
   "GET /api/health": "Liveness, bindings and configuration",
   "POST /api/intent": "Start waking the user's session marked for start on intent, in the background; answers at once",

@@ -1,3 +1,4 @@
+import { appPageHeaders } from "@burstflare/sdk/app-headers";
 import { ApiError } from "@burstflare/sdk/errors";
 import { buildApp } from "./app";
 import type { AppBindings } from "./env";
@@ -26,6 +27,14 @@ function isAppHost(env: AppBindings, url: URL): boolean {
   return strip(url.hostname) === strip(new URL(env.APP_ORIGIN).hostname);
 }
 
+/** The SPA's answer with the app's page headers (sdk/app-headers.ts; Pages serves the same `_headers` in production). */
+async function appAsset(env: AppBindings, request: Request): Promise<Response> {
+  const res = await env.ASSETS.fetch(request);
+  const out = new Response(res.body, res);
+  for (const [name, value] of Object.entries(appPageHeaders(env.PREVIEW_ORIGIN))) out.headers.set(name, value);
+  return out;
+}
+
 /** Paths the Worker answers on the app host; the rest is the SPA (locally; Pages in production). */
 const isWorkerPath = (path: string): boolean => path.startsWith("/api/") || path.startsWith("/runtime/");
 
@@ -35,7 +44,7 @@ export default {
     const url = new URL(request.url);
     if (previewHostOf(env, url)) return previewApp.fetch(request, env, ctx);
     if (!isAppHost(env, url)) return errorResponse(new ApiError("not_found", "no such host"));
-    if (!isWorkerPath(url.pathname) && env.ASSETS) return env.ASSETS.fetch(request);
+    if (!isWorkerPath(url.pathname) && env.ASSETS) return appAsset(env, request);
     return app.fetch(request, env, ctx);
   },
   queue: (batch, env, ctx) => handleQueue(batch, env, ctx),

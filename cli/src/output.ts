@@ -1,5 +1,6 @@
 import { NetworkError } from "@burstflare/sdk/client";
 import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
+import { terminalSafe } from "./terminal-text";
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong. `flare ssh` passes ssh's own. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -110,7 +111,7 @@ export class Output {
       return;
     }
     const text = human();
-    if (text) this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    if (text) this.streams.stdout.write(terminalSafe(text.endsWith("\n") ? text : `${text}\n`));
   }
 
   /** One line of a streaming result (NDJSON with --json). */
@@ -120,12 +121,12 @@ export class Output {
       return;
     }
     const text = human();
-    if (text !== undefined) this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    if (text !== undefined) this.streams.stdout.write(terminalSafe(text.endsWith("\n") ? text : `${text}\n`));
   }
 
   /** Human-only notes on stderr (never mixed into --json stdout). */
   note(text: string): void {
-    if (!this.json) this.streams.stderr.write(`${text}\n`);
+    if (!this.json) this.streams.stderr.write(`${terminalSafe(text)}\n`);
   }
 
   error(view: ErrorView): void {
@@ -133,8 +134,8 @@ export class Output {
       this.streams.stderr.write(`${JSON.stringify({ error: { code: view.code, message: view.message } })}\n`);
       return;
     }
-    this.streams.stderr.write(`error: ${view.message}\n`);
-    if (view.hint) this.streams.stderr.write(`  fix: ${view.hint}\n`);
+    this.streams.stderr.write(`error: ${terminalSafe(view.message)}\n`);
+    if (view.hint) this.streams.stderr.write(`  fix: ${terminalSafe(view.hint)}\n`);
   }
 }
 

@@ -88,6 +88,8 @@ test("approve a CLI device code from the page; the CLI's exchange then succeeds"
   await page.goto(new URL(device.verificationUriComplete).pathname + new URL(device.verificationUriComplete).search);
   await expect(page.getByTestId("device-code")).toHaveValue(device.userCode);
   await expect(page.getByText(`The CLI will act as ${email}`)).toBeVisible();
+  // When and from which client it was asked for: a phished link shows someone else's.
+  await expect(page.getByTestId("device-request")).toContainText(/Requested .* by /);
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("device-approved")).toBeVisible();
 

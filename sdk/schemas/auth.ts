@@ -234,6 +234,10 @@ export const userCodeSchema = z
 
 export const deviceApproveBodySchema = z.object({ userCode: userCodeSchema, turnstileToken });
 export const deviceDenyBodySchema = z.object({ userCode: userCodeSchema });
+export const deviceInspectBodySchema = z.object({ userCode: userCodeSchema });
+/** A pending CLI sign-in as the approval page shows it: when, from which client and address. */
+export const deviceRequestViewSchema = z.object({ requestedAt: z.string(), userAgent: z.string().nullable(), ip: z.string().nullable() });
+export type DeviceRequestView = z.infer<typeof deviceRequestViewSchema>;
 export const deviceExchangeBodySchema = z.object({ deviceCode: z.string().min(16).max(128) });
 
 export const tokenPairSchema = z.object({

@@ -8,7 +8,14 @@ export const idSchema = z
 export const emailSchema = z.string().trim().toLowerCase().email().max(254);
 /** Text a person types (a name, a label): trimmed, not empty, at most `max` characters. */
 export const trimmedText = (max: number) => z.string().trim().min(1).max(max);
-export const nameSchema = trimmedText(80);
+/**
+ * Refuses control characters in text shown to other people: a workspace or token name, a label
+ * is printed by their `flare` into a terminal, where ESC and BEL start commands (clipboard writes,
+ * screen rewrites), and a newline fakes lines of output.
+ */
+export const withoutControls = <T extends z.ZodType<string>>(schema: T): T =>
+  schema.refine((text) => !/\p{Cc}/u.test(text), "no control characters");
+export const nameSchema = withoutControls(trimmedText(80));
 
 /** The id of a record and of the workspace it lives in. */
 export const workspaceRecordFields = { id: z.string(), workspaceId: z.string() };

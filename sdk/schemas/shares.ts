@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailSchema } from "./common";
+import { emailSchema, withoutControls } from "./common";
 
 /**
  * Preview share links: who may open a session's preview through `/runtime/share/<token>/…`.
@@ -23,7 +23,7 @@ export const createShareBody = z.object({
   /** Required (at least one) for `people`, refused for the other scopes. */
   emails: z.array(emailSchema).max(MAX_SHARE_EMAILS).optional(),
   expiresInSeconds: z.number().int().min(MIN_SHARE_TTL_SECONDS).max(MAX_SHARE_TTL_SECONDS),
-  label: z.string().trim().max(80).optional(),
+  label: withoutControls(z.string().trim().max(80)).optional(),
   /** A port of the session other than its preview (the ports panel); absent = the preview. */
   port: z.number().int().min(1).max(65535).optional(),
 });

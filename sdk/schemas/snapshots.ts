@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { SNAPSHOT_KINDS } from "../states";
-import { trimmedText, workspaceRecordFields } from "./common";
+import { trimmedText, withoutControls, workspaceRecordFields } from "./common";
 import { sessionNameSchema, sessionSchema } from "./sessions";
 
 export const SNAPSHOT_STATUSES = ["pending", "ready", "failed"] as const;
 export type SnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
 
-export const snapshotLabelSchema = trimmedText(120).refine((label) => !/\p{Cc}/u.test(label), "no control characters");
+export const snapshotLabelSchema = withoutControls(trimmedText(120));
 
 /** One snapshot as the API shows it. `bytes` and `sha256` are null until the upload is verified. */
 export const snapshotSchema = z.object({

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { adminReportSchema } from "@burstflare/sdk/schemas/admin";
@@ -8,17 +8,10 @@ import { sessionEventSchema } from "@burstflare/sdk/schemas/sessions";
 import { snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { describe, expect, it } from "vitest";
 import { until } from "./helpers/api";
-import { flare, flareHome, flareJSON, signIn, spawnFlare, useSignedInUser } from "./helpers/flare";
+import { flare, flareHome, flareJSON, signIn, spawnFlare, templateDir, useSignedInUser } from "./helpers/flare";
 import { stackOperator } from "./helpers/users";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-function templateDir(manifest: Record<string, unknown>, files: Record<string, string> = { "README.md": "hi\n" }): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "flare-tpl-"));
-  writeFileSync(path.join(dir, "burstflare.json"), JSON.stringify(manifest));
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  return dir;
-}
 
 /** Every command group beyond the main journey (test/stack/cli.test.ts), each parsed from --json. */
 describe("flare commands against the stack", () => {

@@ -1,4 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
+import type { DeviceRequestView } from "@burstflare/sdk/schemas/auth";
 import type { AppBindings } from "../env";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { dbOf } from "../lib/db";
@@ -30,6 +31,8 @@ interface DeviceRecord {
   userId: string | null;
   workspaceId: string | null;
   userAgent: string | null;
+  /** The address that started it, shown to the approver (absent in records made before). */
+  ip?: string | null;
 }
 
 const deviceKey = async (deviceCode: string) => `device:dc:${await sha256Hex(`device:${deviceCode}`)}`;
@@ -49,7 +52,7 @@ async function put(env: AppBindings, key: string, record: DeviceRecord | string,
 
 export async function startDeviceAuthorization(
   env: AppBindings,
-  userAgent: string | null,
+  client: { userAgent: string | null; ip: string | null },
 ): Promise<{ deviceCode: string; record: DeviceRecord }> {
   const deviceCode = randomToken(32);
   const t = now();
@@ -65,7 +68,8 @@ export async function startDeviceAuthorization(
     lastPollAt: null,
     userId: null,
     workspaceId: null,
-    userAgent: userAgent?.slice(0, 200) ?? null,
+    userAgent: client.userAgent?.slice(0, 200) ?? null,
+    ip: client.ip?.slice(0, 64) ?? null,
   };
   const dk = await deviceKey(deviceCode);
   await put(env, dk, record, record.expiresAt);
@@ -81,6 +85,17 @@ async function findByUserCode(env: AppBindings, userCode: string): Promise<{ key
   if (!key || !record || record.expiresAt <= now())
     throw new ApiError("not_found", "this code is unknown or has expired; run `flare auth login` again");
   return { key, record };
+}
+
+/**
+ * What the approval page shows before anyone approves: when and from where the sign-in was asked
+ * for. A link to /device?code=… can come from anyone (device-code phishing); a request made from
+ * another machine or long before the person ran `flare auth login` is the tell.
+ */
+export async function describeDeviceRequest(env: AppBindings, userCode: string): Promise<DeviceRequestView> {
+  const { record } = await findByUserCode(env, userCode);
+  if (record.status !== "pending") throw new ApiError("invalid_state", `this code was already ${record.status}`);
+  return { requestedAt: new Date(record.createdAt).toISOString(), userAgent: record.userAgent, ip: record.ip ?? null };
 }
 
 export async function decide(

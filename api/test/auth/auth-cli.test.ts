@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { deviceStartResponseSchema, tokenPairSchema } from "@burstflare/sdk/schemas/auth";
+import { deviceRequestViewSchema, deviceStartResponseSchema, tokenPairSchema } from "@burstflare/sdk/schemas/auth";
 import { describe, expect, it } from "vitest";
 import { BrowserClient, signUpWithPasskey } from "../helpers/browser";
 import { countRows } from "../helpers/db";
@@ -86,6 +86,28 @@ describe("CLI device flow", () => {
     await env.KV.put(key, JSON.stringify(record), { expirationTtl: 600 });
     expect((await err(await exchange(start.deviceCode))).code).toBe("expired_token");
     expect((await err(await exchange("x".repeat(43)))).code).toBe("expired_token");
+  });
+
+  it("tells the approver when, from which client and address the sign-in was asked for (a phished link shows another's)", async () => {
+    const { browser } = await signUpWithPasskey();
+    const res = await call("POST", "/api/cli/device/start", {
+      headers: { ...cli("203.0.113.7"), "user-agent": "flare/9.9 (attacker-box)" },
+    });
+    const start = deviceStartResponseSchema.parse(await res.json());
+    const inspect = (userCode: string, opts: { csrf?: boolean } = {}) =>
+      browser.call("POST", "/api/cli/device/inspect", { body: { userCode }, ...opts });
+    const seen = await inspect(start.userCode.replace("-", "").toLowerCase());
+    expect(seen.status).toBe(200);
+    const view = deviceRequestViewSchema.parse(await seen.json());
+    expect(view).toMatchObject({ userAgent: "flare/9.9 (attacker-box)", ip: "203.0.113.7" });
+    expect(Math.abs(Date.parse(view.requestedAt) - Date.now())).toBeLessThan(60_000);
+
+    // Only a signed-in person, with CSRF, about a pending code.
+    expect((await call("POST", "/api/cli/device/inspect", { body: { userCode: start.userCode } })).status).toBe(401);
+    expect((await inspect(start.userCode, { csrf: false })).status).toBe(403);
+    expect((await inspect("BBBB-BBBB")).status).toBe(404);
+    expect((await browser.call("POST", "/api/cli/device/deny", { body: { userCode: start.userCode } })).status).toBe(200);
+    expect((await inspect(start.userCode)).status).toBe(409);
   });
 
   it("denied requests answer access_denied; approving needs a signed-in person with CSRF", async () => {

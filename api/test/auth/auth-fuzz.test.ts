@@ -16,6 +16,7 @@ const ROUTES: [string, string][] = [
   ["POST", "/api/auth/ssh-keys"],
   ["POST", "/api/cli/device/approve"],
   ["POST", "/api/cli/device/deny"],
+  ["POST", "/api/cli/device/inspect"],
   ["POST", "/api/cli/device/exchange"],
   ["POST", "/api/admin/signup-invites"],
 ];

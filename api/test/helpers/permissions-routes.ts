@@ -151,6 +151,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
   // No device login is pending with this code.
   "POST /api/cli/device/approve": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
   "POST /api/cli/device/deny": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
+  "POST /api/cli/device/inspect": ["signed-in", { body: () => ({ userCode: "ABCD-2345" }), ok: [400, 404, 410] }],
   "GET /api/admin/signup-invites": "operator",
   "POST /api/admin/signup-invites": ["operator", { body: () => ({ expiresInDays: 1 }) }],
   "DELETE /api/admin/signup-invites/:inviteId": "operator",

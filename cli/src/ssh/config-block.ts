@@ -10,6 +10,8 @@ export const END_MARKER = "# ------------ END BURSTFLARE ------------";
 export interface HostEntry {
   /** The Host pattern(s), e.g. `dev.burstflare` or `*.burstflare`. */
   host: string;
+  /** Patterns the entry must not match (written as quoted `"!pattern"` after the host). */
+  exclude?: string[];
   options: [keyword: string, value: string][];
 }
 
@@ -64,7 +66,8 @@ export function shellQuote(word: string): string {
 export function renderBlock(entries: HostEntry[], comment: string[] = []): string {
   const lines = [BEGIN_MARKER, ...comment.map((c) => `# ${c}`)];
   for (const entry of entries) {
-    lines.push(`Host ${entry.host}`);
+    const negated = (entry.exclude ?? []).map((p) => ` "!${p}"`).join("");
+    lines.push(`Host ${entry.host}${negated}`);
     for (const [k, v] of entry.options) lines.push(`  ${k} ${v}`);
   }
   lines.push(END_MARKER);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_URL } from "../defaults";
+import { terminalSafe } from "../terminal-text";
 import { bridge, exitOnHangup, openTunnel, sshTunnelURL, TunnelError } from "./tunnel";
 
 /** `flare ssh` hands its freshly minted token to the proxy it spawns through ssh's environment. */
@@ -36,7 +37,7 @@ export async function tryFastProxy(argv: string[], env: Record<string, string | 
       const code = err instanceof TunnelError ? err.code : "internal";
       process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
     } else {
-      process.stderr.write(`error: ${message}\n`);
+      process.stderr.write(`error: ${terminalSafe(message)}\n`);
       if (err instanceof TunnelError && err.status === 401) {
         process.stderr.write("  fix: the ssh token is short-lived and single-use; connect again (flare mints a fresh one)\n");
       }

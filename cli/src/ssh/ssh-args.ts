@@ -15,7 +15,11 @@ export function proxyCommand(self: Self, opts: { baseURL: string; configDir: str
   if (opts.baseURL !== DEFAULT_URL) words.push("--url", opts.baseURL);
   if (opts.configDir !== configDir({ HOME: opts.env.HOME })) words.push("--config-dir", opts.configDir);
   words.push("ssh-proxy", opts.target);
-  return words.map((w) => (w === "%n" ? w : shellQuote(w))).join(" ");
+  // ssh pastes %n (the host name as typed, or as a git submodule URL names it) into this line
+  // unescaped and runs it with the shell: quoted, `x$(cmd).burstflare` stays one literal word on an
+  // ssh too old to refuse such names (CVE-2023-51385). The wildcard entry never matches a name
+  // holding the quote itself (hostEntries).
+  return words.map((w) => (w === "%n" ? `'${w}'` : shellQuote(w))).join(" ");
 }
 
 /** Options every BurstFlare connection uses: the managed key only, the managed known_hosts. */
@@ -91,6 +95,7 @@ export function hostEntries(opts: {
   });
   entries.push({
     host: `*${HOST_SUFFIX}`,
+    exclude: ["*'*"],
     options: [
       ...(opts.defaultUser ? ([["User", opts.defaultUser]] as [string, string][]) : []),
       ["ProxyCommand", proxyCommand(opts.self, { ...base, target: "%n" })],

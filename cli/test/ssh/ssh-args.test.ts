@@ -1,4 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderBlock } from "../../src/ssh/config-block";
 import { managedPaths } from "../../src/ssh/keys";
 import { flareSSHArgs, hostEntries, proxyCommand } from "../../src/ssh/ssh-args";
 
@@ -14,7 +19,7 @@ describe("proxyCommand", () => {
   });
   it("spells out a non-default server and config dir so the proxy finds the same credentials", () => {
     expect(proxyCommand(self, { baseURL: "https://bf.example.com", configDir: "/tmp/cfg", env, target: "%n" })).toBe(
-      "'/opt/node 22/bin/node' /repo/cli/bin/flare.mjs --url https://bf.example.com --config-dir /tmp/cfg ssh-proxy %n",
+      "'/opt/node 22/bin/node' /repo/cli/bin/flare.mjs --url https://bf.example.com --config-dir /tmp/cfg ssh-proxy '%n'",
     );
   });
 });
@@ -78,7 +83,46 @@ describe("hostEntries", () => {
     expect(dev.ProxyCommand).toMatch(/ssh-proxy ses_1$/);
     expect(dev.HostKeyAlias).toBe("ses_1.burstflare");
     const wildcard = Object.fromEntries(entries[1]!.options);
-    expect(wildcard.ProxyCommand).toMatch(/ssh-proxy %n$/);
+    expect(wildcard.ProxyCommand).toMatch(/ssh-proxy '%n'$/);
+    expect(entries[1]!.exclude).toEqual(["*'*"]);
     expect(wildcard.HostKeyAlias).toBeUndefined();
+  });
+});
+
+describe("the wildcard entry's ProxyCommand with a hostile host name", () => {
+  // What an ssh without CVE-2023-51385's name check runs: %n pasted as is, then `sh -c "exec …"`.
+  // A git submodule URL such as ssh://x$(touch pwned).burstflare/repo names such a host.
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flare-proxy-"));
+  const argvOf = path.join(dir, "argv.cjs");
+  writeFileSync(argvOf, "process.stdout.write(JSON.stringify(process.argv.slice(2)))");
+  const wildcard = hostEntries({
+    self: { node: process.execPath, bin: argvOf },
+    baseURL: "http://localhost:8787",
+    configDir: defaultDir,
+    env,
+    paths: managedPaths(defaultDir),
+    sessions: [],
+    defaultUser: null,
+  }).at(-1)!;
+  const command = Object.fromEntries(wildcard.options).ProxyCommand!;
+
+  it("hands the name to ssh-proxy as one literal word: nothing in it runs", () => {
+    const marker = path.join(dir, "pwned");
+    for (const name of [
+      `x$(touch ${marker}).burstflare`,
+      `x\`touch ${marker}\`.burstflare`,
+      `x;touch ${marker};.burstflare`,
+      `x --url=http://evil.example .burstflare`,
+      `x\ntouch ${marker}\n.burstflare`,
+    ]) {
+      const ran = spawnSync("/bin/sh", ["-c", `exec ${command.replaceAll("%n", name)}`], { cwd: dir, encoding: "utf8" });
+      expect(JSON.parse(ran.stdout), JSON.stringify(name)).toEqual(["ssh-proxy", name]);
+      expect(existsSync(marker)).toBe(false);
+    }
+  });
+
+  it("does not match a name holding the quote, which could close it", () => {
+    const block = renderBlock([wildcard]);
+    expect(block).toContain(`Host *.burstflare "!*'*"\n`);
   });
 });

@@ -153,3 +153,11 @@ export function useSignedInUser(): { user: StackUser; fh: FlareHome } {
   });
   return signedIn;
 }
+
+/** A template folder for `flare template upload`: its manifest and a few files. */
+export function templateDir(manifest: Record<string, unknown>, files: Record<string, string> = { "README.md": "hi\n" }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flare-tpl-"));
+  writeFileSync(path.join(dir, "burstflare.json"), JSON.stringify(manifest));
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  return dir;
+}

@@ -2,6 +2,8 @@ import {
   deviceApproveBodySchema,
   deviceDenyBodySchema,
   deviceExchangeBodySchema,
+  deviceInspectBodySchema,
+  deviceRequestViewSchema,
   deviceStartResponseSchema,
   okSchema,
   tokenPairSchema,
@@ -12,13 +14,22 @@ import { apiRouter } from "../../lib/route";
 import { requireAuth } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { authConfig } from "../config";
-import { DEVICE_CODE_TTL_SECONDS, decide, formatUserCode, pollDevice, startDeviceAuthorization } from "../device-flow";
+import {
+  DEVICE_CODE_TTL_SECONDS,
+  decide,
+  describeDeviceRequest,
+  formatUserCode,
+  pollDevice,
+  startDeviceAuthorization,
+} from "../device-flow";
 import { requireUserSession } from "../guards";
 import { issueCLITokens } from "../refresh-tokens";
 import { verifyTurnstile } from "../turnstile";
 
 /** CLI sign-in by device authorization: the CLI starts and polls, a signed-in browser approves at /device. */
 const { router, route } = apiRouter(["auth"]);
+/** Looking at, approving and refusing a code: a signed-in person (not an API token), rate-limited per user. */
+const approver = [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })];
 
 router.openapi(
   route.post("/api/cli/device/start", {
@@ -27,7 +38,10 @@ router.openapi(
     responses: { 200: jsonResponse(deviceStartResponseSchema) },
   }),
   async (c) => {
-    const { deviceCode, record } = await startDeviceAuthorization(c.env, c.req.header("user-agent") ?? null);
+    const { deviceCode, record } = await startDeviceAuthorization(c.env, {
+      userAgent: c.req.header("user-agent") ?? null,
+      ip: c.req.header("cf-connecting-ip") ?? null,
+    });
     const verificationUri = `${authConfig(c.env).origin}/device`;
     const userCode = formatUserCode(record.userCode);
     return c.json(
@@ -45,9 +59,19 @@ router.openapi(
 );
 
 router.openapi(
+  route.post("/api/cli/device/inspect", {
+    summary: "When and from where a pending CLI sign-in was asked for (shown before approving)",
+    middleware: approver,
+    request: jsonBody(deviceInspectBodySchema),
+    responses: { 200: jsonResponse(deviceRequestViewSchema) },
+  }),
+  async (c) => c.json(await describeDeviceRequest(c.env, c.req.valid("json").userCode), 200),
+);
+
+router.openapi(
   route.post("/api/cli/device/approve", {
     summary: "Approve a CLI sign-in from the signed-in browser",
-    middleware: [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const,
+    middleware: approver,
     request: jsonBody(deviceApproveBodySchema),
     responses: { 200: jsonResponse(okSchema) },
   }),
@@ -64,7 +88,7 @@ router.openapi(
 router.openapi(
   route.post("/api/cli/device/deny", {
     summary: "Refuse a CLI sign-in request",
-    middleware: [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const,
+    middleware: approver,
     request: jsonBody(deviceDenyBodySchema),
     responses: { 200: jsonResponse(okSchema) },
   }),

@@ -49,7 +49,13 @@ router.openapi(
   async (c) => {
     const build = await loadBuild(c.env, c.get("auth").workspaceId, c.req.valid("param").buildId);
     const { offset } = c.req.valid("query");
-    const headers = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-build-status": build.status };
+    // The log is what the template's build steps printed: text, never sniffed into a page on the app origin.
+    const headers = {
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+      "x-build-status": build.status,
+    };
     const head = build.logKey ? await c.env.BUCKET.head(build.logKey) : null;
     const size = head?.size ?? 0;
     if (!build.logKey || !head || offset >= size) return new Response("", { headers: { ...headers, "x-log-size": String(size) } });

@@ -11,6 +11,7 @@ import type {
 import {
   authConfigSchema,
   ceremonyStartResponseSchema,
+  deviceRequestViewSchema,
   meResponseSchema,
   registerFinishResponseSchema,
 } from "@burstflare/sdk/schemas/auth";
@@ -140,6 +141,15 @@ export const deleteSSHKey = (id: string) => client.call("DELETE /api/auth/ssh-ke
 export const approveDevice = (userCode: string, turnstileToken?: string) =>
   client.call("POST /api/cli/device/approve", { body: { userCode, turnstileToken } });
 export const denyDevice = (userCode: string) => client.call("POST /api/cli/device/deny", { body: { userCode } });
+/** When and from where a CLI sign-in was asked for; only a complete code is looked up, once. */
+export const deviceRequestQuery = (userCode: string) =>
+  queryOptions({
+    queryKey: ["device-request", userCode] as const,
+    queryFn: () => client.call("POST /api/cli/device/inspect", { body: { userCode }, schema: deviceRequestViewSchema }),
+    enabled: userCode.length === 8,
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 
 /** After sign-in, sign-out or recovery every cached answer may belong to someone else. */
 export async function resetSession(client: QueryClient): Promise<void> {

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useLocation } from "react-router";
 import { approveDevice, authConfigQuery, denyDevice, meQuery } from "../../api/queries/auth";
 import { DeviceApprovePageView } from "./DeviceApprovePageView";
+import { DeviceRequestDetails } from "./DeviceRequestDetails";
 
 export function DeviceApprovePage() {
   const location = useLocation();
@@ -22,6 +23,7 @@ export function DeviceApprovePage() {
       outcome={approve.isSuccess ? "approved" : deny.isSuccess ? "denied" : null}
       onApprove={(code) => approve.mutate(code)}
       onDeny={(code) => deny.mutate(code)}
+      requestDetails={(code) => <DeviceRequestDetails code={code} />}
     />
   );
 }

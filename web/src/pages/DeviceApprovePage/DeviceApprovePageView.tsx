@@ -1,5 +1,5 @@
 import type { Me } from "@burstflare/sdk/schemas/auth";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Turnstile } from "../../auth/Turnstile";
 import { FormField } from "../../components/FormField";
 import { TerminalIcon } from "../../components/icons";
@@ -16,6 +16,8 @@ interface Props {
   outcome: "approved" | "denied" | null;
   onApprove: (code: string) => void;
   onDeny: (code: string) => void;
+  /** Shows when and from where the code was asked for (DeviceRequestDetails). */
+  requestDetails?: (code: string) => ReactNode;
 }
 
 export function DeviceApprovePageView(p: Props) {
@@ -53,6 +55,7 @@ export function DeviceApprovePageView(p: Props) {
                 data-testid="device-code"
               />
             </FormField>
+            {p.requestDetails?.(code)}
             {p.me && (
               <p className="small muted">
                 The CLI will act as <strong>{p.me.user.email}</strong> in workspace <strong>{p.me.workspace.name}</strong>.
