@@ -24,7 +24,10 @@ export interface BuildContext {
   templateId: string;
   versionId: string;
   version: string;
-  /** Who uploaded the version; build minutes are metered to them. */
+  /**
+   * Who uploaded the version's bundle: the build runs their code, so it gets their git token (never
+   * the creator's, when another member uploaded it) and its minutes are metered to them.
+   */
   userId: string | null;
   manifest: Manifest;
   bundleKey: string;
@@ -65,7 +68,7 @@ export async function beginBuild(env: AppBindings, buildId: string, attempt: num
     templateId: row.templateId,
     versionId: row.versionId,
     version: row.version,
-    userId: row.createdBy,
+    userId: row.uploadedBy,
     manifest: parseManifest(row.manifest),
     bundleKey: row.bundleKey,
     bundleSha256: row.bundleSha256,

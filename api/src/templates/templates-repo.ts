@@ -282,13 +282,16 @@ export function markVersionUploadedStatement(
   db: Db,
   versionId: string,
   bundle: { key: string; sha256: string; bytes: number },
+  /** Whose code the bundle is: its builds run with their git token (migrations/0003). */
+  uploadedBy: string | null,
 ): D1PreparedStatement {
   return db.statement(
-    `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?
+    `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?, uploaded_by = ?
      WHERE id = ? AND status = 'awaiting_upload'`,
     bundle.key,
     bundle.sha256,
     bundle.bytes,
+    uploadedBy,
     versionId,
   );
 }

@@ -48,7 +48,7 @@ router.openapi(
 
       const buildId = newBuildId();
       const [marked] = await db.batch([
-        markVersionUploadedStatement(db, version.id, { key, sha256: bundle.sha256, bytes: bundle.bytes }),
+        markVersionUploadedStatement(db, version.id, { key, sha256: bundle.sha256, bytes: bundle.bytes }, auth.userId),
         insertBuildStatement(db, { id: buildId, workspaceId: auth.workspaceId, templateId: template.id, versionId: version.id, at: now() }),
       ]);
       if (marked !== 1) {
