@@ -284,15 +284,19 @@ export function markVersionUploadedStatement(
   bundle: { key: string; sha256: string; bytes: number },
   /** Whose code the bundle is: its builds run with their git token (migrations/0003). */
   uploadedBy: string | null,
+  /** Only when this build row exists (the batch's capped insert made it). */
+  buildId?: string,
 ): D1PreparedStatement {
   return db.statement(
     `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?, uploaded_by = ?
-     WHERE id = ? AND status = 'awaiting_upload'`,
+     WHERE id = ? AND status = 'awaiting_upload' AND (? IS NULL OR EXISTS (SELECT 1 FROM template_builds WHERE id = ?))`,
     bundle.key,
     bundle.sha256,
     bundle.bytes,
     uploadedBy,
     versionId,
+    buildId ?? null,
+    buildId ?? null,
   );
 }
 

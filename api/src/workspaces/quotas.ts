@@ -1,5 +1,6 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits } from "@burstflare/sdk/schemas/workspaces";
+import { countActiveBuilds } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { type Db, dbOf } from "../lib/db";
 import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
@@ -44,6 +45,7 @@ const USE: Record<QuotaLimit, (db: Db, workspaceId: string, at: number) => Promi
   templates: countLiveTemplates,
   snapshotBytes: sumSnapshotBytes,
   buildMinutes: async (db, workspaceId, at) => Math.ceil((await sumBuildSecondsSince(db, workspaceId, monthStartDay(at))) / 60),
+  activeBuilds: countActiveBuilds,
 };
 
 function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
@@ -61,6 +63,7 @@ const LIMIT_LABEL: Record<QuotaLimit, string> = {
   templates: "templates",
   snapshotBytes: "snapshot storage bytes",
   buildMinutes: "build minutes this month",
+  activeBuilds: "builds queued or running",
 };
 
 /**
@@ -70,9 +73,12 @@ const LIMIT_LABEL: Record<QuotaLimit, string> = {
 export async function assertQuota(env: AppBindings, workspaceId: string, limit: QuotaLimit, adding = 1): Promise<void> {
   const [limits, current] = await Promise.all([getLimits(env, workspaceId), currentUse(env, workspaceId, limit)]);
   const max = limits[limit];
-  if (current + adding > max) {
-    throw new ApiError("quota_exceeded", `quota exceeded: ${limit} limit is ${max} ${LIMIT_LABEL[limit]} (currently ${current})`, {
-      details: { limit, max, current },
-    });
-  }
+  if (current + adding > max) throw quotaExceeded(limit, max, current);
+}
+
+/** The 403 quota_exceeded answer; also for writes that check a limit in their own SQL statement. */
+export function quotaExceeded(limit: QuotaLimit, max: number, current: number): ApiError {
+  return new ApiError("quota_exceeded", `quota exceeded: ${limit} limit is ${max} ${LIMIT_LABEL[limit]} (currently ${current})`, {
+    details: { limit, max, current },
+  });
 }
