@@ -153,6 +153,16 @@ export async function templateStorageBytes(db: Db, templateId: string): Promise<
   );
 }
 
+/** Bundles and build artifacts of the workspace's templates that are not deleted (the `templateBytes` quota). */
+export async function sumTemplateBytes(db: Db, workspaceId: string): Promise<number> {
+  const live = "SELECT id FROM templates WHERE workspace_id = ?1 AND deleted_at IS NULL";
+  return db.count(
+    `SELECT (SELECT COALESCE(SUM(bundle_bytes), 0) FROM template_versions WHERE template_id IN (${live}))
+          + (SELECT COALESCE(SUM(artifact_bytes), 0) FROM template_builds WHERE template_id IN (${live})) AS n`,
+    workspaceId,
+  );
+}
+
 /** How many of the template's builds are in each state (0 for states without any). */
 export async function templateBuildSummary(db: Db, templateId: string): Promise<Record<BuildState, number>> {
   const rows = await db.all(

@@ -3,6 +3,7 @@ import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits
 import { countActiveBuilds } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { type Db, dbOf } from "../lib/db";
+import { sumTemplateBytes } from "../templates/templates-repo";
 import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
 import { sumBuildSecondsSince } from "./usage-repo";
 import { findPlan } from "./workspaces-repo";
@@ -46,6 +47,7 @@ const USE: Record<QuotaLimit, (db: Db, workspaceId: string, at: number) => Promi
   snapshotBytes: sumSnapshotBytes,
   buildMinutes: async (db, workspaceId, at) => Math.ceil((await sumBuildSecondsSince(db, workspaceId, monthStartDay(at))) / 60),
   activeBuilds: countActiveBuilds,
+  templateBytes: sumTemplateBytes,
 };
 
 function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
@@ -64,6 +66,7 @@ const LIMIT_LABEL: Record<QuotaLimit, string> = {
   snapshotBytes: "snapshot storage bytes",
   buildMinutes: "build minutes this month",
   activeBuilds: "builds queued or running",
+  templateBytes: "template bundle and artifact bytes",
 };
 
 /**

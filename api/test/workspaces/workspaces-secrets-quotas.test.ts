@@ -183,6 +183,7 @@ describe("plans and quotas", () => {
       snapshotBytes: 1000,
       buildMinutes: 2,
       activeBuilds: 0,
+      templateBytes: 0,
     });
     await expect(assertQuota(env, owner.workspaceId, "snapshotBytes", PLAN_LIMITS.free.snapshotBytes - 1000)).resolves.toBeUndefined();
     await expect(assertQuota(env, owner.workspaceId, "snapshotBytes", PLAN_LIMITS.free.snapshotBytes - 999)).rejects.toMatchObject({

@@ -44,6 +44,9 @@ router.openapi(
       await assertQuota(c.env, auth.workspaceId, "buildMinutes");
       // Checked before the bundle is received, and again where the build is inserted (parallel uploads).
       await assertQuota(c.env, auth.workspaceId, "activeBuilds");
+      // The declared size (receiveBundle holds the body to it); a missing or bad one is refused there.
+      const declared = Number(c.req.header("content-length"));
+      await assertQuota(c.env, auth.workspaceId, "templateBytes", Number.isSafeInteger(declared) && declared > 0 ? declared : 0);
       const { activeBuilds } = await getLimits(c.env, auth.workspaceId);
 
       const key = bundleKey(auth.workspaceId, template.id, version.id, grant.id);
