@@ -205,9 +205,11 @@ export async function findBuildSource(db: Db, buildId: string) {
         bundleSha256: nullableText,
         /** Whose code the bundle is; not necessarily the version's creator (migrations/0003). */
         uploadedBy: nullableText,
+        createdBy: nullableText,
       }),
     ),
-    `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.uploaded_by
+    `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.uploaded_by,
+       v.created_by
      FROM template_builds b JOIN template_versions v ON v.id = b.version_id WHERE b.id = ?`,
     buildId,
   );

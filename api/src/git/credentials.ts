@@ -76,14 +76,15 @@ export async function gitSessionEnv(env: AppBindings, ownerId: string, workspace
 const TRANSPORT_ENV = new Set(["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"]);
 
 /**
- * Workspace secrets for a build that carries its uploader's git token, without the names that steer
- * git: `GIT_*` (GIT_CONFIG_PARAMETERS rewrites URLs and adds credential helpers, GIT_SSL_NO_VERIFY
- * and GIT_TRACE_CURL expose the token) and the proxy and CA variables. Admins set secrets, and a
- * build's secrets are read at each attempt (an admin's retry included): they must not send another
- * member's token elsewhere. The uploader's own manifest env is theirs to set and is not filtered.
+ * Variables someone other than the token's owner set (workspace secrets, another member's manifest
+ * env) for a build that carries the token, without the names that steer git: `GIT_*`
+ * (GIT_CONFIG_PARAMETERS rewrites URLs and adds credential helpers, GIT_SSL_NO_VERIFY and
+ * GIT_TRACE_CURL expose the token) and the proxy and CA variables. Admins set secrets, and a build's
+ * secrets are read at each attempt (an admin's retry included): they must not send another member's
+ * token elsewhere.
  */
-export function secretsBesideGitToken(secrets: Record<string, string>): Record<string, string> {
+export function withoutGitSteering(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(secrets).filter(([name]) => !name.toUpperCase().startsWith("GIT_") && !TRANSPORT_ENV.has(name.toUpperCase())),
+    Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith("GIT_") && !TRANSPORT_ENV.has(name.toUpperCase())),
   );
 }

@@ -28,8 +28,9 @@ const bundleWith = (buildScript: string) =>
     { name: "empty.git/refs/heads", type: "dir" },
     { name: "build.sh", content: buildScript },
   ]);
-/** Prints the git token reversed, which the log's mask does not recognise. */
-const hostileBundle = () => bundleWith('printf "token: %s\\n" "$(printf %s "$BF_GIT_TOKEN" | rev)"\n');
+/** Prints the git token reversed, which the log's mask does not recognise, and whether the manifest turned TLS checks off. */
+const hostileBundle = () =>
+  bundleWith('printf "token: %s\\n" "$(printf %s "$BF_GIT_TOKEN" | rev)"\nprintenv GIT_SSL_NO_VERIFY || echo "no-verify unset"\n');
 
 async function finishedLog(user: TestUser, buildId: string): Promise<string> {
   const deadline = Date.now() + 45_000;
@@ -49,8 +50,14 @@ describe("a build runs with the git token of whoever uploaded its bundle", () =>
     const admin = await createTestUser({ workspaceId: owner.workspaceId, role: "admin" });
     const adminToken = await storeToken(admin);
     const tpl = await createTemplate(owner);
-    // The owner's version: a private repository and a build step that runs the project's script.
-    const created = await createVersion(owner, tpl.id, "1", { persistedPaths: ["."], git: { url: REPO }, build: "sh build.sh" });
+    // The owner's version: a private repository and a build step that runs the project's script. Its
+    // env is the owner's: it may not steer git with the token of whoever uploads the bundle.
+    const created = await createVersion(owner, tpl.id, "1", {
+      persistedPaths: ["."],
+      git: { url: REPO },
+      build: "sh build.sh",
+      env: { GIT_SSL_NO_VERIFY: "1" },
+    });
     // Any member who may write templates gets a fresh grant for a version awaiting its bundle.
     const grant = await call("POST", `/api/templates/${tpl.id}/versions/${created.version.id}/upload-grant`, { user: admin });
     expect(grant.status).toBe(201);
@@ -61,6 +68,7 @@ describe("a build runs with the git token of whoever uploaded its bundle", () =>
     // Before, the build ran the admin's bundle with the owner's token: the log showed it reversed.
     expect(log).not.toContain(reversed(ownerToken));
     expect(log).toContain(`token: ${reversed(adminToken)}`);
+    expect(log).toContain("no-verify unset");
   });
 
   it("an admin's workspace secrets cannot steer git in a build that carries another member's token", async () => {
