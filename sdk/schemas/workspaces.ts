@@ -5,7 +5,21 @@ import { countFields, emailSchema, idSchema, nameSchema, nullableWorkspaceRecord
 
 // ---- plans and quotas ------------------------------------------------------
 
-export const QUOTA_LIMITS = ["runningSessions", "totalSessions", "templates", "snapshotBytes", "buildMinutes"] as const;
+/**
+ * `activeBuilds` bounds the builds queued or running at once: build minutes are metered when a build
+ * ends, so without it any number of uploads made under the budget all ran, each up to 30 minutes.
+ * `templateBytes` bounds the bundles and build artifacts of the workspace's templates (versions are
+ * not counted by `templates`, so without it each upload added up to 100 MB more, without end).
+ */
+export const QUOTA_LIMITS = [
+  "runningSessions",
+  "totalSessions",
+  "templates",
+  "snapshotBytes",
+  "buildMinutes",
+  "activeBuilds",
+  "templateBytes",
+] as const;
 export type QuotaLimit = (typeof QUOTA_LIMITS)[number];
 export type QuotaLimits = Record<QuotaLimit, number>;
 
@@ -16,9 +30,33 @@ const GiB = 1024 ** 3;
 
 /** Plan limits live in code; operators lift them per workspace with quota overrides. */
 export const PLAN_LIMITS: Record<Plan, QuotaLimits> = {
-  free: { runningSessions: 2, totalSessions: 5, templates: 5, snapshotBytes: 2 * GiB, buildMinutes: 120 },
-  pro: { runningSessions: 5, totalSessions: 25, templates: 25, snapshotBytes: 20 * GiB, buildMinutes: 1_000 },
-  team: { runningSessions: 20, totalSessions: 100, templates: 100, snapshotBytes: 200 * GiB, buildMinutes: 5_000 },
+  free: {
+    runningSessions: 2,
+    totalSessions: 5,
+    templates: 5,
+    snapshotBytes: 2 * GiB,
+    buildMinutes: 120,
+    activeBuilds: 2,
+    templateBytes: 2 * GiB,
+  },
+  pro: {
+    runningSessions: 5,
+    totalSessions: 25,
+    templates: 25,
+    snapshotBytes: 20 * GiB,
+    buildMinutes: 1_000,
+    activeBuilds: 4,
+    templateBytes: 20 * GiB,
+  },
+  team: {
+    runningSessions: 20,
+    totalSessions: 100,
+    templates: 100,
+    snapshotBytes: 200 * GiB,
+    buildMinutes: 5_000,
+    activeBuilds: 10,
+    templateBytes: 200 * GiB,
+  },
 };
 
 const limitsShape = z.object(countFields(QUOTA_LIMITS));

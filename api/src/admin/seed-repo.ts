@@ -26,8 +26,8 @@ export async function insertActiveTemplate(
       t.at,
     ),
     db.statement(
-      `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at)
-       SELECT ?, id, workspace_id, '1', ?, 'uploaded', ?, ? FROM templates WHERE id = ?`,
+      `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, uploaded_by, created_at)
+       SELECT ?1, id, workspace_id, '1', ?2, 'uploaded', ?3, ?3, ?4 FROM templates WHERE id = ?5`,
       t.versionId,
       JSON.stringify(t.manifest),
       t.createdBy,

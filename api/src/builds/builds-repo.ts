@@ -80,20 +80,34 @@ export async function listDeadLetteredBuildIds(db: Db): Promise<string[]> {
   );
 }
 
-/** The statement that creates a queued build; batched with the upload's version update. */
+/** A build in these states holds (or will hold) a build runtime: they count against `activeBuilds`. */
+const ACTIVE = "('queued', 'building', 'retrying')";
+/** True while the workspace has fewer than ?2 active builds (?1 is the workspace), in the same statement as the write. */
+const UNDER_ACTIVE_CAP = `(SELECT COUNT(*) FROM template_builds WHERE workspace_id = ?1 AND status IN ${ACTIVE}) < ?2`;
+
+export function countActiveBuilds(db: Db, workspaceId: string): Promise<number> {
+  return db.count(`SELECT COUNT(*) AS n FROM template_builds WHERE workspace_id = ? AND status IN ${ACTIVE}`, workspaceId);
+}
+
+/**
+ * The statement that creates a queued build; batched with the upload's version update. With
+ * `maxActive` it inserts nothing once the workspace has that many active builds: counted and
+ * inserted in one statement, so parallel uploads cannot all pass a check made beforehand.
+ */
 export function insertBuildStatement(
   db: Db,
   b: { id: string; workspaceId: string; templateId: string; versionId: string; at: number },
+  maxActive = Number.MAX_SAFE_INTEGER,
 ): D1PreparedStatement {
   return db.statement(
     `INSERT INTO template_builds (id, workspace_id, template_id, version_id, status, attempts, log_key, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
-    b.id,
+     SELECT ?3, ?1, ?4, ?5, 'queued', 0, ?6, ?7, ?7 WHERE ${UNDER_ACTIVE_CAP}`,
     b.workspaceId,
+    maxActive,
+    b.id,
     b.templateId,
     b.versionId,
     buildLogKey(b.workspaceId, b.id),
-    b.at,
     b.at,
   );
 }
@@ -102,14 +116,25 @@ export async function deleteBuild(db: Db, buildId: string): Promise<void> {
   await db.run("DELETE FROM template_builds WHERE id = ?", buildId);
 }
 
-/** Back to queued from one of `from`; conditional, so two concurrent retries move it once. */
-export async function markBuildQueued(db: Db, buildId: string, from: readonly BuildState[], at: number): Promise<boolean> {
+/**
+ * Back to queued from one of `from`; conditional, so two concurrent retries move it once. With
+ * `maxActive`, only while its workspace has fewer active builds (counted in the same statement).
+ */
+export async function markBuildQueued(
+  db: Db,
+  buildId: string,
+  from: readonly BuildState[],
+  at: number,
+  maxActive = Number.MAX_SAFE_INTEGER,
+): Promise<boolean> {
   return db.runOne(
     `UPDATE template_builds SET status = 'queued', error = NULL, finished_at = NULL, updated_at = ?
-     WHERE id = ? AND status IN (${from.map(() => "?").join(",")})`,
+     WHERE id = ? AND status IN (${from.map(() => "?").join(",")})
+       AND (SELECT COUNT(*) FROM template_builds a WHERE a.workspace_id = template_builds.workspace_id AND a.status IN ${ACTIVE}) < ?`,
     at,
     buildId,
     ...from,
+    maxActive,
   );
 }
 
@@ -178,10 +203,13 @@ export async function findBuildSource(db: Db, buildId: string) {
         manifest: z.string(),
         bundleKey: nullableText,
         bundleSha256: nullableText,
+        /** Whose code the bundle is; not necessarily the version's creator (migrations/0003). */
+        uploadedBy: nullableText,
         createdBy: nullableText,
       }),
     ),
-    `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.created_by
+    `SELECT b.workspace_id, b.template_id, b.version_id, v.version, v.manifest, v.bundle_key, v.bundle_sha256, v.uploaded_by,
+       v.created_by
      FROM template_builds b JOIN template_versions v ON v.id = b.version_id WHERE b.id = ?`,
     buildId,
   );

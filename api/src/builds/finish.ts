@@ -36,12 +36,20 @@ export async function finishBuild(env: AppBindings, ctx: BuildContext, outcome: 
     if (listed.objects.length > 0) await env.BUCKET.delete(listed.objects.map((o) => o.key));
     return;
   }
-  if (ctx.userId) {
-    await recordUsage(env, {
-      workspaceId: ctx.workspaceId,
-      userId: ctx.userId,
-      metric: "build_seconds",
-      value: (t - ctx.startedAt) / 1000,
-    });
-  }
+  await meterAttempt(env, ctx, t);
+}
+
+/**
+ * Meters one attempt's seconds, from its start to `until`. Every attempt counts, also one that ends
+ * in an infrastructure error and is retried: a build step can make its own export fail (a file it
+ * cannot read), and such attempts once ran up to 30 minutes each, retried, without a second metered.
+ */
+export async function meterAttempt(env: AppBindings, ctx: BuildContext, until = now()): Promise<void> {
+  if (!ctx.userId) return;
+  await recordUsage(env, {
+    workspaceId: ctx.workspaceId,
+    userId: ctx.userId,
+    metric: "build_seconds",
+    value: (until - ctx.startedAt) / 1000,
+  });
 }

@@ -4,7 +4,7 @@ import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { runClone } from "../git/clone";
-import { gitSessionEnv } from "../git/credentials";
+import { gitSessionEnv, withoutGitSteering } from "../git/credentials";
 import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
 import { now } from "../lib/time";
@@ -24,8 +24,13 @@ export interface BuildContext {
   templateId: string;
   versionId: string;
   version: string;
-  /** Who uploaded the version; build minutes are metered to them. */
+  /**
+   * Who uploaded the version's bundle: the build runs their code, so it gets their git token (never
+   * the creator's, when another member uploaded it) and its minutes are metered to them.
+   */
   userId: string | null;
+  /** Who created the version, and so wrote its manifest (not necessarily the uploader). */
+  creatorId: string | null;
   manifest: Manifest;
   bundleKey: string;
   bundleSha256: string | null;
@@ -65,7 +70,8 @@ export async function beginBuild(env: AppBindings, buildId: string, attempt: num
     templateId: row.templateId,
     versionId: row.versionId,
     version: row.version,
-    userId: row.createdBy,
+    userId: row.uploadedBy,
+    creatorId: row.createdBy,
     manifest: parseManifest(row.manifest),
     bundleKey: row.bundleKey,
     bundleSha256: row.bundleSha256,
@@ -74,6 +80,15 @@ export async function beginBuild(env: AppBindings, buildId: string, attempt: num
   };
   await noteLog(env.BUCKET, ctx.logKey, `build ${buildId} attempt ${attempt}: version ${row.version}`);
   return ctx;
+}
+
+/**
+ * The manifest's env for the build. The version's creator wrote it; when another member uploaded
+ * the bundle, the build carries the uploader's token, so the creator's variables may not steer git.
+ */
+function manifestEnv(ctx: BuildContext): Record<string, string> {
+  const env = ctx.manifest.env ?? {};
+  return ctx.manifest.git && ctx.userId && ctx.creatorId !== ctx.userId ? withoutGitSteering(env) : env;
 }
 
 async function runtime(env: AppBindings, ctx: BuildContext): Promise<RuntimeInfo> {
@@ -89,7 +104,7 @@ export async function startBuildRuntime(env: AppBindings, ctx: BuildContext): Pr
   // secret changed in between can neither run unmasked nor linger with its old value.
   await driver.start({
     runtimeId: buildRuntimeId(ctx.buildId),
-    env: { ...(ctx.manifest.env ?? {}) },
+    env: manifestEnv(ctx),
     persistedPaths: ctx.manifest.persistedPaths,
     previewPort: ctx.manifest.previewPort,
     resourceClass: ctx.manifest.resourceClass,
@@ -152,7 +167,7 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       command: ctx.manifest.build,
-      env: { ...secrets, ...(ctx.manifest.env ?? {}), ...git },
+      env: { ...(git.BF_GIT_TOKEN ? withoutGitSteering(secrets) : secrets), ...manifestEnv(ctx), ...git },
       timeoutMs: BUILD_TIMEOUT_MS,
     }),
   });

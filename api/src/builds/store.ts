@@ -44,15 +44,17 @@ export async function enqueueBuild(env: AppBindings, buildId: string, reason: Bu
 
 /**
  * Moves a finished or dead-lettered build back to queued and enqueues it. The conditional
- * UPDATE makes two concurrent retries enqueue once.
+ * UPDATE makes two concurrent retries enqueue once, and with `maxActive` keeps the workspace's
+ * active builds under that limit.
  */
 export async function requeueBuild(
   env: AppBindings,
   buildId: string,
   from: readonly BuildState[],
   reason: BuildQueueMessage["reason"],
+  maxActive?: number,
 ): Promise<boolean> {
-  if (!(await markBuildQueued(dbOf(env), buildId, from, now()))) return false;
+  if (!(await markBuildQueued(dbOf(env), buildId, from, now(), maxActive))) return false;
   await enqueueBuild(env, buildId, reason);
   return true;
 }

@@ -71,3 +71,20 @@ export async function gitSessionEnv(env: AppBindings, ownerId: string, workspace
   });
   return out;
 }
+
+/** Proxy and CA variables git's HTTP transport (libcurl, OpenSSL) reads: where the token travels, and whom it trusts. */
+const TRANSPORT_ENV = new Set(["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"]);
+
+/**
+ * Variables someone other than the token's owner set (workspace secrets, another member's manifest
+ * env) for a build that carries the token, without the names that steer git: `GIT_*`
+ * (GIT_CONFIG_PARAMETERS rewrites URLs and adds credential helpers, GIT_SSL_NO_VERIFY and
+ * GIT_TRACE_CURL expose the token) and the proxy and CA variables. Admins set secrets, and a build's
+ * secrets are read at each attempt (an admin's retry included): they must not send another member's
+ * token elsewhere.
+ */
+export function withoutGitSteering(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith("GIT_") && !TRANSPORT_ENV.has(name.toUpperCase())),
+  );
+}

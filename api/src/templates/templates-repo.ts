@@ -153,6 +153,16 @@ export async function templateStorageBytes(db: Db, templateId: string): Promise<
   );
 }
 
+/** Bundles and build artifacts of the workspace's templates that are not deleted (the `templateBytes` quota). */
+export async function sumTemplateBytes(db: Db, workspaceId: string): Promise<number> {
+  const live = "SELECT id FROM templates WHERE workspace_id = ?1 AND deleted_at IS NULL";
+  return db.count(
+    `SELECT (SELECT COALESCE(SUM(bundle_bytes), 0) FROM template_versions WHERE template_id IN (${live}))
+          + (SELECT COALESCE(SUM(artifact_bytes), 0) FROM template_builds WHERE template_id IN (${live})) AS n`,
+    workspaceId,
+  );
+}
+
 /** How many of the template's builds are in each state (0 for states without any). */
 export async function templateBuildSummary(db: Db, templateId: string): Promise<Record<BuildState, number>> {
   const rows = await db.all(
@@ -282,14 +292,21 @@ export function markVersionUploadedStatement(
   db: Db,
   versionId: string,
   bundle: { key: string; sha256: string; bytes: number },
+  /** Whose code the bundle is: its builds run with their git token (migrations/0003). */
+  uploadedBy: string | null,
+  /** Only when this build row exists (the batch's capped insert made it). */
+  buildId?: string,
 ): D1PreparedStatement {
   return db.statement(
-    `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?
-     WHERE id = ? AND status = 'awaiting_upload'`,
+    `UPDATE template_versions SET status = 'uploaded', bundle_key = ?, bundle_sha256 = ?, bundle_bytes = ?, uploaded_by = ?
+     WHERE id = ? AND status = 'awaiting_upload' AND (? IS NULL OR EXISTS (SELECT 1 FROM template_builds WHERE id = ?))`,
     bundle.key,
     bundle.sha256,
     bundle.bytes,
+    uploadedBy,
     versionId,
+    buildId ?? null,
+    buildId ?? null,
   );
 }
 

@@ -1,7 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { idSchema } from "@burstflare/sdk/schemas/common";
 import { z } from "zod";
-import { type BuildOutcome, failureMessage, finishBuild } from "../builds/finish";
+import { type BuildOutcome, failureMessage, finishBuild, meterAttempt } from "../builds/finish";
 import { noteLog } from "../builds/log";
 import { beginBuild, exportArtifact, importBundle, runBuildCommand, startBuildRuntime, stopBuildRuntime } from "../builds/runner";
 import type { AppBindings } from "../env";
@@ -55,6 +55,8 @@ export class BuildWorkflow extends WorkflowEntrypoint<AppBindings, BuildParams> 
         noteLog(this.env.BUCKET, ctx.logKey, `attempt ${attempt} failed: ${err instanceof Error ? err.message : String(err)}`),
       );
       await step.do("stop runtime after failure", INFRA, () => stopBuildRuntime(this.env, buildId));
+      // The attempt used its runtime until now, whatever failed: metered like a finished one.
+      await step.do("meter failed attempt", INFRA, () => meterAttempt(this.env, ctx));
       throw err;
     }
     await step.do("stop runtime", INFRA, () => stopBuildRuntime(this.env, buildId));

@@ -1,7 +1,9 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits } from "@burstflare/sdk/schemas/workspaces";
+import { countActiveBuilds } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { type Db, dbOf } from "../lib/db";
+import { sumTemplateBytes } from "../templates/templates-repo";
 import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
 import { sumBuildSecondsSince } from "./usage-repo";
 import { findPlan } from "./workspaces-repo";
@@ -44,6 +46,8 @@ const USE: Record<QuotaLimit, (db: Db, workspaceId: string, at: number) => Promi
   templates: countLiveTemplates,
   snapshotBytes: sumSnapshotBytes,
   buildMinutes: async (db, workspaceId, at) => Math.ceil((await sumBuildSecondsSince(db, workspaceId, monthStartDay(at))) / 60),
+  activeBuilds: countActiveBuilds,
+  templateBytes: sumTemplateBytes,
 };
 
 function currentUse(env: AppBindings, workspaceId: string, limit: QuotaLimit, at = Date.now()): Promise<number> {
@@ -61,29 +65,32 @@ const LIMIT_LABEL: Record<QuotaLimit, string> = {
   templates: "templates",
   snapshotBytes: "snapshot storage bytes",
   buildMinutes: "build minutes this month",
+  activeBuilds: "builds queued or running",
+  templateBytes: "template bundle and artifact bytes",
 };
-
-function exceeded(limit: QuotaLimit, max: number, current: number): ApiError {
-  return new ApiError("quota_exceeded", `quota exceeded: ${limit} limit is ${max} ${LIMIT_LABEL[limit]} (currently ${current})`, {
-    details: { limit, max, current },
-  });
-}
 
 /**
  * Refuses an action that would take a workspace past a limit. Call it before the write;
  * `adding` is how much the action consumes (1 session, N bytes, …). A check and a later write
  * are two steps that parallel requests all pass together: where a limit must hold exactly, the
- * write carries the limit itself (sessions: insertSession, claimRunningSlot) and a refused write
- * answers with quotaRefusal.
+ * write carries the limit itself (sessions: insertSession, claimRunningSlot; builds: the statement
+ * that queues one) and a refused write answers with quotaRefusal or quotaExceeded.
  */
 export async function assertQuota(env: AppBindings, workspaceId: string, limit: QuotaLimit, adding = 1): Promise<void> {
   const [limits, current] = await Promise.all([getLimits(env, workspaceId), currentUse(env, workspaceId, limit)]);
   const max = limits[limit];
-  if (current + adding > max) throw exceeded(limit, max, current);
+  if (current + adding > max) throw quotaExceeded(limit, max, current);
+}
+
+/** The 403 quota_exceeded answer; also for writes that check a limit in their own SQL statement. */
+export function quotaExceeded(limit: QuotaLimit, max: number, current: number): ApiError {
+  return new ApiError("quota_exceeded", `quota exceeded: ${limit} limit is ${max} ${LIMIT_LABEL[limit]} (currently ${current})`, {
+    details: { limit, max, current },
+  });
 }
 
 /** The quota_exceeded error for a write that its limit refused, with the use as it is now. */
 export async function quotaRefusal(env: AppBindings, workspaceId: string, limit: QuotaLimit): Promise<ApiError> {
   const [limits, current] = await Promise.all([getLimits(env, workspaceId), currentUse(env, workspaceId, limit)]);
-  return exceeded(limit, limits[limit], current);
+  return quotaExceeded(limit, limits[limit], current);
 }

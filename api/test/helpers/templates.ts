@@ -52,7 +52,12 @@ export async function markBuilt(workspaceId: string, templateId: string, version
   const db = dbOf(env);
   const sha256 = "0".repeat(64);
   await db.batch([
-    markVersionUploadedStatement(db, versionId, { key: bundleKey(workspaceId, templateId, versionId, newId("upg")), sha256, bytes: 5 }),
+    markVersionUploadedStatement(
+      db,
+      versionId,
+      { key: bundleKey(workspaceId, templateId, versionId, newId("upg")), sha256, bytes: 5 },
+      null,
+    ),
     insertBuildStatement(db, { id, workspaceId, templateId, versionId, at: t }),
   ]);
   await markBuildSucceeded(db, id, { key: buildArtifactKey(workspaceId, id), sha256, bytes: 10 }, t);

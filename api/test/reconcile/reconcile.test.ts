@@ -206,7 +206,7 @@ describe("reconcile", () => {
     const bundle = bundleKey(user.workspaceId, tpl.id, v.version.id, v.uploadGrant.id);
     await env.BUCKET.put(bundle, "bundle");
     const db = dbOf(env);
-    await db.batch([markVersionUploadedStatement(db, v.version.id, { key: bundle, sha256: "0".repeat(64), bytes: 6 })]);
+    await db.batch([markVersionUploadedStatement(db, v.version.id, { key: bundle, sha256: "0".repeat(64), bytes: 6 }, null)]);
     expect((await call("DELETE", `/api/templates/${tpl.id}`, { user })).status).toBe(200);
     // Aged past the default seven days, as operator seeding ages a deletion.
     await seedDeletedAge(env, "snapshot", snap.id, 8);

@@ -176,7 +176,15 @@ describe("plans and quotas", () => {
     await insertReadySnapshot(owner.workspaceId, session, { bytes: new Uint8Array(1000), createdAt: t });
     await recordUsage(env, { workspaceId: owner.workspaceId, userId: owner.userId, metric: "build_seconds", value: 61, at: t });
     const plan = planSchema.parse(await (await call("GET", "/api/workspaces/current/plan", { user: owner })).json());
-    expect(plan.usage).toEqual({ runningSessions: 1, totalSessions: 1, templates: 1, snapshotBytes: 1000, buildMinutes: 2 });
+    expect(plan.usage).toEqual({
+      runningSessions: 1,
+      totalSessions: 1,
+      templates: 1,
+      snapshotBytes: 1000,
+      buildMinutes: 2,
+      activeBuilds: 0,
+      templateBytes: 0,
+    });
     await expect(assertQuota(env, owner.workspaceId, "snapshotBytes", PLAN_LIMITS.free.snapshotBytes - 1000)).resolves.toBeUndefined();
     await expect(assertQuota(env, owner.workspaceId, "snapshotBytes", PLAN_LIMITS.free.snapshotBytes - 999)).rejects.toMatchObject({
       code: "quota_exceeded",

@@ -7,7 +7,7 @@ import { downloadResponse } from "../../lib/download";
 import { conflict, jsonResponse } from "../../lib/openapi";
 import { apiRouter, operatorOnly, permitted } from "../../lib/route";
 import { contractView } from "../../lib/view";
-import { assertQuota } from "../../workspaces/quotas";
+import { assertQuota, getLimits } from "../../workspaces/quotas";
 import { listDeadLetteredBuildIds } from "../builds-repo";
 import { getBuild, listBuilds, loadBuild, requeueBuild } from "../store";
 
@@ -96,8 +96,13 @@ router.openapi(
     const auth = c.get("auth");
     const build = await loadBuild(c.env, auth.workspaceId, c.req.valid("param").buildId);
     await assertQuota(c.env, auth.workspaceId, "buildMinutes");
-    const requeued = await requeueBuild(c.env, build.id, ["failed", "dead_lettered"], "retry");
-    if (!requeued) throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);
+    const { activeBuilds } = await getLimits(c.env, auth.workspaceId);
+    const requeued = await requeueBuild(c.env, build.id, ["failed", "dead_lettered"], "retry", activeBuilds);
+    if (!requeued) {
+      // Refused by the state or by the active-builds limit, which the UPDATE checked itself.
+      await assertQuota(c.env, auth.workspaceId, "activeBuilds");
+      throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);
+    }
     await audit(c, { action: "build.retry", targetType: "build", targetId: build.id, details: { from: build.status } });
     return c.json(contractView(buildSchema, (await getBuild(c.env, build.id)) ?? build), 200);
   },

@@ -7,7 +7,7 @@ import { dbOf } from "../../lib/db";
 import { errorResponses, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { assertQuota } from "../../workspaces/quotas";
+import { assertQuota, getLimits, quotaExceeded } from "../../workspaces/quotas";
 import { claimGrant, releaseGrant } from "../grants";
 import { bundleKey } from "../keys";
 import { loadTemplate, loadVersion } from "../store";
@@ -42,15 +42,30 @@ router.openapi(
       const version = await loadVersion(c.env, template, grant.versionId);
       if (version.status !== "awaiting_upload") throw new ApiError("gone", "this version's bundle is already uploaded");
       await assertQuota(c.env, auth.workspaceId, "buildMinutes");
+      // Checked before the bundle is received, and again where the build is inserted (parallel uploads).
+      await assertQuota(c.env, auth.workspaceId, "activeBuilds");
+      // The declared size (receiveBundle holds the body to it); a missing or bad one is refused there.
+      const declared = Number(c.req.header("content-length"));
+      await assertQuota(c.env, auth.workspaceId, "templateBytes", Number.isSafeInteger(declared) && declared > 0 ? declared : 0);
+      const { activeBuilds } = await getLimits(c.env, auth.workspaceId);
 
       const key = bundleKey(auth.workspaceId, template.id, version.id, grant.id);
       const bundle = await receiveBundle(c.env.BUCKET, key, c.req.raw, grant.maxBytes);
 
       const buildId = newBuildId();
-      const [marked] = await db.batch([
-        markVersionUploadedStatement(db, version.id, { key, sha256: bundle.sha256, bytes: bundle.bytes }),
-        insertBuildStatement(db, { id: buildId, workspaceId: auth.workspaceId, templateId: template.id, versionId: version.id, at: now() }),
+      const [inserted, marked] = await db.batch([
+        insertBuildStatement(
+          db,
+          { id: buildId, workspaceId: auth.workspaceId, templateId: template.id, versionId: version.id, at: now() },
+          activeBuilds,
+        ),
+        markVersionUploadedStatement(db, version.id, { key, sha256: bundle.sha256, bytes: bundle.bytes }, auth.userId, buildId),
       ]);
+      if (inserted !== 1) {
+        // Other uploads took the last places meanwhile: the version keeps waiting for its bundle.
+        await c.env.BUCKET.delete(key);
+        throw quotaExceeded("activeBuilds", activeBuilds, activeBuilds);
+      }
       if (marked !== 1) {
         await deleteBuild(db, buildId);
         await c.env.BUCKET.delete(key);

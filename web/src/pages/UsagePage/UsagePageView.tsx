@@ -32,6 +32,8 @@ const LIMITS: { key: QuotaLimit; label: string; format: (n: number) => string }[
   { key: "templates", label: "Templates", format: String },
   { key: "snapshotBytes", label: "Snapshot storage", format: formatBytes },
   { key: "buildMinutes", label: "Build minutes this month", format: (n) => formatMinutes(n) },
+  { key: "activeBuilds", label: "Builds queued or running", format: String },
+  { key: "templateBytes", label: "Template storage", format: formatBytes },
 ];
 
 const DAY_CHOICES = [7, 30, 90];

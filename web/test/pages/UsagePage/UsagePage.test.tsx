@@ -17,7 +17,7 @@ function usage(daily: Usage["daily"], over: Partial<Usage> = {}): Usage {
     byUser: [],
     totals: zero,
     limits: PLAN_LIMITS.free,
-    usage: { runningSessions: 0, totalSessions: 0, templates: 0, snapshotBytes: 0, buildMinutes: 0 },
+    usage: { runningSessions: 0, totalSessions: 0, templates: 0, snapshotBytes: 0, buildMinutes: 0, activeBuilds: 0, templateBytes: 0 },
     ...over,
   };
 }
@@ -32,7 +32,9 @@ describe("usage series", () => {
         { day: "2026-11-02", ...zero, build_seconds: 0 },
         { day: "2026-11-03", ...zero, build_seconds: 300 },
       ],
-      { usage: { runningSessions: 0, totalSessions: 0, templates: 0, snapshotBytes: 0, buildMinutes: 7 } },
+      {
+        usage: { runningSessions: 0, totalSessions: 0, templates: 0, snapshotBytes: 0, buildMinutes: 7, activeBuilds: 0, templateBytes: 0 },
+      },
     );
     expect(buildMinutesCumulative(u).map((p) => p.value)).toEqual([10, 30, 2, 2, 7]);
   });
@@ -58,7 +60,15 @@ describe("UsagePageView", () => {
     planLimits: PLAN_LIMITS.free,
     overrides: { runningSessions: 3 },
     limits: { ...PLAN_LIMITS.free, runningSessions: 3 },
-    usage: { runningSessions: 3, totalSessions: 4, templates: 1, snapshotBytes: 1024, buildMinutes: 150 },
+    usage: {
+      runningSessions: 3,
+      totalSessions: 4,
+      templates: 1,
+      snapshotBytes: 1024,
+      buildMinutes: 150,
+      activeBuilds: 1,
+      templateBytes: 0,
+    },
   };
   const days = [
     { day: "2026-11-01", ...zero, build_seconds: 100 * 60, snapshot_bytes: 1024, runtime_seconds: 7200 },
