@@ -93,6 +93,17 @@ function hintFor(code: string, ctx: HintContext): string | undefined {
   return code in HINTS ? HINTS[code as ErrorCode](ctx) : undefined;
 }
 
+/**
+ * Text from the server as the terminal shows it: control characters (C0 but newline and tab, DEL,
+ * C1) are written as visible `\xNN` escapes. Session events carry a failing bootstrap's output and
+ * errors the agent's words, both written by code in a session: raw, an escape sequence there could
+ * retitle the terminal, hide or rewrite lines, or set the clipboard (OSC 52) of whoever reads them.
+ */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** What a command prints: human text or, with --json, one JSON document on stdout. */
 export class Output {
   readonly json: boolean;
@@ -125,7 +136,7 @@ export class Output {
 
   /** Human-only notes on stderr (never mixed into --json stdout). */
   note(text: string): void {
-    if (!this.json) this.streams.stderr.write(`${text}\n`);
+    if (!this.json) this.streams.stderr.write(`${printable(text)}\n`);
   }
 
   error(view: ErrorView): void {
@@ -133,7 +144,7 @@ export class Output {
       this.streams.stderr.write(`${JSON.stringify({ error: { code: view.code, message: view.message } })}\n`);
       return;
     }
-    this.streams.stderr.write(`error: ${view.message}\n`);
+    this.streams.stderr.write(`error: ${printable(view.message)}\n`);
     if (view.hint) this.streams.stderr.write(`  fix: ${view.hint}\n`);
   }
 }
@@ -145,7 +156,7 @@ export class Output {
 export function table(rows: Record<string, unknown>[], labels: Record<string, string>, empty = "(none)"): string {
   if (rows.length === 0) return empty;
   const columns = Object.entries(labels).map(([key, label]) => ({ key, label }));
-  const cell = (v: unknown): string => (v === null || v === undefined ? "-" : String(v));
+  const cell = (v: unknown): string => (v === null || v === undefined ? "-" : printable(String(v)));
   const widths = columns.map((c) => Math.max(c.label.length, ...rows.map((r) => cell(r[c.key]).length)));
   const line = (cells: string[]) =>
     cells

@@ -1,6 +1,7 @@
 import {
   SESSION_PAGE_MAX,
   type Session,
+  type SessionEvent,
   sessionDetailResponse,
   sessionEventSchema,
   sessionResponse,
@@ -11,7 +12,7 @@ import { examples } from "../app";
 import type { Context } from "../context";
 import type { FlareCommand } from "../flare-command";
 import { signalIntent } from "../intent";
-import { CLIError, table } from "../output";
+import { CLIError, printable, table } from "../output";
 import { describeState, ensureRunning, findSessionByName, listSessionPage, resolveSession, waitForState } from "../sessions";
 import { parseSSE } from "../sse";
 
@@ -195,16 +196,18 @@ export function registerSession(program: FlareCommand): void {
         const parsed = sessionEventSchema.safeParse(safeJSON(msg.data));
         if (!parsed.success) continue;
         const e = parsed.data;
-        ctx.out.event(
-          e,
-          () => `${e.at}  ${e.type.padEnd(10)} ${e.state}${e.phase ? ` (${e.phase})` : ""}${e.message ? `  ${e.message}` : ""}`,
-        );
+        ctx.out.event(e, () => sessionEventLine(e));
         if (opts.until && e.state === opts.until) {
           abort.abort();
           break;
         }
       }
     });
+}
+
+/** One event as a line; its message may hold a failing bootstrap's output, so it is made printable. */
+export function sessionEventLine(e: SessionEvent): string {
+  return printable(`${e.at}  ${e.type.padEnd(10)} ${e.state}${e.phase ? ` (${e.phase})` : ""}${e.message ? `  ${e.message}` : ""}`);
 }
 
 function safeJSON(text: string): unknown {
