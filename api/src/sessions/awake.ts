@@ -1,6 +1,7 @@
 import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
 import type { SessionActivity } from "@burstflare/sdk/schemas/sessions";
 import { MAX_KEEP_AWAKE_MINUTES } from "@burstflare/sdk/schemas/sessions";
+import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { newId } from "../lib/crypto";
 import { now } from "../lib/time";
 import { maybeAutosave } from "../snapshots/autosave";
@@ -23,7 +24,7 @@ async function readHealth(core: SessionCore): Promise<AgentHealth | null> {
       await res.body?.cancel().catch(() => {});
       return null;
     }
-    return healthOf(await res.json(), now());
+    return healthOf(await boundedJSON(res, SMALL_ANSWER_BYTES), now());
   } catch {
     return null;
   }

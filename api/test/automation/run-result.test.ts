@@ -1,29 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectRun } from "../../src/automation/run-result";
 import { MAX_NDJSON_LINE_CHARS, ndjsonValues } from "../../src/lib/ndjson";
-
-/**
- * What the Worker reads from an agent: code in the session shares the agent's uid and can answer
- * in its place, so these bodies are the session's words. `pulled` counts what was read of them.
- */
-function agentBody(chunks: Iterable<string>): { body: ReadableStream<Uint8Array>; pulled: () => number } {
-  const encoder = new TextEncoder();
-  const it = chunks[Symbol.iterator]();
-  let pulled = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = it.next();
-      if (next.done) return controller.close();
-      pulled += next.value.length;
-      controller.enqueue(encoder.encode(next.value));
-    },
-  });
-  return { body, pulled: () => pulled };
-}
-
-function* repeat(text: string, times: number) {
-  for (let i = 0; i < times; i++) yield text;
-}
+import { agentBody, repeat } from "../helpers/agent-body";
 
 const exit = (bytes = { stdout: 0, stderr: 0 }, truncated = { stdout: false, stderr: false }) =>
   `${JSON.stringify({ type: "exit", exitCode: 0, signal: null, timedOut: false, durationMs: 1, bytes, truncated })}\n`;
