@@ -1,10 +1,8 @@
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createSession, expectOK, until } from "../stack/helpers/api";
+import { hijackAgent } from "../stack/helpers/hijack";
 import { createStackUser } from "../stack/helpers/users";
 
 /**
@@ -14,7 +12,6 @@ import { createStackUser } from "../stack/helpers/users";
  * a redirect once sent the Worker to any address it can reach — the machine's loopback, other
  * runtimes' dev servers — and handed the answer back to the session's user as JSON.
  */
-const HIJACK = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures/hijack-agent.pl"), "utf8");
 
 describe("an agent's redirect", () => {
   let listener: http.Server;
@@ -39,21 +36,7 @@ describe("an agent's redirect", () => {
     const owner = await createStackUser();
     const session = await createSession(owner, { name: "agent-redirects" });
     const params = { sessionId: session.id };
-    await expectOK(
-      await api(owner, "POST /api/sessions/{sessionId}/files/batch", {
-        params,
-        body: { ops: [{ op: "write", path: "hijack.pl", content: HIJACK }] },
-      }),
-    );
-    await expectOK(
-      await api(owner, "POST /api/sessions/{sessionId}/processes", { params, body: { argv: ["perl", "hijack.pl", target] } }),
-      201,
-    );
-    // Once the session's code answers in the agent's place, the process list is no longer the agent's.
-    const listed = await until(async () => {
-      const answer = await api(owner, "GET /api/sessions/{sessionId}/processes", { params });
-      return answer.status === 200 ? null : { status: answer.status, body: (await answer.json()) as { error: { code: string } } };
-    }, "the session's code to answer in the agent's place");
+    const listed = await hijackAgent(owner, session.id, ["redirect", target]);
     expect(listed).toEqual({ status: 503, body: { error: expect.objectContaining({ code: "runtime_unavailable" }) } });
     // Reading the session asks the agent's /health: an agent that answers with a redirect is lost.
     const seen = await until(async () => {
