@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
  */
 
 /** The longest stdout line the host looks at for the ready signal; longer lines are skipped. */
-export const MAX_AGENT_LINE_BYTES = 64 * 1024;
+const MAX_AGENT_LINE_BYTES = 64 * 1024;
 /** What one agent run may add to its log, stdout and stderr together; the rest is dropped. */
 export const MAX_AGENT_LOG_BYTES = 16 * 1024 * 1024;
 
