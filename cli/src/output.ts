@@ -146,7 +146,7 @@ export class Output {
 export function table(rows: Record<string, unknown>[], labels: Record<string, string>, empty = "(none)"): string {
   if (rows.length === 0) return empty;
   const columns = Object.entries(labels).map(([key, label]) => ({ key, label }));
-  const cell = (v: unknown): string => (v === null || v === undefined ? "-" : String(v));
+  const cell = (v: unknown): string => (v === null || v === undefined ? "-" : terminalSafe(String(v)));
   const widths = columns.map((c) => Math.max(c.label.length, ...rows.map((r) => cell(r[c.key]).length)));
   const line = (cells: string[]) =>
     cells

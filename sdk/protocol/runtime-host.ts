@@ -105,11 +105,18 @@ export const activityFields = <Time extends z.ZodType, Count extends z.ZodType>(
   connections: z.object({ terminal: count, ssh: count, preview: count }),
 });
 
-/** Agent GET /health: what keeps the runtime awake. */
+/** The latest epoch-ms time a Date can hold: anything later cannot be shown as ISO. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/**
+ * Agent GET /health: what keeps the runtime awake. The agent shares its uid with the session's
+ * code, so this is the session's word: times and counts outside what a Date and a count can be
+ * (a time past MAX_EPOCH_MS once made every GET of the session throw) are refused.
+ */
 export const agentHealth = z.object({
   ok: z.boolean(),
   runtimeId: z.string(),
   uptimeMs: z.number(),
-  ...activityFields(z.number().nullable(), z.number()),
+  ...activityFields(z.number().int().min(0).max(MAX_EPOCH_MS).nullable(), z.number().int().min(0).max(1_000_000)),
 });
 export type AgentHealth = z.infer<typeof agentHealth>;

@@ -5,6 +5,7 @@ import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { AppBindings } from "../env";
 import { runClone } from "../git/clone";
 import { gitSessionEnv, withoutGitSteering } from "../git/credentials";
+import { bodySnippet, boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
 import { now } from "../lib/time";
@@ -124,8 +125,8 @@ export async function importBundle(env: AppBindings, ctx: BuildContext): Promise
     headers: { "content-type": "application/gzip" },
     body: object.body.pipeThrough(new FixedLengthStream(object.size)),
   });
-  if (!res.ok) throw new Error(`bundle import failed: ${res.status} ${await res.text()}`);
-  const result = (await res.json()) as { files: number; bytes: number };
+  if (!res.ok) throw new Error(`bundle import failed: ${res.status} ${await bodySnippet(res)}`);
+  const result = (await boundedJSON(res, SMALL_ANSWER_BYTES)) as { files: number; bytes: number };
   await noteLog(env.BUCKET, ctx.logKey, `bundle unpacked: ${result.files} files, ${result.bytes} bytes`);
   return result;
 }
@@ -171,7 +172,7 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
       timeoutMs: BUILD_TIMEOUT_MS,
     }),
   });
-  if (!res.ok || !res.body) throw new Error(`exec failed: ${res.status} ${await res.text()}`);
+  if (!res.ok || !res.body) throw new Error(`exec failed: ${res.status} ${await bodySnippet(res)}`);
   let result: CommandResult | null = null;
   try {
     for await (const value of ndjsonValues(res.body)) {
@@ -194,7 +195,7 @@ export async function exportArtifact(env: AppBindings, ctx: BuildContext): Promi
   const res = await getRuntimeDriver(env).fetchAgent(info, "/snapshot/export", { method: "POST" });
   const length = Number(res.headers.get("content-length"));
   if (!res.ok || !res.body || !Number.isFinite(length) || length <= 0) {
-    throw new Error(`artifact export failed: ${res.status} ${res.ok ? "(no length)" : await res.text()}`);
+    throw new Error(`artifact export failed: ${res.status} ${res.ok ? "(no length)" : await bodySnippet(res)}`);
   }
   const key = buildArtifactKey(ctx.workspaceId, ctx.buildId);
   const [toR2, toHash] = res.body.tee();

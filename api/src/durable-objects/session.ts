@@ -9,7 +9,15 @@ import { now } from "../lib/time";
 import { describeActivity, keepAwake, onAlarm, scheduleCheck } from "../sessions/awake";
 import { closeSessionConnections, recordConnection } from "../sessions/connections";
 import { type LifecycleRecord, RECORD_KEY, SessionCore } from "../sessions/core";
-import { type Actor, deleteSession, restartSession, startSession, stopSession, undeleteSession } from "../sessions/lifecycle";
+import {
+  type Actor,
+  deleteSession,
+  endStalledWork,
+  restartSession,
+  startSession,
+  stopSession,
+  undeleteSession,
+} from "../sessions/lifecycle";
 import { INTERNAL_HEADERS, proxyToAgent } from "../sessions/proxy";
 
 /** What lifecycle RPCs return: the DO's record without the runtime's secrets. */
@@ -79,7 +87,11 @@ export class SessionDO extends DurableObject<AppBindings> {
     return this.lifecycle(sessionId, (core) => restartSession(core, actor));
   }
 
-  remove(sessionId: string, actor: Actor): Promise<RPCResult<LifecycleView>> {
+  async remove(sessionId: string, actor: Actor): Promise<RPCResult<LifecycleView>> {
+    await this.core
+      .load(sessionId)
+      .then(() => endStalledWork(this.core))
+      .catch(() => {});
     return this.lifecycle(sessionId, (core) => deleteSession(core, actor));
   }
 

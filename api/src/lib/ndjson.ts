@@ -1,4 +1,11 @@
 /**
+ * The longest line read: an agent's event carries at most one pipe read of output (64 KiB, up to
+ * six times that JSON-escaped). The agent shares its uid with the session's code, which can answer
+ * in its place; a line without end once grew in Worker memory until the isolate died.
+ */
+export const MAX_NDJSON_LINE_CHARS = 1024 * 1024;
+
+/**
  * Reads an NDJSON body line by line. `cancel` stops the read at once, also while a read is
  * pending (a generator's return() would wait for it), so a caller going away reaches the agent.
  */
@@ -21,6 +28,10 @@ export function ndjsonReader(body: ReadableStream<Uint8Array>): { next: () => Pr
           const rest = buffered.trim();
           buffered = "";
           return rest ? JSON.parse(rest) : null;
+        }
+        if (buffered.length > MAX_NDJSON_LINE_CHARS) {
+          await reader.cancel().catch(() => {});
+          throw new Error(`an NDJSON line is longer than ${MAX_NDJSON_LINE_CHARS} characters`);
         }
         const chunk = await reader.read();
         if (chunk.done) {

@@ -2,13 +2,19 @@ import { ApiError } from "@burstflare/sdk/errors";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { agentPortsResponse, type ListeningPort, type SessionPort } from "@burstflare/sdk/schemas/ports";
 import type { AppBindings } from "../env";
+import { boundedJSON } from "../lib/bounded-body";
 import { runningAgent } from "../snapshots/agent";
+
+/** A port list of a few thousand listeners. */
+const PORTS_ANSWER_BYTES = 1024 * 1024;
 
 /** What the agent says is listening in a running session (never wakes it: the DO refuses with 409). */
 export async function listeningPortsOf(env: AppBindings, sessionId: string): Promise<ListeningPort[]> {
   const res = await runningAgent(env, sessionId)("/ports", { method: "GET" });
   if (!res.ok) throw new ApiError("runtime_unavailable", `the agent could not list ports (${res.status})`);
-  return agentPortsResponse.parse(await res.json()).ports;
+  const parsed = agentPortsResponse.safeParse(await boundedJSON(res, PORTS_ANSWER_BYTES).catch(() => null));
+  if (!parsed.success) throw new ApiError("runtime_unavailable", "the agent's port list is malformed");
+  return parsed.data.ports;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
+import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 
 /**
  * The agent URL for an agent path. The path must reach the agent as it was routed: one leading
@@ -13,4 +14,16 @@ export function agentRequestURL(agentURL: string, path: string): URL {
     throw new ApiError("bad_request", "the agent path would be rewritten by URL parsing");
   }
   return url;
+}
+
+/**
+ * The request a driver sends to an agent. Never one that follows redirects: the agent shares its
+ * uid with the session's code, which can answer in its place, and a redirect once sent the Worker
+ * (health checks, snapshots) to any address it reaches, the machine's loopback and other runtimes
+ * included. A 3xx is handed to the caller as an answer like any other.
+ */
+export function agentRequest(agentURL: string, path: string, init: Request | RequestInit, agentToken: string): Request {
+  const request = new Request(new Request(agentRequestURL(agentURL, path), init), { redirect: "manual" });
+  request.headers.set(AGENT_TOKEN_HEADER, agentToken);
+  return request;
 }

@@ -1,7 +1,7 @@
-import { AGENT_TOKEN_HEADER, type RuntimeInfo, type StartRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
+import type { RuntimeInfo, StartRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
 import { base64url, randomToken } from "../lib/crypto";
-import { agentRequestURL } from "./agent-url";
+import { agentRequest } from "./agent-url";
 import type { RuntimeDriver } from "./types";
 
 const WORKSPACE_DIR = "/workspace";
@@ -58,9 +58,6 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
   }
 
   fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response> {
-    const url = agentRequestURL(info.agentURL, path);
-    const request = init instanceof Request ? new Request(url, init) : new Request(url, init);
-    request.headers.set(AGENT_TOKEN_HEADER, info.agentToken);
-    return this.stub(info.runtimeId).fetch(request);
+    return this.stub(info.runtimeId).fetch(agentRequest(info.agentURL, path, init, info.agentToken));
   }
 }

@@ -1,6 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import {
-  AGENT_TOKEN_HEADER,
   type HostHealth,
   hostHealth,
   type KeepWorkspaceBody,
@@ -11,7 +10,7 @@ import {
   type StartRuntimeBody,
 } from "@burstflare/sdk/protocol/runtime-host";
 import type { AppBindings } from "../env";
-import { agentRequestURL } from "./agent-url";
+import { agentRequest } from "./agent-url";
 import type { RuntimeDriver } from "./types";
 
 /** Talks to runtime/src/host on loopback; used by `npm run dev` and every test. */
@@ -77,9 +76,6 @@ export class LocalRuntimeDriver implements RuntimeDriver {
   }
 
   fetchAgent(info: RuntimeInfo, path: string, init: Request | RequestInit): Promise<Response> {
-    const url = agentRequestURL(info.agentURL, path);
-    const request = init instanceof Request ? new Request(url, init) : new Request(url, init);
-    request.headers.set(AGENT_TOKEN_HEADER, info.agentToken);
-    return fetch(request);
+    return fetch(agentRequest(info.agentURL, path, init, info.agentToken));
   }
 }

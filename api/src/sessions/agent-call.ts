@@ -1,6 +1,7 @@
-import { ApiError, type ErrorCode, errorStatus } from "@burstflare/sdk/errors";
+import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { credentialOf, setPrincipal } from "./connections";
 import { sessionDORequest, sessionStub } from "./stub";
 
@@ -22,15 +23,42 @@ export async function callAgent(c: Context<AppEnv>, sessionId: string, agentPath
   return res;
 }
 
+/** A batch of file reads (8 MiB, base64) or a list of 10,000 entries fits. */
+const AGENT_JSON_BYTES = 32 * 1024 * 1024;
+
 export async function agentJSON<T>(c: Context<AppEnv>, sessionId: string, agentPath: string, init: RequestInit = {}): Promise<T> {
-  return (await (await callAgent(c, sessionId, agentPath, init)).json()) as T;
+  const res = await callAgent(c, sessionId, agentPath, init);
+  try {
+    return (await boundedJSON(res, AGENT_JSON_BYTES)) as T;
+  } catch (err) {
+    throw new ApiError("runtime_unavailable", `the runtime's answer was not readable: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
-/** The caller's error for an agent's (or the Session DO's) refusal: its own code when it is one of ours, else runtime_unavailable. */
+/**
+ * Codes an agent or the Session DO refuses with. The agent shares its uid with the session's code,
+ * which can answer in its place: it may not speak for the caller's credentials (`unauthorized`,
+ * `token_reused`, `csrf_failed`…, which tell a client its sign-in is gone) or quotas.
+ */
+const AGENT_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  "bad_request",
+  "validation_failed",
+  "payload_too_large",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "invalid_state",
+  "gone",
+  "unsafe_archive",
+  "checksum_mismatch",
+  "rate_limited",
+  "runtime_unavailable",
+]);
+
+/** The caller's error for an agent's (or the Session DO's) refusal: its own code when an agent may say it, else runtime_unavailable. */
 export async function agentError(res: Response): Promise<ApiError> {
-  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const body = (await boundedJSON(res, SMALL_ANSWER_BYTES).catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   const code = body?.error?.code;
-  if (code && Object.hasOwn(errorStatus, code))
-    return new ApiError(code as ErrorCode, body?.error?.message ?? `runtime answered ${res.status}`);
+  if (code && AGENT_CODES.has(code)) return new ApiError(code as ErrorCode, body?.error?.message ?? `runtime answered ${res.status}`);
   return new ApiError("runtime_unavailable", `runtime answered ${res.status}`);
 }

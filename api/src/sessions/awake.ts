@@ -1,11 +1,12 @@
-import { type AgentHealth, agentHealth } from "@burstflare/sdk/protocol/runtime-host";
+import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
 import type { SessionActivity } from "@burstflare/sdk/schemas/sessions";
 import { MAX_KEEP_AWAKE_MINUTES } from "@burstflare/sdk/schemas/sessions";
+import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { newId } from "../lib/crypto";
 import { now } from "../lib/time";
 import { maybeAutosave } from "../snapshots/autosave";
 import type { SessionCore } from "./core";
-import { activeLeases, type IdleInputs, judgeIdle, toActivity } from "./idle";
+import { activeLeases, healthOf, type IdleInputs, judgeIdle, toActivity } from "./idle";
 import { failLostRuntime, idleTimeoutSeconds, sleepSession, startSession, stopSession } from "./lifecycle";
 import { getSessionById } from "./records";
 
@@ -23,8 +24,7 @@ async function readHealth(core: SessionCore): Promise<AgentHealth | null> {
       await res.body?.cancel().catch(() => {});
       return null;
     }
-    const parsed = agentHealth.safeParse(await res.json());
-    return parsed.success ? parsed.data : null;
+    return healthOf(await boundedJSON(res, SMALL_ANSWER_BYTES), now());
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@ import { artifactSha256 } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { cloneGitSource } from "../git/clone";
 import { dotfilesAtBoot } from "../git/dotfiles";
+import { bodySnippet } from "../lib/bounded-body";
 import { dbOf } from "../lib/db";
 import { ndjsonValues } from "../lib/ndjson";
 import type { SecretMask } from "../lib/secret-mask";
@@ -44,8 +45,7 @@ async function importObject(ctx: BootContext, key: string, kind: "artifact" | "b
     body: object.body,
     headers: { "content-type": "application/gzip", "content-length": String(object.size) },
   });
-  if (!res.ok)
-    throw new ApiError("runtime_unavailable", `agent refused the template ${kind}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  if (!res.ok) throw new ApiError("runtime_unavailable", `agent refused the template ${kind}: ${res.status} ${await bodySnippet(res)}`);
   await res.body?.cancel().catch(() => {});
 }
 

@@ -11,6 +11,7 @@ import {
 } from "@burstflare/sdk/protocol/agent";
 import type { Context } from "hono";
 import type { AppBindings, AppEnv } from "../env";
+import { bodySnippet, boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
@@ -96,8 +97,8 @@ export async function closeSessionConnections(core: SessionCore, match: Connecti
     headers: { "content-type": "application/json" },
     body: JSON.stringify(match),
   });
-  if (!res.ok) throw new Error(`agent refused to close connections: ${res.status} ${await res.text()}`);
-  const result: ClosedConnections = closedConnections.parse(await res.json());
+  if (!res.ok) throw new Error(`agent refused to close connections: ${res.status} ${await bodySnippet(res)}`);
+  const result: ClosedConnections = closedConnections.parse(await boundedJSON(res, SMALL_ANSWER_BYTES));
   const open = new Set(result.open);
   // A record younger than this may be an upgrade the agent has not accepted yet.
   const settled = now() - 10_000;

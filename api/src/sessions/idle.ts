@@ -1,4 +1,4 @@
-import type { AgentHealth } from "@burstflare/sdk/protocol/runtime-host";
+import { type AgentHealth, agentHealth } from "@burstflare/sdk/protocol/runtime-host";
 import { ACTIVITY_KINDS, type SessionActivity } from "@burstflare/sdk/schemas/sessions";
 import { iso } from "../lib/time";
 
@@ -27,6 +27,19 @@ interface IdleVerdict {
 
 export function warnLeadMs(idleTimeoutSeconds: number): number {
   return Math.min(60_000, (idleTimeoutSeconds * 1000) / 4);
+}
+
+/**
+ * The agent's /health answer as the control plane counts it: refused (null) when malformed, and a
+ * time later than `now` counts as `now`, so a claim of activity in the future cannot push the
+ * session's sleep past one idle timeout from the moment it is read.
+ */
+export function healthOf(raw: unknown, now: number): AgentHealth | null {
+  const parsed = agentHealth.safeParse(raw);
+  if (!parsed.success) return null;
+  const times = parsed.data.lastActivity;
+  const lastActivity = Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, times[k] === null ? null : Math.min(times[k], now)]));
+  return { ...parsed.data, lastActivity: lastActivity as AgentHealth["lastActivity"] };
 }
 
 export function activeLeases(leases: KeepAwakeLease[], now: number): KeepAwakeLease[] {

@@ -234,6 +234,24 @@ export async function restartSession(core: SessionCore, actor: Actor): Promise<v
   await startSession(core);
 }
 
+/** How long a delete waits for lifecycle work in flight before it ends the runtime that work waits on. */
+const DELETE_GRACE_MS = 10_000;
+
+/**
+ * Before a delete queues: work in flight (a start, a stop's or an autosave's snapshot) gets a short
+ * grace, then the runtime it waits on is stopped, so that work fails and the delete runs. The agent
+ * shares its uid with the session's code, which can answer in its place and never finish a
+ * snapshot; every lifecycle call queued behind it waited too, and the session could not be deleted.
+ */
+export async function endStalledWork(core: SessionCore, graceMs = DELETE_GRACE_MS): Promise<void> {
+  if (!core.busy) return;
+  const drained = core.exclusive(async () => true);
+  const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs));
+  if (await Promise.race([drained, timer])) return;
+  log("warn", "delete ends a runtime whose lifecycle work did not finish", { sessionId: core.current.sessionId });
+  await core.driver.stop(core.current.sessionId).catch(() => {});
+}
+
 /** Deletes the session; a running one is flushed first (best effort) so a later undelete can restore it. */
 export async function deleteSession(core: SessionCore, actor: Actor): Promise<void> {
   const r = core.current;

@@ -17,7 +17,8 @@ export function sessionDORequest(
   init: Request | RequestInit,
   extra: { agentPath?: string; wake?: boolean } = {},
 ): Request {
-  const request = new Request(`${DO_ORIGIN}${endpoint}`, init);
+  // Manual: an agent's redirect comes back as an answer, never followed back into the DO.
+  const request = new Request(new Request(`${DO_ORIGIN}${endpoint}`, init), { redirect: "manual" });
   request.headers.set(INTERNAL_HEADERS.sessionId, sessionId);
   if (extra.agentPath) request.headers.set(INTERNAL_HEADERS.agentPath, extra.agentPath);
   if (extra.wake) request.headers.set(INTERNAL_HEADERS.wake, "1");

@@ -1,5 +1,6 @@
 import { ApiError, isErrorBody } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
+import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { sessionAgentFetch } from "../sessions/stub";
 import type { FetchAgent } from "./store";
 
@@ -16,10 +17,7 @@ export function runningAgent(env: AppBindings, sessionId: string): FetchAgent {
   return async (path, init) => {
     const res = await viaDO(path, init);
     if (res.ok || !res.headers.get("content-type")?.includes("application/json")) return res;
-    const body: unknown = await res
-      .clone()
-      .json()
-      .catch(() => null);
+    const body: unknown = await boundedJSON(res.clone(), SMALL_ANSWER_BYTES).catch(() => null);
     if (isErrorBody(body) && DO_CODES.has(body.error.code)) throw new ApiError(body.error.code, body.error.message);
     return res;
   };

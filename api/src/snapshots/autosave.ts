@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppBindings } from "../env";
+import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { snapshotConfig } from "./config";
@@ -33,7 +34,7 @@ async function agentFingerprint(fetchAgent: FetchAgent): Promise<string | null> 
       await res.body?.cancel().catch(() => {});
       return null;
     }
-    const parsed = z.object({ fingerprint: z.string().min(1).max(256) }).safeParse(await res.json());
+    const parsed = z.object({ fingerprint: z.string().min(1).max(256) }).safeParse(await boundedJSON(res, SMALL_ANSWER_BYTES));
     return parsed.success ? parsed.data.fingerprint : null;
   } catch {
     return null;

@@ -1,6 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { z } from "zod";
 import type { AppBindings } from "../env";
+import { boundedJSON } from "../lib/bounded-body";
 import { getChainLink, manifestKey, type SnapshotRecord } from "./records";
 import { hex } from "./stream";
 
@@ -8,6 +9,9 @@ import { hex } from "./stream";
 const MAX_CHAIN_INCREMENTS = 8;
 /** Links a chain may hold at all (the agent refuses more). */
 const MAX_CHAIN_LINKS = 64;
+
+/** A manifest of a few hundred thousand files; the runtime host takes up to 256 MiB of them. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** What the agent's `POST /snapshot/manifest` answers. */
 const prepared = z.object({
@@ -69,7 +73,7 @@ export async function prepareManifest(fetchAgent: FetchAgent, baseManifest: stri
     return null;
   }
   if (!res.ok) throw new ApiError("runtime_unavailable", `agent manifest answered ${res.status}`);
-  const parsed = prepared.safeParse(await res.json());
+  const parsed = prepared.safeParse(await boundedJSON(res, MAX_MANIFEST_BYTES).catch(() => null));
   if (!parsed.success) throw new ApiError("runtime_unavailable", "agent manifest is malformed");
   return parsed.data;
 }

@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "@burstflare/sdk/protocol/agent";
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
+import { bodySnippet } from "../lib/bounded-body";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
@@ -221,7 +222,7 @@ export async function restoreSnapshot(env: AppBindings, snapshot: SnapshotRecord
 
 async function settleImport(res: Response, snapshot: SnapshotRecord): Promise<void> {
   if (!res.ok) {
-    const text = await res.text().catch(() => "");
+    const text = await bodySnippet(res);
     const code = res.status === 400 || res.status === 422 ? "unsafe_archive" : "runtime_unavailable";
     throw new ApiError(code, `agent refused snapshot ${snapshot.id}: ${res.status} ${text.slice(0, 300)}`);
   }

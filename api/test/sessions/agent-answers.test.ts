@@ -54,5 +54,10 @@ describe("agent answers on the app origin", () => {
     });
     const invented = await agentError(Response.json({ error: { code: "owned", message: "<b>x</b>" } }, { status: 418 }));
     expect(invented.code).toBe("runtime_unavailable");
+    // Nor may it speak for the caller's sign-in: a 401 told the web app and the CLI it was gone.
+    for (const code of ["unauthorized", "token_reused", "csrf_failed", "expired_token", "token_not_allowed", "quota_exceeded"]) {
+      const credential = await agentError(Response.json({ error: { code, message: "sign in again at evil.example" } }, { status: 401 }));
+      expect(credential.code, code).toBe("runtime_unavailable");
+    }
   });
 });

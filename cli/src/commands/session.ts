@@ -1,6 +1,7 @@
 import {
   SESSION_PAGE_MAX,
   type Session,
+  type SessionEvent,
   sessionDetailResponse,
   sessionEventSchema,
   sessionResponse,
@@ -14,6 +15,7 @@ import { signalIntent } from "../intent";
 import { CLIError, table } from "../output";
 import { describeState, ensureRunning, findSessionByName, listSessionPage, resolveSession, waitForState } from "../sessions";
 import { parseSSE } from "../sse";
+import { terminalSafe } from "../terminal-text";
 
 async function withSpinner<T>(ctx: Context, session: Session, run: (update: (s: Session) => void) => Promise<T>): Promise<T> {
   const spinner = ctx.spinner(describeState(session));
@@ -195,16 +197,18 @@ export function registerSession(program: FlareCommand): void {
         const parsed = sessionEventSchema.safeParse(safeJSON(msg.data));
         if (!parsed.success) continue;
         const e = parsed.data;
-        ctx.out.event(
-          e,
-          () => `${e.at}  ${e.type.padEnd(10)} ${e.state}${e.phase ? ` (${e.phase})` : ""}${e.message ? `  ${e.message}` : ""}`,
-        );
+        ctx.out.event(e, () => sessionEventLine(e));
         if (opts.until && e.state === opts.until) {
           abort.abort();
           break;
         }
       }
     });
+}
+
+/** One event as a line; its message may hold a failing bootstrap's output, so its controls are shown as text. */
+export function sessionEventLine(e: SessionEvent): string {
+  return terminalSafe(`${e.at}  ${e.type.padEnd(10)} ${e.state}${e.phase ? ` (${e.phase})` : ""}${e.message ? `  ${e.message}` : ""}`);
 }
 
 function safeJSON(text: string): unknown {

@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { ApiError } from "@burstflare/sdk/errors";
 import { AGENT_TOKEN_HEADER, type KeepWorkspaceBody, type RuntimeInfo, type StartRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
 import { DEFAULT_RESOURCE_CLASS, RESOURCE_LIMITS } from "@burstflare/sdk/resource-classes";
 import type { AgentCommand } from "./agent-bundle";
+import { AgentLog, boundedLines, listeningPort } from "./agent-output";
 import { dropSeal, keepWorkspace, takeKept } from "./kept-workspace";
 import type { NetLease } from "./runtime-net";
 import { cgroupPrefix, rlimitKinds, type Sandbox, sandboxedCommand, type UidRegistry, writeAgentEnv, writeIdentityFiles } from "./sandbox";
@@ -181,7 +181,7 @@ export class RuntimeManager {
       ...(previewPort ? { PORT: String(previewPort) } : {}),
       BURSTFLARE_EXIT_WITH_STDIN: "1",
     });
-    const log = openHostLog(this.logFile(body.runtimeId));
+    const log = new AgentLog(openHostLog(this.logFile(body.runtimeId)));
     let lease: NetLease | null = null;
     let release = () => {};
     let child: ChildProcess;
@@ -229,7 +229,8 @@ export class RuntimeManager {
         detached: true,
       });
     }
-    child.stderr?.pipe(log, { end: false });
+    child.stderr?.on("data", (chunk: Buffer) => log.agent(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => log.agent(chunk));
     const entry: Entry = {
       info: null,
       child,
@@ -245,7 +246,7 @@ export class RuntimeManager {
         if (!entry.alive) return;
         entry.alive = false;
         entry.release();
-        log.write(`[host] agent ${why}\n`);
+        log.host(`agent ${why}`);
         if (this.entries.get(body.runtimeId) === entry) this.entries.delete(body.runtimeId);
         resolve();
       };
@@ -254,13 +255,13 @@ export class RuntimeManager {
       child.on("error", (err) => gone(`could not be spawned: ${err.message}`));
     });
     const agentHost = lease ? lease.runtimeIP : "127.0.0.1";
-    entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, agentHost, log, this.logFile(body.runtimeId)).then((info) => {
+    entry.ready = this.awaitReady(child, body.runtimeId, token, workspaceDir, agentHost, this.logFile(body.runtimeId)).then((info) => {
       if (reused && body.reuse) info.reusedWorkspace = body.reuse.snapshotId;
       entry.info = info;
       return info;
     });
     entry.ready.catch((err: Error) => {
-      log.write(`[host] start failed: ${err.message}\n`);
+      log.host(`start failed: ${err.message}`);
       signalGroup(child, "SIGKILL");
     });
     this.entries.set(body.runtimeId, entry);
@@ -273,7 +274,6 @@ export class RuntimeManager {
     token: string,
     workspaceDir: string,
     agentHost: string,
-    log: fs.WriteStream,
     logFile: string,
   ): Promise<RuntimeInfo> {
     return new Promise<RuntimeInfo>((resolve, reject) => {
@@ -283,22 +283,15 @@ export class RuntimeManager {
       };
       const timer = setTimeout(() => fail(`no ready signal within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
       child.once("exit", (code, signal) => fail(`exited early (code ${code}, signal ${signal}); see ${logFile}`));
-      const lines = createInterface({ input: child.stdout! });
       let ready = false;
-      lines.on("line", (line) => {
-        log.write(`${line}\n`);
-        if (ready) return;
-        let message: { event?: string; port?: number };
-        try {
-          message = JSON.parse(line);
-        } catch {
-          return;
-        }
-        if (message.event !== "listening" || !message.port) return;
+      // The output itself is logged (capped) by the caller; this only looks for the ready signal.
+      boundedLines(child.stdout!, (line) => {
+        const port = ready ? null : listeningPort(line);
+        if (port === null) return;
         ready = true;
         const info: RuntimeInfo = {
           runtimeId,
-          agentURL: `http://${agentHost}:${message.port}`,
+          agentURL: `http://${agentHost}:${port}`,
           agentToken: token,
           pid: child.pid!,
           workspaceDir,

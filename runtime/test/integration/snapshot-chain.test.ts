@@ -106,6 +106,28 @@ describe("incremental snapshot chain (agent side)", () => {
     expect(hashTree(dst)).toEqual(after2);
   });
 
+  it("deletes nothing through a symlink: a chain whose deletion passes a link leaves the link's target alone", async () => {
+    // A chain is the words of whoever answered as the agent when it was saved, and a fork of the
+    // session restores it in another runtime: a deletion under a restored link once followed it.
+    const outside = tmp();
+    write(outside, "victim.txt", "not the chain's to delete");
+    const src = tmp();
+    write(src, "work/a.txt", "a");
+    fs.symlinkSync(outside, path.join(src, "work/out"));
+    const service = new SnapshotService(new WorkspacePaths(src), ["work"], tmp());
+    const full = await save(service, null);
+    write(src, "work/b.txt", "b");
+    const inc = await save(service, full.manifest);
+    const hostile = { ...inc.link, deleted: ["work/out/victim.txt", "work/out"] };
+    const dst = tmp();
+    const target = new SnapshotService(new WorkspacePaths(dst), ["work"], tmp());
+    await target.importChain(chunked(chainBody([full.link, hostile])), 1e9);
+    expect(fs.readFileSync(path.join(outside, "victim.txt"), "utf8")).toBe("not the chain's to delete");
+    // The link itself is the chain's: deleting it by its own name still works.
+    expect(fs.existsSync(path.join(dst, "work/out"))).toBe(false);
+    expect(fs.readFileSync(path.join(dst, "work/b.txt"), "utf8")).toBe("b");
+  });
+
   it("a wrong hash anywhere in the chain changes nothing", async () => {
     const src = tmp();
     write(src, "work/a.txt", "a");

@@ -1,12 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import {
-  PROCESS_OWNER_HEADER,
-  type ProcessInfo,
-  processIdSchema,
-  type RunEvent,
-  type RunExit,
-  truncationMarker,
-} from "@burstflare/sdk/protocol/automation";
+import { PROCESS_OWNER_HEADER, type ProcessInfo, processIdSchema, runEvent } from "@burstflare/sdk/protocol/automation";
 import {
   execBodySchema,
   execResultSchema,
@@ -23,11 +16,12 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
-import { ndjsonReader, ndjsonValues } from "../../lib/ndjson";
+import { ndjsonReader } from "../../lib/ndjson";
 import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
 import { pathSession } from "../../sessions/routes/path-session";
+import { collectRun } from "../run-result";
 
 /**
  * Sessions as programmable sandboxes (docs/automation.md): run a command and get its output,
@@ -76,18 +70,7 @@ router.openapi(
     const res = await callAgent(c, id, "/exec/run", { method: "POST", body: JSON.stringify(run) });
     if (!res.body) throw new ApiError("runtime_unavailable", "the runtime answered without a body");
     if (stream) return sseOf(res.body);
-    const out = { stdout: "", stderr: "" };
-    let exit: RunExit | null = null;
-    for await (const event of ndjsonValues(res.body) as AsyncIterable<RunEvent>) {
-      if (event.type === "stdout" || event.type === "stderr") out[event.type] += event.data;
-      else if (event.type === "exit") exit = event;
-    }
-    if (!exit) throw new ApiError("runtime_unavailable", "the runtime ended the command's stream early");
-    for (const name of ["stdout", "stderr"] as const) {
-      if (exit.truncated[name]) out[name] += truncationMarker(exit.bytes[name] - run.maxOutputBytes);
-    }
-    const { type: _type, ...result } = exit;
-    return c.json({ ...result, ...out }, 200);
+    return c.json(await collectRun(res.body, run.maxOutputBytes), 200);
   },
 );
 
@@ -101,9 +84,15 @@ function sseOf(body: ReadableStream<Uint8Array>): Response {
   const lines = ndjsonReader(body);
   const out = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const event = (await lines.next()) as RunEvent | null;
-      if (!event) return controller.close();
-      controller.enqueue(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+      for (;;) {
+        const value = await lines.next();
+        if (value === null) return controller.close();
+        // Only RunEvents: an invented `type` holding a newline would frame events of its own.
+        const event = runEvent.safeParse(value);
+        if (!event.success) continue;
+        controller.enqueue(encoder.encode(`event: ${event.data.type}\ndata: ${JSON.stringify(event.data)}\n\n`));
+        return;
+      }
     },
     cancel: () => lines.cancel(),
   });

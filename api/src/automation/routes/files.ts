@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { archiveQuery, archiveUploadResult, filesBatchBody, filesBatchResult, watchQuery } from "@burstflare/sdk/schemas/automation";
 import type { z } from "@hono/zod-openapi";
 import { audit } from "../../lib/audit";
+import { boundedJSON, SMALL_ANSWER_BYTES } from "../../lib/bounded-body";
 import { conflict, jsonBody, jsonResponse, streamResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { agentJSON, callAgent } from "../../sessions/agent-call";
@@ -68,9 +69,11 @@ router.openapi(
     const { path } = c.req.valid("query");
     if (!c.req.raw.body) throw new ApiError("validation_failed", "the body must be a tar or tar.gz archive");
     const res = await callAgent(c, id, `/files/archive${agentQuery(path)}`, { method: "PUT", body: c.req.raw.body });
-    const result = (await res.json()) as z.infer<typeof archiveUploadResult>;
-    await audit(c, { action: "session.files_upload", targetType: "session", targetId: id, details: { ...result } });
-    return c.json(result, 200);
+    // Only the result's own fields reach the audit log, whatever else the agent's answer holds.
+    const result = archiveUploadResult.safeParse(await boundedJSON(res, SMALL_ANSWER_BYTES).catch(() => null));
+    if (!result.success) throw new ApiError("runtime_unavailable", "the runtime's upload result is malformed");
+    await audit(c, { action: "session.files_upload", targetType: "session", targetId: id, details: { ...result.data } });
+    return c.json(result.data, 200);
   },
 );
 

@@ -189,7 +189,7 @@ export class SnapshotService {
         if (total > maxBytes) throw new ApiError("payload_too_large", `snapshot chain exceeds ${maxBytes} bytes`);
         for (const rel of step.deleted) {
           const p = safeRel(rel);
-          if (p && under(p)) await fs.rm(path.join(staging, p), { recursive: true, force: true });
+          if (p && under(p) && !throughLink(staging, p)) await fs.rm(path.join(staging, p), { recursive: true, force: true });
           if (p) for (const link of symlinks) if (link === p || link.startsWith(`${p}/`)) symlinks.delete(link);
         }
         const hash = createHash("sha256");
@@ -287,4 +287,18 @@ function safeRel(rel: string): string | null {
   if (parts.includes("..") || rel.startsWith("/") || rel.includes("\0"))
     throw new ApiError("unsafe_archive", `unsafe deletion path: ${rel}`);
   return parts.length ? parts.join("/") : null;
+}
+
+/**
+ * True when a folder on the way to `rel` inside `root` is a symlink: a chain's deletion list is the
+ * word of whoever answered as the agent when it was saved, and `rm` would follow such a link out of
+ * the workspace (a restored `work/out -> /elsewhere` plus a deletion of `work/out/x`). The link
+ * itself, named whole, may still be deleted.
+ */
+function throughLink(root: string, rel: string): boolean {
+  const parts = rel.split("/");
+  for (let i = 1; i < parts.length; i++) {
+    if (lstatSync(path.join(root, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isSymbolicLink()) return true;
+  }
+  return false;
 }

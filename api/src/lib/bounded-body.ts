@@ -1,0 +1,40 @@
+/**
+ * Bodies from an agent, read with a bound. The agent shares its uid with the session's code, which
+ * can answer in its place (test/security/fixtures/hijack-agent.pl): `res.json()` on such an answer
+ * once read whatever it sent into Worker memory, where a Session DO shares an isolate's 128 MB.
+ */
+
+/** Answers of a few fields: health, fingerprints, error bodies, counts. */
+export const SMALL_ANSWER_BYTES = 64 * 1024;
+
+/** Reads up to maxBytes of the body; `whole` is false when it was longer (the rest is never read). */
+async function readUpTo(res: Response, maxBytes: number): Promise<{ text: string; whole: boolean }> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  const reader = res.body?.getReader();
+  if (!reader) return { text, whole: true };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return { text: text + decoder.decode(), whole: true };
+    const room = maxBytes - size;
+    if (value.byteLength > room) {
+      await reader.cancel().catch(() => {});
+      return { text: text + decoder.decode(value.subarray(0, room)), whole: false };
+    }
+    size += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** The body as JSON; longer than maxBytes is an error, as malformed JSON is. */
+export async function boundedJSON(res: Response, maxBytes: number): Promise<unknown> {
+  const { text, whole } = await readUpTo(res, maxBytes);
+  if (!whole) throw new Error(`the answer is longer than ${maxBytes} bytes`);
+  return JSON.parse(text);
+}
+
+/** The start of a body for an error message: at most maxBytes of it are read. */
+export async function bodySnippet(res: Response, maxBytes = 300): Promise<string> {
+  return (await readUpTo(res, maxBytes).catch(() => ({ text: "" }))).text;
+}
