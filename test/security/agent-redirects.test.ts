@@ -6,9 +6,9 @@ import { hijackAgent } from "../stack/helpers/hijack";
 import { createStackUser } from "../stack/helpers/users";
 
 /**
- * Code in a session shares the agent's uid: it can take the agent's listening socket
- * (pidfd_getfd), stop the agent (ptrace) and answer the control plane in its place
- * (fixtures/hijack-agent.pl). Its answers must never make the Worker fetch anything but the agent:
+ * A hijacked agent (stack/helpers/hijack.ts: fixtures/hijack-agent.pl takes the agent's listening
+ * socket with pidfd_getfd, stops the agent with ptrace and answers the control plane in its place;
+ * the session's own code could, before the agent changed its uid itself). Its answers must never make the Worker fetch anything but the agent:
  * a redirect once sent the Worker to any address it can reach — the machine's loopback, other
  * runtimes' dev servers — and handed the answer back to the session's user as JSON.
  */

@@ -5,7 +5,7 @@ import { runtimesOf } from "../stack/helpers/runtime-host";
 import { createStackUser } from "../stack/helpers/users";
 
 /**
- * Code in a session answering in its agent's place (test/security/fixtures/hijack-agent.pl, `stall`)
+ * A hijacked agent (stack/helpers/hijack.ts, `stall`)
  * accepts the stop's snapshot request and never answers it. The stop waits, and every later
  * lifecycle call queued behind it: the workspace could not delete the session, whose runtime ran on.
  */

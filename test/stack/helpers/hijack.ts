@@ -1,35 +1,46 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { api, expectOK, until } from "./api";
+import { onTestFinished } from "vitest";
+import { api, until } from "./api";
+import { runtimesOf } from "./runtime-host";
 import type { StackUser } from "./users";
 
-const SCRIPT = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../../security/fixtures/hijack-agent.pl"), "utf8");
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../security/fixtures/hijack-agent.pl");
+
+/** The host pid of the runtime's first process (its agent): the child of the wrapper the host started. */
+function agentHostPid(wrapperPid: number): number {
+  const children = fs.readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  if (children.length !== 1) throw new Error(`expected one process under the runtime's wrapper ${wrapperPid}, found ${children.length}`);
+  return Number(children[0]);
+}
 
 /**
- * Code in the session takes its agent's place (test/security/fixtures/hijack-agent.pl with `args`)
- * and answers the control plane from then on. Returns the first answer to the process list that is
- * no longer the agent's own.
+ * A hijacked agent: fixtures/hijack-agent.pl takes the agent's listening socket (pidfd_getfd),
+ * stops it (ptrace) and answers the control plane in its place with `args`. The session's own code
+ * once did exactly this, sharing the agent's uid; since the agent changes its uid itself (it is
+ * not dumpable) only root can, and on the containers driver the session's shells are root. So
+ * root on this machine runs the takeover inside the runtime's namespaces, and the control plane
+ * must still hold. Returns the first answer to the process list that is no longer the agent's own.
  */
 export async function hijackAgent(
   user: StackUser,
   sessionId: string,
   args: string[],
 ): Promise<{ status: number; body: { error: { code: string } } }> {
+  const [runtime] = await runtimesOf(sessionId);
+  if (!runtime) throw new Error(`no runtime runs ${sessionId}`);
+  const target = String(agentHostPid(runtime.pid));
+  const taker = spawn("nsenter", ["-t", target, "-p", "-m", "-n", "--", "perl", "-", ...args], { stdio: ["pipe", "ignore", "ignore"] });
+  taker.stdin.end(fs.readFileSync(SCRIPT));
+  onTestFinished(() => {
+    taker.kill("SIGKILL");
+  });
   const params = { sessionId };
-  await expectOK(
-    await api(user, "POST /api/sessions/{sessionId}/files/batch", {
-      params,
-      body: { ops: [{ op: "write", path: "hijack.pl", content: SCRIPT }] },
-    }),
-  );
-  await expectOK(
-    await api(user, "POST /api/sessions/{sessionId}/processes", { params, body: { argv: ["perl", "hijack.pl", ...args] } }),
-    201,
-  );
   return until(async () => {
     const answer = await api(user, "GET /api/sessions/{sessionId}/processes", { params });
     const text = await answer.text();
     return answer.status === 200 && text.includes('"processes"') ? null : { status: answer.status, body: JSON.parse(text) };
-  }, "the session's code to answer in the agent's place");
+  }, "the hijacked agent to answer in the agent's place");
 }
