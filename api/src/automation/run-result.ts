@@ -7,8 +7,8 @@ type Stream = "stdout" | "stderr";
 
 /**
  * A non-streamed `/exec`: the agent's RunEvents collected into one answer. The agent caps each
- * stream at `maxOutputBytes`, but it shares its uid with the session's code, which can answer in
- * its place: so the Worker keeps at most that much of each stream itself (counting characters,
+ * stream at `maxOutputBytes`, but the session's code may stand in for it (on the containers driver
+ * its shells are root beside the agent): so the Worker keeps at most that much of each stream itself (counting characters,
  * never fewer than the bytes they came from) and ignores events that are not RunEvents.
  */
 export async function collectRun(body: ReadableStream<Uint8Array>, maxOutputBytes: number): Promise<ExecResult> {

@@ -1,6 +1,6 @@
 /**
- * Bodies from an agent, read with a bound. The agent shares its uid with the session's code, which
- * can answer in its place (test/security/fixtures/hijack-agent.pl): `res.json()` on such an answer
+ * Bodies from an agent, read with a bound. The session's code may stand in for the agent (on the
+ * containers driver its shells are root beside it; test/security/fixtures/hijack-agent.pl): `res.json()` on such an answer
  * once read whatever it sent into Worker memory, where a Session DO shares an isolate's 128 MB.
  */
 

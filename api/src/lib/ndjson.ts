@@ -1,7 +1,7 @@
 /**
  * The longest line read: an agent's event carries at most one pipe read of output (64 KiB, up to
- * six times that JSON-escaped). The agent shares its uid with the session's code, which can answer
- * in its place; a line without end once grew in Worker memory until the isolate died.
+ * six times that JSON-escaped). The session's code may stand in for the agent (on the containers
+ * driver its shells are root beside it); a line without end once grew in Worker memory until the isolate died.
  */
 export const MAX_NDJSON_LINE_CHARS = 1024 * 1024;
 

@@ -36,8 +36,8 @@ export async function agentJSON<T>(c: Context<AppEnv>, sessionId: string, agentP
 }
 
 /**
- * Codes an agent or the Session DO refuses with. The agent shares its uid with the session's code,
- * which can answer in its place: it may not speak for the caller's credentials (`unauthorized`,
+ * Codes an agent or the Session DO refuses with. The session's code may stand in for the agent (on
+ * the containers driver its shells are root beside it): an agent may not speak for the caller's credentials (`unauthorized`,
  * `token_reused`, `csrf_failed`…, which tell a client its sign-in is gone) or quotas.
  */
 const AGENT_CODES: ReadonlySet<string> = new Set<ErrorCode>([

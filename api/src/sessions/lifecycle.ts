@@ -239,9 +239,9 @@ const DELETE_GRACE_MS = 10_000;
 
 /**
  * Before a delete queues: work in flight (a start, a stop's or an autosave's snapshot) gets a short
- * grace, then the runtime it waits on is stopped, so that work fails and the delete runs. The agent
- * shares its uid with the session's code, which can answer in its place and never finish a
- * snapshot; every lifecycle call queued behind it waited too, and the session could not be deleted.
+ * grace, then the runtime it waits on is stopped, so that work fails and the delete runs. A hijacked
+ * agent (the containers driver's shells are root, beside it) can accept a snapshot and never finish
+ * it; every lifecycle call queued behind it waited too, and the session could not be deleted.
  */
 export async function endStalledWork(core: SessionCore, graceMs = DELETE_GRACE_MS): Promise<void> {
   if (!core.busy) return;

@@ -2,8 +2,9 @@ import type fs from "node:fs";
 import type { Readable } from "node:stream";
 
 /**
- * The agent's stdout and stderr, as the root host reads them. Code in a session runs with the
- * agent's uid and can take those descriptors (pidfd_getfd) and write anything there: one line of
+ * The agent's stdout and stderr, as the root host reads them. Whoever holds those descriptors writes
+ * anything there (session code took them with pidfd_getfd until the agent changed its uid itself;
+ * a compromised agent still can): one line of
  * 600 MB without a newline once grew readline's buffer past V8's string limit and crashed the
  * host with every runtime on it, and endless output filled the host's disk. So lines are read up
  * to a bound, and the log of one agent run is capped.
