@@ -4,10 +4,10 @@
 // (so images built once stay cached for dev, tests and CI), plus the images that wrangler dev
 // cannot pull here — the Debian + Node 22 base image and the egress sidecar — built locally.
 //
-//   node scripts/containers/engine.mjs up       install what is missing, start dockerd, fence its bridge, build images
-//   node scripts/containers/engine.mjs status   is dockerd answering, which images exist
-//   node scripts/containers/engine.mjs down     stop the dockerd this folder's pid file names
-//   node scripts/containers/engine.mjs env      the variables wrangler dev needs, as KEY=value lines
+//   npm run engine -- up       install what is missing, start dockerd, fence its bridge, build images
+//   npm run engine -- status   is dockerd answering, which images exist
+//   npm run engine -- down     stop the dockerd this folder's pid file names
+//   npm run engine -- env      the variables wrangler dev needs, as KEY=value lines
 //
 // Every step is skipped when its output exists (the daemon answers, the image tag exists), so a
 // second `up` takes about a second. A step that cannot run says which command failed and why.
