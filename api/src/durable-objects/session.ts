@@ -181,7 +181,11 @@ export class SessionDO extends DurableObject<AppBindings> {
       if (pathname === "/agent") return await proxyToAgent(this.core, request, agentPath, false);
       throw new ApiError("not_found", "no such session endpoint");
     } catch (err) {
-      if (err instanceof ApiError) return errorResponse(err);
+      if (err instanceof ApiError) {
+        const refusal = errorResponse(err);
+        refusal.headers.set(INTERNAL_HEADERS.refusal, "session");
+        return refusal;
+      }
       log("error", "session DO request failed", { error: String(err) });
       return errorResponse(new ApiError("internal", "internal error"));
     }

@@ -1,8 +1,9 @@
-import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
+import { ApiError, type ErrorCode, errorStatus } from "@burstflare/sdk/errors";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { credentialOf, setPrincipal } from "./connections";
+import { INTERNAL_HEADERS } from "./proxy";
 import { sessionDORequest, sessionStub } from "./stub";
 
 /**
@@ -55,10 +56,19 @@ const AGENT_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "runtime_unavailable",
 ]);
 
-/** The caller's error for an agent's (or the Session DO's) refusal: its own code when an agent may say it, else runtime_unavailable. */
+/**
+ * The caller's error for a refusal on the way to an agent: the Session DO's own (a quota when a
+ * wake found no free slot, a deleted session) keeps its code and details; an agent's keeps its code
+ * only when an agent may say it, else it is runtime_unavailable.
+ */
 export async function agentError(res: Response): Promise<ApiError> {
-  const body = (await boundedJSON(res, SMALL_ANSWER_BYTES).catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const body = (await boundedJSON(res, SMALL_ANSWER_BYTES).catch(() => null)) as {
+    error?: { code?: string; message?: string; details?: unknown };
+  } | null;
   const code = body?.error?.code;
-  if (code && AGENT_CODES.has(code)) return new ApiError(code as ErrorCode, body?.error?.message ?? `runtime answered ${res.status}`);
+  const message = body?.error?.message ?? `runtime answered ${res.status}`;
+  if (code && res.headers.get(INTERNAL_HEADERS.refusal) === "session" && code in errorStatus)
+    return new ApiError(code as ErrorCode, message, { details: body?.error?.details });
+  if (code && AGENT_CODES.has(code)) return new ApiError(code as ErrorCode, message);
   return new ApiError("runtime_unavailable", `runtime answered ${res.status}`);
 }

@@ -13,6 +13,8 @@ export const INTERNAL_HEADERS = {
   sessionId: "x-bf-session-id",
   agentPath: "x-bf-agent-path",
   wake: "x-bf-wake",
+  /** On the Session DO's own refusals (a quota, a deleted session): the Worker keeps their code whole. */
+  refusal: "x-bf-refusal",
 } as const;
 
 const isRunning = (core: SessionCore) => core.current.state === "running" && core.current.runtime !== null;
@@ -40,9 +42,17 @@ export async function proxyToAgent(core: SessionCore, request: Request, agentPat
   const forwarded = new Request(request);
   for (const h of Object.values(INTERNAL_HEADERS)) forwarded.headers.delete(h);
   try {
-    return await core.driver.fetchAgent(info, agentPath, forwarded);
+    return unmarked(await core.driver.fetchAgent(info, agentPath, forwarded));
   } catch (err) {
     void core.exclusive(() => failLostRuntime(core, `runtime agent unreachable: ${String(err)}`)).catch(() => {});
     throw new ApiError("runtime_unavailable", "the session's runtime is not reachable");
   }
+}
+
+/** An agent's answer never passes for the Session DO's own refusal: the DO's mark is dropped from it. */
+export function unmarked(answer: Response): Response {
+  if (answer.status === 101 || !answer.headers.has(INTERNAL_HEADERS.refusal)) return answer;
+  const stripped = new Response(answer.body, answer);
+  stripped.headers.delete(INTERNAL_HEADERS.refusal);
+  return stripped;
 }

@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { describe, expect, it } from "vitest";
 import { agentError } from "../../src/sessions/agent-call";
 import { hardenFileResponse } from "../../src/sessions/file-response";
+import { INTERNAL_HEADERS, unmarked } from "../../src/sessions/proxy";
 
 /** What an agent steered by the session's own code could answer (it runs with the session's uid). */
 const hostileHeaders = {
@@ -59,5 +60,14 @@ describe("agent answers on the app origin", () => {
       const credential = await agentError(Response.json({ error: { code, message: "sign in again at evil.example" } }, { status: 401 }));
       expect(credential.code, code).toBe("runtime_unavailable");
     }
+  });
+
+  it("only the Session DO's own refusal keeps a code an agent may not say; an agent's copy of the DO's mark is dropped", async () => {
+    const quota = { error: { code: "quota_exceeded", message: "quota exceeded", details: { limit: "runningSessions" } } };
+    const mark = { [INTERNAL_HEADERS.refusal]: "session" };
+    const own = await agentError(Response.json(quota, { status: 403, headers: mark }));
+    expect({ code: own.code, details: own.details }).toEqual({ code: "quota_exceeded", details: { limit: "runningSessions" } });
+    const forged = await agentError(unmarked(Response.json(quota, { status: 403, headers: mark })));
+    expect(forged.code).toBe("runtime_unavailable");
   });
 });

@@ -3,7 +3,9 @@ import type { ErrorBody } from "@burstflare/sdk/errors";
 import { sessionListResponse } from "@burstflare/sdk/schemas/sessions";
 import { PLAN_LIMITS } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
+import { dbOf } from "../../src/lib/db";
 import { claimRunning, getSessionById, releaseRunning } from "../../src/sessions/records";
+import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { call, createTestUser } from "../helpers/users";
 
 /**
@@ -51,5 +53,19 @@ describe("quotas under parallel requests", () => {
     const loser = ids.find((id) => !won.includes(id))!;
     await expect(claimRunning(env, { sessionId: loser, workspaceId: owner.workspaceId })).resolves.toBeUndefined();
     expect(await starting()).toHaveLength(2);
+  });
+
+  it("a wake (here by exec) that finds no free slot answers the quota with its details, not runtime_unavailable", async () => {
+    const owner = await createTestUser();
+    const res = await call("POST", "/api/sessions", { user: owner, body: { name: "asleep", start: false } });
+    const { session } = (await res.json()) as { session: { id: string } };
+    await saveQuotaOverrides(dbOf(env), owner.workspaceId, [{ limitName: "runningSessions", value: 0 }], "test", Date.now());
+    const exec = await call("POST", `/api/sessions/${session.id}/exec`, { user: owner, body: { command: "true" } });
+    expect(exec.status).toBe(403);
+    expect(((await exec.json()) as ErrorBody).error).toMatchObject({
+      code: "quota_exceeded",
+      details: { limit: "runningSessions", max: 0, current: 0 },
+    });
+    expect((await getSessionById(env, session.id))!.state).toBe("created");
   });
 });
