@@ -26,8 +26,8 @@ export interface BuildContext {
   versionId: string;
   version: string;
   /**
-   * Who uploaded the version's bundle: the build runs their code, so it gets their git token (never
-   * the creator's, when another member uploaded it) and its minutes are metered to them.
+   * Who uploaded the version's bundle: the build runs their code and its minutes are metered to them;
+   * it gets their git token only when they also created the version (never the creator's).
    */
   userId: string | null;
   /** Who created the version, and so wrote its manifest (not necessarily the uploader). */
@@ -134,13 +134,18 @@ export async function importBundle(env: AppBindings, ctx: BuildContext): Promise
 /** Runs the manifest's build step, writing its output to the live log line by line. */
 export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Promise<CommandResult> {
   const secrets = await secretsEnvFor(env, ctx.workspaceId);
-  // The uploader's git token for a template that clones a repository in its prebuild.
-  const git = ctx.manifest.git && ctx.userId ? await gitSessionEnv(env, ctx.userId, ctx.workspaceId) : {};
+  // A git token goes into a build only when one member wrote both its manifest (repository, build
+  // command) and its bundle: the uploader's, for a template that clones in its prebuild. When another
+  // member created the version, its build command could print the uploader's token into the log.
+  const tokenHolder = ctx.userId && ctx.creatorId === ctx.userId ? ctx.userId : null;
+  const git = ctx.manifest.git && tokenHolder ? await gitSessionEnv(env, tokenHolder, ctx.workspaceId) : {};
   // Every member and viewer reads the log: the secrets of the build's environment are masked in it.
   const mask = secretMaskOf(secrets, git);
   const log = await BuildLog.open(env.BUCKET, ctx.logKey, mask);
   // What a devcontainer.json import could not honour is said again where the build is read.
   for (const w of ctx.manifest.imported?.warnings ?? []) log.note(`warning: ${formatImportWarning(w)}`);
+  if (ctx.manifest.git && !tokenHolder)
+    log.note("note: cloning without a git token: this version's manifest and its bundle come from different members");
   if (ctx.manifest.git) {
     // The template's repository lands in the artifact, so its sessions start with it cloned.
     const info = await runtime(env, ctx);
