@@ -1,4 +1,5 @@
 import { formatBytes, type Streams } from "./output";
+import { terminalSafe } from "./terminal-text";
 
 type Stream = Streams["stderr"];
 
@@ -32,7 +33,9 @@ export class Spinner {
     return this;
   }
 
-  update(text: string): void {
+  update(raw: string): void {
+    // Spinner text quotes the server (a build's error holds an agent's words): shown, never obeyed.
+    const text = terminalSafe(raw);
     if (text === this.text) return;
     this.text = text;
     if (!this.enabled) return;
@@ -50,7 +53,7 @@ export class Spinner {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (!this.enabled) return;
-    this.stream.write(`${this.tty ? "\r\x1b[2K" : ""}${symbol} ${text}\n`);
+    this.stream.write(`${this.tty ? "\r\x1b[2K" : ""}${symbol} ${terminalSafe(text)}\n`);
   }
 
   succeed(text?: string): void {

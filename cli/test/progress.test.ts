@@ -31,6 +31,13 @@ describe("Spinner without a TTY", () => {
     expect(out.text()).toBe("… starting\n… provisioning\n✓ running\n");
   });
 
+  it("shows the server's words in its text and final line as text, never as terminal controls", () => {
+    const out = capture();
+    const s = new Spinner(out.stream).start("building \x1b]0;owned\x07");
+    s.fail("build b1: failed (artifact export failed: 500 \x1b]52;c;ZXZpbA==\x07)");
+    expect(out.text()).toBe("… building ^[]0;owned^G\n✗ build b1: failed (artifact export failed: 500 ^[]52;c;ZXZpbA==^G)\n");
+  });
+
   it("prints nothing in --json mode, keeping stderr quiet for scripts", () => {
     const out = capture();
     const s = new Spinner(out.stream, { json: true }).start("starting");

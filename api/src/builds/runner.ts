@@ -1,4 +1,5 @@
 import { formatImportWarning } from "@burstflare/sdk/devcontainer";
+import { ApiError } from "@burstflare/sdk/errors";
 import { execEvent, SHA256_HEADER } from "@burstflare/sdk/protocol/agent";
 import type { RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
@@ -13,6 +14,7 @@ import { getRuntimeDriver } from "../runtime-drivers/select";
 import { secretMaskOf } from "../sessions/runtime-secrets";
 import { buildArtifactKey, buildLogKey } from "../templates/keys";
 import { parseManifest } from "../templates/templates-repo";
+import { assertQuota } from "../workspaces/quotas";
 import { secretsEnvFor } from "../workspaces/secrets";
 import { findBuildSource, markBuildBuilding } from "./builds-repo";
 import { BuildLog, noteLog } from "./log";
@@ -194,13 +196,30 @@ export async function runBuildCommand(env: AppBindings, ctx: BuildContext): Prom
   return result;
 }
 
-/** Streams the persisted paths from the agent to R2, hashing on the way and checking the agent's hash. */
-export async function exportArtifact(env: AppBindings, ctx: BuildContext): Promise<ArtifactInfo> {
+/**
+ * Streams the persisted paths from the agent to R2, hashing on the way and checking the agent's hash.
+ * An artifact that would take the workspace past its templateBytes quota is not stored: the build
+ * step decides its size, so the upload's own check could not bound it. That is the build's failure
+ * (`refused`), not an infrastructure error to retry.
+ */
+export async function exportArtifact(env: AppBindings, ctx: BuildContext): Promise<ArtifactInfo | { refused: string }> {
   const info = await runtime(env, ctx);
   const res = await getRuntimeDriver(env).fetchAgent(info, "/snapshot/export", { method: "POST" });
   const length = Number(res.headers.get("content-length"));
   if (!res.ok || !res.body || !Number.isFinite(length) || length <= 0) {
     throw new Error(`artifact export failed: ${res.status} ${res.ok ? "(no length)" : await bodySnippet(res)}`);
+  }
+  const refused = await assertQuota(env, ctx.workspaceId, "templateBytes", length).then(
+    () => null,
+    (err: unknown) =>
+      err instanceof ApiError && err.code === "quota_exceeded"
+        ? `artifact of ${length} bytes not stored: ${err.message}`
+        : Promise.reject(err),
+  );
+  if (refused) {
+    await res.body.cancel();
+    await noteLog(env.BUCKET, ctx.logKey, refused);
+    return { refused };
   }
   const key = buildArtifactKey(ctx.workspaceId, ctx.buildId);
   const [toR2, toHash] = res.body.tee();

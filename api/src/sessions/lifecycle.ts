@@ -169,8 +169,11 @@ export async function startSession(core: SessionCore): Promise<void> {
   try {
     await boot(core);
   } catch (err) {
-    // Once boot recorded `starting`, its own transitions (failed, …) replaced the claim.
-    await releaseRunning(core.env, claimed);
+    // Once boot recorded `starting`, its own transitions (failed, …) replaced the claim. The boot's
+    // error is the one to report, whatever the release meets.
+    await releaseRunning(core.env, claimed).catch((releaseErr: unknown) =>
+      log("error", "running slot not given back", { sessionId: claimed.sessionId, error: String(releaseErr) }),
+    );
     throw err;
   }
 }

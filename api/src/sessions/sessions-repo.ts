@@ -90,7 +90,6 @@ export interface NewSession {
   at: number;
 }
 
-/** Inserts the row in state `created`; false when the name is taken in the workspace. */
 /** Live sessions of a workspace (quotas' totalSessions), and those holding a runtime (runningSessions). */
 const LIVE = "workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'";
 const HOLDING_RUNTIME = "workspace_id = ? AND deleted_at IS NULL AND state IN ('starting', 'running')";

@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import { z } from "zod";
 import type { AppBindings } from "../env";
 import { boundedJSON } from "../lib/bounded-body";
+import { log } from "../lib/log";
 import { getChainLink, manifestKey, type SnapshotRecord } from "./records";
 import { hex } from "./stream";
 
@@ -61,7 +62,7 @@ export async function planNext(
   return { baseManifest, incrementalOver: short ? latest : null };
 }
 
-/** Asks the agent for the current manifest (null: an agent without manifests; the save is full). */
+/** Asks the agent for the current manifest (null: an agent without manifests, or an unreadable one; the save is full). */
 export async function prepareManifest(fetchAgent: FetchAgent, baseManifest: string | null): Promise<PreparedManifest | null> {
   const res = await fetchAgent("/snapshot/manifest", {
     method: "POST",
@@ -74,8 +75,11 @@ export async function prepareManifest(fetchAgent: FetchAgent, baseManifest: stri
   }
   if (!res.ok) throw new ApiError("runtime_unavailable", `agent manifest answered ${res.status}`);
   const parsed = prepared.safeParse(await boundedJSON(res, MAX_MANIFEST_BYTES).catch(() => null));
-  if (!parsed.success) throw new ApiError("runtime_unavailable", "agent manifest is malformed");
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // A manifest past the bound (a workspace of many hundred thousand files) or one that does not
+  // parse only costs the increment: the save is full, and a stop or sleep never fails for it.
+  log("warn", "agent manifest unreadable or over the bound; saving in full", { maxBytes: MAX_MANIFEST_BYTES });
+  return null;
 }
 
 /**

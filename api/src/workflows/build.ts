@@ -39,7 +39,7 @@ export class BuildWorkflow extends WorkflowEntrypoint<AppBindings, BuildParams> 
       if (result.exitCode === 0 && !result.signal) {
         phase = "export artifact";
         const artifact = await step.do("export artifact", INFRA, () => exportArtifact(this.env, ctx));
-        outcome = { status: "succeeded", artifact };
+        outcome = "refused" in artifact ? { status: "failed", error: artifact.refused } : { status: "succeeded", artifact };
       } else {
         outcome = { status: "failed", error: failureMessage(result) };
       }

@@ -1,8 +1,7 @@
-import type { Build } from "@burstflare/sdk/schemas/builds";
 import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { targz } from "../helpers/tar";
-import { createTemplate, createVersion, upload } from "../helpers/templates";
+import { createTemplate, createVersion, finished, upload, waitForBuild } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 const HOST = "git.example.test";
@@ -33,13 +32,7 @@ const hostileBundle = () =>
   bundleWith('printf "token: %s\\n" "$(printf %s "$BF_GIT_TOKEN" | rev)"\nprintenv GIT_SSL_NO_VERIFY || echo "no-verify unset"\n');
 
 async function finishedLog(user: TestUser, buildId: string): Promise<string> {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    const b = (await (await call("GET", `/api/template-builds/${buildId}`, { user })).json()) as Build;
-    if (["succeeded", "failed", "dead_lettered"].includes(b.status)) break;
-    if (Date.now() > deadline) throw new Error(`build ${buildId} did not finish: ${b.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForBuild(user, buildId, finished);
   return (await call("GET", `/api/template-builds/${buildId}/log`, { user })).text();
 }
 

@@ -7,22 +7,16 @@ import { findStuckBuilds } from "../../src/builds/stuck";
 import { resolveTemplateForSession } from "../../src/templates/resolve";
 import { operatorUser } from "../helpers/operator";
 import { readTargz, targz } from "../helpers/tar";
-import { createTemplate, createVersion, expectDeadLetteredRetry, insertTestBuild, upload } from "../helpers/templates";
+import {
+  createTemplate,
+  createVersion,
+  expectDeadLetteredRetry,
+  finished,
+  insertTestBuild,
+  upload,
+  waitForBuild,
+} from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
-
-async function waitForBuild(user: TestUser, buildId: string, done: (b: Build) => boolean, timeoutMs = 45_000): Promise<Build> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Build | null = null;
-  while (Date.now() < deadline) {
-    const res = await call("GET", `/api/template-builds/${buildId}`, { user });
-    last = (await res.json()) as Build;
-    if (done(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`build ${buildId} did not settle: ${JSON.stringify(last)}`);
-}
-
-const finished = (b: Build) => ["succeeded", "failed", "dead_lettered"].includes(b.status);
 
 async function uploadVersion(user: TestUser, templateId: string, version: string, manifest: Manifest) {
   const created = await createVersion(user, templateId, version, manifest);

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { Build } from "@burstflare/sdk/schemas/builds";
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import { BUNDLE_MAX_BYTES, type CreateVersionResponse, type Template, UPLOAD_GRANT_TTL_MS } from "@burstflare/sdk/schemas/templates";
 import { expect } from "vitest";
@@ -125,3 +126,18 @@ export async function r2Keys(prefix: string): Promise<string[]> {
   const list = await env.BUCKET.list({ prefix });
   return list.objects.map((o) => o.key);
 }
+
+/** Polls a build until `done` holds (the build as its members see it). */
+export async function waitForBuild(user: TestUser, buildId: string, done: (b: Build) => boolean, timeoutMs = 45_000): Promise<Build> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Build | null = null;
+  while (Date.now() < deadline) {
+    const res = await call("GET", `/api/template-builds/${buildId}`, { user });
+    last = (await res.json()) as Build;
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`build ${buildId} did not settle: ${JSON.stringify(last)}`);
+}
+
+export const finished = (b: Build) => ["succeeded", "failed", "dead_lettered"].includes(b.status);

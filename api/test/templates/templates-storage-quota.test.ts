@@ -1,7 +1,9 @@
+import type { UploadResult } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
+import { buildArtifactKey } from "../../src/templates/keys";
 import { operatorUser } from "../helpers/operator";
 import { targz } from "../helpers/tar";
-import { createTemplate, createVersion, upload } from "../helpers/templates";
+import { createTemplate, createVersion, finished, r2Keys, upload, waitForBuild } from "../helpers/templates";
 import { call, createTestUser } from "../helpers/users";
 
 describe("templateBytes: the bundles and artifacts of a workspace's templates", () => {
@@ -35,5 +37,26 @@ describe("templateBytes: the bundles and artifacts of a workspace's templates", 
     expect((await call("DELETE", `/api/templates/${tpl.id}`, { user })).status).toBe(200);
     const v3 = await createVersion(user, other.id, "1", { persistedPaths: ["."] });
     expect((await upload(user, v3.uploadGrant.id, second)).status).toBe(201);
+  });
+
+  it("an artifact that would pass the limit is not stored: the build fails saying so, and the bytes stay free", async () => {
+    const user = await createTestUser();
+    const operator = await operatorUser();
+    const tpl = await createTemplate(user);
+    const bundle = await targz([{ name: "readme.txt", content: "small" }]);
+    const limit = bundle.length + 4096;
+    await call("PUT", `/api/admin/workspaces/${user.workspaceId}/quota-overrides`, {
+      user: operator,
+      body: { overrides: { templateBytes: limit } },
+    });
+    // The bundle fits; what the build step writes (random, so it does not compress) does not.
+    const v1 = await createVersion(user, tpl.id, "1", { persistedPaths: ["."], build: "head -c 65536 /dev/urandom > big.bin" });
+    const res = await upload(user, v1.uploadGrant.id, bundle);
+    expect(res.status).toBe(201);
+    const { build } = (await res.json()) as UploadResult;
+    const done = await waitForBuild(user, build.id, finished);
+    expect(done.status).toBe("failed");
+    expect(done.error).toContain("not stored");
+    expect(await r2Keys(buildArtifactKey(user.workspaceId, build.id))).toEqual([]);
   });
 });

@@ -100,7 +100,7 @@ router.openapi(
     const requeued = await requeueBuild(c.env, build.id, ["failed", "dead_lettered"], "retry", activeBuilds);
     if (!requeued) {
       // Refused by the state or by the active-builds limit, which the UPDATE checked itself.
-      await assertQuota(c.env, auth.workspaceId, "activeBuilds");
+      if (build.status === "failed" || build.status === "dead_lettered") await assertQuota(c.env, auth.workspaceId, "activeBuilds");
       throw new ApiError("invalid_state", `build is ${build.status}; only failed or dead-lettered builds can be retried`);
     }
     await audit(c, { action: "build.retry", targetType: "build", targetId: build.id, details: { from: build.status } });

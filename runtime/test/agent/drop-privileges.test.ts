@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const DROP = fileURLToPath(new URL("../../../src/agent/drop-privileges.ts", import.meta.url));
+const DROP = fileURLToPath(new URL("../../src/agent/drop-privileges.ts", import.meta.url));
 
 /** Node with the agent's first module, then a line that prints the ids it ended up with. */
 function start(runAs: string) {
