@@ -1,6 +1,9 @@
+import { env } from "cloudflare:workers";
 import type { Build } from "@burstflare/sdk/schemas/builds";
 import { PLAN_LIMITS } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
+import { markBuildFailed } from "../../src/builds/builds-repo";
+import { dbOf } from "../../src/lib/db";
 import { targz } from "../helpers/tar";
 import { createTemplate, createVersion, insertTestBuild, upload } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
@@ -36,6 +39,12 @@ describe("activeBuilds: builds queued or running at once", () => {
     const retry = await call("POST", `/api/template-builds/${failed}/retry`, { user });
     expect(retry.status).toBe(403);
     expect(await retry.json()).toMatchObject({ error: { code: "quota_exceeded", details: { limit: "activeBuilds" } } });
+    // A build that cannot be retried says so, at the cap or not: its state is the reason.
+    const building = await insertTestBuild(user.workspaceId, tpl.id, versions[0]?.version.id ?? "", { status: "building" });
+    const notRetryable = await call("POST", `/api/template-builds/${building}/retry`, { user });
+    expect(notRetryable.status).toBe(409);
+    expect(await notRetryable.json()).toMatchObject({ error: { code: "invalid_state" } });
+    await markBuildFailed(dbOf(env), building, "ended by the test", Date.now());
 
     // Once the accepted builds end, a refused version's grant uploads its bundle.
     const deadline = Date.now() + 50_000;
