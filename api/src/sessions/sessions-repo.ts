@@ -94,6 +94,16 @@ export interface NewSession {
 const LIVE = "workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'";
 const HOLDING_RUNTIME = "workspace_id = ? AND deleted_at IS NULL AND state IN ('starting', 'running')";
 
+/** What quotas' totalSessions counts; the insert below refuses by the same predicate. */
+export function countLiveSessions(db: Db, workspaceId: string): Promise<number> {
+  return db.count(`SELECT COUNT(*) AS n FROM sessions WHERE ${LIVE}`, workspaceId);
+}
+
+/** What quotas' runningSessions counts; claimRunningSlot refuses by the same predicate. */
+export function countSessionsHoldingRuntime(db: Db, workspaceId: string): Promise<number> {
+  return db.count(`SELECT COUNT(*) AS n FROM sessions WHERE ${HOLDING_RUNTIME}`, workspaceId);
+}
+
 /**
  * Inserts the row in state `created` unless its name is taken or the workspace already has
  * `maxLive` live sessions: one statement, so parallel creates cannot all pass a count made before.

@@ -38,18 +38,6 @@ export async function saveQuotaOverrides(
 }
 
 /** Live sessions of the workspace in one of `states`. */
-export async function countSessionsInStates(db: Db, workspaceId: string, states: readonly string[]): Promise<number> {
-  return db.count(
-    `SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state IN (${states.map(() => "?").join(",")})`,
-    workspaceId,
-    ...states,
-  );
-}
-
-export async function countLiveSessions(db: Db, workspaceId: string): Promise<number> {
-  return db.count("SELECT COUNT(*) AS n FROM sessions WHERE workspace_id = ? AND deleted_at IS NULL AND state != 'deleted'", workspaceId);
-}
-
 export async function countLiveTemplates(db: Db, workspaceId: string): Promise<number> {
   return db.count("SELECT COUNT(*) AS n FROM templates WHERE workspace_id = ? AND deleted_at IS NULL", workspaceId);
 }

@@ -3,13 +3,11 @@ import { PLAN_LIMITS, type Plan, QUOTA_LIMITS, type QuotaLimit, type QuotaLimits
 import { countActiveBuilds } from "../builds/builds-repo";
 import type { AppBindings } from "../env";
 import { type Db, dbOf } from "../lib/db";
+import { countLiveSessions, countSessionsHoldingRuntime } from "../sessions/sessions-repo";
 import { sumTemplateBytes } from "../templates/templates-repo";
-import { countLiveSessions, countLiveTemplates, countSessionsInStates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
+import { countLiveTemplates, listQuotaOverrides, sumSnapshotBytes } from "./quotas-repo";
 import { sumBuildSecondsSince } from "./usage-repo";
 import { findPlan } from "./workspaces-repo";
-
-/** Sessions that hold a runtime: they count against runningSessions. */
-const RUNNING_STATES = ["starting", "running"];
 
 function isPlan(value: string): value is Plan {
   return value in PLAN_LIMITS;
@@ -41,7 +39,7 @@ function monthStartDay(at: number): string {
 
 /** How each limit's current consumption is measured; build minutes count the current UTC calendar month. */
 const USE: Record<QuotaLimit, (db: Db, workspaceId: string, at: number) => Promise<number>> = {
-  runningSessions: (db, workspaceId) => countSessionsInStates(db, workspaceId, RUNNING_STATES),
+  runningSessions: countSessionsHoldingRuntime,
   totalSessions: countLiveSessions,
   templates: countLiveTemplates,
   snapshotBytes: sumSnapshotBytes,
