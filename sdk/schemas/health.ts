@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { SIGNUP_POLICIES } from "./auth";
 
-export const bindingNames = [
+/** The Worker bindings /api/health exercises, in the order it reports them. */
+export const bindingNameSchema = z.enum([
   "DB",
   "KV",
   "BUCKET",
@@ -11,13 +12,14 @@ export const bindingNames = [
   "SESSION",
   "WORKSPACE_CONTAINER",
   "WORKSPACE_EVENTS",
-] as const;
-export type BindingName = (typeof bindingNames)[number];
+]);
+export type BindingName = z.infer<typeof bindingNameSchema>;
+export const bindingNames = bindingNameSchema.options;
 
 export const healthSchema = z.object({
   ok: z.boolean(),
   version: z.string(),
-  bindings: z.record(z.enum(bindingNames), z.boolean()),
+  bindings: z.record(bindingNameSchema, z.boolean()),
   runtimeDriver: z.enum(["local", "containers"]),
   runtimeReachable: z.boolean(),
   turnstileEnabled: z.boolean(),

@@ -25,28 +25,20 @@ import { restoreDeleted } from "../restore";
 const { router, route } = apiRouter(["admin"]);
 const conflictOrGone = { ...conflict, 410: errorResponses[400] };
 
-router.openapi(
-  route.get("/api/admin/report", {
-    summary: "Operators: fleet health across all workspaces (dead-lettered and stuck builds, sessions, grants, totals, failures)",
-    middleware: operatorOnly(),
-    responses: { 200: jsonResponse(adminReportSchema) },
-  }),
-  async (c) => c.json(await buildReport(c.env), 200),
-);
+route.get("/api/admin/report", operatorOnly(), {
+  summary: "Operators: fleet health across all workspaces (dead-lettered and stuck builds, sessions, grants, totals, failures)",
+  responses: { 200: jsonResponse(adminReportSchema) },
+  handler: async (c) => c.json(await buildReport(c.env), 200),
+});
 
-router.openapi(
-  route.post("/api/admin/reconcile", {
-    summary: "Operators: run the reconcile pass now; `?preview=1` or `{ preview: true }` returns the planned actions and changes nothing",
-    middleware: operatorOnly(),
-    request: {
-      query: reconcileQuery,
-      body: { content: { "application/json": { schema: reconcileBody } }, required: false },
-    },
-    responses: { 200: jsonResponse(reconcileResultSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const query = c.req.valid("query");
+route.post("/api/admin/reconcile", operatorOnly(), {
+  summary: "Operators: run the reconcile pass now; `?preview=1` or `{ preview: true }` returns the planned actions and changes nothing",
+  request: {
+    query: reconcileQuery,
+    body: { content: { "application/json": { schema: reconcileBody } }, required: false },
+  },
+  responses: { 200: jsonResponse(reconcileResultSchema) },
+  handler: async (c, { auth, query }) => {
     const body = hasJSONBody(c) ? c.req.valid("json") : {};
     const preview = query.preview === "1" || query.preview === "true" || body.preview === true;
     const result = await runReconcile(c.env, { preview, actorId: auth.userId, requestId: c.get("requestId") });
@@ -59,27 +51,20 @@ router.openapi(
     }
     return c.json(result, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/admin/deleted", {
-    summary: "Operators: deleted sessions, snapshots, templates and workspaces still restorable, with when they get purged",
-    middleware: operatorOnly(),
-    request: { query: z.object({ workspaceId: idSchema.optional() }) },
-    responses: { 200: jsonResponse(deletedListSchema) },
-  }),
-  async (c) => c.json({ items: await listDeleted(c.env, c.req.valid("query").workspaceId) }, 200),
-);
+route.get("/api/admin/deleted", operatorOnly(), {
+  summary: "Operators: deleted sessions, snapshots, templates and workspaces still restorable, with when they get purged",
+  request: { query: z.object({ workspaceId: idSchema.optional() }) },
+  responses: { 200: jsonResponse(deletedListSchema) },
+  handler: async (c, { query }) => c.json({ items: await listDeleted(c.env, query.workspaceId) }, 200),
+});
 
-router.openapi(
-  route.post("/api/admin/restore", {
-    summary: "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
-    middleware: operatorOnly(),
-    request: jsonBody(restoreBody),
-    responses: { 200: jsonResponse(restoreResultSchema), ...conflictOrGone },
-  }),
-  async (c) => {
-    const { kind, id } = c.req.valid("json");
+route.post("/api/admin/restore", operatorOnly(), {
+  summary: "Operators: restore a deleted session, snapshot, template or workspace inside the retention window",
+  request: jsonBody(restoreBody),
+  responses: { 200: jsonResponse(restoreResultSchema), ...conflictOrGone },
+  handler: async (c, { body: { kind, id } }) => {
     const result = await restoreDeleted(c.env, kind, id);
     await audit(c, {
       action: "admin.restore",
@@ -90,16 +75,12 @@ router.openapi(
     });
     return c.json(result, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/admin/template-builds/{buildId}/retry", {
-    summary: "Operators: queue a failed or dead-lettered build of any workspace again",
-    middleware: operatorOnly(),
-    responses: { 200: jsonResponse(buildSchema), ...conflictOrGone },
-  }),
-  async (c) => {
-    const { buildId: id } = c.req.valid("param");
+route.post("/api/admin/template-builds/{buildId}/retry", operatorOnly(), {
+  summary: "Operators: queue a failed or dead-lettered build of any workspace again",
+  responses: { 200: jsonResponse(buildSchema), ...conflictOrGone },
+  handler: async (c, { params: { buildId: id } }) => {
     const build = await getBuild(c.env, id);
     if (!build) throw new ApiError("not_found", "build not found");
     if (!(await requeueBuild(c.env, id, ["failed", "dead_lettered"], "retry"))) {
@@ -114,6 +95,6 @@ router.openapi(
     });
     return c.json(contractView(buildSchema, (await getBuild(c.env, id)) ?? build), 200);
   },
-);
+});
 
 export default router;

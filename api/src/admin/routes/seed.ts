@@ -32,16 +32,13 @@ const guard = () => [seedingOn, requireAuth, requireOperator];
 const { router, route } = apiRouter(["admin"]);
 const created = (schema: Parameters<typeof jsonResponse>[0]) => ({ 201: jsonResponse(schema, "Created") });
 
-router.openapi(
-  route.post("/api/admin/seed/users", {
-    summary:
-      "Operators, seeding deployments only: a user with a personal workspace or a role in a given one, and day-long sign-ins (CLI token, browser cookie)",
-    middleware: guard(),
-    request: jsonBody(seedUserBody),
-    responses: created(seededUserSchema),
-  }),
-  async (c) => {
-    const user = await seedUser(c.env, c.req.valid("json"));
+route.post("/api/admin/seed/users", guard(), {
+  summary:
+    "Operators, seeding deployments only: a user with a personal workspace or a role in a given one, and day-long sign-ins (CLI token, browser cookie)",
+  request: jsonBody(seedUserBody),
+  responses: created(seededUserSchema),
+  handler: async (c, { body }) => {
+    const user = await seedUser(c.env, body);
     await audit(c, {
       action: "admin.seed.user",
       workspaceId: user.workspaceId,
@@ -51,18 +48,14 @@ router.openapi(
     });
     return c.json(user, 201);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/admin/seed/templates", {
-    summary: "Operators, seeding deployments only: a template whose one version (a manifest, no bundle) is active",
-    middleware: guard(),
-    request: jsonBody(seedTemplateBody),
-    responses: created(seededTemplateSchema),
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
-    const seeded = await seedTemplate(c.env, body, c.get("auth").userId);
+route.post("/api/admin/seed/templates", guard(), {
+  summary: "Operators, seeding deployments only: a template whose one version (a manifest, no bundle) is active",
+  request: jsonBody(seedTemplateBody),
+  responses: created(seededTemplateSchema),
+  handler: async (c, { auth, body }) => {
+    const seeded = await seedTemplate(c.env, body, auth.userId);
     await audit(c, {
       action: "admin.seed.template",
       workspaceId: body.workspaceId,
@@ -72,32 +65,24 @@ router.openapi(
     });
     return c.json(seeded, 201);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/admin/seed/secrets", {
-    summary: "Operators, seeding deployments only: workspace secrets as an older API stored them (names checked for shape only)",
-    middleware: guard(),
-    request: jsonBody(seedSecretsBody),
-    responses: created(seededSecretsSchema),
-  }),
-  async (c) => {
-    const { workspaceId, secrets } = c.req.valid("json");
+route.post("/api/admin/seed/secrets", guard(), {
+  summary: "Operators, seeding deployments only: workspace secrets as an older API stored them (names checked for shape only)",
+  request: jsonBody(seedSecretsBody),
+  responses: created(seededSecretsSchema),
+  handler: async (c, { body: { workspaceId, secrets } }) => {
     const names = await seedSecrets(c.env, workspaceId, secrets);
     await audit(c, { action: "admin.seed.secrets", workspaceId, targetType: "workspace", targetId: workspaceId, details: { names } });
     return c.json({ names }, 201);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/admin/seed/sessions", {
-    summary: "Operators, seeding deployments only: up to 10,000 session rows with no runtime behind them (list and load benchmarks)",
-    middleware: guard(),
-    request: jsonBody(seedSessionsBody),
-    responses: created(seededSessionsSchema),
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
+route.post("/api/admin/seed/sessions", guard(), {
+  summary: "Operators, seeding deployments only: up to 10,000 session rows with no runtime behind them (list and load benchmarks)",
+  request: jsonBody(seedSessionsBody),
+  responses: created(seededSessionsSchema),
+  handler: async (c, { body }) => {
     const count = await seedSessions(c.env, body);
     await audit(c, {
       action: "admin.seed.sessions",
@@ -108,22 +93,18 @@ router.openapi(
     });
     return c.json({ created: count }, 201);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/admin/seed/deleted-age", {
-    summary:
-      "Operators, seeding deployments only: a deleted session, snapshot, template or workspace as if deleted days ago (retention tests)",
-    middleware: guard(),
-    request: jsonBody(seedDeletedAgeBody),
-    responses: { 200: jsonResponse(seededDeletedAgeSchema) },
-  }),
-  async (c) => {
-    const { kind, id, deletedDaysAgo } = c.req.valid("json");
+route.post("/api/admin/seed/deleted-age", guard(), {
+  summary:
+    "Operators, seeding deployments only: a deleted session, snapshot, template or workspace as if deleted days ago (retention tests)",
+  request: jsonBody(seedDeletedAgeBody),
+  responses: { 200: jsonResponse(seededDeletedAgeSchema) },
+  handler: async (c, { body: { kind, id, deletedDaysAgo } }) => {
     const deletedAt = await seedDeletedAge(c.env, kind, id, deletedDaysAgo);
     await audit(c, { action: "admin.seed.deleted_age", workspaceId: null, targetType: kind, targetId: id, details: { deletedDaysAgo } });
     return c.json({ kind, id, deletedAt: new Date(deletedAt).toISOString() }, 200);
   },
-);
+});
 
 export default router;

@@ -36,15 +36,11 @@ const { router, route } = apiRouter(["auth"]);
 
 const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? null;
 
-router.openapi(
-  route.post("/api/auth/passkeys/register/start", {
-    summary: "Start sign-up: email (+ invite code) → WebAuthn creation options",
-    middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
-    request: jsonBody(registerStartBodySchema),
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
+route.post("/api/auth/passkeys/register/start", [sameOriginOnly, rateLimit("auth.register")] as const, {
+  summary: "Start sign-up: email (+ invite code) → WebAuthn creation options",
+  request: jsonBody(registerStartBodySchema),
+  responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
+  handler: async (c, { body }) => {
     await checkSignupAllowed(c.env, body.email, body.inviteCode);
     await verifyTurnstile(c, body.turnstileToken, "register");
     if (await findUserByEmail(dbOf(c.env), body.email)) {
@@ -56,17 +52,13 @@ router.openapi(
     const data = { name: body.name ?? null, inviteCode: body.inviteCode ?? null };
     return c.json(await ceremonyStart(c.env, options, { kind: "register", userId, email: body.email, data }), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/passkeys/register/finish", {
-    summary: "Finish sign-up: verify the new passkey, create the account and sign in",
-    middleware: [sameOriginOnly, rateLimit("auth.register")] as const,
-    request: jsonBody(registerFinishBodySchema),
-    responses: { 200: jsonResponse(registerFinishResponseSchema) },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
+route.post("/api/auth/passkeys/register/finish", [sameOriginOnly, rateLimit("auth.register")] as const, {
+  summary: "Finish sign-up: verify the new passkey, create the account and sign in",
+  request: jsonBody(registerFinishBodySchema),
+  responses: { 200: jsonResponse(registerFinishResponseSchema) },
+  handler: async (c, { body }) => {
     const challenge = await consumeChallenge(c.env, body.challengeId, "register");
     const userId = challenge.userId!;
     const email = challenge.email!;
@@ -106,34 +98,26 @@ router.openapi(
     });
     return c.json({ user: contractView(userSchema, user), workspace, recoveryCodes: account.recoveryCodes }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/passkeys/login/start", {
-    summary: "Start passkey sign-in (discoverable; email optional)",
-    middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
-    request: jsonBody(loginStartBodySchema),
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
-  }),
-  async (c) => {
-    const { email } = c.req.valid("json");
+route.post("/api/auth/passkeys/login/start", [sameOriginOnly, rateLimit("auth.login")] as const, {
+  summary: "Start passkey sign-in (discoverable; email optional)",
+  request: jsonBody(loginStartBodySchema),
+  responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
+  handler: async (c, { body: { email } }) => {
     // Every passkey is discoverable, so no caller gets an allowCredentials list: listing a known
     // email's credentials would tell a stranger that the account exists (and how many keys it
     // has). The email is not even looked up, so the answer does not differ in time either.
     const options = await authenticationOptions(c.env, []);
     return c.json(await ceremonyStart(c.env, options, { kind: "login", email: email ?? null }), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/passkeys/login/finish", {
-    summary: "Finish passkey sign-in; sets the session cookies",
-    middleware: [sameOriginOnly, rateLimit("auth.login")] as const,
-    request: jsonBody(loginFinishBodySchema),
-    responses: { 200: jsonResponse(loginFinishResponseSchema) },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
+route.post("/api/auth/passkeys/login/finish", [sameOriginOnly, rateLimit("auth.login")] as const, {
+  summary: "Finish passkey sign-in; sets the session cookies",
+  request: jsonBody(loginFinishBodySchema),
+  responses: { 200: jsonResponse(loginFinishResponseSchema) },
+  handler: async (c, { body }) => {
     const challenge = await consumeChallenge(c.env, body.challengeId, "login");
     const db = dbOf(c.env);
     const passkey = await findPasskey(db, body.credential.id);
@@ -176,6 +160,6 @@ router.openapi(
     });
     return c.json({ user: contractView(userSchema, user) }, 200);
   },
-);
+});
 
 export default router;

@@ -31,13 +31,10 @@ const { router, route } = apiRouter(["auth"]);
 /** Looking at, approving and refusing a code: a signed-in person (not an API token), rate-limited per user. */
 const approver = [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })];
 
-router.openapi(
-  route.post("/api/cli/device/start", {
-    summary: "Start a CLI sign-in; show userCode and open verificationUri",
-    middleware: [rateLimit("device.start")] as const,
-    responses: { 200: jsonResponse(deviceStartResponseSchema) },
-  }),
-  async (c) => {
+route.post("/api/cli/device/start", [rateLimit("device.start")] as const, {
+  summary: "Start a CLI sign-in; show userCode and open verificationUri",
+  responses: { 200: jsonResponse(deviceStartResponseSchema) },
+  handler: async (c) => {
     const { deviceCode, record } = await startDeviceAuthorization(c.env, {
       userAgent: c.req.header("user-agent") ?? null,
       ip: c.req.header("cf-connecting-ip") ?? null,
@@ -56,59 +53,43 @@ router.openapi(
       200,
     );
   },
-);
+});
 
-router.openapi(
-  route.post("/api/cli/device/inspect", {
-    summary: "When and from where a pending CLI sign-in was asked for (shown before approving)",
-    middleware: approver,
-    request: jsonBody(deviceInspectBodySchema),
-    responses: { 200: jsonResponse(deviceRequestViewSchema) },
-  }),
-  async (c) => c.json(await describeDeviceRequest(c.env, c.req.valid("json").userCode), 200),
-);
+route.post("/api/cli/device/inspect", approver, {
+  summary: "When and from where a pending CLI sign-in was asked for (shown before approving)",
+  request: jsonBody(deviceInspectBodySchema),
+  responses: { 200: jsonResponse(deviceRequestViewSchema) },
+  handler: async (c, { body }) => c.json(await describeDeviceRequest(c.env, body.userCode), 200),
+});
 
-router.openapi(
-  route.post("/api/cli/device/approve", {
-    summary: "Approve a CLI sign-in from the signed-in browser",
-    middleware: approver,
-    request: jsonBody(deviceApproveBodySchema),
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/cli/device/approve", approver, {
+  summary: "Approve a CLI sign-in from the signed-in browser",
+  request: jsonBody(deviceApproveBodySchema),
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { auth, body }) => {
     await verifyTurnstile(c, body.turnstileToken, "device_approve");
     await decide(c.env, body.userCode, { approve: true, userId: auth.userId, workspaceId: auth.workspaceId });
     await audit(c, { action: "auth.device_approve", targetType: "device_code", targetId: formatUserCode(body.userCode) });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/cli/device/deny", {
-    summary: "Refuse a CLI sign-in request",
-    middleware: approver,
-    request: jsonBody(deviceDenyBodySchema),
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
+route.post("/api/cli/device/deny", approver, {
+  summary: "Refuse a CLI sign-in request",
+  request: jsonBody(deviceDenyBodySchema),
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { body }) => {
     await decide(c.env, body.userCode, { approve: false });
     await audit(c, { action: "auth.device_deny", targetType: "device_code", targetId: formatUserCode(body.userCode) });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/cli/device/exchange", {
-    summary: "Poll: tokens once approved, else authorization_pending / slow_down / expired_token / access_denied",
-    middleware: [rateLimit("device.exchange")] as const,
-    request: jsonBody(deviceExchangeBodySchema),
-    responses: { 200: jsonResponse(tokenPairSchema) },
-  }),
-  async (c) => {
-    const { deviceCode } = c.req.valid("json");
+route.post("/api/cli/device/exchange", [rateLimit("device.exchange")] as const, {
+  summary: "Poll: tokens once approved, else authorization_pending / slow_down / expired_token / access_denied",
+  request: jsonBody(deviceExchangeBodySchema),
+  responses: { 200: jsonResponse(tokenPairSchema) },
+  handler: async (c, { body: { deviceCode } }) => {
     const { record, claim } = await pollDevice(c.env, deviceCode);
     await claim();
     const ip = c.req.header("cf-connecting-ip") ?? null;
@@ -131,6 +112,6 @@ router.openapi(
     const { signInId: _, ...pair } = tokens;
     return c.json(pair, 200);
   },
-);
+});
 
 export default router;

@@ -26,16 +26,11 @@ const { router, route } = apiRouter(["auth"]);
 const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
 
-router.openapi(
-  route.post("/api/auth/tokens", {
-    summary: "Create an API token for automation (shown once)",
-    middleware: accountWrites,
-    request: jsonBody(createApiTokenBodySchema),
-    responses: { 200: jsonResponse(createApiTokenResponseSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/auth/tokens", accountWrites, {
+  summary: "Create an API token for automation (shown once)",
+  request: jsonBody(createApiTokenBodySchema),
+  responses: { 200: jsonResponse(createApiTokenResponseSchema) },
+  handler: async (c, { auth, body }) => {
     const t = now();
     const expiresAt = body.expiresInDays ? t + body.expiresInDays * DAY_MS : null;
     const { token, apiToken } = await issueApiToken(c.env, auth.userId, { name: body.name, workspaceId: auth.workspaceId, expiresAt }, t);
@@ -47,55 +42,40 @@ router.openapi(
     });
     return c.json({ token, apiToken }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/auth/tokens", {
-    summary: "My active API tokens (never the secret)",
-    middleware: accountReads,
-    responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })) },
-  }),
-  async (c) => {
-    return c.json({ tokens: await listActiveApiTokens(dbOf(c.env), c.get("auth").userId, now()) }, 200);
+route.get("/api/auth/tokens", accountReads, {
+  summary: "My active API tokens (never the secret)",
+  responses: { 200: jsonResponse(z.object({ tokens: z.array(apiTokenSchema) })) },
+  handler: async (c, { auth }) => {
+    return c.json({ tokens: await listActiveApiTokens(dbOf(c.env), auth.userId, now()) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/auth/tokens/{tokenId}", {
-    summary: "Revoke an API token",
-    middleware: accountWrites,
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    const { tokenId: id } = c.req.valid("param");
-    if (!(await revokeApiToken(dbOf(c.env), c.get("auth").userId, id, now()))) throw new ApiError("not_found", "API token not found");
+route.delete("/api/auth/tokens/{tokenId}", accountWrites, {
+  summary: "Revoke an API token",
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { auth, params: { tokenId: id } }) => {
+    if (!(await revokeApiToken(dbOf(c.env), auth.userId, id, now()))) throw new ApiError("not_found", "API token not found");
     await audit(c, { action: "auth.token_revoke", targetType: "api_token", targetId: id });
-    await closeConnectionsAfter(c, { userId: c.get("auth").userId }, { credential: { kind: "api_token", id } });
+    await closeConnectionsAfter(c, { userId: auth.userId }, { credential: { kind: "api_token", id } });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/auth/ssh-keys", {
-    summary: "My SSH public keys",
-    middleware: accountReads,
-    responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })) },
-  }),
-  async (c) => {
-    return c.json({ keys: await listSSHKeys(dbOf(c.env), c.get("auth").userId) }, 200);
+route.get("/api/auth/ssh-keys", accountReads, {
+  summary: "My SSH public keys",
+  responses: { 200: jsonResponse(z.object({ keys: z.array(sshKeySchema) })) },
+  handler: async (c, { auth }) => {
+    return c.json({ keys: await listSSHKeys(dbOf(c.env), auth.userId) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/ssh-keys", {
-    summary: "Add an OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, ssh-rsa ≥ 2048 bits)",
-    middleware: accountWrites,
-    request: jsonBody(addSSHKeyBodySchema),
-    responses: { 200: jsonResponse(z.object({ key: sshKeySchema })) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/auth/ssh-keys", accountWrites, {
+  summary: "Add an OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, ssh-rsa ≥ 2048 bits)",
+  request: jsonBody(addSSHKeyBodySchema),
+  responses: { 200: jsonResponse(z.object({ key: sshKeySchema })) },
+  handler: async (c, { auth, body }) => {
     const parsed = await parseOpenSSHPublicKey(body.publicKey);
     const db = dbOf(c.env);
     if ((await countSSHKeys(db, auth.userId)) >= MAX_PER_USER) throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} SSH keys`);
@@ -121,21 +101,17 @@ router.openapi(
     });
     return c.json({ key }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/auth/ssh-keys/{keyId}", {
-    summary: "Remove an SSH public key",
-    middleware: accountWrites,
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    const { keyId: id } = c.req.valid("param");
-    const fingerprint = await deleteSSHKey(dbOf(c.env), c.get("auth").userId, id);
+route.delete("/api/auth/ssh-keys/{keyId}", accountWrites, {
+  summary: "Remove an SSH public key",
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { auth, params: { keyId: id } }) => {
+    const fingerprint = await deleteSSHKey(dbOf(c.env), auth.userId, id);
     if (!fingerprint) throw new ApiError("not_found", "SSH key not found");
     await audit(c, { action: "auth.ssh_key_delete", targetType: "ssh_key", targetId: id, details: { fingerprint } });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
 export default router;

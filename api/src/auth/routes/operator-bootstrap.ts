@@ -8,23 +8,18 @@ import { BOOTSTRAP_PREFIX, isOperatorEmail, redeemBootstrapCode, redeemOperatorI
 
 const { router, route } = apiRouter(["admin"]);
 
-router.openapi(
-  route.post("/api/admin/bootstrap", {
-    summary:
-      "Prove my email with a one-time bootstrap code or an operator's invite bound to it (operator rights need both this and OPERATOR_EMAILS)",
-    middleware: [requireAuth, rateLimit("auth.recover", { byUser: true })] as const,
-    request: jsonBody(operatorBootstrapBodySchema),
-    responses: { 200: jsonResponse(operatorBootstrapResponseSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { code } = c.req.valid("json");
+route.post("/api/admin/bootstrap", [requireAuth, rateLimit("auth.recover", { byUser: true })] as const, {
+  summary:
+    "Prove my email with a one-time bootstrap code or an operator's invite bound to it (operator rights need both this and OPERATOR_EMAILS)",
+  request: jsonBody(operatorBootstrapBodySchema),
+  responses: { 200: jsonResponse(operatorBootstrapResponseSchema) },
+  handler: async (c, { auth, body: { code } }) => {
     const method: "bootstrap" | "operator_invite" = code.startsWith(BOOTSTRAP_PREFIX) ? "bootstrap" : "operator_invite";
     if (method === "bootstrap") await redeemBootstrapCode(c.env, auth, code);
     else await redeemOperatorInvite(c.env, auth, code);
     await audit(c, { action: "auth.email_proven", workspaceId: null, targetType: "user", targetId: auth.userId, details: { method } });
     return c.json({ isOperator: isOperatorEmail(c.env, auth.email), method }, 200);
   },
-);
+});
 
 export default router;

@@ -27,24 +27,17 @@ import { ceremonyStart } from "./ceremony-start";
 const { router, route } = apiRouter(["auth"]);
 const passkeyParam = { params: z.object({ passkeyId: credentialIdSchema }) };
 
-router.openapi(
-  route.get("/api/auth/passkeys", {
-    summary: "List my passkeys",
-    middleware: accountReads,
-    responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })) },
-  }),
-  async (c) =>
-    c.json({ passkeys: (await listPasskeys(dbOf(c.env), c.get("auth").userId)).map((p) => contractView(passkeySchema, p)) }, 200),
-);
+route.get("/api/auth/passkeys", accountReads, {
+  summary: "List my passkeys",
+  responses: { 200: jsonResponse(z.object({ passkeys: z.array(passkeySchema) })) },
+  handler: async (c, { auth }) =>
+    c.json({ passkeys: (await listPasskeys(dbOf(c.env), auth.userId)).map((p) => contractView(passkeySchema, p)) }, 200),
+});
 
-router.openapi(
-  route.post("/api/auth/passkeys/add/start", {
-    summary: "Start adding another passkey to my account",
-    middleware: accountWrites,
-    responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.post("/api/auth/passkeys/add/start", accountWrites, {
+  summary: "Start adding another passkey to my account",
+  responses: { 200: jsonResponse(ceremonyStartResponseSchema) },
+  handler: async (c, { auth }) => {
     const db = dbOf(c.env);
     const user = await findUser(db, auth.userId);
     if (!user) throw new ApiError("unauthorized", "sign in first");
@@ -57,18 +50,13 @@ router.openapi(
     );
     return c.json(await ceremonyStart(c.env, options, { kind: "add_passkey", userId: user.id }), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/passkeys/add/finish", {
-    summary: "Finish adding a passkey",
-    middleware: accountWrites,
-    request: jsonBody(addPasskeyFinishBodySchema),
-    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/auth/passkeys/add/finish", accountWrites, {
+  summary: "Finish adding a passkey",
+  request: jsonBody(addPasskeyFinishBodySchema),
+  responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
+  handler: async (c, { auth, body }) => {
     const challenge = await consumeChallenge(c.env, body.challengeId, "add_passkey");
     // A challenge started by one user cannot be finished by another.
     if (challenge.userId !== auth.userId) throw new ApiError("challenge_invalid", "unknown or already used challenge; start again");
@@ -90,36 +78,25 @@ router.openapi(
     const row = await findPasskey(db, passkey.id);
     return c.json({ passkey: contractView(passkeySchema, row!) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.patch("/api/auth/passkeys/{passkeyId}", {
-    summary: "Rename a passkey",
-    middleware: accountWrites,
-    request: { ...passkeyParam, ...jsonBody(renamePasskeyBodySchema) },
-    responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { passkeyId: id } = c.req.valid("param");
-    const { name } = c.req.valid("json");
+route.patch("/api/auth/passkeys/{passkeyId}", accountWrites, {
+  summary: "Rename a passkey",
+  request: { ...passkeyParam, ...jsonBody(renamePasskeyBodySchema) },
+  responses: { 200: jsonResponse(z.object({ passkey: passkeySchema })) },
+  handler: async (c, { auth, params: { passkeyId: id }, body: { name } }) => {
     const row = await renamePasskey(dbOf(c.env), auth.userId, id, name);
     if (!row) throw new ApiError("not_found", "passkey not found");
     await audit(c, { action: "auth.passkey_rename", targetType: "passkey", targetId: id.slice(0, 64), details: { name } });
     return c.json({ passkey: contractView(passkeySchema, row) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/auth/passkeys/{passkeyId}", {
-    summary: "Delete a passkey (never the last one)",
-    middleware: accountWrites,
-    request: passkeyParam,
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { passkeyId: id } = c.req.valid("param");
+route.delete("/api/auth/passkeys/{passkeyId}", accountWrites, {
+  summary: "Delete a passkey (never the last one)",
+  request: passkeyParam,
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { auth, params: { passkeyId: id } }) => {
     // The guard is in the statement so two concurrent deletes cannot remove the last two.
     const outcome = await deletePasskeyKeepingOne(dbOf(c.env), auth.userId, id);
     if (outcome === "missing") throw new ApiError("not_found", "passkey not found");
@@ -127,30 +104,23 @@ router.openapi(
     await audit(c, { action: "auth.passkey_delete", targetType: "passkey", targetId: id.slice(0, 64) });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/auth/recovery-codes", {
-    summary: "How many unused recovery codes I have",
-    middleware: accountReads,
-    responses: { 200: jsonResponse(recoveryCodesStatusSchema) },
-  }),
-  async (c) => c.json({ remaining: await remainingRecoveryCodes(c.env, c.get("auth").userId) }, 200),
-);
+route.get("/api/auth/recovery-codes", accountReads, {
+  summary: "How many unused recovery codes I have",
+  responses: { 200: jsonResponse(recoveryCodesStatusSchema) },
+  handler: async (c, { auth }) => c.json({ remaining: await remainingRecoveryCodes(c.env, auth.userId) }, 200),
+});
 
-router.openapi(
-  route.post("/api/auth/recovery-codes", {
-    summary: "Replace my recovery codes with 10 new ones (shown once)",
-    middleware: accountWrites,
-    responses: { 200: jsonResponse(recoveryCodesResponseSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.post("/api/auth/recovery-codes", accountWrites, {
+  summary: "Replace my recovery codes with 10 new ones (shown once)",
+  responses: { 200: jsonResponse(recoveryCodesResponseSchema) },
+  handler: async (c, { auth }) => {
     const { codes, statements } = await newRecoveryCodes(c.env, auth.userId);
     await dbOf(c.env).batch(statements);
     await audit(c, { action: "auth.recovery_codes_regenerate", targetType: "user", targetId: auth.userId });
     return c.json({ recoveryCodes: codes }, 200);
   },
-);
+});
 
 export default router;

@@ -12,7 +12,7 @@ import {
   tokenPairSchema,
   userSchema,
 } from "@burstflare/sdk/schemas/auth";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../env";
@@ -40,32 +40,22 @@ import { accountReads, accountWrites } from "./account-policy";
 
 const { router, route } = apiRouter(["auth"]);
 
-router.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/auth/config",
-    tags: ["auth"],
-    summary: "Public sign-in configuration for the SPA",
-    middleware: [rateLimit("auth.read")] as const,
-    responses: { 200: jsonResponse(authConfigSchema) },
-  }),
-  (c) => {
+route.get("/api/auth/config", [rateLimit("auth.read")] as const, {
+  summary: "Public sign-in configuration for the SPA",
+  responses: { 200: jsonResponse(authConfigSchema) },
+  handler: (c) => {
     const cfg = authConfig(c.env);
     return c.json(
       { signupPolicy: cfg.signupPolicy, turnstileSiteKey: cfg.turnstileSecret ? cfg.turnstileSiteKey : null, rpId: cfg.rpID },
       200,
     );
   },
-);
+});
 
-router.openapi(
-  route.get("/api/auth/me", {
-    summary: "The signed-in user, current workspace and role",
-    middleware: [rateLimit("auth.read"), requireAuth] as const,
-    responses: { 200: jsonResponse(meResponseSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.get("/api/auth/me", [rateLimit("auth.read"), requireAuth] as const, {
+  summary: "The signed-in user, current workspace and role",
+  responses: { 200: jsonResponse(meResponseSchema) },
+  handler: async (c, { auth }) => {
     const db = dbOf(c.env);
     const user = await findUser(db, auth.userId);
     const workspace = await findWorkspaceSummary(db, auth.workspaceId, auth.userId);
@@ -89,16 +79,12 @@ router.openapi(
       200,
     );
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/logout", {
-    summary: "End this sign-in (cookie or CLI token)",
-    middleware: [requireAuth, rateLimit("auth.account", { byUser: true })] as const,
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.post("/api/auth/logout", [requireAuth, rateLimit("auth.account", { byUser: true })] as const, {
+  summary: "End this sign-in (cookie or CLI token)",
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { auth }) => {
     if (auth.signInId) {
       await revokeSignIns(dbOf(c.env), { id: auth.signInId }, now());
       await audit(c, { action: "auth.logout", targetType: "sign_in", targetId: auth.signInId });
@@ -107,16 +93,12 @@ router.openapi(
     clearBrowserCookies(c);
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/logout-all", {
-    summary: "End every browser and CLI sign-in of this user",
-    middleware: accountWrites,
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.post("/api/auth/logout-all", accountWrites, {
+  summary: "End every browser and CLI sign-in of this user",
+  responses: { 200: jsonResponse(z.object({ ok: z.literal(true), revoked: z.number().int() })) },
+  handler: async (c, { auth }) => {
     const revoked = await revokeSignIns(dbOf(c.env), { userId: auth.userId }, now());
     await audit(c, { action: "auth.logout_all", targetType: "user", targetId: auth.userId, details: { revoked } });
     // API tokens outlive a logout-all; what a sign-in opened, or a preview grant it minted, does not.
@@ -124,7 +106,7 @@ router.openapi(
     clearBrowserCookies(c);
     return c.json({ ok: true as const, revoked }, 200);
   },
-);
+});
 
 /** The active sign-ins; a CLI sign-in whose access token lapsed is still alive while its refresh family is. */
 function activeSignIns(c: Context<AppEnv>): Promise<SignIn[]> {
@@ -144,47 +126,34 @@ async function revokeOne(c: Context<AppEnv>, signInId: string): Promise<void> {
 /** The pre-rename paths answer as before until 0.3.0 (docs/architecture.md, "Deprecated paths"). */
 const DEPRECATED = "Deprecated alias, removed in 0.3.0.";
 
-router.openapi(
-  route.get("/api/auth/sign-ins", {
-    summary: "Active browser and CLI sign-ins",
-    middleware: accountReads,
-    responses: { 200: jsonResponse(signInListSchema) },
-  }),
-  async (c) => c.json({ signIns: await activeSignIns(c) }, 200),
-);
+route.get("/api/auth/sign-ins", accountReads, {
+  summary: "Active browser and CLI sign-ins",
+  responses: { 200: jsonResponse(signInListSchema) },
+  handler: async (c) => c.json({ signIns: await activeSignIns(c) }, 200),
+});
 
-router.openapi(
-  route.get("/api/auth/sessions", {
-    summary: "Deprecated: GET /api/auth/sign-ins, answering under the old key `sessions`",
-    deprecated: true,
-    description: DEPRECATED,
-    middleware: accountReads,
-    responses: { 200: jsonResponse(legacySignInListSchema) },
-  }),
-  async (c) => c.json({ sessions: await activeSignIns(c) }, 200),
-);
+route.get("/api/auth/sessions", accountReads, {
+  summary: "Deprecated: GET /api/auth/sign-ins, answering under the old key `sessions`",
+  deprecated: true,
+  description: DEPRECATED,
+  responses: { 200: jsonResponse(legacySignInListSchema) },
+  handler: async (c) => c.json({ sessions: await activeSignIns(c) }, 200),
+});
 
-router.openapi(
-  route.delete("/api/auth/sign-ins/{signInId}", {
-    summary: "Revoke one sign-in; it fails on its very next request",
-    middleware: accountWrites,
-    responses: { 200: jsonResponse(okSchema) },
-  }),
-  async (c) => {
-    await revokeOne(c, c.req.valid("param").signInId);
+route.delete("/api/auth/sign-ins/{signInId}", accountWrites, {
+  summary: "Revoke one sign-in; it fails on its very next request",
+  responses: { 200: jsonResponse(okSchema) },
+  handler: async (c, { params }) => {
+    await revokeOne(c, params.signInId);
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/recover", {
-    summary: "Sign in with a one-time recovery code",
-    middleware: [sameOriginOnly, rateLimit("auth.recover")] as const,
-    request: jsonBody(recoverBodySchema),
-    responses: { 200: jsonResponse(recoverResponseSchema) },
-  }),
-  async (c) => {
-    const body = c.req.valid("json");
+route.post("/api/auth/recover", [sameOriginOnly, rateLimit("auth.recover")] as const, {
+  summary: "Sign in with a one-time recovery code",
+  request: jsonBody(recoverBodySchema),
+  responses: { 200: jsonResponse(recoverResponseSchema) },
+  handler: async (c, { body }) => {
     await hit(c.env, "auth.recover_email", body.email);
     await verifyTurnstile(c, body.turnstileToken, "recover");
     const user = await findUserByEmail(dbOf(c.env), body.email);
@@ -213,19 +182,15 @@ router.openapi(
     });
     return c.json({ user: contractView(userSchema, user), remainingRecoveryCodes: remaining }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/auth/refresh", {
-    summary: "Rotate a CLI refresh token for a new access token",
-    middleware: [rateLimit("auth.refresh")] as const,
-    request: jsonBody(refreshBodySchema),
-    responses: { 200: jsonResponse(tokenPairSchema) },
-  }),
-  async (c) => {
-    const { refreshToken } = c.req.valid("json");
+route.post("/api/auth/refresh", [rateLimit("auth.refresh")] as const, {
+  summary: "Rotate a CLI refresh token for a new access token",
+  request: jsonBody(refreshBodySchema),
+  responses: { 200: jsonResponse(tokenPairSchema) },
+  handler: async (c, { body: { refreshToken } }) => {
     return c.json(await rotateRefreshToken(c.env, refreshToken, c.req.header("cf-connecting-ip") ?? null), 200);
   },
-);
+});
 
 export default router;

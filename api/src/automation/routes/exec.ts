@@ -49,22 +49,18 @@ async function pathProcess(c: Context<AppEnv, string, { out: { param: { sessionI
 
 const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/exec", {
-    summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
-    middleware: access,
-    request: jsonBody(execBodySchema),
-    responses: {
-      200: {
-        content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
-        description: "The result, or with `stream: true` events `stdout`, `stderr`, `truncated` ({stream, limit}) and a last `exit`",
-      },
-      ...conflict,
+route.post("/api/sessions/{sessionId}/exec", access, {
+  summary: "Run a command in the session (argv, or a shell string) and answer its exit and output; `stream: true` answers SSE",
+  request: jsonBody(execBodySchema),
+  responses: {
+    200: {
+      content: { "application/json": { schema: execResultSchema }, "text/event-stream": { schema: z.string() } },
+      description: "The result, or with `stream: true` events `stdout`, `stderr`, `truncated` ({stream, limit}) and a last `exit`",
     },
-  }),
-  async (c) => {
+    ...conflict,
+  },
+  handler: async (c, { body }) => {
     const { id } = await pathSession(c);
-    const body = c.req.valid("json");
     const { stream, ...run } = body;
     await audit(c, { action: "session.exec", targetType: "session", targetId: id, details: { command: display(body), stream } });
     const res = await callAgent(c, id, "/exec/run", { method: "POST", body: JSON.stringify(run) });
@@ -72,7 +68,7 @@ router.openapi(
     if (stream) return sseOf(res.body);
     return c.json(await collectRun(res.body, run.maxOutputBytes), 200);
   },
-);
+});
 
 /**
  * NDJSON RunEvents → SSE. Cancelling it (the caller went away) cancels the agent's stream, and the
@@ -99,16 +95,12 @@ function sseOf(body: ReadableStream<Uint8Array>): Response {
   return new Response(out, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });
 }
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/processes", {
-    summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
-    middleware: access,
-    request: jsonBody(startProcessSchema),
-    responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/processes", access, {
+  summary: "Start a background process; the runtime holds it, it survives the caller's disconnect",
+  request: jsonBody(startProcessSchema),
+  responses: { 201: jsonResponse(processInfoSchema, "Started"), ...conflict },
+  handler: async (c, { body }) => {
     const { id } = await pathSession(c);
-    const body = c.req.valid("json");
     const info = await agentJSON<ProcessInfo>(c, id, "/processes", { method: "POST", body: JSON.stringify(body), headers: owner(c) });
     await audit(c, {
       action: "session.exec",
@@ -118,57 +110,43 @@ router.openapi(
     });
     return c.json(info, 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/processes", {
-    summary: "Background processes of the session's runtime: command, pid, state, start time",
-    middleware: access,
-    responses: { 200: jsonResponse(processListSchema), ...conflict },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/processes", access, {
+  summary: "Background processes of the session's runtime: command, pid, state, start time",
+  responses: { 200: jsonResponse(processListSchema), ...conflict },
+  handler: async (c) => {
     const { id } = await pathSession(c);
     return c.json(await agentJSON<{ processes: ProcessInfo[] }>(c, id, "/processes", { headers: owner(c) }), 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/processes/{processId}", {
-    summary: "One background process",
-    middleware: access,
-    request: { params: processParams },
-    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/processes/{processId}", access, {
+  summary: "One background process",
+  request: { params: processParams },
+  responses: { 200: jsonResponse(processInfoSchema), ...conflict },
+  handler: async (c) => {
     const { ask } = await pathProcess(c);
     return c.json(await ask<ProcessInfo>("get"), 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/processes/{processId}/output", {
-    summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
-    middleware: access,
-    request: { params: processParams, query: processOutputQuery },
-    responses: { 200: jsonResponse(processOutputSchema), ...conflict },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/processes/{processId}/output", access, {
+  summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
+  request: { params: processParams, query: processOutputQuery },
+  responses: { 200: jsonResponse(processOutputSchema), ...conflict },
+  handler: async (c, { query: { offset } }) => {
     const { ask } = await pathProcess(c);
-    const { offset } = c.req.valid("query");
     return c.json(await ask<z.infer<typeof processOutputSchema>>("output", `&offset=${offset}`), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/processes/{processId}/signal", {
-    summary: "Send a signal to a background process's process group",
-    middleware: access,
-    request: { params: processParams, ...jsonBody(processSignalBody) },
-    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/processes/{processId}/signal", access, {
+  summary: "Send a signal to a background process's process group",
+  request: { params: processParams, ...jsonBody(processSignalBody) },
+  responses: { 200: jsonResponse(processInfoSchema), ...conflict },
+  handler: async (c, { body }) => {
     const { id, pid, ask } = await pathProcess(c);
-    const body = c.req.valid("json");
     const info = await ask<ProcessInfo>("signal", "", { method: "POST", body: JSON.stringify(body) });
     await audit(c, {
       action: "session.process_signal",
@@ -178,20 +156,16 @@ router.openapi(
     });
     return c.json(info, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/processes/{processId}/wait", {
-    summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
-    middleware: access,
-    request: { params: processParams, query: processWaitQuery },
-    responses: { 200: jsonResponse(processInfoSchema), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/processes/{processId}/wait", access, {
+  summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
+  request: { params: processParams, query: processWaitQuery },
+  responses: { 200: jsonResponse(processInfoSchema), ...conflict },
+  handler: async (c, { query: { timeoutMs } }) => {
     const { ask } = await pathProcess(c);
-    const { timeoutMs } = c.req.valid("query");
     return c.json(await ask<ProcessInfo>("wait", `&timeoutMs=${timeoutMs}`, { method: "POST" }), 200);
   },
-);
+});
 
 export default router;

@@ -21,16 +21,12 @@ const AUDIT_PATHS_MAX = 20;
 
 const agentQuery = (path: string, extra: Record<string, string> = {}) => `?${new URLSearchParams({ path, ...extra })}`;
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/files/batch", {
-    summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
-    middleware: access,
-    request: jsonBody(filesBatchBody),
-    responses: { 200: jsonResponse(filesBatchResult), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/files/batch", access, {
+  summary: "Read, write, list, stat, mkdir, delete and move files in one call; one result per op, in order",
+  request: jsonBody(filesBatchBody),
+  responses: { 200: jsonResponse(filesBatchResult), ...conflict },
+  handler: async (c, { body }) => {
     const { id } = await pathSession(c);
-    const body = c.req.valid("json");
     const writes = body.ops.filter((op) => WRITE_OPS.has(op.op));
     const result = await agentJSON<z.infer<typeof filesBatchResult>>(c, id, "/files/batch", { method: "POST", body: JSON.stringify(body) });
     if (writes.length) {
@@ -39,34 +35,27 @@ router.openapi(
     }
     return c.json(result, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/files/archive", {
-    summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
-    middleware: access,
-    request: { query: archiveQuery },
-    responses: { 200: streamResponse("application/gzip", "tar.gz of the directory's contents"), ...conflict },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/files/archive", access, {
+  summary: "Download a directory of the workspace as a tar.gz stream (symlinks kept as links)",
+  request: { query: archiveQuery },
+  responses: { 200: streamResponse("application/gzip", "tar.gz of the directory's contents"), ...conflict },
+  handler: async (c, { query }) => {
     const { id } = await pathSession(c);
-    const res = await callAgent(c, id, `/files/archive${agentQuery(c.req.valid("query").path)}`);
+    const res = await callAgent(c, id, `/files/archive${agentQuery(query.path)}`);
     return new Response(res.body, {
       headers: { "content-type": "application/gzip", "content-disposition": "attachment", "x-content-type-options": "nosniff" },
     });
   },
-);
+});
 
-router.openapi(
-  route.put("/api/sessions/{sessionId}/files/archive", {
-    summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
-    middleware: access,
-    request: { query: archiveQuery },
-    responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
-  }),
-  async (c) => {
+route.put("/api/sessions/{sessionId}/files/archive", access, {
+  summary: "Upload a tar or tar.gz stream and merge it into a directory (unsafe entries refuse the whole archive)",
+  request: { query: archiveQuery },
+  responses: { 200: jsonResponse(archiveUploadResult), ...conflict },
+  handler: async (c, { query: { path } }) => {
     const { id } = await pathSession(c);
-    const { path } = c.req.valid("query");
     if (!c.req.raw.body) throw new ApiError("validation_failed", "the body must be a tar or tar.gz archive");
     const res = await callAgent(c, id, `/files/archive${agentQuery(path)}`, { method: "PUT", body: c.req.raw.body });
     // Only the result's own fields reach the audit log, whatever else the agent's answer holds.
@@ -75,21 +64,17 @@ router.openapi(
     await audit(c, { action: "session.files_upload", targetType: "session", targetId: id, details: { ...result.data } });
     return c.json(result.data, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/files/watch", {
-    summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
-    middleware: access,
-    request: { query: watchQuery },
-    responses: { 200: streamResponse("text/event-stream", "Events; each `data` is a WatchEvent"), ...conflict },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/files/watch", access, {
+  summary: "Watch a directory: Server-Sent Events `ready`, then `create`/`modify`/`delete` in order, `end` on timeout",
+  request: { query: watchQuery },
+  responses: { 200: streamResponse("text/event-stream", "Events; each `data` is a WatchEvent"), ...conflict },
+  handler: async (c, { query: { path, timeoutMs } }) => {
     const { id } = await pathSession(c);
-    const { path, timeoutMs } = c.req.valid("query");
     const res = await callAgent(c, id, `/files/watch${agentQuery(path, { timeoutMs: String(timeoutMs) })}`);
     return new Response(res.body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store" } });
   },
-);
+});
 
 export default router;

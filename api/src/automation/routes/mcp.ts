@@ -15,14 +15,10 @@ import { requireAuth } from "../../middleware/auth";
 const { router, route } = apiRouter(["automation"]);
 let self: Hono<AppEnv> | null = null;
 
-router.openapi(
-  route.post("/api/mcp", {
-    summary: "Model Context Protocol (Streamable HTTP, stateless JSON-RPC): sessions, exec, files, snapshots and forks as tools",
-    middleware: [requireAuth] as const,
-    responses: { 200: { description: "A JSON-RPC answer (application/json)" } },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.post("/api/mcp", [requireAuth] as const, {
+  summary: "Model Context Protocol (Streamable HTTP, stateless JSON-RPC): sessions, exec, files, snapshots and forks as tools",
+  responses: { 200: { description: "A JSON-RPC answer (application/json)" } },
+  handler: async (c, { auth }) => {
     if (auth.via === "cookie") throw new ApiError("forbidden", "the MCP endpoint takes a bearer token (an API token or a scoped token)");
     const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }, { BurstFlare }, { buildApp }] = await Promise.all([
       import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
@@ -44,6 +40,6 @@ router.openapi(
     await server.connect(transport);
     return transport.handleRequest(c.req.raw);
   },
-);
+});
 
 export default router;

@@ -15,16 +15,11 @@ import { requireSession } from "../../sessions/records";
  * person's sign-in mints them, never another API token.
  */
 const { router, route } = apiRouter(["automation"]);
-router.openapi(
-  route.post("/api/scoped-tokens", {
-    summary: "Create an API token limited to exec and/or files of one session (or the workspace), with an expiry (shown once)",
-    middleware: [requireAuth, requireUserSession, requirePermission("runtime.access")],
-    request: jsonBody(scopedTokenBody),
-    responses: { 201: jsonResponse(scopedTokenResponse, "Created") },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/scoped-tokens", [requireAuth, requireUserSession, requirePermission("runtime.access")], {
+  summary: "Create an API token limited to exec and/or files of one session (or the workspace), with an expiry (shown once)",
+  request: jsonBody(scopedTokenBody),
+  responses: { 201: jsonResponse(scopedTokenResponse, "Created") },
+  handler: async (c, { auth, body }) => {
     if (body.sessionId) await requireSession(c.env, auth.workspaceId, body.sessionId);
     const t = now();
     const scopes = [...new Set(body.scopes)];
@@ -44,6 +39,6 @@ router.openapi(
     });
     return c.json({ id, token, workspaceId: auth.workspaceId, sessionId: body.sessionId ?? null, scopes, expiresAt }, 201);
   },
-);
+});
 
 export default router;

@@ -8,7 +8,7 @@ import { apiRouter, operatorOnly, permitted, routes } from "../../lib/route";
 import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
 
 const { router, route } = apiRouter(["exports"]);
-const admin = routes(["admin", "exports"]);
+const admin = routes(router, ["admin", "exports"]);
 const owners = permitted("export.create");
 const operators = operatorOnly();
 const download = { 200: { description: "the export document, a JSON attachment (application/json)" } };
@@ -27,51 +27,37 @@ async function streamExport(env: AppBindings, workspaceId: string, exportId: str
   });
 }
 
-router.openapi(
-  route.post("/api/workspaces/current/exports", {
-    summary: "Export the current workspace's records as a JSON document",
-    middleware: owners,
-    responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.post("/api/workspaces/current/exports", owners, {
+  summary: "Export the current workspace's records as a JSON document",
+  responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
+  handler: async (c, { auth }) => {
     const meta = await exportWorkspace(c.env, auth.workspaceId, auth.userId);
     await audit(c, { action: "workspace.export", targetType: "export", targetId: meta.id, details: { bytes: meta.bytes } });
     return c.json(toWorkspaceExport(meta, currentURL(meta.id)), 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/workspaces/current/exports", {
-    summary: "The current workspace's exports, newest first",
-    middleware: owners,
-    responses: { 200: jsonResponse(workspaceExportListSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.get("/api/workspaces/current/exports", owners, {
+  summary: "The current workspace's exports, newest first",
+  responses: { 200: jsonResponse(workspaceExportListSchema) },
+  handler: async (c, { auth }) => {
     const metas = await listExports(c.env, auth.workspaceId);
     return c.json({ exports: metas.map((m) => toWorkspaceExport(m, currentURL(m.id))) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/workspaces/current/exports/{exportId}", {
-    summary: "Download an export document",
-    middleware: owners,
-    responses: { ...download },
-  }),
-  async (c) => streamExport(c.env, c.get("auth").workspaceId, c.req.valid("param").exportId),
-);
+route.get("/api/workspaces/current/exports/{exportId}", owners, {
+  summary: "Download an export document",
+  responses: { ...download },
+  handler: async (c, { auth, params }) => streamExport(c.env, auth.workspaceId, params.exportId),
+});
 
-router.openapi(
-  admin.post("/api/admin/workspaces/{workspaceId}/exports", {
-    summary: "Operator: export any workspace (do this before a destructive repair)",
-    middleware: operators,
-    responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
-  }),
-  async (c) => {
-    const workspaceId = c.req.valid("param").workspaceId;
-    const meta = await exportWorkspace(c.env, workspaceId, c.get("auth").userId);
+admin.post("/api/admin/workspaces/{workspaceId}/exports", operators, {
+  summary: "Operator: export any workspace (do this before a destructive repair)",
+  responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
+  handler: async (c, { auth, params }) => {
+    const workspaceId = params.workspaceId;
+    const meta = await exportWorkspace(c.env, workspaceId, auth.userId);
     await audit(c, {
       action: "admin.workspace.export",
       workspaceId,
@@ -81,18 +67,14 @@ router.openapi(
     });
     return c.json(toWorkspaceExport(meta, adminURL(workspaceId, meta.id)), 201);
   },
-);
+});
 
-router.openapi(
-  admin.get("/api/admin/workspaces/{workspaceId}/exports/{exportId}", {
-    summary: "Operator: download an export of any workspace",
-    middleware: operators,
-    responses: { ...download },
-  }),
-  async (c) => {
-    const { workspaceId, exportId } = c.req.valid("param");
+admin.get("/api/admin/workspaces/{workspaceId}/exports/{exportId}", operators, {
+  summary: "Operator: download an export of any workspace",
+  responses: { ...download },
+  handler: async (c, { params: { workspaceId, exportId } }) => {
     return streamExport(c.env, workspaceId, exportId);
   },
-);
+});
 
 export default router;

@@ -19,125 +19,93 @@ import { deleteUserDotfiles, findSessionDotfilesRun, upsertUserDotfiles } from "
 /** The user's git token (stored sealed, never answered) and cloning a session's repository again. */
 const { router, route } = apiRouter(["git"]);
 
-router.openapi(
-  route.get("/api/me/git-credential", {
-    summary: "Which git host your stored token is offered to (never the token)",
-    middleware: [requireAuth] as const,
-    responses: { 200: jsonResponse(gitCredentialResponse) },
-  }),
-  async (c) => c.json({ credential: await getGitCredential(c.env, c.get("auth").userId) }, 200),
-);
+route.get("/api/me/git-credential", [requireAuth] as const, {
+  summary: "Which git host your stored token is offered to (never the token)",
+  responses: { 200: jsonResponse(gitCredentialResponse) },
+  handler: async (c, { auth }) => c.json({ credential: await getGitCredential(c.env, auth.userId) }, 200),
+});
 
-router.openapi(
-  route.post("/api/me/git-credential", {
-    summary: "Store your git token for one host, sealed; your sessions offer it to git through a credential helper",
-    middleware: [requireAuth, requireUserSession] as const,
-    request: jsonBody(setGitCredentialBody),
-    responses: { 200: jsonResponse(gitCredentialResponse) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/me/git-credential", [requireAuth, requireUserSession] as const, {
+  summary: "Store your git token for one host, sealed; your sessions offer it to git through a credential helper",
+  request: jsonBody(setGitCredentialBody),
+  responses: { 200: jsonResponse(gitCredentialResponse) },
+  handler: async (c, { auth, body }) => {
     const credential = await setGitCredential(c.env, auth.userId, { host: body.host, username: body.username, token: body.token });
     await audit(c, { action: "git_credential.set", targetType: "user", targetId: auth.userId, details: { host: body.host } });
     return c.json({ credential }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/me/git-credential", {
-    summary: "Forget your git token (sessions started from now on no longer offer it)",
-    middleware: [requireAuth, requireUserSession] as const,
-    responses: { 200: jsonResponse(gitCredentialResponse) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
+route.delete("/api/me/git-credential", [requireAuth, requireUserSession] as const, {
+  summary: "Forget your git token (sessions started from now on no longer offer it)",
+  responses: { 200: jsonResponse(gitCredentialResponse) },
+  handler: async (c, { auth }) => {
     if (await deleteGitCredential(c.env, auth.userId)) {
       await audit(c, { action: "git_credential.delete", targetType: "user", targetId: auth.userId });
     }
     return c.json({ credential: null }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/git/clone", {
-    summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
-    middleware: permitted("runtime.access"),
-    request: { ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
-    responses: { 200: jsonResponse(gitCloneResult), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/git/clone", permitted("runtime.access"), {
+  summary: "Clone the session's repository now (after a failed first clone, or another one), in the running session",
+  request: { ...jsonBody(z.object({ git: gitSourceSchema.optional() })) },
+  responses: { 200: jsonResponse(gitCloneResult), ...conflict },
+  handler: async (c, { body }) => {
     const { row } = await pathSession(c);
-    const source = c.req.valid("json").git ?? row.config.manifest.git;
+    const source = body.git ?? row.config.manifest.git;
     if (!source) throw new ApiError("validation_failed", "this session has no repository; pass git: {url, ref}");
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
     const result = await runClone(runningAgent(c.env, row.id), source, () => {});
     return c.json(result, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/me/dotfiles", {
-    summary: "Your dotfiles repository, cloned on the first start of each of your sessions",
-    middleware: [requireAuth] as const,
-    responses: { 200: jsonResponse(dotfilesResponse) },
-  }),
-  async (c) => {
-    const d = await getUserDotfiles(c.env, c.get("auth").userId);
+route.get("/api/me/dotfiles", [requireAuth] as const, {
+  summary: "Your dotfiles repository, cloned on the first start of each of your sessions",
+  responses: { 200: jsonResponse(dotfilesResponse) },
+  handler: async (c, { auth }) => {
+    const d = await getUserDotfiles(c.env, auth.userId);
     return c.json({ dotfiles: d ? { url: d.url, ref: d.ref ?? null, updatedAt: d.updatedAt } : null }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/me/dotfiles", {
-    summary: "Set your dotfiles repository (sessions started from now on apply it at their first start)",
-    middleware: [requireAuth, requireUserSession] as const,
-    request: jsonBody(setDotfilesBody),
-    responses: { 200: jsonResponse(dotfilesResponse) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/me/dotfiles", [requireAuth, requireUserSession] as const, {
+  summary: "Set your dotfiles repository (sessions started from now on apply it at their first start)",
+  request: jsonBody(setDotfilesBody),
+  responses: { 200: jsonResponse(dotfilesResponse) },
+  handler: async (c, { auth, body }) => {
     const t = now();
     await upsertUserDotfiles(dbOf(c.env), auth.userId, body.url, body.ref ?? null, t);
     await audit(c, { action: "dotfiles.set", targetType: "user", targetId: auth.userId, details: { url: body.url } });
     return c.json({ dotfiles: { url: body.url, ref: body.ref ?? null, updatedAt: iso(t) ?? "" } }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/me/dotfiles", {
-    summary: "Stop applying dotfiles to new sessions",
-    middleware: [requireAuth, requireUserSession] as const,
-    responses: { 200: jsonResponse(dotfilesResponse) },
-  }),
-  async (c) => {
-    await deleteUserDotfiles(dbOf(c.env), c.get("auth").userId);
+route.delete("/api/me/dotfiles", [requireAuth, requireUserSession] as const, {
+  summary: "Stop applying dotfiles to new sessions",
+  responses: { 200: jsonResponse(dotfilesResponse) },
+  handler: async (c, { auth }) => {
+    await deleteUserDotfiles(dbOf(c.env), auth.userId);
     return c.json({ dotfiles: null }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/dotfiles", {
-    summary: "The last dotfiles run of a session: status and the tail of its output",
-    // Install output is the owner's environment at work: those who may use the runtime, not viewers.
-    middleware: permitted("runtime.access"),
-    responses: { 200: jsonResponse(sessionDotfilesResponse) },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/dotfiles", permitted("runtime.access"), {
+  summary: "The last dotfiles run of a session: status and the tail of its output",
+  // Install output is the owner's environment at work: those who may use the runtime, not viewers.
+  responses: { 200: jsonResponse(sessionDotfilesResponse) },
+  handler: async (c) => {
     const { row } = await pathSession(c);
     const run = await findSessionDotfilesRun(dbOf(c.env), row.id);
     return c.json({ run: run ? { url: run.url, status: run.status, output: run.output, at: iso(run.at) ?? "" } : null }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/dotfiles/apply", {
-    summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
-    middleware: permitted("runtime.access"),
-    responses: { 200: jsonResponse(dotfilesApplyResponse), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/dotfiles/apply", permitted("runtime.access"), {
+  summary: "Apply the owner's dotfiles to the running session now (after a failed first run, or new dotfiles)",
+  responses: { 200: jsonResponse(dotfilesApplyResponse), ...conflict },
+  handler: async (c) => {
     const { row } = await pathSession(c);
     // The session owner's dotfiles, whoever asks (a member with runtime access could run them anyway).
     const source = (await userInWorkspace(c.env, row.ownerId, row.workspaceId)) ? await getUserDotfiles(c.env, row.ownerId) : null;
@@ -145,6 +113,6 @@ router.openapi(
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; start it first`);
     return c.json(await applyDotfiles(c.env, row, runningAgent(c.env, row.id), source), 200);
   },
-);
+});
 
 export default router;

@@ -9,13 +9,10 @@ import { recentStarts, startLatencyStats } from "../start-latency";
 const { router, route } = apiRouter(["sessions"]);
 const DAY_MS = 24 * 3600 * 1000;
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/latency", {
-    summary: "Start and wake latency p50/p95 over the last day, for the workspace and this session, and its latest boots",
-    middleware: permitted("sessions.read"),
-    responses: { 200: jsonResponse(sessionLatencyResponse) },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/latency", permitted("sessions.read"), {
+  summary: "Start and wake latency p50/p95 over the last day, for the workspace and this session, and its latest boots",
+  responses: { 200: jsonResponse(sessionLatencyResponse) },
+  handler: async (c) => {
     const { auth, id } = await pathSession(c);
     const since = now() - DAY_MS;
     const [workspace, session, recent] = await Promise.all([
@@ -25,6 +22,6 @@ router.openapi(
     ]);
     return c.json({ workspace, session, recent }, 200);
   },
-);
+});
 
 export default router;

@@ -24,36 +24,29 @@ import { joinPorts, listeningPortsOf } from "../session-ports";
 const { router, route } = apiRouter(["sessions"]);
 const portParams = z.object({ sessionId: idSchema, port: z.coerce.number().int().min(1).max(65535) });
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/ports", {
-    summary: "TCP ports listening in a running session, with the template's labels",
-    middleware: permitted("runtime.access"),
-    responses: { 200: jsonResponse(sessionPortsResponse), ...conflict },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/ports", permitted("runtime.access"), {
+  summary: "TCP ports listening in a running session, with the template's labels",
+  responses: { 200: jsonResponse(sessionPortsResponse), ...conflict },
+  handler: async (c) => {
     const { row } = await pathSession(c);
     if (row.state !== "running") throw new ApiError("invalid_state", `session is ${row.state}; ports are listed for a running session`);
     const listening = await listeningPortsOf(c.env, row.id);
     return c.json({ ports: joinPorts(listening, row.config.manifest) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/ports/{port}/visit", {
-    summary: "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
-    middleware: permitted("runtime.access"),
-    request: { params: portParams, ...jsonBody(previewVisitBody) },
-    responses: { 200: jsonResponse(previewVisitResponse) },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/ports/{port}/visit", permitted("runtime.access"), {
+  summary: "A URL that opens one port of the session privately, on the port's own origin (12 hours)",
+  request: { params: portParams, ...jsonBody(previewVisitBody) },
+  responses: { 200: jsonResponse(previewVisitResponse) },
+  handler: async (c, { body, params: { port } }) => {
     const { auth, id } = await pathSession(c);
-    const { port } = c.req.valid("param");
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const holder = visitHolder(auth.userId, credentialOf(auth));
-    const url = await previewEnterURL(c.env, id, holder, c.req.valid("json").path, expiresAt, port);
+    const url = await previewEnterURL(c.env, id, holder, body.path, expiresAt, port);
     return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);
   },
-);
+});
 
 /** "Open in a new tab" (`flare ports open`): the app's viewer page framing the port's own origin. */
 router.get("/runtime/sessions/:sessionId/ports/:port", async (c) => {

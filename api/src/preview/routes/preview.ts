@@ -10,20 +10,16 @@ import { VISIT_GRANT_TTL_MS, visitHolder } from "../visit-grants";
 /** The workbench's preview frame: a grant URL on the session's own preview host. */
 const { router, route } = apiRouter(["sessions"]);
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/preview-visit", {
-    summary: "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
-    middleware: permitted("runtime.access"),
-    request: jsonBody(previewVisitBody),
-    responses: { 200: jsonResponse(previewVisitResponse) },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/preview-visit", permitted("runtime.access"), {
+  summary: "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
+  request: jsonBody(previewVisitBody),
+  responses: { 200: jsonResponse(previewVisitResponse) },
+  handler: async (c, { body: { path } }) => {
     const { auth, id } = await pathSession(c);
-    const { path } = c.req.valid("json");
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const url = await previewEnterURL(c.env, id, visitHolder(auth.userId, credentialOf(auth)), path, expiresAt);
     return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);
   },
-);
+});
 
 export default router;

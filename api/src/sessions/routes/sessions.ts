@@ -45,16 +45,11 @@ async function currentSession(c: Context<AppEnv>, id: string) {
 }
 
 /** The caller and the path's `{sessionId}` session of their workspace; one they may not see answers 404. */
-router.openapi(
-  route.post("/api/sessions", {
-    summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
-    middleware: permitted("sessions.write"),
-    request: jsonBody(createSessionBody),
-    responses: { 201: jsonResponse(sessionResponse, "Created"), 409: jsonResponse(errorBodySchema, "Name taken") },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/sessions", permitted("sessions.write"), {
+  summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
+  request: jsonBody(createSessionBody),
+  responses: { 201: jsonResponse(sessionResponse, "Created"), 409: jsonResponse(errorBodySchema, "Name taken") },
+  handler: async (c, { auth, body }) => {
     const template = await resolveTemplateForSession(c.env, auth.workspaceId, body.templateId);
     const start = body.start ?? true;
     await assertQuota(c.env, auth.workspaceId, "totalSessions");
@@ -96,49 +91,38 @@ router.openapi(
     }
     return c.json({ session: await currentSession(c, id) }, 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions", {
-    summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
-    middleware: permitted("sessions.read"),
-    request: { query: sessionListQuery },
-    responses: { 200: jsonResponse(sessionListResponse) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { limit, cursor, state, templateId, owner, name, q } = c.req.valid("query");
+route.get("/api/sessions", permitted("sessions.read"), {
+  summary: "Sessions of the current workspace, newest first, one page at a time (follow nextCursor), filtered on the server",
+  request: { query: sessionListQuery },
+  responses: { 200: jsonResponse(sessionListResponse) },
+  handler: async (c, { auth, query: { limit, cursor, state, templateId, owner, name, q } }) => {
     const filters = { states: state, templateId, ownerId: owner === "me" ? auth.userId : owner, name, q };
     const page = await listSessionPage(c.env, auth.workspaceId, { limit: limit ?? SESSION_PAGE_DEFAULT, cursor, filters });
     return c.json({ sessions: page.sessions.map((s) => contractView(sessionSchema, s)), nextCursor: page.nextCursor }, 200);
   },
-);
+});
 
 // Registered before /api/sessions/{sessionId} so "events" is never taken for a session id.
-router.openapi(
-  route.get("/api/sessions/events", {
-    summary: "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
-    middleware: permitted("sessions.read"),
-    responses: {
-      200: { description: "text/event-stream of WorkspaceSessionEvent (`event: session`; `event: reset` = refetch)" },
-    },
-  }),
-  async (c) => {
+route.get("/api/sessions/events", permitted("sessions.read"), {
+  summary: "Server-Sent Events of every session change in the workspace (one stream per open list, no polling)",
+  responses: {
+    200: { description: "text/event-stream of WorkspaceSessionEvent (`event: session`; `event: reset` = refetch)" },
+  },
+  handler: async (c, { auth }) => {
     const headers = new Headers();
     const last = c.req.header("last-event-id");
     if (last) headers.set("last-event-id", last);
     const request = new Request("https://workspace-events.internal/events", { headers, signal: c.req.raw.signal });
-    return workspaceEventsStub(c.env, c.get("auth").workspaceId).fetch(request);
+    return workspaceEventsStub(c.env, auth.workspaceId).fetch(request);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}", {
-    summary: "One session, with what keeps it awake and when it sleeps",
-    middleware: permitted("sessions.read"),
-    responses: { 200: jsonResponse(sessionDetailResponse) },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}", permitted("sessions.read"), {
+  summary: "One session, with what keeps it awake and when it sleeps",
+  responses: { 200: jsonResponse(sessionDetailResponse) },
+  handler: async (c) => {
     const { id, row } = await pathSession(c);
     const { record, activity } = unwrap(await sessionStub(c.env, id).describe(id));
     // describe() changes the state only when it finds the runtime lost; then the row is read again.
@@ -146,33 +130,26 @@ router.openapi(
     const session: SessionDetail = { ...fresh, activity };
     return c.json({ session }, 200);
   },
-);
+});
 
-router.openapi(
-  route.patch("/api/sessions/{sessionId}", {
-    summary: "Change the session's settings (start on intent)",
-    middleware: permitted("sessions.write"),
-    request: jsonBody(updateSessionBody),
-    responses: { 200: jsonResponse(sessionResponse) },
-  }),
-  async (c) => {
+route.patch("/api/sessions/{sessionId}", permitted("sessions.write"), {
+  summary: "Change the session's settings (start on intent)",
+  request: jsonBody(updateSessionBody),
+  responses: { 200: jsonResponse(sessionResponse) },
+  handler: async (c, { body: { startOnIntent } }) => {
     const { id } = await pathSession(c);
-    const { startOnIntent } = c.req.valid("json");
     await setStartOnIntent(dbOf(c.env), id, startOnIntent);
     await audit(c, { action: "session.update", targetType: "session", targetId: id, details: { startOnIntent } });
     return c.json({ session: await currentSession(c, id) }, 200);
   },
-);
+});
 
 const lifecycleActions = ["start", "stop", "restart"] as const;
 for (const action of lifecycleActions) {
-  router.openapi(
-    route.post(`/api/sessions/{sessionId}/${action}`, {
-      summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
-      middleware: permitted("sessions.lifecycle"),
-      responses: { 200: jsonResponse(sessionResponse) },
-    }),
-    async (c) => {
+  route.post(`/api/sessions/{sessionId}/${action}`, permitted("sessions.lifecycle"), {
+    summary: `${action[0]?.toUpperCase()}${action.slice(1)} the session; answers when the transition is done`,
+    responses: { 200: jsonResponse(sessionResponse) },
+    handler: async (c) => {
       const { auth, id } = await pathSession(c);
       const stub = sessionStub(c.env, id);
       const actor = { userId: auth.userId };
@@ -182,66 +159,53 @@ for (const action of lifecycleActions) {
       unwrap(result);
       return c.json({ session: await currentSession(c, id) }, 200);
     },
-  );
+  });
 }
 
-router.openapi(
-  route.delete("/api/sessions/{sessionId}", {
-    summary: "Stop (with a final snapshot) and delete the session",
-    middleware: permitted("sessions.write"),
-    responses: { 200: jsonResponse(sessionResponse) },
-  }),
-  async (c) => {
+route.delete("/api/sessions/{sessionId}", permitted("sessions.write"), {
+  summary: "Stop (with a final snapshot) and delete the session",
+  responses: { 200: jsonResponse(sessionResponse) },
+  handler: async (c) => {
     const { auth, id } = await pathSession(c);
     unwrap(await sessionStub(c.env, id).remove(id, { userId: auth.userId }));
     await audit(c, { action: "session.delete", targetType: "session", targetId: id });
     return c.json({ session: await currentSession(c, id) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/keep-awake", {
-    summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
-    middleware: permitted("sessions.lifecycle"),
-    request: jsonBody(keepAwakeBody),
-    responses: { 200: jsonResponse(sessionDetailResponse) },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/keep-awake", permitted("sessions.lifecycle"), {
+  summary: "Hold the session awake for a long job (minutes ≤ 480; 0 releases)",
+  request: jsonBody(keepAwakeBody),
+  responses: { 200: jsonResponse(sessionDetailResponse) },
+  handler: async (c, { body: { minutes } }) => {
     const { auth, id } = await pathSession(c);
-    const { minutes } = c.req.valid("json");
     const stub = sessionStub(c.env, id);
     unwrap(await stub.keepAwake(id, minutes, auth.userId));
     await audit(c, { action: "session.keep_awake", targetType: "session", targetId: id, details: { minutes } });
     const { activity } = unwrap(await stub.describe(id));
     return c.json({ session: { ...(await currentSession(c, id)), activity } }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/events", {
-    summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
-    middleware: permitted("sessions.read"),
-    responses: { 200: { description: "text/event-stream of SessionEvent" } },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/events", permitted("sessions.read"), {
+  summary: "Server-Sent Events of the session's transitions, phases and warnings (recent ones first)",
+  responses: { 200: { description: "text/event-stream of SessionEvent" } },
+  handler: async (c) => {
     const { id } = await pathSession(c);
     const headers = new Headers();
     const last = c.req.header("last-event-id");
     if (last) headers.set("last-event-id", last);
     return sessionStub(c.env, id).fetch(sessionDORequest(id, "/events", { headers, signal: c.req.raw.signal }));
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/ssh-token", {
-    summary: "A single-use, short-lived token for one SSH connection to the session",
-    description:
-      "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
-    middleware: permitted("runtime.access"),
-    request: { body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
-    responses: { 200: jsonResponse(sshTokenSchema) },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/ssh-token", permitted("runtime.access"), {
+  summary: "A single-use, short-lived token for one SSH connection to the session",
+  description:
+    "With `publicKey`, the connection accepts that key only (no account key needed): API tokens, which cannot register account keys, bind a per-connection key this way.",
+  request: { body: { content: { "application/json": { schema: sshTokenBodySchema } }, required: false } },
+  responses: { 200: jsonResponse(sshTokenSchema) },
+  handler: async (c) => {
     const { auth, id, row } = await pathSession(c);
     const body = hasJSONBody(c) ? c.req.valid("json") : {};
     const bound = body.publicKey ? await parseOpenSSHPublicKey(body.publicKey) : null;
@@ -266,6 +230,6 @@ router.openapi(
     const { name, state } = row;
     return c.json({ ...token, session: { id, name, state } }, 200);
   },
-);
+});
 
 export default router;

@@ -25,17 +25,13 @@ import { hashShareToken, newShareToken } from "../tokens";
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
 const { router, route } = apiRouter(["shares"]);
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/shares", {
-    summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
-    middleware: permitted("shares.manage"),
-    request: jsonBody(createShareBody),
-    responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
+  summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
+  request: jsonBody(createShareBody),
+  responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
+  handler: async (c, { body }) => {
     const { auth, id, row: session } = await pathSession(c);
     assertCanManageShares(auth, session);
-    const body = c.req.valid("json");
     const emails = [...new Set(body.emails ?? [])];
     if (body.scope === "people" && emails.length === 0) {
       throw new ApiError("validation_failed", "a link for named people needs at least one email");
@@ -70,32 +66,25 @@ router.openapi(
     const share = toShare(await requireShare(c.env, id, shareId), now());
     return c.json({ share, path, url: shareEnterURL(c.env, id, token, "/", body.port ?? null) }, 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/shares", {
-    summary: "The session's share links, newest first (active, expired and revoked)",
-    middleware: permitted("shares.manage"),
-    responses: { 200: jsonResponse(shareListResponse) },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
+  summary: "The session's share links, newest first (active, expired and revoked)",
+  responses: { 200: jsonResponse(shareListResponse) },
+  handler: async (c) => {
     const { auth, id, row: session } = await pathSession(c);
     assertCanManageShares(auth, session);
     const at = now();
     return c.json({ shares: (await listShares(dbOf(c.env), id)).map((r) => toShare(r, at)) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/sessions/{sessionId}/shares/{shareId}", {
-    summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
-    middleware: permitted("shares.manage"),
-    responses: { 200: jsonResponse(shareResponse) },
-  }),
-  async (c) => {
+route.delete("/api/sessions/{sessionId}/shares/{shareId}", permitted("shares.manage"), {
+  summary: "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
+  responses: { 200: jsonResponse(shareResponse) },
+  handler: async (c, { params: { shareId } }) => {
     const { auth, id, row: session } = await pathSession(c);
     assertCanManageShares(auth, session);
-    const { shareId } = c.req.valid("param");
     const row = await requireShare(c.env, id, shareId);
     if (row.revokedAt === null) {
       await revokeShare(dbOf(c.env), shareId, auth.userId, now());
@@ -104,22 +93,18 @@ router.openapi(
     }
     return c.json({ share: toShare(await requireShare(c.env, id, shareId), now()) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/share-access", {
-    summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
-    middleware: permitted("shares.manage"),
-    request: { query: shareAccessQuery },
-    responses: { 200: jsonResponse(shareAccessListResponse) },
-  }),
-  async (c) => {
+route.get("/api/sessions/{sessionId}/share-access", permitted("shares.manage"), {
+  summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
+  request: { query: shareAccessQuery },
+  responses: { 200: jsonResponse(shareAccessListResponse) },
+  handler: async (c, { query }) => {
     const { auth, id, row: session } = await pathSession(c);
     assertCanManageShares(auth, session);
-    const query = c.req.valid("query");
     return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);
   },
-);
+});
 
 // Not in the OpenAPI document: the previewed app's own HTTP and WebSocket traffic.
 router.all(`${SHARE_PATH_PREFIX}:credential`, (c) => handleShareRequest(c));

@@ -20,19 +20,14 @@ import { requireSnapshotSession } from "../session-ref";
  */
 const { router, route } = apiRouter(["automation"]);
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/fork", {
-    summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
-    middleware: permitted("snapshots.write", "sessions.write"),
-    request: jsonBody(forkBodySchema),
-    responses: { 201: jsonResponse(forkResponseSchema, "Created"), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/sessions/{sessionId}/fork", permitted("snapshots.write", "sessions.write"), {
+  summary: "Fork a running session: snapshot it now and start a new session from that snapshot",
+  request: jsonBody(forkBodySchema),
+  responses: { 201: jsonResponse(forkResponseSchema, "Created"), ...conflict },
+  handler: async (c, { auth, body: { name }, params }) => {
     const started = Date.now();
-    const auth = c.get("auth");
-    const source = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+    const source = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
     if (source.state !== "running") throw new ApiError("invalid_state", `session is ${source.state}; only a running session is forked`);
-    const { name } = c.req.valid("json");
     const created = await forkSession(c.env, { workspaceId: auth.workspaceId, ownerId: auth.userId, name, sourceId: source.id });
     const { snapshot } = created;
     const snapshotted = Date.now();
@@ -61,6 +56,6 @@ router.openapi(
     if (!row) throw notFound("session");
     return c.json({ session: contractView(sessionSchema, row), snapshotId: snapshot.id, durationMs: Date.now() - started }, 201);
   },
-);
+});
 
 export default router;

@@ -52,33 +52,24 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
   return { session, snapshot };
 }
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/snapshots", {
-    summary: "List a session's snapshots, newest first",
-    middleware: read,
-    responses: { 200: jsonResponse(snapshotListSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+route.get("/api/sessions/{sessionId}/snapshots", read, {
+  summary: "List a session's snapshots, newest first",
+  responses: { 200: jsonResponse(snapshotListSchema) },
+  handler: async (c, { auth, params }) => {
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
     const [records, restorePoint] = await Promise.all([listSnapshots(c.env, session.id), latestReady(c.env, session.id)]);
     return c.json({ snapshots: records.map((r) => toSnapshot(r, restorePoint?.id ?? null)) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/snapshots", {
-    summary: "Save a manual snapshot of a running session's persisted paths",
-    middleware: write,
-    request: jsonBody(createSnapshotBody),
-    responses: { 201: jsonResponse(snapshotSchema, "Created"), ...conflict },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const session = await requireSnapshotSession(c.env, auth.workspaceId, c.req.valid("param").sessionId);
+route.post("/api/sessions/{sessionId}/snapshots", write, {
+  summary: "Save a manual snapshot of a running session's persisted paths",
+  request: jsonBody(createSnapshotBody),
+  responses: { 201: jsonResponse(snapshotSchema, "Created"), ...conflict },
+  handler: async (c, { auth, body, params }) => {
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
     if (session.state !== "running")
       throw new ApiError("invalid_state", `session is ${session.state}; snapshots are taken of a running session`);
-    const body = c.req.valid("json");
     const fetchAgent = runningAgent(c.env, session.id);
     const record = await saveSnapshot(c.env, { session, kind: "manual", label: body.label, createdBy: auth.userId, fetchAgent });
     await audit(c, {
@@ -89,35 +80,28 @@ router.openapi(
     });
     return c.json(toSnapshot(record, record.id), 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
-    summary: "One snapshot",
-    middleware: read,
-    responses: { 200: jsonResponse(snapshotSchema) },
-  }),
-  async (c) => {
-    const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
+route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}", read, {
+  summary: "One snapshot",
+  responses: { 200: jsonResponse(snapshotSchema) },
+  handler: async (c, { auth, params }) => {
+    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, params);
     const restorePoint = await latestReady(c.env, session.id);
     return c.json(toSnapshot(snapshot, restorePoint?.id ?? null), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
-    summary: "Restore a snapshot into the session",
-    description:
-      "A running session first saves its current files as a `safety` snapshot, then a verified copy of the chosen snapshot becomes " +
-      "the restore point and replaces the persisted paths (`restored` is that copy). " +
-      "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
-      "the previous restore point stays in the list, so `safety` is that snapshot.",
-    middleware: write,
-    responses: { 200: jsonResponse(restoreSnapshotResult), ...conflict },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, c.req.valid("param"));
+route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/restore", write, {
+  summary: "Restore a snapshot into the session",
+  description:
+    "A running session first saves its current files as a `safety` snapshot, then a verified copy of the chosen snapshot becomes " +
+    "the restore point and replaces the persisted paths (`restored` is that copy). " +
+    "A stopped or sleeping session gets a verified copy of the chosen snapshot as its new restore point (its next start restores it); " +
+    "the previous restore point stays in the list, so `safety` is that snapshot.",
+  responses: { 200: jsonResponse(restoreSnapshotResult), ...conflict },
+  handler: async (c, { auth, params }) => {
+    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, params);
     if (snapshot.status !== "ready") throw new ApiError("invalid_state", `snapshot is ${snapshot.status}, not ready`);
     let restored = snapshot;
     let safety: typeof snapshot;
@@ -146,32 +130,25 @@ router.openapi(
     const restorePoint = await latestReady(c.env, session.id);
     return c.json({ restored: toSnapshot(restored, restorePoint?.id ?? null), safety: toSnapshot(safety, restorePoint?.id ?? null) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", {
-    summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
-    middleware: write,
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, c.req.valid("param"));
+route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", write, {
+  summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
+  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
+  handler: async (c, { auth, params }) => {
+    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, params);
     if (snapshot.status === "pending") throw new ApiError("invalid_state", "snapshot is still uploading");
     await deleteSnapshot(c.env, snapshot);
     await audit(c, { action: "snapshot.delete", targetType: "snapshot", targetId: snapshot.id, details: { sessionId: session.id } });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", {
-    summary: "Download a snapshot archive (tar.gz), streamed from storage",
-    middleware: download,
-    responses: { 200: streamResponse("application/gzip", "tar.gz archive") },
-  }),
-  async (c) => {
-    const { session, snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
+route.get("/api/sessions/{sessionId}/snapshots/{snapshotId}/content", download, {
+  summary: "Download a snapshot archive (tar.gz), streamed from storage",
+  responses: { 200: streamResponse("application/gzip", "tar.gz archive") },
+  handler: async (c, { auth, params }) => {
+    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, params);
     if (snapshot.status !== "ready" || !snapshot.sha256) throw notFound("snapshot");
     const object = await c.env.BUCKET.get(snapshot.r2Key);
     if (!object) throw new ApiError("gone", "snapshot content is missing from storage");
@@ -186,23 +163,20 @@ router.openapi(
       },
     });
   },
-);
+});
 
-router.openapi(
-  route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", {
-    summary: "Create a new session whose first start restores this snapshot",
-    description:
-      "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
-      "as its restore point. With `start` (default true) it is started at once.",
-    middleware: permitted("snapshots.write", "sessions.write"),
-    request: jsonBody(restoreIntoNewSessionBody),
-    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
-  }),
-  async (c) => {
-    const { snapshot } = await requireSessionSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param"));
-    return c.json(await newSessionFromSnapshot(c, snapshot, c.req.valid("json")), 201);
+route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/new-session", permitted("snapshots.write", "sessions.write"), {
+  summary: "Create a new session whose first start restores this snapshot",
+  description:
+    "The new session gets the snapshot's session template version and runtime config, and a verified copy of the snapshot " +
+    "as its restore point. With `start` (default true) it is started at once.",
+  request: jsonBody(restoreIntoNewSessionBody),
+  responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
+  handler: async (c, { auth, body, params }) => {
+    const { snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, params);
+    return c.json(await newSessionFromSnapshot(c, snapshot, body), 201);
   },
-);
+});
 
 async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotRecord, body: RestoreIntoNewSessionBody) {
   const auth = c.get("auth");
@@ -231,14 +205,11 @@ async function newSessionFromSnapshot(c: Context<AppEnv>, snapshot: SnapshotReco
   return { session: contractView(sessionSchema, row), snapshot: toSnapshot(created.snapshot, created.snapshot.id) };
 }
 
-router.openapi(
-  route.get("/api/snapshots", {
-    summary: "Every snapshot of the workspace, those of deleted sessions included (newest first)",
-    middleware: read,
-    responses: { 200: jsonResponse(workspaceSnapshotListSchema) },
-  }),
-  async (c) => {
-    const records = await listWorkspaceSnapshots(c.env, c.get("auth").workspaceId);
+route.get("/api/snapshots", read, {
+  summary: "Every snapshot of the workspace, those of deleted sessions included (newest first)",
+  responses: { 200: jsonResponse(workspaceSnapshotListSchema) },
+  handler: async (c, { auth }) => {
+    const records = await listWorkspaceSnapshots(c.env, auth.workspaceId);
     const points = await restorePointIds(
       c.env,
       records.map((r) => r.sessionId),
@@ -250,20 +221,17 @@ router.openapi(
     }));
     return c.json({ snapshots }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/snapshots/{snapshotId}/new-session", {
-    summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
-    middleware: permitted("snapshots.write", "sessions.write"),
-    request: jsonBody(restoreIntoNewSessionBody),
-    responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
-  }),
-  async (c) => {
-    const snapshot = await getWorkspaceSnapshot(c.env, c.get("auth").workspaceId, c.req.valid("param").snapshotId);
+route.post("/api/snapshots/{snapshotId}/new-session", permitted("snapshots.write", "sessions.write"), {
+  summary: "Create a new session from any snapshot of the workspace (also one of a deleted session)",
+  request: jsonBody(restoreIntoNewSessionBody),
+  responses: { 201: jsonResponse(restoreIntoNewSessionResult, "Created"), ...conflict },
+  handler: async (c, { auth, body, params }) => {
+    const snapshot = await getWorkspaceSnapshot(c.env, auth.workspaceId, params.snapshotId);
     if (!snapshot) throw notFound("snapshot");
-    return c.json(await newSessionFromSnapshot(c, snapshot, c.req.valid("json")), 201);
+    return c.json(await newSessionFromSnapshot(c, snapshot, body), 201);
   },
-);
+});
 
 export default router;

@@ -40,28 +40,20 @@ async function pathTemplate(c: Context<AppEnv, string, { out: { param: { templat
   return { auth, row };
 }
 
-router.openapi(
-  route.get("/api/templates", {
-    summary: "Templates of the current workspace plus the built-in ones",
-    middleware: read,
-    responses: { 200: jsonResponse(templateListSchema) },
-  }),
-  async (c) => {
-    const rows = await listTemplates(c.env, c.get("auth").workspaceId);
+route.get("/api/templates", read, {
+  summary: "Templates of the current workspace plus the built-in ones",
+  responses: { 200: jsonResponse(templateListSchema) },
+  handler: async (c, { auth }) => {
+    const rows = await listTemplates(c.env, auth.workspaceId);
     return c.json({ templates: rows }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/templates", {
-    summary: "Create a template (names are unique per workspace)",
-    middleware: write,
-    request: jsonBody(createTemplateBody),
-    responses: { 201: jsonResponse(templateSchema, "Created"), ...conflict },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/templates", write, {
+  summary: "Create a template (names are unique per workspace)",
+  request: jsonBody(createTemplateBody),
+  responses: { 201: jsonResponse(templateSchema, "Created"), ...conflict },
+  handler: async (c, { auth, body }) => {
     await assertQuota(c.env, auth.workspaceId, "templates");
     const id = newId("tpl");
     const t = now();
@@ -78,28 +70,22 @@ router.openapi(
     await audit(c, { action: "template.create", targetType: "template", targetId: id, details: { name: body.name } });
     return c.json(await loadTemplate(c.env, auth.workspaceId, id), 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/templates/{templateId}", {
-    summary: "A template with its versions, release history, build summary and storage used",
-    middleware: read,
-    responses: { 200: jsonResponse(templateDetailSchema) },
-  }),
-  async (c) => {
+route.get("/api/templates/{templateId}", read, {
+  summary: "A template with its versions, release history, build summary and storage used",
+  responses: { 200: jsonResponse(templateDetailSchema) },
+  handler: async (c) => {
     const { row } = await pathTemplate(c);
     return c.json(await templateDetail(c.env, row), 200);
   },
-);
+});
 
 for (const action of ["archive", "restore"] as const) {
-  router.openapi(
-    route.post(`/api/templates/{templateId}/${action}`, {
-      summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
-      middleware: write,
-      responses: { 200: jsonResponse(templateSchema), ...conflict },
-    }),
-    async (c) => {
+  route.post(`/api/templates/{templateId}/${action}`, write, {
+    summary: action === "archive" ? "Archive: no new sessions start from it" : "Restore an archived template",
+    responses: { 200: jsonResponse(templateSchema), ...conflict },
+    handler: async (c) => {
       const { auth, row } = await pathTemplate(c, { write: true });
       const archived = row.archived;
       if (action === "archive" && archived) throw new ApiError("invalid_state", "template is already archived");
@@ -109,34 +95,27 @@ for (const action of ["archive", "restore"] as const) {
       await audit(c, { action: `template.${action}`, targetType: "template", targetId: row.id });
       return c.json(await loadTemplate(c.env, auth.workspaceId, row.id), 200);
     },
-  );
+  });
 }
 
-router.openapi(
-  route.delete("/api/templates/{templateId}", {
-    summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
-    middleware: write,
-    responses: { 200: jsonResponse(okSchema), ...conflict },
-  }),
-  async (c) => {
+route.delete("/api/templates/{templateId}", write, {
+  summary: "Delete a template: hidden at once, restorable by an operator for the retention window, then purged with every R2 object",
+  responses: { 200: jsonResponse(okSchema), ...conflict },
+  handler: async (c) => {
     const { row } = await pathTemplate(c, { write: true });
     const removed = await deleteTemplate(c.env, row);
     await audit(c, { action: "template.delete", targetType: "template", targetId: row.id, details: { name: row.name, ...removed } });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/templates/{templateId}/versions", {
-    summary: "Create an immutable version and get a short-lived grant to upload its bundle",
-    middleware: write,
-    request: jsonBody(createVersionBody),
-    responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/templates/{templateId}/versions", write, {
+  summary: "Create an immutable version and get a short-lived grant to upload its bundle",
+  request: jsonBody(createVersionBody),
+  responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
+  handler: async (c, { body }) => {
     const { auth, row } = await pathTemplate(c, { write: true });
     if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
-    const body = c.req.valid("json");
     const versionId = newId("tpv");
     try {
       await insertVersion(dbOf(c.env), {
@@ -167,30 +146,21 @@ router.openapi(
     const version = await loadVersion(c.env, row, versionId);
     return c.json({ version, uploadGrant }, 201);
   },
-);
+});
 
-router.openapi(
-  route.get("/api/templates/{templateId}/versions/{versionId}", {
-    summary: "One template version",
-    middleware: read,
-    responses: { 200: jsonResponse(templateVersionSchema) },
-  }),
-  async (c) => {
-    const { templateId: id, versionId } = c.req.valid("param");
-    const row = await loadTemplate(c.env, c.get("auth").workspaceId, id);
+route.get("/api/templates/{templateId}/versions/{versionId}", read, {
+  summary: "One template version",
+  responses: { 200: jsonResponse(templateVersionSchema) },
+  handler: async (c, { auth, params: { templateId: id, versionId } }) => {
+    const row = await loadTemplate(c.env, auth.workspaceId, id);
     return c.json(await loadVersion(c.env, row, versionId), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/templates/{templateId}/versions/{versionId}/upload-grant", {
-    summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
-    middleware: write,
-    responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...conflict },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { templateId: id, versionId } = c.req.valid("param");
+route.post("/api/templates/{templateId}/versions/{versionId}/upload-grant", write, {
+  summary: "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
+  responses: { 201: jsonResponse(uploadGrantSchema, "Created"), ...conflict },
+  handler: async (c, { auth, params: { templateId: id, versionId } }) => {
     const row = await loadTemplate(c.env, auth.workspaceId, id, { write: true });
     const version = await loadVersion(c.env, row, versionId);
     if (version.status !== "awaiting_upload") throw new ApiError("invalid_state", "this version's bundle is already uploaded");
@@ -202,32 +172,25 @@ router.openapi(
     });
     return c.json(grant, 201);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/templates/{templateId}/promote", {
-    summary: "Promote a version with a succeeded build; new sessions start from it",
-    middleware: write,
-    request: jsonBody(promoteBody),
-    responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/templates/{templateId}/promote", write, {
+  summary: "Promote a version with a succeeded build; new sessions start from it",
+  request: jsonBody(promoteBody),
+  responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
+  handler: async (c, { body: { versionId } }) => {
     const { auth, row } = await pathTemplate(c, { write: true });
-    const { versionId } = c.req.valid("json");
     await loadVersion(c.env, row, versionId);
     await promoteVersion(c.env, row.id, versionId, auth.userId);
     await audit(c, { action: "template.promote", targetType: "template", targetId: row.id, details: { versionId } });
     return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/templates/{templateId}/rollback", {
-    summary: "Re-promote the release before the current one",
-    middleware: write,
-    responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
-  }),
-  async (c) => {
+route.post("/api/templates/{templateId}/rollback", write, {
+  summary: "Re-promote the release before the current one",
+  responses: { 200: jsonResponse(templateDetailSchema), ...conflict },
+  handler: async (c) => {
     const { auth, row } = await pathTemplate(c, { write: true });
     const target = await rollback(c.env, row.id, auth.userId);
     await audit(c, {
@@ -238,6 +201,6 @@ router.openapi(
     });
     return c.json(await templateDetail(c.env, await loadTemplate(c.env, auth.workspaceId, row.id)), 200);
   },
-);
+});
 
 export default router;

@@ -16,22 +16,18 @@ import { receiveBundle } from "../upload";
 
 const { router, route } = apiRouter(["templates"]);
 
-router.openapi(
-  route.put("/api/uploads/{grantId}", {
-    summary: "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",
-    description:
-      "The body is the raw gzip'd tar with a content-length. Unsafe archives (absolute paths, `..`, links out of the tree, too many files, decompression bombs, non-gzip) are refused with 422 unsafe_archive and nothing is kept.",
-    middleware: permitted("templates.write"),
-    responses: {
-      201: jsonResponse(uploadResultSchema, "Uploaded; build queued"),
-      410: errorResponses[404],
-      413: errorResponses[400],
-      422: errorResponses[400],
-    },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const grant = await claimGrant(c.env, c.req.valid("param").grantId, auth.userId);
+route.put("/api/uploads/{grantId}", permitted("templates.write"), {
+  summary: "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",
+  description:
+    "The body is the raw gzip'd tar with a content-length. Unsafe archives (absolute paths, `..`, links out of the tree, too many files, decompression bombs, non-gzip) are refused with 422 unsafe_archive and nothing is kept.",
+  responses: {
+    201: jsonResponse(uploadResultSchema, "Uploaded; build queued"),
+    410: errorResponses[404],
+    413: errorResponses[400],
+    422: errorResponses[400],
+  },
+  handler: async (c, { auth, params }) => {
+    const grant = await claimGrant(c.env, params.grantId, auth.userId);
     try {
       // The grant's workspace must be the caller's current one (where the role was just checked).
       if (grant.workspaceId !== auth.workspaceId) throw new ApiError("not_found", "upload grant not found");
@@ -93,6 +89,6 @@ router.openapi(
       throw err;
     }
   },
-);
+});
 
 export default router;

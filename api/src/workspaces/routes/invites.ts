@@ -16,25 +16,17 @@ import { setCurrentWorkspace, toWorkspace } from "../store";
 
 const { router, route } = apiRouter(["invites"]);
 
-router.openapi(
-  route.get("/api/workspaces/current/invites", {
-    summary: "Invites of the current workspace (codes are never shown again)",
-    middleware: permitted("invites.manage"),
-    responses: { 200: jsonResponse(inviteListSchema) },
-  }),
-  async (c) => c.json({ invites: await listInvites(c.env, c.get("auth").workspaceId) }, 200),
-);
+route.get("/api/workspaces/current/invites", permitted("invites.manage"), {
+  summary: "Invites of the current workspace (codes are never shown again)",
+  responses: { 200: jsonResponse(inviteListSchema) },
+  handler: async (c, { auth }) => c.json({ invites: await listInvites(c.env, auth.workspaceId) }, 200),
+});
 
-router.openapi(
-  route.post("/api/workspaces/current/invites", {
-    summary: "Create a single-use invite code, optionally bound to an email",
-    middleware: permitted("invites.manage"),
-    request: jsonBody(createInviteBody),
-    responses: { 201: jsonResponse(createdInviteSchema) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const body = c.req.valid("json");
+route.post("/api/workspaces/current/invites", permitted("invites.manage"), {
+  summary: "Create a single-use invite code, optionally bound to an email",
+  request: jsonBody(createInviteBody),
+  responses: { 201: jsonResponse(createdInviteSchema) },
+  handler: async (c, { auth, body }) => {
     const created = await createInvite(c.env, {
       workspaceId: auth.workspaceId,
       createdBy: auth.userId,
@@ -51,36 +43,27 @@ router.openapi(
     });
     return c.json(created, 201);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/workspaces/current/invites/{inviteId}", {
-    summary: "Revoke an unused invite",
-    middleware: permitted("invites.manage"),
-    responses: { 200: jsonResponse(z.object({ invite: inviteSchema })) },
-  }),
-  async (c) => {
-    const { inviteId: id } = c.req.valid("param");
-    const invite = await revokeInvite(c.env, c.get("auth").workspaceId, id);
+route.delete("/api/workspaces/current/invites/{inviteId}", permitted("invites.manage"), {
+  summary: "Revoke an unused invite",
+  responses: { 200: jsonResponse(z.object({ invite: inviteSchema })) },
+  handler: async (c, { auth, params: { inviteId: id } }) => {
+    const invite = await revokeInvite(c.env, auth.workspaceId, id);
     await audit(c, { action: "invite.revoke", targetType: "invite", targetId: id });
     return c.json({ invite }, 200);
   },
-);
+});
 
-router.openapi(
-  route.post("/api/workspaces/invites/accept", {
-    summary: "Join a workspace with an invite code; it becomes the current workspace",
-    middleware: signedIn(),
-    request: jsonBody(acceptInviteBody),
-    responses: {
-      200: jsonResponse(acceptedInviteSchema),
-      409: jsonResponse(errorBodySchema, "Already a member"),
-      410: jsonResponse(errorBodySchema, "Expired, used or revoked"),
-    },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { code } = c.req.valid("json");
+route.post("/api/workspaces/invites/accept", signedIn(), {
+  summary: "Join a workspace with an invite code; it becomes the current workspace",
+  request: jsonBody(acceptInviteBody),
+  responses: {
+    200: jsonResponse(acceptedInviteSchema),
+    409: jsonResponse(errorBodySchema, "Already a member"),
+    410: jsonResponse(errorBodySchema, "Expired, used or revoked"),
+  },
+  handler: async (c, { auth, body: { code } }) => {
     const accepted = await acceptInviteCode(c.env, auth.userId, auth.email, code);
     await setCurrentWorkspace(c.env, auth.userId, accepted.workspace.id, auth.signInId);
     await audit(c, {
@@ -92,6 +75,6 @@ router.openapi(
     });
     return c.json({ workspace: toWorkspace(accepted.workspace, accepted.workspace.id) }, 200);
   },
-);
+});
 
 export default router;

@@ -10,26 +10,17 @@ import { changeRole, listMembers, removeMember } from "../members";
 
 const { router, route } = apiRouter(["members"]);
 
-router.openapi(
-  route.get("/api/workspaces/current/members", {
-    summary: "Members of the current workspace",
-    middleware: permitted("members.read"),
-    responses: { 200: jsonResponse(memberListSchema) },
-  }),
-  async (c) => c.json({ members: await listMembers(c.env, c.get("auth").workspaceId) }, 200),
-);
+route.get("/api/workspaces/current/members", permitted("members.read"), {
+  summary: "Members of the current workspace",
+  responses: { 200: jsonResponse(memberListSchema) },
+  handler: async (c, { auth }) => c.json({ members: await listMembers(c.env, auth.workspaceId) }, 200),
+});
 
-router.openapi(
-  route.patch("/api/workspaces/current/members/{userId}", {
-    summary: "Change a member's role",
-    middleware: permitted("members.manage"),
-    request: jsonBody(changeRoleBody),
-    responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { userId } = c.req.valid("param");
-    const { role } = c.req.valid("json");
+route.patch("/api/workspaces/current/members/{userId}", permitted("members.manage"), {
+  summary: "Change a member's role",
+  request: jsonBody(changeRoleBody),
+  responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
+  handler: async (c, { auth, params: { userId }, body: { role } }) => {
     const before = (await listMembers(c.env, auth.workspaceId)).find((m) => m.userId === userId)?.role;
     const member = await changeRole(c.env, auth.workspaceId, auth, userId, role);
     if (before !== role) {
@@ -51,23 +42,18 @@ router.openapi(
     await closeLinksOfCreator(c, auth.workspaceId, userId, role);
     return c.json({ member }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/workspaces/current/members/{userId}", {
-    summary: "Remove a member from the current workspace",
-    middleware: permitted("members.manage"),
-    responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
-  }),
-  async (c) => {
-    const auth = c.get("auth");
-    const { userId } = c.req.valid("param");
+route.delete("/api/workspaces/current/members/{userId}", permitted("members.manage"), {
+  summary: "Remove a member from the current workspace",
+  responses: { 200: jsonResponse(z.object({ member: memberSchema })) },
+  handler: async (c, { auth, params: { userId } }) => {
     const member = await removeMember(c.env, auth.workspaceId, auth, userId);
     await audit(c, { action: "member.remove", targetType: "user", targetId: userId, details: { role: member.role, email: member.email } });
     await closeConnectionsAfter(c, { workspaceId: auth.workspaceId }, { userId, lostAccess: true });
     await closeLinksOfCreator(c, auth.workspaceId, userId, null);
     return c.json({ member }, 200);
   },
-);
+});
 
 export default router;

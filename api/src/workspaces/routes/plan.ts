@@ -24,7 +24,7 @@ import { maxOwnedWorkspaces } from "../store";
 import { findLivePlan, setPlan } from "../workspaces-repo";
 
 const { router, route } = apiRouter(["plan"]);
-const admin = routes(["admin"]);
+const admin = routes(router, ["admin"]);
 
 async function planInfo(env: AppBindings, workspaceId: string): Promise<PlanInfo> {
   const stored = await findLivePlan(dbOf(env), workspaceId);
@@ -43,14 +43,11 @@ async function applyOverrides(env: AppBindings, workspaceId: string, setBy: stri
   if (changes.length > 0) await saveQuotaOverrides(dbOf(env), workspaceId, changes, setBy, now());
 }
 
-router.openapi(
-  route.get("/api/workspaces/current/plan", {
-    summary: "The current workspace's plan, effective limits and current use",
-    middleware: permitted("plan.read"),
-    responses: { 200: jsonResponse(planSchema) },
-  }),
-  async (c) => c.json(await planInfo(c.env, c.get("auth").workspaceId), 200),
-);
+route.get("/api/workspaces/current/plan", permitted("plan.read"), {
+  summary: "The current workspace's plan, effective limits and current use",
+  responses: { 200: jsonResponse(planSchema) },
+  handler: async (c, { auth }) => c.json(await planInfo(c.env, auth.workspaceId), 200),
+});
 
 // A plan is what the customer pays for, so only operators change it (billing sits outside the
 // product); an owner changing it would raise their own limits for free.
@@ -60,16 +57,12 @@ const planRoutes = [
 ] as const;
 
 for (const { path, byId } of planRoutes) {
-  router.openapi(
-    admin.put(path, {
-      summary: byId ? "Change a workspace's plan (operators)" : "Change the current workspace's plan (operators)",
-      middleware: operatorOnly(),
-      request: jsonBody(setPlanBody),
-      responses: { 200: jsonResponse(planSchema) },
-    }),
-    async (c) => {
-      const workspaceId = byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
-      const { plan } = c.req.valid("json");
+  admin.put(path, operatorOnly(), {
+    summary: byId ? "Change a workspace's plan (operators)" : "Change the current workspace's plan (operators)",
+    request: jsonBody(setPlanBody),
+    responses: { 200: jsonResponse(planSchema) },
+    handler: async (c, { auth, body: { plan } }) => {
+      const workspaceId = byId ? (c.req.param("workspaceId") ?? "") : auth.workspaceId;
       const before = await planInfo(c.env, workspaceId);
       await setPlan(dbOf(c.env), workspaceId, plan, now());
       await audit(c, {
@@ -81,19 +74,14 @@ for (const { path, byId } of planRoutes) {
       });
       return c.json(await planInfo(c.env, workspaceId), 200);
     },
-  );
+  });
 }
 
-router.openapi(
-  admin.put("/api/admin/users/{userId}/workspace-limit", {
-    summary: "Set (number) or clear (null) how many workspaces a user may own (operators)",
-    middleware: operatorOnly(),
-    request: jsonBody(ownedWorkspaceLimitBody),
-    responses: { 200: jsonResponse(ownedWorkspaceLimitSchema) },
-  }),
-  async (c) => {
-    const { userId: id } = c.req.valid("param");
-    const { maxOwnedWorkspaces: value } = c.req.valid("json");
+admin.put("/api/admin/users/{userId}/workspace-limit", operatorOnly(), {
+  summary: "Set (number) or clear (null) how many workspaces a user may own (operators)",
+  request: jsonBody(ownedWorkspaceLimitBody),
+  responses: { 200: jsonResponse(ownedWorkspaceLimitSchema) },
+  handler: async (c, { params: { userId: id }, body: { maxOwnedWorkspaces: value } }) => {
     if (!(await setMaxOwnedWorkspaces(dbOf(c.env), id, value))) throw new ApiError("not_found", "user not found");
     await audit(c, {
       action: "user.workspace_limit",
@@ -105,7 +93,7 @@ router.openapi(
     const { limit, override } = await maxOwnedWorkspaces(c.env, id);
     return c.json({ userId: id, maxOwnedWorkspaces: limit, override }, 200);
   },
-);
+});
 
 const overrideRoutes = [
   { path: "/api/workspaces/current/quota-overrides", byId: false },
@@ -116,31 +104,24 @@ for (const { path, byId } of overrideRoutes) {
   const target = (c: { get: (k: "auth") => { workspaceId: string }; req: { param: (k: string) => string | undefined } }) =>
     byId ? (c.req.param("workspaceId") ?? "") : c.get("auth").workspaceId;
 
-  router.openapi(
-    admin.get(path, {
-      summary: byId ? "A workspace's plan, limits and overrides (operators)" : "The current workspace's quota overrides (operators)",
-      middleware: operatorOnly(),
-      responses: { 200: jsonResponse(planSchema) },
-    }),
-    async (c) => c.json(await planInfo(c.env, target(c)), 200),
-  );
+  admin.get(path, operatorOnly(), {
+    summary: byId ? "A workspace's plan, limits and overrides (operators)" : "The current workspace's quota overrides (operators)",
+    responses: { 200: jsonResponse(planSchema) },
+    handler: async (c) => c.json(await planInfo(c.env, target(c)), 200),
+  });
 
-  router.openapi(
-    admin.put(path, {
-      summary: "Set (number) or clear (null) quota overrides (operators)",
-      middleware: operatorOnly(),
-      request: jsonBody(quotaOverridesBody),
-      responses: { 200: jsonResponse(planSchema) },
-    }),
-    async (c) => {
+  admin.put(path, operatorOnly(), {
+    summary: "Set (number) or clear (null) quota overrides (operators)",
+    request: jsonBody(quotaOverridesBody),
+    responses: { 200: jsonResponse(planSchema) },
+    handler: async (c, { auth, body }) => {
       const workspaceId = target(c);
       await planInfo(c.env, workspaceId);
-      const body = c.req.valid("json");
-      await applyOverrides(c.env, workspaceId, c.get("auth").userId, body);
+      await applyOverrides(c.env, workspaceId, auth.userId, body);
       await audit(c, { action: "quota.override", workspaceId, targetType: "workspace", targetId: workspaceId, details: body.overrides });
       return c.json(await planInfo(c.env, workspaceId), 200);
     },
-  );
+  });
 }
 
 export default router;

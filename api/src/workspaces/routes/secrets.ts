@@ -15,27 +15,20 @@ const { router, route } = apiRouter(["secrets"]);
 /** A workspace may hold this many secrets; they all travel in every runtime's environment. */
 const MAX_SECRETS = 100;
 
-router.openapi(
-  route.get("/api/workspaces/current/secrets", {
-    summary: "Secret names and timestamps; values are never returned",
-    middleware: permitted("secrets.read"),
-    responses: { 200: jsonResponse(secretListSchema) },
-  }),
-  async (c) => {
-    return c.json({ secrets: await listSecretInfo(dbOf(c.env), c.get("auth").workspaceId) }, 200);
+route.get("/api/workspaces/current/secrets", permitted("secrets.read"), {
+  summary: "Secret names and timestamps; values are never returned",
+  responses: { 200: jsonResponse(secretListSchema) },
+  handler: async (c, { auth }) => {
+    return c.json({ secrets: await listSecretInfo(dbOf(c.env), auth.workspaceId) }, 200);
   },
-);
+});
 
-router.openapi(
-  route.put("/api/workspaces/current/secrets", {
-    summary: "Set a secret (encrypted at rest, delivered to runtimes as an environment variable)",
-    middleware: permitted("secrets.write"),
-    request: jsonBody(putSecretBody),
-    responses: { 200: jsonResponse(z.object({ secret: secretSchema })) },
-  }),
-  async (c) => {
-    const { workspaceId } = c.get("auth");
-    const { name, value } = c.req.valid("json");
+route.put("/api/workspaces/current/secrets", permitted("secrets.write"), {
+  summary: "Set a secret (encrypted at rest, delivered to runtimes as an environment variable)",
+  request: jsonBody(putSecretBody),
+  responses: { 200: jsonResponse(z.object({ secret: secretSchema })) },
+  handler: async (c, { auth, body: { name, value } }) => {
+    const { workspaceId } = auth;
     const t = now();
     const db = dbOf(c.env);
     const existing = await findSecretCreatedAt(db, workspaceId, name);
@@ -56,21 +49,17 @@ router.openapi(
     await audit(c, { action: existing !== null ? "secret.update" : "secret.create", targetType: "secret", targetId: name });
     return c.json({ secret }, 200);
   },
-);
+});
 
-router.openapi(
-  route.delete("/api/workspaces/current/secrets/{name}", {
-    summary: "Delete a secret",
-    middleware: permitted("secrets.write"),
-    request: { params: z.object({ name: storedSecretNameSchema }) },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })) },
-  }),
-  async (c) => {
-    const { name } = c.req.valid("param");
-    if (!(await deleteSecret(dbOf(c.env), c.get("auth").workspaceId, name))) throw new ApiError("not_found", "secret not found");
+route.delete("/api/workspaces/current/secrets/{name}", permitted("secrets.write"), {
+  summary: "Delete a secret",
+  request: { params: z.object({ name: storedSecretNameSchema }) },
+  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })) },
+  handler: async (c, { auth, params: { name } }) => {
+    if (!(await deleteSecret(dbOf(c.env), auth.workspaceId, name))) throw new ApiError("not_found", "secret not found");
     await audit(c, { action: "secret.delete", targetType: "secret", targetId: name });
     return c.json({ ok: true as const }, 200);
   },
-);
+});
 
 export default router;
