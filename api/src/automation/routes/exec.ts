@@ -38,13 +38,23 @@ const AUDIT_COMMAND_MAX = 256;
 /** Background processes are the caller's own: the agent shows each only to the user who started it. */
 const owner = (c: Context<AppEnv>) => ({ [PROCESS_OWNER_HEADER]: c.get("auth").userId });
 
+type ProcessQuery = Record<string, string | number>;
+
 /** The session and background process the path names; `ask` calls the runtime's `/processes/<action>?id=…` as the caller. */
 async function pathProcess(c: Context<AppEnv, string, { out: { param: { sessionId: string; processId: string } } }>) {
   const { id } = await pathSession(c);
   const { processId: pid } = c.req.valid("param");
-  const ask = <T>(action: string, query = "", init: RequestInit = {}) =>
-    agentJSON<T>(c, id, `/processes/${action}?id=${pid}${query}`, { ...init, headers: owner(c) });
+  const ask = <T>(action: string, query: ProcessQuery = {}, init: RequestInit = {}) => {
+    const search = new URLSearchParams({ id: pid, ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])) });
+    return agentJSON<T>(c, id, `/processes/${action}?${search}`, { ...init, headers: owner(c) });
+  };
   return { id, pid, ask };
+}
+
+/** One question about the background process the path names, answered as the runtime answers it. */
+async function askProcess<T>(c: Parameters<typeof pathProcess>[0], action: string, query?: ProcessQuery, init?: RequestInit) {
+  const { ask } = await pathProcess(c);
+  return ask<T>(action, query, init);
 }
 
 const display = (b: { argv?: string[]; command?: string }) => (b.command ?? b.argv?.join(" ") ?? "").slice(0, AUDIT_COMMAND_MAX);
@@ -125,20 +135,14 @@ route.get("/api/sessions/{sessionId}/processes/{processId}", access, {
   summary: "One background process",
   request: { params: processParams },
   responses: { 200: jsonResponse(processInfoSchema), ...conflict },
-  handler: async (c) => {
-    const { ask } = await pathProcess(c);
-    return c.json(await ask<ProcessInfo>("get"), 200);
-  },
+  handler: async (c) => c.json(await askProcess<ProcessInfo>(c, "get"), 200),
 });
 
 route.get("/api/sessions/{sessionId}/processes/{processId}/output", access, {
   summary: "A background process's output (stdout and stderr interleaved) from a byte offset",
   request: { params: processParams, query: processOutputQuery },
   responses: { 200: jsonResponse(processOutputSchema), ...conflict },
-  handler: async (c, { query: { offset } }) => {
-    const { ask } = await pathProcess(c);
-    return c.json(await ask<z.infer<typeof processOutputSchema>>("output", `&offset=${offset}`), 200);
-  },
+  handler: async (c, { query }) => c.json(await askProcess<z.infer<typeof processOutputSchema>>(c, "output", query), 200),
 });
 
 route.post("/api/sessions/{sessionId}/processes/{processId}/signal", access, {
@@ -147,7 +151,7 @@ route.post("/api/sessions/{sessionId}/processes/{processId}/signal", access, {
   responses: { 200: jsonResponse(processInfoSchema), ...conflict },
   handler: async (c, { body }) => {
     const { id, pid, ask } = await pathProcess(c);
-    const info = await ask<ProcessInfo>("signal", "", { method: "POST", body: JSON.stringify(body) });
+    const info = await ask<ProcessInfo>("signal", {}, { method: "POST", body: JSON.stringify(body) });
     await audit(c, {
       action: "session.process_signal",
       targetType: "session",
@@ -162,10 +166,7 @@ route.post("/api/sessions/{sessionId}/processes/{processId}/wait", access, {
   summary: "Wait (≤ 60 s) for a background process to exit; still `running` when the wait ran out",
   request: { params: processParams, query: processWaitQuery },
   responses: { 200: jsonResponse(processInfoSchema), ...conflict },
-  handler: async (c, { query: { timeoutMs } }) => {
-    const { ask } = await pathProcess(c);
-    return c.json(await ask<ProcessInfo>("wait", `&timeoutMs=${timeoutMs}`, { method: "POST" }), 200);
-  },
+  handler: async (c, { query }) => c.json(await askProcess<ProcessInfo>(c, "wait", query, { method: "POST" }), 200),
 });
 
 export default router;
