@@ -85,7 +85,15 @@ function allowTraversal(dir: string): void {
 }
 // No runtime runs yet: workspace folders nobody sealed for a next start go (kept-workspace.ts).
 const { disks } = sandbox;
-sweepKept(hostDir, dataDir, disks ? (id, fn) => disks.withMounted(id, path.join(dataDir, id), fn) : undefined);
+// A disk that will not mount stays as it is (its next start says why).
+const sweepOnDisk = (id: string, fn: () => void) => {
+  try {
+    disks?.withMounted(id, path.join(dataDir, id), fn);
+  } catch (err) {
+    console.error(`runtime host: kept workspace of ${id} not swept: ${(err as Error).message}`);
+  }
+};
+sweepKept(hostDir, dataDir, disks ? sweepOnDisk : undefined);
 const manager = new RuntimeManager({
   dataDir,
   hostDir,

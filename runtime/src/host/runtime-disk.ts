@@ -56,7 +56,13 @@ export const readMounts = () => parseMountinfo(fs.readFileSync(MOUNTINFO, "utf8"
 
 const within = (p: string, dir: string) => p.startsWith(`${dir}/`);
 /** A runtime folder's path as /proc/self/mountinfo names it (its parent, the data dir, exists). */
-const real = (dir: string) => path.join(fs.realpathSync(path.dirname(dir)), path.basename(dir));
+const real = (dir: string) => {
+  try {
+    return path.join(fs.realpathSync(path.dirname(dir)), path.basename(dir));
+  } catch {
+    return dir;
+  }
+};
 
 /** Kernel filesystems with no disk behind them, writable (if at all) by root only. */
 export const KERNEL_FILESYSTEMS = new Set([
@@ -161,28 +167,32 @@ export class RuntimeDisks {
   }
 
   /**
-   * Mounts the runtime's image at `dir` (made first if it is missing; an image that cannot be
-   * mounted is made anew). A folder left there by a host without images goes: nothing
-   * could reach it under the mount, and it would hold host disk nobody accounts for.
+   * Mounts the runtime's image at `dir`, made first if it is missing. A folder left there by a
+   * host without images goes: nothing could reach it under the mount, and it would hold host disk
+   * nobody accounts for. An image that will not mount (a moment after its runtime was killed the
+   * loop device may still be going) is tried again; then, when the caller does not need what is
+   * on it (`remake`: a fresh start), made anew, else the error stands.
    */
-  mount(runtimeId: string, folder: string): void {
+  mount(runtimeId: string, folder: string, remake = false): void {
     const dir = real(folder);
     if (this.mounted(dir)) return;
     const image = this.image(runtimeId);
-    const made = !fs.existsSync(image);
-    if (made) {
+    if (!fs.existsSync(image)) {
       fs.rmSync(dir, { recursive: true, force: true });
       this.make(image);
     }
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const mount = () => runHelper("mount", ["-t", "ext4", "-o", "loop,nosuid,nodev,discard", image, dir]);
-    try {
-      mount();
-    } catch (err) {
-      if (made) throw err;
-      this.make(image);
-      mount();
+    const mount = () => runHelper("mount", ["-t", "ext4", "-o", "loop,nosuid,nodev,discard", image, dir], { allowFailure: true });
+    let res = mount();
+    for (let attempt = 0; res.status !== 0 && attempt < 5; attempt++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      res = mount();
     }
+    if (res.status !== 0 && remake) {
+      this.make(image);
+      res = mount();
+    }
+    if (res.status !== 0) throw new Error(`mount ${image}: ${(res.stderr || `exit ${res.status}`).trim()}`);
     // mkfs makes the root 0755 root-owned; the runtime's folder is private (the caller chowns it).
     fs.chmodSync(dir, 0o700);
   }
@@ -199,19 +209,22 @@ export class RuntimeDisks {
     return readMounts().some((m) => m.mountPoint === dir);
   }
 
-  /** Unmounts `dir` if an image is mounted there; the loop device goes with it (autoclear). */
+  /**
+   * Unmounts `dir` if an image is mounted there; the loop device goes with it (autoclear). Never
+   * throws: it runs when an agent exits and at the host's exit.
+   */
   unmount(folder: string): void {
     const dir = real(folder);
-    while (this.mounted(dir)) {
+    for (let attempt = 0; attempt < 4 && this.mounted(dir); attempt++) {
       // Lazy only when something still holds it: the mount leaves the tree at once either way.
-      if (runHelper("umount", [dir], { allowFailure: true }).status !== 0) runHelper("umount", ["-l", dir]);
+      if (runHelper("umount", [dir], { allowFailure: true }).status !== 0) runHelper("umount", ["-l", dir], { allowFailure: true });
     }
   }
 
   /** Runs fn with the stopped runtime's image mounted at `dir`, then unmounts it. */
   withMounted<T>(runtimeId: string, dir: string, fn: () => T): T {
     if (!fs.existsSync(this.image(runtimeId))) return fn();
-    this.mount(runtimeId, dir);
+    this.mount(runtimeId, dir, false);
     try {
       return fn();
     } finally {

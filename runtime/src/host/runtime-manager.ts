@@ -170,7 +170,9 @@ export class RuntimeManager {
     // The runtime's folder is its own disk from here on (unmounted again once its agent is gone).
     const disks = uid !== null ? sandbox.disks : null;
     try {
-      disks?.mount(body.runtimeId, dir);
+      // A fresh start can do without what is on it: a kept workspace is only a faster restore, and
+      // the agent makes a new SSH host key if its folder was lost.
+      disks?.mount(body.runtimeId, dir, body.fresh);
     } catch (err) {
       throw new ApiError("runtime_unavailable", `could not mount the disk of ${body.runtimeId}: ${(err as Error).message}`);
     }
