@@ -92,17 +92,7 @@ describe("runtime host: a runtime's disk is bounded", () => {
     }
     // Autoclear detaches the loop device once the last copy of the mount is gone: the runtime's
     // own, and the witness's, which the host's unmount reaches although the witness still runs.
-    // (A namespace made meanwhile by something else on this shared machine with private
-    // propagation, such as a host of older code, holds its own copy until it ends: not this host's.)
-    const hostPid = ctx.host.process.pid!;
-    await waitFor(
-      () => {
-        const held = holders(dir, hostPid);
-        return held.ours.length === 0 && (loopsOf(image).length === 0 || held.others.length > 0);
-      },
-      "the loop device detached",
-      20_000,
-    );
+    await waitFor(() => released(dir, image, [ctx.host]), "the loop device detached", 20_000);
     expect((await agentExec(witness!, "echo alive")).output).toBe("alive\n");
     expect(fs.existsSync(image)).toBe(true);
     expect((await ctx.host.request("/runtimes/disk-cycle/workspace", { method: "DELETE" })).status).toBe(204);
@@ -126,7 +116,7 @@ describe("runtime host: disks a dead host left", () => {
     const next = await startTestHost({ dataDir: first.dataDir, env });
     try {
       expect(hostMounts().filter((p) => p === dir)).toEqual([]);
-      await waitFor(() => loopsOf(image).length === 0, "the dead host's loop device detached");
+      await waitFor(() => released(dir, image, [first, next]), "the dead host's loop device detached", 20_000);
       // Its disk mounts again (the unsealed workspace itself went at host start, as before).
       const again = await next.start("orphan", { fresh: false });
       expect((await agentExec(again, "echo again > note && cat note")).output).toBe("again\n");
@@ -140,8 +130,12 @@ describe("runtime host: disks a dead host left", () => {
 
 const imageOf = (host: TestHost, runtimeId: string) => path.join(host.dataDir, ".host", "disks", `${runtimeId}.img`);
 const hostMounts = () => readMounts().map((m) => m.mountPoint);
-/** Processes whose mount namespace still has `dir` mounted: descendants of the host, and the rest. */
-function holders(dir: string, hostPid: number): { ours: number[]; others: number[] } {
+/**
+ * No process but another runtime host's holds `dir` mounted, and its image's loop device is gone
+ * unless one does. (A runtime of another checkout's host on this shared machine, one of older code
+ * with private propagation, keeps the copy its namespace took until it ends: not these hosts' leak.)
+ */
+function released(dir: string, image: string, ours: TestHost[]): boolean {
   const read = (file: string) => {
     try {
       return fs.readFileSync(file, "utf8");
@@ -149,17 +143,20 @@ function holders(dir: string, hostPid: number): { ours: number[]; others: number
       return "";
     }
   };
+  const pids = fs
+    .readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
+  const mine = new Set(ours.map((h) => h.process.pid));
+  const otherHosts = new Set(pids.filter((pid) => !mine.has(pid) && read(`/proc/${pid}/cmdline`).includes("runtime/src/host/main.ts")));
   const parent = (pid: number) => Number(read(`/proc/${pid}/stat`).split(") ")[1]?.split(" ")[1] ?? 0);
-  const descends = (pid: number) => {
-    for (let p = pid; p > 1; p = parent(p)) if (p === hostPid) return true;
+  const foreign = (pid: number) => {
+    for (let p = pid; p > 1; p = parent(p)) if (otherHosts.has(p)) return true;
     return false;
   };
-  const held = { ours: [] as number[], others: [] as number[] };
-  for (const name of fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    if (!parseMountinfo(read(`/proc/${name}/mountinfo`)).some((m) => m.mountPoint === dir)) continue;
-    (descends(Number(name)) ? held.ours : held.others).push(Number(name));
-  }
-  return held;
+  const holders = pids.filter((pid) => parseMountinfo(read(`/proc/${pid}/mountinfo`)).some((m) => m.mountPoint === dir));
+  if (holders.some((pid) => !foreign(pid))) return false;
+  return holders.length > 0 || loopsOf(image).length === 0;
 }
 const loopsOf = (image: string) =>
   spawnSync("/usr/sbin/losetup", ["-j", image], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
