@@ -108,23 +108,26 @@ describe("runtime host: disks a dead host left", () => {
     expect((await agentExec(info, "echo survived > note")).code).toBe(0);
     const dir = path.dirname(info.workspaceDir);
     const image = imageOf(first, "orphan");
-    // Killed outright, the host unmounts nothing; its agent exits when its stdin closes.
-    process.kill(first.process.pid!, "SIGKILL");
-    await waitFor(() => first.process.exitCode !== null || first.process.signalCode !== null, "host gone");
-    expect(hostMounts()).toEqual(expect.arrayContaining([first.dataDir, dir]));
-
-    const next = await startTestHost({ dataDir: first.dataDir, env });
+    let next: TestHost | null = null;
     try {
+      // Killed outright, the host unmounts nothing; its agent exits when its stdin closes.
+      process.kill(first.process.pid!, "SIGKILL");
+      await waitFor(() => first.process.exitCode !== null || first.process.signalCode !== null, "host gone");
+      expect(hostMounts()).toEqual(expect.arrayContaining([first.dataDir, dir]));
+
+      next = await startTestHost({ dataDir: first.dataDir, env });
       expect(hostMounts().filter((p) => p === dir)).toEqual([]);
-      await waitFor(() => released(dir, image, [first, next]), "the dead host's loop device detached", 20_000);
+      const started = next;
+      await waitFor(() => released(dir, image, [first, started]), "the dead host's loop device detached", 20_000);
       // Its disk mounts again (the unsealed workspace itself went at host start, as before).
       const again = await next.start("orphan", { fresh: false });
       expect((await agentExec(again, "echo again > note && cat note")).output).toBe("again\n");
       expect(Number((await agentExec(again, "df --output=size -m . | tail -1")).output)).toBeLessThanOrEqual(QUOTA_MIB);
-    } finally {
       await next.stop();
+      expect(hostMounts().filter((p) => p === first.dataDir || p.startsWith(`${first.dataDir}/`))).toEqual([]);
+    } finally {
+      await (next ?? first).stop();
     }
-    expect(hostMounts().filter((p) => p === first.dataDir || p.startsWith(`${first.dataDir}/`))).toEqual([]);
   });
 });
 
