@@ -22,7 +22,7 @@ import { formatMarkdown, formatTable, toRow } from "./bench/stats.mjs";
 import terminalEcho from "./bench/terminal-echo.mjs";
 import terminalThroughput from "./bench/terminal-throughput.mjs";
 import wakeIntent from "./bench/wake-intent.mjs";
-import { buildWeb, ROOT, startStack } from "./lib/processes.mjs";
+import { buildWeb, ROOT, removeRuntimeDataDir, startStack } from "./lib/processes.mjs";
 
 /** Add new scenarios here (SSH, snapshots, API latency, …). */
 const SCENARIOS = [
@@ -89,7 +89,7 @@ if (values["base-url"]) {
   const persistTo = path.join(ROOT, `.wrangler/bench-${base}-state`);
   const runtimes = path.join(ROOT, `.wrangler/bench-${base}-runtimes`);
   rmSync(persistTo, { recursive: true, force: true });
-  rmSync(runtimes, { recursive: true, force: true });
+  removeRuntimeDataDir(runtimes);
   // The SPA is built from this tree (bundle-size measures it); the stack serves a frozen copy of
   // Worker and SPA so edits elsewhere in the tree do not reload the Worker mid-run.
   // session-list measures the SPA this tree builds, in a browser.

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { buildWeb, ROOT, startStack } from "./lib/processes.mjs";
+import { buildWeb, ROOT, removeRuntimeDataDir, startStack } from "./lib/processes.mjs";
 
 const port = Number(process.env.BF_SMOKE_PORT ?? 8787);
 const runtimePort = port + 3;
@@ -18,7 +18,7 @@ const stateDir = path.join(ROOT, ".wrangler", `ci-smoke-${port}-state`);
 const runtimeDir = path.join(ROOT, ".wrangler", `ci-smoke-${port}-runtimes`);
 
 rmSync(stateDir, { recursive: true, force: true });
-rmSync(runtimeDir, { recursive: true, force: true });
+removeRuntimeDataDir(runtimeDir);
 if (!existsSync(path.join(ROOT, "dist/web/index.html"))) await buildWeb();
 
 const stack = await startStack({

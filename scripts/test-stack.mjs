@@ -4,7 +4,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildWeb, ROOT, startStack } from "./lib/processes.mjs";
+import { buildWeb, ROOT, removeRuntimeDataDir, startStack } from "./lib/processes.mjs";
 import { signUpStackOperator } from "./lib/stack-operator.mjs";
 
 const { values } = parseArgs({
@@ -19,7 +19,7 @@ const { values } = parseArgs({
 const stateDir = path.join(ROOT, ".wrangler", `${values.name}-state`);
 const runtimeDir = path.join(ROOT, ".wrangler", `${values.name}-runtimes`);
 rmSync(stateDir, { recursive: true, force: true });
-rmSync(runtimeDir, { recursive: true, force: true });
+removeRuntimeDataDir(runtimeDir);
 rmSync(`${stateDir}-operator.json`, { force: true });
 if (!values["skip-build"]) await buildWeb();
 

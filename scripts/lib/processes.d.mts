@@ -26,6 +26,7 @@ export function waitFor<T>(
   fn: () => Promise<T> | T,
   opts?: { timeoutMs?: number; intervalMs?: number; what?: string; proc?: GroupProcess },
 ): Promise<T>;
+export function removeRuntimeDataDir(dir: string): void;
 export function startRuntimeHost(opts: { port: number; secret: string; dataDir: string; logFile?: string }): Promise<GroupProcess>;
 export function applyMigrations(opts: { persistTo: string }): Promise<void>;
 export function createBootstrapCode(opts: { persistTo: string }): Promise<{ code: string; expiresAt: number }>;

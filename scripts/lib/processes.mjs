@@ -1,7 +1,18 @@
 // Starting and stopping the pieces of the local stack. Every child runs in its own
 // process group so it can be stopped with everything it spawned, by pid, never by name.
-import { spawn } from "node:child_process";
-import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -104,6 +115,27 @@ export async function waitFor(fn, { timeoutMs = 60_000, intervalMs = 200, what =
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
+}
+
+/**
+ * Removes a runtime host's data dir. A host killed outright leaves its runtimes' disks and the
+ * data dir's own mount in place (runtime/src/host/runtime-disk.ts; the next host on the folder,
+ * or one that exits cleanly, unmounts them itself): they are detached first, deepest first, so the
+ * removal neither fails on a mount point nor walks into a runtime's disk.
+ */
+export function removeRuntimeDataDir(dir) {
+  if (!existsSync(dir)) return;
+  const real = realpathSync(dir);
+  const unescapeMount = (p) => p.replace(/\\([0-7]{3})/g, (_, oct) => String.fromCharCode(Number.parseInt(oct, 8)));
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => unescapeMount(line.split(" ")[4]))
+    .filter((p) => p === real || p.startsWith(`${real}/`))
+    .sort((a, b) => b.length - a.length);
+  const umount = ["/usr/bin/umount", "/bin/umount"].find((f) => existsSync(f));
+  for (const p of umount ? mounts : []) spawnSync(umount, ["-l", p], { stdio: "ignore" });
+  rmSync(dir, { recursive: true, force: true });
 }
 
 export async function startRuntimeHost({ port, secret, dataDir, logFile }) {

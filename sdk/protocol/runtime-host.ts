@@ -89,6 +89,8 @@ export const hostHealth = z.object({
       memory: z.enum(["cgroup-v2", "cgroup-v1", "rlimit"]).nullable(),
       pids: z.enum(["cgroup-v2", "cgroup-v1", "rlimit"]).nullable(),
       cpu: z.enum(["cgroup-v2", "cgroup-v1"]).nullable(),
+      /** Bytes of the disk of its own each runtime writes to (an ext4 image); null when unbounded. */
+      disk: z.number().int().nullable(),
     }),
     /** The address block runtime subnets come from, when runtimes have their own network. */
     runtimeNetwork: z.string().nullable(),

@@ -10,12 +10,12 @@ function runtimeDriver(): "local" | "containers" {
 
 /** One fresh stack for all stack tests; stopped by process group afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { startStack, buildWeb, ROOT } = await import("../../scripts/lib/processes.mjs");
+  const { startStack, buildWeb, removeRuntimeDataDir, ROOT } = await import("../../scripts/lib/processes.mjs");
   const { rmSync, existsSync } = await import("node:fs");
   const state = path.join(ROOT, `.wrangler/stack-${TEST_RUN_TAG}-state`);
   const runtimes = path.join(ROOT, `.wrangler/stack-${TEST_RUN_TAG}-runtimes`);
   rmSync(state, { recursive: true, force: true });
-  rmSync(runtimes, { recursive: true, force: true });
+  removeRuntimeDataDir(runtimes);
   if (!existsSync(path.join(ROOT, "dist/web/index.html"))) await buildWeb();
   const stack = await startStack({
     port: STACK_PORT,

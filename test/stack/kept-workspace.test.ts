@@ -3,7 +3,7 @@ import path from "node:path";
 import { sessionLatencyResponse } from "@burstflare/sdk/schemas/metrics";
 import { describe, expect, it } from "vitest";
 import { api, expectOK, getSession, sessionAction, until } from "./helpers/api";
-import { discardKeptWorkspace, runtimesOf } from "./helpers/runtime-host";
+import { discardKeptWorkspace, diskImageOf, onStoppedDisk, runtimesOf } from "./helpers/runtime-host";
 import { putFile, readFile, shell, treeDigest, writeSampleTree } from "./helpers/snapshot-tree";
 import { saveSnapshot } from "./helpers/snapshots";
 import { createSessionWithManifest } from "./helpers/templates";
@@ -49,7 +49,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
 
     // Wake 2: something wrote the kept folder while the session slept → the chain is restored.
     await until(async () => (await getSession(user, session.id)).state === "sleeping", "idle sleep 2", 60_000);
-    fs.writeFileSync(path.join(ws, ROOT, "planted.txt"), "written while asleep\n");
+    onStoppedDisk(ws, () => fs.writeFileSync(path.join(ws, ROOT, "planted.txt"), "written while asleep\n"));
     expect(await treeDigest(user, session.id, ROOT)).toBe(digest);
     const tampered = await lastBootPhases(user, session.id, 3);
     expect(tampered).toHaveProperty("restoring_snapshot");
@@ -86,7 +86,7 @@ describe("kept workspace across sleep and stop (local driver)", () => {
     await putFile(user, session.id, `${ROOT}/v.txt`, "two\n");
     const ws = await workspaceDirOf(session.id);
     await sessionAction(user, session.id, "stop");
-    expect(fs.readFileSync(path.join(ws, ROOT, "v.txt"), "utf8")).toBe("two\n");
+    expect(onStoppedDisk(ws, () => fs.readFileSync(path.join(ws, ROOT, "v.txt"), "utf8"))).toBe("two\n");
     // Restoring "one" while stopped makes a new restore point: the folder sealed for the stop flush must not be used.
     await expectOK(
       await api(user, "POST /api/sessions/{sessionId}/snapshots/{snapshotId}/restore", {
@@ -104,8 +104,9 @@ describe("kept workspace across sleep and stop (local driver)", () => {
     expect(await lastBootPhases(user, session.id, 3)).toHaveProperty("kept_workspace");
 
     await sessionAction(user, session.id, "stop");
-    expect(fs.existsSync(ws)).toBe(true);
+    expect(onStoppedDisk(ws, () => fs.existsSync(ws))).toBe(true);
     await expectOK(await api(user, "DELETE /api/sessions/{sessionId}", { params: { sessionId: session.id } }), 200);
-    await until(async () => !fs.existsSync(ws), "kept folder removed with the session");
+    // The folder lives on the runtime's disk, which goes with the session.
+    await until(async () => !fs.existsSync(diskImageOf(ws)), "kept folder removed with the session");
   });
 });

@@ -138,14 +138,20 @@ export function takeKept(hostDir: string, runtimeId: string, workspaceDir: strin
 
 /**
  * At host start no runtime runs: a workspace folder without a seal (or with one older than
- * KEPT_MAX_AGE_MS) can never be reused, so it goes; the runtime's other files stay.
+ * KEPT_MAX_AGE_MS) can never be reused, so it goes; the runtime's other files stay. `onDisk`
+ * runs the removal with the runtime's disk mounted (runtime-disk.ts).
  */
-export function sweepKept(hostDir: string, dataDir: string, now = Date.now()): void {
+export function sweepKept(
+  hostDir: string,
+  dataDir: string,
+  onDisk: (runtimeId: string, fn: () => void) => void = (_, fn) => fn(),
+  now = Date.now(),
+): void {
   for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
     const record = readSeal(hostDir, entry.name);
     if (record && now - record.at < KEPT_MAX_AGE_MS) continue;
     dropSeal(hostDir, entry.name);
-    fs.rmSync(path.join(dataDir, entry.name, "workspace"), { recursive: true, force: true });
+    onDisk(entry.name, () => fs.rmSync(path.join(dataDir, entry.name, "workspace"), { recursive: true, force: true }));
   }
 }

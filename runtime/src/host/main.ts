@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { agentProfileDir, prepareAgentCommand } from "./agent-bundle";
 import { createHostServer } from "./host-server";
 import { sweepKept } from "./kept-workspace";
+import { DEFAULT_DISK_MIB } from "./runtime-disk";
 import { RuntimeManager } from "./runtime-manager";
 import { setupSandbox, UidRegistry } from "./sandbox";
 
@@ -12,6 +13,12 @@ const secret = process.env.BURSTFLARE_HOST_SECRET;
 const dataDir = path.resolve(process.env.BURSTFLARE_DATA_DIR ?? ".wrangler/runtimes");
 if (!secret) {
   console.error("runtime host: BURSTFLARE_HOST_SECRET is required");
+  process.exit(2);
+}
+// Each sandboxed runtime's disk (runtime-disk.ts): sparse, so the size costs nothing until written.
+const diskMiB = Number(process.env.BURSTFLARE_RUNTIME_DISK_MIB || DEFAULT_DISK_MIB);
+if (!Number.isInteger(diskMiB) || diskMiB < 16) {
+  console.error("runtime host: BURSTFLARE_RUNTIME_DISK_MIB must be a whole number of MiB, at least 16");
   process.exit(2);
 }
 
@@ -26,7 +33,7 @@ const wranglerDir = path.join(checkout, ".wrangler");
  * the machine's home folders. Each runtime sees an empty folder (or file) there instead.
  */
 const hide = [wranglerDir, path.join(checkout, ".env"), path.join(checkout, ".dev.vars"), "/root", "/home"];
-const sandbox = setupSandbox({ dataDir, hostDir, hide });
+const sandbox = setupSandbox({ dataDir, hostDir, hide, diskMiB });
 if (sandbox.mode === "unavailable") console.error(`runtime host: refusing to start runtimes: ${sandbox.reason}`);
 // Runtime uids may pass through the data dir to their own folder but not list it.
 if (sandbox.mode === "uid") {
@@ -77,7 +84,16 @@ function allowTraversal(dir: string): void {
   }
 }
 // No runtime runs yet: workspace folders nobody sealed for a next start go (kept-workspace.ts).
-sweepKept(hostDir, dataDir);
+const { disks } = sandbox;
+// A disk that will not mount stays as it is (its next start says why).
+const sweepOnDisk = (id: string, fn: () => void) => {
+  try {
+    disks?.withMounted(id, path.join(dataDir, id), fn);
+  } catch (err) {
+    console.error(`runtime host: kept workspace of ${id} not swept: ${(err as Error).message}`);
+  }
+};
+sweepKept(hostDir, dataDir, disks ? sweepOnDisk : undefined);
 const manager = new RuntimeManager({
   dataDir,
   hostDir,
@@ -87,6 +103,7 @@ const manager = new RuntimeManager({
   // The agent loads node-pty and ssh2 from the checkout and runs on the Node found here.
   keep: [bundleDir, checkout, path.dirname(path.dirname(fs.realpathSync(process.execPath))), ...(profileDir ? [profileDir] : [])],
   hide,
+  writable: profileDir ? [profileDir] : [],
 });
 const server = createHostServer({ secret, manager, sandbox });
 server.listen(port, "127.0.0.1", () => {

@@ -42,6 +42,8 @@ interface ManagerOptions {
   keep: string[];
   /** Host folders and files no runtime may read (the control plane's local state, home folders). */
   hide: string[];
+  /** Host folders runtimes may write besides their disk (the agents' CPU profile folder). */
+  writable: string[];
 }
 
 /**
@@ -114,13 +116,23 @@ export class RuntimeManager {
    */
   keep(runtimeId: string, body: KeepWorkspaceBody): { kept: boolean; reason?: string } {
     if (this.entries.has(runtimeId)) return { kept: false, reason: "the runtime is running" };
-    return keepWorkspace(this.opts.hostDir, runtimeId, path.join(this.runtimeDir(runtimeId), "workspace"), body);
+    const dir = this.runtimeDir(runtimeId);
+    const seal = () => keepWorkspace(this.opts.hostDir, runtimeId, path.join(dir, "workspace"), body);
+    const { disks } = this.opts.sandbox;
+    return disks ? disks.withMounted(runtimeId, dir, seal) : seal();
   }
 
-  /** The session is gone: its kept workspace folder goes too (the agent is stopped first). */
+  /** The session is gone: its kept workspace folder goes too (the agent is stopped first), and its disk. */
   async discard(runtimeId: string): Promise<void> {
     await this.stop(runtimeId);
+    // A start that came in meanwhile owns the folder now.
+    if (this.entries.has(runtimeId)) return;
     dropSeal(this.opts.hostDir, runtimeId);
+    const { disks } = this.opts.sandbox;
+    if (disks) {
+      disks.unmount(this.runtimeDir(runtimeId));
+      disks.remove(runtimeId);
+    }
     fs.rmSync(path.join(this.runtimeDir(runtimeId), "workspace"), { recursive: true, force: true });
   }
 
@@ -141,11 +153,12 @@ export class RuntimeManager {
   /** Synchronous, for process exit: every agent group gets SIGKILL, then the network goes. */
   killAll(): void {
     for (const entry of this.entries.values()) if (entry.alive) signalGroup(entry.child, "SIGKILL");
-    const { net, cgroups } = this.opts.sandbox;
+    const { net, cgroups, disks } = this.opts.sandbox;
     if (net) {
       net.close();
       cgroups?.removeAll(cgroupPrefix(net), 2000);
     }
+    disks?.close();
   }
 
   private spawnAgent(body: StartRuntimeBody): Promise<RuntimeInfo> {
@@ -154,14 +167,26 @@ export class RuntimeManager {
     const agentDataDir = path.join(dir, "agent");
     const { sandbox } = this.opts;
     const uid = sandbox.mode === "uid" && this.opts.uids ? this.opts.uids.uidFor(body.runtimeId) : null;
-    // A folder sealed for exactly this restore point, and untouched since, is kept (the seal is
-    // spent either way: once the runtime runs, only a new seal after its next stop vouches for it).
-    const reused = body.reuse ? takeKept(this.opts.hostDir, body.runtimeId, workspaceDir, body.reuse.snapshotId) : false;
-    dropSeal(this.opts.hostDir, body.runtimeId);
-    // No process of the runtime is alive here (its PID namespace ended with its agent), and rmSync
-    // unlinks symlinks instead of following them: a planted link to a host folder only loses the link.
-    if (body.fresh && !reused) fs.rmSync(workspaceDir, { recursive: true, force: true });
-    for (const d of [dir, workspaceDir, agentDataDir]) ownedDir(d, uid);
+    // The runtime's folder is its own disk from here on (unmounted again once its agent is gone).
+    const disks = uid !== null ? sandbox.disks : null;
+    try {
+      // A fresh start can do without what is on it: a kept workspace is only a faster restore, and
+      // the agent makes a new SSH host key if its folder was lost.
+      disks?.mount(body.runtimeId, dir, body.fresh);
+    } catch (err) {
+      throw new ApiError("runtime_unavailable", `could not mount the disk of ${body.runtimeId}: ${(err as Error).message}`);
+    }
+    let reused: boolean;
+    let sessionEnvFile: string;
+    let log: AgentLog;
+    try {
+      reused = this.prepareFolders(body, uid);
+      sessionEnvFile = writeSessionEnvFile(agentDataDir, uid, body.env);
+      log = new AgentLog(openHostLog(this.logFile(body.runtimeId)));
+    } catch (err) {
+      disks?.unmount(dir);
+      throw err;
+    }
     const token = randomBytes(32).toString("base64url");
     // Own network namespace: the declared port is free in every runtime; shared loopback: one each.
     const previewPort = body.previewPort ? (uid !== null ? body.previewPort : this.allocatePreviewPort()) : null;
@@ -169,7 +194,7 @@ export class RuntimeManager {
     for (const name of INHERITED_ENV) if (process.env[name]) env[name] = process.env[name]!;
     // Session variables never enter this environment: root helpers and the agent start with it.
     Object.assign(env, {
-      BURSTFLARE_SESSION_ENV_FILE: writeSessionEnvFile(agentDataDir, uid, body.env),
+      BURSTFLARE_SESSION_ENV_FILE: sessionEnvFile,
       BURSTFLARE_AGENT_PORT: "0",
       BURSTFLARE_AGENT_TOKEN: token,
       BURSTFLARE_WORKSPACE: workspaceDir,
@@ -181,7 +206,6 @@ export class RuntimeManager {
       ...(previewPort ? { PORT: String(previewPort) } : {}),
       BURSTFLARE_EXIT_WITH_STDIN: "1",
     });
-    const log = new AgentLog(openHostLog(this.logFile(body.runtimeId)));
     let lease: NetLease | null = null;
     let release = () => {};
     let child: ChildProcess;
@@ -195,6 +219,7 @@ export class RuntimeManager {
         net.release(leased);
         void cgroups.removeWhenEmpty(group);
         fs.rmSync(envFile, { force: true });
+        disks?.unmount(dir);
       };
       try {
         const limits = RESOURCE_LIMITS[body.resourceClass ?? DEFAULT_RESOURCE_CLASS];
@@ -212,6 +237,8 @@ export class RuntimeManager {
           rlimits: rlimitKinds(cgroups),
           keep: [dir, ...this.opts.keep],
           hide: this.opts.hide,
+          dataDir: this.opts.dataDir,
+          writable: [dir, ...this.opts.writable],
           envFile,
           file: this.opts.agent.file,
           args: this.opts.agent.args,
@@ -267,6 +294,21 @@ export class RuntimeManager {
     });
     this.entries.set(body.runtimeId, entry);
     return entry.ready;
+  }
+
+  /** The runtime's folders, owned by its uid; true when its kept workspace is reused. */
+  private prepareFolders(body: StartRuntimeBody, uid: number | null): boolean {
+    const dir = this.runtimeDir(body.runtimeId);
+    const workspaceDir = path.join(dir, "workspace");
+    // A folder sealed for exactly this restore point, and untouched since, is kept (the seal is
+    // spent either way: once the runtime runs, only a new seal after its next stop vouches for it).
+    const reused = body.reuse ? takeKept(this.opts.hostDir, body.runtimeId, workspaceDir, body.reuse.snapshotId) : false;
+    dropSeal(this.opts.hostDir, body.runtimeId);
+    // No process of the runtime is alive here (its PID namespace ended with its agent), and rmSync
+    // unlinks symlinks instead of following them: a planted link to a host folder only loses the link.
+    if (body.fresh && !reused) fs.rmSync(workspaceDir, { recursive: true, force: true });
+    for (const d of [dir, workspaceDir, path.join(dir, "agent")]) ownedDir(d, uid);
+    return reused;
   }
 
   private awaitReady(

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { HostHealth } from "@burstflare/sdk/protocol/runtime-host";
 import { RESOURCE_LIMITS, type ResourceLimits } from "@burstflare/sdk/resource-classes";
 import { Cgroups } from "./cgroups";
+import { RuntimeDisks, readOnlyPlan } from "./runtime-disk";
 import { type NetLease, RUNTIME_NET_CIDR, RuntimeNetwork } from "./runtime-net";
 import { helperEnv, requireHelper } from "./system";
 
@@ -30,6 +31,8 @@ export interface Sandbox {
   reason?: string;
   net: RuntimeNetwork | null;
   cgroups: Cgroups | null;
+  /** Each runtime's folder on a bounded disk of its own (runtime-disk.ts). */
+  disks: RuntimeDisks | null;
 }
 
 /** Lets tests exercise the fail-closed path on a machine where the sandbox works. */
@@ -40,9 +43,9 @@ const FAULT_ENV = "BURSTFLARE_SANDBOX_FAULT";
  * is tried end to end with a probe runtime; any failure leaves the host unable to start runtimes
  * rather than running agents as root. Plain mode is never a fallback, only a request.
  */
-export function setupSandbox(opts: { dataDir: string; hostDir: string; hide: string[] }): Sandbox {
-  const unavailable = (reason: string): Sandbox => ({ mode: "unavailable", reason, net: null, cgroups: null });
-  if (process.env.BURSTFLARE_SANDBOX === "plain") return { mode: "plain", net: null, cgroups: null };
+export function setupSandbox(opts: { dataDir: string; hostDir: string; hide: string[]; diskMiB: number }): Sandbox {
+  const unavailable = (reason: string): Sandbox => ({ mode: "unavailable", reason, net: null, cgroups: null, disks: null });
+  if (process.env.BURSTFLARE_SANDBOX === "plain") return { mode: "plain", net: null, cgroups: null, disks: null };
   if (typeof process.getuid !== "function" || process.getuid() !== 0) {
     return unavailable(
       "the runtime host is not running as root, so it cannot isolate runtimes; run it as root, or set BURSTFLARE_SANDBOX=plain to run sessions without isolation (trusted code only)",
@@ -50,16 +53,35 @@ export function setupSandbox(opts: { dataDir: string; hostDir: string; hide: str
   }
   if (process.env[FAULT_ENV]) return unavailable(`sandbox probe failed: ${process.env[FAULT_ENV]}`);
   let net: RuntimeNetwork | null = null;
+  let disks: RuntimeDisks | null = null;
   try {
-    for (const helper of ["sh", "mount", "umount", "mkdir", "rm", "cat", "unshare", "nsenter", "setpriv", "prlimit", "ip", "nft"] as const)
+    for (const helper of [
+      "sh",
+      "mount",
+      "mountpoint",
+      "umount",
+      "mkdir",
+      "rm",
+      "cat",
+      "unshare",
+      "nsenter",
+      "setpriv",
+      "prlimit",
+      "ip",
+      "nft",
+      "mkfs.ext4",
+      "losetup",
+    ] as const)
       requireHelper(helper);
+    disks = RuntimeDisks.open(opts.dataDir, opts.hostDir, opts.diskMiB);
     net = RuntimeNetwork.open();
     const cgroups = Cgroups.detect();
     for (const slot of [...net.swept, net.slot]) cgroups.removeAll(`slot${slot}-`);
     probe(net, cgroups, opts.dataDir, opts.hostDir, opts.hide);
-    return { mode: "uid", net, cgroups };
+    return { mode: "uid", net, cgroups, disks };
   } catch (err) {
     net?.close();
+    disks?.close();
     return unavailable(`sandbox probe failed: ${(err as Error).message}`);
   }
 }
@@ -80,6 +102,7 @@ function probe(net: RuntimeNetwork, cgroups: Cgroups, dataDir: string, hostDir: 
       rlimits: rlimitKinds(cgroups),
       keep: [dataDir],
       hide,
+      dataDir,
       envFile,
       file: requireHelper("sh"),
       args: ["-c", '[ "$BURSTFLARE_PROBE" = 1 ] && [ "$(id -u)" = 65534 ] && ! [ -e "$0" ] && [ -z "$BF_MOUNT" ]', envFile],
@@ -116,6 +139,7 @@ export function isolationReport(sandbox: Sandbox): HostHealth["isolation"] {
       memory: kinds.has("memory") ? version : null,
       pids: kinds.has("pids") ? version : on ? "rlimit" : null,
       cpu: kinds.has("cpu") ? version : null,
+      disk: on ? (sandbox.disks?.bytes ?? null) : null,
     },
     runtimeNetwork: on ? RUNTIME_NET_CIDR : null,
   };
@@ -207,6 +231,10 @@ interface SandboxedRun {
   keep: string[];
   /** Host folders (and files) the runtime must not read, covered by an empty tmpfs (/dev/null). */
   hide: string[];
+  /** The host's data dir: the runtime disks mounted under it keep their own (rw) mounts. */
+  dataDir: string;
+  /** Folders the runtime writes (its own, the agents' CPU profile folder); other kept folders come back read-only. */
+  writable?: string[];
   /** From writeAgentEnv; removed once opened. */
   envFile: string;
   file: string;
@@ -221,12 +249,14 @@ interface SandboxedRun {
 }
 
 /**
- * Root, pid 1 of the runtime's fresh PID + mount namespaces (private propagation): joins the
+ * Root, pid 1 of the runtime's fresh PID + mount namespaces (slave propagation: the host's
+ * unmounts of runtime disks reach this copy, nothing mounted here reaches the host): joins the
  * runtime's cgroups before anything forks ("0" is the writer itself, whatever its namespace),
- * binds the identity files over /etc, makes /tmp, /var/tmp and /dev/shm private and hides the
- * host's folders of mountPlan (folders it must keep are moved back through a staging tmpfs),
- * then setpriv: no_new_privs, no capabilities, and the uid drop (or, for the agent, which drops
- * itself, CAP_SETUID and CAP_SETGID alone).
+ * makes every host mount of mountPlan read-only in this namespace (the runtime writes only its
+ * own disk and sized tmpfs), binds the identity files over /etc, makes /tmp, /var/tmp and
+ * /dev/shm private and hides the host's folders of mountPlan (folders it must keep are moved
+ * back through a staging tmpfs), then setpriv: no_new_privs, no capabilities, and the uid drop
+ * (or, for the agent, which drops itself, CAP_SETUID and CAP_SETGID alone).
  */
 const INNER = `set -e
 exec 3< "$1"
@@ -234,29 +264,37 @@ exec 3< "$1"
 passwd=$2 group=$3 tmpsize=$4 n=$5; shift 5
 while [ "$n" -gt 0 ]; do echo 0 > "$1"; shift; n=$((n - 1)); done
 n=$1; shift
-"$BF_MOUNT" --bind "$passwd" /etc/passwd
-"$BF_MOUNT" --bind "$group" /etc/group
-"$BF_MOUNT" -t tmpfs -o mode=0700,size=1m bf-stage /mnt
-i=0; while [ $i -lt "$n" ]; do eval "op$i=\\$1"; case $1 in k:*) "$BF_MKDIR" /mnt/$i; "$BF_MOUNT" --bind "\${1#k:}" /mnt/$i;; esac; shift; i=$((i + 1)); done
-i=0; while [ $i -lt "$n" ]; do eval "op=\\$op$i"; p=\${op#?:}; case $op in
-  t:*) "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-tmp "$p";;
-  h:*) if [ -d "$p" ]; then "$BF_MOUNT" -t tmpfs -o mode=0755,nosuid,nodev,size=1m bf-hide "$p"; fi;;
-  f:*) if [ -f "$p" ]; then "$BF_MOUNT" --bind /dev/null "$p"; fi;;
-  k:*) "$BF_MKDIR" -p "$p"; "$BF_MOUNT" --move /mnt/$i "$p";;
+i=0; while [ $i -lt "$n" ]; do eval "op$i=\\$1"; p=\${1#?:}; case $1 in
+  r:*) if ! "$BF_MOUNT" -n -o "remount,bind,\${p%%:*}" "\${p#*:}" && "$BF_MOUNTPOINT" -q "\${p#*:}"; then exit 1; fi;;
+  w:*) "$BF_MOUNT" -n --bind "\${p#*:}" "\${p#*:}"; "$BF_MOUNT" -n -o "remount,bind,\${p%%:*}" "\${p#*:}";;
+esac; shift; i=$((i + 1)); done
+"$BF_MOUNT" -n --bind -o ro "$passwd" /etc/passwd
+"$BF_MOUNT" -n --bind -o ro "$group" /etc/group
+"$BF_MOUNT" -n -t tmpfs -o mode=0700,size=1m bf-stage /mnt
+i=0; while [ $i -lt "$n" ]; do eval "op=\\$op$i"; case $op in
+  k:*) "$BF_MKDIR" /mnt/$i; "$BF_MOUNT" -n --bind -o ro "\${op#k:}" /mnt/$i;;
+  K:*) "$BF_MKDIR" /mnt/$i; "$BF_MOUNT" -n --bind "\${op#K:}" /mnt/$i;;
 esac; i=$((i + 1)); done
-"$BF_UMOUNT" /mnt
-"$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-vartmp /var/tmp
-if [ -d /dev/shm ]; then "$BF_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-shm /dev/shm; fi
+i=0; while [ $i -lt "$n" ]; do eval "op=\\$op$i"; p=\${op#?:}; case $op in
+  t:*) "$BF_MOUNT" -n -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-tmp "$p";;
+  h:*) if [ -d "$p" ]; then "$BF_MOUNT" -n -t tmpfs -o mode=0755,nosuid,nodev,size=1m bf-hide "$p"; fi;;
+  f:*) if [ -f "$p" ]; then "$BF_MOUNT" -n --bind /dev/null "$p"; fi;;
+  [kK]:*) "$BF_MKDIR" -p "$p"; "$BF_MOUNT" -n --move /mnt/$i "$p";;
+esac; i=$((i + 1)); done
+"$BF_UMOUNT" -n /mnt
+"$BF_MOUNT" -n -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-vartmp /var/tmp
+if [ -d /dev/shm ]; then "$BF_MOUNT" -n -t tmpfs -o mode=1777,nosuid,nodev,size=$tmpsize bf-shm /dev/shm; fi
 exec "$@"`;
 
 /** The runtime uid (or root that the agent drops itself, which also enters the workspace): its environment, then the agent. */
-const FINAL = `cat=$BF_CAT; unset BF_MOUNT BF_UMOUNT BF_MKDIR BF_RM BF_CAT
+const FINAL = `cat=$BF_CAT; unset BF_MOUNT BF_MOUNTPOINT BF_UMOUNT BF_MKDIR BF_RM BF_CAT
 eval "$("$cat" <&3)"
 exec 3<&-
 cd "\${BURSTFLARE_WORKSPACE:-/}" 2>/dev/null || cd /
 exec "$@"`;
 
 const depth = (p: string) => p.split("/").length;
+const isKept = (op: string) => op === "k" || op === "K";
 const within = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
 
 /**
@@ -266,7 +304,7 @@ const within = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
  * "h:" an empty tmpfs over a folder, "f:" /dev/null over a file, "k:" a folder bound back.
  * Kept folders are bound from the host's view before anything is hidden.
  */
-function mountPlan(keep: string[], hide: string[]): string[] {
+function mountPlan(keep: string[], hide: string[], dataDir: string, writable: string[]): string[] {
   const real = (p: string) => {
     try {
       return fs.realpathSync(p);
@@ -280,13 +318,19 @@ function mountPlan(keep: string[], hide: string[]): string[] {
     if (!p || p === "/") continue;
     hidden.push({ path: p, op: fs.statSync(p).isDirectory() ? "h" : "f" });
   }
+  const writableReal = writable.map(real);
   const kept = keep.flatMap((k) => {
     const p = real(k);
-    return p && hidden.some((h) => h.op !== "f" && within(p, h.path) && p !== h.path) ? [{ path: p, op: "k" }] : [];
+    const op = writableReal.includes(p) ? "K" : "k";
+    return p && hidden.some((h) => h.op !== "f" && within(p, h.path) && p !== h.path) ? [{ path: p, op }] : [];
   });
-  return [...hidden, ...kept]
-    .sort((a, b) => depth(a.path) - depth(b.path) || Number(a.op === "k") - Number(b.op === "k"))
-    .map(({ path: p, op }) => `${op}:${p}`);
+  const covered = hidden.flatMap((h) => (h.op === "f" ? [] : [h.path]));
+  return [
+    ...readOnlyPlan(dataDir, writable, covered),
+    ...[...hidden, ...kept]
+      .sort((a, b) => depth(a.path) - depth(b.path) || Number(isKept(a.op)) - Number(isKept(b.op)))
+      .map(({ path: p, op }) => `${op}:${p}`),
+  ];
 }
 
 /**
@@ -295,7 +339,7 @@ function mountPlan(keep: string[], hide: string[]): string[] {
  * path and the whole chain runs with helperEnv() plus the BF_* paths it needs.
  */
 export function sandboxedCommand(run: SandboxedRun): { file: string; args: string[]; env: Record<string, string> } {
-  const plan = mountPlan(run.keep, run.hide);
+  const plan = mountPlan(run.keep, run.hide, run.dataDir, run.writable ?? []);
   const sh = requireHelper("sh");
   const tmpSize = String(Math.floor(run.limits.memoryBytes / 2));
   const prlimit = run.rlimits.pids ? [requireHelper("prlimit"), `--nproc=${run.limits.pids}`, "--"] : [];
@@ -309,7 +353,7 @@ export function sandboxedCommand(run: SandboxedRun): { file: string; args: strin
     "--mount",
     "--mount-proc",
     "--propagation",
-    "private",
+    "slave",
     "--",
     sh,
     "-c",
@@ -340,6 +384,7 @@ export function sandboxedCommand(run: SandboxedRun): { file: string; args: strin
   ];
   const env = helperEnv({
     BF_MOUNT: requireHelper("mount"),
+    BF_MOUNTPOINT: requireHelper("mountpoint"),
     BF_UMOUNT: requireHelper("umount"),
     BF_MKDIR: requireHelper("mkdir"),
     BF_RM: requireHelper("rm"),

@@ -9,6 +9,7 @@ import fs from "node:fs";
 const HELPERS = {
   sh: ["/bin/sh", "/usr/bin/sh"],
   mount: ["/usr/bin/mount", "/bin/mount"],
+  mountpoint: ["/usr/bin/mountpoint", "/bin/mountpoint"],
   umount: ["/usr/bin/umount", "/bin/umount"],
   mkdir: ["/usr/bin/mkdir", "/bin/mkdir"],
   rm: ["/usr/bin/rm", "/bin/rm"],
@@ -20,6 +21,8 @@ const HELPERS = {
   ip: ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"],
   nft: ["/usr/sbin/nft", "/sbin/nft"],
   ss: ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"],
+  "mkfs.ext4": ["/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4"],
+  losetup: ["/usr/sbin/losetup", "/sbin/losetup"],
 } as const;
 type Helper = keyof typeof HELPERS;
 

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { AGENT_TOKEN_HEADER, RUNTIME_SECRET_HEADER, type RuntimeInfo, runtimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { afterAll, beforeAll } from "vitest";
+import { removeRuntimeDataDir } from "../../../scripts/lib/processes.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -76,7 +77,7 @@ export async function startTestHost(opts: { dataDir?: string; env?: Record<strin
       }, 5000);
       await exited;
       clearTimeout(timer);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeRuntimeDataDir(dataDir);
     },
   };
 }

@@ -212,7 +212,7 @@ describe("a runtime host that cannot isolate", () => {
         sandbox: "plain",
         isolation: { ownUser: false, networkNamespace: false, privateTmp: false, noNewPrivs: false, runtimeNetwork: null },
       });
-      expect(body.isolation.limits).toEqual({ memory: null, pids: null, cpu: null });
+      expect(body.isolation.limits).toEqual({ memory: null, pids: null, cpu: null, disk: null });
       const info = await plain.start("plain", { previewPort: 3000 });
       expect(new URL(info.agentURL).hostname).toBe("127.0.0.1");
     } finally {

@@ -68,7 +68,7 @@ describe("kept workspace folders (local host, across a stop)", () => {
     sweepKept(hostDir, dataDir);
     expect(fs.existsSync(other)).toBe(false);
     expect(fs.existsSync(path.join(ws, "work/a.txt"))).toBe(true);
-    sweepKept(hostDir, dataDir, Date.now() + KEPT_MAX_AGE_MS + 1);
+    sweepKept(hostDir, dataDir, undefined, Date.now() + KEPT_MAX_AGE_MS + 1);
     expect(fs.existsSync(ws)).toBe(false);
     expect(takeKept(hostDir, id, ws, "snap_1")).toBe(false);
   });

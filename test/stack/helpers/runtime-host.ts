@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { RUNTIME_SECRET_HEADER, type RuntimeInfo } from "@burstflare/sdk/protocol/runtime-host";
 import { inject } from "vitest";
 import { STACK_RUNTIME_PORT } from "../../ports";
@@ -37,3 +39,29 @@ export async function discardKeptWorkspace(sessionId: string): Promise<void> {
   const res = await host(`/runtimes/${sessionId}/workspace`, { method: "DELETE" });
   if (res.status !== 204) throw new Error(`discard answered ${res.status}: ${await res.text()}`);
 }
+
+/** A runtime's disk image on the host (runtime/src/host/runtime-disk.ts), from its workspace folder. */
+export function diskImageOf(workspaceDir: string): string {
+  const runtimeDir = path.dirname(workspaceDir);
+  return path.join(path.dirname(runtimeDir), ".host", "disks", `${path.basename(runtimeDir)}.img`);
+}
+
+/**
+ * Runs fn with a stopped runtime's disk mounted at its folder, as the host does for a keep: the
+ * host mounts it only while the runtime runs, so a kept workspace is not on the host's view otherwise.
+ */
+export function onStoppedDisk<T>(workspaceDir: string, fn: () => T): T {
+  const runtimeDir = path.dirname(workspaceDir);
+  const run = (bin: string, args: string[]) => {
+    const res = spawnSync(bin, args, { encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`${bin} ${args.join(" ")}: ${res.stderr}`);
+  };
+  run(MOUNT, ["-o", "loop,nosuid,nodev", diskImageOf(workspaceDir), runtimeDir]);
+  try {
+    return fn();
+  } finally {
+    run(UMOUNT, [runtimeDir]);
+  }
+}
+const MOUNT = "/usr/bin/mount";
+const UMOUNT = "/usr/bin/umount";
