@@ -62,7 +62,7 @@ export function shareEnterURL(
 interface Viewer {
   userId: string;
   email: string;
-  /** Whose credential signs the viewer's grant (set when the viewer signed in on this request). */
+  /** The viewer's sign-in or API token: the one they signed in with here, or the one their grant names. */
   holder?: VisitHolder;
 }
 
@@ -192,7 +192,8 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     const holder = onPreviewHost
       ? await verifyVisitGrant(c.env, "share", shareGrantSubject(share.id, onPreviewHost.visit), credential.grant, at)
       : null;
-    viewer = holder ? await viewerByGrant(c.env, holder, at) : null;
+    const found = holder ? await viewerByGrant(c.env, holder, at) : null;
+    viewer = found && holder ? { ...found, holder } : null;
   } else if (!onPreviewHost) {
     const auth = await authenticate(c);
     viewer = auth ? { userId: auth.userId, email: auth.email, holder: visitHolder(auth.userId, credentialOf(auth)) } : null;
@@ -304,7 +305,13 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
 
   await logShareAccess(c.env, entry());
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
-  setPrincipal(forwarded, { userId: viewer?.userId ?? null, credential: { kind: "share", id: share.id } });
+  // Held by the link and, for a scoped link's viewer, by the credential their grant names: revoking
+  // either ends the sockets opened here (api/src/sessions/connections.ts).
+  setPrincipal(forwarded, {
+    userId: viewer?.userId ?? null,
+    credential: { kind: "share", id: share.id },
+    ...(viewer?.holder ? { grantedBy: viewer.holder.credential } : {}),
+  });
   const agentPath = previewAgentPath(target.rest, url.search, share.port ?? null);
   const res = await sessionStub(c.env, share.sessionId).fetch(
     sessionDORequest(share.sessionId, "/runtime", forwarded, { agentPath, wake: true }),
