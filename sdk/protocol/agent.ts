@@ -79,6 +79,8 @@ export const principal = z.object({
    * answers for both credentials, so revoking either (the link, or the viewer's sign-in) ends it.
    */
   grantedBy: connectionCredential.optional(),
+  /** When the credential stops counting (a share link's expiry, epoch ms): the agent ends the connection then. */
+  expiresAt: z.number().int().positive().optional(),
 });
 export type Principal = z.infer<typeof principal>;
 

@@ -11,7 +11,7 @@ import { api, baseURL, createSession, expectOK, req, send, until } from "../stac
 import { type FlareHome, flareHome, flareJSON, signIn } from "../stack/helpers/flare";
 import { Children, configSshHost, SSH } from "../stack/helpers/openssh";
 import { mustVisitShare, SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
-import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
+import { heldWSAt, sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser, seedUser } from "../stack/helpers/users";
 
@@ -97,14 +97,7 @@ async function readyTerminal(sessionId: string, headers: Record<string, string>,
 }
 
 /** A preview WebSocket that got the dev server's greeting. */
-function previewSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  const socket = new WebSocket(url, { headers });
-  return new Promise((resolve, reject) => {
-    socket.once("message", () => resolve(socket));
-    socket.once("unexpected-response", (_req, res) => reject(new Error(`preview upgrade refused: ${res.statusCode}`)));
-    socket.once("error", reject);
-  });
-}
+const previewSocket = heldWSAt;
 
 /** A member's preview WebSocket, opened as the browser opens it: on the preview host, with the visit cookie. */
 async function grantPreviewSocket(sessionId: string, headers: Record<string, string>): Promise<WebSocket> {

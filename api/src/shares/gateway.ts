@@ -311,6 +311,8 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     userId: viewer?.userId ?? null,
     credential: { kind: "share", id: share.id },
     ...(viewer?.holder ? { grantedBy: viewer.holder.credential } : {}),
+    // A socket open when the link expires ends then (the agent's timer), as the next request would.
+    expiresAt: share.expiresAt,
   });
   const agentPath = previewAgentPath(target.rest, url.search, share.port ?? null);
   const res = await sessionStub(c.env, share.sessionId).fetch(
