@@ -157,6 +157,8 @@ export const API_ROUTES = {
   "POST /api/templates/{templateId}/rollback": "Re-promote the release before the current one",
   "POST /api/templates/{templateId}/versions": "Create an immutable version and get a short-lived grant to upload its bundle",
   "GET /api/templates/{templateId}/versions/{versionId}": "One template version",
+  "DELETE /api/templates/{templateId}/versions/{versionId}":
+    "Delete a version with its bundle, builds and artifacts (not the promoted one, the rollback target, or one sessions started from)",
   "POST /api/templates/{templateId}/versions/{versionId}/upload-grant":
     "A fresh upload grant for a version still awaiting its bundle (e.g. the first one expired)",
   "PUT /api/uploads/{grantId}": "Upload a version's bundle (.tar.gz, streamed) with its single-use grant; queues the build",

@@ -43,7 +43,9 @@ import { z } from "zod";
  *   POST /connections/close ConnectionMatch → ClosedConnections: ends the open terminal, ssh and
  *                                          preview WebSockets, running commands and background
  *                                          processes whose principal matches (revoked access);
- *                                          with lostAccess also the user's terminal shells and SSH jobs
+ *                                          with lostAccess also the user's terminal shells and SSH jobs;
+ *                                          on sandboxed local runtimes the matching member groups
+ *                                          (cgroups) are killed, detached processes included
  *
  * Every /terminal, /ssh, /preview, /exec/run and /processes request from a user carries
  * PRINCIPAL_HEADER, set by the control plane (clients' copies are stripped by the Worker): who

@@ -66,6 +66,7 @@ export const RECONCILE_ACTION_KINDS = [
   "session_check_idle",
   "session_stop_long_sleeping",
   "session_stop_deleted",
+  "session_release_stale_claim",
   "session_purge",
   "snapshot_purge",
   "template_purge",

@@ -108,6 +108,8 @@ export type TemplateDetail = z.infer<typeof templateDetailSchema>;
 export const templateListSchema = z.object({ templates: z.array(templateSchema) });
 
 export const createVersionResponse = z.object({ version: templateVersionSchema, uploadGrant: uploadGrantSchema });
+/** DELETE /api/templates/:templateId/versions/:versionId: what it freed of the templateBytes quota. */
+export const deletedVersionSchema = z.object({ ok: z.literal(true), bytes: z.number().int(), objects: z.number().int() });
 export type CreateVersionResponse = z.infer<typeof createVersionResponse>;
 
 export const uploadResultSchema = z.object({

@@ -1,6 +1,7 @@
 import type { ProcessInfo } from "@burstflare/sdk/protocol/automation";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, createSession, expectOK, until } from "../stack/helpers/api";
+import { describe, expect, it } from "vitest";
+import { api, expectOK, until } from "../stack/helpers/api";
+import { ownerSessionForFile, runningIn } from "../stack/helpers/session-work";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
@@ -11,45 +12,25 @@ import { createStackUser, type StackUser } from "../stack/helpers/users";
  * what the owner started, runs on. (revocation.test.ts covers the sockets themselves.)
  */
 
-let owner: StackUser;
-let sessionId: string;
-const opened: TerminalClient[] = [];
-
-beforeAll(async () => {
-  owner = await createStackUser();
-  sessionId = (await createSession(owner, { name: `revoke-work-${Date.now().toString(36)}` })).id;
-});
-
-afterAll(async () => {
-  await Promise.all(opened.map((t) => t.close()));
-});
+const session = ownerSessionForFile("revoke-work");
 
 const as = (user: StackUser, token: string): StackUser => ({ ...user, headers: { authorization: `Bearer ${token}` } });
 
 async function startProcess(user: StackUser, command: string): Promise<ProcessInfo> {
   const info = (await expectOK(
-    await api(user, "POST /api/sessions/{sessionId}/processes", { params: { sessionId }, body: { command } }),
+    await api(user, "POST /api/sessions/{sessionId}/processes", { params: { sessionId: session.sessionId }, body: { command } }),
     201,
   )) as ProcessInfo;
   expect(info.pid).toBeGreaterThan(0);
   return info;
 }
 
-/** Whether `pid` runs in the session, as the owner's own command sees it (a zombie counts as ended). */
-async function running(pid: number): Promise<boolean> {
-  const script = `if [ -d /proc/${pid} ] && ! grep -q '^State:.*Z' /proc/${pid}/status; then echo alive; else echo gone; fi`;
-  const res = (await expectOK(
-    await api(owner, "POST /api/sessions/{sessionId}/exec", { params: { sessionId }, body: { argv: ["sh", "-c", script] } }),
-  )) as {
-    stdout: string;
-  };
-  return res.stdout.trim() === "alive";
-}
+const running = (pid: number) => runningIn(session.owner, session.sessionId, pid);
 
 /** A streamed command that has printed its first line; resolves with everything the stream said once it ends. */
 async function streamingExec(user: StackUser, command: string): Promise<{ pid: number; ended: Promise<string> }> {
   const res = await api(user, "POST /api/sessions/{sessionId}/exec", {
-    params: { sessionId },
+    params: { sessionId: session.sessionId },
     body: { command, stream: true, timeoutMs: 600_000 },
   });
   expect(res.status).toBe(200);
@@ -70,8 +51,8 @@ async function streamingExec(user: StackUser, command: string): Promise<{ pid: n
 }
 
 async function terminalShellPid(user: StackUser, name: string, job = false): Promise<{ shell: number; job: number }> {
-  const term = await TerminalClient.open(sessionId, user.headers, `?terminal=${name}`);
-  opened.push(term);
+  const term = await TerminalClient.open(session.sessionId, user.headers, `?terminal=${name}`);
+  session.terminals.push(term);
   term.send("echo shell-pid-$$-end\r");
   await term.waitFor(/shell-pid-\d+-end/);
   const shell = Number(/shell-pid-(\d+)-end/.exec(term.output)?.[1]);
@@ -84,7 +65,7 @@ async function terminalShellPid(user: StackUser, name: string, job = false): Pro
 
 /** A new member of the owner's workspace, and an API token of theirs that `revoke()` deletes. */
 async function memberWithToken(name: string) {
-  const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
+  const member = await createStackUser({ workspaceId: session.owner.workspaceId, role: "member" });
   const created = (await expectOK(await api(member, "POST /api/auth/tokens", { body: { name } }))) as {
     token: string;
     apiToken: { id: string };
@@ -95,9 +76,9 @@ async function memberWithToken(name: string) {
 
 describe("revoking access ends the work it started", () => {
   it("removing a member ends their background processes, running commands and terminal shells; the owner's run on", async () => {
-    const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
-    const ownerProcess = await startProcess(owner, "sleep 600");
-    const ownerShell = (await terminalShellPid(owner, "owner-work")).shell;
+    const member = await createStackUser({ workspaceId: session.owner.workspaceId, role: "member" });
+    const ownerProcess = await startProcess(session.owner, "sleep 600");
+    const ownerShell = (await terminalShellPid(session.owner, "owner-work")).shell;
     // The background job of the process's shell must end with it.
     const memberProcess = await startProcess(member, "sleep 600 & wait");
     const memberExec = await streamingExec(member, "echo pid-$$; sleep 600");
@@ -107,7 +88,7 @@ describe("revoking access ends the work it started", () => {
     expect(await running(memberShell)).toBe(true);
     expect(await running(memberJob)).toBe(true);
 
-    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: member.userId } }));
+    await expectOK(await api(session.owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: member.userId } }));
 
     await until(async () => !(await running(memberProcess.pid as number)), "the removed member's background process ends");
     await until(async () => !(await running(memberShell)), "the removed member's terminal shell ends");
@@ -137,7 +118,7 @@ describe("revoking access ends the work it started", () => {
     const { viaToken, revoke } = await memberWithToken("left behind");
     const done = (await expectOK(
       await api(viaToken, "POST /api/sessions/{sessionId}/exec", {
-        params: { sessionId },
+        params: { sessionId: session.sessionId },
         body: { command: "nohup sleep 600 >/dev/null 2>&1 & echo left-$!" },
       }),
     )) as { exitCode: number; stdout: string };
@@ -150,10 +131,13 @@ describe("revoking access ends the work it started", () => {
   });
 
   it("demoting a member to viewer ends their running command", async () => {
-    const member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
+    const member = await createStackUser({ workspaceId: session.owner.workspaceId, role: "member" });
     const exec = await streamingExec(member, "echo pid-$$; sleep 600");
     await expectOK(
-      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: member.userId }, body: { role: "viewer" } }),
+      await api(session.owner, "PATCH /api/workspaces/current/members/{userId}", {
+        params: { userId: member.userId },
+        body: { role: "viewer" },
+      }),
     );
     expect(await exec.ended).toMatch(/"signal":"SIGKILL"/);
     expect(await running(exec.pid)).toBe(false);

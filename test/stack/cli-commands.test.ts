@@ -49,7 +49,7 @@ describe("flare commands against the stack", () => {
     expect(back.workspace.id).toBe(cli.user.workspaceId);
   });
 
-  it("template: upload versions, promote, rollback, archive, restore, delete", async () => {
+  it("template: upload versions, promote, rollback, delete a version, archive, restore, delete", async () => {
     const name = `tpl-${Date.now().toString(36)}`;
     await flareJSON(cli.fh, ["template", "create", name]);
     for (const version of ["1.0.0", "2.0.0"]) {
@@ -64,6 +64,19 @@ describe("flare commands against the stack", () => {
     expect(rolled.template.activeVersion).toBe("1.0.0");
     const promoted = await flareJSON<{ template: { activeVersion: string } }>(cli.fh, ["template", "promote", name, "-V", "2.0.0"]);
     expect(promoted.template.activeVersion).toBe("2.0.0");
+
+    // A version goes on its own, freeing its storage; not the one a rollback returns to (1.0.0).
+    const kept = await flare(cli.fh, ["--json", "template", "delete-version", name, "-V", "1.0.0"]);
+    expect(kept.code).toBe(1);
+    expect(JSON.parse(kept.stderr).error.code).toBe("invalid_state");
+    const third = await flare(cli.fh, ["--json", "template", "upload", name, templateDir({ build: "echo 3" }), "-V", "3.0.0", "--wait"], {
+      timeoutMs: 180_000,
+    });
+    expect(third.code, third.stderr).toBe(0);
+    const freed = await flareJSON<{ ok: boolean; bytes: number }>(cli.fh, ["template", "delete-version", name, "-V", "3.0.0"]);
+    expect(freed.bytes).toBeGreaterThan(0);
+    const left = await flareJSON<{ versions: { version: string }[] }>(cli.fh, ["template", "inspect", name]);
+    expect(left.versions.map((v) => v.version).sort()).toEqual(["1.0.0", "2.0.0"]);
 
     const archived = await flareJSON<{ template: { archived: boolean } }>(cli.fh, ["template", "archive", name]);
     expect(archived.template.archived).toBe(true);

@@ -27,10 +27,17 @@ async function readUpTo(res: Response, maxBytes: number): Promise<{ text: string
   }
 }
 
-/** The body as JSON; longer than maxBytes is an error, as malformed JSON is. */
+/** An answer longer than its bound: the caller asked for more than one answer carries. */
+export class AnswerTooLong extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the answer is longer than ${maxBytes} bytes`);
+  }
+}
+
+/** The body as JSON; longer than maxBytes is an error (AnswerTooLong), as malformed JSON is. */
 export async function boundedJSON(res: Response, maxBytes: number): Promise<unknown> {
   const { text, whole } = await readUpTo(res, maxBytes);
-  if (!whole) throw new Error(`the answer is longer than ${maxBytes} bytes`);
+  if (!whole) throw new AnswerTooLong(maxBytes);
   return JSON.parse(text);
 }
 

@@ -10,8 +10,11 @@ import { errorResponses } from "./openapi";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
-/** Who may call a route: the middleware that runs before its handler (sign-in, role, rate limit, origin). */
-type Access = MiddlewareHandler<AppEnv> | readonly MiddlewareHandler<AppEnv>[];
+/**
+ * Who may call a route: the middleware that runs before its handler (sign-in, role, rate limit,
+ * origin). Never empty: a public route states its rate limit or origin check.
+ */
+export type Access = MiddlewareHandler<AppEnv> | readonly [MiddlewareHandler<AppEnv>, ...MiddlewareHandler<AppEnv>[]];
 
 type RouteRequest = NonNullable<RouteConfig["request"]>;
 type RouteResponses = RouteConfig["responses"];
@@ -93,6 +96,7 @@ export function routes(router: OpenAPIHono<AppEnv>, tags: string[]) {
       access: A,
       spec: RouteSpec<Req, Res> & { handler: RouteHandler<Declared<M, P, A, Req, Res>> },
     ) => {
+      if (Array.isArray(access) && access.length === 0) throw new Error(`${method.toUpperCase()} ${path}: a route states who may call it`);
       const { handler, ...rest } = spec;
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
       const request = names.length > 0 && !rest.request?.params ? { params: idParams(...names), ...rest.request } : rest.request;
@@ -123,14 +127,14 @@ export function apiRouter(tags: string[]) {
 
 /** Route middleware: signed in, then each action checked against the caller's role in the current workspace. */
 export function permitted(...actions: Action[]) {
-  return [requireAuth, ...actions.map((action) => requirePermission(action))];
+  return [requireAuth, ...actions.map((action) => requirePermission(action))] as const satisfies Access;
 }
 
 /** Route middleware for routes about the signed-in user rather than a workspace resource (list mine, switch, accept). */
-export const signedIn = () => [requireAuth];
+export const signedIn = () => [requireAuth] as const;
 
 /** Route middleware: signed in as a proven operator. */
-export const operatorOnly = () => [requireAuth, requireOperator];
+export const operatorOnly = () => [requireAuth, requireOperator] as const;
 
 /** Path parameters that are all ids, `{sessionId}/…/{snapshotId}`, in the order the path names them. */
 function idParams<K extends string>(...names: K[]) {

@@ -1,6 +1,7 @@
 import { type Db, dbOf } from "../lib/db";
 import { log } from "../lib/log";
-import { listDeletedNotStopped, listRunningSessions, listSleepingSince } from "../sessions/sessions-repo";
+import { releaseRunning } from "../sessions/records";
+import { listDeletedNotStopped, listInStateSince, listRunningSessions } from "../sessions/sessions-repo";
 import { sessionStub, unwrap } from "../sessions/stub";
 import { ageDays, type Plan, type PlannedAction, type ReconcileContext } from "./types";
 
@@ -45,7 +46,7 @@ function planLongSleeping(ctx: ReconcileContext): Promise<Plan> {
   const asleepSince = ctx.now - ctx.policy.sleepingStopAfterMs;
   return planPerSession(
     ctx,
-    (db, limit) => listSleepingSince(db, asleepSince, limit),
+    (db, limit) => listInStateSince(db, "sleeping", asleepSince, limit),
     (s) => ({
       kind: "session_stop_long_sleeping",
       reason: `asleep for ${ageDays(ctx.now, s.updatedAt)}; the sleep snapshot is final and the session is stopped`,
@@ -73,7 +74,33 @@ function planStopDeleted(ctx: ReconcileContext): Promise<Plan> {
   }));
 }
 
+/** A start records `starting` in its Session DO within seconds of claiming the slot; boots that take longer are `starting` there too. */
+const STALE_CLAIM_MS = 10 * 60_000;
+
+/**
+ * `starting` in D1 for a long time: either a long boot (the Session DO says `starting` too, left
+ * alone) or a running-slot claim whose start never reached the DO's first transition (the object
+ * was evicted in between). Such a claim would hold one of the workspace's running slots forever;
+ * the row gets the DO's state back, conditional on the version the DO holds.
+ */
+function planStaleClaims(ctx: ReconcileContext): Promise<Plan> {
+  return planPerSession(
+    ctx,
+    (db, limit) => listInStateSince(db, "starting", ctx.now - STALE_CLAIM_MS, limit),
+    (s) => ({
+      kind: "session_release_stale_claim",
+      reason: `starting for ${ageDays(ctx.now, s.updatedAt)}; its running slot is given back unless its Session DO is starting it`,
+      apply: async () => {
+        const { record } = unwrap(await sessionStub(ctx.env, s.id).describe(s.id));
+        if (record.state === "starting") return "noop";
+        const released = await releaseRunning(ctx.env, { sessionId: s.id, state: record.state, stateVersion: record.stateVersion });
+        return released ? "done" : "noop";
+      },
+    }),
+  );
+}
+
 export async function planSessions(ctx: ReconcileContext): Promise<Plan> {
-  const plans = [await planIdleChecks(ctx), await planLongSleeping(ctx), await planStopDeleted(ctx)];
+  const plans = [await planIdleChecks(ctx), await planLongSleeping(ctx), await planStopDeleted(ctx), await planStaleClaims(ctx)];
   return { actions: plans.flatMap((p) => p.actions), truncated: plans.some((p) => p.truncated) };
 }

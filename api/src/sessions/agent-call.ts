@@ -1,7 +1,7 @@
 import { ApiError, type ErrorCode, errorStatus } from "@burstflare/sdk/errors";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
+import { AnswerTooLong, boundedJSON, SMALL_ANSWER_BYTES } from "../lib/bounded-body";
 import { credentialOf, setPrincipal } from "./connections";
 import { INTERNAL_HEADERS } from "./proxy";
 import { sessionDORequest, sessionStub } from "./stub";
@@ -28,10 +28,19 @@ export async function callAgent(c: Context<AppEnv>, sessionId: string, agentPath
 const AGENT_JSON_BYTES = 32 * 1024 * 1024;
 
 export async function agentJSON<T>(c: Context<AppEnv>, sessionId: string, agentPath: string, init: RequestInit = {}): Promise<T> {
-  const res = await callAgent(c, sessionId, agentPath, init);
+  return readAgentJSON<T>(await callAgent(c, sessionId, agentPath, init));
+}
+
+/** An answer over the bound was asked for (413: ask for less at a time); an unreadable one is the runtime's fault (503). */
+export async function readAgentJSON<T>(res: Response): Promise<T> {
   try {
     return (await boundedJSON(res, AGENT_JSON_BYTES)) as T;
   } catch (err) {
+    if (err instanceof AnswerTooLong)
+      throw new ApiError(
+        "payload_too_large",
+        `the answer is over ${AGENT_JSON_BYTES / 1024 / 1024} MiB; ask for fewer or smaller files at a time`,
+      );
     throw new ApiError("runtime_unavailable", `the runtime's answer was not readable: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

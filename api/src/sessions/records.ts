@@ -3,6 +3,7 @@ import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
+import { now } from "../lib/time";
 import { getLimits, quotaRefusal } from "../workspaces/quotas";
 import {
   claimRunningSlot,
@@ -37,11 +38,11 @@ export async function insertSession(env: AppBindings, s: NewSession): Promise<vo
  */
 export async function claimRunning(env: AppBindings, r: { sessionId: string; workspaceId: string }): Promise<void> {
   const { runningSessions } = await getLimits(env, r.workspaceId);
-  if (!(await claimRunningSlot(dbOf(env), r.sessionId, r.workspaceId, runningSessions)))
+  if (!(await claimRunningSlot(dbOf(env), r.sessionId, r.workspaceId, runningSessions, now())))
     throw await quotaRefusal(env, r.workspaceId, "runningSessions");
 }
 
-export function releaseRunning(env: AppBindings, r: { sessionId: string; state: string; stateVersion: number }): Promise<void> {
+export function releaseRunning(env: AppBindings, r: { sessionId: string; state: string; stateVersion: number }): Promise<boolean> {
   return releaseRunningSlot(dbOf(env), r.sessionId, r.state, r.stateVersion);
 }
 

@@ -145,11 +145,13 @@ export async function sessionNameTaken(db: Db, workspaceId: string, name: string
  * Marks the session `starting` in D1 while fewer than `max` other sessions of its workspace hold
  * a runtime, in one statement, so parallel starts of different sessions (each in its own Durable
  * Object) cannot all pass. The version stays: the DO's own transition to starting, or the release
- * below, writes over it.
+ * below, writes over it. The time is the claim's, so reconcile can tell a claim no start followed.
  */
-export async function claimRunningSlot(db: Db, sessionId: string, workspaceId: string, max: number): Promise<boolean> {
+export async function claimRunningSlot(db: Db, sessionId: string, workspaceId: string, max: number, at: number): Promise<boolean> {
   return db.runOne(
-    `UPDATE sessions SET state = 'starting' WHERE id = ? AND (SELECT COUNT(*) FROM sessions WHERE ${HOLDING_RUNTIME} AND id != ?) < ?`,
+    `UPDATE sessions SET state = 'starting', updated_at = ?
+     WHERE id = ? AND (SELECT COUNT(*) FROM sessions WHERE ${HOLDING_RUNTIME} AND id != ?) < ?`,
+    at,
     sessionId,
     workspaceId,
     sessionId,
@@ -157,9 +159,14 @@ export async function claimRunningSlot(db: Db, sessionId: string, workspaceId: s
   );
 }
 
-/** Gives a claim back when the start ended before the DO mirrored any transition (same version). */
-export async function releaseRunningSlot(db: Db, sessionId: string, state: string, stateVersion: number): Promise<void> {
-  await db.run("UPDATE sessions SET state = ? WHERE id = ? AND state_version = ? AND state = 'starting'", state, sessionId, stateVersion);
+/** Gives a claim back when the start ended before the DO mirrored any transition (same version); true if it did. */
+export async function releaseRunningSlot(db: Db, sessionId: string, state: string, stateVersion: number): Promise<boolean> {
+  return db.runOne(
+    "UPDATE sessions SET state = ? WHERE id = ? AND state_version = ? AND state = 'starting'",
+    state,
+    sessionId,
+    stateVersion,
+  );
 }
 
 /** Any row by id, deleted or not. */
@@ -280,12 +287,13 @@ export function listRunningSessions(db: Db, limit: number): Promise<SessionBrief
   );
 }
 
-/** Sessions asleep since before `before`, longest asleep first. */
-export function listSleepingSince(db: Db, before: number, limit: number): Promise<SessionBrief[]> {
+/** Sessions in `state` (asleep, or starting: a long boot or a claim no start followed) since before `before`, oldest first. */
+export function listInStateSince(db: Db, state: "sleeping" | "starting", before: number, limit: number): Promise<SessionBrief[]> {
   return briefs(
     db,
-    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = 'sleeping' AND deleted_at IS NULL AND updated_at < ?
+    `SELECT id, workspace_id, state, updated_at FROM sessions WHERE state = ? AND deleted_at IS NULL AND updated_at < ?
      ORDER BY updated_at LIMIT ?`,
+    state,
     before,
     limit,
   );

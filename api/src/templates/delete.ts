@@ -3,8 +3,18 @@ import type { Template } from "@burstflare/sdk/schemas/templates";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
 import { deletePrefix } from "../reconcile/r2";
-import { buildPrefix, templatePrefix } from "./keys";
-import { countSessionsUsingTemplate, deleteTemplateRows, listTemplateBuildIds, markTemplateDeleted } from "./templates-repo";
+import { buildPrefix, templatePrefix, versionPrefix } from "./keys";
+import { rollbackTarget } from "./releases";
+import { loadVersion } from "./store";
+import {
+  countSessionsUsingTemplate,
+  deleteTemplateRows,
+  deleteVersionRows,
+  listTemplateBuildIds,
+  markTemplateDeleted,
+  versionStorage,
+  versionUse,
+} from "./templates-repo";
 
 /**
  * Deletes a template recoverably: it is hidden at once (every lookup filters deleted_at) and its
@@ -38,4 +48,34 @@ export async function purgeTemplate(
   for (const id of buildIds) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, id));
   await deleteTemplateRows(db, template.id);
   return { objects };
+}
+
+/**
+ * Deletes one version for good, its bundle, builds, logs and artifacts with it (the way back from
+ * the templateBytes quota short of deleting the template). Refused for the promoted version, the
+ * one a rollback returns to, a version any session was started from (a deleted session counts
+ * until it is purged: restored, it starts from that artifact), and while one of its builds runs.
+ * Its releases stay in the history, shown as `deleted`.
+ */
+export async function deleteVersion(
+  env: AppBindings,
+  template: Pick<Template, "id" | "workspaceId" | "activeVersionId">,
+  versionId: string,
+): Promise<{ bytes: number; objects: number }> {
+  const db = dbOf(env);
+  await loadVersion(env, template, versionId);
+  if (template.activeVersionId === versionId)
+    throw new ApiError("invalid_state", "the promoted version cannot be deleted; promote another first");
+  if ((await rollbackTarget(env, template.id))?.versionId === versionId)
+    throw new ApiError("invalid_state", "a rollback returns to this version; promote another version first");
+  const use = await versionUse(db, versionId);
+  if (use.sessions > 0)
+    throw new ApiError("invalid_state", `${use.sessions} session(s) were started from this version (deleted ones count until purged)`);
+  if (use.activeBuilds > 0) throw new ApiError("invalid_state", "a build of this version is still running; wait for it to finish");
+  const { buildIds, bytes } = await versionStorage(db, versionId);
+  await deleteVersionRows(db, versionId);
+  const workspaceId = template.workspaceId as string;
+  let objects = await deletePrefix(env.BUCKET, versionPrefix(workspaceId, template.id, versionId));
+  for (const id of buildIds) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, id));
+  return { bytes, objects };
 }

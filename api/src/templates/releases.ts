@@ -9,9 +9,9 @@ import { activeVersionOf, insertRelease, releaseHistory, versionHasArtifact } fr
  * Release history as a stack: a promote pushes its version, a rollback pops back to the
  * version below. Rolling back twice after promoting A, B, C lands on A.
  */
-async function releaseStack(env: AppBindings, templateId: string): Promise<{ versionId: string; version: string }[]> {
+async function releaseStack(env: AppBindings, templateId: string): Promise<{ versionId: string; version: string | null }[]> {
   const rows = await releaseHistory(dbOf(env), templateId);
-  const stack: { versionId: string; version: string }[] = [];
+  const stack: { versionId: string; version: string | null }[] = [];
   for (const r of rows) {
     if (r.kind === "promote") stack.push({ versionId: r.versionId, version: r.version });
     else stack.pop();
@@ -19,10 +19,14 @@ async function releaseStack(env: AppBindings, templateId: string): Promise<{ ver
   return stack;
 }
 
-/** The version a rollback would re-promote, or null when there is nothing before the current one. */
+/**
+ * The version a rollback would re-promote, or null when there is nothing before the current one
+ * or that version was deleted (deleteVersion refuses the target itself; a deeper one may surface).
+ */
 export async function rollbackTarget(env: AppBindings, templateId: string): Promise<{ versionId: string; version: string } | null> {
   const stack = await releaseStack(env, templateId);
-  return stack.length >= 2 ? (stack[stack.length - 2] ?? null) : null;
+  const target = stack.length >= 2 ? stack[stack.length - 2] : undefined;
+  return target?.version ? { versionId: target.versionId, version: target.version } : null;
 }
 
 /** Only a version with a succeeded build (an artifact sessions can start from) may be promoted. */
@@ -38,7 +42,7 @@ export async function promoteVersion(env: AppBindings, templateId: string, versi
 
 export async function rollback(env: AppBindings, templateId: string, actorId: string): Promise<{ versionId: string; version: string }> {
   const target = await rollbackTarget(env, templateId);
-  if (!target) throw new ApiError("invalid_state", "no earlier release to roll back to");
+  if (!target) throw new ApiError("invalid_state", "no earlier release to roll back to (or it was deleted)");
   await writeRelease(env, templateId, target.versionId, "rollback", actorId);
   return target;
 }

@@ -144,6 +144,37 @@ export async function deleteTemplateRows(db: Db, templateId: string): Promise<vo
   await db.batch(deleteTemplatesStatements(db, { templateId }));
 }
 
+/** What a version's delete must know first: sessions started from it (deleted ones too, they can be restored) and builds still running. */
+export async function versionUse(db: Db, versionId: string): Promise<{ sessions: number; activeBuilds: number }> {
+  const row = await db.one(
+    z.object({ sessions: z.number(), activeBuilds: z.number() }),
+    `SELECT (SELECT COUNT(*) FROM sessions WHERE version_id = ?1) AS sessions,
+            (SELECT COUNT(*) FROM template_builds WHERE version_id = ?1 AND status IN ('queued', 'building', 'retrying')) AS activeBuilds`,
+    versionId,
+  );
+  return row ?? { sessions: 0, activeBuilds: 0 };
+}
+
+/** The version's builds (their R2 prefixes) and the bytes its bundle and artifacts hold. */
+export async function versionStorage(db: Db, versionId: string): Promise<{ buildIds: string[]; bytes: number }> {
+  const buildIds = await db.values("id", z.string(), "SELECT id FROM template_builds WHERE version_id = ?", versionId);
+  const bytes = await db.count(
+    `SELECT (SELECT COALESCE(SUM(bundle_bytes), 0) FROM template_versions WHERE id = ?1)
+          + (SELECT COALESCE(SUM(artifact_bytes), 0) FROM template_builds WHERE version_id = ?1) AS n`,
+    versionId,
+  );
+  return { buildIds, bytes };
+}
+
+/** Removes a version with its grants and builds; its releases stay as history. */
+export async function deleteVersionRows(db: Db, versionId: string): Promise<void> {
+  await db.batch([
+    db.statement("DELETE FROM upload_grants WHERE version_id = ?", versionId),
+    db.statement("DELETE FROM template_builds WHERE version_id = ?", versionId),
+    db.statement("DELETE FROM template_versions WHERE id = ?", versionId),
+  ]);
+}
+
 /** Bundles plus build artifacts held in R2 for the template. */
 export async function templateStorageBytes(db: Db, templateId: string): Promise<number> {
   return db.count(
@@ -326,21 +357,22 @@ export async function versionHasArtifact(db: Db, templateId: string, versionId: 
 export async function listReleases(db: Db, templateId: string): Promise<TemplateRelease[]> {
   return db.all(
     releaseRow,
-    `SELECT r.id, r.template_id, r.version_id, r.kind, r.actor_id, r.created_at, v.version
-     FROM template_releases r JOIN template_versions v ON v.id = r.version_id
+    `SELECT r.id, r.template_id, r.version_id, r.kind, r.actor_id, r.created_at, COALESCE(v.version, 'deleted') AS version
+     FROM template_releases r LEFT JOIN template_versions v ON v.id = r.version_id
      WHERE r.template_id = ? ORDER BY r.created_at DESC, r.rowid DESC`,
     templateId,
   );
 }
 
-/** Oldest first: what the release stack is replayed from. */
+/** Oldest first: what the release stack is replayed from; `version` is null for a deleted version. */
 export async function releaseHistory(
   db: Db,
   templateId: string,
-): Promise<{ kind: "promote" | "rollback"; versionId: string; version: string }[]> {
+): Promise<{ kind: "promote" | "rollback"; versionId: string; version: string | null }[]> {
   return db.all(
-    rowOf(templateReleaseSchema.pick({ kind: true, versionId: true, version: true })),
-    `SELECT r.kind, r.version_id, v.version FROM template_releases r JOIN template_versions v ON v.id = r.version_id
+    rowOf(templateReleaseSchema.pick({ kind: true, versionId: true }).extend({ version: z.string().nullable() })),
+    `SELECT r.kind, r.version_id, v.version FROM template_releases r
+     LEFT JOIN template_versions v ON v.id = r.version_id
      WHERE r.template_id = ? ORDER BY r.created_at, r.rowid`,
     templateId,
   );

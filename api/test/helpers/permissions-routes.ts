@@ -170,6 +170,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteEntry> = {
     { body: () => ({ version: "3.0.0", manifest: { persistedPaths: ["."] } }) },
   ],
   "GET /api/templates/:templateId/versions/:versionId": "templates.read",
+  // the seeded version is promoted and has sessions: kept with 409
+  "DELETE /api/templates/:templateId/versions/:versionId": ["templates.write", { ok: [409] }],
   "POST /api/templates/:templateId/versions/:versionId/upload-grant": ["templates.write", { params: { versionId: "pendingVersion" } }],
   "PUT /api/uploads/:grantId": ["templates.write", { raw: () => targz([{ name: "README.md", content: "hello\n" }]) }],
 

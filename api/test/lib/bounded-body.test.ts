@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bodySnippet, boundedJSON, SMALL_ANSWER_BYTES } from "../../src/lib/bounded-body";
-import { agentError } from "../../src/sessions/agent-call";
+import { agentError, readAgentJSON } from "../../src/sessions/agent-call";
 import { agentBody, repeat } from "../helpers/agent-body";
 
 const MiB = "x".repeat(1024 * 1024);
@@ -22,5 +22,13 @@ describe("an agent's answer read by the Worker", () => {
     const long = agentBody(repeat(MiB, 64));
     expect(await bodySnippet(new Response(long.body))).toBe("x".repeat(300));
     expect(long.pulled()).toBeLessThanOrEqual(MiB.length);
+  });
+
+  it("a file API answer over its 32 MiB bound is 413 (ask for less at a time); a malformed one stays 503", async () => {
+    const big = agentBody(repeat(MiB, 40));
+    await expect(readAgentJSON(new Response(big.body))).rejects.toMatchObject({ code: "payload_too_large" });
+    expect(big.pulled()).toBeLessThanOrEqual(33 * MiB.length);
+    await expect(readAgentJSON(new Response('{"results": ['))).rejects.toMatchObject({ code: "runtime_unavailable" });
+    expect(await readAgentJSON(new Response('{"results":[]}'))).toEqual({ results: [] });
   });
 });

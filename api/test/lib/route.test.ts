@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../src/env";
 import { jsonBody, jsonResponse } from "../../src/lib/openapi";
-import { apiRouter } from "../../src/lib/route";
+import { type Access, apiRouter } from "../../src/lib/route";
 import type { AuthContext } from "../../src/middleware/auth";
 
 const caller = { userId: "usr_caller", workspaceId: "ws_caller" } as AuthContext;
@@ -13,7 +13,7 @@ const signedInAs: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 const refuse: MiddlewareHandler<AppEnv> = async (c) => c.json({ error: { code: "forbidden", message: "not allowed" } }, 403);
 
-function itemRouter(access: readonly MiddlewareHandler<AppEnv>[]) {
+function itemRouter(access: Access) {
   const { router, route } = apiRouter(["items"]);
   const seen: unknown[] = [];
   route.post("/items/{itemId}", access, {
@@ -51,6 +51,14 @@ describe("route declarations", () => {
     const closed = itemRouter([refuse, signedInAs]);
     expect((await rename(closed.router, "/items/itm_1?dry=1", { name: "new" })).status).toBe(403);
     expect(closed.seen).toEqual([]);
+  });
+
+  it("refuse a route that states no access, at compile time and when declared", () => {
+    const { route } = apiRouter(["items"]);
+    const declare = () =>
+      // @ts-expect-error an empty access list: every route states who may call it
+      route.get("/open", [], { summary: "Open to anyone", responses: { 200: { description: "OK" } }, handler: (c) => c.text("open") });
+    expect(declare).toThrow(/a route states who may call it/);
   });
 
   it("document the route with its tags, id path params and the shared error responses", () => {

@@ -10,6 +10,7 @@ import { newId } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
 import { runReconcile } from "../../src/reconcile/run";
 import type { SessionCore } from "../../src/sessions/core";
+import { claimRunningSlot } from "../../src/sessions/sessions-repo";
 import { sessionStub } from "../../src/sessions/stub";
 import { bundleKey } from "../../src/templates/keys";
 import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
@@ -76,6 +77,45 @@ describe("reconcile", () => {
     const second = await runReconcile(env);
     expect(second.changed).toBe(0);
     expect(second.failed).toBe(0);
+  });
+
+  it("gives back a running slot whose start never reached its Session DO; a session really starting keeps it", async () => {
+    const user = await createTestUser();
+    const ids: string[] = [];
+    for (const name of ["claimed", "booting", "next"]) {
+      const res = await call("POST", "/api/sessions", { user, body: { name, start: false } });
+      expect(res.status).toBe(201);
+      ids.push(sessionResponse.parse(await res.json()).session.id);
+    }
+    const [claimed, booting, next] = ids as [string, string, string];
+    // Both claimed a slot 20 minutes ago (the free plan runs two at once). The first start's DO was
+    // evicted before its first transition, so only D1 says starting; the second is a long boot.
+    const claimedAt = Date.now() - 20 * 60_000;
+    for (const id of [claimed, booting]) {
+      expect((await call("GET", `/api/sessions/${id}`, { user })).status).toBe(200);
+      expect(await claimRunningSlot(dbOf(env), id, user.workspaceId, 2, claimedAt)).toBe(true);
+    }
+    await runInDurableObject(sessionStub(env, booting), async (instance) => {
+      await (instance as unknown as { core: SessionCore }).core.patch({ state: "starting" });
+    });
+    expect((await call("POST", `/api/sessions/${next}/start`, { user })).status).toBe(403);
+
+    const before = await fingerprint();
+    const preview = await runReconcile(env, { preview: true });
+    expect(preview.actions.filter((a) => a.kind === "session_release_stale_claim").map((a) => a.targetId)).toEqual([claimed, booting]);
+    expect(await fingerprint()).toBe(before);
+
+    const run = await runReconcile(env);
+    expect(done(run, "session_release_stale_claim")).toEqual([claimed]);
+    const states = async () =>
+      (await env.DB.prepare("SELECT id, state FROM sessions WHERE workspace_id = ? ORDER BY id").bind(user.workspaceId).all()).results;
+    expect(Object.fromEntries((await states()).map((r) => [r.id, r.state]))).toEqual({
+      [claimed]: "created",
+      [booting]: "starting",
+      [next]: "created",
+    });
+    expect(await auditActions(claimed)).toContain("reconcile.session_release_stale_claim");
+    expect((await call("POST", `/api/sessions/${next}/start`, { user })).status).toBe(200);
   });
 
   it("recovers a build stuck in building past its limit, audited; a second run changes nothing", async () => {

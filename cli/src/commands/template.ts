@@ -1,6 +1,12 @@
 import type { ApiClient } from "@burstflare/sdk/client";
 import { ApiError } from "@burstflare/sdk/errors";
-import { type TemplateDetail, templateDetailSchema, templateListSchema, templateSchema } from "@burstflare/sdk/schemas/templates";
+import {
+  deletedVersionSchema,
+  type TemplateDetail,
+  templateDetailSchema,
+  templateListSchema,
+  templateSchema,
+} from "@burstflare/sdk/schemas/templates";
 import { examples } from "../app";
 import { MANIFEST_FILE, type ManifestFlags, prepareBundle, resolveManifest } from "../bundle";
 import type { FlareCommand } from "../flare-command";
@@ -26,6 +32,16 @@ export async function resolveTemplate(client: ApiClient, ref: string): Promise<T
   const match = templates.find((t) => t.name === ref);
   if (!match) throw new CLIError("not_found", `no template named or with id "${ref}"`, { hint: "list them with `flare template list`" });
   return client.call("GET /api/templates/{templateId}", { params: { templateId: match.id }, schema: templateDetailSchema });
+}
+
+/** A version of the template by label or id. */
+function versionOf(d: TemplateDetail, ref: string) {
+  const v = d.versions.find((x) => x.id === ref || x.version === ref);
+  if (!v)
+    throw new CLIError("not_found", `${d.template.name} has no version "${ref}"`, {
+      hint: `see its versions with \`flare template inspect ${d.template.name}\``,
+    });
+  return v;
 }
 
 interface UploadOptions extends ManifestFlags {
@@ -134,16 +150,12 @@ export function registerTemplate(program: FlareCommand): void {
     .option("-V, --version <label>", "version label or id (default: the newest version with a successful build)")
     .runWith(resolveTemplate, async (ctx, d, opts: { version?: string }) => {
       const v = opts.version
-        ? d.versions.find((x) => x.id === opts.version || x.version === opts.version)
+        ? versionOf(d, opts.version)
         : [...d.versions].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).find((x) => x.latestBuild?.status === "succeeded");
       if (!v) {
-        throw new CLIError(
-          "not_found",
-          opts.version ? `${d.template.name} has no version "${opts.version}"` : `${d.template.name} has no successfully built version`,
-          {
-            hint: `see its versions with \`flare template inspect ${d.template.name}\``,
-          },
-        );
+        throw new CLIError("not_found", `${d.template.name} has no successfully built version`, {
+          hint: `see its versions with \`flare template inspect ${d.template.name}\``,
+        });
       }
       const data = await ctx.client.call("POST /api/templates/{templateId}/promote", {
         params: { templateId: d.template.id },
@@ -175,6 +187,17 @@ export function registerTemplate(program: FlareCommand): void {
       ctx.out.result({ template: t }, () => `${t.name}: ${t.archived ? "archived" : "active again"}`);
     });
   }
+
+  templateCommand("delete-version", "Delete one version with its bundle, builds and artifacts (frees template storage)")
+    .requiredOption("-V, --version <label>", "version label or id (not the promoted one, nor the one a rollback returns to)")
+    .runWith(resolveTemplate, async (ctx, d, opts: { version: string }) => {
+      const v = versionOf(d, opts.version);
+      const freed = await ctx.client.call("DELETE /api/templates/{templateId}/versions/{versionId}", {
+        params: { templateId: d.template.id, versionId: v.id },
+        schema: deletedVersionSchema,
+      });
+      ctx.out.result(freed, () => `deleted ${d.template.name} ${v.version} (${formatBytes(freed.bytes)} freed)`);
+    });
 
   templateCommand("delete", "Delete a template and its stored bundles and artifacts").runWith(resolveTemplate, async (ctx, d) => {
     await ctx.client.call("DELETE /api/templates/{templateId}", { params: { templateId: d.template.id } });

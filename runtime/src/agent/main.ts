@@ -6,6 +6,7 @@ import { ActivityTracker } from "./activity/activity-tracker";
 import { loadConfig } from "./config";
 import { ConnectionRegistry, connectionRoutes } from "./connections/connection-registry";
 import { execRoutes } from "./exec/exec-handler";
+import { MemberGroups } from "./exec/member-groups";
 import { processRoutes } from "./exec/process-handler";
 import { ProcessManager } from "./exec/process-manager";
 import { runRoutes } from "./exec/run-handler";
@@ -61,7 +62,7 @@ const server = createAgentServer({
     ...runRoutes(config, paths, activity, connections),
     ...processRoutes(new ProcessManager(config, paths, activity, connections)),
     ...snapshotRoutes(snapshots, tempDir),
-    ...connectionRoutes(connections),
+    ...connectionRoutes(connections, (match) => MemberGroups.kill(match)),
     ...portRoutes(agentPort),
     { method: "*", path: "/port/*", handle: (req, res) => portProxies.handle(req, res) },
     { method: "*", path: "/preview", handle: (req, res) => preview.handle(req, res) },

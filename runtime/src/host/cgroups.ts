@@ -6,6 +6,11 @@ import type { ResourceLimits } from "@burstflare/sdk/resource-classes";
  * Per-runtime limits through cgroups: v2 when the machine runs the unified hierarchy with the
  * controllers enabled, otherwise one v1 hierarchy per controller (memory, pids, cpu). A kind
  * that neither offers is reported missing and the sandbox falls back to rlimits for it.
+ *
+ * Each runtime also gets a group in the cgroup2 hierarchy wherever it is mounted (the same group
+ * as the limits' on a v2 machine, a group of its own beside v1 controllers), when that hierarchy
+ * offers cgroup.kill (Linux 5.14): the agent keeps each member's processes in a group under it
+ * (runtime/src/agent/exec/member-groups.ts). Removing a runtime's group removes those first.
  */
 type LimitKind = "memory" | "pids" | "cpu";
 type CgroupVersion = "v2" | "v1";
@@ -73,24 +78,65 @@ function v1Controllers(): Controller[] {
   return controllers;
 }
 
+/** Where the cgroup2 hierarchy is mounted whole (its root at the mount point), or null. */
+function cgroup2Mount(): string | null {
+  for (const line of fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+    const [mount, fsType] = line.split(" - ");
+    const fields = mount?.split(" ") ?? [];
+    if (fsType?.startsWith("cgroup2 ") && fields[3] === "/" && fields[4]) return fields[4];
+  }
+  return null;
+}
+
+/** The parent of the runtimes' cgroup2 groups, made here, when that hierarchy can kill a group. */
+function memberParent(): { mount: string; parent: string } | null {
+  try {
+    const mount = cgroup2Mount();
+    if (!mount) return null;
+    const parent = path.join(mount, GROUP);
+    fs.mkdirSync(parent, { recursive: true });
+    return fs.existsSync(path.join(parent, "cgroup.kill")) ? { mount, parent } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** rmdir of a group after the groups inside it (a runtime's member groups), deepest first. */
+function removeGroup(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeGroup(path.join(dir, entry.name));
+  fs.rmdirSync(dir);
+}
+
 export class Cgroups {
   private constructor(
     readonly version: CgroupVersion | null,
     private readonly controllers: Controller[],
+    private readonly members: { mount: string; parent: string } | null,
   ) {}
+
+  /** The cgroup2 mount point the agent's member groups live under (BURSTFLARE_CGROUP2), or null when they cannot. */
+  get memberMount(): string | null {
+    return this.members?.mount ?? null;
+  }
+
+  /** Every folder a runtime's groups are made in. */
+  private get parents(): string[] {
+    return [...new Set([...this.controllers.map((c) => c.parent), ...(this.members ? [this.members.parent] : [])])];
+  }
 
   /** Finds the controllers this machine offers; never throws (a missing kind is reported, not fatal). */
   static detect(): Cgroups {
+    const members = memberParent();
     for (const [version, find] of [
       ["v2", v2Controllers],
       ["v1", v1Controllers],
     ] as const) {
       try {
         const controllers = find();
-        if (controllers.length > 0) return new Cgroups(version, controllers);
+        if (controllers.length > 0) return new Cgroups(version, controllers, members);
       } catch {}
     }
-    return new Cgroups(null, []);
+    return new Cgroups(null, [], members);
   }
 
   get kinds(): LimitKind[] {
@@ -106,15 +152,18 @@ export class Cgroups {
     // v2 keeps all controllers in one folder.
     const dirs = new Set<string>();
     this.remove(name);
+    const join = (dir: string) => {
+      if (dirs.has(dir)) return;
+      fs.mkdirSync(dir, { recursive: true });
+      dirs.add(dir);
+      procs.push(path.join(dir, "cgroup.procs"));
+    };
     for (const c of this.controllers) {
       const dir = path.join(c.parent, name);
-      if (!dirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        dirs.add(dir);
-        procs.push(path.join(dir, "cgroup.procs"));
-      }
+      join(dir);
       c.write(dir, limits);
     }
+    if (this.members) join(path.join(this.members.parent, name));
     return procs;
   }
 
@@ -129,9 +178,9 @@ export class Cgroups {
   /** True when no group of this name remains. */
   remove(name: string): boolean {
     let gone = true;
-    for (const dir of new Set(this.controllers.map((c) => path.join(c.parent, name)))) {
+    for (const dir of this.parents.map((parent) => path.join(parent, name))) {
       try {
-        fs.rmdirSync(dir);
+        removeGroup(dir);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "ENOENT") gone = false;
       }
@@ -147,8 +196,8 @@ export class Cgroups {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const names = new Set<string>();
-      for (const c of this.controllers) {
-        for (const entry of fs.existsSync(c.parent) ? fs.readdirSync(c.parent, { withFileTypes: true }) : []) {
+      for (const parent of this.parents) {
+        for (const entry of fs.existsSync(parent) ? fs.readdirSync(parent, { withFileTypes: true }) : []) {
           if (entry.isDirectory() && entry.name.startsWith(prefix)) names.add(entry.name);
         }
       }

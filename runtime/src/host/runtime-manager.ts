@@ -201,6 +201,7 @@ export class RuntimeManager {
         // Reachable from the host through the veth only; the namespace has no other way in.
         env.BURSTFLARE_LISTEN_ALL = "1";
         env.BURSTFLARE_RUN_AS = String(uid);
+        if (cgroups.memberMount) env.BURSTFLARE_CGROUP2 = cgroups.memberMount;
         writeAgentEnv(envFile, env);
         const command = sandboxedCommand({
           uid,

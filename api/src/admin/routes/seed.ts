@@ -28,7 +28,7 @@ const seedingOn: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!seedingEnabled(c.env)) throw new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`);
   await next();
 };
-const guard = () => [seedingOn, requireAuth, requireOperator];
+const guard = () => [seedingOn, requireAuth, requireOperator] as const;
 const { router, route } = apiRouter(["admin"]);
 const created = (schema: Parameters<typeof jsonResponse>[0]) => ({ 201: jsonResponse(schema, "Created") });
 

@@ -29,7 +29,7 @@ import { verifyTurnstile } from "../turnstile";
 /** CLI sign-in by device authorization: the CLI starts and polls, a signed-in browser approves at /device. */
 const { router, route } = apiRouter(["auth"]);
 /** Looking at, approving and refusing a code: a signed-in person (not an API token), rate-limited per user. */
-const approver = [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })];
+const approver = [requireAuth, requireUserSession, rateLimit("device.approve", { byUser: true })] as const;
 
 route.post("/api/cli/device/start", [rateLimit("device.start")] as const, {
   summary: "Start a CLI sign-in; show userCode and open verificationUri",

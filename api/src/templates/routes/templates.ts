@@ -3,6 +3,7 @@ import {
   createTemplateBody,
   createVersionBody,
   createVersionResponse,
+  deletedVersionSchema,
   promoteBody,
   templateDetailSchema,
   templateListSchema,
@@ -20,7 +21,7 @@ import { conflict, jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
 import { assertQuota } from "../../workspaces/quotas";
-import { deleteTemplate } from "../delete";
+import { deleteTemplate, deleteVersion } from "../delete";
 import { createGrant } from "../grants";
 import { promoteVersion, rollback } from "../releases";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../store";
@@ -154,6 +155,23 @@ route.get("/api/templates/{templateId}/versions/{versionId}", read, {
   handler: async (c, { auth, params: { templateId: id, versionId } }) => {
     const row = await loadTemplate(c.env, auth.workspaceId, id);
     return c.json(await loadVersion(c.env, row, versionId), 200);
+  },
+});
+
+route.delete("/api/templates/{templateId}/versions/{versionId}", write, {
+  summary:
+    "Delete a version with its bundle, builds and artifacts (not the promoted one, the rollback target, or one sessions started from)",
+  responses: { 200: jsonResponse(deletedVersionSchema), ...conflict },
+  handler: async (c, { params: { versionId } }) => {
+    const { row } = await pathTemplate(c, { write: true });
+    const freed = await deleteVersion(c.env, row, versionId);
+    await audit(c, {
+      action: "template.version_delete",
+      targetType: "template_version",
+      targetId: versionId,
+      details: { templateId: row.id, ...freed },
+    });
+    return c.json({ ok: true as const, ...freed }, 200);
   },
 });
 

@@ -106,13 +106,22 @@ export function endWebSocket(ws: WebSocket): void {
   setTimeout(() => ws.terminate(), 1000).unref();
 }
 
-/** POST /connections/close (agent token checked by the server, like every route). */
-export function connectionRoutes(registry: ConnectionRegistry): Route[] {
+/**
+ * POST /connections/close (agent token checked by the server, like every route). `endWork` ends
+ * what the revoked principals left running outside the registry (their member groups); when it
+ * fails, the sockets are closed all the same and the answer is an error, so the control plane logs it.
+ */
+export function connectionRoutes(registry: ConnectionRegistry, endWork: (match: ConnectionMatch) => Promise<void>): Route[] {
   return [
     {
       method: "POST",
       path: "/connections/close",
-      handle: async (req, res) => sendJSON(res, 200, registry.close(await readJSON(req, connectionMatch))),
+      handle: async (req, res) => {
+        const match = await readJSON(req, connectionMatch);
+        const result = registry.close(match);
+        await endWork(match);
+        sendJSON(res, 200, result);
+      },
     },
   ];
 }

@@ -13,6 +13,7 @@ import type { AgentConfig } from "../config";
 import type { ConnectionRegistry } from "../connections/connection-registry";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { forgetWhenSessionEnds, killSession } from "./kill-session";
+import { ownerOf } from "./member-groups";
 import { killGroup, spawnCommand } from "./spawn-command";
 
 interface Managed {
@@ -44,7 +45,7 @@ export class ProcessManager {
 
   async start(body: StartProcessBody, owner: string | null = null, principal: Principal | null = null): Promise<ProcessInfo> {
     this.makeRoom(owner);
-    const { child, display, cwd } = await spawnCommand(this.config, this.paths, body);
+    const { child, display, cwd } = await spawnCommand(this.config, this.paths, body, ownerOf(principal));
     child.stdin.on("error", () => {});
     child.stdin.end();
     const id = `prc_${randomBytes(9).toString("base64url")}`;

@@ -8,6 +8,7 @@ import type { WorkspacePaths } from "../files/workspace-paths";
 import { readJSON } from "../http/respond";
 import type { Route } from "../http/router";
 import { forgetWhenSessionEnds, killSession } from "./kill-session";
+import { ownerOf } from "./member-groups";
 import { killGroup, spawnCommand } from "./spawn-command";
 import { waitForExit } from "./wait-exit";
 
@@ -31,8 +32,9 @@ export function runRoutes(config: AgentConfig, paths: WorkspacePaths, activity: 
       handle: async (req, res: ServerResponse) => {
         const body = await readJSON(req, runBody, BODY_MAX);
         const started = Date.now();
-        const { child } = await spawnCommand(config, paths, body);
-        const forget = connections.track(ConnectionRegistry.principalOf(req), () => killSession(child.pid));
+        const principal = ConnectionRegistry.principalOf(req);
+        const { child } = await spawnCommand(config, paths, body, ownerOf(principal));
+        const forget = connections.track(principal, () => killSession(child.pid));
         res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
         const send = (event: RunEvent) => {
           if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);

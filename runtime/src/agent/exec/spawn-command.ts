@@ -3,6 +3,7 @@ import type { StartProcessBody } from "@burstflare/sdk/protocol/automation";
 import { type AgentConfig, allowedSessionEnv } from "../config";
 import type { WorkspacePaths } from "../files/workspace-paths";
 import { loginShell, shellEnv } from "../shell";
+import { type GroupOwner, MemberGroups } from "./member-groups";
 
 interface SpawnedCommand {
   child: ChildProcessWithoutNullStreams;
@@ -15,18 +16,23 @@ interface SpawnedCommand {
  * Starts a command for the automation API: argv runs without a shell, a command string through
  * the login shell, like /exec. Its own process group (detached), so a timeout or a signal
  * reaches everything it started. cwd is confined to the workspace like the file API's paths.
+ * It runs in its owner's member group (member-groups.ts), which outlasts a setsid.
  */
-export async function spawnCommand(config: AgentConfig, paths: WorkspacePaths, body: StartProcessBody): Promise<SpawnedCommand> {
+export async function spawnCommand(
+  config: AgentConfig,
+  paths: WorkspacePaths,
+  body: StartProcessBody,
+  owner: GroupOwner | null,
+): Promise<SpawnedCommand> {
   const cwd = body.cwd ? (await paths.resolve(body.cwd, { followFinal: true })).abs : config.workspace;
   const env = shellEnv(config, { ...allowedSessionEnv(body.env), PWD: cwd });
   const options = { cwd, env, stdio: "pipe" as const, detached: true };
-  if (body.argv) {
-    const [file = "", ...args] = body.argv;
-    return { child: spawn(file, args, options), display: body.argv.join(" "), cwd };
-  }
   const shell = loginShell();
-  const command = body.command ?? "";
-  return { child: spawn(shell.file, shell.commandArgs(command), options), display: command, cwd };
+  const [file = "", ...args] = body.argv ?? [shell.file, ...shell.commandArgs(body.command ?? "")];
+  const launch = MemberGroups.launch(owner, file, args);
+  const child = spawn(launch.file, launch.args, options);
+  launch.placed(child.pid);
+  return { child, display: body.argv ? body.argv.join(" ") : (body.command ?? ""), cwd };
 }
 
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {

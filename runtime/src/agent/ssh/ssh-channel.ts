@@ -4,6 +4,7 @@ import { constants } from "node:os";
 import { envNameProblem } from "@burstflare/sdk/reserved-env";
 import * as pty from "node-pty";
 import type { PseudoTtyInfo, ServerChannel, Session as SessionChannel } from "ssh2";
+import type { Launch } from "../exec/member-groups";
 import { loginShell } from "../shell";
 
 const SFTP_SERVERS = [
@@ -19,6 +20,8 @@ interface ChannelContext {
   /** The connection's environment (runtime env, USER, SSH_AUTH_SOCK once forwarding is on). */
   env: () => Record<string, string>;
   enableAgentForwarding: () => Promise<void>;
+  /** How the channel's process starts: in the connection's user's member group. */
+  launch: (file: string, args: string[]) => Launch;
   /** The channel's process started, leading a Unix session of its own (pty and detached spawns call setsid). */
   started: (pid: number | undefined) => void;
 }
@@ -106,7 +109,8 @@ export function handleChannel(channel: SessionChannel, ctx: ChannelContext): voi
 
   const runInPty = (channel: ServerChannel, args: string[]) => {
     const info = ptyInfo!;
-    terminal = pty.spawn(shell.file, args, {
+    const launch = ctx.launch(shell.file, args);
+    terminal = pty.spawn(launch.file, launch.args, {
       name: info.term || "xterm-256color",
       cols: info.cols || 80,
       rows: info.rows || 24,
@@ -115,6 +119,7 @@ export function handleChannel(channel: SessionChannel, ctx: ChannelContext): voi
       encoding: null,
     } as pty.IPtyForkOptions);
     const t = terminal;
+    launch.placed(t.pid);
     ctx.started(t.pid);
     t.onData((data) => {
       if (!channel.write(data as unknown as Buffer)) {
@@ -136,7 +141,9 @@ export function handleChannel(channel: SessionChannel, ctx: ChannelContext): voi
   };
 
   const runWithPipes = (channel: ServerChannel, file: string, args: string[]) => {
-    const child = spawn(file, args, { cwd: ctx.cwd, env: env(), stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const launch = ctx.launch(file, args);
+    const child = spawn(launch.file, launch.args, { cwd: ctx.cwd, env: env(), stdio: ["pipe", "pipe", "pipe"], detached: true });
+    launch.placed(child.pid);
     ctx.started(child.pid);
     child.stdout.pipe(channel, { end: false });
     child.stderr.pipe(channel.stderr, { end: false });

@@ -8,6 +8,7 @@ import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { ConnectionRegistry, endWebSocket } from "../connections/connection-registry";
 import { OwnedSessions } from "../exec/kill-session";
+import { MemberGroups } from "../exec/member-groups";
 import { shellEnv } from "../shell";
 import { AgentForwarding, agentSocketDir } from "./agent-forwarding";
 import { parseAuthorizedKeys, publicKeyAllowed } from "./authorized-keys";
@@ -129,6 +130,7 @@ export class SSHService {
         enableAgentForwarding: async () => {
           authSock = await forwarding.start();
         },
+        launch: (file, args) => MemberGroups.launch(principal?.userId ? { userId: principal.userId } : null, file, args),
         started: (pid) => {
           if (principal?.userId) this.sessions.add(principal.userId, pid);
         },

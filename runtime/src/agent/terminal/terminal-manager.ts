@@ -3,6 +3,7 @@ import type { TerminalInfo } from "@burstflare/sdk/protocol/agent";
 import type { ActivityTracker } from "../activity/activity-tracker";
 import type { AgentConfig } from "../config";
 import { killSession } from "../exec/kill-session";
+import { MemberGroups } from "../exec/member-groups";
 import { loginShell, shellEnv } from "../shell";
 import { TerminalSession } from "./terminal-session";
 
@@ -54,9 +55,11 @@ export class TerminalManager {
     const owned = [...this.access.values()].filter((a) => a.ownerId === opener.userId).length;
     if (owned >= MAX_TERMINALS_PER_USER) throw new ApiError("conflict", `at most ${MAX_TERMINALS_PER_USER} terminals of yours per runtime`);
     const shell = loginShell();
+    // The shell belongs to the user, not to the credential that opened it: it runs in their member group.
+    const launch = MemberGroups.launch(opener.userId ? { userId: opener.userId } : null, shell.file, shell.loginArgs);
     const session = new TerminalSession(
       id,
-      { file: shell.file, args: shell.loginArgs, cwd: this.config.workspace, env: shellEnv(this.config), cols, rows },
+      { file: launch.file, args: launch.args, cwd: this.config.workspace, env: shellEnv(this.config), cols, rows },
       {
         onOutput: () => {
           if (!this.ending.has(session)) this.activity.touch("terminal");
@@ -67,6 +70,7 @@ export class TerminalManager {
         },
       },
     );
+    launch.placed(session.pty.pid);
     this.sessions.set(id, session);
     this.access.set(session, { ownerId: opener.userId, shared: opener.shared ?? false });
     return session;

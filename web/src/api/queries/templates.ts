@@ -1,6 +1,12 @@
 import type { Manifest } from "@burstflare/sdk/schemas/manifest";
 import type { CreateTemplateBody, CreateVersionResponse, Template, UploadResult } from "@burstflare/sdk/schemas/templates";
-import { createVersionResponse, templateDetailSchema, templateSchema, uploadGrantSchema } from "@burstflare/sdk/schemas/templates";
+import {
+  createVersionResponse,
+  deletedVersionSchema,
+  templateDetailSchema,
+  templateSchema,
+  uploadGrantSchema,
+} from "@burstflare/sdk/schemas/templates";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
 import { uploadWithProgress } from "../upload";
@@ -49,6 +55,14 @@ export const useArchiveTemplate = () =>
 export const useDeleteTemplate = () =>
   useTemplateMutation((id: string) =>
     client.call("DELETE /api/templates/{templateId}", { params: { templateId: id }, returns: returns<{ ok: true }>() }),
+  );
+
+export const useDeleteVersion = () =>
+  useTemplateMutation(({ id, versionId }: { id: string; versionId: string }) =>
+    client.call("DELETE /api/templates/{templateId}/versions/{versionId}", {
+      params: { templateId: id, versionId },
+      schema: deletedVersionSchema,
+    }),
   );
 
 export const usePromoteVersion = () =>

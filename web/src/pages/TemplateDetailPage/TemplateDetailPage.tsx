@@ -1,7 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
-import { templateQuery, useArchiveTemplate, useDeleteTemplate, usePromoteVersion, useRollbackTemplate } from "../../api/queries/templates";
+import {
+  templateQuery,
+  useArchiveTemplate,
+  useDeleteTemplate,
+  useDeleteVersion,
+  usePromoteVersion,
+  useRollbackTemplate,
+} from "../../api/queries/templates";
 import { useCan } from "../../api/queries/workspaces";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { errorLine, queryStatus } from "../../components/states";
@@ -17,12 +24,13 @@ export function TemplateDetailPage() {
   const rollback = useRollbackTemplate();
   const archive = useArchiveTemplate();
   const remove = useDeleteTemplate();
+  const removeVersion = useDeleteVersion();
   const [confirm, setConfirm] = useState<TemplateAction | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
   const fail = (err: Error) => setActionError(errorLine(err));
   const done = () => setConfirm(null);
-  const busy = promote.isPending || rollback.isPending || archive.isPending || remove.isPending;
+  const busy = promote.isPending || rollback.isPending || archive.isPending || remove.isPending || removeVersion.isPending;
   const name = query.data?.template.name ?? "this template";
   const target = query.data?.rollbackTarget;
 
@@ -31,6 +39,8 @@ export function TemplateDetailPage() {
     switch (action.kind) {
       case "promote":
         return promote.mutate({ id, versionId: action.version.id }, { onSuccess: done, onError: fail, onSettled: done });
+      case "delete-version":
+        return removeVersion.mutate({ id, versionId: action.version.id }, { onError: fail, onSettled: done });
       case "rollback":
         return rollback.mutate(id, { onError: fail, onSettled: done });
       case "archive":
@@ -49,6 +59,13 @@ export function TemplateDetailPage() {
           title: `Promote ${confirm.version.version}?`,
           body: "New sessions will start from this version's build. Running sessions keep their version and show that a newer one exists.",
           label: "Promote",
+        };
+      case "delete-version":
+        return {
+          title: `Delete version ${confirm.version.version}?`,
+          body: "Its bundle, builds, logs and artifacts are removed and their storage freed. Its releases stay in the history. This cannot be undone.",
+          label: "Delete version",
+          danger: true,
         };
       case "rollback":
         return {

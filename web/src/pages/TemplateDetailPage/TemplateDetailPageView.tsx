@@ -12,6 +12,7 @@ import { VersionImportNote } from "./DevcontainerImport";
 
 export type TemplateAction =
   | { kind: "promote"; version: TemplateVersion }
+  | { kind: "delete-version"; version: TemplateVersion }
   | { kind: "rollback" }
   | { kind: "archive" }
   | { kind: "restore" }
@@ -29,6 +30,10 @@ interface Props {
 }
 
 const promotable = (v: TemplateVersion) => v.latestBuild?.status === "succeeded" && !v.active;
+const RUNNING_BUILD = ["queued", "building", "retrying"];
+/** The server also refuses a version sessions were started from; that is said when it answers. */
+const deletable = (v: TemplateVersion, rollbackTo: string | undefined) =>
+  !v.active && v.id !== rollbackTo && !RUNNING_BUILD.includes(v.latestBuild?.status ?? "");
 
 export function TemplateDetailPageView({ detail, loading, error, canWrite, actionError, newVersion, onAction, onRetry }: Props) {
   if (loading) return <Skeleton lines={6} />;
@@ -131,11 +136,23 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
                 <td className="hide-sm muted small">{v.bundleBytes != null ? formatBytes(v.bundleBytes) : "—"}</td>
                 <td className="hide-sm muted">{timeAgo(v.createdAt)}</td>
                 <td style={{ textAlign: "right" }}>
-                  {writable && promotable(v) && (
-                    <button type="button" className="btn btn-sm" onClick={() => onAction({ kind: "promote", version: v })}>
-                      Promote
-                    </button>
-                  )}
+                  <div className="row" style={{ gap: 6, justifyContent: "flex-end" }}>
+                    {writable && promotable(v) && (
+                      <button type="button" className="btn btn-sm" onClick={() => onAction({ kind: "promote", version: v })}>
+                        Promote
+                      </button>
+                    )}
+                    {writable && deletable(v, rollbackTarget?.versionId) && (
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        aria-label={`Delete version ${v.version}`}
+                        onClick={() => onAction({ kind: "delete-version", version: v })}
+                      >
+                        <TrashIcon size={14} />
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
