@@ -76,6 +76,13 @@ export const principal = z.object({
   /** Null for an anonymous share-link viewer. */
   userId: z.string().min(1).max(64).nullable(),
   credential: connectionCredential,
+  /**
+   * A scoped share link's viewer: the sign-in or API token their visit grant names. The connection
+   * answers for both credentials, so revoking either (the link, or the viewer's sign-in) ends it.
+   */
+  grantedBy: connectionCredential.optional(),
+  /** When the credential stops counting (a share link's expiry, epoch ms): the agent ends the connection then. */
+  expiresAt: z.number().int().positive().optional(),
 });
 export type Principal = z.infer<typeof principal>;
 
@@ -103,8 +110,11 @@ export type ClosedConnections = z.infer<typeof closedConnections>;
 
 export function principalMatches(p: Omit<Principal, "connectionId">, m: ConnectionMatch): boolean {
   if (m.userId !== undefined && p.userId !== m.userId) return false;
-  if (m.credential && (p.credential.kind !== m.credential.kind || p.credential.id !== m.credential.id)) return false;
-  if (m.kinds && !m.kinds.includes(p.credential.kind)) return false;
+  // A connection held by a grant answers for the credential behind it as well as its own.
+  const held = p.grantedBy ? [p.credential, p.grantedBy] : [p.credential];
+  const wanted = m.credential;
+  if (wanted && !held.some((c) => c.kind === wanted.kind && c.id === wanted.id)) return false;
+  if (m.kinds && !held.some((c) => m.kinds?.includes(c.kind))) return false;
   return true;
 }
 

@@ -10,8 +10,8 @@ import WebSocket from "ws";
 import { api, baseURL, createSession, expectOK, req, send, until } from "../stack/helpers/api";
 import { type FlareHome, flareHome, flareJSON, signIn } from "../stack/helpers/flare";
 import { Children, configSshHost, SSH } from "../stack/helpers/openssh";
-import { SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
-import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
+import { mustVisitShare, SHARE_VISIT_COOKIE, setCookieValue, visitPreview } from "../stack/helpers/preview-host";
+import { heldWSAt, sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser, seedUser } from "../stack/helpers/users";
 
@@ -32,16 +32,18 @@ interface Member extends StackUser {
   browserSignInId: string;
 }
 
-/** A seeded member with both sign-ins, issued by the product (POST /api/admin/seed/users). */
-async function memberOf(workspaceId: string): Promise<Member> {
-  const seeded = await seedUser({ workspaceId, role: "member", signIns: ["cli", "browser"] });
+/** A seeded member with both sign-ins, issued by the product (POST /api/admin/seed/users); without a workspace, a stranger with their own. */
+async function memberOf(workspaceId?: string): Promise<Member> {
+  const seeded = await seedUser(
+    workspaceId ? { workspaceId, role: "member", signIns: ["cli", "browser"] } : { signIns: ["cli", "browser"] },
+  );
   const cli = seeded.signIns.find((s) => s.kind === "cli")!;
   const browser = seeded.signIns.find((s) => s.kind === "browser")!;
   const csrf = randomBytes(24).toString("base64url");
   return {
     userId: seeded.userId,
     email: seeded.email,
-    workspaceId,
+    workspaceId: seeded.workspaceId,
     token: cli.token,
     headers: { authorization: `Bearer ${cli.token}` },
     cookieHeaders: { cookie: `bf_session=${browser.token}; bf_csrf=${csrf}`, "x-csrf-token": csrf, origin: baseURL() },
@@ -95,14 +97,7 @@ async function readyTerminal(sessionId: string, headers: Record<string, string>,
 }
 
 /** A preview WebSocket that got the dev server's greeting. */
-function previewSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  const socket = new WebSocket(url, { headers });
-  return new Promise((resolve, reject) => {
-    socket.once("message", () => resolve(socket));
-    socket.once("unexpected-response", (_req, res) => reject(new Error(`preview upgrade refused: ${res.statusCode}`)));
-    socket.once("error", reject);
-  });
-}
+const previewSocket = heldWSAt;
 
 /** A member's preview WebSocket, opened as the browser opens it: on the preview host, with the visit cookie. */
 async function grantPreviewSocket(sessionId: string, headers: Record<string, string>): Promise<WebSocket> {
@@ -119,6 +114,12 @@ async function sharePreviewSocket(url: string): Promise<WebSocket> {
   const cookie = setCookieValue(enter, SHARE_VISIT_COOKIE);
   if (!cookie) throw new Error(`the share link answered ${enter.status} without a visit cookie`);
   return previewSocket(`${new URL(at).origin.replace(/^http/, "ws")}/socket`, { cookie });
+}
+
+/** A scoped link's preview WebSocket, opened by a signed-in viewer (`headers`: their credential) as a browser does. */
+async function viewerSharePreviewSocket(path: string, headers: Record<string, string>): Promise<WebSocket> {
+  const visit = await mustVisitShare(path, headers);
+  return previewSocket(`${visit.origin.replace(/^http/, "ws")}/socket`, { cookie: visit.cookie });
 }
 
 const children = new Children();
@@ -255,6 +256,39 @@ describe("revoking access closes the connections it opened", () => {
     expect(viaKept.readyState).toBe(WebSocket.OPEN);
     await stillAnswers(ownerTerm);
     viaKept.close();
+  });
+
+  it("revoking the sign-in a scoped link's viewer opened it with closes that visit's WebSockets, for a stranger to the workspace too", async () => {
+    // The socket is held by the link and by the viewer's grant, which names the sign-in: HTTP through
+    // the grant is refused once the sign-in is revoked, and the socket must not outlive it either.
+    const stranger = await memberOf();
+    const link = createShareResponse.parse(
+      await expectOK(
+        await api(owner, "POST /api/sessions/{sessionId}/shares", {
+          params: { sessionId },
+          body: { scope: "people", emails: [stranger.email], expiresInSeconds: 3600 },
+        }),
+        201,
+      ),
+    );
+    const viaCLI = await viewerSharePreviewSocket(link.path, stranger.headers);
+    const viaCookie = await viewerSharePreviewSocket(link.path, stranger.cookieHeaders);
+    const closed = closeOf(viaCLI);
+
+    const t0 = performance.now();
+    await expectOK(
+      await send(
+        null,
+        req("DELETE /api/auth/sign-ins/{signInId}", { params: { signInId: stranger.cliSignInId }, headers: stranger.cookieHeaders }),
+      ),
+    );
+    await closesInTime("revoke a scoped link viewer's sign-in: preview ws", closed, t0);
+    expect(viaCookie.readyState).toBe(WebSocket.OPEN);
+    const closedToo = closeOf(viaCookie);
+    const t1 = performance.now();
+    await expectOK(await send(null, req("POST /api/auth/logout-all", { headers: stranger.cookieHeaders })));
+    await closesInTime("logout-all of a scoped link's viewer: preview ws", closedToo, t1);
+    await stillAnswers(ownerTerm);
   });
 
   it("deleting an API token closes the terminal it opened and leaves the user's sign-in connected", async () => {

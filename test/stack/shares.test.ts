@@ -3,7 +3,7 @@ import { templateVersionSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { api, baseURL, createSession, expectOK, getSession, until } from "./helpers/api";
 import { get, mustVisitShare, publicOrigin, SHARE_VISIT_COOKIE, VISIT_HOST, visitPreview } from "./helpers/preview-host";
-import { openWS, sessionWithPreviewServer } from "./helpers/preview-server";
+import { heldWSAt, openWS, sessionWithPreviewServer } from "./helpers/preview-server";
 import { createSessionWithManifest } from "./helpers/templates";
 import { TerminalClient } from "./helpers/terminal";
 import { createStackUser, type StackUser } from "./helpers/users";
@@ -87,8 +87,9 @@ describe("preview share links on the stack", () => {
       [null, "/hello", false, "refused", "grant_invalid"],
       [b.email, "/hello?x=1", false, "allowed", null],
       [b.email, "/hmr", true, "allowed", null],
-      [c.email, "/hello", false, "refused", "not_invited"],
-      [c.email, "/hmr", true, "refused", "not_invited"],
+      // Not named: the link does not name c (api/test/shares/shares.test.ts).
+      [null, "/hello", false, "refused", "not_invited"],
+      [null, "/hmr", true, "refused", "not_invited"],
       [null, "/hello", false, "refused", "sign_in_required"],
       [null, "/hmr", true, "refused", "sign_in_required"],
       [b.email, "/hello", false, "refused", "revoked"],
@@ -120,6 +121,9 @@ describe("preview share links on the stack", () => {
     expect((await get(`http://${hosts[0]}:${new URL(url).port}/open`, { cookie: `${SHARE_VISIT_COOKIE}=${token}` })).status).toBe(200);
     expect((await visit.get("/open")).status).toBe(200);
     expect(await visit.ws("/socket")).toEqual({ status: 101, message: "hello /socket" });
+    // Left open: a socket the link opened ends when the link expires, not only its next request.
+    const held = await heldWSAt(`${visit.origin.replace(/^http/, "ws")}/held`, { cookie: visit.cookie });
+    const heldClosed = new Promise<number>((resolve) => held.once("close", () => resolve(Date.now())));
     // The link's cookie is for its own session's host only.
     const other = await createSession(owner, { name: "anyone-share-other", start: false });
     const otherOrigin = (await visitPreview(owner, other.id)).origin;
@@ -143,10 +147,14 @@ describe("preview share links on the stack", () => {
     // Waits on the link's own expiry time, touching nothing: every visit is in the access log below.
     const expiresAt = Date.parse(link.expiresAt);
     await until(() => Date.now() > expiresAt, "the link's expiresAt to pass", (MIN_SHARE_TTL_SECONDS + 10) * 1000);
+    const closedAt = await Promise.race([heldClosed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
+    expect(closedAt, "the socket opened through the link was still open 5 s after the link expired").not.toBeNull();
+    expect(closedAt ?? 0).toBeGreaterThanOrEqual(expiresAt - 1000);
     expect((await visit.get("/open")).status).toBe(410);
     expect((await visit.ws("/socket")).status).toBe(410);
     const log = await accessLog(owner, id);
     expect(log.filter((e) => e.outcome === "allowed").map((e) => [e.path, e.websocket, e.userId])).toEqual([
+      ["/held", true, null],
       ["/socket", true, null],
       ["/open", false, null],
       ["/open", false, null],

@@ -38,6 +38,8 @@ const metaKey = (workspaceId: string, exportId: string) => `exports/${workspaceI
 /** What is kept beside an export: the contract's WorkspaceExport but for its URL, with its time in epoch ms and its author. */
 const exportMeta = withEpochTimes(workspaceExportSchema.omit({ downloadURL: true }), ["createdAt"]).extend({
   createdBy: z.string().nullable(),
+  /** Made by an operator (the admin route): never pruned by the workspace's own exports. */
+  byOperator: z.boolean().optional(),
 });
 type ExportMeta = z.infer<typeof exportMeta>;
 
@@ -45,7 +47,12 @@ type ExportMeta = z.infer<typeof exportMeta>;
  * Writes the workspace's records as one JSON document to R2: the record an operator keeps before
  * a destructive repair. Secret values, invite codes and credentials are never included.
  */
-export async function exportWorkspace(env: AppBindings, workspaceId: string, createdBy: string | null): Promise<ExportMeta> {
+export async function exportWorkspace(
+  env: AppBindings,
+  workspaceId: string,
+  createdBy: string | null,
+  byOperator = false,
+): Promise<ExportMeta> {
   const workspace = found(await findWorkspaceRecord(dbOf(env), workspaceId), "workspace");
   const id = newId("exp");
   const createdAt = now();
@@ -62,7 +69,7 @@ export async function exportWorkspace(env: AppBindings, workspaceId: string, cre
     for (const section of EXPORT_SECTIONS) counts[section] = await writeSection(env, writer, section, workspaceId);
     await writer.write("}");
     const { bytes, sha256 } = await writer.close();
-    const meta: ExportMeta = { id, workspaceId, bytes, sha256, createdAt, createdBy, counts };
+    const meta: ExportMeta = { id, workspaceId, bytes, sha256, createdAt, createdBy, counts, byOperator };
     await env.BUCKET.put(metaKey(workspaceId, id), JSON.stringify(meta), { httpMetadata: { contentType: "application/json" } });
     log("info", "workspace export", { workspaceId, exportId: id, bytes, counts });
     return meta;
@@ -88,6 +95,19 @@ export async function listExports(env: AppBindings, workspaceId: string, limit =
     .filter((m): m is ExportMeta => m !== null)
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, limit);
+}
+
+/** How many exports a workspace's owners and admins keep; each new one deletes those past it. */
+const KEPT_WORKSPACE_EXPORTS = 10;
+
+/**
+ * Deletes the workspace's own exports past the newest KEPT_WORKSPACE_EXPORTS. Each export holds the
+ * audit rows of every export before it, so keeping them all grew R2 quadratically for a free
+ * account, counted against no quota. An operator's export (kept before a repair) is never pruned.
+ */
+export async function pruneWorkspaceExports(env: AppBindings, workspaceId: string): Promise<void> {
+  const old = (await listExports(env, workspaceId, Number.POSITIVE_INFINITY)).filter((m) => !m.byOperator).slice(KEPT_WORKSPACE_EXPORTS);
+  if (old.length) await env.BUCKET.delete(old.flatMap((m) => [exportKey(workspaceId, m.id), metaKey(workspaceId, m.id)]));
 }
 
 export function toWorkspaceExport(meta: ExportMeta, downloadURL: string): WorkspaceExport {

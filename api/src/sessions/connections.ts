@@ -17,6 +17,7 @@ import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
 import type { AuthContext } from "../middleware/auth";
+import { runningSessionIdsNamingUser } from "../shares/shares-repo";
 import type { SessionCore } from "./core";
 import { runningSessionIdsOfUser, runningSessionIdsOfWorkspace } from "./sessions-repo";
 import { sessionStub, unwrap } from "./stub";
@@ -113,7 +114,10 @@ type RevocationScope = { userId: string } | { workspaceId: string } | { sessionI
 async function runningSessions(env: AppBindings, scope: RevocationScope): Promise<string[]> {
   if ("sessionId" in scope) return [scope.sessionId];
   const db = dbOf(env);
-  return "userId" in scope ? runningSessionIdsOfUser(db, scope.userId) : runningSessionIdsOfWorkspace(db, scope.workspaceId);
+  if (!("userId" in scope)) return runningSessionIdsOfWorkspace(db, scope.workspaceId);
+  // A user's sockets: in their workspaces' sessions, and through `people` links naming them elsewhere.
+  const [own, named] = await Promise.all([runningSessionIdsOfUser(db, scope.userId), runningSessionIdsNamingUser(db, scope.userId)]);
+  return [...new Set([...own, ...named])];
 }
 
 /** Tells each affected session's DO to end the matching connections; failures are logged, never thrown. */

@@ -62,7 +62,7 @@ export function shareEnterURL(
 interface Viewer {
   userId: string;
   email: string;
-  /** Whose credential signs the viewer's grant (set when the viewer signed in on this request). */
+  /** The viewer's sign-in or API token: the one they signed in with here, or the one their grant names. */
   holder?: VisitHolder;
 }
 
@@ -161,11 +161,16 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
   const websocket = isUpgrade(req);
   const navigation = req.method === "GET" && !websocket && wantsHTML(req);
   let viewer: Viewer | null = null;
+  let admits = false;
+  // The owner's log names only people the link names (its emails, or its workspace's members).
+  // The app's cookie is SameSite=Lax: any site can navigate a signed-in person here, and naming
+  // everyone who arrives would tell a link's owner who each visitor their site sent is.
+  const named = (): Viewer | null => (admits && share.scope !== "anyone" ? viewer : null);
   const entry = (): AccessEntry => ({
     shareId: share.id,
     sessionId: share.sessionId,
-    userId: viewer?.userId ?? null,
-    email: viewer?.email ?? null,
+    userId: named()?.userId ?? null,
+    email: named()?.email ?? null,
     method: req.method,
     path: `/${rest ?? ""}${url.search}`,
     websocket,
@@ -180,17 +185,20 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     return sharePageResponse(req, page);
   };
 
-  // Who is asking, before any refusal, so the owner's log names them. A grant is bound to the visit
-  // host it was minted for, so on the app origin one is always stale.
+  // Who is asking, before any refusal, so the owner's log names the people the link names even when
+  // it refuses them (revoked, expired). A grant is bound to the visit host it was minted for, so on
+  // the app origin one is always stale.
   if (credential.grant) {
     const holder = onPreviewHost
       ? await verifyVisitGrant(c.env, "share", shareGrantSubject(share.id, onPreviewHost.visit), credential.grant, at)
       : null;
-    viewer = holder ? await viewerByGrant(c.env, holder, at) : null;
+    const found = holder ? await viewerByGrant(c.env, holder, at) : null;
+    viewer = found && holder ? { ...found, holder } : null;
   } else if (!onPreviewHost) {
     const auth = await authenticate(c);
     viewer = auth ? { userId: auth.userId, email: auth.email, holder: visitHolder(auth.userId, credentialOf(auth)) } : null;
   }
+  admits = await scopeAllows(c.env, share, viewer);
 
   if (share.sessionDeletedAt !== null || share.sessionState === "deleted") {
     return refuse({ code: "gone", reason: "session_deleted", title: "This preview is gone", message: "Its session was deleted." });
@@ -221,7 +229,7 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
     return refuse({ code: "unauthorized", reason: "grant_invalid", title: "Open the link again", message: "This visit has expired." });
   }
 
-  if (!(await scopeAllows(c.env, share, viewer))) {
+  if (!admits) {
     // Who the visitor is is known on the app origin only (its cookie never reaches a preview host).
     if (!viewer && onPreviewHost && navigation) return Response.redirect(`${appOrigin}${plainLink}`, 303);
     if (!viewer) {
@@ -297,7 +305,15 @@ export async function handleShareRequest(c: Context<AppEnv>, onPreviewHost?: Pre
 
   await logShareAccess(c.env, entry());
   const forwarded = sanitizeForAgent(withoutVisitCookies(req), req.url);
-  setPrincipal(forwarded, { userId: viewer?.userId ?? null, credential: { kind: "share", id: share.id } });
+  // Held by the link and, for a scoped link's viewer, by the credential their grant names: revoking
+  // either ends the sockets opened here (api/src/sessions/connections.ts).
+  setPrincipal(forwarded, {
+    userId: viewer?.userId ?? null,
+    credential: { kind: "share", id: share.id },
+    ...(viewer?.holder ? { grantedBy: viewer.holder.credential } : {}),
+    // A socket open when the link expires ends then (the agent's timer), as the next request would.
+    expiresAt: share.expiresAt,
+  });
   const agentPath = previewAgentPath(target.rest, url.search, share.port ?? null);
   const res = await sessionStub(c.env, share.sessionId).fetch(
     sessionDORequest(share.sessionId, "/runtime", forwarded, { agentPath, wake: true }),

@@ -143,3 +143,19 @@ export function listLiveLinksOfCreator(
     limit,
   );
 }
+
+/**
+ * Running sessions whose `people` links name the user's email, revoked links aside (expired ones
+ * included: a socket outlives its link's expiry). There a stranger to the workspace may hold
+ * preview sockets through a visit grant naming one of their sign-ins or API tokens.
+ */
+export function runningSessionIdsNamingUser(db: Db, userId: string): Promise<string[]> {
+  return db.values(
+    "session_id",
+    z.string(),
+    `SELECT DISTINCT p.session_id FROM preview_shares p JOIN sessions s ON s.id = p.session_id, json_each(p.emails) e
+     WHERE p.scope = 'people' AND p.revoked_at IS NULL AND s.state = 'running' AND s.deleted_at IS NULL
+       AND e.value = (SELECT lower(email) FROM users WHERE id = ?)`,
+    userId,
+  );
+}

@@ -125,6 +125,30 @@ describe("workspace export", () => {
     expect((await call("GET", `/api/workspaces/current/exports/${created.id}`, { user: owner })).status).toBe(200);
     expect((await call("POST", "/api/admin/workspaces/ws_missing/exports", { user: operator })).status).toBe(404);
   });
+
+  it("keeps a workspace's newest 10 exports of its own, and an operator's whatever the workspace makes", async () => {
+    // Every export is audited and the audit log is exported: with none ever deleted, export n held
+    // n-1 export rows, and a free account grew R2 quadratically, counted against no quota.
+    const { owner } = await seededWorkspace();
+    const operator = await operatorUser();
+    const byOperator = workspaceExportSchema.parse(
+      await (await postAsOperator(`/api/admin/workspaces/${owner.workspaceId}/exports`, owner, operator)).json(),
+    );
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await call("POST", "/api/workspaces/current/exports", { user: owner });
+      expect(res.status).toBe(201);
+      made.push(workspaceExportSchema.parse(await res.json()).id);
+    }
+    const listed = workspaceExportListSchema.parse(await (await call("GET", "/api/workspaces/current/exports", { user: owner })).json());
+    expect(listed.exports.map((e) => e.id).sort()).toEqual([...made.slice(2), byOperator.id].sort());
+    for (const gone of made.slice(0, 2)) {
+      expect((await call("GET", `/api/workspaces/current/exports/${gone}`, { user: owner })).status).toBe(404);
+    }
+    const objects = await env.BUCKET.list({ prefix: `exports/${owner.workspaceId}/` });
+    expect(objects.objects).toHaveLength(2 * 11);
+    expect((await call("GET", `/api/admin/workspaces/${owner.workspaceId}/exports/${byOperator.id}`, { user: operator })).status).toBe(200);
+  });
 });
 
 describe("R2TextWriter", () => {

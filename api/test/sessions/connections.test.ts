@@ -33,6 +33,17 @@ describe("connection principals", () => {
     expect(principalMatches(p, { credential: { kind: "sign_in", id: "as_1" } })).toBe(true);
     expect(principalMatches(p, { credential: { kind: "api_token", id: "as_1" } })).toBe(false);
     expect(principalMatches({ userId: null, credential: { kind: "share", id: "sh_1" } }, { userId: "u1" })).toBe(false);
+    // A scoped link's viewer: held by the link and by the sign-in their grant names, never by another.
+    const viewer = {
+      userId: "u2",
+      credential: { kind: "share" as const, id: "shr_1" },
+      grantedBy: { kind: "sign_in" as const, id: "as_2" },
+    };
+    expect(principalMatches(viewer, { credential: { kind: "share", id: "shr_1" } })).toBe(true);
+    expect(principalMatches(viewer, { userId: "u2", credential: { kind: "sign_in", id: "as_2" } })).toBe(true);
+    expect(principalMatches(viewer, { userId: "u2", kinds: ["sign_in", "preview_grant"] })).toBe(true);
+    expect(principalMatches(viewer, { credential: { kind: "sign_in", id: "as_other" } })).toBe(false);
+    expect(principalMatches(viewer, { userId: "u2", kinds: ["api_token"] })).toBe(false);
   });
 
   it("the session DO keeps who opened each WebSocket, and forgets them when the runtime is gone", async () => {

@@ -184,9 +184,52 @@ describe("share gateway: who gets in", () => {
     expect(log.some((e) => JSON.stringify(e).includes(token))).toBe(false);
     const [wsEntry, anon, byC, byB] = log;
     expect(byB).toMatchObject({ email: b.email, userId: b.userId, path: "/index.html?x=1", outcome: "refused", reason: "session_stopped" });
-    expect(byC).toMatchObject({ email: c.email, outcome: "refused", reason: "not_invited" });
+    // Someone the link does not admit is not named to its owner (see the next test).
+    expect(byC).toMatchObject({ userId: null, email: null, outcome: "refused", reason: "not_invited" });
     expect(anon).toMatchObject({ userId: null, email: null, outcome: "refused", reason: "sign_in_required" });
-    expect(wsEntry).toMatchObject({ websocket: true, path: "/hmr", email: c.email });
+    expect(wsEntry).toMatchObject({ websocket: true, path: "/hmr", email: null, reason: "not_invited" });
+  });
+
+  it("names in its owner's log only people the link names: a site sending a signed-in stranger to it learns nothing", async () => {
+    // The app's cookie is SameSite=Lax, so any site that navigates a signed-in person to a link
+    // (a redirect, a popup) has the gateway read who they are. Had refusals named them, the
+    // link's owner would learn the email of everyone their site sent, links dead or alive.
+    const owner = await createTestUser();
+    const invited = await createTestUser();
+    const stranger = await createTestUser();
+    const id = await stoppedSession(owner);
+    const crossSite = { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document", accept: "text/html" };
+    const people = await createShare(owner, id, { scope: "people", emails: [invited.email] });
+    const workspace = await createShare(owner, id, { scope: "workspace" });
+    const revoked = await createShare(owner, id, { scope: "anyone" });
+    await call("DELETE", `/api/sessions/${id}/shares/${revoked.share.id}`, { user: owner });
+    const expired = await createShare(owner, id, { scope: "anyone" });
+    // fixture-sql: the link's expiry moved into the past, as waiting out its lifetime would leave it
+    await env.DB.prepare("UPDATE preview_shares SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, expired.share.id)
+      .run();
+    for (const [link, reason] of [
+      [people, "not_invited"],
+      [workspace, "not_invited"],
+      [revoked, "revoked"],
+      [expired, "expired"],
+    ] as const) {
+      const res = await visit(link.path, stranger, crossSite);
+      expect(res.status, link.share.scope).toBe(reason === "not_invited" ? 403 : 410);
+      // The visitor's own page may say who they are signed in as; the owner's log may not.
+      expect(await res.text()).toContain(`data-reason="${reason}"`);
+    }
+    const refused = await accessLog(owner, id);
+    expect(refused).toHaveLength(4);
+    for (const entry of refused) expect(entry, entry.reason ?? "").toMatchObject({ outcome: "refused", userId: null, email: null });
+    expect(JSON.stringify(refused)).not.toContain(stranger.email);
+    // Someone the link names is still named, also when it refuses them.
+    expect((await errorOf(await openShare(people.path, invited))).reason).toBe("session_stopped");
+    await call("DELETE", `/api/sessions/${id}/shares/${people.share.id}`, { user: owner });
+    expect((await errorOf(await visit(people.path, invited))).reason).toBe("revoked");
+    const [late, admitted] = await accessLog(owner, id);
+    expect(admitted).toMatchObject({ userId: invited.userId, email: invited.email, reason: "session_stopped" });
+    expect(late).toMatchObject({ userId: invited.userId, email: invited.email, reason: "revoked" });
   });
 
   it("admits any member for a workspace link and anyone for an anyone link", async () => {

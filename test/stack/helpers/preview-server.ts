@@ -46,6 +46,16 @@ export function openWS(path: string, headers: Record<string, string> = {}): Prom
   return openWSAt(`${baseURL().replace(/^http/, "ws")}${path}`, headers);
 }
 
+/** A WebSocket at an absolute URL that got its first message, left open (to see when it closes). */
+export function heldWSAt(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  const socket = new WebSocket(url, { headers });
+  return new Promise((resolve, reject) => {
+    socket.once("message", () => resolve(socket));
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    socket.once("error", reject);
+  });
+}
+
 /** Opens a WebSocket at an absolute URL (a preview host, say); same report as openWS. */
 export function openWSAt(url: string, headers: Record<string, string> = {}): Promise<{ status: number; message: string | null }> {
   const socket = new WebSocket(url, { headers });

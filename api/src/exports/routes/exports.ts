@@ -5,7 +5,7 @@ import { downloadResponse } from "../../lib/download";
 import { notFound } from "../../lib/errors";
 import { jsonResponse } from "../../lib/openapi";
 import { apiRouter, operatorOnly, permitted, routes } from "../../lib/route";
-import { exportKey, exportWorkspace, getExportMeta, listExports, toWorkspaceExport } from "../workspace-export";
+import { exportKey, exportWorkspace, getExportMeta, listExports, pruneWorkspaceExports, toWorkspaceExport } from "../workspace-export";
 
 const { router, route } = apiRouter(["exports"]);
 const admin = routes(router, ["admin", "exports"]);
@@ -32,6 +32,7 @@ route.post("/api/workspaces/current/exports", owners, {
   responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   handler: async (c, { auth }) => {
     const meta = await exportWorkspace(c.env, auth.workspaceId, auth.userId);
+    await pruneWorkspaceExports(c.env, auth.workspaceId);
     await audit(c, { action: "workspace.export", targetType: "export", targetId: meta.id, details: { bytes: meta.bytes } });
     return c.json(toWorkspaceExport(meta, currentURL(meta.id)), 201);
   },
@@ -57,7 +58,7 @@ admin.post("/api/admin/workspaces/{workspaceId}/exports", operators, {
   responses: { 201: jsonResponse(workspaceExportSchema, "Created") },
   handler: async (c, { auth, params }) => {
     const workspaceId = params.workspaceId;
-    const meta = await exportWorkspace(c.env, workspaceId, auth.userId);
+    const meta = await exportWorkspace(c.env, workspaceId, auth.userId, true);
     await audit(c, {
       action: "admin.workspace.export",
       workspaceId,

@@ -26,7 +26,8 @@ route.patch("/api/workspaces/current/members/{userId}", permitted("members.manag
     if (before !== role) {
       await audit(c, { action: "member.role_change", targetType: "user", targetId: userId, details: { from: before, to: role } });
     }
-    // Share links stay open to a viewer; the runtime itself does not.
+    // Share links stay open to a viewer; the runtime itself does not. (Sockets they opened through a
+    // scoped link with a sign-in or token close too, being held by it; the link lets them back in.)
     if (!can(role, "runtime.access")) {
       await closeConnectionsAfter(
         c,

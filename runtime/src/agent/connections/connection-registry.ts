@@ -13,6 +13,9 @@ import type { WebSocket } from "ws";
 import { readJSON, sendJSON } from "../http/respond";
 import type { Route } from "../http/router";
 
+/** setTimeout's longest delay; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface OpenConnection {
   principal: Principal | null;
   end: () => void;
@@ -33,14 +36,42 @@ export class ConnectionRegistry {
     return decodePrincipal(req.headers[PRINCIPAL_HEADER]);
   }
 
-  /** Registers a socket; the returned function forgets it (call it when the socket closes). */
+  /**
+   * Registers a socket; the returned function forgets it (call it when the socket closes). One
+   * whose credential expires (a share link's expiry) is ended then: the control plane refuses
+   * the credential's next request, and nothing else would end what it already opened.
+   */
   track(principal: Principal | null, end: () => void): () => void {
     // A reused connection id (a retried upgrade) must not forget the other socket.
     const id = principal && !this.open.has(principal.connectionId) ? principal.connectionId : `local-${randomBytes(6).toString("hex")}`;
     this.open.set(id, { principal, end });
+    const disarm = principal?.expiresAt === undefined ? () => {} : this.endAt(id, end, principal.expiresAt);
     return () => {
+      disarm();
       if (this.open.get(id)?.end === end) this.open.delete(id);
     };
+  }
+
+  /** Ends the connection at `at` (epoch ms); a timer holds at most ~24.8 days, so a later time re-arms. */
+  private endAt(id: string, end: () => void, at: number): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      const wait = at - Date.now();
+      if (wait <= 0) {
+        if (this.open.get(id)?.end !== end) return;
+        this.open.delete(id);
+        try {
+          end();
+        } catch {}
+        return;
+      }
+      timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+      timer.unref();
+    };
+    // Never synchronously inside track(): the caller has not finished setting the socket up.
+    timer = setTimeout(arm, 0);
+    timer.unref();
+    return () => clearTimeout(timer);
   }
 
   /** Runs when a user loses runtime access altogether (their terminal shells and SSH jobs end there). */
