@@ -73,6 +73,7 @@ export const RECONCILE_ACTION_KINDS = [
   "workspace_purge",
   "build_recover_stuck",
   "upload_grant_expire",
+  "share_access_expire",
   "auth_challenge_expire",
   "sign_in_expire",
   "refresh_token_expire",

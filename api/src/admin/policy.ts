@@ -19,6 +19,8 @@ export interface OpsPolicy {
   maxObjectsScanned: number;
   /** R2 objects younger than this are never orphans: their row may be about to be written. */
   orphanGraceMs: number;
+  /** Share links' access log rows older than this are deleted (every request through a link writes one). */
+  shareAccessRetentionMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,6 +42,7 @@ export function opsPolicy(env: AppBindings): OpsPolicy {
     maxPurges: Math.max(1, Math.floor(numberVar(env, "RECONCILE_MAX_PURGES", 100))),
     maxObjectsScanned: Math.max(1, Math.floor(numberVar(env, "RECONCILE_MAX_OBJECTS_SCANNED", 5000))),
     orphanGraceMs: numberVar(env, "ORPHAN_GRACE_SECONDS", 3600) * 1000,
+    shareAccessRetentionMs: numberVar(env, "SHARE_ACCESS_RETENTION_DAYS", 30) * DAY_MS,
   };
 }
 

@@ -13,6 +13,8 @@ interface Expiring {
   kind: ReconcileActionKind;
   table: ExpiringTable;
   what: string;
+  /** Rows at or before it go; the run's clock unless the table keeps rows for a while. */
+  cutoff?: (ctx: ReconcileContext) => number;
 }
 
 const TABLES: Expiring[] = [
@@ -20,6 +22,12 @@ const TABLES: Expiring[] = [
   { kind: "auth_challenge_expire", table: "auth_challenges", what: "passkey challenges past expiry" },
   { kind: "refresh_token_expire", table: "refresh_tokens", what: "refresh tokens past expiry" },
   { kind: "sign_in_expire", table: "sign_ins", what: "sign-ins past expiry without a live refresh token" },
+  {
+    kind: "share_access_expire",
+    table: "preview_share_access",
+    what: "share link access log rows past their retention",
+    cutoff: (ctx) => ctx.now - ctx.policy.shareAccessRetentionMs,
+  },
 ];
 
 export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {
@@ -28,7 +36,8 @@ export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {
   const limit = ctx.policy.maxPurges * 10;
   const db = dbOf(ctx.env);
   for (const t of TABLES) {
-    const ids = await listExpiredIds(db, t.table, ctx.now, limit);
+    const cutoff = t.cutoff?.(ctx) ?? ctx.now;
+    const ids = await listExpiredIds(db, t.table, cutoff, limit);
     if (ids.length === 0) continue;
     if (ids.length === limit) truncated = true;
     actions.push({
@@ -43,7 +52,7 @@ export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {
         let deleted = 0;
         for (let i = 0; i < ids.length; i += 50) {
           const chunk = ids.slice(i, i + 50);
-          deleted += await deleteExpired(db, t.table, chunk, ctx.now);
+          deleted += await deleteExpired(db, t.table, chunk, cutoff);
         }
         return deleted > 0 ? "done" : "noop";
       },

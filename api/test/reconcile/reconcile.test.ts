@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { adminReportSchema, type ReconcileResult } from "@burstflare/sdk/schemas/admin";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
+import { createShareResponse, shareAccessListResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import { seedDeletedAge } from "../../src/admin/seed";
 import { insertChallenge } from "../../src/auth/challenges-repo";
@@ -12,6 +13,7 @@ import { runReconcile } from "../../src/reconcile/run";
 import type { SessionCore } from "../../src/sessions/core";
 import { claimRunningSlot } from "../../src/sessions/sessions-repo";
 import { sessionStub } from "../../src/sessions/stub";
+import { logShareAccess } from "../../src/shares/access-log";
 import { bundleKey } from "../../src/templates/keys";
 import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
 import { operatorUser } from "../helpers/operator";
@@ -116,6 +118,46 @@ describe("reconcile", () => {
     });
     expect(await auditActions(claimed)).toContain("reconcile.session_release_stale_claim");
     expect((await call("POST", `/api/sessions/${next}/start`, { user })).status).toBe(200);
+  });
+
+  it("deletes share link access log rows past their retention (30 days) and keeps the newer ones", async () => {
+    const user = await createTestUser();
+    const created = await call("POST", "/api/sessions", { user, body: { name: "shared", start: false } });
+    const sessionId = sessionResponse.parse(await created.json()).session.id;
+    const share = await call("POST", `/api/sessions/${sessionId}/shares`, { user, body: { scope: "anyone", expiresInSeconds: 3600 } });
+    expect(share.status).toBe(201);
+    const shareId = createShareResponse.parse(await share.json()).share.id;
+    const DAY = 24 * HOUR;
+    const visitAt = (at: number) =>
+      logShareAccess(env, {
+        shareId,
+        sessionId,
+        userId: null,
+        email: null,
+        method: "GET",
+        path: `/at-${at}`,
+        websocket: false,
+        outcome: "allowed",
+        reason: null,
+        ip: null,
+        userAgent: null,
+        at,
+      });
+    const now = Date.now();
+    const [old, older, recent, today] = [now - 31 * DAY, now - 40 * DAY, now - 29 * DAY, now];
+    for (const at of [old, older, recent, today]) await visitAt(at);
+    const paths = async () => {
+      const res = await call("GET", `/api/sessions/${sessionId}/share-access?limit=500`, { user });
+      return shareAccessListResponse
+        .parse(await res.json())
+        .entries.map((e) => e.path)
+        .sort();
+    };
+    expect(await paths()).toEqual([old, older, recent, today].map((at) => `/at-${at}`).sort());
+
+    const run = await runReconcile(env);
+    expect(run.actions.find((a) => a.kind === "share_access_expire")).toMatchObject({ outcome: "done", targetId: "2 rows" });
+    expect(await paths()).toEqual([recent, today].map((at) => `/at-${at}`).sort());
   });
 
   it("recovers a build stuck in building past its limit, audited; a second run changes nothing", async () => {
