@@ -270,22 +270,36 @@ export function engineEnv() {
   };
 }
 
+/**
+ * Why the running engine's default bridge will not do, or null. Its containers must not reach each
+ * other (icc), and its gateway must be recorded: workerd reads it to start a container, and
+ * dockerd 20.10 leaves it out on its first start with a new network store (the next start records
+ * it), where every container start fails with "DNS lookup failed. host = ".
+ */
+function bridgeProblem(bridge) {
+  if (bridge.Options?.["com.docker.network.bridge.enable_icc"] !== "false")
+    return "it lets containers reach each other (started without --icc=false)";
+  if (!bridge.IPAM?.Config?.some((c) => c.Gateway)) return "its bridge has no gateway recorded (the first start on a new network store)";
+  return null;
+}
+
 /** Everything `npm run dev -- --driver containers` and the containers tests need, idempotently. */
 export async function up({ runtimeImage = false } = {}) {
   const t0 = Date.now();
   ensurePackages();
   let engine = await startEngine();
-  let bridge = (await engineGet("/networks/bridge")).Options ?? {};
-  if (bridge["com.docker.network.bridge.enable_icc"] !== "false") {
-    // Started before containers were kept apart: its containers could reach each other.
-    if (!existsSync(PID_FILE))
-      throw new EngineError(`the dockerd on ${SOCKET} lets containers reach each other (icc); restart it with --icc=false`);
-    log("restarting dockerd: it lets containers reach each other (started without --icc=false)");
+  let bridge = await engineGet("/networks/bridge");
+  const problem = bridgeProblem(bridge);
+  if (problem) {
+    if (!existsSync(PID_FILE)) throw new EngineError(`the dockerd on ${SOCKET} cannot be used: ${problem}; restart it`);
+    log(`restarting dockerd: ${problem}`);
     await stopEngine();
     engine = await startEngine();
-    bridge = (await engineGet("/networks/bridge")).Options ?? {};
+    bridge = await engineGet("/networks/bridge");
+    const still = bridgeProblem(bridge);
+    if (still) throw new EngineError(`dockerd was restarted, and still ${still}`);
   }
-  fenceBridge(bridge["com.docker.network.bridge.name"] ?? "docker0");
+  fenceBridge(bridge.Options?.["com.docker.network.bridge.name"] ?? "docker0");
   const base = ensureBaseImage();
   const sidecar = ensureSidecarImage(base.tag);
   const runtime = runtimeImage ? buildRuntimeImage(base.tag) : null;
