@@ -10,7 +10,7 @@ import { mintVisit, previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
 import { previewAgentPath } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
-import { isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
+import { apiTokenWorkspace, isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
 import { withoutVisitCookies } from "../preview/visit-cookies";
 import {
   shareGrantSubject,
@@ -74,7 +74,13 @@ function viewerByGrant(env: AppBindings, holder: VisitHolder, at: number): Promi
 async function scopeAllows(env: AppBindings, share: ShareWithSession, viewer: Viewer | null): Promise<boolean> {
   if (share.scope === "anyone") return true;
   if (!viewer) return false;
-  if (share.scope === "workspace") return isLiveWorkspaceMember(dbOf(env), share.workspaceId, viewer.userId);
+  if (share.scope === "workspace") {
+    // An API token acts in the one workspace it was made for, here as on every route.
+    const credential = viewer.holder?.credential;
+    const bound = credential?.kind === "api_token" ? await apiTokenWorkspace(dbOf(env), credential.id) : null;
+    if (bound !== null && bound !== share.workspaceId) return false;
+    return isLiveWorkspaceMember(dbOf(env), share.workspaceId, viewer.userId);
+  }
   return share.emails.includes(viewer.email.toLowerCase());
 }
 

@@ -1,7 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import type { ErrorBody } from "@burstflare/sdk/errors";
+import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse, shareAccessListResponse, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
+import { workspaceSettingsSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
 import { mintVisit, previewOriginFor } from "../../src/preview/origin";
 import { countRows } from "../helpers/db";
@@ -244,6 +246,28 @@ describe("share gateway: who gets in", () => {
     const anyone = await createShare(owner, id, { scope: "anyone" });
     expect((await errorOf(await openShare(anyone.path))).reason).toBe("session_stopped");
     expect((await errorOf(await openShare(anyone.path, outsider))).reason).toBe("session_stopped");
+  });
+
+  it("admits an API token to a workspace link only when it was made for that workspace", async () => {
+    const owner = await createTestUser();
+    const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
+    const id = await stoppedSession(owner);
+    const ws = await createShare(owner, id, { scope: "workspace" });
+    const tokenFor = async () => {
+      const res = await call("POST", "/api/auth/tokens", { user: member, body: { name: "ci" } });
+      expect(res.status).toBe(200);
+      return { authorization: `Bearer ${createApiTokenResponseSchema.parse(await res.json()).token}` };
+    };
+    const madeForA = await tokenFor();
+    // The member also owns workspace B and makes a token there: it acts in B only, here as everywhere.
+    const b = await call("POST", "/api/workspaces", { user: member, body: { name: "other" } });
+    expect(b.status).toBe(201);
+    const bId = workspaceSettingsSchema.parse(await b.json()).workspace.id;
+    expect((await call("POST", "/api/auth/switch-workspace", { user: member, body: { workspaceId: bId } })).status).toBe(200);
+    const madeForB = await tokenFor();
+    expect((await errorOf(await visit(ws.path, undefined, madeForB))).reason).toBe("not_invited");
+    expect((await errorOf(await openShare(ws.path, undefined, madeForA))).reason).toBe("session_stopped");
+    expect((await errorOf(await openShare(ws.path, member))).reason).toBe("session_stopped");
   });
 
   it("refuses a revoked or expired link on the very next request, WebSocket upgrades included", async () => {
