@@ -1,4 +1,5 @@
 import { type ApiToken, apiTokenSchema } from "@burstflare/sdk/schemas/auth";
+import { z } from "zod";
 import type { Db } from "../lib/db";
 import { rowOf } from "../lib/rows";
 
@@ -76,4 +77,9 @@ export async function revokeApiToken(db: Db, userId: string, id: string, t: numb
 
 export async function touchApiToken(db: Db, id: string, t: number): Promise<void> {
   await db.run("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", t, id);
+}
+
+/** The workspace an API token was made for (the one it acts in); null for a token bound to none. */
+export function apiTokenWorkspace(db: Db, tokenId: string): Promise<string | null> {
+  return db.value("workspace_id", z.string().nullable(), "SELECT workspace_id FROM api_tokens WHERE id = ?", tokenId);
 }

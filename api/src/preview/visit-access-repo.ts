@@ -66,11 +66,6 @@ export async function liveVisitor(db: Db, holder: VisitHolder, at: number): Prom
   return row ? { userId: row.id, email: row.email } : null;
 }
 
-/** The workspace an API token was made for (the one it acts in); null for a token bound to none. */
-export function apiTokenWorkspace(db: Db, tokenId: string): Promise<string | null> {
-  return db.value("workspace_id", z.string().nullable(), "SELECT workspace_id FROM api_tokens WHERE id = ?", tokenId);
-}
-
 /** True when the user is a member of the workspace and the workspace is not deleted. */
 export async function isLiveWorkspaceMember(db: Db, workspaceId: string, userId: string): Promise<boolean> {
   return db.returnsRow(

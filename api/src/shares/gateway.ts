@@ -1,6 +1,7 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import { SHARE_PATH_PREFIX } from "@burstflare/sdk/schemas/shares";
 import type { Context } from "hono";
+import { apiTokenWorkspace } from "../auth/api-tokens-repo";
 import type { AppBindings, AppEnv } from "../env";
 import { wakeSleepingSession } from "../intent/wake";
 import { dbOf } from "../lib/db";
@@ -10,7 +11,7 @@ import { mintVisit, previewOriginFor } from "../preview/origin";
 import { hardenPreviewResponse, isUpgrade } from "../preview/sandbox";
 import { previewAgentPath } from "../preview/session-preview";
 import { isTopLevelNavigation, previewShellPage } from "../preview/shell";
-import { apiTokenWorkspace, isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
+import { isLiveWorkspaceMember, liveVisitor } from "../preview/visit-access-repo";
 import { withoutVisitCookies } from "../preview/visit-cookies";
 import {
   shareGrantSubject,
