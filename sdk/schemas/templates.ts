@@ -37,7 +37,8 @@ export type PromoteBody = z.infer<typeof promoteBody>;
 
 // ---- responses ---------------------------------------------------------------
 
-export const VERSION_STATUSES = ["awaiting_upload", "uploaded"] as const;
+/** A version is `awaiting_upload` until its bundle has been uploaded. */
+export const versionStatusSchema = z.enum(["awaiting_upload", "uploaded"]);
 
 export const uploadGrantSchema = z.object({
   id: z.string(),
@@ -56,7 +57,7 @@ export const templateVersionSchema = z.object({
   templateId: z.string(),
   version: z.string(),
   manifest: manifestSchema,
-  status: z.enum(VERSION_STATUSES),
+  status: versionStatusSchema,
   bundleSha256: z.string().nullable(),
   bundleBytes: z.number().int().nullable(),
   createdBy: z.string().nullable(),

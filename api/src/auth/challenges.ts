@@ -47,3 +47,19 @@ export async function consumeChallenge(
   if (row.expiresAt < now()) throw new ApiError("challenge_invalid", "challenge expired; start again");
   return { ...row, kind };
 }
+
+/**
+ * A sign-up's challenge, consumed, with what its start fixed: the new user's id and email (always set
+ * on a register challenge), and the name and invite code the start was given.
+ */
+export async function consumeSignUp(env: AppBindings, id: string) {
+  const { challenge, userId, email, data } = await consumeChallenge(env, id, "register");
+  if (!userId || !email) throw new ApiError("challenge_invalid", "unknown or already used challenge; start again");
+  return {
+    challenge,
+    userId,
+    email,
+    name: typeof data.name === "string" ? data.name : null,
+    inviteCode: typeof data.inviteCode === "string" ? data.inviteCode : undefined,
+  };
+}

@@ -1,5 +1,6 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import {
+  type SeedTemplateBody,
   seedDeletedAgeBody,
   seededDeletedAgeSchema,
   seededSecretsSchema,
@@ -11,12 +12,13 @@ import {
   seedTemplateBody,
   seedUserBody,
 } from "@burstflare/sdk/schemas/seed";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../env";
+import type { z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppBindings, AppEnv } from "../../env";
 import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter } from "../../lib/route";
-import { requireAuth, requireOperator } from "../../middleware/auth";
+import { type AuthContext, requireAuth, requireOperator } from "../../middleware/auth";
 import { seedDeletedAge, seedingEnabled, seedSecrets, seedSessions, seedTemplate, seedUser } from "../seed";
 
 /**
@@ -30,69 +32,77 @@ const seedingOn: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 const guard = () => [seedingOn, requireAuth, requireOperator] as const;
 const { router, route } = apiRouter(["admin"]);
-const created = (schema: Parameters<typeof jsonResponse>[0]) => ({ 201: jsonResponse(schema, "Created") });
+const created = <S extends z.ZodType>(schema: S) => ({ 201: jsonResponse(schema, "Created") });
+
+type SeedAudit = Pick<Parameters<typeof audit>[1], "workspaceId" | "targetType" | "targetId" | "details">;
+
+/** A seed route's handler: it seeds, audits the call as `action` on what `audited` names, and answers 201 with what it made. */
+function seeding<Body, Made>(
+  action: `admin.seed.${string}`,
+  seed: (env: AppBindings, body: Body, auth: AuthContext) => Promise<Made>,
+  audited: (made: Made, body: Body) => SeedAudit,
+) {
+  return async (c: Context<AppEnv>, { auth, body }: { auth: AuthContext; body: Body }) => {
+    const made = await seed(c.env, body, auth);
+    await audit(c, { action, ...audited(made, body) });
+    return c.json(made, 201);
+  };
+}
 
 route.post("/api/admin/seed/users", guard(), {
   summary:
     "Operators, seeding deployments only: a user with a personal workspace or a role in a given one, and day-long sign-ins (CLI token, browser cookie)",
   request: jsonBody(seedUserBody),
   responses: created(seededUserSchema),
-  handler: async (c, { body }) => {
-    const user = await seedUser(c.env, body);
-    await audit(c, {
-      action: "admin.seed.user",
-      workspaceId: user.workspaceId,
-      targetType: "user",
-      targetId: user.userId,
-      details: { email: user.email, role: user.role, signIns: user.signIns.map((s) => s.kind) },
-    });
-    return c.json(user, 201);
-  },
+  handler: seeding("admin.seed.user", seedUser, (user) => ({
+    workspaceId: user.workspaceId,
+    targetType: "user",
+    targetId: user.userId,
+    details: { email: user.email, role: user.role, signIns: user.signIns.map((s) => s.kind) },
+  })),
 });
 
 route.post("/api/admin/seed/templates", guard(), {
   summary: "Operators, seeding deployments only: a template whose one version (a manifest, no bundle) is active",
   request: jsonBody(seedTemplateBody),
   responses: created(seededTemplateSchema),
-  handler: async (c, { auth, body }) => {
-    const seeded = await seedTemplate(c.env, body, auth.userId);
-    await audit(c, {
-      action: "admin.seed.template",
+  handler: seeding(
+    "admin.seed.template",
+    (env, body: SeedTemplateBody, auth) => seedTemplate(env, body, auth.userId),
+    (seeded, body) => ({
       workspaceId: body.workspaceId,
       targetType: "template",
       targetId: seeded.templateId,
       details: { versionId: seeded.versionId, legacyEnv: Object.keys(body.legacyEnv ?? {}) },
-    });
-    return c.json(seeded, 201);
-  },
+    }),
+  ),
 });
 
 route.post("/api/admin/seed/secrets", guard(), {
   summary: "Operators, seeding deployments only: workspace secrets as an older API stored them (names checked for shape only)",
   request: jsonBody(seedSecretsBody),
   responses: created(seededSecretsSchema),
-  handler: async (c, { body: { workspaceId, secrets } }) => {
-    const names = await seedSecrets(c.env, workspaceId, secrets);
-    await audit(c, { action: "admin.seed.secrets", workspaceId, targetType: "workspace", targetId: workspaceId, details: { names } });
-    return c.json({ names }, 201);
-  },
+  handler: seeding(
+    "admin.seed.secrets",
+    async (env, { workspaceId, secrets }: z.infer<typeof seedSecretsBody>) => ({ names: await seedSecrets(env, workspaceId, secrets) }),
+    ({ names }, { workspaceId }) => ({ workspaceId, targetType: "workspace", targetId: workspaceId, details: { names } }),
+  ),
 });
 
 route.post("/api/admin/seed/sessions", guard(), {
   summary: "Operators, seeding deployments only: up to 10,000 session rows with no runtime behind them (list and load benchmarks)",
   request: jsonBody(seedSessionsBody),
   responses: created(seededSessionsSchema),
-  handler: async (c, { body }) => {
-    const count = await seedSessions(c.env, body);
-    await audit(c, {
-      action: "admin.seed.sessions",
+  handler: seeding(
+    "admin.seed.sessions",
+    async (env, body: z.infer<typeof seedSessionsBody>) => ({ created: await seedSessions(env, body) }),
+    ({ created }, body) => ({
       workspaceId: body.workspaceId,
       targetType: "workspace",
       targetId: body.workspaceId,
-      details: { requested: body.count, created: count, namePrefix: body.namePrefix, states: body.states ?? ["stopped"] },
-    });
-    return c.json({ created: count }, 201);
-  },
+      details: { requested: body.count, created, namePrefix: body.namePrefix, states: body.states ?? ["stopped"] },
+    }),
+  ),
 });
 
 route.post("/api/admin/seed/deleted-age", guard(), {

@@ -21,7 +21,7 @@ import { contractView } from "../../lib/view";
 import { rateLimit } from "../../middleware/rate-limit";
 import { findWorkspaceSummary } from "../../workspaces/workspaces-repo";
 import { createAccount } from "../accounts";
-import { consumeChallenge } from "../challenges";
+import { consumeChallenge, consumeSignUp } from "../challenges";
 import { startBrowserSignIn } from "../cookies";
 import { sameOriginOnly } from "../origin-guard";
 import { advancePasskeyCounter, findPasskey } from "../passkeys-repo";
@@ -59,12 +59,8 @@ route.post("/api/auth/passkeys/register/finish", [sameOriginOnly, rateLimit("aut
   request: jsonBody(registerFinishBodySchema),
   responses: { 200: jsonResponse(registerFinishResponseSchema) },
   handler: async (c, { body }) => {
-    const challenge = await consumeChallenge(c.env, body.challengeId, "register");
-    const userId = challenge.userId!;
-    const email = challenge.email!;
-    const name = typeof challenge.data.name === "string" ? challenge.data.name : null;
-    const inviteCode = typeof challenge.data.inviteCode === "string" ? challenge.data.inviteCode : undefined;
-    const passkey = await verifyRegistration(c.env, body.credential, challenge.challenge, "Passkey 1");
+    const { challenge, userId, email, name, inviteCode } = await consumeSignUp(c.env, body.challengeId);
+    const passkey = await verifyRegistration(c.env, body.credential, challenge, "Passkey 1");
     // The policy and invite are checked again: either may have changed during the ceremony.
     const invite = await checkSignupAllowed(c.env, email, inviteCode);
     if (invite && !(await claimInvite(c.env, invite, userId))) {

@@ -14,8 +14,8 @@ route.post("/api/sessions/{sessionId}/preview-visit", permitted("runtime.access"
   summary: "A URL that opens the session's preview on its own origin, signed for the caller for 12 hours",
   request: jsonBody(previewVisitBody),
   responses: { 200: jsonResponse(previewVisitResponse) },
-  handler: async (c, { body: { path } }) => {
-    const { auth, id } = await pathSession(c);
+  handler: async (c, { auth, body: { path } }) => {
+    const { id } = await pathSession(c);
     const expiresAt = now() + VISIT_GRANT_TTL_MS;
     const url = await previewEnterURL(c.env, id, visitHolder(auth.userId, credentialOf(auth)), path, expiresAt);
     return c.json({ url, origin: new URL(url).origin, expiresAt: iso(expiresAt) ?? "" }, 200);

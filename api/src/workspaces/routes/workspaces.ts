@@ -106,9 +106,8 @@ route.post("/api/workspaces/current/transfer", permitted("workspace.transfer"), 
   request: jsonBody(transferOwnershipBody),
   responses: { 200: jsonResponse(workspaceSettingsSchema) },
   handler: async (c, { auth, body: { userId } }) => {
-    const ws = await currentWorkspace(c);
     await getMember(c.env, auth.workspaceId, userId);
-    if (ws.personal) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
+    if ((await currentWorkspace(c)).personal) throw new ApiError("invalid_state", "a personal workspace cannot change owner");
     await transferOwnership(c.env, auth.workspaceId, auth.userId, userId);
     await audit(c, { action: "workspace.transfer", targetType: "user", targetId: userId, details: { from: auth.userId } });
     return c.json(await currentSettings(c), 200);
