@@ -28,6 +28,7 @@ const PrincipalRow = z
     email_proven: z.number(),
     session_id: z.string().nullable().optional(),
     scopes: z.string().nullable().optional(),
+    expires_at: z.number().nullable().optional(),
   })
   .transform(
     (r): PrincipalRecord => ({
@@ -40,6 +41,7 @@ const PrincipalRow = z
       emailProven: r.email_proven === 1,
       sessionId: r.session_id ?? null,
       scopes: r.scopes ?? null,
+      expiresAt: r.expires_at ?? null,
     }),
   );
 
@@ -56,13 +58,15 @@ interface PrincipalRecord {
   /** Scoped API tokens only. */
   sessionId: string | null;
   scopes: string | null;
+  /** An API token's fixed expiry; null for a token without one and for a sign-in (whose expiry moves on each refresh). */
+  expiresAt: number | null;
 }
 
 /** A live, unexpired API token's principal. */
 export async function findApiTokenPrincipal(db: Db, tokenHash: string, t: number): Promise<PrincipalRecord | null> {
   return db.one(
     PrincipalRow,
-    `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role, t.session_id, t.scopes,
+    `SELECT t.id, t.user_id, u.email, t.last_used_at AS touched_at, m.workspace_id AS member_workspace_id, m.role, t.session_id, t.scopes, t.expires_at,
             ${EMAIL_PROVEN_SQL} AS email_proven
      FROM api_tokens t JOIN users u ON u.id = t.user_id ${MEMBERSHIP_JOIN}
      WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL

@@ -28,6 +28,8 @@ export interface AuthContext {
   role: Role;
   /** Set for a scoped API token (api/src/auth/token-scope.ts); null for every other credential. */
   tokenLimit?: TokenLimit | null;
+  /** When the API token behind the request expires (epoch ms); null for a sign-in or a token without expiry. */
+  credentialExpiresAt?: number | null;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -43,6 +45,7 @@ interface Principal {
   role: Role;
   emailProven: boolean;
   tokenLimit: TokenLimit | null;
+  credentialExpiresAt: number | null;
 }
 
 /** Reads and log-ins touch these at most once a minute, so reads do not turn into writes. */
@@ -69,6 +72,7 @@ async function principalFromToken(env: AppBindings, token: string, via: AuthCont
     role: row.role,
     emailProven: row.emailProven,
     tokenLimit: isApiToken ? parseTokenLimit(row.sessionId, row.scopes) : null,
+    credentialExpiresAt: isApiToken ? row.expiresAt : null,
   };
 }
 
@@ -109,6 +113,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
     workspaceId: principal.workspaceId,
     role: principal.role,
     tokenLimit: principal.tokenLimit,
+    credentialExpiresAt: principal.credentialExpiresAt,
   };
 }
 

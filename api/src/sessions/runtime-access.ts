@@ -26,6 +26,11 @@ interface RuntimeCaller {
   boundKey: string | null;
   /** What the connection is held by, so revoking it ends the connection (connections.ts). */
   credential: ConnectionCredential;
+  /**
+   * When that credential expires, if it has a fixed expiry (an API token's): a connection outliving
+   * it would keep a shell its holder can no longer open, so the agent ends it then.
+   */
+  credentialExpiresAt: number | null;
 }
 
 const isUpgrade = (req: Request) => req.headers.get("upgrade")?.toLowerCase() === "websocket";
@@ -53,6 +58,7 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
       sshUser: grant.sshUser,
       boundKey: grant.boundKey ?? null,
       credential: grant.credential,
+      credentialExpiresAt: grant.credentialExpiresAt ?? null,
     };
   }
   const auth = await authenticate(c);
@@ -65,7 +71,14 @@ export async function authorizeRuntime(c: Context<AppEnv>, kind: RuntimeKind, se
     if (kind !== "preview") checkCSRF(c, auth);
   }
   if (!can(auth.role, "runtime.access")) throw new ApiError("forbidden", `your role (${auth.role}) cannot use runtimes`);
-  return { userId: auth.userId, workspaceId: auth.workspaceId, sshUser: null, boundKey: null, credential: credentialOf(auth) };
+  return {
+    userId: auth.userId,
+    workspaceId: auth.workspaceId,
+    sshUser: null,
+    boundKey: null,
+    credential: credentialOf(auth),
+    credentialExpiresAt: auth.credentialExpiresAt ?? null,
+  };
 }
 
 /**

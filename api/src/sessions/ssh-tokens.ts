@@ -16,6 +16,8 @@ const grant = z.object({
   sshUser: z.string(),
   /** The sign-in or API token that minted the token: revoking it ends the SSH connection too. */
   credential: connectionCredential,
+  /** When that credential expires (an API token's fixed expiry): the connection ends then. */
+  credentialExpiresAt: z.number().optional(),
   /** `type base64` of the one key this connection accepts; absent: the user's account keys. */
   boundKey: z.string().optional(),
   expiresAt: z.number(),

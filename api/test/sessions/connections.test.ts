@@ -2,12 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { decodePrincipal, encodePrincipal, PRINCIPAL_HEADER, principalMatches } from "@burstflare/sdk/protocol/agent";
 import { createApiTokenResponseSchema } from "@burstflare/sdk/schemas/auth";
-import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
-import { afterAll, describe, expect, it } from "vitest";
+import { sessionResponse, sshTokenSchema } from "@burstflare/sdk/schemas/sessions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeSessionConnections, listConnections, recordConnection, setPrincipal } from "../../src/sessions/connections";
 import type { SessionCore } from "../../src/sessions/core";
 import { sanitizeForAgent } from "../../src/sessions/runtime-access";
 import { sessionStub } from "../../src/sessions/stub";
+import { runningSession } from "../helpers/sessions";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 const upgrade = (principal: string) =>
@@ -71,34 +72,63 @@ describe("connection principals", () => {
   });
 });
 
-describe("revoking access with the DO's registry pushed out", () => {
-  let owner: TestUser | undefined;
+/** Opens a WebSocket to the session's runtime and leaves it open; the DO records who opened it. */
+async function openSocket(path: string, authorization: string): Promise<WebSocket> {
+  const res = await call("GET", path, { headers: { authorization, upgrade: "websocket" } });
+  expect(res.status, path).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no WebSocket for ${path}`);
+  ws.accept();
+  return ws;
+}
+
+describe("connections to a running session", () => {
+  let owner: TestUser;
   let sessionId: string | undefined;
+  beforeAll(async () => {
+    owner = await createTestUser();
+    sessionId = await runningSession(owner, "live");
+  }, 120_000);
   afterAll(async () => {
-    if (owner && sessionId) await call("POST", `/api/sessions/${sessionId}/stop`, { user: owner });
+    if (sessionId) await call("POST", `/api/sessions/${sessionId}/stop`, { user: owner });
+  });
+
+  it("last no longer than the API token that opened them: its expiry is named on the terminal and SSH, none on a sign-in's", async () => {
+    const id = sessionId ?? "";
+    const minted = await call("POST", "/api/auth/tokens", { user: owner, body: { name: "expiring", expiresInDays: 1 } });
+    const { token, apiToken } = createApiTokenResponseSchema.parse(await minted.json());
+    const tokenExpiry = Date.parse(apiToken.expiresAt ?? "");
+    expect(tokenExpiry).toBeGreaterThan(Date.now());
+
+    const sockets = [
+      await openSocket(`/runtime/sessions/${id}/terminal?terminal=by-token`, `Bearer ${token}`),
+      await openSocket(`/runtime/sessions/${id}/terminal?terminal=by-sign-in`, owner.headers.authorization ?? ""),
+    ];
+    // SSH through a token the API token minted: the connection is held by the API token.
+    const issued = await call("POST", `/api/sessions/${id}/ssh-token`, { headers: { authorization: `Bearer ${token}` }, body: {} });
+    expect(issued.status).toBe(200);
+    const ssh = sshTokenSchema.parse(await issued.json());
+    sockets.push(await openSocket(`/runtime/sessions/${id}/ssh`, `Bearer ${ssh.token}`));
+
+    await runInDurableObject(sessionStub(env, id), async (_instance, state) => {
+      const records = await listConnections(state.storage);
+      const expiryOf = (kind: string, credential: string) =>
+        records.filter((r) => r.kind === kind && r.principal.credential.kind === credential).map((r) => r.principal.expiresAt);
+      expect(expiryOf("terminal", "api_token")).toEqual([tokenExpiry]);
+      expect(expiryOf("ssh", "api_token")).toEqual([tokenExpiry]);
+      // A sign-in's expiry moves on every refresh, so nothing is named for it.
+      expect(expiryOf("terminal", "sign_in")).toEqual([undefined]);
+    });
+    for (const ws of sockets) ws.close();
   });
 
   it("still closes a live terminal whose record was evicted by a flood of other connections", async () => {
-    owner = await createTestUser();
+    const id = sessionId ?? "";
     const member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
-    const created = await call("POST", "/api/sessions", { user: owner, body: { name: "evicted", start: false } });
-    const id = sessionResponse.parse(await created.json()).session.id;
-    sessionId = id;
-    expect((await call("POST", `/api/sessions/${id}/start`, { user: owner })).status).toBeLessThan(300);
-    const state = async () => sessionResponse.parse(await (await call("GET", `/api/sessions/${id}`, { user: owner })).json()).session.state;
-    for (let i = 0; i < 300 && (await state()) !== "running"; i++) await scheduler.wait(100);
-    expect(await state()).toBe("running");
-
     // The member's terminal, opened with an API token.
     const minted = await call("POST", "/api/auth/tokens", { user: member, body: { name: "terminal" } });
     const { token, apiToken } = createApiTokenResponseSchema.parse(await minted.json());
-    const res = await call("GET", `/runtime/sessions/${id}/terminal`, {
-      headers: { authorization: `Bearer ${token}`, upgrade: "websocket" },
-    });
-    expect(res.status).toBe(101);
-    const ws = res.webSocket;
-    if (!ws) throw new Error("no WebSocket");
-    ws.accept();
+    const ws = await openSocket(`/runtime/sessions/${id}/terminal?terminal=member`, `Bearer ${token}`);
     let closedWith: number | null = null;
     ws.addEventListener("close", (event) => {
       closedWith = event.code;
@@ -111,7 +141,7 @@ describe("revoking access with the DO's registry pushed out", () => {
       );
       for (const principal of flood) await recordConnection(doState.storage, upgrade(principal), "/preview/hmr");
       const kept = await listConnections(doState.storage);
-      expect(kept.some((r) => r.principal.credential.kind === "api_token")).toBe(false);
+      expect(kept.some((r) => r.principal.credential.id === apiToken.id)).toBe(false);
     });
 
     expect((await call("DELETE", `/api/auth/tokens/${apiToken.id}`, { user: member })).status).toBe(200);

@@ -1,9 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { errorBodySchema } from "@burstflare/sdk/schemas/common";
-import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
 import { createShareResponse } from "@burstflare/sdk/schemas/shares";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signVisitGrant } from "../../src/preview/visit-grants";
+import { runningSession } from "../helpers/sessions";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -155,21 +155,10 @@ let sessionId: string;
 let sharePath: string;
 let grantPrefix: string;
 
-async function sessionState(): Promise<string> {
-  const res = await call("GET", `/api/sessions/${sessionId}`, { user: owner });
-  return sessionResponse.parse(await res.json()).session.state;
-}
-
 beforeAll(async () => {
   owner = await createTestUser();
   member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
-  const created = await call("POST", "/api/sessions", { user: owner, body: { name: "fuzzed", start: false } });
-  expect(created.status).toBe(201);
-  sessionId = sessionResponse.parse(await created.json()).session.id;
-  const started = await call("POST", `/api/sessions/${sessionId}/start`, { user: owner });
-  expect(started.status, await started.clone().text()).toBeLessThan(300);
-  for (let i = 0; i < 300 && (await sessionState()) !== "running"; i++) await scheduler.wait(100);
-  expect(await sessionState()).toBe("running");
+  sessionId = await runningSession(owner, "fuzzed");
   const share = await call("POST", `/api/sessions/${sessionId}/shares`, { user: owner, body: { expiresInSeconds: 3600, scope: "anyone" } });
   expect(share.status).toBe(201);
   sharePath = createShareResponse.parse(await share.json()).path;

@@ -54,7 +54,11 @@ router.all("/runtime/sessions/:sessionId/:rest{.+}", async (c) => {
     forwarded.headers.set(SSH_AUTHORIZED_KEYS_HEADER, await authorizedKeysHeader(c.env, caller));
     forwarded.headers.set(SSH_USER_HEADER, caller.sshUser ?? "");
   }
-  setPrincipal(forwarded, { userId: caller.userId, credential: caller.credential });
+  setPrincipal(forwarded, {
+    userId: caller.userId,
+    credential: caller.credential,
+    ...(caller.credentialExpiresAt ? { expiresAt: caller.credentialExpiresAt } : {}),
+  });
   const res = await sessionStub(c.env, id).fetch(sessionDORequest(id, "/runtime", forwarded, { agentPath, wake: true }));
   if (kind === "files") return hardenFileResponse(res);
   // Terminal and SSH answer with a WebSocket; anything else is a refusal, said in our own words

@@ -217,6 +217,7 @@ route.post("/api/sessions/{sessionId}/ssh-token", permitted("runtime.access"), {
         workspaceId: auth.workspaceId,
         sshUser: sshUserFor(auth.email),
         credential: credentialOf(auth),
+        ...(auth.credentialExpiresAt ? { credentialExpiresAt: auth.credentialExpiresAt } : {}),
         ...(bound ? { boundKey: bound.publicKey } : {}),
       },
       bound?.fingerprint,
