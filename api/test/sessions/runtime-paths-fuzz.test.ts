@@ -157,8 +157,8 @@ let grantPrefix: string;
 
 beforeAll(async () => {
   owner = await createTestUser();
-  member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
   sessionId = await runningSession(owner, "fuzzed");
+  member = await createTestUser({ workspaceId: owner.workspaceId, role: "member" });
   const share = await call("POST", `/api/sessions/${sessionId}/shares`, { user: owner, body: { expiresInSeconds: 3600, scope: "anyone" } });
   expect(share.status).toBe(201);
   sharePath = createShareResponse.parse(await share.json()).path;
