@@ -77,6 +77,12 @@ export class Db {
     const results = await this.d1.batch(statements);
     return results.map((r) => r.meta.changes ?? 0);
   }
+
+  /** Statements that commit or fail together; the rows each gave (a write `… RETURNING`), each parsed by `schema`. */
+  async batchRows<S extends z.ZodType>(schema: S, statements: D1PreparedStatement[]): Promise<z.infer<S>[][]> {
+    const results = await this.d1.batch(statements);
+    return results.map((r) => r.results.map((row) => parseRow(schema, row, "batch")));
+  }
 }
 
 /** The database of this Worker's environment. */

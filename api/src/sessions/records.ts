@@ -4,6 +4,7 @@ import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
+import { templateIdOfVersion } from "../templates/templates-repo";
 import { getLimits, quotaRefusal } from "../workspaces/quotas";
 import {
   claimRunningSlot,
@@ -23,11 +24,16 @@ import {
 // The record type lives with the SQL; re-exported for the modules that import it from here.
 export type { LifecycleFields, SessionConfig, SessionRecord } from "./sessions-repo";
 
-/** Inserts the row in state `created`: 409 when the name is taken, 403 quota_exceeded at the workspace's session limit. */
+/**
+ * Inserts the row in state `created`: 409 when the name is taken or its template version was
+ * deleted since it was resolved, 403 quota_exceeded at the workspace's session limit.
+ */
 export async function insertSession(env: AppBindings, s: NewSession): Promise<void> {
   const db = dbOf(env);
   const { totalSessions } = await getLimits(env, s.workspaceId);
   if (await insertSessionRow(db, s, totalSessions)) return;
+  if (s.versionId && (await templateIdOfVersion(db, s.versionId)) === null)
+    throw new ApiError("invalid_state", "the template version was deleted while the session was being created; create it again");
   if (await sessionNameTaken(db, s.workspaceId, s.name)) throw new ApiError("conflict", `a session named ${s.name} already exists`);
   throw await quotaRefusal(env, s.workspaceId, "totalSessions");
 }

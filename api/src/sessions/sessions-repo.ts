@@ -105,8 +105,10 @@ export function countSessionsHoldingRuntime(db: Db, workspaceId: string): Promis
 }
 
 /**
- * Inserts the row in state `created` unless its name is taken or the workspace already has
- * `maxLive` live sessions: one statement, so parallel creates cannot all pass a count made before.
+ * Inserts the row in state `created` unless its name is taken, the workspace already has `maxLive`
+ * live sessions, or its template version is gone: one statement, so parallel creates cannot all
+ * pass a count made before, and a version delete (deleteVersionRows, refused while a session
+ * references the version) cannot land between a check and the insert.
  */
 export async function insertSessionRow(db: Db, s: NewSession, maxLive: number): Promise<boolean> {
   return db.runOne(
@@ -114,7 +116,8 @@ export async function insertSessionRow(db: Db, s: NewSession, maxLive: number): 
        start_on_intent, created_at, updated_at, manifest, artifact_key, bundle_key)
      SELECT ?, ?, ?, ?, ?, ?, 'created', 0, 'none', ?, ?, ?, ?, ?, ?
      WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL)
-       AND (SELECT COUNT(*) FROM sessions WHERE ${LIVE}) < ?`,
+       AND (SELECT COUNT(*) FROM sessions WHERE ${LIVE}) < ?
+       AND (? IS NULL OR EXISTS (SELECT 1 FROM template_versions WHERE id = ?))`,
     s.id,
     s.workspaceId,
     s.ownerId,
@@ -131,6 +134,8 @@ export async function insertSessionRow(db: Db, s: NewSession, maxLive: number): 
     s.name,
     s.workspaceId,
     maxLive,
+    s.versionId,
+    s.versionId,
   );
 }
 

@@ -1,7 +1,8 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import type { Template } from "@burstflare/sdk/schemas/templates";
 import type { AppBindings } from "../env";
-import { dbOf } from "../lib/db";
+import { type Db, dbOf } from "../lib/db";
+import { notFound } from "../lib/errors";
 import { deletePrefix } from "../reconcile/r2";
 import { buildPrefix, templatePrefix, versionPrefix } from "./keys";
 import { rollbackTarget } from "./releases";
@@ -12,7 +13,6 @@ import {
   deleteVersionRows,
   listTemplateBuildIds,
   markTemplateDeleted,
-  versionStorage,
   versionUse,
 } from "./templates-repo";
 
@@ -55,7 +55,9 @@ export async function purgeTemplate(
  * the templateBytes quota short of deleting the template). Refused for the promoted version, the
  * one a rollback returns to, a version any session was started from (a deleted session counts
  * until it is purged: restored, it starts from that artifact), and while one of its builds runs.
- * Its releases stay in the history, shown as `deleted`.
+ * Its releases stay in the history, shown as `deleted`. The rows go first, in one conditional
+ * batch (deleteVersionRows), and R2 only after: a session created meanwhile either keeps the
+ * version or is refused, and no version row is left whose objects are gone.
  */
 export async function deleteVersion(
   env: AppBindings,
@@ -64,18 +66,27 @@ export async function deleteVersion(
 ): Promise<{ bytes: number; objects: number }> {
   const db = dbOf(env);
   await loadVersion(env, template, versionId);
-  if (template.activeVersionId === versionId)
-    throw new ApiError("invalid_state", "the promoted version cannot be deleted; promote another first");
+  if (template.activeVersionId === versionId) throw promoted();
   if ((await rollbackTarget(env, template.id))?.versionId === versionId)
     throw new ApiError("invalid_state", "a rollback returns to this version; promote another version first");
-  const use = await versionUse(db, versionId);
-  if (use.sessions > 0)
-    throw new ApiError("invalid_state", `${use.sessions} session(s) were started from this version (deleted ones count until purged)`);
-  if (use.activeBuilds > 0) throw new ApiError("invalid_state", "a build of this version is still running; wait for it to finish");
-  const { buildIds, bytes } = await versionStorage(db, versionId);
-  await deleteVersionRows(db, versionId);
+  const removed = await deleteVersionRows(db, versionId);
+  if (!removed) throw await heldBack(db, versionId);
   const workspaceId = template.workspaceId as string;
   let objects = await deletePrefix(env.BUCKET, versionPrefix(workspaceId, template.id, versionId));
-  for (const id of buildIds) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, id));
-  return { bytes, objects };
+  for (const id of removed.buildIds) objects += await deletePrefix(env.BUCKET, buildPrefix(workspaceId, id));
+  return { bytes: removed.bytes, objects };
+}
+
+const promoted = () => new ApiError("invalid_state", "the promoted version cannot be deleted; promote another first");
+
+/** Why deleteVersionRows kept the version, read just after it (the answer names what held it back). */
+async function heldBack(db: Db, versionId: string): Promise<ApiError> {
+  const use = await versionUse(db, versionId);
+  if (!use.exists) return notFound("template version");
+  if (use.promoted) return promoted();
+  if (use.sessions > 0)
+    return new ApiError("invalid_state", `${use.sessions} session(s) were started from this version (deleted ones count until purged)`);
+  if (use.activeBuilds > 0) return new ApiError("invalid_state", "a build of this version is still running; wait for it to finish");
+  // A build finished or the version was demoted since: nothing holds it now, a retry may pass.
+  return new ApiError("conflict", "the version changed while it was being deleted; try again");
 }

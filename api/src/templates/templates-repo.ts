@@ -144,35 +144,55 @@ export async function deleteTemplateRows(db: Db, templateId: string): Promise<vo
   await db.batch(deleteTemplatesStatements(db, { templateId }));
 }
 
-/** What a version's delete must know first: sessions started from it (deleted ones too, they can be restored) and builds still running. */
-export async function versionUse(db: Db, versionId: string): Promise<{ sessions: number; activeBuilds: number }> {
+const ACTIVE_BUILD = "status IN ('queued', 'building', 'retrying')";
+
+/** Why a version's delete was held back: gone, promoted, sessions started from it (deleted ones too, they can be restored), builds running. */
+export async function versionUse(
+  db: Db,
+  versionId: string,
+): Promise<{ exists: boolean; promoted: boolean; sessions: number; activeBuilds: number }> {
   const row = await db.one(
-    z.object({ sessions: z.number(), activeBuilds: z.number() }),
-    `SELECT (SELECT COUNT(*) FROM sessions WHERE version_id = ?1) AS sessions,
-            (SELECT COUNT(*) FROM template_builds WHERE version_id = ?1 AND status IN ('queued', 'building', 'retrying')) AS activeBuilds`,
+    z.object({ present: z.number(), promoted: z.number(), sessions: z.number(), activeBuilds: z.number() }),
+    `SELECT EXISTS (SELECT 1 FROM template_versions WHERE id = ?1) AS present,
+            EXISTS (SELECT 1 FROM templates WHERE active_version_id = ?1) AS promoted,
+            (SELECT COUNT(*) FROM sessions WHERE version_id = ?1) AS sessions,
+            (SELECT COUNT(*) FROM template_builds WHERE version_id = ?1 AND ${ACTIVE_BUILD}) AS activeBuilds`,
     versionId,
   );
-  return row ?? { sessions: 0, activeBuilds: 0 };
+  return { exists: row?.present === 1, promoted: row?.promoted === 1, sessions: row?.sessions ?? 0, activeBuilds: row?.activeBuilds ?? 0 };
 }
 
-/** The version's builds (their R2 prefixes) and the bytes its bundle and artifacts hold. */
-export async function versionStorage(db: Db, versionId: string): Promise<{ buildIds: string[]; bytes: number }> {
-  const buildIds = await db.values("id", z.string(), "SELECT id FROM template_builds WHERE version_id = ?", versionId);
-  const bytes = await db.count(
-    `SELECT (SELECT COALESCE(SUM(bundle_bytes), 0) FROM template_versions WHERE id = ?1)
-          + (SELECT COALESCE(SUM(artifact_bytes), 0) FROM template_builds WHERE version_id = ?1) AS n`,
-    versionId,
-  );
-  return { buildIds, bytes };
-}
+/** A removed version's bundle (no build id) or one of its builds, with the bytes it held. */
+const removedRow = z.object({ build_id: nullableText, bytes: z.number() });
 
-/** Removes a version with its grants and builds; its releases stay as history. */
-export async function deleteVersionRows(db: Db, versionId: string): Promise<void> {
-  await db.batch([
-    db.statement("DELETE FROM upload_grants WHERE version_id = ?", versionId),
-    db.statement("DELETE FROM template_builds WHERE version_id = ?", versionId),
-    db.statement("DELETE FROM template_versions WHERE id = ?", versionId),
+/**
+ * Removes a version with its grants and builds (its releases stay as history), unless it is
+ * promoted, a session was started from it or a build of it runs. Those checks are the delete's own
+ * condition and the batch is one transaction, so a session insert (which requires the version row,
+ * insertSessionRow) lands either before it, and the version stays, or after, and is refused.
+ * null when held back; else the builds whose R2 prefixes go next and the bytes freed.
+ */
+export async function deleteVersionRows(db: Db, versionId: string): Promise<{ buildIds: string[]; bytes: number } | null> {
+  const gone = "NOT EXISTS (SELECT 1 FROM template_versions WHERE id = ?1)";
+  const [version = [], builds = []] = await db.batchRows(removedRow, [
+    db.statement(
+      `DELETE FROM template_versions WHERE id = ?1
+         AND NOT EXISTS (SELECT 1 FROM templates WHERE active_version_id = ?1)
+         AND NOT EXISTS (SELECT 1 FROM sessions WHERE version_id = ?1)
+         AND NOT EXISTS (SELECT 1 FROM template_builds WHERE version_id = ?1 AND ${ACTIVE_BUILD})
+       RETURNING NULL AS build_id, COALESCE(bundle_bytes, 0) AS bytes`,
+      versionId,
+    ),
+    // Only once the version row is gone (above, or before): a held-back delete keeps every row.
+    db.statement(
+      `DELETE FROM template_builds WHERE version_id = ?1 AND ${gone} RETURNING id AS build_id, COALESCE(artifact_bytes, 0) AS bytes`,
+      versionId,
+    ),
+    db.statement(`DELETE FROM upload_grants WHERE version_id = ?1 AND ${gone}`, versionId),
   ]);
+  if (version.length === 0) return null;
+  const rows = [...version, ...builds];
+  return { buildIds: builds.flatMap((b) => (b.build_id ? [b.build_id] : [])), bytes: rows.reduce((n, r) => n + r.bytes, 0) };
 }
 
 /** Bundles plus build artifacts held in R2 for the template. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildPrefix, versionPrefix } from "../../src/templates/keys";
 import { insertTestSession } from "../helpers/snapshots";
 import { targz } from "../helpers/tar";
-import { createTemplate, createVersion, finished, markBuilt, r2Keys, upload, waitForBuild } from "../helpers/templates";
+import { createTemplate, createVersion, finished, insertTestBuild, markBuilt, r2Keys, upload, waitForBuild } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /** A template with versions 1, 2 and 3, each built; 1 then 2 promoted (2 active, a rollback returns to 1). */
@@ -81,6 +81,19 @@ describe("deleting a template version", () => {
     expect(await refusal(await remove(v3))).toMatchObject({ status: 409, message: expect.stringContaining("1 session(s)") });
     expect((await call("DELETE", `/api/sessions/${sessionId}`, { user })).status).toBe(200);
     expect((await remove(v3)).status).toBe(409);
+    expect((await detail()).versions.map((v) => v.version).sort()).toEqual(["1", "2", "3"]);
+  });
+
+  it("keeps a version while a build of it runs", async () => {
+    const user = await createTestUser();
+    const { tpl, ids, remove, detail } = await releasedTemplate(user);
+    const v3 = ids[2];
+    await insertTestBuild(user.workspaceId, tpl.id, v3, { status: "building" });
+    expect(await refusal(await remove(v3))).toMatchObject({
+      status: 409,
+      code: "invalid_state",
+      message: expect.stringContaining("still running"),
+    });
     expect((await detail()).versions.map((v) => v.version).sort()).toEqual(["1", "2", "3"]);
   });
 

@@ -48,7 +48,10 @@ async function currentSession(c: Context<AppEnv>, id: string) {
 route.post("/api/sessions", permitted("sessions.write"), {
   summary: "Create a session from a template's promoted version (or the built-in starter) and start it",
   request: jsonBody(createSessionBody),
-  responses: { 201: jsonResponse(sessionResponse, "Created"), 409: jsonResponse(errorBodySchema, "Name taken") },
+  responses: {
+    201: jsonResponse(sessionResponse, "Created"),
+    409: jsonResponse(errorBodySchema, "Name taken, or the template version was deleted meanwhile"),
+  },
   handler: async (c, { auth, body }) => {
     const template = await resolveTemplateForSession(c.env, auth.workspaceId, body.templateId);
     const start = body.start ?? true;
