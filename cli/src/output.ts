@@ -1,6 +1,6 @@
 import { NetworkError } from "@burstflare/sdk/client";
 import { ApiError, type ErrorCode } from "@burstflare/sdk/errors";
-import { terminalSafe } from "./terminal-text";
+import { terminalJSON, terminalSafe } from "./terminal-text";
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong. `flare ssh` passes ssh's own. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -107,7 +107,7 @@ export class Output {
   /** The command's result: `data` as JSON with --json, else what `human` renders. */
   result(data: unknown, human: () => string | undefined): void {
     if (this.json) {
-      this.streams.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      this.streams.stdout.write(`${terminalJSON(data, 2)}\n`);
       return;
     }
     const text = human();
@@ -117,7 +117,7 @@ export class Output {
   /** One line of a streaming result (NDJSON with --json). */
   event(data: unknown, human: () => string | undefined): void {
     if (this.json) {
-      this.streams.stdout.write(`${JSON.stringify(data)}\n`);
+      this.streams.stdout.write(`${terminalJSON(data)}\n`);
       return;
     }
     const text = human();
@@ -131,7 +131,7 @@ export class Output {
 
   error(view: ErrorView): void {
     if (this.json) {
-      this.streams.stderr.write(`${JSON.stringify({ error: { code: view.code, message: view.message } })}\n`);
+      this.streams.stderr.write(`${terminalJSON({ error: { code: view.code, message: view.message } })}\n`);
       return;
     }
     this.streams.stderr.write(`error: ${terminalSafe(view.message)}\n`);

@@ -44,11 +44,18 @@ describe("Output", () => {
     expect(printed).toContain("ws^[]52;c;ZWNobw==^G\nfake");
   });
 
-  it("leaves --json to JSON, which escapes every control character", () => {
+  it("prints --json results, events and errors with every control escaped, C1 and DEL included", () => {
+    // JSON.stringify leaves U+007F-U+009F raw; U+009D…U+009C is an OSC (52: the clipboard), U+009B a CSI.
+    const c1 = `${hostile}\u009d52;c;ZWNobw==\u009c\u009b2J\u007f`;
     const c = capture(true);
-    c.out.result({ name: hostile }, () => hostile);
-    const printed = c.stdout();
-    expect(printed).not.toMatch(RAW_CONTROL);
-    expect(JSON.parse(printed)).toEqual({ name: hostile });
+    c.out.result({ name: c1 }, () => c1);
+    c.out.event({ type: "log", data: c1 }, () => c1);
+    c.out.error({ code: "x", message: c1 });
+    const [stdout, stderr] = [c.stdout(), c.stderr()];
+    expect(stdout + stderr).not.toMatch(RAW_CONTROL);
+    const [result, event] = stdout.split(/\n(?=\{)/);
+    expect(JSON.parse(result!)).toEqual({ name: c1 });
+    expect(JSON.parse(event!)).toEqual({ type: "log", data: c1 });
+    expect(JSON.parse(stderr)).toEqual({ error: { code: "x", message: c1 } });
   });
 });

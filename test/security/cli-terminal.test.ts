@@ -43,7 +43,8 @@ describe("what flare prints cannot drive the reader's terminal", () => {
   it("shows a hostile build log to another member as visible text: no clipboard write, no screen wipe, no overwritten line", async () => {
     const name = `esc-${Date.now().toString(36)}`;
     await flareJSON(ownerCLI, ["template", "create", name]);
-    const build = `printf '\\033]52;c;${CLIPBOARD}\\007\\033[2J\\033[H\\rbuild ok\\n'`;
+    // The same commands again as C1 controls (UTF-8 of U+009D OSC, U+009C ST, U+009B CSI).
+    const build = `printf '\\033]52;c;${CLIPBOARD}\\007\\033[2J\\033[H\\rbuild ok\\n\\302\\23552;c;${CLIPBOARD}\\302\\234\\302\\2332J\\n'`;
     const up = await flare(ownerCLI, ["--json", "template", "upload", name, templateDir({ build }), "-V", "1", "--wait"], {
       timeoutMs: 180_000,
     });
@@ -52,14 +53,20 @@ describe("what flare prints cannot drive the reader's terminal", () => {
     const id = builds.builds.find((b) => b.templateName === name)?.id;
     expect(id).toBeDefined();
 
-    // The stored log holds the raw bytes (--json escapes them): the attack is real.
-    const raw = await flareJSON<{ log: string }>(memberCLI, ["build", "log", id!]);
+    // The stored log holds the raw bytes: the attack is real. --json escapes them all, C1 included
+    // (JSON.stringify alone leaves U+0080-U+009F raw, which xterm.js-based terminals obey).
+    const json = await flare(memberCLI, ["--json", "build", "log", id!]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).not.toMatch(RAW_CONTROL);
+    const raw = JSON.parse(json.stdout) as { log: string };
     expect(raw.log).toContain(OSC52);
+    expect(raw.log).toContain(`\u009d52;c;${CLIPBOARD}\u009c\u009b2J`);
 
     // What a person sees: every control shown, none sent.
     const shown = await flare(memberCLI, ["build", "log", id!]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).not.toMatch(RAW_CONTROL);
     expect(shown.stdout).toContain(`^[]52;c;${CLIPBOARD}^G^[[2J^[[H\nbuild ok\n`);
+    expect(shown.stdout).toContain(`\\x9d52;c;${CLIPBOARD}\\x9c\\x9b2J\n`);
   });
 });

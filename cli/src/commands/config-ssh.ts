@@ -58,6 +58,7 @@ export function registerConfigSSH(program: FlareCommand, app: App): void {
             paths,
             sessions: live.map((s) => ({ id: s.id, name: s.name, sshUser })),
             defaultUser: sshUser,
+            onSkipped: (s) => ctx.out.note(`left out session ${s.name} (${s.id}): its name or id cannot be written into an ssh config`),
           });
           hosts = entries.map((e) => e.host);
           after = upsertBlock(

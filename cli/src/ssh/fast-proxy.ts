@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_URL } from "../defaults";
-import { terminalSafe } from "../terminal-text";
+import { terminalJSON, terminalSafe } from "../terminal-text";
 import { bridge, exitOnHangup, openTunnel, sshTunnelURL, TunnelError } from "./tunnel";
 
 /** `flare ssh` hands its freshly minted token to the proxy it spawns through ssh's environment. */
@@ -35,7 +35,7 @@ export async function tryFastProxy(argv: string[], env: Record<string, string | 
     const message = err instanceof Error ? err.message : String(err);
     if (parsed.values.json) {
       const code = err instanceof TunnelError ? err.code : "internal";
-      process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+      process.stderr.write(`${terminalJSON({ error: { code, message } })}\n`);
     } else {
       process.stderr.write(`error: ${terminalSafe(message)}\n`);
       if (err instanceof TunnelError && err.status === 401) {

@@ -71,6 +71,15 @@ export function flareSSHArgs(a: FlareSSHArgs): string[] {
   return args;
 }
 
+/**
+ * A session name, id or login name as config-ssh may write it. ssh_config has no escaping: a space,
+ * quote or line break in one would end the Host line or the option and start a directive of its own,
+ * and a `*` or `?` would make the Host a pattern. The server holds names to `[a-z0-9-]` and login
+ * names to `[a-z0-9_-]`, ids are base64url; the names are still other members' words, so anything
+ * else is left out rather than written (a changed rule or a bad row must not reach the laptops).
+ */
+const CONFIG_WORD = /^[A-Za-z0-9_.-]+$/;
+
 /** config-ssh's entries: one per session plus a wildcard that resolves other names on the fly. */
 export function hostEntries(opts: {
   self: Self;
@@ -80,10 +89,19 @@ export function hostEntries(opts: {
   paths: ManagedPaths;
   sessions: { id: string; name: string; sshUser: string | null }[];
   defaultUser: string | null;
+  /** Told each session left out because its name or id cannot stand in an ssh config. */
+  onSkipped?: (session: { id: string; name: string }) => void;
 }): HostEntry[] {
   const base = { baseURL: opts.baseURL, configDir: opts.configDir, env: opts.env };
-  const entries: HostEntry[] = opts.sessions.map((s) => {
-    const user = s.sshUser ?? opts.defaultUser;
+  const word = (w: string | null) => (w !== null && CONFIG_WORD.test(w) ? w : null);
+  const defaultUser = word(opts.defaultUser);
+  const writable = opts.sessions.filter((s) => {
+    const ok = word(s.name) !== null && word(s.id) !== null;
+    if (!ok) opts.onSkipped?.(s);
+    return ok;
+  });
+  const entries: HostEntry[] = writable.map((s) => {
+    const user = word(s.sshUser) ?? defaultUser;
     return {
       host: `${s.name}${HOST_SUFFIX}`,
       options: [
@@ -97,7 +115,7 @@ export function hostEntries(opts: {
     host: `*${HOST_SUFFIX}`,
     exclude: ["*'*"],
     options: [
-      ...(opts.defaultUser ? ([["User", opts.defaultUser]] as [string, string][]) : []),
+      ...(defaultUser ? ([["User", defaultUser]] as [string, string][]) : []),
       ["ProxyCommand", proxyCommand(opts.self, { ...base, target: "%n" })],
       ...commonOptions(opts.paths, null),
     ],

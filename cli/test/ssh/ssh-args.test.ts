@@ -11,6 +11,19 @@ const self = { node: "/opt/node 22/bin/node", bin: "/repo/cli/bin/flare.mjs" };
 const env = { HOME: "/home/ana" };
 const defaultDir = "/home/ana/.config/burstflare";
 
+/** config-ssh's entries for `sessions` as signed in to the default server, user ana. */
+const entriesFor = (sessions: Parameters<typeof hostEntries>[0]["sessions"], onSkipped?: (s: { id: string }) => void) =>
+  hostEntries({
+    self,
+    baseURL: "http://localhost:8787",
+    configDir: defaultDir,
+    env,
+    paths: managedPaths(defaultDir),
+    sessions,
+    defaultUser: "ana",
+    onSkipped,
+  });
+
 describe("proxyCommand", () => {
   it("quotes paths for the shell and omits default --url and --config-dir", () => {
     expect(proxyCommand(self, { baseURL: "http://localhost:8787", configDir: defaultDir, env, target: "ses_1" })).toBe(
@@ -68,15 +81,7 @@ describe("flareSSHArgs", () => {
 
 describe("hostEntries", () => {
   it("has one entry per session plus a wildcard that resolves names at connect time", () => {
-    const entries = hostEntries({
-      self,
-      baseURL: "http://localhost:8787",
-      configDir: defaultDir,
-      env,
-      paths: managedPaths(defaultDir),
-      sessions: [{ id: "ses_1", name: "dev", sshUser: "ana" }],
-      defaultUser: "ana",
-    });
+    const entries = entriesFor([{ id: "ses_1", name: "dev", sshUser: "ana" }]);
     expect(entries.map((e) => e.host)).toEqual(["dev.burstflare", "*.burstflare"]);
     const dev = Object.fromEntries(entries[0]!.options);
     expect(dev.User).toBe("ana");
@@ -124,5 +129,48 @@ describe("the wildcard entry's ProxyCommand with a hostile host name", () => {
   it("does not match a name holding the quote, which could close it", () => {
     const block = renderBlock([wildcard]);
     expect(block).toContain(`Host *.burstflare "!*'*"\n`);
+  });
+});
+
+describe("config-ssh's entries from a listing with hostile names", () => {
+  // Session names are other members' words, relayed by the server: ssh_config has no escaping, so a
+  // line break in a name, id or login name wrote a directive of theirs into ~/.ssh/config (`Host *`
+  // with a ProxyCommand ran their command for every host the person then reached with ssh), and a
+  // stray quote made ssh refuse the whole file.
+  const inject = "\nHost *\n  ProxyCommand /tmp/evil %h";
+  const hostile = [
+    { id: "ses_a", name: `a${inject}`, sshUser: "ana" },
+    { id: `ses_b${inject}`, name: "b", sshUser: "ana" },
+    { id: "ses_c", name: "c", sshUser: `ana${inject}` },
+    { id: "ses_d", name: "*", sshUser: "ana" },
+  ];
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flare-config-"));
+
+  /** What ssh -G resolves for `host` from the block made of `sessions` (status, options). */
+  function resolve(sessions: typeof hostile, host: string, onSkipped?: (s: { id: string }) => void) {
+    const entries = entriesFor([...sessions, { id: "ses_1", name: "dev", sshUser: "ana" }], onSkipped);
+    const file = path.join(dir, "config");
+    writeFileSync(file, renderBlock(entries));
+    const ran = spawnSync("ssh", ["-G", "-F", file, host], { encoding: "utf8" });
+    return { status: ran.status, stderr: ran.stderr, options: ran.stdout };
+  }
+
+  it("writes none of their directives: other hosts resolve without a ProxyCommand", () => {
+    for (const row of hostile) {
+      const github = resolve([row], "github.com");
+      expect(github.status, `${JSON.stringify(row)}: ${github.stderr}`).toBe(0);
+      expect(github.options, JSON.stringify(row)).not.toMatch(/^proxycommand /m);
+    }
+  });
+
+  it("leaves out the sessions it cannot write, and writes the others as usual", () => {
+    const skipped: string[] = [];
+    const dev = resolve(hostile, "dev.burstflare", (s) => skipped.push(s.id));
+    expect(dev.options).toMatch(/^proxycommand .*ssh-proxy ses_1$/m);
+    expect(skipped).toEqual(["ses_a", hostile[1]!.id, "ses_d"]);
+    // A login name it cannot write gives way to the default one.
+    const c = resolve(hostile, "c.burstflare");
+    expect(c.options).toMatch(/^user ana$/m);
+    expect(c.options).toMatch(/^proxycommand .*ssh-proxy ses_c$/m);
   });
 });
