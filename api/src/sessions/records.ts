@@ -4,7 +4,7 @@ import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
-import { templateIdOfVersion } from "../templates/templates-repo";
+import { findLiveTemplate, templateIdOfVersion } from "../templates/templates-repo";
 import { getLimits, quotaRefusal } from "../workspaces/quotas";
 import {
   claimRunningSlot,
@@ -26,7 +26,8 @@ export type { LifecycleFields, SessionConfig, SessionRecord } from "./sessions-r
 
 /**
  * Inserts the row in state `created`: 409 when the name is taken or its template version was
- * deleted since it was resolved, 403 quota_exceeded at the workspace's session limit.
+ * deleted since it was resolved, 404 when its template was (requireLiveTemplate), 403
+ * quota_exceeded at the workspace's session limit.
  */
 export async function insertSession(env: AppBindings, s: NewSession): Promise<void> {
   const db = dbOf(env);
@@ -34,6 +35,7 @@ export async function insertSession(env: AppBindings, s: NewSession): Promise<vo
   if (await insertSessionRow(db, s, totalSessions)) return;
   if (s.versionId && (await templateIdOfVersion(db, s.versionId)) === null)
     throw new ApiError("invalid_state", "the template version was deleted while the session was being created; create it again");
+  if (s.requireLiveTemplate && s.templateId && !(await findLiveTemplate(db, s.templateId))) throw notFound("template");
   if (await sessionNameTaken(db, s.workspaceId, s.name)) throw new ApiError("conflict", `a session named ${s.name} already exists`);
   throw await quotaRefusal(env, s.workspaceId, "totalSessions");
 }

@@ -85,6 +85,12 @@ export interface NewSession {
   name: string;
   templateId: string | null;
   versionId: string | null;
+  /**
+   * A create from the template requires it live, as a template delete requires no live session
+   * (markTemplateDeleted). A session like another (fork, from a snapshot) keeps its source's
+   * version even once that template was deleted; its purge waits for the session then.
+   */
+  requireLiveTemplate: boolean;
   startOnIntent: boolean;
   config: SessionConfig;
   at: number;
@@ -106,18 +112,21 @@ export function countSessionsHoldingRuntime(db: Db, workspaceId: string): Promis
 
 /**
  * Inserts the row in state `created` unless its name is taken, the workspace already has `maxLive`
- * live sessions, or its template version is gone: one statement, so parallel creates cannot all
- * pass a count made before, and a version delete (deleteVersionRows, refused while a session
- * references the version) cannot land between a check and the insert.
+ * live sessions, its template version is gone, or (requireLiveTemplate) its template is deleted:
+ * one statement, so parallel creates cannot all pass a count made before, and a version delete
+ * (deleteVersionRows, refused while a session references the version) or a template delete
+ * (markTemplateDeleted, refused while a live session uses it) cannot land between a check and the insert.
  */
 export async function insertSessionRow(db: Db, s: NewSession, maxLive: number): Promise<boolean> {
+  const liveTemplate = s.requireLiveTemplate ? s.templateId : null;
   return db.runOne(
     `INSERT INTO sessions (id, workspace_id, owner_id, name, template_id, version_id, state, state_version, runtime_status,
        start_on_intent, created_at, updated_at, manifest, artifact_key, bundle_key)
      SELECT ?, ?, ?, ?, ?, ?, 'created', 0, 'none', ?, ?, ?, ?, ?, ?
      WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL)
        AND (SELECT COUNT(*) FROM sessions WHERE ${LIVE}) < ?
-       AND (? IS NULL OR EXISTS (SELECT 1 FROM template_versions WHERE id = ?))`,
+       AND (? IS NULL OR EXISTS (SELECT 1 FROM template_versions WHERE id = ?))
+       AND (? IS NULL OR EXISTS (SELECT 1 FROM templates WHERE id = ? AND deleted_at IS NULL))`,
     s.id,
     s.workspaceId,
     s.ownerId,
@@ -136,6 +145,8 @@ export async function insertSessionRow(db: Db, s: NewSession, maxLive: number): 
     maxLive,
     s.versionId,
     s.versionId,
+    liveTemplate,
+    liveTemplate,
   );
 }
 

@@ -41,6 +41,8 @@ export async function createSessionLike(
     name: opts.name,
     templateId: source.templateId,
     versionId: source.versionId,
+    // A deleted session is brought back this way after its template may have been deleted too.
+    requireLiveTemplate: false,
     startOnIntent: false,
     config: source.config,
     at: now(),

@@ -2,6 +2,7 @@ import { ApiError } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
+import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
 import { activeVersionOf, insertRelease, releaseHistory, versionHasArtifact } from "./templates-repo";
 
@@ -37,22 +38,27 @@ export async function promoteVersion(env: AppBindings, templateId: string, versi
   }
   const current = await activeVersionOf(db, templateId, { live: false });
   if (current === versionId) throw new ApiError("invalid_state", "that version is already promoted");
-  await writeRelease(env, templateId, versionId, "promote", actorId);
+  // The version was deleted since it was checked: the release, conditional on it, wrote nothing.
+  if (!(await writeRelease(env, templateId, versionId, "promote", actorId))) throw notFound("template version");
 }
+
+const noTarget = () => new ApiError("invalid_state", "no earlier release to roll back to (or it was deleted)");
 
 export async function rollback(env: AppBindings, templateId: string, actorId: string): Promise<{ versionId: string; version: string }> {
   const target = await rollbackTarget(env, templateId);
-  if (!target) throw new ApiError("invalid_state", "no earlier release to roll back to (or it was deleted)");
-  await writeRelease(env, templateId, target.versionId, "rollback", actorId);
+  if (!target) throw noTarget();
+  // Deleted since it was found: what a rollback a moment later would answer.
+  if (!(await writeRelease(env, templateId, target.versionId, "rollback", actorId))) throw noTarget();
   return target;
 }
 
+/** false when the version was deleted meanwhile (nothing written: insertRelease). */
 async function writeRelease(
   env: AppBindings,
   templateId: string,
   versionId: string,
   kind: "promote" | "rollback",
   actorId: string,
-): Promise<void> {
-  await insertRelease(dbOf(env), { id: newId("tpr"), templateId, versionId, kind, actorId, at: now() });
+): Promise<boolean> {
+  return insertRelease(dbOf(env), { id: newId("tpr"), templateId, versionId, kind, actorId, at: now() });
 }

@@ -109,8 +109,16 @@ export async function setTemplateArchived(db: Db, id: string, archivedAt: number
   await db.run("UPDATE templates SET archived_at = ?, updated_at = ? WHERE id = ?", archivedAt, at, id);
 }
 
-export async function markTemplateDeleted(db: Db, id: string, at: number): Promise<void> {
-  await db.run("UPDATE templates SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL", at, at, id);
+/** Sessions not deleted that started from template ?1 (a template's delete and purge are refused while any is). */
+const IN_USE = "EXISTS (SELECT 1 FROM sessions s WHERE s.template_id = ?1 AND s.deleted_at IS NULL AND s.state != 'deleted')";
+
+/**
+ * Hides the template unless a session still uses it: the refusal is this statement's condition and
+ * a session's insert requires the template live (insertSessionRow), so of a delete and a create
+ * landing together exactly one passes. false when refused or already deleted.
+ */
+export async function markTemplateDeleted(db: Db, id: string, at: number): Promise<boolean> {
+  return db.runOne(`UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL AND NOT ${IN_USE}`, id, at);
 }
 
 /** Sessions not deleted that started from the template. */
@@ -118,30 +126,36 @@ export async function countSessionsUsingTemplate(db: Db, templateId: string): Pr
   return db.count("SELECT COUNT(*) AS n FROM sessions WHERE template_id = ? AND deleted_at IS NULL AND state != 'deleted'", templateId);
 }
 
-/** Ids of every build of the template (their R2 prefixes go with it). */
-export async function listTemplateBuildIds(db: Db, templateId: string): Promise<string[]> {
-  return db.values("id", z.string(), "SELECT id FROM template_builds WHERE template_id = ?", templateId);
-}
-
 /**
- * The statements that remove one template, or every template of a workspace (its purge), with their
- * grants, builds, releases and versions; for a batch, so they go together.
+ * The statements that remove one deleted template no session uses (its purge: both are the
+ * condition of every statement, which cannot change inside the batch, so all go or none), or every
+ * template of a workspace (the workspace's purge), with their grants, builds, releases and
+ * versions; for a batch. The builds' and the template's deletes return their ids.
  */
 export function deleteTemplatesStatements(db: Db, which: { templateId: string } | { workspaceId: string }): D1PreparedStatement[] {
-  const [where, key] = "templateId" in which ? ["id = ?", which.templateId] : ["workspace_id = ?", which.workspaceId];
+  const [where, key] =
+    "templateId" in which
+      ? [`id = ?1 AND deleted_at IS NOT NULL AND NOT ${IN_USE}`, which.templateId]
+      : ["workspace_id = ?1", which.workspaceId];
   const ofTemplates = `template_id IN (SELECT id FROM templates WHERE ${where})`;
   return [
     db.statement(`DELETE FROM upload_grants WHERE version_id IN (SELECT id FROM template_versions WHERE ${ofTemplates})`, key),
-    db.statement(`DELETE FROM template_builds WHERE ${ofTemplates}`, key),
+    db.statement(`DELETE FROM template_builds WHERE ${ofTemplates} RETURNING id`, key),
     db.statement(`DELETE FROM template_releases WHERE ${ofTemplates}`, key),
     db.statement(`DELETE FROM template_versions WHERE ${ofTemplates}`, key),
-    db.statement(`DELETE FROM templates WHERE ${where}`, key),
+    db.statement(`DELETE FROM templates WHERE ${where} RETURNING id`, key),
   ];
 }
 
-/** Removes the template with its grants, builds, releases and versions, together. */
-export async function deleteTemplateRows(db: Db, templateId: string): Promise<void> {
-  await db.batch(deleteTemplatesStatements(db, { templateId }));
+/**
+ * Removes a deleted template with its grants, builds, releases and versions, together, unless it
+ * was restored or a session uses it (checked in the same batch, so neither can land between a
+ * check and the delete). null when held back; else its builds, whose R2 prefixes go next.
+ */
+export async function purgeTemplateRows(db: Db, templateId: string): Promise<string[] | null> {
+  const results = await db.batchRows(z.object({ id: z.string() }), deleteTemplatesStatements(db, { templateId }));
+  if (results.at(-1)?.length !== 1) return null;
+  return (results[1] ?? []).map((b) => b.id);
 }
 
 const ACTIVE_BUILD = "status IN ('queued', 'building', 'retrying')";
@@ -398,21 +412,34 @@ export async function releaseHistory(
   );
 }
 
-/** Points the template at the version and records the release, together. */
+/**
+ * Points the template at the version and records the release, together, only while the version row
+ * exists: both statements carry that condition and the batch is one transaction, so a version
+ * delete (deleteVersionRows, refused while the version is promoted) lands wholly before, and this
+ * writes nothing, or after, and is refused. false when the version was gone.
+ */
 export async function insertRelease(
   db: Db,
   r: { id: string; templateId: string; versionId: string; kind: "promote" | "rollback"; actorId: string; at: number },
-): Promise<void> {
-  await db.batch([
-    db.statement("UPDATE templates SET active_version_id = ?, updated_at = ? WHERE id = ?", r.versionId, r.at, r.templateId),
+): Promise<boolean> {
+  const present = "EXISTS (SELECT 1 FROM template_versions WHERE id = ?2 AND template_id = ?1)";
+  const [, inserted] = await db.batch([
     db.statement(
-      "INSERT INTO template_releases (id, template_id, version_id, kind, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      r.id,
+      `UPDATE templates SET active_version_id = ?2, updated_at = ?3 WHERE id = ?1 AND ${present}`,
       r.templateId,
       r.versionId,
-      r.kind,
-      r.actorId,
       r.at,
     ),
+    db.statement(
+      `INSERT INTO template_releases (id, template_id, version_id, kind, actor_id, created_at)
+       SELECT ?4, ?1, ?2, ?5, ?6, ?3 WHERE ${present}`,
+      r.templateId,
+      r.versionId,
+      r.at,
+      r.id,
+      r.kind,
+      r.actorId,
+    ),
   ]);
+  return inserted === 1;
 }

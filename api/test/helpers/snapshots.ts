@@ -35,6 +35,8 @@ export async function insertTestSession(
         name,
         templateId: opts.template?.templateId ?? null,
         versionId: opts.template?.versionId ?? null,
+        // Any template row, deleted ones too: tests set up what a fork or a restore may leave.
+        requireLiveTemplate: false,
         startOnIntent: false,
         config,
         at: t,

@@ -12,7 +12,7 @@ import {
 } from "../../src/builds/builds-repo";
 import { newId } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
-import { buildArtifactKey, bundleKey } from "../../src/templates/keys";
+import { buildArtifactKey, bundleKey, versionPrefix } from "../../src/templates/keys";
 import { markVersionUploadedStatement } from "../../src/templates/templates-repo";
 import { insertGrant } from "../../src/templates/upload-grants-repo";
 import { postAsOperator } from "./operator";
@@ -63,6 +63,30 @@ export async function markBuilt(workspaceId: string, templateId: string, version
   ]);
   await markBuildSucceeded(db, id, { key: buildArtifactKey(workspaceId, id), sha256, bytes: 10 }, t);
   return id;
+}
+
+/** A built version with its bundle and artifact in R2, as an upload and its build leave them. */
+export async function builtVersion(user: TestUser, templateId: string, label: string): Promise<string> {
+  const { version } = await createVersion(user, templateId, label);
+  const buildId = await markBuilt(user.workspaceId, templateId, version.id);
+  await env.BUCKET.put(`${versionPrefix(user.workspaceId, templateId, version.id)}bundle.tar.gz`, "bundle");
+  await env.BUCKET.put(buildArtifactKey(user.workspaceId, buildId), "artifact");
+  return version.id;
+}
+
+/** builtVersion for each label, in order (the first is the oldest). */
+export async function builtVersions<const L extends readonly string[]>(
+  user: TestUser,
+  templateId: string,
+  labels: L,
+): Promise<{ [K in keyof L]: string }> {
+  const ids: string[] = [];
+  for (const label of labels) ids.push(await builtVersion(user, templateId, label));
+  return ids as { [K in keyof L]: string };
+}
+
+export async function promote(user: TestUser, templateId: string, versionId: string): Promise<void> {
+  expect((await call("POST", `/api/templates/${templateId}/promote`, { user, body: { versionId } })).status).toBe(200);
 }
 
 /**

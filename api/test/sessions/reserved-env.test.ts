@@ -86,7 +86,7 @@ describe("reserved environment names", () => {
     const sessionId = newId("ses");
     const config = { manifest: { persistedPaths: ["."], env: legacyEnv }, artifactKey: null, bundleKey: null };
     const base = { workspaceId: owner.workspaceId, ownerId: owner.userId, templateId: null, versionId: null, startOnIntent: false };
-    await insertSession(env, { ...base, id: sessionId, name: "reserved-env", config, at: Date.now() });
+    await insertSession(env, { ...base, requireLiveTemplate: false, id: sessionId, name: "reserved-env", config, at: Date.now() });
     expect((await getSessionById(env, sessionId))?.config.manifest.env).toEqual({ KEEP: "yes" });
   });
 });

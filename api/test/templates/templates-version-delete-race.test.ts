@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { newId } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
 import { getSessionById, insertSession } from "../../src/sessions/records";
-import { buildArtifactKey, versionPrefix } from "../../src/templates/keys";
+import { versionPrefix } from "../../src/templates/keys";
 import { resolveTemplateForSession } from "../../src/templates/resolve";
 import { deleteVersionRows, versionUse } from "../../src/templates/templates-repo";
-import { createTemplate, createVersion, markBuilt, r2Keys } from "../helpers/templates";
+import { builtVersion, builtVersions, createTemplate, promote, r2Keys } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -17,23 +17,11 @@ import { call, createTestUser, type TestUser } from "../helpers/users";
  * were the create's resolve and its insert). Whichever lands second must be refused.
  */
 
-const promote = async (user: TestUser, templateId: string, versionId: string) =>
-  expect((await call("POST", `/api/templates/${templateId}/promote`, { user, body: { versionId } })).status).toBe(200);
-
-/** A built version with its bundle and artifact in R2, as an upload and its build leave them. */
-async function builtVersion(user: TestUser, templateId: string, label: string): Promise<string> {
-  const { version } = await createVersion(user, templateId, label);
-  const buildId = await markBuilt(user.workspaceId, templateId, version.id);
-  await env.BUCKET.put(`${versionPrefix(user.workspaceId, templateId, version.id)}bundle.tar.gz`, "bundle");
-  await env.BUCKET.put(buildArtifactKey(user.workspaceId, buildId), "artifact");
-  return version.id;
-}
-
 /** The create's second half: the insert of a session from `versionId`, as POST /api/sessions makes it. */
 function createFrom(user: TestUser, templateId: string, versionId: string, name: string) {
   const id = newId("ses");
   const config = { manifest: { persistedPaths: ["."] }, artifactKey: null, bundleKey: null };
-  const session = { id, workspaceId: user.workspaceId, ownerId: user.userId, name, templateId, versionId };
+  const session = { id, workspaceId: user.workspaceId, ownerId: user.userId, name, templateId, versionId, requireLiveTemplate: true };
   const insert = insertSession(env, { ...session, startOnIntent: false, config, at: Date.now() });
   return { id, insert };
 }
@@ -50,11 +38,7 @@ describe("deleting a template version while a session is created from it", () =>
   it("refuses the session when the version was deleted after the create resolved it", async () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
-    const [v1, v2, v3] = [
-      await builtVersion(user, tpl.id, "1"),
-      await builtVersion(user, tpl.id, "2"),
-      await builtVersion(user, tpl.id, "3"),
-    ];
+    const [v1, v2, v3] = await builtVersions(user, tpl.id, ["1", "2", "3"]);
     await promote(user, tpl.id, v3);
     const resolved = await resolveTemplateForSession(env, user.workspaceId, tpl.id);
     expect(resolved.versionId).toBe(v3);

@@ -50,6 +50,7 @@ route.post("/api/sessions", permitted("sessions.write"), {
   request: jsonBody(createSessionBody),
   responses: {
     201: jsonResponse(sessionResponse, "Created"),
+    404: jsonResponse(errorBodySchema, "No such template (or it was deleted meanwhile)"),
     409: jsonResponse(errorBodySchema, "Name taken, or the template version was deleted meanwhile"),
   },
   handler: async (c, { auth, body }) => {
@@ -65,6 +66,7 @@ route.post("/api/sessions", permitted("sessions.write"), {
       name: body.name,
       templateId: template.templateId,
       versionId: template.versionId,
+      requireLiveTemplate: true,
       startOnIntent: body.startOnIntent ?? false,
       config: {
         // A repository given at create time replaces the template's (issue 18).
