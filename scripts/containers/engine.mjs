@@ -12,11 +12,23 @@
 // Every step is skipped when its output exists (the daemon answers, the image tag exists), so a
 // second `up` takes about a second. A step that cannot run says which command failed and why.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fenceBridge, unfenceBridge } from "./bridge-isolation.mjs";
+import { ociRuntimeScript } from "./oci-runtime.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const ENGINE_DIR = path.resolve(process.env.BURSTFLARE_DOCKER_DIR ?? "/var/lib/burstflare-docker");
@@ -25,6 +37,9 @@ export const DOCKER_HOST = `unix://${SOCKET}`;
 const PID_FILE = path.join(ENGINE_DIR, "dockerd.pid");
 const LOG_FILE = path.join(ENGINE_DIR, "dockerd.log");
 const CACHE_DIR = path.join(ENGINE_DIR, "cache");
+/** dockerd's default OCI runtime: runc behind scripts/containers/oci-runtime.sh (limits, no CAP_NET_RAW). */
+export const OCI_RUNTIME = "bf-runc";
+const OCI_RUNTIME_PATH = path.join(ENGINE_DIR, "bin", OCI_RUNTIME);
 /** Debian's CLI: it drives BuildKit without the buildx plugin, which Debian 12 does not package. */
 export const DOCKER_CLI = process.env.BURSTFLARE_DOCKER_CLI ?? "/usr/bin/docker";
 export const DOCKER_SHIM = path.join(ROOT, "scripts/containers/docker-shim.sh");
@@ -97,6 +112,7 @@ export function ensurePackages() {
   const missing = [];
   if (!existsSync("/usr/sbin/dockerd") || !existsSync(DOCKER_CLI)) missing.push("docker.io");
   if (!existsSync("/usr/sbin/debootstrap")) missing.push("debootstrap");
+  if (!existsSync("/usr/bin/jq")) missing.push("jq");
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0)
     throw new EngineError(`missing Debian packages ${missing.join(", ")}; run as root: apt-get install -y ${missing.join(" ")}`);
@@ -117,6 +133,20 @@ function lastLog(lines = 15) {
 function storageDriver() {
   // overlay2 is several times faster than vfs; vfs is the fallback for filesystems that refuse it.
   return process.env.BURSTFLARE_DOCKER_STORAGE_DRIVER ?? "overlay2";
+}
+
+/**
+ * Installs the OCI runtime wrapper with the default class's limits filled in. It lives in the
+ * engine's folder, not this checkout, since every clone shares the engine; it is run afresh for
+ * every runc call, so a running engine uses a new copy without a restart.
+ */
+export function installOciRuntime() {
+  const script = ociRuntimeScript();
+  mkdirSync(path.dirname(OCI_RUNTIME_PATH), { recursive: true });
+  const staged = `${OCI_RUNTIME_PATH}.new`;
+  writeFileSync(staged, script);
+  chmodSync(staged, 0o755);
+  renameSync(staged, OCI_RUNTIME_PATH);
 }
 
 /** Starts dockerd unless one already answers on the socket. Returns whether this call started it. */
@@ -143,6 +173,11 @@ export async function startEngine() {
       "127.0.0.1",
       // No traffic between containers; bridge-isolation.mjs fences the rest.
       "--icc=false",
+      // Every container is created through the wrapper: resource limits, no raw sockets.
+      "--add-runtime",
+      `${OCI_RUNTIME}=${OCI_RUNTIME_PATH}`,
+      "--default-runtime",
+      OCI_RUNTIME,
     ],
     { detached: true, stdio: ["ignore", out, out] },
   );
@@ -271,12 +306,15 @@ export function engineEnv() {
 }
 
 /**
- * Why the running engine's default bridge will not do, or null. Its containers must not reach each
- * other (icc), and its gateway must be recorded: workerd reads it to start a container, and
- * dockerd 20.10 leaves it out on its first start with a new network store (the next start records
- * it), where every container start fails with "DNS lookup failed. host = ".
+ * Why the running engine will not do, or null. It must create containers through our OCI runtime
+ * (installOciRuntime). Its containers must not reach each other (icc), and its default bridge's
+ * gateway must be recorded: workerd reads it to start a container, and dockerd 20.10 leaves it out
+ * on its first start with a new network store (the next start records it), where every container
+ * start fails with "DNS lookup failed. host = ".
  */
-function bridgeProblem(bridge) {
+function engineProblem(info, bridge) {
+  if (info.DefaultRuntime !== OCI_RUNTIME)
+    return `its containers run without limits (default runtime ${info.DefaultRuntime}, not ${OCI_RUNTIME})`;
   if (bridge.Options?.["com.docker.network.bridge.enable_icc"] !== "false")
     return "it lets containers reach each other (started without --icc=false)";
   if (!bridge.IPAM?.Config?.some((c) => c.Gateway)) return "its bridge has no gateway recorded (the first start on a new network store)";
@@ -287,16 +325,17 @@ function bridgeProblem(bridge) {
 export async function up({ runtimeImage = false } = {}) {
   const t0 = Date.now();
   ensurePackages();
+  installOciRuntime();
   let engine = await startEngine();
   let bridge = await engineGet("/networks/bridge");
-  const problem = bridgeProblem(bridge);
+  const problem = engineProblem(await engineGet("/info"), bridge);
   if (problem) {
     if (!existsSync(PID_FILE)) throw new EngineError(`the dockerd on ${SOCKET} cannot be used: ${problem}; restart it`);
     log(`restarting dockerd: ${problem}`);
     await stopEngine();
     engine = await startEngine();
     bridge = await engineGet("/networks/bridge");
-    const still = bridgeProblem(bridge);
+    const still = engineProblem(await engineGet("/info"), bridge);
     if (still) throw new EngineError(`dockerd was restarted, and still ${still}`);
   }
   fenceBridge(bridge.Options?.["com.docker.network.bridge.name"] ?? "docker0");

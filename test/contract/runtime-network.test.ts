@@ -1,7 +1,8 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STACK_PORT } from "../ports";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
-import { connectAttempt, refusedEverywhere, runInTerminal } from "../stack/helpers/terminal-run";
+import { connectAttempt, machineAddresses, refusedEverywhere, runInTerminal } from "../stack/helpers/terminal-run";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 import { probe } from "./driver-probe";
 
@@ -30,17 +31,19 @@ describe(`a runtime's network (${driver.name})`, () => {
     await new Promise((resolve) => (listener ? listener.close(resolve) : resolve(null)));
   });
 
-  it("reaches neither another session's runtime nor a port this machine opened on the session's link", async () => {
-    // A service of this machine's on the one address the session's traffic leaves by (not loopback,
-    // not the LAN): a developer's database listening on every address would be reachable there.
+  it("reaches neither another session's runtime nor a port this machine opened on any of its addresses", async () => {
+    // A service of this machine's listening on every address, as a developer's database might: the
+    // session's traffic leaves by this machine's end of its link, and could knock on any other address.
     const hostSide = await driver.hostSideOf(a);
     listener = net.createServer((socket) => {
       knocks++;
       socket.on("error", () => {});
       socket.end("host-secret\n");
     });
-    await new Promise<void>((resolve) => listener!.listen(0, hostSide, resolve));
+    await new Promise<void>((resolve) => listener!.listen(0, "0.0.0.0", resolve));
     const hostPort = (listener.address() as net.AddressInfo).port;
+    // Loopback inside the runtime is its own; every other address is this machine's.
+    const machine = [hostSide, ...machineAddresses().filter((ip) => ip !== "127.0.0.1" && ip !== hostSide)];
 
     const doors = await driver.doorsOf(b);
     const bPort = Number((await runInTerminal(bob, b, 'printf "%s" "$PORT"')).output);
@@ -48,7 +51,13 @@ describe(`a runtime's network (${driver.name})`, () => {
     // The probe works: the session reaches its own dev server.
     expect((await runInTerminal(alice, a, connectAttempt("127.0.0.1", ownPort))).output).toContain("CONNECTED");
 
-    const targets: [string, number][] = [...[...doors.ports, bPort].map((p): [string, number] => [doors.address, p]), [hostSide, hostPort]];
+    const targets: [string, number][] = [
+      ...[...doors.ports, bPort].map((p): [string, number] => [doors.address, p]),
+      ...machine.flatMap((ip): [string, number][] => [
+        [ip, hostPort],
+        [ip, STACK_PORT],
+      ]),
+    ];
     const { output } = await runInTerminal(alice, a, targets.map(([h, p]) => connectAttempt(h, p)).join("; "), 60_000);
     refusedEverywhere(output, targets);
     expect(knocks).toBe(0);

@@ -1,4 +1,5 @@
 import type { RuntimeInfo, StartRuntimeBody } from "@burstflare/sdk/protocol/runtime-host";
+import { DEFAULT_RESOURCE_CLASS, RESOURCE_LIMITS } from "@burstflare/sdk/resource-classes";
 import type { AppBindings } from "../env";
 import { base64url, randomToken } from "../lib/crypto";
 import { agentRequest } from "./agent-url";
@@ -24,6 +25,7 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
 
   async start(body: StartRuntimeBody): Promise<RuntimeInfo> {
     const agentToken = randomToken();
+    const limits = RESOURCE_LIMITS[body.resourceClass ?? DEFAULT_RESOURCE_CLASS];
     const info: RuntimeInfo = {
       runtimeId: body.runtimeId,
       agentURL: "http://container.internal/",
@@ -44,6 +46,11 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
         BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
         // Same contract as the local driver: the dev server listens on $PORT.
         ...(body.previewPort ? { PORT: String(body.previewPort) } : {}),
+        // The resource class, for the local engine's OCI runtime (scripts/containers/oci-runtime.sh)
+        // to apply as cgroup limits; on Cloudflare the instance type sets them and these are unused.
+        BURSTFLARE_MEMORY_BYTES: String(limits.memoryBytes),
+        BURSTFLARE_PIDS_MAX: String(limits.pids),
+        BURSTFLARE_CPU_SHARES: String(limits.cpuShares),
       },
       info,
     );

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import { TerminalClient } from "./terminal";
 import type { StackUser } from "./users";
 
@@ -35,4 +36,13 @@ export function refusedEverywhere(output: string, targets: [string, number][]): 
     if (line[1] === "0") throw new Error(`${h}:${p} was reached:\n${output}`);
   }
   if (output.includes("CONNECTED")) throw new Error(`a connection got through:\n${output}`);
+}
+
+/** Every IPv4 address of this machine: loopback, the LAN side and this machine's end of each runtime's link. */
+export function machineAddresses(): string[] {
+  const all = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === "IPv4")
+    .map((a) => a.address);
+  return [...new Set(["127.0.0.1", ...all])];
 }
