@@ -33,8 +33,7 @@ describe(`a runtime's processes and memory are bounded (${driver.name})`, () => 
   let b: string;
 
   beforeAll(async () => {
-    alice = await createStackUser();
-    bob = await createStackUser();
+    [alice, bob] = await Promise.all([createStackUser(), createStackUser()]);
     [a, b] = await Promise.all([sessionWithPreviewServer(alice, "limits-a"), sessionWithPreviewServer(bob, "limits-b")]);
   });
 
