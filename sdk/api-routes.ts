@@ -122,7 +122,8 @@ export const API_ROUTES = {
   "POST /api/sessions/{sessionId}/restart": "Restart the session; answers when the transition is done",
   "GET /api/sessions/{sessionId}/share-access":
     "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
-  "GET /api/sessions/{sessionId}/shares": "The session's share links, newest first (active, expired and revoked)",
+  "GET /api/sessions/{sessionId}/shares":
+    "The session's share links, newest first (active, expired and revoked; the live ones and the newest ended ones)",
   "POST /api/sessions/{sessionId}/shares":
     "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
   "DELETE /api/sessions/{sessionId}/shares/{shareId}":

@@ -1,6 +1,7 @@
 import { type Share, type ShareScope, type ShareStatus, shareSchema } from "@burstflare/sdk/schemas/shares";
 import { ROLES, SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows";
 import type { Db } from "../lib/db";
 import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
@@ -70,27 +71,44 @@ interface NewShare {
   port?: number | null;
 }
 
-export async function insertShare(db: Db, s: NewShare): Promise<void> {
-  await db.run(
-    `INSERT INTO preview_shares (id, session_id, workspace_id, created_by, scope, emails, label, token_hash, expires_at, created_at, port)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    s.id,
-    s.sessionId,
-    s.workspaceId,
-    s.createdBy,
-    s.scope,
-    JSON.stringify(s.emails),
-    s.label,
-    s.tokenHash,
-    s.expiresAt,
-    s.at,
-    s.port ?? null,
-  );
+/**
+ * A session holds at most 100 live links (neither revoked nor expired) and keeps the newest 100
+ * that ended, with their access log (insertBounded, api/src/lib/bounded-rows.ts).
+ */
+export const SHARE_BOUNDS: BoundedTable = {
+  table: "preview_shares",
+  owner: "session_id",
+  ended: "revoked_at IS NOT NULL OR expires_at <= {at}",
+  maxLive: 100,
+  keepEnded: 100,
+};
+
+/** Stores the link unless its session is at SHARE_BOUNDS.maxLive live ones; false when refused. */
+export function insertShare(db: Db, s: NewShare): Promise<boolean> {
+  const row = {
+    id: s.id,
+    session_id: s.sessionId,
+    workspace_id: s.workspaceId,
+    created_by: s.createdBy,
+    scope: s.scope,
+    emails: JSON.stringify(s.emails),
+    label: s.label,
+    token_hash: s.tokenHash,
+    expires_at: s.expiresAt,
+    created_at: s.at,
+    port: s.port ?? null,
+  };
+  return insertBounded(db, SHARE_BOUNDS, row, s.at);
 }
 
-/** The session's links, newest first, at most 200. */
+/** The session's links, newest first: all of them, since insertShare keeps them within SHARE_BOUNDS. */
 export async function listShares(db: Db, sessionId: string): Promise<ShareRecord[]> {
-  return db.all(shareRow, `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC LIMIT 200`, sessionId);
+  return db.all(
+    shareRow,
+    `${SELECT} WHERE p.session_id = ? ORDER BY p.created_at DESC, p.rowid DESC LIMIT ?`,
+    sessionId,
+    SHARE_BOUNDS.maxLive + SHARE_BOUNDS.keepEnded,
+  );
 }
 
 /** A share of this session; null for another session's. */

@@ -335,13 +335,22 @@ export async function bundleSha256(db: Db, bundleKey: string): Promise<string | 
 }
 
 /** Throws the driver's unique-constraint error when the label is taken (versions are immutable). */
+/** Versions a template may hold, whatever their status; deleting one frees its place. */
+export const MAX_VERSIONS_PER_TEMPLATE = 200;
+
+/**
+ * Stores a version awaiting its bundle unless the template already holds MAX_VERSIONS_PER_TEMPLATE
+ * (counted in the INSERT, so parallel creates cannot all pass); false when refused. A label the
+ * template already has throws the unique violation.
+ */
 export async function insertVersion(
   db: Db,
   v: { id: string; templateId: string; workspaceId: string; version: string; manifest: unknown; createdBy: string; at: number },
-): Promise<void> {
-  await db.run(
+): Promise<boolean> {
+  return db.runOne(
     `INSERT INTO template_versions (id, template_id, workspace_id, version, manifest, status, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, 'awaiting_upload', ?, ?)`,
+     SELECT ?1, ?2, ?3, ?4, ?5, 'awaiting_upload', ?6, ?7
+     WHERE (SELECT COUNT(*) FROM template_versions WHERE template_id = ?2) < ?8`,
     v.id,
     v.templateId,
     v.workspaceId,
@@ -349,7 +358,13 @@ export async function insertVersion(
     JSON.stringify(v.manifest),
     v.createdBy,
     v.at,
+    MAX_VERSIONS_PER_TEMPLATE,
   );
+}
+
+/** How many versions the template holds. */
+export function countVersions(db: Db, templateId: string): Promise<number> {
+  return db.count("SELECT COUNT(*) AS n FROM template_versions WHERE template_id = ?", templateId);
 }
 
 /** Marks a version's bundle received; batched with its build's insert. Changes no row when it was already uploaded. */

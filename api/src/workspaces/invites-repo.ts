@@ -3,6 +3,7 @@ import { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
 import { type Invite, inviteSchema } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES } from "@burstflare/sdk/states";
 import { z } from "zod";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows";
 import type { Db } from "../lib/db";
 import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
@@ -30,23 +31,41 @@ export function toInvite(r: StoredInvite, t: number): Invite {
 
 const COLUMNS = "id, workspace_id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at";
 
-export async function insertInvite(db: Db, r: StoredInvite, codeHash: string): Promise<void> {
-  await db.run(
-    "INSERT INTO invites (id, workspace_id, code_hash, email, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    r.id,
-    r.workspaceId,
-    codeHash,
-    r.email,
-    r.role,
-    r.createdBy,
-    r.createdAt,
-    r.expiresAt,
-  );
+/**
+ * A workspace holds at most 100 pending invites (neither used, revoked nor expired) and keeps the
+ * newest 100 that ended (insertBounded, api/src/lib/bounded-rows.ts).
+ */
+export const INVITE_BOUNDS: BoundedTable = {
+  table: "invites",
+  owner: "workspace_id",
+  ended: "used_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= {at}",
+  maxLive: 100,
+  keepEnded: 100,
+};
+
+/** Stores a workspace invite unless its workspace is at INVITE_BOUNDS.maxLive pending ones; false when refused. */
+export function insertInvite(db: Db, r: StoredInvite, codeHash: string): Promise<boolean> {
+  const row = {
+    id: r.id,
+    workspace_id: r.workspaceId,
+    code_hash: codeHash,
+    email: r.email,
+    role: r.role,
+    created_by: r.createdBy,
+    created_at: r.createdAt,
+    expires_at: r.expiresAt,
+  };
+  return insertBounded(db, INVITE_BOUNDS, row, r.createdAt);
 }
 
-/** The workspace's invites, newest first (at most 200). */
+/** The workspace's invites, newest first: all of them, since insertInvite keeps them within INVITE_BOUNDS. */
 export async function listWorkspaceInvites(db: Db, workspaceId: string): Promise<StoredInvite[]> {
-  return db.all(InviteRow, `SELECT ${COLUMNS} FROM invites WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 200`, workspaceId);
+  return db.all(
+    InviteRow,
+    `SELECT ${COLUMNS} FROM invites WHERE workspace_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+    workspaceId,
+    INVITE_BOUNDS.maxLive + INVITE_BOUNDS.keepEnded,
+  );
 }
 
 export async function findWorkspaceInvite(db: Db, workspaceId: string, inviteId: string): Promise<StoredInvite | null> {

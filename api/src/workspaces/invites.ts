@@ -3,6 +3,7 @@ import { can } from "@burstflare/sdk/permissions";
 import type { Invite } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
+import { boundRefusal } from "../lib/bounded-rows";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
 import { type Db, dbOf } from "../lib/db";
 import { found } from "../lib/errors";
@@ -10,6 +11,7 @@ import { now } from "../lib/time";
 import {
   findLiveWorkspaceInviteByCode,
   findWorkspaceInvite,
+  INVITE_BOUNDS,
   insertInvite,
   listWorkspaceInvites,
   markInviteRevoked,
@@ -43,7 +45,11 @@ export async function createInvite(
     usedBy: null,
     revokedAt: null,
   };
-  await insertInvite(dbOf(env), row, await hashInviteCode(code));
+  const db = dbOf(env);
+  if (!(await insertInvite(db, row, await hashInviteCode(code)))) {
+    const refusal = { limit: "pendingInvites", what: "pending invites per workspace", hint: "revoke unused ones first" };
+    throw await boundRefusal(db, INVITE_BOUNDS, opts.workspaceId, t, refusal);
+  }
   return { invite: toInvite(row, t), code };
 }
 

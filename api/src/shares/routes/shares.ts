@@ -9,6 +9,7 @@ import {
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
 import { audit } from "../../lib/audit";
+import { boundRefusal } from "../../lib/bounded-rows";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
@@ -19,7 +20,7 @@ import { pathSession } from "../../sessions/routes/path-session";
 import { handleShareRequest, shareEnterURL } from "../gateway";
 import { assertCanManageShares, requireShare } from "../manage";
 import { listShareAccess } from "../share-access-repo";
-import { insertShare, listShares, revokeShare, toShare } from "../shares-repo";
+import { insertShare, listShares, revokeShare, SHARE_BOUNDS, toShare } from "../shares-repo";
 import { hashShareToken, newShareToken } from "../tokens";
 
 /** Preview share links of a session and the gateway they open: `/runtime/share/<token>/…`. */
@@ -27,6 +28,7 @@ const { router, route } = apiRouter(["shares"]);
 
 route.post("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
   summary: "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
+  description: `At most ${SHARE_BOUNDS.maxLive} live links per session (403 \`quota_exceeded\`); making one removes the session's ended links beyond the newest ${SHARE_BOUNDS.keepEnded}.`,
   request: jsonBody(createShareBody),
   responses: { 201: jsonResponse(createShareResponse, "Created; the link is shown only now") },
   handler: async (c, { body }) => {
@@ -42,7 +44,8 @@ route.post("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
     const token = newShareToken();
     const at = now();
     const shareId = newId("shr");
-    await insertShare(dbOf(c.env), {
+    const db = dbOf(c.env);
+    const inserted = await insertShare(db, {
       id: shareId,
       sessionId: id,
       workspaceId: auth.workspaceId,
@@ -55,6 +58,10 @@ route.post("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
       at,
       port: body.port ?? null,
     });
+    if (!inserted) {
+      const refusal = { limit: "liveShareLinks", what: "live share links per session", hint: "revoke one first" };
+      throw await boundRefusal(db, SHARE_BOUNDS, id, at, refusal);
+    }
     await audit(c, {
       action: "share.create",
       targetType: "share",
@@ -69,7 +76,7 @@ route.post("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
 });
 
 route.get("/api/sessions/{sessionId}/shares", permitted("shares.manage"), {
-  summary: "The session's share links, newest first (active, expired and revoked)",
+  summary: "The session's share links, newest first (active, expired and revoked; the live ones and the newest ended ones)",
   responses: { 200: jsonResponse(shareListResponse) },
   handler: async (c) => {
     const { auth, id, row: session } = await pathSession(c);

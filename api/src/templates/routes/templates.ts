@@ -25,7 +25,7 @@ import { deleteTemplate, deleteVersion } from "../delete";
 import { createGrant } from "../grants";
 import { promoteVersion, rollback } from "../releases";
 import { listTemplates, loadTemplate, loadVersion, templateDetail } from "../store";
-import { insertTemplate, insertVersion, setTemplateArchived } from "../templates-repo";
+import { countVersions, insertTemplate, insertVersion, MAX_VERSIONS_PER_TEMPLATE, setTemplateArchived } from "../templates-repo";
 
 const { router, route } = apiRouter(["templates"]);
 const read = permitted("templates.read");
@@ -112,14 +112,17 @@ route.delete("/api/templates/{templateId}", write, {
 
 route.post("/api/templates/{templateId}/versions", write, {
   summary: "Create an immutable version and get a short-lived grant to upload its bundle",
+  description: `A template holds at most ${MAX_VERSIONS_PER_TEMPLATE} versions (403 \`quota_exceeded\`); deleting one frees its place.`,
   request: jsonBody(createVersionBody),
   responses: { 201: jsonResponse(createVersionResponse, "Created"), ...conflict },
   handler: async (c, { body }) => {
     const { auth, row } = await pathTemplate(c, { write: true });
     if (row.archived) throw new ApiError("invalid_state", "template is archived; restore it first");
     const versionId = newId("tpv");
+    const db = dbOf(c.env);
+    let inserted: boolean;
     try {
-      await insertVersion(dbOf(c.env), {
+      inserted = await insertVersion(db, {
         id: versionId,
         templateId: row.id,
         workspaceId: auth.workspaceId,
@@ -131,6 +134,13 @@ route.post("/api/templates/{templateId}/versions", write, {
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError("conflict", `version ${body.version} already exists; versions are immutable`);
       throw err;
+    }
+    if (!inserted) {
+      throw new ApiError(
+        "quota_exceeded",
+        `a template holds at most ${MAX_VERSIONS_PER_TEMPLATE} versions; delete old ones first (flare template delete-version)`,
+        { details: { limit: "templateVersions", max: MAX_VERSIONS_PER_TEMPLATE, current: await countVersions(db, row.id) } },
+      );
     }
     const uploadGrant = await createGrant(c.env, {
       workspaceId: auth.workspaceId,

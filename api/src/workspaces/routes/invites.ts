@@ -12,6 +12,7 @@ import { audit } from "../../lib/audit";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted, signedIn } from "../../lib/route";
 import { acceptInviteCode, createInvite, listInvites, revokeInvite } from "../invites";
+import { INVITE_BOUNDS } from "../invites-repo";
 import { setCurrentWorkspace, toWorkspace } from "../store";
 
 const { router, route } = apiRouter(["invites"]);
@@ -24,6 +25,7 @@ route.get("/api/workspaces/current/invites", permitted("invites.manage"), {
 
 route.post("/api/workspaces/current/invites", permitted("invites.manage"), {
   summary: "Create a single-use invite code, optionally bound to an email",
+  description: `At most ${INVITE_BOUNDS.maxLive} pending invites per workspace (403 \`quota_exceeded\`); making one removes the workspace's used, revoked and expired invites beyond the newest ${INVITE_BOUNDS.keepEnded}.`,
   request: jsonBody(createInviteBody),
   responses: { 201: jsonResponse(createdInviteSchema) },
   handler: async (c, { auth, body }) => {

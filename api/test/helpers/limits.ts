@@ -1,0 +1,26 @@
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { expect } from "vitest";
+
+/**
+ * Sends `create` `burst` times at once and expects exactly `fits` of them to be created (201); every
+ * other one answers 403 quota_exceeded naming the limit and the count at it (`max` = `current`).
+ * A limit checked before the write, not in it, lets the whole burst through.
+ */
+export async function expectBurstCapped(
+  create: () => Promise<Response>,
+  burst: number,
+  fits: number,
+  limit: string,
+  max: number,
+): Promise<void> {
+  const answers = await Promise.all(Array.from({ length: burst }, create));
+  expect(answers.filter((r) => r.status === 201)).toHaveLength(fits);
+  const refused = answers.filter((r) => r.status !== 201);
+  expect(refused).toHaveLength(burst - fits);
+  for (const res of refused) {
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe("quota_exceeded");
+    expect(body.error.details).toMatchObject({ limit, max, current: max });
+  }
+}
