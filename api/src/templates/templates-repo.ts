@@ -334,7 +334,6 @@ export async function bundleSha256(db: Db, bundleKey: string): Promise<string | 
   return db.value("sha", nullableText, "SELECT bundle_sha256 AS sha FROM template_versions WHERE bundle_key = ? LIMIT 1", bundleKey);
 }
 
-/** Throws the driver's unique-constraint error when the label is taken (versions are immutable). */
 /** Versions a template may hold, whatever their status; deleting one frees its place. */
 export const MAX_VERSIONS_PER_TEMPLATE = 200;
 
