@@ -1,7 +1,7 @@
 import { type Share, type ShareScope, type ShareStatus, shareSchema } from "@burstflare/sdk/schemas/shares";
 import { ROLES, SESSION_STATES } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { type BoundedTable, insertBounded } from "../lib/bounded-rows";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows-repo";
 import type { Db } from "../lib/db";
 import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
@@ -73,7 +73,7 @@ interface NewShare {
 
 /**
  * A session holds at most 100 live links (neither revoked nor expired) and keeps the newest 100
- * that ended, with their access log (insertBounded, api/src/lib/bounded-rows.ts).
+ * that ended, with their access log (insertBounded, api/src/lib/bounded-rows-repo.ts).
  */
 export const SHARE_BOUNDS: BoundedTable = {
   table: "preview_shares",

@@ -3,7 +3,7 @@ import { signupInviteSchema } from "@burstflare/sdk/schemas/auth";
 import { type Invite, inviteSchema } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES } from "@burstflare/sdk/states";
 import { z } from "zod";
-import { type BoundedTable, insertBounded } from "../lib/bounded-rows";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows-repo";
 import type { Db } from "../lib/db";
 import { isoView, rowOf, withEpochTimes } from "../lib/rows";
 
@@ -33,7 +33,7 @@ const COLUMNS = "id, workspace_id, email, role, created_by, created_at, expires_
 
 /**
  * A workspace holds at most 100 pending invites (neither used, revoked nor expired) and keeps the
- * newest 100 that ended (insertBounded, api/src/lib/bounded-rows.ts).
+ * newest 100 that ended (insertBounded, api/src/lib/bounded-rows-repo.ts).
  */
 export const INVITE_BOUNDS: BoundedTable = {
   table: "invites",

@@ -3,7 +3,7 @@ import { can } from "@burstflare/sdk/permissions";
 import type { Invite } from "@burstflare/sdk/schemas/workspaces";
 import type { Role } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
-import { boundRefusal } from "../lib/bounded-rows";
+import { boundRefusal } from "../lib/bounded-rows-repo";
 import { newId, randomToken, sha256Hex } from "../lib/crypto";
 import { type Db, dbOf } from "../lib/db";
 import { found } from "../lib/errors";

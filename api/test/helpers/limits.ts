@@ -24,3 +24,16 @@ export async function expectBurstCapped(
     expect(body.error.details).toMatchObject({ limit, max, current: max });
   }
 }
+
+/**
+ * Makes `n` rows through the API, `parallel` requests at a time and batch after batch, so a later
+ * batch's rows are newer than an earlier one's; what each call made, in that order.
+ */
+export async function makeMany<T>(n: number, make: (i: number) => Promise<T>, parallel = 10): Promise<T[]> {
+  const made: T[] = [];
+  for (let start = 0; start < n; start += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, n - start) }, (_, k) => make(start + k));
+    made.push(...(await Promise.all(batch)));
+  }
+  return made;
+}

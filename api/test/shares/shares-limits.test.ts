@@ -1,10 +1,9 @@
-import { env } from "cloudflare:workers";
 import { sessionResponse } from "@burstflare/sdk/schemas/sessions";
-import { shareListResponse } from "@burstflare/sdk/schemas/shares";
+import { createShareResponse, shareListResponse } from "@burstflare/sdk/schemas/shares";
 import { describe, expect, it } from "vitest";
 import { SHARE_BOUNDS } from "../../src/shares/shares-repo";
 import { countRows } from "../helpers/db";
-import { expectBurstCapped } from "../helpers/limits";
+import { expectBurstCapped, makeMany } from "../helpers/limits";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -19,28 +18,18 @@ async function newSession(user: TestUser): Promise<string> {
   return sessionResponse.parse(await res.json()).session.id;
 }
 
-/** Links written straight to D1 (the API is what is under test, not how the first ones were made). */
-async function seedLinks(user: TestUser, sessionId: string, n: number, opts: { ended: boolean; createdAt: number }): Promise<void> {
-  const statements = Array.from({ length: n }, (_, i) =>
-    env.DB.prepare(
-      `INSERT INTO preview_shares (id, session_id, workspace_id, created_by, scope, emails, token_hash, expires_at, revoked_at, created_at)
-       VALUES (?, ?, ?, ?, 'anyone', '[]', ?, ?, ?, ?)`,
-    ).bind(
-      `shr_seed_${crypto.randomUUID()}`,
-      sessionId,
-      user.workspaceId,
-      user.userId,
-      crypto.randomUUID(),
-      opts.ended ? opts.createdAt + 60_000 : Date.now() + 3600_000,
-      opts.ended && i % 2 === 0 ? opts.createdAt + 1000 : null,
-      opts.createdAt + i,
-    ),
-  );
-  await env.DB.batch(statements);
-}
-
 const create = (user: TestUser, sessionId: string) =>
   call("POST", `/api/sessions/${sessionId}/shares`, { user, body: { scope: "anyone", expiresInSeconds: 3600 } });
+
+/** Makes `n` links through the API, revoking each at once when `ended`; their ids, oldest first. */
+const makeLinks = (user: TestUser, sessionId: string, n: number, ended: boolean) =>
+  makeMany(n, async () => {
+    const res = await create(user, sessionId);
+    expect(res.status).toBe(201);
+    const { share } = createShareResponse.parse(await res.json());
+    if (ended) expect((await call("DELETE", `/api/sessions/${sessionId}/shares/${share.id}`, { user })).status).toBe(200);
+    return share.id;
+  });
 
 const liveLinks = (sessionId: string) =>
   countRows("preview_shares", "session_id = ? AND revoked_at IS NULL AND expires_at > ?", sessionId, Date.now());
@@ -49,7 +38,7 @@ describe("share links are bounded per session", () => {
   it("a parallel burst past the live limit makes exactly the links that fit; the rest answer 403 quota_exceeded", async () => {
     const user = await createTestUser();
     const id = await newSession(user);
-    await seedLinks(user, id, SHARE_BOUNDS.maxLive - 5, { ended: false, createdAt: Date.now() - 60_000 });
+    await makeLinks(user, id, SHARE_BOUNDS.maxLive - 5, false);
 
     await expectBurstCapped(() => create(user, id), 12, 5, "liveShareLinks", SHARE_BOUNDS.maxLive);
     expect(await liveLinks(id)).toBe(SHARE_BOUNDS.maxLive);
@@ -65,17 +54,18 @@ describe("share links are bounded per session", () => {
   it("making a link keeps only the newest ended links, so the list shows every row the session has", async () => {
     const user = await createTestUser();
     const id = await newSession(user);
-    const old = Date.now() - 10 * 24 * 3600_000;
-    await seedLinks(user, id, SHARE_BOUNDS.keepEnded + 50, { ended: true, createdAt: old });
-    await seedLinks(user, id, 3, { ended: false, createdAt: old + 10_000 });
+    const ended = await makeLinks(user, id, SHARE_BOUNDS.keepEnded + 50, true);
+    await makeLinks(user, id, 3, false);
 
     expect((await create(user, id)).status).toBe(201);
-    const ended = await countRows("preview_shares", "session_id = ? AND (revoked_at IS NOT NULL OR expires_at <= ?)", id, Date.now());
-    expect(ended).toBe(SHARE_BOUNDS.keepEnded);
-    // The newest ended ones stayed (seeded with rising created_at: the oldest 50 went), live ones all stayed.
-    expect(await countRows("preview_shares", "session_id = ? AND created_at < ?", id, old + 50)).toBe(0);
+    const endedNow = await countRows("preview_shares", "session_id = ? AND (revoked_at IS NOT NULL OR expires_at <= ?)", id, Date.now());
+    expect(endedNow).toBe(SHARE_BOUNDS.keepEnded);
     expect(await liveLinks(id)).toBe(4);
     const list = shareListResponse.parse(await (await call("GET", `/api/sessions/${id}/shares`, { user })).json());
+    // The newest ended links stayed and the oldest 50 went; live ones all stayed.
+    const listed = new Set(list.shares.map((s) => s.id));
+    expect(ended.slice(0, 50).filter((shareId) => listed.has(shareId))).toEqual([]);
+    expect(ended.slice(50).every((shareId) => listed.has(shareId))).toBe(true);
     expect(list.shares).toHaveLength(SHARE_BOUNDS.keepEnded + 4);
   });
 });

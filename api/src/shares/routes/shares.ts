@@ -9,7 +9,7 @@ import {
   shareResponse,
 } from "@burstflare/sdk/schemas/shares";
 import { audit } from "../../lib/audit";
-import { boundRefusal } from "../../lib/bounded-rows";
+import { boundRefusal } from "../../lib/bounded-rows-repo";
 import { newId } from "../../lib/crypto";
 import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
