@@ -72,7 +72,8 @@ const HINTS: Record<ErrorCode, (ctx: HintContext) => string> = {
       ? "this API token may not do that (the message says why): use a token that may, or unset BURSTFLARE_TOKEN and run `flare auth login`"
       : "this needs a person's sign-in: run `flare auth login` (or do it in the web app)",
   signup_closed: () => "this server takes new accounts by invitation only: ask a workspace owner or an operator for an invite",
-  quota_exceeded: () => "stop, delete or revoke something first (the message names the limit); an operator can raise a workspace quota, not a fixed limit",
+  quota_exceeded: () =>
+    "stop, delete or revoke something first (the message names the limit); an operator can raise a workspace quota, not a fixed limit",
   turnstile_failed: () => "the human check failed: finish signing up in the web app",
   not_found: () => "check the name or id (the `list` command of the same group shows what you can see)",
   conflict: () => "something with that name or in that state already exists; pick another name or use the existing one",
