@@ -5,7 +5,8 @@ import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
 import { chainOf } from "./chain";
-import { getChainLink, insertPending, manifestKey, markFailed, markReady, pendingSnapshot, type SnapshotRecord } from "./records";
+import { insertWithinLimits } from "./limits";
+import { getChainLink, manifestKey, markFailed, markReady, pendingSnapshot, type SnapshotRecord } from "./records";
 import { applyRetention } from "./retention";
 import type { SnapshotChain } from "./snapshots-repo";
 import { type FetchAgent, restoreSnapshot, type SessionRef, saveSnapshot } from "./store";
@@ -55,6 +56,7 @@ export async function copySnapshot(
     const reference = await referenceSnapshot(env, source, opts);
     if (reference) return reference;
   }
+  // Refused early, before any base is copied; the row's insert below holds the limit exactly.
   await assertQuota(env, target.workspaceId, "snapshotBytes", source.bytes);
   // An increment needs its chain: within its own session the copy shares it; another session gets
   // a copy of the base (recursively) first, so retention never has to look across sessions.
@@ -67,35 +69,43 @@ export async function copySnapshot(
         ? base.id
         : (await copySnapshot(env, base, target, { kind: base.kind, label: null, createdBy: opts.createdBy })).id;
   }
+  // The manifest is read first: what the copy will hold in R2 (archive and manifest) is then known
+  // and reserved against the quota by the row's insert.
+  const manifest = await env.BUCKET.get(manifestKey(source.r2Key));
+  if (!manifest && source.format === "incremental") throw new ApiError("gone", `snapshot ${source.id} manifest is missing`);
+  const manifestBody = manifest ? encodeManifest({ ...(await manifest.json<Record<string, unknown>>()), baseId }) : null;
   const record = pendingSnapshot(target, opts, { format: source.format, baseId, encoding: source.encoding });
-  return storeCopy(env, record, async () => {
+  const stored = source.bytes + (manifestBody?.byteLength ?? 0);
+  return storeCopy(env, record, stored, async () => {
     const object = await env.BUCKET.get(source.r2Key);
     if (!object) throw new ApiError("gone", `snapshot ${source.id} content is missing`);
     // The copy keeps the source's metadata (how it is compressed).
     const uploaded = await putVerified(env.BUCKET, record.r2Key, object.body, object.size, sourceSha256, object.customMetadata);
-    const manifest = await env.BUCKET.get(manifestKey(source.r2Key));
-    if (manifest) {
-      const body = JSON.stringify({ ...(await manifest.json<Record<string, unknown>>()), baseId });
-      await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
-    } else if (source.format === "incremental") {
-      throw new ApiError("gone", `snapshot ${source.id} manifest is missing`);
-    }
+    if (manifestBody) await putManifest(env, record, manifestBody);
     return uploaded;
   });
 }
 
+const encodeManifest = (manifest: Record<string, unknown>): Uint8Array => new TextEncoder().encode(JSON.stringify(manifest));
+
+async function putManifest(env: AppBindings, record: SnapshotRecord, body: Uint8Array): Promise<void> {
+  await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
+}
+
 /**
- * The one way a copy is stored: `record` is inserted pending, `write` puts its archive and
- * manifest and says what the archive holds, and the row becomes ready (its session's retention
- * and usage then run). On any failure what was written is removed and the row marked failed.
+ * The one way a copy is stored: `record` is inserted pending within the snapshot limits, holding
+ * `stored` bytes (its archive and manifest, which the quota counts from then on), `write` puts
+ * them and says what the archive holds, and the row becomes ready (its session's retention and
+ * usage then run). On any failure what was written is removed and the row marked failed.
  */
 async function storeCopy(
   env: AppBindings,
   record: SnapshotRecord,
+  stored: number,
   write: () => Promise<{ bytes: number; sha256: string }>,
   chain?: SnapshotChain,
 ): Promise<SnapshotRecord> {
-  await insertPending(env, record);
+  await insertWithinLimits(env, record, stored);
   try {
     const { bytes, sha256 } = await write();
     const completedAt = now();
@@ -140,19 +150,21 @@ async function referenceSnapshot(
     return null;
   }
   const chainFields: SnapshotChain = { format: "incremental", baseId: source.id, encoding: "gzip;level=1" };
+  const body = encodeManifest({
+    ...(await manifest.json<Record<string, unknown>>()),
+    format: "incremental",
+    baseId: source.id,
+    deleted: [],
+  });
   const record = pendingSnapshot({ id: source.sessionId, workspaceId: source.workspaceId }, opts, chainFields);
+  // The archive is 31 bytes, but the manifest is a whole copy of the source's (up to 64 MB): both count.
   return storeCopy(
     env,
     record,
+    EMPTY_INCREMENT.length + body.byteLength,
     async () => {
-      const body = JSON.stringify({
-        ...(await manifest.json<Record<string, unknown>>()),
-        format: "incremental",
-        baseId: source.id,
-        deleted: [],
-      });
       await env.BUCKET.put(record.r2Key, EMPTY_INCREMENT, { sha256: EMPTY_INCREMENT_SHA256, customMetadata: { encoding: "gzip;level=1" } });
-      await env.BUCKET.put(manifestKey(record.r2Key), body, { httpMetadata: { contentType: "application/json" } });
+      await putManifest(env, record, body);
       return { bytes: EMPTY_INCREMENT.length, sha256: EMPTY_INCREMENT_SHA256 };
     },
     chainFields,

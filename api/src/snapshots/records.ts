@@ -10,7 +10,6 @@ import {
   findLatestReady,
   findSessionSnapshot,
   findWorkspaceSnapshot,
-  insertPendingSnapshot,
   listSessionSnapshots,
   listWorkspaceSnapshotRecords,
   markSnapshotFailed,
@@ -62,10 +61,6 @@ export function manifestKey(r2Key: string): string {
   return r2Key.replace(/\.tar\.gz$/, ".manifest.json");
 }
 
-export function insertPending(env: AppBindings, record: SnapshotRecord): Promise<void> {
-  return insertPendingSnapshot(dbOf(env), record);
-}
-
 /** Only a pending row becomes ready: a row already failed (or deleted) stays so. */
 export function markReady(env: AppBindings, id: string, ready: SnapshotReady): Promise<boolean> {
   return markSnapshotReady(dbOf(env), id, ready);
@@ -88,9 +83,9 @@ export function getSnapshot(env: AppBindings, sessionId: string, id: string): Pr
   return findSessionSnapshot(dbOf(env), sessionId, id);
 }
 
-/** Newest first; the rowid breaks ties between snapshots taken in the same millisecond. */
-export function listSnapshots(env: AppBindings, sessionId: string): Promise<SnapshotRecord[]> {
-  return listSessionSnapshots(dbOf(env), sessionId);
+/** Newest first, at most `limit` (-1: all); the rowid breaks ties between snapshots taken in the same millisecond. */
+export function listSnapshots(env: AppBindings, sessionId: string, limit = -1): Promise<SnapshotRecord[]> {
+  return listSessionSnapshots(dbOf(env), sessionId, limit);
 }
 
 export function latestReady(env: AppBindings, sessionId: string): Promise<SnapshotRecord | null> {

@@ -44,9 +44,43 @@ const workspaceSnapshotRow = z
     }),
   );
 
+/** A pending row that no limit refuses, as a stop, sleep or safety save inserts one. */
 export async function insertPendingSnapshot(db: Db, record: SnapshotRecord): Promise<void> {
-  await db.run(
-    `INSERT INTO snapshots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, NULL, ?, ?, NULL, ?, ?, ?)`,
+  await insertBoundedSnapshot(db, record, null, { maxBytes: null, maxManual: null });
+}
+
+/**
+ * What the snapshotBytes quota counts of a row: all it holds in R2, manifest included
+ * (`stored_bytes`, set for copies); a row without it (a save, an older copy) counts its archive.
+ */
+export const SNAPSHOT_QUOTA_BYTES = "COALESCE(stored_bytes, bytes, 0)";
+
+/** What a pending row's insert must fit in; a null bound is not checked. */
+export interface SnapshotBounds {
+  /** The workspace's snapshotBytes limit: the live rows' bytes plus `storedBytes` must not pass it. */
+  maxBytes: number | null;
+  /** Manual snapshots one session may hold, hidden ones included until reconcile purges them. */
+  maxManual: number | null;
+}
+
+/**
+ * Inserts `record` pending, holding `storedBytes` (a copy's archive and manifest; null for a save,
+ * whose size is known once it is ready), unless the workspace's snapshot bytes or the session's
+ * manual snapshots would pass `bounds`. Both counts are in the INSERT's own WHERE and a pending
+ * copy counts its `stored_bytes` at once, so a burst of parallel copies cannot all pass.
+ * False when the insert was refused.
+ */
+export function insertBoundedSnapshot(
+  db: Db,
+  record: SnapshotRecord,
+  storedBytes: number | null,
+  bounds: SnapshotBounds,
+): Promise<boolean> {
+  return db.runOne(
+    `INSERT INTO snapshots (${COLUMNS}, stored_bytes) SELECT ?1, ?2, ?3, ?4, ?5, 'pending', ?6, NULL, NULL, ?7, ?8, NULL, ?9, ?10, ?11, ?12
+     WHERE (?13 IS NULL OR (SELECT COALESCE(SUM(${SNAPSHOT_QUOTA_BYTES}), 0) FROM snapshots
+                            WHERE workspace_id = ?3 AND deleted_at IS NULL AND status != 'failed') + COALESCE(?12, 0) <= ?13)
+       AND (?14 IS NULL OR (SELECT COUNT(*) FROM snapshots WHERE session_id = ?2 AND kind = 'manual' AND status != 'failed') < ?14)`,
     record.id,
     record.sessionId,
     record.workspaceId,
@@ -58,7 +92,15 @@ export async function insertPendingSnapshot(db: Db, record: SnapshotRecord): Pro
     record.format,
     record.baseId,
     record.encoding,
+    storedBytes,
+    bounds.maxBytes,
+    bounds.maxManual,
   );
+}
+
+/** Manual snapshots of a session that count against its limit (see insertBoundedSnapshot). */
+export function countManualSnapshots(db: Db, sessionId: string): Promise<number> {
+  return db.count("SELECT COUNT(*) AS n FROM snapshots WHERE session_id = ? AND kind = 'manual' AND status != 'failed'", sessionId);
 }
 
 /** What a finished upload or copy records; `chain` when the row's chain fields change with it. */
@@ -110,12 +152,13 @@ export function findSessionSnapshot(db: Db, sessionId: string, id: string): Prom
   return db.one(snapshotRow, `SELECT ${COLUMNS} FROM snapshots WHERE id = ? AND session_id = ? AND deleted_at IS NULL`, id, sessionId);
 }
 
-/** Newest first; the rowid breaks ties between snapshots taken in the same millisecond. */
-export function listSessionSnapshots(db: Db, sessionId: string): Promise<SnapshotRecord[]> {
+/** Newest first, at most `limit`; the rowid breaks ties between snapshots taken in the same millisecond. */
+export function listSessionSnapshots(db: Db, sessionId: string, limit: number): Promise<SnapshotRecord[]> {
   return db.all(
     snapshotRow,
-    `SELECT ${COLUMNS} FROM snapshots WHERE session_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, rowid DESC`,
+    `SELECT ${COLUMNS} FROM snapshots WHERE session_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT ?`,
     sessionId,
+    limit,
   );
 }
 
@@ -148,10 +191,10 @@ export function findWorkspaceSnapshot(db: Db, workspaceId: string, id: string): 
   return db.one(snapshotRow, `SELECT ${COLUMNS} FROM snapshots WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL`, id, workspaceId);
 }
 
-/** Bytes of the ready snapshots of one owner's sessions in a workspace (the snapshot_bytes gauge). */
+/** Bytes the ready snapshots of one owner's sessions in a workspace hold, as the quota counts them (the snapshot_bytes gauge). */
 export async function sumOwnerSnapshotBytes(db: Db, workspaceId: string, ownerId: string): Promise<number> {
   return db.count(
-    `SELECT COALESCE(SUM(sn.bytes), 0) AS n FROM snapshots sn JOIN sessions s ON s.id = sn.session_id
+    `SELECT COALESCE(SUM(${SNAPSHOT_QUOTA_BYTES}), 0) AS n FROM snapshots sn JOIN sessions s ON s.id = sn.session_id
      WHERE s.workspace_id = ? AND s.owner_id = ? AND sn.status = 'ready' AND sn.deleted_at IS NULL`,
     workspaceId,
     ownerId,

@@ -7,16 +7,8 @@ import { log } from "../lib/log";
 import { now } from "../lib/time";
 import { assertQuota } from "../workspaces/quotas";
 import { chainOf, planNext, prepareManifest, restoreChain } from "./chain";
-import {
-  insertPending,
-  latestReady,
-  manifestKey,
-  markDeleted,
-  markFailed,
-  markReady,
-  pendingSnapshot,
-  type SnapshotRecord,
-} from "./records";
+import { insertWithinLimits } from "./limits";
+import { latestReady, manifestKey, markDeleted, markFailed, markReady, pendingSnapshot, type SnapshotRecord } from "./records";
 import { applyRetention } from "./retention";
 import { hex, putStreamed, putVerified, SHA256_HEX } from "./stream";
 import { recordSnapshotBytes } from "./usage";
@@ -103,7 +95,7 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     { format: "full", baseId: null, encoding: null },
   );
   const id = record.id;
-  await insertPending(env, record);
+  await insertWithinLimits(env, record, null);
   let opened: OpenedExport | null = null;
   let manifest: string | null = null;
   try {

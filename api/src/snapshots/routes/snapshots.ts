@@ -23,6 +23,7 @@ import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
 import { runningAgent } from "../agent";
+import { LISTED_SNAPSHOTS } from "../limits";
 import { createSessionFromSnapshot } from "../new-session";
 import {
   getSnapshot,
@@ -53,11 +54,11 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
 }
 
 route.get("/api/sessions/{sessionId}/snapshots", read, {
-  summary: "List a session's snapshots, newest first",
+  summary: "List a session's snapshots, newest first (at most 500)",
   responses: { 200: jsonResponse(snapshotListSchema) },
   handler: async (c, { auth, params }) => {
     const session = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
-    const [records, restorePoint] = await Promise.all([listSnapshots(c.env, session.id), latestReady(c.env, session.id)]);
+    const [records, restorePoint] = await Promise.all([listSnapshots(c.env, session.id, LISTED_SNAPSHOTS), latestReady(c.env, session.id)]);
     return c.json({ snapshots: records.map((r) => toSnapshot(r, restorePoint?.id ?? null)) }, 200);
   },
 });
