@@ -9,7 +9,7 @@ import { newId } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { iso, now } from "../lib/time";
 import { findRole, insertMemberStatement } from "../workspaces/members-repo";
-import { sealSecret } from "../workspaces/secrets";
+import { sealSecret, tooManySecrets } from "../workspaces/secrets";
 import { upsertSecret } from "../workspaces/secrets-repo";
 import { insertPersonalWorkspaceStatement } from "../workspaces/workspaces-repo";
 import { backdateDeletion, insertActiveTemplate, insertSessionRows, workspaceExists } from "./seed-repo";
@@ -95,7 +95,7 @@ export async function seedSecrets(env: AppBindings, workspaceId: string, secrets
   const t = now();
   for (const [name, value] of Object.entries(secrets)) {
     const sealed = await sealSecret(env, workspaceId, name, value);
-    await upsertSecret(db, { id: newId("sec"), workspaceId, name, ...sealed, createdAt: t, updatedAt: t });
+    if (!(await upsertSecret(db, { id: newId("sec"), workspaceId, name, ...sealed, createdAt: t, updatedAt: t }))) throw tooManySecrets();
   }
   return Object.keys(secrets);
 }

@@ -1,24 +1,31 @@
 import { type ApiToken, apiTokenSchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows-repo";
 import type { Db } from "../lib/db";
-import { rowOf } from "../lib/rows";
+import { columnsOf, rowOf } from "../lib/rows";
 
 const COLUMNS = "id, name, prefix, workspace_id, created_at, last_used_at, expires_at";
 
 const apiTokenRow = rowOf(apiTokenSchema, { times: ["createdAt", "lastUsedAt", "expiresAt"] });
 
-/** The user's unrevoked, unexpired tokens (ordinary and scoped). */
-export async function countActiveApiTokens(db: Db, userId: string, t: number): Promise<number> {
-  return db.count(
-    "SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
-    userId,
-    t,
-  );
-}
+/**
+ * A user holds at most 50 live API tokens (ordinary and scoped together; neither revoked nor
+ * expired). A dead token is never read again (the token list and every check ask for live ones), so
+ * issuing a token deletes the user's dead ones: a create-and-revoke loop cannot grow the table.
+ * Their audit rows stay (insertBounded, api/src/lib/bounded-rows-repo.ts).
+ */
+export const API_TOKEN_BOUNDS = {
+  table: "api_tokens",
+  owner: "user_id",
+  ended: "revoked_at IS NOT NULL OR (expires_at IS NOT NULL AND expires_at <= {at})",
+  maxLive: 50,
+  keepEnded: 0,
+} satisfies BoundedTable;
 
 /**
- * Stores a token; only the secret's hash is kept. A scoped token is limited to one session (or,
- * with sessionId null, the workspace) and to comma-separated scopes; an ordinary one has neither.
+ * Stores a token unless the user is at API_TOKEN_BOUNDS.maxLive live ones (null then); only the
+ * secret's hash is kept. A scoped token is limited to one session (or, with sessionId null, the
+ * workspace) and to comma-separated scopes; an ordinary one has neither.
  */
 export async function insertApiToken(
   db: Db,
@@ -34,24 +41,10 @@ export async function insertApiToken(
     sessionId: string | null;
     scopes: string | null;
   },
-): Promise<ApiToken> {
-  const token = await db.one(
-    apiTokenRow,
-    `INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, prefix, created_at, expires_at, session_id, scopes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-    k.id,
-    userId,
-    k.workspaceId,
-    k.name,
-    k.tokenHash,
-    k.prefix,
-    k.createdAt,
-    k.expiresAt,
-    k.sessionId,
-    k.scopes,
-  );
-  if (!token) throw new Error("INSERT … RETURNING gave no row");
-  return token;
+): Promise<ApiToken | null> {
+  const row = { ...columnsOf(k), user_id: userId };
+  if (!(await insertBounded(db, API_TOKEN_BOUNDS, row, k.createdAt))) return null;
+  return apiTokenRow.parse({ ...row, last_used_at: null });
 }
 
 /** The user's unrevoked, unexpired tokens, newest first. */

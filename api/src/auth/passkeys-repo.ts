@@ -1,7 +1,8 @@
 import { type Passkey, passkeySchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows-repo";
 import type { Db } from "../lib/db";
-import { rowOf } from "../lib/rows";
+import { columnsOf, rowOf } from "../lib/rows";
 
 /** A stored WebAuthn credential: the contract's Passkey and what a sign-in verifies against. */
 export interface StoredPasskey extends Passkey {
@@ -31,28 +32,26 @@ const storedPasskey: z.ZodType<StoredPasskey> = rowOf(
   { flags: ["backedUp"], times: ["createdAt", "lastUsedAt"] },
 );
 
-const INSERT_PASSKEY = `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** A passkeys row: column → value. */
+const passkeyRow = (userId: string, p: NewPasskey, t: number) =>
+  columnsOf({ ...p, transports: p.transports ? JSON.stringify(p.transports) : null, userId, createdAt: t });
 
-const insertBinds = (userId: string, p: NewPasskey, t: number): unknown[] => [
-  p.id,
-  userId,
-  p.publicKey,
-  p.counter,
-  p.transports ? JSON.stringify(p.transports) : null,
-  p.deviceType,
-  p.backedUp ? 1 : 0,
-  p.name,
-  t,
-];
+/** For the sign-up batch: a new account's first passkey, which no limit can refuse. */
+export function insertPasskeyStatement(db: Db, userId: string, p: NewPasskey, t: number): D1PreparedStatement {
+  const row = passkeyRow(userId, p, t);
+  const columns = Object.keys(row);
+  return db.statement(`INSERT INTO passkeys (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, ...Object.values(row));
+}
 
-/** For the sign-up batch. */
-export const insertPasskeyStatement = (db: Db, userId: string, p: NewPasskey, t: number): D1PreparedStatement =>
-  db.statement(INSERT_PASSKEY, ...insertBinds(userId, p, t));
+/** A user holds at most 20 passkeys (insertBounded, api/src/lib/bounded-rows-repo.ts). */
+export const PASSKEY_BOUNDS = { table: "passkeys", owner: "user_id", maxLive: 20 } satisfies BoundedTable;
 
-/** A passkey the user already has fails with D1's UNIQUE error. */
-export async function insertPasskey(db: Db, userId: string, p: NewPasskey, t: number): Promise<void> {
-  await db.run(INSERT_PASSKEY, ...insertBinds(userId, p, t));
+/**
+ * Adds a passkey to an account unless it is at PASSKEY_BOUNDS.maxLive (false then); a passkey the
+ * user already has fails with D1's UNIQUE error.
+ */
+export function insertPasskey(db: Db, userId: string, p: NewPasskey, t: number): Promise<boolean> {
+  return insertBounded(db, PASSKEY_BOUNDS, passkeyRow(userId, p, t), t);
 }
 
 export async function findPasskey(db: Db, id: string): Promise<StoredPasskey | null> {

@@ -1,7 +1,8 @@
 import { type SSHKey, sshKeySchema } from "@burstflare/sdk/schemas/auth";
 import { z } from "zod";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows-repo";
 import type { Db } from "../lib/db";
-import { rowOf } from "../lib/rows";
+import { columnsOf, rowOf } from "../lib/rows";
 
 const SSHKeyRow = rowOf(sshKeySchema.omit({ keyType: true }), { flags: ["managed"], times: ["createdAt"] }).transform(
   ({ id, name, ...key }): SSHKey => ({ id, name, keyType: key.publicKey.split(" ")[0] ?? "", ...key }),
@@ -16,30 +17,17 @@ export async function listSSHKeys(db: Db, userId: string): Promise<SSHKey[]> {
   );
 }
 
-export async function countSSHKeys(db: Db, userId: string): Promise<number> {
-  return db.count("SELECT COUNT(*) AS n FROM ssh_keys WHERE user_id = ?", userId);
-}
+/** A user holds at most 50 SSH keys (insertBounded, api/src/lib/bounded-rows-repo.ts). */
+export const SSH_KEY_BOUNDS = { table: "ssh_keys", owner: "user_id", maxLive: 50 } satisfies BoundedTable;
 
-/** Stores a key; a key the user already has fails with D1's UNIQUE error. */
+/** Stores a key unless the user is at SSH_KEY_BOUNDS.maxLive keys (null then); a key the user already has fails with D1's UNIQUE error. */
 export async function insertSSHKey(
   db: Db,
   userId: string,
   k: { id: string; name: string; publicKey: string; fingerprint: string; managed: boolean; createdAt: number },
-): Promise<SSHKey> {
-  const key = await db.one(
-    SSHKeyRow,
-    `INSERT INTO ssh_keys (id, user_id, name, public_key, fingerprint, managed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     RETURNING id, name, public_key, fingerprint, managed, created_at`,
-    k.id,
-    userId,
-    k.name,
-    k.publicKey,
-    k.fingerprint,
-    k.managed ? 1 : 0,
-    k.createdAt,
-  );
-  if (!key) throw new Error("INSERT … RETURNING gave no row");
-  return key;
+): Promise<SSHKey | null> {
+  const row = { ...columnsOf(k), user_id: userId };
+  return (await insertBounded(db, SSH_KEY_BOUNDS, row, k.createdAt)) ? SSHKeyRow.parse(row) : null;
 }
 
 /** The deleted key's fingerprint; null when the user has no such key. */

@@ -18,6 +18,11 @@ export interface RowSpec<K extends string> {
 
 const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** A record as a row to write (column → value): each field under its snake_case column, a boolean as 0/1. */
+export function columnsOf(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([field, v]) => [snakeCase(field), typeof v === "boolean" ? Number(v) : v]));
+}
+
 interface Field {
   name: string;
   column: string;

@@ -75,13 +75,13 @@ interface NewShare {
  * A session holds at most 100 live links (neither revoked nor expired) and keeps the newest 100
  * that ended, with their access log (insertBounded, api/src/lib/bounded-rows-repo.ts).
  */
-export const SHARE_BOUNDS: BoundedTable = {
+export const SHARE_BOUNDS = {
   table: "preview_shares",
   owner: "session_id",
   ended: "revoked_at IS NOT NULL OR expires_at <= {at}",
   maxLive: 100,
   keepEnded: 100,
-};
+} satisfies BoundedTable;
 
 /** Stores the link unless its session is at SHARE_BOUNDS.maxLive live ones; false when refused. */
 export function insertShare(db: Db, s: NewShare): Promise<boolean> {

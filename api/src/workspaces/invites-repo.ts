@@ -35,13 +35,13 @@ const COLUMNS = "id, workspace_id, email, role, created_by, created_at, expires_
  * A workspace holds at most 100 pending invites (neither used, revoked nor expired) and keeps the
  * newest 100 that ended (insertBounded, api/src/lib/bounded-rows-repo.ts).
  */
-export const INVITE_BOUNDS: BoundedTable = {
+export const INVITE_BOUNDS = {
   table: "invites",
   owner: "workspace_id",
   ended: "used_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= {at}",
   maxLive: 100,
   keepEnded: 100,
-};
+} satisfies BoundedTable;
 
 /** Stores a workspace invite unless its workspace is at INVITE_BOUNDS.maxLive pending ones; false when refused. */
 export function insertInvite(db: Db, r: StoredInvite, codeHash: string): Promise<boolean> {

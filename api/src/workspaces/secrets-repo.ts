@@ -1,7 +1,8 @@
 import { type Secret, secretSchema } from "@burstflare/sdk/schemas/workspaces";
 import { z } from "zod";
+import { type BoundedTable, insertBounded } from "../lib/bounded-rows-repo";
 import type { Db } from "../lib/db";
-import { rowOf } from "../lib/rows";
+import { columnsOf, rowOf } from "../lib/rows";
 
 /** workspace_secrets: values are sealed (AES-GCM) before they reach this module. */
 
@@ -32,29 +33,24 @@ export async function findSecretCreatedAt(db: Db, workspaceId: string, name: str
   );
 }
 
-export async function countSecrets(db: Db, workspaceId: string): Promise<number> {
-  return db.count("SELECT COUNT(*) AS n FROM workspace_secrets WHERE workspace_id = ?", workspaceId);
-}
+/**
+ * A workspace holds at most 100 secrets; they all travel in every runtime's environment
+ * (insertBounded, api/src/lib/bounded-rows-repo.ts).
+ */
+export const SECRET_BOUNDS = { table: "workspace_secrets", owner: "workspace_id", maxLive: 100 } satisfies BoundedTable;
 
 /**
  * Creates the secret or replaces its value (a new row's timestamps are both `updatedAt`; a
- * replaced one keeps its created_at). Returns the API form with `createdAt` as the caller read it.
+ * replaced one keeps its created_at). Returns the API form with `createdAt` as the caller read it;
+ * null when the name is new and the workspace is at SECRET_BOUNDS.maxLive secrets.
  */
 export async function upsertSecret(
   db: Db,
   s: { id: string; workspaceId: string; name: string; ciphertext: string; iv: string; createdAt: number; updatedAt: number },
-): Promise<Secret> {
-  await db.run(
-    `INSERT INTO workspace_secrets (id, workspace_id, name, ciphertext, iv, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (workspace_id, name) DO UPDATE SET ciphertext = excluded.ciphertext, iv = excluded.iv, updated_at = excluded.updated_at`,
-    s.id,
-    s.workspaceId,
-    s.name,
-    s.ciphertext,
-    s.iv,
-    s.updatedAt,
-    s.updatedAt,
-  );
+): Promise<Secret | null> {
+  const row = { ...columnsOf(s), created_at: s.updatedAt };
+  const replace = { key: ["workspace_id", "name"], update: ["ciphertext", "iv", "updated_at"] };
+  if (!(await insertBounded(db, SECRET_BOUNDS, row, s.updatedAt, replace))) return null;
   return secretInfo.parse({ name: s.name, created_at: s.createdAt, updated_at: s.updatedAt });
 }
 

@@ -4,7 +4,7 @@ import type { AppBindings } from "../env";
 import { base64url, fromBase64url } from "../lib/crypto";
 import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
-import { listSealedSecrets } from "./secrets-repo";
+import { listSealedSecrets, SECRET_BOUNDS } from "./secrets-repo";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -24,6 +24,9 @@ function secretsKey(env: AppBindings): Promise<CryptoKey> {
   }
   return key;
 }
+
+/** The answer to a new secret that upsertSecret refused: the workspace is at its limit. */
+export const tooManySecrets = () => new ApiError("conflict", `a workspace holds at most ${SECRET_BOUNDS.maxLive} secrets`);
 
 /** Binding the ciphertext to its workspace and name stops a row being replayed under another name. */
 function additionalData(workspaceId: string, name: string): Uint8Array {

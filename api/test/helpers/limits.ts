@@ -1,29 +1,50 @@
 import type { ErrorBody } from "@burstflare/sdk/errors";
 import { expect } from "vitest";
 
+/** What a create refused at its limit answers: the status, and the error body's fields that must match. */
+interface Refusal {
+  status: number;
+  error: Partial<ErrorBody["error"]>;
+}
+
 /**
- * Sends `create` `burst` times at once and expects exactly `fits` of them to be created (`ok`, 201 unless told); every
- * other one answers 403 quota_exceeded naming the limit and the count at it (`max` = `current`).
- * A limit checked before the write, not in it, lets the whole burst through.
+ * Sends `create` `burst` times at once and expects exactly `fits` of them to be made (`made`, the
+ * route's success status); every other one answers `refused`. A limit checked before the write, not
+ * in it, lets the whole burst through.
  */
-export async function expectBurstCapped(
+export async function expectBurstRefused(
+  create: () => Promise<Response>,
+  burst: number,
+  fits: number,
+  made: number,
+  refused: Refusal,
+): Promise<void> {
+  const answers = await Promise.all(Array.from({ length: burst }, create));
+  expect(answers.filter((r) => r.status === made)).toHaveLength(fits);
+  const others = answers.filter((r) => r.status !== made);
+  expect(others).toHaveLength(burst - fits);
+  for (const res of others) {
+    expect(res.status).toBe(refused.status);
+    expect(((await res.json()) as ErrorBody).error).toMatchObject(refused.error);
+  }
+}
+
+/**
+ * expectBurstRefused for a create answering 201 (or `made`), refused with 403 quota_exceeded naming the limit
+ * and the count at it (`max` = `current`).
+ */
+export function expectBurstCapped(
   create: () => Promise<Response>,
   burst: number,
   fits: number,
   limit: string,
   max: number,
-  ok = 201,
+  made = 201,
 ): Promise<void> {
-  const answers = await Promise.all(Array.from({ length: burst }, create));
-  expect(answers.filter((r) => r.status === ok)).toHaveLength(fits);
-  const refused = answers.filter((r) => r.status !== ok);
-  expect(refused).toHaveLength(burst - fits);
-  for (const res of refused) {
-    expect(res.status).toBe(403);
-    const body = (await res.json()) as ErrorBody;
-    expect(body.error.code).toBe("quota_exceeded");
-    expect(body.error.details).toMatchObject({ limit, max, current: max });
-  }
+  return expectBurstRefused(create, burst, fits, made, {
+    status: 403,
+    error: { code: "quota_exceeded", details: { limit, max, current: max } },
+  });
 }
 
 /**

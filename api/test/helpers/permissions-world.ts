@@ -179,7 +179,9 @@ async function seedUserResource(kind: UserKind, user: TestUser, ids: Record<Work
     case "sshKey": {
       const id = newId("ssh");
       const k = { id, name: "seeded", publicKey: randomSSHPublicKey(), fingerprint: `SHA256:${id}`, managed: false, createdAt: t };
-      return (await insertSSHKey(dbOf(env), user.userId, k)).id;
+      const key = await insertSSHKey(dbOf(env), user.userId, k);
+      if (!key) throw new Error("SSH key refused");
+      return key.id;
     }
     case "apiToken":
       return (await issueApiToken(env, user.userId, { name: "seeded", workspaceId: user.workspaceId, expiresAt: null }, t)).apiToken.id;

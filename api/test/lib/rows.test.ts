@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { isoView, rowOf } from "../../src/lib/rows";
+import { columnsOf, isoView, rowOf } from "../../src/lib/rows";
 
 const contract = z.object({
   id: z.string(),
@@ -54,5 +54,14 @@ describe("isoView", () => {
       ["joinedAt", "1970-01-01T00:00:01.000Z"],
       ["lastSeenAt", null],
     ]);
+  });
+});
+
+describe("columnsOf", () => {
+  it("writes each field under its snake_case column, a boolean as 0/1, and rowOf reads it back", () => {
+    const record = { id: "x", userAgent: null, pinned: true, tokenHash: "h" };
+    expect(columnsOf(record)).toEqual({ id: "x", user_agent: null, pinned: 1, token_hash: "h" });
+    const back = rowOf(z.object({ id: z.string(), userAgent: z.string().nullable(), pinned: z.boolean() }), { flags: ["pinned"] });
+    expect(back.parse(columnsOf(record))).toEqual({ id: "x", userAgent: null, pinned: true });
   });
 });

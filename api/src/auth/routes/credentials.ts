@@ -19,11 +19,10 @@ import { closeConnectionsAfter } from "../../sessions/connections";
 import { issueApiToken } from "../api-tokens";
 import { listActiveApiTokens, revokeApiToken } from "../api-tokens-repo";
 import { parseOpenSSHPublicKey } from "../ssh-keys";
-import { countSSHKeys, deleteSSHKey, insertSSHKey, listSSHKeys } from "../ssh-keys-repo";
+import { deleteSSHKey, insertSSHKey, listSSHKeys, SSH_KEY_BOUNDS } from "../ssh-keys-repo";
 import { accountReads, accountWrites } from "./account-policy";
 
 const { router, route } = apiRouter(["auth"]);
-const MAX_PER_USER = 50;
 const DAY_MS = 24 * 3600 * 1000;
 
 route.post("/api/auth/tokens", accountWrites, {
@@ -78,8 +77,7 @@ route.post("/api/auth/ssh-keys", accountWrites, {
   handler: async (c, { auth, body }) => {
     const parsed = await parseOpenSSHPublicKey(body.publicKey);
     const db = dbOf(c.env);
-    if ((await countSSHKeys(db, auth.userId)) >= MAX_PER_USER) throw new ApiError("quota_exceeded", `at most ${MAX_PER_USER} SSH keys`);
-    let key: SSHKey;
+    let key: SSHKey | null;
     try {
       key = await insertSSHKey(db, auth.userId, {
         id: newId("key"),
@@ -93,6 +91,7 @@ route.post("/api/auth/ssh-keys", accountWrites, {
       if (String(err).includes("UNIQUE")) throw new ApiError("conflict", `this key is already registered (${parsed.fingerprint})`);
       throw err;
     }
+    if (!key) throw new ApiError("quota_exceeded", `at most ${SSH_KEY_BOUNDS.maxLive} SSH keys`);
     await audit(c, {
       action: "auth.ssh_key_add",
       targetType: "ssh_key",

@@ -17,7 +17,7 @@ import { apiRouter } from "../../lib/route";
 import { now } from "../../lib/time";
 import { contractView } from "../../lib/view";
 import { consumeChallenge } from "../challenges";
-import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, renamePasskey } from "../passkeys-repo";
+import { deletePasskeyKeepingOne, findPasskey, insertPasskey, listPasskeys, PASSKEY_BOUNDS, renamePasskey } from "../passkeys-repo";
 import { newRecoveryCodes, remainingRecoveryCodes } from "../recovery-codes";
 import { findUser } from "../users-repo";
 import { parseTransports, registrationOptions, verifyRegistration } from "../webauthn";
@@ -26,6 +26,7 @@ import { ceremonyStart } from "./ceremony-start";
 
 const { router, route } = apiRouter(["auth"]);
 const passkeyParam = { params: z.object({ passkeyId: credentialIdSchema }) };
+const tooManyPasskeys = () => new ApiError("quota_exceeded", `at most ${PASSKEY_BOUNDS.maxLive} passkeys per account`);
 
 route.get("/api/auth/passkeys", accountReads, {
   summary: "List my passkeys",
@@ -42,7 +43,8 @@ route.post("/api/auth/passkeys/add/start", accountWrites, {
     const user = await findUser(db, auth.userId);
     if (!user) throw new ApiError("unauthorized", "sign in first");
     const existing = await listPasskeys(db, user.id);
-    if (existing.length >= 20) throw new ApiError("quota_exceeded", "at most 20 passkeys per account");
+    // Refused here already so no ceremony starts that could not finish; finish's insert is what holds the limit.
+    if (existing.length >= PASSKEY_BOUNDS.maxLive) throw tooManyPasskeys();
     const options = await registrationOptions(
       c.env,
       user,
@@ -63,12 +65,14 @@ route.post("/api/auth/passkeys/add/finish", accountWrites, {
     const db = dbOf(c.env);
     const count = (await listPasskeys(db, auth.userId)).length;
     const passkey = await verifyRegistration(c.env, body.credential, challenge.challenge, body.name ?? `Passkey ${count + 1}`);
+    let added: boolean;
     try {
-      await insertPasskey(db, auth.userId, passkey, now());
+      added = await insertPasskey(db, auth.userId, passkey, now());
     } catch (err) {
       if (String(err).includes("UNIQUE")) throw new ApiError("conflict", "this passkey is already registered");
       throw err;
     }
+    if (!added) throw tooManyPasskeys();
     await audit(c, {
       action: "auth.passkey_add",
       targetType: "passkey",

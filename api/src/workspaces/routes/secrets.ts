@@ -7,13 +7,10 @@ import { dbOf } from "../../lib/db";
 import { jsonBody, jsonResponse } from "../../lib/openapi";
 import { apiRouter, permitted } from "../../lib/route";
 import { now } from "../../lib/time";
-import { sealSecret } from "../secrets";
-import { countSecrets, deleteSecret, findSecretCreatedAt, listSecretInfo, upsertSecret } from "../secrets-repo";
+import { sealSecret, tooManySecrets } from "../secrets";
+import { deleteSecret, findSecretCreatedAt, listSecretInfo, upsertSecret } from "../secrets-repo";
 
 const { router, route } = apiRouter(["secrets"]);
-
-/** A workspace may hold this many secrets; they all travel in every runtime's environment. */
-const MAX_SECRETS = 100;
 
 route.get("/api/workspaces/current/secrets", permitted("secrets.read"), {
   summary: "Secret names and timestamps; values are never returned",
@@ -32,10 +29,6 @@ route.put("/api/workspaces/current/secrets", permitted("secrets.write"), {
     const t = now();
     const db = dbOf(c.env);
     const existing = await findSecretCreatedAt(db, workspaceId, name);
-    if (existing === null) {
-      if ((await countSecrets(db, workspaceId)) >= MAX_SECRETS)
-        throw new ApiError("conflict", `a workspace holds at most ${MAX_SECRETS} secrets`);
-    }
     const sealed = await sealSecret(c.env, workspaceId, name, value);
     const secret = await upsertSecret(db, {
       id: newId("sec"),
@@ -46,6 +39,7 @@ route.put("/api/workspaces/current/secrets", permitted("secrets.write"), {
       createdAt: existing ?? t,
       updatedAt: t,
     });
+    if (!secret) throw tooManySecrets();
     await audit(c, { action: existing !== null ? "secret.update" : "secret.create", targetType: "secret", targetId: name });
     return c.json({ secret }, 200);
   },
