@@ -2,10 +2,19 @@ import type { RuntimeInfo, StartRuntimeBody } from "@burstflare/sdk/protocol/run
 import { DEFAULT_RESOURCE_CLASS, RESOURCE_LIMITS } from "@burstflare/sdk/resource-classes";
 import type { AppBindings } from "../env";
 import { base64url, randomToken } from "../lib/crypto";
+import { log } from "../lib/log";
 import { agentRequest } from "./agent-url";
 import type { RuntimeDriver } from "./types";
 
 const WORKSPACE_DIR = "/workspace";
+
+/**
+ * A container start is tried this often. The platform's side can fail one start outright ("Network
+ * connection lost" from its container service, then "Container failed to start"; the containers
+ * library then resets the container's object so that the next call connects afresh), which would
+ * otherwise fail the session's start on the first try.
+ */
+export const CONTAINER_START_ATTEMPTS = 2;
 
 /**
  * Cloudflare Containers: one WorkspaceContainer instance per runtime id. The agent inside
@@ -34,26 +43,31 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
       workspaceDir: WORKSPACE_DIR,
       startedAt: new Date().toISOString(),
     };
-    // Idempotent: a runtime that is already up keeps its token and is returned as it is.
-    return await this.stub(body.runtimeId).boot(
-      {
-        // One opaque value: the agent applies these to the user's processes only, never to itself.
-        BURSTFLARE_SESSION_ENV: base64url(new TextEncoder().encode(JSON.stringify(body.env))),
-        BURSTFLARE_AGENT_TOKEN: agentToken,
-        BURSTFLARE_RUNTIME_ID: body.runtimeId,
-        BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
-        BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
-        BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
-        // Same contract as the local driver: the dev server listens on $PORT.
-        ...(body.previewPort ? { PORT: String(body.previewPort) } : {}),
-        // The resource class, for the local engine's OCI runtime (scripts/containers/oci-runtime.sh)
-        // to apply as cgroup limits; on Cloudflare the instance type sets them and these are unused.
-        BURSTFLARE_MEMORY_BYTES: String(limits.memoryBytes),
-        BURSTFLARE_PIDS_MAX: String(limits.pids),
-        BURSTFLARE_CPU_SHARES: String(limits.cpuShares),
-      },
-      info,
-    );
+    const envVars = {
+      // One opaque value: the agent applies these to the user's processes only, never to itself.
+      BURSTFLARE_SESSION_ENV: base64url(new TextEncoder().encode(JSON.stringify(body.env))),
+      BURSTFLARE_AGENT_TOKEN: agentToken,
+      BURSTFLARE_RUNTIME_ID: body.runtimeId,
+      BURSTFLARE_WORKSPACE: WORKSPACE_DIR,
+      BURSTFLARE_PERSISTED_PATHS: JSON.stringify(body.persistedPaths),
+      BURSTFLARE_PREVIEW_PORT: String(body.previewPort ?? ""),
+      // Same contract as the local driver: the dev server listens on $PORT.
+      ...(body.previewPort ? { PORT: String(body.previewPort) } : {}),
+      // The resource class, for the local engine's OCI runtime (scripts/containers/oci-runtime.sh)
+      // to apply as cgroup limits; on Cloudflare the instance type sets them and these are unused.
+      BURSTFLARE_MEMORY_BYTES: String(limits.memoryBytes),
+      BURSTFLARE_PIDS_MAX: String(limits.pids),
+      BURSTFLARE_CPU_SHARES: String(limits.cpuShares),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Idempotent: a runtime that is already up keeps its token and is returned as it is.
+        return await this.stub(body.runtimeId).boot(envVars, info);
+      } catch (err) {
+        if (attempt >= CONTAINER_START_ATTEMPTS) throw err;
+        log("warn", "container start failed; trying once more", { runtimeId: body.runtimeId, attempt, error: String(err) });
+      }
+    }
   }
 
   async get(runtimeId: string): Promise<RuntimeInfo | null> {
