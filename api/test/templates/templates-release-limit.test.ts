@@ -1,8 +1,9 @@
+import { env } from "cloudflare:workers";
 import { templateDetailSchema } from "@burstflare/sdk/schemas/templates";
 import { describe, expect, it } from "vitest";
 import { MAX_RELEASES_PER_TEMPLATE } from "../../src/templates/templates-repo";
 import { countRows } from "../helpers/db";
-import { builtVersions, createTemplate, promote } from "../helpers/templates";
+import { builtVersions, createTemplate, promote, promoteAll } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -27,8 +28,7 @@ describe("template releases are bounded per template", () => {
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const [a, b, c] = await builtVersions(user, tpl.id, ["a", "b", "c"]);
-    await promote(user, tpl.id, a);
-    await promote(user, tpl.id, b);
+    await promoteAll(user, tpl.id, [a, b]);
     // Each turn adds two releases: past the bound, a and b's promotes are the oldest rows.
     const turns = MAX_RELEASES_PER_TEMPLATE / 2 + 5;
     for (let i = 0; i < turns; i++) {
@@ -48,5 +48,17 @@ describe("template releases are bounded per template", () => {
     expect(back.rollbackTarget).toBeNull();
     expect((await call("POST", `/api/templates/${tpl.id}/rollback`, { user })).status).toBe(409);
     expect(await countRows("template_releases", "template_id = ?", tpl.id)).toBe(MAX_RELEASES_PER_TEMPLATE);
+  });
+
+  it("a template whose history predates the stored stack replays it once, on its next release", async () => {
+    const user = await createTestUser();
+    const tpl = await createTemplate(user);
+    const [a, b, c] = await builtVersions(user, tpl.id, ["a", "b", "c"]);
+    await promoteAll(user, tpl.id, [a, b, c]);
+    // fixture-sql: a template released before migration 0005 has no release_stack; no route clears it
+    await env.DB.prepare("UPDATE templates SET release_stack = NULL WHERE id = ?").bind(tpl.id).run();
+    expect((await detail(user, tpl.id)).rollbackTarget?.versionId).toBe(b);
+    expect((await rollback(user, tpl.id)).rollbackTarget?.versionId).toBe(a);
+    expect((await rollback(user, tpl.id)).template.activeVersionId).toBe(a);
   });
 });
