@@ -74,6 +74,7 @@ export const RECONCILE_ACTION_KINDS = [
   "build_recover_stuck",
   "upload_grant_expire",
   "share_access_expire",
+  "audit_expire",
   "auth_challenge_expire",
   "sign_in_expire",
   "refresh_token_expire",

@@ -21,6 +21,8 @@ export interface OpsPolicy {
   orphanGraceMs: number;
   /** Share links' access log rows older than this are deleted (every request through a link writes one). */
   shareAccessRetentionMs: number;
+  /** Audit log rows older than this are deleted (workspace exports keep what they copied). */
+  auditRetentionMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -43,6 +45,7 @@ export function opsPolicy(env: AppBindings): OpsPolicy {
     maxObjectsScanned: Math.max(1, Math.floor(numberVar(env, "RECONCILE_MAX_OBJECTS_SCANNED", 5000))),
     orphanGraceMs: numberVar(env, "ORPHAN_GRACE_SECONDS", 3600) * 1000,
     shareAccessRetentionMs: numberVar(env, "SHARE_ACCESS_RETENTION_DAYS", 30) * DAY_MS,
+    auditRetentionMs: numberVar(env, "AUDIT_RETENTION_DAYS", 365) * DAY_MS,
   };
 }
 

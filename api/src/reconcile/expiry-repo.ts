@@ -3,11 +3,11 @@ import type { Db } from "../lib/db";
 
 /** Rows past their expiry: which they are, and their removal (re-checking the expiry per row). */
 
-export type ExpiringTable = "upload_grants" | "auth_challenges" | "refresh_tokens" | "sign_ins" | "preview_share_access";
+export type ExpiringTable = "upload_grants" | "auth_challenges" | "refresh_tokens" | "sign_ins" | "preview_share_access" | "audit_log";
 
 /**
- * WHERE clause over alias `x`; `?1` is the cutoff (the run's clock, or for the share access log the
- * clock less its retention). A sign-in outlives its access token while
+ * WHERE clause over alias `x`; `?1` is the cutoff (the run's clock, or for the share access log and
+ * the audit log the clock less their retention). A sign-in outlives its access token while
  * a refresh token of its family is still valid (the CLI refreshes into it), so only sign-ins
  * without one are expired.
  */
@@ -18,6 +18,7 @@ const EXPIRED: Record<ExpiringTable, string> = {
   sign_ins: `x.expires_at <= ?1 AND NOT EXISTS (
       SELECT 1 FROM refresh_tokens r WHERE r.sign_in_id = x.id AND r.expires_at > ?1 AND r.revoked_at IS NULL)`,
   preview_share_access: "x.created_at <= ?1",
+  audit_log: "x.created_at <= ?1",
 };
 
 /** Ids of up to `limit` rows of `table` expired at `at`. */

@@ -28,6 +28,13 @@ const TABLES: Expiring[] = [
     what: "share link access log rows past their retention",
     cutoff: (ctx) => ctx.now - ctx.policy.shareAccessRetentionMs,
   },
+  {
+    // Every audited request writes a row; this run's own audit rows are new, so never among them.
+    kind: "audit_expire",
+    table: "audit_log",
+    what: "audit log rows past their retention",
+    cutoff: (ctx) => ctx.now - ctx.policy.auditRetentionMs,
+  },
 ];
 
 export async function planExpiry(ctx: ReconcileContext): Promise<Plan> {

@@ -51,7 +51,7 @@ export async function insertPendingSnapshot(db: Db, record: SnapshotRecord): Pro
 
 /**
  * What the snapshotBytes quota counts of a row: all it holds in R2, manifest included
- * (`stored_bytes`, set for copies); a row without it (a save, an older copy) counts its archive.
+ * (`stored_bytes`: a copy's when inserted, a save's when ready); a row without it (pending, or older) counts its archive.
  */
 export const SNAPSHOT_QUOTA_BYTES = "COALESCE(stored_bytes, bytes, 0)";
 
@@ -103,35 +103,39 @@ export function countManualSnapshots(db: Db, sessionId: string): Promise<number>
   return db.count("SELECT COUNT(*) AS n FROM snapshots WHERE session_id = ? AND kind = 'manual' AND status != 'failed'", sessionId);
 }
 
-/** What a finished upload or copy records; `chain` when the row's chain fields change with it. */
+/**
+ * What a finished upload or copy records; `chain` when the row's chain fields change with it;
+ * `storedBytes` when the row's R2 total (archive and manifest) is known only now (a save's).
+ */
 export interface SnapshotReady {
   bytes: number;
   sha256: string;
   completedAt: number;
   chain?: SnapshotChain;
+  storedBytes?: number;
 }
 
 /** Only a pending row becomes ready: a row already failed (or deleted) stays so. */
-export async function markSnapshotReady(db: Db, id: string, { bytes, sha256, completedAt: at, chain }: SnapshotReady): Promise<boolean> {
+export async function markSnapshotReady(
+  db: Db,
+  id: string,
+  { bytes, sha256, completedAt: at, chain, storedBytes }: SnapshotReady,
+): Promise<boolean> {
+  const ready = "status = 'ready', bytes = ?, sha256 = ?, completed_at = ?, stored_bytes = COALESCE(?, stored_bytes)";
+  const where = "WHERE id = ? AND status = 'pending' AND deleted_at IS NULL";
   return chain
     ? db.runOne(
-        `UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ?, format = ?, base_id = ?, encoding = ?
-         WHERE id = ? AND status = 'pending' AND deleted_at IS NULL`,
+        `UPDATE snapshots SET ${ready}, format = ?, base_id = ?, encoding = ? ${where}`,
         bytes,
         sha256,
         at,
+        storedBytes ?? null,
         chain.format,
         chain.baseId,
         chain.encoding,
         id,
       )
-    : db.runOne(
-        "UPDATE snapshots SET status = 'ready', bytes = ?, sha256 = ?, completed_at = ? WHERE id = ? AND status = 'pending' AND deleted_at IS NULL",
-        bytes,
-        sha256,
-        at,
-        id,
-      );
+    : db.runOne(`UPDATE snapshots SET ${ready} ${where}`, bytes, sha256, at, storedBytes ?? null, id);
 }
 
 /** A snapshot by id even when hidden: a chain's base stays needed after a person deleted it. */

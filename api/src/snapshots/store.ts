@@ -140,11 +140,16 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
             customMetadata: { encoding: opened.encoding ?? "gzip" },
           });
     if (quotaChecked && opened.bytes === null) await assertQuota(env, opts.session.workspaceId, "snapshotBytes", uploaded.bytes);
-    if (manifest !== null) await env.BUCKET.put(manifestKey(record.r2Key), manifest, { httpMetadata: { contentType: "application/json" } });
+    const stored =
+      manifest === null
+        ? null
+        : await env.BUCKET.put(manifestKey(record.r2Key), manifest, { httpMetadata: { contentType: "application/json" } });
     record.encoding = opened.encoding;
     const completedAt = now();
     const chain = { format: record.format, baseId: record.baseId, encoding: record.encoding };
-    if (!(await markReady(env, id, { bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt, chain }))) {
+    // The quota counts what R2 holds for the save: its archive and the manifest beside it.
+    const storedBytes = uploaded.bytes + (stored?.size ?? 0);
+    if (!(await markReady(env, id, { bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt, chain, storedBytes }))) {
       throw new ApiError("conflict", "snapshot was cancelled while uploading");
     }
     const ready: SnapshotRecord = { ...record, status: "ready", bytes: uploaded.bytes, sha256: uploaded.sha256, completedAt };

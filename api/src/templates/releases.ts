@@ -1,23 +1,33 @@
 import { ApiError } from "@burstflare/sdk/errors";
 import type { AppBindings } from "../env";
 import { newId } from "../lib/crypto";
-import { dbOf } from "../lib/db";
+import { type Db, dbOf } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { now } from "../lib/time";
-import { activeVersionOf, insertRelease, releaseHistory, versionHasArtifact } from "./templates-repo";
+import {
+  activeVersionOf,
+  insertRelease,
+  MAX_RELEASES_PER_TEMPLATE,
+  releaseHistory,
+  storedReleaseStack,
+  versionHasArtifact,
+  versionLabel,
+} from "./templates-repo";
 
 /**
- * Release history as a stack: a promote pushes its version, a rollback pops back to the
- * version below. Rolling back twice after promoting A, B, C lands on A.
+ * Release history as a stack of version ids: a promote pushes its version, a rollback pops back to
+ * the version below. Rolling back twice after promoting A, B, C lands on A. The template stores it
+ * (insertRelease moves it with each release); one whose history predates that replays its history.
  */
-async function releaseStack(env: AppBindings, templateId: string): Promise<{ versionId: string; version: string | null }[]> {
-  const rows = await releaseHistory(dbOf(env), templateId);
-  const stack: { versionId: string; version: string | null }[] = [];
-  for (const r of rows) {
-    if (r.kind === "promote") stack.push({ versionId: r.versionId, version: r.version });
+async function releaseStack(db: Db, templateId: string): Promise<string[]> {
+  const stored = await storedReleaseStack(db, templateId);
+  if (stored) return stored;
+  const stack: string[] = [];
+  for (const r of await releaseHistory(db, templateId)) {
+    if (r.kind === "promote") stack.push(r.versionId);
     else stack.pop();
   }
-  return stack;
+  return stack.slice(-MAX_RELEASES_PER_TEMPLATE);
 }
 
 /**
@@ -25,9 +35,10 @@ async function releaseStack(env: AppBindings, templateId: string): Promise<{ ver
  * or that version was deleted (deleteVersion refuses the target itself; a deeper one may surface).
  */
 export async function rollbackTarget(env: AppBindings, templateId: string): Promise<{ versionId: string; version: string } | null> {
-  const stack = await releaseStack(env, templateId);
-  const target = stack.length >= 2 ? stack[stack.length - 2] : undefined;
-  return target?.version ? { versionId: target.versionId, version: target.version } : null;
+  const db = dbOf(env);
+  const versionId = (await releaseStack(db, templateId)).at(-2);
+  const version = versionId ? await versionLabel(db, templateId, versionId) : null;
+  return versionId && version ? { versionId, version } : null;
 }
 
 /** Only a version with a succeeded build (an artifact sessions can start from) may be promoted. */
@@ -47,7 +58,7 @@ const noTarget = () => new ApiError("invalid_state", "no earlier release to roll
 export async function rollback(env: AppBindings, templateId: string, actorId: string): Promise<{ versionId: string; version: string }> {
   const target = await rollbackTarget(env, templateId);
   if (!target) throw noTarget();
-  // Deleted since it was found: what a rollback a moment later would answer.
+  // Deleted, or the stack moved, since it was found: what a rollback a moment later would answer.
   if (!(await writeRelease(env, templateId, target.versionId, "rollback", actorId))) throw noTarget();
   return target;
 }
@@ -60,5 +71,8 @@ async function writeRelease(
   kind: "promote" | "rollback",
   actorId: string,
 ): Promise<boolean> {
-  return insertRelease(dbOf(env), { id: newId("tpr"), templateId, versionId, kind, actorId, at: now() });
+  const db = dbOf(env);
+  // Used only while the template stores no stack: insertRelease then stores this one, moved.
+  const replayed = await releaseStack(db, templateId);
+  return insertRelease(db, { id: newId("tpr"), templateId, versionId, kind, actorId, at: now(), replayed });
 }

@@ -412,7 +412,13 @@ export async function listReleases(db: Db, templateId: string): Promise<Template
   );
 }
 
-/** Oldest first: what the release stack is replayed from; `version` is null for a deleted version. */
+/** Releases a template keeps (its newest), and the depth of its release stack: how far rollbacks go back. */
+export const MAX_RELEASES_PER_TEMPLATE = 200;
+
+/**
+ * Oldest first: what the release stack is replayed from for a template without a stored one (its
+ * history predates `release_stack`, and nothing pruned it); `version` is null for a deleted version.
+ */
 export async function releaseHistory(
   db: Db,
   templateId: string,
@@ -426,33 +432,62 @@ export async function releaseHistory(
   );
 }
 
+/** The stored release stack (version ids, the promoted one last), or null when the template has none yet. */
+export async function storedReleaseStack(db: Db, templateId: string): Promise<string[] | null> {
+  const text = await db.value("stack", nullableText, "SELECT release_stack AS stack FROM templates WHERE id = ?", templateId);
+  return text == null ? null : z.array(z.string()).parse(JSON.parse(text));
+}
+
+/** A version's label, or null when it is not (any more) one of the template's versions. */
+export async function versionLabel(db: Db, templateId: string, versionId: string): Promise<string | null> {
+  return db.value("version", nullableText, "SELECT version FROM template_versions WHERE id = ? AND template_id = ?", versionId, templateId);
+}
+
 /**
- * Points the template at the version and records the release, together, only while the version row
- * exists: both statements carry that condition and the batch is one transaction, so a version
- * delete (deleteVersionRows, refused while the version is promoted) lands wholly before, and this
- * writes nothing, or after, and is refused. false when the version was gone.
+ * Records the release and points the template at the version, together, only while the version row
+ * exists: the INSERT carries that condition and the UPDATE requires the row it inserted, in one
+ * batch (one transaction), so a version delete (deleteVersionRows, refused while the version is
+ * promoted) lands wholly before, and this writes nothing, or after, and is refused. The template's
+ * release stack moves with it: a promote pushes the version, a rollback pops the top, and only
+ * while the version is the one below the top (a rollback racing another finds it moved and writes
+ * nothing). `replayed` is the stack for a template without a stored one (none: it had no releases). In the same batch the
+ * stack keeps its top MAX_RELEASES_PER_TEMPLATE entries and the history its newest as many rows, so
+ * a loop of promotes and rollbacks grows neither. false when nothing was written.
  */
 export async function insertRelease(
   db: Db,
-  r: { id: string; templateId: string; versionId: string; kind: "promote" | "rollback"; actorId: string; at: number },
+  r: { id: string; templateId: string; versionId: string; kind: "promote" | "rollback"; actorId: string; at: number; replayed?: string[] },
 ): Promise<boolean> {
   const present = "EXISTS (SELECT 1 FROM template_versions WHERE id = ?2 AND template_id = ?1)";
-  const [, inserted] = await db.batch([
-    db.statement(
-      `UPDATE templates SET active_version_id = ?2, updated_at = ?3 WHERE id = ?1 AND ${present}`,
-      r.templateId,
-      r.versionId,
-      r.at,
-    ),
+  const stack = (replayed: number) => `COALESCE((SELECT release_stack FROM templates WHERE id = ?1), ?${replayed})`;
+  const replayed = JSON.stringify(r.replayed ?? []);
+  const rollback = r.kind === "rollback";
+  const [inserted] = await db.batch([
     db.statement(
       `INSERT INTO template_releases (id, template_id, version_id, kind, actor_id, created_at)
-       SELECT ?4, ?1, ?2, ?5, ?6, ?3 WHERE ${present}`,
+       SELECT ?4, ?1, ?2, ?5, ?6, ?3 WHERE ${present}${rollback ? ` AND json_extract(${stack(7)}, '$[#-2]') = ?2` : ""}`,
+      ...[r.templateId, r.versionId, r.at, r.id, r.kind, r.actorId, ...(rollback ? [replayed] : [])],
+    ),
+    db.statement(
+      `UPDATE templates SET active_version_id = ?2, updated_at = ?3,
+         release_stack = ${rollback ? "json_remove(COALESCE(release_stack, ?5), '$[#-1]')" : "json_insert(COALESCE(release_stack, ?5), '$[#]', ?2)"}
+       WHERE id = ?1 AND EXISTS (SELECT 1 FROM template_releases WHERE id = ?4)`,
       r.templateId,
       r.versionId,
       r.at,
       r.id,
-      r.kind,
-      r.actorId,
+      replayed,
+    ),
+    db.statement(
+      `UPDATE templates SET release_stack = json_remove(release_stack, '$[0]') WHERE id = ?1 AND json_array_length(release_stack) > ?2`,
+      r.templateId,
+      MAX_RELEASES_PER_TEMPLATE,
+    ),
+    db.statement(
+      `DELETE FROM template_releases WHERE id IN (
+         SELECT id FROM template_releases WHERE template_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?2)`,
+      r.templateId,
+      MAX_RELEASES_PER_TEMPLATE,
     ),
   ]);
   return inserted === 1;

@@ -89,6 +89,11 @@ export async function promote(user: TestUser, templateId: string, versionId: str
   expect((await call("POST", `/api/templates/${templateId}/promote`, { user, body: { versionId } })).status).toBe(200);
 }
 
+/** promote each version in turn, oldest first: the release stack then holds them in that order. */
+export async function promoteAll(user: TestUser, templateId: string, versionIds: readonly string[]): Promise<void> {
+  for (const v of versionIds) await promote(user, templateId, v);
+}
+
 /**
  * A build of the version as the pipeline leaves one, without running it: queued, taken by a
  * runner at `startedAt` (building), then failed with `error` or dead-lettered after its retries.

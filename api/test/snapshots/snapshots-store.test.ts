@@ -5,7 +5,8 @@ import { newId, sha256Hex } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
 import { getRuntimeDriver } from "../../src/runtime-drivers/select";
 import { maybeAutosave } from "../../src/snapshots/autosave";
-import { listSnapshots } from "../../src/snapshots/records";
+import { listSnapshots, manifestKey } from "../../src/snapshots/records";
+import { sumOwnerSnapshotBytes } from "../../src/snapshots/snapshots-repo";
 import { type FetchAgent, latestReadySnapshot, restoreSnapshot, saveSnapshot } from "../../src/snapshots/store";
 import { saveQuotaOverrides } from "../../src/workspaces/quotas-repo";
 import { insertTestSession } from "../helpers/snapshots";
@@ -29,6 +30,20 @@ async function put(fetchAgent: FetchAgent, path: string, body: Uint8Array | stri
   const res = await fetchAgent(`/files/content?path=${encodeURIComponent(path)}`, { method: "PUT", body });
   expect(res.status, `PUT ${path}: ${await res.clone().text()}`).toBe(200);
   await res.body?.cancel();
+}
+
+/** What R2 holds for a snapshot: its archive and, when it has one, its manifest. */
+async function r2Bytes(r2Key: string): Promise<number> {
+  const [archive, manifest] = await Promise.all([env.BUCKET.head(r2Key), env.BUCKET.head(manifestKey(r2Key))]);
+  return (archive?.size ?? 0) + (manifest?.size ?? 0);
+}
+
+/** Today's snapshot_bytes gauge of the workspace. */
+async function snapshotBytesUsage(workspaceId: string): Promise<number | undefined> {
+  const row = await env.DB.prepare("SELECT value FROM usage_daily WHERE workspace_id = ? AND metric = 'snapshot_bytes'")
+    .bind(workspaceId)
+    .first<{ value: number }>();
+  return row?.value;
 }
 
 async function read(fetchAgent: FetchAgent, path: string): Promise<{ status: number; sha256: string | null }> {
@@ -139,9 +154,21 @@ describe("snapshot store against a real agent", () => {
     expect(await env.BUCKET.head(refused?.r2Key ?? "")).toBeNull();
     const flush = await saveSnapshot(env, { session, kind: "stop", fetchAgent: a.fetchAgent });
     expect(flush.status).toBe("ready");
-    const usage = await env.DB.prepare("SELECT value FROM usage_daily WHERE workspace_id = ? AND metric = 'snapshot_bytes'")
-      .bind(user.workspaceId)
-      .first<{ value: number }>();
-    expect(usage?.value).toBe(flush.bytes);
+    // Usage counts what R2 holds for the flush: its archive and the manifest beside it.
+    expect(await snapshotBytesUsage(user.workspaceId)).toBe(await r2Bytes(flush.r2Key));
+  });
+
+  it("counts what R2 holds for a save, its manifest included, against snapshotBytes", async () => {
+    const { user, session } = await owner();
+    const a = await runtime();
+    await put(a.fetchAgent, "work/file.txt", "saved");
+    const saved = await saveSnapshot(env, { session, kind: "manual", fetchAgent: a.fetchAgent });
+    // The manifest is not free: it lists every file, and can outweigh a small archive.
+    const manifest = await env.BUCKET.head(manifestKey(saved.r2Key));
+    expect(manifest?.size).toBeGreaterThan(0);
+    const held = await r2Bytes(saved.r2Key);
+    expect(held).toBe((saved.bytes ?? 0) + (manifest?.size ?? 0));
+    expect(await snapshotBytesUsage(user.workspaceId)).toBe(held);
+    expect(await sumOwnerSnapshotBytes(dbOf(env), user.workspaceId, user.userId)).toBe(held);
   });
 });

@@ -6,7 +6,7 @@ import { dbOf } from "../../src/lib/db";
 import { rollbackTarget } from "../../src/templates/releases";
 import { deleteVersionRows, insertRelease, versionHasArtifact } from "../../src/templates/templates-repo";
 import { raceAt } from "../helpers/race";
-import { builtVersion, builtVersions, createTemplate, promote } from "../helpers/templates";
+import { builtVersion, builtVersions, createTemplate, promote, promoteAll } from "../helpers/templates";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /**
@@ -48,7 +48,7 @@ describe("promoting or rolling back to a template version while it is deleted", 
     const user = await createTestUser();
     const tpl = await createTemplate(user);
     const [v1, v2, v3] = await builtVersions(user, tpl.id, ["1", "2", "3"]);
-    for (const v of [v1, v2, v3]) await promote(user, tpl.id, v);
+    await promoteAll(user, tpl.id, [v1, v2, v3]);
     // A delete of 1 checked it here (neither promoted nor the rollback target, 2 was).
     expect((await rollbackTarget(env, tpl.id))?.versionId).toBe(v2);
     expect((await call("POST", `/api/templates/${tpl.id}/rollback`, { user })).status).toBe(200);
