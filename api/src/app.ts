@@ -23,6 +23,7 @@ import ports from "./ports/routes/ports";
 import preview from "./preview/routes/preview";
 import runtime from "./sessions/routes/runtime";
 import sessions from "./sessions/routes/sessions";
+import shareAccess from "./shares/routes/share-access";
 import shares from "./shares/routes/shares";
 import fork from "./snapshots/routes/fork";
 import snapshots from "./snapshots/routes/snapshots";
@@ -71,6 +72,7 @@ export function buildApp() {
     snapshots,
     exportsRouter,
     shares,
+    shareAccess,
     preview,
     ports,
     git,

@@ -142,21 +142,28 @@ async function sshHome(user: StackUser): Promise<FlareHome> {
   return fh;
 }
 
+/**
+ * A new owner's session, named `<prefix>-<time>` and made by `make` before the block's tests, and
+ * its SSH host (flare config-ssh names it after the session).
+ */
+function sessionOfNewOwner(prefix: string, make: (owner: StackUser, name: string) => Promise<string>) {
+  const name = `${prefix}-${Date.now().toString(36)}`;
+  const fixture = { name, host: configSshHost(name) } as { name: string; host: string; owner: StackUser; sessionId: string };
+  beforeAll(async () => {
+    fixture.owner = await createStackUser();
+    fixture.sessionId = await make(fixture.owner, name);
+  });
+  return fixture;
+}
+
 describe("revoking access closes the connections it opened", () => {
-  const name = `revoke-${Date.now().toString(36)}`;
-  /** The session's SSH host: flare config-ssh names it after the session. */
-  const host = configSshHost(name);
-  let owner: StackUser;
-  let sessionId: string;
+  const s = sessionOfNewOwner("revoke", sessionWithPreviewServer);
   /** The owner's terminal: another principal, which every revocation must leave open. */
   let ownerTerm: TerminalClient;
 
   beforeAll(async () => {
-    owner = await createStackUser();
-    sessionId = await sessionWithPreviewServer(owner, name);
-    ownerTerm = await readyTerminal(sessionId, owner.headers, "owner-main");
+    ownerTerm = await readyTerminal(s.sessionId, s.owner.headers, "owner-main");
   });
-
   afterAll(async () => {
     await children.stopAll();
     await ownerTerm?.close();
@@ -171,11 +178,11 @@ describe("revoking access closes the connections it opened", () => {
   });
 
   it("logout-all closes the user's cookie terminal, SSH and preview WebSockets", async () => {
-    const u = await memberOf(owner.workspaceId);
+    const u = await memberOf(s.owner.workspaceId);
     const fh = await sshHome(u);
-    const term = await readyTerminal(sessionId, u.cookieHeaders, "u-main");
-    const preview = await grantPreviewSocket(sessionId, u.cookieHeaders);
-    const ssh = startSSH(fh, host, "echo ssh-ready; exec sleep 600");
+    const term = await readyTerminal(s.sessionId, u.cookieHeaders, "u-main");
+    const preview = await grantPreviewSocket(s.sessionId, u.cookieHeaders);
+    const ssh = startSSH(fh, s.host, "echo ssh-ready; exec sleep 600");
     await until(() => ssh.output().includes("ssh-ready"), "the member's ssh session", 30_000);
     const closes = [closeOf(term.socket), closeOf(preview)];
 
@@ -188,9 +195,9 @@ describe("revoking access closes the connections it opened", () => {
   });
 
   it("revoking one sign-in closes what it opened and leaves the user's other sign-in connected", async () => {
-    const u = await memberOf(owner.workspaceId);
-    const viaCLI = await readyTerminal(sessionId, u.headers, "u-cli");
-    const viaCookie = await readyTerminal(sessionId, u.cookieHeaders, "u-cookie");
+    const u = await memberOf(s.owner.workspaceId);
+    const viaCLI = await readyTerminal(s.sessionId, u.headers, "u-cli");
+    const viaCookie = await readyTerminal(s.sessionId, u.cookieHeaders, "u-cookie");
     const closed = closeOf(viaCLI.socket);
 
     const t0 = performance.now();
@@ -204,28 +211,28 @@ describe("revoking access closes the connections it opened", () => {
   });
 
   it("removing a member closes their terminal and SSH session", async () => {
-    const u = await memberOf(owner.workspaceId);
+    const u = await memberOf(s.owner.workspaceId);
     const fh = await sshHome(u);
-    const term = await readyTerminal(sessionId, u.headers, "u-main");
-    const ssh = startSSH(fh, host, "echo ssh-ready; exec sleep 600");
+    const term = await readyTerminal(s.sessionId, u.headers, "u-main");
+    const ssh = startSSH(fh, s.host, "echo ssh-ready; exec sleep 600");
     await until(() => ssh.output().includes("ssh-ready"), "the member's ssh session", 30_000);
     const closed = closeOf(term.socket);
 
     const t0 = performance.now();
-    await expectOK(await api(owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: u.userId } }));
+    await expectOK(await api(s.owner, "DELETE /api/workspaces/current/members/{userId}", { params: { userId: u.userId } }));
     await closesInTime("remove member: terminal", closed, t0);
     await closesInTime("remove member: ssh", ssh.exited, t0);
     await stillAnswers(ownerTerm);
   });
 
   it("demoting a member to viewer closes their terminal", async () => {
-    const u = await memberOf(owner.workspaceId);
-    const term = await readyTerminal(sessionId, u.headers, "u-main");
+    const u = await memberOf(s.owner.workspaceId);
+    const term = await readyTerminal(s.sessionId, u.headers, "u-main");
     const closed = closeOf(term.socket);
 
     const t0 = performance.now();
     await expectOK(
-      await api(owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: u.userId }, body: { role: "viewer" } }),
+      await api(s.owner, "PATCH /api/workspaces/current/members/{userId}", { params: { userId: u.userId }, body: { role: "viewer" } }),
     );
     await closesInTime("demote to viewer: terminal", closed, t0);
     await stillAnswers(ownerTerm);
@@ -235,8 +242,8 @@ describe("revoking access closes the connections it opened", () => {
     const link = async () =>
       createShareResponse.parse(
         await expectOK(
-          await api(owner, "POST /api/sessions/{sessionId}/shares", {
-            params: { sessionId },
+          await api(s.owner, "POST /api/sessions/{sessionId}/shares", {
+            params: { sessionId: s.sessionId },
             body: { scope: "anyone", expiresInSeconds: 3600 },
           }),
           201,
@@ -250,7 +257,9 @@ describe("revoking access closes the connections it opened", () => {
 
     const t0 = performance.now();
     await expectOK(
-      await api(owner, "DELETE /api/sessions/{sessionId}/shares/{shareId}", { params: { sessionId, shareId: revoked.share.id } }),
+      await api(s.owner, "DELETE /api/sessions/{sessionId}/shares/{shareId}", {
+        params: { sessionId: s.sessionId, shareId: revoked.share.id },
+      }),
     );
     await closesInTime("revoke share link: preview ws", closed, t0);
     expect(viaKept.readyState).toBe(WebSocket.OPEN);
@@ -264,8 +273,8 @@ describe("revoking access closes the connections it opened", () => {
     const stranger = await memberOf();
     const link = createShareResponse.parse(
       await expectOK(
-        await api(owner, "POST /api/sessions/{sessionId}/shares", {
-          params: { sessionId },
+        await api(s.owner, "POST /api/sessions/{sessionId}/shares", {
+          params: { sessionId: s.sessionId },
           body: { scope: "people", emails: [stranger.email], expiresInSeconds: 3600 },
         }),
         201,
@@ -292,13 +301,13 @@ describe("revoking access closes the connections it opened", () => {
   });
 
   it("deleting an API token closes the terminal it opened and leaves the user's sign-in connected", async () => {
-    const u = await memberOf(owner.workspaceId);
+    const u = await memberOf(s.owner.workspaceId);
     const created = (await expectOK(await api(u, "POST /api/auth/tokens", { body: { name: "revocation test" } }))) as {
       token: string;
       apiToken: { id: string };
     };
-    const viaToken = await readyTerminal(sessionId, { authorization: `Bearer ${created.token}` }, "u-token");
-    const viaSignIn = await readyTerminal(sessionId, u.headers, "u-main");
+    const viaToken = await readyTerminal(s.sessionId, { authorization: `Bearer ${created.token}` }, "u-token");
+    const viaSignIn = await readyTerminal(s.sessionId, u.headers, "u-main");
     const closed = closeOf(viaToken.socket);
 
     const t0 = performance.now();
@@ -309,43 +318,36 @@ describe("revoking access closes the connections it opened", () => {
     await viaSignIn.close();
   });
 });
-
 describe("members do not reach each other's terminals or forwarded SSH agents", () => {
-  const name = `private-${Date.now().toString(36)}`;
-  const host = configSshHost(name);
-  let owner: StackUser;
+  const s = sessionOfNewOwner("private", async (owner, name) => (await createSession(owner, { name })).id);
   let member: StackUser;
-  let sessionId: string;
 
   beforeAll(async () => {
-    owner = await createStackUser();
-    member = await createStackUser({ workspaceId: owner.workspaceId, role: "member" });
-    sessionId = (await createSession(owner, { name })).id;
+    member = await createStackUser({ workspaceId: s.owner.workspaceId, role: "member" });
   });
-
   afterAll(async () => {
     await children.stopAll();
   });
 
   it("refuses another member's private terminal, and allows it once the owner shares it", async () => {
-    const mine = await TerminalClient.open(sessionId, owner.headers, "?terminal=owner-private");
+    const mine = await TerminalClient.open(s.sessionId, s.owner.headers, "?terminal=owner-private");
     mine.send("echo secret-$((6*7))-of-owner\r");
     await mine.waitFor("secret-42-of-owner");
 
-    const theirs = await TerminalClient.open(sessionId, member.headers, "?terminal=owner-private");
+    const theirs = await TerminalClient.open(s.sessionId, member.headers, "?terminal=owner-private");
     const closed = await within(closeOf(theirs.socket), CLOSE_DEADLINE_MS);
     expect(closed?.code, "another member attached to the owner's private terminal").toBe(1008);
     expect(theirs.output).not.toContain("secret-42-of-owner");
     // The owner keeps the terminal, re-attaching as the workbench's tabs do.
     await stillAnswers(mine);
-    const again = await TerminalClient.open(sessionId, owner.headers, "?terminal=owner-private");
+    const again = await TerminalClient.open(s.sessionId, s.owner.headers, "?terminal=owner-private");
     await again.waitFor("secret-42-of-owner");
     await again.close();
 
-    const pair = await TerminalClient.open(sessionId, owner.headers, "?terminal=pair&shared=1");
+    const pair = await TerminalClient.open(s.sessionId, s.owner.headers, "?terminal=pair&shared=1");
     pair.send("echo pair-$((2+3))\r");
     await pair.waitFor("pair-5");
-    const joined = await TerminalClient.open(sessionId, member.headers, "?terminal=pair");
+    const joined = await TerminalClient.open(s.sessionId, member.headers, "?terminal=pair");
     await joined.waitFor("pair-5");
     joined.send("echo from-member-$((4+4))\r");
     await pair.waitFor("from-member-8");
@@ -364,22 +366,22 @@ describe("members do not reach each other's terminals or forwarded SSH agents", 
       return sock;
     };
     const [ownerAgent, memberAgent] = await Promise.all([agentWith("owner"), agentWith("member")]);
-    const [ownerHome, memberHome] = await Promise.all([sshHome(owner), sshHome(member)]);
+    const [ownerHome, memberHome] = await Promise.all([sshHome(s.owner), sshHome(member)]);
     const waitThenList = (who: string) => `echo ${who}-ready; while [ ! -f .go-${who} ]; do sleep 0.1; done; ssh-add -l; echo ${who}-done`;
 
     // The member forwards first and waits; then the owner forwards: the newest forwarding
     // connection must not become the agent of the member's shells (nor the other way round).
-    const memberSSH = startSSH(memberHome, host, waitThenList("member"), { forwardAgent: memberAgent });
+    const memberSSH = startSSH(memberHome, s.host, waitThenList("member"), { forwardAgent: memberAgent });
     await until(() => memberSSH.output().includes("member-ready"), "the member's ssh session", 30_000);
-    const ownerSSH = startSSH(ownerHome, host, waitThenList("owner"), { forwardAgent: ownerAgent });
+    const ownerSSH = startSSH(ownerHome, s.host, waitThenList("owner"), { forwardAgent: ownerAgent });
     await until(() => ownerSSH.output().includes("owner-ready"), "the owner's ssh session", 30_000);
 
-    const noAgent = startSSH(memberHome, host, "echo sock=$" + "{SSH_AUTH_SOCK:-none}; ssh-add -l; echo listed=$?");
+    const noAgent = startSSH(memberHome, s.host, "echo sock=$" + "{SSH_AUTH_SOCK:-none}; ssh-add -l; echo listed=$?");
     await noAgent.exited;
     expect(noAgent.output()).toContain("sock=none");
     expect(noAgent.output()).not.toContain("key-of-owner");
 
-    const touch = startSSH(ownerHome, host, "touch .go-member .go-owner");
+    const touch = startSSH(ownerHome, s.host, "touch .go-member .go-owner");
     expect((await touch.exited).code).toBe(0);
     await until(() => memberSSH.output().includes("member-done"), "the member's ssh-add -l", 30_000);
     await until(() => ownerSSH.output().includes("owner-done"), "the owner's ssh-add -l", 30_000);

@@ -2,6 +2,7 @@ import { sessionDotfilesResponse } from "@burstflare/sdk/schemas/dotfiles";
 import { useQuery } from "@tanstack/react-query";
 import { client } from "../api/client";
 import { useCan } from "../api/queries/workspaces";
+import { Badge } from "./Badge";
 
 /** The startup card's dotfiles part: the last run in this session, its status and output (not for viewers). */
 export function DotfilesRun({ sessionId }: { sessionId: string }) {
@@ -17,7 +18,7 @@ export function DotfilesRun({ sessionId }: { sessionId: string }) {
   return (
     <div data-testid="dotfiles-run">
       <h3 className="small" style={{ margin: "1rem 0 0.25rem" }}>
-        Dotfiles <span className={`badge ${run.status === "applied" ? "badge-ok" : "badge-warn"}`}>{run.status}</span>{" "}
+        Dotfiles <Badge tone={run.status === "applied" ? "ok" : "warn"}>{run.status}</Badge>{" "}
         <span className="muted small mono">{run.url}</span>
       </h3>
       <pre className="small mono" style={{ maxHeight: 200, overflow: "auto", margin: 0, whiteSpace: "pre-wrap" }}>

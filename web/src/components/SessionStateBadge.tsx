@@ -1,14 +1,15 @@
 import type { SessionState } from "@burstflare/sdk/states";
+import { Badge, type Tone } from "./Badge";
 
-const TONE: Record<SessionState, string> = {
-  created: "badge-info",
-  starting: "badge-accent",
-  running: "badge-ok",
-  sleeping: "badge-info",
-  stopping: "badge-warn",
-  stopped: "",
-  failed: "badge-bad",
-  deleted: "",
+const TONE: Record<SessionState, Tone | undefined> = {
+  created: "info",
+  starting: "accent",
+  running: "ok",
+  sleeping: "info",
+  stopping: "warn",
+  stopped: undefined,
+  failed: "bad",
+  deleted: undefined,
 };
 
 const LIVE: readonly SessionState[] = ["starting", "stopping", "running"];
@@ -16,9 +17,9 @@ const LIVE: readonly SessionState[] = ["starting", "stopping", "running"];
 /** The session state as a coloured pill; transitional and running states pulse. */
 export function SessionStateBadge({ state }: { state: SessionState }) {
   return (
-    <span className={`badge ${TONE[state]}`} data-testid="session-state" data-state={state}>
+    <Badge tone={TONE[state]} data-testid="session-state" data-state={state}>
       <span className={`pulse${LIVE.includes(state) ? " live" : ""}`} aria-hidden />
       {state}
-    </span>
+    </Badge>
   );
 }

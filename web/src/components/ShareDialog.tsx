@@ -2,6 +2,7 @@ import { type CreateShareResponse, MAX_SHARE_EMAILS, type Share, type ShareAcces
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { shareAccessQuery, sharesQuery, useCreateShare, useRevokeShare } from "../api/queries/shares";
+import { Badge, type Tone } from "./Badge";
 import { CopyCommand } from "./CopyButton";
 import { DataTable } from "./DataTable";
 import { DialogShell } from "./DialogShell";
@@ -30,7 +31,7 @@ const SCOPES: { value: ShareScope; label: string }[] = [
 const who = (s: Pick<Share, "scope" | "emails">) =>
   s.scope === "people" ? s.emails.join(", ") : s.scope === "workspace" ? "Workspace members" : "Anyone with the link";
 
-const statusBadge: Record<Share["status"], string> = { active: "badge-ok", expired: "badge-warn", revoked: "badge-bad" };
+const statusBadge: Record<Share["status"], Tone> = { active: "ok", expired: "warn", revoked: "bad" };
 
 /** A "Share" button for a session's preview that opens the share dialog. */
 export function ShareButton({ sessionId, sessionName, className = "btn" }: { sessionId: string; sessionName: string; className?: string }) {
@@ -184,7 +185,7 @@ function ShareList({
             {s.label && <div className="muted small">{s.label}</div>}
           </td>
           <td>
-            <span className={`badge ${statusBadge[s.status]}`}>{s.status}</span>
+            <Badge tone={statusBadge[s.status]}>{s.status}</Badge>
           </td>
           <td title={formatDateTime(s.expiresAt)}>{timeAgo(s.expiresAt)}</td>
           <td>

@@ -11,6 +11,7 @@ import {
   useRestoreIntoNewSession,
   useRestoreSnapshot,
 } from "../api/queries/snapshots";
+import { Badge } from "./Badge";
 import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
@@ -239,11 +240,11 @@ function SnapshotsTable({ sessionId, snapshots, canWrite, canRestore, busy, onAc
         <tr key={s.id} data-snapshot-id={s.id} data-status={s.status}>
           <td>
             <div className="row" style={{ gap: 6, flexWrap: "wrap" }}>
-              <span className="badge">{KIND_LABEL[s.kind]}</span>
+              <Badge>{KIND_LABEL[s.kind]}</Badge>
               {s.label && <strong>{s.label}</strong>}
-              {s.restorePoint && <span className="badge badge-ok">restore point</span>}
-              {s.status === "pending" && <span className="badge badge-info">uploading</span>}
-              {s.status === "failed" && <span className="badge badge-bad">failed</span>}
+              {s.restorePoint && <Badge tone="ok">restore point</Badge>}
+              {s.status === "pending" && <Badge tone="info">uploading</Badge>}
+              {s.status === "failed" && <Badge tone="bad">failed</Badge>}
             </div>
           </td>
           <td title={formatDateTime(s.createdAt)}>{timeAgo(s.createdAt)}</td>

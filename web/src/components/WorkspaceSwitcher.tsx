@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useCreateWorkspace, useSwitchWorkspace, workspacesQuery } from "../api/queries/workspaces";
+import { Badge } from "./Badge";
 import { ExpandButton } from "./IconButton";
 import { CheckIcon, ChevronDownIcon, PlusIcon, UsersIcon } from "./icons";
 import { describeError } from "./states";
@@ -70,9 +71,7 @@ export function WorkspaceSwitcher() {
         <span className="ws-switcher-name" data-testid="current-workspace">
           {current?.name}
         </span>
-        <span className="badge" data-testid="current-role">
-          {current?.role}
-        </span>
+        <Badge data-testid="current-role">{current?.role}</Badge>
         {switcher.isPending ? <span className="spinner" aria-hidden /> : <ChevronDownIcon size={14} />}
       </ExpandButton>
       {open && (

@@ -1,13 +1,5 @@
 import { ApiError } from "@burstflare/sdk/errors";
-import {
-  createShareBody,
-  createShareResponse,
-  SHARE_PATH_PREFIX,
-  shareAccessListResponse,
-  shareAccessQuery,
-  shareListResponse,
-  shareResponse,
-} from "@burstflare/sdk/schemas/shares";
+import { createShareBody, createShareResponse, SHARE_PATH_PREFIX, shareListResponse, shareResponse } from "@burstflare/sdk/schemas/shares";
 import { audit } from "../../lib/audit";
 import { boundRefusal } from "../../lib/bounded-rows-repo";
 import { newId } from "../../lib/crypto";
@@ -19,7 +11,6 @@ import { closeConnectionsAfter } from "../../sessions/connections";
 import { pathSession } from "../../sessions/routes/path-session";
 import { handleShareRequest, shareEnterURL } from "../gateway";
 import { assertCanManageShares, requireShare } from "../manage";
-import { listShareAccess } from "../share-access-repo";
 import { insertShare, listShares, revokeShare, SHARE_BOUNDS, toShare } from "../shares-repo";
 import { hashShareToken, newShareToken } from "../tokens";
 
@@ -99,17 +90,6 @@ route.delete("/api/sessions/{sessionId}/shares/{shareId}", permitted("shares.man
       await closeConnectionsAfter(c, { sessionId: id }, { credential: { kind: "share", id: shareId } });
     }
     return c.json({ share: toShare(await requireShare(c.env, id, shareId), now()) }, 200);
-  },
-});
-
-route.get("/api/sessions/{sessionId}/share-access", permitted("shares.manage"), {
-  summary: "Who opened the session's share links: user or anonymous, when, which path, from where; refusals included",
-  request: { query: shareAccessQuery },
-  responses: { 200: jsonResponse(shareAccessListResponse) },
-  handler: async (c, { query }) => {
-    const { auth, id, row: session } = await pathSession(c);
-    assertCanManageShares(auth, session);
-    return c.json({ entries: await listShareAccess(dbOf(c.env), id, query) }, 200);
   },
 });
 

@@ -19,6 +19,7 @@ const { router, route } = apiRouter(["invites"]);
 
 route.get("/api/workspaces/current/invites", permitted("invites.manage"), {
   summary: "Invites of the current workspace (codes are never shown again)",
+  description: `Newest first: the pending invites (at most ${INVITE_BOUNDS.maxLive}) and the newest ${INVITE_BOUNDS.keepEnded} used, revoked or expired.`,
   responses: { 200: jsonResponse(inviteListSchema) },
   handler: async (c, { auth }) => c.json({ invites: await listInvites(c.env, auth.workspaceId) }, 200),
 });

@@ -12,6 +12,7 @@ const { router, route } = apiRouter(["members"]);
 
 route.get("/api/workspaces/current/members", permitted("members.read"), {
   summary: "Members of the current workspace",
+  description: "Owners first, then admins, members and viewers; within a role, who joined first.",
   responses: { 200: jsonResponse(memberListSchema) },
   handler: async (c, { auth }) => c.json({ members: await listMembers(c.env, auth.workspaceId) }, 200),
 });

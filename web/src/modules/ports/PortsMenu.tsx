@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { sessionPortsQuery } from "../../api/queries/ports";
 import { useCreateShare } from "../../api/queries/shares";
+import { Badge } from "../../components/Badge";
 import { CopyButton } from "../../components/CopyButton";
 import { ExternalIcon } from "../../components/icons";
 import { Select } from "../../components/Select";
@@ -34,7 +35,7 @@ export function PortsMenu({ sessionId, running, canShare }: { sessionId: string;
     <details className="ports-menu" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)} data-testid="ports-menu">
       <summary className="btn btn-sm">
         Ports{ports.data ? ` (${listening})` : ""}
-        {fresh.length > 0 && <span className="badge badge-ok">new</span>}
+        {fresh.length > 0 && <Badge tone="ok">new</Badge>}
       </summary>
       {fresh.length > 0 && !open && (
         <span className="sr-only-live small" role="status" data-testid="port-notice">
@@ -93,8 +94,8 @@ function PortRow({ sessionId, port, canShare }: { sessionId: string; port: Sessi
       <div className="row" style={{ gap: 8 }}>
         <span className="mono">:{port.port}</span>
         <span>{port.label ?? <span className="muted">unlabelled</span>}</span>
-        {port.preview && <span className="badge">preview</span>}
-        <span className={`badge ${port.listening ? "badge-ok" : ""}`}>{port.listening ? "listening" : "not listening"}</span>
+        {port.preview && <Badge>preview</Badge>}
+        <Badge tone={port.listening ? "ok" : undefined}>{port.listening ? "listening" : "not listening"}</Badge>
         <span className="spacer" />
         {port.listening && (
           <a className="btn btn-sm" href={tabURL} target="_blank" rel="noopener noreferrer" aria-label={`Open port ${port.port}`}>

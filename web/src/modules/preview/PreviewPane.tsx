@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { previewVisitQuery } from "../../api/queries/preview";
+import { Badge } from "../../components/Badge";
 import { ExternalIcon, GlobeIcon, RefreshIcon } from "../../components/icons";
 import { TextInput } from "../../components/TextInput";
 
@@ -33,9 +34,9 @@ export function PreviewPane({ sessionId, previewPort }: Props) {
       <div className="pane-bar">
         <span className="pane-title row" style={{ gap: 6 }}>
           <GlobeIcon size={14} /> Preview
-          <span className="badge" data-testid="preview-port" title="Port inside the session">
+          <Badge data-testid="preview-port" title="Port inside the session">
             {previewPort ? `:${previewPort}` : "no port"}
-          </span>
+          </Badge>
         </span>
         <div className="row" style={{ gap: 2, flexWrap: "nowrap" }}>
           <button

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 import { meQuery } from "../../api/queries/auth";
+import { Badge, type Tone } from "../../components/Badge";
 import { IconButton } from "../../components/IconButton";
 import { CloseIcon, PlusIcon, RefreshIcon, SearchIcon } from "../../components/icons";
 import { type TerminalHandle, TerminalView } from "./TerminalView";
@@ -11,11 +12,11 @@ interface Tab {
   title: string;
 }
 
-const STATUS_TONE: Record<ConnectionStatus, string> = {
-  connecting: "badge-info",
-  connected: "badge-ok",
-  reconnecting: "badge-warn",
-  offline: "badge-bad",
+const STATUS_TONE: Record<ConnectionStatus, Tone> = {
+  connecting: "info",
+  connected: "ok",
+  reconnecting: "warn",
+  offline: "bad",
 };
 
 /**
@@ -91,9 +92,9 @@ function TerminalTabs({ sessionId, wakeKey, userId }: { sessionId: string; wakeK
           </IconButton>
         </div>
         <div className="row" style={{ gap: 4, flexWrap: "nowrap" }}>
-          <span className={`badge ${STATUS_TONE[status]}`} data-testid="connection-status" aria-live="polite" title="Terminal connection">
+          <Badge tone={STATUS_TONE[status]} data-testid="connection-status" aria-live="polite" title="Terminal connection">
             {status}
-          </span>
+          </Badge>
           {status !== "connected" && (
             <IconButton label="Reconnect now" title="Reconnect now" onClick={() => active?.reconnect()}>
               <RefreshIcon size={14} />

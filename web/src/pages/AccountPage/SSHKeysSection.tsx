@@ -1,5 +1,6 @@
 import type { SSHKey } from "@burstflare/sdk/schemas/auth";
 import { useEffect, useState } from "react";
+import { Badge } from "../../components/Badge";
 import { TrashButton } from "../../components/IconButton";
 import { KeyIcon } from "../../components/icons";
 import { TextInput } from "../../components/TextInput";
@@ -28,7 +29,7 @@ export function SSHKeysSection({ adding, added, onAdd, onDelete, ...data }: SSHK
       <AccountRowText
         name={
           <>
-            {k.name} {k.managed && <span className="badge badge-info">managed</span>}
+            {k.name} {k.managed && <Badge tone="info">managed</Badge>}
           </>
         }
         actions={<TrashButton label={`Remove ${k.name}`} onClick={() => onDelete(k.id)} />}

@@ -1,4 +1,5 @@
 import type { SignIn } from "@burstflare/sdk/schemas/auth";
+import { Badge } from "../../components/Badge";
 import { MonitorIcon, TerminalIcon } from "../../components/icons";
 import { timeAgo } from "../../components/time";
 import { AccountList, type AccountListData, AccountRowText } from "./AccountList";
@@ -57,7 +58,7 @@ export function SignInsSection({ onRevoke, onRevokeAll, currentId, ...data }: Si
             <AccountRowText
               name={
                 <>
-                  {deviceLabel(s)} {s.id === currentId && <span className="badge badge-ok">this browser</span>}
+                  {deviceLabel(s)} {s.id === currentId && <Badge tone="ok">this browser</Badge>}
                 </>
               }
               actions={

@@ -1,6 +1,7 @@
 import type { AdminBuild, AdminReport, DeletedItem, ReconcileResult, RestorableKind } from "@burstflare/sdk/schemas/admin";
 import { Fragment } from "react";
 import { Link } from "react-router";
+import { Badge } from "../../components/Badge";
 import { formatBytes } from "../../components/bytes";
 import { DataTable } from "../../components/DataTable";
 import { EmptyState, ErrorState, Skeleton } from "../../components/states";
@@ -16,9 +17,9 @@ function Breakdown({ counts }: { counts: Record<string, number> }) {
   return (
     <div className="row" style={{ gap: 6 }}>
       {Object.entries(counts).map(([state, n]) => (
-        <span key={state} className={`badge${n > 0 ? " badge-info" : ""}`} data-state={state}>
+        <Badge key={state} tone={n > 0 ? "info" : undefined} data-state={state}>
           {state.replace("_", " ")} <strong>{n}</strong>
-        </span>
+        </Badge>
       ))}
     </div>
   );
@@ -119,9 +120,9 @@ export function ReconcileResultCard({ result }: { result: ReconcileResult }) {
               </td>
               <td className="small muted">{a.reason}</td>
               <td>
-                <span className={`badge ${a.outcome === "failed" ? "badge-bad" : a.outcome === "done" ? "badge-ok" : ""}`} title={a.error}>
+                <Badge tone={a.outcome === "failed" ? "bad" : a.outcome === "done" ? "ok" : undefined} title={a.error}>
                   {a.outcome}
-                </span>
+                </Badge>
               </td>
             </tr>
           ))}
@@ -213,7 +214,7 @@ export function DeletedTable({ items, loading, error, pendingId, onRestore }: De
       {items.map((d) => (
         <tr key={`${d.kind}:${d.id}`}>
           <td>
-            <span className="badge">{d.kind}</span>
+            <Badge>{d.kind}</Badge>
           </td>
           <td>
             {d.name ?? "—"} <span className="mono small subtle">{d.id}</span>

@@ -1,12 +1,14 @@
 import type { BuildState } from "@burstflare/sdk/states";
+import { Badge, type Tone } from "../../components/Badge";
 
-const TONE: Record<BuildState, string> = {
-  queued: "badge-info",
-  building: "badge-accent",
-  retrying: "badge-warn",
-  succeeded: "badge-ok",
-  failed: "badge-bad",
-  dead_lettered: "badge-bad",
+/** A build state's colour, wherever a build is shown. */
+export const BUILD_TONE: Record<BuildState, Tone> = {
+  queued: "info",
+  building: "accent",
+  retrying: "warn",
+  succeeded: "ok",
+  failed: "bad",
+  dead_lettered: "bad",
 };
 
 const LABEL: Record<BuildState, string> = {
@@ -23,9 +25,9 @@ export const buildStateLabel = (state: BuildState): string => LABEL[state];
 export function BuildStatusBadge({ status }: { status: BuildState }) {
   const live = status === "building" || status === "queued" || status === "retrying";
   return (
-    <span className={`badge ${TONE[status]}`} data-testid="build-status" data-status={status}>
+    <Badge tone={BUILD_TONE[status]} data-testid="build-status" data-status={status}>
       <span className={`pulse${live ? " live" : ""}`} aria-hidden />
       {LABEL[status]}
-    </span>
+    </Badge>
   );
 }

@@ -1,20 +1,12 @@
 import type { Build } from "@burstflare/sdk/schemas/builds";
 import type { Template } from "@burstflare/sdk/schemas/templates";
-import type { BuildState } from "@burstflare/sdk/states";
 import { Link } from "react-router";
+import { Badge } from "../../components/Badge";
 import { PlayIcon } from "../../components/icons";
 import { EmptyState } from "../../components/states";
 import { timeAgo } from "../../components/time";
+import { BUILD_TONE } from "../BuildsPage/BuildStatusBadge";
 import { DashboardListCard } from "./DashboardListCard";
-
-const BUILD_TONE: Record<BuildState, string> = {
-  queued: "badge-info",
-  building: "badge-accent",
-  succeeded: "badge-ok",
-  failed: "badge-bad",
-  retrying: "badge-warn",
-  dead_lettered: "badge-bad",
-};
 
 interface TemplatesProps {
   templates: Template[] | undefined;
@@ -44,7 +36,7 @@ export function TemplatesCard({ templates, loading, error, canStart, starting, o
         <li key={t.id} className="session-row">
           <Link to={`/templates/${t.id}`} className="session-row-main">
             <span className="strong-link">
-              {t.name} {t.builtin && <span className="badge">built in</span>}
+              {t.name} {t.builtin && <Badge>built in</Badge>}
             </span>
             <span className="small subtle">
               {t.activeVersion ? `v${t.activeVersion}` : ""}
@@ -88,7 +80,7 @@ export function BuildsCard({ builds, loading, error }: { builds: Build[] | undef
               </span>
               <span className="small subtle">{timeAgo(b.updatedAt)}</span>
             </span>
-            <span className={`badge ${BUILD_TONE[b.status]}`}>{b.status.replace("_", " ")}</span>
+            <Badge tone={BUILD_TONE[b.status]}>{b.status.replace("_", " ")}</Badge>
           </Link>
         </li>
       )}

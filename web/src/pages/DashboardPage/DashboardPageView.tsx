@@ -2,6 +2,7 @@ import type { Session } from "@burstflare/sdk/schemas/sessions";
 import type { PlanInfo } from "@burstflare/sdk/schemas/workspaces";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { Badge } from "../../components/Badge";
 import { formatBytes } from "../../components/bytes";
 import { ArrowRightIcon, CodeIcon, PlusIcon } from "../../components/icons";
 import { PageHeader } from "../../components/PageHeader";
@@ -148,9 +149,9 @@ export function DashboardPageView({
             </div>
             {plan ? (
               <div className="stack" style={{ gap: "0.75rem" }} data-testid="quota">
-                <span className="badge badge-accent" style={{ alignSelf: "flex-start" }}>
+                <Badge tone="accent" style={{ alignSelf: "flex-start" }}>
                   {plan.plan} plan
-                </span>
+                </Badge>
                 <Quota label="Running sessions" used={plan.usage.runningSessions} limit={plan.limits.runningSessions} />
                 <Quota label="Sessions" used={plan.usage.totalSessions} limit={plan.limits.totalSessions} />
                 <Quota label="Templates" used={plan.usage.templates} limit={plan.limits.templates} />

@@ -1,3 +1,4 @@
+import { Badge } from "../../components/Badge";
 import { BoltIcon, CheckIcon, CodeIcon, GlobeIcon, TerminalIcon } from "../../components/icons";
 import { errorLine } from "../../components/states";
 
@@ -15,9 +16,9 @@ export function FirstRunGuide({ busy, error, onStart }: Props) {
   return (
     <section className="card first-run" data-testid="first-run-guide">
       <div className="first-run-copy">
-        <span className="badge badge-accent">
+        <Badge tone="accent">
           <BoltIcon size={12} /> Get started
-        </span>
+        </Badge>
         <h2>Your first dev environment is one click away</h2>
         <p className="muted">
           The starter template gives you a Linux shell, an editor and a Node.js web server already running on its preview port — ready in

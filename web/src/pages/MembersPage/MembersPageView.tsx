@@ -1,6 +1,7 @@
 import type { Invite, Member } from "@burstflare/sdk/schemas/workspaces";
 import { ROLES, type Role } from "@burstflare/sdk/states";
 import { type FormEvent, useState } from "react";
+import { Badge } from "../../components/Badge";
 import { ConfirmRemoval } from "../../components/ConfirmDialog";
 import { CopyButton } from "../../components/CopyButton";
 import { DataTable } from "../../components/DataTable";
@@ -96,9 +97,7 @@ export function MembersPageView(p: Props) {
                     options={roles.includes(m.role) ? roles : [m.role, ...roles]}
                   />
                 ) : (
-                  <span className="badge" data-testid="member-role">
-                    {m.role}
-                  </span>
+                  <Badge data-testid="member-role">{m.role}</Badge>
                 )}
               </td>
               <td className="hide-sm muted">{new Date(m.joinedAt).toLocaleDateString()}</td>
@@ -172,9 +171,7 @@ export function MembersPageView(p: Props) {
                   <td>{i.email ?? <span className="muted">anyone with the code</span>}</td>
                   <td>{i.role}</td>
                   <td>
-                    <span className={`badge ${i.status === "pending" ? "badge-info" : i.status === "used" ? "badge-ok" : ""}`}>
-                      {i.status}
-                    </span>
+                    <Badge tone={i.status === "pending" ? "info" : i.status === "used" ? "ok" : undefined}>{i.status}</Badge>
                   </td>
                   <td className="hide-sm muted">{new Date(i.expiresAt).toLocaleString()}</td>
                   <td style={{ textAlign: "right" }}>

@@ -2,6 +2,7 @@ import type { SessionDetail, SessionEvent } from "@burstflare/sdk/schemas/sessio
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { EventStreamStatus } from "../../api/session-events";
+import { Badge } from "../../components/Badge";
 import { CopyCommand } from "../../components/CopyButton";
 import { ArrowLeftIcon, ClockIcon, CodeIcon, GlobeIcon, TerminalIcon } from "../../components/icons";
 import { LifecycleProgress } from "../../components/LifecycleProgress";
@@ -55,9 +56,9 @@ export function SessionDetailPageView({
           <p className="muted">
             {templateName} · created {timeAgo(session.createdAt)}
             {session.newerVersionAvailable && (
-              <span className="badge badge-info" style={{ marginLeft: 8 }}>
+              <Badge tone="info" style={{ marginLeft: 8 }}>
                 newer template version
-              </span>
+              </Badge>
             )}
           </p>
         </div>

@@ -1,6 +1,7 @@
 import type { TemplateDetail, TemplateVersion } from "@burstflare/sdk/schemas/templates";
 import { BUILD_STATES } from "@burstflare/sdk/states";
 import { Link } from "react-router";
+import { Badge } from "../../components/Badge";
 import { formatBytes } from "../../components/bytes";
 import { ArrowLeftIcon, RestartIcon, TrashIcon } from "../../components/icons";
 import { ErrorAlert, ErrorState, Skeleton } from "../../components/states";
@@ -50,11 +51,11 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
         <div>
           <h1 className="row" style={{ gap: "0.6rem" }}>
             {template.name}
-            {template.builtin && <span className="badge badge-info">Built-in</span>}
+            {template.builtin && <Badge tone="info">Built-in</Badge>}
             {template.archived && (
-              <span className="badge badge-warn" data-testid="archived-badge">
+              <Badge tone="warn" data-testid="archived-badge">
                 Archived
-              </span>
+              </Badge>
             )}
           </h1>
           <p className="muted">{template.description ?? "No description."}</p>
@@ -121,7 +122,7 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
             {versions.map((v) => (
               <tr key={v.id} data-version={v.version}>
                 <td className="mono">
-                  {v.version} {v.active && <span className="badge badge-ok">Promoted</span>}
+                  {v.version} {v.active && <Badge tone="ok">Promoted</Badge>}
                   <VersionImportNote manifest={v.manifest} />
                 </td>
                 <td>
@@ -174,9 +175,7 @@ export function TemplateDetailPageView({ detail, loading, error, canWrite, actio
           <ol className="stack" style={{ gap: 6, margin: 0, paddingLeft: "1.2rem" }} data-testid="releases">
             {releases.map((r) => (
               <li key={r.id}>
-                <span className={`badge ${r.kind === "promote" ? "badge-ok" : "badge-warn"}`}>
-                  {r.kind === "promote" ? "Promoted" : "Rolled back to"}
-                </span>{" "}
+                <Badge tone={r.kind === "promote" ? "ok" : "warn"}>{r.kind === "promote" ? "Promoted" : "Rolled back to"}</Badge>{" "}
                 <span className="mono">{r.version}</span> <span className="muted small">{formatDateTime(r.createdAt)}</span>
               </li>
             ))}

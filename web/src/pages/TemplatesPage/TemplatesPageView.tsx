@@ -1,6 +1,7 @@
 import type { Template } from "@burstflare/sdk/schemas/templates";
 import { useState } from "react";
 import { Link } from "react-router";
+import { Badge } from "../../components/Badge";
 import { LayersIcon, PlusIcon } from "../../components/icons";
 import { Page } from "../../components/PageHeader";
 import { EmptyState, ErrorAlert, type QueryStatusProps } from "../../components/states";
@@ -98,8 +99,8 @@ function templateRow(t: Template) {
           <Link to={`/templates/${t.id}`} className="strong-link">
             {t.name}
           </Link>
-          {t.builtin && <span className="badge badge-info">Built-in</span>}
-          {t.archived && <span className="badge badge-warn">Archived</span>}
+          {t.builtin && <Badge tone="info">Built-in</Badge>}
+          {t.archived && <Badge tone="warn">Archived</Badge>}
         </div>
         {t.description && <div className="small muted">{t.description}</div>}
       </td>

@@ -1,5 +1,6 @@
 import type { PlanInfo, QuotaLimit, Usage } from "@burstflare/sdk/schemas/workspaces";
 import { PLANS, type Plan } from "@burstflare/sdk/schemas/workspaces";
+import { Badge } from "../../components/Badge";
 import { Page } from "../../components/PageHeader";
 import { ErrorState, Skeleton } from "../../components/states";
 import { UsageChart } from "./UsageChart";
@@ -79,7 +80,7 @@ export function UsagePageView({ plan, usage, loading, error, days, onDays, canCh
               <div key={key} className="stat" data-limit={key}>
                 <span className="stat-label">
                   {label}
-                  {plan.overrides[key] !== undefined && <span className="badge badge-info">override</span>}
+                  {plan.overrides[key] !== undefined && <Badge tone="info">override</Badge>}
                 </span>
                 <span className="stat-value" style={{ fontSize: "1.15rem" }}>
                   {format(used)} <span className="muted small">/ {format(max)}</span>

@@ -2,6 +2,7 @@ import type { SessionDetail } from "@burstflare/sdk/schemas/sessions";
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { Link } from "react-router";
 import type { EventStreamStatus } from "../../api/session-events";
+import { Badge } from "../../components/Badge";
 import { ArrowLeftIcon, CodeIcon, GlobeIcon, InfoIcon, TerminalIcon } from "../../components/icons";
 import { SessionControls } from "../../components/SessionControls";
 import { SessionStateBadge } from "../../components/SessionStateBadge";
@@ -92,7 +93,7 @@ export function WorkbenchPageView({ session, streamStatus, canLifecycle, onDelet
         </Link>
         <span className="workbench-name mono">{session.name}</span>
         <SessionStateBadge state={session.state} />
-        {streamStatus === "reconnecting" && <span className="badge badge-warn">live updates paused</span>}
+        {streamStatus === "reconnecting" && <Badge tone="warn">live updates paused</Badge>}
         <span className="spacer" />
         <div className="segmented" role="group" aria-label="Panes">
           {PANES.map(({ name, label, Icon }, i) => (
