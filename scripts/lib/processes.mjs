@@ -171,11 +171,11 @@ export async function applyMigrations({ persistTo }) {
       env: { CI: "true", WRANGLER_SEND_METRICS: "false" },
     });
   } catch (err) {
-    // A local database made before the series was squashed into 0001_schema.sql has every table
-    // already but none of the new migration names.
+    // A local database made by an earlier cut of the series (before one file per table) has every
+    // table already but none of the migration names.
     if (/already exists/.test(String(err.message))) {
       throw new Error(
-        `the local database in ${persistTo} predates the squashed migrations (migrations/0001_schema.sql); ` +
+        `the local database in ${persistTo} was made by an earlier cut of the migration series (migrations/ is now one file per table); ` +
           `move ${path.join(persistTo, "v3", "d1")} aside to start with an empty one\n${err.message}`,
       );
     }

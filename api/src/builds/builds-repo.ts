@@ -203,7 +203,7 @@ export async function findBuildSource(db: Db, buildId: string) {
         manifest: z.string(),
         bundleKey: nullableText,
         bundleSha256: nullableText,
-        /** Whose code the bundle is; not necessarily the version's creator (migrations/0003). */
+        /** Whose code the bundle is; not necessarily the version's creator (migrations/0015_template_versions.sql). */
         uploadedBy: nullableText,
         createdBy: nullableText,
       }),

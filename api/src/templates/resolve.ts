@@ -18,7 +18,7 @@ interface ResolvedTemplate {
 /**
  * What a new session of `templateId` starts from: the promoted version's manifest and
  * its latest succeeded artifact. Omitted templateId means the built-in starter (seeded by
- * migrations/0002_seed_starter_template.sql, the one place its manifest is written).
+ * migrations/0032_seed_starter_template.sql, the one place its manifest is written).
  * Another workspace's template answers 404; archived or never-promoted ones 409.
  */
 export async function resolveTemplateForSession(

@@ -371,7 +371,7 @@ export function markVersionUploadedStatement(
   db: Db,
   versionId: string,
   bundle: { key: string; sha256: string; bytes: number },
-  /** Whose code the bundle is: its builds run with their git token (migrations/0003). */
+  /** Whose code the bundle is: its builds run with their git token (migrations/0015_template_versions.sql). */
   uploadedBy: string | null,
   /** Only when this build row exists (the batch's capped insert made it). */
   buildId?: string,

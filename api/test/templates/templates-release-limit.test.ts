@@ -55,7 +55,7 @@ describe("template releases are bounded per template", () => {
     const tpl = await createTemplate(user);
     const [a, b, c] = await builtVersions(user, tpl.id, ["a", "b", "c"]);
     await promoteAll(user, tpl.id, [a, b, c]);
-    // fixture-sql: a template released before migration 0005 has no release_stack; no route clears it
+    // fixture-sql: releases written without a release_stack (as the seeded starter's are); no route clears it
     await env.DB.prepare("UPDATE templates SET release_stack = NULL WHERE id = ?").bind(tpl.id).run();
     expect((await detail(user, tpl.id)).rollbackTarget?.versionId).toBe(b);
     expect((await rollback(user, tpl.id)).rollbackTarget?.versionId).toBe(a);
