@@ -5,9 +5,10 @@ import { inject } from "vitest";
 import { killRuntime, runtimesOf } from "./runtime-host";
 
 /**
- * What the contract suite needs to see below the API, per driver: which runtimes exist for a
- * session and how to crash one. The local driver answers through its runtime host; the
- * containers driver through the container engine that wrangler dev drives.
+ * What the contract and security suites need to see below the API, per driver: which runtimes
+ * exist for a session, how to crash one, where it listens, its agent's pid. The local driver
+ * answers through its runtime host; the containers driver through the container engine that
+ * wrangler dev drives.
  */
 export interface DriverProbe {
   readonly name: "local" | "containers";
