@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newEd25519Key } from "../../runtime/src/agent/ssh/host-key";
 import { api, createSession, expectOK, getSession, sessionAction, until } from "../stack/helpers/api";
+import { probe } from "../stack/helpers/driver-probe";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { putFile, readFile } from "../stack/helpers/snapshot-tree";
@@ -9,7 +10,6 @@ import { sshExec, sshToken } from "../stack/helpers/ssh-exec";
 import { createStackTemplate } from "../stack/helpers/templates";
 import { TerminalClient } from "../stack/helpers/terminal";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
-import { probe } from "./driver-probe";
 
 const driver = probe();
 

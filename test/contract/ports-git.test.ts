@@ -1,13 +1,13 @@
 import type { SessionPort } from "@burstflare/sdk/schemas/ports";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createSession, expectOK, getSession, until } from "../stack/helpers/api";
+import { probe } from "../stack/helpers/driver-probe";
 import { flare, flareHome, signIn } from "../stack/helpers/flare";
 import { privateRepo } from "../stack/helpers/git-fixtures";
 import { type GitHost, startGitHost } from "../stack/helpers/git-host";
 import { putFile, readFile } from "../stack/helpers/snapshot-tree";
 import { createStackTemplate } from "../stack/helpers/templates";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
-import { probe } from "./driver-probe";
 
 const driver = probe();
 const TOKEN = `tok_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseURL, until } from "../stack/helpers/api";
+import { probe } from "../stack/helpers/driver-probe";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { runInTerminal as run } from "../stack/helpers/terminal-run";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
-import { probe } from "./driver-probe";
 
 const driver = probe();
 

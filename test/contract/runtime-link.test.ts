@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSession } from "../stack/helpers/api";
+import { probe } from "../stack/helpers/driver-probe";
 import { putFile, readFile } from "../stack/helpers/snapshot-tree";
 import { runInTerminal } from "../stack/helpers/terminal-run";
 import { createStackUser } from "../stack/helpers/users";
-import { probe } from "./driver-probe";
 
 const driver = probe();
 const claimScript = readFileSync(new URL("./fixtures/claim-address.py", import.meta.url));

@@ -1,10 +1,10 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACK_PORT } from "../ports";
+import { probe } from "../stack/helpers/driver-probe";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
 import { connectAttempt, machineAddresses, refusedEverywhere, runInTerminal } from "../stack/helpers/terminal-run";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
-import { probe } from "./driver-probe";
 
 const driver = probe();
 

@@ -8,9 +8,11 @@ import { createStackUser } from "../stack/helpers/users";
 /**
  * A hijacked agent (stack/helpers/hijack.ts: fixtures/hijack-agent.pl takes the agent's listening
  * socket with pidfd_getfd, stops the agent with ptrace and answers the control plane in its place;
- * the session's own code could, before the agent changed its uid itself). Its answers must never make the Worker fetch anything but the agent:
- * a redirect once sent the Worker to any address it can reach — the machine's loopback, other
- * runtimes' dev servers — and handed the answer back to the session's user as JSON.
+ * the session's own code could, before the agent changed its uid itself; on the containers driver
+ * its root shells can still trace the agent, and the helper takes it over in the session's container). Its
+ * answers must never make the Worker fetch anything but the agent: a redirect once sent the Worker
+ * to any address it can reach — the machine's loopback, other runtimes' dev servers — and handed
+ * the answer back to the session's user as JSON.
  */
 
 describe("an agent's redirect", () => {

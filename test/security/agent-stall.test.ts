@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { api, createSession, expectOK, until } from "../stack/helpers/api";
+import { probe } from "../stack/helpers/driver-probe";
 import { hijackAgent } from "../stack/helpers/hijack";
-import { runtimesOf } from "../stack/helpers/runtime-host";
 import { createStackUser } from "../stack/helpers/users";
 
 /**
  * A hijacked agent (stack/helpers/hijack.ts, `stall`)
  * accepts the stop's snapshot request and never answers it. The stop waits, and every later
  * lifecycle call queued behind it: the workspace could not delete the session, whose runtime ran on.
+ * On either driver: the runtime is the local host's agent or the session's container.
  */
 describe("an agent that never finishes a snapshot", () => {
   it("cannot keep its session from being deleted: the delete ends the runtime and the work waiting on it", async () => {
@@ -27,7 +28,7 @@ describe("an agent that never finishes a snapshot", () => {
       new Promise<string>((resolve) => setTimeout(() => resolve("still waiting after 30 s"), 30_000)),
     ]);
     expect(deleted).toBe(200);
-    expect(await runtimesOf(session.id)).toEqual([]);
+    expect(await probe().runtimes(session.id)).toEqual([]);
     await stopping;
   }, 90_000);
 });

@@ -5,21 +5,21 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACK_PORT, STACK_RUNTIME_PORT, TEST_RUN_TAG } from "../ports";
+import { probe } from "../stack/helpers/driver-probe";
 import { visitPreview } from "../stack/helpers/preview-host";
 import { sessionWithPreviewServer } from "../stack/helpers/preview-server";
-import { runtimesOf } from "../stack/helpers/runtime-host";
 import { connectAttempt, machineAddresses, refusedEverywhere, runInTerminal as run } from "../stack/helpers/terminal-run";
 import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
- * A session is hostile code with a shell. Its runtime must be a container in all but name: no
- * connection to another runtime, to the runtime host, to wrangler or its inspector, or to any
- * port the machine opened on loopback; its own /tmp. Its process and memory limits are checked on
- * both drivers by test/contract/runtime-limits.test.ts.
+ * A session is hostile code with a shell. Its runtime must be a container (on the local driver, in
+ * all but name): no connection to another runtime, to the runtime host, to wrangler or its
+ * inspector, or to any port the machine opened on loopback; its own /tmp; nothing of the control
+ * plane's files or processes. Its process and memory limits are checked on both drivers by
+ * test/contract/runtime-limits.test.ts.
  */
 
-const hostOf = (url: string) => new URL(url).hostname;
-const portOf = (url: string) => Number(new URL(url).port);
+const driver = probe();
 
 /** The session's preview as a member's browser opens it, through the product. */
 async function previewAnswers(user: StackUser, sessionId: string): Promise<boolean> {
@@ -27,7 +27,7 @@ async function previewAnswers(user: StackUser, sessionId: string): Promise<boole
   return res.status === 200 && (await res.text()).includes("Shared preview /ready");
 }
 
-describe("a session's runtime is isolated like a container", () => {
+describe(`a session's runtime is isolated like a container (${driver.name})`, () => {
   let alice: StackUser;
   let bob: StackUser;
   let a: string;
@@ -56,8 +56,8 @@ describe("a session's runtime is isolated like a container", () => {
   });
 
   it("cannot connect to another session, the runtime host, wrangler, its inspector or a host loopback listener", async () => {
-    const [bRuntime] = await runtimesOf(b);
-    expect(bRuntime).toBeDefined();
+    // Where another runtime would knock on b: its agent (and on containers the sidecar that tunnels into it).
+    const doors = await driver.doorsOf(b);
     const bPreviewPort = Number((await run(bob, b, 'printf "%s" "$PORT"')).output);
     expect(bPreviewPort).toBeGreaterThan(0);
 
@@ -65,10 +65,7 @@ describe("a session's runtime is isolated like a container", () => {
     const ownPort = Number((await run(alice, a, 'printf "%s" "$PORT"')).output);
     expect((await run(alice, a, connectAttempt("127.0.0.1", ownPort))).output).toContain("CONNECTED");
 
-    const targets: [string, number][] = [
-      [hostOf(bRuntime!.agentURL), portOf(bRuntime!.agentURL)],
-      [hostOf(bRuntime!.agentURL), bPreviewPort],
-    ];
+    const targets: [string, number][] = [...doors.ports, bPreviewPort].map((port) => [doors.address, port]);
     for (const address of machineAddresses()) {
       for (const port of [STACK_RUNTIME_PORT, STACK_PORT, STACK_PORT + 10000, listenerPort]) targets.push([address, port]);
     }
@@ -121,25 +118,66 @@ describe("a session's runtime is isolated like a container", () => {
     expect(output).toContain("session-ok\n");
   });
 
-  it("cannot read the agent's environment (its token) or trace it, though the agent runs as the session's uid", async () => {
-    // The agent is the runtime's first process. `/proc/1/status` is readable by anyone; environ, mem
-    // and fd need the right to trace it. The control: a process the shell started is open to it.
-    const tryOpen = (what: string, test: string) => `if ${test}; then echo "${what}-OPEN $p"; else echo "${what}-DENIED $p"; fi`;
-    const command = [
-      "sleep 60 & mine=$!",
-      'echo "me=$(id -u) agent=$(awk \'/^Uid:/ {print $2 "," $3 "," $4 "," $5}\' /proc/1/status) cmd=$(tr "\\0" " " < /proc/1/cmdline)"',
-      `for p in 1 $mine; do ${tryOpen("ENV", "cat /proc/$p/environ > /dev/null 2>&1")}; ${tryOpen("MEM", "(exec 4< /proc/$p/mem) 2> /dev/null")}; ${tryOpen("FD", "ls /proc/$p/fd > /dev/null 2>&1")}; done`,
-      "kill $mine",
-    ].join("; ");
-    const { output } = await run(alice, a, command);
-    const ids = /me=(\d+) agent=(\d+),(\d+),(\d+),(\d+) cmd=(.*)/.exec(output);
-    expect(ids, output).not.toBeNull();
-    const [, me, ...agentIds] = ids!;
-    expect(Number(me)).toBeGreaterThan(0);
-    expect(agentIds.slice(0, 4)).toEqual([me, me, me, me]);
-    expect(ids![6]).toMatch(/agent/);
-    expect(output).toMatch(/ENV-OPEN (?!1\b)\d+/);
-    expect(output).toMatch(/MEM-OPEN (?!1\b)\d+/);
-    for (const what of ["ENV", "MEM", "FD"]) expect(output).toContain(`${what}-DENIED 1\n`);
-  });
+  // Local runtimes share this machine's kernel and users: the agent's own uid change is what keeps
+  // the session's code off it. In a container the session's shells are root, as the agent is
+  // (docs/security.md §5), so there the boundary is the container: its own processes only, and no
+  // capability that would take it out.
+  if (driver.name === "local") {
+    it("cannot read the agent's environment (its token) or trace it, though the agent runs as the session's uid", async () => {
+      // The agent is the runtime's first process. `/proc/1/status` is readable by anyone; environ, mem
+      // and fd need the right to trace it. The control: a process the shell started is open to it.
+      const tryOpen = (what: string, test: string) => `if ${test}; then echo "${what}-OPEN $p"; else echo "${what}-DENIED $p"; fi`;
+      const command = [
+        "sleep 60 & mine=$!",
+        'echo "me=$(id -u) agent=$(awk \'/^Uid:/ {print $2 "," $3 "," $4 "," $5}\' /proc/1/status) cmd=$(tr "\\0" " " < /proc/1/cmdline)"',
+        `for p in 1 $mine; do ${tryOpen("ENV", "cat /proc/$p/environ > /dev/null 2>&1")}; ${tryOpen("MEM", "(exec 4< /proc/$p/mem) 2> /dev/null")}; ${tryOpen("FD", "ls /proc/$p/fd > /dev/null 2>&1")}; done`,
+        "kill $mine",
+      ].join("; ");
+      const { output } = await run(alice, a, command);
+      const ids = /me=(\d+) agent=(\d+),(\d+),(\d+),(\d+) cmd=(.*)/.exec(output);
+      expect(ids, output).not.toBeNull();
+      const [, me, ...agentIds] = ids!;
+      expect(Number(me)).toBeGreaterThan(0);
+      expect(agentIds.slice(0, 4)).toEqual([me, me, me, me]);
+      expect(ids![6]).toMatch(/agent/);
+      expect(output).toMatch(/ENV-OPEN (?!1\b)\d+/);
+      expect(output).toMatch(/MEM-OPEN (?!1\b)\d+/);
+      for (const what of ["ENV", "MEM", "FD"]) expect(output).toContain(`${what}-DENIED 1\n`);
+    });
+  } else {
+    it("is root only inside its own container: sees no process of this machine or another session, cannot mount or trace outside", async () => {
+      const mark = `bf-mark-${randomBytes(6).toString("hex")}`;
+      // A process of b's, left running after its terminal closes; b itself sees it (the probe works;
+      // -x: the grep's own command line holds the name but is not it).
+      await run(bob, b, `setsid -f bash -c 'exec -a ${mark} sleep 120' < /dev/null > /dev/null 2>&1`);
+      expect((await run(bob, b, `cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" "\\n" | grep -cx ${mark}`)).output).toMatch(/^[1-9]/);
+      const command = [
+        "sleep 60 & mine=$!",
+        'echo "me=$(id -u) mine=$mine agent=$(tr "\\0" " " < /proc/1/cmdline)"',
+        // Every process the session can see, by pid and command line.
+        'for p in /proc/[0-9]*; do echo "PROC $(basename $p) $(tr "\\0" " " < $p/cmdline 2>/dev/null)"; done',
+        "echo \"CAPS $(awk '/^CapEff:/ {print $2}' /proc/self/status)\"",
+        "if mount -t tmpfs none /mnt 2> /dev/null; then echo MOUNTED; umount /mnt; else echo MOUNT-DENIED; fi",
+        "kill $mine",
+      ].join("; ");
+      const { output } = await run(alice, a, command);
+      const ids = /me=(\d+) mine=(\d+) agent=(.*)/.exec(output);
+      expect(ids, output).not.toBeNull();
+      // Root in the container, with the agent as its first process, and its own processes in view.
+      expect(ids![1]).toBe("0");
+      expect(ids![3]).toMatch(/agent/);
+      expect(output).toMatch(new RegExp(`^PROC ${ids![2]} sleep 60`, "m"));
+      const seen = [...output.matchAll(/^PROC \d+ (.*)$/gm)].map((m) => m[1]!);
+      // This machine's processes (wrangler, workerd, the engine, the local runtime host, this test) and b's are not.
+      for (const other of [mark, "wrangler", "workerd", "dockerd", "containerd", "vitest", "runtime/src/host"]) {
+        expect(seen.filter((cmd) => cmd.includes(other))).toEqual([]);
+      }
+      expect(seen.length).toBeLessThan(50);
+      // No capability that reaches past the container: CAP_DAC_READ_SEARCH (open_by_handle_at on the
+      // host's disk), CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_PTRACE, CAP_SYS_ADMIN.
+      const caps = BigInt(`0x${/CAPS ([0-9a-f]+)/.exec(output)![1]}`);
+      for (const bit of [2, 12, 13, 16, 17, 19, 21]) expect((caps >> BigInt(bit)) & 1n, `capability ${bit}`).toBe(0n);
+      expect(output).toContain("MOUNT-DENIED");
+    });
+  }
 });

@@ -1,12 +1,14 @@
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { inject } from "vitest";
-import { killRuntime, runtimesOf } from "../stack/helpers/runtime-host";
+import { killRuntime, runtimesOf } from "./runtime-host";
 
 /**
- * What the contract suite needs to see below the API, per driver: which runtimes exist for a
- * session and how to crash one. The local driver answers through its runtime host; the
- * containers driver through the container engine that wrangler dev drives.
+ * What the contract and security suites need to see below the API, per driver: which runtimes
+ * exist for a session, how to crash one, where it listens, its agent's pid. The local driver
+ * answers through its runtime host; the containers driver through the container engine that
+ * wrangler dev drives.
  */
 export interface DriverProbe {
   readonly name: "local" | "containers";
@@ -18,6 +20,8 @@ export interface DriverProbe {
   doorsOf(sessionId: string): Promise<{ address: string; ports: number[] }>;
   /** This machine's address on the session's link (the veth's host end, the engine bridge's gateway). */
   hostSideOf(sessionId: string): Promise<string>;
+  /** The host pid of the session's agent: the runtime's first process, in the runtime's namespaces. */
+  agentPid(sessionId: string): Promise<number>;
 }
 
 const dockerSocket = path.join(process.env.BURSTFLARE_DOCKER_DIR ?? "/var/lib/burstflare-docker", "docker.sock");
@@ -52,6 +56,15 @@ async function agentURLOf(sessionId: string): Promise<URL> {
   return new URL(runtime.agentURL);
 }
 
+/** The local runtime's first process (its agent): the one child of the wrapper the host started. */
+async function localAgentPid(sessionId: string): Promise<number> {
+  const [runtime] = await runtimesOf(sessionId);
+  if (!runtime) throw new Error(`no runtime runs ${sessionId}`);
+  const children = fs.readFileSync(`/proc/${runtime.pid}/task/${runtime.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  if (children.length !== 1) throw new Error(`expected one process under the runtime's wrapper ${runtime.pid}, found ${children.length}`);
+  return Number(children[0]);
+}
+
 const local: DriverProbe = {
   name: "local",
   runtimes: async (sessionId) => (await runtimesOf(sessionId)).map((r) => String(r.pid)),
@@ -66,10 +79,12 @@ const local: DriverProbe = {
     parts[3] = parts[3]! - 1;
     return parts.join(".");
   },
+  agentPid: localAgentPid,
 };
 
 interface ContainerInspect {
   Args: string[];
+  State: { Pid: number };
   Config: { Env: string[] };
   HostConfig: { NetworkMode: string };
   NetworkSettings: { Networks: Record<string, { IPAddress: string; Gateway: string }> };
@@ -104,6 +119,13 @@ const containers: DriverProbe = {
     return { address: sidecar.ip, ports: [8080, Number(ingress.split(":").pop() || 39001)] };
   },
   hostSideOf: async (sessionId) => (await sidecarOf(sessionId)).gateway,
+  // The image's CMD is the agent itself (runtime/Dockerfile): the container's init process.
+  async agentPid(sessionId) {
+    const [id] = await containersOf(sessionId);
+    if (!id) throw new Error(`no container runs ${sessionId}`);
+    const { body } = await docker<ContainerInspect>("GET", `/containers/${id}/json`);
+    return body.State.Pid;
+  },
 };
 
 export const probe = (): DriverProbe => (inject("runtimeDriver") === "containers" ? containers : local);
