@@ -10,6 +10,18 @@
 # container's environment, set by the containers driver; the defaults below otherwise, e.g. for
 # the sidecar), and no CAP_NET_RAW; `runc exec` (`docker exec`) loses CAP_NET_RAW as well. Every
 # other call goes to runc unchanged.
+#
+# A session container that asks for member groups (BURSTFLARE_MEMBER_GROUPS=ask, set by the
+# containers driver) gets them where this host keeps its limits out of cgroup2 (a v1 host whose
+# cgroup2 hierarchy, /sys/fs/cgroup/unified, offers none of the memory, pids and cpu controllers):
+# a cgroup namespace, so the container's own cgroup2 group is the root it sees; that hierarchy
+# mounted read-only; and, for its first process alone, CAP_SYS_ADMIN with the mount and
+# unshare(CLONE_NEWNS) calls it needs (no other namespace). runtime/container-start.sh, that first process, starts the agent's root helper
+# in a mount namespace of its own with the hierarchy writable there, then drops CAP_SYS_ADMIN for
+# good before the agent starts, so nothing else in the container holds it (see
+# runtime/src/agent/exec/member-groups.ts). The limits stay in the v1 hierarchies, mounted
+# read-only. The variable then says cgroup2; elsewhere it stays ask and the agent reports member
+# groups off.
 set -eu
 runc=@RUNC@
 default_memory=@MEMORY_BYTES@
@@ -44,16 +56,36 @@ if [ "$create" = 1 ]; then
   # Swap counts toward the limit where the kernel accounts it (cgroup v1 memsw, or cgroup v2).
   swap=false
   if [ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] || [ -e /sys/fs/cgroup/cgroup.controllers ]; then swap=true; fi
+  groups=false
+  # BURSTFLARE_UNIFIED_CGROUP: the tests' stand-in for the host's hierarchy.
+  unified=${BURSTFLARE_UNIFIED_CGROUP:-/sys/fs/cgroup/unified}
+  if [ -f "$unified/cgroup.controllers" ]; then
+    case " $(cat "$unified/cgroup.controllers") " in *" memory "* | *" pids "* | *" cpu "*) ;; *) groups=true ;; esac
+  fi
   /usr/bin/jq \
-    --argjson memory "$default_memory" --argjson pids "$default_pids" --argjson shares "$default_cpu_shares" --argjson swap "$swap" '
+    --argjson memory "$default_memory" --argjson pids "$default_pids" --argjson shares "$default_cpu_shares" --argjson swap "$swap" \
+    --argjson groups "$groups" '
     def limit($name; $default):
       ([.process.env[]? | select(startswith($name + "=")) | ltrimstr($name + "=") | tonumber? | select(. > 0)] | first) // $default;
+    def member_groups:
+      if $groups and any(.process.env[]?; . == "BURSTFLARE_MEMBER_GROUPS=ask") then
+        .process.env |= map(if . == "BURSTFLARE_MEMBER_GROUPS=ask" then "BURSTFLARE_MEMBER_GROUPS=cgroup2" else . end)
+        | .linux.namespaces |= ((. // []) | if any(.[]; .type == "cgroup") then . else . + [{type: "cgroup"}] end)
+        | .mounts += [{destination: "/sys/fs/cgroup/unified", type: "cgroup2", source: "cgroup2", options: ["ro", "nosuid", "nodev", "noexec"]}]
+        | .process.capabilities |= with_entries(if .key == "bounding" or .key == "permitted" or .key == "effective" then .value += ["CAP_SYS_ADMIN"] else . end)
+        # unshare only without any CLONE_NEW* flag but CLONE_NEWNS (0x7e000000): never a user namespace.
+        | if .linux.seccomp then .linux.seccomp.syscalls += [
+            {names: ["mount"], action: "SCMP_ACT_ALLOW"},
+            {names: ["unshare"], action: "SCMP_ACT_ALLOW", args: [{index: 0, value: 2113929216, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ"}]}
+          ] else . end
+      else . end;
     limit("BURSTFLARE_MEMORY_BYTES"; $memory) as $m
     | .linux.resources.memory.limit = $m
     | (if $swap then .linux.resources.memory.swap = $m else . end)
     | .linux.resources.pids.limit = limit("BURSTFLARE_PIDS_MAX"; $pids)
     | .linux.resources.cpu.shares = limit("BURSTFLARE_CPU_SHARES"; $shares)
     | .process |= ('"$no_raw"')
+    | member_groups
     ' "$config" > "$config.bf-limits"
   mv "$config.bf-limits" "$config"
 fi

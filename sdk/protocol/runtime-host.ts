@@ -120,5 +120,10 @@ export const agentHealth = z.object({
   runtimeId: z.string(),
   uptimeMs: z.number(),
   ...activityFields(z.number().int().min(0).max(MAX_EPOCH_MS).nullable(), z.number().int().min(0).max(1_000_000)),
+  /**
+   * Whether a revocation reaches what a member detached (the agent's member groups), and if not,
+   * why (runtime/src/agent/exec/member-groups.ts). Diagnostics only: nothing acts on it.
+   */
+  memberGroups: z.object({ on: z.boolean(), reason: z.string().max(500).nullable() }).optional(),
 });
 export type AgentHealth = z.infer<typeof agentHealth>;

@@ -8,10 +8,11 @@ import { createStackUser, type StackUser } from "../stack/helpers/users";
 
 /**
  * Revocation reaches what a member started even once it left its Unix session: `setsid`, a
- * double fork, a process that keeps forking. Every member's work runs in a group of its own on the
- * local driver (a cgroup the session's uid cannot leave), and losing access kills that group.
- * Another member's detached work, and the agent, run on. (revocation-work.test.ts covers work that
- * stays in its Unix session.)
+ * double fork, a process that keeps forking. Every member's work runs in a group of its own (a
+ * cgroup the session's code cannot leave: on the local driver it runs as a uid that owns none of
+ * the group files; in a container, as root but without CAP_SYS_ADMIN, where only the agent's helper
+ * sees the hierarchy writable), and losing access kills that group. Another member's detached work,
+ * and the agent, run on. (revocation-work.test.ts covers work that stays in its Unix session.)
  */
 
 const session = ownerSessionForFile("revoke-detached");
@@ -135,12 +136,59 @@ describe("revocation ends a member's detached processes", () => {
     ].join("\n");
     const said = await exec(member, `OWNER=${ownerGroup.slice(3)}\n${script}`);
     const mine = /group=(\S+)/.exec(said)?.[1] ?? "";
-    // Two levels below the runtime's group: the member's, then the credential's.
-    expect(mine).toMatch(/^\/.+\/[^/]+\/[^/]+$/);
+    // Two levels below the runtime's group (a container's cgroup namespace root): the member's, then the credential's.
+    expect(mine).toMatch(/^(\/[^/]+)*\/u-[0-9a-f]{16}\/c-[0-9a-f]{16}$/);
     expect(mine).not.toBe(ownerGroup.slice(3));
     expect(said).toContain(`after=${mine}`);
     // Each file is there, and none of them takes the session's write.
     expect(said.match(/exists/g)).toHaveLength(5);
     expect(said).not.toMatch(/moved:|killed:|made/);
+  });
+
+  it("session code cannot reach the agent or its root helper: no fd of theirs opens, no environment reads", async () => {
+    const member = await createStackUser({ workspaceId: session.owner.workspaceId, role: "member" });
+    // The agent holds the helper's pipes and the agent token; the helper, the writable hierarchy.
+    // Opening a fd for appending writes nothing (with `true`: a refused redirection of `:`, a special
+    // builtin, would end the shell); "[a]" keeps pgrep from matching this shell.
+    const script = [
+      "for p in $(pgrep -f '[a]gent[.]cjs|[b]f-groups'); do",
+      "  echo found:$p",
+      "  if cat /proc/$p/environ >/dev/null 2>&1; then echo environ:$p; fi",
+      '  for fd in /proc/$p/fd/*; do if true >> "$fd" 2>/dev/null; then echo opened:$fd; fi; done',
+      "  if ls /proc/$p/root/ >/dev/null 2>&1; then echo root:$p; fi",
+      "done",
+    ].join("\n");
+    const said = await exec(member, script);
+    // The agent and the helper.
+    expect(said.match(/found:/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(said).not.toMatch(/environ:|opened:|root:/);
+  });
+
+  it("session code cannot raise its own memory, process or CPU limits, at its group or above", async () => {
+    const member = await createStackUser({ workspaceId: session.owner.workspaceId, role: "member" });
+    // Each cgroup hierarchy mounted here (v1 by controller, cgroup2), at this process's own group
+    // and every group above it up to the mount: each limit file found is written its own value,
+    // which changes nothing and succeeds wherever raising it would.
+    const script = [
+      `awk 'NR == FNR { split($0, a, ":"); n = split(a[2], cs, ","); for (i = 1; i <= n; i++) own[cs[i]] = a[3]; if (a[2] == "") own["@v2"] = a[3]; next }`,
+      '  { for (i = 7; $i != "-"; i++); type = $(i + 1); n = split($(i + 3), o, ",")',
+      '    if (type == "cgroup2" && ("@v2" in own)) print $5, own["@v2"]',
+      `    if (type == "cgroup") for (j = 1; j <= n; j++) if (o[j] in own) { print $5, own[o[j]]; break } }' /proc/self/cgroup /proc/self/mountinfo |`,
+      "while read -r mnt group; do",
+      '  d="$mnt$group"',
+      "  while :; do",
+      "    for f in memory.max memory.high memory.limit_in_bytes memory.memsw.limit_in_bytes pids.max cpu.max cpu.weight cpu.shares; do",
+      '      [ -e "$d/$f" ] || continue',
+      "      echo limit:$f",
+      '      v=$(cat "$d/$f") && if echo "$v" > "$d/$f" 2>/dev/null; then echo raised:$d/$f; fi',
+      "    done",
+      '    if [ "$d" = "$mnt" ] || [ "$d" = / ]; then break; fi',
+      '    d=$(dirname "$d")',
+      "  done",
+      "done",
+    ].join("\n");
+    const said = await exec(member, script);
+    for (const kind of ["memory", "pids", "cpu"]) expect(said).toMatch(new RegExp(`limit:${kind}\\.`));
+    expect(said).not.toContain("raised:");
   });
 });

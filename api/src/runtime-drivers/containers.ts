@@ -58,6 +58,9 @@ export class ContainersRuntimeDriver implements RuntimeDriver {
       BURSTFLARE_MEMORY_BYTES: String(limits.memoryBytes),
       BURSTFLARE_PIDS_MAX: String(limits.pids),
       BURSTFLARE_CPU_SHARES: String(limits.cpuShares),
+      // Asks that OCI runtime for member groups (runtime/container-start.sh); where nothing answers
+      // (Cloudflare) the agent reports them off.
+      BURSTFLARE_MEMBER_GROUPS: "ask",
     };
     for (let attempt = 1; ; attempt++) {
       try {

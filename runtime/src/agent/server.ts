@@ -6,6 +6,7 @@ import { AGENT_TOKEN_HEADER } from "@burstflare/sdk/protocol/runtime-host";
 import { WebSocketServer } from "ws";
 import type { ActivityTracker } from "./activity/activity-tracker";
 import type { AgentConfig } from "./config";
+import { MemberGroups } from "./exec/member-groups";
 import { sendError, sendJSON } from "./http/respond";
 import { matchRoute, type Route, routableURL } from "./http/router";
 
@@ -35,7 +36,11 @@ export const webSockets = new WebSocketServer({ noServer: true, perMessageDeflat
 
 export function createAgentServer({ config, activity, routes, upgrades }: AgentServerParts): http.Server {
   const allRoutes: Route[] = [
-    { method: "GET", path: "/health", handle: (_req, res) => sendJSON(res, 200, activity.health(config.runtimeId)) },
+    {
+      method: "GET",
+      path: "/health",
+      handle: (_req, res) => sendJSON(res, 200, { ...activity.health(config.runtimeId), memberGroups: MemberGroups.report() }),
+    },
     ...routes,
   ];
   const server = http.createServer(async (req, res) => {

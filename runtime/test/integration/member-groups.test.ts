@@ -38,6 +38,11 @@ describe("member groups", () => {
     expect(await res.text()).toContain('"exitCode":0');
   };
 
+  it("are on, as the agent's /health says", async () => {
+    const res = await agentFetch(ctx.info, "/health");
+    expect(((await res.json()) as { memberGroups: unknown }).memberGroups).toEqual({ on: true, reason: null });
+  });
+
   it("a user losing access kills what they detached; other members' and the control plane's run on", async () => {
     const aliceTerm = await TerminalClient.open(ctx.info, "?terminal=alice", as(alice));
     aliceTerm.input(`${detach(901)} echo started-$((900+1))\r`);

@@ -14,9 +14,17 @@ describe("the container engine's OCI runtime", () => {
   let dir: string;
   let wrapper: string;
   const runcArgs = () => readFileSync(path.join(dir, "runc-args"), "utf8").trim();
-  const run = (...args: string[]) => execFileSync("/bin/sh", [wrapper, ...args], { cwd: dir });
+  const run = (...args: string[]) =>
+    execFileSync("/bin/sh", [wrapper, ...args], { cwd: dir, env: { ...process.env, BURSTFLARE_UNIFIED_CGROUP: unified } });
+  /** The host's cgroup2 hierarchy as the wrapper sees it: a folder with its cgroup.controllers. */
+  let unified: string;
+  const offers = (controllers: string) => writeFileSync(path.join(unified, "cgroup.controllers"), `${controllers}\n`);
   const bundle = (env: string[]) => {
-    const config = { process: { env, capabilities: caps() }, linux: { resources: { devices: [] } } };
+    const config = {
+      process: { env, capabilities: caps() },
+      mounts: [{ destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["ro"] }],
+      linux: { resources: { devices: [] }, namespaces: [{ type: "pid" }], seccomp: { defaultAction: "SCMP_ACT_ERRNO", syscalls: [] } },
+    };
     writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
   };
   const config = () => JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8"));
@@ -28,6 +36,8 @@ describe("the container engine's OCI runtime", () => {
     chmodSync(runc, 0o755);
     wrapper = path.join(dir, "bf-runc");
     writeFileSync(wrapper, ociRuntimeScript(runc));
+    unified = mkdtempSync(path.join(dir, "unified-"));
+    offers("hugetlb");
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -74,5 +84,48 @@ describe("the container engine's OCI runtime", () => {
     run("state", "c1");
     expect(readFileSync(path.join(dir, "config.json"), "utf8")).toBe(before);
     expect(runcArgs()).toBe("state c1");
+  });
+
+  // The container's side (runtime/container-start.sh, the agent's helper) is
+  // test/security/revocation-detached.test.ts on the containers driver.
+  it("gives a session container that asks for member groups a cgroup namespace, the hierarchy read-only, and CAP_SYS_ADMIN for its first process alone", () => {
+    bundle(["BURSTFLARE_MEMBER_GROUPS=ask"]);
+    run("create", "--bundle", dir, "c1");
+    const { process, mounts, linux } = config();
+    expect(process.env).toEqual(["BURSTFLARE_MEMBER_GROUPS=cgroup2"]);
+    expect(linux.namespaces).toEqual([{ type: "pid" }, { type: "cgroup" }]);
+    expect(mounts).toContainEqual({
+      destination: "/sys/fs/cgroup/unified",
+      type: "cgroup2",
+      source: "cgroup2",
+      options: ["ro", "nosuid", "nodev", "noexec"],
+    });
+    for (const set of ["bounding", "permitted", "effective"])
+      expect(process.capabilities[set]).toEqual(["CAP_CHOWN", "CAP_KILL", "CAP_SYS_ADMIN"]);
+    // Not inheritable (nor ambient): an exec does not pass it on, and container-start.sh drops it for good.
+    expect(Object.keys(process.capabilities).sort()).toEqual(["bounding", "effective", "permitted"]);
+    // mount, and unshare of a mount namespace only: 0x7e000000 masks every other CLONE_NEW* flag.
+    expect(linux.seccomp.syscalls).toEqual([
+      { names: ["mount"], action: "SCMP_ACT_ALLOW" },
+      { names: ["unshare"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 0x7e000000, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ" }] },
+    ]);
+  });
+
+  it("gives member groups to no container that does not ask, nor where cgroup2 holds the limits", () => {
+    bundle(["PATH=/bin"]);
+    run("create", "--bundle", dir, "c1");
+    expect(config().process.capabilities.bounding).not.toContain("CAP_SYS_ADMIN");
+    expect(config().linux.namespaces).toEqual([{ type: "pid" }]);
+
+    // A cgroup v2 host: the container's limits would sit in the group its namespace makes its root.
+    offers("cpuset cpu io memory hugetlb pids");
+    bundle(["BURSTFLARE_MEMBER_GROUPS=ask"]);
+    run("create", "--bundle", dir, "c2");
+    const { process, mounts, linux } = config();
+    expect(process.env).toEqual(["BURSTFLARE_MEMBER_GROUPS=ask"]);
+    expect(process.capabilities.bounding).not.toContain("CAP_SYS_ADMIN");
+    expect(mounts).toHaveLength(1);
+    expect(linux.namespaces).toEqual([{ type: "pid" }]);
+    expect(linux.seccomp.syscalls).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { type ConnectionCredential, type ConnectionMatch, type Principal, principalMatches } from "@burstflare/sdk/protocol/agent";
@@ -22,6 +23,17 @@ import { type ConnectionCredential, type ConnectionMatch, type Principal, princi
  * A process is started through WRAPPER, which waits until the helper has placed it and only then
  * execs what was asked for: nothing of the member's runs before it is in the member's group. If
  * it is not placed in time, it ends without running anything.
+ *
+ * In a container the session's code runs as root, as the agent does, so ownership of the group
+ * files keeps nobody out. There runtime/container-start.sh starts the helper (adopt()) where the
+ * local engine set it up: in a mount namespace of its own, the only place the container's cgroup2
+ * hierarchy is writable, holding CAP_SYS_ADMIN, which nothing else in the container keeps. Losing
+ * the helper ends the agent (session code, root, can signal it): revocations would no longer reach
+ * detached work.
+ *
+ * Where they cannot work (no cgroup2 hierarchy with cgroup.kill, or session code that runs as the
+ * agent's own user with no such helper) the agent says so when it starts and in GET /health
+ * (report()): a revoked member's detached processes then run on until the session stops.
  */
 
 /** Whose group a process joins: the user, and for a credential's work, that credential. */
@@ -62,6 +74,24 @@ while :; do
   "$bf_sleep" 0.005
 done`;
 
+/** This process's cgroup2 group, as /proc/self/cgroup names it (after "0::"). */
+function ownGroup(): string {
+  const line = fs
+    .readFileSync("/proc/self/cgroup", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("0::"));
+  return line?.slice(3) ?? "";
+}
+
+/** The absolute sh and sleep the helper and WRAPPER run. */
+function tools(): { sleep: string; shell: string } {
+  const found = (names: string[]) => names.find((p) => fs.existsSync(p));
+  const sleep = found(["/usr/bin/sleep", "/bin/sleep"]);
+  const shell = found(["/bin/sh", "/usr/bin/sh"]);
+  if (!sleep || !shell) throw new Error("no sh or sleep for member groups");
+  return { sleep, shell };
+}
+
 const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
 /** How a process starts for its owner: spawn `file args`, then call placed() with its pid at once. */
@@ -71,26 +101,48 @@ export interface Launch {
   placed: (pid: number | undefined) => void;
 }
 
+/** Whether member groups are on; when not, why (GET /health). */
+export interface MemberGroupsReport {
+  on: boolean;
+  reason: string | null;
+}
+
+/** The helper's pipes, as the agent holds them. */
+interface HelperPipes {
+  requests: Writable;
+  answers: Readable;
+}
+
+/** How long the helper may take to answer: a helper that stops answering counts as lost. */
+const ANSWER_MS = 15_000;
+
 export class MemberGroups {
   private static current: MemberGroups | null = null;
+  private static offReason = "not started";
   private readonly waiting: ((answer: boolean) => void)[] = [];
   private alive = true;
+  /** Settles once the helper runs its script (at once for a helper started with it). */
+  private readonly ready: Promise<boolean>;
   /** The credential groups made so far and whom they are for, for revocations naming a credential. */
   private readonly credentialGroups = new Map<string, Required<GroupOwner>>();
 
   private constructor(
-    private readonly helper: ChildProcessByStdio<Writable, Readable, null>,
-    /** This runtime's group as /proc/<pid>/cgroup names it (after "0::"). */
+    private readonly pipes: HelperPipes,
+    /** This runtime's group as /proc/<pid>/cgroup names it (after "0::"); "" at a cgroup namespace's root. */
     private readonly own: string,
     private readonly sleep: string,
     private readonly shell: string,
+    /** For a helper that reads its script first (container-start.sh's): the script, which answers ok once running. */
+    script?: string,
   ) {
-    createInterface({ input: helper.stdout }).on("line", (line) => this.waiting.shift()?.(line === "ok"));
-    helper.on("exit", () => {
-      this.alive = false;
-      for (const answer of this.waiting.splice(0)) answer(false);
-    });
-    helper.stdin.on("error", () => {});
+    createInterface({ input: pipes.answers }).on("line", (line) => this.waiting.shift()?.(line === "ok"));
+    pipes.answers.on("close", () => this.lost("exited"));
+    pipes.requests.on("error", () => {});
+    if (script === undefined) this.ready = Promise.resolve(true);
+    else {
+      this.ready = this.answer();
+      pipes.requests.write(`${Buffer.from(script).toString("base64")}\n`);
+    }
   }
 
   /**
@@ -99,20 +151,39 @@ export class MemberGroups {
    * root) and offer cgroup.kill. Throws otherwise: the host said member groups work here.
    */
   static open(mount: string): void {
-    const line = fs
-      .readFileSync("/proc/self/cgroup", "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("0::"));
-    const own = line?.slice(3) ?? "";
-    if (!own.startsWith("/") || own === "/" || own.includes("..")) throw new Error(`the agent is in no runtime cgroup: ${line}`);
+    const own = ownGroup();
+    if (!own.startsWith("/") || own === "/" || own.includes("..")) throw new Error(`the agent is in no runtime cgroup: 0::${own}`);
     const dir = `${mount}${own}`;
     if (!fs.existsSync(`${dir}/cgroup.kill`)) throw new Error(`no cgroup.kill in ${dir}`);
-    const found = (names: string[]) => names.find((p) => fs.existsSync(p));
-    const sleep = found(["/usr/bin/sleep", "/bin/sleep"]);
-    const shell = found(["/bin/sh", "/usr/bin/sh"]);
-    if (!sleep || !shell) throw new Error("no sh or sleep for member groups");
+    const { sleep, shell } = tools();
     const helper = spawn(shell, ["-c", HELPER, "bf-groups", dir], { stdio: ["pipe", "pipe", "inherit"], env: {} });
-    MemberGroups.current = new MemberGroups(helper, own, sleep, shell);
+    MemberGroups.current = new MemberGroups({ requests: helper.stdin, answers: helper.stdout }, own, sleep, shell);
+  }
+
+  /**
+   * Takes over the helper runtime/container-start.sh started for a container (its pipes are fds 3
+   * and 4; it runs as root, where the container's cgroup2 hierarchy is writable, with a capability
+   * the session's code lacks) and sends it its script. The agent is at the root of the container's
+   * cgroup namespace, the runtime's group, and its members' groups go below.
+   */
+  static adopt(): void {
+    const own = ownGroup();
+    if (own !== "/") throw new Error(`the agent is not at its cgroup namespace's root: 0::${own}`);
+    const { sleep, shell } = tools();
+    const answers = new net.Socket({ fd: 3, readable: true, writable: false });
+    const requests = new net.Socket({ fd: 4, readable: false, writable: true });
+    MemberGroups.current = new MemberGroups({ requests, answers }, "", sleep, shell, `echo ok\n${HELPER}`);
+  }
+
+  /** Records that member groups are off here and why, and says so on the agent's stderr. */
+  static off(reason: string): void {
+    MemberGroups.offReason = reason;
+    process.stderr.write(`agent: member groups off: ${reason}; a revoked member's detached processes run until the session stops\n`);
+  }
+
+  static report(): MemberGroupsReport {
+    if (MemberGroups.current) return { on: true, reason: null };
+    return { on: false, reason: MemberGroups.offReason };
   }
 
   /** How to start `file args` for `owner`: in the owner's group when member groups are on. */
@@ -162,11 +233,34 @@ export class MemberGroups {
     };
   }
 
-  private ask(request: string): Promise<boolean> {
-    if (!this.alive) return Promise.resolve(false);
+  private async ask(request: string): Promise<boolean> {
+    if (!(await this.ready) || !this.alive) return false;
+    const answered = this.answer();
+    this.pipes.requests.write(`${request}\n`);
+    return answered;
+  }
+
+  /** The helper's next answer. */
+  private answer(): Promise<boolean> {
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.helper.stdin.write(`${request}\n`);
+      const timer = setTimeout(() => this.lost(`did not answer within ${ANSWER_MS / 1000} s`), ANSWER_MS);
+      this.waiting.push((answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
     });
+  }
+
+  /**
+   * Without its helper, a revocation would no longer reach what a member detached (and, in a
+   * container, where the session's code runs as root, killing or stopping the helper is how it
+   * would try): the agent ends, and the runtime with it, rather than run on.
+   */
+  private lost(why: string): void {
+    if (!this.alive) return;
+    this.alive = false;
+    for (const answer of this.waiting.splice(0)) answer(false);
+    process.stderr.write(`agent: the member groups helper ${why}; ending the agent\n`);
+    process.exit(1);
   }
 }
