@@ -173,6 +173,7 @@ export function useOpenFiles(sessionId: string) {
   }, [qc, sessionId]);
 
   return {
+    sessionId,
     files,
     active: files.find((f) => f.path === activePath) ?? null,
     activePath,

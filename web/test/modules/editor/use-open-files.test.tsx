@@ -3,33 +3,14 @@ import { act, cleanup, render, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useOpenFiles } from "../../../src/modules/editor/use-open-files";
 
+import { FakeAgent } from "./fake-agent";
+
 type Editor = ReturnType<typeof useOpenFiles>;
 
-/** The session's files as the agent would answer for them; the test edits `disk` to play "someone else". */
+let agent: FakeAgent;
+/** Session ses_1's files; the test edits them to play "someone else". */
 let disk: Map<string, { text: string; mtimeMs: number }>;
-let puts: { path: string; body: string }[];
-
-function fakeAgent(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const url = new URL(String(input), "http://app.test");
-  const path = url.searchParams.get("path") ?? "";
-  const method = init?.method ?? "GET";
-  if (url.pathname.endsWith("/files/tree")) {
-    const entries = [...disk.entries()].map(([p, f]) => ({ path: p, name: p, type: "file", size: f.text.length, mtimeMs: f.mtimeMs }));
-    return Promise.resolve(Response.json({ entries }));
-  }
-  if (url.pathname.endsWith("/files/content") && method === "GET") {
-    const f = disk.get(path);
-    if (!f) return Promise.resolve(Response.json({ error: { code: "not_found", message: "no such file" } }, { status: 404 }));
-    return Promise.resolve(new Response(f.text, { headers: { "x-file-mtime": String(f.mtimeMs) } }));
-  }
-  if (url.pathname.endsWith("/files/content") && method === "PUT") {
-    const body = String(init?.body);
-    puts.push({ path, body });
-    disk.set(path, { text: body, mtimeMs: (disk.get(path)?.mtimeMs ?? 0) + 1000 });
-    return Promise.resolve(Response.json({ path, name: path, type: "file", size: body.length, mtimeMs: disk.get(path)!.mtimeMs }));
-  }
-  return Promise.resolve(new Response("unexpected", { status: 500 }));
-}
+const puts = () => agent.puts.map(({ path, body }) => ({ path, body }));
 
 function Probe({ onRender }: { onRender: (e: Editor) => void }) {
   onRender(useOpenFiles("ses_1"));
@@ -48,9 +29,10 @@ function setup() {
 }
 
 beforeEach(() => {
-  disk = new Map([["notes.md", { text: "one", mtimeMs: 1000 }]]);
-  puts = [];
-  vi.stubGlobal("fetch", vi.fn(fakeAgent));
+  agent = new FakeAgent();
+  disk = agent.disk("ses_1");
+  disk.set("notes.md", { text: "one", mtimeMs: 1000 });
+  vi.stubGlobal("fetch", vi.fn(agent.fetch));
 });
 afterEach(() => {
   cleanup();
@@ -68,7 +50,7 @@ describe("useOpenFiles", () => {
     expect(file(editor()).text).not.toBe(file(editor()).saved);
     // Ctrl+S hands over the model's text, which may be a keystroke ahead of state.
     await act(() => editor().save("notes.md", "one two three"));
-    expect(puts).toEqual([{ path: "notes.md", body: "one two three" }]);
+    expect(puts()).toEqual([{ path: "notes.md", body: "one two three" }]);
     expect(file(editor())).toMatchObject({ text: "one two three", saved: "one two three", mtimeMs: 2000, saving: false });
   });
 
@@ -100,7 +82,7 @@ describe("useOpenFiles", () => {
     // The disk version seen is accepted (the watch compares against it), so polls stop raising it.
     expect(file(editor()).mtimeMs).toBe(7000);
     await act(() => editor().save("notes.md"));
-    expect(puts.at(-1)).toEqual({ path: "notes.md", body: "my edit" });
+    expect(puts().at(-1)).toEqual({ path: "notes.md", body: "my edit" });
   });
 
   it("flags a file deleted on disk, and closes tabs under a deleted folder", async () => {
