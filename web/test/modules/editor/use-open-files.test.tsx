@@ -12,20 +12,24 @@ let agent: FakeAgent;
 let disk: Map<string, { text: string; mtimeMs: number }>;
 const puts = () => agent.puts.map(({ path, body }) => ({ path, body }));
 
-function Probe({ onRender }: { onRender: (e: Editor) => void }) {
-  onRender(useOpenFiles("ses_1"));
+function Probe({ sessionId, onRender }: { sessionId: string; onRender: (e: Editor) => void }) {
+  onRender(useOpenFiles(sessionId));
   return null;
 }
 
+/** The hook for ses_1; `switchSession` hands the mounted hook another session, as a route change does. */
 function setup() {
   let editor: Editor | null = null;
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false, refetchInterval: false } } });
-  render(
+  const ui = (sessionId: string) => (
     <QueryClientProvider client={qc}>
-      <Probe onRender={(e) => (editor = e)} />
-    </QueryClientProvider>,
+      <Probe sessionId={sessionId} onRender={(e) => (editor = e)} />
+    </QueryClientProvider>
   );
-  return () => editor!;
+  const view = render(ui("ses_1"));
+  const get = () => editor!;
+  get.switchSession = (sessionId: string) => view.rerender(ui(sessionId));
+  return get;
 }
 
 beforeEach(() => {
@@ -110,5 +114,54 @@ describe("useOpenFiles", () => {
     act(() => editor().renamed("src", "lib"));
     expect(editor().files.map((f) => f.path)).toEqual(["lib/a.ts"]);
     expect(editor().activePath).toBe("lib/a.ts");
+  });
+
+  it("drops one session's open files when the hook is handed another session, unsaved edits included", async () => {
+    agent.disk("ses_2").set("notes.md", { text: "two's notes", mtimeMs: 1 });
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor()).loading).toBe(false));
+    act(() => editor().edit("notes.md", "one's unsaved edit"));
+
+    editor.switchSession("ses_2");
+    expect(editor().files).toEqual([]);
+    expect(editor().activePath).toBeNull();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor())).toMatchObject({ text: "two's notes", loading: false }));
+    await act(() => editor().save("notes.md"));
+    expect(agent.puts).toEqual([{ session: "ses_2", path: "notes.md", body: "two's notes" }]);
+  });
+
+  it("ignores a read that answers for the session it left", async () => {
+    agent.disk("ses_2").set("notes.md", { text: "two's notes", mtimeMs: 1 });
+    let answerOne: () => void = () => {};
+    const held = new Promise<void>((resolve) => (answerOne = resolve));
+    let oneRead = false;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        if (!String(input).includes("/sessions/ses_1/files/content")) return agent.fetch(input, init);
+        await held;
+        const res = await agent.fetch(input, init);
+        const body = await res.arrayBuffer();
+        // Marked a task after the body is handed over: by then the hook has taken (or dropped) it.
+        const handOver = async () => {
+          setTimeout(() => {
+            oneRead = true;
+          });
+          return body;
+        };
+        return Object.assign(res, { arrayBuffer: handOver });
+      }),
+    );
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    editor.switchSession("ses_2");
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor())).toMatchObject({ text: "two's notes", loading: false }));
+
+    answerOne();
+    await waitFor(() => expect(oneRead).toBe(true));
+    expect(file(editor())).toMatchObject({ text: "two's notes", saved: "two's notes", mtimeMs: 1 });
   });
 });
