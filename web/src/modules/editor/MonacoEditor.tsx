@@ -19,9 +19,10 @@ interface Props {
 
 /**
  * Monaco for one open file. The session and path give each file its own model (see `modelUri`), so
- * undo history and cursor survive tab switches and never carry over to another file or session. The model is the source of truth while typing: feeding React state back
- * as a controlled value would race fast keystrokes and drop characters, so content is pushed
- * into the model only when the file was (re)loaded from disk.
+ * undo history and cursor survive tab switches and never carry over to another file or session.
+ * The model is the source of truth while typing: feeding React state back as a controlled value
+ * would race fast keystrokes and drop characters, so content is pushed into the model only when
+ * the file was (re)loaded from disk.
  */
 export default function MonacoEditor({ sessionId, path, value, loadVersion, onChange, onSave }: Props) {
   const theme = useResolvedTheme();
