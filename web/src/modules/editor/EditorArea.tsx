@@ -1,12 +1,16 @@
 import { lazy, Suspense, useEffect } from "react";
 import { CloseIcon, CodeIcon, SaveIcon } from "../../components/icons";
 import { isDirty, type useOpenFiles } from "./use-open-files";
+import { revealName, VisibleName } from "./VisibleName";
 
 const MonacoEditor = lazy(() => import("./MonacoEditor"));
 
 const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
-/** Open-file tabs with dirty markers, the (lazy) Monaco editor, and the changed-on-disk notices. */
+/**
+ * Open-file tabs with dirty markers, the (lazy) Monaco editor, and the changed-on-disk notices.
+ * File names show hidden and bidi characters as escapes (VisibleName); operations use the real path.
+ */
 export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles> }) {
   const { files, active, setActivePath, close, edit, save, reload, keepMine, dismissNotice } = editor;
   // Ctrl/Cmd-S anywhere in the editor area, not only inside Monaco (e.g. focus on a tab).
@@ -39,7 +43,7 @@ export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles>
           {files.map((f) => {
             const dirty = isDirty(f);
             return (
-              <div key={f.path} className="tab" data-active={f.path === active?.path} title={f.path} data-dirty={dirty}>
+              <div key={f.path} className="tab" data-active={f.path === active?.path} title={revealName(f.path)} data-dirty={dirty}>
                 <button
                   type="button"
                   role="tab"
@@ -48,14 +52,19 @@ export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles>
                   onClick={() => setActivePath(f.path)}
                   onAuxClick={(e) => e.button === 1 && close(f.path)}
                 >
-                  {baseName(f.path)}
+                  <VisibleName name={baseName(f.path)} />
                   {dirty && (
                     <span className="dirty-dot" data-testid="dirty-marker" title="Unsaved changes">
                       <span className="sr-only">(unsaved)</span>
                     </span>
                   )}
                 </button>
-                <button type="button" className="tab-close" aria-label={`Close ${baseName(f.path)}`} onClick={() => close(f.path)}>
+                <button
+                  type="button"
+                  className="tab-close"
+                  aria-label={`Close ${revealName(baseName(f.path))}`}
+                  onClick={() => close(f.path)}
+                >
                   <CloseIcon size={12} />
                 </button>
               </div>
@@ -79,7 +88,9 @@ export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles>
       {active?.conflict && (
         <div className="editor-notice alert-warn" role="alert" data-testid="disk-change-notice">
           <span>
-            <strong>{baseName(active.path)}</strong>{" "}
+            <strong>
+              <VisibleName name={baseName(active.path)} />
+            </strong>{" "}
             {active.conflict === "changed" ? "changed on disk while you were editing." : "was deleted on disk."}
           </span>
           <span className="row" style={{ gap: 6 }}>
@@ -96,7 +107,7 @@ export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles>
       )}
       {active?.notice && !active.conflict && (
         <div className="editor-notice alert-info" role="status" data-testid="disk-change-notice">
-          {baseName(active.path)}: {active.notice}
+          <VisibleName name={baseName(active.path)} />: {active.notice}
         </div>
       )}
       {active?.error && (
@@ -114,12 +125,15 @@ export function EditorArea({ editor }: { editor: ReturnType<typeof useOpenFiles>
             </span>
           </div>
         ) : active.loading ? (
-          <div className="pane-loading">Opening {baseName(active.path)}…</div>
+          <div className="pane-loading">
+            Opening <VisibleName name={baseName(active.path)} />…
+          </div>
         ) : active.binary ? (
           <div className="pane-empty">This looks like a binary file; it is not shown in the editor.</div>
         ) : (
           <Suspense fallback={<div className="pane-loading">Loading editor…</div>}>
             <MonacoEditor
+              sessionId={editor.sessionId}
               path={active.path}
               value={active.text}
               loadVersion={active.loadVersion}

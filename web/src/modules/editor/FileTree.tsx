@@ -6,6 +6,7 @@ import { ConfirmRemoval } from "../../components/ConfirmDialog";
 import { IconButton, TrashButton } from "../../components/IconButton";
 import { ChevronDownIcon, ChevronRightIcon, FileIcon, FilePlusIcon, FolderIcon, FolderPlusIcon, PencilIcon } from "../../components/icons";
 import { describeError } from "../../components/states";
+import { revealName, VisibleName } from "./VisibleName";
 
 type Editing = { kind: "new-file" | "new-folder"; dir: string } | { kind: "rename"; entry: FileEntry };
 
@@ -17,7 +18,10 @@ interface Props {
   onDeleted: (path: string) => void;
 }
 
-/** Workspace files, one directory level fetched per expanded folder; create, rename, delete inline. */
+/**
+ * Workspace files, one directory level fetched per expanded folder; create, rename, delete inline.
+ * Names show hidden and bidi characters as escapes (VisibleName); operations use the real path.
+ */
 export function FileTree({ sessionId, activePath, onOpen, onRenamed, onDeleted }: Props) {
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set([""]));
   const [selectedDir, setSelectedDir] = useState("");
@@ -113,7 +117,7 @@ export function FileTree({ sessionId, activePath, onOpen, onRenamed, onDeleted }
       </nav>
       <ConfirmRemoval
         subject={deleting}
-        title={`Delete ${deleting?.name}?`}
+        title={`Delete ${revealName(deleting?.name ?? "")}?`}
         confirmLabel="Delete"
         onClose={() => setDeleting(null)}
         onConfirm={(entry) => remove.mutate(entry.path, { onSuccess: () => onDeleted(entry.path), onError: fail })}
@@ -188,7 +192,7 @@ function TreeLevel(props: LevelProps) {
               depth={depth}
               icon={isDir ? <FolderIcon size={14} /> : <FileIcon size={14} />}
               initial={entry.name}
-              label={`Rename ${entry.name}`}
+              label={`Rename ${revealName(entry.name)}`}
               onSubmit={props.onSubmit}
               onCancel={props.onCancelEdit}
             />
@@ -214,13 +218,22 @@ function TreeLevel(props: LevelProps) {
                   {isDir ? open ? <ChevronDownIcon size={12} /> : <ChevronRightIcon size={12} /> : null}
                 </span>
                 {isDir ? <FolderIcon size={14} className="tree-icon-dir" /> : <FileIcon size={14} className="tree-icon-file" />}
-                <span className="tree-name">{entry.name}</span>
+                <VisibleName name={entry.name} className="tree-name" />
               </button>
               <span className="tree-actions">
-                <IconButton label={`Rename ${entry.name}`} title="Rename (F2)" onClick={() => props.onEdit({ kind: "rename", entry })}>
+                <IconButton
+                  label={`Rename ${revealName(entry.name)}`}
+                  title="Rename (F2)"
+                  onClick={() => props.onEdit({ kind: "rename", entry })}
+                >
                   <PencilIcon size={13} />
                 </IconButton>
-                <TrashButton label={`Delete ${entry.name}`} title="Delete (Del)" onClick={() => props.onDelete(entry)} size={13} />
+                <TrashButton
+                  label={`Delete ${revealName(entry.name)}`}
+                  title="Delete (Del)"
+                  onClick={() => props.onDelete(entry)}
+                  size={13}
+                />
               </span>
             </div>
             {open && <TreeLevel {...props} dir={entry.path} depth={depth + 1} />}

@@ -3,9 +3,11 @@ import type { editor as MonacoNS } from "monaco-editor";
 import { useEffect, useRef } from "react";
 import { useResolvedTheme } from "../../theme/theme";
 import { languageFor } from "./language";
+import { modelUri } from "./model-uri";
 import { monaco } from "./monaco-setup";
 
 interface Props {
+  sessionId: string;
   path: string;
   /** The buffer's content; applied to the model only when `loadVersion` changes (a load from disk). */
   value: string;
@@ -16,12 +18,13 @@ interface Props {
 }
 
 /**
- * Monaco for one open file. `path` gives each file its own model, so undo history and cursor
- * survive tab switches. The model is the source of truth while typing: feeding React state back
- * as a controlled value would race fast keystrokes and drop characters, so content is pushed
- * into the model only when the file was (re)loaded from disk.
+ * Monaco for one open file. The session and path give each file its own model (see `modelUri`), so
+ * undo history and cursor survive tab switches and never carry over to another file or session.
+ * The model is the source of truth while typing: feeding React state back as a controlled value
+ * would race fast keystrokes and drop characters, so content is pushed into the model only when
+ * the file was (re)loaded from disk.
  */
-export default function MonacoEditor({ path, value, loadVersion, onChange, onSave }: Props) {
+export default function MonacoEditor({ sessionId, path, value, loadVersion, onChange, onSave }: Props) {
   const theme = useResolvedTheme();
   const saveRef = useRef(onSave);
   saveRef.current = onSave;
@@ -39,11 +42,11 @@ export default function MonacoEditor({ path, value, loadVersion, onChange, onSav
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs exactly when a file (re)loads or the tab changes
   useEffect(() => {
     if (editorRef.current) syncFromDisk(editorRef.current, valueRef.current);
-  }, [path, loadVersion]);
+  }, [sessionId, path, loadVersion]);
 
   return (
     <Editor
-      path={path}
+      path={modelUri(sessionId, path)}
       defaultValue={value}
       language={languageFor(path)}
       theme={theme === "dark" ? "burstflare-dark" : "burstflare-light"}

@@ -37,6 +37,18 @@ export function useOpenFiles(sessionId: string) {
   const write = useWriteFile(sessionId);
   const filesRef = useRef(files);
   filesRef.current = files;
+  // A route change can hand a mounted workbench another session: one session's open files, their
+  // text and unsaved edits, must not become the other's (a save would write them there), nor may
+  // a read still answering for the session left.
+  const [owner, setOwner] = useState(sessionId);
+  const sessionRef = useRef(sessionId);
+  sessionRef.current = sessionId;
+  if (owner !== sessionId) {
+    setOwner(sessionId);
+    setFiles([]);
+    setActivePath(null);
+    filesRef.current = [];
+  }
 
   const patch = useCallback((path: string, change: Partial<OpenFile>) => {
     setFiles((prev) => prev.map((f) => (f.path === path ? { ...f, ...change } : f)));
@@ -46,6 +58,7 @@ export function useOpenFiles(sessionId: string) {
     async (path: string, reason: "open" | "reload") => {
       try {
         const content = await readFile(sessionId, path);
+        if (sessionRef.current !== sessionId) return;
         setFiles((prev) =>
           prev.map((f) =>
             f.path === path
@@ -65,7 +78,7 @@ export function useOpenFiles(sessionId: string) {
           ),
         );
       } catch (err) {
-        patch(path, { loading: false, error: errorLine(err) });
+        if (sessionRef.current === sessionId) patch(path, { loading: false, error: errorLine(err) });
       }
     },
     [sessionId, patch],
@@ -173,6 +186,7 @@ export function useOpenFiles(sessionId: string) {
   }, [qc, sessionId]);
 
   return {
+    sessionId,
     files,
     active: files.find((f) => f.path === activePath) ?? null,
     activePath,

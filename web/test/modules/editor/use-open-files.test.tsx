@@ -3,54 +3,40 @@ import { act, cleanup, render, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useOpenFiles } from "../../../src/modules/editor/use-open-files";
 
+import { FakeAgent } from "./fake-agent";
+
 type Editor = ReturnType<typeof useOpenFiles>;
 
-/** The session's files as the agent would answer for them; the test edits `disk` to play "someone else". */
+let agent: FakeAgent;
+/** Session ses_1's files; the test edits them to play "someone else". */
 let disk: Map<string, { text: string; mtimeMs: number }>;
-let puts: { path: string; body: string }[];
+const puts = () => agent.puts.map(({ path, body }) => ({ path, body }));
 
-function fakeAgent(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const url = new URL(String(input), "http://app.test");
-  const path = url.searchParams.get("path") ?? "";
-  const method = init?.method ?? "GET";
-  if (url.pathname.endsWith("/files/tree")) {
-    const entries = [...disk.entries()].map(([p, f]) => ({ path: p, name: p, type: "file", size: f.text.length, mtimeMs: f.mtimeMs }));
-    return Promise.resolve(Response.json({ entries }));
-  }
-  if (url.pathname.endsWith("/files/content") && method === "GET") {
-    const f = disk.get(path);
-    if (!f) return Promise.resolve(Response.json({ error: { code: "not_found", message: "no such file" } }, { status: 404 }));
-    return Promise.resolve(new Response(f.text, { headers: { "x-file-mtime": String(f.mtimeMs) } }));
-  }
-  if (url.pathname.endsWith("/files/content") && method === "PUT") {
-    const body = String(init?.body);
-    puts.push({ path, body });
-    disk.set(path, { text: body, mtimeMs: (disk.get(path)?.mtimeMs ?? 0) + 1000 });
-    return Promise.resolve(Response.json({ path, name: path, type: "file", size: body.length, mtimeMs: disk.get(path)!.mtimeMs }));
-  }
-  return Promise.resolve(new Response("unexpected", { status: 500 }));
-}
-
-function Probe({ onRender }: { onRender: (e: Editor) => void }) {
-  onRender(useOpenFiles("ses_1"));
+function Probe({ sessionId, onRender }: { sessionId: string; onRender: (e: Editor) => void }) {
+  onRender(useOpenFiles(sessionId));
   return null;
 }
 
+/** The hook for ses_1; `switchSession` hands the mounted hook another session, as a route change does. */
 function setup() {
   let editor: Editor | null = null;
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false, refetchInterval: false } } });
-  render(
+  const ui = (sessionId: string) => (
     <QueryClientProvider client={qc}>
-      <Probe onRender={(e) => (editor = e)} />
-    </QueryClientProvider>,
+      <Probe sessionId={sessionId} onRender={(e) => (editor = e)} />
+    </QueryClientProvider>
   );
-  return () => editor!;
+  const view = render(ui("ses_1"));
+  const get = () => editor!;
+  get.switchSession = (sessionId: string) => view.rerender(ui(sessionId));
+  return get;
 }
 
 beforeEach(() => {
-  disk = new Map([["notes.md", { text: "one", mtimeMs: 1000 }]]);
-  puts = [];
-  vi.stubGlobal("fetch", vi.fn(fakeAgent));
+  agent = new FakeAgent();
+  disk = agent.disk("ses_1");
+  disk.set("notes.md", { text: "one", mtimeMs: 1000 });
+  vi.stubGlobal("fetch", vi.fn(agent.fetch));
 });
 afterEach(() => {
   cleanup();
@@ -68,7 +54,7 @@ describe("useOpenFiles", () => {
     expect(file(editor()).text).not.toBe(file(editor()).saved);
     // Ctrl+S hands over the model's text, which may be a keystroke ahead of state.
     await act(() => editor().save("notes.md", "one two three"));
-    expect(puts).toEqual([{ path: "notes.md", body: "one two three" }]);
+    expect(puts()).toEqual([{ path: "notes.md", body: "one two three" }]);
     expect(file(editor())).toMatchObject({ text: "one two three", saved: "one two three", mtimeMs: 2000, saving: false });
   });
 
@@ -100,7 +86,7 @@ describe("useOpenFiles", () => {
     // The disk version seen is accepted (the watch compares against it), so polls stop raising it.
     expect(file(editor()).mtimeMs).toBe(7000);
     await act(() => editor().save("notes.md"));
-    expect(puts.at(-1)).toEqual({ path: "notes.md", body: "my edit" });
+    expect(puts().at(-1)).toEqual({ path: "notes.md", body: "my edit" });
   });
 
   it("flags a file deleted on disk, and closes tabs under a deleted folder", async () => {
@@ -128,5 +114,54 @@ describe("useOpenFiles", () => {
     act(() => editor().renamed("src", "lib"));
     expect(editor().files.map((f) => f.path)).toEqual(["lib/a.ts"]);
     expect(editor().activePath).toBe("lib/a.ts");
+  });
+
+  it("drops one session's open files when the hook is handed another session, unsaved edits included", async () => {
+    agent.disk("ses_2").set("notes.md", { text: "two's notes", mtimeMs: 1 });
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor()).loading).toBe(false));
+    act(() => editor().edit("notes.md", "one's unsaved edit"));
+
+    editor.switchSession("ses_2");
+    expect(editor().files).toEqual([]);
+    expect(editor().activePath).toBeNull();
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor())).toMatchObject({ text: "two's notes", loading: false }));
+    await act(() => editor().save("notes.md"));
+    expect(agent.puts).toEqual([{ session: "ses_2", path: "notes.md", body: "two's notes" }]);
+  });
+
+  it("ignores a read that answers for the session it left", async () => {
+    agent.disk("ses_2").set("notes.md", { text: "two's notes", mtimeMs: 1 });
+    let answerOne: () => void = () => {};
+    const held = new Promise<void>((resolve) => (answerOne = resolve));
+    let oneRead = false;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        if (!String(input).includes("/sessions/ses_1/files/content")) return agent.fetch(input, init);
+        await held;
+        const res = await agent.fetch(input, init);
+        const body = await res.arrayBuffer();
+        // Marked a task after the body is handed over: by then the hook has taken (or dropped) it.
+        const handOver = async () => {
+          setTimeout(() => {
+            oneRead = true;
+          });
+          return body;
+        };
+        return Object.assign(res, { arrayBuffer: handOver });
+      }),
+    );
+    const editor = setup();
+    act(() => editor().open("notes.md"));
+    editor.switchSession("ses_2");
+    act(() => editor().open("notes.md"));
+    await waitFor(() => expect(file(editor())).toMatchObject({ text: "two's notes", loading: false }));
+
+    answerOne();
+    await waitFor(() => expect(oneRead).toBe(true));
+    expect(file(editor())).toMatchObject({ text: "two's notes", saved: "two's notes", mtimeMs: 1 });
   });
 });
