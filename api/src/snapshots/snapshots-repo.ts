@@ -51,7 +51,7 @@ export async function insertPendingSnapshot(db: Db, record: SnapshotRecord): Pro
 
 /**
  * What the snapshotBytes quota counts of a row: all it holds in R2, manifest included
- * (`stored_bytes`: a copy's when inserted, a save's when ready); a row without it (pending, or older) counts its archive.
+ * (`stored_bytes`: a copy's when inserted, a save's when ready); a save still uploading has none and counts its archive.
  */
 export const SNAPSHOT_QUOTA_BYTES = "COALESCE(stored_bytes, bytes, 0)";
 
