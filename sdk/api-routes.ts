@@ -128,7 +128,8 @@ export const API_ROUTES = {
     "Create a link to the session's preview for named people, the workspace or anyone, with an expiry",
   "DELETE /api/sessions/{sessionId}/shares/{shareId}":
     "Revoke a share link; the next request with it is refused, WebSocket upgrades included",
-  "GET /api/sessions/{sessionId}/snapshots": "List a session's snapshots, newest first (at most 500)",
+  "GET /api/sessions/{sessionId}/snapshots":
+    "List a session's snapshots, newest first (at most 500), and what the workspace's deleted snapshots still hold",
   "POST /api/sessions/{sessionId}/snapshots": "Save a manual snapshot of a running session's persisted paths",
   "GET /api/sessions/{sessionId}/snapshots/{snapshotId}": "One snapshot",
   "DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}":

@@ -31,7 +31,14 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSchema) });
+/**
+ * What the workspace's deleted snapshots still hold in storage: they count against `snapshotBytes`
+ * until purged (`purgeAfter`: the last of them) or deleted permanently. Bytes 0 when none.
+ */
+export const deletedSnapshotBytesSchema = z.object({ bytes: z.number().int().nonnegative(), purgeAfter: z.string().nullable() });
+export type DeletedSnapshotBytes = z.infer<typeof deletedSnapshotBytesSchema>;
+
+export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSchema), deleted: deletedSnapshotBytesSchema.optional() });
 
 /** A snapshot in the workspace-wide list, which includes those of deleted sessions. */
 export const workspaceSnapshotSchema = snapshotSchema.extend({ sessionName: z.string(), sessionDeleted: z.boolean() });

@@ -3,9 +3,8 @@ import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
-import { assertQuota } from "../workspaces/quotas";
 import { chainOf } from "./chain";
-import { insertWithinLimits } from "./limits";
+import { assertSnapshotBytes, insertWithinLimits } from "./limits";
 import { getChainLink, manifestKey, markFailed, markReady, pendingSnapshot, type SnapshotRecord } from "./records";
 import { applyRetention } from "./retention";
 import type { SnapshotChain } from "./snapshots-repo";
@@ -57,7 +56,7 @@ export async function copySnapshot(
     if (reference) return reference;
   }
   // Refused early, before any base is copied; the row's insert below holds the limit exactly.
-  await assertQuota(env, target.workspaceId, "snapshotBytes", source.bytes);
+  await assertSnapshotBytes(env, target.workspaceId, source.bytes);
   // An increment needs its chain: within its own session the copy shares it; another session gets
   // a copy of the base (recursively) first, so retention never has to look across sessions.
   let baseId: string | null = null;

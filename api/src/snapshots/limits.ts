@@ -1,8 +1,10 @@
 import { ApiError } from "@burstflare/sdk/errors";
+import type { DeletedSnapshotBytes } from "@burstflare/sdk/schemas/snapshots";
+import { opsPolicy } from "../admin/policy";
 import type { AppBindings } from "../env";
 import { dbOf } from "../lib/db";
-import { getLimits, quotaRefusal } from "../workspaces/quotas";
-import { countManualSnapshots, insertBoundedSnapshot, type SnapshotRecord } from "./snapshots-repo";
+import { assertQuota, getLimits, quotaRefusal } from "../workspaces/quotas";
+import { countManualSnapshots, findChainLink, insertBoundedSnapshot, type SnapshotRecord, sumDeletedSnapshotBytes } from "./snapshots-repo";
 
 /**
  * Manual snapshots one session holds at most: saves, restore points a restore made, copies. They
@@ -38,5 +40,37 @@ export async function insertWithinLimits(env: AppBindings, record: SnapshotRecor
       { details: { limit: "manualSnapshots", max: maxManual, current: manual } },
     );
   }
-  throw await quotaRefusal(env, record.workspaceId, "snapshotBytes");
+  if (record.baseId && !(await findChainLink(db, record.baseId))) throw new ApiError("gone", `snapshot ${record.baseId} is gone`);
+  throw await withTrashHint(env, record.workspaceId, await quotaRefusal(env, record.workspaceId, "snapshotBytes"));
+}
+
+/** assertQuota for snapshotBytes, whose refusal says what deleted snapshots still hold. */
+export async function assertSnapshotBytes(env: AppBindings, workspaceId: string, adding: number): Promise<void> {
+  try {
+    await assertQuota(env, workspaceId, "snapshotBytes", adding);
+  } catch (err) {
+    throw err instanceof ApiError ? await withTrashHint(env, workspaceId, err) : err;
+  }
+}
+
+/** What the workspace's deleted snapshots hold until purged, and when the last of them is purged. */
+export async function deletedSnapshotBytes(env: AppBindings, workspaceId: string): Promise<DeletedSnapshotBytes> {
+  const trash = await sumDeletedSnapshotBytes(dbOf(env), workspaceId);
+  const last = trash?.lastDeletedAt ?? null;
+  return { bytes: trash?.bytes ?? 0, purgeAfter: last === null ? null : new Date(last + opsPolicy(env).deletedRetentionMs).toISOString() };
+}
+
+/**
+ * A snapshotBytes refusal with what deleted snapshots hold (they count until purged): how many bytes,
+ * until when at the latest, and that a permanent delete frees them now.
+ */
+async function withTrashHint(env: AppBindings, workspaceId: string, err: ApiError): Promise<ApiError> {
+  const { bytes, purgeAfter } = await deletedSnapshotBytes(env, workspaceId);
+  if (err.code !== "quota_exceeded" || bytes === 0) return err;
+  return new ApiError(
+    "quota_exceeded",
+    `${err.message}; deleted snapshots hold ${bytes} bytes of it until they are purged (by ${purgeAfter}): ` +
+      "delete them permanently to free it now (DELETE …/snapshots/{snapshotId}?permanent=true)",
+    { details: { ...(err.details as object), deletedBytes: bytes, purgeAfter } },
+  );
 }

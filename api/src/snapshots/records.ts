@@ -9,6 +9,7 @@ import {
   findChainLink,
   findLatestReady,
   findSessionSnapshot,
+  findSessionSnapshotWithDeleted,
   findWorkspaceSnapshot,
   listSessionSnapshots,
   listWorkspaceSnapshotRecords,
@@ -77,6 +78,11 @@ export function markFailed(env: AppBindings, id: string, at: number): Promise<vo
 
 export function markDeleted(env: AppBindings, id: string, at: number): Promise<void> {
   return markSnapshotsDeleted(dbOf(env), [id], at);
+}
+
+/** A snapshot of the session, hidden ones included (not yet purged). */
+export function getSnapshotWithDeleted(env: AppBindings, sessionId: string, id: string): Promise<SnapshotRecord | null> {
+  return findSessionSnapshotWithDeleted(dbOf(env), sessionId, id);
 }
 
 export function getSnapshot(env: AppBindings, sessionId: string, id: string): Promise<SnapshotRecord | null> {

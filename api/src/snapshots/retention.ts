@@ -3,7 +3,7 @@ import { dbOf } from "../lib/db";
 import { log } from "../lib/log";
 import { snapshotConfig } from "./config";
 import { listSnapshots, manifestKey, type SnapshotRecord } from "./records";
-import { markSnapshotsDeleted } from "./snapshots-repo";
+import { markSnapshotsExpired } from "./snapshots-repo";
 
 const AUTOMATIC_KINDS = new Set(["autosave", "stop", "sleep"]);
 
@@ -49,7 +49,7 @@ export async function applyRetention(env: AppBindings, sessionId: string): Promi
   const keys = expired.filter((s) => s.status === "ready").flatMap((s) => [s.r2Key, manifestKey(s.r2Key)]);
   if (keys.length > 0) await env.BUCKET.delete(keys);
   const at = Date.now();
-  await markSnapshotsDeleted(
+  await markSnapshotsExpired(
     dbOf(env),
     expired.map((s) => s.id),
     at,

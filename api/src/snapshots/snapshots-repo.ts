@@ -52,12 +52,20 @@ export async function insertPendingSnapshot(db: Db, record: SnapshotRecord): Pro
 /**
  * What the snapshotBytes quota counts of a row: all it holds in R2, manifest included
  * (`stored_bytes`: a copy's when inserted, a save's when ready); a save still uploading has none and counts its archive.
+ * A row retention removed holds 0 (its objects are gone; markSnapshotsExpired).
  */
 export const SNAPSHOT_QUOTA_BYTES = "COALESCE(stored_bytes, bytes, 0)";
 
+/**
+ * The rows the snapshotBytes quota counts: every one not failed, hidden ones included. A snapshot a
+ * person deleted keeps its objects for the operator restore window, so it counts until reconcile
+ * purges it or a permanent delete removes it (else save, delete, save again stored a quota a cycle).
+ */
+export const SNAPSHOT_QUOTA_ROWS = "status != 'failed'";
+
 /** What a pending row's insert must fit in; a null bound is not checked. */
 export interface SnapshotBounds {
-  /** The workspace's snapshotBytes limit: the live rows' bytes plus `storedBytes` must not pass it. */
+  /** The workspace's snapshotBytes limit: the counted rows' bytes (deleted ones too) plus `storedBytes` must not pass it. */
   maxBytes: number | null;
   /** Manual snapshots one session may hold, hidden ones included until reconcile purges them. */
   maxManual: number | null;
@@ -67,8 +75,8 @@ export interface SnapshotBounds {
  * Inserts `record` pending, holding `storedBytes` (a copy's archive and manifest; null for a save,
  * whose size is known once it is ready), unless the workspace's snapshot bytes or the session's
  * manual snapshots would pass `bounds`. Both counts are in the INSERT's own WHERE and a pending
- * copy counts its `stored_bytes` at once, so a burst of parallel copies cannot all pass.
- * False when the insert was refused.
+ * copy counts its `stored_bytes` at once, so a burst of parallel copies cannot all pass. An increment
+ * is inserted only while its base row exists (a permanent delete removes rows). False when the insert was refused.
  */
 export function insertBoundedSnapshot(
   db: Db,
@@ -79,7 +87,8 @@ export function insertBoundedSnapshot(
   return db.runOne(
     `INSERT INTO snapshots (${COLUMNS}, stored_bytes) SELECT ?1, ?2, ?3, ?4, ?5, 'pending', ?6, NULL, NULL, ?7, ?8, NULL, ?9, ?10, ?11, ?12
      WHERE (?13 IS NULL OR (SELECT COALESCE(SUM(${SNAPSHOT_QUOTA_BYTES}), 0) FROM snapshots
-                            WHERE workspace_id = ?3 AND deleted_at IS NULL AND status != 'failed') + COALESCE(?12, 0) <= ?13)
+                            WHERE workspace_id = ?3 AND ${SNAPSHOT_QUOTA_ROWS}) + COALESCE(?12, 0) <= ?13)
+       AND (?10 IS NULL OR EXISTS (SELECT 1 FROM snapshots WHERE id = ?10))
        AND (?14 IS NULL OR (SELECT COUNT(*) FROM snapshots WHERE session_id = ?2 AND kind = 'manual' AND status != 'failed') < ?14)`,
     record.id,
     record.sessionId,
@@ -147,9 +156,59 @@ export async function markSnapshotFailed(db: Db, id: string, at: number): Promis
   await db.run("UPDATE snapshots SET status = 'failed', completed_at = ? WHERE id = ? AND status = 'pending'", at, id);
 }
 
-/** Hides the rows (the objects are removed by the caller); already hidden ones stay as they were. */
+/** Hides the rows a person deleted: their objects stay for the restore window and count against the quota. */
 export async function markSnapshotsDeleted(db: Db, ids: string[], at: number): Promise<void> {
   await db.batch(ids.map((id) => db.statement("UPDATE snapshots SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", at, id)));
+}
+
+/** Hides the rows retention expired, whose objects the caller removed: they hold nothing in R2 any more. */
+export async function markSnapshotsExpired(db: Db, ids: string[], at: number): Promise<void> {
+  await db.batch(
+    ids.map((id) => db.statement("UPDATE snapshots SET deleted_at = ?, stored_bytes = 0 WHERE id = ? AND deleted_at IS NULL", at, id)),
+  );
+}
+
+/** A snapshot of the session, hidden or not (a permanent delete empties the trash too). */
+export function findSessionSnapshotWithDeleted(db: Db, sessionId: string, id: string): Promise<SnapshotRecord | null> {
+  return db.one(snapshotRow, `SELECT ${COLUMNS} FROM snapshots WHERE id = ? AND session_id = ?`, id, sessionId);
+}
+
+/** Why a snapshot may not be removed for good: a pending upload, the session's restore point, or a row building on it. */
+export type PermanentDeleteBlock = "pending" | "restorePoint" | "base";
+
+/**
+ * Removes the row now, in one statement that holds every condition: not pending, not the restore
+ * point (the newest ready live row of its session), and no row (hidden ones too) names it as its base.
+ * Null when removed, else what blocks it. The caller removes its objects afterwards.
+ */
+export async function deleteSnapshotRowNow(db: Db, sessionId: string, id: string): Promise<PermanentDeleteBlock | null | "missing"> {
+  const isPoint = `sn.status = 'ready' AND sn.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM snapshots n WHERE n.session_id = sn.session_id
+    AND n.status = 'ready' AND n.deleted_at IS NULL AND (n.created_at > sn.created_at OR (n.created_at = sn.created_at AND n.rowid > sn.rowid)))`;
+  const hasChild = "EXISTS (SELECT 1 FROM snapshots d WHERE d.base_id = sn.id)";
+  const removed = await db.runOne(
+    `DELETE FROM snapshots AS sn WHERE id = ? AND session_id = ? AND status != 'pending' AND NOT (${isPoint}) AND NOT ${hasChild}`,
+    id,
+    sessionId,
+  );
+  if (removed) return null;
+  const row = await db.one(
+    z.object({ status: z.string(), point: z.number(), child: z.number() }),
+    `SELECT status, (${isPoint}) AS point, ${hasChild} AS child FROM snapshots sn WHERE id = ? AND session_id = ?`,
+    id,
+    sessionId,
+  );
+  if (!row) return "missing";
+  return row.status === "pending" ? "pending" : row.point ? "restorePoint" : "base";
+}
+
+/** What the workspace's hidden, not yet purged snapshots hold in R2, and when the last of them was deleted. */
+export function sumDeletedSnapshotBytes(db: Db, workspaceId: string): Promise<{ bytes: number; lastDeletedAt: number | null } | null> {
+  return db.one(
+    rowOf(z.object({ bytes: z.number(), lastDeletedAt: z.number().nullable() })),
+    `SELECT COALESCE(SUM(${SNAPSHOT_QUOTA_BYTES}), 0) AS bytes, MAX(deleted_at) AS last_deleted_at FROM snapshots
+     WHERE workspace_id = ? AND deleted_at IS NOT NULL AND ${SNAPSHOT_QUOTA_ROWS} AND ${SNAPSHOT_QUOTA_BYTES} > 0`,
+    workspaceId,
+  );
 }
 
 export function findSessionSnapshot(db: Db, sessionId: string, id: string): Promise<SnapshotRecord | null> {

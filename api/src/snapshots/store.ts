@@ -3,13 +3,15 @@ import { SHA256_HEADER, SNAPSHOT_ENCODING_HEADER } from "@burstflare/sdk/protoco
 import type { SnapshotKind } from "@burstflare/sdk/states";
 import type { AppBindings } from "../env";
 import { bodySnippet } from "../lib/bounded-body";
+import { dbOf } from "../lib/db";
+import { notFound } from "../lib/errors";
 import { log } from "../lib/log";
 import { now } from "../lib/time";
-import { assertQuota } from "../workspaces/quotas";
 import { chainOf, planNext, prepareManifest, restoreChain } from "./chain";
-import { insertWithinLimits } from "./limits";
+import { assertSnapshotBytes, insertWithinLimits } from "./limits";
 import { latestReady, manifestKey, markDeleted, markFailed, markReady, pendingSnapshot, type SnapshotRecord } from "./records";
 import { applyRetention } from "./retention";
+import { deleteSnapshotRowNow, type PermanentDeleteBlock } from "./snapshots-repo";
 import { hex, putStreamed, putVerified, SHA256_HEX } from "./stream";
 import { recordSnapshotBytes } from "./usage";
 
@@ -130,7 +132,7 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
     // the upload when the size is known, else when the workspace is already at its limit, and
     // again with the real size once the stream ended (the object is then removed).
     const quotaChecked = opts.kind === "manual" || opts.kind === "autosave";
-    if (quotaChecked) await assertQuota(env, opts.session.workspaceId, "snapshotBytes", opened.bytes ?? 1);
+    if (quotaChecked) await assertSnapshotBytes(env, opts.session.workspaceId, opened.bytes ?? 1);
     const body = opened.response.body as ReadableStream<Uint8Array>;
     const uploaded =
       opened.sha256 !== null && opened.bytes !== null
@@ -139,7 +141,7 @@ export async function saveSnapshot(env: AppBindings, opts: SaveSnapshotOptions):
             maxBytes: MAX_SNAPSHOT_BYTES,
             customMetadata: { encoding: opened.encoding ?? "gzip" },
           });
-    if (quotaChecked && opened.bytes === null) await assertQuota(env, opts.session.workspaceId, "snapshotBytes", uploaded.bytes);
+    if (quotaChecked && opened.bytes === null) await assertSnapshotBytes(env, opts.session.workspaceId, uploaded.bytes);
     const stored =
       manifest === null
         ? null
@@ -242,6 +244,26 @@ async function openDelta(fetchAgent: FetchAgent, token: string): Promise<Respons
  */
 export async function deleteSnapshot(env: AppBindings, snapshot: SnapshotRecord): Promise<void> {
   await markDeleted(env, snapshot.id, now());
+  await afterChange(env, snapshot.sessionId);
+}
+
+const BLOCKED: Record<PermanentDeleteBlock, string> = {
+  pending: "snapshot is still uploading",
+  restorePoint: "snapshot is the session's restore point; save or restore another one first",
+  base: "another snapshot (hidden ones too) is built on this one; delete that one permanently first",
+};
+
+/**
+ * Removes a snapshot for good, live or already deleted (emptying the trash): the row first, in one
+ * statement that refuses a pending upload, the restore point and a chain base still named (409), then its
+ * objects. A blocked row stays, and keeps counting against the quota.
+ */
+export async function deleteSnapshotNow(env: AppBindings, snapshot: SnapshotRecord): Promise<void> {
+  const blocked = await deleteSnapshotRowNow(dbOf(env), snapshot.sessionId, snapshot.id);
+  if (blocked === "missing") throw notFound("snapshot");
+  if (blocked) throw new ApiError("conflict", BLOCKED[blocked], { details: { reason: blocked } });
+  // Were this to fail, the orphan sweep removes objects that no row names.
+  await env.BUCKET.delete([snapshot.r2Key, manifestKey(snapshot.r2Key)]);
   await afterChange(env, snapshot.sessionId);
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../lib/db";
 import { rowOf } from "../lib/rows";
-import { SNAPSHOT_QUOTA_BYTES } from "../snapshots/snapshots-repo";
+import { SNAPSHOT_QUOTA_BYTES, SNAPSHOT_QUOTA_ROWS } from "../snapshots/snapshots-repo";
 
 /** quota_overrides, and the counts that quotas measure against their limits. */
 
@@ -43,10 +43,10 @@ export async function countLiveTemplates(db: Db, workspaceId: string): Promise<n
   return db.count("SELECT COUNT(*) AS n FROM templates WHERE workspace_id = ? AND deleted_at IS NULL", workspaceId);
 }
 
-/** Bytes held by the workspace's live snapshots that did not fail (pending copies: what they reserved). */
+/** Bytes held by the workspace's snapshots that did not fail (pending copies: what they reserved; deleted ones until purged). */
 export async function sumSnapshotBytes(db: Db, workspaceId: string): Promise<number> {
   return db.count(
-    `SELECT COALESCE(SUM(${SNAPSHOT_QUOTA_BYTES}), 0) AS n FROM snapshots WHERE workspace_id = ? AND deleted_at IS NULL AND status != 'failed'`,
+    `SELECT COALESCE(SUM(${SNAPSHOT_QUOTA_BYTES}), 0) AS n FROM snapshots WHERE workspace_id = ? AND ${SNAPSHOT_QUOTA_ROWS}`,
     workspaceId,
   );
 }

@@ -1,10 +1,15 @@
 import { env } from "cloudflare:workers";
+import type { ErrorBody } from "@burstflare/sdk/errors";
+import { planSchema } from "@burstflare/sdk/schemas/workspaces";
 import type { SessionState, SnapshotKind } from "@burstflare/sdk/states";
+import { expect } from "vitest";
 import { newId, sha256Hex } from "../../src/lib/crypto";
 import { dbOf } from "../../src/lib/db";
 import { findSession, insertSessionRow, writeLifecycle } from "../../src/sessions/sessions-repo";
 import { snapshotKey } from "../../src/snapshots/records";
 import { insertPendingSnapshot, markSnapshotFailed, markSnapshotReady } from "../../src/snapshots/snapshots-repo";
+import { operatorUser } from "./operator";
+import { call } from "./users";
 
 /**
  * A session row for routes that need no runtime (of `template`'s version when given; created at
@@ -123,4 +128,36 @@ export async function insertReadySnapshot(
     await markSnapshotFailed(db, id, t);
   }
   return { id, key, bytes, sha256 };
+}
+
+/** Sets the workspace's snapshotBytes limit as an operator does; answers the usage then. */
+export async function setSnapshotQuota(workspaceId: string, bytes: number): Promise<number> {
+  const operator = await operatorUser();
+  const res = await call("PUT", `/api/admin/workspaces/${workspaceId}/quota-overrides`, {
+    user: operator,
+    body: { overrides: { snapshotBytes: bytes } },
+  });
+  expect(res.status).toBe(200);
+  return planSchema.parse(await res.json()).usage.snapshotBytes;
+}
+
+/** Every byte R2 holds for the session's snapshots (archives and manifests). */
+export async function r2Bytes(workspaceId: string, sessionId: string): Promise<number> {
+  let total = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await env.BUCKET.list({ prefix: `snapshots/${workspaceId}/${sessionId}/`, cursor });
+    total += page.objects.reduce((sum, o) => sum + o.size, 0);
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return total;
+}
+
+/** Expects a 403 quota_exceeded naming `limit`; answers the error. */
+export async function expectQuotaRefusal(res: Response, limit: string): Promise<ErrorBody["error"]> {
+  expect(res.status).toBe(403);
+  const body = (await res.json()) as ErrorBody;
+  expect(body.error.code).toBe("quota_exceeded");
+  expect(body.error.details).toMatchObject({ limit });
+  return body.error;
 }

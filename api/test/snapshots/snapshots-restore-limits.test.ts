@@ -1,14 +1,11 @@
 import { env } from "cloudflare:workers";
-import type { ErrorBody } from "@burstflare/sdk/errors";
 import { snapshotListSchema } from "@burstflare/sdk/schemas/snapshots";
-import { planSchema } from "@burstflare/sdk/schemas/workspaces";
 import { describe, expect, it } from "vitest";
 import { runReconcile } from "../../src/reconcile/run";
 import { MAX_MANUAL_SNAPSHOTS } from "../../src/snapshots/limits";
 import { manifestKey } from "../../src/snapshots/records";
 import { expectBurstCapped, makeMany } from "../helpers/limits";
-import { operatorUser } from "../helpers/operator";
-import { insertReadySnapshot, insertTestSession } from "../helpers/snapshots";
+import { expectQuotaRefusal, insertReadySnapshot, insertTestSession, r2Bytes, setSnapshotQuota } from "../helpers/snapshots";
 import { call, createTestUser, type TestUser } from "../helpers/users";
 
 /** A manifest of ~2,000 files (~200 KB): a restore's reference copies it whole beside a 31-byte archive. */
@@ -34,40 +31,10 @@ async function stoppedSession() {
 const restore = (user: TestUser, sessionId: string, snapshotId: string) =>
   call("POST", `/api/sessions/${sessionId}/snapshots/${snapshotId}/restore`, { user });
 
-/** Sets the workspace's snapshotBytes limit as an operator does; answers the usage then. */
-async function setSnapshotQuota(workspaceId: string, bytes: number): Promise<number> {
-  const operator = await operatorUser();
-  const res = await call("PUT", `/api/admin/workspaces/${workspaceId}/quota-overrides`, {
-    user: operator,
-    body: { overrides: { snapshotBytes: bytes } },
-  });
-  expect(res.status).toBe(200);
-  return planSchema.parse(await res.json()).usage.snapshotBytes;
-}
-
-/** Every byte R2 holds for the session's snapshots (archives and manifests). */
-async function r2Bytes(workspaceId: string, sessionId: string): Promise<number> {
-  let total = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await env.BUCKET.list({ prefix: `snapshots/${workspaceId}/${sessionId}/`, cursor });
-    total += page.objects.reduce((sum, o) => sum + o.size, 0);
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return total;
-}
-
 async function listed(user: TestUser, sessionId: string) {
   const res = await call("GET", `/api/sessions/${sessionId}/snapshots`, { user });
   expect(res.status).toBe(200);
   return snapshotListSchema.parse(await res.json()).snapshots;
-}
-
-async function expectQuotaRefusal(res: Response, limit: string): Promise<void> {
-  expect(res.status).toBe(403);
-  const body = (await res.json()) as ErrorBody;
-  expect(body.error.code).toBe("quota_exceeded");
-  expect(body.error.details).toMatchObject({ limit });
 }
 
 describe("restoring a stopped session stays within the snapshot limits", () => {

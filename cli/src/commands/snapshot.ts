@@ -1,4 +1,4 @@
-import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
+import { type DeletedSnapshotBytes, restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { examples } from "../app";
 import { downloadTo } from "../download";
 import type { FlareCommand } from "../flare-command";
@@ -35,15 +35,17 @@ export function registerSnapshot(program: FlareCommand): void {
       params: { sessionId: s.id },
       schema: snapshotListSchema,
     });
-    ctx.out.result(data, () =>
-      table(
-        data.snapshots.map((x) => ({
-          ...x,
-          size: x.bytes === null ? null : formatBytes(x.bytes),
-          restorePoint: x.restorePoint ? "*" : "",
-        })),
-        { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
-      ),
+    ctx.out.result(
+      data,
+      () =>
+        table(
+          data.snapshots.map((x) => ({
+            ...x,
+            size: x.bytes === null ? null : formatBytes(x.bytes),
+            restorePoint: x.restorePoint ? "*" : "",
+          })),
+          { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
+        ) + deletedLine(data.deleted),
     );
   });
 
@@ -58,10 +60,17 @@ export function registerSnapshot(program: FlareCommand): void {
     },
   );
 
-  snapshotCommand("delete", "Delete a snapshot").runWithSession(async (ctx, s, sid: string) => {
-    await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", { params: { sessionId: s.id, snapshotId: sid } });
-    ctx.out.result({ deleted: sid }, () => `deleted ${sid}`);
-  });
+  snapshotCommand("delete", "Delete a snapshot (it counts against the quota until purged; --permanent frees it now)")
+    .option("--permanent", "remove it and its archive now, also one already deleted (an operator can no longer restore it)")
+    .addHelpText("after", examples("flare snapshot delete dev snap_123 --permanent"))
+    .runWithSession(async (ctx, s, sid: string, opts: { permanent?: boolean }) => {
+      await ctx.client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", {
+        params: { sessionId: s.id, snapshotId: sid },
+        query: opts.permanent ? { permanent: "true" } : {},
+      });
+      const permanent = opts.permanent === true;
+      ctx.out.result({ deleted: sid, permanent }, () => (permanent ? `deleted ${sid} permanently` : `deleted ${sid}`));
+    });
 
   snapshotCommand("download", "Download a snapshot as .tar.gz")
     .option("-o, --output <file>", "where to write it (default: <snapshotId>.tar.gz)")
@@ -73,4 +82,11 @@ export function registerSnapshot(program: FlareCommand): void {
       const { bytes, sha256 } = await downloadTo(res, file, ctx.streams.stderr, ctx.out.json);
       ctx.out.result({ file, bytes, sha256 }, () => `wrote ${file} (${formatBytes(bytes)}, sha256 ${sha256})`);
     });
+}
+
+/** Deleted snapshots count against the quota until purged: say how much, until when, and how to free it. */
+function deletedLine(deleted: DeletedSnapshotBytes | undefined): string {
+  if (!deleted || deleted.bytes === 0) return "";
+  const until = deleted.purgeAfter ? ` until ${deleted.purgeAfter}` : "";
+  return `\ndeleted snapshots in this workspace hold ${formatBytes(deleted.bytes)}${until}; \`flare snapshot delete <session> <id> --permanent\` frees it now`;
 }

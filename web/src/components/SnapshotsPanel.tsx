@@ -4,6 +4,7 @@ import type { SessionState } from "@burstflare/sdk/states";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import {
+  deletedSnapshotsQuery,
   snapshotContentURL,
   snapshotsQuery,
   useCreateSnapshot,
@@ -42,6 +43,7 @@ const SESSION_NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
  */
 export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPanelProps) {
   const list = useQuery(snapshotsQuery(session.id));
+  const deleted = useQuery(deletedSnapshotsQuery(session.id));
   const create = useCreateSnapshot(session.id);
   const restore = useRestoreSnapshot(session.id);
   const remove = useDeleteSnapshot(session.id);
@@ -50,6 +52,7 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
   const [pending, setPending] = useState<Pending>(null);
   const [newName, setNewName] = useState("");
   const [nameInvalid, setNameInvalid] = useState(false);
+  const [permanent, setPermanent] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const running = session.state === "running";
   const lastError = [create, restore, remove, fork].find((m) => m.isError)?.error ?? null;
@@ -84,7 +87,7 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
           ),
       });
     } else if (kind === "delete") {
-      remove.mutate(snapshot.id);
+      remove.mutate({ snapshotId: snapshot.id, permanent });
     } else {
       fork.mutate(
         { snapshotId: snapshot.id, name: newName.trim() },
@@ -113,9 +116,17 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
           title: "Delete this snapshot?",
           confirmLabel: "Delete snapshot",
           danger: true,
-          body: pending.snapshot.restorePoint
-            ? "This is the restore point: the session will start from the snapshot before it. The archive is removed for good."
-            : "The archive is removed for good.",
+          body: (
+            <>
+              {pending.snapshot.restorePoint ? "This is the restore point: the session will start from the snapshot before it. " : ""}A
+              deleted snapshot keeps counting against the workspace's snapshot storage until it is purged (an operator can restore it until
+              then).
+              <label className="row" style={{ gap: "0.5rem", marginTop: "0.5rem" }}>
+                <input type="checkbox" checked={permanent} onChange={(e) => setPermanent(e.target.checked)} />
+                Delete permanently: remove the archive now and free its storage
+              </label>
+            </>
+          ),
         },
         "new-session": {
           title: "Restore into a new session",
@@ -164,6 +175,12 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
         </form>
       )}
       {canWrite && !running && <p className="muted small">Start the session to save a snapshot; stop and sleep save one automatically.</p>}
+      {deleted.data && deleted.data.bytes > 0 && (
+        <p className="muted small" data-testid="deleted-snapshot-bytes">
+          Deleted snapshots in this workspace hold {formatBytes(deleted.data.bytes)} of snapshot storage until they are purged
+          {deleted.data.purgeAfter ? ` (by ${formatDateTime(deleted.data.purgeAfter)})` : ""}; delete permanently to free it now.
+        </p>
+      )}
       {notice && (
         <div className="alert alert-info small" role="status">
           {notice}
@@ -194,6 +211,7 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
               setNewName(`${session.name}-copy`.slice(0, 48));
               setNameInvalid(false);
             }
+            setPermanent(false);
             setPending({ kind, snapshot });
           }}
         />

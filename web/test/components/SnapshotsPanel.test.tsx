@@ -1,10 +1,11 @@
-import type { Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import type { DeletedSnapshotBytes, Snapshot } from "@burstflare/sdk/schemas/snapshots";
 import type { SessionState } from "@burstflare/sdk/states";
 import { QueryClient } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { snapshotKeys } from "../../src/api/queries/snapshots";
+import { deletedSnapshotsQuery, snapshotKeys } from "../../src/api/queries/snapshots";
 import { SnapshotsPanel } from "../../src/components/SnapshotsPanel";
+import { formatDateTime } from "../../src/components/time";
 import { json, renderWithClient, resetAfterEach } from "../helpers";
 
 function snap(over: Partial<Snapshot> = {}): Snapshot {
@@ -48,11 +49,12 @@ function controlledFetch(list: () => Snapshot[] = () => []) {
   return { calls, fetchMock };
 }
 
-function renderPanel(snapshots: Snapshot[], state: SessionState = "running", canWrite = true) {
+function renderPanel(snapshots: Snapshot[], state: SessionState = "running", canWrite = true, deleted: DeletedSnapshotBytes | null = null) {
   const qc = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY, refetchInterval: false } },
   });
   qc.setQueryData(snapshotKeys.list("ses_1"), snapshots);
+  qc.setQueryData(deletedSnapshotsQuery("ses_1").queryKey, deleted);
   return renderWithClient(<SnapshotsPanel session={{ id: "ses_1", name: "calm-otter", state }} canWrite={canWrite} />, qc);
 }
 
@@ -130,6 +132,26 @@ describe("SnapshotsPanel", () => {
     await act(async () => calls[0]!.resolve(json(409, { error: { code: "invalid_state", message: "snapshot is still uploading" } })));
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("snapshot is still uploading"));
     expect(screen.getByTestId("snapshots-table")).toBeTruthy();
+  });
+
+  it("deletes permanently when that choice is ticked (the archive is removed now, freeing its storage)", async () => {
+    const { calls } = controlledFetch(() => []);
+    renderPanel([snap({ restorePoint: false })]);
+    fireEvent.click(screen.getByRole("button", { name: "Delete snapshot before refactor" }));
+    const dialog = screen.getByRole("alertdialog", { name: "Delete this snapshot?" });
+    expect(dialog.textContent).toMatch(/keeps counting against the workspace's snapshot storage/);
+    fireEvent.click(within(dialog).getByRole("checkbox", { name: /Delete permanently/ }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Delete snapshot" }));
+    await waitFor(() => expect(calls[0]).toMatchObject({ method: "DELETE", url: "/api/sessions/ses_1/snapshots/snap_1?permanent=true" }));
+  });
+
+  it("says what deleted snapshots still hold, and until when", async () => {
+    const deleted = { bytes: 3 * 1024 * 1024, purgeAfter: "2026-12-15T03:00:00.000Z" };
+    renderPanel([snap()], "running", true, deleted);
+    const line = await screen.findByTestId("deleted-snapshot-bytes");
+    expect(line.textContent).toContain("3.0 MB");
+    expect(line.textContent).toContain(formatDateTime(deleted.purgeAfter));
+    expect(line.textContent).toMatch(/delete permanently to free it now/);
   });
 
   it("restores into a new session with a valid name only", async () => {

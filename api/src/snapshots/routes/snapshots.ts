@@ -23,10 +23,11 @@ import { getSessionById } from "../../sessions/records";
 import { sessionStub } from "../../sessions/stub";
 import { copySnapshot, restoreLabel, restoreWithSafety } from "../actions";
 import { runningAgent } from "../agent";
-import { LISTED_SNAPSHOTS } from "../limits";
+import { deletedSnapshotBytes, LISTED_SNAPSHOTS } from "../limits";
 import { createSessionFromSnapshot } from "../new-session";
 import {
   getSnapshot,
+  getSnapshotWithDeleted,
   getWorkspaceSnapshot,
   latestReady,
   listSnapshots,
@@ -36,7 +37,7 @@ import {
   toSnapshot,
 } from "../records";
 import { requireSnapshotSession } from "../session-ref";
-import { deleteSnapshot, saveSnapshot } from "../store";
+import { deleteSnapshot, deleteSnapshotNow, saveSnapshot } from "../store";
 
 const { router, route } = apiRouter(["snapshots"]);
 const read = permitted("snapshots.read");
@@ -54,12 +55,16 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
 }
 
 route.get("/api/sessions/{sessionId}/snapshots", read, {
-  summary: "List a session's snapshots, newest first (at most 500)",
+  summary: "List a session's snapshots, newest first (at most 500), and what the workspace's deleted snapshots still hold",
   responses: { 200: jsonResponse(snapshotListSchema) },
   handler: async (c, { auth, params }) => {
     const session = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
-    const [records, restorePoint] = await Promise.all([listSnapshots(c.env, session.id, LISTED_SNAPSHOTS), latestReady(c.env, session.id)]);
-    return c.json({ snapshots: records.map((r) => toSnapshot(r, restorePoint?.id ?? null)) }, 200);
+    const [records, restorePoint, deleted] = await Promise.all([
+      listSnapshots(c.env, session.id, LISTED_SNAPSHOTS),
+      latestReady(c.env, session.id),
+      deletedSnapshotBytes(c.env, auth.workspaceId),
+    ]);
+    return c.json({ snapshots: records.map((r) => toSnapshot(r, restorePoint?.id ?? null)), deleted }, 200);
   },
 });
 
@@ -135,12 +140,21 @@ route.post("/api/sessions/{sessionId}/snapshots/{snapshotId}/restore", write, {
 
 route.delete("/api/sessions/{sessionId}/snapshots/{snapshotId}", write, {
   summary: "Delete a snapshot: hidden at once, restorable by an operator for the retention window, then purged with its archive",
+  description:
+    "A deleted snapshot counts against `snapshotBytes` until it is purged. With `?permanent=true` the snapshot (also one already " +
+    "deleted) and its archive are removed now, freeing its bytes at once; refused (409) for a pending upload, the restore point, " +
+    "or a snapshot another one (deleted ones too) is built on.",
+  request: { query: z.object({ permanent: z.enum(["true", "false"]).optional() }) },
   responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...conflict },
-  handler: async (c, { auth, params }) => {
-    const { session, snapshot } = await requireSessionSnapshot(c.env, auth.workspaceId, params);
+  handler: async (c, { auth, params, query }) => {
+    const permanent = query.permanent === "true";
+    const session = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
+    const snapshot = await (permanent ? getSnapshotWithDeleted : getSnapshot)(c.env, session.id, params.snapshotId);
+    if (!snapshot) throw notFound("snapshot");
     if (snapshot.status === "pending") throw new ApiError("invalid_state", "snapshot is still uploading");
-    await deleteSnapshot(c.env, snapshot);
-    await audit(c, { action: "snapshot.delete", targetType: "snapshot", targetId: snapshot.id, details: { sessionId: session.id } });
+    await (permanent ? deleteSnapshotNow : deleteSnapshot)(c.env, snapshot);
+    const details = { sessionId: session.id, ...(permanent ? { permanent } : {}) };
+    await audit(c, { action: "snapshot.delete", targetType: "snapshot", targetId: snapshot.id, details });
     return c.json({ ok: true as const }, 200);
   },
 });

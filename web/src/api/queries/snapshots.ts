@@ -1,6 +1,6 @@
 import type { Session } from "@burstflare/sdk/schemas/sessions";
-import type { RestoreIntoNewSessionBody, Snapshot } from "@burstflare/sdk/schemas/snapshots";
-import { restoreSnapshotResult, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
+import type { DeletedSnapshotBytes, RestoreIntoNewSessionBody, Snapshot } from "@burstflare/sdk/schemas/snapshots";
+import { restoreSnapshotResult, snapshotListSchema, snapshotSchema } from "@burstflare/sdk/schemas/snapshots";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { client, returns } from "../client";
 import { sessionListQuery } from "./list";
@@ -22,6 +22,17 @@ export const snapshotsQuery = (sessionId: string) =>
     ...sessionListQuery<Snapshot>(snapshotKeys.list(sessionId), "GET /api/sessions/{sessionId}/snapshots", sessionId, "snapshots"),
     // A pending upload finishes on its own; poll while one is shown.
     refetchInterval: (query) => (query.state.data?.some((s) => s.status === "pending") ? 2_000 : 30_000),
+  });
+
+/**
+ * What the workspace's deleted snapshots still hold until purged (from the same list answer); under
+ * the list's key, so whatever refreshes the list refreshes it.
+ */
+export const deletedSnapshotsQuery = (sessionId: string) =>
+  queryOptions({
+    queryKey: [...snapshotKeys.list(sessionId), "deleted"] as const,
+    queryFn: async (): Promise<DeletedSnapshotBytes | null> =>
+      (await client.call("GET /api/sessions/{sessionId}/snapshots", { params: { sessionId }, schema: snapshotListSchema })).deleted ?? null,
   });
 
 export function useCreateSnapshot(sessionId: string) {
@@ -51,12 +62,14 @@ export function useRestoreSnapshot(sessionId: string) {
 export function useDeleteSnapshot(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (snapshotId: string) =>
+    // `permanent`: removed with its archive now, instead of kept (and counted) for the operator restore window.
+    mutationFn: ({ snapshotId, permanent }: { snapshotId: string; permanent: boolean }) =>
       client.call("DELETE /api/sessions/{sessionId}/snapshots/{snapshotId}", {
         params: { sessionId, snapshotId },
+        query: permanent ? { permanent: "true" } : {},
         returns: returns<{ ok: true }>(),
       }),
-    onMutate: async (snapshotId) => {
+    onMutate: async ({ snapshotId }) => {
       await qc.cancelQueries({ queryKey: snapshotKeys.list(sessionId) });
       const previous = qc.getQueryData<Snapshot[]>(snapshotKeys.list(sessionId));
       qc.setQueryData<Snapshot[]>(snapshotKeys.list(sessionId), (list) => list?.filter((s) => s.id !== snapshotId));
