@@ -11,6 +11,7 @@ import {
   findSessionSnapshot,
   findSessionSnapshotWithDeleted,
   findWorkspaceSnapshot,
+  listDeletedSessionSnapshots,
   listSessionSnapshots,
   listWorkspaceSnapshotRecords,
   markSnapshotFailed,
@@ -92,6 +93,11 @@ export function getSnapshot(env: AppBindings, sessionId: string, id: string): Pr
 /** Newest first, at most `limit` (-1: all); the rowid breaks ties between snapshots taken in the same millisecond. */
 export function listSnapshots(env: AppBindings, sessionId: string, limit = -1): Promise<SnapshotRecord[]> {
   return listSessionSnapshots(dbOf(env), sessionId, limit);
+}
+
+/** The session's deleted snapshots not yet purged: what a permanent delete can still free. */
+export function listDeletedSnapshots(env: AppBindings, sessionId: string, limit: number): Promise<SnapshotRecord[]> {
+  return listDeletedSessionSnapshots(dbOf(env), sessionId, limit);
 }
 
 export function latestReady(env: AppBindings, sessionId: string): Promise<SnapshotRecord | null> {

@@ -216,6 +216,17 @@ export function findSessionSnapshot(db: Db, sessionId: string, id: string): Prom
 }
 
 /** Newest first, at most `limit`; the rowid breaks ties between snapshots taken in the same millisecond. */
+/** The session's deleted snapshots that still hold something in R2 (until purged), last deleted first. */
+export function listDeletedSessionSnapshots(db: Db, sessionId: string, limit: number): Promise<SnapshotRecord[]> {
+  return db.all(
+    snapshotRow,
+    `SELECT ${COLUMNS} FROM snapshots WHERE session_id = ? AND deleted_at IS NOT NULL AND ${SNAPSHOT_QUOTA_ROWS} AND ${SNAPSHOT_QUOTA_BYTES} > 0
+     ORDER BY deleted_at DESC, rowid DESC LIMIT ?`,
+    sessionId,
+    limit,
+  );
+}
+
 export function listSessionSnapshots(db: Db, sessionId: string, limit: number): Promise<SnapshotRecord[]> {
   return db.all(
     snapshotRow,

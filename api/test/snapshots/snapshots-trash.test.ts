@@ -78,6 +78,20 @@ describe("deleted snapshots count against snapshotBytes until purged", () => {
     for (const res of answers.filter((r) => r.status !== 200)) await expectQuotaRefusal(res, "snapshotBytes");
   });
 
+  it("lists the session's deleted snapshots (?deleted=true) so they can be deleted permanently; the plain list leaves them out", async () => {
+    const { user, sessionId, first } = await oneDeletedCopy();
+    const ids = async (query: string) => {
+      const res = await call("GET", `/api/sessions/${sessionId}/snapshots${query}`, { user });
+      expect(res.status).toBe(200);
+      return snapshotListSchema.parse(await res.json()).snapshots.map((s) => s.id);
+    };
+    expect(await ids("?deleted=true")).toEqual([first]);
+    expect(await ids("")).not.toContain(first);
+    expect((await call("GET", `/api/sessions/${sessionId}/snapshots?deleted=yes`, { user })).status).toBe(400);
+    expect((await remove(user, sessionId, first, true)).status).toBe(200);
+    expect(await ids("?deleted=true")).toEqual([]);
+  });
+
   it("a permanent delete, of a deleted or a live snapshot, removes its objects and frees its bytes at once", async () => {
     const { user, sessionId, v0, used, first } = await oneDeletedCopy();
     await expectQuotaRefusal(await restore(user, sessionId, v0.id), "snapshotBytes");

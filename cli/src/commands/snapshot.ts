@@ -30,24 +30,28 @@ export function registerSnapshot(program: FlareCommand): void {
       }
     });
 
-  snap.sessionCommand("list", "List a session's snapshots, newest first").runWithSession(async (ctx, s) => {
-    const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
-      params: { sessionId: s.id },
-      schema: snapshotListSchema,
+  snap
+    .sessionCommand("list", "List a session's snapshots, newest first")
+    .option("--deleted", "the session's deleted snapshots not yet purged instead (they still count; delete them --permanent)")
+    .runWithSession(async (ctx, s, opts: { deleted?: boolean }) => {
+      const data = await ctx.client.call("GET /api/sessions/{sessionId}/snapshots", {
+        params: { sessionId: s.id },
+        query: opts.deleted ? { deleted: "true" } : {},
+        schema: snapshotListSchema,
+      });
+      ctx.out.result(
+        data,
+        () =>
+          table(
+            data.snapshots.map((x) => ({
+              ...x,
+              size: x.bytes === null ? null : formatBytes(x.bytes),
+              restorePoint: x.restorePoint ? "*" : "",
+            })),
+            { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
+          ) + deletedLine(data.deleted, opts.deleted === true),
+      );
     });
-    ctx.out.result(
-      data,
-      () =>
-        table(
-          data.snapshots.map((x) => ({
-            ...x,
-            size: x.bytes === null ? null : formatBytes(x.bytes),
-            restorePoint: x.restorePoint ? "*" : "",
-          })),
-          { restorePoint: "", id: "id", kind: "kind", label: "label", status: "status", size: "size", createdAt: "created" },
-        ) + deletedLine(data.deleted),
-    );
-  });
 
   snapshotCommand("restore", "Restore a snapshot into its session (the current state is saved first as a safety snapshot)").runWithSession(
     async (ctx, s, sid: string) => {
@@ -85,8 +89,9 @@ export function registerSnapshot(program: FlareCommand): void {
 }
 
 /** Deleted snapshots count against the quota until purged: say how much, until when, and how to free it. */
-function deletedLine(deleted: DeletedSnapshotBytes | undefined): string {
+function deletedLine(deleted: DeletedSnapshotBytes | undefined, listed: boolean): string {
   if (!deleted || deleted.bytes === 0) return "";
   const until = deleted.purgeAfter ? ` until ${deleted.purgeAfter}` : "";
-  return `\ndeleted snapshots in this workspace hold ${formatBytes(deleted.bytes)}${until}; \`flare snapshot delete <session> <id> --permanent\` frees it now`;
+  const find = listed ? "" : " (`flare snapshot list <session> --deleted` shows a session's)";
+  return `\ndeleted snapshots in this workspace hold ${formatBytes(deleted.bytes)}${until}${find}; \`flare snapshot delete <session> <id> --permanent\` frees it now`;
 }

@@ -16,6 +16,7 @@ import { Badge } from "./Badge";
 import { formatBytes } from "./bytes";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DataTable } from "./DataTable";
+import { DeletedSnapshots } from "./DeletedSnapshots";
 import { FormField } from "./FormField";
 import { TrashButton } from "./IconButton";
 import { CameraIcon, PlusIcon, RestartIcon, SaveIcon } from "./icons";
@@ -175,12 +176,7 @@ export function SnapshotsPanel({ session, canWrite, onNewSession }: SnapshotsPan
         </form>
       )}
       {canWrite && !running && <p className="muted small">Start the session to save a snapshot; stop and sleep save one automatically.</p>}
-      {deleted.data && deleted.data.bytes > 0 && (
-        <p className="muted small" data-testid="deleted-snapshot-bytes">
-          Deleted snapshots in this workspace hold {formatBytes(deleted.data.bytes)} of snapshot storage until they are purged
-          {deleted.data.purgeAfter ? ` (by ${formatDateTime(deleted.data.purgeAfter)})` : ""}; delete permanently to free it now.
-        </p>
-      )}
+      {deleted.data && deleted.data.bytes > 0 && <DeletedSnapshots sessionId={session.id} held={deleted.data} canWrite={canWrite} />}
       {notice && (
         <div className="alert alert-info small" role="status">
           {notice}

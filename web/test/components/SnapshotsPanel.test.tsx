@@ -151,7 +151,7 @@ describe("SnapshotsPanel", () => {
     const line = await screen.findByTestId("deleted-snapshot-bytes");
     expect(line.textContent).toContain("3.0 MB");
     expect(line.textContent).toContain(formatDateTime(deleted.purgeAfter));
-    expect(line.textContent).toMatch(/delete permanently to free it now/);
+    expect(line.textContent).toMatch(/delete them permanently to free it now/);
   });
 
   it("restores into a new session with a valid name only", async () => {

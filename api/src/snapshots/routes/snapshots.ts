@@ -30,6 +30,7 @@ import {
   getSnapshotWithDeleted,
   getWorkspaceSnapshot,
   latestReady,
+  listDeletedSnapshots,
   listSnapshots,
   listWorkspaceSnapshots,
   restorePointIds,
@@ -56,11 +57,15 @@ async function requireSessionSnapshot(env: AppBindings, workspaceId: string, par
 
 route.get("/api/sessions/{sessionId}/snapshots", read, {
   summary: "List a session's snapshots, newest first (at most 500), and what the workspace's deleted snapshots still hold",
+  description:
+    "With `?deleted=true`, the session's deleted snapshots that are not yet purged (last deleted first): they still count " +
+    "against `snapshotBytes`, and a permanent delete frees each one now.",
+  request: { query: z.object({ deleted: z.enum(["true", "false"]).optional() }) },
   responses: { 200: jsonResponse(snapshotListSchema) },
-  handler: async (c, { auth, params }) => {
+  handler: async (c, { auth, params, query }) => {
     const session = await requireSnapshotSession(c.env, auth.workspaceId, params.sessionId);
     const [records, restorePoint, deleted] = await Promise.all([
-      listSnapshots(c.env, session.id, LISTED_SNAPSHOTS),
+      (query.deleted === "true" ? listDeletedSnapshots : listSnapshots)(c.env, session.id, LISTED_SNAPSHOTS),
       latestReady(c.env, session.id),
       deletedSnapshotBytes(c.env, auth.workspaceId),
     ]);

@@ -35,6 +35,20 @@ export const deletedSnapshotsQuery = (sessionId: string) =>
       (await client.call("GET /api/sessions/{sessionId}/snapshots", { params: { sessionId }, schema: snapshotListSchema })).deleted ?? null,
   });
 
+/** The session's deleted snapshots not yet purged (they still count), for deleting them permanently. */
+export const deletedSnapshotListQuery = (sessionId: string) =>
+  queryOptions({
+    queryKey: [...snapshotKeys.list(sessionId), "deleted-list"] as const,
+    queryFn: async (): Promise<Snapshot[]> =>
+      (
+        await client.call("GET /api/sessions/{sessionId}/snapshots", {
+          params: { sessionId },
+          query: { deleted: "true" },
+          schema: snapshotListSchema,
+        })
+      ).snapshots,
+  });
+
 export function useCreateSnapshot(sessionId: string) {
   return useRefetchingMutation(
     (label: string | undefined) =>
